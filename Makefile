@@ -1,0 +1,53 @@
+# psephos — two commands for a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.13 /root/.pyenv/versions/3.13*/bin/python3.13 python3.12 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+PG_DIR := var/pgtest
+PG_PORT ?= 55432
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint typecheck test-sqlite test-postgres install serve clean
+
+$(BIN)/psephos: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12+ is needed (3.13 preferred)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/psephos
+
+## The main job on SQLite, then the portal on http://127.0.0.1:8000
+demo: install
+	$(BIN)/psephos migrate --noinput
+	$(BIN)/psephos simulate kz-2022-presidential --seed 2022
+	$(BIN)/psephos simulate kz-2022-referendum --seed 2022
+	$(BIN)/psephos demo_users
+	$(BIN)/psephos runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: install
+	$(BIN)/mypy psephos config
+
+test-sqlite: install
+	DATABASE_URL= $(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+
+test-postgres: install
+	@bash scripts/system-deps.sh
+	@trap 'bash scripts/pg-cluster.sh stop $(PG_DIR)' EXIT; \
+	url=$$(bash scripts/pg-cluster.sh start $(PG_DIR) $(PG_PORT)); \
+	DATABASE_URL=$$url $(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+
+## Lint, types, and the whole suite on SQLite and on PostgreSQL
+test: install
+	@bash scripts/system-deps.sh
+	$(MAKE) lint typecheck test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""psephos: open election administration and observation platform."""

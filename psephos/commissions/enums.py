@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CommissionLevel(models.TextChoices):
+    """Level in the three-tier hierarchy; TECs sit at two levels."""
+
+    CEC = "cec", _("Central Election Commission")
+    TEC_REGION = "tec_region", _("regional territorial commission")
+    TEC_DISTRICT = "tec_district", _("district territorial commission")
+    PEC = "pec", _("precinct commission")
+
+
+class MemberRole(models.TextChoices):
+    CHAIR = "chair", _("chair")
+    DEPUTY = "deputy", _("deputy chair")
+    SECRETARY = "secretary", _("secretary")
+    MEMBER = "member", _("member")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "F", _("female")
+    MALE = "M", _("male")
+
+
+LEVEL_DEPTH = {
+    CommissionLevel.CEC: 0,
+    CommissionLevel.TEC_REGION: 1,
+    CommissionLevel.TEC_DISTRICT: 2,
+    CommissionLevel.PEC: 3,
+}

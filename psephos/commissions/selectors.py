@@ -1,0 +1,43 @@
+"""Read access to the commission tree."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from psephos.core.errors import NotFound
+from psephos.territory.models import Geography
+
+from .enums import CommissionLevel
+from .models import Commission
+
+
+def commission_get(*, geography: Geography, code: str) -> Commission:
+    """Return the commission with this code or raise ``NotFound``."""
+    try:
+        return Commission.objects.select_related("parent", "unit", "station").get(
+            geography=geography, code=code
+        )
+    except Commission.DoesNotExist:
+        raise NotFound(f"No commission “{code}”.", data={"commission": code}) from None
+
+
+def commission_list_children(*, commission: Commission) -> QuerySet[Commission]:
+    """Return the commissions directly below this one, in code order."""
+    return Commission.objects.filter(parent=commission).select_related("unit", "station")
+
+
+def commission_ancestors(*, commission: Commission) -> list[Commission]:
+    """Return the chain from the CEC down to the commission's parent."""
+    chain: list[Commission] = []
+    node = commission.parent
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return list(reversed(chain))
+
+
+def commission_list_for_level(
+    *, geography: Geography, level: CommissionLevel
+) -> QuerySet[Commission]:
+    """Return every commission of one level in the geography."""
+    return Commission.objects.filter(geography=geography, level=level)

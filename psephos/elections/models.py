@@ -1,0 +1,67 @@
+"""Election events, contests and options."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from .enums import ElectionKind, ElectionStatus, OptionKind
+
+
+class Election(models.Model):
+    key = models.SlugField(max_length=64, unique=True)
+    kind = models.CharField(max_length=16, choices=ElectionKind.choices)
+    name_en = models.CharField(max_length=200)
+    name_kk = models.CharField(max_length=200)
+    name_ru = models.CharField(max_length=200)
+    date = models.DateField()
+    geography = models.ForeignKey(
+        "territory.Geography", on_delete=models.PROTECT, related_name="elections"
+    )
+    profile_key = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=16, choices=ElectionStatus.choices, default=ElectionStatus.CONFIGURED
+    )
+    certified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Contest(models.Model):
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="contests")
+    key = models.SlugField(max_length=64)
+    name_en = models.CharField(max_length=300)
+    name_kk = models.CharField(max_length=300)
+    name_ru = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "key"], name="contest_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election.key}/{self.key}"
+
+
+class Option(models.Model):
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="options")
+    key = models.SlugField(max_length=64)
+    kind = models.CharField(max_length=16, choices=OptionKind.choices)
+    ballot_order = models.PositiveSmallIntegerField()
+    name_en = models.CharField(max_length=200)
+    name_kk = models.CharField(max_length=200)
+    name_ru = models.CharField(max_length=200)
+    nominated_by = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "key"], name="option_key_unique"),
+            models.UniqueConstraint(fields=["contest", "ballot_order"], name="option_order_unique"),
+        ]
+        ordering = ["ballot_order"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,26 @@
+"""Read access to elections."""
+
+from __future__ import annotations
+
+from psephos.core.errors import NotFound
+
+from .models import Election, Option
+from .rules.profiles import Profile, profile_for
+
+
+def election_get(*, key: str) -> Election:
+    """Return the election with this key or raise ``NotFound``."""
+    try:
+        return Election.objects.select_related("geography").get(key=key)
+    except Election.DoesNotExist:
+        raise NotFound(f"No election “{key}”.", data={"election": key}) from None
+
+
+def election_options(*, election: Election) -> list[Option]:
+    """Return the options of the election's (single) contest in ballot order."""
+    return list(Option.objects.filter(contest__election=election).order_by("ballot_order"))
+
+
+def election_profile(*, election: Election) -> Profile:
+    """Return the rule profile the election is run under."""
+    return profile_for(election.profile_key)

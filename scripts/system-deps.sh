@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Install the system packages the test suite drives for real: PostgreSQL and Chromium.
+# Installs only what is missing; needs root (or sudo) for apt.
+set -euo pipefail
+
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -eq 0 ]; then
+    exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+        echo "Missing system packages: ${need[*]}. Install them with apt-get (as root) and run again." >&2
+        exit 1
+    fi
+fi
+echo "Installing system packages: ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# Debian starts a default cluster on install; the tests use their own throw-away one.
