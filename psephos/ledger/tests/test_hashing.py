@@ -11,5 +11,13 @@ def test_digest_is_sha256_of_canonical_json():
 
 
 def test_event_hash_changes_with_previous_hash():
-    fields = dict(seq=1, at="2022-11-20T15:00:00+00:00", actor="a", role="r", action="x", object_key="k", payload_digest=digest({}))
+    fields = dict(
+        seq=1,
+        at="2022-11-20T15:00:00+00:00",
+        actor="a",
+        role="r",
+        action="x",
+        object_key="k",
+        payload_digest=digest({}),
+    )
     assert event_hash(**fields, prev_hash=GENESIS) != event_hash(**fields, prev_hash="1" * 64)
