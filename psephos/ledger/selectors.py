@@ -1,0 +1,153 @@
+"""Read the ledger: events, signed tree heads, proofs and the public key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from psephos.ledger.errors import ProofUnavailable
+from psephos.ledger.models import Event, SignedTreeHead
+from psephos.ledger.rules.chain import event_leaf
+from psephos.ledger.rules.merkle import (
+    consistency_ranges,
+    fold_range,
+    inclusion_ranges,
+    leaf_hash,
+    nodes_for,
+)
+from psephos.ledger.services.checkpoints import nodes_load, tree_size_stored
+from psephos.ledger.services.keys import public_key_get
+
+
+@dataclass(frozen=True, slots=True)
+class InclusionProof:
+    seq: int
+    leaf_index: int
+    tree_size: int
+    event_hash: str
+    leaf_hash: str
+    audit_path: list[str]
+    root_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsistencyProof:
+    first: int
+    second: int
+    first_root: str
+    second_root: str
+    proof: list[str]
+
+
+def events_list(*, after: int = 0, limit: int = 100, action: str | None = None) -> QuerySet[Event]:
+    """Return events with ``seq > after`` in order, at most ``limit``."""
+    qs = Event.objects.filter(seq__gt=after).order_by("seq")
+    if action:
+        qs = qs.filter(action=action)
+    return qs[:limit]
+
+
+def events_latest(*, limit: int = 50) -> list[Event]:
+    """Return the latest events, newest first."""
+    return list(Event.objects.order_by("-seq")[:limit])
+
+
+def events_count() -> int:
+    """Return the number of events in the ledger."""
+    last = Event.objects.order_by("-seq").values_list("seq", flat=True).first()
+    return int(last or 0)
+
+
+def tree_heads_list(*, limit: int = 50) -> list[SignedTreeHead]:
+    """Return the latest signed tree heads, largest first."""
+    return list(SignedTreeHead.objects.order_by("-tree_size", "-id")[:limit])
+
+
+def tree_head_latest() -> SignedTreeHead | None:
+    """Return the latest signed tree head, if any."""
+    return SignedTreeHead.objects.order_by("-tree_size", "-id").first()
+
+
+def public_key() -> tuple[str, str]:
+    """Return the published Ed25519 public key (base64 raw) and its key id."""
+    return public_key_get()
+
+
+def _provable_size(tree_size: int | None) -> int:
+    if tree_size is None:
+        latest = tree_head_latest()
+        if latest is None:
+            raise ProofUnavailable(_("No signed tree head exists yet: make a checkpoint first."))
+        return latest.tree_size
+    stored = tree_size_stored()
+    if tree_size > stored:
+        raise ProofUnavailable(
+            _(
+                "Tree size %(size)d is beyond the latest checkpoint (%(stored)d events); "
+                "ask for a size up to %(stored)d."
+            )
+            % {"size": tree_size, "stored": stored},
+            data={"tree_size": tree_size, "provable": stored},
+        )
+    return tree_size
+
+
+def inclusion_proof_get(*, seq: int, tree_size: int | None = None) -> InclusionProof:
+    """Return the audit path of event ``seq`` in the tree of the first ``tree_size`` events.
+
+    ``tree_size`` defaults to the latest signed tree head's. Raises ``ProofUnavailable``
+    when the event is not in that tree or the tree is beyond the latest checkpoint.
+    """
+    size = _provable_size(tree_size)
+    if not 1 <= seq <= size:
+        raise ProofUnavailable(
+            _("Event %(seq)d is not in the tree of %(size)d events.") % {"seq": seq, "size": size},
+            data={"seq": seq, "tree_size": size},
+        )
+    ranges = inclusion_ranges(seq - 1, size)
+    nodes = nodes_load(nodes_for([*ranges, (0, size)]) | {(0, seq - 1)})
+
+    def lookup(level: int, index: int) -> bytes:
+        return nodes[(level, index)]
+
+    event_hash = Event.objects.filter(seq=seq).values_list("hash", flat=True).first() or ""
+    return InclusionProof(
+        seq=seq,
+        leaf_index=seq - 1,
+        tree_size=size,
+        event_hash=event_hash,
+        leaf_hash=nodes[(0, seq - 1)].hex(),
+        audit_path=[fold_range(a, b, lookup).hex() for a, b in ranges],
+        root_hash=fold_range(0, size, lookup).hex(),
+    )
+
+
+def consistency_proof_get(*, first: int, second: int | None = None) -> ConsistencyProof:
+    """Return the proof that the tree of ``first`` events is a prefix of that of ``second``."""
+    size = _provable_size(second)
+    if not 1 <= first <= size:
+        raise ProofUnavailable(
+            _("No consistency proof from %(first)d to %(second)d events: need 1 ≤ first ≤ second.")
+            % {"first": first, "second": size},
+            data={"first": first, "second": size},
+        )
+    ranges = consistency_ranges(first, size)
+    nodes = nodes_load(nodes_for([*ranges, (0, size), (0, first)]))
+
+    def lookup(level: int, index: int) -> bytes:
+        return nodes[(level, index)]
+
+    return ConsistencyProof(
+        first=first,
+        second=size,
+        first_root=fold_range(0, first, lookup).hex(),
+        second_root=fold_range(0, size, lookup).hex(),
+        proof=[fold_range(a, b, lookup).hex() for a, b in ranges],
+    )
+
+
+def leaf_hash_of(event: Event) -> str:
+    """Return the Merkle leaf hash of an event."""
+    return leaf_hash(event_leaf(event.hash)).hex()

@@ -1,0 +1,40 @@
+"""Fixtures of the ledger tests: a signing key in a temporary directory, events, a browser."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import transaction
+
+from psephos.ledger.services.events import event_record
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def key_dir(settings, tmp_path, monkeypatch):
+    """Keep every test's signing key in its own directory, never in the environment."""
+    monkeypatch.delenv("PSEPHOS_SIGNING_KEY", raising=False)
+    settings.PSEPHOS_KEY_DIR = tmp_path / "keys"
+    return settings.PSEPHOS_KEY_DIR
+
+
+@pytest.fixture
+def add_events():
+    """Return a function that appends ``n`` test events and returns the last one."""
+
+    def add(n: int, *, action: str = "test.event", start: int = 0):
+        last = None
+        with transaction.atomic():
+            for i in range(start, start + n):
+                last = event_record(
+                    actor="system",
+                    role="system",
+                    action=action,
+                    object_key=f"test/{i}",
+                    payload={"i": i, "text": "Алматы"},
+                )
+        return last
+
+    return add

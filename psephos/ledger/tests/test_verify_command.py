@@ -1,0 +1,131 @@
+"""``psephos ledger verify`` names the first bad event; ``psephos ledger checkpoint`` signs."""
+
+import base64
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from psephos.ledger.models import Event, LedgerHead, SignedTreeHead
+from psephos.ledger.rules.hashing import digest, event_hash
+from psephos.ledger.services.checkpoints import checkpoint_create
+from psephos.ledger.services.verification import ledger_verify
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    out = StringIO()
+    call_command("ledger", *args, stdout=out)
+    return out.getvalue()
+
+
+def fails_with(message):
+    with pytest.raises(CommandError) as info:
+        run("verify")
+    assert str(info.value) == f"ledger verification failed: {message}"
+
+
+def test_an_intact_ledger_verifies(add_events):
+    add_events(6)
+    checkpoint_create()
+    add_events(2)
+    checkpoint_create()
+    assert (
+        run("verify") == "ledger OK: 10 events in an unbroken chain, 2 signed tree heads verified\n"
+    )
+
+
+def test_an_empty_ledger_verifies():
+    assert (
+        run("verify") == "ledger OK: 0 events in an unbroken chain, 0 signed tree heads verified\n"
+    )
+
+
+def test_a_row_edited_in_the_database_is_named(add_events):
+    add_events(6)
+    Event.objects.filter(seq=4).update(actor="someone-else")
+    fails_with("event 4: its fields do not match its hash (row edited)")
+
+
+def test_a_payload_edited_in_the_database_is_named(add_events):
+    add_events(6)
+    Event.objects.filter(seq=3).update(payload={"i": 2, "text": "Астана"})
+    fails_with("event 3: the payload does not match its digest")
+
+
+def test_a_deleted_event_is_named(add_events):
+    add_events(6)
+    Event.objects.filter(seq=2).delete()
+    fails_with("event 2 is missing: the next event in the ledger is 3")
+
+
+def test_reordered_events_are_named(add_events):
+    add_events(6)
+    Event.objects.filter(seq=3).update(seq=-3)
+    Event.objects.filter(seq=4).update(seq=3)
+    Event.objects.filter(seq=-3).update(seq=4)
+    fails_with("event 3: its previous-hash is not the hash of event 2")
+
+
+def test_events_deleted_at_the_end_are_detected(add_events):
+    add_events(6)
+    Event.objects.filter(seq__gte=5).delete()
+    fails_with("The ledger head records 6 events but 4 are stored: events after 4 were deleted.")
+
+
+def test_a_chain_rewritten_after_a_checkpoint_is_named(add_events):
+    add_events(5)
+    checkpoint_create()
+    # Rewrite event 2 and every hash after it so that the chain alone still holds.
+    with transaction.atomic():
+        prev = Event.objects.get(seq=1).hash
+        for event in Event.objects.filter(seq__gte=2).order_by("seq"):
+            if event.seq == 2:
+                event.payload = {"i": 1, "text": "forged"}
+                event.payload_digest = digest(event.payload)
+            event.prev_hash = prev
+            event.hash = event_hash(
+                seq=event.seq,
+                at=event.at.isoformat(),
+                actor=event.actor,
+                role=event.role,
+                action=event.action,
+                object_key=event.object_key,
+                payload_digest=event.payload_digest,
+                prev_hash=prev,
+            )
+            event.save()
+            prev = event.hash
+        LedgerHead.objects.filter(id=1).update(hash=prev)
+    report = ledger_verify()
+    assert (report.fault_seq, report.fault_code) == (2, "leaf_mismatch")
+    fails_with(
+        "Event 2 differs from the leaf fixed in the Merkle tree at a checkpoint: "
+        "the chain was rewritten from this event on."
+    )
+
+
+def test_a_tree_head_edited_in_the_database_is_detected(add_events):
+    add_events(3)
+    sth = checkpoint_create()
+    SignedTreeHead.objects.filter(pk=sth.pk).update(root_hash="0" * 64)
+    fails_with("The signed tree head of size 3 does not verify under the published key.")
+
+
+def test_a_tree_head_under_another_key_is_detected(add_events, monkeypatch):
+    add_events(3)
+    checkpoint_create()
+    monkeypatch.setenv("PSEPHOS_SIGNING_KEY", base64.b64encode(b"\x07" * 32).decode())
+    fails_with("The signed tree head of size 3 does not verify under the published key.")
+
+
+def test_checkpoint_command_signs_and_if_due_skips(add_events):
+    add_events(2)
+    out = run("checkpoint")
+    assert out.startswith("signed tree head: size 2 root ")
+    assert run("checkpoint", "--if-due") == "no new events since the latest signed tree head\n"
+    add_events(1)
+    assert run("checkpoint", "--every", "0", "--times", "2").count("signed tree head: size 4") == 1
+    assert SignedTreeHead.objects.count() == 2
