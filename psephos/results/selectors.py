@@ -598,3 +598,41 @@ def _station_figures(
         lines = dict(zip(LINE_NAMES, values, strict=True))
         out[commission_id] = (status, number, lines, votes.get(version_id, {}))
     return out
+
+
+# --- staff pages (added for the portal) ---------------------------------------------------
+
+
+def election_list_for_commission(*, commission: Commission) -> list[ElectionItem]:
+    """Return the elections run on the commission's map, newest first."""
+    return [
+        ElectionItem(
+            key=e.key,
+            kind=e.kind,
+            name=_localized(e),
+            date=e.date,
+            status=e.status,
+            certified_at=e.certified_at,
+        )
+        for e in Election.objects.filter(geography_id=commission.geography_id).order_by(
+            "-date", "key"
+        )
+    ]
+
+
+def protocol_list_for_tec(
+    *, election: Election, tec: Commission, status: str = ProtocolStatus.SUBMITTED
+) -> list[ProtocolView]:
+    """Return the protocols with this status of the PECs directly under a TEC, by station code."""
+    pecs = {
+        c.pk: c
+        for c in Commission.objects.filter(
+            parent_id=tec.pk, level=CommissionLevel.PEC
+        ).select_related("parent", "region")
+    }
+    rows = _protocol_rows(
+        election=election,
+        filters=Q(commission__parent_id=tec.pk, status=status),
+    )
+    views = [_protocol_view(election, pecs[cid], p, votes) for cid, (p, votes) in rows.items()]
+    return sorted(views, key=lambda v: v.station)

@@ -1,0 +1,43 @@
+"""Refusals of the results path, each with a stable code."""
+
+from __future__ import annotations
+
+from psephos.core.errors import Conflict, NotFound, ValidationFailed
+
+
+class StationNotFound(NotFound):
+    code = "station_not_found"
+
+
+class ProtocolBreaksRelations(ValidationFailed):
+    """The protocol breaks control relations; ``data['breaches']`` lists each with its numbers."""
+
+    code = "protocol_breaks_relations"
+
+
+class ProtocolAlreadySubmitted(Conflict):
+    code = "protocol_already_submitted"
+
+
+class ProtocolNotPending(Conflict):
+    """The protocol is not awaiting a decision (already decided, or never submitted)."""
+
+    code = "protocol_not_pending"
+
+
+class ElectionCertified(Conflict):
+    code = "election_certified"
+
+
+class ElectionNotComplete(Conflict):
+    code = "election_not_complete"
+
+
+class ElectionNotFinal(Conflict):
+    """The complaints app's finality check does not allow certification yet."""
+
+    code = "election_not_final"
+
+
+class ReasonRequired(ValidationFailed):
+    code = "reason_required"

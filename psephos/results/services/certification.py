@@ -1,0 +1,115 @@
+"""Certification: the CEC fixes the outcome of an election once every protocol is in."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from django.db import transaction
+
+from psephos.accounts.access import access_election_certify
+from psephos.accounts.models import User
+from psephos.commissions.enums import CommissionLevel
+from psephos.core import clock
+from psephos.core.errors import PermissionDenied
+from psephos.elections.enums import ElectionStatus
+from psephos.elections.models import Election
+from psephos.ledger.services.events import event_record
+from psephos.results.enums import ProtocolStatus
+from psephos.results.errors import ElectionCertified, ElectionNotComplete, ElectionNotFinal
+from psephos.results.models import Protocol, Tally
+from psephos.results.rules.determination import Outcome
+from psephos.results.services.determination import election_determine
+from psephos.results.services.tabulation import tally_recompute
+
+FINALITY_MODULE = "psephos.complaints.services.finality"
+
+
+def _finality_check(election: Election) -> None:
+    """Run the complaints app's finality check when that app provides one."""
+    try:
+        module: Any = import_module(FINALITY_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and FINALITY_MODULE.startswith(exc.name):
+            return
+        raise
+    check = module.election_finality_check(election)
+    if not check.allowed:
+        raise ElectionNotFinal(
+            f"Election “{election.key}” cannot be certified yet: " + " ".join(check.reasons),
+            data={"election": election.key, "reasons": list(check.reasons)},
+        )
+
+
+def election_certify(*, user: User, election: Election) -> Outcome:
+    """Recompute the tallies, determine the outcome and mark the election certified.
+
+    Preconditions: ``user`` is a CEC operator of the election's map; the election
+    is not certified; every expected protocol is accepted or cancelled, none is
+    awaiting a decision; the complaints app's finality check (when installed)
+    passes. Writes the ``election.certify`` ledger event with the outcome.
+
+    Raises ``PermissionDenied``, ``ElectionCertified``, ``ElectionNotComplete`` or
+    whatever the finality check raises.
+    """
+    access_election_certify(user)
+    commission = user.commission
+    if (
+        commission is None
+        or commission.level != CommissionLevel.CEC
+        or commission.geography_id != election.geography_id
+    ):
+        raise PermissionDenied(
+            f"Only the central commission of election “{election.key}” can certify it.",
+            data={"election": election.key},
+        )
+    actor = f"user:{user.pk}@{commission.code}"
+    with transaction.atomic():
+        locked = Election.objects.select_for_update().get(pk=election.pk)
+        if locked.status == ElectionStatus.CERTIFIED:
+            raise ElectionCertified(
+                f"Election “{election.key}” is already certified.",
+                data={"election": election.key},
+            )
+        _finality_check(locked)
+        report = tally_recompute(election=locked, actor=actor, role=user.role)
+        pending = Protocol.objects.filter(
+            election=locked, status__in=[ProtocolStatus.SUBMITTED, ProtocolStatus.RETURNED]
+        ).count()
+        national = Tally.objects.get(election=locked, commission_id=commission.pk)
+        settled = national.accepted + national.cancelled
+        if pending or settled != national.expected:
+            raise ElectionNotComplete(
+                f"Election “{election.key}” cannot be certified: {settled} of "
+                f"{national.expected} protocols are accepted or cancelled and {pending} "
+                "await a decision.",
+                data={
+                    "election": election.key,
+                    "expected": national.expected,
+                    "settled": settled,
+                    "pending": pending,
+                },
+            )
+        outcome = election_determine(election=locked)
+        now = clock.now()
+        Election.objects.filter(pk=locked.pk).update(
+            status=ElectionStatus.CERTIFIED, certified_at=now
+        )
+        event_record(
+            actor=actor,
+            role=user.role,
+            action="election.certify",
+            object_key=election.key,
+            payload={
+                "election": election.key,
+                "outcome": outcome.status,
+                "winner": outcome.winner,
+                "runoff": list(outcome.runoff),
+                "reasons": list(outcome.reasons),
+                "accepted": report.accepted,
+                "expected": report.expected,
+            },
+        )
+    election.status = ElectionStatus.CERTIFIED
+    election.certified_at = now
+    return outcome

@@ -1,0 +1,383 @@
+"""The protocol lifecycle: a PEC submits, the TEC directly above accepts or returns.
+
+Every service here runs in one transaction, checks access and state, and writes
+one ledger event. Acceptance adds the accepted version to the tallies of every
+commission above the station with ``F()`` updates, so results are public the
+moment a protocol is accepted. A concurrent second decision on the same protocol
+finds it no longer ``submitted`` (row lock on PostgreSQL, conditional ``UPDATE``
+everywhere) and gets a ``Conflict``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from psephos.accounts.access import access_protocol_decide, access_protocol_submit
+from psephos.accounts.models import User
+from psephos.commissions.enums import CommissionLevel
+from psephos.commissions.models import Commission
+from psephos.core import clock
+from psephos.elections.enums import ElectionStatus
+from psephos.elections.models import Election, Option
+from psephos.ledger.services.events import event_record
+from psephos.results.enums import ProtocolStatus, VersionSource
+from psephos.results.errors import (
+    ElectionCertified,
+    ProtocolAlreadySubmitted,
+    ProtocolBreaksRelations,
+    ProtocolNotPending,
+    ReasonRequired,
+    StationNotFound,
+)
+from psephos.results.models import (
+    Protocol,
+    ProtocolRefusal,
+    ProtocolVersion,
+    ProtocolVote,
+    Tally,
+    TallyVote,
+)
+from psephos.results.rules.lines import ProtocolLines
+from psephos.results.rules.reconciliation import check_protocol
+from psephos.results.services.tabulation import tally_recompute
+
+_OPEN_FOR_SUBMISSION = (ProtocolStatus.DRAFT, ProtocolStatus.RETURNED)
+
+
+def _actor(user: User) -> str:
+    """Return the ledger actor: the user's id and commission, never a name."""
+    commission = user.commission.code if user.commission_id and user.commission else "-"
+    return f"user:{user.pk}@{commission}"
+
+
+def _station_commission(*, election: Election, station_code: str) -> Commission:
+    try:
+        return Commission.objects.select_related(
+            "parent__parent__parent", "station", "tec", "region"
+        ).get(geography_id=election.geography_id, code=station_code, level=CommissionLevel.PEC)
+    except Commission.DoesNotExist:
+        raise StationNotFound(
+            f"No polling station “{station_code}” in election “{election.key}”.",
+            data={"station": station_code, "election": election.key},
+        ) from None
+
+
+def _ancestor_ids(commission: Commission) -> list[int]:
+    ids: list[int] = []
+    node = commission.parent
+    while node is not None:
+        ids.append(node.pk)
+        node = node.parent
+    return ids
+
+
+def _refuse_if_certified(election: Election) -> None:
+    if election.status == ElectionStatus.CERTIFIED:
+        raise ElectionCertified(
+            f"The results of “{election.key}” are certified; protocols can no longer change.",
+            data={"election": election.key},
+        )
+
+
+def _tallies_complete(election: Election, ancestor_ids: list[int]) -> bool:
+    return Tally.objects.filter(election=election, commission_id__in=ancestor_ids).count() == len(
+        ancestor_ids
+    )
+
+
+def _tally_add(
+    *,
+    election: Election,
+    ancestor_ids: list[int],
+    lines: dict[str, int] | None,
+    votes: dict[int, int],
+    received: int = 0,
+    accepted: int = 0,
+) -> None:
+    """Add figures and counters to the tallies above a station (one UPDATE per option)."""
+    changes: dict[str, Any] = {"updated_at": clock.now()}
+    if lines is not None:
+        changes |= {name: F(name) + value for name, value in lines.items() if value}
+    if received:
+        changes["received"] = F("received") + received
+    if accepted:
+        changes["accepted"] = F("accepted") + accepted
+    Tally.objects.filter(election=election, commission_id__in=ancestor_ids).update(**changes)
+    for option_id, count in votes.items():
+        if count:
+            TallyVote.objects.filter(
+                tally__election=election,
+                tally__commission_id__in=ancestor_ids,
+                option_id=option_id,
+            ).update(votes=F("votes") + count)
+
+
+def protocol_submit(
+    *, user: User, election: Election, station_code: str, lines: ProtocolLines
+) -> Protocol:
+    """Store a new version of the station's protocol and mark it submitted.
+
+    Preconditions: ``user`` is the PEC operator of that station; the election is
+    not certified; the protocol is new or was returned. The figures must satisfy
+    every control relation; otherwise a ``ProtocolRefusal`` (and its ledger event)
+    is the only thing stored and ``ProtocolBreaksRelations`` lists every breach
+    with its numbers.
+
+    Raises ``StationNotFound``, ``PermissionDenied``, ``ElectionCertified``,
+    ``ProtocolAlreadySubmitted`` or ``ProtocolBreaksRelations``.
+    """
+    commission = _station_commission(election=election, station_code=station_code)
+    access_protocol_submit(user, commission)
+    _refuse_if_certified(election)
+    existing = (
+        Protocol.objects.filter(election=election, commission=commission)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if existing is not None and existing not in _OPEN_FOR_SUBMISSION:
+        raise ProtocolAlreadySubmitted(
+            f"The protocol of station “{station_code}” is already {existing}; "
+            "it can be submitted again only after the territorial commission returns it.",
+            data={"station": station_code, "status": existing},
+        )
+    options = list(Option.objects.filter(contest__election=election).order_by("ballot_order"))
+    option_keys = [o.key for o in options]
+    breaches = check_protocol(lines, option_keys=option_keys)
+    if breaches:
+        problems = [b.as_dict() for b in breaches]
+        with transaction.atomic():
+            ProtocolRefusal.objects.create(
+                election=election,
+                station_code=station_code,
+                user=user,
+                at=clock.now(),
+                code=ProtocolBreaksRelations.code,
+                payload={**lines.as_dict(), "votes": dict(lines.votes)},
+                problems=problems,
+            )
+            event_record(
+                actor=_actor(user),
+                role=user.role,
+                action="protocol.refuse",
+                object_key=f"{election.key}/{station_code}",
+                payload={
+                    "election": election.key,
+                    "station": station_code,
+                    "relations": [b.relation for b in breaches],
+                },
+            )
+        raise ProtocolBreaksRelations(
+            f"The protocol of station “{station_code}” breaks {len(breaches)} control "
+            "relation(s): " + " ".join(b.message for b in breaches),
+            data={"station": station_code, "breaches": problems},
+        )
+    assert commission.station is not None and commission.tec is not None
+    assert commission.region is not None
+    ancestors = _ancestor_ids(commission)
+    now = clock.now()
+    with transaction.atomic():
+        protocol, _created = Protocol.objects.select_for_update().get_or_create(
+            election=election,
+            station=commission.station,
+            defaults={
+                "commission": commission,
+                "tec": commission.tec,
+                "region": commission.region,
+            },
+        )
+        previous = protocol.status
+        if previous not in _OPEN_FOR_SUBMISSION:
+            raise ProtocolAlreadySubmitted(
+                f"The protocol of station “{station_code}” is already {previous}; "
+                "it can be submitted again only after the territorial commission returns it.",
+                data={"station": station_code, "status": previous},
+            )
+        number = (
+            ProtocolVersion.objects.filter(protocol=protocol)
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+            or 0
+        ) + 1
+        version = ProtocolVersion.objects.create(
+            protocol=protocol,
+            number=number,
+            source=VersionSource.PEC_ENTRY,
+            created_at=now,
+            created_by=user,
+            **lines.as_dict(),
+        )
+        by_key = {o.key: o for o in options}
+        ProtocolVote.objects.bulk_create(
+            [
+                ProtocolVote(version=version, option=by_key[k], votes=lines.votes[k])
+                for k in option_keys
+            ]
+        )
+        updated = Protocol.objects.filter(pk=protocol.pk, status=previous).update(
+            status=ProtocolStatus.SUBMITTED, current=version, submitted_at=now, return_reason=""
+        )
+        if updated != 1:
+            raise ProtocolAlreadySubmitted(
+                f"The protocol of station “{station_code}” changed while it was being submitted.",
+                data={"station": station_code},
+            )
+        if previous == ProtocolStatus.DRAFT:
+            if _tallies_complete(election, ancestors):
+                _tally_add(
+                    election=election, ancestor_ids=ancestors, lines=None, votes={}, received=1
+                )
+            else:
+                tally_recompute(election=election, actor=_actor(user), role=user.role)
+        event_record(
+            actor=_actor(user),
+            role=user.role,
+            action="protocol.submit",
+            object_key=f"{election.key}/{station_code}",
+            payload={
+                "election": election.key,
+                "station": station_code,
+                "version": number,
+                "lines": lines.as_dict(),
+                "votes": {k: lines.votes[k] for k in option_keys},
+            },
+        )
+    protocol.refresh_from_db()
+    return protocol
+
+
+def _decision_commission(protocol: Protocol) -> Commission:
+    return Commission.objects.select_related("parent__parent__parent").get(
+        pk=protocol.commission_id
+    )
+
+
+def _lock_pending(protocol: Protocol, station_code: str) -> Protocol:
+    locked = (
+        Protocol.objects.select_for_update(of=("self",))
+        .select_related("current")
+        .get(pk=protocol.pk)
+    )
+    if locked.status != ProtocolStatus.SUBMITTED:
+        raise ProtocolNotPending(
+            f"The protocol of station “{station_code}” is {locked.status}, not awaiting a decision.",
+            data={"station": station_code, "status": locked.status},
+        )
+    return locked
+
+
+def protocol_accept(*, user: User, protocol: Protocol) -> Protocol:
+    """Accept a submitted protocol and add its current version to every tally above it.
+
+    Preconditions: ``user`` is an operator of the TEC directly above the station;
+    the protocol is ``submitted``; the election is not certified. Missing tallies
+    are built by ``tally_recompute`` first.
+
+    Raises ``PermissionDenied``, ``ElectionCertified`` or ``ProtocolNotPending``
+    (also when another decision won a race).
+    """
+    commission = _decision_commission(protocol)
+    station_code = commission.code
+    access_protocol_decide(user, commission)
+    election = Election.objects.get(pk=protocol.election_id)
+    _refuse_if_certified(election)
+    ancestors = _ancestor_ids(commission)
+    with transaction.atomic():
+        locked = _lock_pending(protocol, station_code)
+        complete = _tallies_complete(election, ancestors)
+        # The conditional UPDATE is what makes a concurrent second decision fail on SQLite,
+        # where row locks do nothing.
+        updated = Protocol.objects.filter(pk=protocol.pk, status=ProtocolStatus.SUBMITTED).update(
+            status=ProtocolStatus.ACCEPTED, decided_at=clock.now(), decided_by=user
+        )
+        if updated != 1:
+            raise ProtocolNotPending(
+                f"The protocol of station “{station_code}” was decided by someone else.",
+                data={"station": station_code},
+            )
+        version = locked.current
+        assert version is not None
+        if complete:
+            votes = dict(
+                ProtocolVote.objects.filter(version=version).values_list("option_id", "votes")
+            )
+            _tally_add(
+                election=election,
+                ancestor_ids=ancestors,
+                lines=version.lines_dict(),
+                votes=votes,
+                accepted=1,
+            )
+        else:
+            tally_recompute(election=election, actor=_actor(user), role=user.role)
+        event_record(
+            actor=_actor(user),
+            role=user.role,
+            action="protocol.accept",
+            object_key=f"{election.key}/{station_code}",
+            payload={"election": election.key, "station": station_code, "version": version.number},
+        )
+    protocol.refresh_from_db()
+    return protocol
+
+
+def protocol_return(*, user: User, protocol: Protocol, reason: str) -> Protocol:
+    """Return a submitted protocol to its PEC with a reason; the PEC may submit again.
+
+    Preconditions as for ``protocol_accept``; ``reason`` must not be blank.
+    Raises ``ReasonRequired``, ``PermissionDenied``, ``ElectionCertified`` or
+    ``ProtocolNotPending``.
+    """
+    commission = _decision_commission(protocol)
+    station_code = commission.code
+    access_protocol_decide(user, commission)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(
+            f"Say why the protocol of station “{station_code}” is returned.",
+            data={"station": station_code, "errors": [{"where": "reason", "message": "blank"}]},
+        )
+    election = Election.objects.get(pk=protocol.election_id)
+    _refuse_if_certified(election)
+    with transaction.atomic():
+        locked = _lock_pending(protocol, station_code)
+        updated = Protocol.objects.filter(pk=protocol.pk, status=ProtocolStatus.SUBMITTED).update(
+            status=ProtocolStatus.RETURNED,
+            decided_at=clock.now(),
+            decided_by=user,
+            return_reason=reason,
+        )
+        if updated != 1:
+            raise ProtocolNotPending(
+                f"The protocol of station “{station_code}” was decided by someone else.",
+                data={"station": station_code},
+            )
+        event_record(
+            actor=_actor(user),
+            role=user.role,
+            action="protocol.return",
+            object_key=f"{election.key}/{station_code}",
+            payload={
+                "election": election.key,
+                "station": station_code,
+                "version": locked.current.number if locked.current else None,
+                "reason": reason,
+            },
+        )
+    protocol.refresh_from_db()
+    return protocol
+
+
+def protocol_for_station(*, election: Election, station_code: str) -> Protocol:
+    """Return the station's protocol object for a decision, or raise ``StationNotFound``."""
+    commission = _station_commission(election=election, station_code=station_code)
+    protocol = Protocol.objects.filter(election=election, commission=commission).first()
+    if protocol is None:
+        raise ProtocolNotPending(
+            f"Station “{station_code}” has not submitted a protocol.",
+            data={"station": station_code, "status": ProtocolStatus.DRAFT},
+        )
+    return protocol
