@@ -1,0 +1,36 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VoterOrigin(models.TextChoices):
+    REGISTER = "register", _("population register extract")
+    ELECTION_DAY = "election_day", _("added on election day, not registered before")
+    SYNTHETIC = "synthetic", _("synthetic register (simulation)")
+
+
+class EntrySource(models.TextChoices):
+    """How a voter came onto a station's list for an election."""
+
+    REGISTER = "register", _("register extract")
+    PLACE_OF_STAY = "place_of_stay", _("inclusion at place of stay")
+    AVC_ARRIVAL = "avc_arrival", _("absentee voting certificate presented")
+    ELECTION_DAY = "election_day", _("election-day addition")
+
+
+class RemovalReason(models.TextChoices):
+    PLACE_OF_STAY = "place_of_stay", _("included at a place of stay elsewhere")
+    AVC_ISSUED = "avc_issued", _("absentee voting certificate issued")
+    ADDED_ELSEWHERE = "added_elsewhere", _("added on election day at another station")
+
+
+class AdditionBasis(models.TextChoices):
+    """The legal basis of an election-day addition (kazakhstan-rules.md §8)."""
+
+    RESIDENCE = "residence", _("proof of residence in the precinct")
+    UNREGISTERED = "unregistered", _("not registered anywhere (designated station)")
+
+
+class CertificateStatus(models.TextChoices):
+    ISSUED = "issued", _("issued")
+    USED = "used", _("presented and retained")
+    LOST = "lost", _("reported lost")

@@ -1,0 +1,87 @@
+"""``psephos voters import FILE.csv`` · ``psephos voters extract`` · ``psephos voters generate``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from psephos.core.errors import DomainError
+from psephos.elections.models import Election
+from psephos.territory.models import Geography
+from psephos.territory.selectors import geography_get
+
+
+def _election(key: str) -> Election:
+    election = Election.objects.filter(key=key).first()
+    if election is None:
+        raise CommandError(f"No election “{key}”.")
+    return election
+
+
+class Command(BaseCommand):
+    help = "Manage the voter register: import an extract, extract lists, generate a synthetic register."
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="Import a population-register extract (CSV).")
+        imp.add_argument("file", type=Path)
+        imp.add_argument("--geography", help="key of the map the station codes belong to")
+        imp.add_argument("--election", help="use this election's map")
+        imp.add_argument("--report", type=Path, help="where to write the error report")
+        ext = sub.add_parser("extract", help="Extract the per-station lists for an election.")
+        ext.add_argument("--election", required=True)
+        gen = sub.add_parser(
+            "generate", help="Generate a synthetic register consistent with accepted protocols."
+        )
+        gen.add_argument("--election", required=True)
+        gen.add_argument("--seed", type=int, default=2022)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            getattr(self, f"_{options['action']}")(options)
+        except DomainError as exc:
+            report = exc.data.get("report")
+            raise CommandError(
+                f"{exc.message} Report: {report}" if report else exc.message
+            ) from exc
+
+    def _import(self, options: dict[str, Any]) -> None:
+        from psephos.voters.services.register import register_import
+
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"No file {path}.")
+        geography: Geography
+        if options["geography"]:
+            geography = geography_get(key=options["geography"])
+        elif options["election"]:
+            geography = _election(options["election"]).geography
+        else:
+            raise CommandError(
+                "Give --geography KEY or --election KEY (the map of the station codes)."
+            )
+        report = options["report"] or path.with_name(f"{path.stem}.errors.csv")
+        result = register_import(geography=geography, path=path, report_path=report, actor="cli")
+        self.stdout.write(
+            f"Imported {result.rows} voters (batch {result.batch_id}); "
+            f"{result.flagged} flagged for review."
+        )
+
+    def _extract(self, options: dict[str, Any]) -> None:
+        from psephos.voters.services.lists import list_extract
+
+        count = list_extract(election=_election(options["election"]), actor="cli")
+        self.stdout.write(f"Extracted {count} list entries.")
+
+    def _generate(self, options: dict[str, Any]) -> None:
+        from psephos.voters.services.generate import register_generate
+
+        result = register_generate(
+            election=_election(options["election"]), seed=options["seed"], progress=None
+        )
+        self.stdout.write(
+            f"Generated {result.voters} voters, {result.entries} list entries, {result.marks} marks."
+        )

@@ -1,0 +1,138 @@
+"""The national voter register, per-election station lists, certificates and marks.
+
+The IIN is never stored: ``iin_hash`` is its keyed hash (HMAC-SHA256, key outside
+the database; docs/adr/0002-iin-storage.md). Names and birth dates are personal
+data: only the station's PEC and the CEC read them, and they never reach logs,
+error messages or public pages.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .enums import AdditionBasis, CertificateStatus, EntrySource, RemovalReason, VoterOrigin
+
+
+class ImportBatch(models.Model):
+    """One accepted population-register extract (refused files leave no row)."""
+
+    geography = models.ForeignKey("territory.Geography", on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=200)
+    file_sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    flagged = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField()
+    imported_by = models.CharField(max_length=150)
+
+
+class Voter(models.Model):
+    geography = models.ForeignKey("territory.Geography", on_delete=models.PROTECT, related_name="+")
+    iin_hash = models.BinaryField(max_length=32)
+    surname = models.CharField(max_length=100)
+    given_name = models.CharField(max_length=100)
+    patronymic = models.CharField(max_length=100, blank=True)
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=1)
+    station = models.ForeignKey(
+        "territory.PollingStation", on_delete=models.PROTECT, related_name="+"
+    )
+    incapacitated = models.BooleanField(default=False)
+    prisoner = models.BooleanField(default=False)
+    origin = models.CharField(
+        max_length=16, choices=VoterOrigin.choices, default=VoterOrigin.REGISTER
+    )
+    review = models.BooleanField(
+        default=False, help_text="Same name and birth date as a voter under another IIN."
+    )
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["geography", "iin_hash"], name="voter_iin_once")
+        ]
+        indexes = [models.Index(fields=["station"], name="voter_station")]
+
+    def __str__(self) -> str:
+        return f"voter {self.pk}"  # never the name or IIN
+
+
+class ListEntry(models.Model):
+    """A voter on one station's list for one election; removal keeps the row."""
+
+    election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="+")
+    voter = models.ForeignKey(Voter, on_delete=models.PROTECT, related_name="entries")
+    station = models.ForeignKey(
+        "territory.PollingStation", on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(max_length=16, choices=EntrySource.choices)
+    basis = models.CharField(max_length=16, choices=AdditionBasis.choices, blank=True)
+    added_at = models.DateTimeField()
+    removed_reason = models.CharField(max_length=16, choices=RemovalReason.choices, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "voter"],
+                condition=models.Q(removed_reason=""),
+                name="entry_one_active_per_voter",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source="election_day") | models.Q(basis=""),
+                name="entry_basis_only_for_additions",
+            ),
+        ]
+        indexes = [models.Index(fields=["election", "station"], name="entry_station")]
+
+
+class Certificate(models.Model):
+    """An absentee voting certificate (AVC): one per voter per election, never replaced."""
+
+    election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="+")
+    serial = models.CharField(max_length=5)
+    voter = models.ForeignKey(Voter, on_delete=models.PROTECT, related_name="certificates")
+    issued_by = models.ForeignKey(
+        "territory.PollingStation", on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=8, choices=CertificateStatus.choices, default=CertificateStatus.ISSUED
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_station = models.ForeignKey(
+        "territory.PollingStation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "serial"], name="certificate_serial_once"),
+            models.UniqueConstraint(fields=["election", "voter"], name="certificate_one_per_voter"),
+        ]
+
+
+class Mark(models.Model):
+    """A voter received a ballot: at most one per voter per election, in the whole register."""
+
+    election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="+")
+    voter = models.ForeignKey(Voter, on_delete=models.PROTECT, related_name="marks")
+    station = models.ForeignKey(
+        "territory.PollingStation", on_delete=models.PROTECT, related_name="+"
+    )
+    entry = models.ForeignKey(ListEntry, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "voter"], name="mark_once_per_election")
+        ]
+        indexes = [models.Index(fields=["election", "station"], name="mark_station")]

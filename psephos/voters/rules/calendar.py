@@ -1,0 +1,34 @@
+"""Legal windows for certificates and place-of-stay inclusion (kazakhstan-rules.md §8).
+
+Values are parameters, not constants in the services, because the reference marks
+the presidential 2022 AVC window as CONFLICT.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ListCalendar:
+    avc_opens_days_before: int = 15
+    avc_closes_local_time: dt.time = dt.time(18, 0)  # on the day before election day
+    place_of_stay_days_before: int = 30
+
+
+def avc_window(election_day: dt.date, cal: ListCalendar) -> tuple[dt.datetime, dt.datetime]:
+    """Return the local (naive) start and end of the AVC issuing window."""
+    opens = dt.datetime.combine(
+        election_day - dt.timedelta(days=cal.avc_opens_days_before), dt.time(0, 0)
+    )
+    closes = dt.datetime.combine(election_day - dt.timedelta(days=1), cal.avc_closes_local_time)
+    return opens, closes
+
+
+def place_of_stay_window(election_day: dt.date, cal: ListCalendar) -> tuple[dt.date, dt.date]:
+    """Return the first and last local dates for inclusion at a place of stay."""
+    return (
+        election_day - dt.timedelta(days=cal.place_of_stay_days_before),
+        election_day - dt.timedelta(days=1),
+    )

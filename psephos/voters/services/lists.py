@@ -1,0 +1,291 @@
+"""Per-station lists for an election: extraction, place of stay, certificates.
+
+Every service runs in one transaction, locks the voter row it changes (a no-op on
+SQLite, where write transactions are serialised), checks the rules and records a
+ledger event whose payload holds no personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+
+from psephos.core import clock
+from psephos.elections.models import Election
+from psephos.elections.rules.profiles import profile_for
+from psephos.ledger.services.events import event_record
+from psephos.territory.models import PollingStation
+
+from ..enums import CertificateStatus, EntrySource, RemovalReason
+from ..errors import AlreadyMarked, IinInvalid, ListState, NotEligible, OutsideWindow, VoterNotFound
+from ..iin_hash import iin_hash
+from ..models import Certificate, ListEntry, Mark, Voter
+from ..rules.calendar import ListCalendar, avc_window, place_of_stay_window
+from ..rules.eligibility import EligibilityRules, ineligibility, latest_birth_date
+from ..rules.iin import iin_problem
+
+CALENDAR = ListCalendar()
+
+
+def eligibility_rules(election: Election) -> EligibilityRules:
+    """Return the eligibility switches of the election's rule profile."""
+    profile = profile_for(election.profile_key)
+    return EligibilityRules(
+        minimum_age=profile.minimum_age,
+        exclude_incapacitated=profile.exclude_incapacitated,
+        exclude_prisoners=profile.exclude_prisoners,
+    )
+
+
+def station_zone(station: PollingStation) -> ZoneInfo:
+    return ZoneInfo(station.unit.timezone or "Asia/Almaty")
+
+
+def voter_for_update(*, election: Election, iin: str) -> Voter:
+    """Return the voter with this IIN, locked; raise ``IinInvalid`` or ``VoterNotFound``."""
+    problem = iin_problem(iin)
+    if problem is not None:
+        raise IinInvalid(_("The IIN is not valid."), data={"problem": problem.value})
+    voter = (
+        Voter.objects.select_for_update()
+        .filter(geography_id=election.geography_id, iin_hash=iin_hash(iin))
+        .first()
+    )
+    if voter is None:
+        raise VoterNotFound(_("No voter with this IIN in the register."))
+    return voter
+
+
+def refuse_if_marked(*, election: Election, voter: Voter) -> None:
+    """Raise ``AlreadyMarked`` naming the station and local time of an existing mark."""
+    mark = (
+        Mark.objects.select_related("station__unit").filter(election=election, voter=voter).first()
+    )
+    if mark is None:
+        return
+    local = mark.at.astimezone(station_zone(mark.station))
+    raise AlreadyMarked(
+        _("This voter already received a ballot at station %(station)s at %(time)s.")
+        % {"station": mark.station.code, "time": local.strftime("%H:%M")},
+        data={"station": mark.station.code, "time": local.strftime("%H:%M")},
+    )
+
+
+def refuse_if_ineligible(*, election: Election, voter: Voter) -> None:
+    reasons = ineligibility(
+        rules=eligibility_rules(election),
+        birth_date=voter.birth_date,
+        election_day=election.date,
+        incapacitated=voter.incapacitated,
+        prisoner=voter.prisoner,
+    )
+    if reasons:
+        raise NotEligible(
+            _("This person may not vote in this election (%(reasons)s).")
+            % {"reasons": ", ".join(r.value for r in reasons)},
+            data={"reasons": [r.value for r in reasons]},
+        )
+
+
+def active_entry(*, election: Election, voter: Voter) -> ListEntry | None:
+    return (
+        ListEntry.objects.select_related("station")
+        .filter(election=election, voter=voter, removed_reason="")
+        .first()
+    )
+
+
+def list_extract(*, election: Election, actor: str) -> int:
+    """Put every eligible registered voter on their station's list for the election.
+
+    Precondition: no list yet for the election. Side effects: one entry per eligible
+    voter, one ledger event. Raise ``ListState`` if lists already exist. Return the
+    number of entries.
+    """
+    rules = eligibility_rules(election)
+    with transaction.atomic():
+        if ListEntry.objects.filter(election=election).exists():
+            raise ListState(
+                _("The lists for %(election)s are already extracted.") % {"election": election.key}
+            )
+        conditions = ["v.geography_id = %s", "v.birth_date <= %s"]
+        params: list[Any] = [
+            election.pk,
+            EntrySource.REGISTER.value,
+            "",
+            clock.now(),
+            "",
+            election.geography_id,
+            latest_birth_date(election.date, rules.minimum_age),
+        ]
+        if rules.exclude_incapacitated:
+            conditions.append("v.incapacitated = %s")
+            params.append(False)
+        if rules.exclude_prisoners:
+            conditions.append("v.prisoner = %s")
+            params.append(False)
+        where = " AND ".join(conditions)  # constant SQL fragments; every value is bound
+        sql = (
+            "INSERT INTO voters_listentry (election_id, voter_id, station_id, source, basis,"  # noqa: S608
+            " added_at, removed_reason) SELECT %s, v.id, v.station_id, %s, %s, %s, %s"
+            f" FROM voters_voter v WHERE {where}"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            count = cur.rowcount
+        event_record(
+            actor=actor,
+            role="cec",
+            action="voters.lists_extracted",
+            object_key=election.key,
+            payload={"entries": count},
+        )
+    return count
+
+
+def entry_place_of_stay(
+    *,
+    election: Election,
+    station: PollingStation,
+    iin: str,
+    actor: str,
+    today: dt.date | None = None,
+) -> ListEntry:
+    """Include a voter at a place of stay and remove them from their current list.
+
+    Preconditions: inside the window (``rules.calendar``), the voter is on a list,
+    has no certificate and no mark. Raise ``OutsideWindow``, ``ListState``,
+    ``AlreadyMarked``, ``VoterNotFound`` or ``IinInvalid``.
+    """
+    day = today or clock.now().astimezone(station_zone(station)).date()
+    first, last = place_of_stay_window(election.date, CALENDAR)
+    if not first <= day <= last:
+        raise OutsideWindow(
+            _("Inclusion at a place of stay is possible from %(first)s to %(last)s.")
+            % {"first": first.isoformat(), "last": last.isoformat()},
+            data={"first": first.isoformat(), "last": last.isoformat()},
+        )
+    with transaction.atomic():
+        voter = voter_for_update(election=election, iin=iin)
+        refuse_if_marked(election=election, voter=voter)
+        if Certificate.objects.filter(election=election, voter=voter).exists():
+            raise ListState(_("This voter holds an absentee voting certificate."))
+        current = active_entry(election=election, voter=voter)
+        if current is None:
+            raise ListState(_("This voter is on no list for this election."))
+        if current.station_id == station.pk:
+            raise ListState(
+                _("This voter is already on the list of station %(station)s.")
+                % {"station": station.code}
+            )
+        now = clock.now()
+        current.removed_reason, current.removed_at = RemovalReason.PLACE_OF_STAY, now
+        current.save(update_fields=["removed_reason", "removed_at"])
+        entry = ListEntry.objects.create(
+            election=election,
+            voter=voter,
+            station=station,
+            source=EntrySource.PLACE_OF_STAY,
+            added_at=now,
+        )
+        event_record(
+            actor=actor,
+            role="pec",
+            action="voters.place_of_stay_included",
+            object_key=f"{election.key}/{station.code}",
+            payload={"entry": entry.pk, "removed_from": current.station.code},
+        )
+    return entry
+
+
+def certificate_issue(
+    *,
+    election: Election,
+    station: PollingStation,
+    iin: str,
+    serial: str,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> Certificate:
+    """Issue an absentee voting certificate at the voter's list station.
+
+    Side effects: the voter leaves the station's list (``avc_issued``); one ledger
+    event. Raise ``OutsideWindow`` outside 15 days before until 18:00 the day
+    before, ``ListState`` if the voter is not on this station's list, already holds
+    a certificate or the serial is taken, and the voter lookup errors.
+    """
+    at = now or clock.now()
+    local = at.astimezone(station_zone(station)).replace(tzinfo=None)
+    opens, closes = avc_window(election.date, CALENDAR)
+    if not opens <= local <= closes:
+        raise OutsideWindow(
+            _("Certificates are issued from %(opens)s until %(closes)s.")
+            % {"opens": opens.isoformat(sep=" "), "closes": closes.isoformat(sep=" ")},
+            data={"opens": opens.isoformat(), "closes": closes.isoformat()},
+        )
+    if len(serial) != 5 or not serial.isascii() or not serial.isdigit():
+        raise ListState(_("A certificate serial has 5 digits."), data={"serial": serial[:10]})
+    with transaction.atomic():
+        voter = voter_for_update(election=election, iin=iin)
+        refuse_if_marked(election=election, voter=voter)
+        if Certificate.objects.filter(election=election, voter=voter).exists():
+            raise ListState(
+                _("This voter already holds a certificate; a lost one is not replaced.")
+            )
+        current = active_entry(election=election, voter=voter)
+        if current is None or current.station_id != station.pk:
+            raise ListState(
+                _("A certificate is issued only by the station whose list the voter is on.")
+            )
+        try:
+            with transaction.atomic():
+                certificate = Certificate.objects.create(
+                    election=election, serial=serial, voter=voter, issued_by=station, issued_at=at
+                )
+        except IntegrityError:
+            raise ListState(
+                _("Certificate serial %(serial)s is already used.") % {"serial": serial},
+                data={"serial": serial},
+            ) from None
+        current.removed_reason, current.removed_at = RemovalReason.AVC_ISSUED, at
+        current.save(update_fields=["removed_reason", "removed_at"])
+        event_record(
+            actor=actor,
+            role="pec",
+            action="voters.certificate_issued",
+            object_key=f"{election.key}/{station.code}",
+            payload={"serial": serial},
+        )
+    return certificate
+
+
+def certificate_report_lost(*, election: Election, serial: str, actor: str) -> Certificate:
+    """Mark an issued certificate lost; it is not replaced and cannot be presented."""
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update()
+            .select_related("issued_by")
+            .filter(election=election, serial=serial)
+            .first()
+        )
+        if certificate is None:
+            raise VoterNotFound(_("No certificate with serial %(serial)s.") % {"serial": serial})
+        if certificate.status != CertificateStatus.ISSUED:
+            raise ListState(
+                _("Certificate %(serial)s is %(status)s.")
+                % {"serial": serial, "status": certificate.get_status_display()}
+            )
+        certificate.status = CertificateStatus.LOST
+        certificate.save(update_fields=["status"])
+        event_record(
+            actor=actor,
+            role="pec",
+            action="voters.certificate_lost",
+            object_key=f"{election.key}/{certificate.issued_by.code}",
+            payload={"serial": serial},
+        )
+    return certificate

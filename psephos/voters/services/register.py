@@ -1,0 +1,332 @@
+"""Load a population-register extract into the national register, all or nothing.
+
+Rows are checked in Python with ``rules.records`` while they stream into a staging
+table (PostgreSQL: ``COPY``; SQLite: batched inserts). Checks that need the whole
+file or the database run set-based on the staging table: unknown station codes,
+the same IIN twice in the file, an IIN already in the register. Any error refuses
+the whole file: nothing is written, and the error report lists every line, column
+and reason. Names and birth dates appearing under two IINs are flagged for review,
+not refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from psephos.core import clock
+from psephos.core.progress import progress
+from psephos.ledger.services.events import event_record
+from psephos.territory.models import Geography
+
+from ..enums import VoterOrigin
+from ..errors import ImportRefused
+from ..iin_hash import iin_hash
+from ..models import ImportBatch
+from ..rules.records import HEADER, Record, record_check
+
+BATCH = 20_000
+PROBLEM_MESSAGES = {
+    "column_count": "the row must have 8 columns: " + ",".join(HEADER),
+    "iin_length": "the IIN must have 12 digits",
+    "iin_not_digits": "the IIN must be 12 ASCII digits",
+    "iin_century_digit": "the 7th IIN digit (century and sex) must be 1–6",
+    "iin_birth_date": "the IIN does not start with a real date",
+    "iin_never_issued": "the first 11 IIN digits are never issued (both check passes give 10)",
+    "iin_check_digit": "the IIN check digit is wrong",
+    "iin_birth_date_mismatch": "the IIN does not encode the birth date given",
+    "iin_sex_mismatch": "the 7th IIN digit does not agree with the sex given",
+    "required": "the value is required",
+    "too_long": "the value is longer than 100 characters",
+    "date_format": "the date must be a real date written YYYY-MM-DD",
+    "sex_value": "sex must be M or F",
+    "status_flag": "status flags must be empty or 'incapacitated', 'prisoner', separated by ';'",
+    "unknown_station": "no polling station with this code on the election's map",
+    "duplicate_iin": "the same IIN as line %(first)s",
+    "iin_registered": "this IIN is already in the register",
+    "header": "the header must be exactly: " + ",".join(HEADER),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    batch_id: int
+    rows: int
+    flagged: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLine:
+    line: int
+    column: str
+    code: str
+    message: str
+
+
+class _HashingReader(io.RawIOBase):
+    """Read a binary file and hash it on the way through."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.sha = hashlib.sha256()
+        self.bytes_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.sha.update(data)
+        self.bytes_read += n
+        return n
+
+
+def _message(code: str, **params: object) -> str:
+    return _(PROBLEM_MESSAGES[code]) % params if params else _(PROBLEM_MESSAGES[code])
+
+
+def _rows(records: Iterator[tuple[int, Record]], geography_id: int) -> Iterator[tuple[Any, ...]]:
+    for line, r in records:
+        yield (
+            line,
+            iin_hash(r.iin),
+            r.surname,
+            r.given_name,
+            r.patronymic,
+            r.birth_date,
+            r.sex,
+            r.station,
+            r.incapacitated,
+            r.prisoner,
+        )
+
+
+STAGING_COLUMNS = (
+    "line, iin_hash, surname, given_name, patronymic, birth_date, sex, station, "
+    "incapacitated, prisoner"
+)
+
+
+def _create_staging() -> None:
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "CREATE TEMP TABLE voters_staging (line integer, iin_hash bytea, surname text,"
+                " given_name text, patronymic text, birth_date date, sex text, station text,"
+                " incapacitated boolean, prisoner boolean) ON COMMIT DROP"
+            )
+        else:
+            cur.execute("DROP TABLE IF EXISTS temp.voters_staging")
+            cur.execute(
+                "CREATE TEMP TABLE voters_staging (line integer, iin_hash blob, surname text,"
+                " given_name text, patronymic text, birth_date date, sex text, station text,"
+                " incapacitated bool, prisoner bool)"
+            )
+
+
+def _stage(rows: Iterator[tuple[Any, ...]]) -> None:
+    """Stream rows into the staging table."""
+    if connection.vendor == "postgresql":
+        raw = connection.connection  # the psycopg connection under Django's wrapper
+        with raw.cursor() as cur:
+            with cur.copy(f"COPY voters_staging ({STAGING_COLUMNS}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    sql = f"INSERT INTO voters_staging ({STAGING_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"  # noqa: S608 constant
+    raw_conn = connection.connection
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows:
+        chunk.append((*row[:5], row[5].isoformat(), *row[6:8], int(row[8]), int(row[9])))
+        if len(chunk) >= BATCH:
+            raw_conn.executemany(sql, chunk)
+            chunk.clear()
+    if chunk:
+        raw_conn.executemany(sql, chunk)
+
+
+def _set_checks(geography: Geography) -> list[ReportLine]:
+    """Return the errors that need the whole file or the database."""
+    problems: list[ReportLine] = []
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT s.line FROM voters_staging s LEFT JOIN territory_pollingstation p"
+            " ON p.geography_id = %s AND p.code = s.station WHERE p.id IS NULL ORDER BY s.line",
+            [geography.pk],
+        )
+        problems += [
+            ReportLine(line, "station", "unknown_station", _message("unknown_station"))
+            for (line,) in cur.fetchall()
+        ]
+        cur.execute(
+            "SELECT s.line, f.first FROM voters_staging s JOIN (SELECT iin_hash, MIN(line) AS first"
+            " FROM voters_staging GROUP BY iin_hash HAVING COUNT(*) > 1) f"
+            " ON f.iin_hash = s.iin_hash WHERE s.line > f.first ORDER BY s.line"
+        )
+        problems += [
+            ReportLine(line, "iin", "duplicate_iin", _message("duplicate_iin", first=first))
+            for line, first in cur.fetchall()
+        ]
+        cur.execute(
+            "SELECT s.line FROM voters_staging s JOIN voters_voter v"
+            " ON v.geography_id = %s AND v.iin_hash = s.iin_hash ORDER BY s.line",
+            [geography.pk],
+        )
+        problems += [
+            ReportLine(line, "iin", "iin_registered", _message("iin_registered"))
+            for (line,) in cur.fetchall()
+        ]
+    return problems
+
+
+def _insert(geography: Geography, batch: ImportBatch, origin: str) -> int:
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO voters_voter (geography_id, iin_hash, surname, given_name, patronymic,"
+            " birth_date, sex, station_id, incapacitated, prisoner, origin, review, batch_id)"
+            " SELECT %s, s.iin_hash, s.surname, s.given_name, s.patronymic, s.birth_date, s.sex,"
+            " p.id, s.incapacitated, s.prisoner, %s, %s, %s FROM voters_staging s"
+            " JOIN territory_pollingstation p ON p.geography_id = %s AND p.code = s.station",
+            [geography.pk, origin, False, batch.pk, geography.pk],
+        )
+        inserted = cur.rowcount
+    return inserted
+
+
+def register_flag_duplicates(*, geography: Geography) -> int:
+    """Flag every voter whose name and birth date also appear under another IIN.
+
+    Runs in the caller's transaction; return how many voters are flagged.
+    """
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE voters_voter SET review = %s WHERE geography_id = %s AND review = %s"
+            " AND id IN (SELECT v.id FROM voters_voter v JOIN (SELECT surname, given_name,"
+            " patronymic, birth_date FROM voters_voter WHERE geography_id = %s"
+            " GROUP BY surname, given_name, patronymic, birth_date HAVING COUNT(*) > 1) d"
+            " ON d.surname = v.surname AND d.given_name = v.given_name"
+            " AND d.patronymic = v.patronymic AND d.birth_date = v.birth_date"
+            " WHERE v.geography_id = %s)",
+            [True, geography.pk, False, geography.pk, geography.pk],
+        )
+        cur.execute(
+            "SELECT COUNT(*) FROM voters_voter WHERE geography_id = %s AND review = %s",
+            [geography.pk, True],
+        )
+        row = cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+def write_report(report_path: Path, problems: list[ReportLine]) -> None:
+    """Write the error report: one CSV row per problem, ordered by line."""
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    with report_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["line", "column", "code", "message"])
+        for p in sorted(problems, key=lambda p: (p.line, p.column)):
+            writer.writerow([p.line, p.column, p.code, p.message])
+
+
+def register_import(
+    *,
+    geography: Geography,
+    path: Path,
+    report_path: Path,
+    actor: str,
+    show_progress: bool | None = None,
+    origin: str = VoterOrigin.REGISTER,
+) -> ImportResult:
+    """Import a population-register extract into the geography's register.
+
+    Preconditions: ``path`` is a UTF-8 CSV with the header ``rules.records.HEADER``.
+    Side effects: one ``ImportBatch``, one voter per row, review flags on same
+    name-and-birth-date voters, one ledger event. Raise ``ImportRefused`` (after
+    writing the report to ``report_path``) when any row has a problem; then nothing
+    is written.
+    """
+    total = max(_count_lines(path) - 1, 0)
+    problems: list[ReportLine] = []
+    with path.open("rb") as binary, transaction.atomic():
+        hashing = _HashingReader(binary)
+        text = io.TextIOWrapper(io.BufferedReader(hashing, 1 << 20), encoding="utf-8", newline="")
+        reader = csv.reader(text)
+        header = next(reader, None)
+        if header is None or [h.strip() for h in header] != list(HEADER):
+            problems.append(ReportLine(1, "*", "header", _message("header")))
+            write_report(report_path, problems)
+            raise ImportRefused(
+                _("The file was refused: %(count)d problem(s); see the report %(report)s.")
+                % {"count": 1, "report": report_path.name},
+                data={"problems": 1, "report": str(report_path)},
+            )
+        _create_staging()
+        with progress(_("Checking and loading voters"), total, enabled=show_progress) as advance:
+
+            def records() -> Iterator[tuple[int, Record]]:
+                step = 0
+                for index, row in enumerate(reader):
+                    line = index + 2
+                    checked = record_check(row)
+                    if isinstance(checked, Record):
+                        yield line, checked
+                    else:
+                        problems.extend(
+                            ReportLine(line, p.column, p.code, _message(p.code)) for p in checked
+                        )
+                    step += 1
+                    if step == 10_000:
+                        advance(step)
+                        step = 0
+                advance(step)
+
+            _stage(_rows(records(), geography.pk))
+        problems += _set_checks(geography)
+        if problems:
+            write_report(report_path, problems)
+            raise ImportRefused(
+                _("The file was refused: %(count)d problem(s); see the report %(report)s.")
+                % {"count": len(problems), "report": report_path.name},
+                data={"problems": len(problems), "report": str(report_path)},
+            )
+        batch = ImportBatch.objects.create(
+            geography=geography,
+            file_name=path.name[:200],
+            file_sha256=hashing.sha.hexdigest(),
+            rows=0,
+            imported_at=clock.now(),
+            imported_by=actor,
+        )
+        rows = _insert(geography, batch, origin)
+        flagged = register_flag_duplicates(geography=geography)
+        batch.rows, batch.flagged = rows, flagged
+        batch.save(update_fields=["rows", "flagged"])
+        _drop_staging()
+        event_record(
+            actor=actor,
+            role="cec",
+            action="voters.register_imported",
+            object_key=f"{geography.key}/batch/{batch.pk}",
+            payload={"rows": rows, "flagged": flagged, "file_sha256": batch.file_sha256},
+        )
+    return ImportResult(batch_id=batch.pk, rows=rows, flagged=flagged)
+
+
+def _drop_staging() -> None:
+    schema = "pg_temp" if connection.vendor == "postgresql" else "temp"
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {schema}.voters_staging")

@@ -1,0 +1,180 @@
+"""Importing a population-register extract: good files, bad files, nothing half-written."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from psephos.ledger.models import Event
+from psephos.voters.errors import ImportRefused
+from psephos.voters.iin_hash import iin_hash
+from psephos.voters.models import ImportBatch, Voter
+from psephos.voters.services.register import register_import
+
+from .conftest import HEADER, World, person_rows, write_csv
+
+GOOD = "921029350851,Ахметов,Бауыржан,Серикович,1992-10-29,M,KZ-75-0002,prisoner\n"
+
+
+def report(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def test_good_file_is_imported(world: World, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "ok.csv", [GOOD, *person_rows(5)])
+    result = register_import(
+        geography=world.geography, path=path, report_path=tmp_path / "r.csv", actor="cec"
+    )
+    assert (result.rows, result.flagged) == (6, 0)
+    voter = Voter.objects.get(iin_hash=iin_hash("921029350851"))
+    assert (voter.surname, voter.given_name, voter.patronymic) == (
+        "Ахметов",
+        "Бауыржан",
+        "Серикович",
+    )
+    assert (str(voter.birth_date), voter.sex, voter.station.code) == (
+        "1992-10-29",
+        "M",
+        "KZ-75-0002",
+    )
+    assert (voter.prisoner, voter.incapacitated, voter.review) == (True, False, False)
+    assert bytes(voter.iin_hash) != b"921029350851" and len(bytes(voter.iin_hash)) == 32
+    batch = ImportBatch.objects.get()
+    assert (batch.rows, batch.file_name) == (6, "ok.csv")
+    event = Event.objects.get(action="voters.register_imported")
+    assert event.payload == {"rows": 6, "flagged": 0, "file_sha256": batch.file_sha256}
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_bad_file_is_refused_with_a_report_and_nothing_changes(
+    world: World, tmp_path: Path
+) -> None:
+    rows = [
+        GOOD,  # line 2
+        "921029350852,A,B,C,1992-10-29,M,KZ-75-0001,\n",  # 3: check digit
+        "921029350851,Other,Name,,1992-10-29,M,KZ-75-0001,\n",  # 4: same IIN as line 2
+        "061211600012,A,B,,2006-12-11,F,KZ-99-9999,\n",  # 5: unknown station
+        "791028302728,A,B,,1979-10-28,F,KZ-75-0001,jailed\n",  # 6: sex mismatch + status flag
+        "900101300007,A,,,1990-01-01,M,KZ-75-0001,\n",  # 7: given name missing
+    ]
+    path = write_csv(tmp_path / "bad.csv", rows)
+    with pytest.raises(ImportRefused) as caught:
+        register_import(
+            geography=world.geography, path=path, report_path=tmp_path / "r.csv", actor="cec"
+        )
+    assert caught.value.message == "The file was refused: 6 problem(s); see the report r.csv."
+    assert report(tmp_path / "r.csv") == [
+        ["line", "column", "code", "message"],
+        ["3", "iin", "iin_check_digit", "the IIN check digit is wrong"],
+        ["4", "iin", "duplicate_iin", "the same IIN as line 2"],
+        [
+            "5",
+            "station",
+            "unknown_station",
+            "no polling station with this code on the election's map",
+        ],
+        ["6", "iin", "iin_sex_mismatch", "the 7th IIN digit does not agree with the sex given"],
+        [
+            "6",
+            "status",
+            "status_flag",
+            "status flags must be empty or 'incapacitated', 'prisoner', separated by ';'",
+        ],
+        ["7", "given_name", "required", "the value is required"],
+    ]
+    assert (Voter.objects.count(), ImportBatch.objects.count(), Event.objects.count()) == (0, 0, 0)
+    # The report names lines and reasons, never a name or an IIN.
+    text = (tmp_path / "r.csv").read_text(encoding="utf-8")
+    assert "Ахметов" not in text and "921029350851" not in text
+
+
+def test_iin_already_registered_is_a_conflict(world: World, tmp_path: Path) -> None:
+    register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "a.csv", [GOOD]),
+        report_path=tmp_path / "r.csv",
+        actor="cec",
+    )
+    with pytest.raises(ImportRefused):
+        register_import(
+            geography=world.geography,
+            path=write_csv(tmp_path / "b.csv", [*person_rows(2), GOOD]),
+            report_path=tmp_path / "r.csv",
+            actor="cec",
+        )
+    assert report(tmp_path / "r.csv")[1] == [
+        "4",
+        "iin",
+        "iin_registered",
+        "this IIN is already in the register",
+    ]
+    assert Voter.objects.count() == 1
+
+
+def test_same_name_and_birth_under_two_iins_is_flagged(world: World, tmp_path: Path) -> None:
+    twin = "921029350861,Ахметов,Бауыржан,Серикович,1992-10-29,M,KZ-75-0003,\n"
+    from psephos.voters.rules.iin import iin_problem
+
+    assert iin_problem("921029350861") is None
+    result = register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "t.csv", [GOOD, twin, *person_rows(3)]),
+        report_path=tmp_path / "r.csv",
+        actor="cec",
+    )
+    assert (result.rows, result.flagged) == (5, 2)
+    assert sorted(Voter.objects.filter(review=True).values_list("station__code", flat=True)) == [
+        "KZ-75-0002",
+        "KZ-75-0003",
+    ]
+
+
+def test_wrong_header_is_refused(world: World, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "h.csv", [GOOD], header="iin,name\n")
+    with pytest.raises(ImportRefused):
+        register_import(
+            geography=world.geography, path=path, report_path=tmp_path / "r.csv", actor="cec"
+        )
+    assert report(tmp_path / "r.csv")[1][:3] == ["1", "*", "header"]
+    assert Voter.objects.count() == 0
+
+
+def test_command_imports_with_election_key(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_csv(tmp_path / "ok.csv", person_rows(3))
+    call_command("voters", "import", str(path), "--election", "kz-2022-presidential")
+    out = capsys.readouterr().out
+    assert out == "Imported 3 voters (batch 1); 0 flagged for review.\n".replace(
+        "batch 1", f"batch {ImportBatch.objects.get().pk}"
+    )
+    assert Voter.objects.count() == 3
+
+
+def test_command_refusal_names_the_report(world: World, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "bad.csv", ["x,y\n"])
+    with pytest.raises(CommandError) as caught:
+        call_command("voters", "import", str(path), "--geography", "kz-2022-11")
+    assert str(caught.value) == (
+        f"The file was refused: 1 problem(s); see the report bad.errors.csv. Report: {tmp_path / 'bad.errors.csv'}"
+    )
+    assert report(tmp_path / "bad.errors.csv")[1][:3] == ["2", "*", "column_count"]
+    assert Voter.objects.count() == 0
+
+
+def test_command_needs_a_map(world: World, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "ok.csv", person_rows(1))
+    with pytest.raises(CommandError, match="Give --geography KEY or --election KEY"):
+        call_command("voters", "import", str(path))
+    with pytest.raises(CommandError, match="No map “nowhere”"):
+        call_command("voters", "import", str(path), "--geography", "nowhere")
+
+
+def test_header_constant_matches_docs() -> None:
+    from psephos.voters.rules.records import HEADER as COLUMNS
+
+    assert HEADER.strip().split(",") == list(COLUMNS)
