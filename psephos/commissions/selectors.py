@@ -41,3 +41,16 @@ def commission_list_for_level(
 ) -> QuerySet[Commission]:
     """Return every commission of one level in the geography."""
     return Commission.objects.filter(geography=geography, level=level)
+
+
+def commission_member_counts(*, commission: Commission) -> dict[str, object]:
+    """Return the commission's public composition: members by role and by gender, no names."""
+    from django.db.models import Count
+
+    rows = list(commission.members.values("role", "gender").annotate(n=Count("id")).order_by())
+    by_role: dict[str, int] = {}
+    by_gender: dict[str, int] = {}
+    for row in rows:
+        by_role[row["role"]] = by_role.get(row["role"], 0) + row["n"]
+        by_gender[row["gender"]] = by_gender.get(row["gender"], 0) + row["n"]
+    return {"total": sum(by_role.values()), "by_role": by_role, "by_gender": by_gender}

@@ -1,14 +1,30 @@
-"""Portal URLs."""
+"""Portal URLs: public results by natural keys, staff pages, log in and out."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import staff, views
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("e/<slug:key>/", views.election_results, name="election"),
+    path("e/<slug:key>/c/<str:code>/", views.commission_results, name="commission"),
+    path("staff/", staff.staff_home, name="staff"),
+    path("staff/e/<slug:key>/protocol/", staff.protocol_entry, name="protocol-entry"),
+    path("staff/e/<slug:key>/queue/", staff.protocol_queue, name="protocol-queue"),
+    path(
+        "staff/e/<slug:key>/p/<str:code>/<str:decision>/",
+        staff.protocol_decide,
+        name="protocol-decide",
+    ),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
 ]

@@ -1,13 +1,128 @@
-"""Portal views: thin, they call selectors and render."""
+"""Portal views: thin, they call selectors and services and render.
+
+Public pages: the elections list, then one page per commission of the tree
+(national → first-level unit → TEC → PEC) addressed by natural keys:
+``/e/<election>/`` and ``/e/<election>/c/<commission code>/``. A domain error
+(unknown election or commission) renders the error page with its HTTP status,
+never a 500.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
-from psephos.elections.models import Election
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from psephos.commissions.enums import CommissionLevel
+from psephos.commissions.selectors import commission_member_counts
+from psephos.core.errors import DomainError
+from psephos.elections.selectors import election_get
+from psephos.results.selectors import (
+    election_list,
+    result_commission_get,
+    result_national_commission,
+    result_summary,
+)
+from psephos.results.services.determination import election_determine
+
+from .labels import OUTCOME_LABELS, member_composition
+
+View = Callable[..., HttpResponse]
+
+
+def render_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """Render a domain error as an HTML page with the error's HTTP status."""
+    return render(
+        request,
+        "web/error.html",
+        {"error": exc, "message": str(exc.message), "code": exc.code},
+        status=exc.http_status,
+    )
+
+
+def domain_errors(view: View) -> View:
+    """Turn a ``DomainError`` raised by the view into the HTML error page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            return render_domain_error(request, exc)
+
+    return wrapper
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """List the elections."""
-    return render(request, "web/home.html", {"elections": Election.objects.all()})
+    return render(request, "web/home.html", {"elections": election_list()})
+
+
+def _downloads(election_key: str, code: str, level: str) -> list[dict[str, str]]:
+    """Return the open-data links for one commission's page."""
+    from .downloads import download_links
+
+    return download_links(election_key=election_key, code=code, level=level)
+
+
+@domain_errors
+def election_results(request: HttpRequest, key: str) -> HttpResponse:
+    """Show the national results, the determination and one row per first-level unit."""
+    election = election_get(key=key)
+    commission = result_national_commission(election=election)
+    summary = result_summary(election=election, commission=commission)
+    outcome = election_determine(election=election)
+    return render(
+        request,
+        "web/commission.html",
+        {
+            "election": election,
+            "commission": commission,
+            "summary": summary,
+            "outcome": outcome,
+            "outcome_label": OUTCOME_LABELS.get(outcome.status, outcome.status),
+            "downloads": _downloads(election.key, commission.code, commission.level),
+            "national": True,
+        },
+    )
+
+
+@domain_errors
+def commission_results(request: HttpRequest, key: str, code: str) -> HttpResponse:
+    """Show one commission's results: a unit, a TEC, or a PEC with its full protocol."""
+    election = election_get(key=key)
+    commission = result_commission_get(election=election, code=code)
+    if commission.level == CommissionLevel.CEC:
+        return redirect("web:election", key=election.key)
+    summary = result_summary(election=election, commission=commission)
+    context: dict[str, Any] = {
+        "election": election,
+        "commission": commission,
+        "summary": summary,
+        "downloads": _downloads(election.key, commission.code, commission.level),
+        "members": member_composition(commission_member_counts(commission=commission)),
+        "national": False,
+    }
+    if summary.protocol is not None:
+        context["protocol_lines"] = [
+            (name, summary.protocol.lines.get(name)) for name in summary.lines
+        ]
+        names = {o.key: o.name for o in summary.options}
+        context["protocol_votes"] = [
+            (names.get(k, k), v) for k, v in summary.protocol.votes.items()
+        ]
+    return render(request, "web/commission.html", context)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Render the portal's 404 page."""
+    return render(
+        request,
+        "web/error.html",
+        {"message": _("There is no page at this address."), "code": "not_found"},
+        status=404,
+    )

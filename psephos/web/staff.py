@@ -1,0 +1,192 @@
+"""Staff pages: PEC operators enter and submit their protocol, TEC operators decide.
+
+The pages check nothing themselves beyond the shape of the input: the results
+services check access, state and the control relations, and the pages show
+whatever they refuse, next to the fields concerned.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from psephos.accounts.enums import Role
+from psephos.accounts.models import User
+from psephos.core.errors import DomainError, PermissionDenied, ValidationFailed
+from psephos.elections.selectors import election_get
+from psephos.results.errors import ProtocolBreaksRelations
+from psephos.results.selectors import (
+    election_list_for_commission,
+    election_options_list,
+    protocol_get,
+    protocol_list_for_tec,
+)
+from psephos.results.services.protocols import (
+    protocol_accept,
+    protocol_for_station,
+    protocol_return,
+    protocol_submit,
+)
+
+from .forms import ProtocolForm, fields_of_breach, initial_from
+from .labels import breach_message
+from .views import domain_errors, render_domain_error
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+
+
+def _operator(request: HttpRequest, role: Role) -> User:
+    """Return the logged-in user if an operator with this role, else refuse."""
+    user = request.user
+    assert isinstance(user, User)
+    if user.role != role or user.commission_id is None:
+        raise PermissionDenied(
+            _("This page is for the %(role)s.") % {"role": role.label},
+            data={"required_role": role.value},
+        )
+    return user
+
+
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """Show what the logged-in operator can do, per election on the commission's map."""
+    user = request.user
+    assert isinstance(user, User)
+    elections = election_list_for_commission(commission=user.commission) if user.commission else []
+    return render(request, "web/staff_home.html", {"elections": elections, "operator": user})
+
+
+@login_required
+@domain_errors
+def protocol_entry(request: HttpRequest, key: str) -> HttpResponse:
+    """Let a PEC operator enter and submit the station's protocol."""
+    user = _operator(request, Role.PEC_OPERATOR)
+    assert user.commission is not None
+    election = election_get(key=key)
+    station_code = user.commission.code
+    current = protocol_get(election=election, station_code=station_code)
+    options = election_options_list(election=election)
+    kwargs: dict[str, Any] = {"options": options, "kind": election.kind}
+    breaches: list[dict[str, Any]] = []
+    field_problems: dict[str, list[str]] = {}
+    editable = current.status in ("draft", "returned")
+    if request.method == "POST" and editable:
+        form = ProtocolForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                protocol_submit(
+                    user=user,
+                    election=election,
+                    station_code=station_code,
+                    lines=form.to_lines(),
+                )
+            except ProtocolBreaksRelations as exc:
+                for breach in exc.data.get("breaches", []):
+                    text = breach_message(breach)
+                    breaches.append({"relation": breach.get("relation"), "message": text})
+                    for name in fields_of_breach(breach, form.option_keys):
+                        field_problems.setdefault(name, []).append(text)
+            except DomainError as exc:
+                return render_domain_error(request, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The protocol of station %(code)s is submitted to the territorial commission."
+                    )
+                    % {"code": station_code},
+                )
+                return redirect("web:protocol-entry", key=election.key)
+    else:
+        form = ProtocolForm(initial=initial_from(current.lines, current.votes), **kwargs)
+    status = 422 if request.method == "POST" and (breaches or form.errors) else 200
+    return render(
+        request,
+        "web/protocol_entry.html",
+        {
+            "election": election,
+            "station_code": station_code,
+            "protocol": current,
+            "form": form,
+            "editable": editable,
+            "breaches": breaches,
+            "field_problems": field_problems,
+        },
+        status=status,
+    )
+
+
+@login_required
+@domain_errors
+def protocol_queue(request: HttpRequest, key: str) -> HttpResponse:
+    """List the submitted protocols awaiting this TEC operator's decision."""
+    user = _operator(request, Role.TEC_OPERATOR)
+    assert user.commission is not None
+    election = election_get(key=key)
+    pending = protocol_list_for_tec(election=election, tec=user.commission)
+    options = election_options_list(election=election)
+    return render(
+        request,
+        "web/protocol_queue.html",
+        {"election": election, "tec": user.commission, "pending": pending, "options": options},
+    )
+
+
+@require_POST
+@login_required
+@domain_errors
+def protocol_decide(request: HttpRequest, key: str, code: str, decision: str) -> HttpResponse:
+    """Accept or return one submitted protocol; answer htmx with the updated queue row.
+
+    A refusal (wrong commission, already decided, no reason given) is shown in the
+    row for htmx, or as the error page with its HTTP status otherwise.
+    """
+    user = _operator(request, Role.TEC_OPERATOR)
+    election = election_get(key=key)
+    htmx = request.headers.get("HX-Request") == "true"
+    try:
+        if decision not in ("accept", "return"):
+            raise ValidationFailed(
+                _("Unknown decision “%(decision)s”; use accept or return.")
+                % {"decision": decision},
+                data={"decision": decision},
+            )
+        protocol = protocol_for_station(election=election, station_code=code)
+        if decision == "accept":
+            protocol_accept(user=user, protocol=protocol)
+            text = _("Protocol %(code)s accepted; its results are published.") % {"code": code}
+        else:
+            protocol_return(user=user, protocol=protocol, reason=request.POST.get("reason", ""))
+            text = _("Protocol %(code)s returned to the precinct commission.") % {"code": code}
+    except DomainError as exc:
+        if not htmx:
+            raise
+        return _queue_row(request, election, code, error=str(exc.message))
+    if htmx:
+        return _queue_row(request, election, code, done=text)
+    messages.success(request, text)
+    return redirect("web:protocol-queue", key=election.key)
+
+
+def _queue_row(
+    request: HttpRequest, election: Election, code: str, *, done: str = "", error: str = ""
+) -> HttpResponse:
+    view = protocol_get(election=election, station_code=code)
+    return render(
+        request,
+        "web/_queue_row.html",
+        {
+            "election": election,
+            "p": view,
+            "options": election_options_list(election=election),
+            "done": done,
+            "error": error,
+        },
+    )

@@ -1,0 +1,13 @@
+"""Fixtures of the portal tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from .election import SmallElection, build_small_election
+
+
+@pytest.fixture
+def small(db: None) -> SmallElection:
+    """Return a small, tabulated presidential election with fixed figures."""
+    return build_small_election()

@@ -1,0 +1,215 @@
+"""Public portal pages through the Django test client: content, 404s, query budget."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from .election import KEY, MEMBER_NAME, SmallElection
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(html: bytes) -> str:
+    """Return the visible text of a page's main element, whitespace collapsed."""
+    body = html.decode()
+    body = body[body.index("<main") :]
+    body = re.sub(r"<[^>]+>", " ", body)
+    return re.sub(r"\s+", " ", body).strip()
+
+
+def test_home_lists_the_election_with_a_link(client: Client, small: SmallElection) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert f'href="/e/{KEY}/"' in response.content.decode()
+    assert "Early presidential election 2022" in text_of(response.content)
+
+
+def test_home_without_elections(client: Client, db: None) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "No elections yet." in text_of(response.content)
+
+
+def test_national_page_shows_totals_shares_progress_and_determination(
+    client: Client, small: SmallElection
+) -> None:
+    response = client.get(f"/e/{KEY}/")
+    assert response.status_code == 200
+    text = text_of(response.content)
+    # Six accepted stations: 5,700 registered, 3,300 issued, 3,070 valid, 230 invalid.
+    assert "Registered voters 5,700" in text
+    assert "Turnout 57.89 %" in text  # 3,300 / 5,700
+    assert "Valid ballots 3,070" in text
+    assert "Invalid ballots 230" in text
+    assert "Protocols accepted 6 of 8" in text
+    assert "7 received" in text
+    assert "Kassym-Jomart Tokayev 2,250 · 73.29 %" in text
+    assert "Jiguli Dairabayev 540 · 17.59 %" in text
+    assert "Against all 280 · 9.12 %" in text
+    assert "Determination: Elected in the first round" in text
+    assert "Elected: Kassym-Jomart Tokayev" in text
+    assert "not yet certified" in text
+
+
+def test_national_page_lists_first_level_units_with_links(
+    client: Client, small: SmallElection
+) -> None:
+    html = client.get(f"/e/{KEY}/").content.decode()
+    assert f'href="/e/{KEY}/c/KZ-75/"' in html
+    assert f'href="/e/{KEY}/c/KZ-71/"' in html
+    text = text_of(html.encode())
+    # Astana: 2 of 4 accepted, 1,800 registered, 1,100 issued → 61.11 %.
+    assert "KZ-71 Astana territorial election commission 1,800 61.11 %" in text
+    assert "2/4" in text
+    assert "KZ-75 Almaty city territorial election commission 3,900 56.41 %" in text
+
+
+def test_national_page_links_open_data(client: Client, small: SmallElection) -> None:
+    html = client.get(f"/e/{KEY}/").content.decode()
+    assert f'href="/api/v1/elections/{KEY}/results.csv?level=station"' in html
+    assert f'href="/api/v1/elections/{KEY}/results.json?level=region"' in html
+
+
+def test_national_page_query_budget(
+    client: Client, small: SmallElection, django_assert_max_num_queries
+) -> None:
+    with django_assert_max_num_queries(12):
+        response = client.get(f"/e/{KEY}/")
+    assert response.status_code == 200
+
+
+def test_region_page(client: Client, small: SmallElection) -> None:
+    response = client.get(f"/e/{KEY}/c/KZ-75/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    text = text_of(response.content)
+    assert text.startswith(f"Elections Early presidential election 2022 Almaty city (KZ-75)")
+    assert "Registered voters 3,900" in text
+    assert "Protocols accepted 4 of 4" in text
+    assert f'href="/e/{KEY}/c/KZ-75-01/"' in html
+    assert f'href="/e/{KEY}/c/KZ-75-02/"' in html
+    assert f"within=KZ-75" in html
+
+
+def test_tec_page_lists_stations_with_status(client: Client, small: SmallElection) -> None:
+    response = client.get(f"/e/{KEY}/c/KZ-71-02/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    text = text_of(response.content)
+    assert "Polling stations" in text
+    assert f'href="/e/{KEY}/c/KZ-71-0007/"' in html
+    assert (
+        "KZ-71-0007 Precinct commission No. 7 submitted, awaiting the territorial commission"
+        in text
+    )
+    assert "KZ-71-0008 Precinct commission No. 8 not received" in text
+    assert "Protocols accepted 0 of 2" in text
+
+
+def test_pec_page_shows_the_full_protocol(client: Client, small: SmallElection) -> None:
+    response = client.get(f"/e/{KEY}/c/KZ-75-0001/")
+    assert response.status_code == 200
+    text = text_of(response.content)
+    assert "Results protocol accepted · version 1 (entered by the precinct commission)" in text
+    for line in (
+        "Voters on the list 1,000",
+        "Ballots received by the commission 700",
+        "Ballots issued to voters 600",
+        "of which issued outside the station (mobile box) 30",
+        "of which to voters with an absentee certificate 6",
+        "Unused ballots, cancelled 100",
+        "Ballots found in the ballot boxes 600",
+        "Invalid ballots 50",
+        "Valid ballots 550",
+        "Kassym-Jomart Tokayev 400",
+        "Jiguli Dairabayev 100",
+        "Against all 50",
+    ):
+        assert line in text, line
+    assert "Submitted Nov. 20, 2022, 10 p.m." in text
+    assert "Kassym-Jomart Tokayev 400 · 72.73 %" in text
+
+
+def test_pec_page_with_submitted_protocol_is_not_counted(
+    client: Client, small: SmallElection
+) -> None:
+    text = text_of(client.get(f"/e/{KEY}/c/KZ-71-0007/").content)
+    assert "submitted, awaiting the territorial commission · version 1" in text
+    assert "Voters on the list 950" in text
+    assert "not counted in the totals until the territorial commission accepts" in text
+    assert "Protocols accepted 0 of 1" in text
+    assert "No accepted protocols yet." in text
+
+
+def test_pec_page_without_protocol(client: Client, small: SmallElection) -> None:
+    response = client.get(f"/e/{KEY}/c/KZ-71-0008/")
+    assert response.status_code == 200
+    text = text_of(response.content)
+    assert "not received" in text
+    assert "has not submitted its protocol yet" in text
+
+
+def test_commission_composition_without_names(client: Client, small: SmallElection) -> None:
+    for url in (
+        f"/e/{KEY}/",
+        f"/e/{KEY}/c/KZ-75/",
+        f"/e/{KEY}/c/KZ-75-01/",
+        f"/e/{KEY}/c/KZ-75-0001/",
+    ):
+        assert MEMBER_NAME not in client.get(url).content.decode(), url
+    text = text_of(client.get(f"/e/{KEY}/c/KZ-75-0001/").content)
+    assert "3 members: chair 1, secretary 1, member 1. Women: 2, men: 1." in text
+
+
+def test_cec_code_redirects_to_the_national_page(client: Client, small: SmallElection) -> None:
+    response = client.get(f"/e/{KEY}/c/CEC/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/e/{KEY}/"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/e/kz-1999-nothing/", "No election “kz-1999-nothing”."),
+        (f"/e/{KEY}/c/KZ-99/", f"No commission “KZ-99” in election “{KEY}”."),
+        (f"/e/{KEY}/c/%3Cscript%3E/", f"No commission “&lt;script&gt;” in election “{KEY}”."),
+        ("/e/kz-1999-nothing/c/KZ-75/", "No election “kz-1999-nothing”."),
+    ],
+)
+def test_unknown_keys_give_404_with_a_message(
+    client: Client, small: SmallElection, url: str, message: str
+) -> None:
+    response = client.get(url)
+    assert response.status_code == 404
+    assert message in response.content.decode()
+
+
+def test_unknown_path_gives_404(client: Client, db: None) -> None:
+    assert client.get("/e/").status_code == 404
+    assert client.get("/nowhere/").status_code == 404
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_pages_in_kazakh_and_russian(client: Client, small: SmallElection, language: str) -> None:
+    client.cookies["django_language"] = language
+    expected = {
+        "kk": ("Тіркелген сайлаушылар", "Қасым-Жомарт Тоқаев", "Сайлаушылар тізіміндегі"),
+        "ru": ("Зарегистрированные избиратели", "Касым-Жомарт Токаев", "Избирателей в списке"),
+    }[language]
+    national = client.get(f"/e/{KEY}/").content.decode()
+    assert f'<html lang="{language}">' in national
+    assert expected[0] in national
+    assert expected[1] in national
+    assert expected[2] in client.get(f"/e/{KEY}/c/KZ-75-0001/").content.decode()
+    translation.activate("en")
+
+
+def test_language_switch_sets_the_language(client: Client, small: SmallElection) -> None:
+    response = client.post("/i18n/setlang/", {"language": "ru", "next": f"/e/{KEY}/"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/e/{KEY}/"
+    assert "Зарегистрированные избиратели" in client.get(f"/e/{KEY}/").content.decode()
