@@ -1,0 +1,446 @@
+"""File complaints and appeals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from psephos.commissions.models import Commission
+from psephos.core import clock
+from psephos.core.errors import Conflict
+from psephos.elections.models import Election
+from psephos.ledger.services.events import event_record
+
+from ..enums import (
+    BodyKind,
+    ComplainantKind,
+    ComplaintStatus,
+    RespondentKind,
+    SubjectKind,
+)
+from ..errors import AppealNotPossible, ComplaintInvalid, EvidenceRejected
+from ..models import Complaint, Evidence
+from ..rules.deadlines import (
+    appeal_check,
+    decision_deadline,
+    filing_check,
+    has_results_standing,
+    local_day,
+)
+from ..rules.evidence import evidence_problems, sha256_hex, sniff_type
+from .common import Route, disputes_for, route_appeal, route_complaint, zone_for
+
+MAX_TEXT = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFile:
+    filename: str
+    content: bytes
+
+
+def _problem(field: str, message: str) -> dict[str, str]:
+    return {"field": field, "message": str(message)}
+
+
+def _commission(election: Election, code: str) -> Commission | None:
+    return (
+        Commission.objects.select_related("unit", "parent")
+        .filter(geography=election.geography, code=code)
+        .first()
+    )
+
+
+def _check_evidence(evidence: list[EvidenceFile]) -> None:
+    problems = evidence_problems([(f.filename, f.content) for f in evidence])
+    if problems:
+        raise EvidenceRejected(
+            _("The evidence was not accepted; nothing was stored."),
+            data={
+                "errors": [
+                    _problem(f"evidence:{p.filename}" if p.filename else "evidence", p.message)
+                    for p in problems
+                ]
+            },
+        )
+
+
+def _create(
+    *,
+    election: Election,
+    fields: dict[str, Any],
+    route: Route,
+    filed_at: dt.datetime,
+    zone_commission: Commission | None,
+    evidence: list[EvidenceFile],
+    in_time: tuple[bool, str],
+    standing: tuple[bool, str],
+    appeal_of: Complaint | None,
+    actor: str,
+    role: str,
+) -> Complaint:
+    disputes = disputes_for(election)
+    tz = zone_for(election, zone_commission)
+    deadline = decision_deadline(
+        filed_at=filed_at,
+        voting_day=election.date,
+        tz=tz,
+        profile=disputes,
+        appeal=appeal_of is not None,
+    )
+    suspended = fields.get("also_in_court", False) and route.body_kind == BodyKind.COMMISSION
+    with transaction.atomic():
+        number = (
+            Complaint.objects.filter(election=election).aggregate(n=Max("number"))["n"] or 0
+        ) + 1
+        key = f"{election.key}-c{number:04d}"
+        try:
+            with transaction.atomic():
+                complaint = Complaint.objects.create(
+                    key=key,
+                    election=election,
+                    number=number,
+                    filed_at=filed_at,
+                    timezone=tz.key,
+                    body_kind=route.body_kind,
+                    body_commission=route.commission,
+                    body_court=route.court,
+                    status=ComplaintStatus.SUSPENDED if suspended else ComplaintStatus.OPEN,
+                    out_of_time=not in_time[0],
+                    out_of_time_rule="" if in_time[0] else in_time[1],
+                    no_standing=not standing[0],
+                    standing_rule="" if standing[0] else standing[1],
+                    decide_by=deadline.decide_by,
+                    immediate=deadline.immediate,
+                    deadline_rule=f"{route.rule} {deadline.rule}",
+                    appeal_of=appeal_of,
+                    **fields,
+                )
+        except IntegrityError:
+            raise Conflict(
+                _("Another complaint was filed at the same moment; submit again."),
+                data={"election": election.key},
+            ) from None
+        hashes = []
+        for position, f in enumerate(evidence, start=1):
+            digest = sha256_hex(f.content)
+            hashes.append(digest)
+            Evidence.objects.create(
+                complaint=complaint,
+                position=position,
+                filename=f.filename[:200],
+                content_type=sniff_type(f.content) or "",
+                size=len(f.content),
+                sha256=digest,
+                content=f.content,
+            )
+        event_record(
+            actor=actor,
+            role=role,
+            action="complaint.appeal" if appeal_of else "complaint.file",
+            object_key=complaint.key,
+            payload={
+                "election": election.key,
+                "complainant_kind": complaint.complainant_kind,
+                "subject_kind": complaint.subject_kind,
+                "body": route.commission.code if route.commission else route.court,
+                "decide_by": complaint.decide_by.isoformat(),
+                "immediate": complaint.immediate,
+                "out_of_time": complaint.out_of_time,
+                "no_standing": complaint.no_standing,
+                "status": complaint.status,
+                "appeal_of": appeal_of.key if appeal_of else None,
+                "evidence_sha256": hashes,
+            },
+        )
+    return complaint
+
+
+def complaint_file(
+    *,
+    election: Election,
+    complainant_kind: str,
+    complainant_name: str,
+    complainant_contact: str = "",
+    respondent_kind: str,
+    respondent_commission_code: str = "",
+    respondent_name: str = "",
+    addressed_to_code: str = "",
+    subject_kind: str,
+    subject_date: dt.date | None,
+    summary: str,
+    remedy: str,
+    evidence: list[EvidenceFile] | None = None,
+    to_court: bool = False,
+    also_in_court: bool = False,
+    court_reference: str = "",
+    source_incident: str = "",
+    actor: str = "public",
+    role: str = "public",
+    filed_at: dt.datetime | None = None,
+) -> Complaint:
+    """File a complaint about an election and return it.
+
+    Precondition: none; anyone may file. Validates every field and the
+    evidence, routes the complaint (``route_complaint``), marks it out of time
+    or without standing with the rule cited (it is still accepted), sets the
+    deadline to decide, suspends it when it is also before a court, stores the
+    evidence with its SHA-256 and records a ledger event without personal data.
+    Raises ``ComplaintInvalid`` listing every problem, or ``EvidenceRejected``;
+    nothing is stored then.
+    """
+    evidence = evidence or []
+    filed_at = filed_at or clock.now()
+    complainant_name, summary, remedy = (
+        complainant_name.strip(),
+        summary.strip(),
+        remedy.strip(),
+    )
+    errors: list[dict[str, str]] = []
+    if complainant_kind not in ComplainantKind.values:
+        errors.append(
+            _problem(
+                "complainant_kind",
+                _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(ComplainantKind.values)},
+            )
+        )
+    if not complainant_name:
+        errors.append(_problem("complainant_name", _("Give the complainant's name.")))
+    elif len(complainant_name) > 200:
+        errors.append(_problem("complainant_name", _("The name has more than 200 characters.")))
+    if len(complainant_contact) > 200:
+        errors.append(
+            _problem("complainant_contact", _("The contact has more than 200 characters."))
+        )
+    respondent: Commission | None = None
+    if respondent_kind not in RespondentKind.values:
+        errors.append(
+            _problem(
+                "respondent_kind",
+                _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(RespondentKind.values)},
+            )
+        )
+    elif respondent_kind == RespondentKind.COMMISSION:
+        if not respondent_commission_code:
+            errors.append(
+                _problem(
+                    "respondent_commission", _("Give the code of the commission complained about.")
+                )
+            )
+        else:
+            respondent = _commission(election, respondent_commission_code)
+            if respondent is None:
+                errors.append(
+                    _problem(
+                        "respondent_commission",
+                        _("No commission “%(code)s” in this election.")
+                        % {"code": respondent_commission_code},
+                    )
+                )
+    elif not respondent_name.strip():
+        errors.append(
+            _problem("respondent_name", _("Name the official or candidate complained about."))
+        )
+    addressed_to: Commission | None = None
+    if addressed_to_code:
+        addressed_to = _commission(election, addressed_to_code)
+        if addressed_to is None:
+            errors.append(
+                _problem(
+                    "addressed_to",
+                    _("No commission “%(code)s” in this election.") % {"code": addressed_to_code},
+                )
+            )
+    if subject_kind not in SubjectKind.values:
+        errors.append(
+            _problem(
+                "subject_kind",
+                _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(SubjectKind.values)},
+            )
+        )
+    disputes = disputes_for(election)
+    tz = zone_for(election, respondent or addressed_to)
+    if subject_date is None:
+        errors.append(
+            _problem("subject_date", _("Give the date of the decision, action or inaction."))
+        )
+    elif subject_date > local_day(filed_at, tz):
+        errors.append(
+            _problem(
+                "subject_date",
+                _("The date %(date)s is in the future.") % {"date": subject_date.isoformat()},
+            )
+        )
+    if not summary:
+        errors.append(_problem("summary", _("Describe what happened.")))
+    elif len(summary) > MAX_TEXT:
+        errors.append(_problem("summary", _("The description has more than 10,000 characters.")))
+    if not remedy:
+        errors.append(_problem("remedy", _("Say what you ask the body to do.")))
+    elif len(remedy) > MAX_TEXT:
+        errors.append(_problem("remedy", _("The remedy has more than 10,000 characters.")))
+    if to_court and also_in_court:
+        errors.append(
+            _problem(
+                "also_in_court",
+                _("A complaint filed with a court cannot also be marked as filed with a court."),
+            )
+        )
+    if also_in_court and not court_reference.strip():
+        errors.append(
+            _problem("court_reference", _("Give the court and case number of the parallel case."))
+        )
+    if errors:
+        raise ComplaintInvalid(
+            _("The complaint has %(n)d problem(s); nothing was stored.") % {"n": len(errors)},
+            data={"errors": errors},
+        )
+    _check_evidence(evidence)
+    assert subject_date is not None
+    results = subject_kind == SubjectKind.RESULTS
+    check = filing_check(
+        subject_date=subject_date, filed_at=filed_at, tz=tz, profile=disputes, results=results
+    )
+    standing = (True, "")
+    if results and not has_results_standing(complainant_kind, disputes):
+        standing = (
+            False,
+            _(
+                "Under this election's rule profile only these may challenge the results: %(who)s "
+                "([P] §XI). The complaint is registered and will be dismissed unless the profile changes."
+            )
+            % {"who": ", ".join(sorted(disputes.results_challenge_standing))},
+        )
+    route = route_complaint(
+        election=election,
+        subject_kind=subject_kind,
+        respondent=respondent,
+        addressed_to=addressed_to,
+        to_court=to_court,
+        disputes=disputes,
+    )
+    return _create(
+        election=election,
+        fields={
+            "complainant_kind": complainant_kind,
+            "complainant_name": complainant_name,
+            "complainant_contact": complainant_contact.strip(),
+            "respondent_kind": respondent_kind,
+            "respondent_commission": respondent,
+            "respondent_name": respondent_name.strip(),
+            "subject_kind": subject_kind,
+            "subject_date": subject_date,
+            "summary": summary,
+            "remedy": remedy,
+            "also_in_court": also_in_court,
+            "court_reference": court_reference.strip(),
+            "source_incident": source_incident,
+        },
+        route=route,
+        filed_at=filed_at,
+        zone_commission=respondent or addressed_to,
+        evidence=evidence,
+        in_time=(check.in_time, check.rule),
+        standing=standing,
+        appeal_of=None,
+        actor=actor,
+        role=role,
+    )
+
+
+def complaint_appeal(
+    *,
+    parent: Complaint,
+    complainant_kind: str,
+    complainant_name: str,
+    complainant_contact: str = "",
+    summary: str,
+    remedy: str,
+    evidence: list[EvidenceFile] | None = None,
+    actor: str = "public",
+    role: str = "public",
+    filed_at: dt.datetime | None = None,
+) -> Complaint:
+    """Appeal the decision on ``parent`` to the body above and return the appeal.
+
+    Precondition: ``parent`` is decided and its body's decisions can be
+    appealed. An appeal after the 3-day window is accepted and marked out of
+    time with the rule cited. Raises ``AppealNotPossible`` (nothing stored)
+    when the complaint is undecided or decided by a final instance, and
+    ``ComplaintInvalid`` for missing fields.
+    """
+    evidence = evidence or []
+    filed_at = filed_at or clock.now()
+    if parent.status != ComplaintStatus.DECIDED:
+        raise AppealNotPossible(
+            _("Complaint %(key)s has no decision yet; only a decision can be appealed.")
+            % {"key": parent.key},
+            data={"complaint": parent.key},
+        )
+    route = route_appeal(
+        body_kind=parent.body_kind, commission=parent.body_commission, court=parent.body_court
+    )
+    if route is None:
+        raise AppealNotPossible(
+            _("The decision on %(key)s by the %(body)s is final.")
+            % {"key": parent.key, "body": parent.body_court},
+            data={"complaint": parent.key},
+        )
+    errors = []
+    if complainant_kind not in ComplainantKind.values:
+        errors.append(
+            _problem(
+                "complainant_kind",
+                _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(ComplainantKind.values)},
+            )
+        )
+    if not complainant_name.strip():
+        errors.append(_problem("complainant_name", _("Give the complainant's name.")))
+    if not summary.strip():
+        errors.append(_problem("summary", _("Describe what happened.")))
+    if not remedy.strip():
+        errors.append(_problem("remedy", _("Say what you ask the body to do.")))
+    if errors:
+        raise ComplaintInvalid(
+            _("The complaint has %(n)d problem(s); nothing was stored.") % {"n": len(errors)},
+            data={"errors": errors},
+        )
+    _check_evidence(evidence)
+    election = parent.election
+    disputes = disputes_for(election)
+    decision = parent.decision
+    tz = zone_for(election, parent.body_commission)
+    check = appeal_check(decided_at=decision.decided_at, filed_at=filed_at, tz=tz, profile=disputes)
+    return _create(
+        election=election,
+        fields={
+            "complainant_kind": complainant_kind,
+            "complainant_name": complainant_name.strip(),
+            "complainant_contact": complainant_contact.strip(),
+            "respondent_kind": RespondentKind.COMMISSION
+            if parent.body_kind == BodyKind.COMMISSION
+            else RespondentKind.OFFICIAL,
+            "respondent_commission": parent.body_commission,
+            "respondent_name": parent.body_court,
+            "subject_kind": SubjectKind.RESULTS
+            if parent.subject_kind == SubjectKind.RESULTS
+            else SubjectKind.DECISION,
+            "subject_date": local_day(decision.decided_at, tz),
+            "summary": summary.strip(),
+            "remedy": remedy.strip(),
+        },
+        route=route,
+        filed_at=filed_at,
+        zone_commission=parent.body_commission,
+        evidence=evidence,
+        in_time=(check.in_time, check.rule),
+        standing=(not parent.no_standing, parent.standing_rule),
+        appeal_of=parent,
+        actor=actor,
+        role=role,
+    )

@@ -1,0 +1,114 @@
+"""The finality guard: may an election's results be marked final now, and if not, why.
+
+The CEC's certify action calls ``election_finality_check`` before it marks the
+results final; the portal shows the same reasons. This module only reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+
+from psephos.core import clock
+from psephos.elections.calendar_selectors import election_calendar_for
+from psephos.elections.models import Election
+
+from ..enums import ComplaintStatus, SubjectKind
+from ..models import Complaint
+from ..rules.deadlines import window_closes
+from .common import disputes_for, route_appeal
+
+
+@dataclass(frozen=True, slots=True)
+class FinalityCheck:
+    allowed: bool
+    reasons: tuple[str, ...]  # empty when allowed without reservation
+    challengeable_until: dt.datetime  # the instant the results challenge window closes (UTC)
+    blocking_complaints: tuple[str, ...]  # keys of open results challenges and appealable decisions
+    waits_for_challenges: bool  # the profile's rule
+
+
+def election_finality_check(election: Election, *, at: dt.datetime | None = None) -> FinalityCheck:
+    """Return whether the results of ``election`` may be marked final at ``at`` (default now).
+
+    Not final while a results challenge (or an appeal of one) is undecided or
+    suspended, while a decided one can still be appealed, or while the window
+    to challenge the results is open, unless the rule profile says the
+    election does not wait for challenges; then the reasons are still returned
+    and ``allowed`` is true.
+    """
+    at = at or clock.now()
+    disputes = disputes_for(election)
+    calendar = election_calendar_for(election)
+    tz = ZoneInfo(election.geography.timezone)
+    results_day = calendar.get("results").start
+    closes = window_closes(
+        results_day, disputes.results_challenge_days, tz, extend_to_monday=disputes.extend_to_monday
+    )
+    reasons: list[str] = []
+    blocking: list[str] = []
+    if at < closes:
+        reasons.append(
+            _(
+                "The results can be challenged at the %(body)s until 24:00 on %(day)s (%(tz)s), "
+                "%(days)d days after the results of %(results)s."
+            )
+            % {
+                "body": disputes.results_challenge_body,
+                "day": calendar.challengeable_until.isoformat(),
+                "tz": tz.key,
+                "days": disputes.results_challenge_days,
+                "results": results_day.isoformat(),
+            }
+        )
+    challenges = (
+        Complaint.objects.filter(election=election, subject_kind=SubjectKind.RESULTS)
+        .select_related("decision", "body_commission")
+        .order_by("number")
+    )
+    appealed = set(
+        Complaint.objects.filter(
+            election=election, appeal_of__subject_kind=SubjectKind.RESULTS
+        ).values_list("appeal_of_id", flat=True)
+    )
+    for c in challenges:
+        if c.status in (ComplaintStatus.OPEN, ComplaintStatus.SUSPENDED):
+            blocking.append(c.key)
+            reasons.append(
+                _("Results challenge %(key)s is %(status)s.")
+                % {"key": c.key, "status": c.get_status_display()}
+            )
+            continue
+        if c.pk in appealed:
+            continue
+        if route_appeal(body_kind=c.body_kind, commission=c.body_commission, court=c.body_court):
+            appeal_closes = window_closes(
+                c.decision.decided_at.astimezone(tz).date(),
+                disputes.appeal_days,
+                tz,
+                extend_to_monday=disputes.extend_to_monday,
+            )
+            if at < appeal_closes:
+                blocking.append(c.key)
+                reasons.append(
+                    _(
+                        "The decision on results challenge %(key)s can be appealed until 24:00 on %(day)s."
+                    )
+                    % {
+                        "key": c.key,
+                        "day": (appeal_closes.astimezone(tz) - dt.timedelta(days=1))
+                        .date()
+                        .isoformat(),
+                    }
+                )
+    allowed = not reasons or not disputes.finality_waits_for_challenges
+    return FinalityCheck(
+        allowed=allowed,
+        reasons=tuple(reasons),
+        challengeable_until=closes,
+        blocking_complaints=tuple(blocking),
+        waits_for_challenges=disputes.finality_waits_for_challenges,
+    )
