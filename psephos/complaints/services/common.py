@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,13 @@ from django.utils.translation import gettext as _
 
 from psephos.commissions.models import Commission
 from psephos.elections.models import Election
-from psephos.elections.rules.calendar_profiles import DisputeProfile, dispute_profile_for
+from psephos.elections.rules.calendar_profiles import (
+    ELECTION_DATES,
+    CalendarProfile,
+    DisputeProfile,
+    calendar_profile_for,
+    dispute_profile_for,
+)
 
 from ..enums import BodyKind, SubjectKind
 
@@ -19,8 +26,27 @@ APPEAL_COURT = "Court of appeal"
 
 
 def disputes_for(election: Election) -> DisputeProfile:
-    """Return the dispute rules of the election's profile."""
-    return dispute_profile_for(election.profile_key)
+    """Return the dispute rules of the election's profile, or the defaults of §11."""
+    try:
+        return dispute_profile_for(election.profile_key)
+    except KeyError:
+        return DisputeProfile(key=election.profile_key)
+
+
+def results_day_for(election: Election) -> dt.date:
+    """Return the day final results were (or are due to be) announced.
+
+    The recorded day when ``ELECTION_DATES`` has this election with the same
+    voting day; otherwise the voting day plus the profile's statutory delay.
+    """
+    dates = ELECTION_DATES.get(election.key)
+    if dates is not None and dates.voting == election.date and dates.results_announced:
+        return dates.results_announced
+    try:
+        after = calendar_profile_for(election.profile_key).results_after_voting
+    except KeyError:
+        after = CalendarProfile(key="", kind="").results_after_voting
+    return election.date + dt.timedelta(days=after)
 
 
 def zone_for(election: Election, commission: Commission | None) -> ZoneInfo:

@@ -13,13 +13,12 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
-from psephos.elections.calendar_selectors import election_calendar_for
 from psephos.elections.models import Election
 
 from ..enums import ComplaintStatus, SubjectKind
 from ..models import Complaint
-from ..rules.deadlines import window_closes
-from .common import disputes_for, route_appeal
+from ..rules.deadlines import last_day, window_closes
+from .common import disputes_for, results_day_for, route_appeal
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +41,11 @@ def election_finality_check(election: Election, *, at: dt.datetime | None = None
     """
     at = at or clock.now()
     disputes = disputes_for(election)
-    calendar = election_calendar_for(election)
     tz = ZoneInfo(election.geography.timezone)
-    results_day = calendar.get("results").start
+    results_day = results_day_for(election)
+    last = last_day(
+        results_day, disputes.results_challenge_days, extend_to_monday=disputes.extend_to_monday
+    )
     closes = window_closes(
         results_day, disputes.results_challenge_days, tz, extend_to_monday=disputes.extend_to_monday
     )
@@ -58,7 +59,7 @@ def election_finality_check(election: Election, *, at: dt.datetime | None = None
             )
             % {
                 "body": disputes.results_challenge_body,
-                "day": calendar.challengeable_until.isoformat(),
+                "day": last.isoformat(),
                 "tz": tz.key,
                 "days": disputes.results_challenge_days,
                 "results": results_day.isoformat(),

@@ -1,0 +1,131 @@
+"""``psephos elections calendar`` and the iCalendar writer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from psephos.elections.calendar_export import _fold
+from psephos.elections.enums import ElectionKind
+from psephos.elections.models import Election
+from psephos.territory.models import Geography
+
+
+@pytest.fixture
+def elections(db):
+    geo = Geography.objects.create(key="kz-2022", name="map", valid_from=dt.date(2022, 6, 8))
+    for key, kind, day, profile in (
+        (
+            "kz-2022-presidential",
+            ElectionKind.PRESIDENTIAL,
+            dt.date(2022, 11, 20),
+            "kz-presidential-2022",
+        ),
+        ("kz-2022-referendum", ElectionKind.REFERENDUM, dt.date(2022, 6, 5), "kz-referendum-2022"),
+        (
+            "kz-2099-presidential",
+            ElectionKind.PRESIDENTIAL,
+            dt.date(2099, 11, 20),
+            "kz-presidential-2022",
+        ),
+    ):
+        Election.objects.create(
+            key=key,
+            kind=kind,
+            name_en=f"Election {key}",
+            name_kk="-",
+            name_ru="-",
+            date=day,
+            geography=geo,
+            profile_key=profile,
+        )
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("elections", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_json_calendar_of_the_presidential_election(elections):
+    data = json.loads(run("calendar", "kz-2022-presidential", "--format", "json"))
+    assert (data["called"], data["voting"], data["challengeable_until"]) == (
+        "2022-09-21",
+        "2022-11-20",
+        "2022-12-02",
+    )
+    nomination = next(e for e in data["events"] if e["key"] == "nomination")
+    assert nomination == {
+        "key": "nomination",
+        "title": "Nomination of candidates",
+        "start": "2022-09-23",
+        "end": "2022-10-11",
+        "start_time": None,
+        "end_time": "18:00",
+        "basis": "call + 2 … voting − 40",
+        "source": "Kazinform 22.09.2022",
+    }
+    assert data["warnings"] == [
+        "inauguration on 2022-11-26 came before the results challenge window closed (until 2022-12-02)"
+    ]
+
+
+def test_ics_calendar_of_the_referendum(elections):
+    text = run("calendar", "kz-2022-referendum", "--format", "ics")
+    assert text.startswith(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//psephos//legal calendar//EN\r\n"
+    )
+    assert text.endswith("END:VCALENDAR\r\n")
+    assert text.count("BEGIN:VEVENT") == text.count("END:VEVENT") == 16
+    # Voting 07:00–20:00 in Almaty (UTC+6) in UTC; the silence day as an all-day date.
+    assert (
+        "UID:voting.kz-2022-referendum@psephos\r\nDTSTAMP:20220505T000000Z\r\nDTSTART:20220605T010000Z\r\nDTEND:20220605T140000Z\r\n"
+        in text
+    )
+    assert (
+        "UID:silence.kz-2022-referendum@psephos\r\nDTSTAMP:20220505T000000Z\r\nDTSTART;VALUE=DATE:20220604\r\nDTEND;VALUE=DATE:20220605\r\n"
+        in text
+    )
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_unknown_calling_date_needs_called(elections):
+    with pytest.raises(CommandError) as exc:
+        run("calendar", "kz-2099-presidential")
+    assert str(exc.value) == (
+        "The calling date of election “kz-2099-presidential” is not recorded; give it with --called."
+    )
+    data = json.loads(run("calendar", "kz-2099-presidential", "--called", "2099-09-21"))
+    assert data["challengeable_until"] == "2099-12-02"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("calendar", "nope"), "No election “nope”."),
+        (
+            ("calendar", "kz-2099-presidential", "--called", "21.09.2099"),
+            "--called: '21.09.2099' is not a date like 2022-09-21",
+        ),
+        (
+            ("calendar", "kz-2022-referendum", "--called", "2022-01-01"),
+            "voting day 2022-06-05 is later than 3 months after the call (2022-04-01)",
+        ),
+    ],
+)
+def test_bad_input_is_a_clear_error(elections, args, message):
+    with pytest.raises(CommandError) as exc:
+        run(*args)
+    assert str(exc.value) == message
+
+
+def test_fold_never_splits_a_character():
+    line = "SUMMARY:" + "Сайлау " * 30
+    folded = _fold(line)
+    parts = folded.split("\r\n ")
+    assert all(len(p.encode()) <= 75 for p in parts)
+    assert "".join(parts) == line
