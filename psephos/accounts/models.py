@@ -25,3 +25,16 @@ class User(AbstractUser):
                 name="user_staff_role_has_commission",
             )
         ]
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 digest is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    label = models.CharField(max_length=100, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"token {self.pk} of user {self.user_id}"

@@ -6,10 +6,10 @@ only mounts them and maps domain errors to responses.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import path, re_path
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from psephos.core.errors import DomainError
 
@@ -28,19 +28,27 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, {"error": exc.as_dict()}, status=exc.http_status)
 
 
+def _where(loc: tuple[object, ...] | list[object]) -> str:
+    """Return a field location without ninja's body-parameter name: ``body.votes.yes``."""
+    parts = [str(part) for part in loc]
+    if len(parts) >= 2 and parts[0] == "body":
+        parts = ["body", *parts[2:]] if len(parts) > 2 else ["body"]
+    return ".".join(parts)
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
-        {
-            "where": ".".join(str(part) for part in err.get("loc", ())),
-            "message": err.get("msg", "invalid"),
-        }
+        {"where": _where(err.get("loc", ())), "message": str(err.get("msg", "invalid"))}
         for err in exc.errors
     ]
+    summary = "; ".join(f"{e['where']}: {e['message']}" for e in errors[:5])
+    if len(errors) > 5:
+        summary += f"; and {len(errors) - 5} more"
     body = {
         "error": {
             "code": "invalid_input",
-            "message": "The request is not valid.",
+            "message": f"The request is not valid: {summary}.",
             "data": {"errors": errors},
         }
     }
@@ -53,6 +61,25 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         "error": {"code": "unauthenticated", "message": "Log in or send a valid token.", "data": {}}
     }
     return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    text = str(exc)
+    if text.startswith("Cannot parse request body"):
+        code, message = "malformed_json", "The request body is not valid JSON."
+    elif text.startswith("CSRF"):
+        code, message = "csrf_failed", "The CSRF check failed: send the CSRF token or use a token."
+    else:
+        code, message = "http_error", text
+    body = {"error": {"code": code, "message": message, "data": {}}}
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    body = {"error": {"code": "not_found", "message": "No such resource.", "data": {}}}
+    return api.create_response(request, body, status=404)
 
 
 def _mount() -> None:
@@ -78,4 +105,17 @@ def _mount() -> None:
 
 _mount()
 
-urlpatterns = [path("", api.urls)]
+
+def _unknown_route(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Answer any other path under /api/ with a JSON 404, not the HTML page."""
+    body = {
+        "error": {
+            "code": "not_found",
+            "message": f"No API route “/api/{rest}”; see /api/docs.",
+            "data": {},
+        }
+    }
+    return JsonResponse(body, status=404)
+
+
+urlpatterns = [path("", api.urls), re_path(r"^(?P<rest>.*)$", _unknown_route)]

@@ -1,0 +1,161 @@
+"""Results API under /api/v1/: elections, results at every level, protocols, downloads.
+
+Reading needs no login. Submitting, accepting, returning and certifying need a
+session (with CSRF) or ``Authorization: Bearer <token>``; the services check who
+may do what. Every refusal is a JSON error with a stable code (see psephos.api).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+
+from psephos.accounts.authentication import STAFF_AUTH
+from psephos.elections.selectors import election_get
+from psephos.results import selectors
+from psephos.results.exports import rows_csv, rows_json
+from psephos.results.rules.lines import ProtocolLines
+from psephos.results.schemas import (
+    ElectionOut,
+    ErrorOut,
+    OutcomeOut,
+    ProtocolIn,
+    ProtocolOut,
+    ReturnIn,
+    SummaryOut,
+)
+from psephos.results.services.certification import election_certify
+from psephos.results.services.protocols import (
+    protocol_accept,
+    protocol_for_station,
+    protocol_return,
+    protocol_submit,
+)
+
+router = Router(tags=["results"])
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = ERRORS | {409: ErrorOut, 422: ErrorOut}
+
+
+@router.get("/elections", response=list[ElectionOut])
+def elections(request: HttpRequest) -> list[selectors.ElectionItem]:
+    """List the elections, newest first."""
+    return selectors.election_list()
+
+
+@router.get("/elections/{key}/results", response={200: SummaryOut, **ERRORS})
+def results_national(request: HttpRequest, key: str) -> dict[str, Any]:
+    """Return the national results with one entry per first-level unit."""
+    election = election_get(key=key)
+    return selectors.result_summary_national(election=election).as_dict()
+
+
+@router.get("/elections/{key}/results/{code}", response={200: SummaryOut, **ERRORS})
+def results_commission(request: HttpRequest, key: str, code: str) -> dict[str, Any]:
+    """Return the results at one commission (any level) with the level below it."""
+    election = election_get(key=key)
+    commission = selectors.result_commission_get(election=election, code=code)
+    return selectors.result_summary(election=election, commission=commission).as_dict()
+
+
+@router.get("/elections/{key}/stations/{code}/protocol", response={200: ProtocolOut, **ERRORS})
+def station_protocol(request: HttpRequest, key: str, code: str) -> dict[str, Any]:
+    """Return a station's protocol: status, version, lines and votes."""
+    election = election_get(key=key)
+    return selectors.protocol_as_dict(selectors.protocol_get(election=election, station_code=code))
+
+
+@router.get("/elections/{key}/export/{level}", response={200: None, **ERRORS, 422: ErrorOut})
+def export(
+    request: HttpRequest,
+    key: str,
+    level: Literal["station", "tec", "region", "national"],
+    format: Query[Literal["csv", "json"]] = "csv",
+    within: Query[str | None] = None,
+) -> HttpResponse:
+    """Download one row per station, TEC, region or the nation, as CSV or JSON.
+
+    Station rows start with the columns station, tec, region, then the protocol
+    lines, then one column per option key. ``within`` limits the rows to the
+    part of the tree under one commission code.
+    """
+    election = election_get(key=key)
+    scope = selectors.result_commission_get(election=election, code=within) if within else None
+    columns = selectors.result_columns(election=election, level=level)
+    rows = selectors.result_rows(election=election, level=level, within=scope)
+    name = f"{election.key}-{level}" + (f"-{within}" if within else "")
+    if format == "csv":
+        response = HttpResponse(rows_csv(columns, rows), content_type="text/csv; charset=utf-8")
+    else:
+        body = rows_json(
+            election=election.key, level=level, within=within, columns=columns, rows=rows
+        )
+        response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
+    return response
+
+
+@router.post(
+    "/elections/{key}/stations/{code}/protocol",
+    auth=STAFF_AUTH,
+    response={201: ProtocolOut, **WRITE_ERRORS},
+)
+def station_protocol_submit(
+    request: HttpRequest, key: str, code: str, payload: ProtocolIn
+) -> Status[dict[str, Any]]:
+    """Submit the station's protocol (the station's own PEC only)."""
+    election = election_get(key=key)
+    data = payload.dict()
+    lines = ProtocolLines(**{k: v for k, v in data.items() if k != "votes"}, votes=data["votes"])
+    protocol_submit(user=request.user, election=election, station_code=code, lines=lines)  # type: ignore[arg-type]
+    return Status(
+        201,
+        selectors.protocol_as_dict(selectors.protocol_get(election=election, station_code=code)),
+    )
+
+
+@router.post(
+    "/elections/{key}/protocols/{code}/accept",
+    auth=STAFF_AUTH,
+    response={200: ProtocolOut, **WRITE_ERRORS},
+)
+def protocol_accept_view(request: HttpRequest, key: str, code: str) -> dict[str, Any]:
+    """Accept a submitted protocol (the TEC directly above the station only)."""
+    election = election_get(key=key)
+    protocol = protocol_for_station(election=election, station_code=code)
+    protocol_accept(user=request.user, protocol=protocol)  # type: ignore[arg-type]
+    return selectors.protocol_as_dict(selectors.protocol_get(election=election, station_code=code))
+
+
+@router.post(
+    "/elections/{key}/protocols/{code}/return",
+    auth=STAFF_AUTH,
+    response={200: ProtocolOut, **WRITE_ERRORS},
+)
+def protocol_return_view(
+    request: HttpRequest, key: str, code: str, payload: ReturnIn
+) -> dict[str, Any]:
+    """Return a submitted protocol to its PEC with a reason."""
+    election = election_get(key=key)
+    protocol = protocol_for_station(election=election, station_code=code)
+    protocol_return(user=request.user, protocol=protocol, reason=payload.reason)  # type: ignore[arg-type]
+    return selectors.protocol_as_dict(selectors.protocol_get(election=election, station_code=code))
+
+
+@router.post(
+    "/elections/{key}/certify", auth=STAFF_AUTH, response={200: OutcomeOut, **WRITE_ERRORS}
+)
+def certify(request: HttpRequest, key: str) -> dict[str, Any]:
+    """Certify the election's results (the central commission only)."""
+    election = election_get(key=key)
+    outcome = election_certify(user=request.user, election=election)  # type: ignore[arg-type]
+    return {
+        "status": outcome.status,
+        "winner": outcome.winner,
+        "runoff": list(outcome.runoff),
+        "reasons": list(outcome.reasons),
+        "warnings": list(outcome.warnings),
+    }

@@ -1,0 +1,123 @@
+"""API input and output schemas of the results path (one pair per endpoint)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+# A count on a station protocol: a JSON integer (not a string, not 1.0, not true), 0 … 10⁹.
+Count = Annotated[int, Field(strict=True, ge=0, le=1_000_000_000)]
+
+
+class ProtocolIn(Schema):
+    """The figures of a precinct results protocol; every line is required."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    voters_on_list: Count
+    ballots_received: Count
+    ballots_issued: Count
+    ballots_issued_mobile: Count
+    voted_with_certificate: Count
+    ballots_cancelled: Count
+    ballots_found: Count
+    ballots_invalid: Count
+    ballots_valid: Count
+    ballots_both_marked: Count = 0
+    votes: dict[Annotated[str, Field(max_length=64)], Count] = Field(
+        description="Votes per option key, one entry for every option on the ballot."
+    )
+
+
+class ReturnIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ElectionOut(Schema):
+    key: str
+    kind: str
+    name: str
+    date: dt.date
+    status: str
+    certified_at: dt.datetime | None
+
+
+class OptionOut(Schema):
+    key: str
+    name: str
+    kind: str
+    votes: int
+    share: float | None = Field(description="Share of the valid votes, 0–1.")
+
+
+class ProgressOut(Schema):
+    expected: int
+    received: int
+    accepted: int
+
+
+class CommissionRefOut(Schema):
+    code: str
+    name: str
+    level: str
+
+
+class ProtocolOut(Schema):
+    election: str
+    station: str
+    tec: str
+    region: str
+    status: str
+    version: int | None
+    source: str | None
+    lines: dict[str, int]
+    votes: dict[str, int]
+    submitted_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    return_reason: str
+
+
+class SummaryOut(Schema):
+    election: str
+    code: str
+    name: str
+    level: str
+    registered: int
+    ballots_issued: int
+    ballots_found: int
+    turnout: float | None
+    valid: int
+    invalid: int
+    both_marked: int
+    lines: dict[str, int]
+    options: list[OptionOut]
+    progress: ProgressOut
+    path: list[CommissionRefOut]
+    children: list[SummaryOut]
+    protocol: ProtocolOut | None
+
+
+class OutcomeOut(Schema):
+    status: str
+    winner: str | None
+    runoff: list[str]
+    reasons: list[str]
+    warnings: list[str]
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    data: dict[str, object]
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+SummaryOut.model_rebuild()
