@@ -77,7 +77,7 @@ def protocol_entry(request: HttpRequest, key: str) -> HttpResponse:
     breaches: list[dict[str, Any]] = []
     field_problems: dict[str, list[str]] = {}
     editable = current.status in ("draft", "returned")
-    if request.method == "POST" and editable:
+    if request.method == "POST":
         form = ProtocolForm(request.POST, **kwargs)
         if form.is_valid():
             try:

@@ -87,12 +87,12 @@ def test_region_page(client: Client, small: SmallElection) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     text = text_of(response.content)
-    assert text.startswith(f"Elections Early presidential election 2022 Almaty city (KZ-75)")
+    assert text.startswith("Elections Early presidential election 2022 Almaty city (KZ-75)")
     assert "Registered voters 3,900" in text
     assert "Protocols accepted 4 of 4" in text
     assert f'href="/e/{KEY}/c/KZ-75-01/"' in html
     assert f'href="/e/{KEY}/c/KZ-75-02/"' in html
-    assert f"within=KZ-75" in html
+    assert "within=KZ-75" in html
 
 
 def test_tec_page_lists_stations_with_status(client: Client, small: SmallElection) -> None:
