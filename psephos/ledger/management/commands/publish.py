@@ -1,0 +1,36 @@
+"""``psephos publish ELECTION --out BUNDLE.zip``: write the signed results bundle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from psephos.core.errors import DomainError
+from psephos.elections.models import Election
+from psephos.results.services.publication import bundle_publish
+
+
+class Command(BaseCommand):
+    help = "Write an election's signed bundle: per-station CSV/JSON, totals, NIST export, ledger."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("election", help="election key, e.g. kz-2022-presidential")
+        parser.add_argument("--out", required=True, type=Path, help="path of the zip to write")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        election = Election.objects.filter(key=options["election"]).first()
+        if election is None:
+            known = ", ".join(Election.objects.order_by("key").values_list("key", flat=True))
+            raise CommandError(
+                f"no election with key “{options['election']}”; known: {known or 'none'}"
+            )
+        try:
+            report = bundle_publish(election=election, out=options["out"])
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc
+        self.stdout.write(
+            f"wrote {report.path}: {report.stations} stations ({report.accepted} accepted), "
+            f"{report.events} ledger events, tree head {report.tree_size} {report.root_hash}"
+        )

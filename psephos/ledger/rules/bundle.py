@@ -1,0 +1,318 @@
+"""Verify a published results bundle offline, with nothing but the bundle (no Django).
+
+Checks, in order, each reported with what exactly does not hold:
+
+1. the manifest's signature under the bundle's public key (or a pinned one);
+2. every file's SHA-256 against the manifest, and no file missing or unlisted;
+3. the signed tree head's signature;
+4. the events' hash chain, and their Merkle root against the signed tree head;
+5. for every accepted station: its acceptance (or correction) event, proved included
+   in the signed tree by an audit path, carries the same figures as its CSV row;
+6. ``stations.json`` holds the same rows as ``stations.csv``;
+7. every published total (TEC, region, national) equals the sum of its stations.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .chain import check_chain, event_leaf
+from .merkle import MerkleLevels, leaf_hash, verify_inclusion
+from .signing import key_id, manifest_message, tree_head_message, verify
+
+SIGNED_FILES = ("manifest.json", "manifest.sig")
+FIGURE_ACTIONS = frozenset({"protocol.accept", "protocol.correct", "protocol.recount"})
+CLEARING_ACTIONS = frozenset({"protocol.cancel", "protocol.return"})
+COUNT_COLUMNS = ("expected", "received", "accepted")
+MAX_PROBLEMS = 50
+
+
+@dataclass(slots=True)
+class BundleCheck:
+    """The outcome: what was checked, and every problem found (empty when all holds)."""
+
+    problems: list[str] = field(default_factory=list)
+    events: int = 0
+    stations: int = 0
+    accepted: int = 0
+    proofs: int = 0
+    totals: int = 0
+    key_id: str = ""
+    tree_size: int = 0
+    root_hash: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def fail(self, message: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(message)
+
+
+def figures_from_payload(
+    payload: dict[str, Any], lines: list[str]
+) -> tuple[dict[str, int], dict[str, int]] | None:
+    """Return (lines, votes) carried by an event payload, or None if it carries none.
+
+    Both shapes are read: ``{"lines": {...}, "votes": {...}}`` and the lines at the top
+    level beside ``"votes"``.
+    """
+    votes = payload.get("votes")
+    nested = payload.get("lines")
+    if isinstance(nested, dict):
+        found = {n: nested[n] for n in lines if n in nested}
+    else:
+        found = {n: payload[n] for n in lines if n in payload}
+    if not isinstance(votes, dict) or len(found) != len(lines):
+        return None
+    return found, votes
+
+
+def _int(value: str, where: str, check: BundleCheck) -> int | None:
+    if value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        check.fail(f"{where}: “{value}” is not a whole number")
+        return None
+
+
+def _read_csv(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(data.decode()))
+    return list(reader.fieldnames or []), list(reader)
+
+
+def verify_bundle(
+    path: Path, *, public_key: str | None = None, advance: Callable[[int], None] | None = None
+) -> BundleCheck:
+    """Check a bundle file; return every problem found (``check.ok`` when all holds).
+
+    ``public_key`` (base64 raw Ed25519) pins the key the signatures must verify under;
+    without it the key inside the bundle is used and its id reported, to be compared
+    with the one the commission publishes.
+    """
+    check = BundleCheck()
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        check.fail(f"{path}: not a readable zip file ({exc})")
+        return check
+    with archive:
+        names = set(archive.namelist())
+        for required in ("manifest.json", "manifest.sig", "public-key.json"):
+            if required not in names:
+                check.fail(f"{required} is missing from the bundle")
+        if not check.ok:
+            return check
+        files = {name: archive.read(name) for name in names}
+    return _verify_files(files, check, public_key, advance)
+
+
+def _verify_files(
+    files: dict[str, bytes],
+    check: BundleCheck,
+    pinned: str | None,
+    advance: Callable[[int], None] | None,
+) -> BundleCheck:
+    try:
+        manifest = json.loads(files["manifest.json"])
+        key_doc = json.loads(files["public-key.json"])
+    except (ValueError, UnicodeDecodeError) as exc:
+        check.fail(f"manifest.json or public-key.json is not valid JSON ({exc})")
+        return check
+    public = pinned or key_doc.get("public_key", "")
+    check.key_id = key_id(public) if public else ""
+    if pinned and pinned != key_doc.get("public_key"):
+        check.fail("public-key.json does not hold the pinned public key")
+    signature = files["manifest.sig"].decode(errors="replace").strip()
+    if not verify(public, manifest_message(manifest), signature):
+        check.fail("manifest.sig: the manifest's signature does not verify under the public key")
+        return check
+
+    # 2. file digests
+    listed: dict[str, str] = manifest.get("files", {})
+    for name, expected in sorted(listed.items()):
+        if name not in files:
+            check.fail(f"{name}: listed in the manifest but missing from the bundle")
+        elif hashlib.sha256(files[name]).hexdigest() != expected:
+            check.fail(f"{name}: its SHA-256 does not match the manifest (the file was changed)")
+    for name in sorted(set(files) - set(listed) - set(SIGNED_FILES)):
+        check.fail(f"{name}: in the bundle but not listed in the manifest")
+    if not check.ok:
+        return check
+
+    # 3. tree head
+    sth = json.loads(files["ledger/tree-head.json"])
+    check.tree_size, check.root_hash = int(sth["tree_size"]), sth["root_hash"]
+    message = tree_head_message(
+        tree_size=check.tree_size,
+        root_hash=sth["root_hash"],
+        timestamp=sth["timestamp"],
+        key_id=sth["key_id"],
+    )
+    if sth["key_id"] != check.key_id or not verify(public, message, sth["signature"]):
+        check.fail(
+            "ledger/tree-head.json: the tree head's signature does not verify under the public key"
+        )
+    if (check.tree_size, check.root_hash) != (manifest.get("tree_size"), manifest.get("root_hash")):
+        check.fail("manifest.json: its tree size and root differ from ledger/tree-head.json")
+
+    # 4. events: chain and Merkle root
+    events = [
+        json.loads(line) for line in files["ledger/events.jsonl"].splitlines() if line.strip()
+    ]
+    count, fault = check_chain(events)
+    check.events = count
+    if fault is not None:
+        check.fail(f"ledger/events.jsonl: {fault.message}")
+        return check
+    if count != check.tree_size:
+        check.fail(
+            f"ledger/events.jsonl holds {count} events; the signed tree head covers {check.tree_size}"
+        )
+        return check
+    levels = MerkleLevels([leaf_hash(event_leaf(e["hash"])) for e in events])
+    root = levels.root()
+    if root.hex() != check.root_hash:
+        check.fail("ledger/events.jsonl: the events' Merkle root differs from the signed tree head")
+        return check
+    if advance:
+        advance(1)
+
+    # 5. stations against their acceptance events
+    lines: list[str] = manifest["lines"]
+    options: list[str] = manifest["options"]
+    election = manifest["election"]
+    columns, rows = _read_csv(files["stations.csv"])
+    expected_columns = ["station", "tec", "region", *lines, *options]
+    if columns[: len(expected_columns)] != expected_columns:
+        check.fail(f"stations.csv: the columns are {columns}, not {expected_columns} first")
+        return check
+    decisive: dict[str, int] = {}
+    submitted: dict[tuple[str, Any], int] = {}
+    prefix = election + "/"
+    for index, event in enumerate(events):
+        key = event["object_key"]
+        if not key.startswith(prefix):
+            continue
+        station = key[len(prefix) :]
+        if event["action"] in FIGURE_ACTIONS or event["action"] in CLEARING_ACTIONS:
+            decisive[station] = index
+        elif event["action"] == "protocol.submit":
+            submitted[(station, event["payload"].get("version"))] = index
+
+    stations: list[dict[str, Any]] = []
+    for number, row in enumerate(rows, start=2):
+        where = f"stations.csv line {number} (station {row['station']})"
+        parsed: dict[str, Any] = {
+            "station": row["station"],
+            "tec": row["tec"],
+            "region": row["region"],
+        }
+        for c in (*lines, *options):
+            parsed[c] = _int(row[c], f"{where}, column {c}", check)
+        parsed["status"] = row.get("status", "")
+        stations.append(parsed)
+        check.stations += 1
+        if parsed["status"] != "accepted":
+            continue
+        check.accepted += 1
+        found = decisive.get(row["station"])
+        if found is None or events[found]["action"] not in FIGURE_ACTIONS:
+            check.fail(f"{where}: accepted, but the ledger holds no acceptance event for it")
+            continue
+        index = found
+        event = events[index]
+        carried = figures_from_payload(event["payload"], lines)
+        proved = [index]
+        if carried is None:
+            source = submitted.get((row["station"], event["payload"].get("version")))
+            if source is not None and source < index:
+                carried = figures_from_payload(events[source]["payload"], lines)
+                proved.append(source)
+        if carried is None:
+            check.fail(f"{where}: event {event['seq']} ({event['action']}) carries no figures")
+            continue
+        for i in proved:
+            path = levels.inclusion_proof(i, count)
+            if not verify_inclusion(i, count, leaf_hash(event_leaf(events[i]["hash"])), path, root):
+                check.fail(f"{where}: event {events[i]['seq']} is not included in the signed tree")
+            check.proofs += 1
+        event_lines, event_votes = carried
+        differ = [n for n in lines if parsed[n] != event_lines.get(n)]
+        differ += [k for k in options if parsed[k] != event_votes.get(k)]
+        if differ:
+            check.fail(
+                f"{where}: {', '.join(differ)} differ from event {event['seq']} "
+                f"({event['action']}): "
+                + ", ".join(
+                    f"{c} {parsed[c]} ≠ {event_lines.get(c, event_votes.get(c))}"
+                    for c in differ[:5]
+                )
+            )
+    if advance:
+        advance(1)
+
+    # 6. stations.json equals stations.csv
+    as_json = json.loads(files["stations.json"])
+    json_rows = as_json.get("rows", [])
+    if len(json_rows) != len(stations):
+        check.fail(f"stations.json has {len(json_rows)} rows; stations.csv has {len(stations)}")
+    else:
+        for number, (a, b) in enumerate(zip(json_rows, stations, strict=True), start=2):
+            differ = [c for c in ("station", *lines, *options) if a.get(c) != b[c]]
+            if differ:
+                check.fail(
+                    f"stations.json row for {b['station']} differs from stations.csv line {number} in {', '.join(differ)}"
+                )
+
+    # 7. totals recomputed from the stations
+    sums: dict[tuple[str, str], list[int]] = defaultdict(
+        lambda: [0] * (len(lines) + len(options) + 3)
+    )
+    for s in stations:
+        groups = [("tec", s["tec"]), ("region", s["region"]), ("national", election)]
+        for group in groups:
+            acc = sums[group]
+            acc[-3] += 1
+            if s["status"] not in ("", "draft"):
+                acc[-2] += 1
+            if s["status"] == "accepted":
+                acc[-1] += 1
+                for i, c in enumerate((*lines, *options)):
+                    acc[i] += s[c] or 0
+    for level, key_column in (("tec", "tec"), ("region", "region"), ("national", "election")):
+        name = f"totals/{level}.csv"
+        if name not in files:
+            check.fail(f"{name} is missing from the bundle")
+            continue
+        _cols, total_rows = _read_csv(files[name])
+        for number, row in enumerate(total_rows, start=2):
+            check.totals += 1
+            code = row[key_column]
+            acc = sums.get((level, code)) or [0] * (len(lines) + len(options) + 3)
+            differ = []
+            for i, c in enumerate((*lines, *options)):
+                published = _int(row[c], f"{name} line {number}, column {c}", check) or 0
+                if published != acc[i]:
+                    differ.append(f"{c} published {published}, stations sum to {acc[i]}")
+            for i, c in enumerate(COUNT_COLUMNS):
+                published = _int(row[c], f"{name} line {number}, column {c}", check) or 0
+                if published != acc[len(lines) + len(options) + i]:
+                    differ.append(
+                        f"{c} published {published}, stations give {acc[len(lines) + len(options) + i]}"
+                    )
+            if differ:
+                check.fail(f"{name} line {number} ({code}): " + "; ".join(differ[:5]))
+    return check

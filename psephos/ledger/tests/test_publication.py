@@ -1,0 +1,272 @@
+"""``psephos publish`` and ``psephos verify``: the signed bundle, its NIST export, tampering."""
+
+import base64
+import json
+import zipfile
+from io import StringIO
+
+import jsonschema
+import pytest
+from django.core.management import CommandError, call_command
+
+from psephos.ledger.rules.bundle import verify_bundle
+from psephos.ledger.rules.hashing import canonical_json
+from psephos.ledger.rules.signing import (
+    manifest_message,
+    private_key_from_base64,
+    public_key_base64,
+    sign,
+)
+from psephos.results.models import Protocol
+from psephos.results.rules.lines import LINE_NAMES
+from psephos.results.rules.nist import schema
+from psephos.results.services.protocols import protocol_accept, protocol_submit
+from psephos.results.tests.factories import good_lines, small_country
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def country():
+    """A small country with 5 of its 8 stations accepted through the results services."""
+    c = small_country()
+    keys = c.option_keys()
+    for i, pec in enumerate(c.pecs[:6]):
+        protocol_submit(
+            user=c.users[pec.code],
+            election=c.election,
+            station_code=pec.code,
+            lines=good_lines(keys, scale=i + 1),
+        )
+        if i < 5:
+            protocol_accept(
+                user=c.users[pec.tec.code],
+                protocol=Protocol.objects.get(election=c.election, station=pec.station),
+            )
+    return c
+
+
+@pytest.fixture
+def bundle(country, tmp_path):
+    path = tmp_path / "bundle.zip"
+    out = StringIO()
+    call_command("publish", country.election.key, "--out", str(path), stdout=out)
+    assert out.getvalue().startswith(f"wrote {path}: 8 stations (5 accepted), ")
+    return path
+
+
+def verify(path, *args):
+    out, err = StringIO(), StringIO()
+    call_command("verify", str(path), *args, stdout=out, stderr=err)
+    return out.getvalue()
+
+
+def rewrite(path, name, change, *, resign_with=None):
+    """Rewrite one member of the bundle; optionally fix the manifest and re-sign it."""
+    with zipfile.ZipFile(path) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    files[name] = change(files[name])
+    if resign_with is not None:
+        import hashlib
+
+        manifest = json.loads(files["manifest.json"])
+        manifest["files"][name] = hashlib.sha256(files[name]).hexdigest()
+        files["manifest.json"] = json.dumps(manifest).encode()
+        files["manifest.sig"] = sign(resign_with, manifest_message(manifest)).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+
+
+def fails(path, first, *args):
+    with pytest.raises(CommandError) as info:
+        verify(path, *args)
+    assert str(info.value).endswith(f"the first: {first}")
+    return str(info.value)
+
+
+def test_bundle_holds_every_file_and_verifies(bundle):
+    with zipfile.ZipFile(bundle) as z:
+        names = sorted(z.namelist())
+        header = z.read("stations.csv").decode().splitlines()[0]
+        national = z.read("totals/national.csv").decode().splitlines()
+    assert names == [
+        "ledger/events.jsonl",
+        "ledger/tree-head.json",
+        "manifest.json",
+        "manifest.sig",
+        "nist.json",
+        "public-key.json",
+        "stations.csv",
+        "stations.json",
+        "totals.json",
+        "totals/national.csv",
+        "totals/region.csv",
+        "totals/tec.csv",
+    ]
+    assert header == ",".join(
+        [
+            "station",
+            "tec",
+            "region",
+            *LINE_NAMES,
+            "abden",
+            "tokayev",
+            "against-all",
+            "status",
+            "version",
+        ]
+    )
+    # 5 accepted protocols with scales 1..5: abden 100 × 15, tokayev 200 × 15.
+    assert national[1].split(",")[0] == "kz-test-presidential"
+    assert ",1500,3000,4500,8,6,5" in national[1]
+    out = verify(bundle)
+    assert out.startswith("bundle OK: signed by key ")
+    assert "5 of 8 stations accepted, each matching its ledger event (10 inclusion proofs)" in out
+    assert "7 totals equal the sums of their stations" in out
+
+
+def test_the_nist_export_validates_against_the_schema(bundle, country):
+    with zipfile.ZipFile(bundle) as z:
+        report = json.loads(z.read("nist.json"))
+    jsonschema.validate(report, schema())
+    assert report["Status"] == "unofficial-partial"
+    contest = report["Election"][0]["Contest"][0]
+    assert contest["@type"] == "ElectionResults.CandidateContest"
+    tokayev = next(s for s in contest["ContestSelection"] if s["@id"] == "sel-tokayev")
+    national = next(v for v in tokayev["VoteCounts"] if v["GpUnitId"] == "ru-cec")
+    assert national["Count"] == 3000
+    assert contest["ExternalIdentifier"][0]["Value"] == "sel-against-all"
+    precincts = [u for u in report["GpUnit"] if u["Type"] == "precinct"]
+    assert len(precincts) == 8
+
+
+def test_the_nist_export_of_a_referendum_validates(tmp_path):
+    c = small_country(kind="referendum", key="kz-test-referendum", regions=1, districts=1)
+    for pec in c.pecs:
+        protocol_submit(
+            user=c.users[pec.code],
+            election=c.election,
+            station_code=pec.code,
+            lines=good_lines(c.option_keys(), both=7),
+        )
+        protocol_accept(
+            user=c.users[pec.tec.code], protocol=Protocol.objects.get(station=pec.station)
+        )
+    path = tmp_path / "ref.zip"
+    call_command("publish", c.election.key, "--out", str(path), stdout=StringIO())
+    with zipfile.ZipFile(path) as z:
+        report = json.loads(z.read("nist.json"))
+    jsonschema.validate(report, schema())
+    contest = report["Election"][0]["Contest"][0]
+    assert contest["@type"] == "ElectionResults.BallotMeasureContest"
+    assert report["Status"] == "unofficial-complete"
+    assert {o["GpUnitId"]: o["Overvotes"] for o in contest["OtherCounts"]}["ru-cec"] == 14
+    assert verify(path).startswith("bundle OK")
+
+
+def test_an_edited_bundle_file_is_named(bundle):
+    rewrite(bundle, "stations.csv", lambda b: b.replace(b",200,", b",201,", 1))
+    fails(bundle, "stations.csv: its SHA-256 does not match the manifest (the file was changed)")
+
+
+def test_an_edited_row_resigned_by_an_impostor_fails_the_signature(bundle):
+    impostor = private_key_from_base64(base64.b64encode(b"\x09" * 32).decode())
+    rewrite(
+        bundle, "stations.csv", lambda b: b.replace(b",200,", b",201,", 1), resign_with=impostor
+    )
+    fails(bundle, "manifest.sig: the manifest's signature does not verify under the public key")
+
+
+def test_a_station_row_that_differs_from_its_ledger_event_is_named(bundle, settings):
+    key = private_key_from_base64((settings.PSEPHOS_KEY_DIR / "ledger-ed25519.key").read_text())
+    rewrite(bundle, "stations.csv", lambda b: b.replace(b",200,", b",201,", 1), resign_with=key)
+    fails(
+        bundle,
+        "stations.csv line 2 (station KZ-01-0101): tokayev differ from event 3 "
+        "(protocol.accept): tokayev 201 ≠ 200",
+    )
+    # The JSON copy and the published totals were not changed, so they disagree too.
+    assert verify_bundle(bundle).problems[1:] == [
+        "stations.json row for KZ-01-0101 differs from stations.csv line 2 in tokayev",
+        "totals/tec.csv line 2 (KZ-01-01): tokayev published 600, stations sum to 601",
+        "totals/region.csv line 2 (KZ-01): tokayev published 2000, stations sum to 2001",
+        "totals/national.csv line 2 (kz-test-presidential): tokayev published 3000, stations sum to 3001",
+    ]
+
+
+def test_a_total_that_differs_from_its_stations_is_named(bundle, settings):
+    key = private_key_from_base64((settings.PSEPHOS_KEY_DIR / "ledger-ed25519.key").read_text())
+    rewrite(
+        bundle, "totals/national.csv", lambda b: b.replace(b",3000,", b",3001,"), resign_with=key
+    )
+    fails(
+        bundle,
+        "totals/national.csv line 2 (kz-test-presidential): tokayev published 3001, stations sum to 3000",
+    )
+
+
+def test_a_deleted_event_is_named(bundle, settings):
+    key = private_key_from_base64((settings.PSEPHOS_KEY_DIR / "ledger-ed25519.key").read_text())
+
+    def drop_third(data):
+        lines = data.decode().splitlines(keepends=True)
+        return "".join(lines[:2] + lines[3:]).encode()
+
+    rewrite(bundle, "ledger/events.jsonl", drop_third, resign_with=key)
+    fails(bundle, "ledger/events.jsonl: event 3 is missing: the next event in the ledger is 4")
+
+
+def test_reordered_events_are_named(bundle, settings):
+    key = private_key_from_base64((settings.PSEPHOS_KEY_DIR / "ledger-ed25519.key").read_text())
+
+    def swap(data):
+        lines = data.decode().splitlines(keepends=True)
+        lines[3], lines[4] = lines[4], lines[3]
+        return "".join(lines).encode()
+
+    rewrite(bundle, "ledger/events.jsonl", swap, resign_with=key)
+    fails(bundle, "ledger/events.jsonl: event 4 is missing: the next event in the ledger is 5")
+
+
+def test_an_edited_event_is_named(bundle, settings):
+    key = private_key_from_base64((settings.PSEPHOS_KEY_DIR / "ledger-ed25519.key").read_text())
+
+    def edit(data):
+        lines = data.decode().splitlines(keepends=True)
+        event = json.loads(lines[1])
+        event["actor"] = "someone-else"
+        lines[1] = canonical_json(event).decode() + "\n"
+        return "".join(lines).encode()
+
+    rewrite(bundle, "ledger/events.jsonl", edit, resign_with=key)
+    fails(bundle, "ledger/events.jsonl: event 2: its fields do not match its hash (row edited)")
+
+
+def test_a_pinned_wrong_key_is_refused(bundle):
+    other = public_key_base64(private_key_from_base64(base64.b64encode(b"\x05" * 32).decode()))
+    fails(bundle, "public-key.json does not hold the pinned public key", "--public-key", other)
+
+
+def test_the_right_pinned_key_verifies(bundle):
+    with zipfile.ZipFile(bundle) as z:
+        public = json.loads(z.read("public-key.json"))["public_key"]
+    assert verify(bundle, "--public-key", public).startswith("bundle OK")
+
+
+def test_a_swapped_public_key_is_detected(bundle):
+    other = public_key_base64(private_key_from_base64(base64.b64encode(b"\x05" * 32).decode()))
+    rewrite(bundle, "public-key.json", lambda b: json.dumps({"public_key": other}).encode())
+    fails(bundle, "manifest.sig: the manifest's signature does not verify under the public key")
+
+
+def test_not_a_zip_is_refused(tmp_path):
+    path = tmp_path / "x.zip"
+    path.write_text("hello")
+    check = verify_bundle(path)
+    assert check.problems[0].startswith(f"{path}: not a readable zip file")
+
+
+def test_publish_refuses_an_unknown_election():
+    with pytest.raises(CommandError, match="no election with key “nope”; known: none"):
+        call_command("publish", "nope", "--out", "/tmp/never.zip")

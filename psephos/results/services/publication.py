@@ -1,0 +1,234 @@
+"""Publish an election as a signed, offline-verifiable bundle (``psephos publish``).
+
+The bundle is a zip file:
+
+- ``stations.csv`` / ``stations.json``: one row per station (columns ``station,tec,region``,
+  the protocol lines in ``LINE_NAMES`` order, one column per option key, ``status``,
+  ``version``), the same rows as the API's station download;
+- ``totals/tec.csv``, ``totals/region.csv``, ``totals/national.csv`` and ``totals.json``:
+  the published tallies at each level;
+- ``nist.json``: the NIST SP 1500-100 v2 election report;
+- ``ledger/events.jsonl``: every ledger event up to the tree head, one JSON object a line;
+- ``ledger/tree-head.json``: a fresh signed tree head over those events;
+- ``public-key.json``: the Ed25519 public key and its id;
+- ``manifest.json`` (SHA-256 of every other file, the tree head, the column layout) and
+  ``manifest.sig`` (its Ed25519 signature).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from psephos.commissions.enums import CommissionLevel
+from psephos.commissions.models import Commission
+from psephos.core import clock
+from psephos.elections.enums import ElectionStatus
+from psephos.elections.models import Election, Option
+from psephos.ledger.rules.signing import key_id, manifest_message, public_key_base64, sign
+from psephos.ledger.services.checkpoints import checkpoint_create
+from psephos.ledger.services.keys import signing_key_load
+from psephos.ledger.services.verification import event_rows
+from psephos.results.rules.lines import LINE_NAMES
+from psephos.results.rules.nist import (
+    NistOption,
+    NistUnit,
+    election_report,
+    results_status,
+)
+from psephos.results.selectors import result_columns, result_rows
+
+BUNDLE_FORMAT = "psephos-bundle/1"
+TOTAL_LEVELS = ("tec", "region", "national")
+
+
+@dataclass(frozen=True, slots=True)
+class BundleReport:
+    path: Path
+    stations: int
+    accepted: int
+    events: int
+    tree_size: int
+    root_hash: str
+    files: dict[str, str]
+
+
+def _csv_bytes(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
+    return buffer.getvalue().encode()
+
+
+def _json_bytes(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode()
+
+
+def nist_export(*, election: Election, sequence: int, generated: dt.datetime) -> dict[str, Any]:
+    """Return the NIST SP 1500-100 v2 report of the election's published figures."""
+    options = list(Option.objects.filter(contest__election=election).order_by("ballot_order"))
+    keys = [o.key for o in options]
+    station_rows = result_rows(election=election, level="station")
+    totals = {level: result_rows(election=election, level=level) for level in TOTAL_LEVELS}
+    commissions = list(
+        Commission.objects.filter(geography_id=election.geography_id)
+        .order_by("code")
+        .values_list("code", "level", "name", "parent__code")
+    )
+    children: dict[str, list[str]] = {}
+    for code, _level, _name, parent in commissions:
+        if parent:
+            children.setdefault(parent, []).append(code)
+    figures: dict[str, tuple[dict[str, int], dict[str, int], int, int]] = {}
+    for row in station_rows:
+        if row["status"] == "accepted":
+            figures[row["station"]] = (
+                {n: row[n] for n in LINE_NAMES},
+                {k: row[k] for k in keys},
+                1,
+                1,
+            )
+    cec_code = next((c for c, lv, _n, _p in commissions if lv == CommissionLevel.CEC), "CEC")
+    for level, rows in totals.items():
+        for row in rows:
+            code = cec_code if level == "national" else row[level]
+            if row["accepted"]:
+                figures[code] = (
+                    {n: row[n] for n in LINE_NAMES},
+                    {k: row[k] for k in keys},
+                    row["expected"],
+                    row["accepted"],
+                )
+            else:
+                figures[code] = ({}, {}, row["expected"], 0)
+    units = []
+    for code, level, name, _parent in commissions:
+        lines, votes, expected, accepted = figures.get(code, ({}, {}, 0, 0))
+        units.append(
+            NistUnit(
+                code=code,
+                level=level,
+                name=name,
+                composing=children.get(code, []),
+                lines=lines or None,
+                votes=votes or None,
+                total_subunits=expected,
+                subunits_reported=accepted,
+            )
+        )
+    national = totals["national"][0] if totals["national"] else {"expected": 0, "accepted": 0}
+    return election_report(
+        election_key=election.key,
+        kind=election.kind,
+        names={"en": election.name_en, "kk": election.name_kk, "ru": election.name_ru},
+        date=election.date.isoformat(),
+        generated=generated.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        status=results_status(
+            certified=election.status == ElectionStatus.CERTIFIED,
+            expected=national["expected"],
+            accepted=national["accepted"],
+        ),
+        sequence=sequence,
+        options=[
+            NistOption(
+                key=o.key,
+                kind=o.kind,
+                names={"en": o.name_en, "kk": o.name_kk, "ru": o.name_ru},
+                order=o.ballot_order,
+                nominated_by=o.nominated_by,
+            )
+            for o in options
+        ],
+        units=units,
+    )
+
+
+def bundle_publish(
+    *, election: Election, out: Path, actor: str = "system", role: str = "system"
+) -> BundleReport:
+    """Write the signed bundle of an election to ``out`` and return what it holds.
+
+    Side effects: a fresh signed tree head (and its ``ledger.checkpoint`` event), then
+    the zip file, written to a temporary name and renamed so a reader never sees a
+    half-written bundle. Raises ``SigningKeyInvalid`` if the key cannot be loaded.
+    """
+    sth = checkpoint_create(actor=actor, role=role)
+    key = signing_key_load()
+    public = public_key_base64(key)
+    options = list(Option.objects.filter(contest__election=election).order_by("ballot_order"))
+    files: dict[str, bytes] = {}
+
+    columns = result_columns(election=election, level="station")
+    stations = result_rows(election=election, level="station")
+    files["stations.csv"] = _csv_bytes(columns, stations)
+    files["stations.json"] = _json_bytes({"columns": columns, "rows": stations})
+    totals_json: dict[str, Any] = {}
+    for level in TOTAL_LEVELS:
+        level_columns = result_columns(election=election, level=level)
+        rows = result_rows(election=election, level=level)
+        files[f"totals/{level}.csv"] = _csv_bytes(level_columns, rows)
+        totals_json[level] = {"columns": level_columns, "rows": rows}
+    files["totals.json"] = _json_bytes(totals_json)
+    files["nist.json"] = _json_bytes(
+        nist_export(election=election, sequence=sth.tree_size, generated=sth.timestamp)
+    )
+
+    events = io.StringIO()
+    count = 0
+    for row in event_rows():
+        if row["seq"] > sth.tree_size:
+            break
+        events.write(json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+        events.write("\n")
+        count += 1
+    files["ledger/events.jsonl"] = events.getvalue().encode()
+    files["ledger/tree-head.json"] = _json_bytes(
+        {
+            "tree_size": sth.tree_size,
+            "root_hash": sth.root_hash,
+            "timestamp": sth.timestamp.isoformat(),
+            "key_id": sth.key_id,
+            "signature": sth.signature,
+        }
+    )
+    files["public-key.json"] = _json_bytes(
+        {"algorithm": "Ed25519", "public_key": public, "key_id": key_id(public)}
+    )
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
+    manifest = {
+        "format": BUNDLE_FORMAT,
+        "election": election.key,
+        "generated_at": clock.now().isoformat(),
+        "tree_size": sth.tree_size,
+        "root_hash": sth.root_hash,
+        "lines": list(LINE_NAMES),
+        "options": [o.key for o in options],
+        "files": digests,
+    }
+    files["manifest.json"] = _json_bytes(manifest)
+    files["manifest.sig"] = (sign(key, manifest_message(manifest)) + "\n").encode()
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for name, data in files.items():
+            bundle.writestr(name, data)
+    tmp.replace(out)
+    return BundleReport(
+        path=out,
+        stations=len(stations),
+        accepted=sum(1 for r in stations if r["status"] == "accepted"),
+        events=count,
+        tree_size=sth.tree_size,
+        root_hash=sth.root_hash,
+        files=digests,
+    )
