@@ -1,0 +1,35 @@
+"""``psephos certify ELECTION --user USERNAME``: the CEC certifies the results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from psephos.accounts.models import User
+from psephos.core.errors import DomainError
+from psephos.elections.selectors import election_get
+from psephos.results.services.certification import election_certify
+
+
+class Command(BaseCommand):
+    help = "Certify an election's results as a central commission operator."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("election")
+        parser.add_argument("--user", required=True, help="username of a CEC operator")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = User.objects.select_related("commission").filter(username=options["user"]).first()
+        if user is None:
+            raise CommandError(f"No user “{options['user']}”.")
+        try:
+            election = election_get(key=options["election"])
+            outcome = election_certify(user=user, election=election)
+        except DomainError as exc:
+            raise CommandError(f"{exc.code}: {exc.message}") from exc
+        self.stdout.write(f"{election.key} certified: {outcome.status}.")
+        for reason in outcome.reasons:
+            self.stdout.write(f"  {reason}")
+        for warning in outcome.warnings:
+            self.stdout.write(f"  warning: {warning}")
