@@ -136,3 +136,24 @@ def station_counts_for_election(*, election: Election) -> dict[int, StationCount
             voted_with_certificate=m["certificate"],
         )
     return out
+
+
+def list_rows_for_station(
+    *, election: Election, station: PollingStation
+) -> list[dict[str, object]]:
+    """Return the station's active list as rows with names and whether each voter is marked."""
+    marked = set(
+        Mark.objects.filter(election=election, station=station).values_list("voter_id", flat=True)
+    )
+    return [
+        {
+            "entry": e.pk,
+            "surname": e.voter.surname,
+            "given_name": e.voter.given_name,
+            "patronymic": e.voter.patronymic,
+            "birth_date": e.voter.birth_date,
+            "source": e.source,
+            "marked": e.voter_id in marked,
+        }
+        for e in entry_list_for_station(election=election, station=station)
+    ]

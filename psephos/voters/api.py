@@ -1,0 +1,165 @@
+"""Voters API under /api/v1/voters/.
+
+The self-check and station counts need no login; the self-check is rate-limited
+and takes the IIN in a POST body so it never lands in access logs. Marks,
+certificates and place-of-stay inclusions need a PEC session (with CSRF) or a
+bearer token; station lists need the station's PEC or the CEC.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from psephos.accounts.authentication import STAFF_AUTH
+from psephos.elections.models import Election
+from psephos.elections.selectors import election_get
+from psephos.territory.models import PollingStation
+from psephos.territory.selectors import station_get
+
+from . import selectors
+from .access import (
+    access_register_manage,
+    access_self_check,
+    access_station_act,
+    access_station_read,
+    client_address,
+)
+from .schemas import (
+    CertificateIn,
+    CertificateOut,
+    CountsOut,
+    EntryOut,
+    ErrorOut,
+    ExtractOut,
+    ListRowOut,
+    MarkIn,
+    MarkOut,
+    PlaceOfStayIn,
+    SelfCheckIn,
+    SelfCheckOut,
+)
+from .services.lists import certificate_issue, entry_place_of_stay, list_extract
+from .services.marks import Person, mark_record
+
+router = Router(tags=["voters"])
+
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+def _station(key: str, code: str) -> tuple[Election, PollingStation]:
+    election = election_get(key=key)
+    return election, station_get(geography=election.geography, code=code)
+
+
+@router.post("/self-check", response={200: SelfCheckOut, 429: ErrorOut, **ERRORS})
+def self_check(request: HttpRequest, payload: SelfCheckIn) -> selectors.SelfCheck:
+    """Return the voter's station and masked name for an IIN (rate-limited)."""
+    access_self_check(client_address(request))
+    election = election_get(key=payload.election)
+    return selectors.voter_self_check(election=election, iin=payload.iin.strip())
+
+
+@router.post("/marks", response={201: MarkOut, **ERRORS}, auth=STAFF_AUTH)
+def mark(request: HttpRequest, payload: MarkIn) -> Status[dict[str, Any]]:
+    """Mark that a voter received a ballot at the station (with a certificate or addition)."""
+    election, station = _station(payload.election, payload.station)
+    access_station_act(request.user, station)  # type: ignore[arg-type]
+    result = mark_record(
+        election=election,
+        station=station,
+        iin=payload.iin.strip(),
+        actor_id=request.user.pk,
+        actor=request.user.get_username(),
+        certificate_serial=payload.certificate_serial,
+        addition=payload.addition,
+        person=Person(payload.surname, payload.given_name, payload.patronymic)
+        if payload.surname or payload.given_name
+        else None,
+    )
+    return Status(
+        201,
+        {
+            "mark": result.pk,
+            "station": station.code,
+            "at": result.at,
+            "source": result.entry.source,
+        },
+    )
+
+
+@router.post("/certificates", response={201: CertificateOut, **ERRORS}, auth=STAFF_AUTH)
+def certificate(request: HttpRequest, payload: CertificateIn) -> Status[dict[str, Any]]:
+    """Issue an absentee voting certificate at the voter's list station."""
+    election, station = _station(payload.election, payload.station)
+    access_station_act(request.user, station)  # type: ignore[arg-type]
+    result = certificate_issue(
+        election=election,
+        station=station,
+        iin=payload.iin.strip(),
+        serial=payload.serial.strip(),
+        actor=request.user.get_username(),
+    )
+    return Status(
+        201,
+        {
+            "serial": result.serial,
+            "status": result.status,
+            "issued_by": station.code,
+            "issued_at": result.issued_at,
+        },
+    )
+
+
+@router.post("/place-of-stay", response={201: EntryOut, **ERRORS}, auth=STAFF_AUTH)
+def place_of_stay(request: HttpRequest, payload: PlaceOfStayIn) -> Status[dict[str, Any]]:
+    """Include a voter on this station's list at their place of stay."""
+    election, station = _station(payload.election, payload.station)
+    access_station_act(request.user, station)  # type: ignore[arg-type]
+    entry = entry_place_of_stay(
+        election=election,
+        station=station,
+        iin=payload.iin.strip(),
+        actor=request.user.get_username(),
+    )
+    return Status(
+        201, {"entry": entry.pk, "station": station.code, "source": entry.source, "basis": ""}
+    )
+
+
+@router.get("/elections/{key}/stations/{code}/counts", response={200: CountsOut, **ERRORS})
+def counts(request: HttpRequest, key: str, code: str) -> selectors.StationCounts:
+    """Return the station's list counts for the results protocol."""
+    election, station = _station(key, code)
+    return selectors.station_counts(election=election, station=station)
+
+
+@router.get(
+    "/elections/{key}/stations/{code}/list",
+    response={200: list[ListRowOut], **ERRORS},
+    auth=STAFF_AUTH,
+)
+def station_list(request: HttpRequest, key: str, code: str) -> list[dict[str, Any]]:
+    """Return the station's list with names (the station's PEC and the CEC only)."""
+    election, station = _station(key, code)
+    access_station_read(request.user, station)  # type: ignore[arg-type]
+    return selectors.list_rows_for_station(election=election, station=station)
+
+
+@router.post("/elections/{key}/extract", response={201: ExtractOut, **ERRORS}, auth=STAFF_AUTH)
+def extract(request: HttpRequest, key: str) -> Status[dict[str, int]]:
+    """Extract the per-station lists for the election (CEC only)."""
+    access_register_manage(request.user)  # type: ignore[arg-type]
+    election = election_get(key=key)
+    return Status(
+        201, {"entries": list_extract(election=election, actor=request.user.get_username())}
+    )

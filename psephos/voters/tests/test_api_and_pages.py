@@ -1,0 +1,218 @@
+"""The voters API and pages: happy paths, refusals, access and privacy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from psephos.core import clock
+from psephos.voters.models import Mark
+from psephos.voters.services.lists import list_extract
+from psephos.voters.services.register import register_import
+
+from .conftest import World, write_csv
+from .test_lists_and_marks import ELECTION_DAY_10_15_UTC, ROWS, UNREGISTERED, A, B
+
+ELECTION = "kz-2022-presidential"
+
+
+@pytest.fixture
+def listed(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
+    register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "r.csv", ROWS),
+        report_path=tmp_path / "e.csv",
+        actor="cec",
+    )
+    list_extract(election=world.election, actor="cec")
+    monkeypatch.setattr(clock, "now", lambda: ELECTION_DAY_10_15_UTC)
+    return world
+
+
+def post(client: Client, url: str, body: dict[str, object], **extra: str):  # type: ignore[no-untyped-def]
+    return client.post(url, data=json.dumps(body), content_type="application/json", **extra)
+
+
+def logged_in(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def test_self_check_api(listed: World, settings: object) -> None:
+    settings.VOTERS_SELF_CHECK_PER_MINUTE = 3  # type: ignore[attr-defined]
+    from django.core.cache import cache
+
+    cache.clear()
+    client = Client()
+    r = post(client, "/api/v1/voters/self-check", {"election": ELECTION, "iin": A})
+    assert (r.status_code, r.json()) == (
+        200,
+        {
+            "masked_name": "А*** Б***",
+            "station_code": "KZ-75-0001",
+            "station_name": "School 1",
+            "station_address": "Street 1",
+        },
+    )
+    r = post(client, "/api/v1/voters/self-check", {"election": ELECTION, "iin": "921029350852"})
+    assert (r.status_code, r.json()["error"]["code"], r.json()["error"]["data"]) == (
+        422,
+        "iin_invalid",
+        {"problem": "iin_check_digit"},
+    )
+    r = post(client, "/api/v1/voters/self-check", {"election": ELECTION, "iin": UNREGISTERED})
+    assert (r.status_code, r.json()["error"]["code"]) == (404, "voter_not_found")
+    assert UNREGISTERED not in r.content.decode()
+    r = post(client, "/api/v1/voters/self-check", {"election": ELECTION, "iin": A})
+    assert (r.status_code, r.json()["error"]["code"]) == (429, "rate_limited")
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    assert (
+        post(other, "/api/v1/voters/self-check", {"election": ELECTION, "iin": A}).status_code
+        == 200
+    )
+    cache.clear()
+
+
+def test_mark_api(listed: World) -> None:
+    pec1 = logged_in(listed.pec[0])
+    r = post(
+        pec1, "/api/v1/voters/marks", {"election": ELECTION, "station": "KZ-75-0001", "iin": A}
+    )
+    assert r.status_code == 201
+    assert r.json() == {
+        "mark": Mark.objects.get().pk,
+        "station": "KZ-75-0001",
+        "at": "2022-11-20T10:15:00Z",
+        "source": "register",
+    }
+    pec2 = logged_in(listed.pec[1])
+    r = post(
+        pec2,
+        "/api/v1/voters/marks",
+        {"election": ELECTION, "station": "KZ-75-0002", "iin": A, "addition": "residence"},
+    )
+    assert (r.status_code, r.json()["error"]) == (
+        409,
+        {
+            "code": "already_marked",
+            "message": "This voter already received a ballot at station KZ-75-0001 at 16:15.",
+            "data": {"station": "KZ-75-0001", "time": "16:15"},
+        },
+    )
+    assert Mark.objects.count() == 1
+
+
+def test_mark_api_access(listed: World) -> None:
+    body = {"election": ELECTION, "station": "KZ-75-0001", "iin": B}
+    assert post(Client(), "/api/v1/voters/marks", body).status_code == 401
+    r = post(logged_in(listed.pec[1]), "/api/v1/voters/marks", body)
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "permission_denied")
+    r = post(logged_in(listed.cec), "/api/v1/voters/marks", body)
+    assert r.status_code == 403
+    r = post(logged_in(listed.pec[0]), "/api/v1/voters/marks", {**body, "station": "KZ-75-0099"})
+    assert (r.status_code, r.json()["error"]["code"]) == (404, "not_found")
+    r = post(logged_in(listed.pec[0]), "/api/v1/voters/marks", {**body, "addition": "bribe"})
+    assert r.status_code == 422
+    assert Mark.objects.count() == 0
+
+
+def test_unregistered_addition_api(listed: World) -> None:
+    r = post(
+        logged_in(listed.pec[3]),
+        "/api/v1/voters/marks",
+        {
+            "election": ELECTION,
+            "station": "KZ-75-0004",
+            "iin": UNREGISTERED,
+            "addition": "unregistered",
+            "surname": "Нуров",
+            "given_name": "Ерлан",
+        },
+    )
+    assert (r.status_code, r.json()["source"]) == (201, "election_day")
+
+
+def test_counts_and_list(listed: World) -> None:
+    post(
+        logged_in(listed.pec[0]),
+        "/api/v1/voters/marks",
+        {"election": ELECTION, "station": "KZ-75-0001", "iin": A},
+    )
+    r = Client().get(f"/api/v1/voters/elections/{ELECTION}/stations/KZ-75-0001/counts")
+    assert r.json() == {
+        "voters_on_list": 2,
+        "additions": 0,
+        "certificate_arrivals": 0,
+        "ballots_issued": 1,
+        "voted_with_certificate": 0,
+    }
+    url = f"/api/v1/voters/elections/{ELECTION}/stations/KZ-75-0001/list"
+    assert Client().get(url).status_code == 401
+    assert logged_in(listed.pec[1]).get(url).status_code == 403
+    assert logged_in(listed.reader).get(url).status_code == 403
+    rows = logged_in(listed.cec).get(url).json()
+    assert [(r["surname"], r["marked"]) for r in rows] == [("Ахметов", True), ("Иванов", False)]
+    assert logged_in(listed.pec[0]).get(url).json() == rows
+
+
+def test_certificate_and_place_of_stay_api(listed: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 10, 6, 0, tzinfo=dt.UTC))
+    r = post(
+        logged_in(listed.pec[0]),
+        "/api/v1/voters/certificates",
+        {"election": ELECTION, "station": "KZ-75-0001", "iin": A, "serial": "00042"},
+    )
+    assert (r.status_code, r.json()["serial"], r.json()["issued_by"]) == (
+        201,
+        "00042",
+        "KZ-75-0001",
+    )
+    r = post(
+        logged_in(listed.pec[2]),
+        "/api/v1/voters/place-of-stay",
+        {"election": ELECTION, "station": "KZ-75-0003", "iin": B},
+    )
+    assert (r.status_code, r.json()["source"]) == (201, "place_of_stay")
+    r = post(
+        logged_in(listed.pec[2]),
+        "/api/v1/voters/place-of-stay",
+        {"election": ELECTION, "station": "KZ-75-0003", "iin": A},
+    )
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "list_state")
+
+
+def test_extract_api_needs_cec(world: World) -> None:
+    url = f"/api/v1/voters/elections/{ELECTION}/extract"
+    assert logged_in(world.pec[0]).post(url).status_code == 403
+    r = logged_in(world.cec).post(url)
+    assert (r.status_code, r.json()) == (201, {"entries": 0})
+
+
+def test_self_check_page(listed: World) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    client = Client()
+    page = client.get("/voters/check/")
+    assert page.status_code == 200 and "Check your voter record" in page.content.decode()
+    page = client.post("/voters/check/", {"election": ELECTION, "iin": A})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "А*** Б***" in html and "KZ-75-0001" in html
+    assert "Ахметов" not in html and A not in html
+    page = client.post("/voters/check/", {"election": ELECTION, "iin": "123"})
+    assert page.status_code == 422 and "The IIN is not valid." in page.content.decode()
+    cache.clear()
+
+
+def test_station_list_page(listed: World) -> None:
+    url = f"/voters/{ELECTION}/stations/KZ-75-0001/"
+    assert Client().get(url).status_code == 302
+    assert logged_in(listed.pec[1]).get(url).status_code == 403
+    html = logged_in(listed.pec[0]).get(url).content.decode()
+    assert "Ахметов" in html and "On the list: 2" in html

@@ -1,0 +1,368 @@
+"""Lists, certificates, place of stay, election-day additions and marks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from psephos.core import clock
+from psephos.ledger.models import Event
+from psephos.voters.enums import AdditionBasis, CertificateStatus, EntrySource, RemovalReason
+from psephos.voters.errors import (
+    AlreadyMarked,
+    IinInvalid,
+    ListState,
+    NotEligible,
+    NotOnList,
+    OutsideWindow,
+    VoterNotFound,
+)
+from psephos.voters.models import Certificate, ListEntry, Mark, Voter
+from psephos.voters.selectors import station_counts, voter_self_check
+from psephos.voters.services.lists import (
+    certificate_issue,
+    certificate_report_lost,
+    entry_place_of_stay,
+    list_extract,
+)
+from psephos.voters.services.marks import Person, mark_record
+from psephos.voters.services.register import register_import
+
+from .conftest import World, write_csv
+
+UTC = dt.UTC
+# Four voters at station 1, one under age, one prisoner, one incapacitated at station 2.
+A = "921029350851"  # M 1992, station 1
+B = "791028302728"  # M 1979, station 1
+C = "900101300007"  # M 1990, station 2 (prisoner)
+D = "061211600012"  # F 2006, station 2 (17 on election day)
+E = "850315400608"  # F 1985, station 2 (incapacitated)
+UNREGISTERED = "900101300811"  # M 1990, in no register
+ROWS = [
+    f"{A},Ахметов,Бауыржан,Серикович,1992-10-29,M,KZ-75-0001,\n",
+    f"{B},Иванов,Михаил,Петрович,1979-10-28,M,KZ-75-0001,\n",
+    f"{C},Сидоров,Олег,,1990-01-01,M,KZ-75-0002,prisoner\n",
+    f"{D},Омарова,Айгерим,,2006-12-11,F,KZ-75-0002,\n",
+    f"{E},Ким,Ольга,,1985-03-15,F,KZ-75-0002,incapacitated\n",
+]
+
+
+def at(monkeypatch: pytest.MonkeyPatch, when: dt.datetime) -> None:
+    monkeypatch.setattr(clock, "now", lambda: when)
+
+
+ELECTION_DAY_10_15_UTC = dt.datetime(2022, 11, 20, 10, 15, tzinfo=UTC)  # 16:15 in Almaty
+
+
+@pytest.fixture
+def listed(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
+    register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "r.csv", ROWS),
+        report_path=tmp_path / "e.csv",
+        actor="cec",
+    )
+    at(monkeypatch, dt.datetime(2022, 11, 1, 6, 0, tzinfo=UTC))
+    assert list_extract(election=world.election, actor="cec") == 2
+    return world
+
+
+def snapshot() -> tuple[int, int, int, int, int, int]:
+    return (
+        Voter.objects.count(),
+        ListEntry.objects.count(),
+        ListEntry.objects.exclude(removed_reason="").count(),
+        Certificate.objects.count(),
+        Mark.objects.count(),
+        Event.objects.count(),
+    )
+
+
+def mark(world: World, station: int, iin: str, **kwargs: object) -> Mark:
+    return mark_record(
+        election=world.election,
+        station=world.stations[station - 1],
+        iin=iin,
+        actor_id=world.pec[station - 1].pk,
+        actor=f"pec{station}",
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def test_extract_follows_the_profile(listed: World) -> None:
+    assert sorted(ListEntry.objects.values_list("station__code", "source", "voter__surname")) == [
+        ("KZ-75-0001", "register", "Ахметов"),
+        ("KZ-75-0001", "register", "Иванов"),
+    ]
+    assert Event.objects.filter(action="voters.lists_extracted").get().payload == {"entries": 2}
+
+
+def test_extract_twice_is_refused(listed: World) -> None:
+    before = snapshot()
+    with pytest.raises(ListState, match="already extracted"):
+        list_extract(election=listed.election, actor="cec")
+    assert snapshot() == before
+
+
+def test_extract_with_odihr_switches(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from psephos.elections.rules import profiles
+
+    monkeypatch.setitem(
+        profiles.PROFILES,
+        "odihr",
+        profiles.PresidentialProfile(
+            key="odihr", exclude_incapacitated=False, exclude_prisoners=False
+        ),
+    )
+    world.election.profile_key = "odihr"
+    register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "r.csv", ROWS),
+        report_path=tmp_path / "e.csv",
+        actor="cec",
+    )
+    assert (
+        list_extract(election=world.election, actor="cec") == 4
+    )  # only the 17-year-old is left out
+
+
+def test_mark_at_home_then_anywhere_else_is_refused(
+    listed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    first = mark(listed, 1, A)
+    assert (first.station.code, first.entry.source, first.at) == (
+        "KZ-75-0001",
+        "register",
+        ELECTION_DAY_10_15_UTC,
+    )
+    before = snapshot()
+    at(monkeypatch, ELECTION_DAY_10_15_UTC + dt.timedelta(hours=1))
+    for station, kwargs in ((1, {}), (2, {"addition": AdditionBasis.RESIDENCE}), (3, {})):
+        with pytest.raises(AlreadyMarked) as caught:
+            mark(listed, station, A, **kwargs)
+        assert (
+            caught.value.message
+            == "This voter already received a ballot at station KZ-75-0001 at 16:15."
+        )
+        assert caught.value.data == {"station": "KZ-75-0001", "time": "16:15"}
+    assert snapshot() == before
+    event = Event.objects.filter(action="voters.marked").get()
+    assert (event.object_key, event.payload) == (
+        "kz-2022-presidential/KZ-75-0001",
+        {"mark": first.pk, "source": "register"},
+    )
+
+
+def test_mark_refusals_change_nothing(listed: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    before = snapshot()
+    with pytest.raises(NotOnList, match="not on the list of station KZ-75-0002"):
+        mark(listed, 2, A)
+    with pytest.raises(IinInvalid, match="The IIN is not valid"):
+        mark(listed, 1, "921029350852")
+    with pytest.raises(VoterNotFound):
+        mark(listed, 1, UNREGISTERED)
+    with pytest.raises(NotEligible) as caught:
+        mark(listed, 2, C, addition=AdditionBasis.RESIDENCE)
+    assert caught.value.data == {"reasons": ["prisoner"]}
+    with pytest.raises(NotEligible) as caught:
+        mark(listed, 2, D, addition=AdditionBasis.RESIDENCE)
+    assert caught.value.data == {"reasons": ["under_age"]}
+    with pytest.raises(ListState, match="already on the list of station KZ-75-0001"):
+        mark(listed, 1, A, addition=AdditionBasis.RESIDENCE)
+    assert snapshot() == before
+
+
+def test_addition_on_proof_of_residence_moves_the_voter(
+    listed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    m = mark(listed, 3, B, addition=AdditionBasis.RESIDENCE)
+    assert (m.entry.source, m.entry.basis, m.station.code) == (
+        "election_day",
+        "residence",
+        "KZ-75-0003",
+    )
+    home = ListEntry.objects.get(voter__surname="Иванов", station__code="KZ-75-0001")
+    assert (home.removed_reason, home.removed_at) == (
+        RemovalReason.ADDED_ELSEWHERE,
+        ELECTION_DAY_10_15_UTC,
+    )
+    assert station_counts(election=listed.election, station=listed.stations[0]).voters_on_list == 1
+    c3 = station_counts(election=listed.election, station=listed.stations[2])
+    assert (c3.voters_on_list, c3.additions, c3.ballots_issued) == (1, 1, 1)
+
+
+def test_unregistered_citizen_only_at_a_designated_station(
+    listed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    before = snapshot()
+    person = Person("Нуров", "Ерлан")
+    with pytest.raises(ListState, match="KZ-75-0003 is not designated"):
+        mark(listed, 3, UNREGISTERED, addition=AdditionBasis.UNREGISTERED, person=person)
+    with pytest.raises(ListState, match="Surname and given name are required"):
+        mark(
+            listed, 4, UNREGISTERED, addition=AdditionBasis.UNREGISTERED, person=Person("", "Ерлан")
+        )
+    with pytest.raises(ListState, match="is in the register"):
+        mark(listed, 4, B, addition=AdditionBasis.UNREGISTERED, person=person)
+    assert snapshot() == before
+    m = mark(listed, 4, UNREGISTERED, addition=AdditionBasis.UNREGISTERED, person=person)
+    voter = m.voter
+    assert (voter.origin, voter.station.code, str(voter.birth_date), voter.sex) == (
+        "election_day",
+        "KZ-75-0004",
+        "1990-01-01",
+        "M",
+    )
+    assert (m.entry.source, m.entry.basis) == ("election_day", "unregistered")
+    with pytest.raises(AlreadyMarked):
+        mark(listed, 4, UNREGISTERED, addition=AdditionBasis.RESIDENCE)
+
+
+def test_certificate_lifecycle(listed: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    home, away = listed.stations[0], listed.stations[2]
+    # 15 days before, 00:00 local is the first moment; 18:00 local the day before the last.
+    with pytest.raises(OutsideWindow):
+        certificate_issue(
+            election=listed.election,
+            station=home,
+            iin=A,
+            serial="00001",
+            actor="pec1",
+            now=dt.datetime(2022, 11, 4, 17, 59, tzinfo=UTC),
+        )  # 23:59 on 4 Nov local
+    with pytest.raises(OutsideWindow):
+        certificate_issue(
+            election=listed.election,
+            station=home,
+            iin=A,
+            serial="00001",
+            actor="pec1",
+            now=dt.datetime(2022, 11, 19, 12, 1, tzinfo=UTC),
+        )  # 18:01 on 19 Nov local
+    with pytest.raises(ListState, match="only by the station whose list"):
+        certificate_issue(
+            election=listed.election,
+            station=away,
+            iin=A,
+            serial="00001",
+            actor="pec3",
+            now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
+        )
+    assert snapshot()[3] == 0
+    cert = certificate_issue(
+        election=listed.election,
+        station=home,
+        iin=A,
+        serial="00001",
+        actor="pec1",
+        now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
+    )
+    assert (cert.status, cert.issued_by.code) == (CertificateStatus.ISSUED, "KZ-75-0001")
+    assert ListEntry.objects.get(voter=cert.voter).removed_reason == RemovalReason.AVC_ISSUED
+    with pytest.raises(ListState, match="already holds a certificate"):
+        certificate_issue(
+            election=listed.election,
+            station=home,
+            iin=A,
+            serial="00002",
+            actor="pec1",
+            now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
+        )
+    with pytest.raises(ListState, match="serial 00001 is already used"):
+        certificate_issue(
+            election=listed.election,
+            station=home,
+            iin=B,
+            serial="00001",
+            actor="pec1",
+            now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
+        )
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    with pytest.raises(NotOnList):
+        mark(listed, 1, A)  # removed at home
+    with pytest.raises(ListState, match="holds an absentee voting certificate"):
+        mark(listed, 2, A, addition=AdditionBasis.RESIDENCE)
+    with pytest.raises(ListState, match="00009 was not issued to this voter"):
+        mark(listed, 3, A, certificate_serial="00009")
+    m = mark(listed, 3, A, certificate_serial="00001")
+    cert.refresh_from_db()
+    assert (cert.status, cert.used_station.code, cert.used_at) == (
+        "used",
+        "KZ-75-0003",
+        ELECTION_DAY_10_15_UTC,
+    )
+    assert m.entry.source == EntrySource.AVC_ARRIVAL
+    counts = station_counts(election=listed.election, station=away)
+    assert (
+        counts.voters_on_list,
+        counts.certificate_arrivals,
+        counts.ballots_issued,
+        counts.voted_with_certificate,
+    ) == (1, 1, 1, 1)
+    with pytest.raises(AlreadyMarked, match="at station KZ-75-0003 at 16:15"):
+        mark(listed, 2, A, certificate_serial="00001")
+
+
+def test_lost_certificate_cannot_be_presented(
+    listed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    certificate_issue(
+        election=listed.election,
+        station=listed.stations[0],
+        iin=B,
+        serial="12345",
+        actor="pec1",
+        now=dt.datetime(2022, 11, 10, 6, 0, tzinfo=UTC),
+    )
+    certificate_report_lost(election=listed.election, serial="12345", actor="pec1")
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    before = snapshot()
+    with pytest.raises(ListState, match="Certificate 12345 is reported lost"):
+        mark(listed, 2, B, certificate_serial="12345")
+    assert snapshot() == before
+
+
+def test_place_of_stay(listed: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    away = listed.stations[1]
+    with pytest.raises(OutsideWindow, match="from 2022-10-21 to 2022-11-19"):
+        entry_place_of_stay(
+            election=listed.election, station=away, iin=B, actor="pec2", today=dt.date(2022, 10, 20)
+        )
+    entry = entry_place_of_stay(
+        election=listed.election, station=away, iin=B, actor="pec2", today=dt.date(2022, 10, 21)
+    )
+    assert (entry.source, entry.station.code) == ("place_of_stay", "KZ-75-0002")
+    assert (
+        ListEntry.objects.get(voter=entry.voter, station=listed.stations[0]).removed_reason
+        == "place_of_stay"
+    )
+    with pytest.raises(ListState, match="already on the list of station KZ-75-0002"):
+        entry_place_of_stay(
+            election=listed.election, station=away, iin=B, actor="pec2", today=dt.date(2022, 11, 1)
+        )
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    with pytest.raises(NotOnList):
+        mark(listed, 1, B)
+    assert mark(listed, 2, B).entry == entry
+
+
+def test_self_check_shows_station_and_masked_name(listed: World) -> None:
+    result = voter_self_check(election=listed.election, iin=A)
+    assert (
+        result.masked_name,
+        result.station_code,
+        result.station_name,
+        result.station_address,
+    ) == ("А*** Б***", "KZ-75-0001", "School 1", "Street 1")
+    with pytest.raises(VoterNotFound, match="on no list"):
+        voter_self_check(election=listed.election, iin=C)  # a prisoner under this profile
+    with pytest.raises(VoterNotFound, match="No voter with this IIN"):
+        voter_self_check(election=listed.election, iin=UNREGISTERED)

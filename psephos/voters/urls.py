@@ -1,0 +1,12 @@
+"""Voter pages under /voters/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "voters"
+
+urlpatterns = [
+    path("check/", views.self_check, name="self_check"),
+    path("<slug:key>/stations/<str:code>/", views.station_list, name="station_list"),
+]
