@@ -1,0 +1,45 @@
+"""Observation's refusals, each with a stable code."""
+
+from __future__ import annotations
+
+from psephos.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+
+
+class FormInvalid(ValidationFailed):
+    code = "observation_form_invalid"
+
+
+class AnswersInvalid(ValidationFailed):
+    code = "observation_answers_invalid"
+
+
+class PlaceUnknown(NotFound):
+    code = "observation_place_unknown"
+
+
+class FormUnknown(NotFound):
+    code = "observation_form_unknown"
+
+
+class NotAccredited(PermissionDenied):
+    code = "observation_not_accredited"
+
+
+class AccreditationClosed(Conflict):
+    code = "observation_accreditation_decided"
+
+
+class TwoFactorFailed(PermissionDenied):
+    code = "observation_2fa_failed"
+
+
+class SampleExists(Conflict):
+    code = "observation_sample_exists"
+
+
+class SampleInvalid(ValidationFailed):
+    code = "observation_sample_invalid"
+
+
+class SmsSignatureInvalid(PermissionDenied):
+    code = "observation_sms_signature_invalid"

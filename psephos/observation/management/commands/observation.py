@@ -1,0 +1,127 @@
+"""``psephos observation``: findings export, quality checks, and the simulated mission.
+
+psephos observation findings ELECTION [--organisation KEY] [--format csv|md]
+psephos observation check ELECTION --organisation KEY
+psephos observation simulate ELECTION [--seed N] [--quickcount-size N]
+psephos observation quickcount ELECTION --organisation KEY
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from psephos.core.errors import DomainError
+from psephos.elections.selectors import election_get, election_options
+from psephos.results.selectors import result_rows
+
+from ...selectors import (
+    findings_all,
+    findings_csv,
+    findings_markdown,
+    organisation_get,
+    quickcount_estimate,
+)
+from ...services.quality import quality_apply
+from ...services.simulation import mission_simulate, quickcount_simulate
+
+
+def official_national(election: Any) -> dict[str, float]:
+    """Return the official national turnout, invalid share and vote shares (fractions)."""
+    rows = result_rows(election=election, level="national")
+    if not rows:
+        return {}
+    row = rows[0]
+    out: dict[str, float] = {}
+    if row.get("voters_on_list"):
+        out["turnout"] = row["ballots_found"] / row["voters_on_list"]
+    if row.get("ballots_found"):
+        out["invalid"] = row["ballots_invalid"] / row["ballots_found"]
+    if row.get("ballots_valid"):
+        for opt in election_options(election=election):
+            out["votes_" + opt.key.replace("-", "_")] = (row.get(opt.key) or 0) / row[
+                "ballots_valid"
+            ]
+    return out
+
+
+class Command(BaseCommand):
+    help = "Observation: export findings, apply quality checks, simulate the ODIHR mission."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        f = sub.add_parser("findings", help="export findings as CSV or Markdown")
+        f.add_argument("election")
+        f.add_argument("--organisation", default="")
+        f.add_argument("--format", choices=["csv", "md"], default="md")
+        f.add_argument("--no-breakdowns", action="store_true")
+        c = sub.add_parser("check", help="apply quality checks and inclusion rules")
+        c.add_argument("election")
+        c.add_argument("--organisation", required=True)
+        s = sub.add_parser("simulate", help="create the ODIHR mission of the presidential report")
+        s.add_argument("election")
+        s.add_argument("--seed", type=int, default=2022)
+        s.add_argument("--quickcount-size", type=int, default=300)
+        q = sub.add_parser(
+            "quickcount", help="estimate from the sample and compare with official results"
+        )
+        q.add_argument("election")
+        q.add_argument("--organisation", required=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            election = election_get(key=options["election"])
+            action = options["action"]
+            if action == "findings":
+                org = (
+                    organisation_get(key=options["organisation"])
+                    if options["organisation"]
+                    else None
+                )
+                reports = findings_all(
+                    election=election, organisation=org, breakdowns=not options["no_breakdowns"]
+                )
+                if not reports:
+                    raise CommandError(f"No observation submissions for {election.key}.")
+                text = (
+                    findings_csv(reports)
+                    if options["format"] == "csv"
+                    else findings_markdown(reports)
+                )
+                self.stdout.write(text, ending="")
+            elif action == "check":
+                org = organisation_get(key=options["organisation"])
+                summary = quality_apply(election=election, organisation=org)
+                self.stdout.write(
+                    f"{summary['checked']} checked, {summary['flagged']} flagged, {summary['excluded']} excluded"
+                )
+            elif action == "simulate":
+                result = mission_simulate(election=election, seed=options["seed"])
+                for notice in result.notices:
+                    self.stdout.write(self.style.WARNING(f"Note: {notice}"))
+                self.stdout.write(
+                    f"{result.organisation}: {result.observers} observers in {result.teams} teams; "
+                    + ", ".join(f"{k} {v:,}" for k, v in result.visits.items())
+                )
+                options_keys = [o.key for o in election_options(election=election)]
+                qc = quickcount_simulate(
+                    election=election,
+                    seed=options["seed"],
+                    size=options["quickcount_size"],
+                    official_rows=result_rows(election=election, level="station"),
+                    option_keys=options_keys,
+                )
+                self.stdout.write(
+                    f"{qc['organisation']}: sample of {qc['sampled']} stations (seed {qc['seed']}), "
+                    f"{qc['reported']} reported, {qc['missing']} without an accepted protocol"
+                )
+            elif action == "quickcount":
+                org = organisation_get(key=options["organisation"])
+                est = quickcount_estimate(
+                    election=election, organisation=org, official=official_national(election)
+                )
+                self.stdout.write(json.dumps(est, indent=2, default=str))
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc

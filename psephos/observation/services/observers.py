@@ -1,0 +1,143 @@
+"""Observer registration and accreditation with reasoned decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from psephos.core import clock
+from psephos.core.errors import ValidationFailed
+from psephos.elections.models import Election
+from psephos.ledger.services.events import event_record
+from psephos.territory.models import AdministrativeUnit
+
+from ..enums import AccreditationStatus
+from ..errors import AccreditationClosed
+from ..models import Accreditation, Observer, Organisation
+from .crypto import phone_digest, seal
+
+#: Days the accrediting body has to decide (a deadline is part of a formal procedure).
+DECISION_DAYS = 5
+
+
+def _actor(user: Any) -> str:
+    return getattr(user, "username", "") or "system"
+
+
+def observer_code_new() -> str:
+    """Return a fresh badge number: letters and digits without look-alikes."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "OB-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def observer_register(
+    *,
+    organisation: Organisation,
+    region: AdministrativeUnit,
+    name: str,
+    phone: str = "",
+    document: str = "",
+    user: Any = None,
+    actor: Any = None,
+) -> Observer:
+    """Register an observer; personal data are stored encrypted and never in the ledger."""
+    if not name.strip():
+        raise ValidationFailed(
+            _("The observer's name is required."),
+            data={"errors": [{"where": "name", "message": "required"}]},
+        )
+    with transaction.atomic():
+        observer = Observer.objects.create(
+            organisation=organisation,
+            code=observer_code_new(),
+            region=region,
+            user=user,
+            name_enc=seal(name.strip()),
+            phone_enc=seal(phone.strip()),
+            document_enc=seal(document.strip()),
+            phone_digest=phone_digest(phone),
+            created_at=clock.now(),
+        )
+        event_record(
+            actor=_actor(actor),
+            role="observation",
+            action="observation.observer.register",
+            object_key=f"observation/{organisation.key}/observer/{observer.code}",
+            payload={"region": region.code},
+        )
+    return observer
+
+
+def accreditation_apply(
+    *, observer: Observer, election: Election, nomination_letter: str = "", actor: Any = None
+) -> Accreditation:
+    """File an application; the decision is due within ``DECISION_DAYS``."""
+    now = clock.now()
+    with transaction.atomic():
+        acc, created = Accreditation.objects.get_or_create(
+            election=election,
+            observer=observer,
+            defaults={
+                "applied_at": now,
+                "decide_by": now + dt.timedelta(days=DECISION_DAYS),
+                "nomination_letter": nomination_letter[:100],
+                "badge_token": secrets.token_hex(16),
+            },
+        )
+        if not created:
+            raise AccreditationClosed(
+                _("This observer already applied for this election."),
+                data={"observer": observer.code, "election": election.key},
+            )
+        event_record(
+            actor=_actor(actor),
+            role="observation",
+            action="observation.accreditation.apply",
+            object_key=f"observation/{election.key}/accreditation/{observer.code}",
+            payload={"organisation": observer.organisation.key},
+        )
+    return acc
+
+
+def accreditation_decide(
+    *, accreditation: Accreditation, status: str, reasons: str, actor: Any
+) -> Accreditation:
+    """Accredit, refuse or revoke, always with reasons; the decision is public (without names)."""
+    allowed = {
+        AccreditationStatus.APPLIED: {AccreditationStatus.ACCREDITED, AccreditationStatus.REFUSED},
+        AccreditationStatus.ACCREDITED: {AccreditationStatus.REVOKED},
+    }
+    if not reasons.strip():
+        raise ValidationFailed(
+            _("A decision on accreditation must give its reasons."),
+            data={"errors": [{"where": "reasons", "message": "required"}]},
+        )
+    with transaction.atomic():
+        acc = (
+            Accreditation.objects.select_for_update()
+            .select_related("observer", "election")
+            .get(pk=accreditation.pk)
+        )
+        if status not in allowed.get(AccreditationStatus(acc.status), set()):
+            raise AccreditationClosed(
+                _("An accreditation that is “%(old)s” cannot become “%(new)s”.")
+                % {"old": acc.status, "new": status},
+                data={"observer": acc.observer.code, "status": acc.status},
+            )
+        acc.status = status
+        acc.reasons = reasons.strip()
+        acc.decided_at = clock.now()
+        acc.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        acc.save(update_fields=["status", "reasons", "decided_at", "decided_by"])
+        event_record(
+            actor=_actor(actor),
+            role="observation",
+            action=f"observation.accreditation.{status}",
+            object_key=f"observation/{acc.election.key}/accreditation/{acc.observer.code}",
+            payload={"status": status, "reasons": acc.reasons},
+        )
+    return acc

@@ -1,0 +1,175 @@
+"""The simulated mission reproduces the presidential report's election-day figures ([P] §XIII)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from psephos.elections.selectors import election_get
+from psephos.observation.models import Observer, Submission
+from psephos.observation.selectors import (
+    findings_all,
+    findings_csv,
+    organisation_get,
+    quickcount_estimate,
+)
+
+pytestmark = pytest.mark.django_db
+
+# (phase, item, measure) → (count, denominator, statement) as the report gives them.
+REPORT = {
+    ("opening", "overall", "negative"): (3, 127, "assessed negatively in 3 of 127 observations"),
+    ("opening", "ballots_counted_announced", "problem"): (30, 127, None),
+    ("voting", "overall", "positive"): (
+        1074,
+        1131,
+        "assessed positively in 95% of 1,131 observations",
+    ),
+    ("voting", "identical_signatures", "problem"): (
+        90,
+        1131,
+        "reported in 8% of 1,131 observations",
+    ),
+    ("voting", "group_voting", "problem"): (34, 1131, "reported in 3% of 1,131 observations"),
+    ("voting", "secrecy_not_ensured", "problem"): (
+        45,
+        1131,
+        "reported in 4% of 1,131 observations",
+    ),
+    ("voting", "avc_not_retained", "problem"): (102, 1131, "reported in 9% of 1,131 observations"),
+    ("voting", "avc_data_not_added", "problem"): (90, 1131, "reported in 8% of 1,131 observations"),
+    ("voting", "tracking_voters", "problem"): (57, 1131, "reported in 5% of 1,131 observations"),
+    ("voting", "voters_turned_away", "problem"): (
+        158,
+        1131,
+        "reported in 14% of 1,131 observations",
+    ),
+    ("voting", "voted_without_id", "problem"): (34, 1131, "reported in 3% of 1,131 observations"),
+    ("voting", "unauthorised_present", "problem"): (
+        68,
+        1131,
+        "reported in 6% of 1,131 observations",
+    ),
+    ("voting", "citizen_observers_present", "yes"): (
+        961,
+        1131,
+        "reported in 85% of 1,131 observations",
+    ),
+    ("voting", "observers_no_clear_view", "problem"): (
+        79,
+        1131,
+        "reported in 7% of 1,131 observations",
+    ),
+    ("voting", "odihr_restricted", "problem"): (57, 1131, "reported in 5% of 1,131 observations"),
+    ("voting", "no_disability_access", "problem"): (
+        317,
+        1131,
+        "reported in 28% of 1,131 observations",
+    ),
+    ("voting", "no_assistive_tools", "problem"): (68, 1131, "reported in 6% of 1,131 observations"),
+    ("voting", "chair_woman", "yes"): (713, 1131, "reported in 63% of 1,131 observations"),
+    ("counting", "overall", "negative"): (65, 110, "assessed negatively in 65 of 110 observations"),
+    ("counting", "choice_announced", "problem"): (88, 110, None),
+    ("counting", "list_total_announced", "problem"): (72, 110, None),
+    ("counting", "issued_from_signatures", "problem"): (71, 110, None),
+    ("counting", "counted_before_sorting", "problem"): (67, 110, None),
+    ("counting", "ballots_exceed_signatures", "problem"): (13, 110, None),
+    ("counting", "validity_unreasonable", "problem"): (34, 110, None),
+    ("counting", "validity_inconsistent", "problem"): (30, 110, None),
+    ("counting", "protocol_complete_in_pen", "problem"): (24, 110, None),
+    ("counting", "figures_announced", "problem"): (60, 110, None),
+    ("counting", "protocol_posted", "problem"): (33, 110, None),
+    ("counting", "poorly_organised", "problem"): (47, 110, None),
+    ("counting", "citizen_no_clear_view", "problem"): (47, 110, None),
+    ("tabulation", "overall", "negative"): (30, 96, "assessed negatively in 30 of 96 observations"),
+    ("tabulation", "pecs_completing_at_tec", "problem"): (15, 96, None),
+    ("tabulation", "protocols_modified_without_decision", "problem"): (5, 96, None),
+    ("tabulation", "conditions_inadequate", "problem"): (18, 96, None),
+    ("tabulation", "overcrowded", "problem"): (9, 96, None),
+    ("tabulation", "access_denied", "problem"): (14, 96, None),
+    ("tabulation", "moved_higher_level", "problem"): (5, 96, None),
+}
+
+
+def test_simulated_mission_reproduces_the_report(capsys):
+    call_command("simulate", "kz-2022-presidential", scale=0.01, seed=1, no_progress=True)
+    capsys.readouterr()
+    call_command("observation", "simulate", "kz-2022-presidential", "--seed", "5")
+    out = capsys.readouterr().out
+    assert "Only 96 polling stations exist, fewer than the 1,131 voting visits" in out
+    assert (
+        "299 observers in 149 teams; opening 127, voting 1,131, counting 110, tabulation 96" in out
+    )
+    election = election_get(key="kz-2022-presidential")
+    mission = organisation_get(key="odihr-eom-kz-2022-presidential")
+    assert Observer.objects.filter(organisation=mission).count() == 299
+    reports = findings_all(election=election, organisation=mission)
+    assert [(r.phase, r.observations, r.basis) for r in reports] == [
+        ("opening", 127, "purposive observation"),
+        ("voting", 1131, "purposive observation"),
+        ("counting", 110, "purposive observation"),
+        ("tabulation", 96, "purposive observation"),
+    ]
+    got = {
+        (r["phase"], r["name"], r["measure"]): r
+        for rep in reports
+        for r in rep.rows
+        if r["dimension"] == "all"
+    }
+    for key, (count, denominator, text) in REPORT.items():
+        row = got[key]
+        assert (row["count"], row["denominator"]) == (count, denominator), key
+        assert row["ci_low"] is None  # purposive: no interval
+        if text:
+            assert row["text"] == text, key
+    # Breakdowns by region add up to the national figure.
+    neg = [
+        r
+        for rep in reports
+        for r in rep.rows
+        if (r["phase"], r["name"], r["measure"], r["dimension"])
+        == ("counting", "overall", "negative", "region")
+    ]
+    assert sum(r["count"] for r in neg) == 65 and sum(r["denominator"] for r in neg) == 110
+    csv_text = findings_csv(reports)
+    assert (
+        "counting,P,overall,Overall assessment of the count,negative,all,,65,110,59.1,,,assessed negatively in 65 of 110 observations"
+        in csv_text
+    )
+
+    # The citizen group's quick count: at this scale the sample is the whole frame of regular
+    # stations, so the margin is zero and the national figure (which also counts special and
+    # abroad stations) is flagged as outside it.
+    pvt = organisation_get(key="citizen-pvt-kz-2022-presidential")
+    est = quickcount_estimate(
+        election=election, organisation=pvt, official={"votes_tokayev": 0.8131}
+    )
+    tok = next(m for m in est["measures"] if m["name"] == "votes_tokayev")
+    assert (est["reported"], tok["estimate"], tok["moe99"], tok["outside_margin"]) == (
+        96,
+        81.33,
+        0.0,
+        True,
+    )
+    assert Submission.objects.filter(organisation=pvt).count() == 96
+
+
+def test_findings_command_exports_markdown(capsys):
+    call_command("simulate", "kz-2022-presidential", scale=0.01, seed=1, no_progress=True)
+    call_command("observation", "simulate", "kz-2022-presidential", "--seed", "5")
+    capsys.readouterr()
+    call_command(
+        "observation",
+        "findings",
+        "kz-2022-presidential",
+        "--organisation",
+        "odihr-eom-kz-2022-presidential",
+        "--format",
+        "md",
+    )
+    out = capsys.readouterr().out
+    assert "## Counting — 110 observations (purposive observation)" in out
+    assert (
+        "| Overall assessment of the count (negative) | 65 | 110 | 59.1 | assessed negatively in 65 of 110 observations |"
+        in out
+    )
