@@ -19,6 +19,11 @@ from ..rules.deadlines import decision_deadline
 from .common import disputes_for, zone_for
 
 
+def _actor(user: User) -> str:
+    code = user.commission.code if user.commission else "-"
+    return f"user:{user.pk}@{code}"
+
+
 def _locked(complaint: Complaint) -> Complaint:
     return Complaint.objects.select_for_update().select_related("election").get(pk=complaint.pk)
 
@@ -84,7 +89,7 @@ def complaint_decide(
         locked.status = ComplaintStatus.DECIDED
         locked.save(update_fields=["status"])
         event_record(
-            actor=user.username,
+            actor=_actor(user),
             role=user.role,
             action="complaint.decide",
             object_key=locked.key,
@@ -145,7 +150,7 @@ def complaint_resume(
             update_fields=["status", "decide_by", "immediate", "court_reference", "deadline_rule"]
         )
         event_record(
-            actor=user.username,
+            actor=_actor(user),
             role=user.role,
             action="complaint.resume",
             object_key=locked.key,

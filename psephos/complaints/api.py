@@ -1,0 +1,161 @@
+"""Complaints API under /api/v1/complaints: the public register, filing, decisions, finality.
+
+Reading and filing need no login; private complainants' names are masked in
+every answer. Deciding and resuming need a staff session or token; the
+services check who may do what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from psephos.accounts.authentication import STAFF_AUTH
+from psephos.elections.selectors import election_get
+
+from . import selectors
+from .schemas import (
+    AppealIn,
+    ComplaintIn,
+    ComplaintOut,
+    DecisionIn,
+    ErrorOut,
+    FinalityOut,
+    ResumeIn,
+    StatisticsOut,
+)
+from .services.decisions import complaint_decide, complaint_resume
+from .services.filing import EvidenceFile, complaint_appeal, complaint_file
+from .services.finality import election_finality_check
+
+router = Router(tags=["complaints"])
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = ERRORS | {409: ErrorOut, 422: ErrorOut}
+
+
+class RegisterFilter(Schema):
+    election: str | None = None
+    status: str | None = None
+    overdue: bool = False
+
+
+def _files(files: list[UploadedFile] | None) -> list[EvidenceFile]:
+    return [EvidenceFile(f.name or "file", f.read()) for f in files or []]
+
+
+def _out(key: str) -> dict[str, Any]:
+    return asdict(selectors.complaint_public_get(key=key))
+
+
+@router.get("", response=list[ComplaintOut])
+def register(request: HttpRequest, filters: Query[RegisterFilter]) -> list[dict[str, Any]]:
+    """Return the public register of complaints, newest first (names of private persons masked)."""
+    return [
+        asdict(c)
+        for c in selectors.complaint_list_public(
+            election_key=filters.election, status=filters.status, overdue_only=filters.overdue
+        )
+    ]
+
+
+@router.get("/statistics", response=StatisticsOut)
+def statistics(request: HttpRequest, election: str | None = None) -> dict[str, Any]:
+    """Return counts by subject, body, outcome and status, and the time taken to decide."""
+    return asdict(selectors.complaint_statistics(election_key=election))
+
+
+@router.get("/finality/{election}", response={200: FinalityOut, **ERRORS})
+def finality(request: HttpRequest, election: str) -> dict[str, Any]:
+    """Say whether the election's results may be marked final now, and why not."""
+    check = election_finality_check(election_get(key=election))
+    return {"election": election, **asdict(check)}
+
+
+@router.get("/{key}", response={200: ComplaintOut, **ERRORS})
+def complaint(request: HttpRequest, key: str) -> dict[str, Any]:
+    """Return one complaint with its deadline, flags, evidence hashes and decision."""
+    return _out(key)
+
+
+@router.post("", response={201: ComplaintOut, **WRITE_ERRORS})
+def file(
+    request: HttpRequest,
+    payload: Form[ComplaintIn],
+    evidence: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Status[dict[str, Any]]:
+    """File a complaint (multipart form; evidence files optional: PDF, JPEG, PNG, text, 5 MiB each)."""
+    user = request.user
+    staff = user.is_authenticated and getattr(user, "role", "reader") != "reader"
+    c = complaint_file(
+        election=election_get(key=payload.election),
+        complainant_kind=payload.complainant_kind,
+        complainant_name=payload.complainant_name,
+        complainant_contact=payload.complainant_contact,
+        respondent_kind=payload.respondent_kind,
+        respondent_commission_code=payload.respondent_commission,
+        respondent_name=payload.respondent_name,
+        addressed_to_code=payload.addressed_to,
+        subject_kind=payload.subject_kind,
+        subject_date=payload.subject_date,
+        summary=payload.summary,
+        remedy=payload.remedy,
+        evidence=_files(evidence),
+        to_court=payload.to_court,
+        also_in_court=payload.also_in_court,
+        court_reference=payload.court_reference,
+        source_incident=payload.source_incident,
+        actor=f"user:{user.pk}" if staff else "public",
+        role=getattr(user, "role", "public") if staff else "public",
+    )
+    return Status(201, _out(c.key))
+
+
+@router.post("/{key}/appeal", response={201: ComplaintOut, **WRITE_ERRORS})
+def appeal(
+    request: HttpRequest,
+    key: str,
+    payload: Form[AppealIn],
+    evidence: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Status[dict[str, Any]]:
+    """Appeal the decision on a complaint to the body above (3-day rule)."""
+    a = complaint_appeal(
+        parent=selectors.complaint_get(key=key),
+        complainant_kind=payload.complainant_kind,
+        complainant_name=payload.complainant_name,
+        complainant_contact=payload.complainant_contact,
+        summary=payload.summary,
+        remedy=payload.remedy,
+        evidence=_files(evidence),
+    )
+    return Status(201, _out(a.key))
+
+
+@router.post("/{key}/decision", auth=STAFF_AUTH, response={200: ComplaintOut, **WRITE_ERRORS})
+def decision(request: HttpRequest, key: str, payload: DecisionIn) -> dict[str, Any]:
+    """Record the reasoned decision (facts, law applied, outcome) of the deciding body."""
+    complaint_decide(
+        complaint=selectors.complaint_get(key=key),
+        user=request.user,  # type: ignore[arg-type]
+        facts=payload.facts,
+        law=payload.law,
+        outcome=payload.outcome,
+        remedy_ordered=payload.remedy_ordered,
+    )
+    return _out(key)
+
+
+@router.post("/{key}/resume", auth=STAFF_AUTH, response={200: ComplaintOut, **WRITE_ERRORS})
+def resume(request: HttpRequest, key: str, payload: ResumeIn) -> dict[str, Any]:
+    """Lift the suspension once the parallel court ruling is in force."""
+    complaint_resume(
+        complaint=selectors.complaint_get(key=key),
+        user=request.user,  # type: ignore[arg-type]
+        court_ruling_in_force_on=payload.court_ruling_in_force_on,
+        court_reference=payload.court_reference,
+    )
+    return _out(key)

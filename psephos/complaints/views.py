@@ -1,0 +1,155 @@
+"""Complaint pages: the public register, the filing form, one complaint, the finality page.
+
+Thin: views parse input, call services and selectors, and render. A domain
+error renders ``complaints/error.html`` with its HTTP status, never a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from psephos.core.errors import DomainError, ValidationFailed
+from psephos.elections.models import Election
+from psephos.elections.selectors import election_get
+
+from . import selectors
+from .enums import ComplaintStatus
+from .forms import ComplaintForm, DecisionForm
+from .services.decisions import complaint_decide
+from .services.filing import EvidenceFile, complaint_file
+from .services.finality import election_finality_check
+
+
+def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return render(request, "complaints/error.html", {"error": exc}, status=exc.http_status)
+
+
+def _elections() -> list[tuple[str, str]]:
+    return [(e.key, e.name_en) for e in Election.objects.order_by("-date")]
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """Show the public register of complaints and decisions, with statistics."""
+    election = request.GET.get("election") or None
+    overdue = request.GET.get("overdue") == "1"
+    context: dict[str, Any] = {
+        "complaints": selectors.complaint_list_public(election_key=election, overdue_only=overdue),
+        "stats": selectors.complaint_statistics(election_key=election),
+        "elections": _elections(),
+        "election": election,
+        "overdue": overdue,
+    }
+    return render(request, "complaints/register.html", context)
+
+
+def _apply_errors(form: ComplaintForm | DecisionForm, exc: ValidationFailed) -> None:
+    for problem in exc.data.get("errors", []):
+        name = str(problem.get("field", ""))
+        name = "evidence" if name.startswith("evidence") else name
+        field = name if name in form.fields else None
+        prefix = name.split(":", 1)[1] + ": " if ":" in str(problem.get("field", "")) else ""
+        form.add_error(field, prefix + str(problem.get("message", "")))
+
+
+def file_form(request: HttpRequest) -> HttpResponse:
+    """Show the filing form and file the complaint; errors are shown beside their fields."""
+    form = ComplaintForm(request.POST or None, request.FILES or None)
+    form.fields["election"].choices = _elections()  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            complaint = complaint_file(
+                election=election_get(key=d["election"]),
+                complainant_kind=d["complainant_kind"],
+                complainant_name=d["complainant_name"],
+                complainant_contact=d["complainant_contact"],
+                respondent_kind=d["respondent_kind"],
+                respondent_commission_code=d["respondent_commission"].strip(),
+                respondent_name=d["respondent_name"],
+                addressed_to_code=d["addressed_to"].strip(),
+                subject_kind=d["subject_kind"],
+                subject_date=d["subject_date"],
+                summary=d["summary"],
+                remedy=d["remedy"],
+                evidence=[EvidenceFile(f.name, f.read()) for f in d["evidence"]],
+                to_court=d["to_court"],
+                also_in_court=d["also_in_court"],
+                court_reference=d["court_reference"],
+            )
+        except ValidationFailed as exc:
+            form.add_error(None, str(exc.message))
+            _apply_errors(form, exc)
+        except DomainError as exc:
+            return _error(request, exc)
+        else:
+            messages.success(request, _("Complaint %(key)s was filed.") % {"key": complaint.key})
+            return redirect("complaints:detail", key=complaint.key)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "complaints/file.html", {"form": form}, status=status)
+
+
+def detail(request: HttpRequest, key: str) -> HttpResponse:
+    """Show one complaint: deadline, flags, evidence hashes, decision and appeals."""
+    try:
+        complaint = selectors.complaint_public_get(key=key)
+    except DomainError as exc:
+        return _error(request, exc)
+    appeals = [c for c in selectors.complaint_list_public() if c.appeal_of == key]
+    return render(
+        request,
+        "complaints/detail.html",
+        {
+            "c": complaint,
+            "appeals": appeals,
+            "can_decide": complaint.status == ComplaintStatus.OPEN,
+        },
+    )
+
+
+def decide(request: HttpRequest, key: str) -> HttpResponse:
+    """Let the deciding body record a reasoned decision (staff only; the service checks who)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    try:
+        complaint = selectors.complaint_get(key=key)
+    except DomainError as exc:
+        return _error(request, exc)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            complaint_decide(
+                complaint=complaint,
+                user=request.user,
+                facts=d["facts"],
+                law=d["law"],
+                outcome=d["outcome"],
+                remedy_ordered=d["remedy_ordered"],
+            )
+        except ValidationFailed as exc:
+            form.add_error(None, str(exc.message))
+            _apply_errors(form, exc)
+        except DomainError as exc:
+            return _error(request, exc)
+        else:
+            messages.success(request, _("The decision was recorded."))
+            return redirect("complaints:detail", key=key)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "complaints/decide.html", {"form": form, "key": key}, status=status)
+
+
+def finality(request: HttpRequest, election: str) -> HttpResponse:
+    """Say whether the election's results may be marked final now, and why not."""
+    try:
+        e = election_get(key=election)
+    except DomainError as exc:
+        return _error(request, exc)
+    return render(
+        request, "complaints/finality.html", {"election": e, "check": election_finality_check(e)}
+    )
