@@ -25,7 +25,7 @@ demo: install
 	$(BIN)/psephos simulate kz-2022-presidential --seed 2022
 	$(BIN)/psephos simulate kz-2022-referendum --seed 2022
 	$(BIN)/psephos demo_users
-	$(BIN)/psephos runserver 127.0.0.1:8000
+	$(BIN)/psephos runserver --insecure 127.0.0.1:8000
 
 lint: install
 	$(BIN)/ruff check .

@@ -25,17 +25,34 @@ def _level_label(level: str) -> str:
 
 
 def download_links(*, election_key: str, code: str, level: str) -> list[dict[str, str]]:
-    """Return label and URL of each CSV and JSON download for one commission's page."""
+    """Return label and URL of each CSV and JSON download for one commission's page.
+
+    The rows come from the results API's export (``/api/v1/elections/<key>/export/<level>``),
+    limited to the part of the tree under the commission; a PEC's page also links
+    its protocol as JSON.
+    """
+    base = f"/api/v1/elections/{election_key}"
     links = []
     for row_level in LEVELS_FOR.get(level, ()):
-        query = {"level": row_level}
-        if level != "cec":
-            query["within"] = code
         for fmt in ("csv", "json"):
+            query = {"format": fmt}
+            if level != "cec":
+                query["within"] = code
             links.append(
                 {
                     "label": f"{fmt.upper()} · {_level_label(row_level)}",
-                    "url": f"/api/v1/elections/{election_key}/results.{fmt}?{urlencode(query)}",
+                    "url": f"{base}/export/{row_level}?{urlencode(query)}",
                 }
             )
+    if level == "pec":
+        links.append(
+            {"label": "JSON · " + _("protocol"), "url": f"{base}/stations/{code}/protocol"}
+        )
+    else:
+        links.append(
+            {
+                "label": "JSON · " + _("summary with the level below"),
+                "url": f"{base}/results" + ("" if level == "cec" else f"/{code}"),
+            }
+        )
     return links

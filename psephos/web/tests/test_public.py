@@ -70,8 +70,34 @@ def test_national_page_lists_first_level_units_with_links(
 
 def test_national_page_links_open_data(client: Client, small: SmallElection) -> None:
     html = client.get(f"/e/{KEY}/").content.decode()
-    assert f'href="/api/v1/elections/{KEY}/results.csv?level=station"' in html
-    assert f'href="/api/v1/elections/{KEY}/results.json?level=region"' in html
+    links = re.findall(r'<a href="(/api/[^"]+)" download>', html)
+    assert links == [
+        f"/api/v1/elections/{KEY}/export/{level}?format={fmt}"
+        for level in ("national", "region", "tec", "station")
+        for fmt in ("csv", "json")
+    ] + [f"/api/v1/elections/{KEY}/results"]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [f"/e/{KEY}/", f"/e/{KEY}/c/KZ-75/", f"/e/{KEY}/c/KZ-75-01/", f"/e/{KEY}/c/KZ-75-0001/"],
+)
+def test_every_download_link_works(client: Client, small: SmallElection, page: str) -> None:
+    html = client.get(page).content.decode()
+    links = [
+        link.replace("&amp;", "&") for link in re.findall(r'<a href="(/api/[^"]+)" download>', html)
+    ]
+    assert links
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, link
+        if "format=csv" in link:
+            assert response["Content-Type"] == "text/csv; charset=utf-8", link
+        else:
+            assert response["Content-Type"].startswith("application/json"), link
+    if page.endswith("KZ-75-0001/"):
+        rows = client.get(f"/api/v1/elections/{KEY}/export/station?format=csv&within=KZ-75-0001")
+        assert rows.content.decode().splitlines()[1].startswith("KZ-75-0001,KZ-75-01,KZ-75,1000,")
 
 
 def test_national_page_query_budget(

@@ -1,0 +1,94 @@
+"""``psephos demo_users``: one CEC, one TEC and one PEC operator for the demo.
+
+Idempotent: a second run finds the same users and gives each a new random
+password (passwords are stored hashed, so they cannot be shown again). Prints the
+logins; writes one ledger event per user with no personal data.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from psephos.accounts.enums import Role
+from psephos.accounts.models import User
+from psephos.commissions.enums import CommissionLevel
+from psephos.commissions.models import Commission
+from psephos.commissions.selectors import commission_list_children, commission_list_for_level
+from psephos.core.errors import DomainError
+from psephos.elections.selectors import election_get
+from psephos.ledger.services.events import event_record
+
+
+def demo_user_ensure(*, username: str, role: Role, commission: Commission, password: str) -> User:
+    """Create or update a demo operator bound to the commission, with this password."""
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"role": role, "commission": commission}
+        )
+        user.role = role
+        user.commission = commission
+        user.is_active = True
+        user.set_password(password)
+        user.save()
+        event_record(
+            actor="system:demo_users",
+            role="system",
+            action="user.demo_create" if created else "user.demo_reset",
+            object_key=f"user:{user.pk}",
+            payload={"role": role.value, "commission": commission.code},
+        )
+    return user
+
+
+class Command(BaseCommand):
+    help = (
+        "Create (or reset) a CEC, a TEC and a PEC operator for an election and print their logins."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--election", default="kz-2022-presidential")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            election = election_get(key=options["election"])
+        except DomainError as exc:
+            raise CommandError(
+                f"{exc.message} Run `psephos simulate {options['election']}` first."
+            ) from exc
+        geography = election.geography
+        cec = commission_list_for_level(geography=geography, level=CommissionLevel.CEC).first()
+        tec = pec = None
+        for candidate in commission_list_for_level(
+            geography=geography, level=CommissionLevel.TEC_DISTRICT
+        ).order_by("code"):
+            pec = (
+                commission_list_children(commission=candidate)
+                .filter(level=CommissionLevel.PEC)
+                .order_by("code")
+                .first()
+            )
+            if pec is not None:
+                tec = candidate
+                break
+        if cec is None or tec is None or pec is None:
+            raise CommandError(
+                f"Election “{election.key}” has no complete commission tree "
+                "(CEC, a TEC and a PEC under it)."
+            )
+        rows = []
+        for role, commission in (
+            (Role.CEC_OPERATOR, cec),
+            (Role.TEC_OPERATOR, tec),
+            (Role.PEC_OPERATOR, pec),
+        ):
+            username = f"demo-{role.value}"
+            password = secrets.token_urlsafe(12)
+            demo_user_ensure(username=username, role=role, commission=commission, password=password)
+            rows.append((role.value.upper(), commission.code, username, password))
+        self.stdout.write(f"Staff logins for {election.key} (log in at /login/):")
+        for level, code, username, password in rows:
+            self.stdout.write(f"  {level:<4} {code:<12} login: {username:<10} password: {password}")

@@ -1,0 +1,62 @@
+"""``psephos demo_users`` through call_command."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from psephos.accounts.models import User
+from psephos.ledger.models import Event
+
+from .election import SmallElection
+
+pytestmark = pytest.mark.django_db
+
+LINE = re.compile(r"^  (CEC|TEC|PEC) +(\S+) +login: (\S+) +password: (\S+)$")
+
+
+def run() -> list[tuple[str, ...]]:
+    out = StringIO()
+    call_command("demo_users", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Staff logins for kz-2022-presidential (log in at /login/):"
+    return [m.groups() for m in map(LINE.match, lines[1:]) if m] if len(lines) == 4 else []
+
+
+def test_creates_three_operators_with_working_passwords(small: SmallElection) -> None:
+    events = Event.objects.count()
+    rows = run()
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        ("CEC", "CEC", "demo-cec"),
+        ("TEC", "KZ-71-01", "demo-tec"),
+        ("PEC", "KZ-71-0005", "demo-pec"),
+    ]
+    for _level, code, username, password in rows:
+        user = authenticate(username=username, password=password)
+        assert user is not None and isinstance(user, User)
+        assert user.commission is not None and user.commission.code == code
+    assert Event.objects.count() == events + 3
+
+
+def test_is_idempotent_and_renews_passwords(small: SmallElection) -> None:
+    first = run()
+    second = run()
+    assert User.objects.filter(username__startswith="demo-").count() == 3
+    for a, b in zip(first, second, strict=True):
+        assert a[:3] == b[:3]
+        assert a[3] != b[3]
+        assert authenticate(username=b[2], password=a[3]) is None
+        assert authenticate(username=b[2], password=b[3]) is not None
+
+
+def test_unknown_election_is_a_command_error(db: None) -> None:
+    with pytest.raises(CommandError) as exc:
+        call_command("demo_users", "--election", "kz-1999-nothing")
+    assert str(exc.value) == (
+        "No election “kz-1999-nothing”. Run `psephos simulate kz-1999-nothing` first."
+    )
+    assert User.objects.count() == 0
