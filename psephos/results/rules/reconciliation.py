@@ -24,8 +24,14 @@ class Breach:
         return {"relation": self.relation, "message": self.message, "numbers": self.numbers}
 
 
-def check_protocol(lines: ProtocolLines, *, option_keys: list[str]) -> list[Breach]:
-    """Return the control relations the protocol breaks, in relation order."""
+def check_protocol(
+    lines: ProtocolLines, *, option_keys: list[str], both_marked_allowed: bool = True
+) -> list[Breach]:
+    """Return the control relations the protocol breaks, in relation order.
+
+    ``both_marked_allowed`` is false for a candidate ballot: only a yes/no ballot
+    has the line "both options marked" (valid but counted for neither option).
+    """
     breaches: list[Breach] = []
     negatives = {name: lines.line(name) for name in LINE_NAMES if lines.line(name) < 0}
     negatives |= {f"votes.{k}": v for k, v in lines.votes.items() if v < 0}
@@ -117,6 +123,15 @@ def check_protocol(lines: ProtocolLines, *, option_keys: list[str]) -> list[Brea
                 f"Ballots issued outside the station ({lines.ballots_issued_mobile}) "
                 f"must not exceed ballots issued ({issued}).",
                 {"ballots_issued_mobile": lines.ballots_issued_mobile, "ballots_issued": issued},
+            )
+        )
+    if not both_marked_allowed and lines.ballots_both_marked:
+        breaches.append(
+            Breach(
+                "R12",
+                f"Ballots with both options marked ({lines.ballots_both_marked}) exist only on a "
+                "yes/no ballot; this ballot has candidates, so the line must be 0.",
+                {"ballots_both_marked": lines.ballots_both_marked},
             )
         )
     return breaches

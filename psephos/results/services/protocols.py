@@ -20,7 +20,7 @@ from psephos.accounts.models import User
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.core import clock
-from psephos.elections.enums import ElectionStatus
+from psephos.elections.enums import ElectionKind, ElectionStatus
 from psephos.elections.models import Election, Option
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus, VersionSource
@@ -145,7 +145,11 @@ def protocol_submit(
         )
     options = list(Option.objects.filter(contest__election=election).order_by("ballot_order"))
     option_keys = [o.key for o in options]
-    breaches = check_protocol(lines, option_keys=option_keys)
+    breaches = check_protocol(
+        lines,
+        option_keys=option_keys,
+        both_marked_allowed=election.kind == ElectionKind.REFERENDUM,
+    )
     if breaches:
         problems = [b.as_dict() for b in breaches]
         with transaction.atomic():
