@@ -1,0 +1,119 @@
+"""Read psephos's own results as a station table, and stored reports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+from django.utils.translation import gettext as _
+
+from psephos.elections.models import Election, Option
+from psephos.results.enums import ProtocolStatus
+from psephos.results.models import Protocol, ProtocolVote
+from psephos.results.rules.reconciliation import check_protocol
+
+from .errors import ElectionNotFound, NoUsableRows, ReportNotFound
+from .models import IntegrityReport
+from .rules.table import StationTable
+
+
+def election_get(*, key: str) -> Election:
+    """Return the election with this key or raise ``ElectionNotFound``."""
+    election = Election.objects.filter(key=key).first()
+    if election is None:
+        raise ElectionNotFound(
+            _("No election has the key %(key)s.") % {"key": key}, data={"election": key}
+        )
+    return election
+
+
+def station_table_for_election(
+    *, election: Election, leader: str | None = None
+) -> tuple[StationTable, dict[str, Any]]:
+    """Return the accepted protocols' current versions as a station table, and provenance.
+
+    The leader is the option with the most votes nationally unless ``leader`` names
+    an option key. Also counted: accepted protocols whose figures break a control
+    relation (``check_protocol``). Raise ``NoUsableRows`` when nothing is accepted.
+    """
+    options = list(
+        Option.objects.filter(contest__election=election).order_by("contest_id", "ballot_order")
+    )
+    keys = [o.key for o in options]
+    protocols = list(
+        Protocol.objects.filter(
+            election=election, status=ProtocolStatus.ACCEPTED, current__isnull=False
+        )
+        .select_related("current", "station", "tec", "region")
+        .order_by("station__code")
+    )
+    if not protocols:
+        raise NoUsableRows(
+            _("Election %(key)s has no accepted protocols yet.") % {"key": election.key},
+            data={"election": election.key},
+        )
+    version_ids = [p.current_id for p in protocols]
+    votes: dict[int, dict[str, int]] = defaultdict(dict)
+    key_by_id = {o.pk: o.key for o in options}
+    for vid, oid, n in ProtocolVote.objects.filter(version_id__in=version_ids).values_list(
+        "version_id", "option_id", "votes"
+    ):
+        votes[vid][key_by_id.get(oid, str(oid))] = n
+    rows = []
+    failing: list[dict[str, Any]] = []
+    for p in protocols:
+        v = p.current
+        assert v is not None
+        pv = votes.get(v.pk, {})
+        breaches = check_protocol(v.to_lines(pv), option_keys=keys)
+        if breaches:
+            failing.append(
+                {
+                    "station": p.station.code,
+                    "version": v.number,
+                    "relations": [b.relation for b in breaches],
+                }
+            )
+        rows.append((p, v, [pv.get(k, 0) for k in keys]))
+    opt = np.asarray([r[2] for r in rows], dtype=np.int64).reshape(len(rows), len(keys))
+    if leader is None:
+        leader = keys[int(np.argmax(opt.sum(axis=0)))] if keys else ""
+    col = keys.index(leader)
+    table = StationTable(
+        station=np.asarray([p.station.code for p, _, _ in rows], dtype=object),
+        region=np.asarray([p.region.code for p, _, _ in rows], dtype=object),
+        commission=np.asarray([p.tec.code for p, _, _ in rows], dtype=object),
+        registered=np.asarray([v.voters_on_list for _, v, _ in rows], dtype=np.int64),
+        issued=np.asarray([v.ballots_issued for _, v, _ in rows], dtype=np.int64),
+        valid=np.asarray([v.ballots_valid for _, v, _ in rows], dtype=np.int64),
+        invalid=np.asarray([v.ballots_invalid for _, v, _ in rows], dtype=np.int64),
+        leader=opt[:, col].copy(),
+        options=opt,
+        option_names=tuple(keys),
+        leader_name=leader,
+        kind=np.asarray([p.station.kind for p, _, _ in rows], dtype=object),
+    )
+    provenance = {
+        "election": election.key,
+        "protocols_accepted": len(protocols),
+        "protocol_versions": "current version of each accepted protocol",
+        "control_relation_failures": {"count": len(failing), "stations": failing[:200]},
+    }
+    return table, provenance
+
+
+def report_latest_for_election(*, election: Election) -> IntegrityReport:
+    """Return the newest stored report for the election or raise ``ReportNotFound``."""
+    row = IntegrityReport.objects.filter(election=election).first()
+    if row is None:
+        raise ReportNotFound(
+            _("No integrity report exists for %(key)s yet.") % {"key": election.key},
+            data={"election": election.key},
+        )
+    return row
+
+
+def report_list(*, limit: int = 100) -> list[IntegrityReport]:
+    """Return the newest reports (without loading their bodies)."""
+    return list(IntegrityReport.objects.select_related("election").defer("report")[:limit])
