@@ -21,3 +21,15 @@ def station_get(*, geography: Geography, code: str) -> PollingStation:
         return PollingStation.objects.select_related("unit").get(geography=geography, code=code)
     except PollingStation.DoesNotExist:
         raise NotFound(f"No polling station “{code}”.", data={"station": code}) from None
+
+
+def unit_names_for_codes(*, geography_id: int, codes: list[str]) -> dict[str, dict[str, str]]:
+    """Return code → {"en", "kk", "ru"} names of the units with these codes (one query)."""
+    from .models import AdministrativeUnit
+
+    return {
+        code: {"en": en, "kk": kk, "ru": ru}
+        for code, en, kk, ru in AdministrativeUnit.objects.filter(
+            geography_id=geography_id, code__in=codes
+        ).values_list("code", "name_en", "name_kk", "name_ru")
+    }

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.selectors import commission_member_counts
@@ -28,8 +28,13 @@ from psephos.results.selectors import (
     result_summary,
 )
 from psephos.results.services.determination import election_determine
+from psephos.territory.selectors import unit_names_for_codes
 
 from .labels import OUTCOME_LABELS, member_composition
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+    from psephos.results.selectors import ResultSummary
 
 View = Callable[..., HttpResponse]
 
@@ -62,6 +67,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"elections": election_list()})
 
 
+def _local_names(election: Election, summary: ResultSummary) -> dict[str, str]:
+    """Return code → unit name in the active language for the page, its path and children."""
+    codes = [summary.code, *(p.code for p in summary.path), *(c.code for c in summary.children)]
+    lang = (get_language() or "en")[:2]
+    names = unit_names_for_codes(geography_id=election.geography_id, codes=codes)
+    return {code: n.get(lang) or n["en"] for code, n in names.items()}
+
+
 def _downloads(election_key: str, code: str, level: str) -> list[dict[str, str]]:
     """Return the open-data links for one commission's page."""
     from .downloads import download_links
@@ -86,6 +99,7 @@ def election_results(request: HttpRequest, key: str) -> HttpResponse:
             "outcome": outcome,
             "outcome_label": OUTCOME_LABELS.get(outcome.status, outcome.status),
             "downloads": _downloads(election.key, commission.code, commission.level),
+            "names": _local_names(election, summary),
             "national": True,
         },
     )
@@ -105,6 +119,7 @@ def commission_results(request: HttpRequest, key: str, code: str) -> HttpRespons
         "summary": summary,
         "downloads": _downloads(election.key, commission.code, commission.level),
         "members": member_composition(commission_member_counts(commission=commission)),
+        "names": _local_names(election, summary),
         "national": False,
     }
     if summary.protocol is not None:
@@ -116,13 +131,3 @@ def commission_results(request: HttpRequest, key: str, code: str) -> HttpRespons
             (names.get(k, k), v) for k, v in summary.protocol.votes.items()
         ]
     return render(request, "web/commission.html", context)
-
-
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """Render the portal's 404 page."""
-    return render(
-        request,
-        "web/error.html",
-        {"message": _("There is no page at this address."), "code": "not_found"},
-        status=404,
-    )

@@ -63,9 +63,9 @@ def test_national_page_lists_first_level_units_with_links(
     assert f'href="/e/{KEY}/c/KZ-71/"' in html
     text = text_of(html.encode())
     # Astana: 2 of 4 accepted, 1,800 registered, 1,100 issued → 61.11 %.
-    assert "KZ-71 Astana territorial election commission 1,800 61.11 %" in text
+    assert "KZ-71 Astana 1,800 61.11 %" in text
     assert "2/4" in text
-    assert "KZ-75 Almaty city territorial election commission 3,900 56.41 %" in text
+    assert "KZ-75 Almaty city 3,900 56.41 %" in text
 
 
 def test_national_page_links_open_data(client: Client, small: SmallElection) -> None:
@@ -223,13 +223,24 @@ def test_unknown_path_gives_404(client: Client, db: None) -> None:
 def test_pages_in_kazakh_and_russian(client: Client, small: SmallElection, language: str) -> None:
     client.cookies["django_language"] = language
     expected = {
-        "kk": ("Тіркелген сайлаушылар", "Қасым-Жомарт Тоқаев", "Сайлаушылар тізіміндегі"),
-        "ru": ("Зарегистрированные избиратели", "Касым-Жомарт Токаев", "Избирателей в списке"),
+        "kk": (
+            "Тіркелген сайлаушылар",
+            "Қасым-Жомарт Тоқаев",
+            "Сайлаушылар тізіміндегі",
+            "Алматы қаласы",
+        ),
+        "ru": (
+            "Зарегистрированные избиратели",
+            "Касым-Жомарт Токаев",
+            "Избирателей в списке",
+            "город Алматы",
+        ),
     }[language]
     national = client.get(f"/e/{KEY}/").content.decode()
     assert f'<html lang="{language}">' in national
     assert expected[0] in national
     assert expected[1] in national
+    assert expected[3] in national  # unit names in the table of first-level units
     assert expected[2] in client.get(f"/e/{KEY}/c/KZ-75-0001/").content.decode()
     translation.activate("en")
 
@@ -239,3 +250,9 @@ def test_language_switch_sets_the_language(client: Client, small: SmallElection)
     assert response.status_code == 302
     assert response["Location"] == f"/e/{KEY}/"
     assert "Зарегистрированные избиратели" in client.get(f"/e/{KEY}/").content.decode()
+
+
+def test_unknown_path_uses_the_portal_404_page(client: Client, db: None) -> None:
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "There is no page at this address." in response.content.decode()
