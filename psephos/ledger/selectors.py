@@ -49,6 +49,11 @@ def events_list(*, after: int = 0, limit: int = 100, action: str | None = None) 
     return qs[:limit]
 
 
+def event_get(*, seq: int) -> Event | None:
+    """Return event ``seq``, if the ledger holds it."""
+    return Event.objects.filter(seq=seq).first()
+
+
 def events_latest(*, limit: int = 50) -> list[Event]:
     """Return the latest events, newest first."""
     return list(Event.objects.order_by("-seq")[:limit])

@@ -1,0 +1,126 @@
+"""The ledger API under /api/v1/ledger/ and the public page at /ledger/."""
+
+import pytest
+
+from psephos.ledger.models import Event
+from psephos.ledger.rules.merkle import verify_consistency, verify_inclusion
+from psephos.ledger.rules.signing import tree_head_message, verify
+from psephos.ledger.services.checkpoints import checkpoint_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_events_are_paginated_by_sequence(client, add_events):
+    add_events(5)
+    first = client.get("/api/v1/ledger/events?limit=2").json()
+    assert [e["seq"] for e in first["events"]] == [1, 2]
+    assert (first["total"], first["next_after"]) == (5, 2)
+    last = client.get("/api/v1/ledger/events?after=4&limit=2").json()
+    assert [e["seq"] for e in last["events"]] == [5]
+    assert last["next_after"] is None
+    event = first["events"][0]
+    stored = Event.objects.get(seq=1)
+    assert event["hash"] == stored.hash
+    assert event["at"] == stored.at.isoformat()
+    assert event["payload"] == {"i": 0, "text": "Алматы"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["limit=0", "limit=1001", "after=-1", "after=x"],
+)
+def test_bad_event_queries_get_422(client, query):
+    response = client.get(f"/api/v1/ledger/events?{query}")
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_input"
+
+
+def test_tree_heads_and_public_key_verify(client, add_events):
+    add_events(3)
+    checkpoint_create()
+    heads = client.get("/api/v1/ledger/tree-heads").json()
+    key = client.get("/api/v1/ledger/public-key").json()
+    assert key["algorithm"] == "Ed25519"
+    assert len(heads) == 1
+    h = heads[0]
+    assert h["tree_size"] == 3
+    message = tree_head_message(
+        tree_size=3, root_hash=h["root_hash"], timestamp=h["timestamp"], key_id=key["key_id"]
+    )
+    assert verify(key["public_key"], message, h["signature"])
+
+
+def test_inclusion_and_consistency_proofs_verify(client, add_events):
+    add_events(4)
+    first = checkpoint_create()
+    add_events(6)
+    second = checkpoint_create()
+    proof = client.get(f"/api/v1/ledger/proofs/inclusion?seq=3&tree_size={second.tree_size}").json()
+    assert proof["tree_size"] == 11
+    assert proof["root_hash"] == second.root_hash
+    assert verify_inclusion(
+        2,
+        11,
+        bytes.fromhex(proof["leaf_hash"]),
+        [bytes.fromhex(p) for p in proof["audit_path"]],
+        bytes.fromhex(second.root_hash),
+    )
+    c = client.get(f"/api/v1/ledger/proofs/consistency?first={first.tree_size}").json()
+    assert (c["first"], c["second"]) == (4, 11)
+    assert verify_consistency(
+        4,
+        11,
+        bytes.fromhex(first.root_hash),
+        bytes.fromhex(second.root_hash),
+        [bytes.fromhex(p) for p in c["proof"]],
+    )
+
+
+def test_proofs_outside_the_tree_get_404_with_a_reason(client, add_events):
+    add_events(2)
+    checkpoint_create()
+    response = client.get("/api/v1/ledger/proofs/inclusion?seq=9")
+    assert response.status_code == 404
+    assert response.json()["error"] == {
+        "code": "ledger_proof_unavailable",
+        "message": "Event 9 is not in the tree of 2 events.",
+        "data": {"seq": 9, "tree_size": 2},
+    }
+    response = client.get("/api/v1/ledger/proofs/consistency?first=1&second=50")
+    assert response.status_code == 404
+    assert response.json()["error"]["data"] == {"tree_size": 50, "provable": 2}
+    assert client.get("/api/v1/ledger/proofs/inclusion?seq=0").status_code == 422
+    assert client.get("/api/v1/ledger/proofs/inclusion").status_code == 422
+
+
+def test_the_public_page_lists_events_tree_heads_and_the_key(
+    client, add_events, django_assert_max_num_queries
+):
+    add_events(3)
+    sth = checkpoint_create()
+    with django_assert_max_num_queries(6):
+        response = client.get("/ledger/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The ledger holds 4 events." in html
+    assert sth.root_hash in html
+    assert 'data-seq="4"' in html and 'data-seq="1"' in html
+    assert client.get("/api/v1/ledger/public-key").json()["public_key"] in html
+
+
+def test_the_public_page_pages_back(client, add_events):
+    add_events(120)
+    html = client.get("/ledger/").content.decode()
+    assert 'data-seq="120"' in html and 'data-seq="71"' in html and 'data-seq="70"' not in html
+    assert "?before=71" in html
+    older = client.get("/ledger/?before=71").content.decode()
+    assert 'data-seq="70"' in older and 'data-seq="21"' in older and 'data-seq="20"' not in older
+
+
+def test_an_event_page_shows_its_audit_path(client, add_events):
+    add_events(5)
+    checkpoint_create()
+    html = client.get("/ledger/events/2/").content.decode()
+    assert Event.objects.get(seq=2).hash in html
+    assert 'id="audit-path"' in html
+    assert client.get("/ledger/events/99/").status_code == 404
