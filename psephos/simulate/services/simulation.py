@@ -1,0 +1,429 @@
+"""Build a whole simulated election in the database from a plan (``rules.country``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+from django.db import transaction
+from django.db.models import OuterRef, ProtectedError, Subquery
+from django.utils.translation import gettext as _
+
+from psephos.commissions.enums import CommissionLevel
+from psephos.commissions.models import Commission
+from psephos.commissions.services import (
+    CommissionSpec,
+    MemberSpec,
+    commission_tree_create,
+    commission_tree_delete,
+)
+from psephos.core.errors import Conflict, ValidationFailed
+from psephos.core.progress import progress
+from psephos.elections.models import Election, Option
+from psephos.elections.services import OptionSpec, election_create, election_delete
+from psephos.ledger.services.events import event_record, events_record_many
+from psephos.results.enums import ProtocolStatus, VersionSource
+from psephos.results.models import (
+    Protocol,
+    ProtocolRefusal,
+    ProtocolVersion,
+    ProtocolVote,
+    Tally,
+)
+from psephos.results.rules.determination import Outcome
+from psephos.results.rules.lines import LINE_NAMES
+from psephos.results.services.determination import election_determine
+from psephos.results.services.tabulation import TabulationReport, tally_recompute
+from psephos.territory.models import AdministrativeUnit, Geography, PollingStation
+from psephos.territory.services import StationSpec, UnitSpec, geography_create, geography_delete
+
+from ..rules.country import KIND_NAMES, CountryPlan, pec_size, plan_country
+from ..rules.members import members_for
+from ..rules.scenarios import SCENARIOS, Scenario
+
+ACTOR = "simulate"
+TERM_START = date(2019, 4, 1)  # invented: TEC/PEC composition elected by maslikhats in 2019
+TERM_END = date(2024, 3, 31)
+
+
+@dataclass(frozen=True, slots=True)
+class SimulationResult:
+    election: Election
+    plan: CountryPlan
+    tabulation: TabulationReport
+    outcome: Outcome
+    members: int
+    replaced: bool
+
+
+def simulation_run(
+    *,
+    election_key: str,
+    seed: int = 2022,
+    scale: float = 1.0,
+    replace: bool = False,
+    show_progress: bool | None = None,
+    log: Callable[[str], None] | None = None,
+) -> SimulationResult:
+    """Build the election ``election_key`` with its map, commissions and accepted protocols.
+
+    Everything is written in one transaction: a failure leaves nothing behind.
+    Raises ``ValidationFailed`` for an unknown election or a scale outside (0, 1],
+    and ``Conflict`` if the election or its map exists and ``replace`` is false, or
+    if other records still refer to what ``replace`` would delete.
+    """
+    scenario = SCENARIOS.get(election_key)
+    if scenario is None:
+        raise ValidationFailed(
+            _("Unknown election “%(key)s”; simulate knows %(known)s.")
+            % {"key": election_key, "known": ", ".join(sorted(SCENARIOS))},
+            data={"election": election_key, "known": sorted(SCENARIOS)},
+        )
+    if not 0 < scale <= 1:
+        raise ValidationFailed(
+            _("Scale must be above 0 and at most 1, not %(scale)s.") % {"scale": scale},
+            data={"scale": scale},
+        )
+    say = log or (lambda _message: None)
+    plan = plan_country(scenario, seed=seed, scale=scale)
+    with transaction.atomic():
+        replaced = _clear(scenario, replace=replace)
+        geography = _write_geography(plan)
+        say(
+            f"map {geography.key}: {len(plan.regions)} units, {len(plan.districts)} districts, "
+            f"{plan.n_stations} polling stations"
+        )
+        members = _write_commissions(plan, geography, seed)
+        election = _write_election(scenario, geography)
+        _write_protocols(plan, election, show_progress)
+        tabulation = tally_recompute(election=election, actor=ACTOR, role="system")
+    outcome = election_determine(election=election)
+    return SimulationResult(election, plan, tabulation, outcome, members, replaced)
+
+
+def _clear(scenario: Scenario, *, replace: bool) -> bool:
+    election = Election.objects.filter(key=scenario.key).first()
+    geography = Geography.objects.filter(key=scenario.map.key).first()
+    if election is None and geography is None:
+        return False
+    if not replace:
+        raise Conflict(
+            _(
+                "Election “%(election)s” or its map “%(map)s” already exists; "
+                "run again with --replace to delete and rebuild them."
+            )
+            % {"election": scenario.key, "map": scenario.map.key},
+            data={"election": scenario.key, "geography": scenario.map.key},
+        )
+    try:
+        with transaction.atomic():
+            for other in Election.objects.filter(geography=geography) if geography else []:
+                _delete_election(other)
+            if election is not None and (
+                geography is None or election.geography_id != geography.pk
+            ):
+                _delete_election(election)
+            if geography is not None:
+                commission_tree_delete(geography=geography, actor=ACTOR)
+                geography_delete(geography=geography, actor=ACTOR)
+    except ProtectedError as exc:
+        kinds = sorted({type(o).__name__ for o in exc.protected_objects})
+        raise Conflict(
+            _(
+                "Cannot replace “%(election)s”: %(count)s records (%(kinds)s) still refer to "
+                "its map, commissions or results. Delete them first."
+            )
+            % {
+                "election": scenario.key,
+                "count": len(exc.protected_objects),
+                "kinds": ", ".join(kinds),
+            },
+            data={"election": scenario.key, "protected": kinds},
+        ) from None
+    return True
+
+
+def _delete_election(election: Election) -> None:
+    Tally.objects.filter(election=election).delete()
+    ProtocolRefusal.objects.filter(election=election).delete()
+    Protocol.objects.filter(election=election).update(current=None)
+    ProtocolVote.objects.filter(version__protocol__election=election).delete()
+    ProtocolVersion.objects.filter(protocol__election=election).delete()
+    Protocol.objects.filter(election=election).delete()
+    election_delete(election=election, actor=ACTOR)
+
+
+def _district_names(plan: CountryPlan, d: int) -> tuple[str, str, str]:
+    district = plan.districts[d]
+    region = plan.regions[district.region]
+    n = f"{district.number:02d}"
+    if region.city:
+        return (
+            f"{region.name_en}, city district No. {n}",
+            f"{region.name_kk}, №{n} аудан",
+            f"{region.name_ru}, район №{n}",
+        )
+    if district.urban:
+        return (
+            f"{region.name_en}, town No. {n}",
+            f"{region.name_kk}, №{n} қала",
+            f"{region.name_ru}, город №{n}",
+        )
+    return (
+        f"{region.name_en}, district No. {n}",
+        f"{region.name_kk}, №{n} аудан",
+        f"{region.name_ru}, район №{n}",
+    )
+
+
+def _write_geography(plan: CountryPlan) -> Geography:
+    m = plan.scenario.map
+    units = [
+        UnitSpec(
+            code=r.code,
+            level="region",
+            kind="city" if r.city else "oblast",
+            name_en=r.name_en,
+            name_kk=r.name_kk,
+            name_ru=r.name_ru,
+            timezone=r.timezone,
+            urban=r.city,
+        )
+        for r in plan.regions
+    ]
+    for d, district in enumerate(plan.districts):
+        region = plan.regions[district.region]
+        en, kk, ru = _district_names(plan, d)
+        units.append(
+            UnitSpec(
+                code=district.code,
+                level="district",
+                kind="city_district" if district.urban else "district",
+                name_en=en,
+                name_kk=kk,
+                name_ru=ru,
+                timezone=region.timezone,
+                urban=district.urban,
+                parent_code=region.code,
+            )
+        )
+    labels = {0: "Polling station", 1: "Special polling station", 2: "Polling station abroad"}
+    stations = [
+        StationSpec(
+            code=plan.station_code(i),
+            number=int(plan.station_number[i]),
+            kind=KIND_NAMES[int(plan.station_kind[i])],
+            unit_code=plan.districts[int(plan.station_district[i])].code,
+            name=f"{labels[int(plan.station_kind[i])]} No. {int(plan.station_number[i])}",
+            urban=bool(plan.station_urban[i]),
+            election_day_additions=bool(plan.station_additions[i]),
+        )
+        for i in range(plan.n_stations)
+    ]
+    return geography_create(
+        key=m.key,
+        name=m.name,
+        valid_from=date.fromisoformat(m.valid_from),
+        valid_to=date.fromisoformat(m.valid_to) if m.valid_to else None,
+        timezone="Asia/Almaty",
+        units=units,
+        stations=stations,
+        actor=ACTOR,
+    )
+
+
+def _write_commissions(plan: CountryPlan, geography: Geography, seed: int) -> int:
+    unit_ids = dict(
+        AdministrativeUnit.objects.filter(geography=geography).values_list("code", "pk")
+    )
+    station_ids = dict(PollingStation.objects.filter(geography=geography).values_list("code", "pk"))
+    specs = [
+        CommissionSpec(
+            code="CEC",
+            level=CommissionLevel.CEC,
+            name="Central Election Commission of the Republic of Kazakhstan",
+        )
+    ]
+    for r in plan.regions:
+        specs.append(
+            CommissionSpec(
+                code=r.code,
+                level=CommissionLevel.TEC_REGION,
+                name=f"{r.name_en} territorial election commission",
+                parent_code="CEC",
+                unit_id=unit_ids[r.code],
+            )
+        )
+    for d, district in enumerate(plan.districts):
+        region = plan.regions[district.region]
+        specs.append(
+            CommissionSpec(
+                code=district.code,
+                level=CommissionLevel.TEC_DISTRICT,
+                name=f"{_district_names(plan, d)[0]} territorial election commission",
+                parent_code=region.code,
+                region_code=region.code,
+                unit_id=unit_ids[district.code],
+            )
+        )
+    voters = plan.lines["voters_on_list"]
+    sizes = [7] * len(specs)
+    kinds = ["cec"] + ["tec"] * (len(specs) - 1)
+    for i in range(plan.n_stations):
+        code = plan.station_code(i)
+        district = plan.districts[int(plan.station_district[i])]
+        region = plan.regions[district.region]
+        specs.append(
+            CommissionSpec(
+                code=code,
+                level=CommissionLevel.PEC,
+                name=f"Precinct election commission No. {int(plan.station_number[i])} ({code})",
+                parent_code=district.code,
+                region_code=region.code,
+                tec_code=district.code,
+                unit_id=unit_ids[district.code],
+                station_id=station_ids[code],
+            )
+        )
+        sizes.append(pec_size(int(voters[i])))
+        kinds.append("pec")
+    rows = members_for(sizes, kinds, np.random.default_rng([seed, 1]))
+    members = [
+        MemberSpec(
+            commission_code=specs[m.commission].code,
+            full_name=m.full_name,
+            role=m.role,
+            nominated_by=m.nominated_by,
+            gender=m.gender,
+            term_start=TERM_START,
+            term_end=TERM_END,
+        )
+        for m in rows
+    ]
+    commission_tree_create(geography=geography, commissions=specs, members=members, actor=ACTOR)
+    return len(members)
+
+
+def _write_election(scenario: Scenario, geography: Geography) -> Election:
+    return election_create(
+        key=scenario.key,
+        kind=scenario.kind,
+        name_en=scenario.name_en,
+        name_kk=scenario.name_kk,
+        name_ru=scenario.name_ru,
+        date=date.fromisoformat(scenario.date),
+        geography=geography,
+        profile_key=scenario.profile_key,
+        contest_key=scenario.contest_key,
+        contest_names=(scenario.contest_en, scenario.contest_kk, scenario.contest_ru),
+        options=[
+            OptionSpec(o.key, o.kind, o.name_en, o.name_kk, o.name_ru, o.nominated_by)
+            for o in scenario.options
+        ],
+        actor=ACTOR,
+    )
+
+
+def _write_protocols(plan: CountryPlan, election: Election, show_progress: bool | None) -> None:
+    geography_id = election.geography_id
+    commissions = {
+        code: (pk, tec, region)
+        for code, pk, tec, region in Commission.objects.filter(
+            geography_id=geography_id, level=CommissionLevel.PEC
+        ).values_list("code", "pk", "tec_id", "region_id")
+    }
+    stations = dict(
+        PollingStation.objects.filter(geography_id=geography_id).values_list("code", "pk")
+    )
+    options = list(Option.objects.filter(contest__election=election).order_by("ballot_order"))
+    keys = plan.option_keys
+    option_pk = [next(o.pk for o in options if o.key == k) for k in keys]
+    n = plan.n_stations
+    # Protocols were accepted over the night after the vote (20:00 local ≈ 14:00 UTC).
+    day = date.fromisoformat(plan.scenario.date)
+    start = datetime(day.year, day.month, day.day, 15, 0, tzinfo=UTC)
+    spread = 10 * 3600 / max(1, n)
+    codes = [plan.station_code(i) for i in range(n)]
+    line_rows = np.stack([plan.lines[name] for name in LINE_NAMES], axis=1).tolist()
+    vote_rows = plan.votes.tolist()
+    batch = 2000
+    with progress(_("Protocols"), n, enabled=show_progress) as advance:
+        for lo in range(0, n, batch):
+            hi = min(n, lo + batch)
+            protocols = []
+            for i in range(lo, hi):
+                pk, tec, region = commissions[codes[i]]
+                at = start + timedelta(seconds=i * spread)
+                protocols.append(
+                    Protocol(
+                        election=election,
+                        station_id=stations[codes[i]],
+                        commission_id=pk,
+                        tec_id=tec,
+                        region_id=region,
+                        status=ProtocolStatus.ACCEPTED,
+                        submitted_at=at,
+                        decided_at=at,
+                    )
+                )
+            Protocol.objects.bulk_create(protocols, batch_size=batch)
+            versions = [
+                ProtocolVersion(
+                    protocol=p,
+                    number=1,
+                    source=VersionSource.SIMULATION,
+                    created_at=start + timedelta(seconds=(lo + j) * spread),
+                    **dict(zip(LINE_NAMES, line_rows[lo + j], strict=True)),
+                )
+                for j, p in enumerate(protocols)
+            ]
+            ProtocolVersion.objects.bulk_create(versions, batch_size=batch)
+            ProtocolVote.objects.bulk_create(
+                [
+                    ProtocolVote(version=v, option_id=option_pk[k], votes=vote_rows[lo + j][k])
+                    for j, v in enumerate(versions)
+                    for k in range(len(keys))
+                ],
+                batch_size=5000,
+            )
+            events_record_many(
+                actor=ACTOR,
+                role="system",
+                events=[
+                    (
+                        "protocol.accept",
+                        f"{election.key}/{codes[i]}",
+                        {
+                            "election": election.key,
+                            "station": codes[i],
+                            "version": 1,
+                            "source": "simulation",
+                            "lines": dict(zip(LINE_NAMES, line_rows[i], strict=True)),
+                            "votes": dict(zip(keys, vote_rows[i], strict=True)),
+                        },
+                    )
+                    for i in range(lo, hi)
+                ],
+            )
+            advance(hi - lo)
+    Protocol.objects.filter(election=election).update(
+        current=Subquery(
+            ProtocolVersion.objects.filter(protocol=OuterRef("pk"), number=1).values("pk")[:1]
+        )
+    )
+    event_record(
+        actor=ACTOR,
+        role="system",
+        action="protocols.simulate",
+        object_key=election.key,
+        payload={
+            "election": election.key,
+            "protocols": n,
+            "seed": plan.seed,
+            "scale": plan.scale,
+            "totals": {name: int(plan.lines[name].sum()) for name in LINE_NAMES},
+            "votes": dict(zip(keys, (int(v) for v in plan.votes.sum(axis=0)), strict=True)),
+        },
+    )
