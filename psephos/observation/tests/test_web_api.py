@@ -1,0 +1,189 @@
+"""API and pages: submissions by token, SMS webhook, roster scoping with two-factor login."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import pytest
+
+from psephos.accounts.models import User
+from psephos.observation.enums import MembershipRole
+from psephos.observation.models import AccessLogEntry, Accreditation, Submission, TotpDevice
+from psephos.observation.rules import totp
+from psephos.observation.services.crypto import unseal
+from psephos.observation.services.observers import observer_register
+from psephos.observation.services.organisations import (
+    api_token_issue,
+    membership_grant,
+    totp_device_create,
+)
+
+from .factories import observed_country
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/observation"
+
+
+def _submit(client, token, **extra):
+    body = {
+        "election": "kz-test-presidential",
+        "form": "voting",
+        "client_id": "dev-1",
+        "station": "KZ-01-0101",
+        "answers": {"A": "yes", "W": "1"},
+    } | extra
+    return client.post(
+        f"{API}/submissions",
+        data=json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+
+
+def test_api_submission_is_idempotent(client):
+    o = observed_country()
+    token = api_token_issue(user=o.observer_user, label="phone")
+    r1 = _submit(client, token)
+    r2 = _submit(client, token)
+    assert (r1.status_code, r2.status_code) == (201, 200)
+    assert r1.json()["id"] == r2.json()["id"]
+    assert Submission.objects.count() == 1
+    bad = _submit(client, token, client_id="dev-2", answers={"A": "maybe", "W": "1"})
+    assert bad.status_code == 422
+    assert bad.json()["error"]["code"] == "observation_answers_invalid"
+    assert bad.json()["error"]["data"]["errors"] == [
+        {"where": "A", "message": "“maybe” is not yes (1) or no (2)"}
+    ]
+    assert _submit(client, "wrong-token").status_code == 401
+    assert Submission.objects.count() == 1
+
+
+def test_sms_webhook_checks_the_signature(client, monkeypatch):
+    observed_country()
+    monkeypatch.setenv("PSEPHOS_SMS_SECRET", "s3cret")
+    body = json.dumps({"sender": "+77015550101", "text": "VO 1011 A1 W2"}).encode()
+    bad = client.post(
+        f"{API}/sms/kz-test-presidential",
+        data=body,
+        content_type="application/json",
+        HTTP_X_SIGNATURE="00",
+    )
+    assert (bad.status_code, bad.json()["error"]["code"]) == (
+        403,
+        "observation_sms_signature_invalid",
+    )
+    assert Submission.objects.count() == 0
+    sig = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    ok = client.post(
+        f"{API}/sms/kz-test-presidential",
+        data=body,
+        content_type="application/json",
+        HTTP_X_SIGNATURE=sig,
+    )
+    assert ok.json() == {"reply": "OK VO station 1011: A=yes W=2", "recorded": True}
+
+
+def _admin(o, *, regions, name="admin1"):
+    user = User.objects.create_user(username=name, password="x")
+    membership_grant(user=user, organisation=o.org, role=MembershipRole.ADMIN, regions=regions)
+    return user
+
+
+def _verify(client, user):
+    totp_device_create(user=user)
+    secret = unseal(TotpDevice.objects.get(user=user).secret_enc)
+    import time
+
+    return client.post("/observation/2fa/", {"code": totp.totp_at(secret, time.time())})
+
+
+def test_roster_needs_admin_two_factor_and_region(client):
+    o = observed_country()
+    observer_register(organisation=o.org, region=o.region2, name="Other Region Person")
+    admin = _admin(o, regions=[o.region1])
+    url = f"{API}/organisations/wings/observers"
+    # The observer never sees the roster; the refusal is logged and nothing else changes.
+    client.force_login(o.observer_user)
+    r = client.get(url)
+    assert (r.status_code, r.json()["error"]["message"]) == (
+        403,
+        "Only organisation administrators may see observers' personal data.",
+    )
+    # The admin without the second factor is refused too.
+    client.force_login(admin)
+    assert client.get(url).status_code == 403
+    assert list(AccessLogEntry.objects.order_by("id").values_list("username", "allowed")) == [
+        ("obs1", False),
+        ("admin1", False),
+    ]
+    assert _verify(client, admin).status_code == 302
+    r = client.get(url)
+    assert r.status_code == 200
+    assert [(row["region"], row["name"]) for row in r.json()] == [
+        ("KZ-01", "Aigerim Test")
+    ]  # only the admin's region
+    last = AccessLogEntry.objects.order_by("-id").first()
+    assert (last.action, last.allowed, last.detail) == (
+        "roster.read",
+        True,
+        "1 observers in 1 region(s)",
+    )
+    page = client.get("/observation/organisations/wings/observers/")
+    assert page.status_code == 200
+    assert (
+        "Aigerim Test" in page.content.decode()
+        and "Other Region Person" not in page.content.decode()
+    )
+
+
+def test_wrong_totp_code_is_refused(client):
+    o = observed_country()
+    admin = _admin(o, regions=[])
+    totp_device_create(user=admin)
+    client.force_login(admin)
+    r = client.post("/observation/2fa/", {"code": "000000"})
+    assert r.status_code == 403
+    assert "wrong or already used" in r.content.decode()
+
+
+def test_public_accreditation_list_and_badge(client):
+    o = observed_country()
+    page = client.get("/observation/accreditations/kz-test-presidential/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert o.observer.code in html and "Aigerim" not in html
+    token = Accreditation.objects.get(observer=o.observer).badge_token
+    badge = client.get(f"/observation/badge/{token}/")
+    assert 'data-valid="1"' in badge.content.decode()
+    qr = client.get(f"/observation/badge/{token}/qr.svg")
+    assert (qr.status_code, qr["Content-Type"]) == (200, "image/svg+xml")
+    assert qr.content.startswith(b"<svg")
+    assert client.get("/observation/badge/nope/").status_code == 404
+    api = client.get(f"{API}/badge/{token}").json()
+    assert api == {
+        "badge": o.observer.code,
+        "organisation": "Wings",
+        "election": "kz-test-presidential",
+        "status": "accredited",
+        "valid": True,
+    }
+
+
+def test_findings_page_and_downloads(client):
+    o = observed_country()
+    token = api_token_issue(user=o.observer_user)
+    _submit(client, token, answers={"A": "yes", "W": "3"})
+    page = client.get("/observation/findings/kz-test-presidential/")
+    assert page.status_code == 200
+    csv_text = client.get("/observation/findings/kz-test-presidential/?format=csv").content.decode()
+    assert (
+        "voting,W,overall,Overall assessment of voting,negative,all,,1,1,100.0,,,assessed negatively in all 1 observations"
+        in csv_text
+    )
+    client.force_login(o.observer_user)
+    form = client.get("/observation/form/?election=kz-test-presidential")
+    assert form.status_code == 200 and "forms-data" in form.content.decode()
+    sw = client.get("/observation/sw.js")
+    assert sw["Service-Worker-Allowed"] == "/observation/"

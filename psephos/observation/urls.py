@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "observation"
+
+urlpatterns = [
+    path("accreditations/<slug:election>/", views.accreditations, name="accreditations"),
+    path("badge/<str:token>/", views.badge, name="badge"),
+    path("badge/<str:token>/qr.svg", views.badge_qr, name="badge_qr"),
+    path("findings/<slug:election>/", views.findings, name="findings"),
+    path("form/", views.mobile_form, name="form"),
+    path("sw.js", views.service_worker, name="sw"),
+    path("2fa/", views.two_factor, name="two_factor"),
+    path("organisations/<slug:organisation>/observers/", views.roster, name="roster"),
+]

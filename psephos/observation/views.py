@@ -1,0 +1,148 @@
+"""Observation pages: public accreditation list and badge check, findings, mobile form, admin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from psephos.core.errors import DomainError
+from psephos.elections.selectors import election_get
+
+from .access import SESSION_2FA_KEY, access_submit, session_two_factor_ok
+from .selectors import (
+    access_log_list,
+    accreditation_by_token,
+    accreditation_list_public,
+    findings_all,
+    findings_csv,
+    findings_markdown,
+    observer_roster,
+    organisation_get,
+)
+from .services.forms import forms_available
+from .services.organisations import totp_verify
+
+STATIC = Path(__file__).resolve().parent / "static" / "observation"
+
+
+def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return render(request, "observation/error.html", {"error": exc}, status=exc.http_status)
+
+
+def accreditations(request: HttpRequest, election: str) -> HttpResponse:
+    """Show the public list of accreditation decisions."""
+    try:
+        e = election_get(key=election)
+    except DomainError as exc:
+        return _error(request, exc)
+    rows = accreditation_list_public(election=e)
+    return render(request, "observation/accreditations.html", {"election": e, "rows": rows})
+
+
+def badge(request: HttpRequest, token: str) -> HttpResponse:
+    """Show what a badge certifies: anyone scanning its QR code lands here."""
+    try:
+        acc = accreditation_by_token(token=token)
+    except DomainError as exc:
+        return _error(request, exc)
+    return render(request, "observation/badge.html", {"acc": acc})
+
+
+def badge_qr(request: HttpRequest, token: str) -> HttpResponse:
+    """Return the badge's QR code (SVG) pointing at its public check page."""
+    try:
+        accreditation_by_token(token=token)
+    except DomainError as exc:
+        return _error(request, exc)
+    url = request.build_absolute_uri(reverse("observation:badge", args=[token]))
+    svg = segno.make(url, error="m").svg_inline(scale=4)
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+def findings(request: HttpRequest, election: str) -> HttpResponse:
+    """Show findings with denominators; ``?format=csv|md`` downloads them."""
+    try:
+        e = election_get(key=election)
+        key = request.GET.get("organisation", "")
+        org = organisation_get(key=key) if key else None
+    except DomainError as exc:
+        return _error(request, exc)
+    reports = findings_all(election=e, organisation=org)
+    fmt = request.GET.get("format")
+    if fmt == "csv":
+        resp = HttpResponse(findings_csv(reports), content_type="text/csv; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="findings-{e.key}.csv"'
+        return resp
+    if fmt == "md":
+        return HttpResponse(findings_markdown(reports), content_type="text/markdown; charset=utf-8")
+    return render(
+        request, "observation/findings.html", {"election": e, "org": org, "reports": reports}
+    )
+
+
+@login_required
+def mobile_form(request: HttpRequest) -> HttpResponse:
+    """The observer's mobile checklist; it keeps working offline through the service worker."""
+    try:
+        observer = access_submit(user=request.user)
+    except DomainError as exc:
+        return _error(request, exc)
+    forms = [f.definition for f in forms_available(organisation=observer.organisation)]
+    return render(
+        request,
+        "observation/form.html",
+        {"observer": observer, "forms": forms, "elections": request.GET.get("election", "")},
+    )
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Serve the service worker from /observation/ so that it controls the form page."""
+    resp = HttpResponse((STATIC / "sw.js").read_text(), content_type="application/javascript")
+    resp["Service-Worker-Allowed"] = "/observation/"
+    resp["Cache-Control"] = "no-cache"
+    return resp
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Ask for the authenticator code; success marks this session as two-factor verified."""
+    error = ""
+    if request.method == "POST":
+        try:
+            totp_verify(user=request.user, code=request.POST.get("code", ""))
+        except DomainError as exc:
+            error = str(exc.message)
+        else:
+            request.session.cycle_key()
+            request.session[SESSION_2FA_KEY] = request.user.pk
+            return redirect(request.GET.get("next") or "/observation/")
+    return render(
+        request, "observation/two_factor.html", {"error": error}, status=403 if error else 200
+    )
+
+
+@login_required
+def roster(request: HttpRequest, organisation: str) -> HttpResponse:
+    """Show the roster (personal data, logged) and the access log to an organisation admin."""
+    try:
+        org = organisation_get(key=organisation)
+        ok = session_two_factor_ok(request.session, request.user)
+        if not ok:
+            return redirect(reverse("observation:two_factor") + f"?next={request.path}")
+        rows = observer_roster(user=request.user, organisation=org, two_factor_ok=ok)
+        log = access_log_list(user=request.user, organisation=org, two_factor_ok=ok)
+    except DomainError as exc:
+        return _error(request, exc)
+    return render(
+        request,
+        "observation/roster.html",
+        {"org": org, "rows": rows, "log": log, "title": _("Observers")},
+    )
