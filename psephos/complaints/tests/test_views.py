@@ -88,3 +88,11 @@ def test_calendar_page_ics_and_json(world, client):
     assert ics.content.startswith(b"BEGIN:VCALENDAR\r\n")
     data = client.get("/complaints/calendar/kz-2022-referendum.json").json()
     assert data["challengeable_until"] == "2022-06-17"
+
+
+def test_pages_are_translated(world, client):
+    client.cookies["django_language"] = "ru"
+    assert "Реестр жалоб и решений" in client.get("/complaints/").content.decode()
+    client.cookies["django_language"] = "kk"
+    html = client.get("/complaints/calendar/kz-2022-presidential/").content.decode()
+    assert "Құқықтық күнтізбе" in html and "Дауыс беру күні" in html
