@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
@@ -22,12 +23,12 @@ from psephos.ledger.services.events import event_record
 from psephos.territory.models import PollingStation
 
 from ..enums import AdditionBasis, CertificateStatus, EntrySource, RemovalReason, VoterOrigin
-from ..errors import IinInvalid, ListState, NotOnList, VoterNotFound
+from ..errors import AlreadyMarked, IinInvalid, ListState, NotOnList, VoterNotFound
 from ..iin_hash import iin_hash
 from ..models import Certificate, ListEntry, Mark, Voter
 from ..rules.iin import iin_facts, iin_problem
 from ..rules.records import NAME_MAX
-from .lists import active_entry, refuse_if_ineligible, refuse_if_marked
+from .lists import refuse_if_ineligible, refuse_if_marked
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,23 +99,107 @@ def mark_record(
     if problem is not None:
         raise IinInvalid(_("The IIN is not valid."), data={"problem": problem.value})
     now = clock.now()
-    with transaction.atomic():
-        voter = (
-            Voter.objects.select_for_update()
-            .filter(geography_id=election.geography_id, iin_hash=iin_hash(iin))
-            .first()
-        )
-        if voter is None:
-            if addition != AdditionBasis.UNREGISTERED:
-                raise VoterNotFound(_("No voter with this IIN in the register."))
-            voter = _new_unregistered(election=election, station=station, iin=iin, person=person)
-        elif addition == AdditionBasis.UNREGISTERED:
-            raise ListState(
-                _("This IIN is in the register; add the voter on proof of residence instead.")
+    try:
+        with transaction.atomic():
+            return _mark(
+                election=election,
+                station=station,
+                iin=iin,
+                actor_id=actor_id,
+                actor=actor,
+                certificate_serial=certificate_serial,
+                addition=addition,
+                person=person,
+                now=now,
             )
-        refuse_if_marked(election=election, voter=voter)
-        refuse_if_ineligible(election=election, voter=voter)
-        current = active_entry(election=election, voter=voter)
+    except IntegrityError:
+        # Only a race the row lock cannot cover (two first-time additions of one
+        # unregistered citizen) reaches here; the transaction is rolled back.
+        voter = Voter.objects.filter(
+            geography_id=election.geography_id, iin_hash=iin_hash(iin)
+        ).first()
+        if voter is not None:
+            refuse_if_marked(election=election, voter=voter)
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    entry_id: int | None
+    entry_station_id: int | None
+    entry_source: str | None
+    marked_at: dt.datetime | None
+    marked_station: str | None
+    marked_zone: str | None
+
+
+STATE_SQL = (
+    "SELECT e.id, e.station_id, e.source, m.at, s.code, u.timezone FROM voters_voter v"
+    " LEFT JOIN voters_listentry e ON e.voter_id = v.id AND e.election_id = %s"
+    " AND e.removed_reason = ''"
+    " LEFT JOIN voters_mark m ON m.voter_id = v.id AND m.election_id = %s"
+    " LEFT JOIN territory_pollingstation s ON s.id = m.station_id"
+    " LEFT JOIN territory_administrativeunit u ON u.id = s.unit_id"
+    " WHERE v.id = %s"
+)
+
+
+def _state(*, election: Election, voter: Voter) -> _State:
+    """Return the voter's active entry and mark in one query (after the row lock)."""
+    with connection.cursor() as cur:
+        cur.execute(STATE_SQL, [election.pk, election.pk, voter.pk])
+        row = cur.fetchone()
+    assert row is not None
+    marked_at = row[3]
+    if isinstance(marked_at, str):  # SQLite returns text for raw queries
+        marked_at = dt.datetime.fromisoformat(marked_at).replace(tzinfo=dt.UTC)
+    return _State(row[0], row[1], row[2], marked_at, row[4], row[5])
+
+
+def _refuse_marked(state: _State) -> None:
+    if state.marked_at is None:
+        return
+    local = state.marked_at.astimezone(ZoneInfo(state.marked_zone or "Asia/Almaty"))
+    raise AlreadyMarked(
+        _("This voter already received a ballot at station %(station)s at %(time)s.")
+        % {"station": state.marked_station, "time": local.strftime("%H:%M")},
+        data={"station": state.marked_station, "time": local.strftime("%H:%M")},
+    )
+
+
+def _mark(
+    *,
+    election: Election,
+    station: PollingStation,
+    iin: str,
+    actor_id: int | None,
+    actor: str,
+    certificate_serial: str | None,
+    addition: AdditionBasis | None,
+    person: Person | None,
+    now: dt.datetime,
+) -> Mark:
+    locked = Voter.objects.select_for_update().filter(
+        geography_id=election.geography_id, iin_hash=iin_hash(iin)
+    )
+    voter = next(iter(locked), None)  # unique: no ORDER BY or LIMIT needed
+    if voter is None:
+        if addition != AdditionBasis.UNREGISTERED:
+            raise VoterNotFound(_("No voter with this IIN in the register."))
+        voter = _new_unregistered(election=election, station=station, iin=iin, person=person)
+    elif addition == AdditionBasis.UNREGISTERED:
+        raise ListState(
+            _("This IIN is in the register; add the voter on proof of residence instead.")
+        )
+    state = _state(election=election, voter=voter)
+    _refuse_marked(state)
+    refuse_if_ineligible(election=election, voter=voter)
+    if certificate_serial is not None or addition is not None:
+        current = (
+            ListEntry.objects.select_related("station").get(pk=state.entry_id)
+            if state.entry_id is not None
+            else None
+        )
         if certificate_serial is not None:
             entry = _present_certificate(
                 election=election,
@@ -124,7 +209,8 @@ def mark_record(
                 current=current,
                 now=now,
             )
-        elif addition is not None:
+        else:
+            assert addition is not None
             entry = _add(
                 election=election,
                 station=station,
@@ -133,34 +219,29 @@ def mark_record(
                 current=current,
                 now=now,
             )
-        elif current is not None and current.station_id == station.pk:
-            entry = current
-        else:
-            raise NotOnList(
-                _("This voter is not on the list of station %(station)s.")
-                % {"station": station.code},
-                data={"station": station.code},
-            )
-        try:
-            with transaction.atomic():
-                mark = Mark.objects.create(
-                    election=election,
-                    voter=voter,
-                    station=station,
-                    entry=entry,
-                    at=now,
-                    by_id=actor_id,
-                )
-        except IntegrityError:
-            refuse_if_marked(election=election, voter=voter)
-            raise
-        event_record(
-            actor=actor,
-            role="pec",
-            action="voters.marked",
-            object_key=f"{election.key}/{station.code}",
-            payload={"mark": mark.pk, "source": entry.source},
+        entry_id, source = entry.pk, entry.source
+    elif state.entry_id is not None and state.entry_station_id == station.pk:
+        entry_id, source = state.entry_id, str(state.entry_source)
+    else:
+        raise NotOnList(
+            _("This voter is not on the list of station %(station)s.") % {"station": station.code},
+            data={"station": station.code},
         )
+    mark = Mark.objects.create(
+        election=election,
+        voter=voter,
+        station=station,
+        entry_id=entry_id,
+        at=now,
+        by_id=actor_id,
+    )
+    event_record(
+        actor=actor,
+        role="pec",
+        action="voters.marked",
+        object_key=f"{election.key}/{station.code}",
+        payload={"mark": mark.pk, "source": source},
+    )
     return mark
 
 

@@ -1,0 +1,104 @@
+"""Sixty-four PEC clients race to mark the same 10,000 voters: exactly one mark each.
+
+Runs on PostgreSQL only (the conftest deselects it on SQLite, where writers are
+serialised and the race cannot happen). Each voter is attempted by two clients:
+the PEC of the home station, plainly, and the PEC of another station, as an
+election-day addition on proof of residence. Whichever comes first marks; the
+other must be refused with the station and time of the first.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.db import connection, connections
+
+from psephos.voters.enums import AdditionBasis
+from psephos.voters.errors import AlreadyMarked
+from psephos.voters.models import Mark
+from psephos.voters.services.lists import list_extract
+from psephos.voters.services.marks import mark_record
+from psephos.voters.services.register import register_import
+
+from .conftest import build_world, person_rows, write_csv
+
+CLIENTS = 64
+VOTERS = 10_000
+
+
+@pytest.fixture
+def postgres_only(transactional_db: None) -> None:
+    """Fail loudly if this test ever runs on anything but PostgreSQL."""
+    assert connection.vendor == "postgresql", "the concurrency test needs PostgreSQL"
+
+
+@pytest.mark.postgres
+def test_64_clients_mark_10000_voters_once(postgres_only: None, tmp_path: Path) -> None:
+    world = build_world(CLIENTS)
+    rows: list[str] = []
+    for i in range(CLIENTS):
+        rows += person_rows(
+            VOTERS // CLIENTS + (1 if i < VOTERS % CLIENTS else 0),
+            station=f"KZ-75-{i + 1:04d}",
+            start=len(rows),
+        )
+    register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "r.csv", rows),
+        report_path=tmp_path / "e.csv",
+        actor="cec",
+    )
+    assert list_extract(election=world.election, actor="cec") == VOTERS
+    home = {row.split(",")[0]: int(row.split(",")[6][-4:]) - 1 for row in rows}
+    rng = random.Random(20221120)
+    work: list[list[tuple[str, AdditionBasis | None]]] = [[] for _ in range(CLIENTS)]
+    for iin, station in home.items():
+        other = (station + rng.randrange(1, CLIENTS)) % CLIENTS
+        work[station].append((iin, None))
+        work[other].append((iin, AdditionBasis.RESIDENCE))
+    for attempts in work:
+        rng.shuffle(attempts)
+    outcomes: list[Counter[str]] = [Counter() for _ in range(CLIENTS)]
+    wrong: list[str] = []
+    barrier = threading.Barrier(CLIENTS)
+
+    def client(index: int) -> None:
+        station, user = world.stations[index], world.pec[index]
+        try:
+            barrier.wait()
+            for iin, addition in work[index]:
+                try:
+                    mark_record(
+                        election=world.election,
+                        station=station,
+                        iin=iin,
+                        actor_id=user.pk,
+                        actor=user.username,
+                        addition=addition,
+                    )
+                    outcomes[index]["marked"] += 1
+                except AlreadyMarked as exc:
+                    outcomes[index]["already_marked"] += 1
+                    if not re.fullmatch(
+                        r"This voter already received a ballot at station KZ-75-\d{4} at \d\d:\d\d\.",
+                        exc.message,
+                    ):
+                        wrong.append(exc.message)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    total = sum(outcomes, Counter())
+    assert total == Counter({"marked": VOTERS, "already_marked": VOTERS})
+    assert wrong == []
+    assert Mark.objects.count() == VOTERS
+    assert Mark.objects.values("voter").distinct().count() == VOTERS
