@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.translation import get_language
 
 from psephos.web.labels import label_for_level, label_for_line, label_for_source, label_for_status
@@ -13,13 +13,38 @@ from psephos.web.labels import label_for_level, label_for_line, label_for_source
 register = template.Library()
 
 
+# Django ships no number formats for Kazakh; Kazakh writes 1 234 567,89 as Russian does.
+_SEPARATORS = {"kk": (",", "\u00a0")}
+
+
+def _separators() -> tuple[str, str]:
+    """Return the active language's decimal and thousand separators."""
+    override = _SEPARATORS.get((get_language() or "en")[:2])
+    if override is not None:
+        return override
+    return str(get_format("DECIMAL_SEPARATOR")), str(get_format("THOUSAND_SEPARATOR"))
+
+
 @register.filter
 def percent(value: float | None, digits: int = 2) -> str:
-    """Return a fraction as a localized percentage (``69.44 %``), or a dash if unknown."""
+    """Return a fraction as a localized percentage (``69.44 %``), or a dash if unknown.
+
+    Formats directly rather than through ``number_format``: a TEC page renders
+    over a thousand figures, and this is several times faster.
+    """
     if value is None:
         return "–"
-    # number_format truncates; round first so 73.289 reads 73.29.
-    return f"{number_format(round(value * 100, digits), decimal_pos=digits, use_l10n=True)} %"
+    decimal, _thousands = _separators()
+    return f"{value * 100:.{digits}f}".replace(".", decimal) + "\u00a0%"
+
+
+@register.filter
+def num(value: int | None) -> str:
+    """Return an integer with the active language's thousand separator, or a dash."""
+    if value is None:
+        return "–"
+    _decimal, thousands = _separators()
+    return f"{value:,}".replace(",", thousands)
 
 
 @register.filter
