@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -94,13 +95,34 @@ def station_table_for_election(
         leader_name=leader,
         kind=np.asarray([p.station.kind for p, _, _ in rows], dtype=object),
     )
+    observed_ids = _observed_station_ids(election)
+    if observed_ids:
+        table = replace(
+            table,
+            observed=np.asarray([p.station_id in observed_ids for p, _, _ in rows], dtype=bool),
+        )
     provenance = {
         "election": election.key,
         "protocols_accepted": len(protocols),
         "protocol_versions": "current version of each accepted protocol",
         "control_relation_failures": {"count": len(failing), "stations": failing[:200]},
+        "observed_stations": len(observed_ids),
     }
     return table, provenance
+
+
+def _observed_station_ids(election: Election) -> set[int]:
+    """Return the ids of stations with an observer assignment in this election.
+
+    TODO #5: read through an observation selector once that app exposes one.
+    """
+    from psephos.observation.models import Assignment
+
+    return set(
+        Assignment.objects.filter(election=election, station__isnull=False).values_list(
+            "station_id", flat=True
+        )
+    )
 
 
 def report_latest_for_election(*, election: Election) -> IntegrityReport:

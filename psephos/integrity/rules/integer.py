@@ -23,6 +23,8 @@ from .table import BoolArray, FloatArray, IntArray, StationTable
 # Standard deviations either side of the mean covered by the exact sum. Binomial mass
 # beyond 8 sd is below 1e-14 per station for the sizes the inclusion filter admits.
 WINDOW_SD = 8.0
+# Polynomials up to this length are multiplied directly, longer ones by FFT.
+DIRECT_MAX = 8
 
 
 def is_integer_percentage(x: IntArray, n: IntArray) -> BoolArray:
@@ -98,10 +100,17 @@ def poisson_binomial_pmf(p: FloatArray) -> FloatArray:
     while polys.shape[0] > 1:
         length = polys.shape[1]
         out_len = 2 * length - 1
+        left, right = polys[0::2], polys[1::2]
+        if length <= DIRECT_MAX:
+            # short polynomials: direct convolution beats many tiny FFTs
+            prod = np.zeros((left.shape[0], out_len))
+            for j in range(length):
+                prod[:, j : j + length] += left[:, j : j + 1] * right
+            polys = prod
+            continue
         nfft = 1 << int(np.ceil(np.log2(out_len)))
-        spec = np.fft.rfft(polys, n=nfft, axis=1)
-        prod = spec[0::2] * spec[1::2]
-        polys = np.fft.irfft(prod, n=nfft, axis=1)[:, :out_len]
+        spec = np.fft.rfft(left, n=nfft, axis=1) * np.fft.rfft(right, n=nfft, axis=1)
+        polys = np.fft.irfft(spec, n=nfft, axis=1)[:, :out_len]
     pmf = np.clip(polys[0][: p.size + 1], 0.0, None)
     return np.asarray(pmf / pmf.sum())
 

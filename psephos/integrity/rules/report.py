@@ -11,6 +11,7 @@ import numpy as np
 from .digits import benford_2bl, last_digit, last_digit_by_group
 from .integer import integer_test
 from .klimek import cumulative_curve, fingerprint, klimek_fit
+from .observers import observer_effect
 from .outliers import outliers
 from .shares import histogram, leader_share, share_denominator, turnout
 from .shpilkin import shpilkin
@@ -147,6 +148,8 @@ def build_report(
         "leader_share": histogram(vv, bins=1000).astype(int).tolist(),
     }
     report["by_region"] = _by_region(t, cfg)
+    if t.observed is not None:
+        report["observers"] = observer_effect(tt, vv, t.observed, t.commission)
     step(1)
     return finite(report)
 

@@ -204,3 +204,47 @@ def test_outliers_flag_the_odd_station_but_not_special_on_turnout() -> None:
     result = outliers(table, threshold=4.0)
     assert [s["station"] for s in result["stations"]] == ["9"]
     assert result["flagged_count"] == 1
+
+
+def test_observer_effect_recovers_injected_difference_under_random_assignment() -> None:
+    from psephos.integrity.rules.observers import observer_effect
+    from psephos.integrity.rules.shares import leader_share, turnout
+
+    honest, _ = generate(Scenario(stations=3000, seed=14))
+    rng = np.random.default_rng(14)
+    observed = rng.random(3000) < 0.2
+    stuffed = np.where(observed, 0, rng.binomial(honest.registered - honest.issued, 0.1))
+    fraud = table_from_arrays(
+        registered=honest.registered,
+        issued=honest.issued + stuffed,
+        valid=honest.valid + stuffed,
+        invalid=honest.invalid,
+        options=np.column_stack([honest.options[:, 0] + stuffed, honest.options[:, 1:]]),
+        option_names=honest.option_names,
+        leader_name=honest.leader_name,
+        commission=honest.commission,
+    )
+    # true effect of observation: minus the mean shift fraud caused at unobserved stations
+    true_share = -float((leader_share(fraud) - leader_share(honest))[~observed].mean())
+    true_turnout = -float((turnout(fraud) - turnout(honest))[~observed].mean())
+    result = observer_effect(turnout(fraud), leader_share(fraud), observed, fraud.commission)
+    fe = result["fixed_effects"]
+    # within 3 clustered standard errors (a 95 % interval misses 1 seed in 20 by design)
+    assert abs(fe["leader_share"]["difference"] - true_share) <= 3 * fe["leader_share"]["se"]
+    assert abs(fe["turnout"]["difference"] - true_turnout) <= 3 * fe["turnout"]["se"]
+    assert fe["leader_share"]["difference"] < 0
+    assert fe["leader_share"]["p_value"] < 0.001
+    assert result["stations_observed"] == int(observed.sum())
+
+
+def test_observer_effect_on_clean_data_is_not_significant() -> None:
+    from psephos.integrity.rules.observers import observer_effect
+    from psephos.integrity.rules.shares import leader_share, turnout
+
+    table, _ = generate(Scenario(stations=3000, seed=15))
+    observed = np.random.default_rng(15).random(3000) < 0.2
+    fe = observer_effect(turnout(table), leader_share(table), observed, table.commission)[
+        "fixed_effects"
+    ]
+    assert fe["leader_share"]["p_value"] > 0.01
+    assert fe["turnout"]["p_value"] > 0.01
