@@ -140,6 +140,9 @@ def test_pec_page_shows_the_full_protocol(client: Client, small: SmallElection) 
     response = client.get(f"/e/{KEY}/c/KZ-75-0001/")
     assert response.status_code == 200
     text = text_of(response.content)
+    assert (
+        "Polling station KZ-75-0001 Precinct commission · Early presidential election 2022" in text
+    )
     assert "Results protocol accepted · version 1 (entered by the precinct commission)" in text
     for line in (
         "Voters on the list 1,000",
