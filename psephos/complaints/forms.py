@@ -78,3 +78,18 @@ class DecisionForm(forms.Form):
     remedy_ordered = forms.CharField(
         label=_("Remedy ordered"), widget=forms.Textarea, required=False
     )
+
+
+class AppealForm(forms.Form):
+    complainant_kind = forms.ChoiceField(label=_("You file as"), choices=ComplainantKind.choices)
+    complainant_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    complainant_contact = forms.CharField(
+        label=_("Contact (e-mail or phone; never published)"), max_length=200, required=False
+    )
+    summary = forms.CharField(
+        label=_("Why the decision is wrong"), widget=forms.Textarea, required=False
+    )
+    remedy = forms.CharField(label=_("What you ask for"), widget=forms.Textarea, required=False)
+    evidence = MultipleFileField(
+        label=_("Evidence (PDF, JPEG, PNG or text; up to 5 files of 5 MiB)"), required=False
+    )

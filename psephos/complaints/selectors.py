@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from psephos.core import clock
 from psephos.core.errors import NotFound
+from psephos.elections.models import Election
 from psephos.elections.rules.calendar_profiles import PRIVATE_COMPLAINANTS
 
 from .enums import ComplaintStatus
@@ -76,6 +77,11 @@ class ComplaintPublic:
     source_incident: str
     evidence: tuple[EvidencePublic, ...]
     decision: DecisionPublic | None
+
+
+def election_choices() -> list[tuple[str, str]]:
+    """Return (key, English name) of every election, newest first, for the forms."""
+    return list(Election.objects.order_by("-date").values_list("key", "name_en"))
 
 
 def mask_complainant(kind: str, name: str) -> str:

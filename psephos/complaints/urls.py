@@ -17,4 +17,6 @@ urlpatterns = [
     path("calendar/<slug:election>.json", views_calendar.as_json, name="calendar_json"),
     path("<slug:key>/", views.detail, name="detail"),
     path("<slug:key>/decide/", views.decide, name="decide"),
+    path("<slug:key>/appeal/", views.appeal, name="appeal"),
+    path("<slug:key>/evidence/<int:position>/", views.evidence, name="evidence"),
 ]

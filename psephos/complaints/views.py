@@ -15,23 +15,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from psephos.core.errors import DomainError, ValidationFailed
-from psephos.elections.models import Election
 from psephos.elections.selectors import election_get
 
 from . import selectors
+from .access import access_complaint_decide
 from .enums import ComplaintStatus
-from .forms import ComplaintForm, DecisionForm
+from .forms import AppealForm, ComplaintForm, DecisionForm
 from .services.decisions import complaint_decide
-from .services.filing import EvidenceFile, complaint_file
+from .services.filing import EvidenceFile, complaint_appeal, complaint_file
 from .services.finality import election_finality_check
 
 
 def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return render(request, "complaints/error.html", {"error": exc}, status=exc.http_status)
-
-
-def _elections() -> list[tuple[str, str]]:
-    return [(e.key, e.name_en) for e in Election.objects.order_by("-date")]
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -41,14 +37,14 @@ def register(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "complaints": selectors.complaint_list_public(election_key=election, overdue_only=overdue),
         "stats": selectors.complaint_statistics(election_key=election),
-        "elections": _elections(),
+        "elections": selectors.election_choices(),
         "election": election,
         "overdue": overdue,
     }
     return render(request, "complaints/register.html", context)
 
 
-def _apply_errors(form: ComplaintForm | DecisionForm, exc: ValidationFailed) -> None:
+def _apply_errors(form: ComplaintForm | DecisionForm | AppealForm, exc: ValidationFailed) -> None:
     for problem in exc.data.get("errors", []):
         name = str(problem.get("field", ""))
         name = "evidence" if name.startswith("evidence") else name
@@ -60,7 +56,7 @@ def _apply_errors(form: ComplaintForm | DecisionForm, exc: ValidationFailed) -> 
 def file_form(request: HttpRequest) -> HttpResponse:
     """Show the filing form and file the complaint; errors are shown beside their fields."""
     form = ComplaintForm(request.POST or None, request.FILES or None)
-    form.fields["election"].choices = _elections()  # type: ignore[attr-defined]
+    form.fields["election"].choices = selectors.election_choices()  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -153,3 +149,50 @@ def finality(request: HttpRequest, election: str) -> HttpResponse:
     return render(
         request, "complaints/finality.html", {"election": e, "check": election_finality_check(e)}
     )
+
+
+def appeal(request: HttpRequest, key: str) -> HttpResponse:
+    """Show the appeal form for a decided complaint and file the appeal."""
+    try:
+        parent = selectors.complaint_get(key=key)
+    except DomainError as exc:
+        return _error(request, exc)
+    form = AppealForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            filed = complaint_appeal(
+                parent=parent,
+                complainant_kind=d["complainant_kind"],
+                complainant_name=d["complainant_name"],
+                complainant_contact=d["complainant_contact"],
+                summary=d["summary"],
+                remedy=d["remedy"],
+                evidence=[EvidenceFile(f.name, f.read()) for f in d["evidence"]],
+            )
+        except ValidationFailed as exc:
+            form.add_error(None, str(exc.message))
+            _apply_errors(form, exc)
+        except DomainError as exc:
+            return _error(request, exc)
+        else:
+            messages.success(request, _("Appeal %(key)s was filed.") % {"key": filed.key})
+            return redirect("complaints:detail", key=filed.key)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "complaints/appeal.html", {"form": form, "key": key}, status=status)
+
+
+def evidence(request: HttpRequest, key: str, position: int) -> HttpResponse:
+    """Send one evidence file to the deciding body's staff; the public sees only its hash."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    try:
+        complaint = selectors.complaint_get(key=key)
+        access_complaint_decide(request.user, complaint)
+        item = selectors.evidence_content(key=key, position=position)
+    except DomainError as exc:
+        return _error(request, exc)
+    response = HttpResponse(bytes(item.content), content_type=item.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{key}-{position}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -95,37 +95,42 @@ def _create(
     )
     suspended = fields.get("also_in_court", False) and route.body_kind == BodyKind.COMMISSION
     with transaction.atomic():
-        number = (
-            Complaint.objects.filter(election=election).aggregate(n=Max("number"))["n"] or 0
-        ) + 1
-        key = f"{election.key}-c{number:04d}"
-        try:
-            with transaction.atomic():
-                complaint = Complaint.objects.create(
-                    key=key,
-                    election=election,
-                    number=number,
-                    filed_at=filed_at,
-                    timezone=tz.key,
-                    body_kind=route.body_kind,
-                    body_commission=route.commission,
-                    body_court=route.court,
-                    status=ComplaintStatus.SUSPENDED if suspended else ComplaintStatus.OPEN,
-                    out_of_time=not in_time[0],
-                    out_of_time_rule="" if in_time[0] else in_time[1],
-                    no_standing=not standing[0],
-                    standing_rule="" if standing[0] else standing[1],
-                    decide_by=deadline.decide_by,
-                    immediate=deadline.immediate,
-                    deadline_rule=f"{route.rule} {deadline.rule}",
-                    appeal_of=appeal_of,
-                    **fields,
-                )
-        except IntegrityError:
-            raise Conflict(
-                _("Another complaint was filed at the same moment; submit again."),
-                data={"election": election.key},
-            ) from None
+        # Numbers are per election. Two filings racing for the same number meet the
+        # unique constraint; the loser re-reads the highest number and tries again.
+        for attempt in range(5):
+            number = (
+                Complaint.objects.filter(election=election).aggregate(n=Max("number"))["n"] or 0
+            ) + 1
+            key = f"{election.key}-c{number:04d}"
+            try:
+                with transaction.atomic():
+                    complaint = Complaint.objects.create(
+                        key=key,
+                        election=election,
+                        number=number,
+                        filed_at=filed_at,
+                        timezone=tz.key,
+                        body_kind=route.body_kind,
+                        body_commission=route.commission,
+                        body_court=route.court,
+                        status=ComplaintStatus.SUSPENDED if suspended else ComplaintStatus.OPEN,
+                        out_of_time=not in_time[0],
+                        out_of_time_rule="" if in_time[0] else in_time[1],
+                        no_standing=not standing[0],
+                        standing_rule="" if standing[0] else standing[1],
+                        decide_by=deadline.decide_by,
+                        immediate=deadline.immediate,
+                        deadline_rule=f"{route.rule} {deadline.rule}",
+                        appeal_of=appeal_of,
+                        **fields,
+                    )
+                break
+            except IntegrityError:
+                if attempt == 4:
+                    raise Conflict(
+                        _("Another complaint was filed at the same moment; submit again."),
+                        data={"election": election.key},
+                    ) from None
         hashes = []
         for position, f in enumerate(evidence, start=1):
             digest = sha256_hex(f.content)

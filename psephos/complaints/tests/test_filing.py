@@ -306,3 +306,20 @@ def test_widened_standing_lets_a_voter_challenge_results(world, monkeypatch):
         filed_at=at("2022-11-24 06:00"),
     )
     assert (c.no_standing, c.body_court) == (False, "Supreme Court")
+
+
+def test_number_collision_ends_in_a_conflict_with_nothing_half_written(world):
+    from psephos.core.errors import Conflict
+
+    first = file(world)
+    # A row holding the next key under a lower number makes every attempt collide.
+    Complaint.objects.filter(pk=first.pk).update(key="kz-2022-presidential-c0002")
+    events = Event.objects.count()
+    with pytest.raises(Conflict) as exc:
+        file(world, evidence=[EvidenceFile("photo.png", PNG)])
+    assert exc.value.message == "Another complaint was filed at the same moment; submit again."
+    assert (Complaint.objects.count(), Evidence.objects.count(), Event.objects.count()) == (
+        1,
+        0,
+        events,
+    )

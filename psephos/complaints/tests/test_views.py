@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from psephos.complaints.models import Complaint
+from psephos.complaints.services.filing import EvidenceFile
 from psephos.core import clock
 
 from .conftest import at
@@ -96,3 +97,40 @@ def test_pages_are_translated(world, client):
     client.cookies["django_language"] = "kk"
     html = client.get("/complaints/calendar/kz-2022-presidential/").content.decode()
     assert "Құқықтық күнтізбе" in html and "Дауыс беру күні" in html
+
+
+def test_appeal_form_files_an_appeal_to_the_commission_above(world, client):
+    from psephos.complaints.services.decisions import complaint_decide
+
+    c = file(world)
+    assert client.get(f"/complaints/{c.key}/appeal/").status_code == 200
+    form = {
+        "complainant_kind": "voter",
+        "complainant_name": "Aigerim Private",
+        "summary": "The decision ignored my evidence.",
+        "remedy": "Include me.",
+    }
+    r = client.post(f"/complaints/{c.key}/appeal/", form)
+    assert r.status_code == 409  # no decision yet: an error page, nothing stored
+    assert "has no decision yet" in r.content.decode()
+    complaint_decide(complaint=c, user=world.almaty_user, facts="f", law="l", outcome="rejected")
+    assert "Appeal this decision" in client.get(f"/complaints/{c.key}/").content.decode()
+    r = client.post(f"/complaints/{c.key}/appeal/", {**form, "summary": ""})
+    assert r.status_code == 422
+    assert Complaint.objects.count() == 1
+    r = client.post(f"/complaints/{c.key}/appeal/", form)
+    assert r.status_code == 302
+    appeal = Complaint.objects.get(appeal_of=c)
+    assert (r["Location"], appeal.body_commission.code) == (f"/complaints/{appeal.key}/", "CEC")
+
+
+def test_evidence_file_only_for_the_deciding_commission(world, client):
+    c = file(world, evidence=[EvidenceFile("photo.png", PNG)])
+    url = f"/complaints/{c.key}/evidence/1/"
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(world.atyrau_user)
+    assert client.get(url).status_code == 403
+    client.force_login(world.almaty_user)
+    r = client.get(url)
+    assert (r.status_code, r["Content-Type"], r.content) == (200, "image/png", PNG)
+    assert client.get(f"/complaints/{c.key}/evidence/2/").status_code == 404
