@@ -27,6 +27,7 @@ from psephos.results.selectors import (
     protocol_get,
     protocol_list_for_tec,
 )
+from psephos.results.services.certification import election_certify
 from psephos.results.services.protocols import (
     protocol_accept,
     protocol_for_station,
@@ -35,7 +36,7 @@ from psephos.results.services.protocols import (
 )
 
 from .forms import ProtocolForm, fields_of_breach, initial_from
-from .labels import breach_message
+from .labels import OUTCOME_LABELS, breach_message
 from .views import domain_errors, render_domain_error
 
 if TYPE_CHECKING:
@@ -190,3 +191,19 @@ def _queue_row(
             "error": error,
         },
     )
+
+
+@require_POST
+@login_required
+@domain_errors
+def election_certify_view(request: HttpRequest, key: str) -> HttpResponse:
+    """Let a CEC operator certify the election once every protocol is settled."""
+    user = _operator(request, Role.CEC_OPERATOR)
+    election = election_get(key=key)
+    outcome = election_certify(user=user, election=election)
+    messages.success(
+        request,
+        _("The results are certified. Outcome: %(outcome)s.")
+        % {"outcome": OUTCOME_LABELS.get(outcome.status, outcome.status)},
+    )
+    return redirect("web:election", key=election.key)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/", staff.staff_home, name="staff"),
     path("staff/e/<slug:key>/protocol/", staff.protocol_entry, name="protocol-entry"),
     path("staff/e/<slug:key>/queue/", staff.protocol_queue, name="protocol-queue"),
+    path("staff/e/<slug:key>/certify/", staff.election_certify_view, name="election-certify"),
     path(
         "staff/e/<slug:key>/p/<str:code>/<str:decision>/",
         staff.protocol_decide,

@@ -333,3 +333,43 @@ def test_second_decision_is_a_conflict(small: SmallElection) -> None:
     assert response.status_code == 409
     assert "is accepted, not awaiting a decision" in response.content.decode()
     assert snapshot() == before
+
+
+def test_cec_cannot_certify_while_protocols_are_missing(small: SmallElection) -> None:
+    cec = operator(small.cec, Role.CEC_OPERATOR)
+    assert "Certify the results" in text_of(cec.get("/staff/").content)
+    before = snapshot()
+    response = cec.post(f"/staff/e/{KEY}/certify/")
+    assert response.status_code == 409
+    assert "cannot be certified: 6 of 8 protocols are accepted or cancelled and 1 await" in (
+        response.content.decode()
+    )
+    assert snapshot() == before
+    small.election.refresh_from_db()
+    assert small.election.status == "counting"
+
+
+def test_cec_certifies_when_every_protocol_is_accepted(small: SmallElection) -> None:
+    tec = operator(small.tecs[3], Role.TEC_OPERATOR)
+    pec = operator(small.silent_pec, Role.PEC_OPERATOR)
+    assert pec.post(ENTRY, GOOD).status_code == 302
+    for code in ("KZ-71-0007", "KZ-71-0008"):
+        assert tec.post(f"/staff/e/{KEY}/p/{code}/accept/").status_code == 302
+    cec = operator(small.cec, Role.CEC_OPERATOR)
+    response = cec.post(f"/staff/e/{KEY}/certify/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/e/{KEY}/"
+    text = text_of(cec.get(f"/e/{KEY}/").content)
+    assert "The results are certified. Outcome: Elected in the first round." in text
+    assert "Certified by the Central Election Commission" in text
+    assert "Protocols accepted 8 of 8" in text
+    assert "certified" in text_of(cec.get("/staff/").content)
+    assert cec.post(f"/staff/e/{KEY}/certify/").status_code == 409
+
+
+@pytest.mark.parametrize("role", [Role.TEC_OPERATOR, Role.PEC_OPERATOR])
+def test_only_the_cec_certifies(small: SmallElection, role: Role) -> None:
+    client = operator(small.tecs[3] if role == Role.TEC_OPERATOR else small.silent_pec, role)
+    before = snapshot()
+    assert client.post(f"/staff/e/{KEY}/certify/").status_code == 403
+    assert snapshot() == before
