@@ -127,7 +127,7 @@ INSTANTS = st.datetimes(
 DATES = st.dates(min_value=D(1995, 1, 1), max_value=D(2040, 12, 31))
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(DATES, st.integers(0, 40), ZONES)
 def test_window_closes_at_the_first_instant_of_the_next_local_day(start, days, zone):
     tz = ZoneInfo(zone)
@@ -139,7 +139,7 @@ def test_window_closes_at_the_first_instant_of_the_next_local_day(start, days, z
     assert local_day(closes, tz) == last + dt.timedelta(days=1)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(DATES, INSTANTS, ZONES)
 def test_filing_is_in_time_exactly_up_to_the_local_last_day(subject, filed, zone):
     tz = ZoneInfo(zone)
@@ -148,7 +148,7 @@ def test_filing_is_in_time_exactly_up_to_the_local_last_day(subject, filed, zone
     assert (not check.in_time) or "window closed" in check.rule
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(INSTANTS, DATES, ZONES)
 def test_decision_deadline_is_after_filing_and_within_the_rule(filed, voting, zone):
     tz = ZoneInfo(zone)
@@ -165,7 +165,7 @@ def test_decision_deadline_is_after_filing_and_within_the_rule(filed, voting, zo
         )
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(INSTANTS, st.integers(0, 10 * 24 * 60), ZONES, st.booleans())
 def test_appeal_window_counts_three_local_days(decided, minutes_later, zone, monday):
     tz = ZoneInfo(zone)
@@ -178,6 +178,7 @@ def test_appeal_window_counts_three_local_days(decided, minutes_later, zone, mon
         assert last.weekday() < 5
 
 
+@settings(deadline=None)
 @given(st.integers(1996, 2096).filter(lambda y: y % 4 == 0 and (y % 100 or y % 400 == 0)))
 def test_leap_day_is_a_counted_day(year):
     assert last_day(D(year, 2, 28), 1) == D(year, 2, 29)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from psephos.elections.rules.calendar import CalendarError, add_months, election_calendar
@@ -239,6 +239,7 @@ def test_add_months(day, months, expected):
     assert add_months(day, months) == expected
 
 
+@settings(deadline=None)
 @given(st.dates(min_value=D(1990, 1, 1), max_value=D(2090, 1, 1)), st.integers(0, 36))
 def test_add_months_lands_in_the_right_month_never_later_day(day, months):
     result = add_months(day, months)
@@ -246,6 +247,7 @@ def test_add_months_lands_in_the_right_month_never_later_day(day, months):
     assert result.day <= day.day
 
 
+@settings(deadline=None)
 @given(
     st.dates(min_value=D(2000, 1, 1), max_value=D(2060, 1, 1)),
     st.integers(min_value=61, max_value=180),
