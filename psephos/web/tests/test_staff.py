@@ -356,6 +356,7 @@ def test_cec_certifies_when_every_protocol_is_accepted(small: SmallElection) -> 
     for code in ("KZ-71-0007", "KZ-71-0008"):
         assert tec.post(f"/staff/e/{KEY}/p/{code}/accept/").status_code == 302
     cec = operator(small.cec, Role.CEC_OPERATOR)
+    assert 'hx-trigger="every 60s"' in cec.get(f"/e/{KEY}/").content.decode()  # live while counting
     response = cec.post(f"/staff/e/{KEY}/certify/")
     assert response.status_code == 302
     assert response["Location"] == f"/e/{KEY}/"
@@ -364,6 +365,7 @@ def test_cec_certifies_when_every_protocol_is_accepted(small: SmallElection) -> 
     assert "Certified by the Central Election Commission" in text
     assert "Protocols accepted 8 of 8" in text
     assert "certified" in text_of(cec.get("/staff/").content)
+    assert 'hx-trigger="every 60s"' not in cec.get(f"/e/{KEY}/").content.decode()
     assert cec.post(f"/staff/e/{KEY}/certify/").status_code == 409
 
 
