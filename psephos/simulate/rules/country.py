@@ -9,7 +9,6 @@ national sums equal the annex at scale 1.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from math import ceil
 
 import numpy as np
 from numpy.typing import NDArray
@@ -351,13 +350,9 @@ def pec_size(voters: int) -> int:
     """Return the members of a precinct commission for its registered voters (§2, invented bands).
 
     The law gives 5 or 7 members up to 2,000 voters and 7 to 11 above; the bands
-    inside those ranges are chosen to approach the reported ~70,946 commissioners.
+    inside those ranges are chosen to approach the reported ~70,946 commissioners
+    (70,705 with the presidential plan of seed 2022).
     """
     if voters <= 2000:
-        return 5 if voters < 1000 else 7
+        return 5 if voters < 500 else 7
     return 9 if voters <= 3000 else 11
-
-
-def received_for(voters: int) -> int:
-    """Return the ballots a station receives: its voters plus the 1 % reserve, rounded up."""
-    return ceil(voters * (1 + RESERVE))

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from psephos.elections.models import Election, Option
 from psephos.results.rules.determination import Outcome
+
+
+def _percent(value: object) -> float:
+    return 100 * float(value) if isinstance(value, int | float) else 0.0
 
 
 def outcome_sentence(election: Election, outcome: Outcome) -> str:
@@ -15,16 +21,28 @@ def outcome_sentence(election: Election, outcome: Outcome) -> str:
     figures = outcome.figures
     if outcome.status == "elected":
         option = Option.objects.get(contest__election=election, key=outcome.winner)
-        surname = option.name_en.split()[-1]
-        share = 100 * float(figures.get("leader_share", 0.0))  # type: ignore[arg-type]
-        return f"{surname} elected in the first round with {share:.2f} % of valid votes"
+        return _("%(name)s elected in the first round with %(share).2f %% of valid votes") % {
+            "name": option.name_en.split()[-1],
+            "share": _percent(figures.get("leader_share")),
+        }
     if outcome.status == "runoff":
-        return "runoff between " + " and ".join(outcome.runoff)
+        return _("runoff between %(names)s") % {"names": _(" and ").join(outcome.runoff)}
     if outcome.status in ("adopted", "rejected"):
-        turnout = 100 * float(figures.get("turnout", 0.0))  # type: ignore[arg-type]
-        return (
-            f"amendments {outcome.status}: yes in {figures.get('units_in_favour')} of "
-            f"{figures.get('units')} units, {figures.get('units_required')} required; "
-            f"turnout {turnout:.2f} %"
-        )
-    return f"undecided: {' '.join(outcome.reasons)}"
+        params = {
+            "units_in_favour": figures.get("units_in_favour"),
+            "units": figures.get("units"),
+            "required": figures.get("units_required"),
+            "turnout": _percent(figures.get("turnout")),
+        }
+        if outcome.status == "adopted":
+            text = _(
+                "amendments adopted: yes in %(units_in_favour)s of %(units)s units, "
+                "%(required)s required; turnout %(turnout).2f %%"
+            )
+        else:
+            text = _(
+                "amendments rejected: yes in %(units_in_favour)s of %(units)s units, "
+                "%(required)s required; turnout %(turnout).2f %%"
+            )
+        return text % params
+    return _("undecided: %(reasons)s") % {"reasons": " ".join(outcome.reasons)}

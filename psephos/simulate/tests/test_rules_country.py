@@ -173,7 +173,13 @@ def test_scale_outside_range_is_refused(scale):
 
 @pytest.mark.parametrize(
     ("voters", "members"),
-    [(50, 5), (999, 5), (1000, 7), (2000, 7), (2001, 9), (3000, 9), (3001, 11)],
+    [(50, 5), (499, 5), (500, 7), (2000, 7), (2001, 9), (3000, 9), (3001, 11)],
 )
 def test_pec_size_bands(voters, members):
     assert pec_size(voters) == members
+
+
+def test_commission_members_approach_the_reported_total(presidential):
+    pec_members = sum(pec_size(int(v)) for v in presidential.lines["voters_on_list"])
+    # CEC and 239 TECs of 7 members each; the report gives ~70,946 commissioners.
+    assert pec_members + 7 * 240 == 70_705

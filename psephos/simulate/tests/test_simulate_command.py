@@ -144,7 +144,7 @@ def test_replace_rebuilds_cleanly():
     _run("kz-2022-presidential", "--scale", "0.01", "--seed", "1")
     deletes = Event.objects.filter(action="geography.delete").count()
     out = _run("kz-2022-presidential", "--scale", "0.02", "--seed", "2", "--replace")
-    assert "replaced the previous build" in out
+    assert "The previous build was deleted and replaced." in out
     assert Election.objects.count() == 1
     assert Protocol.objects.count() == PollingStation.objects.count() == 202
     assert Commission.objects.filter(level="pec").count() == 202

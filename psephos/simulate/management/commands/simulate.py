@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import importlib
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from psephos.core.errors import DomainError
 from psephos.simulate.rules.scenarios import SCENARIOS
 from psephos.simulate.services.outcome import outcome_sentence
-from psephos.simulate.services.simulation import simulation_run
+from psephos.simulate.services.simulation import SimulationResult, simulation_run
+
+
+def register_generator() -> Callable[..., Any] | None:
+    """Return ``psephos.voters.services.register_generate`` if another app provides it."""
+    for name in ("psephos.voters.services", "psephos.voters.services.register"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        generate = getattr(module, "register_generate", None)
+        if callable(generate):
+            return generate
+    return None
 
 
 class Command(BaseCommand):
@@ -19,9 +34,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("election", choices=sorted(SCENARIOS))
-        parser.add_argument("--seed", type=int, default=2022)
+        parser.add_argument("--seed", type=int, default=2022, help="random seed (default 2022)")
         parser.add_argument(
-            "--scale", type=float, default=1.0, help="fraction of the country, 0 < F <= 1"
+            "--scale",
+            type=float,
+            default=1.0,
+            help="fraction of the country to build, 0 < F <= 1 (default 1)",
         )
         parser.add_argument(
             "--replace",
@@ -31,9 +49,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--full-register",
             action="store_true",
-            help="also generate the voter register (needs psephos.voters.services.register_generate)",
+            help="also generate the voter register (psephos.voters.services.register_generate)",
         )
-        parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument("--no-progress", action="store_true", help="draw no progress bars")
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
@@ -49,37 +67,44 @@ class Command(BaseCommand):
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        plan = result.plan
         self.stdout.write(
-            f"{result.election.key}: {plan.n_stations} protocols accepted, "
-            f"{result.tabulation.nodes} tallies, {result.members} commission members"
-            + (" (replaced the previous build)" if result.replaced else "")
+            _(
+                "%(election)s: %(protocols)s protocols accepted, %(tallies)s tallies, "
+                "%(members)s commission members"
+            )
+            % {
+                "election": result.election.key,
+                "protocols": result.plan.n_stations,
+                "tallies": result.tabulation.nodes,
+                "members": result.members,
+            }
         )
+        if result.replaced:
+            self.stdout.write(_("The previous build was deleted and replaced."))
         if result.tabulation.breaches:
             raise CommandError(
-                f"{len(result.tabulation.breaches)} protocols break control relations"
+                _("%(count)s protocols break control relations.")
+                % {"count": len(result.tabulation.breaches)}
             )
         self.stdout.write(outcome_sentence(result.election, result.outcome))
         if options["full_register"]:
             self._register(result, options["seed"], show)
-        self.stdout.write(f"done in {time.perf_counter() - started:.1f} s")
+        self.stdout.write(
+            _("Done in %(seconds).1f s.") % {"seconds": time.perf_counter() - started}
+        )
 
-    def _register(self, result: Any, seed: int, show: bool | None) -> None:
-        module = importlib.import_module("psephos.voters.services")
-        generate = getattr(module, "register_generate", None)
-        if generate is None:
-            try:
-                register = importlib.import_module("psephos.voters.services.register")
-            except ImportError:
-                register = None
-            generate = getattr(register, "register_generate", None) if register else None
+    def _register(self, result: SimulationResult, seed: int, show: bool | None) -> None:
+        generate = register_generator()
         if generate is None:
             self.stdout.write(
                 self.style.WARNING(
-                    "--full-register: the voter register generator is not available "
-                    "(psephos.voters.services has no register_generate); no register built."
+                    _(
+                        "--full-register: the voter register generator is not available "
+                        "(psephos.voters.services has no register_generate); "
+                        "no register was built."
+                    )
                 )
             )
             return
         generate(election=result.election, seed=seed, progress=show)
-        self.stdout.write("voter register generated")
+        self.stdout.write(_("Voter register generated."))
