@@ -205,7 +205,7 @@ def test_cec_code_redirects_to_the_national_page(client: Client, small: SmallEle
     [
         ("/e/kz-1999-nothing/", "No election “kz-1999-nothing”."),
         (f"/e/{KEY}/c/KZ-99/", f"No commission “KZ-99” in election “{KEY}”."),
-        (f"/e/{KEY}/c/%3Cscript%3E/", f"No commission “&lt;script&gt;” in election “{KEY}”."),
+        (f"/e/{KEY}/c/KZ-75-9999/", f"No commission “KZ-75-9999” in election “{KEY}”."),
         ("/e/kz-1999-nothing/c/KZ-75/", "No election “kz-1999-nothing”."),
     ],
 )
@@ -220,6 +220,15 @@ def test_unknown_keys_give_404_with_a_message(
 def test_unknown_path_gives_404(client: Client, db: None) -> None:
     assert client.get("/e/").status_code == 404
     assert client.get("/nowhere/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "code", ["%00", "a%00b", "x" * 65, "%FF%FE", "KZ 75", "-KZ", "%3Cscript%3E"]
+)
+def test_malformed_codes_are_404_on_every_database(
+    client: Client, small: SmallElection, code: str
+) -> None:
+    assert client.get(f"/e/{KEY}/c/{code}/").status_code == 404
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
