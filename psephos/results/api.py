@@ -110,11 +110,14 @@ def station_protocol_submit(
     election = election_get(key=key)
     data = payload.dict()
     lines = ProtocolLines(**{k: v for k, v in data.items() if k != "votes"}, votes=data["votes"])
-    protocol_submit(user=request.user, election=election, station_code=code, lines=lines)  # type: ignore[arg-type]
-    return Status(
-        201,
-        selectors.protocol_as_dict(selectors.protocol_get(election=election, station_code=code)),
+    protocol = protocol_submit(
+        user=request.user,  # type: ignore[arg-type]
+        election=election,
+        station_code=code,
+        lines=lines,
     )
+    view = selectors.protocol_view_of(election=election, protocol=protocol, votes=lines.votes)
+    return Status(201, selectors.protocol_as_dict(view))
 
 
 @router.post(

@@ -381,6 +381,11 @@ def _protocol_view(
     )
 
 
+def election_options_cached(*, election: Election) -> list[Option]:
+    """Return the election's options in ballot order, cached on the election object."""
+    return _options_cache(election)
+
+
 def _options_cache(election: Election) -> list[Option]:
     cached: list[Option] | None = getattr(election, "_result_options", None)
     if cached is None:
@@ -448,6 +453,39 @@ def result_summary_national(*, election: Election) -> ResultSummary:
     """Return the national results with one summary per first-level unit."""
     return result_summary(
         election=election, commission=result_national_commission(election=election)
+    )
+
+
+def protocol_view_of(
+    *, election: Election, protocol: Protocol, votes: dict[str, int] | None = None
+) -> ProtocolView:
+    """Return the view of a protocol object that a service has just written.
+
+    ``votes`` (by option key) saves the query for the current version's votes.
+    """
+    version = protocol.current
+    if votes is None and version is not None:
+        keys = {o.pk: o.key for o in _options_cache(election)}
+        votes = {
+            keys[o]: v
+            for o, v in ProtocolVote.objects.filter(version=version).values_list(
+                "option_id", "votes"
+            )
+        }
+    order = [o.key for o in _options_cache(election)]
+    return ProtocolView(
+        election=election.key,
+        station=protocol.station.code,
+        tec=protocol.tec.code,
+        region=protocol.region.code,
+        status=protocol.status,
+        version=None if version is None else version.number,
+        source=None if version is None else version.source,
+        lines={} if version is None else version.lines_dict(),
+        votes={} if version is None else {k: (votes or {}).get(k, 0) for k in order},
+        submitted_at=protocol.submitted_at,
+        decided_at=protocol.decided_at,
+        return_reason=protocol.return_reason,
     )
 
 

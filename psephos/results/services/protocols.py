@@ -21,7 +21,7 @@ from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.elections.enums import ElectionKind, ElectionStatus
-from psephos.elections.models import Election, Option
+from psephos.elections.models import Election
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus, VersionSource
 from psephos.results.errors import (
@@ -42,6 +42,7 @@ from psephos.results.models import (
 )
 from psephos.results.rules.lines import ProtocolLines
 from psephos.results.rules.reconciliation import check_protocol
+from psephos.results.selectors import election_options_cached
 from psephos.results.services.tabulation import tally_recompute
 
 _OPEN_FOR_SUBMISSION = (ProtocolStatus.DRAFT, ProtocolStatus.RETURNED)
@@ -82,12 +83,6 @@ def _refuse_if_certified(election: Election) -> None:
         )
 
 
-def _tallies_complete(election: Election, ancestor_ids: list[int]) -> bool:
-    return Tally.objects.filter(election=election, commission_id__in=ancestor_ids).count() == len(
-        ancestor_ids
-    )
-
-
 def _tally_add(
     *,
     election: Election,
@@ -96,8 +91,12 @@ def _tally_add(
     votes: dict[int, int],
     received: int = 0,
     accepted: int = 0,
-) -> None:
-    """Add figures and counters to the tallies above a station (one UPDATE per option)."""
+) -> int:
+    """Add figures and counters to the tallies above a station (one UPDATE per option).
+
+    Return how many of the ancestors' tallies exist; fewer than ``ancestor_ids``
+    means the caller must rebuild them with ``tally_recompute``.
+    """
     changes: dict[str, Any] = {"updated_at": clock.now()}
     if lines is not None:
         changes |= {name: F(name) + value for name, value in lines.items() if value}
@@ -105,7 +104,9 @@ def _tally_add(
         changes["received"] = F("received") + received
     if accepted:
         changes["accepted"] = F("accepted") + accepted
-    Tally.objects.filter(election=election, commission_id__in=ancestor_ids).update(**changes)
+    found = Tally.objects.filter(election=election, commission_id__in=ancestor_ids).update(
+        **changes
+    )
     for option_id, count in votes.items():
         if count:
             TallyVote.objects.filter(
@@ -113,6 +114,15 @@ def _tally_add(
                 tally__commission_id__in=ancestor_ids,
                 option_id=option_id,
             ).update(votes=F("votes") + count)
+    return found
+
+
+def _already(station_code: str, status: str) -> ProtocolAlreadySubmitted:
+    return ProtocolAlreadySubmitted(
+        f"The protocol of station “{station_code}” is already {status}; "
+        "it can be submitted again only after the territorial commission returns it.",
+        data={"station": station_code, "status": status},
+    )
 
 
 def protocol_submit(
@@ -132,24 +142,22 @@ def protocol_submit(
     commission = _station_commission(election=election, station_code=station_code)
     access_protocol_submit(user, commission)
     _refuse_if_certified(election)
-    existing = (
-        Protocol.objects.filter(election=election, commission=commission)
-        .values_list("status", flat=True)
-        .first()
-    )
-    if existing is not None and existing not in _OPEN_FOR_SUBMISSION:
-        raise ProtocolAlreadySubmitted(
-            f"The protocol of station “{station_code}” is already {existing}; "
-            "it can be submitted again only after the territorial commission returns it.",
-            data={"station": station_code, "status": existing},
-        )
-    options = list(Option.objects.filter(contest__election=election).order_by("ballot_order"))
+    options = election_options_cached(election=election)
     option_keys = [o.key for o in options]
     breaches = check_protocol(
         lines,
         option_keys=option_keys,
         both_marked_allowed=election.kind == ElectionKind.REFERENDUM,
     )
+    if breaches:
+        # A second submission is refused as such, without recording a refusal.
+        existing = (
+            Protocol.objects.filter(election=election, commission=commission)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if existing is not None and existing not in _OPEN_FOR_SUBMISSION:
+            raise _already(station_code, existing)
     if breaches:
         problems = [b.as_dict() for b in breaches]
         with transaction.atomic():
@@ -183,7 +191,7 @@ def protocol_submit(
     ancestors = _ancestor_ids(commission)
     now = clock.now()
     with transaction.atomic():
-        protocol, _created = Protocol.objects.select_for_update().get_or_create(
+        protocol, created = Protocol.objects.select_for_update().get_or_create(
             election=election,
             station=commission.station,
             defaults={
@@ -194,18 +202,16 @@ def protocol_submit(
         )
         previous = protocol.status
         if previous not in _OPEN_FOR_SUBMISSION:
-            raise ProtocolAlreadySubmitted(
-                f"The protocol of station “{station_code}” is already {previous}; "
-                "it can be submitted again only after the territorial commission returns it.",
-                data={"station": station_code, "status": previous},
+            raise _already(station_code, previous)
+        number = 1
+        if not created:
+            number += (
+                ProtocolVersion.objects.filter(protocol=protocol)
+                .order_by("-number")
+                .values_list("number", flat=True)
+                .first()
+                or 0
             )
-        number = (
-            ProtocolVersion.objects.filter(protocol=protocol)
-            .order_by("-number")
-            .values_list("number", flat=True)
-            .first()
-            or 0
-        ) + 1
         version = ProtocolVersion.objects.create(
             protocol=protocol,
             number=number,
@@ -230,11 +236,10 @@ def protocol_submit(
                 data={"station": station_code},
             )
         if previous == ProtocolStatus.DRAFT:
-            if _tallies_complete(election, ancestors):
-                _tally_add(
-                    election=election, ancestor_ids=ancestors, lines=None, votes={}, received=1
-                )
-            else:
+            found = _tally_add(
+                election=election, ancestor_ids=ancestors, lines=None, votes={}, received=1
+            )
+            if found != len(ancestors):
                 tally_recompute(election=election, actor=_actor(user), role=user.role)
         event_record(
             actor=_actor(user),
@@ -249,7 +254,8 @@ def protocol_submit(
                 "votes": {k: lines.votes[k] for k in option_keys},
             },
         )
-    protocol.refresh_from_db()
+    protocol.status, protocol.current = ProtocolStatus.SUBMITTED, version
+    protocol.submitted_at, protocol.return_reason = now, ""
     return protocol
 
 
@@ -291,7 +297,6 @@ def protocol_accept(*, user: User, protocol: Protocol) -> Protocol:
     ancestors = _ancestor_ids(commission)
     with transaction.atomic():
         locked = _lock_pending(protocol, station_code)
-        complete = _tallies_complete(election, ancestors)
         # The conditional UPDATE is what makes a concurrent second decision fail on SQLite,
         # where row locks do nothing.
         updated = Protocol.objects.filter(pk=protocol.pk, status=ProtocolStatus.SUBMITTED).update(
@@ -304,18 +309,16 @@ def protocol_accept(*, user: User, protocol: Protocol) -> Protocol:
             )
         version = locked.current
         assert version is not None
-        if complete:
-            votes = dict(
-                ProtocolVote.objects.filter(version=version).values_list("option_id", "votes")
-            )
-            _tally_add(
-                election=election,
-                ancestor_ids=ancestors,
-                lines=version.lines_dict(),
-                votes=votes,
-                accepted=1,
-            )
-        else:
+        votes = dict(ProtocolVote.objects.filter(version=version).values_list("option_id", "votes"))
+        found = _tally_add(
+            election=election,
+            ancestor_ids=ancestors,
+            lines=version.lines_dict(),
+            votes=votes,
+            accepted=1,
+        )
+        if found != len(ancestors):
+            # Some tally is missing: rebuild them all (this protocol is already accepted).
             tally_recompute(election=election, actor=_actor(user), role=user.role)
         event_record(
             actor=_actor(user),

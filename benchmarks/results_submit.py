@@ -1,0 +1,159 @@
+"""Protocol submission through the API with one client (Django's test Client, in process).
+
+Run by hand on a copy of a database that holds a simulated election:
+
+    PSEPHOS_VAR_DIR=/tmp/bench .venv/bin/psephos simulate kz-2022-presidential
+    PSEPHOS_VAR_DIR=/tmp/bench .venv/bin/python benchmarks/results_submit.py
+
+The script copies ``psephos.sqlite3`` from PSEPHOS_VAR_DIR to a scratch directory
+(the source stays untouched), takes ``runs × batch`` stations, turns their
+protocols back into drafts, gives each station's PEC a user and an API token, and
+then POSTs each station's own figures to
+``/api/v1/elections/{key}/stations/{code}/protocol`` with its bearer token. Every
+request runs the full path: token lookup, access check, control relations, the
+version, the tallies' "received" counter and the ledger event. Prints the
+median requests per second over the runs. Target: at least 300/s on SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--election", default="kz-2022-presidential")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=400)
+    args = parser.parse_args()
+
+    source = Path(os.environ.get("PSEPHOS_VAR_DIR", "var")) / "psephos.sqlite3"
+    scratch = Path(tempfile.mkdtemp(prefix="psephos-submit-"))
+    shutil.copy(source, scratch / "psephos.sqlite3")
+    os.environ["PSEPHOS_VAR_DIR"] = str(scratch)
+    os.environ.pop("DATABASE_URL", None)
+    # Keep the connection between requests, as a deployment would (settings read this).
+    os.environ.setdefault("DATABASE_CONN_MAX_AGE", "600")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from psephos.accounts.enums import Role
+    from psephos.accounts.models import ApiToken, User
+    from psephos.accounts.services.tokens import token_digest
+    from psephos.core import clock
+    from psephos.elections.selectors import election_get
+    from psephos.results.models import Protocol, ProtocolVersion
+    from psephos.results.services.tabulation import tally_recompute
+
+    election = election_get(key=args.election)
+    n = args.runs * args.batch
+    protocols = list(
+        Protocol.objects.filter(election=election)
+        .select_related("current", "commission")
+        .order_by("commission__code")[:n]
+    )
+    keys = {o.pk: o.key for o in election.contests.get().options.all()}
+    payloads = []
+    for p in protocols:
+        votes = {keys[v.option_id]: v.votes for v in p.current.votes.all()}
+        payloads.append((p.commission, p.current.lines_dict() | {"votes": votes}))
+    ids = [p.pk for p in protocols]
+    Protocol.objects.filter(pk__in=ids).update(current=None)
+    ProtocolVersion.objects.filter(protocol_id__in=ids).delete()
+    Protocol.objects.filter(pk__in=ids).delete()
+    tally_recompute(election=election, actor="benchmark", role="system")
+    users = User.objects.bulk_create(
+        [
+            User(username=f"bench-{c.code}", role=Role.PEC_OPERATOR, commission=c)
+            for c, _body in payloads
+        ]
+    )
+    users = list(User.objects.filter(username__startswith="bench-").order_by("username"))
+    by_code = {u.username.removeprefix("bench-"): u for u in users}
+    raw_tokens = {code: f"psk_bench_{code}" for code in by_code}
+    ApiToken.objects.bulk_create(
+        [
+            ApiToken(user=by_code[code], digest=token_digest(raw), created_at=clock.now())
+            for code, raw in raw_tokens.items()
+        ]
+    )
+    client = Client()
+    rates, cpu_rates = [], []
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        from django.db import reset_queries
+        from django.conf import settings
+
+        settings.DEBUG = True
+        reset_queries()
+        for commission, body in payloads[50:55]:
+            client.post(
+                f"/api/v1/elections/{election.key}/stations/{commission.code}/protocol",
+                json.dumps(body),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {raw_tokens[commission.code]}",
+            )
+        prof = cProfile.Profile()
+        prof.enable()
+        for commission, body in payloads[:50]:
+            client.post(
+                f"/api/v1/elections/{election.key}/stations/{commission.code}/protocol",
+                json.dumps(body),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {raw_tokens[commission.code]}",
+            )
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(60)
+        from django.test.utils import CaptureQueriesContext
+
+        commission, body = payloads[56]
+        with CaptureQueriesContext(connection) as ctx:
+            client.post(
+                f"/api/v1/elections/{election.key}/stations/{commission.code}/protocol",
+                json.dumps(body),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {raw_tokens[commission.code]}",
+            )
+        for q in ctx.captured_queries:
+            print(q["time"], q["sql"][:150])
+        return
+    for run in range(args.runs):
+        batch = payloads[run * args.batch : (run + 1) * args.batch]
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for commission, body in batch:
+            r = client.post(
+                f"/api/v1/elections/{election.key}/stations/{commission.code}/protocol",
+                json.dumps(body),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {raw_tokens[commission.code]}",
+            )
+            if r.status_code != 201:
+                raise SystemExit(f"{commission.code}: {r.status_code} {r.content[:300]!r}")
+        rates.append(len(batch) / (time.perf_counter() - started))
+        cpu_rates.append(len(batch) / (time.process_time() - cpu_started))
+    print(f"{connection.vendor}: {n} submissions in {args.runs} runs of {args.batch}")
+    print("per run (req/s): " + ", ".join(f"{r:.0f}" for r in rates))
+    print(f"median: {statistics.median(rates):.0f} submissions/s (wall clock)")
+    print("per run, by process CPU time (req/s): " + ", ".join(f"{r:.0f}" for r in cpu_rates))
+    print(f"median: {statistics.median(cpu_rates):.0f} submissions/s (CPU time)")
+    shutil.rmtree(scratch)
+
+
+if __name__ == "__main__":
+    main()
