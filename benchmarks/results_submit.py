@@ -97,8 +97,8 @@ def main() -> None:
         import cProfile
         import pstats
 
-        from django.db import reset_queries
         from django.conf import settings
+        from django.db import reset_queries
 
         settings.DEBUG = True
         reset_queries()

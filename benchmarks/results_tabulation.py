@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -69,8 +69,11 @@ def main() -> None:
         f"{connection.vendor}: {n} accepted protocols, {report.nodes} tallies, "
         f"{len(report.breaches)} with breaches"
     )
-    print(f"tally_recompute median of {args.runs}: {med * 1000:.0f} ms (runs: "
-          + ", ".join(f"{t * 1000:.0f}" for t in full) + ")")
+    print(
+        f"tally_recompute median of {args.runs}: {med * 1000:.0f} ms (runs: "
+        + ", ".join(f"{t * 1000:.0f}" for t in full)
+        + ")"
+    )
     print(f"GROUP BY sum median of {args.runs}: {med_base * 1000:.1f} ms")
     print(f"ratio: {med / med_base:.1f}x")
 
