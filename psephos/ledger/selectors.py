@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from psephos.ledger.errors import ProofUnavailable
 from psephos.ledger.models import Event, MerkleNode, SignedTreeHead
 from psephos.ledger.rules.chain import event_leaf
+from psephos.ledger.rules.figures import RELEVANT_ACTIONS
 from psephos.ledger.rules.merkle import (
     consistency_ranges,
     fold_range,
@@ -53,6 +55,14 @@ def events_list(*, after: int = 0, limit: int = 100, action: str | None = None) 
 def event_get(*, seq: int) -> Event | None:
     """Return event ``seq``, if the ledger holds it."""
     return Event.objects.filter(seq=seq).first()
+
+
+def events_for_protocols(*, election_key: str) -> list[dict[str, Any]]:
+    """Return the protocol events of one election (``seq``, ``action``, ``object_key``, ``payload``)."""
+    rows = Event.objects.filter(
+        object_key__startswith=f"{election_key}/", action__in=RELEVANT_ACTIONS
+    ).order_by("seq")
+    return [dict(row) for row in rows.values("seq", "action", "object_key", "payload")]
 
 
 def events_latest(*, limit: int = 50) -> list[Event]:

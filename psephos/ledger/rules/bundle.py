@@ -26,12 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from .chain import check_chain, event_leaf
+from .figures import FIGURE_ACTIONS, figure_differences, latest_figures
 from .merkle import MerkleLevels, leaf_hash, verify_inclusion
 from .signing import key_id, manifest_message, tree_head_message, verify
 
 SIGNED_FILES = ("manifest.json", "manifest.sig")
-FIGURE_ACTIONS = frozenset({"protocol.accept", "protocol.correct", "protocol.recount"})
-CLEARING_ACTIONS = frozenset({"protocol.cancel", "protocol.return"})
 COUNT_COLUMNS = ("expected", "received", "accepted")
 MAX_PROBLEMS = 50
 
@@ -57,25 +56,6 @@ class BundleCheck:
     def fail(self, message: str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(message)
-
-
-def figures_from_payload(
-    payload: dict[str, Any], lines: list[str]
-) -> tuple[dict[str, int], dict[str, int]] | None:
-    """Return (lines, votes) carried by an event payload, or None if it carries none.
-
-    Both shapes are read: ``{"lines": {...}, "votes": {...}}`` and the lines at the top
-    level beside ``"votes"``.
-    """
-    votes = payload.get("votes")
-    nested = payload.get("lines")
-    if isinstance(nested, dict):
-        found = {n: nested[n] for n in lines if n in nested}
-    else:
-        found = {n: payload[n] for n in lines if n in payload}
-    if not isinstance(votes, dict) or len(found) != len(lines):
-        return None
-    return found, votes
 
 
 def _int(value: str, where: str, check: BundleCheck) -> int | None:
@@ -199,18 +179,7 @@ def _verify_files(
     if columns[: len(expected_columns)] != expected_columns:
         check.fail(f"stations.csv: the columns are {columns}, not {expected_columns} first")
         return check
-    decisive: dict[str, int] = {}
-    submitted: dict[tuple[str, Any], int] = {}
-    prefix = election + "/"
-    for index, event in enumerate(events):
-        key = event["object_key"]
-        if not key.startswith(prefix):
-            continue
-        station = key[len(prefix) :]
-        if event["action"] in FIGURE_ACTIONS or event["action"] in CLEARING_ACTIONS:
-            decisive[station] = index
-        elif event["action"] == "protocol.submit":
-            submitted[(station, event["payload"].get("version"))] = index
+    decisive = latest_figures(events, election=election, lines=lines)
 
     stations: list[dict[str, Any]] = []
     for number, row in enumerate(rows, start=2):
@@ -228,38 +197,24 @@ def _verify_files(
         if parsed["status"] != "accepted":
             continue
         check.accepted += 1
-        found = decisive.get(row["station"])
-        if found is None or events[found]["action"] not in FIGURE_ACTIONS:
+        figures = decisive.get(row["station"])
+        if figures is None or figures.action not in FIGURE_ACTIONS:
             check.fail(f"{where}: accepted, but the ledger holds no acceptance event for it")
             continue
-        index = found
-        event = events[index]
-        carried = figures_from_payload(event["payload"], lines)
-        proved = [index]
-        if carried is None:
-            source = submitted.get((row["station"], event["payload"].get("version")))
-            if source is not None and source < index:
-                carried = figures_from_payload(events[source]["payload"], lines)
-                proved.append(source)
-        if carried is None:
-            check.fail(f"{where}: event {event['seq']} ({event['action']}) carries no figures")
+        if figures.lines is None:
+            check.fail(f"{where}: event {figures.seq} ({figures.action}) carries no figures")
             continue
-        for i in proved:
+        for i in figures.sources:
             path = levels.inclusion_proof(i, count)
             if not verify_inclusion(i, count, leaf_hash(event_leaf(events[i]["hash"])), path, root):
                 check.fail(f"{where}: event {events[i]['seq']} is not included in the signed tree")
             check.proofs += 1
-        event_lines, event_votes = carried
-        differ = [n for n in lines if parsed[n] != event_lines.get(n)]
-        differ += [k for k in options if parsed[k] != event_votes.get(k)]
+        differ = figure_differences(parsed, figures, lines=lines, options=options)
         if differ:
             check.fail(
-                f"{where}: {', '.join(differ)} differ from event {event['seq']} "
-                f"({event['action']}): "
-                + ", ".join(
-                    f"{c} {parsed[c]} ≠ {event_lines.get(c, event_votes.get(c))}"
-                    for c in differ[:5]
-                )
+                f"{where}: {', '.join(c for c, _r, _e in differ)} differ from event "
+                f"{figures.seq} ({figures.action}): "
+                + ", ".join(f"{c} {r} ≠ {e}" for c, r, e in differ[:5])
             )
     if advance:
         advance(1)
@@ -271,10 +226,11 @@ def _verify_files(
         check.fail(f"stations.json has {len(json_rows)} rows; stations.csv has {len(stations)}")
     else:
         for number, (a, b) in enumerate(zip(json_rows, stations, strict=True), start=2):
-            differ = [c for c in ("station", *lines, *options) if a.get(c) != b[c]]
-            if differ:
+            columns_differ = [c for c in ("station", *lines, *options) if a.get(c) != b[c]]
+            if columns_differ:
                 check.fail(
-                    f"stations.json row for {b['station']} differs from stations.csv line {number} in {', '.join(differ)}"
+                    f"stations.json row for {b['station']} differs from stations.csv "
+                    f"line {number} in {', '.join(columns_differ)}"
                 )
 
     # 7. totals recomputed from the stations
@@ -302,17 +258,17 @@ def _verify_files(
             check.totals += 1
             code = row[key_column]
             acc = sums.get((level, code)) or [0] * (len(lines) + len(options) + 3)
-            differ = []
+            problems: list[str] = []
             for i, c in enumerate((*lines, *options)):
                 published = _int(row[c], f"{name} line {number}, column {c}", check) or 0
                 if published != acc[i]:
-                    differ.append(f"{c} published {published}, stations sum to {acc[i]}")
+                    problems.append(f"{c} published {published}, stations sum to {acc[i]}")
             for i, c in enumerate(COUNT_COLUMNS):
                 published = _int(row[c], f"{name} line {number}, column {c}", check) or 0
                 if published != acc[len(lines) + len(options) + i]:
-                    differ.append(
+                    problems.append(
                         f"{c} published {published}, stations give {acc[len(lines) + len(options) + i]}"
                     )
-            if differ:
-                check.fail(f"{name} line {number} ({code}): " + "; ".join(differ[:5]))
+            if problems:
+                check.fail(f"{name} line {number} ({code}): " + "; ".join(problems[:5]))
     return check

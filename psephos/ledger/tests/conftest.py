@@ -8,6 +8,9 @@ import pytest
 from django.db import transaction
 
 from psephos.ledger.services.events import event_record
+from psephos.results.models import Protocol
+from psephos.results.services.protocols import protocol_accept, protocol_submit
+from psephos.results.tests.factories import good_lines, small_country
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -77,3 +80,23 @@ def browser_page(chromium):
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def country():
+    """A small country with 5 of its 8 stations accepted through the results services."""
+    c = small_country()
+    keys = c.option_keys()
+    for i, pec in enumerate(c.pecs[:6]):
+        protocol_submit(
+            user=c.users[pec.code],
+            election=c.election,
+            station_code=pec.code,
+            lines=good_lines(keys, scale=i + 1),
+        )
+        if i < 5:
+            protocol_accept(
+                user=c.users[pec.tec.code],
+                protocol=Protocol.objects.get(election=c.election, station=pec.station),
+            )
+    return c

@@ -27,26 +27,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def country():
-    """A small country with 5 of its 8 stations accepted through the results services."""
-    c = small_country()
-    keys = c.option_keys()
-    for i, pec in enumerate(c.pecs[:6]):
-        protocol_submit(
-            user=c.users[pec.code],
-            election=c.election,
-            station_code=pec.code,
-            lines=good_lines(keys, scale=i + 1),
-        )
-        if i < 5:
-            protocol_accept(
-                user=c.users[pec.tec.code],
-                protocol=Protocol.objects.get(election=c.election, station=pec.station),
-            )
-    return c
-
-
-@pytest.fixture
 def bundle(country, tmp_path):
     path = tmp_path / "bundle.zip"
     out = StringIO()

@@ -32,14 +32,16 @@ def test_an_intact_ledger_verifies(add_events):
     checkpoint_create()
     add_events(2)
     checkpoint_create()
-    assert (
-        run("verify") == "ledger OK: 10 events in an unbroken chain, 2 signed tree heads verified\n"
+    assert run("verify") == (
+        "ledger OK: 10 events in an unbroken chain, 2 signed tree heads verified; "
+        "the accepted protocols of 0 election(s) equal their ledger events\n"
     )
 
 
 def test_an_empty_ledger_verifies():
-    assert (
-        run("verify") == "ledger OK: 0 events in an unbroken chain, 0 signed tree heads verified\n"
+    assert run("verify") == (
+        "ledger OK: 0 events in an unbroken chain, 0 signed tree heads verified; "
+        "the accepted protocols of 0 election(s) equal their ledger events\n"
     )
 
 
@@ -129,3 +131,29 @@ def test_checkpoint_command_signs_and_if_due_skips(add_events):
     add_events(1)
     assert run("checkpoint", "--every", "0", "--times", "2").count("signed tree head: size 4") == 1
     assert SignedTreeHead.objects.count() == 2
+
+
+def test_a_protocol_edited_in_the_database_is_named(country):
+    from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote
+
+    assert "the accepted protocols of 1 election(s) equal their ledger events" in run("verify")
+    protocol = Protocol.objects.get(station__code="KZ-01-0102")
+    ProtocolVersion.objects.filter(pk=protocol.current_id).update(ballots_valid=9999)
+    ProtocolVote.objects.filter(version_id=protocol.current_id, option__key="tokayev").update(
+        votes=401
+    )
+    fails_with(
+        "protocol kz-test-presidential/KZ-01-0102 (version 1) differs from event 5 "
+        "(protocol.accept): ballots_valid is 9999 in the database but 1200 in the ledger, "
+        "tokayev is 401 in the database but 400 in the ledger"
+    )
+
+
+def test_a_protocol_accepted_behind_the_ledgers_back_is_named(country):
+    from psephos.results.models import Protocol
+
+    Protocol.objects.filter(station__code="KZ-02-0102").update(status="accepted")
+    fails_with(
+        "protocol kz-test-presidential/KZ-02-0102 is accepted in the database, but the "
+        "ledger holds no acceptance event with its figures"
+    )

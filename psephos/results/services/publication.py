@@ -32,7 +32,9 @@ from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.elections.enums import ElectionStatus
 from psephos.elections.models import Election, Option
+from psephos.ledger.rules.figures import FIGURE_ACTIONS, figure_differences, latest_figures
 from psephos.ledger.rules.signing import key_id, manifest_message, public_key_base64, sign
+from psephos.ledger.selectors import events_for_protocols
 from psephos.ledger.services.checkpoints import checkpoint_create
 from psephos.ledger.services.keys import signing_key_load
 from psephos.ledger.services.verification import event_rows
@@ -47,6 +49,15 @@ from psephos.results.selectors import result_columns, result_rows
 
 BUNDLE_FORMAT = "psephos-bundle/1"
 TOTAL_LEVELS = ("tec", "region", "national")
+
+
+@dataclass(frozen=True, slots=True)
+class ProtocolMismatch:
+    """An accepted protocol whose stored figures differ from what the ledger fixed."""
+
+    election: str
+    station: str
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,3 +243,48 @@ def bundle_publish(
         root_hash=sth.root_hash,
         files=digests,
     )
+
+
+def protocols_check_against_ledger(*, election: Election) -> list[ProtocolMismatch]:
+    """Return every accepted protocol whose current figures differ from its ledger event.
+
+    The figures of the current version (what the portal, the API and the bundle
+    publish) must equal those of the latest acceptance, correction or recount event of
+    ``<election key>/<station code>``; a row edited directly in the database does not.
+    Reads only.
+    """
+    keys = [
+        o.key for o in Option.objects.filter(contest__election=election).order_by("ballot_order")
+    ]
+    events = events_for_protocols(election_key=election.key)
+    decisive = latest_figures(events, election=election.key, lines=LINE_NAMES)
+    out = []
+    for row in result_rows(election=election, level="station"):
+        if row["status"] != "accepted":
+            continue
+        station = row["station"]
+        figures = decisive.get(station)
+        if figures is None or figures.action not in FIGURE_ACTIONS or figures.lines is None:
+            out.append(
+                ProtocolMismatch(
+                    election.key,
+                    station,
+                    f"protocol {election.key}/{station} is accepted in the database, but the "
+                    "ledger holds no acceptance event with its figures",
+                )
+            )
+            continue
+        differ = figure_differences(row, figures, lines=LINE_NAMES, options=keys)
+        if differ:
+            detail = ", ".join(
+                f"{c} is {r} in the database but {e} in the ledger" for c, r, e in differ[:5]
+            )
+            out.append(
+                ProtocolMismatch(
+                    election.key,
+                    station,
+                    f"protocol {election.key}/{station} (version {row['version']}) differs from "
+                    f"event {figures.seq} ({figures.action}): {detail}",
+                )
+            )
+    return out

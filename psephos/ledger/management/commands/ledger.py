@@ -15,9 +15,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from psephos.core.errors import DomainError
 from psephos.core.progress import progress
+from psephos.elections.models import Election
 from psephos.ledger.selectors import events_count
 from psephos.ledger.services.checkpoints import checkpoint_create, checkpoint_due
 from psephos.ledger.services.verification import ledger_verify
+from psephos.results.services.publication import protocols_check_against_ledger
 
 
 class Command(BaseCommand):
@@ -62,9 +64,21 @@ class Command(BaseCommand):
             report = ledger_verify(advance=advance)
         if not report.ok:
             raise CommandError(f"ledger verification failed: {report.fault}")
+        checked = 0
+        for election in Election.objects.order_by("key"):
+            mismatches = protocols_check_against_ledger(election=election)
+            if mismatches:
+                for m in mismatches[1:]:
+                    self.stderr.write(f"FAIL {m.message}")
+                raise CommandError(
+                    f"ledger verification failed: {mismatches[0].message}"
+                    + (f" (and {len(mismatches) - 1} more)" if len(mismatches) > 1 else "")
+                )
+            checked += 1
         self.stdout.write(
             f"ledger OK: {report.events} events in an unbroken chain, "
-            f"{report.tree_heads} signed tree heads verified"
+            f"{report.tree_heads} signed tree heads verified; the accepted protocols of "
+            f"{checked} election(s) equal their ledger events"
         )
 
     def _checkpoint(self, options: dict[str, Any]) -> None:
