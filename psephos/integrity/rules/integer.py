@@ -72,13 +72,14 @@ def integer_probability(n: IntArray, x: IntArray) -> FloatArray:
     cnt = np.maximum(hi - lo + 1, 0)
     row2 = np.repeat(row, cnt)
     starts2 = np.cumsum(cnt) - cnt
-    xs = np.repeat(lo, cnt) + (np.arange(row2.size) - np.repeat(starts2, cnt))
+    xs = np.repeat(lo - starts2, cnt) + np.arange(row2.size)
     logfact = gammaln(np.arange(int(nn.max()) + 2, dtype=np.float64) + 1.0)
-    n2 = nn[row2]
-    q2 = qq[row2]
-    logpmf = (
-        logfact[n2] - logfact[xs] - logfact[n2 - xs] + xs * np.log(q2) + (n2 - xs) * np.log1p(-q2)
-    )
+    # log pmf = [log n! + n·log(1−q)] − log x! − log (n−x)! + x·[log q − log(1−q)],
+    # with the bracketed terms computed once per station.
+    log1q = np.log1p(-qq)
+    base = logfact[nn] + nn * log1q
+    slope = np.log(qq) - log1q
+    logpmf = base[row2] - logfact[xs] - logfact[nn[row2] - xs] + xs * slope[row2]
     out[idx] = np.bincount(row2, weights=np.exp(logpmf), minlength=idx.size)
     return np.minimum(out, 1.0)
 

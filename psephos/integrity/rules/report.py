@@ -38,6 +38,7 @@ class ReportConfig:
     klimek_max_units: int = 20000
     shpilkin_ceiling: float = 0.95
     outlier_threshold: float = 4.0
+    exclude_kinds: tuple[str, ...] = ("special", "abroad")
 
 
 def _round(x: float) -> float:
@@ -57,7 +58,12 @@ def build_report(
     step = advance or (lambda _n: None)
     dropped = dropped or []
     usable = (table.registered > 0) & (table.received > 0)
-    t = table.subset(usable)
+    # Special and abroad stations legitimately show extreme turnout and homogeneous
+    # votes (reference §1.2): they are excluded from the distributional tests.
+    excluded = np.zeros(len(table), dtype=bool)
+    if table.kind is not None and cfg.exclude_kinds:
+        excluded = np.isin(table.kind.astype(str), list(cfg.exclude_kinds)) & usable
+    t = table.subset(usable & ~excluded)
     reg, iss = float(t.registered.sum()), float(t.issued.sum())
     den = float(share_denominator(t, denominator=cfg.denominator).sum())
     report: dict[str, Any] = {
@@ -74,6 +80,11 @@ def build_report(
         "stations_total": len(table) + len(dropped),
         "stations_used": len(t),
         "stations_dropped": len(dropped) + int((~usable).sum()),
+        "stations_excluded_by_kind": {
+            kind: int((excluded & (table.kind == kind)).sum()) for kind in cfg.exclude_kinds
+        }
+        if table.kind is not None
+        else {},
         "dropped": dropped
         + [
             {

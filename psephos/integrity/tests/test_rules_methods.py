@@ -248,3 +248,20 @@ def test_observer_effect_on_clean_data_is_not_significant() -> None:
     ]
     assert fe["leader_share"]["p_value"] > 0.01
     assert fe["turnout"]["p_value"] > 0.01
+
+
+def test_report_excludes_special_and_abroad_stations_and_has_no_nan() -> None:
+    import json
+    from dataclasses import replace
+
+    from psephos.integrity.rules.report import ReportConfig, build_report
+
+    table, _ = generate(Scenario(stations=600, seed=16))
+    kind = np.array(["regular"] * 600, dtype=object)
+    kind[:7] = "special"
+    kind[7:10] = "abroad"
+    report = build_report(replace(table, kind=kind), config=ReportConfig(spikes_resamples=10))
+    assert report["stations_used"] == 590
+    assert report["stations_excluded_by_kind"] == {"special": 7, "abroad": 3}
+    assert report["parameters"]["exclude_kinds"] == ["special", "abroad"]
+    json.dumps(report, allow_nan=False)
