@@ -6,6 +6,7 @@ only mounts them and maps domain errors to responses.
 
 from __future__ import annotations
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import path, re_path
 from ninja import NinjaAPI
@@ -74,6 +75,23 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code, message = "http_error", text
     body = {"error": {"code": code, "message": message, "data": {}}}
     return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """Answer input the database refuses (a value out of range, a NUL byte) as bad input.
+
+    Schemas reject such input first; this is the net under them, so no input gives a 500.
+    """
+    body = {
+        "error": {
+            "code": "invalid_input",
+            "message": "The database refused a value in the request (out of range or "
+            "containing forbidden characters).",
+            "data": {},
+        }
+    }
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(Http404)

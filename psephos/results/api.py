@@ -18,6 +18,7 @@ from psephos.results import selectors
 from psephos.results.exports import rows_csv, rows_json
 from psephos.results.rules.lines import ProtocolLines
 from psephos.results.schemas import (
+    Code,
     ElectionOut,
     ErrorOut,
     OutcomeOut,
@@ -47,14 +48,14 @@ def elections(request: HttpRequest) -> list[selectors.ElectionItem]:
 
 
 @router.get("/elections/{key}/results", response={200: SummaryOut, **ERRORS})
-def results_national(request: HttpRequest, key: str) -> dict[str, Any]:
+def results_national(request: HttpRequest, key: Code) -> dict[str, Any]:
     """Return the national results with one entry per first-level unit."""
     election = election_get(key=key)
     return selectors.result_summary_national(election=election).as_dict()
 
 
 @router.get("/elections/{key}/results/{code}", response={200: SummaryOut, **ERRORS})
-def results_commission(request: HttpRequest, key: str, code: str) -> dict[str, Any]:
+def results_commission(request: HttpRequest, key: Code, code: Code) -> dict[str, Any]:
     """Return the results at one commission (any level) with the level below it."""
     election = election_get(key=key)
     commission = selectors.result_commission_get(election=election, code=code)
@@ -62,7 +63,7 @@ def results_commission(request: HttpRequest, key: str, code: str) -> dict[str, A
 
 
 @router.get("/elections/{key}/stations/{code}/protocol", response={200: ProtocolOut, **ERRORS})
-def station_protocol(request: HttpRequest, key: str, code: str) -> dict[str, Any]:
+def station_protocol(request: HttpRequest, key: Code, code: Code) -> dict[str, Any]:
     """Return a station's protocol: status, version, lines and votes."""
     election = election_get(key=key)
     return selectors.protocol_as_dict(selectors.protocol_get(election=election, station_code=code))
@@ -71,10 +72,10 @@ def station_protocol(request: HttpRequest, key: str, code: str) -> dict[str, Any
 @router.get("/elections/{key}/export/{level}", response={200: None, **ERRORS, 422: ErrorOut})
 def export(
     request: HttpRequest,
-    key: str,
+    key: Code,
     level: Literal["station", "tec", "region", "national"],
     format: Query[Literal["csv", "json"]] = "csv",
-    within: Query[str | None] = None,
+    within: Query[Code | None] = None,
 ) -> HttpResponse:
     """Download one row per station, TEC, region or the nation, as CSV or JSON.
 
@@ -104,7 +105,7 @@ def export(
     response={201: ProtocolOut, **WRITE_ERRORS},
 )
 def station_protocol_submit(
-    request: HttpRequest, key: str, code: str, payload: ProtocolIn
+    request: HttpRequest, key: Code, code: Code, payload: ProtocolIn
 ) -> Status[dict[str, Any]]:
     """Submit the station's protocol (the station's own PEC only)."""
     election = election_get(key=key)
@@ -125,7 +126,7 @@ def station_protocol_submit(
     auth=STAFF_AUTH,
     response={200: ProtocolOut, **WRITE_ERRORS},
 )
-def protocol_accept_view(request: HttpRequest, key: str, code: str) -> dict[str, Any]:
+def protocol_accept_view(request: HttpRequest, key: Code, code: Code) -> dict[str, Any]:
     """Accept a submitted protocol (the TEC directly above the station only)."""
     election = election_get(key=key)
     protocol = protocol_for_station(election=election, station_code=code)
@@ -139,7 +140,7 @@ def protocol_accept_view(request: HttpRequest, key: str, code: str) -> dict[str,
     response={200: ProtocolOut, **WRITE_ERRORS},
 )
 def protocol_return_view(
-    request: HttpRequest, key: str, code: str, payload: ReturnIn
+    request: HttpRequest, key: Code, code: Code, payload: ReturnIn
 ) -> dict[str, Any]:
     """Return a submitted protocol to its PEC with a reason."""
     election = election_get(key=key)
@@ -151,7 +152,7 @@ def protocol_return_view(
 @router.post(
     "/elections/{key}/certify", auth=STAFF_AUTH, response={200: OutcomeOut, **WRITE_ERRORS}
 )
-def certify(request: HttpRequest, key: str) -> dict[str, Any]:
+def certify(request: HttpRequest, key: Code) -> dict[str, Any]:
     """Certify the election's results (the central commission only)."""
     election = election_get(key=key)
     outcome = election_certify(user=request.user, election=election)  # type: ignore[arg-type]

@@ -8,6 +8,13 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+# Natural keys as they appear in URLs: nothing that a database could choke on (NUL, control bytes).
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+Code = Annotated[str, Field(pattern=CODE_PATTERN, description="a natural key, e.g. KZ-75-0412")]
+OptionKey = Annotated[str, Field(pattern=r"^[-A-Za-z0-9_]{1,64}$")]
+# Free text without NUL bytes (PostgreSQL text and jsonb refuse them).
+Text = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"^[^\x00]*$")]
+
 # A count on a station protocol: a JSON integer (not a string, not 1.0, not true), 0 … 10⁹.
 Count = Annotated[int, Field(strict=True, ge=0, le=1_000_000_000)]
 
@@ -27,7 +34,7 @@ class ProtocolIn(Schema):
     ballots_invalid: Count
     ballots_valid: Count
     ballots_both_marked: Count = 0
-    votes: dict[Annotated[str, Field(max_length=64)], Count] = Field(
+    votes: dict[OptionKey, Count] = Field(
         description="Votes per option key, one entry for every option on the ballot."
     )
 
@@ -35,7 +42,7 @@ class ProtocolIn(Schema):
 class ReturnIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text
 
 
 class ElectionOut(Schema):

@@ -332,3 +332,38 @@ def test_garbage_to_every_post_endpoint_is_a_4xx_json_error(country, url, who):
             assert err["code"]
             assert err["message"]
     assert state()[:3] == before[:3]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{BASE}/results/%00x",
+        "/api/v1/elections/%00/results",
+        f"{BASE}/stations/a%00/protocol",
+        f"{BASE}/export/station?within=%00",
+        f"{BASE}/results/" + "K" * 300,
+    ],
+)
+def test_nul_bytes_and_junk_in_urls_are_4xx(country, url):
+    r = Client(raise_request_exception=False).get(url)
+    assert 400 <= r.status_code < 500
+    assert r.json()["error"]["code"] in {"invalid_input", "not_found"}
+
+
+def test_nul_bytes_in_bodies_are_422(country):
+    client = Client(raise_request_exception=False)
+    pec = token_for(country, STATION)
+    tec = token_for(country, "KZ-01-01")
+    before = state()
+    r = post(client, f"{BASE}/stations/{STATION}/protocol", body(country, votes={"a\x00": 1}), pec)
+    assert r.status_code == 422
+    assert r.json()["error"]["data"]["errors"][0]["where"] == "body.votes.a\x00.[key]"
+    assert ProtocolRefusal.objects.count() == 0
+    assert (
+        post(client, f"{BASE}/stations/{STATION}/protocol", body(country), pec).status_code == 201
+    )
+    r = post(client, f"{BASE}/protocols/{STATION}/return", {"reason": "bad\x00"}, tec)
+    assert r.status_code == 422
+    assert r.json()["error"]["data"]["errors"][0]["where"] == "body.reason"
+    assert state()[0][0][0] == "submitted"
+    assert before[1] + 1 == state()[1]
