@@ -66,9 +66,20 @@
     document.getElementById("net").textContent = navigator.onLine ? T.online : T.offline;
   }
 
+  let waiting = 0;
   function queueCount(n) {
+    waiting = n;
     document.getElementById("queue").textContent = n ? n + " " + T.waiting : "";
   }
+
+  function flush() {
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage("flush");
+    }
+  }
+  // The "online" event can arrive before the network really works; keep asking the
+  // service worker to send while anything waits.
+  setInterval(() => { if (waiting && navigator.onLine) flush(); }, 3000);
 
   async function send(ev) {
     ev.preventDefault();
@@ -95,7 +106,7 @@
       return;
     }
     const data = await resp.json();
-    if (resp.status === 202) result.textContent = T.queued;
+    if (resp.status === 202) { result.textContent = T.queued; queueCount(Math.max(waiting, 1)); }
     else if (resp.status === 201) { result.textContent = T.sent; form.reset(); render(); }
     else if (resp.status === 200) result.textContent = T.already;
     else result.textContent = data.error ? data.error.message : String(resp.status);
@@ -103,10 +114,7 @@
 
   form.form.addEventListener("change", render);
   form.addEventListener("submit", send);
-  window.addEventListener("online", () => {
-    status();
-    if (navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage("flush");
-  });
+  window.addEventListener("online", () => { status(); flush(); });
   window.addEventListener("offline", status);
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", (ev) => {
