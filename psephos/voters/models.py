@@ -27,7 +27,17 @@ class ImportBatch(models.Model):
 
 
 class Voter(models.Model):
-    geography = models.ForeignKey("territory.Geography", on_delete=models.PROTECT, related_name="+")
+    # The register is bulk-loaded (up to 12 million rows): its foreign keys carry no
+    # database constraint and no index of their own, because the import resolves every
+    # station set-based before inserting and the unique and station indexes cover the
+    # lookups (docs/voters.md, "Storage").
+    geography = models.ForeignKey(
+        "territory.Geography",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     iin_hash = models.BinaryField(max_length=32)
     surname = models.CharField(max_length=100)
     given_name = models.CharField(max_length=100)
@@ -35,7 +45,11 @@ class Voter(models.Model):
     birth_date = models.DateField()
     sex = models.CharField(max_length=1)
     station = models.ForeignKey(
-        "territory.PollingStation", on_delete=models.PROTECT, related_name="+"
+        "territory.PollingStation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     incapacitated = models.BooleanField(default=False)
     prisoner = models.BooleanField(default=False)
@@ -46,7 +60,13 @@ class Voter(models.Model):
         default=False, help_text="Same name and birth date as a voter under another IIN."
     )
     batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
 
     class Meta:
@@ -60,12 +80,28 @@ class Voter(models.Model):
 
 
 class ListEntry(models.Model):
-    """A voter on one station's list for one election; removal keeps the row."""
+    """A voter on one station's list for one election; removal keeps the row.
 
-    election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="+")
-    voter = models.ForeignKey(Voter, on_delete=models.PROTECT, related_name="entries")
+    Extracted set-based from the register, so like ``Voter`` its foreign keys carry
+    no database constraint; the indexes below cover the lookups.
+    """
+
+    election = models.ForeignKey(
+        "elections.Election",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    voter = models.ForeignKey(
+        Voter, on_delete=models.PROTECT, related_name="entries", db_constraint=False
+    )
     station = models.ForeignKey(
-        "territory.PollingStation", on_delete=models.PROTECT, related_name="+"
+        "territory.PollingStation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     source = models.CharField(max_length=16, choices=EntrySource.choices)
     basis = models.CharField(max_length=16, choices=AdditionBasis.choices, blank=True)

@@ -51,8 +51,10 @@ class Record:
 
 def parse_date(text: str) -> dt.date | None:
     """Return the ISO date ``YYYY-MM-DD`` in ``text`` or None."""
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.isascii():
         return None
+    if not (text[0:4].isdigit() and text[5:7].isdigit() and text[8:10].isdigit()):
+        return None  # int() would accept "+1" or " 1"
     try:
         return dt.date(int(text[0:4]), int(text[5:7]), int(text[8:10]))
     except ValueError:

@@ -29,6 +29,7 @@ from psephos.territory.models import Geography
 
 from ..enums import VoterOrigin
 from ..errors import ImportRefused
+from ..iin_hash import _key as _iin_key
 from ..iin_hash import iin_hash
 from ..models import ImportBatch
 from ..rules.records import HEADER, Record, record_check
@@ -53,6 +54,8 @@ PROBLEM_MESSAGES = {
     "duplicate_iin": "the same IIN as line %(first)s",
     "iin_registered": "this IIN is already in the register",
     "header": "the header must be exactly: " + ",".join(HEADER),
+    "encoding": "the file is not UTF-8 text",
+    "csv": "the CSV is malformed here (an unclosed quote?)",
 }
 
 
@@ -120,10 +123,11 @@ STAGING_COLUMNS = (
 def _create_staging() -> None:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
+            cur.execute("DROP TABLE IF EXISTS pg_temp.voters_staging")
             cur.execute(
                 "CREATE TEMP TABLE voters_staging (line integer, iin_hash bytea, surname text,"
                 " given_name text, patronymic text, birth_date date, sex text, station text,"
-                " incapacitated boolean, prisoner boolean) ON COMMIT DROP"
+                " incapacitated boolean, prisoner boolean)"
             )
         else:
             cur.execute("DROP TABLE IF EXISTS temp.voters_staging")
@@ -242,6 +246,46 @@ def write_report(report_path: Path, problems: list[ReportLine]) -> None:
             writer.writerow([p.line, p.column, p.code, p.message])
 
 
+def _refuse(report_path: Path, problems: list[ReportLine]) -> ImportRefused:
+    write_report(report_path, problems)
+    return ImportRefused(
+        _("The file was refused: %(count)d problem(s); see the report %(report)s.")
+        % {"count": len(problems), "report": report_path.name},
+        data={"problems": len(problems), "report": str(report_path)},
+    )
+
+
+def _header_ok(path: Path) -> bool:
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        header = next(csv.reader(handle), None)
+    return header is not None and [h.strip() for h in header] == list(HEADER)
+
+
+def _batch(geography: Geography, path: Path, sha256: str, actor: str) -> ImportBatch:
+    return ImportBatch.objects.create(
+        geography=geography,
+        file_name=path.name[:200],
+        file_sha256=sha256,
+        rows=0,
+        imported_at=clock.now(),
+        imported_by=actor,
+    )
+
+
+def _finish(*, geography: Geography, batch: ImportBatch, rows: int, actor: str) -> ImportResult:
+    flagged = register_flag_duplicates(geography=geography)
+    batch.rows, batch.flagged = rows, flagged
+    batch.save(update_fields=["rows", "flagged"])
+    event_record(
+        actor=actor,
+        role="cec",
+        action="voters.register_imported",
+        object_key=f"{geography.key}/batch/{batch.pk}",
+        payload={"rows": rows, "flagged": flagged, "file_sha256": batch.file_sha256},
+    )
+    return ImportResult(batch_id=batch.pk, rows=rows, flagged=flagged)
+
+
 def register_import(
     *,
     geography: Geography,
@@ -260,70 +304,132 @@ def register_import(
     is written.
     """
     total = max(_count_lines(path) - 1, 0)
+    with transaction.atomic():
+        if not _header_ok(path):
+            raise _refuse(report_path, [ReportLine(1, "*", "header", _message("header"))])
+        with progress(_("Checking and loading voters"), total, enabled=show_progress) as advance:
+            if connection.vendor == "postgresql":
+                result = _import_fast(
+                    geography=geography,
+                    path=path,
+                    report_path=report_path,
+                    actor=actor,
+                    origin=origin,
+                    advance=advance,
+                )
+                if result is not None:
+                    return result
+            return _import_checked(
+                geography=geography,
+                path=path,
+                report_path=report_path,
+                actor=actor,
+                origin=origin,
+                advance=advance,
+            )
+
+
+def _import_fast(
+    *,
+    geography: Geography,
+    path: Path,
+    report_path: Path,
+    actor: str,
+    origin: str,
+    advance: Any,
+) -> ImportResult | None:
+    """Run the PostgreSQL path; return None if COPY cannot parse the file."""
+    import psycopg
+
+    from . import register_pg
+
+    with path.open("rb") as binary:
+        hashing = _HashingReader(binary)
+        try:
+            with transaction.atomic():
+                register_pg.stage_copy(io.BufferedReader(hashing, 1 << 20), advance)
+        except psycopg.Error:
+            return None  # malformed CSV: the checked path names every bad line
+        sha256 = hashing.sha.hexdigest()
+    problems = [
+        ReportLine(line, column, code, _message(code))
+        for line, column, code in register_pg.row_problems(geography.pk)
+    ]
+    if problems:
+        register_pg.discard_lines(sorted({p.line for p in problems}))
+        problems += _duplicate_lines(register_pg.duplicate_problems(geography.pk, _iin_key()))
+        raise _refuse(report_path, problems)
+    key = _iin_key()
+    batch = _batch(geography, path, sha256, actor)
+    rows = register_pg.insert(geography_id=geography.pk, key=key, origin=origin, batch_id=batch.pk)
+    if rows is None:
+        raise _refuse(
+            report_path, _duplicate_lines(register_pg.duplicate_problems(geography.pk, key))
+        )
+    register_pg.drop()
+    return _finish(geography=geography, batch=batch, rows=rows, actor=actor)
+
+
+def _duplicate_lines(found: list[tuple[int, str, str, int]]) -> list[ReportLine]:
+    return [
+        ReportLine(line, column, code, _message(code, first=first) if first else _message(code))
+        for line, column, code, first in found
+    ]
+
+
+def _import_checked(
+    *,
+    geography: Geography,
+    path: Path,
+    report_path: Path,
+    actor: str,
+    origin: str,
+    advance: Any,
+) -> ImportResult:
+    """Check every row in Python (``rules.records``), stage, check set-based, insert."""
     problems: list[ReportLine] = []
-    with path.open("rb") as binary, transaction.atomic():
+    with path.open("rb") as binary:
         hashing = _HashingReader(binary)
         text = io.TextIOWrapper(io.BufferedReader(hashing, 1 << 20), encoding="utf-8", newline="")
         reader = csv.reader(text)
-        header = next(reader, None)
-        if header is None or [h.strip() for h in header] != list(HEADER):
-            problems.append(ReportLine(1, "*", "header", _message("header")))
-            write_report(report_path, problems)
-            raise ImportRefused(
-                _("The file was refused: %(count)d problem(s); see the report %(report)s.")
-                % {"count": 1, "report": report_path.name},
-                data={"problems": 1, "report": str(report_path)},
-            )
+        next(reader, None)
         _create_staging()
-        with progress(_("Checking and loading voters"), total, enabled=show_progress) as advance:
 
-            def records() -> Iterator[tuple[int, Record]]:
-                step = 0
-                for index, row in enumerate(reader):
-                    line = index + 2
-                    checked = record_check(row)
-                    if isinstance(checked, Record):
-                        yield line, checked
-                    else:
-                        problems.extend(
-                            ReportLine(line, p.column, p.code, _message(p.code)) for p in checked
-                        )
-                    step += 1
-                    if step == 10_000:
-                        advance(step)
-                        step = 0
-                advance(step)
+        def records() -> Iterator[tuple[int, Record]]:
+            step = 0
+            for index, row in enumerate(reader):
+                line = index + 2
+                checked = record_check(row)
+                if isinstance(checked, Record):
+                    yield line, checked
+                else:
+                    problems.extend(
+                        ReportLine(line, p.column, p.code, _message(p.code)) for p in checked
+                    )
+                step += 1
+                if step == 10_000:
+                    advance(step)
+                    step = 0
+            advance(step)
 
+        try:
             _stage(_rows(records(), geography.pk))
-        problems += _set_checks(geography)
-        if problems:
-            write_report(report_path, problems)
-            raise ImportRefused(
-                _("The file was refused: %(count)d problem(s); see the report %(report)s.")
-                % {"count": len(problems), "report": report_path.name},
-                data={"problems": len(problems), "report": str(report_path)},
-            )
-        batch = ImportBatch.objects.create(
-            geography=geography,
-            file_name=path.name[:200],
-            file_sha256=hashing.sha.hexdigest(),
-            rows=0,
-            imported_at=clock.now(),
-            imported_by=actor,
-        )
-        rows = _insert(geography, batch, origin)
-        flagged = register_flag_duplicates(geography=geography)
-        batch.rows, batch.flagged = rows, flagged
-        batch.save(update_fields=["rows", "flagged"])
-        _drop_staging()
-        event_record(
-            actor=actor,
-            role="cec",
-            action="voters.register_imported",
-            object_key=f"{geography.key}/batch/{batch.pk}",
-            payload={"rows": rows, "flagged": flagged, "file_sha256": batch.file_sha256},
-        )
-    return ImportResult(batch_id=batch.pk, rows=rows, flagged=flagged)
+        except UnicodeDecodeError:
+            raise _refuse(
+                report_path, [ReportLine(0, "*", "encoding", _message("encoding"))]
+            ) from None
+        except csv.Error:
+            raise _refuse(
+                report_path, [ReportLine(reader.line_num, "*", "csv", _message("csv"))]
+            ) from None
+        sha256 = hashing.sha.hexdigest()
+    problems += _set_checks(geography)
+    if problems:
+        raise _refuse(report_path, problems)
+    batch = _batch(geography, path, sha256, actor)
+    rows = _insert(geography, batch, origin)
+    _drop_staging()
+    return _finish(geography=geography, batch=batch, rows=rows, actor=actor)
 
 
 def _drop_staging() -> None:

@@ -178,3 +178,33 @@ def test_header_constant_matches_docs() -> None:
     from psephos.voters.rules.records import HEADER as COLUMNS
 
     assert HEADER.strip().split(",") == list(COLUMNS)
+
+
+def test_duplicate_iin_into_an_empty_register_is_refused(world: World, tmp_path: Path) -> None:
+    rows = [*person_rows(3), GOOD, "921029350851,Другой,Человек,,1992-10-29,M,KZ-75-0001,\n"]
+    with pytest.raises(ImportRefused):
+        register_import(
+            geography=world.geography,
+            path=write_csv(tmp_path / "d.csv", rows),
+            report_path=tmp_path / "r.csv",
+            actor="cec",
+        )
+    assert report(tmp_path / "r.csv")[1:] == [
+        ["6", "iin", "duplicate_iin", "the same IIN as line 5"]
+    ]
+    assert (Voter.objects.count(), ImportBatch.objects.count(), Event.objects.count()) == (0, 0, 0)
+    # The register's indexes survive the refused initial load.
+    result = register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "ok.csv", rows[:4]),
+        report_path=tmp_path / "r.csv",
+        actor="cec",
+    )
+    assert result.rows == 4
+    with pytest.raises(ImportRefused):
+        register_import(
+            geography=world.geography,
+            path=write_csv(tmp_path / "again.csv", rows[3:4]),
+            report_path=tmp_path / "r.csv",
+            actor="cec",
+        )
