@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import path, re_path
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -45,11 +46,11 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     ]
     summary = "; ".join(f"{e['where']}: {e['message']}" for e in errors[:5])
     if len(errors) > 5:
-        summary += f"; and {len(errors) - 5} more"
+        summary += _("; and %(n)d more") % {"n": len(errors) - 5}
     body = {
         "error": {
             "code": "invalid_input",
-            "message": f"The request is not valid: {summary}.",
+            "message": _("The request is not valid: %(problems)s.") % {"problems": summary},
             "data": {"errors": errors},
         }
     }
@@ -59,7 +60,11 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     body = {
-        "error": {"code": "unauthenticated", "message": "Log in or send a valid token.", "data": {}}
+        "error": {
+            "code": "unauthenticated",
+            "message": _("Log in or send a valid token."),
+            "data": {},
+        }
     }
     return api.create_response(request, body, status=401)
 
@@ -68,9 +73,12 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     text = str(exc)
     if text.startswith("Cannot parse request body"):
-        code, message = "malformed_json", "The request body is not valid JSON."
+        code, message = "malformed_json", _("The request body is not valid JSON.")
     elif text.startswith("CSRF"):
-        code, message = "csrf_failed", "The CSRF check failed: send the CSRF token or use a token."
+        code, message = (
+            "csrf_failed",
+            _("The CSRF check failed: send the CSRF token or use a token."),
+        )
     else:
         code, message = "http_error", text
     body = {"error": {"code": code, "message": message, "data": {}}}
@@ -86,8 +94,10 @@ def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     body = {
         "error": {
             "code": "invalid_input",
-            "message": "The database refused a value in the request (out of range or "
-            "containing forbidden characters).",
+            "message": _(
+                "The database refused a value in the request (out of range or "
+                "containing forbidden characters)."
+            ),
             "data": {},
         }
     }
@@ -96,7 +106,7 @@ def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    body = {"error": {"code": "not_found", "message": "No such resource.", "data": {}}}
+    body = {"error": {"code": "not_found", "message": _("No such resource."), "data": {}}}
     return api.create_response(request, body, status=404)
 
 
@@ -129,7 +139,7 @@ def _unknown_route(request: HttpRequest, rest: str = "") -> HttpResponse:
     body = {
         "error": {
             "code": "not_found",
-            "message": f"No API route “/api/{rest}”; see /api/docs.",
+            "message": _("No API route “/api/%(path)s”; see /api/docs.") % {"path": rest},
             "data": {},
         }
     }

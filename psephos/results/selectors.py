@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
@@ -205,7 +206,8 @@ def result_commission_get(*, election: Election, code: str) -> Commission:
         )
     except Commission.DoesNotExist:
         raise NotFound(
-            f"No commission “{code}” in election “{election.key}”.",
+            _("No commission “%(code)s” in election “%(election)s”.")
+            % {"code": code, "election": election.key},
             data={"commission": code, "election": election.key},
         ) from None
 
@@ -217,7 +219,7 @@ def result_national_commission(*, election: Election) -> Commission:
     ).first()
     if commission is None:
         raise NotFound(
-            f"Election “{election.key}” has no central commission.",
+            _("Election “%(election)s” has no central commission.") % {"election": election.key},
             data={"election": election.key},
         )
     return commission
@@ -497,7 +499,8 @@ def protocol_get(*, election: Election, station_code: str) -> ProtocolView:
         )
     except Commission.DoesNotExist:
         raise NotFound(
-            f"No polling station “{station_code}” in election “{election.key}”.",
+            _("No polling station “%(station)s” in election “%(election)s”.")
+            % {"station": station_code, "election": election.key},
             data={"station": station_code, "election": election.key},
         ) from None
     rows = _protocol_rows(election=election, filters=Q(commission_id=commission.pk))
@@ -525,7 +528,8 @@ def result_columns(*, election: Election, level: str) -> list[str]:
 def _check_level(level: str) -> None:
     if level not in LEVELS:
         raise ValidationFailed(
-            f"Unknown level “{level}”; use one of {', '.join(LEVELS)}.",
+            _("Unknown level “%(level)s”; use one of %(levels)s.")
+            % {"level": level, "levels": ", ".join(LEVELS)},
             data={"level": level, "errors": [{"where": "level", "message": "unknown level"}]},
         )
 

@@ -6,6 +6,7 @@ from importlib import import_module
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from psephos.accounts.access import access_election_certify
 from psephos.accounts.models import User
@@ -36,7 +37,8 @@ def _finality_check(election: Election) -> None:
     check = module.election_finality_check(election)
     if not check.allowed:
         raise ElectionNotFinal(
-            f"Election “{election.key}” cannot be certified yet: " + " ".join(check.reasons),
+            _("Election “%(election)s” cannot be certified yet: ") % {"election": election.key}
+            + " ".join(check.reasons),
             data={"election": election.key, "reasons": list(check.reasons)},
         )
 
@@ -60,7 +62,8 @@ def election_certify(*, user: User, election: Election) -> Outcome:
         or commission.geography_id != election.geography_id
     ):
         raise PermissionDenied(
-            f"Only the central commission of election “{election.key}” can certify it.",
+            _("Only the central commission of election “%(election)s” can certify it.")
+            % {"election": election.key},
             data={"election": election.key},
         )
     actor = f"user:{user.pk}@{commission.code}"
@@ -68,7 +71,7 @@ def election_certify(*, user: User, election: Election) -> Outcome:
         locked = Election.objects.select_for_update().get(pk=election.pk)
         if locked.status == ElectionStatus.CERTIFIED:
             raise ElectionCertified(
-                f"Election “{election.key}” is already certified.",
+                _("Election “%(election)s” is already certified.") % {"election": election.key},
                 data={"election": election.key},
             )
         _finality_check(locked)
@@ -80,9 +83,16 @@ def election_certify(*, user: User, election: Election) -> Outcome:
         settled = national.accepted + national.cancelled
         if pending or settled != national.expected:
             raise ElectionNotComplete(
-                f"Election “{election.key}” cannot be certified: {settled} of "
-                f"{national.expected} protocols are accepted or cancelled and {pending} "
-                "await a decision.",
+                _(
+                    "Election “%(election)s” cannot be certified: %(settled)d of %(expected)d "
+                    "protocols are accepted or cancelled and %(pending)d await a decision."
+                )
+                % {
+                    "election": election.key,
+                    "settled": settled,
+                    "expected": national.expected,
+                    "pending": pending,
+                },
                 data={
                     "election": election.key,
                     "expected": national.expected,

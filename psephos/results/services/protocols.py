@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from psephos.accounts.access import access_protocol_decide, access_protocol_submit
 from psephos.accounts.models import User
@@ -61,7 +62,8 @@ def _station_commission(*, election: Election, station_code: str) -> Commission:
         ).get(geography_id=election.geography_id, code=station_code, level=CommissionLevel.PEC)
     except Commission.DoesNotExist:
         raise StationNotFound(
-            f"No polling station “{station_code}” in election “{election.key}”.",
+            _("No polling station “%(station)s” in election “%(election)s”.")
+            % {"station": station_code, "election": election.key},
             data={"station": station_code, "election": election.key},
         ) from None
 
@@ -78,7 +80,8 @@ def _ancestor_ids(commission: Commission) -> list[int]:
 def _refuse_if_certified(election: Election) -> None:
     if election.status == ElectionStatus.CERTIFIED:
         raise ElectionCertified(
-            f"The results of “{election.key}” are certified; protocols can no longer change.",
+            _("The results of “%(election)s” are certified; protocols can no longer change.")
+            % {"election": election.key},
             data={"election": election.key},
         )
 
@@ -119,8 +122,11 @@ def _tally_add(
 
 def _already(station_code: str, status: str) -> ProtocolAlreadySubmitted:
     return ProtocolAlreadySubmitted(
-        f"The protocol of station “{station_code}” is already {status}; "
-        "it can be submitted again only after the territorial commission returns it.",
+        _(
+            "The protocol of station “%(station)s” is already %(status)s; it can be "
+            "submitted again only after the territorial commission returns it."
+        )
+        % {"station": station_code, "status": status},
         data={"station": station_code, "status": status},
     )
 
@@ -182,8 +188,9 @@ def protocol_submit(
                 },
             )
         raise ProtocolBreaksRelations(
-            f"The protocol of station “{station_code}” breaks {len(breaches)} control "
-            "relation(s): " + " ".join(b.message for b in breaches),
+            _("The protocol of station “%(station)s” breaks %(n)d control relation(s): ")
+            % {"station": station_code, "n": len(breaches)}
+            + " ".join(b.message for b in breaches),
             data={"station": station_code, "breaches": problems},
         )
     assert commission.station is not None and commission.tec is not None
@@ -232,7 +239,8 @@ def protocol_submit(
         )
         if updated != 1:
             raise ProtocolAlreadySubmitted(
-                f"The protocol of station “{station_code}” changed while it was being submitted.",
+                _("The protocol of station “%(station)s” changed while it was being submitted.")
+                % {"station": station_code},
                 data={"station": station_code},
             )
         if previous == ProtocolStatus.DRAFT:
@@ -273,7 +281,8 @@ def _lock_pending(protocol: Protocol, station_code: str) -> Protocol:
     )
     if locked.status != ProtocolStatus.SUBMITTED:
         raise ProtocolNotPending(
-            f"The protocol of station “{station_code}” is {locked.status}, not awaiting a decision.",
+            _("The protocol of station “%(station)s” is %(status)s, not awaiting a decision.")
+            % {"station": station_code, "status": locked.status},
             data={"station": station_code, "status": locked.status},
         )
     return locked
@@ -304,7 +313,8 @@ def protocol_accept(*, user: User, protocol: Protocol) -> Protocol:
         )
         if updated != 1:
             raise ProtocolNotPending(
-                f"The protocol of station “{station_code}” was decided by someone else.",
+                _("The protocol of station “%(station)s” was decided by someone else.")
+                % {"station": station_code},
                 data={"station": station_code},
             )
         version = locked.current
@@ -344,7 +354,8 @@ def protocol_return(*, user: User, protocol: Protocol, reason: str) -> Protocol:
     reason = (reason or "").strip()
     if not reason:
         raise ReasonRequired(
-            f"Say why the protocol of station “{station_code}” is returned.",
+            _("Say why the protocol of station “%(station)s” is returned.")
+            % {"station": station_code},
             data={"station": station_code, "errors": [{"where": "reason", "message": "blank"}]},
         )
     election = Election.objects.get(pk=protocol.election_id)
@@ -359,7 +370,8 @@ def protocol_return(*, user: User, protocol: Protocol, reason: str) -> Protocol:
         )
         if updated != 1:
             raise ProtocolNotPending(
-                f"The protocol of station “{station_code}” was decided by someone else.",
+                _("The protocol of station “%(station)s” was decided by someone else.")
+                % {"station": station_code},
                 data={"station": station_code},
             )
         event_record(
@@ -384,7 +396,7 @@ def protocol_for_station(*, election: Election, station_code: str) -> Protocol:
     protocol = Protocol.objects.filter(election=election, commission=commission).first()
     if protocol is None:
         raise ProtocolNotPending(
-            f"Station “{station_code}” has not submitted a protocol.",
+            _("Station “%(station)s” has not submitted a protocol.") % {"station": station_code},
             data={"station": station_code, "status": ProtocolStatus.DRAFT},
         )
     return protocol

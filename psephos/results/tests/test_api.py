@@ -367,3 +367,20 @@ def test_nul_bytes_in_bodies_are_422(country):
     assert r.json()["error"]["data"]["errors"][0]["where"] == "body.reason"
     assert state()[0][0][0] == "submitted"
     assert before[1] + 1 == state()[1]
+
+
+def test_errors_speak_the_requested_language(country):
+    client = Client()
+    r = client.get("/api/v1/no-route", HTTP_ACCEPT_LANGUAGE="ru")
+    assert r.json()["error"]["message"] == "Маршрута API «/api/v1/no-route» нет; см. /api/docs."
+    r = client.post(
+        f"{BASE}/stations/{STATION}/protocol",
+        "{}",
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="kk",
+    )
+    assert r.json()["error"]["message"] == "Жүйеге кіріңіз немесе жарамды токен жіберіңіз."
+    r = Client().get(f"{BASE}/results/KZ-77", HTTP_ACCEPT_LANGUAGE="ru")
+    assert r.json()["error"]["message"] == (
+        "В выборах «kz-test-presidential» нет комиссии «KZ-77»."
+    )
