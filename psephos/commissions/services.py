@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Field
 
 from psephos.ledger.services.events import event_record
 from psephos.territory.models import Geography
@@ -117,7 +118,7 @@ def commission_tree_create(
     return by_code
 
 
-def _members_insert(rows: list[tuple[object, ...]]) -> None:
+def _members_insert(rows: list[tuple[Any, ...]]) -> None:
     """Insert member rows with one prepared statement (tens of thousands at a time).
 
     Plain ``executemany`` skips building a model instance per row, which is most
@@ -127,7 +128,7 @@ def _members_insert(rows: list[tuple[object, ...]]) -> None:
         return
     meta = Member._meta
     names = ["commission", "full_name", "role", "nominated_by", "gender", "term_start", "term_end"]
-    columns = [meta.get_field(n).column for n in names]
+    columns = [str(f.column) for n in names if isinstance(f := meta.get_field(n), Field)]
     quote = connection.ops.quote_name
     # Identifiers come from the model's metadata, values are parameters.
     sql = (

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import OuterRef, ProtectedError, Subquery
+from django.db.models import Field, OuterRef, ProtectedError, Subquery
 from django.utils.translation import gettext as _
 
 from psephos.commissions.enums import CommissionLevel
@@ -434,7 +434,11 @@ def _votes_insert(rows: list[tuple[int, int, int]]) -> None:
     ``executemany`` skips a model instance per row, most of ``bulk_create``'s cost here.
     """
     meta = ProtocolVote._meta
-    columns = [meta.get_field(n).column for n in ("version", "option", "votes")]
+    columns = [
+        str(f.column)
+        for n in ("version", "option", "votes")
+        if isinstance(f := meta.get_field(n), Field)
+    ]
     quote = connection.ops.quote_name
     # Identifiers come from the model's metadata, values are parameters.
     sql = (
