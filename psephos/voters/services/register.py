@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from psephos.core import clock
 from psephos.core.progress import progress
@@ -36,26 +37,34 @@ from ..rules.records import HEADER, Record, record_check
 
 BATCH = 20_000
 PROBLEM_MESSAGES = {
-    "column_count": "the row must have 8 columns: " + ",".join(HEADER),
-    "iin_length": "the IIN must have 12 digits",
-    "iin_not_digits": "the IIN must be 12 ASCII digits",
-    "iin_century_digit": "the 7th IIN digit (century and sex) must be 1–6",
-    "iin_birth_date": "the IIN does not start with a real date",
-    "iin_never_issued": "the first 11 IIN digits are never issued (both check passes give 10)",
-    "iin_check_digit": "the IIN check digit is wrong",
-    "iin_birth_date_mismatch": "the IIN does not encode the birth date given",
-    "iin_sex_mismatch": "the 7th IIN digit does not agree with the sex given",
-    "required": "the value is required",
-    "too_long": "the value is longer than 100 characters",
-    "date_format": "the date must be a real date written YYYY-MM-DD",
-    "sex_value": "sex must be M or F",
-    "status_flag": "status flags must be empty or 'incapacitated', 'prisoner', separated by ';'",
-    "unknown_station": "no polling station with this code on the election's map",
-    "duplicate_iin": "the same IIN as line %(first)s",
-    "iin_registered": "this IIN is already in the register",
-    "header": "the header must be exactly: " + ",".join(HEADER),
-    "encoding": "the file is not UTF-8 text",
-    "csv": "the CSV is malformed here (an unclosed quote?)",
+    "column_count": gettext_noop(
+        "the row must have 8 columns: iin,surname,given_name,patronymic,birth_date,sex,station,status"
+    ),
+    "iin_length": gettext_noop("the IIN must have 12 digits"),
+    "iin_not_digits": gettext_noop("the IIN must be 12 ASCII digits"),
+    "iin_century_digit": gettext_noop("the 7th IIN digit (century and sex) must be 1–6"),
+    "iin_birth_date": gettext_noop("the IIN does not start with a real date"),
+    "iin_never_issued": gettext_noop(
+        "the first 11 IIN digits are never issued (both check passes give 10)"
+    ),
+    "iin_check_digit": gettext_noop("the IIN check digit is wrong"),
+    "iin_birth_date_mismatch": gettext_noop("the IIN does not encode the birth date given"),
+    "iin_sex_mismatch": gettext_noop("the 7th IIN digit does not agree with the sex given"),
+    "required": gettext_noop("the value is required"),
+    "too_long": gettext_noop("the value is longer than 100 characters"),
+    "date_format": gettext_noop("the date must be a real date written YYYY-MM-DD"),
+    "sex_value": gettext_noop("sex must be M or F"),
+    "status_flag": gettext_noop(
+        "status flags must be empty or 'incapacitated', 'prisoner', separated by ';'"
+    ),
+    "unknown_station": gettext_noop("no polling station with this code on the election's map"),
+    "duplicate_iin": gettext_noop("the same IIN as line %(first)s"),
+    "iin_registered": gettext_noop("this IIN is already in the register"),
+    "header": gettext_noop(
+        "the header must be exactly: iin,surname,given_name,patronymic,birth_date,sex,station,status"
+    ),
+    "encoding": gettext_noop("the file is not UTF-8 text"),
+    "csv": gettext_noop("the CSV is malformed here (an unclosed quote?)"),
 }
 
 

@@ -216,3 +216,23 @@ def test_station_list_page(listed: World) -> None:
     assert logged_in(listed.pec[1]).get(url).status_code == 403
     html = logged_in(listed.pec[0]).get(url).content.decode()
     assert "Ахметов" in html and "On the list: 2" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "refusal"),
+    [
+        ("ru", "Проверьте свои данные в списке избирателей", "ИИН недействителен."),
+        ("kk", "Сайлаушылар тізіміндегі деректеріңізді тексеріңіз", "ЖСН жарамсыз."),
+    ],
+)
+def test_self_check_page_is_translated(
+    listed: World, language: str, title: str, refusal: str
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    assert title in client.get("/voters/check/").content.decode()
+    page = client.post("/voters/check/", {"election": ELECTION, "iin": "123"})
+    assert refusal in page.content.decode()
+    cache.clear()
