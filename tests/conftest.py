@@ -34,6 +34,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Start every test with an empty cache (the portal caches rendered pages)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Yield one headless Chromium for the whole session."""

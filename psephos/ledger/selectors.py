@@ -201,3 +201,16 @@ def consistency_proof_get(*, first: int, second: int | None = None) -> Consisten
 def leaf_hash_of(event: Event) -> str:
     """Return the Merkle leaf hash of an event."""
     return leaf_hash(event_leaf(event.hash)).hex()
+
+
+def ledger_head_hash() -> str:
+    """Return the hash of the latest event, or the genesis hash if there is none.
+
+    Every state change writes an event, so the value changes whenever anything
+    published may have changed: the portal keys its page cache on it.
+    """
+    from psephos.ledger.models import LedgerHead
+    from psephos.ledger.rules.hashing import GENESIS
+
+    head = LedgerHead.objects.filter(id=1).values_list("hash", flat=True).first()
+    return head or GENESIS

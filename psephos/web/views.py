@@ -13,14 +13,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.selectors import commission_member_counts
 from psephos.core.errors import DomainError
 from psephos.elections.selectors import election_get
+from psephos.ledger.selectors import ledger_head_hash
+from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.selectors import (
     election_list,
     result_commission_get,
@@ -82,27 +86,45 @@ def _downloads(election_key: str, code: str, level: str) -> list[dict[str, str]]
     return download_links(election_key=election_key, code=code, level=level)
 
 
+# Rendered page bodies are cached per election, commission, language and ledger head:
+# every state change appends a ledger event, so a new head means fresh figures.
+PAGE_CACHE_SECONDS = 600
+
+
+def _cached_body(
+    request: HttpRequest, election: Election, code: str, build: Callable[[], dict[str, Any]]
+) -> str:
+    """Return the rendered body of a commission page, from the cache when still current."""
+    lang = get_language() or "en"
+    key = f"web:commission:{election.key}:{code}:{lang}:{ledger_head_hash()}"
+    body: str | None = cache.get(key)
+    if body is None:
+        body = render_to_string("web/_commission_body.html", build(), request=request)
+        cache.set(key, body, PAGE_CACHE_SECONDS)
+    return body
+
+
 @domain_errors
 def election_results(request: HttpRequest, key: str) -> HttpResponse:
     """Show the national results, the determination and one row per first-level unit."""
     election = election_get(key=key)
     commission = result_national_commission(election=election)
-    summary = result_summary(election=election, commission=commission)
-    outcome = election_determine(election=election)
-    return render(
-        request,
-        "web/commission.html",
-        {
+
+    def build() -> dict[str, Any]:
+        summary = result_summary(election=election, commission=commission)
+        outcome = election_determine(election=election)
+        return {
             "election": election,
-            "commission": commission,
             "summary": summary,
             "outcome": outcome,
             "outcome_label": OUTCOME_LABELS.get(outcome.status, outcome.status),
             "downloads": _downloads(election.key, commission.code, commission.level),
             "names": _local_names(election, summary),
             "national": True,
-        },
-    )
+        }
+
+    body = _cached_body(request, election, commission.code, build)
+    return render(request, "web/commission.html", {"election": election, "body": body})
 
 
 @domain_errors
@@ -112,22 +134,30 @@ def commission_results(request: HttpRequest, key: str, code: str) -> HttpRespons
     commission = result_commission_get(election=election, code=code)
     if commission.level == CommissionLevel.CEC:
         return redirect("web:election", key=election.key)
-    summary = result_summary(election=election, commission=commission)
-    context: dict[str, Any] = {
-        "election": election,
-        "commission": commission,
-        "summary": summary,
-        "downloads": _downloads(election.key, commission.code, commission.level),
-        "members": member_composition(commission_member_counts(commission=commission)),
-        "names": _local_names(election, summary),
-        "national": False,
-    }
-    if summary.protocol is not None:
-        context["protocol_lines"] = [
-            (name, summary.protocol.lines.get(name)) for name in summary.lines
-        ]
-        names = {o.key: o.name for o in summary.options}
-        context["protocol_votes"] = [
-            (names.get(k, k), v) for k, v in summary.protocol.votes.items()
-        ]
-    return render(request, "web/commission.html", context)
+
+    def build() -> dict[str, Any]:
+        summary = result_summary(election=election, commission=commission)
+        context: dict[str, Any] = {
+            "election": election,
+            "summary": summary,
+            "downloads": _downloads(election.key, commission.code, commission.level),
+            "members": member_composition(commission_member_counts(commission=commission)),
+            "names": _local_names(election, summary),
+            "national": False,
+        }
+        if summary.protocol is not None:
+            context["protocol_lines"] = [
+                (name, summary.protocol.lines.get(name)) for name in LINE_NAMES
+            ]
+            names = {o.key: o.name for o in summary.options}
+            context["protocol_votes"] = [
+                (names.get(k, k), v) for k, v in summary.protocol.votes.items()
+            ]
+        return context
+
+    body = _cached_body(request, election, commission.code, build)
+    return render(
+        request,
+        "web/commission.html",
+        {"election": election, "body": body, "code": commission.code},
+    )

@@ -8,6 +8,9 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from psephos.accounts.enums import Role
+from psephos.accounts.models import User
+
 from .election import KEY, MEMBER_NAME, SmallElection
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +107,35 @@ def test_national_page_query_budget(
     client: Client, small: SmallElection, django_assert_max_num_queries
 ) -> None:
     with django_assert_max_num_queries(12):
-        response = client.get(f"/e/{KEY}/")
-    assert response.status_code == 200
+        first = client.get(f"/e/{KEY}/")
+    assert first.status_code == 200
+    # Nothing changed: the body comes from the cache (election, CEC, ledger head).
+    with django_assert_max_num_queries(3):
+        second = client.get(f"/e/{KEY}/")
+    assert text_of(second.content) == text_of(first.content)
+
+
+def test_cached_pages_follow_state_changes_and_language(
+    client: Client, small: SmallElection
+) -> None:
+    assert "Protocols accepted 6 of 8" in text_of(client.get(f"/e/{KEY}/").content)
+    before = text_of(client.get(f"/e/{KEY}/c/KZ-71-0007/").content)
+    assert "submitted, awaiting the territorial commission · version 1" in before
+    tec = Client()
+    tec.force_login(
+        User.objects.create_user(
+            username="tec", password="x", role=Role.TEC_OPERATOR, commission=small.tecs[3]
+        )
+    )
+    assert (
+        tec.post(f"/staff/e/{KEY}/p/KZ-71-0007/return/", {"reason": "smudged"}).status_code == 302
+    )
+    # A return changes no tally, only the station's protocol: its page must still change.
+    station = text_of(client.get(f"/e/{KEY}/c/KZ-71-0007/").content)
+    assert "returned for correction · version 1" in station
+    assert "Reason for return smudged" in station
+    client.cookies["django_language"] = "ru"
+    assert "Принято протоколов 6 из 8" in text_of(client.get(f"/e/{KEY}/").content)
 
 
 def test_region_page(client: Client, small: SmallElection) -> None:
