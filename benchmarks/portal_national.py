@@ -10,8 +10,10 @@ Each request goes through Django's whole handler (middleware, URL resolution,
 selectors, determination, template rendering) via the test client, so the time
 is server time without the network. Prints the median of ``--runs`` requests per
 page and its ratio to the baseline: the API's JSON of the same national summary
-(``/api/v1/elections/<key>/results``), measured in the same run. Target: the
-national page in at most 50 ms (issue 2).
+(``/api/v1/elections/<key>/results``), measured in the same run. Each page is
+timed cold (cache emptied before every request, as after any state change) and
+cached (the ledger head unchanged). Target: the national page in at most 50 ms
+(issue 2).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import django
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -38,8 +41,11 @@ from psephos.commissions.models import Commission  # noqa: E402
 from psephos.elections.selectors import election_get  # noqa: E402
 
 
-def timed(client: Client, url: str, runs: int) -> tuple[float, int]:
-    """Return the median milliseconds of ``runs`` GETs and the queries of one."""
+def timed(client: Client, url: str, runs: int, *, cold: bool) -> tuple[float, int]:
+    """Return the median milliseconds of ``runs`` GETs and the queries of one.
+
+    ``cold`` empties the cache before each request, as after any state change.
+    """
     response = client.get(url)  # warm template and connection caches
     assert response.status_code == 200, (url, response.status_code)
     queries: list[str] = []
@@ -50,10 +56,14 @@ def timed(client: Client, url: str, runs: int) -> tuple[float, int]:
 
     # An execute wrapper survives the reconnect at each request's start, unlike
     # CaptureQueriesContext.
+    if cold:
+        cache.clear()
     with connection.execute_wrapper(count):
         client.get(url)
     samples = []
     for _ in range(runs):
+        if cold:
+            cache.clear()
         start = time.perf_counter()
         response = client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
@@ -96,9 +106,13 @@ def main() -> None:
     print(f"{connection.vendor}, {key}, median of {args.runs} requests")
     baseline = None
     for label, url in pages:
-        median, queries = timed(client, url, args.runs)
-        baseline = baseline or median
-        print(f"  {label:<40} {median:8.2f} ms  ×{median / baseline:5.2f}  {queries} queries")
+        for cold in (True, False) if url.startswith("/e/") else (True,):
+            median, queries = timed(client, url, args.runs, cold=cold)
+            baseline = baseline or median
+            name = label + (
+                "" if not url.startswith("/e/") else (" (cold)" if cold else " (cached)")
+            )
+            print(f"  {name:<48} {median:8.2f} ms  ×{median / baseline:5.2f}  {queries} queries")
 
 
 if __name__ == "__main__":
