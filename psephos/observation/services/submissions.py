@@ -51,8 +51,9 @@ def submission_record(
 ) -> tuple[Submission, bool]:
     """Record one checklist; return it and whether it is new.
 
-    Idempotent on (observer, ``client_id``): replaying the same submission returns
-    the stored one and changes nothing; reusing a client id for different content
+    Idempotent on (observer, ``client_id``), enforced by a unique constraint rather
+    than a prior read: replaying the same submission returns the stored one and
+    changes nothing; reusing a client id for different content
     raises ``Conflict``. Raises ``NotAccredited``, ``FormUnknown``, ``PlaceUnknown``,
     ``AnswersInvalid``. Writes the submission and one ledger event (no personal data).
     """
@@ -62,7 +63,6 @@ def submission_record(
             _("A client id of 1–64 characters is required."),
             data={"errors": [{"where": "client_id", "message": "1–64 characters"}]},
         )
-    existing = Submission.objects.filter(observer=observer, client_id=client_id).first()
     form = form_resolve(organisation=observer.organisation, key=form_key)
     spec = form_spec(form)
     try:
@@ -72,8 +72,6 @@ def submission_record(
             _("The answers have problems: %(p)s") % {"p": str(exc)},
             data={"errors": exc.problems, "form": form_key},
         ) from None
-    if existing is not None:
-        return _replayed(existing, form.pk, cleaned, station_code or tec_code)
     if not Accreditation.objects.filter(
         observer=observer, election=election, status=AccreditationStatus.ACCREDITED
     ).exists():
@@ -153,7 +151,7 @@ def submission_record(
                 },
             )
     except IntegrityError:
-        # A concurrent replay of the same client id won the race.
+        # A replay (or a concurrent twin) of this client id is already stored.
         existing = Submission.objects.get(observer=observer, client_id=client_id)
         return _replayed(existing, form.pk, cleaned, place)
     return sub, True
