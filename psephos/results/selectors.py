@@ -477,7 +477,7 @@ def protocol_view_of(
     order = [o.key for o in _options_cache(election)]
     return ProtocolView(
         election=election.key,
-        station=protocol.station.code,
+        station=protocol.commission.code,  # a PEC's code is its station's code
         tec=protocol.tec.code,
         region=protocol.region.code,
         status=protocol.status,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -57,9 +57,9 @@ def _actor(user: User) -> str:
 
 def _station_commission(*, election: Election, station_code: str) -> Commission:
     try:
-        return Commission.objects.select_related(
-            "parent__parent__parent", "station", "tec", "region"
-        ).get(geography_id=election.geography_id, code=station_code, level=CommissionLevel.PEC)
+        return Commission.objects.select_related("parent__parent", "tec", "region").get(
+            geography_id=election.geography_id, code=station_code, level=CommissionLevel.PEC
+        )
     except Commission.DoesNotExist:
         raise StationNotFound(
             _("No polling station “%(station)s” in election “%(election)s”.")
@@ -69,11 +69,16 @@ def _station_commission(*, election: Election, station_code: str) -> Commission:
 
 
 def _ancestor_ids(commission: Commission) -> list[int]:
+    """Return the ids of every commission above, nearest first.
+
+    Walks the parents loaded with ``select_related`` and ends with the last one's
+    ``parent_id``: the tree is at most CEC → regional TEC → district TEC → PEC.
+    """
     ids: list[int] = []
-    node = commission.parent
-    while node is not None:
-        ids.append(node.pk)
-        node = node.parent
+    node: Commission | None = commission
+    while node is not None and node.parent_id is not None:
+        ids.append(node.parent_id)
+        node = node._state.fields_cache.get("parent")  # loaded parents only
     return ids
 
 
@@ -193,75 +198,84 @@ def protocol_submit(
             + " ".join(b.message for b in breaches),
             data={"station": station_code, "breaches": problems},
         )
-    assert commission.station is not None and commission.tec is not None
-    assert commission.region is not None
+    tec, region = commission.tec, commission.region
+    assert commission.station_id is not None and tec is not None and region is not None
     ancestors = _ancestor_ids(commission)
     now = clock.now()
-    with transaction.atomic():
-        protocol, created = Protocol.objects.select_for_update().get_or_create(
-            election=election,
-            station=commission.station,
-            defaults={
-                "commission": commission,
-                "tec": commission.tec,
-                "region": commission.region,
-            },
-        )
-        previous = protocol.status
-        if previous not in _OPEN_FOR_SUBMISSION:
-            raise _already(station_code, previous)
-        number = 1
-        if not created:
-            number += (
-                ProtocolVersion.objects.filter(protocol=protocol)
-                .order_by("-number")
-                .values_list("number", flat=True)
+    try:
+        with transaction.atomic():
+            existing_protocol = (
+                Protocol.objects.select_for_update()
+                .filter(election=election, station_id=commission.station_id)
                 .first()
-                or 0
             )
-        version = ProtocolVersion.objects.create(
-            protocol=protocol,
-            number=number,
-            source=VersionSource.PEC_ENTRY,
-            created_at=now,
-            created_by=user,
-            **lines.as_dict(),
-        )
-        by_key = {o.key: o for o in options}
-        ProtocolVote.objects.bulk_create(
-            [
-                ProtocolVote(version=version, option=by_key[k], votes=lines.votes[k])
-                for k in option_keys
-            ]
-        )
-        updated = Protocol.objects.filter(pk=protocol.pk, status=previous).update(
-            status=ProtocolStatus.SUBMITTED, current=version, submitted_at=now, return_reason=""
-        )
-        if updated != 1:
-            raise ProtocolAlreadySubmitted(
-                _("The protocol of station “%(station)s” changed while it was being submitted.")
-                % {"station": station_code},
-                data={"station": station_code},
+            created = existing_protocol is None
+            # A concurrent first submission makes this INSERT fail on the unique constraint;
+            # the IntegrityError leaves the transaction and becomes a Conflict below.
+            protocol = existing_protocol or Protocol.objects.create(
+                election=election,
+                station_id=commission.station_id,
+                commission=commission,
+                tec=tec,
+                region=region,
             )
-        if previous == ProtocolStatus.DRAFT:
-            found = _tally_add(
-                election=election, ancestor_ids=ancestors, lines=None, votes={}, received=1
+            previous = protocol.status
+            if previous not in _OPEN_FOR_SUBMISSION:
+                raise _already(station_code, previous)
+            number = 1
+            if not created:
+                number += (
+                    ProtocolVersion.objects.filter(protocol=protocol)
+                    .order_by("-number")
+                    .values_list("number", flat=True)
+                    .first()
+                    or 0
+                )
+            version = ProtocolVersion.objects.create(
+                protocol=protocol,
+                number=number,
+                source=VersionSource.PEC_ENTRY,
+                created_at=now,
+                created_by=user,
+                **lines.as_dict(),
             )
-            if found != len(ancestors):
-                tally_recompute(election=election, actor=_actor(user), role=user.role)
-        event_record(
-            actor=_actor(user),
-            role=user.role,
-            action="protocol.submit",
-            object_key=f"{election.key}/{station_code}",
-            payload={
-                "election": election.key,
-                "station": station_code,
-                "version": number,
-                "lines": lines.as_dict(),
-                "votes": {k: lines.votes[k] for k in option_keys},
-            },
-        )
+            by_key = {o.key: o for o in options}
+            ProtocolVote.objects.bulk_create(
+                [
+                    ProtocolVote(version=version, option=by_key[k], votes=lines.votes[k])
+                    for k in option_keys
+                ]
+            )
+            updated = Protocol.objects.filter(pk=protocol.pk, status=previous).update(
+                status=ProtocolStatus.SUBMITTED, current=version, submitted_at=now, return_reason=""
+            )
+            if updated != 1:
+                raise ProtocolAlreadySubmitted(
+                    _("The protocol of station “%(station)s” changed while it was being submitted.")
+                    % {"station": station_code},
+                    data={"station": station_code},
+                )
+            if previous == ProtocolStatus.DRAFT:
+                found = _tally_add(
+                    election=election, ancestor_ids=ancestors, lines=None, votes={}, received=1
+                )
+                if found != len(ancestors):
+                    tally_recompute(election=election, actor=_actor(user), role=user.role)
+            event_record(
+                actor=_actor(user),
+                role=user.role,
+                action="protocol.submit",
+                object_key=f"{election.key}/{station_code}",
+                payload={
+                    "election": election.key,
+                    "station": station_code,
+                    "version": number,
+                    "lines": lines.as_dict(),
+                    "votes": {k: lines.votes[k] for k in option_keys},
+                },
+            )
+    except IntegrityError:
+        raise _already(station_code, ProtocolStatus.SUBMITTED) from None
     protocol.status, protocol.current = ProtocolStatus.SUBMITTED, version
     protocol.submitted_at, protocol.return_reason = now, ""
     return protocol
