@@ -29,6 +29,7 @@ def test_home_lists_the_election_with_a_link(client: Client, small: SmallElectio
     assert response.status_code == 200
     assert f'href="/e/{KEY}/"' in response.content.decode()
     assert "Early presidential election 2022" in text_of(response.content)
+    assert "counting" in text_of(response.content)
 
 
 def test_home_without_elections(client: Client, db: None) -> None:
