@@ -167,12 +167,18 @@ def inclusion_mask(table: StationTable, *, min_registered: int = 100) -> BoolArr
     )
 
 
-def integer_test(table: StationTable, *, min_registered: int = 100) -> dict[str, Any]:
+STATISTICS = ("leader_share", "turnout", "either")
+
+
+def integer_test(
+    table: StationTable, *, min_registered: int = 100, statistics: tuple[str, ...] = STATISTICS
+) -> dict[str, Any]:
     """Return the exact integer-percentage test for the leader share, turnout and either.
 
     Leader percentage ``p1 = 100·L/R``, turnout percentage ``p2 = 100·G/N``. Besides
     station counts, the excess of registered voters and leader votes at integer
-    stations (observed minus expected) is reported.
+    stations (observed minus expected) is reported. ``statistics`` selects which
+    of the three nulls to compute (each is one exact Poisson-binomial PMF).
     """
     mask = inclusion_mask(table, min_registered=min_registered)
     t = table.subset(mask)
@@ -185,6 +191,8 @@ def integer_test(table: StationTable, *, min_registered: int = 100) -> dict[str,
     c = 1.0 - (1.0 - a) * (1.0 - b)
     result: dict[str, Any] = {"stations_eligible": len(t)}
     for name, obs, prob in (("leader_share", int1, a), ("turnout", int2, b), ("either", either, c)):
+        if name not in statistics:
+            continue
         summary = exact_null(int(obs.sum()), prob).as_dict()
         summary["excess_registered"] = round(float((n * (obs - prob)).sum()), 2)
         summary["excess_leader_votes"] = round(float((lead * (obs - prob)).sum()), 2)

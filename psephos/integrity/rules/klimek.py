@@ -116,6 +116,7 @@ def klimek_fit(
     max_units: int = 20000,
     replicates: int = 2,
     bins: int = 25,
+    bootstrap: int = 0,
 ) -> dict[str, Any]:
     """Fit (f_i, f_e, α) of the Klimek model by grid search on the 2-D (t, v) histogram.
 
@@ -141,6 +142,41 @@ def klimek_fit(
         t_obs, v_obs = t_all[pick], v_all[pick]
     else:
         t_obs, v_obs = t_all, v_all
+    result = _fit(t_obs, v_obs, seed=seed, replicates=replicates, bins=bins)
+    if bootstrap > 0:
+        boot = []
+        for b in range(bootstrap):
+            pick = rng.integers(0, t_obs.size, t_obs.size)
+            fit = _fit(
+                t_obs[pick], v_obs[pick], seed=seed + 100 + b, replicates=replicates, bins=bins
+            )
+            boot.append((fit["f_i"], fit["f_e"], fit["alpha"]))
+        arr = np.asarray(boot)
+        result["bootstrap"] = {
+            "resamples": bootstrap,
+            "interval": "2.5th and 97.5th percentiles of refits on resampled units",
+            "f_i": [round(float(x), 4) for x in np.quantile(arr[:, 0], [0.025, 0.975])],
+            "f_e": [round(float(x), 4) for x in np.quantile(arr[:, 1], [0.025, 0.975])],
+            "alpha": [round(float(x), 4) for x in np.quantile(arr[:, 2], [0.025, 0.975])],
+        }
+    result["units"] = int(t_obs.size)
+    result["parameters"] = {
+        "bins": bins,
+        "replicates": replicates,
+        "seed": seed,
+        "distance": "sum((sim-obs)^2/(obs+1)) on 2-D (t, v) histogram",
+        "min_registered": min_registered,
+        "max_units": max_units,
+        "bootstrap": bootstrap,
+    }
+    result["caveat"] = CAVEAT
+    return result
+
+
+def _fit(
+    t_obs: FloatArray, v_obs: FloatArray, *, seed: int, replicates: int, bins: int
+) -> dict[str, Any]:
+    """Fit the model to observed (t, v) arrays; return the estimates and the fair part."""
     tau, sig_t = _peak_and_width(t_obs)
     # Fraud raises turnout, so stations at or below the turnout peak are the least
     # contaminated sample of honest support: ν and σ_ν come from them.
@@ -207,16 +243,6 @@ def klimek_fit(
             "theta": round(theta, 4),
             "theta_rule": "sqrt(left-side RMS deviation of v from nu)",
         },
-        "units": int(t_obs.size),
-        "parameters": {
-            "bins": bins,
-            "replicates": replicates,
-            "seed": seed,
-            "distance": "sum((sim-obs)^2/(obs+1)) on 2-D (t, v) histogram",
-            "min_registered": min_registered,
-            "max_units": max_units,
-        },
-        "caveat": CAVEAT,
     }
 
 

@@ -36,6 +36,7 @@ class ReportConfig:
     last_digit_min_count: int = 50
     spikes_resamples: int = 200
     klimek_max_units: int = 20000
+    klimek_bootstrap: int = 10
     shpilkin_ceiling: float = 0.95
     outlier_threshold: float = 4.0
     exclude_kinds: tuple[str, ...] = ("special", "abroad")
@@ -125,6 +126,7 @@ def build_report(
         denominator=cfg.denominator,
         min_registered=cfg.min_registered,
         max_units=cfg.klimek_max_units,
+        bootstrap=cfg.klimek_bootstrap,
     )
     step(1)
     report["shpilkin"] = shpilkin(t, ceiling=cfg.shpilkin_ceiling)

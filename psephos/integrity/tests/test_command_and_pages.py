@@ -72,6 +72,8 @@ def test_run_writes_report_json_and_html(tmp_path: Path) -> None:
         str(out),
         "--spikes-resamples",
         "20",
+        "--klimek-bootstrap",
+        "2",
         "--progress",
     )
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -84,6 +86,7 @@ def test_run_writes_report_json_and_html(tmp_path: Path) -> None:
     assert set(report["benford_2bl"]) >= {"statistic", "p_value"}
     assert "fraud_share" in report["spikes"]
     assert 0 < report["turnout"] < 1
+    assert report["klimek"]["bootstrap"]["resamples"] == 2
     html = (out / "report.html").read_text(encoding="utf-8")
     assert html.count("<svg") == 5
     assert "ballots issued 200 exceed registered voters 100" in html
@@ -110,7 +113,15 @@ def test_election_report_is_recorded_and_served(tmp_path: Path) -> None:
     events_before = Event.objects.count()
     out = tmp_path / "out"
     call_command(
-        "integrity", "election", country.election.key, "--out", str(out), "--spikes-resamples", "10"
+        "integrity",
+        "election",
+        country.election.key,
+        "--out",
+        str(out),
+        "--spikes-resamples",
+        "10",
+        "--klimek-bootstrap",
+        "0",
     )
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["stations_used"] == 60

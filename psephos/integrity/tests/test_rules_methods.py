@@ -35,7 +35,11 @@ def test_klimek_on_clean_data_fits_no_fraud(seed: int) -> None:
 
 def test_klimek_recovers_extreme_fraud_and_direction_of_incremental() -> None:
     table, truth = generate(Scenario(stations=3000, seed=3, f_i=0.3, f_e=0.05, alpha=2.0))
-    fit = klimek_fit(table, seed=3)
+    fit = klimek_fit(table, seed=3, bootstrap=5)
+    lo, hi = fit["bootstrap"]["f_e"]
+    assert lo <= hi <= lo + 0.03
+    assert lo - 0.005 <= fit["f_e"] <= hi + 0.005
+    assert fit["bootstrap"]["resamples"] == 5
     assert abs(fit["f_e"] - truth["extreme_stations"] / 3000) <= 0.02
     assert 0.1 <= fit["f_i"] <= 0.4
     assert 1.0 <= fit["alpha"] <= 3.0
@@ -260,7 +264,9 @@ def test_report_excludes_special_and_abroad_stations_and_has_no_nan() -> None:
     kind = np.array(["regular"] * 600, dtype=object)
     kind[:7] = "special"
     kind[7:10] = "abroad"
-    report = build_report(replace(table, kind=kind), config=ReportConfig(spikes_resamples=10))
+    report = build_report(
+        replace(table, kind=kind), config=ReportConfig(spikes_resamples=10, klimek_bootstrap=0)
+    )
     assert report["stations_used"] == 590
     assert report["stations_excluded_by_kind"] == {"special": 7, "abroad": 3}
     assert report["parameters"]["exclude_kinds"] == ["special", "abroad"]
