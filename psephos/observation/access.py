@@ -171,3 +171,26 @@ def access_submit(*, user: Any) -> Observer:
     if observer is None:
         raise PermissionDenied(_("Only observers submit checklists."))
     return observer
+
+
+def access_accreditation_decide(*, user: Any) -> None:
+    """Allow only central election commission staff to decide on accreditation."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "role", "") != "cec":
+        raise PermissionDenied(
+            _("Only central election commission staff decide on accreditation."),
+            data={"required_role": "cec"},
+        )
+
+
+def access_coordinate(*, user: Any, organisation: Organisation) -> Membership:
+    """Allow the organisation's admins and coordinators (no personal data involved)."""
+    membership = membership_get(user, organisation)
+    if membership is None or membership.role not in (
+        MembershipRole.ADMIN,
+        MembershipRole.COORDINATOR,
+    ):
+        raise PermissionDenied(
+            _("Only the organisation's coordinators and admins may do this."),
+            data={"organisation": organisation.key},
+        )
+    return membership

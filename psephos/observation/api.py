@@ -10,24 +10,40 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
 
+from psephos.core.errors import NotFound
 from psephos.elections.selectors import election_get
 
-from .access import access_submit, session_two_factor_ok
+from .access import (
+    access_accreditation_decide,
+    access_coordinate,
+    access_organisation_manage,
+    access_submit,
+    session_two_factor_ok,
+)
 from .errors import SmsSignatureInvalid
+from .models import Accreditation, Incident, Observer
 from .selectors import (
     accreditation_by_token,
     accreditation_list_public,
+    coverage,
     findings_all,
     findings_csv,
     findings_for,
     observer_roster,
     organisation_get,
+    quickcount_estimate,
+    quickcount_official,
 )
-from .services.forms import forms_available
+from .services.deployment import assignment_set
+from .services.forms import form_export_xlsform, form_import_xlsform, form_resolve, forms_available
+from .services.incidents import incident_complaint_url, incident_report, incident_transition
+from .services.observers import accreditation_apply, accreditation_decide
 from .services.organisations import api_token_user
+from .services.quickcount import quickcount_sample_draw
 from .services.submissions import sms_receive, submission_record
 
 router = Router(tags=["observation"])
@@ -169,4 +185,206 @@ def roster(request: HttpRequest, key: str) -> list[dict[str, Any]]:
         user=request.user,
         organisation=organisation_get(key=key),
         two_factor_ok=session_two_factor_ok(request.session, request.user),
+    )
+
+
+def _two_factor(request: HttpRequest) -> bool:
+    return session_two_factor_ok(request.session, request.user)
+
+
+def _observer_of(org_key: str, code: str) -> Observer:
+    observer = (
+        Observer.objects.select_related("organisation")
+        .filter(organisation__key=org_key, code=code)
+        .first()
+    )
+    if observer is None:
+        raise NotFound("No such observer in this organisation.", data={"observer": code})
+    return observer
+
+
+class ApplyIn(Schema):
+    election: str
+    observer: str
+    nomination_letter: str = ""
+
+
+@router.post("/organisations/{key}/accreditations", auth=django_auth, response={201: dict})
+def accreditation_apply_api(request: HttpRequest, key: str, payload: ApplyIn) -> Status:
+    """File an accreditation application for one of the organisation's observers (admin, 2FA)."""
+    org = organisation_get(key=key)
+    access_organisation_manage(
+        user=request.user, organisation=org, two_factor_ok=_two_factor(request)
+    )
+    acc = accreditation_apply(
+        observer=_observer_of(key, payload.observer),
+        election=election_get(key=payload.election),
+        nomination_letter=payload.nomination_letter,
+        actor=request.user,
+    )
+    return Status(
+        201, {"badge": payload.observer, "status": acc.status, "decide_by": acc.decide_by}
+    )
+
+
+class DecideIn(Schema):
+    status: str
+    reasons: str
+
+
+@router.post("/accreditations/{election}/{badge}/decision", auth=django_auth)
+def accreditation_decide_api(
+    request: HttpRequest, election: str, badge: str, payload: DecideIn
+) -> dict[str, Any]:
+    """Accredit, refuse or revoke with reasons (central commission staff)."""
+    access_accreditation_decide(user=request.user)
+    acc = Accreditation.objects.filter(election__key=election, observer__code=badge).first()
+    if acc is None:
+        raise NotFound("No application for this badge and election.", data={"badge": badge})
+    acc = accreditation_decide(
+        accreditation=acc, status=payload.status, reasons=payload.reasons, actor=request.user
+    )
+    return {"badge": badge, "status": acc.status, "reasons": acc.reasons}
+
+
+class AssignIn(Schema):
+    election: str
+    observer: str
+    kind: str = "fixed"
+    station: str = ""
+    tec: str = ""
+
+
+@router.post("/organisations/{key}/assignments", auth=django_auth, response={201: dict})
+def assignment_api(request: HttpRequest, key: str, payload: AssignIn) -> Status:
+    """Post an observer to a station or TEC now; the previous posting ends (coordinators)."""
+    org = organisation_get(key=key)
+    access_coordinate(user=request.user, organisation=org)
+    a = assignment_set(
+        observer=_observer_of(key, payload.observer),
+        election=election_get(key=payload.election),
+        kind=payload.kind,
+        station_code=payload.station,
+        tec_code=payload.tec,
+        actor=request.user,
+    )
+    return Status(201, {"id": a.pk, "kind": a.kind, "starts_at": a.starts_at})
+
+
+@router.get("/organisations/{key}/coverage/{election}", auth=django_auth)
+def coverage_api(request: HttpRequest, key: str, election: str) -> list[dict[str, Any]]:
+    """Return assigned, reported, missing and late per region (coordinators)."""
+    org = organisation_get(key=key)
+    access_coordinate(user=request.user, organisation=org)
+    return coverage(election=election_get(key=election), organisation=org)
+
+
+class IncidentIn(Schema):
+    election: str
+    category: str
+    description: str
+    station: str = ""
+    occurred_at: dt.datetime | None = None
+
+
+@router.post("/incidents", auth=AUTH, response={201: dict})
+def incident_api(request: HttpRequest, payload: IncidentIn) -> Status:
+    """Report an incident (observers); returns the case number and the complaint link."""
+    observer = access_submit(user=request.user)
+    inc = incident_report(
+        observer=observer,
+        election=election_get(key=payload.election),
+        category=payload.category,
+        description=payload.description,
+        station_code=payload.station,
+        occurred_at=payload.occurred_at,
+    )
+    return Status(
+        201,
+        {"number": inc.number, "status": inc.status, "complaint_url": incident_complaint_url(inc)},
+    )
+
+
+class TransitionIn(Schema):
+    status: str
+    escalated_to: str = ""
+    note: str = ""
+
+
+@router.post("/organisations/{key}/incidents/{number}/status", auth=django_auth)
+def incident_status_api(
+    request: HttpRequest, key: str, number: int, payload: TransitionIn
+) -> dict[str, Any]:
+    """Verify, reject, escalate or resolve a case (coordinators and admins)."""
+    inc = (
+        Incident.objects.select_related("organisation", "election", "station")
+        .filter(organisation__key=key, number=number)
+        .first()
+    )
+    if inc is None:
+        raise NotFound("No such incident.", data={"incident": number})
+    inc = incident_transition(
+        incident=inc,
+        status=payload.status,
+        actor=request.user,
+        escalated_to=payload.escalated_to,
+        note=payload.note,
+    )
+    return {"number": inc.number, "status": inc.status, "escalated_to": inc.escalated_to}
+
+
+@router.get("/organisations/{key}/forms/{form}.xlsx")
+def form_xlsform(request: HttpRequest, key: str, form: str) -> HttpResponse:
+    """Download a form as XLSForm (forms are not secret)."""
+    definition = form_resolve(organisation=organisation_get(key=key), key=form)
+    resp = HttpResponse(
+        form_export_xlsform(form=definition),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    resp["Content-Disposition"] = f'attachment; filename="{form}-v{definition.version}.xlsx"'
+    return resp
+
+
+@router.post("/organisations/{key}/forms", auth=django_auth, response={201: dict})
+def form_upload(request: HttpRequest, key: str, file: File[UploadedFile]) -> Status:
+    """Publish an XLSForm workbook as the organisation's next form version (admin, 2FA)."""
+    org = organisation_get(key=key)
+    access_organisation_manage(
+        user=request.user, organisation=org, two_factor_ok=_two_factor(request)
+    )
+    form = form_import_xlsform(organisation=org, data=file.read(), actor=request.user)
+    return Status(201, {"key": form.key, "version": form.version, "sms_code": form.sms_code})
+
+
+class SampleIn(Schema):
+    election: str
+    size: int
+    seed: int
+
+
+@router.post("/organisations/{key}/sample", auth=django_auth, response={201: dict})
+def sample_api(request: HttpRequest, key: str, payload: SampleIn) -> Status:
+    """Draw the quick-count sample once, with the seed to be published (admin, 2FA)."""
+    org = organisation_get(key=key)
+    access_organisation_manage(
+        user=request.user, organisation=org, two_factor_ok=_two_factor(request)
+    )
+    sample = quickcount_sample_draw(
+        election=election_get(key=payload.election),
+        organisation=org,
+        size=payload.size,
+        seed=payload.seed,
+        actor=request.user,
+    )
+    return Status(
+        201, {"seed": sample.seed, "size": sample.size, "strata": len(sample.frame_sizes)}
+    )
+
+
+@router.get("/organisations/{key}/quickcount/{election}")
+def quickcount_api(request: HttpRequest, key: str, election: str) -> dict[str, Any]:
+    """Return the quick-count estimates with margins, compared with the official national result."""
+    e = election_get(key=election)
+    return quickcount_estimate(
+        election=e, organisation=organisation_get(key=key), official=quickcount_official(election=e)
     )

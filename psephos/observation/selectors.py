@@ -484,3 +484,25 @@ def quickcount_estimate(
             }
         )
     return out
+
+
+def quickcount_official(*, election: Election) -> dict[str, float]:
+    """Return the official national turnout, invalid share and vote shares (fractions)."""
+    from psephos.elections.selectors import election_options
+    from psephos.results.selectors import result_rows
+
+    rows = result_rows(election=election, level="national")
+    if not rows:
+        return {}
+    row = rows[0]
+    out: dict[str, float] = {}
+    if row.get("voters_on_list"):
+        out["turnout"] = row["ballots_found"] / row["voters_on_list"]
+    if row.get("ballots_found"):
+        out["invalid"] = row["ballots_invalid"] / row["ballots_found"]
+    if row.get("ballots_valid"):
+        for opt in election_options(election=election):
+            out["votes_" + opt.key.replace("-", "_")] = (row.get(opt.key) or 0) / row[
+                "ballots_valid"
+            ]
+    return out

@@ -1,7 +1,8 @@
 """Quality checks on submissions and the rules that decide which enter the findings.
 
 Checks: ``late`` (submitted after the phase deadline), ``conflict`` (two observers
-at one station disagree on an answer of the same form), ``inconsistent`` (figures
+at one station disagree on an answer of the same form within ``CONFLICT_WINDOW``,
+so a later roving visit that finds things changed is not a conflict), ``inconsistent`` (figures
 that cannot all be true, e.g. more voted than on the list). Missing reports are
 assignments without a submission. Excluded submissions keep their reasons and stay
 visible; nothing is deleted.
@@ -13,6 +14,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+#: Two observers' reports on one place conflict only if they describe the same moment.
+CONFLICT_WINDOW = dt.timedelta(minutes=60)
 
 
 @dataclass(frozen=True)
@@ -106,19 +110,24 @@ def quality_check(
             v.flags.append("inconsistent")
             v.reasons.append(problem)
     for (_form, place), group in groups.items():
-        observers = {s.observer for s in group}
-        if len(observers) < 2:
+        if len({s.observer for s in group}) < 2:
             continue
-        keys = set().union(*(s.answers.keys() for s in group))
-        for qid in sorted(keys):
-            values = {s.observer: s.answers.get(qid) for s in group if qid in s.answers}
-            if len(set(map(repr, values.values()))) > 1:
-                for s in group:
-                    if qid in s.answers:
-                        v = verdicts[s.id]
-                        if "conflict" not in v.flags:
-                            v.flags.append("conflict")
-                        v.reasons.append(f"{qid} differs between observers at {place}")
+        group.sort(key=lambda s: s.submitted_at)
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if b.submitted_at - a.submitted_at > CONFLICT_WINDOW:
+                    break
+                if a.observer == b.observer:
+                    continue
+                for qid in sorted(set(a.answers) & set(b.answers)):
+                    if a.answers[qid] != b.answers[qid]:
+                        for s in (a, b):
+                            v = verdicts[s.id]
+                            if "conflict" not in v.flags:
+                                v.flags.append("conflict")
+                            reason = f"{qid} differs between observers at {place}"
+                            if reason not in v.reasons:
+                                v.reasons.append(reason)
     for v in verdicts.values():
         v.included = not (
             (rules.exclude_late and "late" in v.flags)

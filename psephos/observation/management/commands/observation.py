@@ -23,28 +23,10 @@ from ...selectors import (
     findings_markdown,
     organisation_get,
     quickcount_estimate,
+    quickcount_official,
 )
 from ...services.quality import quality_apply
 from ...services.simulation import mission_simulate, quickcount_simulate
-
-
-def official_national(election: Any) -> dict[str, float]:
-    """Return the official national turnout, invalid share and vote shares (fractions)."""
-    rows = result_rows(election=election, level="national")
-    if not rows:
-        return {}
-    row = rows[0]
-    out: dict[str, float] = {}
-    if row.get("voters_on_list"):
-        out["turnout"] = row["ballots_found"] / row["voters_on_list"]
-    if row.get("ballots_found"):
-        out["invalid"] = row["ballots_invalid"] / row["ballots_found"]
-    if row.get("ballots_valid"):
-        for opt in election_options(election=election):
-            out["votes_" + opt.key.replace("-", "_")] = (row.get(opt.key) or 0) / row[
-                "ballots_valid"
-            ]
-    return out
 
 
 class Command(BaseCommand):
@@ -120,7 +102,9 @@ class Command(BaseCommand):
             elif action == "quickcount":
                 org = organisation_get(key=options["organisation"])
                 est = quickcount_estimate(
-                    election=election, organisation=org, official=official_national(election)
+                    election=election,
+                    organisation=org,
+                    official=quickcount_official(election=election),
                 )
                 self.stdout.write(json.dumps(est, indent=2, default=str))
         except DomainError as exc:

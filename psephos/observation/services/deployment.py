@@ -1,0 +1,105 @@
+"""Deployment: teams and assignments of observers to stations or TECs, changeable mid-day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from psephos.commissions.enums import CommissionLevel
+from psephos.commissions.models import Commission
+from psephos.core import clock
+from psephos.core.errors import ValidationFailed
+from psephos.elections.models import Election
+from psephos.ledger.services.events import event_record
+from psephos.territory.models import AdministrativeUnit, PollingStation
+
+from ..enums import AssignmentKind
+from ..errors import PlaceUnknown
+from ..models import Assignment, Observer, Organisation, Team
+
+
+def team_create(
+    *, organisation: Organisation, name: str, region: AdministrativeUnit, observers: list[Observer]
+) -> Team:
+    """Create a team in an area of responsibility (a region) with its observers."""
+    foreign = [o.code for o in observers if o.organisation_id != organisation.pk]
+    if foreign:
+        raise ValidationFailed(
+            _("Observers of another organisation cannot join this team."),
+            data={"errors": [{"where": "observers", "message": ", ".join(foreign)}]},
+        )
+    with transaction.atomic():
+        team = Team.objects.create(organisation=organisation, name=name, region=region)
+        team.observers.set(observers)
+        event_record(
+            actor="system",
+            role="observation",
+            action="observation.team.create",
+            object_key=f"observation/{organisation.key}/team/{team.pk}",
+            payload={"region": region.code, "observers": sorted(o.code for o in observers)},
+        )
+    return team
+
+
+def assignment_set(
+    *,
+    observer: Observer,
+    election: Election,
+    kind: str = AssignmentKind.FIXED,
+    station_code: str = "",
+    tec_code: str = "",
+    at: dt.datetime | None = None,
+    actor: Any = None,
+) -> Assignment:
+    """Post an observer to a station or TEC from ``at``; the open posting ends at that moment."""
+    when = at or clock.now()
+    station = tec = None
+    if station_code:
+        station = PollingStation.objects.filter(
+            geography_id=election.geography_id, code=station_code
+        ).first()
+        if station is None:
+            raise PlaceUnknown(
+                _("No polling station “%(code)s” in %(election)s.")
+                % {"code": station_code, "election": election.key},
+                data={"station": station_code},
+            )
+    elif tec_code:
+        tec = Commission.objects.filter(
+            geography_id=election.geography_id,
+            code=tec_code,
+            level__in=[CommissionLevel.TEC_DISTRICT, CommissionLevel.TEC_REGION],
+        ).first()
+        if tec is None:
+            raise PlaceUnknown(
+                _("No territorial commission “%(code)s”.") % {"code": tec_code},
+                data={"tec": tec_code},
+            )
+    elif kind != AssignmentKind.ROVING:
+        raise ValidationFailed(
+            _("A fixed assignment needs a station or a TEC."),
+            data={"errors": [{"where": "station", "message": "required"}]},
+        )
+    with transaction.atomic():
+        Assignment.objects.select_for_update().filter(
+            observer=observer, election=election, ends_at=None
+        ).update(ends_at=when)
+        assignment = Assignment.objects.create(
+            election=election,
+            observer=observer,
+            kind=kind,
+            station=station,
+            tec=tec,
+            starts_at=when,
+        )
+        event_record(
+            actor=getattr(actor, "username", "") or "system",
+            role="observation",
+            action="observation.assignment.set",
+            object_key=f"observation/{observer.organisation.key}/observer/{observer.code}/assignment",
+            payload={"kind": kind, "station": station_code, "tec": tec_code},
+        )
+    return assignment

@@ -1,0 +1,159 @@
+"""Incidents, deployment, accreditation decisions and the quick count through the API."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from psephos.accounts.enums import Role
+from psephos.accounts.models import User
+from psephos.ledger.models import Event
+from psephos.observation.enums import MembershipRole, OrganisationKind
+from psephos.observation.models import Accreditation, Assignment, Incident, QuickCountSample
+from psephos.observation.services.observers import observer_register
+from psephos.observation.services.organisations import api_token_issue, membership_grant
+
+from .factories import observed_country
+from .test_web_api import _verify
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/observation"
+
+
+def _post(client, url, body, **headers):
+    return client.post(url, data=json.dumps(body), content_type="application/json", **headers)
+
+
+def test_incident_case_from_report_to_escalation(client):
+    o = observed_country()
+    token = api_token_issue(user=o.observer_user)
+    body = {
+        "election": "kz-test-presidential",
+        "category": "ballot_stuffing",
+        "description": "Bundle of ballots seen.",
+        "station": "KZ-01-0101",
+    }
+    r = _post(client, f"{API}/incidents", body, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert r.status_code == 201
+    assert r.json() == {
+        "number": 1,
+        "status": "reported",
+        "complaint_url": "/complaints/file/?election=kz-test-presidential&station=KZ-01-0101&subject=Observer+incident+wings-1%3A+ballot_stuffing",
+    }
+    bad = _post(
+        client, f"{API}/incidents", body | {"category": "ufo"}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert bad.status_code == 422
+    assert Incident.objects.count() == 1
+    url = f"{API}/organisations/wings/incidents/1/status"
+    # The observer cannot decide on cases.
+    client.force_login(o.observer_user)
+    assert _post(client, url, {"status": "verified"}).status_code == 403
+    coordinator = User.objects.create_user(username="coord")
+    membership_grant(user=coordinator, organisation=o.org, role=MembershipRole.COORDINATOR)
+    client.force_login(coordinator)
+    assert (
+        _post(client, url, {"status": "escalated", "escalated_to": "TEC"}).json()["error"]["code"]
+        == "conflict"
+    )
+    assert _post(client, url, {"status": "verified"}).json()["status"] == "verified"
+    r = _post(client, url, {"status": "escalated"})
+    assert r.json()["error"]["data"]["errors"] == [{"where": "escalated_to", "message": "required"}]
+    r = _post(client, url, {"status": "escalated", "escalated_to": "District TEC KZ-01-01"})
+    assert r.json() == {"number": 1, "status": "escalated", "escalated_to": "District TEC KZ-01-01"}
+    assert Event.objects.filter(action="observation.incident.escalated").count() == 1
+
+
+def test_assignment_changes_mid_day_and_coverage(client):
+    o = observed_country()
+    coordinator = User.objects.create_user(username="coord")
+    membership_grant(user=coordinator, organisation=o.org, role=MembershipRole.COORDINATOR)
+    client.force_login(coordinator)
+    url = f"{API}/organisations/wings/assignments"
+    body = {
+        "election": "kz-test-presidential",
+        "observer": o.observer.code,
+        "station": "KZ-01-0101",
+    }
+    assert _post(client, url, body).status_code == 201
+    assert _post(client, url, body | {"station": "KZ-01-0102", "kind": "roving"}).status_code == 201
+    assert _post(client, url, body | {"station": "nowhere"}).status_code == 404
+    rows = list(Assignment.objects.order_by("id").values_list("station__code", "ends_at"))
+    assert [r[0] for r in rows] == ["KZ-01-0101", "KZ-01-0102"]
+    assert rows[0][1] is not None and rows[1][1] is None
+    cov = client.get(f"{API}/organisations/wings/coverage/kz-test-presidential").json()
+    assert cov == [{"region": "KZ-01", "assigned": 1, "reported": 0, "missing": 1, "late": 0}]
+    client.force_login(o.observer_user)
+    assert client.get(f"{API}/organisations/wings/coverage/kz-test-presidential").status_code == 403
+
+
+def test_accreditation_via_api_needs_admin_2fa_and_cec_decision(client):
+    o = observed_country()
+    newcomer = observer_register(organisation=o.org, region=o.region1, name="New Person")
+    admin = User.objects.create_user(username="admin1")
+    membership_grant(user=admin, organisation=o.org, role=MembershipRole.ADMIN, all_regions=True)
+    client.force_login(admin)
+    body = {
+        "election": "kz-test-presidential",
+        "observer": newcomer.code,
+        "nomination_letter": "L-7",
+    }
+    assert _post(client, f"{API}/organisations/wings/accreditations", body).status_code == 403
+    _verify(client, admin)
+    r = _post(client, f"{API}/organisations/wings/accreditations", body)
+    assert (r.status_code, r.json()["status"]) == (201, "applied")
+    decision = f"{API}/accreditations/kz-test-presidential/{newcomer.code}/decision"
+    assert _post(client, decision, {"status": "accredited", "reasons": "ok"}).status_code == 403
+    client.force_login(User.objects.get(username="cec"))
+    assert User.objects.get(username="cec").role == Role.CEC_OPERATOR
+    r = _post(
+        client, decision, {"status": "refused", "reasons": "The nomination letter is not signed."}
+    )
+    assert r.json() == {
+        "badge": newcomer.code,
+        "status": "refused",
+        "reasons": "The nomination letter is not signed.",
+    }
+    assert Accreditation.objects.get(observer=newcomer).decided_by.username == "cec"
+
+
+def test_sample_draw_is_seeded_once_and_xlsform_downloads(client):
+    o = observed_country()
+    admin = User.objects.create_user(username="admin1")
+    membership_grant(user=admin, organisation=o.org, role=MembershipRole.ADMIN, all_regions=True)
+    client.force_login(admin)
+    _verify(client, admin)
+    r = _post(
+        client,
+        f"{API}/organisations/wings/sample",
+        {"election": "kz-test-presidential", "size": 4, "seed": 2022},
+    )
+    assert r.json() == {"seed": 2022, "size": 4, "strata": 2}
+    again = _post(
+        client,
+        f"{API}/organisations/wings/sample",
+        {"election": "kz-test-presidential", "size": 4, "seed": 1},
+    )
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "observation_sample_exists")
+    too_big = _post(
+        client,
+        f"{API}/organisations/other/sample",
+        {"election": "kz-test-presidential", "size": 4, "seed": 1},
+    )
+    assert too_big.status_code == 404
+    assert QuickCountSample.objects.count() == 1
+    x = client.get(f"{API}/organisations/wings/forms/voting.xlsx")
+    assert x.status_code == 200 and x.content[:2] == b"PK"
+    up = client.post(f"{API}/organisations/wings/forms", {"file": _file(x.content)})
+    assert (up.status_code, up.json()) == (201, {"key": "voting", "version": 1, "sms_code": "VO"})
+
+
+def _file(data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("voting.xlsx", data)
+
+
+def test_organisation_kinds_are_stable():
+    assert [k.value for k in OrganisationKind] == ["international", "citizen", "party", "candidate"]
