@@ -79,6 +79,8 @@ def test_login_page_and_login(client: Client, small: SmallElection) -> None:
     )
     assert good.status_code == 302
     assert good["Location"] == "/staff/"
+    again = client.get("/login/")  # already logged in: straight to the staff page
+    assert (again.status_code, again["Location"]) == (302, "/staff/")
     home = text_of(client.get("/staff/").content)
     assert "You are an operator of precinct commission KZ-71-0008." in home
     assert "Enter the results protocol" in home
