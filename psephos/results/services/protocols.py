@@ -10,6 +10,7 @@ everywhere) and gets a ``Conflict``.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -397,7 +398,9 @@ def protocol_return(*, user: User, protocol: Protocol, reason: str) -> Protocol:
                 "election": election.key,
                 "station": station_code,
                 "version": locked.current.number if locked.current else None,
-                "reason": reason,
+                # The ledger is append-only and cannot forget: it keeps the digest of the
+                # free-text reason, which may name people; the text stays on the protocol.
+                "reason_sha256": hashlib.sha256(reason.encode("utf-8")).hexdigest(),
             },
         )
     protocol.refresh_from_db()

@@ -7,6 +7,7 @@ versions, tallies, ledger) and asserts it is unchanged afterwards.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 
 import pytest
 
@@ -239,6 +240,11 @@ def test_return_then_resubmit_makes_version_two(country):
     )
     assert returned.status == "returned"
     assert returned.return_reason == "Line 7 does not match the boxes."
+    event = Event.objects.get(action="protocol.return")
+    assert "reason" not in event.payload
+    assert event.payload["reason_sha256"] == (
+        hashlib.sha256(b"Line 7 does not match the boxes.").hexdigest()
+    )
     assert tallies_by_code()["CEC"]["received"] == 1
     again = submit(country, lines=good_lines(country.option_keys(), scale=2))
     assert again.status == "submitted"
