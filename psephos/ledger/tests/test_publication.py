@@ -77,6 +77,7 @@ def test_bundle_holds_every_file_and_verifies(bundle):
         "manifest.sig",
         "nist.json",
         "public-key.json",
+        "quarantine.csv",
         "stations.csv",
         "stations.json",
         "totals.json",

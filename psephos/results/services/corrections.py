@@ -23,7 +23,7 @@ from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission, Decision
 from psephos.core import clock
 from psephos.core.errors import Conflict, ValidationFailed
-from psephos.elections.enums import ElectionStatus
+from psephos.elections.enums import ElectionKind, ElectionStatus
 from psephos.elections.models import Election
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus, VersionSource
@@ -163,7 +163,11 @@ def protocol_correct(
     _refuse_if_certified(election)
     options = election_options_cached(election=election)
     option_keys = [o.key for o in options]
-    breaches = check_protocol(lines, option_keys=option_keys)
+    breaches = check_protocol(
+        lines,
+        option_keys=option_keys,
+        both_marked_allowed=election.kind == ElectionKind.REFERENDUM,
+    )
     if breaches:
         raise ProtocolBreaksRelations(
             _(

@@ -30,7 +30,7 @@ from typing import Any
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.core import clock
-from psephos.elections.enums import ElectionStatus
+from psephos.elections.enums import ElectionKind, ElectionStatus
 from psephos.elections.models import Election, Option
 from psephos.ledger.rules.figures import FIGURE_ACTIONS, figure_differences, latest_figures
 from psephos.ledger.rules.signing import key_id, manifest_message, public_key_base64, sign
@@ -38,13 +38,16 @@ from psephos.ledger.selectors import events_for_protocols
 from psephos.ledger.services.checkpoints import checkpoint_create
 from psephos.ledger.services.keys import signing_key_load
 from psephos.ledger.services.verification import event_rows
-from psephos.results.rules.lines import LINE_NAMES
+from psephos.results.enums import ProtocolStatus
+from psephos.results.models import Protocol, ProtocolRefusal, ProtocolVote
+from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 from psephos.results.rules.nist import (
     NistOption,
     NistUnit,
     election_report,
     results_status,
 )
+from psephos.results.rules.reconciliation import check_protocol
 from psephos.results.selectors import result_columns, result_rows
 
 BUNDLE_FORMAT = "psephos-bundle/1"
@@ -58,6 +61,32 @@ class ProtocolMismatch:
     election: str
     station: str
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineEntry:
+    """A station whose figures break control relations: listed publicly, never dropped silently."""
+
+    station: str
+    tec: str
+    region: str
+    status: str  # submitted, accepted, or refused (a refused submission, nothing newer)
+    version: int | None
+    relations: list[str]
+    voters_on_list: int
+    votes: dict[str, int]
+    since: dt.datetime | None
+
+
+QUARANTINE_COLUMNS = [
+    "station",
+    "tec",
+    "region",
+    "status",
+    "version",
+    "relations",
+    "voters_on_list",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +218,8 @@ def bundle_publish(
         files[f"totals/{level}.csv"] = _csv_bytes(level_columns, rows)
         totals_json[level] = {"columns": level_columns, "rows": rows}
     files["totals.json"] = _json_bytes(totals_json)
+    q_columns, q_rows = quarantine_rows(election=election)
+    files["quarantine.csv"] = _csv_bytes(q_columns, q_rows)
     files["nist.json"] = _json_bytes(
         nist_export(election=election, sequence=sth.tree_size, generated=sth.timestamp)
     )
@@ -288,3 +319,114 @@ def protocols_check_against_ledger(*, election: Election) -> list[ProtocolMismat
                 )
             )
     return out
+
+
+def quarantine_list(*, election: Election) -> list[QuarantineEntry]:
+    """Return every station whose latest figures break a control relation, by station code.
+
+    Two sources: a submitted or accepted protocol whose current version breaks a
+    relation (accepted ones are counted in the totals all the same: the list says which
+    votes rest on an inconsistent protocol), and a refused submission with nothing
+    submitted or accepted since (its votes are in no total). Reads only; a few queries
+    whatever the number of stations.
+    """
+    options = election_options_cached_list(election)
+    keys = [o.key for o in options]
+    key_of = {o.pk: o.key for o in options}
+    both = election.kind == ElectionKind.REFERENDUM
+    live = (ProtocolStatus.SUBMITTED, ProtocolStatus.ACCEPTED)
+    rows = Protocol.objects.filter(election=election).values_list(
+        "station__code",
+        "tec__code",
+        "region__code",
+        "status",
+        "current_id",
+        "current__number",
+        "submitted_at",
+        *(f"current__{n}" for n in LINE_NAMES),
+    )
+    votes: dict[int, dict[str, int]] = {}
+    for version_id, option_id, count in ProtocolVote.objects.filter(
+        version__protocol__election=election, version__protocol__status__in=live
+    ).values_list("version_id", "option_id", "votes"):
+        votes.setdefault(version_id, {})[key_of[option_id]] = count
+    out: dict[str, QuarantineEntry] = {}
+    settled: set[str] = set()
+    places: dict[str, tuple[str, str]] = {}
+    for station, tec, region, status, version_id, number, submitted_at, *values in rows:
+        places[station] = (tec, region)
+        if status not in live or version_id is None:
+            continue
+        settled.add(station)
+        figures = dict(zip(LINE_NAMES, values, strict=True))
+        version_votes = votes.get(version_id, {})
+        lines = ProtocolLines(**figures, votes={k: version_votes.get(k, 0) for k in keys})
+        breaches = check_protocol(lines, option_keys=keys, both_marked_allowed=both)
+        if breaches:
+            out[station] = QuarantineEntry(
+                station=station,
+                tec=tec,
+                region=region,
+                status=status,
+                version=number,
+                relations=[b.relation for b in breaches],
+                voters_on_list=figures["voters_on_list"],
+                votes=dict(lines.votes),
+                since=submitted_at,
+            )
+    refusals = list(
+        ProtocolRefusal.objects.filter(election=election)
+        .exclude(station_code__in=settled)
+        .order_by("station_code", "-at")
+        .values_list("station_code", "at", "payload", "problems")
+    )
+    for code, tec, region in Commission.objects.filter(
+        geography_id=election.geography_id,
+        level=CommissionLevel.PEC,
+        code__in={r[0] for r in refusals} - set(places),
+    ).values_list("code", "parent__code", "region__code"):
+        places[code] = (tec, region or "")
+    for station, at, payload, problems in refusals:
+        if station in out:
+            continue
+        tec, region = places.get(station, ("", ""))
+        payload_votes = payload.get("votes", {}) if isinstance(payload, dict) else {}
+        out[station] = QuarantineEntry(
+            station=station,
+            tec=tec,
+            region=region,
+            status="refused",
+            version=None,
+            relations=[str(p.get("relation", "")) for p in problems if isinstance(p, dict)],
+            voters_on_list=int(payload.get("voters_on_list", 0))
+            if isinstance(payload, dict)
+            else 0,
+            votes={k: int(payload_votes.get(k, 0)) for k in keys},
+            since=at,
+        )
+    return [out[k] for k in sorted(out)]
+
+
+def election_options_cached_list(election: Election) -> list[Option]:
+    """Return the election's options in ballot order."""
+    return list(Option.objects.filter(contest__election=election).order_by("ballot_order"))
+
+
+def quarantine_rows(*, election: Election) -> tuple[list[str], list[dict[str, Any]]]:
+    """Return the quarantine list as download columns and rows."""
+    keys = [o.key for o in election_options_cached_list(election)]
+    rows = [
+        {
+            "station": q.station,
+            "tec": q.tec,
+            "region": q.region,
+            "status": q.status,
+            "version": q.version,
+            "relations": " ".join(q.relations),
+            "voters_on_list": q.voters_on_list,
+            **q.votes,
+            "since": q.since.isoformat() if q.since else "",
+        }
+        for q in quarantine_list(election=election)
+    ]
+    return [*QUARANTINE_COLUMNS, *keys, "since"], rows
