@@ -272,3 +272,28 @@ def _verify_files(
             if problems:
                 check.fail(f"{name} line {number} ({code}): " + "; ".join(problems[:5]))
     return check
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Verify a bundle from the command line without Django: ``python -m psephos.ledger.rules.bundle``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Verify a psephos results bundle offline.")
+    parser.add_argument("bundle", type=Path)
+    parser.add_argument("--public-key", help="base64 Ed25519 public key to pin")
+    args = parser.parse_args(argv)
+    check = verify_bundle(args.bundle, public_key=args.public_key)
+    if not check.ok:
+        for problem in check.problems:
+            print(f"FAIL {problem}")
+        return 1
+    print(
+        f"bundle OK: signed by key {check.key_id}; {check.events} events, Merkle root "
+        f"{check.root_hash}; {check.accepted} of {check.stations} stations accepted, each "
+        f"matching its ledger event; {check.totals} totals equal the sums of their stations"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -251,3 +251,15 @@ def test_not_a_zip_is_refused(tmp_path):
 def test_publish_refuses_an_unknown_election():
     with pytest.raises(CommandError, match="no election with key “nope”; known: none"):
         call_command("publish", "nope", "--out", "/tmp/never.zip")
+
+
+def test_the_standalone_verifier_needs_no_django(bundle, capsys):
+    from psephos.ledger.rules.bundle import main
+
+    assert main([str(bundle)]) == 0
+    assert capsys.readouterr().out.startswith("bundle OK: signed by key ")
+    rewrite(bundle, "totals.json", lambda b: b + b" ")
+    assert main([str(bundle)]) == 1
+    assert capsys.readouterr().out == (
+        "FAIL totals.json: its SHA-256 does not match the manifest (the file was changed)\n"
+    )
