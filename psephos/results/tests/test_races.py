@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import connection
 
-from psephos.results.errors import ProtocolNotPending
+from psephos.results.errors import ProtocolAlreadySubmitted, ProtocolNotPending
 from psephos.results.models import Protocol, Tally
 from psephos.results.services.protocols import protocol_accept, protocol_return, protocol_submit
 from psephos.results.services.tabulation import tally_recompute
@@ -58,3 +58,38 @@ def test_concurrent_decisions_conflict(second):
     cec = Tally.objects.get(commission=c.cec)
     assert cec.accepted == (1 if winner == "accept" else 0)
     assert cec.ballots_valid == (600 if winner == "accept" else 0)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_submissions_conflict():
+    c = small_country(regions=1, districts=1, stations=1)
+    tally_recompute(election=c.election)
+    station = c.pecs[0].code
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def submit(scale: int) -> None:
+        barrier.wait()
+        try:
+            protocol_submit(
+                user=c.users[station],
+                election=c.election,
+                station_code=station,
+                lines=good_lines(c.option_keys(), scale=scale),
+            )
+            outcomes.append("submitted")
+        except ProtocolAlreadySubmitted:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(s,)) for s in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["conflict", "submitted"]
+    protocol = Protocol.objects.get(commission=c.pecs[0])
+    assert protocol.versions.count() == 1
+    assert Tally.objects.get(commission=c.cec).received == 1
