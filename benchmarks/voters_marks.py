@@ -41,7 +41,7 @@ from voters_lookup import bench_election  # noqa: E402
 PORT = 8765
 
 
-def setup(clients: int, pool: int) -> tuple[list[str], list[str], list[str]]:
+def setup(clients: int, pool: int, rows: int) -> tuple[list[str], list[str], list[str]]:
     from psephos.accounts.models import User
     from psephos.accounts.services.tokens import api_token_create
     from psephos.commissions.models import Commission
@@ -83,7 +83,7 @@ def setup(clients: int, pool: int) -> tuple[list[str], list[str], list[str]]:
         _token, raw = api_token_create(user=user, label="bench")
         tokens.append(raw)
         codes.append(station.code)
-    with open(f"var/bench-voters-{1_000_000}.csv", encoding="utf-8") as f:
+    with open(f"var/bench-voters-{rows}.csv", encoding="utf-8") as f:
         next(f)
         iins = [line.split(",", 1)[0] for line in f]
     rng = random.Random(11)
@@ -95,9 +95,12 @@ def main() -> None:
     ap.add_argument("--voters", type=int, default=20_000)
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument(
+        "--rows", type=int, default=1_000_000, help="size of the imported benchmark file"
+    )
     args = ap.parse_args()
     assert connection.vendor == "postgresql", "run with DATABASE_URL pointing at PostgreSQL"
-    tokens, codes, pool = setup(args.clients, args.voters)
+    tokens, codes, pool = setup(args.clients, args.voters, args.rows)
     election = bench_election().key
     rng = random.Random(3)
     work: list[list[str]] = [[] for _ in range(args.clients)]

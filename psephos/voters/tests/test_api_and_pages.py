@@ -236,3 +236,27 @@ def test_self_check_page_is_translated(
     page = client.post("/voters/check/", {"election": ELECTION, "iin": "123"})
     assert refusal in page.content.decode()
     cache.clear()
+
+
+def test_no_iin_or_name_in_logs_or_errors(listed: World, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from django.core.cache import cache
+
+    cache.clear()
+    caplog.set_level(logging.DEBUG)
+    pec2 = logged_in(listed.pec[1])
+    r1 = post(
+        pec2, "/api/v1/voters/marks", {"election": ELECTION, "station": "KZ-75-0002", "iin": A}
+    )
+    r2 = post(Client(), "/api/v1/voters/self-check", {"election": ELECTION, "iin": "92102935085x"})
+    r3 = post(
+        pec2,
+        "/api/v1/voters/marks",
+        {"election": ELECTION, "station": "KZ-75-0002", "iin": A, "addition": "nope"},
+    )
+    assert [r1.status_code, r2.status_code, r3.status_code] == [409, 422, 422]
+    for text in (caplog.text, r1.content.decode(), r2.content.decode(), r3.content.decode()):
+        assert A not in text and "92102935085x" not in text and "Ахметов" not in text
+    assert "Conflict: /api/v1/voters/marks" in caplog.text  # the request was logged, by path only
+    cache.clear()
