@@ -175,3 +175,29 @@ def test_full_register_says_when_the_generator_is_missing(monkeypatch):
     monkeypatch.delattr(register, "register_generate", raising=False)
     out = _run("kz-2022-referendum", "--scale", "0.01", "--full-register")
     assert "the voter register generator is not available" in out
+
+
+def test_full_register_calls_the_voters_generator():
+    from psephos.voters.models import Voter
+
+    out = _run("kz-2022-presidential", "--scale", "0.002", "--full-register")
+    election = Election.objects.get(key="kz-2022-presidential")
+    voters = Voter.objects.filter(geography=election.geography).count()
+    national = Tally.objects.get(election=election, commission__code="CEC")
+    assert voters == national.voters_on_list
+    assert f"Voter register generated: {voters} voters" in out
+
+
+def test_replace_is_refused_while_users_are_bound_to_its_commissions():
+    from psephos.accounts.models import User
+
+    _run("kz-2022-presidential", "--scale", "0.01")
+    User.objects.create(
+        username="tec-staff", role="tec", commission=Commission.objects.get(code="KZ-75")
+    )
+    before = _counts()
+    with pytest.raises(CommandError) as info:
+        _run("kz-2022-presidential", "--scale", "0.01", "--replace")
+    assert str(info.value).startswith("Cannot replace “kz-2022-presidential”: ")
+    assert "(User)" in str(info.value)
+    assert _counts() == before

@@ -106,5 +106,14 @@ class Command(BaseCommand):
                 )
             )
             return
-        generate(election=result.election, seed=seed, progress=show)
-        self.stdout.write(_("Voter register generated."))
+        generated = generate(election=result.election, seed=seed, progress=show)
+        self.stdout.write(
+            _(
+                "Voter register generated: %(voters)s voters, %(entries)s list entries, %(marks)s marks."
+            )
+            % {
+                "voters": getattr(generated, "voters", "?"),
+                "entries": getattr(generated, "entries", "?"),
+                "marks": getattr(generated, "marks", "?"),
+            }
+        )
