@@ -13,4 +13,14 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="sw"),
     path("2fa/", views.two_factor, name="two_factor"),
     path("organisations/<slug:organisation>/observers/", views.roster, name="roster"),
+    path(
+        "organisations/<slug:organisation>/coverage/<slug:election>/",
+        views.coverage_page,
+        name="coverage",
+    ),
+    path(
+        "organisations/<slug:organisation>/quickcount/<slug:election>/",
+        views.quickcount_page,
+        name="quickcount",
+    ),
 ]

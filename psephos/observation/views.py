@@ -15,16 +15,19 @@ from django.views.decorators.http import require_http_methods
 from psephos.core.errors import DomainError
 from psephos.elections.selectors import election_get
 
-from .access import SESSION_2FA_KEY, access_submit, session_two_factor_ok
+from .access import SESSION_2FA_KEY, access_coordinate, access_submit, session_two_factor_ok
 from .selectors import (
     access_log_list,
     accreditation_by_token,
     accreditation_list_public,
+    coverage,
     findings_all,
     findings_csv,
     findings_markdown,
     observer_roster,
     organisation_get,
+    quickcount_estimate,
+    quickcount_official,
 )
 from .services.forms import forms_available
 from .services.organisations import totp_verify
@@ -146,3 +149,34 @@ def roster(request: HttpRequest, organisation: str) -> HttpResponse:
         "observation/roster.html",
         {"org": org, "rows": rows, "log": log, "title": _("Observers")},
     )
+
+
+@login_required
+def coverage_page(request: HttpRequest, organisation: str, election: str) -> HttpResponse:
+    """Show the coverage dashboard: assigned, reported, missing, late by region."""
+    try:
+        org = organisation_get(key=organisation)
+        access_coordinate(user=request.user, organisation=org)
+        e = election_get(key=election)
+    except DomainError as exc:
+        return _error(request, exc)
+    rows = coverage(election=e, organisation=org)
+    totals = {k: sum(r[k] for r in rows) for k in ("assigned", "reported", "missing", "late")}
+    return render(
+        request,
+        "observation/coverage.html",
+        {"org": org, "election": e, "rows": rows, "totals": totals},
+    )
+
+
+def quickcount_page(request: HttpRequest, organisation: str, election: str) -> HttpResponse:
+    """Show the quick count: estimates with margins beside the official figures."""
+    try:
+        org = organisation_get(key=organisation)
+        e = election_get(key=election)
+        est = quickcount_estimate(
+            election=e, organisation=org, official=quickcount_official(election=e)
+        )
+    except DomainError as exc:
+        return _error(request, exc)
+    return render(request, "observation/quickcount.html", {"org": org, "election": e, "est": est})

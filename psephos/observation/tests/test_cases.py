@@ -84,8 +84,17 @@ def test_assignment_changes_mid_day_and_coverage(client):
     assert rows[0][1] is not None and rows[1][1] is None
     cov = client.get(f"{API}/organisations/wings/coverage/kz-test-presidential").json()
     assert cov == [{"region": "KZ-01", "assigned": 1, "reported": 0, "missing": 1, "late": 0}]
+    page = client.get("/observation/organisations/wings/coverage/kz-test-presidential/")
+    assert (
+        '<tr data-region="KZ-01"><td>KZ-01</td><td>1</td><td>0</td><td class="error">1</td><td>0</td></tr>'
+        in page.content.decode()
+    )
     client.force_login(o.observer_user)
     assert client.get(f"{API}/organisations/wings/coverage/kz-test-presidential").status_code == 403
+    assert (
+        client.get("/observation/organisations/wings/coverage/kz-test-presidential/").status_code
+        == 403
+    )
 
 
 def test_accreditation_via_api_needs_admin_2fa_and_cec_decision(client):

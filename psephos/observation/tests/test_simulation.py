@@ -190,3 +190,8 @@ def test_findings_command_exports_markdown(capsys, client):
     # At 1 % scale many teams visit each station at the same hour, so answers conflict;
     # conflicts are flagged but, by the mission's rules, do not exclude.
     assert out.startswith("1464 checked, ") and out.endswith(" flagged, 0 excluded\n")
+    page = client.get(
+        "/observation/organisations/citizen-pvt-kz-2022-presidential/quickcount/kz-2022-presidential/"
+    )
+    assert 'data-name="votes_tokayev"' in page.content.decode()
+    assert "no: official figure outside the 99% margin" in page.content.decode()

@@ -187,3 +187,15 @@ def test_findings_page_and_downloads(client):
     assert form.status_code == 200 and "forms-data" in form.content.decode()
     sw = client.get("/observation/sw.js")
     assert sw["Service-Worker-Allowed"] == "/observation/"
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("ru", "Решения об аккредитации"), ("kk", "Аккредиттеу туралы шешімдер")],
+)
+def test_pages_are_translated(client, language, heading):
+    observed_country()
+    page = client.get(
+        "/observation/accreditations/kz-test-presidential/", HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert heading in page.content.decode()
