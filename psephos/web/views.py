@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from psephos.commissions.enums import CommissionLevel
@@ -34,7 +35,8 @@ from psephos.results.selectors import (
 from psephos.results.services.determination import election_determine
 from psephos.territory.selectors import unit_names_for_codes
 
-from .labels import OUTCOME_LABELS, member_composition
+from .labels import OUTCOME_LABELS, label_for_status, member_composition
+from .templatetags.portal import num, percent
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -79,6 +81,35 @@ def _local_names(election: Election, summary: ResultSummary) -> dict[str, str]:
     return {code: n.get(lang) or n["en"] for code, n in names.items()}
 
 
+def _child_rows(
+    election: Election, summary: ResultSummary, names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Return the table of the commissions below, formatted once in Python.
+
+    A TEC page lists up to a few hundred stations with a share per option; formatting
+    here rather than through template filters keeps a cold page fast.
+    """
+    base = reverse("web:commission", kwargs={"key": election.key, "code": "CODE"})
+    head, tail = base.split("CODE")
+    rows = []
+    for c in summary.children:
+        status = c.protocol.status if c.protocol else ""
+        rows.append(
+            {
+                "code": c.code,
+                "url": f"{head}{c.code}{tail}",
+                "name": c.name if c.level == CommissionLevel.PEC else names.get(c.code, c.name),
+                "status": status,
+                "status_label": label_for_status(status) if status else "",
+                "registered": num(c.registered),
+                "turnout": percent(c.turnout),
+                "shares": [percent(o.share) for o in c.options],
+                "progress": f"{c.progress.accepted}/{c.progress.expected}",
+            }
+        )
+    return rows
+
+
 def _downloads(election_key: str, code: str, level: str) -> list[dict[str, str]]:
     """Return the open-data links for one commission's page."""
     from .downloads import download_links
@@ -112,6 +143,7 @@ def election_results(request: HttpRequest, key: str) -> HttpResponse:
 
     def build() -> dict[str, Any]:
         summary = result_summary(election=election, commission=commission)
+        names = _local_names(election, summary)
         outcome = election_determine(election=election)
         return {
             "election": election,
@@ -119,7 +151,8 @@ def election_results(request: HttpRequest, key: str) -> HttpResponse:
             "outcome": outcome,
             "outcome_label": OUTCOME_LABELS.get(outcome.status, outcome.status),
             "downloads": _downloads(election.key, commission.code, commission.level),
-            "names": _local_names(election, summary),
+            "names": names,
+            "child_rows": _child_rows(election, summary, names),
             "national": True,
         }
 
@@ -137,12 +170,14 @@ def commission_results(request: HttpRequest, key: str, code: str) -> HttpRespons
 
     def build() -> dict[str, Any]:
         summary = result_summary(election=election, commission=commission)
+        names = _local_names(election, summary)
         context: dict[str, Any] = {
             "election": election,
             "summary": summary,
             "downloads": _downloads(election.key, commission.code, commission.level),
             "members": member_composition(commission_member_counts(commission=commission)),
-            "names": _local_names(election, summary),
+            "names": names,
+            "child_rows": _child_rows(election, summary, names),
             "national": False,
         }
         if summary.protocol is not None:
