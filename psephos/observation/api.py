@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import hmac
+import io
 import os
 from typing import Any
 
@@ -14,13 +16,15 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
 
-from psephos.core.errors import NotFound
+from psephos.core.errors import NotFound, PermissionDenied
 from psephos.elections.selectors import election_get
+from psephos.territory.models import AdministrativeUnit
 
 from .access import (
     access_accreditation_decide,
     access_coordinate,
     access_organisation_manage,
+    access_personal_data,
     access_submit,
     session_two_factor_ok,
 )
@@ -33,15 +37,17 @@ from .selectors import (
     findings_all,
     findings_csv,
     findings_for,
+    observer_detail,
     observer_roster,
     organisation_get,
     quickcount_estimate,
     quickcount_official,
+    quickcount_station_check,
 )
 from .services.deployment import assignment_set
 from .services.forms import form_export_xlsform, form_import_xlsform, form_resolve, forms_available
 from .services.incidents import incident_complaint_url, incident_report, incident_transition
-from .services.observers import accreditation_apply, accreditation_decide
+from .services.observers import accreditation_apply, accreditation_decide, observer_register
 from .services.organisations import api_token_user
 from .services.quickcount import quickcount_sample_draw
 from .services.submissions import sms_receive, submission_record
@@ -385,6 +391,73 @@ def sample_api(request: HttpRequest, key: str, payload: SampleIn) -> Status:
 def quickcount_api(request: HttpRequest, key: str, election: str) -> dict[str, Any]:
     """Return the quick-count estimates with margins, compared with the official national result."""
     e = election_get(key=election)
-    return quickcount_estimate(
-        election=e, organisation=organisation_get(key=key), official=quickcount_official(election=e)
+    org = organisation_get(key=key)
+    est = quickcount_estimate(
+        election=e, organisation=org, official=quickcount_official(election=e)
     )
+    checks = quickcount_station_check(election=e, organisation=org)
+    est["stations_compared"] = sum(1 for c in checks if c["published"])
+    est["stations_differing"] = [c for c in checks if c["differences"]]
+    return est
+
+
+class ObserverIn(Schema):
+    name: str
+    phone: str = ""
+    document: str = ""
+    region: str
+
+
+@router.post("/organisations/{key}/observers", auth=django_auth, response={201: dict})
+def observer_create(request: HttpRequest, key: str, payload: ObserverIn) -> Status:
+    """Register an observer (admin, 2FA, inside the admin's regions); returns only the badge."""
+    org = organisation_get(key=key)
+    scope = access_personal_data(
+        user=request.user,
+        organisation=org,
+        two_factor_ok=_two_factor(request),
+        action="observer.create",
+        target=f"region {payload.region}",
+    )
+    region = AdministrativeUnit.objects.filter(code=payload.region, level="region").first()
+    if region is None:
+        raise NotFound("No such region.", data={"region": payload.region})
+    if not scope.covers(region.pk):
+        raise PermissionDenied("This region is outside yours.", data={"region": payload.region})
+    observer = observer_register(
+        organisation=org,
+        region=region,
+        name=payload.name,
+        phone=payload.phone,
+        document=payload.document,
+        actor=request.user,
+    )
+    return Status(201, {"badge": observer.code, "region": region.code})
+
+
+@router.get("/organisations/{key}/observers/{code}", auth=django_auth)
+def observer_get(request: HttpRequest, key: str, code: str) -> dict[str, Any]:
+    """Return one observer's personal data to an admin whose regions cover them (logged)."""
+    organisation_get(key=key)
+    return observer_detail(user=request.user, code=code, two_factor_ok=_two_factor(request))
+
+
+@router.get("/organisations/{key}/observers.csv", auth=django_auth)
+def roster_export(request: HttpRequest, key: str) -> HttpResponse:
+    """Export the roster as CSV (admin, 2FA, own regions); the export is logged and watermarked."""
+    rows = observer_roster(
+        user=request.user,
+        organisation=organisation_get(key=key),
+        two_factor_ok=_two_factor(request),
+        export=True,
+    )
+    buf = io.StringIO()
+    buf.write(f"# exported by {request.user.username}; every export is logged\n")
+    writer = csv.DictWriter(
+        buf, fieldnames=["code", "region", "name", "phone", "document"], lineterminator="\n"
+    )
+    writer.writeheader()
+    writer.writerows(rows)
+    resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="{key}-observers.csv"'
+    return resp

@@ -22,6 +22,7 @@ from .models import (
     Organisation,
     QuickCountSample,
     Submission,
+    TotpDevice,
 )
 from .rules.findings import Figure, Row, figure_text, findings_compute
 from .rules.forms import FormSpec
@@ -506,3 +507,61 @@ def quickcount_official(*, election: Election) -> dict[str, float]:
                 "ballots_valid"
             ]
     return out
+
+
+def quickcount_station_check(
+    *, election: Election, organisation: Organisation
+) -> list[dict[str, Any]]:
+    """Compare each sampled station's observer copy with the published protocol of that station.
+
+    Any difference is direct evidence of a change between the station and the
+    published result (``observation-methodology.md`` §5.5, step 3).
+    """
+    from psephos.results.selectors import result_rows
+
+    official = {
+        r["station"]: r
+        for r in result_rows(election=election, level="station")
+        if r.get("status") == "accepted"
+    }
+    line_of = {
+        "voters_on_list": "voters_on_list",
+        "ballots_cast": "ballots_found",
+        "ballots_invalid": "ballots_invalid",
+        "ballots_valid": "ballots_valid",
+    }
+    rows = (
+        Submission.objects.filter(
+            election=election, organisation=organisation, form__key="quickcount", included=True
+        )
+        .order_by("place_code", "-submitted_at")
+        .select_related("form")
+    )
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for sub in rows:
+        if sub.place_code in seen:
+            continue
+        seen.add(sub.place_code)
+        spec = form_spec(sub.form)
+        named = {q.name: sub.answers.get(q.id) for q in spec.questions}
+        pub = official.get(sub.place_code)
+        if pub is None:
+            out.append({"station": sub.place_code, "published": False, "differences": {}})
+            continue
+        diffs = {}
+        for name, value in named.items():
+            key = line_of.get(name) or (name[6:] if name.startswith("votes_") else None)
+            if key is None or value is None:
+                continue
+            if key not in pub:
+                key = key.replace("_", "-")
+            if pub.get(key) is not None and int(pub[key]) != int(value):
+                diffs[name] = {"observer": value, "published": pub[key]}
+        out.append({"station": sub.place_code, "published": True, "differences": diffs})
+    return out
+
+
+def totp_confirmed(*, user: Any) -> bool:
+    """Return whether the user has a confirmed authenticator."""
+    return TotpDevice.objects.filter(user_id=user.pk, confirmed=True).exists()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("form/", views.mobile_form, name="form"),
     path("sw.js", views.service_worker, name="sw"),
     path("2fa/", views.two_factor, name="two_factor"),
+    path("2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("organisations/<slug:organisation>/observers/", views.roster, name="roster"),
     path(
         "organisations/<slug:organisation>/coverage/<slug:election>/",

@@ -28,9 +28,10 @@ from .selectors import (
     organisation_get,
     quickcount_estimate,
     quickcount_official,
+    totp_confirmed,
 )
 from .services.forms import forms_available
-from .services.organisations import totp_verify
+from .services.organisations import totp_device_create, totp_verify
 
 STATIC = Path(__file__).resolve().parent / "static" / "observation"
 
@@ -180,3 +181,18 @@ def quickcount_page(request: HttpRequest, organisation: str, election: str) -> H
     except DomainError as exc:
         return _error(request, exc)
     return render(request, "observation/quickcount.html", {"org": org, "election": e, "est": est})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator: show its QR code once, then ask for a first code to confirm.
+
+    A confirmed authenticator cannot be replaced from here (that needs another
+    admin), so a stolen password alone cannot switch the second factor.
+    """
+    if totp_confirmed(user=request.user):
+        return redirect("observation:two_factor")
+    uri = totp_device_create(user=request.user)
+    qr = segno.make(uri, error="m").svg_inline(scale=4)
+    return render(request, "observation/two_factor_setup.html", {"qr": qr})

@@ -179,6 +179,8 @@ def test_findings_command_exports_markdown(capsys, client):
     )
     tok = next(m for m in r.json()["measures"] if m["name"] == "votes_tokayev")
     assert (tok["estimate"], tok["official"]) == (81.33, 81.31)
+    # Observers' copies equal the published protocols of the same stations.
+    assert (r.json()["stations_compared"], r.json()["stations_differing"]) == (96, [])
     call_command(
         "observation",
         "check",

@@ -10,7 +10,13 @@ import pytest
 
 from psephos.accounts.models import User
 from psephos.observation.enums import MembershipRole
-from psephos.observation.models import AccessLogEntry, Accreditation, Submission, TotpDevice
+from psephos.observation.models import (
+    AccessLogEntry,
+    Accreditation,
+    Observer,
+    Submission,
+    TotpDevice,
+)
 from psephos.observation.rules import totp
 from psephos.observation.services.crypto import unseal
 from psephos.observation.services.observers import observer_register
@@ -199,3 +205,61 @@ def test_pages_are_translated(client, language, heading):
         "/observation/accreditations/kz-test-presidential/", HTTP_ACCEPT_LANGUAGE=language
     )
     assert heading in page.content.decode()
+
+
+def test_admin_registers_reads_and_exports_only_in_own_regions(client):
+    o = observed_country()
+    admin = _admin(o, regions=[o.region1])
+    client.force_login(admin)
+    _verify(client, admin)
+    url = f"{API}/organisations/wings/observers"
+    body = {
+        "name": "Dana New",
+        "phone": "+7 702 000 0000",
+        "document": "N7654321",
+        "region": "KZ-01",
+    }
+    r = client.post(url, data=json.dumps(body), content_type="application/json")
+    assert r.status_code == 201 and set(r.json()) == {"badge", "region"}
+    before = Observer.objects.count()
+    r = client.post(
+        url, data=json.dumps(body | {"region": "KZ-02"}), content_type="application/json"
+    )
+    assert (r.status_code, r.json()["error"]["message"]) == (403, "This region is outside yours.")
+    assert Observer.objects.count() == before
+    other = observer_register(organisation=o.org, region=o.region2, name="Far Away")
+    denied = client.get(f"{url}/{other.code}")
+    assert (denied.status_code, denied.json()["error"]["message"]) == (
+        403,
+        "This observer is outside your regions.",
+    )
+    mine = client.get(f"{url}/{o.observer.code}").json()
+    assert (mine["name"], mine["document"]) == ("Aigerim Test", "N1234567")
+    csv_text = client.get(f"{API}/organisations/wings/observers.csv").content.decode()
+    assert csv_text.startswith(
+        "# exported by admin1; every export is logged\ncode,region,name,phone,document\n"
+    )
+    assert "Far Away" not in csv_text and "Dana New" in csv_text
+    log = list(AccessLogEntry.objects.order_by("id").values_list("action", "target", "allowed"))
+    assert log[-3:] == [
+        ("observer.read", f"observer {other.code}", False),
+        ("observer.read", f"observer {o.observer.code}", True),
+        ("roster.export", "roster", True),
+    ]
+
+
+def test_authenticator_setup_then_locked(client):
+    o = observed_country()
+    admin = _admin(o, regions=[])
+    client.force_login(admin)
+    page = client.get("/observation/2fa/setup/")
+    assert page.status_code == 200 and "<svg" in page.content.decode()
+    secret = unseal(TotpDevice.objects.get(user=admin).secret_enc)
+    import time
+
+    code = totp.totp_at(secret, time.time())
+    assert client.post("/observation/2fa/", {"code": code}).status_code == 302
+    # The same code cannot be used twice, and a confirmed device cannot be re-enrolled here.
+    assert client.post("/observation/2fa/", {"code": code}).status_code == 403
+    assert client.get("/observation/2fa/setup/").status_code == 302
+    assert unseal(TotpDevice.objects.get(user=admin).secret_enc) == secret
