@@ -36,6 +36,7 @@ from psephos.results.rules.determination import Outcome
 from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.services.determination import election_determine
 from psephos.results.services.tabulation import TabulationReport, tally_recompute
+from psephos.territory.data.kz_2022 import CENTRES, CITY_DISTRICTS
 from psephos.territory.models import AdministrativeUnit, Geography, PollingStation
 from psephos.territory.services import StationSpec, UnitSpec, geography_create, geography_delete
 
@@ -156,15 +157,26 @@ def _delete_election(election: Election) -> None:
 
 
 def _district_names(plan: CountryPlan, d: int) -> tuple[str, str, str]:
+    """Return the district's names in English, Kazakh and Russian.
+
+    The cities' districts and the oblasts' centres have their real names; the other
+    districts of an oblast are numbered (docs/simulation.md).
+    """
     district = plan.districts[d]
     region = plan.regions[district.region]
     n = f"{district.number:02d}"
     if region.city:
+        names = CITY_DISTRICTS.get(region.code, ())
+        if district.number <= len(names):
+            return names[district.number - 1]
         return (
             f"{region.name_en}, city district No. {n}",
             f"{region.name_kk}, №{n} аудан",
             f"{region.name_ru}, район №{n}",
         )
+    if district.number == 1 and region.code in CENTRES:
+        en, kk, ru = CENTRES[region.code]
+        return (f"{en} city", f"{kk} қаласы", f"город {ru}")
     if district.urban:
         return (
             f"{region.name_en}, town No. {n}",

@@ -18,6 +18,7 @@ from psephos.results.rules.determination import Outcome
 from psephos.results.services.determination import election_determine
 from psephos.simulate.rules.scenarios import SCENARIOS
 from psephos.simulate.services.simulation import _clear, simulation_run
+from psephos.territory.models import AdministrativeUnit
 
 pytestmark = [pytest.mark.fullscale, pytest.mark.django_db]
 
@@ -89,6 +90,11 @@ def test_presidential_structure(presidential):
     assert pecs.filter(station__kind="special").count() == 477
     assert pecs.filter(station__kind="abroad").count() == 68
     assert Protocol.objects.filter(election=presidential, status="accepted").count() == 10_101
+    bostandyk = AdministrativeUnit.objects.get(geography=geography, code="KZ-75-04")
+    assert (bostandyk.name_en, bostandyk.name_ru) == ("Bostandyk district", "Бостандыкский район")
+    assert AdministrativeUnit.objects.get(geography=geography, code="KZ-71-05").name_kk == (
+        "Нұра ауданы"
+    )
 
 
 def test_presidential_regional_turnout(presidential):

@@ -66,6 +66,19 @@ def test_presidential_small_country():
     assert regions.count() == 20
     assert regions.get(code="KZ-75").name_kk == "Алматы қаласы"
     assert AdministrativeUnit.objects.filter(level="district").count() == 20
+    alatau = AdministrativeUnit.objects.get(code="KZ-75-01")
+    assert (alatau.name_en, alatau.name_kk, alatau.name_ru) == (
+        "Alatau district",
+        "Алатау ауданы",
+        "Алатауский район",
+    )
+    assert alatau.parent.code == "KZ-75" and alatau.urban
+    kokshetau = AdministrativeUnit.objects.get(code="KZ-11-01")
+    assert (kokshetau.name_en, kokshetau.name_kk, kokshetau.name_ru) == (
+        "Kokshetau city",
+        "Көкшетау қаласы",
+        "город Кокшетау",
+    )
     # The tree: CEC, 20 regional TECs, 20 district TECs, one PEC per station.
     levels = dict(
         (level, Commission.objects.filter(level=level).count())

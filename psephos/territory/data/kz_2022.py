@@ -378,3 +378,79 @@ CAPITAL = {MAP_20.key: "KZ-71", MAP_17.key: "KZ-AST"}
 
 assert sum(r.districts for r in REGIONS_20) == 219
 assert sum(r.districts for r in REGIONS_17) == 217
+
+# Regional centres (the first district commission of an oblast is its centre city), by code
+# of either map: (English, Kazakh, Russian). Centres as in §1.1; the 17-unit map's Almaty
+# Region was centred on Taldykorgan until 8 June 2022.
+CENTRES: dict[str, tuple[str, str, str]] = {
+    "KZ-10": ("Semey", "Семей", "Семей"),
+    "KZ-11": ("Kokshetau", "Көкшетау", "Кокшетау"),
+    "KZ-15": ("Aktobe", "Ақтөбе", "Актобе"),
+    "KZ-19": ("Konayev", "Қонаев", "Конаев"),
+    "KZ-23": ("Atyrau", "Атырау", "Атырау"),
+    "KZ-27": ("Oral", "Орал", "Уральск"),
+    "KZ-31": ("Taraz", "Тараз", "Тараз"),
+    "KZ-33": ("Taldykorgan", "Талдықорған", "Талдыкорган"),
+    "KZ-35": ("Karaganda", "Қарағанды", "Караганда"),
+    "KZ-39": ("Kostanay", "Қостанай", "Костанай"),
+    "KZ-43": ("Kyzylorda", "Қызылорда", "Кызылорда"),
+    "KZ-47": ("Aktau", "Ақтау", "Актау"),
+    "KZ-55": ("Pavlodar", "Павлодар", "Павлодар"),
+    "KZ-59": ("Petropavl", "Петропавл", "Петропавловск"),
+    "KZ-61": ("Turkistan", "Түркістан", "Туркестан"),
+    "KZ-62": ("Zhezkazgan", "Жезқазған", "Жезказган"),
+    "KZ-63": ("Oskemen", "Өскемен", "Усть-Каменогорск"),
+    "KZ-AKM": ("Kokshetau", "Көкшетау", "Кокшетау"),
+    "KZ-AKT": ("Aktobe", "Ақтөбе", "Актобе"),
+    "KZ-ALM": ("Taldykorgan", "Талдықорған", "Талдыкорган"),
+    "KZ-ATY": ("Atyrau", "Атырау", "Атырау"),
+    "KZ-ZAP": ("Oral", "Орал", "Уральск"),
+    "KZ-ZHA": ("Taraz", "Тараз", "Тараз"),
+    "KZ-KAR": ("Karaganda", "Қарағанды", "Караганда"),
+    "KZ-KUS": ("Kostanay", "Қостанай", "Костанай"),
+    "KZ-KZY": ("Kyzylorda", "Қызылорда", "Кызылорда"),
+    "KZ-MAN": ("Aktau", "Ақтау", "Актау"),
+    "KZ-PAV": ("Pavlodar", "Павлодар", "Павлодар"),
+    "KZ-SEV": ("Petropavl", "Петропавл", "Петропавловск"),
+    "KZ-YUZ": ("Turkistan", "Түркістан", "Туркестан"),
+    "KZ-VOS": ("Oskemen", "Өскемен", "Усть-Каменогорск"),
+}
+
+_ALMATY_DISTRICTS = (
+    ("Alatau district", "Алатау ауданы", "Алатауский район"),
+    ("Almaly district", "Алмалы ауданы", "Алмалинский район"),
+    ("Auezov district", "Әуезов ауданы", "Ауэзовский район"),
+    ("Bostandyk district", "Бостандық ауданы", "Бостандыкский район"),
+    ("Zhetysu district", "Жетісу ауданы", "Жетысуский район"),
+    ("Medeu district", "Медеу ауданы", "Медеуский район"),
+    ("Nauryzbay district", "Наурызбай ауданы", "Наурызбайский район"),
+    ("Turksib district", "Түрксіб ауданы", "Турксибский район"),
+)
+_ASTANA_DISTRICTS = (
+    ("Almaty district", "Алматы ауданы", "район Алматы"),
+    ("Baikonur district", "Байқоңыр ауданы", "район Байконыр"),
+    ("Yesil district", "Есіл ауданы", "район Есиль"),
+    ("Saryarka district", "Сарыарқа ауданы", "район Сарыарка"),
+    ("Nura district", "Нұра ауданы", "район Нура"),
+)
+_SHYMKENT_DISTRICTS = (
+    ("Abay district", "Абай ауданы", "Абайский район"),
+    ("Al-Farabi district", "Әл-Фараби ауданы", "Аль-Фарабийский район"),
+    ("Enbekshi district", "Еңбекші ауданы", "Енбекшинский район"),
+    ("Karatau district", "Қаратау ауданы", "Каратауский район"),
+    ("Turan district", "Тұран ауданы", "Туранский район"),
+)
+
+# The districts of the three cities, in commission order (Nura district of the capital
+# is counted only on the 20-unit map).
+CITY_DISTRICTS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "KZ-71": _ASTANA_DISTRICTS,
+    "KZ-75": _ALMATY_DISTRICTS,
+    "KZ-79": _SHYMKENT_DISTRICTS,
+    "KZ-AST": _ASTANA_DISTRICTS[:4],
+    "KZ-ALA": _ALMATY_DISTRICTS,
+    "KZ-SHY": _SHYMKENT_DISTRICTS,
+}
+
+assert all(len(CITY_DISTRICTS[r.code]) == r.districts for r in REGIONS_20 + REGIONS_17 if r.city)
+assert all(r.code in CENTRES for r in REGIONS_20 + REGIONS_17 if not r.city)
