@@ -30,6 +30,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("e/<slug:key>/", views.election_results, name="election"),
     path("e/<slug:key>/c/<code:code>/", views.commission_results, name="commission"),
+    path("e/<slug:key>/find/", views.commission_find, name="find"),
     path("staff/", staff.staff_home, name="staff"),
     path("staff/e/<slug:key>/protocol/", staff.protocol_entry, name="protocol-entry"),
     path("staff/e/<slug:key>/queue/", staff.protocol_queue, name="protocol-queue"),

@@ -9,6 +9,7 @@ never a 500.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
@@ -19,10 +20,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.selectors import commission_member_counts
-from psephos.core.errors import DomainError
+from psephos.core.errors import DomainError, ValidationFailed
 from psephos.elections.selectors import election_get
 from psephos.ledger.selectors import ledger_head_hash
 from psephos.results.rules.lines import LINE_NAMES
@@ -196,3 +198,20 @@ def commission_results(request: HttpRequest, key: str, code: str) -> HttpRespons
         "web/commission.html",
         {"election": election, "body": body, "code": commission.code},
     )
+
+
+CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+@domain_errors
+def commission_find(request: HttpRequest, key: str) -> HttpResponse:
+    """Go to the page of the commission or polling station whose code was typed in."""
+    election = election_get(key=key)
+    code = request.GET.get("code", "").strip().upper()
+    if not CODE_PATTERN.fullmatch(code):
+        raise ValidationFailed(
+            _("Type a code such as %(example)s.") % {"example": "KZ-75-0412"},
+            data={"code": code[:64]},
+        )
+    commission = result_commission_get(election=election, code=code)
+    return redirect("web:commission", key=election.key, code=commission.code)

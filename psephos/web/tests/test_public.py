@@ -299,3 +299,25 @@ def test_unknown_path_uses_the_portal_404_page(client: Client, db: None) -> None
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     assert "There is no page at this address." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "status", "where"),
+    [
+        ("KZ-75-0001", 302, f"/e/{KEY}/c/KZ-75-0001/"),
+        (" kz-71-02 ", 302, f"/e/{KEY}/c/KZ-71-02/"),
+        ("KZ-75", 302, f"/e/{KEY}/c/KZ-75/"),
+        ("KZ-99-0001", 404, "No commission “KZ-99-0001”"),
+        ("", 422, "Type a code such as KZ-75-0412."),
+        ("a\x00b", 422, "Type a code such as KZ-75-0412."),
+    ],
+)
+def test_find_a_station_by_code(
+    client: Client, small: SmallElection, typed: str, status: int, where: str
+) -> None:
+    response = client.get(f"/e/{KEY}/find/", {"code": typed})
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"] == where
+    else:
+        assert where in response.content.decode()
