@@ -105,11 +105,19 @@ def main() -> None:
         json.dumps(
             {
                 "stations": len(table),
-                "exact_s": exact_t,
-                "mc_s": mc_t,
-                "ratio": mc_t / exact_t,
+                "exact_wall_s": exact_t,
+                "exact_cpu_s": exact_c,
+                "either_wall_s": one_t,
+                "either_cpu_s": one_c,
+                "mc_wall_s": mc_t,
+                "mc_cpu_s": mc_c,
+                "ratio_wall": mc_t / exact_t,
+                "ratio_cpu": mc_c / exact_c,
+                "ratio_either_wall": mc_t / one_t,
+                "ratio_either_cpu": mc_c / one_c,
                 "agree": bool(agree_mean),
-                "report_s": rep_t,
+                "report_wall_s": rep_t,
+                "report_cpu_s": rep_c,
                 "peak_rss_mb": round(peak_mb),
                 "klimek": [
                     report["klimek"]["f_i"],

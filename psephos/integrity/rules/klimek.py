@@ -96,7 +96,10 @@ class _Simulator:
         x = np.where(inc, self.x_inc, np.where(ext, self.x_ext, 0.0))
         a, v = self.a, self.v
         t = a + x * (1 - a)
-        w = a * v + x * (1 - a) + np.power(x, alpha) * (1 - v) * a
+        w = a * v + x * (1 - a)
+        # the switching term x^α·(1 − v)·a is zero where x = 0: compute it on fraud units only
+        hit = np.flatnonzero(inc | ext)
+        w[hit] += np.power(x[hit], alpha) * (1 - v[hit]) * a[hit]
         share = np.where(t > 0, w / np.where(t > 0, t, 1), 0.0)
         return t, np.clip(share, 0.0, 1.0)
 

@@ -36,7 +36,7 @@ class ReportConfig:
     last_digit_min_count: int = 50
     spikes_resamples: int = 200
     klimek_max_units: int = 20000
-    klimek_bootstrap: int = 10
+    klimek_bootstrap: int = 5
     shpilkin_ceiling: float = 0.95
     outlier_threshold: float = 4.0
     exclude_kinds: tuple[str, ...] = ("special", "abroad")

@@ -37,7 +37,8 @@ def fit_beta_mixture(
     """Fit a ``components``-component beta mixture by EM; return weights, a, b, loglik."""
     yc = np.clip(y, 1e-4, 1 - 1e-4)
     qs = np.quantile(yc, (np.arange(components) + 0.5) / components)
-    resp = np.exp(-((yc[:, None] - qs[None, :]) ** 2) / 0.002)
+    # exponents are floored at -700: subnormal floats would slow every later operation ~100x
+    resp = np.exp(np.maximum(-((yc[:, None] - qs[None, :]) ** 2) / 0.002, -700.0))
     resp /= resp.sum(axis=1, keepdims=True)
     a = np.ones(components)
     b = np.ones(components)
@@ -47,13 +48,15 @@ def fit_beta_mixture(
         nk = resp.sum(axis=0) + 1e-12
         w = nk / nk.sum()
         for k in range(components):
-            mean = float(resp[:, k] @ yc / nk[k])
-            var = float(resp[:, k] @ (yc - mean) ** 2 / nk[k])
+            # elementwise sums, not BLAS dot: BLAS threads spin badly on a busy machine
+            r = np.ascontiguousarray(resp[:, k])
+            mean = float((r * yc).sum() / nk[k])
+            var = float((r * (yc - mean) ** 2).sum() / nk[k])
             a[k], b[k] = _beta_mom(mean, var)
         logp = stats.beta.logpdf(yc[:, None], a[None, :], b[None, :]) + np.log(w)[None, :]
         top = logp.max(axis=1, keepdims=True)
         norm = top[:, 0] + np.log(np.exp(logp - top).sum(axis=1))
-        resp = np.exp(logp - norm[:, None])
+        resp = np.exp(np.maximum(logp - norm[:, None], -700.0))
         new_ll = float(norm.sum())
         if abs(new_ll - ll) < 1e-6 * abs(new_ll):
             ll = new_ll
@@ -69,6 +72,7 @@ def spikes(
     resamples: int = 200,
     seed: int = 0,
     max_components: int = 3,
+    fit_units: int = 20000,
 ) -> dict[str, Any]:
     """Return the RKD estimate of the share of stations with excessively coarse shares.
 
@@ -91,19 +95,33 @@ def spikes(
     rng = np.random.default_rng(seed)
     best: dict[str, Any] | None = None
     best_bic = np.inf
+    # The mixture is fitted on a seeded subsample (at most ``fit_units``); the
+    # posterior component weights are then computed for every station.
+    fit_y = y if n <= fit_units else y[rng.choice(n, size=fit_units, replace=False)]
     for k in range(1, max_components + 1):
-        fit = fit_beta_mixture(y, components=k, seed=seed)
-        bic = -2 * fit["loglik"] + (3 * k - 1) * np.log(n)
+        fit = fit_beta_mixture(fit_y, components=k, seed=seed)
+        bic = -2 * fit["loglik"] + (3 * k - 1) * np.log(fit_y.size)
         if bic < best_bic:
             best, best_bic = fit, bic
     assert best is not None
-    cum = np.cumsum(best["resp"], axis=1)
+    yc = np.clip(y, 1e-4, 1 - 1e-4)
+    logp = (
+        stats.beta.logpdf(yc[:, None], best["a"][None, :], best["b"][None, :])
+        + np.log(best["weights"])[None, :]
+    )
+    logp -= logp.max(axis=1, keepdims=True)
+    resp = np.exp(np.maximum(logp, -700.0))
+    resp /= resp.sum(axis=1, keepdims=True)
+    cum = np.cumsum(resp, axis=1)
     obs = np.bincount(np.rint(y * GRID).astype(np.int64), minlength=GRID + 1) / n
     total = np.zeros(GRID + 1)
     peak = np.zeros(GRID + 1)
+    single = best["a"].size == 1
     for _ in range(resamples):
-        comp = (rng.random(n)[:, None] > cum).sum(axis=1)
-        comp = np.minimum(comp, best["a"].size - 1)
+        if single:
+            comp = np.zeros(n, dtype=np.int64)
+        else:
+            comp = np.minimum((rng.random(n)[:, None] > cum).sum(axis=1), best["a"].size - 1)
         p = rng.beta(v + best["a"][comp], d - v + best["b"][comp])
         ystar = rng.binomial(d, p) / d
         w = np.bincount(np.rint(ystar * GRID).astype(np.int64), minlength=GRID + 1) / n
@@ -127,6 +145,7 @@ def spikes(
             "grid": 0.001,
             "seed": seed,
             "mixture": "beta, 1-3 components by BIC",
+            "mixture_fit_units": fit_units,
             "turnout_resampled": False,
         },
         "caveat": CAVEAT,

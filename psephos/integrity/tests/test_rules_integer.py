@@ -104,3 +104,20 @@ def test_rewriting_is_recovered_within_null_error() -> None:
     assert abs(either["excess"] - injected) < 4 * either["sd"]
     assert either["significant"] is True
     assert either["p_value"] < 1e-6
+
+
+def test_integer_excess_grows_with_the_rewritten_share() -> None:
+    excess = [
+        integer_test(generate(Scenario(stations=2000, seed=22, integer_share=phi))[0])["either"][
+            "excess"
+        ]
+        for phi in (0.0, 0.03, 0.08, 0.15)
+    ]
+    assert excess == sorted(excess)
+    assert excess[0] < 3 * 17  # within 3 null sd (≈17 at 2,000 stations) on clean data
+
+
+def test_selected_statistics_only() -> None:
+    table, _ = generate(Scenario(stations=300, seed=23))
+    result = integer_test(table, statistics=("either",))
+    assert set(result) == {"stations_eligible", "either"}

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             p.add_argument("--seed", type=int, default=2022)
             p.add_argument("--denominator", choices=["received", "valid"], default="received")
             p.add_argument("--spikes-resamples", type=int, default=200)
-            p.add_argument("--klimek-bootstrap", type=int, default=10)
+            p.add_argument("--klimek-bootstrap", type=int, default=5)
             p.add_argument(
                 "--progress",
                 action="store_true",
