@@ -9,7 +9,8 @@ Checks, in order, each reported with what exactly does not hold:
 5. for every accepted station: its acceptance (or correction) event, proved included
    in the signed tree by an audit path, carries the same figures as its CSV row;
 6. ``stations.json`` holds the same rows as ``stations.csv``;
-7. every published total (TEC, region, national) equals the sum of its stations.
+7. every published total (TEC, region, national) equals the sum of its stations;
+8. the NIST export's vote counts for every precinct and the country equal the stations.
 """
 
 from __future__ import annotations
@@ -271,7 +272,50 @@ def _verify_files(
                     )
             if problems:
                 check.fail(f"{name} line {number} ({code}): " + "; ".join(problems[:5]))
+    # 8. the NIST export's vote counts equal the stations and the national sums
+    if "nist.json" in files:
+        _check_nist(json.loads(files["nist.json"]), stations, sums, election, options, check)
     return check
+
+
+def _check_nist(
+    report: dict[str, Any],
+    stations: list[dict[str, Any]],
+    sums: dict[tuple[str, str], list[int]],
+    election: str,
+    options: list[str],
+    check: BundleCheck,
+) -> None:
+    """Compare every precinct's and the country's vote counts in ``nist.json``."""
+    codes: dict[str, tuple[str, str]] = {}
+    for unit in report.get("GpUnit", []):
+        for ext in unit.get("ExternalIdentifier", []):
+            if ext.get("OtherType") == "psephos-code":
+                codes[unit["@id"]] = (unit.get("Type", ""), ext["Value"])
+    accepted = {s["station"]: s for s in stations if s["status"] == "accepted"}
+    national = sums.get(("national", election))
+    n_lines = len(national) - len(options) - 3 if national else 0
+    for contest in report.get("Election", [{}])[0].get("Contest", []):
+        for selection in contest.get("ContestSelection", []):
+            key = selection["@id"].removeprefix("sel-")
+            if key not in options:
+                check.fail(
+                    f"nist.json: selection {selection['@id']} is not an option of the election"
+                )
+                continue
+            for vc in selection.get("VoteCounts", []):
+                unit_type, code = codes.get(vc["GpUnitId"], ("", ""))
+                if unit_type == "precinct":
+                    row = accepted.get(code)
+                    expected = row[key] if row else None
+                elif unit_type == "country" and national is not None:
+                    expected = national[n_lines + options.index(key)]
+                else:
+                    continue
+                if vc["Count"] != expected:
+                    check.fail(
+                        f"nist.json: {key} at {code} is {vc['Count']}, the stations give {expected}"
+                    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -137,6 +137,7 @@ class MerkleLevels:
     """All complete aligned subtree hashes of a list of leaf hashes, held in memory."""
 
     def __init__(self, hashes: Sequence[bytes]) -> None:
+        self._ranges: dict[Range, bytes] = {}
         self.levels: list[list[bytes]] = [list(hashes)]
         level = self.levels[0]
         while len(level) > 1:
@@ -152,7 +153,14 @@ class MerkleLevels:
         return self.levels[level][index]
 
     def range_hash(self, start: int, end: int) -> bytes:
-        return fold_range(start, end, self.node)
+        """Return the hash of leaves ``[start, end)`` (memoised: proofs share most ranges)."""
+        n = end - start
+        if n > 0 and n & (n - 1) == 0 and start % n == 0:
+            return self.levels[n.bit_length() - 1][start // n]
+        found = self._ranges.get((start, end))
+        if found is None:
+            found = self._ranges[(start, end)] = fold_range(start, end, self.node)
+        return found
 
     def root(self, size: int | None = None) -> bytes:
         """Return the tree hash of the first ``size`` leaves (all by default)."""

@@ -173,6 +173,8 @@ def test_a_station_row_that_differs_from_its_ledger_event_is_named(bundle, setti
         "totals/tec.csv line 2 (KZ-01-01): tokayev published 600, stations sum to 601",
         "totals/region.csv line 2 (KZ-01): tokayev published 2000, stations sum to 2001",
         "totals/national.csv line 2 (kz-test-presidential): tokayev published 3000, stations sum to 3001",
+        "nist.json: tokayev at CEC is 3000, the stations give 3001",
+        "nist.json: tokayev at KZ-01-0101 is 200, the stations give 201",
     ]
 
 
@@ -263,3 +265,22 @@ def test_the_standalone_verifier_needs_no_django(bundle, capsys):
     assert capsys.readouterr().out == (
         "FAIL totals.json: its SHA-256 does not match the manifest (the file was changed)\n"
     )
+
+
+def test_a_nist_count_that_differs_from_the_stations_is_named(bundle, settings):
+    key = private_key_from_base64((settings.PSEPHOS_KEY_DIR / "ledger-ed25519.key").read_text())
+
+    def edit(data):
+        report = json.loads(data)
+        contest = report["Election"][0]["Contest"][0]
+        tokayev = next(s for s in contest["ContestSelection"] if s["@id"] == "sel-tokayev")
+        for vc in tokayev["VoteCounts"]:
+            if vc["GpUnitId"] in ("ru-cec", "ru-kz-01-0101"):
+                vc["Count"] += 1
+        return json.dumps(report).encode()
+
+    rewrite(bundle, "nist.json", edit, resign_with=key)
+    assert verify_bundle(bundle).problems == [
+        "nist.json: tokayev at CEC is 3001, the stations give 3000",
+        "nist.json: tokayev at KZ-01-0101 is 201, the stations give 200",
+    ]

@@ -4,8 +4,9 @@ Mapping (results-transparency.md §5): the CEC is the ``country`` reporting unit
 regional TEC a ``state``, a district TEC a ``county``, a PEC a ``precinct``; a
 presidential election is a ``CandidateContest`` (``majority``, two in a runoff) and a
 referendum a ``BallotMeasureContest`` (``referendum``). Kazakh protocol lines with no
-CDF element are kept, losslessly, as ``ExternalIdentifier`` entries of type ``other``
-whose ``OtherType`` is ``psephos-line:<line name>``; "against all" is a
+CDF element are kept, losslessly, in one ``ExternalIdentifier`` of type ``other``
+whose ``OtherType`` is ``psephos-lines`` and whose ``Value`` is the JSON object of
+every line by name (one entry, not ten: a national report has 10,360 units); "against all" is a
 ``CandidateSelection`` without candidates, named by a contest ``ExternalIdentifier``
 (``OtherType`` ``against-all-selection``); "both marked" referendum ballots are the
 contest's ``Overvotes``. Invalid ballots are ``BallotsRejected``, ballots found in the
@@ -118,9 +119,9 @@ def election_report(
         if u.lines is not None:
             gp["VotersRegistered"] = u.lines["voters_on_list"]
             gp["VotersParticipated"] = u.lines["ballots_issued"]
-            gp["ExternalIdentifier"] += [
-                _other_id(f"psephos-line:{name}", str(value)) for name, value in u.lines.items()
-            ]
+            gp["ExternalIdentifier"].append(
+                _other_id("psephos-lines", json.dumps(u.lines, separators=(",", ":")))
+            )
         complete = u.lines is not None and (
             u.level == "pec" or u.subunits_reported == u.total_subunits
         )

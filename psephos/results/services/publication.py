@@ -109,8 +109,11 @@ def _csv_bytes(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
     return buffer.getvalue().encode()
 
 
-def _json_bytes(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode()
+def _json_bytes(value: Any, *, compact: bool = False) -> bytes:
+    """Return JSON text; large files are compact (a national NIST export is tens of MB)."""
+    if compact:
+        return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode()
 
 
 def nist_export(*, election: Election, sequence: int, generated: dt.datetime) -> dict[str, Any]:
@@ -210,7 +213,7 @@ def bundle_publish(
     columns = result_columns(election=election, level="station")
     stations = result_rows(election=election, level="station")
     files["stations.csv"] = _csv_bytes(columns, stations)
-    files["stations.json"] = _json_bytes({"columns": columns, "rows": stations})
+    files["stations.json"] = _json_bytes({"columns": columns, "rows": stations}, compact=True)
     totals_json: dict[str, Any] = {}
     for level in TOTAL_LEVELS:
         level_columns = result_columns(election=election, level=level)
@@ -221,7 +224,8 @@ def bundle_publish(
     q_columns, q_rows = quarantine_rows(election=election)
     files["quarantine.csv"] = _csv_bytes(q_columns, q_rows)
     files["nist.json"] = _json_bytes(
-        nist_export(election=election, sequence=sth.tree_size, generated=sth.timestamp)
+        nist_export(election=election, sequence=sth.tree_size, generated=sth.timestamp),
+        compact=True,
     )
 
     events = io.StringIO()
