@@ -27,9 +27,13 @@ from .access import (
     access_station_read,
     client_address,
 )
+from .models import CorrectionRequest
 from .schemas import (
     CertificateIn,
     CertificateOut,
+    CorrectionDecisionIn,
+    CorrectionIn,
+    CorrectionOut,
     CountsOut,
     EntryOut,
     ErrorOut,
@@ -41,6 +45,7 @@ from .schemas import (
     SelfCheckIn,
     SelfCheckOut,
 )
+from .services.corrections import correction_request_decide, correction_request_file
 from .services.lists import certificate_issue, entry_place_of_stay, list_extract
 from .services.marks import Person, mark_record
 
@@ -163,3 +168,50 @@ def extract(request: HttpRequest, key: str) -> Status[dict[str, int]]:
     return Status(
         201, {"entries": list_extract(election=election, actor=request.user.get_username())}
     )
+
+
+def _correction_out(request: CorrectionRequest) -> dict[str, Any]:
+    return {
+        "request": request.pk,
+        "kind": request.kind,
+        "status": request.status,
+        "received_at": request.received_at,
+        "due_at": request.due_at,
+        "decided_at": request.decided_at,
+        "reasons": request.reasons,
+    }
+
+
+@router.post("/corrections", response={201: CorrectionOut, **ERRORS}, auth=STAFF_AUTH)
+def correction_file(request: HttpRequest, payload: CorrectionIn) -> Status[dict[str, Any]]:
+    """Record a voter's correction request at the station (its PEC)."""
+    election, station = _station(payload.election, payload.station)
+    access_station_act(request.user, station)  # type: ignore[arg-type]
+    result = correction_request_file(
+        election=election,
+        station=station,
+        iin=payload.iin.strip(),
+        kind=payload.kind,
+        note=payload.note,
+        actor=request.user.get_username(),
+    )
+    return Status(201, _correction_out(result))
+
+
+@router.post(
+    "/corrections/{request_id}/decision", response={200: CorrectionOut, **ERRORS}, auth=STAFF_AUTH
+)
+def correction_decision(
+    request: HttpRequest, request_id: int, payload: CorrectionDecisionIn
+) -> dict[str, Any]:
+    """Grant or refuse a correction request, with reasons (the station's PEC)."""
+    _election, station = _station(payload.election, payload.station)
+    access_station_act(request.user, station)  # type: ignore[arg-type]
+    result = correction_request_decide(
+        request_id=request_id,
+        station=station,
+        granted=payload.granted,
+        reasons=payload.reasons,
+        actor=request.user.get_username(),
+    )
+    return _correction_out(result)

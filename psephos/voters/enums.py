@@ -15,12 +15,14 @@ class EntrySource(models.TextChoices):
     PLACE_OF_STAY = "place_of_stay", _("inclusion at place of stay")
     AVC_ARRIVAL = "avc_arrival", _("absentee voting certificate presented")
     ELECTION_DAY = "election_day", _("election-day addition")
+    CORRECTION = "correction", _("included by a correction decision")
 
 
 class RemovalReason(models.TextChoices):
     PLACE_OF_STAY = "place_of_stay", _("included at a place of stay elsewhere")
     AVC_ISSUED = "avc_issued", _("absentee voting certificate issued")
     ADDED_ELSEWHERE = "added_elsewhere", _("added on election day at another station")
+    CORRECTION = "correction", _("excluded by a correction decision")
 
 
 class AdditionBasis(models.TextChoices):
@@ -34,3 +36,15 @@ class CertificateStatus(models.TextChoices):
     ISSUED = "issued", _("issued")
     USED = "used", _("presented and retained")
     LOST = "lost", _("reported lost")
+
+
+class CorrectionKind(models.TextChoices):
+    INCLUDE = "include", _("include me on this station's list")
+    EXCLUDE = "exclude", _("remove a voter from this station's list")
+    AMEND = "amend", _("correct my details")
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    GRANTED = "granted", _("granted")
+    REFUSED = "refused", _("refused")

@@ -11,7 +11,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from .enums import AdditionBasis, CertificateStatus, EntrySource, RemovalReason, VoterOrigin
+from .enums import (
+    AdditionBasis,
+    CertificateStatus,
+    CorrectionKind,
+    CorrectionStatus,
+    EntrySource,
+    RemovalReason,
+    VoterOrigin,
+)
 
 
 class ImportBatch(models.Model):
@@ -172,3 +180,36 @@ class Mark(models.Model):
             models.UniqueConstraint(fields=["election", "voter"], name="mark_once_per_election")
         ]
         indexes = [models.Index(fields=["election", "station"], name="mark_station")]
+
+
+class CorrectionRequest(models.Model):
+    """A voter's request to correct a station's list, decided by the station's PEC.
+
+    ``note`` may hold personal data and is shown only to the PEC and the CEC; the
+    decision's ``reasons`` must not.
+    """
+
+    election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="+")
+    station = models.ForeignKey(
+        "territory.PollingStation", on_delete=models.PROTECT, related_name="+"
+    )
+    voter = models.ForeignKey(Voter, on_delete=models.PROTECT, related_name="corrections")
+    kind = models.CharField(max_length=8, choices=CorrectionKind.choices)
+    note = models.TextField(blank=True)
+    received_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=8, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="pending") | ~models.Q(reasons=""),
+                name="correction_decision_has_reasons",
+            )
+        ]
+        indexes = [models.Index(fields=["election", "station", "status"], name="correction_queue")]

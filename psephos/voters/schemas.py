@@ -7,7 +7,7 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
-from .enums import AdditionBasis
+from .enums import AdditionBasis, CorrectionKind
 
 
 class ErrorBody(Schema):
@@ -97,3 +97,28 @@ class ListRowOut(Schema):
 
 class ExtractOut(Schema):
     entries: int
+
+
+class CorrectionIn(Schema):
+    election: str
+    station: str
+    iin: str = Field(max_length=32)
+    kind: CorrectionKind
+    note: str = Field(default="", max_length=2000)
+
+
+class CorrectionDecisionIn(Schema):
+    station: str
+    election: str
+    granted: bool
+    reasons: str = Field(max_length=2000)
+
+
+class CorrectionOut(Schema):
+    request: int
+    kind: str
+    status: str
+    received_at: dt.datetime
+    due_at: dt.datetime
+    decided_at: dt.datetime | None
+    reasons: str

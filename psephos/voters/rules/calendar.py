@@ -15,6 +15,9 @@ class ListCalendar:
     avc_opens_days_before: int = 15
     avc_closes_local_time: dt.time = dt.time(18, 0)  # on the day before election day
     place_of_stay_days_before: int = 30
+    # Hours a PEC has to decide a correction request; on election day it decides at
+    # once. The reference gives no figure (kazakhstan-rules.md §8): UNVERIFIED.
+    correction_hours: int = 24
 
 
 def avc_window(election_day: dt.date, cal: ListCalendar) -> tuple[dt.datetime, dt.datetime]:
@@ -32,3 +35,16 @@ def place_of_stay_window(election_day: dt.date, cal: ListCalendar) -> tuple[dt.d
         election_day - dt.timedelta(days=cal.place_of_stay_days_before),
         election_day - dt.timedelta(days=1),
     )
+
+
+def correction_due(received: dt.datetime, election_day: dt.date, cal: ListCalendar) -> dt.datetime:
+    """Return when a correction request received at ``received`` (local) must be decided.
+
+    The deadline never passes the start of election day; a request made on election
+    day is due at once.
+    """
+    due = received + dt.timedelta(hours=cal.correction_hours)
+    day_start = dt.datetime.combine(election_day, dt.time(0, 0), tzinfo=received.tzinfo)
+    if received >= day_start:
+        return received
+    return min(due, day_start)

@@ -1,0 +1,132 @@
+"""Correction requests: filed at the station's PEC, decided by it within the deadline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from psephos.core import clock
+from psephos.elections.models import Election
+from psephos.ledger.services.events import event_record
+from psephos.territory.models import PollingStation
+
+from ..enums import CorrectionKind, CorrectionStatus, EntrySource, RemovalReason
+from ..errors import ListState, VoterNotFound
+from ..models import CorrectionRequest, ListEntry
+from ..rules.calendar import correction_due
+from .lists import CALENDAR, active_entry, refuse_if_ineligible, station_zone, voter_for_update
+
+
+def correction_request_file(
+    *,
+    election: Election,
+    station: PollingStation,
+    iin: str,
+    kind: CorrectionKind,
+    note: str,
+    actor: str,
+) -> CorrectionRequest:
+    """Record a voter's correction request at the station and set its deadline.
+
+    Side effects: one request, one ledger event (request id and kind only). Raise the
+    voter lookup errors.
+    """
+    now = clock.now()
+    local = now.astimezone(station_zone(station))
+    with transaction.atomic():
+        voter = voter_for_update(election=election, iin=iin)
+        request = CorrectionRequest.objects.create(
+            election=election,
+            station=station,
+            voter=voter,
+            kind=kind,
+            note=note[:2000],
+            received_at=now,
+            due_at=correction_due(local, election.date, CALENDAR).astimezone(dt.UTC),
+        )
+        event_record(
+            actor=actor,
+            role="pec",
+            action="voters.correction_filed",
+            object_key=f"{election.key}/{station.code}",
+            payload={"request": request.pk, "kind": kind, "due_at": request.due_at.isoformat()},
+        )
+    return request
+
+
+def correction_request_decide(
+    *, request_id: int, station: PollingStation, granted: bool, reasons: str, actor: str
+) -> CorrectionRequest:
+    """Grant or refuse a pending request of this station, with reasons.
+
+    A granted ``include`` puts the voter on this station's list (removing any other
+    entry); a granted ``exclude`` removes the voter's entry here; ``amend`` changes no
+    list (the register is corrected at its source). A decision after the deadline is
+    still recorded and marked late in the ledger. Raise ``VoterNotFound`` for an
+    unknown request, ``ListState`` for a decided one, missing reasons, or a voter who
+    may not be included.
+    """
+    if not reasons.strip():
+        raise ListState(_("A decision needs its reasons."))
+    now = clock.now()
+    with transaction.atomic():
+        request = (
+            CorrectionRequest.objects.select_for_update()
+            .select_related("election", "voter")
+            .filter(pk=request_id, station=station)
+            .first()
+        )
+        if request is None:
+            raise VoterNotFound(
+                _("No correction request %(id)s at this station.") % {"id": request_id}
+            )
+        if request.status != CorrectionStatus.PENDING:
+            raise ListState(
+                _("Request %(id)s is already %(status)s.")
+                % {"id": request_id, "status": request.get_status_display()}
+            )
+        election, voter = request.election, request.voter
+        if granted and request.kind != CorrectionKind.AMEND:
+            current = active_entry(election=election, voter=voter)
+            if request.kind == CorrectionKind.INCLUDE:
+                refuse_if_ineligible(election=election, voter=voter)
+                if current is not None and current.station_id == station.pk:
+                    raise ListState(
+                        _("This voter is already on the list of station %(station)s.")
+                        % {"station": station.code}
+                    )
+                if current is not None:
+                    current.removed_reason, current.removed_at = RemovalReason.CORRECTION, now
+                    current.save(update_fields=["removed_reason", "removed_at"])
+                ListEntry.objects.create(
+                    election=election,
+                    voter=voter,
+                    station=station,
+                    source=EntrySource.CORRECTION,
+                    added_at=now,
+                )
+            elif current is not None and current.station_id == station.pk:
+                current.removed_reason, current.removed_at = RemovalReason.CORRECTION, now
+                current.save(update_fields=["removed_reason", "removed_at"])
+            else:
+                raise ListState(
+                    _("This voter is not on the list of station %(station)s.")
+                    % {"station": station.code}
+                )
+        request.status = CorrectionStatus.GRANTED if granted else CorrectionStatus.REFUSED
+        request.decided_at, request.decided_by, request.reasons = now, actor[:150], reasons.strip()
+        request.save(update_fields=["status", "decided_at", "decided_by", "reasons"])
+        event_record(
+            actor=actor,
+            role="pec",
+            action="voters.correction_decided",
+            object_key=f"{election.key}/{station.code}",
+            payload={
+                "request": request.pk,
+                "status": request.status,
+                "late": now > request.due_at,
+            },
+        )
+    return request

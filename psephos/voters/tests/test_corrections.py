@@ -1,0 +1,188 @@
+"""Correction requests: deadline, decisions with reasons, list effects, access."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from psephos.core import clock
+from psephos.ledger.models import Event
+from psephos.voters.enums import CorrectionKind
+from psephos.voters.errors import ListState, NotEligible, VoterNotFound
+from psephos.voters.models import CorrectionRequest, ListEntry
+from psephos.voters.rules.calendar import ListCalendar, correction_due
+from psephos.voters.services.corrections import correction_request_decide, correction_request_file
+
+from .conftest import World
+from .test_api_and_pages import listed, logged_in, post  # noqa: F401 (fixture)
+from .test_lists_and_marks import A, B, C
+
+UTC = dt.UTC
+ALMATY = dt.timezone(dt.timedelta(hours=6))
+E_DAY = dt.date(2022, 11, 20)
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        (
+            dt.datetime(2022, 11, 10, 9, 0, tzinfo=ALMATY),
+            dt.datetime(2022, 11, 11, 9, 0, tzinfo=ALMATY),
+        ),
+        (
+            dt.datetime(2022, 11, 19, 20, 0, tzinfo=ALMATY),
+            dt.datetime(2022, 11, 20, 0, 0, tzinfo=ALMATY),
+        ),
+        (
+            dt.datetime(2022, 11, 20, 10, 0, tzinfo=ALMATY),
+            dt.datetime(2022, 11, 20, 10, 0, tzinfo=ALMATY),
+        ),
+    ],
+)
+def test_correction_due(received: dt.datetime, due: dt.datetime) -> None:
+    assert correction_due(received, E_DAY, ListCalendar()) == due
+
+
+@pytest.fixture
+def before(listed: World, monkeypatch: pytest.MonkeyPatch) -> World:  # noqa: F811
+    monkeypatch.setattr(
+        clock, "now", lambda: dt.datetime(2022, 11, 10, 3, 0, tzinfo=UTC)
+    )  # 09:00 local
+    return listed
+
+
+def test_include_granted_moves_the_voter(before: World) -> None:
+    home, here = before.stations[0], before.stations[2]
+    request = correction_request_file(
+        election=before.election,
+        station=here,
+        iin=B,
+        kind=CorrectionKind.INCLUDE,
+        note="moved in May",
+        actor="pec3",
+    )
+    assert (request.status, request.due_at) == (
+        "pending",
+        dt.datetime(2022, 11, 11, 3, 0, tzinfo=UTC),
+    )
+    decided = correction_request_decide(
+        request_id=request.pk,
+        station=here,
+        granted=True,
+        reasons="Registered address is in this precinct.",
+        actor="pec3",
+    )
+    assert (decided.status, decided.reasons) == (
+        "granted",
+        "Registered address is in this precinct.",
+    )
+    entries = ListEntry.objects.filter(voter=request.voter).order_by("pk")
+    assert [(e.station_id, e.source, e.removed_reason) for e in entries] == [
+        (home.pk, "register", "correction"),
+        (here.pk, "correction", ""),
+    ]
+    assert Event.objects.get(action="voters.correction_decided").payload == {
+        "request": request.pk,
+        "status": "granted",
+        "late": False,
+    }
+
+
+def test_exclude_and_refusal_and_late(before: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = before.stations[0]
+    request = correction_request_file(
+        election=before.election,
+        station=home,
+        iin=A,
+        kind=CorrectionKind.EXCLUDE,
+        note="",
+        actor="pec1",
+    )
+    with pytest.raises(ListState, match="needs its reasons"):
+        correction_request_decide(
+            request_id=request.pk, station=home, granted=True, reasons=" ", actor="pec1"
+        )
+    with pytest.raises(VoterNotFound, match="No correction request"):
+        correction_request_decide(
+            request_id=request.pk,
+            station=before.stations[1],
+            granted=True,
+            reasons="x",
+            actor="pec2",
+        )
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 12, 3, 0, tzinfo=UTC))
+    correction_request_decide(
+        request_id=request.pk,
+        station=home,
+        granted=True,
+        reasons="Deceased per registry.",
+        actor="pec1",
+    )
+    assert ListEntry.objects.get(voter=request.voter).removed_reason == "correction"
+    assert Event.objects.get(action="voters.correction_decided").payload["late"] is True
+    before_count = Event.objects.count()
+    with pytest.raises(ListState, match="already granted"):
+        correction_request_decide(
+            request_id=request.pk, station=home, granted=False, reasons="x", actor="pec1"
+        )
+    assert Event.objects.count() == before_count
+
+
+def test_include_of_an_ineligible_voter_is_refused(before: World) -> None:
+    here = before.stations[1]
+    request = correction_request_file(
+        election=before.election,
+        station=here,
+        iin=C,
+        kind=CorrectionKind.INCLUDE,
+        note="",
+        actor="pec2",
+    )
+    with pytest.raises(NotEligible):
+        correction_request_decide(
+            request_id=request.pk, station=here, granted=True, reasons="ok", actor="pec2"
+        )
+    request.refresh_from_db()
+    assert (
+        request.status == "pending" and not ListEntry.objects.filter(voter=request.voter).exists()
+    )
+    refused = correction_request_decide(
+        request_id=request.pk,
+        station=here,
+        granted=False,
+        reasons="Serving a sentence.",
+        actor="pec2",
+    )
+    assert refused.status == "refused"
+
+
+def test_corrections_api(before: World) -> None:
+    pec3 = logged_in(before.pec[2])
+    body = {
+        "election": "kz-2022-presidential",
+        "station": "KZ-75-0003",
+        "iin": B,
+        "kind": "include",
+    }
+    assert post(Client(), "/api/v1/voters/corrections", body).status_code == 401
+    assert post(logged_in(before.pec[0]), "/api/v1/voters/corrections", body).status_code == 403
+    r = post(pec3, "/api/v1/voters/corrections", body)
+    assert (r.status_code, r.json()["status"], r.json()["due_at"]) == (
+        201,
+        "pending",
+        "2022-11-11T03:00:00Z",
+    )
+    rid = r.json()["request"]
+    decision = {
+        "election": "kz-2022-presidential",
+        "station": "KZ-75-0003",
+        "granted": True,
+        "reasons": "Lives here.",
+    }
+    r = post(pec3, f"/api/v1/voters/corrections/{rid}/decision", decision)
+    assert (r.status_code, r.json()["status"]) == (200, "granted")
+    r = post(pec3, f"/api/v1/voters/corrections/{rid}/decision", decision)
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "list_state")
+    assert CorrectionRequest.objects.count() == 1
