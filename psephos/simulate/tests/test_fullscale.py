@@ -89,6 +89,8 @@ def test_presidential_structure(presidential):
     assert pecs.count() == 10_101
     assert pecs.filter(station__kind="special").count() == 477
     assert pecs.filter(station__kind="abroad").count() == 68
+    stations = geography.stations
+    assert stations.filter(election_day_additions=True).count() == 4_053 + 181
     assert Protocol.objects.filter(election=presidential, status="accepted").count() == 10_101
     bostandyk = AdministrativeUnit.objects.get(geography=geography, code="KZ-75-04")
     assert (bostandyk.name_en, bostandyk.name_ru) == ("Bostandyk district", "Бостандыкский район")
