@@ -106,7 +106,7 @@ def _check_decision(decision: Decision, *, commission_id: int, station: str, bod
         )
 
 
-def _lock_accepted(protocol: Protocol, station: str) -> Protocol:
+def _lock_accepted(protocol: Protocol, station: str, expected_version: int | None) -> Protocol:
     locked = (
         Protocol.objects.select_for_update(of=("self",))
         .select_related("current")
@@ -117,6 +117,19 @@ def _lock_accepted(protocol: Protocol, station: str) -> Protocol:
             _("The protocol of station “%(station)s” is %(status)s, not accepted.")
             % {"station": station, "status": locked.status},
             data={"station": station, "status": locked.status},
+        )
+    if expected_version is not None and locked.current.number != expected_version:
+        raise ProtocolNotAccepted(
+            _(
+                "The protocol of station “%(station)s” is now at version %(current)d, not "
+                "%(expected)d: another decision changed it meanwhile. Reload and decide again."
+            )
+            % {
+                "station": station,
+                "current": locked.current.number,
+                "expected": expected_version,
+            },
+            data={"station": station, "version": locked.current.number},
         )
     return locked
 
@@ -132,13 +145,17 @@ def protocol_correct(
     decision: Decision,
     lines: ProtocolLines,
     recount: bool = False,
+    expected_version: int | None = None,
 ) -> Protocol:
     """Record a new version of an accepted protocol under a TEC decision; return the protocol.
 
     Preconditions: ``user`` operates the TEC directly above the station; ``decision``
     is that TEC's, adopted (more votes for than against) and reasoned; the protocol is
     accepted; the election is not certified; ``lines`` pass every control relation and
-    differ from the current version.
+    differ from the current version. ``expected_version``, when given, is the version the
+    user saw: if another change made a newer one current meanwhile, the correction is
+    refused instead of silently overriding it (two TEC operators deciding at once: one
+    wins, the other gets the conflict).
 
     Side effects: version n+1 (source ``correction`` or ``recount``, citing the
     decision) becomes current; the tallies above move by the difference; one ledger
@@ -180,7 +197,7 @@ def protocol_correct(
     ancestors = _ancestor_ids(commission)
     source = VersionSource.RECOUNT if recount else VersionSource.CORRECTION
     with transaction.atomic():
-        locked = _lock_accepted(protocol, station)
+        locked = _lock_accepted(protocol, station, expected_version)
         old = locked.current
         assert old is not None
         old_lines = old.lines_dict()
@@ -247,7 +264,9 @@ def protocol_correct(
     return locked
 
 
-def protocol_cancel(*, user: User, protocol: Protocol, decision: Decision) -> Protocol:
+def protocol_cancel(
+    *, user: User, protocol: Protocol, decision: Decision, expected_version: int | None = None
+) -> Protocol:
     """Cancel a station's accepted results by a CEC decision; return the protocol.
 
     Preconditions: ``user`` is a central-commission operator; ``decision`` is the
@@ -259,7 +278,7 @@ def protocol_cancel(*, user: User, protocol: Protocol, decision: Decision) -> Pr
     ``protocol.cancel``. The versions stay, public, unchanged.
 
     Raises ``PermissionDenied``, ``DecisionInvalid``, ``ElectionCertified`` or
-    ``ProtocolNotAccepted``; nothing is written then.
+    ``ProtocolNotAccepted`` (also when ``expected_version`` is stale); nothing is written then.
     """
     access_election_certify(user)
     commission = _station_commission(protocol)
@@ -277,7 +296,7 @@ def protocol_cancel(*, user: User, protocol: Protocol, decision: Decision) -> Pr
     _refuse_if_certified(election)
     ancestors = _ancestor_ids(commission)
     with transaction.atomic():
-        locked = _lock_accepted(protocol, station)
+        locked = _lock_accepted(protocol, station, expected_version)
         old = locked.current
         assert old is not None
         old_votes = dict(ProtocolVote.objects.filter(version=old).values_list("option_id", "votes"))

@@ -236,3 +236,93 @@ def test_only_the_cec_cancels_and_only_by_its_own_decision(country):
             user=country.users["CEC"], protocol=protocol, decision=decision(pec.tec, "9")
         )
     assert snapshot(country) == before
+
+
+def test_a_correction_based_on_a_stale_version_is_refused(country):
+    pec = country.pecs[0]
+    user = country.users[pec.tec.code]
+    stale = Protocol.objects.get(station=pec.station)
+    protocol_correct(
+        user=user,
+        protocol=stale,
+        decision=decision(pec.tec, "21"),
+        lines=corrected_lines(country),
+        expected_version=1,
+    )
+    before = snapshot(country)
+    with pytest.raises(ProtocolNotAccepted) as info:
+        protocol_correct(
+            user=user,
+            protocol=stale,
+            decision=decision(pec.tec, "22"),
+            lines=good_lines(country.option_keys()),
+            expected_version=1,
+        )
+    assert info.value.message == (
+        "The protocol of station “KZ-01-0101” is now at version 2, not 1: another decision "
+        "changed it meanwhile. Reload and decide again."
+    )
+    assert snapshot(country) == before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_tec_operators_correcting_at_once_one_wins_and_the_ledger_holds_one_event(
+    settings, tmp_path
+):
+    import threading
+
+    from django.db import connection
+
+    from psephos.accounts.enums import Role
+    from psephos.results.tests.factories import UserFactory
+
+    settings.PSEPHOS_KEY_DIR = tmp_path / "keys"
+    c = small_country(regions=1, districts=1, stations=1)
+    pec = c.pecs[0]
+    protocol_submit(
+        user=c.users[pec.code],
+        election=c.election,
+        station_code=pec.code,
+        lines=good_lines(c.option_keys()),
+    )
+    protocol_accept(user=c.users[pec.tec.code], protocol=Protocol.objects.get(station=pec.station))
+    second_operator = UserFactory(username="tec-2", role=Role.TEC_OPERATOR, commission=pec.tec)
+    decisions = [decision(pec.tec, "31"), decision(pec.tec, "32")]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def correct(user, d, shift):
+        stale = Protocol.objects.get(station=pec.station)
+        lines = good_lines(c.option_keys())
+        lines = dataclasses.replace(
+            lines,
+            votes=dict(
+                lines.votes,
+                tokayev=lines.votes["tokayev"] - shift,
+                abden=lines.votes["abden"] + shift,
+            ),
+        )
+        barrier.wait()
+        try:
+            protocol_correct(user=user, protocol=stale, decision=d, lines=lines, expected_version=1)
+            outcomes.append("won")
+        except ProtocolNotAccepted:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=correct, args=(c.users[pec.tec.code], decisions[0], 10)),
+        threading.Thread(target=correct, args=(second_operator, decisions[1], 20)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["conflict", "won"]
+    protocol = Protocol.objects.get(station=pec.station)
+    assert list(protocol.versions.values_list("number", flat=True)) == [1, 2]
+    assert Event.objects.filter(action="protocol.correct").count() == 1
+    _, tokayev = national(c, "tokayev")
+    assert tokayev == 200 - (10 if protocol.current.decision_id == decisions[0].pk else 20)
