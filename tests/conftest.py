@@ -59,7 +59,11 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     """Yield a page in a fresh browser context (own cookies), closed after the test."""
     context = browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(10_000)
+    # Generous: CI runs two test workers on two shared cores.
+    context.set_default_timeout(30_000)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
     new_page = context.new_page()
     try:
         yield new_page
