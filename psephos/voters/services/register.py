@@ -222,6 +222,9 @@ def register_flag_duplicates(*, geography: Geography) -> int:
     Runs in the caller's transaction; return how many voters are flagged.
     """
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # The grouping runs over the whole map; give it memory instead of temp files.
+            cur.execute("SET LOCAL work_mem = '256MB'")
         cur.execute(
             "UPDATE voters_voter SET review = %s WHERE geography_id = %s AND review = %s"
             " AND id IN (SELECT v.id FROM voters_voter v JOIN (SELECT surname, given_name,"
