@@ -58,7 +58,11 @@ def tree_head_out(sth: SignedTreeHead) -> dict[str, Any]:
 
 @router.get("/ledger/events", response=EventPage, summary="Ledger events, in sequence order")
 def events(request: HttpRequest, q: Query[EventQuery]) -> dict[str, Any]:
-    rows = list(selectors.events_list(after=q.after, limit=q.limit, action=q.action))
+    rows = list(
+        selectors.events_list(
+            after=q.after, limit=q.limit, action=q.action, object_key=q.object_key
+        )
+    )
     total = selectors.events_count()
     next_after = rows[-1].seq if len(rows) == q.limit and rows[-1].seq < total else None
     return {"events": [event_out(e) for e in rows], "total": total, "next_after": next_after}

@@ -32,6 +32,9 @@ class EventQuery(Schema):
     after: int = Field(0, ge=0, description="return events with a sequence number above this")
     limit: int = Field(100, ge=1, le=1000)
     action: str | None = Field(None, max_length=64)
+    object_key: str | None = Field(
+        None, max_length=200, description="only this object's events, e.g. an election/station key"
+    )
 
 
 class TreeHeadOut(Schema):

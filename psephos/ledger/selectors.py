@@ -44,12 +44,21 @@ class ConsistencyProof:
     proof: list[str]
 
 
-def events_list(*, after: int = 0, limit: int = 100, action: str | None = None) -> QuerySet[Event]:
-    """Return events with ``seq > after`` in order, at most ``limit``."""
+def events_list(
+    *, after: int = 0, limit: int = 100, action: str | None = None, object_key: str | None = None
+) -> QuerySet[Event]:
+    """Return events with ``seq > after`` in order, at most ``limit``, optionally filtered."""
     qs = Event.objects.filter(seq__gt=after).order_by("seq")
     if action:
         qs = qs.filter(action=action)
+    if object_key:
+        qs = qs.filter(object_key=object_key)
     return qs[:limit]
+
+
+def events_for_object(*, object_key: str, limit: int = 200) -> list[Event]:
+    """Return the events of one object (e.g. ``kz-2022-presidential/KZ-75-0412``), newest first."""
+    return list(Event.objects.filter(object_key=object_key).order_by("-seq")[:limit])
 
 
 def event_get(*, seq: int) -> Event | None:

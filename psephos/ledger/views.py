@@ -20,6 +20,16 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
 
 def ledger_page(request: HttpRequest) -> HttpResponse:
     """List events newest first (``?before=N`` pages back), the tree heads and the key."""
+    object_key = request.GET.get("object", "").strip()[:200]
+    if object_key:
+        return render(
+            request,
+            "ledger/object.html",
+            {
+                "object_key": object_key,
+                "events": selectors.events_for_object(object_key=object_key),
+            },
+        )
     total = selectors.events_count()
     before = _int_param(request, "before")
     top = min(before - 1, total) if before else total

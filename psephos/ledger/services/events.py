@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from psephos.core import clock
 from psephos.ledger.models import Event, LedgerHead
@@ -20,13 +21,11 @@ def event_record(
     change the event records, so the change and its event commit together.
     The public payload must hold no personal data.
     """
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("event_record must run inside the service's transaction")
-    head, _created = LedgerHead.objects.select_for_update().get_or_create(
-        id=1, defaults={"seq": 0, "hash": GENESIS}
-    )
+    seq, prev_hash = _head_advance(connection)
     at = clock.now()
-    seq = head.seq + 1
     payload_digest = digest(payload)
     h = event_hash(
         seq=seq,
@@ -36,9 +35,9 @@ def event_record(
         action=action,
         object_key=object_key,
         payload_digest=payload_digest,
-        prev_hash=head.hash,
+        prev_hash=prev_hash,
     )
-    event = Event.objects.create(
+    event = Event(
         seq=seq,
         at=at,
         actor=actor,
@@ -47,12 +46,53 @@ def event_record(
         object_key=object_key,
         payload=payload,
         payload_digest=payload_digest,
-        prev_hash=head.hash,
+        prev_hash=prev_hash,
         hash=h,
     )
-    head.seq, head.hash = seq, h
-    head.save(update_fields=["seq", "hash"])
+    _event_insert(connection, event)
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD_SET_HASH, [h])
     return event
+
+
+# Every state change appends one event, so ``event_record`` runs three plain statements
+# instead of the ORM's: ``UPDATE … RETURNING`` advances the head's sequence number and
+# returns the previous hash while taking the row lock (PostgreSQL; SQLite's write lock is
+# the transaction's), the event's INSERT, and the head's new hash. The chain is the same
+# as before: the event with number ``seq`` links to the hash the head held, and the head
+# ends with that event's number and hash. Table and column names come from ``_meta``;
+# every value is a query parameter.
+_HEAD = LedgerHead._meta.db_table
+_HEAD_ADVANCE = f'UPDATE "{_HEAD}" SET "seq" = "seq" + 1 WHERE "id" = 1 RETURNING "seq", "hash"'  # noqa: S608
+_HEAD_SET_HASH = f'UPDATE "{_HEAD}" SET "hash" = %s WHERE "id" = 1'  # noqa: S608
+_EVENT_FIELDS = [f for f in Event._meta.concrete_fields if not f.primary_key]
+_EVENT_INSERT = (
+    f'INSERT INTO "{Event._meta.db_table}" ({", ".join(f'"{f.column}"' for f in _EVENT_FIELDS)})'  # noqa: S608
+    f' VALUES ({", ".join(["%s"] * len(_EVENT_FIELDS))}) RETURNING "id"'
+)
+
+
+def _head_advance(connection: BaseDatabaseWrapper) -> tuple[int, str]:
+    """Lock the head, add one to its sequence number; return the new number and the old hash."""
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(_HEAD_ADVANCE)
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0]), str(row[1])
+        LedgerHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"seq": 0, "hash": GENESIS}
+        )
+    raise RuntimeError("the ledger head could not be created")  # pragma: no cover
+
+
+def _event_insert(connection: BaseDatabaseWrapper, event: Event) -> None:
+    """INSERT a new event with every field prepared as ``save()`` would; set its id."""
+    params = [f.get_db_prep_save(f.pre_save(event, True), connection) for f in _EVENT_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(_EVENT_INSERT, params)
+        event.pk = cursor.fetchone()[0]
+    event._state.adding, event._state.db = False, connection.alias
 
 
 def events_record_many(

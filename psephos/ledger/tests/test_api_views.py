@@ -124,3 +124,12 @@ def test_an_event_page_shows_its_audit_path(client, add_events):
     assert Event.objects.get(seq=2).hash in html
     assert 'id="audit-path"' in html
     assert client.get("/ledger/events/99/").status_code == 404
+
+
+def test_events_of_one_object_via_api_and_page(client, add_events):
+    add_events(4)
+    body = client.get("/api/v1/ledger/events?object_key=test/2").json()
+    assert [e["seq"] for e in body["events"]] == [3]
+    html = client.get("/ledger/?object=test/2").content.decode()
+    assert 'data-seq="3"' in html and 'data-seq="2"' not in html
+    assert 'id="no-events"' in client.get("/ledger/?object=nothing").content.decode()
