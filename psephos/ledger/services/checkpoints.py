@@ -104,6 +104,24 @@ def tree_extend(*, to_size: int) -> int:
     return to_size
 
 
+CATCH_UP_CHUNK = 1 << 16
+
+
+def tree_catch_up() -> int:
+    """Fold every event appended so far into the stored tree, in chunks, without the head lock.
+
+    Run before a checkpoint takes the ledger head's lock, so that appends (protocol
+    submissions, voter marks) wait only for the last few events to be folded, however
+    many arrived since the previous checkpoint. Return the size covered.
+    """
+    head = LedgerHead.objects.filter(id=1).values_list("seq", flat=True).first() or 0
+    size = tree_size_stored()
+    while size < head:
+        with transaction.atomic():
+            size = tree_extend(to_size=min(head, size + CATCH_UP_CHUNK))
+    return size
+
+
 def checkpoint_create(*, actor: str = "system", role: str = "system") -> SignedTreeHead:
     """Sign a tree head over every event so far, store it and log it; return it.
 
@@ -116,6 +134,7 @@ def checkpoint_create(*, actor: str = "system", role: str = "system") -> SignedT
     key = signing_key_load()
     public = public_key_base64(key)
     kid = key_id(public)
+    tree_catch_up()
     with transaction.atomic():
         head, _created = LedgerHead.objects.select_for_update().get_or_create(
             id=1, defaults={"seq": 0, "hash": GENESIS}

@@ -170,3 +170,15 @@ def test_checkpoint_is_due_only_when_something_new_happened(add_events):
     assert not checkpoint_due()
     add_events(1)
     assert checkpoint_due()
+
+
+def test_catching_up_in_chunks_gives_the_same_tree(add_events, monkeypatch):
+    from psephos.ledger.services import checkpoints
+
+    monkeypatch.setattr(checkpoints, "CATCH_UP_CHUNK", 3)
+    add_events(11)
+    assert checkpoints.tree_catch_up() == 11
+    assert checkpoints.tree_size_stored() == 11
+    sth = checkpoint_create()
+    assert sth.root_hash == memory_tree().root(11).hex()
+    assert MerkleNode.objects.count() == 11 + 5 + 2 + 1
