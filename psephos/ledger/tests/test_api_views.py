@@ -133,3 +133,15 @@ def test_events_of_one_object_via_api_and_page(client, add_events):
     html = client.get("/ledger/?object=test/2").content.decode()
     assert 'data-seq="3"' in html and 'data-seq="2"' not in html
     assert 'id="no-events"' in client.get("/ledger/?object=nothing").content.decode()
+
+
+def test_the_openapi_schema_documents_every_ledger_endpoint(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert sorted(p for p in paths if "/ledger/" in p or p.endswith("/quarantine")) == [
+        "/api/v1/elections/{key}/quarantine",
+        "/api/v1/ledger/events",
+        "/api/v1/ledger/proofs/consistency",
+        "/api/v1/ledger/proofs/inclusion",
+        "/api/v1/ledger/public-key",
+        "/api/v1/ledger/tree-heads",
+    ]
