@@ -92,23 +92,34 @@ def findings_compute(
                 targets.append((q.id, q.name, q.label, "problem", frozenset({q.problem})))
             else:
                 targets.append((q.id, q.name, q.label, "yes", frozenset({"yes"})))
+    # Group the rows by (region, area, observer type) first: there are few such cells, so
+    # the inner loop per row and question is a lookup and two additions.
+    cells: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        area = "" if row.urban is None else ("urban" if row.urban else "rural")
+        cells.setdefault((row.region, area, row.observer_kind), []).append(row.answers)
     out: list[Finding] = []
     for qid, name, label, measure, hits in targets:
         total = [0, 0]
         groups: dict[str, dict[str, list[int]]] = {"region": {}, "area": {}, "kind": {}}
-        for row in rows:
-            value = row.answers.get(qid)
-            if value is None:
+        for (region, area, kind), answer_sets in cells.items():
+            n = hit = 0
+            for answers in answer_sets:
+                value = answers.get(qid)
+                if value is None:
+                    continue
+                n += 1
+                if value in hits:
+                    hit += 1
+            if n == 0:
                 continue
-            hit = 1 if value in hits else 0
             total[0] += hit
-            total[1] += 1
-            area = "" if row.urban is None else ("urban" if row.urban else "rural")
-            for dim, key in (("region", row.region), ("area", area), ("kind", row.observer_kind)):
+            total[1] += n
+            for dim, key in (("region", region), ("area", area), ("kind", kind)):
                 if key:
                     cell = groups[dim].setdefault(key, [0, 0])
                     cell[0] += hit
-                    cell[1] += 1
+                    cell[1] += n
         out.append(
             Finding(
                 question=qid,

@@ -149,5 +149,10 @@ def api_token_issue(*, user: Any, label: str = "") -> str:
 def api_token_user(raw: str) -> Any | None:
     """Return the user of a live token, or None."""
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    token = ApiToken.objects.select_related("user").filter(digest=digest, revoked_at=None).first()
+    # The observer and organisation come along, so a submission needs no further lookup.
+    token = (
+        ApiToken.objects.select_related("user__observer__organisation")
+        .filter(digest=digest, revoked_at=None)
+        .first()
+    )
     return None if token is None else token.user
