@@ -12,6 +12,7 @@ urlpatterns = [
 # Apps with pages of their own mount them under their prefix when they have a urls module.
 for _prefix, _module in (
     ("ledger/", "psephos.ledger.urls"),
+    ("results/", "psephos.results.urls"),
     ("voters/", "psephos.voters.urls"),
     ("complaints/", "psephos.complaints.urls"),
     ("observation/", "psephos.observation.urls"),

@@ -116,6 +116,7 @@ def _mount() -> None:
 
     for prefix, module in (
         ("", "psephos.results.api"),
+        ("", "psephos.results.api_transparency"),
         ("", "psephos.ledger.api"),
         ("voters", "psephos.voters.api"),
         ("complaints", "psephos.complaints.api"),
