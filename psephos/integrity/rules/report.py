@@ -204,6 +204,9 @@ def _by_region(t: StationTable, cfg: ReportConfig) -> list[dict[str, Any]]:
                 "integer_expected": it["expected"],
                 "integer_excess": it["excess"],
                 "integer_p_value": it["p_value"],
+                "shpilkin_excess_votes": shpilkin(sub, ceiling=cfg.shpilkin_ceiling)[
+                    "excess_votes"
+                ],
             }
         )
     q = benjamini_hochberg(np.array([r["integer_p_value"] for r in rows]))

@@ -34,6 +34,8 @@ class Scenario:
     nu: float = 0.5
     sigma_nu: float = 0.08
     region_sd: float = 0.0
+    # honest heterogeneity: regional support rises with regional turnout by this slope
+    support_turnout_slope: float = 0.0
     invalid_rate: float = 0.01
     f_i: float = 0.0
     f_e: float = 0.0
@@ -60,7 +62,11 @@ def generate(s: Scenario) -> tuple[StationTable, dict[str, Any]]:
     region = rng.integers(0, s.regions, n_st)
     commission = region * s.commissions_per_region + rng.integers(0, s.commissions_per_region, n_st)
     tau_r = np.clip(s.tau + rng.normal(0, s.region_sd, s.regions), 0.05, 0.95)
-    nu_r = np.clip(s.nu + rng.normal(0, s.region_sd, s.regions), 0.05, 0.95)
+    nu_r = np.clip(
+        s.nu + rng.normal(0, s.region_sd, s.regions) + s.support_turnout_slope * (tau_r - s.tau),
+        0.05,
+        0.95,
+    )
     a = _tn(rng, tau_r[region], s.sigma_tau)
     v = _tn(rng, nu_r[region], s.sigma_nu)
     issued = rng.binomial(registered, a)

@@ -271,3 +271,15 @@ def test_report_excludes_special_and_abroad_stations_and_has_no_nan() -> None:
     assert report["stations_excluded_by_kind"] == {"special": 7, "abroad": 3}
     assert report["parameters"]["exclude_kinds"] == ["special", "abroad"]
     json.dumps(report, allow_nan=False)
+
+
+def test_honest_turnout_support_correlation_biases_shpilkin_not_integer_test() -> None:
+    """Document the known false positive: honest regional heterogeneity inflates E."""
+    from psephos.integrity.rules.integer import integer_test
+
+    table, truth = generate(
+        Scenario(stations=3000, seed=1, region_sd=0.06, support_turnout_slope=2.0)
+    )
+    assert truth["stuffed_votes"] == 0
+    assert shpilkin(table)["excess_votes"] / table.leader.sum() > 0.05
+    assert integer_test(table)["either"]["p_value"] > 0.01
