@@ -79,6 +79,8 @@ class Targets:
     stations_special: int
     stations_abroad: int
     additions: int
+    abroad_voters: int
+    abroad_issued: int  # 0 when not published
 
     @property
     def ballots_found(self) -> int:
@@ -114,6 +116,8 @@ def targets_for(scenario: Scenario, scale: float) -> Targets:
         stations_special=s(scenario.stations_special),
         stations_abroad=max(s(scenario.stations_abroad), 1),
         additions=s(scenario.election_day_addition_stations),
+        abroad_voters=s(scenario.abroad_voters),
+        abroad_issued=s(scenario.abroad_issued),
     )
 
 
@@ -290,14 +294,32 @@ def _plan_lines(
     for ri in range(n_regions):
         s = np.flatnonzero(plan.station_region == ri)
         k, u = kind[s], urban[s]
-        v = allocate(int(voters_r[ri]), size[s])
         base = issued_r[ri] / max(1, voters_r[ri])
         p = np.full(s.shape[0], base) * _lognormal(rng, s.shape[0], 0.08)
         p = np.where(u, p * 0.97, p * 1.05)
         p = np.where(k == KIND_SPECIAL, np.minimum(0.97, p * 1.25), p)
         p = np.where(k == KIND_ABROAD, scenario.abroad_turnout, p)
         p = np.minimum(p, 0.99)
-        issued = allocate(int(issued_r[ri]), v * p, caps=v)
+        abroad = k == KIND_ABROAD
+        if abroad.any():
+            # The stations abroad hold the published voters abroad (and ballots, where known).
+            v = np.zeros(s.shape[0], dtype=np.int64)
+            issued = np.zeros(s.shape[0], dtype=np.int64)
+            voters_abroad = min(t.abroad_voters, int(voters_r[ri]) - int((~abroad).sum()))
+            v[abroad] = allocate(voters_abroad, size[s][abroad])
+            v[~abroad] = allocate(int(voters_r[ri]) - voters_abroad, size[s][~abroad])
+            issued_abroad = min(
+                t.abroad_issued or round(voters_abroad * scenario.abroad_turnout),
+                voters_abroad,
+                int(issued_r[ri]),
+            )
+            issued[abroad] = allocate(issued_abroad, (v * p)[abroad], caps=v[abroad])
+            issued[~abroad] = allocate(
+                int(issued_r[ri]) - issued_abroad, (v * p)[~abroad], caps=v[~abroad]
+            )
+        else:
+            v = allocate(int(voters_r[ri]), size[s])
+            issued = allocate(int(issued_r[ri]), v * p, caps=v)
         found = issued - allocate(int(issued_r[ri] - found_r[ri]), issued, caps=issued)
         remaining = found.copy()
         for name, _total, _share in components:
@@ -351,7 +373,7 @@ def pec_size(voters: int) -> int:
 
     The law gives 5 or 7 members up to 2,000 voters and 7 to 11 above; the bands
     inside those ranges are chosen to approach the reported ~70,946 commissioners
-    (70,705 with the presidential plan of seed 2022).
+    (70,703 with the presidential plan of seed 2022).
     """
     if voters <= 2000:
         return 5 if voters < 500 else 7

@@ -52,6 +52,8 @@ class Scenario:
     stations_special: int
     stations_abroad: int
     abroad_turnout: float
+    abroad_voters: int  # registered at the stations abroad
+    abroad_issued: int  # ballots issued abroad; 0 when not published
     # Turnout per unit (ballots issued, or cast, over the list); ``turnout_fixed`` units keep
     # theirs exactly, the others are scaled by one factor so the national figure is exact.
     turnout: dict[str, float]
@@ -199,6 +201,8 @@ PRESIDENTIAL = Scenario(
     stations_special=477,
     stations_abroad=68,
     abroad_turnout=11_360 / 12_841,  # Astana Times, E-day 2022
+    abroad_voters=12_841,
+    abroad_issued=11_360,
     turnout=PRESIDENTIAL_TURNOUT,
     turnout_fixed=frozenset({"KZ-71", "KZ-75"}),
     propensity=PRESIDENTIAL_PROPENSITY,
@@ -266,6 +270,8 @@ REFERENDUM = Scenario(
     stations_special=544,
     stations_abroad=65,
     abroad_turnout=0.75,  # invented: not published
+    abroad_voters=11_350,  # [R] fn25
+    abroad_issued=0,
     turnout=REFERENDUM_TURNOUT,
     turnout_fixed=frozenset(),
     fixed_shares=REFERENDUM_SHARES,

@@ -78,6 +78,14 @@ def test_presidential_structure(presidential):
     assert len(set(codes)) == 10_101
     abroad = [c for i, c in enumerate(codes) if presidential.station_kind[i] == KIND_ABROAD]
     assert abroad[0] == "KZ-71-9001" and abroad[-1] == "KZ-71-9068"
+    assert (
+        int(presidential.lines["voters_on_list"][presidential.station_kind == KIND_ABROAD].sum())
+        == 12_841
+    )
+    assert (
+        int(presidential.lines["ballots_issued"][presidential.station_kind == KIND_ABROAD].sum())
+        == 11_360
+    )
     # Every district has at least one station.
     assert set(presidential.station_district.tolist()) == set(range(219))
 
@@ -105,6 +113,10 @@ def test_referendum_national_sums_equal_the_annex(referendum):
     assert votes == {"yes": 6_163_516, "no": 1_490_470}
     assert np.bincount(referendum.station_kind, minlength=3).tolist() == [9_403, 544, 65]
     assert len(referendum.districts) == 217
+    assert (
+        int(referendum.lines["voters_on_list"][referendum.station_kind == KIND_ABROAD].sum())
+        == 11_350
+    )
 
 
 def test_referendum_yes_wins_every_unit_and_almaty_city_near_65(referendum):
@@ -182,4 +194,4 @@ def test_pec_size_bands(voters, members):
 def test_commission_members_approach_the_reported_total(presidential):
     pec_members = sum(pec_size(int(v)) for v in presidential.lines["voters_on_list"])
     # CEC and 239 TECs of 7 members each; the report gives ~70,946 commissioners.
-    assert pec_members + 7 * 240 == 70_705
+    assert pec_members + 7 * 240 == 70_703
