@@ -28,8 +28,8 @@ demo: install
 	$(BIN)/psephos runserver --insecure 127.0.0.1:8000
 
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check psephos config tests benchmarks conftest.py manage.py
+	$(BIN)/ruff format --check psephos config tests benchmarks conftest.py manage.py
 	$(BIN)/lint-imports
 
 typecheck: install
@@ -47,7 +47,7 @@ test-postgres: install
 ## Lint, types, and the whole suite on SQLite and on PostgreSQL
 test: install
 	@bash scripts/system-deps.sh
-	$(MAKE) lint typecheck test-sqlite test-postgres
+	$(MAKE) -k lint typecheck test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) var
