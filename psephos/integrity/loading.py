@@ -95,11 +95,12 @@ def _csv_rows(
 
 
 def _parquet_rows(raw: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
         tbl = pq.read_table(io.BytesIO(raw))
-    except Exception as exc:
+    except (pa.ArrowException, OSError) as exc:
         raise DataUnreadable(
             _("The Parquet file cannot be read: %(error)s") % {"error": exc}
         ) from exc

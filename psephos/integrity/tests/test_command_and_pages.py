@@ -176,3 +176,17 @@ def test_election_without_accepted_protocols_is_refused(tmp_path: Path) -> None:
     assert "has no accepted protocols yet" in str(exc.value)
     assert IntegrityReport.objects.count() == 0
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.django_db
+def test_station_table_selector_has_a_fixed_query_budget(django_assert_max_num_queries) -> None:
+    from psephos.integrity.selectors import station_table_for_election
+
+    country = small_country(regions=2, districts=2, stations=5)
+    for pec in country.pecs:
+        protocol_make(country, pec)
+    with django_assert_max_num_queries(4):
+        table, provenance = station_table_for_election(election=country.election)
+    assert len(table) == 20
+    assert provenance["protocols_accepted"] == 20
+    assert table.issued.tolist() == [615] * 20

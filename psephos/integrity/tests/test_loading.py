@@ -211,3 +211,11 @@ def test_zip_with_two_files_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DataUnreadable) as exc:
         station_table_load(zpath, mapping_parse(MAPPING))
     assert exc.value.message == "d.zip must hold exactly one data file; it holds 2."
+
+
+def test_corrupt_parquet_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "d.parquet"
+    path.write_bytes(b"PAR1" + b"\x00" * 40)
+    with pytest.raises(DataUnreadable) as exc:
+        station_table_load(path, mapping_parse(MAPPING))
+    assert exc.value.message.startswith("The Parquet file cannot be read: ")

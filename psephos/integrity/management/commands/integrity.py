@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from psephos.core.errors import DomainError
 from psephos.core.progress import progress
@@ -62,7 +63,10 @@ class Command(BaseCommand):
                 try:
                     text = opts["mapping"].read_text(encoding="utf-8")
                 except OSError as exc:
-                    raise MappingInvalid(f"Cannot read {opts['mapping']}: {exc.strerror}") from exc
+                    raise MappingInvalid(
+                        _("Cannot read %(path)s: %(error)s")
+                        % {"path": opts["mapping"], "error": exc.strerror}
+                    ) from exc
                 mapping = mapping_parse(text, where=opts["mapping"].name)
                 with progress("integrity: reading", None, enabled=enabled) as adv:
                     loaded = station_table_load(opts["data"], mapping)
