@@ -93,8 +93,15 @@ def simulation_run(
         replaced = _clear(scenario, replace=replace)
         geography = _write_geography(plan)
         say(
-            f"map {geography.key}: {len(plan.regions)} units, {len(plan.districts)} districts, "
-            f"{plan.n_stations} polling stations"
+            _(
+                "map %(map)s: %(units)s units, %(districts)s districts, %(stations)s polling stations"
+            )
+            % {
+                "map": geography.key,
+                "units": len(plan.regions),
+                "districts": len(plan.districts),
+                "stations": plan.n_stations,
+            }
         )
         members = _write_commissions(plan, geography, seed)
         election = _write_election(scenario, geography)
