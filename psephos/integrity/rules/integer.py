@@ -28,17 +28,19 @@ WINDOW_SD = 8.0
 DIRECT_MAX = 8
 
 
-def is_integer_percentage(x: IntArray, n: IntArray) -> BoolArray:
-    """Return whether ``100·x/n`` lies within 0.05 of an integer, in exact integer arithmetic."""
+def is_integer_percentage(x: IntArray, n: IntArray, *, step: int = 1) -> BoolArray:
+    """Return whether ``100·x/n`` lies within 0.05 of a multiple of ``step`` (exact integer arithmetic)."""
     x = np.asarray(x, dtype=np.int64)
     n = np.asarray(n, dtype=np.int64)
     safe = np.where(n > 0, n, 1)
-    k = (200 * x + safe) // (2 * safe)  # round(100·x/n), halves up
+    k = (200 * x + step * safe) // (2 * step * safe) * step  # nearest multiple of step, halves up
     return (n > 0) & (np.abs(2000 * x - 20 * k * safe) <= safe)
 
 
-def integer_probability(n: IntArray, x: IntArray) -> FloatArray:
+def integer_probability(n: IntArray, x: IntArray, *, step: int = 1) -> FloatArray:
     """Return P(100·X/n is integer) for X ~ Binomial(n, x/n), per station, exactly.
+
+    With ``step`` > 1 the target is a multiple of ``step`` (5: 0, 5, 10, … %).
 
     For each integer k near the mean the admissible X form the integer interval
     ``20kn − n ≤ 2000X ≤ 20kn + n``; their binomial probabilities are summed with a
@@ -59,12 +61,12 @@ def integer_probability(n: IntArray, x: IntArray) -> FloatArray:
     nn, qq = n[idx], q[idx]
     centre = 100.0 * qq
     spread = WINDOW_SD * 100.0 * np.sqrt(qq * (1.0 - qq) / nn)
-    k_lo = np.clip(np.floor(centre - spread) - 1, 0, 100).astype(np.int64)
+    k_lo = np.clip(np.floor(centre - spread) - 1, 0, 100).astype(np.int64) // step * step
     k_hi = np.clip(np.ceil(centre + spread) + 1, 0, 100).astype(np.int64)
-    nk = k_hi - k_lo + 1
+    nk = (k_hi - k_lo) // step + 1
     row = np.repeat(np.arange(idx.size), nk)
     starts = np.cumsum(nk) - nk
-    k = k_lo[row] + (np.arange(row.size) - starts[row])
+    k = k_lo[row] + step * (np.arange(row.size) - starts[row])
     nr = nn[row]
     lo = -((-(20 * k * nr - nr)) // 2000)  # ceil
     hi = (20 * k * nr + nr) // 2000
@@ -168,7 +170,7 @@ def inclusion_mask(table: StationTable, *, min_registered: int = 100) -> BoolArr
     )
 
 
-STATISTICS = ("leader_share", "turnout", "either")
+STATISTICS = ("leader_share", "turnout", "either", "either_multiple_of_5")
 
 
 def integer_test(
@@ -195,17 +197,22 @@ def integer_test(
     with ThreadPoolExecutor(max_workers=threads) as pool:
         fa = pool.submit(integer_probability, r, lead)
         fb = pool.submit(integer_probability, n, g)
+        five = "either_multiple_of_5" in statistics
+        if five:
+            fa5 = pool.submit(integer_probability, r, lead, step=5)
+            fb5 = pool.submit(integer_probability, n, g, step=5)
         a, b = fa.result(), fb.result()
         c = 1.0 - (1.0 - a) * (1.0 - b)
-        chosen = [
-            (name, obs, prob)
-            for name, obs, prob in (
-                ("leader_share", int1, a),
-                ("turnout", int2, b),
-                ("either", either, c),
-            )
-            if name in statistics
+        candidates: list[tuple[str, BoolArray, FloatArray]] = [
+            ("leader_share", int1, a),
+            ("turnout", int2, b),
+            ("either", either, c),
         ]
+        if five:
+            obs5 = is_integer_percentage(lead, r, step=5) | is_integer_percentage(g, n, step=5)
+            c5 = 1.0 - (1.0 - fa5.result()) * (1.0 - fb5.result())
+            candidates.append(("either_multiple_of_5", obs5, c5))
+        chosen = [item for item in candidates if item[0] in statistics]
         nulls = list(pool.map(lambda item: exact_null(int(item[1].sum()), item[2]), chosen))
     result: dict[str, Any] = {"stations_eligible": len(t)}
     for (name, obs, prob), null in zip(chosen, nulls, strict=True):

@@ -121,3 +121,38 @@ def test_selected_statistics_only() -> None:
     table, _ = generate(Scenario(stations=300, seed=23))
     result = integer_test(table, statistics=("either",))
     assert set(result) == {"stations_eligible", "either"}
+
+
+@pytest.mark.parametrize(
+    ("x", "n", "expected"),
+    [
+        (50, 100, True),
+        (51, 100, False),
+        (1001, 2000, True),
+        (1002, 2000, False),
+        (0, 300, True),
+        (150, 200, True),
+    ],
+)
+def test_multiple_of_five_percentage(x: int, n: int, expected: bool) -> None:
+    assert bool(is_integer_percentage(np.array([x]), np.array([n]), step=5)[0]) is expected
+
+
+def test_multiple_of_five_probability_matches_brute_force() -> None:
+    rng = np.random.default_rng(8)
+    n = rng.integers(20, 3000, 40)
+    x = rng.binomial(n, rng.uniform(0.05, 0.95, n.size))
+    got = integer_probability(n, x, step=5)
+    for i in range(n.size):
+        xs = np.arange(n[i] + 1)
+        pmf = stats.binom.pmf(xs, n[i], x[i] / n[i])
+        brute = pmf[is_integer_percentage(xs, np.full_like(xs, n[i]), step=5)].sum()
+        assert got[i] == pytest.approx(brute, abs=1e-12)
+
+
+def test_multiple_of_five_statistic_is_reported() -> None:
+    table, _ = generate(Scenario(stations=1500, seed=24))
+    five = integer_test(table)["either_multiple_of_5"]
+    either = integer_test(table)["either"]
+    assert five["expected"] < either["expected"] / 3
+    assert five["p_value"] > 0.001
