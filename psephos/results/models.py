@@ -161,3 +161,72 @@ class TallyVote(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["tally", "option"], name="tally_vote_unique")
         ]
+
+
+class KeyedEntry(LinesMixin):
+    """One operator's keying of a paper protocol at the territorial commission.
+
+    Two entries by different operators of the TEC above the station must match before
+    the protocol is submitted (source ``tec``); on a mismatch a third operator's
+    ``resolution`` entry decides. ``version`` links the entries of a finished round to
+    the protocol version they produced; pending entries have none.
+    """
+
+    class Kind(models.TextChoices):
+        ENTRY = "entry", "entry"
+        RESOLUTION = "resolution", "resolution"
+
+    election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="+")
+    commission = models.ForeignKey(
+        "commissions.Commission", on_delete=models.PROTECT, related_name="+"
+    )
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ENTRY)
+    votes = models.JSONField()
+    created_at = models.DateTimeField()
+    version = models.ForeignKey(
+        ProtocolVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    refused = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["election", "commission"])]
+
+
+class ProtocolAttachment(models.Model):
+    """The image or PDF of a signed paper protocol; its SHA-256 is public."""
+
+    election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="+")
+    commission = models.ForeignKey(
+        "commissions.Commission", on_delete=models.PROTECT, related_name="+"
+    )
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["election", "commission"])]
+
+
+class Manifest(models.Model):
+    """The signed pre-election manifest of one election (definition, stations, zero totals)."""
+
+    election = models.OneToOneField(
+        "elections.Election", on_delete=models.CASCADE, related_name="manifest"
+    )
+    body = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)
+    key_id = models.CharField(max_length=64)
+    public_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    event_seq = models.BigIntegerField(null=True)

@@ -1,0 +1,134 @@
+"""Results transparency API under /api/v1/: corrections, cancellations, feed, station history.
+
+Reading needs no login. A correction needs the operator of the TEC directly above
+the station, a cancellation a CEC operator; each carries the decision that
+authorises it. Refusals are JSON errors with stable codes; nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import ConfigDict, Field
+
+from psephos.accounts.authentication import STAFF_AUTH
+from psephos.elections.selectors import election_get
+from psephos.results import transparency
+from psephos.results.rules.lines import ProtocolLines
+from psephos.results.schemas import Code, ErrorOut, ProtocolIn, Text
+from psephos.results.services.decisions import (
+    protocol_cancel_by_decision,
+    protocol_correct_by_decision,
+)
+
+router = Router(tags=["results transparency"])
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = ERRORS | {409: ErrorOut, 422: ErrorOut}
+Members = Annotated[int, Field(strict=True, ge=0, le=1000)]
+
+
+class DecisionIn(Schema):
+    """The particulars of the commission's decision."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[^\x00]*$")]
+    date: dt.date
+    reasons: Text
+    votes_for: Members
+    votes_against: Members
+
+
+class CorrectionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: DecisionIn
+    lines: ProtocolIn
+    recount: bool = False
+    expected_version: Annotated[int, Field(strict=True, ge=1)] | None = None
+
+
+class CancelIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: DecisionIn
+    expected_version: Annotated[int, Field(strict=True, ge=1)] | None = None
+
+
+def _lines(payload: ProtocolIn) -> ProtocolLines:
+    data = payload.dict()
+    return ProtocolLines(**{k: v for k, v in data.items() if k != "votes"}, votes=data["votes"])
+
+
+@router.post(
+    "/elections/{key}/protocols/{code}/corrections",
+    auth=STAFF_AUTH,
+    response={201: dict[str, Any], **WRITE_ERRORS},
+)
+def protocol_correction(
+    request: HttpRequest, key: Code, code: Code, payload: CorrectionIn
+) -> Status[dict[str, Any]]:
+    """Record a TEC decision and the corrected (or recounted) protocol version it authorises."""
+    election = election_get(key=key)
+    d = payload.decision
+    protocol_correct_by_decision(
+        user=request.user,  # type: ignore[arg-type]
+        election=election,
+        station_code=code,
+        number=d.number,
+        date=d.date,
+        reasons=d.reasons,
+        votes_for=d.votes_for,
+        votes_against=d.votes_against,
+        lines=_lines(payload.lines),
+        recount=payload.recount,
+        expected_version=payload.expected_version,
+    )
+    return Status(201, transparency.station_detail(election=election, code=code))
+
+
+@router.post(
+    "/elections/{key}/stations/{code}/cancel",
+    auth=STAFF_AUTH,
+    response={200: dict[str, Any], **WRITE_ERRORS},
+)
+def station_cancel(
+    request: HttpRequest, key: Code, code: Code, payload: CancelIn
+) -> dict[str, Any]:
+    """Record a CEC decision and cancel the station's accepted results with it."""
+    election = election_get(key=key)
+    d = payload.decision
+    protocol_cancel_by_decision(
+        user=request.user,  # type: ignore[arg-type]
+        election=election,
+        station_code=code,
+        number=d.number,
+        date=d.date,
+        reasons=d.reasons,
+        votes_for=d.votes_for,
+        votes_against=d.votes_against,
+        expected_version=payload.expected_version,
+    )
+    return transparency.station_detail(election=election, code=code)
+
+
+@router.get("/elections/{key}/feed", response={200: dict[str, Any], **ERRORS, 422: ErrorOut})
+def results_feed(
+    request: HttpRequest,
+    key: Code,
+    since: Query[Annotated[str, Field(max_length=64)] | None] = None,
+) -> dict[str, Any]:
+    """Protocols in acceptance order after ``since`` (ledger seq or ISO time), with versions."""
+    election = election_get(key=key)
+    return transparency.feed(election=election, since=transparency.since_parse(since))
+
+
+@router.get("/elections/{key}/stations/{code}/history", response={200: dict[str, Any], **ERRORS})
+def station_history(request: HttpRequest, key: Code, code: Code) -> dict[str, Any]:
+    """A station's protocol with every version, its source, decision, digest and ledger events."""
+    election = election_get(key=key)
+    return transparency.station_detail(election=election, code=code)

@@ -1,0 +1,105 @@
+"""``psephos correct ELECTION STATION --user U --number N --date D --reasons R --lines FILE``.
+
+A TEC operator records the commission's decision and the corrected protocol it
+authorises (``--recount`` for a recount). FILE is JSON with every protocol line and
+``votes`` by option key (``-`` reads standard input).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from psephos.accounts.models import User
+from psephos.core.errors import DomainError
+from psephos.elections.selectors import election_get
+from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
+from psephos.results.services.decisions import protocol_correct_by_decision
+
+
+def user_get(username: str) -> User:
+    user = User.objects.select_related("commission").filter(username=username).first()
+    if user is None:
+        raise CommandError(f"No user “{username}”.")
+    return user
+
+
+def date_parse(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--date must be YYYY-MM-DD, got “{text}”.") from None
+
+
+def decision_arguments(parser: CommandParser) -> None:
+    parser.add_argument("election")
+    parser.add_argument("station")
+    parser.add_argument("--user", required=True, help="username of the operator")
+    parser.add_argument("--number", required=True, help="the decision's number")
+    parser.add_argument("--date", required=True, help="the decision's date, YYYY-MM-DD")
+    parser.add_argument("--reasons", required=True, help="the decision's reasons")
+    parser.add_argument("--votes-for", type=int, required=True)
+    parser.add_argument("--votes-against", type=int, default=0)
+    parser.add_argument("--expected-version", type=int, default=None)
+
+
+def lines_read(path: str) -> ProtocolLines:
+    try:
+        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+        data = json.loads(text)
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"Cannot read the protocol lines from “{path}”: {exc}") from None
+    if not isinstance(data, dict):
+        raise CommandError("The protocol file must hold a JSON object.")
+    missing = [n for n in (*LINE_NAMES, "votes") if n not in data]
+    extra = sorted(set(data) - {*LINE_NAMES, "votes"})
+    if missing or extra:
+        raise CommandError(f"The protocol file lacks {missing} / has unknown keys {extra}.")
+    values = [data[n] for n in LINE_NAMES]
+    votes = data["votes"]
+    if (
+        not all(type(v) is int and v >= 0 for v in values)
+        or not isinstance(votes, dict)
+        or not all(type(v) is int and v >= 0 for v in votes.values())
+    ):
+        raise CommandError("Every line and vote count must be a non-negative integer.")
+    return ProtocolLines(**{n: data[n] for n in LINE_NAMES}, votes=votes)
+
+
+class Command(BaseCommand):
+    help = "Correct (or recount) an accepted protocol by a decision of the TEC above the station."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        decision_arguments(parser)
+        parser.add_argument("--lines", required=True, help="JSON file of the new figures, or -")
+        parser.add_argument("--recount", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = user_get(options["user"])
+        lines = lines_read(options["lines"])
+        try:
+            election = election_get(key=options["election"])
+            protocol = protocol_correct_by_decision(
+                user=user,
+                election=election,
+                station_code=options["station"],
+                number=options["number"],
+                date=date_parse(options["date"]),
+                reasons=options["reasons"],
+                votes_for=options["votes_for"],
+                votes_against=options["votes_against"],
+                lines=lines,
+                recount=options["recount"],
+                expected_version=options["expected_version"],
+            )
+        except DomainError as exc:
+            raise CommandError(f"{exc.code}: {exc.message}") from exc
+        assert protocol.current is not None
+        self.stdout.write(
+            f"{election.key} {options['station']}: version {protocol.current.number} "
+            f"by decision No. {options['number']}."
+        )

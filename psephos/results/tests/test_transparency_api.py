@@ -1,0 +1,345 @@
+"""Corrections and cancellations through the API and commands; the feed and station history."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from psephos.accounts.services.tokens import api_token_create
+from psephos.commissions.models import Decision
+from psephos.ledger.models import Event
+from psephos.results.models import Protocol, ProtocolVersion, Tally, TallyVote
+from psephos.results.services.protocols import protocol_accept, protocol_submit
+
+from .factories import good_lines, small_country
+
+pytestmark = pytest.mark.django_db
+
+KEY = "kz-test-presidential"
+STATION = "KZ-01-0101"
+BASE = f"/api/v1/elections/{KEY}"
+
+
+@pytest.fixture(autouse=True)
+def key_dir(settings, tmp_path, monkeypatch):
+    monkeypatch.delenv("PSEPHOS_SIGNING_KEY", raising=False)
+    settings.PSEPHOS_KEY_DIR = tmp_path / "keys"
+
+
+@pytest.fixture
+def country():
+    c = small_country(districts=1)
+    for pec in c.pecs:
+        protocol_submit(
+            user=c.users[pec.code],
+            election=c.election,
+            station_code=pec.code,
+            lines=good_lines(c.option_keys()),
+        )
+        protocol_accept(
+            user=c.users[pec.tec.code], protocol=Protocol.objects.get(station=pec.station)
+        )
+    return c
+
+
+def bearer(c, code):
+    _t, raw = api_token_create(user=c.users[code], label="t")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def new_lines(c, **changes):
+    lines = good_lines(c.option_keys())
+    votes = dict(lines.votes)
+    votes["tokayev"] += 10
+    lines = dataclasses.replace(
+        lines,
+        ballots_valid=lines.ballots_valid + 10,
+        ballots_found=lines.ballots_found + 10,
+        ballots_issued=lines.ballots_issued + 10,
+        ballots_received=lines.ballots_received + 10,
+        votes=votes,
+    )
+    data = lines.as_dict() | {"votes": dict(lines.votes)}
+    return data | changes
+
+
+def decision_body(number="5", **changes):
+    return {
+        "number": number,
+        "date": "2022-11-21",
+        "reasons": "Line 9 was mis-added; recounted in the presence of observers.",
+        "votes_for": 7,
+        "votes_against": 1,
+    } | changes
+
+
+def post(url, data, headers):
+    return Client().post(url, json.dumps(data), content_type="application/json", **headers)
+
+
+def state():
+    return (
+        list(ProtocolVersion.objects.order_by("pk").values_list("pk", "number")),
+        list(Protocol.objects.order_by("pk").values_list("status", "current_id")),
+        list(Tally.objects.order_by("pk").values_list("ballots_valid", "accepted", "cancelled")),
+        list(TallyVote.objects.order_by("pk").values_list("votes", flat=True)),
+        Decision.objects.count(),
+        Event.objects.count(),
+    )
+
+
+def test_correction_creates_version_2_with_its_decision(country):
+    resp = post(
+        f"{BASE}/protocols/{STATION}/corrections",
+        {"decision": decision_body(), "lines": new_lines(country), "expected_version": 1},
+        bearer(country, "KZ-01-01"),
+    )
+    assert resp.status_code == 201, resp.content
+    body = resp.json()
+    assert body["current_version"] == 2
+    assert [v["number"] for v in body["versions"]] == [1, 2]
+    v2 = body["versions"][1]
+    assert v2["source"] == "correction"
+    assert v2["decision"]["number"] == "5"
+    assert v2["decision"]["commission"] == "KZ-01-01"
+    assert v2["decision"]["votes_for"] == 7
+    assert v2["votes"]["tokayev"] == 210
+    assert len(v2["digest"]) == 64
+    assert body["events"][-1]["action"] == "protocol.correct"
+    tally = Tally.objects.get(election=country.election, commission=country.cec)
+    assert tally.ballots_valid == 4 * 600 + 10
+
+
+@pytest.mark.parametrize(
+    ("who", "changes", "status", "code"),
+    [
+        ("KZ-02-01", {}, 403, "permission_denied"),
+        ("KZ-01-0101", {}, 403, "permission_denied"),
+        ("KZ-01-01", {"expected_version": 3}, 409, "protocol_not_accepted"),
+        (
+            "KZ-01-01",
+            {"decision": decision_body(votes_for=1, votes_against=4)},
+            422,
+            "decision_invalid",
+        ),
+        ("KZ-01-01", {"lines": {"votes": {}}}, 422, "invalid_input"),
+    ],
+)
+def test_correction_refused_writes_nothing(country, who, changes, status, code):
+    headers = bearer(country, who)
+    before = state()
+    body = {"decision": decision_body(), "lines": new_lines(country)} | changes
+    resp = post(f"{BASE}/protocols/{STATION}/corrections", body, headers)
+    assert resp.status_code == status, resp.content
+    assert resp.json()["error"]["code"] == code
+    assert state() == before
+
+
+def test_correction_breaking_relations_is_refused_with_breaches(country):
+    headers = bearer(country, "KZ-01-01")
+    before = state()
+    bad = new_lines(country, ballots_valid=1)
+    resp = post(
+        f"{BASE}/protocols/{STATION}/corrections",
+        {"decision": decision_body(), "lines": bad},
+        headers,
+    )
+    assert resp.status_code == 422
+    assert resp.json()["error"]["code"] == "protocol_breaks_relations"
+    assert resp.json()["error"]["data"]["breaches"]
+    assert state() == before
+
+
+def test_decision_number_reused_is_a_conflict(country):
+    url = f"{BASE}/protocols/{STATION}/corrections"
+    headers = bearer(country, "KZ-01-01")
+    first = post(url, {"decision": decision_body(), "lines": new_lines(country)}, headers)
+    assert first.status_code == 201
+    before = state()
+    again = post(
+        url, {"decision": decision_body(), "lines": new_lines(country, ballots_invalid=10)}, headers
+    )
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "decision_number_taken"
+    assert state() == before
+
+
+def test_cancel_by_cec(country):
+    resp = post(
+        f"{BASE}/stations/{STATION}/cancel",
+        {"decision": decision_body("77")},
+        bearer(country, "CEC"),
+    )
+    assert resp.status_code == 200, resp.content
+    body = resp.json()
+    assert body["status"] == "cancelled"
+    assert body["cancel_decision"]["commission"] == "CEC"
+    assert body["cancel_decision"]["number"] == "77"
+    tally = Tally.objects.get(election=country.election, commission=country.cec)
+    assert (tally.ballots_valid, tally.accepted, tally.cancelled) == (3 * 600, 3, 1)
+
+
+def test_cancel_by_tec_refused(country):
+    headers = bearer(country, "KZ-01-01")
+    before = state()
+    resp = post(f"{BASE}/stations/{STATION}/cancel", {"decision": decision_body()}, headers)
+    assert resp.status_code == 403
+    assert state() == before
+
+
+def test_cancel_unknown_station_404(country):
+    resp = post(
+        f"{BASE}/stations/KZ-09-0101/cancel", {"decision": decision_body()}, bearer(country, "CEC")
+    )
+    assert resp.status_code == 404
+    assert resp.json()["error"]["code"] == "protocol_not_found"
+
+
+def test_feed_in_acceptance_order_and_since(country):
+    resp = Client().get(f"{BASE}/feed")
+    assert resp.status_code == 200
+    items = resp.json()["items"]
+    assert [i["station"] for i in items] == [p.code for p in country.pecs]
+    assert all(i["versions"][0]["source"] == "pec" for i in items)
+    seqs = [i["seq"] for i in items]
+    assert seqs == sorted(seqs)
+    later = Client().get(f"{BASE}/feed", {"since": str(seqs[1])}).json()
+    assert [i["station"] for i in later["items"]] == [p.code for p in country.pecs[2:]]
+    assert later["next_since"] == seqs[-1]
+    at = items[1]["accepted_at"]
+    by_time = Client().get(f"{BASE}/feed", {"since": at}).json()
+    assert [i["station"] for i in by_time["items"]] == [
+        i["station"] for i in items if i["accepted_at"] > at
+    ]
+
+
+def test_feed_bad_since_is_422(country):
+    resp = Client().get(f"{BASE}/feed", {"since": "yesterday"})
+    assert resp.status_code == 422
+    assert "since" in resp.json()["error"]["message"]
+
+
+def test_history_of_unsubmitted_station_and_unknown():
+    small_country(districts=1)
+    resp = Client().get(f"{BASE}/stations/KZ-02-0102/history")
+    assert resp.status_code == 200
+    assert resp.json()["status"] == "draft"
+    assert resp.json()["versions"] == []
+    assert Client().get(f"{BASE}/stations/NOPE-1/history").status_code == 404
+
+
+def lines_file(tmp_path, data):
+    path = tmp_path / "lines.json"
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def test_correct_command(country, tmp_path):
+    out = StringIO()
+    call_command(
+        "correct",
+        KEY,
+        STATION,
+        "--user",
+        "tec-KZ-01-01",
+        "--number",
+        "9",
+        "--date",
+        "2022-11-21",
+        "--reasons",
+        "Recount.",
+        "--votes-for",
+        "6",
+        "--lines",
+        lines_file(tmp_path, new_lines(country)),
+        "--recount",
+        stdout=out,
+    )
+    assert out.getvalue() == f"{KEY} {STATION}: version 2 by decision No. 9.\n"
+    v = Protocol.objects.get(commission__code=STATION).current
+    assert (v.number, v.source, v.decision.number) == (2, "recount", "9")
+
+
+def test_correct_command_refusal_writes_nothing(country, tmp_path):
+    before = state()
+    with pytest.raises(CommandError, match="decision_invalid"):
+        call_command(
+            "correct",
+            KEY,
+            STATION,
+            "--user",
+            "tec-KZ-01-01",
+            "--number",
+            "9",
+            "--date",
+            "2022-11-21",
+            "--reasons",
+            "Recount.",
+            "--votes-for",
+            "0",
+            "--lines",
+            lines_file(tmp_path, new_lines(country)),
+        )
+    with pytest.raises(CommandError, match="lacks"):
+        call_command(
+            "correct",
+            KEY,
+            STATION,
+            "--user",
+            "tec-KZ-01-01",
+            "--number",
+            "9",
+            "--date",
+            "2022-11-21",
+            "--reasons",
+            "Recount.",
+            "--votes-for",
+            "5",
+            "--lines",
+            lines_file(tmp_path, {"votes": {}}),
+        )
+    assert state() == before
+
+
+def test_cancel_results_command(country):
+    out = StringIO()
+    call_command(
+        "cancel_results",
+        KEY,
+        STATION,
+        "--user",
+        "cec",
+        "--number",
+        "3",
+        "--date",
+        "2022-11-22",
+        "--reasons",
+        "Ballot stuffing established.",
+        "--votes-for",
+        "9",
+        stdout=out,
+    )
+    assert out.getvalue() == f"{KEY} {STATION}: cancelled by decision No. 3.\n"
+    assert Protocol.objects.get(commission__code=STATION).status == "cancelled"
+    with pytest.raises(CommandError, match="protocol_not_accepted"):
+        call_command(
+            "cancel_results",
+            KEY,
+            STATION,
+            "--user",
+            "cec",
+            "--number",
+            "4",
+            "--date",
+            "2022-11-22",
+            "--reasons",
+            "Again.",
+            "--votes-for",
+            "9",
+        )
+    assert Decision.objects.filter(number="4").count() == 0

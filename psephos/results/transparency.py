@@ -1,0 +1,318 @@
+"""Read side of results transparency: a station's full history and the public feed.
+
+Acceptance order and times come from the ledger (``protocol.accept`` events), the
+one append-only record of what happened when. Nothing here holds personal data:
+versions name their source and deciding decision, never the operator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from psephos.commissions.enums import CommissionLevel
+from psephos.commissions.models import Commission, Decision
+from psephos.core.errors import NotFound, ValidationFailed
+from psephos.elections.models import Election
+from psephos.ledger.models import Event
+from psephos.ledger.rules.hashing import digest
+from psephos.results.models import (
+    Protocol,
+    ProtocolAttachment,
+    ProtocolVersion,
+    ProtocolVote,
+)
+
+FEED_LIMIT = 500
+
+
+def decision_dict(decision: Decision | None) -> dict[str, Any] | None:
+    if decision is None:
+        return None
+    return {
+        "commission": decision.commission.code,
+        "number": decision.number,
+        "date": decision.date.isoformat(),
+        "reasons": decision.reasons,
+        "votes_for": decision.votes_for,
+        "votes_against": decision.votes_against,
+    }
+
+
+def version_digest(version: ProtocolVersion, votes: dict[str, int]) -> str:
+    """The SHA-256 of the version's canonical figures (stored digest when present)."""
+    return version.digest or digest({"lines": version.lines_dict(), "votes": votes})
+
+
+def _versions(protocol: Protocol) -> list[dict[str, Any]]:
+    versions = list(
+        ProtocolVersion.objects.filter(protocol=protocol)
+        .select_related("decision__commission")
+        .order_by("number")
+    )
+    votes: dict[int, dict[str, int]] = {}
+    for vid, key, n in ProtocolVote.objects.filter(version__protocol=protocol).values_list(
+        "version_id", "option__key", "votes"
+    ):
+        votes.setdefault(vid, {})[key] = n
+    out = []
+    for v in versions:
+        vv = votes.get(v.pk, {})
+        out.append(
+            {
+                "number": v.number,
+                "source": v.source,
+                "source_label": str(v.get_source_display()),
+                "created_at": v.created_at.isoformat(),
+                "current": protocol.current_id == v.pk,
+                "decision": decision_dict(v.decision),
+                "digest": version_digest(v, vv),
+                "lines": v.lines_dict(),
+                "votes": vv,
+            }
+        )
+    return out
+
+
+def station_commission(*, election: Election, code: str) -> Commission:
+    commission = (
+        Commission.objects.select_related("parent", "station")
+        .filter(geography_id=election.geography_id, code=code, level=CommissionLevel.PEC)
+        .first()
+    )
+    if commission is None:
+        raise NotFound(
+            _("No polling station “%(station)s” in election “%(election)s”.")
+            % {"station": code, "election": election.key},
+            data={"station": code, "election": election.key},
+        )
+    return commission
+
+
+def station_events(*, election: Election, code: str) -> list[Event]:
+    return list(Event.objects.filter(object_key=f"{election.key}/{code}").order_by("seq"))
+
+
+def station_detail(*, election: Election, code: str) -> dict[str, Any]:
+    """Everything public about one station's protocol: status, versions, decisions, events."""
+    commission = station_commission(election=election, code=code)
+    protocol = (
+        Protocol.objects.select_related("cancel_decision__commission")
+        .filter(election=election, commission=commission)
+        .first()
+    )
+    events = station_events(election=election, code=code)
+    accepted = next((e for e in events if e.action == "protocol.accept"), None)
+    attachments = ProtocolAttachment.objects.filter(
+        election=election, commission=commission
+    ).order_by("pk")
+    return {
+        "election": election.key,
+        "station": code,
+        "tec": commission.parent.code if commission.parent else None,
+        "status": protocol.status if protocol else "draft",
+        "submitted_at": protocol.submitted_at.isoformat()
+        if protocol and protocol.submitted_at
+        else None,
+        "accepted_at": accepted.at.isoformat() if accepted else None,
+        "current_version": _current_number(protocol),
+        "cancel_decision": decision_dict(protocol.cancel_decision) if protocol else None,
+        "versions": _versions(protocol) if protocol else [],
+        "attachments": [
+            {
+                "sha256": a.sha256,
+                "content_type": a.content_type,
+                "size": a.size,
+                "created_at": a.created_at.isoformat(),
+            }
+            for a in attachments
+        ],
+        "events": [
+            {"seq": e.seq, "action": e.action, "at": e.at.isoformat(), "hash": e.hash}
+            for e in events
+        ],
+    }
+
+
+def _current_number(protocol: Protocol | None) -> int | None:
+    if protocol is None or protocol.current_id is None:
+        return None
+    return (
+        ProtocolVersion.objects.filter(pk=protocol.current_id)
+        .values_list("number", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Since:
+    seq: int | None = None
+    at: dt.datetime | None = None
+
+
+def since_parse(text: str | None) -> Since:
+    """Parse ``since``: a ledger sequence number or an ISO 8601 time with a zone."""
+    if text is None or text == "":
+        return Since()
+    if text.isdigit():
+        return Since(seq=int(text))
+    at = None
+    try:
+        at = parse_datetime(text)
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise ValidationFailed(
+            _(
+                "“since” must be a ledger sequence number or an ISO 8601 time with a zone, "
+                "e.g. 2022-11-20T20:00:00+05:00; got “%(value)s”."
+            )
+            % {"value": text[:64]},
+            data={"errors": [{"field": "since", "value": text[:64]}]},
+        )
+    return Since(at=at)
+
+
+def feed(*, election: Election, since: Since, limit: int = FEED_LIMIT) -> dict[str, Any]:
+    """Protocols accepted after ``since``, in acceptance (ledger) order, with their versions.
+
+    Each item is the station's first acceptance; later corrections and cancellations
+    appear in its version history and status. ``next_since`` is the sequence number to
+    pass next time.
+    """
+    events = Event.objects.filter(
+        action="protocol.accept", object_key__startswith=f"{election.key}/"
+    )
+    if since.seq is not None:
+        events = events.filter(seq__gt=since.seq)
+    if since.at is not None:
+        events = events.filter(at__gt=since.at)
+    rows = list(events.order_by("seq")[:limit])
+    codes = [e.object_key.split("/", 1)[1] for e in rows]
+    protocols = {
+        p.commission.code: p
+        for p in Protocol.objects.filter(
+            Q(election=election) & Q(commission__code__in=codes)
+        ).select_related("commission", "cancel_decision__commission")
+    }
+    items = []
+    for e, code in zip(rows, codes, strict=True):
+        p = protocols.get(code)
+        if p is None:
+            continue
+        items.append(
+            {
+                "seq": e.seq,
+                "station": code,
+                "accepted_at": e.at.isoformat(),
+                "status": p.status,
+                "cancel_decision": decision_dict(p.cancel_decision),
+                "versions": _versions(p),
+            }
+        )
+    return {
+        "election": election.key,
+        "items": items,
+        "next_since": rows[-1].seq if rows else since.seq,
+    }
+
+
+def room(*, election: Election, tec_code: str) -> dict[str, Any]:
+    """One TEC's tabulation for the observer room: stations, their status and recent events."""
+    from psephos.results.models import ProtocolRefusal
+
+    tec = (
+        Commission.objects.filter(geography_id=election.geography_id, code=tec_code)
+        .exclude(level=CommissionLevel.PEC)
+        .first()
+    )
+    if tec is None:
+        raise NotFound(
+            _("No territorial commission “%(tec)s”.") % {"tec": tec_code},
+            data={"tec": tec_code},
+        )
+    pecs = list(
+        Commission.objects.filter(parent=tec, level=CommissionLevel.PEC)
+        .order_by("code")
+        .values_list("pk", "code")
+    )
+    codes = [code for _pk, code in pecs]
+    protocols = {
+        p.commission_id: p
+        for p in Protocol.objects.filter(election=election, commission__parent=tec).select_related(
+            "current__decision__commission", "cancel_decision__commission"
+        )
+    }
+    refusals: dict[str, int] = {}
+    for code in ProtocolRefusal.objects.filter(
+        election=election, station_code__in=codes
+    ).values_list("station_code", flat=True):
+        refusals[code] = refusals.get(code, 0) + 1
+    stations = []
+    counts = {"expected": len(pecs), "received": 0, "accepted": 0, "returned": 0, "cancelled": 0}
+    for pk, code in pecs:
+        p = protocols.get(pk)
+        status = p.status if p else "draft"
+        if p and status != "draft":
+            counts["received"] += 1
+        if status in ("accepted", "returned", "cancelled"):
+            counts[status] += 1
+        current = p.current if p else None
+        stations.append(
+            {
+                "code": code,
+                "status": status,
+                "version": current.number if current else None,
+                "source": current.source if current else None,
+                "decision": decision_dict(current.decision if current else None),
+                "cancel_decision": decision_dict(p.cancel_decision) if p else None,
+                "refusals": refusals.get(code, 0),
+                "checks": "failed"
+                if refusals.get(code) and status == "draft"
+                else ("passed" if current else "pending"),
+                "valid": current.ballots_valid if current else None,
+            }
+        )
+    keys = [f"{election.key}/{code}" for code in codes]
+    events = list(Event.objects.filter(object_key__in=keys).order_by("-seq")[:30])
+    done = counts["accepted"] + counts["cancelled"]
+    return {
+        "tec": tec.code,
+        "tec_name": tec.name,
+        "stations": stations,
+        "counts": counts,
+        "percent": round(100 * done / counts["expected"], 1) if counts["expected"] else 0.0,
+        "events": [
+            {
+                "seq": e.seq,
+                "action": e.action,
+                "station": e.object_key.split("/", 1)[1],
+                "at": e.at.isoformat(),
+            }
+            for e in events
+        ],
+    }
+
+
+def manifest_public(*, election: Election) -> dict[str, Any] | None:
+    """The election's signed manifest as published, or None before it exists."""
+    from psephos.results.models import Manifest
+
+    m = Manifest.objects.filter(election=election).first()
+    if m is None:
+        return None
+    return {
+        "manifest": m.body,
+        "sha256": m.sha256,
+        "signature": m.signature,
+        "algorithm": "Ed25519",
+        "key_id": m.key_id,
+        "public_key": m.public_key,
+        "created_at": m.created_at.isoformat(),
+        "ledger_seq": m.event_seq,
+    }

@@ -1,0 +1,56 @@
+"""Public, read-only results transparency pages: station history, observer room, manifest."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from psephos.core.errors import NotFound
+from psephos.elections.models import Election
+from psephos.results import transparency
+
+
+def _election(key: str) -> Election:
+    election = Election.objects.filter(key=key).first()
+    if election is None:
+        raise Http404(key)
+    return election
+
+
+def station_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
+    election = _election(key)
+    try:
+        detail = transparency.station_detail(election=election, code=code)
+    except NotFound as exc:
+        raise Http404(code) from exc
+    return render(
+        request,
+        "results/station.html",
+        {"election": election, "d": detail, "versions": list(reversed(detail["versions"]))},
+    )
+
+
+def room_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
+    election = _election(key)
+    try:
+        room = transparency.room(election=election, tec_code=code)
+    except NotFound as exc:
+        raise Http404(code) from exc
+    return render(request, "results/room.html", {"election": election, "room": room})
+
+
+def room_fragment(request: HttpRequest, key: str, code: str) -> HttpResponse:
+    election = _election(key)
+    try:
+        room = transparency.room(election=election, tec_code=code)
+    except NotFound as exc:
+        raise Http404(code) from exc
+    return render(request, "results/_room_live.html", {"election": election, "room": room})
+
+
+def manifest_json(request: HttpRequest, key: str) -> HttpResponse:
+    election = _election(key)
+    manifest = transparency.manifest_public(election=election)
+    if manifest is None:
+        raise Http404(key)
+    return JsonResponse(manifest, json_dumps_params={"ensure_ascii": False, "indent": 1})
