@@ -12,43 +12,46 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Router, Schema, Status
+from ninja import Body, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
 
-from psephos.core.errors import NotFound, PermissionDenied
+from psephos.core.errors import PermissionDenied
 from psephos.elections.selectors import election_get
-from psephos.territory.models import AdministrativeUnit
 
 from .access import (
     access_accreditation_decide,
     access_coordinate,
+    access_log,
     access_organisation_manage,
     access_personal_data,
     access_submit,
     session_two_factor_ok,
 )
 from .errors import SmsSignatureInvalid
-from .models import Accreditation, Incident, Observer
 from .selectors import (
     accreditation_by_token,
+    accreditation_get,
     accreditation_list_public,
     coverage,
     findings_all,
     findings_csv,
     findings_for,
+    incident_get,
     observer_detail,
+    observer_in_organisation,
     observer_roster,
     organisation_get,
     quickcount_estimate,
     quickcount_official,
     quickcount_station_check,
+    region_get,
 )
 from .services.deployment import assignment_set
 from .services.forms import form_export_xlsform, form_import_xlsform, form_resolve, forms_available
 from .services.incidents import incident_complaint_url, incident_report, incident_transition
 from .services.observers import accreditation_apply, accreditation_decide, observer_register
-from .services.organisations import api_token_user
+from .services.organisations import api_token_user, organisation_rules_set
 from .services.quickcount import quickcount_sample_draw
 from .services.submissions import sms_receive, submission_record
 
@@ -198,15 +201,8 @@ def _two_factor(request: HttpRequest) -> bool:
     return session_two_factor_ok(request.session, request.user)
 
 
-def _observer_of(org_key: str, code: str) -> Observer:
-    observer = (
-        Observer.objects.select_related("organisation")
-        .filter(organisation__key=org_key, code=code)
-        .first()
-    )
-    if observer is None:
-        raise NotFound("No such observer in this organisation.", data={"observer": code})
-    return observer
+def _observer_of(org_key: str, code: str) -> Any:
+    return observer_in_organisation(organisation_key=org_key, code=code)
 
 
 class ApplyIn(Schema):
@@ -244,9 +240,7 @@ def accreditation_decide_api(
 ) -> dict[str, Any]:
     """Accredit, refuse or revoke with reasons (central commission staff)."""
     access_accreditation_decide(user=request.user)
-    acc = Accreditation.objects.filter(election__key=election, observer__code=badge).first()
-    if acc is None:
-        raise NotFound("No application for this badge and election.", data={"badge": badge})
+    acc = accreditation_get(election_key=election, badge=badge)
     acc = accreditation_decide(
         accreditation=acc, status=payload.status, reasons=payload.reasons, actor=request.user
     )
@@ -322,13 +316,7 @@ def incident_status_api(
     request: HttpRequest, key: str, number: int, payload: TransitionIn
 ) -> dict[str, Any]:
     """Verify, reject, escalate or resolve a case (coordinators and admins)."""
-    inc = (
-        Incident.objects.select_related("organisation", "election", "station")
-        .filter(organisation__key=key, number=number)
-        .first()
-    )
-    if inc is None:
-        raise NotFound("No such incident.", data={"incident": number})
+    inc = incident_get(organisation_key=key, number=number)
     inc = incident_transition(
         incident=inc,
         status=payload.status,
@@ -419,10 +407,16 @@ def observer_create(request: HttpRequest, key: str, payload: ObserverIn) -> Stat
         action="observer.create",
         target=f"region {payload.region}",
     )
-    region = AdministrativeUnit.objects.filter(code=payload.region, level="region").first()
-    if region is None:
-        raise NotFound("No such region.", data={"region": payload.region})
+    region = region_get(code=payload.region)
     if not scope.covers(region.pk):
+        access_log(
+            organisation=org,
+            user=request.user,
+            action="observer.create",
+            target=f"region {payload.region}",
+            allowed=False,
+            detail="outside the admin's regions",
+        )
         raise PermissionDenied("This region is outside yours.", data={"region": payload.region})
     observer = observer_register(
         organisation=org,
@@ -461,3 +455,15 @@ def roster_export(request: HttpRequest, key: str) -> HttpResponse:
     resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="{key}-observers.csv"'
     return resp
+
+
+@router.put("/organisations/{key}/rules", auth=django_auth)
+def rules_set(request: HttpRequest, key: str, payload: Body[dict[str, Any]]) -> dict[str, Any]:
+    """Set the inclusion rules and deadlines (admin, 2FA); run `observation check` to apply."""
+    org = organisation_get(key=key)
+    access_organisation_manage(
+        user=request.user, organisation=org, two_factor_ok=_two_factor(request)
+    )
+    return organisation_rules_set(
+        organisation=org, rules=payload, actor=request.user
+    ).inclusion_rules

@@ -10,6 +10,7 @@ from typing import Any
 
 from psephos.core.errors import NotFound
 from psephos.elections.models import Election
+from psephos.territory.models import AdministrativeUnit
 
 from .access import access_log, access_observer, access_personal_data
 from .enums import AccreditationStatus
@@ -18,6 +19,7 @@ from .models import (
     Accreditation,
     Assignment,
     FormDefinition,
+    Incident,
     Observer,
     Organisation,
     QuickCountSample,
@@ -565,3 +567,51 @@ def quickcount_station_check(
 def totp_confirmed(*, user: Any) -> bool:
     """Return whether the user has a confirmed authenticator."""
     return TotpDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+
+
+def observer_in_organisation(*, organisation_key: str, code: str) -> Observer:
+    """Return an organisation's observer by badge number, or ``NotFound``."""
+    observer = (
+        Observer.objects.select_related("organisation")
+        .filter(organisation__key=organisation_key, code=code)
+        .first()
+    )
+    if observer is None:
+        raise NotFound("No such observer in this organisation.", data={"observer": code})
+    return observer
+
+
+def accreditation_get(*, election_key: str, badge: str) -> Accreditation:
+    """Return the application of a badge for an election, or ``NotFound``."""
+    acc = (
+        Accreditation.objects.select_related("observer", "election")
+        .filter(election__key=election_key, observer__code=badge)
+        .first()
+    )
+    if acc is None:
+        raise NotFound("No application for this badge and election.", data={"badge": badge})
+    return acc
+
+
+def incident_get(*, organisation_key: str, number: int) -> Incident:
+    """Return an organisation's incident by number, or ``NotFound``."""
+    inc = (
+        Incident.objects.select_related("organisation", "election", "station")
+        .filter(organisation__key=organisation_key, number=number)
+        .first()
+    )
+    if inc is None:
+        raise NotFound("No such incident.", data={"incident": number})
+    return inc
+
+
+def region_get(*, code: str) -> AdministrativeUnit:
+    """Return the first-level unit with this code on the newest map, or ``NotFound``."""
+    unit = (
+        AdministrativeUnit.objects.filter(code=code, level="region")
+        .order_by("-geography__valid_from")
+        .first()
+    )
+    if unit is None:
+        raise NotFound("No such region.", data={"region": code})
+    return unit

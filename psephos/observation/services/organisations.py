@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
+from psephos.core.errors import ValidationFailed
 from psephos.ledger.services.events import event_record
 from psephos.territory.models import AdministrativeUnit
 
@@ -156,3 +158,50 @@ def api_token_user(raw: str) -> Any | None:
         .first()
     )
     return None if token is None else token.user
+
+
+def organisation_rules_set(
+    *, organisation: Organisation, rules: dict[str, Any], actor: Any = None
+) -> Organisation:
+    """Set which quality flags exclude submissions from findings, and the per-form deadlines.
+
+    Keys: ``exclude_late``, ``exclude_conflict``, ``exclude_inconsistent`` (booleans) and
+    ``deadlines`` (form key → ISO 8601 time with a zone). Raises ``ValidationFailed``
+    listing every bad key; nothing is saved then.
+    """
+    problems = []
+    clean: dict[str, Any] = {}
+    for key, value in rules.items():
+        if key in ("exclude_late", "exclude_conflict", "exclude_inconsistent"):
+            if not isinstance(value, bool):
+                problems.append({"where": key, "message": "must be true or false"})
+            clean[key] = value
+        elif key == "deadlines":
+            deadlines = {}
+            for form, when in (value or {}).items():
+                try:
+                    parsed = dt.datetime.fromisoformat(str(when))
+                except ValueError:
+                    parsed = None
+                if parsed is None or parsed.tzinfo is None:
+                    problems.append(
+                        {"where": f"deadlines.{form}", "message": "an ISO 8601 time with a zone"}
+                    )
+                else:
+                    deadlines[str(form)] = parsed.isoformat()
+            clean["deadlines"] = deadlines
+        else:
+            problems.append({"where": key, "message": "unknown rule"})
+    if problems:
+        raise ValidationFailed(_("The inclusion rules have problems."), data={"errors": problems})
+    with transaction.atomic():
+        organisation.inclusion_rules = clean
+        organisation.save(update_fields=["inclusion_rules"])
+        event_record(
+            actor=_actor(actor),
+            role="observation",
+            action="observation.rules.set",
+            object_key=f"observation/{organisation.key}/rules",
+            payload=clean,
+        )
+    return organisation

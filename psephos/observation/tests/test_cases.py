@@ -10,7 +10,13 @@ from psephos.accounts.enums import Role
 from psephos.accounts.models import User
 from psephos.ledger.models import Event
 from psephos.observation.enums import MembershipRole, OrganisationKind
-from psephos.observation.models import Accreditation, Assignment, Incident, QuickCountSample
+from psephos.observation.models import (
+    Accreditation,
+    Assignment,
+    Incident,
+    QuickCountSample,
+    Submission,
+)
 from psephos.observation.services.observers import observer_register
 from psephos.observation.services.organisations import api_token_issue, membership_grant
 
@@ -166,3 +172,50 @@ def _file(data: bytes):
 
 def test_organisation_kinds_are_stable():
     assert [k.value for k in OrganisationKind] == ["international", "citizen", "party", "candidate"]
+
+
+def test_inclusion_rules_are_validated_and_applied(client):
+    from psephos.observation.models import Organisation
+    from psephos.observation.services.quality import quality_apply
+    from psephos.observation.services.submissions import submission_record
+
+    o = observed_country()
+    admin = User.objects.create_user(username="admin1")
+    membership_grant(user=admin, organisation=o.org, role=MembershipRole.ADMIN, all_regions=True)
+    client.force_login(admin)
+    _verify(client, admin)
+    url = f"{API}/organisations/wings/rules"
+    bad = client.put(
+        url,
+        data=json.dumps({"exclude_late": "yes", "deadlines": {"voting": "noon"}, "x": 1}),
+        content_type="application/json",
+    )
+    assert bad.json()["error"]["data"]["errors"] == [
+        {"where": "exclude_late", "message": "must be true or false"},
+        {"where": "deadlines.voting", "message": "an ISO 8601 time with a zone"},
+        {"where": "x", "message": "unknown rule"},
+    ]
+    assert Organisation.objects.get(pk=o.org.pk).inclusion_rules == {}
+    good = {"exclude_late": True, "deadlines": {"voting": "2022-11-20T14:00:00+00:00"}}
+    assert client.put(url, data=json.dumps(good), content_type="application/json").json() == good
+    import datetime as dt
+
+    e = o.country.election
+    late = dt.datetime(2022, 11, 20, 15, tzinfo=dt.UTC)
+    submission_record(
+        observer=o.observer,
+        election=e,
+        form_key="voting",
+        client_id="late",
+        answers={"W": 1},
+        station_code="KZ-01-0101",
+        submitted_at=late,
+    )
+    o.org.refresh_from_db()
+    assert quality_apply(election=e, organisation=o.org) == {
+        "checked": 1,
+        "flagged": 1,
+        "excluded": 1,
+    }
+    sub = Submission.objects.get()
+    assert (sub.included, sub.excluded_reasons) == (False, ["submitted after the voting deadline"])
