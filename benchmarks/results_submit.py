@@ -48,7 +48,10 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
+
+    call_command("migrate", verbosity=0)  # the scratch copy may predate newer migrations
     from django.test import Client
 
     from psephos.accounts.enums import Role
@@ -100,8 +103,6 @@ def main() -> None:
         from django.conf import settings
         from django.db import reset_queries
 
-        settings.DEBUG = True
-        reset_queries()
         for commission, body in payloads[50:55]:
             client.post(
                 f"/api/v1/elections/{election.key}/stations/{commission.code}/protocol",
@@ -120,6 +121,9 @@ def main() -> None:
             )
         prof.disable()
         pstats.Stats(prof).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+        settings.DEBUG = True
+        reset_queries()
         from django.test.utils import CaptureQueriesContext
 
         commission, body = payloads[56]

@@ -108,7 +108,7 @@ def station_protocol_submit(
     request: HttpRequest, key: Code, code: Code, payload: ProtocolIn
 ) -> Status[dict[str, Any]]:
     """Submit the station's protocol (the station's own PEC only)."""
-    election = election_get(key=key)
+    election = selectors.election_for_write(key=key)
     data = payload.dict()
     lines = ProtocolLines(**{k: v for k, v in data.items() if k != "votes"}, votes=data["votes"])
     protocol = protocol_submit(

@@ -11,10 +11,9 @@ everywhere) and gets a ``Conflict``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -46,12 +45,7 @@ from psephos.results.models import (
 from psephos.results.rules.lines import ProtocolLines
 from psephos.results.rules.reconciliation import check_protocol
 from psephos.results.services.tabulation import tally_recompute
-
-
-def qn(name: str | None) -> str:
-    assert name is not None
-    return connection.ops.quote_name(name)
-
+from psephos.results.sql import columns, db_value, from_row, insert, insert_many, qn
 
 _OPEN_FOR_SUBMISSION = (ProtocolStatus.DRAFT, ProtocolStatus.RETURNED)
 
@@ -62,73 +56,13 @@ def _actor(user: User) -> str:
     return f"user:{user.pk}@{commission}"
 
 
-# --- the submission path in hand-written SQL ----------------------------------------------
-#
-# A submission is the busiest write of election night. The ORM spends about ten times
-# longer building a statement than the database spends running it, so the reads and
-# writes of ``protocol_submit`` are single statements built once from the models'
-# ``_meta`` (table and column names, the fields' own value preparation and database
-# converters). Nothing is cached between requests: every submission reads the station,
-# the options, the protocol and the ledger head afresh. (Table and column names in the
-# f-strings come from ``_meta``; every value is a query parameter, hence the S608 noqa.)
-
-
-def _columns(model: type[models.Model], alias: str) -> str:
-    return ", ".join(f"{alias}.{qn(f.column)}" for f in model._meta.concrete_fields)
-
-
-def _from_row[M: models.Model](model: type[M], row: Sequence[Any]) -> M:
-    """Build a model instance from a row of all its concrete columns, as the ORM would."""
-    values = []
-    for field, value in zip(model._meta.concrete_fields, row, strict=True):
-        expression = field.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(expression) + field.get_db_converters(
-            connection
-        ):
-            value = convert(value, expression, connection)
-        values.append(value)
-    return model.from_db(connection.alias, (), values)  # every field: names unused
-
-
-def _insert[M: models.Model](obj: M) -> M:
-    """INSERT one new instance (every concrete field, prepared as ``save()`` would)."""
-    model = type(obj)
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"  # noqa: S608
-        f" VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    if not connection.features.can_return_columns_from_insert:  # pragma: no cover
-        obj.save(force_insert=True)
-        return obj
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} RETURNING {qn(model._meta.pk.column)}", params)
-        obj.pk = cursor.fetchone()[0]
-    obj._state.adding, obj._state.db = False, connection.alias
-    return obj
-
-
-def _insert_many[M: models.Model](objs: list[M]) -> None:
-    """INSERT several new instances in one statement (their ids are not read back)."""
-    if not objs:
-        return
-    model = type(objs[0])
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    row = f"({', '.join(['%s'] * len(fields))})"
-    params = [f.get_db_prep_save(f.pre_save(o, True), connection) for o in objs for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"  # noqa: S608
-            f" VALUES {', '.join([row] * len(objs))}",
-            params,
-        )
+# --- the submission path in single hand-written statements (see psephos.results.sql) ----
 
 
 def _station_sql() -> str:
     c = qn(Commission._meta.db_table)
     return (
-        f"SELECT {_columns(Commission, 'c')}, p.parent_id, pp.parent_id, t.code, r.code"  # noqa: S608
+        f"SELECT {columns(Commission, 'c')}, p.parent_id, pp.parent_id, t.code, r.code"  # noqa: S608
         f" FROM {c} c LEFT JOIN {c} p ON p.id = c.parent_id LEFT JOIN {c} pp ON pp.id = p.parent_id"
         f" LEFT JOIN {c} t ON t.id = c.tec_id LEFT JOIN {c} r ON r.id = c.region_id"
         " WHERE c.geography_id = %s AND c.code = %s AND c.level = %s"
@@ -153,7 +87,7 @@ def _station_commission(*, election: Election, station_code: str) -> Commission:
             data={"station": station_code, "election": election.key},
         )
     n = len(Commission._meta.concrete_fields)
-    commission = _from_row(Commission, row[:n])
+    commission = from_row(Commission, row[:n])
     parent_of_parent, grandparent_parent, tec_code, region_code = row[n:]
     alias = connection.alias
     cache = Commission._meta
@@ -185,12 +119,12 @@ def _options(election: Election) -> list[Option]:
     if cached is None:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {_columns(Option, 'o')} FROM {qn(Option._meta.db_table)} o"  # noqa: S608
+                f"SELECT {columns(Option, 'o')} FROM {qn(Option._meta.db_table)} o"  # noqa: S608
                 f" JOIN {qn(Contest._meta.db_table)} k ON k.id = o.contest_id"
                 " WHERE k.election_id = %s ORDER BY o.ballot_order",
                 [election.pk],
             )
-            cached = [_from_row(Option, row) for row in cursor.fetchall()]
+            cached = [from_row(Option, row) for row in cursor.fetchall()]
         election._result_options = cached  # type: ignore[attr-defined]
     return cached
 
@@ -200,12 +134,12 @@ def _protocol_locked(election: Election, station_id: int) -> Protocol | None:
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {_columns(Protocol, 'p')} FROM {qn(Protocol._meta.db_table)} p"  # noqa: S608
+            f"SELECT {columns(Protocol, 'p')} FROM {qn(Protocol._meta.db_table)} p"  # noqa: S608
             f" WHERE p.election_id = %s AND p.station_id = %s{lock}",
             [election.pk, station_id],
         )
         row = cursor.fetchone()
-    return None if row is None else _from_row(Protocol, row)
+    return None if row is None else from_row(Protocol, row)
 
 
 def _tally_received_add(election: Election, ancestor_ids: list[int], now: Any) -> int:
@@ -214,15 +148,9 @@ def _tally_received_add(election: Election, ancestor_ids: list[int], now: Any) -
         cursor.execute(
             f"UPDATE {qn(Tally._meta.db_table)} SET updated_at = %s, received = received + 1"  # noqa: S608
             f" WHERE election_id = %s AND commission_id IN ({', '.join(['%s'] * len(ancestor_ids))})",
-            [_db_value(Tally, "updated_at", now), election.pk, *ancestor_ids],
+            [db_value(Tally, "updated_at", now), election.pk, *ancestor_ids],
         )
         return int(cursor.rowcount)
-
-
-def _db_value(model: type[models.Model], name: str, value: Any) -> Any:
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.Field)
-    return field.get_db_prep_save(value, connection)
 
 
 def _ancestor_ids(commission: Commission) -> list[int]:
@@ -365,7 +293,7 @@ def protocol_submit(
             created = existing_protocol is None
             # A concurrent first submission makes this INSERT fail on the unique constraint;
             # the IntegrityError leaves the transaction and becomes a Conflict below.
-            protocol = existing_protocol or _insert(
+            protocol = existing_protocol or insert(
                 Protocol(
                     election=election,
                     station_id=commission.station_id,
@@ -386,7 +314,7 @@ def protocol_submit(
                         [protocol.pk],
                     )
                     number += cursor.fetchone()[0] or 0
-            version = _insert(
+            version = insert(
                 ProtocolVersion(
                     protocol=protocol,
                     number=number,
@@ -397,7 +325,7 @@ def protocol_submit(
                 )
             )
             by_key = {o.key: o for o in options}
-            _insert_many(
+            insert_many(
                 [
                     ProtocolVote(version=version, option=by_key[k], votes=lines.votes[k])
                     for k in option_keys
@@ -410,7 +338,7 @@ def protocol_submit(
                     [
                         ProtocolStatus.SUBMITTED.value,
                         version.pk,
-                        _db_value(Protocol, "submitted_at", now),
+                        db_value(Protocol, "submitted_at", now),
                         "",
                         protocol.pk,
                         previous,
