@@ -226,14 +226,13 @@ def register_flag_duplicates(*, geography: Geography) -> int:
             # The grouping runs over the whole map; give it memory instead of temp files.
             cur.execute("SET LOCAL work_mem = '256MB'")
         cur.execute(
-            "UPDATE voters_voter SET review = %s WHERE geography_id = %s AND review = %s"
-            " AND id IN (SELECT v.id FROM voters_voter v JOIN (SELECT surname, given_name,"
-            " patronymic, birth_date FROM voters_voter WHERE geography_id = %s"
+            "UPDATE voters_voter AS v SET review = %s FROM (SELECT surname, given_name, patronymic,"
+            " birth_date FROM voters_voter WHERE geography_id = %s"
             " GROUP BY surname, given_name, patronymic, birth_date HAVING COUNT(*) > 1) d"
-            " ON d.surname = v.surname AND d.given_name = v.given_name"
-            " AND d.patronymic = v.patronymic AND d.birth_date = v.birth_date"
-            " WHERE v.geography_id = %s)",
-            [True, geography.pk, False, geography.pk, geography.pk],
+            " WHERE v.geography_id = %s AND v.review = %s AND d.surname = v.surname"
+            " AND d.given_name = v.given_name AND d.patronymic = v.patronymic"
+            " AND d.birth_date = v.birth_date",
+            [True, geography.pk, geography.pk, False],
         )
         cur.execute(
             "SELECT COUNT(*) FROM voters_voter WHERE geography_id = %s AND review = %s",
