@@ -11,7 +11,8 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from psephos.accounts.authentication import STAFF_AUTH
@@ -22,6 +23,12 @@ from psephos.results.schemas import Code, ErrorOut, ProtocolIn, Text
 from psephos.results.services.decisions import (
     protocol_cancel_by_decision,
     protocol_correct_by_decision,
+)
+from psephos.results.services.keying import (
+    attachment_limit,
+    keying_state,
+    protocol_attach,
+    protocol_key,
 )
 
 router = Router(tags=["results transparency"])
@@ -132,3 +139,70 @@ def station_history(request: HttpRequest, key: Code, code: Code) -> dict[str, An
     """A station's protocol with every version, its source, decision, digest and ledger events."""
     election = election_get(key=key)
     return transparency.station_detail(election=election, code=code)
+
+
+@router.post(
+    "/elections/{key}/stations/{code}/keying",
+    auth=STAFF_AUTH,
+    response={200: dict[str, Any], **WRITE_ERRORS},
+)
+def station_keying(
+    request: HttpRequest, key: Code, code: Code, payload: ProtocolIn
+) -> dict[str, Any]:
+    """Key a paper protocol at the TEC (double entry): returns the round's state.
+
+    ``state`` is ``awaiting_second``, ``mismatch`` (with ``differences``: the lines on
+    which the two entries differ; a third operator then keys the resolution) or
+    ``submitted`` (with the new ``version``).
+    """
+    election = election_get(key=key)
+    outcome = protocol_key(
+        user=request.user,  # type: ignore[arg-type]
+        election=election,
+        station_code=code,
+        lines=_lines(payload),
+    )
+    return outcome.as_dict()
+
+
+@router.get(
+    "/elections/{key}/stations/{code}/keying",
+    auth=STAFF_AUTH,
+    response={200: dict[str, Any], **ERRORS},
+)
+def station_keying_state(request: HttpRequest, key: Code, code: Code) -> dict[str, Any]:
+    """The current double-entry round at a station, with the differing lines if any."""
+    election = election_get(key=key)
+    return keying_state(
+        user=request.user,  # type: ignore[arg-type]
+        election=election,
+        station_code=code,
+    ).as_dict()
+
+
+@router.post(
+    "/elections/{key}/stations/{code}/attachments",
+    auth=STAFF_AUTH,
+    response={201: dict[str, Any], **WRITE_ERRORS},
+)
+def station_attach(
+    request: HttpRequest, key: Code, code: Code, file: File[UploadedFile]
+) -> Status[dict[str, Any]]:
+    """Attach the image (PNG, JPEG) or PDF of the signed paper protocol; returns its SHA-256."""
+    election = election_get(key=key)
+    content = file.read(attachment_limit() + 1)
+    attachment = protocol_attach(
+        user=request.user,  # type: ignore[arg-type]
+        election=election,
+        station_code=code,
+        content=content,
+    )
+    return Status(
+        201,
+        {
+            "station": code,
+            "sha256": attachment.sha256,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+        },
+    )

@@ -1,0 +1,427 @@
+"""Double entry of paper protocols at the territorial commission, and protocol images.
+
+When a PEC's protocol reaches the TEC on paper, two different operators of the TEC
+directly above the station key its figures independently. Matching entries submit
+the protocol (version source ``tec``) through the same rules as a PEC's own
+submission: control relations are checked, a breach is stored as a refusal with its
+ledger event, and the round starts again. On a mismatch the differing lines are
+listed and a third operator's resolution entry decides (results-transparency.md §9).
+The same operator never keys one protocol twice in a round.
+
+The signed paper protocol's image or PDF can be attached; its type is sniffed from
+the bytes, its size limited, and its SHA-256 recorded in the ledger and shown publicly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils.translation import gettext as _
+
+from psephos.accounts.access import access_protocol_decide
+from psephos.accounts.models import User
+from psephos.commissions.enums import CommissionLevel
+from psephos.commissions.models import Commission
+from psephos.core import clock
+from psephos.core.errors import Conflict, PermissionDenied, ValidationFailed
+from psephos.elections.enums import ElectionKind, ElectionStatus
+from psephos.elections.models import Election
+from psephos.ledger.services.events import event_record
+from psephos.results.enums import ProtocolStatus, VersionSource
+from psephos.results.errors import (
+    ElectionCertified,
+    ProtocolAlreadySubmitted,
+    ProtocolBreaksRelations,
+    StationNotFound,
+)
+from psephos.results.models import (
+    KeyedEntry,
+    Protocol,
+    ProtocolAttachment,
+    ProtocolRefusal,
+    ProtocolVersion,
+    ProtocolVote,
+    Tally,
+)
+from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
+from psephos.results.rules.reconciliation import check_protocol
+from psephos.results.selectors import election_options_cached
+from psephos.results.services.tabulation import tally_recompute
+
+OPEN = (ProtocolStatus.DRAFT, ProtocolStatus.RETURNED)
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"%PDF-", "application/pdf"),
+)
+
+
+class SameOperator(Conflict):
+    """The operator already keyed this protocol in the current round."""
+
+    code = "keying_same_operator"
+
+
+class AttachmentRefused(ValidationFailed):
+    code = "attachment_refused"
+
+
+@dataclass
+class KeyingOutcome:
+    """``state``: ``awaiting_second``, ``mismatch``, ``submitted`` or ``refused``."""
+
+    state: str
+    station: str
+    entries: int
+    differences: list[str] = field(default_factory=list)
+    version: int | None = None
+    breaches: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "station": self.station,
+            "entries": self.entries,
+            "differences": self.differences,
+            "version": self.version,
+        }
+
+
+def _actor(user: User) -> str:
+    commission = user.commission.code if user.commission_id and user.commission else "-"
+    return f"user:{user.pk}@{commission}"
+
+
+def station_pec(*, election: Election, station_code: str) -> Commission:
+    pec = (
+        Commission.objects.select_related("parent")
+        .filter(geography_id=election.geography_id, code=station_code, level=CommissionLevel.PEC)
+        .first()
+    )
+    if pec is None:
+        raise StationNotFound(
+            _("No polling station “%(station)s” in election “%(election)s”.")
+            % {"station": station_code, "election": election.key},
+            data={"station": station_code, "election": election.key},
+        )
+    return pec
+
+
+def _figures(entry: KeyedEntry) -> dict[str, Any]:
+    return {**entry.lines_dict(), "votes": dict(entry.votes)}
+
+
+def differences(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """Names of the lines (and ``votes.<option>``) on which two keyings differ."""
+    out = [n for n in LINE_NAMES if a[n] != b[n]]
+    keys = sorted(set(a["votes"]) | set(b["votes"]))
+    out += [f"votes.{k}" for k in keys if a["votes"].get(k) != b["votes"].get(k)]
+    return out
+
+
+def _ancestor_ids(pec: Commission) -> list[int]:
+    ids: list[int] = []
+    parent: int | None = pec.parent_id
+    while parent is not None:
+        ids.append(parent)
+        parent = Commission.objects.filter(pk=parent).values_list("parent_id", flat=True).first()
+    return ids
+
+
+def _submit(
+    *, user: User, election: Election, pec: Commission, lines: ProtocolLines, options: list[Any]
+) -> int:
+    """Store version n+1 (source ``tec``) and mark the protocol submitted; return n+1."""
+    now = clock.now()
+    protocol = (
+        Protocol.objects.select_for_update().filter(election=election, commission=pec).first()
+    )
+    if protocol is None:
+        assert pec.station_id is not None and pec.tec_id is not None and pec.region_id
+        protocol = Protocol.objects.create(
+            election=election,
+            station_id=pec.station_id,
+            commission=pec,
+            tec_id=pec.tec_id,
+            region_id=pec.region_id,
+        )
+    previous = protocol.status
+    if previous not in OPEN:
+        raise ProtocolAlreadySubmitted(
+            _("The protocol of station “%(station)s” is already %(status)s.")
+            % {"station": pec.code, "status": previous},
+            data={"station": pec.code, "status": previous},
+        )
+    number = (
+        ProtocolVersion.objects.filter(protocol=protocol).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    version = ProtocolVersion.objects.create(
+        protocol=protocol,
+        number=number,
+        source=VersionSource.TEC_ENTRY,
+        created_at=now,
+        created_by=user,
+        note="double entry",
+        **lines.as_dict(),
+    )
+    ProtocolVote.objects.bulk_create(
+        [ProtocolVote(version=version, option=o, votes=lines.votes[o.key]) for o in options]
+    )
+    updated = Protocol.objects.filter(pk=protocol.pk, status=previous).update(
+        status=ProtocolStatus.SUBMITTED, current=version, submitted_at=now, return_reason=""
+    )
+    if updated != 1:
+        raise ProtocolAlreadySubmitted(
+            _("The protocol of station “%(station)s” changed while it was being submitted.")
+            % {"station": pec.code},
+            data={"station": pec.code},
+        )
+    if previous == ProtocolStatus.DRAFT:
+        ancestors = _ancestor_ids(pec)
+        found = Tally.objects.filter(election=election, commission_id__in=ancestors).update(
+            received=F("received") + 1
+        )
+        if found != len(ancestors):
+            tally_recompute(election=election, actor=_actor(user), role=user.role)
+    event_record(
+        actor=_actor(user),
+        role=user.role,
+        action="protocol.submit",
+        object_key=f"{election.key}/{pec.code}",
+        payload={
+            "election": election.key,
+            "station": pec.code,
+            "version": number,
+            "source": VersionSource.TEC_ENTRY.value,
+            "lines": lines.as_dict(),
+            "votes": {o.key: lines.votes[o.key] for o in options},
+        },
+    )
+    KeyedEntry.objects.filter(
+        election=election, commission=pec, version__isnull=True, refused=False
+    ).update(version=version)
+    return number
+
+
+def protocol_key(
+    *, user: User, election: Election, station_code: str, lines: ProtocolLines
+) -> KeyingOutcome:
+    """Record one operator's keying of the station's paper protocol; return what happened.
+
+    Preconditions: ``user`` operates the TEC directly above the station; the
+    election is not certified; the protocol is new or returned; ``user`` has not
+    keyed it already in this round (a third entry must come from a third operator).
+
+    Side effects: a ``KeyedEntry``; on the second matching entry or a resolution, the
+    protocol is submitted (version source ``tec``, ledger event ``protocol.submit``);
+    if those figures break a control relation, a ``ProtocolRefusal`` and its ledger
+    event ``protocol.refuse`` are stored, the round's entries are closed as refused
+    and ``ProtocolBreaksRelations`` is raised. A mismatch records ``protocol.key``
+    events naming the differing lines (not the figures).
+
+    Raises ``StationNotFound``, ``PermissionDenied``, ``ElectionCertified``,
+    ``ProtocolAlreadySubmitted``, ``SameOperator`` or ``ProtocolBreaksRelations``.
+    """
+    pec = station_pec(election=election, station_code=station_code)
+    access_protocol_decide(user, pec)
+    if election.status == ElectionStatus.CERTIFIED:
+        raise ElectionCertified(
+            _("The results of “%(election)s” are certified; protocols can no longer change.")
+            % {"election": election.key},
+            data={"election": election.key},
+        )
+    options = election_options_cached(election=election)
+    option_keys = [o.key for o in options]
+    figures = {**lines.as_dict(), "votes": dict(lines.votes)}
+    with transaction.atomic():
+        Commission.objects.select_for_update().filter(pk=pec.pk).first()
+        status = (
+            Protocol.objects.filter(election=election, commission=pec)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status is not None and status not in OPEN:
+            raise ProtocolAlreadySubmitted(
+                _("The protocol of station “%(station)s” is already %(status)s.")
+                % {"station": station_code, "status": status},
+                data={"station": station_code, "status": status},
+            )
+        pending = list(
+            KeyedEntry.objects.filter(
+                election=election, commission=pec, version__isnull=True, refused=False
+            ).order_by("pk")
+        )
+        if any(e.operator_id == user.pk for e in pending):
+            raise SameOperator(
+                _(
+                    "You already keyed the protocol of station “%(station)s”; "
+                    "another operator of the commission must key it."
+                )
+                % {"station": station_code},
+                data={"station": station_code},
+            )
+        kind = KeyedEntry.Kind.RESOLUTION if len(pending) >= 2 else KeyedEntry.Kind.ENTRY
+        KeyedEntry.objects.create(
+            election=election,
+            commission=pec,
+            operator=user,
+            kind=kind,
+            votes=dict(lines.votes),
+            created_at=clock.now(),
+            **lines.as_dict(),
+        )
+        entries = len(pending) + 1
+        if not pending:
+            return KeyingOutcome("awaiting_second", station_code, entries)
+        diff = differences(_figures(pending[0]), figures) if len(pending) == 1 else []
+        if diff:
+            event_record(
+                actor=_actor(user),
+                role=user.role,
+                action="protocol.key.mismatch",
+                object_key=f"{election.key}/{station_code}",
+                payload={"election": election.key, "station": station_code, "lines": diff},
+            )
+            return KeyingOutcome("mismatch", station_code, entries, differences=diff)
+        breaches = check_protocol(
+            lines,
+            option_keys=option_keys,
+            both_marked_allowed=election.kind == ElectionKind.REFERENDUM,
+        )
+        if not breaches:
+            number = _submit(user=user, election=election, pec=pec, lines=lines, options=options)
+            return KeyingOutcome("submitted", station_code, entries, version=number)
+        problems = [b.as_dict() for b in breaches]
+        ProtocolRefusal.objects.create(
+            election=election,
+            station_code=station_code,
+            user=user,
+            at=clock.now(),
+            code=ProtocolBreaksRelations.code,
+            payload={**lines.as_dict(), "votes": dict(lines.votes)},
+            problems=problems,
+        )
+        KeyedEntry.objects.filter(
+            election=election, commission=pec, version__isnull=True, refused=False
+        ).update(refused=True)
+        event_record(
+            actor=_actor(user),
+            role=user.role,
+            action="protocol.refuse",
+            object_key=f"{election.key}/{station_code}",
+            payload={
+                "election": election.key,
+                "station": station_code,
+                "source": VersionSource.TEC_ENTRY.value,
+                "relations": [b.relation for b in breaches],
+            },
+        )
+    raise ProtocolBreaksRelations(
+        _("The protocol of station “%(station)s” breaks %(n)d control relation(s): ")
+        % {"station": station_code, "n": len(breaches)}
+        + " ".join(b.message for b in breaches),
+        data={"station": station_code, "breaches": problems},
+    )
+
+
+def keying_state(*, user: User, election: Election, station_code: str) -> KeyingOutcome:
+    """The current round at a station for its TEC: entries so far and differing lines."""
+    pec = station_pec(election=election, station_code=station_code)
+    access_protocol_decide(user, pec)
+    pending = list(
+        KeyedEntry.objects.filter(
+            election=election, commission=pec, version__isnull=True, refused=False
+        ).order_by("pk")
+    )
+    if not pending:
+        return KeyingOutcome("empty", station_code, 0)
+    if len(pending) == 1:
+        return KeyingOutcome("awaiting_second", station_code, 1)
+    diff = differences(_figures(pending[0]), _figures(pending[1]))
+    return KeyingOutcome("mismatch", station_code, len(pending), differences=diff)
+
+
+def sniff(content: bytes) -> str | None:
+    """The content type of a PNG, JPEG or PDF from its first bytes, else None."""
+    for magic, content_type in SIGNATURES:
+        if content.startswith(magic):
+            return content_type
+    return None
+
+
+def attachment_limit() -> int:
+    """The largest attachment accepted, in bytes."""
+    return int(getattr(settings, "PSEPHOS_ATTACHMENT_MAX_BYTES", ATTACHMENT_MAX_BYTES))
+
+
+def protocol_attach(
+    *, user: User, election: Election, station_code: str, content: bytes
+) -> ProtocolAttachment:
+    """Store the image or PDF of the station's signed paper protocol; record its SHA-256.
+
+    Preconditions: ``user`` is the station's own PEC or the TEC directly above it;
+    the content is a PNG, JPEG or PDF (sniffed from its bytes, whatever the client
+    claims) of at most ``PSEPHOS_ATTACHMENT_MAX_BYTES`` (10 MiB by default).
+
+    Side effects: a ``ProtocolAttachment``; ledger event ``protocol.attach`` with the
+    digest, type and size. Raises ``StationNotFound``, ``PermissionDenied`` or
+    ``AttachmentRefused``; nothing is written then.
+    """
+    pec = station_pec(election=election, station_code=station_code)
+    if not (
+        user.is_authenticated
+        and user.commission_id is not None
+        and user.commission_id in (pec.pk, pec.parent_id)
+    ):
+        raise PermissionDenied(
+            _(
+                "Only the station's precinct commission or the territorial commission above it "
+                "can attach its protocol."
+            ),
+            data={"station": station_code},
+        )
+    limit = attachment_limit()
+    if len(content) > limit:
+        raise AttachmentRefused(
+            _("The file has %(size)d bytes; at most %(limit)d are accepted.")
+            % {"size": len(content), "limit": limit},
+            data={"station": station_code, "size": len(content), "limit": limit},
+        )
+    content_type = sniff(content)
+    if content_type is None:
+        raise AttachmentRefused(
+            _("The file is not a PNG, JPEG or PDF."),
+            data={"station": station_code},
+        )
+    sha = hashlib.sha256(content).hexdigest()
+    with transaction.atomic():
+        attachment = ProtocolAttachment.objects.create(
+            election=election,
+            commission=pec,
+            content_type=content_type,
+            size=len(content),
+            sha256=sha,
+            data=content,
+            uploaded_by=user,
+            created_at=clock.now(),
+        )
+        event_record(
+            actor=_actor(user),
+            role=user.role,
+            action="protocol.attach",
+            object_key=f"{election.key}/{station_code}",
+            payload={
+                "election": election.key,
+                "station": station_code,
+                "sha256": sha,
+                "content_type": content_type,
+                "size": len(content),
+            },
+        )
+    return attachment
