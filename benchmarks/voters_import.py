@@ -98,7 +98,8 @@ def empty_register(geo) -> None:
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute(
-                    "TRUNCATE voters_mark, voters_certificate, voters_listentry, voters_voter, voters_importbatch"
+                    "TRUNCATE voters_correctionrequest, voters_mark, voters_certificate, voters_listentry,"
+                    " voters_voter, voters_importbatch"
                 )
         else:
             Voter.objects.filter(geography=geo).delete()
