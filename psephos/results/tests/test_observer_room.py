@@ -1,0 +1,103 @@
+"""The observer room /results/<election>/room/<tec>/: one TEC's tabulation, live, read-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from psephos.commissions.models import Decision
+from psephos.results.models import Protocol
+from psephos.results.services.corrections import protocol_cancel
+from psephos.results.services.protocols import protocol_accept, protocol_return, protocol_submit
+from tests.conftest import browser, page  # noqa: F401
+
+from .factories import good_lines, small_country
+
+pytestmark = pytest.mark.django_db
+
+KEY = "kz-test-presidential"
+TEC = "KZ-01-01"
+ROOM = f"/results/{KEY}/room/{TEC}/"
+
+
+@pytest.fixture(autouse=True)
+def key_dir(settings, tmp_path, monkeypatch):
+    monkeypatch.delenv("PSEPHOS_SIGNING_KEY", raising=False)
+    settings.PSEPHOS_KEY_DIR = tmp_path / "keys"
+
+
+@pytest.fixture
+def country():
+    return small_country(regions=1, districts=1, stations=3)
+
+
+def submit(c, code, lines=None):
+    return protocol_submit(
+        user=c.users[code],
+        election=c.election,
+        station_code=code,
+        lines=lines or good_lines(c.option_keys()),
+    )
+
+
+def test_room_shows_each_station_status_progress_and_decisions(country):
+    import dataclasses
+
+    submit(country, "KZ-01-0101")
+    protocol_accept(
+        user=country.users[TEC], protocol=Protocol.objects.get(commission__code="KZ-01-0101")
+    )
+    submit(country, "KZ-01-0102")
+    protocol_return(
+        user=country.users[TEC],
+        protocol=Protocol.objects.get(commission__code="KZ-01-0102"),
+        reason="Signatures missing.",
+    )
+    bad = dataclasses.replace(good_lines(country.option_keys()), ballots_valid=1)
+    with pytest.raises(Exception, match="control relation"):
+        submit(country, "KZ-01-0103", bad)
+    protocol_cancel(
+        user=country.users["CEC"],
+        protocol=Protocol.objects.get(commission__code="KZ-01-0101"),
+        decision=Decision.objects.create(
+            commission=country.cec,
+            number="31",
+            date=dt.date(2022, 11, 22),
+            title="t",
+            text="t",
+            reasons="Violations.",
+            votes_for=8,
+        ),
+    )
+    html = Client().get(ROOM).content.decode()
+    assert 'hx-trigger="every 5s"' in html
+    assert f'hx-get="/results/{KEY}/room/{TEC}/live/"' in html
+    assert '<tr data-station="KZ-01-0101" data-status="cancelled">' in html
+    assert '<tr data-station="KZ-01-0102" data-status="returned">' in html
+    assert '<tr data-station="KZ-01-0103" data-status="draft">' in html
+    assert "1 refused attempt" in html
+    assert "CEC decision No. 31 of 2022-11-22" in html
+    assert "2 of 3 protocols received; 0 accepted, 1 returned, 1 cancelled (33.3% done)." in html
+    fragment = Client().get(f"/results/{KEY}/room/{TEC}/live/").content.decode()
+    assert "<html" not in fragment
+    assert '<tr data-station="KZ-01-0102" data-status="returned">' in fragment
+
+
+def test_room_unknown_tec_is_404(country):
+    assert Client().get(f"/results/{KEY}/room/KZ-09-09/").status_code == 404
+    assert Client().get(f"/results/{KEY}/room/KZ-01-0101/").status_code == 404
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_room_updates_without_reload(country, live_server, page):  # noqa: F811
+    page.goto(live_server.url + ROOM)
+    row = page.locator('tr[data-station="KZ-01-0102"]')
+    assert row.get_attribute("data-status") == "draft"
+    page.evaluate("window.__stayed = true")
+    submit(country, "KZ-01-0102")
+    page.wait_for_selector('tr[data-station="KZ-01-0102"][data-status="submitted"]', timeout=20000)
+    assert page.evaluate("window.__stayed") is True
+    assert page.locator("#progress").get_attribute("data-received") == "1"
