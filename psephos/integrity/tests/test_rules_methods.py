@@ -283,3 +283,30 @@ def test_honest_turnout_support_correlation_biases_shpilkin_not_integer_test() -
     assert truth["stuffed_votes"] == 0
     assert shpilkin(table)["excess_votes"] / table.leader.sum() > 0.05
     assert integer_test(table)["either"]["p_value"] > 0.01
+
+
+def test_observer_effect_is_biased_under_non_random_deployment() -> None:
+    """Document the selection bias: observers sent where the leader is weak exaggerate the effect."""
+    from psephos.integrity.rules.observers import observer_effect
+    from psephos.integrity.rules.shares import leader_share, turnout
+
+    honest, _ = generate(Scenario(stations=3000, seed=14, region_sd=0.04))
+    rng = np.random.default_rng(14)
+    score = np.log(honest.registered) - 8 * leader_share(honest) + rng.normal(0, 0.5, 3000)
+    observed = score > np.quantile(score, 0.8)
+    stuffed = np.where(observed, 0, rng.binomial(honest.registered - honest.issued, 0.1))
+    fraud = table_from_arrays(
+        registered=honest.registered,
+        issued=honest.issued + stuffed,
+        valid=honest.valid + stuffed,
+        invalid=honest.invalid,
+        options=np.column_stack([honest.options[:, 0] + stuffed, honest.options[:, 1:]]),
+        option_names=honest.option_names,
+        leader_name=honest.leader_name,
+        commission=honest.commission,
+    )
+    true_share = -float((leader_share(fraud) - leader_share(honest))[~observed].mean())
+    fe = observer_effect(turnout(fraud), leader_share(fraud), observed, fraud.commission)[
+        "fixed_effects"
+    ]
+    assert fe["leader_share"]["difference"] < 2 * true_share  # more than twice the true effect
