@@ -22,8 +22,8 @@ install: $(BIN)/psephos
 ## The main job on SQLite, then the portal on http://127.0.0.1:8000
 demo: install
 	$(BIN)/psephos migrate --noinput
-	$(BIN)/psephos simulate kz-2022-presidential --seed 2022
-	$(BIN)/psephos simulate kz-2022-referendum --seed 2022
+	$(BIN)/psephos simulate kz-2022-presidential --seed 2022 --keep-existing
+	$(BIN)/psephos simulate kz-2022-referendum --seed 2022 --keep-existing
 	$(BIN)/psephos demo_users
 	$(BIN)/psephos runserver --insecure 127.0.0.1:8000
 

@@ -69,7 +69,9 @@ def main() -> None:
     from django.test import Client
 
     call_command("migrate", verbosity=0)
-    call_command("simulate", "kz-2022-presidential", scale=0.01, seed=1, no_progress=True)
+    call_command(
+        "simulate", "kz-2022-presidential", scale=0.01, seed=1, no_progress=True, no_mission=True
+    )
 
     from psephos.accounts.models import User
     from psephos.elections.selectors import election_get

@@ -467,3 +467,37 @@ def quickcount_simulate(
 def rng_minutes(seed: int, order: int) -> int:
     """Return a reproducible arrival delay in minutes for a sampled station."""
     return random.Random(seed * 100003 + order).randint(0, 180)
+
+
+def simulated_mission_delete(*, election_key: str) -> int:
+    """Delete the simulated mission and quick-count organisations of an election.
+
+    Used before ``psephos simulate --replace`` rebuilds the election: their observers,
+    teams, submissions and samples refer to the stations being replaced. Return the
+    number of organisations deleted; writes one ledger event when any were.
+    """
+    from ..models import FormDefinition, Organisation, SmsMessage
+
+    keys = [f"odihr-eom-{election_key}"[:64], f"citizen-pvt-{election_key}"[:64]]
+    with transaction.atomic():
+        orgs = list(Organisation.objects.filter(key__in=keys))
+        if not orgs:
+            return 0
+        # Submissions protect their observers and forms: remove them first.
+        SmsMessage.objects.filter(submission__organisation__in=orgs).delete()
+        Submission.objects.filter(organisation__in=orgs).delete()
+        Assignment.objects.filter(observer__organisation__in=orgs).delete()
+        Accreditation.objects.filter(observer__organisation__in=orgs).delete()
+        Observer.objects.filter(organisation__in=orgs).delete()
+        Team.objects.filter(organisation__in=orgs).delete()
+        FormDefinition.objects.filter(organisation__in=orgs).delete()
+        for org in orgs:
+            org.delete()
+        event_record(
+            actor="simulate",
+            role="observation",
+            action="observation.mission.delete",
+            object_key=f"observation/{election_key}",
+            payload={"organisations": sorted(o.key for o in orgs)},
+        )
+    return len(orgs)

@@ -94,7 +94,9 @@ REPORT = {
 
 
 def test_simulated_mission_reproduces_the_report(capsys):
-    call_command("simulate", "kz-2022-presidential", scale=0.01, seed=1, no_progress=True)
+    call_command(
+        "simulate", "kz-2022-presidential", scale=0.01, seed=1, no_progress=True, no_mission=True
+    )
     capsys.readouterr()
     call_command("observation", "simulate", "kz-2022-presidential", "--seed", "5")
     out = capsys.readouterr().out
@@ -166,7 +168,9 @@ def test_simulated_mission_reproduces_the_report(capsys):
 
 
 def test_findings_command_exports_markdown(capsys, client):
-    call_command("simulate", "kz-2022-presidential", scale=0.01, seed=1, no_progress=True)
+    call_command(
+        "simulate", "kz-2022-presidential", scale=0.01, seed=1, no_progress=True, no_mission=True
+    )
     call_command("observation", "simulate", "kz-2022-presidential", "--seed", "5")
     capsys.readouterr()
     call_command(

@@ -7,7 +7,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from psephos.core.errors import DomainError
@@ -51,20 +53,47 @@ class Command(BaseCommand):
             action="store_true",
             help="also generate the voter register (psephos.voters.services.register_generate)",
         )
+        parser.add_argument(
+            "--keep-existing",
+            action="store_true",
+            help="if the election already exists, keep it and stop (for re-runnable demos)",
+        )
+        parser.add_argument(
+            "--no-mission",
+            action="store_true",
+            help="do not simulate the observation mission and quick count (presidential only)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="draw no progress bars")
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         show = False if options["no_progress"] else None
+        if options["keep_existing"] and not options["replace"]:
+            from psephos.elections.models import Election
+
+            if Election.objects.filter(key=options["election"]).exists():
+                self.stdout.write(
+                    _("%(election)s already exists; kept as it is.")
+                    % {"election": options["election"]}
+                )
+                return
         try:
-            result = simulation_run(
-                election_key=options["election"],
-                seed=options["seed"],
-                scale=options["scale"],
-                replace=options["replace"],
-                show_progress=show,
-                log=self.stdout.write,
-            )
+            # One transaction: a refused --replace leaves the mission it would delete.
+            with transaction.atomic():
+                if options["replace"]:
+                    from psephos.observation.services.simulation import (
+                        simulated_mission_delete,
+                    )
+
+                    simulated_mission_delete(election_key=options["election"])
+                result = simulation_run(
+                    election_key=options["election"],
+                    seed=options["seed"],
+                    scale=options["scale"],
+                    replace=options["replace"],
+                    show_progress=show,
+                    log=self.stdout.write,
+                )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
@@ -89,6 +118,15 @@ class Command(BaseCommand):
         self.stdout.write(outcome_sentence(result.election, result.outcome))
         if options["full_register"]:
             self._register(result, options["seed"], show)
+        if result.election.kind == "presidential" and not options["no_mission"]:
+            # The ODIHR mission of the report and a citizen group's quick count (issue 6).
+            call_command(
+                "observation",
+                "simulate",
+                result.election.key,
+                seed=options["seed"],
+                stdout=self.stdout,
+            )
         self.stdout.write(
             _("Done in %(seconds).1f s.") % {"seconds": time.perf_counter() - started}
         )
