@@ -1,0 +1,161 @@
+"""The signed pre-election manifest: a commitment to the election before any count.
+
+``manifest_create`` computes the canonical JSON of the election definition (kind,
+date, map, profile, contests and options), the list of polling stations with their
+TEC and region, and the zero totals every tally starts from; its SHA-256; and an
+Ed25519 signature by the ledger's key over a context-tagged message (so the
+signature cannot be replayed as a bundle or tree-head signature). It stores the
+manifest and records ledger event ``election.manifest`` with the digest and
+signature. Once any protocol of the election exists, the manifest is frozen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from psephos.accounts.access import access_election_certify
+from psephos.accounts.models import User
+from psephos.commissions.enums import CommissionLevel
+from psephos.commissions.models import Commission
+from psephos.core import clock
+from psephos.core.errors import Conflict
+from psephos.elections.models import Contest, Election, Option
+from psephos.ledger.rules.hashing import canonical_json
+from psephos.ledger.rules.signing import key_id, public_key_base64, sign
+from psephos.ledger.services.events import event_record
+from psephos.ledger.services.keys import signing_key_load
+from psephos.results.models import Manifest, Protocol, ProtocolRefusal
+from psephos.results.rules.lines import LINE_NAMES
+
+FORMAT = "psephos-election-manifest/1"
+CONTEXT = "psephos election manifest v1"
+
+
+class ManifestFrozen(Conflict):
+    code = "manifest_frozen"
+
+
+def manifest_body(*, election: Election) -> dict[str, Any]:
+    """The manifest's content: election definition, stations, options and zero totals."""
+    contests = []
+    option_keys: list[str] = []
+    for contest in Contest.objects.filter(election=election).order_by("key"):
+        options = list(Option.objects.filter(contest=contest).order_by("ballot_order"))
+        option_keys += [o.key for o in options]
+        contests.append(
+            {
+                "key": contest.key,
+                "name": {"en": contest.name_en, "kk": contest.name_kk, "ru": contest.name_ru},
+                "options": [
+                    {
+                        "key": o.key,
+                        "kind": o.kind,
+                        "ballot_order": o.ballot_order,
+                        "name": {"en": o.name_en, "kk": o.name_kk, "ru": o.name_ru},
+                    }
+                    for o in options
+                ],
+            }
+        )
+    stations = [
+        {
+            "code": code,
+            "number": number,
+            "kind": kind,
+            "tec": tec,
+            "region": region,
+        }
+        for code, number, kind, tec, region in Commission.objects.filter(
+            geography_id=election.geography_id, level=CommissionLevel.PEC
+        )
+        .order_by("code")
+        .values_list("code", "station__number", "station__kind", "parent__code", "region__code")
+    ]
+    return {
+        "format": FORMAT,
+        "election": {
+            "key": election.key,
+            "kind": election.kind,
+            "date": election.date.isoformat(),
+            "geography": election.geography.key,
+            "profile": election.profile_key,
+            "name": {"en": election.name_en, "kk": election.name_kk, "ru": election.name_ru},
+        },
+        "contests": contests,
+        "stations": stations,
+        "zero_totals": {
+            "stations_expected": len(stations),
+            "stations_received": 0,
+            "lines": dict.fromkeys(LINE_NAMES, 0),
+            "votes": dict.fromkeys(option_keys, 0),
+        },
+    }
+
+
+def manifest_message(body: dict[str, Any]) -> bytes:
+    """The bytes the manifest's signature covers."""
+    return canonical_json({"context": CONTEXT, "manifest": body})
+
+
+def manifest_create(*, user: User, election: Election) -> Manifest:
+    """Compute, sign, store and log the election's manifest; return it.
+
+    Preconditions: ``user`` is a central-commission operator; no protocol (nor a
+    refused attempt) exists for the election. An earlier manifest is replaced (the
+    ledger keeps both digests). Side effects: the ``Manifest`` row; ledger event
+    ``election.manifest`` with the SHA-256, signature and key id.
+
+    Raises ``PermissionDenied`` or ``ManifestFrozen``; nothing is written then.
+    """
+    access_election_certify(user)
+    with transaction.atomic():
+        Election.objects.select_for_update().filter(pk=election.pk).first()
+        if (
+            Protocol.objects.filter(election=election).exists()
+            or ProtocolRefusal.objects.filter(election=election).exists()
+        ):
+            raise ManifestFrozen(
+                _(
+                    "Protocols of “%(election)s” have been submitted; its manifest can no "
+                    "longer be created or replaced."
+                )
+                % {"election": election.key},
+                data={"election": election.key},
+            )
+        body = manifest_body(election=election)
+        sha = hashlib.sha256(canonical_json(body)).hexdigest()
+        key = signing_key_load()
+        public = public_key_base64(key)
+        signature = sign(key, manifest_message(body))
+        previous = Manifest.objects.filter(election=election).first()
+        payload = {
+            "election": election.key,
+            "sha256": sha,
+            "signature": signature,
+            "key_id": key_id(public),
+            "stations": len(body["stations"]),
+            "replaces": previous.sha256 if previous else None,
+        }
+        commission = user.commission.code if user.commission else "-"
+        event = event_record(
+            actor=f"user:{user.pk}@{commission}",
+            role=user.role,
+            action="election.manifest",
+            object_key=election.key,
+            payload=payload,
+        )
+        fields = {
+            "body": body,
+            "sha256": sha,
+            "signature": signature,
+            "key_id": key_id(public),
+            "public_key": public,
+            "created_at": clock.now(),
+            "event_seq": event.seq,
+        }
+        manifest, _created = Manifest.objects.update_or_create(election=election, defaults=fields)
+    return manifest
