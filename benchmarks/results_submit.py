@@ -13,21 +13,84 @@ then POSTs each station's own figures to
 request runs the full path: token lookup, access check, control relations, the
 version, the tallies' "received" counter and the ledger event. Prints the
 median requests per second over the runs. Target: at least 300/s on SQLite.
+
+With ``--server`` the requests go over HTTP to one gunicorn worker on loopback (one
+thread, keep-alive) from one client connection, and the CPU figure is the worker's
+own (from /proc), so the client's work is not counted. Each mode first sends 20
+untimed submissions, then prints the 1-minute load average before and after each run.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+WARMUP = 20  # submissions before the timed runs (connection, caches of Python and SQLite)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _gunicorn(scratch: Path) -> tuple[subprocess.Popen[bytes], int, int]:
+    """Start one gunicorn worker (one thread, keep-alive) on the scratch database."""
+    port = _free_port()
+    env = dict(
+        os.environ,
+        PSEPHOS_VAR_DIR=str(scratch),
+        DATABASE_CONN_MAX_AGE="600",
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+    )
+    env.pop("DATABASE_URL", None)
+    root = Path(__file__).resolve().parent.parent
+    server = subprocess.Popen(
+        [
+            str(root / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "1",
+            "-k",
+            "gthread",
+            "--threads",
+            "1",
+            "--keep-alive",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=root,
+    )
+    for _ in range(300):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/api/v1/elections")
+            c.getresponse().read()
+            c.close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return server, int(children[0]), port
 
 
 def main() -> None:
@@ -35,6 +98,12 @@ def main() -> None:
     parser.add_argument("--election", default="kz-2022-presidential")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--batch", type=int, default=400)
+    parser.add_argument(
+        "--server",
+        action="store_true",
+        help="POST over HTTP to a gunicorn worker on loopback (one client, keep-alive) and "
+        "count that worker's CPU time instead of this process's",
+    )
     args = parser.parse_args()
 
     source = Path(os.environ.get("PSEPHOS_VAR_DIR", "var")) / "psephos.sqlite3"
@@ -63,7 +132,7 @@ def main() -> None:
     from psephos.results.services.tabulation import tally_recompute
 
     election = election_get(key=args.election)
-    n = args.runs * args.batch
+    n = WARMUP + args.runs * args.batch
     protocols = list(
         Protocol.objects.filter(election=election)
         .select_related("current", "commission")
@@ -110,6 +179,21 @@ def main() -> None:
                 content_type="application/json",
                 HTTP_AUTHORIZATION=f"Bearer {raw_tokens[commission.code]}",
             )
+        if os.environ["BENCH_PROFILE"] == "pyinstrument":
+            from pyinstrument import Profiler
+
+            sampler = Profiler(interval=0.0002)
+            sampler.start()
+            for commission, body in payloads[60:]:
+                client.post(
+                    f"/api/v1/elections/{election.key}/stations/{commission.code}/protocol",
+                    json.dumps(body),
+                    content_type="application/json",
+                    HTTP_AUTHORIZATION=f"Bearer {raw_tokens[commission.code]}",
+                )
+            sampler.stop()
+            print(sampler.output_text(show_all=False, short_mode=False))
+            return
         prof = cProfile.Profile()
         prof.enable()
         for commission, body in payloads[:50]:
@@ -137,20 +221,65 @@ def main() -> None:
         for q in ctx.captured_queries:
             print(q["time"], q["sql"][:150])
         return
-    for run in range(args.runs):
-        batch = payloads[run * args.batch : (run + 1) * args.batch]
-        started, cpu_started = time.perf_counter(), time.process_time()
-        for commission, body in batch:
-            r = client.post(
+
+    def post_in_process(commission: Any, body: dict[str, Any]) -> tuple[int, bytes]:
+        r = client.post(
+            f"/api/v1/elections/{election.key}/stations/{commission.code}/protocol",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {raw_tokens[commission.code]}",
+        )
+        return r.status_code, r.content
+
+    post = post_in_process
+    server_cpu: Callable[[], float] = time.process_time
+    server = None
+    if args.server:
+        connection.close()
+        server, worker, port = _gunicorn(scratch)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+        def post_http(commission: Any, body: dict[str, Any]) -> tuple[int, bytes]:
+            conn.request(
+                "POST",
                 f"/api/v1/elections/{election.key}/stations/{commission.code}/protocol",
                 json.dumps(body),
-                content_type="application/json",
-                HTTP_AUTHORIZATION=f"Bearer {raw_tokens[commission.code]}",
+                {
+                    "Authorization": f"Bearer {raw_tokens[commission.code]}",
+                    "Content-Type": "application/json",
+                },
             )
-            if r.status_code != 201:
-                raise SystemExit(f"{commission.code}: {r.status_code} {r.content[:300]!r}")
-        rates.append(len(batch) / (time.perf_counter() - started))
-        cpu_rates.append(len(batch) / (time.process_time() - cpu_started))
+            r = conn.getresponse()
+            return r.status, r.read()
+
+        post = post_http
+
+        def server_cpu() -> float:
+            fields = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    load = [os.getloadavg()[0]]
+    try:
+        for commission, body in payloads[:WARMUP]:
+            status, content = post(commission, body)
+            if status != 201:
+                raise SystemExit(f"{commission.code}: {status} {content[:300]!r}")
+        for run in range(args.runs):
+            batch = payloads[WARMUP + run * args.batch : WARMUP + (run + 1) * args.batch]
+            started, cpu_started = time.perf_counter(), server_cpu()
+            for commission, body in batch:
+                status, content = post(commission, body)
+                if status != 201:
+                    raise SystemExit(f"{commission.code}: {status} {content[:300]!r}")
+            rates.append(len(batch) / (time.perf_counter() - started))
+            cpu_rates.append(len(batch) / max(server_cpu() - cpu_started, 1e-9))
+            load.append(os.getloadavg()[0])
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait()
+    where = "gunicorn worker (1 gthread, keep-alive)" if args.server else "in process (test Client)"
+    print(f"{where}; load average (1 min) during the runs: " + ", ".join(f"{x:.1f}" for x in load))
     print(f"{connection.vendor}: {n} submissions in {args.runs} runs of {args.batch}")
     print("per run (req/s): " + ", ".join(f"{r:.0f}" for r in rates))
     print(f"median: {statistics.median(rates):.0f} submissions/s (wall clock)")

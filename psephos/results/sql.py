@@ -20,9 +20,7 @@ from django.db import connection, models
 _Converter = Callable[[Any, Any, Any], Any]
 _columns_cache: dict[tuple[str, type[models.Model], str], str] = {}
 _converters_cache: dict[tuple[str, type[models.Model]], list[tuple[Any, list[_Converter]]]] = {}
-_insert_cache: dict[
-    tuple[str, type[models.Model], int], tuple[list[models.Field[Any, Any]], str]
-] = {}
+_insert_cache: dict[tuple[str, type[models.Model], int], Any] = {}
 
 
 def qn(name: str | None) -> str:
@@ -62,9 +60,37 @@ def from_row[M: models.Model](model: type[M], row: Sequence[Any]) -> M:
     return model.from_db(connection.alias, (), values)  # every field: names unused
 
 
-def _insert_plan(model: type[models.Model], rows: int) -> tuple[list[models.Field[Any, Any]], str]:
+# Values of these field types that already are a plain ``int`` or ``str`` (or ``None``)
+# go to the driver as they are: their ``get_db_prep_save`` would return them unchanged.
+_PLAIN_TYPES = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "CharField",
+        "IntegerField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
+_PLAIN_VALUES = (int, str, type(None))
+type _Plan = tuple[list[tuple[str, bool, models.Field[Any, Any]]], str]
+
+
+def _is_plain(field: models.Field[Any, Any]) -> bool:
+    if field.is_relation:
+        target = field.target_field  # type: ignore[attr-defined]
+        return bool(target.get_internal_type() in _PLAIN_TYPES)
+    return field.get_internal_type() in _PLAIN_TYPES
+
+
+def _insert_plan(model: type[models.Model], rows: int) -> _Plan:
     key = (connection.vendor, model, rows)
-    plan = _insert_cache.get(key)
+    plan: _Plan | None = _insert_cache.get(key)
     if plan is None:
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
         row = f"({', '.join(['%s'] * len(fields))})"
@@ -72,10 +98,21 @@ def _insert_plan(model: type[models.Model], rows: int) -> tuple[list[models.Fiel
             f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"  # noqa: S608
             f" VALUES {', '.join([row] * rows)}"
         )
-        plan = (fields, sql)
+        plan = ([(f.attname, _is_plain(f), f) for f in fields], sql)
         if len(_insert_cache) < 256:
             _insert_cache[key] = plan
     return plan
+
+
+def _params(fields: list[tuple[str, bool, models.Field[Any, Any]]], obj: models.Model) -> list[Any]:
+    """Return the INSERT values of ``obj`` as ``save()`` would prepare them."""
+    params = []
+    for attname, plain, field in fields:
+        value = getattr(obj, attname) if plain else None
+        if not plain or type(value) not in _PLAIN_VALUES:
+            value = field.get_db_prep_save(field.pre_save(obj, True), connection)
+        params.append(value)
+    return params
 
 
 def insert[M: models.Model](obj: M) -> M:
@@ -85,9 +122,8 @@ def insert[M: models.Model](obj: M) -> M:
         return obj
     model = type(obj)
     fields, sql = _insert_plan(model, 1)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql} RETURNING {qn(model._meta.pk.column)}", params)
+        cursor.execute(f"{sql} RETURNING {qn(model._meta.pk.column)}", _params(fields, obj))
         obj.pk = cursor.fetchone()[0]
     obj._state.adding, obj._state.db = False, connection.alias
     return obj
@@ -98,9 +134,8 @@ def insert_many[M: models.Model](objs: list[M]) -> None:
     if not objs:
         return
     fields, sql = _insert_plan(type(objs[0]), len(objs))
-    params = [f.get_db_prep_save(f.pre_save(o, True), connection) for o in objs for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [value for o in objs for value in _params(fields, o)])
 
 
 def db_value(model: type[models.Model], name: str, value: Any) -> Any:

@@ -324,10 +324,10 @@ def protocol_submit(
                     **lines.as_dict(),
                 )
             )
-            by_key = {o.key: o for o in options}
+            by_key = {o.key: o.pk for o in options}
             insert_many(
                 [
-                    ProtocolVote(version=version, option=by_key[k], votes=lines.votes[k])
+                    ProtocolVote(version_id=version.pk, option_id=by_key[k], votes=lines.votes[k])
                     for k in option_keys
                 ]
             )
