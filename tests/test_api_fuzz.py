@@ -1,0 +1,154 @@
+"""Property-based fuzzing of the whole JSON API: bad input gets a 4xx with a JSON error, never a 500.
+
+Schemathesis reads the OpenAPI schema of the app in process (WSGI, no server) and, for
+every operation, generates a bounded, derandomised set of requests: valid-looking ones,
+deliberately invalid ones, and valid-looking ones aimed at a real election and polling
+station (so the paths behind the lookups are reached). Operations that change state are
+called twice: anonymously (must be refused) and with a CEC operator's bearer token (so
+the validation behind authentication is reached). The only assertions are the product
+rule: no status >= 500, and every error body is JSON carrying ``error.code``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+
+ELECTION = "kz-2022-presidential"
+
+application = WSGIHandler()
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+# Operations left out of the fuzz run because they still answer some input with a 500
+# and their code belongs to engineers who are editing it now; each is reported to them
+# with a reproducer. Remove an entry once its 500 is fixed. (Not skipped: not run.)
+EXCLUDED: dict[str, str] = {}
+
+OPERATIONS = [
+    op.ok()
+    for op in schema.get_all_operations()
+    if f"{op.ok().method.upper()} {op.ok().path}" not in EXCLUDED
+]
+
+# Path parameters that name the seeded election (the others stay generated).
+ELECTION_PARAMS = {"election", "election_key"}
+
+FUZZ = settings(
+    max_examples=12,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, str]]:
+    """Simulate a small election once for the module, and roll it back afterwards.
+
+    Also yields a CEC operator's bearer token. The WSGI handler would close the test's
+    connection after each request (as in production), so that hook is off meanwhile.
+    """
+    from psephos.accounts.enums import Role
+    from psephos.accounts.models import User
+    from psephos.accounts.services.tokens import api_token_create
+    from psephos.commissions.enums import CommissionLevel
+    from psephos.commissions.models import Commission
+    from psephos.elections.models import Election
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command(
+                "simulate", ELECTION, scale=0.002, seed=1, no_progress=True, no_mission=True
+            )
+            election = Election.objects.get(key=ELECTION)
+            commissions = Commission.objects.filter(geography_id=election.geography_id)
+            cec = commissions.get(level=CommissionLevel.CEC)
+            pec = commissions.filter(level=CommissionLevel.PEC).order_by("code").first()
+            assert pec is not None
+            user = User.objects.create(username="fuzz-cec", role=Role.CEC_OPERATOR, commission=cec)
+            _, token = api_token_create(user=user, label="fuzz")
+            yield {"key": ELECTION, "code": pec.code, "token": token}
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+
+
+def strategy(operation: Any, seeded: dict[str, str]) -> Any:
+    """Positive, negative, and positive-aimed-at-real-objects cases for one operation."""
+    names = {p.name for p in operation.path_parameters}
+    real: dict[str, str] = {}
+    if operation.path.startswith(("/api/v1/elections/{key}", "/api/v1/voters/elections/{key}")):
+        real["key"] = seeded["key"]
+    if "code" in names and "/elections/{key}/" in operation.path:
+        real["code"] = seeded["code"]
+    for name in names & ELECTION_PARAMS:
+        real[name] = seeded["key"]
+    options = [operation.as_strategy(GenerationMode.POSITIVE)]
+    try:
+        options.append(operation.as_strategy(GenerationMode.NEGATIVE))
+    except Exception:  # noqa: BLE001 - an operation with nothing to negate
+        pass
+    if real:
+        options.append(operation.as_strategy(GenerationMode.POSITIVE, path_parameters=real))
+    return st.one_of(*options)
+
+
+def check(case: Any, response: Any) -> None:
+    """The product rule for one response: not a server error; errors are JSON with a code."""
+    where = f"{case.method} {case.formatted_path} query={case.query} body={case.body!r}"
+    assert response.status_code < 500, f"{response.status_code} from {where}: {response.text[:300]}"
+    if response.status_code >= 400:
+        try:
+            payload = json.loads(response.content)
+        except ValueError:
+            pytest.fail(f"non-JSON {response.status_code} from {where}: {response.text[:300]}")
+        assert isinstance(payload.get("error", {}).get("code"), str), (
+            f"no error.code in {response.status_code} from {where}: {payload}"
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: f"{op.method.upper()} {op.path}")
+def test_operation_never_answers_a_server_error(operation: Any, seeded: dict[str, str]) -> None:
+    writes = operation.method.upper() != "GET"
+    bearer = {"Authorization": f"Bearer {seeded['token']}"}
+
+    @FUZZ
+    @given(case=strategy(operation, seeded))
+    def fuzz(case: Any) -> None:
+        # Each request inside a savepoint rolled back, so one case's writes cannot
+        # turn the next case's 4xx into a different path (and the run stays repeatable).
+        for headers in ({}, bearer) if writes else ({},):
+            sid = transaction.savepoint_create()
+            try:
+                check(case, case.call(headers=headers))
+            finally:
+                transaction.savepoint_rollback(sid)
+
+    fuzz()
+
+
+def test_every_api_operation_is_fuzzed_or_excluded_by_name() -> None:
+    labels = {f"{op.ok().method.upper()} {op.ok().path}" for op in schema.get_all_operations()}
+    assert set(EXCLUDED) <= labels
+    assert len(OPERATIONS) + len(EXCLUDED) == len(labels)
+    assert len(labels) >= 60
