@@ -49,27 +49,30 @@ def version_digest(version: ProtocolVersion, votes: dict[str, int]) -> str:
     return version.digest or digest({"lines": version.lines_dict(), "votes": votes})
 
 
-def _versions(protocol: Protocol) -> list[dict[str, Any]]:
+def _versions_many(protocols: list[Protocol]) -> dict[int, list[dict[str, Any]]]:
+    """Every version of each protocol, oldest first, keyed by protocol id (two queries)."""
+    ids = [p.pk for p in protocols]
+    current = {p.pk: p.current_id for p in protocols}
     versions = list(
-        ProtocolVersion.objects.filter(protocol=protocol)
+        ProtocolVersion.objects.filter(protocol_id__in=ids)
         .select_related("decision__commission")
-        .order_by("number")
+        .order_by("protocol_id", "number")
     )
     votes: dict[int, dict[str, int]] = {}
-    for vid, key, n in ProtocolVote.objects.filter(version__protocol=protocol).values_list(
+    for vid, key, n in ProtocolVote.objects.filter(version__protocol_id__in=ids).values_list(
         "version_id", "option__key", "votes"
     ):
         votes.setdefault(vid, {})[key] = n
-    out = []
+    out: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
     for v in versions:
         vv = votes.get(v.pk, {})
-        out.append(
+        out[v.protocol_id].append(
             {
                 "number": v.number,
                 "source": v.source,
                 "source_label": str(v.get_source_display()),
                 "created_at": v.created_at.isoformat(),
-                "current": protocol.current_id == v.pk,
+                "current": current[v.protocol_id] == v.pk,
                 "decision": decision_dict(v.decision),
                 "digest": version_digest(v, vv),
                 "lines": v.lines_dict(),
@@ -77,6 +80,10 @@ def _versions(protocol: Protocol) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _versions(protocol: Protocol) -> list[dict[str, Any]]:
+    return _versions_many([protocol])[protocol.pk]
 
 
 def station_commission(*, election: Election, code: str) -> Commission:
@@ -200,6 +207,7 @@ def feed(*, election: Election, since: Since, limit: int = FEED_LIMIT) -> dict[s
             Q(election=election) & Q(commission__code__in=codes)
         ).select_related("commission", "cancel_decision__commission")
     }
+    history = _versions_many(list(protocols.values()))
     items = []
     for e, code in zip(rows, codes, strict=True):
         p = protocols.get(code)
@@ -212,7 +220,7 @@ def feed(*, election: Election, since: Since, limit: int = FEED_LIMIT) -> dict[s
                 "accepted_at": e.at.isoformat(),
                 "status": p.status,
                 "cancel_decision": decision_dict(p.cancel_decision),
-                "versions": _versions(p),
+                "versions": history[p.pk],
             }
         )
     return {

@@ -11,7 +11,7 @@ from psephos.commissions.models import Decision
 from psephos.results.models import Protocol
 from psephos.results.services.corrections import protocol_cancel
 from psephos.results.services.protocols import protocol_accept, protocol_return, protocol_submit
-from tests.conftest import browser, page  # noqa: F401
+from psephos.results.tests.browser import chromium, page  # noqa: F401
 
 from .factories import good_lines, small_country
 
@@ -101,3 +101,11 @@ def test_room_updates_without_reload(country, live_server, page):  # noqa: F811
     page.wait_for_selector('tr[data-station="KZ-01-0102"][data-status="submitted"]', timeout=20000)
     assert page.evaluate("window.__stayed") is True
     assert page.locator("#progress").get_attribute("data-received") == "1"
+
+
+def test_room_in_russian(country):
+    submit(country, "KZ-01-0101")
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "ru", "next": ROOM})
+    html = client.get(ROOM).content.decode()
+    assert "Получено протоколов: 1 из 3; принято 0, возвращено 0, отменено 0 (готово 0,0%)." in html

@@ -13,7 +13,7 @@ from psephos.ledger.models import Event
 from psephos.results.models import Protocol
 from psephos.results.services.corrections import protocol_cancel, protocol_correct
 from psephos.results.services.protocols import protocol_accept, protocol_submit
-from tests.conftest import browser, page  # noqa: F401
+from psephos.results.tests.browser import chromium, page  # noqa: F401
 
 from .factories import good_lines, small_country
 
@@ -127,3 +127,11 @@ def test_station_page_in_browser(country, live_server, page):  # noqa: F811
     page.locator("#events a").first.click()
     page.wait_for_url("**/ledger/events/*/")
     assert "/ledger/events/" in page.url
+
+
+def test_station_page_in_russian_and_kazakh(country):
+    for lang, heading in (("ru", "История версий"), ("kk", "Нұсқалар тарихы")):
+        client = Client()
+        client.post("/i18n/setlang/", {"language": lang, "next": URL})
+        html = client.get(URL).content.decode()
+        assert heading in html
