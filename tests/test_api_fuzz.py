@@ -17,15 +17,20 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
-from hypothesis import HealthCheck, Phase, given, settings
+from django.test import Client
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 ELECTION = "kz-2022-presidential"
+ORGANISATION = "fuzz-observers"
+CSRF = "f" * 32
 
 application = WSGIHandler()
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
@@ -44,7 +49,7 @@ OPERATIONS = [
 # Path parameters that name the seeded election (the others stay generated).
 ELECTION_PARAMS = {"election", "election_key"}
 
-FUZZ = settings(
+FUZZ = hypothesis_settings(
     max_examples=12,
     derandomize=True,
     database=None,
@@ -66,7 +71,11 @@ def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, 
     from psephos.accounts.services.tokens import api_token_create
     from psephos.commissions.enums import CommissionLevel
     from psephos.commissions.models import Commission
+    from psephos.core import clock
     from psephos.elections.models import Election
+    from psephos.observation.access import SESSION_2FA_KEY
+    from psephos.observation.enums import MembershipRole, OrganisationKind
+    from psephos.observation.models import Membership, Organisation
 
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
@@ -84,7 +93,25 @@ def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, 
             assert pec is not None
             user = User.objects.create(username="fuzz-cec", role=Role.CEC_OPERATOR, commission=cec)
             _, token = api_token_create(user=user, label="fuzz")
-            yield {"key": ELECTION, "code": pec.code, "token": token}
+            # The same user administers an observer organisation, logged in with the
+            # second factor passed, so the organisation endpoints (session only) answer.
+            organisation = Organisation.objects.create(
+                key=ORGANISATION, name="Fuzz", kind=OrganisationKind.CITIZEN, created_at=clock.now()
+            )
+            Membership.objects.create(
+                user=user, organisation=organisation, role=MembershipRole.ADMIN, all_regions=True
+            )
+            client = Client()
+            client.force_login(user)
+            session = client.session
+            session[SESSION_2FA_KEY] = user.pk
+            session.save()
+            yield {
+                "key": ELECTION,
+                "code": pec.code,
+                "token": token,
+                "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            }
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -100,6 +127,8 @@ def strategy(operation: Any, seeded: dict[str, str]) -> Any:
         real["key"] = seeded["key"]
     if "code" in names and "/elections/{key}/" in operation.path:
         real["code"] = seeded["code"]
+    if operation.path.startswith("/api/v1/observation/organisations/{key}"):
+        real["key"] = ORGANISATION
     for name in names & ELECTION_PARAMS:
         real[name] = seeded["key"]
     options = [operation.as_strategy(GenerationMode.POSITIVE)]
@@ -129,18 +158,25 @@ def check(case: Any, response: Any) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: f"{op.method.upper()} {op.path}")
 def test_operation_never_answers_a_server_error(operation: Any, seeded: dict[str, str]) -> None:
-    writes = operation.method.upper() != "GET"
-    bearer = {"Authorization": f"Bearer {seeded['token']}"}
+    # Writes and operations behind authentication: anonymously, then as staff.
+    both = operation.method.upper() != "GET" or bool(operation.definition.raw.get("security"))
+    staff = {
+        "headers": {"Authorization": f"Bearer {seeded['token']}", "X-CSRFToken": CSRF},
+        "cookies": {
+            settings.SESSION_COOKIE_NAME: seeded["session"],
+            settings.CSRF_COOKIE_NAME: CSRF,
+        },
+    }
 
     @FUZZ
     @given(case=strategy(operation, seeded))
     def fuzz(case: Any) -> None:
         # Each request inside a savepoint rolled back, so one case's writes cannot
         # turn the next case's 4xx into a different path (and the run stays repeatable).
-        for headers in ({}, bearer) if writes else ({},):
+        for identity in ({}, staff) if both else ({},):
             sid = transaction.savepoint_create()
             try:
-                check(case, case.call(headers=headers))
+                check(case, case.call(**identity))
             finally:
                 transaction.savepoint_rollback(sid)
 
