@@ -129,13 +129,23 @@ def insert[M: models.Model](obj: M) -> M:
     return obj
 
 
-def insert_many[M: models.Model](objs: list[M]) -> None:
-    """INSERT several new instances in one statement (their ids are not read back)."""
-    if not objs:
+def insert_values(model: type[models.Model], rows: list[tuple[Any, ...]]) -> None:
+    """INSERT rows given as tuples of every non-key concrete field, in field order.
+
+    For wide batches of small rows (a version's votes) without building instances;
+    values that are not plain ``int``/``str``/``None`` are prepared by their field.
+    """
+    if not rows:
         return
-    fields, sql = _insert_plan(type(objs[0]), len(objs))
+    fields, sql = _insert_plan(model, len(rows))
+    params = []
+    for row in rows:
+        for (_attname, plain, field), value in zip(fields, row, strict=True):
+            if not plain or type(value) not in _PLAIN_VALUES:
+                value = field.get_db_prep_save(value, connection)
+            params.append(value)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for o in objs for value in _params(fields, o)])
+        cursor.execute(sql, params)
 
 
 def db_value(model: type[models.Model], name: str, value: Any) -> Any:

@@ -45,7 +45,7 @@ from psephos.results.models import (
 from psephos.results.rules.lines import ProtocolLines
 from psephos.results.rules.reconciliation import check_protocol
 from psephos.results.services.tabulation import tally_recompute
-from psephos.results.sql import columns, db_value, from_row, insert, insert_many, qn
+from psephos.results.sql import columns, db_value, from_row, insert, insert_values, qn
 
 _OPEN_FOR_SUBMISSION = (ProtocolStatus.DRAFT, ProtocolStatus.RETURNED)
 
@@ -325,11 +325,9 @@ def protocol_submit(
                 )
             )
             by_key = {o.key: o.pk for o in options}
-            insert_many(
-                [
-                    ProtocolVote(version_id=version.pk, option_id=by_key[k], votes=lines.votes[k])
-                    for k in option_keys
-                ]
+            # (version, option, votes): ProtocolVote's fields in order, one row per option.
+            insert_values(
+                ProtocolVote, [(version.pk, by_key[k], lines.votes[k]) for k in option_keys]
             )
             with connection.cursor() as cursor:
                 cursor.execute(
