@@ -185,47 +185,66 @@ def since_parse(text: str | None) -> Since:
     return Since(at=at)
 
 
+FEED_ACTIONS = ("protocol.accept", "protocol.correct", "protocol.recount", "protocol.cancel")
+
+
 def feed(*, election: Election, since: Since, limit: int = FEED_LIMIT) -> dict[str, Any]:
     """Protocols accepted after ``since``, in acceptance (ledger) order, with their versions.
 
-    Each item is the station's first acceptance; later corrections and cancellations
-    appear in its version history and status. ``next_since`` is the sequence number to
-    pass next time.
+    ``items`` holds each station's acceptance; ``changes`` the corrections, recounts
+    and cancellations of accepted protocols after ``since``, in ledger order, each with
+    the station's whole history, so a client polling with ``since=next_since`` misses
+    nothing. At most ``limit`` events are read; ``next_since`` is the sequence number
+    of the last one (pass it next time).
     """
     events = Event.objects.filter(
-        action="protocol.accept", object_key__startswith=f"{election.key}/"
+        action__in=FEED_ACTIONS, object_key__startswith=f"{election.key}/"
     )
     if since.seq is not None:
         events = events.filter(seq__gt=since.seq)
     if since.at is not None:
         events = events.filter(at__gt=since.at)
     rows = list(events.order_by("seq")[:limit])
-    codes = [e.object_key.split("/", 1)[1] for e in rows]
+    codes = sorted({e.object_key.split("/", 1)[1] for e in rows})
     protocols = {
         p.commission.code: p
         for p in Protocol.objects.filter(
             Q(election=election) & Q(commission__code__in=codes)
         ).select_related("commission", "cancel_decision__commission")
     }
+    accepted_at = dict(
+        Event.objects.filter(
+            action="protocol.accept",
+            object_key__in=[f"{election.key}/{c}" for c in codes],
+        )
+        .order_by("-seq")
+        .values_list("object_key", "at")
+    )
     history = _versions_many(list(protocols.values()))
-    items = []
-    for e, code in zip(rows, codes, strict=True):
+    items: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    for e in rows:
+        code = e.object_key.split("/", 1)[1]
         p = protocols.get(code)
         if p is None:
             continue
-        items.append(
-            {
-                "seq": e.seq,
-                "station": code,
-                "accepted_at": e.at.isoformat(),
-                "status": p.status,
-                "cancel_decision": decision_dict(p.cancel_decision),
-                "versions": history[p.pk],
-            }
-        )
+        first = accepted_at.get(e.object_key)
+        entry = {
+            "seq": e.seq,
+            "station": code,
+            "accepted_at": first.isoformat() if first else None,
+            "status": p.status,
+            "cancel_decision": decision_dict(p.cancel_decision),
+            "versions": history[p.pk],
+        }
+        if e.action == "protocol.accept":
+            items.append(entry)
+        else:
+            changes.append({"action": e.action, "at": e.at.isoformat(), **entry})
     return {
         "election": election.key,
         "items": items,
+        "changes": changes,
         "next_since": rows[-1].seq if rows else since.seq,
     }
 
@@ -324,3 +343,15 @@ def manifest_public(*, election: Election) -> dict[str, Any] | None:
         "created_at": m.created_at.isoformat(),
         "ledger_seq": m.event_seq,
     }
+
+
+def attachment_get(*, election: Election, code: str, sha256: str) -> tuple[str, bytes] | None:
+    """The content type and bytes of a station's attachment with this SHA-256, or None."""
+    row = (
+        ProtocolAttachment.objects.filter(
+            election=election, commission__code=code, sha256=sha256.lower()
+        )
+        .values_list("content_type", "data")
+        .first()
+    )
+    return None if row is None else (row[0], bytes(row[1]))

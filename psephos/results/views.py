@@ -30,6 +30,19 @@ def station_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
     )
 
 
+def attachment_file(request: HttpRequest, key: str, code: str, sha256: str) -> HttpResponse:
+    """The stored image or PDF of a station's signed paper protocol, by its SHA-256."""
+    election = _election(key)
+    found = transparency.attachment_get(election=election, code=code, sha256=sha256)
+    if found is None:
+        raise Http404(sha256)
+    content_type, data = found
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{code}-{sha256[:12]}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def room_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
     election = _election(key)
     try:

@@ -164,6 +164,17 @@ def test_attachment_sniffed_hashed_and_shown(country, client):
     assert Event.objects.get(action="protocol.attach").payload["sha256"] == a.sha256
     html = client.get(f"/results/{KEY}/stations/{STATION}/").content.decode()
     assert f'<code class="sha256">{a.sha256}</code>' in html
+    url = f"/results/{KEY}/stations/{STATION}/attachments/{a.sha256}/"
+    assert f'href="{url}"' in html
+    download = client.get(url)
+    assert (download.status_code, download["Content-Type"], download.content) == (
+        200,
+        "image/png",
+        PNG,
+    )
+    assert (
+        client.get(f"/results/{KEY}/stations/KZ-01-0102/attachments/{a.sha256}/").status_code == 404
+    )
 
 
 @pytest.mark.parametrize("content", [b"GIF89a" + b"\x00" * 10, b"", b"%PDF-" + b"x" * 2000])
@@ -229,3 +240,24 @@ def test_attachment_api(country):
     assert bad.status_code == 422
     assert bad.json()["error"]["code"] == "attachment_refused"
     assert ProtocolAttachment.objects.count() == 1
+
+
+def test_keyed_protocol_accepted_verifies_against_ledger(country):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from psephos.results.services.protocols import protocol_accept
+
+    key(country, "KZ-01-01")
+    key(country, "op2")
+    protocol_accept(user=country.users["KZ-01-01"], protocol=Protocol.objects.get())
+    protocol_attach(
+        user=country.users["KZ-01-01"],
+        election=country.election,
+        station_code=STATION,
+        content=PNG,
+    )
+    out = StringIO()
+    call_command("ledger", "verify", stdout=out)
+    assert out.getvalue().startswith("ledger OK: ")

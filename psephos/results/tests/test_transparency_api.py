@@ -343,3 +343,33 @@ def test_cancel_results_command(country):
             "9",
         )
     assert Decision.objects.filter(number="4").count() == 0
+
+
+def test_feed_reports_later_corrections_and_cancellations(country):
+    first = Client().get(f"{BASE}/feed").json()
+    assert first["changes"] == []
+    mark = first["next_since"]
+    ok = post(
+        f"{BASE}/protocols/{STATION}/corrections",
+        {"decision": decision_body(), "lines": new_lines(country)},
+        bearer(country, "KZ-01-01"),
+    )
+    assert ok.status_code == 201
+    cancel = post(
+        f"{BASE}/stations/KZ-02-0102/cancel",
+        {"decision": decision_body("8")},
+        bearer(country, "CEC"),
+    )
+    assert cancel.status_code == 200
+    later = Client().get(f"{BASE}/feed", {"since": str(mark)}).json()
+    assert later["items"] == []
+    assert [(c["action"], c["station"], c["status"]) for c in later["changes"]] == [
+        ("protocol.correct", STATION, "accepted"),
+        ("protocol.cancel", "KZ-02-0102", "cancelled"),
+    ]
+    corrected = later["changes"][0]
+    assert [v["number"] for v in corrected["versions"]] == [1, 2]
+    assert corrected["accepted_at"] == first["items"][0]["accepted_at"]
+    assert later["changes"][1]["cancel_decision"]["number"] == "8"
+    assert later["next_since"] > mark
+    assert Client().get(f"{BASE}/feed", {"since": str(later["next_since"])}).json()["changes"] == []
