@@ -261,3 +261,48 @@ def test_keyed_protocol_accepted_verifies_against_ledger(country):
     out = StringIO()
     call_command("ledger", "verify", stdout=out)
     assert out.getvalue().startswith("ledger OK: ")
+
+
+def _race(c, who: list[str]) -> list[str]:
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(who))
+    outcomes: list[str] = []
+
+    def run(name: str) -> None:
+        barrier.wait()
+        try:
+            outcomes.append(key(c, name).state)
+        except ProtocolAlreadySubmitted:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in who]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(outcomes)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_operators_keying_at_once_submit_exactly_once(country):
+    assert _race(country, ["KZ-01-01", "op2"]) == ["awaiting_second", "submitted"]
+    protocol = Protocol.objects.get()
+    assert protocol.versions.count() == 1
+    assert Tally.objects.get(commission=country.cec).received == 1
+    assert Event.objects.filter(action="protocol.submit").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_second_and_third_entry_at_once_submit_once(country):
+    key(country, "KZ-01-01")
+    assert _race(country, ["op2", "op3"]) == ["conflict", "submitted"]
+    assert ProtocolVersion.objects.count() == 1
+    assert KeyedEntry.objects.filter(version__isnull=False).count() == 2
+    assert KeyedEntry.objects.count() == 2
