@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from psephos.accounts.models import User
@@ -63,21 +63,26 @@ def _decision_create(
             _("A decision needs a number and reasons."),
             data={"errors": [f for f, v in (("number", number), ("reasons", reasons)) if not v]},
         )
-    if Decision.objects.filter(commission_id=user.commission_id, number=number).exists():
-        raise DecisionNumberTaken(
-            _("Your commission already has a decision No. %(number)s.") % {"number": number},
-            data={"number": number},
-        )
-    return Decision.objects.create(
-        commission_id=user.commission_id,
-        number=number,
-        date=date,
-        title=title[:300],
-        text=reasons,
-        reasons=reasons,
-        votes_for=votes_for,
-        votes_against=votes_against,
+    taken = DecisionNumberTaken(
+        _("Your commission already has a decision No. %(number)s.") % {"number": number},
+        data={"number": number},
     )
+    if Decision.objects.filter(commission_id=user.commission_id, number=number).exists():
+        raise taken
+    try:
+        with transaction.atomic():  # a concurrent twin hits the unique constraint
+            return Decision.objects.create(
+                commission_id=user.commission_id,
+                number=number,
+                date=date,
+                title=title[:300],
+                text=reasons,
+                reasons=reasons,
+                votes_for=votes_for,
+                votes_against=votes_against,
+            )
+    except IntegrityError:
+        raise taken from None
 
 
 def protocol_correct_by_decision(
