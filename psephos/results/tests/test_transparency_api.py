@@ -373,3 +373,19 @@ def test_feed_reports_later_corrections_and_cancellations(country):
     assert later["changes"][1]["cancel_decision"]["number"] == "8"
     assert later["next_since"] > mark
     assert Client().get(f"{BASE}/feed", {"since": str(later["next_since"])}).json()["changes"] == []
+
+
+def test_feed_query_count_does_not_grow_with_items(country):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from psephos.results import transparency
+
+    seqs = [i["seq"] for i in Client().get(f"{BASE}/feed").json()["items"]]
+    counts = []
+    for since in (None, seqs[-2]):
+        with CaptureQueriesContext(connection) as ctx:
+            out = transparency.feed(election=country.election, since=transparency.Since(seq=since))
+        counts.append((len(out["items"]), len(ctx.captured_queries)))
+    assert [n for n, _q in counts] == [4, 1]
+    assert counts[0][1] == counts[1][1]
