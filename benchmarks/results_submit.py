@@ -193,6 +193,7 @@ def main() -> None:
                 )
             sampler.stop()
             print(sampler.output_text(show_all=False, short_mode=False))
+            shutil.rmtree(scratch)
             return
         prof = cProfile.Profile()
         prof.enable()
@@ -220,6 +221,7 @@ def main() -> None:
             )
         for q in ctx.captured_queries:
             print(q["time"], q["sql"][:150])
+        shutil.rmtree(scratch)
         return
 
     def post_in_process(commission: Any, body: dict[str, Any]) -> tuple[int, bytes]:
@@ -283,7 +285,8 @@ def main() -> None:
     print(f"{connection.vendor}: {n} submissions in {args.runs} runs of {args.batch}")
     print("per run (req/s): " + ", ".join(f"{r:.0f}" for r in rates))
     print(f"median: {statistics.median(rates):.0f} submissions/s (wall clock)")
-    print("per run, by process CPU time (req/s): " + ", ".join(f"{r:.0f}" for r in cpu_rates))
+    whose = "the gunicorn worker's" if args.server else "this process's"
+    print(f"per run, by {whose} CPU time (req/s): " + ", ".join(f"{r:.0f}" for r in cpu_rates))
     print(f"median: {statistics.median(cpu_rates):.0f} submissions/s (CPU time)")
     shutil.rmtree(scratch)
 
