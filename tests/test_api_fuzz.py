@@ -4,14 +4,16 @@ Schemathesis reads the OpenAPI schema of the app in process (WSGI, no server) an
 every operation, generates a bounded, derandomised set of requests: valid-looking ones,
 deliberately invalid ones, and valid-looking ones aimed at a real election and polling
 station (so the paths behind the lookups are reached). Operations that change state are
-called twice: anonymously (must be refused) and with a CEC operator's bearer token (so
-the validation behind authentication is reached). The only assertions are the product
+called twice (so are reads behind authentication): anonymously, which must be refused,
+and as a CEC operator with a bearer token and a two-factor session that administers an
+observer organisation, so the validation behind authentication is reached. The only assertions are the product
 rule: no status >= 500, and every error body is JSON carrying ``error.code``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -49,9 +51,11 @@ OPERATIONS = [
 # Path parameters that name the seeded election (the others stay generated).
 ELECTION_PARAMS = {"election", "election_key"}
 
+# For a longer hunt by hand: PSEPHOS_FUZZ_EXAMPLES raises the bound and PSEPHOS_FUZZ_RANDOM=1
+# draws fresh examples each run. CI uses the defaults (12 examples, the same every run).
 FUZZ = hypothesis_settings(
-    max_examples=12,
-    derandomize=True,
+    max_examples=int(os.environ.get("PSEPHOS_FUZZ_EXAMPLES", "12")),
+    derandomize=not os.environ.get("PSEPHOS_FUZZ_RANDOM"),
     database=None,
     deadline=None,
     phases=[Phase.explicit, Phase.generate],
@@ -181,6 +185,41 @@ def test_operation_never_answers_a_server_error(operation: Any, seeded: dict[str
                 transaction.savepoint_rollback(sid)
 
     fuzz()
+
+
+class FakeResponse:
+    def __init__(self, status_code: int, content: bytes) -> None:
+        self.status_code = status_code
+        self.content = content
+        self.text = content.decode()
+
+
+class FakeCase:
+    method = "POST"
+    formatted_path = "/api/v1/x"
+    query = None
+    body = None
+
+
+@pytest.mark.parametrize(
+    ("status", "content", "passes"),
+    [
+        (200, b"not even json", True),
+        (404, b'{"error": {"code": "not_found", "message": "No such resource."}}', True),
+        (500, b'{"error": {"code": "internal"}}', False),
+        (404, b"<h1>Not Found</h1>", False),
+        (422, b'{"detail": []}', False),
+    ],
+)
+def test_the_check_refuses_server_errors_and_errors_without_a_code(
+    status: int, content: bytes, passes: bool
+) -> None:
+    failed = False
+    try:
+        check(FakeCase(), FakeResponse(status, content))
+    except (AssertionError, pytest.fail.Exception):
+        failed = True
+    assert failed is not passes
 
 
 def test_every_api_operation_is_fuzzed_or_excluded_by_name() -> None:
