@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import Body, File, Router, Schema, Status
+from ninja import Body, Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer, django_auth
 
@@ -353,7 +353,8 @@ def form_upload(request: HttpRequest, key: str, file: File[UploadedFile]) -> Sta
 class SampleIn(Schema):
     election: str
     size: int
-    seed: int
+    # Stored in a BigIntegerField: a larger seed must be refused here, not by the database.
+    seed: int = Field(ge=-(2**63), le=2**63 - 1)
 
 
 @router.post("/organisations/{key}/sample", auth=django_auth, response={201: dict})

@@ -164,6 +164,29 @@ def test_sample_draw_is_seeded_once_and_xlsform_downloads(client):
     assert (up.status_code, up.json()) == (201, {"key": "voting", "version": 1, "sms_code": "VO"})
 
 
+def test_sample_seed_beyond_64_bits_is_refused_not_a_server_error(client):
+    # Found by tests/test_api_fuzz.py: SQLite raised OverflowError (a 500) on this seed.
+    o = observed_country()
+    admin = User.objects.create_user(username="admin1")
+    membership_grant(user=admin, organisation=o.org, role=MembershipRole.ADMIN, all_regions=True)
+    client.force_login(admin)
+    _verify(client, admin)
+    r = _post(
+        client,
+        f"{API}/organisations/wings/sample",
+        {"election": "kz-test-presidential", "size": 4, "seed": 2**63},
+    )
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "invalid_input")
+    assert r.json()["error"]["data"]["errors"][0]["where"] == "body.seed"
+    assert QuickCountSample.objects.count() == 0
+    ok = _post(
+        client,
+        f"{API}/organisations/wings/sample",
+        {"election": "kz-test-presidential", "size": 4, "seed": 2**63 - 1},
+    )
+    assert (ok.status_code, ok.json()["seed"]) == (201, 2**63 - 1)
+
+
 def _file(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
