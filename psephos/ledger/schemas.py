@@ -45,9 +45,17 @@ class TreeHeadOut(Schema):
     signature: str = Field(description="base64 Ed25519 over the canonical tree-head JSON")
 
 
+# Sequence numbers and tree sizes are 64-bit in the database; larger ones are refused here.
+MAX_SEQ = 2**63 - 1
+
+
 class InclusionQuery(Schema):
-    seq: int = Field(..., ge=1, description="the event's sequence number (leaf index + 1)")
-    tree_size: int | None = Field(None, ge=1, description="default: the latest signed tree head")
+    seq: int = Field(
+        ..., ge=1, le=MAX_SEQ, description="the event's sequence number (leaf index + 1)"
+    )
+    tree_size: int | None = Field(
+        None, ge=1, le=MAX_SEQ, description="default: the latest signed tree head"
+    )
 
 
 class InclusionOut(Schema):
@@ -61,8 +69,10 @@ class InclusionOut(Schema):
 
 
 class ConsistencyQuery(Schema):
-    first: int = Field(..., ge=1)
-    second: int | None = Field(None, ge=1, description="default: the latest signed tree head")
+    first: int = Field(..., ge=1, le=MAX_SEQ)
+    second: int | None = Field(
+        None, ge=1, le=MAX_SEQ, description="default: the latest signed tree head"
+    )
 
 
 class ConsistencyOut(Schema):

@@ -93,6 +93,23 @@ def test_proofs_outside_the_tree_get_404_with_a_reason(client, add_events):
     assert client.get("/api/v1/ledger/proofs/inclusion").status_code == 422
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "inclusion?seq=9223372036854775808",
+        "inclusion?seq=1&tree_size=9223372036854775808",
+        "consistency?first=9223372036854775808",
+        "consistency?first=1&second=9223372036854775808",
+    ],
+)
+def test_proof_numbers_beyond_64_bits_get_422_not_a_server_error(client, add_events, query):
+    # Found by tests/test_api_fuzz.py: SQLite raised OverflowError (a 500) on these.
+    add_events(2)
+    checkpoint_create()
+    response = client.get(f"/api/v1/ledger/proofs/{query}")
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "invalid_input")
+
+
 def test_the_public_page_lists_events_tree_heads_and_the_key(
     client, add_events, django_assert_max_num_queries
 ):
