@@ -2,9 +2,10 @@
 
 When a PEC's protocol reaches the TEC on paper, two different operators of the TEC
 directly above the station key its figures independently. Matching entries submit
-the protocol (version source ``tec``) through the same rules as a PEC's own
-submission: control relations are checked, a breach is stored as a refusal with its
-ledger event, and the round starts again. On a mismatch the differing lines are
+the protocol (version source ``tec``) through the same rules and the same write as a
+PEC's own submission (``_version_submit`` and ``_refusal_record`` in ``protocols``):
+control relations are checked, a breach is stored as a refusal with its ledger event,
+and the round starts again. On a mismatch the differing lines are
 listed and a third operator's resolution entry decides (results-transparency.md §9).
 The same operator never keys one protocol twice in a round.
 
@@ -20,38 +21,29 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from psephos.accounts.access import access_protocol_decide
 from psephos.accounts.models import User
-from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.core.errors import Conflict, PermissionDenied, ValidationFailed
-from psephos.elections.enums import ElectionKind, ElectionStatus
 from psephos.elections.models import Election
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus, VersionSource
-from psephos.results.errors import (
-    ElectionCertified,
-    ProtocolAlreadySubmitted,
-    ProtocolBreaksRelations,
-    StationNotFound,
-)
-from psephos.results.models import (
-    KeyedEntry,
-    Protocol,
-    ProtocolAttachment,
-    ProtocolRefusal,
-    ProtocolVersion,
-    ProtocolVote,
-    Tally,
-)
+from psephos.results.errors import ProtocolAlreadySubmitted
+from psephos.results.models import KeyedEntry, Protocol, ProtocolAttachment
 from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
-from psephos.results.rules.reconciliation import check_protocol
 from psephos.results.selectors import election_options_cached
-from psephos.results.services.tabulation import tally_recompute
+from psephos.results.services.protocols import (
+    _actor,
+    _ancestor_ids,
+    _breaches,
+    _refusal_record,
+    _refuse_if_certified,
+    _station_commission,
+    _version_submit,
+)
 
 OPEN = (ProtocolStatus.DRAFT, ProtocolStatus.RETURNED)
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -93,26 +85,6 @@ class KeyingOutcome:
         }
 
 
-def _actor(user: User) -> str:
-    commission = user.commission.code if user.commission_id and user.commission else "-"
-    return f"user:{user.pk}@{commission}"
-
-
-def station_pec(*, election: Election, station_code: str) -> Commission:
-    pec = (
-        Commission.objects.select_related("parent")
-        .filter(geography_id=election.geography_id, code=station_code, level=CommissionLevel.PEC)
-        .first()
-    )
-    if pec is None:
-        raise StationNotFound(
-            _("No polling station “%(station)s” in election “%(election)s”.")
-            % {"station": station_code, "election": election.key},
-            data={"station": station_code, "election": election.key},
-        )
-    return pec
-
-
 def _figures(entry: KeyedEntry) -> dict[str, Any]:
     return {**entry.lines_dict(), "votes": dict(entry.votes)}
 
@@ -125,88 +97,12 @@ def differences(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     return out
 
 
-def _ancestor_ids(pec: Commission) -> list[int]:
-    ids: list[int] = []
-    parent: int | None = pec.parent_id
-    while parent is not None:
-        ids.append(parent)
-        parent = Commission.objects.filter(pk=parent).values_list("parent_id", flat=True).first()
-    return ids
-
-
-def _submit(
-    *, user: User, election: Election, pec: Commission, lines: ProtocolLines, options: list[Any]
-) -> int:
-    """Store version n+1 (source ``tec``) and mark the protocol submitted; return n+1."""
-    now = clock.now()
-    protocol = (
-        Protocol.objects.select_for_update().filter(election=election, commission=pec).first()
+def _already_keyed(station_code: str, status: str) -> ProtocolAlreadySubmitted:
+    return ProtocolAlreadySubmitted(
+        _("The protocol of station “%(station)s” is already %(status)s.")
+        % {"station": station_code, "status": status},
+        data={"station": station_code, "status": status},
     )
-    if protocol is None:
-        assert pec.station_id is not None and pec.tec_id is not None and pec.region_id
-        protocol = Protocol.objects.create(
-            election=election,
-            station_id=pec.station_id,
-            commission=pec,
-            tec_id=pec.tec_id,
-            region_id=pec.region_id,
-        )
-    previous = protocol.status
-    if previous not in OPEN:
-        raise ProtocolAlreadySubmitted(
-            _("The protocol of station “%(station)s” is already %(status)s.")
-            % {"station": pec.code, "status": previous},
-            data={"station": pec.code, "status": previous},
-        )
-    number = (
-        ProtocolVersion.objects.filter(protocol=protocol).aggregate(n=Max("number"))["n"] or 0
-    ) + 1
-    version = ProtocolVersion.objects.create(
-        protocol=protocol,
-        number=number,
-        source=VersionSource.TEC_ENTRY,
-        created_at=now,
-        created_by=user,
-        note="double entry",
-        **lines.as_dict(),
-    )
-    ProtocolVote.objects.bulk_create(
-        [ProtocolVote(version=version, option=o, votes=lines.votes[o.key]) for o in options]
-    )
-    updated = Protocol.objects.filter(pk=protocol.pk, status=previous).update(
-        status=ProtocolStatus.SUBMITTED, current=version, submitted_at=now, return_reason=""
-    )
-    if updated != 1:
-        raise ProtocolAlreadySubmitted(
-            _("The protocol of station “%(station)s” changed while it was being submitted.")
-            % {"station": pec.code},
-            data={"station": pec.code},
-        )
-    if previous == ProtocolStatus.DRAFT:
-        ancestors = _ancestor_ids(pec)
-        found = Tally.objects.filter(election=election, commission_id__in=ancestors).update(
-            received=F("received") + 1
-        )
-        if found != len(ancestors):
-            tally_recompute(election=election, actor=_actor(user), role=user.role)
-    event_record(
-        actor=_actor(user),
-        role=user.role,
-        action="protocol.submit",
-        object_key=f"{election.key}/{pec.code}",
-        payload={
-            "election": election.key,
-            "station": pec.code,
-            "version": number,
-            "source": VersionSource.TEC_ENTRY.value,
-            "lines": lines.as_dict(),
-            "votes": {o.key: lines.votes[o.key] for o in options},
-        },
-    )
-    KeyedEntry.objects.filter(
-        election=election, commission=pec, version__isnull=True, refused=False
-    ).update(version=version)
-    return number
 
 
 def protocol_key(
@@ -228,16 +124,10 @@ def protocol_key(
     Raises ``StationNotFound``, ``PermissionDenied``, ``ElectionCertified``,
     ``ProtocolAlreadySubmitted``, ``SameOperator`` or ``ProtocolBreaksRelations``.
     """
-    pec = station_pec(election=election, station_code=station_code)
+    pec = _station_commission(election=election, station_code=station_code)
     access_protocol_decide(user, pec)
-    if election.status == ElectionStatus.CERTIFIED:
-        raise ElectionCertified(
-            _("The results of “%(election)s” are certified; protocols can no longer change.")
-            % {"election": election.key},
-            data={"election": election.key},
-        )
+    _refuse_if_certified(election)
     options = election_options_cached(election=election)
-    option_keys = [o.key for o in options]
     figures = {**lines.as_dict(), "votes": dict(lines.votes)}
     with transaction.atomic():
         Commission.objects.select_for_update().filter(pk=pec.pk).first()
@@ -247,11 +137,7 @@ def protocol_key(
             .first()
         )
         if status is not None and status not in OPEN:
-            raise ProtocolAlreadySubmitted(
-                _("The protocol of station “%(station)s” is already %(status)s.")
-                % {"station": station_code, "status": status},
-                data={"station": station_code, "status": status},
-            )
+            raise _already_keyed(station_code, status)
         pending = list(
             KeyedEntry.objects.filter(
                 election=election, commission=pec, version__isnull=True, refused=False
@@ -289,50 +175,42 @@ def protocol_key(
                 payload={"election": election.key, "station": station_code, "lines": diff},
             )
             return KeyingOutcome("mismatch", station_code, entries, differences=diff)
-        breaches = check_protocol(
-            lines,
-            option_keys=option_keys,
-            both_marked_allowed=election.kind == ElectionKind.REFERENDUM,
-        )
+        breaches = _breaches(election, lines, [o.key for o in options])
         if not breaches:
-            number = _submit(user=user, election=election, pec=pec, lines=lines, options=options)
-            return KeyingOutcome("submitted", station_code, entries, version=number)
-        problems = [b.as_dict() for b in breaches]
-        ProtocolRefusal.objects.create(
+            protocol = _version_submit(
+                user=user,
+                election=election,
+                commission=pec,
+                ancestor_ids=_ancestor_ids(pec),
+                lines=lines,
+                options=options,
+                source=VersionSource.TEC_ENTRY,
+                note="double entry",
+                already=_already_keyed,
+            )
+            version = protocol.current
+            assert version is not None
+            KeyedEntry.objects.filter(
+                election=election, commission=pec, version__isnull=True, refused=False
+            ).update(version=version)
+            return KeyingOutcome("submitted", station_code, entries, version=version.number)
+        refused = _refusal_record(
+            user=user,
             election=election,
             station_code=station_code,
-            user=user,
-            at=clock.now(),
-            code=ProtocolBreaksRelations.code,
-            payload={**lines.as_dict(), "votes": dict(lines.votes)},
-            problems=problems,
+            lines=lines,
+            breaches=breaches,
+            source=VersionSource.TEC_ENTRY,
         )
         KeyedEntry.objects.filter(
             election=election, commission=pec, version__isnull=True, refused=False
         ).update(refused=True)
-        event_record(
-            actor=_actor(user),
-            role=user.role,
-            action="protocol.refuse",
-            object_key=f"{election.key}/{station_code}",
-            payload={
-                "election": election.key,
-                "station": station_code,
-                "source": VersionSource.TEC_ENTRY.value,
-                "relations": [b.relation for b in breaches],
-            },
-        )
-    raise ProtocolBreaksRelations(
-        _("The protocol of station “%(station)s” breaks %(n)d control relation(s): ")
-        % {"station": station_code, "n": len(breaches)}
-        + " ".join(b.message for b in breaches),
-        data={"station": station_code, "breaches": problems},
-    )
+    raise refused
 
 
 def keying_state(*, user: User, election: Election, station_code: str) -> KeyingOutcome:
     """The current round at a station for its TEC: entries so far and differing lines."""
-    pec = station_pec(election=election, station_code=station_code)
+    pec = _station_commission(election=election, station_code=station_code)
     access_protocol_decide(user, pec)
     pending = list(
         KeyedEntry.objects.filter(
@@ -373,7 +251,7 @@ def protocol_attach(
     digest, type and size. Raises ``StationNotFound``, ``PermissionDenied`` or
     ``AttachmentRefused``; nothing is written then.
     """
-    pec = station_pec(election=election, station_code=station_code)
+    pec = _station_commission(election=election, station_code=station_code)
     if not (
         user.is_authenticated
         and user.commission_id is not None

@@ -11,6 +11,7 @@ everywhere) and gets a ``Conflict``.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -43,7 +44,7 @@ from psephos.results.models import (
     TallyVote,
 )
 from psephos.results.rules.lines import ProtocolLines
-from psephos.results.rules.reconciliation import check_protocol
+from psephos.results.rules.reconciliation import Breach, check_protocol
 from psephos.results.services.tabulation import tally_recompute
 from psephos.results.sql import columns, db_value, from_row, insert, insert_values, qn
 
@@ -221,6 +222,172 @@ def _already(station_code: str, status: str) -> ProtocolAlreadySubmitted:
     )
 
 
+def _breaches(election: Election, lines: ProtocolLines, option_keys: list[str]) -> list[Breach]:
+    """Return the control relations the figures break under the election's rules."""
+    return check_protocol(
+        lines,
+        option_keys=option_keys,
+        both_marked_allowed=election.kind == ElectionKind.REFERENDUM,
+    )
+
+
+def _source_payload(source: VersionSource) -> dict[str, str]:
+    """Return the ledger payload's ``source`` entry: absent for a PEC's own entry."""
+    return {} if source == VersionSource.PEC_ENTRY else {"source": source.value}
+
+
+def _refusal_record(
+    *,
+    user: User,
+    election: Election,
+    station_code: str,
+    lines: ProtocolLines,
+    breaches: list[Breach],
+    source: VersionSource,
+) -> ProtocolBreaksRelations:
+    """Store a refused protocol and its ``protocol.refuse`` event; return the error to raise.
+
+    Runs in the caller's transaction, which must commit before the error is raised:
+    the refusal is the record that the figures were sent.
+    """
+    problems = [b.as_dict() for b in breaches]
+    ProtocolRefusal.objects.create(
+        election=election,
+        station_code=station_code,
+        user=user,
+        at=clock.now(),
+        code=ProtocolBreaksRelations.code,
+        payload={**lines.as_dict(), "votes": dict(lines.votes)},
+        problems=problems,
+    )
+    event_record(
+        actor=_actor(user),
+        role=user.role,
+        action="protocol.refuse",
+        object_key=f"{election.key}/{station_code}",
+        payload={
+            "election": election.key,
+            "station": station_code,
+            **_source_payload(source),
+            "relations": [b.relation for b in breaches],
+        },
+    )
+    return ProtocolBreaksRelations(
+        _("The protocol of station “%(station)s” breaks %(n)d control relation(s): ")
+        % {"station": station_code, "n": len(breaches)}
+        + " ".join(b.message for b in breaches),
+        data={"station": station_code, "breaches": problems},
+    )
+
+
+def _version_submit(
+    *,
+    user: User,
+    election: Election,
+    commission: Commission,
+    ancestor_ids: list[int],
+    lines: ProtocolLines,
+    options: list[Option],
+    source: VersionSource,
+    note: str = "",
+    already: Callable[[str, str], ProtocolAlreadySubmitted] = _already,
+) -> Protocol:
+    """Store version n+1 of the station's protocol and mark it submitted; return the protocol.
+
+    The one write of a submission, whoever keyed the figures (the PEC, or the TEC by
+    double entry): the protocol (created on first submission), the version and its
+    votes in ``options`` order, the ``received`` counter of the tallies in
+    ``ancestor_ids`` (first submission only; missing tallies are rebuilt) and the
+    ``protocol.submit`` event. Runs in the caller's transaction with the figures
+    already checked. The returned protocol carries its new status and version.
+
+    Raises what ``already(station_code, status)`` returns when the protocol is
+    neither new nor returned, and ``ProtocolAlreadySubmitted`` when it changed
+    meanwhile. A concurrent first submission fails on the unique constraint with an
+    ``IntegrityError`` that leaves the caller's transaction.
+    """
+    station_code = commission.code
+    station_id, tec_id, region_id = commission.station_id, commission.tec_id, commission.region_id
+    assert station_id is not None and tec_id is not None and region_id is not None
+    now = clock.now()
+    existing = _protocol_locked(election, station_id)
+    protocol = existing or insert(
+        Protocol(
+            election=election,
+            station_id=station_id,
+            commission=commission,
+            tec_id=tec_id,
+            region_id=region_id,
+        )
+    )
+    previous = protocol.status
+    if previous not in _OPEN_FOR_SUBMISSION:
+        raise already(station_code, previous)
+    number = 1
+    if existing is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT MAX(number) FROM {qn(ProtocolVersion._meta.db_table)}"  # noqa: S608
+                " WHERE protocol_id = %s",
+                [protocol.pk],
+            )
+            number += cursor.fetchone()[0] or 0
+    version = insert(
+        ProtocolVersion(
+            protocol=protocol,
+            number=number,
+            source=source,
+            created_at=now,
+            created_by=user,
+            note=note,
+            **lines.as_dict(),
+        )
+    )
+    # (version, option, votes): ProtocolVote's fields in order, one row per option.
+    insert_values(ProtocolVote, [(version.pk, o.pk, lines.votes[o.key]) for o in options])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(Protocol._meta.db_table)} SET status = %s, current_id = %s,"  # noqa: S608
+            " submitted_at = %s, return_reason = %s WHERE id = %s AND status = %s",
+            [
+                ProtocolStatus.SUBMITTED.value,
+                version.pk,
+                db_value(Protocol, "submitted_at", now),
+                "",
+                protocol.pk,
+                previous,
+            ],
+        )
+        updated = cursor.rowcount
+    if updated != 1:
+        raise ProtocolAlreadySubmitted(
+            _("The protocol of station “%(station)s” changed while it was being submitted.")
+            % {"station": station_code},
+            data={"station": station_code},
+        )
+    if previous == ProtocolStatus.DRAFT:
+        found = _tally_received_add(election, ancestor_ids, now)
+        if found != len(ancestor_ids):
+            tally_recompute(election=election, actor=_actor(user), role=user.role)
+    event_record(
+        actor=_actor(user),
+        role=user.role,
+        action="protocol.submit",
+        object_key=f"{election.key}/{station_code}",
+        payload={
+            "election": election.key,
+            "station": station_code,
+            "version": number,
+            **_source_payload(source),
+            "lines": lines.as_dict(),
+            "votes": {o.key: lines.votes[o.key] for o in options},
+        },
+    )
+    protocol.status, protocol.current = ProtocolStatus.SUBMITTED, version
+    protocol.submitted_at, protocol.return_reason = now, ""
+    return protocol
+
+
 def protocol_submit(
     *, user: User, election: Election, station_code: str, lines: ProtocolLines
 ) -> Protocol:
@@ -239,12 +406,7 @@ def protocol_submit(
     access_protocol_submit(user, commission)
     _refuse_if_certified(election)
     options = _options(election)
-    option_keys = [o.key for o in options]
-    breaches = check_protocol(
-        lines,
-        option_keys=option_keys,
-        both_marked_allowed=election.kind == ElectionKind.REFERENDUM,
-    )
+    breaches = _breaches(election, lines, [o.key for o in options])
     if breaches:
         # A second submission is refused as such, without recording a refusal.
         existing = (
@@ -254,125 +416,35 @@ def protocol_submit(
         )
         if existing is not None and existing not in _OPEN_FOR_SUBMISSION:
             raise _already(station_code, existing)
-    if breaches:
-        problems = [b.as_dict() for b in breaches]
         with transaction.atomic():
-            ProtocolRefusal.objects.create(
+            refused = _refusal_record(
+                user=user,
                 election=election,
                 station_code=station_code,
-                user=user,
-                at=clock.now(),
-                code=ProtocolBreaksRelations.code,
-                payload={**lines.as_dict(), "votes": dict(lines.votes)},
-                problems=problems,
+                lines=lines,
+                breaches=breaches,
+                source=VersionSource.PEC_ENTRY,
             )
-            event_record(
-                actor=_actor(user),
-                role=user.role,
-                action="protocol.refuse",
-                object_key=f"{election.key}/{station_code}",
-                payload={
-                    "election": election.key,
-                    "station": station_code,
-                    "relations": [b.relation for b in breaches],
-                },
-            )
-        raise ProtocolBreaksRelations(
-            _("The protocol of station “%(station)s” breaks %(n)d control relation(s): ")
-            % {"station": station_code, "n": len(breaches)}
-            + " ".join(b.message for b in breaches),
-            data={"station": station_code, "breaches": problems},
-        )
+        raise refused
     tec, region = commission.tec, commission.region
-    assert commission.station_id is not None and tec is not None and region is not None
+    assert tec is not None and region is not None
     ancestors = _ancestor_ids(commission)
-    now = clock.now()
     try:
         with transaction.atomic():
-            existing_protocol = _protocol_locked(election, commission.station_id)
-            created = existing_protocol is None
-            # A concurrent first submission makes this INSERT fail on the unique constraint;
-            # the IntegrityError leaves the transaction and becomes a Conflict below.
-            protocol = existing_protocol or insert(
-                Protocol(
-                    election=election,
-                    station_id=commission.station_id,
-                    commission=commission,
-                    tec=tec,
-                    region=region,
-                )
-            )
-            previous = protocol.status
-            if previous not in _OPEN_FOR_SUBMISSION:
-                raise _already(station_code, previous)
-            number = 1
-            if not created:
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        f"SELECT MAX(number) FROM {qn(ProtocolVersion._meta.db_table)}"  # noqa: S608
-                        " WHERE protocol_id = %s",
-                        [protocol.pk],
-                    )
-                    number += cursor.fetchone()[0] or 0
-            version = insert(
-                ProtocolVersion(
-                    protocol=protocol,
-                    number=number,
-                    source=VersionSource.PEC_ENTRY,
-                    created_at=now,
-                    created_by=user,
-                    **lines.as_dict(),
-                )
-            )
-            by_key = {o.key: o.pk for o in options}
-            # (version, option, votes): ProtocolVote's fields in order, one row per option.
-            insert_values(
-                ProtocolVote, [(version.pk, by_key[k], lines.votes[k]) for k in option_keys]
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {qn(Protocol._meta.db_table)} SET status = %s, current_id = %s,"  # noqa: S608
-                    " submitted_at = %s, return_reason = %s WHERE id = %s AND status = %s",
-                    [
-                        ProtocolStatus.SUBMITTED.value,
-                        version.pk,
-                        db_value(Protocol, "submitted_at", now),
-                        "",
-                        protocol.pk,
-                        previous,
-                    ],
-                )
-                updated = cursor.rowcount
-            if updated != 1:
-                raise ProtocolAlreadySubmitted(
-                    _("The protocol of station “%(station)s” changed while it was being submitted.")
-                    % {"station": station_code},
-                    data={"station": station_code},
-                )
-            if previous == ProtocolStatus.DRAFT:
-                found = _tally_received_add(election, ancestors, now)
-                if found != len(ancestors):
-                    tally_recompute(election=election, actor=_actor(user), role=user.role)
-            event_record(
-                actor=_actor(user),
-                role=user.role,
-                action="protocol.submit",
-                object_key=f"{election.key}/{station_code}",
-                payload={
-                    "election": election.key,
-                    "station": station_code,
-                    "version": number,
-                    "lines": lines.as_dict(),
-                    "votes": {k: lines.votes[k] for k in option_keys},
-                },
+            protocol = _version_submit(
+                user=user,
+                election=election,
+                commission=commission,
+                ancestor_ids=ancestors,
+                lines=lines,
+                options=options,
+                source=VersionSource.PEC_ENTRY,
             )
     except IntegrityError:
         raise _already(station_code, ProtocolStatus.SUBMITTED) from None
     for name, related in (("commission", commission), ("tec", tec), ("region", region)):
         if getattr(protocol, f"{name}_id") == related.pk:
             getattr(Protocol, name).field.set_cached_value(protocol, related)
-    protocol.status, protocol.current = ProtocolStatus.SUBMITTED, version
-    protocol.submitted_at, protocol.return_reason = now, ""
     return protocol
 
 
