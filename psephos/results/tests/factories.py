@@ -15,8 +15,10 @@ from psephos.accounts.enums import Role
 from psephos.accounts.models import User
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
+from psephos.core import clock
 from psephos.elections.enums import ElectionKind, OptionKind
 from psephos.elections.models import Contest, Election, Option
+from psephos.results.enums import VersionSource
 from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote
 from psephos.results.rules.lines import ProtocolLines
 from psephos.territory.enums import StationKind, UnitKind, UnitLevel
@@ -57,6 +59,109 @@ class Country:
 
     def option_keys(self) -> list[str]:
         return [o.key for o in self.options]
+
+
+def region_make(
+    *,
+    geography: Geography,
+    cec: Commission,
+    code: str,
+    names: tuple[str, str, str],
+    kind: str,
+    commission_name: str,
+    urban: bool = False,
+) -> tuple[AdministrativeUnit, Commission]:
+    """Create a first-level unit (names in en, kk, ru) and its regional TEC under ``cec``."""
+    unit = AdministrativeUnit.objects.create(
+        geography=geography,
+        code=code,
+        level=UnitLevel.REGION,
+        kind=kind,
+        name_en=names[0],
+        name_kk=names[1],
+        name_ru=names[2],
+        urban=urban,
+    )
+    region = Commission.objects.create(
+        geography=geography,
+        code=code,
+        level=CommissionLevel.TEC_REGION,
+        parent=cec,
+        unit=unit,
+        name=commission_name,
+    )
+    region.region = region
+    region.save(update_fields=["region"])
+    return unit, region
+
+
+def district_make(
+    *,
+    region_unit: AdministrativeUnit,
+    region: Commission,
+    code: str,
+    names: tuple[str, str, str],
+    kind: str,
+    commission_name: str,
+    urban: bool = False,
+) -> tuple[AdministrativeUnit, Commission]:
+    """Create a district unit (names in en, kk, ru) and its district TEC under ``region``."""
+    unit = AdministrativeUnit.objects.create(
+        geography=region_unit.geography,
+        code=code,
+        level=UnitLevel.DISTRICT,
+        kind=kind,
+        parent=region_unit,
+        name_en=names[0],
+        name_kk=names[1],
+        name_ru=names[2],
+        urban=urban,
+    )
+    tec = Commission.objects.create(
+        geography=region_unit.geography,
+        code=code,
+        level=CommissionLevel.TEC_DISTRICT,
+        parent=region,
+        region=region,
+        unit=unit,
+        name=commission_name,
+    )
+    return unit, tec
+
+
+def station_make(
+    *,
+    district_unit: AdministrativeUnit,
+    tec: Commission,
+    code: str,
+    number: int,
+    station_name: str,
+    commission_name: str,
+    address: str = "",
+    urban: bool = False,
+) -> Commission:
+    """Create a regular polling station in ``district_unit`` and its PEC under ``tec``."""
+    station = PollingStation.objects.create(
+        geography=district_unit.geography,
+        code=code,
+        number=number,
+        kind=StationKind.REGULAR,
+        unit=district_unit,
+        name=station_name,
+        address=address,
+        urban=urban,
+    )
+    return Commission.objects.create(
+        geography=district_unit.geography,
+        code=code,
+        level=CommissionLevel.PEC,
+        parent=tec,
+        region=tec.region,
+        tec=tec,
+        unit=district_unit,
+        station=station,
+        name=commission_name,
+    )
 
 
 def small_country(
@@ -119,49 +224,27 @@ def small_country(
     country.users["CEC"] = UserFactory(username="cec", role=Role.CEC_OPERATOR, commission=cec)
     for r in range(1, regions + 1):
         rcode = f"KZ-{r:02d}"
-        runit = AdministrativeUnit.objects.create(
+        runit, region = region_make(
             geography=geo,
+            cec=cec,
             code=rcode,
-            level=UnitLevel.REGION,
+            names=(f"Region {r}", f"Облыс {r}", f"Область {r}"),
             kind=UnitKind.OBLAST,
-            name_en=f"Region {r}",
-            name_kk=f"Облыс {r}",
-            name_ru=f"Область {r}",
+            commission_name=f"Region {r} TEC",
         )
-        region = Commission.objects.create(
-            geography=geo,
-            code=rcode,
-            level=CommissionLevel.TEC_REGION,
-            parent=cec,
-            unit=runit,
-            name=f"Region {r} TEC",
-        )
-        region.region = region
-        region.save(update_fields=["region"])
         country.regions.append(region)
         country.users[rcode] = UserFactory(
             username=f"tec-{rcode}", role=Role.TEC_OPERATOR, commission=region
         )
         for d in range(1, districts + 1):
             dcode = f"{rcode}-{d:02d}"
-            dunit = AdministrativeUnit.objects.create(
-                geography=geo,
-                code=dcode,
-                level=UnitLevel.DISTRICT,
-                kind=UnitKind.DISTRICT,
-                parent=runit,
-                name_en=f"District {r}.{d}",
-                name_kk=f"Аудан {r}.{d}",
-                name_ru=f"Район {r}.{d}",
-            )
-            tec = Commission.objects.create(
-                geography=geo,
-                code=dcode,
-                level=CommissionLevel.TEC_DISTRICT,
-                parent=region,
+            dunit, tec = district_make(
+                region_unit=runit,
                 region=region,
-                unit=dunit,
-                name=f"District {r}.{d} TEC",
+                code=dcode,
+                names=(f"District {r}.{d}", f"Аудан {r}.{d}", f"Район {r}.{d}"),
+                kind=UnitKind.DISTRICT,
+                commission_name=f"District {r}.{d} TEC",
             )
             country.tecs.append(tec)
             country.users[dcode] = UserFactory(
@@ -169,24 +252,13 @@ def small_country(
             )
             for s in range(1, stations + 1):
                 scode = f"{dcode}{s:02d}"
-                station = PollingStation.objects.create(
-                    geography=geo,
+                pec = station_make(
+                    district_unit=dunit,
+                    tec=tec,
                     code=scode,
                     number=r * 1000 + d * 10 + s,
-                    kind=StationKind.REGULAR,
-                    unit=dunit,
-                    name=f"Station {scode}",
-                )
-                pec = Commission.objects.create(
-                    geography=geo,
-                    code=scode,
-                    level=CommissionLevel.PEC,
-                    parent=tec,
-                    region=region,
-                    tec=tec,
-                    unit=dunit,
-                    station=station,
-                    name=f"PEC {scode}",
+                    station_name=f"Station {scode}",
+                    commission_name=f"PEC {scode}",
                 )
                 country.pecs.append(pec)
                 country.users[scode] = UserFactory(
@@ -225,30 +297,50 @@ def protocol_make(
     status: str = "accepted",
 ) -> Protocol:
     """Store a protocol with one version directly (no service), for read-side tests."""
-    from psephos.core import clock
-    from psephos.results.enums import VersionSource
-
     lines = lines or good_lines(country.option_keys())
+    by_key = {o.key: o for o in country.options}
+    return protocol_store(
+        election=country.election,
+        pec=pec,
+        lines=lines.as_dict(),
+        votes=[(by_key[k], v) for k, v in lines.votes.items()],
+        status=status,
+        submitted_at=clock.now(),
+    )
+
+
+def protocol_store(
+    *,
+    election: Election,
+    pec: Commission,
+    lines: dict[str, int],
+    votes: list[tuple[Option, int]],
+    status: str,
+    submitted_at: dt.datetime,
+    decided_at: dt.datetime | None = None,
+    created_at: dt.datetime | None = None,
+) -> Protocol:
+    """Store a protocol with one PEC version (``lines``, ``votes``) directly, without a service."""
     assert pec.tec is not None and pec.region is not None and pec.station is not None
     protocol = Protocol.objects.create(
-        election=country.election,
+        election=election,
         station=pec.station,
         commission=pec,
         tec=pec.tec,
         region=pec.region,
         status=status,
-        submitted_at=clock.now(),
+        submitted_at=submitted_at,
+        decided_at=decided_at,
     )
     version = ProtocolVersion.objects.create(
         protocol=protocol,
         number=1,
         source=VersionSource.PEC_ENTRY,
-        created_at=clock.now(),
-        **lines.as_dict(),
+        created_at=created_at or clock.now(),
+        **lines,
     )
-    by_key = {o.key: o for o in country.options}
     ProtocolVote.objects.bulk_create(
-        [ProtocolVote(version=version, option=by_key[k], votes=v) for k, v in lines.votes.items()]
+        [ProtocolVote(version=version, option=option, votes=n) for option, n in votes]
     )
     protocol.current = version
     protocol.save(update_fields=["current"])

@@ -17,11 +17,11 @@ from psephos.commissions.enums import CommissionLevel, Gender, MemberRole
 from psephos.commissions.models import Commission, Member
 from psephos.elections.enums import ElectionKind, ElectionStatus, OptionKind
 from psephos.elections.models import Contest, Election, Option
-from psephos.results.enums import ProtocolStatus, VersionSource
-from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote
+from psephos.results.enums import ProtocolStatus
 from psephos.results.services.tabulation import tally_recompute
-from psephos.territory.enums import StationKind, UnitKind, UnitLevel
-from psephos.territory.models import AdministrativeUnit, Geography, PollingStation
+from psephos.results.tests.factories import district_make, protocol_store, region_make, station_make
+from psephos.territory.enums import UnitKind
+from psephos.territory.models import Geography
 
 KEY = "kz-2022-presidential"
 MEMBER_NAME = "Aigerim Testova"  # must never appear on a public page
@@ -135,75 +135,43 @@ def build_small_election() -> SmallElection:
     pecs: list[Commission] = []
     station_no = 0
     for r_code, en, kk, ru, kind in REGIONS:
-        unit = AdministrativeUnit.objects.create(
+        unit, region = region_make(
             geography=geo,
+            cec=cec,
             code=r_code,
-            level=UnitLevel.REGION,
+            names=(en, kk, ru),
             kind=kind,
-            name_en=en,
-            name_kk=kk,
-            name_ru=ru,
+            commission_name=f"{en} territorial election commission",
             urban=True,
         )
-        region = Commission.objects.create(
-            geography=geo,
-            code=r_code,
-            level=CommissionLevel.TEC_REGION,
-            parent=cec,
-            unit=unit,
-            name=f"{en} territorial election commission",
-        )
-        region.region = region
-        region.save(update_fields=["region"])
         regions.append(region)
         for d in (1, 2):
             d_code = f"{r_code}-0{d}"
-            district = AdministrativeUnit.objects.create(
-                geography=geo,
-                code=d_code,
-                level=UnitLevel.DISTRICT,
-                kind=UnitKind.CITY_DISTRICT,
-                parent=unit,
-                name_en=f"{en} district {d}",
-                name_kk=f"{kk} {d}-аудан",
-                name_ru=f"{ru}, район {d}",
-                urban=True,
-            )
-            tec = Commission.objects.create(
-                geography=geo,
-                code=d_code,
-                level=CommissionLevel.TEC_DISTRICT,
-                parent=region,
+            district, tec = district_make(
+                region_unit=unit,
                 region=region,
-                unit=district,
-                name=f"{en} district {d} territorial commission",
+                code=d_code,
+                names=(f"{en} district {d}", f"{kk} {d}-аудан", f"{ru}, район {d}"),
+                kind=UnitKind.CITY_DISTRICT,
+                commission_name=f"{en} district {d} territorial commission",
+                urban=True,
             )
             tecs.append(tec)
             for _s in (1, 2):
                 station_no += 1
                 s_code = f"{r_code}-{station_no:04d}"
-                station = PollingStation.objects.create(
-                    geography=geo,
-                    code=s_code,
-                    number=station_no,
-                    kind=StationKind.REGULAR,
-                    unit=district,
-                    name=f"Polling station No. {station_no}",
-                    address="School No. 1",
-                    urban=True,
+                pecs.append(
+                    station_make(
+                        district_unit=district,
+                        tec=tec,
+                        code=s_code,
+                        number=station_no,
+                        station_name=f"Polling station No. {station_no}",
+                        commission_name=f"Precinct commission No. {station_no}",
+                        address="School No. 1",
+                        urban=True,
+                    )
                 )
-                pec = Commission.objects.create(
-                    geography=geo,
-                    code=s_code,
-                    level=CommissionLevel.PEC,
-                    parent=tec,
-                    region=region,
-                    tec=tec,
-                    unit=district,
-                    station=station,
-                    name=f"Precinct commission No. {station_no}",
-                )
-                pecs.append(pec)
     for i, pec in enumerate(pecs):
         for j, (role, gender) in enumerate(
             [
@@ -223,27 +191,15 @@ def build_small_election() -> SmallElection:
             )
     for i, pec in enumerate(pecs[:7]):
         figures = STATION_FIGURES[i]
-        assert pec.station is not None and pec.tec is not None and pec.region is not None
-        protocol = Protocol.objects.create(
+        protocol_store(
             election=election,
-            station=pec.station,
-            commission=pec,
-            tec=pec.tec,
-            region=pec.region,
+            pec=pec,
+            lines=lines_for(figures),
+            votes=list(zip(options, figures[2], strict=True)),
             status=ProtocolStatus.ACCEPTED if i < 6 else ProtocolStatus.SUBMITTED,
             submitted_at=at,
             decided_at=at if i < 6 else None,
-        )
-        version = ProtocolVersion.objects.create(
-            protocol=protocol,
-            number=1,
-            source=VersionSource.PEC_ENTRY,
             created_at=at,
-            **lines_for(figures),
         )
-        for option, votes in zip(options, figures[2], strict=True):
-            ProtocolVote.objects.create(version=version, option=option, votes=votes)
-        protocol.current = version
-        protocol.save(update_fields=["current"])
     tally_recompute(election=election)
     return SmallElection(election, geo, cec, regions, tecs, pecs, options)
