@@ -24,6 +24,8 @@ demo: install
 	$(BIN)/psephos migrate --noinput
 	$(BIN)/psephos simulate kz-2022-presidential --seed 2022 --keep-existing
 	$(BIN)/psephos simulate kz-2022-referendum --seed 2022 --keep-existing
+	$(BIN)/psephos integrity election kz-2022-presidential --out var/integrity/kz-2022-presidential
+	$(BIN)/psephos integrity election kz-2022-referendum --out var/integrity/kz-2022-referendum
 	$(BIN)/psephos demo_users
 	$(BIN)/psephos runserver --insecure 127.0.0.1:8000
 
