@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 
 from psephos.core.errors import NotFound
 from psephos.elections.models import Election
@@ -23,11 +24,23 @@ def station_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
         detail = transparency.station_detail(election=election, code=code)
     except NotFound as exc:
         raise Http404(code) from exc
+    # The detail is the JSON-ready read model (ISO times); the page shows local, readable times.
+    detail = dict(detail, accepted_at=_when(detail.get("accepted_at")))
+    detail["events"] = [dict(e, at=_when(e.get("at"))) for e in detail.get("events", [])]
+    versions = [
+        dict(v, created_at=_when(v.get("created_at"))) for v in reversed(detail["versions"])
+    ]
     return render(
-        request,
-        "results/station.html",
-        {"election": election, "d": detail, "versions": list(reversed(detail["versions"]))},
+        request, "results/station.html", {"election": election, "d": detail, "versions": versions}
     )
+
+
+def _when(value: object) -> object:
+    """Return an ISO timestamp as a datetime for the ``date`` filter; anything else unchanged."""
+    if isinstance(value, str):
+        parsed = parse_datetime(value)
+        return parsed if parsed is not None else value
+    return value
 
 
 def attachment_file(request: HttpRequest, key: str, code: str, sha256: str) -> HttpResponse:
