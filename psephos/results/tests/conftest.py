@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +38,11 @@ def _english_after() -> Iterator[None]:
 
     yield
     translation.activate("en")
+
+
+@pytest.fixture
+def key_dir(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep the test's signing key in its own directory, never in the environment."""
+    monkeypatch.delenv("PSEPHOS_SIGNING_KEY", raising=False)
+    settings.PSEPHOS_KEY_DIR = tmp_path / "keys"
+    return Path(settings.PSEPHOS_KEY_DIR)

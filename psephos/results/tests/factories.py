@@ -21,6 +21,7 @@ from psephos.elections.models import Contest, Election, Option
 from psephos.results.enums import VersionSource
 from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote
 from psephos.results.rules.lines import ProtocolLines
+from psephos.results.services.protocols import protocol_accept, protocol_submit
 from psephos.territory.enums import StationKind, UnitKind, UnitLevel
 from psephos.territory.models import AdministrativeUnit, Geography, PollingStation
 
@@ -345,3 +346,18 @@ def protocol_store(
     protocol.current = version
     protocol.save(update_fields=["current"])
     return protocol
+
+
+def protocols_accept(country: Country, pecs: list[Commission]) -> None:
+    """Submit each station's ``good_lines`` protocol and accept it, through the services."""
+    for pec in pecs:
+        assert pec.tec is not None
+        protocol_submit(
+            user=country.users[pec.code],
+            election=country.election,
+            station_code=pec.code,
+            lines=good_lines(country.option_keys()),
+        )
+        protocol_accept(
+            user=country.users[pec.tec.code], protocol=Protocol.objects.get(station=pec.station)
+        )

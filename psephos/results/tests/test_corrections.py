@@ -21,31 +21,16 @@ from psephos.results.services.corrections import (
     protocol_correct,
 )
 from psephos.results.services.protocols import protocol_accept, protocol_submit
-from psephos.results.tests.factories import good_lines, small_country
+from psephos.results.tests.factories import good_lines, protocols_accept, small_country
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def key_dir(settings, tmp_path, monkeypatch):
-    monkeypatch.delenv("PSEPHOS_SIGNING_KEY", raising=False)
-    settings.PSEPHOS_KEY_DIR = tmp_path / "keys"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
 
 @pytest.fixture
 def country():
     """Two regions × one district × two stations, every protocol accepted."""
     c = small_country(districts=1)
-    for pec in c.pecs:
-        protocol_submit(
-            user=c.users[pec.code],
-            election=c.election,
-            station_code=pec.code,
-            lines=good_lines(c.option_keys()),
-        )
-        protocol_accept(
-            user=c.users[pec.tec.code], protocol=Protocol.objects.get(station=pec.station)
-        )
+    protocols_accept(c, c.pecs)
     return c
 
 

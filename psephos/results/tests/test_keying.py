@@ -34,17 +34,11 @@ from psephos.results.services.tabulation import tally_recompute
 
 from .factories import UserFactory, good_lines, small_country
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
 KEY = "kz-test-presidential"
 STATION = "KZ-01-0101"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
-
-
-@pytest.fixture(autouse=True)
-def key_dir(settings, tmp_path, monkeypatch):
-    monkeypatch.delenv("PSEPHOS_SIGNING_KEY", raising=False)
-    settings.PSEPHOS_KEY_DIR = tmp_path / "keys"
 
 
 @pytest.fixture

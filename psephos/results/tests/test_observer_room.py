@@ -15,17 +15,11 @@ from psephos.results.tests.browser import chromium, page  # noqa: F401
 
 from .factories import good_lines, small_country
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
 KEY = "kz-test-presidential"
 TEC = "KZ-01-01"
 ROOM = f"/results/{KEY}/room/{TEC}/"
-
-
-@pytest.fixture(autouse=True)
-def key_dir(settings, tmp_path, monkeypatch):
-    monkeypatch.delenv("PSEPHOS_SIGNING_KEY", raising=False)
-    settings.PSEPHOS_KEY_DIR = tmp_path / "keys"
 
 
 @pytest.fixture

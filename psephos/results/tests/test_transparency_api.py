@@ -14,36 +14,20 @@ from psephos.accounts.services.tokens import api_token_create
 from psephos.commissions.models import Decision
 from psephos.ledger.models import Event
 from psephos.results.models import Protocol, ProtocolVersion, Tally, TallyVote
-from psephos.results.services.protocols import protocol_accept, protocol_submit
 
-from .factories import good_lines, small_country
+from .factories import good_lines, protocols_accept, small_country
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
 KEY = "kz-test-presidential"
 STATION = "KZ-01-0101"
 BASE = f"/api/v1/elections/{KEY}"
 
 
-@pytest.fixture(autouse=True)
-def key_dir(settings, tmp_path, monkeypatch):
-    monkeypatch.delenv("PSEPHOS_SIGNING_KEY", raising=False)
-    settings.PSEPHOS_KEY_DIR = tmp_path / "keys"
-
-
 @pytest.fixture
 def country():
     c = small_country(districts=1)
-    for pec in c.pecs:
-        protocol_submit(
-            user=c.users[pec.code],
-            election=c.election,
-            station_code=pec.code,
-            lines=good_lines(c.option_keys()),
-        )
-        protocol_accept(
-            user=c.users[pec.tec.code], protocol=Protocol.objects.get(station=pec.station)
-        )
+    protocols_accept(c, c.pecs)
     return c
 
 
