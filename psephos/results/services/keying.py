@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from psephos.accounts.access import access_protocol_decide
@@ -85,6 +86,13 @@ class KeyingOutcome:
         }
 
 
+def _round(election: Election, pec: Commission) -> QuerySet[KeyedEntry]:
+    """Return the station's entries of the current round: neither submitted nor refused."""
+    return KeyedEntry.objects.filter(
+        election=election, commission=pec, version__isnull=True, refused=False
+    )
+
+
 def _figures(entry: KeyedEntry) -> dict[str, Any]:
     return {**entry.lines_dict(), "votes": dict(entry.votes)}
 
@@ -138,11 +146,7 @@ def protocol_key(
         )
         if status is not None and status not in OPEN:
             raise _already_keyed(station_code, status)
-        pending = list(
-            KeyedEntry.objects.filter(
-                election=election, commission=pec, version__isnull=True, refused=False
-            ).order_by("pk")
-        )
+        pending = list(_round(election, pec).order_by("pk"))
         if any(e.operator_id == user.pk for e in pending):
             raise SameOperator(
                 _(
@@ -190,9 +194,7 @@ def protocol_key(
             )
             version = protocol.current
             assert version is not None
-            KeyedEntry.objects.filter(
-                election=election, commission=pec, version__isnull=True, refused=False
-            ).update(version=version)
+            _round(election, pec).update(version=version)
             return KeyingOutcome("submitted", station_code, entries, version=version.number)
         refused = _refusal_record(
             user=user,
@@ -202,9 +204,7 @@ def protocol_key(
             breaches=breaches,
             source=VersionSource.TEC_ENTRY,
         )
-        KeyedEntry.objects.filter(
-            election=election, commission=pec, version__isnull=True, refused=False
-        ).update(refused=True)
+        _round(election, pec).update(refused=True)
     raise refused
 
 
@@ -212,11 +212,7 @@ def keying_state(*, user: User, election: Election, station_code: str) -> Keying
     """The current round at a station for its TEC: entries so far and differing lines."""
     pec = _station_commission(election=election, station_code=station_code)
     access_protocol_decide(user, pec)
-    pending = list(
-        KeyedEntry.objects.filter(
-            election=election, commission=pec, version__isnull=True, refused=False
-        ).order_by("pk")
-    )
+    pending = list(_round(election, pec).order_by("pk"))
     if not pending:
         return KeyingOutcome("empty", station_code, 0)
     if len(pending) == 1:
