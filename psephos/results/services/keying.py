@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -137,74 +137,79 @@ def protocol_key(
     _refuse_if_certified(election)
     options = election_options_cached(election=election)
     figures = {**lines.as_dict(), "votes": dict(lines.votes)}
-    with transaction.atomic():
-        Commission.objects.select_for_update().filter(pk=pec.pk).first()
-        status = (
-            Protocol.objects.filter(election=election, commission=pec)
-            .values_list("status", flat=True)
-            .first()
-        )
-        if status is not None and status not in OPEN:
-            raise _already_keyed(station_code, status)
-        pending = list(_round(election, pec).order_by("pk"))
-        if any(e.operator_id == user.pk for e in pending):
-            raise SameOperator(
-                _(
-                    "You already keyed the protocol of station “%(station)s”; "
-                    "another operator of the commission must key it."
+    try:
+        with transaction.atomic():
+            Commission.objects.select_for_update().filter(pk=pec.pk).first()
+            status = (
+                Protocol.objects.filter(election=election, commission=pec)
+                .values_list("status", flat=True)
+                .first()
+            )
+            if status is not None and status not in OPEN:
+                raise _already_keyed(station_code, status)
+            pending = list(_round(election, pec).order_by("pk"))
+            if any(e.operator_id == user.pk for e in pending):
+                raise SameOperator(
+                    _(
+                        "You already keyed the protocol of station “%(station)s”; "
+                        "another operator of the commission must key it."
+                    )
+                    % {"station": station_code},
+                    data={"station": station_code},
                 )
-                % {"station": station_code},
-                data={"station": station_code},
-            )
-        kind = KeyedEntry.Kind.RESOLUTION if len(pending) >= 2 else KeyedEntry.Kind.ENTRY
-        KeyedEntry.objects.create(
-            election=election,
-            commission=pec,
-            operator=user,
-            kind=kind,
-            votes=dict(lines.votes),
-            created_at=clock.now(),
-            **lines.as_dict(),
-        )
-        entries = len(pending) + 1
-        if not pending:
-            return KeyingOutcome("awaiting_second", station_code, entries)
-        diff = differences(_figures(pending[0]), figures) if len(pending) == 1 else []
-        if diff:
-            event_record(
-                actor=_actor(user),
-                role=user.role,
-                action="protocol.key.mismatch",
-                object_key=f"{election.key}/{station_code}",
-                payload={"election": election.key, "station": station_code, "lines": diff},
-            )
-            return KeyingOutcome("mismatch", station_code, entries, differences=diff)
-        breaches = _breaches(election, lines, [o.key for o in options])
-        if not breaches:
-            protocol = _version_submit(
-                user=user,
+            kind = KeyedEntry.Kind.RESOLUTION if len(pending) >= 2 else KeyedEntry.Kind.ENTRY
+            KeyedEntry.objects.create(
                 election=election,
                 commission=pec,
-                ancestor_ids=_ancestor_ids(pec),
-                lines=lines,
-                options=options,
-                source=VersionSource.TEC_ENTRY,
-                note="double entry",
-                already=_already_keyed,
+                operator=user,
+                kind=kind,
+                votes=dict(lines.votes),
+                created_at=clock.now(),
+                **lines.as_dict(),
             )
-            version = protocol.current
-            assert version is not None
-            _round(election, pec).update(version=version)
-            return KeyingOutcome("submitted", station_code, entries, version=version.number)
-        refused = _refusal_record(
-            user=user,
-            election=election,
-            station_code=station_code,
-            lines=lines,
-            breaches=breaches,
-            source=VersionSource.TEC_ENTRY,
-        )
-        _round(election, pec).update(refused=True)
+            entries = len(pending) + 1
+            if not pending:
+                return KeyingOutcome("awaiting_second", station_code, entries)
+            diff = differences(_figures(pending[0]), figures) if len(pending) == 1 else []
+            if diff:
+                event_record(
+                    actor=_actor(user),
+                    role=user.role,
+                    action="protocol.key.mismatch",
+                    object_key=f"{election.key}/{station_code}",
+                    payload={"election": election.key, "station": station_code, "lines": diff},
+                )
+                return KeyingOutcome("mismatch", station_code, entries, differences=diff)
+            breaches = _breaches(election, lines, [o.key for o in options])
+            if not breaches:
+                protocol = _version_submit(
+                    user=user,
+                    election=election,
+                    commission=pec,
+                    ancestor_ids=_ancestor_ids(pec),
+                    lines=lines,
+                    options=options,
+                    source=VersionSource.TEC_ENTRY,
+                    note="double entry",
+                    already=_already_keyed,
+                )
+                version = protocol.current
+                assert version is not None
+                _round(election, pec).update(version=version)
+                return KeyingOutcome("submitted", station_code, entries, version=version.number)
+            refused = _refusal_record(
+                user=user,
+                election=election,
+                station_code=station_code,
+                lines=lines,
+                breaches=breaches,
+                source=VersionSource.TEC_ENTRY,
+            )
+            _round(election, pec).update(refused=True)
+    except IntegrityError:
+        # A concurrent first submission of the same station (the PEC's own, or another
+        # round) won the unique constraint; nothing of this round was kept.
+        raise _already_keyed(station_code, ProtocolStatus.SUBMITTED) from None
     raise refused
 
 

@@ -300,3 +300,23 @@ def test_second_and_third_entry_at_once_submit_once(country):
     assert ProtocolVersion.objects.count() == 1
     assert KeyedEntry.objects.filter(version__isnull=False).count() == 2
     assert KeyedEntry.objects.count() == 2
+
+
+def test_losing_a_race_for_the_first_protocol_is_a_conflict_and_keeps_nothing(country, monkeypatch):
+    """A concurrent first submission wins the unique constraint: a 409, not a 500, nothing kept."""
+    from django.db import IntegrityError
+
+    from psephos.results.services import keying
+
+    def lose_the_race(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed: protocol_one_per_station")
+
+    key(country, "KZ-01-01")
+    events_before = Event.objects.count()
+    monkeypatch.setattr(keying, "_version_submit", lose_the_race)
+    with pytest.raises(ProtocolAlreadySubmitted) as info:
+        key(country, "op2")
+    assert info.value.http_status == 409
+    assert KeyedEntry.objects.count() == 1  # the second entry was rolled back with the round
+    assert Event.objects.count() == events_before
+    assert not Protocol.objects.exists()
