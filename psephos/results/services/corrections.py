@@ -23,16 +23,24 @@ from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission, Decision
 from psephos.core import clock
 from psephos.core.errors import Conflict, ValidationFailed
-from psephos.elections.enums import ElectionKind, ElectionStatus
+from psephos.elections.enums import ElectionKind
 from psephos.elections.models import Election
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus, VersionSource
-from psephos.results.errors import ElectionCertified, ProtocolBreaksRelations
+from psephos.results.errors import ProtocolBreaksRelations
 from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote, Tally
 from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 from psephos.results.rules.reconciliation import check_protocol
 from psephos.results.selectors import election_options_cached
-from psephos.results.services.protocols import _tally_add
+from psephos.results.services.protocols import (
+    _actor,
+    _ancestor_ids,
+    _refuse_if_certified,
+    _tally_add,
+)
+from psephos.results.services.protocols import (
+    _decision_commission as _station_commission,
+)
 from psephos.results.services.tabulation import tally_recompute
 
 
@@ -50,35 +58,6 @@ class ProtocolNotAccepted(Conflict):
 
 class CorrectionChangesNothing(ValidationFailed):
     code = "correction_changes_nothing"
-
-
-def _actor(user: User) -> str:
-    commission = user.commission.code if user.commission_id and user.commission else "-"
-    return f"user:{user.pk}@{commission}"
-
-
-def _station_commission(protocol: Protocol) -> Commission:
-    return Commission.objects.select_related("parent__parent__parent").get(
-        pk=protocol.commission_id
-    )
-
-
-def _ancestor_ids(commission: Commission) -> list[int]:
-    ids: list[int] = []
-    node = commission.parent
-    while node is not None:
-        ids.append(node.pk)
-        node = node.parent
-    return ids
-
-
-def _refuse_if_certified(election: Election) -> None:
-    if election.status == ElectionStatus.CERTIFIED:
-        raise ElectionCertified(
-            _("The results of “%(election)s” are certified; protocols can no longer change.")
-            % {"election": election.key},
-            data={"election": election.key},
-        )
 
 
 def _check_decision(decision: Decision, *, commission_id: int, station: str, body: str) -> None:

@@ -37,6 +37,7 @@ from psephos.results.models import KeyedEntry, Protocol, ProtocolAttachment
 from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 from psephos.results.selectors import election_options_cached
 from psephos.results.services.protocols import (
+    _OPEN_FOR_SUBMISSION,
     _actor,
     _ancestor_ids,
     _breaches,
@@ -46,7 +47,6 @@ from psephos.results.services.protocols import (
     _version_submit,
 )
 
-OPEN = (ProtocolStatus.DRAFT, ProtocolStatus.RETURNED)
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -145,7 +145,7 @@ def protocol_key(
                 .values_list("status", flat=True)
                 .first()
             )
-            if status is not None and status not in OPEN:
+            if status is not None and status not in _OPEN_FOR_SUBMISSION:
                 raise _already_keyed(station_code, status)
             pending = list(_round(election, pec).order_by("pk"))
             if any(e.operator_id == user.pk for e in pending):
