@@ -284,3 +284,14 @@ def test_a_nist_count_that_differs_from_the_stations_is_named(bundle, settings):
         "nist.json: tokayev at CEC is 3001, the stations give 3000",
         "nist.json: tokayev at KZ-01-0101 is 201, the stations give 200",
     ]
+
+
+def test_publishing_reports_each_step_to_the_progress_bar(country, tmp_path):
+    from psephos.results.services.publication import PUBLISH_STEPS, bundle_publish
+
+    steps: list[int] = []
+    report = bundle_publish(
+        election=country.election, out=tmp_path / "b.zip", advance=lambda n=1: steps.append(n)
+    )
+    assert len(steps) == PUBLISH_STEPS == 8
+    assert report.path.exists()

@@ -30,6 +30,7 @@ from typing import Any
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.core import clock
+from psephos.core.progress import Advance
 from psephos.elections.enums import ElectionKind, ElectionStatus
 from psephos.elections.models import Election, Option
 from psephos.ledger.rules.figures import FIGURE_ACTIONS, figure_differences, latest_figures
@@ -195,16 +196,28 @@ def nist_export(*, election: Election, sequence: int, generated: dt.datetime) ->
     )
 
 
+PUBLISH_STEPS = 8
+
+
 def bundle_publish(
-    *, election: Election, out: Path, actor: str = "system", role: str = "system"
+    *,
+    election: Election,
+    out: Path,
+    actor: str = "system",
+    role: str = "system",
+    advance: Advance | None = None,
 ) -> BundleReport:
     """Write the signed bundle of an election to ``out`` and return what it holds.
+
+    ``advance`` is called once after each of the ``PUBLISH_STEPS`` steps (progress bars).
 
     Side effects: a fresh signed tree head (and its ``ledger.checkpoint`` event), then
     the zip file, written to a temporary name and renamed so a reader never sees a
     half-written bundle. Raises ``SigningKeyInvalid`` if the key cannot be loaded.
     """
+    step: Advance = advance or (lambda amount=1: None)
     sth = checkpoint_create(actor=actor, role=role)
+    step()
     key = signing_key_load()
     public = public_key_base64(key)
     options = list(Option.objects.filter(contest__election=election).order_by("ballot_order"))
@@ -214,6 +227,7 @@ def bundle_publish(
     stations = result_rows(election=election, level="station")
     files["stations.csv"] = _csv_bytes(columns, stations)
     files["stations.json"] = _json_bytes({"columns": columns, "rows": stations}, compact=True)
+    step()
     totals_json: dict[str, Any] = {}
     for level in TOTAL_LEVELS:
         level_columns = result_columns(election=election, level=level)
@@ -221,12 +235,15 @@ def bundle_publish(
         files[f"totals/{level}.csv"] = _csv_bytes(level_columns, rows)
         totals_json[level] = {"columns": level_columns, "rows": rows}
     files["totals.json"] = _json_bytes(totals_json)
+    step()
     q_columns, q_rows = quarantine_rows(election=election)
     files["quarantine.csv"] = _csv_bytes(q_columns, q_rows)
+    step()
     files["nist.json"] = _json_bytes(
         nist_export(election=election, sequence=sth.tree_size, generated=sth.timestamp),
         compact=True,
     )
+    step()
 
     events = io.StringIO()
     count = 0
@@ -237,6 +254,7 @@ def bundle_publish(
         events.write("\n")
         count += 1
     files["ledger/events.jsonl"] = events.getvalue().encode()
+    step()
     files["ledger/tree-head.json"] = _json_bytes(
         {
             "tree_size": sth.tree_size,
@@ -262,6 +280,7 @@ def bundle_publish(
     }
     files["manifest.json"] = _json_bytes(manifest)
     files["manifest.sig"] = (sign(key, manifest_message(manifest)) + "\n").encode()
+    step()
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
@@ -269,6 +288,7 @@ def bundle_publish(
         for name, data in files.items():
             bundle.writestr(name, data)
     tmp.replace(out)
+    step()
     return BundleReport(
         path=out,
         stations=len(stations),

@@ -8,8 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from psephos.core.errors import DomainError
+from psephos.core.progress import progress
 from psephos.elections.models import Election
-from psephos.results.services.publication import bundle_publish
+from psephos.results.services.publication import PUBLISH_STEPS, bundle_publish
 
 
 class Command(BaseCommand):
@@ -27,7 +28,8 @@ class Command(BaseCommand):
                 f"no election with key “{options['election']}”; known: {known or 'none'}"
             )
         try:
-            report = bundle_publish(election=election, out=options["out"])
+            with progress("Publishing", PUBLISH_STEPS) as advance:
+                report = bundle_publish(election=election, out=options["out"], advance=advance)
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
         self.stdout.write(
