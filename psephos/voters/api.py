@@ -66,6 +66,15 @@ def _station(key: str, code: str) -> tuple[Election, PollingStation]:
     return election, station_get(geography=election.geography, code=code)
 
 
+def _acting_station(
+    request: HttpRequest, key: str, code: str
+) -> tuple[Election, PollingStation, str]:
+    """Look up the station, check the user may act there; return it with the actor name."""
+    election, station = _station(key, code)
+    access_station_act(request.user, station)  # type: ignore[arg-type]
+    return election, station, request.user.get_username()
+
+
 @router.post("/self-check", response={200: SelfCheckOut, 429: ErrorOut, **ERRORS})
 def self_check(request: HttpRequest, payload: SelfCheckIn) -> selectors.SelfCheck:
     """Return the voter's station and masked name for an IIN (rate-limited)."""
@@ -77,14 +86,13 @@ def self_check(request: HttpRequest, payload: SelfCheckIn) -> selectors.SelfChec
 @router.post("/marks", response={201: MarkOut, **ERRORS}, auth=STAFF_AUTH)
 def mark(request: HttpRequest, payload: MarkIn) -> Status[dict[str, Any]]:
     """Mark that a voter received a ballot at the station (with a certificate or addition)."""
-    election, station = _station(payload.election, payload.station)
-    access_station_act(request.user, station)  # type: ignore[arg-type]
+    election, station, actor = _acting_station(request, payload.election, payload.station)
     result = mark_record(
         election=election,
         station=station,
         iin=payload.iin.strip(),
         actor_id=request.user.pk,
-        actor=request.user.get_username(),
+        actor=actor,
         certificate_serial=payload.certificate_serial,
         addition=payload.addition,
         person=Person(payload.surname, payload.given_name, payload.patronymic)
@@ -105,14 +113,13 @@ def mark(request: HttpRequest, payload: MarkIn) -> Status[dict[str, Any]]:
 @router.post("/certificates", response={201: CertificateOut, **ERRORS}, auth=STAFF_AUTH)
 def certificate(request: HttpRequest, payload: CertificateIn) -> Status[dict[str, Any]]:
     """Issue an absentee voting certificate at the voter's list station."""
-    election, station = _station(payload.election, payload.station)
-    access_station_act(request.user, station)  # type: ignore[arg-type]
+    election, station, actor = _acting_station(request, payload.election, payload.station)
     result = certificate_issue(
         election=election,
         station=station,
         iin=payload.iin.strip(),
         serial=payload.serial.strip(),
-        actor=request.user.get_username(),
+        actor=actor,
     )
     return Status(
         201,
@@ -128,13 +135,12 @@ def certificate(request: HttpRequest, payload: CertificateIn) -> Status[dict[str
 @router.post("/place-of-stay", response={201: EntryOut, **ERRORS}, auth=STAFF_AUTH)
 def place_of_stay(request: HttpRequest, payload: PlaceOfStayIn) -> Status[dict[str, Any]]:
     """Include a voter on this station's list at their place of stay."""
-    election, station = _station(payload.election, payload.station)
-    access_station_act(request.user, station)  # type: ignore[arg-type]
+    election, station, actor = _acting_station(request, payload.election, payload.station)
     entry = entry_place_of_stay(
         election=election,
         station=station,
         iin=payload.iin.strip(),
-        actor=request.user.get_username(),
+        actor=actor,
     )
     return Status(
         201, {"entry": entry.pk, "station": station.code, "source": entry.source, "basis": ""}
@@ -185,15 +191,14 @@ def _correction_out(request: CorrectionRequest) -> dict[str, Any]:
 @router.post("/corrections", response={201: CorrectionOut, **ERRORS}, auth=STAFF_AUTH)
 def correction_file(request: HttpRequest, payload: CorrectionIn) -> Status[dict[str, Any]]:
     """Record a voter's correction request at the station (its PEC)."""
-    election, station = _station(payload.election, payload.station)
-    access_station_act(request.user, station)  # type: ignore[arg-type]
+    election, station, actor = _acting_station(request, payload.election, payload.station)
     result = correction_request_file(
         election=election,
         station=station,
         iin=payload.iin.strip(),
         kind=payload.kind,
         note=payload.note,
-        actor=request.user.get_username(),
+        actor=actor,
     )
     return Status(201, _correction_out(result))
 
@@ -205,13 +210,12 @@ def correction_decision(
     request: HttpRequest, request_id: int, payload: CorrectionDecisionIn
 ) -> dict[str, Any]:
     """Grant or refuse a correction request, with reasons (the station's PEC)."""
-    _election, station = _station(payload.election, payload.station)
-    access_station_act(request.user, station)  # type: ignore[arg-type]
+    _election, station, actor = _acting_station(request, payload.election, payload.station)
     result = correction_request_decide(
         request_id=request_id,
         station=station,
         granted=payload.granted,
         reasons=payload.reasons,
-        actor=request.user.get_username(),
+        actor=actor,
     )
     return _correction_out(result)
