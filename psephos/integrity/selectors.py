@@ -10,6 +10,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from psephos.elections.models import Election, Option
+from psephos.observation.selectors import station_ids_observed
 from psephos.results.enums import ProtocolStatus
 from psephos.results.models import Protocol, ProtocolVote
 from psephos.results.rules.reconciliation import check_protocol
@@ -95,7 +96,7 @@ def station_table_for_election(
         leader_name=leader,
         kind=np.asarray([p.station.kind for p, _, _ in rows], dtype=object),
     )
-    observed_ids = _observed_station_ids(election)
+    observed_ids = station_ids_observed(election=election)
     if observed_ids:
         table = replace(
             table,
@@ -109,20 +110,6 @@ def station_table_for_election(
         "observed_stations": len(observed_ids),
     }
     return table, provenance
-
-
-def _observed_station_ids(election: Election) -> set[int]:
-    """Return the ids of stations with an observer assignment in this election.
-
-    TODO #5: read through an observation selector once that app exposes one.
-    """
-    from psephos.observation.models import Assignment
-
-    return set(
-        Assignment.objects.filter(election=election, station__isnull=False).values_list(
-            "station_id", flat=True
-        )
-    )
 
 
 def report_latest_for_election(*, election: Election) -> IntegrityReport:

@@ -615,3 +615,12 @@ def region_get(*, code: str) -> AdministrativeUnit:
     if unit is None:
         raise NotFound("No such region.", data={"region": code})
     return unit
+
+
+def station_ids_observed(*, election: Election) -> set[int]:
+    """Return the ids of stations with an observer assignment in this election."""
+    return set(
+        Assignment.objects.filter(election=election, station__isnull=False).values_list(
+            "station_id", flat=True
+        )
+    )
