@@ -1,17 +1,28 @@
 """Benchmark election-day marks over HTTP: 32 clients against gunicorn on PostgreSQL.
 
 Setup (idempotent, on the register loaded by ``voters_import.py``): an election on the
-benchmark map with its lists extracted, ``--clients`` PEC commissions and users with
-API tokens. Then gunicorn serves the project and ``--clients`` client threads each
-POST ``/api/v1/voters/marks``. Every voter of the pool is attempted by two different
-clients as an election-day addition on proof of residence, so exactly one attempt per
-voter must succeed (201) and the other must be refused (409 ``already_marked``).
-Reports marks per second (successful marks / wall time), attempts per second, and the
-double-mark check from the database.
+benchmark map with its lists extracted, a PEC user with an API token for each of the
+first ``--stations`` stations, earlier runs' marks and additions undone. Then gunicorn
+serves the project and ``--clients`` clients (threads spread over ``--procs``
+processes, each keeping its HTTP connection open as a polling-station terminal does)
+POST ``/api/v1/voters/marks``.
+
+Workloads (``--mix``):
+- ``home`` (default, election day as the reports describe it): every voter of the pool
+  is marked at their home station by that station's PEC; ``--duplicates`` of them (10 %)
+  are also tried at another station as an election-day addition on proof of
+  residence, in the same run, so the two attempts race;
+- ``additions``: every voter is tried twice, both times as an addition at two other
+  stations (the heaviest path: each success moves a list entry).
+
+In both, exactly one attempt per voter must succeed (201); every other must be refused
+with 409 ``already_marked``. Reports successful marks per second (marks / wall time),
+attempts per second, latency percentiles, outcomes by error code, and from the
+database: double marks (must be 0) and marks left unsealed after a final seal (0).
 
 Run by hand:
-  DATABASE_URL=postgres://postgres@127.0.0.1:55433/psephos_h5 \
-      .venv/bin/python benchmarks/voters_marks.py --voters 20000 --clients 32 --workers 4
+  DATABASE_URL=postgres://postgres@127.0.0.1:55433/psephos_me \
+      .venv/bin/python benchmarks/voters_marks.py --voters 30000 --clients 32
 """
 
 from __future__ import annotations
@@ -19,8 +30,10 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing as mp
 import os
 import random
+import statistics
 import subprocess
 import sys
 import threading
@@ -35,17 +48,21 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 from voters_lookup import bench_election  # noqa: E402
 
 PORT = 8765
+SERVERS = {"gunicorn": {"gunicorn"}, "postgres": {"postgres"}}
+Attempt = tuple[str, str, str, str | None]  # token, station code, IIN, addition
 
 
-def setup(clients: int, pool: int, rows: int) -> tuple[list[str], list[str], list[str]]:
+def setup(stations_wanted: int) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Return tokens by station code and, per station, the IINs on its list."""
     from psephos.accounts.models import User
     from psephos.accounts.services.tokens import api_token_create
     from psephos.commissions.models import Commission
     from psephos.territory.models import PollingStation
+    from psephos.voters.iin_hash import iin_hash
     from psephos.voters.models import ListEntry, Mark
     from psephos.voters.services.lists import list_extract
 
@@ -66,11 +83,13 @@ def setup(clients: int, pool: int, rows: int) -> tuple[list[str], list[str], lis
             " WHERE election_id = %s AND removed_reason <> ''",
             [election.pk],
         )
+        cur.execute("VACUUM ANALYZE voters_mark")
+        cur.execute("VACUUM ANALYZE voters_listentry")
     cec, _ = Commission.objects.get_or_create(
         geography=geo, code="CEC", defaults={"level": "cec", "name": "CEC"}
     )
-    stations = list(PollingStation.objects.filter(geography=geo).order_by("code")[:clients])
-    tokens, codes = [], []
+    stations = list(PollingStation.objects.filter(geography=geo).order_by("code")[:stations_wanted])
+    tokens: dict[str, str] = {}
     for station in stations:
         commission, _ = Commission.objects.get_or_create(
             geography=geo,
@@ -81,35 +100,130 @@ def setup(clients: int, pool: int, rows: int) -> tuple[list[str], list[str], lis
             username=f"bench-{station.code}", defaults={"role": "pec", "commission": commission}
         )
         _token, raw = api_token_create(user=user, label="bench")
-        tokens.append(raw)
-        codes.append(station.code)
-    with open(f"var/bench-voters-{rows}.csv", encoding="utf-8") as f:
+        tokens[station.code] = raw
+    # Which file IINs are on these stations' lists: hash the file's IINs once.
+    listed = {
+        bytes(h): code
+        for h, code in ListEntry.objects.filter(
+            election=election, station__in=stations, removed_reason=""
+        ).values_list("voter__iin_hash", "station__code")
+    }
+    by_station: dict[str, list[str]] = {code: [] for code in tokens}
+    codes = {s.code for s in stations}
+    with open(f"var/bench-voters-{ROWS}.csv", encoding="utf-8") as f:
         next(f)
-        iins = [line.split(",", 1)[0] for line in f]
+        for line in f:
+            iin, rest = line.split(",", 1)
+            if rest.rsplit(",", 2)[-2] in codes:
+                code = listed.get(bytes(iin_hash(iin)))
+                if code is not None:
+                    by_station[code].append(iin)
+    return tokens, by_station
+
+
+def plan(args: argparse.Namespace, tokens: dict[str, str], by_station: dict[str, list[str]]):  # type: ignore[no-untyped-def]
     rng = random.Random(11)
-    return tokens, codes, rng.sample(iins, pool)
+    codes = sorted(tokens)
+    pool = [(code, iin) for code in codes for iin in by_station[code]]
+    rng.shuffle(pool)
+    pool = pool[: args.voters]
+    attempts: list[Attempt] = []
+    for home, iin in pool:
+        others = [c for c in rng.sample(codes, 3) if c != home]
+        if args.mix == "home":
+            attempts.append((tokens[home], home, iin, None))
+            if rng.random() < args.duplicates:
+                attempts.append((tokens[others[0]], others[0], iin, "residence"))
+        else:
+            for other in others[:2]:
+                attempts.append((tokens[other], other, iin, "residence"))
+    rng.shuffle(attempts)  # a duplicate lands at a random moment, often while the first runs
+    return len(pool), attempts
+
+
+def proc_cpu(names: set[str]) -> float:
+    """CPU seconds (user + system) used so far by the running processes with these names."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        if name in names:
+            fields = stat[stat.rindex(")") + 2 :].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def client_proc(work: list[list[Attempt]], election: str, start, out) -> None:  # type: ignore[no-untyped-def]
+    results: list[tuple[Counter[str], list[float]]] = [(Counter(), []) for _ in work]
+    warm_up = threading.Lock()
+
+    def run(i: int) -> None:
+        outcomes, times = results[i]
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        with warm_up:  # connect one at a time, so the server's workers share the connections
+            conn.request("GET", "/api/v1/elections")
+            conn.getresponse().read()
+            time.sleep(0.02)
+        start.wait()
+        for token, code, iin, addition in work[i]:
+            body: dict[str, str] = {"election": election, "station": code, "iin": iin}
+            if addition:
+                body["addition"] = addition
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            t0 = time.perf_counter()
+            for _retry in range(3):
+                try:
+                    conn.request("POST", "/api/v1/voters/marks", json.dumps(body), headers)
+                    r = conn.getresponse()
+                    data = r.read()
+                    break
+                except (http.client.HTTPException, OSError):  # the server closed keep-alive
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+            times.append(time.perf_counter() - t0)
+            if r.status == 201:
+                outcomes["marked"] += 1
+            elif r.headers.get("Content-Type", "").startswith("application/json"):
+                outcomes[f"{r.status} {json.loads(data)['error']['code']}"] += 1
+            else:
+                outcomes[f"{r.status}"] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    out.put(([(dict(c), t) for c, t in results], time.process_time()))
 
 
 def main() -> None:
+    global ROWS
     ap = argparse.ArgumentParser()
-    ap.add_argument("--voters", type=int, default=20_000)
+    ap.add_argument("--voters", type=int, default=30_000)
     ap.add_argument("--clients", type=int, default=32)
-    ap.add_argument("--workers", type=int, default=4)
-    ap.add_argument(
-        "--rows", type=int, default=1_000_000, help="size of the imported benchmark file"
-    )
+    ap.add_argument("--procs", type=int, default=4, help="client processes")
+    ap.add_argument("--workers", type=int, default=8, help="gunicorn worker processes")
+    ap.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
+    ap.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    ap.add_argument("--stations", type=int, default=320)
+    ap.add_argument("--mix", choices=["home", "additions"], default="home")
+    ap.add_argument("--duplicates", type=float, default=0.10)
+    ap.add_argument("--rows", type=int, default=1_000_000, help="size of the benchmark file")
     args = ap.parse_args()
+    ROWS = args.rows
     assert connection.vendor == "postgresql", "run with DATABASE_URL pointing at PostgreSQL"
-    tokens, codes, pool = setup(args.clients, args.voters, args.rows)
+    tokens, by_station = setup(args.stations)
+    voters, attempts = plan(args, tokens, by_station)
     election = bench_election().key
-    rng = random.Random(3)
-    work: list[list[str]] = [[] for _ in range(args.clients)]
-    for iin in pool:
-        a, b = rng.sample(range(args.clients), 2)
-        work[a].append(iin)
-        work[b].append(iin)
-    for w in work:
-        rng.shuffle(w)
+    work: list[list[Attempt]] = [attempts[i :: args.clients] for i in range(args.clients)]
     env = dict(
         os.environ, DATABASE_CONN_MAX_AGE="600", DJANGO_SETTINGS_MODULE="config.settings.base"
     )
@@ -121,11 +235,19 @@ def main() -> None:
             f"127.0.0.1:{PORT}",
             "-w",
             str(args.workers),
+            "-k",
+            args.worker_class,
+            "--threads",
+            str(args.threads),
+            "--keep-alive",
+            "30",
             "--log-level",
             "warning",
         ],
         env=env,
     )
+    connections.close_all()
+    ctx = mp.get_context("fork")
     try:
         for _ in range(100):
             try:
@@ -135,57 +257,70 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        outcomes: list[Counter[str]] = [Counter() for _ in range(args.clients)]
-        barrier = threading.Barrier(args.clients + 1)
-
-        def client(i: int) -> None:
-            headers = {"Authorization": f"Bearer {tokens[i]}", "Content-Type": "application/json"}
-            barrier.wait()
-            for iin in work[i]:
-                body = json.dumps(
-                    {"election": election, "station": codes[i], "iin": iin, "addition": "residence"}
-                )
-                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-                conn.request("POST", "/api/v1/voters/marks", body, headers)
-                r = conn.getresponse()
-                data = r.read()
-                conn.close()
-                if r.status == 201:
-                    outcomes[i]["marked"] += 1
-                elif r.status == 409 and json.loads(data)["error"]["code"] == "already_marked":
-                    outcomes[i]["already_marked"] += 1
-                else:
-                    outcomes[i][f"http_{r.status}"] += 1
-
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
-        for t in threads:
-            t.start()
-        barrier.wait()
+        start, out = ctx.Event(), ctx.Queue()
+        per = [work[p :: args.procs] for p in range(args.procs)]
+        procs = [ctx.Process(target=client_proc, args=(w, election, start, out)) for w in per]
+        for p in procs:
+            p.start()
+        time.sleep(1.0)  # every client connected and waiting
+        cpu0 = {k: proc_cpu(v) for k, v in SERVERS.items()}
         t0 = time.perf_counter()
-        for t in threads:
-            t.join()
+        start.set()
+        parts = [out.get() for _ in procs]
         wall = time.perf_counter() - t0
+        cpu = {k: proc_cpu(v) - cpu0[k] for k, v in SERVERS.items()}
+        for p in procs:
+            p.join()
     finally:
         server.terminate()
         server.wait()
-    total = sum(outcomes, Counter())
+    total: Counter[str] = Counter()
+    times: list[float] = []
+    cpu["clients"] = sum(c for _p, c in parts)
+    for part, _cpu in parts:
+        for outcomes, ts in part:
+            total.update(outcomes)
+            times += ts
+    times.sort()
+    from psephos.voters.services.seals import SEAL_BATCH, marks_seal
+
+    while marks_seal() == SEAL_BATCH:
+        pass
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT voter_id) FROM voters_mark m JOIN elections_election e"
-            " ON e.id = m.election_id WHERE e.key = %s",
+            "SELECT COUNT(*), COUNT(DISTINCT voter_id), COUNT(*) FILTER (WHERE sealed_seq IS NULL)"
+            " FROM voters_mark m JOIN elections_election e ON e.id = m.election_id"
+            " WHERE e.key = %s",
             [election],
         )
-        marks, distinct = cur.fetchone()
+        marks, distinct, unsealed = cur.fetchone()
+    pct = lambda q: times[min(len(times) - 1, int(q * len(times)))] * 1000  # noqa: E731
     print(
-        f"{args.clients} clients, {args.workers} gunicorn workers, {len(pool):,} voters x 2 attempts:"
-        f" {dict(total)} in {wall:.1f} s"
+        f"{args.mix}: {args.clients} clients in {args.procs} processes; gunicorn"
+        f" {args.workers} {args.worker_class} workers"
+        f"{f' x {args.threads} threads' if args.worker_class == 'gthread' else ''}; {voters:,} voters,"
+        f" {len(attempts):,} attempts: {dict(total)} in {wall:.1f} s"
     )
     print(
-        f"marks/s {total['marked'] / wall:,.0f}; attempts/s {sum(total.values()) / wall:,.0f};"
-        f" marks in DB {marks:,}, distinct voters {distinct:,}, double marks {marks - distinct}"
-        " (target ≥ 1,000 marks/s, 0 double marks)"
+        f"marks/s {total['marked'] / wall:,.0f}; attempts/s {len(times) / wall:,.0f};"
+        f" latency p50 {pct(0.5):.1f} ms, p99 {pct(0.99):.1f} ms,"
+        f" mean {statistics.fmean(times) * 1000:.1f} ms"
+    )
+    per = {k: v / len(times) * 1000 for k, v in cpu.items()}
+    server_ms = per["gunicorn"] + per["postgres"]
+    print(
+        "CPU per attempt: "
+        + ", ".join(f"{k} {v:.2f} ms" for k, v in per.items())
+        + f"; server side (gunicorn + PostgreSQL) {server_ms:.2f} ms, so two dedicated cores"
+        f" would serve {2000 / server_ms:,.0f} attempts/s ({2000 / server_ms * total['marked'] / len(times):,.0f} marks/s)"
+    )
+    print(
+        f"marks in DB {marks:,}, distinct voters {distinct:,}, double marks {marks - distinct},"
+        f" unsealed after the final seal {unsealed} (target ≥ 1,000 marks/s, 0 double marks)"
     )
 
+
+ROWS = 1_000_000
 
 if __name__ == "__main__":
     main()

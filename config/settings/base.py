@@ -80,6 +80,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Only the statements run through psephos.core.db.fetchone (prepare=True) are
+    # prepared: Django's own client-side-bound cursors never are.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the single writer; IMMEDIATE makes a write
     # transaction take the lock at BEGIN, so concurrent writers queue instead of
@@ -104,6 +108,12 @@ STATIC_ROOT = VAR_DIR / "static"
 
 # Keys live outside the database (issue 3, issue 6).
 PSEPHOS_KEY_DIR = Path(os.environ.get("PSEPHOS_KEY_DIR", VAR_DIR / "keys"))
+
+# Election-day marks are sealed into the ledger in batches, at most this many seconds
+# apart per server process (ADR 0004).
+VOTERS_SEAL_SECONDS = float(os.environ.get("PSEPHOS_VOTERS_SEAL_SECONDS", "1.0"))
+# Each server process remembers an election's station for this long on the mark path.
+VOTERS_STATION_CACHE_SECONDS = float(os.environ.get("PSEPHOS_VOTERS_STATION_CACHE_SECONDS", "5"))
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from django.db import connection
 from psephos.accounts.models import ApiToken, User
 from psephos.accounts.services.tokens import token_digest
 from psephos.commissions.models import Commission
+from psephos.core import db
 
 # Every API write authenticates with this lookup, so it is one hand-written SELECT
 # (about a tenth of the ORM's cost) built from the models' table names. It reads the
@@ -15,7 +16,7 @@ from psephos.commissions.models import Commission
 # are deferred and load on first access, like ``.only()``.
 _USER_FIELDS = ("id", "username", "role", "commission_id")
 _TOKEN_USER_SQL = (
-    "SELECT u.id, u.username, u.role, u.commission_id, c.code"  # noqa: S608
+    "SELECT u.id, u.username, u.role, u.commission_id, c.code, c.station_id"  # noqa: S608
     f" FROM {ApiToken._meta.db_table} t"
     f" JOIN {User._meta.db_table} u ON u.id = t.user_id"
     f" LEFT JOIN {Commission._meta.db_table} c ON c.id = u.commission_id"
@@ -26,18 +27,19 @@ _TOKEN_USER_SQL = (
 def api_token_user(*, raw: str) -> User | None:
     """Return the active user a bearer token belongs to, or ``None``.
 
-    The user comes with its commission's ``code`` loaded (other fields deferred).
+    The user comes with its commission's ``code`` and ``station_id`` loaded (other
+    fields deferred).
     """
     if not raw or len(raw) > 200:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_TOKEN_USER_SQL, [token_digest(raw), True])
-        row = cursor.fetchone()
+    row = db.fetchone(_TOKEN_USER_SQL, [token_digest(raw), True])
     if row is None:
         return None
     user = User.from_db(connection.alias, _USER_FIELDS, row[:4])
     commission = (
-        None if row[3] is None else Commission.from_db(connection.alias, ("id", "code"), row[3:5])
+        None
+        if row[3] is None
+        else Commission.from_db(connection.alias, ("id", "code", "station_id"), row[3:6])
     )
     User.commission.field.set_cached_value(user, commission)
     return user

@@ -17,7 +17,6 @@ from psephos.accounts.authentication import STAFF_AUTH
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_get
 from psephos.territory.models import PollingStation
-from psephos.territory.selectors import station_get
 
 from . import selectors
 from .access import (
@@ -62,8 +61,7 @@ ERRORS: dict[int, Any] = {
 
 
 def _station(key: str, code: str) -> tuple[Election, PollingStation]:
-    election = election_get(key=key)
-    return election, station_get(geography=election.geography, code=code)
+    return selectors.election_station_get(key=key, code=code)
 
 
 def _acting_station(

@@ -162,24 +162,58 @@ class Certificate(models.Model):
 
 
 class Mark(models.Model):
-    """A voter received a ballot: at most one per voter per election, in the whole register."""
+    """A voter received a ballot: at most one per voter per election, in the whole register.
 
-    election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="+")
-    voter = models.ForeignKey(Voter, on_delete=models.PROTECT, related_name="marks")
-    station = models.ForeignKey(
-        "territory.PollingStation", on_delete=models.PROTECT, related_name="+"
+    Election day writes about a thousand marks a second, so the table carries no
+    foreign-key constraints (each would lock the referenced election and station rows
+    in every transaction) and a mark is not chained into the ledger on its own:
+    ``services/seals.py`` seals committed marks into the ledger in batches and sets
+    ``sealed_seq`` to the sequence number of the sealing event (ADR 0004).
+    """
+
+    # The two indexes below lead with the election; it needs none of its own.
+    election = models.ForeignKey(
+        "elections.Election",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
-    entry = models.ForeignKey(ListEntry, on_delete=models.PROTECT, related_name="+")
+    voter = models.ForeignKey(
+        Voter, on_delete=models.PROTECT, related_name="marks", db_constraint=False
+    )
+    # Stations are found through ``mark_station``; the entry and user columns are
+    # never searched on election day, so they carry no index of their own.
+    station = models.ForeignKey(
+        "territory.PollingStation", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    entry = models.ForeignKey(
+        ListEntry, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
     at = models.DateTimeField()
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    sealed_seq = models.BigIntegerField(
+        null=True, blank=True, help_text="Ledger sequence number of the event that sealed it."
     )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["election", "voter"], name="mark_once_per_election")
         ]
-        indexes = [models.Index(fields=["election", "station"], name="mark_station")]
+        indexes = [
+            models.Index(fields=["election", "station"], name="mark_station"),
+            models.Index(
+                fields=["id"], condition=models.Q(sealed_seq__isnull=True), name="mark_unsealed"
+            ),
+        ]
 
 
 class CorrectionRequest(models.Model):

@@ -312,8 +312,10 @@ def register_generate(
                     continue
                 at = base + dt.timedelta(minutes=rng.randrange(0, 600))
                 cur.execute(
-                    "INSERT INTO voters_mark (election_id, voter_id, station_id, entry_id, at)"
-                    " SELECT %s, e.voter_id, e.station_id, e.id, %s FROM voters_listentry e"
+                    # sealed_seq 0: counted by the register_generated event, not listed.
+                    "INSERT INTO voters_mark"
+                    " (election_id, voter_id, station_id, entry_id, at, sealed_seq)"
+                    " SELECT %s, e.voter_id, e.station_id, e.id, %s, 0 FROM voters_listentry e"
                     " WHERE e.election_id = %s AND e.station_id = %s ORDER BY e.id LIMIT %s",
                     [election.pk, at, election.pk, station_id, count],
                 )

@@ -17,18 +17,19 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from psephos.core import clock
+from psephos.core import clock, db
 from psephos.elections.models import Election
-from psephos.ledger.services.events import event_record
 from psephos.territory.models import PollingStation
 
 from ..enums import AdditionBasis, CertificateStatus, EntrySource, RemovalReason, VoterOrigin
 from ..errors import AlreadyMarked, IinInvalid, ListState, NotOnList, VoterNotFound
 from ..iin_hash import iin_hash
 from ..models import Certificate, ListEntry, Mark, Voter
+from ..rules.eligibility import latest_birth_date
 from ..rules.iin import iin_facts, iin_problem
 from ..rules.records import NAME_MAX
-from .lists import refuse_if_ineligible, refuse_if_marked
+from .lists import eligibility_rules, refuse_if_ineligible, refuse_if_marked
+from .seals import marks_seal_if_due
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +91,9 @@ def mark_record(
     voter here from any other list; ``unregistered`` (designated stations only)
     registers a citizen absent from the register, named by ``person``.
 
-    Side effects: at most one new voter, entry and certificate change; one mark; one
-    ledger event. Raise ``AlreadyMarked`` ("already received a ballot at station X
+    Side effects: at most one new voter, entry and certificate change; one mark,
+    sealed into the ledger by the next seal (``services/seals.py``), which this call
+    runs when one is due. Raise ``AlreadyMarked`` ("already received a ballot at station X
     at HH:MM") if the voter has a mark anywhere, ``NotOnList``, ``NotEligible``,
     ``ListState``, ``VoterNotFound`` or ``IinInvalid``; nothing changes then.
     """
@@ -99,9 +101,15 @@ def mark_record(
     if problem is not None:
         raise IinInvalid(_("The IIN is not valid."), data={"problem": problem.value})
     now = clock.now()
+    mark = None
+    if certificate_serial is None and addition is None and connection.vendor == "postgresql":
+        mark = _mark_plain(election=election, station=station, iin=iin, actor_id=actor_id, now=now)
+    if mark is not None:
+        marks_seal_if_due()
+        return mark
     try:
         with transaction.atomic():
-            return _mark(
+            mark = _mark(
                 election=election,
                 station=station,
                 iin=iin,
@@ -121,6 +129,78 @@ def mark_record(
         if voter is not None:
             refuse_if_marked(election=election, voter=voter)
         raise
+    marks_seal_if_due()
+    return mark
+
+
+# The common case on election day, a voter on this station's list receiving a ballot,
+# is one statement on PostgreSQL: it finds the voter and their active entry here and
+# inserts the mark only if the voter is eligible (the profile's switches and latest
+# birth date as parameters, from ``rules/eligibility.py``) and has no mark; the unique
+# constraint settles a race (``ON CONFLICT DO NOTHING`` waits for the other
+# transaction). Anything else (not found, elsewhere, ineligible, marked) returns no
+# mark id, and ``mark_record`` takes the general path, which names the refusal.
+_PLAIN_SQL = """
+WITH v AS (
+    SELECT id, birth_date, incapacitated, prisoner FROM voters_voter
+    WHERE geography_id = %(geography)s AND iin_hash = %(hash)s
+), here AS (
+    SELECT v.id AS voter_id, e.id AS entry_id, e.source FROM v
+    JOIN voters_listentry e ON e.voter_id = v.id AND e.election_id = %(election)s
+        AND e.removed_reason = '' AND e.station_id = %(station)s
+    WHERE v.birth_date <= %(latest)s
+        AND NOT (v.incapacitated AND %(no_incapacitated)s)
+        AND NOT (v.prisoner AND %(no_prisoners)s)
+), ins AS (
+    INSERT INTO voters_mark (election_id, voter_id, station_id, entry_id, at, by_id)
+    SELECT %(election)s, voter_id, %(station)s, entry_id, %(at)s, %(by)s FROM here
+    ON CONFLICT (election_id, voter_id) DO NOTHING
+    RETURNING id, voter_id, entry_id
+)
+SELECT ins.id, ins.voter_id, ins.entry_id, here.source FROM ins JOIN here USING (voter_id)
+"""
+
+
+def _mark_plain(
+    *,
+    election: Election,
+    station: PollingStation,
+    iin: str,
+    actor_id: int | None,
+    now: dt.datetime,
+) -> Mark | None:
+    """Mark a voter on this station's list in one statement; ``None`` if it did not apply."""
+    rules = eligibility_rules(election)
+    row = db.fetchone(
+        _PLAIN_SQL,
+        {
+            "geography": election.geography_id,
+            "hash": iin_hash(iin),
+            "election": election.pk,
+            "station": station.pk,
+            "latest": latest_birth_date(election.date, rules.minimum_age),
+            "no_incapacitated": rules.exclude_incapacitated,
+            "no_prisoners": rules.exclude_prisoners,
+            "at": now,
+            "by": actor_id,
+        },
+    )
+    if row is None:
+        return None
+    mark_id, voter_id, entry_id, source = row
+    entry = ListEntry.from_db(
+        connection.alias,
+        ["id", "election_id", "voter_id", "station_id", "source", "removed_reason"],
+        [entry_id, election.pk, voter_id, station.pk, source, ""],
+    )
+    mark = Mark.from_db(
+        connection.alias,
+        ["id", "election_id", "voter_id", "station_id", "entry_id", "at", "by_id", "sealed_seq"],
+        [mark_id, election.pk, voter_id, station.pk, entry_id, now, actor_id, None],
+    )
+    Mark.entry.field.set_cached_value(mark, entry)
+    Mark.station.field.set_cached_value(mark, station)
+    return mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +222,30 @@ STATE_SQL = (
     " LEFT JOIN territory_administrativeunit u ON u.id = s.unit_id"
     " WHERE v.id = %s"
 )
+
+
+_VOTER_FIELDS = ["id", "geography_id", "birth_date", "incapacitated", "prisoner"]
+_VOTER_SQL = (
+    f"SELECT {', '.join(_VOTER_FIELDS)} FROM voters_voter"  # noqa: S608
+    " WHERE geography_id = %s AND iin_hash = %s"
+)
+
+
+def _voter_locked(*, election: Election, iin: str) -> Voter | None:
+    """Return the voter with this IIN, row-locked on PostgreSQL (eligibility fields loaded).
+
+    Concurrent marks of one voter queue here; the state query that follows, a new
+    statement, sees whatever the one before committed.
+    """
+    sql = _VOTER_SQL + (" FOR UPDATE" if connection.vendor == "postgresql" else "")
+    with connection.cursor() as cur:
+        cur.execute(sql, [election.geography_id, iin_hash(iin)])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    if isinstance(row[2], str):  # SQLite returns text for raw queries
+        row = (row[0], row[1], dt.date.fromisoformat(row[2]), bool(row[3]), bool(row[4]))
+    return Voter.from_db(connection.alias, _VOTER_FIELDS, row)
 
 
 def _state(*, election: Election, voter: Voter) -> _State:
@@ -179,10 +283,7 @@ def _mark(
     person: Person | None,
     now: dt.datetime,
 ) -> Mark:
-    locked = Voter.objects.select_for_update().filter(
-        geography_id=election.geography_id, iin_hash=iin_hash(iin)
-    )
-    voter = next(iter(locked), None)  # unique: no ORDER BY or LIMIT needed
+    voter = _voter_locked(election=election, iin=iin)
     if voter is None:
         if addition != AdditionBasis.UNREGISTERED:
             raise VoterNotFound(_("No voter with this IIN in the register."))
@@ -219,9 +320,13 @@ def _mark(
                 current=current,
                 now=now,
             )
-        entry_id, source = entry.pk, entry.source
     elif state.entry_id is not None and state.entry_station_id == station.pk:
-        entry_id, source = state.entry_id, str(state.entry_source)
+        # The entry as far as the state query read it; other fields load on access.
+        entry = ListEntry.from_db(
+            connection.alias,
+            ["id", "election_id", "voter_id", "station_id", "source", "removed_reason"],
+            [state.entry_id, election.pk, voter.pk, station.pk, state.entry_source, ""],
+        )
     else:
         raise NotOnList(
             _("This voter is not on the list of station %(station)s.") % {"station": station.code},
@@ -231,16 +336,9 @@ def _mark(
         election=election,
         voter=voter,
         station=station,
-        entry_id=entry_id,
+        entry=entry,
         at=now,
         by_id=actor_id,
-    )
-    event_record(
-        actor=actor,
-        role="pec",
-        action="voters.marked",
-        object_key=f"{election.key}/{station.code}",
-        payload={"mark": mark.pk, "source": source},
     )
     return mark
 

@@ -157,3 +157,58 @@ def person_rows(n: int, *, station: str = "KZ-75-0001", start: int = 0) -> list[
 def write_csv(path: Path, rows: list[str], header: str = HEADER) -> Path:
     path.write_text(header + "".join(rows), encoding="utf-8")
     return path
+
+
+# Four voters at station 1, one under age, one prisoner, one incapacitated at station 2.
+A = "921029350851"  # M 1992, station 1
+B = "791028302728"  # M 1979, station 1
+C = "900101300007"  # M 1990, station 2 (prisoner)
+D = "061211600012"  # F 2006, station 2 (17 on election day)
+E = "850315400608"  # F 1985, station 2 (incapacitated)
+UNREGISTERED = "900101300811"  # M 1990, in no register
+ROWS = [
+    f"{A},Ахметов,Бауыржан,Серикович,1992-10-29,M,KZ-75-0001,\n",
+    f"{B},Иванов,Михаил,Петрович,1979-10-28,M,KZ-75-0001,\n",
+    f"{C},Сидоров,Олег,,1990-01-01,M,KZ-75-0002,prisoner\n",
+    f"{D},Омарова,Айгерим,,2006-12-11,F,KZ-75-0002,\n",
+    f"{E},Ким,Ольга,,1985-03-15,F,KZ-75-0002,incapacitated\n",
+]
+ELECTION_DAY_10_15_UTC = dt.datetime(2022, 11, 20, 10, 15, tzinfo=dt.UTC)  # 16:15 in Almaty
+
+
+def at(monkeypatch: pytest.MonkeyPatch, when: dt.datetime) -> None:
+    """Freeze the service clock at ``when``."""
+    from psephos.core import clock
+
+    monkeypatch.setattr(clock, "now", lambda: when)
+
+
+@pytest.fixture
+def listed(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
+    """The world with ROWS imported and the lists extracted (two voters at station 1)."""
+    from psephos.voters.services.lists import list_extract
+    from psephos.voters.services.register import register_import
+
+    register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "r.csv", ROWS),
+        report_path=tmp_path / "e.csv",
+        actor="cec",
+    )
+    at(monkeypatch, dt.datetime(2022, 11, 1, 6, 0, tzinfo=dt.UTC))
+    assert list_extract(election=world.election, actor="cec") == 2
+    return world
+
+
+def mark(world: World, station: int, iin: str, **kwargs: object):  # type: ignore[no-untyped-def]
+    """Mark ``iin`` at station number ``station`` (1-based) as that station's PEC."""
+    from psephos.voters.services.marks import mark_record
+
+    return mark_record(
+        election=world.election,
+        station=world.stations[station - 1],  # type: ignore[attr-defined]
+        iin=iin,
+        actor_id=world.pec[station - 1].pk,  # type: ignore[attr-defined]
+        actor=f"pec{station}",
+        **kwargs,  # type: ignore[arg-type]
+    )

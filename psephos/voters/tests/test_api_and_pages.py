@@ -4,33 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from psephos.core import clock
 from psephos.voters.models import Mark
-from psephos.voters.services.lists import list_extract
-from psephos.voters.services.register import register_import
 
-from .conftest import World, write_csv
-from .test_lists_and_marks import ELECTION_DAY_10_15_UTC, ROWS, UNREGISTERED, A, B
+from .conftest import ELECTION_DAY_10_15_UTC, UNREGISTERED, A, B, World, at
 
 ELECTION = "kz-2022-presidential"
 
 
 @pytest.fixture
-def listed(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
-    register_import(
-        geography=world.geography,
-        path=write_csv(tmp_path / "r.csv", ROWS),
-        report_path=tmp_path / "e.csv",
-        actor="cec",
-    )
-    list_extract(election=world.election, actor="cec")
-    monkeypatch.setattr(clock, "now", lambda: ELECTION_DAY_10_15_UTC)
-    return world
+def listed(listed: World, monkeypatch: pytest.MonkeyPatch) -> World:
+    """The conftest's lists, on election day at 16:15 in Almaty."""
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    return listed
 
 
 def post(client: Client, url: str, body: dict[str, object], **extra: str):  # type: ignore[no-untyped-def]

@@ -4,7 +4,8 @@ Runs on PostgreSQL only (the conftest deselects it on SQLite, where writers are
 serialised and the race cannot happen). Each voter is attempted by two clients:
 the PEC of the home station, plainly, and the PEC of another station, as an
 election-day addition on proof of residence. Whichever comes first marks; the
-other must be refused with the station and time of the first.
+other must be refused with the station and time of the first. Every mark tries to
+seal on commit, so the seal lock is raced too.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
+from psephos.ledger.services.verification import ledger_verify
 from psephos.voters.enums import AdditionBasis
 from psephos.voters.errors import AlreadyMarked
 from psephos.voters.models import Mark
 from psephos.voters.services.lists import list_extract
 from psephos.voters.services.marks import mark_record
 from psephos.voters.services.register import register_import
+from psephos.voters.services.seals import marks_audit, marks_seal
 
 from .conftest import build_world, person_rows, write_csv
 
@@ -102,3 +105,11 @@ def test_64_clients_mark_10000_voters_once(postgres_only: None, tmp_path: Path) 
     assert wrong == []
     assert Mark.objects.count() == VOTERS
     assert Mark.objects.values("voter").distinct().count() == VOTERS
+    # Every mark tried to seal as it committed (interval 0), racing the others for the
+    # seal lock: each mark must be in exactly one seal, and the ledger intact.
+    while marks_seal():
+        pass
+    audit = marks_audit(election_id=world.election.pk, election_key=world.election.key)
+    assert (audit.marks, audit.unsealed, audit.problems) == (VOTERS, 0, [])
+    assert audit.seals >= 1
+    assert ledger_verify().ok

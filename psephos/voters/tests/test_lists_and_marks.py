@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from psephos.core import clock
 from psephos.ledger.models import Event
 from psephos.voters.enums import AdditionBasis, CertificateStatus, EntrySource, RemovalReason
 from psephos.voters.errors import (
@@ -27,46 +26,24 @@ from psephos.voters.services.lists import (
     entry_place_of_stay,
     list_extract,
 )
-from psephos.voters.services.marks import Person, mark_record
+from psephos.voters.services.marks import Person
 from psephos.voters.services.register import register_import
 
-from .conftest import World, write_csv
+from .conftest import (
+    ELECTION_DAY_10_15_UTC,
+    ROWS,
+    UNREGISTERED,
+    A,
+    B,
+    C,
+    D,
+    World,
+    at,
+    mark,
+    write_csv,
+)
 
 UTC = dt.UTC
-# Four voters at station 1, one under age, one prisoner, one incapacitated at station 2.
-A = "921029350851"  # M 1992, station 1
-B = "791028302728"  # M 1979, station 1
-C = "900101300007"  # M 1990, station 2 (prisoner)
-D = "061211600012"  # F 2006, station 2 (17 on election day)
-E = "850315400608"  # F 1985, station 2 (incapacitated)
-UNREGISTERED = "900101300811"  # M 1990, in no register
-ROWS = [
-    f"{A},Ахметов,Бауыржан,Серикович,1992-10-29,M,KZ-75-0001,\n",
-    f"{B},Иванов,Михаил,Петрович,1979-10-28,M,KZ-75-0001,\n",
-    f"{C},Сидоров,Олег,,1990-01-01,M,KZ-75-0002,prisoner\n",
-    f"{D},Омарова,Айгерим,,2006-12-11,F,KZ-75-0002,\n",
-    f"{E},Ким,Ольга,,1985-03-15,F,KZ-75-0002,incapacitated\n",
-]
-
-
-def at(monkeypatch: pytest.MonkeyPatch, when: dt.datetime) -> None:
-    monkeypatch.setattr(clock, "now", lambda: when)
-
-
-ELECTION_DAY_10_15_UTC = dt.datetime(2022, 11, 20, 10, 15, tzinfo=UTC)  # 16:15 in Almaty
-
-
-@pytest.fixture
-def listed(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
-    register_import(
-        geography=world.geography,
-        path=write_csv(tmp_path / "r.csv", ROWS),
-        report_path=tmp_path / "e.csv",
-        actor="cec",
-    )
-    at(monkeypatch, dt.datetime(2022, 11, 1, 6, 0, tzinfo=UTC))
-    assert list_extract(election=world.election, actor="cec") == 2
-    return world
 
 
 def snapshot() -> tuple[int, int, int, int, int, int]:
@@ -77,17 +54,6 @@ def snapshot() -> tuple[int, int, int, int, int, int]:
         Certificate.objects.count(),
         Mark.objects.count(),
         Event.objects.count(),
-    )
-
-
-def mark(world: World, station: int, iin: str, **kwargs: object) -> Mark:
-    return mark_record(
-        election=world.election,
-        station=world.stations[station - 1],
-        iin=iin,
-        actor_id=world.pec[station - 1].pk,
-        actor=f"pec{station}",
-        **kwargs,  # type: ignore[arg-type]
     )
 
 
@@ -151,11 +117,13 @@ def test_mark_at_home_then_anywhere_else_is_refused(
         )
         assert caught.value.data == {"station": "KZ-75-0001", "time": "16:15"}
     assert snapshot() == before
-    event = Event.objects.filter(action="voters.marked").get()
+    event = Event.objects.filter(action="voters.marks_sealed").get()
     assert (event.object_key, event.payload) == (
-        "kz-2022-presidential/KZ-75-0001",
-        {"mark": first.pk, "source": "register"},
+        "kz-2022-presidential",
+        {"marks": [[first.pk, "KZ-75-0001", "2022-11-20T10:15:00Z", "register"]]},
     )
+    first.refresh_from_db()
+    assert first.sealed_seq == event.seq
 
 
 def test_mark_refusals_change_nothing(listed: World, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""``psephos voters import FILE.csv`` · ``psephos voters extract`` · ``psephos voters generate``."""
+"""``psephos voters import FILE.csv`` · ``extract`` · ``generate`` · ``seal`` · ``audit``."""
 
 from __future__ import annotations
 
@@ -38,6 +38,13 @@ class Command(BaseCommand):
         )
         gen.add_argument("--election", required=True)
         gen.add_argument("--seed", type=int, default=2022)
+        sub.add_parser(
+            "seal", help="Seal every committed election-day mark into the ledger (run each minute)."
+        )
+        aud = sub.add_parser(
+            "audit", help="Check that every mark of an election is sealed once and unchanged."
+        )
+        aud.add_argument("--election", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -85,3 +92,29 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Generated {result.voters} voters, {result.entries} list entries, {result.marks} marks."
         )
+
+    def _seal(self, options: dict[str, Any]) -> None:
+        from psephos.voters.services.seals import SEAL_BATCH, marks_seal
+
+        total = 0
+        while True:
+            sealed = marks_seal()
+            total += sealed
+            if sealed < SEAL_BATCH:
+                break
+            self.stdout.write(f"… {total} sealed")
+        self.stdout.write(f"Sealed {total} marks.")
+
+    def _audit(self, options: dict[str, Any]) -> None:
+        from psephos.voters.services.seals import marks_audit
+
+        election = _election(options["election"])
+        audit = marks_audit(election_id=election.pk, election_key=election.key)
+        self.stdout.write(
+            f"{audit.marks} marks: {audit.seals} seals, {audit.unsealed} not yet sealed,"
+            f" {audit.bulk} recorded in bulk; {len(audit.problems)} problems."
+        )
+        for problem in audit.problems[:100]:
+            self.stdout.write(f"  {problem}")
+        if not audit.ok:
+            raise CommandError("The marks do not agree with their seals in the ledger.")

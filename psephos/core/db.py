@@ -1,0 +1,38 @@
+"""Prepared statements for the few queries every election-day request runs.
+
+Django sends each query as text with its parameters merged in, so PostgreSQL parses
+and plans it every time; for the short lookups of a mark or a token (a few dozen
+microseconds to execute) planning is about four fifths of the cost. ``fetchone``
+runs such a statement through psycopg's server-side binding as a named prepared
+statement (planned once per connection) on the request's own connection and
+transaction, and through Django's cursor elsewhere (SQLite). Django's query logging
+and ``CaptureQueriesContext`` do not see the prepared ones.
+
+Preparation needs ``prepare_threshold`` set in the database ``OPTIONS``
+(``config/settings/base.py`` sets it high, so that only these statements are
+prepared). Behind PgBouncer in transaction mode this needs PgBouncer ≥ 1.21 with
+``max_prepared_statements``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import connection
+
+Params = Sequence[Any] | Mapping[str, Any]
+
+
+def fetchone(sql: str, params: Params) -> tuple[Any, ...] | None:
+    """Execute ``sql`` (``%s`` or ``%(name)s`` placeholders) and return its first row."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchone()
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cur:
+        cur.execute(sql, params, prepare=True)
+        return cur.fetchone()

@@ -1,0 +1,122 @@
+"""Election-day marks sealed into the ledger in batches, and the audit that checks them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from psephos.ledger.models import Event
+from psephos.ledger.services.verification import ledger_verify
+from psephos.voters.enums import AdditionBasis
+from psephos.voters.models import Mark
+from psephos.voters.services import seals
+from psephos.voters.services.seals import SEAL_ACTION, marks_audit, marks_seal
+
+from .conftest import ELECTION_DAY_10_15_UTC, A, B, World, at, mark
+
+pytestmark = pytest.mark.django_db
+
+
+def just_sealed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if this process had just sealed: the next marks wait for the interval."""
+    monkeypatch.setattr(seals, "_last_try", time.monotonic())
+
+
+def audit(world: World):  # type: ignore[no-untyped-def]
+    return marks_audit(election_id=world.election.pk, election_key=world.election.key)
+
+
+@override_settings(VOTERS_SEAL_SECONDS=3600)
+def test_marks_wait_for_the_seal_then_one_event_lists_them(
+    listed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    just_sealed(monkeypatch)
+    first = mark(listed, 1, A)
+    at(monkeypatch, ELECTION_DAY_10_15_UTC + dt.timedelta(minutes=5))
+    second = mark(listed, 3, B, addition=AdditionBasis.RESIDENCE)
+    assert list(Mark.objects.values_list("sealed_seq", flat=True)) == [None, None]
+    assert not Event.objects.filter(action=SEAL_ACTION).exists()
+    found = audit(listed)
+    assert (found.marks, found.unsealed, found.ok) == (2, 2, True)
+
+    assert marks_seal() == 2
+    event = Event.objects.get(action=SEAL_ACTION)
+    assert (event.actor, event.role, event.object_key) == (
+        "psephos",
+        "system",
+        "kz-2022-presidential",
+    )
+    assert event.payload == {
+        "marks": [
+            [first.pk, "KZ-75-0001", "2022-11-20T10:15:00Z", "register"],
+            [second.pk, "KZ-75-0003", "2022-11-20T10:20:00Z", "election_day"],
+        ]
+    }
+    assert set(Mark.objects.values_list("sealed_seq", flat=True)) == {event.seq}
+    assert marks_seal() == 0  # nothing left: no empty event
+    assert Event.objects.filter(action=SEAL_ACTION).count() == 1
+    found = audit(listed)
+    assert (found.marks, found.seals, found.unsealed, found.problems) == (2, 1, 0, [])
+    assert ledger_verify().ok
+
+
+@override_settings(VOTERS_SEAL_SECONDS=0)
+def test_audit_names_every_kind_of_tampering(
+    listed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    first = mark(listed, 1, A)
+    second = mark(listed, 1, B)
+    seq = {m.pk: m.sealed_seq for m in Mark.objects.all()}
+    assert audit(listed).ok
+
+    Mark.objects.filter(pk=first.pk).update(at=ELECTION_DAY_10_15_UTC + dt.timedelta(hours=1))
+    assert audit(listed).problems == [f"mark {first.pk} differs from its seal #{seq[first.pk]}"]
+    Mark.objects.filter(pk=first.pk).update(at=ELECTION_DAY_10_15_UTC)
+    assert audit(listed).ok
+
+    Mark.objects.filter(pk=first.pk).update(sealed_seq=seq[second.pk])
+    assert audit(listed).problems == [f"mark {first.pk} differs from its seal #{seq[first.pk]}"]
+    Mark.objects.filter(pk=first.pk).update(sealed_seq=seq[first.pk])
+
+    Mark.objects.filter(pk=second.pk).delete()
+    assert audit(listed).problems == [f"mark {second.pk} sealed by #{seq[second.pk]} is missing"]
+
+    # A mark stamped by hand so that no seal ever lists it.
+    just_sealed(monkeypatch)
+    with override_settings(VOTERS_SEAL_SECONDS=3600):
+        third = mark(listed, 1, B)
+    Mark.objects.filter(pk=third.pk).update(sealed_seq=seq[first.pk])
+    assert audit(listed).problems == [
+        f"mark {second.pk} sealed by #{seq[second.pk]} is missing",
+        f"mark {third.pk} claims seal #{seq[first.pk]}, which does not list it",
+    ]
+
+
+@override_settings(VOTERS_SEAL_SECONDS=3600)
+def test_seal_and_audit_commands(
+    listed: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    just_sealed(monkeypatch)
+    first = mark(listed, 1, A)
+    call_command("voters", "audit", "--election", listed.election.key)
+    assert "1 marks: 0 seals, 1 not yet sealed, 0 recorded in bulk; 0 problems." in (
+        capsys.readouterr().out
+    )
+    call_command("voters", "seal")
+    assert "Sealed 1 marks." in capsys.readouterr().out
+    call_command("voters", "audit", "--election", listed.election.key)
+    assert "1 marks: 1 seals, 0 not yet sealed" in capsys.readouterr().out
+
+    Mark.objects.filter(pk=first.pk).delete()
+    with pytest.raises(CommandError, match="do not agree with their seals"):
+        call_command("voters", "audit", "--election", listed.election.key)
+    assert f"mark {first.pk} sealed by" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="No election"):
+        call_command("voters", "audit", "--election", "nope")
