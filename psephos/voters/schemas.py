@@ -30,6 +30,10 @@ class SelfCheckOut(Schema):
     station_code: str
     station_name: str
     station_address: str
+    list_on_display_from: dt.date | None = Field(
+        None,
+        description="First day the station's list is on public display; null before the lists exist.",
+    )
 
 
 class MarkIn(Schema):

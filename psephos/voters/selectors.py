@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from .enums import EntrySource
 from .errors import IinInvalid, VoterNotFound
 from .iin_hash import iin_hash
 from .models import ListEntry, Mark, Voter
+from .rules.calendar import ListCalendar, display_opens
 from .rules.iin import iin_problem
 from .rules.records import mask_name
 
@@ -31,6 +33,9 @@ class SelfCheck:
     station_code: str
     station_name: str
     station_address: str
+    # From this local date the station's list is on public display; None before the
+    # lists are extracted (the station is then the one of the registered address).
+    list_on_display_from: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +162,9 @@ def voter_self_check(*, election: Election, iin: str) -> SelfCheck:
         station_code=station.code,
         station_name=station.name,
         station_address=station.address,
+        list_on_display_from=None
+        if entry is None
+        else display_opens(election.date, ListCalendar()),
     )
 
 

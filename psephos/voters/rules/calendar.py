@@ -15,6 +15,9 @@ class ListCalendar:
     avc_opens_days_before: int = 15
     avc_closes_local_time: dt.time = dt.time(18, 0)  # on the day before election day
     place_of_stay_days_before: int = 30
+    # The lists are put on public display (at the station, by phone, online) this many
+    # days before election day: 5 November for 20 November 2022 ([P] §VI, fn40).
+    display_days_before: int = 15
     # Hours a PEC has to decide a correction request; on election day it decides at
     # once. The reference gives no figure (kazakhstan-rules.md §8): UNVERIFIED.
     correction_hours: int = 24
@@ -27,6 +30,11 @@ def avc_window(election_day: dt.date, cal: ListCalendar) -> tuple[dt.datetime, d
     )
     closes = dt.datetime.combine(election_day - dt.timedelta(days=1), cal.avc_closes_local_time)
     return opens, closes
+
+
+def display_opens(election_day: dt.date, cal: ListCalendar) -> dt.date:
+    """Return the first local date on which the lists are on public display."""
+    return election_day - dt.timedelta(days=cal.display_days_before)
 
 
 def place_of_stay_window(election_day: dt.date, cal: ListCalendar) -> tuple[dt.date, dt.date]:

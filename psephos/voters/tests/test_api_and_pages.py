@@ -47,6 +47,7 @@ def test_self_check_api(listed: World, settings: object) -> None:
             "station_code": "KZ-75-0001",
             "station_name": "School 1",
             "station_address": "Street 1",
+            "list_on_display_from": "2022-11-05",
         },
     )
     r = post(client, "/api/v1/voters/self-check", {"election": ELECTION, "iin": "921029350852"})
@@ -194,6 +195,7 @@ def test_self_check_page(listed: World) -> None:
     html = page.content.decode()
     assert page.status_code == 200
     assert "А*** Б***" in html and "KZ-75-0001" in html
+    assert "on public display there from Nov. 5, 2022 until election day" in html
     assert "Ахметов" not in html and A not in html
     page = client.post("/voters/check/", {"election": ELECTION, "iin": "123"})
     assert page.status_code == 422 and "The IIN is not valid." in page.content.decode()
@@ -209,14 +211,24 @@ def test_station_list_page(listed: World) -> None:
 
 
 @pytest.mark.parametrize(
-    ("language", "title", "refusal"),
+    ("language", "title", "refusal", "display"),
     [
-        ("ru", "Проверьте свои данные в списке избирателей", "ИИН недействителен."),
-        ("kk", "Сайлаушылар тізіміндегі деректеріңізді тексеріңіз", "ЖСН жарамсыз."),
+        (
+            "ru",
+            "Проверьте свои данные в списке избирателей",
+            "ИИН недействителен.",
+            "представлен для ознакомления на участке с 5 ноября 2022 г. до дня голосования",
+        ),
+        (
+            "kk",
+            "Сайлаушылар тізіміндегі деректеріңізді тексеріңіз",
+            "ЖСН жарамсыз.",
+            "учаскеде Қар. 5, 2022 бастап дауыс беру күніне дейін",
+        ),
     ],
 )
 def test_self_check_page_is_translated(
-    listed: World, language: str, title: str, refusal: str
+    listed: World, language: str, title: str, refusal: str, display: str
 ) -> None:
     from django.core.cache import cache
 
@@ -225,6 +237,8 @@ def test_self_check_page_is_translated(
     assert title in client.get("/voters/check/").content.decode()
     page = client.post("/voters/check/", {"election": ELECTION, "iin": "123"})
     assert refusal in page.content.decode()
+    page = client.post("/voters/check/", {"election": ELECTION, "iin": A})
+    assert display in page.content.decode()
     cache.clear()
 
 

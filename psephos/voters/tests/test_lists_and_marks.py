@@ -317,6 +317,19 @@ def test_place_of_stay(listed: World, monkeypatch: pytest.MonkeyPatch) -> None:
     assert mark(listed, 2, B).entry == entry
 
 
+def test_self_check_before_the_lists_gives_the_register_station(
+    world: World, tmp_path: Path
+) -> None:
+    register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "r.csv", ROWS),
+        report_path=tmp_path / "e.csv",
+        actor="cec",
+    )
+    result = voter_self_check(election=world.election, iin=C)  # a prisoner: no list yet
+    assert (result.station_code, result.list_on_display_from) == ("KZ-75-0002", None)
+
+
 def test_self_check_shows_station_and_masked_name(listed: World) -> None:
     result = voter_self_check(election=listed.election, iin=A)
     assert (
@@ -325,6 +338,8 @@ def test_self_check_shows_station_and_masked_name(listed: World) -> None:
         result.station_name,
         result.station_address,
     ) == ("А*** Б***", "KZ-75-0001", "School 1", "Street 1")
+    # On public display 15 days before election day: 5 November 2022 ([P] fn40).
+    assert result.list_on_display_from == dt.date(2022, 11, 5)
     with pytest.raises(VoterNotFound, match="on no list"):
         voter_self_check(election=listed.election, iin=C)  # a prisoner under this profile
     with pytest.raises(VoterNotFound, match="No voter with this IIN"):

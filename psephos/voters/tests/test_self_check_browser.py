@@ -58,6 +58,7 @@ def test_self_check_in_the_browser(
     page.wait_for_selector("#self-check-result")
     assert page.inner_text("#masked-name") == "А*** Б***"
     assert page.inner_text("#station-code") == "KZ-75-0001"
+    assert "public display there from Nov. 5, 2022" in page.inner_text("#display-period")
     html = page.content()
     assert "Ахметов" not in html and A not in html
     # An IIN with a wrong check digit is answered on the page, not with an error page.
