@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from psephos.accounts.enums import Role
@@ -70,16 +69,15 @@ def client_address(request: HttpRequest) -> str:
 
 
 def access_self_check(client: str) -> None:
-    """Count one self-check for ``client`` and refuse beyond the per-minute limit."""
+    """Count one self-check for ``client`` and refuse beyond the per-minute limit.
+
+    The count is kept in the database (``SelfCheckCount``), so the limit holds across
+    every server process.
+    """
+    from .services.self_check import self_check_count
+
     limit = getattr(settings, "VOTERS_SELF_CHECK_PER_MINUTE", SELF_CHECK_PER_MINUTE_DEFAULT)
-    key = f"voters:self-check:{client}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        count = 1
-    if count > limit:
+    if self_check_count(client=client) > limit:
         raise RateLimited(
             _("Too many checks from this address; try again in a minute."),
             data={"limit_per_minute": limit},

@@ -247,3 +247,22 @@ class CorrectionRequest(models.Model):
             )
         ]
         indexes = [models.Index(fields=["election", "station", "status"], name="correction_queue")]
+
+
+class SelfCheckCount(models.Model):
+    """Public self-checks per client address and minute: the rate limit's shared counter.
+
+    A table rather than a per-process cache, so the limit holds across every server
+    process. ``client`` is a keyed hash of the address, never the address itself; rows
+    older than the previous minute are deleted as new minutes begin.
+    """
+
+    client = models.CharField(max_length=64)
+    minute = models.BigIntegerField(help_text="Unix time // 60")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "minute"], name="self_check_count_once")
+        ]
+        indexes = [models.Index(fields=["minute"], name="self_check_count_minute")]

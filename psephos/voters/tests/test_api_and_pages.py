@@ -59,6 +59,7 @@ def test_self_check_api(listed: World, settings: object) -> None:
     r = post(client, "/api/v1/voters/self-check", {"election": ELECTION, "iin": UNREGISTERED})
     assert (r.status_code, r.json()["error"]["code"]) == (404, "voter_not_found")
     assert UNREGISTERED not in r.content.decode()
+    cache.clear()  # the count is not in a per-process cache: it survives this
     r = post(client, "/api/v1/voters/self-check", {"election": ELECTION, "iin": A})
     assert (r.status_code, r.json()["error"]["code"]) == (429, "rate_limited")
     other = Client(REMOTE_ADDR="10.0.0.9")
@@ -66,7 +67,29 @@ def test_self_check_api(listed: World, settings: object) -> None:
         post(other, "/api/v1/voters/self-check", {"election": ELECTION, "iin": A}).status_code
         == 200
     )
-    cache.clear()
+    # The table holds keyed hashes of the addresses, never the addresses.
+    from psephos.voters.models import SelfCheckCount
+
+    rows = list(SelfCheckCount.objects.values_list("client", "count"))
+    assert sorted(c for _k, c in rows) == [1, 4]
+    assert all(len(k) == 64 and "127.0.0.1" not in k and "10.0.0.9" not in k for k, _c in rows)
+
+
+def test_self_check_limit_is_per_minute(listed: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from psephos.voters.access import access_self_check
+    from psephos.voters.errors import RateLimited
+    from psephos.voters.models import SelfCheckCount
+
+    for _ in range(10):
+        access_self_check("192.0.2.1")
+    with pytest.raises(RateLimited, match="Too many checks from this address"):
+        access_self_check("192.0.2.1")
+    at(monkeypatch, ELECTION_DAY_10_15_UTC + dt.timedelta(minutes=1))
+    access_self_check("192.0.2.1")  # a new minute, a new count
+    at(monkeypatch, ELECTION_DAY_10_15_UTC + dt.timedelta(minutes=5))
+    access_self_check("192.0.2.2")
+    # The first check of a new window forgets windows older than the previous minute.
+    assert list(SelfCheckCount.objects.values_list("count", flat=True)) == [1]
 
 
 def test_mark_api(listed: World) -> None:
