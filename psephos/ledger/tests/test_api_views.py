@@ -1,11 +1,13 @@
 """The ledger API under /api/v1/ledger/ and the public page at /ledger/."""
 
 import pytest
+from django.db import transaction
 
 from psephos.ledger.models import Event
 from psephos.ledger.rules.merkle import verify_consistency, verify_inclusion
 from psephos.ledger.rules.signing import tree_head_message, verify
 from psephos.ledger.services.checkpoints import checkpoint_create
+from psephos.ledger.services.events import event_record
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +152,24 @@ def test_events_of_one_object_via_api_and_page(client, add_events):
     html = client.get("/ledger/?object=test/2").content.decode()
     assert 'data-seq="3"' in html and 'data-seq="2"' not in html
     assert 'id="no-events"' in client.get("/ledger/?object=nothing").content.decode()
+
+
+def test_an_object_page_shortens_long_payloads(client):
+    with transaction.atomic():  # e.g. a seal of 5,000 election-day marks
+        event_record(
+            actor="psephos",
+            role="system",
+            action="voters.marks_sealed",
+            object_key="test/big",
+            payload={
+                "marks": [
+                    [i, "KZ-75-0001", "2022-11-20T10:15:00Z", "register"] for i in range(5000)
+                ]
+            },
+        )
+    html = client.get("/ledger/?object=test/big").content.decode()
+    assert "{&#x27;marks&#x27;: [[0, &#x27;KZ-75-0001&#x27;" in html
+    assert "[4999," not in html and len(html) < 20_000
 
 
 def test_the_openapi_schema_documents_every_ledger_endpoint(client):
