@@ -120,3 +120,28 @@ def test_seal_and_audit_commands(
     assert f"mark {first.pk} sealed by" in capsys.readouterr().out
     with pytest.raises(CommandError, match="No election"):
         call_command("voters", "audit", "--election", "nope")
+
+
+def test_seal_command_refuses_a_bad_interval() -> None:
+    with pytest.raises(CommandError, match="--every must be a positive number"):
+        call_command("voters", "seal", "--every", "0")
+
+
+@override_settings(VOTERS_SEAL_SECONDS=3600)
+def test_seal_command_keeps_running_until_interrupted(
+    listed: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    just_sealed(monkeypatch)
+    mark(listed, 1, A)
+    naps: list[float] = []
+
+    def nap(seconds: float) -> None:  # the operator presses Ctrl-C during the first nap
+        naps.append(seconds)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(time, "sleep", nap)
+    call_command("voters", "seal", "--every", "30")
+    assert capsys.readouterr().out.splitlines() == ["Sealed 1 marks.", "Stopped."]
+    assert naps == [30.0]
+    assert not Mark.objects.filter(sealed_seq__isnull=True).exists()

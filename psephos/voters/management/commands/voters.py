@@ -38,8 +38,14 @@ class Command(BaseCommand):
         )
         gen.add_argument("--election", required=True)
         gen.add_argument("--seed", type=int, default=2022)
-        sub.add_parser(
+        seal = sub.add_parser(
             "seal", help="Seal every committed election-day mark into the ledger (run each minute)."
+        )
+        seal.add_argument(
+            "--every",
+            type=float,
+            metavar="SECONDS",
+            help="keep running, sealing this often, until interrupted",
         )
         aud = sub.add_parser(
             "audit", help="Check that every mark of an election is sealed once and unchanged."
@@ -94,16 +100,29 @@ class Command(BaseCommand):
         )
 
     def _seal(self, options: dict[str, Any]) -> None:
+        import time
+
         from psephos.voters.services.seals import SEAL_BATCH, marks_seal
 
-        total = 0
-        while True:
-            sealed = marks_seal()
-            total += sealed
-            if sealed < SEAL_BATCH:
-                break
-            self.stdout.write(f"… {total} sealed")
-        self.stdout.write(f"Sealed {total} marks.")
+        every = options["every"]
+        if every is not None and every <= 0:
+            raise CommandError("--every must be a positive number of seconds.")
+        try:
+            while True:
+                total = 0
+                while True:
+                    sealed = marks_seal()
+                    total += sealed
+                    if sealed < SEAL_BATCH:
+                        break
+                    self.stdout.write(f"… {total} sealed")
+                if every is None or total:
+                    self.stdout.write(f"Sealed {total} marks.")
+                if every is None:
+                    return
+                time.sleep(every)
+        except KeyboardInterrupt:
+            self.stdout.write("Stopped.")
 
     def _audit(self, options: dict[str, Any]) -> None:
         from psephos.voters.services.seals import marks_audit
