@@ -74,6 +74,7 @@ def main() -> None:
     )
 
     from psephos.accounts.models import User
+    from psephos.accounts.services.tokens import api_token_create
     from psephos.elections.selectors import election_get
     from psephos.observation.enums import AccreditationStatus, MembershipRole, OrganisationKind
     from psephos.observation.models import FormDefinition, Submission
@@ -86,7 +87,6 @@ def main() -> None:
         observer_register,
     )
     from psephos.observation.services.organisations import (
-        api_token_issue,
         membership_grant,
         organisation_create,
     )
@@ -105,7 +105,7 @@ def main() -> None:
     accreditation_decide(
         accreditation=acc, status=AccreditationStatus.ACCREDITED, reasons="bench", actor=None
     )
-    token = api_token_issue(user=user)
+    token = api_token_create(user=user)[1]
     stations = list(
         PollingStation.objects.filter(geography=election.geography).values_list("code", flat=True)
     )

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Body, Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.security import HttpBearer, django_auth
+from ninja.security import django_auth
 
+from psephos.accounts.authentication import STAFF_AUTH
 from psephos.core.errors import PermissionDenied
 from psephos.elections.selectors import election_get
 
@@ -51,22 +52,15 @@ from .services.deployment import assignment_set
 from .services.forms import form_export_xlsform, form_import_xlsform, form_resolve, forms_available
 from .services.incidents import incident_complaint_url, incident_report, incident_transition
 from .services.observers import accreditation_apply, accreditation_decide, observer_register
-from .services.organisations import api_token_user, organisation_rules_set
+from .services.organisations import organisation_rules_set
 from .services.quickcount import quickcount_sample_draw
 from .services.submissions import sms_receive, submission_record
 
 router = Router(tags=["observation"])
 
 
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_user(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-AUTH = [TokenAuth(), django_auth]
+# Observers' phones use the same bearer tokens as staff (``psephos api_token``).
+AUTH = STAFF_AUTH
 
 
 class SubmissionIn(Schema):

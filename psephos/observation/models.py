@@ -342,15 +342,3 @@ class SampledStation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["sample", "station"], name="sampled_station_unique")
         ]
-
-
-class ApiToken(models.Model):
-    """A device-bound, revocable API token; only its SHA-256 digest is stored."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="observation_tokens"
-    )
-    digest = models.CharField(max_length=64, unique=True)
-    label = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from typing import Any
 
 from django.db import transaction
@@ -16,7 +14,7 @@ from psephos.ledger.services.events import event_record
 from psephos.territory.models import AdministrativeUnit
 
 from ..errors import TwoFactorFailed
-from ..models import ApiToken, Membership, Organisation, TotpDevice
+from ..models import Membership, Organisation, TotpDevice
 from ..rules import totp
 from .crypto import seal, unseal
 
@@ -126,38 +124,6 @@ def totp_verify(*, user: Any, code: str, at: float | None = None) -> None:
         device.last_counter = counter
         device.confirmed = True
         device.save(update_fields=["last_counter", "confirmed"])
-
-
-def api_token_issue(*, user: Any, label: str = "") -> str:
-    """Issue a revocable API token for a user (e.g. one observer's phone); return it once."""
-    raw = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        token = ApiToken.objects.create(
-            user=user,
-            digest=hashlib.sha256(raw.encode()).hexdigest(),
-            label=label[:100],
-            created_at=clock.now(),
-        )
-        event_record(
-            actor=_actor(user),
-            role="observation",
-            action="observation.token.issue",
-            object_key=f"observation/token/{token.pk}",
-            payload={"label": label[:100]},
-        )
-    return raw
-
-
-def api_token_user(raw: str) -> Any | None:
-    """Return the user of a live token, or None."""
-    digest = hashlib.sha256(raw.encode()).hexdigest()
-    # The observer and organisation come along, so a submission needs no further lookup.
-    token = (
-        ApiToken.objects.select_related("user__observer__organisation")
-        .filter(digest=digest, revoked_at=None)
-        .first()
-    )
-    return None if token is None else token.user
 
 
 def organisation_rules_set(

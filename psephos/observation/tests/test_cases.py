@@ -8,6 +8,7 @@ import pytest
 
 from psephos.accounts.enums import Role
 from psephos.accounts.models import User
+from psephos.accounts.services.tokens import api_token_create
 from psephos.ledger.models import Event
 from psephos.observation.enums import MembershipRole, OrganisationKind
 from psephos.observation.models import (
@@ -18,7 +19,7 @@ from psephos.observation.models import (
     Submission,
 )
 from psephos.observation.services.observers import observer_register
-from psephos.observation.services.organisations import api_token_issue, membership_grant
+from psephos.observation.services.organisations import membership_grant
 
 from .factories import observed_country
 from .test_web_api import _verify
@@ -33,7 +34,7 @@ def _post(client, url, body, **headers):
 
 def test_incident_case_from_report_to_escalation(client):
     o = observed_country()
-    token = api_token_issue(user=o.observer_user)
+    token = api_token_create(user=o.observer_user)[1]
     body = {
         "election": "kz-test-presidential",
         "category": "ballot_stuffing",

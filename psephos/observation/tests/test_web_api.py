@@ -9,6 +9,7 @@ import json
 import pytest
 
 from psephos.accounts.models import User
+from psephos.accounts.services.tokens import api_token_create
 from psephos.observation.enums import MembershipRole
 from psephos.observation.models import (
     AccessLogEntry,
@@ -21,7 +22,6 @@ from psephos.observation.rules import totp
 from psephos.observation.services.crypto import unseal
 from psephos.observation.services.observers import observer_register
 from psephos.observation.services.organisations import (
-    api_token_issue,
     membership_grant,
     totp_device_create,
 )
@@ -50,7 +50,7 @@ def _submit(client, token, **extra):
 
 def test_api_submission_is_idempotent(client):
     o = observed_country()
-    token = api_token_issue(user=o.observer_user, label="phone")
+    token = api_token_create(user=o.observer_user, label="phone")[1]
     r1 = _submit(client, token)
     r2 = _submit(client, token)
     assert (r1.status_code, r2.status_code) == (201, 200)
@@ -179,7 +179,7 @@ def test_public_accreditation_list_and_badge(client):
 
 def test_findings_page_and_downloads(client):
     o = observed_country()
-    token = api_token_issue(user=o.observer_user)
+    token = api_token_create(user=o.observer_user)[1]
     _submit(client, token, answers={"A": "yes", "W": "3"})
     page = client.get("/observation/findings/kz-test-presidential/")
     assert page.status_code == 200
