@@ -114,54 +114,77 @@ class MarksAudit:
         return not self.problems
 
 
-_MARKS_SQL = (
+_MARK_ROWS_SQL = (
     "SELECT m.id, s.code, m.at, le.source, m.sealed_seq FROM voters_mark m"
     " JOIN territory_pollingstation s ON s.id = m.station_id"
     " JOIN voters_listentry le ON le.id = m.entry_id"
-    " WHERE m.election_id = %s"
+    " WHERE m.election_id = %s AND m.id IN ({ids})"
 )
+_STAMPS_SQL = (
+    "SELECT sealed_seq, COUNT(*) FROM voters_mark WHERE election_id = %s GROUP BY sealed_seq"
+)
+_STAMPED_IDS_SQL = "SELECT id FROM voters_mark WHERE election_id = %s AND sealed_seq = %s"
 
 
 def marks_audit(*, election_id: int, election_key: str) -> MarksAudit:
     """Compare the election's marks with the seals in the ledger.
 
-    A problem is a sealed mark missing from the database or differing from its seal,
-    a mark listed by two seals, or a mark stamped with a seal that does not list it.
-    Unsealed marks are counted, not problems: the next seal covers them. Marks with
-    ``sealed_seq`` 0 were recorded before seals existed or by a generated register's
-    event, which counts them without listing them; they are counted as ``bulk``.
-    Problems name mark ids and sequence numbers only.
+    A problem is a sealed mark missing from the database or differing from its seal
+    (a mark listed by two seals differs from one of them), or a mark stamped with a
+    seal that does not list it. Unsealed marks are counted, not problems: the next
+    seal covers them. Marks with ``sealed_seq`` 0 were recorded before seals existed or
+    by a generated register's event, which counts them without listing them; they are
+    counted as ``bulk``. Works one seal at a time (memory stays flat for millions of
+    marks). Problems name mark ids and sequence numbers only.
     """
     audit = MarksAudit()
-    rows: dict[int, tuple[str, str, str, int | None]] = {}
     with connection.cursor() as cur:
-        cur.execute(_MARKS_SQL, [election_id])
-        for mark_id, code, at, source, seq in cur.fetchall():
-            rows[mark_id] = (code, _at_text(at), source, seq)
-    audit.marks = len(rows)
-    seen: dict[int, int] = {}
-    events = Event.objects.filter(action=SEAL_ACTION, object_key=election_key).only(
-        "seq", "payload"
+        cur.execute(_STAMPS_SQL, [election_id])
+        stamps: dict[int | None, int] = {seq: n for seq, n in cur.fetchall()}
+    audit.marks = sum(stamps.values())
+    audit.unsealed = stamps.pop(None, 0)
+    audit.bulk = stamps.pop(0, 0)
+    events = (
+        Event.objects.filter(action=SEAL_ACTION, object_key=election_key)
+        .only("seq", "payload")
+        .order_by("seq")
     )
-    for event in events.iterator():
+    for event in events.iterator(chunk_size=20):
         audit.seals += 1
-        for mark_id, code, at, source in event.payload["marks"]:
-            if mark_id in seen:
-                audit.problems.append(
-                    f"mark {mark_id} sealed twice (#{seen[mark_id]}, #{event.seq})"
-                )
-                continue
-            seen[mark_id] = event.seq
+        listed = {m[0]: (m[1], m[2], m[3]) for m in event.payload["marks"]}
+        rows = _mark_rows(election_id, list(listed))
+        kept = 0
+        for mark_id, sealed in listed.items():
             row = rows.get(mark_id)
             if row is None:
                 audit.problems.append(f"mark {mark_id} sealed by #{event.seq} is missing")
-            elif row[:3] != (code, at, source) or row[3] != event.seq:
+            elif row[:3] != sealed or row[3] != event.seq:
                 audit.problems.append(f"mark {mark_id} differs from its seal #{event.seq}")
-    for mark_id, (_code, _at, _source, seq) in rows.items():
-        if seq is None:
-            audit.unsealed += 1
-        elif seq == 0:
-            audit.bulk += 1
-        elif mark_id not in seen:
-            audit.problems.append(f"mark {mark_id} claims seal #{seq}, which does not list it")
+            if row is not None and row[3] == event.seq:
+                kept += 1
+        if stamps.pop(event.seq, 0) > kept:
+            _stamped_but_unlisted(audit, election_id, event.seq, set(listed))
+    for seq in sorted(s for s in stamps if s is not None):  # stamps of no seal at all
+        _stamped_but_unlisted(audit, election_id, seq, set())
     return audit
+
+
+def _mark_rows(election_id: int, ids: list[int]) -> dict[int, tuple[str, str, str, int | None]]:
+    rows: dict[int, tuple[str, str, str, int | None]] = {}
+    with connection.cursor() as cur:
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            cur.execute(
+                _MARK_ROWS_SQL.format(ids=", ".join(["%s"] * len(chunk))), [election_id, *chunk]
+            )
+            for mark_id, code, at, source, seq in cur.fetchall():
+                rows[mark_id] = (code, _at_text(at), source, seq)
+    return rows
+
+
+def _stamped_but_unlisted(audit: MarksAudit, election_id: int, seq: int, listed: set[int]) -> None:
+    with connection.cursor() as cur:
+        cur.execute(_STAMPED_IDS_SQL, [election_id, seq])
+        for (mark_id,) in cur.fetchall():
+            if mark_id not in listed:
+                audit.problems.append(f"mark {mark_id} claims seal #{seq}, which does not list it")

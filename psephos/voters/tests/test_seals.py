@@ -81,7 +81,10 @@ def test_audit_names_every_kind_of_tampering(
     assert audit(listed).ok
 
     Mark.objects.filter(pk=first.pk).update(sealed_seq=seq[second.pk])
-    assert audit(listed).problems == [f"mark {first.pk} differs from its seal #{seq[first.pk]}"]
+    assert audit(listed).problems == [
+        f"mark {first.pk} differs from its seal #{seq[first.pk]}",
+        f"mark {first.pk} claims seal #{seq[second.pk]}, which does not list it",
+    ]
     Mark.objects.filter(pk=first.pk).update(sealed_seq=seq[first.pk])
 
     Mark.objects.filter(pk=second.pk).delete()
@@ -93,8 +96,13 @@ def test_audit_names_every_kind_of_tampering(
         third = mark(listed, 1, B)
     Mark.objects.filter(pk=third.pk).update(sealed_seq=seq[first.pk])
     assert audit(listed).problems == [
-        f"mark {second.pk} sealed by #{seq[second.pk]} is missing",
         f"mark {third.pk} claims seal #{seq[first.pk]}, which does not list it",
+        f"mark {second.pk} sealed by #{seq[second.pk]} is missing",
+    ]
+    Mark.objects.filter(pk=third.pk).update(sealed_seq=999_999)  # a seal that never was
+    assert audit(listed).problems == [
+        f"mark {second.pk} sealed by #{seq[second.pk]} is missing",
+        f"mark {third.pk} claims seal #999999, which does not list it",
     ]
 
 
