@@ -16,6 +16,11 @@ def election_get(*, key: str) -> Election:
         raise NotFound(f"No election “{key}”.", data={"election": key}) from None
 
 
+def elections_list() -> list[Election]:
+    """Return every election, newest first."""
+    return list(Election.objects.order_by("-date", "key"))
+
+
 def election_options(*, election: Election) -> list[Option]:
     """Return the options of the election's (single) contest in ballot order."""
     return list(Option.objects.filter(contest__election=election).order_by("ballot_order"))

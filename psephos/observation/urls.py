@@ -5,6 +5,7 @@ from . import views
 app_name = "observation"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("accreditations/<slug:election>/", views.accreditations, name="accreditations"),
     path("badge/<str:token>/", views.badge, name="badge"),
     path("badge/<str:token>/qr.svg", views.badge_qr, name="badge_qr"),

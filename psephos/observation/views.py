@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from psephos.core.errors import DomainError
-from psephos.elections.selectors import election_get
+from psephos.elections.selectors import election_get, elections_list
 
 from .access import SESSION_2FA_KEY, access_coordinate, access_submit, session_two_factor_ok
 from .selectors import (
@@ -38,6 +38,11 @@ STATIC = Path(__file__).resolve().parent / "static" / "observation"
 
 def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return render(request, "observation/error.html", {"error": exc}, status=exc.http_status)
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """List each election's public observation pages, and the observers' checklist."""
+    return render(request, "observation/index.html", {"elections": elections_list()})
 
 
 def accreditations(request: HttpRequest, election: str) -> HttpResponse:

@@ -207,6 +207,14 @@ def test_pages_are_translated(client, language, heading):
     assert heading in page.content.decode()
 
 
+def test_index_links_every_election(client):
+    observed_country()
+    html = client.get("/observation/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "/observation/accreditations/kz-test-presidential/" in html
+    assert "/observation/findings/kz-test-presidential/" in html
+    assert "Решения об аккредитации" in html and 'href="/observation/form/"' in html
+
+
 def test_admin_registers_reads_and_exports_only_in_own_regions(client):
     o = observed_country()
     admin = _admin(o, regions=[o.region1])
