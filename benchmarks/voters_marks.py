@@ -284,7 +284,7 @@ def main() -> None:
     times.sort()
     from psephos.voters.services.seals import SEAL_BATCH, marks_seal
 
-    while marks_seal() == SEAL_BATCH:
+    while marks_seal(wait=True) == SEAL_BATCH:
         pass
     with connection.cursor() as cur:
         cur.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,12 @@ def events_list(
 def events_for_object(*, object_key: str, limit: int = 200) -> list[Event]:
     """Return the events of one object (e.g. ``kz-2022-presidential/KZ-75-0412``), newest first."""
     return list(Event.objects.filter(object_key=object_key).order_by("-seq")[:limit])
+
+
+def events_of_action(*, action: str, object_key: str) -> Iterator[Event]:
+    """Yield the events with this action and object key in sequence order (streamed)."""
+    events = Event.objects.filter(action=action, object_key=object_key).order_by("seq")
+    return events.only("seq", "payload").iterator(chunk_size=20)
 
 
 def event_get(*, seq: int) -> Event | None:

@@ -68,16 +68,15 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
-def access_self_check(client: str) -> None:
-    """Count one self-check for ``client`` and refuse beyond the per-minute limit.
+def access_self_check(count: int) -> None:
+    """Refuse a self-check that is beyond the per-minute limit of its client address.
 
-    The count is kept in the database (``SelfCheckCount``), so the limit holds across
-    every server process.
+    ``count`` is this minute's count including this check
+    (``services.self_check.self_check_count``, kept in the database so that the limit
+    holds across every server process).
     """
-    from .services.self_check import self_check_count
-
     limit = getattr(settings, "VOTERS_SELF_CHECK_PER_MINUTE", SELF_CHECK_PER_MINUTE_DEFAULT)
-    if self_check_count(client=client) > limit:
+    if count > limit:
         raise RateLimited(
             _("Too many checks from this address; try again in a minute."),
             data={"limit_per_minute": limit},

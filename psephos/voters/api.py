@@ -47,6 +47,7 @@ from .schemas import (
 from .services.corrections import correction_request_decide, correction_request_file
 from .services.lists import certificate_issue, entry_place_of_stay, list_extract
 from .services.marks import Person, mark_record
+from .services.self_check import self_check_count
 
 router = Router(tags=["voters"])
 
@@ -76,7 +77,7 @@ def _acting_station(
 @router.post("/self-check", response={200: SelfCheckOut, 429: ErrorOut, **ERRORS})
 def self_check(request: HttpRequest, payload: SelfCheckIn) -> selectors.SelfCheck:
     """Return the voter's station and masked name for an IIN (rate-limited)."""
-    access_self_check(client_address(request))
+    access_self_check(self_check_count(client=client_address(request)))
     election = election_get(key=payload.election)
     return selectors.voter_self_check(election=election, iin=payload.iin.strip())
 

@@ -40,3 +40,12 @@ def _key() -> bytes:
 def iin_hash(iin: str) -> bytes:
     """Return the 32-byte keyed hash of an IIN."""
     return hmac.digest(_key(), iin.encode("ascii"), "sha256")
+
+
+def link_digest(purpose: str, message: str) -> str:
+    """Return a keyed digest (32 hex digits) of internal links, e.g. a mark's voter and entry.
+
+    Published where the links themselves must not be (a seal in the public ledger):
+    only a holder of the key can check it. ``purpose`` separates the uses of the key.
+    """
+    return hmac.digest(_key(), f"{purpose}\0{message}".encode(), "sha256").hex()[:32]

@@ -182,8 +182,8 @@ class Mark(models.Model):
     voter = models.ForeignKey(
         Voter, on_delete=models.PROTECT, related_name="marks", db_constraint=False
     )
-    # Stations are found through ``mark_station``; the entry and user columns are
-    # never searched on election day, so they carry no index of their own.
+    # The entry and user columns are never searched on election day, so they carry no
+    # index of their own; voter and station keep theirs (deletion checks).
     station = models.ForeignKey(
         "territory.PollingStation", on_delete=models.PROTECT, related_name="+", db_constraint=False
     )

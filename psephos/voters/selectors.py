@@ -20,7 +20,7 @@ from .enums import EntrySource
 from .errors import IinInvalid, VoterNotFound
 from .iin_hash import iin_hash
 from .models import ListEntry, Mark, Voter
-from .rules.calendar import ListCalendar, display_opens
+from .rules.calendar import CALENDAR, display_opens
 from .rules.iin import iin_problem
 from .rules.records import mask_name
 
@@ -122,11 +122,12 @@ def _election_station_load(*, key: str, code: str) -> tuple[Election, PollingSta
     e, s = len(_E_COLS), len(_E_COLS) + len(_S_COLS)
     if row[e] is None:
         raise NotFound(f"No polling station “{code}”.", data={"station": code})
-    election = Election.from_db(connection.alias, _E_ATTRS, row[:e])
-    station = PollingStation.from_db(connection.alias, _S_ATTRS, row[e:s])
-    PollingStation.unit.field.set_cached_value(
-        station, AdministrativeUnit.from_db(connection.alias, _U_ATTRS, row[s:])
+    election = Election.from_db(connection.alias, _E_ATTRS, _typed(Election, row[:e]))
+    station = PollingStation.from_db(connection.alias, _S_ATTRS, _typed(PollingStation, row[e:s]))
+    unit = AdministrativeUnit.from_db(
+        connection.alias, _U_ATTRS, _typed(AdministrativeUnit, row[s:])
     )
+    PollingStation.unit.field.set_cached_value(station, unit)
     return election, station
 
 
@@ -162,9 +163,7 @@ def voter_self_check(*, election: Election, iin: str) -> SelfCheck:
         station_code=station.code,
         station_name=station.name,
         station_address=station.address,
-        list_on_display_from=None
-        if entry is None
-        else display_opens(election.date, ListCalendar()),
+        list_on_display_from=None if entry is None else display_opens(election.date, CALENDAR),
     )
 
 

@@ -18,6 +18,7 @@ from psephos.territory.selectors import station_get
 
 from . import selectors
 from .access import access_self_check, access_station_read, client_address
+from .services.self_check import self_check_count
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,7 +33,7 @@ def self_check(request: HttpRequest) -> HttpResponse:
         key = request.POST.get("election", "")
         context["selected"] = key
         try:
-            access_self_check(client_address(request))
+            access_self_check(self_check_count(client=client_address(request)))
             election = election_get(key=key)
             context["result"] = selectors.voter_self_check(
                 election=election, iin=request.POST.get("iin", "").strip()[:32]

@@ -23,6 +23,10 @@ class ListCalendar:
     correction_hours: int = 24
 
 
+# The calendar every service uses (the reference's values).
+CALENDAR = ListCalendar()
+
+
 def avc_window(election_day: dt.date, cal: ListCalendar) -> tuple[dt.datetime, dt.datetime]:
     """Return the local (naive) start and end of the AVC issuing window."""
     opens = dt.datetime.combine(

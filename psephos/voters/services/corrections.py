@@ -14,9 +14,17 @@ from psephos.territory.models import PollingStation
 
 from ..enums import CorrectionKind, CorrectionStatus, EntrySource, RemovalReason
 from ..errors import ListState, VoterNotFound
-from ..models import CorrectionRequest, ListEntry
+from ..models import CorrectionRequest, ListEntry, Voter
 from ..rules.calendar import correction_due
-from .lists import CALENDAR, active_entry, refuse_if_ineligible, station_zone, voter_for_update
+from .lists import (
+    CALENDAR,
+    active_entry,
+    entries_lock,
+    refuse_if_ineligible,
+    refuse_if_marked,
+    station_zone,
+    voter_for_update,
+)
 
 
 def correction_request_file(
@@ -89,6 +97,9 @@ def correction_request_decide(
             )
         election, voter = request.election, request.voter
         if granted and request.kind != CorrectionKind.AMEND:
+            Voter.objects.select_for_update().filter(pk=voter.pk).first()
+            entries_lock(election=election, voter=voter)
+            refuse_if_marked(election=election, voter=voter)  # a ballot received stays
             current = active_entry(election=election, voter=voter)
             if request.kind == CorrectionKind.INCLUDE:
                 refuse_if_ineligible(election=election, voter=voter)

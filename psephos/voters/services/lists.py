@@ -24,11 +24,9 @@ from ..enums import CertificateStatus, EntrySource, RemovalReason
 from ..errors import AlreadyMarked, IinInvalid, ListState, NotEligible, OutsideWindow, VoterNotFound
 from ..iin_hash import iin_hash
 from ..models import Certificate, ListEntry, Mark, Voter
-from ..rules.calendar import ListCalendar, avc_window, place_of_stay_window
+from ..rules.calendar import CALENDAR, avc_window, place_of_stay_window
 from ..rules.eligibility import EligibilityRules, ineligibility, latest_birth_date
 from ..rules.iin import iin_problem
-
-CALENDAR = ListCalendar()
 
 
 def eligibility_rules(election: Election) -> EligibilityRules:
@@ -57,7 +55,22 @@ def voter_for_update(*, election: Election, iin: str) -> Voter:
     )
     if voter is None:
         raise VoterNotFound(_("No voter with this IIN in the register."))
+    entries_lock(election=election, voter=voter)
     return voter
+
+
+def entries_lock(*, election: Election, voter: Voter) -> None:
+    """Lock the voter's active list entries for the election (a no-op on SQLite).
+
+    A mark at the voter's station reads the entry ``FOR SHARE`` (``marks._PLAIN_SQL``),
+    so a change that removes an entry takes this lock before ``refuse_if_marked``:
+    it waits for a mark in flight and then sees it.
+    """
+    list(
+        ListEntry.objects.select_for_update()
+        .filter(election=election, voter=voter, removed_reason="")
+        .values_list("pk", flat=True)
+    )
 
 
 def refuse_if_marked(*, election: Election, voter: Voter) -> None:

@@ -1,11 +1,14 @@
 """Election-day marks: a voter receives a ballot once in the whole register.
 
 The guarantee comes from the database: ``Mark`` has a unique constraint on
-(election, voter). On PostgreSQL the voter row is locked first
-(``SELECT … FOR UPDATE``) so concurrent attempts for one voter queue and each
-later one is refused with the station and time of the first; on SQLite write
-transactions are serialised. A constraint violation that still slips through is
-turned into the same refusal.
+(election, voter). On PostgreSQL a voter on the station's own list is marked by one
+statement (``_PLAIN_SQL``) whose ``INSERT … ON CONFLICT DO NOTHING`` waits for any
+concurrent mark of the voter; everything else (and every refusal) takes the general
+path, which locks the voter row first (``SELECT … FOR UPDATE``) so concurrent attempts
+queue and each later one is refused with the station and time of the first. On SQLite
+write transactions are serialised. A constraint violation that still slips through is
+turned into the same refusal. Marks are sealed into the ledger in batches
+(``seals.py``, ADR 0004).
 """
 
 from __future__ import annotations
@@ -138,7 +141,9 @@ def mark_record(
 # inserts the mark only if the voter is eligible (the profile's switches and latest
 # birth date as parameters, from ``rules/eligibility.py``) and has no mark; the unique
 # constraint settles a race (``ON CONFLICT DO NOTHING`` waits for the other
-# transaction). Anything else (not found, elsewhere, ineligible, marked) returns no
+# transaction). The entry is read ``FOR SHARE``: a service removing it (certificate,
+# place of stay, correction) locks it first (``lists.entries_lock``), so either the
+# mark waits and then finds the entry gone, or the removal waits and sees the mark. Anything else (not found, elsewhere, ineligible, marked) returns no
 # mark id, and ``mark_record`` takes the general path, which names the refusal.
 _PLAIN_SQL = """
 WITH v AS (
@@ -151,6 +156,7 @@ WITH v AS (
     WHERE v.birth_date <= %(latest)s
         AND NOT (v.incapacitated AND %(no_incapacitated)s)
         AND NOT (v.prisoner AND %(no_prisoners)s)
+    FOR SHARE OF e
 ), ins AS (
     INSERT INTO voters_mark (election_id, voter_id, station_id, entry_id, at, by_id)
     SELECT %(election)s, voter_id, %(station)s, entry_id, %(at)s, %(by)s FROM here

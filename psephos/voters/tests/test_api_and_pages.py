@@ -77,17 +77,22 @@ def test_self_check_api(listed: World, settings: object) -> None:
 
 def test_self_check_limit_is_per_minute(listed: World, monkeypatch: pytest.MonkeyPatch) -> None:
     from psephos.voters.access import access_self_check
+    from psephos.voters.services.self_check import self_check_count
+
+    def check(client: str) -> None:
+        access_self_check(self_check_count(client=client))
+
     from psephos.voters.errors import RateLimited
     from psephos.voters.models import SelfCheckCount
 
     for _ in range(10):
-        access_self_check("192.0.2.1")
+        check("192.0.2.1")
     with pytest.raises(RateLimited, match="Too many checks from this address"):
-        access_self_check("192.0.2.1")
+        check("192.0.2.1")
     at(monkeypatch, ELECTION_DAY_10_15_UTC + dt.timedelta(minutes=1))
-    access_self_check("192.0.2.1")  # a new minute, a new count
+    check("192.0.2.1")  # a new minute, a new count
     at(monkeypatch, ELECTION_DAY_10_15_UTC + dt.timedelta(minutes=5))
-    access_self_check("192.0.2.2")
+    check("192.0.2.2")
     # The first check of a new window forgets windows older than the previous minute.
     assert list(SelfCheckCount.objects.values_list("count", flat=True)) == [1]
 

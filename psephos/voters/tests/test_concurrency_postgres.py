@@ -107,9 +107,58 @@ def test_64_clients_mark_10000_voters_once(postgres_only: None, tmp_path: Path) 
     assert Mark.objects.values("voter").distinct().count() == VOTERS
     # Every mark tried to seal as it committed (interval 0), racing the others for the
     # seal lock: each mark must be in exactly one seal, and the ledger intact.
-    while marks_seal():
+    while marks_seal(wait=True):
         pass
     audit = marks_audit(election_id=world.election.pk, election_key=world.election.key)
     assert (audit.marks, audit.unsealed, audit.problems) == (VOTERS, 0, [])
-    assert audit.seals >= 1
+    assert audit.seals >= 1 and audit.bulk == 0
     assert ledger_verify().ok
+
+
+@pytest.mark.postgres
+def test_a_mark_waits_for_an_entry_being_removed(postgres_only: None, tmp_path: Path) -> None:
+    """The one-statement mark reads the entry FOR SHARE: a removal in flight wins."""
+    import time
+
+    from django.db import transaction
+
+    from psephos.voters.errors import NotOnList
+    from psephos.voters.models import ListEntry, Voter
+    from psephos.voters.services.lists import entries_lock
+
+    world = build_world(2)
+    rows = person_rows(1, station="KZ-75-0001")
+    register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "r.csv", rows),
+        report_path=tmp_path / "e.csv",
+        actor="cec",
+    )
+    assert list_extract(election=world.election, actor="cec") == 1
+    voter = Voter.objects.get()
+    locked = threading.Event()
+
+    def remove() -> None:  # what a granted exclusion does, slowly
+        try:
+            with transaction.atomic():
+                Voter.objects.select_for_update().filter(pk=voter.pk).first()
+                entries_lock(election=world.election, voter=voter)
+                locked.set()
+                time.sleep(0.5)
+                ListEntry.objects.filter(voter=voter).update(removed_reason="correction")
+        finally:
+            connections.close_all()
+
+    remover = threading.Thread(target=remove)
+    remover.start()
+    assert locked.wait(10)
+    with pytest.raises(NotOnList, match="not on the list of station KZ-75-0001"):
+        mark_record(
+            election=world.election,
+            station=world.stations[0],
+            iin=rows[0].split(",")[0],
+            actor_id=world.pec[0].pk,
+            actor="pec1",
+        )
+    remover.join()
+    assert Mark.objects.count() == 0

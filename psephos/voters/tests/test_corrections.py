@@ -186,3 +186,31 @@ def test_corrections_api(before: World) -> None:
     r = post(pec3, f"/api/v1/voters/corrections/{rid}/decision", decision)
     assert (r.status_code, r.json()["error"]["code"]) == (409, "list_state")
     assert CorrectionRequest.objects.count() == 1
+
+
+def test_a_voter_who_received_a_ballot_is_not_moved_or_removed(
+    before: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from psephos.voters.errors import AlreadyMarked
+    from psephos.voters.models import Mark
+
+    from .conftest import ELECTION_DAY_10_15_UTC, at, mark
+
+    home = before.stations[0]
+    exclude = correction_request_file(
+        election=before.election,
+        station=home,
+        iin=A,
+        kind=CorrectionKind.EXCLUDE,
+        note="",
+        actor="pec1",
+    )
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    first = mark(before, 1, A)
+    with pytest.raises(AlreadyMarked, match="already received a ballot at station KZ-75-0001"):
+        correction_request_decide(
+            request_id=exclude.pk, station=home, granted=True, reasons="x", actor="pec1"
+        )
+    assert ListEntry.objects.get(pk=first.entry_id).removed_reason == ""
+    assert CorrectionRequest.objects.get(pk=exclude.pk).status == "pending"
+    assert Mark.objects.count() == 1

@@ -7,12 +7,15 @@ import time
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import override_settings
 
 from psephos.ledger.models import Event
+from psephos.ledger.services.events import event_record
 from psephos.ledger.services.verification import ledger_verify
 from psephos.voters.enums import AdditionBasis
-from psephos.voters.models import Mark
+from psephos.voters.iin_hash import link_digest
+from psephos.voters.models import Mark, Voter
 from psephos.voters.services import seals
 from psephos.voters.services.seals import SEAL_ACTION, marks_audit, marks_seal
 
@@ -24,6 +27,11 @@ pytestmark = pytest.mark.django_db
 def just_sealed(monkeypatch: pytest.MonkeyPatch) -> None:
     """As if this process had just sealed: the next marks wait for the interval."""
     monkeypatch.setattr(seals, "_last_try", time.monotonic())
+
+
+def links(mark: Mark) -> str:
+    """The keyed digest a seal publishes for a mark's voter, entry and operator."""
+    return link_digest("mark-seal", f"{mark.pk}:{mark.voter_id}:{mark.entry_id}:{mark.by_id}")
 
 
 def audit(world: World):  # type: ignore[no-untyped-def]
@@ -51,12 +59,15 @@ def test_marks_wait_for_the_seal_then_one_event_lists_them(
         "system",
         "kz-2022-presidential",
     )
+    first.refresh_from_db()
+    second.refresh_from_db()
     assert event.payload == {
         "marks": [
-            [first.pk, "KZ-75-0001", "2022-11-20T10:15:00Z", "register"],
-            [second.pk, "KZ-75-0003", "2022-11-20T10:20:00Z", "election_day"],
+            [first.pk, "KZ-75-0001", "2022-11-20T10:15:00.000000Z", "register", links(first)],
+            [second.pk, "KZ-75-0003", "2022-11-20T10:20:00.000000Z", "election_day", links(second)],
         ]
     }
+    assert len(links(first)) == 32 and links(first) != links(second)
     assert set(Mark.objects.values_list("sealed_seq", flat=True)) == {event.seq}
     assert marks_seal() == 0  # nothing left: no empty event
     assert Event.objects.filter(action=SEAL_ACTION).count() == 1
@@ -103,6 +114,45 @@ def test_audit_names_every_kind_of_tampering(
     assert audit(listed).problems == [
         f"mark {second.pk} sealed by #{seq[second.pk]} is missing",
         f"mark {third.pk} claims seal #999999, which does not list it",
+    ]
+
+
+@override_settings(VOTERS_SEAL_SECONDS=0)
+def test_audit_sees_relinked_marks_and_forged_seals(
+    listed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    first = mark(listed, 1, A)
+    first.refresh_from_db()
+    # The mark moved to another voter: the station, time and source are unchanged,
+    # only the keyed link digest in the seal tells.
+    other = Voter.objects.get(surname="Сидоров")
+    voter_id = first.voter_id
+    Mark.objects.filter(pk=first.pk).update(voter_id=other.pk)
+    assert audit(listed).problems == [f"mark {first.pk} differs from its seal #{first.sealed_seq}"]
+    Mark.objects.filter(pk=first.pk).update(voter_id=voter_id)
+    assert audit(listed).ok
+
+    listing = Event.objects.get(action=SEAL_ACTION).payload["marks"][0]
+    with transaction.atomic():
+        twice = event_record(
+            actor="psephos",
+            role="system",
+            action=SEAL_ACTION,
+            object_key=listed.election.key,
+            payload={"marks": [listing, listing]},
+        )
+        garbled = event_record(
+            actor="psephos",
+            role="system",
+            action=SEAL_ACTION,
+            object_key=listed.election.key,
+            payload={"marks": [["not a mark id"]]},
+        )
+    assert audit(listed).problems == [
+        f"mark {first.pk} differs from its seal #{twice.seq}",
+        f"mark {first.pk} listed twice by seal #{twice.seq}",
+        f"seal #{garbled.seq} has a payload that cannot be read",
     ]
 
 
@@ -153,3 +203,20 @@ def test_seal_command_keeps_running_until_interrupted(
     assert capsys.readouterr().out.splitlines() == ["Sealed 1 marks.", "Stopped."]
     assert naps == [30.0]
     assert not Mark.objects.filter(sealed_seq__isnull=True).exists()
+
+
+@override_settings(VOTERS_SEAL_SECONDS=0)
+def test_a_failing_seal_never_fails_the_mark(
+    listed: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from django.db import OperationalError
+
+    def broken(**_kwargs: object) -> None:
+        raise OperationalError("could not obtain lock")
+
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    monkeypatch.setattr(seals, "marks_seal", broken)
+    first = mark(listed, 1, A)  # recorded; the seal will come later
+    assert Mark.objects.get(pk=first.pk).sealed_seq is None
+    assert "sealing marks failed; the next seal covers them: OperationalError" in caplog.text
+    assert A not in caplog.text and "Ахметов" not in caplog.text

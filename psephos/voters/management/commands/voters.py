@@ -111,7 +111,7 @@ class Command(BaseCommand):
             while True:
                 total = 0
                 while True:
-                    sealed = marks_seal()
+                    sealed = marks_seal(wait=True) or 0
                     total += sealed
                     if sealed < SEAL_BATCH:
                         break
