@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def _english_after() -> Iterator[None]:
+    """Reset the thread's language: a request through LocaleMiddleware leaves it active,
+    and the next test in the same worker would see Kazakh or Russian messages."""
+    from django.utils import translation
+
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture

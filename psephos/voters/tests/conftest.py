@@ -42,15 +42,6 @@ def _iin_key(tmp_path_factory: pytest.TempPathFactory, settings: object) -> Iter
     iin_hash._key.cache_clear()
 
 
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    """Reset the thread's language: a request through LocaleMiddleware leaves it active."""
-    from django.utils import translation
-
-    yield
-    translation.activate("en")
-
-
 @dataclass
 class World:
     geography: object

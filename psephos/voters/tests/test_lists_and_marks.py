@@ -345,3 +345,37 @@ def test_self_check_shows_station_and_masked_name(listed: World) -> None:
         voter_self_check(election=listed.election, iin=C)  # a prisoner under this profile
     with pytest.raises(VoterNotFound, match="No voter with this IIN"):
         voter_self_check(election=listed.election, iin=UNREGISTERED)
+
+
+def test_election_station_lookup_refuses_and_remembers(
+    listed: World, settings: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from psephos.core.errors import NotFound
+    from psephos.voters import selectors
+
+    key = listed.election.key
+    with pytest.raises(NotFound, match="No election “nope”"):
+        selectors.election_station_get(key="nope", code="KZ-75-0001")
+    with pytest.raises(NotFound, match="No polling station “KZ-99-9999”"):
+        selectors.election_station_get(key=key, code="KZ-99-9999")
+    election, station = selectors.election_station_get(key=key, code="KZ-75-0002")
+    assert (election.pk, station.pk, station.unit.timezone) == (
+        listed.election.pk,
+        listed.stations[1].pk,
+        listed.stations[1].unit.timezone,
+    )
+    assert election.date == listed.election.date  # typed as the ORM would, on SQLite too
+    settings.VOTERS_STATION_CACHE_SECONDS = 60  # type: ignore[attr-defined]
+    selectors._recent.clear()
+    loads = []
+    real = selectors._election_station_load
+
+    def counted(**kwargs: str):  # type: ignore[no-untyped-def]
+        loads.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(selectors, "_election_station_load", counted)
+    for _ in range(3):
+        again = selectors.election_station_get(key=key, code="KZ-75-0002")
+    assert len(loads) == 1 and again[1].pk == listed.stations[1].pk
+    selectors._recent.clear()
