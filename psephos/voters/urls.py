@@ -9,4 +9,5 @@ app_name = "voters"
 urlpatterns = [
     path("check/", views.self_check, name="self_check"),
     path("<slug:key>/stations/<str:code>/", views.station_list, name="station_list"),
+    path("<slug:key>/stations/<str:code>/mark/", views.station_mark, name="station_mark"),
 ]

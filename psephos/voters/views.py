@@ -1,7 +1,8 @@
-"""Voter pages: the public self-check and a station's list for its PEC and the CEC.
+"""Voter pages: the public self-check, a station's list, and the PEC's marking page.
 
-The self-check is a POST so the IIN never appears in a URL or an access log; the
-answer holds only the station and a masked name.
+The self-check and the marking page take the IIN in a POST body, so it never
+appears in a URL or an access log; the self-check answers only the station and a
+masked name.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from psephos.core.errors import DomainError
@@ -17,7 +19,9 @@ from psephos.elections.selectors import election_get
 from psephos.territory.selectors import station_get
 
 from . import selectors
-from .access import access_self_check, access_station_read, client_address
+from .access import access_self_check, access_station_act, access_station_read, client_address
+from .enums import AdditionBasis
+from .services.marks import Person, mark_record
 from .services.self_check import self_check_count
 
 
@@ -63,3 +67,58 @@ def station_list(request: HttpRequest, key: str, code: str) -> HttpResponse:
             "counts": selectors.station_counts(election=election, station=station),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def station_mark(request: HttpRequest, key: str, code: str) -> HttpResponse:
+    """The station's PEC records that a voter received a ballot (election day).
+
+    The same service as ``POST /api/v1/voters/marks``: a voter on the list, one
+    presenting a certificate, or an election-day addition with its basis. A refusal
+    is shown on the page with its status code; nothing is written then.
+    """
+    try:
+        election, station = selectors.election_station_get(key=key, code=code)
+        access_station_act(request.user, station)  # type: ignore[arg-type]
+    except DomainError as exc:
+        return render(request, "voters/error.html", {"error": exc.message}, status=exc.http_status)
+    context: dict[str, object] = {
+        "election": election,
+        "station": station,
+        "bases": [("", "")] + [(b.value, b.label) for b in AdditionBasis],
+        "marked": None,
+        "error": None,
+    }
+    status = 200
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "").strip()[:100] for k in MARK_FIELDS}
+        context["form"] = {k: v for k, v in form.items() if k != "iin"}  # never echo the IIN
+        try:
+            addition = AdditionBasis(form["addition"]) if form["addition"] else None
+            mark = mark_record(
+                election=election,
+                station=station,
+                iin=form["iin"][:32],
+                actor_id=request.user.pk,
+                actor=request.user.get_username(),
+                certificate_serial=form["certificate_serial"] or None,
+                addition=addition,
+                person=Person(form["surname"], form["given_name"], form["patronymic"])
+                if form["surname"] or form["given_name"]
+                else None,
+            )
+            context["marked"] = mark
+            context["form"] = {}
+            status = 201
+        except ValueError:
+            context["error"] = _("Choose a basis from the list.")
+            status = 422
+        except DomainError as exc:
+            context["error"] = exc.message
+            status = exc.http_status
+    context["counts"] = selectors.station_counts(election=election, station=station)
+    return render(request, "voters/station_mark.html", context, status=status)
+
+
+MARK_FIELDS = ("iin", "certificate_serial", "addition", "surname", "given_name", "patronymic")

@@ -292,3 +292,46 @@ def test_no_iin_or_name_in_logs_or_errors(listed: World, caplog: pytest.LogCaptu
         assert A not in text and "92102935085x" not in text and "Ахметов" not in text
     assert "Conflict: /api/v1/voters/marks" in caplog.text  # the request was logged, by path only
     cache.clear()
+
+
+def test_pec_marks_on_the_station_page(listed: World) -> None:
+    url = f"/voters/{ELECTION}/stations/KZ-75-0001/mark/"
+    assert Client().get(url).status_code == 302  # to the login page
+    assert logged_in(listed.pec[1]).get(url).status_code == 403
+    assert logged_in(listed.cec).get(url).status_code == 403  # the CEC reads, PECs mark
+    assert (
+        logged_in(listed.pec[0]).get(f"/voters/{ELECTION}/stations/KZ-99-9999/mark/").status_code
+        == 404
+    )
+    pec1 = logged_in(listed.pec[0])
+    page = pec1.get(url)
+    assert page.status_code == 200 and 'name="iin"' in page.content.decode()
+    assert 'id="mark-link"' in pec1.get(f"/voters/{ELECTION}/stations/KZ-75-0001/").content.decode()
+
+    page = pec1.post(url, {"iin": A})
+    html = page.content.decode()
+    assert page.status_code == 201
+    assert "Ballot received: Ахметов Бауыржан at 16:15." in html
+    assert "ballots issued: 1" in html and A not in html
+
+    before = Mark.objects.count()
+    for body, status, message in (
+        ({"iin": A}, 409, "This voter already received a ballot at station KZ-75-0001 at 16:15."),
+        ({"iin": "123"}, 422, "The IIN is not valid."),
+        ({"iin": B, "addition": "teleport"}, 422, "Choose a basis from the list."),
+        ({"iin": B, "certificate_serial": "12345"}, 409, "Certificate 12345 was not issued"),
+    ):
+        page = pec1.post(url, body)
+        assert page.status_code == status, body
+        assert message in page.content.decode()
+        assert body["iin"] not in page.content.decode() or body["iin"] == "123"
+    assert Mark.objects.count() == before
+
+
+def test_mark_page_is_translated(listed: World) -> None:
+    client = logged_in(listed.pec[0])
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
+    page = client.post(f"/voters/{ELECTION}/stations/KZ-75-0001/mark/", {"iin": A})
+    html = page.content.decode()
+    assert "Отметка о выдаче бюллетеня на участке KZ-75-0001" in html
+    assert "Бюллетень выдан: Ахметов Бауыржан в 16:15." in html

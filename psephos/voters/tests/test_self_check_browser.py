@@ -1,4 +1,4 @@
-"""The public self-check page, driven in headless Chromium."""
+"""The public self-check page and the PEC's marking page, driven in headless Chromium."""
 
 from __future__ import annotations
 
@@ -67,3 +67,45 @@ def test_self_check_in_the_browser(
     page.wait_for_selector("#self-check-error")
     assert page.inner_text("#self-check-error") == "The IIN is not valid."
     cache.clear()
+
+
+@pytest.mark.browser
+def test_pec_marks_a_ballot_in_the_browser(
+    transactional_db: None, live_server: Any, page: Any, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from psephos.core import clock
+
+    world = build_world()
+    register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "r.csv", ROWS),
+        report_path=tmp_path / "e.csv",
+        actor="cec",
+    )
+    list_extract(election=world.election, actor="cec")
+    # The live server runs in this process: its clock is election day, 16:15 in Almaty.
+    election_day = dt.datetime(2022, 11, 20, 10, 15, tzinfo=dt.UTC)
+    real_now, clock.now = clock.now, lambda: election_day
+    try:
+        mark_url = f"{live_server.url}/voters/kz-2022-presidential/stations/KZ-75-0001/mark/"
+        page.goto(f"{live_server.url}/login/?next={mark_url.split(live_server.url)[1]}")
+        page.fill("input[name=username]", "pec1")
+        page.fill("input[name=password]", "pw")
+        page.click("form.login button[type=submit]")
+        page.wait_for_url(mark_url)
+        page.fill("#iin", A)
+        page.click("button[type=submit]:has-text('Record the ballot')")
+        page.wait_for_selector("#mark-result")
+        assert page.inner_text("#mark-result") == "Ballot received: Ахметов Бауыржан at 16:15."
+        assert "ballots issued: 1" in page.inner_text("#counts")
+        page.fill("#iin", A)  # the same voter again
+        page.click("button[type=submit]:has-text('Record the ballot')")
+        page.wait_for_selector("#mark-error")
+        assert page.inner_text("#mark-error") == (
+            "This voter already received a ballot at station KZ-75-0001 at 16:15."
+        )
+        assert A not in page.content()
+    finally:
+        clock.now = real_now
