@@ -329,3 +329,28 @@ def register_generate(
             payload={"voters": voters, "entries": entries, "marks": marks, "seed": seed},
         )
     return GenerateResult(voters=voters, entries=entries, marks=marks)
+
+
+def register_sample_write(
+    *, election: Election, station_code: str, count: int, seed: int, path: Any
+) -> int:
+    """Write a population-register extract of ``count`` synthetic adults at one station.
+
+    The file has the import's format (``docs/voters.md``) and valid, distinct IINs;
+    nothing in it belongs to a real person. Used by the demo; return the row count.
+    """
+    import csv
+
+    rules = eligibility_rules(election)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(
+            ["iin", "surname", "given_name", "patronymic", "birth_date", "sex", "station", "status"]
+        )
+        for _sid, iin, surname, given, patronymic, birth, sex in _people(
+            [(0, count)], election.date, rules.minimum_age, seed
+        ):
+            out.writerow(
+                [iin, surname, given, patronymic, birth.isoformat(), sex, station_code, ""]
+            )
+    return count

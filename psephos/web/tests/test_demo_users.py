@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
@@ -19,12 +21,24 @@ pytestmark = pytest.mark.django_db
 LINE = re.compile(r"^  (CEC|TEC|PEC) +(\S+) +login: (\S+) +password: (\S+)$")
 
 
+@pytest.fixture(autouse=True)
+def _own_dirs(settings: object, tmp_path: Path) -> Iterator[None]:
+    """The demo register's CSV and the register key go to this test's directory."""
+    from psephos.voters import iin_hash
+
+    settings.VAR_DIR = tmp_path  # type: ignore[attr-defined]
+    settings.PSEPHOS_KEY_DIR = tmp_path / "keys"  # type: ignore[attr-defined]
+    iin_hash._key.cache_clear()
+    yield
+    iin_hash._key.cache_clear()
+
+
 def run() -> list[tuple[str, ...]]:
     out = StringIO()
     call_command("demo_users", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0] == "Staff logins for kz-2022-presidential (log in at /login/):"
-    return [m.groups() for m in map(LINE.match, lines[1:]) if m] if len(lines) == 4 else []
+    return [m.groups() for m in map(LINE.match, lines[1:4]) if m]
 
 
 def test_creates_three_operators_with_working_passwords(small: SmallElection) -> None:
@@ -39,7 +53,28 @@ def test_creates_three_operators_with_working_passwords(small: SmallElection) ->
         user = authenticate(username=username, password=password)
         assert user is not None and isinstance(user, User)
         assert user.commission is not None and user.commission.code == code
-    assert Event.objects.count() == events + 3
+    assert list(Event.objects.filter(seq__gt=events).values_list("action", flat=True)) == [
+        "user.demo_create",
+        "user.demo_create",
+        "user.demo_create",
+        "voters.register_imported",
+        "voters.lists_extracted",
+    ]
+
+
+def test_gives_the_demo_pec_a_register_to_mark(small: SmallElection, tmp_path: Path) -> None:
+    from psephos.voters.models import ListEntry, Voter
+
+    out = StringIO()
+    call_command("demo_users", stdout=out)
+    assert out.getvalue().splitlines()[4] == (
+        f"Demo register: 40 synthetic voters at station KZ-71-0005 ({tmp_path / 'demo-voters.csv'});"
+        " the PEC marks them at /voters/kz-2022-presidential/stations/KZ-71-0005/mark/"
+    )
+    assert Voter.objects.filter(station__code="KZ-71-0005").count() == 40
+    assert ListEntry.objects.filter(station__code="KZ-71-0005").count() == 40
+    call_command("demo_users", stdout=StringIO())  # once only
+    assert Voter.objects.count() == 40
 
 
 def test_is_idempotent_and_renews_passwords(small: SmallElection) -> None:

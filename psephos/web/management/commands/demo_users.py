@@ -8,6 +8,7 @@ logins; writes one ledger event per user with no personal data.
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -92,3 +93,32 @@ class Command(BaseCommand):
         self.stdout.write(f"Staff logins for {election.key} (log in at /login/):")
         for level, code, username, password in rows:
             self.stdout.write(f"  {level:<4} {code:<12} login: {username:<10} password: {password}")
+        if pec.station is not None:
+            self._demo_register(election, pec.station)
+
+    def _demo_register(self, election: Any, station: Any) -> None:
+        """Give the demo PEC a small synthetic register to mark, once."""
+        from django.conf import settings
+
+        from psephos.voters.models import Voter
+        from psephos.voters.services.generate import register_sample_write
+        from psephos.voters.services.lists import list_extract
+        from psephos.voters.services.register import register_import
+
+        if Voter.objects.filter(geography_id=election.geography_id).exists():
+            return
+        path = Path(settings.VAR_DIR) / "demo-voters.csv"
+        register_sample_write(
+            election=election, station_code=station.code, count=40, seed=2022, path=path
+        )
+        register_import(
+            geography=election.geography,
+            path=path,
+            report_path=path.with_name("demo-voters.errors.csv"),
+            actor="system:demo_users",
+        )
+        list_extract(election=election, actor="system:demo_users")
+        self.stdout.write(
+            f"Demo register: 40 synthetic voters at station {station.code} ({path});"
+            f" the PEC marks them at /voters/{election.key}/stations/{station.code}/mark/"
+        )
