@@ -1,4 +1,4 @@
-"""Staff pages: PEC operators enter and submit their protocol, TEC operators decide.
+"""Staff pages: PEC operators enter their protocol; TEC operators key paper ones, decide.
 
 The pages check nothing themselves beyond the shape of the input: the results
 services check access, state and the control relations, and the pages show
@@ -7,6 +7,7 @@ whatever they refuse, next to the fields concerned.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from psephos.results.selectors import (
     protocol_list_for_tec,
 )
 from psephos.results.services.certification import election_certify
+from psephos.results.services.keying import keying_state, protocol_key
 from psephos.results.services.protocols import (
     protocol_accept,
     protocol_for_station,
@@ -35,6 +37,7 @@ from psephos.results.services.protocols import (
     protocol_submit,
 )
 
+from .converters import CodeConverter
 from .forms import ProtocolForm, fields_of_breach, initial_from
 from .labels import OUTCOME_LABELS, breach_message
 from .views import domain_errors, render_domain_error
@@ -122,6 +125,94 @@ def protocol_entry(request: HttpRequest, key: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+@login_required
+@domain_errors
+def protocol_keying_find(request: HttpRequest, key: str) -> HttpResponse:
+    """Go to the keying page of the station code typed on the queue page."""
+    _operator(request, Role.TEC_OPERATOR)
+    code = request.GET.get("station", "").strip().upper()[:64]
+    if not re.fullmatch(CodeConverter.regex, code):
+        if code:
+            messages.error(request, _("“%(code)s” is not a station code.") % {"code": code})
+        return redirect("web:protocol-queue", key=key)
+    return redirect("web:protocol-keying", key=key, code=code)
+
+
+@login_required
+@domain_errors
+def protocol_keying(request: HttpRequest, key: str, code: str) -> HttpResponse:
+    """Let TEC operators key a station's paper protocol twice (double entry).
+
+    The form is always empty: the second operator keys blind. Two matching entries
+    submit the protocol; a mismatch names the differing lines and a third operator
+    keys the resolution (``results.services.keying``).
+    """
+    user = _operator(request, Role.TEC_OPERATOR)
+    election = election_get(key=key)
+    state = keying_state(user=user, election=election, station_code=code)
+    options = election_options_list(election=election)
+    kwargs: dict[str, Any] = {"options": options, "kind": election.kind}
+    breaches: list[dict[str, Any]] = []
+    form = ProtocolForm(**kwargs)
+    if request.method == "POST":
+        form = ProtocolForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                outcome = protocol_key(
+                    user=user, election=election, station_code=code, lines=form.to_lines()
+                )
+            except ProtocolBreaksRelations as exc:
+                breaches = [
+                    {"relation": b.get("relation"), "message": breach_message(b)}
+                    for b in exc.data.get("breaches", [])
+                ]
+            else:
+                messages.success(
+                    request, _keying_message(outcome.state, code, outcome.version, outcome.entries)
+                )
+                return redirect("web:protocol-keying", key=election.key, code=code)
+    labels = {f.name: str(f.label) for f in form.line_fields() + form.vote_fields()}
+    status = 422 if request.method == "POST" and (breaches or form.errors) else 200
+    return render(
+        request,
+        "web/protocol_keying.html",
+        {
+            "election": election,
+            "station_code": code,
+            "state": state,
+            "differences": [labels.get(_field_of(d), d) for d in state.differences],
+            "form": form,
+            "breaches": breaches,
+        },
+        status=status,
+    )
+
+
+def _field_of(difference: str) -> str:
+    """The form field of a differing line (``votes.<option>`` is ``vote_<option>``)."""
+    return f"vote_{difference[6:]}" if difference.startswith("votes.") else difference
+
+
+def _keying_message(state: str, code: str, version: int | None, entries: int) -> str:
+    if state == "submitted" and entries > 2:
+        return _(
+            "The third entry resolves the difference: the protocol of station %(code)s is"
+            " submitted (version %(n)s)."
+        ) % {"code": code, "n": version}
+    if state == "submitted":
+        return _(
+            "Both entries agree: the protocol of station %(code)s is submitted (version %(n)s)."
+        ) % {"code": code, "n": version}
+    if state == "mismatch":
+        return _(
+            "The entries of station %(code)s differ: a third operator keys the paper protocol again."
+        ) % {"code": code}
+    return _(
+        "First entry of station %(code)s recorded: another operator keys the same paper"
+        " protocol, without seeing this entry."
+    ) % {"code": code}
 
 
 @login_required

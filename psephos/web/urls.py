@@ -4,23 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from . import staff, views
-
-
-class CodeConverter:
-    """A natural key of a commission or station (``KZ-75-0412``): anything else is a 404.
-
-    Rejecting other characters here keeps bytes such as NUL, which PostgreSQL
-    refuses in text, from ever reaching a query.
-    """
-
-    regex = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
+from .converters import CodeConverter
 
 register_converter(CodeConverter, "code")
 
@@ -34,6 +18,8 @@ urlpatterns = [
     path("staff/", staff.staff_home, name="staff"),
     path("staff/e/<slug:key>/protocol/", staff.protocol_entry, name="protocol-entry"),
     path("staff/e/<slug:key>/queue/", staff.protocol_queue, name="protocol-queue"),
+    path("staff/e/<slug:key>/keying/", staff.protocol_keying_find, name="protocol-keying-find"),
+    path("staff/e/<slug:key>/keying/<code:code>/", staff.protocol_keying, name="protocol-keying"),
     path("staff/e/<slug:key>/certify/", staff.election_certify_view, name="election-certify"),
     path(
         "staff/e/<slug:key>/p/<code:code>/<str:decision>/",

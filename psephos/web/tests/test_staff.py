@@ -377,3 +377,76 @@ def test_only_the_cec_certifies(small: SmallElection, role: Role) -> None:
     before = snapshot()
     assert client.post(f"/staff/e/{KEY}/certify/").status_code == 403
     assert snapshot() == before
+
+
+def _keyer(commission: Commission, name: str) -> Client:
+    user = User.objects.create_user(
+        username=name, password="x", role=Role.TEC_OPERATOR, commission=commission
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_tec_keys_a_paper_protocol_twice(small: SmallElection) -> None:
+    pec, tec = small.silent_pec, small.tecs[3]
+    url = f"/staff/e/{KEY}/keying/{pec.code}/"
+    first, second, third = (_keyer(tec, n) for n in ("key-1", "key-2", "key-3"))
+    page = first.get(url)
+    assert page.status_code == 200 and 'data-state="empty"' in page.content.decode()
+
+    page = first.post(url, GOOD, follow=True)
+    html = page.content.decode()
+    assert f"First entry of station {pec.code} recorded" in html
+    assert 'data-state="awaiting_second"' in html
+    assert 'value="600"' not in html  # the next operator keys blind
+
+    before = snapshot()
+    page = first.post(url, GOOD)  # the same operator again
+    assert page.status_code == 409 and "another operator of the commission must key it" in (
+        page.content.decode()
+    )
+    assert snapshot() == before
+
+    page = second.post(url, {**GOOD, "ballots_found": "391"}, follow=True)
+    html = page.content.decode()
+    assert f"The entries of station {pec.code} differ" in html
+    assert 'data-state="mismatch"' in html
+    assert re.search(r'id="keying-differences">[^<]+</strong>', html)
+    assert Protocol.objects.filter(commission=pec).count() == 0
+
+    page = third.post(url, GOOD, follow=True)
+    assert "The third entry resolves the difference" in page.content.decode()
+    protocol = Protocol.objects.get(commission=pec)
+    assert (protocol.status, protocol.current.source) == ("submitted", "tec")
+
+
+def test_keying_refusals(small: SmallElection) -> None:
+    pec = small.silent_pec
+    url = f"/staff/e/{KEY}/keying/{pec.code}/"
+    assert operator(pec, Role.PEC_OPERATOR).get(url).status_code == 403
+    assert _keyer(small.tecs[0], "other-tec").get(url).status_code == 403
+    keyer = _keyer(small.tecs[3], "key-a")
+    assert keyer.get(f"/staff/e/{KEY}/keying/KZ-99-9999/").status_code == 404
+    find = f"/staff/e/{KEY}/keying/"
+    assert keyer.get(f"{find}?station={pec.code.lower()}")["Location"] == url
+    page = keyer.get(f"{find}?station=no+such+code!", follow=True)
+    assert "“NO SUCH CODE!” is not a station code." in page.content.decode()
+    page = keyer.post(url, {**GOOD, "ballots_issued": "abc"})
+    assert page.status_code == 422
+    # Two matching entries that break a control relation: refused, nothing submitted.
+    bad = {**GOOD, "ballots_valid": "371"}
+    keyer.post(url, bad)
+    page = _keyer(small.tecs[3], "key-b").post(url, bad)
+    assert page.status_code == 422 and 'class="breaches"' in page.content.decode()
+    assert not Protocol.objects.filter(commission=pec, status="submitted").exists()
+    assert ProtocolRefusal.objects.filter(station_code=pec.code).count() == 1
+
+
+def test_keying_page_is_translated(small: SmallElection) -> None:
+    keyer = _keyer(small.tecs[3], "key-ru")
+    url = f"/staff/e/{KEY}/keying/{small.silent_pec.code}/"
+    html = keyer.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert f"Ввод бумажного протокола участка {small.silent_pec.code}" in html
+    page = keyer.post(url, GOOD, HTTP_ACCEPT_LANGUAGE="kk", follow=True)
+    assert f"{small.silent_pec.code} учаскесінің бірінші енгізуі жазылды" in page.content.decode()
