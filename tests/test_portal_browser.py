@@ -135,3 +135,54 @@ def test_election_night_pec_submits_and_tec_accepts(
     )
     page.goto(f"{live_server.url}/e/{KEY}/")
     expect(page.locator('[data-figure="progress"]')).to_have_text(re.compile(r"^7 of 8"))
+
+
+def test_two_tec_operators_key_a_paper_protocol(
+    page: Page, live_server, small_live: SmallElection
+) -> None:
+    for name in ("keyer1", "keyer2"):
+        User.objects.create_user(
+            username=name,
+            password="browser-pass-1",
+            role=Role.TEC_OPERATOR,
+            commission=small_live.tecs[3],
+        )
+    figures = {
+        "Voters on the list": "600",
+        "Ballots received by the commission": "500",
+        "Ballots issued to voters": "400",
+        "of which issued outside the station (mobile box)": "10",
+        "of which to voters with an absentee certificate": "2",
+        "Unused ballots, cancelled": "100",
+        "Ballots found in the ballot boxes": "390",
+        "Invalid ballots": "20",
+        "Valid ballots": "370",
+        "Kassym-Jomart Tokayev": "300",
+        "Jiguli Dairabayev": "50",
+        "Against all": "20",
+    }
+    for keyer in ("keyer1", "keyer2"):
+        _log_in(page, live_server, keyer)
+        page.get_by_role("link", name="Protocols awaiting a decision").click()
+        page.get_by_label("Key a paper protocol: station code").fill("kz-71-0008")
+        page.get_by_role("button", name="Key it").click()
+        expect(page.locator("h1")).to_have_text(
+            "Key the paper protocol of polling station KZ-71-0008"
+        )
+        expect(page.get_by_label("Valid ballots", exact=True)).to_have_value("")  # blind
+        for label, value in figures.items():
+            page.get_by_label(label, exact=True).fill(value)
+        page.get_by_role("button", name="Record this entry").click()
+        if keyer == "keyer1":
+            expect(page.locator(".messages")).to_contain_text(
+                "First entry of station KZ-71-0008 recorded"
+            )
+            expect(page.locator("#keying-state")).to_have_attribute("data-state", "awaiting_second")
+        else:
+            expect(page.locator(".messages")).to_contain_text(
+                "Both entries agree: the protocol of station KZ-71-0008 is submitted (version 1)."
+            )
+            expect(page.locator("#keying-state")).to_have_attribute("data-state", "empty")
+        page.get_by_role("button", name="Log out").click()
+    page.goto(f"{live_server.url}/e/{KEY}/c/KZ-71-0008/")
+    expect(page.locator("main")).to_contain_text("submitted")
