@@ -253,27 +253,28 @@ def room(*, election: Election, tec_code: str) -> dict[str, Any]:
     """One TEC's tabulation for the observer room: stations, their status and recent events."""
     from psephos.results.models import ProtocolRefusal
 
-    tec = (
-        Commission.objects.filter(geography_id=election.geography_id, code=tec_code)
-        .exclude(level=CommissionLevel.PEC)
-        .first()
-    )
+    tec = Commission.objects.filter(
+        geography_id=election.geography_id,
+        code=tec_code,
+        level__in=[CommissionLevel.TEC_REGION, CommissionLevel.TEC_DISTRICT],
+    ).first()
     if tec is None:
         raise NotFound(
             _("No territorial commission “%(tec)s”.") % {"tec": tec_code},
             data={"tec": tec_code},
         )
+    # A district TEC's stations are its children; a regional TEC's, its districts'.
     pecs = list(
-        Commission.objects.filter(parent=tec, level=CommissionLevel.PEC)
+        Commission.objects.filter(Q(parent=tec) | Q(parent__parent=tec), level=CommissionLevel.PEC)
         .order_by("code")
         .values_list("pk", "code")
     )
     codes = [code for _pk, code in pecs]
     protocols = {
         p.commission_id: p
-        for p in Protocol.objects.filter(election=election, commission__parent=tec).select_related(
-            "current__decision__commission", "cancel_decision__commission"
-        )
+        for p in Protocol.objects.filter(
+            election=election, commission_id__in=[pk for pk, _code in pecs]
+        ).select_related("current__decision__commission", "cancel_decision__commission")
     }
     refusals: dict[str, int] = {}
     for code in ProtocolRefusal.objects.filter(

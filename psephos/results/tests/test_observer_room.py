@@ -82,6 +82,19 @@ def test_room_shows_each_station_status_progress_and_decisions(country):
 def test_room_unknown_tec_is_404(country):
     assert Client().get(f"/results/{KEY}/room/KZ-09-09/").status_code == 404
     assert Client().get(f"/results/{KEY}/room/KZ-01-0101/").status_code == 404
+    assert Client().get(f"/results/{KEY}/room/CEC/").status_code == 404
+
+
+def test_a_regional_room_shows_the_stations_of_its_districts():
+    c = small_country(regions=1, districts=2, stations=2)
+    submit(c, "KZ-01-0201")
+    html = Client().get(f"/results/{KEY}/room/KZ-01/").content.decode()
+    for code in ("KZ-01-0101", "KZ-01-0102", "KZ-01-0201", "KZ-01-0202"):
+        assert f'<tr data-station="{code}"' in html
+    assert '<tr data-station="KZ-01-0201" data-status="submitted">' in html
+    assert "1 of 4 protocols received" in html
+    page = Client().get(f"/e/{KEY}/c/KZ-01/").content.decode()
+    assert f"/results/{KEY}/room/KZ-01/" in page
 
 
 @pytest.mark.browser
