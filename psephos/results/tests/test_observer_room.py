@@ -93,8 +93,8 @@ def test_a_regional_room_shows_the_stations_of_its_districts():
         assert f'<tr data-station="{code}"' in html
     assert '<tr data-station="KZ-01-0201" data-status="submitted">' in html
     assert "1 of 4 protocols received" in html
-    page = Client().get(f"/e/{KEY}/c/KZ-01/").content.decode()
-    assert f"/results/{KEY}/room/KZ-01/" in page
+    region_page = Client().get(f"/e/{KEY}/c/KZ-01/").content.decode()
+    assert f"/results/{KEY}/room/KZ-01/" in region_page
 
 
 @pytest.mark.browser
