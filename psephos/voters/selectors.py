@@ -19,7 +19,7 @@ from psephos.territory.models import AdministrativeUnit, PollingStation
 from .enums import EntrySource
 from .errors import IinInvalid, VoterNotFound
 from .iin_hash import iin_hash
-from .models import ListEntry, Mark, Voter
+from .models import Certificate, ListEntry, Mark, Voter
 from .rules.calendar import CALENDAR, display_opens
 from .rules.iin import iin_problem
 from .rules.records import mask_name
@@ -250,3 +250,13 @@ def list_rows_for_station(
         }
         for e in entry_list_for_station(election=election, station=station)
     ]
+
+
+def certificates_for_station(*, election: Election, station: PollingStation) -> list[Certificate]:
+    """The certificates the station issued for the election, newest first (no voter data)."""
+    return list(
+        Certificate.objects.filter(election=election, issued_by=station)
+        .select_related("used_station")
+        .only("serial", "status", "issued_at", "used_at", "used_station__code")
+        .order_by("-issued_at", "-pk")
+    )

@@ -21,6 +21,7 @@ from psephos.territory.selectors import station_get
 from . import selectors
 from .access import access_self_check, access_station_act, access_station_read, client_address
 from .enums import AdditionBasis
+from .services.lists import certificate_issue, certificate_report_lost, entry_place_of_stay
 from .services.marks import Person, mark_record
 from .services.self_check import self_check_count
 
@@ -122,3 +123,61 @@ def station_mark(request: HttpRequest, key: str, code: str) -> HttpResponse:
 
 
 MARK_FIELDS = ("iin", "certificate_serial", "addition", "surname", "given_name", "patronymic")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def station_certificates(request: HttpRequest, key: str, code: str) -> HttpResponse:
+    """Before election day, the station's PEC issues absentee voting certificates,
+    reports lost ones and includes voters at their place of stay.
+
+    The services check the legal windows, the list and the serial; a refusal is shown
+    on the page with its status code and nothing is written then.
+    """
+    try:
+        election, station = selectors.election_station_get(key=key, code=code)
+        access_station_act(request.user, station)  # type: ignore[arg-type]
+    except DomainError as exc:
+        return render(request, "voters/error.html", {"error": exc.message}, status=exc.http_status)
+    done, error, status = None, None, 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        iin = request.POST.get("iin", "").strip()[:32]
+        serial = request.POST.get("serial", "").strip()[:10]
+        actor = request.user.get_username()
+        try:
+            if action == "issue":
+                certificate_issue(
+                    election=election, station=station, iin=iin, serial=serial, actor=actor
+                )
+                done = _("Certificate %(serial)s issued; the voter left this station's list.") % {
+                    "serial": serial
+                }
+            elif action == "lost":
+                certificate_report_lost(
+                    election=election, serial=serial, actor=actor, station=station
+                )
+                done = _("Certificate %(serial)s reported lost; it cannot be presented.") % {
+                    "serial": serial
+                }
+            elif action == "stay":
+                entry_place_of_stay(election=election, station=station, iin=iin, actor=actor)
+                done = _("The voter is on this station's list at their place of stay.")
+            else:
+                error, status = _("Choose an action."), 422
+            if done:
+                status = 201
+        except DomainError as exc:
+            error, status = exc.message, exc.http_status
+    return render(
+        request,
+        "voters/station_certificates.html",
+        {
+            "election": election,
+            "station": station,
+            "certificates": selectors.certificates_for_station(election=election, station=station),
+            "done": done,
+            "error": error,
+        },
+        status=status,
+    )

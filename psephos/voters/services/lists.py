@@ -276,15 +276,18 @@ def certificate_issue(
     return certificate
 
 
-def certificate_report_lost(*, election: Election, serial: str, actor: str) -> Certificate:
-    """Mark an issued certificate lost; it is not replaced and cannot be presented."""
+def certificate_report_lost(
+    *, election: Election, serial: str, actor: str, station: PollingStation | None = None
+) -> Certificate:
+    """Mark an issued certificate lost; it is not replaced and cannot be presented.
+
+    With ``station``, only a certificate that station issued is found.
+    """
     with transaction.atomic():
-        certificate = (
-            Certificate.objects.select_for_update()
-            .select_related("issued_by")
-            .filter(election=election, serial=serial)
-            .first()
-        )
+        found = Certificate.objects.select_for_update().select_related("issued_by")
+        if station is not None:
+            found = found.filter(issued_by=station)
+        certificate = found.filter(election=election, serial=serial).first()
         if certificate is None:
             raise VoterNotFound(_("No certificate with serial %(serial)s.") % {"serial": serial})
         if certificate.status != CertificateStatus.ISSUED:

@@ -335,3 +335,67 @@ def test_mark_page_is_translated(listed: World) -> None:
     html = page.content.decode()
     assert "Отметка о выдаче бюллетеня на участке KZ-75-0001" in html
     assert "Бюллетень выдан: Ахметов Бауыржан в 16:15." in html
+
+
+def test_pec_issues_certificates_and_includes_at_place_of_stay(
+    listed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from psephos.voters.models import Certificate, ListEntry
+
+    at(monkeypatch, dt.datetime(2022, 11, 10, 3, 0, tzinfo=dt.UTC))  # 09:00 in Almaty
+    url = f"/voters/{ELECTION}/stations/KZ-75-0001/certificates/"
+    assert Client().get(url).status_code == 302
+    assert logged_in(listed.pec[1]).get(url).status_code == 403
+    assert logged_in(listed.cec).get(url).status_code == 403
+    pec1 = logged_in(listed.pec[0])
+    html = pec1.get(url).content.decode()
+    assert "No certificates issued here yet." in html
+    assert (
+        'id="certificates-link"'
+        in pec1.get(f"/voters/{ELECTION}/stations/KZ-75-0001/").content.decode()
+    )
+
+    page = pec1.post(url, {"action": "issue", "iin": A, "serial": "12345"})
+    html = page.content.decode()
+    assert page.status_code == 201
+    assert "Certificate 12345 issued; the voter left this station&#x27;s list." in html
+    assert '<tr data-serial="12345" data-status="issued">' in html and A not in html
+    before = (Certificate.objects.count(), ListEntry.objects.exclude(removed_reason="").count())
+    page = pec1.post(url, {"action": "issue", "iin": B, "serial": "12345"})
+    assert page.status_code == 409 and A not in page.content.decode()
+    assert pec1.post(url, {"action": "teleport"}).status_code == 422
+    assert (
+        Certificate.objects.count(),
+        ListEntry.objects.exclude(removed_reason="").count(),
+    ) == before
+
+    other = f"/voters/{ELECTION}/stations/KZ-75-0002/certificates/"
+    page = logged_in(listed.pec[1]).post(other, {"action": "lost", "serial": "12345"})
+    assert page.status_code == 404  # not a certificate that station issued
+    page = pec1.post(url, {"action": "lost", "serial": "12345"})
+    assert page.status_code == 201
+    assert '<tr data-serial="12345" data-status="lost">' in page.content.decode()
+
+    stay = f"/voters/{ELECTION}/stations/KZ-75-0003/certificates/"
+    page = logged_in(listed.pec[2]).post(stay, {"action": "stay", "iin": B})
+    assert page.status_code == 201
+    assert (
+        "The voter is on this station&#x27;s list at their place of stay." in page.content.decode()
+    )
+    assert ListEntry.objects.get(voter__surname="Иванов", removed_reason="").station.code == (
+        "KZ-75-0003"
+    )
+
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)  # too late for certificates
+    page = pec1.post(url, {"action": "issue", "iin": B, "serial": "54321"})
+    assert (
+        page.status_code in (409, 422) and "Certificates are issued from" in page.content.decode()
+    )
+
+
+def test_certificates_page_is_translated(listed: World) -> None:
+    client = logged_in(listed.pec[0])
+    html = client.get(
+        f"/voters/{ELECTION}/stations/KZ-75-0001/certificates/", HTTP_ACCEPT_LANGUAGE="kk"
+    ).content.decode()
+    assert "Сырттай дауыс беру куәліктері және болатын жері: KZ-75-0001 учаскесі" in html
