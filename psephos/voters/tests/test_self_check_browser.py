@@ -1,4 +1,4 @@
-"""The public self-check page and the PEC's marking page, driven in headless Chromium."""
+"""The public self-check and the PEC's marking and certificates pages, in headless Chromium."""
 
 from __future__ import annotations
 
@@ -106,6 +106,43 @@ def test_pec_marks_a_ballot_in_the_browser(
         assert page.inner_text("#mark-error") == (
             "This voter already received a ballot at station KZ-75-0001 at 16:15."
         )
+        assert A not in page.content()
+    finally:
+        clock.now = real_now
+
+
+@pytest.mark.browser
+def test_pec_issues_a_certificate_in_the_browser(
+    transactional_db: None, live_server: Any, page: Any, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from psephos.core import clock
+
+    world = build_world()
+    register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "r.csv", ROWS),
+        report_path=tmp_path / "e.csv",
+        actor="cec",
+    )
+    list_extract(election=world.election, actor="cec")
+    real_now, clock.now = clock.now, lambda: dt.datetime(2022, 11, 10, 3, 0, tzinfo=dt.UTC)
+    try:
+        url = f"{live_server.url}/voters/kz-2022-presidential/stations/KZ-75-0001/certificates/"
+        page.goto(f"{live_server.url}/login/?next={url.split(live_server.url)[1]}")
+        page.fill("input[name=username]", "pec1")
+        page.fill("input[name=password]", "pw")
+        page.click("form.login button[type=submit]")
+        page.wait_for_url(url)
+        page.fill("#issue-iin", A)
+        page.fill("#issue-serial", "12345")
+        page.click("button[type=submit]:has-text('Issue the certificate')")
+        page.wait_for_selector("#done")
+        assert page.get_attribute('tr[data-serial="12345"]', "data-status") == "issued"
+        page.click('tr[data-serial="12345"] button:has-text("Report lost")')
+        page.wait_for_selector('tr[data-serial="12345"][data-status="lost"]')
+        assert "Certificate 12345 reported lost" in page.inner_text("#done")
         assert A not in page.content()
     finally:
         clock.now = real_now
