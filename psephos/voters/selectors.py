@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Case, Count, Model, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
 from psephos.core import db
@@ -19,7 +19,7 @@ from psephos.territory.models import AdministrativeUnit, PollingStation
 from .enums import EntrySource
 from .errors import IinInvalid, VoterNotFound
 from .iin_hash import iin_hash
-from .models import Certificate, ListEntry, Mark, Voter
+from .models import Certificate, CorrectionRequest, ListEntry, Mark, Voter
 from .rules.calendar import CALENDAR, display_opens
 from .rules.iin import iin_problem
 from .rules.records import mask_name
@@ -259,4 +259,18 @@ def certificates_for_station(*, election: Election, station: PollingStation) -> 
         .select_related("used_station")
         .only("serial", "status", "issued_at", "used_at", "used_station__code")
         .order_by("-issued_at", "-pk")
+    )
+
+
+def corrections_for_station(
+    *, election: Election, station: PollingStation
+) -> list[CorrectionRequest]:
+    """The station's correction requests: pending first by deadline, then the decided ones.
+
+    With the voter's name: for the station's PEC only.
+    """
+    return list(
+        CorrectionRequest.objects.filter(election=election, station=station)
+        .select_related("voter")
+        .order_by(Case(When(status="pending", then=0), default=1), "due_at", "-decided_at", "pk")
     )

@@ -15,4 +15,9 @@ urlpatterns = [
         views.station_certificates,
         name="station_certificates",
     ),
+    path(
+        "<slug:key>/stations/<str:code>/corrections/",
+        views.station_corrections,
+        name="station_corrections",
+    ),
 ]

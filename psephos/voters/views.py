@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from psephos.core import clock
 from psephos.core.errors import DomainError
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_get
@@ -20,7 +21,8 @@ from psephos.territory.selectors import station_get
 
 from . import selectors
 from .access import access_self_check, access_station_act, access_station_read, client_address
-from .enums import AdditionBasis
+from .enums import AdditionBasis, CorrectionKind
+from .services.corrections import correction_request_decide, correction_request_file
 from .services.lists import certificate_issue, certificate_report_lost, entry_place_of_stay
 from .services.marks import Person, mark_record
 from .services.self_check import self_check_count
@@ -176,6 +178,72 @@ def station_certificates(request: HttpRequest, key: str, code: str) -> HttpRespo
             "election": election,
             "station": station,
             "certificates": selectors.certificates_for_station(election=election, station=station),
+            "done": done,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def station_corrections(request: HttpRequest, key: str, code: str) -> HttpResponse:
+    """The station's PEC records voters' correction requests and decides them, with reasons.
+
+    Pending requests come first by deadline; an overdue one is marked. A refusal is
+    shown on the page with its status code and nothing is written then.
+    """
+    try:
+        election, station = selectors.election_station_get(key=key, code=code)
+        access_station_act(request.user, station)  # type: ignore[arg-type]
+    except DomainError as exc:
+        return render(request, "voters/error.html", {"error": exc.message}, status=exc.http_status)
+    done, error, status = None, None, 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        actor = request.user.get_username()
+        try:
+            if action == "file":
+                kind = CorrectionKind(request.POST.get("kind", ""))
+                filed = correction_request_file(
+                    election=election,
+                    station=station,
+                    iin=request.POST.get("iin", "").strip()[:32],
+                    kind=kind,
+                    note=request.POST.get("note", "").strip(),
+                    actor=actor,
+                )
+                done = _("Request %(id)s recorded.") % {"id": filed.pk}
+            elif action in ("grant", "refuse"):
+                raw_id = request.POST.get("request", "")
+                decided = correction_request_decide(
+                    request_id=int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else 0,
+                    station=station,
+                    granted=action == "grant",
+                    reasons=request.POST.get("reasons", "")[:2000],
+                    actor=actor,
+                )
+                done = _("Request %(id)s decided: %(status)s.") % {
+                    "id": decided.pk,
+                    "status": decided.get_status_display(),
+                }
+            else:
+                error, status = _("Choose an action."), 422
+            if done:
+                status = 201
+        except ValueError:
+            error, status = _("Choose what the voter asks for."), 422
+        except DomainError as exc:
+            error, status = exc.message, exc.http_status
+    return render(
+        request,
+        "voters/station_corrections.html",
+        {
+            "election": election,
+            "station": station,
+            "kinds": CorrectionKind.choices,
+            "requests": selectors.corrections_for_station(election=election, station=station),
+            "now": clock.now(),
             "done": done,
             "error": error,
         },

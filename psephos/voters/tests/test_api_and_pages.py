@@ -399,3 +399,49 @@ def test_certificates_page_is_translated(listed: World) -> None:
         f"/voters/{ELECTION}/stations/KZ-75-0001/certificates/", HTTP_ACCEPT_LANGUAGE="kk"
     ).content.decode()
     assert "Сырттай дауыс беру куәліктері және болатын жері: KZ-75-0001 учаскесі" in html
+
+
+def test_pec_records_and_decides_correction_requests(
+    listed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from psephos.voters.models import CorrectionRequest, ListEntry
+
+    at(monkeypatch, dt.datetime(2022, 11, 10, 3, 0, tzinfo=dt.UTC))  # 09:00 in Almaty
+    url = f"/voters/{ELECTION}/stations/KZ-75-0001/corrections/"
+    assert Client().get(url).status_code == 302
+    assert logged_in(listed.pec[1]).get(url).status_code == 403
+    pec1 = logged_in(listed.pec[0])
+    assert "No requests yet." in pec1.get(url).content.decode()
+    assert (
+        'id="corrections-link"'
+        in pec1.get(f"/voters/{ELECTION}/stations/KZ-75-0001/").content.decode()
+    )
+
+    page = pec1.post(url, {"action": "file", "iin": B, "kind": "exclude", "note": "Moved abroad."})
+    assert page.status_code == 201
+    request = CorrectionRequest.objects.get()
+    html = page.content.decode()
+    assert f"Request {request.pk} recorded." in html
+    assert f'<tr data-request="{request.pk}" data-status="pending">' in html
+    assert "Иванов Михаил" in html and "2022-11-11 09:00" in html and B not in html
+    assert pec1.post(url, {"action": "file", "iin": B, "kind": "nonsense"}).status_code == 422
+    assert pec1.post(url, {"action": "file", "iin": "123", "kind": "amend"}).status_code == 422
+    assert CorrectionRequest.objects.count() == 1
+
+    # A day later the request is overdue; a decision needs reasons.
+    at(monkeypatch, dt.datetime(2022, 11, 11, 6, 0, tzinfo=dt.UTC))
+    assert "overdue" in pec1.get(url).content.decode()
+    page = pec1.post(url, {"action": "grant", "request": str(request.pk), "reasons": " "})
+    assert page.status_code == 409 and "A decision needs its reasons." in page.content.decode()
+    page = logged_in(listed.pec[1]).post(
+        f"/voters/{ELECTION}/stations/KZ-75-0002/corrections/",
+        {"action": "grant", "request": str(request.pk), "reasons": "x"},
+    )
+    assert page.status_code == 404  # another station's request
+    page = pec1.post(
+        url, {"action": "grant", "request": str(request.pk), "reasons": "Registry confirms."}
+    )
+    assert page.status_code == 201
+    assert f"Request {request.pk} decided: granted." in page.content.decode()
+    assert ListEntry.objects.get(voter__surname="Иванов").removed_reason == "correction"
+    assert pec1.post(url, {"action": "refuse", "request": "99x", "reasons": "x"}).status_code == 404
