@@ -1,4 +1,4 @@
-"""The public self-check and the PEC's marking and certificates pages, in headless Chromium."""
+"""The public self-check and the PEC's marking, certificates and corrections pages, in Chromium."""
 
 from __future__ import annotations
 
@@ -143,6 +143,44 @@ def test_pec_issues_a_certificate_in_the_browser(
         page.click('tr[data-serial="12345"] button:has-text("Report lost")')
         page.wait_for_selector('tr[data-serial="12345"][data-status="lost"]')
         assert "Certificate 12345 reported lost" in page.inner_text("#done")
+        assert A not in page.content()
+    finally:
+        clock.now = real_now
+
+
+@pytest.mark.browser
+def test_pec_decides_a_correction_request_in_the_browser(
+    transactional_db: None, live_server: Any, page: Any, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from psephos.core import clock
+
+    world = build_world()
+    register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "r.csv", ROWS),
+        report_path=tmp_path / "e.csv",
+        actor="cec",
+    )
+    list_extract(election=world.election, actor="cec")
+    real_now, clock.now = clock.now, lambda: dt.datetime(2022, 11, 10, 3, 0, tzinfo=dt.UTC)
+    try:
+        url = f"{live_server.url}/voters/kz-2022-presidential/stations/KZ-75-0001/corrections/"
+        page.goto(f"{live_server.url}/login/?next={url.split(live_server.url)[1]}")
+        page.fill("input[name=username]", "pec1")
+        page.fill("input[name=password]", "pw")
+        page.click("form.login button[type=submit]")
+        page.wait_for_url(url)
+        page.fill("#file-iin", A)
+        page.select_option("#file-kind", "amend")
+        page.fill("#file-note", "Surname misspelt.")
+        page.click("button[type=submit]:has-text('Record the request')")
+        page.wait_for_selector("tr[data-status=pending]")
+        page.fill("tr[data-status=pending] input[name=reasons]", "Passport checked.")
+        page.click("tr[data-status=pending] button:has-text('Grant')")
+        page.wait_for_selector("tr[data-status=granted]")
+        assert "granted: Passport checked." in page.inner_text("tr[data-status=granted]")
         assert A not in page.content()
     finally:
         clock.now = real_now
