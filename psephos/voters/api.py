@@ -29,6 +29,7 @@ from .access import (
 from .models import CorrectionRequest
 from .schemas import (
     CertificateIn,
+    CertificateLostIn,
     CertificateOut,
     CorrectionDecisionIn,
     CorrectionIn,
@@ -45,7 +46,12 @@ from .schemas import (
     SelfCheckOut,
 )
 from .services.corrections import correction_request_decide, correction_request_file
-from .services.lists import certificate_issue, entry_place_of_stay, list_extract
+from .services.lists import (
+    certificate_issue,
+    certificate_report_lost,
+    entry_place_of_stay,
+    list_extract,
+)
 from .services.marks import Person, mark_record
 from .services.self_check import self_check_count
 
@@ -120,15 +126,60 @@ def certificate(request: HttpRequest, payload: CertificateIn) -> Status[dict[str
         serial=payload.serial.strip(),
         actor=actor,
     )
-    return Status(
-        201,
-        {
-            "serial": result.serial,
-            "status": result.status,
-            "issued_by": station.code,
-            "issued_at": result.issued_at,
-        },
+    return Status(201, _certificate_out(result, station.code))
+
+
+def _certificate_out(certificate: Any, station_code: str) -> dict[str, Any]:
+    return {
+        "serial": certificate.serial,
+        "status": certificate.status,
+        "issued_by": station_code,
+        "issued_at": certificate.issued_at,
+    }
+
+
+@router.post(
+    "/certificates/{serial}/lost", response={200: CertificateOut, **ERRORS}, auth=STAFF_AUTH
+)
+def certificate_lost(
+    request: HttpRequest, serial: str, payload: CertificateLostIn
+) -> dict[str, Any]:
+    """Report a certificate lost (the PEC that issued it); it cannot be presented or replaced."""
+    election, station, actor = _acting_station(request, payload.election, payload.station)
+    result = certificate_report_lost(
+        election=election, serial=serial[:16], actor=actor, station=station
     )
+    return _certificate_out(result, station.code)
+
+
+@router.get(
+    "/elections/{key}/stations/{code}/certificates",
+    response={200: list[CertificateOut], **ERRORS},
+    auth=STAFF_AUTH,
+)
+def station_certificates(request: HttpRequest, key: str, code: str) -> list[dict[str, Any]]:
+    """The certificates the station issued (its PEC and the CEC); no voter data."""
+    election, station = _station(key, code)
+    access_station_read(request.user, station)  # type: ignore[arg-type]
+    return [
+        _certificate_out(c, station.code)
+        for c in selectors.certificates_for_station(election=election, station=station)
+    ]
+
+
+@router.get(
+    "/elections/{key}/stations/{code}/corrections",
+    response={200: list[CorrectionOut], **ERRORS},
+    auth=STAFF_AUTH,
+)
+def station_corrections(request: HttpRequest, key: str, code: str) -> list[dict[str, Any]]:
+    """The station's correction requests, pending first by deadline (its PEC and the CEC)."""
+    election, station = _station(key, code)
+    access_station_read(request.user, station)  # type: ignore[arg-type]
+    return [
+        _correction_out(r)
+        for r in selectors.corrections_for_station(election=election, station=station)
+    ]
 
 
 @router.post("/place-of-stay", response={201: EntryOut, **ERRORS}, auth=STAFF_AUTH)

@@ -68,6 +68,11 @@ class CertificateOut(Schema):
     issued_at: dt.datetime
 
 
+class CertificateLostIn(Schema):
+    election: str
+    station: str
+
+
 class PlaceOfStayIn(Schema):
     election: str
     station: str

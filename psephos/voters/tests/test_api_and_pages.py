@@ -445,3 +445,35 @@ def test_pec_records_and_decides_correction_requests(
     assert f"Request {request.pk} decided: granted." in page.content.decode()
     assert ListEntry.objects.get(voter__surname="Иванов").removed_reason == "correction"
     assert pec1.post(url, {"action": "refuse", "request": "99x", "reasons": "x"}).status_code == 404
+
+
+def test_certificates_and_corrections_through_the_api(
+    listed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at(monkeypatch, dt.datetime(2022, 11, 10, 3, 0, tzinfo=dt.UTC))
+    pec1, pec2, cec = (logged_in(u) for u in (listed.pec[0], listed.pec[1], listed.cec))
+    station = {"election": ELECTION, "station": "KZ-75-0001"}
+    r = post(pec1, "/api/v1/voters/certificates", {**station, "iin": A, "serial": "12345"})
+    assert r.status_code == 201
+    listing = f"/api/v1/voters/elections/{ELECTION}/stations/KZ-75-0001/certificates"
+    assert Client().get(listing).status_code == 401
+    assert pec2.get(listing).status_code == 403
+    for reader in (pec1, cec):
+        rows = reader.get(listing).json()
+        assert [(c["serial"], c["status"], c["issued_by"]) for c in rows] == [
+            ("12345", "issued", "KZ-75-0001")
+        ]
+    r = post(pec2, "/api/v1/voters/certificates/12345/lost", {**station, "station": "KZ-75-0002"})
+    assert (r.status_code, r.json()["error"]["code"]) == (404, "voter_not_found")
+    r = post(pec1, "/api/v1/voters/certificates/12345/lost", station)
+    assert (r.status_code, r.json()["status"]) == (200, "lost")
+    r = post(pec1, "/api/v1/voters/certificates/12345/lost", station)
+    assert r.status_code == 409  # already lost
+
+    r = post(pec1, "/api/v1/voters/corrections", {**station, "iin": B, "kind": "amend", "note": ""})
+    assert r.status_code == 201
+    corrections = f"/api/v1/voters/elections/{ELECTION}/stations/KZ-75-0001/corrections"
+    rows = cec.get(corrections).json()
+    assert [(c["kind"], c["status"]) for c in rows] == [("amend", "pending")]
+    assert B not in cec.get(corrections).content.decode()
+    assert pec2.get(corrections).status_code == 403
