@@ -184,5 +184,6 @@ def test_two_tec_operators_key_a_paper_protocol(
             )
             expect(page.locator("#keying-state")).to_have_attribute("data-state", "empty")
         page.get_by_role("button", name="Log out").click()
-    page.goto(f"{live_server.url}/e/{KEY}/c/KZ-71-0008/")
-    expect(page.locator("main")).to_contain_text("submitted")
+    _log_in(page, live_server, "keyer1")
+    page.goto(f"{live_server.url}/staff/e/{KEY}/keying/KZ-71-0008/")
+    expect(page.locator("#keying-closed")).to_contain_text("This protocol is")

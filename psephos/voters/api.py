@@ -263,6 +263,7 @@ def correction_decision(
     _election, station, actor = _acting_station(request, payload.election, payload.station)
     result = correction_request_decide(
         request_id=request_id,
+        election=_election,
         station=station,
         granted=payload.granted,
         reasons=payload.reasons,

@@ -267,10 +267,14 @@ def corrections_for_station(
 ) -> list[CorrectionRequest]:
     """The station's correction requests: pending first by deadline, then the decided ones.
 
-    With the voter's name: for the station's PEC only.
+    With the voter's name, for the station's PEC only, and ``masked_name`` to show
+    instead while an inclusion is not granted.
     """
-    return list(
+    requests = list(
         CorrectionRequest.objects.filter(election=election, station=station)
         .select_related("voter")
         .order_by(Case(When(status="pending", then=0), default=1), "due_at", "-decided_at", "pk")
     )
+    for r in requests:  # a voter asking to be included is not yet this station's voter
+        r.masked_name = mask_name(r.voter.surname, r.voter.given_name)  # type: ignore[attr-defined]
+    return requests

@@ -7,14 +7,15 @@ masked name.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from psephos.core import clock
-from psephos.core.errors import DomainError
+from psephos.core.errors import DomainError, ValidationFailed
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_get
 from psephos.territory.selectors import station_get
@@ -28,6 +29,11 @@ from .services.marks import Person, mark_record
 from .services.self_check import self_check_count
 
 
+def _field(request: HttpRequest, name: str, limit: int) -> str:
+    """A POST field, trimmed, without NUL bytes (PostgreSQL refuses them in text)."""
+    return request.POST.get(name, "").replace("\x00", "").strip()[:limit]
+
+
 @require_http_methods(["GET", "POST"])
 def self_check(request: HttpRequest) -> HttpResponse:
     """Show the self-check form; on POST, the voter's station and masked name."""
@@ -37,13 +43,13 @@ def self_check(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"elections": elections, "result": None, "error": None}
     status = 200
     if request.method == "POST":
-        key = request.POST.get("election", "")
+        key = _field(request, "election", 64)
         context["selected"] = key
         try:
             access_self_check(self_check_count(client=client_address(request)))
             election = election_get(key=key)
             context["result"] = selectors.voter_self_check(
-                election=election, iin=request.POST.get("iin", "").strip()[:32]
+                election=election, iin=_field(request, "iin", 32)
             )
         except DomainError as exc:
             context["error"] = exc.message
@@ -95,7 +101,7 @@ def station_mark(request: HttpRequest, key: str, code: str) -> HttpResponse:
     }
     status = 200
     if request.method == "POST":
-        form = {k: request.POST.get(k, "").strip()[:100] for k in MARK_FIELDS}
+        form = {k: _field(request, k, 100) for k in MARK_FIELDS}
         context["form"] = {k: v for k, v in form.items() if k != "iin"}  # never echo the IIN
         try:
             addition = AdditionBasis(form["addition"]) if form["addition"] else None
@@ -143,9 +149,9 @@ def station_certificates(request: HttpRequest, key: str, code: str) -> HttpRespo
         return render(request, "voters/error.html", {"error": exc.message}, status=exc.http_status)
     done, error, status = None, None, 200
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        iin = request.POST.get("iin", "").strip()[:32]
-        serial = request.POST.get("serial", "").strip()[:10]
+        action = _field(request, "action", 16)
+        iin = _field(request, "iin", 32)
+        serial = _field(request, "serial", 16)
         actor = request.user.get_username()
         try:
             if action == "issue":
@@ -198,41 +204,43 @@ def station_corrections(request: HttpRequest, key: str, code: str) -> HttpRespon
         access_station_act(request.user, station)  # type: ignore[arg-type]
     except DomainError as exc:
         return render(request, "voters/error.html", {"error": exc.message}, status=exc.http_status)
-    done, error, status = None, None, 200
+    error, status = None, 200
     if request.method == "POST":
-        action = request.POST.get("action", "")
+        action = _field(request, "action", 16)
         actor = request.user.get_username()
+        raw_id = _field(request, "request", 12)
+        kind = _field(request, "kind", 16)
         try:
             if action == "file":
-                kind = CorrectionKind(request.POST.get("kind", ""))
+                if kind not in CorrectionKind.values:
+                    raise ValidationFailed(_("Choose what the voter asks for."))
                 filed = correction_request_file(
                     election=election,
                     station=station,
-                    iin=request.POST.get("iin", "").strip()[:32],
-                    kind=kind,
-                    note=request.POST.get("note", "").strip(),
+                    iin=_field(request, "iin", 32),
+                    kind=CorrectionKind(kind),
+                    note=_field(request, "note", 2000),
                     actor=actor,
                 )
-                done = _("Request %(id)s recorded.") % {"id": filed.pk}
+                messages.success(request, _("Request %(id)s recorded.") % {"id": filed.pk})
             elif action in ("grant", "refuse"):
-                raw_id = request.POST.get("request", "")
                 decided = correction_request_decide(
-                    request_id=int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else 0,
+                    request_id=int(raw_id) if raw_id.isascii() and raw_id.isdigit() else 0,
+                    election=election,
                     station=station,
                     granted=action == "grant",
-                    reasons=request.POST.get("reasons", "")[:2000],
+                    reasons=_field(request, "reasons", 2000),
                     actor=actor,
                 )
-                done = _("Request %(id)s decided: %(status)s.") % {
-                    "id": decided.pk,
-                    "status": decided.get_status_display(),
-                }
+                messages.success(
+                    request,
+                    _("Request %(id)s decided: %(status)s.")
+                    % {"id": decided.pk, "status": decided.get_status_display()},
+                )
             else:
-                error, status = _("Choose an action."), 422
-            if done:
-                status = 201
-        except ValueError:
-            error, status = _("Choose what the voter asks for."), 422
+                raise ValidationFailed(_("Choose an action."))
+            # After a change, a reload must not file or decide again.
+            return redirect("voters:station_corrections", key=election.key, code=station.code)
         except DomainError as exc:
             error, status = exc.message, exc.http_status
     return render(
@@ -244,7 +252,6 @@ def station_corrections(request: HttpRequest, key: str, code: str) -> HttpRespon
             "kinds": CorrectionKind.choices,
             "requests": selectors.corrections_for_station(election=election, station=station),
             "now": clock.now(),
-            "done": done,
             "error": error,
         },
         status=status,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from psephos.accounts.enums import Role
 from psephos.accounts.models import User
+from psephos.core.converters import CodeConverter
 from psephos.core.errors import DomainError, PermissionDenied, ValidationFailed
 from psephos.elections.selectors import election_get
 from psephos.results.errors import ProtocolBreaksRelations
@@ -37,7 +38,6 @@ from psephos.results.services.protocols import (
     protocol_submit,
 )
 
-from .converters import CodeConverter
 from .forms import ProtocolForm, fields_of_breach, initial_from
 from .labels import OUTCOME_LABELS, breach_message
 from .views import domain_errors, render_domain_error
@@ -151,7 +151,7 @@ def protocol_keying(request: HttpRequest, key: str, code: str) -> HttpResponse:
     """
     user = _operator(request, Role.TEC_OPERATOR)
     election = election_get(key=key)
-    state = keying_state(user=user, election=election, station_code=code)
+    keying_state(user=user, election=election, station_code=code)  # access and station
     options = election_options_list(election=election)
     kwargs: dict[str, Any] = {"options": options, "kind": election.kind}
     breaches: list[dict[str, Any]] = []
@@ -175,6 +175,8 @@ def protocol_keying(request: HttpRequest, key: str, code: str) -> HttpResponse:
                 return redirect("web:protocol-keying", key=election.key, code=code)
     labels = {f.name: str(f.label) for f in form.line_fields() + form.vote_fields()}
     status = 422 if request.method == "POST" and (breaches or form.errors) else 200
+    state = keying_state(user=user, election=election, station_code=code)  # after the POST
+    protocol = protocol_get(election=election, station_code=code)
     return render(
         request,
         "web/protocol_keying.html",
@@ -182,6 +184,8 @@ def protocol_keying(request: HttpRequest, key: str, code: str) -> HttpResponse:
             "election": election,
             "station_code": code,
             "state": state,
+            "protocol": protocol,
+            "keyable": protocol.status in ("draft", "returned"),
             "differences": [labels.get(_field_of(d), d) for d in state.differences],
             "form": form,
             "breaches": breaches,

@@ -1,12 +1,11 @@
 """Portal URLs: public results by natural keys, staff pages, log in and out."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, register_converter
+from django.urls import path
+
+import psephos.core.converters  # noqa: F401 (registers <code:…>)
 
 from . import staff, views
-from .converters import CodeConverter
-
-register_converter(CodeConverter, "code")
 
 app_name = "web"
 

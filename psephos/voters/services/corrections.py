@@ -39,12 +39,21 @@ def correction_request_file(
     """Record a voter's correction request at the station and set its deadline.
 
     Side effects: one request, one ledger event (request id and kind only). Raise the
-    voter lookup errors.
+    voter lookup errors, or ``ListState`` for an exclusion or amendment of a voter who
+    is not on this station's list (a commission sees only its own voters' names).
     """
     now = clock.now()
     local = now.astimezone(station_zone(station))
     with transaction.atomic():
         voter = voter_for_update(election=election, iin=iin)
+        current = active_entry(election=election, voter=voter)
+        if kind != CorrectionKind.INCLUDE and (current is None or current.station_id != station.pk):
+            # Only a voter on this list may ask this commission to remove or amend it.
+            raise ListState(
+                _("This voter is not on the list of station %(station)s.")
+                % {"station": station.code},
+                data={"station": station.code},
+            )
         request = CorrectionRequest.objects.create(
             election=election,
             station=station,
@@ -65,7 +74,13 @@ def correction_request_file(
 
 
 def correction_request_decide(
-    *, request_id: int, station: PollingStation, granted: bool, reasons: str, actor: str
+    *,
+    request_id: int,
+    election: Election,
+    station: PollingStation,
+    granted: bool,
+    reasons: str,
+    actor: str,
 ) -> CorrectionRequest:
     """Grant or refuse a pending request of this station, with reasons.
 
@@ -83,7 +98,7 @@ def correction_request_decide(
         request = (
             CorrectionRequest.objects.select_for_update()
             .select_related("election", "voter")
-            .filter(pk=request_id, station=station)
+            .filter(pk=request_id, election=election, station=station)
             .first()
         )
         if request is None:

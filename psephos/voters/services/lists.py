@@ -281,8 +281,11 @@ def certificate_report_lost(
 ) -> Certificate:
     """Mark an issued certificate lost; it is not replaced and cannot be presented.
 
-    With ``station``, only a certificate that station issued is found.
+    With ``station``, only a certificate that station issued is found. A serial that
+    is not five digits is refused before any lookup (and never repeated back).
     """
+    if not (len(serial) == 5 and serial.isascii() and serial.isdigit()):
+        raise ListState(_("A certificate serial has five digits."))
     with transaction.atomic():
         found = Certificate.objects.select_for_update().select_related("issued_by")
         if station is not None:

@@ -11,7 +11,7 @@ from django.test import Client
 from psephos.core import clock
 from psephos.voters.models import Mark
 
-from .conftest import ELECTION_DAY_10_15_UTC, UNREGISTERED, A, B, World, at
+from .conftest import ELECTION_DAY_10_15_UTC, UNREGISTERED, A, B, C, World, at
 
 ELECTION = "kz-2022-presidential"
 
@@ -340,6 +340,7 @@ def test_mark_page_is_translated(listed: World) -> None:
 def test_pec_issues_certificates_and_includes_at_place_of_stay(
     listed: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from psephos.voters.errors import OutsideWindow
     from psephos.voters.models import Certificate, ListEntry
 
     at(monkeypatch, dt.datetime(2022, 11, 10, 3, 0, tzinfo=dt.UTC))  # 09:00 in Almaty
@@ -360,14 +361,20 @@ def test_pec_issues_certificates_and_includes_at_place_of_stay(
     assert page.status_code == 201
     assert "Certificate 12345 issued; the voter left this station&#x27;s list." in html
     assert '<tr data-serial="12345" data-status="issued">' in html and A not in html
-    before = (Certificate.objects.count(), ListEntry.objects.exclude(removed_reason="").count())
+    from psephos.ledger.models import Event
+
+    def state() -> tuple[int, int, int]:
+        removed = ListEntry.objects.exclude(removed_reason="").count()
+        return Certificate.objects.count(), removed, Event.objects.count()
+
+    before = state()
     page = pec1.post(url, {"action": "issue", "iin": B, "serial": "12345"})
-    assert page.status_code == 409 and A not in page.content.decode()
+    assert page.status_code == 409 and B not in page.content.decode()
     assert pec1.post(url, {"action": "teleport"}).status_code == 422
-    assert (
-        Certificate.objects.count(),
-        ListEntry.objects.exclude(removed_reason="").count(),
-    ) == before
+    page = pec1.post(url, {"action": "lost", "serial": A})  # an IIN typed as a serial
+    assert page.status_code == 409 and "five digits" in page.content.decode()
+    assert A[:5] not in page.content.decode()
+    assert state() == before
 
     other = f"/voters/{ELECTION}/stations/KZ-75-0002/certificates/"
     page = logged_in(listed.pec[1]).post(other, {"action": "lost", "serial": "12345"})
@@ -388,9 +395,8 @@ def test_pec_issues_certificates_and_includes_at_place_of_stay(
 
     at(monkeypatch, ELECTION_DAY_10_15_UTC)  # too late for certificates
     page = pec1.post(url, {"action": "issue", "iin": B, "serial": "54321"})
-    assert (
-        page.status_code in (409, 422) and "Certificates are issued from" in page.content.decode()
-    )
+    assert page.status_code == OutsideWindow.http_status
+    assert "Certificates are issued from" in page.content.decode()
 
 
 def test_certificates_page_is_translated(listed: World) -> None:
@@ -404,12 +410,14 @@ def test_certificates_page_is_translated(listed: World) -> None:
 def test_pec_records_and_decides_correction_requests(
     listed: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from psephos.ledger.models import Event
     from psephos.voters.models import CorrectionRequest, ListEntry
 
     at(monkeypatch, dt.datetime(2022, 11, 10, 3, 0, tzinfo=dt.UTC))  # 09:00 in Almaty
     url = f"/voters/{ELECTION}/stations/KZ-75-0001/corrections/"
     assert Client().get(url).status_code == 302
     assert logged_in(listed.pec[1]).get(url).status_code == 403
+    assert logged_in(listed.cec).get(url).status_code == 403
     pec1 = logged_in(listed.pec[0])
     assert "No requests yet." in pec1.get(url).content.decode()
     assert (
@@ -418,15 +426,32 @@ def test_pec_records_and_decides_correction_requests(
     )
 
     page = pec1.post(url, {"action": "file", "iin": B, "kind": "exclude", "note": "Moved abroad."})
-    assert page.status_code == 201
+    assert page.status_code == 302 and page["Location"] == url  # a reload files nothing
     request = CorrectionRequest.objects.get()
-    html = page.content.decode()
+    html = pec1.get(url).content.decode()
     assert f"Request {request.pk} recorded." in html
     assert f'<tr data-request="{request.pk}" data-status="pending">' in html
     assert "Иванов Михаил" in html and "2022-11-11 09:00" in html and B not in html
-    assert pec1.post(url, {"action": "file", "iin": B, "kind": "nonsense"}).status_code == 422
-    assert pec1.post(url, {"action": "file", "iin": "123", "kind": "amend"}).status_code == 422
-    assert CorrectionRequest.objects.count() == 1
+    before = (CorrectionRequest.objects.count(), Event.objects.count())
+    for body, status in (
+        ({"action": "file", "iin": B, "kind": "nonsense"}, 422),
+        ({"action": "file", "iin": "123", "kind": "amend"}, 422),
+        ({"action": "file", "iin": C, "kind": "exclude"}, 409),  # not on this list
+        ({"action": "file", "iin": C, "kind": "amend\x00"}, 409),  # NUL dropped, same refusal
+        ({"action": "teleport"}, 422),
+        ({"action": "grant", "request": "²", "reasons": "x"}, 404),
+    ):
+        page = pec1.post(url, body)
+        assert page.status_code == status, body
+        assert "Сидоров" not in page.content.decode()  # no name of another station's voter
+    assert (CorrectionRequest.objects.count(), Event.objects.count()) == before
+
+    # An inclusion shows the voter's initials only, until it is granted.
+    pec3 = logged_in(listed.pec[2])
+    third = f"/voters/{ELECTION}/stations/KZ-75-0003/corrections/"
+    pec3.post(third, {"action": "file", "iin": A, "kind": "include"})
+    html = pec3.get(third).content.decode()
+    assert "А*** Б***" in html and "Ахметов" not in html
 
     # A day later the request is overdue; a decision needs reasons.
     at(monkeypatch, dt.datetime(2022, 11, 11, 6, 0, tzinfo=dt.UTC))
@@ -439,9 +464,10 @@ def test_pec_records_and_decides_correction_requests(
     )
     assert page.status_code == 404  # another station's request
     page = pec1.post(
-        url, {"action": "grant", "request": str(request.pk), "reasons": "Registry confirms."}
+        url,
+        {"action": "grant", "request": str(request.pk), "reasons": "Registry confirms."},
+        follow=True,
     )
-    assert page.status_code == 201
     assert f"Request {request.pk} decided: granted." in page.content.decode()
     assert ListEntry.objects.get(voter__surname="Иванов").removed_reason == "correction"
     assert pec1.post(url, {"action": "refuse", "request": "99x", "reasons": "x"}).status_code == 404

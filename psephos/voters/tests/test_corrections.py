@@ -68,6 +68,7 @@ def test_include_granted_moves_the_voter(before: World) -> None:
         dt.datetime(2022, 11, 11, 3, 0, tzinfo=UTC),
     )
     decided = correction_request_decide(
+        election=before.election,
         request_id=request.pk,
         station=here,
         granted=True,
@@ -102,10 +103,16 @@ def test_exclude_and_refusal_and_late(before: World, monkeypatch: pytest.MonkeyP
     )
     with pytest.raises(ListState, match="needs its reasons"):
         correction_request_decide(
-            request_id=request.pk, station=home, granted=True, reasons=" ", actor="pec1"
+            election=before.election,
+            request_id=request.pk,
+            station=home,
+            granted=True,
+            reasons=" ",
+            actor="pec1",
         )
     with pytest.raises(VoterNotFound, match="No correction request"):
         correction_request_decide(
+            election=before.election,
             request_id=request.pk,
             station=before.stations[1],
             granted=True,
@@ -114,6 +121,7 @@ def test_exclude_and_refusal_and_late(before: World, monkeypatch: pytest.MonkeyP
         )
     monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 12, 3, 0, tzinfo=UTC))
     correction_request_decide(
+        election=before.election,
         request_id=request.pk,
         station=home,
         granted=True,
@@ -125,7 +133,12 @@ def test_exclude_and_refusal_and_late(before: World, monkeypatch: pytest.MonkeyP
     before_count = Event.objects.count()
     with pytest.raises(ListState, match="already granted"):
         correction_request_decide(
-            request_id=request.pk, station=home, granted=False, reasons="x", actor="pec1"
+            election=before.election,
+            request_id=request.pk,
+            station=home,
+            granted=False,
+            reasons="x",
+            actor="pec1",
         )
     assert Event.objects.count() == before_count
 
@@ -142,13 +155,19 @@ def test_include_of_an_ineligible_voter_is_refused(before: World) -> None:
     )
     with pytest.raises(NotEligible):
         correction_request_decide(
-            request_id=request.pk, station=here, granted=True, reasons="ok", actor="pec2"
+            election=before.election,
+            request_id=request.pk,
+            station=here,
+            granted=True,
+            reasons="ok",
+            actor="pec2",
         )
     request.refresh_from_db()
     assert (
         request.status == "pending" and not ListEntry.objects.filter(voter=request.voter).exists()
     )
     refused = correction_request_decide(
+        election=before.election,
         request_id=request.pk,
         station=here,
         granted=False,
@@ -209,7 +228,12 @@ def test_a_voter_who_received_a_ballot_is_not_moved_or_removed(
     first = mark(before, 1, A)
     with pytest.raises(AlreadyMarked, match="already received a ballot at station KZ-75-0001"):
         correction_request_decide(
-            request_id=exclude.pk, station=home, granted=True, reasons="x", actor="pec1"
+            election=before.election,
+            request_id=exclude.pk,
+            station=home,
+            granted=True,
+            reasons="x",
+            actor="pec1",
         )
     assert ListEntry.objects.get(pk=first.entry_id).removed_reason == ""
     assert CorrectionRequest.objects.get(pk=exclude.pk).status == "pending"

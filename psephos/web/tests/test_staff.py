@@ -399,24 +399,29 @@ def test_tec_keys_a_paper_protocol_twice(small: SmallElection) -> None:
     html = page.content.decode()
     assert f"First entry of station {pec.code} recorded" in html
     assert 'data-state="awaiting_second"' in html
-    assert 'value="600"' not in html  # the next operator keys blind
+    assert 'value="600"' not in second.get(url).content.decode()  # the next one keys blind
 
-    before = snapshot()
+    from psephos.results.models import KeyedEntry
+
+    before = (snapshot(), KeyedEntry.objects.count())
     page = first.post(url, GOOD)  # the same operator again
     assert page.status_code == 409 and "another operator of the commission must key it" in (
         page.content.decode()
     )
-    assert snapshot() == before
+    assert (snapshot(), KeyedEntry.objects.count()) == before
 
     page = second.post(url, {**GOOD, "ballots_found": "391"}, follow=True)
     html = page.content.decode()
     assert f"The entries of station {pec.code} differ" in html
     assert 'data-state="mismatch"' in html
-    assert re.search(r'id="keying-differences">[^<]+</strong>', html)
+    differing = re.search(r'id="keying-differences">([^<]+)</strong>', html)
+    assert differing is not None and differing.group(1) == "Ballots found in the ballot boxes"
     assert Protocol.objects.filter(commission=pec).count() == 0
 
     page = third.post(url, GOOD, follow=True)
-    assert "The third entry resolves the difference" in page.content.decode()
+    html = page.content.decode()
+    assert "The third entry resolves the difference" in html
+    assert 'id="keying-closed"' in html and "Record this entry" not in html
     protocol = Protocol.objects.get(commission=pec)
     assert (protocol.status, protocol.current.source) == ("submitted", "tec")
 
@@ -438,7 +443,9 @@ def test_keying_refusals(small: SmallElection) -> None:
     bad = {**GOOD, "ballots_valid": "371"}
     keyer.post(url, bad)
     page = _keyer(small.tecs[3], "key-b").post(url, bad)
-    assert page.status_code == 422 and 'class="breaches"' in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 422 and 'class="breaches"' in html
+    assert 'data-state="empty"' in html  # the refused round is closed
     assert not Protocol.objects.filter(commission=pec, status="submitted").exists()
     assert ProtocolRefusal.objects.filter(station_code=pec.code).count() == 1
 

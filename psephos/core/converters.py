@@ -1,6 +1,8 @@
-"""URL converters of the portal."""
+"""URL converters shared by the apps' pages: ``<code:...>`` is registered on import."""
 
 from __future__ import annotations
+
+from django.urls import register_converter
 
 
 class CodeConverter:
@@ -17,3 +19,6 @@ class CodeConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+register_converter(CodeConverter, "code")
