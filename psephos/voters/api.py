@@ -71,6 +71,13 @@ def _station(key: str, code: str) -> tuple[Election, PollingStation]:
     return selectors.election_station_get(key=key, code=code)
 
 
+def _readable_station(request: HttpRequest, key: str, code: str) -> tuple[Election, PollingStation]:
+    """Look up the station and check the user may read its records (its PEC, the CEC)."""
+    election, station = _station(key, code)
+    access_station_read(request.user, station)  # type: ignore[arg-type]
+    return election, station
+
+
 def _acting_station(
     request: HttpRequest, key: str, code: str
 ) -> tuple[Election, PollingStation, str]:
@@ -159,8 +166,7 @@ def certificate_lost(
 )
 def station_certificates(request: HttpRequest, key: str, code: str) -> list[dict[str, Any]]:
     """The certificates the station issued (its PEC and the CEC); no voter data."""
-    election, station = _station(key, code)
-    access_station_read(request.user, station)  # type: ignore[arg-type]
+    election, station = _readable_station(request, key, code)
     return [
         _certificate_out(c, station.code)
         for c in selectors.certificates_for_station(election=election, station=station)
@@ -174,8 +180,7 @@ def station_certificates(request: HttpRequest, key: str, code: str) -> list[dict
 )
 def station_corrections(request: HttpRequest, key: str, code: str) -> list[dict[str, Any]]:
     """The station's correction requests, pending first by deadline (its PEC and the CEC)."""
-    election, station = _station(key, code)
-    access_station_read(request.user, station)  # type: ignore[arg-type]
+    election, station = _readable_station(request, key, code)
     return [
         _correction_out(r)
         for r in selectors.corrections_for_station(election=election, station=station)
@@ -211,8 +216,7 @@ def counts(request: HttpRequest, key: str, code: str) -> selectors.StationCounts
 )
 def station_list(request: HttpRequest, key: str, code: str) -> list[dict[str, Any]]:
     """Return the station's list with names (the station's PEC and the CEC only)."""
-    election, station = _station(key, code)
-    access_station_read(request.user, station)  # type: ignore[arg-type]
+    election, station = _readable_station(request, key, code)
     return selectors.list_rows_for_station(election=election, station=station)
 
 

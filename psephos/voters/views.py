@@ -7,6 +7,10 @@ masked name.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +22,7 @@ from psephos.core import clock
 from psephos.core.errors import DomainError, ValidationFailed
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_get
-from psephos.territory.selectors import station_get
+from psephos.territory.models import PollingStation
 
 from . import selectors
 from .access import access_self_check, access_station_act, access_station_read, client_address
@@ -27,6 +31,31 @@ from .services.corrections import correction_request_decide, correction_request_
 from .services.lists import certificate_issue, certificate_report_lost, entry_place_of_stay
 from .services.marks import Person, mark_record
 from .services.self_check import self_check_count
+
+StationView = Callable[[HttpRequest, Election, PollingStation], HttpResponse]
+
+
+def _station_page(
+    check: Callable[[Any, PollingStation], None],
+) -> Callable[[StationView], Callable[[HttpRequest, str, str], HttpResponse]]:
+    """Resolve ``key``/``code`` to the election and station, check the user may use the
+    page (``check`` is an access rule), and show a refusal as an error page."""
+
+    def decorate(view: StationView) -> Callable[[HttpRequest, str, str], HttpResponse]:
+        @functools.wraps(view)
+        def page(request: HttpRequest, key: str, code: str) -> HttpResponse:
+            try:
+                election, station = selectors.election_station_get(key=key, code=code)
+                check(request.user, station)
+            except DomainError as exc:
+                return render(
+                    request, "voters/error.html", {"error": exc.message}, status=exc.http_status
+                )
+            return view(request, election, station)
+
+        return page
+
+    return decorate
 
 
 def _field(request: HttpRequest, name: str, limit: int) -> str:
@@ -58,14 +87,9 @@ def self_check(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def station_list(request: HttpRequest, key: str, code: str) -> HttpResponse:
+@_station_page(access_station_read)
+def station_list(request: HttpRequest, election: Election, station: PollingStation) -> HttpResponse:
     """Show a station's list with names and marks (the station's PEC and the CEC only)."""
-    try:
-        election = election_get(key=key)
-        station = station_get(geography=election.geography, code=code)
-        access_station_read(request.user, station)  # type: ignore[arg-type]
-    except DomainError as exc:
-        return render(request, "voters/error.html", {"error": exc.message}, status=exc.http_status)
     return render(
         request,
         "voters/station_list.html",
@@ -80,18 +104,14 @@ def station_list(request: HttpRequest, key: str, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def station_mark(request: HttpRequest, key: str, code: str) -> HttpResponse:
+@_station_page(access_station_act)
+def station_mark(request: HttpRequest, election: Election, station: PollingStation) -> HttpResponse:
     """The station's PEC records that a voter received a ballot (election day).
 
     The same service as ``POST /api/v1/voters/marks``: a voter on the list, one
     presenting a certificate, or an election-day addition with its basis. A refusal
     is shown on the page with its status code; nothing is written then.
     """
-    try:
-        election, station = selectors.election_station_get(key=key, code=code)
-        access_station_act(request.user, station)  # type: ignore[arg-type]
-    except DomainError as exc:
-        return render(request, "voters/error.html", {"error": exc.message}, status=exc.http_status)
     context: dict[str, object] = {
         "election": election,
         "station": station,
@@ -135,18 +155,16 @@ MARK_FIELDS = ("iin", "certificate_serial", "addition", "surname", "given_name",
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def station_certificates(request: HttpRequest, key: str, code: str) -> HttpResponse:
+@_station_page(access_station_act)
+def station_certificates(
+    request: HttpRequest, election: Election, station: PollingStation
+) -> HttpResponse:
     """Before election day, the station's PEC issues absentee voting certificates,
     reports lost ones and includes voters at their place of stay.
 
     The services check the legal windows, the list and the serial; a refusal is shown
     on the page with its status code and nothing is written then.
     """
-    try:
-        election, station = selectors.election_station_get(key=key, code=code)
-        access_station_act(request.user, station)  # type: ignore[arg-type]
-    except DomainError as exc:
-        return render(request, "voters/error.html", {"error": exc.message}, status=exc.http_status)
     done, error, status = None, None, 200
     if request.method == "POST":
         action = _field(request, "action", 16)
@@ -193,17 +211,15 @@ def station_certificates(request: HttpRequest, key: str, code: str) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def station_corrections(request: HttpRequest, key: str, code: str) -> HttpResponse:
+@_station_page(access_station_act)
+def station_corrections(
+    request: HttpRequest, election: Election, station: PollingStation
+) -> HttpResponse:
     """The station's PEC records voters' correction requests and decides them, with reasons.
 
     Pending requests come first by deadline; an overdue one is marked. A refusal is
     shown on the page with its status code and nothing is written then.
     """
-    try:
-        election, station = selectors.election_station_get(key=key, code=code)
-        access_station_act(request.user, station)  # type: ignore[arg-type]
-    except DomainError as exc:
-        return render(request, "voters/error.html", {"error": exc.message}, status=exc.http_status)
     error, status = None, 200
     if request.method == "POST":
         action = _field(request, "action", 16)
