@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,12 +70,15 @@ def test_self_check_in_the_browser(
     cache.clear()
 
 
-@pytest.mark.browser
-def test_pec_marks_a_ballot_in_the_browser(
-    transactional_db: None, live_server: Any, page: Any, tmp_path: Path
-) -> None:
-    import datetime as dt
+@pytest.fixture
+def as_pec1(
+    transactional_db: None, live_server: Any, page: Any, tmp_path: Path, monkeypatch: Any
+) -> Callable[[str, dt.datetime], Any]:
+    """Return a function that opens one of station KZ-75-0001's pages as its PEC.
 
+    It imports ROWS, extracts the lists, sets the clock (the live server runs in this
+    process) and logs in through the login page, which sends the browser on to the page.
+    """
     from psephos.core import clock
 
     world = build_world()
@@ -85,102 +89,62 @@ def test_pec_marks_a_ballot_in_the_browser(
         actor="cec",
     )
     list_extract(election=world.election, actor="cec")
-    # The live server runs in this process: its clock is election day, 16:15 in Almaty.
-    election_day = dt.datetime(2022, 11, 20, 10, 15, tzinfo=dt.UTC)
-    real_now, clock.now = clock.now, lambda: election_day
-    try:
-        mark_url = f"{live_server.url}/voters/kz-2022-presidential/stations/KZ-75-0001/mark/"
-        page.goto(f"{live_server.url}/login/?next={mark_url.split(live_server.url)[1]}")
+
+    def open_page(name: str, now: dt.datetime) -> Any:
+        monkeypatch.setattr(clock, "now", lambda: now)
+        path = f"/voters/kz-2022-presidential/stations/KZ-75-0001/{name}/"
+        page.goto(f"{live_server.url}/login/?next={path}")
         page.fill("input[name=username]", "pec1")
         page.fill("input[name=password]", "pw")
         page.click("form.login button[type=submit]")
-        page.wait_for_url(mark_url)
-        page.fill("#iin", A)
-        page.click("button[type=submit]:has-text('Record the ballot')")
-        page.wait_for_selector("#mark-result")
-        assert page.inner_text("#mark-result") == "Ballot received: Ахметов Бауыржан at 16:15."
-        assert "ballots issued: 1" in page.inner_text("#counts")
-        page.fill("#iin", A)  # the same voter again
-        page.click("button[type=submit]:has-text('Record the ballot')")
-        page.wait_for_selector("#mark-error")
-        assert page.inner_text("#mark-error") == (
-            "This voter already received a ballot at station KZ-75-0001 at 16:15."
-        )
-        assert A not in page.content()
-    finally:
-        clock.now = real_now
+        page.wait_for_url(f"{live_server.url}{path}")
+        return page
+
+    return open_page
 
 
 @pytest.mark.browser
-def test_pec_issues_a_certificate_in_the_browser(
-    transactional_db: None, live_server: Any, page: Any, tmp_path: Path
-) -> None:
-    import datetime as dt
-
-    from psephos.core import clock
-
-    world = build_world()
-    register_import(
-        geography=world.geography,
-        path=write_csv(tmp_path / "r.csv", ROWS),
-        report_path=tmp_path / "e.csv",
-        actor="cec",
+def test_pec_marks_a_ballot_in_the_browser(as_pec1: Any) -> None:
+    # Election day, 16:15 in Almaty.
+    page = as_pec1("mark", dt.datetime(2022, 11, 20, 10, 15, tzinfo=dt.UTC))
+    page.fill("#iin", A)
+    page.click("button[type=submit]:has-text('Record the ballot')")
+    page.wait_for_selector("#mark-result")
+    assert page.inner_text("#mark-result") == "Ballot received: Ахметов Бауыржан at 16:15."
+    assert "ballots issued: 1" in page.inner_text("#counts")
+    page.fill("#iin", A)  # the same voter again
+    page.click("button[type=submit]:has-text('Record the ballot')")
+    page.wait_for_selector("#mark-error")
+    assert page.inner_text("#mark-error") == (
+        "This voter already received a ballot at station KZ-75-0001 at 16:15."
     )
-    list_extract(election=world.election, actor="cec")
-    real_now, clock.now = clock.now, lambda: dt.datetime(2022, 11, 10, 3, 0, tzinfo=dt.UTC)
-    try:
-        url = f"{live_server.url}/voters/kz-2022-presidential/stations/KZ-75-0001/certificates/"
-        page.goto(f"{live_server.url}/login/?next={url.split(live_server.url)[1]}")
-        page.fill("input[name=username]", "pec1")
-        page.fill("input[name=password]", "pw")
-        page.click("form.login button[type=submit]")
-        page.wait_for_url(url)
-        page.fill("#issue-iin", A)
-        page.fill("#issue-serial", "12345")
-        page.click("button[type=submit]:has-text('Issue the certificate')")
-        page.wait_for_selector("#done")
-        assert page.get_attribute('tr[data-serial="12345"]', "data-status") == "issued"
-        page.click('tr[data-serial="12345"] button:has-text("Report lost")')
-        page.wait_for_selector('tr[data-serial="12345"][data-status="lost"]')
-        assert "Certificate 12345 reported lost" in page.inner_text("#done")
-        assert A not in page.content()
-    finally:
-        clock.now = real_now
+    assert A not in page.content()
 
 
 @pytest.mark.browser
-def test_pec_decides_a_correction_request_in_the_browser(
-    transactional_db: None, live_server: Any, page: Any, tmp_path: Path
-) -> None:
-    import datetime as dt
+def test_pec_issues_a_certificate_in_the_browser(as_pec1: Any) -> None:
+    page = as_pec1("certificates", dt.datetime(2022, 11, 10, 3, 0, tzinfo=dt.UTC))
+    page.fill("#issue-iin", A)
+    page.fill("#issue-serial", "12345")
+    page.click("button[type=submit]:has-text('Issue the certificate')")
+    page.wait_for_selector("#done")
+    assert page.get_attribute('tr[data-serial="12345"]', "data-status") == "issued"
+    page.click('tr[data-serial="12345"] button:has-text("Report lost")')
+    page.wait_for_selector('tr[data-serial="12345"][data-status="lost"]')
+    assert "Certificate 12345 reported lost" in page.inner_text("#done")
+    assert A not in page.content()
 
-    from psephos.core import clock
 
-    world = build_world()
-    register_import(
-        geography=world.geography,
-        path=write_csv(tmp_path / "r.csv", ROWS),
-        report_path=tmp_path / "e.csv",
-        actor="cec",
-    )
-    list_extract(election=world.election, actor="cec")
-    real_now, clock.now = clock.now, lambda: dt.datetime(2022, 11, 10, 3, 0, tzinfo=dt.UTC)
-    try:
-        url = f"{live_server.url}/voters/kz-2022-presidential/stations/KZ-75-0001/corrections/"
-        page.goto(f"{live_server.url}/login/?next={url.split(live_server.url)[1]}")
-        page.fill("input[name=username]", "pec1")
-        page.fill("input[name=password]", "pw")
-        page.click("form.login button[type=submit]")
-        page.wait_for_url(url)
-        page.fill("#file-iin", A)
-        page.select_option("#file-kind", "amend")
-        page.fill("#file-note", "Surname misspelt.")
-        page.click("button[type=submit]:has-text('Record the request')")
-        page.wait_for_selector("tr[data-status=pending]")
-        page.fill("tr[data-status=pending] input[name=reasons]", "Passport checked.")
-        page.click("tr[data-status=pending] button:has-text('Grant')")
-        page.wait_for_selector("tr[data-status=granted]")
-        assert "granted: Passport checked." in page.inner_text("tr[data-status=granted]")
-        assert A not in page.content()
-    finally:
-        clock.now = real_now
+@pytest.mark.browser
+def test_pec_decides_a_correction_request_in_the_browser(as_pec1: Any) -> None:
+    page = as_pec1("corrections", dt.datetime(2022, 11, 10, 3, 0, tzinfo=dt.UTC))
+    page.fill("#file-iin", A)
+    page.select_option("#file-kind", "amend")
+    page.fill("#file-note", "Surname misspelt.")
+    page.click("button[type=submit]:has-text('Record the request')")
+    page.wait_for_selector("tr[data-status=pending]")
+    page.fill("tr[data-status=pending] input[name=reasons]", "Passport checked.")
+    page.click("tr[data-status=pending] button:has-text('Grant')")
+    page.wait_for_selector("tr[data-status=granted]")
+    assert "granted: Passport checked." in page.inner_text("tr[data-status=granted]")
+    assert A not in page.content()
