@@ -29,7 +29,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.utils.translation import gettext as _
 
+from psephos.core.progress import progress as progress_bar
 from psephos.ledger.selectors import events_of_action
 from psephos.ledger.services.events import event_record
 
@@ -58,10 +60,8 @@ _UNSEALED_SQL = (
 )
 
 
-def _at_text(value: dt.datetime | str) -> str:
+def _at_text(value: dt.datetime) -> str:
     """The mark time as published: UTC, always with microseconds, ``Z``."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
     if value.tzinfo is None:  # SQLite's raw queries return naive UTC datetimes
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -153,7 +153,9 @@ _STAMPS_SQL = (
 _STAMPED_IDS_SQL = "SELECT id FROM voters_mark WHERE election_id = %s AND sealed_seq = %s"
 
 
-def marks_audit(*, election_id: int, election_key: str) -> MarksAudit:
+def marks_audit(
+    *, election_id: int, election_key: str, progress: bool | None = False
+) -> MarksAudit:
     """Compare the election's marks with the seals in the ledger.
 
     A problem is a sealed mark missing from the database or differing from its seal
@@ -163,7 +165,8 @@ def marks_audit(*, election_id: int, election_key: str) -> MarksAudit:
     seal covers them. Marks with ``sealed_seq`` 0 were recorded before seals existed or
     by a generated register's event, which counts them without listing them; they are
     counted as ``bulk`` and not checked one by one. Works one seal at a time (memory
-    stays flat for millions of marks). Problems name mark ids and sequence numbers only.
+    stays flat for millions of marks), with a progress bar over the sealed marks when
+    ``progress`` (None: on a terminal). Problems name mark ids and sequence numbers only.
     """
     audit = MarksAudit()
     with connection.cursor() as cur:
@@ -172,35 +175,45 @@ def marks_audit(*, election_id: int, election_key: str) -> MarksAudit:
     audit.marks = sum(stamps.values())
     audit.unsealed = stamps.pop(None, 0)
     audit.bulk = stamps.pop(0, 0)
-    for event in events_of_action(action=SEAL_ACTION, object_key=election_key):
-        audit.seals += 1
-        try:
-            listed = [(int(m[0]), list(m)) for m in event.payload["marks"]]
-        except (KeyError, TypeError, ValueError, IndexError):
-            audit.problems.append(f"seal #{event.seq} has a payload that cannot be read")
-            continue
-        rows = _mark_rows(election_id, [mark_id for mark_id, _m in listed])
-        seen: set[int] = set()
-        kept = 0
-        for mark_id, sealed in listed:
-            if mark_id in seen:
-                audit.problems.append(f"mark {mark_id} listed twice by seal #{event.seq}")
-                continue
-            seen.add(mark_id)
-            row = rows.get(mark_id)
-            if row is None:
-                audit.problems.append(f"mark {mark_id} sealed by #{event.seq} is missing")
-                continue
-            seq, now = row
-            if now != sealed or seq != event.seq:
-                audit.problems.append(f"mark {mark_id} differs from its seal #{event.seq}")
-            if seq == event.seq:
-                kept += 1
-        if stamps.pop(event.seq, 0) > kept:
-            _stamped_but_unlisted(audit, election_id, event.seq, seen)
+    sealed = audit.marks - audit.unsealed - audit.bulk
+    with progress_bar(_("Checking marks against their seals"), sealed, enabled=progress) as advance:
+        for event in events_of_action(action=SEAL_ACTION, object_key=election_key):
+            advance(_audit_seal(audit, election_id, event, stamps))
     for seq in sorted(s for s in stamps if s is not None):  # stamps of no seal at all
         _stamped_but_unlisted(audit, election_id, seq, set())
     return audit
+
+
+def _audit_seal(
+    audit: MarksAudit, election_id: int, event: Any, stamps: dict[int | None, int]
+) -> int:
+    """Check one seal's listing against the database; return how many marks it lists."""
+    audit.seals += 1
+    try:
+        listed = [(int(m[0]), list(m)) for m in event.payload["marks"]]
+    except (KeyError, TypeError, ValueError, IndexError):
+        audit.problems.append(f"seal #{event.seq} has a payload that cannot be read")
+        return 0
+    rows = _mark_rows(election_id, [mark_id for mark_id, _m in listed])
+    seen: set[int] = set()
+    kept = 0
+    for mark_id, sealed in listed:
+        if mark_id in seen:
+            audit.problems.append(f"mark {mark_id} listed twice by seal #{event.seq}")
+            continue
+        seen.add(mark_id)
+        row = rows.get(mark_id)
+        if row is None:
+            audit.problems.append(f"mark {mark_id} sealed by #{event.seq} is missing")
+            continue
+        seq, now = row
+        if now != sealed or seq != event.seq:
+            audit.problems.append(f"mark {mark_id} differs from its seal #{event.seq}")
+        if seq == event.seq:
+            kept += 1
+    if stamps.pop(event.seq, 0) > kept:
+        _stamped_but_unlisted(audit, election_id, event.seq, seen)
+    return len(listed)
 
 
 def _mark_rows(election_id: int, ids: list[int]) -> dict[int, tuple[int | None, list[Any]]]:

@@ -128,7 +128,7 @@ class Command(BaseCommand):
         from psephos.voters.services.seals import marks_audit
 
         election = _election(options["election"])
-        audit = marks_audit(election_id=election.pk, election_key=election.key)
+        audit = marks_audit(election_id=election.pk, election_key=election.key, progress=None)
         self.stdout.write(
             f"{audit.marks} marks: {audit.seals} seals, {audit.unsealed} not yet sealed,"
             f" {audit.bulk} recorded in bulk; {len(audit.problems)} problems."
