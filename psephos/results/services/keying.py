@@ -30,7 +30,6 @@ from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.core.errors import Conflict, PermissionDenied, ValidationFailed
 from psephos.elections.models import Election
-from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus, VersionSource
 from psephos.results.errors import ProtocolAlreadySubmitted
 from psephos.results.models import KeyedEntry, Protocol, ProtocolAttachment
@@ -38,9 +37,9 @@ from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 from psephos.results.selectors import election_options_cached
 from psephos.results.services.protocols import (
     _OPEN_FOR_SUBMISSION,
-    _actor,
     _ancestor_ids,
     _breaches,
+    _protocol_event,
     _refusal_record,
     _refuse_if_certified,
     _station_commission,
@@ -172,12 +171,12 @@ def protocol_key(
                 return KeyingOutcome("awaiting_second", station_code, entries)
             diff = differences(_figures(pending[0]), figures) if len(pending) == 1 else []
             if diff:
-                event_record(
-                    actor=_actor(user),
-                    role=user.role,
+                _protocol_event(
+                    user=user,
+                    election=election,
+                    station_code=station_code,
                     action="protocol.key.mismatch",
-                    object_key=f"{election.key}/{station_code}",
-                    payload={"election": election.key, "station": station_code, "lines": diff},
+                    lines=diff,
                 )
                 return KeyingOutcome("mismatch", station_code, entries, differences=diff)
             breaches = _breaches(election, lines, [o.key for o in options])
@@ -290,17 +289,13 @@ def protocol_attach(
             uploaded_by=user,
             created_at=clock.now(),
         )
-        event_record(
-            actor=_actor(user),
-            role=user.role,
+        _protocol_event(
+            user=user,
+            election=election,
+            station_code=station_code,
             action="protocol.attach",
-            object_key=f"{election.key}/{station_code}",
-            payload={
-                "election": election.key,
-                "station": station_code,
-                "sha256": sha,
-                "content_type": content_type,
-                "size": len(content),
-            },
+            sha256=sha,
+            content_type=content_type,
+            size=len(content),
         )
     return attachment

@@ -57,6 +57,19 @@ def _actor(user: User) -> str:
     return f"user:{user.pk}@{commission}"
 
 
+def _protocol_event(
+    *, user: User, election: Election, station_code: str, action: str, **facts: Any
+) -> None:
+    """Append a protocol event: the user as actor, the station as object, its facts."""
+    event_record(
+        actor=_actor(user),
+        role=user.role,
+        action=action,
+        object_key=f"{election.key}/{station_code}",
+        payload={"election": election.key, "station": station_code, **facts},
+    )
+
+
 # --- the submission path in single hand-written statements (see psephos.results.sql) ----
 
 
@@ -260,17 +273,13 @@ def _refusal_record(
         payload={**lines.as_dict(), "votes": dict(lines.votes)},
         problems=problems,
     )
-    event_record(
-        actor=_actor(user),
-        role=user.role,
+    _protocol_event(
+        user=user,
+        election=election,
+        station_code=station_code,
         action="protocol.refuse",
-        object_key=f"{election.key}/{station_code}",
-        payload={
-            "election": election.key,
-            "station": station_code,
-            **_source_payload(source),
-            "relations": [b.relation for b in breaches],
-        },
+        **_source_payload(source),
+        relations=[b.relation for b in breaches],
     )
     return ProtocolBreaksRelations(
         _("The protocol of station “%(station)s” breaks %(n)d control relation(s): ")
@@ -369,19 +378,15 @@ def _version_submit(
         found = _tally_received_add(election, ancestor_ids, now)
         if found != len(ancestor_ids):
             tally_recompute(election=election, actor=_actor(user), role=user.role)
-    event_record(
-        actor=_actor(user),
-        role=user.role,
+    _protocol_event(
+        user=user,
+        election=election,
+        station_code=station_code,
         action="protocol.submit",
-        object_key=f"{election.key}/{station_code}",
-        payload={
-            "election": election.key,
-            "station": station_code,
-            "version": number,
-            **_source_payload(source),
-            "lines": lines.as_dict(),
-            "votes": {o.key: lines.votes[o.key] for o in options},
-        },
+        version=number,
+        **_source_payload(source),
+        lines=lines.as_dict(),
+        votes={o.key: lines.votes[o.key] for o in options},
     )
     protocol.status, protocol.current = ProtocolStatus.SUBMITTED, version
     protocol.submitted_at, protocol.return_reason = now, ""
@@ -511,12 +516,12 @@ def protocol_accept(*, user: User, protocol: Protocol) -> Protocol:
         if found != len(ancestors):
             # Some tally is missing: rebuild them all (this protocol is already accepted).
             tally_recompute(election=election, actor=_actor(user), role=user.role)
-        event_record(
-            actor=_actor(user),
-            role=user.role,
+        _protocol_event(
+            user=user,
+            election=election,
+            station_code=station_code,
             action="protocol.accept",
-            object_key=f"{election.key}/{station_code}",
-            payload={"election": election.key, "station": station_code, "version": version.number},
+            version=version.number,
         )
     protocol.refresh_from_db()
     return protocol
@@ -555,19 +560,15 @@ def protocol_return(*, user: User, protocol: Protocol, reason: str) -> Protocol:
                 % {"station": station_code},
                 data={"station": station_code},
             )
-        event_record(
-            actor=_actor(user),
-            role=user.role,
+        _protocol_event(
+            user=user,
+            election=election,
+            station_code=station_code,
             action="protocol.return",
-            object_key=f"{election.key}/{station_code}",
-            payload={
-                "election": election.key,
-                "station": station_code,
-                "version": locked.current.number if locked.current else None,
-                # The ledger is append-only and cannot forget: it keeps the digest of the
-                # free-text reason, which may name people; the text stays on the protocol.
-                "reason_sha256": hashlib.sha256(reason.encode("utf-8")).hexdigest(),
-            },
+            version=locked.current.number if locked.current else None,
+            # The ledger is append-only and cannot forget: it keeps the digest of the
+            # free-text reason, which may name people; the text stays on the protocol.
+            reason_sha256=hashlib.sha256(reason.encode("utf-8")).hexdigest(),
         )
     protocol.refresh_from_db()
     return protocol
