@@ -45,6 +45,16 @@ def test_correction_due(received: dt.datetime, due: dt.datetime) -> None:
     assert correction_due(received, E_DAY, ListCalendar()) == due
 
 
+def decide(world: World, request_id: int, station: object, **decision: object):  # type: ignore[no-untyped-def]
+    """Decide a correction request of the world's election (granted, reasons, actor)."""
+    return correction_request_decide(
+        election=world.election,
+        request_id=request_id,
+        station=station,  # type: ignore[arg-type]
+        **decision,  # type: ignore[arg-type]
+    )
+
+
 @pytest.fixture
 def before(listed: World, monkeypatch: pytest.MonkeyPatch) -> World:  # noqa: F811
     monkeypatch.setattr(
@@ -67,10 +77,10 @@ def test_include_granted_moves_the_voter(before: World) -> None:
         "pending",
         dt.datetime(2022, 11, 11, 3, 0, tzinfo=UTC),
     )
-    decided = correction_request_decide(
-        election=before.election,
-        request_id=request.pk,
-        station=here,
+    decided = decide(
+        before,
+        request.pk,
+        here,
         granted=True,
         reasons="Registered address is in this precinct.",
         actor="pec3",
@@ -102,44 +112,16 @@ def test_exclude_and_refusal_and_late(before: World, monkeypatch: pytest.MonkeyP
         actor="pec1",
     )
     with pytest.raises(ListState, match="needs its reasons"):
-        correction_request_decide(
-            election=before.election,
-            request_id=request.pk,
-            station=home,
-            granted=True,
-            reasons=" ",
-            actor="pec1",
-        )
+        decide(before, request.pk, home, granted=True, reasons=" ", actor="pec1")
     with pytest.raises(VoterNotFound, match="No correction request"):
-        correction_request_decide(
-            election=before.election,
-            request_id=request.pk,
-            station=before.stations[1],
-            granted=True,
-            reasons="x",
-            actor="pec2",
-        )
+        decide(before, request.pk, before.stations[1], granted=True, reasons="x", actor="pec2")
     monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 12, 3, 0, tzinfo=UTC))
-    correction_request_decide(
-        election=before.election,
-        request_id=request.pk,
-        station=home,
-        granted=True,
-        reasons="Deceased per registry.",
-        actor="pec1",
-    )
+    decide(before, request.pk, home, granted=True, reasons="Deceased per registry.", actor="pec1")
     assert ListEntry.objects.get(voter=request.voter).removed_reason == "correction"
     assert Event.objects.get(action="voters.correction_decided").payload["late"] is True
     before_count = Event.objects.count()
     with pytest.raises(ListState, match="already granted"):
-        correction_request_decide(
-            election=before.election,
-            request_id=request.pk,
-            station=home,
-            granted=False,
-            reasons="x",
-            actor="pec1",
-        )
+        decide(before, request.pk, home, granted=False, reasons="x", actor="pec1")
     assert Event.objects.count() == before_count
 
 
@@ -154,25 +136,13 @@ def test_include_of_an_ineligible_voter_is_refused(before: World) -> None:
         actor="pec2",
     )
     with pytest.raises(NotEligible):
-        correction_request_decide(
-            election=before.election,
-            request_id=request.pk,
-            station=here,
-            granted=True,
-            reasons="ok",
-            actor="pec2",
-        )
+        decide(before, request.pk, here, granted=True, reasons="ok", actor="pec2")
     request.refresh_from_db()
     assert (
         request.status == "pending" and not ListEntry.objects.filter(voter=request.voter).exists()
     )
-    refused = correction_request_decide(
-        election=before.election,
-        request_id=request.pk,
-        station=here,
-        granted=False,
-        reasons="Serving a sentence.",
-        actor="pec2",
+    refused = decide(
+        before, request.pk, here, granted=False, reasons="Serving a sentence.", actor="pec2"
     )
     assert refused.status == "refused"
 
@@ -227,14 +197,7 @@ def test_a_voter_who_received_a_ballot_is_not_moved_or_removed(
     at(monkeypatch, ELECTION_DAY_10_15_UTC)
     first = mark(before, 1, A)
     with pytest.raises(AlreadyMarked, match="already received a ballot at station KZ-75-0001"):
-        correction_request_decide(
-            election=before.election,
-            request_id=exclude.pk,
-            station=home,
-            granted=True,
-            reasons="x",
-            actor="pec1",
-        )
+        decide(before, exclude.pk, home, granted=True, reasons="x", actor="pec1")
     assert ListEntry.objects.get(pk=first.entry_id).removed_reason == ""
     assert CorrectionRequest.objects.get(pk=exclude.pk).status == "pending"
     assert Mark.objects.count() == 1
