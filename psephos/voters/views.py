@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from psephos.core import clock
 from psephos.core.errors import DomainError, ValidationFailed
 from psephos.elections.models import Election
-from psephos.elections.selectors import election_get
+from psephos.elections.selectors import election_get, elections_list
 from psephos.territory.models import PollingStation
 
 from . import selectors
@@ -66,9 +66,7 @@ def _field(request: HttpRequest, name: str, limit: int) -> str:
 @require_http_methods(["GET", "POST"])
 def self_check(request: HttpRequest) -> HttpResponse:
     """Show the self-check form; on POST, the voter's station and masked name."""
-    elections = list(
-        Election.objects.order_by("-date").values("key", "name_en", "name_kk", "name_ru")
-    )
+    elections = elections_list()
     context: dict[str, object] = {"elections": elections, "result": None, "error": None}
     status = 200
     if request.method == "POST":

@@ -151,7 +151,6 @@ def protocol_keying(request: HttpRequest, key: str, code: str) -> HttpResponse:
     """
     user = _operator(request, Role.TEC_OPERATOR)
     election = election_get(key=key)
-    keying_state(user=user, election=election, station_code=code)  # access and station
     options = election_options_list(election=election)
     kwargs: dict[str, Any] = {"options": options, "kind": election.kind}
     breaches: list[dict[str, Any]] = []
@@ -175,7 +174,8 @@ def protocol_keying(request: HttpRequest, key: str, code: str) -> HttpResponse:
                 return redirect("web:protocol-keying", key=election.key, code=code)
     labels = {f.name: str(f.label) for f in form.line_fields() + form.vote_fields()}
     status = 422 if request.method == "POST" and (breaches or form.errors) else 200
-    state = keying_state(user=user, election=election, station_code=code)  # after the POST
+    # Also the access check of a GET (a POST is checked by protocol_key): read after it.
+    state = keying_state(user=user, election=election, station_code=code)
     protocol = protocol_get(election=election, station_code=code)
     return render(
         request,

@@ -167,6 +167,17 @@ SELECT ins.id, ins.voter_id, ins.entry_id, here.source FROM ins JOIN here USING 
 """
 
 
+def _active_entry_as_read(
+    entry_id: int, election_id: int, voter_id: int, station_id: int, source: str
+) -> ListEntry:
+    """The active list entry as a query read it; its other fields load on access."""
+    return ListEntry.from_db(
+        connection.alias,
+        ["id", "election_id", "voter_id", "station_id", "source", "removed_reason"],
+        [entry_id, election_id, voter_id, station_id, source, ""],
+    )
+
+
 def _mark_plain(
     *,
     election: Election,
@@ -194,11 +205,7 @@ def _mark_plain(
     if row is None:
         return None
     mark_id, voter_id, entry_id, source = row
-    entry = ListEntry.from_db(
-        connection.alias,
-        ["id", "election_id", "voter_id", "station_id", "source", "removed_reason"],
-        [entry_id, election.pk, voter_id, station.pk, source, ""],
-    )
+    entry = _active_entry_as_read(entry_id, election.pk, voter_id, station.pk, source)
     mark = Mark.from_db(
         connection.alias,
         ["id", "election_id", "voter_id", "station_id", "entry_id", "at", "by_id", "sealed_seq"],
@@ -328,10 +335,8 @@ def _mark(
             )
     elif state.entry_id is not None and state.entry_station_id == station.pk:
         # The entry as far as the state query read it; other fields load on access.
-        entry = ListEntry.from_db(
-            connection.alias,
-            ["id", "election_id", "voter_id", "station_id", "source", "removed_reason"],
-            [state.entry_id, election.pk, voter.pk, station.pk, state.entry_source, ""],
+        entry = _active_entry_as_read(
+            state.entry_id, election.pk, voter.pk, station.pk, str(state.entry_source)
         )
     else:
         raise NotOnList(
