@@ -1,9 +1,13 @@
-"""The keyed hash that stands in for an IIN in the database (docs/adr/0002-iin-storage.md).
+"""The keyed value that stands in for an IIN in the database (docs/adr/0002-iin-storage.md,
+docs/adr/0005-iin-index-aes.md).
 
-The key is 32 random bytes in ``PSEPHOS_KEY_DIR/voters-iin.key``, outside the
-database, created on first use with mode 0600. Without the key a stolen database
-does not reveal IINs, and the IIN's birth-date and serial structure cannot be
-brute-forced from the hash.
+``iin_hash`` is the IIN's 12 ASCII digits, zero-padded to one 16-byte block and
+encrypted with AES-256 under a key derived from the 32 random bytes in
+``PSEPHOS_KEY_DIR/voters-iin.key`` (outside the database, created on first use with
+mode 0600). A keyed permutation, not a digest: two IINs never share a value, and a
+whole register is computed in one call (``iin_hashes``) at memory speed. Without the
+key a stolen database does not reveal IINs, and the IIN's birth-date and serial
+structure cannot be tested against it.
 """
 
 from __future__ import annotations
@@ -11,12 +15,18 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+import threading
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+from cryptography.hazmat.primitives.ciphers import Cipher, CipherContext, algorithms, modes
 from django.conf import settings
 
 KEY_FILE = "voters-iin.key"
+IIN_BYTES = 12
+HASH_BYTES = 16
+_local = threading.local()
 
 
 @cache
@@ -37,9 +47,34 @@ def _key() -> bytes:
     return key
 
 
+def _encryptor() -> CipherContext:
+    """One ECB context per thread (a context is not safe to share between threads).
+
+    Its AES-256 key is derived from the key file, so the index has a key of its own.
+    """
+    key = _key()
+    context: CipherContext | None = getattr(_local, "encryptor", None)
+    if context is None or getattr(_local, "key", None) is not key:
+        index_key = hmac.digest(key, b"psephos/voters/iin-index/aes-256/v1", "sha256")
+        context = Cipher(algorithms.AES(index_key), modes.ECB()).encryptor()  # noqa: S305
+        _local.encryptor, _local.key = context, key
+    return context
+
+
 def iin_hash(iin: str) -> bytes:
-    """Return the 32-byte keyed hash of an IIN."""
-    return hmac.digest(_key(), iin.encode("ascii"), "sha256")
+    """Return the 16-byte keyed value of an IIN (12 ASCII digits; check it first)."""
+    raw = iin.encode("ascii", "replace")
+    if len(raw) != IIN_BYTES or not raw.isdigit():
+        raise ValueError("an IIN is 12 ASCII digits")
+    return _encryptor().update(raw + bytes(HASH_BYTES - IIN_BYTES))
+
+
+def iin_hashes(iins: np.ndarray) -> np.ndarray:
+    """Return the keyed values of many IINs: ``(n, 12)`` ASCII digit bytes → ``(n, 16)`` bytes."""
+    blocks = np.zeros((len(iins), HASH_BYTES), dtype=np.uint8)
+    blocks[:, :IIN_BYTES] = iins
+    out = _encryptor().update(blocks.tobytes())
+    return np.frombuffer(out, dtype=np.uint8).reshape(len(iins), HASH_BYTES)
 
 
 def link_digest(purpose: str, message: str) -> str:

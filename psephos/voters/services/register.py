@@ -30,7 +30,6 @@ from psephos.territory.models import Geography
 
 from ..enums import VoterOrigin
 from ..errors import ImportRefused
-from ..iin_hash import _key as _iin_key
 from ..iin_hash import iin_hash
 from ..models import ImportBatch
 from ..rules.records import HEADER, Record, record_check
@@ -283,10 +282,14 @@ def _batch(geography: Geography, path: Path, sha256: str, actor: str) -> ImportB
     )
 
 
-def _finish(*, geography: Geography, batch: ImportBatch, rows: int, actor: str) -> ImportResult:
-    flagged = register_flag_duplicates(geography=geography)
+def _finish(
+    *, geography: Geography, batch: ImportBatch, rows: int, actor: str, flagged: int | None = None
+) -> ImportResult:
+    """Record the batch and its ledger event; ``flagged`` None: flag over the whole map first."""
+    if flagged is None:
+        flagged = register_flag_duplicates(geography=geography)
     batch.rows, batch.flagged = rows, flagged
-    batch.save(update_fields=["rows", "flagged"])
+    batch.save(update_fields=["rows", "flagged", "file_sha256"])
     event_record(
         actor=actor,
         role="cec",
@@ -349,39 +352,38 @@ def _import_fast(
     origin: str,
     advance: Any,
 ) -> ImportResult | None:
-    """Run the PostgreSQL path; return None if COPY cannot parse the file."""
-    import psycopg
-
+    """Run the PostgreSQL path; return None if Arrow cannot parse the file."""
     from . import register_pg
 
-    with path.open("rb") as binary:
-        hashing = _HashingReader(binary)
+    try:
         try:
-            with transaction.atomic():
-                register_pg.stage_copy(io.BufferedReader(hashing, 1 << 20), advance)
-        except psycopg.Error:
-            return None  # malformed CSV: the checked path names every bad line
-        sha256 = hashing.sha.hexdigest()
-    problems = [
-        ReportLine(line, column, code, _message(code))
-        for line, column, code in register_pg.row_problems(geography.pk)
-    ]
-    if problems:
-        register_pg.discard_lines(sorted({p.line for p in problems}))
-        problems += _duplicate_lines(register_pg.duplicate_problems(geography.pk, _iin_key()))
-        raise _refuse(report_path, problems)
-    key = _iin_key()
-    batch = _batch(geography, path, sha256, actor)
-    rows = register_pg.insert(geography_id=geography.pk, key=key, origin=origin, batch_id=batch.pk)
-    if rows is None:
-        raise _refuse(
-            report_path, _duplicate_lines(register_pg.duplicate_problems(geography.pk, key))
-        )
-    register_pg.drop()
-    return _finish(geography=geography, batch=batch, rows=rows, actor=actor)
+            with transaction.atomic():  # a refusal rolls back everything, batch included
+                batch = _batch(geography, path, "", actor)
+                loaded = register_pg.load(
+                    path=path,
+                    geography_id=geography.pk,
+                    batch_id=batch.pk,
+                    origin=origin,
+                    advance=advance,
+                )
+                batch.file_sha256 = loaded.sha256
+                return _finish(
+                    geography=geography,
+                    batch=batch,
+                    rows=loaded.rows,
+                    actor=actor,
+                    flagged=loaded.flagged,
+                )
+        except register_pg.Rejected:
+            found = register_pg.problems(path=path, geography_id=geography.pk, advance=advance)
+    except register_pg.Unreadable:
+        return None  # malformed CSV: the checked path names every bad line
+    if not found:
+        return None
+    raise _refuse(report_path, _problem_lines(found))
 
 
-def _duplicate_lines(found: list[tuple[int, str, str, int]]) -> list[ReportLine]:
+def _problem_lines(found: list[tuple[int, str, str, int]]) -> list[ReportLine]:
     return [
         ReportLine(line, column, code, _message(code, first=first) if first else _message(code))
         for line, column, code, first in found
@@ -403,10 +405,10 @@ def _import_checked(
         hashing = _HashingReader(binary)
         text = io.TextIOWrapper(io.BufferedReader(hashing, 1 << 20), encoding="utf-8", newline="")
         reader = csv.reader(text)
-        next(reader, None)
         _create_staging()
 
         def records() -> Iterator[tuple[int, Record]]:
+            next(reader, None)  # the header, checked already (it may decode later bytes too)
             step = 0
             for index, row in enumerate(reader):
                 line = index + 2

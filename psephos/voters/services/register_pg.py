@@ -1,225 +1,379 @@
-# ruff: noqa: S608 — every SQL string here is built from module constants; values are bound.
-"""The PostgreSQL fast path of the register import: COPY, then set-based checks.
+"""The PostgreSQL path of the register import: Arrow reads, NumPy checks, COPY writes.
 
-The file is copied as text into a temporary table (line numbers from an identity
-column, in file order), every row check of ``rules.records`` runs as one SQL scan
-(``ROW_PROBLEMS_SQL`` is that module compiled to SQL; a test holds the two in
-agreement), and the insert computes the keyed hash with pgcrypto's ``hmac``.
-Duplicates inside the file and IINs already registered surface as a unique
-violation of the insert; only then do the slower queries that name each line run.
+Arrow's CSV reader parses the file in blocks; ``rules.columns`` checks a whole
+block at once, ``iin_hashes`` computes its keyed IIN values in one call, and the
+block goes to ``COPY voters_voter`` in COPY's binary format while the next one is
+read (psycopg sends from its own thread, PostgreSQL stores on another core). The
+first refused row, or a unique violation (an IIN twice, or already registered),
+stops the load; the caller rolls back and ``problems`` reads the file again to
+name every line, handing each refused row to ``rules.records.record_check`` so the
+reasons are written once.
+
+Into an empty register the table is locked, its keys and indexes (and the foreign
+keys pointing to it) are dropped and built once after the load instead of row by
+row, voter ids are given here, and the
+same-name-and-birth-date review flags come from fingerprints gathered on the way:
+only voters whose fingerprints repeat are compared, exactly, in SQL.
+
+A file Arrow cannot read (not UTF-8, an unclosed quote, a row with the wrong number
+of cells) raises ``Unreadable``: the row-by-row path then names the line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import IO
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+import numpy as np
+import psycopg
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from django.db import connection
+from psycopg.copy import QueuedLibpqWriter
 
-from ..rules.iin import FIRST_WEIGHTS, SECOND_WEIGHTS
-from ..rules.records import HEADER, NAME_MAX, STATUS_FLAGS, STATUS_SEPARATOR
+from ..iin_hash import HASH_BYTES, iin_hashes
+from ..rules.columns import CheckedBatch, batch_check
+from ..rules.records import HEADER, Record, record_check
 
-WS = "E' \\t\\r\\n'"  # whitespace trimmed like Python's str.strip for the characters that occur
-
-
-def _digit(i: int) -> str:
-    return f"(ascii(substr(iin, {i}, 1)) - 48)"
-
-
-def _days_in_month(y: str, m: str) -> str:
-    return (
-        f"CASE WHEN {m} IN (1,3,5,7,8,10,12) THEN 31 WHEN {m} IN (4,6,9,11) THEN 30"
-        f" WHEN ({y} %% 4 = 0 AND {y} %% 100 <> 0) OR {y} %% 400 = 0 THEN 29 ELSE 28 END"
-    )
-
-
-S1 = " + ".join(f"{w} * {_digit(i + 1)}" for i, w in enumerate(FIRST_WEIGHTS))
-S2 = " + ".join(f"{w} * {_digit(i + 1)}" for i, w in enumerate(SECOND_WEIGHTS))
-FLAGS = ", ".join(f"'{f}'" for f in sorted(STATUS_FLAGS))
-
-# Stage 1: trimmed text. Stage 2: shapes and numbers. Stage 3: problem codes.
-# OFFSET 0 keeps each stage a streamed subquery: inlined, the stages would repeat
-# every expression once per reference and the plan grows exponentially.
-ROW_PROBLEMS_SQL = f"""
-WITH t AS (
-  SELECT line, btrim(coalesce(iin, ''), {WS}) AS iin, btrim(coalesce(surname, ''), {WS}) AS surname,
-    btrim(coalesce(given_name, ''), {WS}) AS given_name,
-    btrim(coalesce(patronymic, ''), {WS}) AS patronymic,
-    btrim(coalesce(birth_date, ''), {WS}) AS birth, btrim(coalesce(sex, ''), {WS}) AS sex,
-    btrim(coalesce(station, ''), {WS}) AS station, coalesce(status, '') AS status
-  FROM pg_temp.voters_raw OFFSET 0
-), s AS (
-  SELECT t.*, (iin ~ '^[0-9]{{12}}$') AS iin_ok, (birth ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$') AS birth_ok
-  FROM t OFFSET 0
-), n AS (
-  SELECT s.*,
-    CASE WHEN iin_ok THEN ascii(substr(iin, 7, 1)) - 48 END AS c,
-    CASE WHEN iin_ok THEN substr(iin, 1, 2)::int END AS yy,
-    CASE WHEN iin_ok THEN substr(iin, 3, 2)::int END AS mm,
-    CASE WHEN iin_ok THEN substr(iin, 5, 2)::int END AS dd,
-    CASE WHEN iin_ok THEN ({S1}) %% 11 END AS s1,
-    CASE WHEN birth_ok THEN substr(birth, 1, 4)::int END AS by_,
-    CASE WHEN birth_ok THEN substr(birth, 6, 2)::int END AS bm,
-    CASE WHEN birth_ok THEN substr(birth, 9, 2)::int END AS bd
-  FROM s OFFSET 0
-), v AS (
-  SELECT n.*,
-    CASE WHEN c BETWEEN 1 AND 6 THEN 1800 + ((c - 1) / 2) * 100 + yy END AS iy,
-    (birth_ok AND by_ >= 1 AND bm BETWEEN 1 AND 12 AND bd BETWEEN 1 AND {_days_in_month("by_", "bm")}) AS birth_valid,
-    (btrim(status, {WS}) = '' OR NOT EXISTS (
-       SELECT 1 FROM unnest(string_to_array(status, '{STATUS_SEPARATOR}')) AS f(flag)
-       WHERE btrim(flag, {WS}) <> '' AND btrim(flag, {WS}) NOT IN ({FLAGS}))) AS status_ok
-  FROM n OFFSET 0
-), w AS (
-  SELECT v.*,
-    (iy IS NOT NULL AND mm BETWEEN 1 AND 12 AND dd BETWEEN 1 AND {_days_in_month("iy", "mm")}) AS iin_date_ok,
-    CASE WHEN s1 <> 10 THEN s1 WHEN ({S2}) %% 11 <> 10 THEN ({S2}) %% 11 END AS k
-  FROM v OFFSET 0
-), p AS (
-  SELECT line, station, array_remove(ARRAY[
-    CASE WHEN char_length(iin) <> 12 THEN 'iin:iin_length'
-         WHEN NOT iin_ok THEN 'iin:iin_not_digits'
-         WHEN c NOT BETWEEN 1 AND 6 THEN 'iin:iin_century_digit'
-         WHEN NOT iin_date_ok THEN 'iin:iin_birth_date'
-         WHEN k IS NULL THEN 'iin:iin_never_issued'
-         WHEN k <> ascii(substr(iin, 12, 1)) - 48 THEN 'iin:iin_check_digit' END,
-    CASE WHEN surname = '' THEN 'surname:required' WHEN char_length(surname) > {NAME_MAX} THEN 'surname:too_long' END,
-    CASE WHEN given_name = '' THEN 'given_name:required' WHEN char_length(given_name) > {NAME_MAX} THEN 'given_name:too_long' END,
-    CASE WHEN char_length(patronymic) > {NAME_MAX} THEN 'patronymic:too_long' END,
-    CASE WHEN NOT birth_valid THEN 'birth_date:date_format' END,
-    CASE WHEN sex NOT IN ('M', 'F') THEN 'sex:sex_value' END,
-    CASE WHEN station = '' THEN 'station:required' END,
-    CASE WHEN NOT status_ok THEN 'status:status_flag' END,
-    CASE WHEN iin_ok AND iin_date_ok AND k = ascii(substr(iin, 12, 1)) - 48 AND birth_valid
-          AND (substr(iin, 1, 6) <> substr(birth, 3, 2) || substr(birth, 6, 2) || substr(birth, 9, 2)
-               OR by_ NOT BETWEEN iy - yy AND iy - yy + 99)
-         THEN 'iin:iin_birth_date_mismatch' END,
-    CASE WHEN iin_ok AND iin_date_ok AND k = ascii(substr(iin, 12, 1)) - 48 AND birth_valid
-          AND sex IN ('M', 'F') AND (c %% 2 = 1) <> (sex = 'M')
-         THEN 'iin:iin_sex_mismatch' END
-  ], NULL) AS problems
-  FROM w OFFSET 0
+BLOCK_BYTES = 8 << 20  # CSV bytes per Arrow block: about 90,000 rows
+# COPY's binary format (PostgreSQL docs, "COPY", binary file format)
+SIGNATURE = b"PGCOPY\n\xff\r\n\0" + bytes(8)  # signature, flags, header extension
+TRAILER = b"\xff\xff"
+EPOCH = np.datetime64("2000-01-01", "D")  # day 0 of PostgreSQL's date
+# The fixed-width columns, in COPY order, with their binary types; the names follow.
+FIXED = (
+    ("id", ">i8"),
+    ("geography_id", ">i8"),
+    ("iin_hash", f"V{HASH_BYTES}"),
+    ("birth_date", ">i4"),
+    ("sex", "S1"),
+    ("station_id", ">i8"),
+    ("incapacitated", "u1"),
+    ("prisoner", "u1"),
+    ("origin", None),  # the width of the origin's value
+    ("review", "u1"),
+    ("batch_id", ">i8"),
 )
-SELECT p.line, p.problems, (cardinality(p.problems) = 0 AND ps.id IS NULL) AS unknown_station
-FROM p LEFT JOIN territory_pollingstation ps ON ps.geography_id = %s AND ps.code = p.station
-WHERE cardinality(p.problems) > 0 OR ps.id IS NULL
-ORDER BY p.line
-"""
-
-INSERT_SQL = f"""
-INSERT INTO voters_voter (geography_id, iin_hash, surname, given_name, patronymic, birth_date,
-  sex, station_id, incapacitated, prisoner, origin, review, batch_id)
-SELECT %(geo)s, hmac(convert_to(btrim(r.iin, {WS}), 'UTF8'), %(key)s::bytea, 'sha256'), btrim(r.surname, {WS}),
-  btrim(r.given_name, {WS}), btrim(coalesce(r.patronymic, ''), {WS}),
-  btrim(r.birth_date, {WS})::date, btrim(r.sex, {WS}), ps.id,
-  coalesce(r.status, '') ~ '(^|;)[ \\t]*incapacitated[ \\t]*(;|$)',
-  coalesce(r.status, '') ~ '(^|;)[ \\t]*prisoner[ \\t]*(;|$)',
-  %(origin)s, false, %(batch)s
-FROM pg_temp.voters_raw r
-JOIN territory_pollingstation ps ON ps.geography_id = %(geo)s AND ps.code = btrim(r.station, {WS})
-"""
+NAMES = ("surname", "given_name", "patronymic")
 
 
-def stage_copy(binary: IO[bytes], advance: Callable[[int], None]) -> None:
-    """Copy the CSV (header line included) into ``pg_temp.voters_raw``; raise on a malformed file."""
-    columns = ", ".join(HEADER)
-    with connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS pg_temp.voters_raw")
-        cur.execute(
-            "CREATE TEMP TABLE voters_raw (line bigint GENERATED ALWAYS AS IDENTITY (START 2),"
-            + ", ".join(f"{c} text" for c in HEADER)
-            + ")"
-        )
-    with connection.connection.cursor() as cur:
-        with cur.copy(
-            f"COPY pg_temp.voters_raw ({columns}) FROM STDIN WITH (FORMAT csv, HEADER true)"
-        ) as copy:
-            for chunk in iter(lambda: binary.read(1 << 20), b""):
-                copy.write(chunk)
-                advance(chunk.count(b"\n"))
+class Unreadable(Exception):
+    """Arrow cannot read the file as UTF-8 CSV rows of the header's eight columns."""
 
 
-def row_problems(geography_id: int) -> list[tuple[int, str, str]]:
-    """Return (line, column, code) for every row problem and unknown station."""
-    out: list[tuple[int, str, str]] = []
-    with connection.cursor() as cur:
-        cur.execute(ROW_PROBLEMS_SQL, [geography_id])
-        for line, problems, unknown in cur.fetchall():
-            for item in problems:
-                column, code = item.split(":", 1)
-                out.append((line, column, code))
-            if unknown:
-                out.append((line, "station", "unknown_station"))
-    return out
+class Rejected(Exception):
+    """A row was refused or an IIN repeats: nothing was written; ``problems`` names them."""
 
 
-# An initial load into an empty register builds the two secondary indexes once,
-# sorted, after the insert instead of updating them row by row: for millions of
-# rows that is several times faster. The names and definitions are the migration's.
-DROP_INDEXES = (
-    "ALTER TABLE voters_voter DROP CONSTRAINT voter_iin_once",
-    "DROP INDEX voter_station",
-)
-CREATE_INDEXES = (
-    "ALTER TABLE voters_voter ADD CONSTRAINT voter_iin_once UNIQUE (geography_id, iin_hash)",
-    "CREATE INDEX voter_station ON voters_voter (station_id)",
-)
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    rows: int
+    sha256: str
+    flagged: int | None  # None: review flags are still to be set over the whole map
 
 
-def insert(*, geography_id: int, key: bytes, origin: str, batch_id: int) -> int | None:
-    """Insert every staged row; return the count, or None on a unique violation (rolled back).
+class _Sha256Reader:
+    """A binary file that hashes what Arrow reads from it."""
 
-    Into an empty register the indexes are dropped and rebuilt in the same
-    transaction (the table is locked until commit).
-    """
+    def __init__(self, handle: Any) -> None:
+        self.handle, self.sha = handle, hashlib.sha256()
+        self.closed = False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.sha.update(data)
+        return bytes(data)
+
+
+def _blocks(source: Any, advance: Callable[[int], None]) -> Iterator[tuple[int, pa.RecordBatch]]:
+    """Yield (first line, rows) per block of a binary file; the caller checked the header."""
     try:
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.execute("SELECT EXISTS (SELECT 1 FROM voters_voter)")
-            row = cur.fetchone()
-            initial = row is not None and not row[0]
-            if initial:
-                cur.execute("LOCK TABLE voters_voter IN ACCESS EXCLUSIVE MODE")
-                for statement in DROP_INDEXES:
-                    cur.execute(statement)
-            cur.execute(
-                INSERT_SQL, {"geo": geography_id, "key": key, "origin": origin, "batch": batch_id}
-            )
-            count = int(cur.rowcount)
-            if initial:
-                cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
-                for statement in CREATE_INDEXES:
-                    cur.execute(statement)
-            return count
-    except IntegrityError:
+        reader = pacsv.open_csv(
+            source,
+            read_options=pacsv.ReadOptions(
+                block_size=BLOCK_BYTES, skip_rows=1, column_names=list(HEADER)
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(HEADER, pa.string())),
+        )
+    except pa.ArrowInvalid as error:
+        raise Unreadable from error
+    line = 2
+    while True:
+        try:
+            block = reader.read_next_batch()
+        except StopIteration:
+            return
+        except pa.ArrowInvalid as error:
+            raise Unreadable from error
+        yield line, block
+        line += block.num_rows
+        advance(block.num_rows)
+
+
+def _stations(geography_id: int) -> tuple[pa.Array, np.ndarray]:
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT code, id FROM territory_pollingstation WHERE geography_id = %s ORDER BY id",
+            [geography_id],
+        )
+        rows = cur.fetchall()
+    codes = pa.array([code for code, _ in rows], type=pa.string())
+    return codes, np.array([pk for _, pk in rows] + [0], dtype=np.int64)
+
+
+def _station_index(checked: CheckedBatch, codes: pa.Array) -> np.ndarray:
+    """Row → index into the map's station codes, -1 where the code is unknown."""
+    found = pc.index_in(checked.station, value_set=codes)
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
+
+
+def _fingerprints(checked: CheckedBatch) -> np.ndarray:
+    """A 64-bit fingerprint of each row's names and birth date (equal rows, equal prints)."""
+    names = pc.binary_join_element_wise(
+        checked.surname, checked.given_name, checked.patronymic, "\x1f"
+    ).cast(pa.binary())
+    prints = np.fromiter(map(hash, names.to_pylist()), dtype=np.int64, count=len(names))
+    days = checked.birth_date.astype(np.int64).astype(np.uint64)
+    return prints.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + days
+
+
+def _layout(origin: str, with_id: bool) -> tuple[np.dtype, str]:
+    """The binary row's fixed part as a NumPy record, and the COPY column list."""
+    fields: list[tuple[str, str]] = [("count", ">i2")]
+    columns = []
+    for name, kind in FIXED:
+        if name == "id" and not with_id:
+            continue
+        fields += [(f"{name}.length", ">i4"), (name, kind or f"S{len(origin.encode())}")]
+        columns.append(name)
+    return np.dtype(fields), ", ".join([*columns, *NAMES])
+
+
+def _binary(
+    checked: CheckedBatch, stations: np.ndarray, fixed: dict[str, Any], ids: np.ndarray | None
+) -> memoryview:
+    """The rows in COPY's binary format: a NumPy record for the fixed part, then the names.
+
+    Arrow joins each row's parts (record, then length and UTF-8 bytes of each name)
+    into one buffer; nothing is formatted or parsed as text on either side.
+    """
+    layout, _ = _layout(fixed["origin"], ids is not None)
+    n = len(stations)
+    row = np.zeros(n, dtype=layout)
+    fields = layout.names or ()
+    row["count"] = len(fields) // 2 + len(NAMES)
+    for name in fields[2::2]:
+        row[f"{name}.length"] = layout[name].itemsize
+    if ids is not None:
+        row["id"] = ids
+    row["geography_id"] = fixed["geography_id"]
+    row["iin_hash"] = iin_hashes(checked.iin).view(layout["iin_hash"]).ravel()
+    row["birth_date"] = (checked.birth_date - EPOCH).astype(np.int32)
+    row["sex"] = checked.sex.cast(pa.binary()).to_numpy(zero_copy_only=False).astype("S1")
+    row["station_id"] = stations
+    row["incapacitated"] = checked.incapacitated
+    row["prisoner"] = checked.prisoner
+    row["origin"] = fixed["origin"].encode()
+    row["batch_id"] = fixed["batch_id"]
+    parts = [_fixed_binary(row.view(np.uint8), layout.itemsize, n)]
+    for name in NAMES:
+        text = getattr(checked, name).cast(pa.binary())
+        length = pc.binary_length(text).to_numpy().astype(">i4")
+        parts += [_fixed_binary(length.view(np.uint8), 4, n), text]
+    joined = pc.binary_join_element_wise(*parts, b"")
+    offsets = np.frombuffer(
+        joined.buffers()[1], dtype=np.int32, count=n + 1, offset=joined.offset * 4
+    )
+    return memoryview(joined.buffers()[2])[offsets[0] : offsets[-1]]
+
+
+def _fixed_binary(data: np.ndarray, width: int, n: int) -> pa.Array:
+    return pa.FixedSizeBinaryArray.from_buffers(
+        pa.binary(width), n, [None, pa.py_buffer(data)]
+    ).cast(pa.binary())
+
+
+def _detach(cur: Any) -> list[str]:
+    """Drop the register's keys and indexes (and the foreign keys pointing to it) for a load.
+
+    Return the statements that restore them, from the catalog's own definitions:
+    building an index once, sorted, after millions of rows is several times faster
+    than updating it row by row (pg_restore orders its work the same way).
+    """
+    cur.execute(
+        "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname),"
+        " format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname,"
+        " pg_get_constraintdef(oid)), contype = 'f'"
+        " FROM pg_constraint WHERE conrelid = 'voters_voter'::regclass AND contype IN ('p', 'u')"
+        " OR confrelid = 'voters_voter'::regclass AND contype = 'f'"
+    )
+    constraints = cur.fetchall()
+    cur.execute(
+        "SELECT format('DROP INDEX %s', indexrelid::regclass), pg_get_indexdef(indexrelid)"
+        " FROM pg_index WHERE indrelid = 'voters_voter'::regclass AND NOT EXISTS"
+        " (SELECT 1 FROM pg_constraint c WHERE c.conindid = indexrelid)"
+    )
+    indexes = cur.fetchall()
+    foreign = [(drop, add) for drop, add, is_foreign in constraints if is_foreign]
+    own = [(drop, add) for drop, add, is_foreign in constraints if not is_foreign]
+    for drop, _ in [*foreign, *own, *indexes]:
+        cur.execute(drop)
+    return [add for _, add in [*own, *indexes, *foreign]]
+
+
+def _begin(cur: Any) -> tuple[int, list[str]] | None:
+    """Lock an empty register for an initial load: return the first voter id and restorers."""
+    cur.execute("SELECT EXISTS (SELECT 1 FROM voters_voter)")
+    if cur.fetchone()[0]:
         return None
+    cur.execute("LOCK TABLE voters_voter IN ACCESS EXCLUSIVE MODE")
+    cur.execute("SELECT EXISTS (SELECT 1 FROM voters_voter)")  # another import may have been first
+    if cur.fetchone()[0]:
+        return None
+    restore = _detach(cur)
+    cur.execute("SELECT nextval(pg_get_serial_sequence('voters_voter', 'id'))")
+    return int(cur.fetchone()[0]), restore
 
 
-def duplicate_problems(geography_id: int, key: bytes) -> list[tuple[int, str, str, int]]:
-    """Return (line, column, code, first line) for repeated and already-registered IINs."""
-    out: list[tuple[int, str, str, int]] = []
+def _finish_initial(cur: Any, first_id: int, rows: int, restore: list[str]) -> None:
+    """Hand the ids used here to the sequence, restore keys and indexes (a repeat IIN fails here)."""
+    cur.execute(
+        "SELECT setval(pg_get_serial_sequence('voters_voter', 'id'), %s)",
+        [first_id + max(rows, 1) - 1],
+    )
+    cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
+    for statement in restore:
+        cur.execute(statement)
+
+
+def _flag(cur: Any, first_id: int, prints: list[np.ndarray]) -> int:
+    """Flag voters sharing names and birth date among those loaded here; return how many."""
+    every = np.concatenate(prints) if prints else np.zeros(0, dtype=np.uint64)
+    ordered = np.sort(every)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    candidates = (np.flatnonzero(np.isin(every, repeated)) + first_id).tolist()
+    if not candidates:
+        return 0
+    cur.execute(
+        "UPDATE voters_voter v SET review = true WHERE v.id = ANY(%(ids)s) AND EXISTS ("
+        " SELECT 1 FROM voters_voter o WHERE o.id = ANY(%(ids)s) AND o.id <> v.id"
+        " AND o.surname = v.surname AND o.given_name = v.given_name"
+        " AND o.patronymic = v.patronymic AND o.birth_date = v.birth_date)",
+        {"ids": candidates},
+    )
+    return int(cur.rowcount)
+
+
+def load(
+    *,
+    path: Path,
+    geography_id: int,
+    batch_id: int,
+    origin: str,
+    advance: Callable[[int], None],
+) -> Loaded:
+    """Check and copy every row into the register, in the caller's transaction.
+
+    Raise ``Rejected`` at the first refused row or repeated IIN (the caller rolls
+    back), ``Unreadable`` when Arrow cannot parse the file.
+    """
+    codes, station_ids = _stations(geography_id)
+    fixed = {"geography_id": geography_id, "origin": origin, "batch_id": batch_id}
+    prints: list[np.ndarray] = []
+    rows = 0
+    with connection.connection.cursor() as cur, path.open("rb") as handle:
+        initial = _begin(cur)
+        _, columns = _layout(origin, with_id=initial is not None)
+        hashing = _Sha256Reader(handle)
+        try:
+            with cur.copy(
+                f"COPY voters_voter ({columns}) FROM STDIN WITH (FORMAT binary)",
+                writer=QueuedLibpqWriter(cur),
+            ) as copy:
+                copy.write(SIGNATURE)
+                for _, block in _blocks(hashing, advance):
+                    checked = batch_check(block.columns)
+                    station = _station_index(checked, codes)
+                    if not (checked.ok.all() and (station >= 0).all()):
+                        raise Rejected
+                    ids = None
+                    if initial is not None:
+                        ids = np.arange(initial[0] + rows, initial[0] + rows + len(station))
+                        prints.append(_fingerprints(checked))
+                    copy.write(_binary(checked, station_ids[station], fixed, ids))
+                    rows += len(station)
+                copy.write(TRAILER)
+            if initial is not None:
+                _finish_initial(cur, initial[0], rows, initial[1])
+        except psycopg.errors.UniqueViolation:
+            raise Rejected from None
+        flagged = _flag(cur, initial[0], prints) if initial is not None else None
+    return Loaded(rows=rows, sha256=hashing.sha.hexdigest(), flagged=flagged)
+
+
+def problems(
+    *, path: Path, geography_id: int, advance: Callable[[int], None]
+) -> list[tuple[int, str, str, int]]:
+    """Return (line, column, code, first line) for every problem of a refused file.
+
+    Rows are checked as in ``load``; the refused ones go through ``record_check``
+    for their codes. Then IINs repeated in the file (``first line`` names the first
+    occurrence) and IINs already in the register.
+    """
+    codes, _ = _stations(geography_id)
+    found: list[tuple[int, str, str, int]] = []
+    numbers: list[np.ndarray] = []
+    lines: list[np.ndarray] = []
+    hashes: list[np.ndarray] = []
+    with path.open("rb") as handle:
+        for first_line, block in _blocks(handle, advance):
+            checked = batch_check(block.columns)
+            station = _station_index(checked, codes)
+            good = checked.ok & (station >= 0)
+            for i in np.flatnonzero(~good).tolist():
+                if checked.ok[i]:
+                    found.append((first_line + i, "station", "unknown_station", 0))
+                    continue
+                record = record_check([column[i].as_py() or "" for column in block.columns])
+                if isinstance(record, Record):  # the two checks disagree: let the reference speak
+                    raise Unreadable
+                found += [(first_line + i, p.column, p.code, 0) for p in record]
+            digits = checked.iin[good].astype(np.int64) - ord("0")
+            numbers.append(digits @ (10 ** np.arange(11, -1, -1, dtype=np.int64)))
+            lines.append(np.flatnonzero(good) + first_line)
+            hashes.append(iin_hashes(checked.iin[good]))
+    number = np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64)
+    line = np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
+    order = np.argsort(number, kind="stable")  # equal IINs stay in file order
+    number, line = number[order], line[order]
+    head = np.r_[True, number[1:] != number[:-1]] if len(number) else np.zeros(0, dtype=bool)
+    first = line[np.maximum.accumulate(np.where(head, np.arange(len(line)), 0))]
+    found += [
+        (int(a), "iin", "duplicate_iin", int(b))
+        for a, b in zip(line[~head], first[~head], strict=True)
+    ]
+    found += [(n, "iin", "iin_registered", 0) for n in _registered(geography_id, hashes, lines)]
+    return sorted(found)
+
+
+def _registered(geography_id: int, hashes: list[np.ndarray], lines: list[np.ndarray]) -> list[int]:
+    """Lines whose IIN is already in the register."""
+    if not hashes:
+        return []
+    every = np.concatenate(hashes)
+    line = np.concatenate(lines)
+    values = [bytes(row) for row in every]
+    known: set[bytes] = set()
     with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT r.line, f.first FROM pg_temp.voters_raw r JOIN (SELECT btrim(iin, {WS}) AS iin,"
-            f" MIN(line) AS first FROM pg_temp.voters_raw GROUP BY 1 HAVING COUNT(*) > 1) f"
-            f" ON f.iin = btrim(r.iin, {WS}) WHERE r.line > f.first ORDER BY r.line"
-        )
-        out += [(line, "iin", "duplicate_iin", first) for line, first in cur.fetchall()]
-        cur.execute(
-            f"SELECT r.line FROM pg_temp.voters_raw r JOIN voters_voter v ON v.geography_id = %s"
-            f" AND v.iin_hash = hmac(convert_to(btrim(r.iin, {WS}), 'UTF8'), %s::bytea, 'sha256')"
-            f" ORDER BY r.line",
-            [geography_id, key],
-        )
-        out += [(line, "iin", "iin_registered", 0) for (line,) in cur.fetchall()]
-    return out
-
-
-def discard_lines(lines: list[int]) -> None:
-    """Remove rows that failed a row check, so later checks see only the good rows."""
-    with connection.cursor() as cur:
-        cur.execute("DELETE FROM pg_temp.voters_raw WHERE line = ANY(%s)", [lines])
-
-
-def drop() -> None:
-    with connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS pg_temp.voters_raw")
+        for start in range(0, len(values), 10_000):
+            cur.execute(
+                "SELECT iin_hash FROM voters_voter WHERE geography_id = %s AND iin_hash = ANY(%s)",
+                [geography_id, values[start : start + 10_000]],
+            )
+            known.update(bytes(value) for (value,) in cur.fetchall())
+    return [int(n) for n, value in zip(line, values, strict=True) if value in known]

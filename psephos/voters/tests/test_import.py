@@ -42,7 +42,7 @@ def test_good_file_is_imported(world: World, tmp_path: Path) -> None:
         "KZ-75-0002",
     )
     assert (voter.prisoner, voter.incapacitated, voter.review) == (True, False, False)
-    assert bytes(voter.iin_hash) != b"921029350851" and len(bytes(voter.iin_hash)) == 32
+    assert bytes(voter.iin_hash) != b"921029350851" and len(bytes(voter.iin_hash)) == 16
     batch = ImportBatch.objects.get()
     assert (batch.rows, batch.file_name) == (6, "ok.csv")
     event = Event.objects.get(action="voters.register_imported")
@@ -208,3 +208,92 @@ def test_duplicate_iin_into_an_empty_register_is_refused(world: World, tmp_path:
             report_path=tmp_path / "r.csv",
             actor="cec",
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            b'921029350851,"Akhmetov,Baurzhan,,1992-10-29,M,KZ-75-0002,\n',
+            ["2", "*", "column_count"],
+        ),
+        (b"921029350851,\xff\xfe,B,,1992-10-29,M,KZ-75-0002,\n", ["0", "*", "encoding"]),
+        (b"921029350851,A,B,,1992-10-29,M\n", ["2", "*", "column_count"]),
+    ],
+)
+def test_a_file_that_is_not_csv_names_the_line(
+    world: World, tmp_path: Path, text: bytes, expected: list[str]
+) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_bytes(HEADER.encode() + text)
+    with pytest.raises(ImportRefused):
+        register_import(
+            geography=world.geography, path=path, report_path=tmp_path / "r.csv", actor="cec"
+        )
+    assert report(tmp_path / "r.csv")[1][:3] == expected
+    assert (Voter.objects.count(), ImportBatch.objects.count()) == (0, 0)
+
+
+def _catalog() -> set[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = 'voters_voter'::regclass OR confrelid = 'voters_voter'::regclass"
+            " UNION SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+            " WHERE indrelid = 'voters_voter'::regclass"
+        )
+        return set(cur.fetchall())
+
+
+@pytest.mark.postgres
+def test_initial_load_restores_every_key_and_index(world: World, tmp_path: Path) -> None:
+    before = _catalog()
+    assert len(before) >= 5  # primary key, unique IIN, station index, two foreign keys in
+    with pytest.raises(ImportRefused):
+        register_import(
+            geography=world.geography,
+            path=write_csv(tmp_path / "dup.csv", [GOOD, *person_rows(2), GOOD]),
+            report_path=tmp_path / "r.csv",
+            actor="cec",
+        )
+    assert _catalog() == before
+    result = register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "ok.csv", [GOOD, *person_rows(3)]),
+        report_path=tmp_path / "r.csv",
+        actor="cec",
+    )
+    assert result.rows == 4 and _catalog() == before
+    # Ids were given by the load; the sequence continues after them.
+    ids = sorted(Voter.objects.values_list("id", flat=True))
+    assert ids == list(range(ids[0], ids[0] + 4))
+    later = Voter.objects.create(
+        geography=world.geography,
+        iin_hash=iin_hash("900101300007"),
+        surname="A",
+        given_name="B",
+        birth_date="1990-01-01",
+        sex="M",
+        station=world.stations[0],
+    )
+    assert later.pk > ids[-1]
+
+
+def test_a_second_load_into_a_register_flags_across_both(world: World, tmp_path: Path) -> None:
+    register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "a.csv", [GOOD, *person_rows(2)]),
+        report_path=tmp_path / "r.csv",
+        actor="cec",
+    )
+    twin = "921029350861,Ахметов,Бауыржан,Серикович,1992-10-29,M,KZ-75-0003,\n"
+    result = register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "b.csv", [twin]),
+        report_path=tmp_path / "r.csv",
+        actor="cec",
+    )
+    assert (result.rows, result.flagged) == (1, 2)
+    assert Voter.objects.filter(review=True).count() == 2
