@@ -1,0 +1,65 @@
+"""Migration 0006 refuses a register keyed the old way instead of keeping values no lookup finds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("voters", "0005_self_check_count")]
+AFTER = [("voters", "0006_iin_index_order")]
+
+
+def _register_one(apps: object, value: bytes) -> None:
+    Geography = apps.get_model("territory", "Geography")  # type: ignore[attr-defined]
+    Unit = apps.get_model("territory", "AdministrativeUnit")  # type: ignore[attr-defined]
+    Station = apps.get_model("territory", "PollingStation")  # type: ignore[attr-defined]
+    Voter = apps.get_model("voters", "Voter")  # type: ignore[attr-defined]
+    geo = Geography.objects.create(key="m", name="m", valid_from=dt.date(2022, 1, 1))
+    unit = Unit.objects.create(
+        geography=geo,
+        code="KZ-75",
+        level="region",
+        kind="city",
+        name_en="A",
+        name_kk="A",
+        name_ru="A",
+    )
+    station = Station.objects.create(
+        geography=geo, code="KZ-75-0001", number=1, kind="regular", unit=unit, name="S"
+    )
+    Voter.objects.create(
+        geography=geo,
+        iin_hash=value,
+        surname="A",
+        given_name="B",
+        birth_date=dt.date(1990, 1, 1),
+        sex="M",
+        station=station,
+    )
+
+
+def _migrate(target: list[tuple[str, str]]) -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(target)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("width", "refused"), [(32, True), (16, False)])
+def test_old_keyed_values_stop_the_migration(width: int, refused: bool) -> None:
+    _migrate(BEFORE)
+    _register_one(MigrationExecutor(connection).loader.project_state(BEFORE).apps, bytes(width))
+    try:
+        if refused:
+            with pytest.raises(RuntimeError, match="import the population-register extract again"):
+                _migrate(AFTER)
+        else:
+            _migrate(AFTER)
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("DELETE FROM voters_voter")
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
