@@ -43,21 +43,59 @@ class CheckedBatch:
     prisoner: np.ndarray
 
 
+def _utf8(*characters: str) -> list[bytes]:
+    return [c.encode() for c in characters]
+
+
+# How a whitespace character can begin a value (its first byte) or end one (its
+# last one, two or three bytes) in UTF-8.
+_FIRST = np.zeros(256, dtype=bool)
+_FIRST[[b[0] for b in _utf8(*WHITESPACE)]] = True
+_LAST = np.zeros(256, dtype=bool)
+_LAST[[b[0] for b in _utf8(*WHITESPACE) if len(b) == 1]] = True
+_LAST_TWO = np.zeros(1 << 16, dtype=bool)
+_LAST_TWO[[b[0] << 8 | b[1] for b in _utf8(*WHITESPACE) if len(b) == 2]] = True
+_LAST_THREE = np.array([b[0] << 16 | b[1] << 8 | b[2] for b in _utf8(*WHITESPACE) if len(b) == 3])
+
+
+def _buffers(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (one more than values) and the UTF-8 bytes of a string array."""
+    offset_type = np.int64 if pa.types.is_large_string(column.type) else np.int32
+    _, offsets_buffer, data_buffer = column.buffers()
+    skip = column.offset * np.dtype(offset_type).itemsize
+    offsets = np.frombuffer(offsets_buffer, dtype=offset_type, count=len(column) + 1, offset=skip)
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(0, np.uint8)
+    return offsets.astype(np.int64), data
+
+
+def _may_have_whitespace_ends(column: pa.Array) -> bool:
+    """False only if no value begins or ends with a character ``str.strip()`` removes."""
+    offsets, data = _buffers(column)
+    length = np.diff(offsets)
+    last = offsets[1:][length > 0] - 1
+    if _FIRST[data[offsets[:-1][length > 0]]].any() or _LAST[data[last]].any():
+        return True
+    two = offsets[1:][length > 1] - 2
+    if _LAST_TWO[data[two].astype(np.int64) << 8 | data[two + 1]].any():
+        return True
+    three = offsets[1:][length > 2] - 3
+    code = data[three].astype(np.int64) << 16 | data[three + 1].astype(np.int64) << 8
+    return bool(np.isin(code | data[three + 2], _LAST_THREE).any())
+
+
 def strip(column: pa.Array) -> pa.Array:
     """``str.strip()`` on every value; a missing value reads as empty."""
     if column.null_count:
         column = pc.fill_null(column, "")
+    if not _may_have_whitespace_ends(column):
+        return column  # the usual case, found without rewriting the column
     return pc.utf8_trim(column, characters=WHITESPACE)
 
 
 def fixed_bytes(column: pa.Array, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Return the UTF-8 bytes of values exactly ``width`` bytes long, and where that holds."""
     n = len(column)
-    offset_type = np.int64 if pa.types.is_large_string(column.type) else np.int32
-    _, offsets_buffer, data_buffer = column.buffers()
-    skip = column.offset * np.dtype(offset_type).itemsize
-    offsets = np.frombuffer(offsets_buffer, dtype=offset_type, count=n + 1, offset=skip)
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(0, np.uint8)
+    offsets, data = _buffers(column)
     fits = np.diff(offsets) == width
     if fits.all():  # the usual case: the values lie back to back
         start = int(offsets[0]) if n else 0

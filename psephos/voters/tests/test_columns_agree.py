@@ -7,10 +7,11 @@ import random
 
 import numpy as np
 import pyarrow as pa
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from psephos.voters.rules.columns import batch_check, fixed_bytes
+from psephos.voters.rules.columns import WHITESPACE as WHITESPACE_CHARACTERS
+from psephos.voters.rules.columns import batch_check, fixed_bytes, strip
 from psephos.voters.rules.iin import iin_make
 from psephos.voters.rules.records import Record, record_check
 
@@ -151,3 +152,22 @@ def test_values_not_back_to_back_are_read_where_they_are() -> None:
     raw, fits = fixed_bytes(column, 12)
     assert fits.tolist() == [True, False, True]
     assert [bytes(r).decode() for r in raw[fits]] == ["921029350851", "900101300007"]
+
+
+@settings(max_examples=300, deadline=None)
+@example(["a\u3000"])  # each way a whitespace character can end or begin a value
+@example(["я\u2028"])
+@example(["a\x85"])
+@example(["Ә\xa0"])
+@example(["a\x1f"])
+@example(["\u205fa"])
+@example(["\xa0я"])
+@example(["\ta"])
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(["a", "Ә", "я", "€", "𝔸", *WHITESPACE_CHARACTERS])),
+        max_size=20,
+    )
+)
+def test_strip_is_str_strip(values: list[str]) -> None:
+    assert strip(pa.array(values, pa.string())).to_pylist() == [v.strip() for v in values]
