@@ -115,7 +115,7 @@ def setup(stations_wanted: int) -> tuple[dict[str, str], dict[str, list[str]]]:
         for line in f:
             iin, rest = line.split(",", 1)
             if rest.rsplit(",", 2)[-2] in codes:
-                code = listed.get(bytes(iin_hash(iin)))
+                code = listed.get(bytes(iin_hash(iin, geo.pk)))
                 if code is not None:
                     by_station[code].append(iin)
     return tokens, by_station

@@ -1,11 +1,12 @@
 """The keyed value that stands in for an IIN in the database (docs/adr/0002-iin-storage.md,
 docs/adr/0005-iin-index-aes.md).
 
-``iin_hash`` is the IIN's 12 ASCII digits, zero-padded to one 16-byte block and
-encrypted with AES-256 under a key derived from the 32 random bytes in
+``iin_hash`` is one 16-byte block, the IIN's 12 ASCII digits followed by the map's id
+(4 bytes), encrypted with AES-256 under a key derived from the 32 random bytes in
 ``PSEPHOS_KEY_DIR/voters-iin.key`` (outside the database, created on first use with
-mode 0600). A keyed permutation, not a digest: two IINs never share a value, and a
-whole register is computed in one call (``iin_hashes``) at memory speed. Without the
+mode 0600). A keyed permutation, not a digest: two (map, IIN) pairs never share a
+value, so the value alone is the register's unique key, and a whole register is
+computed in one call (``iin_hashes``) at memory speed. Without the
 key a stolen database does not reveal IINs, and the IIN's birth-date and serial
 structure cannot be tested against it.
 """
@@ -61,18 +62,25 @@ def _encryptor() -> CipherContext:
     return context
 
 
-def iin_hash(iin: str) -> bytes:
-    """Return the 16-byte keyed value of an IIN (12 ASCII digits; check it first)."""
+def _map_bytes(geography_id: int) -> bytes:
+    if not 0 <= geography_id < 1 << 32:
+        raise ValueError("a map id must fit in 4 bytes")
+    return geography_id.to_bytes(HASH_BYTES - IIN_BYTES, "big")
+
+
+def iin_hash(iin: str, geography_id: int) -> bytes:
+    """Return the 16-byte keyed value of an IIN (12 ASCII digits; check it first) on a map."""
     raw = iin.encode("ascii", "replace")
     if len(raw) != IIN_BYTES or not raw.isdigit():
         raise ValueError("an IIN is 12 ASCII digits")
-    return _encryptor().update(raw + bytes(HASH_BYTES - IIN_BYTES))
+    return _encryptor().update(raw + _map_bytes(geography_id))
 
 
-def iin_hashes(iins: np.ndarray) -> np.ndarray:
-    """Return the keyed values of many IINs: ``(n, 12)`` ASCII digit bytes → ``(n, 16)`` bytes."""
-    blocks = np.zeros((len(iins), HASH_BYTES), dtype=np.uint8)
+def iin_hashes(iins: np.ndarray, geography_id: int) -> np.ndarray:
+    """Return the keyed values of many IINs on a map: ``(n, 12)`` ASCII digits → ``(n, 16)``."""
+    blocks = np.empty((len(iins), HASH_BYTES), dtype=np.uint8)
     blocks[:, :IIN_BYTES] = iins
+    blocks[:, IIN_BYTES:] = np.frombuffer(_map_bytes(geography_id), dtype=np.uint8)
     out = _encryptor().update(blocks.tobytes())
     return np.frombuffer(out, dtype=np.uint8).reshape(len(iins), HASH_BYTES)
 

@@ -37,8 +37,9 @@ class ImportBatch(models.Model):
 class Voter(models.Model):
     # The register is bulk-loaded (up to 12 million rows): its foreign keys carry no
     # database constraint and no index of their own, because the import resolves every
-    # station set-based before inserting and the unique and station indexes cover the
-    # lookups (docs/voters.md, "Storage").
+    # station before inserting, every hot lookup goes through the unique keyed IIN,
+    # and the rest (a whole map's lists, a station deleted) read the whole table
+    # anyway (docs/voters.md, "Storage").
     geography = models.ForeignKey(
         "territory.Geography",
         on_delete=models.PROTECT,
@@ -78,12 +79,10 @@ class Voter(models.Model):
     )
 
     class Meta:
-        # The keyed IIN value leads: random 16-byte keys sort several times faster
-        # than keys that all begin with the same map (the bulk import builds this index).
-        constraints = [
-            models.UniqueConstraint(fields=["iin_hash", "geography"], name="voter_iin_once")
-        ]
-        indexes = [models.Index(fields=["geography", "station"], name="voter_station")]
+        # The keyed value stands for (map, IIN), so it is the key alone: one random
+        # 16-byte column sorts several times faster than keys that all begin with the
+        # same map when the bulk import builds this index.
+        constraints = [models.UniqueConstraint(fields=["iin_hash"], name="voter_iin_once")]
 
     def __str__(self) -> str:
         return f"voter {self.pk}"  # never the name or IIN

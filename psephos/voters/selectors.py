@@ -136,7 +136,9 @@ def voter_get_by_iin(*, election: Election, iin: str) -> Voter:
     problem = iin_problem(iin)
     if problem is not None:
         raise IinInvalid(_("The IIN is not valid."), data={"problem": problem.value})
-    row = db.fetchone(_VOTER_BY_IIN_SQL, [election.geography_id, iin_hash(iin)])
+    row = db.fetchone(
+        _VOTER_BY_IIN_SQL, [election.geography_id, iin_hash(iin, election.geography_id)]
+    )
     if row is None:
         raise VoterNotFound(_("No voter with this IIN in the register."))
     return Voter.from_db(connection.alias, _V_ATTRS, _typed(Voter, row))

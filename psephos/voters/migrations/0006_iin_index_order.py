@@ -37,12 +37,8 @@ class Migration(migrations.Migration):
             name='iin_hash',
             field=models.BinaryField(max_length=16),
         ),
-        migrations.AddIndex(
-            model_name='voter',
-            index=models.Index(fields=['geography', 'station'], name='voter_station'),
-        ),
         migrations.AddConstraint(
             model_name='voter',
-            constraint=models.UniqueConstraint(fields=('iin_hash', 'geography'), name='voter_iin_once'),
+            constraint=models.UniqueConstraint(fields=('iin_hash',), name='voter_iin_once'),
         ),
     ]

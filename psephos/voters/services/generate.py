@@ -218,7 +218,7 @@ def _write(rows: Iterator[tuple[Any, ...]], geography_id: int, advance: Any) -> 
                     copy.write_row(
                         (
                             geography_id,
-                            iin_hash(iin),
+                            iin_hash(iin, geography_id),
                             surname,
                             given,
                             patronymic,
@@ -242,7 +242,7 @@ def _write(rows: Iterator[tuple[Any, ...]], geography_id: int, advance: Any) -> 
         chunk.append(
             (
                 geography_id,
-                iin_hash(iin),
+                iin_hash(iin, geography_id),
                 surname,
                 given,
                 patronymic,

@@ -50,7 +50,7 @@ def voter_for_update(*, election: Election, iin: str) -> Voter:
         raise IinInvalid(_("The IIN is not valid."), data={"problem": problem.value})
     voter = (
         Voter.objects.select_for_update()
-        .filter(geography_id=election.geography_id, iin_hash=iin_hash(iin))
+        .filter(geography_id=election.geography_id, iin_hash=iin_hash(iin, election.geography_id))
         .first()
     )
     if voter is None:

@@ -62,7 +62,7 @@ def _new_unregistered(
         with transaction.atomic():
             return Voter.objects.create(
                 geography_id=election.geography_id,
-                iin_hash=iin_hash(iin),
+                iin_hash=iin_hash(iin, election.geography_id),
                 surname=person.surname.strip(),
                 given_name=person.given_name.strip(),
                 patronymic=person.patronymic.strip(),
@@ -127,7 +127,7 @@ def mark_record(
         # Only a race the row lock cannot cover (two first-time additions of one
         # unregistered citizen) reaches here; the transaction is rolled back.
         voter = Voter.objects.filter(
-            geography_id=election.geography_id, iin_hash=iin_hash(iin)
+            geography_id=election.geography_id, iin_hash=iin_hash(iin, election.geography_id)
         ).first()
         if voter is not None:
             refuse_if_marked(election=election, voter=voter)
@@ -192,7 +192,7 @@ def _mark_plain(
         _PLAIN_SQL,
         {
             "geography": election.geography_id,
-            "hash": iin_hash(iin),
+            "hash": iin_hash(iin, election.geography_id),
             "election": election.pk,
             "station": station.pk,
             "latest": latest_birth_date(election.date, rules.minimum_age),
@@ -252,7 +252,7 @@ def _voter_locked(*, election: Election, iin: str) -> Voter | None:
     """
     sql = _VOTER_SQL + (" FOR UPDATE" if connection.vendor == "postgresql" else "")
     with connection.cursor() as cur:
-        cur.execute(sql, [election.geography_id, iin_hash(iin)])
+        cur.execute(sql, [election.geography_id, iin_hash(iin, election.geography_id)])
         row = cur.fetchone()
     if row is None:
         return None

@@ -110,7 +110,7 @@ def _rows(records: Iterator[tuple[int, Record]], geography_id: int) -> Iterator[
     for line, r in records:
         yield (
             line,
-            iin_hash(r.iin),
+            iin_hash(r.iin, geography_id),
             r.surname,
             r.given_name,
             r.patronymic,

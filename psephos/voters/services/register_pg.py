@@ -172,7 +172,9 @@ def _binary(
     if ids is not None:
         row["id"] = ids
     row["geography_id"] = fixed["geography_id"]
-    row["iin_hash"] = iin_hashes(checked.iin).view(layout["iin_hash"]).ravel()
+    row["iin_hash"] = (
+        iin_hashes(checked.iin, fixed["geography_id"]).view(layout["iin_hash"]).ravel()
+    )
     row["birth_date"] = (checked.birth_date - EPOCH).astype(np.int32)
     row["sex"] = checked.sex.cast(pa.binary()).to_numpy(zero_copy_only=False).astype("S1")
     row["station_id"] = stations
@@ -254,20 +256,23 @@ def _finish_initial(cur: Any, first_id: int, rows: int, restore: list[str]) -> N
         cur.execute(statement)
 
 
-def _flag(cur: Any, first_id: int, prints: list[np.ndarray]) -> int:
-    """Flag voters sharing names and birth date among those loaded here; return how many."""
+def _repeated(prints: list[np.ndarray]) -> np.ndarray:
+    """Positions (in load order) of the rows whose fingerprint occurs more than once."""
     every = np.concatenate(prints) if prints else np.zeros(0, dtype=np.uint64)
     ordered = np.sort(every)
-    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
-    candidates = (np.flatnonzero(np.isin(every, repeated)) + first_id).tolist()
-    if not candidates:
+    return np.flatnonzero(np.isin(every, ordered[1:][ordered[1:] == ordered[:-1]]))
+
+
+def _flag(cur: Any, ids: list[int]) -> int:
+    """Flag the voters among ``ids`` who share names and birth date; return how many."""
+    if not ids:
         return 0
     cur.execute(
         "UPDATE voters_voter v SET review = true WHERE v.id = ANY(%(ids)s) AND EXISTS ("
         " SELECT 1 FROM voters_voter o WHERE o.id = ANY(%(ids)s) AND o.id <> v.id"
         " AND o.surname = v.surname AND o.given_name = v.given_name"
         " AND o.patronymic = v.patronymic AND o.birth_date = v.birth_date)",
-        {"ids": candidates},
+        {"ids": ids},
     )
     return int(cur.rowcount)
 
@@ -312,11 +317,13 @@ def load(
                     copy.write(_binary(checked, station_ids[station], fixed, ids))
                     rows += len(station)
                 copy.write(TRAILER)
+                # While PostgreSQL stores the last blocks still queued:
+                candidates = (_repeated(prints) + (initial[0] if initial else 0)).tolist()
             if initial is not None:
                 _finish_initial(cur, initial[0], rows, initial[1])
         except psycopg.errors.UniqueViolation:
             raise Rejected from None
-        flagged = _flag(cur, initial[0], prints) if initial is not None else None
+        flagged = _flag(cur, candidates) if initial is not None else None
     return Loaded(rows=rows, sha256=hashing.sha.hexdigest(), flagged=flagged)
 
 
@@ -350,7 +357,7 @@ def problems(
             digits = checked.iin[good].astype(np.int64) - ord("0")
             numbers.append(digits @ (10 ** np.arange(11, -1, -1, dtype=np.int64)))
             lines.append(np.flatnonzero(good) + first_line)
-            hashes.append(iin_hashes(checked.iin[good]))
+            hashes.append(iin_hashes(checked.iin[good], geography_id))
     number = np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64)
     line = np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
     order = np.argsort(number, kind="stable")  # equal IINs stay in file order
