@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from django.db import connection
+from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
 from ..iin_hash import HASH_BYTES, iin_hashes
@@ -59,6 +60,7 @@ FIXED = (
     ("batch_id", ">i8"),
 )
 NAMES = ("surname", "given_name", "patronymic")
+CONSTANT = ("geography_id", "origin", "review", "batch_id")  # the same on every row of a load
 
 
 class Unreadable(Exception):
@@ -142,12 +144,18 @@ def _fingerprints(checked: CheckedBatch) -> np.ndarray:
     return prints.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + days
 
 
-def _layout(origin: str, with_id: bool) -> tuple[np.dtype, str]:
-    """The binary row's fixed part as a NumPy record, and the COPY column list."""
+def _layout(origin: str, initial: bool) -> tuple[np.dtype, str]:
+    """The binary row's fixed part as a NumPy record, and the COPY column list.
+
+    An initial load sends the ids and leaves the columns that are the same on every
+    row to the defaults it sets (``_constant_defaults``); any other load sends those
+    and lets the table number the rows.
+    """
     fields: list[tuple[str, str]] = [("count", ">i2")]
     columns = []
+    left_out = set(CONSTANT) if initial else {"id"}
     for name, kind in FIXED:
-        if name == "id" and not with_id:
+        if name in left_out:
             continue
         fields += [(f"{name}.length", ">i4"), (name, kind or f"S{len(origin.encode())}")]
         columns.append(name)
@@ -162,26 +170,27 @@ def _binary(
     Arrow joins each row's parts (record, then length and UTF-8 bytes of each name)
     into one buffer; nothing is formatted or parsed as text on either side.
     """
-    layout, _ = _layout(fixed["origin"], ids is not None)
+    layout, _ = _layout(fixed["origin"], initial=ids is not None)
+    values = {
+        "id": ids,
+        "iin_hash": iin_hashes(checked.iin, fixed["geography_id"]).view(layout["iin_hash"]),
+        "birth_date": (checked.birth_date - EPOCH).astype(np.int32),
+        "sex": checked.sex.cast(pa.binary()).to_numpy(zero_copy_only=False).astype("S1"),
+        "station_id": stations,
+        "incapacitated": checked.incapacitated,
+        "prisoner": checked.prisoner,
+        "origin": fixed["origin"].encode(),
+        "review": False,
+        "geography_id": fixed["geography_id"],
+        "batch_id": fixed["batch_id"],
+    }
     n = len(stations)
     row = np.zeros(n, dtype=layout)
     fields = layout.names or ()
     row["count"] = len(fields) // 2 + len(NAMES)
     for name in fields[2::2]:
         row[f"{name}.length"] = layout[name].itemsize
-    if ids is not None:
-        row["id"] = ids
-    row["geography_id"] = fixed["geography_id"]
-    row["iin_hash"] = (
-        iin_hashes(checked.iin, fixed["geography_id"]).view(layout["iin_hash"]).ravel()
-    )
-    row["birth_date"] = (checked.birth_date - EPOCH).astype(np.int32)
-    row["sex"] = checked.sex.cast(pa.binary()).to_numpy(zero_copy_only=False).astype("S1")
-    row["station_id"] = stations
-    row["incapacitated"] = checked.incapacitated
-    row["prisoner"] = checked.prisoner
-    row["origin"] = fixed["origin"].encode()
-    row["batch_id"] = fixed["batch_id"]
+        row[name] = values[name].ravel() if name == "iin_hash" else values[name]
     parts = [_fixed_binary(row.view(np.uint8), layout.itemsize, n)]
     for name in NAMES:
         text = getattr(checked, name).cast(pa.binary())
@@ -228,7 +237,40 @@ def _detach(cur: Any) -> list[str]:
     return [add for _, add in [*own, *indexes, *foreign]]
 
 
-def _begin(cur: Any) -> tuple[int, list[str]] | None:
+def _constant_defaults(cur: Any, fixed: dict[str, Any]) -> list[str]:
+    """Make this load's constants the columns' defaults; return statements that restore them.
+
+    PostgreSQL then fills four of the fourteen columns itself instead of decoding them
+    on every row (about a tenth of the COPY's time).
+    """
+    cur.execute(
+        "SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a"
+        " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+        " WHERE a.attrelid = 'voters_voter'::regclass AND a.attname = ANY(%s)",
+        [list(CONSTANT)],
+    )
+    restore = [
+        sql.SQL("ALTER TABLE voters_voter ALTER COLUMN {} {}").format(
+            sql.Identifier(name),
+            sql.SQL("SET DEFAULT " + expression) if expression else sql.SQL("DROP DEFAULT"),
+        )
+        for name, expression in cur.fetchall()
+    ]
+    values = {**fixed, "review": False}
+    cur.execute(
+        sql.SQL("ALTER TABLE voters_voter {}").format(
+            sql.SQL(", ").join(
+                sql.SQL("ALTER COLUMN {} SET DEFAULT {}").format(
+                    sql.Identifier(name), sql.Literal(values[name])
+                )
+                for name in CONSTANT
+            )
+        )
+    )
+    return [statement.as_string(cur) for statement in restore]
+
+
+def _begin(cur: Any, fixed: dict[str, Any]) -> tuple[int, list[str]] | None:
     """Lock an empty register for an initial load: return the first voter id and restorers."""
     cur.execute("SELECT EXISTS (SELECT 1 FROM voters_voter)")
     if cur.fetchone()[0]:
@@ -237,7 +279,7 @@ def _begin(cur: Any) -> tuple[int, list[str]] | None:
     cur.execute("SELECT EXISTS (SELECT 1 FROM voters_voter)")  # another import may have been first
     if cur.fetchone()[0]:
         return None
-    restore = _detach(cur)
+    restore = _detach(cur) + _constant_defaults(cur, fixed)
     # Emptied in this transaction, the table takes COPY FREEZE: rows are written
     # frozen, so the index builds that scan them skip every visibility check.
     cur.execute("TRUNCATE voters_voter")
@@ -295,8 +337,8 @@ def load(
     prints: list[np.ndarray] = []
     rows = 0
     with connection.connection.cursor() as cur, path.open("rb") as handle:
-        initial = _begin(cur)
-        _, columns = _layout(origin, with_id=initial is not None)
+        initial = _begin(cur, fixed)
+        _, columns = _layout(origin, initial=initial is not None)
         hashing = _Sha256Reader(handle)
         try:
             with cur.copy(

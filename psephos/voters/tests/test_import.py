@@ -243,12 +243,14 @@ def _catalog() -> set[tuple[str, str]]:
             " WHERE conrelid = 'voters_voter'::regclass OR confrelid = 'voters_voter'::regclass"
             " UNION SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
             " WHERE indrelid = 'voters_voter'::regclass"
+            " UNION SELECT 'default ' || adnum, pg_get_expr(adbin, adrelid) FROM pg_attrdef"
+            " WHERE adrelid = 'voters_voter'::regclass"
         )
         return set(cur.fetchall())
 
 
 @pytest.mark.postgres
-def test_initial_load_restores_every_key_and_index(world: World, tmp_path: Path) -> None:
+def test_initial_load_restores_every_key_index_and_default(world: World, tmp_path: Path) -> None:
     before = _catalog()
     assert (
         len(before) >= 5
@@ -299,3 +301,14 @@ def test_a_second_load_into_a_register_flags_across_both(world: World, tmp_path:
     )
     assert (result.rows, result.flagged) == (1, 2)
     assert Voter.objects.filter(review=True).count() == 2
+
+
+def test_a_file_with_only_the_header_imports_nothing(world: World, tmp_path: Path) -> None:
+    result = register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "empty.csv", []),
+        report_path=tmp_path / "r.csv",
+        actor="cec",
+    )
+    assert (result.rows, result.flagged, Voter.objects.count()) == (0, 0, 0)
+    assert ImportBatch.objects.get().rows == 0
