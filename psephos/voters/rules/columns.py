@@ -56,6 +56,8 @@ _LAST[[b[0] for b in _utf8(*WHITESPACE) if len(b) == 1]] = True
 _LAST_TWO = np.zeros(1 << 16, dtype=bool)
 _LAST_TWO[[b[0] << 8 | b[1] for b in _utf8(*WHITESPACE) if len(b) == 2]] = True
 _LAST_THREE = np.array([b[0] << 16 | b[1] << 8 | b[2] for b in _utf8(*WHITESPACE) if len(b) == 3])
+_LEAD_THREE = np.zeros(256, dtype=bool)
+_LEAD_THREE[[b[0] for b in _utf8(*WHITESPACE) if len(b) == 3]] = True
 
 
 def _buffers(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -71,16 +73,23 @@ def _buffers(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 def _may_have_whitespace_ends(column: pa.Array) -> bool:
     """False only if no value begins or ends with a character ``str.strip()`` removes."""
     offsets, data = _buffers(column)
+    if not len(data):
+        return False
     length = np.diff(offsets)
-    last = offsets[1:][length > 0] - 1
-    if _FIRST[data[offsets[:-1][length > 0]]].any() or _LAST[data[last]].any():
-        return True
-    two = offsets[1:][length > 1] - 2
-    if _LAST_TWO[data[two].astype(np.int64) << 8 | data[two + 1]].any():
-        return True
-    three = offsets[1:][length > 2] - 3
-    code = data[three].astype(np.int64) << 16 | data[three + 1].astype(np.int64) << 8
-    return bool(np.isin(code | data[three + 2], _LAST_THREE).any())
+    end = offsets[1:]
+
+    def byte(at: np.ndarray) -> np.ndarray:  # out-of-value bytes are masked by length below
+        return data.take(at, mode="clip")
+
+    last = byte(end - 1)
+    hit = (length > 0) & (_FIRST[byte(offsets[:-1])] | _LAST[last])
+    hit |= (length > 1) & _LAST_TWO[byte(end - 2).astype(np.int64) << 8 | last]
+    lead = (length > 2) & _LEAD_THREE[byte(end - 3)]
+    if lead.any():
+        at = end[lead]
+        code = byte(at - 3).astype(np.int64) << 16 | byte(at - 2).astype(np.int64) << 8
+        hit[lead] |= np.isin(code | byte(at - 1), _LAST_THREE)
+    return bool(hit.any())
 
 
 def strip(column: pa.Array) -> pa.Array:
