@@ -22,7 +22,9 @@ of cells) raises ``Unreadable``: the row-by-row path then names the line.
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -319,6 +321,42 @@ def _flag(cur: Any, ids: list[int]) -> int:
     return int(cur.rowcount)
 
 
+def _numbered(
+    blocks: Iterator[tuple[int, pa.RecordBatch]],
+) -> Iterator[tuple[int, pa.RecordBatch]]:
+    """(first row of the block counted from 0, block)."""
+    for line, block in blocks:
+        yield line - 2, block
+
+
+_NO_PRINTS = np.zeros(0, dtype=np.uint64)
+
+
+def _in_order(
+    work: Callable[[int, pa.RecordBatch], Any],
+    items: Iterator[tuple[int, pa.RecordBatch]],
+    ahead: int = 2,
+) -> Iterator[Any]:
+    """Yield ``work(*item)`` in order, working on up to ``ahead`` items at once on threads.
+
+    Arrow and NumPy release the GIL, so a block is checked and encoded while the
+    one before is sent and the next is parsed: on two cores the Python side keeps
+    up with PostgreSQL instead of taking turns with it.
+    """
+    with ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="register-load") as pool:
+        pending: deque[Future[Any]] = deque()
+        try:
+            for item in items:
+                pending.append(pool.submit(work, *item))
+                if len(pending) > ahead:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
 def load(
     *,
     path: Path,
@@ -334,12 +372,26 @@ def load(
     """
     codes, station_ids = _stations(geography_id)
     fixed = {"geography_id": geography_id, "origin": origin, "batch_id": batch_id}
-    prints: list[np.ndarray] = []
-    rows = 0
     with connection.connection.cursor() as cur, path.open("rb") as handle:
         initial = _begin(cur, fixed)
+        first_id = initial[0] if initial is not None else None
+
+        def prepare(first_row: int, block: pa.RecordBatch) -> tuple[memoryview, int, np.ndarray]:
+            """Check a block and encode it for COPY: (data, rows, fingerprints); on a pool thread."""
+            checked = batch_check(block.columns)
+            station = _station_index(checked, codes)
+            if not (checked.ok.all() and (station >= 0).all()):
+                raise Rejected
+            n = len(station)
+            if first_id is None:  # the table numbers the rows; flags are set over the map
+                return _binary(checked, station_ids[station], fixed, None), n, _NO_PRINTS
+            ids = np.arange(first_id + first_row, first_id + first_row + n)
+            return _binary(checked, station_ids[station], fixed, ids), n, _fingerprints(checked)
+
         _, columns = _layout(origin, initial=initial is not None)
         hashing = _Sha256Reader(handle)
+        prints: list[np.ndarray] = []
+        rows = 0
         try:
             with cur.copy(
                 f"COPY voters_voter ({columns}) FROM STDIN WITH (FORMAT binary"
@@ -347,20 +399,15 @@ def load(
                 writer=QueuedLibpqWriter(cur),
             ) as copy:
                 copy.write(SIGNATURE)
-                for _, block in _blocks(hashing, advance):
-                    checked = batch_check(block.columns)
-                    station = _station_index(checked, codes)
-                    if not (checked.ok.all() and (station >= 0).all()):
-                        raise Rejected
-                    ids = None
-                    if initial is not None:
-                        ids = np.arange(initial[0] + rows, initial[0] + rows + len(station))
-                        prints.append(_fingerprints(checked))
-                    copy.write(_binary(checked, station_ids[station], fixed, ids))
-                    rows += len(station)
+                for data, n, block_prints in _in_order(
+                    prepare, _numbered(_blocks(hashing, advance))
+                ):
+                    copy.write(data)
+                    rows += n
+                    prints.append(block_prints)
                 copy.write(TRAILER)
                 # While PostgreSQL stores the last blocks still queued:
-                candidates = (_repeated(prints) + (initial[0] if initial else 0)).tolist()
+                candidates = [] if first_id is None else (_repeated(prints) + first_id).tolist()
             if initial is not None:
                 _finish_initial(cur, initial[0], rows, initial[1])
         except psycopg.errors.UniqueViolation:

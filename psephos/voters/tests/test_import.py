@@ -312,3 +312,33 @@ def test_a_file_with_only_the_header_imports_nothing(world: World, tmp_path: Pat
     )
     assert (result.rows, result.flagged, Voter.objects.count()) == (0, 0, 0)
     assert ImportBatch.objects.get().rows == 0
+
+
+@pytest.mark.postgres
+def test_many_blocks_load_in_file_order(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from psephos.voters.services import register_pg
+
+    monkeypatch.setattr(register_pg, "BLOCK_BYTES", 1 << 10)  # about 15 rows a block
+    rows = person_rows(300)
+    result = register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "many.csv", rows),
+        report_path=tmp_path / "r.csv",
+        actor="cec",
+    )
+    assert result.rows == 300
+    # Ids follow the file: row k of the file is the k-th voter, whatever thread encoded it.
+    surnames = list(Voter.objects.order_by("id").values_list("surname", flat=True))
+    assert surnames == [row.split(",")[1] for row in rows]
+    bad = [*person_rows(200, start=1000), "900101300008,A,B,,1990-01-01,M,KZ-75-0001,\n"]
+    with pytest.raises(ImportRefused):
+        register_import(
+            geography=world.geography,
+            path=write_csv(tmp_path / "late.csv", bad),
+            report_path=tmp_path / "r.csv",
+            actor="cec",
+        )
+    assert report(tmp_path / "r.csv")[1][:3] == ["202", "iin", "iin_check_digit"]
+    assert Voter.objects.count() == 300
