@@ -295,7 +295,7 @@ def _finish_initial(cur: Any, first_id: int, rows: int, restore: list[str]) -> N
         "SELECT setval(pg_get_serial_sequence('voters_voter', 'id'), %s)",
         [first_id + max(rows, 1) - 1],
     )
-    cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
+    cur.execute("SET LOCAL maintenance_work_mem = '2GB'")
     for statement in restore:
         cur.execute(statement)
 
