@@ -52,7 +52,6 @@ from django.db import connection, connections  # noqa: E402
 from voters_lookup import bench_election  # noqa: E402
 
 PORT = 8765
-SERVERS = {"gunicorn": {"gunicorn"}, "postgres": {"postgres"}}
 Attempt = tuple[str, str, str, str | None]  # token, station code, IIN, addition
 
 
@@ -141,10 +140,10 @@ def plan(args: argparse.Namespace, tokens: dict[str, str], by_station: dict[str,
     return len(pool), attempts
 
 
-def proc_cpu(names: set[str]) -> float:
-    """CPU seconds (user + system) used so far by the running processes with these names."""
+def _stats() -> dict[int, tuple[int, float]]:
+    """Parent pid and CPU seconds (user + system) of every running process, by pid."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0
+    out = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -153,11 +152,80 @@ def proc_cpu(names: set[str]) -> float:
                 stat = f.read()
         except OSError:
             continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        if name in names:
-            fields = stat[stat.rindex(")") + 2 :].split()
-            total += int(fields[11]) + int(fields[12])
-    return total / tick
+        fields = stat[stat.rindex(")") + 2 :].split()
+        out[int(pid)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
+def tree_cpu(roots: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far by each named process and its running descendants.
+
+    The PostgreSQL tree is the benchmark database's own cluster (its postmaster), so
+    other clusters on the machine (test suites) are not counted.
+    """
+    stats = _stats()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _cpu) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    out = {}
+    for name, root in roots.items():
+        total, todo = 0.0, [root]
+        while todo:
+            pid = todo.pop()
+            total += stats.get(pid, (0, 0.0))[1]
+            todo += children.get(pid, [])
+        out[name] = total
+    return out
+
+
+def server_command(args: argparse.Namespace) -> list[str]:
+    """The production server's command line for ``--server`` and its shape."""
+    if args.server == "uvicorn":
+        return [
+            ".venv/bin/uvicorn",
+            "config.wsgi:application",
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(PORT),
+            "--workers",
+            str(args.workers),
+            "--timeout-keep-alive",
+            "30",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]
+    return [
+        ".venv/bin/gunicorn",
+        "config.wsgi",
+        "-b",
+        f"127.0.0.1:{PORT}",
+        "-w",
+        str(args.workers),
+        "-k",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
+        "--worker-connections",
+        str(args.worker_connections),
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+    ]
+
+
+def shape(args: argparse.Namespace) -> str:
+    if args.server == "uvicorn":
+        return f"uvicorn --interface wsgi, {args.workers} workers"
+    extra = {
+        "gthread": f" x {args.threads} threads",
+        "gevent": f" x {args.worker_connections} connections",
+    }
+    return f"gunicorn {args.workers} {args.worker_class} workers{extra.get(args.worker_class, '')}"
 
 
 def client_proc(work: list[list[Attempt]], election: str, start, out) -> None:  # type: ignore[no-untyped-def]
@@ -211,7 +279,9 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--procs", type=int, default=4, help="client processes")
     ap.add_argument("--workers", type=int, default=8, help="gunicorn worker processes")
-    ap.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
+    ap.add_argument("--server", choices=["gunicorn", "uvicorn"], default="gunicorn")
+    ap.add_argument("--worker-class", choices=["sync", "gthread", "gevent"], default="sync")
+    ap.add_argument("--worker-connections", type=int, default=1000, help="per gevent worker")
     ap.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     ap.add_argument("--stations", type=int, default=320)
     ap.add_argument("--mix", choices=["home", "additions"], default="home")
@@ -227,25 +297,12 @@ def main() -> None:
     env = dict(
         os.environ, DATABASE_CONN_MAX_AGE="600", DJANGO_SETTINGS_MODULE="config.settings.base"
     )
-    server = subprocess.Popen(
-        [
-            ".venv/bin/gunicorn",
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "-w",
-            str(args.workers),
-            "-k",
-            args.worker_class,
-            "--threads",
-            str(args.threads),
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        backend = cur.fetchone()[0]
+    postmaster = _stats()[backend][0]
+    server = subprocess.Popen(server_command(args), env=env)
+    roots = {"server": server.pid, "postgres": postmaster}
     connections.close_all()
     ctx = mp.get_context("fork")
     try:
@@ -263,12 +320,13 @@ def main() -> None:
         for p in procs:
             p.start()
         time.sleep(1.0)  # every client connected and waiting
-        cpu0 = {k: proc_cpu(v) for k, v in SERVERS.items()}
+        cpu0 = tree_cpu(roots)
         t0 = time.perf_counter()
         start.set()
         parts = [out.get() for _ in procs]
         wall = time.perf_counter() - t0
-        cpu = {k: proc_cpu(v) - cpu0[k] for k, v in SERVERS.items()}
+        cpu1 = tree_cpu(roots)
+        cpu = {k: cpu1[k] - cpu0[k] for k in roots}
         for p in procs:
             p.join()
     finally:
@@ -296,9 +354,8 @@ def main() -> None:
         marks, distinct, unsealed = cur.fetchone()
     pct = lambda q: times[min(len(times) - 1, int(q * len(times)))] * 1000  # noqa: E731
     print(
-        f"{args.mix}: {args.clients} clients in {args.procs} processes; gunicorn"
-        f" {args.workers} {args.worker_class} workers"
-        f"{f' x {args.threads} threads' if args.worker_class == 'gthread' else ''}; {voters:,} voters,"
+        f"{args.mix}: {args.clients} clients in {args.procs} processes; {shape(args)};"
+        f" {voters:,} voters,"
         f" {len(attempts):,} attempts: {dict(total)} in {wall:.1f} s"
     )
     print(
@@ -307,11 +364,11 @@ def main() -> None:
         f" mean {statistics.fmean(times) * 1000:.1f} ms"
     )
     per = {k: v / len(times) * 1000 for k, v in cpu.items()}
-    server_ms = per["gunicorn"] + per["postgres"]
+    server_ms = per["server"] + per["postgres"]
     print(
         "CPU per attempt: "
         + ", ".join(f"{k} {v:.2f} ms" for k, v in per.items())
-        + f"; server side (gunicorn + PostgreSQL) {server_ms:.2f} ms, so two dedicated cores"
+        + f"; server side (server + PostgreSQL) {server_ms:.2f} ms, so two dedicated cores"
         f" would serve {2000 / server_ms:,.0f} attempts/s ({2000 / server_ms * total['marked'] / len(times):,.0f} marks/s)"
     )
     print(
