@@ -42,14 +42,16 @@ INSTALLED_APPS = [
     "psephos.web",
 ]
 
+# CSRF, authentication and messages as Django's, except that API requests with a
+# bearer token and no session cookie skip them (psephos.core.middleware).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "psephos.core.middleware.PagesCsrfViewMiddleware",
+    "psephos.core.middleware.PagesAuthenticationMiddleware",
+    "psephos.core.middleware.PagesMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -503,3 +503,59 @@ def test_certificates_and_corrections_through_the_api(
     assert [(c["kind"], c["status"]) for c in rows] == [("amend", "pending")]
     assert B not in cec.get(corrections).content.decode()
     assert pec2.get(corrections).status_code == 403
+
+
+def test_token_requests_skip_page_middleware_and_keep_sessions(listed: World) -> None:
+    """A bearer call without a session cookie skips CSRF, auth, messages (core.middleware)."""
+    from psephos.accounts.services.tokens import api_token_create
+
+    _token, raw = api_token_create(user=listed.pec[0])
+    body = {"election": ELECTION, "station": "KZ-75-0001", "iin": A}
+    r = post(Client(), "/api/v1/voters/marks", body, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert r.status_code == 201 and "Set-Cookie" not in r.headers
+    assert Mark.objects.get().by_id == listed.pec[0].pk
+    # A bad token is refused (the request is anonymous until a token authenticates it),
+    # in the requested language.
+    r = post(
+        Client(),
+        "/api/v1/voters/marks",
+        {**body, "iin": B},
+        HTTP_AUTHORIZATION="Bearer psk_made-up",
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert (r.status_code, r.headers["Content-Language"]) == (401, "ru")
+    assert r.json()["error"]["message"] == "Войдите в систему или передайте действительный токен."
+    assert Mark.objects.count() == 1
+    # With a session cookie the page middleware runs: the session still authenticates.
+    r = post(
+        logged_in(listed.pec[0]),
+        "/api/v1/voters/marks",
+        {**body, "iin": B},
+        HTTP_AUTHORIZATION="Bearer psk_made-up",
+    )
+    assert r.status_code == 201
+    assert Mark.objects.count() == 2
+
+
+def test_pages_keep_session_csrf_and_language_with_a_bearer_header(listed: World) -> None:
+    from django.core.cache import cache
+
+    from psephos.accounts.services.tokens import api_token_create
+
+    cache.clear()
+    _token, raw = api_token_create(user=listed.pec[0])
+    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    page = client.get("/voters/check/", HTTP_ACCEPT_LANGUAGE="kk")
+    assert page.status_code == 200 and page.headers["Content-Language"] == "kk"
+    assert "csrftoken" in page.cookies
+    r = client.post("/voters/check/", {"election": ELECTION, "iin": A})
+    assert r.status_code == 403  # no CSRF token: refused although a bearer header came
+    token = page.cookies["csrftoken"].value
+    r = client.post(
+        "/voters/check/", {"election": ELECTION, "iin": A, "csrfmiddlewaretoken": token}
+    )
+    assert r.status_code == 200 and "KZ-75-0001" in r.content.decode()
+    client.force_login(listed.pec[0])
+    r = client.get(f"/voters/{ELECTION}/stations/KZ-75-0001/mark/")
+    assert r.status_code == 200  # the session logs the PEC in on pages
+    cache.clear()
