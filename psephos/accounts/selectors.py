@@ -24,6 +24,18 @@ _TOKEN_USER_SQL = (
 )
 
 
+# The same check as a sub-select for a statement that acts only for a valid token
+# (``%(token)s`` is the digest): the token's active user with its role and its
+# commission's station. Used by the voters' one-statement mark over the API.
+TOKEN_HOLDER_SQL = (
+    "SELECT u.id, u.role, c.station_id"  # noqa: S608
+    f" FROM {ApiToken._meta.db_table} t"
+    f" JOIN {User._meta.db_table} u ON u.id = t.user_id"
+    f" LEFT JOIN {Commission._meta.db_table} c ON c.id = u.commission_id"
+    " WHERE t.digest = %(token)s AND t.revoked_at IS NULL AND u.is_active"
+)
+
+
 def api_token_user(*, raw: str) -> User | None:
     """Return the active user a bearer token belongs to, or ``None``.
 

@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from psephos.accounts.enums import Role
+from psephos.accounts.selectors import TOKEN_HOLDER_SQL
 from psephos.core import clock, db
 from psephos.elections.models import Election
 from psephos.territory.models import PollingStation
@@ -145,8 +147,24 @@ def mark_record(
 # place of stay, correction) locks it first (``lists.entries_lock``), so either the
 # mark waits and then finds the entry gone, or the removal waits and sees the mark. Anything else (not found, elsewhere, ineligible, marked) returns no
 # mark id, and ``mark_record`` takes the general path, which names the refusal.
-_PLAIN_SQL = """
-WITH v AS (
+def _mark_sql(*, token: bool) -> str:
+    """Return the one-statement mark; with ``token``, the variant that checks a token.
+
+    The token variant is for a caller holding only a bearer token (the API's common
+    case: one round trip instead of two). It marks only if the token is unrevoked and
+    its active user is a PEC operator of this station's commission, which is
+    ``access_station_act``'s rule, and records that user as the operator; otherwise it
+    changes nothing and the caller authenticates and takes ``mark_record``.
+    """
+    head, guard, by = "WITH", "", "%(by)s"
+    if token:
+        head = (
+            f"WITH holder AS ({TOKEN_HOLDER_SQL}), actor AS ("  # noqa: S608
+            "SELECT id FROM holder WHERE role = %(role)s AND station_id = %(station)s),"
+        )
+        guard, by = " WHERE EXISTS (SELECT FROM actor)", "(SELECT id FROM actor)"
+    return f"""
+{head} v AS (
     SELECT id, birth_date, incapacitated, prisoner FROM voters_voter
     WHERE geography_id = %(geography)s AND iin_hash = %(hash)s
 ), here AS (
@@ -159,12 +177,17 @@ WITH v AS (
     FOR SHARE OF e
 ), ins AS (
     INSERT INTO voters_mark (election_id, voter_id, station_id, entry_id, at, by_id)
-    SELECT %(election)s, voter_id, %(station)s, entry_id, %(at)s, %(by)s FROM here
+    SELECT %(election)s, voter_id, %(station)s, entry_id, %(at)s, {by} FROM here{guard}
     ON CONFLICT (election_id, voter_id) DO NOTHING
-    RETURNING id, voter_id, entry_id
+    RETURNING id, voter_id, entry_id, by_id
 )
-SELECT ins.id, ins.voter_id, ins.entry_id, here.source FROM ins JOIN here USING (voter_id)
-"""
+SELECT ins.id, ins.voter_id, ins.entry_id, here.source, ins.by_id
+FROM ins JOIN here USING (voter_id)
+"""  # noqa: S608
+
+
+_PLAIN_SQL = _mark_sql(token=False)
+_TOKEN_SQL = _mark_sql(token=True)
 
 
 def _active_entry_as_read(
@@ -185,34 +208,68 @@ def _mark_plain(
     iin: str,
     actor_id: int | None,
     now: dt.datetime,
+    token_digest: str | None = None,
 ) -> Mark | None:
-    """Mark a voter on this station's list in one statement; ``None`` if it did not apply."""
+    """Mark a voter on this station's list in one statement; ``None`` if it did not apply.
+
+    With ``token_digest`` the statement also checks the token and takes the operator
+    from it (``_TOKEN_SQL``).
+    """
     rules = eligibility_rules(election)
-    row = db.fetchone(
-        _PLAIN_SQL,
-        {
-            "geography": election.geography_id,
-            "hash": iin_hash(iin, election.geography_id),
-            "election": election.pk,
-            "station": station.pk,
-            "latest": latest_birth_date(election.date, rules.minimum_age),
-            "no_incapacitated": rules.exclude_incapacitated,
-            "no_prisoners": rules.exclude_prisoners,
-            "at": now,
-            "by": actor_id,
-        },
-    )
+    params = {
+        "geography": election.geography_id,
+        "hash": iin_hash(iin, election.geography_id),
+        "election": election.pk,
+        "station": station.pk,
+        "latest": latest_birth_date(election.date, rules.minimum_age),
+        "no_incapacitated": rules.exclude_incapacitated,
+        "no_prisoners": rules.exclude_prisoners,
+        "at": now,
+    }
+    if token_digest is None:
+        row = db.fetchone(_PLAIN_SQL, {**params, "by": actor_id})
+    else:
+        row = db.fetchone(_TOKEN_SQL, {**params, "token": token_digest, "role": Role.PEC_OPERATOR})
     if row is None:
         return None
-    mark_id, voter_id, entry_id, source = row
+    mark_id, voter_id, entry_id, source, by_id = row
     entry = _active_entry_as_read(entry_id, election.pk, voter_id, station.pk, source)
     mark = Mark.from_db(
         connection.alias,
         ["id", "election_id", "voter_id", "station_id", "entry_id", "at", "by_id", "sealed_seq"],
-        [mark_id, election.pk, voter_id, station.pk, entry_id, now, actor_id, None],
+        [mark_id, election.pk, voter_id, station.pk, entry_id, now, by_id, None],
     )
     Mark.entry.field.set_cached_value(mark, entry)
     Mark.station.field.set_cached_value(mark, station)
+    return mark
+
+
+def mark_record_as_token_holder(
+    *, election: Election, station: PollingStation, iin: str, token_digest: str
+) -> Mark | None:
+    """Mark a voter on this station's list as the holder of an API token, in one statement.
+
+    The token (its SHA-256 digest) is checked in the statement as ``api_token_user``
+    checks it, and its user as ``access_station_act`` would (an active PEC operator of
+    this station's commission); the mark is the one ``mark_record`` makes for a voter
+    on this station's list, sealed in the same way. Return ``None``, with nothing
+    changed, for anything else: a bad token, another role or station, or a voter not
+    simply markable here (not found, elsewhere, ineligible, marked). The caller then
+    authenticates and calls ``mark_record``, which names the refusal. PostgreSQL only:
+    elsewhere always ``None``.
+    """
+    if connection.vendor != "postgresql" or iin_problem(iin) is not None:
+        return None
+    mark = _mark_plain(
+        election=election,
+        station=station,
+        iin=iin,
+        actor_id=None,
+        now=clock.now(),
+        token_digest=token_digest,
+    )
+    if mark is not None:
+        marks_seal_if_due()
     return mark
 
 

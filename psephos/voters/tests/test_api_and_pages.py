@@ -559,3 +559,89 @@ def test_pages_keep_session_csrf_and_language_with_a_bearer_header(listed: World
     r = client.get(f"/voters/{ELECTION}/stations/KZ-75-0001/mark/")
     assert r.status_code == 200  # the session logs the PEC in on pages
     cache.clear()
+
+
+@pytest.mark.postgres
+def test_token_mark_is_one_statement_that_checks_the_token(
+    listed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bearer mark checks the token inside the mark's statement (voters.api.mark)."""
+    from psephos.accounts.services.tokens import api_token_create
+    from psephos.core import db
+    from psephos.voters.services import marks
+
+    assert db.connection.vendor == "postgresql"
+    _token, raw = api_token_create(user=listed.pec[0])
+    statements: list[str] = []
+    fetchone = db.fetchone
+
+    def spy(sql: str, params: db.Params) -> tuple[object, ...] | None:
+        statements.append(sql)
+        return fetchone(sql, params)
+
+    monkeypatch.setattr(db, "fetchone", spy)
+    body = {"election": ELECTION, "station": "KZ-75-0001", "iin": A}
+    r = post(Client(), "/api/v1/voters/marks", body, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert r.status_code == 201
+    assert r.json() == {
+        "mark": Mark.objects.get().pk,
+        "station": "KZ-75-0001",
+        "at": "2022-11-20T10:15:00Z",
+        "source": "register",
+    }
+    assert Mark.objects.get().by_id == listed.pec[0].pk
+    # The election and station pair, then the mark itself; no separate token lookup.
+    assert statements[-1] == marks._TOKEN_SQL and len(statements) <= 2
+    # A refusal takes the long way and is named, with the token's user acting.
+    statements.clear()
+    r = post(Client(), "/api/v1/voters/marks", body, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "already_marked")
+    assert marks._TOKEN_SQL in statements and statements[-1] != marks._TOKEN_SQL
+    assert Mark.objects.count() == 1
+
+
+@pytest.mark.postgres
+def test_token_mark_statement_follows_the_access_rule(listed: World) -> None:
+    """The statement marks only for a token that access_station_act would let act there."""
+    from psephos.accounts.models import User
+    from psephos.accounts.services.tokens import api_token_create, api_token_revoke, token_digest
+    from psephos.voters.services.marks import mark_record_as_token_holder
+
+    station = listed.stations[0]
+
+    def attempt(raw: str, iin: str = A) -> object:
+        return mark_record_as_token_holder(
+            election=listed.election, station=station, iin=iin, token_digest=token_digest(raw)
+        )
+
+    tokens = {
+        name: api_token_create(user=user)[1]
+        for name, user in (
+            ("other station's PEC", listed.pec[1]),
+            ("CEC", listed.cec),
+            ("reader", listed.reader),
+        )
+    }
+    revoked, raw = api_token_create(user=listed.pec[0])
+    api_token_revoke(token=revoked)
+    tokens["revoked"] = raw
+    tokens["made up"] = "psk_made-up"
+    inactive = User.objects.create(
+        username="pec1-off", role="pec", commission=listed.pec[0].commission, is_active=False
+    )
+    tokens["inactive PEC"] = api_token_create(user=inactive)[1]
+    for name, raw in tokens.items():
+        assert attempt(raw) is None, name
+        r = post(
+            Client(),
+            "/api/v1/voters/marks",
+            {"election": ELECTION, "station": "KZ-75-0001", "iin": A},
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
+        )
+        assert r.status_code in (401, 403), name
+    assert Mark.objects.count() == 0
+    own = api_token_create(user=listed.pec[0])[1]
+    assert attempt(own, "123") is None  # an invalid IIN: the long way names it
+    mark = attempt(own)
+    assert mark is not None and mark.by_id == listed.pec[0].pk
+    assert attempt(own) is None and Mark.objects.count() == 1
