@@ -140,8 +140,8 @@ def plan(args: argparse.Namespace, tokens: dict[str, str], by_station: dict[str,
     return len(pool), attempts
 
 
-def _stats() -> dict[int, tuple[int, float]]:
-    """Parent pid and CPU seconds (user + system) of every running process, by pid."""
+def _stats() -> dict[int, tuple[int, float, float]]:
+    """Parent pid, user and system CPU seconds of every running process, by pid."""
     tick = os.sysconf("SC_CLK_TCK")
     out = {}
     for pid in os.listdir("/proc"):
@@ -153,28 +153,50 @@ def _stats() -> dict[int, tuple[int, float]]:
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        out[int(pid)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+        out[int(pid)] = (int(fields[1]), int(fields[11]) / tick, int(fields[12]) / tick)
     return out
+
+
+def _ours(pid: int) -> bool:
+    """Whether a PostgreSQL process serves the benchmark database or the whole cluster.
+
+    Backends of other databases (another session's import on the same cluster) are not
+    counted; the cluster's own processes (WAL writer, checkpointer, autovacuum) are.
+    """
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            words = f.read().decode(errors="replace").split()
+    except OSError:
+        return False
+    # A backend reads "postgres: USER DATABASE HOST(PORT) STATE".
+    if len(words) >= 4 and words[3].endswith(")") and "(" in words[3]:
+        return words[2] == connection.settings_dict["NAME"]
+    return True
 
 
 def tree_cpu(roots: dict[str, int]) -> dict[str, float]:
     """CPU seconds used so far by each named process and its running descendants.
+
+    Each name also gets ``<name> sys``, the part spent in the kernel.
 
     The PostgreSQL tree is the benchmark database's own cluster (its postmaster), so
     other clusters on the machine (test suites) are not counted.
     """
     stats = _stats()
     children: dict[int, list[int]] = {}
-    for pid, (ppid, _cpu) in stats.items():
+    for pid, (ppid, *_cpu) in stats.items():
         children.setdefault(ppid, []).append(pid)
     out = {}
     for name, root in roots.items():
-        total, todo = 0.0, [root]
+        user, system, todo = 0.0, 0.0, [root]
         while todo:
             pid = todo.pop()
-            total += stats.get(pid, (0, 0.0))[1]
+            if name == "postgres" and not _ours(pid):
+                continue
+            _ppid, u, s = stats.get(pid, (0, 0.0, 0.0))
+            user, system = user + u, system + s
             todo += children.get(pid, [])
-        out[name] = total
+        out[name], out[f"{name} sys"] = user + system, system
     return out
 
 
@@ -326,7 +348,7 @@ def main() -> None:
         parts = [out.get() for _ in procs]
         wall = time.perf_counter() - t0
         cpu1 = tree_cpu(roots)
-        cpu = {k: cpu1[k] - cpu0[k] for k in roots}
+        cpu = {k: cpu1[k] - cpu0[k] for k in cpu1}
         for p in procs:
             p.join()
     finally:
