@@ -115,7 +115,9 @@ PSEPHOS_KEY_DIR = Path(os.environ.get("PSEPHOS_KEY_DIR", VAR_DIR / "keys"))
 # apart per server process (ADR 0004).
 VOTERS_SEAL_SECONDS = float(os.environ.get("PSEPHOS_VOTERS_SEAL_SECONDS", "1.0"))
 # Each server process remembers an election's station for this long on the mark path.
-VOTERS_STATION_CACHE_SECONDS = float(os.environ.get("PSEPHOS_VOTERS_STATION_CACHE_SECONDS", "5"))
+# A station terminal marks a voter every few seconds at best, so a shorter time would
+# miss on most marks; elections and stations do not change during election day.
+VOTERS_STATION_CACHE_SECONDS = float(os.environ.get("PSEPHOS_VOTERS_STATION_CACHE_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,
