@@ -590,6 +590,7 @@ def test_token_mark_is_one_statement_that_checks_the_token(
         "source": "register",
     }
     assert Mark.objects.get().by_id == listed.pec[0].pk
+    assert Mark.objects.get().sealed_seq is not None  # sealed at once (interval 0 in tests)
     # The election and station pair, then the mark itself; no separate token lookup.
     assert statements[-1] == marks._TOKEN_SQL and len(statements) <= 2
     # A refusal takes the long way and is named, with the token's user acting.
