@@ -1,4 +1,4 @@
-"""Benchmark election-day marks over HTTP: 32 clients against gunicorn on PostgreSQL.
+"""Benchmark election-day marks over HTTP: 32 clients against gunicorn or uvicorn (WSGI) on PostgreSQL.
 
 Setup (idempotent, on the register loaded by ``voters_import.py``): an election on the
 benchmark map with its lists extracted, a PEC user with an API token for each of the
