@@ -301,7 +301,13 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--procs", type=int, default=4, help="client processes")
     ap.add_argument("--workers", type=int, default=8, help="gunicorn worker processes")
-    ap.add_argument("--server", choices=["gunicorn", "uvicorn"], default="gunicorn")
+    ap.add_argument(
+        "--server",
+        choices=["gunicorn", "uvicorn"],
+        default="gunicorn",
+        help="uvicorn (and gunicorn's gevent worker) are not project dependencies:"
+        " pip install uvicorn httptools uvloop gevent to compare",
+    )
     ap.add_argument("--worker-class", choices=["sync", "gthread", "gevent"], default="sync")
     ap.add_argument("--worker-connections", type=int, default=1000, help="per gevent worker")
     ap.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
