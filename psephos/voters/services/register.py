@@ -1,9 +1,11 @@
 """Load a population-register extract into the national register, all or nothing.
 
-Rows are checked in Python with ``rules.records`` while they stream into a staging
-table (PostgreSQL: ``COPY``; SQLite: batched inserts). Checks that need the whole
-file or the database run set-based on the staging table: unknown station codes,
-the same IIN twice in the file, an IIN already in the register. Any error refuses
+On PostgreSQL the file goes through ``register_pg``: checked a block at a time as
+columns (``rules.columns``) and copied straight into the register. Elsewhere, and for
+a file Arrow cannot parse, rows are checked one by one with ``rules.records`` while
+they stream into a staging table in batches; checks that need the whole file or the
+database then run set-based on it: unknown station codes, the same IIN twice in the
+file, an IIN already in the register. Either way any error refuses
 the whole file: nothing is written, and the error report lists every line, column
 and reason. Names and birth dates appearing under two IINs are flagged for review,
 not refused.
@@ -379,7 +381,7 @@ def _import_fast(
     except register_pg.Unreadable:
         return None  # malformed CSV: the checked path names every bad line
     if not found:
-        return None
+        return None  # a refusal the second pass cannot name: let the row-by-row path decide
     raise _refuse(report_path, _problem_lines(found))
 
 
