@@ -120,9 +120,9 @@ def _digits(raw: np.ndarray) -> np.ndarray:
     return np.all((raw >= _DIGIT_0) & (raw <= _DIGIT_9), axis=1)
 
 
-def _number(digits: np.ndarray) -> np.ndarray:
-    """The decimal number written by each row of digit values."""
-    return digits @ (10 ** np.arange(digits.shape[1] - 1, -1, -1, dtype=np.int32))
+def decimal(digits: np.ndarray) -> np.ndarray:
+    """The decimal number written by each row of digit values (in the digits' integer type)."""
+    return digits @ (10 ** np.arange(digits.shape[1] - 1, -1, -1, dtype=digits.dtype))
 
 
 def real_date(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -140,7 +140,7 @@ def _iin(raw: np.ndarray, fits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     c = d[:, 6]
     century = 1800 + ((c - 1) // 2) * 100
     valid &= (c >= 1) & (c <= 6)
-    valid &= real_date(century + _number(d[:, 0:2]), _number(d[:, 2:4]), _number(d[:, 4:6]))
+    valid &= real_date(century + decimal(d[:, 0:2]), decimal(d[:, 2:4]), decimal(d[:, 4:6]))
     s1 = (d[:, :11] @ _W1) % 11
     s2 = (d[:, :11] @ _W2) % 11
     k = np.where(s1 != 10, s1, s2)
@@ -153,7 +153,7 @@ def _birth(raw: np.ndarray, fits: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     digit_columns = [0, 1, 2, 3, 5, 6, 8, 9]
     valid = fits & (raw[:, 4] == _DASH) & (raw[:, 7] == _DASH) & _digits(raw[:, digit_columns])
     d = raw.astype(np.int32) - _DIGIT_0
-    year, month, day = _number(d[:, 0:4]), _number(d[:, 5:7]), _number(d[:, 8:10])
+    year, month, day = decimal(d[:, 0:4]), decimal(d[:, 5:7]), decimal(d[:, 8:10])
     valid &= real_date(year, month, day)
     year_, month_, day_ = (np.where(valid, v, 1) for v in (year, month, day))
     date = (

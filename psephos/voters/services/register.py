@@ -84,7 +84,7 @@ class ReportLine:
     message: str
 
 
-class _HashingReader(io.RawIOBase):
+class HashingReader(io.RawIOBase):
     """Read a binary file and hash it on the way through."""
 
     def __init__(self, raw: IO[bytes]) -> None:
@@ -404,7 +404,7 @@ def _import_checked(
     """Check every row in Python (``rules.records``), stage, check set-based, insert."""
     problems: list[ReportLine] = []
     with path.open("rb") as binary:
-        hashing = _HashingReader(binary)
+        hashing = HashingReader(binary)
         text = io.TextIOWrapper(io.BufferedReader(hashing, 1 << 20), encoding="utf-8", newline="")
         reader = csv.reader(text)
         _create_staging()

@@ -21,7 +21,6 @@ of cells) raises ``Unreadable``: the row-by-row path then names the line.
 
 from __future__ import annotations
 
-import hashlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -39,8 +38,9 @@ from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
 from ..iin_hash import HASH_BYTES, iin_hashes
-from ..rules.columns import CheckedBatch, batch_check
+from ..rules.columns import CheckedBatch, batch_check, decimal
 from ..rules.records import HEADER, Record, record_check
+from .register import HashingReader
 
 BLOCK_BYTES = 8 << 20  # CSV bytes per Arrow block: about 90,000 rows
 # COPY's binary format (PostgreSQL docs, "COPY", binary file format)
@@ -78,19 +78,6 @@ class Loaded:
     rows: int
     sha256: str
     flagged: int | None  # None: review flags are still to be set over the whole map
-
-
-class _Sha256Reader:
-    """A binary file that hashes what Arrow reads from it."""
-
-    def __init__(self, handle: Any) -> None:
-        self.handle, self.sha = handle, hashlib.sha256()
-        self.closed = False
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.handle.read(size)
-        self.sha.update(data)
-        return bytes(data)
 
 
 def _blocks(source: Any, advance: Callable[[int], None]) -> Iterator[tuple[int, pa.RecordBatch]]:
@@ -389,7 +376,7 @@ def load(
             return _binary(checked, station_ids[station], fixed, ids), n, _fingerprints(checked)
 
         _, columns = _layout(origin, initial=initial is not None)
-        hashing = _Sha256Reader(handle)
+        hashing = HashingReader(handle)
         prints: list[np.ndarray] = []
         rows = 0
         try:
@@ -443,8 +430,7 @@ def problems(
                 if isinstance(record, Record):  # the two checks disagree: let the reference speak
                     raise Unreadable
                 found += [(first_line + i, p.column, p.code, 0) for p in record]
-            digits = checked.iin[good].astype(np.int64) - ord("0")
-            numbers.append(digits @ (10 ** np.arange(11, -1, -1, dtype=np.int64)))
+            numbers.append(decimal(checked.iin[good].astype(np.int64) - ord("0")))
             lines.append(np.flatnonzero(good) + first_line)
             hashes.append(iin_hashes(checked.iin[good], geography_id))
     number = np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64)
