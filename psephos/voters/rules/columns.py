@@ -60,7 +60,7 @@ _LEAD_THREE = np.zeros(256, dtype=bool)
 _LEAD_THREE[[b[0] for b in _utf8(*WHITESPACE) if len(b) == 3]] = True
 
 
-def _buffers(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def string_buffers(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """The offsets (one more than values) and the UTF-8 bytes of a string array."""
     offset_type = np.int64 if pa.types.is_large_string(column.type) else np.int32
     _, offsets_buffer, data_buffer = column.buffers()
@@ -72,7 +72,7 @@ def _buffers(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def _may_have_whitespace_ends(column: pa.Array) -> bool:
     """False only if no value begins or ends with a character ``str.strip()`` removes."""
-    offsets, data = _buffers(column)
+    offsets, data = string_buffers(column)
     if not len(data):
         return False
     length = np.diff(offsets)
@@ -104,7 +104,7 @@ def strip(column: pa.Array) -> pa.Array:
 def fixed_bytes(column: pa.Array, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Return the UTF-8 bytes of values exactly ``width`` bytes long, and where that holds."""
     n = len(column)
-    offsets, data = _buffers(column)
+    offsets, data = string_buffers(column)
     fits = np.diff(offsets) == width
     if fits.all():  # the usual case: the values lie back to back
         start = int(offsets[0]) if n else 0
