@@ -17,6 +17,7 @@ import hmac
 import os
 import secrets
 import threading
+import uuid
 from functools import cache
 from pathlib import Path
 
@@ -68,16 +69,23 @@ def _map_bytes(geography_id: int) -> bytes:
     return geography_id.to_bytes(HASH_BYTES - IIN_BYTES, "big")
 
 
-def iin_hash(iin: str, geography_id: int) -> bytes:
-    """Return the 16-byte keyed value of an IIN (12 ASCII digits; check it first) on a map."""
+def iin_hash(iin: str, geography_id: int) -> uuid.UUID:
+    """Return the keyed value of an IIN (12 ASCII digits; check it first) on a map.
+
+    Its 16 bytes are held as a UUID, the type the register stores them in: fixed
+    width, and sorted by PostgreSQL with abbreviated keys (docs/adr/0007-iin-key-uuid.md).
+    """
     raw = iin.encode("ascii", "replace")
     if len(raw) != IIN_BYTES or not raw.isdigit():
         raise ValueError("an IIN is 12 ASCII digits")
-    return _encryptor().update(raw + _map_bytes(geography_id))
+    return uuid.UUID(bytes=_encryptor().update(raw + _map_bytes(geography_id)))
 
 
 def iin_hashes(iins: np.ndarray, geography_id: int) -> np.ndarray:
-    """Return the keyed values of many IINs on a map: ``(n, 12)`` ASCII digits → ``(n, 16)``."""
+    """Return the keyed values of many IINs on a map: ``(n, 12)`` ASCII digits → ``(n, 16)``.
+
+    Row ``i`` is ``iin_hash(...).bytes`` of IIN ``i``: UUID's binary form, as COPY sends it.
+    """
     blocks = np.empty((len(iins), HASH_BYTES), dtype=np.uint8)
     blocks[:, :IIN_BYTES] = iins
     blocks[:, IIN_BYTES:] = np.frombuffer(_map_bytes(geography_id), dtype=np.uint8)

@@ -47,7 +47,7 @@ class Voter(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    iin_hash = models.BinaryField(max_length=16)
+    iin_hash = models.UUIDField()  # 16 bytes, not an identifier: see iin_hash.py
     surname = models.CharField(max_length=100)
     given_name = models.CharField(max_length=100)
     patronymic = models.CharField(max_length=100, blank=True)

@@ -135,14 +135,14 @@ def _create_staging() -> None:
         if connection.vendor == "postgresql":
             cur.execute("DROP TABLE IF EXISTS pg_temp.voters_staging")
             cur.execute(
-                "CREATE TEMP TABLE voters_staging (line integer, iin_hash bytea, surname text,"
+                "CREATE TEMP TABLE voters_staging (line integer, iin_hash uuid, surname text,"
                 " given_name text, patronymic text, birth_date date, sex text, station text,"
                 " incapacitated boolean, prisoner boolean)"
             )
         else:
             cur.execute("DROP TABLE IF EXISTS temp.voters_staging")
             cur.execute(
-                "CREATE TEMP TABLE voters_staging (line integer, iin_hash blob, surname text,"
+                "CREATE TEMP TABLE voters_staging (line integer, iin_hash text, surname text,"
                 " given_name text, patronymic text, birth_date date, sex text, station text,"
                 " incapacitated bool, prisoner bool)"
             )
@@ -323,18 +323,34 @@ def register_import(
     with transaction.atomic():
         if not _header_ok(path):
             raise _refuse(report_path, [ReportLine(1, "*", "header", _message("header"))])
+        if connection.vendor == "postgresql":
+            from . import register_pg
+
+            with progress(
+                _("Checking and loading voters"), total, enabled=show_progress
+            ) as advance:
+                try:
+                    return _import_fast(
+                        geography=geography,
+                        path=path,
+                        report_path=report_path,
+                        actor=actor,
+                        origin=origin,
+                        advance=advance,
+                    )
+                except register_pg.Rejected:
+                    rejected = True
+                except register_pg.Unreadable:
+                    rejected = False  # malformed CSV: the checked path names every bad line
+            if rejected:  # nothing was written; read the file again to name every problem
+                with progress(_("Listing the problems"), total, enabled=show_progress) as advance:
+                    found = register_pg.problems(
+                        path=path, geography_id=geography.pk, advance=advance
+                    )
+                if found:
+                    raise _refuse(report_path, _problem_lines(found))
+                # a refusal the second pass cannot name: let the row-by-row path decide
         with progress(_("Checking and loading voters"), total, enabled=show_progress) as advance:
-            if connection.vendor == "postgresql":
-                result = _import_fast(
-                    geography=geography,
-                    path=path,
-                    report_path=report_path,
-                    actor=actor,
-                    origin=origin,
-                    advance=advance,
-                )
-                if result is not None:
-                    return result
             return _import_checked(
                 geography=geography,
                 path=path,
@@ -353,36 +369,27 @@ def _import_fast(
     actor: str,
     origin: str,
     advance: Any,
-) -> ImportResult | None:
-    """Run the PostgreSQL path; return None if Arrow cannot parse the file."""
+) -> ImportResult:
+    """Run the PostgreSQL path; on ``Rejected`` or ``Unreadable`` nothing is written."""
     from . import register_pg
 
-    try:
-        try:
-            with transaction.atomic():  # a refusal rolls back everything, batch included
-                batch = _batch(geography, path, "", actor)
-                loaded = register_pg.load(
-                    path=path,
-                    geography_id=geography.pk,
-                    batch_id=batch.pk,
-                    origin=origin,
-                    advance=advance,
-                )
-                batch.file_sha256 = loaded.sha256
-                return _finish(
-                    geography=geography,
-                    batch=batch,
-                    rows=loaded.rows,
-                    actor=actor,
-                    flagged=loaded.flagged,
-                )
-        except register_pg.Rejected:
-            found = register_pg.problems(path=path, geography_id=geography.pk, advance=advance)
-    except register_pg.Unreadable:
-        return None  # malformed CSV: the checked path names every bad line
-    if not found:
-        return None  # a refusal the second pass cannot name: let the row-by-row path decide
-    raise _refuse(report_path, _problem_lines(found))
+    with transaction.atomic():  # a refusal rolls back everything, batch included
+        batch = _batch(geography, path, "", actor)
+        loaded = register_pg.load(
+            path=path,
+            geography_id=geography.pk,
+            batch_id=batch.pk,
+            origin=origin,
+            advance=advance,
+        )
+        batch.file_sha256 = loaded.sha256
+        return _finish(
+            geography=geography,
+            batch=batch,
+            rows=loaded.rows,
+            actor=actor,
+            flagged=loaded.flagged,
+        )
 
 
 def _problem_lines(found: list[tuple[int, str, str, int]]) -> list[ReportLine]:

@@ -21,6 +21,7 @@ of cells) raises ``Unreadable``: the row-by-row path then names the line.
 
 from __future__ import annotations
 
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -478,13 +479,13 @@ def _registered(geography_id: int, hashes: list[np.ndarray], lines: list[np.ndar
         return []
     every = np.concatenate(hashes)
     line = np.concatenate(lines)
-    values = [bytes(row) for row in every]
-    known: set[bytes] = set()
+    values = [uuid.UUID(bytes=bytes(row)) for row in every]
+    known: set[uuid.UUID] = set()
     with connection.cursor() as cur:
         for start in range(0, len(values), 10_000):
             cur.execute(
                 "SELECT iin_hash FROM voters_voter WHERE geography_id = %s AND iin_hash = ANY(%s)",
                 [geography_id, values[start : start + 10_000]],
             )
-            known.update(bytes(value) for (value,) in cur.fetchall())
+            known.update(value for (value,) in cur.fetchall())
     return [int(n) for n, value in zip(line, values, strict=True) if value in known]

@@ -1,8 +1,10 @@
-"""Migration 0006 refuses a register keyed the old way instead of keeping values no lookup finds."""
+"""Migration 0006 refuses a register keyed the old way; 0007 keeps the keyed values' bytes."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -10,6 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("voters", "0005_self_check_count")]
 AFTER = [("voters", "0006_iin_index_order")]
+AS_UUID = [("voters", "0007_iin_key_uuid")]
 
 
 def _register_one(apps: object, value: bytes) -> None:
@@ -41,6 +44,10 @@ def _register_one(apps: object, value: bytes) -> None:
     )
 
 
+def _apps(target: list[tuple[str, str]]) -> Any:
+    return MigrationExecutor(connection).loader.project_state(target).apps
+
+
 def _migrate(target: list[tuple[str, str]]) -> None:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
@@ -58,6 +65,26 @@ def test_old_keyed_values_stop_the_migration(width: int, refused: bool) -> None:
                 _migrate(AFTER)
         else:
             _migrate(AFTER)
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("DELETE FROM voters_voter")
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_keyed_values_keep_their_bytes_as_uuids_and_back() -> None:
+    value = bytes(range(200, 216))
+    _migrate(AFTER)
+    _register_one(_apps(AFTER), value)
+    try:
+        _migrate(AS_UUID)
+        Voter = _apps(AS_UUID).get_model("voters", "Voter")
+        assert Voter.objects.get().iin_hash == uuid.UUID(bytes=value)
+        assert Voter.objects.filter(iin_hash=uuid.UUID(bytes=value)).count() == 1
+        _migrate(AFTER)
+        Voter = _apps(AFTER).get_model("voters", "Voter")
+        assert bytes(Voter.objects.get().iin_hash) == value
     finally:
         with connection.cursor() as cur:
             cur.execute("DELETE FROM voters_voter")
