@@ -160,10 +160,11 @@ def station_certificates(
     """Before election day, the station's PEC issues absentee voting certificates,
     reports lost ones and includes voters at their place of stay.
 
-    The services check the legal windows, the list and the serial; a refusal is shown
-    on the page with its status code and nothing is written then.
+    The services check the legal windows, the list and the serial. A change redirects
+    back to the page with a message that names no voter; a refusal is shown on the page
+    with its status code and nothing is written then.
     """
-    done, error, status = None, None, 200
+    error, status = None, 200
     if request.method == "POST":
         action = _field(request, "action", 16)
         iin = _field(request, "iin", 32)
@@ -188,9 +189,10 @@ def station_certificates(
                 entry_place_of_stay(election=election, station=station, iin=iin, actor=actor)
                 done = _("The voter is on this station's list at their place of stay.")
             else:
-                error, status = _("Choose an action."), 422
-            if done:
-                status = 201
+                raise ValidationFailed(_("Choose an action."))
+            messages.success(request, done)
+            # After a change, a reload must not issue, report or include again.
+            return redirect("voters:station_certificates", key=election.key, code=station.code)
         except DomainError as exc:
             error, status = exc.message, exc.http_status
     return render(
@@ -200,7 +202,6 @@ def station_certificates(
             "election": election,
             "station": station,
             "certificates": selectors.certificates_for_station(election=election, station=station),
-            "done": done,
             "error": error,
         },
         status=status,

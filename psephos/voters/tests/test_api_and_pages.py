@@ -33,6 +33,11 @@ def logged_in(user: object) -> Client:
     return client
 
 
+def messages_of(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Return the flash messages a page showed (``django.contrib.messages``)."""
+    return [str(m) for m in page.context["messages"]]
+
+
 def test_self_check_api(listed: World, settings: object) -> None:
     settings.VOTERS_SELF_CHECK_PER_MINUTE = 3  # type: ignore[attr-defined]
     from django.core.cache import cache
@@ -357,9 +362,10 @@ def test_pec_issues_certificates_and_includes_at_place_of_stay(
     )
 
     page = pec1.post(url, {"action": "issue", "iin": A, "serial": "12345"})
+    assert (page.status_code, page["Location"]) == (302, url)  # back to the page, no IIN
+    page = pec1.get(url)
     html = page.content.decode()
-    assert page.status_code == 201
-    assert "Certificate 12345 issued; the voter left this station&#x27;s list." in html
+    assert messages_of(page) == ["Certificate 12345 issued; the voter left this station's list."]
     assert '<tr data-serial="12345" data-status="issued">' in html and A not in html
     from psephos.ledger.models import Event
 
@@ -368,9 +374,15 @@ def test_pec_issues_certificates_and_includes_at_place_of_stay(
         return Certificate.objects.count(), removed, Event.objects.count()
 
     before = state()
+    # A reload is a GET: it issues nothing, refuses nothing and repeats no message.
+    page = pec1.get(url)
+    assert page.status_code == 200 and 'id="error"' not in page.content.decode()
+    assert messages_of(page) == []
     page = pec1.post(url, {"action": "issue", "iin": B, "serial": "12345"})
     assert page.status_code == 409 and B not in page.content.decode()
-    assert pec1.post(url, {"action": "teleport"}).status_code == 422
+    assert messages_of(page) == []
+    page = pec1.post(url, {"action": "teleport"})
+    assert page.status_code == 422 and "Choose an action." in page.content.decode()
     page = pec1.post(url, {"action": "lost", "serial": A})  # an IIN typed as a serial
     assert page.status_code == 409 and "five digits" in page.content.decode()
     assert A[:5] not in page.content.decode()
@@ -379,16 +391,16 @@ def test_pec_issues_certificates_and_includes_at_place_of_stay(
     other = f"/voters/{ELECTION}/stations/KZ-75-0002/certificates/"
     page = logged_in(listed.pec[1]).post(other, {"action": "lost", "serial": "12345"})
     assert page.status_code == 404  # not a certificate that station issued
-    page = pec1.post(url, {"action": "lost", "serial": "12345"})
-    assert page.status_code == 201
+    page = pec1.post(url, {"action": "lost", "serial": "12345"}, follow=True)
+    assert page.redirect_chain == [(url, 302)]
+    assert messages_of(page) == ["Certificate 12345 reported lost; it cannot be presented."]
     assert '<tr data-serial="12345" data-status="lost">' in page.content.decode()
 
     stay = f"/voters/{ELECTION}/stations/KZ-75-0003/certificates/"
-    page = logged_in(listed.pec[2]).post(stay, {"action": "stay", "iin": B})
-    assert page.status_code == 201
-    assert (
-        "The voter is on this station&#x27;s list at their place of stay." in page.content.decode()
-    )
+    page = logged_in(listed.pec[2]).post(stay, {"action": "stay", "iin": B}, follow=True)
+    assert page.redirect_chain == [(stay, 302)]
+    assert messages_of(page) == ["The voter is on this station's list at their place of stay."]
+    assert "Иванов" not in page.content.decode() and B not in page.content.decode()
     assert ListEntry.objects.get(voter__surname="Иванов", removed_reason="").station.code == (
         "KZ-75-0003"
     )
@@ -399,12 +411,32 @@ def test_pec_issues_certificates_and_includes_at_place_of_stay(
     assert "Certificates are issued from" in page.content.decode()
 
 
-def test_certificates_page_is_translated(listed: World) -> None:
+@pytest.mark.parametrize(
+    ("language", "title", "issued"),
+    [
+        (
+            "kk",
+            "Сырттай дауыс беру куәліктері және болатын жері: KZ-75-0001 учаскесі",
+            "12345 куәлігі берілді; сайлаушы осы учаскенің тізімінен шығарылды.",
+        ),
+        (
+            "ru",
+            "Открепительные удостоверения и место пребывания: участок KZ-75-0001",
+            "Удостоверение 12345 выдано; избиратель исключён из списка этого участка.",
+        ),
+    ],
+    ids=["kk", "ru"],
+)
+def test_certificates_page_is_translated(
+    listed: World, monkeypatch: pytest.MonkeyPatch, language: str, title: str, issued: str
+) -> None:
+    at(monkeypatch, dt.datetime(2022, 11, 10, 3, 0, tzinfo=dt.UTC))  # 09:00 in Almaty
     client = logged_in(listed.pec[0])
-    html = client.get(
-        f"/voters/{ELECTION}/stations/KZ-75-0001/certificates/", HTTP_ACCEPT_LANGUAGE="kk"
-    ).content.decode()
-    assert "Сырттай дауыс беру куәліктері және болатын жері: KZ-75-0001 учаскесі" in html
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    url = f"/voters/{ELECTION}/stations/KZ-75-0001/certificates/"
+    assert title in client.get(url).content.decode()
+    page = client.post(url, {"action": "issue", "iin": A, "serial": "12345"}, follow=True)
+    assert messages_of(page) == [issued]
 
 
 def test_pec_records_and_decides_correction_requests(

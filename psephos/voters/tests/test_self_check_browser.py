@@ -103,6 +103,21 @@ def as_pec1(
     return open_page
 
 
+def submit(page: Any, button: str) -> Any:
+    """Click a submit button; return the response the browser ends on, after any redirect."""
+    with page.expect_navigation() as navigation:
+        page.click(button)
+    return navigation.value
+
+
+def assert_post_redirect_get(response: Any) -> None:
+    """The form's POST was answered with a redirect, and the browser then asked with a GET."""
+    assert (response.request.method, response.status) == ("GET", 200)
+    posted = response.request.redirected_from
+    assert posted is not None and posted.method == "POST"
+    assert posted.response().status == 302
+
+
 @pytest.mark.browser
 def test_pec_marks_a_ballot_in_the_browser(as_pec1: Any) -> None:
     # Election day, 16:15 in Almaty.
@@ -126,12 +141,22 @@ def test_pec_issues_a_certificate_in_the_browser(as_pec1: Any) -> None:
     page = as_pec1("certificates", dt.datetime(2022, 11, 10, 3, 0, tzinfo=dt.UTC))
     page.fill("#issue-iin", A)
     page.fill("#issue-serial", "12345")
-    page.click("button[type=submit]:has-text('Issue the certificate')")
-    page.wait_for_selector("#done")
+    assert_post_redirect_get(submit(page, "button[type=submit]:has-text('Issue the certificate')"))
+    assert page.inner_text(".messages") == (
+        "Certificate 12345 issued; the voter left this station's list."
+    )
     assert page.get_attribute('tr[data-serial="12345"]', "data-status") == "issued"
-    page.click('tr[data-serial="12345"] button:has-text("Report lost")')
-    page.wait_for_selector('tr[data-serial="12345"][data-status="lost"]')
-    assert "Certificate 12345 reported lost" in page.inner_text("#done")
+    assert A not in page.url
+    # A reload asks for the page again: no second issue, so no "already issued" refusal.
+    response = page.reload()
+    assert (response.request.method, response.status) == ("GET", 200)
+    assert page.locator(".messages, #error").count() == 0
+    assert page.get_attribute('tr[data-serial="12345"]', "data-status") == "issued"
+    assert_post_redirect_get(submit(page, 'tr[data-serial="12345"] button:has-text("Report lost")'))
+    assert page.get_attribute('tr[data-serial="12345"]', "data-status") == "lost"
+    assert page.inner_text(".messages") == (
+        "Certificate 12345 reported lost; it cannot be presented."
+    )
     assert A not in page.content()
 
 
