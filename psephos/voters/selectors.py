@@ -254,6 +254,16 @@ def list_rows_for_station(
     ]
 
 
+def mark_for_station(*, election: Election, station: PollingStation, mark_id: int) -> Mark | None:
+    """Return the station's mark with this id, with its voter's name, or ``None``."""
+    return (
+        Mark.objects.filter(election=election, station=station, pk=mark_id)
+        .select_related("voter")
+        .only("at", "voter__surname", "voter__given_name")
+        .first()
+    )
+
+
 def certificates_for_station(*, election: Election, station: PollingStation) -> list[Certificate]:
     """The certificates the station issued for the election, newest first (no voter data)."""
     return list(

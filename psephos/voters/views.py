@@ -107,8 +107,10 @@ def station_mark(request: HttpRequest, election: Election, station: PollingStati
     """The station's PEC records that a voter received a ballot (election day).
 
     The same service as ``POST /api/v1/voters/marks``: a voter on the list, one
-    presenting a certificate, or an election-day addition with its basis. A refusal
-    is shown on the page with its status code; nothing is written then.
+    presenting a certificate, or an election-day addition with its basis. A recorded
+    mark redirects back to the page, which then names the voter once, so that the PEC
+    sees whose IIN was typed; a reload records nothing. A refusal is shown on the page
+    with its status code; nothing is written then.
     """
     context: dict[str, object] = {
         "election": election,
@@ -135,20 +137,27 @@ def station_mark(request: HttpRequest, election: Election, station: PollingStati
                 if form["surname"] or form["given_name"]
                 else None,
             )
-            context["marked"] = mark
-            context["form"] = {}
-            status = 201
         except ValueError:
             context["error"] = _("Choose a basis from the list.")
             status = 422
         except DomainError as exc:
             context["error"] = exc.message
             status = exc.http_status
+        else:
+            # The name goes neither into a message (a cookie) nor into the URL: the
+            # server-side session keeps the mark's id for the next page only.
+            request.session[MARK_SHOWN] = mark.pk
+            return redirect("voters:station_mark", key=election.key, code=station.code)
+    elif (shown := request.session.pop(MARK_SHOWN, None)) is not None:
+        context["marked"] = selectors.mark_for_station(
+            election=election, station=station, mark_id=shown
+        )
     context["counts"] = selectors.station_counts(election=election, station=station)
     return render(request, "voters/station_mark.html", context, status=status)
 
 
 MARK_FIELDS = ("iin", "certificate_serial", "addition", "surname", "given_name", "patronymic")
+MARK_SHOWN = "voters:mark_shown"  # session key: the id of the mark just recorded
 
 
 @login_required

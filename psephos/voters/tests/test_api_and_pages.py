@@ -10,6 +10,8 @@ from django.test import Client
 
 from psephos.core import clock
 from psephos.voters.models import Mark
+from psephos.voters.selectors import mark_for_station
+from psephos.voters.views import MARK_SHOWN
 
 from .conftest import ELECTION_DAY_10_15_UTC, UNREGISTERED, A, B, C, World, at
 
@@ -314,12 +316,21 @@ def test_pec_marks_on_the_station_page(listed: World) -> None:
     assert 'id="mark-link"' in pec1.get(f"/voters/{ELECTION}/stations/KZ-75-0001/").content.decode()
 
     page = pec1.post(url, {"iin": A})
+    assert (page.status_code, page["Location"]) == (302, url)  # back to the page, no IIN
+    page = pec1.get(url)
     html = page.content.decode()
-    assert page.status_code == 201
     assert "Ballot received: Ахметов Бауыржан at 16:15." in html
     assert "ballots issued: 1" in html and A not in html
+    assert list(page.context["messages"]) == []  # the name is never put in a message
+    assert MARK_SHOWN not in pec1.session
 
     before = Mark.objects.count()
+    # A reload is a GET: it records nothing, refuses nothing and names the voter no more.
+    page = pec1.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="mark-error"' not in html
+    assert "Ахметов" not in html and "ballots issued: 1" in html
+    assert Mark.objects.count() == before
     for body, status, message in (
         ({"iin": A}, 409, "This voter already received a ballot at station KZ-75-0001 at 16:15."),
         ({"iin": "123"}, 422, "The IIN is not valid."),
@@ -331,12 +342,17 @@ def test_pec_marks_on_the_station_page(listed: World) -> None:
         assert message in page.content.decode()
         assert body["iin"] not in page.content.decode() or body["iin"] == "123"
     assert Mark.objects.count() == before
+    mark = Mark.objects.get()  # only this station's marks are named on its page
+    for station, found in ((listed.stations[0], mark), (listed.stations[1], None)):
+        assert mark_for_station(election=listed.election, station=station, mark_id=mark.pk) == found
 
 
 def test_mark_page_is_translated(listed: World) -> None:
     client = logged_in(listed.pec[0])
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
-    page = client.post(f"/voters/{ELECTION}/stations/KZ-75-0001/mark/", {"iin": A})
+    url = f"/voters/{ELECTION}/stations/KZ-75-0001/mark/"
+    page = client.post(url, {"iin": A}, follow=True)
+    assert page.redirect_chain == [(url, 302)]
     html = page.content.decode()
     assert "Отметка о выдаче бюллетеня на участке KZ-75-0001" in html
     assert "Бюллетень выдан: Ахметов Бауыржан в 16:15." in html

@@ -123,13 +123,18 @@ def test_pec_marks_a_ballot_in_the_browser(as_pec1: Any) -> None:
     # Election day, 16:15 in Almaty.
     page = as_pec1("mark", dt.datetime(2022, 11, 20, 10, 15, tzinfo=dt.UTC))
     page.fill("#iin", A)
-    page.click("button[type=submit]:has-text('Record the ballot')")
-    page.wait_for_selector("#mark-result")
+    assert_post_redirect_get(submit(page, "button[type=submit]:has-text('Record the ballot')"))
     assert page.inner_text("#mark-result") == "Ballot received: Ахметов Бауыржан at 16:15."
     assert "ballots issued: 1" in page.inner_text("#counts")
+    assert A not in page.url
+    # A reload asks for the page again: nothing is recorded twice, nothing refused.
+    response = page.reload()
+    assert (response.request.method, response.status) == ("GET", 200)
+    assert page.locator("#mark-error, #mark-result").count() == 0
+    assert "ballots issued: 1" in page.inner_text("#counts")
     page.fill("#iin", A)  # the same voter again
-    page.click("button[type=submit]:has-text('Record the ballot')")
-    page.wait_for_selector("#mark-error")
+    response = submit(page, "button[type=submit]:has-text('Record the ballot')")
+    assert (response.request.method, response.status) == ("POST", 409)
     assert page.inner_text("#mark-error") == (
         "This voter already received a ballot at station KZ-75-0001 at 16:15."
     )
