@@ -128,12 +128,71 @@ def baseline_copy(path: Path) -> float:
     return elapsed
 
 
+def _proc(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat") as f:
+        stat = f.read()
+    return stat[stat.rindex(")") + 2 :].split()
+
+
+def cluster_cpu() -> float:
+    """CPU seconds of the database cluster so far: the postmaster, its live children and
+    the children it has reaped (parallel index-build workers end before we look).
+
+    PostgreSQL must run on this machine; other databases' work on the same cluster counts too.
+    """
+    with connection.cursor() as cur:
+        cur.execute("SHOW data_directory")
+        (data_dir,) = cur.fetchone()
+    postmaster = int(Path(data_dir, "postmaster.pid").read_text().split()[0])
+    tick = os.sysconf("SC_CLK_TCK")
+    fields = _proc(postmaster)
+    total = sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            child = _proc(int(pid))
+        except OSError:
+            continue
+        if int(child[1]) == postmaster:
+            total += int(child[11]) + int(child[12])
+    return total / tick
+
+
+def own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def time_phases(phases: dict[str, float]) -> None:
+    """Wrap the PostgreSQL path's index builds and flagging with timers."""
+    from psephos.voters.services import register_pg
+
+    for name, label in (("_finish_initial", "keys and indexes"), ("_flag", "flags")):
+        inner = getattr(register_pg, name)
+
+        def timed(*args, _inner=inner, _label=label, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return _inner(*args, **kwargs)
+            finally:
+                phases[_label] = phases.get(_label, 0.0) + time.perf_counter() - t0
+
+        setattr(register_pg, name, timed)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--file", type=Path, default=None)
+    ap.add_argument(
+        "--phases",
+        action="store_true",
+        help="also time the index builds and flags, and count CPU (PostgreSQL on this machine)",
+    )
     args = ap.parse_args()
+    phases: dict[str, float] = {}
+    if args.phases:
+        time_phases(phases)
     call_command("migrate", verbosity=0)
     geo = world()
     path = args.file or Path("var") / f"bench-voters-{args.rows}.csv"
@@ -149,7 +208,11 @@ def main() -> None:
     for run in range(args.runs):
         empty_register(geo)
         if connection.vendor == "postgresql":
+            db0 = cluster_cpu() if args.phases else 0.0
             copies.append(baseline_copy(path))
+            if args.phases:
+                phases["COPY: PostgreSQL CPU"] = cluster_cpu() - db0
+        cpu0, db0 = own_cpu(), cluster_cpu() if args.phases and copies else 0.0
         t0 = time.perf_counter()
         result = register_import(
             geography=geo,
@@ -159,10 +222,17 @@ def main() -> None:
             show_progress=False,
         )
         imports.append(time.perf_counter() - t0)
+        if args.phases:
+            phases["import: Python CPU"] = own_cpu() - cpu0
+            if copies:
+                phases["import: PostgreSQL CPU"] = cluster_cpu() - db0
         assert result.rows == args.rows, result
         line = f"run {run + 1}: import {imports[-1]:.1f} s ({args.rows / imports[-1]:,.0f} rows/s)"
         if copies:
             line += f"; COPY {copies[-1]:.1f} s; ratio {imports[-1] / copies[-1]:.2f}"
+        if phases:
+            line += " (" + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()) + ")"
+            phases.clear()
         print(line, flush=True)
     med = statistics.median(imports)
     print(
