@@ -21,7 +21,6 @@ of cells) raises ``Unreadable``: the row-by-row path then names the line.
 
 from __future__ import annotations
 
-import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -474,18 +473,38 @@ def problems(
 
 
 def _registered(geography_id: int, hashes: list[np.ndarray], lines: list[np.ndarray]) -> list[int]:
-    """Lines whose IIN is already in the register."""
+    """Lines whose IIN is already in the register.
+
+    The file's keyed values go to a temporary table by binary COPY (16 bytes each, no
+    Python object per row) and are joined with the register.
+    """
     if not hashes:
         return []
-    every = np.concatenate(hashes)
-    line = np.concatenate(lines)
-    values = [uuid.UUID(bytes=bytes(row)) for row in every]
-    known: set[uuid.UUID] = set()
-    with connection.cursor() as cur:
-        for start in range(0, len(values), 10_000):
-            cur.execute(
-                "SELECT iin_hash FROM voters_voter WHERE geography_id = %s AND iin_hash = ANY(%s)",
-                [geography_id, values[start : start + 10_000]],
-            )
-            known.update(value for (value,) in cur.fetchall())
-    return [int(n) for n, value in zip(line, values, strict=True) if value in known]
+    row = np.dtype([("count", ">i2"), ("n", ">i4"), ("line", ">i8"), ("k", ">i4"), ("key", "V16")])
+    with connection.connection.cursor() as cur:
+        cur.execute(
+            "SELECT EXISTS (SELECT 1 FROM voters_voter WHERE geography_id = %s)", [geography_id]
+        )
+        if not cur.fetchone()[0]:
+            return []
+        cur.execute("DROP TABLE IF EXISTS pg_temp.voters_file_keys")
+        cur.execute(
+            "CREATE TEMP TABLE voters_file_keys (line bigint, iin_hash uuid) ON COMMIT DROP"
+        )
+        with cur.copy(
+            "COPY voters_file_keys (line, iin_hash) FROM STDIN WITH (FORMAT binary)"
+        ) as copy:
+            copy.write(SIGNATURE)
+            for keys, numbers in zip(hashes, lines, strict=True):
+                rows = np.zeros(len(numbers), dtype=row)
+                rows["count"], rows["n"], rows["k"] = 2, 8, 16
+                rows["line"] = numbers
+                rows["key"] = keys.view("V16").ravel()
+                copy.write(rows.tobytes())
+            copy.write(TRAILER)
+        cur.execute(
+            "SELECT f.line FROM voters_file_keys f JOIN voters_voter v"
+            " ON v.iin_hash = f.iin_hash AND v.geography_id = %s ORDER BY f.line",
+            [geography_id],
+        )
+        return [int(n) for (n,) in cur.fetchall()]

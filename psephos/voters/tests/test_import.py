@@ -120,6 +120,28 @@ def test_iin_already_registered_is_a_conflict(world: World, tmp_path: Path) -> N
     assert Voter.objects.count() == 1
 
 
+def test_a_registered_iin_is_named_beside_other_problems(world: World, tmp_path: Path) -> None:
+    register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "a.csv", [GOOD, *person_rows(3)]),
+        report_path=tmp_path / "r.csv",
+        actor="cec",
+    )
+    bad = "921029350852,A,B,C,1992-10-29,M,KZ-75-0001,\n"
+    with pytest.raises(ImportRefused):
+        register_import(
+            geography=world.geography,
+            path=write_csv(tmp_path / "b.csv", [bad, GOOD, *person_rows(3, start=100)]),
+            report_path=tmp_path / "r.csv",
+            actor="cec",
+        )
+    assert [row[:3] for row in report(tmp_path / "r.csv")[1:]] == [
+        ["2", "iin", "iin_check_digit"],
+        ["3", "iin", "iin_registered"],
+    ]
+    assert Voter.objects.count() == 4
+
+
 def test_same_name_and_birth_under_two_iins_is_flagged(world: World, tmp_path: Path) -> None:
     twin = "921029350861,Ахметов,Бауыржан,Серикович,1992-10-29,M,KZ-75-0003,\n"
     from psephos.voters.rules.iin import iin_problem
