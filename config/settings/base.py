@@ -122,6 +122,7 @@ VOTERS_STATION_CACHE_SECONDS = float(os.environ.get("PSEPHOS_VOTERS_STATION_CACH
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_key_values": {"()": "psephos.core.log_filters.RedactKeyValues"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_key_values"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("PSEPHOS_LOG_LEVEL", "WARNING")},
 }
