@@ -1,34 +1,12 @@
-"""Results tests: PostgreSQL-only tests are deselected on SQLite; each test ends in English."""
+"""Results tests: each test ends in English (PostgreSQL-only tests: see the root conftest)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect this package's PostgreSQL-only tests when the database is SQLite.
-
-    They exercise row locks between threads; SQLite's in-memory test database
-    (shared cache, table locks) cannot host two writers, and on SQLite the
-    conditional UPDATE that those tests also rely on is covered by single-thread tests.
-    """
-    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        return
-    here = str(Path(__file__).parent)
-    keep, drop = [], []
-    for item in items:
-        if str(item.path).startswith(here) and item.get_closest_marker("postgres"):
-            drop.append(item)
-        else:
-            keep.append(item)
-    if drop:
-        config.hook.pytest_deselected(items=drop)
-        items[:] = keep
 
 
 @pytest.fixture(autouse=True)

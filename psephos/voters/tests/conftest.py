@@ -16,22 +16,6 @@ E_DAY = dt.date(2022, 11, 20)
 HEADER = "iin,surname,given_name,patronymic,birth_date,sex,station,status\n"
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect this package's PostgreSQL-only tests when the database is SQLite."""
-    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        return
-    here = str(Path(__file__).parent)
-    keep, drop = [], []
-    for item in items:
-        if str(item.path).startswith(here) and item.get_closest_marker("postgres"):
-            drop.append(item)
-        else:
-            keep.append(item)
-    if drop:
-        config.hook.pytest_deselected(items=drop)
-        items[:] = keep
-
-
 @pytest.fixture(autouse=True)
 def _iin_key(tmp_path_factory: pytest.TempPathFactory, settings: object) -> Iterator[None]:
     from psephos.voters import iin_hash
