@@ -9,7 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from psephos.core.errors import DomainError
@@ -119,10 +121,28 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return resp
 
 
+def _landing(request: HttpRequest, target: str) -> str:
+    """Return ``target`` if it is a URL on this site, else the observation index.
+
+    ``next`` comes from the query string, so anyone can put any address there: an
+    absolute or scheme-relative URL to another site would turn a passed check into a
+    trusted-looking hop to a phishing page.
+    """
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("observation:index")
+
+
 @login_required
+@sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Ask for the authenticator code; success marks this session as two-factor verified."""
+    """Ask for the authenticator code; success verifies this session and follows ``next``.
+
+    ``next`` is followed only to a page of this site (``_landing``).
+    """
     error = ""
     if request.method == "POST":
         try:
@@ -132,7 +152,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         else:
             request.session.cycle_key()
             request.session[SESSION_2FA_KEY] = request.user.pk
-            return redirect(request.GET.get("next") or "/observation/")
+            return redirect(_landing(request, request.GET.get("next", "")))
     return render(
         request, "observation/two_factor.html", {"error": error}, status=403 if error else 200
     )
@@ -145,7 +165,8 @@ def roster(request: HttpRequest, organisation: str) -> HttpResponse:
         org = organisation_get(key=organisation)
         ok = session_two_factor_ok(request.session, request.user)
         if not ok:
-            return redirect(reverse("observation:two_factor") + f"?next={request.path}")
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('observation:two_factor')}?{query}")
         rows = observer_roster(user=request.user, organisation=org, two_factor_ok=ok)
         log = access_log_list(user=request.user, organisation=org, two_factor_ok=ok)
     except DomainError as exc:
