@@ -33,6 +33,10 @@ class TwoFactorFailed(PermissionDenied):
     code = "observation_2fa_failed"
 
 
+class TwoFactorAlreadySetUp(Conflict):
+    code = "observation_2fa_already_set_up"
+
+
 class SampleExists(Conflict):
     code = "observation_sample_exists"
 

@@ -569,6 +569,11 @@ def totp_confirmed(*, user: Any) -> bool:
     return TotpDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
 
 
+def totp_pending(*, user: Any) -> bool:
+    """Return whether the user has an authenticator waiting for its first code."""
+    return TotpDevice.objects.filter(user_id=user.pk, confirmed=False).exists()
+
+
 def observer_in_organisation(*, organisation_key: str, code: str) -> Observer:
     """Return an organisation's observer by badge number, or ``NotFound``."""
     observer = (

@@ -14,6 +14,7 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="sw"),
     path("2fa/", views.two_factor, name="two_factor"),
     path("2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("2fa/setup/confirm/", views.two_factor_setup_confirm, name="two_factor_setup_confirm"),
     path("organisations/<slug:organisation>/observers/", views.roster, name="roster"),
     path(
         "organisations/<slug:organisation>/coverage/<slug:election>/",

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods, require_POST
 
 from psephos.core.errors import DomainError
 from psephos.elections.selectors import election_get, elections_list
 
 from .access import SESSION_2FA_KEY, access_coordinate, access_submit, session_two_factor_ok
+from .errors import TwoFactorAlreadySetUp
 from .selectors import (
     access_log_list,
     accreditation_by_token,
@@ -31,6 +35,7 @@ from .selectors import (
     quickcount_estimate,
     quickcount_official,
     totp_confirmed,
+    totp_pending,
 )
 from .services.forms import forms_available
 from .services.organisations import totp_device_create, totp_verify
@@ -135,6 +140,12 @@ def _landing(request: HttpRequest, target: str) -> str:
     return reverse("observation:index")
 
 
+def _two_factor_passed(request: HttpRequest) -> None:
+    """Mark this session as two-factor verified, under a new session key."""
+    request.session.cycle_key()
+    request.session[SESSION_2FA_KEY] = request.user.pk
+
+
 @login_required
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
@@ -150,11 +161,13 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = str(exc.message)
         else:
-            request.session.cycle_key()
-            request.session[SESSION_2FA_KEY] = request.user.pk
+            _two_factor_passed(request)
             return redirect(_landing(request, request.GET.get("next", "")))
     return render(
-        request, "observation/two_factor.html", {"error": error}, status=403 if error else 200
+        request,
+        "observation/two_factor.html",
+        {"error": error, "set_up": totp_confirmed(user=request.user)},
+        status=403 if error else 200,
     )
 
 
@@ -210,15 +223,60 @@ def quickcount_page(request: HttpRequest, organisation: str, election: str) -> H
 
 
 @login_required
+@never_cache
+@sensitive_variables("enrolment", "qr", "key")
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator: show its QR code once, then ask for a first code to confirm.
+    """Enrol an authenticator: a POST generates a secret and shows it, once.
+
+    A GET only reads: it offers to generate a secret, or, when one is waiting for its
+    first code, the confirmation form without the secret. The secret is not shown
+    again because whoever could read it later (a shared screen, the browser's cache
+    or history, a hijacked session) would hold the second factor the moment its owner
+    confirms it; losing it costs only a new POST, which replaces the unconfirmed
+    authenticator. So the POST answers with the page itself (never cached) instead of
+    redirecting: a GET after a redirect could only show the secret by storing it.
 
     A confirmed authenticator cannot be replaced from here (that needs another
     admin), so a stolen password alone cannot switch the second factor.
     """
+    if request.method == "POST":
+        try:
+            enrolment = totp_device_create(user=request.user)
+        except TwoFactorAlreadySetUp:
+            return redirect("observation:two_factor")
+        qr = segno.make(enrolment.uri, error="m").svg_inline(scale=4)
+        key = " ".join(textwrap.wrap(enrolment.secret, 4))
+        return render(request, "observation/two_factor_setup.html", {"qr": qr, "key": key})
     if totp_confirmed(user=request.user):
         return redirect("observation:two_factor")
-    uri = totp_device_create(user=request.user)
-    qr = segno.make(uri, error="m").svg_inline(scale=4)
-    return render(request, "observation/two_factor_setup.html", {"qr": qr})
+    return render(
+        request,
+        "observation/two_factor_setup.html",
+        {"pending": totp_pending(user=request.user)},
+    )
+
+
+@login_required
+@sensitive_post_parameters("code")
+@require_POST
+def two_factor_setup_confirm(request: HttpRequest) -> HttpResponse:
+    """Confirm a new authenticator with its first code, then redirect (Post/Redirect/Get).
+
+    Success also marks this session as two-factor verified. A wrong code re-renders
+    the set-up page (without the secret) with the refusal; nothing is written then.
+    """
+    if totp_confirmed(user=request.user):
+        return redirect("observation:two_factor")
+    try:
+        totp_verify(user=request.user, code=request.POST.get("code", ""))
+    except DomainError as exc:
+        return render(
+            request,
+            "observation/two_factor_setup.html",
+            {"pending": totp_pending(user=request.user), "error": exc.message},
+            status=exc.http_status,
+        )
+    _two_factor_passed(request)
+    messages.success(request, _("Your authenticator is set up and this login is confirmed."))
+    return redirect("observation:index")

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from psephos.core import clock
 from psephos.core.errors import ValidationFailed
 from psephos.ledger.services.events import event_record
 from psephos.territory.models import AdministrativeUnit
 
-from ..errors import TwoFactorFailed
+from ..errors import TwoFactorAlreadySetUp, TwoFactorFailed
 from ..models import Membership, Organisation, TotpDevice
 from ..rules import totp
 from .crypto import seal, unseal
@@ -86,31 +88,60 @@ def membership_grant(
     return membership
 
 
-def totp_device_create(*, user: Any) -> str:
-    """Create (or replace an unconfirmed) authenticator for a user; return the otpauth URI once."""
+def _totp_event(user: Any, verb: str, payload: dict[str, Any]) -> None:
+    """Record ``observation.totp.<verb>``; the payload never holds the secret or a code."""
+    event_record(
+        actor=_actor(user),
+        role="observation",
+        action=f"observation.totp.{verb}",
+        object_key=f"observation/user/{user.pk}/totp",
+        payload=payload,
+    )
+
+
+@dataclass(frozen=True)
+class TotpEnrolment:
+    """A new authenticator's secret, for the one response that shows it."""
+
+    secret: str = field(repr=False)
+    uri: str = field(repr=False)
+
+
+@sensitive_variables("secret")
+def totp_device_create(*, user: Any) -> TotpEnrolment:
+    """Create a new unconfirmed authenticator for a user, replacing an unconfirmed one.
+
+    Side effects: stores the new secret (encrypted) with ``confirmed`` false and
+    records one ``observation.totp.create`` ledger event, whose payload says only
+    whether an unconfirmed authenticator was replaced. The secret is returned, never
+    logged; the caller shows it once. Raises ``TwoFactorAlreadySetUp`` when the user
+    has a confirmed authenticator: that one is never replaced here, so a stolen
+    password alone cannot switch the second factor.
+    """
     secret = totp.totp_secret_new()
+    values = {"secret_enc": seal(secret), "last_counter": -1, "created_at": clock.now()}
     with transaction.atomic():
-        TotpDevice.objects.update_or_create(
-            user=user,
-            defaults={
-                "secret_enc": seal(secret),
-                "confirmed": False,
-                "last_counter": -1,
-                "created_at": clock.now(),
-            },
-        )
-        event_record(
-            actor=_actor(user),
-            role="observation",
-            action="observation.totp.create",
-            object_key=f"observation/user/{user.pk}/totp",
-            payload={},
-        )
-    return totp.totp_uri(secret, account=user.username)
+        # Only an unconfirmed device is overwritten; the one-per-user constraint refuses
+        # a second row, so a confirmed device survives concurrent requests too.
+        replaced = TotpDevice.objects.filter(user=user, confirmed=False).update(**values) > 0
+        if not replaced:
+            try:
+                with transaction.atomic():
+                    TotpDevice.objects.create(user=user, confirmed=False, **values)
+            except IntegrityError:
+                raise TwoFactorAlreadySetUp(
+                    _("An authenticator is already confirmed for this account.")
+                ) from None
+        _totp_event(user, "create", {"replaced": replaced})
+    return TotpEnrolment(secret=secret, uri=totp.totp_uri(secret, account=user.username))
 
 
 def totp_verify(*, user: Any, code: str, at: float | None = None) -> None:
-    """Check a TOTP code; a code is accepted once. Raise ``TwoFactorFailed`` otherwise."""
+    """Check a TOTP code; a code is accepted once. Raise ``TwoFactorFailed`` otherwise.
+
+    The first accepted code confirms a new authenticator and records one
+    ``observation.totp.confirm`` ledger event.
+    """
     now = clock.now().timestamp() if at is None else at
     with transaction.atomic():
         device = TotpDevice.objects.select_for_update().filter(user=user).first()
@@ -121,9 +152,12 @@ def totp_verify(*, user: Any, code: str, at: float | None = None) -> None:
         )
         if counter is None:
             raise TwoFactorFailed(_("The authenticator code is wrong or already used."))
+        confirming = not device.confirmed
         device.last_counter = counter
         device.confirmed = True
         device.save(update_fields=["last_counter", "confirmed"])
+        if confirming:
+            _totp_event(user, "confirm", {})
 
 
 def organisation_rules_set(

@@ -1,14 +1,18 @@
-"""The mobile checklist in headless Chromium: going offline queues, coming back sends once."""
+"""Observation pages in headless Chromium: the offline checklist, and enrolling an authenticator."""
 
 from __future__ import annotations
 
 import json
 import os
+import time
 
 import pytest
 from django.test import Client
 
-from psephos.observation.models import Submission
+from psephos.accounts.models import User
+from psephos.ledger.models import Event
+from psephos.observation.models import Submission, TotpDevice
+from psephos.observation.rules import totp
 
 from .factories import observed_country
 
@@ -44,10 +48,10 @@ def browser_context():
             browser.close()
 
 
-def test_offline_submission_is_queued_and_sent_once(live_server, browser_context):
-    o = observed_country()
+def _log_in(live_server, browser_context, user):
+    """Give the browser a session of ``user``."""
     client = Client()
-    client.force_login(o.observer_user)
+    client.force_login(user)
     host = live_server.url.split("//")[1].split(":")[0]
     browser_context.add_cookies(
         [
@@ -59,6 +63,11 @@ def test_offline_submission_is_queued_and_sent_once(live_server, browser_context
             }
         ]
     )
+
+
+def test_offline_submission_is_queued_and_sent_once(live_server, browser_context):
+    o = observed_country()
+    _log_in(live_server, browser_context, o.observer_user)
     page = browser_context.new_page()
     url = f"{live_server.url}/observation/form/?election=kz-test-presidential"
     page.goto(url)
@@ -115,3 +124,50 @@ def test_offline_submission_is_queued_and_sent_once(live_server, browser_context
     )
     assert status == 200
     assert Submission.objects.count() == 1
+
+
+def _submit(page, button):
+    """Click a submit button; return the response the browser ends on, after any redirect."""
+    with page.expect_navigation() as navigation:
+        page.click(button)
+    return navigation.value
+
+
+def test_authenticator_is_set_up_by_post_and_confirmed_by_post_redirect_get(
+    live_server, browser_context
+):
+    admin = User.objects.create_user(username="admin1", password="x")
+    _log_in(live_server, browser_context, admin)
+    page = browser_context.new_page()
+    page.goto(f"{live_server.url}/observation/2fa/setup/")
+    assert TotpDevice.objects.count() == 0  # opening the page wrote nothing
+    assert page.locator(".qr svg").count() == 0
+
+    shown = _submit(page, "#totp-generate button")
+    assert (shown.request.method, shown.status) == ("POST", 200)
+    assert "no-store" in shown.headers["cache-control"]
+    assert page.locator(".qr svg").count() == 1
+    secret = page.inner_text("#totp-key").replace(" ", "")
+    assert TotpDevice.objects.filter(user=admin, confirmed=False).count() == 1
+    assert secret not in page.url
+
+    page.fill("#totp-confirm input[name=code]", totp.totp_at(secret, time.time()))
+    landed = _submit(page, "#totp-confirm button")
+    assert (landed.request.method, landed.status) == ("GET", 200)
+    posted = landed.request.redirected_from
+    assert posted is not None and posted.method == "POST"
+    assert posted.response().status == 302
+    assert page.url == f"{live_server.url}/observation/"
+    assert page.inner_text(".messages") == (
+        "Your authenticator is set up and this login is confirmed."
+    )
+    assert TotpDevice.objects.get(user=admin).confirmed
+    # A reload asks for the landing page again: nothing is created or confirmed twice.
+    again = page.reload()
+    assert (again.request.method, again.status) == ("GET", 200)
+    assert page.locator(".messages").count() == 0
+    assert list(
+        Event.objects.filter(action__startswith="observation.totp.").values_list(
+            "action", flat=True
+        )
+    ) == ["observation.totp.create", "observation.totp.confirm"]

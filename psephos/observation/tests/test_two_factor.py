@@ -1,4 +1,4 @@
-"""The two-factor check: ``next`` stays on this site.
+"""Two-factor pages: ``next`` stays on this site, and enrolling an authenticator is POST-only.
 
 The time is frozen, so the authenticator codes are those of one fixed 30-second step.
 """
@@ -6,14 +6,18 @@ The time is frozen, so the authenticator codes are those of one fixed 30-second 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.test import Client
 from django.utils.http import urlencode
 
 from psephos.accounts.models import User
 from psephos.core import clock
+from psephos.ledger.models import Event
 from psephos.observation.access import SESSION_2FA_KEY
 from psephos.observation.enums import MembershipRole, OrganisationKind
+from psephos.observation.errors import TwoFactorAlreadySetUp
 from psephos.observation.models import TotpDevice
 from psephos.observation.rules import totp
 from psephos.observation.services.crypto import unseal
@@ -27,6 +31,8 @@ from psephos.observation.services.organisations import (
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2022, 11, 20, 6, 0, 15, tzinfo=dt.UTC)
+SETUP = "/observation/2fa/setup/"
+CONFIRM = "/observation/2fa/setup/confirm/"
 CHECK = "/observation/2fa/"
 LANDING = "/observation/"
 
@@ -59,6 +65,22 @@ def _confirmed(user: User) -> User:
 
 def _query(target: str) -> str:
     return urlencode({"next": target})
+
+
+def _totp_events() -> list[tuple[str, str, dict]]:
+    return list(
+        Event.objects.filter(action__startswith="observation.totp.").values_list(
+            "action", "object_key", "payload"
+        )
+    )
+
+
+def _device_state(user: User) -> list[tuple]:
+    return list(
+        TotpDevice.objects.filter(user=user).values_list(
+            "secret_enc", "confirmed", "last_counter", "created_at"
+        )
+    )
 
 
 # -- next: only a page of this site ------------------------------------------------------
@@ -121,3 +143,169 @@ def test_the_roster_sends_its_own_path_through_the_check_and_back(client, admin)
     passed = client.post(check, {"code": _code(admin)})
     assert (passed.status_code, passed["Location"]) == (302, roster)
     assert client.get(roster).status_code == 200
+
+
+# -- enrolling an authenticator ----------------------------------------------------------
+
+
+def test_the_set_up_page_only_reads(client, admin):
+    page = client.get(SETUP)
+    assert TotpDevice.objects.count() == 0
+    assert _totp_events() == []
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="totp-generate"' in body and "Generate a secret" in body
+    assert "<svg" not in body and 'id="totp-confirm"' not in body
+
+
+def test_the_set_up_page_neither_replaces_nor_shows_a_waiting_secret(client, admin):
+    totp_device_create(user=admin)
+    before, events = _device_state(admin), _totp_events()
+    pages = [client.get(SETUP) for _ in range(2)]
+    assert _device_state(admin) == before
+    assert _totp_events() == events
+    for page in pages:
+        body = page.content.decode()
+        assert page.status_code == 200
+        assert 'id="totp-pending"' in body and 'id="totp-confirm"' in body
+        assert "Generate a new secret" in body
+        assert "<svg" not in body and _secret(admin) not in body.replace(" ", "")
+
+
+def test_a_post_creates_one_authenticator_and_shows_its_secret_once(client, admin):
+    r = client.post(SETUP)
+    assert r.status_code == 200
+    assert "no-store" in r["Cache-Control"]
+    device = TotpDevice.objects.get()
+    assert (device.user, device.confirmed, device.last_counter, device.created_at) == (
+        admin,
+        False,
+        -1,
+        NOW,
+    )
+    secret = _secret(admin)
+    body = r.content.decode()
+    shown = re.search(r'<code id="totp-key">([A-Z2-7 ]+)</code>', body)
+    assert shown is not None and shown.group(1) == " ".join(
+        secret[i : i + 4] for i in range(0, 32, 4)
+    )
+    assert "<svg" in body and 'action="/observation/2fa/setup/confirm/"' in body
+    assert _totp_events() == [
+        ("observation.totp.create", f"observation/user/{admin.pk}/totp", {"replaced": False})
+    ]
+    # The next GET shows neither the secret nor the code again.
+    again = client.get(SETUP).content.decode()
+    assert "<svg" not in again and secret not in again.replace(" ", "")
+
+
+def test_a_second_post_replaces_the_unconfirmed_secret(client, admin):
+    client.post(SETUP)
+    first = _secret(admin)
+    r = client.post(SETUP)
+    assert r.status_code == 200
+    assert TotpDevice.objects.count() == 1
+    assert _secret(admin) != first
+    assert [payload for _a, _k, payload in _totp_events()] == [
+        {"replaced": False},
+        {"replaced": True},
+    ]
+
+
+def test_creating_needs_the_csrf_token(admin):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin)
+    assert client.post(SETUP).status_code == 403
+    assert TotpDevice.objects.count() == 0
+    assert _totp_events() == []
+
+
+def test_a_confirmed_authenticator_is_never_replaced(client, admin):
+    _confirmed(admin)
+    before, events = _device_state(admin), _totp_events()
+    for method in (client.get, client.post):
+        r = method(SETUP)
+        assert (r.status_code, r["Location"]) == (302, CHECK)
+    with pytest.raises(TwoFactorAlreadySetUp) as refused:
+        totp_device_create(user=admin)
+    assert refused.value.message == "An authenticator is already confirmed for this account."
+    assert _device_state(admin) == before
+    assert _totp_events() == events
+
+
+def test_the_first_code_confirms_and_redirects(client, admin):
+    client.post(SETUP)
+    r = client.post(CONFIRM, {"code": _code(admin)})
+    assert (r.status_code, r["Location"]) == (302, LANDING)
+    device = TotpDevice.objects.get()
+    assert (device.confirmed, device.last_counter) == (True, int(NOW.timestamp()) // 30)
+    assert client.session[SESSION_2FA_KEY] == admin.pk
+    assert [action for action, _k, _p in _totp_events()] == [
+        "observation.totp.create",
+        "observation.totp.confirm",
+    ]
+    landing = client.get(LANDING).content.decode()
+    assert "Your authenticator is set up and this login is confirmed." in landing
+    # A repeated POST (a reload) confirms nothing twice, and the page now sends to the check.
+    again = client.post(CONFIRM, {"code": _code(admin)})
+    assert (again.status_code, again["Location"]) == (302, CHECK)
+    assert len(_totp_events()) == 2
+    assert client.get(SETUP)["Location"] == CHECK
+
+
+def test_a_wrong_first_code_is_refused_and_changes_nothing(client, admin):
+    client.post(SETUP)
+    before, events = _device_state(admin), _totp_events()
+    r = client.post(CONFIRM, {"code": "000000"})
+    assert r.status_code == 403
+    body = r.content.decode()
+    assert "The authenticator code is wrong or already used." in body
+    assert 'id="totp-confirm"' in body and "<svg" not in body
+    assert _device_state(admin) == before
+    assert _totp_events() == events
+    assert SESSION_2FA_KEY not in client.session
+
+
+def test_confirming_without_a_secret_asks_to_generate_one(client, admin):
+    r = client.post(CONFIRM, {"code": "123456"})
+    assert r.status_code == 403
+    body = r.content.decode()
+    assert "Set up an authenticator first." in body and 'id="totp-generate"' in body
+    assert TotpDevice.objects.count() == 0
+
+
+def test_confirming_is_post_only(client, admin):
+    assert client.get(CONFIRM).status_code == 405
+
+
+def test_the_check_page_links_to_set_up_until_an_authenticator_is_confirmed(client, admin):
+    assert 'id="totp-set-up"' in client.get(CHECK).content.decode()
+    _confirmed(admin)
+    assert 'id="totp-set-up"' not in client.get(CHECK).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "generate", "waiting", "heading"),
+    [
+        ("kk", "Құпия кілт жасау", "Жаңа құпия кілт жасау", "Аутентификаторды баптау"),
+        (
+            "ru",
+            "Создать секретный ключ",
+            "Создать новый секретный ключ",
+            "Настройка аутентификатора",
+        ),
+    ],
+)
+def test_the_set_up_pages_speak_kazakh_and_russian(
+    client, admin, language, generate, waiting, heading
+):
+    client.post("/i18n/setlang/", {"language": language, "next": SETUP})
+    first = client.get(SETUP).content.decode()
+    assert f"<h1>{heading}</h1>" in first and generate in first
+    client.post(SETUP)
+    assert waiting in client.get(SETUP).content.decode()
+    r = client.post(CONFIRM, {"code": _code(admin)})
+    done = {
+        "kk": "Аутентификатор бапталды, бұл кіру расталды.",
+        "ru": "Аутентификатор настроен, этот вход подтверждён.",
+    }[language]
+    assert done in client.get(r["Location"]).content.decode()

@@ -260,13 +260,13 @@ def test_authenticator_setup_then_locked(client):
     o = observed_country()
     admin = _admin(o, regions=[])
     client.force_login(admin)
-    page = client.get("/observation/2fa/setup/")
+    page = client.post("/observation/2fa/setup/")
     assert page.status_code == 200 and "<svg" in page.content.decode()
     secret = unseal(TotpDevice.objects.get(user=admin).secret_enc)
     import time
 
     code = totp.totp_at(secret, time.time())
-    assert client.post("/observation/2fa/", {"code": code}).status_code == 302
+    assert client.post("/observation/2fa/setup/confirm/", {"code": code}).status_code == 302
     # The same code cannot be used twice, and a confirmed device cannot be re-enrolled here.
     assert client.post("/observation/2fa/", {"code": code}).status_code == 403
     assert client.get("/observation/2fa/setup/").status_code == 302
