@@ -19,7 +19,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import connection, transaction
@@ -77,8 +77,7 @@ class ImportResult:
     flagged: int
 
 
-@dataclass(frozen=True, slots=True)
-class ReportLine:
+class ReportLine(NamedTuple):  # a tuple: a refused file can have millions of them
     line: int
     column: str
     code: str
@@ -257,8 +256,7 @@ def write_report(report_path: Path, problems: list[ReportLine]) -> None:
     with report_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["line", "column", "code", "message"])
-        for p in sorted(problems, key=lambda p: (p.line, p.column)):
-            writer.writerow([p.line, p.column, p.code, p.message])
+        writer.writerows(sorted(problems))  # by line, then column
 
 
 def _refuse(report_path: Path, problems: list[ReportLine]) -> ImportRefused:
@@ -396,10 +394,16 @@ def _import_fast(
 
 
 def _problem_lines(found: list[tuple[int, str, str, int]]) -> list[ReportLine]:
-    return [
-        ReportLine(line, column, code, _message(code, first=first) if first else _message(code))
-        for line, column, code, first in found
-    ]
+    """The report's lines; each code's message is translated once (millions of lines
+    can share a code: a file that repeats the register)."""
+    templates: dict[str, str] = {}
+    lines = []
+    for line, column, code, first in found:
+        if code not in templates:
+            templates[code] = _(PROBLEM_MESSAGES[code])
+        message = templates[code] % {"first": first} if first else templates[code]
+        lines.append(ReportLine(line, column, code, message))
+    return lines
 
 
 def _import_checked(
