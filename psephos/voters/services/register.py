@@ -324,6 +324,13 @@ def register_import(
     with transaction.atomic():
         if not _header_ok(path):
             raise _refuse(report_path, [ReportLine(1, "*", "header", _message("header"))])
+        job: dict[str, Any] = {
+            "geography": geography,
+            "path": path,
+            "report_path": report_path,
+            "actor": actor,
+            "origin": origin,
+        }
         if connection.vendor == "postgresql":
             from . import register_pg
 
@@ -331,14 +338,7 @@ def register_import(
                 _("Checking and loading voters"), total, enabled=show_progress
             ) as advance:
                 try:
-                    return _import_fast(
-                        geography=geography,
-                        path=path,
-                        report_path=report_path,
-                        actor=actor,
-                        origin=origin,
-                        advance=advance,
-                    )
+                    return _import_fast(**job, advance=advance)
                 except register_pg.Rejected:
                     rejected = True
                 except register_pg.Unreadable:
@@ -352,14 +352,7 @@ def register_import(
                     raise _refuse(report_path, _problem_lines(found))
                 # a refusal the second pass cannot name: let the row-by-row path decide
         with progress(_("Checking and loading voters"), total, enabled=show_progress) as advance:
-            return _import_checked(
-                geography=geography,
-                path=path,
-                report_path=report_path,
-                actor=actor,
-                origin=origin,
-                advance=advance,
-            )
+            return _import_checked(**job, advance=advance)
 
 
 def _import_fast(
