@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from psephos.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from typing import ClassVar
+
+from psephos.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 
 
 class FormInvalid(ValidationFailed):
@@ -31,6 +39,13 @@ class AccreditationClosed(Conflict):
 
 class TwoFactorFailed(PermissionDenied):
     code = "observation_2fa_failed"
+
+
+class TwoFactorLocked(DomainError):
+    """Too many authenticator codes in the current window; ``data`` says for how long."""
+
+    code: ClassVar[str] = "observation_2fa_locked"
+    http_status: ClassVar[int] = 429
 
 
 class TwoFactorAlreadySetUp(Conflict):

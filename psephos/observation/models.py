@@ -72,6 +72,23 @@ class TotpDevice(models.Model):
     created_at = models.DateTimeField()
 
 
+class TotpAttemptCount(models.Model):
+    """Authenticator codes tried by a user in the current window: the two-factor limit's counter.
+
+    A table rather than a per-process cache, so that the limit holds across every server
+    process and restart. A code is counted before it is checked, so concurrent requests
+    cannot check more codes than the limit; a correct code deletes the row. The window
+    opens with its first code (``window_started``, Unix seconds) and lasts
+    ``rules.totp.ATTEMPT_WINDOW``. No code is stored.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    window_started = models.BigIntegerField(help_text="Unix time of the window's first code")
+    count = models.PositiveIntegerField(default=0)
+
+
 class Observer(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="observers"

@@ -21,7 +21,7 @@ from psephos.core.errors import DomainError
 from psephos.elections.selectors import election_get, elections_list
 
 from .access import SESSION_2FA_KEY, access_coordinate, access_submit, session_two_factor_ok
-from .errors import TwoFactorAlreadySetUp
+from .errors import TwoFactorAlreadySetUp, TwoFactorLocked
 from .selectors import (
     access_log_list,
     accreditation_by_token,
@@ -146,6 +146,13 @@ def _two_factor_passed(request: HttpRequest) -> None:
     request.session[SESSION_2FA_KEY] = request.user.pk
 
 
+def _retry_after(response: HttpResponse, error: DomainError | None) -> HttpResponse:
+    """Add ``Retry-After`` to the refusal of a locked two-factor check."""
+    if isinstance(error, TwoFactorLocked):
+        response["Retry-After"] = str(error.data["retry_after_seconds"])
+    return response
+
+
 @login_required
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
@@ -154,21 +161,22 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
     ``next`` is followed only to a page of this site (``_landing``).
     """
-    error = ""
+    error: DomainError | None = None
     if request.method == "POST":
         try:
             totp_verify(user=request.user, code=request.POST.get("code", ""))
         except DomainError as exc:
-            error = str(exc.message)
+            error = exc
         else:
             _two_factor_passed(request)
             return redirect(_landing(request, request.GET.get("next", "")))
-    return render(
+    response = render(
         request,
         "observation/two_factor.html",
-        {"error": error, "set_up": totp_confirmed(user=request.user)},
-        status=403 if error else 200,
+        {"error": error.message if error else "", "set_up": totp_confirmed(user=request.user)},
+        status=error.http_status if error else 200,
     )
+    return _retry_after(response, error)
 
 
 @login_required
@@ -271,12 +279,13 @@ def two_factor_setup_confirm(request: HttpRequest) -> HttpResponse:
     try:
         totp_verify(user=request.user, code=request.POST.get("code", ""))
     except DomainError as exc:
-        return render(
+        response = render(
             request,
             "observation/two_factor_setup.html",
             {"pending": totp_pending(user=request.user), "error": exc.message},
             status=exc.http_status,
         )
+        return _retry_after(response, exc)
     _two_factor_passed(request)
     messages.success(request, _("Your authenticator is set up and this login is confirmed."))
     return redirect("observation:index")

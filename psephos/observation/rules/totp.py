@@ -5,12 +5,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import secrets
 import struct
 from urllib.parse import quote
 
 STEP = 30
 DIGITS = 6
+# At most ATTEMPTS codes per user in a window of ATTEMPT_WINDOW seconds that opens with
+# its first code: a million six-digit codes, three accepted at any moment (one step of
+# drift either way), give a guesser about one chance in 67,000 per window.
+ATTEMPTS = 5
+ATTEMPT_WINDOW = 15 * 60
 
 
 def totp_secret_new() -> str:
@@ -56,3 +62,12 @@ def totp_uri(secret_b32: str, *, account: str, issuer: str = "psephos") -> str:
     """Return the otpauth:// provisioning URI an authenticator app reads from a QR code."""
     label = quote(f"{issuer}:{account}")
     return f"otpauth://totp/{label}?secret={secret_b32}&issuer={quote(issuer)}&digits=6&period=30"
+
+
+def attempt_wait(window_started: int, now: int) -> tuple[int, int]:
+    """Return the seconds (at least one) and whole minutes until a window of codes ends.
+
+    The window opened at ``window_started`` (Unix seconds) and lasts ``ATTEMPT_WINDOW``.
+    """
+    seconds = max(1, window_started + ATTEMPT_WINDOW - now)
+    return seconds, math.ceil(seconds / 60)

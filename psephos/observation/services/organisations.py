@@ -19,6 +19,7 @@ from ..errors import TwoFactorAlreadySetUp, TwoFactorFailed
 from ..models import Membership, Organisation, TotpDevice
 from ..rules import totp
 from .crypto import seal, unseal
+from .totp_attempts import totp_attempt_claim, totp_attempts_clear
 
 
 def _actor(user: Any) -> str:
@@ -139,25 +140,43 @@ def totp_device_create(*, user: Any) -> TotpEnrolment:
 def totp_verify(*, user: Any, code: str, at: float | None = None) -> None:
     """Check a TOTP code; a code is accepted once. Raise ``TwoFactorFailed`` otherwise.
 
-    The first accepted code confirms a new authenticator and records one
-    ``observation.totp.confirm`` ledger event.
+    At most ``totp.ATTEMPTS`` codes are checked per user in a window of
+    ``totp.ATTEMPT_WINDOW`` seconds (``totp_attempt_claim``, counted in the database
+    before the check and kept when the code is wrong); beyond that, raise
+    ``TwoFactorLocked`` without checking the code, even a correct one, until the
+    window passes. The code that uses up a window and is wrong records one
+    ``observation.totp.lock`` ledger event. A correct code clears the count; the
+    first one also confirms a new authenticator and records one
+    ``observation.totp.confirm`` ledger event. No payload holds the code or the secret.
     """
     now = clock.now().timestamp() if at is None else at
-    with transaction.atomic():
-        device = TotpDevice.objects.select_for_update().filter(user=user).first()
-        if device is None:
-            raise TwoFactorFailed(_("Set up an authenticator first."))
-        counter = totp.totp_match(
-            unseal(device.secret_enc), code, now, last_counter=device.last_counter
-        )
-        if counter is None:
-            raise TwoFactorFailed(_("The authenticator code is wrong or already used."))
-        confirming = not device.confirmed
-        device.last_counter = counter
-        device.confirmed = True
-        device.save(update_fields=["last_counter", "confirmed"])
-        if confirming:
-            _totp_event(user, "confirm", {})
+    if not TotpDevice.objects.filter(user=user).exists():
+        raise TwoFactorFailed(_("Set up an authenticator first."))
+    # Counted outside the check's transaction, which a wrong code rolls back.
+    place, window_started = totp_attempt_claim(user=user, now=int(now))
+    try:
+        with transaction.atomic():
+            device = TotpDevice.objects.select_for_update().filter(user=user).first()
+            if device is None:  # removed since the check above
+                raise TwoFactorFailed(_("Set up an authenticator first."))
+            counter = totp.totp_match(
+                unseal(device.secret_enc), code, now, last_counter=device.last_counter
+            )
+            if counter is None:
+                raise TwoFactorFailed(_("The authenticator code is wrong or already used."))
+            confirming = not device.confirmed
+            device.last_counter = counter
+            device.confirmed = True
+            device.save(update_fields=["last_counter", "confirmed"])
+            totp_attempts_clear(user=user)
+            if confirming:
+                _totp_event(user, "confirm", {})
+    except TwoFactorFailed:
+        if place == totp.ATTEMPTS:
+            until = dt.datetime.fromtimestamp(window_started + totp.ATTEMPT_WINDOW, tz=dt.UTC)
+            with transaction.atomic():
+                _totp_event(user, "lock", {"codes": place, "until": until.isoformat()})
+        raise
 
 
 def organisation_rules_set(

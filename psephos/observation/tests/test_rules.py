@@ -162,6 +162,15 @@ def test_totp_matches_rfc_6238_vectors():
     assert totp.totp_match(secret, "000000", 1111111109) is None
 
 
+@pytest.mark.parametrize(
+    ("elapsed", "wait"),
+    [(0, (900, 15)), (1, (899, 15)), (60, (840, 14)), (841, (59, 1)), (899, (1, 1)), (900, (1, 1))],
+)
+def test_the_wait_after_a_window_of_codes(elapsed, wait):
+    assert (totp.ATTEMPTS, totp.ATTEMPT_WINDOW) == (5, 900)
+    assert totp.attempt_wait(1_000_000, 1_000_000 + elapsed) == wait
+
+
 def test_quality_flags_conflicts_late_and_inconsistent():
     t = dt.datetime(2022, 11, 20, 12, tzinfo=dt.UTC)
     subs = [

@@ -1,4 +1,5 @@
-"""Two-factor pages: ``next`` stays on this site, and enrolling an authenticator is POST-only.
+"""Two-factor pages: ``next`` stays on this site, enrolling an authenticator is POST-only,
+and wrong codes are limited per user.
 
 The time is frozen, so the authenticator codes are those of one fixed 30-second step.
 """
@@ -6,10 +7,12 @@ The time is frozen, so the authenticator codes are those of one fixed 30-second 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django.utils.http import urlencode
 
 from psephos.accounts.models import User
@@ -17,8 +20,8 @@ from psephos.core import clock
 from psephos.ledger.models import Event
 from psephos.observation.access import SESSION_2FA_KEY
 from psephos.observation.enums import MembershipRole, OrganisationKind
-from psephos.observation.errors import TwoFactorAlreadySetUp
-from psephos.observation.models import TotpDevice
+from psephos.observation.errors import TwoFactorAlreadySetUp, TwoFactorFailed, TwoFactorLocked
+from psephos.observation.models import TotpAttemptCount, TotpDevice
 from psephos.observation.rules import totp
 from psephos.observation.services.crypto import unseal
 from psephos.observation.services.organisations import (
@@ -309,3 +312,204 @@ def test_the_set_up_pages_speak_kazakh_and_russian(
         "ru": "Аутентификатор настроен, этот вход подтверждён.",
     }[language]
     assert done in client.get(r["Location"]).content.decode()
+
+
+# -- limiting wrong codes ----------------------------------------------------------------
+
+WRONG = "The authenticator code is wrong or already used."
+LOCKED_15 = "Too many wrong authenticator codes. Try again in 15 minutes."
+
+
+def _at(monkeypatch, when: dt.datetime) -> None:
+    monkeypatch.setattr(clock, "now", lambda: when)
+
+
+def _wrong_codes(user: User, n: int) -> list[str]:
+    """Return ``n`` distinct codes that no step near NOW accepts."""
+    valid = {_code(user, steps=s) for s in range(-2, 3)}
+    return [c for c in (f"{i:06d}" for i in range(100, 200)) if c not in valid][:n]
+
+
+def _attempts() -> list[tuple[int, int, int]]:
+    return list(TotpAttemptCount.objects.values_list("user_id", "window_started", "count"))
+
+
+def _use_up_the_window(client, user: User, url: str = CHECK) -> list[str]:
+    """Post five wrong codes, each refused as wrong; return them."""
+    codes = _wrong_codes(user, 5)
+    for code in codes:
+        r = client.post(url, {"code": code})
+        assert r.status_code == 403
+        assert WRONG in r.content.decode()
+    return codes
+
+
+def test_five_wrong_codes_lock_the_check_even_for_a_correct_code(client, admin):
+    _confirmed(admin)
+    codes = _use_up_the_window(client, admin)
+    assert _attempts() == [(admin.pk, int(NOW.timestamp()), 5)]
+    assert _totp_events()[-1] == (
+        "observation.totp.lock",
+        f"observation/user/{admin.pk}/totp",
+        {"codes": 5, "until": "2022-11-20T06:15:15+00:00"},
+    )
+    before, events = _device_state(admin), _totp_events()
+    for code in [_code(admin), codes[0]]:
+        r = client.post(CHECK + "?" + _query("/observation/form/"), {"code": code})
+        assert r.status_code == 429
+        assert r["Retry-After"] == "900"
+        body = r.content.decode()
+        assert LOCKED_15 in body and WRONG not in body
+        assert SESSION_2FA_KEY not in client.session
+    # The refusals change nothing: the correct code is not spent, the window not moved,
+    # and the lock is recorded once.
+    assert _device_state(admin) == before
+    assert _attempts() == [(admin.pk, int(NOW.timestamp()), 5)]
+    assert _totp_events() == events
+    assert [a for a, _k, _p in events].count("observation.totp.lock") == 1
+
+
+def test_the_wait_counts_down_and_the_window_passing_lets_a_correct_code_through(
+    client, admin, monkeypatch
+):
+    _confirmed(admin)
+    _use_up_the_window(client, admin)
+    _at(monkeypatch, NOW + dt.timedelta(minutes=13, seconds=30))
+    r = client.post(CHECK, {"code": _code(admin, steps=27)})
+    assert (r.status_code, r["Retry-After"]) == (429, "90")
+    assert "Too many wrong authenticator codes. Try again in 2 minutes." in r.content.decode()
+    _at(monkeypatch, NOW + dt.timedelta(minutes=14, seconds=59))
+    r = client.post(CHECK, {"code": _code(admin, steps=29)})
+    assert (r.status_code, r["Retry-After"]) == (429, "1")
+    assert "Too many wrong authenticator codes. Try again in 1 minute." in r.content.decode()
+    assert SESSION_2FA_KEY not in client.session
+    # Fifteen minutes after the window's first code, a correct code passes and clears it.
+    _at(monkeypatch, NOW + dt.timedelta(minutes=15))
+    r = client.post(CHECK, {"code": _code(admin, steps=30)})
+    assert (r.status_code, r["Location"]) == (302, LANDING)
+    assert client.session[SESSION_2FA_KEY] == admin.pk
+    assert _attempts() == []
+
+
+def test_a_wrong_code_after_the_window_opens_a_new_one(admin, monkeypatch):
+    _confirmed(admin)
+    for code in _wrong_codes(admin, 5):
+        with pytest.raises(TwoFactorFailed):
+            totp_verify(user=admin, code=code)
+    later = NOW + dt.timedelta(minutes=15, seconds=1)
+    _at(monkeypatch, later)
+    with pytest.raises(TwoFactorFailed, match=WRONG):
+        totp_verify(user=admin, code=_wrong_codes(admin, 1)[0])
+    assert _attempts() == [(admin.pk, int(later.timestamp()), 1)]
+
+
+def test_a_correct_code_within_the_limit_clears_the_count(client, admin):
+    _confirmed(admin)
+    for code in _wrong_codes(admin, 4):
+        assert client.post(CHECK, {"code": code}).status_code == 403
+    assert _attempts() == [(admin.pk, int(NOW.timestamp()), 4)]
+    r = client.post(CHECK, {"code": _code(admin)})
+    assert (r.status_code, r["Location"]) == (302, LANDING)
+    assert _attempts() == []
+    # Five more wrong codes are each refused as wrong; only the sixth is locked out.
+    _use_up_the_window(client, admin)
+    assert client.post(CHECK, {"code": _code(admin, steps=1)}).status_code == 429
+    assert [a for a, _k, _p in _totp_events()].count("observation.totp.lock") == 1
+
+
+def test_the_confirmation_shares_the_limit_with_the_check(client, admin):
+    client.post(SETUP)
+    wrong = _wrong_codes(admin, 5)
+    for url, code in zip([CONFIRM, CONFIRM, CONFIRM, CHECK, CHECK], wrong, strict=True):
+        assert client.post(url, {"code": code}).status_code == 403
+    before = _device_state(admin)
+    r = client.post(CONFIRM, {"code": _code(admin)})
+    assert (r.status_code, r["Retry-After"]) == (429, "900")
+    body = r.content.decode()
+    assert LOCKED_15 in body
+    assert 'id="totp-confirm"' in body and "<svg" not in body
+    assert _device_state(admin) == before  # still unconfirmed
+    assert SESSION_2FA_KEY not in client.session
+    assert client.post(CHECK, {"code": _code(admin)}).status_code == 429
+
+
+def test_the_limit_is_per_user(client, admin):
+    _confirmed(admin)
+    _use_up_the_window(client, admin)
+    other = _confirmed(User.objects.create_user(username="admin2", password="x"))
+    second = Client()
+    second.force_login(other)
+    r = second.post(CHECK, {"code": _code(other)})
+    assert (r.status_code, r["Location"]) == (302, LANDING)
+    assert _attempts() == [(admin.pk, int(NOW.timestamp()), 5)]
+
+
+def test_without_an_authenticator_nothing_is_counted(client, admin):
+    for _ in range(6):
+        r = client.post(CHECK, {"code": "123456"})
+        assert r.status_code == 403
+        assert "Set up an authenticator first." in r.content.decode()
+    assert _attempts() == []
+
+
+def test_no_code_or_secret_in_messages_ledger_or_logs(client, admin, caplog):
+    caplog.set_level(logging.DEBUG)
+    client.post(SETUP)
+    secret = _secret(admin)
+    tried = _use_up_the_window(client, admin, CONFIRM)
+    correct = _code(admin)
+    locked = client.post(CONFIRM, {"code": correct})
+    assert locked.status_code == 429
+    seen = [
+        caplog.text,
+        locked.content.decode(),
+        repr(_totp_events()),
+        repr(list(TotpAttemptCount.objects.values())),
+    ]
+    for text in seen:
+        for value in [*tried, correct, secret]:
+            assert value not in text
+    assert "Too Many Requests: /observation/2fa/setup/confirm/" in caplog.text
+
+
+RU_LOCKED = "Слишком много неверных кодов аутентификатора. Повторите попытку через "
+KK_LOCKED = "Аутентификатор коды тым көп рет қате енгізілді. "
+
+
+@pytest.mark.parametrize(
+    ("language", "minutes", "message"),
+    [
+        ("ru", 15, RU_LOCKED + "15 минут."),
+        ("ru", 2, RU_LOCKED + "2 минуты."),
+        ("ru", 1, RU_LOCKED + "1 минуту."),
+        ("ru", 11, RU_LOCKED + "11 минут."),
+        ("kk", 15, KK_LOCKED + "15 минуттан кейін қайталап көріңіз."),
+        ("kk", 1, KK_LOCKED + "1 минуттан кейін қайталап көріңіз."),
+        ("en", 1, "Too many wrong authenticator codes. Try again in 1 minute."),
+    ],
+)
+def test_the_lock_message_in_each_language(admin, monkeypatch, language, minutes, message):
+    _confirmed(admin)
+    for code in _wrong_codes(admin, 5):
+        with pytest.raises(TwoFactorFailed):
+            totp_verify(user=admin, code=code)
+    _at(monkeypatch, NOW + dt.timedelta(minutes=15 - minutes, seconds=1))
+    with translation.override(language), pytest.raises(TwoFactorLocked) as locked:
+        totp_verify(user=admin, code=_code(admin))
+    assert locked.value.message == message
+    assert locked.value.data == {
+        "retry_after_seconds": minutes * 60 - 1,
+        "attempts": 5,
+        "window_minutes": 15,
+    }
+
+
+def test_the_check_page_speaks_russian_when_locked(client, admin):
+    _confirmed(admin)
+    client.post("/i18n/setlang/", {"language": "ru", "next": CHECK})
+    for code in _wrong_codes(admin, 5):
+        r = client.post(CHECK, {"code": code})
+        assert "Код аутентификатора неверен или уже использован." in r.content.decode()
+    r = client.post(CHECK, {"code": _code(admin)})
+    assert r.status_code == 429
+    assert "Повторите попытку через 15 минут." in r.content.decode()
