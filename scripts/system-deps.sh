@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Install the system packages the test suite drives for real: PostgreSQL and Chromium.
+# Install the system packages the test suite drives for real: PostgreSQL, Chromium, and
+# GNU gettext (msgfmt checks and compiles the translation catalogues).
 # Installs only what is missing; needs root (or sudo) for apt.
 set -euo pipefail
 
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 if [ ${#need[@]} -eq 0 ]; then
     exit 0
 fi
