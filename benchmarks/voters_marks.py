@@ -102,7 +102,7 @@ def setup(stations_wanted: int) -> tuple[dict[str, str], dict[str, list[str]]]:
         tokens[station.code] = raw
     # Which file IINs are on these stations' lists: hash the file's IINs once.
     listed = {
-        bytes(h): code
+        h: code
         for h, code in ListEntry.objects.filter(
             election=election, station__in=stations, removed_reason=""
         ).values_list("voter__iin_hash", "station__code")
@@ -114,7 +114,7 @@ def setup(stations_wanted: int) -> tuple[dict[str, str], dict[str, list[str]]]:
         for line in f:
             iin, rest = line.split(",", 1)
             if rest.rsplit(",", 2)[-2] in codes:
-                code = listed.get(bytes(iin_hash(iin, geo.pk)))
+                code = listed.get(iin_hash(iin, geo.pk))
                 if code is not None:
                     by_station[code].append(iin)
     return tokens, by_station
