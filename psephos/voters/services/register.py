@@ -16,7 +16,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -250,21 +251,29 @@ def _count_lines(path: Path) -> int:
     return lines
 
 
-def write_report(report_path: Path, problems: list[ReportLine]) -> None:
-    """Write the error report: one CSV row per problem, ordered by line."""
+def write_report(report_path: Path, problems: Iterable[ReportLine]) -> int:
+    """Write the error report, one CSV row per problem in the order given; return how many.
+
+    ``problems`` may be a generator: a file refused line by line can have millions.
+    """
     report_path.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
     with report_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["line", "column", "code", "message"])
-        writer.writerows(sorted(problems))  # by line, then column
+        for chunk in itertools.batched(problems, 10_000):
+            writer.writerows(chunk)
+            written += len(chunk)
+    return written
 
 
-def _refuse(report_path: Path, problems: list[ReportLine]) -> ImportRefused:
-    write_report(report_path, problems)
+def _refuse(report_path: Path, problems: Iterable[ReportLine]) -> ImportRefused:
+    """Write the report of ``problems`` (in line order) and return the refusal naming it."""
+    count = write_report(report_path, problems)
     return ImportRefused(
         _("The file was refused: %(count)d problem(s); see the report %(report)s.")
-        % {"count": len(problems), "report": report_path.name},
-        data={"problems": len(problems), "report": str(report_path)},
+        % {"count": count, "report": report_path.name},
+        data={"problems": count, "report": str(report_path)},
     )
 
 
@@ -386,17 +395,16 @@ def _import_fast(
         )
 
 
-def _problem_lines(found: list[tuple[int, str, str, int]]) -> list[ReportLine]:
-    """The report's lines; each code's message is translated once (millions of lines
-    can share a code: a file that repeats the register)."""
+def _problem_lines(found: list[tuple[int, str, str, int]]) -> Iterator[ReportLine]:
+    """The report's lines, one at a time; each code's message is translated once
+    (millions of lines can share a code: a file that repeats the register)."""
     templates: dict[str, str] = {}
-    lines = []
     for line, column, code, first in found:
         if code not in templates:
             templates[code] = _(PROBLEM_MESSAGES[code])
-        message = templates[code] % {"first": first} if first else templates[code]
-        lines.append(ReportLine(line, column, code, message))
-    return lines
+        yield ReportLine(
+            line, column, code, templates[code] % {"first": first} if first else templates[code]
+        )
 
 
 def _import_checked(
@@ -447,7 +455,7 @@ def _import_checked(
         sha256 = hashing.sha.hexdigest()
     problems += _set_checks(geography)
     if problems:
-        raise _refuse(report_path, problems)
+        raise _refuse(report_path, sorted(problems))  # by line, then column
     batch = _batch(geography, path, sha256, actor)
     rows = _insert(geography, batch, origin)
     _drop_staging()
