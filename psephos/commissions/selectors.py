@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from psephos.core.errors import NotFound
 from psephos.territory.models import Geography
@@ -18,7 +19,9 @@ def commission_get(*, geography: Geography, code: str) -> Commission:
             geography=geography, code=code
         )
     except Commission.DoesNotExist:
-        raise NotFound(f"No commission “{code}”.", data={"commission": code}) from None
+        raise NotFound(
+            _("No commission “%(code)s”.") % {"code": code}, data={"commission": code}
+        ) from None
 
 
 def commission_list_children(*, commission: Commission) -> QuerySet[Commission]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from psephos.core.errors import NotFound
 
 from .models import Election, Option
@@ -13,7 +15,7 @@ def election_get(*, key: str) -> Election:
     try:
         return Election.objects.select_related("geography").get(key=key)
     except Election.DoesNotExist:
-        raise NotFound(f"No election “{key}”.", data={"election": key}) from None
+        raise NotFound(_("No election “%(key)s”.") % {"key": key}, data={"election": key}) from None
 
 
 def elections_list() -> list[Election]:

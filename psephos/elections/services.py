@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from psephos.core.errors import Conflict
 from psephos.ledger.services.events import event_record
@@ -46,7 +47,9 @@ def election_create(
     """
     with transaction.atomic():
         if Election.objects.filter(key=key).exists():
-            raise Conflict(f"Election “{key}” already exists.", data={"election": key})
+            raise Conflict(
+                _("Election “%(key)s” already exists.") % {"key": key}, data={"election": key}
+            )
         election = Election.objects.create(
             key=key,
             kind=kind,

@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from psephos.core.errors import NotFound
@@ -107,7 +108,7 @@ def public_key(request: HttpRequest) -> dict[str, Any]:
 def quarantine(request: HttpRequest, key: str) -> dict[str, Any]:
     election = Election.objects.filter(key=key).first()
     if election is None:
-        raise NotFound(f"No election “{key}”.", data={"election": key})
+        raise NotFound(_("No election “%(key)s”.") % {"key": key}, data={"election": key})
     entries = quarantine_list(election=election)
     return {
         "election": key,

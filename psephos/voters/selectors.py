@@ -118,10 +118,10 @@ def election_station_get(*, key: str, code: str) -> tuple[Election, PollingStati
 def _election_station_load(*, key: str, code: str) -> tuple[Election, PollingStation]:
     row = db.fetchone(_ELECTION_STATION_SQL, [code, key])
     if row is None:
-        raise NotFound(f"No election “{key}”.", data={"election": key})
+        raise NotFound(_("No election “%(key)s”.") % {"key": key}, data={"election": key})
     e, s = len(_E_COLS), len(_E_COLS) + len(_S_COLS)
     if row[e] is None:
-        raise NotFound(f"No polling station “{code}”.", data={"station": code})
+        raise NotFound(_("No polling station “%(code)s”.") % {"code": code}, data={"station": code})
     election = Election.from_db(connection.alias, _E_ATTRS, _typed(Election, row[:e]))
     station = PollingStation.from_db(connection.alias, _S_ATTRS, _typed(PollingStation, row[e:s]))
     unit = AdministrativeUnit.from_db(

@@ -694,3 +694,29 @@ def test_token_mark_statement_follows_the_access_rule(listed: World) -> None:
     mark = attempt(own)
     assert mark is not None and mark.by_id == listed.pec[0].pk
     assert attempt(own) is None and Mark.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "election", "station"),
+    [
+        ("en", "No election “nope”.", "No polling station “KZ-00-0000”."),
+        ("ru", "Выборы «nope» не найдены.", "Избирательный участок «KZ-00-0000» не найден."),
+        ("kk", "«nope» сайлауы табылмады.", "«KZ-00-0000» сайлау учаскесі табылмады."),
+    ],
+)
+def test_not_found_messages_speak_the_requests_language(
+    listed: World, language: str, election: str, station: str
+) -> None:
+    client = Client()
+    r = post(
+        client,
+        "/api/v1/voters/self-check",
+        {"election": "nope", "iin": A},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert (r.status_code, r.json()["error"]["message"]) == (404, election)
+    page = logged_in(listed.cec).get(
+        f"/voters/{listed.election.key}/stations/KZ-00-0000/", HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert page.status_code == 404
+    assert station in page.content.decode()
