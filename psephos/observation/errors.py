@@ -52,6 +52,14 @@ class TwoFactorAlreadySetUp(Conflict):
     code = "observation_2fa_already_set_up"
 
 
+class UserUnknown(NotFound):
+    code = "observation_user_unknown"
+
+
+class ReasonMissing(ValidationFailed):
+    code = "observation_reason_missing"
+
+
 class SampleExists(Conflict):
     code = "observation_sample_exists"
 

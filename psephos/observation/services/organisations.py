@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
@@ -15,8 +16,8 @@ from psephos.core.errors import ValidationFailed
 from psephos.ledger.services.events import event_record
 from psephos.territory.models import AdministrativeUnit
 
-from ..errors import TwoFactorAlreadySetUp, TwoFactorFailed
-from ..models import Membership, Organisation, TotpDevice
+from ..errors import ReasonMissing, TwoFactorAlreadySetUp, TwoFactorFailed, UserUnknown
+from ..models import Membership, Organisation, TotpAttemptCount, TotpDevice
 from ..rules import totp
 from .crypto import seal, unseal
 from .totp_attempts import totp_attempt_claim, totp_attempts_clear
@@ -89,15 +90,19 @@ def membership_grant(
     return membership
 
 
-def _totp_event(user: Any, verb: str, payload: dict[str, Any]) -> None:
-    """Record ``observation.totp.<verb>``; the payload never holds the secret or a code."""
-    event_record(
-        actor=_actor(user),
+def _totp_event(user: Any, verb: str, payload: dict[str, Any], *, actor: str = "") -> int:
+    """Record ``observation.totp.<verb>`` by ``actor`` (default: the user); return its seq.
+
+    The payload never holds the secret or a code.
+    """
+    event = event_record(
+        actor=actor or _actor(user),
         role="observation",
         action=f"observation.totp.{verb}",
         object_key=f"observation/user/{user.pk}/totp",
         payload=payload,
     )
+    return event.seq
 
 
 @dataclass(frozen=True)
@@ -177,6 +182,64 @@ def totp_verify(*, user: Any, code: str, at: float | None = None) -> None:
             with transaction.atomic():
                 _totp_event(user, "lock", {"codes": place, "until": until.isoformat()})
         raise
+
+
+@dataclass(frozen=True)
+class TotpReset:
+    """What ``totp_device_reset`` removed, and the ledger event that records it."""
+
+    user_id: int
+    confirmed: bool
+    codes_cleared: int
+    event_seq: int
+
+
+def totp_device_reset(*, username: str, reason: str, actor: str = "cli") -> TotpReset | None:
+    """Remove a user's authenticator, confirmed or not, so that they can set up a new one.
+
+    For an operator with shell access when an admin has lost the authenticator: the
+    set-up pages never replace a confirmed one. Side effects, in one transaction:
+    deletes the user's ``TotpDevice`` and ``TotpAttemptCount`` rows and records one
+    ``observation.totp.reset`` ledger event whose payload holds the user's id, the
+    reason, whether the authenticator was confirmed and how many counted codes were
+    cleared, never the secret. Return what was removed, or ``None`` (nothing changed,
+    no event) when the user has no authenticator. Raises ``ReasonMissing`` when the
+    reason is blank and ``UserUnknown`` when no user has that username; nothing is
+    written then. The user's existing sessions keep any two-factor check they passed.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ReasonMissing(
+            _("Give the reason for the reset: it is written to the public ledger."),
+            data={"errors": [{"where": "reason", "message": "must not be empty"}]},
+        )
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise UserUnknown(
+            _("No user has the username “%(username)s”.") % {"username": username},
+            data={"username": username},
+        )
+    with transaction.atomic():
+        # Locked and then deleted, so that of two concurrent resets only one finds the
+        # device and records an event (on SQLite the single writer gives the same).
+        device = TotpDevice.objects.select_for_update().filter(user=user).first()
+        if device is None:
+            return None
+        device.delete()
+        cleared = (
+            TotpAttemptCount.objects.filter(user=user).values_list("count", flat=True).first() or 0
+        )
+        totp_attempts_clear(user=user)
+        payload = {
+            "user": user.pk,
+            "reason": reason,
+            "confirmed": device.confirmed,
+            "codes_cleared": cleared,
+        }
+        seq = _totp_event(user, "reset", payload, actor=actor)
+    return TotpReset(
+        user_id=user.pk, confirmed=device.confirmed, codes_cleared=cleared, event_seq=seq
+    )
 
 
 def organisation_rules_set(

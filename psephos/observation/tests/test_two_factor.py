@@ -7,20 +7,24 @@ The time is frozen, so the authenticator codes are those of one fixed 30-second 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import re
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import translation
 from django.utils.http import urlencode
 
 from psephos.accounts.models import User
 from psephos.core import clock
-from psephos.ledger.models import Event
+from psephos.ledger.models import Event, LedgerHead
 from psephos.observation.access import SESSION_2FA_KEY
 from psephos.observation.enums import MembershipRole, OrganisationKind
 from psephos.observation.errors import TwoFactorAlreadySetUp, TwoFactorFailed, TwoFactorLocked
+from psephos.observation.management.commands.observation import Command as ObservationCommand
 from psephos.observation.models import TotpAttemptCount, TotpDevice
 from psephos.observation.rules import totp
 from psephos.observation.services.crypto import unseal
@@ -513,3 +517,122 @@ def test_the_check_page_speaks_russian_when_locked(client, admin):
     r = client.post(CHECK, {"code": _code(admin)})
     assert r.status_code == 429
     assert "Повторите попытку через 15 минут." in r.content.decode()
+
+
+# -- 2fa-reset: an operator removes a lost authenticator -----------------------------------
+
+
+def _reset(username: str, *options: str) -> str:
+    out = io.StringIO()
+    call_command("observation", "2fa-reset", username, *options, stdout=out)
+    return out.getvalue()
+
+
+def _ledger() -> list[tuple]:
+    return [
+        *Event.objects.values_list("seq", "action", "object_key", "payload"),
+        *LedgerHead.objects.values_list("seq", "hash"),
+    ]
+
+
+def test_a_reset_removes_a_confirmed_authenticator_and_a_new_one_can_be_set_up(client, admin):
+    _confirmed(admin)
+    old_secret = _secret(admin)
+    client.logout()
+    client.force_login(admin)  # a new login, not yet through the check
+    _use_up_the_window(client, admin)
+    assert client.post(CHECK, {"code": _code(admin)}).status_code == 429
+
+    out = _reset("admin1", "--reason", "  ticket 4711: phone lost  ")
+
+    seq = Event.objects.get(action="observation.totp.reset").seq
+    assert out == (
+        f"admin1: confirmed authenticator removed, 5 counted code(s) cleared; ledger event {seq}"
+        " (observation.totp.reset). They can set up a new one at /observation/2fa/setup/.\n"
+    )
+    assert (TotpDevice.objects.count(), _attempts()) == (0, [])
+    assert _totp_events()[-1] == (
+        "observation.totp.reset",
+        f"observation/user/{admin.pk}/totp",
+        {
+            "user": admin.pk,
+            "reason": "ticket 4711: phone lost",
+            "confirmed": True,
+            "codes_cleared": 5,
+        },
+    )
+    assert list(
+        Event.objects.filter(action="observation.totp.reset").values_list("actor", flat=True)
+    ) == ["cli"]
+    assert old_secret not in repr(_totp_events()) + out
+    # The normal set-up now works again: generate, confirm with the new secret's first code.
+    assert client.get(SETUP).status_code == 200
+    assert client.post(SETUP).status_code == 200
+    assert _secret(admin) != old_secret
+    r = client.post(CONFIRM, {"code": _code(admin)})
+    assert (r.status_code, r["Location"]) == (302, LANDING)
+    assert client.session[SESSION_2FA_KEY] == admin.pk
+    assert [action for action, _k, _p in _totp_events()][-3:] == [
+        "observation.totp.reset",
+        "observation.totp.create",
+        "observation.totp.confirm",
+    ]
+
+
+def test_a_reset_removes_an_unconfirmed_authenticator(admin):
+    totp_device_create(user=admin)
+    out = _reset("admin1", "--reason=lost before confirming")
+    assert out.startswith("admin1: unconfirmed authenticator removed, 0 counted code(s) cleared;")
+    assert TotpDevice.objects.count() == 0
+    assert _totp_events()[-1][2] == {
+        "user": admin.pk,
+        "reason": "lost before confirming",
+        "confirmed": False,
+        "codes_cleared": 0,
+    }
+
+
+def test_a_user_without_an_authenticator_is_told_so_and_nothing_is_written(admin):
+    before = _ledger()
+    assert _reset("admin1", "--reason", "phone lost") == (
+        "admin1 has no authenticator; nothing was changed.\n"
+    )
+    assert _ledger() == before
+
+
+@pytest.mark.parametrize(
+    ("username", "options", "message"),
+    [
+        (
+            "ghost",
+            ["--reason", "phone lost"],
+            "observation_user_unknown: No user has the username “ghost”.",
+        ),
+        (
+            "admin1",
+            ["--reason", " \t "],
+            "observation_reason_missing: Give the reason for the reset: "
+            "it is written to the public ledger.",
+        ),
+        ("admin1", [], "Error: the following arguments are required: --reason"),
+    ],
+)
+def test_an_unknown_user_or_a_missing_reason_is_refused_and_nothing_changes(
+    admin, username, options, message
+):
+    _confirmed(admin)
+    before, attempts, ledger = _device_state(admin), _attempts(), _ledger()
+    with pytest.raises(CommandError) as refused:
+        _reset(username, *options)
+    assert str(refused.value) == message
+    assert (_device_state(admin), _attempts(), _ledger()) == (before, attempts, ledger)
+
+
+def test_a_refused_reset_exits_non_zero_with_the_message_and_no_traceback(admin, capsys):
+    with pytest.raises(SystemExit) as exited:
+        ObservationCommand().run_from_argv(
+            ["psephos", "observation", "2fa-reset", "ghost", "--reason", "phone lost"]
+        )
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert err == "CommandError: observation_user_unknown: No user has the username “ghost”.\n"

@@ -1,9 +1,10 @@
-"""``psephos observation``: findings export, quality checks, and the simulated mission.
+"""``psephos observation``: findings, quality checks, the simulated mission, 2FA resets.
 
 psephos observation findings ELECTION [--organisation KEY] [--format csv|md]
 psephos observation check ELECTION --organisation KEY
 psephos observation simulate ELECTION [--seed N] [--quickcount-size N]
 psephos observation quickcount ELECTION --organisation KEY
+psephos observation 2fa-reset USERNAME --reason TEXT
 """
 
 from __future__ import annotations
@@ -25,12 +26,16 @@ from ...selectors import (
     quickcount_estimate,
     quickcount_official,
 )
+from ...services.organisations import totp_device_reset
 from ...services.quality import quality_apply
 from ...services.simulation import mission_simulate, quickcount_simulate
 
 
 class Command(BaseCommand):
-    help = "Observation: export findings, apply quality checks, simulate the ODIHR mission."
+    help = (
+        "Observation: export findings, apply quality checks, simulate the ODIHR mission, "
+        "reset a lost authenticator."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -51,8 +56,22 @@ class Command(BaseCommand):
         )
         q.add_argument("election")
         q.add_argument("--organisation", required=True)
+        r = sub.add_parser(
+            "2fa-reset",
+            help="remove a user's authenticator (confirmed or not) so that they can set up a new one",
+        )
+        r.add_argument("username")
+        r.add_argument(
+            "--reason",
+            required=True,
+            help="why, e.g. the ticket of the lost phone; written to the public ledger, "
+            "so no personal data",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "2fa-reset":
+            self._two_factor_reset(username=options["username"], reason=options["reason"])
+            return
         try:
             election = election_get(key=options["election"])
             action = options["action"]
@@ -109,3 +128,18 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(est, indent=2, default=str))
         except DomainError as exc:
             raise CommandError(exc.message) from exc
+
+    def _two_factor_reset(self, *, username: str, reason: str) -> None:
+        try:
+            reset = totp_device_reset(username=username, reason=reason)
+        except DomainError as exc:
+            raise CommandError(f"{exc.code}: {exc.message}") from exc
+        if reset is None:
+            self.stdout.write(f"{username} has no authenticator; nothing was changed.")
+            return
+        kind = "confirmed" if reset.confirmed else "unconfirmed"
+        self.stdout.write(
+            f"{username}: {kind} authenticator removed, {reset.codes_cleared} counted code(s) "
+            f"cleared; ledger event {reset.event_seq} (observation.totp.reset). "
+            "They can set up a new one at /observation/2fa/setup/."
+        )
