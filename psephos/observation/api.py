@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Body, Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -412,7 +413,7 @@ def observer_create(request: HttpRequest, key: str, payload: ObserverIn) -> Stat
             allowed=False,
             detail="outside the admin's regions",
         )
-        raise PermissionDenied("This region is outside yours.", data={"region": payload.region})
+        raise PermissionDenied(_("This region is outside yours."), data={"region": payload.region})
     observer = observer_register(
         organisation=org,
         region=region,

@@ -8,6 +8,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from psephos.core.errors import NotFound
 from psephos.elections.models import Election
 from psephos.territory.models import AdministrativeUnit
@@ -56,7 +58,9 @@ def organisation_get(*, key: str) -> Organisation:
     try:
         return Organisation.objects.get(key=key)
     except Organisation.DoesNotExist:
-        raise NotFound(f"No observer organisation “{key}”.", data={"organisation": key}) from None
+        raise NotFound(
+            _("No observer organisation “%(key)s”.") % {"key": key}, data={"organisation": key}
+        ) from None
 
 
 _WORDS = {
@@ -117,7 +121,7 @@ def findings_for(
     else:
         fallback = FormDefinition.objects.filter(key=form_key).order_by("-version").first()
         if fallback is None:
-            raise NotFound(f"No form “{form_key}”.", data={"form": form_key})
+            raise NotFound(_("No form “%(form)s”.") % {"form": form_key}, data={"form": form_key})
         latest = fallback
     spec: FormSpec = form_spec(latest)
     name_to_id = {q.name: q.id for q in spec.questions}
@@ -275,7 +279,7 @@ def accreditation_by_token(*, token: str) -> Accreditation:
         .first()
     )
     if acc is None:
-        raise NotFound("No accreditation matches this badge.", data={})
+        raise NotFound(_("No accreditation matches this badge."), data={})
     return acc
 
 
@@ -323,7 +327,7 @@ def observer_detail(*, user: Any, code: str, two_factor_ok: bool) -> dict[str, A
     """Return one observer's personal data to an admin whose regions cover them; log it."""
     observer = Observer.objects.select_related("organisation", "region").filter(code=code).first()
     if observer is None:
-        raise NotFound("No such observer.", data={"observer": code})
+        raise NotFound(_("No such observer."), data={"observer": code})
     access_observer(
         user=user, observer=observer, two_factor_ok=two_factor_ok, action="observer.read"
     )
@@ -582,7 +586,7 @@ def observer_in_organisation(*, organisation_key: str, code: str) -> Observer:
         .first()
     )
     if observer is None:
-        raise NotFound("No such observer in this organisation.", data={"observer": code})
+        raise NotFound(_("No such observer in this organisation."), data={"observer": code})
     return observer
 
 
@@ -594,7 +598,7 @@ def accreditation_get(*, election_key: str, badge: str) -> Accreditation:
         .first()
     )
     if acc is None:
-        raise NotFound("No application for this badge and election.", data={"badge": badge})
+        raise NotFound(_("No application for this badge and election."), data={"badge": badge})
     return acc
 
 
@@ -606,7 +610,7 @@ def incident_get(*, organisation_key: str, number: int) -> Incident:
         .first()
     )
     if inc is None:
-        raise NotFound("No such incident.", data={"incident": number})
+        raise NotFound(_("No such incident."), data={"incident": number})
     return inc
 
 
@@ -618,7 +622,7 @@ def region_get(*, code: str) -> AdministrativeUnit:
         .first()
     )
     if unit is None:
-        raise NotFound("No such region.", data={"region": code})
+        raise NotFound(_("No such region."), data={"region": code})
     return unit
 
 

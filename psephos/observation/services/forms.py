@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max, Q
+from django.utils.translation import gettext as _
 
 from psephos.core import clock
 from psephos.ledger.services.events import event_record
@@ -103,7 +104,11 @@ def form_resolve(*, organisation: Organisation, key: str) -> FormDefinition:
         .first()
     )
     if form is None:
-        raise FormUnknown(f"No form “{key}” for {organisation.key}.", data={"form": key})
+        raise FormUnknown(
+            _("No form “%(form)s” for %(organisation)s.")
+            % {"form": key, "organisation": organisation.key},
+            data={"form": key},
+        )
     return form
 
 

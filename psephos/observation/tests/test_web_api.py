@@ -7,6 +7,7 @@ import hmac
 import json
 
 import pytest
+from django.test import Client
 
 from psephos.accounts.models import User
 from psephos.accounts.services.tokens import api_token_create
@@ -271,3 +272,18 @@ def test_authenticator_setup_then_locked(client):
     assert client.post("/observation/2fa/", {"code": code}).status_code == 403
     assert client.get("/observation/2fa/setup/").status_code == 302
     assert unseal(TotpDevice.objects.get(user=admin).secret_enc) == secret
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "No accreditation matches this badge."),
+        ("ru", "Нет аккредитации с этим удостоверением."),
+        ("kk", "Бұл куәлікке сәйкес аккредитация жоқ."),
+    ],
+)
+def test_an_unknown_badge_is_answered_in_the_requests_language(
+    client: Client, language: str, message: str
+) -> None:
+    answer = client.get(f"{API}/badge/nope", HTTP_ACCEPT_LANGUAGE=language)
+    assert (answer.status_code, answer.json()["error"]["message"]) == (404, message)
