@@ -17,9 +17,9 @@ from psephos.core import clock
 from psephos.core.errors import PermissionDenied
 
 from .enums import MembershipRole
-from .models import AccessLogEntry, Membership, Observer, Organisation
+from .models import AccessLogEntry, Membership, Observer, Organisation, TotpDevice
 
-SESSION_2FA_KEY = "observation_2fa_user"
+SESSION_2FA_KEY = "observation_2fa_device"  # the confirmed authenticator this session passed
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,24 @@ class Scope:
         return self.all_regions or region_id in self.region_ids
 
 
+def session_two_factor_pass(session: Any, user: Any) -> None:
+    """Mark this session as verified with the user's authenticator, under a new session key."""
+    session.cycle_key()
+    session[SESSION_2FA_KEY] = TotpDevice.objects.values_list("pk", flat=True).get(user_id=user.pk)
+
+
 def session_two_factor_ok(session: Any, user: Any) -> bool:
-    """Return whether this session passed the TOTP check for this user."""
-    return bool(user.is_authenticated) and session.get(SESSION_2FA_KEY) == user.pk
+    """Return whether this session passed the TOTP check with the user's current authenticator.
+
+    The session holds the authenticator it was checked with, so a reset (a lost phone)
+    or a new authenticator ends every session verified with the old one.
+    """
+    device = session.get(SESSION_2FA_KEY)
+    return (
+        bool(user.is_authenticated)
+        and device is not None
+        and TotpDevice.objects.filter(pk=device, user_id=user.pk, confirmed=True).exists()
+    )
 
 
 def access_log(

@@ -20,7 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from psephos.core.errors import DomainError
 from psephos.elections.selectors import election_get, elections_list
 
-from .access import SESSION_2FA_KEY, access_coordinate, access_submit, session_two_factor_ok
+from .access import (
+    access_coordinate,
+    access_submit,
+    session_two_factor_ok,
+    session_two_factor_pass,
+)
 from .errors import TwoFactorAlreadySetUp, TwoFactorLocked
 from .selectors import (
     access_log_list,
@@ -141,9 +146,8 @@ def _landing(request: HttpRequest, target: str) -> str:
 
 
 def _two_factor_passed(request: HttpRequest) -> None:
-    """Mark this session as two-factor verified, under a new session key."""
-    request.session.cycle_key()
-    request.session[SESSION_2FA_KEY] = request.user.pk
+    """Mark this session as verified with the user's authenticator, under a new session key."""
+    session_two_factor_pass(request.session, request.user)
 
 
 def _retry_after(response: HttpResponse, error: DomainError | None) -> HttpResponse:

@@ -109,7 +109,7 @@ def test_a_passed_check_never_leaves_the_site(client, admin, target):
     _confirmed(admin)
     r = client.post(CHECK + "?" + _query(target), {"code": _code(admin)})
     assert (r.status_code, r["Location"]) == (302, LANDING)
-    assert client.session[SESSION_2FA_KEY] == admin.pk
+    assert client.session[SESSION_2FA_KEY] == TotpDevice.objects.get(user=admin).pk
 
 
 @pytest.mark.parametrize(
@@ -245,7 +245,7 @@ def test_the_first_code_confirms_and_redirects(client, admin):
     assert (r.status_code, r["Location"]) == (302, LANDING)
     device = TotpDevice.objects.get()
     assert (device.confirmed, device.last_counter) == (True, int(NOW.timestamp()) // 30)
-    assert client.session[SESSION_2FA_KEY] == admin.pk
+    assert client.session[SESSION_2FA_KEY] == TotpDevice.objects.get(user=admin).pk
     assert [action for action, _k, _p in _totp_events()] == [
         "observation.totp.create",
         "observation.totp.confirm",
@@ -391,7 +391,7 @@ def test_the_wait_counts_down_and_the_window_passing_lets_a_correct_code_through
     _at(monkeypatch, NOW + dt.timedelta(minutes=15))
     r = client.post(CHECK, {"code": _code(admin, steps=30)})
     assert (r.status_code, r["Location"]) == (302, LANDING)
-    assert client.session[SESSION_2FA_KEY] == admin.pk
+    assert client.session[SESSION_2FA_KEY] == TotpDevice.objects.get(user=admin).pk
     assert _attempts() == []
 
 
@@ -571,7 +571,7 @@ def test_a_reset_removes_a_confirmed_authenticator_and_a_new_one_can_be_set_up(c
     assert _secret(admin) != old_secret
     r = client.post(CONFIRM, {"code": _code(admin)})
     assert (r.status_code, r["Location"]) == (302, LANDING)
-    assert client.session[SESSION_2FA_KEY] == admin.pk
+    assert client.session[SESSION_2FA_KEY] == TotpDevice.objects.get(user=admin).pk
     assert [action for action, _k, _p in _totp_events()][-3:] == [
         "observation.totp.reset",
         "observation.totp.create",
@@ -636,3 +636,21 @@ def test_a_refused_reset_exits_non_zero_with_the_message_and_no_traceback(admin,
     assert exited.value.code == 1
     err = capsys.readouterr().err
     assert err == "CommandError: observation_user_unknown: No user has the username “ghost”.\n"
+
+
+def test_a_reset_ends_the_sessions_verified_with_the_lost_authenticator(client, admin):
+    """The lost phone may still be logged in: its verified session must not outlive the reset."""
+    org = organisation_create(key="wings", name="Wings", kind=OrganisationKind.CITIZEN)
+    membership_grant(user=admin, organisation=org, role=MembershipRole.ADMIN, all_regions=True)
+    _confirmed(admin)
+    roster = "/observation/organisations/wings/observers/"
+    assert client.post(CHECK, {"code": _code(admin)}).status_code == 302
+    assert client.get(roster).status_code == 200
+
+    _reset("admin1", "--reason", "ticket 4712: phone stolen")
+
+    again = client.get(roster)
+    assert again.status_code == 302 and again["Location"].startswith(CHECK)
+    # A new authenticator does not revive the old session either.
+    _confirmed(admin)
+    assert client.get(roster).status_code == 302
