@@ -6,36 +6,39 @@ Django's UUIDField does (32 lower-case hex digits).
 
 from django.db import migrations, models
 
+BINARY, UUID = models.BinaryField(max_length=16), models.UUIDField()
+for _field in (BINARY, UUID):
+    _field.set_attributes_from_name("iin_hash")
+
+
+def _sqlite_retype(apps, schema_editor, old, new):
+    """Rebuild SQLite's table with the column's new type; return the model."""
+    Voter = apps.get_model("voters", "Voter")
+    schema_editor.alter_field(Voter, old, new)
+    return Voter
+
 
 def to_uuid(apps, schema_editor):
-    Voter = apps.get_model("voters", "Voter")
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             "ALTER TABLE voters_voter ALTER COLUMN iin_hash TYPE uuid"
             " USING encode(iin_hash, 'hex')::uuid"
         )
         return
-    old, new = models.BinaryField(max_length=16), models.UUIDField()
-    old.set_attributes_from_name("iin_hash")
-    new.set_attributes_from_name("iin_hash")
-    schema_editor.alter_field(Voter, old, new)
+    _sqlite_retype(apps, schema_editor, BINARY, UUID)
     schema_editor.execute(
         "UPDATE voters_voter SET iin_hash = lower(hex(iin_hash)) WHERE typeof(iin_hash) = 'blob'"
     )
 
 
 def to_bytes(apps, schema_editor):
-    Voter = apps.get_model("voters", "Voter")
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             "ALTER TABLE voters_voter ALTER COLUMN iin_hash TYPE bytea"
             " USING decode(replace(iin_hash::text, '-', ''), 'hex')"
         )
         return
-    old, new = models.UUIDField(), models.BinaryField(max_length=16)
-    old.set_attributes_from_name("iin_hash")
-    new.set_attributes_from_name("iin_hash")
-    schema_editor.alter_field(Voter, old, new)
+    Voter = _sqlite_retype(apps, schema_editor, UUID, BINARY)
     for pk, value in Voter.objects.values_list("pk", "iin_hash"):  # SQLite 3.40 has no unhex()
         Voter.objects.filter(pk=pk).update(iin_hash=bytes.fromhex(str(value)))
 
