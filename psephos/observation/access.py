@@ -34,10 +34,11 @@ class Scope:
         return self.all_regions or region_id in self.region_ids
 
 
-def session_two_factor_pass(session: Any, user: Any) -> None:
-    """Mark this session as verified with the user's authenticator, under a new session key."""
+def session_two_factor_pass(session: Any, device: int) -> None:
+    """Mark this session as verified with the authenticator ``device`` (the id ``totp_verify``
+    returned), under a new session key."""
     session.cycle_key()
-    session[SESSION_2FA_KEY] = TotpDevice.objects.values_list("pk", flat=True).get(user_id=user.pk)
+    session[SESSION_2FA_KEY] = device
 
 
 def session_two_factor_ok(session: Any, user: Any) -> bool:

@@ -145,11 +145,6 @@ def _landing(request: HttpRequest, target: str) -> str:
     return reverse("observation:index")
 
 
-def _two_factor_passed(request: HttpRequest) -> None:
-    """Mark this session as verified with the user's authenticator, under a new session key."""
-    session_two_factor_pass(request.session, request.user)
-
-
 def _retry_after(response: HttpResponse, error: DomainError | None) -> HttpResponse:
     """Add ``Retry-After`` to the refusal of a locked two-factor check."""
     if isinstance(error, TwoFactorLocked):
@@ -168,11 +163,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     error: DomainError | None = None
     if request.method == "POST":
         try:
-            totp_verify(user=request.user, code=request.POST.get("code", ""))
+            device = totp_verify(user=request.user, code=request.POST.get("code", ""))
         except DomainError as exc:
             error = exc
         else:
-            _two_factor_passed(request)
+            session_two_factor_pass(request.session, device)
             return redirect(_landing(request, request.GET.get("next", "")))
     response = render(
         request,
@@ -281,7 +276,7 @@ def two_factor_setup_confirm(request: HttpRequest) -> HttpResponse:
     if totp_confirmed(user=request.user):
         return redirect("observation:two_factor")
     try:
-        totp_verify(user=request.user, code=request.POST.get("code", ""))
+        device = totp_verify(user=request.user, code=request.POST.get("code", ""))
     except DomainError as exc:
         response = render(
             request,
@@ -290,6 +285,6 @@ def two_factor_setup_confirm(request: HttpRequest) -> HttpResponse:
             status=exc.http_status,
         )
         return _retry_after(response, exc)
-    _two_factor_passed(request)
+    session_two_factor_pass(request.session, device)
     messages.success(request, _("Your authenticator is set up and this login is confirmed."))
     return redirect("observation:index")

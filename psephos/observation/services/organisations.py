@@ -142,8 +142,10 @@ def totp_device_create(*, user: Any) -> TotpEnrolment:
     return TotpEnrolment(secret=secret, uri=totp.totp_uri(secret, account=user.username))
 
 
-def totp_verify(*, user: Any, code: str, at: float | None = None) -> None:
-    """Check a TOTP code; a code is accepted once. Raise ``TwoFactorFailed`` otherwise.
+def totp_verify(*, user: Any, code: str, at: float | None = None) -> int:
+    """Check a TOTP code and return the authenticator's id; a code is accepted once.
+
+    Raise ``TwoFactorFailed`` otherwise.
 
     At most ``totp.ATTEMPTS`` codes are checked per user in a window of
     ``totp.ATTEMPT_WINDOW`` seconds (``totp_attempt_claim``, counted in the database
@@ -176,6 +178,7 @@ def totp_verify(*, user: Any, code: str, at: float | None = None) -> None:
             totp_attempts_clear(user=user)
             if confirming:
                 _totp_event(user, "confirm", {})
+        return int(device.pk)
     except TwoFactorFailed:
         if place == totp.ATTEMPTS:
             until = dt.datetime.fromtimestamp(window_started + totp.ATTEMPT_WINDOW, tz=dt.UTC)
@@ -205,7 +208,8 @@ def totp_device_reset(*, username: str, reason: str, actor: str = "cli") -> Totp
     cleared, never the secret. Return what was removed, or ``None`` (nothing changed,
     no event) when the user has no authenticator. Raises ``ReasonMissing`` when the
     reason is blank and ``UserUnknown`` when no user has that username; nothing is
-    written then. The user's existing sessions keep any two-factor check they passed.
+    written then. Sessions verified with the removed authenticator are no longer
+    verified (``access.session_two_factor_ok``).
     """
     reason = reason.strip()
     if not reason:
