@@ -336,7 +336,6 @@ def register_import(
         job: dict[str, Any] = {
             "geography": geography,
             "path": path,
-            "report_path": report_path,
             "actor": actor,
             "origin": origin,
         }
@@ -361,14 +360,13 @@ def register_import(
                     raise _refuse(report_path, _problem_lines(found))
                 # a refusal the second pass cannot name: let the row-by-row path decide
         with progress(_("Checking and loading voters"), total, enabled=show_progress) as advance:
-            return _import_checked(**job, advance=advance)
+            return _import_checked(**job, report_path=report_path, advance=advance)
 
 
 def _import_fast(
     *,
     geography: Geography,
     path: Path,
-    report_path: Path,
     actor: str,
     origin: str,
     advance: Any,
