@@ -438,6 +438,11 @@ def problems(
     occurrence) and IINs already in the register.
     """
     codes, _ = _stations(geography_id)
+    with connection.cursor() as cur:  # an empty register needs no keyed values
+        cur.execute(
+            "SELECT EXISTS (SELECT 1 FROM voters_voter WHERE geography_id = %s)", [geography_id]
+        )
+        any_registered = bool(cur.fetchone()[0])
     found: list[tuple[int, str, str, int]] = []
     numbers: list[np.ndarray] = []
     lines: list[np.ndarray] = []
@@ -457,7 +462,8 @@ def problems(
                 found += [(first_line + i, p.column, p.code, 0) for p in record]
             numbers.append(decimal(checked.iin[good].astype(np.int64) - ord("0")))
             lines.append(np.flatnonzero(good) + first_line)
-            hashes.append(iin_hashes(checked.iin[good], geography_id))
+            if any_registered:
+                hashes.append(iin_hashes(checked.iin[good], geography_id))
     number = np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64)
     line = np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
     order = np.argsort(number, kind="stable")  # equal IINs stay in file order
@@ -478,15 +484,10 @@ def _registered(geography_id: int, hashes: list[np.ndarray], lines: list[np.ndar
     The file's keyed values go to a temporary table by binary COPY (16 bytes each, no
     Python object per row) and are joined with the register.
     """
-    if not hashes:
+    if not hashes:  # nothing registered on the map (or nothing good in the file)
         return []
     row = np.dtype([("count", ">i2"), ("n", ">i4"), ("line", ">i8"), ("k", ">i4"), ("key", "V16")])
     with connection.connection.cursor() as cur:
-        cur.execute(
-            "SELECT EXISTS (SELECT 1 FROM voters_voter WHERE geography_id = %s)", [geography_id]
-        )
-        if not cur.fetchone()[0]:
-            return []
         cur.execute("DROP TABLE IF EXISTS pg_temp.voters_file_keys")
         cur.execute(
             "CREATE TEMP TABLE voters_file_keys (line bigint, iin_hash uuid) ON COMMIT DROP"
