@@ -36,6 +36,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from proc_cpu import TICK, proc_stat, process_table  # noqa: E402
 
 GEO = "bench-voters"
 STATIONS = 10_000
@@ -128,12 +129,6 @@ def baseline_copy(path: Path) -> float:
     return elapsed
 
 
-def _proc(pid: int) -> list[str]:
-    with open(f"/proc/{pid}/stat") as f:
-        stat = f.read()
-    return stat[stat.rindex(")") + 2 :].split()
-
-
 def cluster_cpu() -> float:
     """CPU seconds of the database cluster so far: the postmaster, its live children and
     the children it has reaped (parallel index-build workers end before we look).
@@ -144,17 +139,11 @@ def cluster_cpu() -> float:
         cur.execute("SHOW data_directory")
         (data_dir,) = cur.fetchone()
     postmaster = int(Path(data_dir, "postmaster.pid").read_text().split()[0])
-    tick = os.sysconf("SC_CLK_TCK")
-    fields = _proc(postmaster)
-    total = sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            child = _proc(int(pid))
-        except OSError:
-            continue
-        if int(child[1]) == postmaster:
-            total += int(child[11]) + int(child[12])
-    return total / tick
+    total = sum(int(x) for x in proc_stat(postmaster)[11:15])  # own and reaped children's
+    for fields in process_table().values():
+        if int(fields[1]) == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total / TICK
 
 
 def own_cpu() -> float:

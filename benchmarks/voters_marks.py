@@ -49,6 +49,7 @@ import django
 django.setup()
 
 from django.db import connection, connections  # noqa: E402
+from proc_cpu import TICK, process_table  # noqa: E402
 from voters_lookup import bench_election  # noqa: E402
 
 PORT = 8765
@@ -142,19 +143,9 @@ def plan(args: argparse.Namespace, tokens: dict[str, str], by_station: dict[str,
 
 def _stats() -> dict[int, tuple[int, float, float]]:
     """Parent pid, user and system CPU seconds of every running process, by pid."""
-    tick = os.sysconf("SC_CLK_TCK")
-    out = {}
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        out[int(pid)] = (int(fields[1]), int(fields[11]) / tick, int(fields[12]) / tick)
-    return out
+    return {
+        pid: (int(f[1]), int(f[11]) / TICK, int(f[12]) / TICK) for pid, f in process_table().items()
+    }
 
 
 def _ours(pid: int) -> bool:
