@@ -19,6 +19,7 @@ from psephos.commissions.services import (
     commission_tree_create,
     commission_tree_delete,
 )
+from psephos.core import db
 from psephos.core.errors import Conflict, ValidationFailed
 from psephos.core.progress import progress
 from psephos.elections.models import Election, Option
@@ -106,28 +107,10 @@ def simulation_run(
         members = _write_commissions(plan, geography, seed)
         election = _write_election(scenario, geography)
         _write_protocols(plan, election, show_progress)
-        _analyze()
+        db.analyze(Commission, PollingStation, Protocol, ProtocolVersion, ProtocolVote)
         tabulation = tally_recompute(election=election, actor=ACTOR, role="system")
     outcome = election_determine(election=election)
     return SimulationResult(election, plan, tabulation, outcome, members, replaced)
-
-
-def _analyze() -> None:
-    """Give PostgreSQL's planner the sizes of the tables just filled, before tabulating.
-
-    Inside the transaction, ANALYZE counts its own inserts; without it the planner
-    may hold a count taken while they were invisible (an autovacuum during the load
-    records zero rows) and join the national tabulation's tens of thousands of rows
-    by nested loops, which took minutes instead of a second.
-    """
-    if connection.vendor != "postgresql":
-        return
-    tables = [
-        model._meta.db_table
-        for model in (Commission, PollingStation, Protocol, ProtocolVersion, ProtocolVote)
-    ]
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE " + ", ".join(map(connection.ops.quote_name, tables)))
 
 
 def _clear(scenario: Scenario, *, replace: bool) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from psephos.core import db
 from psephos.core.progress import progress as progress_bar
 from psephos.elections.models import Election
 from psephos.ledger.services.events import event_record
@@ -27,7 +28,7 @@ from psephos.results.models import Protocol
 from ..enums import VoterOrigin
 from ..errors import ListState
 from ..iin_hash import iin_hash
-from ..models import Voter
+from ..models import ListEntry, Voter
 from ..rules.eligibility import latest_birth_date
 from ..rules.iin import iin_make
 from .lists import eligibility_rules, list_extract
@@ -298,7 +299,9 @@ def register_generate(
                 election.geography_id,
                 advance,
             )
+        db.analyze(Voter)  # the lists and marks below read what was just written
         entries = list_extract(election=election, actor="simulate")
+        db.analyze(ListEntry)
         marks = 0
         base = dt.datetime.combine(election.date, dt.time(8, 0), tzinfo=dt.UTC)
         rng = random.Random(seed + 1)
