@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "psephos.core.middleware.PagesAuthenticationMiddleware",
     "psephos.core.middleware.PagesMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "psephos.web.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

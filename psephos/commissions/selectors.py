@@ -24,6 +24,24 @@ def commission_get(*, geography: Geography, code: str) -> Commission:
         ) from None
 
 
+def station_commission_get(*, geography_id: int, code: str) -> Commission:
+    """Return the PEC of the station with this code, with its parent and station.
+
+    The canonical "a station's commission by code"; raises the one translated
+    "no such polling station" ``NotFound``.
+    """
+    from psephos.territory.selectors import station_not_found
+
+    commission = (
+        Commission.objects.select_related("parent", "station", "station__unit")
+        .filter(geography_id=geography_id, code=code, level=CommissionLevel.PEC)
+        .first()
+    )
+    if commission is None:
+        raise station_not_found(code)
+    return commission
+
+
 def commission_list_children(*, commission: Commission) -> QuerySet[Commission]:
     """Return the commissions directly below this one, in code order."""
     return Commission.objects.filter(parent=commission).select_related("unit", "station")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from psephos.core.errors import NotFound
 
 from .models import Geography, PollingStation
@@ -12,15 +14,24 @@ def geography_get(*, key: str) -> Geography:
     try:
         return Geography.objects.get(key=key)
     except Geography.DoesNotExist:
-        raise NotFound(f"No map “{key}”.", data={"geography": key}) from None
+        raise NotFound(_("No map “%(key)s”.") % {"key": key}, data={"geography": key}) from None
 
 
 def station_get(*, geography: Geography, code: str) -> PollingStation:
-    """Return the station with this code in the geography or raise ``NotFound``."""
+    """Return the station with this code in the geography or raise ``NotFound``.
+
+    The canonical "station by code": every interface and service looks a station up
+    here (or, for its commission, ``commissions.selectors.station_commission_get``).
+    """
     try:
         return PollingStation.objects.select_related("unit").get(geography=geography, code=code)
     except PollingStation.DoesNotExist:
-        raise NotFound(f"No polling station “{code}”.", data={"station": code}) from None
+        raise station_not_found(code) from None
+
+
+def station_not_found(code: str) -> NotFound:
+    """Return the one "no such polling station" error (translated, with the code)."""
+    return NotFound(_("No polling station “%(code)s”.") % {"code": code}, data={"station": code})
 
 
 def unit_names_for_codes(*, geography_id: int, codes: list[str]) -> dict[str, dict[str, str]]:
