@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from icalendar import Calendar, Event, vText
+
 from .rules.calendar import CalendarEvent, ElectionCalendar
 
 
@@ -34,33 +36,17 @@ def calendar_as_dict(cal: ElectionCalendar, *, election: str) -> dict[str, Any]:
     }
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+def _utc(day: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=tz).astimezone(dt.UTC)
 
 
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets, never inside a UTF-8 character."""
-    out: list[str] = []
-    current = b""
-    for ch in line:
-        b = ch.encode()
-        if len(current) + len(b) > (75 if not out else 74):
-            out.append(current.decode())
-            current = b""
-        current += b
-    out.append(current.decode())
-    return "\r\n ".join(out)
-
-
-def _utc(day: dt.date, time: dt.time, tz: ZoneInfo) -> str:
-    return dt.datetime.combine(day, time, tzinfo=tz).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _event_lines(e: CalendarEvent, *, election: str, tz: ZoneInfo, stamp: str) -> list[str]:
-    lines = ["BEGIN:VEVENT", f"UID:{e.key}.{election}@psephos", f"DTSTAMP:{stamp}"]
+def _event(e: CalendarEvent, *, election: str, tz: ZoneInfo, stamp: dt.datetime) -> Event:
+    event = Event()
+    event.add("uid", f"{e.key}.{election}@psephos")
+    event.add("dtstamp", stamp)
     if e.start_time is None and e.end_time is None:
-        lines.append(f"DTSTART;VALUE=DATE:{e.start:%Y%m%d}")
-        lines.append(f"DTEND;VALUE=DATE:{e.last_day + dt.timedelta(days=1):%Y%m%d}")
+        event.add("dtstart", e.start)
+        event.add("dtend", e.last_day + dt.timedelta(days=1))
     else:
         start = _utc(e.start, e.start_time or dt.time(0), tz)
         if e.end_time is not None:
@@ -69,31 +55,28 @@ def _event_lines(e: CalendarEvent, *, election: str, tz: ZoneInfo, stamp: str) -
             end = start  # an instant: registration closes at 18:00
         else:
             end = _utc(e.last_day + dt.timedelta(days=1), dt.time(0), tz)
-        lines.append(f"DTSTART:{start}")
-        lines.append(f"DTEND:{end}")
-    lines.append(f"SUMMARY:{_escape(e.title)}")
-    lines.append(f"DESCRIPTION:{_escape(f'{e.basis}. Source: {e.source}')}")
-    lines.append("END:VEVENT")
-    return lines
+        event.add("dtstart", start)
+        event.add("dtend", end)
+    event.add("summary", e.title)
+    event.add("description", f"{e.basis}. Source: {e.source}")
+    return event
 
 
 def calendar_as_ics(cal: ElectionCalendar, *, election: str, name: str) -> str:
-    """Return the calendar as an iCalendar document with CRLF line endings.
+    """Return the calendar as an iCalendar document (built by the ``icalendar`` library).
 
     All-day events use dates; timed ones are written in UTC so that no
     VTIMEZONE block is needed. DTSTAMP is the calling date, so the output is
-    the same each time for the same calendar.
+    the same each time for the same calendar. The library escapes text, folds
+    lines at 75 octets and ends them with CRLF; properties keep the order added.
     """
     tz = ZoneInfo(cal.timezone)
-    stamp = f"{cal.called:%Y%m%d}T000000Z"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//psephos//legal calendar//EN",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_escape(name)}",
-    ]
+    stamp = dt.datetime.combine(cal.called, dt.time(0), tzinfo=dt.UTC)
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", "-//psephos//legal calendar//EN")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", vText(name))
     for e in cal.events:
-        lines.extend(_event_lines(e, election=election, tz=tz, stamp=stamp))
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+        calendar.add_component(_event(e, election=election, tz=tz, stamp=stamp))
+    return calendar.to_ical(sorted=False).decode()
