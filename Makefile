@@ -20,6 +20,11 @@ $(BIN)/psephos: pyproject.toml
 install: $(BIN)/psephos
 
 ## The main job on SQLite, then the portal on http://127.0.0.1:8000
+# A throw-away secret per run unless one is set: the CLI and the server refuse the
+# public development key while DEBUG is off (config/startup.py).
+ifeq ($(DJANGO_SECRET_KEY),)
+demo: export DJANGO_SECRET_KEY := $(shell od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+endif
 demo: install
 	$(BIN)/psephos migrate --noinput
 	$(BIN)/psephos simulate kz-2022-presidential --seed 2022 --keep-existing

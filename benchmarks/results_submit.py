@@ -26,6 +26,7 @@ import argparse
 import http.client
 import json
 import os
+import secrets
 import shutil
 import socket
 import statistics
@@ -57,6 +58,8 @@ def _gunicorn(scratch: Path) -> tuple[subprocess.Popen[bytes], int, int]:
         PSEPHOS_VAR_DIR=str(scratch),
         DATABASE_CONN_MAX_AGE="600",
         DJANGO_SETTINGS_MODULE="config.settings.base",
+        # The server refuses the public development key while DEBUG is off.
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_hex(32),
     )
     env.pop("DATABASE_URL", None)
     root = Path(__file__).resolve().parent.parent

@@ -33,6 +33,7 @@ import json
 import multiprocessing as mp
 import os
 import random
+import secrets
 import statistics
 import subprocess
 import sys
@@ -314,7 +315,11 @@ def main() -> None:
     election = bench_election().key
     work: list[list[Attempt]] = [attempts[i :: args.clients] for i in range(args.clients)]
     env = dict(
-        os.environ, DATABASE_CONN_MAX_AGE="600", DJANGO_SETTINGS_MODULE="config.settings.base"
+        os.environ,
+        DATABASE_CONN_MAX_AGE="600",
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        # The server refuses the public development key while DEBUG is off.
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_hex(32),
     )
     with connection.cursor() as cur:
         cur.execute("SELECT pg_backend_pid()")

@@ -9,13 +9,16 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PSEPHOS_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "psephos-development-key-not-for-production")
+# The fallback is public: config.startup refuses it wherever DEBUG is off.
+FALLBACK_SECRET_KEY = "psephos-development-key-not-for-production"  # noqa: S105 (public on purpose)
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", FALLBACK_SECRET_KEY)
 DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -26,6 +29,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Only for the Swagger UI and ReDoc assets it ships: /api/docs serves them from
+    # STATIC_URL instead of a CDN.
+    "ninja",
     "psephos.core",
     "psephos.accounts",
     "psephos.ledger",
@@ -46,6 +52,7 @@ INSTALLED_APPS = [
 # bearer token and no session cookie skip them (psephos.core.middleware).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +76,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -105,6 +113,30 @@ LOCALE_PATHS = [BASE_DIR / "psephos" / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
+
+# Content-Security-Policy (Django's CSP middleware): scripts and everything else only
+# from this origin, inline scripts only with the response's nonce. Inline styles stay
+# allowed for the result bars' computed widths (``style="width: …"``); no script can
+# be injected through them.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or
+# networks, e.g. "10.0.0.0/8,::1"). Every rate limit keys on the client address that
+# psephos.core.client.client_address derives from it; empty: REMOTE_ADDR alone.
+PSEPHOS_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("PSEPHOS_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

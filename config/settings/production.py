@@ -1,10 +1,51 @@
-"""Settings for a production deployment: everything sensitive from the environment."""
+"""Settings for a production deployment: everything sensitive from the environment.
+
+psephos runs behind a TLS-terminating reverse proxy (nginx, a load balancer) that
+sets ``X-Forwarded-Proto`` and ``X-Forwarded-For``; see docs/security.md.
+"""
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set in production (see docs/security.md).")
+    return value
+
+
 DEBUG = False
-SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+SECRET_KEY = _required("DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = [h.strip() for h in _required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+# TLS: the proxy terminates it and says so in X-Forwarded-Proto (it must overwrite any
+# value the client sent); plain HTTP is redirected, and browsers are told to use
+# HTTPS only for a year (HSTS).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = True
+SECURE_HSTS_SECONDS = int(os.environ.get("PSEPHOS_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading binds the whole domain to HTTPS in browsers for months: the operator of
+# the domain opts in (PSEPHOS_HSTS_PRELOAD=1), psephos does not do it for them.
+SECURE_HSTS_PRELOAD = os.environ.get("PSEPHOS_HSTS_PRELOAD", "0") == "1"
+# W003 looks for Django's CsrfViewMiddleware by name; psephos installs its subclass
+# PagesCsrfViewMiddleware (psephos.core.middleware), which checks every page request
+# and skips only bearer-token API calls that carry no session cookie.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"

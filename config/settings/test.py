@@ -12,3 +12,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 VOTERS_SEAL_SECONDS = 0.0
 # Every test builds its own map: never reuse a station looked up by another test.
 VOTERS_STATION_CACHE_SECONDS = 0.0
+# A key of its own, not the public development fallback: the test suite's servers
+# (the SIGKILL test's gunicorn) run with DEBUG off, where the fallback is refused.
+SECRET_KEY = "psephos-test-suite-key-only-for-tests-8f2c1e0b9a7d6c5e4f3a2b1c0d9e8f7a"  # noqa: S105

@@ -17,8 +17,6 @@ from psephos.core.errors import PermissionDenied
 from .errors import RateLimited
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from psephos.accounts.models import User
     from psephos.territory.models import PollingStation
 
@@ -61,11 +59,6 @@ def access_register_manage(user: User) -> None:
             _("This needs the role “%(role)s”.") % {"role": Role.CEC_OPERATOR.label},
             data={"required_role": Role.CEC_OPERATOR.value},
         )
-
-
-def client_address(request: HttpRequest) -> str:
-    """Return the client address the self-check rate limit counts against."""
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
 def access_self_check(count: int) -> None:

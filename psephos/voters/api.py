@@ -21,6 +21,7 @@ from psephos.accounts.authentication import (
     token_user_or_401,
 )
 from psephos.accounts.services.tokens import token_digest
+from psephos.core.client import client_address
 from psephos.core.errors import NotFound
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_get
@@ -32,7 +33,6 @@ from .access import (
     access_self_check,
     access_station_act,
     access_station_read,
-    client_address,
 )
 from .models import CorrectionRequest, Mark
 from .schemas import (

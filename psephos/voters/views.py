@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from psephos.core import clock
+from psephos.core.client import client_address
 from psephos.core.errors import DomainError, ValidationFailed
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_get, elections_list
 from psephos.territory.models import PollingStation
 
 from . import selectors
-from .access import access_self_check, access_station_act, access_station_read, client_address
+from .access import access_self_check, access_station_act, access_station_read
 from .enums import AdditionBasis, CorrectionKind
 from .services.corrections import correction_request_decide, correction_request_file
 from .services.lists import certificate_issue, certificate_report_lost, entry_place_of_stay

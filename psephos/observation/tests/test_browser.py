@@ -39,7 +39,11 @@ def browser_context():
             headless=True,
             args=CHROMIUM_ARGS,
         )
-        context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
+        # Playwright's wait_for_function evaluates its predicate with eval, which the
+        # pages' Content-Security-Policy forbids; the policy is tested in tests/test_deploy.py.
+        context = browser.new_context(
+            locale="en-US", viewport={"width": 390, "height": 844}, bypass_csp=True
+        )
         context.set_default_timeout(10_000)
         try:
             yield context

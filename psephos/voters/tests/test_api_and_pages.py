@@ -82,6 +82,25 @@ def test_self_check_api(listed: World, settings: object) -> None:
     assert all(len(k) == 64 and "127.0.0.1" not in k and "10.0.0.9" not in k for k, _c in rows)
 
 
+def test_self_check_limit_is_per_client_behind_a_trusted_proxy(
+    listed: World, settings: object
+) -> None:
+    """Behind the proxy every request has its address; each client keeps its own budget."""
+    settings.VOTERS_SELF_CHECK_PER_MINUTE = 1  # type: ignore[attr-defined]
+    settings.PSEPHOS_TRUSTED_PROXIES = ["10.1.0.0/16"]  # type: ignore[attr-defined]
+    body = {"election": ELECTION, "iin": A}
+    proxy = Client(REMOTE_ADDR="10.1.0.5")
+    first = {"HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    second = {"HTTP_X_FORWARDED_FOR": "198.51.100.20"}
+    assert post(proxy, "/api/v1/voters/self-check", body, **first).status_code == 200
+    assert post(proxy, "/api/v1/voters/self-check", body, **second).status_code == 200
+    r = post(proxy, "/api/v1/voters/self-check", body, **first)
+    assert (r.status_code, r.json()["error"]["code"]) == (429, "rate_limited")
+    # A client cannot buy a new budget by writing its own X-Forwarded-For.
+    spoofed = {"HTTP_X_FORWARDED_FOR": "192.0.2.99, 203.0.113.7"}
+    assert post(proxy, "/api/v1/voters/self-check", body, **spoofed).status_code == 429
+
+
 def test_self_check_limit_is_per_minute(listed: World, monkeypatch: pytest.MonkeyPatch) -> None:
     from psephos.voters.access import access_self_check
     from psephos.voters.services.self_check import self_check_count
