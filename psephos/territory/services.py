@@ -34,6 +34,7 @@ class StationSpec:
     name: str
     urban: bool
     election_day_additions: bool = False
+    address: str = ""
 
 
 def geography_create(
@@ -86,6 +87,7 @@ def geography_create(
                     kind=s.kind,
                     unit=by_code[s.unit_code],
                     name=s.name,
+                    address=s.address,
                     urban=s.urban,
                     election_day_additions=s.election_day_additions,
                 )

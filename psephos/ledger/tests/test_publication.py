@@ -164,7 +164,7 @@ def test_a_station_row_that_differs_from_its_ledger_event_is_named(bundle, setti
     rewrite(bundle, "stations.csv", lambda b: b.replace(b",200,", b",201,", 1), resign_with=key)
     fails(
         bundle,
-        "stations.csv line 2 (station KZ-01-0101): tokayev differ from event 3 "
+        "stations.csv line 2 (station KZ-01-0101): tokayev differ from event 6 "
         "(protocol.accept): tokayev 201 ≠ 200",
     )
     # The JSON copy and the published totals were not changed, so they disagree too.

@@ -143,7 +143,7 @@ def test_a_protocol_edited_in_the_database_is_named(country):
         votes=401
     )
     fails_with(
-        "protocol kz-test-presidential/KZ-01-0102 (version 1) differs from event 5 "
+        "protocol kz-test-presidential/KZ-01-0102 (version 1) differs from event 8 "
         "(protocol.accept): ballots_valid is 9999 in the database but 1200 in the ledger, "
         "tokayev is 401 in the database but 400 in the ledger"
     )

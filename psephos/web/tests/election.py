@@ -13,15 +13,18 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from psephos.commissions.enums import CommissionLevel, Gender, MemberRole
-from psephos.commissions.models import Commission, Member
+from psephos.commissions.enums import Gender, MemberRole
+from psephos.commissions.models import Commission
+from psephos.commissions.services import MemberSpec
 from psephos.elections.enums import ElectionKind, ElectionStatus, OptionKind
-from psephos.elections.models import Contest, Election, Option
+from psephos.elections.models import Election, Option
+from psephos.elections.services import OptionSpec
 from psephos.results.enums import ProtocolStatus
 from psephos.results.services.tabulation import tally_recompute
-from psephos.results.tests.factories import district_make, protocol_store, region_make, station_make
+from psephos.results.tests.factories import protocol_store
 from psephos.territory.enums import UnitKind
 from psephos.territory.models import Geography
+from tests.support.country import DistrictPlan, ElectionPlan, RegionPlan, StationPlan, country_build
 
 KEY = "kz-2022-presidential"
 MEMBER_NAME = "Aigerim Testova"  # must never appear on a public page
@@ -91,104 +94,113 @@ def lines_for(figures: tuple[int, int, tuple[int, int, int], int]) -> dict[str, 
     }
 
 
-def build_small_election() -> SmallElection:
-    """Create the election, its commission tree and protocols, and tabulate it."""
-    at = timezone.make_aware(dt.datetime(2022, 11, 20, 22, 0))
-    geo = Geography.objects.create(
-        key="kz-2022-20", name="Kazakhstan, 20 units", valid_from=dt.date(2022, 6, 8)
-    )
-    election = Election.objects.create(
-        key=KEY,
-        kind=ElectionKind.PRESIDENTIAL,
-        name_en="Early presidential election 2022",
-        name_kk="2022 жылғы мерзімінен бұрын президент сайлауы",
-        name_ru="Внеочередные президентские выборы 2022 года",
-        date=dt.date(2022, 11, 20),
-        geography=geo,
-        profile_key="kz-presidential-2022",
-        status=ElectionStatus.COUNTING,
-    )
-    contest = Contest.objects.create(
-        election=election,
-        key="president",
-        name_en="President",
-        name_kk="Президент",
-        name_ru="Президент",
-    )
-    options = [
-        Option.objects.create(
-            contest=contest,
-            key=key,
-            kind=OptionKind.AGAINST_ALL if key == "against_all" else OptionKind.CANDIDATE,
-            ballot_order=i + 1,
-            name_en=en,
-            name_kk=kk,
-            name_ru=ru,
-        )
-        for i, (key, en, kk, ru) in enumerate(OPTIONS)
-    ]
-    cec = Commission.objects.create(
-        geography=geo, code="CEC", level=CommissionLevel.CEC, name="Central Election Commission"
-    )
-    regions: list[Commission] = []
-    tecs: list[Commission] = []
-    pecs: list[Commission] = []
-    station_no = 0
+def _plan() -> list[RegionPlan]:
+    """Return the two cities, two districts each, two numbered stations per district."""
+    numbers = iter(range(1, 9))
+    regions = []
     for r_code, en, kk, ru, kind in REGIONS:
-        unit, region = region_make(
-            geography=geo,
-            cec=cec,
-            code=r_code,
-            names=(en, kk, ru),
-            kind=kind,
-            commission_name=f"{en} territorial election commission",
-            urban=True,
-        )
-        regions.append(region)
+        districts = []
         for d in (1, 2):
-            d_code = f"{r_code}-0{d}"
-            district, tec = district_make(
-                region_unit=unit,
-                region=region,
-                code=d_code,
-                names=(f"{en} district {d}", f"{kk} {d}-аудан", f"{ru}, район {d}"),
-                kind=UnitKind.CITY_DISTRICT,
-                commission_name=f"{en} district {d} territorial commission",
+            stations = [
+                StationPlan(
+                    code=f"{r_code}-{n:04d}",
+                    number=n,
+                    name=f"Polling station No. {n}",
+                    commission_name=f"Precinct commission No. {n}",
+                    address="School No. 1",
+                    urban=True,
+                )
+                for n in (next(numbers), next(numbers))
+            ]
+            districts.append(
+                DistrictPlan(
+                    code=f"{r_code}-0{d}",
+                    names=(f"{en} district {d}", f"{kk} {d}-аудан", f"{ru}, район {d}"),
+                    commission_name=f"{en} district {d} territorial commission",
+                    stations=stations,
+                    kind=UnitKind.CITY_DISTRICT,
+                    urban=True,
+                )
+            )
+        regions.append(
+            RegionPlan(
+                code=r_code,
+                names=(en, kk, ru),
+                commission_name=f"{en} territorial election commission",
+                districts=districts,
+                kind=kind,
                 urban=True,
             )
-            tecs.append(tec)
-            for _s in (1, 2):
-                station_no += 1
-                s_code = f"{r_code}-{station_no:04d}"
-                pecs.append(
-                    station_make(
-                        district_unit=district,
-                        tec=tec,
-                        code=s_code,
-                        number=station_no,
-                        station_name=f"Polling station No. {station_no}",
-                        commission_name=f"Precinct commission No. {station_no}",
-                        address="School No. 1",
-                        urban=True,
-                    )
-                )
-    for i, pec in enumerate(pecs):
+        )
+    return regions
+
+
+def _members(regions: list[RegionPlan]) -> list[MemberSpec]:
+    """Return a chair, a secretary and a member for every PEC (the chair is MEMBER_NAME)."""
+    codes = [s.code for r in regions for d in r.districts for s in d.stations]
+    return [
+        MemberSpec(
+            commission_code=code,
+            full_name=MEMBER_NAME if j == 0 else f"Member {i}-{j}",
+            role=role,
+            nominated_by="Amanat",
+            gender=gender,
+            term_start=dt.date(2020, 1, 1),
+            term_end=dt.date(2025, 1, 1),
+        )
+        for i, code in enumerate(codes)
         for j, (role, gender) in enumerate(
             [
                 (MemberRole.CHAIR, Gender.FEMALE),
                 (MemberRole.SECRETARY, Gender.MALE),
                 (MemberRole.MEMBER, Gender.FEMALE),
             ]
-        ):
-            Member.objects.create(
-                commission=pec,
-                full_name=MEMBER_NAME if j == 0 else f"Member {i}-{j}",
-                role=role,
-                nominated_by="Amanat",
-                gender=gender,
-                term_start=dt.date(2020, 1, 1),
-                term_end=dt.date(2025, 1, 1),
-            )
+        )
+    ]
+
+
+ELECTION = ElectionPlan(
+    key=KEY,
+    kind=ElectionKind.PRESIDENTIAL,
+    names=(
+        "Early presidential election 2022",
+        "2022 жылғы мерзімінен бұрын президент сайлауы",
+        "Внеочередные президентские выборы 2022 года",
+    ),
+    date=dt.date(2022, 11, 20),
+    profile_key="kz-presidential-2022",
+    options=[
+        OptionSpec(
+            key=key,
+            kind=OptionKind.AGAINST_ALL if key == "against_all" else OptionKind.CANDIDATE,
+            name_en=en,
+            name_kk=kk,
+            name_ru=ru,
+        )
+        for key, en, kk, ru in OPTIONS
+    ],
+    contest_key="president",
+    contest_names=("President", "Президент", "Президент"),
+)
+
+
+def build_small_election() -> SmallElection:
+    """Create the election, its commission tree and protocols, and tabulate it."""
+    at = timezone.make_aware(dt.datetime(2022, 11, 20, 22, 0))
+    regions = _plan()
+    country = country_build(
+        regions=regions,
+        election=ELECTION,
+        geography_key="kz-2022-20",
+        geography_name="Kazakhstan, 20 units",
+        members=_members(regions),
+    )
+    election, geo, options = country.election, country.geography, country.options
+    assert election is not None
+    # Counting is where election night finds it; no service moves an election there yet.
+    Election.objects.filter(pk=election.pk).update(status=ElectionStatus.COUNTING)
+    election.refresh_from_db()
+    cec, regions_, tecs, pecs = country.cec, country.regions, country.tecs, country.pecs
     for i, pec in enumerate(pecs[:7]):
         figures = STATION_FIGURES[i]
         protocol_store(
@@ -202,4 +214,4 @@ def build_small_election() -> SmallElection:
             created_at=at,
         )
     tally_recompute(election=election)
-    return SmallElection(election, geo, cec, regions, tecs, pecs, options)
+    return SmallElection(election, geo, cec, regions_, tecs, pecs, options)
