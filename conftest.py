@@ -7,6 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
+# The shared browser fixtures (``browser``, ``page``, ``phone_page``): tests/support/browser.py.
+pytest_plugins = ["tests.support.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _english_after() -> Iterator[None]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 import pytest
@@ -17,46 +16,7 @@ from psephos.elections.models import Election
 from psephos.territory.enums import UnitKind, UnitLevel
 from psephos.territory.models import AdministrativeUnit, Geography
 
-# Playwright's sync API runs an event loop in the test thread; Django must allow ORM use there.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 UTC = dt.UTC
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Yield one headless Chromium for the module's browser tests."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=os.environ.get("PSEPHOS_CHROMIUM", "/usr/bin/chromium"),
-            headless=True,
-            args=CHROMIUM_ARGS,
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def page(chromium):
-    """Yield a page in a fresh English browser context."""
-    context = chromium.new_context(locale="en-US")
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def at(text: str) -> dt.datetime:

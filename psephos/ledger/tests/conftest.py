@@ -1,4 +1,4 @@
-"""Fixtures of the ledger tests: a signing key in a temporary directory, events, a browser."""
+"""Fixtures of the ledger tests: a signing key in a temporary directory, events, a country."""
 
 from __future__ import annotations
 
@@ -41,45 +41,6 @@ def add_events():
         return last
 
     return add
-
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Yield one headless Chromium for the module's browser tests."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=os.environ.get("PSEPHOS_CHROMIUM", "/usr/bin/chromium"),
-            headless=True,
-            args=CHROMIUM_ARGS,
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def browser_page(chromium):
-    """Yield a page in a fresh browser context."""
-    context = chromium.new_context(locale="en-US")
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 @pytest.fixture

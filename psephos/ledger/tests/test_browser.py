@@ -7,12 +7,10 @@ from psephos.ledger.services.checkpoints import checkpoint_create
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_public_ledger_page_shows_events_tree_heads_and_audit_paths(
-    live_server, browser_page, add_events
-):
+def test_public_ledger_page_shows_events_tree_heads_and_audit_paths(live_server, page, add_events):
     add_events(6)
     sth = checkpoint_create()
-    page = browser_page
+    page = page
     page.goto(f"{live_server.url}/ledger/")
     assert page.locator("h1").inner_text() == "Public ledger"
     assert page.locator("#events tbody tr").count() == 7

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 
 import pytest
@@ -13,43 +12,21 @@ from psephos.accounts.models import User
 from psephos.ledger.models import Event
 from psephos.observation.models import Submission, TotpDevice
 from psephos.observation.rules import totp
+from tests.support.browser import context_new
 
 from .factories import observed_country
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
 
 @pytest.fixture
-def browser_context():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=os.environ.get("PSEPHOS_CHROMIUM", "/usr/bin/chromium"),
-            headless=True,
-            args=CHROMIUM_ARGS,
-        )
-        # Playwright's wait_for_function evaluates its predicate with eval, which the
-        # pages' Content-Security-Policy forbids; the policy is tested in tests/test_deploy.py.
-        context = browser.new_context(
-            locale="en-US", viewport={"width": 390, "height": 844}, bypass_csp=True
-        )
-        context.set_default_timeout(10_000)
-        try:
-            yield context
-        finally:
-            context.close()
-            browser.close()
+def browser_context(browser):
+    """Yield a phone-sized context (the checklist is used on a phone), closed after the test."""
+    context = context_new(browser, phone=True, bypass_csp=True)
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def _log_in(live_server, browser_context, user):

@@ -11,7 +11,6 @@ from psephos.commissions.models import Decision
 from psephos.results.models import Protocol
 from psephos.results.services.corrections import protocol_cancel
 from psephos.results.services.protocols import protocol_accept, protocol_return, protocol_submit
-from psephos.results.tests.browser import chromium, page  # noqa: F401
 
 from .factories import good_lines, small_country
 
@@ -99,7 +98,7 @@ def test_a_regional_room_shows_the_stations_of_its_districts():
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_room_updates_without_reload(country, live_server, page):  # noqa: F811
+def test_room_updates_without_reload(country, live_server, page):
     page.goto(live_server.url + ROOM)
     row = page.locator('tr[data-station="KZ-01-0102"]')
     assert row.get_attribute("data-status") == "draft"

@@ -13,7 +13,6 @@ from psephos.ledger.models import Event
 from psephos.results.models import Protocol
 from psephos.results.services.corrections import protocol_cancel, protocol_correct
 from psephos.results.services.protocols import protocol_accept, protocol_submit
-from psephos.results.tests.browser import chromium, page  # noqa: F401
 
 from .factories import good_lines, small_country
 
@@ -117,7 +116,7 @@ def test_unknown_station_and_election_are_404(country):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_station_page_in_browser(country, live_server, page):  # noqa: F811
+def test_station_page_in_browser(country, live_server, page):
     corrected(country)
     page.goto(live_server.url + URL)
     assert page.locator("#status").inner_text() == "accepted"
