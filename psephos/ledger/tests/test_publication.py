@@ -295,3 +295,57 @@ def test_publishing_reports_each_step_to_the_progress_bar(country, tmp_path):
     )
     assert len(steps) == PUBLISH_STEPS == 8
     assert report.path.exists()
+
+
+def _resign_tree_head(path, key, change):
+    """Replace ledger/tree-head.json by ``change(tree_head)``, fix the manifest, re-sign it."""
+    import hashlib
+
+    with zipfile.ZipFile(path) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    head = change(json.loads(files["ledger/tree-head.json"]))
+    files["ledger/tree-head.json"] = canonical_json(head)
+    manifest = json.loads(files["manifest.json"])
+    manifest["root_hash"] = head["root_hash"]
+    manifest["files"]["ledger/tree-head.json"] = hashlib.sha256(
+        files["ledger/tree-head.json"]
+    ).hexdigest()
+    files["manifest.json"] = json.dumps(manifest).encode()
+    files["manifest.sig"] = sign(key, manifest_message(manifest)).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+
+
+def test_a_validly_signed_tree_head_over_another_root_is_named(bundle, settings):
+    """The tree head's signature holds; only comparing its root with the events catches it."""
+    from psephos.ledger.rules.signing import tree_head_message
+
+    key = private_key_from_base64((settings.PSEPHOS_KEY_DIR / "ledger-ed25519.key").read_text())
+
+    def other_root(head):
+        head = head | {"root_hash": "ab" * 32}
+        head["signature"] = sign(
+            key,
+            tree_head_message(
+                tree_size=head["tree_size"],
+                root_hash=head["root_hash"],
+                timestamp=head["timestamp"],
+                key_id=head["key_id"],
+            ),
+        )
+        return head
+
+    _resign_tree_head(bundle, key, other_root)
+    assert verify_bundle(bundle).problems == [
+        "ledger/events.jsonl: the events' Merkle root differs from the signed tree head"
+    ]
+
+
+def test_a_tree_head_whose_signature_does_not_cover_it_is_named(bundle, settings):
+    """The manifest is re-signed; only the tree head's own signature check catches the edit."""
+    key = private_key_from_base64((settings.PSEPHOS_KEY_DIR / "ledger-ed25519.key").read_text())
+    _resign_tree_head(bundle, key, lambda head: head | {"timestamp": "2030-01-01T00:00:00+00:00"})
+    assert verify_bundle(bundle).problems == [
+        "ledger/tree-head.json: the tree head's signature does not verify under the public key"
+    ]

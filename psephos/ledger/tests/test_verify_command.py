@@ -157,3 +157,28 @@ def test_a_protocol_accepted_behind_the_ledgers_back_is_named(country):
         "protocol kz-test-presidential/KZ-02-0102 is accepted in the database, but the "
         "ledger holds no acceptance event with its figures"
     )
+
+
+def test_a_validly_signed_tree_head_over_another_root_is_detected(add_events):
+    """The signature holds (made with the real key); only the root comparison catches it."""
+    from psephos.core import clock
+    from psephos.ledger.rules.signing import key_id, public_key_base64, sign, tree_head_message
+    from psephos.ledger.services.keys import signing_key_load
+
+    add_events(3)
+    key = signing_key_load()
+    kid = key_id(public_key_base64(key))
+    at = clock.now()
+    root = "ab" * 32
+    SignedTreeHead.objects.create(
+        tree_size=3,
+        root_hash=root,
+        timestamp=at,
+        key_id=kid,
+        signature=sign(
+            key,
+            tree_head_message(tree_size=3, root_hash=root, timestamp=at.isoformat(), key_id=kid),
+        ),
+    )
+    assert ledger_verify().fault_code == "root_mismatch"
+    fails_with("The signed tree head of size 3 does not match the events' Merkle root.")
