@@ -11,6 +11,7 @@ urlpatterns = [
 
 # Apps with pages of their own mount them under their prefix when they have a urls module.
 for _prefix, _module in (
+    ("accounts/", "psephos.accounts.urls"),
     ("ledger/", "psephos.ledger.urls"),
     ("results/", "psephos.results.urls"),
     ("voters/", "psephos.voters.urls"),

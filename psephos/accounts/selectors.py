@@ -55,3 +55,17 @@ def api_token_user(*, raw: str) -> User | None:
     )
     User.commission.field.set_cached_value(user, commission)
     return user
+
+
+def operators_of_geography(*, geography_id: int) -> dict[str, User]:
+    """Return the active operators bound to a commission of the map, by username."""
+    users = User.objects.filter(
+        commission__geography_id=geography_id, is_active=True
+    ).select_related("commission")
+    return {u.username: u for u in users}
+
+
+def users_by_username(*, usernames: list[str]) -> dict[str, User]:
+    """Return the existing users with these usernames, with their commission."""
+    users = User.objects.filter(username__in=usernames).select_related("commission")
+    return {u.username: u for u in users}

@@ -50,6 +50,8 @@ class Commission(models.Model):
         related_name="commission",
     )
     name = models.CharField(max_length=300)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -72,6 +74,10 @@ class Member(models.Model):
     gender = models.CharField(max_length=1, choices=Gender.choices)
     term_start = models.DateField()
     term_end = models.DateField()
+    # The membership's validity in psephos: a changed or removed member is closed
+    # (``valid_to`` set), never deleted or rewritten.
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["commission", "role", "full_name"]

@@ -75,3 +75,45 @@ def commission_member_counts(*, commission: Commission) -> dict[str, object]:
         by_role[row["role"]] = by_role.get(row["role"], 0) + row["n"]
         by_gender[row["gender"]] = by_gender.get(row["gender"], 0) + row["n"]
     return {"total": sum(by_role.values()), "by_role": by_role, "by_gender": by_gender}
+
+
+def commission_rows_current(*, geography: Geography) -> dict[str, dict[str, str]]:
+    """Return the map's open commissions as {level, parent, unit, station, name}, by code."""
+    rows = Commission.objects.filter(geography=geography, valid_to__isnull=True).values_list(
+        "code", "level", "parent__code", "unit__code", "station__code", "name"
+    )
+    return {
+        code: {
+            "level": level,
+            "parent": parent or "",
+            "unit": unit or "",
+            "station": station or "",
+            "name": name,
+        }
+        for code, level, parent, unit, station, name in rows
+    }
+
+
+def member_rows_current(*, geography: Geography) -> dict[str, tuple[int, dict[str, str]]]:
+    """Return the map's open memberships by ``commission/name``: (id, their values)."""
+    from .models import Member
+
+    rows = Member.objects.filter(
+        commission__geography=geography, valid_to__isnull=True
+    ).values_list(
+        "pk", "commission__code", "full_name", "role", "gender", "nominated_by", "term_start",
+        "term_end",
+    )  # fmt: skip
+    return {
+        f"{code}/{name}": (
+            pk,
+            {
+                "role": role,
+                "gender": gender,
+                "nominated_by": nominated_by,
+                "term_start": start.isoformat(),
+                "term_end": end.isoformat(),
+            },
+        )
+        for pk, code, name, role, gender, nominated_by, start, end in rows
+    }

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Field
 
-from psephos.ledger.services.events import event_record
+from psephos.ledger.actors import text_digest
+from psephos.ledger.services.events import event_record, events_record_many
 from psephos.territory.models import Geography
 
 from .enums import CommissionLevel
@@ -44,6 +45,7 @@ class MemberSpec:
     gender: str
     term_start: date
     term_end: date
+    valid_from: date | None = None  # the membership's first day in psephos
 
 
 def commission_tree_create(
@@ -53,12 +55,13 @@ def commission_tree_create(
     members: list[MemberSpec],
     actor: str,
     role: str = "system",
+    valid_from: date | None = None,
 ) -> dict[str, Commission]:
     """Create the whole tree level by level (CEC, regional TEC, district TEC, PEC) and its members.
 
     Every parent, region and TEC code must name a commission of a higher level in
-    the same list. Writes one ledger event with the counts and return the
-    commissions by code.
+    the same list. Commissions are valid from ``valid_from``. Writes one ledger
+    event with the counts and return the commissions by code.
     """
     with transaction.atomic():
         by_code: dict[str, Commission] = {}
@@ -75,6 +78,7 @@ def commission_tree_create(
                     tec=by_code[c.tec_code] if c.tec_code else None,
                     unit_id=c.unit_id,
                     station_id=c.station_id,
+                    valid_from=valid_from,
                 )
                 for c in rows
             ]
@@ -98,6 +102,7 @@ def commission_tree_create(
                     m.gender,
                     m.term_start,
                     m.term_end,
+                    m.valid_from,
                 )
                 for m in members
             ]
@@ -127,7 +132,16 @@ def _members_insert(rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
     meta = Member._meta
-    names = ["commission", "full_name", "role", "nominated_by", "gender", "term_start", "term_end"]
+    names = [
+        "commission",
+        "full_name",
+        "role",
+        "nominated_by",
+        "gender",
+        "term_start",
+        "term_end",
+        "valid_from",
+    ]
     columns = [str(f.column) for n in names if isinstance(f := meta.get_field(n), Field)]
     quote = connection.ops.quote_name
     # Identifiers come from the model's metadata, values are parameters.
@@ -138,6 +152,99 @@ def _members_insert(rows: list[tuple[Any, ...]]) -> None:
     with connection.cursor() as cursor:
         for lo in range(0, len(rows), 10000):
             cursor.executemany(sql, rows[lo : lo + 10000])
+
+
+def commissions_revise(
+    *,
+    geography: Geography,
+    added: list[CommissionSpec],
+    renamed: dict[str, str],
+    closed: list[str],
+    members_added: list[MemberSpec],
+    members_closed: list[int],
+    on: date,
+    actor: str,
+    role: str = "system",
+) -> None:
+    """Apply versioned changes to a map's commissions and memberships, taking effect ``on``.
+
+    New commissions are added level by level (their parents exist or come earlier);
+    a closed commission or membership gets ``valid_to`` the day before ``on`` and is
+    never deleted; a renamed commission keeps its code. Writes one ledger event per
+    change; a member's name appears only as its SHA-256 (``text_digest``).
+    """
+    until = on - timedelta(days=1)
+    events: list[tuple[str, str, dict[str, Any]]] = []
+    key = geography.key
+    with transaction.atomic():
+        by_code = {c.code: c for c in Commission.objects.filter(geography=geography)}
+        for level in _LEVELS:
+            for spec in (c for c in added if c.level == level):
+                parent = by_code[spec.parent_code] if spec.parent_code else None
+                commission = Commission.objects.create(
+                    geography=geography,
+                    code=spec.code,
+                    level=spec.level,
+                    name=spec.name,
+                    parent=parent,
+                    region=by_code[spec.region_code] if spec.region_code else None,
+                    tec=by_code[spec.tec_code] if spec.tec_code else None,
+                    unit_id=spec.unit_id,
+                    station_id=spec.station_id,
+                    valid_from=on,
+                )
+                if level == CommissionLevel.TEC_REGION:
+                    commission.region = commission
+                    commission.save(update_fields=["region"])
+                by_code[commission.code] = commission
+                events.append(
+                    ("commission.add", spec.code, {"level": spec.level, "parent": spec.parent_code})
+                )
+        for code, name in sorted(renamed.items()):
+            Commission.objects.filter(pk=by_code[code].pk).update(name=name)
+            events.append(("commission.rename", code, {"name": text_digest(name)}))
+        for code in closed:
+            Commission.objects.filter(pk=by_code[code].pk).update(valid_to=until)
+            events.append(("commission.close", code, {}))
+        for pk, code in Member.objects.filter(pk__in=members_closed).values_list(
+            "pk", "commission__code"
+        ):
+            events.append(("member.close", code, {"member": pk}))
+        Member.objects.filter(pk__in=members_closed).update(valid_to=until)
+        for m in members_added:
+            member = Member.objects.create(
+                commission=by_code[m.commission_code],
+                full_name=m.full_name,
+                role=m.role,
+                nominated_by=m.nominated_by,
+                gender=m.gender,
+                term_start=m.term_start,
+                term_end=m.term_end,
+                valid_from=on,
+            )
+            events.append(
+                (
+                    "member.add",
+                    m.commission_code,
+                    {
+                        "member": member.pk,
+                        "name": text_digest(m.full_name),
+                        "role": m.role,
+                        "gender": m.gender,
+                        "nominated_by": m.nominated_by,
+                        "term": [m.term_start.isoformat(), m.term_end.isoformat()],
+                    },
+                )
+            )
+        events_record_many(
+            actor=actor,
+            role=role,
+            events=[
+                (action, f"{key}/{code}", {"geography": key, "commission": code,
+                 "valid_from": on.isoformat()} | payload)
+                for action, code, payload in events
+            ],
+        )  # fmt: skip
 
 
 def commission_tree_delete(*, geography: Geography, actor: str, role: str = "system") -> None:

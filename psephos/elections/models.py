@@ -18,6 +18,12 @@ class Election(models.Model):
         "territory.Geography", on_delete=models.PROTECT, related_name="elections"
     )
     profile_key = models.CharField(max_length=64)
+    # Switches of the rule profile set for this election (``election.toml``'s
+    # ``[profile]`` table); ``selectors.election_profile`` applies them.
+    profile_overrides = models.JSONField(default=dict, blank=True)
+    called_on = models.DateField(null=True, blank=True)
+    polls_open = models.TimeField(null=True, blank=True)
+    polls_close = models.TimeField(null=True, blank=True)
     status = models.CharField(
         max_length=16, choices=ElectionStatus.choices, default=ElectionStatus.CONFIGURED
     )
@@ -36,6 +42,10 @@ class Contest(models.Model):
     name_en = models.CharField(max_length=300)
     name_kk = models.CharField(max_length=300)
     name_ru = models.CharField(max_length=300)
+    # A referendum's full text of the question put (empty for an election).
+    text_en = models.TextField(blank=True)
+    text_kk = models.TextField(blank=True)
+    text_ru = models.TextField(blank=True)
 
     class Meta:
         constraints = [

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from psephos.core.errors import NotFound
 
 from .models import Election, Option
-from .rules.profiles import Profile, profile_for
+from .rules.profiles import Profile, profile_with
 
 
 def election_get(*, key: str) -> Election:
@@ -29,5 +29,5 @@ def election_options(*, election: Election) -> list[Option]:
 
 
 def election_profile(*, election: Election) -> Profile:
-    """Return the rule profile the election is run under."""
-    return profile_for(election.profile_key)
+    """Return the rule profile the election is run under, with its overrides applied."""
+    return profile_with(election.profile_key, election.profile_overrides or {})

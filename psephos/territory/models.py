@@ -38,6 +38,9 @@ class AdministrativeUnit(models.Model):
     name_ru = models.CharField(max_length=200)
     timezone = models.CharField(max_length=64, default="Asia/Almaty")
     urban = models.BooleanField(default=False)
+    # The current version's validity; superseded versions are ``Revision`` rows.
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -57,12 +60,32 @@ class PollingStation(models.Model):
     number = models.PositiveIntegerField()
     kind = models.CharField(max_length=16, choices=StationKind.choices)
     unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="stations")
+    # ``name`` and ``address`` are the English forms (their original column names,
+    # which every existing caller uses); the Kazakh and Russian forms sit beside them.
     name = models.CharField(max_length=200)
+    name_kk = models.CharField(max_length=200, blank=True)
+    name_ru = models.CharField(max_length=200, blank=True)
     address = models.CharField(max_length=300, blank=True)
+    address_kk = models.CharField(max_length=300, blank=True)
+    address_ru = models.CharField(max_length=300, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    # Accessibility: None means "not surveyed".
+    step_free = models.BooleanField(
+        null=True, blank=True, help_text="Step-free access from the street to the voting room."
+    )
+    accessible_booth = models.BooleanField(
+        null=True, blank=True, help_text="A voting booth usable from a wheelchair."
+    )
+    braille_guide = models.BooleanField(
+        null=True, blank=True, help_text="Ballot guides for blind voters (Braille or tactile)."
+    )
     urban = models.BooleanField(default=False)
     election_day_additions = models.BooleanField(
         default=False, help_text="Designated for election-day additions of unregistered citizens."
     )
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -74,3 +97,28 @@ class PollingStation(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class Revision(models.Model):
+    """A superseded version of a unit or a station: its values and when they held.
+
+    The unit or station row always holds the current version; a versioned change
+    (``psephos setup`` re-run with changed files) first stores the old values here
+    with ``valid_to`` the day before the change takes effect, so nothing that was
+    published is ever rewritten without a trace.
+    """
+
+    geography = models.ForeignKey(Geography, on_delete=models.CASCADE, related_name="revisions")
+    record = models.CharField(max_length=8, choices=[("unit", "unit"), ("station", "station")])
+    code = models.CharField(max_length=32)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField()
+    values = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["geography", "record", "code"])]
+        ordering = ["geography", "record", "code", "valid_to"]
+
+    def __str__(self) -> str:
+        return f"{self.record} {self.code} until {self.valid_to}"

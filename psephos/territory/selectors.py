@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from psephos.core.errors import NotFound
 
 from .models import Geography, PollingStation
+from .services import StationSpec, UnitSpec, station_spec_of, unit_spec_of
 
 
 def geography_get(*, key: str) -> Geography:
@@ -44,3 +45,31 @@ def unit_names_for_codes(*, geography_id: int, codes: list[str]) -> dict[str, di
             geography_id=geography_id, code__in=codes
         ).values_list("code", "name_en", "name_kk", "name_ru")
     }
+
+
+def geography_find(*, key: str) -> Geography | None:
+    """Return the geography with this key, or ``None``."""
+    return Geography.objects.filter(key=key).first()
+
+
+def unit_specs_current(*, geography: Geography) -> dict[str, UnitSpec]:
+    """Return the map's open units (not closed) as specs, by code."""
+    from .models import AdministrativeUnit
+
+    units = AdministrativeUnit.objects.filter(geography=geography, valid_to__isnull=True)
+    return {u.code: unit_spec_of(u) for u in units.select_related("parent")}
+
+
+def station_specs_current(*, geography: Geography) -> dict[str, StationSpec]:
+    """Return the map's open stations (not closed) as specs, by code."""
+    stations = PollingStation.objects.filter(geography=geography, valid_to__isnull=True)
+    return {s.code: station_spec_of(s) for s in stations.select_related("unit")}
+
+
+def unit_and_station_ids(*, geography: Geography) -> tuple[dict[str, int], dict[str, int]]:
+    """Return the primary keys of the map's units and stations by code (two queries)."""
+    from .models import AdministrativeUnit
+
+    units = dict(AdministrativeUnit.objects.filter(geography=geography).values_list("code", "pk"))
+    stations = dict(PollingStation.objects.filter(geography=geography).values_list("code", "pk"))
+    return units, stations

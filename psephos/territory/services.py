@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from psephos.ledger.services.events import event_record
+from psephos.core import clock
+from psephos.core.errors import ValidationFailed
+from psephos.ledger.services.events import event_record, events_record_many
 
-from .models import AdministrativeUnit, Geography, PollingStation
+from .models import AdministrativeUnit, Geography, PollingStation, Revision
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +32,8 @@ class UnitSpec:
 
 @dataclass(frozen=True, slots=True)
 class StationSpec:
+    """A polling station; ``name`` and ``address`` are the English forms."""
+
     code: str
     number: int
     kind: str
@@ -34,7 +41,25 @@ class StationSpec:
     name: str
     urban: bool
     election_day_additions: bool = False
+    name_kk: str = ""
+    name_ru: str = ""
     address: str = ""
+    address_kk: str = ""
+    address_ru: str = ""
+    latitude: str | None = None  # decimal degrees as text, six decimals
+    longitude: str | None = None
+    step_free: bool | None = None
+    accessible_booth: bool | None = None
+    braille_guide: bool | None = None
+
+
+@dataclass
+class TerritoryChanges[T]:
+    """Records to add, change (the new version) and close (by code)."""
+
+    added: list[T] = field(default_factory=list)
+    changed: list[T] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
 
 def geography_create(
@@ -48,15 +73,22 @@ def geography_create(
     stations: list[StationSpec],
     actor: str,
     role: str = "system",
+    country: str = "KZ",
 ) -> Geography:
     """Create a map with its units (parents listed before children) and stations, in bulk.
 
+    Units and stations are valid from the map's ``valid_from``.
     Writes one ledger event with the counts. Raises ``IntegrityError`` if the key
     exists (callers check first and refuse with a domain error).
     """
     with transaction.atomic():
         geography = Geography.objects.create(
-            key=key, name=name, valid_from=valid_from, valid_to=valid_to, timezone=timezone
+            key=key,
+            name=name,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            timezone=timezone,
+            country=country,
         )
         by_code: dict[str, AdministrativeUnit] = {}
         for level in ("region", "district"):
@@ -72,6 +104,7 @@ def geography_create(
                     name_ru=u.name_ru,
                     timezone=u.timezone,
                     urban=u.urban,
+                    valid_from=valid_from,
                 )
                 for u in units
                 if u.level == level
@@ -79,20 +112,7 @@ def geography_create(
             for unit in AdministrativeUnit.objects.bulk_create(batch, batch_size=1000):
                 by_code[unit.code] = unit
         PollingStation.objects.bulk_create(
-            [
-                PollingStation(
-                    geography=geography,
-                    code=s.code,
-                    number=s.number,
-                    kind=s.kind,
-                    unit=by_code[s.unit_code],
-                    name=s.name,
-                    address=s.address,
-                    urban=s.urban,
-                    election_day_additions=s.election_day_additions,
-                )
-                for s in stations
-            ],
+            [_station(geography, s, by_code[s.unit_code].pk, valid_from) for s in stations],
             batch_size=2000,
         )
         event_record(
@@ -103,6 +123,188 @@ def geography_create(
             payload={"geography": key, "units": len(units), "stations": len(stations)},
         )
     return geography
+
+
+def _station(
+    geography: Geography, spec: StationSpec, unit_id: int, valid_from: date | None
+) -> PollingStation:
+    return PollingStation(
+        geography=geography,
+        unit_id=unit_id,
+        valid_from=valid_from,
+        **_station_fields(spec),
+    )
+
+
+def _station_fields(spec: StationSpec) -> dict[str, Any]:
+    """Return a spec's values as the station's model fields (all but geography and unit)."""
+    values = {f.name: getattr(spec, f.name) for f in fields(spec) if f.name != "unit_code"}
+    for axis in ("latitude", "longitude"):
+        values[axis] = None if values[axis] is None else Decimal(values[axis])
+    return values
+
+
+def station_spec_of(station: PollingStation) -> StationSpec:
+    """Return the spec of a stored station (its unit must be loaded or cheap to load)."""
+    values = {
+        f.name: getattr(station, f.name) for f in fields(StationSpec) if f.name != "unit_code"
+    }
+    for axis in ("latitude", "longitude"):
+        values[axis] = None if values[axis] is None else f"{values[axis]:.6f}"
+    return StationSpec(unit_code=station.unit.code, **values)
+
+
+def unit_spec_of(unit: AdministrativeUnit) -> UnitSpec:
+    """Return the spec of a stored unit (its parent must be loaded or cheap to load)."""
+    values = {f.name: getattr(unit, f.name) for f in fields(UnitSpec) if f.name != "parent_code"}
+    parent = unit.parent if unit.parent_id else None
+    return UnitSpec(parent_code=parent.code if parent is not None else None, **values)
+
+
+def _changes(old: Any, new: Any) -> dict[str, list[Any]]:
+    return {
+        f.name: [getattr(old, f.name), getattr(new, f.name)]
+        for f in fields(old)
+        if getattr(old, f.name) != getattr(new, f.name)
+    }
+
+
+def _check_effective(record: str, code: str, current_from: date | None, on: date) -> None:
+    if current_from is not None and on <= current_from:
+        raise ValidationFailed(
+            _(
+                "The %(record)s “%(code)s” has a version valid from %(from)s; a change must "
+                "take effect after it, not on %(on)s."
+            )
+            % {"record": record, "code": code, "from": current_from, "on": on},
+            data={"record": record, "code": code, "valid_from": str(current_from)},
+        )
+
+
+def territory_revise(
+    *,
+    geography: Geography,
+    units: TerritoryChanges[UnitSpec],
+    stations: TerritoryChanges[StationSpec],
+    on: date,
+    actor: str,
+    role: str = "system",
+) -> None:
+    """Apply versioned changes to a map's units and stations, taking effect ``on``.
+
+    A changed unit or station keeps its row (every reference to it stays valid): its
+    old values go into a ``Revision`` valid until the day before ``on``, and the row
+    takes the new ones from ``on``. A removed one is closed (``valid_to`` the day
+    before ``on``), never deleted. Added units come parents first. Writes one ledger
+    event per added, changed or closed record. Raises ``ValidationFailed`` if ``on``
+    is not after a changed record's current version began.
+    """
+    until = on - timedelta(days=1)
+    now = clock.now()
+    events: list[tuple[str, str, dict[str, Any]]] = []
+    with transaction.atomic():
+        by_code = {
+            u.code: u
+            for u in AdministrativeUnit.objects.filter(geography=geography).select_related("parent")
+        }
+        for level in ("region", "district"):
+            for spec in (u for u in units.added if u.level == level):
+                unit = AdministrativeUnit.objects.create(
+                    geography=geography,
+                    parent=by_code[spec.parent_code] if spec.parent_code else None,
+                    valid_from=on,
+                    **{
+                        f.name: getattr(spec, f.name)
+                        for f in fields(spec)
+                        if f.name != "parent_code"
+                    },
+                )
+                by_code[unit.code] = unit
+                events.append(("unit.add", unit.code, {"values": asdict(spec)}))
+        for spec in units.changed:
+            unit = by_code[spec.code]
+            old = unit_spec_of(unit)
+            _check_effective("unit", spec.code, unit.valid_from, on)
+            Revision.objects.create(
+                geography=geography, record="unit", code=spec.code, valid_from=unit.valid_from,
+                valid_to=until, values=asdict(old), created_at=now,
+            )  # fmt: skip
+            for f in fields(spec):
+                if f.name != "parent_code":
+                    setattr(unit, f.name, getattr(spec, f.name))
+            unit.parent = by_code[spec.parent_code] if spec.parent_code else None
+            unit.valid_from = on
+            unit.save()
+            events.append(("unit.revise", spec.code, {"changes": _changes(old, spec)}))
+        station_events = _stations_revise(geography, stations, by_code, on, until, now)
+        for code in units.removed:
+            AdministrativeUnit.objects.filter(geography=geography, code=code).update(valid_to=until)
+            events.append(("unit.close", code, {}))
+        events_record_many(
+            actor=actor,
+            role=role,
+            events=[
+                (action, f"{geography.key}/{code}", {"geography": geography.key, "code": code,
+                 "valid_from": on.isoformat()} | payload)
+                for action, code, payload in events + station_events
+            ],
+        )  # fmt: skip
+
+
+def _stations_revise(
+    geography: Geography,
+    changes: TerritoryChanges[StationSpec],
+    units: dict[str, AdministrativeUnit],
+    on: date,
+    until: date,
+    now: Any,
+) -> list[tuple[str, str, dict[str, Any]]]:
+    events: list[tuple[str, str, dict[str, Any]]] = []
+    for spec in changes.added:
+        PollingStation.objects.create(
+            geography=geography, unit_id=units[spec.unit_code].pk, valid_from=on,
+            **_station_fields(spec),
+        )  # fmt: skip
+        events.append(("station.add", spec.code, {"values": asdict(spec)}))
+    current = {
+        s.code: s
+        for s in PollingStation.objects.filter(
+            geography=geography, code__in=[c.code for c in changes.changed]
+        ).select_related("unit")
+    }
+    for spec in changes.changed:
+        station = current[spec.code]
+        old = station_spec_of(station)
+        _check_effective("station", spec.code, station.valid_from, on)
+        Revision.objects.create(
+            geography=geography, record="station", code=spec.code, valid_from=station.valid_from,
+            valid_to=until, values=asdict(old), created_at=now,
+        )  # fmt: skip
+        for name, value in _station_fields(spec).items():
+            setattr(station, name, value)
+        station.unit_id = units[spec.unit_code].pk
+        station.valid_from = on
+        station.save()
+        events.append(("station.revise", spec.code, {"changes": _changes(old, spec)}))
+    for code in changes.removed:
+        PollingStation.objects.filter(geography=geography, code=code).update(valid_to=until)
+        events.append(("station.close", code, {}))
+    return events
+
+
+def geography_close(
+    *, geography: Geography, valid_to: date, actor: str, role: str = "system"
+) -> None:
+    """End a map's validity (a new map replaces it from the next day). Writes ``geography.close``."""
+    with transaction.atomic():
+        Geography.objects.filter(pk=geography.pk).update(valid_to=valid_to)
+        event_record(
+            actor=actor,
+            role=role,
+            action="geography.close",
+            object_key=geography.key,
+            payload={"geography": geography.key, "valid_to": valid_to.isoformat()},
+        )
 
 
 def geography_delete(*, geography: Geography, actor: str, role: str = "system") -> None:

@@ -7,8 +7,9 @@ kazakhstan-rules.md §4, §5, §17).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
+from typing import Any
 
 
 class MajorityBase(StrEnum):
@@ -66,3 +67,60 @@ def profile_for(key: str) -> Profile:
         raise KeyError(
             f"unknown rule profile {key!r}; known: {', '.join(sorted(PROFILES))}"
         ) from None
+
+
+def profile_switches(key: str) -> dict[str, object]:
+    """Return the switches of the profile ``key`` that a setup may override, with defaults.
+
+    Every field but ``key`` is a switch. Raises ``KeyError`` for an unknown profile.
+    """
+    profile = profile_for(key)
+    return {f.name: getattr(profile, f.name) for f in fields(profile) if f.name != "key"}
+
+
+def override_problem(key: str, switch: str, value: object) -> str | None:
+    """Return why ``value`` cannot override ``switch`` of profile ``key``, or ``None``.
+
+    The codes are ``unknown_switch`` and ``wrong_type`` (the value's type must be the
+    default's: a boolean for a boolean, a number for a number, one of the enum's
+    values for an enum).
+    """
+    switches = profile_switches(key)
+    if switch not in switches:
+        return "unknown_switch"
+    default = switches[switch]
+    if isinstance(default, StrEnum):
+        return None if value in {m.value for m in type(default)} else "wrong_type"
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else "wrong_type"
+    if isinstance(default, int):
+        return None if isinstance(value, int) and not isinstance(value, bool) else "wrong_type"
+    if isinstance(default, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if ok else "wrong_type"
+    return "wrong_type"
+
+
+def profile_with(key: str, overrides: dict[str, object]) -> Profile:
+    """Return the profile ``key`` with the election's overrides of its switches applied.
+
+    Enum switches are given by value. Raises ``KeyError`` for an unknown profile and
+    ``ValueError`` for an override that ``override_problem`` refuses.
+    """
+    profile = profile_for(key)
+    if not overrides:
+        return profile
+    switches = profile_switches(key)
+    changes: dict[str, Any] = {}
+    for switch, value in overrides.items():
+        problem = override_problem(key, switch, value)
+        if problem is not None:
+            raise ValueError(f"{problem}: {switch}={value!r}")
+        default = switches[switch]
+        if isinstance(default, StrEnum):
+            changes[switch] = type(default)(str(value))
+        elif isinstance(default, float):
+            changes[switch] = float(value)  # type: ignore[arg-type]  # checked: a number
+        else:
+            changes[switch] = value
+    return replace(profile, **changes)

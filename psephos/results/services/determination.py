@@ -5,7 +5,8 @@ from __future__ import annotations
 from psephos.commissions.enums import CommissionLevel
 from psephos.elections.enums import ElectionKind, OptionKind
 from psephos.elections.models import Election, Option
-from psephos.elections.rules.profiles import PresidentialProfile, ReferendumProfile, profile_for
+from psephos.elections.rules.profiles import PresidentialProfile, ReferendumProfile
+from psephos.elections.selectors import election_profile
 from psephos.results.models import Tally, TallyVote
 from psephos.results.rules.determination import (
     Candidate,
@@ -21,7 +22,7 @@ def election_determine(*, election: Election) -> Outcome:
 
     Reads only; certifying the outcome is a separate, permissioned action.
     """
-    profile = profile_for(election.profile_key)
+    profile = election_profile(election=election)
     options = {o.pk: o for o in Option.objects.filter(contest__election=election)}
     if election.kind == ElectionKind.PRESIDENTIAL:
         assert isinstance(profile, PresidentialProfile)

@@ -23,7 +23,7 @@ from psephos.core import db
 from psephos.core.errors import Conflict, ValidationFailed
 from psephos.core.progress import progress
 from psephos.elections.models import Election, Option
-from psephos.elections.services import OptionSpec, election_create, election_delete
+from psephos.elections.services.election import OptionSpec, election_create, election_delete
 from psephos.ledger.services.events import event_record, events_record_many
 from psephos.results.enums import ProtocolStatus, VersionSource
 from psephos.results.models import (

@@ -8,7 +8,7 @@ import pytest
 
 from psephos.core.errors import Conflict
 from psephos.elections.models import Contest, Election, Option
-from psephos.elections.services import OptionSpec, election_create
+from psephos.elections.services.election import OptionSpec, election_create
 from psephos.ledger.models import Event
 from psephos.territory.services import StationSpec, UnitSpec, geography_create
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from psephos.core import clock
 from psephos.elections.models import Election
-from psephos.elections.rules.profiles import profile_for
+from psephos.elections.selectors import election_profile
 from psephos.ledger.services.events import event_record
 from psephos.territory.models import PollingStation
 
@@ -31,7 +31,7 @@ from ..rules.iin import iin_problem
 
 def eligibility_rules(election: Election) -> EligibilityRules:
     """Return the eligibility switches of the election's rule profile."""
-    profile = profile_for(election.profile_key)
+    profile = election_profile(election=election)
     return EligibilityRules(
         minimum_age=profile.minimum_age,
         exclude_incapacitated=profile.exclude_incapacitated,

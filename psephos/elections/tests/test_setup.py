@@ -1,0 +1,357 @@
+"""``psephos setup DIR``: the example country loads, every refusal names its place, re-runs version."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from psephos.accounts.models import Invitation, User
+from psephos.commissions.models import Commission, Member
+from psephos.elections.models import Contest, Election
+from psephos.elections.selectors import election_profile
+from psephos.ledger.models import Event
+from psephos.territory.models import AdministrativeUnit, Geography, PollingStation, Revision
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "dalaria"
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """Return a private copy of the example directory (tests edit it)."""
+    return Path(shutil.copytree(EXAMPLE, tmp_path / "dalaria"))
+
+
+def setup(directory: Path, *args: str) -> str:
+    out = StringIO()
+    call_command("setup", str(directory), *args, stdout=out)
+    return out.getvalue()
+
+
+def edit(directory: Path, name: str, old: str, new: str) -> None:
+    path = directory / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} must occur once in {name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def state() -> tuple[int, ...]:
+    return (
+        Geography.objects.count(),
+        AdministrativeUnit.objects.count(),
+        PollingStation.objects.count(),
+        Commission.objects.count(),
+        Member.objects.count(),
+        Election.objects.count(),
+        User.objects.count(),
+        Event.objects.count(),
+        Revision.objects.count(),
+    )
+
+
+def test_the_example_country_loads(example):
+    out = setup(example)
+    assert out.splitlines()[0] == (
+        "Set up election xd-2027-presidential on map xd-2027: 12 units, 31 polling stations, "
+        "44 commissions, 222 members, 4 operators."
+    )
+    assert state()[:7] == (1, 12, 31, 44, 222, 1, 4)
+    election = Election.objects.get(key="xd-2027-presidential")
+    assert (election.called_on, election.date) == (date(2027, 1, 15), date(2027, 3, 21))
+    assert (str(election.polls_open), str(election.polls_close)) == ("07:00:00", "20:00:00")
+    assert election_profile(election=election).majority_base == "ballots_issued"
+    assert list(
+        Contest.objects.get(election=election).options.values_list("key", "ballot_order")
+    ) == [("abenova", 1), ("dosanov", 2), ("kenzhebekova", 3), ("against-all", 4)]
+    station = PollingStation.objects.get(code="XD-01-0101")
+    assert (station.name, station.name_kk, station.name_ru) == (
+        "Polling station No. 101",
+        "№101 сайлау учаскесі",
+        "Избирательный участок №101",
+    )
+    assert station.address == "School No. 1, 3 Bereke Street"
+    assert (str(station.latitude), station.step_free, station.braille_guide) == (
+        "43.144300",
+        False,
+        True,
+    )
+    assert station.election_day_additions is True
+    assert AdministrativeUnit.objects.get(code="XD-04-01").timezone == "Asia/Aqtobe"
+    pec = Commission.objects.get(code="XD-02-0203")
+    assert (pec.parent.code, pec.tec.code, pec.region.code, pec.station.code) == (
+        "XD-02-01",
+        "XD-02-01",
+        "XD-02",
+        "XD-02-0203",
+    )
+    assert Commission.objects.get(code="XD-02").region_id == Commission.objects.get(code="XD-02").pk
+    user = User.objects.get(username="pec-xd-01-0101")
+    assert (user.role, user.commission.code, user.has_usable_password()) == (
+        "pec",
+        "XD-01-0101",
+        False,
+    )
+    assert Invitation.objects.count() == 4
+    assert out.count("/accounts/invitation/") == 4
+    # The ledger names no person: no member's or operator's name in any payload or actor.
+    ledger = json.dumps([[e.actor, e.payload] for e in Event.objects.all()], ensure_ascii=False)
+    for name in Member.objects.values_list("full_name", flat=True):
+        assert name not in ledger
+    assert "pec-xd-01-0101" not in ledger
+    assert set(Event.objects.values_list("actor", flat=True)) == {"system:setup"}
+
+
+REFUSALS = [
+    (
+        "units.csv",
+        "XD-03-02,XD-03,district",
+        "XD-03-02,XD-09,district",
+        "units.csv:11:parent: no unit “XD-09” in units.csv",
+    ),
+    (
+        "stations.csv",
+        "44.896262,65.438008",
+        "94.896262,65.438008",
+        "stations.csv:12:latitude: “94.896262” is not a number of degrees within ±90",
+    ),
+    (
+        "stations.csv",
+        'Library, 13 Kokzhiek Street",44.896262,65.438008,,,yes,no,',
+        'Library, 13 Kokzhiek Street",44.896262,65.438008,,,maybe,no,',
+        "stations.csv:12:braille_guide: “maybe” is not yes or no",
+    ),
+    (
+        "commissions.csv",
+        "pec,XD-01-0102,XD-01-01,,XD-01-0102,",
+        "pec,XD-01-0102,XD-01-01,,XD-01-0101,",
+        "commissions.csv:16:station: station “XD-01-0101” already has a commission (line 15)",
+    ),
+    (
+        "members.csv",
+        "CEC,Dosanov Bolat,deputy,M,",
+        "CEC,Dosanov Bolat,deputy,X,",
+        "members.csv:3:gender: “X” is not one of F, M",
+    ),
+    (
+        "operators.csv",
+        "pec-xd-01-0102,pec,XD-01-0102",
+        "pec-xd-01-0102,tec,XD-01-0102",
+        "operators.csv:5:commission: an operator with role tec cannot belong to commission "
+        "“XD-01-0102” of this level",
+    ),
+    (
+        "election.toml",
+        'majority_base = "ballots_issued"',
+        'majority_base = "half_of_everyone"',
+        "election.toml:15:profile_overrides.majority_base: “half_of_everyone” is not a value of "
+        "the right type for this switch of “kz-presidential-2022”",
+    ),
+    (
+        "election.toml",
+        'polls_close = "20:00"',
+        'polls_close = "06:00"',
+        "election.toml:11:polls_close: the polls must close after they open",
+    ),
+    (
+        "units.csv",
+        "code,parent,kind,name_kk,name_ru,name_en,timezone,urban",
+        "code,parent,kind,name_kk,name_ru,name,timezone,urban",
+        "units.csv:1:name: unknown column; the columns are code, parent, kind, name_kk, "
+        "name_ru, name_en, timezone, urban",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "message"), REFUSALS)
+def test_each_refusal_names_file_line_and_column_and_changes_nothing(
+    example, name, old, new, message
+):
+    edit(example, name, old, new)
+    with pytest.raises(CommandError) as caught:
+        setup(example)
+    lines = str(caught.value).splitlines()
+    assert lines[0].startswith("setup_refused: ")
+    assert lines[0].endswith("; nothing was changed.")
+    assert f"  {message}" in lines[1:]
+    assert state() == (0,) * 9
+
+
+def test_all_problems_are_collected_before_refusing(example):
+    edit(example, "units.csv", "XD-03-02,XD-03,district", "XD-03-02,XD-09,district")
+    edit(example, "members.csv", "CEC,Dosanov Bolat,deputy,M,", "CEC,Dosanov Bolat,deputy,X,")
+    (example / "operators.csv").unlink()
+    edit(example, "election.toml", 'polls_close = "20:00"', 'polls_close = "06:00"')
+    with pytest.raises(CommandError) as caught:
+        setup(example)
+    text = str(caught.value)
+    # The district's stations and commissions are refused with it (their district is unknown).
+    assert text.splitlines()[0] == (
+        f"setup_refused: {text.count(chr(10))} problems in {example}; nothing was changed."
+    )
+    for expected in (
+        "  units.csv:11:parent: no unit “XD-09” in units.csv",
+        "  members.csv:3:gender: “X” is not one of F, M",
+        "  election.toml:11:polls_close: the polls must close after they open",
+    ):
+        assert expected in text.splitlines()
+    assert state() == (0,) * 9
+
+
+def test_dry_run_shows_the_difference_and_a_real_run_versions_it(example):
+    setup(example)
+    assert "units.csv: 0 added, 0 changed, 0 removed" in setup(example, "--dry-run")
+    edit(example, "stations.csv", "School No. 1, 3 Bereke Street", "School No. 1, 5 Bereke Street")
+    row = next(
+        line for line in (example / "stations.csv").read_text().splitlines() if "XD-02-0204" in line
+    )
+    edit(example, "stations.csv", row + "\n", "")
+    edit(example, "commissions.csv", "pec,XD-02-0204,XD-02-01,,XD-02-0204,\n", "")
+    members = (example / "members.csv").read_text().splitlines(keepends=True)
+    (example / "members.csv").write_text("".join(m for m in members if "XD-02-0204" not in m))
+    before = state()
+    out = setup(example, "--dry-run", "--on", "2027-02-01")
+    assert state() == before
+    lines = out.splitlines()
+    assert lines[0] == "Dry run: nothing was written."
+    assert "stations.csv: 0 added, 1 changed, 1 removed" in lines
+    assert (
+        "  ~ XD-01-0101: address: School No. 1, 3 Bereke Street → School No. 1, 5 Bereke Street"
+        in lines
+    )
+    assert "  - XD-02-0204" in lines
+    assert "commissions.csv: 0 added, 0 changed, 1 removed" in lines
+    assert "members.csv: 0 added, 0 changed, 5 removed" in lines
+
+    out = setup(example, "--on", "2027-02-01")
+    assert out.splitlines()[0] == "Applied the changes to xd-2027-presidential."
+    station = PollingStation.objects.get(code="XD-01-0101")
+    assert (station.address, station.valid_from) == (
+        "School No. 1, 5 Bereke Street",
+        date(2027, 2, 1),
+    )
+    revision = Revision.objects.get()
+    assert (revision.code, revision.valid_from, revision.valid_to) == (
+        "XD-01-0101",
+        date(2027, 1, 1),
+        date(2027, 1, 31),
+    )
+    assert revision.values["address"] == "School No. 1, 3 Bereke Street"
+    # Removed records are closed, not deleted.
+    assert PollingStation.objects.get(code="XD-02-0204").valid_to == date(2027, 1, 31)
+    assert Commission.objects.get(code="XD-02-0204").valid_to == date(2027, 1, 31)
+    assert (
+        Member.objects.filter(commission__code="XD-02-0204", valid_to=date(2027, 1, 31)).count()
+        == 5
+    )
+    actions = list(Event.objects.order_by("seq").values_list("action", flat=True))
+    assert actions[-9:] == [
+        "station.revise",
+        "station.close",
+        "commission.close",
+        *["member.close"] * 5,
+        "setup.apply",
+    ]
+    revise = Event.objects.get(action="station.revise")
+    assert revise.payload["changes"] == {
+        "address": ["School No. 1, 3 Bereke Street", "School No. 1, 5 Bereke Street"]
+    }
+    assert setup(example, "--on", "2027-02-02").splitlines()[0] == (
+        "Nothing to change: the files match what is stored."
+    )
+
+
+def test_a_change_cannot_take_effect_before_the_current_version(example):
+    setup(example)
+    edit(example, "stations.csv", "School No. 1, 3 Bereke Street", "School No. 1, 5 Bereke Street")
+    before = state()
+    with pytest.raises(CommandError) as caught:
+        setup(example, "--on", "2026-12-01")
+    assert str(caught.value) == (
+        "validation_failed: The station “XD-01-0101” has a version valid from 2027-01-01; a "
+        "change must take effect after it, not on 2026-12-01."
+    )
+    assert state() == before
+
+
+def test_a_commission_cannot_move_on_a_rerun(example):
+    setup(example)
+    edit(
+        example,
+        "commissions.csv",
+        "pec,XD-01-0102,XD-01-01,,XD-01-0102,",
+        "pec,XD-01-0102,XD-01-02,,XD-01-0102,",
+    )
+    before = state()
+    with pytest.raises(CommandError) as caught:
+        setup(example, "--on", "2027-02-01")
+    assert (
+        "  commissions.csv:16:parent: cannot change on a re-run (was “XD-01-01”): close this "
+        "record and add a new one, or set up a new map"
+    ) in str(caught.value).splitlines()
+    assert state() == before
+
+
+def test_operator_changes_invite_update_and_deactivate(example):
+    setup(example)
+    edit(example, "operators.csv", "pec-xd-01-0102,pec,XD-01-0102", "pec-xd-01-0103,pec,XD-01-0103")
+    edit(example, "operators.csv", "tec-xd-01-01,tec,XD-01-01", "tec-xd-01-01,tec,XD-01-02")
+    out = setup(example, "--on", "2027-02-01")
+    assert "  + pec-xd-01-0103" in out.splitlines()
+    assert out.count("/accounts/invitation/") == 1
+    assert User.objects.get(username="pec-xd-01-0102").is_active is False
+    assert User.objects.get(username="tec-xd-01-01").commission.code == "XD-01-02"
+    assert User.objects.get(username="pec-xd-01-0103").commission.code == "XD-01-0103"
+
+
+def test_an_invitation_link_sets_the_password_and_logs_in(example):
+    out = setup(example)
+    link = next(line for line in out.splitlines() if line.strip().startswith("pec-xd-01-0101"))
+    path = "/" + link.split("/", 3)[3]
+    client = Client()
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "pec-xd-01-0101" in page.content.decode()
+    refused = client.post(path, {"password1": "short", "password2": "short"})
+    assert refused.status_code == 422
+    assert "The password must have at least 12 characters." in refused.content.decode()
+    assert not User.objects.get(username="pec-xd-01-0101").has_usable_password()
+    done = client.post(
+        path, {"password1": "correct horse battery", "password2": "correct horse battery"}
+    )
+    assert (done.status_code, done["Location"]) == (302, "/staff/")
+    assert client.get("/staff/").status_code == 200
+    assert Client().login(username="pec-xd-01-0101", password="correct horse battery")
+    assert client.get(path).status_code == 404  # used once
+    assert Event.objects.filter(action="user.invitation_accept").count() == 1
+
+
+def test_an_unknown_invitation_is_a_404_in_three_languages(db):
+    for language, text in (
+        ("en", "This invitation link is not valid"),
+        ("ru", "Эта ссылка-приглашение недействительна"),
+        ("kk", "Бұл шақыру сілтемесі жарамсыз"),
+    ):
+        page = Client(headers={"accept-language": language}).get("/accounts/invitation/nope/")
+        assert page.status_code == 404
+        assert text in page.content.decode()
+
+
+def test_an_existing_election_on_another_map_is_refused(example):
+    setup(example)
+    edit(example, "election.toml", 'key = "xd-2027"', 'key = "xd-2028"')
+    before = state()
+    with pytest.raises(CommandError) as caught:
+        setup(example)
+    assert (
+        "  election.toml:geography.key: election “xd-2027-presidential” exists on map "
+        "“xd-2027”, not on this one"
+    ) in str(caught.value).splitlines()
+    assert state() == before
