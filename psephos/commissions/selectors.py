@@ -117,3 +117,10 @@ def member_rows_current(*, geography: Geography) -> dict[str, tuple[int, dict[st
         )
         for pk, code, name, role, gender, nominated_by, start, end in rows
     }
+
+
+def commissions_open_by_code(*, geography: Geography) -> dict[str, Commission]:
+    """Return the map's open commissions (not closed) by code."""
+    return {
+        c.code: c for c in Commission.objects.filter(geography=geography, valid_to__isnull=True)
+    }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -19,10 +20,12 @@ from django.utils.translation import gettext as _
 from psephos.accounts.enums import Role
 from psephos.accounts.models import ApiToken, Invitation, User
 from psephos.accounts.services.tokens import token_digest
-from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.core.errors import NotFound, ValidationFailed
 from psephos.ledger.services.events import event_record
+
+if TYPE_CHECKING:
+    from psephos.commissions.models import Commission
 
 INVITATION_DAYS = 7
 MINIMUM_PASSWORD_LENGTH = 12

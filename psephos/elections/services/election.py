@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import date, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 
 from psephos.core.errors import Conflict
 from psephos.ledger.services.events import event_record
-from psephos.territory.models import Geography
 
 from ..enums import ElectionStatus
 from ..models import Contest, Election, Option
+
+if TYPE_CHECKING:
+    from psephos.territory.models import Geography
 
 
 @dataclass(frozen=True, slots=True)

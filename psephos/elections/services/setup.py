@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.functional import Promise
@@ -30,8 +30,11 @@ from psephos.accounts.services.invitations import (
     operator_invite,
     operator_update,
 )
-from psephos.commissions.models import Commission
-from psephos.commissions.selectors import commission_rows_current, member_rows_current
+from psephos.commissions.selectors import (
+    commission_rows_current,
+    commissions_open_by_code,
+    member_rows_current,
+)
 from psephos.commissions.services import (
     CommissionSpec,
     MemberSpec,
@@ -42,7 +45,6 @@ from psephos.core import clock
 from psephos.core.errors import ValidationFailed
 from psephos.ledger.actors import actor_system
 from psephos.ledger.services.events import event_record
-from psephos.territory.models import Geography
 from psephos.territory.selectors import (
     geography_find,
     station_specs_current,
@@ -71,6 +73,9 @@ from ..rules.setup_files import (
     setup_read,
 )
 from .election import OptionSpec, Schedule, election_create, election_revise
+
+if TYPE_CHECKING:
+    from psephos.territory.models import Geography
 
 ACTOR = actor_system("setup")
 
@@ -467,10 +472,10 @@ class _Plan:
         if election is not None and (
             self.geography is None or election.geography_id != self.geography.pk
         ):
-            other = Geography.objects.filter(pk=election.geography_id).values_list("key", flat=True)
+            other = election.geography.key
             problems.append(
                 Problem(ELECTION_FILE, 0, "geography.key", "election_on_other_map",
-                        (("value", election.key), ("other", other.first() or "")))
+                        (("value", election.key), ("other", other)))
             )  # fmt: skip
         elif election is not None and not self.election_diff.empty:
             changes = self.election_diff.changed.get(definition.key, {})
@@ -667,9 +672,7 @@ class _Plan:
     def operators_apply(self, geography: Geography, *, actor: str) -> list[tuple[str, str]]:
         """Invite new operators, update changed ones, deactivate removed ones."""
         diff = next(d for d in self.diffs if d.file == self._file_name("operators"))
-        commissions = {
-            c.code: c for c in Commission.objects.filter(geography=geography, valid_to__isnull=True)
-        }
+        commissions = commissions_open_by_code(geography=geography)
         rows = {o.user: o for o in self.files.operators}
         invitations = []
         for username in diff.added:
