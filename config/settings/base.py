@@ -140,6 +140,8 @@ PSEPHOS_TRUSTED_PROXIES = [
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files (observers' checklist photos) through the default storage backend.
+MEDIA_ROOT = VAR_DIR / "media"
 
 # Keys live outside the database (issue 3, issue 6).
 PSEPHOS_KEY_DIR = Path(os.environ.get("PSEPHOS_KEY_DIR", VAR_DIR / "keys"))

@@ -66,6 +66,7 @@ def organisation_get(*, key: str) -> Organisation:
 _WORDS = {
     "problem": "reported",
     "yes": "reported",
+    "selected": "reported",
     "negative": "assessed negatively",
     "positive": "assessed positively",
 }

@@ -2,7 +2,10 @@
 
 The unit is the observation (one submitted checklist), not the station: a station
 visited twice counts twice (``observation-methodology.md`` §3.2). Answers that are
-missing or hidden by skip logic are left out of the denominator. ODIHR-style
+missing or hidden by skip logic are left out of the denominator: a question asked only
+when its ``relevant`` held (or inside a group that was shown) is counted over the
+observations where it was asked, because a submission never stores an answer to a
+question that was not relevant (``forms.answers_validate`` refuses one). ODIHR-style
 deployment is purposive, so its figures describe the observations and carry no
 interval; only a probability sample (a quick-count sample) gets Wilson intervals.
 """
@@ -51,7 +54,7 @@ class Finding:
     question: str
     name: str
     label: str
-    measure: str  # "problem", "yes", "negative", "positive"
+    measure: str  # "problem", "yes", "selected", "negative", "positive"
     total: Figure
     by_region: dict[str, Figure] = field(default_factory=dict)
     by_area: dict[str, Figure] = field(default_factory=dict)
@@ -92,6 +95,16 @@ def findings_compute(
                 targets.append((q.id, q.name, q.label, "problem", frozenset({q.problem})))
             else:
                 targets.append((q.id, q.name, q.label, "yes", frozenset({"yes"})))
+        elif q.type == "multi_choice":
+            # An answer is the list of choices ticked; each choice is counted over the
+            # observations where the question was asked and answered.
+            if q.problem is not None:
+                targets.append((q.id, q.name, q.label, "problem", frozenset({q.problem})))
+            else:
+                for choice in q.choices:
+                    targets.append(
+                        (q.id, q.name, f"{q.label}: {choice}", "selected", frozenset({choice}))
+                    )
     # Group the rows by (region, area, observer type) first: there are few such cells, so
     # the inner loop per row and question is a lookup and two additions.
     cells: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
@@ -109,7 +122,7 @@ def findings_compute(
                 if value is None:
                     continue
                 n += 1
-                if value in hits:
+                if value in hits if not isinstance(value, list) else not hits.isdisjoint(value):
                     hit += 1
             if n == 0:
                 continue
@@ -144,6 +157,7 @@ def findings_compute(
 _MEASURE_WORDS = {
     "problem": "reported",
     "yes": "reported",
+    "selected": "reported",
     "negative": "assessed negatively",
     "positive": "assessed positively",
 }

@@ -9,11 +9,24 @@ analysis key). ``problem`` names the answer that counts as a finding ("yes" for
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-QUESTION_TYPES = ("yes_no", "number", "choice", "text", "rating")
+from . import xpath
+
+#: psephos's question types; ``rules/xlsform.py`` maps each to and from its ODK type.
+QUESTION_TYPES = (
+    "yes_no", "number", "choice", "text", "rating", "multi_choice", "decimal", "date",
+    "time", "note", "geopoint", "image", "calculate",
+)  # fmt: skip
+#: Types that take no answer from the observer.
+NO_ANSWER_TYPES = frozenset({"note", "calculate"})
 
 #: The ODIHR 4-point overall rating; "negative" means bad or very bad.
 RATINGS: tuple[tuple[int, str], ...] = (
@@ -27,19 +40,26 @@ NEGATIVE_RATINGS = frozenset({3, 4})
 #: SMS codes for yes/no: 1 = yes, 2 = no (also Y/N and Д/Н, Иә/Жоқ after normalisation).
 YES, NO = "yes", "no"
 
+#: Largest photo accepted as an answer (the decoded bytes).
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
+
 _ID_RE = re.compile(r"^[A-Z]{1,2}$")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_SIMPLE_EQ_RE = re.compile(r"^\s*\$\{(\w+)\}\s*=\s*'([^']*)'\s*$")
+_DATA_URL_RE = re.compile(r"^data:(image/[a-z]+);base64,(.*)$", re.DOTALL)
+
+parse_expression = lru_cache(maxsize=4096)(xpath.parse)
 
 
 @dataclass(frozen=True)
-class Condition:
-    """Show a question only when another question has a given answer (skip logic)."""
+class Group:
+    """An XLSForm group: its questions are shown only when ``relevant`` holds."""
 
-    question: str
-    equals: Any
-
-    def holds(self, answers: dict[str, Any]) -> bool:
-        return answers.get(self.question) == self.equals
+    name: str
+    label: str
+    relevant: str | None = None
+    parent: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,8 +72,12 @@ class Question:
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[str, ...] = ()
-    relevant: Condition | None = None
+    relevant: str | None = None  # ODK XPath, e.g. "${voters_turned_away} = 'yes'"
     problem: Any = None
+    constraint: str | None = None  # ODK XPath over "." (this answer)
+    constraint_message: str = ""
+    calculation: str | None = None
+    group: str = ""  # the innermost group's name
 
 
 @dataclass(frozen=True)
@@ -65,6 +89,7 @@ class FormSpec:
     sms_code: str
     unit: str = "station"  # "station" or "tec"
     questions: tuple[Question, ...] = field(default_factory=tuple)
+    groups: tuple[Group, ...] = field(default_factory=tuple)
 
     def question(self, qid: str) -> Question | None:
         for q in self.questions:
@@ -85,6 +110,22 @@ class FormSpec:
                 return q
         return None
 
+    def conditions(self, q: Question) -> tuple[str, ...]:
+        """Return every ``relevant`` that must hold for ``q`` to be asked: its groups', then its own."""
+        if not q.group:
+            return (q.relevant,) if q.relevant else ()
+        out: list[str] = []
+        groups = {g.name: g for g in self.groups}
+        name = q.group
+        while name:
+            g = groups[name]
+            if g.relevant:
+                out.insert(0, g.relevant)
+            name = g.parent
+        if q.relevant:
+            out.append(q.relevant)
+        return tuple(out)
+
 
 class FormError(ValueError):
     """A form definition or an answer set breaks a rule; ``problems`` lists each one."""
@@ -94,43 +135,102 @@ class FormError(ValueError):
         self.problems = problems
 
 
+def _relevant_out(spec: FormSpec, expr: str | None) -> dict[str, Any] | None:
+    """The JSON form of a ``relevant``: the expression, plus the question and value of a plain equality."""
+    if not expr:
+        return None
+    out: dict[str, Any] = {"expression": expr}
+    m = _SIMPLE_EQ_RE.match(expr)
+    target = spec.by_name(m.group(1)) if m else None
+    if m and target is not None:
+        out["question"] = target.id
+        out["equals"] = m.group(2)
+    return out
+
+
 def spec_to_dict(spec: FormSpec) -> dict[str, Any]:
-    """Return the JSON-ready form definition."""
-    return {
+    """Return the JSON-ready form definition (keys of the newer features only where used)."""
+    questions = []
+    for q in spec.questions:
+        item: dict[str, Any] = {
+            "id": q.id,
+            "name": q.name,
+            "type": q.type,
+            "label": q.label,
+            "required": q.required,
+            "min": q.minimum,
+            "max": q.maximum,
+            "choices": list(q.choices),
+            "relevant": _relevant_out(spec, q.relevant),
+            "problem": q.problem,
+        }
+        if q.constraint:
+            item["constraint"] = q.constraint
+            item["constraint_message"] = q.constraint_message
+        if q.calculation:
+            item["calculation"] = q.calculation
+        if q.group:
+            item["group"] = q.group
+        questions.append(item)
+    out: dict[str, Any] = {
         "key": spec.key,
         "version": spec.version,
         "phase": spec.phase,
         "title": spec.title,
         "sms_code": spec.sms_code,
         "unit": spec.unit,
-        "questions": [
-            {
-                "id": q.id,
-                "name": q.name,
-                "type": q.type,
-                "label": q.label,
-                "required": q.required,
-                "min": q.minimum,
-                "max": q.maximum,
-                "choices": list(q.choices),
-                "relevant": (
-                    {"question": q.relevant.question, "equals": q.relevant.equals}
-                    if q.relevant
-                    else None
-                ),
-                "problem": q.problem,
-            }
-            for q in spec.questions
-        ],
+        "questions": questions,
     }
+    if spec.groups:
+        out["groups"] = [
+            {"name": g.name, "label": g.label, "relevant": g.relevant, "parent": g.parent}
+            for g in spec.groups
+        ]
+    return out
+
+
+def _check_expression(
+    text: str, *, where: str, column: str, earlier: set[str], problems: list[dict[str, str]]
+) -> str | None:
+    """Parse ``text`` and check that it reads only earlier questions; return it, or None."""
+    try:
+        expr = parse_expression(text)
+    except xpath.ExpressionError as exc:
+        problems.append(
+            {"where": where, "message": f"{column} “{text}”: {exc.message} (at {exc.position + 1})"}
+        )
+        return None
+    for name in expr.references:
+        if name not in earlier:
+            problems.append(
+                {
+                    "where": where,
+                    "message": f"{column} refers to ${{{name}}}, which is not an earlier question",
+                }
+            )
+            return None
+    return text
 
 
 def spec_from_dict(data: dict[str, Any]) -> FormSpec:
     """Build and check a form definition; raise ``FormError`` listing every problem."""
     problems: list[dict[str, str]] = []
     questions: list[Question] = []
-    seen_ids: set[str] = set()
+    seen_ids: dict[str, str] = {}
     seen_names: set[str] = set()
+    groups: list[Group] = []
+    for raw in data.get("groups") or []:
+        name = str(raw.get("name", ""))
+        rel = str(raw["relevant"]) if raw.get("relevant") else None
+        groups.append(
+            Group(
+                name=name,
+                label=str(raw.get("label", name)),
+                relevant=rel,
+                parent=str(raw.get("parent") or ""),
+            )
+        )
+    group_names = {g.name for g in groups}
     for i, raw in enumerate(data.get("questions") or []):
         where = f"questions[{i}]"
         qid = str(raw.get("id", "")).strip().upper()
@@ -154,24 +254,37 @@ def spec_from_dict(data: dict[str, Any]) -> FormSpec:
                 }
             )
         choices = tuple(str(c) for c in raw.get("choices") or ())
-        if qtype == "choice" and not choices:
+        if qtype in ("choice", "multi_choice") and not choices:
             problems.append({"where": where, "message": "a choice question needs choices"})
         lo, hi = raw.get("min"), raw.get("max")
         if lo is not None and hi is not None and int(lo) > int(hi):
             problems.append({"where": where, "message": f"min {lo} is above max {hi}"})
-        rel = raw.get("relevant")
-        relevant = None
-        if rel:
-            target = str(rel.get("question", "")).upper()
-            if target not in seen_ids:
-                problems.append(
-                    {
-                        "where": where,
-                        "message": f"skip logic refers to “{target}”, which is not an earlier question",
-                    }
+        relevant = _relevant_in(raw.get("relevant"), where, seen_ids, seen_names, problems)
+        constraint = raw.get("constraint") or None
+        if constraint:
+            constraint = _check_expression(
+                str(constraint),
+                where=where,
+                column="constraint",
+                earlier=seen_names | {name},
+                problems=problems,
+            )
+        calculation = raw.get("calculation") or None
+        if qtype == "calculate":
+            if not calculation:
+                problems.append({"where": where, "message": "a calculate needs a calculation"})
+            else:
+                calculation = _check_expression(
+                    str(calculation),
+                    where=where,
+                    column="calculation",
+                    earlier=seen_names,
+                    problems=problems,
                 )
-            relevant = Condition(question=target, equals=rel.get("equals"))
-        seen_ids.add(qid)
+        group = str(raw.get("group") or "")
+        if group and group not in group_names:
+            problems.append({"where": where, "message": f"group “{group}” is not defined"})
+        seen_ids[qid] = name
         seen_names.add(name)
         questions.append(
             Question(
@@ -179,14 +292,29 @@ def spec_from_dict(data: dict[str, Any]) -> FormSpec:
                 name=name,
                 type=qtype,
                 label=str(raw.get("label", name)),
-                required=bool(raw.get("required", False)),
+                required=bool(raw.get("required", False)) and qtype not in NO_ANSWER_TYPES,
                 minimum=None if lo is None else int(lo),
                 maximum=None if hi is None else int(hi),
                 choices=choices,
                 relevant=relevant,
                 problem=raw.get("problem"),
+                constraint=constraint,
+                constraint_message=str(raw.get("constraint_message") or ""),
+                calculation=calculation if qtype == "calculate" else None,
+                group=group,
             )
         )
+    names_by_position = [q.name for q in questions]
+    for i, g in enumerate(groups):
+        if g.relevant:
+            first = next((j for j, q in enumerate(questions) if q.group == g.name), len(questions))
+            _check_expression(
+                g.relevant,
+                where=f"groups[{i}]",
+                column="relevant",
+                earlier=set(names_by_position[:first]),
+                problems=problems,
+            )
     sms_code = str(data.get("sms_code", "")).strip().upper()
     if not re.match(r"^[A-Z]{2}$", sms_code):
         problems.append({"where": "sms_code", "message": "the SMS code must be two letters"})
@@ -204,17 +332,60 @@ def spec_from_dict(data: dict[str, Any]) -> FormSpec:
         sms_code=sms_code,
         unit=str(data.get("unit", "station")),
         questions=tuple(questions),
+        groups=tuple(groups),
     )
+
+
+def _relevant_in(
+    rel: Any,
+    where: str,
+    seen_ids: dict[str, str],
+    seen_names: set[str],
+    problems: list[dict[str, str]],
+) -> str | None:
+    """Read ``relevant``: an expression, or the older {question, equals} of stored versions."""
+    if not rel:
+        return None
+    if isinstance(rel, dict) and rel.get("expression"):
+        rel = str(rel["expression"])
+    if isinstance(rel, dict):
+        target = str(rel.get("question", "")).upper()
+        if target not in seen_ids:
+            problems.append(
+                {
+                    "where": where,
+                    "message": f"skip logic refers to “{target}”, which is not an earlier question",
+                }
+            )
+            return None
+        return f"${{{seen_ids[target]}}} = '{rel.get('equals')}'"
+    return _check_expression(
+        str(rel), where=where, column="relevant", earlier=seen_names, problems=problems
+    )
+
+
+def _describe(expr: str, spec: FormSpec) -> str:
+    """Say a ``relevant`` in the refusal: "I is “yes”" for a plain equality, else the expression."""
+    m = _SIMPLE_EQ_RE.match(expr)
+    target = spec.by_name(m.group(1)) if m else None
+    if m and target is not None:
+        return f"{target.id} is “{m.group(2)}”"
+    return expr
 
 
 def answers_validate(spec: FormSpec, answers: dict[str, Any]) -> dict[str, Any]:
     """Return the cleaned answers keyed by question id; raise ``FormError`` otherwise.
 
-    Answers may be keyed by id or by name. Answers to questions hidden by skip
-    logic are refused, so a submission never carries contradictory data.
+    Answers may be keyed by id or by name. Questions are read in order, as the
+    mobile form asks them: a question (or its group) whose ``relevant`` is false
+    must be left empty, so a submission never carries contradictory data; a
+    required question that is relevant must be answered; an answer must satisfy
+    its ``constraint`` (``.`` is the answer); a ``calculate`` gets its value here,
+    whatever the device sent. Expressions see only the relevant answers before.
     """
     problems: list[dict[str, str]] = []
     cleaned: dict[str, Any] = {}
+    texts: dict[str, str] = {}  # question name → answer text, for expressions
     by_key: dict[str, Question] = {}
     for q in spec.questions:
         by_key[q.id] = q
@@ -224,25 +395,35 @@ def answers_validate(spec: FormSpec, answers: dict[str, Any]) -> dict[str, Any]:
             problems.append({"where": str(key), "message": "no such question on this form"})
     for q in spec.questions:
         raw = answers.get(q.id, answers.get(q.name))
-        if raw is None or raw == "":
-            if q.required and (q.relevant is None or q.relevant.holds(cleaned)):
+        blocked = next(
+            (c for c in spec.conditions(q) if not xpath.holds(parse_expression(c), texts)), None
+        )
+        if q.type in NO_ANSWER_TYPES:
+            if q.type == "calculate" and blocked is None and q.calculation:
+                value = xpath.to_string(xpath.evaluate(parse_expression(q.calculation), texts))
+                if value != "":
+                    cleaned[q.id] = value
+                    texts[q.name] = value
+            continue
+        if raw is None or raw == "" or raw == []:
+            if q.required and blocked is None:
                 problems.append({"where": q.id, "message": "an answer is required"})
             continue
-        if q.relevant is not None and not q.relevant.holds(cleaned):
+        if blocked is not None:
             problems.append(
-                {
-                    "where": q.id,
-                    "message": (
-                        f"must be left empty unless {q.relevant.question} is “{q.relevant.equals}”"
-                    ),
-                }
+                {"where": q.id, "message": f"must be left empty unless {_describe(blocked, spec)}"}
             )
             continue
         value, message = _clean(q, raw)
+        if not message and q.constraint:
+            text = xpath.answer_text(value)
+            if not xpath.holds(parse_expression(q.constraint), texts, text):
+                message = q.constraint_message or f"“{text}” does not meet {q.constraint}"
         if message:
             problems.append({"where": q.id, "message": message})
         else:
             cleaned[q.id] = value
+            texts[q.name] = xpath.answer_text(value)
     if problems:
         raise FormError(problems)
     return cleaned
@@ -274,10 +455,102 @@ def _clean(q: Question, raw: Any) -> tuple[Any, str]:
         if text.isdigit() and 1 <= int(text) <= len(q.choices):
             return q.choices[int(text) - 1], ""
         return None, f"“{raw}” is not one of {', '.join(q.choices)}"
+    cleaner = _CLEANERS.get(q.type)
+    if cleaner is not None:
+        return cleaner(q, raw)
     text = str(raw).strip()
     if len(text) > 2000:
         return None, "text is longer than 2000 characters"
     return text, ""
+
+
+def _clean_multi(q: Question, raw: Any) -> tuple[Any, str]:
+    picked = [str(v).strip() for v in raw] if isinstance(raw, list) else str(raw).split()
+    unknown = [v for v in picked if v not in q.choices]
+    if unknown:
+        return None, f"“{' '.join(unknown)}” is not among {', '.join(q.choices)}"
+    return [c for c in q.choices if c in picked], ""
+
+
+def _clean_decimal(q: Question, raw: Any) -> tuple[Any, str]:
+    try:
+        value = float(str(raw).strip().replace(",", "."))
+    except ValueError:
+        return None, f"“{raw}” is not a number"
+    if not math.isfinite(value):
+        return None, f"“{raw}” is not a number"
+    return value, ""
+
+
+def _clean_date(q: Question, raw: Any) -> tuple[Any, str]:
+    try:
+        return dt.date.fromisoformat(str(raw).strip()[:10]).isoformat(), ""
+    except ValueError:
+        return None, f"“{raw}” is not a date like 2022-11-20"
+
+
+def _clean_time(q: Question, raw: Any) -> tuple[Any, str]:
+    try:
+        t = dt.time.fromisoformat(str(raw).strip()[:8])
+    except ValueError:
+        return None, f"“{raw}” is not a time like 07:30"
+    return t.isoformat(timespec="minutes" if t.second == 0 else "seconds"), ""
+
+
+def _clean_geopoint(q: Question, raw: Any) -> tuple[Any, str]:
+    parts = [str(v) for v in raw] if isinstance(raw, list) else str(raw).replace(",", " ").split()
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if not 2 <= len(numbers) <= 4 or not all(math.isfinite(n) for n in numbers):
+        return None, f"“{raw}” is not a location “latitude longitude [altitude accuracy]”"
+    lat, lon = numbers[0], numbers[1]
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, f"“{raw}” is outside latitude −90…90 or longitude −180…180"
+    return " ".join(xpath.number_text(n) for n in numbers), ""
+
+
+def _clean_image(q: Question, raw: Any) -> tuple[Any, str]:
+    """Accept a photo as a ``data:image/…;base64,`` URL; the service stores it and keeps its name.
+
+    A stored photo's name (``observation/photos/<sha256>.<ext>``) is accepted as it is,
+    so that a cleaned answer set validates again unchanged.
+    """
+    text = str(raw).strip()
+    if re.fullmatch(r"observation/photos/[0-9a-f]{64}\.(jpg|png|webp)", text):
+        return text, ""
+    m = _DATA_URL_RE.match(text)
+    if m is None or m.group(1) not in PHOTO_TYPES:
+        return None, "a photo must be a JPEG, PNG or WebP image sent as a data: URL"
+    try:
+        data = base64.b64decode(m.group(2), validate=True)
+    except (binascii.Error, ValueError):
+        return None, "the photo is not valid base64"
+    if len(data) > MAX_PHOTO_BYTES:
+        return None, f"the photo is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB"
+    return PhotoData(m.group(1), data), ""
+
+
+@dataclass(frozen=True)
+class PhotoData:
+    """A photo answer before it is stored (the service strips its metadata and saves it)."""
+
+    content_type: str
+    data: bytes
+
+    def __str__(self) -> str:  # what an expression sees before storage
+        return "photo"
+
+
+_CLEANERS = {
+    "multi_choice": _clean_multi,
+    "decimal": _clean_decimal,
+    "date": _clean_date,
+    "time": _clean_time,
+    "geopoint": _clean_geopoint,
+    "image": _clean_image,
+}
 
 
 def question_ids() -> list[str]:

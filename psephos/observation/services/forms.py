@@ -16,7 +16,7 @@ from ..errors import FormInvalid, FormUnknown
 from ..models import FormDefinition, Organisation
 from ..rules.forms import FormError, FormSpec, spec_from_dict, spec_to_dict
 from ..rules.library import builtin_forms
-from ..rules.xlsform import spec_from_sheets, spec_to_sheets
+from ..rules.xlsform import spec_from_definition, spec_to_sheets, workbook_read
 
 # Parsed definitions by (id, key, version, created_at): rows never change, and the
 # creation time keeps a reused id (after a rolled-back test) from hitting a stale entry.
@@ -126,15 +126,15 @@ def forms_available(*, organisation: Organisation) -> list[FormDefinition]:
     return [out[k] for k in sorted(out)]
 
 
-def form_export_xlsform(*, form: FormDefinition) -> bytes:
-    """Return the form as an XLSForm workbook (survey, choices, settings)."""
+def sheets_workbook(sheets: dict[str, list[list[Any]]]) -> bytes:
+    """Return sheets given as rows of cells as an XLSX workbook."""
     from openpyxl import Workbook
 
     wb = Workbook()
     default = wb.active
     if default is not None:
         wb.remove(default)
-    for title, rows in spec_to_sheets(form_spec(form)).items():
+    for title, rows in sheets.items():
         ws = wb.create_sheet(title)
         for row in rows:
             ws.append(row)
@@ -143,22 +143,23 @@ def form_export_xlsform(*, form: FormDefinition) -> bytes:
     return buf.getvalue()
 
 
+def form_export_xlsform(*, form: FormDefinition) -> bytes:
+    """Return the form as an XLSForm workbook (survey, choices, settings) that pyxform converts."""
+    return sheets_workbook(spec_to_sheets(form_spec(form)))
+
+
 def form_import_xlsform(
     *, organisation: Organisation, data: bytes, actor: Any = None
 ) -> FormDefinition:
-    """Read an XLSForm workbook and publish it as the organisation's next version."""
-    from openpyxl import load_workbook
-
+    """Read an XLSForm workbook (with pyxform, as ODK does) and publish it as the next version."""
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 — openpyxl raises many types for a bad file
+        definition = workbook_read(data)
+    except FormError as exc:
         raise FormInvalid(
-            "The file is not an XLSX workbook.",
-            data={"errors": [{"where": "file", "message": type(exc).__name__}]},
+            "The file is not an XLSX workbook.", data={"errors": exc.problems}
         ) from None
-    sheets = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
     try:
-        spec = spec_from_sheets(sheets)
+        spec = spec_from_definition(definition)
     except FormError as exc:
         raise FormInvalid(
             "The XLSForm has problems: " + str(exc), data={"errors": exc.problems}

@@ -25,6 +25,7 @@ from ..rules.forms import FormError, answers_validate
 from ..rules.sms import sms_normalise, sms_parse, sms_reply
 from .crypto import phone_digest
 from .forms import form_resolve, form_spec, forms_available
+from .photos import photos_prepare, photos_save
 
 #: How far ahead of the server clock a device's timestamp may be.
 CLOCK_SLACK = dt.timedelta(minutes=5)
@@ -66,7 +67,7 @@ def submission_record(
     form = form_resolve(organisation=observer.organisation, key=form_key)
     spec = form_spec(form)
     try:
-        cleaned = answers_validate(spec, answers)
+        cleaned, photos = photos_prepare(spec, answers_validate(spec, answers))
     except FormError as exc:
         raise AnswersInvalid(
             _("The answers have problems: %(p)s") % {"p": str(exc)},
@@ -153,7 +154,10 @@ def submission_record(
     except IntegrityError:
         # A replay (or a concurrent twin) of this client id is already stored.
         existing = Submission.objects.get(observer=observer, client_id=client_id)
-        return _replayed(existing, form.pk, cleaned, place)
+        replayed = _replayed(existing, form.pk, cleaned, place)
+        photos_save(photos)
+        return replayed
+    photos_save(photos)  # after the commit: content-addressed, so a retry rewrites the same bytes
     return sub, True
 
 

@@ -215,7 +215,8 @@ def test_form_definition_problems_are_listed():
     assert [p["message"] for p in exc.value.problems] == [
         "id “A” is used twice",
         "name “B” must be lower-case letters, digits, _",
-        "type “wat” is not one of yes_no, number, choice, text, rating",
+        "type “wat” is not one of yes_no, number, choice, text, rating, multi_choice, decimal, "
+        "date, time, note, geopoint, image, calculate",
         "skip logic refers to “Q”, which is not an earlier question",
         "the SMS code must be two letters",
     ]
@@ -238,7 +239,7 @@ def test_xlsform_import_reports_row_and_column():
         "survey": [
             ["type", "name", "label"],
             ["select_one nowhere", "q1", "Q1"],
-            ["geopoint", "where", "W"],
+            ["range", "how_far", "H"],
         ],
         "choices": [["list_name", "name", "label"]],
         "settings": [["form_id"], ["f"]],
@@ -252,6 +253,7 @@ def test_xlsform_import_reports_row_and_column():
         },
         {
             "where": "survey row 3, type",
-            "message": "type “geopoint” is not supported (integer, text, select_one)",
+            "message": "type “range” is not supported (integer, decimal, text, select_one, "
+            "select_multiple, date, time, note, geopoint, image, calculate, begin group/end group)",
         },
     ]
