@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +21,14 @@ def _english_after() -> Iterator[None]:
 
     yield
     translation.activate("en")
+
+
+@pytest.fixture
+def key_dir(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep the test's signing key in its own directory, never in the environment."""
+    monkeypatch.delenv("PSEPHOS_SIGNING_KEY", raising=False)
+    settings.PSEPHOS_KEY_DIR = tmp_path / "keys"
+    return Path(settings.PSEPHOS_KEY_DIR)
 
 
 @pytest.fixture

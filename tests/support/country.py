@@ -62,6 +62,7 @@ class _UnitPlan:
     commission_name: str
     kind: str
     urban: bool = False
+    timezone: str = "Asia/Almaty"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -250,7 +251,7 @@ def _unit(plan: _UnitPlan, level: str, *, parent_code: str | None) -> UnitSpec:
         name_en=plan.names[0],
         name_kk=plan.names[1],
         name_ru=plan.names[2],
-        timezone="Asia/Almaty",
+        timezone=plan.timezone,
         urban=plan.urban,
         parent_code=parent_code,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from io import StringIO
@@ -10,39 +11,21 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from psephos.elections.calendar_export import calendar_as_ics
-from psephos.elections.enums import ElectionKind
-from psephos.elections.models import Election
 from psephos.elections.rules.calendar import CalendarEvent, ElectionCalendar
-from psephos.territory.models import Geography
+from tests.support.country import PRESIDENTIAL, REFERENDUM, country_build, election_write
 
 
 @pytest.fixture
 def elections(db):
-    geo = Geography.objects.create(key="kz-2022", name="map", valid_from=dt.date(2022, 6, 8))
-    for key, kind, day, profile in (
-        (
-            "kz-2022-presidential",
-            ElectionKind.PRESIDENTIAL,
-            dt.date(2022, 11, 20),
-            "kz-presidential-2022",
-        ),
-        ("kz-2022-referendum", ElectionKind.REFERENDUM, dt.date(2022, 6, 5), "kz-referendum-2022"),
-        (
-            "kz-2099-presidential",
-            ElectionKind.PRESIDENTIAL,
-            dt.date(2099, 11, 20),
-            "kz-presidential-2022",
-        ),
+    geography = country_build(regions=[], geography_key="kz-2022", geography_name="map").geography
+    for key, plan, day in (
+        ("kz-2022-presidential", PRESIDENTIAL, dt.date(2022, 11, 20)),
+        ("kz-2022-referendum", REFERENDUM, dt.date(2022, 6, 5)),
+        ("kz-2099-presidential", PRESIDENTIAL, dt.date(2099, 11, 20)),
     ):
-        Election.objects.create(
-            key=key,
-            kind=kind,
-            name_en=f"Election {key}",
-            name_kk="-",
-            name_ru="-",
-            date=day,
-            geography=geo,
-            profile_key=profile,
+        election_write(
+            dataclasses.replace(plan, key=key, names=(f"Election {key}", "-", "-"), date=day),
+            geography=geography,
         )
 
 

@@ -16,11 +16,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def key_dir(settings, tmp_path, monkeypatch):
-    """Keep every test's signing key in its own directory, never in the environment."""
-    monkeypatch.delenv("PSEPHOS_SIGNING_KEY", raising=False)
-    settings.PSEPHOS_KEY_DIR = tmp_path / "keys"
-    return settings.PSEPHOS_KEY_DIR
+def _own_key_dir(key_dir):
+    """Keep every test's signing key in its own directory (the root conftest's ``key_dir``)."""
 
 
 @pytest.fixture

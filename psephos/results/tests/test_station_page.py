@@ -16,17 +16,11 @@ from psephos.results.services.protocols import protocol_accept, protocol_submit
 
 from .factories import good_lines, small_country
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
 KEY = "kz-test-presidential"
 STATION = "KZ-01-0101"
 URL = f"/results/{KEY}/stations/{STATION}/"
-
-
-@pytest.fixture(autouse=True)
-def key_dir(settings, tmp_path, monkeypatch):
-    monkeypatch.delenv("PSEPHOS_SIGNING_KEY", raising=False)
-    settings.PSEPHOS_KEY_DIR = tmp_path / "keys"
 
 
 @pytest.fixture
