@@ -355,3 +355,51 @@ def test_an_existing_election_on_another_map_is_refused(example):
         "“xd-2027”, not on this one"
     ) in str(caught.value).splitlines()
     assert state() == before
+
+
+def to_xlsx(directory: Path, stem: str) -> Path:
+    """Replace ``stem.csv`` by the same table as ``stem.xlsx`` (numbers as numbers)."""
+    import csv
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    with (directory / f"{stem}.csv").open(encoding="utf-8") as f:
+        for row in csv.reader(f):
+            sheet.append([int(c) if c.isdigit() and not c.startswith("0") else c for c in row])
+    (directory / f"{stem}.csv").unlink()
+    path = directory / f"{stem}.xlsx"
+    workbook.save(path)
+    return path
+
+
+def test_tables_may_be_xlsx(example):
+    to_xlsx(example, "units")
+    to_xlsx(example, "stations")
+    setup(example)
+    assert state()[:5] == (1, 12, 31, 44, 222)
+    assert PollingStation.objects.get(code="XD-01-0101").number == 101
+
+
+def test_an_xlsx_refusal_names_its_row(example):
+    edit(example, "units.csv", "XD-03-02,XD-03,district", "XD-03-02,XD-09,district")
+    to_xlsx(example, "units")
+    with pytest.raises(CommandError) as caught:
+        setup(example)
+    assert "  units.xlsx:11:parent: no unit “XD-09” in units.csv" in str(caught.value).splitlines()
+    assert state() == (0,) * 9
+
+
+def test_both_a_csv_and_an_xlsx_of_one_table_are_refused(example):
+    shutil.copy(example / "units.csv", example / "keep.csv")
+    to_xlsx(example, "units")
+    shutil.copy(example / "keep.csv", example / "units.csv")
+    (example / "keep.csv").unlink()
+    with pytest.raises(CommandError) as caught:
+        setup(example)
+    assert (
+        "  units.csv: give either this file or units.xlsx, not both"
+        in str(caught.value).splitlines()
+    )
+    assert state() == (0,) * 9
