@@ -23,19 +23,12 @@ from django.test import Client
 from psephos.core import clock
 from psephos.elections.models import Election
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "dalaria"
 KEY = "xd-2027-presidential"
 BASE = f"/api/v1/elections/{KEY}"
 PASSWORD = "a long example password"
-
-
-@pytest.fixture(autouse=True)
-def key_dir(settings, tmp_path, monkeypatch):
-    """Keep the signing key of the bundle in the test's own directory."""
-    monkeypatch.delenv("PSEPHOS_SIGNING_KEY", raising=False)
-    settings.PSEPHOS_KEY_DIR = tmp_path / "keys"
 
 
 def run(*args: str) -> str:
