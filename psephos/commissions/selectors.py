@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from psephos.core.errors import NotFound
+from psephos.core.sql import columns, qn, row_fetch, rows_split
 from psephos.territory.models import Geography
 
 from .enums import CommissionLevel
@@ -25,20 +26,49 @@ def commission_get(*, geography: Geography, code: str) -> Commission:
 
 
 def station_commission_get(*, geography_id: int, code: str) -> Commission:
-    """Return the PEC of the station with this code, with its parent and station.
+    """Return the PEC of the station with this code, with its station and the tree above.
 
     The canonical "a station's commission by code"; raises the one translated
-    "no such polling station" ``NotFound``.
+    "no such polling station" ``NotFound``. Loaded with it in one plain SELECT
+    (``psephos.core.sql``; the protocol's submission runs it on every request): its
+    station and the station's unit, its parent and grandparent (the ids of every
+    commission above it: CEC → regional TEC → district TEC → PEC at most), and its
+    ``tec`` and ``region`` when they are those.
     """
     from psephos.territory.selectors import station_not_found
 
-    commission = (
-        Commission.objects.select_related("parent", "station", "station__unit")
-        .filter(geography_id=geography_id, code=code, level=CommissionLevel.PEC)
-        .first()
+    station_model = Commission._meta.get_field("station").related_model
+    assert isinstance(station_model, type)
+    unit_model = station_model._meta.get_field("unit").related_model
+    assert isinstance(unit_model, type)
+    c = qn(Commission._meta.db_table)
+    row = row_fetch(
+        f"SELECT {columns(Commission, 'c')}, {columns(Commission, 'p')},"  # noqa: S608
+        f" {columns(Commission, 'pp')}, {columns(station_model, 's')}, {columns(unit_model, 'u')}"
+        f" FROM {c} c LEFT JOIN {c} p ON p.id = c.parent_id LEFT JOIN {c} pp ON pp.id = p.parent_id"
+        f" LEFT JOIN {qn(station_model._meta.db_table)} s ON s.id = c.station_id"
+        f" LEFT JOIN {qn(unit_model._meta.db_table)} u ON u.id = s.unit_id"
+        " WHERE c.geography_id = %s AND c.code = %s AND c.level = %s",
+        [geography_id, code, CommissionLevel.PEC.value],
     )
-    if commission is None:
+    if row is None:
         raise station_not_found(code)
+    commission, parent, grandparent, station, unit = rows_split(
+        row, Commission, Commission, Commission, station_model, unit_model
+    )
+    assert isinstance(commission, Commission)
+    parent_field = Commission.parent.field
+    if parent is not None:
+        if grandparent is not None:
+            parent_field.set_cached_value(parent, grandparent)
+        parent_field.set_cached_value(commission, parent)
+    for name in ("tec", "region"):
+        for above in (parent, grandparent):
+            if above is not None and getattr(commission, f"{name}_id") == above.pk:
+                getattr(Commission, name).field.set_cached_value(commission, above)
+    if station is not None:
+        type(station).unit.field.set_cached_value(station, unit)  # type: ignore[attr-defined]
+        Commission.station.field.set_cached_value(commission, station)
     return commission
 
 

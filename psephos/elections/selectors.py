@@ -2,30 +2,70 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from psephos.core.errors import NotFound
+from psephos.core.sql import columns, from_row, qn, row_fetch, rows_split
 
-from .models import Election, Option
+from .models import Contest, Election, Option
 from .rules.profiles import Profile, profile_with
+
+# The one per-request cache of an election's options (see ``election_options``).
+OPTIONS_ATTRIBUTE = "_psephos_options"
 
 
 def election_get(*, key: str) -> Election:
-    """Return the election with this key or raise ``NotFound``."""
-    try:
-        return Election.objects.select_related("geography").get(key=key)
-    except Election.DoesNotExist:
-        raise NotFound(_("No election “%(key)s”.") % {"key": key}, data={"election": key}) from None
+    """Return the election with this key, its map loaded, or raise ``NotFound``.
+
+    The canonical "election by key". One plain SELECT (``psephos.core.sql``): it is
+    the first read of every request that names an election, the busiest write of
+    election night (a protocol's submission) included.
+    """
+    geography = Election._meta.get_field("geography").related_model
+    assert isinstance(geography, type)
+    row = row_fetch(
+        f"SELECT {columns(Election, 'e')}, {columns(geography, 'g')}"  # noqa: S608
+        f" FROM {qn(Election._meta.db_table)} e"
+        f" JOIN {qn(geography._meta.db_table)} g ON g.id = e.geography_id WHERE e.key = %s",
+        [key],
+    )
+    if row is None:
+        raise NotFound(_("No election “%(key)s”.") % {"key": key}, data={"election": key})
+    election, geo = rows_split(row, Election, geography)
+    assert isinstance(election, Election)
+    Election.geography.field.set_cached_value(election, geo)
+    return election
 
 
-def elections_list() -> list[Election]:
-    """Return every election, newest first."""
-    return list(Election.objects.order_by("-date", "key"))
+def elections_list(*, geography_id: int | None = None) -> list[Election]:
+    """Return every election (or those run on one map), newest first."""
+    elections = Election.objects.order_by("-date", "key")
+    if geography_id is not None:
+        elections = elections.filter(geography_id=geography_id)
+    return list(elections)
 
 
 def election_options(*, election: Election) -> list[Option]:
-    """Return the options of the election's (single) contest in ballot order."""
-    return list(Option.objects.filter(contest__election=election).order_by("ballot_order"))
+    """Return the options of the election's (single) contest in ballot order.
+
+    The list is memoised on this election instance (attribute ``OPTIONS_ATTRIBUTE``),
+    so a request that loaded the election once reads its options once, whichever
+    selectors and services it calls. Options do not change while results are
+    entered; code that adds options reads them through a fresh instance.
+    """
+    cached: list[Option] | None = getattr(election, OPTIONS_ATTRIBUTE, None)
+    if cached is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns(Option, 'o')} FROM {qn(Option._meta.db_table)} o"  # noqa: S608
+                f" JOIN {qn(Contest._meta.db_table)} k ON k.id = o.contest_id"
+                " WHERE k.election_id = %s ORDER BY o.ballot_order",
+                [election.pk],
+            )
+            cached = [from_row(Option, row) for row in cursor.fetchall()]
+        setattr(election, OPTIONS_ATTRIBUTE, cached)
+    return cached
 
 
 def election_profile(*, election: Election) -> Profile:

@@ -28,12 +28,7 @@ from psephos.results.schemas import (
     SummaryOut,
 )
 from psephos.results.services.certification import election_certify
-from psephos.results.services.protocols import (
-    protocol_accept,
-    protocol_for_station,
-    protocol_return,
-    protocol_submit,
-)
+from psephos.results.services.protocols import protocol_accept, protocol_return, protocol_submit
 
 router = Router(tags=["results"])
 
@@ -108,7 +103,7 @@ def station_protocol_submit(
     request: HttpRequest, key: Code, code: Code, payload: ProtocolIn
 ) -> Status[dict[str, Any]]:
     """Submit the station's protocol (the station's own PEC only)."""
-    election = selectors.election_for_write(key=key)
+    election = election_get(key=key)
     data = payload.dict()
     lines = ProtocolLines(**{k: v for k, v in data.items() if k != "votes"}, votes=data["votes"])
     protocol = protocol_submit(
@@ -129,9 +124,11 @@ def station_protocol_submit(
 def protocol_accept_view(request: HttpRequest, key: Code, code: Code) -> dict[str, Any]:
     """Accept a submitted protocol (the TEC directly above the station only)."""
     election = election_get(key=key)
-    protocol = protocol_for_station(election=election, station_code=code)
+    protocol = selectors.protocol_for_station(election=election, station_code=code)
     protocol_accept(user=request.user, protocol=protocol)  # type: ignore[arg-type]
-    return selectors.protocol_as_dict(selectors.protocol_get(election=election, station_code=code))
+    return selectors.protocol_as_dict(
+        selectors.protocol_view_of(election=election, protocol=protocol)
+    )
 
 
 @router.post(
@@ -144,9 +141,11 @@ def protocol_return_view(
 ) -> dict[str, Any]:
     """Return a submitted protocol to its PEC with a reason."""
     election = election_get(key=key)
-    protocol = protocol_for_station(election=election, station_code=code)
+    protocol = selectors.protocol_for_station(election=election, station_code=code)
     protocol_return(user=request.user, protocol=protocol, reason=payload.reason)  # type: ignore[arg-type]
-    return selectors.protocol_as_dict(selectors.protocol_get(election=election, station_code=code))
+    return selectors.protocol_as_dict(
+        selectors.protocol_view_of(election=election, protocol=protocol)
+    )
 
 
 @router.post(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission, Decision
+from psephos.commissions.selectors import station_commission_get
 from psephos.core.errors import NotFound, ValidationFailed
 from psephos.elections.models import Election
 from psephos.ledger.models import Event
@@ -86,28 +87,13 @@ def _versions(protocol: Protocol) -> list[dict[str, Any]]:
     return _versions_many([protocol])[protocol.pk]
 
 
-def station_commission(*, election: Election, code: str) -> Commission:
-    commission = (
-        Commission.objects.select_related("parent", "station")
-        .filter(geography_id=election.geography_id, code=code, level=CommissionLevel.PEC)
-        .first()
-    )
-    if commission is None:
-        raise NotFound(
-            _("No polling station “%(station)s” in election “%(election)s”.")
-            % {"station": code, "election": election.key},
-            data={"station": code, "election": election.key},
-        )
-    return commission
-
-
 def station_events(*, election: Election, code: str) -> list[Event]:
     return list(Event.objects.filter(object_key=f"{election.key}/{code}").order_by("seq"))
 
 
 def station_detail(*, election: Election, code: str) -> dict[str, Any]:
     """Everything public about one station's protocol: status, versions, decisions, events."""
-    commission = station_commission(election=election, code=code)
+    commission = station_commission_get(geography_id=election.geography_id, code=code)
     protocol = (
         Protocol.objects.select_related("cancel_decision__commission")
         .filter(election=election, commission=commission)

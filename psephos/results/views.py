@@ -1,4 +1,8 @@
-"""Public, read-only results transparency pages: station history, observer room, manifest."""
+"""Public, read-only results transparency pages: station history, observer room, manifest.
+
+An unknown election, station or commission is a ``DomainError`` that the web
+middleware renders as the error page with its status (404).
+"""
 
 from __future__ import annotations
 
@@ -6,24 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 
-from psephos.core.errors import NotFound
-from psephos.elections.models import Election
+from psephos.elections.selectors import election_get
 from psephos.results import transparency
 
 
-def _election(key: str) -> Election:
-    election = Election.objects.filter(key=key).first()
-    if election is None:
-        raise Http404(key)
-    return election
-
-
 def station_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
-    election = _election(key)
-    try:
-        detail = transparency.station_detail(election=election, code=code)
-    except NotFound as exc:
-        raise Http404(code) from exc
+    election = election_get(key=key)
+    detail = transparency.station_detail(election=election, code=code)
     # The detail is the JSON-ready read model (ISO times); the page shows local, readable times.
     detail = dict(detail, accepted_at=_when(detail.get("accepted_at")))
     detail["events"] = [dict(e, at=_when(e.get("at"))) for e in detail.get("events", [])]
@@ -45,7 +38,7 @@ def _when(value: object) -> object:
 
 def attachment_file(request: HttpRequest, key: str, code: str, sha256: str) -> HttpResponse:
     """The stored image or PDF of a station's signed paper protocol, by its SHA-256."""
-    election = _election(key)
+    election = election_get(key=key)
     found = transparency.attachment_get(election=election, code=code, sha256=sha256)
     if found is None:
         raise Http404(sha256)
@@ -57,25 +50,19 @@ def attachment_file(request: HttpRequest, key: str, code: str, sha256: str) -> H
 
 
 def room_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
-    election = _election(key)
-    try:
-        room = transparency.room(election=election, tec_code=code)
-    except NotFound as exc:
-        raise Http404(code) from exc
+    election = election_get(key=key)
+    room = transparency.room(election=election, tec_code=code)
     return render(request, "results/room.html", {"election": election, "room": room})
 
 
 def room_fragment(request: HttpRequest, key: str, code: str) -> HttpResponse:
-    election = _election(key)
-    try:
-        room = transparency.room(election=election, tec_code=code)
-    except NotFound as exc:
-        raise Http404(code) from exc
+    election = election_get(key=key)
+    room = transparency.room(election=election, tec_code=code)
     return render(request, "results/_room_live.html", {"election": election, "room": room})
 
 
 def manifest_json(request: HttpRequest, key: str) -> HttpResponse:
-    election = _election(key)
+    election = election_get(key=key)
     manifest = transparency.manifest_public(election=election)
     if manifest is None:
         raise Http404(key)

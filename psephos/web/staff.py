@@ -21,11 +21,11 @@ from psephos.accounts.enums import Role
 from psephos.accounts.models import User
 from psephos.core.converters import CodeConverter
 from psephos.core.errors import DomainError, PermissionDenied, ValidationFailed
-from psephos.elections.selectors import election_get
+from psephos.elections.selectors import election_get, election_options
 from psephos.results.errors import ProtocolBreaksRelations
 from psephos.results.selectors import (
     election_list_for_commission,
-    election_options_list,
+    protocol_for_station,
     protocol_get,
     protocol_list_for_tec,
 )
@@ -33,14 +33,12 @@ from psephos.results.services.certification import election_certify
 from psephos.results.services.keying import keying_state, protocol_key
 from psephos.results.services.protocols import (
     protocol_accept,
-    protocol_for_station,
     protocol_return,
     protocol_submit,
 )
 
 from .forms import ProtocolForm, fields_of_breach, initial_from
 from .labels import OUTCOME_LABELS, breach_message
-from .views import domain_errors, render_domain_error
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -68,7 +66,6 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 def protocol_entry(request: HttpRequest, key: str) -> HttpResponse:
     """Let a PEC operator enter and submit the station's protocol."""
     user = _operator(request, Role.PEC_OPERATOR)
@@ -76,7 +73,7 @@ def protocol_entry(request: HttpRequest, key: str) -> HttpResponse:
     election = election_get(key=key)
     station_code = user.commission.code
     current = protocol_get(election=election, station_code=station_code)
-    options = election_options_list(election=election)
+    options = election_options(election=election)
     kwargs: dict[str, Any] = {"options": options, "kind": election.kind}
     breaches: list[dict[str, Any]] = []
     field_problems: dict[str, list[str]] = {}
@@ -97,8 +94,6 @@ def protocol_entry(request: HttpRequest, key: str) -> HttpResponse:
                     breaches.append({"relation": breach.get("relation"), "message": text})
                     for name in fields_of_breach(breach, form.option_keys):
                         field_problems.setdefault(name, []).append(text)
-            except DomainError as exc:
-                return render_domain_error(request, exc)
             else:
                 messages.success(
                     request,
@@ -128,7 +123,6 @@ def protocol_entry(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 def protocol_keying_find(request: HttpRequest, key: str) -> HttpResponse:
     """Go to the keying page of the station code typed on the queue page."""
     _operator(request, Role.TEC_OPERATOR)
@@ -141,7 +135,6 @@ def protocol_keying_find(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-@domain_errors
 def protocol_keying(request: HttpRequest, key: str, code: str) -> HttpResponse:
     """Let TEC operators key a station's paper protocol twice (double entry).
 
@@ -151,7 +144,7 @@ def protocol_keying(request: HttpRequest, key: str, code: str) -> HttpResponse:
     """
     user = _operator(request, Role.TEC_OPERATOR)
     election = election_get(key=key)
-    options = election_options_list(election=election)
+    options = election_options(election=election)
     kwargs: dict[str, Any] = {"options": options, "kind": election.kind}
     breaches: list[dict[str, Any]] = []
     form = ProtocolForm(**kwargs)
@@ -220,14 +213,13 @@ def _keying_message(state: str, code: str, version: int | None, entries: int) ->
 
 
 @login_required
-@domain_errors
 def protocol_queue(request: HttpRequest, key: str) -> HttpResponse:
     """List the submitted protocols awaiting this TEC operator's decision."""
     user = _operator(request, Role.TEC_OPERATOR)
     assert user.commission is not None
     election = election_get(key=key)
     pending = protocol_list_for_tec(election=election, tec=user.commission)
-    options = election_options_list(election=election)
+    options = election_options(election=election)
     return render(
         request,
         "web/protocol_queue.html",
@@ -237,7 +229,6 @@ def protocol_queue(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_POST
 @login_required
-@domain_errors
 def protocol_decide(request: HttpRequest, key: str, code: str, decision: str) -> HttpResponse:
     """Accept or return one submitted protocol; answer htmx with the updated queue row.
 
@@ -281,7 +272,7 @@ def _queue_row(
         {
             "election": election,
             "p": view,
-            "options": election_options_list(election=election),
+            "options": election_options(election=election),
             "done": done,
             "error": error,
         },
@@ -290,7 +281,6 @@ def _queue_row(
 
 @require_POST
 @login_required
-@domain_errors
 def election_certify_view(request: HttpRequest, key: str) -> HttpResponse:
     """Let a CEC operator certify the election once every protocol is settled."""
     user = _operator(request, Role.CEC_OPERATOR)

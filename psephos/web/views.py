@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
@@ -44,8 +43,6 @@ if TYPE_CHECKING:
     from psephos.elections.models import Election
     from psephos.results.selectors import ResultSummary
 
-View = Callable[..., HttpResponse]
-
 
 def render_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     """Render a domain error as an HTML page with the error's HTTP status."""
@@ -55,19 +52,6 @@ def render_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         {"error": exc, "message": str(exc.message), "code": exc.code},
         status=exc.http_status,
     )
-
-
-def domain_errors(view: View) -> View:
-    """Turn a ``DomainError`` raised by the view into the HTML error page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            return render_domain_error(request, exc)
-
-    return wrapper
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -137,7 +121,6 @@ def _cached_body(
     return body
 
 
-@domain_errors
 def election_results(request: HttpRequest, key: str) -> HttpResponse:
     """Show the national results, the determination and one row per first-level unit."""
     election = election_get(key=key)
@@ -162,7 +145,6 @@ def election_results(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "web/commission.html", {"election": election, "body": body})
 
 
-@domain_errors
 def commission_results(request: HttpRequest, key: str, code: str) -> HttpResponse:
     """Show one commission's results: a unit, a TEC, or a PEC with its full protocol."""
     election = election_get(key=key)
@@ -203,7 +185,6 @@ def commission_results(request: HttpRequest, key: str, code: str) -> HttpRespons
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
-@domain_errors
 def commission_find(request: HttpRequest, key: str) -> HttpResponse:
     """Go to the page of the commission or polling station whose code was typed in."""
     election = election_get(key=key)

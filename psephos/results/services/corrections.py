@@ -24,24 +24,16 @@ from psephos.commissions.models import Commission, Decision
 from psephos.core import clock
 from psephos.core.errors import Conflict, ValidationFailed
 from psephos.elections.enums import ElectionKind
-from psephos.elections.models import Election
+from psephos.elections.selectors import election_options
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus, VersionSource
 from psephos.results.errors import ProtocolBreaksRelations
 from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote, Tally
 from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 from psephos.results.rules.reconciliation import check_protocol
-from psephos.results.selectors import election_options_cached
-from psephos.results.services.protocols import (
-    _actor,
-    _ancestor_ids,
-    _refuse_if_certified,
-    _tally_add,
-)
-from psephos.results.services.protocols import (
-    _decision_commission as _station_commission,
-)
-from psephos.results.services.tabulation import tally_recompute
+from psephos.results.services.protocols import _decision_commission
+from psephos.results.services.tabulation import _ancestor_ids, _tally_add, tally_recompute
+from psephos.results.services.versions import _actor, _refuse_if_certified
 
 
 class DecisionInvalid(ValidationFailed):
@@ -144,7 +136,7 @@ def protocol_correct(
     ``ProtocolNotAccepted`` (also when a concurrent change won), ``ProtocolBreaksRelations``
     or ``CorrectionChangesNothing``; nothing is written then.
     """
-    commission = _station_commission(protocol)
+    commission = _decision_commission(protocol)
     station = commission.code
     access_protocol_decide(user, commission)
     assert commission.parent_id is not None
@@ -155,9 +147,9 @@ def protocol_correct(
         station=station,
         body=_("territorial commission"),
     )
-    election = Election.objects.get(pk=protocol.election_id)
+    election = protocol.election
     _refuse_if_certified(election)
-    options = election_options_cached(election=election)
+    options = election_options(election=election)
     option_keys = [o.key for o in options]
     breaches = check_protocol(
         lines,
@@ -260,9 +252,9 @@ def protocol_cancel(
     ``ProtocolNotAccepted`` (also when ``expected_version`` is stale); nothing is written then.
     """
     access_election_certify(user)
-    commission = _station_commission(protocol)
+    commission = _decision_commission(protocol)
     station = commission.code
-    election = Election.objects.get(pk=protocol.election_id)
+    election = protocol.election
     cec = Commission.objects.filter(
         geography_id=election.geography_id, level=CommissionLevel.CEC
     ).first()

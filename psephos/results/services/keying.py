@@ -30,19 +30,19 @@ from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.core.errors import Conflict, PermissionDenied, ValidationFailed
 from psephos.elections.models import Election
+from psephos.elections.selectors import election_options
 from psephos.results.enums import ProtocolStatus, VersionSource
 from psephos.results.errors import ProtocolAlreadySubmitted
 from psephos.results.models import KeyedEntry, Protocol, ProtocolAttachment
 from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
-from psephos.results.selectors import election_options_cached
-from psephos.results.services.protocols import (
+from psephos.results.selectors.protocols import station_pec_get
+from psephos.results.services.tabulation import _ancestor_ids
+from psephos.results.services.versions import (
     _OPEN_FOR_SUBMISSION,
-    _ancestor_ids,
     _breaches,
     _protocol_event,
     _refusal_record,
     _refuse_if_certified,
-    _station_commission,
     _version_submit,
 )
 
@@ -131,10 +131,10 @@ def protocol_key(
     Raises ``StationNotFound``, ``PermissionDenied``, ``ElectionCertified``,
     ``ProtocolAlreadySubmitted``, ``SameOperator`` or ``ProtocolBreaksRelations``.
     """
-    pec = _station_commission(election=election, station_code=station_code)
+    pec = station_pec_get(election=election, station_code=station_code)
     access_protocol_decide(user, pec)
     _refuse_if_certified(election)
-    options = election_options_cached(election=election)
+    options = election_options(election=election)
     figures = {**lines.as_dict(), "votes": dict(lines.votes)}
     try:
         with transaction.atomic():
@@ -214,7 +214,7 @@ def protocol_key(
 
 def keying_state(*, user: User, election: Election, station_code: str) -> KeyingOutcome:
     """The current round at a station for its TEC: entries so far and differing lines."""
-    pec = _station_commission(election=election, station_code=station_code)
+    pec = station_pec_get(election=election, station_code=station_code)
     access_protocol_decide(user, pec)
     pending = list(_round(election, pec).order_by("pk"))
     if not pending:
@@ -251,7 +251,7 @@ def protocol_attach(
     digest, type and size. Raises ``StationNotFound``, ``PermissionDenied`` or
     ``AttachmentRefused``; nothing is written then.
     """
-    pec = _station_commission(election=election, station_code=station_code)
+    pec = station_pec_get(election=election, station_code=station_code)
     if not (
         user.is_authenticated
         and user.commission_id is not None

@@ -32,7 +32,8 @@ from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.core.progress import Advance
 from psephos.elections.enums import ElectionKind, ElectionStatus
-from psephos.elections.models import Election, Option
+from psephos.elections.models import Election
+from psephos.elections.selectors import election_options
 from psephos.ledger.rules.figures import FIGURE_ACTIONS, figure_differences, latest_figures
 from psephos.ledger.rules.signing import key_id, manifest_message, public_key_base64, sign
 from psephos.ledger.selectors import events_for_protocols
@@ -119,7 +120,7 @@ def _json_bytes(value: Any, *, compact: bool = False) -> bytes:
 
 def nist_export(*, election: Election, sequence: int, generated: dt.datetime) -> dict[str, Any]:
     """Return the NIST SP 1500-100 v2 report of the election's published figures."""
-    options = list(Option.objects.filter(contest__election=election).order_by("ballot_order"))
+    options = election_options(election=election)
     keys = [o.key for o in options]
     station_rows = result_rows(election=election, level="station")
     totals = {level: result_rows(election=election, level=level) for level in TOTAL_LEVELS}
@@ -220,7 +221,7 @@ def bundle_publish(
     step()
     key = signing_key_load()
     public = public_key_base64(key)
-    options = list(Option.objects.filter(contest__election=election).order_by("ballot_order"))
+    options = election_options(election=election)
     files: dict[str, bytes] = {}
 
     columns = result_columns(election=election, level="station")
@@ -308,9 +309,7 @@ def protocols_check_against_ledger(*, election: Election) -> list[ProtocolMismat
     ``<election key>/<station code>``; a row edited directly in the database does not.
     Reads only.
     """
-    keys = [
-        o.key for o in Option.objects.filter(contest__election=election).order_by("ballot_order")
-    ]
+    keys = [o.key for o in election_options(election=election)]
     events = events_for_protocols(election_key=election.key)
     decisive = latest_figures(events, election=election.key, lines=LINE_NAMES)
     out = []
@@ -354,7 +353,7 @@ def quarantine_list(*, election: Election) -> list[QuarantineEntry]:
     submitted or accepted since (its votes are in no total). Reads only; a few queries
     whatever the number of stations.
     """
-    options = election_options_cached_list(election)
+    options = election_options(election=election)
     keys = [o.key for o in options]
     key_of = {o.pk: o.key for o in options}
     both = election.kind == ElectionKind.REFERENDUM
@@ -431,14 +430,9 @@ def quarantine_list(*, election: Election) -> list[QuarantineEntry]:
     return [out[k] for k in sorted(out)]
 
 
-def election_options_cached_list(election: Election) -> list[Option]:
-    """Return the election's options in ballot order."""
-    return list(Option.objects.filter(contest__election=election).order_by("ballot_order"))
-
-
 def quarantine_rows(*, election: Election) -> tuple[list[str], list[dict[str, Any]]]:
     """Return the quarantine list as download columns and rows."""
-    keys = [o.key for o in election_options_cached_list(election)]
+    keys = [o.key for o in election_options(election=election)]
     rows = [
         {
             "station": q.station,

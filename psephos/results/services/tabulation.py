@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
-from psephos.elections.models import Election, Option
+from psephos.core import clock
+from psephos.core.sql import db_value, qn
+from psephos.elections.models import Election
+from psephos.elections.selectors import election_options
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus
 from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote, Tally, TallyVote
@@ -86,6 +90,65 @@ def _suspects(election: Election, option_ids: list[int]) -> list[tuple[int, str]
         return [(int(r[0]), str(r[1])) for r in cursor.fetchall()]
 
 
+def _tally_received_add(election: Election, ancestor_ids: list[int], now: Any) -> int:
+    """Count one more received protocol in the tallies above a station; return how many exist."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(Tally._meta.db_table)} SET updated_at = %s, received = received + 1"  # noqa: S608
+            f" WHERE election_id = %s AND commission_id IN ({', '.join(['%s'] * len(ancestor_ids))})",
+            [db_value(Tally, "updated_at", now), election.pk, *ancestor_ids],
+        )
+        return int(cursor.rowcount)
+
+
+def _ancestor_ids(commission: Commission) -> list[int]:
+    """Return the ids of every commission above, nearest first.
+
+    Walks the parents loaded with ``select_related`` and ends with the last one's
+    ``parent_id``: the tree is at most CEC → regional TEC → district TEC → PEC.
+    """
+    ids: list[int] = []
+    node: Commission | None = commission
+    while node is not None and node.parent_id is not None:
+        ids.append(node.parent_id)
+        node = node._state.fields_cache.get("parent")  # loaded parents only
+    return ids
+
+
+def _tally_add(
+    *,
+    election: Election,
+    ancestor_ids: list[int],
+    lines: dict[str, int] | None,
+    votes: dict[int, int],
+    received: int = 0,
+    accepted: int = 0,
+) -> int:
+    """Add figures and counters to the tallies above a station (one UPDATE per option).
+
+    Return how many of the ancestors' tallies exist; fewer than ``ancestor_ids``
+    means the caller must rebuild them with ``tally_recompute``.
+    """
+    changes: dict[str, Any] = {"updated_at": clock.now()}
+    if lines is not None:
+        changes |= {name: F(name) + value for name, value in lines.items() if value}
+    if received:
+        changes["received"] = F("received") + received
+    if accepted:
+        changes["accepted"] = F("accepted") + accepted
+    found = Tally.objects.filter(election=election, commission_id__in=ancestor_ids).update(
+        **changes
+    )
+    for option_id, count in votes.items():
+        if count:
+            TallyVote.objects.filter(
+                tally__election=election,
+                tally__commission_id__in=ancestor_ids,
+                option_id=option_id,
+            ).update(votes=F("votes") + count)
+    return found
+
+
 def tally_recompute(
     *, election: Election, actor: str = "system", role: str = "system"
 ) -> TabulationReport:
@@ -99,7 +162,7 @@ def tally_recompute(
     up the tree in Python; the control relations are first screened in SQL and only
     the protocols that fail the screen are checked (and named) by ``check_protocol``.
     """
-    options = list(Option.objects.filter(contest__election=election).order_by("ballot_order"))
+    options = election_options(election=election)
     option_index = {o.pk: i for i, o in enumerate(options)}
     option_keys = [o.key for o in options]
     n_lines, n_opt = len(LINE_NAMES), len(options)

@@ -9,13 +9,13 @@ from psephos.accounts.selectors import api_token_user
 from psephos.accounts.services.tokens import api_token_create
 from psephos.commissions.models import Commission
 from psephos.core import clock
+from psephos.core.sql import columns, from_row, qn
 from psephos.elections.models import Election, Option
+from psephos.elections.selectors import election_get
 from psephos.ledger.models import Event, LedgerHead
 from psephos.results.models import Protocol, ProtocolVersion
-from psephos.results.selectors import election_for_write
 from psephos.results.services.protocols import protocol_submit
 from psephos.results.services.tabulation import tally_recompute
-from psephos.results.sql import columns, from_row, qn
 
 from .factories import good_lines, small_country
 
@@ -74,7 +74,7 @@ def test_ledger_head_follows_the_last_event(country):
 def test_from_row_builds_the_same_instance_as_the_orm(country):
     Election.objects.filter(pk=country.election.pk).update(certified_at=clock.now())
     orm = Election.objects.get(pk=country.election.pk)
-    plain = election_for_write(key=orm.key)
+    plain = election_get(key=orm.key)
     assert _fields(plain, Election) == _fields(orm, Election)
     assert timezone.is_aware(plain.certified_at)
     from django.db import connection

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from psephos.core.errors import DomainError
+from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
 from psephos.results.management.commands.correct import (
     date_parse,
@@ -19,7 +19,7 @@ from psephos.results.management.commands.correct import (
 from psephos.results.services.decisions import protocol_cancel_by_decision
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Cancel a station's accepted results by a decision of the central commission."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,21 +27,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = user_get(options["user"])
-        try:
-            election = election_get(key=options["election"])
-            protocol_cancel_by_decision(
-                user=user,
-                election=election,
-                station_code=options["station"],
-                number=options["number"],
-                date=date_parse(options["date"]),
-                reasons=options["reasons"],
-                votes_for=options["votes_for"],
-                votes_against=options["votes_against"],
-                expected_version=options["expected_version"],
-            )
-        except DomainError as exc:
-            raise CommandError(f"{exc.code}: {exc.message}") from exc
+        election = election_get(key=options["election"])
+        protocol_cancel_by_decision(
+            user=user,
+            election=election,
+            station_code=options["station"],
+            number=options["number"],
+            date=date_parse(options["date"]),
+            reasons=options["reasons"],
+            votes_for=options["votes_for"],
+            votes_against=options["votes_against"],
+            expected_version=options["expected_version"],
+        )
         self.stdout.write(
             f"{election.key} {options['station']}: cancelled by decision No. {options['number']}."
         )

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from psephos.accounts.models import User
-from psephos.core.errors import DomainError
+from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
 from psephos.results.services.certification import election_certify
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Certify an election's results as a central commission operator."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,11 +23,8 @@ class Command(BaseCommand):
         user = User.objects.select_related("commission").filter(username=options["user"]).first()
         if user is None:
             raise CommandError(f"No user “{options['user']}”.")
-        try:
-            election = election_get(key=options["election"])
-            outcome = election_certify(user=user, election=election)
-        except DomainError as exc:
-            raise CommandError(f"{exc.code}: {exc.message}") from exc
+        election = election_get(key=options["election"])
+        outcome = election_certify(user=user, election=election)
         self.stdout.write(f"{election.key} certified: {outcome.status}.")
         for reason in outcome.reasons:
             self.stdout.write(f"  {reason}")

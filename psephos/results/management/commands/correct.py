@@ -12,10 +12,10 @@ import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from psephos.accounts.models import User
-from psephos.core.errors import DomainError
+from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
 from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 from psephos.results.services.decisions import protocol_correct_by_decision
@@ -70,7 +70,7 @@ def lines_read(path: str) -> ProtocolLines:
     return ProtocolLines(**{n: data[n] for n in LINE_NAMES}, votes=votes)
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Correct (or recount) an accepted protocol by a decision of the TEC above the station."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -81,23 +81,20 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = user_get(options["user"])
         lines = lines_read(options["lines"])
-        try:
-            election = election_get(key=options["election"])
-            protocol = protocol_correct_by_decision(
-                user=user,
-                election=election,
-                station_code=options["station"],
-                number=options["number"],
-                date=date_parse(options["date"]),
-                reasons=options["reasons"],
-                votes_for=options["votes_for"],
-                votes_against=options["votes_against"],
-                lines=lines,
-                recount=options["recount"],
-                expected_version=options["expected_version"],
-            )
-        except DomainError as exc:
-            raise CommandError(f"{exc.code}: {exc.message}") from exc
+        election = election_get(key=options["election"])
+        protocol = protocol_correct_by_decision(
+            user=user,
+            election=election,
+            station_code=options["station"],
+            number=options["number"],
+            date=date_parse(options["date"]),
+            reasons=options["reasons"],
+            votes_for=options["votes_for"],
+            votes_against=options["votes_against"],
+            lines=lines,
+            recount=options["recount"],
+            expected_version=options["expected_version"],
+        )
         assert protocol.current is not None
         self.stdout.write(
             f"{election.key} {options['station']}: version {protocol.current.number} "

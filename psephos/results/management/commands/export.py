@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from psephos.core.errors import DomainError
+from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
 from psephos.results import selectors
 from psephos.results.exports import FORMATS, rows_csv, rows_json
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Write one row per station, TEC, region or the nation as CSV or JSON."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,15 +25,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         level, fmt, within = options["level"], options["format"], options["within"]
-        try:
-            election = election_get(key=options["election"])
-            scope = (
-                selectors.result_commission_get(election=election, code=within) if within else None
-            )
-            columns = selectors.result_columns(election=election, level=level)
-            rows = selectors.result_rows(election=election, level=level, within=scope)
-        except DomainError as exc:
-            raise CommandError(exc.message) from exc
+        election = election_get(key=options["election"])
+        scope = selectors.result_commission_get(election=election, code=within) if within else None
+        columns = selectors.result_columns(election=election, level=level)
+        rows = selectors.result_rows(election=election, level=level, within=scope)
         if fmt == "csv":
             text = rows_csv(columns, rows)
         else:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from psephos.core.errors import DomainError
+from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
 from psephos.results.management.commands.correct import user_get
 from psephos.results.services.manifest import manifest_create
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Compute, sign and publish an election's manifest before any protocol arrives."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -21,11 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = user_get(options["user"])
-        try:
-            election = election_get(key=options["election"])
-            manifest = manifest_create(user=user, election=election)
-        except DomainError as exc:
-            raise CommandError(f"{exc.code}: {exc.message}") from exc
+        election = election_get(key=options["election"])
+        manifest = manifest_create(user=user, election=election)
         self.stdout.write(
             f"{election.key} manifest: {len(manifest.body['stations'])} stations, "
             f"SHA-256 {manifest.sha256}, ledger event {manifest.event_seq}."

@@ -5,14 +5,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from psephos.core.errors import DomainError
+from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
 from psephos.results.services.tabulation import tally_recompute
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Recompute the tabulation of an election from its accepted protocols."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,10 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            election = election_get(key=options["election"])
-        except DomainError as exc:
-            raise CommandError(exc.message) from exc
+        election = election_get(key=options["election"])
         started = time.perf_counter()
         report = tally_recompute(election=election, actor="cli", role="system")
         elapsed = time.perf_counter() - started

@@ -1,7 +1,9 @@
-"""Single hand-written statements for the protocol submission path.
+"""Single hand-written statements for the hottest reads and writes.
 
-A submission is the busiest write of election night, and the ORM spends about ten
-times longer building a statement than the database spends running it. These
+A protocol's submission is the busiest write of election night, and the ORM spends
+about ten times longer building a statement than the database spends running it;
+the canonical lookups every request starts with (an election by key, its options, a
+station's commission by code) and the submission path therefore use these helpers. These
 helpers build plain SQL from the models' ``_meta`` (table and column names), prepare
 values with the fields' own ``get_db_prep_save`` and read rows back through the
 fields' database converters, so instances come out exactly as the ORM would make
@@ -37,6 +39,31 @@ def columns(model: type[models.Model], alias: str) -> str:
         text = ", ".join(f"{alias}.{qn(f.column)}" for f in model._meta.concrete_fields)
         _columns_cache[key] = text
     return text
+
+
+def row_fetch(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    """Run one SELECT and return its first row, or ``None``."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else tuple(row)
+
+
+def rows_split(row: Sequence[Any], *models_: type[models.Model]) -> list[models.Model | None]:
+    """Build one instance per model from consecutive column groups of a joined row.
+
+    The groups are as selected by ``columns`` for each model in turn; a group whose
+    primary key is ``NULL`` (a LEFT JOIN that found nothing) gives ``None``.
+    """
+    out: list[models.Model | None] = []
+    start = 0
+    for model in models_:
+        fields = model._meta.concrete_fields
+        group = row[start : start + len(fields)]
+        pk_index = fields.index(model._meta.pk)
+        out.append(None if group[pk_index] is None else from_row(model, group))
+        start += len(fields)
+    return out
 
 
 def from_row[M: models.Model](model: type[M], row: Sequence[Any]) -> M:
