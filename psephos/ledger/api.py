@@ -6,11 +6,8 @@ import dataclasses
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from psephos.core.errors import NotFound
-from psephos.elections.models import Election
 from psephos.ledger import selectors
 from psephos.ledger.models import Event, SignedTreeHead
 from psephos.ledger.schemas import (
@@ -21,10 +18,8 @@ from psephos.ledger.schemas import (
     InclusionOut,
     InclusionQuery,
     PublicKeyOut,
-    QuarantineOut,
     TreeHeadOut,
 )
-from psephos.results.services.publication import quarantine_list
 
 router = Router(tags=["ledger"])
 
@@ -98,21 +93,3 @@ def consistency(request: HttpRequest, q: Query[ConsistencyQuery]) -> dict[str, A
 def public_key(request: HttpRequest) -> dict[str, Any]:
     public, kid = selectors.public_key()
     return {"algorithm": "Ed25519", "public_key": public, "key_id": kid}
-
-
-@router.get(
-    "/elections/{key}/quarantine",
-    response=QuarantineOut,
-    summary="Stations whose protocols break control relations, with the votes they hold",
-)
-def quarantine(request: HttpRequest, key: str) -> dict[str, Any]:
-    election = Election.objects.filter(key=key).first()
-    if election is None:
-        raise NotFound(_("No election “%(key)s”.") % {"key": key}, data={"election": key})
-    entries = quarantine_list(election=election)
-    return {
-        "election": key,
-        "count": len(entries),
-        "voters_on_list": sum(q.voters_on_list for q in entries),
-        "stations": [dataclasses.asdict(q) for q in entries],
-    }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
@@ -87,24 +86,3 @@ class PublicKeyOut(Schema):
     algorithm: str
     public_key: str = Field(description="base64 of the 32 raw Ed25519 public-key bytes")
     key_id: str = Field(description="SHA-256 hex of the raw public key")
-
-
-class QuarantineEntryOut(Schema):
-    station: str
-    tec: str
-    region: str
-    status: str = Field(description="submitted, accepted, or refused (nothing newer)")
-    version: int | None
-    relations: list[str] = Field(description="ids of the broken control relations")
-    voters_on_list: int
-    votes: dict[str, int]
-    since: dt.datetime | None
-
-
-class QuarantineOut(Schema):
-    election: str
-    count: int
-    voters_on_list: int = Field(
-        description="sum over the listed stations: the most they could swing"
-    )
-    stations: list[QuarantineEntryOut]

@@ -9,5 +9,4 @@ app_name = "ledger"
 urlpatterns = [
     path("", views.ledger_page, name="index"),
     path("events/<int:seq>/", views.event_page, name="event"),
-    path("quarantine/<slug:key>/", views.quarantine_page, name="quarantine"),
 ]

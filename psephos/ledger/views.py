@@ -6,9 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from psephos.elections.models import Election
 from psephos.ledger import selectors
-from psephos.results.services.publication import quarantine_list
 
 PAGE_SIZE = 50
 
@@ -45,7 +43,6 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
         "tree_heads": selectors.tree_heads_list(limit=20),
         "public_key": public,
         "key_id": kid,
-        "elections": list(Election.objects.order_by("-date").values_list("key", flat=True)),
     }
     return render(request, "ledger/index.html", context)
 
@@ -63,25 +60,4 @@ def event_page(request: HttpRequest, seq: int) -> HttpResponse:
         request,
         "ledger/event.html",
         {"event": event, "leaf_hash": selectors.leaf_hash_of(event), "proof": proof, "sth": latest},
-    )
-
-
-def quarantine_page(request: HttpRequest, key: str) -> HttpResponse:
-    """List the election's stations whose protocols break control relations."""
-    election = Election.objects.filter(key=key).first()
-    if election is None:
-        raise Http404(_("There is no election “%(key)s”.") % {"key": key})
-    entries = quarantine_list(election=election)
-    option_keys = list(
-        election.contests.values_list("options__key", flat=True).order_by("options__ballot_order")
-    )
-    return render(
-        request,
-        "ledger/quarantine.html",
-        {
-            "election": election,
-            "entries": entries,
-            "option_keys": option_keys,
-            "voters": sum(q.voters_on_list for q in entries),
-        },
     )

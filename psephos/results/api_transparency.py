@@ -7,6 +7,7 @@ authorises it. Refusals are JSON errors with stable codes; nothing is half-writt
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
@@ -19,7 +20,8 @@ from psephos.accounts.authentication import STAFF_AUTH
 from psephos.elections.selectors import election_get
 from psephos.results import transparency
 from psephos.results.rules.lines import ProtocolLines
-from psephos.results.schemas import Code, ErrorOut, ProtocolIn, Text
+from psephos.results.schemas import Code, ErrorOut, ProtocolIn, QuarantineOut, Text
+from psephos.results.selectors.quarantine import quarantine_list
 from psephos.results.services.decisions import (
     protocol_cancel_by_decision,
     protocol_correct_by_decision,
@@ -206,3 +208,19 @@ def station_attach(
             "size": attachment.size,
         },
     )
+
+
+@router.get(
+    "/elections/{key}/quarantine",
+    response={200: QuarantineOut, **ERRORS},
+    summary="Stations whose protocols break control relations, with the votes they hold",
+)
+def quarantine(request: HttpRequest, key: Code) -> dict[str, Any]:
+    election = election_get(key=key)
+    entries = quarantine_list(election=election)
+    return {
+        "election": key,
+        "count": len(entries),
+        "voters_on_list": sum(q.voters_on_list for q in entries),
+        "stations": [dataclasses.asdict(q) for q in entries],
+    }

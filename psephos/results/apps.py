@@ -5,3 +5,10 @@ class ResultsConfig(AppConfig):
     name = "psephos.results"
     label = "results"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from psephos.ledger.checks import ledger_check_register
+
+        from .selectors.ledger_check import protocols_ledger_check
+
+        ledger_check_register(protocols_ledger_check)

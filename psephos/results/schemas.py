@@ -127,4 +127,25 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
+class QuarantineEntryOut(Schema):
+    station: str
+    tec: str
+    region: str
+    status: str = Field(description="submitted, accepted, or refused (nothing newer)")
+    version: int | None
+    relations: list[str] = Field(description="ids of the broken control relations")
+    voters_on_list: int
+    votes: dict[str, int]
+    since: dt.datetime | None
+
+
+class QuarantineOut(Schema):
+    election: str
+    count: int
+    voters_on_list: int = Field(
+        description="sum over the listed stations: the most they could swing"
+    )
+    stations: list[QuarantineEntryOut]
+
+
 SummaryOut.model_rebuild()

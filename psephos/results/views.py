@@ -10,8 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 
-from psephos.elections.selectors import election_get
+from psephos.elections.selectors import election_get, election_options
 from psephos.results import transparency
+from psephos.results.selectors.quarantine import quarantine_list
 
 
 def station_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
@@ -67,3 +68,19 @@ def manifest_json(request: HttpRequest, key: str) -> HttpResponse:
     if manifest is None:
         raise Http404(key)
     return JsonResponse(manifest, json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+def quarantine_page(request: HttpRequest, key: str) -> HttpResponse:
+    """List the election's stations whose protocols break control relations."""
+    election = election_get(key=key)
+    entries = quarantine_list(election=election)
+    return render(
+        request,
+        "results/quarantine.html",
+        {
+            "election": election,
+            "entries": entries,
+            "option_keys": [o.key for o in election_options(election=election)],
+            "voters": sum(q.voters_on_list for q in entries),
+        },
+    )

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 import psephos.core.converters  # noqa: F401 (registers <code:…>)
+from psephos.results import views as results_views
 
 from . import staff, views
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("e/<slug:key>/", views.election_results, name="election"),
     path("e/<slug:key>/c/<code:code>/", views.commission_results, name="commission"),
     path("e/<slug:key>/find/", views.commission_find, name="find"),
+    # The results' quarantine page keeps its address under /ledger/, where it was first published.
+    path("ledger/quarantine/<slug:key>/", results_views.quarantine_page, name="quarantine"),
     path("staff/", staff.staff_home, name="staff"),
     path("staff/e/<slug:key>/protocol/", staff.protocol_entry, name="protocol-entry"),
     path("staff/e/<slug:key>/queue/", staff.protocol_queue, name="protocol-queue"),

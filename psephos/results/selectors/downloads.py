@@ -20,6 +20,7 @@ from psephos.results.rules.lines import LINE_NAMES
 from .summaries import _tally_summaries
 
 LEVELS = ("station", "tec", "region", "national")
+TOTAL_LEVELS = ("tec", "region", "national")
 
 
 def result_columns(*, election: Election, level: str) -> list[str]:

@@ -18,7 +18,6 @@ The bundle is a zip file:
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -27,68 +26,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from psephos.commissions.enums import CommissionLevel
-from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.core.progress import Advance
-from psephos.elections.enums import ElectionKind, ElectionStatus
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_options
-from psephos.ledger.rules.figures import FIGURE_ACTIONS, figure_differences, latest_figures
 from psephos.ledger.rules.signing import key_id, manifest_message, public_key_base64, sign
-from psephos.ledger.selectors import events_for_protocols
 from psephos.ledger.services.checkpoints import checkpoint_create
 from psephos.ledger.services.keys import signing_key_load
 from psephos.ledger.services.verification import event_rows
-from psephos.results.enums import ProtocolStatus
-from psephos.results.models import Protocol, ProtocolRefusal, ProtocolVote
-from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
-from psephos.results.rules.nist import (
-    NistOption,
-    NistUnit,
-    election_report,
-    results_status,
-)
-from psephos.results.rules.reconciliation import check_protocol
-from psephos.results.selectors import result_columns, result_rows
+from psephos.results.rules.lines import LINE_NAMES
+from psephos.results.selectors.downloads import TOTAL_LEVELS, result_columns, result_rows
+from psephos.results.selectors.nist import nist_export
+from psephos.results.selectors.quarantine import quarantine_rows
 
 BUNDLE_FORMAT = "psephos-bundle/1"
-TOTAL_LEVELS = ("tec", "region", "national")
-
-
-@dataclass(frozen=True, slots=True)
-class ProtocolMismatch:
-    """An accepted protocol whose stored figures differ from what the ledger fixed."""
-
-    election: str
-    station: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class QuarantineEntry:
-    """A station whose figures break control relations: listed publicly, never dropped silently."""
-
-    station: str
-    tec: str
-    region: str
-    status: str  # submitted, accepted, or refused (a refused submission, nothing newer)
-    version: int | None
-    relations: list[str]
-    voters_on_list: int
-    votes: dict[str, int]
-    since: dt.datetime | None
-
-
-QUARANTINE_COLUMNS = [
-    "station",
-    "tec",
-    "region",
-    "status",
-    "version",
-    "relations",
-    "voters_on_list",
-]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,85 +67,6 @@ def _json_bytes(value: Any, *, compact: bool = False) -> bytes:
     if compact:
         return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
     return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode()
-
-
-def nist_export(*, election: Election, sequence: int, generated: dt.datetime) -> dict[str, Any]:
-    """Return the NIST SP 1500-100 v2 report of the election's published figures."""
-    options = election_options(election=election)
-    keys = [o.key for o in options]
-    station_rows = result_rows(election=election, level="station")
-    totals = {level: result_rows(election=election, level=level) for level in TOTAL_LEVELS}
-    commissions = list(
-        Commission.objects.filter(geography_id=election.geography_id)
-        .order_by("code")
-        .values_list("code", "level", "name", "parent__code")
-    )
-    children: dict[str, list[str]] = {}
-    for code, _level, _name, parent in commissions:
-        if parent:
-            children.setdefault(parent, []).append(code)
-    figures: dict[str, tuple[dict[str, int], dict[str, int], int, int]] = {}
-    for row in station_rows:
-        if row["status"] == "accepted":
-            figures[row["station"]] = (
-                {n: row[n] for n in LINE_NAMES},
-                {k: row[k] for k in keys},
-                1,
-                1,
-            )
-    cec_code = next((c for c, lv, _n, _p in commissions if lv == CommissionLevel.CEC), "CEC")
-    for level, rows in totals.items():
-        for row in rows:
-            code = cec_code if level == "national" else row[level]
-            if row["accepted"]:
-                figures[code] = (
-                    {n: row[n] for n in LINE_NAMES},
-                    {k: row[k] for k in keys},
-                    row["expected"],
-                    row["accepted"],
-                )
-            else:
-                figures[code] = ({}, {}, row["expected"], 0)
-    units = []
-    for code, level, name, _parent in commissions:
-        lines, votes, expected, accepted = figures.get(code, ({}, {}, 0, 0))
-        units.append(
-            NistUnit(
-                code=code,
-                level=level,
-                name=name,
-                composing=children.get(code, []),
-                lines=lines or None,
-                votes=votes or None,
-                total_subunits=expected,
-                subunits_reported=accepted,
-            )
-        )
-    national = totals["national"][0] if totals["national"] else {"expected": 0, "accepted": 0}
-    return election_report(
-        election_key=election.key,
-        kind=election.kind,
-        names={"en": election.name_en, "kk": election.name_kk, "ru": election.name_ru},
-        date=election.date.isoformat(),
-        generated=generated.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        status=results_status(
-            certified=election.status == ElectionStatus.CERTIFIED,
-            expected=national["expected"],
-            accepted=national["accepted"],
-        ),
-        sequence=sequence,
-        options=[
-            NistOption(
-                key=o.key,
-                kind=o.kind,
-                names={"en": o.name_en, "kk": o.name_kk, "ru": o.name_ru},
-                order=o.ballot_order,
-                nominated_by=o.nominated_by,
-            )
-            for o in options
-        ],
-        units=units,
-    )
 
 
 PUBLISH_STEPS = 8
@@ -299,152 +171,3 @@ def bundle_publish(
         root_hash=sth.root_hash,
         files=digests,
     )
-
-
-def protocols_check_against_ledger(*, election: Election) -> list[ProtocolMismatch]:
-    """Return every accepted protocol whose current figures differ from its ledger event.
-
-    The figures of the current version (what the portal, the API and the bundle
-    publish) must equal those of the latest acceptance, correction or recount event of
-    ``<election key>/<station code>``; a row edited directly in the database does not.
-    Reads only.
-    """
-    keys = [o.key for o in election_options(election=election)]
-    events = events_for_protocols(election_key=election.key)
-    decisive = latest_figures(events, election=election.key, lines=LINE_NAMES)
-    out = []
-    for row in result_rows(election=election, level="station"):
-        if row["status"] != "accepted":
-            continue
-        station = row["station"]
-        figures = decisive.get(station)
-        if figures is None or figures.action not in FIGURE_ACTIONS or figures.lines is None:
-            out.append(
-                ProtocolMismatch(
-                    election.key,
-                    station,
-                    f"protocol {election.key}/{station} is accepted in the database, but the "
-                    "ledger holds no acceptance event with its figures",
-                )
-            )
-            continue
-        differ = figure_differences(row, figures, lines=LINE_NAMES, options=keys)
-        if differ:
-            detail = ", ".join(
-                f"{c} is {r} in the database but {e} in the ledger" for c, r, e in differ[:5]
-            )
-            out.append(
-                ProtocolMismatch(
-                    election.key,
-                    station,
-                    f"protocol {election.key}/{station} (version {row['version']}) differs from "
-                    f"event {figures.seq} ({figures.action}): {detail}",
-                )
-            )
-    return out
-
-
-def quarantine_list(*, election: Election) -> list[QuarantineEntry]:
-    """Return every station whose latest figures break a control relation, by station code.
-
-    Two sources: a submitted or accepted protocol whose current version breaks a
-    relation (accepted ones are counted in the totals all the same: the list says which
-    votes rest on an inconsistent protocol), and a refused submission with nothing
-    submitted or accepted since (its votes are in no total). Reads only; a few queries
-    whatever the number of stations.
-    """
-    options = election_options(election=election)
-    keys = [o.key for o in options]
-    key_of = {o.pk: o.key for o in options}
-    both = election.kind == ElectionKind.REFERENDUM
-    live = (ProtocolStatus.SUBMITTED, ProtocolStatus.ACCEPTED)
-    rows = Protocol.objects.filter(election=election).values_list(
-        "station__code",
-        "tec__code",
-        "region__code",
-        "status",
-        "current_id",
-        "current__number",
-        "submitted_at",
-        *(f"current__{n}" for n in LINE_NAMES),
-    )
-    votes: dict[int, dict[str, int]] = {}
-    for version_id, option_id, count in ProtocolVote.objects.filter(
-        version__protocol__election=election, version__protocol__status__in=live
-    ).values_list("version_id", "option_id", "votes"):
-        votes.setdefault(version_id, {})[key_of[option_id]] = count
-    out: dict[str, QuarantineEntry] = {}
-    settled: set[str] = set()
-    places: dict[str, tuple[str, str]] = {}
-    for station, tec, region, status, version_id, number, submitted_at, *values in rows:
-        places[station] = (tec, region)
-        if status not in live or version_id is None:
-            continue
-        settled.add(station)
-        figures = dict(zip(LINE_NAMES, values, strict=True))
-        version_votes = votes.get(version_id, {})
-        lines = ProtocolLines(**figures, votes={k: version_votes.get(k, 0) for k in keys})
-        breaches = check_protocol(lines, option_keys=keys, both_marked_allowed=both)
-        if breaches:
-            out[station] = QuarantineEntry(
-                station=station,
-                tec=tec,
-                region=region,
-                status=status,
-                version=number,
-                relations=[b.relation for b in breaches],
-                voters_on_list=figures["voters_on_list"],
-                votes=dict(lines.votes),
-                since=submitted_at,
-            )
-    refusals = list(
-        ProtocolRefusal.objects.filter(election=election)
-        .exclude(station_code__in=settled)
-        .order_by("station_code", "-at")
-        .values_list("station_code", "at", "payload", "problems")
-    )
-    for code, tec, region in Commission.objects.filter(
-        geography_id=election.geography_id,
-        level=CommissionLevel.PEC,
-        code__in={r[0] for r in refusals} - set(places),
-    ).values_list("code", "parent__code", "region__code"):
-        places[code] = (tec, region or "")
-    for station, at, payload, problems in refusals:
-        if station in out:
-            continue
-        tec, region = places.get(station, ("", ""))
-        payload_votes = payload.get("votes", {}) if isinstance(payload, dict) else {}
-        out[station] = QuarantineEntry(
-            station=station,
-            tec=tec,
-            region=region,
-            status="refused",
-            version=None,
-            relations=[str(p.get("relation", "")) for p in problems if isinstance(p, dict)],
-            voters_on_list=int(payload.get("voters_on_list", 0))
-            if isinstance(payload, dict)
-            else 0,
-            votes={k: int(payload_votes.get(k, 0)) for k in keys},
-            since=at,
-        )
-    return [out[k] for k in sorted(out)]
-
-
-def quarantine_rows(*, election: Election) -> tuple[list[str], list[dict[str, Any]]]:
-    """Return the quarantine list as download columns and rows."""
-    keys = [o.key for o in election_options(election=election)]
-    rows = [
-        {
-            "station": q.station,
-            "tec": q.tec,
-            "region": q.region,
-            "status": q.status,
-            "version": q.version,
-            "relations": " ".join(q.relations),
-            "voters_on_list": q.voters_on_list,
-            **q.votes,
-            "since": q.since.isoformat() if q.since else "",
-        }
-        for q in quarantine_list(election=election)
-    ]
-    return [*QUARANTINE_COLUMNS, *keys, "since"], rows

@@ -11,18 +11,17 @@ import datetime as dt
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from psephos.core.errors import DomainError
+from psephos.core.commands import DomainCommand
 from psephos.core.progress import progress
-from psephos.elections.models import Election
+from psephos.ledger.checks import ledger_checks
 from psephos.ledger.selectors import events_count
 from psephos.ledger.services.checkpoints import checkpoint_create, checkpoint_due
 from psephos.ledger.services.verification import ledger_verify
-from psephos.results.services.publication import protocols_check_against_ledger
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Verify the ledger (hash chain, Merkle tree, signed heads) or sign a tree head."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -51,34 +50,32 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            if options["action"] == "verify":
-                self._verify()
-            else:
-                self._checkpoint(options)
-        except DomainError as exc:
-            raise CommandError(str(exc.message)) from exc
+        if options["action"] == "verify":
+            self._verify()
+        else:
+            self._checkpoint(options)
 
     def _verify(self) -> None:
         with progress("Verifying ledger", events_count()) as advance:
             report = ledger_verify(advance=advance)
         if not report.ok:
             raise CommandError(f"ledger verification failed: {report.fault}")
-        checked = 0
-        for election in Election.objects.order_by("key"):
-            mismatches = protocols_check_against_ledger(election=election)
-            if mismatches:
-                for m in mismatches[1:]:
-                    self.stderr.write(f"FAIL {m.message}")
+        summaries = []
+        for check in ledger_checks():
+            outcome = check()
+            if outcome.faults:
+                for fault in outcome.faults[1:]:
+                    self.stderr.write(f"FAIL {fault}")
+                more = len(outcome.faults) - 1
                 raise CommandError(
-                    f"ledger verification failed: {mismatches[0].message}"
-                    + (f" (and {len(mismatches) - 1} more)" if len(mismatches) > 1 else "")
+                    f"ledger verification failed: {outcome.faults[0]}"
+                    + (f" (and {more} more)" if more else "")
                 )
-            checked += 1
+            summaries.append(outcome.summary)
         self.stdout.write(
             f"ledger OK: {report.events} events in an unbroken chain, "
-            f"{report.tree_heads} signed tree heads verified; the accepted protocols of "
-            f"{checked} election(s) equal their ledger events"
+            f"{report.tree_heads} signed tree heads verified"
+            + "".join(f"; {summary}" for summary in summaries)
         )
 
     def _checkpoint(self, options: dict[str, Any]) -> None:

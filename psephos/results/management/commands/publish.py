@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from psephos.core.errors import DomainError
+from psephos.core.commands import DomainCommand
 from psephos.core.progress import progress
-from psephos.elections.models import Election
+from psephos.elections.selectors import election_get
 from psephos.results.services.publication import PUBLISH_STEPS, bundle_publish
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Write an election's signed bundle: per-station CSV/JSON, totals, NIST export, ledger."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -21,17 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, type=Path, help="path of the zip to write")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        election = Election.objects.filter(key=options["election"]).first()
-        if election is None:
-            known = ", ".join(Election.objects.order_by("key").values_list("key", flat=True))
-            raise CommandError(
-                f"no election with key “{options['election']}”; known: {known or 'none'}"
-            )
-        try:
-            with progress("Publishing", PUBLISH_STEPS) as advance:
-                report = bundle_publish(election=election, out=options["out"], advance=advance)
-        except DomainError as exc:
-            raise CommandError(str(exc.message)) from exc
+        election = election_get(key=options["election"])
+        with progress("Publishing", PUBLISH_STEPS) as advance:
+            report = bundle_publish(election=election, out=options["out"], advance=advance)
         self.stdout.write(
             f"wrote {report.path}: {report.stations} stations ({report.accepted} accepted), "
             f"{report.events} ledger events, tree head {report.tree_size} {report.root_hash}"
