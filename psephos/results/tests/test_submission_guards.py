@@ -11,7 +11,6 @@ import datetime as dt
 
 import pytest
 
-from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.commissions.selectors import station_commission_get
 from psephos.results.errors import ElectionCertified, ProtocolBreaksRelations
@@ -20,15 +19,9 @@ from psephos.results.services.certification import election_certify
 from psephos.results.services.protocols import protocol_accept, protocol_submit
 from psephos.results.services.tabulation import tally_recompute
 from psephos.territory.selectors import station_get
+from tests.support.country import country_build, grid_plan
 
-from .factories import (
-    GeographyFactory,
-    district_make,
-    good_lines,
-    region_make,
-    small_country,
-    station_make,
-)
+from .factories import good_lines, small_country
 
 pytestmark = pytest.mark.django_db
 
@@ -69,30 +62,15 @@ def test_both_options_marked_is_refused_on_a_presidential_ballot() -> None:
 
 def _older_map_with_the_same_codes() -> Commission:
     """Create another geography (an older map) holding a station coded KZ-01-0101."""
-    geo = GeographyFactory(key="kz-old", name="Old map", valid_from=dt.date(2010, 1, 1))
-    cec = Commission.objects.create(
-        geography=geo, code="CEC", level=CommissionLevel.CEC, name="Old CEC"
+    old = country_build(
+        regions=grid_plan(regions=1, districts=1, stations=1),
+        geography_key="kz-old",
+        geography_name="Old map",
+        valid_from=dt.date(2010, 1, 1),
     )
-    old = ("Old map", "Ескі карта", "Старая карта")
-    region_unit, region = region_make(
-        geography=geo, cec=cec, code="KZ-01", names=old, kind="oblast", commission_name="TEC"
-    )
-    district_unit, tec = district_make(
-        region_unit=region_unit,
-        region=region,
-        code="KZ-01-01",
-        names=old,
-        kind="district",
-        commission_name="TEC",
-    )
-    return station_make(
-        district_unit=district_unit,
-        tec=tec,
-        code=STATION,
-        number=1,
-        station_name="Old school",
-        commission_name="Old PEC",
-    )
+    (pec,) = old.pecs
+    assert pec.code == STATION
+    return pec
 
 
 def test_a_station_is_looked_up_in_the_elections_geography() -> None:
