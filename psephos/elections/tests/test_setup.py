@@ -209,13 +209,7 @@ def test_dry_run_shows_the_difference_and_a_real_run_versions_it(example):
     setup(example)
     assert "units.csv: 0 added, 0 changed, 0 removed" in setup(example, "--dry-run")
     edit(example, "stations.csv", "School No. 1, 3 Bereke Street", "School No. 1, 5 Bereke Street")
-    row = next(
-        line for line in (example / "stations.csv").read_text().splitlines() if "XD-02-0204" in line
-    )
-    edit(example, "stations.csv", row + "\n", "")
-    edit(example, "commissions.csv", "pec,XD-02-0204,XD-02-01,,XD-02-0204,\n", "")
-    members = (example / "members.csv").read_text().splitlines(keepends=True)
-    (example / "members.csv").write_text("".join(m for m in members if "XD-02-0204" not in m))
+    _remove_station(example, "XD-02-0204")
     before = state()
     out = setup(example, "--dry-run", "--on", "2027-02-01")
     assert state() == before
@@ -266,6 +260,27 @@ def test_dry_run_shows_the_difference_and_a_real_run_versions_it(example):
     assert setup(example, "--on", "2027-02-02").splitlines()[0] == (
         "Nothing to change: the files match what is stored."
     )
+
+
+def test_a_station_closed_before_voting_day_is_not_expected(example):
+    setup(example)
+    assert run_tabulate().startswith("xd-2027-presidential: 0 of 31 protocols accepted")
+    _remove_station(example, "XD-02-0204")
+    setup(example, "--on", "2027-02-01")
+    assert run_tabulate().startswith("xd-2027-presidential: 0 of 30 protocols accepted")
+
+
+def run_tabulate() -> str:
+    out = StringIO()
+    call_command("tabulate", "xd-2027-presidential", stdout=out)
+    return out.getvalue()
+
+
+def _remove_station(directory: Path, code: str) -> None:
+    """Remove a station, its PEC and the PEC's members from the files."""
+    for name in ("stations.csv", "commissions.csv", "members.csv"):
+        lines = (directory / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (directory / name).write_text("".join(x for x in lines if code not in x), encoding="utf-8")
 
 
 def test_a_change_cannot_take_effect_before_the_current_version(example):

@@ -176,9 +176,11 @@ def tally_recompute(
     parent_of: dict[int, int | None] = {pk: parent for pk, parent, _level in commissions}
     sums: dict[int, list[int]] = defaultdict(lambda: _bucket(n_opt))
 
-    # Expected: every PEC counts once at the commission above it (and, rolled up, above that).
+    # Expected: every PEC counts once at the commission above it (and, rolled up, above that),
+    # unless it was closed before voting day (a station removed by ``psephos setup``).
     expected = (
         Commission.objects.filter(geography_id=election.geography_id, level=CommissionLevel.PEC)
+        .exclude(valid_to__lt=election.date)
         .values_list("parent_id")
         .annotate(n=Count("pk"))
         .order_by()
