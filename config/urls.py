@@ -1,30 +1,33 @@
-"""Root URL configuration: the API, the language switch, each app's pages and the portal."""
+"""Root URL configuration: the API, the language switch, each app's pages and the portal.
 
-from importlib import import_module
+Every app is mounted by a plain import: a misnamed module fails at start-up, loudly.
+"""
 
 from django.urls import include, path
 
+from psephos.accounts import urls as accounts_urls
+from psephos.api import urls as api_urls
+from psephos.complaints import urls as complaints_urls
+from psephos.elections import urls as elections_urls
+from psephos.integrity import urls as integrity_urls
+from psephos.ledger import urls as ledger_urls
+from psephos.observation import urls as observation_urls
+from psephos.results import urls as results_urls
+from psephos.voters import urls as voters_urls
+from psephos.web import urls as web_urls
+
 urlpatterns = [
-    path("api/", include("psephos.api.urls")),
+    path("api/", include(api_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include(accounts_urls)),
+    path("ledger/", include(ledger_urls)),
+    path("results/", include(results_urls)),
+    path("voters/", include(voters_urls)),
+    # The legal calendar belongs to elections; its pages keep the paths they were
+    # published under.
+    path("complaints/calendar/", include(elections_urls)),
+    path("complaints/", include(complaints_urls)),
+    path("observation/", include(observation_urls)),
+    path("integrity/", include(integrity_urls)),
+    path("", include(web_urls)),
 ]
-
-# Apps with pages of their own mount them under their prefix when they have a urls module.
-for _prefix, _module in (
-    ("accounts/", "psephos.accounts.urls"),
-    ("ledger/", "psephos.ledger.urls"),
-    ("results/", "psephos.results.urls"),
-    ("voters/", "psephos.voters.urls"),
-    ("complaints/", "psephos.complaints.urls"),
-    ("observation/", "psephos.observation.urls"),
-    ("integrity/", "psephos.integrity.urls"),
-):
-    try:
-        import_module(_module)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != _module:
-            raise
-        continue
-    urlpatterns.append(path(_prefix, include(_module)))
-
-urlpatterns.append(path("", include("psephos.web.urls")))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from psephos.accounts.models import ApiToken, User
 from psephos.accounts.services.tokens import token_digest
 from psephos.commissions.models import Commission
 from psephos.core import db
+from psephos.core.errors import NotFound
 
 # Every API write authenticates with this lookup, so it is one hand-written SELECT
 # (about a tenth of the ORM's cost) built from the models' table names. It reads the
@@ -69,3 +71,13 @@ def users_by_username(*, usernames: list[str]) -> dict[str, User]:
     """Return the existing users with these usernames, with their commission."""
     users = User.objects.filter(username__in=usernames).select_related("commission")
     return {u.username: u for u in users}
+
+
+def user_get(*, username: str) -> User:
+    """Return the user with this username or raise the one translated ``NotFound``."""
+    try:
+        return User.objects.select_related("commission").get(username=username)
+    except User.DoesNotExist:
+        raise NotFound(
+            _("No user “%(username)s”.") % {"username": username}, data={"user": username}
+        ) from None

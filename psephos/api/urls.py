@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from psephos.complaints import api as complaints_api
 from psephos.core.errors import DomainError
+from psephos.integrity import api as integrity_api
+from psephos.ledger import api as ledger_api
+from psephos.observation import api as observation_api
+from psephos.results import api as results_api
+from psephos.results import api_transparency as results_api_transparency
+from psephos.voters import api as voters_api
 
 api = NinjaAPI(
     title="psephos API",
@@ -110,29 +117,14 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, body, status=404)
 
 
-def _mount() -> None:
-    """Mount each app's router under /api/v1/<prefix>/."""
-    from importlib import import_module
-
-    for prefix, module in (
-        ("", "psephos.results.api"),
-        ("", "psephos.results.api_transparency"),
-        ("", "psephos.ledger.api"),
-        ("voters", "psephos.voters.api"),
-        ("complaints", "psephos.complaints.api"),
-        ("observation", "psephos.observation.api"),
-        ("integrity", "psephos.integrity.api"),
-    ):
-        try:
-            router = import_module(module).router
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        api.add_router(f"/v1/{prefix}", router)
-
-
-_mount()
+# Each app's router under /api/v1/<prefix>/, by plain import: a misnamed module fails loudly.
+api.add_router("/v1/", results_api.router)
+api.add_router("/v1/", results_api_transparency.router)
+api.add_router("/v1/", ledger_api.router)
+api.add_router("/v1/voters", voters_api.router)
+api.add_router("/v1/complaints", complaints_api.router)
+api.add_router("/v1/observation", observation_api.router)
+api.add_router("/v1/integrity", integrity_api.router)
 
 
 def _unknown_route(request: HttpRequest, rest: str = "") -> HttpResponse:

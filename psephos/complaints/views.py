@@ -1,7 +1,8 @@
 """Complaint pages: the public register, the filing form, one complaint, the finality page.
 
-Thin: views parse input, call services and selectors, and render. A domain
-error renders ``complaints/error.html`` with its HTTP status, never a 500.
+Thin: views parse input, call services and selectors, and render. A form shows a
+``ValidationFailed`` beside its fields; any other domain error reaches web's
+``DomainErrorMiddleware`` (the error page with its HTTP status), never a 500.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from psephos.core.errors import DomainError, ValidationFailed
+from psephos.core.errors import ValidationFailed
 from psephos.elections.selectors import election_get
 
 from . import selectors
@@ -24,10 +25,6 @@ from .forms import AppealForm, ComplaintForm, DecisionForm
 from .services.decisions import complaint_decide
 from .services.filing import EvidenceFile, complaint_appeal, complaint_file
 from .services.finality import election_finality_check
-
-
-def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "complaints/error.html", {"error": exc}, status=exc.http_status)
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -81,8 +78,6 @@ def file_form(request: HttpRequest) -> HttpResponse:
         except ValidationFailed as exc:
             form.add_error(None, str(exc.message))
             _apply_errors(form, exc)
-        except DomainError as exc:
-            return _error(request, exc)
         else:
             messages.success(request, _("Complaint %(key)s was filed.") % {"key": complaint.key})
             return redirect("complaints:detail", key=complaint.key)
@@ -92,10 +87,7 @@ def file_form(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, key: str) -> HttpResponse:
     """Show one complaint: deadline, flags, evidence hashes, decision and appeals."""
-    try:
-        complaint = selectors.complaint_public_get(key=key)
-    except DomainError as exc:
-        return _error(request, exc)
+    complaint = selectors.complaint_public_get(key=key)
     appeals = [c for c in selectors.complaint_list_public() if c.appeal_of == key]
     return render(
         request,
@@ -112,10 +104,7 @@ def decide(request: HttpRequest, key: str) -> HttpResponse:
     """Let the deciding body record a reasoned decision (staff only; the service checks who)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    try:
-        complaint = selectors.complaint_get(key=key)
-    except DomainError as exc:
-        return _error(request, exc)
+    complaint = selectors.complaint_get(key=key)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -131,8 +120,6 @@ def decide(request: HttpRequest, key: str) -> HttpResponse:
         except ValidationFailed as exc:
             form.add_error(None, str(exc.message))
             _apply_errors(form, exc)
-        except DomainError as exc:
-            return _error(request, exc)
         else:
             messages.success(request, _("The decision was recorded."))
             return redirect("complaints:detail", key=key)
@@ -142,10 +129,7 @@ def decide(request: HttpRequest, key: str) -> HttpResponse:
 
 def finality(request: HttpRequest, election: str) -> HttpResponse:
     """Say whether the election's results may be marked final now, and why not."""
-    try:
-        e = election_get(key=election)
-    except DomainError as exc:
-        return _error(request, exc)
+    e = election_get(key=election)
     return render(
         request, "complaints/finality.html", {"election": e, "check": election_finality_check(e)}
     )
@@ -153,10 +137,7 @@ def finality(request: HttpRequest, election: str) -> HttpResponse:
 
 def appeal(request: HttpRequest, key: str) -> HttpResponse:
     """Show the appeal form for a decided complaint and file the appeal."""
-    try:
-        parent = selectors.complaint_get(key=key)
-    except DomainError as exc:
-        return _error(request, exc)
+    parent = selectors.complaint_get(key=key)
     form = AppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -173,8 +154,6 @@ def appeal(request: HttpRequest, key: str) -> HttpResponse:
         except ValidationFailed as exc:
             form.add_error(None, str(exc.message))
             _apply_errors(form, exc)
-        except DomainError as exc:
-            return _error(request, exc)
         else:
             messages.success(request, _("Appeal %(key)s was filed.") % {"key": filed.key})
             return redirect("complaints:detail", key=filed.key)
@@ -186,12 +165,9 @@ def evidence(request: HttpRequest, key: str, position: int) -> HttpResponse:
     """Send one evidence file to the deciding body's staff; the public sees only its hash."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    try:
-        complaint = selectors.complaint_get(key=key)
-        access_complaint_decide(request.user, complaint)
-        item = selectors.evidence_content(key=key, position=position)
-    except DomainError as exc:
-        return _error(request, exc)
+    complaint = selectors.complaint_get(key=key)
+    access_complaint_decide(request.user, complaint)
+    item = selectors.evidence_content(key=key, position=position)
     response = HttpResponse(bytes(item.content), content_type=item.content_type)
     response["Content-Disposition"] = f'attachment; filename="{key}-{position}"'
     response["X-Content-Type-Options"] = "nosniff"

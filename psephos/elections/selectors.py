@@ -31,11 +31,21 @@ def election_get(*, key: str) -> Election:
         [key],
     )
     if row is None:
-        raise NotFound(_("No election “%(key)s”.") % {"key": key}, data={"election": key})
+        raise election_not_found(key)
     election, geo = rows_split(row, Election, geography)
     assert isinstance(election, Election)
     Election.geography.field.set_cached_value(election, geo)
     return election
+
+
+def election_not_found(key: str) -> NotFound:
+    """Return the one "no such election" error (translated, with the key)."""
+    return NotFound(_("No election “%(key)s”.") % {"key": key}, data={"election": key})
+
+
+def election_exists(*, key: str) -> bool:
+    """Return whether an election has this key."""
+    return Election.objects.filter(key=key).exists()
 
 
 def elections_list(*, geography_id: int | None = None) -> list[Election]:

@@ -1,6 +1,7 @@
 """The public legal calendar of an election: a timeline page, iCalendar and JSON.
 
-Mounted from ``psephos.complaints.urls`` at ``/complaints/calendar/<election>/``.
+Mounted by ``psephos.elections.urls`` at ``/complaints/calendar/<election>/`` (the paths
+it was published under). An unknown election reaches web's ``DomainErrorMiddleware``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from psephos.core import clock
-from psephos.core.errors import DomainError
 
 from .calendar_export import calendar_as_dict, calendar_as_ics
 from .calendar_selectors import election_calendar_for
@@ -47,17 +47,10 @@ TITLES = {
 }
 
 
-def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "complaints/error.html", {"error": exc}, status=exc.http_status)
-
-
 def timeline(request: HttpRequest, election: str) -> HttpResponse:
     """Show every legal deadline of the election as a timeline, today marked."""
-    try:
-        e = election_get(key=election)
-        cal = election_calendar_for(e)
-    except DomainError as exc:
-        return _error(request, exc)
+    e = election_get(key=election)
+    cal = election_calendar_for(e)
     today = clock.now().date()
     rows = [
         {
@@ -75,11 +68,8 @@ def timeline(request: HttpRequest, election: str) -> HttpResponse:
 
 def ics(request: HttpRequest, election: str) -> HttpResponse:
     """Return the calendar as an iCalendar file."""
-    try:
-        e = election_get(key=election)
-        cal = election_calendar_for(e)
-    except DomainError as exc:
-        return _error(request, exc)
+    e = election_get(key=election)
+    cal = election_calendar_for(e)
     response = HttpResponse(
         calendar_as_ics(cal, election=e.key, name=e.name_en),
         content_type="text/calendar; charset=utf-8",
@@ -90,15 +80,8 @@ def ics(request: HttpRequest, election: str) -> HttpResponse:
 
 def as_json(request: HttpRequest, election: str) -> HttpResponse:
     """Return the calendar as JSON."""
-    try:
-        e = election_get(key=election)
-        cal = election_calendar_for(e)
-    except DomainError as exc:
-        return HttpResponse(
-            json.dumps({"error": exc.as_dict()}),
-            status=exc.http_status,
-            content_type="application/json",
-        )
+    e = election_get(key=election)
+    cal = election_calendar_for(e)
     return HttpResponse(
         json.dumps(calendar_as_dict(cal, election=e.key), ensure_ascii=False),
         content_type="application/json",

@@ -7,7 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from .selectors import election_get, report_latest_for_election, report_list
+from psephos.elections.selectors import election_get
+
+from .selectors import report_latest_for_election, report_list
 
 router = Router(tags=["integrity"])
 

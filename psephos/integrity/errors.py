@@ -25,7 +25,3 @@ class NoUsableRows(ValidationFailed):
 
 class ReportNotFound(NotFound):
     code = "integrity_report_not_found"
-
-
-class ElectionNotFound(NotFound):
-    code = "integrity_election_not_found"

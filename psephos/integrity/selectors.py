@@ -15,19 +15,9 @@ from psephos.results.enums import ProtocolStatus
 from psephos.results.models import Protocol, ProtocolVote
 from psephos.results.rules.reconciliation import check_protocol
 
-from .errors import ElectionNotFound, NoUsableRows, ReportNotFound
+from .errors import NoUsableRows, ReportNotFound
 from .models import IntegrityReport
 from .rules.table import StationTable
-
-
-def election_get(*, key: str) -> Election:
-    """Return the election with this key or raise ``ElectionNotFound``."""
-    election = Election.objects.filter(key=key).first()
-    if election is None:
-        raise ElectionNotFound(
-            _("No election has the key %(key)s.") % {"key": key}, data={"election": key}
-        )
-    return election
 
 
 def station_table_for_election(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from .errors import ElectionNotFound, ReportNotFound
+from psephos.elections.selectors import election_get
+
 from .report_files import report_context
-from .selectors import election_get, report_latest_for_election, report_list
+from .selectors import report_latest_for_election, report_list
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -21,23 +22,17 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def report(request: HttpRequest, election_key: str) -> HttpResponse:
-    """Show an election's latest report with its plots."""
-    try:
-        election = election_get(key=election_key)
-        row = report_latest_for_election(election=election)
-    except (ElectionNotFound, ReportNotFound) as exc:
-        raise Http404(exc.message) from exc
+    """Show an election's latest report with its plots (a 404 page without one)."""
+    election = election_get(key=election_key)
+    row = report_latest_for_election(election=election)
     context = report_context(row.report) | {"election": election, "row": row}
     return render(request, "integrity/report_page.html", context)
 
 
 def report_json(request: HttpRequest, election_key: str) -> JsonResponse:
     """Return an election's latest report as JSON (download)."""
-    try:
-        election = election_get(key=election_key)
-        row = report_latest_for_election(election=election)
-    except (ElectionNotFound, ReportNotFound) as exc:
-        raise Http404(exc.message) from exc
+    election = election_get(key=election_key)
+    row = report_latest_for_election(election=election)
     response = JsonResponse(row.report, json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = f'inline; filename="{election.key}-integrity.json"'
     return response

@@ -75,13 +75,9 @@ ERRORS: dict[int, Any] = {
 }
 
 
-def _station(key: str, code: str) -> tuple[Election, PollingStation]:
-    return selectors.election_station_get(key=key, code=code)
-
-
 def _readable_station(request: HttpRequest, key: str, code: str) -> tuple[Election, PollingStation]:
     """Look up the station and check the user may read its records (its PEC, the CEC)."""
-    election, station = _station(key, code)
+    election, station = selectors.election_station_get(key=key, code=code)
     access_station_read(request.user, station)  # type: ignore[arg-type]
     return election, station
 
@@ -90,7 +86,7 @@ def _acting_station(
     request: HttpRequest, key: str, code: str
 ) -> tuple[Election, PollingStation, str]:
     """Look up the station, check the user may act there; return it with the actor name."""
-    election, station = _station(key, code)
+    election, station = selectors.election_station_get(key=key, code=code)
     access_station_act(request.user, station)  # type: ignore[arg-type]
     return election, station, request.user.get_username()
 
@@ -143,7 +139,9 @@ def _mark_as_token_holder(payload: MarkIn, iin: str, token: UncheckedToken) -> M
     if payload.addition is not None:
         return None
     try:
-        election, station = _station(payload.election, payload.station)
+        election, station = selectors.election_station_get(
+            key=payload.election, code=payload.station
+        )
     except (NotFound, DataError):
         return None  # refused after authentication, as for everyone
     return mark_record_as_token_holder(
@@ -234,7 +232,7 @@ def place_of_stay(request: HttpRequest, payload: PlaceOfStayIn) -> Status[dict[s
 @router.get("/elections/{key}/stations/{code}/counts", response={200: CountsOut, **ERRORS})
 def counts(request: HttpRequest, key: str, code: str) -> selectors.StationCounts:
     """Return the station's list counts for the results protocol."""
-    election, station = _station(key, code)
+    election, station = selectors.election_station_get(key=key, code=code)
     return selectors.station_counts(election=election, station=station)
 
 

@@ -12,9 +12,10 @@ from django.db.models import Case, Count, Model, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
 from psephos.core import db
-from psephos.core.errors import NotFound
 from psephos.elections.models import Election
+from psephos.elections.selectors import election_not_found
 from psephos.territory.models import AdministrativeUnit, PollingStation
+from psephos.territory.selectors import station_not_found
 
 from .enums import EntrySource
 from .errors import IinInvalid, VoterNotFound
@@ -96,8 +97,9 @@ _recent: dict[tuple[str, str], tuple[float, Election, PollingStation]] = {}
 def election_station_get(*, key: str, code: str) -> tuple[Election, PollingStation]:
     """Return the election and its station with this code (with its unit), in one query.
 
-    Raise ``NotFound`` naming the election or the station, as ``election_get`` and
-    ``station_get`` do. A pair found is remembered by this process for
+    The election-day fast path of ``elections.selectors.election_get`` followed by
+    ``territory.selectors.station_get``: it raises their very errors
+    (``election_not_found``, ``station_not_found``). A pair found is remembered by this process for
     ``VOTERS_STATION_CACHE_SECONDS`` (elections and stations are reference data that
     change between elections, not during one); callers must not modify them.
     """
@@ -118,10 +120,10 @@ def election_station_get(*, key: str, code: str) -> tuple[Election, PollingStati
 def _election_station_load(*, key: str, code: str) -> tuple[Election, PollingStation]:
     row = db.fetchone(_ELECTION_STATION_SQL, [code, key])
     if row is None:
-        raise NotFound(_("No election “%(key)s”.") % {"key": key}, data={"election": key})
+        raise election_not_found(key)
     e, s = len(_E_COLS), len(_E_COLS) + len(_S_COLS)
     if row[e] is None:
-        raise NotFound(_("No polling station “%(code)s”.") % {"code": code}, data={"station": code})
+        raise station_not_found(code)
     election = Election.from_db(connection.alias, _E_ATTRS, _typed(Election, row[:e]))
     station = PollingStation.from_db(connection.alias, _S_ATTRS, _typed(PollingStation, row[e:s]))
     unit = AdministrativeUnit.from_db(

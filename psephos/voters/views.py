@@ -39,19 +39,15 @@ StationView = Callable[[HttpRequest, Election, PollingStation], HttpResponse]
 def _station_page(
     check: Callable[[Any, PollingStation], None],
 ) -> Callable[[StationView], Callable[[HttpRequest, str, str], HttpResponse]]:
-    """Resolve ``key``/``code`` to the election and station, check the user may use the
-    page (``check`` is an access rule), and show a refusal as an error page."""
+    """Resolve ``key``/``code`` to the election and station and check the user may use the
+    page (``check`` is an access rule); a refusal reaches the error page (web's
+    ``DomainErrorMiddleware``)."""
 
     def decorate(view: StationView) -> Callable[[HttpRequest, str, str], HttpResponse]:
         @functools.wraps(view)
         def page(request: HttpRequest, key: str, code: str) -> HttpResponse:
-            try:
-                election, station = selectors.election_station_get(key=key, code=code)
-                check(request.user, station)
-            except DomainError as exc:
-                return render(
-                    request, "voters/error.html", {"error": exc.message}, status=exc.http_status
-                )
+            election, station = selectors.election_station_get(key=key, code=code)
+            check(request.user, station)
             return view(request, election, station)
 
         return page

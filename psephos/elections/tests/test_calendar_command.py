@@ -81,7 +81,8 @@ def test_unknown_calling_date_needs_called(elections):
     with pytest.raises(CommandError) as exc:
         run("calendar", "kz-2099-presidential")
     assert str(exc.value) == (
-        "The calling date of election “kz-2099-presidential” is not recorded; give it with --called."
+        "calendar_unavailable: The calling date of election “kz-2099-presidential” is not "
+        "recorded; give it with --called."
     )
     data = json.loads(run("calendar", "kz-2099-presidential", "--called", "2099-09-21"))
     assert data["challengeable_until"] == "2099-12-02"
@@ -90,14 +91,15 @@ def test_unknown_calling_date_needs_called(elections):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("calendar", "nope"), "No election “nope”."),
+        (("calendar", "nope"), "not_found: No election “nope”."),
         (
             ("calendar", "kz-2099-presidential", "--called", "21.09.2099"),
             "--called: '21.09.2099' is not a date like 2022-09-21",
         ),
         (
             ("calendar", "kz-2022-referendum", "--called", "2022-01-01"),
-            "voting day 2022-06-05 is later than 3 months after the call (2022-04-01)",
+            "calendar_unavailable: voting day 2022-06-05 is later than 3 months after the call "
+            "(2022-04-01)",
         ),
     ],
 )

@@ -157,12 +157,12 @@ def test_election_report_is_recorded_and_served(tmp_path: Path) -> None:
 def test_unknown_election_is_refused_everywhere(tmp_path: Path) -> None:
     with pytest.raises(CommandError) as exc:
         call_command("integrity", "election", "nope", "--out", str(tmp_path / "o"))
-    assert str(exc.value) == "integrity_election_not_found: No election has the key nope."
+    assert str(exc.value) == "not_found: No election “nope”."
     client = Client()
     assert client.get("/integrity/nope/").status_code == 404
     api = client.get("/api/v1/integrity/elections/nope/report")
     assert api.status_code == 404
-    assert api.json()["error"]["code"] == "integrity_election_not_found"
+    assert api.json()["error"]["code"] == "not_found"
     assert IntegrityReport.objects.count() == 0
 
 

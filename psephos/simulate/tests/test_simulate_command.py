@@ -147,7 +147,7 @@ def test_second_run_is_refused_and_changes_nothing():
     with pytest.raises(CommandError) as info:
         _run("kz-2022-presidential", "--scale", "0.01")
     assert str(info.value) == (
-        "Election “kz-2022-presidential” or its map “kz-2022-20” already exists; "
+        "conflict: Election “kz-2022-presidential” or its map “kz-2022-20” already exists; "
         "run again with --replace to delete and rebuild them."
     )
     assert _counts() == before
@@ -169,7 +169,9 @@ def test_bad_scale_is_refused_and_changes_nothing(scale):
     before = _counts()
     with pytest.raises(CommandError) as info:
         _run("kz-2022-presidential", "--scale", scale)
-    assert str(info.value) == f"Scale must be above 0 and at most 1, not {float(scale)}."
+    assert str(info.value) == (
+        f"validation_failed: Scale must be above 0 and at most 1, not {float(scale)}."
+    )
     assert _counts() == before
 
 
@@ -211,6 +213,6 @@ def test_replace_is_refused_while_users_are_bound_to_its_commissions():
     before = _counts()
     with pytest.raises(CommandError) as info:
         _run("kz-2022-presidential", "--scale", "0.01", "--replace")
-    assert str(info.value).startswith("Cannot replace “kz-2022-presidential”: ")
+    assert str(info.value).startswith("conflict: Cannot replace “kz-2022-presidential”: ")
     assert "(User)" in str(info.value)
     assert _counts() == before

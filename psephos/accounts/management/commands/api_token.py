@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from psephos.accounts.models import User
+from psephos.accounts.selectors import user_get
 from psephos.accounts.services.tokens import api_token_create
+from psephos.core.commands import DomainCommand
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Issue an API bearer token for a user and print it (it is not stored in clear)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -18,9 +19,6 @@ class Command(BaseCommand):
         parser.add_argument("--label", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            user = User.objects.get(username=options["username"])
-        except User.DoesNotExist:
-            raise CommandError(f"No user “{options['username']}”.") from None
+        user = user_get(username=options["username"])
         _token, raw = api_token_create(user=user, label=options["label"])
         self.stdout.write(raw)

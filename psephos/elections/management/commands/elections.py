@@ -6,9 +6,10 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
-from psephos.core.errors import DomainError
+from psephos.core.commands import DomainCommand
 from psephos.elections.calendar_export import calendar_as_dict, calendar_as_ics
 from psephos.elections.calendar_selectors import election_calendar_for
 from psephos.elections.selectors import election_get
@@ -18,10 +19,12 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"--called: {text!r} is not a date like 2022-09-21") from None
+        raise CommandError(
+            _("--called: %(text)r is not a date like 2022-09-21") % {"text": text}
+        ) from None
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Election tools. `calendar ELECTION` prints every legal deadline of the election."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,11 +37,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         called = _date(options["called"]) if options.get("called") else None
-        try:
-            election = election_get(key=options["election"])
-            cal = election_calendar_for(election, called=called)
-        except DomainError as exc:
-            raise CommandError(str(exc.message)) from None
+        election = election_get(key=options["election"])
+        cal = election_calendar_for(election, called=called)
         if options["format"] == "ics":
             text = calendar_as_ics(cal, election=election.key, name=election.name_en)
         else:

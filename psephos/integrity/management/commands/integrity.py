@@ -5,21 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
-from psephos.core.errors import DomainError
+from psephos.core.commands import DomainCommand
 from psephos.core.progress import progress
+from psephos.elections.selectors import election_get
 from psephos.integrity.errors import MappingInvalid
 from psephos.integrity.loading import station_table_load
 from psephos.integrity.mapping import mapping_parse
 from psephos.integrity.report_files import report_write
 from psephos.integrity.rules.report import STEPS, ReportConfig, build_report
-from psephos.integrity.selectors import election_get, station_table_for_election
+from psephos.integrity.selectors import station_table_for_election
 from psephos.integrity.services.reports import report_record
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = (
         "Run statistical forensics on polling-station data and write report.json and report.html."
     )
@@ -58,39 +59,34 @@ class Command(BaseCommand):
             klimek_bootstrap=opts["klimek_bootstrap"],
         )
         enabled = True if opts["progress"] else None
-        try:
-            if opts["action"] == "run":
-                try:
-                    text = opts["mapping"].read_text(encoding="utf-8")
-                except OSError as exc:
-                    raise MappingInvalid(
-                        _("Cannot read %(path)s: %(error)s")
-                        % {"path": opts["mapping"], "error": exc.strerror}
-                    ) from exc
-                mapping = mapping_parse(text, where=opts["mapping"].name)
-                with progress("integrity: reading", None, enabled=enabled) as adv:
-                    loaded = station_table_load(opts["data"], mapping)
-                    adv(1)
-                with progress("integrity: methods", STEPS, enabled=enabled) as adv:
-                    report = build_report(
-                        loaded.table,
-                        config=config,
-                        dropped=loaded.dropped,
-                        source=loaded.source,
-                        advance=adv,
-                    )
-            else:
-                election = election_get(key=opts["election_key"])
-                table, provenance = station_table_for_election(
-                    election=election, leader=opts["leader"]
+        if opts["action"] == "run":
+            try:
+                text = opts["mapping"].read_text(encoding="utf-8")
+            except OSError as exc:
+                raise MappingInvalid(
+                    _("Cannot read %(path)s: %(error)s")
+                    % {"path": opts["mapping"], "error": exc.strerror}
+                ) from exc
+            mapping = mapping_parse(text, where=opts["mapping"].name)
+            with progress("integrity: reading", None, enabled=enabled) as adv:
+                loaded = station_table_load(opts["data"], mapping)
+                adv(1)
+            with progress("integrity: methods", STEPS, enabled=enabled) as adv:
+                report = build_report(
+                    loaded.table,
+                    config=config,
+                    dropped=loaded.dropped,
+                    source=loaded.source,
+                    advance=adv,
                 )
-                with progress("integrity: methods", STEPS, enabled=enabled) as adv:
-                    report = build_report(table, config=config, source=provenance, advance=adv)
-                if not opts["no_record"]:
-                    report_record(election=election, report=report, actor="cli")
-            json_path, html_path = report_write(report, opts["out"])
-        except DomainError as exc:
-            raise CommandError(f"{exc.code}: {exc.message}") from exc
+        else:
+            election = election_get(key=opts["election_key"])
+            table, provenance = station_table_for_election(election=election, leader=opts["leader"])
+            with progress("integrity: methods", STEPS, enabled=enabled) as adv:
+                report = build_report(table, config=config, source=provenance, advance=adv)
+            if not opts["no_record"]:
+                report_record(election=election, report=report, actor="cli")
+        json_path, html_path = report_write(report, opts["out"])
         it = report["integer_test"]
         self.stdout.write(
             f"stations used {report['stations_used']}, dropped {report['stations_dropped']}; "

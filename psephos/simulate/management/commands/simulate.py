@@ -8,11 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from psephos.core.errors import DomainError
+from psephos.core.commands import DomainCommand
+from psephos.elections.selectors import election_exists
 from psephos.simulate.rules.scenarios import SCENARIOS
 from psephos.simulate.services.outcome import outcome_sentence
 from psephos.simulate.services.simulation import SimulationResult, simulation_run
@@ -31,7 +32,7 @@ def register_generator() -> Callable[..., Any] | None:
     return None
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Build a simulated national election that reproduces the reports' annex figures."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -69,33 +70,26 @@ class Command(BaseCommand):
         started = time.perf_counter()
         show = False if options["no_progress"] else None
         if options["keep_existing"] and not options["replace"]:
-            from psephos.elections.models import Election
-
-            if Election.objects.filter(key=options["election"]).exists():
+            if election_exists(key=options["election"]):
                 self.stdout.write(
                     _("%(election)s already exists; kept as it is.")
                     % {"election": options["election"]}
                 )
                 return
-        try:
-            # One transaction: a refused --replace leaves the mission it would delete.
-            with transaction.atomic():
-                if options["replace"]:
-                    from psephos.observation.services.simulation import (
-                        simulated_mission_delete,
-                    )
+        # One transaction: a refused --replace leaves the mission it would delete.
+        with transaction.atomic():
+            if options["replace"]:
+                from psephos.observation.services.simulation import simulated_mission_delete
 
-                    simulated_mission_delete(election_key=options["election"])
-                result = simulation_run(
-                    election_key=options["election"],
-                    seed=options["seed"],
-                    scale=options["scale"],
-                    replace=options["replace"],
-                    show_progress=show,
-                    log=self.stdout.write,
-                )
-        except DomainError as exc:
-            raise CommandError(exc.message) from exc
+                simulated_mission_delete(election_key=options["election"])
+            result = simulation_run(
+                election_key=options["election"],
+                seed=options["seed"],
+                scale=options["scale"],
+                replace=options["replace"],
+                show_progress=show,
+                log=self.stdout.write,
+            )
         self.stdout.write(
             _(
                 "%(election)s: %(protocols)s protocols accepted, %(tallies)s tallies, "

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
-from psephos.core.errors import DomainError
-from psephos.elections.models import Election
-from psephos.territory.models import Geography
+from psephos.core.commands import DomainCommand
+from psephos.elections.selectors import election_get
 from psephos.territory.selectors import geography_get
 
-
-def _election(key: str) -> Election:
-    election = Election.objects.filter(key=key).first()
-    if election is None:
-        raise CommandError(f"No election “{key}”.")
-    return election
+if TYPE_CHECKING:
+    from psephos.territory.models import Geography
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = "Manage the voter register: import an extract, extract lists, generate a synthetic register."
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
@@ -53,28 +49,22 @@ class Command(BaseCommand):
         aud.add_argument("--election", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            getattr(self, f"_{options['action']}")(options)
-        except DomainError as exc:
-            report = exc.data.get("report")
-            raise CommandError(
-                f"{exc.message} Report: {report}" if report else exc.message
-            ) from exc
+        getattr(self, f"_{options['action']}")(options)
 
     def _import(self, options: dict[str, Any]) -> None:
         from psephos.voters.services.register import register_import
 
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(f"No file {path}.")
+            raise CommandError(_("No file %(path)s.") % {"path": path})
         geography: Geography
         if options["geography"]:
             geography = geography_get(key=options["geography"])
         elif options["election"]:
-            geography = _election(options["election"]).geography
+            geography = election_get(key=options["election"]).geography
         else:
             raise CommandError(
-                "Give --geography KEY or --election KEY (the map of the station codes)."
+                _("Give --geography KEY or --election KEY (the map of the station codes).")
             )
         report = options["report"] or path.with_name(f"{path.stem}.errors.csv")
         result = register_import(geography=geography, path=path, report_path=report, actor="cli")
@@ -86,14 +76,14 @@ class Command(BaseCommand):
     def _extract(self, options: dict[str, Any]) -> None:
         from psephos.voters.services.lists import list_extract
 
-        count = list_extract(election=_election(options["election"]), actor="cli")
+        count = list_extract(election=election_get(key=options["election"]), actor="cli")
         self.stdout.write(f"Extracted {count} list entries.")
 
     def _generate(self, options: dict[str, Any]) -> None:
         from psephos.voters.services.generate import register_generate
 
         result = register_generate(
-            election=_election(options["election"]), seed=options["seed"], progress=None
+            election=election_get(key=options["election"]), seed=options["seed"], progress=None
         )
         self.stdout.write(
             f"Generated {result.voters} voters, {result.entries} list entries, {result.marks} marks."
@@ -106,7 +96,7 @@ class Command(BaseCommand):
 
         every = options["every"]
         if every is not None and every <= 0:
-            raise CommandError("--every must be a positive number of seconds.")
+            raise CommandError(_("--every must be a positive number of seconds."))
         try:
             while True:
                 total = 0
@@ -127,7 +117,7 @@ class Command(BaseCommand):
     def _audit(self, options: dict[str, Any]) -> None:
         from psephos.voters.services.seals import marks_audit
 
-        election = _election(options["election"])
+        election = election_get(key=options["election"])
         audit = marks_audit(election_id=election.pk, election_key=election.key, progress=None)
         self.stdout.write(
             f"{audit.marks} marks: {audit.seals} seals, {audit.unsealed} not yet sealed,"
@@ -136,4 +126,4 @@ class Command(BaseCommand):
         for problem in audit.problems[:100]:
             self.stdout.write(f"  {problem}")
         if not audit.ok:
-            raise CommandError("The marks do not agree with their seals in the ledger.")
+            raise CommandError(_("The marks do not agree with their seals in the ledger."))
