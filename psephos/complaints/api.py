@@ -15,6 +15,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from psephos.accounts.authentication import STAFF_AUTH
+from psephos.core.schemas import ErrorOut
 from psephos.elections.selectors import election_get
 
 from . import selectors
@@ -23,7 +24,6 @@ from .schemas import (
     ComplaintIn,
     ComplaintOut,
     DecisionIn,
-    ErrorOut,
     FinalityOut,
     ResumeIn,
     StatisticsOut,

@@ -7,16 +7,6 @@ import datetime as dt
 from ninja import Schema
 
 
-class ErrorBody(Schema):
-    code: str
-    message: str
-    data: dict
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
-
-
 class EvidenceOut(Schema):
     filename: str
     content_type: str

@@ -5,21 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 
+from psephos.core.schemas import ErrorOut
 from psephos.elections.selectors import election_get
 
+from .schemas import IntegrityReportOut, ReportSummaryOut
 from .selectors import report_latest_for_election, report_list
 
 router = Router(tags=["integrity"])
-
-
-class ReportSummaryOut(Schema):
-    election: str
-    report_id: int
-    created_at: str
-    stations_used: int
-    digest: str
 
 
 @router.get("/reports", response=list[ReportSummaryOut])
@@ -37,7 +31,12 @@ def reports(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/elections/{election_key}/report", response=dict[str, Any])
+@router.get(
+    "/elections/{election_key}/report",
+    response={200: IntegrityReportOut, 404: ErrorOut},
+    exclude_unset=True,
+    by_alias=True,
+)
 def election_report(request: HttpRequest, election_key: str) -> dict[str, Any]:
     """Return the latest full report of an election (schema: docs/integrity.md)."""
     row = report_latest_for_election(election=election_get(key=election_key))

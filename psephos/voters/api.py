@@ -23,6 +23,7 @@ from psephos.accounts.authentication import (
 from psephos.accounts.services.tokens import token_digest
 from psephos.core.client import client_address
 from psephos.core.errors import NotFound
+from psephos.core.schemas import ErrorOut
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_get
 from psephos.territory.models import PollingStation
@@ -44,7 +45,6 @@ from .schemas import (
     CorrectionOut,
     CountsOut,
     EntryOut,
-    ErrorOut,
     ExtractOut,
     ListRowOut,
     MarkIn,

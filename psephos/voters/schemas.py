@@ -10,16 +10,6 @@ from pydantic import Field
 from .enums import AdditionBasis, CorrectionKind
 
 
-class ErrorBody(Schema):
-    code: str
-    message: str
-    data: dict[str, object]
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
-
-
 class SelfCheckIn(Schema):
     election: str
     iin: str = Field(max_length=32)

@@ -149,6 +149,7 @@ def test_election_report_is_recorded_and_served(tmp_path: Path) -> None:
     assert api.status_code == 200
     assert api.json()["stations_used"] == 60
     assert api.json()["schema"] == "psephos.integrity.report/1"
+    assert api.json() == row.report  # the typed schema leaves the stored body as it is
     listing = client.get("/api/v1/integrity/reports").json()
     assert [r["election"] for r in listing] == [country.election.key]
 
