@@ -45,7 +45,14 @@ def _register_one(apps: object, value: bytes) -> None:
 
 
 def _apps(target: list[tuple[str, str]]) -> Any:
-    return MigrationExecutor(connection).loader.project_state(target).apps
+    """Return the models at ``target`` for voters, the other apps as migrated now.
+
+    Only voters is migrated back and forth; a row written through an older state of
+    another app (a station without the columns territory added since) would be refused.
+    """
+    loader = MigrationExecutor(connection).loader
+    others = [node for node in loader.graph.leaf_nodes() if node[0] != "voters"]
+    return loader.project_state(target + others).apps
 
 
 def _migrate(target: list[tuple[str, str]]) -> None:
@@ -58,7 +65,7 @@ def _migrate(target: list[tuple[str, str]]) -> None:
 @pytest.mark.parametrize(("width", "refused"), [(32, True), (16, False)])
 def test_old_keyed_values_stop_the_migration(width: int, refused: bool) -> None:
     _migrate(BEFORE)
-    _register_one(MigrationExecutor(connection).loader.project_state(BEFORE).apps, bytes(width))
+    _register_one(_apps(BEFORE), bytes(width))
     try:
         if refused:
             with pytest.raises(RuntimeError, match="import the population-register extract again"):
