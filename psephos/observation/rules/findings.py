@@ -112,18 +112,26 @@ def findings_compute(
         area = "" if row.urban is None else ("urban" if row.urban else "rural")
         cells.setdefault((row.region, area, row.observer_kind), []).append(row.answers)
     out: list[Finding] = []
+    multi = {q.id for q in spec.questions if q.type == "multi_choice"}
     for qid, name, label, measure, hits in targets:
         total = [0, 0]
         groups: dict[str, dict[str, list[int]]] = {"region": {}, "area": {}, "kind": {}}
         for (region, area, kind), answer_sets in cells.items():
             n = hit = 0
-            for answers in answer_sets:
-                value = answers.get(qid)
-                if value is None:
-                    continue
-                n += 1
-                if value in hits if not isinstance(value, list) else not hits.isdisjoint(value):
-                    hit += 1
+            if qid in multi:  # an answer is a list of the choices ticked
+                for answers in answer_sets:
+                    value = answers.get(qid)
+                    if value is not None:
+                        n += 1
+                        hit += not hits.isdisjoint(value)
+            else:
+                for answers in answer_sets:
+                    value = answers.get(qid)
+                    if value is None:
+                        continue
+                    n += 1
+                    if value in hits:
+                        hit += 1
             if n == 0:
                 continue
             total[0] += hit

@@ -14,6 +14,7 @@ import binascii
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -373,6 +374,49 @@ def _describe(expr: str, spec: FormSpec) -> str:
     return expr
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What validation needs of a form, worked out once per (immutable) form."""
+
+    by_key: dict[str, Question]
+    # (question, its conditions, takes no answer, is read by an expression)
+    steps: tuple[
+        tuple[Question, tuple[tuple[str, Callable[[dict[str, str]], bool]], ...], bool, bool], ...
+    ]
+    read: frozenset[str]  # names some expression reads
+
+
+def _predicate(text: str) -> Callable[[dict[str, str]], bool]:
+    """Return a test of ``text``; ``${name} = 'value'`` (most skip logic) is a string comparison."""
+    m = _SIMPLE_EQ_RE.match(text)
+    if m is not None:
+        name, value = m.group(1), m.group(2)
+        return lambda texts: texts.get(name, "") == value
+    expr = parse_expression(text)
+    return lambda texts: xpath.holds(expr, texts)
+
+
+def _plan(spec: FormSpec) -> _Plan:
+    plan: _Plan | None = spec.__dict__.get("_plan")
+    if plan is None:
+        by_key: dict[str, Question] = {}
+        read: set[str] = set()
+        steps = []
+        for q in spec.questions:
+            by_key[q.id] = q
+            by_key[q.name] = q
+            conditions = tuple((c, _predicate(c)) for c in spec.conditions(q))
+            for text in (*spec.conditions(q), q.constraint, q.calculation):
+                if text:
+                    read.update(parse_expression(text).references)
+            steps.append((q, conditions, q.type in NO_ANSWER_TYPES))
+        plan = _Plan(
+            by_key, tuple((q, c, no, q.name in read) for q, c, no in steps), frozenset(read)
+        )
+        object.__setattr__(spec, "_plan", plan)  # a cache beside the fields; not compared
+    return plan
+
+
 def answers_validate(spec: FormSpec, answers: dict[str, Any]) -> dict[str, Any]:
     """Return the cleaned answers keyed by question id; raise ``FormError`` otherwise.
 
@@ -386,19 +430,21 @@ def answers_validate(spec: FormSpec, answers: dict[str, Any]) -> dict[str, Any]:
     problems: list[dict[str, str]] = []
     cleaned: dict[str, Any] = {}
     texts: dict[str, str] = {}  # question name → answer text, for expressions
-    by_key: dict[str, Question] = {}
-    for q in spec.questions:
-        by_key[q.id] = q
-        by_key[q.name] = q
+    plan = _plan(spec)
+    by_key = plan.by_key
     for key in answers:
         if str(key).upper() not in by_key and key not in by_key:
             problems.append({"where": str(key), "message": "no such question on this form"})
-    for q in spec.questions:
-        raw = answers.get(q.id, answers.get(q.name))
-        blocked = next(
-            (c for c in spec.conditions(q) if not xpath.holds(parse_expression(c), texts)), None
-        )
-        if q.type in NO_ANSWER_TYPES:
+    for q, conditions, no_answer, is_read in plan.steps:
+        raw = answers.get(q.id)
+        if raw is None:
+            raw = answers.get(q.name)
+        blocked = None
+        for text, holds in conditions:
+            if not holds(texts):
+                blocked = text
+                break
+        if no_answer:
             if q.type == "calculate" and blocked is None and q.calculation:
                 value = xpath.to_string(xpath.evaluate(parse_expression(q.calculation), texts))
                 if value != "":
@@ -423,7 +469,8 @@ def answers_validate(spec: FormSpec, answers: dict[str, Any]) -> dict[str, Any]:
             problems.append({"where": q.id, "message": message})
         else:
             cleaned[q.id] = value
-            texts[q.name] = xpath.answer_text(value)
+            if is_read:
+                texts[q.name] = xpath.answer_text(value)
     if problems:
         raise FormError(problems)
     return cleaned

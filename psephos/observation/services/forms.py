@@ -156,12 +156,12 @@ def form_import_xlsform(
         definition = workbook_read(data)
     except FormError as exc:
         raise FormInvalid(
-            "The file is not an XLSX workbook.", data={"errors": exc.problems}
+            _("The file is not an XLSX workbook."), data={"errors": exc.problems}
         ) from None
     try:
         spec = spec_from_definition(definition)
     except FormError as exc:
         raise FormInvalid(
-            "The XLSForm has problems: " + str(exc), data={"errors": exc.problems}
+            _("The XLSForm has problems: %(p)s") % {"p": str(exc)}, data={"errors": exc.problems}
         ) from None
     return form_publish(organisation=organisation, spec=spec, actor=actor)
