@@ -22,6 +22,7 @@ from psephos.results.enums import VersionSource
 from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote
 from psephos.results.rules.lines import ProtocolLines
 from psephos.results.services.protocols import protocol_accept, protocol_submit
+from psephos.results.services.tabulation import tally_recompute
 from tests.support.country import PRESIDENTIAL, REFERENDUM, Country, country_grid
 
 __all__ = [
@@ -63,6 +64,16 @@ def small_country(
         stations=stations,
         election=dataclasses.replace(plan, key=key),
     )
+
+
+def country_tabulated() -> Country:
+    """Return ``small_country`` under the real presidential key, tabulated (empty tallies).
+
+    The real key, so that the complaints app's finality check finds the legal calendar.
+    """
+    c = small_country(key="kz-2022-presidential")
+    tally_recompute(election=c.election)
+    return c
 
 
 def good_lines(option_keys: list[str], *, scale: int = 1, both: int = 0) -> ProtocolLines:

@@ -20,7 +20,6 @@ from psephos.results.services.corrections import (
     protocol_cancel,
     protocol_correct,
 )
-from psephos.results.services.protocols import protocol_accept, protocol_submit
 from psephos.results.tests.factories import good_lines, protocols_accept, small_country
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
@@ -265,13 +264,7 @@ def test_two_tec_operators_correcting_at_once_one_wins_and_the_ledger_holds_one_
     settings.PSEPHOS_KEY_DIR = tmp_path / "keys"
     c = small_country(regions=1, districts=1, stations=1)
     pec = c.pecs[0]
-    protocol_submit(
-        user=c.users[pec.code],
-        election=c.election,
-        station_code=pec.code,
-        lines=good_lines(c.option_keys()),
-    )
-    protocol_accept(user=c.users[pec.tec.code], protocol=Protocol.objects.get(station=pec.station))
+    protocols_accept(c, [pec])
     second_operator = UserFactory(username="tec-2", role=Role.TEC_OPERATOR, commission=pec.tec)
     decisions = [decision(pec.tec, "31"), decision(pec.tec, "32")]
     barrier = threading.Barrier(2)

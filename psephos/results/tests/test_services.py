@@ -40,7 +40,7 @@ from psephos.results.services.protocols import (
 )
 from psephos.results.services.tabulation import tally_recompute
 
-from .factories import good_lines, small_country
+from .factories import country_tabulated, good_lines, small_country
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +49,7 @@ STATION = "KZ-01-0101"
 
 @pytest.fixture
 def country():
-    # The real key, so the complaints app's finality check finds the legal calendar.
-    c = small_country(key="kz-2022-presidential")
-    tally_recompute(election=c.election)
-    return c
+    return country_tabulated()
 
 
 def snapshot() -> dict[str, object]:

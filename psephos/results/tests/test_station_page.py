@@ -12,9 +12,8 @@ from psephos.commissions.models import Decision
 from psephos.ledger.models import Event
 from psephos.results.models import Protocol
 from psephos.results.services.corrections import protocol_cancel, protocol_correct
-from psephos.results.services.protocols import protocol_accept, protocol_submit
 
-from .factories import good_lines, small_country
+from .factories import good_lines, protocols_accept, small_country
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
@@ -26,14 +25,7 @@ URL = f"/results/{KEY}/stations/{STATION}/"
 @pytest.fixture
 def country():
     c = small_country(regions=1, districts=1)
-    pec = c.pecs[0]
-    protocol_submit(
-        user=c.users[pec.code],
-        election=c.election,
-        station_code=pec.code,
-        lines=good_lines(c.option_keys()),
-    )
-    protocol_accept(user=c.users[pec.tec.code], protocol=Protocol.objects.get(station=pec.station))
+    protocols_accept(c, c.pecs[:1])
     return c
 
 

@@ -15,9 +15,8 @@ from psephos.elections.selectors import election_get
 from psephos.ledger.models import Event, LedgerHead
 from psephos.results.models import Protocol, ProtocolVersion
 from psephos.results.services.protocols import protocol_submit
-from psephos.results.services.tabulation import tally_recompute
 
-from .factories import good_lines, small_country
+from .factories import country_tabulated, good_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +25,7 @@ STATION = "KZ-01-0101"
 
 @pytest.fixture
 def country():
-    c = small_country(key="kz-2022-presidential")
-    tally_recompute(election=c.election)
-    return c
+    return country_tabulated()
 
 
 def _fields(obj: object, model: type) -> dict[str, object]:
