@@ -20,7 +20,17 @@ from psephos.accounts.authentication import STAFF_AUTH
 from psephos.elections.selectors import election_get
 from psephos.results import transparency
 from psephos.results.rules.lines import ProtocolLines
-from psephos.results.schemas import Code, ErrorOut, ProtocolIn, QuarantineOut, Text
+from psephos.results.schemas import (
+    AttachmentOut,
+    Code,
+    ErrorOut,
+    FeedOut,
+    KeyingOut,
+    ProtocolIn,
+    QuarantineOut,
+    StationHistoryOut,
+    Text,
+)
 from psephos.results.selectors.quarantine import quarantine_list
 from psephos.results.services.decisions import (
     protocol_cancel_by_decision,
@@ -76,7 +86,7 @@ def _lines(payload: ProtocolIn) -> ProtocolLines:
 @router.post(
     "/elections/{key}/protocols/{code}/corrections",
     auth=STAFF_AUTH,
-    response={201: dict[str, Any], **WRITE_ERRORS},
+    response={201: StationHistoryOut, **WRITE_ERRORS},
 )
 def protocol_correction(
     request: HttpRequest, key: Code, code: Code, payload: CorrectionIn
@@ -103,7 +113,7 @@ def protocol_correction(
 @router.post(
     "/elections/{key}/stations/{code}/cancel",
     auth=STAFF_AUTH,
-    response={200: dict[str, Any], **WRITE_ERRORS},
+    response={200: StationHistoryOut, **WRITE_ERRORS},
 )
 def station_cancel(
     request: HttpRequest, key: Code, code: Code, payload: CancelIn
@@ -125,7 +135,7 @@ def station_cancel(
     return transparency.station_detail(election=election, code=code)
 
 
-@router.get("/elections/{key}/feed", response={200: dict[str, Any], **ERRORS, 422: ErrorOut})
+@router.get("/elections/{key}/feed", response={200: FeedOut, **ERRORS, 422: ErrorOut})
 def results_feed(
     request: HttpRequest,
     key: Code,
@@ -136,7 +146,7 @@ def results_feed(
     return transparency.feed(election=election, since=transparency.since_parse(since))
 
 
-@router.get("/elections/{key}/stations/{code}/history", response={200: dict[str, Any], **ERRORS})
+@router.get("/elections/{key}/stations/{code}/history", response={200: StationHistoryOut, **ERRORS})
 def station_history(request: HttpRequest, key: Code, code: Code) -> dict[str, Any]:
     """A station's protocol with every version, its source, decision, digest and ledger events."""
     election = election_get(key=key)
@@ -146,7 +156,7 @@ def station_history(request: HttpRequest, key: Code, code: Code) -> dict[str, An
 @router.post(
     "/elections/{key}/stations/{code}/keying",
     auth=STAFF_AUTH,
-    response={200: dict[str, Any], **WRITE_ERRORS},
+    response={200: KeyingOut, **WRITE_ERRORS},
 )
 def station_keying(
     request: HttpRequest, key: Code, code: Code, payload: ProtocolIn
@@ -170,7 +180,7 @@ def station_keying(
 @router.get(
     "/elections/{key}/stations/{code}/keying",
     auth=STAFF_AUTH,
-    response={200: dict[str, Any], **ERRORS},
+    response={200: KeyingOut, **ERRORS},
 )
 def station_keying_state(request: HttpRequest, key: Code, code: Code) -> dict[str, Any]:
     """The current double-entry round at a station, with the differing lines if any."""
@@ -185,7 +195,7 @@ def station_keying_state(request: HttpRequest, key: Code, code: Code) -> dict[st
 @router.post(
     "/elections/{key}/stations/{code}/attachments",
     auth=STAFF_AUTH,
-    response={201: dict[str, Any], **WRITE_ERRORS},
+    response={201: AttachmentOut, **WRITE_ERRORS},
 )
 def station_attach(
     request: HttpRequest, key: Code, code: Code, file: File[UploadedFile]

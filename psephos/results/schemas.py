@@ -148,4 +148,99 @@ class QuarantineOut(Schema):
     stations: list[QuarantineEntryOut]
 
 
+# --- transparency: a station's history, the feed, keying, attachments --------------------
+# Times here are the read model's ISO strings (``transparency``), passed through as they are.
+
+
+class DecisionOut(Schema):
+    commission: str
+    number: str
+    date: str
+    reasons: str
+    votes_for: int
+    votes_against: int
+
+
+class VersionOut(Schema):
+    number: int
+    source: str
+    source_label: str
+    created_at: str
+    current: bool
+    decision: DecisionOut | None
+    digest: str = Field(description="SHA-256 of the version's canonical figures")
+    lines: dict[str, int]
+    votes: dict[str, int]
+
+
+class AttachmentRefOut(Schema):
+    sha256: str
+    content_type: str
+    size: int
+    created_at: str
+
+
+class StationEventOut(Schema):
+    seq: int
+    action: str
+    at: str
+    hash: str
+
+
+class StationHistoryOut(Schema):
+    election: str
+    station: str
+    tec: str | None
+    status: str
+    submitted_at: str | None
+    accepted_at: str | None
+    current_version: int | None
+    cancel_decision: DecisionOut | None
+    versions: list[VersionOut]
+    attachments: list[AttachmentRefOut]
+    events: list[StationEventOut]
+
+
+class FeedItemOut(Schema):
+    seq: int
+    station: str
+    accepted_at: str | None
+    status: str
+    cancel_decision: DecisionOut | None
+    versions: list[VersionOut]
+
+
+class FeedChangeOut(Schema):
+    action: str
+    at: str
+    seq: int
+    station: str
+    accepted_at: str | None
+    status: str
+    cancel_decision: DecisionOut | None
+    versions: list[VersionOut]
+
+
+class FeedOut(Schema):
+    election: str
+    items: list[FeedItemOut]
+    changes: list[FeedChangeOut]
+    next_since: int | None = Field(description="pass as ``since`` to read what came after")
+
+
+class KeyingOut(Schema):
+    state: str = Field(description="empty, awaiting_second, mismatch or submitted")
+    station: str
+    entries: int
+    differences: list[str]
+    version: int | None
+
+
+class AttachmentOut(Schema):
+    station: str
+    sha256: str
+    content_type: str
+    size: int
+
+
 SummaryOut.model_rebuild()
