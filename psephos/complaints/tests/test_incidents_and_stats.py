@@ -12,7 +12,7 @@ from psephos.complaints.selectors import complaint_list_public, complaint_statis
 from psephos.complaints.services.decisions import complaint_decide
 from psephos.complaints.services.finality import election_finality_check
 from psephos.complaints.services.incidents import complaint_file_from_incident
-from psephos.elections.models import Election
+from tests.support.country import ElectionPlan, election_write
 
 from .conftest import at
 from .test_filing import file
@@ -102,15 +102,16 @@ def test_register_reads_in_a_fixed_number_of_queries(world, django_assert_max_nu
 
 
 def test_finality_of_an_election_without_recorded_dates_uses_the_statutory_day(world):
-    e = Election.objects.create(
-        key="kz-2029-presidential",
-        kind="presidential",
-        name_en="x",
-        name_kk="x",
-        name_ru="x",
-        date=dt.date(2029, 3, 4),
+    e = election_write(
+        ElectionPlan(
+            key="kz-2029-presidential",
+            kind="presidential",
+            names=("x", "x", "x"),
+            date=dt.date(2029, 3, 4),
+            profile_key="unknown-profile",
+            options=(),
+        ),
         geography=world.geography,
-        profile_key="unknown-profile",
     )
     check = election_finality_check(e, at=at("2029-03-10 00:00"))
     # Results due voting + 2 = 6 Mar; challengeable for 10 days: until 24:00 on 16 Mar.
