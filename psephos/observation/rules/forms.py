@@ -70,6 +70,7 @@ class Question:
     type: str
     label: str
     required: bool = False
+    required_if: str | None = None  # ODK's required as an expression: required when it holds
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[str, ...] = ()
@@ -170,6 +171,8 @@ def spec_to_dict(spec: FormSpec) -> dict[str, Any]:
             item["constraint_message"] = q.constraint_message
         if q.calculation:
             item["calculation"] = q.calculation
+        if q.required_if:
+            item["required_if"] = q.required_if
         if q.group:
             item["group"] = q.group
         questions.append(item)
@@ -191,9 +194,12 @@ def spec_to_dict(spec: FormSpec) -> dict[str, Any]:
 
 
 def _check_expression(
-    text: str, *, where: str, column: str, earlier: set[str], problems: list[dict[str, str]]
+    value: Any, where: str, column: str, earlier: set[str], problems: list[dict[str, str]]
 ) -> str | None:
-    """Parse ``text`` and check that it reads only earlier questions; return it, or None."""
+    """Parse an expression and check that it reads only earlier questions; return it, or None."""
+    if not value:
+        return None
+    text = str(value)
     try:
         expr = parse_expression(text)
     except xpath.ExpressionError as exc:
@@ -261,27 +267,17 @@ def spec_from_dict(data: dict[str, Any]) -> FormSpec:
         if lo is not None and hi is not None and int(lo) > int(hi):
             problems.append({"where": where, "message": f"min {lo} is above max {hi}"})
         relevant = _relevant_in(raw.get("relevant"), where, seen_ids, seen_names, problems)
-        constraint = raw.get("constraint") or None
-        if constraint:
-            constraint = _check_expression(
-                str(constraint),
-                where=where,
-                column="constraint",
-                earlier=seen_names | {name},
-                problems=problems,
-            )
-        calculation = raw.get("calculation") or None
-        if qtype == "calculate":
-            if not calculation:
-                problems.append({"where": where, "message": "a calculate needs a calculation"})
-            else:
-                calculation = _check_expression(
-                    str(calculation),
-                    where=where,
-                    column="calculation",
-                    earlier=seen_names,
-                    problems=problems,
-                )
+        constraint = _check_expression(
+            raw.get("constraint"), where, "constraint", seen_names | {name}, problems
+        )
+        calculation = _check_expression(
+            raw.get("calculation"), where, "calculation", seen_names, problems
+        )
+        if qtype == "calculate" and not raw.get("calculation"):
+            problems.append({"where": where, "message": "a calculate needs a calculation"})
+        required_if = _check_expression(
+            raw.get("required_if"), where, "required", seen_names, problems
+        )
         group = str(raw.get("group") or "")
         if group and group not in group_names:
             problems.append({"where": where, "message": f"group “{group}” is not defined"})
@@ -302,6 +298,7 @@ def spec_from_dict(data: dict[str, Any]) -> FormSpec:
                 constraint=constraint,
                 constraint_message=str(raw.get("constraint_message") or ""),
                 calculation=calculation if qtype == "calculate" else None,
+                required_if=required_if if qtype not in NO_ANSWER_TYPES else None,
                 group=group,
             )
         )
@@ -310,11 +307,7 @@ def spec_from_dict(data: dict[str, Any]) -> FormSpec:
         if g.relevant:
             first = next((j for j, q in enumerate(questions) if q.group == g.name), len(questions))
             _check_expression(
-                g.relevant,
-                where=f"groups[{i}]",
-                column="relevant",
-                earlier=set(names_by_position[:first]),
-                problems=problems,
+                g.relevant, f"groups[{i}]", "relevant", set(names_by_position[:first]), problems
             )
     sms_code = str(data.get("sms_code", "")).strip().upper()
     if not re.match(r"^[A-Z]{2}$", sms_code):
@@ -360,9 +353,7 @@ def _relevant_in(
             )
             return None
         return f"${{{seen_ids[target]}}} = '{rel.get('equals')}'"
-    return _check_expression(
-        str(rel), where=where, column="relevant", earlier=seen_names, problems=problems
-    )
+    return _check_expression(rel, where, "relevant", seen_names, problems)
 
 
 def _describe(expr: str, spec: FormSpec) -> str:
@@ -406,7 +397,7 @@ def _plan(spec: FormSpec) -> _Plan:
             by_key[q.id] = q
             by_key[q.name] = q
             conditions = tuple((c, _predicate(c)) for c in spec.conditions(q))
-            for text in (*spec.conditions(q), q.constraint, q.calculation):
+            for text in (*spec.conditions(q), q.constraint, q.calculation, q.required_if):
                 if text:
                     read.update(parse_expression(text).references)
             steps.append((q, conditions, q.type in NO_ANSWER_TYPES))
@@ -452,7 +443,10 @@ def answers_validate(spec: FormSpec, answers: dict[str, Any]) -> dict[str, Any]:
                     texts[q.name] = value
             continue
         if raw is None or raw == "" or raw == []:
-            if q.required and blocked is None:
+            required = q.required or (
+                q.required_if is not None and xpath.holds(parse_expression(q.required_if), texts)
+            )
+            if required and blocked is None:
                 problems.append({"where": q.id, "message": "an answer is required"})
             continue
         if blocked is not None:
@@ -559,14 +553,11 @@ def _clean_geopoint(q: Question, raw: Any) -> tuple[Any, str]:
 
 
 def _clean_image(q: Question, raw: Any) -> tuple[Any, str]:
-    """Accept a photo as a ``data:image/…;base64,`` URL; the service stores it and keeps its name.
+    """Accept a photo as a ``data:image/…;base64,`` URL; the service strips and stores it.
 
-    A stored photo's name (``observation/photos/<sha256>.<ext>``) is accepted as it is,
-    so that a cleaned answer set validates again unchanged.
+    A stored photo's name is not accepted: an observer cannot claim another's photo.
     """
     text = str(raw).strip()
-    if re.fullmatch(r"observation/photos/[0-9a-f]{64}\.(jpg|png|webp)", text):
-        return text, ""
     m = _DATA_URL_RE.match(text)
     if m is None or m.group(1) not in PHOTO_TYPES:
         return None, "a photo must be a JPEG, PNG or WebP image sent as a data: URL"

@@ -136,7 +136,7 @@ def spec_to_sheets(spec: FormSpec) -> dict[str, list[list[Any]]]:
                 type=qtype,
                 name=q.name,
                 label="" if q.type == "calculate" else q.label,
-                required="yes" if q.required else "",
+                required="yes" if q.required else (q.required_if or ""),
                 relevant=q.relevant or "",
                 constraint=_constraint(q),
                 constraint_message=q.constraint_message,
@@ -293,8 +293,14 @@ def _label(value: Any, name: str) -> str:
     return str(value or name)
 
 
-def _required(value: Any) -> bool:
-    return str(value or "").strip().lower() in ("yes", "true", "true()")
+def _required(value: Any) -> tuple[bool, str | None]:
+    """Read ODK's ``required``: yes/no, or an expression (required when it holds)."""
+    text = str(value or "").strip()
+    if text.lower() in ("yes", "true", "true()"):
+        return True, None
+    if text.lower() in ("", "no", "false", "false()"):
+        return False, None
+    return False, text
 
 
 def _walk(
@@ -355,13 +361,15 @@ def _walk(
             hi = int(m.group("hi")) if m.group("hi") else None
             constraint = ""
         problem = str(child.get("psephos_problem") or "").strip() or None
+        required, required_if = _required(bind.get("required"))
         questions.append(
             {
                 "id": str(child.get("psephos_id") or "").strip().upper() or next(free_ids),
                 "name": name,
                 "type": qtype,
                 "label": _label(child.get("label"), name),
-                "required": _required(bind.get("required")),
+                "required": required,
+                "required_if": required_if,
                 "min": lo,
                 "max": hi,
                 "choices": q_choices,
@@ -381,6 +389,7 @@ _COLUMNS = (
     ("constraint", "constraint"),
     ("calculation", "calculation"),
     ("a calculate", "calculation"),
+    ("required", "required"),
     ("min ", "constraint"),
     ("name", "name"),
     ("id", "psephos_id"),

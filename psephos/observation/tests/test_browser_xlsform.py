@@ -86,6 +86,13 @@ def test_every_type_with_relevant_constraint_and_required(
     assert page.is_visible("[data-id=K]")
     page.fill("textarea[name=q_K]", "Counted in public.")
     page.wait_for_function("document.querySelector('[data-id=G] .err').textContent === ''")
+    # required as an expression: more than 2,900 voters asks why.
+    page.fill("input[name=q_F]", "2950")
+    page.click("#checklist button[type=submit]")
+    page.wait_for_function(
+        "document.querySelector('[data-id=L] .err').textContent === 'An answer is required.'"
+    )
+    page.fill("textarea[name=q_L]", "A queue outside.")
     page.click("#checklist button[type=submit]")
     page.wait_for_function("document.getElementById('result').textContent === 'Sent.'")
     sub = Submission.objects.get(observer=o.observer)
@@ -94,12 +101,13 @@ def test_every_type_with_relevant_constraint_and_required(
         "B": "no",
         "C": ["top", "slot"],
         "D": "43.238 76.945",
-        "F": 2500,
+        "F": 2950,
         "G": 68.5,
         "H": "2022-11-20",
         "I": "20:05",
         "J": "yes",
         "K": "Counted in public.",
+        "L": "A queue outside.",
     }
     with default_storage.open(photo_name) as fh:
         assert b"SERIAL-0042" not in fh.read()

@@ -68,6 +68,7 @@ RICH_SURVEY = [
     survey_row("time", "count_start", "Start of the count"),
     survey_row("calculate", "big_station", " ", calculation="if(${voters} > 2000, 'yes', 'no')"),
     survey_row("text", "remarks", "Remarks", relevant="${big_station} = 'yes' and string-length(${count_day}) = 10", constraint="string-length(.) <= 40"),
+    survey_row("text", "crowd_note", "Why so many voters?", required="${voters} > 2900"),
 ]  # fmt: skip
 RICH_CHOICES = [
     ["list_name", "name", "label"],
@@ -145,6 +146,7 @@ def test_the_rich_form_is_read_as_odk_reads_it_and_round_trips():
         "count_start": "time",
         "big_station": "calculate",
         "remarks": "text",
+        "crowd_note": "text",
     }
     assert [(g.name, g.relevant) for g in spec.groups] == [("broken", "${seals_intact} = 'no'")]
     which = spec.by_name("which_seals")
@@ -187,20 +189,20 @@ NAME_RULE = (
         ),
         (
             survey_row("integer", "bad_rule", constraint=". >> 3"),
-            "survey row 15, constraint",
+            "survey row 16, constraint",
             "constraint “. >> 3”: unexpected “>” (at 4)",
         ),
         (
             survey_row("calculate", "twice", calculation="today()"),
-            "survey row 15, calculation",
+            "survey row 16, calculation",
             "calculation “today()”: function “today” is not supported (at 1)",
         ),
         (
             survey_row("select_multiple colours", "tint"),
-            "survey row 15, type",
+            "survey row 16, type",
             "choice list “colours” is not on the choices sheet",
         ),
-        (survey_row("text", "Remarks Two"), "survey row 15", NAME_RULE),
+        (survey_row("text", "Remarks Two"), "survey row 16", NAME_RULE),
     ],
 )
 def test_a_refused_xlsform_names_sheet_row_and_column(row, where, message):
@@ -239,6 +241,7 @@ def test_answers_honour_relevant_required_and_constraint():
             {"seals_intact": "no", "voters": "10", "which_seals": "lid"},
             [{"where": "C", "message": "“lid” is not among top, side, slot"}],
         ),
+        (base | {"voters": "2950"}, [{"where": "L", "message": "an answer is required"}]),
         (base | {"voters": "3001"}, [{"where": "F", "message": "3001 is outside the range 0–3000"}]),
         (
             base | {"turnout_pct": "101.5"},
@@ -383,5 +386,5 @@ def test_an_exported_form_imports_unchanged_and_a_bad_one_changes_nothing():
     bad = with_survey_row(survey_row("range", "how_far"))
     with pytest.raises(FormInvalid) as exc:
         form_import_xlsform(organisation=o.org, data=workbook(bad))
-    assert exc.value.data["errors"][0]["where"] == "survey row 15, type"
+    assert exc.value.data["errors"][0]["where"] == "survey row 16, type"
     assert FormDefinition.objects.count() == before

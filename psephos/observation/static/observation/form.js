@@ -223,7 +223,7 @@
       } else if (!NO_ANSWER.includes(q.type)) {
         const value = valueOf(q);
         if (empty(value)) {
-          if (q.required) message = T.required;
+          if (q.required || (q.required_if && X.holds(q.required_if, texts))) message = T.required;
         } else {
           const text = textOf(q, value);
           if (q.constraint && !X.holds(q.constraint, texts, text)) message = q.constraint_message || T.constraint;
