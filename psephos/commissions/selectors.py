@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from psephos.core.errors import NotFound
 from psephos.core.sql import columns, qn, row_fetch, rows_split
-from psephos.territory.models import Geography
 
 from .enums import CommissionLevel
 from .models import Commission
+
+if TYPE_CHECKING:
+    from psephos.territory.models import Geography
 
 
 def commission_get(*, geography: Geography, code: str) -> Commission:
@@ -23,6 +27,17 @@ def commission_get(*, geography: Geography, code: str) -> Commission:
         raise NotFound(
             _("No commission “%(code)s”.") % {"code": code}, data={"commission": code}
         ) from None
+
+
+def commission_top_get(*, geography: Geography) -> Commission:
+    """Return the central commission of the map (the root of its tree) or raise ``NotFound``."""
+    top = Commission.objects.filter(geography=geography, parent__isnull=True).first()
+    if top is None:
+        raise NotFound(
+            _("Map “%(key)s” has no central commission.") % {"key": geography.key},
+            data={"geography": geography.key},
+        )
+    return top
 
 
 def station_commission_get(*, geography_id: int, code: str) -> Commission:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import F, Field
 
 from psephos.ledger.actors import text_digest
 from psephos.ledger.services.events import event_record, events_record_many
-from psephos.territory.models import Geography
 
 from .enums import CommissionLevel
 from .models import Commission, Member
+
+if TYPE_CHECKING:
+    from psephos.territory.models import Geography
 
 _LEVELS = (
     CommissionLevel.CEC,

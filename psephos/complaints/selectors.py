@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from psephos.core import clock
 from psephos.core.errors import NotFound
-from psephos.elections.models import Election
 from psephos.elections.rules.calendar_profiles import PRIVATE_COMPLAINANTS
+from psephos.elections.selectors import elections_list
 
 from .enums import ComplaintStatus
 from .models import Complaint, Evidence
@@ -81,7 +81,7 @@ class ComplaintPublic:
 
 def election_choices() -> list[tuple[str, str]]:
     """Return (key, English name) of every election, newest first, for the forms."""
-    return list(Election.objects.order_by("-date").values_list("key", "name_en"))
+    return [(e.key, e.name_en) for e in elections_list()]
 
 
 def mask_complainant(kind: str, name: str) -> str:

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.utils.translation import gettext as _
 
-from psephos.elections.models import Election, Option
+from psephos.elections.selectors import election_options
 from psephos.observation.selectors import station_ids_observed
-from psephos.results.enums import ProtocolStatus
-from psephos.results.models import Protocol, ProtocolVote
 from psephos.results.rules.reconciliation import check_protocol
+from psephos.results.selectors.accepted import protocol_votes_by_version, protocols_accepted
 
 from .errors import NoUsableRows, ReportNotFound
 from .models import IntegrityReport
 from .rules.table import StationTable
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 
 def station_table_for_election(
@@ -29,29 +30,21 @@ def station_table_for_election(
     an option key. Also counted: accepted protocols whose figures break a control
     relation (``check_protocol``). Raise ``NoUsableRows`` when nothing is accepted.
     """
-    options = list(
-        Option.objects.filter(contest__election=election).order_by("contest_id", "ballot_order")
-    )
+    options = election_options(election=election)
     keys = [o.key for o in options]
-    protocols = list(
-        Protocol.objects.filter(
-            election=election, status=ProtocolStatus.ACCEPTED, current__isnull=False
-        )
-        .select_related("current", "station", "tec", "region")
-        .order_by("station__code")
-    )
+    protocols = protocols_accepted(election=election)
     if not protocols:
         raise NoUsableRows(
             _("Election %(key)s has no accepted protocols yet.") % {"key": election.key},
             data={"election": election.key},
         )
-    version_ids = [p.current_id for p in protocols]
-    votes: dict[int, dict[str, int]] = defaultdict(dict)
     key_by_id = {o.pk: o.key for o in options}
-    for vid, oid, n in ProtocolVote.objects.filter(version_id__in=version_ids).values_list(
-        "version_id", "option_id", "votes"
-    ):
-        votes[vid][key_by_id.get(oid, str(oid))] = n
+    votes = {
+        vid: {key_by_id.get(oid, str(oid)): n for oid, n in by_option.items()}
+        for vid, by_option in protocol_votes_by_version(
+            version_ids=[p.current_id for p in protocols if p.current_id is not None]
+        ).items()
+    }
     rows = []
     failing: list[dict[str, Any]] = []
     for p in protocols:

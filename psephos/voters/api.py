@@ -8,7 +8,7 @@ bearer token; station lists need the station's PEC or the CEC.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import DataError
 from django.http import HttpRequest
@@ -24,9 +24,7 @@ from psephos.accounts.services.tokens import token_digest
 from psephos.core.client import client_address
 from psephos.core.errors import NotFound
 from psephos.core.schemas import ErrorOut
-from psephos.elections.models import Election
 from psephos.elections.selectors import election_get
-from psephos.territory.models import PollingStation
 
 from . import selectors
 from .access import (
@@ -62,6 +60,10 @@ from .services.lists import (
 )
 from .services.marks import Person, mark_record, mark_record_as_token_holder
 from .services.self_check import self_check_count
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+    from psephos.territory.models import PollingStation
 
 router = Router(tags=["voters"])
 

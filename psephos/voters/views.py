@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,9 +21,7 @@ from django.views.decorators.http import require_http_methods
 from psephos.core import clock
 from psephos.core.client import client_address
 from psephos.core.errors import DomainError, ValidationFailed
-from psephos.elections.models import Election
 from psephos.elections.selectors import election_get, elections_list
-from psephos.territory.models import PollingStation
 
 from . import selectors
 from .access import access_self_check, access_station_act, access_station_read
@@ -33,7 +31,11 @@ from .services.lists import certificate_issue, certificate_report_lost, entry_pl
 from .services.marks import Person, mark_record
 from .services.self_check import self_check_count
 
-StationView = Callable[[HttpRequest, Election, PollingStation], HttpResponse]
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+    from psephos.territory.models import PollingStation
+
+StationView = Callable[[HttpRequest, "Election", "PollingStation"], HttpResponse]
 
 
 def _station_page(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from psephos.commissions.models import Commission
-from psephos.elections.models import Election
+from psephos.commissions.selectors import commission_top_get
 from psephos.elections.rules.calendar_profiles import (
     ELECTION_DATES,
     CalendarProfile,
@@ -19,6 +19,10 @@ from psephos.elections.rules.calendar_profiles import (
 )
 
 from ..enums import BodyKind, SubjectKind
+
+if TYPE_CHECKING:
+    from psephos.commissions.models import Commission
+    from psephos.elections.models import Election
 
 SUPREME_COURT = "Supreme Court"
 ADMINISTRATIVE_COURT = "Administrative court"
@@ -117,7 +121,7 @@ def route_complaint(
             _("Complaints against a commission go to the commission above it."),
         )
     if addressed_to is None:
-        addressed_to = Commission.objects.get(geography=election.geography, parent__isnull=True)
+        addressed_to = commission_top_get(geography=election.geography)
     return Route(
         BodyKind.COMMISSION,
         addressed_to,

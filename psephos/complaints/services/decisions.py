@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from psephos.accounts.models import User
 from psephos.core import clock
 from psephos.ledger.services.events import event_record
 
@@ -17,6 +17,9 @@ from ..errors import ComplaintNotOpen, DecisionUnreasoned
 from ..models import Complaint, ComplaintDecision
 from ..rules.deadlines import decision_deadline
 from .common import disputes_for, zone_for
+
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
 
 
 def _actor(user: User) -> str:

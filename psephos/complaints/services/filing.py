@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from psephos.commissions.models import Commission
+from psephos.commissions.selectors import commission_get
 from psephos.core import clock
-from psephos.core.errors import Conflict
-from psephos.elections.models import Election
+from psephos.core.errors import Conflict, NotFound
 from psephos.ledger.services.events import event_record
 
 from ..enums import (
@@ -35,6 +34,10 @@ from ..rules.deadlines import (
 from ..rules.evidence import evidence_problems, sha256_hex, sniff_type
 from .common import Route, disputes_for, route_appeal, route_complaint, zone_for
 
+if TYPE_CHECKING:
+    from psephos.commissions.models import Commission
+    from psephos.elections.models import Election
+
 MAX_TEXT = 10_000
 
 
@@ -49,11 +52,11 @@ def _problem(field: str, message: str) -> dict[str, str]:
 
 
 def _commission(election: Election, code: str) -> Commission | None:
-    return (
-        Commission.objects.select_related("unit", "parent")
-        .filter(geography=election.geography, code=code)
-        .first()
-    )
+    """Return the commission with this code, or ``None`` (the caller names the problem)."""
+    try:
+        return commission_get(geography=election.geography, code=code)
+    except NotFound:
+        return None
 
 
 def _check_evidence(evidence: list[EvidenceFile]) -> None:

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
-from psephos.elections.models import Election
 
 from ..enums import ComplaintStatus, SubjectKind
 from ..models import Complaint
 from ..rules.deadlines import last_day, window_closes
 from .common import disputes_for, results_day_for, route_appeal
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 
 @dataclass(frozen=True, slots=True)

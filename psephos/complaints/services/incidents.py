@@ -10,15 +10,17 @@ territorial commission above it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from psephos.elections.models import Election
-
 from ..enums import ComplainantKind, RespondentKind, SubjectKind
 from ..models import Complaint
 from .filing import EvidenceFile, complaint_file
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 
 def complaint_file_from_incident(

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from psephos.core import clock
-from psephos.elections.models import Election
 from psephos.ledger.services.events import event_record
 
 from ..models import IntegrityReport
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 
 def report_digest(report: dict[str, Any]) -> str:

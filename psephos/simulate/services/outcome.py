@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
-from psephos.elections.models import Election, Option
+from psephos.elections.selectors import election_options
 from psephos.results.rules.determination import Outcome
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 
 def _percent(value: object) -> float:
@@ -20,7 +25,7 @@ def outcome_sentence(election: Election, outcome: Outcome) -> str:
     """
     figures = outcome.figures
     if outcome.status == "elected":
-        option = Option.objects.get(contest__election=election, key=outcome.winner)
+        option = next(o for o in election_options(election=election) if o.key == outcome.winner)
         return _("%(name)s elected in the first round with %(share).2f %% of valid votes") % {
             "name": option.name_en.split()[-1],
             "share": _percent(figures.get("leader_share")),

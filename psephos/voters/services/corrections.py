@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
-from psephos.elections.models import Election
 from psephos.ledger.services.events import event_record
-from psephos.territory.models import PollingStation
 
 from ..enums import CorrectionKind, CorrectionStatus, EntrySource, RemovalReason
 from ..errors import ListState, VoterNotFound
@@ -25,6 +24,10 @@ from .lists import (
     station_zone,
     voter_for_update,
 )
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+    from psephos.territory.models import PollingStation
 
 
 def correction_request_file(

@@ -13,17 +13,15 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from psephos.core import db
 from psephos.core.progress import progress as progress_bar
-from psephos.elections.models import Election
 from psephos.ledger.services.events import event_record
-from psephos.results.enums import ProtocolStatus
-from psephos.results.models import Protocol
+from psephos.results.selectors.accepted import station_figures_accepted
 
 from ..enums import VoterOrigin
 from ..errors import ListState
@@ -32,6 +30,9 @@ from ..models import ListEntry, Voter
 from ..rules.eligibility import latest_birth_date
 from ..rules.iin import iin_make
 from .lists import eligibility_rules, list_extract
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 # Roots and endings give about 2,500 surnames, 2,000 first names per sex and 50
 # fathers' names, so that, as in a real register, the same full name and birth date
@@ -278,13 +279,9 @@ def register_generate(
     ledger events (lists extracted, register generated). ``progress`` shows a bar
     (None: only on a terminal). Raise ``ListState`` if a register already exists.
     """
-    rows = list(
-        Protocol.objects.filter(election=election, status=ProtocolStatus.ACCEPTED)
-        .order_by("station_id")
-        .values_list("station_id", "current__voters_on_list", "current__ballots_issued")
-    )
-    stations = [(sid, int(on_list or 0)) for sid, on_list, _b in rows]
-    issued = {sid: int(b or 0) for sid, _v, b in rows}
+    rows = station_figures_accepted(election=election)
+    stations = [(sid, on_list) for sid, on_list, _b in rows]
+    issued = {sid: b for sid, _v, b in rows}
     total = sum(n for _s, n in stations)
     rules = eligibility_rules(election)
     with transaction.atomic():

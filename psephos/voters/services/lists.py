@@ -8,17 +8,15 @@ ledger event whose payload holds no personal data.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
-from psephos.elections.models import Election
 from psephos.elections.selectors import election_profile
 from psephos.ledger.services.events import event_record
-from psephos.territory.models import PollingStation
 
 from ..enums import CertificateStatus, EntrySource, RemovalReason
 from ..errors import AlreadyMarked, IinInvalid, ListState, NotEligible, OutsideWindow, VoterNotFound
@@ -27,6 +25,10 @@ from ..models import Certificate, ListEntry, Mark, Voter
 from ..rules.calendar import CALENDAR, avc_window, place_of_stay_window
 from ..rules.eligibility import EligibilityRules, ineligibility, latest_birth_date
 from ..rules.iin import iin_problem
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+    from psephos.territory.models import PollingStation
 
 
 def eligibility_rules(election: Election) -> EligibilityRules:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
@@ -23,8 +24,6 @@ from django.utils.translation import gettext as _
 from psephos.accounts.enums import Role
 from psephos.accounts.selectors import TOKEN_HOLDER_SQL
 from psephos.core import clock, db
-from psephos.elections.models import Election
-from psephos.territory.models import PollingStation
 
 from ..enums import AdditionBasis, CertificateStatus, EntrySource, RemovalReason, VoterOrigin
 from ..errors import AlreadyMarked, IinInvalid, ListState, NotOnList, VoterNotFound
@@ -35,6 +34,10 @@ from ..rules.iin import iin_facts, iin_problem
 from ..rules.records import NAME_MAX
 from .lists import eligibility_rules, refuse_if_ineligible, refuse_if_marked
 from .seals import marks_seal_if_due
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+    from psephos.territory.models import PollingStation
 
 
 @dataclass(frozen=True, slots=True)

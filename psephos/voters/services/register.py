@@ -20,7 +20,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from django.db import connection, transaction
@@ -30,13 +30,15 @@ from django.utils.translation import gettext_noop
 from psephos.core import clock
 from psephos.core.progress import progress
 from psephos.ledger.services.events import event_record
-from psephos.territory.models import Geography
 
 from ..enums import VoterOrigin
 from ..errors import ImportRefused
 from ..iin_hash import iin_hash
 from ..models import ImportBatch
 from ..rules.records import HEADER, Record, record_check
+
+if TYPE_CHECKING:
+    from psephos.territory.models import Geography
 
 BATCH = 20_000
 PROBLEM_MESSAGES = {
