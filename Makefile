@@ -31,6 +31,7 @@ demo: install
 	$(BIN)/psephos simulate kz-2022-referendum --seed 2022 --keep-existing
 	$(BIN)/psephos integrity election kz-2022-presidential --out var/integrity/kz-2022-presidential
 	$(BIN)/psephos integrity election kz-2022-referendum --out var/integrity/kz-2022-referendum
+	$(BIN)/psephos ledger checkpoint
 	$(BIN)/psephos demo_users
 	$(BIN)/psephos runserver --insecure 127.0.0.1:8000
 

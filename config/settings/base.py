@@ -146,6 +146,16 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Keys live outside the database (issue 3, issue 6).
 PSEPHOS_KEY_DIR = Path(os.environ.get("PSEPHOS_KEY_DIR", VAR_DIR / "keys"))
 
+# Signed tree heads (ledger checkpoints) are made by the server itself after this many
+# events or when anything new is this many seconds old, checked as events commit
+# (each process asks the database at most every POLL seconds). 0 and 0: off. For quiet
+# periods run ``psephos ledger checkpoint --every SECONDS`` beside the server.
+LEDGER_CHECKPOINT_EVENTS = int(os.environ.get("PSEPHOS_LEDGER_CHECKPOINT_EVENTS", "1000"))
+LEDGER_CHECKPOINT_SECONDS = float(os.environ.get("PSEPHOS_LEDGER_CHECKPOINT_SECONDS", "300"))
+LEDGER_CHECKPOINT_POLL_SECONDS = float(
+    os.environ.get("PSEPHOS_LEDGER_CHECKPOINT_POLL_SECONDS", "1.0")
+)
+
 # Election-day marks are sealed into the ledger in batches, at most this many seconds
 # apart per server process (ADR 0004).
 VOTERS_SEAL_SECONDS = float(os.environ.get("PSEPHOS_VOTERS_SEAL_SECONDS", "1.0"))

@@ -15,3 +15,6 @@ VOTERS_STATION_CACHE_SECONDS = 0.0
 # A key of its own, not the public development fallback: the test suite's servers
 # (the SIGKILL test's gunicorn) run with DEBUG off, where the fallback is refused.
 SECRET_KEY = "psephos-test-suite-key-only-for-tests-8f2c1e0b9a7d6c5e4f3a2b1c0d9e8f7a"  # noqa: S105
+# No automatic tree heads: tests count events exactly; the ledger tests turn them on.
+LEDGER_CHECKPOINT_EVENTS = 0
+LEDGER_CHECKPOINT_SECONDS = 0.0

@@ -97,6 +97,20 @@ def tree_heads_list(*, limit: int = 50) -> list[SignedTreeHead]:
     return list(SignedTreeHead.objects.order_by("-tree_size", "-id")[:limit])
 
 
+def tree_heads_document(*, up_to: int) -> list[dict[str, object]]:
+    """Return every signed tree head up to ``up_to`` events, smallest first, in public form."""
+    return [
+        {
+            "tree_size": sth.tree_size,
+            "root_hash": sth.root_hash,
+            "timestamp": sth.timestamp.isoformat(),
+            "key_id": sth.key_id,
+            "signature": sth.signature,
+        }
+        for sth in SignedTreeHead.objects.filter(tree_size__lte=up_to).order_by("tree_size", "id")
+    ]
+
+
 def tree_head_latest() -> SignedTreeHead | None:
     """Return the latest signed tree head, if any."""
     return SignedTreeHead.objects.order_by("-tree_size", "-id").first()

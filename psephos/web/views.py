@@ -25,7 +25,7 @@ from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.selectors import commission_member_counts
 from psephos.core.errors import DomainError, ValidationFailed
 from psephos.elections.selectors import election_get
-from psephos.ledger.selectors import ledger_head_hash
+from psephos.ledger.selectors import ledger_head_hash, public_key
 from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.selectors import (
     election_list,
@@ -55,8 +55,9 @@ def render_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """List the elections."""
-    return render(request, "web/home.html", {"elections": election_list()})
+    """List the elections, with the ledger key's fingerprint to check bundles against."""
+    _key, key_id = public_key()
+    return render(request, "web/home.html", {"elections": election_list(), "key_id": key_id})
 
 
 def _local_names(election: Election, summary: ResultSummary) -> dict[str, str]:

@@ -5,7 +5,8 @@ Checks, in order, each reported with what exactly does not hold:
 1. the manifest's signature under the bundle's public key (or a pinned one);
 2. every file's SHA-256 against the manifest, and no file missing or unlisted;
 3. the signed tree head's signature;
-4. the events' hash chain, and their Merkle root against the signed tree head;
+4. the events' hash chain, and their Merkle root against the signed tree head; every
+   earlier head in ``ledger/tree-heads.jsonl`` signed and matching its prefix of events;
 5. for every accepted station: its acceptance (or correction) event, proved included
    in the signed tree by an audit path, carries the same figures as its CSV row;
 6. ``stations.json`` holds the same rows as ``stations.csv``;
@@ -30,10 +31,16 @@ from .chain import check_chain, event_leaf
 from .figures import FIGURE_ACTIONS, figure_differences, latest_figures
 from .merkle import MerkleLevels, leaf_hash, verify_inclusion
 from .signing import key_id, manifest_message, tree_head_message, verify
+from .treehead import tree_head_fault
 
 SIGNED_FILES = ("manifest.json", "manifest.sig")
 COUNT_COLUMNS = ("expected", "received", "accepted")
 MAX_PROBLEMS = 50
+UNPINNED_WARNING = (
+    "the signing key was not pinned (--public-key): the bundle was checked against the "
+    "key it carries, so anyone could have made it. Compare the key id %s with the "
+    "fingerprint the election commission publishes, or pin its public key."
+)
 
 
 @dataclass(slots=True)
@@ -49,6 +56,8 @@ class BundleCheck:
     key_id: str = ""
     tree_size: int = 0
     root_hash: str = ""
+    tree_heads: int = 0
+    pinned: bool = False
 
     @property
     def ok(self) -> bool:
@@ -113,6 +122,7 @@ def _verify_files(
         check.fail(f"manifest.json or public-key.json is not valid JSON ({exc})")
         return check
     public = pinned or key_doc.get("public_key", "")
+    check.pinned = bool(pinned)
     check.key_id = key_id(public) if public else ""
     if pinned and pinned != key_doc.get("public_key"):
         check.fail("public-key.json does not hold the pinned public key")
@@ -168,6 +178,7 @@ def _verify_files(
     if root.hex() != check.root_hash:
         check.fail("ledger/events.jsonl: the events' Merkle root differs from the signed tree head")
         return check
+    _check_tree_heads(files.get("ledger/tree-heads.jsonl", b""), public, levels, check)
     if advance:
         advance(1)
 
@@ -278,6 +289,32 @@ def _verify_files(
     return check
 
 
+def _check_tree_heads(data: bytes, public: str, levels: MerkleLevels, check: BundleCheck) -> None:
+    """Check every earlier signed tree head against its prefix of the bundle's events."""
+    what = {
+        "malformed": "is not a signed tree head",
+        "bad_signature": "does not verify under the public key",
+        "beyond_events": "covers more events than the bundle holds",
+        "root_mismatch": "differs from the Merkle root of its prefix of the events",
+    }
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            head = json.loads(line)
+        except ValueError:
+            head = {}
+        fault = tree_head_fault(
+            head if isinstance(head, dict) else {}, public_key=public, levels=levels
+        )
+        check.tree_heads += 1
+        if fault is not None:
+            check.fail(
+                f"ledger/tree-heads.jsonl line {number} (size {fault.tree_size}): the tree "
+                f"head {what[fault.code]}"
+            )
+
+
 def _check_nist(
     report: dict[str, Any],
     stations: list[dict[str, Any]],
@@ -321,12 +358,15 @@ def _check_nist(
 def main(argv: list[str] | None = None) -> int:
     """Verify a bundle from the command line without Django: ``python -m psephos.ledger.rules.bundle``."""
     import argparse
+    import sys
 
     parser = argparse.ArgumentParser(description="Verify a psephos results bundle offline.")
     parser.add_argument("bundle", type=Path)
     parser.add_argument("--public-key", help="base64 Ed25519 public key to pin")
     args = parser.parse_args(argv)
     check = verify_bundle(args.bundle, public_key=args.public_key)
+    if not check.pinned:
+        print(f"WARNING {UNPINNED_WARNING % check.key_id}", file=sys.stderr)
     if not check.ok:
         for problem in check.problems:
             print(f"FAIL {problem}")

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
+import time
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
+from psephos.core.errors import DomainError
+from psephos.ledger.actors import actor_system
 from psephos.ledger.errors import LedgerCorrupt
 from psephos.ledger.models import Event, LedgerHead, MerkleNode, SignedTreeHead
 from psephos.ledger.rules.chain import event_leaf
@@ -20,6 +26,9 @@ from psephos.ledger.services.keys import signing_key_load
 
 LEVEL_SHIFT = 48
 CHECKPOINT_ACTION = "ledger.checkpoint"
+AUTO_ACTOR = actor_system("checkpoint")
+
+logger = logging.getLogger(__name__)
 
 
 def node_key(level: int, index: int) -> int:
@@ -187,3 +196,72 @@ def checkpoint_due(*, max_age: dt.timedelta | None = None) -> bool:
         last = Event.objects.filter(seq=seq).values_list("action", flat=True).first()
         return last != CHECKPOINT_ACTION
     return True
+
+
+class _AutoState(threading.local):
+    """Per thread: when the database was last asked whether a head is due, and re-entry."""
+
+    def __init__(self) -> None:
+        self.checked_at = -float("inf")
+        self.pending = 0
+        self.running = False
+
+
+_auto = _AutoState()
+
+
+def checkpoint_auto_due() -> bool:
+    """Return whether the ledger needs a head by the settings' cadence (two small reads).
+
+    Due when ``LEDGER_CHECKPOINT_EVENTS`` events or more are not covered by the latest
+    signed tree head, or when anything is new and the latest head is
+    ``LEDGER_CHECKPOINT_SECONDS`` old (at once when there is none).
+    """
+    every_events = int(settings.LEDGER_CHECKPOINT_EVENTS)
+    every_seconds = float(settings.LEDGER_CHECKPOINT_SECONDS)
+    latest = (
+        SignedTreeHead.objects.order_by("-tree_size", "-id")
+        .values("tree_size", "timestamp")
+        .first()
+    )
+    seq = LedgerHead.objects.filter(id=1).values_list("seq", flat=True).first() or 0
+    covered = latest["tree_size"] if latest else 0
+    if every_events and seq - covered >= every_events:
+        return True
+    if not every_seconds or not checkpoint_due():
+        return False
+    if latest is None:
+        return True
+    return clock.now() - latest["timestamp"] >= dt.timedelta(seconds=every_seconds)
+
+
+def checkpoint_auto(*, added: int = 1) -> SignedTreeHead | None:
+    """Sign a tree head when the cadence says so; run after an event's transaction commits.
+
+    Cheap when nothing is due: each thread asks the database at most once every
+    ``LEDGER_CHECKPOINT_POLL_SECONDS`` (or when it alone appended
+    ``LEDGER_CHECKPOINT_EVENTS`` events since). Both
+    settings at 0 turn automatic heads off. A head that cannot be signed (a broken
+    key, a gap in the events) is logged and left to ``psephos ledger verify``: the
+    request whose commit triggered it has already succeeded.
+    """
+    every_events = int(settings.LEDGER_CHECKPOINT_EVENTS)
+    every_seconds = float(settings.LEDGER_CHECKPOINT_SECONDS)
+    if (not every_events and not every_seconds) or _auto.running:
+        return None
+    _auto.pending += added
+    now = time.monotonic()
+    poll = float(settings.LEDGER_CHECKPOINT_POLL_SECONDS)
+    if now - _auto.checked_at < poll and not (every_events and _auto.pending >= every_events):
+        return None
+    _auto.checked_at, _auto.pending = now, 0
+    if not checkpoint_auto_due():
+        return None
+    _auto.running = True
+    try:
+        return checkpoint_create(actor=AUTO_ACTOR)
+    except DomainError as exc:
+        logger.error("automatic ledger checkpoint failed: %s: %s", exc.code, exc.message)
+        return None
+    finally:
+        _auto.running = False

@@ -52,7 +52,15 @@ def event_record(
     _event_insert(connection, event)
     with connection.cursor() as cursor:
         cursor.execute(_HEAD_SET_HASH, [h])
+    transaction.on_commit(_anchor)
     return event
+
+
+def _anchor(added: int = 1) -> None:
+    """Sign a tree head if the cadence says so (after commit; see ``checkpoint_auto``)."""
+    from psephos.ledger.services.checkpoints import checkpoint_auto
+
+    checkpoint_auto(added=added)
 
 
 # Every state change appends one event, so ``event_record`` runs three plain statements
@@ -145,4 +153,6 @@ def events_record_many(
     Event.objects.bulk_create(rows, batch_size=2000)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
-    return len(rows)
+    count = len(rows)
+    transaction.on_commit(lambda: _anchor(count))
+    return count

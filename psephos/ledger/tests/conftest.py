@@ -7,6 +7,8 @@ import os
 import pytest
 from django.db import transaction
 
+from psephos.ledger.models import Event, LedgerHead
+from psephos.ledger.rules.hashing import digest, event_hash
 from psephos.ledger.services.events import event_record
 from psephos.results.models import Protocol
 from psephos.results.services.protocols import protocol_accept, protocol_submit
@@ -38,6 +40,31 @@ def add_events():
         return last
 
     return add
+
+
+def chain_rewrite(*, seq: int, payload: dict) -> None:
+    """Rewrite event ``seq``'s payload and every hash after it, as a database
+    administrator would, so that the hash chain alone still holds."""
+    with transaction.atomic():
+        prev = Event.objects.get(seq=seq - 1).hash
+        for event in Event.objects.filter(seq__gte=seq).order_by("seq"):
+            if event.seq == seq:
+                event.payload = payload
+                event.payload_digest = digest(event.payload)
+            event.prev_hash = prev
+            event.hash = event_hash(
+                seq=event.seq,
+                at=event.at.isoformat(),
+                actor=event.actor,
+                role=event.role,
+                action=event.action,
+                object_key=event.object_key,
+                payload_digest=event.payload_digest,
+                prev_hash=prev,
+            )
+            event.save()
+            prev = event.hash
+        LedgerHead.objects.filter(id=1).update(hash=prev)
 
 
 @pytest.fixture

@@ -73,6 +73,7 @@ def test_bundle_holds_every_file_and_verifies(bundle):
     assert names == [
         "ledger/events.jsonl",
         "ledger/tree-head.json",
+        "ledger/tree-heads.jsonl",
         "manifest.json",
         "manifest.sig",
         "nist.json",
@@ -348,4 +349,48 @@ def test_a_tree_head_whose_signature_does_not_cover_it_is_named(bundle, settings
     _resign_tree_head(bundle, key, lambda head: head | {"timestamp": "2030-01-01T00:00:00+00:00"})
     assert verify_bundle(bundle).problems == [
         "ledger/tree-head.json: the tree head's signature does not verify under the public key"
+    ]
+
+
+def test_an_unpinned_key_is_warned_about_and_a_pinned_one_is_not(bundle):
+    with zipfile.ZipFile(bundle) as z:
+        key = json.loads(z.read("public-key.json"))
+    out, err = StringIO(), StringIO()
+    call_command("verify", str(bundle), stdout=out, stderr=err)
+    assert err.getvalue() == (
+        "WARNING the signing key was not pinned (--public-key): the bundle was checked "
+        "against the key it carries, so anyone could have made it. Compare the key id "
+        f"{key['key_id']} with the fingerprint the election commission publishes, or pin "
+        "its public key.\n"
+    )
+    assert out.getvalue().startswith("bundle OK: ")
+    out, err = StringIO(), StringIO()
+    call_command("verify", str(bundle), "--public-key", key["public_key"], stdout=out, stderr=err)
+    assert (err.getvalue(), out.getvalue().startswith("bundle OK: ")) == ("", True)
+
+
+def test_every_earlier_tree_head_is_in_the_bundle_and_checked(country, tmp_path, settings):
+    from psephos.ledger.services.checkpoints import checkpoint_create
+
+    first = checkpoint_create()
+    path = tmp_path / "bundle.zip"
+    call_command("publish", country.election.key, "--out", str(path), stdout=StringIO())
+    with zipfile.ZipFile(path) as z:
+        heads = [json.loads(line) for line in z.read("ledger/tree-heads.jsonl").splitlines()]
+        last = json.loads(z.read("ledger/tree-head.json"))
+    assert [h["tree_size"] for h in heads] == [first.tree_size, last["tree_size"]]
+    assert heads[-1] == last
+    assert "2 earlier tree head(s) consistent with it" in verify(path)
+
+    key = private_key_from_base64((settings.PSEPHOS_KEY_DIR / "ledger-ed25519.key").read_text())
+
+    def forge_first(data):
+        lines = data.splitlines()
+        head = json.loads(lines[0]) | {"root_hash": "cd" * 32}
+        return b"\n".join([json.dumps(head).encode(), *lines[1:]]) + b"\n"
+
+    rewrite(path, "ledger/tree-heads.jsonl", forge_first, resign_with=key)
+    assert verify_bundle(path).problems == [
+        f"ledger/tree-heads.jsonl line 1 (size {first.tree_size}): the tree head does not "
+        "verify under the public key"
     ]

@@ -9,7 +9,8 @@ The bundle is a zip file:
   the published tallies at each level;
 - ``nist.json``: the NIST SP 1500-100 v2 election report;
 - ``ledger/events.jsonl``: every ledger event up to the tree head, one JSON object a line;
-- ``ledger/tree-head.json``: a fresh signed tree head over those events;
+- ``ledger/tree-head.json``: a fresh signed tree head over those events, and
+  ``ledger/tree-heads.jsonl``: every signed tree head up to it (the log's history);
 - ``public-key.json``: the Ed25519 public key and its id;
 - ``manifest.json`` (SHA-256 of every other file, the tree head, the column layout) and
   ``manifest.sig`` (its Ed25519 signature).
@@ -31,6 +32,7 @@ from psephos.core.progress import Advance
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_options
 from psephos.ledger.rules.signing import key_id, manifest_message, public_key_base64, sign
+from psephos.ledger.selectors import tree_heads_document
 from psephos.ledger.services.checkpoints import checkpoint_create
 from psephos.ledger.services.keys import signing_key_load
 from psephos.ledger.services.verification import event_rows
@@ -136,6 +138,11 @@ def bundle_publish(
             "key_id": sth.key_id,
             "signature": sth.signature,
         }
+    )
+    # Every earlier head too: a mirror of the bundle keeps the history of the log.
+    files["ledger/tree-heads.jsonl"] = b"".join(
+        json.dumps(head, sort_keys=True, separators=(",", ":")).encode() + b"\n"
+        for head in tree_heads_document(up_to=sth.tree_size)
     )
     files["public-key.json"] = _json_bytes(
         {"algorithm": "Ed25519", "public_key": public, "key_id": key_id(public)}

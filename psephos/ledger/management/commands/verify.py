@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from psephos.core.progress import progress
-from psephos.ledger.rules.bundle import verify_bundle
+from psephos.ledger.rules.bundle import UNPINNED_WARNING, verify_bundle
 
 
 class Command(BaseCommand):
@@ -31,6 +31,8 @@ class Command(BaseCommand):
             check = verify_bundle(
                 options["bundle"], public_key=options["public_key"], advance=advance
             )
+        if not check.pinned:
+            self.stderr.write(f"WARNING {UNPINNED_WARNING % check.key_id}")
         if not check.ok:
             for problem in check.problems:
                 self.stderr.write(f"FAIL {problem}")
@@ -40,7 +42,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"bundle OK: signed by key {check.key_id}; {check.events} events in an unbroken "
-            f"chain with Merkle root {check.root_hash}; {check.accepted} of {check.stations} "
+            f"chain with Merkle root {check.root_hash}, {check.tree_heads} earlier tree head(s) "
+            f"consistent with it; {check.accepted} of {check.stations} "
             f"stations accepted, each matching its ledger event ({check.proofs} inclusion "
             f"proofs); {check.totals} totals equal the sums of their stations"
         )
