@@ -379,7 +379,6 @@ class _Plan:
         self.stations = {s.code: _station_spec(s) for s in files.stations}
         self.commissions = {c.code: c for c in files.commissions}
         self.members = {m.key: m for m in files.members}
-        stored = geography is not None
         current_units = unit_specs_current(geography=geography) if geography else {}
         current_stations = station_specs_current(geography=geography) if geography else {}
         self.current_commissions = commission_rows_current(geography=geography) if geography else {}
@@ -414,7 +413,7 @@ class _Plan:
                 self.election_diff = diff_records(
                     ELECTION_FILE, {definition.key: current}, {definition.key: definition.values()}
                 )
-        elif stored:
+        else:
             self.election_diff.added.append(definition.key)
         self.diffs.append(self.election_diff)
         for d in self.diffs:

@@ -418,3 +418,84 @@ def test_both_a_csv_and_an_xlsx_of_one_table_are_refused(example):
         in str(caught.value).splitlines()
     )
     assert state() == (0,) * 9
+
+
+def test_a_first_dry_run_lists_everything_as_added_and_writes_nothing(example):
+    lines = setup(example, "--dry-run").splitlines()
+    assert lines[0] == "Dry run: nothing was written."
+    for expected in (
+        "units.csv: 12 added, 0 changed, 0 removed",
+        "stations.csv: 31 added, 0 changed, 0 removed",
+        "commissions.csv: 44 added, 0 changed, 0 removed",
+        "members.csv: 222 added, 0 changed, 0 removed",
+        "operators.csv: 4 added, 0 changed, 0 removed",
+        "election.toml: 1 added, 0 changed, 0 removed",
+        "  + xd-2027-presidential",
+    ):
+        assert expected in lines
+    assert "/accounts/invitation/" not in "\n".join(lines)
+    assert state() == (0,) * 9
+
+
+def test_a_configured_election_is_revised_and_a_certified_one_is_refused(example):
+    setup(example)
+    edit(example, "election.toml", 'polls_close = "20:00"', 'polls_close = "21:00"')
+    edit(example, "election.toml", 'name_en = "Erlan Dosanov"', 'name_en = "Yerlan Dosanov"')
+    out = setup(example, "--on", "2027-02-01").splitlines()
+    assert "election.toml: 0 added, 1 changed, 0 removed" in out
+    election = Election.objects.get(key="xd-2027-presidential")
+    assert str(election.polls_close) == "21:00:00"
+    assert Contest.objects.get(election=election).options.get(key="dosanov").name_en == (
+        "Yerlan Dosanov"
+    )
+    revise = Event.objects.get(action="election.revise")
+    assert revise.payload == {
+        "election": "xd-2027-presidential",
+        "fields": ["polls_close"],
+        "options": ["abenova", "dosanov", "kenzhebekova", "against-all"],
+    }
+    Election.objects.filter(pk=election.pk).update(status="certified")
+    edit(example, "election.toml", 'polls_close = "21:00"', 'polls_close = "22:00"')
+    before = state()
+    with pytest.raises(CommandError) as caught:
+        setup(example, "--on", "2027-02-02")
+    assert (
+        "  election.toml: election “xd-2027-presidential” has results (status certified): its "
+        "definition cannot change"
+    ) in str(caught.value).splitlines()
+    assert state() == before
+    assert str(Election.objects.get(pk=election.pk).polls_close) == "21:00:00"
+
+
+def test_a_referendum_needs_its_text_in_three_languages(example):
+    text = (example / "election.toml").read_text(encoding="utf-8")
+    head = text.split("[[options]]")[0]
+    head = head.replace('kind = "presidential"', 'kind = "referendum"')
+    head = head.replace('profile = "kz-presidential-2022"', 'profile = "kz-referendum-2022"')
+    head = head.replace('majority_base = "ballots_issued"', "require_regional_turnout = true")
+    head += 'text_kk = "Конституцияға өзгерістер…"\ntext_ru = "Изменения в Конституцию…"\n\n'
+    options = "".join(
+        f'[[options]]\nkey = "{k}"\nkind = "{k}"\nname_kk = "{kk}"\nname_ru = "{ru}"\n'
+        f'name_en = "{en}"\n\n'
+        for k, kk, ru, en in (("yes", "Иә", "Да", "Yes"), ("no", "Жоқ", "Нет", "No"))
+    )
+    (example / "election.toml").write_text(head + options, encoding="utf-8")
+    with pytest.raises(CommandError) as caught:
+        setup(example)
+    # A missing key is reported at its table's header line ([contest] is line 24).
+    assert str(caught.value).splitlines()[1:] == [
+        "  election.toml:24:contest.text_en: a value is required"
+    ]
+    assert state() == (0,) * 9
+    (example / "election.toml").write_text(
+        head + 'text_en = "Amendments to the Constitution…"\n\n' + options, encoding="utf-8"
+    )
+    setup(example)
+    election = Election.objects.get()
+    assert election_profile(election=election).require_regional_turnout is True
+    contest = Contest.objects.get(election=election)
+    assert (contest.text_kk, contest.text_ru, contest.text_en) == (
+        "Конституцияға өзгерістер…",
+        "Изменения в Конституцию…",
+        "Amendments to the Constitution…",
+    )
