@@ -240,13 +240,25 @@ def spec_from_definition(definition: DefinitionData) -> FormSpec:
         raise FormError(problems)
     setting = (definition.settings or [{}])[0]
     key = str(setting.get("form_id") or "imported").strip()
+    version = str(setting.get("version") or "1").strip()
+    unit = str(setting.get("psephos_unit") or "station")
+    if unit not in ("station", "tec"):
+        raise FormError(
+            [
+                {
+                    "where": "settings row 2, psephos_unit",
+                    "message": f"“{unit}” is not station or tec",
+                }
+            ]
+        )
     data = {
         "key": key,
-        "version": int(str(setting.get("version") or "1").strip() or 1),
+        # ODK versions are often dates or "1.2"; psephos numbers its own versions on publish.
+        "version": int(version) if version.isdigit() else 1,
         "title": str(setting.get("form_title") or key),
         "sms_code": str(setting.get("psephos_sms_code") or "XX"),
         "phase": str(setting.get("psephos_phase") or key),
-        "unit": str(setting.get("psephos_unit") or "station"),
+        "unit": unit,
         "questions": questions,
         "groups": groups,
     }
@@ -285,9 +297,9 @@ def _precheck(survey: list[dict[str, Any]], choices: list[dict[str, Any]]) -> li
 
 
 def _label(value: Any, name: str) -> str:
-    if isinstance(value, dict):  # translated labels: label::English (en), …
+    if isinstance(value, dict):  # translated labels: label::English (en), label::Русский (ru), …
         for lang, text in value.items():
-            if "en" in lang.lower():
+            if lang == "default" or lang.endswith("(en)") or lang.lower().startswith("english"):
                 return str(text)
         return str(next(iter(value.values()), name))
     return str(value or name)
@@ -406,6 +418,8 @@ def _locate(
     rows: dict[str, int],
 ) -> dict[str, str]:
     """Turn ``questions[3]`` in a problem into the survey row and column it came from."""
+    if problem["where"] == "sms_code":
+        return {"where": "settings row 2, psephos_sms_code", "message": problem["message"]}
     m = re.match(r"^(questions|groups)\[(\d+)\]$", problem["where"])
     if m is None:
         return problem

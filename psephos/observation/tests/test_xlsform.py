@@ -180,6 +180,29 @@ NAME_RULE = (
 
 
 @pytest.mark.parametrize(
+    ("values", "where", "message"),
+    [
+        (["seals", "1", "Seals", "S", "counting"], "settings row 2, psephos_sms_code", "the SMS code must be two letters"),
+        (["seals", "1", "Seals", "SE", "counting", "booth"], "settings row 2, psephos_unit", "“booth” is not station or tec"),
+    ],
+)  # fmt: skip
+def test_a_refused_settings_sheet_names_row_and_column(values, where, message):
+    header = [*RICH_SETTINGS[0], "psephos_unit"]
+    with pytest.raises(FormError) as exc:
+        spec_from_sheets(RICH | {"settings": [header, values]})
+    assert exc.value.problems == [{"where": where, "message": message}]
+
+
+def test_odk_versions_and_translated_labels_are_read():
+    survey = [[*HEADER, "label::Русский (ru)"]] + [[*row, "По-русски"] for row in RICH_SURVEY[1:]]
+    spec = spec_from_sheets(
+        RICH | {"survey": survey, "settings": [RICH_SETTINGS[0], ["seals", "1.2", "Seals", "SE"]]}
+    )
+    seals = spec.by_name("seals_intact")
+    assert (spec.version, seals and seals.label) == (1, "Were the seals intact?")
+
+
+@pytest.mark.parametrize(
     ("row", "where", "message"),
     [
         (
