@@ -33,7 +33,8 @@ demo: install
 	$(BIN)/psephos integrity election kz-2022-referendum --out var/integrity/kz-2022-referendum
 	$(BIN)/psephos ledger checkpoint
 	$(BIN)/psephos demo_users
-	$(BIN)/psephos runserver --insecure 127.0.0.1:8000
+	@echo "The demo replays voting day: its clock starts at 09:00 on 20 Nov 2022 in Almaty."
+	PSEPHOS_CLOCK_START=2022-11-20T09:00:00+06:00 $(BIN)/psephos runserver --insecure 127.0.0.1:8000
 
 lint: install
 	$(BIN)/ruff check psephos config tests benchmarks conftest.py manage.py

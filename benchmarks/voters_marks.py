@@ -57,6 +57,9 @@ PORT = 8765
 Attempt = tuple[str, str, str, str | None]  # token, station code, IIN, addition
 
 
+UNITS: dict[str, int] = {}  # station code → its administrative unit (residence additions)
+
+
 def setup(stations_wanted: int) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Return tokens by station code and, per station, the IINs on its list."""
     from psephos.accounts.models import User
@@ -91,6 +94,7 @@ def setup(stations_wanted: int) -> tuple[dict[str, str], dict[str, list[str]]]:
     )
     stations = list(PollingStation.objects.filter(geography=geo).order_by("code")[:stations_wanted])
     tokens: dict[str, str] = {}
+    UNITS.update({s.code: s.unit_id for s in stations})
     for station in stations:
         commission, _ = Commission.objects.get_or_create(
             geography=geo,
@@ -130,7 +134,9 @@ def plan(args: argparse.Namespace, tokens: dict[str, str], by_station: dict[str,
     pool = pool[: args.voters]
     attempts: list[Attempt] = []
     for home, iin in pool:
-        others = [c for c in rng.sample(codes, 3) if c != home]
+        # A residence addition is made only in the voter's district (issue 16, item 3).
+        near = [c for c in codes if UNITS[c] == UNITS[home]] or codes
+        others = [c for c in rng.sample(near, min(3, len(near))) if c != home] or [home]
         if args.mix == "home":
             attempts.append((tokens[home], home, iin, None))
             if rng.random() < args.duplicates:
@@ -258,6 +264,7 @@ def client_proc(work: list[list[Attempt]], election: str, start, out) -> None:  
             body: dict[str, str] = {"election": election, "station": code, "iin": iin}
             if addition:
                 body["addition"] = addition
+                body["document"] = "ID card 041234567"
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
             t0 = time.perf_counter()
             for _retry in range(3):
@@ -320,6 +327,10 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="config.settings.base",
         # The server refuses the public development key while DEBUG is off.
         DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_hex(32),
+        # Marks only in the voting hours: the server's clock starts at 09:00 on voting day.
+        PSEPHOS_CLOCK_START="2022-11-20T09:00:00+06:00",
+        # Racing duplicates are refusals by design here, not an operator probing.
+        PSEPHOS_VOTERS_MARK_REFUSALS_LIMIT="1000000000",
     )
     with connection.cursor() as cur:
         cur.execute("SELECT pg_backend_pid()")

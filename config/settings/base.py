@@ -164,6 +164,15 @@ VOTERS_SEAL_SECONDS = float(os.environ.get("PSEPHOS_VOTERS_SEAL_SECONDS", "1.0")
 # miss on most marks; elections and stations do not change during election day.
 VOTERS_STATION_CACHE_SECONDS = float(os.environ.get("PSEPHOS_VOTERS_STATION_CACHE_SECONDS", "60"))
 
+# Refused marks per PEC operator: past this many in this many seconds, the operator's
+# attempts are refused outright until the window ends (issue 16, item 5).
+VOTERS_MARK_REFUSALS_LIMIT = int(os.environ.get("PSEPHOS_VOTERS_MARK_REFUSALS_LIMIT", "30"))
+VOTERS_MARK_REFUSALS_WINDOW = int(os.environ.get("PSEPHOS_VOTERS_MARK_REFUSALS_WINDOW", "600"))
+
+# A demo replays voting day: the service clock starts at this instant (ISO 8601 with an
+# offset) and runs at real speed (``psephos.core.clock``). Empty: the system clock.
+PSEPHOS_CLOCK_START = os.environ.get("PSEPHOS_CLOCK_START", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

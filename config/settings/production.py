@@ -49,3 +49,6 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# Production always runs on the system clock, whatever the environment says.
+PSEPHOS_CLOCK_START = ""

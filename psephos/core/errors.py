@@ -49,3 +49,10 @@ class ValidationFailed(DomainError):
 
     code = "validation_failed"
     http_status = 422
+
+
+class RateLimited(DomainError):
+    """Too many attempts from one client in a window; ``data['retry_after']`` in seconds."""
+
+    code = "rate_limited"
+    http_status = 429

@@ -125,6 +125,7 @@ def mark(request: HttpRequest, payload: MarkIn) -> Status[dict[str, Any]]:
             person=Person(payload.surname, payload.given_name, payload.patronymic)
             if payload.surname or payload.given_name
             else None,
+            document=payload.document,
         )
     return Status(
         201,

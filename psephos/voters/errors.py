@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from psephos.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from psephos.core.errors import Conflict, NotFound, ValidationFailed
+from psephos.core.errors import RateLimited as CoreRateLimited
 
 
 class ImportRefused(ValidationFailed):
@@ -43,6 +44,19 @@ class OutsideWindow(Conflict):
     code = "outside_window"
 
 
-class RateLimited(DomainError):
+class RateLimited(CoreRateLimited):
     code: ClassVar[str] = "rate_limited"
-    http_status: ClassVar[int] = 429
+
+
+class MarkRefusalsLimited(CoreRateLimited):
+    """An operator's refused marks reached the profile's limit for the window."""
+
+    code: ClassVar[str] = "mark_refusals_limited"
+
+
+class OutsideVotingHours(Conflict):
+    code: ClassVar[str] = "outside_voting_hours"
+
+
+class AdditionOutsideTerritory(Conflict):
+    code: ClassVar[str] = "addition_outside_territory"

@@ -114,6 +114,9 @@ class ListEntry(models.Model):
     )
     source = models.CharField(max_length=16, choices=EntrySource.choices)
     basis = models.CharField(max_length=16, choices=AdditionBasis.choices, blank=True)
+    # The document an election-day addition was made on (its kind and number, as the
+    # PEC typed it): for the TEC's review of additions, never in the ledger.
+    document = models.CharField(max_length=100, blank=True, db_default="")
     added_at = models.DateTimeField()
     removed_reason = models.CharField(max_length=16, choices=RemovalReason.choices, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)

@@ -32,6 +32,11 @@ class MarkIn(Schema):
     iin: str = Field(max_length=32)
     certificate_serial: str | None = Field(default=None, max_length=16)
     addition: AdditionBasis | None = None
+    document: str = Field(
+        default="",
+        max_length=100,
+        description="For an addition on proof of residence: the document presented (kind and number).",
+    )
     surname: str = Field(default="", max_length=100)
     given_name: str = Field(default="", max_length=100)
     patronymic: str = Field(default="", max_length=100)

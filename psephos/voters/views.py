@@ -135,6 +135,7 @@ def station_mark(request: HttpRequest, election: Election, station: PollingStati
                 person=Person(form["surname"], form["given_name"], form["patronymic"])
                 if form["surname"] or form["given_name"]
                 else None,
+                document=form["document"],
             )
         except ValueError:
             context["error"] = _("Choose a basis from the list.")
@@ -155,7 +156,15 @@ def station_mark(request: HttpRequest, election: Election, station: PollingStati
     return render(request, "voters/station_mark.html", context, status=status)
 
 
-MARK_FIELDS = ("iin", "certificate_serial", "addition", "surname", "given_name", "patronymic")
+MARK_FIELDS = (
+    "iin",
+    "certificate_serial",
+    "addition",
+    "document",
+    "surname",
+    "given_name",
+    "patronymic",
+)
 MARK_SHOWN = "voters:mark_shown"  # session key: the id of the mark just recorded
 
 

@@ -42,6 +42,9 @@ class CalendarProfile:
     kind: str  # "presidential" | "referendum"
     voting_opens: dt.time = dt.time(7, 0)
     voting_closes: dt.time = dt.time(20, 0)
+    # Days before voting day on which ballots may also be issued; the 2022 law has no
+    # early voting (kazakhstan-rules.md §8: one voting day, mobile boxes within its hours).
+    early_voting_days: int = 0
     # Referendum: voting 1 to 3 months after the call ([R] §IV). None: no limit known.
     min_months_after_calling: int | None = None
     max_months_after_calling: int | None = None

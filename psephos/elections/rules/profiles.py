@@ -34,6 +34,16 @@ class PresidentialProfile:
     minimum_age: int = 18
     exclude_incapacitated: bool = True
     exclude_prisoners: bool = True
+    # Election-day additions on proof of residence: from a station in the same
+    # "district" (kazakhstan-rules.md §8, [P] §VI: residence in the precinct, checked via
+    # e-Gov), "region" or "country".
+    residence_addition_scope: str = "district"
+    # Formal decisions (issue 16, item 2): quorum as a fraction of the members on the
+    # decision's date, and who confirms a decision before it takes effect:
+    # "second_operator" (another operator of the same commission, four eyes) or "cec".
+    decision_quorum_numerator: int = 2
+    decision_quorum_denominator: int = 3
+    decision_review: str = "second_operator"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +59,16 @@ class ReferendumProfile:
     minimum_age: int = 18
     exclude_incapacitated: bool = True
     exclude_prisoners: bool = True
+    # Election-day additions on proof of residence: from a station in the same
+    # "district" (kazakhstan-rules.md §8, [P] §VI: residence in the precinct, checked via
+    # e-Gov), "region" or "country".
+    residence_addition_scope: str = "district"
+    # Formal decisions (issue 16, item 2): quorum as a fraction of the members on the
+    # decision's date, and who confirms a decision before it takes effect:
+    # "second_operator" (another operator of the same commission, four eyes) or "cec".
+    decision_quorum_numerator: int = 2
+    decision_quorum_denominator: int = 3
+    decision_review: str = "second_operator"
 
 
 Profile = PresidentialProfile | ReferendumProfile

@@ -60,3 +60,21 @@ def correction_due(received: dt.datetime, election_day: dt.date, cal: ListCalend
     if received >= day_start:
         return received
     return min(due, day_start)
+
+
+def voting_open(
+    local: dt.datetime,
+    election_day: dt.date,
+    *,
+    opens: dt.time,
+    closes: dt.time,
+    early_days: int = 0,
+) -> bool:
+    """Return whether ballots may be issued at the station's local (naive) time ``local``.
+
+    Voting runs from ``opens`` to ``closes`` on voting day, and on the ``early_days``
+    days before it where the law provides early voting (none in Kazakhstan 2022:
+    0). Mobile voting happens within the same hours. ``closes`` itself is too late.
+    """
+    first = election_day - dt.timedelta(days=early_days)
+    return first <= local.date() <= election_day and opens <= local.time() < closes

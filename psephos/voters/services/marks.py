@@ -14,30 +14,53 @@ turned into the same refusal. Marks are sealed into the ledger in batches
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from psephos.accounts.enums import Role
 from psephos.accounts.selectors import TOKEN_HOLDER_SQL
 from psephos.core import clock, db
+from psephos.core.errors import DomainError
+from psephos.core.ratelimit import rate_count, rate_hit
+from psephos.elections.rules.calendar_profiles import calendar_profile_for
+from psephos.elections.rules.profiles import profile_for
 
 from ..enums import AdditionBasis, CertificateStatus, EntrySource, RemovalReason, VoterOrigin
-from ..errors import AlreadyMarked, IinInvalid, ListState, NotOnList, VoterNotFound
+from ..errors import (
+    AdditionOutsideTerritory,
+    AlreadyMarked,
+    IinInvalid,
+    ListState,
+    MarkRefusalsLimited,
+    NotOnList,
+    OutsideVotingHours,
+    VoterNotFound,
+)
 from ..iin_hash import iin_hash
 from ..models import Certificate, ListEntry, Mark, Voter
+from ..rules.calendar import voting_open
 from ..rules.eligibility import latest_birth_date
 from ..rules.iin import iin_facts, iin_problem
 from ..rules.records import NAME_MAX
-from .lists import eligibility_rules, refuse_if_ineligible, refuse_if_marked
+from ..rules.territory import AdditionScope, Place, residence_addition_allowed
+from .lists import eligibility_rules, refuse_if_ineligible, refuse_if_marked, station_zone
 from .seals import marks_seal_if_due
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
     from psephos.territory.models import PollingStation
+
+logger = logging.getLogger(__name__)
+
+REFUSAL_SCOPE = "mark_refusal"
+DOCUMENT_MAX = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,34 +113,151 @@ def mark_record(
     certificate_serial: str | None = None,
     addition: AdditionBasis | None = None,
     person: Person | None = None,
+    document: str = "",
 ) -> Mark:
     """Record that the voter received a ballot at ``station``.
 
     With ``certificate_serial`` the voter presents an absentee certificate: it is
     retained and the voter is added to this station's list. With ``addition`` the
     voter is added on election day on that basis: ``residence`` moves a registered
-    voter here from any other list; ``unregistered`` (designated stations only)
-    registers a citizen absent from the register, named by ``person``.
+    voter here from a list in the same district (the profile's
+    ``residence_addition_scope``), on the ``document`` presented; ``unregistered``
+    (designated stations only) registers a citizen absent from the register, named
+    by ``person``.
+
+    The station's own preconditions come first: the voting hours of voting day in
+    the station's time zone (the profile's hours), the IIN, the voter being on this
+    list, holding a certificate or being addable here. Only then is an existing mark
+    reported, and with its station and time only for a voter on this station's list
+    or presenting a certificate: a PEC cannot learn where and when anybody else
+    voted. Every refusal is counted per operator and logged without the IIN; past
+    ``VOTERS_MARK_REFUSALS_LIMIT`` refusals in ``VOTERS_MARK_REFUSALS_WINDOW`` seconds
+    the operator's attempts are refused outright (``MarkRefusalsLimited``).
 
     Side effects: at most one new voter, entry and certificate change; one mark,
     sealed into the ledger by the next seal (``services/seals.py``), which this call
-    runs when one is due. Raise ``AlreadyMarked`` ("already received a ballot at station X
-    at HH:MM") if the voter has a mark anywhere, ``NotOnList``, ``NotEligible``,
-    ``ListState``, ``VoterNotFound`` or ``IinInvalid``; nothing changes then.
+    runs when one is due. Raise ``OutsideVotingHours``, ``AlreadyMarked``,
+    ``NotOnList``, ``NotEligible``, ``ListState``, ``AdditionOutsideTerritory``,
+    ``VoterNotFound``, ``IinInvalid`` or ``MarkRefusalsLimited``; nothing changes then.
     """
-    problem = iin_problem(iin)
-    if problem is not None:
-        raise IinInvalid(_("The IIN is not valid."), data={"problem": problem.value})
     now = clock.now()
+    try:
+        refuse_outside_voting_hours(election=election, station=station, at=now)
+        problem = iin_problem(iin)
+        if problem is not None:
+            raise IinInvalid(_("The IIN is not valid."), data={"problem": problem.value})
+    except DomainError as exc:
+        _refusal_count(actor_id=actor_id, station=station, exc=exc)
+        raise
     mark = None
     if certificate_serial is None and addition is None and connection.vendor == "postgresql":
         mark = _mark_plain(election=election, station=station, iin=iin, actor_id=actor_id, now=now)
     if mark is not None:
         marks_seal_if_due()
         return mark
+    _refuse_if_throttled(actor_id)
+    try:
+        mark = _mark_general(
+            election=election,
+            station=station,
+            iin=iin,
+            actor_id=actor_id,
+            actor=actor,
+            certificate_serial=certificate_serial,
+            addition=addition,
+            person=person,
+            document=document,
+            now=now,
+        )
+    except DomainError as exc:
+        _refusal_count(actor_id=actor_id, station=station, exc=exc)
+        raise
+    marks_seal_if_due()
+    return mark
+
+
+def refuse_outside_voting_hours(
+    *, election: Election, station: PollingStation, at: dt.datetime
+) -> None:
+    """Raise ``OutsideVotingHours`` unless ``at`` is within the station's voting hours."""
+    calendar = calendar_profile_for(election.profile_key)
+    zone = station_zone(station)
+    local = at.astimezone(zone).replace(tzinfo=None)
+    if voting_open(
+        local,
+        election.date,
+        opens=calendar.voting_opens,
+        closes=calendar.voting_closes,
+        early_days=calendar.early_voting_days,
+    ):
+        return
+    hours = {
+        "day": election.date.isoformat(),
+        "opens": calendar.voting_opens.strftime("%H:%M"),
+        "closes": calendar.voting_closes.strftime("%H:%M"),
+        "zone": zone.key,
+    }
+    raise OutsideVotingHours(
+        _(
+            "Ballots are issued only on voting day, %(day)s, from %(opens)s to %(closes)s "
+            "(%(zone)s); it is now %(now)s there."
+        )
+        % {**hours, "now": local.strftime("%Y-%m-%d %H:%M")},
+        data={**hours, "station": station.code},
+    )
+
+
+def _refusal_limits() -> tuple[int, int]:
+    return (
+        int(getattr(settings, "VOTERS_MARK_REFUSALS_LIMIT", 30)),
+        int(getattr(settings, "VOTERS_MARK_REFUSALS_WINDOW", 600)),
+    )
+
+
+def _refuse_if_throttled(actor_id: int | None) -> None:
+    limit, window = _refusal_limits()
+    if rate_count(scope=REFUSAL_SCOPE, client=str(actor_id), window_seconds=window) >= limit:
+        raise MarkRefusalsLimited(
+            _(
+                "Too many refused marks from this account: wait %(minutes)d minutes, or ask "
+                "the chair to check the station's list."
+            )
+            % {"minutes": max(1, window // 60)},
+            data={"retry_after": window},
+        )
+
+
+def _refusal_count(*, actor_id: int | None, station: PollingStation, exc: DomainError) -> None:
+    """Count and log one refused mark of the operator (its code, never the IIN)."""
+    if isinstance(exc, MarkRefusalsLimited):
+        return
+    _, window = _refusal_limits()
+    count = rate_hit(scope=REFUSAL_SCOPE, client=str(actor_id), window_seconds=window)
+    logger.warning(
+        "mark refused: operator=%s station=%s code=%s refusals_in_window=%d",
+        actor_id,
+        station.code,
+        exc.code,
+        count,
+    )
+
+
+def _mark_general(
+    *,
+    election: Election,
+    station: PollingStation,
+    iin: str,
+    actor_id: int | None,
+    actor: str,
+    certificate_serial: str | None,
+    addition: AdditionBasis | None,
+    person: Person | None,
+    document: str,
+    now: dt.datetime,
+) -> Mark:
     try:
         with transaction.atomic():
-            mark = _mark(
+            return _mark(
                 election=election,
                 station=station,
                 iin=iin,
@@ -126,6 +266,7 @@ def mark_record(
                 certificate_serial=certificate_serial,
                 addition=addition,
                 person=person,
+                document=document,
                 now=now,
             )
     except IntegrityError:
@@ -137,8 +278,6 @@ def mark_record(
         if voter is not None:
             refuse_if_marked(election=election, voter=voter)
         raise
-    marks_seal_if_due()
-    return mark
 
 
 # The common case on election day, a voter on this station's list receiving a ballot,
@@ -263,12 +402,17 @@ def mark_record_as_token_holder(
     """
     if connection.vendor != "postgresql" or iin_problem(iin) is not None:
         return None
+    now = clock.now()
+    try:
+        refuse_outside_voting_hours(election=election, station=station, at=now)
+    except OutsideVotingHours:
+        return None  # the long way names the refusal
     mark = _mark_plain(
         election=election,
         station=station,
         iin=iin,
         actor_id=None,
-        now=clock.now(),
+        now=now,
         token_digest=token_digest,
     )
     if mark is not None:
@@ -333,9 +477,12 @@ def _state(*, election: Election, voter: Voter) -> _State:
     return _State(row[0], row[1], row[2], marked_at, row[4], row[5])
 
 
-def _refuse_marked(state: _State) -> None:
+def _refuse_marked(state: _State, *, where: bool) -> None:
+    """Raise ``AlreadyMarked`` if the voter has a mark; name its station and time if ``where``."""
     if state.marked_at is None:
         return
+    if not where:
+        raise AlreadyMarked(_("This voter already received a ballot in this election."))
     local = state.marked_at.astimezone(ZoneInfo(state.marked_zone or "Asia/Almaty"))
     raise AlreadyMarked(
         _("This voter already received a ballot at station %(station)s at %(time)s.")
@@ -354,6 +501,7 @@ def _mark(
     certificate_serial: str | None,
     addition: AdditionBasis | None,
     person: Person | None,
+    document: str,
     now: dt.datetime,
 ) -> Mark:
     voter = _voter_locked(election=election, iin=iin)
@@ -366,7 +514,18 @@ def _mark(
             _("This IIN is in the register; add the voter on proof of residence instead.")
         )
     state = _state(election=election, voter=voter)
-    _refuse_marked(state)
+    on_this_list = state.entry_id is not None and state.entry_station_id == station.pk
+    # The station's own preconditions before any word about a mark elsewhere.
+    if certificate_serial is not None:
+        _certificate_held(election=election, voter=voter, serial=certificate_serial)
+    elif addition == AdditionBasis.RESIDENCE:
+        _residence_addable(election=election, station=station, voter=voter, document=document)
+    elif addition is None and not on_this_list:
+        raise NotOnList(
+            _("This voter is not on the list of station %(station)s.") % {"station": station.code},
+            data={"station": station.code},
+        )
+    _refuse_marked(state, where=on_this_list or certificate_serial is not None)
     refuse_if_ineligible(election=election, voter=voter)
     if certificate_serial is not None or addition is not None:
         current = (
@@ -391,17 +550,14 @@ def _mark(
                 voter=voter,
                 basis=addition,
                 current=current,
+                document=document,
                 now=now,
             )
-    elif state.entry_id is not None and state.entry_station_id == station.pk:
-        # The entry as far as the state query read it; other fields load on access.
+    else:
+        # On this list (checked above): the entry as far as the state query read it.
+        assert state.entry_id is not None
         entry = _active_entry_as_read(
             state.entry_id, election.pk, voter.pk, station.pk, str(state.entry_source)
-        )
-    else:
-        raise NotOnList(
-            _("This voter is not on the list of station %(station)s.") % {"station": station.code},
-            data={"station": station.code},
         )
     mark = Mark.objects.create(
         election=election,
@@ -412,6 +568,62 @@ def _mark(
         by_id=actor_id,
     )
     return mark
+
+
+def _certificate_held(*, election: Election, voter: Voter, serial: str) -> None:
+    """Raise ``ListState`` unless certificate ``serial`` was issued to this voter."""
+    if not Certificate.objects.filter(election=election, serial=serial, voter=voter).exists():
+        raise ListState(
+            _("Certificate %(serial)s was not issued to this voter.") % {"serial": serial[:10]},
+            data={"serial": serial[:10]},
+        )
+
+
+def _place(unit_id: int, parent_id: int | None) -> Place:
+    return Place(unit=unit_id, region=parent_id or unit_id)
+
+
+def _residence_addable(
+    *, election: Election, station: PollingStation, voter: Voter, document: str
+) -> None:
+    """Raise unless a residence addition of ``voter`` here is within the profile's scope.
+
+    The document presented (its kind and number) is required: the TEC reviews every
+    addition afterwards against it.
+    """
+    document = document.strip()
+    if not document or len(document) > DOCUMENT_MAX:
+        raise ListState(
+            _(
+                "Give the document the voter's residence was proved with (kind and number, "
+                "at most %(max)d characters)."
+            )
+            % {"max": DOCUMENT_MAX},
+            data={"field": "document"},
+        )
+    unit_id, parent_id = Voter.objects.filter(pk=voter.pk).values_list(
+        "station__unit_id", "station__unit__parent_id"
+    )[0]
+    scope = AdditionScope(profile_for(election.profile_key).residence_addition_scope)
+    here = _place(station.unit_id, station.unit.parent_id)
+    if not residence_addition_allowed(scope, registered=_place(unit_id, parent_id), here=here):
+        raise AdditionOutsideTerritory(
+            _SCOPE_REFUSALS[scope] % {"station": station.code},
+            data={"station": station.code, "scope": scope.value},
+        )
+
+
+_SCOPE_REFUSALS = {
+    AdditionScope.DISTRICT: gettext_lazy(
+        "Station %(station)s may add on proof of residence only a voter registered in the "
+        "same district; send the voter to the station of their registration."
+    ),
+    AdditionScope.REGION: gettext_lazy(
+        "Station %(station)s may add on proof of residence only a voter registered in the "
+        "same region; send the voter to the station of their registration."
+    ),
+    AdditionScope.COUNTRY: gettext_lazy("Station %(station)s may not add this voter."),
+}
 
 
 def _present_certificate(
@@ -461,6 +673,7 @@ def _add(
     voter: Voter,
     basis: AdditionBasis,
     current: ListEntry | None,
+    document: str,
     now: dt.datetime,
 ) -> ListEntry:
     if current is not None and current.station_id == station.pk:
@@ -481,5 +694,6 @@ def _add(
         station=station,
         source=EntrySource.ELECTION_DAY,
         basis=basis,
+        document=document.strip()[:DOCUMENT_MAX],
         added_at=now,
     )

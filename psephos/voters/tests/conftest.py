@@ -175,9 +175,19 @@ def listed(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Wor
     return world
 
 
+RESIDENCE_DOCUMENT = "ID card 041234567"  # what a PEC types for a residence addition
+
+
 def mark(world: World, station: int, iin: str, **kwargs: object):  # type: ignore[no-untyped-def]
-    """Mark ``iin`` at station number ``station`` (1-based) as that station's PEC."""
+    """Mark ``iin`` at station number ``station`` (1-based) as that station's PEC.
+
+    A residence addition is made on ``RESIDENCE_DOCUMENT`` unless ``document`` is given.
+    """
+    from psephos.voters.enums import AdditionBasis
     from psephos.voters.services.marks import mark_record
+
+    if kwargs.get("addition") == AdditionBasis.RESIDENCE:
+        kwargs.setdefault("document", RESIDENCE_DOCUMENT)
 
     return mark_record(
         election=world.election,

@@ -139,7 +139,25 @@ def test_mark_api(listed: World) -> None:
     r = post(
         pec2,
         "/api/v1/voters/marks",
-        {"election": ELECTION, "station": "KZ-75-0002", "iin": A, "addition": "residence"},
+        {
+            "election": ELECTION,
+            "station": "KZ-75-0002",
+            "iin": A,
+            "addition": "residence",
+            "document": "ID card 041234567",
+        },
+    )
+    # Another station learns that the voter voted, not where or when (issue 16, item 5).
+    assert (r.status_code, r.json()["error"]) == (
+        409,
+        {
+            "code": "already_marked",
+            "message": "This voter already received a ballot in this election.",
+            "data": {},
+        },
+    )
+    r = post(
+        pec1, "/api/v1/voters/marks", {"election": ELECTION, "station": "KZ-75-0001", "iin": A}
     )
     assert (r.status_code, r.json()["error"]) == (
         409,

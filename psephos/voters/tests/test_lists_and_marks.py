@@ -109,14 +109,23 @@ def test_mark_at_home_then_anywhere_else_is_refused(
     )
     before = snapshot()
     at(monkeypatch, ELECTION_DAY_10_15_UTC + dt.timedelta(hours=1))
-    for station, kwargs in ((1, {}), (2, {"addition": AdditionBasis.RESIDENCE}), (3, {})):
-        with pytest.raises(AlreadyMarked) as caught:
-            mark(listed, station, A, **kwargs)
-        assert (
-            caught.value.message
-            == "This voter already received a ballot at station KZ-75-0001 at 16:15."
-        )
-        assert caught.value.data == {"station": "KZ-75-0001", "time": "16:15"}
+    # Only the voter's own station hears where and when (issue 16, item 5).
+    with pytest.raises(AlreadyMarked) as caught:
+        mark(listed, 1, A)
+    assert (
+        caught.value.message
+        == "This voter already received a ballot at station KZ-75-0001 at 16:15."
+    )
+    assert caught.value.data == {"station": "KZ-75-0001", "time": "16:15"}
+    # A station that may add the voter learns only that a ballot was received.
+    with pytest.raises(AlreadyMarked) as caught:
+        mark(listed, 2, A, addition=AdditionBasis.RESIDENCE)
+    assert caught.value.message == "This voter already received a ballot in this election."
+    assert caught.value.data == {}
+    # Any other station's own check comes first: the voter is not on its list.
+    with pytest.raises(NotOnList) as refused:
+        mark(listed, 3, A)
+    assert refused.value.message == "This voter is not on the list of station KZ-75-0003."
     assert snapshot() == before
     event = Event.objects.filter(action="voters.marks_sealed").get()
     assert (event.object_key, event.payload) == (
