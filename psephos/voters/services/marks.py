@@ -521,10 +521,14 @@ def _mark(
     elif addition == AdditionBasis.RESIDENCE:
         _residence_addable(election=election, station=station, voter=voter, document=document)
     elif addition is None and not on_this_list:
-        raise NotOnList(
-            _("This voter is not on the list of station %(station)s.") % {"station": station.code},
-            data={"station": station.code},
-        )
+        if state.marked_at is None or not _was_on_list(election, voter, station):
+            raise NotOnList(
+                _("This voter is not on the list of station %(station)s.")
+                % {"station": station.code},
+                data={"station": station.code},
+            )
+        # Moved off this list and marked elsewhere: this PEC may hear where and when.
+        on_this_list = True
     _refuse_marked(state, where=on_this_list or certificate_serial is not None)
     refuse_if_ineligible(election=election, voter=voter)
     if certificate_serial is not None or addition is not None:
@@ -568,6 +572,11 @@ def _mark(
         by_id=actor_id,
     )
     return mark
+
+
+def _was_on_list(election: Election, voter: Voter, station: PollingStation) -> bool:
+    """Return whether the voter was on this station's list for the election (now removed)."""
+    return ListEntry.objects.filter(election=election, voter=voter, station=station).exists()
 
 
 def _certificate_held(*, election: Election, voter: Voter, serial: str) -> None:

@@ -197,6 +197,16 @@ def test_no_voting_status_oracle(listed: World, monkeypatch: pytest.MonkeyPatch)
         mark(listed, 1, A)
     assert home.value.data == {"station": "KZ-75-0001", "time": "16:15"}
     assert snapshot() == before
+    # A voter moved off station 1's list by an addition elsewhere: station 1 may hear where.
+    mark(listed, 2, B, addition=AdditionBasis.RESIDENCE)
+    with pytest.raises(AlreadyMarked) as moved:
+        mark(listed, 1, B)
+    assert (
+        moved.value.message
+        == "This voter already received a ballot at station KZ-75-0002 at 16:15."
+    )
+    with pytest.raises(NotOnList):
+        mark(listed, 3, B)
 
 
 def test_refused_marks_are_limited_and_logged_per_operator(
