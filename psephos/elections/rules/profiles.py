@@ -19,6 +19,21 @@ class MajorityBase(StrEnum):
     BALLOTS_ISSUED = "ballots_issued"  # voters who received ballots
 
 
+class AdditionScope(StrEnum):
+    """Where a voter may come from to be added on proof of residence (issue 16, item 3)."""
+
+    DISTRICT = "district"  # the same lowest administrative unit
+    REGION = "region"  # the same first-level unit
+    COUNTRY = "country"
+
+
+class DecisionReview(StrEnum):
+    """Who confirms a commission's formal decision before it takes effect (item 2)."""
+
+    SECOND_OPERATOR = "second_operator"  # another operator of the same commission
+    CEC = "cec"  # an operator of the central commission
+
+
 class Comparator(StrEnum):
     GREATER = ">"
     GREATER_OR_EQUAL = ">="
@@ -37,13 +52,13 @@ class PresidentialProfile:
     # Election-day additions on proof of residence: from a station in the same
     # "district" (kazakhstan-rules.md §8, [P] §VI: residence in the precinct, checked via
     # e-Gov), "region" or "country".
-    residence_addition_scope: str = "district"
+    residence_addition_scope: AdditionScope = AdditionScope.DISTRICT
     # Formal decisions (issue 16, item 2): quorum as a fraction of the members on the
     # decision's date, and who confirms a decision before it takes effect:
     # "second_operator" (another operator of the same commission, four eyes) or "cec".
     decision_quorum_numerator: int = 2
     decision_quorum_denominator: int = 3
-    decision_review: str = "second_operator"
+    decision_review: DecisionReview = DecisionReview.SECOND_OPERATOR
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +77,13 @@ class ReferendumProfile:
     # Election-day additions on proof of residence: from a station in the same
     # "district" (kazakhstan-rules.md §8, [P] §VI: residence in the precinct, checked via
     # e-Gov), "region" or "country".
-    residence_addition_scope: str = "district"
+    residence_addition_scope: AdditionScope = AdditionScope.DISTRICT
     # Formal decisions (issue 16, item 2): quorum as a fraction of the members on the
     # decision's date, and who confirms a decision before it takes effect:
     # "second_operator" (another operator of the same commission, four eyes) or "cec".
     decision_quorum_numerator: int = 2
     decision_quorum_denominator: int = 3
-    decision_review: str = "second_operator"
+    decision_review: DecisionReview = DecisionReview.SECOND_OPERATOR
 
 
 Profile = PresidentialProfile | ReferendumProfile

@@ -9,13 +9,10 @@ region, or anywhere in the country.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
+from psephos.elections.rules.profiles import AdditionScope
 
-class AdditionScope(StrEnum):
-    DISTRICT = "district"
-    REGION = "region"
-    COUNTRY = "country"
+__all__ = ["AdditionScope", "Place", "residence_addition_allowed"]
 
 
 @dataclass(frozen=True, slots=True)

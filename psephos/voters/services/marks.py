@@ -30,7 +30,7 @@ from psephos.core import clock, db
 from psephos.core.errors import DomainError
 from psephos.core.ratelimit import rate_count, rate_hit
 from psephos.elections.rules.calendar_profiles import calendar_profile_for
-from psephos.elections.rules.profiles import profile_for
+from psephos.elections.selectors import election_profile
 
 from ..enums import AdditionBasis, CertificateStatus, EntrySource, RemovalReason, VoterOrigin
 from ..errors import (
@@ -613,7 +613,7 @@ def _residence_addable(
     unit_id, parent_id = Voter.objects.filter(pk=voter.pk).values_list(
         "station__unit_id", "station__unit__parent_id"
     )[0]
-    scope = AdditionScope(profile_for(election.profile_key).residence_addition_scope)
+    scope = AdditionScope(election_profile(election=election).residence_addition_scope)
     here = _place(station.unit_id, station.unit.parent_id)
     if not residence_addition_allowed(scope, registered=_place(unit_id, parent_id), here=here):
         raise AdditionOutsideTerritory(

@@ -8,7 +8,6 @@ operator, and an operator past the limit is refused outright.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 
@@ -152,8 +151,6 @@ def _other_district(world: World) -> None:
 def test_residence_addition_only_from_the_same_district_on_a_document(
     listed: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from psephos.elections.rules import profiles
-
     _other_district(listed)
     at(monkeypatch, ELECTION_DAY_10_15_UTC)
     before = snapshot()
@@ -166,11 +163,9 @@ def test_residence_addition_only_from_the_same_district_on_a_document(
     with pytest.raises(ListState, match="Give the document the voter's residence was proved"):
         mark(listed, 2, A, addition=AdditionBasis.RESIDENCE, document="  ")
     assert snapshot() == before
-    # The profile's switch widens the scope to the region.
-    wide = dataclasses.replace(
-        profiles.PROFILES["kz-presidential-2022"], residence_addition_scope="region"
-    )
-    monkeypatch.setitem(profiles.PROFILES, "kz-presidential-2022", wide)
+    # The election's override of the profile's switch widens the scope to the region.
+    listed.election.profile_overrides = {"residence_addition_scope": "region"}  # type: ignore[attr-defined]
+    listed.election.save(update_fields=["profile_overrides"])  # type: ignore[attr-defined]
     m = mark(listed, 5, A, addition=AdditionBasis.RESIDENCE, document="passport N1234567")
     entry = ListEntry.objects.get(pk=m.entry_id)
     assert (entry.station.code, entry.basis, entry.document) == (
