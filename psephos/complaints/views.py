@@ -28,8 +28,14 @@ from .services.finality import election_finality_check
 
 
 def register(request: HttpRequest) -> HttpResponse:
-    """Show the public register of complaints and decisions, with statistics."""
+    """Show the public register of complaints and decisions, with statistics.
+
+    An ``election`` that names no election is a 404 page (``election_get``): the key
+    goes into the page's links, so an unchecked value must never reach them.
+    """
     election = request.GET.get("election") or None
+    if election is not None:
+        election = election_get(key=election).key
     overdue = request.GET.get("overdue") == "1"
     context: dict[str, Any] = {
         "complaints": selectors.complaint_list_public(election_key=election, overdue_only=overdue),
@@ -43,10 +49,10 @@ def register(request: HttpRequest) -> HttpResponse:
 
 def _apply_errors(form: ComplaintForm | DecisionForm | AppealForm, exc: ValidationFailed) -> None:
     for problem in exc.data.get("errors", []):
-        name = str(problem.get("field", ""))
-        name = "evidence" if name.startswith("evidence") else name
+        given = str(problem.get("field", ""))  # "evidence:<file name>" names one file
+        name, _sep, filename = given.partition(":")
         field = name if name in form.fields else None
-        prefix = name.split(":", 1)[1] + ": " if ":" in str(problem.get("field", "")) else ""
+        prefix = f"{filename}: " if filename else ""
         form.add_error(field, prefix + str(problem.get("message", "")))
 
 

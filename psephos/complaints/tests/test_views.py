@@ -134,3 +134,31 @@ def test_evidence_file_only_for_the_deciding_commission(world, client):
     r = client.get(url)
     assert (r.status_code, r["Content-Type"], r.content) == (200, "image/png", PNG)
     assert client.get(f"/complaints/{c.key}/evidence/2/").status_code == 404
+
+
+def test_register_with_a_malformed_or_unknown_election_is_a_404_page(world, client):
+    """Issue 16, item 11: the raw value went into ``{% url %}`` and answered 500."""
+    for value in ("a.b", "nope", "a/b", "kz 2022"):
+        r = client.get("/complaints/", {"election": value})
+        assert r.status_code == 404, value
+        assert "No election" in r.content.decode()
+    assert client.get("/complaints/", {"election": ""}).status_code == 200
+
+
+def test_rejected_evidence_is_shown_beside_the_field(world, client, monkeypatch):
+    """Issue 16, item 11: a rejected evidence file on the web form answered 500."""
+    monkeypatch.setattr(clock, "now", lambda: at("2022-11-03 05:00"))
+    r = client.post(
+        "/complaints/file/",
+        {
+            **FORM,
+            "evidence": [
+                SimpleUploadedFile("run.exe", b"MZ\x90\x00binary", content_type="image/png")
+            ],
+        },
+    )
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert "The evidence was not accepted; nothing was stored." in html
+    assert "run.exe: " in html
+    assert Complaint.objects.count() == 0
