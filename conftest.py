@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
-# The shared browser fixtures (``browser``, ``page``, ``phone_page``): tests/support/browser.py.
-pytest_plugins = ["tests.support.browser"]
+# The shared browser fixtures (``browser``, ``page``, ``phone_page``): tests/support/browser.py;
+# every ledger event written by any test keeps the actor/payload contract:
+# tests/support/ledger_contract.py.
+pytest_plugins = ["tests.support.browser", "tests.support.ledger_contract"]
 
 
 @pytest.fixture(autouse=True)

@@ -150,7 +150,7 @@ def main() -> None:
     Protocol.objects.filter(pk__in=ids).update(current=None)
     ProtocolVersion.objects.filter(protocol_id__in=ids).delete()
     Protocol.objects.filter(pk__in=ids).delete()
-    tally_recompute(election=election, actor="benchmark", role="system")
+    tally_recompute(election=election, actor="system:benchmark", role="system")
     users = User.objects.bulk_create(
         [
             User(username=f"bench-{c.code}", role=Role.PEC_OPERATOR, commission=c)

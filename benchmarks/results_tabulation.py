@@ -54,12 +54,12 @@ def main() -> None:
     args = parser.parse_args()
     election = election_get(key=args.election)
     n = Protocol.objects.filter(election=election, status=ProtocolStatus.ACCEPTED).count()
-    tally_recompute(election=election, actor="benchmark", role="system")  # warm caches
+    tally_recompute(election=election, actor="system:benchmark", role="system")  # warm caches
     group_by(election)
     full, base = [], []
     for _ in range(args.runs):
         t0 = time.perf_counter()
-        report = tally_recompute(election=election, actor="benchmark", role="system")
+        report = tally_recompute(election=election, actor="system:benchmark", role="system")
         full.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         group_by(election)

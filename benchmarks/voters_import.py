@@ -207,7 +207,7 @@ def main() -> None:
             geography=geo,
             path=path,
             report_path=path.with_suffix(".errors.csv"),
-            actor="bench",
+            actor="system:benchmark",
             show_progress=False,
         )
         imports.append(time.perf_counter() - t0)

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from psephos.accounts.authentication import STAFF_AUTH
 from psephos.core.schemas import ErrorOut
 from psephos.elections.selectors import election_get
+from psephos.ledger.actors import actor_user
 
 from . import selectors
 from .schemas import (
@@ -109,7 +110,7 @@ def file(
         also_in_court=payload.also_in_court,
         court_reference=payload.court_reference,
         source_incident=payload.source_incident,
-        actor=f"user:{user.pk}" if staff else "public",
+        actor=actor_user(user if staff else None),
         role=getattr(user, "role", "public") if staff else "public",
     )
     return Status(201, _out(c.key))

@@ -89,6 +89,22 @@ class TotpAttemptCount(models.Model):
     count = models.PositiveIntegerField(default=0)
 
 
+class TotpResetRecord(models.Model):
+    """An operator's reset of a user's authenticator, with the reason the ledger holds by digest.
+
+    The ``observation.totp.reset`` event (``event_seq``) carries only the SHA-256 of
+    ``reason``: the reason is free text (it may name the person) and the ledger is public
+    and permanent.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField()
+    at = models.DateTimeField()
+    event_seq = models.PositiveBigIntegerField(unique=True)
+
+
 class Observer(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="observers"
@@ -308,6 +324,28 @@ class Incident(models.Model):
                 fields=["organisation", "number"], name="incident_number_unique"
             )
         ]
+
+
+class IncidentStep(models.Model):
+    """One step of an incident's case (verified, escalated, …) with its free text.
+
+    The step's ledger event (``event_seq``) carries only the SHA-256 of ``note`` and of
+    ``escalated_to``: an organisation's note may hold names, phone numbers or IINs, and
+    the ledger is public and permanent.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="steps")
+    status = models.CharField(max_length=16, choices=IncidentStatus.choices)
+    escalated_to = models.CharField(max_length=200, blank=True)
+    note = models.CharField(max_length=1000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField()
+    event_seq = models.PositiveBigIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["incident", "at", "id"]
 
 
 class AccessLogEntry(models.Model):

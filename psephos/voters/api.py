@@ -25,6 +25,7 @@ from psephos.core.client import client_address
 from psephos.core.errors import NotFound
 from psephos.core.schemas import ErrorOut
 from psephos.elections.selectors import election_get
+from psephos.ledger.actors import actor_user
 
 from . import selectors
 from .access import (
@@ -87,10 +88,10 @@ def _readable_station(request: HttpRequest, key: str, code: str) -> tuple[Electi
 def _acting_station(
     request: HttpRequest, key: str, code: str
 ) -> tuple[Election, PollingStation, str]:
-    """Look up the station, check the user may act there; return it with the actor name."""
+    """Look up the station, check the user may act there; return it with the ledger actor."""
     election, station = selectors.election_station_get(key=key, code=code)
     access_station_act(request.user, station)  # type: ignore[arg-type]
-    return election, station, request.user.get_username()
+    return election, station, actor_user(request.user)
 
 
 @router.post("/self-check", response={200: SelfCheckOut, 429: ErrorOut, **ERRORS})
@@ -255,9 +256,7 @@ def extract(request: HttpRequest, key: str) -> Status[dict[str, int]]:
     """Extract the per-station lists for the election (CEC only)."""
     access_register_manage(request.user)  # type: ignore[arg-type]
     election = election_get(key=key)
-    return Status(
-        201, {"entries": list_extract(election=election, actor=request.user.get_username())}
-    )
+    return Status(201, {"entries": list_extract(election=election, actor=actor_user(request.user))})
 
 
 def _correction_out(request: CorrectionRequest) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from psephos.core import clock
 from psephos.core.client import client_address
 from psephos.core.errors import DomainError, ValidationFailed
 from psephos.elections.selectors import election_get, elections_list
+from psephos.ledger.actors import actor_user
 
 from . import selectors
 from .access import access_self_check, access_station_act, access_station_read
@@ -129,7 +130,7 @@ def station_mark(request: HttpRequest, election: Election, station: PollingStati
                 station=station,
                 iin=form["iin"][:32],
                 actor_id=request.user.pk,
-                actor=request.user.get_username(),
+                actor=actor_user(request.user),
                 certificate_serial=form["certificate_serial"] or None,
                 addition=addition,
                 person=Person(form["surname"], form["given_name"], form["patronymic"])
@@ -186,7 +187,7 @@ def station_certificates(
         action = _field(request, "action", 16)
         iin = _field(request, "iin", 32)
         serial = _field(request, "serial", 16)
-        actor = request.user.get_username()
+        actor = actor_user(request.user)
         try:
             if action == "issue":
                 certificate_issue(
@@ -239,7 +240,7 @@ def station_corrections(
     error, status = None, 200
     if request.method == "POST":
         action = _field(request, "action", 16)
-        actor = request.user.get_username()
+        actor = actor_user(request.user)
         raw_id = _field(request, "request", 12)
         kind = _field(request, "kind", 16)
         try:

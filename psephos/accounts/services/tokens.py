@@ -9,6 +9,7 @@ from django.db import transaction
 
 from psephos.accounts.models import ApiToken, User
 from psephos.core import clock
+from psephos.ledger.actors import actor_user
 from psephos.ledger.services.events import event_record
 
 TOKEN_PREFIX = "psk_"  # noqa: S105 - a public prefix, not a secret
@@ -30,7 +31,7 @@ def api_token_create(*, user: User, label: str = "") -> tuple[ApiToken, str]:
             user=user, label=label[:100], digest=token_digest(raw), created_at=clock.now()
         )
         event_record(
-            actor=f"user:{user.pk}",
+            actor=actor_user(user),
             role=user.role,
             action="api_token.create",
             object_key=f"api-token/{token.pk}",
@@ -44,7 +45,7 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
         event_record(
-            actor=f"user:{token.user_id}",
+            actor=actor_user(token.user),
             role="system",
             action="api_token.revoke",
             object_key=f"api-token/{token.pk}",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from psephos.commissions.selectors import commission_top_get
@@ -58,6 +59,15 @@ def zone_for(election: Election, commission: Commission | None) -> ZoneInfo:
     if commission is not None and commission.unit_id is not None:
         return ZoneInfo(commission.unit.timezone)  # type: ignore[union-attr]
     return ZoneInfo(election.geography.timezone)
+
+
+def body_key(commission: Commission | None, court: str) -> str:
+    """Return the deciding body as the ledger names it: a commission's code or a court's key.
+
+    A court is named by a slug of its name (``supreme-court``): a ledger payload holds
+    keys and codes, never text with spaces.
+    """
+    return commission.code if commission is not None else slugify(court)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
+from psephos.ledger.actors import actor_user
 from psephos.ledger.services.events import event_record
 
 from ..access import access_complaint_decide
@@ -16,15 +17,10 @@ from ..enums import ComplaintStatus, Outcome
 from ..errors import ComplaintNotOpen, DecisionUnreasoned
 from ..models import Complaint, ComplaintDecision
 from ..rules.deadlines import decision_deadline
-from .common import disputes_for, zone_for
+from .common import body_key, disputes_for, zone_for
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
-
-
-def _actor(user: User) -> str:
-    code = user.commission.code if user.commission else "-"
-    return f"user:{user.pk}@{code}"
 
 
 def _locked(complaint: Complaint) -> Complaint:
@@ -92,13 +88,13 @@ def complaint_decide(
         locked.status = ComplaintStatus.DECIDED
         locked.save(update_fields=["status"])
         event_record(
-            actor=_actor(user),
+            actor=actor_user(user),
             role=user.role,
             action="complaint.decide",
             object_key=locked.key,
             payload={
                 "outcome": outcome,
-                "decided_by": decision.decided_by,
+                "decided_by": body_key(locked.body_commission, locked.body_court),
                 "decided_at": decided_at.isoformat(),
                 "overdue": decided_at >= locked.decide_by,
             },
@@ -153,7 +149,7 @@ def complaint_resume(
             update_fields=["status", "decide_by", "immediate", "court_reference", "deadline_rule"]
         )
         event_record(
-            actor=_actor(user),
+            actor=actor_user(user),
             role=user.role,
             action="complaint.resume",
             object_key=locked.key,

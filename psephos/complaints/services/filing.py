@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from psephos.commissions.selectors import commission_get
 from psephos.core import clock
 from psephos.core.errors import Conflict, NotFound
+from psephos.ledger.actors import PUBLIC
 from psephos.ledger.services.events import event_record
 
 from ..enums import (
@@ -32,7 +33,7 @@ from ..rules.deadlines import (
     local_day,
 )
 from ..rules.evidence import evidence_problems, sha256_hex, sniff_type
-from .common import Route, disputes_for, route_appeal, route_complaint, zone_for
+from .common import Route, body_key, disputes_for, route_appeal, route_complaint, zone_for
 
 if TYPE_CHECKING:
     from psephos.commissions.models import Commission
@@ -156,7 +157,7 @@ def _create(
                 "election": election.key,
                 "complainant_kind": complaint.complainant_kind,
                 "subject_kind": complaint.subject_kind,
-                "body": route.commission.code if route.commission else route.court,
+                "body": body_key(route.commission, route.court),
                 "decide_by": complaint.decide_by.isoformat(),
                 "immediate": complaint.immediate,
                 "out_of_time": complaint.out_of_time,
@@ -188,7 +189,7 @@ def complaint_file(
     also_in_court: bool = False,
     court_reference: str = "",
     source_incident: str = "",
-    actor: str = "public",
+    actor: str = PUBLIC,
     role: str = "public",
     filed_at: dt.datetime | None = None,
 ) -> Complaint:
@@ -370,7 +371,7 @@ def complaint_appeal(
     summary: str,
     remedy: str,
     evidence: list[EvidenceFile] | None = None,
-    actor: str = "public",
+    actor: str = PUBLIC,
     role: str = "public",
     filed_at: dt.datetime | None = None,
 ) -> Complaint:

@@ -28,7 +28,7 @@ def test_incident_becomes_a_complaint_against_the_station_commission(world):
         category="ballot_stuffing",
         description="Several ballots put into the box by one person.",
         remedy="Recount the station's ballots.",
-        actor="observer:7",
+        actor="user:7",
         filed_at=at("2022-11-20 03:00"),
     )
     assert (c.complainant_kind, c.respondent_commission.code, c.body_commission.code) == (
@@ -60,7 +60,7 @@ def test_incident_at_an_unknown_station_is_refused(world):
             category="other",
             description="x",
             remedy="y",
-            actor="observer:7",
+            actor="user:7",
         )
     assert Complaint.objects.count() == 0
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from psephos.core import clock
+from psephos.ledger.actors import SYSTEM
 from psephos.ledger.services.events import event_record
 
 from ..models import IntegrityReport
@@ -24,7 +25,7 @@ def report_digest(report: dict[str, Any]) -> str:
 
 
 def report_record(
-    *, election: Election, report: dict[str, Any], actor: str = "system"
+    *, election: Election, report: dict[str, Any], actor: str = SYSTEM
 ) -> IntegrityReport:
     """Store ``report`` for ``election`` and append an ``integrity.report_recorded`` ledger event.
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from psephos.core import clock
 from psephos.core.errors import DomainError
-from psephos.ledger.actors import actor_system
+from psephos.ledger.actors import SYSTEM, actor_system
 from psephos.ledger.errors import LedgerCorrupt
 from psephos.ledger.models import Event, LedgerHead, MerkleNode, SignedTreeHead
 from psephos.ledger.rules.chain import event_leaf
@@ -131,7 +131,7 @@ def tree_catch_up() -> int:
     return size
 
 
-def checkpoint_create(*, actor: str = "system", role: str = "system") -> SignedTreeHead:
+def checkpoint_create(*, actor: str = SYSTEM, role: str = "system") -> SignedTreeHead:
     """Sign a tree head over every event so far, store it and log it; return it.
 
     Locks the ledger head so no event is appended between reading the size and

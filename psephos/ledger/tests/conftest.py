@@ -31,7 +31,7 @@ def add_events():
         with transaction.atomic():
             for i in range(start, start + n):
                 last = event_record(
-                    actor="system",
+                    actor="system:test",
                     role="system",
                     action=action,
                     object_key=f"test/{i}",

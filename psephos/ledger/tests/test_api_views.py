@@ -157,7 +157,7 @@ def test_events_of_one_object_via_api_and_page(client, add_events):
 def test_an_object_page_shortens_long_payloads(client):
     with transaction.atomic():  # e.g. a seal of 5,000 election-day marks
         event_record(
-            actor="psephos",
+            actor="system:psephos",
             role="system",
             action="voters.marks_sealed",
             object_key="test/big",

@@ -13,6 +13,7 @@ from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.core.errors import ValidationFailed
 from psephos.elections.models import Election
+from psephos.ledger.actors import actor_or_system
 from psephos.ledger.services.events import event_record
 from psephos.territory.models import AdministrativeUnit, PollingStation
 
@@ -22,7 +23,12 @@ from ..models import Assignment, Observer, Organisation, Team
 
 
 def team_create(
-    *, organisation: Organisation, name: str, region: AdministrativeUnit, observers: list[Observer]
+    *,
+    organisation: Organisation,
+    name: str,
+    region: AdministrativeUnit,
+    observers: list[Observer],
+    actor: Any = None,
 ) -> Team:
     """Create a team in an area of responsibility (a region) with its observers."""
     foreign = [o.code for o in observers if o.organisation_id != organisation.pk]
@@ -35,7 +41,7 @@ def team_create(
         team = Team.objects.create(organisation=organisation, name=name, region=region)
         team.observers.set(observers)
         event_record(
-            actor="system",
+            actor=actor_or_system(actor, system="psephos", organisation=organisation.key),
             role="observation",
             action="observation.team.create",
             object_key=f"observation/{organisation.key}/team/{team.pk}",
@@ -96,7 +102,7 @@ def assignment_set(
             starts_at=when,
         )
         event_record(
-            actor=getattr(actor, "username", "") or "system",
+            actor=actor_or_system(actor, system="psephos", organisation=observer.organisation.key),
             role="observation",
             action="observation.assignment.set",
             object_key=f"observation/{observer.organisation.key}/observer/{observer.code}/assignment",

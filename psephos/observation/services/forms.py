@@ -10,6 +10,7 @@ from django.db.models import F, Max, Q
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
+from psephos.ledger.actors import SYSTEM, actor_or_system
 from psephos.ledger.services.events import event_record
 
 from ..errors import FormInvalid, FormUnknown
@@ -53,7 +54,7 @@ def form_library_install() -> list[FormDefinition]:
             )
             if created:
                 event_record(
-                    actor="system",
+                    actor=SYSTEM,
                     role="observation",
                     action="observation.form.publish",
                     object_key=f"observation/library/form/{spec.key}/{spec.version}",
@@ -86,7 +87,7 @@ def form_publish(
             created_at=clock.now(),
         )
         event_record(
-            actor=getattr(actor, "username", "") or "system",
+            actor=actor_or_system(actor, system="psephos", organisation=organisation.key),
             role="observation",
             action="observation.form.publish",
             object_key=f"observation/{organisation.key}/form/{spec.key}/{version}",

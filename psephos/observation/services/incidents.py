@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from psephos.core import clock
 from psephos.core.errors import Conflict, PermissionDenied, ValidationFailed
 from psephos.elections.models import Election
+from psephos.ledger.actors import actor_observer, actor_user, text_digest
 from psephos.ledger.services.events import event_record
 from psephos.territory.models import PollingStation
 
 from ..access import membership_get
 from ..enums import IncidentStatus, MembershipRole
 from ..errors import PlaceUnknown
-from ..models import Incident, Observer
+from ..models import Incident, IncidentStep, Observer
 
 CATEGORIES = (
     "ballot_stuffing",
@@ -106,7 +107,7 @@ def incident_report(
                     created_at=clock.now(),
                 )
                 event_record(
-                    actor=observer.code,
+                    actor=actor_observer(observer),
                     role="observer",
                     action="observation.incident.report",
                     object_key=f"observation/{observer.organisation.key}/incident/{number}",
@@ -134,7 +135,9 @@ def incident_transition(
     """Move a case along reported → verified/rejected → escalated → resolved.
 
     Only the organisation's admins and coordinators decide. Escalation names the
-    body it went to (e.g. the TEC, or a complaint filed in psephos).
+    body it went to (e.g. the TEC, or a complaint filed in psephos). The note and the
+    body escalated to are free text: they are stored in an ``IncidentStep`` beside the
+    step's ledger event, whose payload holds only their SHA-256.
     """
     membership = membership_get(actor, incident.organisation)
     if membership is None or membership.role not in (
@@ -162,12 +165,26 @@ def incident_transition(
         if escalated_to:
             current.escalated_to = escalated_to.strip()[:200]
         current.save(update_fields=["status", "escalated_to"])
-        event_record(
-            actor=getattr(actor, "username", "") or "system",
+        note = note.strip()[:1000]
+        event = event_record(
+            actor=actor_user(actor, organisation=current.organisation.key),
             role="observation",
             action=f"observation.incident.{status}",
             object_key=f"observation/{current.organisation.key}/incident/{current.number}",
-            payload={"status": status, "escalated_to": current.escalated_to, "note": note[:300]},
+            payload={
+                "status": status,
+                "escalated_to_sha256": text_digest(current.escalated_to),
+                "note_sha256": text_digest(note),
+            },
+        )
+        IncidentStep.objects.create(
+            incident=current,
+            status=status,
+            escalated_to=current.escalated_to,
+            note=note,
+            decided_by=actor,
+            at=event.at,
+            event_seq=event.seq,
         )
     return current
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from psephos.core import clock
 from psephos.core.errors import ValidationFailed
 from psephos.elections.models import Election
+from psephos.ledger.actors import actor_or_system, text_digest
 from psephos.ledger.services.events import event_record
 from psephos.territory.models import AdministrativeUnit
 
@@ -22,10 +23,6 @@ from .crypto import phone_digest, seal
 
 #: Days the accrediting body has to decide (a deadline is part of a formal procedure).
 DECISION_DAYS = 5
-
-
-def _actor(user: Any) -> str:
-    return getattr(user, "username", "") or "system"
 
 
 def observer_code_new() -> str:
@@ -63,7 +60,7 @@ def observer_register(
             created_at=clock.now(),
         )
         event_record(
-            actor=_actor(actor),
+            actor=actor_or_system(actor, system="psephos", organisation=organisation.key),
             role="observation",
             action="observation.observer.register",
             object_key=f"observation/{organisation.key}/observer/{observer.code}",
@@ -94,7 +91,7 @@ def accreditation_apply(
                 data={"observer": observer.code, "election": election.key},
             )
         event_record(
-            actor=_actor(actor),
+            actor=actor_or_system(actor, system="psephos", organisation=observer.organisation.key),
             role="observation",
             action="observation.accreditation.apply",
             object_key=f"observation/{election.key}/accreditation/{observer.code}",
@@ -106,7 +103,10 @@ def accreditation_apply(
 def accreditation_decide(
     *, accreditation: Accreditation, status: str, reasons: str, actor: Any
 ) -> Accreditation:
-    """Accredit, refuse or revoke, always with reasons; the decision is public (without names)."""
+    """Accredit, refuse or revoke, always with reasons; the decision is public (without names).
+
+    The reasons are stored on the accreditation; its ledger event holds their SHA-256.
+    """
     allowed = {
         AccreditationStatus.APPLIED: {AccreditationStatus.ACCREDITED, AccreditationStatus.REFUSED},
         AccreditationStatus.ACCREDITED: {AccreditationStatus.REVOKED},
@@ -134,10 +134,10 @@ def accreditation_decide(
         acc.decided_by = actor if getattr(actor, "is_authenticated", False) else None
         acc.save(update_fields=["status", "reasons", "decided_at", "decided_by"])
         event_record(
-            actor=_actor(actor),
+            actor=actor_or_system(actor, system="psephos"),
             role="observation",
             action=f"observation.accreditation.{status}",
             object_key=f"observation/{acc.election.key}/accreditation/{acc.observer.code}",
-            payload={"status": status, "reasons": acc.reasons},
+            payload={"status": status, "reasons_sha256": text_digest(acc.reasons)},
         )
     return acc

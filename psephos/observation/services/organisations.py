@@ -13,18 +13,18 @@ from django.views.decorators.debug import sensitive_variables
 
 from psephos.core import clock
 from psephos.core.errors import ValidationFailed
+from psephos.ledger.actors import actor_or_system, actor_system, actor_user, text_digest
 from psephos.ledger.services.events import event_record
 from psephos.territory.models import AdministrativeUnit
 
 from ..errors import ReasonMissing, TwoFactorAlreadySetUp, TwoFactorFailed, UserUnknown
-from ..models import Membership, Organisation, TotpAttemptCount, TotpDevice
+from ..models import Membership, Organisation, TotpAttemptCount, TotpDevice, TotpResetRecord
 from ..rules import totp
 from .crypto import seal, unseal
 from .totp_attempts import totp_attempt_claim, totp_attempts_clear
 
-
-def _actor(user: Any) -> str:
-    return getattr(user, "username", "") or "system"
+#: The actor of an operator's command on the server (``psephos observation 2fa-reset``).
+CLI = actor_system("cli")
 
 
 def organisation_create(
@@ -50,11 +50,11 @@ def organisation_create(
         )
         if created:
             event_record(
-                actor=_actor(actor),
+                actor=actor_or_system(actor, system="psephos"),
                 role="observation",
                 action="observation.organisation.create",
                 object_key=f"observation/{key}",
-                payload={"kind": kind, "name": name},
+                payload={"kind": kind, "name_sha256": text_digest(name)},
             )
     return org
 
@@ -77,7 +77,7 @@ def membership_grant(
         )
         membership.regions.set(regions or [])
         event_record(
-            actor=_actor(actor),
+            actor=actor_or_system(actor, system="psephos", organisation=organisation.key),
             role="observation",
             action="observation.membership.grant",
             object_key=f"observation/{organisation.key}/membership/{membership.pk}",
@@ -96,7 +96,7 @@ def _totp_event(user: Any, verb: str, payload: dict[str, Any], *, actor: str = "
     The payload never holds the secret or a code.
     """
     event = event_record(
-        actor=actor or _actor(user),
+        actor=actor or actor_user(user),
         role="observation",
         action=f"observation.totp.{verb}",
         object_key=f"observation/user/{user.pk}/totp",
@@ -197,15 +197,16 @@ class TotpReset:
     event_seq: int
 
 
-def totp_device_reset(*, username: str, reason: str, actor: str = "cli") -> TotpReset | None:
+def totp_device_reset(*, username: str, reason: str, actor: str = CLI) -> TotpReset | None:
     """Remove a user's authenticator, confirmed or not, so that they can set up a new one.
 
     For an operator with shell access when an admin has lost the authenticator: the
     set-up pages never replace a confirmed one. Side effects, in one transaction:
     deletes the user's ``TotpDevice`` and ``TotpAttemptCount`` rows and records one
     ``observation.totp.reset`` ledger event whose payload holds the user's id, the
-    reason, whether the authenticator was confirmed and how many counted codes were
-    cleared, never the secret. Return what was removed, or ``None`` (nothing changed,
+    SHA-256 of the reason (the reason itself is stored in ``TotpResetRecord``, never in
+    the public ledger), whether the authenticator was confirmed and how many counted
+    codes were cleared, never the secret. Return what was removed, or ``None`` (nothing changed,
     no event) when the user has no authenticator. Raises ``ReasonMissing`` when the
     reason is blank and ``UserUnknown`` when no user has that username; nothing is
     written then. Sessions verified with the removed authenticator are no longer
@@ -214,7 +215,9 @@ def totp_device_reset(*, username: str, reason: str, actor: str = "cli") -> Totp
     reason = reason.strip()
     if not reason:
         raise ReasonMissing(
-            _("Give the reason for the reset: it is written to the public ledger."),
+            _(
+                "Give the reason for the reset: it is kept with the reset, and its digest goes into the public ledger."
+            ),
             data={"errors": [{"where": "reason", "message": "must not be empty"}]},
         )
     user = get_user_model().objects.filter(username=username).first()
@@ -236,11 +239,12 @@ def totp_device_reset(*, username: str, reason: str, actor: str = "cli") -> Totp
         totp_attempts_clear(user=user)
         payload = {
             "user": user.pk,
-            "reason": reason,
+            "reason_sha256": text_digest(reason),
             "confirmed": device.confirmed,
             "codes_cleared": cleared,
         }
         seq = _totp_event(user, "reset", payload, actor=actor)
+        TotpResetRecord.objects.create(user=user, reason=reason, at=clock.now(), event_seq=seq)
     return TotpReset(
         user_id=user.pk, confirmed=device.confirmed, codes_cleared=cleared, event_seq=seq
     )
@@ -284,7 +288,7 @@ def organisation_rules_set(
         organisation.inclusion_rules = clean
         organisation.save(update_fields=["inclusion_rules"])
         event_record(
-            actor=_actor(actor),
+            actor=actor_or_system(actor, system="psephos", organisation=organisation.key),
             role="observation",
             action="observation.rules.set",
             object_key=f"observation/{organisation.key}/rules",

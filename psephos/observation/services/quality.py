@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 
 from psephos.elections.models import Election
+from psephos.ledger.actors import SYSTEM
 from psephos.ledger.services.events import event_record
 
 from ..models import Organisation, Submission
@@ -64,7 +65,7 @@ def quality_apply(*, election: Election, organisation: Organisation) -> dict[str
             "excluded": sum(1 for v in verdicts.values() if not v.included),
         }
         event_record(
-            actor="system",
+            actor=SYSTEM,
             role="observation",
             action="observation.quality.apply",
             object_key=f"observation/{organisation.key}/{election.key}/quality",

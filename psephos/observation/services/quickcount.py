@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from psephos.core import clock
 from psephos.elections.models import Election
+from psephos.ledger.actors import actor_or_system
 from psephos.ledger.services.events import event_record
 from psephos.territory.enums import StationKind, UnitLevel
 from psephos.territory.models import PollingStation
@@ -69,7 +70,7 @@ def quickcount_sample_draw(
                 for d in drawn
             )
             event_record(
-                actor=getattr(actor, "username", "") or "system",
+                actor=actor_or_system(actor, system="psephos", organisation=organisation.key),
                 role="observation",
                 action="observation.sample.draw",
                 object_key=f"observation/{organisation.key}/{election.key}/sample",

@@ -23,6 +23,7 @@ from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.core.errors import Conflict
 from psephos.elections.models import Election
+from psephos.ledger.actors import actor_system
 from psephos.ledger.services.events import event_record, events_record_many
 from psephos.territory.enums import StationKind, UnitLevel
 from psephos.territory.models import AdministrativeUnit, PollingStation
@@ -100,6 +101,9 @@ REPORT_TARGETS: dict[str, dict[str, int]] = {
         "moved_higher_level": 5,
     },
 }
+
+#: The actor of every event the simulated mission writes.
+SIMULATE = actor_system("simulate")
 
 
 @dataclass
@@ -324,7 +328,7 @@ def mission_simulate(*, election: Election, seed: int) -> SimulationSummary:
         Assignment.objects.bulk_create(assignments, batch_size=2000)
         Submission.objects.bulk_create(subs, batch_size=1000)
         events_record_many(
-            actor="simulation",
+            actor=SIMULATE,
             role="observation",
             events=[
                 (
@@ -336,7 +340,7 @@ def mission_simulate(*, election: Election, seed: int) -> SimulationSummary:
             ],
         )
         event_record(
-            actor="simulation",
+            actor=SIMULATE,
             role="observation",
             action="observation.mission.simulate",
             object_key=f"observation/{key}/{election.key}",
@@ -449,7 +453,7 @@ def quickcount_simulate(
         )
         Submission.objects.bulk_create(subs, batch_size=1000)
         event_record(
-            actor="simulation",
+            actor=SIMULATE,
             role="observation",
             action="observation.quickcount.simulate",
             object_key=f"observation/{key}/{election.key}",
@@ -494,7 +498,7 @@ def simulated_mission_delete(*, election_key: str) -> int:
         for org in orgs:
             org.delete()
         event_record(
-            actor="simulate",
+            actor=SIMULATE,
             role="observation",
             action="observation.mission.delete",
             object_key=f"observation/{election_key}",

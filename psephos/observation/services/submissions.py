@@ -14,6 +14,7 @@ from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.core.errors import Conflict, ValidationFailed
 from psephos.elections.models import Election
+from psephos.ledger.actors import actor_observer
 from psephos.ledger.services.events import event_record
 from psephos.territory.enums import UnitLevel
 from psephos.territory.models import PollingStation
@@ -140,7 +141,7 @@ def submission_record(
                 received_at=now,
             )
             event_record(
-                actor=observer.code,
+                actor=actor_observer(observer),
                 role="observer",
                 action="observation.submission.record",
                 object_key=f"observation/{observer.organisation.key}/submission/{sub.pk}",

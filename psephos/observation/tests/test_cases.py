@@ -9,15 +9,18 @@ import pytest
 from psephos.accounts.enums import Role
 from psephos.accounts.models import User
 from psephos.accounts.services.tokens import api_token_create
+from psephos.ledger.actors import text_digest
 from psephos.ledger.models import Event
 from psephos.observation.enums import MembershipRole, OrganisationKind
 from psephos.observation.models import (
     Accreditation,
     Assignment,
     Incident,
+    IncidentStep,
     QuickCountSample,
     Submission,
 )
+from psephos.observation.services.incidents import incident_report, incident_transition
 from psephos.observation.services.observers import observer_register
 from psephos.observation.services.organisations import membership_grant
 
@@ -70,6 +73,54 @@ def test_incident_case_from_report_to_escalation(client):
     r = _post(client, url, {"status": "escalated", "escalated_to": "District TEC KZ-01-01"})
     assert r.json() == {"number": 1, "status": "escalated", "escalated_to": "District TEC KZ-01-01"}
     assert Event.objects.filter(action="observation.incident.escalated").count() == 1
+
+
+def test_an_incident_step_keeps_its_note_beside_the_ledger_event():
+    o = observed_country()
+    incident = incident_report(
+        observer=o.observer,
+        election=o.country.election,
+        category="intimidation",
+        description="Voters were photographed at the box.",
+    )
+    coordinator = User.objects.create_user(username="coord", first_name="Asel", last_name="Nur")
+    membership_grant(user=coordinator, organisation=o.org, role=MembershipRole.COORDINATOR)
+    note = "Called Asel Nur, +7 701 555 0199, IIN 900101300123"
+    incident_transition(incident=incident, status="verified", actor=coordinator, note=note)
+    incident_transition(
+        incident=incident, status="escalated", actor=coordinator, escalated_to="District TEC"
+    )
+    events = Event.objects.filter(action__startswith="observation.incident.").order_by("seq")
+    assert [(e.action, e.actor, e.payload) for e in events] == [
+        (
+            "observation.incident.report",
+            f"user:{o.observer_user.pk}@org:wings",
+            {"category": "intimidation", "station": "", "evidence": []},
+        ),
+        (
+            "observation.incident.verified",
+            f"user:{coordinator.pk}@org:wings",
+            {
+                "status": "verified",
+                "escalated_to_sha256": text_digest(""),
+                "note_sha256": text_digest(note),
+            },
+        ),
+        (
+            "observation.incident.escalated",
+            f"user:{coordinator.pk}@org:wings",
+            {
+                "status": "escalated",
+                "escalated_to_sha256": text_digest("District TEC"),
+                "note_sha256": text_digest(""),
+            },
+        ),
+    ]
+    steps = IncidentStep.objects.filter(incident=incident)
+    assert list(steps.values_list("status", "note", "escalated_to", "decided_by", "event_seq")) == [
+        ("verified", note, "", coordinator.pk, events[1].seq),
+        ("escalated", "", "District TEC", coordinator.pk, events[2].seq),
+    ]
 
 
 def test_assignment_changes_mid_day_and_coverage(client):

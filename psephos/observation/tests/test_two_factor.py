@@ -20,12 +20,13 @@ from django.utils.http import urlencode
 
 from psephos.accounts.models import User
 from psephos.core import clock
+from psephos.ledger.actors import text_digest
 from psephos.ledger.models import Event, LedgerHead
 from psephos.observation.access import SESSION_2FA_KEY
 from psephos.observation.enums import MembershipRole, OrganisationKind
 from psephos.observation.errors import TwoFactorAlreadySetUp, TwoFactorFailed, TwoFactorLocked
 from psephos.observation.management.commands.observation import Command as ObservationCommand
-from psephos.observation.models import TotpAttemptCount, TotpDevice
+from psephos.observation.models import TotpAttemptCount, TotpDevice, TotpResetRecord
 from psephos.observation.rules import totp
 from psephos.observation.services.crypto import unseal
 from psephos.observation.services.organisations import (
@@ -556,14 +557,18 @@ def test_a_reset_removes_a_confirmed_authenticator_and_a_new_one_can_be_set_up(c
         f"observation/user/{admin.pk}/totp",
         {
             "user": admin.pk,
-            "reason": "ticket 4711: phone lost",
+            "reason_sha256": text_digest("ticket 4711: phone lost"),
             "confirmed": True,
             "codes_cleared": 5,
         },
     )
+    # The reason itself stays beside the event, out of the public ledger.
+    assert list(TotpResetRecord.objects.values_list("user", "reason", "event_seq")) == [
+        (admin.pk, "ticket 4711: phone lost", seq)
+    ]
     assert list(
         Event.objects.filter(action="observation.totp.reset").values_list("actor", flat=True)
-    ) == ["cli"]
+    ) == ["system:cli"]
     assert old_secret not in repr(_totp_events()) + out
     # The normal set-up now works again: generate, confirm with the new secret's first code.
     assert client.get(SETUP).status_code == 200
@@ -586,7 +591,7 @@ def test_a_reset_removes_an_unconfirmed_authenticator(admin):
     assert TotpDevice.objects.count() == 0
     assert _totp_events()[-1][2] == {
         "user": admin.pk,
-        "reason": "lost before confirming",
+        "reason_sha256": text_digest("lost before confirming"),
         "confirmed": False,
         "codes_cleared": 0,
     }
@@ -612,7 +617,7 @@ def test_a_user_without_an_authenticator_is_told_so_and_nothing_is_written(admin
             "admin1",
             ["--reason", " \t "],
             "observation_reason_missing: Give the reason for the reset: "
-            "it is written to the public ledger.",
+            "it is kept with the reset, and its digest goes into the public ledger.",
         ),
         ("admin1", [], "Error: the following arguments are required: --reason"),
     ],

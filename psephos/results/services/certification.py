@@ -15,6 +15,7 @@ from psephos.core import clock
 from psephos.core.errors import PermissionDenied
 from psephos.elections.enums import ElectionStatus
 from psephos.elections.models import Election
+from psephos.ledger.actors import actor_user, text_digest
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus
 from psephos.results.errors import ElectionCertified, ElectionNotComplete, ElectionNotFinal
@@ -66,7 +67,7 @@ def election_certify(*, user: User, election: Election) -> Outcome:
             % {"election": election.key},
             data={"election": election.key},
         )
-    actor = f"user:{user.pk}@{commission.code}"
+    actor = actor_user(user)
     with transaction.atomic():
         locked = Election.objects.select_for_update().get(pk=election.pk)
         if locked.status == ElectionStatus.CERTIFIED:
@@ -115,7 +116,7 @@ def election_certify(*, user: User, election: Election) -> Outcome:
                 "outcome": outcome.status,
                 "winner": outcome.winner,
                 "runoff": list(outcome.runoff),
-                "reasons": list(outcome.reasons),
+                "reasons_sha256": text_digest("\n".join(outcome.reasons)),
                 "accepted": report.accepted,
                 "expected": report.expected,
             },

@@ -25,6 +25,7 @@ from psephos.core import clock
 from psephos.core.errors import Conflict, ValidationFailed
 from psephos.elections.enums import ElectionKind
 from psephos.elections.selectors import election_options
+from psephos.ledger.actors import actor_user
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus, VersionSource
 from psephos.results.errors import ProtocolBreaksRelations
@@ -33,7 +34,7 @@ from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 from psephos.results.rules.reconciliation import check_protocol
 from psephos.results.services.protocols import _decision_commission
 from psephos.results.services.tabulation import _ancestor_ids, _tally_add, tally_recompute
-from psephos.results.services.versions import _actor, _refuse_if_certified
+from psephos.results.services.versions import _refuse_if_certified
 
 
 class DecisionInvalid(ValidationFailed):
@@ -214,9 +215,9 @@ def protocol_correct(
             votes={o.pk: new_votes[o.pk] - old_votes.get(o.pk, 0) for o in options},
         )
         if found < len(ancestors):
-            tally_recompute(election=election, actor=_actor(user), role=user.role)
+            tally_recompute(election=election, actor=actor_user(user), role=user.role)
         event_record(
-            actor=_actor(user),
+            actor=actor_user(user),
             role=user.role,
             action="protocol.recount" if recount else "protocol.correct",
             object_key=f"{election.key}/{station}",
@@ -294,13 +295,13 @@ def protocol_cancel(
             accepted=-1,
         )
         if found < len(ancestors):
-            tally_recompute(election=election, actor=_actor(user), role=user.role)
+            tally_recompute(election=election, actor=actor_user(user), role=user.role)
         else:
             Tally.objects.filter(election=election, commission_id__in=ancestors).update(
                 cancelled=F("cancelled") + 1
             )
         event_record(
-            actor=_actor(user),
+            actor=actor_user(user),
             role=user.role,
             action="protocol.cancel",
             object_key=f"{election.key}/{station}",

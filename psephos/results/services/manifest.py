@@ -24,6 +24,7 @@ from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.core.errors import Conflict
 from psephos.elections.models import Contest, Election, Option
+from psephos.ledger.actors import actor_user
 from psephos.ledger.rules.hashing import canonical_json
 from psephos.ledger.rules.signing import key_id, public_key_base64, sign
 from psephos.ledger.services.events import event_record
@@ -140,9 +141,8 @@ def manifest_create(*, user: User, election: Election) -> Manifest:
             "stations": len(body["stations"]),
             "replaces": previous.sha256 if previous else None,
         }
-        commission = user.commission.code if user.commission else "-"
         event = event_record(
-            actor=f"user:{user.pk}@{commission}",
+            actor=actor_user(user),
             role=user.role,
             action="election.manifest",
             object_key=election.key,

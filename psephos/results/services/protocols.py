@@ -20,7 +20,7 @@ from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_options
-from psephos.ledger.actors import text_digest
+from psephos.ledger.actors import actor_user, text_digest
 from psephos.results.enums import ProtocolStatus, VersionSource
 from psephos.results.errors import ProtocolNotPending, ReasonRequired
 from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote
@@ -29,7 +29,6 @@ from psephos.results.selectors.protocols import station_pec_get
 from psephos.results.services.tabulation import _ancestor_ids, _tally_add, tally_recompute
 from psephos.results.services.versions import (
     _OPEN_FOR_SUBMISSION,
-    _actor,
     _already,
     _breaches,
     _protocol_event,
@@ -177,7 +176,7 @@ def protocol_accept(*, user: User, protocol: Protocol) -> Protocol:
         )
         if found != len(ancestors):
             # Some tally is missing: rebuild them all (this protocol is already accepted).
-            tally_recompute(election=election, actor=_actor(user), role=user.role)
+            tally_recompute(election=election, actor=actor_user(user), role=user.role)
         _protocol_event(
             user=user,
             election=election,

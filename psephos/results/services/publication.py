@@ -31,6 +31,7 @@ from psephos.core import clock
 from psephos.core.progress import Advance
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_options
+from psephos.ledger.actors import SYSTEM
 from psephos.ledger.rules.signing import key_id, manifest_message, public_key_base64, sign
 from psephos.ledger.selectors import tree_heads_document
 from psephos.ledger.services.checkpoints import checkpoint_create
@@ -78,7 +79,7 @@ def bundle_publish(
     *,
     election: Election,
     out: Path,
-    actor: str = "system",
+    actor: str = SYSTEM,
     role: str = "system",
     advance: Advance | None = None,
 ) -> BundleReport:

@@ -15,6 +15,7 @@ from psephos.core import clock
 from psephos.core.sql import db_value, qn
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_options
+from psephos.ledger.actors import SYSTEM
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus
 from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote, Tally, TallyVote
@@ -150,7 +151,7 @@ def _tally_add(
 
 
 def tally_recompute(
-    *, election: Election, actor: str = "system", role: str = "system"
+    *, election: Election, actor: str = SYSTEM, role: str = "system"
 ) -> TabulationReport:
     """Recompute every tally of the election from the accepted protocols, in one transaction.
 

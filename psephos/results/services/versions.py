@@ -21,6 +21,7 @@ from psephos.core import clock
 from psephos.core.sql import columns, db_value, from_row, insert, insert_values, qn
 from psephos.elections.enums import ElectionKind, ElectionStatus
 from psephos.elections.models import Election, Option
+from psephos.ledger.actors import actor_user
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus, VersionSource
 from psephos.results.errors import (
@@ -36,18 +37,12 @@ from psephos.results.services.tabulation import _tally_received_add, tally_recom
 _OPEN_FOR_SUBMISSION = (ProtocolStatus.DRAFT, ProtocolStatus.RETURNED)
 
 
-def _actor(user: User) -> str:
-    """Return the ledger actor: the user's id and commission, never a name."""
-    commission = user.commission.code if user.commission_id and user.commission else "-"
-    return f"user:{user.pk}@{commission}"
-
-
 def _protocol_event(
     *, user: User, election: Election, station_code: str, action: str, **facts: Any
 ) -> None:
     """Append a protocol event: the user as actor, the station as object, its facts."""
     event_record(
-        actor=_actor(user),
+        actor=actor_user(user),
         role=user.role,
         action=action,
         object_key=f"{election.key}/{station_code}",
@@ -230,7 +225,7 @@ def _version_submit(
     if previous == ProtocolStatus.DRAFT:
         found = _tally_received_add(election, ancestor_ids, now)
         if found != len(ancestor_ids):
-            tally_recompute(election=election, actor=_actor(user), role=user.role)
+            tally_recompute(election=election, actor=actor_user(user), role=user.role)
     _protocol_event(
         user=user,
         election=election,

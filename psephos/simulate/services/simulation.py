@@ -24,6 +24,7 @@ from psephos.core.errors import Conflict, ValidationFailed
 from psephos.core.progress import progress
 from psephos.elections.models import Election, Option
 from psephos.elections.services.election import OptionSpec, election_create, election_delete
+from psephos.ledger.actors import actor_system
 from psephos.ledger.services.events import event_record, events_record_many
 from psephos.results.enums import ProtocolStatus, VersionSource
 from psephos.results.models import (
@@ -45,7 +46,7 @@ from ..rules.country import KIND_NAMES, CountryPlan, pec_size, plan_country
 from ..rules.members import members_for
 from ..rules.scenarios import SCENARIOS, Scenario
 
-ACTOR = "simulate"
+ACTOR = actor_system("simulate")
 TERM_START = date(2019, 4, 1)  # invented: TEC/PEC composition elected by maslikhats in 2019
 TERM_END = date(2024, 3, 31)
 

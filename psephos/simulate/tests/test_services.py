@@ -48,7 +48,7 @@ def _geography():
         stations=[
             StationSpec("KZ-75-0001", 1, "regular", "KZ-75-01", "Polling station No. 1", True)
         ],
-        actor="test",
+        actor="system:test",
     )
 
 
@@ -68,7 +68,7 @@ def _create(geography):
             OptionSpec("yes", "yes", "Yes", "Иә", "Да"),
             OptionSpec("no", "no", "No", "Жоқ", "Нет"),
         ],
-        actor="test",
+        actor="system:test",
     )
 
 

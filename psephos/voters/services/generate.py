@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from psephos.core import db
 from psephos.core.progress import progress as progress_bar
+from psephos.ledger.actors import actor_system
 from psephos.ledger.services.events import event_record
 from psephos.results.selectors.accepted import station_figures_accepted
 
@@ -297,7 +298,7 @@ def register_generate(
                 advance,
             )
         db.analyze(Voter)  # the lists and marks below read what was just written
-        entries = list_extract(election=election, actor="simulate")
+        entries = list_extract(election=election, actor=actor_system("simulate"))
         db.analyze(ListEntry)
         marks = 0
         base = dt.datetime.combine(election.date, dt.time(8, 0), tzinfo=dt.UTC)
@@ -322,7 +323,7 @@ def register_generate(
                 marks += cur.rowcount
                 advance()
         event_record(
-            actor="simulate",
+            actor=actor_system("simulate"),
             role="cec",
             action="voters.register_generated",
             object_key=election.key,

@@ -32,6 +32,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 from psephos.core.progress import progress as progress_bar
+from psephos.ledger.actors import SYSTEM
 from psephos.ledger.selectors import events_of_action
 from psephos.ledger.services.events import event_record
 
@@ -95,7 +96,7 @@ def marks_seal(*, limit: int = SEAL_BATCH, wait: bool = False) -> int | None:
             by_election[key or "?"].append(_sealed(tuple(mark)))
         for key, marks in by_election.items():
             event = event_record(
-                actor="psephos",
+                actor=SYSTEM,
                 role="system",
                 action=SEAL_ACTION,
                 object_key=key,

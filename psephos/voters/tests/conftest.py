@@ -168,10 +168,10 @@ def listed(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Wor
         geography=world.geography,
         path=write_csv(tmp_path / "r.csv", ROWS),
         report_path=tmp_path / "e.csv",
-        actor="cec",
+        actor="system:cec",
     )
     at(monkeypatch, dt.datetime(2022, 11, 1, 6, 0, tzinfo=dt.UTC))
-    assert list_extract(election=world.election, actor="cec") == 2
+    assert list_extract(election=world.election, actor="system:cec") == 2
     return world
 
 

@@ -66,9 +66,9 @@ def test_64_clients_mark_10000_voters_once(
         geography=world.geography,
         path=write_csv(tmp_path / "r.csv", rows),
         report_path=tmp_path / "e.csv",
-        actor="cec",
+        actor="system:cec",
     )
-    assert list_extract(election=world.election, actor="cec") == VOTERS
+    assert list_extract(election=world.election, actor="system:cec") == VOTERS
     home = {row.split(",")[0]: int(row.split(",")[6][-4:]) - 1 for row in rows}
     rng = random.Random(20221120)
     work: list[list[tuple[str, AdditionBasis | None]]] = [[] for _ in range(CLIENTS)]
@@ -149,9 +149,9 @@ def test_a_mark_waits_for_an_entry_being_removed(
         geography=world.geography,
         path=write_csv(tmp_path / "r.csv", rows),
         report_path=tmp_path / "e.csv",
-        actor="cec",
+        actor="system:cec",
     )
-    assert list_extract(election=world.election, actor="cec") == 1
+    assert list_extract(election=world.election, actor="system:cec") == 1
     voter = Voter.objects.get()
     locked = threading.Event()
 
@@ -175,7 +175,7 @@ def test_a_mark_waits_for_an_entry_being_removed(
             station=world.stations[0],
             iin=rows[0].split(",")[0],
             actor_id=world.pec[0].pk,
-            actor="pec1",
+            actor="system:pec1",
         )
     remover.join()
     assert Mark.objects.count() == 0

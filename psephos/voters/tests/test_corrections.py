@@ -71,7 +71,7 @@ def test_include_granted_moves_the_voter(before: World) -> None:
         iin=B,
         kind=CorrectionKind.INCLUDE,
         note="moved in May",
-        actor="pec3",
+        actor="system:pec3",
     )
     assert (request.status, request.due_at) == (
         "pending",
@@ -83,7 +83,7 @@ def test_include_granted_moves_the_voter(before: World) -> None:
         here,
         granted=True,
         reasons="Registered address is in this precinct.",
-        actor="pec3",
+        actor="system:pec3",
     )
     assert (decided.status, decided.reasons) == (
         "granted",
@@ -109,19 +109,28 @@ def test_exclude_and_refusal_and_late(before: World, monkeypatch: pytest.MonkeyP
         iin=A,
         kind=CorrectionKind.EXCLUDE,
         note="",
-        actor="pec1",
+        actor="system:pec1",
     )
     with pytest.raises(ListState, match="needs its reasons"):
-        decide(before, request.pk, home, granted=True, reasons=" ", actor="pec1")
+        decide(before, request.pk, home, granted=True, reasons=" ", actor="system:pec1")
     with pytest.raises(VoterNotFound, match="No correction request"):
-        decide(before, request.pk, before.stations[1], granted=True, reasons="x", actor="pec2")
+        decide(
+            before, request.pk, before.stations[1], granted=True, reasons="x", actor="system:pec2"
+        )
     monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 12, 3, 0, tzinfo=UTC))
-    decide(before, request.pk, home, granted=True, reasons="Deceased per registry.", actor="pec1")
+    decide(
+        before,
+        request.pk,
+        home,
+        granted=True,
+        reasons="Deceased per registry.",
+        actor="system:pec1",
+    )
     assert ListEntry.objects.get(voter=request.voter).removed_reason == "correction"
     assert Event.objects.get(action="voters.correction_decided").payload["late"] is True
     before_count = Event.objects.count()
     with pytest.raises(ListState, match="already granted"):
-        decide(before, request.pk, home, granted=False, reasons="x", actor="pec1")
+        decide(before, request.pk, home, granted=False, reasons="x", actor="system:pec1")
     assert Event.objects.count() == before_count
 
 
@@ -133,16 +142,16 @@ def test_include_of_an_ineligible_voter_is_refused(before: World) -> None:
         iin=C,
         kind=CorrectionKind.INCLUDE,
         note="",
-        actor="pec2",
+        actor="system:pec2",
     )
     with pytest.raises(NotEligible):
-        decide(before, request.pk, here, granted=True, reasons="ok", actor="pec2")
+        decide(before, request.pk, here, granted=True, reasons="ok", actor="system:pec2")
     request.refresh_from_db()
     assert (
         request.status == "pending" and not ListEntry.objects.filter(voter=request.voter).exists()
     )
     refused = decide(
-        before, request.pk, here, granted=False, reasons="Serving a sentence.", actor="pec2"
+        before, request.pk, here, granted=False, reasons="Serving a sentence.", actor="system:pec2"
     )
     assert refused.status == "refused"
 
@@ -192,12 +201,12 @@ def test_a_voter_who_received_a_ballot_is_not_moved_or_removed(
         iin=A,
         kind=CorrectionKind.EXCLUDE,
         note="",
-        actor="pec1",
+        actor="system:pec1",
     )
     at(monkeypatch, ELECTION_DAY_10_15_UTC)
     first = mark(before, 1, A)
     with pytest.raises(AlreadyMarked, match="already received a ballot at station KZ-75-0001"):
-        decide(before, exclude.pk, home, granted=True, reasons="x", actor="pec1")
+        decide(before, exclude.pk, home, granted=True, reasons="x", actor="system:pec1")
     assert ListEntry.objects.get(pk=first.entry_id).removed_reason == ""
     assert CorrectionRequest.objects.get(pk=exclude.pk).status == "pending"
     assert Mark.objects.count() == 1

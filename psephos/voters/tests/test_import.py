@@ -31,7 +31,7 @@ def report(path: Path) -> list[list[str]]:
 def test_good_file_is_imported(world: World, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "ok.csv", [GOOD, *person_rows(5)])
     result = register_import(
-        geography=world.geography, path=path, report_path=tmp_path / "r.csv", actor="cec"
+        geography=world.geography, path=path, report_path=tmp_path / "r.csv", actor="system:cec"
     )
     assert (result.rows, result.flagged) == (6, 0)
     voter = Voter.objects.get(iin_hash=iin_hash("921029350851", world.geography.pk))
@@ -69,7 +69,7 @@ def test_bad_file_is_refused_with_a_report_and_nothing_changes(
     path = write_csv(tmp_path / "bad.csv", rows)
     with pytest.raises(ImportRefused) as caught:
         register_import(
-            geography=world.geography, path=path, report_path=tmp_path / "r.csv", actor="cec"
+            geography=world.geography, path=path, report_path=tmp_path / "r.csv", actor="system:cec"
         )
     assert caught.value.message == "The file was refused: 6 problem(s); see the report r.csv."
     assert report(tmp_path / "r.csv") == [
@@ -102,14 +102,14 @@ def test_iin_already_registered_is_a_conflict(world: World, tmp_path: Path) -> N
         geography=world.geography,
         path=write_csv(tmp_path / "a.csv", [GOOD]),
         report_path=tmp_path / "r.csv",
-        actor="cec",
+        actor="system:cec",
     )
     with pytest.raises(ImportRefused):
         register_import(
             geography=world.geography,
             path=write_csv(tmp_path / "b.csv", [*person_rows(2), GOOD]),
             report_path=tmp_path / "r.csv",
-            actor="cec",
+            actor="system:cec",
         )
     assert report(tmp_path / "r.csv")[1] == [
         "4",
@@ -125,7 +125,7 @@ def test_a_registered_iin_is_named_beside_other_problems(world: World, tmp_path:
         geography=world.geography,
         path=write_csv(tmp_path / "a.csv", [GOOD, *person_rows(3)]),
         report_path=tmp_path / "r.csv",
-        actor="cec",
+        actor="system:cec",
     )
     bad = "921029350852,A,B,C,1992-10-29,M,KZ-75-0001,\n"
     with pytest.raises(ImportRefused):
@@ -133,7 +133,7 @@ def test_a_registered_iin_is_named_beside_other_problems(world: World, tmp_path:
             geography=world.geography,
             path=write_csv(tmp_path / "b.csv", [bad, GOOD, *person_rows(3, start=100)]),
             report_path=tmp_path / "r.csv",
-            actor="cec",
+            actor="system:cec",
         )
     assert [row[:3] for row in report(tmp_path / "r.csv")[1:]] == [
         ["2", "iin", "iin_check_digit"],
@@ -151,7 +151,7 @@ def test_same_name_and_birth_under_two_iins_is_flagged(world: World, tmp_path: P
         geography=world.geography,
         path=write_csv(tmp_path / "t.csv", [GOOD, twin, *person_rows(3)]),
         report_path=tmp_path / "r.csv",
-        actor="cec",
+        actor="system:cec",
     )
     assert (result.rows, result.flagged) == (5, 2)
     assert sorted(Voter.objects.filter(review=True).values_list("station__code", flat=True)) == [
@@ -164,7 +164,7 @@ def test_wrong_header_is_refused(world: World, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "h.csv", [GOOD], header="iin,name\n")
     with pytest.raises(ImportRefused):
         register_import(
-            geography=world.geography, path=path, report_path=tmp_path / "r.csv", actor="cec"
+            geography=world.geography, path=path, report_path=tmp_path / "r.csv", actor="system:cec"
         )
     assert report(tmp_path / "r.csv")[1][:3] == ["1", "*", "header"]
     assert Voter.objects.count() == 0
@@ -214,7 +214,7 @@ def test_duplicate_iin_into_an_empty_register_is_refused(world: World, tmp_path:
             geography=world.geography,
             path=write_csv(tmp_path / "d.csv", rows),
             report_path=tmp_path / "r.csv",
-            actor="cec",
+            actor="system:cec",
         )
     assert report(tmp_path / "r.csv")[1:] == [
         ["6", "iin", "duplicate_iin", "the same IIN as line 5"]
@@ -225,7 +225,7 @@ def test_duplicate_iin_into_an_empty_register_is_refused(world: World, tmp_path:
         geography=world.geography,
         path=write_csv(tmp_path / "ok.csv", rows[:4]),
         report_path=tmp_path / "r.csv",
-        actor="cec",
+        actor="system:cec",
     )
     assert result.rows == 4
     with pytest.raises(ImportRefused):
@@ -233,7 +233,7 @@ def test_duplicate_iin_into_an_empty_register_is_refused(world: World, tmp_path:
             geography=world.geography,
             path=write_csv(tmp_path / "again.csv", rows[3:4]),
             report_path=tmp_path / "r.csv",
-            actor="cec",
+            actor="system:cec",
         )
 
 
@@ -255,7 +255,7 @@ def test_a_file_that_is_not_csv_names_the_line(
     path.write_bytes(HEADER.encode() + text)
     with pytest.raises(ImportRefused):
         register_import(
-            geography=world.geography, path=path, report_path=tmp_path / "r.csv", actor="cec"
+            geography=world.geography, path=path, report_path=tmp_path / "r.csv", actor="system:cec"
         )
     assert report(tmp_path / "r.csv")[1][:3] == expected
     assert (Voter.objects.count(), ImportBatch.objects.count()) == (0, 0)
@@ -287,14 +287,14 @@ def test_initial_load_restores_every_key_index_and_default(world: World, tmp_pat
             geography=world.geography,
             path=write_csv(tmp_path / "dup.csv", [GOOD, *person_rows(2), GOOD]),
             report_path=tmp_path / "r.csv",
-            actor="cec",
+            actor="system:cec",
         )
     assert _catalog() == before
     result = register_import(
         geography=world.geography,
         path=write_csv(tmp_path / "ok.csv", [GOOD, *person_rows(3)]),
         report_path=tmp_path / "r.csv",
-        actor="cec",
+        actor="system:cec",
     )
     assert result.rows == 4 and _catalog() == before
     # Ids were given by the load; the sequence continues after them.
@@ -317,14 +317,14 @@ def test_a_second_load_into_a_register_flags_across_both(world: World, tmp_path:
         geography=world.geography,
         path=write_csv(tmp_path / "a.csv", [GOOD, *person_rows(2)]),
         report_path=tmp_path / "r.csv",
-        actor="cec",
+        actor="system:cec",
     )
     twin = "921029350861,Ахметов,Бауыржан,Серикович,1992-10-29,M,KZ-75-0003,\n"
     result = register_import(
         geography=world.geography,
         path=write_csv(tmp_path / "b.csv", [twin]),
         report_path=tmp_path / "r.csv",
-        actor="cec",
+        actor="system:cec",
     )
     assert (result.rows, result.flagged) == (1, 2)
     assert Voter.objects.filter(review=True).count() == 2
@@ -335,7 +335,7 @@ def test_a_file_with_only_the_header_imports_nothing(world: World, tmp_path: Pat
         geography=world.geography,
         path=write_csv(tmp_path / "empty.csv", []),
         report_path=tmp_path / "r.csv",
-        actor="cec",
+        actor="system:cec",
     )
     assert (result.rows, result.flagged, Voter.objects.count()) == (0, 0, 0)
     assert ImportBatch.objects.get().rows == 0
@@ -353,7 +353,7 @@ def test_many_blocks_load_in_file_order(
         geography=world.geography,
         path=write_csv(tmp_path / "many.csv", rows),
         report_path=tmp_path / "r.csv",
-        actor="cec",
+        actor="system:cec",
     )
     assert result.rows == 300
     # Ids follow the file: row k of the file is the k-th voter, whatever thread encoded it.
@@ -365,7 +365,7 @@ def test_many_blocks_load_in_file_order(
             geography=world.geography,
             path=write_csv(tmp_path / "late.csv", bad),
             report_path=tmp_path / "r.csv",
-            actor="cec",
+            actor="system:cec",
         )
     assert report(tmp_path / "r.csv")[1][:3] == ["202", "iin", "iin_check_digit"]
     assert Voter.objects.count() == 300
@@ -404,7 +404,7 @@ def test_no_progress_bar_counts_past_its_total(
             geography=world.geography,
             path=write_csv(tmp_path / "bad.csv", rows),
             report_path=tmp_path / "r.csv",
-            actor="cec",
+            actor="system:cec",
         )
     assert bars and all(bar.done <= (bar.total or 0) for bar in bars)
     assert bars[-1].done == len(rows)  # the last bar read the whole file

@@ -69,7 +69,7 @@ def test_extract_follows_the_profile(listed: World) -> None:
 def test_extract_twice_is_refused(listed: World) -> None:
     before = snapshot()
     with pytest.raises(ListState, match="already extracted"):
-        list_extract(election=listed.election, actor="cec")
+        list_extract(election=listed.election, actor="system:cec")
     assert snapshot() == before
 
 
@@ -90,10 +90,10 @@ def test_extract_with_odihr_switches(
         geography=world.geography,
         path=write_csv(tmp_path / "r.csv", ROWS),
         report_path=tmp_path / "e.csv",
-        actor="cec",
+        actor="system:cec",
     )
     assert (
-        list_extract(election=world.election, actor="cec") == 4
+        list_extract(election=world.election, actor="system:cec") == 4
     )  # only the 17-year-old is left out
 
 
@@ -217,7 +217,7 @@ def test_certificate_lifecycle(listed: World, monkeypatch: pytest.MonkeyPatch) -
                 station=home,
                 iin=A,
                 serial="00001",
-                actor="pec1",
+                actor="system:pec1",
                 now=outside,
             )
     with pytest.raises(ListState, match="only by the station whose list"):
@@ -226,7 +226,7 @@ def test_certificate_lifecycle(listed: World, monkeypatch: pytest.MonkeyPatch) -
             station=away,
             iin=A,
             serial="00001",
-            actor="pec3",
+            actor="system:pec3",
             now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
         )
     assert snapshot()[3] == 0
@@ -235,7 +235,7 @@ def test_certificate_lifecycle(listed: World, monkeypatch: pytest.MonkeyPatch) -
         station=home,
         iin=A,
         serial="00001",
-        actor="pec1",
+        actor="system:pec1",
         now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
     )
     assert (cert.status, cert.issued_by.code) == (CertificateStatus.ISSUED, "KZ-75-0001")
@@ -246,7 +246,7 @@ def test_certificate_lifecycle(listed: World, monkeypatch: pytest.MonkeyPatch) -
             station=home,
             iin=A,
             serial="00002",
-            actor="pec1",
+            actor="system:pec1",
             now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
         )
     with pytest.raises(ListState, match="serial 00001 is already used"):
@@ -255,7 +255,7 @@ def test_certificate_lifecycle(listed: World, monkeypatch: pytest.MonkeyPatch) -
             station=home,
             iin=B,
             serial="00001",
-            actor="pec1",
+            actor="system:pec1",
             now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
         )
     at(monkeypatch, ELECTION_DAY_10_15_UTC)
@@ -292,10 +292,10 @@ def test_lost_certificate_cannot_be_presented(
         station=listed.stations[0],
         iin=B,
         serial="12345",
-        actor="pec1",
+        actor="system:pec1",
         now=dt.datetime(2022, 11, 10, 6, 0, tzinfo=UTC),
     )
-    certificate_report_lost(election=listed.election, serial="12345", actor="pec1")
+    certificate_report_lost(election=listed.election, serial="12345", actor="system:pec1")
     at(monkeypatch, ELECTION_DAY_10_15_UTC)
     before = snapshot()
     with pytest.raises(ListState, match="Certificate 12345 is reported lost"):
@@ -307,10 +307,18 @@ def test_place_of_stay(listed: World, monkeypatch: pytest.MonkeyPatch) -> None:
     away = listed.stations[1]
     with pytest.raises(OutsideWindow, match="from 2022-10-21 to 2022-11-19"):
         entry_place_of_stay(
-            election=listed.election, station=away, iin=B, actor="pec2", today=dt.date(2022, 10, 20)
+            election=listed.election,
+            station=away,
+            iin=B,
+            actor="system:pec2",
+            today=dt.date(2022, 10, 20),
         )
     entry = entry_place_of_stay(
-        election=listed.election, station=away, iin=B, actor="pec2", today=dt.date(2022, 10, 21)
+        election=listed.election,
+        station=away,
+        iin=B,
+        actor="system:pec2",
+        today=dt.date(2022, 10, 21),
     )
     assert (entry.source, entry.station.code) == ("place_of_stay", "KZ-75-0002")
     assert (
@@ -319,7 +327,11 @@ def test_place_of_stay(listed: World, monkeypatch: pytest.MonkeyPatch) -> None:
     )
     with pytest.raises(ListState, match="already on the list of station KZ-75-0002"):
         entry_place_of_stay(
-            election=listed.election, station=away, iin=B, actor="pec2", today=dt.date(2022, 11, 1)
+            election=listed.election,
+            station=away,
+            iin=B,
+            actor="system:pec2",
+            today=dt.date(2022, 11, 1),
         )
     at(monkeypatch, ELECTION_DAY_10_15_UTC)
     with pytest.raises(NotOnList):
@@ -334,7 +346,7 @@ def test_self_check_before_the_lists_gives_the_register_station(
         geography=world.geography,
         path=write_csv(tmp_path / "r.csv", ROWS),
         report_path=tmp_path / "e.csv",
-        actor="cec",
+        actor="system:cec",
     )
     result = voter_self_check(election=world.election, iin=C)  # a prisoner: no list yet
     assert (result.station_code, result.list_on_display_from) == ("KZ-75-0002", None)

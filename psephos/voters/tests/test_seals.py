@@ -55,7 +55,7 @@ def test_marks_wait_for_the_seal_then_one_event_lists_them(
     assert marks_seal() == 2
     event = Event.objects.get(action=SEAL_ACTION)
     assert (event.actor, event.role, event.object_key) == (
-        "psephos",
+        "system:psephos",
         "system",
         "kz-2022-presidential",
     )
@@ -136,18 +136,18 @@ def test_audit_sees_relinked_marks_and_forged_seals(
     listing = Event.objects.get(action=SEAL_ACTION).payload["marks"][0]
     with transaction.atomic():
         twice = event_record(
-            actor="psephos",
+            actor="system:psephos",
             role="system",
             action=SEAL_ACTION,
             object_key=listed.election.key,
             payload={"marks": [listing, listing]},
         )
         garbled = event_record(
-            actor="psephos",
+            actor="system:psephos",
             role="system",
             action=SEAL_ACTION,
             object_key=listed.election.key,
-            payload={"marks": [["not a mark id"]]},
+            payload={"marks": [["not-a-mark-id"]]},
         )
     assert audit(listed).problems == [
         f"mark {first.pk} differs from its seal #{twice.seq}",

@@ -28,9 +28,9 @@ def test_self_check_in_the_browser(
         geography=world.geography,
         path=write_csv(tmp_path / "r.csv", ROWS),
         report_path=tmp_path / "e.csv",
-        actor="cec",
+        actor="system:cec",
     )
-    list_extract(election=world.election, actor="cec")
+    list_extract(election=world.election, actor="system:cec")
     page.goto(f"{live_server.url}/voters/check/")
     assert page.locator("h1").inner_text() == "Check your voter record"
     page.fill("#iin", A)
@@ -65,9 +65,9 @@ def as_pec1(
         geography=world.geography,
         path=write_csv(tmp_path / "r.csv", ROWS),
         report_path=tmp_path / "e.csv",
-        actor="cec",
+        actor="system:cec",
     )
-    list_extract(election=world.election, actor="cec")
+    list_extract(election=world.election, actor="system:cec")
 
     def open_page(name: str, now: dt.datetime) -> Any:
         monkeypatch.setattr(clock, "now", lambda: now)

@@ -18,6 +18,7 @@ from psephos.integrity.report_files import report_write
 from psephos.integrity.rules.report import STEPS, ReportConfig, build_report
 from psephos.integrity.selectors import station_table_for_election
 from psephos.integrity.services.reports import report_record
+from psephos.ledger.actors import actor_system
 
 
 class Command(DomainCommand):
@@ -85,7 +86,7 @@ class Command(DomainCommand):
             with progress("integrity: methods", STEPS, enabled=enabled) as adv:
                 report = build_report(table, config=config, source=provenance, advance=adv)
             if not opts["no_record"]:
-                report_record(election=election, report=report, actor="cli")
+                report_record(election=election, report=report, actor=actor_system("cli"))
         json_path, html_path = report_write(report, opts["out"])
         it = report["integer_test"]
         self.stdout.write(

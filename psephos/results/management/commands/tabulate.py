@@ -9,6 +9,7 @@ from django.core.management.base import CommandParser
 
 from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
+from psephos.ledger.actors import actor_system
 from psephos.results.services.tabulation import tally_recompute
 
 
@@ -24,7 +25,7 @@ class Command(DomainCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         election = election_get(key=options["election"])
         started = time.perf_counter()
-        report = tally_recompute(election=election, actor="cli", role="system")
+        report = tally_recompute(election=election, actor=actor_system("cli"), role="system")
         elapsed = time.perf_counter() - started
         share = report.accepted / report.expected if report.expected else 0.0
         self.stdout.write(

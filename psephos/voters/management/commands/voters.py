@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
+from psephos.ledger.actors import actor_system
 from psephos.territory.selectors import geography_get
 
 if TYPE_CHECKING:
@@ -67,7 +68,9 @@ class Command(DomainCommand):
                 _("Give --geography KEY or --election KEY (the map of the station codes).")
             )
         report = options["report"] or path.with_name(f"{path.stem}.errors.csv")
-        result = register_import(geography=geography, path=path, report_path=report, actor="cli")
+        result = register_import(
+            geography=geography, path=path, report_path=report, actor=actor_system("cli")
+        )
         self.stdout.write(
             f"Imported {result.rows} voters (batch {result.batch_id}); "
             f"{result.flagged} flagged for review."
@@ -76,7 +79,9 @@ class Command(DomainCommand):
     def _extract(self, options: dict[str, Any]) -> None:
         from psephos.voters.services.lists import list_extract
 
-        count = list_extract(election=election_get(key=options["election"]), actor="cli")
+        count = list_extract(
+            election=election_get(key=options["election"]), actor=actor_system("cli")
+        )
         self.stdout.write(f"Extracted {count} list entries.")
 
     def _generate(self, options: dict[str, Any]) -> None:

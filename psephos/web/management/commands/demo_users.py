@@ -21,6 +21,7 @@ from psephos.commissions.models import Commission
 from psephos.commissions.selectors import commission_list_children, commission_list_for_level
 from psephos.core.errors import DomainError
 from psephos.elections.selectors import election_get
+from psephos.ledger.actors import actor_system
 from psephos.ledger.services.events import event_record
 
 
@@ -36,7 +37,7 @@ def demo_user_ensure(*, username: str, role: Role, commission: Commission, passw
         user.set_password(password)
         user.save()
         event_record(
-            actor="system:demo_users",
+            actor=actor_system("demo_users"),
             role="system",
             action="user.demo_create" if created else "user.demo_reset",
             object_key=f"user:{user.pk}",
@@ -115,9 +116,9 @@ class Command(BaseCommand):
             geography=election.geography,
             path=path,
             report_path=path.with_name("demo-voters.errors.csv"),
-            actor="system:demo_users",
+            actor=actor_system("demo_users"),
         )
-        list_extract(election=election, actor="system:demo_users")
+        list_extract(election=election, actor=actor_system("demo_users"))
         self.stdout.write(
             f"Demo register: 40 synthetic voters at station {station.code} ({path});"
             f" the PEC marks them at /voters/{election.key}/stations/{station.code}/mark/"
