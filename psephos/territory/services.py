@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from psephos.core import clock
 from psephos.core.errors import ValidationFailed
+from psephos.ledger.actors import text_digest
 from psephos.ledger.services.events import event_record, events_record_many
 
 from .models import AdministrativeUnit, Geography, PollingStation, Revision
@@ -161,12 +162,27 @@ def unit_spec_of(unit: AdministrativeUnit) -> UnitSpec:
     return UnitSpec(parent_code=parent.code if parent is not None else None, **values)
 
 
+#: Spec fields that hold free text (names, addresses): a ledger payload holds their SHA-256.
+_TEXT_FIELDS = ("name", "address")
+
+
 def _changes(old: Any, new: Any) -> dict[str, list[Any]]:
-    return {
-        f.name: [getattr(old, f.name), getattr(new, f.name)]
-        for f in fields(old)
-        if getattr(old, f.name) != getattr(new, f.name)
-    }
+    """Return each changed field as ``[old, new]``; a name or an address as its SHA-256.
+
+    Names and addresses are free text, which never enters the public ledger: they are
+    kept in the unit's and station's versions, and the payload names them
+    ``<field>_sha256`` with the digests of the old and the new text.
+    """
+    changes: dict[str, list[Any]] = {}
+    for f in fields(old):
+        before, after = getattr(old, f.name), getattr(new, f.name)
+        if before == after:
+            continue
+        if f.name.startswith(_TEXT_FIELDS):
+            changes[f"{f.name}_sha256"] = [text_digest(before or ""), text_digest(after or "")]
+        else:
+            changes[f.name] = [before, after]
+    return changes
 
 
 def _check_effective(record: str, code: str, current_from: date | None, on: date) -> None:

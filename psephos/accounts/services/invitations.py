@@ -22,6 +22,7 @@ from psephos.accounts.models import ApiToken, Invitation, User
 from psephos.accounts.services.tokens import token_digest
 from psephos.core import clock
 from psephos.core.errors import NotFound, ValidationFailed
+from psephos.ledger.actors import actor_user
 from psephos.ledger.services.events import event_record
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ def invitation_accept(*, raw: str, password: str) -> User:
         locked.save(update_fields=["used_at"])
         Invitation.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)
         event_record(
-            actor=f"user:{user.pk}",
+            actor=actor_user(user),
             role=user.role,
             action="user.invitation_accept",
             object_key=f"user:{user.pk}",

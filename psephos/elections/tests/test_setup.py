@@ -16,6 +16,7 @@ from psephos.accounts.models import Invitation, User
 from psephos.commissions.models import Commission, Member
 from psephos.elections.models import Contest, Election
 from psephos.elections.selectors import election_profile
+from psephos.ledger.actors import text_digest
 from psephos.ledger.models import Event
 from psephos.territory.models import AdministrativeUnit, Geography, PollingStation, Revision
 
@@ -255,7 +256,10 @@ def test_dry_run_shows_the_difference_and_a_real_run_versions_it(example):
     ]
     revise = Event.objects.get(action="station.revise")
     assert revise.payload["changes"] == {
-        "address": ["School No. 1, 3 Bereke Street", "School No. 1, 5 Bereke Street"]
+        "address_sha256": [
+            text_digest("School No. 1, 3 Bereke Street"),
+            text_digest("School No. 1, 5 Bereke Street"),
+        ]
     }
     assert setup(example, "--on", "2027-02-02").splitlines()[0] == (
         "Nothing to change: the files match what is stored."

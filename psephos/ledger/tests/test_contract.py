@@ -1,5 +1,5 @@
 """The ledger's actor and payload contract (``rules/contract.py``), checked on every event
-the suite writes by the ``tests.ledger_contract`` plugin."""
+the suite writes by the ``tests.support.ledger_contract`` plugin."""
 
 from __future__ import annotations
 
