@@ -28,6 +28,10 @@ class Election(models.Model):
         max_length=16, choices=ElectionStatus.choices, default=ElectionStatus.CONFIGURED
     )
     certified_at = models.DateTimeField(null=True, blank=True)
+    # A runoff's first round (its second round is ``first_round.runoffs``).
+    first_round = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="runoffs"
+    )
 
     class Meta:
         ordering = ["-date"]

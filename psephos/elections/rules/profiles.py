@@ -46,6 +46,7 @@ class PresidentialProfile:
     against_all_in_runoff: bool = False
     against_all_can_win: bool = False
     runoff_size: int = 2
+    runoff_within_months: int = 2  # [P] §IV: the second round within two months
     minimum_age: int = 18
     exclude_incapacitated: bool = True
     exclude_prisoners: bool = True
