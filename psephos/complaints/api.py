@@ -15,6 +15,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from psephos.accounts.authentication import STAFF_AUTH
+from psephos.core.csrf import session_csrf_check
 from psephos.core.schemas import ErrorOut
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_user
@@ -90,6 +91,7 @@ def file(
     evidence: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status[dict[str, Any]]:
     """File a complaint (multipart form; evidence files optional: PDF, JPEG, PNG, text, 5 MiB each)."""
+    session_csrf_check(request)  # a logged-in filing is attributed to its user
     user = request.user
     staff = user.is_authenticated and getattr(user, "role", "reader") != "reader"
     c = complaint_file(

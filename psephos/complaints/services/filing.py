@@ -210,22 +210,7 @@ def complaint_file(
         summary.strip(),
         remedy.strip(),
     )
-    errors: list[dict[str, str]] = []
-    if complainant_kind not in ComplainantKind.values:
-        errors.append(
-            _problem(
-                "complainant_kind",
-                _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(ComplainantKind.values)},
-            )
-        )
-    if not complainant_name:
-        errors.append(_problem("complainant_name", _("Give the complainant's name.")))
-    elif len(complainant_name) > 200:
-        errors.append(_problem("complainant_name", _("The name has more than 200 characters.")))
-    if len(complainant_contact) > 200:
-        errors.append(
-            _problem("complainant_contact", _("The contact has more than 200 characters."))
-        )
+    errors = _complainant_problems(complainant_kind, complainant_name, complainant_contact)
     respondent: Commission | None = None
     if respondent_kind not in RespondentKind.values:
         errors.append(
@@ -285,14 +270,7 @@ def complaint_file(
                 _("The date %(date)s is in the future.") % {"date": subject_date.isoformat()},
             )
         )
-    if not summary:
-        errors.append(_problem("summary", _("Describe what happened.")))
-    elif len(summary) > MAX_TEXT:
-        errors.append(_problem("summary", _("The description has more than 10,000 characters.")))
-    if not remedy:
-        errors.append(_problem("remedy", _("Say what you ask the body to do.")))
-    elif len(remedy) > MAX_TEXT:
-        errors.append(_problem("remedy", _("The remedy has more than 10,000 characters.")))
+    errors.extend(_claim_problems(summary, remedy))
     if to_court and also_in_court:
         errors.append(
             _problem(
@@ -362,6 +340,41 @@ def complaint_file(
     )
 
 
+def _complainant_problems(kind: str, name: str, contact: str) -> list[dict[str, str]]:
+    """Return the problems of the complainant's kind, name (required) and contact."""
+    errors: list[dict[str, str]] = []
+    if kind not in ComplainantKind.values:
+        errors.append(
+            _problem(
+                "complainant_kind",
+                _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(ComplainantKind.values)},
+            )
+        )
+    if not name:
+        errors.append(_problem("complainant_name", _("Give the complainant's name.")))
+    elif len(name) > 200:
+        errors.append(_problem("complainant_name", _("The name has more than 200 characters.")))
+    if len(contact) > 200:
+        errors.append(
+            _problem("complainant_contact", _("The contact has more than 200 characters."))
+        )
+    return errors
+
+
+def _claim_problems(summary: str, remedy: str) -> list[dict[str, str]]:
+    """Return the problems of what happened and the remedy asked (each required, ≤ MAX_TEXT)."""
+    errors: list[dict[str, str]] = []
+    if not summary:
+        errors.append(_problem("summary", _("Describe what happened.")))
+    elif len(summary) > MAX_TEXT:
+        errors.append(_problem("summary", _("The description has more than 10,000 characters.")))
+    if not remedy:
+        errors.append(_problem("remedy", _("Say what you ask the body to do.")))
+    elif len(remedy) > MAX_TEXT:
+        errors.append(_problem("remedy", _("The remedy has more than 10,000 characters.")))
+    return errors
+
+
 def complaint_appeal(
     *,
     parent: Complaint,
@@ -400,20 +413,10 @@ def complaint_appeal(
             % {"key": parent.key, "body": parent.body_court},
             data={"complaint": parent.key},
         )
-    errors = []
-    if complainant_kind not in ComplainantKind.values:
-        errors.append(
-            _problem(
-                "complainant_kind",
-                _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(ComplainantKind.values)},
-            )
-        )
-    if not complainant_name.strip():
-        errors.append(_problem("complainant_name", _("Give the complainant's name.")))
-    if not summary.strip():
-        errors.append(_problem("summary", _("Describe what happened.")))
-    if not remedy.strip():
-        errors.append(_problem("remedy", _("Say what you ask the body to do.")))
+    # The same limits as a first complaint: an appeal is stored and shown the same way.
+    errors = _complainant_problems(
+        complainant_kind, complainant_name.strip(), complainant_contact
+    ) + _claim_problems(summary.strip(), remedy.strip())
     if errors:
         raise ComplaintInvalid(
             _("The complaint has %(n)d problem(s); nothing was stored.") % {"n": len(errors)},

@@ -45,6 +45,11 @@ TRANSITIONS = {
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 
+# The longest description stored: ten thousand characters are pages of text, and a
+# limit keeps one report from filling the database (issue 16).
+MAX_DESCRIPTION = 10_000
+
+
 def evidence_dir() -> Path:
     return Path(settings.PSEPHOS_KEY_DIR).parent / "observation-evidence"
 
@@ -65,6 +70,13 @@ def incident_report(
         problems.append({"where": "category", "message": f"use one of {', '.join(CATEGORIES)}"})
     if not description.strip():
         problems.append({"where": "description", "message": "required"})
+    elif len(description.strip()) > MAX_DESCRIPTION:
+        problems.append(
+            {
+                "where": "description",
+                "message": _("The description has more than 10,000 characters."),
+            }
+        )
     for i, photo in enumerate(photos or []):
         if len(photo) > MAX_EVIDENCE_BYTES:
             problems.append({"where": f"photos[{i}]", "message": "larger than 10 MB"})

@@ -238,6 +238,31 @@ def attachment_limit() -> int:
     return int(getattr(settings, "PSEPHOS_ATTACHMENT_MAX_BYTES", ATTACHMENT_MAX_BYTES))
 
 
+ATTACHMENTS_PER_STATION = 10
+# Any number not used by another advisory lock of psephos: the first key of the
+# per-station attachment lock on PostgreSQL.
+_ATTACH_LOCK_CLASS = 0x5053_4154  # "PSAT"
+
+
+def attachments_per_station() -> int:
+    """The most attachments one station's protocol may have in an election."""
+    return int(getattr(settings, "PSEPHOS_ATTACHMENTS_PER_STATION", ATTACHMENTS_PER_STATION))
+
+
+def _attachments_lock(commission_id: int) -> None:
+    """Serialise attachments to one station, so that counting them and adding one is atomic.
+
+    SQLite's write transactions already run one at a time (BEGIN IMMEDIATE); on
+    PostgreSQL a transaction-scoped advisory lock on the station does the same.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [_ATTACH_LOCK_CLASS, commission_id]
+            )
+
+
 def protocol_attach(
     *, user: User, election: Election, station_code: str, content: bytes
 ) -> ProtocolAttachment:
@@ -245,7 +270,8 @@ def protocol_attach(
 
     Preconditions: ``user`` is the station's own PEC or the TEC directly above it;
     the content is a PNG, JPEG or PDF (sniffed from its bytes, whatever the client
-    claims) of at most ``PSEPHOS_ATTACHMENT_MAX_BYTES`` (10 MiB by default).
+    claims) of at most ``PSEPHOS_ATTACHMENT_MAX_BYTES`` (10 MiB by default); the
+    station has fewer than ``PSEPHOS_ATTACHMENTS_PER_STATION`` (10) attachments.
 
     Side effects: a ``ProtocolAttachment``; ledger event ``protocol.attach`` with the
     digest, type and size. Raises ``StationNotFound``, ``PermissionDenied`` or
@@ -279,6 +305,18 @@ def protocol_attach(
         )
     sha = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
+        _attachments_lock(pec.pk)
+        cap = attachments_per_station()
+        held = ProtocolAttachment.objects.filter(election=election, commission=pec).count()
+        if held >= cap:
+            raise AttachmentRefused(
+                _(
+                    "Station “%(station)s” already has %(count)d attachments, the most "
+                    "accepted; ask the territorial commission to review them."
+                )
+                % {"station": station_code, "count": held},
+                data={"station": station_code, "attachments": held, "limit": cap},
+            )
         attachment = ProtocolAttachment.objects.create(
             election=election,
             commission=pec,
