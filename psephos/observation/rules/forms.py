@@ -42,7 +42,7 @@ NEGATIVE_RATINGS = frozenset({3, 4})
 YES, NO = "yes", "no"
 
 #: Largest photo accepted as an answer (the decoded bytes).
-MAX_PHOTO_BYTES = 8 * 1024 * 1024
+MAX_PHOTO_BYTES = 2 * 1024 * 1024  # the request itself is at most 2.5 MB (Django default)
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 _ID_RE = re.compile(r"^[A-Z]{1,2}$")

@@ -411,3 +411,18 @@ def test_an_exported_form_imports_unchanged_and_a_bad_one_changes_nothing():
         form_import_xlsform(organisation=o.org, data=workbook(bad))
     assert exc.value.data["errors"][0]["where"] == "survey row 16, type"
     assert FormDefinition.objects.count() == before
+
+
+def test_a_photo_answer_must_be_a_small_image_data_url():
+    spec = spec_from_sheets(RICH)
+    base = {"seals_intact": "no", "which_seals": "top", "voters": "10"}
+    big = "data:image/jpeg;base64," + base64.b64encode(b"\xff" * (2 * 1024 * 1024 + 1)).decode()
+    for photo, message in (
+        (big, "the photo is larger than 2 MB"),
+        ("data:image/gif;base64,R0lG", "a photo must be a JPEG, PNG or WebP image sent as a data: URL"),
+        ("observation/photos/" + "0" * 64 + ".jpg", "a photo must be a JPEG, PNG or WebP image sent as a data: URL"),
+        ("data:image/png;base64,%%%", "the photo is not valid base64"),
+    ):  # fmt: skip
+        with pytest.raises(FormError) as exc:
+            answers_validate(spec, base | {"evidence": photo})
+        assert exc.value.problems == [{"where": "E", "message": message}]
