@@ -21,7 +21,10 @@ from django.db import connection, models
 
 _Converter = Callable[[Any, Any, Any], Any]
 _columns_cache: dict[tuple[str, type[models.Model], str], str] = {}
-_converters_cache: dict[tuple[str, type[models.Model]], list[tuple[Any, list[_Converter]]]] = {}
+_converters_cache: dict[
+    tuple[str, type[models.Model]], list[tuple[int, Any, list[_Converter]]]
+] = {}
+_pk_index_cache: dict[type[models.Model], tuple[int, int]] = {}
 _insert_cache: dict[tuple[str, type[models.Model], int], Any] = {}
 
 
@@ -58,11 +61,14 @@ def rows_split(row: Sequence[Any], *models_: type[models.Model]) -> list[models.
     out: list[models.Model | None] = []
     start = 0
     for model in models_:
-        fields = model._meta.concrete_fields
-        group = row[start : start + len(fields)]
-        pk_index = fields.index(model._meta.pk)
+        shape = _pk_index_cache.get(model)
+        if shape is None:
+            fields = model._meta.concrete_fields
+            shape = _pk_index_cache[model] = (len(fields), fields.index(model._meta.pk))
+        width, pk_index = shape
+        group = row[start : start + width]
         out.append(None if group[pk_index] is None else from_row(model, group))
-        start += len(fields)
+        start += width
     return out
 
 
@@ -72,18 +78,20 @@ def from_row[M: models.Model](model: type[M], row: Sequence[Any]) -> M:
     plan = _converters_cache.get(key)
     if plan is None:
         plan = []
-        for field in model._meta.concrete_fields:
+        for index, field in enumerate(model._meta.concrete_fields):
             expression = field.get_col(model._meta.db_table)
             converters = connection.ops.get_db_converters(expression) + field.get_db_converters(
                 connection
             )
-            plan.append((expression, converters))
+            if converters:  # most columns come back from the driver as they are
+                plan.append((index, expression, converters))
         _converters_cache[key] = plan
-    values = []
-    for (expression, converters), value in zip(plan, row, strict=True):
+    values = list(row)
+    for index, expression, converters in plan:
+        value = values[index]
         for convert in converters:
             value = convert(value, expression, connection)
-        values.append(value)
+        values[index] = value
     return model.from_db(connection.alias, (), values)  # every field: names unused
 
 

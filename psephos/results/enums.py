@@ -3,11 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProtocolStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted")
+    """A protocol's lifecycle; the labels are what the portal shows for each status."""
+
+    DRAFT = "draft", _("not received")
+    SUBMITTED = "submitted", _("submitted, awaiting the territorial commission")
     ACCEPTED = "accepted", _("accepted")
-    RETURNED = "returned", _("returned")
-    CANCELLED = "cancelled", _("cancelled")
+    RETURNED = "returned", _("returned for correction")
+    CANCELLED = "cancelled", _("cancelled by decision")
 
 
 class VersionSource(models.TextChoices):

@@ -22,6 +22,7 @@ from psephos.core.errors import NotFound, ValidationFailed
 from psephos.elections.models import Election
 from psephos.ledger.models import Event
 from psephos.ledger.rules.hashing import digest
+from psephos.results.enums import ProtocolStatus
 from psephos.results.models import (
     Protocol,
     ProtocolAttachment,
@@ -108,7 +109,7 @@ def station_detail(*, election: Election, code: str) -> dict[str, Any]:
         "election": election.key,
         "station": code,
         "tec": commission.parent.code if commission.parent else None,
-        "status": protocol.status if protocol else "draft",
+        "status": protocol.status if protocol else ProtocolStatus.DRAFT,
         "submitted_at": protocol.submitted_at.isoformat()
         if protocol and protocol.submitted_at
         else None,
@@ -271,10 +272,10 @@ def room(*, election: Election, tec_code: str) -> dict[str, Any]:
     counts = {"expected": len(pecs), "received": 0, "accepted": 0, "returned": 0, "cancelled": 0}
     for pk, code in pecs:
         p = protocols.get(pk)
-        status = p.status if p else "draft"
-        if p and status != "draft":
+        status = p.status if p else ProtocolStatus.DRAFT
+        if p and status != ProtocolStatus.DRAFT:
             counts["received"] += 1
-        if status in ("accepted", "returned", "cancelled"):
+        if status in (ProtocolStatus.ACCEPTED, ProtocolStatus.RETURNED, ProtocolStatus.CANCELLED):
             counts[status] += 1
         current = p.current if p else None
         stations.append(
@@ -287,7 +288,7 @@ def room(*, election: Election, tec_code: str) -> dict[str, Any]:
                 "cancel_decision": decision_dict(p.cancel_decision) if p else None,
                 "refusals": refusals.get(code, 0),
                 "checks": "failed"
-                if refusals.get(code) and status == "draft"
+                if refusals.get(code) and status == ProtocolStatus.DRAFT
                 else ("passed" if current else "pending"),
                 "valid": current.ballots_valid if current else None,
             }

@@ -4,9 +4,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 import psephos.core.converters  # noqa: F401 (registers <code:…>)
+from psephos.results import staff
 from psephos.results import views as results_views
 
-from . import staff, views
+from . import views
 
 app_name = "web"
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("e/<slug:key>/find/", views.commission_find, name="find"),
     # The results' quarantine page keeps its address under /ledger/, where it was first published.
     path("ledger/quarantine/<slug:key>/", results_views.quarantine_page, name="quarantine"),
+    # The results' staff pages (psephos.results.staff) keep their addresses and names.
     path("staff/", staff.staff_home, name="staff"),
     path("staff/e/<slug:key>/protocol/", staff.protocol_entry, name="protocol-entry"),
     path("staff/e/<slug:key>/queue/", staff.protocol_queue, name="protocol-queue"),

@@ -26,6 +26,7 @@ from psephos.commissions.selectors import commission_member_counts
 from psephos.core.errors import DomainError, ValidationFailed
 from psephos.elections.selectors import election_get
 from psephos.ledger.selectors import ledger_head_hash, public_key
+from psephos.results.labels import OUTCOME_LABELS, label_for_status
 from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.selectors import (
     election_list,
@@ -36,7 +37,7 @@ from psephos.results.selectors import (
 from psephos.results.services.determination import election_determine
 from psephos.territory.selectors import unit_names_for_codes
 
-from .labels import OUTCOME_LABELS, label_for_status, member_composition
+from .labels import member_composition
 from .templatetags.portal import num, percent
 
 if TYPE_CHECKING:

@@ -9,6 +9,7 @@ from psephos.elections.selectors import election_options, elections_list
 from psephos.ledger.checks import CheckOutcome
 from psephos.ledger.rules.figures import FIGURE_ACTIONS, figure_differences, latest_figures
 from psephos.ledger.selectors import events_for_protocols
+from psephos.results.enums import ProtocolStatus
 from psephos.results.rules.lines import LINE_NAMES
 
 from .downloads import result_rows
@@ -36,7 +37,7 @@ def protocols_check_against_ledger(*, election: Election) -> list[ProtocolMismat
     decisive = latest_figures(events, election=election.key, lines=LINE_NAMES)
     out = []
     for row in result_rows(election=election, level="station"):
-        if row["status"] != "accepted":
+        if row["status"] != ProtocolStatus.ACCEPTED:
             continue
         station = row["station"]
         figures = decisive.get(station)

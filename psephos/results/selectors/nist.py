@@ -10,6 +10,7 @@ from psephos.commissions.models import Commission
 from psephos.elections.enums import ElectionStatus
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_options
+from psephos.results.enums import ProtocolStatus
 from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.rules.nist import NistOption, NistUnit, election_report, results_status
 
@@ -33,7 +34,7 @@ def nist_export(*, election: Election, sequence: int, generated: dt.datetime) ->
             children.setdefault(parent, []).append(code)
     figures: dict[str, tuple[dict[str, int], dict[str, int], int, int]] = {}
     for row in station_rows:
-        if row["status"] == "accepted":
+        if row["status"] == ProtocolStatus.ACCEPTED:
             figures[row["station"]] = (
                 {n: row[n] for n in LINE_NAMES},
                 {k: row[k] for k in keys},

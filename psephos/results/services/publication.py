@@ -37,6 +37,7 @@ from psephos.ledger.selectors import tree_heads_document
 from psephos.ledger.services.checkpoints import checkpoint_create
 from psephos.ledger.services.keys import signing_key_load
 from psephos.ledger.services.verification import event_rows
+from psephos.results.enums import ProtocolStatus
 from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.selectors.downloads import TOTAL_LEVELS, result_columns, result_rows
 from psephos.results.selectors.nist import nist_export
@@ -173,7 +174,7 @@ def bundle_publish(
     return BundleReport(
         path=out,
         stations=len(stations),
-        accepted=sum(1 for r in stations if r["status"] == "accepted"),
+        accepted=sum(1 for r in stations if r["status"] == ProtocolStatus.ACCEPTED),
         events=count,
         tree_size=sth.tree_size,
         root_hash=sth.root_hash,

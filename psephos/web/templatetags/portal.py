@@ -8,7 +8,8 @@ from django import template
 from django.utils.formats import get_format
 from django.utils.translation import get_language
 
-from psephos.web.labels import label_for_level, label_for_line, label_for_source, label_for_status
+from psephos.results.labels import label_for_line, label_for_source, label_for_status
+from psephos.web.labels import label_for_level
 
 register = template.Library()
 

@@ -7,15 +7,17 @@ the portal, the API and the CLI refuse the same protocols for the same reasons.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from psephos.elections.models import Option
 from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 
 from .labels import LINE_LABELS
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Option
 
 VOTE_PREFIX = "vote_"
 

@@ -8,7 +8,7 @@ whatever they refuse, next to the fields concerned.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from psephos.accounts.enums import Role
-from psephos.accounts.models import User
 from psephos.core.converters import CodeConverter
 from psephos.core.errors import DomainError, PermissionDenied, ValidationFailed
 from psephos.elections.selectors import election_get, election_options
+from psephos.results.enums import ProtocolStatus
 from psephos.results.errors import ProtocolBreaksRelations
+from psephos.results.forms import ProtocolForm, fields_of_breach, initial_from
+from psephos.results.labels import OUTCOME_LABELS, breach_message
 from psephos.results.selectors import (
     election_list_for_commission,
     protocol_for_station,
@@ -37,18 +39,19 @@ from psephos.results.services.protocols import (
     protocol_submit,
 )
 
-from .forms import ProtocolForm, fields_of_breach, initial_from
-from .labels import OUTCOME_LABELS, breach_message
-
 if TYPE_CHECKING:
+    from psephos.accounts.models import User
     from psephos.elections.models import Election
 
 
 def _operator(request: HttpRequest, role: Role) -> User:
-    """Return the logged-in user if an operator with this role, else refuse."""
-    user = request.user
-    assert isinstance(user, User)
-    if user.role != role or user.commission_id is None:
+    """Return the logged-in user if an operator with this role, else refuse.
+
+    The page's own gate (which page a role sees, and the operator's commission it
+    shows); what the operator may change is checked by the services, not here.
+    """
+    user = cast("User", request.user)
+    if getattr(user, "role", None) != role or user.commission_id is None:
         raise PermissionDenied(
             _("This page is for the %(role)s.") % {"role": role.label},
             data={"required_role": role.value},
@@ -59,10 +62,11 @@ def _operator(request: HttpRequest, role: Role) -> User:
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     """Show what the logged-in operator can do, per election on the commission's map."""
-    user = request.user
-    assert isinstance(user, User)
+    user = cast("User", request.user)
     elections = election_list_for_commission(commission=user.commission) if user.commission else []
-    return render(request, "web/staff_home.html", {"elections": elections, "operator": user})
+    return render(
+        request, "results/staff/staff_home.html", {"elections": elections, "operator": user}
+    )
 
 
 @login_required
@@ -77,7 +81,7 @@ def protocol_entry(request: HttpRequest, key: str) -> HttpResponse:
     kwargs: dict[str, Any] = {"options": options, "kind": election.kind}
     breaches: list[dict[str, Any]] = []
     field_problems: dict[str, list[str]] = {}
-    editable = current.status in ("draft", "returned")
+    editable = current.status in (ProtocolStatus.DRAFT, ProtocolStatus.RETURNED)
     if request.method == "POST":
         form = ProtocolForm(request.POST, **kwargs)
         if form.is_valid():
@@ -108,7 +112,7 @@ def protocol_entry(request: HttpRequest, key: str) -> HttpResponse:
     status = 422 if request.method == "POST" and (breaches or form.errors) else 200
     return render(
         request,
-        "web/protocol_entry.html",
+        "results/staff/protocol_entry.html",
         {
             "election": election,
             "station_code": station_code,
@@ -172,13 +176,13 @@ def protocol_keying(request: HttpRequest, key: str, code: str) -> HttpResponse:
     protocol = protocol_get(election=election, station_code=code)
     return render(
         request,
-        "web/protocol_keying.html",
+        "results/staff/protocol_keying.html",
         {
             "election": election,
             "station_code": code,
             "state": state,
             "protocol": protocol,
-            "keyable": protocol.status in ("draft", "returned"),
+            "keyable": protocol.status in (ProtocolStatus.DRAFT, ProtocolStatus.RETURNED),
             "differences": [labels.get(_field_of(d), d) for d in state.differences],
             "form": form,
             "breaches": breaches,
@@ -222,7 +226,7 @@ def protocol_queue(request: HttpRequest, key: str) -> HttpResponse:
     options = election_options(election=election)
     return render(
         request,
-        "web/protocol_queue.html",
+        "results/staff/protocol_queue.html",
         {"election": election, "tec": user.commission, "pending": pending, "options": options},
     )
 
@@ -268,7 +272,7 @@ def _queue_row(
     view = protocol_get(election=election, station_code=code)
     return render(
         request,
-        "web/_queue_row.html",
+        "results/staff/_queue_row.html",
         {
             "election": election,
             "p": view,
