@@ -169,3 +169,23 @@ def commissions_open_by_code(*, geography: Geography) -> dict[str, Commission]:
     return {
         c.code: c for c in Commission.objects.filter(geography=geography, valid_to__isnull=True)
     }
+
+
+_TEC_LEVELS = (CommissionLevel.TEC_DISTRICT, CommissionLevel.TEC_REGION)
+
+
+def tec_find(*, geography_id: int, code: str) -> Commission | None:
+    """Return the territorial commission (district or region) with this code, with its region."""
+    return (
+        Commission.objects.filter(geography_id=geography_id, code=code, level__in=_TEC_LEVELS)
+        .select_related("region")
+        .first()
+    )
+
+
+def tecs_district(*, geography_id: int, region_unit_id: int | None = None) -> list[Commission]:
+    """Return the district commissions by code, with their region (only one region's, if given)."""
+    tecs = Commission.objects.filter(geography_id=geography_id, level=CommissionLevel.TEC_DISTRICT)
+    if region_unit_id is not None:
+        tecs = tecs.filter(region__unit_id=region_unit_id)
+    return list(tecs.select_related("region").order_by("code"))

@@ -141,6 +141,34 @@ def access_personal_data(
     )
 
 
+def access_observer_create(
+    *, user: Any, organisation: Organisation, region: Any, two_factor_ok: bool
+) -> None:
+    """Allow an admin with two-factor login to register an observer inside the admin's regions.
+
+    Every refusal is logged (``access_personal_data``), the one for a region outside the
+    admin's too.
+    """
+    target = f"region {region.code}"
+    scope = access_personal_data(
+        user=user,
+        organisation=organisation,
+        two_factor_ok=two_factor_ok,
+        action="observer.create",
+        target=target,
+    )
+    if not scope.covers(region.pk):
+        access_log(
+            organisation=organisation,
+            user=user,
+            action="observer.create",
+            target=target,
+            allowed=False,
+            detail="outside the admin's regions",
+        )
+        raise PermissionDenied(_("This region is outside yours."), data={"region": region.code})
+
+
 def access_observer(*, user: Any, observer: Observer, two_factor_ok: bool, action: str) -> Scope:
     """Allow an admin to read one observer only inside the admin's regions."""
     scope = access_personal_data(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import hmac
 import io
@@ -12,25 +11,49 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
-from ninja import Body, Field, File, Router, Schema, Status
+from ninja import Body, File, Router, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from psephos.accounts.authentication import STAFF_AUTH
-from psephos.core.errors import PermissionDenied
 from psephos.elections.selectors import election_get
+from psephos.territory.selectors import region_get
 
 from .access import (
-    access_accreditation_decide,
     access_coordinate,
-    access_log,
     access_organisation_manage,
-    access_personal_data,
     access_submit,
     session_two_factor_ok,
 )
 from .errors import SmsSignatureInvalid
+from .schemas import (
+    AccreditationPublicOut,
+    ApplicationOut,
+    ApplyIn,
+    AssignIn,
+    AssignmentOut,
+    BadgeOut,
+    CoverageOut,
+    DecideIn,
+    DecisionOut,
+    FindingsReportOut,
+    FormOut,
+    IncidentIn,
+    IncidentOut,
+    IncidentStatusOut,
+    ObserverCreatedOut,
+    ObserverIn,
+    ObserverPersonalOut,
+    QuickCountOut,
+    RulesOut,
+    SampleIn,
+    SampleOut,
+    SmsIn,
+    SmsOut,
+    SubmissionIn,
+    SubmissionOut,
+    TransitionIn,
+)
 from .selectors import (
     accreditation_by_token,
     accreditation_get,
@@ -47,7 +70,6 @@ from .selectors import (
     quickcount_estimate,
     quickcount_official,
     quickcount_station_check,
-    region_get,
 )
 from .services.deployment import assignment_set
 from .services.forms import form_export_xlsform, form_import_xlsform, form_resolve, forms_available
@@ -64,25 +86,7 @@ router = Router(tags=["observation"])
 AUTH = STAFF_AUTH
 
 
-class SubmissionIn(Schema):
-    election: str
-    form: str
-    client_id: str
-    station: str = ""
-    tec: str = ""
-    answers: dict[str, Any]
-    submitted_at: dt.datetime | None = None
-
-
-class SubmissionOut(Schema):
-    id: int
-    client_id: str
-    created: bool
-    place: str
-    included: bool
-
-
-@router.get("/forms", auth=AUTH)
+@router.get("/forms", auth=AUTH, response=list[dict[str, Any]])
 def forms_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Return the latest version of every form the observer's organisation uses."""
     observer = access_submit(user=request.user)
@@ -125,12 +129,7 @@ def _sms_secret() -> bytes:
     return path.read_bytes().strip() if path.exists() else b""
 
 
-class SmsIn(Schema):
-    sender: str
-    text: str
-
-
-@router.post("/sms/{election}")
+@router.post("/sms/{election}", response=SmsOut)
 def sms_webhook(request: HttpRequest, election: str, payload: SmsIn) -> dict[str, Any]:
     """Receive a coded SMS from the gateway; the body is signed with HMAC-SHA256 (X-Signature)."""
     secret = _sms_secret()
@@ -142,7 +141,7 @@ def sms_webhook(request: HttpRequest, election: str, payload: SmsIn) -> dict[str
     return {"reply": msg.reply, "recorded": msg.ok}
 
 
-@router.get("/findings/{election}")
+@router.get("/findings/{election}", response=list[FindingsReportOut])
 def findings(
     request: HttpRequest,
     election: str,
@@ -163,13 +162,13 @@ def findings(
     return [r.__dict__ for r in reports]
 
 
-@router.get("/accreditations/{election}")
+@router.get("/accreditations/{election}", response=list[AccreditationPublicOut])
 def accreditations(request: HttpRequest, election: str) -> list[dict[str, Any]]:
     """Return the public list of accreditation decisions (badge numbers, no names)."""
     return accreditation_list_public(election=election_get(key=election))
 
 
-@router.get("/badge/{token}")
+@router.get("/badge/{token}", response=BadgeOut)
 def badge_check(request: HttpRequest, token: str) -> dict[str, Any]:
     """Return what a badge's QR code certifies."""
     acc = accreditation_by_token(token=token)
@@ -182,7 +181,7 @@ def badge_check(request: HttpRequest, token: str) -> dict[str, Any]:
     }
 
 
-@router.get("/organisations/{key}/observers", auth=django_auth)
+@router.get("/organisations/{key}/observers", auth=django_auth, response=list[ObserverPersonalOut])
 def roster(request: HttpRequest, key: str) -> list[dict[str, Any]]:
     """Return the roster to an organisation admin with two-factor login, in the admin's regions."""
     return observer_roster(
@@ -200,41 +199,28 @@ def _observer_of(org_key: str, code: str) -> Any:
     return observer_in_organisation(organisation_key=org_key, code=code)
 
 
-class ApplyIn(Schema):
-    election: str
-    observer: str
-    nomination_letter: str = ""
-
-
-@router.post("/organisations/{key}/accreditations", auth=django_auth, response={201: dict})
+@router.post(
+    "/organisations/{key}/accreditations", auth=django_auth, response={201: ApplicationOut}
+)
 def accreditation_apply_api(request: HttpRequest, key: str, payload: ApplyIn) -> Status:
     """File an accreditation application for one of the organisation's observers (admin, 2FA)."""
-    org = organisation_get(key=key)
-    access_organisation_manage(
-        user=request.user, organisation=org, two_factor_ok=_two_factor(request)
-    )
     acc = accreditation_apply(
         observer=_observer_of(key, payload.observer),
         election=election_get(key=payload.election),
         nomination_letter=payload.nomination_letter,
         actor=request.user,
+        two_factor_ok=_two_factor(request),
     )
     return Status(
         201, {"badge": payload.observer, "status": acc.status, "decide_by": acc.decide_by}
     )
 
 
-class DecideIn(Schema):
-    status: str
-    reasons: str
-
-
-@router.post("/accreditations/{election}/{badge}/decision", auth=django_auth)
+@router.post("/accreditations/{election}/{badge}/decision", auth=django_auth, response=DecisionOut)
 def accreditation_decide_api(
     request: HttpRequest, election: str, badge: str, payload: DecideIn
 ) -> dict[str, Any]:
     """Accredit, refuse or revoke with reasons (central commission staff)."""
-    access_accreditation_decide(user=request.user)
     acc = accreditation_get(election_key=election, badge=badge)
     acc = accreditation_decide(
         accreditation=acc, status=payload.status, reasons=payload.reasons, actor=request.user
@@ -242,19 +228,9 @@ def accreditation_decide_api(
     return {"badge": badge, "status": acc.status, "reasons": acc.reasons}
 
 
-class AssignIn(Schema):
-    election: str
-    observer: str
-    kind: str = "fixed"
-    station: str = ""
-    tec: str = ""
-
-
-@router.post("/organisations/{key}/assignments", auth=django_auth, response={201: dict})
+@router.post("/organisations/{key}/assignments", auth=django_auth, response={201: AssignmentOut})
 def assignment_api(request: HttpRequest, key: str, payload: AssignIn) -> Status:
     """Post an observer to a station or TEC now; the previous posting ends (coordinators)."""
-    org = organisation_get(key=key)
-    access_coordinate(user=request.user, organisation=org)
     a = assignment_set(
         observer=_observer_of(key, payload.observer),
         election=election_get(key=payload.election),
@@ -266,7 +242,9 @@ def assignment_api(request: HttpRequest, key: str, payload: AssignIn) -> Status:
     return Status(201, {"id": a.pk, "kind": a.kind, "starts_at": a.starts_at})
 
 
-@router.get("/organisations/{key}/coverage/{election}", auth=django_auth)
+@router.get(
+    "/organisations/{key}/coverage/{election}", auth=django_auth, response=list[CoverageOut]
+)
 def coverage_api(request: HttpRequest, key: str, election: str) -> list[dict[str, Any]]:
     """Return assigned, reported, missing and late per region (coordinators)."""
     org = organisation_get(key=key)
@@ -274,15 +252,7 @@ def coverage_api(request: HttpRequest, key: str, election: str) -> list[dict[str
     return coverage(election=election_get(key=election), organisation=org)
 
 
-class IncidentIn(Schema):
-    election: str
-    category: str
-    description: str
-    station: str = ""
-    occurred_at: dt.datetime | None = None
-
-
-@router.post("/incidents", auth=AUTH, response={201: dict})
+@router.post("/incidents", auth=AUTH, response={201: IncidentOut})
 def incident_api(request: HttpRequest, payload: IncidentIn) -> Status:
     """Report an incident (observers); returns the case number and the complaint link."""
     observer = access_submit(user=request.user)
@@ -300,13 +270,9 @@ def incident_api(request: HttpRequest, payload: IncidentIn) -> Status:
     )
 
 
-class TransitionIn(Schema):
-    status: str
-    escalated_to: str = ""
-    note: str = ""
-
-
-@router.post("/organisations/{key}/incidents/{number}/status", auth=django_auth)
+@router.post(
+    "/organisations/{key}/incidents/{number}/status", auth=django_auth, response=IncidentStatusOut
+)
 def incident_status_api(
     request: HttpRequest, key: str, number: int, payload: TransitionIn
 ) -> dict[str, Any]:
@@ -334,7 +300,7 @@ def form_xlsform(request: HttpRequest, key: str, form: str) -> HttpResponse:
     return resp
 
 
-@router.post("/organisations/{key}/forms", auth=django_auth, response={201: dict})
+@router.post("/organisations/{key}/forms", auth=django_auth, response={201: FormOut})
 def form_upload(request: HttpRequest, key: str, file: File[UploadedFile]) -> Status:
     """Publish an XLSForm workbook as the organisation's next form version (admin, 2FA)."""
     org = organisation_get(key=key)
@@ -345,33 +311,23 @@ def form_upload(request: HttpRequest, key: str, file: File[UploadedFile]) -> Sta
     return Status(201, {"key": form.key, "version": form.version, "sms_code": form.sms_code})
 
 
-class SampleIn(Schema):
-    election: str
-    size: int
-    # Stored in a BigIntegerField: a larger seed must be refused here, not by the database.
-    seed: int = Field(ge=-(2**63), le=2**63 - 1)
-
-
-@router.post("/organisations/{key}/sample", auth=django_auth, response={201: dict})
+@router.post("/organisations/{key}/sample", auth=django_auth, response={201: SampleOut})
 def sample_api(request: HttpRequest, key: str, payload: SampleIn) -> Status:
     """Draw the quick-count sample once, with the seed to be published (admin, 2FA)."""
-    org = organisation_get(key=key)
-    access_organisation_manage(
-        user=request.user, organisation=org, two_factor_ok=_two_factor(request)
-    )
     sample = quickcount_sample_draw(
         election=election_get(key=payload.election),
-        organisation=org,
+        organisation=organisation_get(key=key),
         size=payload.size,
         seed=payload.seed,
         actor=request.user,
+        two_factor_ok=_two_factor(request),
     )
     return Status(
         201, {"seed": sample.seed, "size": sample.size, "strata": len(sample.frame_sizes)}
     )
 
 
-@router.get("/organisations/{key}/quickcount/{election}")
+@router.get("/organisations/{key}/quickcount/{election}", response=QuickCountOut)
 def quickcount_api(request: HttpRequest, key: str, election: str) -> dict[str, Any]:
     """Return the quick-count estimates with margins, compared with the official national result."""
     e = election_get(key=election)
@@ -385,47 +341,23 @@ def quickcount_api(request: HttpRequest, key: str, election: str) -> dict[str, A
     return est
 
 
-class ObserverIn(Schema):
-    name: str
-    phone: str = ""
-    document: str = ""
-    region: str
-
-
-@router.post("/organisations/{key}/observers", auth=django_auth, response={201: dict})
+@router.post("/organisations/{key}/observers", auth=django_auth, response={201: ObserverCreatedOut})
 def observer_create(request: HttpRequest, key: str, payload: ObserverIn) -> Status:
     """Register an observer (admin, 2FA, inside the admin's regions); returns only the badge."""
-    org = organisation_get(key=key)
-    scope = access_personal_data(
-        user=request.user,
-        organisation=org,
-        two_factor_ok=_two_factor(request),
-        action="observer.create",
-        target=f"region {payload.region}",
-    )
     region = region_get(code=payload.region)
-    if not scope.covers(region.pk):
-        access_log(
-            organisation=org,
-            user=request.user,
-            action="observer.create",
-            target=f"region {payload.region}",
-            allowed=False,
-            detail="outside the admin's regions",
-        )
-        raise PermissionDenied(_("This region is outside yours."), data={"region": payload.region})
     observer = observer_register(
-        organisation=org,
+        organisation=organisation_get(key=key),
         region=region,
         name=payload.name,
         phone=payload.phone,
         document=payload.document,
         actor=request.user,
+        two_factor_ok=_two_factor(request),
     )
     return Status(201, {"badge": observer.code, "region": region.code})
 
 
-@router.get("/organisations/{key}/observers/{code}", auth=django_auth)
+@router.get("/organisations/{key}/observers/{code}", auth=django_auth, response=ObserverPersonalOut)
 def observer_get(request: HttpRequest, key: str, code: str) -> dict[str, Any]:
     """Return one observer's personal data to an admin whose regions cover them (logged)."""
     organisation_get(key=key)
@@ -453,13 +385,12 @@ def roster_export(request: HttpRequest, key: str) -> HttpResponse:
     return resp
 
 
-@router.put("/organisations/{key}/rules", auth=django_auth)
+@router.put("/organisations/{key}/rules", auth=django_auth, response=RulesOut, exclude_none=True)
 def rules_set(request: HttpRequest, key: str, payload: Body[dict[str, Any]]) -> dict[str, Any]:
     """Set the inclusion rules and deadlines (admin, 2FA); run `observation check` to apply."""
-    org = organisation_get(key=key)
-    access_organisation_manage(
-        user=request.user, organisation=org, two_factor_ok=_two_factor(request)
-    )
     return organisation_rules_set(
-        organisation=org, rules=payload, actor=request.user
+        organisation=organisation_get(key=key),
+        rules=payload,
+        actor=request.user,
+        two_factor_ok=_two_factor(request),
     ).inclusion_rules

@@ -48,10 +48,6 @@ from .services.organisations import totp_device_create, totp_verify
 STATIC = Path(__file__).resolve().parent / "static" / "observation"
 
 
-def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "observation/error.html", {"error": exc}, status=exc.http_status)
-
-
 def index(request: HttpRequest) -> HttpResponse:
     """List each election's public observation pages, and the observers' checklist."""
     return render(request, "observation/index.html", {"elections": elections_list()})
@@ -59,29 +55,20 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def accreditations(request: HttpRequest, election: str) -> HttpResponse:
     """Show the public list of accreditation decisions."""
-    try:
-        e = election_get(key=election)
-    except DomainError as exc:
-        return _error(request, exc)
+    e = election_get(key=election)
     rows = accreditation_list_public(election=e)
     return render(request, "observation/accreditations.html", {"election": e, "rows": rows})
 
 
 def badge(request: HttpRequest, token: str) -> HttpResponse:
     """Show what a badge certifies: anyone scanning its QR code lands here."""
-    try:
-        acc = accreditation_by_token(token=token)
-    except DomainError as exc:
-        return _error(request, exc)
+    acc = accreditation_by_token(token=token)
     return render(request, "observation/badge.html", {"acc": acc})
 
 
 def badge_qr(request: HttpRequest, token: str) -> HttpResponse:
     """Return the badge's QR code (SVG) pointing at its public check page."""
-    try:
-        accreditation_by_token(token=token)
-    except DomainError as exc:
-        return _error(request, exc)
+    accreditation_by_token(token=token)
     url = request.build_absolute_uri(reverse("observation:badge", args=[token]))
     svg = segno.make(url, error="m").svg_inline(scale=4)
     return HttpResponse(svg, content_type="image/svg+xml")
@@ -89,12 +76,9 @@ def badge_qr(request: HttpRequest, token: str) -> HttpResponse:
 
 def findings(request: HttpRequest, election: str) -> HttpResponse:
     """Show findings with denominators; ``?format=csv|md`` downloads them."""
-    try:
-        e = election_get(key=election)
-        key = request.GET.get("organisation", "")
-        org = organisation_get(key=key) if key else None
-    except DomainError as exc:
-        return _error(request, exc)
+    e = election_get(key=election)
+    key = request.GET.get("organisation", "")
+    org = organisation_get(key=key) if key else None
     reports = findings_all(election=e, organisation=org)
     fmt = request.GET.get("format")
     if fmt == "csv":
@@ -111,10 +95,7 @@ def findings(request: HttpRequest, election: str) -> HttpResponse:
 @login_required
 def mobile_form(request: HttpRequest) -> HttpResponse:
     """The observer's mobile checklist; it keeps working offline through the service worker."""
-    try:
-        observer = access_submit(user=request.user)
-    except DomainError as exc:
-        return _error(request, exc)
+    observer = access_submit(user=request.user)
     forms = [f.definition for f in forms_available(organisation=observer.organisation)]
     return render(
         request,
@@ -181,16 +162,13 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 @login_required
 def roster(request: HttpRequest, organisation: str) -> HttpResponse:
     """Show the roster (personal data, logged) and the access log to an organisation admin."""
-    try:
-        org = organisation_get(key=organisation)
-        ok = session_two_factor_ok(request.session, request.user)
-        if not ok:
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('observation:two_factor')}?{query}")
-        rows = observer_roster(user=request.user, organisation=org, two_factor_ok=ok)
-        log = access_log_list(user=request.user, organisation=org, two_factor_ok=ok)
-    except DomainError as exc:
-        return _error(request, exc)
+    org = organisation_get(key=organisation)
+    ok = session_two_factor_ok(request.session, request.user)
+    if not ok:
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse('observation:two_factor')}?{query}")
+    rows = observer_roster(user=request.user, organisation=org, two_factor_ok=ok)
+    log = access_log_list(user=request.user, organisation=org, two_factor_ok=ok)
     return render(
         request,
         "observation/roster.html",
@@ -201,12 +179,9 @@ def roster(request: HttpRequest, organisation: str) -> HttpResponse:
 @login_required
 def coverage_page(request: HttpRequest, organisation: str, election: str) -> HttpResponse:
     """Show the coverage dashboard: assigned, reported, missing, late by region."""
-    try:
-        org = organisation_get(key=organisation)
-        access_coordinate(user=request.user, organisation=org)
-        e = election_get(key=election)
-    except DomainError as exc:
-        return _error(request, exc)
+    org = organisation_get(key=organisation)
+    access_coordinate(user=request.user, organisation=org)
+    e = election_get(key=election)
     rows = coverage(election=e, organisation=org)
     totals = {k: sum(r[k] for r in rows) for k in ("assigned", "reported", "missing", "late")}
     return render(
@@ -218,14 +193,11 @@ def coverage_page(request: HttpRequest, organisation: str, election: str) -> Htt
 
 def quickcount_page(request: HttpRequest, organisation: str, election: str) -> HttpResponse:
     """Show the quick count: estimates with margins beside the official figures."""
-    try:
-        org = organisation_get(key=organisation)
-        e = election_get(key=election)
-        est = quickcount_estimate(
-            election=e, organisation=org, official=quickcount_official(election=e)
-        )
-    except DomainError as exc:
-        return _error(request, exc)
+    org = organisation_get(key=organisation)
+    e = election_get(key=election)
+    est = quickcount_estimate(
+        election=e, organisation=org, official=quickcount_official(election=e)
+    )
     return render(request, "observation/quickcount.html", {"org": org, "election": e, "est": est})
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from psephos.core.errors import NotFound
 
-from .models import Geography, PollingStation
+from .models import AdministrativeUnit, Geography, PollingStation
 from .services import StationSpec, UnitSpec, station_spec_of, unit_spec_of
 
 
@@ -25,7 +25,9 @@ def station_get(*, geography: Geography, code: str) -> PollingStation:
     here (or, for its commission, ``commissions.selectors.station_commission_get``).
     """
     try:
-        return PollingStation.objects.select_related("unit").get(geography=geography, code=code)
+        return PollingStation.objects.select_related("unit__parent").get(
+            geography=geography, code=code
+        )
     except PollingStation.DoesNotExist:
         raise station_not_found(code) from None
 
@@ -73,3 +75,70 @@ def unit_and_station_ids(*, geography: Geography) -> tuple[dict[str, int], dict[
     units = dict(AdministrativeUnit.objects.filter(geography=geography).values_list("code", "pk"))
     stations = dict(PollingStation.objects.filter(geography=geography).values_list("code", "pk"))
     return units, stations
+
+
+def region_get(*, code: str) -> AdministrativeUnit:
+    """Return the first-level unit (region) with this code on the newest map, or ``NotFound``."""
+    from .enums import UnitLevel
+
+    unit = (
+        AdministrativeUnit.objects.filter(code=code, level=UnitLevel.REGION)
+        .order_by("-geography__valid_from")
+        .first()
+    )
+    if unit is None:
+        raise NotFound(_("No such region."), data={"region": code})
+    return unit
+
+
+def regions_list(*, geography_id: int) -> list[AdministrativeUnit]:
+    """Return the geography's first-level units (regions) by code."""
+    from .enums import UnitLevel
+
+    return list(
+        AdministrativeUnit.objects.filter(
+            geography_id=geography_id, level=UnitLevel.REGION
+        ).order_by("code")
+    )
+
+
+def stations_regular(*, geography_id: int) -> list[PollingStation]:
+    """Return the geography's regular stations by code, each with its unit and the unit's parent.
+
+    ``station_region_code`` then reads no more rows.
+    """
+    from .enums import StationKind
+
+    return list(
+        PollingStation.objects.filter(geography_id=geography_id, kind=StationKind.REGULAR)
+        .select_related("unit__parent")
+        .order_by("code")
+    )
+
+
+def stations_numbered(*, geography_id: int, number: int) -> list[PollingStation]:
+    """Return the geography's stations with this number (one per district), as ``stations_regular``."""
+    return list(
+        PollingStation.objects.filter(geography_id=geography_id, number=number)
+        .select_related("unit__parent")
+        .order_by("code")
+    )
+
+
+def stations_regular_count(*, geography_id: int) -> int:
+    """Return how many regular stations the geography has."""
+    from .enums import StationKind
+
+    return PollingStation.objects.filter(
+        geography_id=geography_id, kind=StationKind.REGULAR
+    ).count()
+
+
+def station_region_code(station: PollingStation) -> str:
+    """Return the code of the region a station lies in: its district's parent, else its unit."""
+    from .enums import UnitLevel
+
+    unit = station.unit
+    if unit.level == UnitLevel.DISTRICT and unit.parent is not None:
+        return unit.parent.code
+    return unit.code

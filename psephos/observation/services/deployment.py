@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from psephos.commissions.enums import CommissionLevel
-from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.core.errors import ValidationFailed
-from psephos.elections.models import Election
 from psephos.ledger.actors import actor_or_system
 from psephos.ledger.services.events import event_record
-from psephos.territory.models import AdministrativeUnit, PollingStation
 
+from ..access import access_coordinate
 from ..enums import AssignmentKind
-from ..errors import PlaceUnknown
 from ..models import Assignment, Observer, Organisation, Team
+from .places import place_station, place_tec
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+    from psephos.territory.models import AdministrativeUnit
 
 
 def team_create(
@@ -60,30 +61,19 @@ def assignment_set(
     at: dt.datetime | None = None,
     actor: Any = None,
 ) -> Assignment:
-    """Post an observer to a station or TEC from ``at``; the open posting ends at that moment."""
+    """Post an observer to a station or TEC from ``at``; the open posting ends at that moment.
+
+    ``actor`` is the person posting (``None``: psephos itself): a coordinator or admin
+    of the observer's organisation, else ``PermissionDenied``.
+    """
+    if actor is not None:
+        access_coordinate(user=actor, organisation=observer.organisation)
     when = at or clock.now()
     station = tec = None
     if station_code:
-        station = PollingStation.objects.filter(
-            geography_id=election.geography_id, code=station_code
-        ).first()
-        if station is None:
-            raise PlaceUnknown(
-                _("No polling station “%(code)s” in %(election)s.")
-                % {"code": station_code, "election": election.key},
-                data={"station": station_code},
-            )
+        station = place_station(election=election, code=station_code)
     elif tec_code:
-        tec = Commission.objects.filter(
-            geography_id=election.geography_id,
-            code=tec_code,
-            level__in=[CommissionLevel.TEC_DISTRICT, CommissionLevel.TEC_REGION],
-        ).first()
-        if tec is None:
-            raise PlaceUnknown(
-                _("No territorial commission “%(code)s”.") % {"code": tec_code},
-                data={"tec": tec_code},
-            )
+        tec = place_tec(election=election, code=tec_code)
     elif kind != AssignmentKind.ROVING:
         raise ValidationFailed(
             _("A fixed assignment needs a station or a TEC."),

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,15 +16,16 @@ from django.utils.translation import gettext as _
 
 from psephos.core import clock
 from psephos.core.errors import Conflict, PermissionDenied, ValidationFailed
-from psephos.elections.models import Election
 from psephos.ledger.actors import actor_observer, actor_user, text_digest
 from psephos.ledger.services.events import event_record
-from psephos.territory.models import PollingStation
 
 from ..access import membership_get
 from ..enums import IncidentStatus, MembershipRole
-from ..errors import PlaceUnknown
 from ..models import Incident, IncidentStep, Observer
+from .places import place_station
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 CATEGORIES = (
     "ballot_stuffing",
@@ -82,17 +83,7 @@ def incident_report(
             problems.append({"where": f"photos[{i}]", "message": "larger than 10 MB"})
     if problems:
         raise ValidationFailed(_("The incident report has problems."), data={"errors": problems})
-    station = None
-    if station_code:
-        station = PollingStation.objects.filter(
-            geography_id=election.geography_id, code=station_code
-        ).first()
-        if station is None:
-            raise PlaceUnknown(
-                _("No polling station “%(code)s” in %(election)s.")
-                % {"code": station_code, "election": election.key},
-                data={"station": station_code},
-            )
+    station = place_station(election=election, code=station_code) if station_code else None
     digests = []
     for photo in photos or []:
         digest = hashlib.sha256(photo).hexdigest()

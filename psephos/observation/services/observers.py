@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
 from psephos.core.errors import ValidationFailed
-from psephos.elections.models import Election
 from psephos.ledger.actors import actor_or_system, text_digest
 from psephos.ledger.services.events import event_record
-from psephos.territory.models import AdministrativeUnit
 
+from ..access import (
+    access_accreditation_decide,
+    access_observer_create,
+    access_organisation_manage,
+)
 from ..enums import AccreditationStatus
 from ..errors import AccreditationClosed
 from ..models import Accreditation, Observer, Organisation
 from .crypto import phone_digest, seal
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+    from psephos.territory.models import AdministrativeUnit
+
 
 #: Days the accrediting body has to decide (a deadline is part of a formal procedure).
 DECISION_DAYS = 5
@@ -40,8 +48,18 @@ def observer_register(
     document: str = "",
     user: Any = None,
     actor: Any = None,
+    two_factor_ok: bool = False,
 ) -> Observer:
-    """Register an observer; personal data are stored encrypted and never in the ledger."""
+    """Register an observer; personal data are stored encrypted and never in the ledger.
+
+    ``actor`` is the person registering (``None``: psephos itself): an organisation
+    admin with two-factor login (``two_factor_ok``) whose regions cover ``region``,
+    else ``PermissionDenied`` (logged) and nothing is written.
+    """
+    if actor is not None:
+        access_observer_create(
+            user=actor, organisation=organisation, region=region, two_factor_ok=two_factor_ok
+        )
     if not name.strip():
         raise ValidationFailed(
             _("The observer's name is required."),
@@ -70,9 +88,22 @@ def observer_register(
 
 
 def accreditation_apply(
-    *, observer: Observer, election: Election, nomination_letter: str = "", actor: Any = None
+    *,
+    observer: Observer,
+    election: Election,
+    nomination_letter: str = "",
+    actor: Any = None,
+    two_factor_ok: bool = False,
 ) -> Accreditation:
-    """File an application; the decision is due within ``DECISION_DAYS``."""
+    """File an application; the decision is due within ``DECISION_DAYS``.
+
+    ``actor`` is the person filing (``None``: psephos itself): an admin of the observer's
+    organisation with two-factor login (``two_factor_ok``), else ``PermissionDenied``.
+    """
+    if actor is not None:
+        access_organisation_manage(
+            user=actor, organisation=observer.organisation, two_factor_ok=two_factor_ok
+        )
     now = clock.now()
     with transaction.atomic():
         acc, created = Accreditation.objects.get_or_create(
@@ -106,7 +137,11 @@ def accreditation_decide(
     """Accredit, refuse or revoke, always with reasons; the decision is public (without names).
 
     The reasons are stored on the accreditation; its ledger event holds their SHA-256.
+    ``actor`` is the person deciding (``None``: psephos itself): central election
+    commission staff, else ``PermissionDenied``.
     """
+    if actor is not None:
+        access_accreditation_decide(user=actor)
     allowed = {
         AccreditationStatus.APPLIED: {AccreditationStatus.ACCREDITED, AccreditationStatus.REFUSED},
         AccreditationStatus.ACCREDITED: {AccreditationStatus.REVOKED},

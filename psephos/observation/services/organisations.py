@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -15,13 +15,17 @@ from psephos.core import clock
 from psephos.core.errors import ValidationFailed
 from psephos.ledger.actors import actor_or_system, actor_system, actor_user, text_digest
 from psephos.ledger.services.events import event_record
-from psephos.territory.models import AdministrativeUnit
 
+from ..access import access_organisation_manage
 from ..errors import ReasonMissing, TwoFactorAlreadySetUp, TwoFactorFailed, UserUnknown
 from ..models import Membership, Organisation, TotpAttemptCount, TotpDevice, TotpResetRecord
 from ..rules import totp
 from .crypto import seal, unseal
 from .totp_attempts import totp_attempt_claim, totp_attempts_clear
+
+if TYPE_CHECKING:
+    from psephos.territory.models import AdministrativeUnit
+
 
 #: The actor of an operator's command on the server (``psephos observation 2fa-reset``).
 CLI = actor_system("cli")
@@ -251,14 +255,25 @@ def totp_device_reset(*, username: str, reason: str, actor: str = CLI) -> TotpRe
 
 
 def organisation_rules_set(
-    *, organisation: Organisation, rules: dict[str, Any], actor: Any = None
+    *,
+    organisation: Organisation,
+    rules: dict[str, Any],
+    actor: Any = None,
+    two_factor_ok: bool = False,
 ) -> Organisation:
     """Set which quality flags exclude submissions from findings, and the per-form deadlines.
+
+    ``actor`` is the person setting them (``None``: psephos itself): an organisation
+    admin with two-factor login (``two_factor_ok``), else ``PermissionDenied``.
 
     Keys: ``exclude_late``, ``exclude_conflict``, ``exclude_inconsistent`` (booleans) and
     ``deadlines`` (form key → ISO 8601 time with a zone). Raises ``ValidationFailed``
     listing every bad key; nothing is saved then.
     """
+    if actor is not None:
+        access_organisation_manage(
+            user=actor, organisation=organisation, two_factor_ok=two_factor_ok
+        )
     problems = []
     clean: dict[str, Any] = {}
     for key, value in rules.items():

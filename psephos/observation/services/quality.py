@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from psephos.elections.models import Election
 from psephos.ledger.actors import SYSTEM
 from psephos.ledger.services.events import event_record
 
 from ..models import Organisation, Submission
 from ..rules.quality import InclusionRules, Sub, quality_check
 from .forms import form_spec
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 
 def quality_apply(*, election: Election, organisation: Organisation) -> dict[str, int]:

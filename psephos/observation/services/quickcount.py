@@ -2,40 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
-from psephos.elections.models import Election
 from psephos.ledger.actors import actor_or_system
 from psephos.ledger.services.events import event_record
-from psephos.territory.enums import StationKind, UnitLevel
-from psephos.territory.models import PollingStation
 
+from ..access import access_organisation_manage
 from ..errors import SampleExists, SampleInvalid
 from ..models import Organisation, QuickCountSample, SampledStation
-from ..rules.sampling import FrameStation, sample_draw, stratum_of
+from ..rules.sampling import FrameStation, sample_draw
+from ..selectors.quickcount import sample_frame
 
-
-def sample_frame(*, election: Election) -> list[tuple[int, str, str]]:
-    """Return (station id, code, stratum) for the regular stations of the election's map."""
-    out = []
-    for pk, code, ulevel, ucode, pcode, urban in (
-        PollingStation.objects.filter(geography_id=election.geography_id, kind=StationKind.REGULAR)
-        .order_by("code")
-        .values_list("pk", "code", "unit__level", "unit__code", "unit__parent__code", "urban")
-    ):
-        region = pcode if ulevel == UnitLevel.DISTRICT and pcode else ucode
-        out.append((pk, code, stratum_of(region, urban)))
-    return out
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 
 def quickcount_sample_draw(
-    *, election: Election, organisation: Organisation, size: int, seed: int, actor: Any = None
+    *,
+    election: Election,
+    organisation: Organisation,
+    size: int,
+    seed: int,
+    actor: Any = None,
+    two_factor_ok: bool = False,
 ) -> QuickCountSample:
-    """Draw the organisation's stratified sample once; the seed goes into the ledger."""
+    """Draw the organisation's stratified sample once; the seed goes into the ledger.
+
+    ``actor`` is the person drawing (``None``: psephos itself): an organisation admin
+    with two-factor login (``two_factor_ok``), else ``PermissionDenied``.
+    """
+    if actor is not None:
+        access_organisation_manage(
+            user=actor, organisation=organisation, two_factor_ok=two_factor_ok
+        )
     frame = sample_frame(election=election)
     try:
         drawn = sample_draw(

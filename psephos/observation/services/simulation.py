@@ -15,18 +15,20 @@ import datetime as dt
 import random
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from psephos.commissions.enums import CommissionLevel
-from psephos.commissions.models import Commission
+from psephos.commissions.selectors import tecs_district
 from psephos.core.errors import Conflict
-from psephos.elections.models import Election
 from psephos.ledger.actors import actor_system
 from psephos.ledger.services.events import event_record, events_record_many
-from psephos.territory.enums import StationKind, UnitLevel
-from psephos.territory.models import AdministrativeUnit, PollingStation
+from psephos.territory.selectors import (
+    regions_list,
+    station_region_code,
+    stations_regular,
+    stations_regular_count,
+)
 
 from ..enums import AccreditationStatus, AssignmentKind, Channel, OrganisationKind
 from ..models import Accreditation, Assignment, Observer, Submission, Team
@@ -36,6 +38,11 @@ from .crypto import seal
 from .forms import form_library_install, form_publish, form_resolve, form_spec
 from .observers import observer_code_new
 from .organisations import organisation_create
+
+if TYPE_CHECKING:
+    from psephos.commissions.models import Commission
+    from psephos.elections.models import Election
+    from psephos.territory.models import PollingStation
 
 OBSERVERS = 299
 VISITS = {"opening": 127, "voting": 1131, "counting": 110, "tabulation": 96}
@@ -118,11 +125,6 @@ class SimulationSummary:
     quickcount: dict[str, Any] = field(default_factory=dict)
 
 
-def _region_code(station: PollingStation) -> str:
-    unit = station.unit
-    return unit.parent.code if unit.level == UnitLevel.DISTRICT and unit.parent else unit.code
-
-
 def answers_for_phase(spec: FormSpec, n: int, rng: random.Random) -> list[dict[str, Any]]:
     """Return ``n`` answer sets whose problem counts equal ``REPORT_TARGETS`` for the phase."""
     targets = REPORT_TARGETS.get(spec.phase, {})
@@ -176,19 +178,9 @@ def mission_simulate(*, election: Election, seed: int) -> SimulationSummary:
             data={"organisation": key, "election": election.key},
         )
     geo = election.geography_id
-    regions = list(
-        AdministrativeUnit.objects.filter(geography_id=geo, level=UnitLevel.REGION).order_by("code")
-    )
-    stations = list(
-        PollingStation.objects.filter(geography_id=geo, kind=StationKind.REGULAR)
-        .select_related("unit__parent")
-        .order_by("code")
-    )
-    tecs = list(
-        Commission.objects.filter(geography_id=geo, level=CommissionLevel.TEC_DISTRICT)
-        .select_related("region")
-        .order_by("code")
-    )
+    regions = regions_list(geography_id=geo)
+    stations = stations_regular(geography_id=geo)
+    tecs = tecs_district(geography_id=geo)
     if not regions or not stations or not tecs:
         raise Conflict(
             f"Election {election.key} has no regions, stations or TECs yet; run `psephos simulate` first.",
@@ -214,7 +206,7 @@ def mission_simulate(*, election: Election, seed: int) -> SimulationSummary:
         )
     by_region: dict[str, list[PollingStation]] = {}
     for s in stations:
-        by_region.setdefault(_region_code(s), []).append(s)
+        by_region.setdefault(station_region_code(s), []).append(s)
     tecs_by_region: dict[str, list[Commission]] = {}
     for t in tecs:
         tecs_by_region.setdefault(t.region.code if t.region else "", []).append(t)
@@ -292,7 +284,7 @@ def mission_simulate(*, election: Election, seed: int) -> SimulationSummary:
                 else:
                     choices_s = by_region.get(region.code) or stations
                     station = rng.choice(choices_s)
-                    place, rcode, urban = station.code, _region_code(station), station.urban
+                    place, rcode, urban = station.code, station_region_code(station), station.urban
                 for m in members:
                     assignments.append(
                         Assignment(
@@ -375,9 +367,7 @@ def quickcount_simulate(
     spec = next(f for f in builtin_forms(option_keys) if f.key == "quickcount")
     form = form_publish(organisation=org, spec=spec)
     spec = form_spec(form)
-    frame_size = PollingStation.objects.filter(
-        geography_id=election.geography_id, kind=StationKind.REGULAR
-    ).count()
+    frame_size = stations_regular_count(geography_id=election.geography_id)
     sample = quickcount_sample_draw(
         election=election, organisation=org, size=min(size, frame_size), seed=seed
     )
@@ -434,7 +424,7 @@ def quickcount_simulate(
                     channel=Channel.SIMULATION,
                     station=d.station,
                     place_code=d.station.code,
-                    region_code=_region_code(d.station),
+                    region_code=station_region_code(d.station),
                     urban=d.station.urban,
                     answers=answers,
                     submitted_at=now + dt.timedelta(minutes=rng_minutes(seed, d.order)),

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from psephos.commissions.enums import CommissionLevel
-from psephos.commissions.models import Commission
+from psephos.commissions.selectors import tecs_district
 from psephos.core import clock
 from psephos.core.errors import Conflict, ValidationFailed
-from psephos.elections.models import Election
 from psephos.ledger.actors import actor_observer
 from psephos.ledger.services.events import event_record
-from psephos.territory.enums import UnitLevel
-from psephos.territory.models import PollingStation
+from psephos.territory.selectors import station_region_code, stations_numbered
 
 from ..enums import AccreditationStatus, Channel
 from ..errors import AnswersInvalid, NotAccredited, PlaceUnknown
@@ -27,16 +24,14 @@ from ..rules.sms import sms_normalise, sms_parse, sms_reply
 from .crypto import phone_digest
 from .forms import form_resolve, form_spec, forms_available
 from .photos import photos_prepare, photos_save
+from .places import place_station, place_tec
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+
 
 #: How far ahead of the server clock a device's timestamp may be.
 CLOCK_SLACK = dt.timedelta(minutes=5)
-
-
-def _station_region(station: PollingStation) -> str:
-    unit = station.unit
-    if unit.level == UnitLevel.DISTRICT and unit.parent is not None:
-        return unit.parent.code
-    return unit.code
 
 
 def submission_record(
@@ -85,35 +80,11 @@ def submission_record(
     station = tec = None
     urban: bool | None = None
     if spec.unit == "tec":
-        tec = (
-            Commission.objects.filter(
-                geography_id=election.geography_id,
-                code=tec_code or station_code,
-                level__in=[CommissionLevel.TEC_DISTRICT, CommissionLevel.TEC_REGION],
-            )
-            .select_related("region")
-            .first()
-        )
-        if tec is None:
-            raise PlaceUnknown(
-                _("No territorial commission “%(code)s” in %(election)s.")
-                % {"code": tec_code or station_code, "election": election.key},
-                data={"tec": tec_code or station_code},
-            )
+        tec = place_tec(election=election, code=tec_code or station_code)
         place, region = tec.code, (tec.region.code if tec.region else tec.code)
     else:
-        station = (
-            PollingStation.objects.filter(geography_id=election.geography_id, code=station_code)
-            .select_related("unit__parent")
-            .first()
-        )
-        if station is None:
-            raise PlaceUnknown(
-                _("No polling station “%(code)s” in %(election)s.")
-                % {"code": station_code, "election": election.key},
-                data={"station": station_code},
-            )
-        place, region, urban = station.code, _station_region(station), station.urban
+        station = place_station(election=election, code=station_code)
+        place, region, urban = station.code, station_region_code(station), station.urban
     now = clock.now()
     if submitted_at is not None and submitted_at > now + CLOCK_SLACK:
         raise ValidationFailed(
@@ -236,27 +207,20 @@ def sms_receive(*, election: Election, sender: str, text: str) -> SmsMessage:
 def _station_by_number(election: Election, observer: Observer, number: int, unit: str) -> str:
     """Return the code of the station (or TEC) an SMS names by number, within the observer's region."""
     if unit == "tec":
-        codes = list(
-            Commission.objects.filter(
-                geography_id=election.geography_id,
-                level=CommissionLevel.TEC_DISTRICT,
-                region__unit=observer.region,
+        codes = [
+            t.code
+            for t in tecs_district(
+                geography_id=election.geography_id, region_unit_id=observer.region_id
             )
-            .order_by("code")
-            .values_list("code", flat=True)
-        )
+        ]
         if 1 <= number <= len(codes):
             return codes[number - 1]
         raise PlaceUnknown(
             _("TEC number %(n)s is not in your region.") % {"n": number}, data={"tec": number}
         )
-    stations = list(
-        PollingStation.objects.filter(geography_id=election.geography_id, number=number)
-        .select_related("unit__parent")
-        .order_by("code")
-    )
+    stations = stations_numbered(geography_id=election.geography_id, number=number)
     if len(stations) > 1:
-        stations = [s for s in stations if _station_region(s) == observer.region.code]
+        stations = [s for s in stations if station_region_code(s) == observer.region.code]
     if len(stations) != 1:
         raise PlaceUnknown(
             _("Station number %(n)s is not known in your region.") % {"n": number},

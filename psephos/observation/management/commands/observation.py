@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from psephos.core.errors import DomainError
+from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get, election_options
 from psephos.results.selectors import result_rows
 
@@ -31,7 +31,7 @@ from ...services.quality import quality_apply
 from ...services.simulation import mission_simulate, quickcount_simulate
 
 
-class Command(BaseCommand):
+class Command(DomainCommand):
     help = (
         "Observation: export findings, apply quality checks, simulate the ODIHR mission, "
         "reset a lost authenticator."
@@ -64,76 +64,64 @@ class Command(BaseCommand):
         r.add_argument(
             "--reason",
             required=True,
-            help="why, e.g. the ticket of the lost phone; written to the public ledger, "
-            "so no personal data",
+            help="why, e.g. the ticket of the lost phone; kept with the reset, and its "
+            "SHA-256 goes into the public ledger",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "2fa-reset":
             self._two_factor_reset(username=options["username"], reason=options["reason"])
             return
-        try:
-            election = election_get(key=options["election"])
-            action = options["action"]
-            if action == "findings":
-                org = (
-                    organisation_get(key=options["organisation"])
-                    if options["organisation"]
-                    else None
-                )
-                reports = findings_all(
-                    election=election, organisation=org, breakdowns=not options["no_breakdowns"]
-                )
-                if not reports:
-                    raise CommandError(f"No observation submissions for {election.key}.")
-                text = (
-                    findings_csv(reports)
-                    if options["format"] == "csv"
-                    else findings_markdown(reports)
-                )
-                self.stdout.write(text, ending="")
-            elif action == "check":
-                org = organisation_get(key=options["organisation"])
-                summary = quality_apply(election=election, organisation=org)
-                self.stdout.write(
-                    f"{summary['checked']} checked, {summary['flagged']} flagged, {summary['excluded']} excluded"
-                )
-            elif action == "simulate":
-                result = mission_simulate(election=election, seed=options["seed"])
-                for notice in result.notices:
-                    self.stdout.write(self.style.WARNING(f"Note: {notice}"))
-                self.stdout.write(
-                    f"{result.organisation}: {result.observers} observers in {result.teams} teams; "
-                    + ", ".join(f"{k} {v:,}" for k, v in result.visits.items())
-                )
-                options_keys = [o.key for o in election_options(election=election)]
-                qc = quickcount_simulate(
-                    election=election,
-                    seed=options["seed"],
-                    size=options["quickcount_size"],
-                    official_rows=result_rows(election=election, level="station"),
-                    option_keys=options_keys,
-                )
-                self.stdout.write(
-                    f"{qc['organisation']}: sample of {qc['sampled']} stations (seed {qc['seed']}), "
-                    f"{qc['reported']} reported, {qc['missing']} without an accepted protocol"
-                )
-            elif action == "quickcount":
-                org = organisation_get(key=options["organisation"])
-                est = quickcount_estimate(
-                    election=election,
-                    organisation=org,
-                    official=quickcount_official(election=election),
-                )
-                self.stdout.write(json.dumps(est, indent=2, default=str))
-        except DomainError as exc:
-            raise CommandError(exc.message) from exc
+        election = election_get(key=options["election"])
+        action = options["action"]
+        if action == "findings":
+            org = organisation_get(key=options["organisation"]) if options["organisation"] else None
+            reports = findings_all(
+                election=election, organisation=org, breakdowns=not options["no_breakdowns"]
+            )
+            if not reports:
+                raise CommandError(f"No observation submissions for {election.key}.")
+            text = (
+                findings_csv(reports) if options["format"] == "csv" else findings_markdown(reports)
+            )
+            self.stdout.write(text, ending="")
+        elif action == "check":
+            org = organisation_get(key=options["organisation"])
+            summary = quality_apply(election=election, organisation=org)
+            self.stdout.write(
+                f"{summary['checked']} checked, {summary['flagged']} flagged, {summary['excluded']} excluded"
+            )
+        elif action == "simulate":
+            result = mission_simulate(election=election, seed=options["seed"])
+            for notice in result.notices:
+                self.stdout.write(self.style.WARNING(f"Note: {notice}"))
+            self.stdout.write(
+                f"{result.organisation}: {result.observers} observers in {result.teams} teams; "
+                + ", ".join(f"{k} {v:,}" for k, v in result.visits.items())
+            )
+            options_keys = [o.key for o in election_options(election=election)]
+            qc = quickcount_simulate(
+                election=election,
+                seed=options["seed"],
+                size=options["quickcount_size"],
+                official_rows=result_rows(election=election, level="station"),
+                option_keys=options_keys,
+            )
+            self.stdout.write(
+                f"{qc['organisation']}: sample of {qc['sampled']} stations (seed {qc['seed']}), "
+                f"{qc['reported']} reported, {qc['missing']} without an accepted protocol"
+            )
+        elif action == "quickcount":
+            org = organisation_get(key=options["organisation"])
+            est = quickcount_estimate(
+                election=election,
+                organisation=org,
+                official=quickcount_official(election=election),
+            )
+            self.stdout.write(json.dumps(est, indent=2, default=str))
 
     def _two_factor_reset(self, *, username: str, reason: str) -> None:
-        try:
-            reset = totp_device_reset(username=username, reason=reason)
-        except DomainError as exc:
-            raise CommandError(f"{exc.code}: {exc.message}") from exc
+        reset = totp_device_reset(username=username, reason=reason)
         if reset is None:
             self.stdout.write(f"{username} has no authenticator; nothing was changed.")
             return
