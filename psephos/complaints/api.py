@@ -15,6 +15,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from psephos.accounts.authentication import STAFF_AUTH
+from psephos.core.client import client_address
 from psephos.core.csrf import session_csrf_check
 from psephos.core.schemas import ErrorOut
 from psephos.elections.selectors import election_get
@@ -114,6 +115,7 @@ def file(
         source_incident=payload.source_incident,
         actor=actor_user(user if staff else None),
         role=getattr(user, "role", "public") if staff else "public",
+        client=None if staff else client_address(request),
     )
     return Status(201, _out(c.key))
 

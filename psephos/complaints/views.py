@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from psephos.core.client import client_address
 from psephos.core.errors import ValidationFailed
 from psephos.elections.selectors import election_get
 
@@ -80,6 +81,7 @@ def file_form(request: HttpRequest) -> HttpResponse:
                 to_court=d["to_court"],
                 also_in_court=d["also_in_court"],
                 court_reference=d["court_reference"],
+                client=client_address(request),
             )
         except ValidationFailed as exc:
             form.add_error(None, str(exc.message))

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from psephos.commissions.selectors import commission_get
 from psephos.core import clock
-from psephos.core.errors import Conflict, NotFound
+from psephos.core.errors import Conflict, NotFound, RateLimited
+from psephos.core.ratelimit import rate_hit
 from psephos.ledger.actors import PUBLIC
 from psephos.ledger.services.events import event_record
 
@@ -20,11 +21,12 @@ from ..enums import (
     BodyKind,
     ComplainantKind,
     ComplaintStatus,
+    Outcome,
     RespondentKind,
     SubjectKind,
 )
 from ..errors import AppealNotPossible, ComplaintInvalid, EvidenceRejected
-from ..models import Complaint, Evidence
+from ..models import Complaint, ComplaintDecision, Evidence
 from ..rules.deadlines import (
     appeal_check,
     decision_deadline,
@@ -74,6 +76,64 @@ def _check_evidence(evidence: list[EvidenceFile]) -> None:
         )
 
 
+def _refuse_if_flooding(*, client: str | None, election: Election) -> None:
+    """Count a public filing from ``client``; raise ``RateLimited`` past the limits.
+
+    Two windows of an hour: filings from one address for one election
+    (``COMPLAINTS_PUBLIC_PER_ELECTION_HOUR``) and from one address for any election
+    (``COMPLAINTS_PUBLIC_PER_HOUR``). Staff filings (``client`` None) are not counted.
+    """
+    if client is None:
+        return
+    from django.conf import settings
+
+    limits = (
+        (
+            "complaint_election",
+            f"{client}|{election.key}",
+            "COMPLAINTS_PUBLIC_PER_ELECTION_HOUR",
+            5,
+        ),
+        ("complaint_address", client, "COMPLAINTS_PUBLIC_PER_HOUR", 20),
+    )
+    for scope, key, setting, default in limits:
+        limit = int(getattr(settings, setting, default))
+        if rate_hit(scope=scope, client=key, window_seconds=3600) > limit:
+            raise RateLimited(
+                _(
+                    "Too many complaints from this address: at most %(limit)d an hour. "
+                    "Try again later; a complaint can also be filed on paper at the commission."
+                )
+                % {"limit": limit},
+                data={"retry_after": 3600, "limit": limit},
+            )
+
+
+def _dismiss_by_rule(
+    complaint: Complaint, *, in_time: tuple[bool, str], standing: tuple[bool, str]
+) -> ComplaintDecision:
+    """Record the summary dismissal of a complaint filed out of time or without standing.
+
+    The rule decides, not an operator: the decision cites it as the facts and the law,
+    is dated at filing, and the complaint is decided (it blocks nothing, issue 16 item 8).
+    """
+    rules = [rule for ok, rule in (in_time, standing) if not ok]
+    facts = [
+        _("Filed out of time.") if not in_time[0] else "",
+        _("Filed by a complainant without standing.") if not standing[0] else "",
+    ]
+    return ComplaintDecision.objects.create(
+        complaint=complaint,
+        decided_at=complaint.filed_at,
+        decided_by=complaint.body_commission.code
+        if complaint.body_commission
+        else complaint.body_court,
+        facts=" ".join(f for f in facts if f),
+        law=_("Dismissed summarily by rule: %(rules)s") % {"rules": " ".join(rules)},
+        outcome=Outcome.DISMISSED,
+    )
+
+
 def _create(
     *,
     election: Election,
@@ -98,6 +158,12 @@ def _create(
         appeal=appeal_of is not None,
     )
     suspended = fields.get("also_in_court", False) and route.body_kind == BodyKind.COMMISSION
+    dismissed = disputes.summary_dismissal and not (in_time[0] and standing[0])
+    status = ComplaintStatus.OPEN
+    if dismissed:
+        status = ComplaintStatus.DECIDED
+    elif suspended:
+        status = ComplaintStatus.SUSPENDED
     with transaction.atomic():
         # Numbers are per election. Two filings racing for the same number meet the
         # unique constraint; the loser re-reads the highest number and tries again.
@@ -117,7 +183,7 @@ def _create(
                         body_kind=route.body_kind,
                         body_commission=route.commission,
                         body_court=route.court,
-                        status=ComplaintStatus.SUSPENDED if suspended else ComplaintStatus.OPEN,
+                        status=status,
                         out_of_time=not in_time[0],
                         out_of_time_rule="" if in_time[0] else in_time[1],
                         no_standing=not standing[0],
@@ -135,6 +201,8 @@ def _create(
                         _("Another complaint was filed at the same moment; submit again."),
                         data={"election": election.key},
                     ) from None
+        if dismissed:
+            _dismiss_by_rule(complaint, in_time=in_time, standing=standing)
         hashes = []
         for position, f in enumerate(evidence, start=1):
             digest = sha256_hex(f.content)
@@ -163,6 +231,7 @@ def _create(
                 "out_of_time": complaint.out_of_time,
                 "no_standing": complaint.no_standing,
                 "status": complaint.status,
+                "dismissed_by_rule": dismissed,
                 "appeal_of": appeal_of.key if appeal_of else None,
                 "evidence_sha256": hashes,
             },
@@ -192,19 +261,23 @@ def complaint_file(
     actor: str = PUBLIC,
     role: str = "public",
     filed_at: dt.datetime | None = None,
+    client: str | None = None,
 ) -> Complaint:
     """File a complaint about an election and return it.
 
-    Precondition: none; anyone may file. Validates every field and the
-    evidence, routes the complaint (``route_complaint``), marks it out of time
-    or without standing with the rule cited (it is still accepted), sets the
-    deadline to decide, suspends it when it is also before a court, stores the
-    evidence with its SHA-256 and records a ledger event without personal data.
-    Raises ``ComplaintInvalid`` listing every problem, or ``EvidenceRejected``;
-    nothing is stored then.
+    Precondition: none; anyone may file, a public filer (``client``: the address's
+    rate-limit key) a few times an hour (``_refuse_if_flooding``). Validates every
+    field and the evidence, routes the complaint (``route_complaint``), marks it out
+    of time or without standing with the rule cited; such a complaint is registered
+    and, under the profile's ``summary_dismissal``, dismissed by rule at once, so it
+    blocks nothing. Sets the deadline to decide, suspends it when it is also before a
+    court, stores the evidence with its SHA-256 and records a ledger event without
+    personal data. Raises ``RateLimited``, ``ComplaintInvalid`` listing every
+    problem, or ``EvidenceRejected``; nothing is stored then.
     """
     evidence = evidence or []
     filed_at = filed_at or clock.now()
+    _refuse_if_flooding(client=client, election=election)
     complainant_name, summary, remedy = (
         complainant_name.strip(),
         summary.strip(),

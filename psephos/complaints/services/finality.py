@@ -31,6 +31,8 @@ class FinalityCheck:
     challengeable_until: dt.datetime  # the instant the results challenge window closes (UTC)
     blocking_complaints: tuple[str, ...]  # keys of open results challenges and appealable decisions
     waits_for_challenges: bool  # the profile's rule
+    # Results challenges that do not block, each with why: (key, reason).
+    not_blocking: tuple[tuple[str, str], ...] = ()
 
 
 def election_finality_check(election: Election, *, at: dt.datetime | None = None) -> FinalityCheck:
@@ -40,7 +42,9 @@ def election_finality_check(election: Election, *, at: dt.datetime | None = None
     suspended, while a decided one can still be appealed, or while the window
     to challenge the results is open, unless the rule profile says the
     election does not wait for challenges; then the reasons are still returned
-    and ``allowed`` is true.
+    and ``allowed`` is true. A challenge filed out of time or without standing
+    never blocks under the profile's ``summary_dismissal``: it is listed in
+    ``not_blocking`` with why.
     """
     at = at or clock.now()
     disputes = disputes_for(election)
@@ -78,7 +82,21 @@ def election_finality_check(election: Election, *, at: dt.datetime | None = None
             election=election, appeal_of__subject_kind=SubjectKind.RESULTS
         ).values_list("appeal_of_id", flat=True)
     )
+    not_blocking: list[tuple[str, str]] = []
     for c in challenges:
+        if disputes.summary_dismissal and (c.no_standing or c.out_of_time):
+            why = [
+                _("filed out of time") if c.out_of_time else "",
+                _("filed without standing") if c.no_standing else "",
+            ]
+            not_blocking.append(
+                (
+                    c.key,
+                    _("Dismissed summarily by rule (%(why)s): it does not block the results.")
+                    % {"why": ", ".join(w for w in why if w)},
+                )
+            )
+            continue
         if c.status in (ComplaintStatus.OPEN, ComplaintStatus.SUSPENDED):
             blocking.append(c.key)
             reasons.append(
@@ -115,4 +133,5 @@ def election_finality_check(election: Election, *, at: dt.datetime | None = None
         challengeable_until=closes,
         blocking_complaints=tuple(blocking),
         waits_for_challenges=disputes.finality_waits_for_challenges,
+        not_blocking=tuple(not_blocking),
     )

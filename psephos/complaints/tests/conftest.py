@@ -143,3 +143,16 @@ def world(db: None) -> World:
         atyrau_user=user("atyrau-op", Role.TEC_OPERATOR, atyrau),
         district_user=user("district-op", Role.TEC_OPERATOR, almaty_district),
     )
+
+
+@pytest.fixture
+def no_summary_dismissal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both 2022 profiles with ``summary_dismissal`` off: late complaints wait for the body."""
+    from dataclasses import replace
+
+    from psephos.elections.rules import calendar_profiles
+
+    for key, profile in list(calendar_profiles.DISPUTE_PROFILES.items()):
+        monkeypatch.setitem(
+            calendar_profiles.DISPUTE_PROFILES, key, replace(profile, summary_dismissal=False)
+        )

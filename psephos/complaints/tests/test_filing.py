@@ -72,6 +72,7 @@ def test_filing_event_carries_no_personal_data(world):
         "out_of_time": False,
         "no_standing": False,
         "status": "open",
+        "dismissed_by_rule": False,
         "appeal_of": None,
         "evidence_sha256": [hashlib.sha256(PNG).hexdigest()],
     }

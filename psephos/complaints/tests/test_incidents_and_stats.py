@@ -65,6 +65,7 @@ def test_incident_at_an_unknown_station_is_refused(world):
     assert Complaint.objects.count() == 0
 
 
+@pytest.mark.usefixtures("no_summary_dismissal")
 def test_statistics_count_outcomes_and_time_to_decide(world):
     a = file(world)  # decide by 8 Nov 18:00 UTC
     b = file(world, subject_kind="inaction")

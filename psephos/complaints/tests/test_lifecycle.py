@@ -42,6 +42,7 @@ def appeal(parent, when, **kw):
     )
 
 
+@pytest.mark.usefixtures("no_summary_dismissal")
 def test_full_lifecycle_through_two_appeals(world):
     c = file(world)
     decision = decide(c, world.almaty_user, at("2022-11-05 06:00"), outcome="rejected")

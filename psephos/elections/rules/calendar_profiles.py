@@ -93,6 +93,11 @@ class DisputeProfile:
     results_challenge_standing: frozenset[str] = field(default_factory=frozenset)
     # ODIHR ([P] §XIV): no final declaration while a challenge is open or possible.
     finality_waits_for_challenges: bool = True
+    # A complaint out of time or without standing is dismissed without consideration
+    # on the merits when it is filed, and never blocks finality (issue 16, item 8):
+    # the law gives neither a late complaint nor one without standing a hearing
+    # ([P] fn76, fn80). False: it waits for the body like any other.
+    summary_dismissal: bool = True
 
 
 PRESIDENTIAL_CALENDAR = CalendarProfile(
