@@ -7,8 +7,6 @@ why; public filing is rate-limited per address and election.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from psephos.complaints.models import Complaint
@@ -18,19 +16,11 @@ from psephos.ledger.models import Event
 
 from .conftest import at
 from .test_api import FORM
-from .test_filing import file
+from .test_lifecycle import challenge
 
 
 def _challenge(world, when: str, kind: str = "voter") -> Complaint:
-    return file(
-        world,
-        complainant_kind=kind,
-        complainant_name="Someone",
-        respondent_commission_code="CEC",
-        subject_kind="results",
-        subject_date=dt.date(2022, 11, 22),
-        filed_at=at(when),
-    )
+    return challenge(world, at(when), kind=kind)
 
 
 def test_challenges_without_standing_or_out_of_time_are_dismissed_and_block_nothing(world):
