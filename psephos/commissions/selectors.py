@@ -189,3 +189,12 @@ def tecs_district(*, geography_id: int, region_unit_id: int | None = None) -> li
     if region_unit_id is not None:
         tecs = tecs.filter(region__unit_id=region_unit_id)
     return list(tecs.select_related("region").order_by("code"))
+
+
+def commission_codes_closed(*, geography: Geography) -> set[str]:
+    """Return the codes of the map's closed commissions."""
+    return set(
+        Commission.objects.filter(geography=geography, valid_to__isnull=False).values_list(
+            "code", flat=True
+        )
+    )

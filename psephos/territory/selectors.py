@@ -142,3 +142,21 @@ def station_region_code(station: PollingStation) -> str:
     if unit.level == UnitLevel.DISTRICT and unit.parent is not None:
         return unit.parent.code
     return unit.code
+
+
+def closed_codes(*, geography: Geography) -> dict[str, set[str]]:
+    """Return the codes of the map's closed units and stations: {"units": …, "stations": …}."""
+    from .models import AdministrativeUnit
+
+    return {
+        "units": set(
+            AdministrativeUnit.objects.filter(
+                geography=geography, valid_to__isnull=False
+            ).values_list("code", flat=True)
+        ),
+        "stations": set(
+            PollingStation.objects.filter(geography=geography, valid_to__isnull=False).values_list(
+                "code", flat=True
+            )
+        ),
+    }

@@ -31,6 +31,7 @@ from psephos.accounts.services.invitations import (
     operator_update,
 )
 from psephos.commissions.selectors import (
+    commission_codes_closed,
     commission_rows_current,
     commissions_open_by_code,
     member_rows_current,
@@ -46,6 +47,7 @@ from psephos.core.errors import ValidationFailed
 from psephos.ledger.actors import actor_system
 from psephos.ledger.services.events import event_record
 from psephos.territory.selectors import (
+    closed_codes,
     geography_find,
     station_specs_current,
     unit_and_station_ids,
@@ -176,6 +178,10 @@ PROBLEM_MESSAGES: dict[str, Promise] = {
         "election “%(value)s” has results (status %(status)s): its definition cannot change"
     ),
     "unknown_map": gettext_lazy("no map “%(value)s” to replace"),
+    "closed_code": gettext_lazy(
+        "“%(value)s” was closed on an earlier run; a closed record does not come back: "
+        "give the new one a new code"
+    ),
 }
 
 
@@ -287,7 +293,8 @@ def setup_apply(
 
 
 def _refused(directory: Path, problems: list[Problem]) -> SetupRefused:
-    messages = [problem_message(p) for p in problems]
+    ordered = sorted(problems, key=lambda p: (p.file, p.line, p.column))
+    messages = [problem_message(p) for p in ordered]
     return SetupRefused(
         _("%(count)d problems in %(directory)s; nothing was changed.")
         % {"count": len(messages), "directory": directory},
@@ -437,6 +444,20 @@ class _Plan:
         problems: list[Problem] = []
         commissions_file = self._file_name("commissions")
         by_key = {d.file: d for d in self.diffs}
+        if self.geography is not None:
+            closed = closed_codes(geography=self.geography)
+            closed["commissions"] = commission_codes_closed(geography=self.geography)
+            lines = {
+                "units": {u.code: u.line for u in self.files.units},
+                "stations": {s.code: s.line for s in self.files.stations},
+                "commissions": {c.code: c.line for c in self.files.commissions},
+            }
+            for stem, codes in closed.items():
+                name = self._file_name(stem)
+                for code in sorted(codes & set(by_key[name].added)):
+                    problems.append(
+                        Problem(name, lines[stem][code], "code", "closed_code", (("value", code),))
+                    )
         for code, changes in by_key[commissions_file].changed.items():
             row = self.commissions[code]
             for column in ("level", "parent", "unit", "station"):

@@ -503,3 +503,26 @@ def test_a_referendum_needs_its_text_in_three_languages(example):
         "Изменения в Конституцию…",
         "Amendments to the Constitution…",
     )
+
+
+def test_a_closed_station_cannot_come_back(example):
+    setup(example)
+    saved = {
+        n: (example / n).read_text(encoding="utf-8")
+        for n in ("stations.csv", "commissions.csv", "members.csv")
+    }
+    _remove_station(example, "XD-02-0204")
+    setup(example, "--on", "2027-02-01")
+    for name, text in saved.items():
+        (example / name).write_text(text, encoding="utf-8")
+    before = state()
+    with pytest.raises(CommandError) as caught:
+        setup(example, "--on", "2027-03-01")
+    problems = str(caught.value).splitlines()[1:]
+    assert problems == [
+        "  commissions.csv:26:code: “XD-02-0204” was closed on an earlier run; a closed record "
+        "does not come back: give the new one a new code",
+        "  stations.csv:13:code: “XD-02-0204” was closed on an earlier run; a closed record "
+        "does not come back: give the new one a new code",
+    ]
+    assert state() == before
