@@ -87,6 +87,11 @@ def station_commission_get(*, geography_id: int, code: str) -> Commission:
     return commission
 
 
+def commission_codes(*, geography_id: int) -> dict[int, str]:
+    """Return commission id → code for every commission of a geography (one query)."""
+    return dict(Commission.objects.filter(geography_id=geography_id).values_list("pk", "code"))
+
+
 def commission_list_children(*, commission: Commission) -> QuerySet[Commission]:
     """Return the commissions directly below this one, in code order."""
     return Commission.objects.filter(parent=commission).select_related("unit", "station")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from psephos.core.errors import Conflict, NotFound, ValidationFailed
+from psephos.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 
 
 class StationNotFound(NotFound):
@@ -41,3 +41,14 @@ class ElectionNotFinal(Conflict):
 
 class ReasonRequired(ValidationFailed):
     code = "reason_required"
+
+
+class TallyUnverified(DomainError):
+    """A stored tally's seal does not match its figures: it was changed outside psephos.
+
+    The figures are withheld (never served) until ``psephos tabulate`` rebuilds the
+    tallies from the accepted protocols; ``psephos ledger verify`` names the difference.
+    """
+
+    code = "tally_unverified"
+    http_status = 503

@@ -143,6 +143,9 @@ class Tally(LinesMixin):
     accepted = models.PositiveIntegerField(default=0)
     cancelled = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+    # HMAC of every figure of the row and its votes under a key kept outside the
+    # database (results.rules.seals); readers refuse a tally whose seal does not match.
+    seal = models.CharField(max_length=64, default="", editable=False)
 
     class Meta:
         constraints = [

@@ -8,10 +8,13 @@ first use with mode 0600 (its directory with 0700).
 from __future__ import annotations
 
 import base64
+import functools
 import os
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -68,6 +71,24 @@ def signing_key_load() -> Ed25519PrivateKey:
             % {"source": source, "reason": str(exc)},
             data={"source": source},
         ) from exc
+
+
+def derived_key(purpose: str) -> bytes:
+    """Return a 32-byte secret for ``purpose``, derived from the signing key (HKDF-SHA256).
+
+    Keys that seal stored records (results' tally seals) live where the signing key
+    lives: outside the database, so that an administrator who can edit tables cannot
+    compute a matching seal. Distinct purposes give independent keys.
+    """
+    raw = signing_key_load().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    return _derive(raw, purpose)
+
+
+@functools.lru_cache(maxsize=8)
+def _derive(raw: bytes, purpose: str) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=f"psephos {purpose}".encode()
+    ).derive(raw)
 
 
 def public_key_get() -> tuple[str, str]:

@@ -34,14 +34,18 @@ def test_an_intact_ledger_verifies(add_events):
     checkpoint_create()
     assert run("verify") == (
         "ledger OK: 10 events in an unbroken chain, 2 signed tree heads verified; "
-        "the accepted protocols of 0 election(s) equal their ledger events\n"
+        "the accepted protocols of 0 election(s) equal their ledger events; "
+        "the stored tallies of 0 election(s) equal the sums of their accepted protocols "
+        "and their seals\n"
     )
 
 
 def test_an_empty_ledger_verifies():
     assert run("verify") == (
         "ledger OK: 0 events in an unbroken chain, 0 signed tree heads verified; "
-        "the accepted protocols of 0 election(s) equal their ledger events\n"
+        "the accepted protocols of 0 election(s) equal their ledger events; "
+        "the stored tallies of 0 election(s) equal the sums of their accepted protocols "
+        "and their seals\n"
     )
 
 

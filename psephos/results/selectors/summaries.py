@@ -28,6 +28,7 @@ from psephos.results.rules.lines import LINE_NAMES
 
 from .elections import localized
 from .protocols import ProtocolView, _protocol_rows, _protocol_view, protocol_as_dict
+from .seals import SEALED_FIELDS, tallies_verify
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +216,7 @@ def _tally_summaries(
     tallies = {
         row["commission_id"]: row
         for row in Tally.objects.filter(election=election, commission_id__in=ids).values(
-            "id", "commission_id", "expected", "received", "accepted", *LINE_NAMES
+            *SEALED_FIELDS
         )
     }
     votes: dict[int, dict[int, int]] = defaultdict(dict)
@@ -225,6 +226,9 @@ def _tally_summaries(
             tally_id__in=tally_ids
         ).values_list("tally_id", "option_id", "votes"):
             votes[tally_id][option_id] = count
+    tallies_verify(
+        election_id=election.pk, election_key=election.key, rows=list(tallies.values()), votes=votes
+    )
     out = []
     for c in commissions:
         row = tallies.get(c.pk)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from psephos.accounts.access import access_election_certify, access_protocol_decide
@@ -29,7 +29,7 @@ from psephos.ledger.actors import actor_user
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus, VersionSource
 from psephos.results.errors import ProtocolBreaksRelations
-from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote, Tally
+from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote
 from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 from psephos.results.rules.reconciliation import check_protocol
 from psephos.results.services.protocols import _decision_commission
@@ -293,13 +293,10 @@ def protocol_cancel(
             lines={n: -v for n, v in old.lines_dict().items()},
             votes={o: -v for o, v in old_votes.items()},
             accepted=-1,
+            cancelled=1,
         )
         if found < len(ancestors):
             tally_recompute(election=election, actor=actor_user(user), role=user.role)
-        else:
-            Tally.objects.filter(election=election, commission_id__in=ancestors).update(
-                cancelled=F("cancelled") + 1
-            )
         event_record(
             actor=actor_user(user),
             role=user.role,

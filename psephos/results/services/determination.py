@@ -15,6 +15,7 @@ from psephos.results.rules.determination import (
     determine_presidential,
     determine_referendum,
 )
+from psephos.results.selectors.seals import tallies_verify, tally_row
 
 
 def election_determine(*, election: Election) -> Outcome:
@@ -32,6 +33,12 @@ def election_determine(*, election: Election) -> Outcome:
         if national is None:
             return Outcome("undecided", reasons=("No tabulation yet.",))
         votes = dict(TallyVote.objects.filter(tally=national).values_list("option_id", "votes"))
+        tallies_verify(
+            election_id=election.pk,
+            election_key=election.key,
+            rows=[tally_row(national)],
+            votes={national.pk: votes},
+        )
         candidates = [
             Candidate(
                 key=o.key, votes=votes.get(pk, 0), against_all=o.kind == OptionKind.AGAINST_ALL
@@ -57,6 +64,12 @@ def election_determine(*, election: Election) -> Outcome:
         "tally_id", "option_id", "votes"
     ):
         votes_by_tally.setdefault(tally_id, {})[option_id] = count
+    tallies_verify(
+        election_id=election.pk,
+        election_key=election.key,
+        rows=[tally_row(t) for t in regional],
+        votes=votes_by_tally,
+    )
     units = [
         UnitTotals(
             code=t.commission.code,
