@@ -128,7 +128,8 @@ def test_events_without_a_signed_head_are_unanchored(add_events):
         "note: 3 event(s) after the latest signed tree head (size 4) are not yet anchored; "
         "the next checkpoint covers them.\n"
         "ledger OK: 7 events in an unbroken chain, 1 signed tree heads verified; the "
-        "accepted protocols of 0 election(s) equal their ledger events\n"
+        "accepted protocols of 0 election(s) equal their ledger events; the stored tallies "
+        "of 0 election(s) equal the sums of their accepted protocols and their seals\n"
     )
 
 
