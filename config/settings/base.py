@@ -131,6 +131,15 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# A login lasts this many hours (Django's default is two weeks): staff sessions end the
+# same working day. Logins are throttled per account and per address with back-off
+# (psephos.accounts.services.login_throttle).
+SESSION_COOKIE_AGE = int(float(os.environ.get("PSEPHOS_SESSION_HOURS", "8")) * 3600)
+PSEPHOS_LOGIN_FREE_FAILURES = 5
+PSEPHOS_LOGIN_ADDRESS_FREE_FAILURES = 20
+PSEPHOS_LOGIN_BACKOFF_BASE_SECONDS = 1.0
+PSEPHOS_LOGIN_BACKOFF_CAP_SECONDS = 15 * 60
+
 # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or
 # networks, e.g. "10.0.0.0/8,::1"). Every rate limit keys on the client address that
 # psephos.core.client.client_address derives from it; empty: REMOTE_ADDR alone.

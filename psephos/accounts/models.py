@@ -54,3 +54,17 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation {self.pk} of user {self.user_id}"
+
+
+class LoginThrottle(models.Model):
+    """Consecutive failed logins of one key: an account (keyed hash of its username) or a
+    client address; the login throttle's counter, shared by every server process.
+
+    ``key`` is ``account:<hmac>`` or ``address:<hmac>``, never the username or the
+    address itself. A successful login deletes its account's row.
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)

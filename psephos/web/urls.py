@@ -8,6 +8,7 @@ from psephos.results import staff
 from psephos.results import views as results_views
 
 from . import views
+from .login import ThrottledAuthenticationForm
 
 app_name = "web"
 
@@ -34,6 +35,7 @@ urlpatterns = [
         "login/",
         auth_views.LoginView.as_view(
             template_name="web/login.html",
+            authentication_form=ThrottledAuthenticationForm,
             redirect_authenticated_user=True,
             next_page="web:staff",
         ),

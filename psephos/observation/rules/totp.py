@@ -1,14 +1,16 @@
-"""Time-based one-time passwords (RFC 6238, HMAC-SHA1, 30-second steps, 6 digits)."""
+"""Time-based one-time passwords (RFC 6238, HMAC-SHA1, 30-second steps, 6 digits).
+
+The codes come from PyOTP (a maintained implementation of RFC 4226 and 6238); this
+module adds what psephos decides on top: one step of drift either way, a code used
+once (never at or below the last accepted step), and the per-window attempt limit.
+"""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import math
-import secrets
-import struct
-from urllib.parse import quote
+
+import pyotp
+from pyotp.utils import strings_equal
 
 STEP = 30
 DIGITS = 6
@@ -21,16 +23,16 @@ ATTEMPT_WINDOW = 15 * 60
 
 def totp_secret_new() -> str:
     """Return a new random base32 secret (160 bits)."""
-    return base64.b32encode(secrets.token_bytes(20)).decode("ascii")
+    return pyotp.random_base32(length=32)
 
 
 def hotp(secret_b32: str, counter: int, digits: int = DIGITS) -> str:
     """Return the HOTP value (RFC 4226) for a counter."""
-    key = base64.b32decode(secret_b32.upper() + "=" * (-len(secret_b32) % 8))
-    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = mac[-1] & 0x0F
-    code = (struct.unpack(">I", mac[offset : offset + 4])[0] & 0x7FFFFFFF) % (10**digits)
-    return str(code).zfill(digits)
+    return pyotp.HOTP(_padded(secret_b32), digits=digits).at(counter)
+
+
+def _padded(secret_b32: str) -> str:
+    return secret_b32.upper() + "=" * (-len(secret_b32) % 8)
 
 
 def totp_at(secret_b32: str, unix_time: float) -> str:
@@ -49,19 +51,21 @@ def totp_match(
     code = code.strip().replace(" ", "")
     if not code.isdigit() or len(code) != DIGITS:
         return None
+    generator = pyotp.HOTP(_padded(secret_b32), digits=DIGITS)
     now = int(unix_time // STEP)
     for counter in range(now - window, now + window + 1):
         if counter <= last_counter:
             continue
-        if hmac.compare_digest(hotp(secret_b32, counter), code):
+        if strings_equal(generator.at(counter), code):
             return counter
     return None
 
 
 def totp_uri(secret_b32: str, *, account: str, issuer: str = "psephos") -> str:
     """Return the otpauth:// provisioning URI an authenticator app reads from a QR code."""
-    label = quote(f"{issuer}:{account}")
-    return f"otpauth://totp/{label}?secret={secret_b32}&issuer={quote(issuer)}&digits=6&period=30"
+    return pyotp.TOTP(secret_b32, digits=DIGITS, interval=STEP).provisioning_uri(
+        name=account, issuer_name=issuer
+    )
 
 
 def attempt_wait(window_started: int, now: int) -> tuple[int, int]:
