@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -11,13 +11,15 @@ from django.utils.translation import gettext as _
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.core.errors import ValidationFailed
-from psephos.elections.models import Election
 from psephos.elections.selectors import election_options
 from psephos.results.enums import ProtocolStatus
 from psephos.results.models import Protocol, ProtocolVote
 from psephos.results.rules.lines import LINE_NAMES
 
 from .summaries import _tally_summaries
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 LEVELS = ("station", "tec", "region", "national")
 TOTAL_LEVELS = ("tec", "region", "national")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import get_language
 
-from psephos.commissions.models import Commission
-from psephos.elections.models import Election
 from psephos.elections.selectors import elections_list
+
+if TYPE_CHECKING:
+    from psephos.commissions.models import Commission
+    from psephos.elections.models import Election
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -14,11 +14,13 @@ from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.commissions.selectors import station_commission_get
 from psephos.core.errors import NotFound
-from psephos.elections.models import Election
 from psephos.elections.selectors import election_options
 from psephos.results.enums import ProtocolStatus
 from psephos.results.errors import ProtocolNotPending, StationNotFound
 from psephos.results.models import Protocol, ProtocolVote
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 
 @dataclass(frozen=True, slots=True)

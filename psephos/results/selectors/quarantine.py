@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.elections.enums import ElectionKind
-from psephos.elections.models import Election
 from psephos.elections.selectors import election_options
 from psephos.results.enums import ProtocolStatus
 from psephos.results.models import Protocol, ProtocolRefusal, ProtocolVote
 from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 from psephos.results.rules.reconciliation import check_protocol
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -20,7 +20,6 @@ from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.core.errors import NotFound
 from psephos.elections.enums import ElectionKind
-from psephos.elections.models import Election, Option
 from psephos.elections.selectors import election_options
 from psephos.results.enums import ProtocolStatus
 from psephos.results.models import Protocol, Tally, TallyVote
@@ -29,6 +28,9 @@ from psephos.results.rules.lines import LINE_NAMES
 from .elections import localized
 from .protocols import ProtocolView, _protocol_rows, _protocol_view, protocol_as_dict
 from .seals import SEALED_FIELDS, tallies_verify
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election, Option
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Count, Sum
 
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
-from psephos.elections.models import Election, Option
 from psephos.elections.selectors import election_options
 from psephos.results.enums import ProtocolStatus
 from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote
 from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.rules.reconciliation import check_protocol
 from psephos.territory.models import PollingStation
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election, Option
 
 
 @dataclass(slots=True)

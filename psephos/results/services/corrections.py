@@ -11,14 +11,13 @@ writes one ledger event carrying the decision and, for a correction, the new fig
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from psephos.accounts.access import access_election_certify, access_protocol_decide
-from psephos.accounts.models import User
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission, Decision
 from psephos.core import clock
@@ -35,6 +34,9 @@ from psephos.results.rules.reconciliation import check_protocol
 from psephos.results.services.protocols import _decision_commission
 from psephos.results.services.tabulation import _ancestor_ids, _tally_add, tally_recompute
 from psephos.results.services.versions import _refuse_if_certified
+
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
 
 
 class DecisionInvalid(ValidationFailed):

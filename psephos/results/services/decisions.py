@@ -10,17 +10,20 @@ transaction, so a refused change leaves neither the decision nor anything else.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from psephos.accounts.models import User
 from psephos.commissions.models import Decision
 from psephos.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from psephos.elections.models import Election
 from psephos.results.models import Protocol
 from psephos.results.rules.lines import ProtocolLines
 from psephos.results.services.corrections import protocol_cancel, protocol_correct
+
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
+    from psephos.elections.models import Election
 
 
 class DecisionNumberTaken(Conflict):

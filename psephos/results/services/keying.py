@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -25,11 +25,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from psephos.accounts.access import access_protocol_decide
-from psephos.accounts.models import User
 from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.core.errors import Conflict, PermissionDenied, ValidationFailed
-from psephos.elections.models import Election
 from psephos.elections.selectors import election_options
 from psephos.results.enums import ProtocolStatus, VersionSource
 from psephos.results.errors import ProtocolAlreadySubmitted
@@ -45,6 +43,10 @@ from psephos.results.services.versions import (
     _refuse_if_certified,
     _version_submit,
 )
+
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
+    from psephos.elections.models import Election
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 SIGNATURES = (

@@ -12,13 +12,12 @@ signature. Once any protocol of the election exists, the manifest is frozen.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from psephos.accounts.access import access_election_certify
-from psephos.accounts.models import User
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.core import clock
@@ -31,6 +30,9 @@ from psephos.ledger.services.events import event_record
 from psephos.ledger.services.keys import signing_key_load
 from psephos.results.models import Manifest, Protocol, ProtocolRefusal
 from psephos.results.rules.lines import LINE_NAMES
+
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
 
 FORMAT = "psephos-election-manifest/1"
 CONTEXT = "psephos election manifest v1"

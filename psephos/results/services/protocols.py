@@ -11,14 +11,14 @@ entry is in ``versions``; the tally updates in ``tabulation``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from psephos.accounts.access import access_protocol_decide, access_protocol_submit
-from psephos.accounts.models import User
 from psephos.commissions.models import Commission
 from psephos.core import clock
-from psephos.elections.models import Election
 from psephos.elections.selectors import election_options
 from psephos.ledger.actors import actor_user, text_digest
 from psephos.results.enums import ProtocolStatus, VersionSource
@@ -36,6 +36,10 @@ from psephos.results.services.versions import (
     _refuse_if_certified,
     _version_submit,
 )
+
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
+    from psephos.elections.models import Election
 
 
 def protocol_submit(

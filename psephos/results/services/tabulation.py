@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import F
 
-from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.core.sql import db_value, qn
-from psephos.elections.models import Election
 from psephos.ledger.actors import SYSTEM
 from psephos.ledger.services.events import event_record
 from psephos.results.models import Tally, TallyVote
 from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.selectors.tabulation import TabulationReport, tally_sums
 from psephos.results.services.seals import tally_seals_write
+
+if TYPE_CHECKING:
+    from psephos.commissions.models import Commission
+    from psephos.elections.models import Election
 
 
 def _tally_received_add(election: Election, ancestor_ids: list[int], now: Any) -> int:

@@ -10,17 +10,14 @@ SQL (``psephos.core.sql``): it is the busiest write of election night.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from psephos.accounts.models import User
-from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.core.sql import columns, db_value, from_row, insert, insert_values, qn
 from psephos.elections.enums import ElectionKind, ElectionStatus
-from psephos.elections.models import Election, Option
 from psephos.ledger.actors import actor_user
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus, VersionSource
@@ -33,6 +30,11 @@ from psephos.results.models import Protocol, ProtocolRefusal, ProtocolVersion, P
 from psephos.results.rules.lines import ProtocolLines
 from psephos.results.rules.reconciliation import Breach, check_protocol
 from psephos.results.services.tabulation import _tally_received_add, tally_recompute
+
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
+    from psephos.commissions.models import Commission
+    from psephos.elections.models import Election, Option
 
 _OPEN_FOR_SUBMISSION = (ProtocolStatus.DRAFT, ProtocolStatus.RETURNED)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -17,12 +17,14 @@ from django.db import transaction
 from psephos.accounts.enums import Role
 from psephos.accounts.models import User
 from psephos.commissions.enums import CommissionLevel
-from psephos.commissions.models import Commission
 from psephos.commissions.selectors import commission_list_children, commission_list_for_level
 from psephos.core.errors import DomainError
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
 from psephos.ledger.services.events import event_record
+
+if TYPE_CHECKING:
+    from psephos.commissions.models import Commission
 
 
 def demo_user_ensure(*, username: str, role: Role, commission: Commission, password: str) -> User:
