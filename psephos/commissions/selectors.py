@@ -11,7 +11,7 @@ from psephos.core.errors import NotFound
 from psephos.core.sql import columns, qn, row_fetch, rows_split
 
 from .enums import CommissionLevel
-from .models import Commission
+from .models import Commission, Decision
 
 if TYPE_CHECKING:
     from psephos.territory.models import Geography
@@ -203,3 +203,19 @@ def commission_codes_closed(*, geography: Geography) -> set[str]:
             "code", flat=True
         )
     )
+
+
+def decision_get(*, geography: Geography, commission_code: str, number: str) -> Decision:
+    """Return the decision with this number of the map's commission, or raise ``NotFound``."""
+    decision = (
+        Decision.objects.select_related("commission")
+        .filter(commission__geography=geography, commission__code=commission_code, number=number)
+        .first()
+    )
+    if decision is None:
+        raise NotFound(
+            _("No decision No. %(number)s of commission “%(commission)s”.")
+            % {"number": number, "commission": commission_code},
+            data={"commission": commission_code, "decision": number},
+        )
+    return decision

@@ -167,13 +167,15 @@ def commissions_revise(
     on: date,
     actor: str,
     role: str = "system",
+    decision: dict[str, str] | None = None,
 ) -> None:
     """Apply versioned changes to a map's commissions and memberships, taking effect ``on``.
 
     New commissions are added level by level (their parents exist or come earlier);
     a closed commission or membership gets ``valid_to`` the day before ``on`` and is
     never deleted; a renamed commission keeps its code. Writes one ledger event per
-    change; a member's name appears only as its SHA-256 (``text_digest``).
+    change (naming the commission ``decision`` that ordered it, when given); a member's
+    name appears only as its SHA-256 (``text_digest``).
     """
     until = on - timedelta(days=1)
     events: list[tuple[str, str, dict[str, Any]]] = []
@@ -243,7 +245,8 @@ def commissions_revise(
             role=role,
             events=[
                 (action, f"{key}/{code}", {"geography": key, "commission": code,
-                 "valid_from": on.isoformat()} | payload)
+                 "valid_from": on.isoformat()} | ({"decision": decision} if decision else {})
+                 | payload)
                 for action, code, payload in events
             ],
         )  # fmt: skip

@@ -205,6 +205,7 @@ def territory_revise(
     on: date,
     actor: str,
     role: str = "system",
+    decision: dict[str, str] | None = None,
 ) -> None:
     """Apply versioned changes to a map's units and stations, taking effect ``on``.
 
@@ -212,7 +213,8 @@ def territory_revise(
     old values go into a ``Revision`` valid until the day before ``on``, and the row
     takes the new ones from ``on``. A removed one is closed (``valid_to`` the day
     before ``on``), never deleted. Added units come parents first. Writes one ledger
-    event per added, changed or closed record. Raises ``ValidationFailed`` if ``on``
+    event per added, changed or closed record, naming the commission ``decision``
+    that ordered the changes when one is given. Raises ``ValidationFailed`` if ``on``
     is not after a changed record's current version began.
     """
     until = on - timedelta(days=1)
@@ -261,7 +263,8 @@ def territory_revise(
             role=role,
             events=[
                 (action, f"{geography.key}/{code}", {"geography": geography.key, "code": code,
-                 "valid_from": on.isoformat()} | payload)
+                 "valid_from": on.isoformat()} | ({"decision": decision} if decision else {})
+                 | payload)
                 for action, code, payload in events + station_events
             ],
         )  # fmt: skip

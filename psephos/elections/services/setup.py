@@ -34,6 +34,7 @@ from psephos.commissions.selectors import (
     commission_codes_closed,
     commission_rows_current,
     commissions_open_by_code,
+    decision_get,
     member_rows_current,
 )
 from psephos.commissions.services import (
@@ -226,6 +227,7 @@ def setup_apply(
     on: date | None = None,
     actor: str = ACTOR,
     advance: Advance | None = None,
+    decision: tuple[str, str] | None = None,
 ) -> SetupReport:
     """Load or update the election described by the files in ``directory``.
 
@@ -234,8 +236,11 @@ def setup_apply(
     the difference as versioned changes taking effect ``on`` (default today), each
     with its ledger event. ``dry_run`` computes the difference and writes nothing.
     All in one transaction, closed by a ``setup.apply`` event with the files'
-    SHA-256. Raises ``SetupRefused`` listing every problem (file, line, column) when
-    the files are wrong or want what cannot change; nothing is written then.
+    SHA-256. ``decision`` (commission code, number) names the stored commission
+    decision that ordered a re-run's changes; every event of the run refers to it.
+    Raises ``SetupRefused`` listing every problem (file, line, column) when the files
+    are wrong or want what cannot change, and ``NotFound`` for an unknown decision;
+    nothing is written then.
     """
     step = advance or (lambda _n: None)
     files = setup_read(directory)
@@ -244,7 +249,24 @@ def setup_apply(
         raise _refused(directory, files.problems)
     on = on or clock.now().date()
     geography = geography_find(key=definition.geography.key)
+    ordered_by = None
+    if decision is not None:
+        if geography is None:
+            raise ValidationFailed(
+                _(
+                    "A first load creates the commissions, so no decision of theirs can order "
+                    "it; name the decision on a re-run."
+                ),
+                data={"decision": list(decision)},
+            )
+        found = decision_get(geography=geography, commission_code=decision[0], number=decision[1])
+        ordered_by = {
+            "commission": decision[0],
+            "number": found.number,
+            "date": found.date.isoformat(),
+        }
     plan = _Plan(files, definition, geography)
+    plan.decision = ordered_by
     problems = plan.check()
     if problems:
         raise _refused(directory, problems)
@@ -287,7 +309,8 @@ def setup_apply(
                 "changes": {
                     d.file: [len(d.added), len(d.changed), len(d.removed)] for d in plan.diffs
                 },
-            },
+            }
+            | ({"decision": ordered_by} if ordered_by else {}),
         )
     return report
 
@@ -381,6 +404,7 @@ class _Plan:
 
     def __init__(self, files: SetupFiles, definition: ElectionDef, geography: Geography | None):
         self.files, self.definition, self.geography = files, definition, geography
+        self.decision: dict[str, str] | None = None
         timezone = definition.geography.timezone
         self.units = {u.code: _unit_spec(u, timezone) for u in files.units}
         self.stations = {s.code: _station_spec(s) for s in files.stations}
@@ -641,6 +665,7 @@ class _Plan:
             ),
             on=on,
             actor=actor,
+            decision=self.decision,
         )
         step(len(self.units) + len(self.stations))
         units, stations = unit_and_station_ids(geography=geography)
@@ -657,6 +682,7 @@ class _Plan:
             members_closed=[self.current_members[k][0] for k in members_diff.removed + replaced],
             on=on,
             actor=actor,
+            decision=self.decision,
         )  # fmt: skip
         step(len(self.commissions) + len(self.members))
         if self.election is None:

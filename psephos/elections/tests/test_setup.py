@@ -526,3 +526,37 @@ def test_a_closed_station_cannot_come_back(example):
         "does not come back: give the new one a new code",
     ]
     assert state() == before
+
+
+def test_a_rerun_names_the_decision_that_ordered_it(example):
+    from psephos.commissions.models import Decision
+
+    setup(example)
+    Decision.objects.create(
+        commission=Commission.objects.get(code="CEC"),
+        number="12/2027",
+        date=date(2027, 1, 28),
+        title="On the address of polling station No. 101",
+        text="The station moves within its building.",
+        reasons="The school's entrance is rebuilt.",
+    )
+    edit(example, "stations.csv", "School No. 1, 3 Bereke Street", "School No. 1, 5 Bereke Street")
+    before = state()
+    with pytest.raises(CommandError) as caught:
+        setup(example, "--on", "2027-02-01", "--decision", "13/2027")
+    assert str(caught.value) == "not_found: No decision No. 13/2027 of commission “CEC”."
+    assert state() == before
+    setup(example, "--on", "2027-02-01", "--decision", "12/2027")
+    ordered_by = {"commission": "CEC", "number": "12/2027", "date": "2027-01-28"}
+    assert Event.objects.get(action="station.revise").payload["decision"] == ordered_by
+    assert Event.objects.filter(action="setup.apply").last().payload["decision"] == ordered_by
+
+
+def test_a_first_load_cannot_name_a_decision(example):
+    with pytest.raises(CommandError) as caught:
+        setup(example, "--decision", "1/2027")
+    assert str(caught.value) == (
+        "validation_failed: A first load creates the commissions, so no decision of theirs can "
+        "order it; name the decision on a re-run."
+    )
+    assert state() == (0,) * 9

@@ -50,6 +50,18 @@ class Command(DomainCommand):
             "--on", default="", help="the day the changes take effect (default: today)"
         )
         parser.add_argument(
+            "--decision",
+            default="",
+            metavar="NUMBER",
+            help="the number of the commission decision that ordered a re-run's changes",
+        )
+        parser.add_argument(
+            "--decision-by",
+            default="CEC",
+            metavar="CODE",
+            help="the commission that took --decision (default: CEC)",
+        )
+        parser.add_argument(
             "--base-url",
             default="http://localhost:8000",
             help="the site's address, for the invitation links",
@@ -61,7 +73,13 @@ class Command(DomainCommand):
         # The row count is known only once the files are read: the bar counts rows written.
         with progress(_("Setup"), None) as advance:
             report = setup_apply(
-                directory=directory, dry_run=options["dry_run"], on=on, advance=advance
+                directory=directory,
+                dry_run=options["dry_run"],
+                on=on,
+                advance=advance,
+                decision=(options["decision_by"], options["decision"])
+                if options["decision"]
+                else None,
             )
         self._report(report, options["base_url"].rstrip("/"))
 
