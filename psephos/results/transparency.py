@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
@@ -19,7 +19,6 @@ from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission, Decision
 from psephos.commissions.selectors import station_commission_get
 from psephos.core.errors import NotFound, ValidationFailed
-from psephos.elections.models import Election
 from psephos.ledger.models import Event
 from psephos.ledger.rules.hashing import digest
 from psephos.results.enums import ProtocolStatus
@@ -29,6 +28,9 @@ from psephos.results.models import (
     ProtocolVersion,
     ProtocolVote,
 )
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 FEED_LIMIT = 500
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from psephos.commissions.selectors import commission_codes
-from psephos.elections.models import Election
 from psephos.elections.selectors import election_options, elections_list
 from psephos.ledger.checks import CheckOutcome
 from psephos.ledger.rules.figures import FIGURE_ACTIONS, figure_differences, latest_figures
@@ -18,6 +18,9 @@ from psephos.results.rules.lines import LINE_NAMES
 from .downloads import result_rows
 from .seals import SEALED_FIELDS, tallies_unsealed
 from .tabulation import tally_sums
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.elections.enums import ElectionStatus
-from psephos.elections.models import Election
 from psephos.elections.selectors import election_options
 from psephos.results.enums import ProtocolStatus
 from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.rules.nist import NistOption, NistUnit, election_report, results_status
 
 from .downloads import TOTAL_LEVELS, result_rows
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 
 def nist_export(*, election: Election, sequence: int, generated: dt.datetime) -> dict[str, Any]:

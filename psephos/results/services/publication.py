@@ -25,11 +25,10 @@ import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psephos.core import clock
 from psephos.core.progress import Advance
-from psephos.elections.models import Election
 from psephos.elections.selectors import election_options
 from psephos.ledger.actors import SYSTEM
 from psephos.ledger.rules.signing import key_id, manifest_message, public_key_base64, sign
@@ -42,6 +41,9 @@ from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.selectors.downloads import TOTAL_LEVELS, result_columns, result_rows
 from psephos.results.selectors.nist import nist_export
 from psephos.results.selectors.quarantine import quarantine_rows
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 BUNDLE_FORMAT = "psephos-bundle/1"
 
