@@ -31,9 +31,9 @@ from .schemas import (
     ResumeIn,
     StatisticsOut,
 )
+from .selectors.finality import election_finality_check
 from .services.decisions import complaint_decide, complaint_resume
 from .services.filing import EvidenceFile, complaint_appeal, complaint_file
-from .services.finality import election_finality_check
 
 router = Router(tags=["complaints"])
 

@@ -23,9 +23,9 @@ from . import selectors
 from .access import access_complaint_decide
 from .enums import ComplaintStatus
 from .forms import AppealForm, ComplaintForm, DecisionForm
+from .selectors.finality import election_finality_check
 from .services.decisions import complaint_decide
 from .services.filing import EvidenceFile, complaint_appeal, complaint_file
-from .services.finality import election_finality_check
 
 
 def register(request: HttpRequest) -> HttpResponse:

@@ -9,8 +9,8 @@ import pytest
 from psephos.complaints.errors import ComplaintInvalid
 from psephos.complaints.models import Complaint
 from psephos.complaints.selectors import complaint_list_public, complaint_statistics
+from psephos.complaints.selectors.finality import election_finality_check
 from psephos.complaints.services.decisions import complaint_decide
-from psephos.complaints.services.finality import election_finality_check
 from psephos.complaints.services.incidents import complaint_file_from_incident
 from tests.support.country import ElectionPlan, election_write
 

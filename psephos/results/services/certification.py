@@ -24,7 +24,7 @@ from psephos.results.rules.determination import Outcome
 from psephos.results.services.determination import election_determine
 from psephos.results.services.tabulation import tally_recompute
 
-FINALITY_MODULE = "psephos.complaints.services.finality"
+FINALITY_MODULE = "psephos.complaints.selectors.finality"
 
 
 def _finality_check(election: Election) -> None:

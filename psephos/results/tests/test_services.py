@@ -327,7 +327,7 @@ def test_referendum_both_marked_flow():
 
 
 def test_certify_waits_for_the_finality_check(country, monkeypatch):
-    from psephos.complaints.services import finality
+    from psephos.complaints.selectors import finality
 
     accept_all(country)
 

@@ -23,10 +23,11 @@ from psephos.ledger.services.verification import ledger_verify
 from psephos.voters.enums import AdditionBasis
 from psephos.voters.errors import AlreadyMarked
 from psephos.voters.models import Mark
+from psephos.voters.selectors.audit import marks_audit
 from psephos.voters.services.lists import list_extract
 from psephos.voters.services.marks import mark_record
 from psephos.voters.services.register import register_import
-from psephos.voters.services.seals import marks_audit, marks_seal
+from psephos.voters.services.seals import marks_seal
 
 from .conftest import (
     ELECTION_DAY_10_15_UTC,

@@ -16,8 +16,10 @@ from psephos.ledger.services.verification import ledger_verify
 from psephos.voters.enums import AdditionBasis
 from psephos.voters.iin_hash import link_digest
 from psephos.voters.models import Mark, Voter
+from psephos.voters.seal_format import SEAL_ACTION
+from psephos.voters.selectors.audit import marks_audit
 from psephos.voters.services import seals
-from psephos.voters.services.seals import SEAL_ACTION, marks_audit, marks_seal
+from psephos.voters.services.seals import marks_seal
 
 from .conftest import ELECTION_DAY_10_15_UTC, A, B, World, at, mark
 

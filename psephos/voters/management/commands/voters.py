@@ -120,7 +120,7 @@ class Command(DomainCommand):
             self.stdout.write("Stopped.")
 
     def _audit(self, options: dict[str, Any]) -> None:
-        from psephos.voters.services.seals import marks_audit
+        from psephos.voters.selectors.audit import marks_audit
 
         election = election_get(key=options["election"])
         audit = marks_audit(election_id=election.pk, election_key=election.key, progress=None)

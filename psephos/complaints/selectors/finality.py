@@ -18,7 +18,7 @@ from psephos.core import clock
 from ..enums import ComplaintStatus, SubjectKind
 from ..models import Complaint
 from ..rules.deadlines import last_day, window_closes
-from .common import disputes_for, results_day_for, route_appeal
+from ..services.common import disputes_for, results_day_for, route_appeal
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election

@@ -19,9 +19,9 @@ from psephos.core.errors import NotFound
 from psephos.elections.rules.calendar_profiles import PRIVATE_COMPLAINANTS
 from psephos.elections.selectors import elections_list
 
-from .enums import ComplaintStatus
-from .models import Complaint, Evidence
-from .rules.deadlines import is_overdue
+from ..enums import ComplaintStatus
+from ..models import Complaint, Evidence
+from ..rules.deadlines import is_overdue
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,13 +17,13 @@ from psephos.elections.selectors import election_not_found
 from psephos.territory.models import AdministrativeUnit, PollingStation
 from psephos.territory.selectors import station_not_found
 
-from .enums import EntrySource
-from .errors import IinInvalid, VoterNotFound
-from .iin_hash import iin_hash
-from .models import Certificate, CorrectionRequest, ListEntry, Mark, Voter
-from .rules.calendar import CALENDAR, display_opens
-from .rules.iin import iin_problem
-from .rules.records import mask_name
+from ..enums import EntrySource
+from ..errors import IinInvalid, VoterNotFound
+from ..iin_hash import iin_hash
+from ..models import Certificate, CorrectionRequest, ListEntry, Mark, Voter
+from ..rules.calendar import CALENDAR, display_opens
+from ..rules.iin import iin_problem
+from ..rules.records import mask_name
 
 
 @dataclass(frozen=True, slots=True)
