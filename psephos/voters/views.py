@@ -33,6 +33,7 @@ from .services.marks import Person, mark_record
 from .services.self_check import self_check_count
 
 if TYPE_CHECKING:
+    from psephos.accounts.models import User
     from psephos.elections.models import Election
     from psephos.territory.models import PollingStation
 
@@ -42,9 +43,10 @@ StationView = Callable[[HttpRequest, "Election", "PollingStation"], HttpResponse
 def _station_page(
     check: Callable[[Any, PollingStation], None],
 ) -> Callable[[StationView], Callable[[HttpRequest, str, str], HttpResponse]]:
-    """Resolve ``key``/``code`` to the election and station and check the user may use the
-    page (``check`` is an access rule); a refusal reaches the error page (web's
-    ``DomainErrorMiddleware``)."""
+    """Resolve ``key``/``code`` to the election and station and check the user may see the
+    page (``check`` is an access rule: the page shows the station's voters); a refusal
+    reaches the error page (web's ``DomainErrorMiddleware``). The services a page's form
+    calls check the user again for the change itself."""
 
     def decorate(view: StationView) -> Callable[[HttpRequest, str, str], HttpResponse]:
         @functools.wraps(view)
@@ -129,7 +131,7 @@ def station_mark(request: HttpRequest, election: Election, station: PollingStati
                 election=election,
                 station=station,
                 iin=form["iin"][:32],
-                actor_id=request.user.pk,
+                user=request.user,  # type: ignore[arg-type]
                 actor=actor_user(request.user),
                 certificate_serial=form["certificate_serial"] or None,
                 addition=addition,
@@ -188,23 +190,31 @@ def station_certificates(
         iin = _field(request, "iin", 32)
         serial = _field(request, "serial", 16)
         actor = actor_user(request.user)
+        user: User = request.user  # type: ignore[assignment]  # login_required
         try:
             if action == "issue":
                 certificate_issue(
-                    election=election, station=station, iin=iin, serial=serial, actor=actor
+                    election=election,
+                    station=station,
+                    iin=iin,
+                    serial=serial,
+                    user=user,
+                    actor=actor,
                 )
                 done = _("Certificate %(serial)s issued; the voter left this station's list.") % {
                     "serial": serial
                 }
             elif action == "lost":
                 certificate_report_lost(
-                    election=election, serial=serial, actor=actor, station=station
+                    election=election, serial=serial, user=user, actor=actor, station=station
                 )
                 done = _("Certificate %(serial)s reported lost; it cannot be presented.") % {
                     "serial": serial
                 }
             elif action == "stay":
-                entry_place_of_stay(election=election, station=station, iin=iin, actor=actor)
+                entry_place_of_stay(
+                    election=election, station=station, iin=iin, user=user, actor=actor
+                )
                 done = _("The voter is on this station's list at their place of stay.")
             else:
                 raise ValidationFailed(_("Choose an action."))
@@ -241,6 +251,7 @@ def station_corrections(
     if request.method == "POST":
         action = _field(request, "action", 16)
         actor = actor_user(request.user)
+        user: User = request.user  # type: ignore[assignment]  # login_required
         raw_id = _field(request, "request", 12)
         kind = _field(request, "kind", 16)
         try:
@@ -253,6 +264,7 @@ def station_corrections(
                     iin=_field(request, "iin", 32),
                     kind=CorrectionKind(kind),
                     note=_field(request, "note", 2000),
+                    user=user,
                     actor=actor,
                 )
                 messages.success(request, _("Request %(id)s recorded.") % {"id": filed.pk})
@@ -263,6 +275,7 @@ def station_corrections(
                     station=station,
                     granted=action == "grant",
                     reasons=_field(request, "reasons", 2000),
+                    user=user,
                     actor=actor,
                 )
                 messages.success(

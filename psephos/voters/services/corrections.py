@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from psephos.core import clock
 from psephos.ledger.services.events import event_record
 
+from ..access import access_station_act
 from ..enums import CorrectionKind, CorrectionStatus, EntrySource, RemovalReason
 from ..errors import ListState, VoterNotFound
 from ..models import CorrectionRequest, ListEntry, Voter
@@ -26,6 +27,7 @@ from .lists import (
 )
 
 if TYPE_CHECKING:
+    from psephos.accounts.models import User
     from psephos.elections.models import Election
     from psephos.territory.models import PollingStation
 
@@ -37,14 +39,18 @@ def correction_request_file(
     iin: str,
     kind: CorrectionKind,
     note: str,
+    user: User,
     actor: str,
 ) -> CorrectionRequest:
     """Record a voter's correction request at the station and set its deadline.
 
-    Side effects: one request, one ledger event (request id and kind only). Raise the
-    voter lookup errors, or ``ListState`` for an exclusion or amendment of a voter who
-    is not on this station's list (a commission sees only its own voters' names).
+    ``user`` must be an operator of the station's own PEC (``access_station_act``).
+    Side effects: one request, one ledger event (request id and kind only). Raise
+    ``PermissionDenied``, the voter lookup errors, or ``ListState`` for an exclusion or
+    amendment of a voter who is not on this station's list (a commission sees only its
+    own voters' names).
     """
+    access_station_act(user, station)
     now = clock.now()
     local = now.astimezone(station_zone(station))
     with transaction.atomic():
@@ -83,17 +89,20 @@ def correction_request_decide(
     station: PollingStation,
     granted: bool,
     reasons: str,
+    user: User,
     actor: str,
 ) -> CorrectionRequest:
     """Grant or refuse a pending request of this station, with reasons.
 
-    A granted ``include`` puts the voter on this station's list (removing any other
+    ``user`` must be an operator of the station's own PEC (``access_station_act``),
+    else ``PermissionDenied`` before anything is read. A granted ``include`` puts the voter on this station's list (removing any other
     entry); a granted ``exclude`` removes the voter's entry here; ``amend`` changes no
     list (the register is corrected at its source). A decision after the deadline is
     still recorded and marked late in the ledger. Raise ``VoterNotFound`` for an
     unknown request, ``ListState`` for a decided one, missing reasons, or a voter who
     may not be included.
     """
+    access_station_act(user, station)
     if not reasons.strip():
         raise ListState(_("A decision needs its reasons."))
     now = clock.now()

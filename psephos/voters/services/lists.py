@@ -18,6 +18,7 @@ from psephos.core import clock
 from psephos.elections.selectors import election_profile
 from psephos.ledger.services.events import event_record
 
+from ..access import access_register_manage, access_station_act
 from ..enums import CertificateStatus, EntrySource, RemovalReason
 from ..errors import AlreadyMarked, IinInvalid, ListState, NotEligible, OutsideWindow, VoterNotFound
 from ..iin_hash import iin_hash
@@ -27,6 +28,7 @@ from ..rules.eligibility import EligibilityRules, ineligibility, latest_birth_da
 from ..rules.iin import iin_problem
 
 if TYPE_CHECKING:
+    from psephos.accounts.models import User
     from psephos.elections.models import Election
     from psephos.territory.models import PollingStation
 
@@ -114,13 +116,17 @@ def active_entry(*, election: Election, voter: Voter) -> ListEntry | None:
     )
 
 
-def list_extract(*, election: Election, actor: str) -> int:
+def list_extract(*, election: Election, actor: str, user: User | None = None) -> int:
     """Put every eligible registered voter on their station's list for the election.
 
-    Precondition: no list yet for the election. Side effects: one entry per eligible
-    voter, one ledger event. Raise ``ListState`` if lists already exist. Return the
-    number of entries.
+    ``user`` is the person asking (the central commission, ``access_register_manage``);
+    ``None`` for a system run (a command, the register generator). Precondition: no
+    list yet for the election. Side effects: one entry per eligible voter, one ledger
+    event. Raise ``PermissionDenied`` or ``ListState`` if lists already exist. Return
+    the number of entries.
     """
+    if user is not None:
+        access_register_manage(user)
     rules = eligibility_rules(election)
     with transaction.atomic():
         if ListEntry.objects.filter(election=election).exists():
@@ -167,15 +173,18 @@ def entry_place_of_stay(
     election: Election,
     station: PollingStation,
     iin: str,
+    user: User,
     actor: str,
     today: dt.date | None = None,
 ) -> ListEntry:
     """Include a voter at a place of stay and remove them from their current list.
 
+    ``user`` must be an operator of the station's own PEC (``access_station_act``).
     Preconditions: inside the window (``rules.calendar``), the voter is on a list,
-    has no certificate and no mark. Raise ``OutsideWindow``, ``ListState``,
-    ``AlreadyMarked``, ``VoterNotFound`` or ``IinInvalid``.
+    has no certificate and no mark. Raise ``PermissionDenied``, ``OutsideWindow``,
+    ``ListState``, ``AlreadyMarked``, ``VoterNotFound`` or ``IinInvalid``.
     """
+    access_station_act(user, station)
     day = today or clock.now().astimezone(station_zone(station)).date()
     first, last = place_of_stay_window(election.date, CALENDAR)
     if not first <= day <= last:
@@ -223,16 +232,19 @@ def certificate_issue(
     station: PollingStation,
     iin: str,
     serial: str,
+    user: User,
     actor: str,
     now: dt.datetime | None = None,
 ) -> Certificate:
     """Issue an absentee voting certificate at the voter's list station.
 
+    ``user`` must be an operator of the station's own PEC (``access_station_act``).
     Side effects: the voter leaves the station's list (``avc_issued``); one ledger
-    event. Raise ``OutsideWindow`` outside 15 days before until 18:00 the day
-    before, ``ListState`` if the voter is not on this station's list, already holds
-    a certificate or the serial is taken, and the voter lookup errors.
+    event. Raise ``PermissionDenied``, ``OutsideWindow`` outside 15 days before until
+    18:00 the day before, ``ListState`` if the voter is not on this station's list,
+    already holds a certificate or the serial is taken, and the voter lookup errors.
     """
+    access_station_act(user, station)
     at = now or clock.now()
     local = at.astimezone(station_zone(station)).replace(tzinfo=None)
     opens, closes = avc_window(election.date, CALENDAR)
@@ -279,13 +291,23 @@ def certificate_issue(
 
 
 def certificate_report_lost(
-    *, election: Election, serial: str, actor: str, station: PollingStation | None = None
+    *,
+    election: Election,
+    serial: str,
+    user: User,
+    actor: str,
+    station: PollingStation | None = None,
 ) -> Certificate:
     """Mark an issued certificate lost; it is not replaced and cannot be presented.
 
-    With ``station``, only a certificate that station issued is found. A serial that
-    is not five digits is refused before any lookup (and never repeated back).
+    ``user`` must be an operator of the PEC that issued it (``access_station_act``,
+    checked against ``station`` first when given, else against the issuing station
+    before anything changes). With ``station``, only a certificate that station issued
+    is found. A serial that is not five digits is refused before any lookup (and never
+    repeated back).
     """
+    if station is not None:
+        access_station_act(user, station)
     if not (len(serial) == 5 and serial.isascii() and serial.isdigit()):
         raise ListState(_("A certificate serial has five digits."))
     with transaction.atomic():
@@ -295,6 +317,8 @@ def certificate_report_lost(
         certificate = found.filter(election=election, serial=serial).first()
         if certificate is None:
             raise VoterNotFound(_("No certificate with serial %(serial)s.") % {"serial": serial})
+        if station is None:
+            access_station_act(user, certificate.issued_by)
         if certificate.status != CertificateStatus.ISSUED:
             raise ListState(
                 _("Certificate %(serial)s is %(status)s.")

@@ -32,6 +32,7 @@ from psephos.core.ratelimit import rate_count, rate_hit
 from psephos.elections.rules.calendar_profiles import calendar_profile_for
 from psephos.elections.selectors import election_profile
 
+from ..access import access_station_act
 from ..enums import AdditionBasis, CertificateStatus, EntrySource, RemovalReason, VoterOrigin
 from ..errors import (
     AdditionOutsideTerritory,
@@ -54,6 +55,7 @@ from .lists import eligibility_rules, refuse_if_ineligible, refuse_if_marked, st
 from .seals import marks_seal_if_due
 
 if TYPE_CHECKING:
+    from psephos.accounts.models import User
     from psephos.elections.models import Election
     from psephos.territory.models import PollingStation
 
@@ -108,7 +110,7 @@ def mark_record(
     election: Election,
     station: PollingStation,
     iin: str,
-    actor_id: int | None,
+    user: User,
     actor: str,
     certificate_serial: str | None = None,
     addition: AdditionBasis | None = None,
@@ -117,7 +119,8 @@ def mark_record(
 ) -> Mark:
     """Record that the voter received a ballot at ``station``.
 
-    With ``certificate_serial`` the voter presents an absentee certificate: it is
+    ``user`` must be an operator of the station's own PEC (``access_station_act``),
+    else ``PermissionDenied`` before anything is read; the mark names them. With ``certificate_serial`` the voter presents an absentee certificate: it is
     retained and the voter is added to this station's list. With ``addition`` the
     voter is added on election day on that basis: ``residence`` moves a registered
     voter here from a list in the same district (the profile's
@@ -140,6 +143,8 @@ def mark_record(
     ``NotOnList``, ``NotEligible``, ``ListState``, ``AdditionOutsideTerritory``,
     ``VoterNotFound``, ``IinInvalid`` or ``MarkRefusalsLimited``; nothing changes then.
     """
+    access_station_act(user, station)
+    actor_id = user.pk
     now = clock.now()
     try:
         refuse_outside_voting_hours(election=election, station=station, at=now)

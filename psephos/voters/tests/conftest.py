@@ -193,7 +193,7 @@ def mark(world: World, station: int, iin: str, **kwargs: object):  # type: ignor
         election=world.election,
         station=world.stations[station - 1],  # type: ignore[attr-defined]
         iin=iin,
-        actor_id=world.pec[station - 1].pk,  # type: ignore[attr-defined]
+        user=world.pec[station - 1],  # type: ignore[attr-defined]
         actor=f"pec{station}",
         **kwargs,  # type: ignore[arg-type]
     )

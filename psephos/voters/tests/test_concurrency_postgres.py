@@ -93,7 +93,7 @@ def test_64_clients_mark_10000_voters_once(
                         election=world.election,
                         station=station,
                         iin=iin,
-                        actor_id=user.pk,
+                        user=user,
                         actor=user.username,
                         addition=addition,
                         document=RESIDENCE_DOCUMENT if addition else "",
@@ -175,7 +175,7 @@ def test_a_mark_waits_for_an_entry_being_removed(
             election=world.election,
             station=world.stations[0],
             iin=rows[0].split(",")[0],
-            actor_id=world.pec[0].pk,
+            user=world.pec[0],
             actor="system:pec1",
         )
     remover.join()

@@ -46,11 +46,17 @@ def test_correction_due(received: dt.datetime, due: dt.datetime) -> None:
 
 
 def decide(world: World, request_id: int, station: object, **decision: object):  # type: ignore[no-untyped-def]
-    """Decide a correction request of the world's election (granted, reasons, actor)."""
+    """Decide a correction request of the world's election (granted, reasons, actor).
+
+    The deciding user is the operator of the PEC the actor names (``system:pec2``:
+    station 2's).
+    """
+    number = int(str(decision["actor"]).removeprefix("system:pec"))
     return correction_request_decide(
         election=world.election,
         request_id=request_id,
         station=station,  # type: ignore[arg-type]
+        user=world.pec[number - 1],  # type: ignore[attr-defined]
         **decision,  # type: ignore[arg-type]
     )
 
@@ -71,6 +77,7 @@ def test_include_granted_moves_the_voter(before: World) -> None:
         iin=B,
         kind=CorrectionKind.INCLUDE,
         note="moved in May",
+        user=before.pec[2],
         actor="system:pec3",
     )
     assert (request.status, request.due_at) == (
@@ -109,6 +116,7 @@ def test_exclude_and_refusal_and_late(before: World, monkeypatch: pytest.MonkeyP
         iin=A,
         kind=CorrectionKind.EXCLUDE,
         note="",
+        user=before.pec[0],
         actor="system:pec1",
     )
     with pytest.raises(ListState, match="needs its reasons"):
@@ -142,6 +150,7 @@ def test_include_of_an_ineligible_voter_is_refused(before: World) -> None:
         iin=C,
         kind=CorrectionKind.INCLUDE,
         note="",
+        user=before.pec[1],
         actor="system:pec2",
     )
     with pytest.raises(NotEligible):
@@ -201,6 +210,7 @@ def test_a_voter_who_received_a_ballot_is_not_moved_or_removed(
         iin=A,
         kind=CorrectionKind.EXCLUDE,
         note="",
+        user=before.pec[0],
         actor="system:pec1",
     )
     at(monkeypatch, ELECTION_DAY_10_15_UTC)

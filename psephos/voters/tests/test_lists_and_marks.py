@@ -217,6 +217,7 @@ def test_certificate_lifecycle(listed: World, monkeypatch: pytest.MonkeyPatch) -
                 station=home,
                 iin=A,
                 serial="00001",
+                user=listed.pec[0],
                 actor="system:pec1",
                 now=outside,
             )
@@ -226,6 +227,7 @@ def test_certificate_lifecycle(listed: World, monkeypatch: pytest.MonkeyPatch) -
             station=away,
             iin=A,
             serial="00001",
+            user=listed.pec[2],
             actor="system:pec3",
             now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
         )
@@ -235,6 +237,7 @@ def test_certificate_lifecycle(listed: World, monkeypatch: pytest.MonkeyPatch) -
         station=home,
         iin=A,
         serial="00001",
+        user=listed.pec[0],
         actor="system:pec1",
         now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
     )
@@ -246,6 +249,7 @@ def test_certificate_lifecycle(listed: World, monkeypatch: pytest.MonkeyPatch) -
             station=home,
             iin=A,
             serial="00002",
+            user=listed.pec[0],
             actor="system:pec1",
             now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
         )
@@ -255,6 +259,7 @@ def test_certificate_lifecycle(listed: World, monkeypatch: pytest.MonkeyPatch) -
             station=home,
             iin=B,
             serial="00001",
+            user=listed.pec[0],
             actor="system:pec1",
             now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
         )
@@ -284,18 +289,26 @@ def test_certificate_lifecycle(listed: World, monkeypatch: pytest.MonkeyPatch) -
         mark(listed, 2, A, certificate_serial="00001")
 
 
-def test_lost_certificate_cannot_be_presented(
-    listed: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def issue_12345(listed: World) -> None:
+    """Station 1's PEC issues certificate 12345 to voter B ten days before."""
     certificate_issue(
         election=listed.election,
         station=listed.stations[0],
         iin=B,
         serial="12345",
+        user=listed.pec[0],
         actor="system:pec1",
         now=dt.datetime(2022, 11, 10, 6, 0, tzinfo=UTC),
     )
-    certificate_report_lost(election=listed.election, serial="12345", actor="system:pec1")
+
+
+def test_lost_certificate_cannot_be_presented(
+    listed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issue_12345(listed)
+    certificate_report_lost(
+        election=listed.election, serial="12345", user=listed.pec[0], actor="system:pec1"
+    )
     at(monkeypatch, ELECTION_DAY_10_15_UTC)
     before = snapshot()
     with pytest.raises(ListState, match="Certificate 12345 is reported lost"):
@@ -305,34 +318,27 @@ def test_lost_certificate_cannot_be_presented(
 
 def test_place_of_stay(listed: World, monkeypatch: pytest.MonkeyPatch) -> None:
     away = listed.stations[1]
-    with pytest.raises(OutsideWindow, match="from 2022-10-21 to 2022-11-19"):
-        entry_place_of_stay(
+
+    def stay(day: dt.date) -> ListEntry:
+        return entry_place_of_stay(
             election=listed.election,
             station=away,
             iin=B,
+            user=listed.pec[1],
             actor="system:pec2",
-            today=dt.date(2022, 10, 20),
+            today=day,
         )
-    entry = entry_place_of_stay(
-        election=listed.election,
-        station=away,
-        iin=B,
-        actor="system:pec2",
-        today=dt.date(2022, 10, 21),
-    )
+
+    with pytest.raises(OutsideWindow, match="from 2022-10-21 to 2022-11-19"):
+        stay(dt.date(2022, 10, 20))
+    entry = stay(dt.date(2022, 10, 21))
     assert (entry.source, entry.station.code) == ("place_of_stay", "KZ-75-0002")
     assert (
         ListEntry.objects.get(voter=entry.voter, station=listed.stations[0]).removed_reason
         == "place_of_stay"
     )
     with pytest.raises(ListState, match="already on the list of station KZ-75-0002"):
-        entry_place_of_stay(
-            election=listed.election,
-            station=away,
-            iin=B,
-            actor="system:pec2",
-            today=dt.date(2022, 11, 1),
-        )
+        stay(dt.date(2022, 11, 1))
     at(monkeypatch, ELECTION_DAY_10_15_UTC)
     with pytest.raises(NotOnList):
         mark(listed, 1, B)
@@ -400,3 +406,28 @@ def test_election_station_lookup_refuses_and_remembers(
         again = selectors.election_station_get(key=key, code="KZ-75-0002")
     assert len(loads) == 1 and again[1].pk == listed.stations[1].pk
     selectors._recent.clear()
+
+
+def test_the_services_check_who_acts(listed: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each service acting for a person checks them first; a refusal changes nothing."""
+    from psephos.core.errors import PermissionDenied
+    from psephos.voters.services.marks import mark_record
+
+    issue_12345(listed)
+    before = snapshot()
+    with pytest.raises(PermissionDenied, match="only on its own station's list"):
+        # Without a station, the certificate's issuing station decides who may report it.
+        certificate_report_lost(
+            election=listed.election, serial="12345", user=listed.pec[1], actor="system:pec2"
+        )
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    with pytest.raises(PermissionDenied, match="only on its own station's list"):
+        mark_record(
+            election=listed.election,
+            station=listed.stations[0],
+            iin=A,
+            user=listed.pec[1],
+            actor="system:pec2",
+        )
+    assert snapshot() == before
+    assert Certificate.objects.get().status == CertificateStatus.ISSUED
