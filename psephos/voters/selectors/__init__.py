@@ -7,11 +7,11 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Case, Count, Model, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
 from psephos.core import db
+from psephos.core.sql import from_row
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_not_found
 from psephos.territory.models import AdministrativeUnit, PollingStation
@@ -50,14 +50,14 @@ class StationCounts:
     voted_with_certificate: int  # marks of certificate arrivals
 
 
-def _columns(model: type[Model], alias: str) -> tuple[list[str], list[str]]:
-    fields = model._meta.concrete_fields
-    return [f.attname for f in fields], [f'{alias}."{f.column}"' for f in fields]
+def _columns(model: type[Model], alias: str) -> list[str]:
+    """Return the model's concrete columns as selected here (``core.sql.from_row`` order)."""
+    return [f'{alias}."{f.column}"' for f in model._meta.concrete_fields]
 
 
-_E_ATTRS, _E_COLS = _columns(Election, "e")
-_S_ATTRS, _S_COLS = _columns(PollingStation, "s")
-_U_ATTRS, _U_COLS = _columns(AdministrativeUnit, "u")
+_E_COLS = _columns(Election, "e")
+_S_COLS = _columns(PollingStation, "s")
+_U_COLS = _columns(AdministrativeUnit, "u")
 # Every election-day mark starts here, so the election, the station and its unit come
 # in one hand-written query (the ORM's two took about a third of a mark's time).
 _ELECTION_STATION_SQL = (
@@ -70,25 +70,12 @@ _ELECTION_STATION_SQL = (
 )
 
 
-_V_ATTRS, _V_COLS = _columns(Voter, "v")
+_V_COLS = _columns(Voter, "v")
 # A prepared statement (core.db): the lookup is planned once per connection.
 _VOTER_BY_IIN_SQL = (
     f"SELECT {', '.join(_V_COLS)} FROM {Voter._meta.db_table} v"  # noqa: S608
     " WHERE v.geography_id = %s AND v.iin_hash = %s"
 )
-
-
-def _typed(model: type[Model], row: tuple[object, ...]) -> list[object]:
-    """Convert a raw row's values as the ORM would (SQLite returns dates as text)."""
-    values = list(row)
-    if connection.vendor != "postgresql":
-        for i, f in enumerate(model._meta.concrete_fields):
-            col = f.get_col(model._meta.db_table)
-            for convert in connection.ops.get_db_converters(col) + col.get_db_converters(
-                connection
-            ):
-                values[i] = convert(values[i], col, connection)
-    return values
 
 
 _recent: dict[tuple[str, str], tuple[float, Election, PollingStation]] = {}
@@ -124,11 +111,11 @@ def _election_station_load(*, key: str, code: str) -> tuple[Election, PollingSta
     e, s = len(_E_COLS), len(_E_COLS) + len(_S_COLS)
     if row[e] is None:
         raise station_not_found(code)
-    election = Election.from_db(connection.alias, _E_ATTRS, _typed(Election, row[:e]))
-    station = PollingStation.from_db(connection.alias, _S_ATTRS, _typed(PollingStation, row[e:s]))
-    unit = AdministrativeUnit.from_db(
-        connection.alias, _U_ATTRS, _typed(AdministrativeUnit, row[s:])
-    )
+    # Read back through the fields' converters (SQLite's dates come as text, the
+    # rule profile's overrides as JSON text on PostgreSQL).
+    election = from_row(Election, row[:e])
+    station = from_row(PollingStation, row[e:s])
+    unit = from_row(AdministrativeUnit, row[s:])
     PollingStation.unit.field.set_cached_value(station, unit)
     return election, station
 
@@ -143,7 +130,7 @@ def voter_get_by_iin(*, election: Election, iin: str) -> Voter:
     )
     if row is None:
         raise VoterNotFound(_("No voter with this IIN in the register."))
-    return Voter.from_db(connection.alias, _V_ATTRS, _typed(Voter, row))
+    return from_row(Voter, row)
 
 
 def voter_self_check(*, election: Election, iin: str) -> SelfCheck:
