@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from psephos.complaints.models import Complaint
-from psephos.complaints.services.finality import election_finality_check
+from psephos.complaints.selectors.finality import election_finality_check
 from psephos.core import clock
 from psephos.ledger.models import Event
 
