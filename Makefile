@@ -25,6 +25,8 @@ install: $(BIN)/psephos
 ifeq ($(DJANGO_SECRET_KEY),)
 demo: export DJANGO_SECRET_KEY := $(shell od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
 endif
+# The demo's staff log in with a password alone (production asks for a TOTP code too).
+demo: export PSEPHOS_STAFF_TWO_FACTOR ?= 0
 demo: install
 	$(BIN)/psephos migrate --noinput
 	$(BIN)/psephos simulate kz-2022-presidential --seed 2022 --keep-existing

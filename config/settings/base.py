@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "psephos.core.middleware.PagesCsrfViewMiddleware",
     "psephos.core.middleware.PagesAuthenticationMiddleware",
     "psephos.core.middleware.PagesMessageMiddleware",
+    "psephos.web.two_factor.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "psephos.web.middleware.DomainErrorMiddleware",
 ]
@@ -135,6 +136,8 @@ SECURE_CSP = {
 # same working day. Logins are throttled per account and per address with back-off
 # (psephos.accounts.services.login_throttle).
 SESSION_COOKIE_AGE = int(float(os.environ.get("PSEPHOS_SESSION_HOURS", "8")) * 3600)
+# Commission operators pass a TOTP code after the password (psephos.web.two_factor).
+PSEPHOS_STAFF_TWO_FACTOR = os.environ.get("PSEPHOS_STAFF_TWO_FACTOR", "1") == "1"
 PSEPHOS_LOGIN_FREE_FAILURES = 5
 PSEPHOS_LOGIN_ADDRESS_FREE_FAILURES = 20
 PSEPHOS_LOGIN_BACKOFF_BASE_SECONDS = 1.0

@@ -18,3 +18,6 @@ SECRET_KEY = "psephos-test-suite-key-only-for-tests-8f2c1e0b9a7d6c5e4f3a2b1c0d9e
 # No automatic tree heads: tests count events exactly; the ledger tests turn them on.
 LEDGER_CHECKPOINT_EVENTS = 0
 LEDGER_CHECKPOINT_SECONDS = 0.0
+# Staff pages are tested with a password login; psephos/web/tests/test_staff_two_factor.py
+# turns the second factor on.
+PSEPHOS_STAFF_TWO_FACTOR = False
