@@ -9,13 +9,10 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from psephos.accounts.selectors import user_get
 from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
-from psephos.results.management.commands.correct import (
-    date_parse,
-    decision_arguments,
-    user_get,
-)
+from psephos.results.management.commands.correct import date_parse, decision_arguments
 from psephos.results.services.decisions import protocol_cancel_by_decision
 
 
@@ -26,7 +23,7 @@ class Command(DomainCommand):
         decision_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = user_get(options["user"])
+        user = user_get(username=options["user"])
         election = election_get(key=options["election"])
         protocol_cancel_by_decision(
             user=user,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from psephos.accounts.models import User
+from psephos.accounts.selectors import user_get
 from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
 from psephos.results.services.certification import election_certify
@@ -20,9 +20,7 @@ class Command(DomainCommand):
         parser.add_argument("--user", required=True, help="username of a CEC operator")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = User.objects.select_related("commission").filter(username=options["user"]).first()
-        if user is None:
-            raise CommandError(f"No user “{options['user']}”.")
+        user = user_get(username=options["user"])
         election = election_get(key=options["election"])
         outcome = election_certify(user=user, election=election)
         self.stdout.write(f"{election.key} certified: {outcome.status}.")

@@ -14,18 +14,11 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from psephos.accounts.models import User
+from psephos.accounts.selectors import user_get
 from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
 from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 from psephos.results.services.decisions import protocol_correct_by_decision
-
-
-def user_get(username: str) -> User:
-    user = User.objects.select_related("commission").filter(username=username).first()
-    if user is None:
-        raise CommandError(f"No user “{username}”.")
-    return user
 
 
 def date_parse(text: str) -> dt.date:
@@ -79,7 +72,7 @@ class Command(DomainCommand):
         parser.add_argument("--recount", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = user_get(options["user"])
+        user = user_get(username=options["user"])
         lines = lines_read(options["lines"])
         election = election_get(key=options["election"])
         protocol = protocol_correct_by_decision(

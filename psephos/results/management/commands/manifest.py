@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from psephos.accounts.selectors import user_get
 from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
-from psephos.results.management.commands.correct import user_get
 from psephos.results.services.manifest import manifest_create
 
 
@@ -20,7 +20,7 @@ class Command(DomainCommand):
         parser.add_argument("--user", required=True, help="username of a CEC operator")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = user_get(options["user"])
+        user = user_get(username=options["user"])
         election = election_get(key=options["election"])
         manifest = manifest_create(user=user, election=election)
         self.stdout.write(
