@@ -15,6 +15,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from psephos.accounts.authentication import STAFF_AUTH
+from psephos.accounts.enums import Role
 from psephos.core.client import client_address
 from psephos.core.csrf import session_csrf_check
 from psephos.core.schemas import ErrorOut
@@ -94,7 +95,7 @@ def file(
     """File a complaint (multipart form; evidence files optional: PDF, JPEG, PNG, text, 5 MiB each)."""
     session_csrf_check(request)  # a logged-in filing is attributed to its user
     user = request.user
-    staff = user.is_authenticated and getattr(user, "role", "reader") != "reader"
+    staff = user.is_authenticated and getattr(user, "role", Role.READER) != Role.READER
     c = complaint_file(
         election=election_get(key=payload.election),
         complainant_kind=payload.complainant_kind,

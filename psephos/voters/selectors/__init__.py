@@ -17,7 +17,7 @@ from psephos.elections.selectors import election_not_found
 from psephos.territory.models import AdministrativeUnit, PollingStation
 from psephos.territory.selectors import station_not_found
 
-from ..enums import EntrySource
+from ..enums import CorrectionStatus, EntrySource
 from ..errors import IinInvalid, VoterNotFound
 from ..iin_hash import iin_hash
 from ..models import Certificate, CorrectionRequest, ListEntry, Mark, Voter
@@ -274,7 +274,7 @@ def corrections_for_station(
     requests = list(
         CorrectionRequest.objects.filter(election=election, station=station)
         .select_related("voter")
-        .order_by(Case(When(status="pending", then=0), default=1), "due_at", "-decided_at", "pk")
+        .order_by(Case(When(status=CorrectionStatus.PENDING, then=0), default=1), "due_at", "-decided_at", "pk")
     )
     for r in requests:  # a voter asking to be included is not yet this station's voter
         r.masked_name = mask_name(r.voter.surname, r.voter.given_name)  # type: ignore[attr-defined]

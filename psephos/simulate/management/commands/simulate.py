@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from psephos.core.commands import DomainCommand
+from psephos.elections.enums import ElectionKind
 from psephos.elections.selectors import election_exists
 from psephos.simulate.rules.scenarios import SCENARIOS
 from psephos.simulate.services.outcome import outcome_sentence
@@ -112,7 +113,7 @@ class Command(DomainCommand):
         self.stdout.write(outcome_sentence(result.election, result.outcome))
         if options["full_register"]:
             self._register(result, options["seed"], show)
-        if result.election.kind == "presidential" and not options["no_mission"]:
+        if result.election.kind == ElectionKind.PRESIDENTIAL and not options["no_mission"]:
             # The ODIHR mission of the report and a citizen group's quick count (issue 6).
             call_command(
                 "observation",
