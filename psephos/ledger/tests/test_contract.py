@@ -94,3 +94,38 @@ def test_free_text_and_names_anywhere_in_a_payload_are_named():
         f"payload.long is free text: {'x' * 65!r}",
         "payload.<key> is free text: 'Two words'",
     ]
+
+
+@pytest.mark.django_db
+def test_the_suite_wide_check_records_every_breach_of_the_events_a_test_writes():
+    """The plugin wraps ``event_record`` for the session; a breach would fail this test,
+    so the test takes the recorded breaches away before it ends."""
+    from django.db import transaction
+
+    from psephos.accounts.models import User
+    from psephos.ledger.services import events
+    from tests.support import ledger_contract
+
+    User.objects.create_user(username="ann.smith", first_name="Ann", last_name="Smith")
+    with transaction.atomic():
+        events.event_record(
+            actor="ann.smith",
+            role="observation",
+            action="test.breach",
+            object_key="test/1",
+            payload={"by": "Ann Smith", "note": "Call her on +7 701 000 0000"},
+        )
+        events.event_record(
+            actor=actor_system("test"),
+            role="system",
+            action="test.kept",
+            object_key="test/2",
+            payload={"note_sha256": text_digest("Call her")},
+        )
+    breaches = list(ledger_contract._breaches)
+    ledger_contract._breaches.clear()
+    assert breaches == [
+        "test.breach test/1: actor 'ann.smith' is not an actor form",
+        "test.breach test/1: payload.by is a user's name: 'Ann Smith'",
+        "test.breach test/1: payload.note is free text: 'Call her on +7 701 000 0000'",
+    ]
