@@ -23,10 +23,10 @@ from psephos.results.schemas import (
     ErrorOut,
     OutcomeOut,
     ProtocolIn,
-    ProtocolOut,
     ReturnIn,
     SummaryOut,
 )
+from psephos.results.selectors import ProtocolView
 from psephos.results.services.certification import election_certify
 from psephos.results.services.protocols import protocol_accept, protocol_return, protocol_submit
 
@@ -43,25 +43,25 @@ def elections(request: HttpRequest) -> list[selectors.ElectionItem]:
 
 
 @router.get("/elections/{key}/results", response={200: SummaryOut, **ERRORS})
-def results_national(request: HttpRequest, key: Code) -> dict[str, Any]:
+def results_national(request: HttpRequest, key: Code) -> selectors.ResultSummary:
     """Return the national results with one entry per first-level unit."""
     election = election_get(key=key)
-    return selectors.result_summary_national(election=election).as_dict()
+    return selectors.result_summary_national(election=election)
 
 
 @router.get("/elections/{key}/results/{code}", response={200: SummaryOut, **ERRORS})
-def results_commission(request: HttpRequest, key: Code, code: Code) -> dict[str, Any]:
+def results_commission(request: HttpRequest, key: Code, code: Code) -> selectors.ResultSummary:
     """Return the results at one commission (any level) with the level below it."""
     election = election_get(key=key)
     commission = selectors.result_commission_get(election=election, code=code)
-    return selectors.result_summary(election=election, commission=commission).as_dict()
+    return selectors.result_summary(election=election, commission=commission)
 
 
-@router.get("/elections/{key}/stations/{code}/protocol", response={200: ProtocolOut, **ERRORS})
-def station_protocol(request: HttpRequest, key: Code, code: Code) -> dict[str, Any]:
+@router.get("/elections/{key}/stations/{code}/protocol", response={200: ProtocolView, **ERRORS})
+def station_protocol(request: HttpRequest, key: Code, code: Code) -> ProtocolView:
     """Return a station's protocol: status, version, lines and votes."""
     election = election_get(key=key)
-    return selectors.protocol_as_dict(selectors.protocol_get(election=election, station_code=code))
+    return selectors.protocol_get(election=election, station_code=code)
 
 
 @router.get("/elections/{key}/export/{level}", response={200: None, **ERRORS, 422: ErrorOut})
@@ -97,11 +97,11 @@ def export(
 @router.post(
     "/elections/{key}/stations/{code}/protocol",
     auth=STAFF_AUTH,
-    response={201: ProtocolOut, **WRITE_ERRORS},
+    response={201: ProtocolView, **WRITE_ERRORS},
 )
 def station_protocol_submit(
     request: HttpRequest, key: Code, code: Code, payload: ProtocolIn
-) -> Status[dict[str, Any]]:
+) -> Status[ProtocolView]:
     """Submit the station's protocol (the station's own PEC only)."""
     election = election_get(key=key)
     data = payload.dict()
@@ -113,39 +113,35 @@ def station_protocol_submit(
         lines=lines,
     )
     view = selectors.protocol_view_of(election=election, protocol=protocol, votes=lines.votes)
-    return Status(201, selectors.protocol_as_dict(view))
+    return Status(201, view)
 
 
 @router.post(
     "/elections/{key}/protocols/{code}/accept",
     auth=STAFF_AUTH,
-    response={200: ProtocolOut, **WRITE_ERRORS},
+    response={200: ProtocolView, **WRITE_ERRORS},
 )
-def protocol_accept_view(request: HttpRequest, key: Code, code: Code) -> dict[str, Any]:
+def protocol_accept_view(request: HttpRequest, key: Code, code: Code) -> ProtocolView:
     """Accept a submitted protocol (the TEC directly above the station only)."""
     election = election_get(key=key)
     protocol = selectors.protocol_for_station(election=election, station_code=code)
     protocol_accept(user=request.user, protocol=protocol)  # type: ignore[arg-type]
-    return selectors.protocol_as_dict(
-        selectors.protocol_view_of(election=election, protocol=protocol)
-    )
+    return selectors.protocol_view_of(election=election, protocol=protocol)
 
 
 @router.post(
     "/elections/{key}/protocols/{code}/return",
     auth=STAFF_AUTH,
-    response={200: ProtocolOut, **WRITE_ERRORS},
+    response={200: ProtocolView, **WRITE_ERRORS},
 )
 def protocol_return_view(
     request: HttpRequest, key: Code, code: Code, payload: ReturnIn
-) -> dict[str, Any]:
+) -> ProtocolView:
     """Return a submitted protocol to its PEC with a reason."""
     election = election_get(key=key)
     protocol = selectors.protocol_for_station(election=election, station_code=code)
     protocol_return(user=request.user, protocol=protocol, reason=payload.reason)  # type: ignore[arg-type]
-    return selectors.protocol_as_dict(
-        selectors.protocol_view_of(election=election, protocol=protocol)
-    )
+    return selectors.protocol_view_of(election=election, protocol=protocol)
 
 
 @router.post(

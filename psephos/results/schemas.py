@@ -1,4 +1,8 @@
-"""API input and output schemas of the results path (one pair per endpoint)."""
+"""API input and output schemas of the results path (one pair per endpoint).
+
+A station's protocol is declared once, as the read model's ``ProtocolView``
+(``selectors.protocols``): the API serialises that dataclass as it is.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from typing import Annotated
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
+
+from psephos.results.selectors.protocols import ProtocolView
 
 # Natural keys as they appear in URLs: nothing that a database could choke on (NUL, control bytes).
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -74,21 +80,6 @@ class CommissionRefOut(Schema):
     level: str
 
 
-class ProtocolOut(Schema):
-    election: str
-    station: str
-    tec: str
-    region: str
-    status: str
-    version: int | None
-    source: str | None
-    lines: dict[str, int]
-    votes: dict[str, int]
-    submitted_at: dt.datetime | None
-    decided_at: dt.datetime | None
-    return_reason: str
-
-
 class SummaryOut(Schema):
     election: str
     code: str
@@ -106,7 +97,7 @@ class SummaryOut(Schema):
     progress: ProgressOut
     path: list[CommissionRefOut]
     children: list[SummaryOut]
-    protocol: ProtocolOut | None
+    protocol: ProtocolView | None
 
 
 class OutcomeOut(Schema):

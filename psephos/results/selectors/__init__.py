@@ -17,7 +17,6 @@ from .downloads import LEVELS, result_columns, result_rows
 from .elections import ElectionItem, election_list, election_list_for_commission, localized
 from .protocols import (
     ProtocolView,
-    protocol_as_dict,
     protocol_for_station,
     protocol_get,
     protocol_list_for_tec,
@@ -46,7 +45,6 @@ __all__ = [
     "election_list",
     "election_list_for_commission",
     "localized",
-    "protocol_as_dict",
     "protocol_for_station",
     "protocol_get",
     "protocol_list_for_tec",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -39,24 +39,6 @@ class ProtocolView:
     submitted_at: dt.datetime | None
     decided_at: dt.datetime | None
     return_reason: str
-
-
-def protocol_as_dict(view: ProtocolView) -> dict[str, Any]:
-    """Return a protocol view as a JSON-ready mapping."""
-    return {
-        "election": view.election,
-        "station": view.station,
-        "tec": view.tec,
-        "region": view.region,
-        "status": view.status,
-        "version": view.version,
-        "source": view.source,
-        "lines": view.lines,
-        "votes": view.votes,
-        "submitted_at": view.submitted_at.isoformat() if view.submitted_at else None,
-        "decided_at": view.decided_at.isoformat() if view.decided_at else None,
-        "return_reason": view.return_reason,
-    }
 
 
 def _protocol_rows(*, election: Election, filters: Q) -> dict[int, tuple[Protocol, dict[int, int]]]:

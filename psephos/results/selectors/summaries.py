@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from psephos.results.models import Protocol, Tally, TallyVote
 from psephos.results.rules.lines import LINE_NAMES
 
 from .elections import localized
-from .protocols import ProtocolView, _protocol_rows, _protocol_view, protocol_as_dict
+from .protocols import ProtocolView, _protocol_rows, _protocol_view
 from .seals import SEALED_FIELDS, tallies_verify
 
 if TYPE_CHECKING:
@@ -84,41 +84,6 @@ class ResultSummary:
     path: list[CommissionRef] = field(default_factory=list)  # CEC … parent
     children: list[ResultSummary] = field(default_factory=list)
     protocol: ProtocolView | None = None  # PEC only
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready mapping."""
-        return {
-            "election": self.election,
-            "code": self.code,
-            "name": self.name,
-            "level": self.level,
-            "registered": self.registered,
-            "ballots_issued": self.ballots_issued,
-            "ballots_found": self.ballots_found,
-            "turnout": self.turnout,
-            "valid": self.valid,
-            "invalid": self.invalid,
-            "both_marked": self.both_marked,
-            "lines": self.lines,
-            "options": [
-                {
-                    "key": o.key,
-                    "name": o.name,
-                    "kind": o.kind,
-                    "votes": o.votes,
-                    "share": o.share,
-                }
-                for o in self.options
-            ],
-            "progress": {
-                "expected": self.progress.expected,
-                "received": self.progress.received,
-                "accepted": self.progress.accepted,
-            },
-            "path": [{"code": p.code, "name": p.name, "level": p.level} for p in self.path],
-            "children": [c.as_dict() for c in self.children],
-            "protocol": None if self.protocol is None else protocol_as_dict(self.protocol),
-        }
 
 
 def result_commission_get(*, election: Election, code: str) -> Commission:
