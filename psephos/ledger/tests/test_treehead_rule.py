@@ -103,3 +103,32 @@ def test_a_head_of_a_shorter_prefix_is_not_the_longer_ones() -> None:
     assert tree_head_fault(swapped, public_key=PUBLIC, levels=LEVELS) == TreeHeadFault(
         "root_mismatch", 4, 5
     )
+
+
+@pytest.mark.parametrize("claimed", ["0" * 64, "f" * 64])
+def test_a_head_signed_by_the_key_but_naming_another_key_id(claimed: str) -> None:
+    """The signature covers the key id, so only comparing the id catches this."""
+    named = head(3, key_id=claimed)
+    named["signature"] = sign(
+        KEY,
+        tree_head_message(
+            tree_size=3,
+            root_hash=str(named["root_hash"]),
+            timestamp=str(named["timestamp"]),
+            key_id=claimed,
+        ),
+    )
+    assert tree_head_fault(named, public_key=PUBLIC, levels=LEVELS) == TreeHeadFault(
+        "bad_signature", 3, 5
+    )
+
+
+@pytest.mark.parametrize("size", [31, 33, 64])
+def test_a_key_of_the_wrong_length_is_refused(size: int) -> None:
+    from psephos.ledger.rules.signing import KeyFormatError, public_key_from_base64
+
+    text = base64.b64encode(b"\x01" * size).decode()
+    with pytest.raises(KeyFormatError, match=f"has {size} bytes; an Ed25519 key has 32"):
+        private_key_from_base64(text)
+    with pytest.raises(KeyFormatError, match=f"has {size} bytes; an Ed25519 key has 32"):
+        public_key_from_base64(text)
