@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from psephos.commissions.enums import CommissionLevel
 from psephos.elections.enums import ElectionKind, OptionKind
-from psephos.elections.models import Election, Option
 from psephos.elections.rules.profiles import PresidentialProfile, ReferendumProfile
-from psephos.elections.selectors import election_profile
+from psephos.elections.selectors import election_options, election_profile
 from psephos.results.models import Tally, TallyVote
 from psephos.results.rules.determination import (
     Candidate,
@@ -17,6 +18,9 @@ from psephos.results.rules.determination import (
 )
 from psephos.results.selectors.seals import tallies_verify, tally_row
 
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+
 
 def election_determine(*, election: Election) -> Outcome:
     """Return the outcome computed from the stored tallies (run ``tally_recompute`` first).
@@ -24,7 +28,7 @@ def election_determine(*, election: Election) -> Outcome:
     Reads only; certifying the outcome is a separate, permissioned action.
     """
     profile = election_profile(election=election)
-    options = {o.pk: o for o in Option.objects.filter(contest__election=election)}
+    options = {o.pk: o for o in election_options(election=election)}
     if election.kind == ElectionKind.PRESIDENTIAL:
         assert isinstance(profile, PresidentialProfile)
         national = Tally.objects.filter(
