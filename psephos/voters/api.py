@@ -57,7 +57,8 @@ from .services.lists import (
     entry_place_of_stay,
     list_extract,
 )
-from .services.marks import Person, mark_record, mark_record_as_token_holder
+from .services.marks import Person, mark_record
+from .services.marks_statement import mark_record_as_token_holder
 from .services.self_check import self_check_count
 
 if TYPE_CHECKING:

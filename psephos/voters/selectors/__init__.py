@@ -274,7 +274,12 @@ def corrections_for_station(
     requests = list(
         CorrectionRequest.objects.filter(election=election, station=station)
         .select_related("voter")
-        .order_by(Case(When(status=CorrectionStatus.PENDING, then=0), default=1), "due_at", "-decided_at", "pk")
+        .order_by(
+            Case(When(status=CorrectionStatus.PENDING, then=0), default=1),
+            "due_at",
+            "-decided_at",
+            "pk",
+        )
     )
     for r in requests:  # a voter asking to be included is not yet this station's voter
         r.masked_name = mask_name(r.voter.surname, r.voter.given_name)  # type: ignore[attr-defined]

@@ -66,7 +66,7 @@ def voter_for_update(*, election: Election, iin: str) -> Voter:
 def entries_lock(*, election: Election, voter: Voter) -> None:
     """Lock the voter's active list entries for the election (a no-op on SQLite).
 
-    A mark at the voter's station reads the entry ``FOR SHARE`` (``marks._PLAIN_SQL``),
+    A mark at the voter's station reads the entry ``FOR SHARE`` (``marks_statement.PLAIN_SQL``),
     so a change that removes an entry takes this lock before ``refuse_if_marked``:
     it waits for a mark in flight and then sees it.
     """

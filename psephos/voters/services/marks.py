@@ -2,34 +2,29 @@
 
 The guarantee comes from the database: ``Mark`` has a unique constraint on
 (election, voter). On PostgreSQL a voter on the station's own list is marked by one
-statement (``_PLAIN_SQL``) whose ``INSERT … ON CONFLICT DO NOTHING`` waits for any
+statement (``marks_statement.PLAIN_SQL``) whose ``INSERT … ON CONFLICT DO NOTHING`` waits for any
 concurrent mark of the voter; everything else (and every refusal) takes the general
 path, which locks the voter row first (``SELECT … FOR UPDATE``) so concurrent attempts
 queue and each later one is refused with the station and time of the first. On SQLite
 write transactions are serialised. A constraint violation that still slips through is
 turned into the same refusal. Marks are sealed into the ledger in batches
-(``seals.py``, ADR 0004).
+(``seals.py``, ADR 0004). The voting hours and the count of refused marks are in
+``marks_refusals.py``, the one-statement path in ``marks_statement.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from psephos.accounts.enums import Role
-from psephos.accounts.selectors import TOKEN_HOLDER_SQL
-from psephos.core import clock, db
+from psephos.core import clock
 from psephos.core.errors import DomainError
-from psephos.core.ratelimit import rate_count, rate_hit
-from psephos.elections.rules.calendar_profiles import calendar_profile_for
 from psephos.elections.selectors import election_profile
 
 from ..access import access_station_act
@@ -39,19 +34,17 @@ from ..errors import (
     AlreadyMarked,
     IinInvalid,
     ListState,
-    MarkRefusalsLimited,
     NotOnList,
-    OutsideVotingHours,
     VoterNotFound,
 )
 from ..iin_hash import iin_hash
 from ..models import Certificate, ListEntry, Mark, Voter
-from ..rules.calendar import voting_open
-from ..rules.eligibility import latest_birth_date
 from ..rules.iin import iin_facts, iin_problem
 from ..rules.records import NAME_MAX
 from ..rules.territory import AdditionScope, Place, residence_addition_allowed
-from .lists import eligibility_rules, refuse_if_ineligible, refuse_if_marked, station_zone
+from .lists import refuse_if_ineligible, refuse_if_marked
+from .marks_refusals import refusal_count, refuse_if_throttled, refuse_outside_voting_hours
+from .marks_statement import active_entry_as_read, mark_plain
 from .seals import marks_seal_if_due
 
 if TYPE_CHECKING:
@@ -59,9 +52,6 @@ if TYPE_CHECKING:
     from psephos.elections.models import Election
     from psephos.territory.models import PollingStation
 
-logger = logging.getLogger(__name__)
-
-REFUSAL_SCOPE = "mark_refusal"
 DOCUMENT_MAX = 100
 
 
@@ -152,15 +142,15 @@ def mark_record(
         if problem is not None:
             raise IinInvalid(_("The IIN is not valid."), data={"problem": problem.value})
     except DomainError as exc:
-        _refusal_count(actor_id=actor_id, station=station, exc=exc)
+        refusal_count(actor_id=actor_id, station=station, exc=exc)
         raise
     mark = None
     if certificate_serial is None and addition is None and connection.vendor == "postgresql":
-        mark = _mark_plain(election=election, station=station, iin=iin, actor_id=actor_id, now=now)
+        mark = mark_plain(election=election, station=station, iin=iin, actor_id=actor_id, now=now)
     if mark is not None:
         marks_seal_if_due()
         return mark
-    _refuse_if_throttled(actor_id)
+    refuse_if_throttled(actor_id)
     try:
         mark = _mark_general(
             election=election,
@@ -175,76 +165,10 @@ def mark_record(
             now=now,
         )
     except DomainError as exc:
-        _refusal_count(actor_id=actor_id, station=station, exc=exc)
+        refusal_count(actor_id=actor_id, station=station, exc=exc)
         raise
     marks_seal_if_due()
     return mark
-
-
-def refuse_outside_voting_hours(
-    *, election: Election, station: PollingStation, at: dt.datetime
-) -> None:
-    """Raise ``OutsideVotingHours`` unless ``at`` is within the station's voting hours."""
-    calendar = calendar_profile_for(election.profile_key)
-    zone = station_zone(station)
-    local = at.astimezone(zone).replace(tzinfo=None)
-    if voting_open(
-        local,
-        election.date,
-        opens=calendar.voting_opens,
-        closes=calendar.voting_closes,
-        early_days=calendar.early_voting_days,
-    ):
-        return
-    hours = {
-        "day": election.date.isoformat(),
-        "opens": calendar.voting_opens.strftime("%H:%M"),
-        "closes": calendar.voting_closes.strftime("%H:%M"),
-        "zone": zone.key,
-    }
-    raise OutsideVotingHours(
-        _(
-            "Ballots are issued only on voting day, %(day)s, from %(opens)s to %(closes)s "
-            "(%(zone)s); it is now %(now)s there."
-        )
-        % {**hours, "now": local.strftime("%Y-%m-%d %H:%M")},
-        data={**hours, "station": station.code},
-    )
-
-
-def _refusal_limits() -> tuple[int, int]:
-    return (
-        int(getattr(settings, "VOTERS_MARK_REFUSALS_LIMIT", 30)),
-        int(getattr(settings, "VOTERS_MARK_REFUSALS_WINDOW", 600)),
-    )
-
-
-def _refuse_if_throttled(actor_id: int | None) -> None:
-    limit, window = _refusal_limits()
-    if rate_count(scope=REFUSAL_SCOPE, client=str(actor_id), window_seconds=window) >= limit:
-        raise MarkRefusalsLimited(
-            _(
-                "Too many refused marks from this account: wait %(minutes)d minutes, or ask "
-                "the chair to check the station's list."
-            )
-            % {"minutes": max(1, window // 60)},
-            data={"retry_after": window},
-        )
-
-
-def _refusal_count(*, actor_id: int | None, station: PollingStation, exc: DomainError) -> None:
-    """Count and log one refused mark of the operator (its code, never the IIN)."""
-    if isinstance(exc, MarkRefusalsLimited):
-        return
-    _, window = _refusal_limits()
-    count = rate_hit(scope=REFUSAL_SCOPE, client=str(actor_id), window_seconds=window)
-    logger.warning(
-        "mark refused: operator=%s station=%s code=%s refusals_in_window=%d",
-        actor_id,
-        station.code,
-        exc.code,
-        count,
-    )
 
 
 def _mark_general(
@@ -283,146 +207,6 @@ def _mark_general(
         if voter is not None:
             refuse_if_marked(election=election, voter=voter)
         raise
-
-
-# The common case on election day, a voter on this station's list receiving a ballot,
-# is one statement on PostgreSQL: it finds the voter and their active entry here and
-# inserts the mark only if the voter is eligible (the profile's switches and latest
-# birth date as parameters, from ``rules/eligibility.py``) and has no mark; the unique
-# constraint settles a race (``ON CONFLICT DO NOTHING`` waits for the other
-# transaction). The entry is read ``FOR SHARE``: a service removing it (certificate,
-# place of stay, correction) locks it first (``lists.entries_lock``), so either the
-# mark waits and then finds the entry gone, or the removal waits and sees the mark. Anything else (not found, elsewhere, ineligible, marked) returns no
-# mark id, and ``mark_record`` takes the general path, which names the refusal.
-def _mark_sql(*, token: bool) -> str:
-    """Return the one-statement mark; with ``token``, the variant that checks a token.
-
-    The token variant is for a caller holding only a bearer token (the API's common
-    case: one round trip instead of two). It marks only if the token is unrevoked and
-    its active user is a PEC operator of this station's commission, which is
-    ``access_station_act``'s rule, and records that user as the operator; otherwise it
-    changes nothing and the caller authenticates and takes ``mark_record``.
-    """
-    head, guard, by = "WITH", "", "%(by)s"
-    if token:
-        head = (
-            f"WITH holder AS ({TOKEN_HOLDER_SQL}), actor AS ("  # noqa: S608
-            "SELECT id FROM holder WHERE role = %(role)s AND station_id = %(station)s),"
-        )
-        guard, by = " WHERE EXISTS (SELECT FROM actor)", "(SELECT id FROM actor)"
-    return f"""
-{head} v AS (
-    SELECT id, birth_date, incapacitated, prisoner FROM voters_voter
-    WHERE geography_id = %(geography)s AND iin_hash = %(hash)s
-), here AS (
-    SELECT v.id AS voter_id, e.id AS entry_id, e.source FROM v
-    JOIN voters_listentry e ON e.voter_id = v.id AND e.election_id = %(election)s
-        AND e.removed_reason = '' AND e.station_id = %(station)s
-    WHERE v.birth_date <= %(latest)s
-        AND NOT (v.incapacitated AND %(no_incapacitated)s)
-        AND NOT (v.prisoner AND %(no_prisoners)s)
-    FOR SHARE OF e
-), ins AS (
-    INSERT INTO voters_mark (election_id, voter_id, station_id, entry_id, at, by_id)
-    SELECT %(election)s, voter_id, %(station)s, entry_id, %(at)s, {by} FROM here{guard}
-    ON CONFLICT (election_id, voter_id) DO NOTHING
-    RETURNING id, voter_id, entry_id, by_id
-)
-SELECT ins.id, ins.voter_id, ins.entry_id, here.source, ins.by_id
-FROM ins JOIN here USING (voter_id)
-"""  # noqa: S608
-
-
-_PLAIN_SQL = _mark_sql(token=False)
-_TOKEN_SQL = _mark_sql(token=True)
-
-
-def _active_entry_as_read(
-    entry_id: int, election_id: int, voter_id: int, station_id: int, source: str
-) -> ListEntry:
-    """The active list entry as a query read it; its other fields load on access."""
-    return ListEntry.from_db(
-        connection.alias,
-        ["id", "election_id", "voter_id", "station_id", "source", "removed_reason"],
-        [entry_id, election_id, voter_id, station_id, source, ""],
-    )
-
-
-def _mark_plain(
-    *,
-    election: Election,
-    station: PollingStation,
-    iin: str,
-    actor_id: int | None,
-    now: dt.datetime,
-    token_digest: str | None = None,
-) -> Mark | None:
-    """Mark a voter on this station's list in one statement; ``None`` if it did not apply.
-
-    With ``token_digest`` the statement also checks the token and takes the operator
-    from it (``_TOKEN_SQL``).
-    """
-    rules = eligibility_rules(election)
-    params = {
-        "geography": election.geography_id,
-        "hash": iin_hash(iin, election.geography_id),
-        "election": election.pk,
-        "station": station.pk,
-        "latest": latest_birth_date(election.date, rules.minimum_age),
-        "no_incapacitated": rules.exclude_incapacitated,
-        "no_prisoners": rules.exclude_prisoners,
-        "at": now,
-    }
-    if token_digest is None:
-        row = db.fetchone(_PLAIN_SQL, {**params, "by": actor_id})
-    else:
-        row = db.fetchone(_TOKEN_SQL, {**params, "token": token_digest, "role": Role.PEC_OPERATOR})
-    if row is None:
-        return None
-    mark_id, voter_id, entry_id, source, by_id = row
-    entry = _active_entry_as_read(entry_id, election.pk, voter_id, station.pk, source)
-    mark = Mark.from_db(
-        connection.alias,
-        ["id", "election_id", "voter_id", "station_id", "entry_id", "at", "by_id", "sealed_seq"],
-        [mark_id, election.pk, voter_id, station.pk, entry_id, now, by_id, None],
-    )
-    Mark.entry.field.set_cached_value(mark, entry)
-    Mark.station.field.set_cached_value(mark, station)
-    return mark
-
-
-def mark_record_as_token_holder(
-    *, election: Election, station: PollingStation, iin: str, token_digest: str
-) -> Mark | None:
-    """Mark a voter on this station's list as the holder of an API token, in one statement.
-
-    The token (its SHA-256 digest) is checked in the statement as ``api_token_user``
-    checks it, and its user as ``access_station_act`` would (an active PEC operator of
-    this station's commission); the mark is the one ``mark_record`` makes for a voter
-    on this station's list, sealed in the same way. Return ``None``, with nothing
-    changed, for anything else: a bad token, another role or station, or a voter not
-    simply markable here (not found, elsewhere, ineligible, marked). The caller then
-    authenticates and calls ``mark_record``, which names the refusal. PostgreSQL only:
-    elsewhere always ``None``.
-    """
-    if connection.vendor != "postgresql" or iin_problem(iin) is not None:
-        return None
-    now = clock.now()
-    try:
-        refuse_outside_voting_hours(election=election, station=station, at=now)
-    except OutsideVotingHours:
-        return None  # the long way names the refusal
-    mark = _mark_plain(
-        election=election,
-        station=station,
-        iin=iin,
-        actor_id=None,
-        now=now,
-        token_digest=token_digest,
-    )
-    if mark is not None:
-        marks_seal_if_due()
-    return mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -565,7 +349,7 @@ def _mark(
     else:
         # On this list (checked above): the entry as far as the state query read it.
         assert state.entry_id is not None
-        entry = _active_entry_as_read(
+        entry = active_entry_as_read(
             state.entry_id, election.pk, voter.pk, station.pk, str(state.entry_source)
         )
     mark = Mark.objects.create(

@@ -653,7 +653,7 @@ def test_token_mark_is_one_statement_that_checks_the_token(
     """A bearer mark checks the token inside the mark's statement (voters.api.mark)."""
     from psephos.accounts.services.tokens import api_token_create
     from psephos.core import db
-    from psephos.voters.services import marks
+    from psephos.voters.services import marks_statement as marks
 
     assert db.connection.vendor == "postgresql"
     _token, raw = api_token_create(user=listed.pec[0])
@@ -677,12 +677,12 @@ def test_token_mark_is_one_statement_that_checks_the_token(
     assert Mark.objects.get().by_id == listed.pec[0].pk
     assert Mark.objects.get().sealed_seq is not None  # sealed at once (interval 0 in tests)
     # The election and station pair, then the mark itself; no separate token lookup.
-    assert statements[-1] == marks._TOKEN_SQL and len(statements) <= 2
+    assert statements[-1] == marks.TOKEN_SQL and len(statements) <= 2
     # A refusal takes the long way and is named, with the token's user acting.
     statements.clear()
     r = post(Client(), "/api/v1/voters/marks", body, HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert (r.status_code, r.json()["error"]["code"]) == (409, "already_marked")
-    assert marks._TOKEN_SQL in statements and statements[-1] != marks._TOKEN_SQL
+    assert marks.TOKEN_SQL in statements and statements[-1] != marks.TOKEN_SQL
     assert Mark.objects.count() == 1
 
 
@@ -691,7 +691,7 @@ def test_token_mark_statement_follows_the_access_rule(listed: World) -> None:
     """The statement marks only for a token that access_station_act would let act there."""
     from psephos.accounts.models import User
     from psephos.accounts.services.tokens import api_token_create, api_token_revoke, token_digest
-    from psephos.voters.services.marks import mark_record_as_token_holder
+    from psephos.voters.services.marks_statement import mark_record_as_token_holder
 
     station = listed.stations[0]
 
