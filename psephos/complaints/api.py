@@ -33,8 +33,9 @@ from .schemas import (
     StatisticsOut,
 )
 from .selectors.finality import election_finality_check
+from .services.appeals import complaint_appeal
 from .services.decisions import complaint_decide, complaint_resume
-from .services.filing import EvidenceFile, complaint_appeal, complaint_file
+from .services.filing import EvidenceFile, complaint_file
 
 router = Router(tags=["complaints"])
 

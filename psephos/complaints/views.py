@@ -24,8 +24,9 @@ from .access import access_complaint_decide
 from .enums import ComplaintStatus
 from .forms import AppealForm, ComplaintForm, DecisionForm
 from .selectors.finality import election_finality_check
+from .services.appeals import complaint_appeal
 from .services.decisions import complaint_decide
-from .services.filing import EvidenceFile, complaint_appeal, complaint_file
+from .services.filing import EvidenceFile, complaint_file
 
 
 def register(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""File complaints and appeals."""
+"""File complaints (appeals: ``appeals.py``); the write both share (``complaint_store``)."""
 
 from __future__ import annotations
 
@@ -25,17 +25,16 @@ from ..enums import (
     RespondentKind,
     SubjectKind,
 )
-from ..errors import AppealNotPossible, ComplaintInvalid, EvidenceRejected
+from ..errors import ComplaintInvalid, EvidenceRejected
 from ..models import Complaint, ComplaintDecision, Evidence
 from ..rules.deadlines import (
-    appeal_check,
     decision_deadline,
     filing_check,
     has_results_standing,
     local_day,
 )
 from ..rules.evidence import evidence_problems, sha256_hex, sniff_type
-from .common import Route, body_key, disputes_for, route_appeal, route_complaint, zone_for
+from .common import Route, body_key, disputes_for, route_complaint, zone_for
 
 if TYPE_CHECKING:
     from psephos.commissions.models import Commission
@@ -62,7 +61,8 @@ def _commission(election: Election, code: str) -> Commission | None:
         return None
 
 
-def _check_evidence(evidence: list[EvidenceFile]) -> None:
+def check_evidence(evidence: list[EvidenceFile]) -> None:
+    """Raise ``EvidenceRejected`` naming each file that is not accepted."""
     problems = evidence_problems([(f.filename, f.content) for f in evidence])
     if problems:
         raise EvidenceRejected(
@@ -134,7 +134,7 @@ def _dismiss_by_rule(
     )
 
 
-def _create(
+def complaint_store(
     *,
     election: Election,
     fields: dict[str, Any],
@@ -148,6 +148,12 @@ def _create(
     actor: str,
     role: str,
 ) -> Complaint:
+    """Store a complaint or an appeal already checked, with its evidence and deadline.
+
+    The one write of a filing (``complaint_file``) and of an appeal
+    (``appeals.complaint_appeal``): the complaint row, its evidence, a summary dismissal
+    when the profile says so, and one ledger event, in one transaction.
+    """
     disputes = disputes_for(election)
     tz = zone_for(election, zone_commission)
     deadline = decision_deadline(
@@ -283,7 +289,7 @@ def complaint_file(
         summary.strip(),
         remedy.strip(),
     )
-    errors = _complainant_problems(complainant_kind, complainant_name, complainant_contact)
+    errors = complainant_problems(complainant_kind, complainant_name, complainant_contact)
     respondent: Commission | None = None
     if respondent_kind not in RespondentKind.values:
         errors.append(
@@ -343,7 +349,7 @@ def complaint_file(
                 _("The date %(date)s is in the future.") % {"date": subject_date.isoformat()},
             )
         )
-    errors.extend(_claim_problems(summary, remedy))
+    errors.extend(claim_problems(summary, remedy))
     if to_court and also_in_court:
         errors.append(
             _problem(
@@ -360,7 +366,7 @@ def complaint_file(
             _("The complaint has %(n)d problem(s); nothing was stored.") % {"n": len(errors)},
             data={"errors": errors},
         )
-    _check_evidence(evidence)
+    check_evidence(evidence)
     assert subject_date is not None
     results = subject_kind == SubjectKind.RESULTS
     check = filing_check(
@@ -384,7 +390,7 @@ def complaint_file(
         to_court=to_court,
         disputes=disputes,
     )
-    return _create(
+    return complaint_store(
         election=election,
         fields={
             "complainant_kind": complainant_kind,
@@ -413,7 +419,7 @@ def complaint_file(
     )
 
 
-def _complainant_problems(kind: str, name: str, contact: str) -> list[dict[str, str]]:
+def complainant_problems(kind: str, name: str, contact: str) -> list[dict[str, str]]:
     """Return the problems of the complainant's kind, name (required) and contact."""
     errors: list[dict[str, str]] = []
     if kind not in ComplainantKind.values:
@@ -434,7 +440,7 @@ def _complainant_problems(kind: str, name: str, contact: str) -> list[dict[str, 
     return errors
 
 
-def _claim_problems(summary: str, remedy: str) -> list[dict[str, str]]:
+def claim_problems(summary: str, remedy: str) -> list[dict[str, str]]:
     """Return the problems of what happened and the remedy asked (each required, ≤ MAX_TEXT)."""
     errors: list[dict[str, str]] = []
     if not summary:
@@ -446,86 +452,3 @@ def _claim_problems(summary: str, remedy: str) -> list[dict[str, str]]:
     elif len(remedy) > MAX_TEXT:
         errors.append(_problem("remedy", _("The remedy has more than 10,000 characters.")))
     return errors
-
-
-def complaint_appeal(
-    *,
-    parent: Complaint,
-    complainant_kind: str,
-    complainant_name: str,
-    complainant_contact: str = "",
-    summary: str,
-    remedy: str,
-    evidence: list[EvidenceFile] | None = None,
-    actor: str = PUBLIC,
-    role: str = "public",
-    filed_at: dt.datetime | None = None,
-) -> Complaint:
-    """Appeal the decision on ``parent`` to the body above and return the appeal.
-
-    Precondition: ``parent`` is decided and its body's decisions can be
-    appealed. An appeal after the 3-day window is accepted and marked out of
-    time with the rule cited. Raises ``AppealNotPossible`` (nothing stored)
-    when the complaint is undecided or decided by a final instance, and
-    ``ComplaintInvalid`` for missing fields.
-    """
-    evidence = evidence or []
-    filed_at = filed_at or clock.now()
-    if parent.status != ComplaintStatus.DECIDED:
-        raise AppealNotPossible(
-            _("Complaint %(key)s has no decision yet; only a decision can be appealed.")
-            % {"key": parent.key},
-            data={"complaint": parent.key},
-        )
-    route = route_appeal(
-        body_kind=parent.body_kind, commission=parent.body_commission, court=parent.body_court
-    )
-    if route is None:
-        raise AppealNotPossible(
-            _("The decision on %(key)s by the %(body)s is final.")
-            % {"key": parent.key, "body": parent.body_court},
-            data={"complaint": parent.key},
-        )
-    # The same limits as a first complaint: an appeal is stored and shown the same way.
-    errors = _complainant_problems(
-        complainant_kind, complainant_name.strip(), complainant_contact
-    ) + _claim_problems(summary.strip(), remedy.strip())
-    if errors:
-        raise ComplaintInvalid(
-            _("The complaint has %(n)d problem(s); nothing was stored.") % {"n": len(errors)},
-            data={"errors": errors},
-        )
-    _check_evidence(evidence)
-    election = parent.election
-    disputes = disputes_for(election)
-    decision = parent.decision
-    tz = zone_for(election, parent.body_commission)
-    check = appeal_check(decided_at=decision.decided_at, filed_at=filed_at, tz=tz, profile=disputes)
-    return _create(
-        election=election,
-        fields={
-            "complainant_kind": complainant_kind,
-            "complainant_name": complainant_name.strip(),
-            "complainant_contact": complainant_contact.strip(),
-            "respondent_kind": RespondentKind.COMMISSION
-            if parent.body_kind == BodyKind.COMMISSION
-            else RespondentKind.OFFICIAL,
-            "respondent_commission": parent.body_commission,
-            "respondent_name": parent.body_court,
-            "subject_kind": SubjectKind.RESULTS
-            if parent.subject_kind == SubjectKind.RESULTS
-            else SubjectKind.DECISION,
-            "subject_date": local_day(decision.decided_at, tz),
-            "summary": summary.strip(),
-            "remedy": remedy.strip(),
-        },
-        route=route,
-        filed_at=filed_at,
-        zone_commission=parent.body_commission,
-        evidence=evidence,
-        in_time=(check.in_time, check.rule),
-        standing=(not parent.no_standing, parent.standing_rule),
-        appeal_of=parent,
-        actor=actor,
-        role=role,
-    )

@@ -6,7 +6,7 @@ import pytest
 
 from psephos.complaints.errors import ComplaintInvalid
 from psephos.complaints.models import Complaint
-from psephos.complaints.services.filing import complaint_appeal
+from psephos.complaints.services.appeals import complaint_appeal
 from psephos.ledger.models import Event
 
 from .conftest import at

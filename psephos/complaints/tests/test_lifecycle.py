@@ -12,8 +12,8 @@ from psephos.complaints.errors import AppealNotPossible, ComplaintNotOpen, Decis
 from psephos.complaints.models import Complaint, ComplaintDecision
 from psephos.complaints.selectors import complaint_public_get
 from psephos.complaints.selectors.finality import election_finality_check
+from psephos.complaints.services.appeals import complaint_appeal
 from psephos.complaints.services.decisions import complaint_decide, complaint_resume
-from psephos.complaints.services.filing import complaint_appeal
 from psephos.core.errors import PermissionDenied
 from psephos.elections.rules import calendar_profiles
 from psephos.ledger.models import Event
