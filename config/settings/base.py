@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "psephos.voters",
     "psephos.complaints",
     "psephos.observation",
+    "psephos.candidates",
     "psephos.integrity",
     "psephos.simulate",
     "psephos.api",

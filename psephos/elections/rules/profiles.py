@@ -60,6 +60,36 @@ class PresidentialProfile:
     decision_quorum_numerator: int = 2
     decision_quorum_denominator: int = 3
     decision_review: DecisionReview = DecisionReview.SECOND_OPERATOR
+    # Candidates (issue 18; kazakhstan-rules.md §4). Each eligibility criterion is a
+    # switch, so a country can drop those ODIHR criticises (P3); 0 years turns a
+    # duration criterion off.
+    candidate_minimum_age: int = 40
+    candidate_citizen_by_birth: bool = True
+    candidate_kazakh_language: bool = True
+    candidate_language_incumbent_exempt: bool = True  # [P] fn47
+    candidate_higher_education: bool = True
+    candidate_residence_years: int = 15
+    candidate_public_service_years: int = 5
+    candidate_no_criminal_record: bool = True
+    candidate_medical: bool = True
+    # Signatures of 1 % of the voters (in basis points of the register), "equally
+    # representing" two thirds of the units: the meaning of "equally" is not
+    # established (§17 gap 2), hence both per-unit figures are switches.
+    signatures_basis_points: int = 100
+    signatures_min_units: int = 14
+    signatures_min_valid_per_unit: int = 1
+    signature_collection_days: int = 8  # [P] §VII: 3–8 days
+    # Patterns of one hand: this many lines of one collector with one timestamp, or
+    # this many consecutive lines of a sheet with consecutive IINs.
+    signature_one_hand_lines: int = 3
+    signature_sequential_run: int = 3
+    # Checking a random sample instead of every line (off in Kazakhstan 2022).
+    signature_sampling: bool = False
+    signature_sample_confidence: float = 0.95
+    deposit_minimum_wages: int = 50  # [P] fn50
+    minimum_wage: int = 60_000  # KZT in 2022
+    deposit_return_share: float = 0.05  # [EL-old] Art. 59
+    against_all_on_ballot: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -284,3 +285,53 @@ def corrections_for_station(
     for r in requests:  # a voter asking to be included is not yet this station's voter
         r.masked_name = mask_name(r.voter.surname, r.voter.given_name)  # type: ignore[attr-defined]
     return requests
+
+
+@dataclass(frozen=True, slots=True)
+class SignerRecord:
+    """A register record as signature verification compares it (candidates app)."""
+
+    surname: str
+    given_name: str
+    birth_date: dt.date
+    region_code: str  # the first-level unit of the voter's station
+    incapacitated: bool
+    prisoner: bool
+
+
+def signer_keys(*, geography_id: int, iins: list[str]) -> list[uuid.UUID | None]:
+    """Return each IIN's keyed register value, or None where the IIN fails its checks."""
+    return [None if iin_problem(iin) is not None else iin_hash(iin, geography_id) for iin in iins]
+
+
+def signers_by_key(
+    *, geography_id: int, keys: list[uuid.UUID], chunk: int = 5000
+) -> dict[uuid.UUID, SignerRecord]:
+    """Return the register records of the keyed values found, in one query per ``chunk``."""
+    from psephos.territory.enums import UnitLevel
+
+    found: dict[uuid.UUID, SignerRecord] = {}
+    distinct = list(dict.fromkeys(keys))
+    for start in range(0, len(distinct), chunk):
+        rows = Voter.objects.filter(
+            geography_id=geography_id, iin_hash__in=distinct[start : start + chunk]
+        ).values_list(
+            "iin_hash",
+            "surname",
+            "given_name",
+            "birth_date",
+            "incapacitated",
+            "prisoner",
+            "station__unit__code",
+            "station__unit__level",
+            "station__unit__parent__code",
+        )
+        for key, surname, given, birth, incap, prisoner, code, level, parent in rows:
+            region = parent if level == UnitLevel.DISTRICT and parent else code
+            found[key] = SignerRecord(surname, given, birth, region, incap, prisoner)
+    return found
+
+
+def register_size(*, geography_id: int) -> int:
+    """Return the number of voters in a map's register."""
+    return Voter.objects.filter(geography_id=geography_id).count()

@@ -1,0 +1,75 @@
+"""``psephos candidates``: signature files and the public summary of a nominee.
+
+psephos candidates signatures import FILE --election KEY --nominee KEY [--sample N --seed S]
+psephos candidates signatures summary --election KEY --nominee KEY
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+
+from psephos.core.commands import DomainCommand
+from psephos.elections.selectors import election_get
+from psephos.ledger.actors import actor_system
+
+from ...selectors import nomination_get, signature_summary
+from ...services.signatures import signatures_import
+
+
+class Command(DomainCommand):
+    help = "Candidates: import and verify signature files, show a nominee's signature summary."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="area", required=True)
+        signatures = sub.add_parser("signatures", help="signature sheets of a nominee")
+        actions = signatures.add_subparsers(dest="action", required=True)
+        i = actions.add_parser("import", help="verify a CSV or XLSX file against the register")
+        i.add_argument("file", type=Path)
+        i.add_argument("--sample", type=int, default=None, help="check this many lines only")
+        i.add_argument("--seed", default="", help="the published seed of the sample")
+        s = actions.add_parser("summary", help="the nominee's verification summary")
+        for p in (i, s):
+            p.add_argument("--election", required=True)
+            p.add_argument("--nominee", required=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        election = election_get(key=options["election"])
+        nomination = nomination_get(election=election, key=options["nominee"])
+        if options["action"] == "import":
+            result = signatures_import(
+                nomination=nomination,
+                path=options["file"],
+                actor=actor_system("cli"),
+                sample=options["sample"],
+                seed=options["seed"],
+            )
+            self.stdout.write(
+                _("%(lines)d lines, %(checked)d checked, %(valid)d valid.")
+                % {"lines": result.lines, "checked": result.checked, "valid": result.valid}
+            )
+            for code, n in sorted(result.reasons.items()):
+                self.stdout.write(f"  {code}: {n}")
+            return
+        summary = signature_summary(nomination=nomination)
+        t = summary.threshold
+        self.stdout.write(
+            _(
+                "%(collected)d collected, %(checked)d checked, %(valid)d valid of %(required)d "
+                "required; %(units)d units of %(min_units)d with at least %(per_unit)d."
+            )
+            % {
+                "collected": summary.collected,
+                "checked": summary.checked,
+                "valid": summary.valid,
+                "required": t.required,
+                "units": t.units_meeting,
+                "min_units": t.min_units,
+                "per_unit": t.min_valid_per_unit,
+            }
+        )
+        for u in summary.units:
+            self.stdout.write(f"  {u.unit_code}: {u.collected} {u.checked} {u.valid}")

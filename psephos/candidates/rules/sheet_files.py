@@ -1,0 +1,156 @@
+"""Read a signature file (CSV or XLSX) into rows, or list every problem with line and column.
+
+Pure Python (``csv``, ``openpyxl``). The header names the columns
+(``COLUMNS``; order free). A problem is a malformed cell or file, never a fact
+about the signer: an IIN that fails its check digit is read as it is and rejected
+by verification with ``iin_invalid``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from .signatures import SignatureRow
+
+COLUMNS = (
+    "sheet",
+    "line",
+    "iin",
+    "surname",
+    "given_name",
+    "birth_date",
+    "address",
+    "unit",
+    "signed",
+    "collector",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FileProblem:
+    line: int  # the file's line (the header is line 1; for XLSX the sheet row)
+    column: str  # a column name, or "*" for the whole line or file
+    code: str  # "header", "required", "integer", "date", "datetime", "repeated", "sheet_units", "empty", "encoding"
+
+
+def _cells_csv(data: bytes) -> list[list[str]] | None:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    return [row for row in csv.reader(io.StringIO(text))]
+
+
+def _cells_xlsx(data: bytes) -> list[list[str]] | None:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 — openpyxl raises many kinds for a broken file
+        return None
+    out: list[list[str]] = []
+    for values in book.worksheets[0].iter_rows(values_only=True):
+        out.append([_cell(v) for v in values])
+    return out
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat() if value.time() != dt.time(0) else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def signature_file_read(data: bytes, *, xlsx: bool) -> tuple[list[SignatureRow], list[FileProblem]]:
+    """Return the rows of a signature file and every problem found (rows are valid only if none)."""
+    cells = _cells_xlsx(data) if xlsx else _cells_csv(data)
+    if cells is None:
+        return [], [FileProblem(1, "*", "encoding")]
+    cells = [c for c in cells if any(x.strip() for x in c)] if cells else []
+    if not cells:
+        return [], [FileProblem(1, "*", "empty")]
+    header = [h.strip().lower() for h in cells[0]]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        return [], [FileProblem(1, c, "header") for c in missing]
+    index = {c: header.index(c) for c in COLUMNS}
+    rows: list[SignatureRow] = []
+    problems: list[FileProblem] = []
+    seen: dict[tuple[int, int], int] = {}
+    sheet_unit: dict[int, str] = {}
+    for n, raw in enumerate(cells[1:], start=2):
+        values = {c: (raw[i].strip() if i < len(raw) else "") for c, i in index.items()}
+        before = len(problems)
+        for c in COLUMNS:
+            if not values[c]:
+                problems.append(FileProblem(n, c, "required"))
+        sheet = _integer(values["sheet"], n, "sheet", problems)
+        line = _integer(values["line"], n, "line", problems)
+        birth = _date(values["birth_date"], n, "birth_date", problems)
+        signed, has_time = _instant(values["signed"], n, problems)
+        if len(problems) > before or sheet is None or line is None:
+            continue
+        assert birth is not None and signed is not None
+        if (sheet, line) in seen:
+            problems.append(FileProblem(n, "line", "repeated"))
+            continue
+        seen[(sheet, line)] = n
+        unit = sheet_unit.setdefault(sheet, values["unit"])
+        if unit != values["unit"]:
+            problems.append(FileProblem(n, "unit", "sheet_units"))
+            continue
+        rows.append(
+            SignatureRow(
+                sheet=sheet,
+                line=line,
+                iin=values["iin"],
+                surname=values["surname"],
+                given_name=values["given_name"],
+                birth_date=birth,
+                address=values["address"],
+                unit=values["unit"],
+                signed=signed,
+                signed_has_time=has_time,
+                collector=values["collector"],
+            )
+        )
+    return rows, problems
+
+
+def _integer(text: str, n: int, column: str, problems: list[FileProblem]) -> int | None:
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        problems.append(FileProblem(n, column, "integer"))
+        return None
+    return int(text)
+
+
+def _date(text: str, n: int, column: str, problems: list[FileProblem]) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        problems.append(FileProblem(n, column, "date"))
+        return None
+
+
+def _instant(text: str, n: int, problems: list[FileProblem]) -> tuple[dt.datetime | None, bool]:
+    if not text:
+        return None, False
+    try:
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(0)), False
+        return dt.datetime.fromisoformat(text).replace(tzinfo=None), True
+    except ValueError:
+        problems.append(FileProblem(n, "signed", "datetime"))
+        return None, False

@@ -1,0 +1,122 @@
+"""Reads of the candidates domain: nominees, their assessments and signature summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from psephos.territory.selectors import regions_list
+from psephos.voters.selectors import register_size
+
+from .errors import BodyNotFound, NominationNotFound
+from .models import Assessment, NominatingBody, Nomination, SignatureTally
+from .profile import candidate_profile
+from .rules.signatures import Threshold, required_signatures, threshold_check
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+
+
+def body_get(*, key: str) -> NominatingBody:
+    """Return the nominating body with this key or raise ``BodyNotFound``."""
+    body = NominatingBody.objects.filter(key=key).first()
+    if body is None:
+        raise BodyNotFound(_("No nominating body “%(key)s”.") % {"key": key}, data={"body": key})
+    return body
+
+
+def nomination_get(*, election: Election, key: str) -> Nomination:
+    """Return the election's nominee with this key or raise ``NominationNotFound``."""
+    nomination = (
+        Nomination.objects.select_related("election", "body")
+        .filter(election=election, key=key)
+        .first()
+    )
+    if nomination is None:
+        raise NominationNotFound(
+            _("No nominee “%(key)s” in election “%(election)s”.")
+            % {"key": key, "election": election.key},
+            data={"nominee": key, "election": election.key},
+        )
+    return nomination
+
+
+def nominations_list_for_election(*, election: Election) -> QuerySet[Nomination]:
+    """Return the election's nominees (with their bodies) in order of submission."""
+    return (
+        Nomination.objects.select_related("body")
+        .filter(election=election)
+        .order_by("submitted_at", "key")
+    )
+
+
+def assessments_for_nomination(*, nomination: Nomination) -> list[Assessment]:
+    return list(Assessment.objects.filter(nomination=nomination).order_by("pk"))
+
+
+@dataclass(frozen=True, slots=True)
+class UnitTally:
+    unit_code: str
+    collected: int
+    checked: int
+    valid: int
+    reasons: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureSummary:
+    """The public verification summary of one nominee: totals, by unit, by reason, threshold."""
+
+    collected: int
+    checked: int
+    valid: int
+    reasons: dict[str, int]
+    units: list[UnitTally]
+    threshold: Threshold
+
+
+def signature_requirement(*, election: Election) -> int:
+    """Return the national minimum of valid signatures for the election's register."""
+    profile = candidate_profile(election)
+    return required_signatures(
+        register_size(geography_id=election.geography_id), profile.signatures_basis_points
+    )
+
+
+def signature_summary(*, nomination: Nomination, required: int | None = None) -> SignatureSummary:
+    """Return the nominee's signature summary; ``required`` saves the register count."""
+    election = nomination.election
+    profile = candidate_profile(election)
+    units = [u.code for u in regions_list(geography_id=election.geography_id)]
+    tallies = {t.unit_code: t for t in SignatureTally.objects.filter(nomination=nomination)}
+    rows = [
+        UnitTally(
+            code,
+            tallies[code].collected if code in tallies else 0,
+            tallies[code].checked if code in tallies else 0,
+            tallies[code].valid if code in tallies else 0,
+            dict(tallies[code].reasons) if code in tallies else {},
+        )
+        for code in units + sorted(set(tallies) - set(units))
+    ]
+    reasons: dict[str, int] = {}
+    for row in rows:
+        for code, n in row.reasons.items():
+            reasons[code] = reasons.get(code, 0) + n
+    threshold = threshold_check(
+        {r.unit_code: r.valid for r in rows if r.unit_code in units},
+        required=signature_requirement(election=election) if required is None else required,
+        min_units=profile.signatures_min_units,
+        min_valid_per_unit=profile.signatures_min_valid_per_unit,
+    )
+    return SignatureSummary(
+        collected=sum(r.collected for r in rows),
+        checked=sum(r.checked for r in rows),
+        valid=sum(r.valid for r in rows),
+        reasons=dict(sorted(reasons.items())),
+        units=rows,
+        threshold=threshold,
+    )

@@ -1,0 +1,275 @@
+"""Import a nominee's signature file and verify every line against the voter register."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from psephos.core import clock
+from psephos.core.errors import ValidationFailed
+from psephos.ledger.services.events import event_record
+from psephos.voters.rules.eligibility import ineligibility
+from psephos.voters.selectors import signer_keys, signers_by_key
+from psephos.voters.services.lists import eligibility_rules
+
+from ..enums import NominationStatus
+from ..errors import SheetDuplicate, SignatureFileInvalid
+from ..models import Nomination, SignatureImport, SignatureLine, SignatureSheet, SignatureTally
+from ..profile import candidate_profile, pattern_rules
+from ..rules.sheet_files import signature_file_read
+from ..rules.signatures import (
+    Reason,
+    RegisterFacts,
+    SignatureRow,
+    line_reasons,
+    reason_counts,
+    sample_indices,
+)
+from .nominations import state_refused
+
+if TYPE_CHECKING:
+    import uuid
+
+FILE_PROBLEMS = {
+    "encoding": gettext_lazy("the file is not UTF-8 CSV or XLSX"),
+    "empty": gettext_lazy("the file has no lines"),
+    "header": gettext_lazy("the header lacks this column"),
+    "required": gettext_lazy("the value is missing"),
+    "integer": gettext_lazy("expected a whole number from 1"),
+    "date": gettext_lazy("expected a date as YYYY-MM-DD"),
+    "datetime": gettext_lazy("expected a date or a date and time as YYYY-MM-DDTHH:MM"),
+    "repeated": gettext_lazy("this sheet and line number appear earlier in the file"),
+    "sheet_units": gettext_lazy("a sheet claims one unit; this line names another"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    lines: int
+    checked: int
+    valid: int
+    reasons: dict[str, int]
+    seed: str
+
+
+def signatures_import(
+    *,
+    nomination: Nomination,
+    path: Path,
+    actor: str,
+    role: str = "cec",
+    sample: int | None = None,
+    seed: str = "",
+) -> ImportSummary:
+    """Verify every line of a signature file (or a published random sample) and store the verdicts.
+
+    Preconditions: the nominee is ``eligible`` (collecting); the file is well formed;
+    none of its sheets was imported before. Each line is looked up in the register by
+    its keyed IIN value and gets every reason that applies (``rules.signatures``); the
+    lines, their keyed values and reasons (never IINs or names), each sheet and each
+    unit's tally are stored; one ``signatures.import`` event. ``sample`` checks that
+    many lines drawn from ``seed`` + the file's SHA-256, where the profile allows
+    sampling. Raises ``SignatureFileInvalid`` (every problem with line and column),
+    ``SheetDuplicate``, ``NominationState`` or ``ValidationFailed``; nothing is stored then.
+    """
+    election = nomination.election
+    profile = candidate_profile(election)
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    rows, problems = signature_file_read(data, xlsx=path.suffix.lower() == ".xlsx")
+    if problems:
+        errors = [
+            _("%(file)s line %(line)d, column %(column)s: %(problem)s")
+            % {
+                "file": path.name,
+                "line": p.line,
+                "column": p.column,
+                "problem": FILE_PROBLEMS[p.code],
+            }
+            for p in problems
+        ]
+        raise SignatureFileInvalid(
+            _("%(file)s is refused: %(count)d problem(s); nothing was stored.")
+            % {"file": path.name, "count": len(problems)},
+            data={
+                "errors": errors,
+                "problems": [
+                    {"line": p.line, "column": p.column, "code": p.code} for p in problems
+                ],
+            },
+        )
+    if sample is not None and not profile.signature_sampling:
+        raise ValidationFailed(
+            _("The rule profile does not allow checking a sample of signatures."),
+            data={"field": "sample"},
+        )
+    sample_seed = f"{seed}:{digest}" if sample is not None else ""
+    checked = (
+        rows
+        if sample is None
+        else [rows[i] for i in sample_indices(len(rows), sample, sample_seed)]
+    )
+    geography_id = election.geography_id
+    keys = signer_keys(geography_id=geography_id, iins=[r.iin for r in checked])
+    found = signers_by_key(geography_id=geography_id, keys=[k for k in keys if k is not None])
+    voter_rules = eligibility_rules(election)
+    facts: dict[uuid.UUID, RegisterFacts] = {
+        k: RegisterFacts(
+            surname=v.surname,
+            given_name=v.given_name,
+            birth_date=v.birth_date,
+            unit=v.region_code,
+            eligible=not ineligibility(
+                rules=voter_rules,
+                birth_date=v.birth_date,
+                election_day=election.date,
+                incapacitated=v.incapacitated,
+                prisoner=v.prisoner,
+            ),
+        )
+        for k, v in found.items()
+    }
+    sheets: dict[int, tuple[str, int]] = {}
+    for r in rows:
+        unit, n = sheets.get(r.sheet, (r.unit, 0))
+        sheets[r.sheet] = (unit, n + 1)
+    with transaction.atomic():
+        locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if locked.status != NominationStatus.ELIGIBLE or locked.collection_opens is None:
+            raise state_refused(locked, _("signature import"))
+        assert locked.collection_closes is not None
+        repeated = sorted(
+            SignatureSheet.objects.filter(nomination=locked, number__in=list(sheets)).values_list(
+                "number", flat=True
+            )
+        )
+        if repeated:
+            raise SheetDuplicate(
+                _("Sheet(s) %(sheets)s of “%(key)s” were imported before; nothing was stored.")
+                % {"sheets": ", ".join(map(str, repeated)), "key": locked.key},
+                data={"sheets": repeated},
+            )
+        earlier = _earlier_signers(locked, [k for k in keys if k is not None])
+        reasons = line_reasons(
+            checked,
+            keys,
+            facts,
+            window=(locked.collection_opens, locked.collection_closes),
+            earlier_signers=earlier,
+            patterns=pattern_rules(profile),
+        )
+        valid = sum(1 for found_reasons in reasons if not found_reasons)
+        batch = SignatureImport.objects.create(
+            nomination=locked,
+            file_name=path.name,
+            sha256=digest,
+            lines=len(rows),
+            checked=len(checked),
+            valid=valid,
+            sample_seed=sample_seed,
+            imported_at=clock.now(),
+        )
+        SignatureSheet.objects.bulk_create(
+            [
+                SignatureSheet(nomination=locked, batch=batch, number=n, unit_code=u, lines=c)
+                for n, (u, c) in sorted(sheets.items())
+            ]
+        )
+        SignatureLine.objects.bulk_create(
+            (
+                SignatureLine(
+                    nomination=locked,
+                    batch=batch,
+                    sheet=r.sheet,
+                    line=r.line,
+                    unit_code=r.unit,
+                    signer=k,
+                    reasons=",".join(x.value for x in found_reasons),
+                )
+                for r, k, found_reasons in zip(checked, keys, reasons, strict=True)
+            ),
+            batch_size=5000,
+        )
+        _tallies_add(locked, rows, checked, reasons)
+        counts = reason_counts(reasons)
+        event_record(
+            actor=actor,
+            role=role,
+            action="signatures.import",
+            object_key=f"{election.key}/{locked.key}",
+            payload={
+                "election": election.key,
+                "nominee": locked.key,
+                "file_sha256": digest,
+                "sheets": sorted(sheets),
+                "lines": len(rows),
+                "checked": len(checked),
+                "valid": valid,
+                "reasons": dict(sorted(counts.items())),
+                "sample_seed": sample_seed,
+            },
+        )
+    return ImportSummary(len(rows), len(checked), valid, dict(counts), sample_seed)
+
+
+def _earlier_signers(nomination: Nomination, keys: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Return the keys among ``keys`` already on this nominee's stored lines."""
+    earlier: set[uuid.UUID] = set()
+    for start in range(0, len(keys), 5000):
+        earlier.update(
+            k
+            for k in SignatureLine.objects.filter(
+                nomination=nomination, signer__in=keys[start : start + 5000]
+            ).values_list("signer", flat=True)
+            if k is not None
+        )
+    return earlier
+
+
+def _tallies_add(
+    nomination: Nomination,
+    rows: list[SignatureRow],
+    checked: list[SignatureRow],
+    reasons: list[list[Reason]],
+) -> None:
+    """Add an import's lines to each unit's verification protocol."""
+    collected: Counter[str] = Counter(r.unit for r in rows)
+    checked_by: Counter[str] = Counter(r.unit for r in checked)
+    valid_by: Counter[str] = Counter(
+        r.unit for r, found in zip(checked, reasons, strict=True) if not found
+    )
+    by_reason: dict[str, Counter[str]] = defaultdict(Counter)
+    for r, found in zip(checked, reasons, strict=True):
+        by_reason[r.unit].update(x.value for x in found)
+    existing = {
+        t.unit_code: t
+        for t in SignatureTally.objects.filter(nomination=nomination, unit_code__in=list(collected))
+    }
+    for unit in sorted(collected):
+        tally = existing.get(unit)
+        if tally is None:
+            SignatureTally.objects.create(
+                nomination=nomination,
+                unit_code=unit,
+                collected=collected[unit],
+                checked=checked_by[unit],
+                valid=valid_by[unit],
+                reasons=dict(sorted(by_reason[unit].items())),
+            )
+            continue
+        merged = Counter(tally.reasons)
+        merged.update(by_reason[unit])
+        SignatureTally.objects.filter(pk=tally.pk).update(
+            collected=F("collected") + collected[unit],
+            checked=F("checked") + checked_by[unit],
+            valid=F("valid") + valid_by[unit],
+            reasons=dict(sorted(merged.items())),
+        )

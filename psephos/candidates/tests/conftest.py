@@ -1,0 +1,183 @@
+"""A three-region country with a presidential election called on 21 Sep 2022, a register,
+two nominating bodies and a frozen clock inside the nomination period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from psephos.candidates.models import NominatingBody, Nomination
+from psephos.candidates.rules.eligibility import Assessment
+from psephos.candidates.services.eligibility import eligibility_decide
+from psephos.candidates.services.nominations import NomineeSpec, body_register, nomination_submit
+from psephos.core import clock
+from psephos.elections.services.election import election_revise
+from psephos.ledger.actors import actor_system
+from psephos.voters.rules.iin import iin_make
+from psephos.voters.services.register import register_import
+from tests.support.country import PRESIDENTIAL, Country, country_grid
+
+ACTOR = actor_system("tests")
+# 25 Sep 2022 12:00 in Almaty: inside the nomination period (23 Sep – 10 Oct 18:00).
+NOW = dt.datetime(2022, 9, 25, 6, 0, tzinfo=dt.UTC)
+REGIONS = ("KZ-01", "KZ-02", "KZ-03")
+# The criteria an assessor enters (the age is computed, the language test has its record).
+ENTERED = (
+    "citizen_by_birth",
+    "higher_education",
+    "residence",
+    "public_service",
+    "no_criminal_record",
+    "medical",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    iin: str
+    surname: str
+    given_name: str
+    birth_date: dt.date
+    region: str
+
+
+@dataclass
+class World:
+    country: Country
+    bodies: dict[str, NominatingBody]
+    people: list[Person] = field(default_factory=list)  # 10 voters per region, in order
+    tmp: Path = Path()
+
+    @property
+    def election(self) -> Any:
+        return self.country.election
+
+
+@pytest.fixture
+def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dt.datetime]]:
+    at = [NOW]
+    monkeypatch.setattr(clock, "now", lambda: at[0])
+    yield at
+
+
+def _people() -> list[Person]:
+    people = []
+    serial = 100
+    for region in REGIONS:
+        made = 0
+        while made < 10:
+            birth = dt.date(1970, 1, 1) + dt.timedelta(days=serial)
+            iin = iin_make(birth, "F", serial)
+            serial += 7  # never sequential
+            if iin is None:
+                continue
+            people.append(Person(iin, f"Surname{len(people)}", "Aigul", birth, region))
+            made += 1
+    return people
+
+
+@pytest.fixture
+def world(db: None, key_dir: Path, tmp_path: Path, frozen: list[dt.datetime]) -> World:
+    from psephos.voters import iin_hash
+
+    iin_hash._key.cache_clear()
+    country = country_grid(regions=3, districts=1, stations=1)
+    assert country.election is not None
+    election_revise(
+        election=country.election,
+        changes={
+            "called_on": dt.date(2022, 9, 21),
+            "profile_overrides": {"signatures_min_units": 2, "signatures_min_valid_per_unit": 2},
+        },
+        contest_names=PRESIDENTIAL.contest_names,
+        contest_texts=("", "", ""),
+        options=None,
+        actor=ACTOR,
+    )
+    country.election.refresh_from_db()
+    people = _people()
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "iin,surname,given_name,patronymic,birth_date,sex,station,status\n"
+        + "".join(
+            f"{p.iin},{p.surname},{p.given_name},,{p.birth_date.isoformat()},F,{p.region}-0101,\n"
+            for p in people
+        ),
+        encoding="utf-8",
+    )
+    register_import(
+        geography=country.geography, path=register, report_path=tmp_path / "r.csv", actor=ACTOR
+    )
+    since = dt.date(2020, 1, 1)
+    bodies = {
+        "amanat": body_register(
+            key="amanat",
+            kind="party",
+            names=("Amanat", "Аманат", "Аманат"),
+            registration_number="P-1",
+            registered_on=since,
+            offices={"KZ-01": since, "KZ-02": since},
+            actor=ACTOR,
+        ),
+        "small": body_register(
+            key="small",
+            kind="association",
+            names=("Small association", "Шағын бірлестік", "Малое объединение"),
+            registration_number="A-2",
+            registered_on=since,
+            offices={"KZ-01": since},
+            actor=ACTOR,
+        ),
+    }
+    return World(country=country, bodies=bodies, people=people, tmp=tmp_path)
+
+
+def nominee(
+    key: str = "tokayev", *, incumbent: bool = True, born: dt.date = dt.date(1953, 5, 17)
+) -> NomineeSpec:
+    return NomineeSpec(
+        key=key,
+        names=("Kassym-Jomart Tokayev", "Қасым-Жомарт Тоқаев", "Касым-Жомарт Токаев"),
+        sex="M",
+        birth_date=born,
+        decided_on=dt.date(2022, 9, 24),
+        incumbent=incumbent,
+    )
+
+
+def passing(**failed: str) -> list[Assessment]:
+    """Return a met outcome for every criterion but age and language, ``failed`` with reasons."""
+    out = []
+    for c in ENTERED:
+        if c in failed:
+            out.append(Assessment(c, "failed", f"evidence of {c}", reason=failed[c]))
+        else:
+            out.append(Assessment(c, "met", f"evidence of {c}"))
+    return out
+
+
+def language() -> Assessment:
+    return Assessment(
+        "kazakh_language",
+        "met",
+        "essay, reading, speech",
+        examiners=("Member 1", "Member 2"),
+        held_on=dt.date(2022, 9, 26),
+    )
+
+
+def collecting(world: World, key: str = "tokayev") -> Nomination:
+    """Submit and pass a nominee of Amanat; collection runs 25 Sep – 2 Oct."""
+    nomination = nomination_submit(
+        election=world.election,
+        body=world.bodies["amanat"],
+        nominee=nominee(key),
+        documents=[],
+        actor=ACTOR,
+    )
+    return eligibility_decide(nomination=nomination, assessments=passing(), actor=ACTOR)

@@ -1,0 +1,185 @@
+"""Signature files through ``psephos candidates signatures import``: verdicts, summary, refusals."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from psephos.candidates.models import SignatureImport, SignatureLine, SignatureSheet, SignatureTally
+from psephos.candidates.selectors import signature_summary
+from psephos.ledger.models import Event
+
+from .conftest import World, collecting
+
+HEADER = "sheet,line,iin,surname,given_name,birth_date,address,unit,signed,collector\n"
+KEY = "kz-test-presidential"
+
+
+def line(sheet: int, n: int, p: object, **kw: str) -> str:
+    values = {
+        "iin": p.iin,  # type: ignore[attr-defined]
+        "surname": p.surname,  # type: ignore[attr-defined]
+        "given": p.given_name,  # type: ignore[attr-defined]
+        "birth": p.birth_date.isoformat(),  # type: ignore[attr-defined]
+        "unit": p.region,  # type: ignore[attr-defined]
+        "signed": "2022-09-27",
+        "collector": f"Collector {sheet}",
+    }
+    values.update(kw)
+    return (
+        f"{sheet},{n},{values['iin']},{values['surname']},{values['given']},{values['birth']},"
+        f"Street 1,{values['unit']},{values['signed']},{values['collector']}\n"
+    )
+
+
+def write(world: World, name: str, text: str) -> Path:
+    path = world.tmp / name
+    path.write_text(HEADER + text, encoding="utf-8")
+    return path
+
+
+def run(path: Path, nominee: str = "tokayev") -> str:
+    out = StringIO()
+    call_command(
+        "candidates",
+        "signatures",
+        "import",
+        str(path),
+        "--election",
+        KEY,
+        "--nominee",
+        nominee,
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def stored() -> tuple[int, int, int, int, int]:
+    return (
+        SignatureImport.objects.count(),
+        SignatureSheet.objects.count(),
+        SignatureLine.objects.count(),
+        SignatureTally.objects.count(),
+        Event.objects.count(),
+    )
+
+
+def test_every_line_is_checked_against_the_register_with_its_reasons(world: World) -> None:
+    nomination = collecting(world)
+    p = world.people  # 0–9 in KZ-01, 10–19 in KZ-02, 20–29 in KZ-03
+    bad_check = p[3].iin[:11] + str((int(p[3].iin[11]) + 1) % 10)
+    text = (
+        line(1, 1, p[0])
+        + line(1, 2, p[1])
+        + line(1, 3, p[2], surname="Wrong")
+        + line(1, 4, p[3], iin=bad_check)
+        + line(1, 5, p[0])  # the same voter again
+        + line(1, 6, p[12], unit="KZ-01")  # registered in KZ-02, signing on a KZ-01 sheet
+        + line(1, 7, p[4], signed="2022-10-03")  # after the window closed
+        + line(1, 8, p[5], birth="1950-01-01")
+        + line(2, 1, p[10])
+        + line(2, 2, p[11])
+        + line(3, 1, p[20])
+    )
+    out = run(write(world, "a.csv", text))
+
+    assert out == (
+        "11 lines, 11 checked, 5 valid.\n"
+        "  birth_date_mismatch: 1\n"
+        "  duplicate: 1\n"
+        "  iin_invalid: 1\n"
+        "  name_mismatch: 1\n"
+        "  outside_window: 1\n"
+        "  wrong_unit: 1\n"
+    )
+    assert list(
+        SignatureLine.objects.filter(nomination=nomination)
+        .exclude(reasons="")
+        .order_by("sheet", "line")
+        .values_list("sheet", "line", "reasons")
+    ) == [
+        (1, 3, "name_mismatch"),
+        (1, 4, "iin_invalid"),
+        (1, 5, "duplicate"),
+        (1, 6, "wrong_unit"),
+        (1, 7, "outside_window"),
+        (1, 8, "birth_date_mismatch"),
+    ]
+    # Keyed values only: the invalid IIN has none, and no line stores an IIN or a name.
+    assert SignatureLine.objects.get(sheet=1, line=4).signer is None
+    summary = signature_summary(nomination=nomination)
+    assert (summary.collected, summary.checked, summary.valid) == (11, 11, 5)
+    assert [(u.unit_code, u.collected, u.valid) for u in summary.units] == [
+        ("KZ-01", 8, 2),
+        ("KZ-02", 2, 2),
+        ("KZ-03", 1, 1),
+    ]
+    # 30 voters → 1 % = 1 signature; at least 2 units with 2 valid each (overrides).
+    t = summary.threshold
+    assert (t.required, t.valid, t.units_meeting, t.passed) == (1, 5, 2, True)
+    event = Event.objects.get(action="signatures.import")
+    assert event.payload["valid"] == 5
+    assert event.payload["sheets"] == [1, 2, 3]
+    assert set(event.payload) == {
+        "election",
+        "nominee",
+        "file_sha256",
+        "sheets",
+        "lines",
+        "checked",
+        "valid",
+        "reasons",
+        "sample_seed",
+    }
+
+
+def test_a_second_file_finds_duplicates_of_the_first_and_adds_to_the_tallies(world: World) -> None:
+    nomination = collecting(world)
+    p = world.people
+    run(write(world, "a.csv", line(1, 1, p[0]) + line(1, 2, p[1])))
+    out = run(write(world, "b.csv", line(2, 1, p[1]) + line(2, 2, p[2])))
+    assert out == "2 lines, 2 checked, 1 valid.\n  duplicate: 1\n"
+    tally = SignatureTally.objects.get(nomination=nomination, unit_code="KZ-01")
+    assert (tally.collected, tally.checked, tally.valid, tally.reasons) == (
+        4,
+        4,
+        3,
+        {"duplicate": 1},
+    )
+
+
+def test_the_same_sheet_twice_is_refused_and_nothing_is_stored(world: World) -> None:
+    collecting(world)
+    p = world.people
+    run(write(world, "a.csv", line(1, 1, p[0])))
+    before = stored()
+    with pytest.raises(CommandError) as refused:
+        run(write(world, "b.csv", line(1, 2, p[1]) + line(2, 1, p[2])))
+    assert str(refused.value) == (
+        "sheet_duplicate: Sheet(s) 1 of “tokayev” were imported before; nothing was stored."
+    )
+    assert stored() == before
+
+
+def test_a_malformed_file_lists_every_problem_and_stores_nothing(world: World) -> None:
+    collecting(world)
+    p = world.people
+    before = stored()
+    text = (
+        line(1, 1, p[0])
+        + line(1, 1, p[1])
+        + line(1, 2, p[2], birth="01.01.1970")
+        + line(1, 3, p[3], surname="")
+    )
+    with pytest.raises(CommandError) as refused:
+        run(write(world, "bad.csv", text))
+    assert str(refused.value) == (
+        "signature_file_invalid: bad.csv is refused: 3 problem(s); nothing was stored.\n"
+        "  bad.csv line 3, column line: this sheet and line number appear earlier in the file\n"
+        "  bad.csv line 4, column birth_date: expected a date as YYYY-MM-DD\n"
+        "  bad.csv line 5, column surname: the value is missing"
+    )
+    assert stored() == before
