@@ -94,10 +94,17 @@ def test_entry_points_refuse_the_fallback_key_without_debug(module: str) -> None
         assert importlib.reload(entry).application is not None
 
 
-@pytest.mark.django_db
-def test_cli_refuses_the_fallback_key_without_debug(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_refuses_the_fallback_key_without_debug(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import django.core.management
+
     from psephos.cli import main
 
+    # Record what would run instead of running it: a real run sets Django up again and
+    # would point the logging handlers at this test's captured (soon closed) stderr.
+    ran: list[list[str]] = []
+    monkeypatch.setattr(django.core.management, "execute_from_command_line", ran.append)
     with (
         override_settings(DEBUG=False, SECRET_KEY=FALLBACK_SECRET_KEY),
         pytest.raises(SystemExit) as exit_info,
@@ -105,9 +112,18 @@ def test_cli_refuses_the_fallback_key_without_debug(capsys: pytest.CaptureFixtur
         main(["psephos", "check"])
     assert exit_info.value.code == 1
     assert "refusing to start with the public development key" in capsys.readouterr().err
+    assert ran == []
+    with override_settings(DEBUG=False, SECRET_KEY=FALLBACK_SECRET_KEY):
+        main(["psephos", "verify", "bundle.zip"])  # reads only the file it is given
+    with override_settings(DEBUG=True, SECRET_KEY=FALLBACK_SECRET_KEY):
+        main(["psephos", "check"])
     with override_settings(DEBUG=False, SECRET_KEY=STRONG_KEY):
         main(["psephos", "check"])
-    assert "System check identified no issues" in capsys.readouterr().out
+    assert ran == [
+        ["psephos", "verify", "bundle.zip"],
+        ["psephos", "check"],
+        ["psephos", "check"],
+    ]
 
 
 @pytest.mark.django_db
