@@ -18,6 +18,11 @@ class MemberRole(models.TextChoices):
     MEMBER = "member", _("member")
 
 
+class DecisionStatus(models.TextChoices):
+    PENDING = "pending", _("pending confirmation by a second operator")
+    CONFIRMED = "confirmed", _("confirmed")
+
+
 class Gender(models.TextChoices):
     FEMALE = "F", _("female")
     MALE = "M", _("male")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from .enums import CommissionLevel, Gender, MemberRole
+from .enums import CommissionLevel, DecisionStatus, Gender, MemberRole
 
 
 class Commission(models.Model):
@@ -84,7 +84,14 @@ class Member(models.Model):
 
 
 class Decision(models.Model):
-    """A formal, numbered, dated, reasoned decision of a commission."""
+    """A formal, numbered, dated, reasoned decision of a commission.
+
+    It takes effect only once ``confirmed``: proposed by one operator of the commission
+    with its vote (members on its date, present, for, against, abstaining) and the
+    signed document's SHA-256, then confirmed by another (``decision_review`` of the
+    rule profile: a second operator of the same commission, or of the CEC), issue 16
+    item 2. ``action`` is what the decision authorises, applied at confirmation.
+    """
 
     commission = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="decisions")
     number = models.CharField(max_length=32)
@@ -94,12 +101,34 @@ class Decision(models.Model):
     reasons = models.TextField()
     votes_for = models.PositiveSmallIntegerField(default=0)
     votes_against = models.PositiveSmallIntegerField(default=0)
+    abstentions = models.PositiveSmallIntegerField(default=0)
+    members = models.PositiveSmallIntegerField(
+        default=0, help_text="Members of the commission on the decision's date."
+    )
+    present = models.PositiveSmallIntegerField(default=0)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        max_length=16, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
+    )
+    action = models.JSONField(default=dict, blank=True)
+    proposed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["commission", "number"], name="decision_number_unique"),
             models.CheckConstraint(condition=~models.Q(reasons=""), name="decision_has_reasons"),
+            models.CheckConstraint(
+                condition=models.Q(status="pending")
+                | (~models.Q(confirmed_by=None) & ~models.Q(confirmed_by=models.F("proposed_by"))),
+                name="decision_confirmed_by_another",
+            ),
         ]
         ordering = ["-date", "number"]
 

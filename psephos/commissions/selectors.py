@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from psephos.core.errors import NotFound
 from psephos.core.sql import columns, qn, row_fetch, rows_split
 
 from .enums import CommissionLevel
-from .models import Commission, Decision
+from .models import Commission, Decision, Member
 
 if TYPE_CHECKING:
     from psephos.territory.models import Geography
@@ -194,6 +195,16 @@ def tecs_district(*, geography_id: int, region_unit_id: int | None = None) -> li
     if region_unit_id is not None:
         tecs = tecs.filter(region__unit_id=region_unit_id)
     return list(tecs.select_related("region").order_by("code"))
+
+
+def commission_members_on(*, commission: Commission, on: dt.date) -> int:
+    """Return how many members the commission had on ``on`` (term and validity in force)."""
+    return (
+        Member.objects.filter(commission=commission, term_start__lte=on, term_end__gte=on)
+        .filter(Q(valid_from=None) | Q(valid_from__lte=on))
+        .filter(Q(valid_to=None) | Q(valid_to__gt=on))
+        .count()
+    )
 
 
 def commission_codes_closed(*, geography: Geography) -> set[str]:

@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Field
+from django.utils.translation import gettext as _
 
-from psephos.ledger.actors import text_digest
+from psephos.core import clock
+from psephos.core.errors import PermissionDenied
+from psephos.ledger.actors import actor_user, text_digest
 from psephos.ledger.services.events import event_record, events_record_many
 
-from .enums import CommissionLevel
-from .models import Commission, Member
+from .enums import CommissionLevel, DecisionStatus
+from .errors import (
+    DecisionNeedsAnotherOperator,
+    DecisionNotPending,
+    DecisionNotValid,
+    DecisionNumberTaken,
+)
+from .models import Commission, Decision, Member
+from .rules.decisions import (
+    DecisionReview,
+    DecisionVote,
+    Quorum,
+    decision_problems,
+    majority_needed,
+)
+from .selectors import commission_members_on
 
 if TYPE_CHECKING:
+    from psephos.accounts.models import User
     from psephos.territory.models import Geography
 
 _LEVELS = (
@@ -274,3 +295,187 @@ def commission_tree_delete(*, geography: Geography, actor: str, role: str = "sys
             object_key=geography.key,
             payload=counts,
         )
+
+
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def decision_propose(
+    *,
+    user: User,
+    commission: Commission,
+    number: str,
+    on: date,
+    title: str,
+    reasons: str,
+    vote: DecisionVote,
+    quorum: Quorum,
+    document: bytes,
+    action: dict[str, Any],
+) -> Decision:
+    """Record a commission's formal decision as proposed by ``user``; return it, pending.
+
+    Preconditions: ``user`` operates ``commission``; the number is new for it; the
+    vote is valid against the members on ``on`` (``rules.decisions``: quorum,
+    majority of the members, no more votes than present, no more present than
+    members; ``vote.members`` is ignored and counted here); reasons and the signed
+    document (≤ 10 MiB) are given. Side effects: the document kept by its SHA-256 in
+    the default storage; one decision, pending, with ``action`` (what it authorises,
+    applied when another operator confirms it: ``decision_confirm``); one ledger event
+    ``decision.propose`` with the vote and the document's and reasons' SHA-256, never
+    their text. Raises ``PermissionDenied``, ``DecisionNotValid`` or
+    ``DecisionNumberTaken``; nothing is written then.
+    """
+    if not user.is_authenticated or user.commission_id != commission.pk:
+        raise PermissionDenied(
+            _("Only an operator of commission %(commission)s can propose its decisions.")
+            % {"commission": commission.code},
+            data={"commission": commission.code},
+        )
+    number, reasons = number.strip(), reasons.strip()
+    errors = [
+        f for f, v in (("number", number), ("reasons", reasons), ("document", document)) if not v
+    ]
+    if len(document) > DOCUMENT_MAX_BYTES:
+        errors.append("document")
+    if errors:
+        raise DecisionNotValid(
+            _("A decision needs a number, reasons and its signed document (at most 10 MiB)."),
+            data={"errors": errors},
+        )
+    counted = replace(vote, members=commission_members_on(commission=commission, on=on))
+    problems = decision_problems(counted, quorum)
+    if problems:
+        raise DecisionNotValid(
+            _(
+                "Decision No. %(number)s of %(commission)s is not valid: %(members)d members on "
+                "%(date)s, %(present)d present (quorum %(quorum)d), %(for)d for, %(against)d "
+                "against, %(abstained)d abstaining (a majority of the members is %(majority)d)."
+            )
+            % {
+                "number": number,
+                "commission": commission.code,
+                "members": counted.members,
+                "date": on.isoformat(),
+                "present": counted.present,
+                "quorum": quorum.needed(counted.members),
+                "for": counted.votes_for,
+                "against": counted.votes_against,
+                "abstained": counted.abstentions,
+                "majority": majority_needed(counted.members),
+            },
+            data={"problems": [p.value for p in problems], "members": counted.members},
+        )
+    digest = hashlib.sha256(document).hexdigest()
+    taken = DecisionNumberTaken(
+        _("Commission %(commission)s already has a decision No. %(number)s.")
+        % {"commission": commission.code, "number": number},
+        data={"number": number},
+    )
+    with transaction.atomic():
+        if Decision.objects.filter(commission=commission, number=number).exists():
+            raise taken
+        try:
+            with transaction.atomic():  # a concurrent twin hits the unique constraint
+                decision = Decision.objects.create(
+                    commission=commission,
+                    number=number,
+                    date=on,
+                    title=title[:300],
+                    text=reasons,
+                    reasons=reasons,
+                    votes_for=counted.votes_for,
+                    votes_against=counted.votes_against,
+                    abstentions=counted.abstentions,
+                    members=counted.members,
+                    present=counted.present,
+                    document_sha256=digest,
+                    action=action,
+                    proposed_by=user,
+                )
+        except IntegrityError:
+            raise taken from None
+        name = f"decisions/{digest}"
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(document))
+        event_record(
+            actor=actor_user(user),
+            role=user.role,
+            action="decision.propose",
+            object_key=f"{commission.code}/{number}",
+            payload={
+                "commission": commission.code,
+                "number": number,
+                "date": on.isoformat(),
+                "kind": str(action.get("kind", "")),
+                "members": counted.members,
+                "present": counted.present,
+                "for": counted.votes_for,
+                "against": counted.votes_against,
+                "abstentions": counted.abstentions,
+                "document_sha256": digest,
+                "reasons_sha256": text_digest(reasons),
+            },
+        )
+    return decision
+
+
+def decision_confirm(*, user: User, decision: Decision, review: DecisionReview) -> Decision:
+    """Confirm a pending decision as the second pair of eyes; return it, confirmed.
+
+    Precondition: ``user`` is not its proposer and, as the profile's ``review`` says,
+    operates the same commission (``second_operator``) or the central commission
+    (``cec``). Call inside the transaction that applies the decision's ``action``, so
+    a refused application leaves it pending. Side effects: status ``confirmed`` with
+    who and when; one ledger event ``decision.confirm``. Raises
+    ``DecisionNeedsAnotherOperator`` or ``DecisionNotPending``.
+    """
+    with transaction.atomic():
+        locked = (
+            Decision.objects.select_for_update().select_related("commission").get(pk=decision.pk)
+        )
+        if locked.status != DecisionStatus.PENDING:
+            raise DecisionNotPending(
+                _("Decision No. %(number)s of %(commission)s is already %(status)s.")
+                % {
+                    "number": locked.number,
+                    "commission": locked.commission.code,
+                    "status": locked.get_status_display(),
+                },
+                data={"number": locked.number, "status": locked.status},
+            )
+        reviewer = getattr(user, "commission", None) if user.is_authenticated else None
+        if review == DecisionReview.CEC:
+            allowed = reviewer is not None and reviewer.level == CommissionLevel.CEC
+            body = _("an operator of the central commission")
+        else:
+            allowed = reviewer is not None and reviewer.pk == locked.commission_id
+            body = _("another operator of commission %(commission)s") % {
+                "commission": locked.commission.code
+            }
+        if not allowed or user.pk == locked.proposed_by_id:
+            raise DecisionNeedsAnotherOperator(
+                _(
+                    "Decision No. %(number)s takes effect only when %(body)s confirms it; "
+                    "the operator who proposed it cannot."
+                )
+                % {"number": locked.number, "body": body},
+                data={"number": locked.number, "review": review.value},
+            )
+        locked.status = DecisionStatus.CONFIRMED
+        locked.confirmed_by = user
+        locked.confirmed_at = clock.now()
+        locked.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+        event_record(
+            actor=actor_user(user),
+            role=user.role,
+            action="decision.confirm",
+            object_key=f"{locked.commission.code}/{locked.number}",
+            payload={
+                "commission": locked.commission.code,
+                "number": locked.number,
+                "reviewed_by_cec": review == DecisionReview.CEC,
+                "document_sha256": locked.document_sha256,
+            },
+        )
+    return locked

@@ -7,16 +7,20 @@ authorises it. Refusals are JSON errors with stable codes; nothing is half-writt
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from psephos.accounts.authentication import STAFF_AUTH
+from psephos.core.errors import ValidationFailed
 from psephos.elections.selectors import election_get
 from psephos.results import transparency
 from psephos.results.rules.lines import ProtocolLines
@@ -35,6 +39,7 @@ from psephos.results.selectors.quarantine import quarantine_list
 from psephos.results.services.decisions import (
     protocol_cancel_by_decision,
     protocol_correct_by_decision,
+    protocol_decision_confirm,
 )
 from psephos.results.services.keying import (
     attachment_limit,
@@ -60,6 +65,21 @@ class DecisionIn(Schema):
     reasons: Text
     votes_for: Members
     votes_against: Members
+    abstentions: Members = 0
+    present: Members = Field(description="Members present when the commission voted.")
+    document: Annotated[str, Field(min_length=4, max_length=14_000_000)] = Field(
+        description="The signed decision document, base64 (at most 10 MiB decoded).",
+    )
+
+
+class DecisionOut(Schema):
+    """A decision as proposed: it changes nothing until a second operator confirms it."""
+
+    commission: str
+    number: str
+    status: str
+    document_sha256: str
+    confirm: str = Field(description="The path a second operator posts to confirm it.")
 
 
 class CorrectionIn(Schema):
@@ -78,6 +98,27 @@ class CancelIn(Schema):
     expected_version: Annotated[int, Field(strict=True, ge=1)] | None = None
 
 
+def _document(d: DecisionIn) -> bytes:
+    try:
+        return base64.b64decode(d.document, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed(
+            _("The decision document is not valid base64."),
+            data={"errors": [{"field": "decision.document"}]},
+        ) from None
+
+
+def _decision_out(election_key: str, decision: Any) -> dict[str, Any]:
+    code = decision.commission.code
+    return {
+        "commission": code,
+        "number": decision.number,
+        "status": decision.status,
+        "document_sha256": decision.document_sha256,
+        "confirm": f"/api/v1/elections/{election_key}/decisions/{code}/{decision.number}/confirm",
+    }
+
+
 def _lines(payload: ProtocolIn) -> ProtocolLines:
     data = payload.dict()
     return ProtocolLines(**{k: v for k, v in data.items() if k != "votes"}, votes=data["votes"])
@@ -86,15 +127,18 @@ def _lines(payload: ProtocolIn) -> ProtocolLines:
 @router.post(
     "/elections/{key}/protocols/{code}/corrections",
     auth=STAFF_AUTH,
-    response={201: StationHistoryOut, **WRITE_ERRORS},
+    response={202: DecisionOut, **WRITE_ERRORS},
 )
 def protocol_correction(
     request: HttpRequest, key: Code, code: Code, payload: CorrectionIn
 ) -> Status[dict[str, Any]]:
-    """Record a TEC decision and the corrected (or recounted) protocol version it authorises."""
+    """Propose a TEC decision and the corrected (or recounted) version it authorises.
+
+    The decision is pending: a second operator confirms it at its ``confirm`` path.
+    """
     election = election_get(key=key)
     d = payload.decision
-    protocol_correct_by_decision(
+    decision = protocol_correct_by_decision(
         user=request.user,  # type: ignore[arg-type]
         election=election,
         station_code=code,
@@ -103,25 +147,28 @@ def protocol_correction(
         reasons=d.reasons,
         votes_for=d.votes_for,
         votes_against=d.votes_against,
+        abstentions=d.abstentions,
+        present=d.present,
+        document=_document(d),
         lines=_lines(payload.lines),
         recount=payload.recount,
         expected_version=payload.expected_version,
     )
-    return Status(201, transparency.station_detail(election=election, code=code))
+    return Status(202, _decision_out(election.key, decision))
 
 
 @router.post(
     "/elections/{key}/stations/{code}/cancel",
     auth=STAFF_AUTH,
-    response={200: StationHistoryOut, **WRITE_ERRORS},
+    response={202: DecisionOut, **WRITE_ERRORS},
 )
 def station_cancel(
     request: HttpRequest, key: Code, code: Code, payload: CancelIn
-) -> dict[str, Any]:
-    """Record a CEC decision and cancel the station's accepted results with it."""
+) -> Status[dict[str, Any]]:
+    """Propose a CEC decision cancelling the station's accepted results (pending confirmation)."""
     election = election_get(key=key)
     d = payload.decision
-    protocol_cancel_by_decision(
+    decision = protocol_cancel_by_decision(
         user=request.user,  # type: ignore[arg-type]
         election=election,
         station_code=code,
@@ -130,9 +177,36 @@ def station_cancel(
         reasons=d.reasons,
         votes_for=d.votes_for,
         votes_against=d.votes_against,
+        abstentions=d.abstentions,
+        present=d.present,
+        document=_document(d),
         expected_version=payload.expected_version,
     )
-    return transparency.station_detail(election=election, code=code)
+    return Status(202, _decision_out(election.key, decision))
+
+
+@router.post(
+    "/elections/{key}/decisions/{commission}/{number}/confirm",
+    auth=STAFF_AUTH,
+    response={200: StationHistoryOut, 201: StationHistoryOut, **WRITE_ERRORS},
+)
+def decision_confirm(
+    request: HttpRequest, key: Code, commission: Code, number: Code
+) -> Status[dict[str, Any]]:
+    """Confirm a pending decision as a second operator; the change it authorises is made.
+
+    201 with the station's history when it created a corrected or recounted version,
+    200 when it cancelled the station's results.
+    """
+    election = election_get(key=key)
+    protocol = protocol_decision_confirm(
+        user=request.user,  # type: ignore[arg-type]
+        election=election,
+        commission_code=commission,
+        number=number,
+    )
+    detail = transparency.station_detail(election=election, code=protocol.commission.code)
+    return Status(200 if protocol.status == "cancelled" else 201, detail)
 
 
 @router.get("/elections/{key}/feed", response={200: FeedOut, **ERRORS, 422: ErrorOut})

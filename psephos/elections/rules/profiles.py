@@ -11,6 +11,8 @@ from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from typing import Any
 
+from psephos.commissions.rules.decisions import DecisionReview
+
 
 class MajorityBase(StrEnum):
     """What the presidential absolute majority is counted against."""
@@ -25,13 +27,6 @@ class AdditionScope(StrEnum):
     DISTRICT = "district"  # the same lowest administrative unit
     REGION = "region"  # the same first-level unit
     COUNTRY = "country"
-
-
-class DecisionReview(StrEnum):
-    """Who confirms a commission's formal decision before it takes effect (item 2)."""
-
-    SECOND_OPERATOR = "second_operator"  # another operator of the same commission
-    CEC = "cec"  # an operator of the central commission
 
 
 class Comparator(StrEnum):

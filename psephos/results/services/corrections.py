@@ -18,12 +18,13 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from psephos.accounts.access import access_election_certify, access_protocol_decide
-from psephos.commissions.enums import CommissionLevel
+from psephos.commissions.enums import CommissionLevel, DecisionStatus
 from psephos.commissions.models import Commission, Decision
+from psephos.commissions.rules.decisions import DecisionVote, Quorum, decision_problems
 from psephos.core import clock
 from psephos.core.errors import Conflict, ValidationFailed
 from psephos.elections.enums import ElectionKind
-from psephos.elections.selectors import election_options
+from psephos.elections.selectors import election_options, election_profile
 from psephos.ledger.actors import actor_user
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus, VersionSource
@@ -37,6 +38,7 @@ from psephos.results.services.versions import _refuse_if_certified
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
+    from psephos.elections.models import Election
 
 
 class DecisionInvalid(ValidationFailed):
@@ -55,7 +57,16 @@ class CorrectionChangesNothing(ValidationFailed):
     code = "correction_changes_nothing"
 
 
-def _check_decision(decision: Decision, *, commission_id: int, station: str, body: str) -> None:
+def _check_decision(
+    decision: Decision, *, commission_id: int, station: str, body: str, quorum: Quorum
+) -> None:
+    """Refuse a decision of another body, one not adopted by the rule, or one unconfirmed.
+
+    Adopted means valid against the membership recorded on its date
+    (``commissions.rules.decisions``): quorum, a majority of the members, no more votes
+    than members present. Confirmed means a second operator confirmed it (issue 16,
+    item 2): one operator alone never changes a result.
+    """
     if decision.commission_id != commission_id:
         raise DecisionInvalid(
             _(
@@ -65,7 +76,15 @@ def _check_decision(decision: Decision, *, commission_id: int, station: str, bod
             % {"number": decision.number, "body": body, "station": station},
             data={"decision": decision.pk, "station": station},
         )
-    if not decision.reasons.strip() or decision.votes_for <= decision.votes_against:
+    vote = DecisionVote(
+        members=decision.members,
+        present=decision.present,
+        votes_for=decision.votes_for,
+        votes_against=decision.votes_against,
+        abstentions=decision.abstentions,
+    )
+    problems = decision_problems(vote, quorum)
+    if not decision.reasons.strip() or problems:
         raise DecisionInvalid(
             _(
                 "Decision No. %(number)s was not adopted with reasons (%(for)d for, "
@@ -76,8 +95,45 @@ def _check_decision(decision: Decision, *, commission_id: int, station: str, bod
                 "for": decision.votes_for,
                 "against": decision.votes_against,
             },
+            data={
+                "decision": decision.pk,
+                "station": station,
+                "problems": [p.value for p in problems],
+            },
+        )
+    if decision.status != DecisionStatus.CONFIRMED:
+        raise DecisionInvalid(
+            _(
+                "Decision No. %(number)s is not confirmed by a second operator yet; it cannot "
+                "change a protocol."
+            )
+            % {"number": decision.number},
             data={"decision": decision.pk, "station": station},
         )
+
+
+def correction_lines_check(*, election: Election, station: str, lines: ProtocolLines) -> None:
+    """Raise ``ProtocolBreaksRelations`` if corrected ``lines`` break a control relation."""
+    breaches = check_protocol(
+        lines,
+        option_keys=[o.key for o in election_options(election=election)],
+        both_marked_allowed=election.kind == ElectionKind.REFERENDUM,
+    )
+    if breaches:
+        raise ProtocolBreaksRelations(
+            _(
+                "The corrected protocol of station “%(station)s” breaks %(count)d control relation(s): "
+            )
+            % {"station": station, "count": len(breaches)}
+            + " ".join(b.message for b in breaches),
+            data={"station": station, "breaches": [b.as_dict() for b in breaches]},
+        )
+
+
+def decision_quorum(election: Election) -> Quorum:
+    """Return the quorum of the election's rule profile."""
+    profile = election_profile(election=election)
+    return Quorum(profile.decision_quorum_numerator, profile.decision_quorum_denominator)
 
 
 def _lock_accepted(protocol: Protocol, station: str, expected_version: int | None) -> Protocol:
@@ -144,30 +200,18 @@ def protocol_correct(
     access_protocol_decide(user, commission)
     assert commission.parent_id is not None
     tec_code = commission.parent.code if commission.parent else ""
+    election = protocol.election
     _check_decision(
         decision,
         commission_id=commission.parent_id,
         station=station,
         body=_("territorial commission"),
+        quorum=decision_quorum(election),
     )
-    election = protocol.election
     _refuse_if_certified(election)
     options = election_options(election=election)
     option_keys = [o.key for o in options]
-    breaches = check_protocol(
-        lines,
-        option_keys=option_keys,
-        both_marked_allowed=election.kind == ElectionKind.REFERENDUM,
-    )
-    if breaches:
-        raise ProtocolBreaksRelations(
-            _(
-                "The corrected protocol of station “%(station)s” breaks %(count)d control relation(s): "
-            )
-            % {"station": station, "count": len(breaches)}
-            + " ".join(b.message for b in breaches),
-            data={"station": station, "breaches": [b.as_dict() for b in breaches]},
-        )
+    correction_lines_check(election=election, station=station, lines=lines)
     ancestors = _ancestor_ids(commission)
     source = VersionSource.RECOUNT if recount else VersionSource.CORRECTION
     with transaction.atomic():
@@ -266,6 +310,7 @@ def protocol_cancel(
         commission_id=cec.pk if cec else -1,
         station=station,
         body=_("central commission"),
+        quorum=decision_quorum(election),
     )
     _refuse_if_certified(election)
     ancestors = _ancestor_ids(commission)

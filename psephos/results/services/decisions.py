@@ -1,43 +1,62 @@
-"""Record a commission's decision and apply it to a protocol in one transaction.
+"""Change an accepted protocol only by a commission's formal decision, with four eyes.
 
-The API and the ``correct`` / ``cancel_results`` commands receive the decision's
-particulars (number, date, reasons, members voting) together with the change it
-authorises. The decision is stored and the existing services
-(``corrections.protocol_correct`` / ``protocol_cancel``) are called inside one
-transaction, so a refused change leaves neither the decision nor anything else.
+Two steps (issue 16, item 2). An operator of the deciding commission proposes the
+decision — number, date, reasons, the vote (members present, for, against,
+abstaining), the signed document — together with the change it authorises
+(``protocol_correct_by_decision``: a corrected or recounted version, by the TEC above
+the station; ``protocol_cancel_by_decision``: a cancellation, by the CEC). The vote
+is checked against the commission's membership on that date and the decision is
+stored pending (``commissions.services.decision_propose``). Nothing changes until a
+second operator confirms it (``protocol_decision_confirm``: another operator of the
+same commission, or of the CEC when the rule profile's ``decision_review`` is
+``cec``); the confirmation and the change it authorises are one transaction, so a
+refused change leaves the decision pending and nothing else written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from psephos.commissions.models import Decision
-from psephos.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from psephos.accounts.access import access_election_certify, access_protocol_decide
+from psephos.commissions.rules.decisions import DecisionReview, DecisionVote
+from psephos.commissions.selectors import commission_top_get, decision_get
+from psephos.commissions.services import decision_confirm, decision_propose
+from psephos.core.errors import NotFound, ValidationFailed
+from psephos.elections.selectors import election_profile
 from psephos.results.models import Protocol
-from psephos.results.rules.lines import ProtocolLines
-from psephos.results.services.corrections import protocol_cancel, protocol_correct
+from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
+from psephos.results.services.corrections import (
+    _lock_accepted,
+    correction_lines_check,
+    decision_quorum,
+    protocol_cancel,
+    protocol_correct,
+)
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
+    from psephos.commissions.models import Decision
     from psephos.elections.models import Election
-
-
-class DecisionNumberTaken(Conflict):
-    code = "decision_number_taken"
 
 
 class ProtocolMissing(NotFound):
     code = "protocol_not_found"
 
 
+class DecisionActionUnknown(ValidationFailed):
+    code = "decision_action_unknown"
+
+
 def _protocol(election: Election, station_code: str) -> Protocol:
-    protocol = Protocol.objects.filter(
-        election=election, commission__code=station_code, commission__level="pec"
-    ).first()
+    protocol = (
+        Protocol.objects.select_related("commission__parent__parent__parent", "election")
+        .filter(election=election, commission__code=station_code, commission__level="pec")
+        .first()
+    )
     if protocol is None:
         raise ProtocolMissing(
             _("Station “%(station)s” has no protocol in election “%(election)s”.")
@@ -47,45 +66,14 @@ def _protocol(election: Election, station_code: str) -> Protocol:
     return protocol
 
 
-def _decision_create(
-    *,
-    user: User,
-    number: str,
-    date: dt.date,
-    reasons: str,
-    votes_for: int,
-    votes_against: int,
-    title: str,
-) -> Decision:
-    if not user.is_authenticated or user.commission_id is None:
-        raise PermissionDenied(_("Log in as a commission operator first."))
-    number = number.strip()
-    reasons = reasons.strip()
-    if not number or not reasons:
-        raise ValidationFailed(
-            _("A decision needs a number and reasons."),
-            data={"errors": [f for f, v in (("number", number), ("reasons", reasons)) if not v]},
-        )
-    taken = DecisionNumberTaken(
-        _("Your commission already has a decision No. %(number)s.") % {"number": number},
-        data={"number": number},
-    )
-    if Decision.objects.filter(commission_id=user.commission_id, number=number).exists():
-        raise taken
-    try:
-        with transaction.atomic():  # a concurrent twin hits the unique constraint
-            return Decision.objects.create(
-                commission_id=user.commission_id,
-                number=number,
-                date=date,
-                title=title[:300],
-                text=reasons,
-                reasons=reasons,
-                votes_for=votes_for,
-                votes_against=votes_against,
-            )
-    except IntegrityError:
-        raise taken from None
+def _refuse_if_not_accepted(protocol: Protocol, station: str, expected_version: int | None) -> None:
+    """Refuse a proposal for a protocol that is not accepted, or not at the version seen.
+
+    Checked again when the decision is confirmed (under the row lock); here it saves
+    a decision that could never apply.
+    """
+    with transaction.atomic():
+        _lock_accepted(protocol, station, expected_version)
 
 
 def protocol_correct_by_decision(
@@ -98,35 +86,48 @@ def protocol_correct_by_decision(
     reasons: str,
     votes_for: int,
     votes_against: int,
+    present: int,
+    document: bytes,
     lines: ProtocolLines,
+    abstentions: int = 0,
     recount: bool = False,
     expected_version: int | None = None,
-) -> Protocol:
-    """Store the TEC's decision and the corrected version it authorises; return the protocol.
+) -> Decision:
+    """Propose the TEC's decision correcting (or recounting) a station's protocol; return it.
 
-    Raises whatever ``protocol_correct`` raises, ``DecisionNumberTaken``,
-    ``ProtocolMissing`` or ``ValidationFailed``; nothing is written then.
+    Preconditions: ``user`` operates the TEC directly above the station, the station
+    has an accepted protocol (at ``expected_version`` when given), ``lines`` pass every
+    control relation, and the vote is valid
+    against the TEC's membership on ``date``. The decision is stored pending; the
+    version is written when another operator confirms it (``protocol_decision_confirm``).
+    Raises ``PermissionDenied``, ``ProtocolMissing``, ``ProtocolNotAccepted``,
+    ``ProtocolBreaksRelations``, ``DecisionNotValid`` or ``DecisionNumberTaken``;
+    nothing is written then.
     """
     protocol = _protocol(election, station_code)
-    with transaction.atomic():
-        decision = _decision_create(
-            user=user,
-            number=number,
-            date=date,
-            reasons=reasons,
-            votes_for=votes_for,
-            votes_against=votes_against,
-            title=_("Correction of the protocol of station %(station)s")
-            % {"station": station_code},
-        )
-        return protocol_correct(
-            user=user,
-            protocol=protocol,
-            decision=decision,
-            lines=lines,
-            recount=recount,
-            expected_version=expected_version,
-        )
+    access_protocol_decide(user, protocol.commission)
+    _refuse_if_not_accepted(protocol, station_code, expected_version)
+    correction_lines_check(election=election, station=station_code, lines=lines)
+    assert protocol.commission.parent is not None
+    return decision_propose(
+        user=user,
+        commission=protocol.commission.parent,
+        number=number,
+        on=date,
+        title=_("Correction of the protocol of station %(station)s") % {"station": station_code},
+        reasons=reasons,
+        vote=DecisionVote(0, present, votes_for, votes_against, abstentions),
+        quorum=decision_quorum(election),
+        document=document,
+        action={
+            "kind": "protocol.recount" if recount else "protocol.correct",
+            "election": election.key,
+            "station": station_code,
+            "lines": lines.as_dict(),
+            "votes": dict(lines.votes),
+            "expected_version": expected_version,
+        },
+    )
 
 
 def protocol_cancel_by_decision(
@@ -139,25 +140,86 @@ def protocol_cancel_by_decision(
     reasons: str,
     votes_for: int,
     votes_against: int,
+    present: int,
+    document: bytes,
+    abstentions: int = 0,
     expected_version: int | None = None,
-) -> Protocol:
-    """Store the CEC's decision and cancel the station's results with it; return the protocol.
+) -> Decision:
+    """Propose the CEC's decision cancelling a station's results; return it, pending.
 
-    Raises whatever ``protocol_cancel`` raises, ``DecisionNumberTaken``,
-    ``ProtocolMissing`` or ``ValidationFailed``; nothing is written then.
+    Preconditions: ``user`` is a central-commission operator, the station has a
+    protocol, and the vote is valid against the CEC's membership on ``date``. Raises
+    ``PermissionDenied``, ``ProtocolMissing``, ``DecisionNotValid`` or
+    ``DecisionNumberTaken``; nothing is written then.
     """
+    access_election_certify(user)
     protocol = _protocol(election, station_code)
-    with transaction.atomic():
-        decision = _decision_create(
-            user=user,
-            number=number,
-            date=date,
-            reasons=reasons,
-            votes_for=votes_for,
-            votes_against=votes_against,
-            title=_("Cancellation of the results of station %(station)s")
-            % {"station": station_code},
+    _refuse_if_not_accepted(protocol, station_code, expected_version)
+    return decision_propose(
+        user=user,
+        commission=commission_top_get(geography=election.geography),
+        number=number,
+        on=date,
+        title=_("Cancellation of the results of station %(station)s") % {"station": station_code},
+        reasons=reasons,
+        vote=DecisionVote(0, present, votes_for, votes_against, abstentions),
+        quorum=decision_quorum(election),
+        document=document,
+        action={
+            "kind": "protocol.cancel",
+            "election": election.key,
+            "station": station_code,
+            "expected_version": expected_version,
+        },
+    )
+
+
+def _lines_of(action: dict[str, Any]) -> ProtocolLines:
+    return ProtocolLines(**{n: int(action["lines"][n]) for n in LINE_NAMES}, votes=action["votes"])
+
+
+def protocol_decision_confirm(
+    *, user: User, election: Election, commission_code: str, number: str
+) -> Protocol:
+    """Confirm a pending protocol decision as the second operator and apply it; return the protocol.
+
+    The change is made in the proposer's name (the version cites the decision; the
+    ledger holds both the proposal's and the confirmation's events). Raises
+    ``NotFound``, ``DecisionNeedsAnotherOperator``, ``DecisionNotPending``,
+    ``DecisionActionUnknown`` and whatever ``protocol_correct`` / ``protocol_cancel``
+    raise; the decision stays pending and nothing is written then.
+    """
+    decision = decision_get(
+        geography=election.geography, commission_code=commission_code, number=number
+    )
+    action = decision.action
+    kind = action.get("kind")
+    if kind not in ("protocol.correct", "protocol.recount", "protocol.cancel") or (
+        action.get("election") != election.key
+    ):
+        raise DecisionActionUnknown(
+            _("Decision No. %(number)s of %(commission)s changes no protocol of %(election)s.")
+            % {"number": number, "commission": commission_code, "election": election.key},
+            data={"number": number, "commission": commission_code},
         )
-        return protocol_cancel(
-            user=user, protocol=protocol, decision=decision, expected_version=expected_version
+    review = DecisionReview(election_profile(election=election).decision_review)
+    protocol = _protocol(election, str(action["station"]))
+    with transaction.atomic():
+        confirmed = decision_confirm(user=user, decision=decision, review=review)
+        proposer = confirmed.proposed_by
+        assert proposer is not None
+        if kind == "protocol.cancel":
+            return protocol_cancel(
+                user=proposer,
+                protocol=protocol,
+                decision=confirmed,
+                expected_version=action.get("expected_version"),
+            )
+        return protocol_correct(
+            user=proposer,
+            protocol=protocol,
+            decision=confirmed,
+            lines=_lines_of(action),
+            recount=kind == "protocol.recount",
+            expected_version=action.get("expected_version"),
         )

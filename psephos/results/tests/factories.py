@@ -169,3 +169,64 @@ def protocols_accept(country: Country, pecs: list[Commission]) -> None:
         protocol_accept(
             user=country.users[pec.tec.code], protocol=Protocol.objects.get(station=pec.station)
         )
+
+
+DECISION_DAY = dt.date(2022, 11, 21)
+DECISION_DOCUMENT = b"%PDF-1.4 signed decision of the commission"
+
+
+def decision_ready(c: Country, *, members: int = 7) -> dict[str, User]:
+    """Give the CEC and every TEC ``members`` members and a second operator; return them.
+
+    Members serve 2019–2024, so a decision dated ``DECISION_DAY`` counts them; the
+    second operators (by commission code) confirm what the builder's operators propose.
+    """
+    from psephos.commissions.models import Member
+
+    second: dict[str, User] = {}
+    for commission in [c.cec, *c.regions, *c.tecs]:
+        Member.objects.bulk_create(
+            Member(
+                commission=commission,
+                full_name=f"Member {i}",
+                role="member",
+                nominated_by="party",
+                gender="F",
+                term_start=dt.date(2019, 6, 1),
+                term_end=dt.date(2024, 6, 1),
+            )
+            for i in range(members)
+        )
+        role = Role.CEC_OPERATOR if commission.pk == c.cec.pk else Role.TEC_OPERATOR
+        second[commission.code] = UserFactory(
+            username=f"second-{commission.code}", role=role, commission=commission
+        )
+    return second
+
+
+def decision_confirmed(commission: Commission, number: str, **fields: object) -> object:
+    """Return a decision of a 7-member commission, all present, confirmed by a second operator.
+
+    ``fields`` override the particulars (reasons, votes, date, …).
+    """
+    from psephos.commissions.models import Decision
+
+    proposer, confirmer = (
+        UserFactory(username=f"{who}-{commission.code}-{number}", commission=commission)
+        for who in ("proposer", "confirmer")
+    )
+    values: dict[str, object] = {
+        "date": DECISION_DAY,
+        "title": "t",
+        "text": "t",
+        "reasons": "Reasons.",
+        "votes_for": 7,
+        "votes_against": 0,
+        "members": 7,
+        "present": 7,
+        "document_sha256": "0" * 64,
+        "status": "confirmed",
+        "proposed_by": proposer,
+        "confirmed_by": confirmer,
+    }
+    return Decision.objects.create(commission=commission, number=number, **(values | fields))

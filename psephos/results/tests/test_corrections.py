@@ -7,7 +7,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from psephos.commissions.models import Decision
 from psephos.core.errors import PermissionDenied
 from psephos.ledger.models import Event
 from psephos.ledger.rules.bundle import verify_bundle
@@ -20,7 +19,12 @@ from psephos.results.services.corrections import (
     protocol_cancel,
     protocol_correct,
 )
-from psephos.results.tests.factories import good_lines, protocols_accept, small_country
+from psephos.results.tests.factories import (
+    decision_confirmed,
+    good_lines,
+    protocols_accept,
+    small_country,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
@@ -33,16 +37,19 @@ def country():
     return c
 
 
-def decision(commission, number="12", *, votes_for=7, votes_against=0):
-    return Decision.objects.create(
-        commission=commission,
-        number=number,
+def decision(commission, number="12", *, votes_for=7, votes_against=0, confirmed=True):
+    """A decision of a 7-member commission, all present, confirmed by a second operator."""
+    extra = {} if confirmed else {"status": "pending", "confirmed_by": None}
+    return decision_confirmed(
+        commission,
+        number,
         date=dt.date(2022, 11, 21),
         title="On correcting the protocol",
         text="The commission decided to correct the protocol.",
         reasons="An arithmetic error in line 9 found on recount of the signatures.",
         votes_for=votes_for,
         votes_against=votes_against,
+        **extra,
     )
 
 

@@ -7,12 +7,11 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from psephos.commissions.models import Decision
 from psephos.results.models import Protocol
 from psephos.results.services.corrections import protocol_cancel
 from psephos.results.services.protocols import protocol_accept, protocol_return, protocol_submit
 
-from .factories import good_lines, small_country
+from .factories import decision_confirmed, good_lines, small_country
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
@@ -54,14 +53,8 @@ def test_room_shows_each_station_status_progress_and_decisions(country):
     protocol_cancel(
         user=country.users["CEC"],
         protocol=Protocol.objects.get(commission__code="KZ-01-0101"),
-        decision=Decision.objects.create(
-            commission=country.cec,
-            number="31",
-            date=dt.date(2022, 11, 22),
-            title="t",
-            text="t",
-            reasons="Violations.",
-            votes_for=8,
+        decision=decision_confirmed(
+            country.cec, "31", date=dt.date(2022, 11, 22), reasons="Violations.", votes_for=7
         ),
     )
     html = Client().get(ROOM).content.decode()

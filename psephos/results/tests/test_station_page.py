@@ -8,12 +8,11 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from psephos.commissions.models import Decision
 from psephos.ledger.models import Event
 from psephos.results.models import Protocol
 from psephos.results.services.corrections import protocol_cancel, protocol_correct
 
-from .factories import good_lines, protocols_accept, small_country
+from .factories import decision_confirmed, good_lines, protocols_accept, small_country
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
@@ -30,16 +29,7 @@ def country():
 
 
 def decide(commission, number, reasons):
-    return Decision.objects.create(
-        commission=commission,
-        number=number,
-        date=dt.date(2022, 11, 21),
-        title="t",
-        text="t",
-        reasons=reasons,
-        votes_for=7,
-        votes_against=0,
-    )
+    return decision_confirmed(commission, number, date=dt.date(2022, 11, 21), reasons=reasons)
 
 
 def corrected(c):

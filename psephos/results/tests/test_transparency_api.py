@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 from io import StringIO
@@ -15,7 +16,13 @@ from psephos.commissions.models import Decision
 from psephos.ledger.models import Event
 from psephos.results.models import Protocol, ProtocolVersion, Tally, TallyVote
 
-from .factories import good_lines, protocols_accept, small_country
+from .factories import (
+    DECISION_DOCUMENT,
+    decision_ready,
+    good_lines,
+    protocols_accept,
+    small_country,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
@@ -28,6 +35,8 @@ BASE = f"/api/v1/elections/{KEY}"
 def country():
     c = small_country(districts=1)
     protocols_accept(c, c.pecs)
+    for code, user in decision_ready(c).items():
+        c.users[f"{code}#2"] = user  # the second operator of each deciding commission
     return c
 
 
@@ -58,12 +67,22 @@ def decision_body(number="5", **changes):
         "date": "2022-11-21",
         "reasons": "Line 9 was mis-added; recounted in the presence of observers.",
         "votes_for": 7,
-        "votes_against": 1,
+        "votes_against": 0,
+        "present": 7,
+        "document": base64.b64encode(DECISION_DOCUMENT).decode(),
     } | changes
 
 
 def post(url, data, headers):
     return Client().post(url, json.dumps(data), content_type="application/json", **headers)
+
+
+def decided(c, url, data, who, headers=None):
+    """Propose as ``who``; once proposed (202), confirm as the commission's second operator."""
+    proposed = post(url, data, headers or bearer(c, who))
+    if proposed.status_code != 202:
+        return proposed
+    return post(proposed.json()["confirm"], {}, bearer(c, f"{who}#2"))
 
 
 def state():
@@ -78,10 +97,11 @@ def state():
 
 
 def test_correction_creates_version_2_with_its_decision(country):
-    resp = post(
+    resp = decided(
+        country,
         f"{BASE}/protocols/{STATION}/corrections",
         {"decision": decision_body(), "lines": new_lines(country), "expected_version": 1},
-        bearer(country, "KZ-01-01"),
+        "KZ-01-01",
     )
     assert resp.status_code == 201, resp.content
     body = resp.json()
@@ -118,7 +138,7 @@ def test_correction_refused_writes_nothing(country, who, changes, status, code):
     headers = bearer(country, who)
     before = state()
     body = {"decision": decision_body(), "lines": new_lines(country)} | changes
-    resp = post(f"{BASE}/protocols/{STATION}/corrections", body, headers)
+    resp = decided(country, f"{BASE}/protocols/{STATION}/corrections", body, who, headers)
     assert resp.status_code == status, resp.content
     assert resp.json()["error"]["code"] == code
     assert state() == before
@@ -128,9 +148,11 @@ def test_correction_breaking_relations_is_refused_with_breaches(country):
     headers = bearer(country, "KZ-01-01")
     before = state()
     bad = new_lines(country, ballots_valid=1)
-    resp = post(
+    resp = decided(
+        country,
         f"{BASE}/protocols/{STATION}/corrections",
         {"decision": decision_body(), "lines": bad},
+        "KZ-01-01",
         headers,
     )
     assert resp.status_code == 422
@@ -141,12 +163,18 @@ def test_correction_breaking_relations_is_refused_with_breaches(country):
 
 def test_decision_number_reused_is_a_conflict(country):
     url = f"{BASE}/protocols/{STATION}/corrections"
-    headers = bearer(country, "KZ-01-01")
-    first = post(url, {"decision": decision_body(), "lines": new_lines(country)}, headers)
+    first = decided(
+        country, url, {"decision": decision_body(), "lines": new_lines(country)}, "KZ-01-01"
+    )
     assert first.status_code == 201
+    headers = bearer(country, "KZ-01-01")
     before = state()
-    again = post(
-        url, {"decision": decision_body(), "lines": new_lines(country, ballots_invalid=10)}, headers
+    again = decided(
+        country,
+        url,
+        {"decision": decision_body(), "lines": new_lines(country, ballots_invalid=10)},
+        "KZ-01-01",
+        headers,
     )
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "decision_number_taken"
@@ -154,10 +182,8 @@ def test_decision_number_reused_is_a_conflict(country):
 
 
 def test_cancel_by_cec(country):
-    resp = post(
-        f"{BASE}/stations/{STATION}/cancel",
-        {"decision": decision_body("77")},
-        bearer(country, "CEC"),
+    resp = decided(
+        country, f"{BASE}/stations/{STATION}/cancel", {"decision": decision_body("77")}, "CEC"
     )
     assert resp.status_code == 200, resp.content
     body = resp.json()
@@ -171,14 +197,20 @@ def test_cancel_by_cec(country):
 def test_cancel_by_tec_refused(country):
     headers = bearer(country, "KZ-01-01")
     before = state()
-    resp = post(f"{BASE}/stations/{STATION}/cancel", {"decision": decision_body()}, headers)
+    resp = decided(
+        country,
+        f"{BASE}/stations/{STATION}/cancel",
+        {"decision": decision_body()},
+        "KZ-01-01",
+        headers,
+    )
     assert resp.status_code == 403
     assert state() == before
 
 
 def test_cancel_unknown_station_404(country):
-    resp = post(
-        f"{BASE}/stations/KZ-09-0101/cancel", {"decision": decision_body()}, bearer(country, "CEC")
+    resp = decided(
+        country, f"{BASE}/stations/KZ-09-0101/cancel", {"decision": decision_body()}, "CEC"
     )
     assert resp.status_code == 404
     assert resp.json()["error"]["code"] == "protocol_not_found"
@@ -217,6 +249,24 @@ def test_history_of_unsubmitted_station_and_unknown():
     assert Client().get(f"{BASE}/stations/NOPE-1/history").status_code == 404
 
 
+def document_file():
+    """Return the path of a signed decision document (kept under the test's key dir)."""
+    import tempfile
+
+    f = tempfile.NamedTemporaryFile(suffix=".pdf", delete=False)
+    f.write(DECISION_DOCUMENT)
+    f.close()
+    return f.name
+
+
+def confirm(decision, who):
+    """Confirm the decision with ``psephos confirm_decision`` as ``who``; return the output."""
+    out = StringIO()
+    commission, number = decision
+    call_command("confirm_decision", KEY, commission, number, "--user", who, stdout=out)
+    return out.getvalue()
+
+
 def lines_file(tmp_path, data):
     path = tmp_path / "lines.json"
     path.write_text(json.dumps(data))
@@ -239,12 +289,18 @@ def test_correct_command(country, tmp_path):
         "Recount.",
         "--votes-for",
         "6",
+        "--present",
+        "7",
+        "--document",
+        document_file(),
         "--lines",
         lines_file(tmp_path, new_lines(country)),
         "--recount",
         stdout=out,
     )
-    assert out.getvalue() == f"{KEY} {STATION}: version 2 by decision No. 9.\n"
+    assert out.getvalue().startswith("Decision No. 9 of KZ-01-01 is proposed")
+    out = confirm(("KZ-01-01", "9"), "second-KZ-01-01")
+    assert out == f"{KEY} {STATION}: version 2 by decision No. 9.\n"
     v = Protocol.objects.get(commission__code=STATION).current
     assert (v.number, v.source, v.decision.number) == (2, "recount", "9")
 
@@ -266,6 +322,10 @@ def test_correct_command_refusal_writes_nothing(country, tmp_path):
             "Recount.",
             "--votes-for",
             "0",
+            "--present",
+            "7",
+            "--document",
+            document_file(),
             "--lines",
             lines_file(tmp_path, new_lines(country)),
         )
@@ -284,6 +344,10 @@ def test_correct_command_refusal_writes_nothing(country, tmp_path):
             "Recount.",
             "--votes-for",
             "5",
+            "--present",
+            "7",
+            "--document",
+            document_file(),
             "--lines",
             lines_file(tmp_path, {"votes": {}}),
         )
@@ -305,10 +369,15 @@ def test_cancel_results_command(country):
         "--reasons",
         "Ballot stuffing established.",
         "--votes-for",
-        "9",
+        "7",
+        "--present",
+        "7",
+        "--document",
+        document_file(),
         stdout=out,
     )
-    assert out.getvalue() == f"{KEY} {STATION}: cancelled by decision No. 3.\n"
+    out = confirm(("CEC", "3"), "second-CEC")
+    assert out == f"{KEY} {STATION}: cancelled by decision No. 3.\n"
     assert Protocol.objects.get(commission__code=STATION).status == "cancelled"
     with pytest.raises(CommandError, match="protocol_not_accepted"):
         call_command(
@@ -324,7 +393,11 @@ def test_cancel_results_command(country):
             "--reasons",
             "Again.",
             "--votes-for",
-            "9",
+            "7",
+            "--present",
+            "7",
+            "--document",
+            document_file(),
         )
     assert Decision.objects.filter(number="4").count() == 0
 
@@ -333,16 +406,15 @@ def test_feed_reports_later_corrections_and_cancellations(country):
     first = Client().get(f"{BASE}/feed").json()
     assert first["changes"] == []
     mark = first["next_since"]
-    ok = post(
+    ok = decided(
+        country,
         f"{BASE}/protocols/{STATION}/corrections",
         {"decision": decision_body(), "lines": new_lines(country)},
-        bearer(country, "KZ-01-01"),
+        "KZ-01-01",
     )
     assert ok.status_code == 201
-    cancel = post(
-        f"{BASE}/stations/KZ-02-0102/cancel",
-        {"decision": decision_body("8")},
-        bearer(country, "CEC"),
+    cancel = decided(
+        country, f"{BASE}/stations/KZ-02-0102/cancel", {"decision": decision_body("8")}, "CEC"
     )
     assert cancel.status_code == 200
     later = Client().get(f"{BASE}/feed", {"since": str(mark)}).json()

@@ -1,6 +1,7 @@
 """``psephos cancel_results ELECTION STATION --user U --number N --date D --reasons R``.
 
-A CEC operator records the commission's decision and cancels the station's results.
+A CEC operator proposes the commission's decision cancelling the station's results;
+another operator confirms it (``psephos confirm_decision``) before it takes effect.
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ from django.core.management.base import CommandParser
 from psephos.accounts.selectors import user_get
 from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
-from psephos.results.management.commands.correct import date_parse, decision_arguments
+from psephos.results.management.commands.correct import (
+    date_parse,
+    decision_arguments,
+    document_read,
+    proposed_note,
+)
 from psephos.results.services.decisions import protocol_cancel_by_decision
 
 
@@ -25,7 +31,7 @@ class Command(DomainCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = user_get(username=options["user"])
         election = election_get(key=options["election"])
-        protocol_cancel_by_decision(
+        decision = protocol_cancel_by_decision(
             user=user,
             election=election,
             station_code=options["station"],
@@ -34,8 +40,9 @@ class Command(DomainCommand):
             reasons=options["reasons"],
             votes_for=options["votes_for"],
             votes_against=options["votes_against"],
+            abstentions=options["abstentions"],
+            present=options["present"],
+            document=document_read(options["document"]),
             expected_version=options["expected_version"],
         )
-        self.stdout.write(
-            f"{election.key} {options['station']}: cancelled by decision No. {options['number']}."
-        )
+        self.stdout.write(proposed_note(election.key, decision))

@@ -37,7 +37,32 @@ def decision_arguments(parser: CommandParser) -> None:
     parser.add_argument("--reasons", required=True, help="the decision's reasons")
     parser.add_argument("--votes-for", type=int, required=True)
     parser.add_argument("--votes-against", type=int, default=0)
+    parser.add_argument("--abstentions", type=int, default=0)
+    parser.add_argument(
+        "--present", type=int, required=True, help="members present when the commission voted"
+    )
+    parser.add_argument(
+        "--document", required=True, help="the signed decision document (its SHA-256 is kept)"
+    )
     parser.add_argument("--expected-version", type=int, default=None)
+
+
+def document_read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read(10 * 1024 * 1024 + 1)
+    except OSError as exc:
+        raise CommandError(f"Cannot read the decision document “{path}”: {exc}") from None
+
+
+def proposed_note(election: str, decision: Any) -> str:
+    """Say that the decision waits for a second operator, and how to confirm it."""
+    return (
+        f"Decision No. {decision.number} of {decision.commission.code} is proposed "
+        f"(document SHA-256 {decision.document_sha256}); it takes effect when another "
+        f"operator confirms it: psephos confirm_decision {election} "
+        f"{decision.commission.code} {decision.number} --user OTHER"
+    )
 
 
 def lines_read(path: str) -> ProtocolLines:
@@ -75,7 +100,7 @@ class Command(DomainCommand):
         user = user_get(username=options["user"])
         lines = lines_read(options["lines"])
         election = election_get(key=options["election"])
-        protocol = protocol_correct_by_decision(
+        decision = protocol_correct_by_decision(
             user=user,
             election=election,
             station_code=options["station"],
@@ -84,12 +109,11 @@ class Command(DomainCommand):
             reasons=options["reasons"],
             votes_for=options["votes_for"],
             votes_against=options["votes_against"],
+            abstentions=options["abstentions"],
+            present=options["present"],
+            document=document_read(options["document"]),
             lines=lines,
             recount=options["recount"],
             expected_version=options["expected_version"],
         )
-        assert protocol.current is not None
-        self.stdout.write(
-            f"{election.key} {options['station']}: version {protocol.current.number} "
-            f"by decision No. {options['number']}."
-        )
+        self.stdout.write(proposed_note(election.key, decision))
