@@ -132,3 +132,14 @@ def test_a_key_of_the_wrong_length_is_refused(size: int) -> None:
         private_key_from_base64(text)
     with pytest.raises(KeyFormatError, match=f"has {size} bytes; an Ed25519 key has 32"):
         public_key_from_base64(text)
+
+
+def test_a_key_with_characters_outside_base64_is_refused() -> None:
+    from psephos.ledger.rules.signing import KeyFormatError, public_key_from_base64
+
+    # Without strict decoding the "!" would be dropped and the rest read as a key.
+    text = base64.b64encode(b"\x01" * 32).decode() + "!"
+    with pytest.raises(KeyFormatError, match="is not valid base64"):
+        private_key_from_base64(text)
+    with pytest.raises(KeyFormatError, match="is not valid base64"):
+        public_key_from_base64(text)
