@@ -22,7 +22,6 @@ from pydantic import ConfigDict, Field
 from psephos.accounts.authentication import STAFF_AUTH
 from psephos.core.errors import ValidationFailed
 from psephos.elections.selectors import election_get
-from psephos.results import transparency
 from psephos.results.rules.lines import ProtocolLines
 from psephos.results.schemas import (
     AttachmentOut,
@@ -35,18 +34,15 @@ from psephos.results.schemas import (
     StationHistoryOut,
     Text,
 )
+from psephos.results.selectors import transparency
+from psephos.results.selectors.keying import keying_state
 from psephos.results.selectors.quarantine import quarantine_list
 from psephos.results.services.decisions import (
     protocol_cancel_by_decision,
     protocol_correct_by_decision,
     protocol_decision_confirm,
 )
-from psephos.results.services.keying import (
-    attachment_limit,
-    keying_state,
-    protocol_attach,
-    protocol_key,
-)
+from psephos.results.services.keying import attachment_limit, protocol_attach, protocol_key
 
 router = Router(tags=["results transparency"])
 

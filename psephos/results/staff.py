@@ -31,8 +31,9 @@ from psephos.results.selectors import (
     protocol_get,
     protocol_list_for_tec,
 )
+from psephos.results.selectors.keying import keying_state
 from psephos.results.services.certification import election_certify
-from psephos.results.services.keying import keying_state, protocol_key
+from psephos.results.services.keying import protocol_key
 from psephos.results.services.protocols import (
     protocol_accept,
     protocol_return,

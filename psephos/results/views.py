@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 
 from psephos.elections.selectors import election_get, election_options
-from psephos.results import transparency
+from psephos.results.selectors import transparency
 from psephos.results.selectors.quarantine import quarantine_list
 
 

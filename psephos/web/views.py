@@ -34,7 +34,7 @@ from psephos.results.selectors import (
     result_national_commission,
     result_summary,
 )
-from psephos.results.services.determination import election_determine
+from psephos.results.selectors.determination import election_determine
 from psephos.territory.selectors import unit_names_for_codes
 
 from .labels import member_composition

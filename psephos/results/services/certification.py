@@ -21,7 +21,7 @@ from psephos.results.enums import ProtocolStatus
 from psephos.results.errors import ElectionCertified, ElectionNotComplete, ElectionNotFinal
 from psephos.results.models import Protocol, Tally
 from psephos.results.rules.determination import Outcome
-from psephos.results.services.determination import election_determine
+from psephos.results.selectors.determination import election_determine
 from psephos.results.services.tabulation import tally_recompute
 
 FINALITY_MODULE = "psephos.complaints.selectors.finality"

@@ -16,12 +16,10 @@ the bytes, its size limited, and its SHA-256 recorded in the ledger and shown pu
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from psephos.accounts.access import access_protocol_decide
@@ -32,7 +30,8 @@ from psephos.elections.selectors import election_options
 from psephos.results.enums import ProtocolStatus, VersionSource
 from psephos.results.errors import ProtocolAlreadySubmitted
 from psephos.results.models import KeyedEntry, Protocol, ProtocolAttachment
-from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
+from psephos.results.rules.lines import ProtocolLines
+from psephos.results.selectors.keying import KeyingOutcome, _figures, _round, differences
 from psephos.results.selectors.protocols import station_pec_get
 from psephos.results.services.tabulation import _ancestor_ids
 from psephos.results.services.versions import (
@@ -64,46 +63,6 @@ class SameOperator(Conflict):
 
 class AttachmentRefused(ValidationFailed):
     code = "attachment_refused"
-
-
-@dataclass
-class KeyingOutcome:
-    """``state``: ``awaiting_second``, ``mismatch``, ``submitted`` or ``refused``."""
-
-    state: str
-    station: str
-    entries: int
-    differences: list[str] = field(default_factory=list)
-    version: int | None = None
-    breaches: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "state": self.state,
-            "station": self.station,
-            "entries": self.entries,
-            "differences": self.differences,
-            "version": self.version,
-        }
-
-
-def _round(election: Election, pec: Commission) -> QuerySet[KeyedEntry]:
-    """Return the station's entries of the current round: neither submitted nor refused."""
-    return KeyedEntry.objects.filter(
-        election=election, commission=pec, version__isnull=True, refused=False
-    )
-
-
-def _figures(entry: KeyedEntry) -> dict[str, Any]:
-    return {**entry.lines_dict(), "votes": dict(entry.votes)}
-
-
-def differences(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
-    """Names of the lines (and ``votes.<option>``) on which two keyings differ."""
-    out = [n for n in LINE_NAMES if a[n] != b[n]]
-    keys = sorted(set(a["votes"]) | set(b["votes"]))
-    out += [f"votes.{k}" for k in keys if a["votes"].get(k) != b["votes"].get(k)]
-    return out
 
 
 def _already_keyed(station_code: str, status: str) -> ProtocolAlreadySubmitted:
@@ -212,19 +171,6 @@ def protocol_key(
         # round) won the unique constraint; nothing of this round was kept.
         raise _already_keyed(station_code, ProtocolStatus.SUBMITTED) from None
     raise refused
-
-
-def keying_state(*, user: User, election: Election, station_code: str) -> KeyingOutcome:
-    """The current round at a station for its TEC: entries so far and differing lines."""
-    pec = station_pec_get(election=election, station_code=station_code)
-    access_protocol_decide(user, pec)
-    pending = list(_round(election, pec).order_by("pk"))
-    if not pending:
-        return KeyingOutcome("empty", station_code, 0)
-    if len(pending) == 1:
-        return KeyingOutcome("awaiting_second", station_code, 1)
-    diff = differences(_figures(pending[0]), _figures(pending[1]))
-    return KeyingOutcome("mismatch", station_code, len(pending), differences=diff)
 
 
 def sniff(content: bytes) -> str | None:

@@ -18,85 +18,25 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from psephos.accounts.access import access_election_certify
-from psephos.commissions.enums import CommissionLevel
-from psephos.commissions.models import Commission
 from psephos.core import clock
 from psephos.core.errors import Conflict
-from psephos.elections.models import Contest, Election, Option
+from psephos.elections.models import Election
 from psephos.ledger.actors import actor_user
 from psephos.ledger.rules.hashing import canonical_json
 from psephos.ledger.rules.signing import key_id, public_key_base64, sign
 from psephos.ledger.services.events import event_record
 from psephos.ledger.services.keys import signing_key_load
 from psephos.results.models import Manifest, Protocol, ProtocolRefusal
-from psephos.results.rules.lines import LINE_NAMES
+from psephos.results.selectors.manifest import manifest_body
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
 
-FORMAT = "psephos-election-manifest/1"
 CONTEXT = "psephos election manifest v1"
 
 
 class ManifestFrozen(Conflict):
     code = "manifest_frozen"
-
-
-def manifest_body(*, election: Election) -> dict[str, Any]:
-    """The manifest's content: election definition, stations, options and zero totals."""
-    contests = []
-    option_keys: list[str] = []
-    for contest in Contest.objects.filter(election=election).order_by("key"):
-        options = list(Option.objects.filter(contest=contest).order_by("ballot_order"))
-        option_keys += [o.key for o in options]
-        contests.append(
-            {
-                "key": contest.key,
-                "name": {"en": contest.name_en, "kk": contest.name_kk, "ru": contest.name_ru},
-                "options": [
-                    {
-                        "key": o.key,
-                        "kind": o.kind,
-                        "ballot_order": o.ballot_order,
-                        "name": {"en": o.name_en, "kk": o.name_kk, "ru": o.name_ru},
-                    }
-                    for o in options
-                ],
-            }
-        )
-    stations = [
-        {
-            "code": code,
-            "number": number,
-            "kind": kind,
-            "tec": tec,
-            "region": region,
-        }
-        for code, number, kind, tec, region in Commission.objects.filter(
-            geography_id=election.geography_id, level=CommissionLevel.PEC
-        )
-        .order_by("code")
-        .values_list("code", "station__number", "station__kind", "parent__code", "region__code")
-    ]
-    return {
-        "format": FORMAT,
-        "election": {
-            "key": election.key,
-            "kind": election.kind,
-            "date": election.date.isoformat(),
-            "geography": election.geography.key,
-            "profile": election.profile_key,
-            "name": {"en": election.name_en, "kk": election.name_kk, "ru": election.name_ru},
-        },
-        "contests": contests,
-        "stations": stations,
-        "zero_totals": {
-            "stations_expected": len(stations),
-            "stations_received": 0,
-            "lines": dict.fromkeys(LINE_NAMES, 0),
-            "votes": dict.fromkeys(option_keys, 0),
-        },
-    }
 
 
 def manifest_message(body: dict[str, Any]) -> bytes:

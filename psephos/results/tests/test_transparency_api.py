@@ -435,7 +435,7 @@ def test_feed_query_count_does_not_grow_with_items(country):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from psephos.results import transparency
+    from psephos.results.selectors import transparency
 
     seqs = [i["seq"] for i in Client().get(f"{BASE}/feed").json()["items"]]
     counts = []

@@ -36,7 +36,7 @@ from psephos.results.models import (
 )
 from psephos.results.rules.determination import Outcome
 from psephos.results.rules.lines import LINE_NAMES
-from psephos.results.services.determination import election_determine
+from psephos.results.selectors.determination import election_determine
 from psephos.results.services.tabulation import TabulationReport, tally_recompute
 from psephos.territory.data.kz_2022 import CENTRES, CITY_DISTRICTS
 from psephos.territory.models import AdministrativeUnit, Geography, PollingStation

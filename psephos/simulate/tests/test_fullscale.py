@@ -15,7 +15,7 @@ from psephos.elections.models import Election
 from psephos.ledger.models import Event, LedgerHead
 from psephos.results.models import Protocol, Tally, TallyVote
 from psephos.results.rules.determination import Outcome
-from psephos.results.services.determination import election_determine
+from psephos.results.selectors.determination import election_determine
 from psephos.simulate.rules.scenarios import SCENARIOS
 from psephos.simulate.services.simulation import _clear, simulation_run
 from psephos.territory.models import AdministrativeUnit

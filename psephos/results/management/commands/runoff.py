@@ -14,7 +14,7 @@ from psephos.core.errors import Conflict, ValidationFailed
 from psephos.elections.selectors import election_get
 from psephos.elections.services.runoff import runoff_create
 from psephos.ledger.actors import actor_system
-from psephos.results.services.determination import election_determine
+from psephos.results.selectors.determination import election_determine
 
 
 class Command(DomainCommand):
