@@ -12,9 +12,21 @@ from psephos.territory.selectors import regions_list
 from psephos.voters.selectors import register_size
 
 from .errors import BodyNotFound, NominationNotFound
-from .models import Assessment, NominatingBody, Nomination, SignatureTally
+from .models import (
+    Assessment,
+    NominatingBody,
+    Nomination,
+    RegistrationDecision,
+    SignatureTally,
+)
 from .profile import candidate_profile
-from .rules.signatures import Threshold, required_signatures, threshold_check
+from .rules.signatures import (
+    SignatureVerdict,
+    Threshold,
+    required_signatures,
+    signature_verdict,
+    threshold_check,
+)
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -76,6 +88,7 @@ class SignatureSummary:
     reasons: dict[str, int]
     units: list[UnitTally]
     threshold: Threshold
+    verdict: SignatureVerdict
 
 
 def signature_requirement(*, election: Election) -> int:
@@ -112,11 +125,54 @@ def signature_summary(*, nomination: Nomination, required: int | None = None) ->
         min_units=profile.signatures_min_units,
         min_valid_per_unit=profile.signatures_min_valid_per_unit,
     )
+    collected = sum(r.collected for r in rows)
+    checked = sum(r.checked for r in rows)
+    valid = sum(r.valid for r in rows)
     return SignatureSummary(
-        collected=sum(r.collected for r in rows),
-        checked=sum(r.checked for r in rows),
-        valid=sum(r.valid for r in rows),
+        collected=collected,
+        checked=checked,
+        valid=valid,
         reasons=dict(sorted(reasons.items())),
         units=rows,
         threshold=threshold,
+        verdict=signature_verdict(
+            collected=collected,
+            checked=checked,
+            valid=valid,
+            required=threshold.required,
+            unit_spread="unit_spread" not in threshold.problems,
+            confidence=profile.signature_sample_confidence,
+        ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PublicNomination:
+    """One nominee as the portal and the API publish it (no IIN, no signer)."""
+
+    nomination: Nomination
+    assessments: list[Assessment]
+    summary: SignatureSummary
+    decisions: list[RegistrationDecision]
+
+
+def nominations_public(*, election: Election) -> list[PublicNomination]:
+    """Return every nominee of the election with criteria, signature summary and decisions."""
+    required = signature_requirement(election=election)
+    nominations = list(
+        nominations_list_for_election(election=election).prefetch_related(
+            "assessments", "decisions"
+        )
+    )
+    out = []
+    for n in nominations:
+        n.election = election
+        out.append(
+            PublicNomination(
+                nomination=n,
+                assessments=sorted(n.assessments.all(), key=lambda a: a.pk),
+                summary=signature_summary(nomination=n, required=required),
+                decisions=sorted(n.decisions.all(), key=lambda d: d.pk),
+            )
+        )
+    return out

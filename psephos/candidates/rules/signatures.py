@@ -243,3 +243,43 @@ def reason_counts(reasons: Sequence[Sequence[Reason]]) -> Counter[str]:
     for found in reasons:
         counts.update(r.value for r in found)
     return counts
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureVerdict:
+    """Whether the signatures allow registration, and whether they allow a refusal."""
+
+    estimate: int  # valid lines, or their point estimate over all lines collected
+    upper_bound: int  # the most valid lines the sample allows (= valid when all checked)
+    register: bool
+    refuse: bool
+
+
+def signature_verdict(
+    *,
+    collected: int,
+    checked: int,
+    valid: int,
+    required: int,
+    unit_spread: bool,
+    confidence: float,
+) -> SignatureVerdict:
+    """Return what the signatures allow the commission to decide.
+
+    Every line checked: register when the valid lines meet ``required`` and the unit
+    spread; refuse otherwise. A sample: register on the point estimate; refuse only
+    when the upper confidence bound is below the requirement (``valid_upper_bound``)
+    or the spread fails; between the two, neither: check more lines.
+    """
+    if checked >= collected:
+        estimate = upper = valid
+    else:
+        estimate = valid * collected // checked if checked else 0
+        upper = valid_upper_bound(valid, checked, collected, confidence)
+    meets = estimate >= required and unit_spread
+    return SignatureVerdict(
+        estimate=estimate,
+        upper_bound=upper,
+        register=meets,
+        refuse=upper < required or not unit_spread,
+    )

@@ -215,3 +215,23 @@ def election_delete(*, election: Election, actor: str, role: str = "system") -> 
             object_key=key,
             payload={"election": key},
         )
+
+
+def election_options_replace(
+    *, election: Election, options: list[OptionSpec], actor: str, role: str = "system"
+) -> Election:
+    """Replace a configured election's options (its ballot), keeping its contest's texts.
+
+    Used by the candidates app when the registered candidates make the ballot.
+    Raises and writes as ``election_revise``.
+    """
+    contest = Contest.objects.get(election=election)
+    return election_revise(
+        election=election,
+        changes={},
+        contest_names=(contest.name_en, contest.name_kk, contest.name_ru),
+        contest_texts=(contest.text_en, contest.text_kk, contest.text_ru),
+        options=options,
+        actor=actor,
+        role=role,
+    )

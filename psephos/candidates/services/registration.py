@@ -1,0 +1,219 @@
+"""The CEC's registration decision on a nominee, deregistration, and the ballot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from psephos.core import clock
+from psephos.elections.enums import OptionKind
+from psephos.elections.services.election import OptionSpec, election_options_replace
+from psephos.ledger.actors import text_digest
+from psephos.ledger.services.events import event_record
+
+from ..enums import DecisionOutcome, NominationStatus, Outcome
+from ..errors import DecisionInvalid
+from ..models import Assessment, Nomination, RegistrationDecision
+from ..profile import candidate_profile
+from ..rules.ballot import kazakh_sort_key
+from ..selectors import signature_summary
+from .nominations import state_refused
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+
+AGAINST_ALL = OptionSpec(
+    key="against-all",
+    kind=OptionKind.AGAINST_ALL,
+    name_en="Against all",
+    name_kk="Барлығына қарсы",
+    name_ru="Против всех",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """The commission members' vote on a decision."""
+
+    in_favour: int
+    against: int
+    abstained: int
+
+    def adopted(self) -> bool:
+        """Return whether a majority of those voting is in favour."""
+        return self.in_favour * 2 > self.in_favour + self.against + self.abstained
+
+
+_FROM = {
+    DecisionOutcome.REGISTER: {NominationStatus.ELIGIBLE},
+    DecisionOutcome.REFUSE: {NominationStatus.ELIGIBLE, NominationStatus.INELIGIBLE},
+    DecisionOutcome.DEREGISTER: {NominationStatus.REGISTERED},
+}
+_TO = {
+    DecisionOutcome.REGISTER: NominationStatus.REGISTERED,
+    DecisionOutcome.REFUSE: NominationStatus.REFUSED,
+    DecisionOutcome.DEREGISTER: NominationStatus.DEREGISTERED,
+}
+
+
+def registration_decide(
+    *,
+    nomination: Nomination,
+    outcome: str,
+    number: str,
+    decided_on: dt.date,
+    vote: Vote,
+    reasons: str,
+    actor: str,
+    role: str = "cec",
+) -> RegistrationDecision:
+    """Record the CEC's reasoned decision to register, refuse or deregister a nominee.
+
+    Preconditions: the vote is adopted (a majority in favour); ``reasons`` is not
+    empty; the nominee's status allows the outcome; a registration needs the
+    signatures to meet the requirement and the unit spread; a refusal of an eligible
+    nominee needs the signatures to fail them (on a sample: the upper confidence
+    bound below the requirement). The decision keeps every criterion's outcome and
+    the signature summary as they were. Raises ``DecisionInvalid`` or
+    ``NominationState``. Writes one ``registration.decide`` event.
+    """
+    if outcome not in DecisionOutcome.values:
+        raise DecisionInvalid(
+            _("Unknown decision “%(outcome)s”; expected one of: %(known)s.")
+            % {"outcome": outcome, "known": ", ".join(DecisionOutcome.values)},
+            data={"field": "outcome"},
+        )
+    kind = DecisionOutcome(outcome)
+    problems: list[str] = []
+    if not vote.adopted():
+        problems.append(
+            _(
+                "the vote (%(in_favour)d for, %(against)d against, %(abstained)d abstaining) has no majority"
+            )
+            % {"in_favour": vote.in_favour, "against": vote.against, "abstained": vote.abstained}
+        )
+    if not reasons.strip():
+        problems.append(_("the decision states no reasons"))
+    with transaction.atomic():
+        locked = (
+            Nomination.objects.select_for_update().select_related("election").get(pk=nomination.pk)
+        )
+        if locked.status not in _FROM[kind]:
+            raise state_refused(locked, str(DecisionOutcome(kind).label))
+        election = locked.election
+        summary = signature_summary(nomination=locked)
+        verdict = summary.verdict
+        if kind == DecisionOutcome.REGISTER and not verdict.register:
+            problems.append(
+                _(
+                    "the signatures do not allow registration: %(valid)d valid of %(required)d required, %(units)d units of %(min_units)d"
+                )
+                % {
+                    "valid": verdict.estimate,
+                    "required": summary.threshold.required,
+                    "units": summary.threshold.units_meeting,
+                    "min_units": summary.threshold.min_units,
+                }
+            )
+        if (
+            kind == DecisionOutcome.REFUSE
+            and locked.status == NominationStatus.ELIGIBLE
+            and not verdict.refuse
+        ):
+            problems.append(
+                _(
+                    "the signatures do not allow a refusal: up to %(upper)d valid of %(required)d required"
+                )
+                % {"upper": verdict.upper_bound, "required": summary.threshold.required}
+            )
+        if problems:
+            raise DecisionInvalid(
+                _("Decision %(number)s on “%(key)s” cannot be recorded: %(problems)s.")
+                % {"number": number, "key": locked.key, "problems": "; ".join(problems)},
+                data={"errors": problems},
+            )
+        criteria = [
+            {"criterion": a.criterion, "outcome": a.outcome, "reason": a.reason}
+            for a in Assessment.objects.filter(nomination=locked).order_by("pk")
+        ]
+        signatures = {
+            "collected": summary.collected,
+            "checked": summary.checked,
+            "valid": summary.valid,
+            "required": summary.threshold.required,
+            "units_meeting": summary.threshold.units_meeting,
+            "min_units": summary.threshold.min_units,
+            "reasons": summary.reasons,
+        }
+        decision = RegistrationDecision.objects.create(
+            nomination=locked,
+            number=number,
+            decided_on=decided_on,
+            outcome=kind,
+            reasons=reasons,
+            votes_for=vote.in_favour,
+            votes_against=vote.against,
+            votes_abstained=vote.abstained,
+            criteria=criteria,
+            signatures=signatures,
+            recorded_by=actor,
+            recorded_at=clock.now(),
+        )
+        locked.status = _TO[kind]
+        locked.save(update_fields=["status"])
+        event_record(
+            actor=actor,
+            role=role,
+            action="registration.decide",
+            object_key=f"{election.key}/{locked.key}",
+            payload={
+                "election": election.key,
+                "nominee": locked.key,
+                "number": number,
+                "decided_on": decided_on.isoformat(),
+                "outcome": kind.value,
+                "votes": [vote.in_favour, vote.against, vote.abstained],
+                "reasons": text_digest(reasons),
+                "failed_criteria": [
+                    c["criterion"] for c in criteria if c["outcome"] == Outcome.FAILED
+                ],
+                "signatures": {k: v for k, v in signatures.items() if k != "reasons"},
+            },
+        )
+    return decision
+
+
+def ballot_build(*, election: Election, actor: str, role: str = "cec") -> list[str]:
+    """Make the registered candidates the election's options, in the profile's order.
+
+    Alphabetical by the Kazakh name (the state language, kazakhstan-rules.md §4),
+    with "against all" last where the profile has it. Returns the option keys.
+    Raises as ``elections.services.election.election_revise`` (a ballot with results
+    is never rewritten); writes its ``election.revise`` event.
+    """
+    profile = candidate_profile(election)
+    registered = sorted(
+        Nomination.objects.select_related("body").filter(
+            election=election, status=NominationStatus.REGISTERED
+        ),
+        key=lambda n: kazakh_sort_key(n.name_kk),
+    )
+    options = [
+        OptionSpec(
+            key=n.key,
+            kind=OptionKind.CANDIDATE,
+            name_en=n.name_en,
+            name_kk=n.name_kk,
+            name_ru=n.name_ru,
+            nominated_by=n.body.name_en,
+        )
+        for n in registered
+    ]
+    if profile.against_all_on_ballot:
+        options.append(AGAINST_ALL)
+    election_options_replace(election=election, options=options, actor=actor, role=role)
+    return [o.key for o in options]

@@ -1,0 +1,223 @@
+"""Registration decisions, the ballot and the public API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from psephos.candidates.errors import DecisionInvalid, NominationState
+from psephos.candidates.models import Nomination, RegistrationDecision
+from psephos.candidates.rules.ballot import kazakh_sort_key
+from psephos.candidates.services.eligibility import eligibility_decide
+from psephos.candidates.services.nominations import NomineeSpec, nomination_submit
+from psephos.candidates.services.registration import Vote, ballot_build, registration_decide
+from psephos.candidates.services.signatures import signatures_import
+from psephos.elections.selectors import election_get, election_options
+from psephos.ledger.models import Event
+
+from .conftest import ACTOR, World, collecting, language, passing
+
+DAY = dt.date(2022, 10, 12)
+YES = Vote(in_favour=7, against=0, abstained=0)
+
+
+def sign(world: World, nomination: Nomination, people: list[int], name: str) -> None:
+    text = "sheet,line,iin,surname,given_name,birth_date,address,unit,signed,collector\n"
+    sheets: dict[str, int] = {}
+    for n, i in enumerate(people, start=1):
+        p = world.people[i]
+        sheet = sheets.setdefault(p.region, len(sheets) + 1 + 10 * len(name))
+        text += (
+            f"{sheet},{n},{p.iin},{p.surname},{p.given_name},{p.birth_date.isoformat()},"
+            f"Street,{p.region},2022-09-27,C\n"
+        )
+    path = world.tmp / name
+    path.write_text(text, encoding="utf-8")
+    signatures_import(nomination=nomination, path=path, actor=ACTOR)
+
+
+def decide(
+    nomination: Nomination, outcome: str, *, vote: Vote = YES, reasons: str = "Art. 57"
+) -> RegistrationDecision:
+    return registration_decide(
+        nomination=nomination,
+        outcome=outcome,
+        number="51/600",
+        decided_on=DAY,
+        vote=vote,
+        reasons=reasons,
+        actor=ACTOR,
+    )
+
+
+def counts() -> tuple[int, int, list[str]]:
+    return (
+        RegistrationDecision.objects.count(),
+        Event.objects.count(),
+        list(Nomination.objects.order_by("pk").values_list("status", flat=True)),
+    )
+
+
+def test_enough_signatures_register_with_a_reasoned_decision(world: World) -> None:
+    nomination = collecting(world)
+    sign(world, nomination, [0, 1, 10, 11], "a.csv")
+    decision = decide(nomination, "register")
+    assert Nomination.objects.get(pk=nomination.pk).status == "registered"
+    assert decision.signatures == {
+        "collected": 4,
+        "checked": 4,
+        "valid": 4,
+        "required": 1,
+        "units_meeting": 2,
+        "min_units": 2,
+        "reasons": {},
+    }
+    assert [c["criterion"] for c in decision.criteria][:2] == ["age", "citizen_by_birth"]
+    event = Event.objects.get(action="registration.decide")
+    assert event.payload["outcome"] == "register"
+    assert event.payload["votes"] == [7, 0, 0]
+    assert len(event.payload["reasons"]) == 64
+
+
+def test_registration_without_the_unit_spread_is_refused_and_nothing_changes(world: World) -> None:
+    nomination = collecting(world)
+    sign(world, nomination, [0, 1, 2], "a.csv")  # one unit only
+    before = counts()
+    with pytest.raises(DecisionInvalid) as refused:
+        decide(nomination, "register")
+    assert refused.value.message == (
+        "Decision 51/600 on “tokayev” cannot be recorded: the signatures do not allow "
+        "registration: 3 valid of 1 required, 1 units of 2."
+    )
+    assert counts() == before
+    # The refusal is what the signatures allow.
+    decide(nomination, "refuse", reasons="Signatures in 1 unit of the 2 required.")
+    assert Nomination.objects.get(pk=nomination.pk).status == "refused"
+
+
+def test_a_decision_needs_a_majority_and_reasons(world: World) -> None:
+    nomination = collecting(world)
+    sign(world, nomination, [0, 1, 10, 11], "a.csv")
+    before = counts()
+    with pytest.raises(DecisionInvalid) as refused:
+        decide(nomination, "register", vote=Vote(3, 3, 1), reasons=" ")
+    assert refused.value.data["errors"] == [
+        "the vote (3 for, 3 against, 1 abstaining) has no majority",
+        "the decision states no reasons",
+    ]
+    with pytest.raises(DecisionInvalid) as unfounded:
+        decide(nomination, "refuse")
+    assert unfounded.value.message == (
+        "Decision 51/600 on “tokayev” cannot be recorded: the signatures do not allow a "
+        "refusal: up to 4 valid of 1 required."
+    )
+    assert counts() == before
+
+
+def test_an_ineligible_nominee_is_refused_and_a_submitted_one_cannot_be_decided(
+    world: World,
+) -> None:
+    nomination = nomination_submit(
+        election=world.election,
+        body=world.bodies["amanat"],
+        nominee=NomineeSpec("x", ("X", "Х", "Х"), "F", dt.date(1960, 1, 1), dt.date(2022, 9, 24)),
+        documents=[],
+        actor=ACTOR,
+    )
+    before = counts()
+    with pytest.raises(NominationState):
+        decide(nomination, "refuse")
+    assert counts() == before
+    eligibility_decide(
+        nomination=nomination,
+        assessments=[*passing(public_service="no public service"), language()],
+        actor=ACTOR,
+    )
+    decision = decide(nomination, "refuse", reasons="Fails Art. 41(2): public service.")
+    assert [c["criterion"] for c in decision.criteria if c["outcome"] == "failed"] == [
+        "public_service"
+    ]
+    assert Event.objects.get(action="registration.decide").payload["failed_criteria"] == [
+        "public_service"
+    ]
+
+
+def test_the_kazakh_alphabet_orders_the_ballot() -> None:
+    names = ["Тоқаев", "Әуесбаев", "Қаражанов", "Абден", "Ким", "Ұлы", "Үкібай", "Ясин"]
+    assert sorted(names, key=kazakh_sort_key) == [
+        "Абден",
+        "Әуесбаев",
+        "Ким",
+        "Қаражанов",
+        "Тоқаев",
+        "Ұлы",
+        "Үкібай",
+        "Ясин",
+    ]
+
+
+def test_registered_candidates_become_the_ballot_with_against_all(world: World) -> None:
+    first = collecting(world)
+    sign(world, first, [0, 1, 10, 11], "a.csv")
+    decide(first, "register")
+    election = world.election
+    # A second registered nominee of another body, named earlier in the Kazakh alphabet.
+    from psephos.candidates.services.nominations import body_register
+
+    body = body_register(
+        key="other",
+        kind="party",
+        names=("Other", "Басқа", "Другая"),
+        registration_number="P-3",
+        registered_on=dt.date(2020, 1, 1),
+        offices={"KZ-02": dt.date(2020, 1, 1), "KZ-03": dt.date(2020, 1, 1)},
+        actor=ACTOR,
+    )
+    second = nomination_submit(
+        election=election,
+        body=body,
+        nominee=NomineeSpec(
+            "abden",
+            ("Zhiguli Dairabayev", "Жигули Дайрабаев", "Жигули Дайрабаев"),
+            "M",
+            dt.date(1960, 1, 1),
+            dt.date(2022, 9, 24),
+        ),
+        documents=[],
+        actor=ACTOR,
+    )
+    eligibility_decide(nomination=second, assessments=[*passing(), language()], actor=ACTOR)
+    sign(world, second, [20, 21, 12, 13], "b.csv")
+    decide(second, "register")
+
+    assert ballot_build(election=election, actor=ACTOR) == ["abden", "tokayev", "against-all"]
+    options = election_options(election=election_get(key=election.key))
+    assert [(o.key, o.kind, o.name_kk, o.ballot_order) for o in options] == [
+        ("abden", "candidate", "Жигули Дайрабаев", 1),
+        ("tokayev", "candidate", "Қасым-Жомарт Тоқаев", 2),
+        ("against-all", "against_all", "Барлығына қарсы", 3),
+    ]
+
+
+def test_the_api_publishes_nominees_status_and_signature_summaries(client, world: World) -> None:
+    nomination = collecting(world)
+    sign(world, nomination, [0, 1, 10, 11], "a.csv")
+    decide(nomination, "register")
+    response = client.get("/api/v1/elections/kz-test-presidential/candidates")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["election"] == "kz-test-presidential"
+    [n] = body["nominations"]
+    assert (n["key"], n["status"], n["body"]["key"]) == ("tokayev", "registered", "amanat")
+    assert n["signatures"]["units"] == [
+        {"unit": "KZ-01", "collected": 2, "checked": 2, "valid": 2, "reasons": {}},
+        {"unit": "KZ-02", "collected": 2, "checked": 2, "valid": 2, "reasons": {}},
+        {"unit": "KZ-03", "collected": 0, "checked": 0, "valid": 0, "reasons": {}},
+    ]
+    assert (n["signatures"]["required"], n["signatures"]["passed"]) == (1, True)
+    assert n["decisions"][0]["outcome"] == "register"
+    assert "iin" not in response.content.decode().lower()
+    missing = client.get("/api/v1/elections/nope/candidates")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
