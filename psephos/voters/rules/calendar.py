@@ -78,3 +78,17 @@ def voting_open(
     """
     first = election_day - dt.timedelta(days=early_days)
     return first <= local.date() <= election_day and opens <= local.time() < closes
+
+
+def inclusion_open(
+    local: dt.datetime, election_day: dt.date, cal: ListCalendar, *, voting_closes: dt.time
+) -> bool:
+    """Return whether a PEC may grant an inclusion at local (naive) time ``local``.
+
+    From the first day of the lists' public display until voting closes on voting
+    day: before display the lists do not exist for voters to check, after the close
+    nobody can vote on the list any more.
+    """
+    first = display_opens(election_day, cal)
+    last = dt.datetime.combine(election_day, voting_closes)
+    return first <= local.date() and local < last

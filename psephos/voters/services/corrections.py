@@ -9,13 +9,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
+from psephos.elections.rules.calendar_profiles import calendar_profile_for
 from psephos.ledger.services.events import event_record
 
 from ..access import access_station_act
 from ..enums import CorrectionKind, CorrectionStatus, EntrySource, RemovalReason
-from ..errors import ListState, VoterNotFound
+from ..errors import ListState, OutsideWindow, VoterNotFound
 from ..models import CorrectionRequest, ListEntry, Voter
-from ..rules.calendar import correction_due
+from ..rules.calendar import correction_due, display_opens, inclusion_open
 from .lists import (
     CALENDAR,
     active_entry,
@@ -82,6 +83,29 @@ def correction_request_file(
     return request
 
 
+def _refuse_outside_inclusion_window(
+    *, election: Election, station: PollingStation, now: dt.datetime
+) -> None:
+    """Raise ``OutsideWindow`` unless inclusions may be granted now at the station."""
+    closes = calendar_profile_for(election.profile_key).voting_closes
+    local = now.astimezone(station_zone(station)).replace(tzinfo=None)
+    if inclusion_open(local, election.date, CALENDAR, voting_closes=closes):
+        return
+    first = display_opens(election.date, CALENDAR)
+    raise OutsideWindow(
+        _(
+            "An inclusion is granted from %(first)s, when the lists go on display, until "
+            "voting closes at %(closes)s on %(day)s."
+        )
+        % {
+            "first": first.isoformat(),
+            "closes": closes.strftime("%H:%M"),
+            "day": election.date.isoformat(),
+        },
+        data={"first": first.isoformat(), "closes": closes.strftime("%H:%M")},
+    )
+
+
 def correction_request_decide(
     *,
     request_id: int,
@@ -95,8 +119,12 @@ def correction_request_decide(
     """Grant or refuse a pending request of this station, with reasons.
 
     ``user`` must be an operator of the station's own PEC (``access_station_act``),
-    else ``PermissionDenied`` before anything is read. A granted ``include`` puts the voter on this station's list (removing any other
-    entry); a granted ``exclude`` removes the voter's entry here; ``amend`` changes no
+    else ``PermissionDenied`` before anything is read: only the PEC of the list that
+    receives the voter grants an inclusion, and only from the lists' display until
+    voting closes (``OutsideWindow``). A granted ``include`` puts the voter on this
+    station's list, removing any other entry; the losing station is told by an event
+    addressed to its list (``voters.moved_away_by_correction``: request and receiving
+    station); a granted ``exclude`` removes the voter's entry here; ``amend`` changes no
     list (the register is corrected at its source). A decision after the deadline is
     still recorded and marked late in the ledger. Raise ``VoterNotFound`` for an
     unknown request, ``ListState`` for a decided one, missing reasons, or a voter who
@@ -129,6 +157,7 @@ def correction_request_decide(
             refuse_if_marked(election=election, voter=voter)  # a ballot received stays
             current = active_entry(election=election, voter=voter)
             if request.kind == CorrectionKind.INCLUDE:
+                _refuse_outside_inclusion_window(election=election, station=station, now=now)
                 refuse_if_ineligible(election=election, voter=voter)
                 if current is not None and current.station_id == station.pk:
                     raise ListState(
@@ -138,6 +167,14 @@ def correction_request_decide(
                 if current is not None:
                     current.removed_reason, current.removed_at = RemovalReason.CORRECTION, now
                     current.save(update_fields=["removed_reason", "removed_at"])
+                    # The losing station hears of it: an event addressed to its list.
+                    event_record(
+                        actor=actor,
+                        role="pec",
+                        action="voters.moved_away_by_correction",
+                        object_key=f"{election.key}/{current.station.code}",
+                        payload={"request": request.pk, "to": station.code},
+                    )
                 ListEntry.objects.create(
                     election=election,
                     voter=voter,

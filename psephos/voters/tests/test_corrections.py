@@ -10,7 +10,7 @@ from django.test import Client
 from psephos.core import clock
 from psephos.ledger.models import Event
 from psephos.voters.enums import CorrectionKind
-from psephos.voters.errors import ListState, NotEligible, VoterNotFound
+from psephos.voters.errors import ListState, NotEligible, OutsideWindow, VoterNotFound
 from psephos.voters.models import CorrectionRequest, ListEntry
 from psephos.voters.rules.calendar import ListCalendar, correction_due
 from psephos.voters.services.corrections import correction_request_decide, correction_request_file
@@ -220,3 +220,41 @@ def test_a_voter_who_received_a_ballot_is_not_moved_or_removed(
     assert ListEntry.objects.get(pk=first.entry_id).removed_reason == ""
     assert CorrectionRequest.objects.get(pk=exclude.pk).status == "pending"
     assert Mark.objects.count() == 1
+
+
+def test_inclusion_only_in_the_window_and_the_losing_station_is_told(
+    listed: World,  # noqa: F811 (the fixture imported above)
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 16, item 3: an inclusion granted outside the legal window is refused."""
+    here = listed.stations[2]
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 3, 3, 0, tzinfo=UTC))
+    request = correction_request_file(
+        election=listed.election,
+        station=here,
+        iin=B,
+        kind=CorrectionKind.INCLUDE,
+        note="",
+        user=listed.pec[2],
+        actor="system:pec3",
+    )
+    before = (ListEntry.objects.filter(removed_reason="").count(), Event.objects.count())
+    for when in (
+        dt.datetime(2022, 11, 4, 17, 59, tzinfo=UTC),  # 23:59 on 4 Nov: before the display
+        dt.datetime(2022, 11, 20, 14, 0, tzinfo=UTC),  # 20:00 on voting day: voting closed
+    ):
+        monkeypatch.setattr(clock, "now", lambda when=when: when)
+        with pytest.raises(OutsideWindow) as caught:
+            decide(listed, request.pk, here, granted=True, reasons="r", actor="system:pec3")
+        assert caught.value.message == (
+            "An inclusion is granted from 2022-11-05, when the lists go on display, until "
+            "voting closes at 20:00 on 2022-11-20."
+        )
+    assert (ListEntry.objects.filter(removed_reason="").count(), Event.objects.count()) == before
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 20, 13, 59, tzinfo=UTC))
+    decide(listed, request.pk, here, granted=True, reasons="r", actor="system:pec3")
+    told = Event.objects.get(action="voters.moved_away_by_correction")
+    assert (told.object_key, told.payload) == (
+        "kz-2022-presidential/KZ-75-0001",
+        {"request": request.pk, "to": "KZ-75-0003"},
+    )
