@@ -18,3 +18,4 @@ class VersionSource(models.TextChoices):
     CORRECTION = "correction", _("correction by decision")
     RECOUNT = "recount", _("recount by decision")
     SIMULATION = "simulation", _("simulation")
+    IMPORTED = "imported", _("imported from the results table of an existing election")

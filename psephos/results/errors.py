@@ -52,3 +52,15 @@ class TallyUnverified(DomainError):
 
     code = "tally_unverified"
     http_status = 503
+
+
+class MappingInvalid(ValidationFailed):
+    """The mapping file is not valid TOML or does not name the columns correctly."""
+
+    code = "integrity_mapping_invalid"
+
+
+class DataUnreadable(ValidationFailed):
+    """The data file cannot be read as CSV or Parquet, or lacks mapped columns."""
+
+    code = "integrity_data_unreadable"

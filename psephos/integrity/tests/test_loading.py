@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from psephos.integrity.errors import DataUnreadable, MappingInvalid, NoUsableRows
+from psephos.integrity.errors import NoUsableRows
 from psephos.integrity.loading import station_table_load
-from psephos.integrity.mapping import mapping_parse
+from psephos.results.errors import DataUnreadable, MappingInvalid
+from psephos.results.tables.mapping import mapping_parse
 
 MAPPING = """
 [columns]

@@ -6,19 +6,17 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
-from django.utils.translation import gettext as _
 
 from psephos.core.commands import DomainCommand
 from psephos.core.progress import progress
 from psephos.elections.selectors import election_get
-from psephos.integrity.errors import MappingInvalid
 from psephos.integrity.loading import station_table_load
-from psephos.integrity.mapping import mapping_parse
 from psephos.integrity.report_files import report_write
 from psephos.integrity.rules.report import STEPS, ReportConfig, build_report
 from psephos.integrity.selectors import station_table_for_election
 from psephos.integrity.services.reports import report_record
 from psephos.ledger.actors import actor_system
+from psephos.results.tables.mapping import mapping_parse, mapping_read
 
 
 class Command(DomainCommand):
@@ -61,13 +59,7 @@ class Command(DomainCommand):
         )
         enabled = True if opts["progress"] else None
         if opts["action"] == "run":
-            try:
-                text = opts["mapping"].read_text(encoding="utf-8")
-            except OSError as exc:
-                raise MappingInvalid(
-                    _("Cannot read %(path)s: %(error)s")
-                    % {"path": opts["mapping"], "error": exc.strerror}
-                ) from exc
+            text = mapping_read(opts["mapping"])
             mapping = mapping_parse(text, where=opts["mapping"].name)
             with progress("integrity: reading", None, enabled=enabled) as adv:
                 loaded = station_table_load(opts["data"], mapping)

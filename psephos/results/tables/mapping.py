@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .errors import MappingInvalid
+from psephos.results.errors import MappingInvalid
 
 REQUIRED = ("station", "registered", "ballots_issued", "valid", "invalid", "leader", "options")
 OPTIONAL = ("region", "commission", "kind", "observed")
@@ -45,6 +46,28 @@ class Mapping:
             out.extend((key, col) for col in getattr(self, key))
         out.extend(("options", col) for col in self.options)
         return out
+
+
+def mapping_refuse_if(errors: list[dict[str, str]]) -> None:
+    """Raise ``MappingInvalid`` listing every problem (``where``, ``message``), if any."""
+    if errors:
+        summary = "; ".join(f"{e['where']}: {e['message']}" for e in errors)
+        raise MappingInvalid(
+            _("The mapping has %(n)d problem(s): %(summary)s")
+            % {"n": len(errors), "summary": summary},
+            data={"errors": errors},
+        )
+
+
+def mapping_read(path: Path) -> str:
+    """Return the mapping file's text; raise ``MappingInvalid`` when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        error = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise MappingInvalid(
+            _("Cannot read %(path)s: %(error)s") % {"path": path, "error": error}
+        ) from exc
 
 
 def mapping_parse(text: str, *, where: str = "mapping") -> Mapping:
@@ -117,11 +140,5 @@ def mapping_parse(text: str, *, where: str = "mapping") -> Mapping:
     delimiter = inp.get("delimiter")
     if delimiter is not None and not (isinstance(delimiter, str) and len(delimiter) == 1):
         errors.append({"where": f"{where}: input.delimiter", "message": _("must be one character")})
-    if errors:
-        summary = "; ".join(f"{e['where']}: {e['message']}" for e in errors)
-        raise MappingInvalid(
-            _("The mapping has %(n)d problem(s): %(summary)s")
-            % {"n": len(errors), "summary": summary},
-            data={"errors": errors},
-        )
+    mapping_refuse_if(errors)
     return Mapping(**values, encoding=encoding, delimiter=delimiter)
