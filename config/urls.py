@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from psephos.accounts import urls as accounts_urls
 from psephos.api import urls as api_urls
+from psephos.candidates import urls as candidates_urls
 from psephos.complaints import urls as complaints_urls
 from psephos.elections import urls as elections_urls
 from psephos.integrity import urls as integrity_urls
@@ -27,6 +28,7 @@ urlpatterns = [
     # published under.
     path("complaints/calendar/", include(elections_urls)),
     path("complaints/", include(complaints_urls)),
+    path("candidates/", include(candidates_urls)),
     path("observation/", include(observation_urls)),
     path("integrity/", include(integrity_urls)),
     path("", include(web_urls)),

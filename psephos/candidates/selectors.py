@@ -156,16 +156,19 @@ class PublicNomination:
     decisions: list[RegistrationDecision]
 
 
-def nominations_public(*, election: Election) -> list[PublicNomination]:
-    """Return every nominee of the election with criteria, signature summary and decisions."""
+def nominations_public(*, election: Election, key: str | None = None) -> list[PublicNomination]:
+    """Return every nominee (or the one with ``key``) with criteria, signatures and decisions.
+
+    Raise ``NominationNotFound`` when ``key`` names no nominee.
+    """
     required = signature_requirement(election=election)
-    nominations = list(
-        nominations_list_for_election(election=election).prefetch_related(
-            "assessments", "decisions"
-        )
+    nominations = nominations_list_for_election(election=election).prefetch_related(
+        "assessments", "decisions"
     )
+    if key is not None:
+        nominations = nominations.filter(pk=nomination_get(election=election, key=key).pk)
     out = []
-    for n in nominations:
+    for n in list(nominations):
         n.election = election
         out.append(
             PublicNomination(

@@ -1,0 +1,50 @@
+"""The public candidate pages in English and Kazakh, and their errors."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import World, collecting
+from .test_registration import decide, sign
+
+
+def test_the_list_and_the_nominee_page_show_status_criteria_and_signatures(
+    client, world: World, django_assert_max_num_queries
+) -> None:
+    nomination = collecting(world)
+    sign(world, nomination, [0, 1, 10, 11], "a.csv")
+    decide(nomination, "register")
+
+    with django_assert_max_num_queries(12):
+        response = client.get("/candidates/kz-test-presidential/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.findall(r'data-nominee="([^"]+)" data-status="([^"]+)"', html) == [
+        ("tokayev", "registered")
+    ]
+    assert ">Kassym-Jomart Tokayev</a>" in html
+
+    response = client.get(
+        "/candidates/kz-test-presidential/tokayev/", HTTP_ACCEPT_LANGUAGE="kk"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Қасым-Жомарт Тоқаев</h1>" in html
+    assert '<dd id="status" data-status="registered">тіркелді</dd>' in html
+    assert re.findall(r'<tr data-outcome="([^"]+)"><td>([^<]+)</td>', html)[:3] == [
+        ("met", "дауыс беру күніндегі жасы"),
+        ("met", "туғаннан азамат"),
+        ("exempt", "қазақ тілін еркін меңгеруі"),
+    ]
+    assert re.findall(r'data-unit="([^"]+)"><td>[^<]+</td><td>(\d+)</td>', html) == [
+        ("KZ-01", "2"),
+        ("KZ-02", "2"),
+        ("KZ-03", "0"),
+    ]
+
+
+def test_a_missing_election_or_nominee_is_404(client, world: World) -> None:
+    assert client.get("/candidates/nope/").status_code == 404
+    response = client.get("/candidates/kz-test-presidential/nobody/")
+    assert response.status_code == 404
+    assert "No nominee “nobody” in election “kz-test-presidential”." in response.content.decode()

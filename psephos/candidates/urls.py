@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "candidates"
+
+urlpatterns = [
+    path("<slug:key>/", views.candidates_list, name="list"),
+    path("<slug:key>/<slug:nominee>/", views.candidate_detail, name="detail"),
+]
