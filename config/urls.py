@@ -13,6 +13,7 @@ from psephos.elections import urls as elections_urls
 from psephos.integrity import urls as integrity_urls
 from psephos.ledger import urls as ledger_urls
 from psephos.observation import urls as observation_urls
+from psephos.pollingday import urls as pollingday_urls
 from psephos.results import urls as results_urls
 from psephos.voters import urls as voters_urls
 from psephos.web import urls as web_urls
@@ -31,5 +32,6 @@ urlpatterns = [
     path("candidates/", include(candidates_urls)),
     path("observation/", include(observation_urls)),
     path("integrity/", include(integrity_urls)),
+    path("pollingday/", include(pollingday_urls)),
     path("", include(web_urls)),
 ]

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "psephos.observation",
     "psephos.candidates",
     "psephos.integrity",
+    "psephos.pollingday",
     "psephos.simulate",
     "psephos.api",
     "psephos.web",

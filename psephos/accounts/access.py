@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from .models import User
 
 
-def _require_role(user: User, role: Role) -> None:
+def access_role(user: User, role: Role) -> None:
+    """Allow a logged-in user of ``role`` who belongs to a commission."""
     if not user.is_authenticated:
         raise PermissionDenied(_("Log in first."))
     if user.role != role or user.commission_id is None:
@@ -32,7 +33,7 @@ def _require_role(user: User, role: Role) -> None:
 
 def access_protocol_submit(user: User, station_commission: Commission) -> None:
     """Allow only the station's own precinct commission to submit its protocol."""
-    _require_role(user, Role.PEC_OPERATOR)
+    access_role(user, Role.PEC_OPERATOR)
     if user.commission_id != station_commission.pk:
         raise PermissionDenied(
             _("A precinct commission can submit only its own station's protocol."),
@@ -42,7 +43,7 @@ def access_protocol_submit(user: User, station_commission: Commission) -> None:
 
 def access_protocol_decide(user: User, station_commission: Commission) -> None:
     """Allow only the territorial commission directly above the station to accept or return."""
-    _require_role(user, Role.TEC_OPERATOR)
+    access_role(user, Role.TEC_OPERATOR)
     if user.commission_id != station_commission.parent_id:
         raise PermissionDenied(
             _(
@@ -54,4 +55,4 @@ def access_protocol_decide(user: User, station_commission: Commission) -> None:
 
 def access_election_certify(user: User) -> None:
     """Allow only the central commission to certify."""
-    _require_role(user, Role.CEC_OPERATOR)
+    access_role(user, Role.CEC_OPERATOR)

@@ -17,3 +17,7 @@ class ErrorOut(Schema):
     """Every refusal of the API: ``{"error": {"code", "message", "data"}}``."""
 
     error: ErrorBody
+
+
+# The refusals an endpoint that reads and writes a station's records may answer.
+ERROR_RESPONSES: dict[int, Any] = {status: ErrorOut for status in (400, 401, 403, 404, 409, 422)}

@@ -1,0 +1,25 @@
+"""Who may record a station's election day: its own precinct commission."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from psephos.accounts.access import access_role
+from psephos.accounts.enums import Role
+from psephos.core.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
+    from psephos.territory.models import PollingStation
+
+
+def access_station_day(user: User, station: PollingStation) -> None:
+    """Allow only the station's own precinct commission to record its election day."""
+    access_role(user, Role.PEC_OPERATOR)
+    if user.commission is None or user.commission.station_id != station.pk:
+        raise PermissionDenied(
+            _("A precinct commission can record only its own station's election day."),
+            data={"station": station.code},
+        )

@@ -1,0 +1,27 @@
+"""Kinds and roles of election day at the polling station."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MemberRole(models.TextChoices):
+    """The role of a commission member present at the opening."""
+
+    CHAIR = "chair", _("chair")
+    DEPUTY = "deputy", _("deputy chair")
+    SECRETARY = "secretary", _("secretary")
+    MEMBER = "member", _("member")
+
+
+class BoxKind(models.TextChoices):
+    STATIONARY = "stationary", _("stationary box")
+    MOBILE = "mobile", _("mobile box")
+
+
+class OpeningGap(models.TextChoices):
+    """What an opening record lacks (``rules.opening.opening_assess``)."""
+
+    NO_STATIONARY_BOX = "no_stationary_box", _("no stationary ballot box recorded")
+    BOX_UNSEALED = "box_unsealed", _("a ballot box without a seal number")
+    BALLOTS_NOT_ANNOUNCED = "ballots_not_announced", _("ballots received not counted and announced")
+    NO_ISSUING_MEMBER = "no_issuing_member", _("no member designated to issue ballots")

@@ -1,0 +1,15 @@
+"""Errors of election day at the polling station, each with a stable code."""
+
+from __future__ import annotations
+
+from psephos.core.errors import Conflict, ValidationFailed
+
+
+class OpeningInvalid(ValidationFailed):
+    """The opening record as entered is incomplete or wrong; ``data['errors']`` lists why."""
+
+    code = "opening_invalid"
+
+
+class OpeningRecorded(Conflict):
+    code = "opening_recorded"

@@ -1,0 +1,57 @@
+"""Tables of election day at the polling station: the opening record and its boxes."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from .enums import BoxKind, MemberRole
+
+
+class Opening(models.Model):
+    """The PEC's opening record (kazakhstan-rules.md §6.1): one per station and election.
+
+    Members are recorded by role only: who issues ballots matters here, their names are
+    on the commission's own list.
+    """
+
+    election = models.ForeignKey("elections.Election", on_delete=models.PROTECT)
+    station = models.ForeignKey("territory.PollingStation", on_delete=models.PROTECT)
+    opened_at = models.DateTimeField()
+    ballots_received = models.PositiveIntegerField()
+    ballots_announced = models.BooleanField()
+    observers_present = models.PositiveIntegerField(default=0)
+    proxies_present = models.PositiveIntegerField(default=0)
+    media_present = models.PositiveIntegerField(default=0)
+    recorded_at = models.DateTimeField()
+    event_seq = models.BigIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "station"], name="opening_one_per_station")
+        ]
+
+
+class OpeningMember(models.Model):
+    opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="members")
+    position = models.PositiveSmallIntegerField()
+    role = models.CharField(max_length=16, choices=MemberRole.choices)
+    issues_ballots = models.BooleanField()
+
+    class Meta:
+        ordering = ["position"]
+
+
+class BallotBox(models.Model):
+    opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="boxes")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16, choices=BoxKind.choices)
+    serial = models.CharField(max_length=32)
+    seals = models.CharField(max_length=200)  # seal numbers, separated by single spaces
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opening", "serial"], name="box_serial_unique_in_opening"
+            )
+        ]

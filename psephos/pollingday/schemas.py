@@ -1,0 +1,58 @@
+"""Typed input and output of the election-day API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from .enums import BoxKind, MemberRole
+
+
+class MemberIn(Schema):
+    role: MemberRole
+    issues_ballots: bool
+
+
+class BoxIn(Schema):
+    kind: BoxKind
+    serial: str = Field(max_length=32)
+    seals: list[str] = Field(max_length=10)
+
+
+class OpeningIn(Schema):
+    opened_at: dt.datetime
+    ballots_received: int = Field(ge=0, le=1_000_000)
+    ballots_announced: bool
+    members: list[MemberIn] = Field(max_length=40)
+    observers_present: int = Field(0, ge=0, le=1000)
+    proxies_present: int = Field(0, ge=0, le=1000)
+    media_present: int = Field(0, ge=0, le=1000)
+    boxes: list[BoxIn] = Field(max_length=20)
+
+
+class MemberOut(Schema):
+    role: str
+    issues_ballots: bool
+
+
+class BoxOut(Schema):
+    kind: str
+    serial: str
+    seals: list[str]
+
+
+class OpeningOut(Schema):
+    station: str
+    recorded: bool
+    opened_at: dt.datetime | None
+    ballots_received: int | None
+    ballots_announced: bool | None
+    members: list[MemberOut]
+    observers_present: int
+    proxies_present: int
+    media_present: int
+    boxes: list[BoxOut]
+    late: bool
+    gaps: list[str]
+    event_seq: int | None

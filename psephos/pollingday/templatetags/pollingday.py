@@ -1,0 +1,23 @@
+"""``{% opening_status election code %}``: a station's opening on any station page."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import template
+
+from psephos.voters.selectors import election_station_get
+
+from ..selectors import opening_context, opening_get
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+
+register = template.Library()
+
+
+@register.inclusion_tag("pollingday/_opening_status.html")
+def opening_status(election: Election, code: str) -> dict[str, Any]:
+    """Render the opening of station ``code``: time, late, boxes and seals, what it lacks."""
+    election, station = election_station_get(key=election.key, code=code)
+    return opening_context(opening_get(election=election, station=station))

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.support.country import Country, country_tiny
+
+
+@pytest.fixture
+def country(db: None) -> Country:
+    """One district TEC, stations KZ-01-0101 and KZ-01-0102, their PEC operators."""
+    return country_tiny()

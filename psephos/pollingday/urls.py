@@ -1,0 +1,13 @@
+"""Election-day pages under /pollingday/."""
+
+from django.urls import path
+
+import psephos.core.converters  # noqa: F401 (registers <code:…>)
+
+from . import views
+
+app_name = "pollingday"
+
+urlpatterns = [
+    path("<slug:key>/stations/<code:code>/opening/", views.opening_page, name="opening"),
+]
