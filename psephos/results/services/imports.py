@@ -38,7 +38,7 @@ from psephos.results.rules.determination import Outcome
 from psephos.results.rules.imports import CEC_CODE, ImportPlan, ImportRow, import_plan
 from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 from psephos.results.rules.reconciliation import check_protocol
-from psephos.results.services.determination import election_determine
+from psephos.results.selectors.determination import election_determine
 from psephos.results.services.tabulation import tally_recompute
 from psephos.results.tables.import_mapping import ImportMapping, import_mapping_parse
 from psephos.results.tables.reading import problem_where, rows_read
