@@ -74,3 +74,15 @@ def access_self_check(count: int) -> None:
             _("Too many checks from this address; try again in a minute."),
             data={"limit_per_minute": limit},
         )
+
+
+def access_additions_review(user: User, tec_id: int) -> None:
+    """Allow the TEC itself and the CEC to review a TEC's election-day additions."""
+    _logged_in(user)
+    if user.role == Role.CEC_OPERATOR and user.commission_id is not None:
+        return
+    if user.role != Role.TEC_OPERATOR or user.commission_id != tec_id:
+        raise PermissionDenied(
+            _("Only the territorial commission itself or the CEC reviews its additions."),
+            data={"required_role": Role.TEC_OPERATOR.value},
+        )

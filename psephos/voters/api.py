@@ -21,6 +21,7 @@ from psephos.accounts.authentication import (
     token_user_or_401,
 )
 from psephos.accounts.services.tokens import token_digest
+from psephos.commissions.selectors import commission_get
 from psephos.core.client import client_address
 from psephos.core.errors import NotFound
 from psephos.core.schemas import ErrorOut
@@ -29,11 +30,13 @@ from psephos.ledger.actors import actor_user
 
 from . import selectors
 from .access import (
+    access_additions_review,
     access_self_check,
     access_station_read,
 )
 from .models import CorrectionRequest, Mark
 from .schemas import (
+    AdditionsRowOut,
     CertificateIn,
     CertificateLostIn,
     CertificateOut,
@@ -50,6 +53,7 @@ from .schemas import (
     SelfCheckIn,
     SelfCheckOut,
 )
+from .selectors.additions import AdditionsRow, additions_review
 from .services.corrections import correction_request_decide, correction_request_file
 from .services.lists import (
     certificate_issue,
@@ -90,6 +94,19 @@ def _acting_station(
     """Look up the station; return it with the ledger actor (the service checks who may act)."""
     election, station = selectors.election_station_get(key=key, code=code)
     return election, station, actor_user(request.user)
+
+
+@router.get(
+    "/elections/{key}/tecs/{code}/additions",
+    response={200: list[AdditionsRowOut], **ERRORS},
+    auth=STAFF_AUTH,
+)
+def tec_additions(request: HttpRequest, key: str, code: str) -> list[AdditionsRow]:
+    """The election-day additions per station below a TEC, flagged when unusual (the TEC, the CEC)."""
+    election = election_get(key=key)
+    tec = commission_get(geography=election.geography, code=code)
+    access_additions_review(request.user, tec.pk)  # type: ignore[arg-type]
+    return additions_review(election=election, tec=tec)
 
 
 @router.post("/self-check", response={200: SelfCheckOut, 429: ErrorOut, **ERRORS})

@@ -89,6 +89,16 @@ class CountsOut(Schema):
     voted_with_certificate: int
 
 
+class AdditionsRowOut(Schema):
+    """One station's election-day additions, for its TEC's review (no voter data)."""
+
+    station: str
+    residence: int
+    unregistered: int
+    total: int
+    flagged: bool
+
+
 class ListRowOut(Schema):
     entry: int
     surname: str

@@ -241,3 +241,54 @@ def test_refused_marks_are_limited_and_logged_per_operator(
     ]
     assert not any(A in line or B in line for line in lines)
     assert Mark.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("totals", "flags"),
+    [
+        ([], []),
+        ([0, 1, 2, 40], [False, False, False, True]),  # median 1.5: 40 > 4.5 and ≥ 10
+        ([0, 0, 9, 0], [False, False, False, False]),  # below the floor
+        ([10, 10, 10, 10], [False, False, False, False]),  # many, but all alike
+    ],
+)
+def test_additions_unusual_rule(totals: list[int], flags: list[bool]) -> None:
+    from psephos.voters.rules.additions import additions_unusual
+
+    assert additions_unusual(totals, floor=10, factor=3) == flags
+
+
+def test_the_tec_reviews_additions_per_station(
+    listed: World, monkeypatch: pytest.MonkeyPatch, settings: object
+) -> None:
+    from django.test import Client
+
+    from psephos.accounts.models import User
+    from psephos.commissions.models import Commission
+    from psephos.voters.services.marks import Person
+
+    settings.VOTERS_ADDITIONS_FLAG_MIN = 1  # type: ignore[attr-defined]
+    settings.VOTERS_ADDITIONS_FLAG_FACTOR = 1  # type: ignore[attr-defined]
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    mark(listed, 3, B, addition=AdditionBasis.RESIDENCE)
+    person = Person("Нуров", "Ерлан")
+    mark(listed, 4, "900101300811", addition=AdditionBasis.UNREGISTERED, person=person)
+    tec = User.objects.create_user(
+        "tec", password="pw", role="tec", commission=Commission.objects.get(code="KZ-75")
+    )
+    url = "/api/v1/voters/elections/kz-2022-presidential/tecs/KZ-75/additions"
+    for who, status in ((listed.pec[0], 403), (tec, 200), (listed.cec, 200)):  # type: ignore[attr-defined]
+        client = Client()
+        client.force_login(who)
+        response = client.get(url)
+        assert response.status_code == status
+    assert response.json() == [
+        {
+            "station": f"KZ-75-000{i}",
+            "residence": r,
+            "unregistered": u,
+            "total": r + u,
+            "flagged": f,
+        }
+        for i, r, u, f in ((1, 0, 0, False), (2, 0, 0, False), (3, 1, 0, True), (4, 0, 1, True))
+    ]
