@@ -59,6 +59,7 @@ class Nomination(models.Model):
     collection_opens = models.DateField(null=True, blank=True)
     collection_closes = models.DateField(null=True, blank=True)
     deposit_paid = models.PositiveBigIntegerField(default=0)
+    deposit_paid_on = models.DateField(null=True, blank=True)
     deposit_returned = models.BooleanField(null=True, blank=True)  # None until decided
 
     class Meta:

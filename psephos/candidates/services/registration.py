@@ -79,7 +79,8 @@ def registration_decide(
     nominee needs the signatures to fail them (on a sample: the upper confidence
     bound below the requirement). The decision keeps every criterion's outcome and
     the signature summary as they were. Raises ``DecisionInvalid`` or
-    ``NominationState``. Writes one ``registration.decide`` event.
+    ``NominationState``. A registration also needs the deposit paid. Writes one
+    ``registration.decide`` event.
     """
     if outcome not in DecisionOutcome.values:
         raise DecisionInvalid(
@@ -107,6 +108,13 @@ def registration_decide(
         election = locked.election
         summary = signature_summary(nomination=locked)
         verdict = summary.verdict
+        profile = candidate_profile(election)
+        if (
+            kind == DecisionOutcome.REGISTER
+            and profile.deposit_minimum_wages
+            and not locked.deposit_paid
+        ):
+            problems.append(_("the deposit is not paid"))
         if kind == DecisionOutcome.REGISTER and not verdict.register:
             problems.append(
                 _(

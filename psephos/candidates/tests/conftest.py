@@ -13,6 +13,7 @@ import pytest
 
 from psephos.candidates.models import NominatingBody, Nomination
 from psephos.candidates.rules.eligibility import Assessment
+from psephos.candidates.services.deposits import deposit_pay
 from psephos.candidates.services.eligibility import eligibility_decide
 from psephos.candidates.services.nominations import NomineeSpec, body_register, nomination_submit
 from psephos.core import clock
@@ -180,4 +181,12 @@ def collecting(world: World, key: str = "tokayev") -> Nomination:
         documents=[],
         actor=ACTOR,
     )
+    pay(nomination)
     return eligibility_decide(nomination=nomination, assessments=passing(), actor=ACTOR)
+
+
+def pay(nomination: Nomination) -> Nomination:
+    """Pay the 2022 deposit: 50 minimum wages of KZT 60,000."""
+    return deposit_pay(
+        nomination=nomination, amount=3_000_000, paid_on=dt.date(2022, 9, 25), actor=ACTOR
+    )

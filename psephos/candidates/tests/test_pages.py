@@ -24,9 +24,7 @@ def test_the_list_and_the_nominee_page_show_status_criteria_and_signatures(
     ]
     assert ">Kassym-Jomart Tokayev</a>" in html
 
-    response = client.get(
-        "/candidates/kz-test-presidential/tokayev/", HTTP_ACCEPT_LANGUAGE="kk"
-    )
+    response = client.get("/candidates/kz-test-presidential/tokayev/", HTTP_ACCEPT_LANGUAGE="kk")
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h1>Қасым-Жомарт Тоқаев</h1>" in html

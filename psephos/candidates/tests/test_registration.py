@@ -16,7 +16,7 @@ from psephos.candidates.services.signatures import signatures_import
 from psephos.elections.selectors import election_get, election_options
 from psephos.ledger.models import Event
 
-from .conftest import ACTOR, World, collecting, language, passing
+from .conftest import ACTOR, World, collecting, language, passing, pay
 
 DAY = dt.date(2022, 10, 12)
 YES = Vote(in_favour=7, against=0, abstained=0)
@@ -187,6 +187,7 @@ def test_registered_candidates_become_the_ballot_with_against_all(world: World) 
         documents=[],
         actor=ACTOR,
     )
+    pay(second)
     eligibility_decide(nomination=second, assessments=[*passing(), language()], actor=ACTOR)
     sign(world, second, [20, 21, 12, 13], "b.csv")
     decide(second, "register")
