@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -156,6 +157,20 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Uploaded files (observers' checklist photos) through the default storage backend.
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads: bounded as they stream in (psephos.core.uploads), then stored through the
+# default storage (the file system under MEDIA_ROOT; S3-compatible object storage in
+# production, see config/settings/production.py), never in database rows.
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+FILE_UPLOAD_HANDLERS = [
+    "psephos.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("PSEPHOS_UPLOAD_MAX_REQUEST_BYTES", 32 * 1024 * 1024))
+UPLOAD_MAX_FILES = int(os.environ.get("PSEPHOS_UPLOAD_MAX_FILES", 20))
 
 # Keys live outside the database (issue 3, issue 6).
 PSEPHOS_KEY_DIR = Path(os.environ.get("PSEPHOS_KEY_DIR", VAR_DIR / "keys"))

@@ -52,3 +52,22 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # Production always runs on the system clock, whatever the environment says.
 PSEPHOS_CLOCK_START = ""
+
+# Files (complaint evidence, observation photos, protocol photos): the file system under
+# MEDIA_ROOT by default; S3-compatible object storage when PSEPHOS_S3_BUCKET is set,
+# through django-storages (`pip install 'psephos[s3]'`). Credentials come from the
+# standard AWS_* environment variables that boto3 reads.
+if os.environ.get("PSEPHOS_S3_BUCKET", "").strip():
+    STORAGES = {
+        **STORAGES,  # noqa: F405
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ["PSEPHOS_S3_BUCKET"].strip(),
+                "endpoint_url": os.environ.get("PSEPHOS_S3_ENDPOINT") or None,
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        },
+    }

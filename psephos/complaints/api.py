@@ -35,7 +35,7 @@ from .schemas import (
 from .selectors.finality import election_finality_check
 from .services.appeals import complaint_appeal
 from .services.decisions import complaint_decide, complaint_resume
-from .services.filing import EvidenceFile, complaint_file
+from .services.filing import EvidenceFile, complaint_file, evidence_from_uploads
 
 router = Router(tags=["complaints"])
 
@@ -50,7 +50,7 @@ class RegisterFilter(Schema):
 
 
 def _files(files: list[UploadedFile] | None) -> list[EvidenceFile]:
-    return [EvidenceFile(f.name or "file", f.read()) for f in files or []]
+    return evidence_from_uploads(files or [])
 
 
 def _out(key: str) -> dict[str, Any]:

@@ -103,7 +103,9 @@ class Evidence(models.Model):
     content_type = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    content = models.BinaryField()
+    # Where the content is in the default storage (file system or object storage),
+    # named by its digest; never in a database row.
+    storage_name = models.CharField(max_length=200)
 
     class Meta:
         constraints = [

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from .forms import AppealForm, ComplaintForm, DecisionForm
 from .selectors.finality import election_finality_check
 from .services.appeals import complaint_appeal
 from .services.decisions import complaint_decide
-from .services.filing import EvidenceFile, complaint_file
+from .services.filing import complaint_file, evidence_from_uploads
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -78,7 +79,7 @@ def file_form(request: HttpRequest) -> HttpResponse:
                 subject_date=d["subject_date"],
                 summary=d["summary"],
                 remedy=d["remedy"],
-                evidence=[EvidenceFile(f.name, f.read()) for f in d["evidence"]],
+                evidence=evidence_from_uploads(d["evidence"]),
                 to_court=d["to_court"],
                 also_in_court=d["also_in_court"],
                 court_reference=d["court_reference"],
@@ -158,7 +159,7 @@ def appeal(request: HttpRequest, key: str) -> HttpResponse:
                 complainant_contact=d["complainant_contact"],
                 summary=d["summary"],
                 remedy=d["remedy"],
-                evidence=[EvidenceFile(f.name, f.read()) for f in d["evidence"]],
+                evidence=evidence_from_uploads(d["evidence"]),
             )
         except ValidationFailed as exc:
             form.add_error(None, str(exc.message))
@@ -177,7 +178,8 @@ def evidence(request: HttpRequest, key: str, position: int) -> HttpResponse:
     complaint = selectors.complaint_get(key=key)
     access_complaint_decide(request.user, complaint)
     item = selectors.evidence_content(key=key, position=position)
-    response = HttpResponse(bytes(item.content), content_type=item.content_type)
+    with default_storage.open(item.storage_name) as handle:  # at most 5 MiB (rules.evidence)
+        response = HttpResponse(handle.read(), content_type=item.content_type)
     response["Content-Disposition"] = f'attachment; filename="{key}-{position}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

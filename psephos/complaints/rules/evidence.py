@@ -41,6 +41,30 @@ def sha256_hex(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def evidence_size_problems(sizes: list[tuple[str, int]]) -> list[EvidenceProblem]:
+    """Return the count and size problems of ``(filename, size)`` pairs, before any is read.
+
+    The sizes are what the web server counted while the upload streamed in, so a file
+    over the limit is refused without its content ever being loaded into memory.
+    """
+    problems: list[EvidenceProblem] = []
+    if len(sizes) > MAX_FILES:
+        problems.append(
+            EvidenceProblem("", f"at most {MAX_FILES} files may be attached; got {len(sizes)}")
+        )
+    problems += [
+        EvidenceProblem(name, f"the file has {size} bytes; the limit is {MAX_BYTES} bytes (5 MiB)")
+        for name, size in sizes
+        if size > MAX_BYTES
+    ]
+    return problems
+
+
+def evidence_storage_name(sha256: str) -> str:
+    """Return where a file with this digest is stored (content-addressed: one copy each)."""
+    return f"evidence/{sha256[:2]}/{sha256}"
+
+
 def evidence_problems(files: list[tuple[str, bytes]]) -> list[EvidenceProblem]:
     """Return every problem with a list of ``(filename, content)`` pairs; empty if none."""
     problems: list[EvidenceProblem] = []

@@ -11,7 +11,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
@@ -147,8 +147,8 @@ def _base() -> QuerySet[Complaint]:
             "election", "respondent_commission", "body_commission", "appeal_of", "decision"
         )
         .prefetch_related(
-            # Evidence metadata only: the content column is never loaded for public reads.
-            Prefetch("evidence", queryset=Evidence.objects.defer("content"))
+            # Evidence metadata only (the content is in the storage, never in a row).
+            "evidence"
         )
         .defer("complainant_contact")
     )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -14,6 +17,7 @@ from psephos.commissions.selectors import commission_get
 from psephos.core import clock
 from psephos.core.errors import Conflict, NotFound, RateLimited
 from psephos.core.ratelimit import rate_hit
+from psephos.core.uploads import upload_sizes
 from psephos.ledger.actors import PUBLIC
 from psephos.ledger.services.events import event_record
 
@@ -33,7 +37,14 @@ from ..rules.deadlines import (
     has_results_standing,
     local_day,
 )
-from ..rules.evidence import evidence_problems, sha256_hex, sniff_type
+from ..rules.evidence import (
+    EvidenceProblem,
+    evidence_problems,
+    evidence_size_problems,
+    evidence_storage_name,
+    sha256_hex,
+    sniff_type,
+)
 from .common import Route, body_key, disputes_for, route_complaint, zone_for
 
 if TYPE_CHECKING:
@@ -61,9 +72,36 @@ def _commission(election: Election, code: str) -> Commission | None:
         return None
 
 
+def evidence_from_uploads(files: Sequence[Any]) -> list[EvidenceFile]:
+    """Return uploaded files as evidence, refusing too many or too large before reading any.
+
+    ``files`` are Django ``UploadedFile`` objects (pages and API alike): their sizes were
+    counted as they streamed in, so a file over the limit is refused without its
+    content being read into memory. Raises ``EvidenceRejected`` naming each file.
+    """
+    _refuse(evidence_size_problems(upload_sizes(files)))
+    return [EvidenceFile(f.name or "file", f.read()) for f in files]
+
+
+def evidence_store(content: bytes, sha256: str) -> str:
+    """Write a file's content to the default storage under its digest; return its name.
+
+    Content-addressed, so the same file filed twice is stored once; written before the
+    transaction commits, so a committed row never names a missing file (a rolled-back
+    filing can leave an unreferenced copy, never a dangling reference).
+    """
+    name = evidence_storage_name(sha256)
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(content))
+    return name
+
+
 def check_evidence(evidence: list[EvidenceFile]) -> None:
     """Raise ``EvidenceRejected`` naming each file that is not accepted."""
-    problems = evidence_problems([(f.filename, f.content) for f in evidence])
+    _refuse(evidence_problems([(f.filename, f.content) for f in evidence]))
+
+
+def _refuse(problems: list[EvidenceProblem]) -> None:
     if problems:
         raise EvidenceRejected(
             _("The evidence was not accepted; nothing was stored."),
@@ -220,7 +258,7 @@ def complaint_store(
                 content_type=sniff_type(f.content) or "",
                 size=len(f.content),
                 sha256=digest,
-                content=f.content,
+                storage_name=evidence_store(f.content, digest),
             )
         event_record(
             actor=actor,
