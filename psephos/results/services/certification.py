@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from psephos.accounts.access import access_election_certify
-from psephos.accounts.models import User
 from psephos.commissions.enums import CommissionLevel
 from psephos.core import clock
 from psephos.core.errors import PermissionDenied
@@ -23,6 +22,9 @@ from psephos.results.models import Protocol, Tally
 from psephos.results.rules.determination import Outcome
 from psephos.results.selectors.determination import election_determine
 from psephos.results.services.tabulation import tally_recompute
+
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
 
 FINALITY_MODULE = "psephos.complaints.selectors.finality"
 
