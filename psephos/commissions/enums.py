@@ -23,6 +23,14 @@ class DecisionStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("confirmed")
 
 
+class SessionStatus(models.TextChoices):
+    """A commission session: announced with its agenda, open with its attendance, closed."""
+
+    ANNOUNCED = "announced", _("announced")
+    OPEN = "open", _("in session")
+    CLOSED = "closed", _("closed with minutes")
+
+
 class Gender(models.TextChoices):
     FEMALE = "F", _("female")
     MALE = "M", _("male")

@@ -23,3 +23,25 @@ class DecisionNotPending(Conflict):
 
 class DecisionNumberTaken(Conflict):
     code = "decision_number_taken"
+
+
+class SessionNotValid(ValidationFailed):
+    """An announcement, attendance or minutes that is incomplete or names non-members."""
+
+    code = "session_invalid"
+
+
+class SessionNoticeShort(Conflict):
+    """The agenda is announced less than the profile's notice before the session."""
+
+    code = "session_notice_short"
+
+
+class SessionWrongState(Conflict):
+    """The session is not in the state the step needs (announced, open, closed)."""
+
+    code = "session_wrong_state"
+
+
+class SessionNumberTaken(Conflict):
+    code = "session_number_taken"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from .enums import CommissionLevel, DecisionStatus, Gender, MemberRole
+from .enums import CommissionLevel, DecisionStatus, Gender, MemberRole, SessionStatus
 
 
 class Commission(models.Model):
@@ -83,6 +83,52 @@ class Member(models.Model):
         ordering = ["commission", "role", "full_name"]
 
 
+class Session(models.Model):
+    """A sitting of a commission (issue 17, the back office; ODIHR [P] Rec 12).
+
+    Announced with its agenda at least the rule profile's notice before ``starts_at``;
+    opened with the members present (``SessionAttendance``, from the membership on its
+    date); the decisions it adopts point at it (``Decision.session``); closed with its
+    minutes, whose SHA-256 goes into the ledger. ``number`` is the natural key within
+    the commission.
+    """
+
+    commission = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="sessions")
+    number = models.CharField(max_length=32)
+    starts_at = models.DateTimeField()
+    place = models.CharField(max_length=300, blank=True)
+    agenda = models.TextField()
+    announced_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=16, choices=SessionStatus.choices, default=SessionStatus.ANNOUNCED
+    )
+    minutes = models.TextField(blank=True)
+    minutes_sha256 = models.CharField(max_length=64, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["commission", "number"], name="session_number_unique"),
+            models.CheckConstraint(condition=~models.Q(agenda=""), name="session_has_agenda"),
+        ]
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.commission.code} session {self.number}"
+
+
+class SessionAttendance(models.Model):
+    """One member present at one session."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "member"], name="attendance_once")
+        ]
+
+
 class Decision(models.Model):
     """A formal, numbered, dated, reasoned decision of a commission.
 
@@ -119,6 +165,15 @@ class Decision(models.Model):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The session that adopted it; empty means taken outside a session (issue 17).
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
+    # The subject as published in the register, where given in each language;
+    # ``title`` is the subject as proposed.
+    title_kk = models.CharField(max_length=300, blank=True)
+    title_ru = models.CharField(max_length=300, blank=True)
+    title_en = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [

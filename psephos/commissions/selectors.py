@@ -197,14 +197,22 @@ def tecs_district(*, geography_id: int, region_unit_id: int | None = None) -> li
     return list(tecs.select_related("region").order_by("code"))
 
 
-def commission_members_on(*, commission: Commission, on: dt.date) -> int:
-    """Return how many members the commission had on ``on`` (term and validity in force)."""
+def _members_on(commission: Commission, on: dt.date) -> QuerySet[Member]:
     return (
         Member.objects.filter(commission=commission, term_start__lte=on, term_end__gte=on)
         .filter(Q(valid_from=None) | Q(valid_from__lte=on))
         .filter(Q(valid_to=None) | Q(valid_to__gt=on))
-        .count()
     )
+
+
+def commission_members_on(*, commission: Commission, on: dt.date) -> int:
+    """Return how many members the commission had on ``on`` (term and validity in force)."""
+    return _members_on(commission, on).count()
+
+
+def commission_member_ids_on(*, commission: Commission, on: dt.date) -> set[int]:
+    """Return the ids of the commission's members on ``on`` (term and validity in force)."""
+    return set(_members_on(commission, on).values_list("pk", flat=True))
 
 
 def commission_codes_closed(*, geography: Geography) -> set[str]:

@@ -25,7 +25,7 @@ from .errors import (
     DecisionNotValid,
     DecisionNumberTaken,
 )
-from .models import Commission, Decision, Member
+from .models import Commission, Decision, Member, Session
 from .rules.decisions import (
     DecisionReview,
     DecisionVote,
@@ -34,6 +34,7 @@ from .rules.decisions import (
     majority_needed,
 )
 from .selectors import commission_members_on
+from .sessions import session_adopt_check
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
@@ -312,6 +313,7 @@ def decision_propose(
     quorum: Quorum,
     document: bytes,
     action: dict[str, Any],
+    session: Session | None = None,
 ) -> Decision:
     """Record a commission's formal decision as proposed by ``user``; return it, pending.
 
@@ -325,6 +327,10 @@ def decision_propose(
     ``decision.propose`` with the vote and the document's and reasons' SHA-256, never
     their text. Raises ``PermissionDenied``, ``DecisionNotValid`` or
     ``DecisionNumberTaken``; nothing is written then.
+
+    With ``session`` the decision is adopted at that open session of the commission
+    (its date the session's, its members present those recorded there); without one
+    it is taken outside a session (issue 17).
     """
     if not user.is_authenticated or user.commission_id != commission.pk:
         raise PermissionDenied(
@@ -343,6 +349,8 @@ def decision_propose(
             _("A decision needs a number, reasons and its signed document (at most 10 MiB)."),
             data={"errors": errors},
         )
+    if session is not None:
+        session_adopt_check(session, commission=commission, on=on, present=vote.present)
     counted = replace(vote, members=commission_members_on(commission=commission, on=on))
     problems = decision_problems(counted, quorum)
     if problems:
@@ -392,6 +400,7 @@ def decision_propose(
                     document_sha256=digest,
                     action=action,
                     proposed_by=user,
+                    session=session,
                 )
         except IntegrityError:
             raise taken from None
@@ -415,6 +424,7 @@ def decision_propose(
                 "abstentions": counted.abstentions,
                 "document_sha256": digest,
                 "reasons_sha256": text_digest(reasons),
+                "session": session.number if session is not None else None,
             },
         )
     return decision

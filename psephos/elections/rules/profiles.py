@@ -55,6 +55,10 @@ class PresidentialProfile:
     decision_quorum_numerator: int = 2
     decision_quorum_denominator: int = 3
     decision_review: DecisionReview = DecisionReview.SECOND_OPERATOR
+    # Commission sessions (issue 17): hours between publishing a session's agenda and
+    # its start. The references name no legal minimum in the 2022 law (UNVERIFIED);
+    # 24 h is the ODIHR [P] Rec 12 indicator (agenda ≥ 24 h ahead). 0 turns it off.
+    session_notice_hours: int = 24
     # Candidates (issue 18; kazakhstan-rules.md §4). Each eligibility criterion is a
     # switch, so a country can drop those ODIHR criticises (P3); 0 years turns a
     # duration criterion off.
@@ -110,6 +114,10 @@ class ReferendumProfile:
     decision_quorum_numerator: int = 2
     decision_quorum_denominator: int = 3
     decision_review: DecisionReview = DecisionReview.SECOND_OPERATOR
+    # Commission sessions (issue 17): hours between publishing a session's agenda and
+    # its start. The references name no legal minimum in the 2022 law (UNVERIFIED);
+    # 24 h is the ODIHR [P] Rec 12 indicator (agenda ≥ 24 h ahead). 0 turns it off.
+    session_notice_hours: int = 24
 
 
 Profile = PresidentialProfile | ReferendumProfile
