@@ -26,7 +26,7 @@ from psephos.commissions.services import CommissionSpec, commission_tree_create,
 from psephos.core import clock
 from psephos.core.errors import Conflict, ValidationFailed
 from psephos.core.progress import progress
-from psephos.core.sql import insert_values
+from psephos.core.sql import db_value, insert_many
 from psephos.elections.enums import ElectionKind
 from psephos.elections.selectors import election_exists, election_options, elections_list
 from psephos.elections.services.election import OptionSpec, election_create
@@ -63,6 +63,11 @@ if TYPE_CHECKING:
 
 ACTOR = actor_system("results-import")
 BATCH = 5000
+PROTOCOL_FIELDS = (
+    "election", "station", "commission", "tec", "region", "status", "submitted_at",
+    "decided_at", "return_reason",
+)  # fmt: skip
+VERSION_FIELDS = ("protocol", "number", "source", "created_at", "note", "digest", *LINE_NAMES)
 
 
 class ImportRefused(ValidationFailed):
@@ -357,64 +362,63 @@ def _protocols_write(
     show_progress: bool | None,
 ) -> None:
     """Write one accepted protocol, its version 1 (source ``imported``), votes and
-    ``protocol.accept`` event per row, in batches."""
+    ``protocol.accept`` event per row: one prepared INSERT per table (the figures were
+    checked by ``import_plan``), the new ids read back by station."""
     options = election_options(election=election)
     keys = [o.key for o in options]
-    now = clock.now()
+    now = db_value(Protocol, "submitted_at", clock.now())
+    created = db_value(ProtocolVersion, "created_at", clock.now())
     source = VersionSource.IMPORTED
+    accepted = ProtocolStatus.ACCEPTED.value
+    pecs = [commissions[r.station] for r in plan.rows]
+    insert_many(
+        Protocol,
+        PROTOCOL_FIELDS,
+        [
+            (election.pk, c.station_id, c.pk, c.tec_id, c.region_id, accepted, now, now, "")
+            for c in pecs
+        ],
+    )
+    by_station: dict[int | None, int] = dict(
+        Protocol.objects.filter(election=election).values_list("station_id", "pk")
+    )
+    protocol_ids = [by_station[c.station_id] for c in pecs]
+    insert_many(
+        ProtocolVersion,
+        VERSION_FIELDS,
+        [
+            (pid, 1, source.value, created, "", "", *r.lines)
+            for pid, r in zip(protocol_ids, plan.rows, strict=True)
+        ],
+    )
+    by_protocol = dict(
+        ProtocolVersion.objects.filter(protocol__election=election).values_list("protocol_id", "pk")
+    )
+    version_ids = [by_protocol[pid] for pid in protocol_ids]
+    insert_many(
+        ProtocolVote,
+        ("version", "option", "votes"),
+        [
+            (vid, o.pk, r.votes[k])
+            for vid, r in zip(version_ids, plan.rows, strict=True)
+            for k, o in enumerate(options)
+        ],
+    )
+    Protocol.objects.filter(election=election).update(
+        current=Subquery(
+            ProtocolVersion.objects.filter(protocol=OuterRef("pk"), number=1).values("pk")[:1]
+        )
+    )
     n = len(plan.rows)
     with progress(_("Protocols"), n, enabled=show_progress) as advance:
         for lo in range(0, n, BATCH):
             rows = plan.rows[lo : lo + BATCH]
-            protocols = Protocol.objects.bulk_create(
-                [_protocol(election, commissions[r.station], now) for r in rows],
-                batch_size=BATCH,
-            )
-            versions = ProtocolVersion.objects.bulk_create(
-                [
-                    ProtocolVersion(
-                        protocol=p, number=1, source=source, created_at=now,
-                        **dict(zip(LINE_NAMES, r.lines, strict=True)),
-                    )
-                    for p, r in zip(protocols, rows, strict=True)
-                ],
-                batch_size=BATCH,
-            )  # fmt: skip
-            # (version, option, votes): ProtocolVote's fields in order.
-            insert_values(
-                ProtocolVote,
-                [
-                    (v.pk, o.pk, r.votes[k])
-                    for v, r in zip(versions, rows, strict=True)
-                    for k, o in enumerate(options)
-                ],
-            )
             events_record_many(
                 actor=actor,
                 role="system",
                 events=[_accept_event(election, r, keys, source) for r in rows],
             )
             advance(len(rows))
-    Protocol.objects.filter(election=election).update(
-        current=Subquery(
-            ProtocolVersion.objects.filter(protocol=OuterRef("pk"), number=1).values("pk")[:1]
-        )
-    )
-
-
-def _protocol(election: Election, commission: Commission, now: Any) -> Protocol:
-    station_id, tec_id, region_id = commission.station_id, commission.tec_id, commission.region_id
-    assert station_id is not None and tec_id is not None and region_id is not None
-    return Protocol(
-        election=election,
-        station_id=station_id,
-        commission_id=commission.pk,
-        tec_id=tec_id,
-        region_id=region_id,
-        status=ProtocolStatus.ACCEPTED,
-        submitted_at=now,
-        decided_at=now,
-    )
 
 
 def _accept_event(
