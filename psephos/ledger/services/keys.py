@@ -78,14 +78,30 @@ def derived_key(purpose: str) -> bytes:
 
     Keys that seal stored records (results' tally seals) live where the signing key
     lives: outside the database, so that an administrator who can edit tables cannot
-    compute a matching seal. Distinct purposes give independent keys.
+    compute a matching seal. Distinct purposes give independent keys. The derivation is
+    cached per process for as long as the key's source (the environment value, or the
+    key file's identity and modification time) is unchanged: sealing runs on every
+    protocol submission.
     """
+    return _derived(purpose, _key_source())
+
+
+def _key_source() -> tuple[object, ...]:
+    text = os.environ.get(ENV_NAME, "").strip()
+    if text:
+        return (ENV_NAME, text)
+    path = key_file_path()
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        signing_key_load()  # creates the file
+        stat = path.stat()
+    return (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _derived(purpose: str, source: tuple[object, ...]) -> bytes:
     raw = signing_key_load().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-    return _derive(raw, purpose)
-
-
-@functools.lru_cache(maxsize=8)
-def _derive(raw: bytes, purpose: str) -> bytes:
     return HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=f"psephos {purpose}".encode()
     ).derive(raw)
