@@ -1,4 +1,4 @@
-"""Election-day API under /api/v1/elections/{key}/…: the opening record.
+"""Election-day API under /api/v1/elections/{key}/…: the opening record and turnout.
 
 Reading is public; recording needs the station's PEC (a session with CSRF, or a token).
 """
@@ -11,15 +11,31 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from psephos.accounts.authentication import STAFF_AUTH
+from psephos.core import clock
 from psephos.core.schemas import ERROR_RESPONSES
+from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_user
 from psephos.voters.selectors import election_station_get
 
 from .access import access_station_day
 from .rules.opening import BoxEntry, MemberEntry, OpeningEntry
-from .schemas import BoxOut, MemberOut, OpeningIn, OpeningOut
+from .rules.turnout import percent
+from .schemas import (
+    BoxOut,
+    CurveOut,
+    LateOut,
+    MemberOut,
+    OpeningIn,
+    OpeningOut,
+    PointOut,
+    TurnoutIn,
+    TurnoutOut,
+    TurnoutReportOut,
+)
 from .selectors import OpeningView, opening_get
+from .selectors_turnout import Curve, turnout_for_election
 from .services.opening import OpeningInput, opening_entry_local, opening_record
+from .services.turnout import turnout_report
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
@@ -87,3 +103,71 @@ def opening_create(
         role=user.role,
     )
     return Status(201, opening_out(opening_get(election=election, station=station)))
+
+
+def _curve_out(curve: Curve) -> CurveOut:
+    return CurveOut(
+        code=curve.code,
+        name=curve.name,
+        points=[
+            PointOut(
+                slot=p.slot.strftime("%H:%M"),
+                voted=p.voted,
+                registered=p.registered,
+                percent=p.percent,
+                stations=p.stations,
+            )
+            for p in curve.points
+        ],
+    )
+
+
+@router.get("/elections/{key}/turnout", response={200: TurnoutOut, **ERRORS})
+def turnout_read(request: HttpRequest, key: str) -> TurnoutOut:
+    """Turnout at each reporting time: the nation, each region and district; late stations."""
+    election = election_get(key=key)
+    view = turnout_for_election(election=election, now=clock.now())
+    return TurnoutOut(
+        times=[t.strftime("%H:%M") for t in view.times],
+        stations=view.stations,
+        national=_curve_out(view.national),
+        regions=[_curve_out(c) for c in view.regions],
+        districts=[_curve_out(c) for c in view.districts],
+        late=[LateOut(station=code, slot=slot.strftime("%H:%M")) for code, slot in view.late],
+    )
+
+
+@router.post(
+    "/elections/{key}/stations/{code}/turnout",
+    response={201: TurnoutReportOut, **ERRORS},
+    auth=STAFF_AUTH,
+)
+def turnout_create(
+    request: HttpRequest, key: str, code: str, payload: TurnoutIn
+) -> Status[TurnoutReportOut]:
+    """Report the station's turnout at a reporting time (its PEC), now."""
+    election, station = election_station_get(key=key, code=code)
+    user: User = request.user  # type: ignore[assignment]
+    access_station_day(user, station)
+    report = turnout_report(
+        election=election,
+        station=station,
+        slot=payload.slot.replace(second=0, microsecond=0, tzinfo=None),
+        voted=payload.voted,
+        registered=payload.registered,
+        at=clock.now(),
+        actor=actor_user(user),
+        role=user.role,
+    )
+    return Status(
+        201,
+        TurnoutReportOut(
+            station=station.code,
+            slot=report.slot.strftime("%H:%M"),
+            voted=report.voted,
+            registered=report.registered,
+            percent=percent(report.voted, report.registered),
+            source=report.source,
+            event_seq=report.event_seq,
+        ),
+    )

@@ -25,3 +25,8 @@ class OpeningGap(models.TextChoices):
     BOX_UNSEALED = "box_unsealed", _("a ballot box without a seal number")
     BALLOTS_NOT_ANNOUNCED = "ballots_not_announced", _("ballots received not counted and announced")
     NO_ISSUING_MEMBER = "no_issuing_member", _("no member designated to issue ballots")
+
+
+class TurnoutSource(models.TextChoices):
+    MARKS = "marks", _("from the marks on the list")
+    ENTERED = "entered", _("entered by the commission")

@@ -13,3 +13,13 @@ class OpeningInvalid(ValidationFailed):
 
 class OpeningRecorded(Conflict):
     code = "opening_recorded"
+
+
+class TurnoutRefused(ValidationFailed):
+    """A turnout report outside its window, above the list or below the previous one."""
+
+    code = "turnout_refused"
+
+
+class TurnoutReported(Conflict):
+    code = "turnout_reported"

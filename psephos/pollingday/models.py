@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from .enums import BoxKind, MemberRole
+from .enums import BoxKind, MemberRole, TurnoutSource
 
 
 class Opening(models.Model):
@@ -55,3 +55,24 @@ class BallotBox(models.Model):
                 fields=["opening", "serial"], name="box_serial_unique_in_opening"
             )
         ]
+
+
+class TurnoutReport(models.Model):
+    """A station's turnout at one reporting time: voters who received a ballot, and the list."""
+
+    election = models.ForeignKey("elections.Election", on_delete=models.PROTECT)
+    station = models.ForeignKey("territory.PollingStation", on_delete=models.PROTECT)
+    slot = models.TimeField()
+    voted = models.PositiveIntegerField()
+    registered = models.PositiveIntegerField()
+    source = models.CharField(max_length=8, choices=TurnoutSource.choices)
+    at = models.DateTimeField()
+    event_seq = models.BigIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "station", "slot"], name="turnout_one_per_station_and_time"
+            )
+        ]
+        indexes = [models.Index(fields=["election", "slot"], name="turnout_election_slot")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from ninja import Field, Schema
 
@@ -56,3 +57,49 @@ class OpeningOut(Schema):
     late: bool
     gaps: list[str]
     event_seq: int | None
+
+
+class TurnoutIn(Schema):
+    """A station's turnout at a reporting time; no figures where the station marks voters."""
+
+    slot: dt.time
+    voted: int | None = Field(None, ge=0, le=1_000_000)
+    registered: int | None = Field(None, ge=0, le=1_000_000)
+
+
+class TurnoutReportOut(Schema):
+    station: str
+    slot: str
+    voted: int
+    registered: int
+    percent: Decimal
+    source: str
+    event_seq: int | None
+
+
+class PointOut(Schema):
+    slot: str
+    voted: int
+    registered: int
+    percent: Decimal
+    stations: int
+
+
+class CurveOut(Schema):
+    code: str
+    name: str
+    points: list[PointOut]
+
+
+class LateOut(Schema):
+    station: str
+    slot: str
+
+
+class TurnoutOut(Schema):
+    times: list[str]
+    stations: int
+    national: CurveOut
+    regions: list[CurveOut]
+    districts: list[CurveOut]
+    late: list[LateOut]

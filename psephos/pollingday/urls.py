@@ -9,5 +9,6 @@ from . import views
 app_name = "pollingday"
 
 urlpatterns = [
+    path("<slug:key>/turnout/", views.turnout_page, name="turnout"),
     path("<slug:key>/stations/<code:code>/opening/", views.opening_page, name="opening"),
 ]

@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from psephos.core import clock
+from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_user
 from psephos.voters.selectors import election_station_get
 
@@ -22,6 +24,7 @@ from .errors import OpeningInvalid
 from .forms import BOX_ROWS, MEMBER_ROWS, OpeningForm, box_rows, member_rows, opened_at
 from .rules.opening import OpeningEntry
 from .selectors import opening_context, opening_get
+from .selectors_turnout import Point, turnout_for_election
 from .services.opening import OpeningInput, opening_entry_local, opening_record, station_zone
 
 if TYPE_CHECKING:
@@ -81,3 +84,38 @@ def opening_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
         "kinds": BoxKind.choices,
     }
     return render(request, "pollingday/opening.html", context, status=status)
+
+
+# The curve's frame: 07:00 to 22:00 across, 0 to 100 % up, in SVG user units.
+CURVE_WIDTH, CURVE_HEIGHT, CURVE_FROM, CURVE_TO = 600, 300, 7 * 60, 22 * 60
+
+
+def _curve_dots(points: list[Point]) -> list[tuple[str, str, Point]]:
+    """Return each point of a turnout curve with its SVG coordinates."""
+    out = []
+    for p in points:
+        minutes = p.slot.hour * 60 + p.slot.minute
+        x = (minutes - CURVE_FROM) * CURVE_WIDTH / (CURVE_TO - CURVE_FROM)
+        y = CURVE_HEIGHT - float(p.percent) * CURVE_HEIGHT / 100
+        out.append((f"{x:.1f}", f"{y:.1f}", p))
+    return out
+
+
+def turnout_page(request: HttpRequest, key: str) -> HttpResponse:
+    """The public turnout page: the national curve, a table per region, late stations."""
+    election = election_get(key=key)
+    view = turnout_for_election(election=election, now=clock.now())
+    dots = _curve_dots(view.national.points)
+    context = {
+        "election": election,
+        "view": view,
+        "curve": " ".join(f"{x},{y}" for x, y, _p in dots),
+        "dots": dots,
+        "width": CURVE_WIDTH,
+        "height": CURVE_HEIGHT,
+        "ticks": [
+            ((t.hour * 60 + t.minute - CURVE_FROM) * CURVE_WIDTH / (CURVE_TO - CURVE_FROM), t)
+            for t in view.times
+        ],
+    }
+    return render(request, "pollingday/turnout.html", context)

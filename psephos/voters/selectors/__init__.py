@@ -335,3 +335,17 @@ def signers_by_key(
 def register_size(*, geography_id: int) -> int:
     """Return the number of voters in a map's register."""
     return Voter.objects.filter(geography_id=geography_id).count()
+
+
+def station_marks_until(
+    *, election: Election, station: PollingStation, until: dt.datetime
+) -> tuple[int, int]:
+    """Return the station's voters on the list and its marks made at or before ``until``.
+
+    ``(0, 0)`` means the station keeps no list in psephos (its PEC enters its figures).
+    """
+    on_list = ListEntry.objects.filter(election=election, station=station, removed_reason="").count()
+    if not on_list:
+        return 0, 0
+    marked = Mark.objects.filter(election=election, station=station, at__lte=until).count()
+    return on_list, marked

@@ -1,0 +1,145 @@
+"""Record a station's turnout at a reporting time, from its marks or as its PEC enters it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from psephos.ledger.services.events import event_record
+from psephos.voters.selectors import station_marks_until
+
+from ..enums import TurnoutSource
+from ..errors import TurnoutRefused, TurnoutReported
+from ..models import TurnoutReport
+from ..rules.turnout import Problem, day_profile_for, report_problems
+from .opening import station_zone
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+    from psephos.territory.models import PollingStation
+
+
+def turnout_problem_message(problem: Problem) -> str:
+    """Return the translated sentence for one problem of a turnout report, with its numbers."""
+    messages = {
+        "slot_unknown": _("%(slot)s is not a reporting time; the times are %(times)s."),
+        "outside_window": _(
+            "The report for this time is accepted from %(opens)s to %(closes)s; "
+            "it is %(now)s at the station."
+        ),
+        "above_registered": _(
+            "%(voted)d voters is more than the %(registered)d voters on the list."
+        ),
+        "below_previous": _(
+            "%(voted)d voters is fewer than the %(previous)d of the previous report."
+        ),
+        "figures_missing": _(
+            "This station keeps no list in psephos: enter the voters who received a ballot "
+            "and the voters on the list."
+        ),
+        "figures_from_marks": _(
+            "This station marks its voters in psephos: its figures come from the marks, "
+            "%(voted)d of %(registered)d."
+        ),
+    }
+    return messages[problem.code] % dict(problem.facts)
+
+
+def _refuse(problems: list[Problem], station: PollingStation, slot: dt.time) -> TurnoutRefused:
+    errors = [{"code": p.code, "message": turnout_problem_message(p)} for p in problems]
+    return TurnoutRefused(
+        _("The turnout report of station %(code)s at %(slot)s is refused: %(problems)s")
+        % {
+            "code": station.code,
+            "slot": slot.strftime("%H:%M"),
+            "problems": " ".join(e["message"] for e in errors),
+        },
+        data={"station": station.code, "slot": slot.strftime("%H:%M"), "errors": errors},
+    )
+
+
+def turnout_report(
+    *,
+    election: Election,
+    station: PollingStation,
+    slot: dt.time,
+    voted: int | None,
+    registered: int | None,
+    at: dt.datetime,
+    actor: str,
+    role: str,
+    report_times: tuple[dt.time, ...] | None = None,
+) -> TurnoutReport:
+    """Record the station's turnout at reporting time ``slot``, as of the instant ``at``.
+
+    Precondition: the caller checked ``access_station_day`` (or is the simulation).
+    A station that keeps its list in psephos reports its marks made by ``at`` (no figures
+    may be given); another gives ``voted`` and ``registered``. Writes one report and one
+    ``turnout.report`` event. Raises ``TurnoutRefused`` with every problem and its
+    numbers (outside the slot's window, above the list, below the previous report) and
+    ``TurnoutReported`` when the slot is already reported.
+    """
+    on_list, marked = station_marks_until(election=election, station=station, until=at)
+    if on_list:
+        if voted is not None or registered is not None:
+            facts = (("voted", marked), ("registered", on_list))
+            raise _refuse([Problem("figures_from_marks", facts)], station, slot)
+        voted, registered, source = marked, on_list, TurnoutSource.MARKS
+    elif voted is None or registered is None:
+        raise _refuse([Problem("figures_missing")], station, slot)
+    else:
+        source = TurnoutSource.ENTERED
+    previous = (
+        TurnoutReport.objects.filter(election=election, station=station, slot__lt=slot)
+        .order_by("-slot")
+        .values_list("voted", flat=True)
+        .first()
+    )
+    problems = report_problems(
+        profile=day_profile_for(election.profile_key, report_times=report_times),
+        slot=slot,
+        local_now=at.astimezone(station_zone(station)).replace(tzinfo=None),
+        voting_day=election.date,
+        voted=voted,
+        registered=registered,
+        previous_voted=previous or 0,
+    )
+    if problems:
+        raise _refuse(problems, station, slot)
+    try:
+        with transaction.atomic():
+            report = TurnoutReport.objects.create(
+                election=election,
+                station=station,
+                slot=slot,
+                voted=voted,
+                registered=registered,
+                source=source,
+                at=at,
+            )
+            event = event_record(
+                actor=actor,
+                role=role,
+                action="turnout.report",
+                object_key=f"{election.key}/{station.code}",
+                payload={
+                    "election": election.key,
+                    "station": station.code,
+                    "slot": slot.strftime("%H:%M"),
+                    "voted": voted,
+                    "registered": registered,
+                    "source": source.value,
+                },
+            )
+            report.event_seq = event.seq
+            report.save(update_fields=["event_seq"])
+    except IntegrityError:
+        raise TurnoutReported(
+            _("Station %(code)s already reported its turnout at %(slot)s.")
+            % {"code": station.code, "slot": slot.strftime("%H:%M")},
+            data={"station": station.code, "slot": slot.strftime("%H:%M")},
+        ) from None
+    return report
