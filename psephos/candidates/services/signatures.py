@@ -67,7 +67,7 @@ def signatures_import(
     actor: str,
     role: str = "cec",
     sample: int | None = None,
-    seed: str = "",
+    seed: int = 0,
 ) -> ImportSummary:
     """Verify every line of a signature file (or a published random sample) and store the verdicts.
 
@@ -76,7 +76,7 @@ def signatures_import(
     its keyed IIN value and gets every reason that applies (``rules.signatures``); the
     lines, their keyed values and reasons (never IINs or names), each sheet and each
     unit's tally are stored; one ``signatures.import`` event. ``sample`` checks that
-    many lines drawn from ``seed`` + the file's SHA-256, where the profile allows
+    many lines drawn from ``seed`` (a number, published in the event) + the file's SHA-256, where the profile allows
     sampling. Raises ``SignatureFileInvalid`` (every problem with line and column),
     ``SheetDuplicate``, ``NominationState`` or ``ValidationFailed``; nothing is stored then.
     """
@@ -214,7 +214,7 @@ def signatures_import(
                 "checked": len(checked),
                 "valid": valid,
                 "reasons": dict(sorted(counts.items())),
-                "sample_seed": sample_seed,
+                "sample_seed": seed if sample is not None else None,
             },
         )
     return ImportSummary(len(rows), len(checked), valid, dict(counts), sample_seed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from .conftest import World, collecting
 
 HEADER = "sheet,line,iin,surname,given_name,birth_date,address,unit,signed,collector\n"
 KEY = "kz-test-presidential"
+SAMPLE = ("--sample", "4", "--seed", "2022")
 
 
 def line(sheet: int, n: int, p: object, **kw: str) -> str:
@@ -41,19 +43,10 @@ def write(world: World, name: str, text: str) -> Path:
     return path
 
 
-def run(path: Path, nominee: str = "tokayev") -> str:
+def run(path: Path, *extra: str) -> str:
     out = StringIO()
-    call_command(
-        "candidates",
-        "signatures",
-        "import",
-        str(path),
-        "--election",
-        KEY,
-        "--nominee",
-        nominee,
-        stdout=out,
-    )
+    arguments = ["import", str(path), "--election", KEY, "--nominee", "tokayev", *extra]
+    call_command("candidates", "signatures", *arguments, stdout=out)
     return out.getvalue()
 
 
@@ -183,3 +176,71 @@ def test_a_malformed_file_lists_every_problem_and_stores_nothing(world: World) -
         "  bad.csv line 5, column surname: the value is missing"
     )
     assert stored() == before
+
+
+def test_an_xlsx_file_is_read_like_a_csv(world: World) -> None:
+    import openpyxl
+
+    collecting(world)
+    p = world.people
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER.strip().split(","))
+    for n, person in enumerate((p[0], p[10]), start=1):
+        sheet.append(
+            [
+                n,
+                1,
+                person.iin,
+                person.surname,
+                person.given_name,
+                person.birth_date,
+                "Street 1",
+                person.region,
+                dt.datetime(2022, 9, 27, 11, 30),
+                "Collector",
+            ]
+        )
+    path = world.tmp / "sheets.xlsx"
+    book.save(path)
+    assert run(path) == "2 lines, 2 checked, 2 valid.\n"
+
+
+def test_a_sample_is_checked_only_where_the_profile_allows_it(world: World) -> None:
+    from psephos.elections.services.election import election_revise
+    from tests.support.country import PRESIDENTIAL
+
+    nomination = collecting(world)
+    p = world.people
+    text = "".join(line(1, n, p[n - 1]) for n in range(1, 9))
+    before = stored()
+    with pytest.raises(CommandError) as refused:
+        run(write(world, "a.csv", text), *SAMPLE)
+    assert str(refused.value) == (
+        "validation_failed: The rule profile does not allow checking a sample of signatures."
+    )
+    assert stored() == before
+    election_revise(
+        election=world.election,
+        changes={"profile_overrides": {"signature_sampling": True}},
+        contest_names=PRESIDENTIAL.contest_names,
+        contest_texts=("", "", ""),
+        options=None,
+        actor="system:tests",
+    )
+    nomination.refresh_from_db()
+    assert run(write(world, "a.csv", text), *SAMPLE) == "8 lines, 4 checked, 4 valid.\n"
+    batch = SignatureImport.objects.get()
+    assert batch.sample_seed == f"2022:{batch.sha256}"
+    assert Event.objects.get(action="signatures.import").payload["sample_seed"] == 2022
+    assert SignatureLine.objects.count() == 4
+    summary = signature_summary(nomination=nomination)
+    assert (summary.collected, summary.checked, summary.valid) == (8, 4, 4)
+    # All in one unit: enough signatures, but the unit spread fails, so refusal is open.
+    assert summary.threshold.problems == ("unit_spread",)
+    assert (summary.verdict.estimate, summary.verdict.register, summary.verdict.refuse) == (
+        8,
+        False,
+        True,
+    )

@@ -30,7 +30,7 @@ class Command(DomainCommand):
         i = actions.add_parser("import", help="verify a CSV or XLSX file against the register")
         i.add_argument("file", type=Path)
         i.add_argument("--sample", type=int, default=None, help="check this many lines only")
-        i.add_argument("--seed", default="", help="the published seed of the sample")
+        i.add_argument("--seed", type=int, default=0, help="the published seed of the sample")
         s = actions.add_parser("summary", help="the nominee's verification summary")
         for p in (i, s):
             p.add_argument("--election", required=True)
