@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "psephos.complaints",
     "psephos.observation",
     "psephos.candidates",
+    "psephos.recommendations",
     "psephos.integrity",
     "psephos.pollingday",
     "psephos.simulate",

@@ -1,0 +1,25 @@
+"""Errors of the recommendations domain, each with a stable code."""
+
+from __future__ import annotations
+
+from psephos.core.errors import Conflict, NotFound, ValidationFailed
+
+
+class ReportNotFound(NotFound):
+    code = "report_not_found"
+
+
+class ReportFileMissing(NotFound):
+    code = "report_file_missing"
+
+
+class ReportExists(Conflict):
+    """A report with this key has been imported before."""
+
+    code = "report_exists"
+
+
+class ReportUnreadable(ValidationFailed):
+    """The recommendations section cannot be read; ``data['errors']`` lists each line."""
+
+    code = "report_unreadable"

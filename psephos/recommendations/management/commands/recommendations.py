@@ -1,0 +1,60 @@
+"""``psephos recommendations``: import a final report's recommendations.
+
+psephos recommendations import REPORT.txt --report KEY [--mission M] [--election E]
+                                          [--published YYYY-MM-DD] [--dry-run]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+
+from psephos.core.commands import DomainCommand
+from psephos.ledger.actors import actor_system
+
+from ...services.reports import recommendation_key, report_import
+
+
+class Command(DomainCommand):
+    help = "Recommendations: import the recommendations section of an observation report."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        i = sub.add_parser("import", help="read the report's recommendations section")
+        i.add_argument("file", type=Path)
+        i.add_argument("--report", required=True, help="the report's key")
+        i.add_argument("--mission", default="OSCE/ODIHR")
+        i.add_argument("--election", default="")
+        i.add_argument("--published", type=dt.date.fromisoformat, default=None)
+        i.add_argument("--dry-run", action="store_true", help="read and print, write nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = report_import(
+            key=options["report"],
+            path=options["file"],
+            mission=options["mission"],
+            election=options["election"],
+            published_on=options["published"],
+            actor=actor_system("cli"),
+            dry_run=options["dry_run"],
+        )
+        for r in result.recommendations:
+            flag = "*" if r.priority else " "
+            self.stdout.write(f"{flag} {recommendation_key(result.key, r.number)}  {r.area}")
+        priority = sum(1 for r in result.recommendations if r.priority)
+        counts = {"count": len(result.recommendations), "priority": priority, "key": result.key}
+        if result.written:
+            self.stdout.write(
+                _("%(key)s: %(count)d recommendations imported, %(priority)d priority.") % counts
+            )
+        else:
+            self.stdout.write(
+                _(
+                    "%(key)s: %(count)d recommendations found, %(priority)d priority; dry run, nothing written."
+                )
+                % counts
+            )

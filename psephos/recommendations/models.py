@@ -1,0 +1,59 @@
+"""A final report of an observation mission and the recommendations it makes.
+
+The recommendation's ``text`` is the report's own wording, word for word, in the report's
+``language``; ``text_kk``, ``text_ru`` and ``text_en`` are translations (empty until
+someone provides them; ``text_en`` of an English report is its text).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Report(models.Model):
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    mission = models.CharField(_("mission"), max_length=200)
+    election = models.CharField(_("election"), max_length=200, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    document_name = models.CharField(_("document"), max_length=255)
+    document_sha256 = models.CharField(_("document SHA-256"), max_length=64)
+    imported_at = models.DateTimeField(_("imported at"))
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Recommendation(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="recommendations")
+    key = models.SlugField(_("key"), max_length=100, unique=True)
+    number = models.PositiveSmallIntegerField(_("number"))
+    priority = models.BooleanField(_("priority"), default=False)
+    text = models.TextField(_("text as published"))
+    text_kk = models.TextField(_("text (Kazakh)"), blank=True)
+    text_ru = models.TextField(_("text (Russian)"), blank=True)
+    text_en = models.TextField(_("text (English)"), blank=True)
+    area = models.CharField(_("area"), max_length=120, blank=True)
+    addressee = models.CharField(_("addressee"), max_length=200, blank=True)
+    paragraph = models.CharField(_("paragraph"), max_length=200, blank=True)
+    line = models.PositiveIntegerField(_("line in the document"))
+
+    class Meta:
+        ordering = ["report", "number"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "number"], name="recommendation_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key
