@@ -99,21 +99,35 @@ def signature_requirement(*, election: Election) -> int:
     )
 
 
-def signature_summary(*, nomination: Nomination, required: int | None = None) -> SignatureSummary:
-    """Return the nominee's signature summary; ``required`` saves the register count."""
+def signature_summary(
+    *,
+    nomination: Nomination,
+    required: int | None = None,
+    units: list[str] | None = None,
+    tallies: list[SignatureTally] | None = None,
+) -> SignatureSummary:
+    """Return the nominee's signature summary.
+
+    A list of nominees passes what they share, read once: ``required`` (the register
+    count), ``units`` (the map's first-level unit codes) and each one's prefetched
+    ``tallies``.
+    """
     election = nomination.election
     profile = candidate_profile(election)
-    units = [u.code for u in regions_list(geography_id=election.geography_id)]
-    tallies = {t.unit_code: t for t in SignatureTally.objects.filter(nomination=nomination)}
+    if units is None:
+        units = [u.code for u in regions_list(geography_id=election.geography_id)]
+    if tallies is None:
+        tallies = list(SignatureTally.objects.filter(nomination=nomination))
+    by_unit = {t.unit_code: t for t in tallies}
     rows = [
         UnitTally(
             code,
-            tallies[code].collected if code in tallies else 0,
-            tallies[code].checked if code in tallies else 0,
-            tallies[code].valid if code in tallies else 0,
-            dict(tallies[code].reasons) if code in tallies else {},
+            by_unit[code].collected if code in by_unit else 0,
+            by_unit[code].checked if code in by_unit else 0,
+            by_unit[code].valid if code in by_unit else 0,
+            dict(by_unit[code].reasons) if code in by_unit else {},
         )
-        for code in units + sorted(set(tallies) - set(units))
+        for code in units + sorted(set(by_unit) - set(units))
     ]
     reasons: dict[str, int] = {}
     for row in rows:
@@ -162,8 +176,9 @@ def nominations_public(*, election: Election, key: str | None = None) -> list[Pu
     Raise ``NominationNotFound`` when ``key`` names no nominee.
     """
     required = signature_requirement(election=election)
+    units = [u.code for u in regions_list(geography_id=election.geography_id)]
     nominations = nominations_list_for_election(election=election).prefetch_related(
-        "assessments", "decisions"
+        "assessments", "decisions", "tallies"
     )
     if key is not None:
         nominations = nominations.filter(pk=nomination_get(election=election, key=key).pk)
@@ -174,7 +189,9 @@ def nominations_public(*, election: Election, key: str | None = None) -> list[Pu
             PublicNomination(
                 nomination=n,
                 assessments=sorted(n.assessments.all(), key=lambda a: a.pk),
-                summary=signature_summary(nomination=n, required=required),
+                summary=signature_summary(
+                    nomination=n, required=required, units=units, tallies=list(n.tallies.all())
+                ),
                 decisions=sorted(n.decisions.all(), key=lambda d: d.pk),
             )
         )

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from psephos.candidates.errors import DecisionInvalid, NominationState
-from psephos.candidates.models import Nomination, RegistrationDecision
+from psephos.candidates.models import NominatingBody, Nomination, RegistrationDecision
 from psephos.candidates.rules.ballot import kazakh_sort_key
 from psephos.candidates.services.eligibility import eligibility_decide
-from psephos.candidates.services.nominations import NomineeSpec, nomination_submit
+from psephos.candidates.services.nominations import NomineeSpec, body_register, nomination_submit
 from psephos.candidates.services.registration import Vote, ballot_build, registration_decide
 from psephos.candidates.services.signatures import signatures_import
 from psephos.elections.selectors import election_get, election_options
@@ -47,6 +49,20 @@ def decide(
         decided_on=DAY,
         vote=vote,
         reasons=reasons,
+        actor=ACTOR,
+    )
+
+
+def other_body() -> NominatingBody:
+    """Return a second party, with offices in two of the three units."""
+    since = dt.date(2020, 1, 1)
+    return body_register(
+        key="other",
+        kind="party",
+        names=("Other", "Басқа", "Другая"),
+        registration_number="P-3",
+        registered_on=since,
+        offices={"KZ-02": since, "KZ-03": since},
         actor=ACTOR,
     )
 
@@ -163,17 +179,7 @@ def test_registered_candidates_become_the_ballot_with_against_all(world: World) 
     decide(first, "register")
     election = world.election
     # A second registered nominee of another body, named earlier in the Kazakh alphabet.
-    from psephos.candidates.services.nominations import body_register
-
-    body = body_register(
-        key="other",
-        kind="party",
-        names=("Other", "Басқа", "Другая"),
-        registration_number="P-3",
-        registered_on=dt.date(2020, 1, 1),
-        offices={"KZ-02": dt.date(2020, 1, 1), "KZ-03": dt.date(2020, 1, 1)},
-        actor=ACTOR,
-    )
+    body = other_body()
     second = nomination_submit(
         election=election,
         body=body,
@@ -222,3 +228,29 @@ def test_the_api_publishes_nominees_status_and_signature_summaries(client, world
     missing = client.get("/api/v1/elections/nope/candidates")
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "not_found"
+
+
+def test_the_api_reads_the_same_number_of_queries_for_any_number_of_nominees(
+    client, world: World
+) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/api/v1/elections/kz-test-presidential/candidates")
+        assert response.status_code == 200
+        return len(captured)
+
+    first = collecting(world)
+    sign(world, first, [0, 1, 10, 11], "a.csv")
+    one = queries()
+    body = other_body()
+    second = nomination_submit(
+        election=world.election,
+        body=body,
+        nominee=NomineeSpec("x", ("X", "Х", "Х"), "F", dt.date(1960, 1, 1), dt.date(2022, 9, 24)),
+        documents=[],
+        actor=ACTOR,
+    )
+    pay(second)
+    eligibility_decide(nomination=second, assessments=[*passing(), language()], actor=ACTOR)
+    sign(world, second, [20, 21], "b.csv")
+    assert queries() == one
