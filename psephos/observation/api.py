@@ -58,6 +58,7 @@ from .selectors import (
     accreditation_by_token,
     accreditation_get,
     accreditation_list_public,
+    accreditations_by_badge,
     coverage,
     findings_all,
     findings_csv,
@@ -168,10 +169,7 @@ def accreditations(request: HttpRequest, election: str) -> list[dict[str, Any]]:
     return accreditation_list_public(election=election_get(key=election))
 
 
-@router.get("/badge/{token}", response=BadgeOut)
-def badge_check(request: HttpRequest, token: str) -> dict[str, Any]:
-    """Return what a badge's QR code certifies."""
-    acc = accreditation_by_token(token=token)
+def _badge_out(acc: Any) -> dict[str, Any]:
     return {
         "badge": acc.observer.code,
         "organisation": acc.observer.organisation.name,
@@ -179,6 +177,18 @@ def badge_check(request: HttpRequest, token: str) -> dict[str, Any]:
         "status": acc.status,
         "valid": acc.status == "accredited",
     }
+
+
+@router.get("/badge/{token}", response=BadgeOut)
+def badge_check(request: HttpRequest, token: str) -> dict[str, Any]:
+    """Return what a badge's QR code certifies."""
+    return _badge_out(accreditation_by_token(token=token))
+
+
+@router.get("/badges/{number}", response=list[BadgeOut])
+def badge_check_number(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    """Return what a badge number is accredited for, one entry per election (no names)."""
+    return [_badge_out(acc) for acc in accreditations_by_badge(number=number)]
 
 
 @router.get("/organisations/{key}/observers", auth=django_auth, response=list[ObserverPersonalOut])

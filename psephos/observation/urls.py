@@ -7,6 +7,7 @@ app_name = "observation"
 urlpatterns = [
     path("", views.index, name="index"),
     path("accreditations/<slug:election>/", views.accreditations, name="accreditations"),
+    path("badges/", views.badge_number, name="badge_number"),
     path("badge/<str:token>/", views.badge, name="badge"),
     path("badge/<str:token>/qr.svg", views.badge_qr, name="badge_qr"),
     path("findings/<slug:election>/", views.findings, name="findings"),

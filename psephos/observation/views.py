@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import segno
 from django.contrib import messages
@@ -13,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,6 +34,7 @@ from .selectors import (
     access_log_list,
     accreditation_by_token,
     accreditation_list_public,
+    accreditations_by_badge,
     coverage,
     findings_all,
     findings_csv,
@@ -66,12 +70,80 @@ def badge(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "observation/badge.html", {"acc": acc})
 
 
+def badge_number(request: HttpRequest) -> HttpResponse:
+    """Check a badge by the number printed on it: ``?number=`` lists its accreditations.
+
+    An unknown number is answered on the same page (404) so that it can be corrected.
+    """
+    number = request.GET.get("number", "").strip()
+    rows: list[Any] = []
+    error: DomainError | None = None
+    if number:
+        try:
+            rows = accreditations_by_badge(number=number)
+        except DomainError as exc:
+            error = exc
+    return render(
+        request,
+        "observation/badge_number.html",
+        {"number": number, "rows": rows, "error": error.message if error else ""},
+        status=error.http_status if error else 200,
+    )
+
+
 def badge_qr(request: HttpRequest, token: str) -> HttpResponse:
-    """Return the badge's QR code (SVG) pointing at its public check page."""
+    """Return the badge's QR code pointing at its public check page.
+
+    A stand-alone SVG document needs the SVG namespace on its root (the inline form
+    used inside HTML pages leaves it out, and browsers then refuse the image).
+    """
     accreditation_by_token(token=token)
     url = request.build_absolute_uri(reverse("observation:badge", args=[token]))
-    svg = segno.make(url, error="m").svg_inline(scale=4)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=4, xmldecl=False, svgclass=None)
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
+
+
+#: A finding said in words, by measure; the plural follows the denominator ``n``.
+_FINDING_WORDS = {
+    "problem": ngettext_lazy(
+        "Problem reported in %(count)s of %(n)s observation.",
+        "Problem reported in %(count)s of %(n)s observations.",
+        "n",
+    ),
+    "yes": ngettext_lazy(
+        "Answered yes in %(count)s of %(n)s observation.",
+        "Answered yes in %(count)s of %(n)s observations.",
+        "n",
+    ),
+    "selected": ngettext_lazy(
+        "Selected in %(count)s of %(n)s observation.",
+        "Selected in %(count)s of %(n)s observations.",
+        "n",
+    ),
+    "negative": ngettext_lazy(
+        "Assessed negatively in %(count)s of %(n)s observation.",
+        "Assessed negatively in %(count)s of %(n)s observations.",
+        "n",
+    ),
+    "positive": ngettext_lazy(
+        "Assessed positively in %(count)s of %(n)s observation.",
+        "Assessed positively in %(count)s of %(n)s observations.",
+        "n",
+    ),
+}
+
+
+def finding_words(row: dict[str, Any]) -> str:
+    """Say a finding's figure in words, in the page's language.
+
+    "Problem reported in 3 of 40 observations" rather than the measure's code and a bare
+    count; a question nobody was asked says so.
+    """
+    if not row["denominator"]:
+        return _("No observation answered this question.")
+    values = {"count": row["count"], "n": row["denominator"]}
+    return str(_FINDING_WORDS[row["measure"]] % values)
 
 
 def findings(request: HttpRequest, election: str) -> HttpResponse:
@@ -87,6 +159,10 @@ def findings(request: HttpRequest, election: str) -> HttpResponse:
         return resp
     if fmt == "md":
         return HttpResponse(findings_markdown(reports), content_type="text/markdown; charset=utf-8")
+    for rep in reports:
+        for row in rep.rows:
+            if row["dimension"] == "all":
+                row["words"] = finding_words(row)
     return render(
         request, "observation/findings.html", {"election": e, "org": org, "reports": reports}
     )

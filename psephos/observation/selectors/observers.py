@@ -65,6 +65,28 @@ def accreditation_by_token(*, token: str) -> Accreditation:
     return acc
 
 
+def accreditations_by_badge(*, number: str) -> list[Accreditation]:
+    """Return every accreditation of the badge number typed by someone checking it.
+
+    Badge numbers are printed in capitals; spaces and case in what was typed do not
+    matter. ``NotFound`` when no observer holds the number or it has no accreditation.
+    """
+    code = "".join(number.split()).upper()
+    rows = list(
+        Accreditation.objects.select_related(
+            "observer__organisation", "observer__region", "election"
+        )
+        .filter(observer__code=code)
+        .order_by("election__key")
+    )
+    if not rows:
+        raise NotFound(
+            _("No accreditation has the badge number “%(number)s”.") % {"number": code},
+            data={"field": "number", "number": code},
+        )
+    return rows
+
+
 def observer_roster(
     *, user: Any, organisation: Organisation, two_factor_ok: bool, export: bool = False
 ) -> list[dict[str, Any]]:

@@ -152,3 +152,18 @@ def test_authenticator_is_set_up_by_post_and_confirmed_by_post_redirect_get(
             "action", flat=True
         )
     ) == ["observation.totp.create", "observation.totp.confirm"]
+
+
+def test_badge_qr_image_renders_and_a_badge_is_checked_by_number(live_server, page):
+    from psephos.observation.models import Accreditation
+
+    o = observed_country()
+    token = Accreditation.objects.get(observer=o.observer).badge_token
+    page.goto(f"{live_server.url}/observation/badge/{token}/")
+    page.wait_for_function("document.querySelector('img[src$=\"qr.svg\"]').complete")
+    assert page.evaluate("document.querySelector('img[src$=\"qr.svg\"]').naturalWidth") > 0
+    page.goto(f"{live_server.url}/observation/")
+    page.fill("#badge-number", o.observer.code.lower())
+    page.click("form.badge-number button[type=submit]")
+    page.wait_for_selector('#badge-results tr[data-election="kz-test-presidential"]')
+    assert page.locator('#badge-results tr[data-valid="1"]').count() == 1

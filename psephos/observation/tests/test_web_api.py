@@ -287,3 +287,68 @@ def test_an_unknown_badge_is_answered_in_the_requests_language(
 ) -> None:
     answer = client.get(f"{API}/badge/nope", HTTP_ACCEPT_LANGUAGE=language)
     assert (answer.status_code, answer.json()["error"]["message"]) == (404, message)
+
+
+def test_badge_qr_is_a_standalone_svg_document(client):
+    import xml.etree.ElementTree as ET
+
+    o = observed_country()
+    token = Accreditation.objects.get(observer=o.observer).badge_token
+    qr = client.get(f"/observation/badge/{token}/qr.svg")
+    root = ET.fromstring(qr.content)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.find("{http://www.w3.org/2000/svg}path") is not None
+
+
+def test_a_badge_is_checked_by_its_number_on_the_page_and_the_api(client):
+    o = observed_country()
+    typed = " " + o.observer.code.lower() + " "
+    page = client.get("/observation/badges/", {"number": typed})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<tr data-election="kz-test-presidential" data-valid="1">' in html
+    assert "Aigerim" not in html
+    api = client.get(f"{API}/badges/{o.observer.code.lower()}")
+    assert api.json() == [
+        {
+            "badge": o.observer.code,
+            "organisation": "Wings",
+            "election": "kz-test-presidential",
+            "status": "accredited",
+            "valid": True,
+        }
+    ]
+    unknown = client.get("/observation/badges/", {"number": "zz99"}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert unknown.status_code == 404
+    assert "Нет аккредитации с номером удостоверения «ZZ99»." in unknown.content.decode()
+    assert 'aria-describedby="badge-number-error"' in unknown.content.decode()
+    assert 'id="badge-number-error"' in unknown.content.decode()
+    missing = client.get(f"{API}/badges/ZZ99")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["message"] == "No accreditation has the badge number “ZZ99”."
+    assert client.get("/observation/badges/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "Problem reported in 1 of 1 observation."),
+        ("ru", "Проблема отмечена в 1 из 1 наблюдения."),
+        ("kk", "Проблема 1 бақылаудың 1 бақылауында белгіленді."),
+    ],
+)
+def test_findings_are_said_in_words(client, language, words):
+    o = observed_country()
+    token = api_token_create(user=o.observer_user)[1]
+    _submit(client, token, answers={"A": "yes", "W": "3"})
+    html = client.get(
+        "/observation/findings/kz-test-presidential/", HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    assert words in html
+    assert "(problem)" not in html and "(negative)" not in html
+
+
+def test_observation_is_in_the_portal_navigation(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    nav = html.split('<nav aria-label="', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/observation/">Наблюдение</a>' in nav

@@ -108,3 +108,18 @@ def test_room_in_russian(country):
     client.post("/i18n/setlang/", {"language": "ru", "next": ROOM})
     html = client.get(ROOM).content.decode()
     assert "Получено протоколов: 1 из 3; принято 0, возвращено 0, отменено 0 (готово 0,0%)." in html
+
+
+def test_room_fragment_answers_304_until_something_changes(country):
+    live = f"/results/{KEY}/room/{TEC}/live/"
+    client = Client()
+    first = client.get(live)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag and first["Cache-Control"] == "no-cache"
+    unchanged = client.get(live, HTTP_IF_NONE_MATCH=etag)
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    submit(country, "KZ-01-0101")
+    changed = client.get(live, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert '<tr data-station="KZ-01-0101" data-status="submitted">' in changed.content.decode()
+    assert client.get(live, HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 304
