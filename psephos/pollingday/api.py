@@ -22,18 +22,24 @@ from .rules.opening import BoxEntry, MemberEntry, OpeningEntry
 from .rules.turnout import percent
 from .schemas import (
     BoxOut,
+    CountOut,
+    CountStepIn,
     CurveOut,
     LateOut,
     MemberOut,
     OpeningIn,
     OpeningOut,
     PointOut,
+    RelationOut,
+    StepOut,
     TurnoutIn,
     TurnoutOut,
     TurnoutReportOut,
 )
 from .selectors import OpeningView, opening_get
+from .selectors_count import CountView, count_get
 from .selectors_turnout import Curve, turnout_for_election
+from .services.count import count_step_record
 from .services.opening import OpeningInput, opening_entry_local, opening_record
 from .services.turnout import turnout_report
 
@@ -171,3 +177,55 @@ def turnout_create(
             event_seq=report.event_seq,
         ),
     )
+
+
+def _count_out(view: CountView) -> CountOut:
+    return CountOut(
+        station=view.station,
+        steps=[
+            StepOut(
+                step=s.step,
+                label=s.label,
+                figure=s.figure,
+                piles=s.piles,
+                at=s.at,
+                event_seq=s.event_seq,
+            )
+            for s in view.steps
+        ],
+        next_step=view.next_step,
+        next_label=view.next_label,
+        lines=view.lines,
+        marks=view.marks,
+        relations=[RelationOut(**r) for r in view.relations],
+    )
+
+
+@router.get("/elections/{key}/stations/{code}/count", response={200: CountOut, **ERRORS})
+def count_read(request: HttpRequest, key: str, code: str) -> CountOut:
+    """The station's count: steps done, the next step, its protocol lines, broken relations."""
+    election, station = election_station_get(key=key, code=code)
+    return _count_out(count_get(election=election, station=station))
+
+
+@router.post(
+    "/elections/{key}/stations/{code}/count",
+    response={201: CountOut, **ERRORS},
+    auth=STAFF_AUTH,
+)
+def count_step(request: HttpRequest, key: str, code: str, payload: CountStepIn) -> Status[CountOut]:
+    """Record the next step of the station's count (its PEC), now."""
+    election, station = election_station_get(key=key, code=code)
+    user: User = request.user  # type: ignore[assignment]
+    access_station_day(user, station)
+    count_step_record(
+        election=election,
+        station=station,
+        step=payload.step,
+        figure=payload.figure,
+        piles=payload.piles,
+        at=clock.now(),
+        actor=actor_user(user),
+        role=user.role,
+    )
+    return Status(201, _count_out(count_get(election=election, station=station)))

@@ -30,3 +30,15 @@ class OpeningGap(models.TextChoices):
 class TurnoutSource(models.TextChoices):
     MARKS = "marks", _("from the marks on the list")
     ENTERED = "entered", _("entered by the commission")
+
+
+class CountStep(models.TextChoices):
+    """The steps of the count in their legal order (kazakhstan-rules.md §6.3)."""
+
+    VOTERS_ANNOUNCED = "voters_announced", _("announce the voters on the list")
+    BALLOTS_ISSUED = "ballots_issued", _("determine the ballots issued from the signatures")
+    UNUSED_CANCELLED = "unused_cancelled", _("count and cancel the unused ballots")
+    MOBILE_OPENED = "mobile_opened", _("open the mobile boxes")
+    STATIONARY_OPENED = "stationary_opened", _("open the stationary boxes")
+    BALLOTS_COUNTED = "ballots_counted", _("count all ballots found before sorting")
+    PILES_COUNTED = "piles_counted", _("sort and count each pile, with the invalid ballots")

@@ -23,3 +23,13 @@ class TurnoutRefused(ValidationFailed):
 
 class TurnoutReported(Conflict):
     code = "turnout_reported"
+
+
+class CountStepOutOfOrder(Conflict):
+    """A count step before the step that the law puts first."""
+
+    code = "count_step_out_of_order"
+
+
+class CountPilesInvalid(ValidationFailed):
+    code = "count_piles_invalid"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from .enums import BoxKind, MemberRole, TurnoutSource
+from .enums import BoxKind, CountStep, MemberRole, TurnoutSource
 
 
 class Opening(models.Model):
@@ -76,3 +76,20 @@ class TurnoutReport(models.Model):
             )
         ]
         indexes = [models.Index(fields=["election", "slot"], name="turnout_election_slot")]
+
+
+class CountRecord(models.Model):
+    """One step of a station's guided count: when it was done and its figure."""
+
+    election = models.ForeignKey("elections.Election", on_delete=models.PROTECT)
+    station = models.ForeignKey("territory.PollingStation", on_delete=models.PROTECT)
+    step = models.CharField(max_length=24, choices=CountStep.choices)
+    figure = models.PositiveIntegerField()
+    piles = models.JSONField(default=dict)  # option key (and "invalid") → ballots, last step
+    at = models.DateTimeField()
+    event_seq = models.BigIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "station", "step"], name="count_step_once")
+        ]

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from .enums import BoxKind, MemberRole
+from .enums import BoxKind, CountStep, MemberRole
 
 
 class MemberIn(Schema):
@@ -103,3 +103,35 @@ class TurnoutOut(Schema):
     regions: list[CurveOut]
     districts: list[CurveOut]
     late: list[LateOut]
+
+
+class CountStepIn(Schema):
+    step: CountStep
+    figure: int | None = Field(None, ge=0, le=1_000_000)
+    piles: dict[str, int] | None = Field(None, max_length=50)
+
+
+class StepOut(Schema):
+    step: str
+    label: str
+    figure: int
+    piles: dict[str, int]
+    at: dt.datetime
+    event_seq: int | None
+
+
+class RelationOut(Schema):
+    relation: str
+    message: str
+    numbers: dict[str, int]
+    line: str
+
+
+class CountOut(Schema):
+    station: str
+    steps: list[StepOut]
+    next_step: str | None
+    next_label: str
+    lines: dict[str, int]
+    marks: int | None
+    relations: list[RelationOut]

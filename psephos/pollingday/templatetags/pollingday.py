@@ -9,6 +9,7 @@ from django import template
 from psephos.voters.selectors import election_station_get
 
 from ..selectors import opening_context, opening_get
+from ..selectors_count import count_get
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -21,3 +22,10 @@ def opening_status(election: Election, code: str) -> dict[str, Any]:
     """Render the opening of station ``code``: time, late, boxes and seals, what it lacks."""
     election, station = election_station_get(key=election.key, code=code)
     return opening_context(opening_get(election=election, station=station))
+
+
+@register.inclusion_tag("pollingday/_count_status.html")
+def count_status(election: Election, code: str) -> dict[str, Any]:
+    """Render the count of station ``code``: its steps, ballots issued against the marks."""
+    election, station = election_station_get(key=election.key, code=code)
+    return {"count": count_get(election=election, station=station)}

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 
 from psephos.ledger.models import Event
+from psephos.pollingday.enums import CountStep
 from psephos.pollingday.errors import TurnoutRefused
 from psephos.pollingday.models import TurnoutReport
+from psephos.pollingday.selectors_count import count_get
+from psephos.pollingday.services.count import count_step_record
 from psephos.pollingday.services.turnout import turnout_report
 from psephos.voters.tests.conftest import (  # noqa: F401 (fixtures)
     ELECTION_DAY_10_15_UTC,
@@ -64,3 +68,66 @@ def test_the_report_counts_the_marks_made_by_its_time(
         "voters in psephos: its figures come from the marks, 2 of 2."
     )
     assert (TurnoutReport.objects.count(), Event.objects.count()) == before
+
+
+def test_ballots_issued_come_from_the_marks_and_are_checked_against_them(
+    listed: World,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    client: Client,
+) -> None:
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    mark(listed, 1, A)
+    station = listed.stations[0]  # type: ignore[attr-defined]
+    common = {
+        "election": listed.election,
+        "station": station,
+        "actor": "system:tests",
+        "role": "system",
+    }
+    after_close = ELECTION_DAY_10_15_UTC + dt.timedelta(hours=4)  # 20:15 in Almaty
+    at(monkeypatch, after_close)
+    count_step_record(
+        step=CountStep.VOTERS_ANNOUNCED, figure=2, piles=None, at=after_close, **common
+    )  # type: ignore[arg-type]
+
+    issued = count_step_record(
+        step=CountStep.BALLOTS_ISSUED, figure=None, piles=None, at=after_close, **common
+    )  # type: ignore[arg-type]
+
+    assert issued.figure == 1
+    view = count_get(election=listed.election, station=station)
+    assert (view.lines["ballots_issued"], view.marks, view.relations) == (1, 1, [])
+    page = client.get(f"/results/{listed.election.key}/stations/KZ-75-0001/").content.decode()  # type: ignore[attr-defined]
+    assert '<p id="count-signatures" data-issued="1" data-marks="1">' in page
+
+
+def test_ballots_issued_that_differ_from_the_marks_are_named(
+    listed: World,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    mark(listed, 1, A)
+    station = listed.stations[0]  # type: ignore[attr-defined]
+    common = {
+        "election": listed.election,
+        "station": station,
+        "actor": "system:tests",
+        "role": "system",
+    }
+    count_step_record(
+        step=CountStep.VOTERS_ANNOUNCED, figure=2, piles=None, at=ELECTION_DAY_10_15_UTC, **common
+    )  # type: ignore[arg-type]
+    count_step_record(
+        step=CountStep.BALLOTS_ISSUED, figure=2, piles=None, at=ELECTION_DAY_10_15_UTC, **common
+    )  # type: ignore[arg-type]
+
+    relations = count_get(election=listed.election, station=station).relations
+
+    assert relations == [
+        {
+            "relation": "C4",
+            "message": "Ballots issued (2) differ from the marks on the list (1).",
+            "numbers": {"ballots_issued": 2, "marks": 1},
+            "line": "",
+        }
+    ]
