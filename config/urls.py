@@ -8,6 +8,7 @@ from django.urls import include, path
 from psephos.accounts import urls as accounts_urls
 from psephos.api import urls as api_urls
 from psephos.candidates import urls as candidates_urls
+from psephos.commissions import urls as commissions_urls
 from psephos.complaints import urls as complaints_urls
 from psephos.elections import urls as elections_urls
 from psephos.integrity import urls as integrity_urls
@@ -30,6 +31,7 @@ urlpatterns = [
     path("complaints/calendar/", include(elections_urls)),
     path("complaints/", include(complaints_urls)),
     path("candidates/", include(candidates_urls)),
+    path("commissions/", include(commissions_urls)),
     path("observation/", include(observation_urls)),
     path("integrity/", include(integrity_urls)),
     path("pollingday/", include(pollingday_urls)),

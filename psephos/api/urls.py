@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from psephos.candidates import api as candidates_api
+from psephos.commissions import api as commissions_api
 from psephos.complaints import api as complaints_api
 from psephos.core.errors import DomainError
 from psephos.integrity import api as integrity_api
@@ -124,6 +125,7 @@ api.add_router("/v1/", results_api.router)
 api.add_router("/v1/", results_api_transparency.router)
 api.add_router("/v1/", ledger_api.router)
 api.add_router("/v1/", candidates_api.router)
+api.add_router("/v1/", commissions_api.router)
 api.add_router("/v1/voters", voters_api.router)
 api.add_router("/v1/complaints", complaints_api.router)
 api.add_router("/v1/observation", observation_api.router)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from psephos.accounts.enums import Role
 from psephos.accounts.models import User
 from psephos.commissions.enums import CommissionLevel
-from psephos.commissions.models import Commission
+from psephos.commissions.models import Commission, Member
 from psephos.commissions.services import CommissionSpec, MemberSpec, commission_tree_create
 from psephos.elections.enums import ElectionKind, OptionKind
 from psephos.elections.models import Election, Option
@@ -293,6 +293,22 @@ def users_make(country: Country) -> None:
             country.users[commission.code] = User.objects.create(
                 username=f"{prefix}-{commission.code}", role=role, commission=commission
             )
+
+
+def members_make(commission: Commission, *, members: int = 7) -> None:
+    """Give ``commission`` ``members`` members serving 2019–2024 (``Member 0`` …)."""
+    Member.objects.bulk_create(
+        Member(
+            commission=commission,
+            full_name=f"Member {i}",
+            role="member",
+            nominated_by="party",
+            gender="F",
+            term_start=dt.date(2019, 6, 1),
+            term_end=dt.date(2024, 6, 1),
+        )
+        for i in range(members)
+    )
 
 
 def grid_plan(*, regions: int = 2, districts: int = 2, stations: int = 2) -> list[RegionPlan]:

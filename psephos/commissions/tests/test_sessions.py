@@ -20,43 +20,18 @@ from psephos.commissions.models import Decision, Member, Session, SessionAttenda
 from psephos.commissions.rules.decisions import DecisionVote, Quorum
 from psephos.commissions.services import decision_propose
 from psephos.commissions.sessions import session_announce, session_close, session_open
-from psephos.core import clock
 from psephos.core.errors import PermissionDenied
 from psephos.ledger.actors import text_digest
 from psephos.ledger.models import Event
-from tests.support.country import country_tiny
+
+from .building import AGENDA, NOW, STARTS, tec_with_members
 
 pytestmark = pytest.mark.django_db
 
-NOW = dt.datetime(2022, 11, 1, 9, 0, tzinfo=dt.UTC)
-STARTS = dt.datetime(2022, 11, 2, 10, 0, tzinfo=dt.UTC)
-AGENDA = "1. Accreditation of observers.\n2. Ballot printing."
-
 
 @pytest.fixture
-def now(monkeypatch):
-    at = {"now": NOW}
-    monkeypatch.setattr(clock, "now", lambda: at["now"])
-    return at
-
-
-@pytest.fixture
-def country(now):
-    c = country_tiny()
-    tec = c.tecs[0]
-    Member.objects.bulk_create(
-        Member(
-            commission=tec,
-            full_name=f"Member {i}",
-            role="member",
-            nominated_by="party",
-            gender="F",
-            term_start=dt.date(2019, 6, 1),
-            term_end=dt.date(2024, 6, 1),
-        )
-        for i in range(7)
-    )
-    return c
+def country(set_now):
+    return tec_with_members().country
 
 
 def written():
@@ -103,7 +78,7 @@ def propose(c, session, number="17", present=6, on=STARTS.date()):
     )
 
 
-def test_a_session_from_announcement_to_minutes(country, now):
+def test_a_session_from_announcement_to_minutes(country, set_now):
     c = country
     session = announce(c)
     assert session.status == "announced"
@@ -116,7 +91,7 @@ def test_a_session_from_announcement_to_minutes(country, now):
         "agenda_sha256": text_digest(AGENDA),
     }
     assert event.actor == f"user:{c.users['KZ-01-01'].pk}@KZ-01-01"
-    now["now"] = STARTS
+    set_now(STARTS)
     present = members(c)[:6]
     session_open(user=c.users["KZ-01-01"], session=session, present=present)
     assert Event.objects.get(action="session.open").payload == {
@@ -187,13 +162,13 @@ def test_only_the_commissions_operator_runs_its_sessions(country):
     assert written() == before
 
 
-def test_a_session_opens_at_its_start_with_members_only(country, now):
+def test_a_session_opens_at_its_start_with_members_only(country, set_now):
     c = country
     session = announce(c)
     before = written()
     with pytest.raises(SessionWrongState):
         session_open(user=c.users["KZ-01-01"], session=session, present=members(c))
-    now["now"] = STARTS
+    set_now(STARTS)
     ids = members(c)
     with pytest.raises(SessionNotValid) as refused:
         session_open(user=c.users["KZ-01-01"], session=session, present=[ids[0], ids[0], 999])
@@ -204,12 +179,12 @@ def test_a_session_opens_at_its_start_with_members_only(country, now):
     assert written() == before
 
 
-def test_a_decision_of_a_session_matches_its_date_and_attendance(country, now):
+def test_a_decision_of_a_session_matches_its_date_and_attendance(country, set_now):
     c = country
     session = announce(c)
     with pytest.raises(SessionWrongState):
         propose(c, session)  # not open yet
-    now["now"] = STARTS
+    set_now(STARTS)
     session_open(user=c.users["KZ-01-01"], session=session, present=members(c)[:6])
     before = written()
     with pytest.raises(SessionNotValid) as refused:
@@ -223,10 +198,10 @@ def test_a_decision_of_a_session_matches_its_date_and_attendance(country, now):
     assert written() == before
 
 
-def test_a_closed_session_takes_no_minutes_twice_and_needs_minutes(country, now):
+def test_a_closed_session_takes_no_minutes_twice_and_needs_minutes(country, set_now):
     c = country
     session = announce(c)
-    now["now"] = STARTS
+    set_now(STARTS)
     session_open(user=c.users["KZ-01-01"], session=session, present=members(c)[:6])
     before = written()
     with pytest.raises(SessionNotValid):

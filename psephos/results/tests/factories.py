@@ -23,7 +23,7 @@ from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote
 from psephos.results.rules.lines import ProtocolLines
 from psephos.results.services.protocols import protocol_accept, protocol_submit
 from psephos.results.services.tabulation import tally_recompute
-from tests.support.country import PRESIDENTIAL, REFERENDUM, Country, country_grid
+from tests.support.country import PRESIDENTIAL, REFERENDUM, Country, country_grid, members_make
 
 __all__ = [
     "Country",
@@ -181,22 +181,9 @@ def decision_ready(c: Country, *, members: int = 7) -> dict[str, User]:
     Members serve 2019–2024, so a decision dated ``DECISION_DAY`` counts them; the
     second operators (by commission code) confirm what the builder's operators propose.
     """
-    from psephos.commissions.models import Member
-
     second: dict[str, User] = {}
     for commission in [c.cec, *c.regions, *c.tecs]:
-        Member.objects.bulk_create(
-            Member(
-                commission=commission,
-                full_name=f"Member {i}",
-                role="member",
-                nominated_by="party",
-                gender="F",
-                term_start=dt.date(2019, 6, 1),
-                term_end=dt.date(2024, 6, 1),
-            )
-            for i in range(members)
-        )
+        members_make(commission, members=members)
         role = Role.CEC_OPERATOR if commission.pk == c.cec.pk else Role.TEC_OPERATOR
         second[commission.code] = UserFactory(
             username=f"second-{commission.code}", role=role, commission=commission
