@@ -186,22 +186,35 @@ def insert_values(model: type[models.Model], rows: list[tuple[Any, ...]]) -> Non
 def insert_many(
     model: type[models.Model], names: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> None:
-    """INSERT rows of the fields ``names`` (attnames) with one prepared statement (executemany).
+    """INSERT rows of the fields ``names`` with one prepared statement (executemany).
 
-    For the bulk paths (an imported election's protocols) where building an instance per
-    row costs more than the INSERT: the values must already be as the database takes
-    them (``db_value`` for anything but plain ``int``/``str``/``None``).
+    For the bulk paths (an imported election's protocols, a map's stations, ledger
+    events) where building an instance per row costs more than the INSERT. Values that
+    are not plain ``int``/``str``/``None`` are prepared by their field; every other
+    concrete field takes its default.
     """
     if not rows:
         return
     meta = model._meta
-    columns = [qn(meta.get_field(n).column) for n in names]  # type: ignore[union-attr]
+    fields = [meta.get_field(n) for n in names]
+    named = {f.name for f in fields}
+    rest = [f for f in meta.concrete_fields if not f.primary_key and f.name not in named]
+    defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+    columns = [qn(f.column) for f in [*fields, *rest]]  # type: ignore[union-attr]
     sql = (
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(columns)})"  # noqa: S608
         f" VALUES ({', '.join(['%s'] * len(columns))})"
     )
+    prepared = [
+        tuple(
+            v if type(v) in _PLAIN_VALUES else f.get_db_prep_save(v, connection)  # type: ignore[union-attr]
+            for f, v in zip(fields, row, strict=True)
+        )
+        + defaults
+        for row in rows
+    ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.executemany(sql, prepared)
 
 
 def db_value(model: type[models.Model], name: str, value: Any) -> Any:

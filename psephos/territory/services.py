@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from psephos.core import clock
 from psephos.core.errors import ValidationFailed
+from psephos.core.sql import db_value, insert_many
 from psephos.ledger.actors import text_digest
 from psephos.ledger.services.events import event_record, events_record_many
 
@@ -112,9 +113,17 @@ def geography_create(
             ]
             for unit in AdministrativeUnit.objects.bulk_create(batch, batch_size=1000):
                 by_code[unit.code] = unit
-        PollingStation.objects.bulk_create(
-            [_station(geography, s, by_code[s.unit_code].pk, valid_from) for s in stations],
-            batch_size=2000,
+        # One prepared statement for every station: no PollingStation instance per row.
+        names = ["geography", "unit", "valid_from", *(f.name for f in fields(StationSpec))]
+        names.remove("unit_code")
+        day = db_value(PollingStation, "valid_from", valid_from)
+        insert_many(
+            PollingStation,
+            names,
+            [
+                (geography.pk, by_code[s.unit_code].pk, day, *_station_fields(s).values())
+                for s in stations
+            ],
         )
         event_record(
             actor=actor,

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from psephos.core import clock
+from psephos.core.sql import db_value, insert_many
 from psephos.ledger.models import Event, LedgerHead
 from psephos.ledger.rules.hashing import GENESIS, digest, event_hash
 
@@ -103,6 +104,12 @@ def _event_insert(connection: BaseDatabaseWrapper, event: Event) -> None:
     event._state.adding, event._state.db = False, connection.alias
 
 
+_BULK_FIELDS = (
+    "seq", "at", "actor", "role", "action", "object_key", "payload", "payload_digest",
+    "prev_hash", "hash",
+)  # fmt: skip
+
+
 def events_record_many(
     *, actor: str, role: str, events: list[tuple[str, str, dict[str, Any]]]
 ) -> int:
@@ -120,8 +127,9 @@ def events_record_many(
     )
     at = clock.now()
     at_text = at.isoformat()
+    at_db = db_value(Event, "at", at)
     seq, prev = head.seq, head.hash
-    rows: list[Event] = []
+    rows: list[tuple[Any, ...]] = []
     for action, object_key, payload in events:
         seq += 1
         payload_digest = digest(payload)
@@ -135,22 +143,10 @@ def events_record_many(
             payload_digest=payload_digest,
             prev_hash=prev,
         )
-        rows.append(
-            Event(
-                seq=seq,
-                at=at,
-                actor=actor,
-                role=role,
-                action=action,
-                object_key=object_key,
-                payload=payload,
-                payload_digest=payload_digest,
-                prev_hash=prev,
-                hash=h,
-            )
-        )
+        rows.append((seq, at_db, actor, role, action, object_key, payload, payload_digest, prev, h))
         prev = h
-    Event.objects.bulk_create(rows, batch_size=2000)
+    # One prepared statement for the whole batch: no Event instance per row.
+    insert_many(Event, _BULK_FIELDS, rows)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
     count = len(rows)
