@@ -23,3 +23,13 @@ class ReportUnreadable(ValidationFailed):
     """The recommendations section cannot be read; ``data['errors']`` lists each line."""
 
     code = "report_unreadable"
+
+
+class RecommendationNotFound(NotFound):
+    code = "recommendation_not_found"
+
+
+class AssessmentExists(Conflict):
+    """The assessor has assessed this recommendation on that date, or the footnotes are loaded."""
+
+    code = "assessment_exists"

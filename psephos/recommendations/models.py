@@ -1,7 +1,8 @@
 """A final report of an observation mission and the recommendations it makes.
 
 The recommendation's ``text`` is the report's own wording, word for word, in the report's
-``language``; ``text_kk``, ``text_ru`` and ``text_en`` are translations (empty until
+``language`` (empty for an earlier report known only by its recommendations' numbers,
+as ODIHR's follow-up footnotes cite them); ``text_kk``, ``text_ru`` and ``text_en`` are translations (empty until
 someone provides them; ``text_en`` of an English report is its text).
 """
 
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .enums import AssessmentLevel, AssessorKind
 
 
 class Report(models.Model):
@@ -18,8 +21,9 @@ class Report(models.Model):
     election = models.CharField(_("election"), max_length=200, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=8, default="en")
-    document_name = models.CharField(_("document"), max_length=255)
-    document_sha256 = models.CharField(_("document SHA-256"), max_length=64)
+    # Empty for an earlier report known only as ODIHR's follow-up footnotes cite it.
+    document_name = models.CharField(_("document"), max_length=255, blank=True)
+    document_sha256 = models.CharField(_("document SHA-256"), max_length=64, blank=True)
     imported_at = models.DateTimeField(_("imported at"))
 
     class Meta:
@@ -36,7 +40,7 @@ class Recommendation(models.Model):
     key = models.SlugField(_("key"), max_length=100, unique=True)
     number = models.PositiveSmallIntegerField(_("number"))
     priority = models.BooleanField(_("priority"), default=False)
-    text = models.TextField(_("text as published"))
+    text = models.TextField(_("text as published"), blank=True)
     text_kk = models.TextField(_("text (Kazakh)"), blank=True)
     text_ru = models.TextField(_("text (Russian)"), blank=True)
     text_en = models.TextField(_("text (English)"), blank=True)
@@ -57,3 +61,33 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Assessment(models.Model):
+    """One assessor's view of one recommendation on one date; assessors are never merged."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="assessments"
+    )
+    assessor_kind = models.CharField(
+        _("assessor kind"), max_length=24, choices=AssessorKind.choices
+    )
+    assessor = models.CharField(_("assessor"), max_length=200)
+    assessed_on = models.DateField(_("assessed on"))
+    level = models.CharField(_("level"), max_length=16, choices=AssessmentLevel.choices)
+    source = models.CharField(_("source"), max_length=200)
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        ordering = ["recommendation", "assessor", "assessed_on"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "assessor", "assessed_on"],
+                name="assessment_one_per_assessor_and_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation.key} {self.assessor} {self.assessed_on}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from .errors import ReportNotFound
-from .models import Recommendation, Report
+from .errors import RecommendationNotFound, ReportNotFound
+from .models import Assessment, Recommendation, Report
 
 
 def report_get(*, key: str) -> Report:
@@ -20,3 +20,21 @@ def report_get(*, key: str) -> Report:
 def recommendation_list_for_report(*, report: Report) -> QuerySet[Recommendation]:
     """The report's recommendations in their published order."""
     return Recommendation.objects.filter(report=report).order_by("number")
+
+
+def recommendation_get(*, key: str) -> Recommendation:
+    """Return the recommendation with ``key`` or raise ``RecommendationNotFound``."""
+    try:
+        return Recommendation.objects.select_related("report").get(key=key)
+    except Recommendation.DoesNotExist:
+        raise RecommendationNotFound(_("No recommendation “%(key)s”.") % {"key": key}) from None
+
+
+def assessment_history(*, recommendation: Recommendation) -> dict[str, list[Assessment]]:
+    """Each assessor's assessments of ``recommendation``, oldest first; never merged."""
+    history: dict[str, list[Assessment]] = {}
+    for a in Assessment.objects.filter(recommendation=recommendation).order_by(
+        "assessor", "assessed_on"
+    ):
+        history.setdefault(a.assessor, []).append(a)
+    return history

@@ -2,6 +2,8 @@
 
 psephos recommendations import REPORT.txt --report KEY [--mission M] [--election E]
                                           [--published YYYY-MM-DD] [--dry-run]
+psephos recommendations footnotes      ODIHR's follow-up footnotes [R] fn80, [P] fn96
+psephos recommendations history KEY    a recommendation's assessments, per assessor
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from django.utils.translation import gettext as _
 from psephos.core.commands import DomainCommand
 from psephos.ledger.actors import actor_system
 
+from ...enums import AssessmentLevel
+from ...selectors import assessment_history, recommendation_get
+from ...services.assessments import odihr_footnotes_load
 from ...services.reports import recommendation_key, report_import
 
 
@@ -31,8 +36,26 @@ class Command(DomainCommand):
         i.add_argument("--election", default="")
         i.add_argument("--published", type=dt.date.fromisoformat, default=None)
         i.add_argument("--dry-run", action="store_true", help="read and print, write nothing")
+        sub.add_parser("footnotes", help="load ODIHR's follow-up footnotes as assessments")
+        h = sub.add_parser("history", help="a recommendation's assessments, per assessor")
+        h.add_argument("key")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "footnotes":
+            count = odihr_footnotes_load(actor=actor_system("cli"))
+            self.stdout.write(_("%(count)d assessments loaded.") % {"count": count})
+            return
+        if options["action"] == "history":
+            recommendation = recommendation_get(key=options["key"])
+            for assessor, assessments in assessment_history(recommendation=recommendation).items():
+                self.stdout.write(assessor)
+                for a in assessments:
+                    level = AssessmentLevel(a.level).label
+                    self.stdout.write(f"  {a.assessed_on.isoformat()}  {level}  {a.source}")
+            return
+        self._import(options)
+
+    def _import(self, options: dict[str, Any]) -> None:
         result = report_import(
             key=options["report"],
             path=options["file"],
