@@ -138,7 +138,14 @@ def mapping_parse(text: str, *, where: str = "mapping") -> Mapping:
             {"where": f"{where}: input.encoding", "message": _("must be utf-8 or cp1251")}
         )
     delimiter = inp.get("delimiter")
-    if delimiter is not None and not (isinstance(delimiter, str) and len(delimiter) == 1):
-        errors.append({"where": f"{where}: input.delimiter", "message": _("must be one character")})
+    if delimiter is not None and not (
+        isinstance(delimiter, str) and len(delimiter) == 1 and delimiter not in '"\r\n'
+    ):  # the CSV reader refuses a quote or a line end as the delimiter
+        errors.append(
+            {
+                "where": f"{where}: input.delimiter",
+                "message": _("must be one character, not a double quote or a line end"),
+            }
+        )
     mapping_refuse_if(errors)
     return Mapping(**values, encoding=encoding, delimiter=delimiter)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,31 +32,47 @@ def _payload(path: Path) -> tuple[bytes, str]:
         raise DataUnreadable(
             _("Cannot read %(path)s: %(error)s") % {"path": path.name, "error": exc.strerror}
         ) from exc
-    if zipfile.is_zipfile(io.BytesIO(raw)):
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
+        return raw, path.name
+    try:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             members = [
                 m for m in zf.namelist() if not m.endswith("/") and not m.startswith("__MACOSX")
             ]
-            if len(members) != 1:
-                raise DataUnreadable(
-                    _("%(path)s must hold exactly one data file; it holds %(n)d.")
-                    % {"path": path.name, "n": len(members)}
-                )
-            return zf.read(members[0]), f"{path.name}:{members[0]}"
-    return raw, path.name
+            data = zf.read(members[0]) if len(members) == 1 else b""
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
+        # a damaged archive: bad directory or offsets, CRC, truncated, unknown compression
+        raise DataUnreadable(
+            _("%(path)s is a damaged zip archive: %(error)s") % {"path": path.name, "error": exc}
+        ) from exc
+    if len(members) != 1:
+        raise DataUnreadable(
+            _("%(path)s must hold exactly one data file; it holds %(n)d.")
+            % {"path": path.name, "n": len(members)}
+        )
+    return data, f"{path.name}:{members[0]}"
 
 
 def _decode(raw: bytes, encoding: str | None) -> tuple[str, str]:
-    if encoding == "cp1251":
-        return raw.decode("cp1251"), "cp1251"
     try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as exc:
-        if encoding == "utf-8":
-            raise DataUnreadable(
-                _("The data is not valid UTF-8 at byte %(pos)d.") % {"pos": exc.start}
-            ) from exc
+        if encoding != "cp1251":
+            try:
+                return raw.decode("utf-8-sig"), "utf-8"
+            except UnicodeDecodeError as exc:
+                if encoding == "utf-8":
+                    raise DataUnreadable(
+                        _("The data is not valid UTF-8 at line %(line)d (byte %(pos)d).")
+                        % {"line": raw.count(b"\n", 0, exc.start) + 1, "pos": exc.start},
+                        data={"line": raw.count(b"\n", 0, exc.start) + 1, "byte": exc.start},
+                    ) from exc
         return raw.decode("cp1251"), "cp1251"
+    except UnicodeDecodeError as exc:  # byte 0x98 is no cp1251 character
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataUnreadable(
+            _("The data is neither UTF-8 nor cp1251 at line %(line)d (byte %(pos)d).")
+            % {"line": line, "pos": exc.start},
+            data={"line": line, "byte": exc.start},
+        ) from exc
 
 
 def _csv_rows(

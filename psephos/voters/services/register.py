@@ -445,9 +445,7 @@ def _import_checked(
         try:
             _stage(_rows(records(), geography.pk))
         except UnicodeDecodeError:
-            raise _refuse(
-                report_path, [ReportLine(0, "*", "encoding", _message("encoding"))]
-            ) from None
+            raise _refuse(report_path, [_encoding_problem(path)]) from None
         except csv.Error:
             raise _refuse(
                 report_path, [ReportLine(reader.line_num, "*", "csv", _message("csv"))]
@@ -460,6 +458,27 @@ def _import_checked(
     rows = _insert(geography, batch, origin)
     _drop_staging()
     return _finish(geography=geography, batch=batch, rows=rows, actor=actor)
+
+
+def _encoding_problem(path: Path) -> ReportLine:
+    """Name the first line (and its column) that is not UTF-8; only read on that refusal."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                cells = next(csv.reader([raw.decode("utf-8", "surrogateescape")]), [])
+                bad = next(
+                    (
+                        i
+                        for i, cell in enumerate(cells)
+                        if any(0xDC80 <= ord(c) <= 0xDCFF for c in cell)
+                    ),
+                    None,
+                )
+                column = HEADER[bad] if bad is not None and bad < len(HEADER) else "*"
+                return ReportLine(number, column, "encoding", _message("encoding"))
+    return ReportLine(1, "*", "encoding", _message("encoding"))  # not reached: a line failed
 
 
 def _drop_staging() -> None:

@@ -244,7 +244,7 @@ def test_duplicate_iin_into_an_empty_register_is_refused(world: World, tmp_path:
             b'921029350851,"Akhmetov,Baurzhan,,1992-10-29,M,KZ-75-0002,\n',
             ["2", "*", "column_count"],
         ),
-        (b"921029350851,\xff\xfe,B,,1992-10-29,M,KZ-75-0002,\n", ["0", "*", "encoding"]),
+        (b"921029350851,\xff\xfe,B,,1992-10-29,M,KZ-75-0002,\n", ["2", "surname", "encoding"]),
         (b"921029350851,A,B,,1992-10-29,M\n", ["2", "*", "column_count"]),
     ],
 )
