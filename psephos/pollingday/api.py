@@ -25,6 +25,7 @@ from .schemas import (
     CountOut,
     CountStepIn,
     CurveOut,
+    GroupOut,
     LateOut,
     MemberOut,
     OpeningIn,
@@ -38,7 +39,7 @@ from .schemas import (
 )
 from .selectors import OpeningView, opening_get
 from .selectors_count import CountView, count_get
-from .selectors_turnout import Curve, turnout_for_election
+from .selectors_turnout import Curve, turnout_by_group, turnout_for_election
 from .services.count import count_step_record
 from .services.opening import OpeningInput, opening_entry_local, opening_record
 from .services.turnout import turnout_report
@@ -141,6 +142,16 @@ def turnout_read(request: HttpRequest, key: str) -> TurnoutOut:
         districts=[_curve_out(c) for c in view.districts],
         late=[LateOut(station=code, slot=slot.strftime("%H:%M")) for code, slot in view.late],
     )
+
+
+@router.get("/elections/{key}/turnout/groups", response={200: list[GroupOut], **ERRORS})
+def turnout_groups(request: HttpRequest, key: str) -> list[GroupOut]:
+    """Turnout by sex and age band from the lists and the marks kept in psephos."""
+    election = election_get(key=key)
+    return [
+        GroupOut(sex=g.sex, band=g.band, registered=g.registered, voted=g.voted, percent=g.percent)
+        for g in turnout_by_group(election=election)
+    ]
 
 
 @router.post(

@@ -135,3 +135,11 @@ class CountOut(Schema):
     lines: dict[str, int]
     marks: int | None
     relations: list[RelationOut]
+
+
+class GroupOut(Schema):
+    sex: str
+    band: str
+    registered: int
+    voted: int
+    percent: Decimal

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import get_language
 
 from psephos.territory.selectors import stations_regular
+from psephos.voters.selectors import list_and_marks_by_group
 
 from .models import TurnoutReport
-from .rules.turnout import day_profile_for, percent
+from .rules.turnout import age_band_births, day_profile_for, percent
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -118,3 +119,23 @@ def turnout_for_election(*, election: Election, now: dt.datetime) -> TurnoutView
         districts=[curve("district", c, _name(u)) for c, u in sorted(districts.items())],
         late=late,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    sex: str
+    band: str
+    registered: int
+    voted: int
+    percent: Decimal
+
+
+def turnout_by_group(*, election: Election) -> list[Group]:
+    """Return turnout by sex and age band (age on voting day) from the lists and the marks.
+
+    Covers the stations that keep their lists in psephos; one query.
+    """
+    rows = list_and_marks_by_group(election=election, bands=age_band_births(election.date))
+    return [
+        Group(sex, band, total, voted, percent(voted, total)) for sex, band, total, voted in rows
+    ]

@@ -24,7 +24,7 @@ from .errors import OpeningInvalid
 from .forms import BOX_ROWS, MEMBER_ROWS, OpeningForm, box_rows, member_rows, opened_at
 from .rules.opening import OpeningEntry
 from .selectors import opening_context, opening_get
-from .selectors_turnout import Point, turnout_for_election
+from .selectors_turnout import Point, turnout_by_group, turnout_for_election
 from .services.opening import OpeningInput, opening_entry_local, opening_record, station_zone
 
 if TYPE_CHECKING:
@@ -111,6 +111,7 @@ def turnout_page(request: HttpRequest, key: str) -> HttpResponse:
         "view": view,
         "curve": " ".join(f"{x},{y}" for x, y, _p in dots),
         "dots": dots,
+        "groups": turnout_by_group(election=election),
         "width": CURVE_WIDTH,
         "height": CURVE_HEIGHT,
         "ticks": [

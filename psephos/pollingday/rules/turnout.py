@@ -176,3 +176,32 @@ def spread(total: int, weights: list[int], *, floor: list[int]) -> list[int]:
         if not moved:
             raise ValueError("cannot spread")
     return out
+
+
+# Age bands of the turnout by sex and age (the reports say it was never published).
+AGE_BANDS: tuple[tuple[int, int | None], ...] = (
+    (18, 24),
+    (25, 34),
+    (35, 44),
+    (45, 54),
+    (55, 64),
+    (65, None),
+)
+
+
+def age_band_births(day: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """Return each age band on ``day`` as (label, born after, born on or before)."""
+    out = []
+    for low, high in AGE_BANDS:
+        until = _years_before(day, low)
+        after = _years_before(day, high + 1) if high is not None else dt.date(1, 1, 1)
+        out.append((f"{low}-{high}" if high is not None else f"{low}+", after, until))
+    return out
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """Return the same calendar day ``years`` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)

@@ -11,6 +11,7 @@ from psephos.ledger.models import Event
 from psephos.pollingday.enums import CountStep
 from psephos.pollingday.errors import TurnoutRefused
 from psephos.pollingday.models import TurnoutReport
+from psephos.pollingday.rules.turnout import age_band_births
 from psephos.pollingday.selectors_count import count_get
 from psephos.pollingday.services.count import count_step_record
 from psephos.pollingday.services.turnout import turnout_report
@@ -131,3 +132,46 @@ def test_ballots_issued_that_differ_from_the_marks_are_named(
             "line": "",
         }
     ]
+
+
+def test_turnout_by_sex_and_age_comes_from_the_lists_and_the_marks(
+    listed: World,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    client: Client,
+) -> None:
+    at(monkeypatch, ELECTION_DAY_10_15_UTC)
+    mark(listed, 1, A)  # a man born 1992: 30 on voting day; B (born 1979) does not vote
+
+    response = client.get(f"/api/v1/elections/{listed.election.key}/turnout/groups")  # type: ignore[attr-defined]
+
+    assert response.json() == [
+        {"sex": "M", "band": "25-34", "registered": 1, "voted": 1, "percent": "100.00"},
+        {"sex": "M", "band": "35-44", "registered": 1, "voted": 0, "percent": "0.00"},
+    ]
+    page = client.get(f"/pollingday/{listed.election.key}/turnout/").content.decode()  # type: ignore[attr-defined]
+    assert (
+        '<tr data-sex="M" data-band="25-34"><td>men</td><td>25-34</td><td>1</td><td>1</td><td>100.00</td></tr>'
+        in page
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "first", "last"),
+    [
+        (
+            dt.date(2022, 11, 20),
+            ("18-24", dt.date(1997, 11, 20), dt.date(2004, 11, 20)),
+            ("65+", dt.date(1, 1, 1), dt.date(1957, 11, 20)),
+        ),
+        (
+            dt.date(2024, 2, 29),
+            ("18-24", dt.date(1999, 2, 28), dt.date(2006, 2, 28)),
+            ("65+", dt.date(1, 1, 1), dt.date(1959, 2, 28)),
+        ),
+    ],
+)
+def test_age_bands_by_birth_date(
+    day: dt.date, first: tuple[str, dt.date, dt.date], last: tuple[str, dt.date, dt.date]
+) -> None:
+    bands = age_band_births(day)
+    assert (bands[0], bands[-1], len(bands)) == (first, last, 6)

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, Count, Model, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, Model, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from psephos.core import db
@@ -344,8 +344,38 @@ def station_marks_until(
 
     ``(0, 0)`` means the station keeps no list in psephos (its PEC enters its figures).
     """
-    on_list = ListEntry.objects.filter(election=election, station=station, removed_reason="").count()
+    on_list = ListEntry.objects.filter(
+        election=election, station=station, removed_reason=""
+    ).count()
     if not on_list:
         return 0, 0
     marked = Mark.objects.filter(election=election, station=station, at__lte=until).count()
     return on_list, marked
+
+
+def list_and_marks_by_group(
+    *, election: Election, bands: list[tuple[str, dt.date, dt.date]]
+) -> list[tuple[str, str, int, int]]:
+    """Return (sex, band, voters on the lists, of them marked) per sex and age band.
+
+    A band is ``(label, born_after, born_on_or_before)``; a voter in no band is left out.
+    One aggregate over the lists (turnout by sex and age, issue 21).
+    """
+    band = Case(
+        *[
+            When(voter__birth_date__gt=after, voter__birth_date__lte=until, then=Value(label))
+            for label, after, until in bands
+        ],
+        default=Value(""),
+    )
+    marked = Exists(Mark.objects.filter(election=election, entry_id=OuterRef("pk")))
+    rows = (
+        ListEntry.objects.filter(election=election, removed_reason="")
+        .annotate(band=band, marked=marked)
+        .values("voter__sex", "band")
+        .annotate(total=Count("pk"), voted=Count("pk", filter=Q(marked=True)))
+        .order_by("voter__sex", "band")
+    )
+    return [
+        (row["voter__sex"], row["band"], row["total"], row["voted"]) for row in rows if row["band"]
+    ]
