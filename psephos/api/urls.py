@@ -21,6 +21,7 @@ from psephos.integrity import api as integrity_api
 from psephos.ledger import api as ledger_api
 from psephos.observation import api as observation_api
 from psephos.pollingday import api as pollingday_api
+from psephos.recommendations import api as recommendations_api
 from psephos.results import api as results_api
 from psephos.results import api_transparency as results_api_transparency
 from psephos.voters import api as voters_api
@@ -131,6 +132,7 @@ api.add_router("/v1/complaints", complaints_api.router)
 api.add_router("/v1/observation", observation_api.router)
 api.add_router("/v1/integrity", integrity_api.router)
 api.add_router("/v1/", pollingday_api.router)
+api.add_router("/v1/recommendations", recommendations_api.router)
 
 
 def _unknown_route(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from .errors import RecommendationNotFound, ReportNotFound
@@ -38,3 +38,22 @@ def assessment_history(*, recommendation: Recommendation) -> dict[str, list[Asse
     ):
         history.setdefault(a.assessor, []).append(a)
     return history
+
+
+def report_list() -> QuerySet[Report]:
+    """Every report, by key."""
+    return Report.objects.order_by("key")
+
+
+def recommendation_list_with_assessments(*, report: Report) -> list[Recommendation]:
+    """The report's recommendations with their assessments (assessor, date order); 2 queries."""
+    return list(
+        Recommendation.objects.filter(report=report)
+        .order_by("number")
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.order_by("assessor", "assessed_on"),
+            )
+        )
+    )

@@ -1,0 +1,110 @@
+"""The public recommendations API: reports, recommendations and every assessment (JSON or CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from psephos.core.schemas import ErrorOut
+
+from .models import Assessment, Recommendation, Report
+from .schemas import ReportDetailOut, ReportOut
+from .selectors import recommendation_list_with_assessments, report_get, report_list
+
+router = Router(tags=["recommendations"])
+
+CSV_COLUMNS = [
+    "recommendation",
+    "number",
+    "priority",
+    "area",
+    "assessor_kind",
+    "assessor",
+    "assessed_on",
+    "level",
+    "source",
+    "text",
+]
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {
+        "key": report.key,
+        "title": report.title,
+        "mission": report.mission,
+        "election": report.election,
+        "published_on": report.published_on,
+        "language": report.language,
+        "document_sha256": report.document_sha256,
+    }
+
+
+def tracker_csv(recommendations: list[Recommendation]) -> str:
+    """One line per assessment (one with empty assessment cells if there is none)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for r in recommendations:
+        base = {"recommendation": r.key, "number": r.number, "priority": int(r.priority)}
+        base |= {"area": r.area, "text": r.text}
+        assessments: list[Assessment | None] = [*r.assessments.all()] or [None]
+        for a in assessments:
+            row = dict.fromkeys(CSV_COLUMNS, "") | base
+            if a is not None:
+                row |= {
+                    "assessor_kind": a.assessor_kind,
+                    "assessor": a.assessor,
+                    "assessed_on": a.assessed_on.isoformat(),
+                    "level": a.level,
+                    "source": a.source,
+                }
+            writer.writerow(row)
+    return out.getvalue()
+
+
+@router.get("/reports", response=list[ReportOut])
+def reports(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every report psephos holds."""
+    return [report_dict(r) for r in report_list()]
+
+
+@router.get("/reports/{key}", response={200: ReportDetailOut, 404: ErrorOut})
+def report(request: HttpRequest, key: str, format: str = "json") -> Any:
+    """A report, its recommendations and every assessor's assessments, apart; CSV with
+    ``?format=csv`` (one line per assessment)."""
+    r = report_get(key=key)
+    recs = recommendation_list_with_assessments(report=r)
+    if format == "csv":
+        response = HttpResponse(tracker_csv(recs), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{r.key}.csv"'
+        return response
+    return report_dict(r) | {
+        "recommendations": [
+            {
+                "key": rec.key,
+                "number": rec.number,
+                "priority": rec.priority,
+                "area": rec.area,
+                "text": rec.text,
+                "text_kk": rec.text_kk,
+                "text_ru": rec.text_ru,
+                "text_en": rec.text_en,
+                "assessments": [
+                    {
+                        "assessor_kind": a.assessor_kind,
+                        "assessor": a.assessor,
+                        "assessed_on": a.assessed_on,
+                        "level": a.level,
+                        "source": a.source,
+                        "evidence": a.evidence,
+                    }
+                    for a in rec.assessments.all()
+                ],
+            }
+            for rec in recs
+        ]
+    }
