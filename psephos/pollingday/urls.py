@@ -10,5 +10,6 @@ app_name = "pollingday"
 
 urlpatterns = [
     path("<slug:key>/turnout/", views.turnout_page, name="turnout"),
+    path("<slug:key>/stations/<code:code>/", views.day_page, name="day"),
     path("<slug:key>/stations/<code:code>/opening/", views.opening_page, name="opening"),
 ]

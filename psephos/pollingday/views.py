@@ -6,6 +6,7 @@ Thin: parse, ``access_station_day``, call the service, render. The form shows an
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -14,21 +15,29 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
-from psephos.elections.selectors import election_get
+from psephos.core.errors import DomainError
+from psephos.elections.selectors import election_get, election_options
 from psephos.ledger.actors import actor_user
 from psephos.voters.selectors import election_station_get
 
 from .access import access_station_day
-from .enums import BoxKind, MemberRole
+from .enums import BoxKind, CountStep, MemberRole
 from .errors import OpeningInvalid
 from .forms import BOX_ROWS, MEMBER_ROWS, OpeningForm, box_rows, member_rows, opened_at
+from .rules.count import INVALID
 from .rules.opening import OpeningEntry
+from .rules.turnout import day_profile_for
 from .selectors import opening_context, opening_get
+from .selectors_count import count_get
 from .selectors_turnout import Point, turnout_by_group, turnout_for_election
+from .services.count import count_step_record
 from .services.opening import OpeningInput, opening_entry_local, opening_record, station_zone
+from .services.turnout import turnout_report
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
+    from psephos.elections.models import Election
+    from psephos.territory.models import PollingStation
 
 
 def opening_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
@@ -120,3 +129,78 @@ def turnout_page(request: HttpRequest, key: str) -> HttpResponse:
         ],
     }
     return render(request, "pollingday/turnout.html", context)
+
+
+def day_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
+    """The PEC's election day: report turnout at a reporting time; record the count's next step.
+
+    A refusal is shown on the page with its status; nothing is written then.
+    """
+    election, station = election_station_get(key=key, code=code)
+    user: User = request.user  # type: ignore[assignment]
+    access_station_day(user, station)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            _day_post(request, election, station, user)
+        except (DomainError, ValueError) as exc:
+            error = (
+                exc.message
+                if isinstance(exc, DomainError)
+                else _("Enter whole numbers and a reporting time from the list.")
+            )
+            status = exc.http_status if isinstance(exc, DomainError) else 422
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect("pollingday:day", key=election.key, code=station.code)
+    count = count_get(election=election, station=station)
+    context = {
+        "election": election,
+        "station": station,
+        "times": day_profile_for(election.profile_key).report_times,
+        "count": count,
+        "options": [o.key for o in election_options(election=election)] + [INVALID],
+        "error": error,
+    }
+    return render(request, "pollingday/day.html", context, status=status)
+
+
+def _number(request: HttpRequest, name: str) -> int | None:
+    """Return the form's whole number ``name``, ``None`` when empty; ``ValueError`` otherwise."""
+    value = request.POST.get(name, "").strip()[:9]
+    return int(value) if value else None
+
+
+def _day_post(
+    request: HttpRequest, election: Election, station: PollingStation, user: User
+) -> None:
+    actor, now = actor_user(user), clock.now()
+    if request.POST.get("action") == "turnout":
+        slot = dt.time.fromisoformat(request.POST.get("slot", "")[:5])
+        turnout_report(
+            election=election,
+            station=station,
+            slot=slot,
+            voted=_number(request, "voted"),
+            registered=_number(request, "registered"),
+            at=now,
+            actor=actor,
+            role=user.role,
+        )
+        return
+    step = CountStep(request.POST.get("step", ""))
+    piles = None
+    if step == CountStep.PILES_COUNTED:
+        keys = [o.key for o in election_options(election=election)] + [INVALID]
+        piles = {k: _number(request, f"pile-{k}") or 0 for k in keys}
+    count_step_record(
+        election=election,
+        station=station,
+        step=step,
+        figure=_number(request, "figure"),
+        piles=piles,
+        at=now,
+        actor=actor,
+        role=user.role,
+    )
