@@ -187,3 +187,21 @@ def test_two_tec_operators_key_a_paper_protocol(
     _log_in(page, live_server, "keyer1")
     page.goto(f"{live_server.url}/staff/e/{KEY}/keying/KZ-71-0008/")
     expect(page.locator("#keying-closed")).to_contain_text("This protocol is")
+
+
+def test_find_a_station_by_place_in_russian(
+    page: Page, live_server, small_live: SmallElection
+) -> None:
+    from psephos.territory.models import PollingStation
+
+    PollingStation.objects.filter(code="KZ-71-0006").update(address_ru="улица Сейфуллина, 3")
+    page.goto(f"{live_server.url}/e/{KEY}/")
+    page.locator('button[data-lang="ru"]').click()
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    page.fill("#find-code", "АСТАНА")
+    page.locator("form.find button[type=submit]").click()
+    expect(page.locator("#find-results tbody tr")).to_have_count(4)
+    expect(page.locator("#find-count")).to_have_text("4 участка соответствуют запросу «АСТАНА».")
+    page.fill("#find-code", "сейфуллина")
+    page.locator("form.find button[type=submit]").click()
+    expect(page).to_have_url(f"{live_server.url}/e/{KEY}/c/KZ-71-0006/")

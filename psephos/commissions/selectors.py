@@ -238,3 +238,8 @@ def decision_get(*, geography: Geography, commission_code: str, number: str) -> 
             data={"commission": commission_code, "decision": number},
         )
     return decision
+
+
+def commission_code_exists(*, geography_id: int, code: str) -> bool:
+    """Return whether the map has a commission (of any level) with this code."""
+    return Commission.objects.filter(geography_id=geography_id, code=code).exists()

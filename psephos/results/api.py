@@ -24,11 +24,13 @@ from psephos.results.schemas import (
     OutcomeOut,
     ProtocolIn,
     ReturnIn,
+    StationSearchOut,
     SummaryOut,
 )
 from psephos.results.selectors import ProtocolView
 from psephos.results.services.certification import election_certify
 from psephos.results.services.protocols import protocol_accept, protocol_return, protocol_submit
+from psephos.territory.selectors import stations_search
 
 router = Router(tags=["results"])
 
@@ -55,6 +57,32 @@ def results_commission(request: HttpRequest, key: Code, code: Code) -> selectors
     election = election_get(key=key)
     commission = selectors.result_commission_get(election=election, code=code)
     return selectors.result_summary(election=election, commission=commission)
+
+
+@router.get("/elections/{key}/stations", response={200: StationSearchOut, **ERRORS})
+def stations_find(request: HttpRequest, key: Code, q: str) -> dict[str, Any]:
+    """Find polling stations by code, name, place or address in any language, any case."""
+    election = election_get(key=key)
+    stations, total = stations_search(geography_id=election.geography_id, query=q)
+    return {
+        "total": total,
+        "stations": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "name_kk": s.name_kk,
+                "name_ru": s.name_ru,
+                "address": s.address,
+                "address_kk": s.address_kk,
+                "address_ru": s.address_ru,
+                "unit": s.unit.code,
+                "step_free": s.step_free,
+                "accessible_booth": s.accessible_booth,
+                "braille_guide": s.braille_guide,
+            }
+            for s in stations
+        ],
+    }
 
 
 @router.get("/elections/{key}/stations/{code}/protocol", response={200: ProtocolView, **ERRORS})

@@ -235,3 +235,22 @@ class AttachmentOut(Schema):
 
 
 SummaryOut.model_rebuild()
+
+
+class StationFoundOut(Schema):
+    code: str
+    name: str
+    name_kk: str
+    name_ru: str
+    address: str
+    address_kk: str
+    address_ru: str
+    unit: str
+    step_free: bool | None
+    accessible_booth: bool | None
+    braille_guide: bool | None
+
+
+class StationSearchOut(Schema):
+    total: int = Field(description="How many stations match; at most 50 are listed.")
+    stations: list[StationFoundOut]

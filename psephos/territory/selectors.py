@@ -160,3 +160,59 @@ def closed_codes(*, geography: Geography) -> dict[str, set[str]]:
             )
         ),
     }
+
+
+#: At most this many stations are returned by a search.
+STATION_SEARCH_LIMIT = 50
+
+
+def search_fold(text: str) -> str:
+    """Return ``text`` as a station search compares it: case-folded, ``ё`` as ``е``.
+
+    Folding happens here rather than in SQL because SQLite's LIKE and ``lower()``
+    fold ASCII letters only, and PostgreSQL's follow the cluster's locale: Kazakh and
+    Russian names must match in any case on both.
+    """
+    return text.casefold().replace("ё", "е")
+
+
+def stations_search(
+    *, geography_id: int, query: str, limit: int = STATION_SEARCH_LIMIT
+) -> tuple[list[PollingStation], int]:
+    """Return the open stations matching every word of ``query``, and how many match.
+
+    A word matches the station's code, its name or address in any of the three
+    languages, or the name of its unit or the unit's parent (the place: district,
+    city, region) in any language, ignoring case. An exact code comes first, then
+    codes starting with the query, then the rest by code. At most ``limit`` stations
+    are returned, each with its unit and the unit's parent.
+    """
+    words = search_fold(query).split()
+    if not words:
+        return [], 0
+    whole = "".join(words)
+    columns = (
+        "code", "name", "name_kk", "name_ru", "address", "address_kk", "address_ru",
+        "unit__name_en", "unit__name_kk", "unit__name_ru",
+        "unit__parent__name_en", "unit__parent__name_kk", "unit__parent__name_ru",
+    )  # fmt: skip
+    hits: list[tuple[int, str, int]] = []
+    rows = PollingStation.objects.filter(geography_id=geography_id, valid_to__isnull=True)
+    for pk, code, *texts in rows.values_list("pk", *columns):
+        folded_code = search_fold(code)
+        haystack = " ".join([folded_code, *(search_fold(t) for t in texts if t)])
+        if all(word in haystack for word in words):
+            rank = 0 if folded_code == whole else (1 if folded_code.startswith(whole) else 2)
+            hits.append((rank, code, pk))
+    hits.sort()
+    chosen = [pk for _rank, _code, pk in hits[:limit]]
+    found = PollingStation.objects.select_related("unit__parent").in_bulk(chosen)
+    return [found[pk] for pk in chosen], len(hits)
+
+
+def station_local(station: PollingStation, base: str, language: str) -> str:
+    """Return a station's ``name`` or ``address`` in ``language``, falling back to English."""
+    english = str(getattr(station, base))
+    if language in ("kk", "ru"):
+        return str(getattr(station, f"{base}_{language}") or english)
+    return english

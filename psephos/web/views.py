@@ -22,8 +22,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from psephos.commissions.enums import CommissionLevel
-from psephos.commissions.selectors import commission_member_counts
-from psephos.core.errors import DomainError, ValidationFailed
+from psephos.commissions.selectors import commission_code_exists, commission_member_counts
+from psephos.core.errors import DomainError, NotFound, ValidationFailed
 from psephos.elections.selectors import election_get
 from psephos.ledger.selectors import ledger_head_hash, public_key
 from psephos.results.labels import OUTCOME_LABELS, label_for_status
@@ -35,7 +35,7 @@ from psephos.results.selectors import (
     result_summary,
 )
 from psephos.results.selectors.determination import election_determine
-from psephos.territory.selectors import unit_names_for_codes
+from psephos.territory.selectors import station_local, stations_search, unit_names_for_codes
 
 from .labels import member_composition
 from .templatetags.portal import num, percent
@@ -185,16 +185,59 @@ def commission_results(request: HttpRequest, key: str, code: str) -> HttpRespons
 
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+#: Longest search accepted on the find page.
+FIND_MAX_CHARS = 200
 
 
 def commission_find(request: HttpRequest, key: str) -> HttpResponse:
-    """Go to the page of the commission or polling station whose code was typed in."""
+    """Find a polling station or commission by its code, or stations by name, place or address.
+
+    ``q`` (or ``code``, the older name) is matched case-insensitively: a commission's exact
+    code opens its page, one matching station opens the station's page, several are
+    listed (``territory.selectors.stations_search``).
+    """
     election = election_get(key=key)
-    code = request.GET.get("code", "").strip().upper()
-    if not CODE_PATTERN.fullmatch(code):
+    typed = (request.GET.get("q") or request.GET.get("code", "")).strip()
+    if not typed or not typed.isprintable() or len(typed) > FIND_MAX_CHARS:
         raise ValidationFailed(
             _("Type a code such as %(example)s.") % {"example": "KZ-75-0412"},
-            data={"code": code[:64]},
+            data={"field": "q", "code": typed[:64]},
         )
-    commission = result_commission_get(election=election, code=code)
-    return redirect("web:commission", key=election.key, code=commission.code)
+    code = typed.upper()
+    looks_like_code = bool(CODE_PATTERN.fullmatch(code)) and any(ch.isdigit() for ch in code)
+    if looks_like_code and commission_code_exists(geography_id=election.geography_id, code=code):
+        return redirect("web:commission", key=election.key, code=code)
+    stations, total = stations_search(geography_id=election.geography_id, query=typed)
+    if total == 1:
+        return redirect("web:commission", key=election.key, code=stations[0].code)
+    if total == 0:
+        if looks_like_code:
+            result_commission_get(election=election, code=code)  # raises its "no commission"
+        raise NotFound(
+            _("No polling station matches “%(query)s”.") % {"query": typed},
+            data={"field": "q", "query": typed},
+        )
+    lang = (get_language() or "en")[:2]
+    rows = [
+        {
+            "code": s.code,
+            "name": station_local(s, "name", lang),
+            "address": station_local(s, "address", lang),
+            "place": _unit_place(s, lang),
+        }
+        for s in stations
+    ]
+    return render(
+        request,
+        "web/find.html",
+        {"election": election, "query": typed, "rows": rows, "total": total},
+    )
+
+
+def _unit_place(station: Any, lang: str) -> str:
+    """Return the station's district and region names in ``lang`` ("Semey, Abai Region")."""
+    names = []
+    for unit in (station.unit, station.unit.parent):
+        if unit is not None:
+            names.append(getattr(unit, f"name_{lang}", "") or unit.name_en)
+    return ", ".join(names)

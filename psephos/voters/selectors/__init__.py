@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Case, Count, Exists, Model, OuterRef, Q, QuerySet, Value, When
@@ -16,7 +16,7 @@ from psephos.core.sql import from_row
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_not_found
 from psephos.territory.models import AdministrativeUnit, PollingStation
-from psephos.territory.selectors import station_not_found
+from psephos.territory.selectors import station_local, station_not_found
 
 from ..enums import CorrectionStatus, EntrySource
 from ..errors import IinInvalid, VoterNotFound
@@ -25,6 +25,9 @@ from ..models import Certificate, CorrectionRequest, ListEntry, Mark, Voter
 from ..rules.calendar import CALENDAR, display_opens
 from ..rules.iin import iin_problem
 from ..rules.records import mask_name
+
+#: The languages stored names come in.
+LANGUAGES = ("en", "kk", "ru")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,17 @@ class SelfCheck:
     # From this local date the station's list is on public display; None before the
     # lists are extracted (the station is then the one of the registered address).
     list_on_display_from: dt.date | None = None
+    # The name and address in the three languages ({"en", "kk", "ru"}; English
+    # stands in for a missing translation).
+    station_names: dict[str, str] = field(default_factory=dict)
+    station_addresses: dict[str, str] = field(default_factory=dict)
+    # Voting hours of the election (local time); None until published.
+    polls_open: dt.time | None = None
+    polls_close: dt.time | None = None
+    # Accessibility as surveyed; None means "not surveyed".
+    step_free: bool | None = None
+    accessible_booth: bool | None = None
+    braille_guide: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +170,13 @@ def voter_self_check(*, election: Election, iin: str) -> SelfCheck:
         station_name=station.name,
         station_address=station.address,
         list_on_display_from=None if entry is None else display_opens(election.date, CALENDAR),
+        station_names={lang: station_local(station, "name", lang) for lang in LANGUAGES},
+        station_addresses={lang: station_local(station, "address", lang) for lang in LANGUAGES},
+        polls_open=election.polls_open,
+        polls_close=election.polls_close,
+        step_free=station.step_free,
+        accessible_booth=station.accessible_booth,
+        braille_guide=station.braille_guide,
     )
 
 
