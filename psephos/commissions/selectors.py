@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -197,12 +197,16 @@ def tecs_district(*, geography_id: int, region_unit_id: int | None = None) -> li
     return list(tecs.select_related("region").order_by("code"))
 
 
-def _members_on(commission: Commission, on: dt.date) -> QuerySet[Member]:
+def _members_in_force(members: QuerySet[Member], on: dt.date) -> QuerySet[Member]:
     return (
-        Member.objects.filter(commission=commission, term_start__lte=on, term_end__gte=on)
+        members.filter(term_start__lte=on, term_end__gte=on)
         .filter(Q(valid_from=None) | Q(valid_from__lte=on))
         .filter(Q(valid_to=None) | Q(valid_to__gt=on))
     )
+
+
+def _members_on(commission: Commission, on: dt.date) -> QuerySet[Member]:
+    return _members_in_force(Member.objects.filter(commission=commission), on)
 
 
 def commission_members_on(*, commission: Commission, on: dt.date) -> int:
@@ -213,6 +217,30 @@ def commission_members_on(*, commission: Commission, on: dt.date) -> int:
 def commission_member_ids_on(*, commission: Commission, on: dt.date) -> set[int]:
     """Return the ids of the commission's members on ``on`` (term and validity in force)."""
     return set(_members_on(commission, on).values_list("pk", flat=True))
+
+
+def commission_composition(*, commission: Commission, on: dt.date) -> list[dict[str, Any]]:
+    """Return the members on ``on`` as published: role, nominating body, gender, term; no names."""
+    rows = _members_on(commission, on).order_by("role", "nominated_by", "pk")
+    return [
+        dict(r) for r in rows.values("role", "nominated_by", "gender", "term_start", "term_end")
+    ]
+
+
+def composition_statistics(*, geography: Geography, on: dt.date) -> list[dict[str, Any]]:
+    """Return the members on ``on`` of every commission of the map by level, role and gender.
+
+    One grouped query; rows ``{"commission__level", "role", "gender", "n"}``.
+    """
+    from django.db.models import Count
+
+    rows = (
+        _members_in_force(Member.objects.filter(commission__geography=geography), on)
+        .values("commission__level", "role", "gender")
+        .annotate(n=Count("id"))
+        .order_by("commission__level", "role", "gender")
+    )
+    return [dict(r) for r in rows]
 
 
 def commission_codes_closed(*, geography: Geography) -> set[str]:

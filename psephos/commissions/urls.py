@@ -7,6 +7,7 @@ from . import views
 app_name = "commissions"
 
 urlpatterns = [
+    path("<slug:geography>/composition/", views.composition_page, name="composition"),
     path("<slug:geography>/<code:code>/decisions/", views.decisions_page, name="decisions"),
     path("<slug:geography>/<code:code>/decisions.csv", views.decisions_csv, name="decisions_csv"),
     path(

@@ -7,6 +7,7 @@ Pages are in kk/ru/en; a commission is named by its map and code
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from typing import Any
 
@@ -19,9 +20,11 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from psephos.core import clock
+from psephos.core.errors import ValidationFailed
 from psephos.territory.selectors import geography_get
 
-from .enums import SessionStatus
+from .enums import CommissionLevel, Gender, MemberRole, SessionStatus
 from .models import Commission
 from .register import (
     RegisterRow,
@@ -31,7 +34,7 @@ from .register import (
     session_get,
     sessions_list,
 )
-from .selectors import commission_get
+from .selectors import commission_get, composition_statistics
 
 
 def _commission(geography: str, code: str) -> Commission:
@@ -182,4 +185,47 @@ def session_page(request: HttpRequest, geography: str, code: str, number: str) -
             "present": session.attendance.count(),
             "rows": [(r, row_subject(r, language)) for r in session_decisions(session=session)],
         },
+    )
+
+
+def _day(text: str) -> dt.date:
+    """Return the day ``text`` names (YYYY-MM-DD), today when empty."""
+    if not text:
+        return clock.now().date()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            _("The day “%(day)s” is not a date such as 2022-11-20 (field on).")
+            % {"day": text[:20]},
+            data={"field": "on"},
+        ) from None
+
+
+def composition_page(request: HttpRequest, geography: str) -> HttpResponse:
+    """National statistics of the commissions' members by level, role and gender (no names)."""
+    geo = geography_get(key=geography)
+    on = _day(request.GET.get("on", ""))
+    rows = composition_statistics(geography=geo, on=on)
+    table: dict[tuple[str, str], dict[str, int]] = {}
+    for r in rows:
+        cell = table.setdefault((str(r["commission__level"]), str(r["role"])), {"F": 0, "M": 0})
+        cell[str(r["gender"])] = cell.get(str(r["gender"]), 0) + int(str(r["n"]))
+    lines = [
+        {
+            "level": level,
+            "level_label": CommissionLevel(level).label,
+            "role_label": MemberRole(role).label,
+            "women": cell.get(Gender.FEMALE, 0),
+            "men": cell.get(Gender.MALE, 0),
+            "total": sum(cell.values()),
+        }
+        for level in CommissionLevel
+        for role in MemberRole
+        if (cell := table.get((level.value, role.value), {}))
+    ]
+    return render(
+        request,
+        "commissions/composition.html",
+        {"geography": geography, "on": on, "lines": lines},
     )

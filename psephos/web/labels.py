@@ -6,8 +6,14 @@ are ``psephos.results.labels``.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from psephos.commissions.rules.composition import CompositionFinding, CompositionProblem
 
 LEVEL_LABELS: dict[str, Promise] = {
     "cec": _("Central Election Commission"),
@@ -40,4 +46,29 @@ def member_composition(counts: dict[str, object]) -> dict[str, object]:
         "roles": [(MEMBER_ROLE_LABELS[r], by_role[r]) for r in MEMBER_ROLE_LABELS if r in by_role],
         "women": by_gender.get("F", 0),
         "men": by_gender.get("M", 0),
+    }
+
+
+def composition_published(
+    rows: Sequence[Mapping[str, object]], findings: Sequence[CompositionFinding]
+) -> dict[str, object]:
+    """Return the nominating bodies (members per body) and the broken composition rules."""
+    texts = {
+        CompositionProblem.TOO_FEW: gettext(
+            "%(count)d members, fewer than the %(limit)d the rule profile requires."
+        ),
+        CompositionProblem.TOO_MANY: gettext(
+            "%(count)d members, more than the %(limit)d the rule profile allows."
+        ),
+        CompositionProblem.BODY_OVER_LIMIT: gettext(
+            "%(body)s nominated %(count)d members; the rule profile allows %(limit)d."
+        ),
+    }
+    bodies = Counter(str(r["nominated_by"]).strip() for r in rows)
+    return {
+        "bodies": sorted(bodies.items()),
+        "findings": [
+            texts[f.problem] % {"count": f.count, "limit": f.limit, "body": f.body}
+            for f in findings
+        ],
     }

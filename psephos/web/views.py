@@ -22,9 +22,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from psephos.commissions.enums import CommissionLevel
-from psephos.commissions.selectors import commission_code_exists, commission_member_counts
+from psephos.commissions.rules.composition import composition_findings
+from psephos.commissions.selectors import (
+    commission_code_exists,
+    commission_composition,
+    commission_member_counts,
+)
 from psephos.core.errors import DomainError, NotFound, ValidationFailed
-from psephos.elections.selectors import election_get
+from psephos.elections.rules.profiles import composition_rules
+from psephos.elections.selectors import election_get, election_profile
 from psephos.ledger.selectors import ledger_head_hash, public_key
 from psephos.results.labels import OUTCOME_LABELS, label_for_status
 from psephos.results.rules.lines import LINE_NAMES
@@ -37,10 +43,11 @@ from psephos.results.selectors import (
 from psephos.results.selectors.determination import election_determine
 from psephos.territory.selectors import station_local, stations_search, unit_names_for_codes
 
-from .labels import member_composition
+from .labels import composition_published, member_composition
 from .templatetags.portal import num, percent
 
 if TYPE_CHECKING:
+    from psephos.commissions.models import Commission
     from psephos.elections.models import Election
     from psephos.results.selectors import ResultSummary
 
@@ -147,6 +154,14 @@ def election_results(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "web/commission.html", {"election": election, "body": body})
 
 
+def _composition(election: Election, commission: Commission) -> dict[str, object]:
+    """Return the commission's nominating bodies on voting day, checked by the profile."""
+    rows = commission_composition(commission=commission, on=election.date)
+    rules = composition_rules(election_profile(election=election), commission.level)
+    findings = composition_findings([str(r["nominated_by"]) for r in rows], rules)
+    return composition_published(rows, findings)
+
+
 def commission_results(request: HttpRequest, key: str, code: str) -> HttpResponse:
     """Show one commission's results: a unit, a TEC, or a PEC with its full protocol."""
     election = election_get(key=key)
@@ -162,6 +177,7 @@ def commission_results(request: HttpRequest, key: str, code: str) -> HttpRespons
             "summary": summary,
             "downloads": _downloads(election.key, commission.code, commission.level),
             "members": member_composition(commission_member_counts(commission=commission)),
+            "composition": _composition(election, commission),
             "names": names,
             "child_rows": _child_rows(election, summary, names),
             "national": False,

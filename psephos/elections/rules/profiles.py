@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from typing import Any
 
+from psephos.commissions.rules.composition import CompositionRules
 from psephos.commissions.rules.decisions import DecisionReview
 
 
@@ -59,6 +60,15 @@ class PresidentialProfile:
     # its start. The references name no legal minimum in the 2022 law (UNVERIFIED);
     # 24 h is the ODIHR [P] Rec 12 indicator (agenda ≥ 24 h ahead). 0 turns it off.
     session_notice_hours: int = 24
+    # Commission composition (issue 17): members per level (a PEC's size follows its
+    # voters, hence a range) and members one nominating body may have on one commission.
+    # Kazakhstan 2022: seven for the CEC and TECs, 5–11 for a PEC, at most one
+    # representative per party ([P] §V, fn25, fn27; kazakhstan-rules.md §3).
+    commission_size_cec: int = 7
+    commission_size_tec: int = 7
+    commission_size_pec_min: int = 5
+    commission_size_pec_max: int = 11
+    commission_members_per_body: int = 1
     # Candidates (issue 18; kazakhstan-rules.md §4). Each eligibility criterion is a
     # switch, so a country can drop those ODIHR criticises (P3); 0 years turns a
     # duration criterion off.
@@ -118,6 +128,15 @@ class ReferendumProfile:
     # its start. The references name no legal minimum in the 2022 law (UNVERIFIED);
     # 24 h is the ODIHR [P] Rec 12 indicator (agenda ≥ 24 h ahead). 0 turns it off.
     session_notice_hours: int = 24
+    # Commission composition (issue 17): members per level (a PEC's size follows its
+    # voters, hence a range) and members one nominating body may have on one commission.
+    # Kazakhstan 2022: seven for the CEC and TECs, 5–11 for a PEC, at most one
+    # representative per party ([P] §V, fn25, fn27; kazakhstan-rules.md §3).
+    commission_size_cec: int = 7
+    commission_size_tec: int = 7
+    commission_size_pec_min: int = 5
+    commission_size_pec_max: int = 11
+    commission_members_per_body: int = 1
 
 
 Profile = PresidentialProfile | ReferendumProfile
@@ -126,6 +145,15 @@ PROFILES: dict[str, Profile] = {
     "kz-presidential-2022": PresidentialProfile(),
     "kz-referendum-2022": ReferendumProfile(),
 }
+
+
+def composition_rules(profile: Profile, level: str) -> CompositionRules:
+    """Return the composition rules of the profile for a commission of ``level``."""
+    if level == "pec":
+        low, high = profile.commission_size_pec_min, profile.commission_size_pec_max
+    else:
+        low = high = profile.commission_size_cec if level == "cec" else profile.commission_size_tec
+    return CompositionRules(low, high, profile.commission_members_per_body)
 
 
 def profile_for(key: str) -> Profile:
