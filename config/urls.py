@@ -15,6 +15,7 @@ from psephos.integrity import urls as integrity_urls
 from psephos.ledger import urls as ledger_urls
 from psephos.observation import urls as observation_urls
 from psephos.pollingday import urls as pollingday_urls
+from psephos.recommendations import urls as recommendations_urls
 from psephos.results import urls as results_urls
 from psephos.voters import urls as voters_urls
 from psephos.web import urls as web_urls
@@ -35,5 +36,6 @@ urlpatterns = [
     path("observation/", include(observation_urls)),
     path("integrity/", include(integrity_urls)),
     path("pollingday/", include(pollingday_urls)),
+    path("recommendations/", include(recommendations_urls)),
     path("", include(web_urls)),
 ]

@@ -3,29 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from io import StringIO
-from pathlib import Path
 from typing import Any
 
-import pytest
-from django.core.management import call_command
 
-DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture
-def loaded(db: None) -> None:
-    for key, name in (
-        ("odihr-kz-2022-referendum", "odihr-kz-2022-referendum.txt"),
-        ("odihr-kz-2022-presidential", "odihr-kz-2022-presidential.txt"),
-    ):
-        call_command(
-            "recommendations", "import", str(DATA / name), "--report", key, stdout=StringIO()
-        )
-    call_command("recommendations", "footnotes", stdout=StringIO())
-
-
-def test_the_reports_are_listed(client: Any, loaded: None) -> None:
+def test_the_reports_are_listed(client: Any, loaded: str) -> None:
     response = client.get("/api/v1/recommendations/reports")
 
     assert response.status_code == 200
@@ -39,7 +20,7 @@ def test_the_reports_are_listed(client: Any, loaded: None) -> None:
 
 
 def test_a_report_with_its_recommendations_and_assessments(
-    client: Any, loaded: None, django_assert_max_num_queries: Any
+    client: Any, loaded: str, django_assert_max_num_queries: Any
 ) -> None:
     with django_assert_max_num_queries(3):
         response = client.get("/api/v1/recommendations/reports/odihr-kz-2022-referendum")
@@ -70,7 +51,7 @@ def test_a_report_with_its_recommendations_and_assessments(
     ]
 
 
-def test_a_report_as_csv_has_one_line_per_assessment(client: Any, loaded: None) -> None:
+def test_a_report_as_csv_has_one_line_per_assessment(client: Any, loaded: str) -> None:
     response = client.get("/api/v1/recommendations/reports/odihr-kz-2021-parliamentary?format=csv")
 
     assert response.status_code == 200

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from io import StringIO
-from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from psephos.ledger.actors import actor_system
 from psephos.ledger.models import Event
@@ -19,27 +17,7 @@ from psephos.recommendations.rules.footnotes import Change
 from psephos.recommendations.selectors import assessment_history, recommendation_get
 from psephos.recommendations.services.assessments import assessment_record
 
-DATA = Path(__file__).parent / "data"
-
-
-def run(*args: str) -> str:
-    out = StringIO()
-    call_command("recommendations", *args, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture
-def loaded(db: None) -> str:
-    run(
-        "import", str(DATA / "odihr-kz-2022-referendum.txt"), "--report", "odihr-kz-2022-referendum"
-    )
-    run(
-        "import",
-        str(DATA / "odihr-kz-2022-presidential.txt"),
-        "--report",
-        "odihr-kz-2022-presidential",
-    )
-    return run("footnotes")
+from .conftest import run
 
 
 def levels(key: str) -> list[tuple[str, str, str]]:

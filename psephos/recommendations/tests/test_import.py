@@ -8,28 +8,22 @@ recommendations, 1–7 priority) and the 20 November 2022 early presidential ele
 from __future__ import annotations
 
 import hashlib
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from psephos.ledger.models import Event
 from psephos.recommendations.errors import ReportNotFound
 from psephos.recommendations.models import Recommendation, Report
 from psephos.recommendations.selectors import recommendation_list_for_report, report_get
 
+from .conftest import DATA, run
+
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).parent / "data"
 REFERENDUM = DATA / "odihr-kz-2022-referendum.txt"
 PRESIDENTIAL = DATA / "odihr-kz-2022-presidential.txt"
-
-
-def run(*args: str) -> str:
-    out = StringIO()
-    call_command("recommendations", *args, stdout=out)
-    return out.getvalue()
 
 
 def test_both_reports_import_with_their_counts_and_priority_flags() -> None:

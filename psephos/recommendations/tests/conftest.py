@@ -1,0 +1,26 @@
+"""Fixtures of the recommendations tests: the two ODIHR reports on Kazakhstan 2022."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+DATA = Path(__file__).parent / "data"
+
+
+def run(*args: str) -> str:
+    """Run ``psephos recommendations ARGS`` and return what it printed."""
+    out = StringIO()
+    call_command("recommendations", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def loaded(db: None) -> str:
+    """Both 2022 reports imported and ODIHR's footnotes loaded; the footnotes' output."""
+    for key in ("odihr-kz-2022-referendum", "odihr-kz-2022-presidential"):
+        run("import", str(DATA / f"{key}.txt"), "--report", key)
+    return run("footnotes")

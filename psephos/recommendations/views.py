@@ -1,0 +1,65 @@
+"""The public recommendations tracker (kk/ru/en): reports, and per report every
+recommendation with each assessor's assessments over time; filters and search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from .enums import AssessmentLevel, AssessorKind
+from .models import Recommendation
+from .selectors import recommendation_list_with_assessments, report_get, report_list
+
+
+def _local_text(rec: Recommendation) -> tuple[str, bool]:
+    """The text in the page's language if translated, else as published (flag: translated)."""
+    lang = (get_language() or "en")[:2]
+    local = {"kk": rec.text_kk, "ru": rec.text_ru, "en": rec.text_en}.get(lang, "")
+    return (local, True) if local else (rec.text, False)
+
+
+def reports_list(request: HttpRequest) -> HttpResponse:
+    """Every report psephos holds."""
+    return render(request, "recommendations/reports.html", {"reports": report_list()})
+
+
+def report_tracker(request: HttpRequest, key: str) -> HttpResponse:
+    """A report's recommendations, filtered by priority, area and words of the text."""
+    report = report_get(key=key)
+    recs = recommendation_list_with_assessments(report=report)
+    areas = sorted({r.area for r in recs if r.area})
+    priority = request.GET.get("priority", "")
+    area = request.GET.get("area", "")
+    q = request.GET.get("q", "").strip()
+    rows: list[dict[str, Any]] = []
+    for rec in recs:
+        if (priority == "1" and not rec.priority) or (priority == "0" and rec.priority):
+            continue
+        if area and rec.area != area:
+            continue
+        text, translated = _local_text(rec)
+        if q and q.casefold() not in f"{rec.text} {text}".casefold():
+            continue
+        history: dict[str, list[dict[str, Any]]] = {}
+        for a in rec.assessments.all():
+            history.setdefault(a.assessor, []).append(
+                {
+                    "a": a,
+                    "level": AssessmentLevel(a.level).label,
+                    "kind": AssessorKind(a.assessor_kind).label,
+                }
+            )
+        rows.append({"rec": rec, "text": text, "translated": translated, "history": history})
+    return render(
+        request,
+        "recommendations/report.html",
+        {
+            "report": report,
+            "rows": rows,
+            "areas": areas,
+            "filters": {"priority": priority, "area": area, "q": q},
+        },
+    )
