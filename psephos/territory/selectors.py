@@ -191,16 +191,33 @@ def stations_search(
     if not words:
         return [], 0
     whole = "".join(words)
+    # The units (a few hundred) are folded once; each station adds its own columns.
+    units = AdministrativeUnit.objects.filter(geography_id=geography_id)
+    unit_rows = {
+        pk: (parent_id, search_fold(f"{en} {kk} {ru}"))
+        for pk, parent_id, en, kk, ru in units.values_list(
+            "pk", "parent_id", "name_en", "name_kk", "name_ru"
+        )
+    }
+    places = {
+        pk: f"{text} {unit_rows[parent][1]}" if parent in unit_rows else text
+        for pk, (parent, text) in unit_rows.items()
+    }
     columns = (
-        "code", "name", "name_kk", "name_ru", "address", "address_kk", "address_ru",
-        "unit__name_en", "unit__name_kk", "unit__name_ru",
-        "unit__parent__name_en", "unit__parent__name_kk", "unit__parent__name_ru",
-    )  # fmt: skip
+        "code",
+        "unit_id",
+        "name",
+        "name_kk",
+        "name_ru",
+        "address",
+        "address_kk",
+        "address_ru",
+    )
     hits: list[tuple[int, str, int]] = []
     rows = PollingStation.objects.filter(geography_id=geography_id, valid_to__isnull=True)
-    for pk, code, *texts in rows.values_list("pk", *columns):
+    for pk, code, unit_id, *texts in rows.values_list("pk", *columns).iterator(chunk_size=2000):
         folded_code = search_fold(code)
-        haystack = " ".join([folded_code, *(search_fold(t) for t in texts if t)])
+        haystack = search_fold(" ".join(texts)) + " " + places.get(unit_id, "") + " " + folded_code
         if all(word in haystack for word in words):
             rank = 0 if folded_code == whole else (1 if folded_code.startswith(whole) else 2)
             hits.append((rank, code, pk))
