@@ -16,6 +16,8 @@ import csv
 import datetime as dt
 import re
 import tomllib
+import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -285,6 +287,21 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
+# What openpyxl raises on a damaged or foreign file: a damaged archive (zip directory,
+# CRC, deflate stream), a missing part, XML that does not parse, a workbook without sheets.
+XLSX_UNREADABLE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    SyntaxError,  # xml.etree's ParseError and lxml's XMLSyntaxError
+)
+
+
 def _read_rows(path: Path, problems: list[Problem]) -> list[tuple[int, list[str]]] | None:
     """Return (line, cells) for each row of a CSV or XLSX file, the header first."""
     name = path.name
@@ -294,17 +311,19 @@ def _read_rows(path: Path, problems: list[Problem]) -> list[tuple[int, list[str]
         except ImportError:  # pragma: no cover - openpyxl is a dependency
             problems.append(Problem(name, 0, "", "xlsx_unsupported"))
             return None
-        try:
+        try:  # read_only parses each sheet as it is iterated: damage shows up there too
             workbook = load_workbook(path, read_only=True, data_only=True)
-        except (OSError, ValueError, KeyError) as exc:
+            try:
+                sheet = workbook.worksheets[0]
+                rows = [
+                    (number, [_cell(v) for v in values])
+                    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+                ]
+            finally:
+                workbook.close()
+        except XLSX_UNREADABLE as exc:
             problems.append(Problem(name, 0, "", "unreadable", (("reason", str(exc)),)))
             return None
-        sheet = workbook.worksheets[0]
-        rows = [
-            (number, [_cell(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-        workbook.close()
         return rows
     try:
         text = path.read_bytes().decode("utf-8-sig")

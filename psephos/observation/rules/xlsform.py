@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
+import zlib
 from typing import Any
 
 from pyxform.builder import create_survey_element_from_dict
@@ -186,11 +188,26 @@ def sheets_definition(sheets: dict[str, list[list[Any]]]) -> DefinitionData:
     return DefinitionData(**out)
 
 
+# What reading a damaged or foreign file through pyxform and openpyxl raises: a damaged
+# archive (zip directory, CRC, deflate stream), a missing part, XML that does not parse.
+UNREADABLE = (
+    PyXFormError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    ValueError,
+    TypeError,
+    SyntaxError,  # xml.etree's ParseError and lxml's XMLSyntaxError
+    OSError,
+)
+
+
 def workbook_read(data: bytes) -> DefinitionData:
     """Read an XLSX workbook with pyxform's reader; raise ``FormError`` if it is not one."""
     try:
         return get_xlsform(io.BytesIO(data), file_type=".xlsx")
-    except PyXFormError as exc:
+    except UNREADABLE as exc:
         raise FormError([{"where": "file", "message": str(exc)}]) from None
 
 
