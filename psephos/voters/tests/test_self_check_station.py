@@ -52,6 +52,7 @@ def test_the_result_shows_address_hours_accessibility_and_links_the_station(
     assert '<li data-feature="braille_guide" data-value="unknown">' in html
     assert "(Braille or tactile): not surveyed" in html
     assert f'<a id="station-page" href="/e/{ELECTION}/c/KZ-75-0001/">' in html
+    assert Client().get(f"/e/{ELECTION}/c/KZ-75-0001/").status_code == 200
     cache.clear()
 
 
