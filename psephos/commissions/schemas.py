@@ -1,10 +1,18 @@
-"""Output schemas of the commissions API."""
+"""Schemas of the commissions API, and the input every formal decision of a commission shares
+(issue 16, item 2)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from psephos.core.errors import ValidationFailed
 
 
 class DecisionOut(Schema):
@@ -28,3 +36,32 @@ class DecisionsOut(Schema):
     geography: str
     commission: str
     decisions: list[DecisionOut]
+
+
+Members = Annotated[int, Field(strict=True, ge=0, le=1000)]
+
+
+class DecisionVoteIn(Schema):
+    """How the commission adopted the decision: its number, the vote, the signed document."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[^\x00]*$")]
+    votes_for: Members
+    votes_against: Members
+    abstentions: Members = 0
+    present: Members = Field(description="Members present when the commission voted.")
+    document: Annotated[str, Field(min_length=4, max_length=14_000_000)] = Field(
+        description="The signed decision document, base64 (at most 10 MiB decoded).",
+    )
+
+
+def document_decode(text: str, field: str) -> bytes:
+    """Return the decision document sent as base64, or raise ``ValidationFailed`` naming ``field``."""
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed(
+            _("The decision document is not valid base64."),
+            data={"errors": [{"field": field}]},
+        ) from None

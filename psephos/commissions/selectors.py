@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from psephos.core.errors import NotFound
 from psephos.core.sql import columns, qn, row_fetch, rows_split
 
-from .enums import CommissionLevel
+from .enums import CommissionLevel, DecisionStatus
 from .models import Commission, Decision, Member
 
 if TYPE_CHECKING:
@@ -271,3 +271,18 @@ def decision_get(*, geography: Geography, commission_code: str, number: str) -> 
 def commission_code_exists(*, geography_id: int, code: str) -> bool:
     """Return whether the map has a commission (of any level) with this code."""
     return Commission.objects.filter(geography_id=geography_id, code=code).exists()
+
+
+def decision_pending_list(*, commission_id: int, kind: str, **action: str) -> list[Decision]:
+    """Return the commission's pending decisions whose action is ``kind`` with these values."""
+    lookups = {f"action__{name}": value for name, value in action.items()}
+    return list(
+        Decision.objects.select_related("commission", "proposed_by")
+        .filter(
+            commission_id=commission_id,
+            status=DecisionStatus.PENDING,
+            action__kind=kind,
+            **lookups,
+        )
+        .order_by("date", "number")
+    )

@@ -11,13 +11,16 @@ from dataclasses import asdict
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from psephos.accounts.authentication import STAFF_AUTH
 from psephos.accounts.enums import Role
+from psephos.commissions.schemas import document_decode
 from psephos.core.client import client_address
 from psephos.core.csrf import session_csrf_check
+from psephos.core.errors import ValidationFailed
 from psephos.core.schemas import ErrorOut
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_user
@@ -28,13 +31,20 @@ from .schemas import (
     ComplaintIn,
     ComplaintOut,
     DecisionIn,
+    DecisionPendingOut,
     FinalityOut,
     ResumeIn,
     StatisticsOut,
 )
 from .selectors.finality import election_finality_check
 from .services.appeals import complaint_appeal
-from .services.decisions import complaint_decide, complaint_resume
+from .services.decisions import (
+    CommissionVote,
+    complaint_court_ruling_record,
+    complaint_decide,
+    complaint_decision_confirm,
+    complaint_resume,
+)
 from .services.filing import EvidenceFile, complaint_file, evidence_from_uploads
 
 router = Router(tags=["complaints"])
@@ -142,16 +152,71 @@ def appeal(
     return Status(201, _out(a.key))
 
 
-@router.post("/{key}/decision", auth=STAFF_AUTH, response={200: ComplaintOut, **WRITE_ERRORS})
-def decision(request: HttpRequest, key: str, payload: DecisionIn) -> dict[str, Any]:
-    """Record the reasoned decision (facts, law applied, outcome) of the deciding body."""
-    complaint_decide(
+@router.post(
+    "/{key}/decision",
+    auth=STAFF_AUTH,
+    response={200: ComplaintOut, 202: DecisionPendingOut, **WRITE_ERRORS},
+)
+def decision(request: HttpRequest, key: str, payload: DecisionIn) -> Any:
+    """Propose the deciding commission's reasoned decision (202), or record a court's ruling.
+
+    A commission's decision carries its ``vote`` and signed document and changes
+    nothing until another operator posts to its ``confirm`` path.
+    """
+    complaint = selectors.complaint_get(key=key)
+    user = request.user
+    reasoned: dict[str, Any] = {
+        "complaint": complaint,
+        "user": user,
+        "facts": payload.facts,
+        "law": payload.law,
+        "outcome": payload.outcome,
+        "remedy_ordered": payload.remedy_ordered,
+        "decided_at": payload.decided_at,
+    }
+    if complaint.body_commission_id is None:
+        complaint_court_ruling_record(**reasoned)
+        return _out(key)
+    if payload.vote is None:
+        raise ValidationFailed(
+            _("A commission's decision needs its number, vote and signed document."),
+            data={"errors": [{"field": "vote"}]},
+        )
+    v = payload.vote
+    proposed = complaint_decide(
+        **reasoned,
+        vote=CommissionVote(
+            number=v.number,
+            votes_for=v.votes_for,
+            votes_against=v.votes_against,
+            abstentions=v.abstentions,
+            present=v.present,
+            document=document_decode(v.document, "vote.document"),
+        ),
+    )
+    return Status(
+        202,
+        {
+            "commission": proposed.commission.code,
+            "number": proposed.number,
+            "status": proposed.status,
+            "document_sha256": proposed.document_sha256,
+            "confirm": f"/api/v1/complaints/{key}/decisions/{proposed.number}/confirm",
+        },
+    )
+
+
+@router.post(
+    "/{key}/decisions/{number}/confirm",
+    auth=STAFF_AUTH,
+    response={200: ComplaintOut, **WRITE_ERRORS},
+)
+def decision_confirm(request: HttpRequest, key: str, number: str) -> dict[str, Any]:
+    """Confirm the commission's pending decision as a second operator; the complaint is decided."""
+    complaint_decision_confirm(
         complaint=selectors.complaint_get(key=key),
         user=request.user,  # type: ignore[arg-type]
-        facts=payload.facts,
-        law=payload.law,
-        outcome=payload.outcome,
-        remedy_ordered=payload.remedy_ordered,
+        number=number,
     )
     return _out(key)
 

@@ -49,3 +49,7 @@ class Outcome(models.TextChoices):
     PARTLY_UPHELD = "partly_upheld", _("partly upheld")
     REJECTED = "rejected", _("rejected")
     DISMISSED = "dismissed", _("dismissed without consideration on the merits")
+
+
+# The action of a commission's pending decision on a complaint (commissions.Decision.action).
+DECISION_ACTION = "complaint.decide"

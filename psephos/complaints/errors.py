@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from psephos.core.errors import Conflict, ValidationFailed
+from psephos.core.errors import Conflict, NotFound, ValidationFailed
 
 
 class ComplaintInvalid(ValidationFailed):
@@ -25,3 +25,7 @@ class ComplaintNotOpen(Conflict):
 
 class AppealNotPossible(Conflict):
     code = "appeal_not_possible"
+
+
+class ComplaintDecisionUnknown(NotFound):
+    code = "complaint_decision_not_found"

@@ -78,6 +78,26 @@ class DecisionForm(forms.Form):
     remedy_ordered = forms.CharField(
         label=_("Remedy ordered"), widget=forms.Textarea, required=False
     )
+    decided_at = forms.DateTimeField(label=_("Decided at (UTC; now when empty)"), required=False)
+    # How a commission adopted it (not asked for a court's ruling).
+    number = forms.CharField(label=_("Decision number"), max_length=32, required=False)
+    present = forms.IntegerField(label=_("Members present"), min_value=0, max_value=1000)
+    votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=1000)
+    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=1000)
+    abstentions = forms.IntegerField(
+        label=_("Abstentions"), min_value=0, max_value=1000, initial=0, required=False
+    )
+    document = forms.FileField(label=_("Signed decision document (at most 10 MiB)"), required=False)
+
+    VOTE_FIELDS = ("number", "present", "votes_for", "votes_against", "abstentions", "document")
+
+    def __init__(self, *args: object, by_commission: bool = True, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name in self.VOTE_FIELDS:
+            if not by_commission:
+                del self.fields[name]
+            elif name in ("number", "document"):
+                self.fields[name].required = True
 
 
 class AppealForm(forms.Form):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Schema
+from pydantic import Field
+
+from psephos.commissions.schemas import DecisionVoteIn
 
 
 class EvidenceOut(Schema):
@@ -83,10 +86,30 @@ class AppealIn(Schema):
 
 
 class DecisionIn(Schema):
+    """A reasoned decision; a commission's also says how it was adopted (``vote``)."""
+
     facts: str
     law: str
     outcome: str
     remedy_ordered: str = ""
+    decided_at: dt.datetime | None = Field(
+        default=None, description="When the body decided (its vote); now when not given."
+    )
+    vote: DecisionVoteIn | None = Field(
+        default=None,
+        description="The commission's decision number, vote and signed document; "
+        "not for a court's ruling.",
+    )
+
+
+class DecisionPendingOut(Schema):
+    """A commission's decision as proposed: nothing changes until a second operator confirms it."""
+
+    commission: str
+    number: str
+    status: str
+    document_sha256: str
+    confirm: str = Field(description="The path a second operator posts to confirm it.")
 
 
 class ResumeIn(Schema):

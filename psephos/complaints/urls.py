@@ -12,6 +12,11 @@ urlpatterns = [
     path("finality/<slug:election>/", views.finality, name="finality"),
     path("<slug:key>/", views.detail, name="detail"),
     path("<slug:key>/decide/", views.decide, name="decide"),
+    path(
+        "<slug:key>/decisions/<path:number>/confirm/",
+        views.decision_confirm,
+        name="decision_confirm",
+    ),
     path("<slug:key>/appeal/", views.appeal, name="appeal"),
     path("<slug:key>/evidence/<int:position>/", views.evidence, name="evidence"),
 ]

@@ -26,7 +26,12 @@ from .enums import ComplaintStatus
 from .forms import AppealForm, ComplaintForm, DecisionForm
 from .selectors.finality import election_finality_check
 from .services.appeals import complaint_appeal
-from .services.decisions import complaint_decide
+from .services.decisions import (
+    CommissionVote,
+    complaint_court_ruling_record,
+    complaint_decide,
+    complaint_decision_confirm,
+)
 from .services.filing import complaint_file, evidence_from_uploads
 
 
@@ -96,9 +101,15 @@ def file_form(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, key: str) -> HttpResponse:
-    """Show one complaint: deadline, flags, evidence hashes, decision and appeals."""
+    """Show one complaint: deadline, flags, evidence hashes, decision and appeals.
+
+    Staff also see the deciding commission's decisions awaiting a second operator.
+    """
     complaint = selectors.complaint_public_get(key=key)
     appeals = [c for c in selectors.complaint_list_public() if c.appeal_of == key]
+    pending = []
+    if request.user.is_authenticated and complaint.status == ComplaintStatus.OPEN:
+        pending = selectors.complaint_decisions_pending(complaint=selectors.complaint_get(key=key))
     return render(
         request,
         "complaints/detail.html",
@@ -106,35 +117,77 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
             "c": complaint,
             "appeals": appeals,
             "can_decide": complaint.status == ComplaintStatus.OPEN,
+            "pending": pending,
         },
     )
 
 
 def decide(request: HttpRequest, key: str) -> HttpResponse:
-    """Let the deciding body record a reasoned decision (staff only; the service checks who)."""
+    """Let the deciding body propose its reasoned decision (staff only; the service checks who).
+
+    A commission's decision is proposed with its vote and signed document and waits
+    for a second operator (``decision_confirm``); a court's ruling is recorded at once.
+    """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     complaint = selectors.complaint_get(key=key)
-    form = DecisionForm(request.POST or None)
+    by_commission = complaint.body_commission_id is not None
+    form = DecisionForm(request.POST or None, request.FILES or None, by_commission=by_commission)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        reasoned = {
+            "complaint": complaint,
+            "user": request.user,
+            "facts": d["facts"],
+            "law": d["law"],
+            "outcome": d["outcome"],
+            "remedy_ordered": d["remedy_ordered"],
+            "decided_at": d["decided_at"],
+        }
         try:
-            complaint_decide(
-                complaint=complaint,
-                user=request.user,
-                facts=d["facts"],
-                law=d["law"],
-                outcome=d["outcome"],
-                remedy_ordered=d["remedy_ordered"],
-            )
+            if by_commission:
+                complaint_decide(
+                    **reasoned,
+                    vote=CommissionVote(
+                        number=d["number"],
+                        votes_for=d["votes_for"],
+                        votes_against=d["votes_against"],
+                        abstentions=d["abstentions"] or 0,
+                        present=d["present"],
+                        document=d["document"].read(),  # at most 10 MiB (FILE_UPLOAD limits)
+                    ),
+                )
+            else:
+                complaint_court_ruling_record(**reasoned)
         except ValidationFailed as exc:
             form.add_error(None, str(exc.message))
             _apply_errors(form, exc)
         else:
-            messages.success(request, _("The decision was recorded."))
+            if by_commission:
+                messages.success(
+                    request,
+                    _(
+                        "The decision was proposed; it takes effect when another operator confirms it."
+                    ),
+                )
+            else:
+                messages.success(request, _("The decision was recorded."))
             return redirect("complaints:detail", key=key)
     status = 422 if request.method == "POST" else 200
     return render(request, "complaints/decide.html", {"form": form, "key": key}, status=status)
+
+
+def decision_confirm(request: HttpRequest, key: str, number: str) -> HttpResponse:
+    """Confirm the commission's pending decision as a second operator (POST only)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(f"/complaints/{key}/")
+    if request.method != "POST":
+        return redirect("complaints:detail", key=key)
+    complaint_decision_confirm(
+        complaint=selectors.complaint_get(key=key), user=request.user, number=number
+    )
+    messages.success(request, _("The decision was confirmed and recorded."))
+    return redirect("complaints:detail", key=key)
 
 
 def finality(request: HttpRequest, election: str) -> HttpResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from psephos.commissions.rules.decisions import Quorum
 from psephos.core.errors import NotFound
 from psephos.core.sql import columns, from_row, qn, row_fetch, rows_split
 
@@ -81,3 +82,9 @@ def election_options(*, election: Election) -> list[Option]:
 def election_profile(*, election: Election) -> Profile:
     """Return the rule profile the election is run under, with its overrides applied."""
     return profile_with(election.profile_key, election.profile_overrides or {})
+
+
+def election_decision_quorum(*, election: Election) -> Quorum:
+    """Return the quorum a commission's formal decision needs under the election's profile."""
+    profile = election_profile(election=election)
+    return Quorum(profile.decision_quorum_numerator, profile.decision_quorum_denominator)

@@ -7,20 +7,17 @@ authorises it. Refusals are JSON errors with stable codes; nothing is half-writt
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from psephos.accounts.authentication import STAFF_AUTH
-from psephos.core.errors import ValidationFailed
+from psephos.commissions.schemas import DecisionVoteIn, document_decode
 from psephos.elections.selectors import election_get
 from psephos.results.rules.lines import ProtocolLines
 from psephos.results.schemas import (
@@ -48,24 +45,13 @@ router = Router(tags=["results transparency"])
 
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = ERRORS | {409: ErrorOut, 422: ErrorOut}
-Members = Annotated[int, Field(strict=True, ge=0, le=1000)]
 
 
-class DecisionIn(Schema):
+class DecisionIn(DecisionVoteIn):
     """The particulars of the commission's decision."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    number: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[^\x00]*$")]
     date: dt.date
     reasons: Text
-    votes_for: Members
-    votes_against: Members
-    abstentions: Members = 0
-    present: Members = Field(description="Members present when the commission voted.")
-    document: Annotated[str, Field(min_length=4, max_length=14_000_000)] = Field(
-        description="The signed decision document, base64 (at most 10 MiB decoded).",
-    )
 
 
 class DecisionOut(Schema):
@@ -95,13 +81,7 @@ class CancelIn(Schema):
 
 
 def _document(d: DecisionIn) -> bytes:
-    try:
-        return base64.b64decode(d.document, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValidationFailed(
-            _("The decision document is not valid base64."),
-            data={"errors": [{"field": "decision.document"}]},
-        ) from None
+    return document_decode(d.document, "decision.document")
 
 
 def _decision_out(election_key: str, decision: Any) -> dict[str, Any]:

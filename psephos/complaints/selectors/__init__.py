@@ -10,18 +10,23 @@ import datetime as dt
 import statistics
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from psephos.commissions.selectors import decision_pending_list
 from psephos.core import clock
 from psephos.core.errors import NotFound
 from psephos.elections.rules.calendar_profiles import PRIVATE_COMPLAINANTS
 from psephos.elections.selectors import elections_list
 
-from ..enums import ComplaintStatus
+from ..enums import DECISION_ACTION, ComplaintStatus
 from ..models import Complaint, Evidence
 from ..rules.deadlines import is_overdue
+
+if TYPE_CHECKING:
+    from psephos.commissions.models import Decision
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,3 +272,12 @@ def evidence_content(*, key: str, position: int) -> Evidence:
             _("No evidence file %(n)d on complaint “%(key)s”.") % {"n": position, "key": key},
             data={"complaint": key},
         ) from None
+
+
+def complaint_decisions_pending(*, complaint: Complaint) -> list[Decision]:
+    """Return the deciding commission's decisions on the complaint that await confirmation."""
+    if complaint.body_commission_id is None:
+        return []
+    return decision_pending_list(
+        commission_id=complaint.body_commission_id, kind=DECISION_ACTION, complaint=complaint.key
+    )

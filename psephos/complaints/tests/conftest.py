@@ -10,13 +10,57 @@ import pytest
 from psephos.accounts.enums import Role
 from psephos.accounts.models import User
 from psephos.commissions.enums import CommissionLevel
-from psephos.commissions.models import Commission
+from psephos.commissions.models import Commission, Decision, Member
+from psephos.complaints.models import Complaint, ComplaintDecision
+from psephos.complaints.services.decisions import CommissionVote, complaint_decision_confirm
 from psephos.elections.enums import ElectionKind
 from psephos.elections.models import Election
 from psephos.territory.enums import UnitKind, UnitLevel
 from psephos.territory.models import AdministrativeUnit, Geography
 
 UTC = dt.UTC
+MEMBERS = 7  # each commission's members, 2019–2024
+DOCUMENT = b"%PDF-1.4 signed decision of the commission"
+
+
+def members_add(commission: Commission, count: int) -> None:
+    """Give ``commission`` ``count`` members serving 2019–2024."""
+    Member.objects.bulk_create(
+        Member(
+            commission=commission,
+            full_name=f"Member {i}",
+            role="member",
+            nominated_by="party",
+            gender="F",
+            term_start=dt.date(2019, 6, 1),
+            term_end=dt.date(2024, 6, 1),
+        )
+        for i in range(count)
+    )
+
+
+def second_operator(user: User) -> User:
+    """Return the colleague who confirms what ``user`` proposes."""
+    return User.objects.get(username=f"{user.username}-2")
+
+
+def vote(number: str = "1", **changes: object) -> CommissionVote:
+    """Return a unanimous vote of all 7 members under decision ``number``."""
+    values: dict[str, object] = {
+        "number": number,
+        "votes_for": MEMBERS,
+        "votes_against": 0,
+        "present": MEMBERS,
+        "document": DOCUMENT,
+    }
+    return CommissionVote(**(values | changes))  # type: ignore[arg-type]
+
+
+def confirm(complaint: Complaint, proposed: Decision, proposer: User) -> ComplaintDecision:
+    """Confirm the proposed decision on ``complaint`` as ``proposer``'s second operator."""
+    return complaint_decision_confirm(
+        user=second_operator(proposer), complaint=complaint, number=proposed.number
+    )
 
 
 def at(text: str) -> dt.datetime:
@@ -125,9 +169,16 @@ def world(db: None) -> World:
     )
 
     def user(name: str, role: str, commission: Commission) -> User:
+        # Every operator has a colleague "<name>-2" who confirms the decisions it proposes.
+        User.objects.create_user(
+            username=f"{name}-2", password="pw-for-tests", role=role, commission=commission
+        )
         return User.objects.create_user(
             username=name, password="pw-for-tests", role=role, commission=commission
         )
+
+    for commission in (cec, almaty, almaty_district, atyrau):
+        members_add(commission, MEMBERS)
 
     return World(
         geography=geo,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 
@@ -10,8 +11,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from psephos.complaints.models import Complaint
 from psephos.core import clock
 
-from .conftest import at
+from .conftest import DOCUMENT, at, second_operator
 from .test_filing import PNG, file
+
+VOTE = {
+    "number": "3",
+    "votes_for": 7,
+    "votes_against": 0,
+    "present": 7,
+    "document": base64.b64encode(DOCUMENT).decode(),
+}
 
 FORM = {
     "election": "kz-2022-presidential",
@@ -82,7 +91,13 @@ def test_filing_errors_are_json_and_nothing_is_stored(world, client):
 def test_decision_needs_login_reasons_and_the_right_commission(world, client):
     c = file(world)
     url = f"/api/v1/complaints/{c.key}/decision"
-    payload = {"facts": "Found.", "law": "Art. 24.", "outcome": "upheld"}
+    payload = {
+        "facts": "Found.",
+        "law": "Art. 24.",
+        "outcome": "upheld",
+        "decided_at": "2022-11-05T06:00:00Z",
+        "vote": VOTE,
+    }
     assert client.post(url, payload, content_type="application/json").status_code == 401
     client.force_login(world.atyrau_user)
     r = client.post(url, payload, content_type="application/json")
@@ -91,6 +106,9 @@ def test_decision_needs_login_reasons_and_the_right_commission(world, client):
     r = client.post(url, {**payload, "law": ""}, content_type="application/json")
     assert (r.status_code, r.json()["error"]["code"]) == (422, "decision_unreasoned")
     r = client.post(url, payload, content_type="application/json")
+    assert r.status_code == 202, r.content
+    client.force_login(second_operator(world.almaty_user))
+    r = client.post(r.json()["confirm"], content_type="application/json")
     assert r.status_code == 200
     assert r.json()["decision"]["law"] == "Art. 24."
     assert r.json()["status"] == "decided"

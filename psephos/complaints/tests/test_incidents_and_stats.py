@@ -14,7 +14,7 @@ from psephos.complaints.services.decisions import complaint_decide
 from psephos.complaints.services.incidents import complaint_file_from_incident
 from tests.support.country import ElectionPlan, election_write
 
-from .conftest import at
+from .conftest import at, confirm, vote
 from .test_filing import file
 
 
@@ -70,22 +70,26 @@ def test_statistics_count_outcomes_and_time_to_decide(world):
     a = file(world)  # decide by 8 Nov 18:00 UTC
     b = file(world, subject_kind="inaction")
     file(world, subject_date=dt.date(2022, 10, 1))  # out of time, stays open
-    complaint_decide(
+    proposed = complaint_decide(
         complaint=a,
         user=world.almaty_user,
         facts="f",
         law="l",
         outcome="rejected",
         decided_at=at("2022-11-04 05:00"),
+        vote=vote("1"),
     )
-    complaint_decide(
+    confirm(a, proposed, world.almaty_user)
+    proposed = complaint_decide(
         complaint=b,
         user=world.almaty_user,
         facts="f",
         law="l",
         outcome="upheld",
         decided_at=at("2022-11-09 05:00"),
+        vote=vote("2"),
     )
+    confirm(b, proposed, world.almaty_user)
     s = complaint_statistics(election_key="kz-2022-presidential", now=at("2022-11-09 06:00"))
     assert (s.total, s.decided, s.decided_in_time, s.overdue, s.out_of_time) == (3, 2, 1, 1, 1)
     assert s.by_outcome == {"rejected": 1, "upheld": 1}

@@ -13,12 +13,16 @@ from psephos.complaints.models import Complaint, ComplaintDecision
 from psephos.complaints.selectors import complaint_public_get
 from psephos.complaints.selectors.finality import election_finality_check
 from psephos.complaints.services.appeals import complaint_appeal
-from psephos.complaints.services.decisions import complaint_decide, complaint_resume
+from psephos.complaints.services.decisions import (
+    complaint_court_ruling_record,
+    complaint_decide,
+    complaint_resume,
+)
 from psephos.core.errors import PermissionDenied
 from psephos.elections.rules import calendar_profiles
 from psephos.ledger.models import Event
 
-from .conftest import at
+from .conftest import at, confirm, vote
 from .test_filing import file
 
 FACTS = "The voter proved residence in the precinct with an address record of 1 Oct."
@@ -26,9 +30,20 @@ LAW = "Election Law Art. 24: a voter resident in the precinct is included in its
 
 
 def decide(complaint, user, when, outcome="upheld"):
-    return complaint_decide(
-        complaint=complaint, user=user, facts=FACTS, law=LAW, outcome=outcome, decided_at=when
+    if complaint.body_commission is None:  # a court's ruling, entered by CEC staff
+        return complaint_court_ruling_record(
+            complaint=complaint, user=user, facts=FACTS, law=LAW, outcome=outcome, decided_at=when
+        )
+    proposed = complaint_decide(
+        complaint=complaint,
+        user=user,
+        facts=FACTS,
+        law=LAW,
+        outcome=outcome,
+        decided_at=when,
+        vote=vote(complaint.key),
     )
+    return confirm(complaint, proposed, user)
 
 
 def appeal(parent, when, **kw):
@@ -82,11 +97,15 @@ def test_full_lifecycle_through_two_appeals(world):
     assert Complaint.objects.count() == count
     assert list(Event.objects.order_by("seq").values_list("action", flat=True)) == [
         "complaint.file",
+        "decision.propose",
+        "decision.confirm",
         "complaint.decide",
         "complaint.appeal",
+        "decision.propose",
+        "decision.confirm",
         "complaint.decide",
         "complaint.appeal",
-        "complaint.decide",
+        "complaint.decide",  # the Supreme Court's ruling: no commission vote
     ]
 
 
@@ -105,7 +124,7 @@ def test_decision_without_reasons_is_refused_and_nothing_changes(world):
     events = Event.objects.count()
     with pytest.raises(DecisionUnreasoned) as exc:
         complaint_decide(
-            complaint=c, user=world.almaty_user, facts="  ", law="", outcome="rejected"
+            complaint=c, user=world.almaty_user, facts="  ", law="", outcome="rejected", vote=vote()
         )
     assert [e["field"] for e in exc.value.data["errors"]] == ["facts", "law"]
     assert exc.value.message == (

@@ -8,7 +8,7 @@ from psephos.complaints.models import Complaint
 from psephos.complaints.services.filing import EvidenceFile
 from psephos.core import clock
 
-from .conftest import at
+from .conftest import DOCUMENT, at, confirm, second_operator, vote
 from .test_api import FORM
 from .test_filing import PNG, file
 
@@ -51,13 +51,30 @@ def test_decide_page_needs_reasons(world, client):
     c = file(world)
     assert client.get(f"/complaints/{c.key}/decide/").status_code == 302
     client.force_login(world.almaty_user)
-    r = client.post(f"/complaints/{c.key}/decide/", {"facts": "x", "law": "", "outcome": "upheld"})
+    adopted = {
+        "decided_at": "2022-11-05 06:00",
+        "number": "1",
+        "present": "7",
+        "votes_for": "7",
+        "votes_against": "0",
+    }
+
+    def signed():
+        return {"document": SimpleUploadedFile("d.pdf", DOCUMENT, "application/pdf")}
+
+    r = client.post(
+        f"/complaints/{c.key}/decide/",
+        {"facts": "x", "law": "", "outcome": "upheld"} | adopted | signed(),
+    )
     assert r.status_code == 422
     assert "State the law applied and how it applies to the facts." in r.content.decode()
     r = client.post(
-        f"/complaints/{c.key}/decide/", {"facts": "x", "law": "Art. 1", "outcome": "upheld"}
+        f"/complaints/{c.key}/decide/",
+        {"facts": "x", "law": "Art. 1", "outcome": "upheld"} | adopted | signed(),
     )
     assert r.status_code == 302
+    client.force_login(second_operator(world.almaty_user))
+    assert client.post(f"/complaints/{c.key}/decisions/1/confirm/").status_code == 302
     c.refresh_from_db()
     assert c.status == "decided"
 
@@ -113,7 +130,16 @@ def test_appeal_form_files_an_appeal_to_the_commission_above(world, client):
     r = client.post(f"/complaints/{c.key}/appeal/", form)
     assert r.status_code == 409  # no decision yet: an error page, nothing stored
     assert "has no decision yet" in r.content.decode()
-    complaint_decide(complaint=c, user=world.almaty_user, facts="f", law="l", outcome="rejected")
+    proposed = complaint_decide(
+        complaint=c,
+        user=world.almaty_user,
+        facts="f",
+        law="l",
+        outcome="rejected",
+        decided_at=at("2022-11-05 06:00"),
+        vote=vote(),
+    )
+    confirm(c, proposed, world.almaty_user)
     assert "Appeal this decision" in client.get(f"/complaints/{c.key}/").content.decode()
     r = client.post(f"/complaints/{c.key}/appeal/", {**form, "summary": ""})
     assert r.status_code == 422

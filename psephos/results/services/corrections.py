@@ -24,7 +24,7 @@ from psephos.commissions.rules.decisions import DecisionVote, Quorum, decision_p
 from psephos.core import clock
 from psephos.core.errors import Conflict, ValidationFailed
 from psephos.elections.enums import ElectionKind
-from psephos.elections.selectors import election_options, election_profile
+from psephos.elections.selectors import election_decision_quorum, election_options
 from psephos.ledger.actors import actor_user
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus, VersionSource
@@ -130,12 +130,6 @@ def correction_lines_check(*, election: Election, station: str, lines: ProtocolL
         )
 
 
-def decision_quorum(election: Election) -> Quorum:
-    """Return the quorum of the election's rule profile."""
-    profile = election_profile(election=election)
-    return Quorum(profile.decision_quorum_numerator, profile.decision_quorum_denominator)
-
-
 def _lock_accepted(protocol: Protocol, station: str, expected_version: int | None) -> Protocol:
     locked = (
         Protocol.objects.select_for_update(of=("self",))
@@ -206,7 +200,7 @@ def protocol_correct(
         commission_id=commission.parent_id,
         station=station,
         body=_("territorial commission"),
-        quorum=decision_quorum(election),
+        quorum=election_decision_quorum(election=election),
     )
     _refuse_if_certified(election)
     options = election_options(election=election)
@@ -310,7 +304,7 @@ def protocol_cancel(
         commission_id=cec.pk if cec else -1,
         station=station,
         body=_("central commission"),
-        quorum=decision_quorum(election),
+        quorum=election_decision_quorum(election=election),
     )
     _refuse_if_certified(election)
     ancestors = _ancestor_ids(commission)

@@ -26,13 +26,12 @@ from psephos.commissions.rules.decisions import DecisionReview, DecisionVote
 from psephos.commissions.selectors import commission_top_get, decision_get
 from psephos.commissions.services import decision_confirm, decision_propose
 from psephos.core.errors import NotFound, ValidationFailed
-from psephos.elections.selectors import election_profile
+from psephos.elections.selectors import election_decision_quorum, election_profile
 from psephos.results.models import Protocol
 from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 from psephos.results.services.corrections import (
     _lock_accepted,
     correction_lines_check,
-    decision_quorum,
     protocol_cancel,
     protocol_correct,
 )
@@ -117,7 +116,7 @@ def protocol_correct_by_decision(
         title=_("Correction of the protocol of station %(station)s") % {"station": station_code},
         reasons=reasons,
         vote=DecisionVote(0, present, votes_for, votes_against, abstentions),
-        quorum=decision_quorum(election),
+        quorum=election_decision_quorum(election=election),
         document=document,
         action={
             "kind": "protocol.recount" if recount else "protocol.correct",
@@ -163,7 +162,7 @@ def protocol_cancel_by_decision(
         title=_("Cancellation of the results of station %(station)s") % {"station": station_code},
         reasons=reasons,
         vote=DecisionVote(0, present, votes_for, votes_against, abstentions),
-        quorum=decision_quorum(election),
+        quorum=election_decision_quorum(election=election),
         document=document,
         action={
             "kind": "protocol.cancel",
