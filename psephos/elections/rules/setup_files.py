@@ -325,10 +325,12 @@ def _read_rows(path: Path, problems: list[Problem]) -> list[tuple[int, list[str]
             problems.append(Problem(name, 0, "", "unreadable", (("reason", str(exc)),)))
             return None
         return rows
+    content = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.append(Problem(name, 0, "", "not_utf8", (("position", str(exc.start)),)))
+        line = content.count(b"\n", 0, exc.start) + 1
+        problems.append(Problem(name, line, "", "not_utf8", (("position", str(exc.start)),)))
         return None
     rows = []
     reader = csv.reader(text.splitlines(keepends=True))
@@ -770,7 +772,10 @@ def _election(path: Path, problems: list[Problem], files: dict[str, bytes]) -> E
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.append(Problem(ELECTION_FILE, 0, "", "not_utf8", (("position", str(exc.start)),)))
+        line = content.count(b"\n", 0, exc.start) + 1
+        problems.append(
+            Problem(ELECTION_FILE, line, "", "not_utf8", (("position", str(exc.start)),))
+        )
         return None
     try:
         data = tomllib.loads(text)

@@ -25,8 +25,9 @@ from tests.support.fuzz import FUZZ, file_bytes
 from .test_setup import EXAMPLE, state, to_xlsx
 
 NAMES = sorted(p.name for p in EXAMPLE.iterdir())
-# Problems about a whole file: it is missing, unreadable, empty, doubled or not UTF-8.
-WHOLE_FILE = {"missing_file", "two_files", "empty_file", "not_utf8", "unreadable", "bad_toml"}
+# Problems about a whole file: it is missing, unreadable, empty or doubled (a file that is
+# not UTF-8 names the line of its first bad byte).
+WHOLE_FILE = {"missing_file", "two_files", "empty_file", "unreadable", "bad_toml"}
 
 
 @st.composite
@@ -66,7 +67,7 @@ def test_any_setup_file_is_read_or_its_problems_named(tmp_path: Path, case: tupl
         # a cross-check over a table names the column; election.toml names the dotted key
         assert problem.line >= 1 or problem.column, problem
         if problem.file != ELECTION_FILE and problem.line >= 1:
-            assert problem.column or problem.code in {"extra_cells", "bad_csv"}, problem
+            assert problem.column or problem.code in {"extra_cells", "bad_csv", "not_utf8"}, problem
 
 
 @pytest.mark.django_db
@@ -90,4 +91,15 @@ def test_an_xlsx_that_is_no_workbook_is_an_unreadable_file(tmp_path: Path) -> No
     problems = [p for p in setup_read(directory).problems if p.file == "units.xlsx"]
     assert [(p.line, p.code, dict(p.params)) for p in problems] == [
         (0, "unreadable", {"reason": "File is not a zip file"})
+    ]
+
+
+@pytest.mark.parametrize("name", ["stations.csv", ELECTION_FILE])
+def test_a_file_that_is_not_utf8_names_the_line_of_the_bad_byte(tmp_path: Path, name: str) -> None:
+    valid = (EXAMPLE / name).read_bytes()
+    third = valid.index(b"\n", valid.index(b"\n") + 1) + 1  # the start of line 3
+    directory = directory_with(tmp_path, name, valid[:third] + b"\xff" + valid[third:], False)
+    problems = [p for p in setup_read(directory).problems if p.file == name]
+    assert [(p.line, p.code, dict(p.params)) for p in problems] == [
+        (3, "not_utf8", {"position": str(third)})
     ]
