@@ -9,10 +9,14 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from psephos.commissions.rules.decisions import DecisionReview, DecisionVote
+from psephos.commissions.selectors import commission_top_get, decision_get
+from psephos.commissions.services import decision_confirm, decision_propose
 from psephos.core import clock
 from psephos.elections.enums import OptionKind
+from psephos.elections.selectors import election_decision_quorum, election_profile
 from psephos.elections.services.election import OptionSpec, election_options_replace
-from psephos.ledger.actors import text_digest
+from psephos.ledger.actors import actor_user, text_digest
 from psephos.ledger.services.events import event_record
 
 from ..enums import DecisionOutcome, NominationStatus, Outcome
@@ -24,6 +28,8 @@ from ..selectors import signature_summary
 from .nominations import state_refused
 
 if TYPE_CHECKING:
+    from psephos.accounts.models import User
+    from psephos.commissions.models import Decision
     from psephos.elections.models import Election
 
 AGAINST_ALL = OptionSpec(
@@ -43,6 +49,11 @@ class Vote:
     against: int
     abstained: int
 
+    @property
+    def voting(self) -> int:
+        """Return how many members voted (the members present)."""
+        return self.in_favour + self.against + self.abstained
+
     def adopted(self) -> bool:
         """Return whether a majority of those voting is in favour."""
         return self.in_favour * 2 > self.in_favour + self.against + self.abstained
@@ -60,35 +71,10 @@ _TO = {
 }
 
 
-def registration_decide(
-    *,
-    nomination: Nomination,
-    outcome: str,
-    number: str,
-    decided_on: dt.date,
-    vote: Vote,
-    reasons: str,
-    actor: str,
-    role: str = "cec",
-) -> RegistrationDecision:
-    """Record the CEC's reasoned decision to register, refuse or deregister a nominee.
+REGISTRATION_ACTION = "registration.decide"
 
-    Preconditions: the vote is adopted (a majority in favour); ``reasons`` is not
-    empty; the nominee's status allows the outcome; a registration needs the
-    signatures to meet the requirement and the unit spread; a refusal of an eligible
-    nominee needs the signatures to fail them (on a sample: the upper confidence
-    bound below the requirement). The decision keeps every criterion's outcome and
-    the signature summary as they were. Raises ``DecisionInvalid`` or
-    ``NominationState``. A registration also needs the deposit paid. Writes one
-    ``registration.decide`` event.
-    """
-    if outcome not in DecisionOutcome.values:
-        raise DecisionInvalid(
-            _("Unknown decision “%(outcome)s”; expected one of: %(known)s.")
-            % {"outcome": outcome, "known": ", ".join(DecisionOutcome.values)},
-            data={"field": "outcome"},
-        )
-    kind = DecisionOutcome(outcome)
+
+def _problems(vote: Vote, reasons: str) -> list[str]:
     problems: list[str] = []
     if not vote.adopted():
         problems.append(
@@ -99,100 +85,241 @@ def registration_decide(
         )
     if not reasons.strip():
         problems.append(_("the decision states no reasons"))
-    with transaction.atomic():
-        locked = (
-            Nomination.objects.select_for_update().select_related("election").get(pk=nomination.pk)
+    return problems
+
+
+def _kind(outcome: str) -> DecisionOutcome:
+    if outcome not in DecisionOutcome.values:
+        raise DecisionInvalid(
+            _("Unknown decision “%(outcome)s”; expected one of: %(known)s.")
+            % {"outcome": outcome, "known": ", ".join(DecisionOutcome.values)},
+            data={"field": "outcome"},
         )
-        if locked.status not in _FROM[kind]:
-            raise state_refused(locked, str(DecisionOutcome(kind).label))
-        election = locked.election
-        summary = signature_summary(nomination=locked)
-        verdict = summary.verdict
-        profile = candidate_profile(election)
-        if (
-            kind == DecisionOutcome.REGISTER
-            and profile.deposit_minimum_wages
-            and not locked.deposit_paid
-        ):
-            problems.append(_("the deposit is not paid"))
-        if kind == DecisionOutcome.REGISTER and not verdict.register:
-            problems.append(
-                _(
-                    "the signatures do not allow registration: %(valid)d valid of %(required)d required, %(units)d units of %(min_units)d"
-                )
-                % {
-                    "valid": verdict.estimate,
-                    "required": summary.threshold.required,
-                    "units": summary.threshold.units_meeting,
-                    "min_units": summary.threshold.min_units,
-                }
+    return DecisionOutcome(outcome)
+
+
+def _apply(
+    *,
+    nomination: Nomination,
+    kind: DecisionOutcome,
+    number: str,
+    decided_on: dt.date,
+    vote: Vote,
+    reasons: str,
+    problems: list[str],
+    user: User,
+    decision: Decision | None,
+) -> RegistrationDecision:
+    """Check the nominee allows the decision and, with ``decision``, record it (in a transaction).
+
+    Without ``decision`` (a proposal) nothing is written: the checks only refuse early.
+    """
+    locked = Nomination.objects.select_for_update().select_related("election").get(pk=nomination.pk)
+    if locked.status not in _FROM[kind]:
+        raise state_refused(locked, str(DecisionOutcome(kind).label))
+    election = locked.election
+    summary = signature_summary(nomination=locked)
+    verdict = summary.verdict
+    profile = candidate_profile(election)
+    problems = list(problems)
+    if (
+        kind == DecisionOutcome.REGISTER
+        and profile.deposit_minimum_wages
+        and not locked.deposit_paid
+    ):
+        problems.append(_("the deposit is not paid"))
+    if kind == DecisionOutcome.REGISTER and not verdict.register:
+        problems.append(
+            _(
+                "the signatures do not allow registration: %(valid)d valid of %(required)d required, %(units)d units of %(min_units)d"
             )
-        if (
-            kind == DecisionOutcome.REFUSE
-            and locked.status == NominationStatus.ELIGIBLE
-            and not verdict.refuse
-        ):
-            problems.append(
-                _(
-                    "the signatures do not allow a refusal: up to %(upper)d valid of %(required)d required"
-                )
-                % {"upper": verdict.upper_bound, "required": summary.threshold.required}
+            % {
+                "valid": verdict.estimate,
+                "required": summary.threshold.required,
+                "units": summary.threshold.units_meeting,
+                "min_units": summary.threshold.min_units,
+            }
+        )
+    if (
+        kind == DecisionOutcome.REFUSE
+        and locked.status == NominationStatus.ELIGIBLE
+        and not verdict.refuse
+    ):
+        problems.append(
+            _(
+                "the signatures do not allow a refusal: up to %(upper)d valid of %(required)d required"
             )
-        if problems:
-            raise DecisionInvalid(
-                _("Decision %(number)s on “%(key)s” cannot be recorded: %(problems)s.")
-                % {"number": number, "key": locked.key, "problems": "; ".join(problems)},
-                data={"errors": problems},
-            )
-        criteria = [
-            {"criterion": a.criterion, "outcome": a.outcome, "reason": a.reason}
-            for a in Assessment.objects.filter(nomination=locked).order_by("pk")
-        ]
-        signatures = {
-            "collected": summary.collected,
-            "checked": summary.checked,
-            "valid": summary.valid,
-            "required": summary.threshold.required,
-            "units_meeting": summary.threshold.units_meeting,
-            "min_units": summary.threshold.min_units,
-            "reasons": summary.reasons,
-        }
-        decision = RegistrationDecision.objects.create(
-            nomination=locked,
+            % {"upper": verdict.upper_bound, "required": summary.threshold.required}
+        )
+    if problems:
+        raise DecisionInvalid(
+            _("Decision %(number)s on “%(key)s” cannot be recorded: %(problems)s.")
+            % {"number": number, "key": locked.key, "problems": "; ".join(problems)},
+            data={"errors": problems},
+        )
+    criteria = [
+        {"criterion": a.criterion, "outcome": a.outcome, "reason": a.reason}
+        for a in Assessment.objects.filter(nomination=locked).order_by("pk")
+    ]
+    signatures = {
+        "collected": summary.collected,
+        "checked": summary.checked,
+        "valid": summary.valid,
+        "required": summary.threshold.required,
+        "units_meeting": summary.threshold.units_meeting,
+        "min_units": summary.threshold.min_units,
+        "reasons": summary.reasons,
+    }
+    actor = actor_user(user)
+    recorded = RegistrationDecision(
+        nomination=locked,
+        number=number,
+        decided_on=decided_on,
+        outcome=kind,
+        reasons=reasons,
+        votes_for=vote.in_favour,
+        votes_against=vote.against,
+        votes_abstained=vote.abstained,
+        criteria=criteria,
+        signatures=signatures,
+        recorded_by=actor,
+        recorded_at=clock.now(),
+    )
+    if decision is None:
+        return recorded
+    recorded.save()
+    locked.status = _TO[kind]
+    locked.save(update_fields=["status"])
+    event_record(
+        actor=actor,
+        role=user.role,
+        action="registration.decide",
+        object_key=f"{election.key}/{locked.key}",
+        payload={
+            "election": election.key,
+            "nominee": locked.key,
+            "number": number,
+            "decided_on": decided_on.isoformat(),
+            "outcome": kind.value,
+            "votes": [vote.in_favour, vote.against, vote.abstained],
+            "reasons": text_digest(reasons),
+            "failed_criteria": [c["criterion"] for c in criteria if c["outcome"] == Outcome.FAILED],
+            "signatures": {k: v for k, v in signatures.items() if k != "reasons"},
+            "decision": decision.number,
+            "document_sha256": decision.document_sha256,
+        },
+    )
+    return recorded
+
+
+def registration_propose(
+    *,
+    nomination: Nomination,
+    user: User,
+    outcome: str,
+    number: str,
+    decided_on: dt.date,
+    vote: Vote,
+    reasons: str,
+    document: bytes,
+) -> Decision:
+    """Propose the CEC's reasoned decision to register, refuse or deregister a nominee.
+
+    A formal decision of the central commission (issues 16 item 2, 18): ``user``
+    operates it; the vote is adopted (a majority of those voting) and valid against
+    the commission's membership on ``decided_on`` (``commissions.decision_propose``:
+    quorum, majority of the members); ``reasons`` are given; the nominee's status
+    allows the outcome; a registration needs the deposit paid and the signatures to
+    meet the requirement and the unit spread; a refusal of an eligible nominee needs
+    the signatures to fail them (on a sample: the upper confidence bound below the
+    requirement). Nothing about the nomination changes until another CEC operator
+    confirms it (``registration_confirm``). Returns the pending decision. Raises
+    ``DecisionInvalid``, ``NominationState``, ``PermissionDenied``,
+    ``DecisionNotValid`` or ``DecisionNumberTaken``; nothing is written then.
+    """
+    kind = _kind(outcome)
+    reasons = reasons.strip()
+    problems = _problems(vote, reasons)
+    election = nomination.election
+    with transaction.atomic():  # refuse early a decision that could never apply
+        _apply(
+            nomination=nomination,
+            kind=kind,
             number=number,
             decided_on=decided_on,
-            outcome=kind,
+            vote=vote,
             reasons=reasons,
-            votes_for=vote.in_favour,
-            votes_against=vote.against,
-            votes_abstained=vote.abstained,
-            criteria=criteria,
-            signatures=signatures,
-            recorded_by=actor,
-            recorded_at=clock.now(),
+            problems=problems,
+            user=user,
+            decision=None,
         )
-        locked.status = _TO[kind]
-        locked.save(update_fields=["status"])
-        event_record(
-            actor=actor,
-            role=role,
-            action="registration.decide",
-            object_key=f"{election.key}/{locked.key}",
-            payload={
-                "election": election.key,
-                "nominee": locked.key,
-                "number": number,
-                "decided_on": decided_on.isoformat(),
-                "outcome": kind.value,
-                "votes": [vote.in_favour, vote.against, vote.abstained],
-                "reasons": text_digest(reasons),
-                "failed_criteria": [
-                    c["criterion"] for c in criteria if c["outcome"] == Outcome.FAILED
-                ],
-                "signatures": {k: v for k, v in signatures.items() if k != "reasons"},
-            },
+    return decision_propose(
+        user=user,
+        commission=commission_top_get(geography=election.geography),
+        number=number,
+        on=decided_on,
+        title=_("Registration decision on “%(key)s”") % {"key": nomination.key},
+        reasons=reasons,
+        vote=DecisionVote(0, vote.voting, vote.in_favour, vote.against, vote.abstained),
+        quorum=election_decision_quorum(election=election),
+        document=document,
+        action={
+            "kind": REGISTRATION_ACTION,
+            "election": election.key,
+            "nomination": nomination.key,
+            "outcome": kind.value,
+            "decided_on": decided_on.isoformat(),
+            "votes": [vote.in_favour, vote.against, vote.abstained],
+        },
+    )
+
+
+def registration_confirm(
+    *, user: User, nomination: Nomination, number: str
+) -> RegistrationDecision:
+    """Confirm the CEC's pending decision No. ``number`` on the nominee and apply it.
+
+    ``user`` is the second pair of eyes (``commissions.services.decision_confirm``);
+    then the nominee's status changes and the registration decision is recorded in
+    the proposer's name, keeping every criterion's outcome and the signature summary
+    as they are now, with one ``registration.decide`` event citing the decision's
+    number and document SHA-256. Raises ``NotFound``, ``DecisionInvalid``,
+    ``DecisionNeedsAnotherOperator``, ``DecisionNotPending`` or ``NominationState``;
+    the decision stays pending and nothing is written then.
+    """
+    election = nomination.election
+    cec = commission_top_get(geography=election.geography)
+    decision = decision_get(geography=election.geography, commission_code=cec.code, number=number)
+    action = decision.action
+    if (
+        action.get("kind") != REGISTRATION_ACTION
+        or action.get("nomination") != nomination.key
+        or action.get("election") != election.key
+    ):
+        raise DecisionInvalid(
+            _("Decision No. %(number)s decides nothing on “%(key)s”.")
+            % {"number": number, "key": nomination.key},
+            data={"number": number, "nomination": nomination.key},
         )
-    return decision
+    in_favour, against, abstained = (int(v) for v in action["votes"])
+    review = DecisionReview(election_profile(election=election).decision_review)
+    with transaction.atomic():
+        confirmed = decision_confirm(user=user, decision=decision, review=review)
+        proposer = confirmed.proposed_by
+        assert proposer is not None
+        recorded = _apply(
+            nomination=nomination,
+            kind=DecisionOutcome(str(action["outcome"])),
+            number=number,
+            decided_on=dt.date.fromisoformat(str(action["decided_on"])),
+            vote=Vote(in_favour, against, abstained),
+            reasons=confirmed.reasons,
+            problems=[],
+            user=proposer,
+            decision=confirmed,
+        )
+    nomination.refresh_from_db()
+    return recorded
 
 
 def ballot_build(*, election: Election, actor: str, role: str = "cec") -> list[str]:

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from psephos.accounts.enums import Role
+from psephos.accounts.models import User
 from psephos.candidates.models import NominatingBody, Nomination
 from psephos.candidates.rules.eligibility import Assessment
 from psephos.candidates.services.deposits import deposit_pay
@@ -21,7 +23,7 @@ from psephos.elections.services.election import election_revise
 from psephos.ledger.actors import actor_system
 from psephos.voters.rules.iin import iin_make
 from psephos.voters.services.register import register_import
-from tests.support.country import PRESIDENTIAL, Country, country_grid
+from tests.support.country import PRESIDENTIAL, Country, country_grid, members_make
 
 ACTOR = actor_system("tests")
 # 25 Sep 2022 12:00 in Almaty: inside the nomination period (23 Sep – 10 Oct 18:00).
@@ -135,6 +137,10 @@ def world(db: None, key_dir: Path, tmp_path: Path, frozen: list[dt.datetime]) ->
             actor=ACTOR,
         ),
     }
+    members_make(country.cec)  # the CEC's seven members vote its registration decisions
+    country.users["CEC-2"] = User.objects.create(
+        username="cec-2", role=Role.CEC_OPERATOR, commission=country.cec
+    )
     return World(country=country, bodies=bodies, people=people, tmp=tmp_path)
 
 

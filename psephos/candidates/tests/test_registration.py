@@ -8,13 +8,27 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from psephos.accounts.enums import Role
+from psephos.accounts.models import User
 from psephos.candidates.errors import DecisionInvalid, NominationState
 from psephos.candidates.models import NominatingBody, Nomination, RegistrationDecision
 from psephos.candidates.rules.ballot import kazakh_sort_key
 from psephos.candidates.services.eligibility import eligibility_decide
 from psephos.candidates.services.nominations import NomineeSpec, body_register, nomination_submit
-from psephos.candidates.services.registration import Vote, ballot_build, registration_decide
+from psephos.candidates.services.registration import (
+    Vote,
+    ballot_build,
+    registration_confirm,
+    registration_propose,
+)
 from psephos.candidates.services.signatures import signatures_import
+from psephos.commissions.errors import (
+    DecisionNeedsAnotherOperator,
+    DecisionNotPending,
+    DecisionNotValid,
+)
+from psephos.commissions.models import Decision
+from psephos.core.errors import PermissionDenied
 from psephos.elections.selectors import election_get, election_options
 from psephos.ledger.models import Event
 
@@ -42,15 +56,20 @@ def sign(world: World, nomination: Nomination, people: list[int], name: str) -> 
 def decide(
     nomination: Nomination, outcome: str, *, vote: Vote = YES, reasons: str = "Art. 57"
 ) -> RegistrationDecision:
-    return registration_decide(
+    """Propose the CEC's decision as one operator and confirm it as another."""
+    users = User.objects.filter(role=Role.CEC_OPERATOR).order_by("pk")
+    number = f"51/{600 + Decision.objects.count()}"
+    registration_propose(
         nomination=nomination,
+        user=users[0],
         outcome=outcome,
-        number="51/600",
+        number=number,
         decided_on=DAY,
         vote=vote,
         reasons=reasons,
-        actor=ACTOR,
+        document=b"%PDF signed decision",
     )
+    return registration_confirm(user=users[1], nomination=nomination, number=number)
 
 
 def other_body() -> NominatingBody:
@@ -254,3 +273,80 @@ def test_the_api_reads_the_same_number_of_queries_for_any_number_of_nominees(
     eligibility_decide(nomination=second, assessments=[*passing(), language()], actor=ACTOR)
     sign(world, second, [20, 21], "b.csv")
     assert queries() == one
+
+
+def _propose(nomination: Nomination, user: User, *, vote: Vote = YES) -> Decision:
+    return registration_propose(
+        nomination=nomination,
+        user=user,
+        outcome="register",
+        number="51/700",
+        decided_on=DAY,
+        vote=vote,
+        reasons="Art. 57",
+        document=b"%PDF signed decision",
+    )
+
+
+def test_a_proposed_registration_changes_nothing_until_another_cec_operator_confirms(
+    world: World,
+) -> None:
+    nomination = collecting(world)
+    sign(world, nomination, [0, 1, 10, 11], "a.csv")
+    proposer, second = world.country.users["CEC"], world.country.users["CEC-2"]
+    decision = _propose(nomination, proposer)
+    assert (decision.status, decision.members, decision.present) == ("pending", 7, 7)
+    assert Nomination.objects.get(pk=nomination.pk).status == "eligible"
+    assert RegistrationDecision.objects.count() == 0
+    assert not Event.objects.filter(action="registration.decide").exists()
+    before = counts()
+    # The proposer alone, or an operator of another commission, cannot register.
+    for user in (proposer, world.country.users["KZ-01"]):
+        with pytest.raises(DecisionNeedsAnotherOperator):
+            registration_confirm(user=user, nomination=nomination, number="51/700")
+    assert counts() == before
+    assert Decision.objects.get(pk=decision.pk).status == "pending"
+
+    recorded = registration_confirm(user=second, nomination=nomination, number="51/700")
+    assert Nomination.objects.get(pk=nomination.pk).status == "registered"
+    assert (recorded.number, recorded.recorded_by) == ("51/700", f"user:{proposer.pk}@CEC")
+    event = Event.objects.get(action="registration.decide")
+    assert event.payload["decision"] == "51/700"
+    assert event.payload["document_sha256"] == decision.document_sha256
+    with pytest.raises(DecisionNotPending):
+        registration_confirm(user=second, nomination=nomination, number="51/700")
+
+
+def test_a_vote_invalid_against_the_cec_membership_is_refused_and_nothing_changes(
+    world: World,
+) -> None:
+    nomination = collecting(world)
+    sign(world, nomination, [0, 1, 10, 11], "a.csv")
+    before = counts()
+    # A majority of those voting (3 of 5) but not of the seven members.
+    with pytest.raises(DecisionNotValid) as refused:
+        _propose(nomination, world.country.users["CEC"], vote=Vote(3, 1, 1))
+    assert refused.value.data["members"] == 7
+    # Only a CEC operator proposes the CEC's decisions.
+    with pytest.raises(PermissionDenied):
+        _propose(nomination, world.country.users["KZ-01"])
+    assert counts() == before
+    assert Decision.objects.count() == 0
+
+
+def test_a_decision_on_another_matter_registers_nobody(world: World) -> None:
+    nomination = collecting(world)
+    sign(world, nomination, [0, 1, 10, 11], "a.csv")
+    other = nomination_submit(
+        election=world.election,
+        body=other_body(),
+        nominee=NomineeSpec("x", ("X", "Х", "Х"), "F", dt.date(1960, 1, 1), dt.date(2022, 9, 24)),
+        documents=[],
+        actor=ACTOR,
+    )
+    _propose(nomination, world.country.users["CEC"])
+    before = counts()
+    with pytest.raises(DecisionInvalid) as refused:
+        registration_confirm(user=world.country.users["CEC-2"], nomination=other, number="51/700")
+    assert refused.value.message == "Decision No. 51/700 decides nothing on “x”."
+    assert counts() == before
