@@ -495,3 +495,24 @@ def simulated_mission_delete(*, election_key: str) -> int:
             payload={"organisations": sorted(o.key for o in orgs)},
         )
     return len(orgs)
+
+
+def simulated_observer_link(*, election: Election, user: Any) -> tuple[str, str] | None:
+    """Bind ``user`` to the first accredited observer of the election (the demo's login).
+
+    Returns the observer's badge number and organisation key, or None when the
+    election has no accredited observer. Call inside the caller's transaction.
+    """
+    accreditation = (
+        Accreditation.objects.filter(election=election, status=AccreditationStatus.ACCREDITED)
+        .select_related("observer__organisation")
+        .order_by("observer__code")
+        .first()
+    )
+    if accreditation is None:
+        return None
+    observer = accreditation.observer
+    Observer.objects.filter(user=user).exclude(pk=observer.pk).update(user=None)
+    observer.user = user
+    observer.save(update_fields=["user"])
+    return observer.code, observer.organisation.key

@@ -194,3 +194,8 @@ def protocol_for_station(*, election: Election, station_code: str) -> Protocol:
         if related is not None and getattr(protocol, f"{name}_id") == related.pk:
             getattr(Protocol, name).field.set_cached_value(protocol, related)
     return protocol
+
+
+def tec_has_protocols(*, election: Election, tec: Commission) -> bool:
+    """Whether any PEC under this TEC has a protocol (of any status) in the election."""
+    return Protocol.objects.filter(election=election, tec_id=tec.pk).exists()

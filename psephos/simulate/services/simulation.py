@@ -59,6 +59,8 @@ class SimulationResult:
     outcome: Outcome
     members: int
     replaced: bool
+    protocols: int
+    left_open: int
 
 
 def simulation_run(
@@ -69,6 +71,7 @@ def simulation_run(
     replace: bool = False,
     show_progress: bool | None = None,
     log: Callable[[str], None] | None = None,
+    leave_open: str | None = None,
 ) -> SimulationResult:
     """Build the election ``election_key`` with its map, commissions and accepted protocols.
 
@@ -76,6 +79,8 @@ def simulation_run(
     Raises ``ValidationFailed`` for an unknown election or a scale outside (0, 1],
     and ``Conflict`` if the election or its map exists and ``replace`` is false, or
     if other records still refer to what ``replace`` would delete.
+    ``leave_open`` names a TEC (district code) whose stations get no protocol, so
+    that the PEC's entry and the TEC's acceptance can still be tried (the demo).
     """
     scenario = SCENARIOS.get(election_key)
     if scenario is None:
@@ -91,6 +96,12 @@ def simulation_run(
         )
     say = log or (lambda _message: None)
     plan = plan_country(scenario, seed=seed, scale=scale)
+    if leave_open is not None and leave_open not in {d.code for d in plan.districts}:
+        raise ValidationFailed(
+            _("--leave-open: there is no TEC “%(tec)s” in this simulation (at scale %(scale)s).")
+            % {"tec": leave_open, "scale": scale},
+            data={"field": "leave_open", "tec": leave_open},
+        )
     with transaction.atomic():
         replaced = _clear(scenario, replace=replace)
         geography = _write_geography(plan)
@@ -107,11 +118,13 @@ def simulation_run(
         )
         members = _write_commissions(plan, geography, seed)
         election = _write_election(scenario, geography)
-        _write_protocols(plan, election, show_progress)
+        written = _write_protocols(plan, election, show_progress, leave_open)
         db.analyze(Commission, PollingStation, Protocol, ProtocolVersion, ProtocolVote)
         tabulation = tally_recompute(election=election, actor=ACTOR, role="system")
     outcome = election_determine(election=election)
-    return SimulationResult(election, plan, tabulation, outcome, members, replaced)
+    return SimulationResult(
+        election, plan, tabulation, outcome, members, replaced, written, plan.n_stations - written
+    )
 
 
 def _clear(scenario: Scenario, *, replace: bool) -> bool:
@@ -348,7 +361,10 @@ def _write_election(scenario: Scenario, geography: Geography) -> Election:
     )
 
 
-def _write_protocols(plan: CountryPlan, election: Election, show_progress: bool | None) -> None:
+def _write_protocols(
+    plan: CountryPlan, election: Election, show_progress: bool | None, leave_open: str | None
+) -> int:
+    """Write the accepted protocols, none for the stations of TEC ``leave_open``; return how many."""
     geography_id = election.geography_id
     commissions = {
         code: (pk, tec, region)
@@ -362,12 +378,22 @@ def _write_protocols(plan: CountryPlan, election: Election, show_progress: bool 
     options = list(Option.objects.filter(contest__election=election).order_by("ballot_order"))
     keys = plan.option_keys
     option_pk = [next(o.pk for o in options if o.key == k) for k in keys]
-    n = plan.n_stations
+    open_tec = (
+        Commission.objects.filter(
+            geography_id=geography_id, level=CommissionLevel.TEC_DISTRICT, code=leave_open
+        )
+        .values_list("pk", flat=True)
+        .first()
+        if leave_open is not None
+        else None
+    )
     # Protocols were accepted over the night after the vote (20:00 local ≈ 14:00 UTC).
     day = date.fromisoformat(plan.scenario.date)
     start = datetime(day.year, day.month, day.day, 15, 0, tzinfo=UTC)
+    codes = [plan.station_code(i) for i in range(plan.n_stations)]
+    kept = [i for i in range(plan.n_stations) if commissions[codes[i]][1] != open_tec]
+    n = len(kept)
     spread = 10 * 3600 / max(1, n)
-    codes = [plan.station_code(i) for i in range(n)]
     line_rows = np.stack([plan.lines[name] for name in LINE_NAMES], axis=1).tolist()
     vote_rows = plan.votes.tolist()
     batch = 2000
@@ -375,9 +401,10 @@ def _write_protocols(plan: CountryPlan, election: Election, show_progress: bool 
         for lo in range(0, n, batch):
             hi = min(n, lo + batch)
             protocols = []
-            for i in range(lo, hi):
+            for j in range(lo, hi):
+                i = kept[j]
                 pk, tec, region = commissions[codes[i]]
-                at = start + timedelta(seconds=i * spread)
+                at = start + timedelta(seconds=j * spread)
                 protocols.append(
                     Protocol(
                         election=election,
@@ -397,14 +424,14 @@ def _write_protocols(plan: CountryPlan, election: Election, show_progress: bool 
                     number=1,
                     source=VersionSource.SIMULATION,
                     created_at=start + timedelta(seconds=(lo + j) * spread),
-                    **dict(zip(LINE_NAMES, line_rows[lo + j], strict=True)),
+                    **dict(zip(LINE_NAMES, line_rows[kept[lo + j]], strict=True)),
                 )
                 for j, p in enumerate(protocols)
             ]
             ProtocolVersion.objects.bulk_create(versions, batch_size=batch)
             _votes_insert(
                 [
-                    (v.pk, option_pk[k], vote_rows[lo + j][k])
+                    (v.pk, option_pk[k], vote_rows[kept[lo + j]][k])
                     for j, v in enumerate(versions)
                     for k in range(len(keys))
                 ]
@@ -425,7 +452,7 @@ def _write_protocols(plan: CountryPlan, election: Election, show_progress: bool 
                             "votes": dict(zip(keys, vote_rows[i], strict=True)),
                         },
                     )
-                    for i in range(lo, hi)
+                    for i in kept[lo:hi]
                 ],
             )
             advance(hi - lo)
@@ -444,10 +471,12 @@ def _write_protocols(plan: CountryPlan, election: Election, show_progress: bool 
             "protocols": n,
             "seed": plan.seed,
             "scale": plan.scale,
-            "totals": {name: int(plan.lines[name].sum()) for name in LINE_NAMES},
-            "votes": dict(zip(keys, (int(v) for v in plan.votes.sum(axis=0)), strict=True)),
+            **({"left_open": leave_open} if leave_open is not None else {}),
+            "totals": {name: int(plan.lines[name][kept].sum()) for name in LINE_NAMES},
+            "votes": dict(zip(keys, (int(v) for v in plan.votes[kept].sum(axis=0)), strict=True)),
         },
     )
+    return n
 
 
 def _votes_insert(rows: list[tuple[int, int, int]]) -> None:

@@ -216,3 +216,48 @@ def test_replace_is_refused_while_users_are_bound_to_its_commissions():
     assert str(info.value).startswith("conflict: Cannot replace “kz-2022-presidential”: ")
     assert "(User)" in str(info.value)
     assert _counts() == before
+
+
+def test_leave_open_writes_no_protocol_for_that_tecs_stations():
+    out = _run(
+        "kz-2022-presidential", "--scale", "0.01", "--leave-open", "KZ-75-01", "--no-mission"
+    )
+    election = Election.objects.get(key="kz-2022-presidential")
+    tec = Commission.objects.get(
+        geography=election.geography, level="tec_district", code="KZ-75-01"
+    )
+    open_codes = set(
+        Commission.objects.filter(tec=tec, level="pec").values_list("station__code", flat=True)
+    )
+    assert open_codes
+    with_protocol = set(
+        Protocol.objects.filter(election=election).values_list("station__code", flat=True)
+    )
+    all_codes = set(
+        PollingStation.objects.filter(geography=election.geography).values_list("code", flat=True)
+    )
+    assert with_protocol == all_codes - open_codes
+    assert (
+        f"TEC KZ-75-01: its {len(open_codes)} polling stations were left without protocols." in out
+    )
+    assert f"{len(with_protocol)} protocols accepted" in out
+    # The tallies count the stations' protocols as expected and only the written ones as accepted.
+    cec = Tally.objects.get(election=election, commission__level="cec")
+    assert (cec.expected, cec.accepted) == (len(all_codes), len(with_protocol))
+    assert Tally.objects.get(election=election, commission=tec).accepted == 0
+    voters = sum(
+        ProtocolVersion.objects.filter(protocol__election=election).values_list(
+            "voters_on_list", flat=True
+        )
+    )
+    assert cec.voters_on_list == voters
+
+
+def test_leave_open_refuses_an_unknown_tec():
+    with pytest.raises(CommandError) as excinfo:
+        _run("kz-2022-presidential", "--scale", "0.01", "--leave-open", "NOPE-99")
+    assert str(excinfo.value) == (
+        "validation_failed: --leave-open: there is no TEC “NOPE-99” in this simulation "
+        "(at scale 0.01)."
+    )
+    assert not Election.objects.exists()

@@ -95,3 +95,40 @@ def test_unknown_election_is_a_command_error(db: None) -> None:
         "No election “kz-1999-nothing”. Run `psephos simulate kz-1999-nothing` first."
     )
     assert User.objects.count() == 0
+
+
+def test_picks_the_tec_left_open_and_gives_an_observer_login(db: None) -> None:
+    from psephos.observation.models import Observer
+    from psephos.results.models import Protocol
+
+    call_command(
+        "simulate",
+        "kz-2022-presidential",
+        "--scale",
+        "0.01",
+        "--leave-open",
+        "KZ-75-01",
+        "--no-progress",
+        stdout=StringIO(),
+    )
+    out = StringIO()
+    call_command("demo_users", stdout=out)
+    lines = out.getvalue().splitlines()
+    rows = [m.groups() for m in map(LINE.match, lines[1:4]) if m]
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        ("CEC", "CEC", "demo-cec"),
+        ("TEC", "KZ-75-01", "demo-tec"),
+        ("PEC", "KZ-75-0001", "demo-pec"),
+    ]
+    assert not Protocol.objects.filter(station__code="KZ-75-0001").exists()
+    observer = Observer.objects.get(user__username="demo-observer")
+    match = re.fullmatch(r"  OBS  badge (\S+) +login: demo-observer password: (\S+)", lines[4])
+    assert match is not None and match.group(1) == observer.code
+    user = authenticate(username="demo-observer", password=match.group(2))
+    assert user is not None and user.pk == observer.user_id and user.commission is None
+    assert lines[-1].startswith("What to try: the stations of TEC KZ-75-01 have no protocol yet.")
+    event = Event.objects.filter(action="user.demo_create").order_by("seq").last()
+    assert event is not None and event.payload == {
+        "role": "observer",
+        "organisation": observer.organisation.key,
+    }

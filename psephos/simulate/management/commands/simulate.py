@@ -65,6 +65,11 @@ class Command(DomainCommand):
             action="store_true",
             help="do not simulate the observation mission and quick count (presidential only)",
         )
+        parser.add_argument(
+            "--leave-open",
+            metavar="TEC_CODE",
+            help="write no protocol for this TEC's stations (the demo's staff enter and accept them)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="draw no progress bars")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -90,6 +95,7 @@ class Command(DomainCommand):
                 replace=options["replace"],
                 show_progress=show,
                 log=self.stdout.write,
+                leave_open=options["leave_open"],
             )
         self.stdout.write(
             _(
@@ -98,11 +104,16 @@ class Command(DomainCommand):
             )
             % {
                 "election": result.election.key,
-                "protocols": result.plan.n_stations,
+                "protocols": result.protocols,
                 "tallies": result.tabulation.nodes,
                 "members": result.members,
             }
         )
+        if result.left_open:
+            self.stdout.write(
+                _("TEC %(tec)s: its %(stations)s polling stations were left without protocols.")
+                % {"tec": options["leave_open"], "stations": result.left_open}
+            )
         if result.replaced:
             self.stdout.write(_("The previous build was deleted and replaced."))
         if result.tabulation.breaches:

@@ -1,4 +1,8 @@
-"""``psephos demo_users``: one CEC, one TEC and one PEC operator for the demo.
+"""``psephos demo_users``: one CEC, one TEC and one PEC operator and one observer for the demo.
+
+The TEC and PEC are the first TEC (by code) whose stations have no protocol yet
+(``psephos simulate … --leave-open TEC``), so that protocol entry and acceptance
+can be tried; the observer is the first accredited observer of the simulated mission.
 
 Idempotent: a second run finds the same users and gives each a new random
 password (passwords are stored hashed, so they cannot be shown again). Prints the
@@ -22,9 +26,11 @@ from psephos.core.errors import DomainError
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
 from psephos.ledger.services.events import event_record
+from psephos.results.selectors.protocols import tec_has_protocols
 
 if TYPE_CHECKING:
     from psephos.commissions.models import Commission
+    from psephos.elections.models import Election
 
 
 def demo_user_ensure(*, username: str, role: Role, commission: Commission, password: str) -> User:
@@ -48,6 +54,44 @@ def demo_user_ensure(*, username: str, role: Role, commission: Commission, passw
     return user
 
 
+def demo_observer_ensure(*, election: Election, password: str) -> tuple[User, str] | None:
+    """Give the first accredited observer of the election's mission a login; None if none."""
+    from psephos.observation.services.simulation import simulated_observer_link
+
+    try:
+        return _demo_observer_write(election, password, simulated_observer_link)
+    except _NoObserverError:
+        return None
+
+
+class _NoObserverError(Exception):
+    """The election has no accredited observer: nothing is written."""
+
+
+def _demo_observer_write(election: Election, password: str, link: Any) -> tuple[User, str]:
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(
+            username="demo-observer", defaults={"role": Role.READER}
+        )
+        user.role = Role.READER
+        user.commission = None
+        user.is_active = True
+        user.set_password(password)
+        user.save()
+        linked = link(election=election, user=user)
+        if linked is None:
+            raise _NoObserverError
+        badge, organisation = linked
+        event_record(
+            actor=actor_system("demo_users"),
+            role="system",
+            action="user.demo_create" if created else "user.demo_reset",
+            object_key=f"user:{user.pk}",
+            payload={"role": "observer", "organisation": organisation},
+        )
+    return user, badge
+
+
 class Command(BaseCommand):
     help = (
         "Create (or reset) a CEC, a TEC and a PEC operator for an election and print their logins."
@@ -66,9 +110,14 @@ class Command(BaseCommand):
         geography = election.geography
         cec = commission_list_for_level(geography=geography, level=CommissionLevel.CEC).first()
         tec = pec = None
-        for candidate in commission_list_for_level(
-            geography=geography, level=CommissionLevel.TEC_DISTRICT
-        ).order_by("code"):
+        tecs = list(
+            commission_list_for_level(
+                geography=geography, level=CommissionLevel.TEC_DISTRICT
+            ).order_by("code")
+        )
+        # A TEC left open by the simulation first, so that its staff have work to do.
+        opened = {t.pk for t in tecs if not tec_has_protocols(election=election, tec=t)}
+        for candidate in sorted(tecs, key=lambda t: t.pk not in opened):
             pec = (
                 commission_list_children(commission=candidate)
                 .filter(level=CommissionLevel.PEC)
@@ -96,8 +145,25 @@ class Command(BaseCommand):
         self.stdout.write(f"Staff logins for {election.key} (log in at /login/):")
         for level, code, username, password in rows:
             self.stdout.write(f"  {level:<4} {code:<12} login: {username:<10} password: {password}")
+        observer_password = secrets.token_urlsafe(12)
+        observer = demo_observer_ensure(election=election, password=observer_password)
+        if observer is not None:
+            self.stdout.write(
+                f"  OBS  badge {observer[1]:<6} login: {observer[0].username} "
+                f"password: {observer_password}"
+            )
         if pec.station is not None:
             self._demo_register(election, pec.station)
+        if tec.pk in opened:
+            station = pec.station.code if pec.station is not None else pec.code
+            self.stdout.write(
+                f"What to try: the stations of TEC {tec.code} have no protocol yet."
+                f" As demo-pec, mark voters and enter the protocol of station {station}"
+                f" (/staff/e/{election.key}/protocol/);"
+                f" as demo-tec, accept it (/staff/e/{election.key}/queue/);"
+                " as demo-cec, watch the tallies; as demo-observer, submit a checklist"
+                " (/observation/form/)."
+            )
 
     def _demo_register(self, election: Any, station: Any) -> None:
         """Give the demo PEC a small synthetic register to mark, once."""
