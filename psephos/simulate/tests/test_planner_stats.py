@@ -29,11 +29,12 @@ def test_tabulation_sees_the_rows_an_outside_analyze_missed(
     write_protocols = simulation._write_protocols
     seen: dict[str, float] = {}
 
-    def write_then_analyze_elsewhere(*args: Any, **kwargs: Any) -> None:
-        write_protocols(*args, **kwargs)
+    def write_then_analyze_elsewhere(*args: Any, **kwargs: Any) -> int:
+        written = write_protocols(*args, **kwargs)
         with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
             other.execute("ANALYZE results_protocolvote")
         seen["outside"] = _planner_rows("results_protocolvote")
+        return int(written)
 
     tally_recompute = simulation.tally_recompute
 
