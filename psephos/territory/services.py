@@ -175,6 +175,18 @@ def unit_spec_of(unit: AdministrativeUnit) -> UnitSpec:
 _TEXT_FIELDS = ("name", "address")
 
 
+def _values(spec: Any) -> dict[str, Any]:
+    """Return a new record's fields for the ledger; a name or an address as its SHA-256."""
+    return {
+        f"{f.name}_sha256" if f.name.startswith(_TEXT_FIELDS) else f.name: (
+            text_digest(getattr(spec, f.name) or "")
+            if f.name.startswith(_TEXT_FIELDS)
+            else getattr(spec, f.name)
+        )
+        for f in fields(spec)
+    }
+
+
 def _changes(old: Any, new: Any) -> dict[str, list[Any]]:
     """Return each changed field as ``[old, new]``; a name or an address as its SHA-256.
 
@@ -247,7 +259,7 @@ def territory_revise(
                     },
                 )
                 by_code[unit.code] = unit
-                events.append(("unit.add", unit.code, {"values": asdict(spec)}))
+                events.append(("unit.add", unit.code, {"values": _values(spec)}))
         for spec in units.changed:
             unit = by_code[spec.code]
             old = unit_spec_of(unit)
@@ -293,7 +305,7 @@ def _stations_revise(
             geography=geography, unit_id=units[spec.unit_code].pk, valid_from=on,
             **_station_fields(spec),
         )  # fmt: skip
-        events.append(("station.add", spec.code, {"values": asdict(spec)}))
+        events.append(("station.add", spec.code, {"values": _values(spec)}))
     current = {
         s.code: s
         for s in PollingStation.objects.filter(

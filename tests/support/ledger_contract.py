@@ -13,6 +13,8 @@ query at all (query-budget tests count every query).
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sys
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
@@ -59,6 +61,20 @@ def _wrapped(
     return event_record, events_record_many
 
 
+def _import_every_module() -> None:
+    """Import every production module of psephos, so that each writer is wrapped.
+
+    A module that imports ``event_record`` by name and is first loaded during a test
+    would otherwise keep the unwrapped function and escape the check.
+    """
+    import psephos
+
+    for info in pkgutil.walk_packages(psephos.__path__, "psephos."):
+        if ".tests" in info.name or ".migrations" in info.name:
+            continue
+        importlib.import_module(info.name)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _ledger_contract_installed() -> Iterator[None]:
     """Wrap the ledger's writers in every loaded module for the whole session."""
@@ -67,6 +83,7 @@ def _ledger_contract_installed() -> Iterator[None]:
 
     from psephos.ledger.services import events
 
+    _import_every_module()
     originals = {
         "event_record": events.event_record,
         "events_record_many": events.events_record_many,
