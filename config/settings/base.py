@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "psephos.observation",
     "psephos.candidates",
     "psephos.recommendations",
+    "psephos.media",
     "psephos.integrity",
     "psephos.pollingday",
     "psephos.simulate",

@@ -1,0 +1,49 @@
+"""Kinds of the media domain: media, programme types, fixed subjects, tone, languages."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Medium(models.TextChoices):
+    TV = "tv", _("television")
+    RADIO = "radio", _("radio")
+    PRINT = "print", _("print")
+    ONLINE = "online", _("online")
+
+
+#: Media whose volume is measured in seconds; the others in characters.
+BROADCAST = frozenset({Medium.TV.value, Medium.RADIO.value})
+
+
+class Programme(models.TextChoices):
+    NEWS = "news", _("news")
+    CURRENT_AFFAIRS = "current_affairs", _("current affairs")
+    PAID = "paid", _("paid political advertising")
+    FREE_AIRTIME = "free_airtime", _("free airtime")
+    DEBATE = "debate", _("debate")
+    VOTER_INFORMATION = "voter_information", _("voter information")
+    OTHER = "other", _("other")
+
+
+class Subject(models.TextChoices):
+    """Subjects that are not an option of the ballot (candidates and sides are option keys)."""
+
+    INCUMBENT_INSTITUTIONAL = "incumbent_institutional", _("the incumbent in office")
+    GOVERNMENT = "government", _("government")
+    LOCAL_GOVERNMENT = "local_government", _("local government")
+    COMMISSION = "commission", _("election commission")
+    OTHER = "other", _("other")
+
+
+class Tone(models.IntegerChoices):
+    NEGATIVE = -1, _("negative")
+    NEUTRAL = 0, _("neutral")
+    POSITIVE = 1, _("positive")
+
+
+class Language(models.TextChoices):
+    KK = "kk", _("Kazakh")
+    RU = "ru", _("Russian")
+    OTHER = "other", _("other")

@@ -1,0 +1,117 @@
+"""Outlets, monitoring plans and coded items.
+
+A coded item is one subject in one news segment, article or post (the coding unit is
+item × subject, observation-methodology.md §4.2). A check coding is the same item coded
+blind by a second coder for the agreement statistic; reports read primary codings only.
+Coders are pseudonymous codes (``c1``): the published item table names no person.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from .enums import Language, Medium, Programme
+
+
+class Outlet(models.Model):
+    """A broadcaster, newspaper or website, with its ownership as published."""
+
+    key = models.SlugField(max_length=64, unique=True)
+    medium = models.CharField(max_length=8, choices=Medium.choices)
+    name_en = models.CharField(max_length=200)
+    name_kk = models.CharField(max_length=200)
+    name_ru = models.CharField(max_length=200)
+    ownership = models.CharField(max_length=300, blank=True)  # as published
+    state_owned = models.BooleanField(default=False)
+    reach = models.PositiveBigIntegerField(null=True, blank=True)  # audience or readers
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class MonitoringPlan(models.Model):
+    """What a monitoring team watches: outlets, a daily window, a period and its coders.
+
+    The window is in minutes after local midnight, ``window_end`` exclusive (1440 is
+    midnight at the end of the day): prime time 18:00–24:00 is 1080–1440.
+    """
+
+    election = models.ForeignKey("elections.Election", on_delete=models.PROTECT, related_name="+")
+    key = models.SlugField(max_length=64)
+    name = models.CharField(max_length=200)  # the team's own title, shown on the report
+    outlets = models.ManyToManyField(Outlet, related_name="plans")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    window_start = models.PositiveSmallIntegerField()
+    window_end = models.PositiveSmallIntegerField()
+    timezone = models.CharField(max_length=64, default="Asia/Almaty")
+    coders = models.JSONField(default=list)  # pseudonymous codes
+    incumbent = models.SlugField(max_length=64, blank=True)  # the option key, if one runs
+    check_share = models.PositiveSmallIntegerField(default=1000)  # basis points (10 %)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "key"], name="media_plan_key_once"),
+            models.CheckConstraint(
+                condition=Q(window_start__lt=models.F("window_end")) & Q(window_end__lte=1440),
+                name="media_plan_window",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__lte=models.F("ends_on")), name="media_plan_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election_id}/{self.key}"
+
+
+class CodedItem(models.Model):
+    """One subject of one item as one coder coded it."""
+
+    plan = models.ForeignKey(MonitoringPlan, on_delete=models.PROTECT, related_name="items")
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+")
+    item = models.CharField(max_length=64)  # the team's key of the segment/article
+    aired_at = models.DateTimeField()
+    programme = models.CharField(max_length=20, choices=Programme.choices)
+    programme_seconds = models.PositiveIntegerField(null=True, blank=True)
+    subject = models.SlugField(max_length=64)
+    seconds = models.PositiveIntegerField(null=True, blank=True)
+    characters = models.PositiveIntegerField(null=True, blank=True)
+    tone = models.SmallIntegerField()
+    women = models.PositiveSmallIntegerField(default=0)  # speakers
+    men = models.PositiveSmallIntegerField(default=0)
+    language = models.CharField(max_length=8, choices=Language.choices)
+    coder = models.CharField(max_length=32)
+    second = models.BooleanField(default=False)  # a blind check coding
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "item", "subject", "coder"], name="media_item_coded_once"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "item", "subject"],
+                condition=Q(second=False),
+                name="media_item_one_primary",
+            ),
+            models.CheckConstraint(condition=Q(tone__gte=-1) & Q(tone__lte=1), name="media_tone"),
+        ]
+        indexes = [models.Index(fields=["plan", "second", "outlet"], name="media_item_plan_idx")]
+
+
+class CheckAssignment(models.Model):
+    """An item drawn for a blind second coding, and the coder who codes it again."""
+
+    plan = models.ForeignKey(MonitoringPlan, on_delete=models.PROTECT, related_name="checks")
+    item = models.CharField(max_length=64)
+    coder = models.CharField(max_length=32)
+    seed = models.CharField(max_length=64)  # the draw's published seed
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "item"], name="media_check_once_per_item")
+        ]

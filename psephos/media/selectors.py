@@ -1,0 +1,66 @@
+"""Reads of the media domain: outlets, plans and the frame items are checked against."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from psephos.elections.enums import OptionKind
+from psephos.elections.selectors import election_options
+
+from .enums import Subject
+from .errors import OutletNotFound, PlanNotFound
+from .models import MonitoringPlan, Outlet
+from .rules.coding import PlanFrame
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+
+
+def outlet_get(*, key: str) -> Outlet:
+    """Return the outlet with this key or raise ``OutletNotFound``."""
+    try:
+        return Outlet.objects.get(key=key)
+    except Outlet.DoesNotExist:
+        raise OutletNotFound(
+            _("No media outlet “%(key)s”.") % {"key": key}, data={"outlet": key}
+        ) from None
+
+
+def plan_get(*, election: Election, key: str) -> MonitoringPlan:
+    """Return the election's monitoring plan with this key or raise ``PlanNotFound``."""
+    try:
+        return MonitoringPlan.objects.select_related("election").get(election=election, key=key)
+    except MonitoringPlan.DoesNotExist:
+        raise PlanNotFound(
+            _("Election “%(election)s” has no monitoring plan “%(key)s”.")
+            % {"election": election.key, "key": key},
+            data={"election": election.key, "plan": key},
+        ) from None
+
+
+def plan_list_for_election(*, election: Election) -> list[MonitoringPlan]:
+    return list(MonitoringPlan.objects.filter(election=election).order_by("key"))
+
+
+def subject_keys(*, election: Election) -> list[str]:
+    """Return the subjects an item may have: the ballot's candidates or sides, then the rest."""
+    options = [
+        o.key for o in election_options(election=election) if o.kind != OptionKind.AGAINST_ALL
+    ]
+    return options + [s.value for s in Subject]
+
+
+def plan_frame(*, plan: MonitoringPlan) -> PlanFrame:
+    """Return what the plan's items are checked against (two queries)."""
+    return PlanFrame(
+        starts_on=plan.starts_on,
+        ends_on=plan.ends_on,
+        window_start=plan.window_start,
+        window_end=plan.window_end,
+        timezone=plan.timezone,
+        outlets=dict(plan.outlets.values_list("key", "medium")),
+        subjects=frozenset(subject_keys(election=plan.election)),
+        coders=frozenset(plan.coders),
+    )

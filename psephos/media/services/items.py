@@ -1,0 +1,193 @@
+"""Coded items: one item coded through the form, or a CSV of items imported all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from psephos.ledger.services.events import event_record
+
+from ..errors import ItemFileInvalid, ItemInvalid
+from ..models import CheckAssignment, CodedItem, MonitoringPlan
+from ..rules.coding import ItemRow, Problem, item_problems, items_read
+from ..selectors import plan_frame
+
+PROBLEMS = {
+    "encoding": gettext_lazy("the file is not UTF-8 CSV"),
+    "empty": gettext_lazy("the file has no items"),
+    "header": gettext_lazy("the header lacks this column"),
+    "required": gettext_lazy("the value is missing"),
+    "integer": gettext_lazy("expected a whole number (from 0)"),
+    "datetime": gettext_lazy("expected a local date and time as YYYY-MM-DDTHH:MM"),
+    "repeated": gettext_lazy("this item, subject and coder appear on an earlier line"),
+    "imported": gettext_lazy("this item, subject and coder were imported before"),
+    "unknown_outlet": gettext_lazy("the outlet is not one of the plan's outlets"),
+    "outside_period": gettext_lazy("the date is outside the monitored period"),
+    "outside_window": gettext_lazy("the time is outside the plan's daily window"),
+    "unknown_choice": gettext_lazy("not one of the allowed values"),
+    "unknown_subject": gettext_lazy(
+        "unknown subject (a candidate or side of the ballot, or a listed subject)"
+    ),
+    "volume_missing": gettext_lazy(
+        "the volume is missing (seconds for TV and radio, characters otherwise)"
+    ),
+    "beyond_programme": gettext_lazy("more seconds than the programme lasts"),
+    "outside_scale": gettext_lazy("the tone is outside the scale −1 (negative) to 1 (positive)"),
+    "unknown_coder": gettext_lazy("the coder is not one of the plan's coders"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    items: int
+    checks: int  # second codings among them
+    sha256: str
+
+
+def item_code(*, plan: MonitoringPlan, row: ItemRow, actor: str, role: str = "reader") -> CodedItem:
+    """Store one coded item. One ``coded_item.add`` event.
+
+    Raises ``ItemInvalid`` with ``data['errors']`` naming each field that breaks the
+    plan (``rules.coding.item_problems``) or ``item`` when it was coded before.
+    """
+    problems = item_problems(row, plan_frame(plan=plan))
+    with transaction.atomic():
+        if _coded_before(plan, [row]):
+            problems.append(("item", "imported"))
+        if problems:
+            raise ItemInvalid(
+                _("The coded item is refused: %(problems)s.")
+                % {"problems": "; ".join(f"{field}: {PROBLEMS[code]}" for field, code in problems)},
+                data={"errors": [{"field": f, "code": c} for f, c in problems]},
+            )
+        (item,) = _write(plan, [row])
+        event_record(
+            actor=actor,
+            role=role,
+            action="coded_item.add",
+            object_key=f"{plan.election.key}/{plan.key}/{row.item}",
+            payload={
+                "election": plan.election.key,
+                "plan": plan.key,
+                "item": row.item,
+                "subject": row.subject,
+                "coder": row.coder,
+                "second": item.second,
+            },
+        )
+    return item
+
+
+def items_import(
+    *, plan: MonitoringPlan, data: bytes, file_name: str, actor: str, role: str = "reader"
+) -> ImportSummary:
+    """Import a CSV of coded items, all or nothing. One ``coded_items.import`` event.
+
+    Every line is read and checked against the plan before anything is written; a line
+    whose item, subject and coder are already stored is a problem too. Raises
+    ``ItemFileInvalid`` listing every problem as file, line, column and what is wrong;
+    nothing is stored then.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    rows, problems = items_read(data, plan_frame(plan=plan))
+    with transaction.atomic():
+        if not problems:
+            lines = {(r.item, r.subject, r.coder): n for n, r in enumerate(rows, start=2)}
+            problems = [
+                Problem(lines[key], "item", "imported") for key in sorted(_coded_before(plan, rows))
+            ]
+        if problems:
+            raise ItemFileInvalid(
+                _("%(file)s is refused: %(count)d problem(s); nothing was stored.")
+                % {"file": file_name, "count": len(problems)},
+                data={
+                    "errors": [
+                        _("%(file)s line %(line)d, column %(column)s: %(problem)s")
+                        % {
+                            "file": file_name,
+                            "line": p.line,
+                            "column": p.column,
+                            "problem": PROBLEMS[p.code],
+                        }
+                        for p in problems
+                    ],
+                    "problems": [
+                        {"line": p.line, "column": p.column, "code": p.code} for p in problems
+                    ],
+                },
+            )
+        written = _write(plan, rows)
+        checks = sum(1 for i in written if i.second)
+        event_record(
+            actor=actor,
+            role=role,
+            action="coded_items.import",
+            object_key=f"{plan.election.key}/{plan.key}",
+            payload={
+                "election": plan.election.key,
+                "plan": plan.key,
+                "items": len(written),
+                "checks": checks,
+                "sha256": digest,
+            },
+        )
+    return ImportSummary(items=len(written), checks=checks, sha256=digest)
+
+
+def _coded_before(plan: MonitoringPlan, rows: list[ItemRow]) -> set[tuple[str, str, str]]:
+    """Return the (item, subject, coder) of ``rows`` already stored for the plan."""
+    wanted = {(r.item, r.subject, r.coder) for r in rows}
+    items = sorted({r.item for r in rows})
+    found: set[tuple[str, str, str]] = set()
+    for start in range(0, len(items), 500):
+        found.update(
+            CodedItem.objects.filter(plan=plan, item__in=items[start : start + 500]).values_list(
+                "item", "subject", "coder"
+            )
+        )
+    return found & wanted
+
+
+def _write(plan: MonitoringPlan, rows: list[ItemRow]) -> list[CodedItem]:
+    outlets = dict(plan.outlets.values_list("key", "id"))
+    checks = _check_assignments(plan, rows)
+    return CodedItem.objects.bulk_create(
+        [
+            CodedItem(
+                plan=plan,
+                outlet_id=outlets[r.outlet],
+                item=r.item,
+                aired_at=r.aired_at,
+                programme=r.programme,
+                programme_seconds=r.programme_seconds,
+                subject=r.subject,
+                seconds=r.seconds,
+                characters=r.characters,
+                tone=r.tone,
+                women=r.women,
+                men=r.men,
+                language=r.language,
+                coder=r.coder,
+                second=(r.item, r.coder) in checks,
+            )
+            for r in rows
+        ],
+        batch_size=2000,
+    )
+
+
+def _check_assignments(plan: MonitoringPlan, rows: list[ItemRow]) -> set[tuple[str, str]]:
+    """Return the (item, coder) pairs of ``rows`` that are blind second codings."""
+    items = sorted({r.item for r in rows})
+    pairs: set[tuple[str, str]] = set()
+    for start in range(0, len(items), 500):
+        pairs.update(
+            CheckAssignment.objects.filter(
+                plan=plan, item__in=items[start : start + 500]
+            ).values_list("item", "coder")
+        )
+    return pairs

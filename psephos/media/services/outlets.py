@@ -1,0 +1,184 @@
+"""Outlets and monitoring plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import available_timezones
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from psephos.ledger.actors import text_digest
+from psephos.ledger.services.events import event_record
+
+from ..enums import Medium
+from ..errors import KeyTaken, OutletInvalid, PlanInvalid
+from ..models import MonitoringPlan, Outlet
+from ..selectors import outlet_get, subject_keys
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+
+_KEY = re.compile(r"^[a-z0-9][a-z0-9.-]{0,63}$")
+_CODER = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+@dataclass(frozen=True, slots=True)
+class OutletSpec:
+    key: str
+    medium: str
+    names: tuple[str, str, str]  # English, Kazakh, Russian
+    ownership: str = ""
+    state_owned: bool = False
+    reach: int | None = None
+
+
+def outlet_register(*, spec: OutletSpec, actor: str, role: str = "reader") -> Outlet:
+    """Register an outlet. One ``outlet.register`` event (names and ownership as digests).
+
+    Raises ``OutletInvalid`` (field named) or ``KeyTaken``.
+    """
+    if not _KEY.match(spec.key):
+        raise OutletInvalid(
+            _("Outlet key “%(key)s” is not a lowercase key (letters, digits, dot, hyphen).")
+            % {"key": spec.key},
+            data={"field": "key"},
+        )
+    if spec.medium not in Medium.values:
+        raise OutletInvalid(
+            _("Unknown medium “%(medium)s”; expected one of: %(known)s.")
+            % {"medium": spec.medium, "known": ", ".join(Medium.values)},
+            data={"field": "medium"},
+        )
+    with transaction.atomic():
+        if Outlet.objects.filter(key=spec.key).exists():
+            raise KeyTaken(
+                _("Outlet “%(key)s” already exists.") % {"key": spec.key},
+                data={"outlet": spec.key},
+            )
+        outlet = Outlet.objects.create(
+            key=spec.key,
+            medium=spec.medium,
+            name_en=spec.names[0],
+            name_kk=spec.names[1],
+            name_ru=spec.names[2],
+            ownership=spec.ownership,
+            state_owned=spec.state_owned,
+            reach=spec.reach,
+        )
+        event_record(
+            actor=actor,
+            role=role,
+            action="outlet.register",
+            object_key=outlet.key,
+            payload={
+                "outlet": outlet.key,
+                "medium": outlet.medium,
+                "state_owned": outlet.state_owned,
+                "reach": outlet.reach,
+                "names": text_digest("\n".join(spec.names)),
+                "ownership": text_digest(spec.ownership),
+            },
+        )
+    return outlet
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSpec:
+    key: str
+    name: str
+    outlets: tuple[str, ...]
+    starts_on: dt.date
+    ends_on: dt.date
+    window_start: int  # minutes after local midnight
+    window_end: int  # exclusive, at most 1440
+    coders: tuple[str, ...]
+    incumbent: str = ""
+    timezone: str = "Asia/Almaty"
+    check_share: int = 1000  # basis points of items coded again blind
+
+
+def plan_create(
+    *, election: Election, spec: PlanSpec, actor: str, role: str = "reader"
+) -> MonitoringPlan:
+    """Create a monitoring plan. One ``monitoring_plan.create`` event.
+
+    Raises ``PlanInvalid`` naming the field (window, period, coders, share, time zone),
+    ``OutletNotFound`` or ``KeyTaken``.
+    """
+    problem = _plan_problem(spec)
+    if problem is not None:
+        field, message = problem
+        raise PlanInvalid(message, data={"field": field})
+    if spec.incumbent and spec.incumbent not in subject_keys(election=election):
+        raise PlanInvalid(
+            _("The incumbent “%(key)s” is not an option of the ballot.") % {"key": spec.incumbent},
+            data={"field": "incumbent"},
+        )
+    outlets = [outlet_get(key=k) for k in spec.outlets]
+    with transaction.atomic():
+        if MonitoringPlan.objects.filter(election=election, key=spec.key).exists():
+            raise KeyTaken(
+                _("Monitoring plan “%(key)s” already exists.") % {"key": spec.key},
+                data={"plan": spec.key},
+            )
+        plan = MonitoringPlan.objects.create(
+            election=election,
+            key=spec.key,
+            name=spec.name,
+            starts_on=spec.starts_on,
+            ends_on=spec.ends_on,
+            window_start=spec.window_start,
+            window_end=spec.window_end,
+            timezone=spec.timezone,
+            coders=list(spec.coders),
+            incumbent=spec.incumbent,
+            check_share=spec.check_share,
+        )
+        plan.outlets.set(outlets)
+        event_record(
+            actor=actor,
+            role=role,
+            action="monitoring_plan.create",
+            object_key=f"{election.key}/{plan.key}",
+            payload={
+                "election": election.key,
+                "plan": plan.key,
+                "outlets": sorted(spec.outlets),
+                "starts_on": spec.starts_on.isoformat(),
+                "ends_on": spec.ends_on.isoformat(),
+                "window": [spec.window_start, spec.window_end],
+                "coders": len(spec.coders),
+                "check_share": spec.check_share,
+                "name": text_digest(spec.name),
+            },
+        )
+    return plan
+
+
+def _plan_problem(spec: PlanSpec) -> tuple[str, str] | None:
+    if not _KEY.match(spec.key):
+        return "key", _("Plan key “%(key)s” is not a lowercase key.") % {"key": spec.key}
+    if not 0 <= spec.window_start < spec.window_end <= 1440:
+        return "window", _(
+            "The daily window must start before it ends, within 00:00–24:00 "
+            "(minutes %(start)d–%(end)d given)."
+        ) % {"start": spec.window_start, "end": spec.window_end}
+    if spec.starts_on > spec.ends_on:
+        return "period", _("The period ends before it starts.")
+    if not spec.coders or any(not _CODER.match(c) for c in spec.coders):
+        return "coders", _(
+            "Coders are pseudonymous codes of letters and digits (at least one); no names."
+        )
+    if len(set(spec.coders)) != len(spec.coders):
+        return "coders", _("A coder code appears twice.")
+    if not 0 <= spec.check_share <= 10000:
+        return "check_share", _("The share coded twice is in basis points, 0–10000.")
+    if spec.timezone not in available_timezones():
+        return "timezone", _("Unknown time zone “%(zone)s”.") % {"zone": spec.timezone}
+    if not spec.outlets:
+        return "outlets", _("A plan monitors at least one outlet.")
+    return None
