@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
@@ -11,7 +13,8 @@ from psephos.elections.selectors import election_options
 
 from .enums import Subject
 from .errors import OutletNotFound, PlanNotFound
-from .models import MonitoringPlan, Outlet
+from .models import CheckAssignment, CodedItem, MonitoringPlan, Outlet
+from .rules.agreement import Agreement, Coding, agreement
 from .rules.coding import PlanFrame
 
 if TYPE_CHECKING:
@@ -64,3 +67,46 @@ def plan_frame(*, plan: MonitoringPlan) -> PlanFrame:
         subjects=frozenset(subject_keys(election=plan.election)),
         coders=frozenset(plan.coders),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CheckTask:
+    """What a second coder sees of an item: where and when, never the first coding."""
+
+    item: str
+    outlet: str
+    aired_at: dt.datetime
+    programme: str
+
+
+def check_list_for_coder(*, plan: MonitoringPlan, coder: str) -> list[CheckTask]:
+    """Return the items drawn for ``coder`` to code again, without the first coding."""
+    items = list(
+        CheckAssignment.objects.filter(plan=plan, coder=coder)
+        .order_by("item")
+        .values_list("item", flat=True)
+    )
+    first: dict[str, CheckTask] = {}
+    for start in range(0, len(items), 500):
+        for item, outlet, aired_at, programme in (
+            CodedItem.objects.filter(plan=plan, second=False, item__in=items[start : start + 500])
+            .order_by("item", "id")
+            .values_list("item", "outlet__key", "aired_at", "programme")
+        ):
+            first.setdefault(item, CheckTask(item, outlet, aired_at, programme))
+    return [first[i] for i in items if i in first]
+
+
+def plan_agreement(*, plan: MonitoringPlan) -> Agreement:
+    """Return Krippendorff's alpha for volume and tone over the plan's second codings."""
+    rows = (
+        CodedItem.objects.filter(plan=plan)
+        .filter(item__in=CodedItem.objects.filter(plan=plan, second=True).values("item"))
+        .values_list("item", "subject", "seconds", "characters", "tone", "second")
+    )
+    first: list[Coding] = []
+    second: list[Coding] = []
+    for item, subject, seconds, characters, tone, is_second in rows.iterator(chunk_size=5000):
+        coding = Coding(item, subject, seconds if seconds is not None else characters or 0, tone)
+        (second if is_second else first).append(coding)
+    return agreement(first, second)

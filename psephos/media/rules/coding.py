@@ -80,6 +80,7 @@ class ItemRow:
     men: int
     language: str
     coder: str
+    line: int = 0  # the file's line it was read from (0: not from a file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +162,7 @@ def items_read(data: bytes, frame: PlanFrame) -> tuple[list[ItemRow], list[Probl
     for n, cells in enumerate(lines[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
-        row, found = _row(cells, at, zone)
+        row, found = _row(cells, at, zone, n)
         problems.extend(Problem(n, column, code) for column, code in found)
         if row is None:
             continue
@@ -175,7 +176,7 @@ def items_read(data: bytes, frame: PlanFrame) -> tuple[list[ItemRow], list[Probl
 
 
 def _row(
-    cells: list[str], at: dict[str, int], zone: ZoneInfo
+    cells: list[str], at: dict[str, int], zone: ZoneInfo, line: int
 ) -> tuple[ItemRow | None, list[tuple[str, str]]]:
     def cell(name: str) -> str:
         i = at.get(name)
@@ -222,6 +223,7 @@ def _row(
             men=numbers["men"] or 0,
             language=cell("language"),
             coder=cell("coder"),
+            line=line,
         ),
         [],
     )

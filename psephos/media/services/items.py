@@ -25,6 +25,9 @@ PROBLEMS = {
     "datetime": gettext_lazy("expected a local date and time as YYYY-MM-DDTHH:MM"),
     "repeated": gettext_lazy("this item, subject and coder appear on an earlier line"),
     "imported": gettext_lazy("this item, subject and coder were imported before"),
+    "coded_by_another": gettext_lazy(
+        "another coder coded this subject of the item, and this coder was not drawn to code it again"
+    ),
     "unknown_outlet": gettext_lazy("the outlet is not one of the plan's outlets"),
     "outside_period": gettext_lazy("the date is outside the monitored period"),
     "outside_window": gettext_lazy("the time is outside the plan's daily window"),
@@ -56,8 +59,9 @@ def item_code(*, plan: MonitoringPlan, row: ItemRow, actor: str, role: str = "re
     """
     problems = item_problems(row, plan_frame(plan=plan))
     with transaction.atomic():
-        if _coded_before(plan, [row]):
-            problems.append(("item", "imported"))
+        problems.extend(
+            ("item" if code == "imported" else "coder", code) for _, code in _conflicts(plan, [row])
+        )
         if problems:
             raise ItemInvalid(
                 _("The coded item is refused: %(problems)s.")
@@ -96,9 +100,9 @@ def items_import(
     rows, problems = items_read(data, plan_frame(plan=plan))
     with transaction.atomic():
         if not problems:
-            lines = {(r.item, r.subject, r.coder): n for n, r in enumerate(rows, start=2)}
             problems = [
-                Problem(lines[key], "item", "imported") for key in sorted(_coded_before(plan, rows))
+                Problem(line, "item" if code == "imported" else "coder", code)
+                for line, code in _conflicts(plan, rows)
             ]
         if problems:
             raise ItemFileInvalid(
@@ -138,18 +142,33 @@ def items_import(
     return ImportSummary(items=len(written), checks=checks, sha256=digest)
 
 
-def _coded_before(plan: MonitoringPlan, rows: list[ItemRow]) -> set[tuple[str, str, str]]:
-    """Return the (item, subject, coder) of ``rows`` already stored for the plan."""
-    wanted = {(r.item, r.subject, r.coder) for r in rows}
+def _conflicts(plan: MonitoringPlan, rows: list[ItemRow]) -> list[tuple[int, str]]:
+    """Return (line, code) for rows that collide with stored codings or earlier rows.
+
+    ``imported``: the item, subject and coder are stored. ``coded_by_another``: a first
+    coding of the item's subject exists (stored or earlier in the file) and this coder
+    was not drawn to code the item again.
+    """
+    checks = _check_assignments(plan, rows)
     items = sorted({r.item for r in rows})
-    found: set[tuple[str, str, str]] = set()
+    stored: set[tuple[str, str, str]] = set()
+    primaries: set[tuple[str, str]] = set()
     for start in range(0, len(items), 500):
-        found.update(
-            CodedItem.objects.filter(plan=plan, item__in=items[start : start + 500]).values_list(
-                "item", "subject", "coder"
-            )
-        )
-    return found & wanted
+        for item, subject, coder, second in CodedItem.objects.filter(
+            plan=plan, item__in=items[start : start + 500]
+        ).values_list("item", "subject", "coder", "second"):
+            stored.add((item, subject, coder))
+            if not second:
+                primaries.add((item, subject))
+    out: list[tuple[int, str]] = []
+    for r in rows:
+        if (r.item, r.subject, r.coder) in stored:
+            out.append((r.line, "imported"))
+        elif (r.item, r.coder) not in checks:
+            if (r.item, r.subject) in primaries:
+                out.append((r.line, "coded_by_another"))
+            primaries.add((r.item, r.subject))
+    return out
 
 
 def _write(plan: MonitoringPlan, rows: list[ItemRow]) -> list[CodedItem]:

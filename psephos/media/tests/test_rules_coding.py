@@ -103,7 +103,7 @@ def test_a_file_is_read_with_local_times() -> None:
         FRAME,
     )
     assert problems == []
-    assert rows == [GOOD]
+    assert rows == [dataclasses.replace(GOOD, line=2)]
 
 
 def test_every_problem_of_a_file_has_line_and_column() -> None:
