@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "psephos.complaints",
     "psephos.observation",
     "psephos.candidates",
+    "psephos.finance",
     "psephos.recommendations",
     "psephos.media",
     "psephos.integrity",

@@ -99,6 +99,38 @@ class PresidentialProfile:
     minimum_wage: int = 60_000  # KZT in 2022
     deposit_return_share: float = 0.05  # [EL-old] Art. 59
     against_all_on_ballot: bool = True
+    # Campaign finance (issue 19; kazakhstan-rules.md §9, [P] §IX, fn58–62). Caps are
+    # multiples of the minimum wage in force on the fund's opening day (the finance
+    # app's versioned reference values): 27,000 in all, 12,000 own money and the
+    # nominating body together, 15,000 donations of citizens and legal entities.
+    finance_cap_total_minimum_wages: int = 27_000
+    finance_cap_own_and_body_minimum_wages: int = 12_000
+    finance_cap_donations_minimum_wages: int = 15_000
+    # Per-donor limits came with the 5 Nov 2022 amendments and did not apply in 2022;
+    # their amounts are not known (UNVERIFIED): None means "not known, not enforced".
+    finance_donor_limit_citizen_minimum_wages: int | None = None
+    finance_donor_limit_entity_minimum_wages: int | None = None
+    # Sources that may not give (old Art. 34(3)); "in_kind" and "anonymous" included.
+    finance_prohibited_sources: frozenset[str] = frozenset(
+        {
+            "state_body",
+            "state_funded",
+            "local_government",
+            "charity",
+            "religious",
+            "foreign_participation",
+            "foreign",
+            "in_kind",
+            "anonymous",
+        }
+    )
+    # Disclosure (psephos's choice after [P] Rec P15; 2022 published two aggregates):
+    # receipts of at least this many MCI are itemised; a private donor is named from
+    # the second threshold on (a legal entity always), masked below it.
+    finance_itemise_mci: int = 10
+    finance_name_person_mci: int = 100
+    # Days to return a receipt that broke a rule but reached the account (UNVERIFIED).
+    finance_return_days: int = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +218,12 @@ def override_problem(key: str, switch: str, value: object) -> str | None:
     if switch not in switches:
         return "unknown_switch"
     default = switches[switch]
+    if default is None:  # a number not known (UNVERIFIED): a whole number or still None
+        ok = value is None or (isinstance(value, int) and not isinstance(value, bool))
+        return None if ok else "wrong_type"
+    if isinstance(default, frozenset):  # a set of codes, given as a list of strings
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return None if ok else "wrong_type"
     if isinstance(default, StrEnum):
         return None if value in {m.value for m in type(default)} else "wrong_type"
     if isinstance(default, bool):
@@ -216,6 +254,8 @@ def profile_with(key: str, overrides: dict[str, object]) -> Profile:
         default = switches[switch]
         if isinstance(default, StrEnum):
             changes[switch] = type(default)(str(value))
+        elif isinstance(default, frozenset):
+            changes[switch] = frozenset(value)  # type: ignore[call-overload]  # checked: a list
         elif isinstance(default, float):
             changes[switch] = float(value)  # type: ignore[arg-type]  # checked: a number
         else:

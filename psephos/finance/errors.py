@@ -1,0 +1,53 @@
+"""Refusals of the finance domain, each with a stable code."""
+
+from __future__ import annotations
+
+from psephos.core.errors import Conflict, NotFound, ValidationFailed
+
+
+class NoCampaignFinance(ValidationFailed):
+    code = "no_campaign_finance"
+
+
+class FundNotFound(NotFound):
+    code = "fund_not_found"
+
+
+class FundExists(Conflict):
+    code = "fund_exists"
+
+
+class FundRefused(Conflict):
+    """The nominee is not registered, or the account is not a valid IBAN."""
+
+    code = "fund_refused"
+
+
+class ReferenceValueMissing(ValidationFailed):
+    code = "reference_value_missing"
+
+
+class ReceiptInvalid(ValidationFailed):
+    """An amount, currency, date or donor identifier that is not acceptable as written."""
+
+    code = "receipt_invalid"
+
+
+class ReceiptRefused(ValidationFailed):
+    """A receipt that breaks a source rule, a cap or a per-donor limit."""
+
+    code = "receipt_refused"
+
+
+class PaymentInvalid(ValidationFailed):
+    code = "payment_invalid"
+
+
+class ImportInvalid(ValidationFailed):
+    """A file of receipts or a bank statement with problems; ``data['errors']`` lists them."""
+
+    code = "import_invalid"
+
+
+class StatementDuplicate(Conflict):
+    code = "statement_duplicate"

@@ -1,0 +1,41 @@
+"""``psephos finance``: receipts files and bank statements of a candidate's fund.
+
+psephos finance import-receipts FILE --election KEY --fund KEY
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+
+from psephos.core.commands import DomainCommand
+from psephos.elections.selectors import election_get
+from psephos.ledger.actors import actor_system
+
+from ...selectors import fund_get
+from ...services.receipts import receipts_import
+
+
+class Command(DomainCommand):
+    help = "Campaign finance: import a fund's receipts or its bank's statements."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        r = sub.add_parser("import-receipts", help="a CSV file of receipts, all or nothing")
+        r.add_argument("file", type=Path)
+        for p in (r,):
+            p.add_argument("--election", required=True)
+            p.add_argument("--fund", required=True, help="the candidate's key")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        election = election_get(key=options["election"])
+        fund = fund_get(election=election, key=options["fund"])
+        if options["action"] == "import-receipts":
+            result = receipts_import(fund=fund, path=options["file"], actor=actor_system("cli"))
+            self.stdout.write(
+                _("%(count)d receipts imported, KZT %(total)s; file SHA-256 %(sha)s.")
+                % {"count": result.receipts, "total": result.total, "sha": result.sha256}
+            )

@@ -1,0 +1,49 @@
+"""The money rules of an election's rule profile, resolved for one fund."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from psephos.elections.rules.profiles import PresidentialProfile
+from psephos.elections.selectors import election_profile
+
+from .errors import NoCampaignFinance
+from .rules.limits import MoneyRules
+from .rules.money import multiple
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+
+    from .models import Fund
+
+
+def finance_profile(election: Election) -> PresidentialProfile:
+    """Return the election's profile; raise ``NoCampaignFinance`` for one without funds."""
+    profile = election_profile(election=election)
+    if not isinstance(profile, PresidentialProfile):
+        raise NoCampaignFinance(
+            _("Election “%(key)s” has no campaign finance rules (rule profile “%(profile)s”).")
+            % {"key": election.key, "profile": profile.key},
+            data={"election": election.key},
+        )
+    return profile
+
+
+def money_rules(fund: Fund, profile: PresidentialProfile) -> MoneyRules:
+    """Return the fund's limits: the profile's multiples of its minimum wage, in KZT."""
+    mw = fund.minimum_wage
+
+    def limit(times: int | None) -> Decimal | None:
+        return None if times is None else multiple(mw, times)
+
+    return MoneyRules(
+        cap_total=multiple(mw, profile.finance_cap_total_minimum_wages),
+        cap_own_and_body=multiple(mw, profile.finance_cap_own_and_body_minimum_wages),
+        cap_donations=multiple(mw, profile.finance_cap_donations_minimum_wages),
+        donor_limit_citizen=limit(profile.finance_donor_limit_citizen_minimum_wages),
+        donor_limit_entity=limit(profile.finance_donor_limit_entity_minimum_wages),
+        prohibited=profile.finance_prohibited_sources,
+    )

@@ -1,0 +1,110 @@
+"""Reading one receipt as written (a form, a CSV line) into checked facts.
+
+Every problem names its field; nothing here knows the fund's totals (``limits`` does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .donors import donor_id_valid
+from .limits import BODY, OWN, SOURCES
+from .money import CURRENCIES, AmountProblem, amount_parse
+
+#: The columns of a receipts file, in order (docs/finance.md).
+RECEIPT_COLUMNS = (
+    "received_on",
+    "amount",
+    "currency",
+    "source",
+    "donor_id",
+    "donor_name",
+    "in_kind",
+    "reference",
+)
+TRUE = frozenset({"1", "true", "yes"})
+FALSE = frozenset({"", "0", "false", "no"})
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What is wrong with one field: a stable ``code`` and the offending value's kind."""
+
+    field: str
+    code: str
+    detail: str = ""  # a safe detail (never an IIN or BIN)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptInput:
+    received_on: dt.date
+    amount: Decimal
+    currency: str
+    source: str
+    donor_id: str | None  # checked; the caller keys it at once and drops it
+    donor_name: str
+    in_kind: bool
+    reference: str
+
+
+def receipt_read(
+    row: dict[str, str], *, opens_on: dt.date, closes_on: dt.date
+) -> ReceiptInput | list[Problem]:
+    """Return the receipt written in ``row`` (columns ``RECEIPT_COLUMNS``) or its problems.
+
+    Refused: a date that is not ISO or outside ``opens_on``–``closes_on``; an amount with
+    more than two decimals, negative, zero or not a number; a currency other than
+    ``CURRENCIES``; an unknown source; a donor identifier that is not a valid IIN/BIN.
+    """
+    problems: list[Problem] = []
+    received_on: dt.date | None = None
+    text = row.get("received_on", "").strip()
+    try:
+        received_on = dt.date.fromisoformat(text)
+    except ValueError:
+        problems.append(Problem("received_on", "bad_date", text[:20]))
+    else:
+        if not opens_on <= received_on <= closes_on:
+            problems.append(
+                Problem(
+                    "received_on",
+                    "outside_period",
+                    f"{received_on.isoformat()} ∉ {opens_on.isoformat()}–{closes_on.isoformat()}",
+                )
+            )
+    amount: Decimal | None = None
+    try:
+        amount = amount_parse(row.get("amount", ""))
+    except AmountProblem as exc:
+        problems.append(Problem("amount", exc.code, exc.text[:30]))
+    currency = row.get("currency", "").strip().upper() or "KZT"
+    if currency not in CURRENCIES:
+        problems.append(Problem("currency", "unknown_currency", currency[:10]))
+    source = row.get("source", "").strip()
+    if source not in SOURCES:
+        problems.append(Problem("source", "unknown_source", source[:30]))
+    donor_id = row.get("donor_id", "").strip() or None
+    if donor_id is not None and not donor_id_valid(donor_id):
+        problems.append(Problem("donor_id", "bad_donor_id"))  # never echo the number
+    in_kind_text = row.get("in_kind", "").strip().lower()
+    if in_kind_text not in TRUE | FALSE:
+        problems.append(Problem("in_kind", "bad_flag", in_kind_text[:10]))
+    if problems or received_on is None or amount is None:
+        return problems
+    return ReceiptInput(
+        received_on=received_on,
+        amount=amount,
+        currency=currency,
+        source=source,
+        donor_id=donor_id,
+        donor_name=row.get("donor_name", "").strip(),
+        in_kind=in_kind_text in TRUE,
+        reference=row.get("reference", "").strip(),
+    )
+
+
+def donor_identified(receipt: ReceiptInput) -> bool:
+    """Return whether the giver is known: own money and the body need no number."""
+    return receipt.donor_id is not None or receipt.source in (OWN, BODY)

@@ -1,0 +1,96 @@
+"""A receipts file: all or nothing, every problem as file:line:column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from psephos.finance.models import Fund, Receipt
+from psephos.ledger.models import Event
+
+from .test_receipts import IIN
+
+HEADER = "received_on,amount,currency,source,donor_id,donor_name,in_kind,reference\n"
+
+
+def write(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "receipts.csv"
+    path.write_text(HEADER + "".join(f"{line}\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def test_a_good_file_is_imported_with_one_event(fund: Fund, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        [
+            f"2022-10-13,1000000,KZT,citizen,{IIN},A Person,,R1",
+            "2022-10-14,700000000.00,KZT,own,,,no,R2",
+            "2022-10-15,2500.50,KZT,nominating_body,,Amanat,,R3",
+        ],
+    )
+    out = run_for(fund, path)
+    assert out.startswith("3 receipts imported, KZT 701002500.50; file SHA-256 ")
+    assert list(Receipt.objects.order_by("number").values_list("number", "source")) == [
+        (1, "citizen"),
+        (2, "own"),
+        (3, "nominating_body"),
+    ]
+    assert Event.objects.filter(action="receipts.import").count() == 1
+
+
+def run_for(fund: Fund, path: Path) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command(
+        "finance",
+        "import-receipts",
+        str(path),
+        "--election",
+        fund.election.key,
+        "--fund",
+        fund.key,
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def test_a_bad_file_names_each_problem_and_writes_nothing(fund: Fund, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        [
+            f"2022-10-13,1000000,KZT,citizen,{IIN},A Person,,R1",
+            "2022-10-14,700000000.001,KZT,own,,,,R2",
+            "2022-10-15,720000000,KZT,own,,,,R3",
+            "2022-10-16,5,KZT,foreign,,,,R4",
+            "2022-10-16,5,EUR,citizen,,,,R5",
+        ],
+    )
+    before = Event.objects.count()
+    with pytest.raises(CommandError) as refused:
+        run_for(fund, path)
+    message = str(refused.value)
+    assert message.startswith("import_invalid: 4 problems; nothing imported. ")
+    assert "receipts.csv:3:2: amount: more than two decimals (700000000.001)" in message
+    assert "receipts.csv:6:3: currency: unknown currency (KZT only) (EUR)" in message
+    assert "receipts.csv:5:4: prohibited source: foreign source" in message
+    assert "receipts.csv:5:4: anonymous donation" in message
+    assert IIN not in message
+    assert Receipt.objects.count() == 0 and Event.objects.count() == before
+
+
+def test_the_running_total_of_a_file_breaks_the_cap(fund: Fund, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        ["2022-10-14,700000000,KZT,own,,,,R2", "2022-10-15,20000000.01,KZT,nominating_body,,,,R3"],
+    )
+    with pytest.raises(CommandError) as refused:
+        run_for(fund, path)
+    assert str(refused.value).splitlines()[0] == (
+        "import_invalid: 1 problems; nothing imported. receipts.csv:3:2: cap on own money and "
+        "the nominating body: limit 720000000.00, before 700000000.00, this 20000000.01, "
+        "over by 0.01"
+    )
+    assert Receipt.objects.count() == 0
