@@ -19,6 +19,7 @@ Run by hand:  .venv/bin/python benchmarks/observation_bench.py [--runs 5] [--bat
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import random
@@ -76,21 +77,20 @@ def main() -> None:
     from psephos.accounts.models import User
     from psephos.accounts.services.tokens import api_token_create
     from psephos.elections.selectors import election_get
-    from psephos.observation.enums import AccreditationStatus, MembershipRole, OrganisationKind
+    from psephos.observation.enums import MembershipRole, OrganisationKind
     from psephos.observation.models import FormDefinition, Submission
     from psephos.observation.rules.forms import spec_from_dict
     from psephos.observation.selectors import findings_for
     from psephos.observation.services.forms import form_library_install
-    from psephos.observation.services.observers import (
-        accreditation_apply,
-        accreditation_decide,
-        observer_register,
-    )
+    from psephos.observation.services.observers import observer_register
     from psephos.observation.services.organisations import (
         membership_grant,
         organisation_create,
     )
-    from psephos.observation.services.simulation import answers_for_phase
+    from psephos.observation.services.simulation import (
+        answers_for_phase,
+        observers_accredit_simulated,
+    )
     from psephos.observation.services.submissions import submission_record
     from psephos.territory.models import AdministrativeUnit, PollingStation
 
@@ -101,9 +101,13 @@ def main() -> None:
     user = User.objects.create_user(username="bench-observer")
     membership_grant(user=user, organisation=org, role=MembershipRole.OBSERVER)
     observer = observer_register(organisation=org, region=region, name="Bench Observer", user=user)
-    acc = accreditation_apply(observer=observer, election=election)
-    accreditation_decide(
-        accreditation=acc, status=AccreditationStatus.ACCREDITED, reasons="bench", actor=None
+    observers_accredit_simulated(
+        election=election,
+        observers=[observer],
+        applied_at=dt.datetime(2022, 10, 20, tzinfo=dt.UTC),
+        decided_on=dt.date(2022, 10, 24),
+        number="bench-1",
+        reasons="bench",
     )
     token = api_token_create(user=user)[1]
     stations = list(

@@ -6,13 +6,16 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from psephos.core.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from .models import Decision
 
 
 class DecisionOut(Schema):
@@ -54,6 +57,27 @@ class DecisionVoteIn(Schema):
     document: Annotated[str, Field(min_length=4, max_length=14_000_000)] = Field(
         description="The signed decision document, base64 (at most 10 MiB decoded).",
     )
+
+
+class DecisionPendingOut(Schema):
+    """A commission's decision as proposed: nothing changes until a second operator confirms it."""
+
+    commission: str
+    number: str
+    status: str
+    document_sha256: str
+    confirm: str = Field(description="The path a second operator posts to confirm it.")
+
+
+def decision_pending_out(decision: Decision, confirm: str) -> dict[str, Any]:
+    """Return a proposed decision as ``DecisionPendingOut``, ``confirm`` its confirmation path."""
+    return {
+        "commission": decision.commission.code,
+        "number": decision.number,
+        "status": decision.status,
+        "document_sha256": decision.document_sha256,
+        "confirm": confirm,
+    }
 
 
 def document_decode(text: str, field: str) -> bytes:

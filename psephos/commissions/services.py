@@ -489,3 +489,34 @@ def decision_confirm(*, user: User, decision: Decision, review: DecisionReview) 
             },
         )
     return locked
+
+
+def decisions_delete_proposed_by(*, users: list[User], actor: str) -> int:
+    """Delete every decision that ``users`` proposed (and, if confirmed, confirmed).
+
+    For ``psephos simulate --replace`` only: the simulation's decisions are taken by its
+    system operators (``accounts.services.system_operators``) and go with the map they
+    were taken on. A decision that anybody else proposed or confirmed is never deleted
+    here. Writes one ``decision.delete`` event naming each decision (commission and
+    number) when any was deleted. Returns how many were.
+    """
+    ids = {u.pk for u in users}
+    with transaction.atomic():
+        rows = [
+            (pk, code, number)
+            for pk, code, number, confirmer in Decision.objects.filter(
+                proposed_by_id__in=ids
+            ).values_list("pk", "commission__code", "number", "confirmed_by_id")
+            if confirmer is None or confirmer in ids
+        ]
+        if not rows:
+            return 0
+        Decision.objects.filter(pk__in=[pk for pk, _, _ in rows]).delete()
+        event_record(
+            actor=actor,
+            role="system",
+            action="decision.delete",
+            object_key=f"{rows[0][1]}/decisions",
+            payload={"decisions": sorted([code, number] for _, code, number in rows)},
+        )
+    return len(rows)

@@ -17,7 +17,7 @@ from ninja.files import UploadedFile
 
 from psephos.accounts.authentication import STAFF_AUTH
 from psephos.accounts.enums import Role
-from psephos.commissions.schemas import document_decode
+from psephos.commissions.schemas import DecisionPendingOut, decision_pending_out, document_decode
 from psephos.core.client import client_address
 from psephos.core.csrf import session_csrf_check
 from psephos.core.errors import ValidationFailed
@@ -31,7 +31,6 @@ from .schemas import (
     ComplaintIn,
     ComplaintOut,
     DecisionIn,
-    DecisionPendingOut,
     FinalityOut,
     ResumeIn,
     StatisticsOut,
@@ -194,16 +193,8 @@ def decision(request: HttpRequest, key: str, payload: DecisionIn) -> Any:
             document=document_decode(v.document, "vote.document"),
         ),
     )
-    return Status(
-        202,
-        {
-            "commission": proposed.commission.code,
-            "number": proposed.number,
-            "status": proposed.status,
-            "document_sha256": proposed.document_sha256,
-            "confirm": f"/api/v1/complaints/{key}/decisions/{proposed.number}/confirm",
-        },
-    )
+    confirm = f"/api/v1/complaints/{key}/decisions/{proposed.number}/confirm"
+    return Status(202, decision_pending_out(proposed, confirm))
 
 
 @router.post(

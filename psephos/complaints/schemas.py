@@ -102,16 +102,6 @@ class DecisionIn(Schema):
     )
 
 
-class DecisionPendingOut(Schema):
-    """A commission's decision as proposed: nothing changes until a second operator confirms it."""
-
-    commission: str
-    number: str
-    status: str
-    document_sha256: str
-    confirm: str = Field(description="The path a second operator posts to confirm it.")
-
-
 class ResumeIn(Schema):
     court_ruling_in_force_on: dt.date
     court_reference: str = ""

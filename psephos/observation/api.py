@@ -8,6 +8,7 @@ import hmac
 import io
 import os
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +17,9 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from psephos.accounts.authentication import STAFF_AUTH
+from psephos.commissions.rules.decisions import DecisionVote
+from psephos.commissions.schemas import DecisionPendingOut, decision_pending_out, document_decode
+from psephos.core import clock
 from psephos.elections.selectors import election_get
 from psephos.territory.selectors import region_get
 
@@ -75,7 +79,12 @@ from .selectors import (
 from .services.deployment import assignment_set
 from .services.forms import form_export_xlsform, form_import_xlsform, form_resolve, forms_available
 from .services.incidents import incident_complaint_url, incident_report, incident_transition
-from .services.observers import accreditation_apply, accreditation_decide, observer_register
+from .services.observers import (
+    accreditation_apply,
+    accreditation_decision_confirm,
+    accreditation_propose,
+    observer_register,
+)
 from .services.organisations import organisation_rules_set
 from .services.quickcount import quickcount_sample_draw
 from .services.submissions import sms_receive, submission_record
@@ -226,16 +235,50 @@ def accreditation_apply_api(request: HttpRequest, key: str, payload: ApplyIn) ->
     )
 
 
-@router.post("/accreditations/{election}/{badge}/decision", auth=django_auth, response=DecisionOut)
+@router.post(
+    "/accreditations/{election}/{badge}/decision",
+    auth=django_auth,
+    response={202: DecisionPendingOut},
+)
 def accreditation_decide_api(
     request: HttpRequest, election: str, badge: str, payload: DecideIn
-) -> dict[str, Any]:
-    """Accredit, refuse or revoke with reasons (central commission staff)."""
+) -> Status:
+    """Propose the central commission's decision to accredit, refuse or revoke, with reasons.
+
+    A formal decision: it carries the vote and the signed document and changes nothing
+    until another operator of the commission posts to its ``confirm`` path.
+    """
     acc = accreditation_get(election_key=election, badge=badge)
-    acc = accreditation_decide(
-        accreditation=acc, status=payload.status, reasons=payload.reasons, actor=request.user
+    v = payload.vote
+    proposed = accreditation_propose(
+        accreditations=[acc],
+        status=payload.status,
+        reasons=payload.reasons,
+        user=request.user,  # type: ignore[arg-type]
+        number=v.number,
+        on=payload.date or clock.now().astimezone(ZoneInfo(acc.election.geography.timezone)).date(),
+        vote=DecisionVote(0, v.present, v.votes_for, v.votes_against, v.abstentions),
+        document=document_decode(v.document, "vote.document"),
     )
-    return {"badge": badge, "status": acc.status, "reasons": acc.reasons}
+    confirm = f"/api/v1/observation/accreditations/{election}/decisions/{proposed.number}/confirm"
+    return Status(202, decision_pending_out(proposed, confirm))
+
+
+@router.post(
+    "/accreditations/{election}/decisions/{number}/confirm",
+    auth=django_auth,
+    response=list[DecisionOut],
+)
+def accreditation_confirm_api(
+    request: HttpRequest, election: str, number: str
+) -> list[dict[str, Any]]:
+    """Confirm the central commission's pending accreditation decision (a second operator)."""
+    rows = accreditation_decision_confirm(
+        user=request.user,  # type: ignore[arg-type]
+        election=election_get(key=election),
+        number=number,
+    )
+    return [{"badge": a.observer.code, "status": a.status, "reasons": a.reasons} for a in rows]
 
 
 @router.post("/organisations/{key}/assignments", auth=django_auth, response={201: AssignmentOut})

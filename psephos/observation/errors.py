@@ -37,6 +37,10 @@ class AccreditationClosed(Conflict):
     code = "observation_accreditation_decided"
 
 
+class AccreditationDecisionUnknown(NotFound):
+    code = "observation_accreditation_decision_unknown"
+
+
 class TwoFactorFailed(PermissionDenied):
     code = "observation_2fa_failed"
 

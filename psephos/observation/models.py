@@ -134,7 +134,7 @@ class Observer(models.Model):
 
 
 class Accreditation(models.Model):
-    """An application and the reasoned decision on it, for one observer and one election."""
+    """An application and the commission's decision on it, for one observer and one election."""
 
     election = models.ForeignKey(
         "elections.Election", on_delete=models.CASCADE, related_name="accreditations"
@@ -152,6 +152,10 @@ class Accreditation(models.Model):
     )
     reasons = models.TextField(blank=True)
     badge_token = models.CharField(max_length=32, unique=True)
+    # The central commission's formal decision that gave the status (issue 16, item 2).
+    decision = models.ForeignKey(
+        "commissions.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [

@@ -7,6 +7,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from psephos.commissions.schemas import DecisionVoteIn
+
 
 class SubmissionIn(Schema):
     election: str
@@ -44,6 +46,9 @@ class AccreditationPublicOut(Schema):
     status: str
     decided_at: dt.datetime | None
     reasons: str
+    decision: str | None = Field(
+        default=None, description="The number of the central commission's decision."
+    )
 
 
 class BadgeOut(Schema):
@@ -77,8 +82,15 @@ class ApplicationOut(Schema):
 
 
 class DecideIn(Schema):
+    """The central commission's decision on an accreditation: status, reasons, its vote."""
+
     status: str
     reasons: str
+    date: dt.date | None = Field(
+        default=None,
+        description="The day the commission voted; today (in the map's time zone) when not given.",
+    )
+    vote: DecisionVoteIn
 
 
 class DecisionOut(Schema):

@@ -36,8 +36,9 @@ def accreditation_list_public(*, election: Election) -> list[dict[str, Any]]:
             "status": status,
             "decided_at": decided_at,
             "reasons": reasons,
+            "decision": decision,
         }
-        for code, org_name, kind, region, status, decided_at, reasons in rows.order_by(
+        for code, org_name, kind, region, status, decided_at, reasons, decision in rows.order_by(
             "observer__code"
         ).values_list(
             "observer__code",
@@ -47,6 +48,7 @@ def accreditation_list_public(*, election: Election) -> list[dict[str, Any]]:
             "status",
             "decided_at",
             "reasons",
+            "decision__number",
         )
     ]
 
@@ -177,7 +179,7 @@ def observer_in_organisation(*, organisation_key: str, code: str) -> Observer:
 def accreditation_get(*, election_key: str, badge: str) -> Accreditation:
     """Return the application of a badge for an election, or ``NotFound``."""
     acc = (
-        Accreditation.objects.select_related("observer", "election")
+        Accreditation.objects.select_related("observer", "election__geography")
         .filter(election__key=election_key, observer__code=badge)
         .first()
     )

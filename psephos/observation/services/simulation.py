@@ -19,8 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from psephos.commissions.selectors import tecs_district
-from psephos.core.errors import Conflict
+from psephos.accounts.enums import Role
+from psephos.accounts.services.system_operators import (
+    system_operators_delete,
+    system_operators_ensure,
+    system_operators_of,
+)
+from psephos.commissions.rules.decisions import DecisionVote
+from psephos.commissions.selectors import commission_members_on, commission_top_get, tecs_district
+from psephos.commissions.services import decisions_delete_proposed_by
+from psephos.core.errors import Conflict, NotFound
+from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
 from psephos.ledger.services.events import event_record, events_record_many
 from psephos.territory.selectors import (
@@ -36,7 +45,12 @@ from ..rules.forms import NO, YES, FormSpec
 from ..rules.library import builtin_forms
 from .crypto import seal
 from .forms import form_library_install, form_publish, form_resolve, form_spec
-from .observers import observer_code_new
+from .observers import (
+    DECISION_DAYS,
+    accreditation_decision_confirm,
+    accreditation_propose,
+    observer_code_new,
+)
 from .organisations import organisation_create
 
 if TYPE_CHECKING:
@@ -110,7 +124,8 @@ REPORT_TARGETS: dict[str, dict[str, int]] = {
 }
 
 #: The actor of every event the simulated mission writes.
-SIMULATE = actor_system("simulate")
+SIMULATE_SYSTEM = "simulate"
+SIMULATE = actor_system(SIMULATE_SYSTEM)
 
 
 @dataclass
@@ -160,6 +175,55 @@ def answers_for_phase(spec: FormSpec, n: int, rng: random.Random) -> list[dict[s
         if away and away_n and a.get(away.id) == YES:
             a[away_n.id] = rng.randint(1, 6)
     return out
+
+
+def observers_accredit_simulated(
+    *,
+    election: Election,
+    observers: list[Observer],
+    applied_at: dt.datetime,
+    decided_on: dt.date,
+    number: str,
+    reasons: str,
+) -> None:
+    """Apply for the observers and accredit them by one formal decision of the CEC (simulated).
+
+    The simulation acts as two system operators of the central commission
+    (``accounts.services.system_operators``): the first proposes the decision (all
+    members present and in favour on ``decided_on``), the second confirms it, through
+    the same services as people (``accreditation_propose``,
+    ``accreditation_decision_confirm``), so the decision is in the commission's register.
+    """
+    cec = commission_top_get(geography=election.geography)
+    proposer, confirmer = system_operators_ensure(
+        commission=cec, role=Role.CEC_OPERATOR, system=SIMULATE_SYSTEM
+    )
+    accreditations = Accreditation.objects.bulk_create(
+        Accreditation(
+            election=election,
+            observer=o,
+            status=AccreditationStatus.APPLIED,
+            applied_at=applied_at,
+            decide_by=applied_at + dt.timedelta(days=DECISION_DAYS),
+            badge_token=secrets.token_hex(16),
+        )
+        for o in observers
+    )
+    members = commission_members_on(commission=cec, on=decided_on)
+    accreditation_propose(
+        accreditations=accreditations,
+        status=AccreditationStatus.ACCREDITED,
+        reasons=reasons,
+        user=proposer,
+        number=number,
+        on=decided_on,
+        vote=DecisionVote(members, members, members, 0),
+        document=(
+            f"Simulated decision No. {number} of {cec.code} of {decided_on.isoformat()}: "
+            f"{len(observers)} observers accredited for {election.key}."
+        ).encode(),
+    )
+    accreditation_decision_confirm(user=confirmer, election=election, number=number)
 
 
 def mission_simulate(*, election: Election, seed: int) -> SimulationSummary:
@@ -224,18 +288,13 @@ def mission_simulate(*, election: Election, seed: int) -> SimulationSummary:
             )
             for i in range(OBSERVERS)
         )
-        Accreditation.objects.bulk_create(
-            Accreditation(
-                election=election,
-                observer=o,
-                status=AccreditationStatus.ACCREDITED,
-                applied_at=now - dt.timedelta(days=30),
-                decide_by=now - dt.timedelta(days=25),
-                decided_at=now - dt.timedelta(days=27),
-                reasons="Accredited by the CEC on the mission's application.",
-                badge_token=secrets.token_hex(16),
-            )
-            for o in observers
+        observers_accredit_simulated(
+            election=election,
+            observers=observers,
+            applied_at=now - dt.timedelta(days=30),
+            decided_on=(now - dt.timedelta(days=27)).date(),
+            number=f"sim-eom-{election.pk}",
+            reasons="Accredited by the CEC on the mission's application.",
         )
         # Two-person teams, one of three: 148 × 2 + 3 = 299.
         teams: list[list[Observer]] = []
@@ -386,18 +445,13 @@ def quickcount_simulate(
             )
             for i, d in enumerate(drawn)
         )
-        Accreditation.objects.bulk_create(
-            Accreditation(
-                election=election,
-                observer=o,
-                status=AccreditationStatus.ACCREDITED,
-                applied_at=now - dt.timedelta(days=20),
-                decide_by=now - dt.timedelta(days=15),
-                decided_at=now - dt.timedelta(days=16),
-                reasons="Nominated by the organisation's letter; eligibility checked.",
-                badge_token=secrets.token_hex(16),
-            )
-            for o in observers
+        observers_accredit_simulated(
+            election=election,
+            observers=observers,
+            applied_at=now - dt.timedelta(days=20),
+            decided_on=(now - dt.timedelta(days=16)).date(),
+            number=f"sim-pvt-{election.pk}",
+            reasons="Nominated by the organisation's letter; eligibility checked.",
         )
         subs = []
         missing = 0
@@ -467,34 +521,49 @@ def simulated_mission_delete(*, election_key: str) -> int:
     """Delete the simulated mission and quick-count organisations of an election.
 
     Used before ``psephos simulate --replace`` rebuilds the election: their observers,
-    teams, submissions and samples refer to the stations being replaced. Return the
-    number of organisations deleted; writes one ledger event when any were.
+    teams, submissions and samples refer to the stations being replaced; the system
+    operators that accredited them, and their decisions, refer to the commissions being
+    replaced. Return the number of organisations deleted; writes one ledger event when
+    any were (and the operators' services theirs).
     """
     from ..models import FormDefinition, Organisation, SmsMessage
 
     keys = [f"odihr-eom-{election_key}"[:64], f"citizen-pvt-{election_key}"[:64]]
     with transaction.atomic():
         orgs = list(Organisation.objects.filter(key__in=keys))
-        if not orgs:
-            return 0
-        # Submissions protect their observers and forms: remove them first.
-        SmsMessage.objects.filter(submission__organisation__in=orgs).delete()
-        Submission.objects.filter(organisation__in=orgs).delete()
-        Assignment.objects.filter(observer__organisation__in=orgs).delete()
-        Accreditation.objects.filter(observer__organisation__in=orgs).delete()
-        Observer.objects.filter(organisation__in=orgs).delete()
-        Team.objects.filter(organisation__in=orgs).delete()
-        FormDefinition.objects.filter(organisation__in=orgs).delete()
-        for org in orgs:
-            org.delete()
-        event_record(
-            actor=SIMULATE,
-            role="observation",
-            action="observation.mission.delete",
-            object_key=f"observation/{election_key}",
-            payload={"organisations": sorted(o.key for o in orgs)},
-        )
+        if orgs:
+            # Submissions protect their observers and forms: remove them first.
+            SmsMessage.objects.filter(submission__organisation__in=orgs).delete()
+            Submission.objects.filter(organisation__in=orgs).delete()
+            Assignment.objects.filter(observer__organisation__in=orgs).delete()
+            Accreditation.objects.filter(observer__organisation__in=orgs).delete()
+            Observer.objects.filter(organisation__in=orgs).delete()
+            Team.objects.filter(organisation__in=orgs).delete()
+            FormDefinition.objects.filter(organisation__in=orgs).delete()
+            for org in orgs:
+                org.delete()
+            event_record(
+                actor=SIMULATE,
+                role="observation",
+                action="observation.mission.delete",
+                object_key=f"observation/{election_key}",
+                payload={"organisations": sorted(o.key for o in orgs)},
+            )
+        _system_operators_remove(election_key)
     return len(orgs)
+
+
+def _system_operators_remove(election_key: str) -> None:
+    """Remove the CEC's system operators and the decisions they took (the map is rebuilt)."""
+    try:
+        election = election_get(key=election_key)
+        cec = commission_top_get(geography=election.geography)
+    except NotFound:
+        return
+    operators = system_operators_of(commission=cec, system=SIMULATE_SYSTEM)
+    if operators:
+        decisions_delete_proposed_by(users=operators, actor=SIMULATE)
+        system_operators_delete(users=operators, system=SIMULATE_SYSTEM)
 
 
 def simulated_observer_link(*, election: Election, user: Any) -> tuple[str, str] | None:

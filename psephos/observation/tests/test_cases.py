@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -24,7 +25,7 @@ from psephos.observation.services.incidents import incident_report, incident_tra
 from psephos.observation.services.observers import observer_register
 from psephos.observation.services.organisations import membership_grant
 
-from .factories import observed_country
+from .factories import ACCREDITATION_DOCUMENT, cec_second_operator, observed_country
 from .test_web_api import _verify
 
 pytestmark = pytest.mark.django_db
@@ -171,17 +172,28 @@ def test_accreditation_via_api_needs_admin_2fa_and_cec_decision(client):
     r = _post(client, f"{API}/organisations/wings/accreditations", body)
     assert (r.status_code, r.json()["status"]) == (201, "applied")
     decision = f"{API}/accreditations/kz-test-presidential/{newcomer.code}/decision"
-    assert _post(client, decision, {"status": "accredited", "reasons": "ok"}).status_code == 403
+    vote = {
+        "number": "7",
+        "votes_for": 7,
+        "votes_against": 0,
+        "present": 7,
+        "document": base64.b64encode(ACCREDITATION_DOCUMENT).decode(),
+    }
+    refusal = {"status": "refused", "reasons": "The nomination letter is not signed."}
+    assert _post(client, decision, refusal | {"vote": vote}).status_code == 403
     client.force_login(User.objects.get(username="cec"))
     assert User.objects.get(username="cec").role == Role.CEC_OPERATOR
-    r = _post(
-        client, decision, {"status": "refused", "reasons": "The nomination letter is not signed."}
-    )
-    assert r.json() == {
-        "badge": newcomer.code,
-        "status": "refused",
-        "reasons": "The nomination letter is not signed.",
-    }
+    r = _post(client, decision, refusal | {"vote": vote, "date": "2022-11-01"})
+    assert (r.status_code, r.json()["status"]) == (202, "pending")
+    client.force_login(cec_second_operator(o.country))
+    r = _post(client, r.json()["confirm"], {})
+    assert r.json() == [
+        {
+            "badge": newcomer.code,
+            "status": "refused",
+            "reasons": "The nomination letter is not signed.",
+        }
+    ]
     assert Accreditation.objects.get(observer=newcomer).decided_by.username == "cec"
 
 

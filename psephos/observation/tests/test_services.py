@@ -8,16 +8,14 @@ import pytest
 
 from psephos.core.errors import Conflict, ValidationFailed
 from psephos.ledger.models import Event
-from psephos.observation.enums import AccreditationStatus
 from psephos.observation.errors import AnswersInvalid, FormInvalid, NotAccredited, PlaceUnknown
 from psephos.observation.models import (
-    Accreditation,
     FormDefinition,
     Observer,
     SmsMessage,
     Submission,
 )
-from psephos.observation.selectors import accreditation_list_public, findings_for
+from psephos.observation.selectors import findings_for
 from psephos.observation.services import crypto
 from psephos.observation.services.forms import (
     form_export_xlsform,
@@ -25,11 +23,7 @@ from psephos.observation.services.forms import (
     form_resolve,
     form_spec,
 )
-from psephos.observation.services.observers import (
-    accreditation_apply,
-    accreditation_decide,
-    observer_register,
-)
+from psephos.observation.services.observers import accreditation_apply, observer_register
 from psephos.observation.services.quality import quality_apply
 from psephos.observation.services.submissions import sms_receive, submission_record
 
@@ -131,35 +125,6 @@ def test_unaccredited_observer_cannot_submit():
             station_code="KZ-01-0101",
         )
     assert Submission.objects.count() == 0
-
-
-def test_accreditation_needs_reasons_and_is_public_without_names():
-    o = observed_country()
-    other = observer_register(organisation=o.org, region=o.region2, name="Secret Name")
-    acc = accreditation_apply(observer=other, election=o.country.election)
-    with pytest.raises(ValidationFailed, match="must give its reasons"):
-        accreditation_decide(
-            accreditation=acc, status=AccreditationStatus.REFUSED, reasons=" ", actor=None
-        )
-    assert Accreditation.objects.get(pk=acc.pk).status == AccreditationStatus.APPLIED
-    accreditation_decide(
-        accreditation=acc,
-        status=AccreditationStatus.REFUSED,
-        reasons="No nomination letter.",
-        actor=None,
-    )
-    with pytest.raises(Conflict, match="“refused” cannot become “accredited”"):
-        accreditation_decide(
-            accreditation=acc, status=AccreditationStatus.ACCREDITED, reasons="x", actor=None
-        )
-    public = accreditation_list_public(election=o.country.election)
-    assert [(r["badge"], r["status"], r["reasons"]) for r in public] == sorted(
-        [
-            (o.observer.code, "accredited", "Letter checked."),
-            (other.code, "refused", "No nomination letter."),
-        ]
-    )
-    assert "Secret Name" not in repr(public)
 
 
 def test_sms_is_recorded_once_and_answered():

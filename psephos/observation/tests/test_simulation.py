@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from psephos.commissions.models import Decision
+from psephos.commissions.register import decisions_register
 from psephos.elections.selectors import election_get
-from psephos.observation.models import Observer, SampledStation, Submission
+from psephos.observation.models import Accreditation, Observer, SampledStation, Submission
 from psephos.observation.selectors import (
     findings_all,
     findings_csv,
@@ -109,6 +111,32 @@ def test_simulated_mission_reproduces_the_report(capsys):
     election = election_get(key="kz-2022-presidential")
     mission = organisation_get(key="odihr-eom-kz-2022-presidential")
     assert Observer.objects.filter(organisation=mission).count() == 299
+    # Accredited by one formal decision of the CEC, proposed and confirmed by two system
+    # operators (issue 16 item 2) that nobody can log in as; it is in the CEC's register.
+    decision = Decision.objects.get(number=f"sim-eom-{election.pk}")
+    assert (decision.commission.code, decision.status, decision.members, decision.votes_for) == (
+        "CEC",
+        "confirmed",
+        7,
+        7,
+    )
+    assert len(decision.action["badges"]) == 299
+    assert set(
+        Accreditation.objects.filter(observer__organisation=mission).values_list(
+            "status", "decision"
+        )
+    ) == {("accredited", decision.pk)}
+    operators = [decision.proposed_by, decision.confirmed_by]
+    assert operators[0] != operators[1]
+    assert [(u.role, u.is_active, u.has_usable_password()) for u in operators] == [
+        ("cec", False, False),
+        ("cec", False, False),
+    ]
+    register = decisions_register(commission=decision.commission)
+    assert [r["number"] for r in register] == [
+        f"sim-pvt-{election.pk}",
+        f"sim-eom-{election.pk}",
+    ]
     reports = findings_all(election=election, organisation=mission)
     assert [(r.phase, r.observations, r.basis) for r in reports] == [
         ("opening", 127, "purposive observation"),
