@@ -16,6 +16,7 @@ class EntrySource(models.TextChoices):
     AVC_ARRIVAL = "avc_arrival", _("absentee voting certificate presented")
     ELECTION_DAY = "election_day", _("election-day addition")
     CORRECTION = "correction", _("included by a correction decision")
+    REGISTER_UPDATE = "register_update", _("register update")
 
 
 class RemovalReason(models.TextChoices):
@@ -23,6 +24,32 @@ class RemovalReason(models.TextChoices):
     AVC_ISSUED = "avc_issued", _("absentee voting certificate issued")
     ADDED_ELSEWHERE = "added_elsewhere", _("added on election day at another station")
     CORRECTION = "correction", _("excluded by a correction decision")
+    REGISTER_MOVED = "register_moved", _("moved to another station's list by a register update")
+    REGISTER_REMOVED = "register_removed", _("removed from the register")
+    REGISTER_INELIGIBLE = "register_ineligible", _("no longer eligible after a register update")
+
+
+class VoterRemoval(models.TextChoices):
+    """Why a voter left the register (``psephos voters update``, column ``reason``)."""
+
+    DEATH = "death", _("death")
+    CITIZENSHIP = "citizenship", _("loss of citizenship")
+    DUPLICATE = "duplicate", _("a second record of the same person")
+
+
+class RegisterChangeKind(models.TextChoices):
+    """One row of a register update, as applied."""
+
+    ADD = "add", _("added")
+    REINSTATE = "reinstate", _("reinstated after a removal")
+    CHANGE = "change", _("details changed")
+    MOVE = "move", _("address changed to another station")
+    REMOVE = "remove", _("removed")
+
+
+class BatchKind(models.TextChoices):
+    IMPORT = "import", _("extract imported")
+    UPDATE = "update", _("register update")
 
 
 class AdditionBasis(models.TextChoices):

@@ -13,18 +13,24 @@ from django.db import models
 
 from .enums import (
     AdditionBasis,
+    BatchKind,
     CertificateStatus,
     CorrectionKind,
     CorrectionStatus,
     EntrySource,
+    RegisterChangeKind,
     RemovalReason,
     VoterOrigin,
+    VoterRemoval,
 )
 
 
 class ImportBatch(models.Model):
-    """One accepted population-register extract (refused files leave no row)."""
+    """One accepted population-register extract or update (refused files leave no row)."""
 
+    kind = models.CharField(
+        max_length=8, choices=BatchKind.choices, default=BatchKind.IMPORT, db_default="import"
+    )
     geography = models.ForeignKey("territory.Geography", on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=200)
     file_sha256 = models.CharField(max_length=64)
@@ -77,6 +83,12 @@ class Voter(models.Model):
         db_constraint=False,
         db_index=False,
     )
+    # Set by a register update (``psephos voters update``): the row stays, so the IIN
+    # keeps its key, marks and list history, and a later update may reinstate it.
+    removed_reason = models.CharField(
+        max_length=16, choices=VoterRemoval.choices, blank=True, db_default=""
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # The keyed value stands for (map, IIN), so it is the key alone: one random
@@ -118,7 +130,7 @@ class ListEntry(models.Model):
     # PEC typed it): for the TEC's review of additions, never in the ledger.
     document = models.CharField(max_length=100, blank=True, db_default="")
     added_at = models.DateTimeField()
-    removed_reason = models.CharField(max_length=16, choices=RemovalReason.choices, blank=True)
+    removed_reason = models.CharField(max_length=24, choices=RemovalReason.choices, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -134,6 +146,39 @@ class ListEntry(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["election", "station"], name="entry_station")]
+
+
+class RegisterChange(models.Model):
+    """One applied row of a register update: what happened to which voter.
+
+    The voter's details are on the voter row; this keeps the history (the station
+    before and after a move, the removal reason) without repeating personal data.
+    """
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="changes")
+    line = models.PositiveIntegerField(help_text="The row's line in the update file.")
+    voter = models.ForeignKey(
+        Voter, on_delete=models.PROTECT, related_name="register_changes", db_constraint=False
+    )
+    kind = models.CharField(max_length=16, choices=RegisterChangeKind.choices)
+    reason = models.CharField(max_length=16, choices=VoterRemoval.choices, blank=True)
+    station_before = models.ForeignKey(
+        "territory.PollingStation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+    station_after = models.ForeignKey(
+        "territory.PollingStation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+    at = models.DateTimeField()
 
 
 class Certificate(models.Model):

@@ -143,9 +143,10 @@ def voter_get_by_iin(*, election: Election, iin: str) -> Voter:
     row = db.fetchone(
         _VOTER_BY_IIN_SQL, [election.geography_id, iin_hash(iin, election.geography_id)]
     )
-    if row is None:
+    voter = None if row is None else from_row(Voter, row)
+    if voter is None or voter.removed_reason:  # removed by a register update
         raise VoterNotFound(_("No voter with this IIN in the register."))
-    return from_row(Voter, row)
+    return voter
 
 
 def voter_self_check(*, election: Election, iin: str) -> SelfCheck:

@@ -93,6 +93,12 @@ def refuse_if_marked(*, election: Election, voter: Voter) -> None:
 
 
 def refuse_if_ineligible(*, election: Election, voter: Voter) -> None:
+    if voter.removed_reason:
+        raise NotEligible(
+            _("This person was removed from the register (%(reason)s).")
+            % {"reason": voter.get_removed_reason_display()},
+            data={"reasons": ["removed"]},
+        )
     reasons = ineligibility(
         rules=eligibility_rules(election),
         birth_date=voter.birth_date,
@@ -133,7 +139,7 @@ def list_extract(*, election: Election, actor: str, user: User | None = None) ->
             raise ListState(
                 _("The lists for %(election)s are already extracted.") % {"election": election.key}
             )
-        conditions = ["v.geography_id = %s", "v.birth_date <= %s"]
+        conditions = ["v.geography_id = %s", "v.birth_date <= %s", "v.removed_reason = %s"]
         params: list[Any] = [
             election.pk,
             EntrySource.REGISTER.value,
@@ -142,6 +148,7 @@ def list_extract(*, election: Election, actor: str, user: User | None = None) ->
             "",
             election.geography_id,
             latest_birth_date(election.date, rules.minimum_age),
+            "",  # not removed from the register by an update
         ]
         if rules.exclude_incapacitated:
             conditions.append("v.incapacitated = %s")

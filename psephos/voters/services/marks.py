@@ -230,7 +230,7 @@ STATE_SQL = (
 )
 
 
-_VOTER_FIELDS = ["id", "geography_id", "birth_date", "incapacitated", "prisoner"]
+_VOTER_FIELDS = ["id", "geography_id", "birth_date", "incapacitated", "prisoner", "removed_reason"]
 _VOTER_SQL = (
     f"SELECT {', '.join(_VOTER_FIELDS)} FROM voters_voter"  # noqa: S608
     " WHERE geography_id = %s AND iin_hash = %s"
@@ -250,7 +250,7 @@ def _voter_locked(*, election: Election, iin: str) -> Voter | None:
     if row is None:
         return None
     if isinstance(row[2], str):  # SQLite returns text for raw queries
-        row = (row[0], row[1], dt.date.fromisoformat(row[2]), bool(row[3]), bool(row[4]))
+        row = (row[0], row[1], dt.date.fromisoformat(row[2]), bool(row[3]), bool(row[4]), row[5])
     return Voter.from_db(connection.alias, _VOTER_FIELDS, row)
 
 

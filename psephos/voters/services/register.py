@@ -69,6 +69,22 @@ PROBLEM_MESSAGES = {
         "the header must be exactly: iin,surname,given_name,patronymic,birth_date,sex,station,status"
     ),
     "encoding": gettext_noop("the file is not UTF-8 text"),
+    # Register updates (``register_update``): the header and row width differ.
+    "update_header": gettext_noop(
+        "the header must be exactly: "
+        "change,iin,surname,given_name,patronymic,birth_date,sex,station,status,reason"
+    ),
+    "update_column_count": gettext_noop(
+        "the row must have 10 columns: "
+        "change,iin,surname,given_name,patronymic,birth_date,sex,station,status,reason"
+    ),
+    "change_value": gettext_noop("the change must be 'add', 'change' or 'remove'"),
+    "removal_reason": gettext_noop(
+        "a removal needs a reason: 'death', 'citizenship' or 'duplicate'"
+    ),
+    "reason_not_allowed": gettext_noop("only a removal has a reason"),
+    "iin_not_registered": gettext_noop("no voter with this IIN in the register"),
+    "station_closed": gettext_noop("this polling station is closed on the current map"),
     "csv": gettext_noop("the CSV is malformed here (an unclosed quote?)"),
 }
 
@@ -460,7 +476,7 @@ def _import_checked(
     return _finish(geography=geography, batch=batch, rows=rows, actor=actor)
 
 
-def _encoding_problem(path: Path) -> ReportLine:
+def _encoding_problem(path: Path, header: tuple[str, ...] = HEADER) -> ReportLine:
     """Name the first line (and its column) that is not UTF-8; only read on that refusal."""
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
@@ -476,7 +492,7 @@ def _encoding_problem(path: Path) -> ReportLine:
                     ),
                     None,
                 )
-                column = HEADER[bad] if bad is not None and bad < len(HEADER) else "*"
+                column = header[bad] if bad is not None and bad < len(header) else "*"
                 return ReportLine(number, column, "encoding", _message("encoding"))
     return ReportLine(1, "*", "encoding", _message("encoding"))  # not reached: a line failed
 

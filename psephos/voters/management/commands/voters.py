@@ -1,4 +1,4 @@
-"""``psephos voters import FILE.csv`` · ``extract`` · ``generate`` · ``seal`` · ``audit``."""
+"""``psephos voters import FILE.csv`` · ``update FILE.csv`` · ``extract`` · ``generate`` · ``seal`` · ``audit``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ class Command(DomainCommand):
         imp.add_argument("--geography", help="key of the map the station codes belong to")
         imp.add_argument("--election", help="use this election's map")
         imp.add_argument("--report", type=Path, help="where to write the error report")
+        upd = sub.add_parser(
+            "update",
+            help="Apply a population-register update (CSV: add, change, remove); open elections' lists follow.",
+        )
+        upd.add_argument("file", type=Path)
+        upd.add_argument("--geography", help="key of the map the station codes belong to")
+        upd.add_argument("--election", help="use this election's map")
+        upd.add_argument("--report", type=Path, help="where to write the error report")
         ext = sub.add_parser("extract", help="Extract the per-station lists for an election.")
         ext.add_argument("--election", required=True)
         gen = sub.add_parser(
@@ -52,9 +60,9 @@ class Command(DomainCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['action']}")(options)
 
-    def _import(self, options: dict[str, Any]) -> None:
-        from psephos.voters.services.register import register_import
-
+    @staticmethod
+    def _file_and_map(options: dict[str, Any]) -> tuple[Path, Geography, Path]:
+        """The file, the map its station codes belong to, and where its error report goes."""
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(_("No file %(path)s.") % {"path": path})
@@ -67,7 +75,31 @@ class Command(DomainCommand):
             raise CommandError(
                 _("Give --geography KEY or --election KEY (the map of the station codes).")
             )
-        report = options["report"] or path.with_name(f"{path.stem}.errors.csv")
+        return path, geography, options["report"] or path.with_name(f"{path.stem}.errors.csv")
+
+    def _update(self, options: dict[str, Any]) -> None:
+        from psephos.voters.services.register_update import register_update
+
+        path, geography, report = self._file_and_map(options)
+        result = register_update(
+            geography=geography, path=path, report_path=report, actor=actor_system("cli")
+        )
+        changes = ", ".join(f"{kind} {count}" for kind, count in result.changes.items())
+        self.stdout.write(
+            f"Applied {result.rows} changes (batch {result.batch_id}): {changes}; "
+            f"{result.flagged} flagged for review."
+        )
+        for key, lists in sorted(result.lists.items()):
+            self.stdout.write(
+                f"  lists of {key}: {lists.added} added, {lists.moved} moved,"
+                f" {lists.removed} removed, {lists.kept} left as they are (marked or"
+                " holding a certificate)"
+            )
+
+    def _import(self, options: dict[str, Any]) -> None:
+        from psephos.voters.services.register import register_import
+
+        path, geography, report = self._file_and_map(options)
         result = register_import(
             geography=geography, path=path, report_path=report, actor=actor_system("cli")
         )
