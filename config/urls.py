@@ -13,6 +13,7 @@ from psephos.complaints import urls as complaints_urls
 from psephos.elections import urls as elections_urls
 from psephos.integrity import urls as integrity_urls
 from psephos.ledger import urls as ledger_urls
+from psephos.media import urls as media_urls
 from psephos.observation import urls as observation_urls
 from psephos.pollingday import urls as pollingday_urls
 from psephos.recommendations import urls as recommendations_urls
@@ -37,5 +38,6 @@ urlpatterns = [
     path("integrity/", include(integrity_urls)),
     path("pollingday/", include(pollingday_urls)),
     path("recommendations/", include(recommendations_urls)),
+    path("media/", include(media_urls)),
     path("", include(web_urls)),
 ]

@@ -19,6 +19,7 @@ from psephos.complaints import api as complaints_api
 from psephos.core.errors import DomainError
 from psephos.integrity import api as integrity_api
 from psephos.ledger import api as ledger_api
+from psephos.media import api as media_api
 from psephos.observation import api as observation_api
 from psephos.pollingday import api as pollingday_api
 from psephos.recommendations import api as recommendations_api
@@ -133,6 +134,7 @@ api.add_router("/v1/observation", observation_api.router)
 api.add_router("/v1/integrity", integrity_api.router)
 api.add_router("/v1/", pollingday_api.router)
 api.add_router("/v1/recommendations", recommendations_api.router)
+api.add_router("/v1/", media_api.router)
 
 
 def _unknown_route(request: HttpRequest, rest: str = "") -> HttpResponse:

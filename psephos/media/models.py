@@ -52,6 +52,11 @@ class MonitoringPlan(models.Model):
     coders = models.JSONField(default=list)  # pseudonymous codes
     incumbent = models.SlugField(max_length=64, blank=True)  # the option key, if one runs
     check_share = models.PositiveSmallIntegerField(default=1000)  # basis points (10 %)
+    # The equal-coverage test's tolerance (basis points of share), and the equitable
+    # alternative: each candidate's weight under a stated criterion (ODIHR P20).
+    tolerance = models.PositiveSmallIntegerField(default=500)
+    criterion = models.CharField(max_length=300, blank=True)
+    weights = models.JSONField(default=dict, blank=True)  # option key → weight
 
     class Meta:
         constraints = [

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from django.db.models import Count, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
 from psephos.elections.enums import OptionKind
@@ -16,6 +19,7 @@ from .errors import OutletNotFound, PlanNotFound
 from .models import CheckAssignment, CodedItem, MonitoringPlan, Outlet
 from .rules.agreement import Agreement, Coding, agreement
 from .rules.coding import PlanFrame
+from .rules.report import CoverageRow, OutletCoverage, ReportSetup, coverage_report
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -53,6 +57,11 @@ def subject_keys(*, election: Election) -> list[str]:
         o.key for o in election_options(election=election) if o.kind != OptionKind.AGAINST_ALL
     ]
     return options + [s.value for s in Subject]
+
+
+def candidate_keys(*, election: Election) -> list[str]:
+    """Return the option keys of the ballot's candidates (none in a referendum)."""
+    return [o.key for o in election_options(election=election) if o.kind == OptionKind.CANDIDATE]
 
 
 def plan_frame(*, plan: MonitoringPlan) -> PlanFrame:
@@ -110,3 +119,56 @@ def plan_agreement(*, plan: MonitoringPlan) -> Agreement:
         coding = Coding(item, subject, seconds if seconds is not None else characters or 0, tone)
         (second if is_second else first).append(coding)
     return agreement(first, second)
+
+
+def coverage_rows(*, plan: MonitoringPlan) -> list[CoverageRow]:
+    """Return the plan's first codings summed by outlet, subject, programme, tone and local day.
+
+    One SQL ``GROUP BY`` query.
+    """
+    rows = (
+        CodedItem.objects.filter(plan=plan, second=False)
+        .annotate(
+            day=TruncDate("aired_at", tzinfo=ZoneInfo(plan.timezone)),
+            volume=Coalesce("seconds", "characters", Value(0)),
+        )
+        .values_list("outlet__key", "subject", "programme", "tone", "day")
+        .annotate(Sum("volume"), Count("id"), Sum("women"), Sum("men"))
+        .order_by()
+    )
+    return [CoverageRow(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanReport:
+    plan: MonitoringPlan
+    outlets: dict[str, Outlet]
+    coverage: list[OutletCoverage]
+    agreement: Agreement
+    items: int
+
+
+def plan_report(*, plan: MonitoringPlan) -> PlanReport:
+    """Return the plan's coverage report and coder agreement (a bounded number of queries)."""
+    election = plan.election
+    subjects = subject_keys(election=election)
+    setup = ReportSetup(
+        starts_on=plan.starts_on,
+        subjects=subjects,
+        candidates=candidate_keys(election=election),
+        incumbent=plan.incumbent,
+        weights={str(k): int(v) for k, v in plan.weights.items()},
+        tolerance=plan.tolerance,
+    )
+    return PlanReport(
+        plan=plan,
+        outlets={o.key: o for o in plan.outlets.order_by("key")},
+        coverage=coverage_report(coverage_rows(plan=plan), setup),
+        agreement=plan_agreement(plan=plan),
+        items=CodedItem.objects.filter(plan=plan, second=False).values("item").distinct().count(),
+    )
+
+
+def plan_list() -> list[MonitoringPlan]:
+    """Return every monitoring plan with its election, by election and key."""
+    return list(MonitoringPlan.objects.select_related("election").order_by("election__key", "key"))

@@ -17,7 +17,7 @@ from psephos.ledger.services.events import event_record
 from ..enums import Medium
 from ..errors import KeyTaken, OutletInvalid, PlanInvalid
 from ..models import MonitoringPlan, Outlet
-from ..selectors import outlet_get, subject_keys
+from ..selectors import candidate_keys, outlet_get, subject_keys
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -99,6 +99,9 @@ class PlanSpec:
     incumbent: str = ""
     timezone: str = "Asia/Almaty"
     check_share: int = 1000  # basis points of items coded again blind
+    tolerance: int = 500  # basis points of share for the equal-coverage test
+    criterion: str = ""  # what the equitable weights measure
+    weights: tuple[tuple[str, int], ...] = ()  # candidate option key → weight
 
 
 def plan_create(
@@ -117,6 +120,17 @@ def plan_create(
         raise PlanInvalid(
             _("The incumbent “%(key)s” is not an option of the ballot.") % {"key": spec.incumbent},
             data={"field": "incumbent"},
+        )
+    candidates = set(candidate_keys(election=election))
+    if any(k not in candidates or w < 0 for k, w in spec.weights) or (
+        spec.weights and not spec.criterion.strip()
+    ):
+        raise PlanInvalid(
+            _(
+                "Equitable weights are whole numbers from 0 for candidates of the ballot, "
+                "with the criterion they measure."
+            ),
+            data={"field": "weights"},
         )
     outlets = [outlet_get(key=k) for k in spec.outlets]
     with transaction.atomic():
@@ -137,6 +151,9 @@ def plan_create(
             coders=list(spec.coders),
             incumbent=spec.incumbent,
             check_share=spec.check_share,
+            tolerance=spec.tolerance,
+            criterion=spec.criterion,
+            weights=dict(spec.weights),
         )
         plan.outlets.set(outlets)
         event_record(
@@ -153,6 +170,9 @@ def plan_create(
                 "window": [spec.window_start, spec.window_end],
                 "coders": len(spec.coders),
                 "check_share": spec.check_share,
+                "tolerance": spec.tolerance,
+                "weights": dict(spec.weights),
+                "criterion": text_digest(spec.criterion),
                 "name": text_digest(spec.name),
             },
         )
@@ -175,6 +195,8 @@ def _plan_problem(spec: PlanSpec) -> tuple[str, str] | None:
         )
     if len(set(spec.coders)) != len(spec.coders):
         return "coders", _("A coder code appears twice.")
+    if not 0 <= spec.tolerance <= 10000:
+        return "tolerance", _("The tolerance is in basis points of share, 0–10000.")
     if not 0 <= spec.check_share <= 10000:
         return "check_share", _("The share coded twice is in basis points, 0–10000.")
     if spec.timezone not in available_timezones():

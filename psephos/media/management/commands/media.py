@@ -4,24 +4,34 @@ psephos media import-items FILE --election KEY --plan KEY
 psephos media checks --election KEY --plan KEY --seed SEED   (draw items to code again)
 psephos media checks --election KEY --plan KEY --coder CODE  (that coder's blind list)
 psephos media agreement --election KEY --plan KEY
+psephos media report ELECTION [--plan KEY] [--format json|csv]
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import CommandParser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 
 from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
 
+from ...exports import report_csv, report_dict
 from ...models import MonitoringPlan
-from ...selectors import check_list_for_coder, plan_agreement, plan_get
+from ...selectors import (
+    check_list_for_coder,
+    plan_agreement,
+    plan_get,
+    plan_list_for_election,
+    plan_report,
+)
 from ...services.checks import checks_assign
 from ...services.items import items_import
 
@@ -41,8 +51,15 @@ class Command(DomainCommand):
         for p in (i, c, a):
             p.add_argument("--election", required=True)
             p.add_argument("--plan", required=True)
+        r = sub.add_parser("report", help="coverage shares, tone, speakers, equal coverage")
+        r.add_argument("election")
+        r.add_argument("--plan", help="one plan (default: every plan of the election)")
+        r.add_argument("--format", choices=("json", "csv"), default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "report":
+            self._report(options)
+            return
         election = election_get(key=options["election"])
         plan = plan_get(election=election, key=options["plan"])
         if options["action"] == "checks":
@@ -74,6 +91,20 @@ class Command(DomainCommand):
         )
         for coder, n in sorted(Counter(assigned.values()).items()):
             self.stdout.write(f"  {coder}: {n}")
+
+    def _report(self, options: dict[str, Any]) -> None:
+        election = election_get(key=options["election"])
+        plans = (
+            [plan_get(election=election, key=options["plan"])]
+            if options["plan"]
+            else plan_list_for_election(election=election)
+        )
+        reports = [plan_report(plan=p) for p in plans]
+        if options["format"] == "csv":
+            self.stdout.write(report_csv(reports), ending="")
+            return
+        data = {"election": election.key, "plans": [report_dict(r) for r in reports]}
+        self.stdout.write(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1))
 
     def _agreement(self, plan: MonitoringPlan) -> None:
         result = plan_agreement(plan=plan)

@@ -1,0 +1,143 @@
+"""A plan's report as JSON-ready data and as CSV (one line per outlet, scope and subject)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from .rules.report import CoverageTest, OutletCoverage
+from .selectors import PlanReport
+
+CSV_COLUMNS = [
+    "plan",
+    "outlet",
+    "scope",
+    "subject",
+    "news_volume",
+    "news_share",
+    "all_volume",
+    "all_share",
+    "negative_volume",
+    "neutral_volume",
+    "positive_volume",
+    "negative_items",
+    "neutral_items",
+    "positive_items",
+    "paid_items",
+    "free_airtime_volume",
+]
+
+
+def _test(test: CoverageTest | None) -> dict[str, Any] | None:
+    if test is None:
+        return None
+    return {
+        "expected": test.expected,
+        "actual": test.actual,
+        "deviation": test.deviation,
+        "passed": test.passed,
+    }
+
+
+def _coverage(c: OutletCoverage) -> dict[str, Any]:
+    return {
+        "outlet": c.outlet,
+        "scope": c.scope,
+        "news_volume": c.news_volume,
+        "all_volume": c.all_volume,
+        "subjects": [
+            {
+                "subject": s.subject,
+                "news_volume": s.news_volume,
+                "news_share": s.news_share,
+                "all_volume": s.all_volume,
+                "all_share": s.all_share,
+                "tone_volume": dict(
+                    zip(("negative", "neutral", "positive"), s.tone_volume, strict=True)
+                ),
+                "tone_items": dict(
+                    zip(("negative", "neutral", "positive"), s.tone_items, strict=True)
+                ),
+                "paid_items": s.paid_items,
+                "free_airtime_volume": s.free_airtime_volume,
+            }
+            for s in c.subjects
+        ],
+        "incumbent_institutional": c.incumbent_institutional,
+        "incumbent_candidate": c.incumbent_candidate,
+        "women": c.women,
+        "men": c.men,
+        "women_share": c.women_share,
+        "paid_volume": c.paid_volume,
+        "voter_information_volume": c.voter_information_volume,
+        "equal": _test(c.equal),
+        "equitable": _test(c.equitable),
+    }
+
+
+def report_dict(report: PlanReport) -> dict[str, Any]:
+    """Return the report as JSON-ready data (the API's ``PlanReportOut``)."""
+    plan = report.plan
+    a = report.agreement
+    return {
+        "plan": plan.key,
+        "election": plan.election.key,
+        "starts_on": plan.starts_on,
+        "ends_on": plan.ends_on,
+        "window": [plan.window_start, plan.window_end],
+        "timezone": plan.timezone,
+        "items": report.items,
+        "incumbent": plan.incumbent,
+        "tolerance": plan.tolerance,
+        "criterion": plan.criterion,
+        "weights": plan.weights,
+        "outlets": [
+            {
+                "key": o.key,
+                "medium": o.medium,
+                "name_en": o.name_en,
+                "name_kk": o.name_kk,
+                "name_ru": o.name_ru,
+                "state_owned": o.state_owned,
+                "ownership": o.ownership,
+                "reach": o.reach,
+            }
+            for o in report.outlets.values()
+        ],
+        "agreement": {
+            "items": a.items,
+            "volume_units": a.volume_units,
+            "volume_alpha": None if a.volume_alpha is None else round(a.volume_alpha, 4),
+            "tone_units": a.tone_units,
+            "tone_alpha": None if a.tone_alpha is None else round(a.tone_alpha, 4),
+        },
+        "coverage": [_coverage(c) for c in report.coverage],
+    }
+
+
+def report_csv(reports: list[PlanReport]) -> str:
+    """Return every plan's coverage as CSV, one line per outlet, scope and subject."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for report in reports:
+        for c in report.coverage:
+            for s in c.subjects:
+                writer.writerow(
+                    [
+                        report.plan.key,
+                        c.outlet,
+                        c.scope,
+                        s.subject,
+                        s.news_volume,
+                        s.news_share,
+                        s.all_volume,
+                        s.all_share,
+                        *s.tone_volume,
+                        *s.tone_items,
+                        s.paid_items,
+                        s.free_airtime_volume,
+                    ]
+                )
+    return out.getvalue()

@@ -1,0 +1,90 @@
+"""The media API's typed shapes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+
+
+class ToneOut(Schema):
+    negative: int
+    neutral: int
+    positive: int
+
+
+class SubjectCoverageOut(Schema):
+    subject: str
+    news_volume: int
+    news_share: float
+    all_volume: int
+    all_share: float
+    tone_volume: ToneOut
+    tone_items: ToneOut
+    paid_items: int
+    free_airtime_volume: int
+
+
+class CoverageTestOut(Schema):
+    expected: dict[str, float]
+    actual: dict[str, float]
+    deviation: float
+    passed: bool
+
+
+class OutletCoverageOut(Schema):
+    outlet: str
+    scope: str
+    news_volume: int
+    all_volume: int
+    subjects: list[SubjectCoverageOut]
+    incumbent_institutional: int
+    incumbent_candidate: int
+    women: int
+    men: int
+    women_share: float | None
+    paid_volume: int
+    voter_information_volume: int
+    equal: CoverageTestOut | None
+    equitable: CoverageTestOut | None
+
+
+class OutletOut(Schema):
+    key: str
+    medium: str
+    name_en: str
+    name_kk: str
+    name_ru: str
+    state_owned: bool
+    ownership: str
+    reach: int | None
+
+
+class AgreementOut(Schema):
+    items: int
+    volume_units: int
+    volume_alpha: float | None
+    tone_units: int
+    tone_alpha: float | None
+
+
+class PlanReportOut(Schema):
+    plan: str
+    election: str
+    starts_on: dt.date
+    ends_on: dt.date
+    window: list[int]
+    timezone: str
+    items: int
+    incumbent: str
+    tolerance: int
+    criterion: str
+    weights: dict[str, int]
+    outlets: list[OutletOut]
+    agreement: AgreementOut
+    coverage: list[OutletCoverageOut]
+
+
+class MediaOut(Schema):
+    election: str
+    plans: list[PlanReportOut]

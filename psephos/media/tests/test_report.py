@@ -1,0 +1,143 @@
+"""The report through the import: selector (one GROUP BY), command, API and pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from psephos.media.selectors import coverage_rows, plan_report
+from psephos.media.services.items import items_import
+
+from .conftest import ACTOR, HEADER, Media
+
+ITEMS = (
+    # Khabar news: 90 s each candidate, 210 s the president in office, 610 s government.
+    "kh-1,khabar,2022-10-21T20:00,news,1800,abden,90,,1,0,1,kk,c1\n"
+    "kh-1,khabar,2022-10-21T20:00,news,1800,tokayev,90,,1,0,1,kk,c1\n"
+    "kh-2,khabar,2022-10-21T20:05,news,1800,incumbent_institutional,210,,1,1,3,kk,c1\n"
+    "kh-3,khabar,2022-10-29T20:10,news,1800,government,610,,-1,0,1,ru,c2\n"
+    "kh-4,khabar,2022-10-29T22:00,paid,60,tokayev,60,,1,0,0,kk,c2\n"
+    "vl-1,vlast,2022-10-22T19:00,news,,abden,,3000,0,1,0,ru,c3\n"
+)
+
+
+@pytest.fixture
+def coded(media: Media) -> Media:
+    items_import(plan=media.plan, data=(HEADER + ITEMS).encode(), file_name="i.csv", actor=ACTOR)
+    return media
+
+
+def test_one_group_by_gives_the_rows(coded: Media, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(1):
+        rows = coverage_rows(plan=coded.plan)
+    assert len(rows) == 6
+
+
+def test_the_report_in_a_bounded_number_of_queries(
+    coded: Media, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(6):
+        report = plan_report(plan=coded.plan)
+    khabar = report.coverage[0]
+    assert (khabar.outlet, khabar.scope, khabar.news_volume) == ("khabar", "period", 1000)
+    assert [(s.subject, s.news_share) for s in khabar.subjects] == [
+        ("abden", 0.09),
+        ("tokayev", 0.09),
+        ("incumbent_institutional", 0.21),
+        ("government", 0.61),
+    ]
+    assert (khabar.incumbent_institutional, khabar.incumbent_candidate) == (210, 150)
+    assert (khabar.women_share, khabar.paid_volume) == (0.1429, 60)
+    assert report.items == 5
+
+
+def test_the_command_prints_json_and_csv(coded: Media, capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("media", "report", "kz-test-presidential", "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    (plan,) = data["plans"]
+    assert (plan["plan"], plan["items"], plan["window"]) == ("odihr", 5, [1080, 1440])
+    weeks = [(c["outlet"], c["scope"]) for c in plan["coverage"]]
+    assert weeks == [
+        ("khabar", "period"),
+        ("khabar", "2022-10-21"),
+        ("khabar", "2022-10-28"),
+        ("vlast", "period"),
+        ("vlast", "2022-10-21"),
+        ("*", "period"),
+        ("*", "2022-10-21"),
+        ("*", "2022-10-28"),
+    ]
+    assert plan["coverage"][0]["equal"] == {
+        "expected": {"abden": 0.5, "tokayev": 0.5},
+        "actual": {"abden": 0.5, "tokayev": 0.5},
+        "deviation": 0.0,
+        "passed": True,
+    }
+    call_command("media", "report", "kz-test-presidential", "--plan", "odihr", "--format", "csv")
+    lines = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    vlast = [r for r in lines if r["outlet"] == "vlast" and r["scope"] == "period"]
+    assert [
+        (r["subject"], r["news_volume"], r["news_share"], r["neutral_items"]) for r in vlast
+    ] == [("abden", "3000", "1.0", "1")]
+
+
+def test_the_api(coded: Media, client: Client) -> None:
+    response = client.get("/api/v1/elections/kz-test-presidential/media")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["election"] == "kz-test-presidential"
+    subjects = body["plans"][0]["coverage"][0]["subjects"]
+    assert subjects[2] == {
+        "subject": "incumbent_institutional",
+        "news_volume": 210,
+        "news_share": 0.21,
+        "all_volume": 210,
+        "all_share": 0.1981,
+        "tone_volume": {"negative": 0, "neutral": 0, "positive": 210},
+        "tone_items": {"negative": 0, "neutral": 0, "positive": 1},
+        "paid_items": 0,
+        "free_airtime_volume": 0,
+    }
+    missing = client.get("/api/v1/elections/nowhere/media")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "women"),
+    [
+        ("en", "Media monitoring", "Women among speakers"),
+        ("ru", "Мониторинг СМИ", "Доля женщин среди выступающих"),
+        ("kk", "БАҚ мониторингі", "Сөйлеушілер арасындағы әйелдер"),
+    ],
+)
+def test_the_page_in_three_languages(
+    coded: Media, client: Client, language: str, heading: str, women: str
+) -> None:
+    client.cookies["django_language"] = language
+    page = client.get("/media/kz-test-presidential/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"<h1>{heading}: " in html
+    assert women in html
+    assert html.count('<tr data-outlet="') == 3
+    # One segment per subject with a share: Khabar news 4 and all 4, Vlast 1 and 1, all
+    # outlets 4 and 4; news per week: abden, tokayev, in office; then government.
+    assert html.count("<rect ") == 4 + 4 + 1 + 1 + 4 + 4 + 3 + 1
+    assert 'data-alpha="volume">—<' in html
+
+
+def test_the_csv_page_and_the_index(coded: Media, client: Client) -> None:
+    response = client.get("/media/kz-test-presidential/coverage.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.decode().startswith("plan,outlet,scope,subject,news_volume,")
+    index = client.get("/media/").content.decode()
+    assert 'href="/media/kz-test-presidential/"' in index
+    assert client.get("/media/nowhere/").status_code == 404

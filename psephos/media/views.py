@@ -1,0 +1,129 @@
+"""Public media monitoring pages (kk/ru/en): per plan, coverage shares as stacked bars,
+tone per subject, the incumbent's two roles, women among speakers, the equal-coverage
+tests, shares per week and coder agreement; the same figures as CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from psephos.elections.selectors import election_get, election_options
+
+from .enums import Medium, Subject
+from .exports import report_csv
+from .rules.report import ALL_OUTLETS, PERIOD, OutletCoverage
+from .selectors import PlanReport, plan_list, plan_list_for_election, plan_report
+
+PALETTE = 8  # colour classes bar-0 … bar-7 (the last one repeats)
+# The anchors' reliability targets (anchors-…md §3.6 G3.2).
+VOLUME_TARGET = 0.8
+TONE_TARGET = 0.67
+
+
+def media_index(request: HttpRequest) -> HttpResponse:
+    """Every election with a monitoring plan."""
+    return render(request, "media/index.html", {"plans": plan_list()})
+
+
+def _lang() -> str:
+    return (get_language() or "en")[:2]
+
+
+def _bars(
+    c: OutletCoverage, labels: dict[str, str], order: list[str], *, news: bool
+) -> list[dict[str, Any]]:
+    x = 0.0
+    out = []
+    for s in c.subjects:
+        share = s.news_share if news else s.all_share
+        if share <= 0:
+            continue
+        out.append(
+            {
+                "label": labels.get(s.subject, s.subject),
+                "share": share,
+                "x": round(x * 100, 2),
+                "width": round(share * 100, 2),
+                "colour": min(
+                    order.index(s.subject) if s.subject in order else PALETTE - 1, PALETTE - 1
+                ),
+            }
+        )
+        x += share
+    return out
+
+
+def _plan_context(report: PlanReport, labels: dict[str, str], order: list[str]) -> dict[str, Any]:
+    lang = _lang()
+    names = {k: getattr(o, f"name_{lang}", o.name_en) for k, o in report.outlets.items()}
+    names[ALL_OUTLETS] = _("all outlets")
+    media = {k: Medium(o.medium).label for k, o in report.outlets.items()}
+    period = [c for c in report.coverage if c.scope == PERIOD]
+    weeks = [c for c in report.coverage if c.outlet == ALL_OUTLETS and c.scope != PERIOD]
+    a = report.agreement
+    return {
+        "report": report,
+        "plan": report.plan,
+        "window": f"{report.plan.window_start // 60:02d}:{report.plan.window_start % 60:02d}–"
+        f"{report.plan.window_end // 60:02d}:{report.plan.window_end % 60:02d}",
+        "outlets": [
+            {
+                "c": c,
+                "name": names.get(c.outlet, c.outlet),
+                "medium": media.get(c.outlet, ""),
+                "news_bars": _bars(c, labels, order, news=True),
+                "all_bars": _bars(c, labels, order, news=False),
+                "subjects": [
+                    {"s": s, "label": labels.get(s.subject, s.subject)} for s in c.subjects
+                ],
+            }
+            for c in period
+        ],
+        "weeks": [{"c": c, "bars": _bars(c, labels, order, news=True)} for c in weeks],
+        "legend": [
+            {"label": labels[k], "colour": min(i, PALETTE - 1)} for i, k in enumerate(order)
+        ],
+        "volume_alpha": a.volume_alpha,
+        "tone_alpha": a.tone_alpha,
+        "volume_ok": a.volume_alpha is not None and a.volume_alpha >= VOLUME_TARGET,
+        "tone_ok": a.tone_alpha is not None and a.tone_alpha >= TONE_TARGET,
+        "volume_target": VOLUME_TARGET,
+        "tone_target": TONE_TARGET,
+    }
+
+
+def media_election(request: HttpRequest, key: str) -> HttpResponse:
+    """The coverage report of every monitoring plan of an election."""
+    election = election_get(key=key)
+    lang = _lang()
+    labels = {
+        o.key: getattr(o, f"name_{lang}", o.name_en) for o in election_options(election=election)
+    }
+    labels |= {s.value: str(s.label) for s in Subject}
+    order = list(labels)
+    plans = [
+        _plan_context(plan_report(plan=p), labels, order)
+        for p in plan_list_for_election(election=election)
+    ]
+    return render(
+        request,
+        "media/election.html",
+        {
+            "election": election,
+            "election_name": getattr(election, f"name_{lang}", election.name_en),
+            "plans": plans,
+        },
+    )
+
+
+def media_election_csv(request: HttpRequest, key: str) -> HttpResponse:
+    """Every plan's coverage of the election as CSV."""
+    election = election_get(key=key)
+    reports = [plan_report(plan=p) for p in plan_list_for_election(election=election)]
+    response = HttpResponse(report_csv(reports), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{election.key}-media.csv"'
+    return response
