@@ -51,3 +51,17 @@ class ImportInvalid(ValidationFailed):
 
 class StatementDuplicate(Conflict):
     code = "statement_duplicate"
+
+
+def utf8_text(data: bytes, name: str) -> str:
+    """Return a file's text, or raise ``ImportInvalid`` naming the line of its first bad byte."""
+    from django.utils.translation import gettext as _
+
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportInvalid(
+            _("%(where)s: the file is not UTF-8.") % {"where": f"{name}:{line}:1"},
+            data={"errors": [{"line": line, "column": 1, "code": "not_utf8"}]},
+        ) from None

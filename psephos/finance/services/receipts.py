@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 
 from psephos.core import clock
 from psephos.core.progress import progress
-from psephos.ledger.services.events import event_record
 
 from ..enums import ReceiptStatus
-from ..errors import ImportInvalid, ReceiptInvalid, ReceiptRefused
+from ..errors import ImportInvalid, ReceiptInvalid, ReceiptRefused, utf8_text
 from ..keys import donor_key
 from ..messages import problem_text, violation_text
 from ..models import Fund, Receipt
@@ -28,6 +27,7 @@ from ..profile import finance_profile, money_rules
 from ..rules.limits import ReceiptFacts, Totals, Violation, receipt_violations
 from ..rules.receipts import RECEIPT_COLUMNS, ReceiptInput, donor_identified, receipt_read
 from ..selectors import donor_total, donor_totals, fund_totals
+from .events import fund_event
 
 MAX_ERRORS = 100
 
@@ -123,14 +123,13 @@ def receipt_record(
             ),
         )
         receipt.save()
-        event_record(
+        fund_event(
+            fund=locked,
             actor=actor,
             role=role,
             action="receipt.record",
-            object_key=f"{locked.election.key}/{locked.key}/{receipt.number}",
+            suffix=f"{receipt.number}",
             payload={
-                "election": locked.election.key,
-                "fund": locked.key,
                 "number": receipt.number,
                 "received_on": read.received_on.isoformat(),
                 "amount": str(read.amount),
@@ -170,14 +169,7 @@ def receipts_import(
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     name = path.name
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportInvalid(
-            _("%(where)s: the file is not UTF-8.") % {"where": f"{name}:{line}:1"},
-            data={"errors": [{"line": line, "column": 1, "code": "not_utf8"}]},
-        ) from None
+    text = utf8_text(data, name)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = tuple(reader.fieldnames or ())
     missing = [c for c in RECEIPT_COLUMNS if c not in header]
@@ -232,14 +224,12 @@ def receipts_import(
             batch_size=2000,
         )
         total = sum((r.amount for r, _k in keep), Decimal("0.00"))
-        event_record(
+        fund_event(
+            fund=locked,
             actor=actor,
             role=role,
             action="receipts.import",
-            object_key=f"{locked.election.key}/{locked.key}",
             payload={
-                "election": locked.election.key,
-                "fund": locked.key,
                 "receipts": len(keep),
                 "total": str(total),
                 "first": first,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from psephos.candidates.tests.conftest import ACTOR, World, collecting, frozen, world
 from psephos.candidates.tests.test_registration import decide, sign
@@ -35,3 +38,19 @@ def fund(world: World) -> Fund:
         opens_on=OPENS,
         actor=ACTOR,
     )
+
+
+def cli(fund: Fund, command: str, path: Path) -> str:
+    """Run ``psephos finance COMMAND FILE`` for the fund and return what it printed."""
+    out = StringIO()
+    call_command(
+        "finance",
+        command,
+        str(path),
+        "--election",
+        fund.election.key,
+        "--fund",
+        fund.key,
+        stdout=out,
+    )
+    return out.getvalue()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from psephos.finance.models import Fund, Receipt
 from psephos.ledger.models import Event
 
+from .conftest import cli
 from .test_receipts import IIN
 
 HEADER = "received_on,amount,currency,source,donor_id,donor_name,in_kind,reference\n"
@@ -30,7 +31,7 @@ def test_a_good_file_is_imported_with_one_event(fund: Fund, tmp_path: Path) -> N
             "2022-10-15,2500.50,KZT,nominating_body,,Amanat,,R3",
         ],
     )
-    out = run_for(fund, path)
+    out = cli(fund, "import-receipts", path)
     assert out.startswith("3 receipts imported, KZT 701002500.50; file SHA-256 ")
     assert list(Receipt.objects.order_by("number").values_list("number", "source")) == [
         (1, "citizen"),
@@ -38,23 +39,6 @@ def test_a_good_file_is_imported_with_one_event(fund: Fund, tmp_path: Path) -> N
         (3, "nominating_body"),
     ]
     assert Event.objects.filter(action="receipts.import").count() == 1
-
-
-def run_for(fund: Fund, path: Path) -> str:
-    from io import StringIO
-
-    out = StringIO()
-    call_command(
-        "finance",
-        "import-receipts",
-        str(path),
-        "--election",
-        fund.election.key,
-        "--fund",
-        fund.key,
-        stdout=out,
-    )
-    return out.getvalue()
 
 
 def test_a_bad_file_names_each_problem_and_writes_nothing(fund: Fund, tmp_path: Path) -> None:
@@ -70,7 +54,7 @@ def test_a_bad_file_names_each_problem_and_writes_nothing(fund: Fund, tmp_path: 
     )
     before = Event.objects.count()
     with pytest.raises(CommandError) as refused:
-        run_for(fund, path)
+        cli(fund, "import-receipts", path)
     message = str(refused.value)
     assert message.startswith("import_invalid: 4 problems; nothing imported. ")
     assert "receipts.csv:3:2: amount: more than two decimals (700000000.001)" in message
@@ -87,7 +71,7 @@ def test_the_running_total_of_a_file_breaks_the_cap(fund: Fund, tmp_path: Path) 
         ["2022-10-14,700000000,KZT,own,,,,R2", "2022-10-15,20000000.01,KZT,nominating_body,,,,R3"],
     )
     with pytest.raises(CommandError) as refused:
-        run_for(fund, path)
+        cli(fund, "import-receipts", path)
     assert str(refused.value).splitlines()[0] == (
         "import_invalid: 1 problems; nothing imported. receipts.csv:3:2: cap on own money and "
         "the nominating body: limit 720000000.00, before 700000000.00, this 20000000.01, "
