@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from psephos.accounts import urls as accounts_urls
 from psephos.api import urls as api_urls
+from psephos.backoffice import urls as backoffice_urls
 from psephos.candidates import urls as candidates_urls
 from psephos.commissions import urls as commissions_urls
 from psephos.complaints import urls as complaints_urls
@@ -39,5 +40,6 @@ urlpatterns = [
     path("pollingday/", include(pollingday_urls)),
     path("recommendations/", include(recommendations_urls)),
     path("media/", include(media_urls)),
+    path("staff/office/", include(backoffice_urls)),
     path("", include(web_urls)),
 ]

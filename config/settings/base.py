@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "psephos.integrity",
     "psephos.pollingday",
     "psephos.simulate",
+    "psephos.backoffice",
     "psephos.api",
     "psephos.web",
 ]

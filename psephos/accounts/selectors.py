@@ -81,3 +81,21 @@ def user_get(*, username: str) -> User:
         raise NotFound(
             _("No user “%(username)s”.") % {"username": username}, data={"user": username}
         ) from None
+
+
+def operators_of_commission(*, commission_id: int) -> list[User]:
+    """Return the accounts bound to a commission (active first, then by id)."""
+    return list(User.objects.filter(commission_id=commission_id).order_by("-is_active", "pk"))
+
+
+def user_by_id(*, pk: int) -> User:
+    """Return the user with this id, with its commission, or raise ``NotFound``."""
+    user = User.objects.select_related("commission").filter(pk=pk).first()
+    if user is None:
+        raise NotFound(_("No user %(user)d.") % {"user": pk}, data={"user": pk})
+    return user
+
+
+def user_find(*, username: str) -> User | None:
+    """Return the user with this username, with its commission, or ``None``."""
+    return User.objects.select_related("commission").filter(username=username).first()

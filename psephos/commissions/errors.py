@@ -45,3 +45,15 @@ class SessionWrongState(Conflict):
 
 class SessionNumberTaken(Conflict):
     code = "session_number_taken"
+
+
+class MemberNotValid(ValidationFailed):
+    """A membership that is incomplete, dated wrongly or not in force."""
+
+    code = "member_invalid"
+
+
+class CompositionBroken(Conflict):
+    """The change would break the profile's composition rules (size, nominating bodies, roles)."""
+
+    code = "composition_broken"

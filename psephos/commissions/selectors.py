@@ -201,7 +201,7 @@ def _members_in_force(members: QuerySet[Member], on: dt.date) -> QuerySet[Member
     return (
         members.filter(term_start__lte=on, term_end__gte=on)
         .filter(Q(valid_from=None) | Q(valid_from__lte=on))
-        .filter(Q(valid_to=None) | Q(valid_to__gt=on))
+        .filter(Q(valid_to=None) | Q(valid_to__gte=on))  # valid_to: the last day in force
     )
 
 
@@ -285,4 +285,86 @@ def decision_pending_list(*, commission_id: int, kind: str, **action: str) -> li
             **lookups,
         )
         .order_by("date", "number")
+    )
+
+
+def commission_members_list(*, commission: Commission, on: dt.date) -> list[Member]:
+    """Return the commission's members in force on ``on`` (staff pages: names shown), by role."""
+    return list(_members_on(commission, on).order_by("role", "full_name", "pk"))
+
+
+def member_get(*, commission: Commission, pk: int) -> Member:
+    """Return the commission's membership with this id or raise ``NotFound``."""
+    member = Member.objects.filter(commission=commission, pk=pk).first()
+    if member is None:
+        raise NotFound(
+            _("No member %(member)d of commission “%(commission)s”.")
+            % {"member": pk, "commission": commission.code},
+            data={"commission": commission.code, "member": pk},
+        )
+    return member
+
+
+def commissions_managed(*, own: Commission, q: str = "", limit: int = 200) -> list[Commission]:
+    """Return the commissions the operators of ``own`` manage, by level and code.
+
+    The CEC: every commission of its map (its own included); a TEC: those strictly
+    below it (``parent``, ``region`` or ``tec`` is the TEC). ``q`` keeps the codes
+    that start with it (case-insensitive); at most ``limit`` rows.
+    """
+    rows = Commission.objects.filter(geography_id=own.geography_id)
+    if own.level != CommissionLevel.CEC:
+        rows = rows.filter(Q(parent=own) | Q(region=own) | Q(tec=own)).exclude(pk=own.pk)
+    if q:
+        rows = rows.filter(code__istartswith=q)
+    order = {level: n for n, level in enumerate(CommissionLevel.values)}
+    found = list(rows.order_by("code")[:limit])
+    return sorted(found, key=lambda c: (order.get(c.level, 9), c.code))
+
+
+def commission_get_by_code(*, geography_id: int, code: str) -> Commission:
+    """Return the map's commission with this code, with its station, or raise ``NotFound``."""
+    found = (
+        Commission.objects.select_related("station", "geography")
+        .filter(geography_id=geography_id, code=code)
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No commission “%(code)s”.") % {"code": code}, data={"commission": code})
+    return found
+
+
+def decisions_of_session(*, session_id: int) -> list[Decision]:
+    """Return every decision proposed at a session (pending or confirmed), by number."""
+    return list(
+        Decision.objects.filter(session_id=session_id)
+        .select_related("proposed_by", "confirmed_by")
+        .order_by("number")
+    )
+
+
+def decisions_pending_for(*, commission: Commission, all_of_map: bool = False) -> list[Decision]:
+    """Return the pending decisions a commission's operators see for confirmation.
+
+    Its own; with ``all_of_map`` (the CEC when the profile sends every decision to it)
+    those of every commission of its map. Oldest first, at most 200.
+    """
+    rows = Decision.objects.filter(status=DecisionStatus.PENDING)
+    if all_of_map:
+        rows = rows.filter(commission__geography_id=commission.geography_id)
+    else:
+        rows = rows.filter(commission=commission)
+    return list(
+        rows.select_related("commission", "session", "proposed_by").order_by(
+            "date", "commission__code", "number"
+        )[:200]
+    )
+
+
+def attendance_member_ids(*, session_id: int) -> set[int]:
+    """Return the ids of the members recorded present at a session."""
+    from .models import SessionAttendance
+
+    return set(
+        SessionAttendance.objects.filter(session_id=session_id).values_list("member_id", flat=True)
     )

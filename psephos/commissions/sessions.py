@@ -10,8 +10,11 @@ only its SHA-256 (``text_digest``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import TYPE_CHECKING
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -200,29 +203,43 @@ def session_open(*, user: User, session: Session, present: list[int]) -> Session
     return locked
 
 
-def session_close(*, user: User, session: Session, minutes: str) -> Session:
+MINUTES_MAX_BYTES = 10 * 1024 * 1024
+
+
+def session_close(
+    *, user: User, session: Session, minutes: str = "", document: bytes = b""
+) -> Session:
     """Close an open session with its minutes; return it, closed.
 
     Preconditions: ``user`` operates the session's commission; the session is open;
-    the minutes are given. Side effects: the minutes and their SHA-256 stored, status
-    ``closed``; one ledger event ``session.close`` with the minutes' SHA-256 and the
-    numbers of the decisions it adopted. Raises ``PermissionDenied``,
-    ``SessionWrongState`` or ``SessionNotValid``; nothing is written then.
+    the minutes are given as text or as the signed document (at most 10 MiB; its
+    SHA-256 is then the minutes' digest, the text a summary). Side effects: the
+    document kept by its SHA-256 in the default storage (``minutes/<sha256>``), the
+    minutes' text and SHA-256 stored, status ``closed``; one ledger event
+    ``session.close`` with the minutes' SHA-256 and the numbers of the decisions it
+    adopted. Raises ``PermissionDenied``, ``SessionWrongState`` or ``SessionNotValid``;
+    nothing is written then.
     """
     access_commission_sessions(user, session.commission)
     minutes = minutes.strip()
-    if not minutes:
+    if (not minutes and not document) or len(document) > MINUTES_MAX_BYTES:
         raise SessionNotValid(
-            _("A session is closed with its minutes."), data={"errors": ["minutes"]}
+            _(
+                "A session is closed with its minutes (a text, or the signed document of at most 10 MiB)."
+            ),
+            data={"errors": ["minutes"]},
         )
+    digest = hashlib.sha256(document).hexdigest() if document else text_digest(minutes)
     with transaction.atomic():
         locked = Session.objects.select_for_update().select_related("commission").get(pk=session.pk)
         _state_check(locked, SessionStatus.OPEN)
         locked.minutes = minutes
-        locked.minutes_sha256 = text_digest(minutes)
+        locked.minutes_sha256 = digest
         locked.status = SessionStatus.CLOSED
         locked.closed_at = clock.now()
         locked.save(update_fields=["minutes", "minutes_sha256", "status", "closed_at"])
+        if document and not default_storage.exists(name := f"minutes/{digest}"):
+            default_storage.save(name, ContentFile(document))
         event_record(
             actor=actor_user(user),
             role=user.role,

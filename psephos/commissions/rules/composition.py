@@ -53,3 +53,12 @@ def composition_findings(
             if n > rules.per_body_max
         )
     return findings
+
+
+#: Roles a commission has at most one of at a time (a chair, a deputy, a secretary).
+SINGLE_ROLES = frozenset({"chair", "deputy", "secretary"})
+
+
+def role_taken(roles: Iterable[str], role: str) -> bool:
+    """Return whether ``role`` is a single role already held by one of ``roles``."""
+    return role in SINGLE_ROLES and role in set(roles)

@@ -1,0 +1,138 @@
+"""Forms of the back office: parsing only; the services check the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from psephos.accounts.enums import Role
+from psephos.commissions.enums import Gender, MemberRole
+
+TEXT = {"rows": 4, "cols": 30}
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ConfirmField(forms.BooleanField):
+    """The tick that stands between an operator and an act that cannot be undone."""
+
+    def __init__(self, label: Any) -> None:
+        super().__init__(label=label, required=True)
+        self.error_messages["required"] = _("Tick the box to confirm.")
+
+
+class MemberAddForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    nominated_by = forms.CharField(label=_("Nominating body"), max_length=200)
+    term_start = forms.DateField(label=_("Term starts"), widget=DATE)
+    term_end = forms.DateField(label=_("Term ends"), widget=DATE)
+    on = forms.DateField(label=_("Member from"), widget=DATE)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("New role"), choices=MemberRole.choices)
+    on = forms.DateField(label=_("From"), widget=DATE)
+
+
+class MemberEndForm(forms.Form):
+    on = forms.DateField(label=_("First day without the member"), widget=DATE)
+    confirm = ConfirmField(_("I confirm: the membership ends and cannot be reopened."))
+
+
+class OperatorInviteForm(forms.Form):
+    username = forms.SlugField(label=_("User name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class OperatorRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("New role"), choices=Role.choices)
+
+
+class OperatorDeactivateForm(forms.Form):
+    confirm = ConfirmField(
+        _("I confirm: the account can no longer log in, its API tokens and invitations end.")
+    )
+
+
+ACCESSIBILITY = [("", _("not surveyed")), ("yes", _("yes")), ("no", _("no"))]
+
+
+class StationForm(forms.Form):
+    name_kk = forms.CharField(label=_("Name (Kazakh)"), max_length=200, required=False)
+    name_ru = forms.CharField(label=_("Name (Russian)"), max_length=200, required=False)
+    name = forms.CharField(label=_("Name (English)"), max_length=200)
+    address_kk = forms.CharField(label=_("Address (Kazakh)"), max_length=300, required=False)
+    address_ru = forms.CharField(label=_("Address (Russian)"), max_length=300, required=False)
+    address = forms.CharField(label=_("Address (English)"), max_length=300, required=False)
+    step_free = forms.ChoiceField(
+        label=_("Step-free access"), choices=ACCESSIBILITY, required=False
+    )
+    accessible_booth = forms.ChoiceField(
+        label=_("Booth usable from a wheelchair"), choices=ACCESSIBILITY, required=False
+    )
+    braille_guide = forms.ChoiceField(
+        label=_("Ballot guide for blind voters"), choices=ACCESSIBILITY, required=False
+    )
+    on = forms.DateField(label=_("The new version holds from"), widget=DATE)
+
+    @staticmethod
+    def tri(value: str) -> bool | None:
+        """Return the accessibility answer as stored: ``None`` when not surveyed."""
+        return None if value == "" else value == "yes"
+
+
+class SessionAnnounceForm(forms.Form):
+    number = forms.CharField(label=_("Session number"), max_length=32)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at (UTC)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs=TEXT))
+
+
+class SessionOpenForm(forms.Form):
+    present = forms.TypedMultipleChoiceField(
+        label=_("Members present"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["present"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = members
+
+
+class DecisionProposeForm(forms.Form):
+    number = forms.CharField(label=_("Decision number"), max_length=32)
+    title = forms.CharField(label=_("Subject"), max_length=300)
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs=TEXT))
+    present = forms.IntegerField(label=_("Members present"), min_value=0, max_value=1000)
+    votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=1000)
+    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=1000)
+    abstentions = forms.IntegerField(
+        label=_("Abstentions"), min_value=0, max_value=1000, initial=0, required=False
+    )
+    document = forms.FileField(label=_("Signed decision document (at most 10 MiB)"))
+
+
+class DecisionOutsideForm(DecisionProposeForm):
+    on = forms.DateField(label=_("Date of the decision"), widget=DATE)
+
+
+class SessionCloseForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes (text or summary)"), widget=forms.Textarea(attrs=TEXT), required=False
+    )
+    document = forms.FileField(label=_("Signed minutes (at most 10 MiB)"), required=False)
+    confirm = ConfirmField(_("I confirm: the session closes and its minutes are final."))
+
+
+class DecisionConfirmForm(forms.Form):
+    confirm = ConfirmField(
+        _("I have read the signed document and confirm the decision; it takes effect now.")
+    )

@@ -1,0 +1,39 @@
+"""Back-office URLs, mounted at ``/staff/office/`` (the staff two-factor check covers them)."""
+
+from django.urls import path
+
+import psephos.core.converters  # noqa: F401 (registers <code:…>)
+
+from .views import office, sessions
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", office.home, name="home"),
+    path("c/<code:code>/", office.commission_page, name="commission"),
+    path("c/<code:code>/members/add/", office.member_add_view, name="member-add"),
+    path("c/<code:code>/members/<int:pk>/role/", office.member_role_view, name="member-role"),
+    path("c/<code:code>/members/<int:pk>/end/", office.member_end_view, name="member-end"),
+    path("c/<code:code>/operators/invite/", office.operator_invite_view, name="operator-invite"),
+    path("c/<code:code>/operators/<int:pk>/role/", office.operator_role_view, name="operator-role"),
+    path(
+        "c/<code:code>/operators/<int:pk>/deactivate/",
+        office.operator_deactivate_view,
+        name="operator-deactivate",
+    ),
+    path("c/<code:code>/station/", office.station_edit, name="station"),
+    path("sessions/", sessions.sessions_page, name="sessions"),
+    path("sessions/announce/", sessions.session_announce_view, name="session-announce"),
+    path("sessions/<code:number>/", sessions.session_page, name="session"),
+    path("sessions/<code:number>/open/", sessions.session_open_view, name="session-open"),
+    path("sessions/<code:number>/propose/", sessions.session_propose_view, name="session-propose"),
+    path("sessions/<code:number>/close/", sessions.session_close_view, name="session-close"),
+    path("decisions/", sessions.decisions_pending, name="decisions"),
+    path("decisions/propose/", sessions.decision_outside, name="decision-outside"),
+    path("decisions/<code:code>/<code:number>/", sessions.decision_page, name="decision"),
+    path(
+        "decisions/<code:code>/<code:number>/confirm/",
+        sessions.decision_confirm_view,
+        name="decision-confirm",
+    ),
+]

@@ -1,0 +1,1 @@
+"""The back office's pages (issue 17): commissions, members, operators, stations, sessions."""
