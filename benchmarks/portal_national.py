@@ -41,8 +41,9 @@ from psephos.commissions.models import Commission  # noqa: E402
 from psephos.elections.selectors import election_get  # noqa: E402
 
 
-def timed(client: Client, url: str, runs: int, *, cold: bool) -> tuple[float, int]:
-    """Return the median milliseconds of ``runs`` GETs and the queries of one.
+def timed(client: Client, url: str, runs: int, *, cold: bool) -> tuple[float, float, int]:
+    """Return the median milliseconds of ``runs`` GETs (wall clock, then this process's
+    CPU time: SQLite runs in the process) and the queries of one.
 
     ``cold`` empties the cache before each request, as after any state change.
     """
@@ -60,15 +61,16 @@ def timed(client: Client, url: str, runs: int, *, cold: bool) -> tuple[float, in
         cache.clear()
     with connection.execute_wrapper(count):
         client.get(url)
-    samples = []
+    samples, cpu = [], []
     for _ in range(runs):
         if cold:
             cache.clear()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         response = client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - cpu_start) * 1000)
         assert response.status_code == 200
-    return statistics.median(samples), len(queries)
+    return statistics.median(samples), statistics.median(cpu), len(queries)
 
 
 def main() -> None:
@@ -103,16 +105,22 @@ def main() -> None:
         (f"PEC page ({pec.code})", f"/e/{key}/c/{pec.code}/"),
     ]
     client = Client()
-    print(f"{connection.vendor}, {key}, median of {args.runs} requests")
+    print(
+        f"{connection.vendor}, {key}, median of {args.runs} requests (wall clock, CPU time); "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     baseline = None
     for label, url in pages:
         for cold in (True, False) if url.startswith("/e/") else (True,):
-            median, queries = timed(client, url, args.runs, cold=cold)
+            median, cpu, queries = timed(client, url, args.runs, cold=cold)
             baseline = baseline or median
             name = label + (
                 "" if not url.startswith("/e/") else (" (cold)" if cold else " (cached)")
             )
-            print(f"  {name:<48} {median:8.2f} ms  ×{median / baseline:5.2f}  {queries} queries")
+            print(
+                f"  {name:<48} {median:8.2f} ms  ×{median / baseline:5.2f}  "
+                f"CPU {cpu:7.2f} ms  {queries} queries"
+            )
 
 
 if __name__ == "__main__":

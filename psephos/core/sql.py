@@ -26,12 +26,20 @@ _converters_cache: dict[
 ] = {}
 _pk_index_cache: dict[type[models.Model], tuple[int, int]] = {}
 _insert_cache: dict[tuple[str, type[models.Model], int], Any] = {}
+_quoted: dict[str, str] = {}
 
 
 def qn(name: str | None) -> str:
-    """Quote a table or column name for the current database."""
+    """Quote a table or column name for the current database.
+
+    Remembered per name: a process talks to one database, and both that psephos
+    supports (PostgreSQL, SQLite) quote a name the same way.
+    """
     assert name is not None
-    return connection.ops.quote_name(name)
+    quoted = _quoted.get(name)
+    if quoted is None:
+        quoted = _quoted[name] = connection.ops.quote_name(name)
+    return quoted
 
 
 def columns(model: type[models.Model], alias: str) -> str:

@@ -12,34 +12,41 @@ from the accepted protocols.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 
 
 def tally_message(
     *,
     election_id: int,
     commission_id: int,
-    counters: Iterable[int],
-    lines: Iterable[int],
+    counters: Sequence[int],
+    lines: Sequence[int],
     votes: Mapping[int, int],
 ) -> bytes:
     """Return the canonical bytes of a tally's figures (row identity, counters, lines, votes).
 
     Votes are ordered by option id, so the text does not depend on the order the
-    database returns them in; every number is written in decimal, separated by ``|``
-    and ``,`` so that no two different tallies share a text.
+    database returns them in; every number is written in decimal (as ``int`` would
+    give it), separated by ``|`` and ``,`` so that no two different tallies share a
+    text. Every read of a result page builds one text per tally it shows, so the
+    text comes from one ``%`` format per shape instead of a join per figure.
     """
-    parts = [
-        "tally",
-        str(election_id),
-        str(commission_id),
-        ",".join(str(int(n)) for n in counters),
-        ",".join(str(int(n)) for n in lines),
-        ",".join(f"{option}:{int(votes[option])}" for option in sorted(votes)),
-    ]
-    return "|".join(parts).encode("ascii")
+    head = _head_format(len(counters), len(lines)) % (
+        int(election_id),
+        int(commission_id),
+        *counters,
+        *lines,
+    )
+    return (head + ",".join([f"{o}:{int(votes[o])}" for o in sorted(votes)])).encode("ascii")
+
+
+@functools.cache
+def _head_format(n_counters: int, n_lines: int) -> str:
+    """Return ``tally|%d|%d|%d,…|%d,…|`` for that many counters and lines."""
+    return f"tally|%d|%d|{','.join(['%d'] * n_counters)}|{','.join(['%d'] * n_lines)}|"
 
 
 def seal_of(key: bytes, message: bytes) -> str:
@@ -48,5 +55,15 @@ def seal_of(key: bytes, message: bytes) -> str:
 
 
 def seal_matches(key: bytes, message: bytes, seal: str) -> bool:
-    """Return whether ``seal`` is the seal of ``message`` (compared in constant time)."""
-    return hmac.compare_digest(seal_of(key, message), seal)
+    """Return whether ``seal`` is the seal of ``message`` (compared in constant time).
+
+    The HMAC of a text is remembered (the last 4,096 key and text pairs): every result
+    page checks the same unchanged tallies again, and the HMAC of the same text under
+    the same key is the same, so the stored seal is still compared on every read.
+    """
+    return hmac.compare_digest(_seal_remembered(key, message), seal)
+
+
+@functools.lru_cache(maxsize=4096)
+def _seal_remembered(key: bytes, message: bytes) -> str:
+    return seal_of(key, message)
