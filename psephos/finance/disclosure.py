@@ -1,0 +1,80 @@
+"""The public disclosure of a fund: bank-confirmed totals, itemised receipts, payments.
+
+Only receipts and payments reconciled with a bank statement are published, so the
+disclosure changes the moment a statement is reconciled (docs/finance.md). A donor is
+named when a legal entity, or a private person whose receipt reaches the profile's
+naming threshold; otherwise masked. A donor's IIN or BIN is never read here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from .enums import ReceiptStatus, Source
+from .models import Fund, Payment, Receipt
+from .profile import finance_profile
+from .rules.limits import PERMITTED
+from .rules.money import multiple
+from .selectors import money
+
+MASK = "—"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemisedReceipt:
+    number: int
+    received_on: str
+    amount: Decimal
+    source: str
+    donor: str  # the name, or MASK
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosure:
+    fund: Fund
+    received: Decimal
+    spent: Decimal
+    by_source: dict[str, Decimal]
+    by_purpose: dict[str, Decimal]
+    donors: int  # distinct donor keys among published receipts
+    itemised: list[ItemisedReceipt]
+
+
+def fund_disclosure(*, fund: Fund) -> Disclosure:
+    """Return the published figures of ``fund`` (four queries)."""
+    profile = finance_profile(fund.election)
+    published = Receipt.objects.filter(
+        fund=fund, status=ReceiptStatus.ACCEPTED, statement__isnull=False
+    )
+    by_source = {s: Decimal("0.00") for s in PERMITTED}
+    for row in published.values("source").annotate(s=Sum("amount")):
+        by_source[row["source"]] = money(row["s"])
+    donors = published.exclude(donor_key=None).values("donor_key").distinct().count()
+    paid = Payment.objects.filter(fund=fund, statement__isnull=False)
+    by_purpose = {
+        row["purpose"]: money(row["s"]) for row in paid.values("purpose").annotate(s=Sum("amount"))
+    }
+    itemise = multiple(fund.mci, profile.finance_itemise_mci)
+    name_person = multiple(fund.mci, profile.finance_name_person_mci)
+    itemised = [
+        ItemisedReceipt(
+            number=r.number,
+            received_on=r.received_on.isoformat(),
+            amount=money(r.amount),
+            source=r.source,
+            donor=(r.donor_name if r.source != Source.CITIZEN or r.amount >= name_person else MASK),
+        )
+        for r in published.filter(amount__gte=itemise).order_by("received_on", "number")
+    ]
+    return Disclosure(
+        fund=fund,
+        received=sum(by_source.values(), Decimal("0.00")),
+        spent=sum(by_purpose.values(), Decimal("0.00")),
+        by_source=by_source,
+        by_purpose=by_purpose,
+        donors=donors,
+        itemised=itemised,
+    )
