@@ -16,7 +16,7 @@ from psephos.ledger.services.events import event_record
 
 from ..enums import Medium
 from ..errors import KeyTaken, OutletInvalid, PlanInvalid
-from ..models import MonitoringPlan, Outlet
+from ..models import CheckAssignment, CodedItem, MonitoringPlan, Outlet
 from ..selectors import candidate_keys, outlet_get, subject_keys
 
 if TYPE_CHECKING:
@@ -204,3 +204,24 @@ def _plan_problem(spec: PlanSpec) -> tuple[str, str] | None:
     if not spec.outlets:
         return "outlets", _("A plan monitors at least one outlet.")
     return None
+
+
+def plan_delete(*, plan: MonitoringPlan, actor: str, role: str = "reader") -> int:
+    """Delete a monitoring plan with its coded items and draws; return the items deleted.
+
+    Used when a simulated election is rebuilt (``psephos simulate --replace``). One
+    ``monitoring_plan.delete`` event.
+    """
+    with transaction.atomic():
+        items, _counts = CodedItem.objects.filter(plan=plan).delete()
+        CheckAssignment.objects.filter(plan=plan).delete()
+        key = f"{plan.election.key}/{plan.key}"
+        event_record(
+            actor=actor,
+            role=role,
+            action="monitoring_plan.delete",
+            object_key=key,
+            payload={"election": plan.election.key, "plan": plan.key, "items": items},
+        )
+        plan.delete()
+    return items

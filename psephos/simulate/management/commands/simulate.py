@@ -16,6 +16,7 @@ from psephos.core.commands import DomainCommand
 from psephos.elections.enums import ElectionKind
 from psephos.elections.selectors import election_exists
 from psephos.simulate.rules.scenarios import SCENARIOS
+from psephos.simulate.services.media import media_simulate, simulated_media_delete
 from psephos.simulate.services.outcome import outcome_sentence
 from psephos.simulate.services.simulation import SimulationResult, simulation_run
 
@@ -66,6 +67,11 @@ class Command(DomainCommand):
             help="do not simulate the observation mission and quick count (presidential only)",
         )
         parser.add_argument(
+            "--no-media",
+            action="store_true",
+            help="do not simulate the mission's media monitoring (docs/media.md)",
+        )
+        parser.add_argument(
             "--leave-open",
             metavar="TEC_CODE",
             help="write no protocol for this TEC's stations (the demo's staff enter and accept them)",
@@ -88,6 +94,7 @@ class Command(DomainCommand):
                 from psephos.observation.services.simulation import simulated_mission_delete
 
                 simulated_mission_delete(election_key=options["election"])
+                simulated_media_delete(election_key=options["election"])
             result = simulation_run(
                 election_key=options["election"],
                 seed=options["seed"],
@@ -133,6 +140,9 @@ class Command(DomainCommand):
                 seed=options["seed"],
                 stdout=self.stdout,
             )
+        if not options["no_media"]:
+            # The mission's media monitoring through the media app's import (issue 20).
+            media_simulate(election=result.election, seed=options["seed"])
         self.stdout.write(
             _("Done in %(seconds).1f s.") % {"seconds": time.perf_counter() - started}
         )
