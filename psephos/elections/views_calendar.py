@@ -6,7 +6,10 @@ it was published under). An unknown election reaches web's ``DomainErrorMiddlewa
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,6 +19,7 @@ from psephos.core import clock
 
 from .calendar_export import calendar_as_dict, calendar_as_ics
 from .calendar_selectors import election_calendar_for
+from .rules.calendar import ElectionCalendar
 from .selectors import election_get
 
 # Translations of the event titles the rules write in English.
@@ -46,6 +50,31 @@ TITLES = {
     "results_challenge": _("Results may be challenged"),
 }
 
+# The words of the rules' ``basis`` (``voting − 10``, ``call + 5 … voting − 1``) and
+# ``source`` texts that are not citations; the figures and signs stay as written.
+BASIS_TERMS = {
+    "the day before the silence day": _("the day before the silence day"),
+    "last registration decision": _("last registration decision"),
+    "registration close": _("close of registration"),
+    "last filing day": _("last filing day"),
+    "calling date": _("calling date"),
+    "voting day": _("voting day"),
+    "publication": _("publication"),
+    "announced": _("announced"),
+    "results": _("results"),
+    "voting": _("voting"),
+    "call": _("calling"),
+    "decree": _("decree"),
+}
+_BASIS_WORDS = re.compile(r"\b(" + "|".join(map(re.escape, BASIS_TERMS)) + r")\b")
+_AT_TIME = re.compile(r"(\d{1,2}:\d{2}) on ")
+
+
+def basis_local(text: str) -> str:
+    """Return a rule's basis or source text with its words in the active language."""
+    text = _AT_TIME.sub(r"\1, ", text)
+    return _BASIS_WORDS.sub(lambda m: str(BASIS_TERMS[m.group(1)]), text)
+
 
 def timeline(request: HttpRequest, election: str) -> HttpResponse:
     """Show every legal deadline of the election as a timeline, today marked."""
@@ -56,14 +85,30 @@ def timeline(request: HttpRequest, election: str) -> HttpResponse:
         {
             "event": ev,
             "title": TITLES.get(ev.key, ev.title),
+            "basis": basis_local(ev.basis),
+            "source": basis_local(ev.source),
             "past": ev.last_day < today,
             "current": ev.start <= today <= ev.last_day,
         }
         for ev in cal.events
     ]
     return render(
-        request, "elections/calendar.html", {"election": e, "calendar": cal, "rows": rows}
+        request,
+        "elections/calendar.html",
+        {"election": e, "calendar": cal, "rows": rows, "utc_offset": _utc_offset(cal)},
     )
+
+
+def _utc_offset(cal: ElectionCalendar) -> str:
+    """Return the calendar's local time as an offset on voting day (``UTC+06:00``).
+
+    Readers know their offset; a time-zone database name (``Asia/Almaty``) is a code.
+    """
+    noon = dt.datetime.combine(cal.voting, dt.time(12), tzinfo=ZoneInfo(cal.timezone))
+    offset = noon.utcoffset() or dt.timedelta(0)
+    sign = "+" if offset >= dt.timedelta(0) else "−"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def ics(request: HttpRequest, election: str) -> HttpResponse:

@@ -21,7 +21,8 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods, require_POST
 
 from psephos.core.errors import DomainError
-from psephos.elections.selectors import election_get, elections_list
+from psephos.core.i18n import localized
+from psephos.elections.selectors import election_get, election_options, elections_list
 
 from .access import (
     access_coordinate,
@@ -29,6 +30,7 @@ from .access import (
     session_two_factor_ok,
     session_two_factor_pass,
 )
+from .enums import AccreditationStatus
 from .errors import TwoFactorAlreadySetUp, TwoFactorLocked
 from .selectors import (
     access_log_list,
@@ -60,7 +62,10 @@ def index(request: HttpRequest) -> HttpResponse:
 def accreditations(request: HttpRequest, election: str) -> HttpResponse:
     """Show the public list of accreditation decisions."""
     e = election_get(key=election)
-    rows = accreditation_list_public(election=e)
+    rows = [
+        {**r, "status_label": AccreditationStatus(r["status"]).label}
+        for r in accreditation_list_public(election=e)
+    ]
     return render(request, "observation/accreditations.html", {"election": e, "rows": rows})
 
 
@@ -274,7 +279,13 @@ def quickcount_page(request: HttpRequest, organisation: str, election: str) -> H
     est = quickcount_estimate(
         election=e, organisation=org, official=quickcount_official(election=e)
     )
-    return render(request, "observation/quickcount.html", {"org": org, "election": e, "est": est})
+    labels: dict[str, str] = {"turnout": _("Turnout"), "invalid": _("Invalid ballots")}
+    labels.update({f"votes_{o.key}": localized(o) for o in election_options(election=e)})
+    return render(
+        request,
+        "observation/quickcount.html",
+        {"org": org, "election": e, "est": est, "labels": labels},
+    )
 
 
 @login_required

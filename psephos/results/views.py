@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import conditional_page
 
 from psephos.elections.selectors import election_get, election_options
-from psephos.results.selectors import transparency
+from psephos.results.selectors import result_commission_get, transparency
 from psephos.results.selectors.quarantine import quarantine_list
 
 
@@ -54,7 +54,10 @@ def attachment_file(request: HttpRequest, key: str, code: str, sha256: str) -> H
 def room_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
     election = election_get(key=key)
     room = transparency.room(election=election, tec_code=code)
-    return render(request, "results/room.html", {"election": election, "room": room})
+    commission = result_commission_get(election=election, code=room["tec"])
+    return render(
+        request, "results/room.html", {"election": election, "room": room, "commission": commission}
+    )
 
 
 @conditional_page

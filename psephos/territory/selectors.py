@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from psephos.core.errors import NotFound
+from psephos.core.i18n import localized
 
 from .models import AdministrativeUnit, Geography, PollingStation
 from .services import StationSpec, UnitSpec, station_spec_of, unit_spec_of
@@ -39,13 +40,24 @@ def station_not_found(code: str) -> NotFound:
 
 def unit_names_for_codes(*, geography_id: int, codes: list[str]) -> dict[str, dict[str, str]]:
     """Return code → {"en", "kk", "ru"} names of the units with these codes (one query)."""
-    from .models import AdministrativeUnit
+    return _names_for_codes(AdministrativeUnit, "name_en", geography_id, codes)
 
+
+def station_names_for_codes(*, geography_id: int, codes: list[str]) -> dict[str, dict[str, str]]:
+    """Return code → {"en", "kk", "ru"} names of the stations with these codes (one query)."""
+    return _names_for_codes(PollingStation, "name", geography_id, codes)
+
+
+def _names_for_codes(
+    model: type[AdministrativeUnit | PollingStation],
+    english: str,
+    geography_id: int,
+    codes: list[str],
+) -> dict[str, dict[str, str]]:
+    rows = model.objects.filter(geography_id=geography_id, code__in=codes)
     return {
         code: {"en": en, "kk": kk, "ru": ru}
-        for code, en, kk, ru in AdministrativeUnit.objects.filter(
-            geography_id=geography_id, code__in=codes
-        ).values_list("code", "name_en", "name_kk", "name_ru")
+        for code, en, kk, ru in rows.values_list("code", english, "name_kk", "name_ru")
     }
 
 
@@ -228,8 +240,5 @@ def stations_search(
 
 
 def station_local(station: PollingStation, base: str, language: str) -> str:
-    """Return a station's ``name`` or ``address`` in ``language``, falling back to English."""
-    english = str(getattr(station, base))
-    if language in ("kk", "ru"):
-        return str(getattr(station, f"{base}_{language}") or english)
-    return english
+    """Return a station's ``name`` or ``address`` in ``language`` (``psephos.core.i18n``)."""
+    return localized(station, base, language)

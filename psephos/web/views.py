@@ -29,6 +29,7 @@ from psephos.commissions.selectors import (
     commission_member_counts,
 )
 from psephos.core.errors import DomainError, NotFound, ValidationFailed
+from psephos.core.i18n import localized
 from psephos.elections.rules.profiles import composition_rules
 from psephos.elections.selectors import election_get, election_profile
 from psephos.ledger.selectors import ledger_head_hash, public_key
@@ -41,7 +42,12 @@ from psephos.results.selectors import (
     result_summary,
 )
 from psephos.results.selectors.determination import election_determine
-from psephos.territory.selectors import station_local, stations_search, unit_names_for_codes
+from psephos.territory.selectors import (
+    station_local,
+    station_names_for_codes,
+    stations_search,
+    unit_names_for_codes,
+)
 
 from .labels import composition_published, member_composition
 from .templatetags.portal import num, percent
@@ -69,11 +75,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _local_names(election: Election, summary: ResultSummary) -> dict[str, str]:
-    """Return code → unit name in the active language for the page, its path and children."""
+    """Return code → name in the active language of the page's unit, its path and children.
+
+    A PEC's row is named by its station (the commission's own name is English only).
+    """
     codes = [summary.code, *(p.code for p in summary.path), *(c.code for c in summary.children)]
-    lang = (get_language() or "en")[:2]
-    names = unit_names_for_codes(geography_id=election.geography_id, codes=codes)
-    return {code: n.get(lang) or n["en"] for code, n in names.items()}
+    found = unit_names_for_codes(geography_id=election.geography_id, codes=codes)
+    pecs = [c.code for c in summary.children if c.level == CommissionLevel.PEC]
+    if summary.level == CommissionLevel.PEC:
+        pecs.append(summary.code)
+    if pecs:
+        found |= station_names_for_codes(geography_id=election.geography_id, codes=pecs)
+    return {code: localized({f"name_{k}": v for k, v in n.items()}) for code, n in found.items()}
 
 
 def _child_rows(
@@ -93,7 +106,7 @@ def _child_rows(
             {
                 "code": c.code,
                 "url": f"{head}{c.code}{tail}",
-                "name": c.name if c.level == CommissionLevel.PEC else names.get(c.code, c.name),
+                "name": names.get(c.code, c.name),
                 "status": status,
                 "status_label": label_for_status(status) if status else "",
                 "registered": num(c.registered),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from psephos.commissions.selectors import decision_pending_list
 from psephos.core import clock
 from psephos.core.errors import NotFound
+from psephos.core.i18n import localized
 from psephos.elections.rules.calendar_profiles import PRIVATE_COMPLAINANTS
 from psephos.elections.selectors import elections_list
 
@@ -85,8 +86,8 @@ class ComplaintPublic:
 
 
 def election_choices() -> list[tuple[str, str]]:
-    """Return (key, English name) of every election, newest first, for the forms."""
-    return [(e.key, e.name_en) for e in elections_list()]
+    """Return (key, name in the active language) of every election, newest first, for the forms."""
+    return [(e.key, localized(e)) for e in elections_list()]
 
 
 def mask_complainant(kind: str, name: str) -> str:

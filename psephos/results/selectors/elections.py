@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.utils.translation import get_language
-
+from psephos.core.i18n import localized
 from psephos.elections.selectors import elections_list
 
 if TYPE_CHECKING:
@@ -23,13 +22,6 @@ class ElectionItem:
     date: dt.date
     status: str
     certified_at: dt.datetime | None
-
-
-def localized(obj: Any, base: str = "name") -> str:
-    """Return the object's ``<base>_<language>`` in the active language (English if empty)."""
-    lang = (get_language() or "en")[:2]
-    value = getattr(obj, f"{base}_{lang}", None) if lang in ("en", "kk", "ru") else None
-    return str(value or getattr(obj, f"{base}_en"))
 
 
 def _items(elections: list[Election]) -> list[ElectionItem]:

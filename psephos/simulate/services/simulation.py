@@ -244,14 +244,29 @@ def _write_geography(plan: CountryPlan) -> Geography:
                 parent_code=region.code,
             )
         )
-    labels = {0: "Polling station", 1: "Special polling station", 2: "Polling station abroad"}
+    # A station's name in English, Kazakh and Russian, by kind (regular, special, abroad).
+    labels = {
+        0: ("Polling station No. {n}", "№ {n} сайлау учаскесі", "Избирательный участок № {n}"),
+        1: (
+            "Special polling station No. {n}",
+            "№ {n} арнайы сайлау учаскесі",
+            "Специальный избирательный участок № {n}",
+        ),
+        2: (
+            "Polling station abroad No. {n}",
+            "Шет елдегі № {n} сайлау учаскесі",
+            "Избирательный участок за рубежом № {n}",
+        ),
+    }
     stations = [
         StationSpec(
             code=plan.station_code(i),
             number=int(plan.station_number[i]),
             kind=KIND_NAMES[int(plan.station_kind[i])],
             unit_code=plan.districts[int(plan.station_district[i])].code,
-            name=f"{labels[int(plan.station_kind[i])]} No. {int(plan.station_number[i])}",
+            name=labels[int(plan.station_kind[i])][0].format(n=int(plan.station_number[i])),
+            name_kk=labels[int(plan.station_kind[i])][1].format(n=int(plan.station_number[i])),
+            name_ru=labels[int(plan.station_kind[i])][2].format(n=int(plan.station_number[i])),
             urban=bool(plan.station_urban[i]),
             election_day_additions=bool(plan.station_additions[i]),
         )

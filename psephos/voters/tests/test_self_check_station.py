@@ -56,13 +56,14 @@ def test_the_result_shows_address_hours_accessibility_and_links_the_station(
     cache.clear()
 
 
-def test_the_result_is_in_the_voters_language_with_english_standing_in(listed: World) -> None:
+def test_the_result_is_in_the_voters_language_with_the_fallback_standing_in(listed: World) -> None:
     html = _result("ru")
     assert '<dd id="station-place">Школа № 1</dd>' in html
     assert '<dd id="station-address">улица 1</dd>' in html
     assert "В день голосования с 07:00 до 20:00 по местному времени." in html
     assert "не обследовано" in html
     kk = _result("kk")
-    assert '<dd id="station-place">School 1</dd>' in kk  # no Kazakh name stored: English
+    # No Kazakh name stored: Russian stands in (psephos.core.i18n's order kk → ru → en).
+    assert '<dd id="station-place">Школа № 1</dd>' in kk
     assert "Дауыс беру күні жергілікті уақыт бойынша сағат 07:00 – 20:00 аралығында." in kk
     cache.clear()

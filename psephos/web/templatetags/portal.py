@@ -8,8 +8,9 @@ from django import template
 from django.utils.formats import get_format
 from django.utils.translation import get_language
 
+from psephos.core.i18n import localized
 from psephos.results.labels import label_for_line, label_for_source, label_for_status
-from psephos.web.labels import label_for_level
+from psephos.web.labels import commission_title, label_for_level
 
 register = template.Library()
 
@@ -58,10 +59,14 @@ def bar_width(value: float | None) -> str:
 
 @register.filter
 def local_name(obj: Any, base: str = "name") -> str:
-    """Return ``obj.<base>_<language>``, falling back to English."""
-    lang = (get_language() or "en")[:2]
-    value = getattr(obj, f"{base}_{lang}", None)
-    return str(value or getattr(obj, f"{base}_en", "") or "")
+    """Return a stored name or text in the page's language (``psephos.core.i18n``)."""
+    return localized(obj, base)
+
+
+@register.filter
+def commission_name(commission: Any) -> str:
+    """Return a commission's name in the page's language (``web.labels.commission_title``)."""
+    return commission_title(commission)
 
 
 @register.filter
