@@ -314,8 +314,12 @@ def decision_propose(
     document: bytes,
     action: dict[str, Any],
     session: Session | None = None,
+    titles: tuple[str, str, str] = ("", "", ""),
 ) -> Decision:
     """Record a commission's formal decision as proposed by ``user``; return it, pending.
+
+    ``titles`` are the subject in Kazakh, Russian and English when the proposer has
+    them (the register shows ``title`` where one is empty).
 
     Preconditions: ``user`` operates ``commission``; the number is new for it; the
     vote is valid against the members on ``on`` (``rules.decisions``: quorum,
@@ -390,6 +394,9 @@ def decision_propose(
                     number=number,
                     date=on,
                     title=title[:300],
+                    title_kk=titles[0][:300],
+                    title_ru=titles[1][:300],
+                    title_en=titles[2][:300],
                     text=reasons,
                     reasons=reasons,
                     votes_for=counted.votes_for,

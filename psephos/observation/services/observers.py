@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from psephos.commissions.rules.decisions import DecisionReview, DecisionVote
@@ -207,10 +208,11 @@ def accreditation_propose(
         commission=commission_top_get(geography=election.geography),
         number=number,
         on=on,
-        title=(
-            _("Accreditation of observer %(badge)s") % {"badge": badges[0]}
-            if len(badges) == 1
-            else _("Accreditation of %(count)d observers") % {"count": len(badges)}
+        title=_accreditation_subject(badges),
+        titles=(
+            _accreditation_subject(badges, "kk"),
+            _accreditation_subject(badges, "ru"),
+            _accreditation_subject(badges, "en"),
         ),
         reasons=reasons,
         vote=vote,
@@ -223,6 +225,14 @@ def accreditation_propose(
             "badges": badges,
         },
     )
+
+
+def _accreditation_subject(badges: list[str], language: str | None = None) -> str:
+    """Return the subject of a decision on ``badges`` in ``language`` (the active one if None)."""
+    with translation.override(language or translation.get_language()):
+        if len(badges) == 1:
+            return _("Accreditation of observer %(badge)s") % {"badge": badges[0]}
+        return _("Accreditation of %(count)d observers") % {"count": len(badges)}
 
 
 def accreditation_decision_confirm(

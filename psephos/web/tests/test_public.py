@@ -159,10 +159,7 @@ def test_tec_page_lists_stations_with_status(client: Client, small: SmallElectio
     text = text_of(response.content)
     assert "Polling stations" in text
     assert f'href="/e/{KEY}/c/KZ-71-0007/"' in html
-    assert (
-        "KZ-71-0007 Polling station No. 7 submitted, awaiting the territorial commission"
-        in text
-    )
+    assert "KZ-71-0007 Polling station No. 7 submitted, awaiting the territorial commission" in text
     assert "KZ-71-0008 Polling station No. 8 not received" in text
     assert "Protocols accepted 0 of 2" in text
 
