@@ -1,0 +1,136 @@
+"""The back office in headless Chromium at phone width, in Kazakh: a CEC operator invites a
+second operator, adds a member, announces and opens a session and proposes a decision; the
+invited operator sets a password and confirms it (four eyes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from psephos.accounts.enums import Role
+from psephos.accounts.models import User
+from psephos.commissions.models import Decision
+from psephos.core import clock
+from tests.support.browser import context_new
+from tests.support.country import country_grid, members_make
+
+NOW = dt.datetime(2022, 11, 1, 9, 0, tzinfo=dt.UTC)
+STARTS = dt.datetime(2022, 11, 2, 10, 0, tzinfo=dt.UTC)
+
+
+def _no_sideways_scroll(page: Any) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.browser
+def test_invite_member_session_propose_confirm_in_kazakh_on_a_phone(
+    transactional_db: None, live_server: Any, browser: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from playwright.sync_api import expect
+
+    at = {"now": NOW}
+    monkeypatch.setattr(clock, "now", lambda: at["now"])
+    # No user named like a role ("cec"): the ledger contract check would take the
+    # invitation's role for that user's name.
+    country = country_grid(regions=1, districts=1, stations=1, users=False)
+    members_make(country.cec, members=6)
+    cec = User.objects.create(
+        username="first-operator", role=Role.CEC_OPERATOR, commission=country.cec
+    )
+    cec.set_password("first-operator-pw")
+    cec.save(update_fields=["password"])
+    context = context_new(browser, phone=True, locale="kk")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/login/?next=/staff/office/")
+        page.fill("input[name=username]", "first-operator")
+        page.fill("input[name=password]", "first-operator-pw")
+        page.click("form.login button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/staff/office/")
+        expect(page.locator("h1")).to_have_text("Басқару бөлімі")
+        _no_sideways_scroll(page)
+
+        # Invite a second operator of the CEC: the link is shown once.
+        page.click('#managed tr[data-code="CEC"] a')
+        expect(page.locator("h1")).to_have_text("CEC комиссиясы")
+        page.fill("#operator-invite input[name=username]", "cec-second")
+        page.select_option("#operator-invite select[name=role]", "cec")
+        page.click("#operator-invite button[type=submit]")
+        expect(page.locator("h1")).to_have_text("Шақыру сілтемесі")
+        link = page.locator("#invitation-link").inner_text()
+        assert link.startswith(f"{live_server.url}/accounts/invitation/")
+        _no_sideways_scroll(page)
+
+        # Add the seventh member.
+        page.goto(f"{live_server.url}/staff/office/c/CEC/")
+        page.fill("#member-add input[name=full_name]", "Айгүл Серікова")
+        page.select_option("#member-add select[name=role]", "chair")
+        page.select_option("#member-add select[name=gender]", "F")
+        page.fill("#member-add input[name=nominated_by]", "Мәжіліс")
+        page.fill("#member-add input[name=term_end]", "2027-10-31")
+        page.click("#member-add button[type=submit]")
+        expect(page.locator(".messages li")).to_have_text("CEC комиссиясына мүше қосылды.")
+        expect(page.locator("#member-list tbody tr")).to_have_count(7)
+        _no_sideways_scroll(page)
+
+        # Announce session 1 for tomorrow, open it when it starts, propose decision 1.
+        page.goto(f"{live_server.url}/staff/office/sessions/")
+        page.fill("#session-announce input[name=number]", "1")
+        page.fill("#session-announce input[name=starts_at]", "2022-11-02T10:00")
+        page.fill("#session-announce input[name=place]", "Астана, 1-зал")
+        page.fill("#session-announce textarea[name=agenda]", "1. Бюллетеньдерді басып шығару.")
+        page.click("#session-announce button[type=submit]")
+        expect(page.locator("h1")).to_have_text("CEC комиссиясының 1 отырысы")
+        at["now"] = STARTS
+        page.reload()
+        for box in page.locator("#session-open input[type=checkbox]").all():
+            box.check()
+        page.click("#session-open button[type=submit]")
+        expect(page.locator("#present")).to_have_text("7")
+        page.fill("#decision-propose input[name=number]", "1")
+        page.fill("#decision-propose input[name=title]", "Бюллетеньдерді басып шығару туралы")
+        page.fill("#decision-propose textarea[name=reasons]", "Баспахана конкурс бойынша таңдалды.")
+        page.fill("#decision-propose input[name=present]", "7")
+        page.fill("#decision-propose input[name=votes_for]", "6")
+        page.fill("#decision-propose input[name=votes_against]", "1")
+        page.set_input_files(
+            "#decision-propose input[name=document]",
+            files=[{"name": "decision-1.pdf", "mimeType": "application/pdf", "buffer": b"%PDF 1"}],
+        )
+        page.click("#decision-propose button[type=submit]")
+        expect(page.locator('#session-decisions li[data-number="1"]')).to_have_attribute(
+            "data-status", "pending"
+        )
+        _no_sideways_scroll(page)
+        page.click("header .user form button")
+        page.wait_for_url(f"{live_server.url}/")
+
+        # The invited operator sets a password and confirms the decision.
+        page.goto(link)
+        page.fill("input[name=password1]", "second-operator-pw-2022")
+        page.fill("input[name=password2]", "second-operator-pw-2022")
+        page.click("form.login button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/staff/")
+        page.click('header nav a[href="/staff/office/"]')
+        page.click('#own-links a[href="/staff/office/decisions/"]')
+        page.click('#pending tr[data-number="1"] a')
+        expect(page.locator("h1")).to_have_text("CEC комиссиясының № 1 шешімі")
+        _no_sideways_scroll(page)
+        # The tick is required (the browser will not send the form without it).
+        expect(page.locator("#decision-confirm input[name=confirm]")).to_have_attribute(
+            "required", ""
+        )
+        page.check("#decision-confirm input[name=confirm]")
+        page.click("#decision-confirm button[type=submit]")
+        expect(page.locator("#decision")).to_have_attribute("data-status", "confirmed")
+        expect(page.locator(".messages li")).to_have_text("№ 1 шешім расталды және күшіне енді.")
+    finally:
+        context.close()
+    decision = Decision.objects.get()
+    assert (decision.status, decision.proposed_by_id, decision.confirmed_by.username) == (
+        "confirmed",
+        cec.pk,
+        "cec-second",
+    )
