@@ -7,7 +7,9 @@ from typing import Any
 from django import template
 from django.utils.formats import get_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
+from psephos.accounts.enums import Role
 from psephos.core.i18n import localized
 from psephos.results.labels import label_for_line, label_for_source, label_for_status
 from psephos.web.labels import commission_title, label_for_level
@@ -67,6 +69,22 @@ def local_name(obj: Any, base: str = "name") -> str:
 def commission_name(commission: Any) -> str:
     """Return a commission's name in the page's language (``web.labels.commission_title``)."""
     return commission_title(commission)
+
+
+# The roles a ledger event may carry besides the accounts' ``Role`` values.
+_ROLE_LABELS = {
+    "system": _("psephos itself"),
+    "observation": _("observer organisation"),
+    "observer": _("observer"),
+}
+
+
+@register.filter
+def role_label(role: str) -> str:
+    """Return the translated name of the role a ledger event was written in."""
+    if role in Role.values:
+        return str(Role(role).label)
+    return str(_ROLE_LABELS.get(role, role))
 
 
 @register.filter
