@@ -33,6 +33,7 @@ class Criterion(models.TextChoices):
     PUBLIC_SERVICE = _Criterion.PUBLIC_SERVICE.value, _("years in public service or elected office")
     NO_CRIMINAL_RECORD = _Criterion.NO_CRIMINAL_RECORD.value, _("no criminal record")
     MEDICAL = _Criterion.MEDICAL.value, _("medical tests")
+    NOMINATION_VALID = _Criterion.NOMINATION_VALID.value, _("valid nominating decision")
 
 
 class Outcome(models.TextChoices):

@@ -40,6 +40,7 @@ def criteria_rules(profile: PresidentialProfile) -> CriteriaRules:
         public_service_years=profile.candidate_public_service_years,
         no_criminal_record=profile.candidate_no_criminal_record,
         medical=profile.candidate_medical,
+        nomination_valid=profile.candidate_nomination_valid,
     )
 
 

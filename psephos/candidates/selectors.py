@@ -92,11 +92,14 @@ class SignatureSummary:
 
 
 def signature_requirement(*, election: Election) -> int:
-    """Return the national minimum of valid signatures for the election's register."""
+    """Return the national minimum of valid signatures for the election's register.
+
+    The profile's ``signatures_register_basis`` (the register counted on the law's
+    date) when set, else the register's current size.
+    """
     profile = candidate_profile(election)
-    return required_signatures(
-        register_size(geography_id=election.geography_id), profile.signatures_basis_points
-    )
+    basis = profile.signatures_register_basis or register_size(geography_id=election.geography_id)
+    return required_signatures(basis, profile.signatures_basis_points)
 
 
 def signature_summary(

@@ -19,3 +19,13 @@ def kazakh_sort_key(name: str) -> tuple[tuple[int, int | str], ...]:
     return tuple(
         (0, _RANK[c]) if c in _RANK else (1, c) for c in name.casefold() if not c.isspace()
     )
+
+
+def ballot_key(full_name: str) -> tuple[tuple[int, int | str], ...]:
+    """Return the ballot's key for a name stored as "Given Surname": the surname first.
+
+    The 2022 ballot lists Әбден, Әуесбаев, Дайрабаев, Қажыкен, Тоқаев, Тұрсынбекова:
+    by surname in the Kazakh alphabet, then given names.
+    """
+    words = full_name.split()
+    return kazakh_sort_key(" ".join(words[-1:] + words[:-1]))

@@ -3,7 +3,8 @@
 Pure Python. Each criterion is a switch of the rule profile (kazakhstan-rules.md §4:
 age 40, citizen by birth, Kazakh tested by the Linguistic Commission with the
 incumbent exempt, higher education, 15 years' residence, 5 years of public service,
-no criminal record, medical tests). The assessment of a nominee is complete when
+no criminal record, medical tests) and, last, the nominating decision itself (valid
+unless annulled, as a civil court did for one 2022 nominee, [P] fn46). The assessment of a nominee is complete when
 every applied criterion has exactly one outcome with its evidence, every failed
 one names its reason, and the language test (unless exempt) names its examiners and
 date: ODIHR noted that the 2022 refusals did not say which criterion was failed.
@@ -27,6 +28,7 @@ class Criterion(StrEnum):
     PUBLIC_SERVICE = "public_service"
     NO_CRIMINAL_RECORD = "no_criminal_record"
     MEDICAL = "medical"
+    NOMINATION_VALID = "nomination_valid"
 
 
 MET, FAILED, EXEMPT = "met", "failed", "exempt"
@@ -45,6 +47,7 @@ class CriteriaRules:
     public_service_years: int = 5
     no_criminal_record: bool = True
     medical: bool = True
+    nomination_valid: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,7 @@ def criteria_applied(rules: CriteriaRules) -> list[Criterion]:
         Criterion.PUBLIC_SERVICE: rules.public_service_years > 0,
         Criterion.NO_CRIMINAL_RECORD: rules.no_criminal_record,
         Criterion.MEDICAL: rules.medical,
+        Criterion.NOMINATION_VALID: rules.nomination_valid,
     }
     return [c for c in Criterion if on[c]]
 

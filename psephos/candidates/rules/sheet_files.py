@@ -81,45 +81,60 @@ def signature_file_read(data: bytes, *, xlsx: bool) -> tuple[list[SignatureRow],
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         return [], [FileProblem(1, c, "header") for c in missing]
-    index = {c: header.index(c) for c in COLUMNS}
+    index = [header.index(c) for c in COLUMNS]
+    width = max(index) + 1
     rows: list[SignatureRow] = []
     problems: list[FileProblem] = []
-    seen: dict[tuple[int, int], int] = {}
+    seen: set[tuple[int, int]] = set()
     sheet_unit: dict[int, str] = {}
     for n, raw in enumerate(cells[1:], start=2):
-        values = {c: (raw[i].strip() if i < len(raw) else "") for c, i in index.items()}
-        before = len(problems)
-        for c in COLUMNS:
-            if not values[c]:
-                problems.append(FileProblem(n, c, "required"))
-        sheet = _integer(values["sheet"], n, "sheet", problems)
-        line = _integer(values["line"], n, "line", problems)
-        birth = _date(values["birth_date"], n, "birth_date", problems)
-        signed, has_time = _instant(values["signed"], n, problems)
-        if len(problems) > before or sheet is None or line is None:
+        if len(raw) < width:
+            raw = raw + [""] * (width - len(raw))
+        values = [raw[i].strip() for i in index]
+        sheet_t, line_t, iin, surname, given, birth_t, address, unit, signed_t, collector = values
+        if (
+            all(values)
+            and sheet_t.isascii()
+            and sheet_t.isdigit()
+            and line_t.isascii()
+            and line_t.isdigit()
+            and int(sheet_t) > 0
+            and int(line_t) > 0
+        ):
+            sheet, line = int(sheet_t), int(line_t)
+            birth = _date(birth_t, n, "birth_date", problems)
+            signed, has_time = _instant(signed_t, n, problems)
+            if birth is None or signed is None:
+                continue
+        else:
+            for c, v in zip(COLUMNS, values, strict=True):
+                if not v:
+                    problems.append(FileProblem(n, c, "required"))
+            _integer(sheet_t, n, "sheet", problems)
+            _integer(line_t, n, "line", problems)
+            _date(birth_t, n, "birth_date", problems)
+            _instant(signed_t, n, problems)
             continue
-        assert birth is not None and signed is not None
         if (sheet, line) in seen:
             problems.append(FileProblem(n, "line", "repeated"))
             continue
-        seen[(sheet, line)] = n
-        unit = sheet_unit.setdefault(sheet, values["unit"])
-        if unit != values["unit"]:
+        seen.add((sheet, line))
+        if sheet_unit.setdefault(sheet, unit) != unit:
             problems.append(FileProblem(n, "unit", "sheet_units"))
             continue
         rows.append(
             SignatureRow(
                 sheet=sheet,
                 line=line,
-                iin=values["iin"],
-                surname=values["surname"],
-                given_name=values["given_name"],
+                iin=iin,
+                surname=surname,
+                given_name=given,
                 birth_date=birth,
-                address=values["address"],
-                unit=values["unit"],
+                address=address,
+                unit=unit,
                 signed=signed,
                 signed_has_time=has_time,
-                collector=values["collector"],
+                collector=collector,
             )
         )
     return rows, problems

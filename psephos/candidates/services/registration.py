@@ -23,7 +23,7 @@ from ..enums import DecisionOutcome, NominationStatus, Outcome
 from ..errors import DecisionInvalid
 from ..models import Assessment, Nomination, RegistrationDecision
 from ..profile import candidate_profile
-from ..rules.ballot import kazakh_sort_key
+from ..rules.ballot import ballot_key
 from ..selectors import signature_summary
 from .nominations import state_refused
 
@@ -335,7 +335,7 @@ def ballot_build(*, election: Election, actor: str, role: str = "cec") -> list[s
         Nomination.objects.select_related("body").filter(
             election=election, status=NominationStatus.REGISTERED
         ),
-        key=lambda n: kazakh_sort_key(n.name_kk),
+        key=lambda n: ballot_key(n.name_kk),
     )
     options = [
         OptionSpec(

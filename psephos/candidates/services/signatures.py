@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -183,20 +184,17 @@ def signatures_import(
                 for n, (u, c) in sorted(sheets.items())
             ]
         )
-        SignatureLine.objects.bulk_create(
+        _lines_insert(
             (
-                SignatureLine(
-                    nomination=locked,
-                    batch=batch,
-                    sheet=r.sheet,
-                    line=r.line,
-                    unit_code=r.unit,
-                    signer=k,
-                    reasons=",".join(x.value for x in found_reasons),
-                )
-                for r, k, found_reasons in zip(checked, keys, reasons, strict=True)
-            ),
-            batch_size=5000,
+                locked.pk,
+                batch.pk,
+                r.sheet,
+                r.line,
+                r.unit,
+                k,
+                ",".join(x.value for x in found_reasons),
+            )
+            for r, k, found_reasons in zip(checked, keys, reasons, strict=True)
         )
         _tallies_add(locked, rows, checked, reasons)
         counts = reason_counts(reasons)
@@ -218,6 +216,33 @@ def signatures_import(
             },
         )
     return ImportSummary(len(rows), len(checked), valid, dict(counts), sample_seed)
+
+
+def _lines_insert(rows: Iterable[tuple[int, int, int, int, str, uuid.UUID | None, str]]) -> None:
+    """Insert checked lines (nomination, batch, sheet, line, unit, signer, reasons) in batches.
+
+    One prepared statement with ``executemany``: a model instance per line was most of
+    the import's time (200,000 lines, docs/benchmarks.md).
+    """
+    meta = SignatureLine._meta
+    names = ("nomination", "batch", "sheet", "line", "unit_code", "signer", "reasons")
+    fields = [f for n in names if isinstance(f := meta.get_field(n), Field)]
+    signer = fields[5]
+    quote = connection.ops.quote_name
+    # Identifiers come from the model's metadata, values are parameters.
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    batch: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append((*row[:5], signer.get_db_prep_value(row[5], connection), row[6]))
+            if len(batch) == 10_000:
+                cursor.executemany(sql, batch)
+                batch.clear()
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 def _earlier_signers(nomination: Nomination, keys: list[uuid.UUID]) -> set[uuid.UUID]:

@@ -37,6 +37,7 @@ ENTERED = (
     "public_service",
     "no_criminal_record",
     "medical",
+    "nomination_valid",
 )
 
 

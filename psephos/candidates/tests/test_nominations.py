@@ -143,6 +143,7 @@ def test_an_eligible_nominee_has_every_criterion_and_a_collection_window(world: 
         ("public_service", "met"),
         ("no_criminal_record", "met"),
         ("medical", "met"),
+        ("nomination_valid", "met"),
     ]
     event = Event.objects.get(action="nomination.eligibility")
     assert event.payload["eligible"] is True

@@ -44,7 +44,11 @@ def full(**changes: Assessment) -> list[Assessment]:
 def test_every_criterion_is_a_switch() -> None:
     assert criteria_applied(CriteriaRules()) == list(Criterion)
     relaxed = CriteriaRules(
-        citizen_by_birth=False, residence_years=0, public_service_years=0, medical=False
+        citizen_by_birth=False,
+        residence_years=0,
+        public_service_years=0,
+        medical=False,
+        nomination_valid=False,
     )
     assert criteria_applied(relaxed) == [
         Criterion.AGE,

@@ -81,10 +81,16 @@ class PresidentialProfile:
     candidate_public_service_years: int = 5
     candidate_no_criminal_record: bool = True
     candidate_medical: bool = True
+    # The body's nominating decision stands (a court may annul it: [P] fn46).
+    candidate_nomination_valid: bool = True
     # Signatures of 1 % of the voters (in basis points of the register), "equally
     # representing" two thirds of the units: the meaning of "equally" is not
     # established (§17 gap 2), hence both per-unit figures are switches.
     signatures_basis_points: int = 100
+    # The number of voters the minimum is a share of: the law counts the register on a
+    # fixed date (1 Jul 2022: 11,827,277), not the day a file is checked. 0: the
+    # register's current size.
+    signatures_register_basis: int = 0
     signatures_min_units: int = 14
     signatures_min_valid_per_unit: int = 1
     signature_collection_days: int = 8  # [P] §VII: 3–8 days

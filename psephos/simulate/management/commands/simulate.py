@@ -76,6 +76,18 @@ class Command(DomainCommand):
             metavar="TEC_CODE",
             help="write no protocol for this TEC's stations (the demo's staff enter and accept them)",
         )
+        parser.add_argument(
+            "--candidates",
+            nargs="?",
+            type=float,
+            const=1.0,
+            metavar="FACTOR",
+            help=(
+                "run the twelve 2022 nominations through the candidates app first (signature "
+                "files verified against the register); FACTOR scales the signature lines "
+                "(default 1: the published figures); not with --full-register"
+            ),
+        )
         parser.add_argument("--no-progress", action="store_true", help="draw no progress bars")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -88,6 +100,13 @@ class Command(DomainCommand):
                     % {"election": options["election"]}
                 )
                 return
+        if options["candidates"] is not None and options["full_register"]:
+            raise CommandError(
+                _(
+                    "--candidates writes the signers into the register, and --full-register "
+                    "needs an empty one: use one or the other."
+                )
+            )
         # One transaction: a refused --replace leaves the mission it would delete.
         with transaction.atomic():
             if options["replace"]:
@@ -103,6 +122,7 @@ class Command(DomainCommand):
                 show_progress=show,
                 log=self.stdout.write,
                 leave_open=options["leave_open"],
+                candidates=options["candidates"],
             )
         self.stdout.write(
             _(
