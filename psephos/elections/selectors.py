@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import connection
 from django.utils.translation import gettext as _
 
@@ -55,6 +57,33 @@ def elections_list(*, geography_id: int | None = None) -> list[Election]:
     if geography_id is not None:
         elections = elections.filter(geography_id=geography_id)
     return list(elections)
+
+
+@dataclass(frozen=True, slots=True)
+class Rounds:
+    """The two rounds of a presidential election, when it has a runoff (else both None)."""
+
+    first: Election | None  # the first round of ``election`` when it is a runoff
+    runoff: Election | None  # the second round of ``election`` when it is a first round
+
+    @property
+    def other(self) -> Election | None:
+        return self.first or self.runoff
+
+    def keys(self) -> dict[str, str]:
+        """``{"first_round": key}`` for a runoff, ``{"runoff": key}`` for its first round."""
+        if self.first is not None:
+            return {"first_round": self.first.key}
+        return {"runoff": self.runoff.key} if self.runoff is not None else {}
+
+
+def election_rounds(*, election: Election) -> Rounds:
+    """Return the first round of a runoff, or the runoff of a first round (one query)."""
+    if election.first_round_id is not None:
+        return Rounds(
+            first=Election.objects.filter(pk=election.first_round_id).first(), runoff=None
+        )
+    return Rounds(first=None, runoff=Election.objects.filter(first_round=election).first())
 
 
 def election_options(*, election: Election) -> list[Option]:

@@ -8,12 +8,13 @@ may do what. Every refusal is a JSON error with a stable code (see psephos.api).
 from __future__ import annotations
 
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from psephos.accounts.authentication import STAFF_AUTH
-from psephos.elections.selectors import election_get
+from psephos.elections.selectors import election_get, election_rounds
 from psephos.results import selectors
 from psephos.results.exports import rows_csv, rows_json
 from psephos.results.rules.lines import ProtocolLines
@@ -111,14 +112,25 @@ def export(
     columns = selectors.result_columns(election=election, level=level)
     rows = selectors.result_rows(election=election, level=level, within=scope)
     name = f"{election.key}-{level}" + (f"-{within}" if within else "")
+    rounds = election_rounds(election=election).keys()
     if format == "csv":
         response = HttpResponse(rows_csv(columns, rows), content_type="text/csv; charset=utf-8")
     else:
         body = rows_json(
-            election=election.key, level=level, within=within, columns=columns, rows=rows
+            election=election.key,
+            level=level,
+            within=within,
+            columns=columns,
+            rows=rows,
+            rounds=rounds,
         )
         response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
+    for relation, other in rounds.items():  # the same export of the other round (RFC 8288)
+        query = urlencode({"format": format, **({"within": within} if within else {})})
+        response["Link"] = (
+            f'</api/v1/elections/{other}/export/{level}?{query}>; rel="related"; title="{relation}"'
+        )
     return response
 
 

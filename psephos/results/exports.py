@@ -21,10 +21,18 @@ def rows_csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
 
 
 def rows_json(
-    *, election: str, level: str, within: str | None, columns: list[str], rows: list[dict[str, Any]]
+    *,
+    election: str,
+    level: str,
+    within: str | None,
+    columns: list[str],
+    rows: list[dict[str, Any]],
+    rounds: dict[str, str] | None = None,
 ) -> str:
-    """Return the rows as one JSON document that names its election, level and columns."""
-    return json.dumps(
-        {"election": election, "level": level, "within": within, "columns": columns, "rows": rows},
-        ensure_ascii=False,
-    )
+    """Return the rows as one JSON document that names its election, level and columns.
+
+    ``rounds`` names the other round of a runoff's pair: ``{"first_round": key}`` in a
+    runoff's document, ``{"runoff": key}`` in its first round's.
+    """
+    document = {"election": election, "level": level, "within": within, "columns": columns}
+    return json.dumps({**document, **(rounds or {}), "rows": rows}, ensure_ascii=False)

@@ -17,6 +17,7 @@ class EntrySource(models.TextChoices):
     ELECTION_DAY = "election_day", _("election-day addition")
     CORRECTION = "correction", _("included by a correction decision")
     REGISTER_UPDATE = "register_update", _("register update")
+    CARRIED_OVER = "carried_over", _("carried over from the first round")
 
 
 class RemovalReason(models.TextChoices):

@@ -62,7 +62,10 @@ def runoff(*args: str) -> str:
 
 def test_the_runoff_is_created_between_the_two_leading_candidates(first_round):
     out = runoff(KEY, "--voting-day", "2022-12-18")
-    assert out == "Created kz-test-presidential-runoff on 2022-12-18 between tokayev, abden.\n"
+    assert out == (
+        "Created kz-test-presidential-runoff on 2022-12-18 between tokayev, abden.\n"
+        "Extracted 0 list entries.\n"
+    )
     second = Election.objects.get(key="kz-test-presidential-runoff")
     assert (second.first_round.key, second.date, second.kind, second.status) == (
         KEY,

@@ -91,6 +91,7 @@ def election_report(
     sequence: int,
     options: list[NistOption],
     units: list[NistUnit],
+    rounds: dict[str, str] | None = None,
     issuer: str = "Central Election Commission of the Republic of Kazakhstan",
     issuer_abbreviation: str = "CEC",
     vendor: str = "psephos",
@@ -229,7 +230,14 @@ def election_report(
             }
             for u in reported
         ],
-        "ExternalIdentifier": [_other_id("psephos-election", election_key)],
+        "ExternalIdentifier": [
+            _other_id("psephos-election", election_key),
+            # A runoff names its first round and a first round its runoff.
+            *(
+                _other_id(f"psephos-{kind.replace('_', '-')}", key)
+                for kind, key in (rounds or {}).items()
+            ),
+        ],
     }
     if kind == "referendum":
         election["OtherType"] = "referendum"

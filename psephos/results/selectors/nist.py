@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.elections.enums import ElectionStatus
-from psephos.elections.selectors import election_options
+from psephos.elections.selectors import election_options, election_rounds
 from psephos.results.enums import ProtocolStatus
 from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.rules.nist import NistOption, NistUnit, election_report, results_status
@@ -84,6 +84,7 @@ def nist_export(*, election: Election, sequence: int, generated: dt.datetime) ->
             accepted=national["accepted"],
         ),
         sequence=sequence,
+        rounds=election_rounds(election=election).keys(),
         options=[
             NistOption(
                 key=o.key,

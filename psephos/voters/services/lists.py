@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
-from psephos.elections.selectors import election_profile
+from psephos.elections.selectors import election_profile, election_rounds
 from psephos.ledger.services.events import event_record
 
 from ..access import access_register_manage, access_station_act
@@ -125,54 +125,100 @@ def active_entry(*, election: Election, voter: Voter) -> ListEntry | None:
 def list_extract(*, election: Election, actor: str, user: User | None = None) -> int:
     """Put every eligible registered voter on their station's list for the election.
 
-    ``user`` is the person asking (the central commission, ``access_register_manage``);
-    ``None`` for a system run (a command, the register generator). Precondition: no
-    list yet for the election. Side effects: one entry per eligible voter, one ledger
-    event. Raise ``PermissionDenied`` or ``ListState`` if lists already exist. Return
-    the number of entries.
+    For a runoff the first round's lists are carried over instead
+    (``_carry_over_sql``). ``user`` is the person asking (the central commission,
+    ``access_register_manage``); ``None`` for a system run (a command, the register
+    generator, ``psephos runoff``). Precondition: no list yet for the election. Side
+    effects: one entry per eligible voter, one ledger event. Raise ``PermissionDenied``
+    or ``ListState`` if lists already exist. Return the number of entries.
     """
     if user is not None:
         access_register_manage(user)
     rules = eligibility_rules(election)
+    first = election_rounds(election=election).first
     with transaction.atomic():
         if ListEntry.objects.filter(election=election).exists():
             raise ListState(
                 _("The lists for %(election)s are already extracted.") % {"election": election.key}
             )
         conditions = ["v.geography_id = %s", "v.birth_date <= %s", "v.removed_reason = %s"]
-        params: list[Any] = [
-            election.pk,
-            EntrySource.REGISTER.value,
-            "",
-            clock.now(),
-            "",
+        where_params: list[Any] = [
             election.geography_id,
             latest_birth_date(election.date, rules.minimum_age),
             "",  # not removed from the register by an update
         ]
         if rules.exclude_incapacitated:
             conditions.append("v.incapacitated = %s")
-            params.append(False)
+            where_params.append(False)
         if rules.exclude_prisoners:
             conditions.append("v.prisoner = %s")
-            params.append(False)
+            where_params.append(False)
         where = " AND ".join(conditions)  # constant SQL fragments; every value is bound
-        sql = (
-            "INSERT INTO voters_listentry (election_id, voter_id, station_id, source, basis,"  # noqa: S608
-            " added_at, removed_reason) SELECT %s, v.id, v.station_id, %s, %s, %s, %s"
-            f" FROM voters_voter v WHERE {where}"
+        head = (
+            "INSERT INTO voters_listentry (election_id, voter_id, station_id, source, basis,"
+            " added_at, removed_reason)"
         )
+        if first is None:
+            sql = f"{head} SELECT %s, v.id, v.station_id, %s, %s, %s, %s FROM voters_voter v WHERE {where}"  # noqa: S608
+            params = [election.pk, EntrySource.REGISTER.value, "", clock.now(), "", *where_params]
+        else:
+            sql = f"{_CARRY_OVER_SQL} WHERE {where} AND {_CARRIED}"
+            params = [
+                election.pk,
+                *_KEEP_STATION,
+                *_KEEP_STATION,
+                EntrySource.CARRIED_OVER.value,
+                *_KEEP_STATION,
+                "",
+                *_KEEP_STATION,
+                "",
+                clock.now(),
+                "",
+                first.pk,
+                "",
+                *where_params,
+                first.pk,
+                RemovalReason.CORRECTION.value,
+            ]
         with connection.cursor() as cur:
             cur.execute(sql, params)
             count = cur.rowcount
+        payload: dict[str, Any] = {"entries": count}
+        if first is not None:
+            payload["first_round"] = first.key
         event_record(
             actor=actor,
             role="cec",
             action="voters.lists_extracted",
             object_key=election.key,
-            payload={"entries": count},
+            payload=payload,
         )
     return count
+
+
+# A runoff's lists are the first round's, with the register as it now is: every voter
+# still registered and eligible on the runoff's day, at the station of their first-round
+# entry when a PEC put them there on evidence of residence (a correction, an
+# election-day addition), else at their register station (which an update may have
+# changed; an inclusion at a place of stay or a certificate does not carry over). An
+# entry kept at its station keeps its source (and basis and document); the others are
+# ``carried_over``, which a register update moves like an extracted entry. A voter
+# excluded by a correction in the first round and on no list stays off.
+_KEEP_STATION = (EntrySource.CORRECTION.value, EntrySource.ELECTION_DAY.value)
+_CARRY_OVER_SQL = (
+    "INSERT INTO voters_listentry (election_id, voter_id, station_id, source, basis, document,"
+    " added_at, removed_reason) SELECT %s, v.id,"
+    " CASE WHEN e.source IN (%s, %s) THEN e.station_id ELSE v.station_id END,"
+    " CASE WHEN e.source IN (%s, %s) THEN e.source ELSE %s END,"
+    " CASE WHEN e.source IN (%s, %s) THEN e.basis ELSE %s END,"
+    " CASE WHEN e.source IN (%s, %s) THEN e.document ELSE %s END,"
+    " %s, %s FROM voters_voter v LEFT JOIN voters_listentry e"
+    " ON e.voter_id = v.id AND e.election_id = %s AND e.removed_reason = %s"
+)
+_CARRIED = (
+    "(e.id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM voters_listentry x"
+    " WHERE x.election_id = %s AND x.voter_id = v.id AND x.removed_reason = %s))"
+)
 
 
 def entry_place_of_stay(

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 CHUNK = 2_000  # IN-lists and bulk writes
 # The list entries a register update may move: those the register put there. An
 # inclusion at a place of stay, a correction or an election-day addition stays.
-MOVABLE = (EntrySource.REGISTER, EntrySource.REGISTER_UPDATE)
+MOVABLE = (EntrySource.REGISTER, EntrySource.REGISTER_UPDATE, EntrySource.CARRIED_OVER)
 # A voter whose last entry was removed for one of these may come back on a list.
 RESTORABLE = (RemovalReason.REGISTER_REMOVED, RemovalReason.REGISTER_INELIGIBLE)
 _CODE_MESSAGE = {"header": "update_header", "column_count": "update_column_count"}

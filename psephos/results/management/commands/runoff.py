@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from io import StringIO
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import CommandParser
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
@@ -44,13 +47,18 @@ class Command(DomainCommand):
                 % {"key": election.key, "status": outcome.status},
                 data={"election": election.key, "status": outcome.status},
             )
-        runoff = runoff_create(
-            election=election,
-            finalists=list(outcome.runoff),
-            voting_day=voting_day,
-            called_on=clock.now().date(),
-            actor=actor_system("cli"),
-        )
+        with transaction.atomic():
+            runoff = runoff_create(
+                election=election,
+                finalists=list(outcome.runoff),
+                voting_day=voting_day,
+                called_on=clock.now().date(),
+                actor=actor_system("cli"),
+            )
+            # The first round's lists carry over (voters.services.lists.list_extract);
+            # through the command, as results does not import voters (voters reads results).
+            lists = StringIO()
+            call_command("voters", "extract", "--election", runoff.key, stdout=lists)
         self.stdout.write(
             _("Created %(runoff)s on %(day)s between %(finalists)s.")
             % {
@@ -59,3 +67,4 @@ class Command(DomainCommand):
                 "finalists": ", ".join(outcome.runoff),
             }
         )
+        self.stdout.write(lists.getvalue(), ending="")

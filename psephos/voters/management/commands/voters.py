@@ -114,7 +114,7 @@ class Command(DomainCommand):
         count = list_extract(
             election=election_get(key=options["election"]), actor=actor_system("cli")
         )
-        self.stdout.write(f"Extracted {count} list entries.")
+        self.stdout.write(f"Extracted {count} list entries.")  # a runoff's: carried over
 
     def _generate(self, options: dict[str, Any]) -> None:
         from psephos.voters.services.generate import register_generate
