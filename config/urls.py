@@ -12,6 +12,7 @@ from psephos.candidates import urls as candidates_urls
 from psephos.commissions import urls as commissions_urls
 from psephos.complaints import urls as complaints_urls
 from psephos.elections import urls as elections_urls
+from psephos.finance import urls as finance_urls
 from psephos.integrity import urls as integrity_urls
 from psephos.ledger import urls as ledger_urls
 from psephos.media import urls as media_urls
@@ -34,6 +35,7 @@ urlpatterns = [
     path("complaints/calendar/", include(elections_urls)),
     path("complaints/", include(complaints_urls)),
     path("candidates/", include(candidates_urls)),
+    path("finance/", include(finance_urls)),
     path("commissions/", include(commissions_urls)),
     path("observation/", include(observation_urls)),
     path("integrity/", include(integrity_urls)),

@@ -17,6 +17,7 @@ from psephos.candidates import api as candidates_api
 from psephos.commissions import api as commissions_api
 from psephos.complaints import api as complaints_api
 from psephos.core.errors import DomainError
+from psephos.finance import api as finance_api
 from psephos.integrity import api as integrity_api
 from psephos.ledger import api as ledger_api
 from psephos.media import api as media_api
@@ -127,6 +128,7 @@ api.add_router("/v1/", results_api.router)
 api.add_router("/v1/", results_api_transparency.router)
 api.add_router("/v1/", ledger_api.router)
 api.add_router("/v1/", candidates_api.router)
+api.add_router("/v1/", finance_api.router)
 api.add_router("/v1/", commissions_api.router)
 api.add_router("/v1/voters", voters_api.router)
 api.add_router("/v1/complaints", complaints_api.router)

@@ -8,8 +8,10 @@ naming threshold; otherwise masked. A donor's IIN or BIN is never read here.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Sum
 
@@ -19,6 +21,9 @@ from .profile import finance_profile
 from .rules.limits import PERMITTED
 from .rules.money import multiple
 from .selectors import money
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
 
 MASK = "—"
 
@@ -33,6 +38,15 @@ class ItemisedReceipt:
 
 
 @dataclass(frozen=True, slots=True)
+class Point:
+    """Cumulative published receipts and payments at the end of a day."""
+
+    day: dt.date
+    received: Decimal
+    spent: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Disclosure:
     fund: Fund
     received: Decimal
@@ -41,10 +55,21 @@ class Disclosure:
     by_purpose: dict[str, Decimal]
     donors: int  # distinct donor keys among published receipts
     itemised: list[ItemisedReceipt]
+    series: list[Point]
+
+
+def _series(received: dict[dt.date, Decimal], spent: dict[dt.date, Decimal]) -> list[Point]:
+    out: list[Point] = []
+    r = s = Decimal("0.00")
+    for day in sorted(set(received) | set(spent)):
+        r += received.get(day, Decimal("0.00"))
+        s += spent.get(day, Decimal("0.00"))
+        out.append(Point(day, r, s))
+    return out
 
 
 def fund_disclosure(*, fund: Fund) -> Disclosure:
-    """Return the published figures of ``fund`` (four queries)."""
+    """Return the published figures of ``fund`` (six queries)."""
     profile = finance_profile(fund.election)
     published = Receipt.objects.filter(
         fund=fund, status=ReceiptStatus.ACCEPTED, statement__isnull=False
@@ -69,6 +94,13 @@ def fund_disclosure(*, fund: Fund) -> Disclosure:
         )
         for r in published.filter(amount__gte=itemise).order_by("received_on", "number")
     ]
+    daily_in = {
+        r["received_on"]: money(r["s"])
+        for r in published.values("received_on").annotate(s=Sum("amount"))
+    }
+    daily_out = {
+        r["paid_on"]: money(r["s"]) for r in paid.values("paid_on").annotate(s=Sum("amount"))
+    }
     return Disclosure(
         fund=fund,
         received=sum(by_source.values(), Decimal("0.00")),
@@ -77,4 +109,11 @@ def fund_disclosure(*, fund: Fund) -> Disclosure:
         by_purpose=by_purpose,
         donors=donors,
         itemised=itemised,
+        series=_series(daily_in, daily_out),
     )
+
+
+def election_disclosure(*, election: Election) -> list[Disclosure]:
+    """Return the disclosure of every fund of the election, in the order of their keys."""
+    funds = Fund.objects.select_related("election", "nomination").filter(election=election)
+    return [fund_disclosure(fund=f) for f in funds.order_by("key")]

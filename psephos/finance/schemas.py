@@ -1,0 +1,39 @@
+"""Typed shapes of the public finance API (amounts as exact decimal strings)."""
+
+from __future__ import annotations
+
+from ninja import Schema
+
+
+class ItemisedOut(Schema):
+    number: int
+    received_on: str
+    amount: str
+    source: str
+    donor: str  # a name, or "—" when masked
+
+
+class PointOut(Schema):
+    day: str
+    received: str
+    spent: str
+
+
+class FundOut(Schema):
+    key: str
+    name_en: str
+    name_kk: str
+    name_ru: str
+    received: str
+    spent: str
+    cap_total: str
+    by_source: dict[str, str]
+    by_purpose: dict[str, str]
+    donors: int
+    itemised: list[ItemisedOut]
+    series: list[PointOut]
+
+
+class FinanceOut(Schema):
+    election: str
+    funds: list[FundOut]

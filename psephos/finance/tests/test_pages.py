@@ -1,0 +1,77 @@
+"""The public finance pages, API and CSV: reconciled figures, masked donors, no IIN."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from psephos.finance.models import Fund
+from psephos.finance.services.receipts import receipt_record
+from psephos.finance.services.statements import statement_import
+
+from .conftest import ACTOR
+from .test_receipts import IIN, row
+from .test_statements import csv_statement
+
+
+@pytest.fixture
+def published(fund: Fund, tmp_path: Path) -> Fund:
+    receipt_record(
+        fund=fund, row=row(amount="306300", reference="B1"), in_account=False, actor=ACTOR
+    )
+    receipt_record(
+        fund=fund,
+        row=row(amount="40000", reference="B2", received_on="2022-10-21"),
+        in_account=False,
+        actor=ACTOR,
+    )
+    path = csv_statement(
+        tmp_path, ["2022-10-20,CRDT,306300.00,KZT,B1,A", "2022-10-21,CRDT,40000.00,KZT,B2,A"]
+    )
+    statement_import(fund=fund, path=path, actor=ACTOR)
+    return fund
+
+
+def test_the_api_publishes_each_fund(client: Client, published: Fund) -> None:
+    key = published.election.key
+    body = client.get(f"/api/v1/elections/{key}/finance").json()
+    assert body["election"] == key
+    [fund] = body["funds"]
+    assert fund["key"] == "tokayev"
+    assert fund["received"] == "346300.00"
+    assert fund["spent"] == "0.00"
+    assert fund["cap_total"] == "1620000000.00"
+    assert fund["donors"] == 1
+    assert [(i["amount"], i["donor"]) for i in fund["itemised"]] == [
+        ("306300.00", "Aibek Test"),
+        ("40000.00", "—"),
+    ]
+    assert fund["series"] == [
+        {"day": "2022-10-20", "received": "306300.00", "spent": "0.00"},
+        {"day": "2022-10-21", "received": "346300.00", "spent": "0.00"},
+    ]
+    assert client.get(f"/api/v1/elections/{key}/finance/tokayev").json()["received"] == "346300.00"
+    missing = client.get(f"/api/v1/elections/{key}/finance/nobody")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "fund_not_found"
+
+
+def test_the_pages_and_the_csv_never_show_an_iin(client: Client, published: Fund) -> None:
+    key = published.election.key
+    page = client.get(f"/finance/{key}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-fund="tokayev"' in html and "346300.00" in html
+    detail = client.get(f"/finance/{key}/tokayev/").content.decode()
+    assert "Aibek Test" in detail and "<polyline" in detail
+    csv = client.get(f"/finance/{key}/receipts.csv").content.decode()
+    assert csv.splitlines() == [
+        "fund,number,received_on,amount,source,donor",
+        "tokayev,1,2022-10-20,306300.00,citizen,Aibek Test",
+        "tokayev,2,2022-10-21,40000.00,citizen,—",
+    ]
+    for text in (html, detail, csv):
+        assert IIN not in text
+    assert client.get(f"/finance/{key}/nobody/").status_code == 404

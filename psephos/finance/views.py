@@ -1,0 +1,68 @@
+"""Public finance pages: a comparison of the candidates' funds and one fund (kk/ru/en)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from psephos.elections.selectors import election_get
+
+from .disclosure import Disclosure, election_disclosure, fund_disclosure
+from .enums import Purpose, Source
+from .exports import itemised_csv
+from .rules.chart import polyline
+from .selectors import fund_get
+
+WIDTH, HEIGHT = 600, 200
+
+
+def _labelled(d: Disclosure, top: Decimal) -> dict[str, Any]:
+    return {
+        "d": d,
+        "n": d.fund.nomination,
+        "sources": [(Source(k).label, v) for k, v in d.by_source.items()],
+        "purposes": [(Purpose(k).label, v) for k, v in d.by_purpose.items()],
+        "received_line": polyline(
+            [p.received for p in d.series], top=top, width=WIDTH, height=HEIGHT
+        ),
+        "spent_line": polyline([p.spent for p in d.series], top=top, width=WIDTH, height=HEIGHT),
+        "bar_received": float(d.received / top) * WIDTH if top else 0.0,
+        "bar_spent": float(d.spent / top) * WIDTH if top else 0.0,
+    }
+
+
+def finance_list(request: HttpRequest, key: str) -> HttpResponse:
+    """Every candidate's fund side by side: received and spent, by source and purpose."""
+    election = election_get(key=key)
+    disclosures = election_disclosure(election=election)
+    top = max((max(d.received, d.spent) for d in disclosures), default=Decimal(0))
+    rows = [_labelled(d, top) for d in disclosures]
+    return render(
+        request,
+        "finance/list.html",
+        {"election": election, "rows": rows, "width": WIDTH, "bars_height": 10 * len(rows)},
+    )
+
+
+def finance_detail(request: HttpRequest, key: str, fund: str) -> HttpResponse:
+    """One fund: totals over time, by source and purpose, the itemised receipts."""
+    election = election_get(key=key)
+    d = fund_disclosure(fund=fund_get(election=election, key=fund))
+    top = max(d.received, d.spent)
+    return render(
+        request,
+        "finance/detail.html",
+        {"election": election, "row": _labelled(d, top), "width": WIDTH, "height": HEIGHT},
+    )
+
+
+def finance_csv(request: HttpRequest, key: str) -> HttpResponse:
+    """The itemised receipts of every fund as CSV."""
+    election = election_get(key=key)
+    body = itemised_csv(election_disclosure(election=election))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{election.key}-finance.csv"'
+    return response
