@@ -39,3 +39,39 @@ class ItemFileInvalid(ValidationFailed):
 
 class KeyTaken(Conflict):
     code = "media_key_taken"
+
+
+class SlotInvalid(ValidationFailed):
+    """Offered slots are refused; ``data['errors']`` names each slot and field."""
+
+    code = "airtime_slot_invalid"
+
+
+class DrawCommitted(Conflict):
+    """The draw's commitment is published: its inputs and commitment are fixed."""
+
+    code = "airtime_draw_committed"
+
+
+class DrawNotCommitted(Conflict):
+    """No commitment was published: the draw cannot be run."""
+
+    code = "airtime_draw_not_committed"
+
+
+class DrawDone(Conflict):
+    """The draw was run already; it is never run twice."""
+
+    code = "airtime_draw_done"
+
+
+class DrawSeedMismatch(ValidationFailed):
+    """The revealed seed's SHA-256 is not the published commitment."""
+
+    code = "airtime_draw_seed_mismatch"
+
+
+class DrawDecisionInvalid(ValidationFailed):
+    """The decision named is not the CEC's decision on this election's airtime draw."""
+
+    code = "airtime_draw_decision_invalid"

@@ -120,3 +120,35 @@ class CheckAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "item"], name="media_check_once_per_item")
         ]
+
+
+class AirtimeSlot(models.Model):
+    """Free airtime or space an outlet offers for the campaign, before the draw."""
+
+    election = models.ForeignKey("elections.Election", on_delete=models.PROTECT, related_name="+")
+    key = models.SlugField(max_length=64)
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="slots")
+    starts_at = models.DateTimeField()
+    seconds = models.PositiveIntegerField(null=True, blank=True)  # TV and radio
+    articles = models.PositiveSmallIntegerField(null=True, blank=True)  # print and online
+    candidate = models.SlugField(max_length=64, blank=True)  # set by the draw
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "key"], name="media_slot_key_once")
+        ]
+
+
+class AirtimeDraw(models.Model):
+    """The draw of an election's free airtime: the commitment first, the seed at the draw."""
+
+    election = models.OneToOneField(
+        "elections.Election", on_delete=models.PROTECT, related_name="+"
+    )
+    commitment = models.CharField(max_length=64)  # SHA-256 of the seed, published first
+    inputs_sha256 = models.CharField(max_length=64)  # candidates and slots at commitment
+    candidates = models.JSONField(default=list)  # in ballot order, as committed
+    committed_at = models.DateTimeField()
+    seed = models.CharField(max_length=128, blank=True)  # revealed at the draw
+    drawn_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=64, blank=True)  # the CEC decision's number, if any

@@ -12,13 +12,14 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
 from psephos.elections.enums import OptionKind
-from psephos.elections.selectors import election_options
+from psephos.elections.selectors import election_options, election_profile
 
-from .enums import Subject
+from .enums import BROADCAST, Medium, Programme, Subject
 from .errors import OutletNotFound, PlanNotFound
-from .models import CheckAssignment, CodedItem, MonitoringPlan, Outlet
+from .models import AirtimeDraw, AirtimeSlot, CheckAssignment, CodedItem, MonitoringPlan, Outlet
 from .rules.agreement import Agreement, Coding, agreement
 from .rules.coding import PlanFrame
+from .rules.draw import Slot, allocate, commitment, inputs_digest
 from .rules.report import CoverageRow, OutletCoverage, ReportSetup, coverage_report
 
 if TYPE_CHECKING:
@@ -172,3 +173,99 @@ def plan_report(*, plan: MonitoringPlan) -> PlanReport:
 def plan_list() -> list[MonitoringPlan]:
     """Return every monitoring plan with its election, by election and key."""
     return list(MonitoringPlan.objects.select_related("election").order_by("election__key", "key"))
+
+
+def draw_inputs(*, election: Election) -> list[Slot]:
+    """Return the slots offered for the election's draw, as the draw's rules read them."""
+    zone = dt.UTC
+    return [
+        Slot(key, outlet, starts_at.astimezone(zone).isoformat(), seconds, articles)
+        for key, outlet, starts_at, seconds, articles in AirtimeSlot.objects.filter(
+            election=election
+        )
+        .order_by("key")
+        .values_list("key", "outlet__key", "starts_at", "seconds", "articles")
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class DrawCheck:
+    """What ``psephos media draw --verify`` recomputes."""
+
+    drawn: bool
+    commitment_ok: bool  # SHA-256(seed) is the published commitment
+    inputs_ok: bool  # the slots and candidates are those committed
+    allocation_ok: bool  # the stored allocation is allocate(seed, inputs)
+    mismatches: list[str]  # slot keys whose stored candidate differs
+
+
+def draw_get(*, election: Election) -> AirtimeDraw | None:
+    return AirtimeDraw.objects.filter(election=election).first()
+
+
+def draw_verify(*, election: Election) -> DrawCheck:
+    """Recompute the election's draw from its seed and inputs and compare with what is stored."""
+    draw = draw_get(election=election)
+    if draw is None or draw.drawn_at is None:
+        return DrawCheck(False, False, False, False, [])
+    slots = draw_inputs(election=election)
+    expected = allocate(draw.seed, draw.candidates, slots)
+    stored = dict(AirtimeSlot.objects.filter(election=election).values_list("key", "candidate"))
+    mismatches = sorted(k for k in stored if stored[k] != expected.get(k))
+    return DrawCheck(
+        drawn=True,
+        commitment_ok=commitment(draw.seed) == draw.commitment,
+        inputs_ok=inputs_digest(draw.candidates, slots) == draw.inputs_sha256,
+        allocation_ok=not mismatches,
+        mismatches=mismatches,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AirtimeUse:
+    """A candidate's free airtime: entitled, allocated by the draw, aired (as monitored)."""
+
+    candidate: str
+    entitled: tuple[int, int, int]  # TV seconds, radio seconds, articles
+    allocated: tuple[int, int, int]
+    aired: tuple[int, int, int]
+
+
+def airtime_use(*, election: Election) -> list[AirtimeUse]:
+    """Return each candidate's free airtime entitlement, allocation and use (three queries)."""
+    profile = election_profile(election=election)
+    entitled = (
+        getattr(profile, "free_airtime_tv_seconds", 0),
+        getattr(profile, "free_airtime_radio_seconds", 0),
+        getattr(profile, "free_airtime_articles", 0),
+    )
+    allocated: dict[tuple[str, str], int] = {}
+    for candidate, medium, seconds, articles in (
+        AirtimeSlot.objects.exclude(candidate="")
+        .filter(election=election)
+        .values_list("candidate", "outlet__medium", "seconds", "articles")
+    ):
+        key = (candidate, medium)
+        allocated[key] = allocated.get(key, 0) + (seconds or articles or 0)
+    aired: dict[tuple[str, str], int] = {}
+    for subject, medium, volume, items in (
+        CodedItem.objects.filter(
+            plan__election=election, second=False, programme=Programme.FREE_AIRTIME
+        )
+        .values_list("subject", "outlet__medium")
+        .annotate(Sum("seconds"), Count("id"))
+        .order_by()
+    ):
+        aired[(subject, medium)] = items if medium not in BROADCAST else volume or 0
+
+    def by_medium(table: dict[tuple[str, str], int], c: str) -> tuple[int, int, int]:
+        return (
+            table.get((c, Medium.TV), 0),
+            table.get((c, Medium.RADIO), 0),
+            table.get((c, Medium.PRINT), 0) + table.get((c, Medium.ONLINE), 0),
+        )
+
+    return [
+        AirtimeUse(c, entitled, by_medium(allocated, c), by_medium(aired, c))
+        for c in candidate_keys(election=election)
+    ]

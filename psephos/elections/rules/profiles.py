@@ -105,6 +105,11 @@ class PresidentialProfile:
     minimum_wage: int = 60_000  # KZT in 2022
     deposit_return_share: float = 0.05  # [EL-old] Art. 59
     against_all_on_ballot: bool = True
+    # Free airtime and space from the state budget per candidate ([P] §X.A, fn71;
+    # kazakhstan-rules.md §10): 15 min of TV, 10 min of radio, 2 articles (issue 20).
+    free_airtime_tv_seconds: int = 900
+    free_airtime_radio_seconds: int = 600
+    free_airtime_articles: int = 2
     # Campaign finance (issue 19; kazakhstan-rules.md §9, [P] §IX, fn58–62). Caps are
     # multiples of the minimum wage in force on the fund's opening day (the finance
     # app's versioned reference values): 27,000 in all, 12,000 own money and the

@@ -5,6 +5,9 @@ psephos media checks --election KEY --plan KEY --seed SEED   (draw items to code
 psephos media checks --election KEY --plan KEY --coder CODE  (that coder's blind list)
 psephos media agreement --election KEY --plan KEY
 psephos media report ELECTION [--plan KEY] [--format json|csv]
+psephos media slots FILE --election KEY                  (slots outlets offer, before the draw)
+psephos media draw ELECTION --commit SHA256 | --seed SEED | --verify
+psephos media airtime ELECTION                            (entitled, allocated, aired)
 """
 
 from __future__ import annotations
@@ -12,10 +15,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 
@@ -23,17 +26,27 @@ from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
 
+from ...errors import DrawNotCommitted, SlotInvalid
 from ...exports import report_csv, report_dict
 from ...models import MonitoringPlan
+from ...rules.draw import slots_read
 from ...selectors import (
+    airtime_use,
     check_list_for_coder,
+    draw_verify,
     plan_agreement,
     plan_get,
     plan_list_for_election,
     plan_report,
 )
+from ...services.airtime import SlotSpec, draw_commit, draw_run, slots_offer
 from ...services.checks import checks_assign
-from ...services.items import items_import
+from ...services.items import PROBLEMS, items_import
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+
+AIRTIME_ACTIONS = ("slots", "draw", "airtime")
 
 
 class Command(DomainCommand):
@@ -55,8 +68,23 @@ class Command(DomainCommand):
         r.add_argument("election")
         r.add_argument("--plan", help="one plan (default: every plan of the election)")
         r.add_argument("--format", choices=("json", "csv"), default="json")
+        sl = sub.add_parser("slots", help="record the free airtime slots outlets offer")
+        sl.add_argument("file", type=Path)
+        sl.add_argument("--election", required=True)
+        sl.add_argument("--timezone", default="Asia/Almaty")
+        d = sub.add_parser("draw", help="the free airtime draw: commit, run, verify")
+        d.add_argument("election")
+        step = d.add_mutually_exclusive_group(required=True)
+        step.add_argument("--commit", metavar="SHA256", help="publish the seed's SHA-256")
+        step.add_argument("--seed", help="reveal the seed and run the draw")
+        step.add_argument("--verify", action="store_true", help="recompute the draw")
+        u = sub.add_parser("airtime", help="free airtime entitled, allocated and aired")
+        u.add_argument("election")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] in AIRTIME_ACTIONS:
+            getattr(self, f"_{options['action']}")(election_get(key=options["election"]), options)
+            return
         if options["action"] == "report":
             self._report(options)
             return
@@ -91,6 +119,75 @@ class Command(DomainCommand):
         )
         for coder, n in sorted(Counter(assigned.values()).items()):
             self.stdout.write(f"  {coder}: {n}")
+
+    def _slots(self, election: Election, options: dict[str, Any]) -> None:
+        path: Path = options["file"]
+        rows, problems = slots_read(path.read_bytes(), options["timezone"])
+        if problems:
+            raise SlotInvalid(
+                _("%(file)s is refused: %(count)d problem(s); nothing was stored.")
+                % {"file": path.name, "count": len(problems)},
+                data={
+                    "errors": [
+                        _("%(file)s line %(line)d, column %(column)s: %(problem)s")
+                        % {"file": path.name, "line": n, "column": c, "problem": PROBLEMS[code]}
+                        for n, c, code in problems
+                    ]
+                },
+            )
+        count = slots_offer(
+            election=election,
+            slots=[SlotSpec(r.key, r.outlet, r.starts_at, r.seconds, r.articles) for r in rows],
+            actor=actor_system("cli"),
+        )
+        self.stdout.write(_("%(count)d slots offered.") % {"count": count})
+
+    def _draw(self, election: Election, options: dict[str, Any]) -> None:
+        if options["commit"]:
+            draw = draw_commit(
+                election=election, commitment_sha256=options["commit"], actor=actor_system("cli")
+            )
+            self.stdout.write(
+                _("Commitment %(commitment)s published; inputs SHA-256 %(inputs)s.")
+                % {"commitment": draw.commitment, "inputs": draw.inputs_sha256}
+            )
+            return
+        if options["seed"]:
+            allocation = draw_run(
+                election=election, seed=options["seed"], actor=actor_system("cli")
+            )
+            for slot, candidate in sorted(allocation.items()):
+                self.stdout.write(f"{slot},{candidate}")
+            return
+        check = draw_verify(election=election)
+        if not check.drawn:
+            raise DrawNotCommitted(
+                _("The draw of %(election)s has not been run.") % {"election": election.key},
+                data={"election": election.key},
+            )
+        if check.commitment_ok and check.inputs_ok and check.allocation_ok:
+            self.stdout.write(_("The draw is verified: seed, inputs and allocation agree."))
+            return
+        raise CommandError(
+            _(
+                "The draw does not verify: seed %(seed)s, inputs %(inputs)s, slots differing: %(slots)s."
+            )
+            % {
+                "seed": _("agrees") if check.commitment_ok else _("differs"),
+                "inputs": _("agree") if check.inputs_ok else _("differ"),
+                "slots": ", ".join(check.mismatches) or "—",
+            }
+        )
+
+    def _airtime(self, election: Election, options: dict[str, Any]) -> None:
+        self.stdout.write(
+            "candidate,tv_entitled,tv_allocated,tv_aired,radio_entitled,radio_allocated,radio_aired,articles_entitled,articles_allocated,articles_aired"
+        )
+        for u in airtime_use(election=election):
+            cells = [u.candidate]
+            for i in range(3):
+                cells += [str(u.entitled[i]), str(u.allocated[i]), str(u.aired[i])]
+            self.stdout.write(",".join(cells))
 
     def _report(self, options: dict[str, Any]) -> None:
         election = election_get(key=options["election"])
