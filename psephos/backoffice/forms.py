@@ -110,6 +110,9 @@ class SessionOpenForm(forms.Form):
 class DecisionProposeForm(forms.Form):
     number = forms.CharField(label=_("Decision number"), max_length=32)
     title = forms.CharField(label=_("Subject"), max_length=300)
+    title_kk = forms.CharField(label=_("Subject in Kazakh"), max_length=300, required=False)
+    title_ru = forms.CharField(label=_("Subject in Russian"), max_length=300, required=False)
+    title_en = forms.CharField(label=_("Subject in English"), max_length=300, required=False)
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs=TEXT))
     present = forms.IntegerField(label=_("Members present"), min_value=0, max_value=1000)
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=1000)

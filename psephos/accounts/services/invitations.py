@@ -49,11 +49,13 @@ def _issue(user: User) -> tuple[Invitation, str]:
 
 
 def operator_invite(
-    *, username: str, role: Role, commission: Commission, actor: str
+    *, username: str, role: Role, commission: Commission, actor: str, actor_role: str = "system"
 ) -> tuple[User, str]:
     """Create (or reactivate) an operator bound to ``commission`` and return a new token.
 
-    The user gets no usable password until the invitation is accepted. Earlier
+    ``actor`` and ``actor_role`` are who acts (``actor_user`` of an operator in the back
+    office, the system for ``psephos setup``). The user gets no usable password until
+    the invitation is accepted. Earlier
     unused invitations of the user stop working. Writes ``user.invite`` (user id,
     role and commission only).
     """
@@ -69,7 +71,7 @@ def operator_invite(
         invitation, raw = _issue(user)
         event_record(
             actor=actor,
-            role="system",
+            role=actor_role,
             action="user.invite",
             object_key=f"user:{user.pk}",
             payload={
@@ -83,13 +85,15 @@ def operator_invite(
     return user, raw
 
 
-def operator_update(*, user: User, role: Role, commission: Commission, actor: str) -> User:
+def operator_update(
+    *, user: User, role: Role, commission: Commission, actor: str, actor_role: str = "system"
+) -> User:
     """Change an operator's role or commission. Writes ``user.update``."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(role=role, commission=commission)
         event_record(
             actor=actor,
-            role="system",
+            role=actor_role,
             action="user.update",
             object_key=f"user:{user.pk}",
             payload={"user": user.pk, "role": role.value, "commission": commission.code},
@@ -98,7 +102,7 @@ def operator_update(*, user: User, role: Role, commission: Commission, actor: st
     return user
 
 
-def operator_deactivate(*, user: User, actor: str) -> None:
+def operator_deactivate(*, user: User, actor: str, actor_role: str = "system") -> None:
     """Deactivate an operator: no login, no API token, no open invitation. Writes ``user.deactivate``."""
     with transaction.atomic():
         now = clock.now()
@@ -107,7 +111,7 @@ def operator_deactivate(*, user: User, actor: str) -> None:
         Invitation.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)
         event_record(
             actor=actor,
-            role="system",
+            role=actor_role,
             action="user.deactivate",
             object_key=f"user:{user.pk}",
             payload={"user": user.pk},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -171,7 +172,7 @@ def test_operator_invite_shows_the_link_once_and_records_the_actor(office: Offic
     link = response.context["link"]
     assert link.startswith("http://testserver/accounts/invitation/")
     event = Event.objects.get(action="user.invite")
-    assert event.actor == f"user:{office.tec.pk}@KZ-01-01"
+    assert (event.actor, event.role) == (f"user:{office.tec.pk}@KZ-01-01", "tec")
     assert "pec-new" not in str(event.payload)
     assert Invitation.objects.filter(user=invited).count() == 1
     assert office.client(office.tec).get(URL).text.count(link) == 0  # never shown again
@@ -277,6 +278,19 @@ def test_station_edit_refused_before_the_current_version_or_unchanged(office: Of
     assert unchanged.status_code == 422
     assert "Nothing was changed" in unchanged.text
     assert _state() == before
+
+
+def test_the_pages_read_in_a_bounded_number_of_queries(
+    office: Office,
+    django_assert_max_num_queries: Any,
+) -> None:
+    members_make(office.country.pecs[0], members=9)
+    client = office.client(office.cec)
+    client.get("/staff/office/")  # the session and the user are loaded once
+    with django_assert_max_num_queries(8):
+        assert client.get("/staff/office/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(URL).status_code == 200
 
 
 @pytest.mark.parametrize(

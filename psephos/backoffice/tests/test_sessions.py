@@ -7,6 +7,7 @@ import hashlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from psephos.commissions.models import Decision, Session, SessionAttendance
 from psephos.ledger.models import Event
@@ -54,6 +55,9 @@ def _proposal(**over: object) -> dict[str, object]:
     return {
         "number": "17",
         "title": "Ballot printing order",
+        "title_kk": "Бюллетеньдерді басып шығару туралы",
+        "title_ru": "О печати бюллетеней",
+        "title_en": "",
         "reasons": "Printing house chosen by tender.",
         "present": "6",
         "votes_for": "5",
@@ -101,6 +105,11 @@ def test_open_propose_confirm_close(office: Office, set_now) -> None:  # type: i
     )
     assert decision.document_sha256 == hashlib.sha256(b"signed 17").hexdigest()
     assert decision.action == {"kind": "commission.decision"}
+    assert (decision.title_kk, decision.title_ru, decision.title_en) == (
+        "Бюллетеньдерді басып шығару туралы",
+        "О печати бюллетеней",
+        "",
+    )
 
     # The proposer cannot confirm; the second operator must tick the box first.
     before = _state()
@@ -135,6 +144,8 @@ def test_open_propose_confirm_close(office: Office, set_now) -> None:  # type: i
     assert Event.objects.get(action="session.close").payload["decisions"] == ["17"]
     public = office.client(office.pec).get("/commissions/kz-test/KZ-01-01/sessions/5/")
     assert hashlib.sha256(b"%PDF minutes").hexdigest() in public.text
+    register = Client(HTTP_ACCEPT_LANGUAGE="ru").get("/commissions/kz-test/KZ-01-01/decisions/")
+    assert "О печати бюллетеней" in register.text
 
 
 @pytest.mark.parametrize(

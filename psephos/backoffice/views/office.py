@@ -281,7 +281,11 @@ def operator_invite_view(request: HttpRequest, code: str) -> HttpResponse:
         user, target=user_find(username=username), commission=commission, role=role
     )
     invited, raw = operator_invite(
-        username=username, role=role, commission=commission, actor=actor_user(user)
+        username=username,
+        role=role,
+        commission=commission,
+        actor=actor_user(user),
+        actor_role=user.role,
     )
     link = request.build_absolute_uri(reverse("accounts:invitation", args=[raw]))
     return render(
@@ -314,7 +318,9 @@ def operator_role_view(request: HttpRequest, code: str, pk: int) -> HttpResponse
         return _page(request, commission, error=_form_refusal(form).message, status=422)
     role = Role(form.cleaned_data["role"])
     access_operator_manage(user, target=target, commission=commission, role=role)
-    operator_update(user=target, role=role, commission=commission, actor=actor_user(user))
+    operator_update(
+        user=target, role=role, commission=commission, actor=actor_user(user), actor_role=user.role
+    )
     messages.success(request, _("The account's role was changed."))
     return _back(commission, "#operators")
 
@@ -329,7 +335,7 @@ def operator_deactivate_view(request: HttpRequest, code: str, pk: int) -> HttpRe
     form = OperatorDeactivateForm(request.POST)
     if not form.is_valid():
         return _page(request, commission, error=_form_refusal(form).message, status=422)
-    operator_deactivate(user=target, actor=actor_user(user))
+    operator_deactivate(user=target, actor=actor_user(user), actor_role=user.role)
     messages.success(request, _("The account was deactivated."))
     return _back(commission, "#operators")
 

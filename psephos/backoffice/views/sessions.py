@@ -225,7 +225,7 @@ def _quorum(own: Commission) -> Quorum:
 def _propose(
     user: User, own: Commission, d: dict[str, Any], *, on: dt.date, session: Session | None = None
 ) -> Decision:
-    """Propose a back-office decision from a proposal form's data."""
+    """Propose a back-office decision from a proposal form's data (subject in kk/ru/en)."""
     return decision_propose(
         user=user,
         commission=own,
@@ -238,6 +238,7 @@ def _propose(
         document=d["document"].read(),
         action={"kind": GENERAL_KIND},
         session=session,
+        titles=(d["title_kk"].strip(), d["title_ru"].strip(), d["title_en"].strip()),
     )
 
 
