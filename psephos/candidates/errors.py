@@ -55,3 +55,9 @@ class SheetDuplicate(Conflict):
 
 class DecisionInvalid(ValidationFailed):
     code = "decision_invalid"
+
+
+class BallotFrozen(Conflict):
+    """The ballot is frozen: registrations and the ballot no longer change."""
+
+    code = "ballot_frozen"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from psephos.elections.calendar_selectors import CalendarUnavailable, election_calendar_for
+from psephos.elections.selectors import election_options
 from psephos.territory.selectors import regions_list
 from psephos.voters.selectors import register_size
 
@@ -20,6 +24,7 @@ from .models import (
     SignatureTally,
 )
 from .profile import candidate_profile
+from .rules.ballot_pdf import BallotLine, ballot_pdf
 from .rules.signatures import (
     SignatureVerdict,
     Threshold,
@@ -199,3 +204,42 @@ def nominations_public(*, election: Election, key: str | None = None) -> list[Pu
             )
         )
     return out
+
+
+def ballot_freeze_at(*, election: Election) -> dt.datetime | None:
+    """Return the instant the ballot freezes: registration closes (the legal calendar).
+
+    After it no registration decision applies and the ballot is not rebuilt; None when
+    the calendar has no registration close (or the calling date is unknown).
+    """
+    try:
+        calendar = election_calendar_for(election, called=election.called_on)
+        event = calendar.get("registration_closes")
+    except (KeyError, CalendarUnavailable):
+        return None
+    return dt.datetime.combine(
+        event.start, event.start_time or dt.time(0), ZoneInfo(calendar.timezone)
+    )
+
+
+def ballot_lines(*, election: Election) -> list[BallotLine]:
+    """Return the ballot's lines in order, with the three names and the nominating body."""
+    return [
+        BallotLine(o.ballot_order, o.name_kk, o.name_ru, o.name_en, o.nominated_by)
+        for o in election_options(election=election)
+    ]
+
+
+def ballot_proof(*, election: Election) -> bytes:
+    """Return the PDF proof of the election's ballot as it stands (three languages).
+
+    Raises ``NoCandidates`` for an election without candidates.
+    """
+    candidate_profile(election)
+    frozen = ballot_freeze_at(election=election)
+    return ballot_pdf(
+        titles=(election.name_kk, election.name_ru, election.name_en),
+        lines=ballot_lines(election=election),
+        frozen=frozen.isoformat(timespec="minutes") if frozen else "—",
+        labels=(_("PROOF — not a ballot paper"), _("The ballot freezes at")),
+    )

@@ -6,5 +6,6 @@ app_name = "candidates"
 
 urlpatterns = [
     path("<slug:key>/", views.candidates_list, name="list"),
+    path("<slug:key>/ballot.pdf", views.ballot_proof_pdf, name="ballot_proof"),
     path("<slug:key>/<slug:nominee>/", views.candidate_detail, name="detail"),
 ]

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from psephos.elections.selectors import election_get
 
 from .enums import Criterion, DecisionOutcome, NominationStatus, Outcome, SignatureReason
-from .selectors import PublicNomination, nominations_public
+from .selectors import PublicNomination, ballot_proof, nominations_public
 
 
 def _labelled(p: PublicNomination) -> dict[str, Any]:
@@ -47,3 +47,11 @@ def candidate_detail(request: HttpRequest, key: str, nominee: str) -> HttpRespon
     election = election_get(key=key)
     [row] = [_labelled(p) for p in nominations_public(election=election, key=nominee)]
     return render(request, "candidates/detail.html", {"election": election, "row": row})
+
+
+def ballot_proof_pdf(request: HttpRequest, key: str) -> HttpResponse:
+    """The ballot's PDF proof: its lines in Kazakh, Russian and English, in ballot order."""
+    election = election_get(key=key)
+    response = HttpResponse(ballot_proof(election=election), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{election.key}-ballot-proof.pdf"'
+    return response

@@ -20,11 +20,11 @@ from psephos.ledger.actors import actor_user, text_digest
 from psephos.ledger.services.events import event_record
 
 from ..enums import DecisionOutcome, NominationStatus, Outcome
-from ..errors import DecisionInvalid
+from ..errors import BallotFrozen, DecisionInvalid
 from ..models import Assessment, Nomination, RegistrationDecision
 from ..profile import candidate_profile
 from ..rules.ballot import ballot_key
-from ..selectors import signature_summary
+from ..selectors import ballot_freeze_at, signature_summary
 from .nominations import state_refused
 
 if TYPE_CHECKING:
@@ -118,6 +118,7 @@ def _apply(
     if locked.status not in _FROM[kind]:
         raise state_refused(locked, str(DecisionOutcome(kind).label))
     election = locked.election
+    refuse_if_frozen(election, _("a registration decision"))
     summary = signature_summary(nomination=locked)
     verdict = summary.verdict
     profile = candidate_profile(election)
@@ -322,15 +323,32 @@ def registration_confirm(
     return recorded
 
 
+def refuse_if_frozen(election: Election, action: str) -> None:
+    """Raise ``BallotFrozen`` when the ballot froze (registration closed) before now."""
+    frozen = ballot_freeze_at(election=election)
+    if frozen is not None and clock.now() >= frozen:
+        raise BallotFrozen(
+            _("The ballot of “%(key)s” froze at %(frozen)s: %(action)s is no longer possible.")
+            % {
+                "key": election.key,
+                "frozen": frozen.isoformat(timespec="minutes"),
+                "action": action,
+            },
+            data={"election": election.key, "frozen": frozen.isoformat()},
+        )
+
+
 def ballot_build(*, election: Election, actor: str, role: str = "cec") -> list[str]:
     """Make the registered candidates the election's options, in the profile's order.
 
-    Alphabetical by the Kazakh name (the state language, kazakhstan-rules.md §4),
+    Alphabetical by the Kazakh surname (the state language, kazakhstan-rules.md §4),
     with "against all" last where the profile has it. Returns the option keys.
+    Refused (``BallotFrozen``) once registration has closed (``ballot_freeze_at``).
     Raises as ``elections.services.election.election_revise`` (a ballot with results
     is never rewritten); writes its ``election.revise`` event.
     """
     profile = candidate_profile(election)
+    refuse_if_frozen(election, _("rebuilding the ballot"))
     registered = sorted(
         Nomination.objects.select_related("body").filter(
             election=election, status=NominationStatus.REGISTERED

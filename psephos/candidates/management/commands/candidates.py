@@ -2,6 +2,7 @@
 
 psephos candidates signatures import FILE --election KEY --nominee KEY [--sample N --seed S]
 psephos candidates signatures summary --election KEY --nominee KEY
+psephos candidates ballot proof --election KEY --out FILE.pdf
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
 
-from ...selectors import nomination_get, signature_summary
+from ...selectors import ballot_proof, nomination_get, signature_summary
 from ...services.signatures import signatures_import
 
 
 class Command(DomainCommand):
-    help = "Candidates: import and verify signature files, show a nominee's signature summary."
+    help = (
+        "Candidates: import and verify signature files, show a nominee's signature summary, "
+        "write the ballot's PDF proof."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="area", required=True)
@@ -35,9 +39,23 @@ class Command(DomainCommand):
         for p in (i, s):
             p.add_argument("--election", required=True)
             p.add_argument("--nominee", required=True)
+        ballot = sub.add_parser("ballot", help="the ballot")
+        proof = ballot.add_subparsers(dest="action", required=True).add_parser(
+            "proof", help="write the ballot's PDF proof (kk, ru, en)"
+        )
+        proof.add_argument("--election", required=True)
+        proof.add_argument("--out", type=Path, required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         election = election_get(key=options["election"])
+        if options["area"] == "ballot":
+            data = ballot_proof(election=election)
+            options["out"].write_bytes(data)
+            self.stdout.write(
+                _("%(file)s: the ballot's proof, %(bytes)d bytes.")
+                % {"file": options["out"], "bytes": len(data)}
+            )
+            return
         nomination = nomination_get(election=election, key=options["nominee"])
         if options["action"] == "import":
             result = signatures_import(
