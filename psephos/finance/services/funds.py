@@ -102,3 +102,31 @@ def fund_open(
             data={"nominee": nomination.key},
         ) from None
     return fund
+
+
+def election_funds_delete(*, election_key: str, actor: str, role: str = "cec") -> int:
+    """Delete every fund of an election with its records (a simulation being replaced).
+
+    Returns the number of funds deleted; writes one ``funds.delete`` event when any.
+    """
+    from ..models import Difference, Payment, Receipt, Statement, StatementLine
+
+    with transaction.atomic():
+        funds = Fund.objects.filter(election__key=election_key)
+        count = funds.count()
+        if not count:
+            return 0
+        StatementLine.objects.filter(statement__fund__in=funds).delete()
+        Difference.objects.filter(statement__fund__in=funds).delete()
+        Receipt.objects.filter(fund__in=funds).delete()
+        Payment.objects.filter(fund__in=funds).delete()
+        Statement.objects.filter(fund__in=funds).delete()
+        funds.delete()
+        event_record(
+            actor=actor,
+            role=role,
+            action="funds.delete",
+            object_key=election_key,
+            payload={"election": election_key, "funds": count},
+        )
+    return count

@@ -16,6 +16,7 @@ from psephos.core.commands import DomainCommand
 from psephos.elections.enums import ElectionKind
 from psephos.elections.selectors import election_exists
 from psephos.simulate.rules.scenarios import SCENARIOS
+from psephos.simulate.services.finance import finance_simulate, simulated_finance_delete
 from psephos.simulate.services.media import media_simulate, simulated_media_delete
 from psephos.simulate.services.outcome import outcome_sentence
 from psephos.simulate.services.simulation import SimulationResult, simulation_run
@@ -114,6 +115,7 @@ class Command(DomainCommand):
 
                 simulated_mission_delete(election_key=options["election"])
                 simulated_media_delete(election_key=options["election"])
+                simulated_finance_delete(election_key=options["election"])
             result = simulation_run(
                 election_key=options["election"],
                 seed=options["seed"],
@@ -163,6 +165,22 @@ class Command(DomainCommand):
         if not options["no_media"]:
             # The mission's media monitoring through the media app's import (issue 20).
             media_simulate(election=result.election, seed=options["seed"])
+        if options["candidates"] is not None:
+            # The registered candidates' funds through the finance app (issue 19).
+            with transaction.atomic():
+                money = finance_simulate(election=result.election, seed=options["seed"])
+            self.stdout.write(
+                _(
+                    "Campaign finance: %(funds)s funds, %(receipts)s receipts, %(payments)s "
+                    "payments, %(statements)s bank statements reconciled."
+                )
+                % {
+                    "funds": money.funds,
+                    "receipts": money.receipts,
+                    "payments": money.payments,
+                    "statements": money.statements,
+                }
+            )
         self.stdout.write(
             _("Done in %(seconds).1f s.") % {"seconds": time.perf_counter() - started}
         )
