@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from psephos.core.errors import NotFound
@@ -41,15 +41,18 @@ def commission_top_get(*, geography: Geography) -> Commission:
     return top
 
 
-def station_commission_get(*, geography_id: int, code: str) -> Commission:
+def station_commission_get(
+    *, geography_id: int, code: str, with_station: bool = True
+) -> Commission:
     """Return the PEC of the station with this code, with its station and the tree above.
 
     The canonical "a station's commission by code"; raises the one translated
     "no such polling station" ``NotFound``. Loaded with it in one plain SELECT
     (``psephos.core.sql``; the protocol's submission runs it on every request): its
-    station and the station's unit, its parent and grandparent (the ids of every
-    commission above it: CEC → regional TEC → district TEC → PEC at most), and its
-    ``tec`` and ``region`` when they are those.
+    station and the station's unit (unless ``with_station`` is false, for a caller
+    that needs only ``station_id``; the station then loads on first access), its
+    parent and grandparent (the ids of every commission above it: CEC → regional TEC
+    → district TEC → PEC at most), and its ``tec`` and ``region`` when they are those.
     """
     from psephos.territory.selectors import station_not_found
 
@@ -58,20 +61,25 @@ def station_commission_get(*, geography_id: int, code: str) -> Commission:
     unit_model = station_model._meta.get_field("unit").related_model
     assert isinstance(unit_model, type)
     c = qn(Commission._meta.db_table)
+    models: list[type[Model]] = [Commission, Commission, Commission]
+    station_columns = station_joins = ""
+    if with_station:
+        models += [station_model, unit_model]
+        station_columns = f", {columns(station_model, 's')}, {columns(unit_model, 'u')}"
+        station_joins = (
+            f" LEFT JOIN {qn(station_model._meta.db_table)} s ON s.id = c.station_id"
+            f" LEFT JOIN {qn(unit_model._meta.db_table)} u ON u.id = s.unit_id"
+        )
     row = row_fetch(
         f"SELECT {columns(Commission, 'c')}, {columns(Commission, 'p')},"  # noqa: S608
-        f" {columns(Commission, 'pp')}, {columns(station_model, 's')}, {columns(unit_model, 'u')}"
+        f" {columns(Commission, 'pp')}{station_columns}"
         f" FROM {c} c LEFT JOIN {c} p ON p.id = c.parent_id LEFT JOIN {c} pp ON pp.id = p.parent_id"
-        f" LEFT JOIN {qn(station_model._meta.db_table)} s ON s.id = c.station_id"
-        f" LEFT JOIN {qn(unit_model._meta.db_table)} u ON u.id = s.unit_id"
-        " WHERE c.geography_id = %s AND c.code = %s AND c.level = %s",
+        f"{station_joins} WHERE c.geography_id = %s AND c.code = %s AND c.level = %s",
         [geography_id, code, CommissionLevel.PEC.value],
     )
     if row is None:
         raise station_not_found(code)
-    commission, parent, grandparent, station, unit = rows_split(
-        row, Commission, Commission, Commission, station_model, unit_model
-    )
+    commission, parent, grandparent, *station_unit = rows_split(row, *models)
     assert isinstance(commission, Commission)
     parent_field = Commission.parent.field
     if parent is not None:
@@ -82,8 +90,9 @@ def station_commission_get(*, geography_id: int, code: str) -> Commission:
         for above in (parent, grandparent):
             if above is not None and getattr(commission, f"{name}_id") == above.pk:
                 getattr(Commission, name).field.set_cached_value(commission, above)
-    if station is not None:
-        type(station).unit.field.set_cached_value(station, unit)  # type: ignore[attr-defined]
+    if station_unit and station_unit[0] is not None:
+        station, unit = station_unit
+        station_model.unit.field.set_cached_value(station, unit)  # type: ignore[attr-defined]
         Commission.station.field.set_cached_value(commission, station)
     return commission
 

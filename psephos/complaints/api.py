@@ -21,7 +21,7 @@ from psephos.commissions.schemas import DecisionPendingOut, decision_pending_out
 from psephos.core.client import client_address
 from psephos.core.csrf import session_csrf_check
 from psephos.core.errors import ValidationFailed
-from psephos.core.schemas import ErrorOut
+from psephos.core.schemas import READ_ERRORS, WRITE_ERRORS
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_user
 
@@ -48,8 +48,7 @@ from .services.filing import EvidenceFile, complaint_file, evidence_from_uploads
 
 router = Router(tags=["complaints"])
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = ERRORS | {409: ErrorOut, 422: ErrorOut}
+ERRORS = READ_ERRORS
 
 
 class RegisterFilter(Schema):

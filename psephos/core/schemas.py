@@ -21,3 +21,7 @@ class ErrorOut(Schema):
 
 # The refusals an endpoint that reads and writes a station's records may answer.
 ERROR_RESPONSES: dict[int, Any] = {status: ErrorOut for status in (400, 401, 403, 404, 409, 422)}
+# The refusals of a read (bad request, not logged in, not allowed, not found), and of a
+# write (those, and a conflict or invalid figures): every app's router declares these.
+READ_ERRORS: dict[int, Any] = {status: ErrorOut for status in (400, 401, 403, 404)}
+WRITE_ERRORS: dict[int, Any] = ERROR_RESPONSES

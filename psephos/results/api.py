@@ -14,14 +14,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from psephos.accounts.authentication import STAFF_AUTH
+from psephos.core.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from psephos.elections.selectors import election_get, election_rounds
 from psephos.results import selectors
 from psephos.results.exports import rows_csv, rows_json
-from psephos.results.rules.lines import ProtocolLines
 from psephos.results.schemas import (
     Code,
     ElectionOut,
-    ErrorOut,
     OutcomeOut,
     ProtocolIn,
     ReturnIn,
@@ -35,8 +34,7 @@ from psephos.territory.selectors import stations_search
 
 router = Router(tags=["results"])
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = ERRORS | {409: ErrorOut, 422: ErrorOut}
+ERRORS = READ_ERRORS
 
 
 @router.get("/elections", response=list[ElectionOut])
@@ -144,8 +142,7 @@ def station_protocol_submit(
 ) -> Status[ProtocolView]:
     """Submit the station's protocol (the station's own PEC only)."""
     election = election_get(key=key)
-    data = payload.dict()
-    lines = ProtocolLines(**{k: v for k, v in data.items() if k != "votes"}, votes=data["votes"])
+    lines = payload.to_lines()
     protocol = protocol_submit(
         user=request.user,  # type: ignore[arg-type]
         election=election,

@@ -18,12 +18,11 @@ from pydantic import ConfigDict, Field
 
 from psephos.accounts.authentication import STAFF_AUTH
 from psephos.commissions.schemas import DecisionVoteIn, document_decode
+from psephos.core.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from psephos.elections.selectors import election_get
-from psephos.results.rules.lines import ProtocolLines
 from psephos.results.schemas import (
     AttachmentOut,
     Code,
-    ErrorOut,
     FeedOut,
     KeyingOut,
     ProtocolIn,
@@ -43,8 +42,7 @@ from psephos.results.services.keying import attachment_limit, protocol_attach, p
 
 router = Router(tags=["results transparency"])
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = ERRORS | {409: ErrorOut, 422: ErrorOut}
+ERRORS = READ_ERRORS
 
 
 class DecisionIn(DecisionVoteIn):
@@ -80,8 +78,13 @@ class CancelIn(Schema):
     expected_version: Annotated[int, Field(strict=True, ge=1)] | None = None
 
 
-def _document(d: DecisionIn) -> bytes:
-    return document_decode(d.document, "decision.document")
+def _decision(d: DecisionIn) -> dict[str, Any]:
+    """Return the decision's particulars as the decision services take them."""
+    particulars = d.dict(include=set(_PARTICULARS))
+    return particulars | {"document": document_decode(d.document, "decision.document")}
+
+
+_PARTICULARS = ("number", "date", "reasons", "votes_for", "votes_against", "abstentions", "present")
 
 
 def _decision_out(election_key: str, decision: Any) -> dict[str, Any]:
@@ -93,11 +96,6 @@ def _decision_out(election_key: str, decision: Any) -> dict[str, Any]:
         "document_sha256": decision.document_sha256,
         "confirm": f"/api/v1/elections/{election_key}/decisions/{code}/{decision.number}/confirm",
     }
-
-
-def _lines(payload: ProtocolIn) -> ProtocolLines:
-    data = payload.dict()
-    return ProtocolLines(**{k: v for k, v in data.items() if k != "votes"}, votes=data["votes"])
 
 
 @router.post(
@@ -113,20 +111,12 @@ def protocol_correction(
     The decision is pending: a second operator confirms it at its ``confirm`` path.
     """
     election = election_get(key=key)
-    d = payload.decision
     decision = protocol_correct_by_decision(
         user=request.user,  # type: ignore[arg-type]
         election=election,
         station_code=code,
-        number=d.number,
-        date=d.date,
-        reasons=d.reasons,
-        votes_for=d.votes_for,
-        votes_against=d.votes_against,
-        abstentions=d.abstentions,
-        present=d.present,
-        document=_document(d),
-        lines=_lines(payload.lines),
+        **_decision(payload.decision),
+        lines=payload.lines.to_lines(),
         recount=payload.recount,
         expected_version=payload.expected_version,
     )
@@ -143,19 +133,11 @@ def station_cancel(
 ) -> Status[dict[str, Any]]:
     """Propose a CEC decision cancelling the station's accepted results (pending confirmation)."""
     election = election_get(key=key)
-    d = payload.decision
     decision = protocol_cancel_by_decision(
         user=request.user,  # type: ignore[arg-type]
         election=election,
         station_code=code,
-        number=d.number,
-        date=d.date,
-        reasons=d.reasons,
-        votes_for=d.votes_for,
-        votes_against=d.votes_against,
-        abstentions=d.abstentions,
-        present=d.present,
-        document=_document(d),
+        **_decision(payload.decision),
         expected_version=payload.expected_version,
     )
     return Status(202, _decision_out(election.key, decision))
@@ -222,7 +204,7 @@ def station_keying(
         user=request.user,  # type: ignore[arg-type]
         election=election,
         station_code=code,
-        lines=_lines(payload),
+        lines=payload.to_lines(),
     )
     return outcome.as_dict()
 

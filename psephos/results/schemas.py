@@ -12,6 +12,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from psephos.results.rules.lines import ProtocolLines
 from psephos.results.selectors.protocols import ProtocolView
 
 # Natural keys as they appear in URLs: nothing that a database could choke on (NUL, control bytes).
@@ -43,6 +44,12 @@ class ProtocolIn(Schema):
     votes: dict[OptionKey, Count] = Field(
         description="Votes per option key, one entry for every option on the ballot."
     )
+
+    def to_lines(self) -> ProtocolLines:
+        """Return the figures as the results services take them."""
+        data = self.dict()
+        votes = data.pop("votes")
+        return ProtocolLines(**data, votes=votes)
 
 
 class ReturnIn(Schema):
@@ -106,16 +113,6 @@ class OutcomeOut(Schema):
     runoff: list[str]
     reasons: list[str]
     warnings: list[str]
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    data: dict[str, object]
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class QuarantineEntryOut(Schema):

@@ -33,7 +33,14 @@ ENV_NAME = "PSEPHOS_SIGNING_KEY"
 
 def key_file_path() -> Path:
     """Return where the signing key file lives."""
-    return Path(settings.PSEPHOS_KEY_DIR) / KEY_FILE_NAME
+    return _key_file(settings.PSEPHOS_KEY_DIR)
+
+
+@functools.lru_cache(maxsize=8)
+def _key_file(directory: str | Path) -> Path:
+    # Sealing asks for the path on every submission (``derived_key``); building it once per
+    # directory keeps the path arithmetic off that path.
+    return Path(directory) / KEY_FILE_NAME
 
 
 def _create_key_file(path: Path) -> None:

@@ -127,14 +127,18 @@ def protocol_view_of(
     )
 
 
-def station_pec_get(*, election: Election, station_code: str) -> Commission:
+def station_pec_get(
+    *, election: Election, station_code: str, with_station: bool = True
+) -> Commission:
     """Return the station's PEC for a write (``station_commission_get``, the tree above loaded).
 
     The write paths refuse an unknown station with the results path's stable code
     ``station_not_found`` (API clients rely on it), with the one canonical message.
     """
     try:
-        return station_commission_get(geography_id=election.geography_id, code=station_code)
+        return station_commission_get(
+            geography_id=election.geography_id, code=station_code, with_station=with_station
+        )
     except NotFound as exc:
         raise StationNotFound(exc.message, data={**exc.data, "election": election.key}) from None
 

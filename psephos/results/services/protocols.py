@@ -56,7 +56,8 @@ def protocol_submit(
     Raises ``StationNotFound``, ``PermissionDenied``, ``ElectionCertified``,
     ``ProtocolAlreadySubmitted`` or ``ProtocolBreaksRelations``.
     """
-    commission = station_pec_get(election=election, station_code=station_code)
+    # The submission reads only the station's id: its row and unit stay unloaded.
+    commission = station_pec_get(election=election, station_code=station_code, with_station=False)
     access_protocol_submit(user, commission)
     _refuse_if_certified(election)
     options = election_options(election=election)

@@ -267,6 +267,31 @@ def confirm(decision, who):
     return out.getvalue()
 
 
+def decision_command(name, user, number, date, reasons, votes_for, *extra, **kwargs):
+    """Run ``correct`` or ``cancel_results`` on STATION: a decision of seven present members."""
+    call_command(
+        name,
+        KEY,
+        STATION,
+        "--user",
+        user,
+        "--number",
+        number,
+        "--date",
+        date,
+        "--reasons",
+        reasons,
+        "--votes-for",
+        votes_for,
+        "--present",
+        "7",
+        "--document",
+        document_file(),
+        *extra,
+        **kwargs,
+    )
+
+
 def lines_file(tmp_path, data):
     path = tmp_path / "lines.json"
     path.write_text(json.dumps(data))
@@ -275,24 +300,13 @@ def lines_file(tmp_path, data):
 
 def test_correct_command(country, tmp_path):
     out = StringIO()
-    call_command(
+    decision_command(
         "correct",
-        KEY,
-        STATION,
-        "--user",
         "tec-KZ-01-01",
-        "--number",
         "9",
-        "--date",
         "2022-11-21",
-        "--reasons",
         "Recount.",
-        "--votes-for",
         "6",
-        "--present",
-        "7",
-        "--document",
-        document_file(),
         "--lines",
         lines_file(tmp_path, new_lines(country)),
         "--recount",
@@ -308,46 +322,24 @@ def test_correct_command(country, tmp_path):
 def test_correct_command_refusal_writes_nothing(country, tmp_path):
     before = state()
     with pytest.raises(CommandError, match="decision_invalid"):
-        call_command(
+        decision_command(
             "correct",
-            KEY,
-            STATION,
-            "--user",
             "tec-KZ-01-01",
-            "--number",
             "9",
-            "--date",
             "2022-11-21",
-            "--reasons",
             "Recount.",
-            "--votes-for",
             "0",
-            "--present",
-            "7",
-            "--document",
-            document_file(),
             "--lines",
             lines_file(tmp_path, new_lines(country)),
         )
     with pytest.raises(CommandError, match="lacks"):
-        call_command(
+        decision_command(
             "correct",
-            KEY,
-            STATION,
-            "--user",
             "tec-KZ-01-01",
-            "--number",
             "9",
-            "--date",
             "2022-11-21",
-            "--reasons",
             "Recount.",
-            "--votes-for",
             "5",
-            "--present",
-            "7",
-            "--document",
-            document_file(),
             "--lines",
             lines_file(tmp_path, {"votes": {}}),
         )
@@ -356,48 +348,26 @@ def test_correct_command_refusal_writes_nothing(country, tmp_path):
 
 def test_cancel_results_command(country):
     out = StringIO()
-    call_command(
+    decision_command(
         "cancel_results",
-        KEY,
-        STATION,
-        "--user",
         "cec",
-        "--number",
         "3",
-        "--date",
         "2022-11-22",
-        "--reasons",
         "Ballot stuffing established.",
-        "--votes-for",
         "7",
-        "--present",
-        "7",
-        "--document",
-        document_file(),
         stdout=out,
     )
     out = confirm(("CEC", "3"), "second-CEC")
     assert out == f"{KEY} {STATION}: cancelled by decision No. 3.\n"
     assert Protocol.objects.get(commission__code=STATION).status == "cancelled"
     with pytest.raises(CommandError, match="protocol_not_accepted"):
-        call_command(
+        decision_command(
             "cancel_results",
-            KEY,
-            STATION,
-            "--user",
             "cec",
-            "--number",
             "4",
-            "--date",
             "2022-11-22",
-            "--reasons",
             "Again.",
-            "--votes-for",
             "7",
-            "--present",
-            "7",
-            "--document",
-            document_file(),
         )
     assert Decision.objects.filter(number="4").count() == 0
 

@@ -61,6 +61,21 @@ def decide(world: World, request_id: int, station: object, **decision: object): 
     )
 
 
+def request_file(  # type: ignore[no-untyped-def]
+    world: World, pec: int, station: object, iin: str, kind: CorrectionKind, note: str = ""
+):
+    """File a correction request as the world's PEC number ``pec`` (from 0) at ``station``."""
+    return correction_request_file(
+        election=world.election,
+        station=station,
+        iin=iin,
+        kind=kind,
+        note=note,
+        user=world.pec[pec],
+        actor=f"system:pec{pec + 1}",
+    )
+
+
 @pytest.fixture
 def before(listed: World, monkeypatch: pytest.MonkeyPatch) -> World:  # noqa: F811
     monkeypatch.setattr(
@@ -71,15 +86,7 @@ def before(listed: World, monkeypatch: pytest.MonkeyPatch) -> World:  # noqa: F8
 
 def test_include_granted_moves_the_voter(before: World) -> None:
     home, here = before.stations[0], before.stations[2]
-    request = correction_request_file(
-        election=before.election,
-        station=here,
-        iin=B,
-        kind=CorrectionKind.INCLUDE,
-        note="moved in May",
-        user=before.pec[2],
-        actor="system:pec3",
-    )
+    request = request_file(before, 2, here, B, CorrectionKind.INCLUDE, note="moved in May")
     assert (request.status, request.due_at) == (
         "pending",
         dt.datetime(2022, 11, 11, 3, 0, tzinfo=UTC),
@@ -110,15 +117,7 @@ def test_include_granted_moves_the_voter(before: World) -> None:
 
 def test_exclude_and_refusal_and_late(before: World, monkeypatch: pytest.MonkeyPatch) -> None:
     home = before.stations[0]
-    request = correction_request_file(
-        election=before.election,
-        station=home,
-        iin=A,
-        kind=CorrectionKind.EXCLUDE,
-        note="",
-        user=before.pec[0],
-        actor="system:pec1",
-    )
+    request = request_file(before, 0, home, A, CorrectionKind.EXCLUDE)
     with pytest.raises(ListState, match="needs its reasons"):
         decide(before, request.pk, home, granted=True, reasons=" ", actor="system:pec1")
     with pytest.raises(VoterNotFound, match="No correction request"):
@@ -144,15 +143,7 @@ def test_exclude_and_refusal_and_late(before: World, monkeypatch: pytest.MonkeyP
 
 def test_include_of_an_ineligible_voter_is_refused(before: World) -> None:
     here = before.stations[1]
-    request = correction_request_file(
-        election=before.election,
-        station=here,
-        iin=C,
-        kind=CorrectionKind.INCLUDE,
-        note="",
-        user=before.pec[1],
-        actor="system:pec2",
-    )
+    request = request_file(before, 1, here, C, CorrectionKind.INCLUDE)
     with pytest.raises(NotEligible):
         decide(before, request.pk, here, granted=True, reasons="ok", actor="system:pec2")
     request.refresh_from_db()
@@ -204,15 +195,7 @@ def test_a_voter_who_received_a_ballot_is_not_moved_or_removed(
     from .conftest import ELECTION_DAY_10_15_UTC, at, mark
 
     home = before.stations[0]
-    exclude = correction_request_file(
-        election=before.election,
-        station=home,
-        iin=A,
-        kind=CorrectionKind.EXCLUDE,
-        note="",
-        user=before.pec[0],
-        actor="system:pec1",
-    )
+    exclude = request_file(before, 0, home, A, CorrectionKind.EXCLUDE)
     at(monkeypatch, ELECTION_DAY_10_15_UTC)
     first = mark(before, 1, A)
     with pytest.raises(AlreadyMarked, match="already received a ballot at station KZ-75-0001"):
@@ -229,15 +212,7 @@ def test_inclusion_only_in_the_window_and_the_losing_station_is_told(
     """Issue 16, item 3: an inclusion granted outside the legal window is refused."""
     here = listed.stations[2]
     monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 3, 3, 0, tzinfo=UTC))
-    request = correction_request_file(
-        election=listed.election,
-        station=here,
-        iin=B,
-        kind=CorrectionKind.INCLUDE,
-        note="",
-        user=listed.pec[2],
-        actor="system:pec3",
-    )
+    request = request_file(listed, 2, here, B, CorrectionKind.INCLUDE)
     before = (ListEntry.objects.filter(removed_reason="").count(), Event.objects.count())
     for when in (
         dt.datetime(2022, 11, 4, 17, 59, tzinfo=UTC),  # 23:59 on 4 Nov: before the display

@@ -58,6 +58,21 @@ def snapshot() -> tuple[int, int, int, int, int, int]:
     )
 
 
+def certificate_by_pec(  # type: ignore[no-untyped-def]
+    world: World, pec: int, station: object, iin: str, serial: str, *, now: dt.datetime
+):
+    """Issue an absentee certificate as the world's PEC number ``pec`` (from 0)."""
+    return certificate_issue(
+        election=world.election,
+        station=station,
+        iin=iin,
+        serial=serial,
+        user=world.pec[pec],
+        actor=f"system:pec{pec + 1}",
+        now=now,
+    )
+
+
 def test_extract_follows_the_profile(listed: World) -> None:
     assert sorted(ListEntry.objects.values_list("station__code", "source", "voter__surname")) == [
         ("KZ-75-0001", "register", "Ахметов"),
@@ -212,56 +227,24 @@ def test_certificate_lifecycle(listed: World, monkeypatch: pytest.MonkeyPatch) -
         dt.datetime(2022, 11, 19, 12, 1, tzinfo=UTC),  # 18:01 on 19 Nov local
     ):
         with pytest.raises(OutsideWindow):
-            certificate_issue(
-                election=listed.election,
-                station=home,
-                iin=A,
-                serial="00001",
-                user=listed.pec[0],
-                actor="system:pec1",
-                now=outside,
-            )
+            certificate_by_pec(listed, 0, home, A, "00001", now=outside)
     with pytest.raises(ListState, match="only by the station whose list"):
-        certificate_issue(
-            election=listed.election,
-            station=away,
-            iin=A,
-            serial="00001",
-            user=listed.pec[2],
-            actor="system:pec3",
-            now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
+        certificate_by_pec(
+            listed, 2, away, A, "00001", now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC)
         )
     assert snapshot()[3] == 0
-    cert = certificate_issue(
-        election=listed.election,
-        station=home,
-        iin=A,
-        serial="00001",
-        user=listed.pec[0],
-        actor="system:pec1",
-        now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
+    cert = certificate_by_pec(
+        listed, 0, home, A, "00001", now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC)
     )
     assert (cert.status, cert.issued_by.code) == (CertificateStatus.ISSUED, "KZ-75-0001")
     assert ListEntry.objects.get(voter=cert.voter).removed_reason == RemovalReason.AVC_ISSUED
     with pytest.raises(ListState, match="already holds a certificate"):
-        certificate_issue(
-            election=listed.election,
-            station=home,
-            iin=A,
-            serial="00002",
-            user=listed.pec[0],
-            actor="system:pec1",
-            now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
+        certificate_by_pec(
+            listed, 0, home, A, "00002", now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC)
         )
     with pytest.raises(ListState, match="serial 00001 is already used"):
-        certificate_issue(
-            election=listed.election,
-            station=home,
-            iin=B,
-            serial="00001",
-            user=listed.pec[0],
-            actor="system:pec1",
-            now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC),
+        certificate_by_pec(
+            listed, 0, home, B, "00001", now=dt.datetime(2022, 11, 19, 12, 0, tzinfo=UTC)
         )
     at(monkeypatch, ELECTION_DAY_10_15_UTC)
     with pytest.raises(NotOnList):

@@ -14,9 +14,8 @@ from psephos.accounts.selectors import user_get
 from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
 from psephos.results.management.commands.correct import (
-    date_parse,
     decision_arguments,
-    document_read,
+    decision_options,
     proposed_note,
 )
 from psephos.results.services.decisions import protocol_cancel_by_decision
@@ -35,14 +34,7 @@ class Command(DomainCommand):
             user=user,
             election=election,
             station_code=options["station"],
-            number=options["number"],
-            date=date_parse(options["date"]),
-            reasons=options["reasons"],
-            votes_for=options["votes_for"],
-            votes_against=options["votes_against"],
-            abstentions=options["abstentions"],
-            present=options["present"],
-            document=document_read(options["document"]),
+            **decision_options(options),
             expected_version=options["expected_version"],
         )
         self.stdout.write(proposed_note(election.key, decision))

@@ -55,6 +55,15 @@ def document_read(path: str) -> bytes:
         raise CommandError(f"Cannot read the decision document “{path}”: {exc}") from None
 
 
+def decision_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Return the decision's particulars from ``decision_arguments`` as the services take them."""
+    names = ("number", "reasons", "votes_for", "votes_against", "abstentions", "present")
+    return {name: options[name] for name in names} | {
+        "date": date_parse(options["date"]),
+        "document": document_read(options["document"]),
+    }
+
+
 def proposed_note(election: str, decision: Any) -> str:
     """Say that the decision waits for a second operator, and how to confirm it."""
     return (
@@ -104,14 +113,7 @@ class Command(DomainCommand):
             user=user,
             election=election,
             station_code=options["station"],
-            number=options["number"],
-            date=date_parse(options["date"]),
-            reasons=options["reasons"],
-            votes_for=options["votes_for"],
-            votes_against=options["votes_against"],
-            abstentions=options["abstentions"],
-            present=options["present"],
-            document=document_read(options["document"]),
+            **decision_options(options),
             lines=lines,
             recount=options["recount"],
             expected_version=options["expected_version"],
