@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from psephos.accounts.enums import Role
 from psephos.core.converters import CodeConverter
@@ -284,12 +284,19 @@ def _queue_row(
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def election_certify_view(request: HttpRequest, key: str) -> HttpResponse:
-    """Let a CEC operator certify the election once every protocol is settled."""
+    """Let a CEC operator certify the election once every protocol is settled.
+
+    Certifying cannot be undone, so it takes two steps: the page (a GET, or a POST
+    without ``confirm``) says what certifying means and changes nothing; only a POST
+    with ``confirm=1`` certifies.
+    """
     user = _operator(request, Role.CEC_OPERATOR)
     election = election_get(key=key)
+    if request.method != "POST" or request.POST.get("confirm") != "1":
+        return render(request, "results/staff/certify_confirm.html", {"election": election})
     outcome = election_certify(user=user, election=election)
     messages.success(
         request,

@@ -28,7 +28,14 @@ def test_file_a_complaint_with_evidence_then_find_it_masked_in_the_register(
     page.fill("textarea[name=summary]", "The commission did not answer my request.")
     # Submit once without a remedy: the error is shown beside the field, nothing stored.
     page.click("form.complaint-form button[type=submit]")
-    assert page.inner_text("#field-remedy .error") == "Say what you ask the body to do."
+    assert page.inner_text("#field-remedy .errorlist") == "Say what you ask the body to do."
+    # The refusal is announced, and the field points a screen reader at its error.
+    assert page.get_attribute("#form-errors", "role") == "alert"
+    described = page.get_attribute("textarea[name=remedy]", "aria-describedby") or ""
+    assert "id_remedy_error" in described.split()
+    for ref in described.split():
+        assert page.locator(f"#{ref}").count() == 1, ref
+    assert page.get_attribute("textarea[name=remedy]", "aria-invalid") == "true"
     assert Complaint.objects.count() == 0
 
     page.fill("textarea[name=remedy]", "Answer the request.")

@@ -13,7 +13,9 @@ answers without a login. In the visible text (text nodes, ``title``, ``alt``,
 - a raw code: a text that is exactly the value of a ``TextChoices`` member whose label
   says something else (``tec_district``, ``upheld``), or an option's key (``tokayev``).
 
-A pattern that no filled URL reaches (neither a page nor a login redirect nor a 404
+It also refuses an ``aria-describedby``, ``aria-labelledby``, ``aria-controls`` or a
+label's ``for`` that names an id the page does not have (a screen reader's link to
+nowhere). A pattern that no filled URL reaches (neither a page nor a login redirect nor a 404
 page) fails too, so a new public page joins the walk or says why it cannot.
 """
 
@@ -76,6 +78,8 @@ class _Visible(HTMLParser):
         self.texts: list[str] = []
         self._stack: list[tuple[str, bool]] = []  # (tag, hidden from this check)
         self._language = language
+        self.ids: set[str] = set()
+        self.references: set[str] = set()
 
     def _hidden(self) -> bool:
         return bool(self._stack) and self._stack[-1][1]
@@ -83,6 +87,12 @@ class _Visible(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
         lang = values.get("lang", "")
+        if values.get("id"):
+            self.ids.add(values["id"])
+        for name in ("aria-describedby", "aria-labelledby", "aria-controls"):
+            self.references.update(values.get(name, "").split())
+        if tag == "label" and values.get("for"):
+            self.references.add(values["for"])
         hidden = self._hidden() or tag in self.SKIP or bool(lang and lang[:2] != self._language)
         if not hidden:
             self.texts.extend(values[a] for a in VISIBLE_ATTRIBUTES if values.get(a))
@@ -108,10 +118,15 @@ class _Visible(HTMLParser):
 
 def visible_texts(html: str, language: str) -> list[str]:
     """Return the page's visible texts, whitespace folded, empty ones dropped."""
+    return _read(html, language)[0]
+
+
+def _read(html: str, language: str) -> tuple[list[str], set[str]]:
+    """Return the page's visible texts and the ids it refers to that no element has."""
     parser = _Visible(language)
     parser.feed(html)
     texts = (re.sub(r"\s+", " ", t).strip() for t in parser.texts)
-    return [t for t in texts if t]
+    return [t for t in texts if t], parser.references - parser.ids
 
 
 def english_messages(language: str) -> tuple[set[str], list[re.Pattern[str]]]:
@@ -281,7 +296,10 @@ def test_every_public_page_speaks_kazakh_and_russian(country: None, client: Clie
                     continue
                 reached = reached or response.status_code in (200, 404, 405, 422)
                 pages += 1
-                for text in visible_texts(response.content.decode(), language):
+                texts, dangling = _read(response.content.decode(), language)
+                if dangling:
+                    found.append(f"{language} {url}: refers to missing ids {sorted(dangling)}")
+                for text in texts:
                     if text in plain or any(p.fullmatch(text) for p in patterns):
                         found.append(f"{language} {url}: English “{text}”")
                     elif text in codes:

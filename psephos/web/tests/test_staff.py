@@ -341,7 +341,7 @@ def test_cec_cannot_certify_while_protocols_are_missing(small: SmallElection) ->
     cec = operator(small.cec, Role.CEC_OPERATOR)
     assert "Certify the results" in text_of(cec.get("/staff/").content)
     before = snapshot()
-    response = cec.post(f"/staff/e/{KEY}/certify/")
+    response = cec.post(f"/staff/e/{KEY}/certify/", {"confirm": "1"})
     assert response.status_code == 409
     assert "cannot be certified: 6 of 8 protocols are accepted or cancelled and 1 await" in (
         response.content.decode()
@@ -351,15 +351,20 @@ def test_cec_cannot_certify_while_protocols_are_missing(small: SmallElection) ->
     assert small.election.status == "counting"
 
 
-def test_cec_certifies_when_every_protocol_is_accepted(small: SmallElection) -> None:
+def _every_protocol_accepted(small: SmallElection) -> Client:
+    """Submit the silent PEC's protocol, accept the last two; return a CEC operator."""
     tec = operator(small.tecs[3], Role.TEC_OPERATOR)
     pec = operator(small.silent_pec, Role.PEC_OPERATOR)
     assert pec.post(ENTRY, GOOD).status_code == 302
     for code in ("KZ-71-0007", "KZ-71-0008"):
         assert tec.post(f"/staff/e/{KEY}/p/{code}/accept/").status_code == 302
-    cec = operator(small.cec, Role.CEC_OPERATOR)
+    return operator(small.cec, Role.CEC_OPERATOR)
+
+
+def test_cec_certifies_when_every_protocol_is_accepted(small: SmallElection) -> None:
+    cec = _every_protocol_accepted(small)
     assert 'hx-trigger="every 60s"' in cec.get(f"/e/{KEY}/").content.decode()  # live while counting
-    response = cec.post(f"/staff/e/{KEY}/certify/")
+    response = cec.post(f"/staff/e/{KEY}/certify/", {"confirm": "1"})
     assert response.status_code == 302
     assert response["Location"] == f"/e/{KEY}/"
     text = text_of(cec.get(f"/e/{KEY}/").content)
@@ -368,14 +373,30 @@ def test_cec_certifies_when_every_protocol_is_accepted(small: SmallElection) -> 
     assert "Protocols accepted 8 of 8" in text
     assert "certified" in text_of(cec.get("/staff/").content)
     assert 'hx-trigger="every 60s"' not in cec.get(f"/e/{KEY}/").content.decode()
-    assert cec.post(f"/staff/e/{KEY}/certify/").status_code == 409
+    assert cec.post(f"/staff/e/{KEY}/certify/", {"confirm": "1"}).status_code == 409
+
+
+def test_certifying_asks_for_confirmation_first(small: SmallElection) -> None:
+    cec = _every_protocol_accepted(small)
+    home = cec.get("/staff/").content.decode()
+    assert f'<a class="button primary" href="/staff/e/{KEY}/certify/">' in home
+    before = snapshot()
+    for response in (cec.get(f"/staff/e/{KEY}/certify/"), cec.post(f"/staff/e/{KEY}/certify/")):
+        assert response.status_code == 200
+        text = text_of(response.content)
+        assert "Certifying is final" in text
+        assert "Yes, certify the results" in text
+        assert 'name="confirm" value="1"' in response.content.decode()
+    assert snapshot() == before
+    small.election.refresh_from_db()
+    assert small.election.status == "counting"
 
 
 @pytest.mark.parametrize("role", [Role.TEC_OPERATOR, Role.PEC_OPERATOR])
 def test_only_the_cec_certifies(small: SmallElection, role: Role) -> None:
     client = operator(small.tecs[3] if role == Role.TEC_OPERATOR else small.silent_pec, role)
     before = snapshot()
-    assert client.post(f"/staff/e/{KEY}/certify/").status_code == 403
+    assert client.post(f"/staff/e/{KEY}/certify/", {"confirm": "1"}).status_code == 403
     assert snapshot() == before
 
 
