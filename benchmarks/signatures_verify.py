@@ -1,0 +1,232 @@
+"""Benchmark ``candidates.signatures_import`` of 200,000 lines against a large register,
+next to one SQL join of the same lines against the register (issue 18).
+
+Setup (not timed, once per database): the presidential map at ``--scale`` (its 20 units
+and stations), a register of ``--register`` voters (``voters.services.register_import``:
+the signers of a generated 200,000-line file with its defects, plus as many other
+voters as make up the number) and the file itself (``simulate.rules.nominees``:
+every line checked, 2 % invalid for real reasons).
+
+Each run, in one process:
+
+1. import: a new nominee (body, nomination, eligibility, at a fixed 2022 clock), then
+   ``signatures_import`` of the file end to end: read, every check against the register,
+   each line and its reasons stored, each unit's tally, the ledger event;
+2. baseline: the same lines' keyed IIN values and units copied into a temporary table
+   and joined to the register and its stations' units in one SELECT that returns every
+   line with the register's name, birth date, flags and unit.
+
+Medians and the median ratio are printed. Uses the database in ``DATABASE_URL`` (a
+SQLite file under ``$PSEPHOS_BENCH_DIR`` when unset): never a test database; it is
+filled, not flushed.
+
+  DATABASE_URL=postgres://... .venv/bin/python benchmarks/signatures_verify.py \
+      --register 2000000 --lines 200000 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ledger_setup import BENCH_DIR, django_setup
+
+ZONE = ZoneInfo("Asia/Almaty")
+ELECTION = "kz-2022-presidential"
+WINDOW = (dt.date(2022, 9, 26), dt.date(2022, 10, 3))
+
+
+def setup(scale: float, register: int, lines: int, folder: Path) -> Path:
+    from django.core.management import call_command
+
+    from psephos.candidates.rules.signatures import PatternRules
+    from psephos.elections.selectors import election_get
+    from psephos.ledger.actors import actor_system
+    from psephos.simulate.rules.nominees import People, SignaturePlan, signature_file
+    from psephos.territory.selectors import regions_list
+    from psephos.voters.selectors import register_size
+    from psephos.voters.services.register import register_import
+
+    call_command("migrate", verbosity=0)
+    path = folder / f"signatures-{lines}.csv"
+    try:
+        election = election_get(key=ELECTION)
+    except Exception:  # noqa: BLE001 — not built yet
+        print(f"simulating {ELECTION} at scale {scale} ...", flush=True)
+        call_command(
+            "simulate", ELECTION, scale=scale, no_progress=True, no_mission=True, no_media=True
+        )
+        election = election_get(key=ELECTION)
+    if path.exists() and register_size(geography_id=election.geography_id) >= register:
+        return path
+    print(f"writing {lines:,} signature lines and a register of {register:,} ...", flush=True)
+    units = [u.code for u in regions_list(geography_id=election.geography_id)]
+    people = People(random.Random(1))
+    made = signature_file(
+        SignaturePlan(lines, lines, lines * 98 // 100, len(units)),
+        units=units,
+        window=WINDOW,
+        people=people,
+        rng=random.Random(2),
+        seed=0,
+        patterns=PatternRules(),
+    )
+    path.write_bytes(made.data)
+    from psephos.territory.models import PollingStation
+
+    stations: dict[str, list[str]] = {u: [] for u in units}
+    for code, parent in PollingStation.objects.filter(
+        geography_id=election.geography_id, kind="regular"
+    ).values_list("code", "unit__parent__code"):
+        if parent in stations:
+            stations[parent].append(code)
+    csv_path = folder / "register.csv"
+    with csv_path.open("w", encoding="utf-8") as out:
+        out.write("iin,surname,given_name,patronymic,birth_date,sex,station,status\n")
+        rows = [(r.person, r.unit, r.prisoner, r.surname) for r in made.register]
+        extra = people.many(register - len(rows))
+        rows += [(p, units[i % len(units)], False, "") for i, p in enumerate(extra)]
+        for i, (p, unit, prisoner, surname) in enumerate(rows):
+            codes = stations[unit]
+            out.write(
+                f"{p.iin},{surname or p.surname},{p.given_name},,{p.birth_date.isoformat()},"
+                f"{p.sex},{codes[i % len(codes)]},{'prisoner' if prisoner else ''}\n"
+            )
+    started = time.perf_counter()
+    register_import(
+        geography=election.geography,
+        path=csv_path,
+        report_path=folder / "register-report.csv",
+        actor=actor_system("bench"),
+        show_progress=False,
+    )
+    print(f"register loaded in {time.perf_counter() - started:.1f} s", flush=True)
+    return path
+
+
+def run_import(path: Path, n: int) -> float:
+    from psephos.candidates.rules.eligibility import Assessment
+    from psephos.candidates.services.eligibility import eligibility_decide
+    from psephos.candidates.services.nominations import (
+        NomineeSpec,
+        body_register,
+        nomination_submit,
+    )
+    from psephos.core import clock
+    from psephos.elections.selectors import election_get
+    from psephos.ledger.actors import actor_system
+    from psephos.simulate.services.candidates import ENTERED
+    from psephos.territory.selectors import regions_list
+
+    actor = actor_system("bench")
+    election = election_get(key=ELECTION)
+    units = [u.code for u in regions_list(geography_id=election.geography_id)]
+    key = f"bench-{int(time.time())}-{n}"
+    with clock.fixed(dt.datetime(2022, 9, 24, 10, tzinfo=ZONE)):
+        body = body_register(
+            key=key,
+            kind="association",
+            names=(key, key, key),
+            registration_number=key,
+            registered_on=dt.date(2020, 1, 1),
+            offices=dict.fromkeys(units, dt.date(2020, 1, 1)),
+            actor=actor,
+        )
+        nomination = nomination_submit(
+            election=election,
+            body=body,
+            nominee=NomineeSpec(
+                key, (key, key, key), "M", dt.date(1960, 1, 1), dt.date(2022, 9, 23)
+            ),
+            documents=[],
+            actor=actor,
+        )
+    with clock.fixed(dt.datetime.combine(WINDOW[0], dt.time(10), ZONE)):
+        language = Assessment(
+            "kazakh_language", "met", "test", examiners=("A",), held_on=dt.date(2022, 9, 25)
+        )
+        nomination = eligibility_decide(
+            nomination=nomination,
+            assessments=[*(Assessment(c, "met", "documents") for c in ENTERED), language],
+            actor=actor,
+        )
+    from psephos.candidates.services.signatures import signatures_import
+
+    with clock.fixed(dt.datetime(2022, 10, 5, 12, tzinfo=ZONE)):
+        started = time.perf_counter()
+        summary = signatures_import(nomination=nomination, path=path, actor=actor)
+        took = time.perf_counter() - started
+    print(f"  import: {summary.lines:,} lines, {summary.valid:,} valid, {took:.1f} s", flush=True)
+    return took
+
+
+def run_join(path: Path) -> float:
+    import csv
+
+    from django.db import connection
+
+    from psephos.elections.selectors import election_get
+    from psephos.voters.selectors import signer_keys
+
+    election = election_get(key=ELECTION)
+    with path.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    started = time.perf_counter()
+    keys = signer_keys(geography_id=election.geography_id, iins=[r["iin"] for r in rows])
+    with connection.cursor() as cur:
+        cur.execute("CREATE TEMPORARY TABLE bench_lines (signer uuid, unit varchar(32))")
+        cur.executemany(
+            "INSERT INTO bench_lines VALUES (%s, %s)",
+            [(k, r["unit"]) for k, r in zip(keys, rows, strict=True)],
+        )
+        cur.execute(
+            "SELECT l.signer, l.unit, v.surname, v.given_name, v.birth_date, v.incapacitated,"
+            " v.prisoner, COALESCE(p.code, u.code)"
+            " FROM bench_lines l"
+            " LEFT JOIN voters_voter v ON v.iin_hash = l.signer AND v.geography_id = %s"
+            " LEFT JOIN territory_pollingstation s ON s.id = v.station_id"
+            " LEFT JOIN territory_administrativeunit u ON u.id = s.unit_id"
+            " LEFT JOIN territory_administrativeunit p ON p.id = u.parent_id",
+            [election.geography_id],
+        )
+        found = len(cur.fetchall())
+        took = time.perf_counter() - started
+        cur.execute("DROP TABLE bench_lines")
+    print(f"  join: {found:,} lines, {took:.1f} s", flush=True)
+    return took
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--register", type=int, default=2_000_000)
+    ap.add_argument("--lines", type=int, default=200_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--scale", type=float, default=0.05)
+    args = ap.parse_args()
+    folder = BENCH_DIR.parent / "psephos-signatures-bench"
+    django_setup(folder)
+    from django.db import connection
+
+    path = setup(args.scale, args.register, args.lines, folder)
+    imports, joins = [], []
+    for n in range(args.runs):
+        imports.append(run_import(path, n))
+        joins.append(run_join(path))
+    ratios = [i / j for i, j in zip(imports, joins, strict=True)]
+    print(
+        f"{connection.vendor}: {args.lines:,} lines against {args.register:,} voters — import "
+        f"median {statistics.median(imports):.1f} s, join median {statistics.median(joins):.1f} s, "
+        f"ratio median {statistics.median(ratios):.1f}× (load average {os.getloadavg()[0]:.1f})"
+    )
+
+
+if __name__ == "__main__":
+    main()
