@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,8 +39,11 @@ from psephos.commissions.sessions import (
     session_date,
     session_open,
 )
+from psephos.complaints.enums import DECISION_ACTION as COMPLAINT_DECISION
 from psephos.core import clock
 from psephos.core.errors import DomainError, PermissionDenied
+from psephos.elections.selectors import election_get
+from psephos.results.services.decisions import protocol_decision_confirm
 
 from ..access import access_own_sessions
 from ..forms import (
@@ -64,6 +68,13 @@ if TYPE_CHECKING:
 #: itself (a correction, a complaint decision or a registration is proposed, and
 #: confirmed, on its own app's pages, which apply what it authorises).
 GENERAL_KIND = "commission.decision"
+#: Decisions that correct, recount or cancel an accepted protocol: confirmed here too,
+#: through the results app's service, which applies them (no page of their own).
+PROTOCOL_KINDS = frozenset({"protocol.correct", "protocol.recount", "protocol.cancel"})
+
+
+def _kind(decision: Decision) -> str:
+    return str(decision.action.get("kind", ""))
 
 
 def _own(request: HttpRequest) -> tuple[User, Commission]:
@@ -332,7 +343,7 @@ def decisions_pending(request: HttpRequest) -> HttpResponse:
         "backoffice/decisions.html",
         {
             "own": own,
-            "rows": [(d, d.action.get("kind") == GENERAL_KIND) for d in rows],
+            "rows": [(d, _kind(d) == GENERAL_KIND or _kind(d) in PROTOCOL_KINDS) for d in rows],
             "general": GENERAL_KIND,
         },
     )
@@ -356,13 +367,25 @@ def _decision(request: HttpRequest, code: str, number: str) -> tuple[User, Commi
 def _decision_page(
     request: HttpRequest, decision: Decision, form: Form, status: int = 200
 ) -> HttpResponse:
+    kind = _kind(decision)
+    action = decision.action
     return render(
         request,
         "backoffice/decision.html",
         {
             "decision": decision,
             "status_label": DecisionStatus(decision.status).label,
-            "general": decision.action.get("kind") == GENERAL_KIND,
+            "confirmable": kind == GENERAL_KIND or kind in PROTOCOL_KINDS,
+            "protocol": (
+                {"kind": kind, "election": action.get("election"), "station": action.get("station")}
+                if kind in PROTOCOL_KINDS
+                else None
+            ),
+            "complaint_url": (
+                reverse("complaints:detail", kwargs={"key": str(action.get("complaint"))})
+                if kind == COMPLAINT_DECISION and action.get("complaint")
+                else ""
+            ),
             "form": form,
         },
         status=status,
@@ -380,22 +403,32 @@ def decision_page(request: HttpRequest, code: str, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def decision_confirm_view(request: HttpRequest, code: str, number: str) -> HttpResponse:
-    """Confirm a back-office decision as the second operator (four eyes)."""
+    """Confirm a decision as the second operator (four eyes): a back-office decision, or a
+    protocol correction, recount or cancellation, which the results service then applies."""
     user, commission, decision = _decision(request, code, number)
     form = DecisionConfirmForm(request.POST)
-    if decision.action.get("kind") != GENERAL_KIND:
+    kind = _kind(decision)
+    if kind != GENERAL_KIND and kind not in PROTOCOL_KINDS:
         raise PermissionDenied(
             _(
                 "Decision No. %(number)s authorises an act of another part of psephos; it is "
                 "confirmed on that act's own page."
             )
             % {"number": decision.number},
-            data={"rule": "decision_own_page", "kind": str(decision.action.get("kind", ""))},
+            data={"rule": "decision_own_page", "kind": kind},
         )
     if not form.is_valid():
         return _decision_page(request, decision, form, status=422)
     try:
-        decision_confirm(user=user, decision=decision, review=_review(commission))
+        if kind in PROTOCOL_KINDS:
+            protocol_decision_confirm(
+                user=user,
+                election=election_get(key=str(decision.action.get("election"))),
+                commission_code=commission.code,
+                number=decision.number,
+            )
+        else:
+            decision_confirm(user=user, decision=decision, review=_review(commission))
     except DomainError as exc:
         return _decision_page(request, decision, form, status=form_refused(form, exc))
     messages.success(
