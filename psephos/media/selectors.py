@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Sum, Value
+from django.db import connection
+from django.db.models import Count, DateField, F, Func, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
@@ -122,7 +123,29 @@ def plan_agreement(*, plan: MonitoringPlan) -> Agreement:
     return agreement(first, second)
 
 
-def coverage_rows(*, plan: MonitoringPlan) -> list[CoverageRow]:
+def _local_day(plan: MonitoringPlan, *, generic: bool) -> Func:
+    """Return the SQL expression of an item's local day in the plan's time zone.
+
+    Django's ``TruncDate`` with a time zone runs a Python function per row on SQLite
+    (five times the cost of the whole query over 100,000 items); when the zone keeps one
+    UTC offset over the plan's period (Kazakhstan has no daylight saving time), SQLite's
+    own ``date(aired_at, '+N minutes')`` gives the same day. ``generic`` forces
+    ``TruncDate`` (the tests compare both).
+    """
+    zone = ZoneInfo(plan.timezone)
+    first, last = (
+        dt.datetime.combine(d, dt.time(12), tzinfo=zone).utcoffset()
+        for d in (plan.starts_on - dt.timedelta(days=1), plan.ends_on + dt.timedelta(days=1))
+    )
+    if generic or connection.vendor != "sqlite" or first != last or first is None:
+        return TruncDate("aired_at", tzinfo=zone)
+    minutes = int(first.total_seconds() // 60)
+    return Func(
+        F("aired_at"), Value(f"{minutes:+d} minutes"), function="date", output_field=DateField()
+    )
+
+
+def coverage_rows(*, plan: MonitoringPlan, generic: bool = False) -> list[CoverageRow]:
     """Return the plan's first codings summed by outlet, subject, programme, tone and local day.
 
     One SQL ``GROUP BY`` query.
@@ -130,7 +153,7 @@ def coverage_rows(*, plan: MonitoringPlan) -> list[CoverageRow]:
     rows = (
         CodedItem.objects.filter(plan=plan, second=False)
         .annotate(
-            day=TruncDate("aired_at", tzinfo=ZoneInfo(plan.timezone)),
+            day=_local_day(plan, generic=generic),
             volume=Coalesce("seconds", "characters", Value(0)),
         )
         .values_list("outlet__key", "subject", "programme", "tone", "day")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import krippendorff
 import numpy as np
 import pytest
 from django.core.management import call_command
@@ -38,6 +39,19 @@ TEXTBOOK = np.array(
 )
 def test_the_textbook_example(level: str, published: float) -> None:
     assert round(alpha(TEXTBOOK, level=level) or 0, 3) == published
+
+
+@pytest.mark.parametrize("level", ["interval", "ratio"])
+def test_the_metric_levels_agree_with_the_package(level: str) -> None:
+    # psephos computes interval and ratio itself (the package's memory grows with
+    # units × values²); on data the package handles, both give the same alpha.
+    rng = np.random.default_rng(5)
+    first = rng.integers(0, 400, 250).astype(float)
+    second = first + rng.integers(-30, 30, 250)
+    second[::17] = NAN
+    data = np.array([first, second])
+    expected = krippendorff.alpha(reliability_data=data, level_of_measurement=level)
+    assert alpha(data, level=level) == pytest.approx(expected, abs=1e-12)
 
 
 def test_a_hand_worked_interval_example() -> None:

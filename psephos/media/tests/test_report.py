@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from typing import Any
@@ -141,3 +142,12 @@ def test_the_csv_page_and_the_index(coded: Media, client: Client) -> None:
     index = client.get("/media/").content.decode()
     assert 'href="/media/kz-test-presidential/"' in index
     assert client.get("/media/nowhere/").status_code == 404
+
+
+def test_the_fast_local_day_is_the_generic_one(coded: Media) -> None:
+    # 23:59 and 00:00 local are different days whichever way the day is computed.
+    late = HEADER + "kh-8,khabar,2022-10-23T23:59,news,60,abden,10,,0,0,1,kk,c1\n"
+    items_import(plan=coded.plan, data=late.encode(), file_name="l.csv", actor=ACTOR)
+    fast = sorted(coverage_rows(plan=coded.plan), key=repr)
+    assert fast == sorted(coverage_rows(plan=coded.plan, generic=True), key=repr)
+    assert dt.date(2022, 10, 23) in {r.day for r in fast}
