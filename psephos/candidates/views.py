@@ -2,18 +2,55 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from psephos.commissions.selectors import commission_top_get
+from psephos.complaints.services.common import disputes_for
 from psephos.elections.selectors import election_get
 
 from .enums import Criterion, DecisionOutcome, NominationStatus, Outcome, SignatureReason
+from .models import RegistrationDecision
 from .selectors import PublicNomination, ballot_proof, nominations_public
 
 
-def _labelled(p: PublicNomination) -> dict[str, Any]:
+def _challenge(p: PublicNomination, d: RegistrationDecision, cec: str) -> dict[str, Any] | None:
+    """Return the link and last day to challenge a refusal or deregistration, or None.
+
+    Decisions of the central commission go to the Supreme Court (complaints app routing),
+    within the dispute profile's filing days.
+    """
+    if d.outcome == DecisionOutcome.REGISTER:
+        return None
+    election = p.nomination.election
+    query = urlencode(
+        {
+            "election": election.key,
+            "complainant_kind": "candidate",
+            "complainant_name": p.nomination.name_en,
+            "respondent_kind": "commission",
+            "respondent_commission": cec,
+            "subject_kind": "decision",
+            "subject_date": d.decided_on.isoformat(),
+            "summary": _("CEC decision No. %(number)s of %(date)s on “%(key)s”.")
+            % {"number": d.number, "date": d.decided_on.isoformat(), "key": p.nomination.key},
+        }
+    )
+    days = disputes_for(election).filing_days
+    return {
+        "url": f"{reverse('complaints:file')}?{query}",
+        "days": days,
+        "until": d.decided_on + dt.timedelta(days=days),
+    }
+
+
+def _labelled(p: PublicNomination, cec: str = "") -> dict[str, Any]:
     return {
         "n": p.nomination,
         "status": NominationStatus(p.nomination.status).label,
@@ -31,7 +68,10 @@ def _labelled(p: PublicNomination) -> dict[str, Any]:
         "reasons": [
             (code, SignatureReason(code).label, n) for code, n in p.summary.reasons.items()
         ],
-        "decisions": [(d, DecisionOutcome(d.outcome).label) for d in p.decisions],
+        "decisions": [
+            (d, DecisionOutcome(d.outcome).label, _challenge(p, d, cec) if cec else None)
+            for d in p.decisions
+        ],
     }
 
 
@@ -45,7 +85,8 @@ def candidates_list(request: HttpRequest, key: str) -> HttpResponse:
 def candidate_detail(request: HttpRequest, key: str, nominee: str) -> HttpResponse:
     """One nominee: body, each criterion, the signature summary by unit and reason, decisions."""
     election = election_get(key=key)
-    [row] = [_labelled(p) for p in nominations_public(election=election, key=nominee)]
+    cec = commission_top_get(geography=election.geography).code
+    [row] = [_labelled(p, cec) for p in nominations_public(election=election, key=nominee)]
     return render(request, "candidates/detail.html", {"election": election, "row": row})
 
 

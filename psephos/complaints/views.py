@@ -65,8 +65,17 @@ def _apply_errors(form: ComplaintForm | DecisionForm | AppealForm, exc: Validati
 
 
 def file_form(request: HttpRequest) -> HttpResponse:
-    """Show the filing form and file the complaint; errors are shown beside their fields."""
-    form = ComplaintForm(request.POST or None, request.FILES or None)
+    """Show the filing form and file the complaint; errors are shown beside their fields.
+
+    A GET's query fills the form in (a refused nominee's "file a complaint" link from the
+    candidates decision page names the election, the CEC and the decision).
+    """
+    initial = (
+        {k: v for k, v in request.GET.items() if k in ComplaintForm.base_fields}
+        if request.method == "GET"
+        else None
+    )
+    form = ComplaintForm(request.POST or None, request.FILES or None, initial=initial)
     form.fields["election"].choices = selectors.election_choices()  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

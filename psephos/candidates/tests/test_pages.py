@@ -46,3 +46,52 @@ def test_a_missing_election_or_nominee_is_404(client, world: World) -> None:
     response = client.get("/candidates/kz-test-presidential/nobody/")
     assert response.status_code == 404
     assert "No nominee “nobody” in election “kz-test-presidential”." in response.content.decode()
+
+
+def test_a_refused_nominee_files_a_complaint_from_the_decision_page(
+    client, world: World, frozen
+) -> None:
+    import datetime as dt
+
+    from psephos.candidates.services.eligibility import eligibility_decide
+    from psephos.complaints.models import Complaint
+
+    from .conftest import language, passing
+    from .test_nominations import submit
+
+    nomination = submit(world, incumbent=False)
+    eligibility_decide(
+        nomination=nomination,
+        assessments=[*passing(public_service="2 years, 5 required"), language()],
+        actor="system:tests",
+    )
+    decide(nomination, "refuse", reasons="Art. 41(2): public service.")
+    html = client.get("/candidates/kz-test-presidential/tokayev/").content.decode()
+    [link] = re.findall(r'<p class="challenge"><a href="([^"]+)">', html)
+    assert "to the Supreme Court, within 10 days (until 2022-10-22)." in html
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    for name, value in (
+        ("complainant_name", "Kassym-Jomart Tokayev"),
+        ("respondent_commission", "CEC"),
+        ("subject_date", "2022-10-12"),
+    ):
+        assert re.search(rf'name="{name}"[^>]*value="{value}"', form), name
+    assert 'value="candidate" selected' in form
+    frozen[0] = dt.datetime(2022, 10, 13, 6, 0, tzinfo=dt.UTC)  # the day after the decision
+    response = client.post(
+        "/complaints/file/",
+        {
+            "election": "kz-test-presidential",
+            "complainant_kind": "candidate",
+            "complainant_name": "Kassym-Jomart Tokayev",
+            "respondent_kind": "commission",
+            "respondent_commission": "CEC",
+            "subject_kind": "decision",
+            "subject_date": "2022-10-12",
+            "summary": "CEC decision No. 1 refused my registration.",
+            "remedy": "Register me.",
+        },
+    )
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert (complaint.body_kind, complaint.body_court) == ("court", "Supreme Court")
