@@ -50,13 +50,18 @@ class ReceiptInput:
 
 
 def receipt_read(
-    row: dict[str, str], *, opens_on: dt.date, closes_on: dt.date
+    row: dict[str, str],
+    *,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    checked: dict[str, bool] | None = None,
 ) -> ReceiptInput | list[Problem]:
     """Return the receipt written in ``row`` (columns ``RECEIPT_COLUMNS``) or its problems.
 
     Refused: a date that is not ISO or outside ``opens_on``–``closes_on``; an amount with
     more than two decimals, negative, zero or not a number; a currency other than
     ``CURRENCIES``; an unknown source; a donor identifier that is not a valid IIN/BIN.
+    ``checked`` remembers identifiers already checked in one file (drop it after).
     """
     problems: list[Problem] = []
     received_on: dt.date | None = None
@@ -86,7 +91,13 @@ def receipt_read(
     if source not in SOURCES:
         problems.append(Problem("source", "unknown_source", source[:30]))
     donor_id = row.get("donor_id", "").strip() or None
-    if donor_id is not None and not donor_id_valid(donor_id):
+    valid = True
+    if donor_id is not None:
+        if checked is None:
+            valid = donor_id_valid(donor_id)
+        elif (valid := checked.get(donor_id)) is None:  # type: ignore[assignment]
+            valid = checked[donor_id] = donor_id_valid(donor_id)
+    if not valid:
         problems.append(Problem("donor_id", "bad_donor_id"))  # never echo the number
     in_kind_text = row.get("in_kind", "").strip().lower()
     if in_kind_text not in TRUE | FALSE:
