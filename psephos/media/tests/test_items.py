@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from psephos.ledger.models import Event
 from psephos.media.errors import ItemFileInvalid, ItemInvalid, PlanInvalid
-from psephos.media.models import CodedItem
+from psephos.media.models import CodedItem, MonitoringPlan
 from psephos.media.rules.coding import ItemRow
 from psephos.media.services.items import item_code, items_import
 from psephos.media.services.outlets import PlanSpec, plan_create
@@ -198,3 +198,66 @@ def test_the_command_imports_and_refuses(
         "  bad.csv line 2, column tone: the tone is outside the scale −1 (negative) to 1 (positive)"
     )
     assert CodedItem.objects.count() == 3
+
+
+def test_outlets_and_plans_from_the_command_line(
+    media: Media, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command(
+        "media",
+        "outlet",
+        "ktk",
+        "--medium",
+        "tv",
+        "--names",
+        "KTK",
+        "КТК",
+        "КТК",
+        "--ownership",
+        "private",
+        "--reach",
+        "5000000",
+    )
+    assert capsys.readouterr().out == "Outlet ktk registered.\n"
+    call_command(
+        "media",
+        "plan",
+        "kz-test-presidential",
+        "--key",
+        "citizens",
+        "--name",
+        "Citizen monitors",
+        "--outlets",
+        "ktk,vlast",
+        "--period",
+        "2022-10-21:2022-11-19",
+        "--window",
+        "18:00-24:00",
+        "--coders",
+        "a1,a2",
+        "--incumbent",
+        "tokayev",
+    )
+    assert capsys.readouterr().out == "Monitoring plan citizens created.\n"
+    plan = MonitoringPlan.objects.get(key="citizens")
+    assert (plan.window_start, plan.window_end, plan.coders) == (1080, 1440, ["a1", "a2"])
+    assert sorted(plan.outlets.values_list("key", flat=True)) == ["ktk", "vlast"]
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "media",
+            "plan",
+            "kz-test-presidential",
+            "--key",
+            "x",
+            "--name",
+            "x",
+            "--outlets",
+            "ktk",
+            "--period",
+            "2022-10-21:2022-11-19",
+            "--window",
+            "six-midnight",
+            "--coders",
+            "a1",
+        )
+    assert str(refused.value) == "monitoring_plan_invalid: The window is HH:MM-HH:MM (18:00-24:00)."

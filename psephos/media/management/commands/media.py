@@ -1,5 +1,9 @@
 """``psephos media``: coded items, the blind second coding and coder agreement.
 
+psephos media outlet KEY --medium tv|radio|print|online --names EN KK RU [--ownership T]
+    [--state-owned] [--reach N]
+psephos media plan ELECTION --key K --name T --outlets A,B --period 2022-10-21:2022-11-20
+    --window 18:00-24:00 --coders c1,c2 [--incumbent OPTION] [--check-share BP]
 psephos media import-items FILE --election KEY --plan KEY
 psephos media checks --election KEY --plan KEY --seed SEED   (draw items to code again)
 psephos media checks --election KEY --plan KEY --coder CODE  (that coder's blind list)
@@ -12,6 +16,7 @@ psephos media airtime ELECTION                            (entitled, allocated, 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
@@ -26,7 +31,7 @@ from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
 
-from ...errors import DrawNotCommitted, SlotInvalid
+from ...errors import DrawNotCommitted, PlanInvalid, SlotInvalid
 from ...exports import report_csv, report_dict
 from ...models import MonitoringPlan
 from ...rules.draw import slots_read
@@ -42,6 +47,7 @@ from ...selectors import (
 from ...services.airtime import SlotSpec, draw_commit, draw_run, slots_offer
 from ...services.checks import checks_assign
 from ...services.items import PROBLEMS, items_import
+from ...services.outlets import OutletSpec, PlanSpec, outlet_register, plan_create
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -54,6 +60,23 @@ class Command(DomainCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
+        o = sub.add_parser("outlet", help="register an outlet")
+        o.add_argument("key")
+        o.add_argument("--medium", required=True)
+        o.add_argument("--names", nargs=3, required=True, metavar=("EN", "KK", "RU"))
+        o.add_argument("--ownership", default="")
+        o.add_argument("--state-owned", action="store_true")
+        o.add_argument("--reach", type=int, default=None)
+        pl = sub.add_parser("plan", help="create a monitoring plan")
+        pl.add_argument("election")
+        pl.add_argument("--key", required=True)
+        pl.add_argument("--name", required=True)
+        pl.add_argument("--outlets", required=True, help="outlet keys, comma-separated")
+        pl.add_argument("--period", required=True, help="FIRST:LAST (ISO dates)")
+        pl.add_argument("--window", required=True, help="HH:MM-HH:MM (24:00 ends the day)")
+        pl.add_argument("--coders", required=True, help="pseudonymous codes, comma-separated")
+        pl.add_argument("--incumbent", default="")
+        pl.add_argument("--check-share", type=int, default=1000, help="basis points")
         i = sub.add_parser("import-items", help="import a CSV of coded items, all or nothing")
         i.add_argument("file", type=Path)
         c = sub.add_parser("checks", help="draw items for a blind second coding, or list them")
@@ -82,6 +105,23 @@ class Command(DomainCommand):
         u.add_argument("election")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "outlet":
+            outlet = outlet_register(
+                spec=OutletSpec(
+                    options["key"],
+                    options["medium"],
+                    tuple(options["names"]),
+                    options["ownership"],
+                    options["state_owned"],
+                    options["reach"],
+                ),
+                actor=actor_system("cli"),
+            )
+            self.stdout.write(_("Outlet %(key)s registered.") % {"key": outlet.key})
+            return
+        if options["action"] == "plan":
+            self._plan(options)
+            return
         if options["action"] in AIRTIME_ACTIONS:
             getattr(self, f"_{options['action']}")(election_get(key=options["election"]), options)
             return
@@ -119,6 +159,34 @@ class Command(DomainCommand):
         )
         for coder, n in sorted(Counter(assigned.values()).items()):
             self.stdout.write(f"  {coder}: {n}")
+
+    def _plan(self, options: dict[str, Any]) -> None:
+        election = election_get(key=options["election"])
+        try:
+            first, last = (dt.date.fromisoformat(d) for d in options["period"].split(":"))
+        except ValueError:
+            raise PlanInvalid(
+                _("The period is FIRST:LAST as ISO dates (2022-10-21:2022-11-20)."),
+                data={"field": "period"},
+            ) from None
+        window = _window(options["window"])
+        plan = plan_create(
+            election=election,
+            spec=PlanSpec(
+                key=options["key"],
+                name=options["name"],
+                outlets=tuple(k.strip() for k in options["outlets"].split(",") if k.strip()),
+                starts_on=first,
+                ends_on=last,
+                window_start=window[0],
+                window_end=window[1],
+                coders=tuple(c.strip() for c in options["coders"].split(",") if c.strip()),
+                incumbent=options["incumbent"],
+                check_share=options["check_share"],
+            ),
+            actor=actor_system("cli"),
+        )
+        self.stdout.write(_("Monitoring plan %(key)s created.") % {"key": plan.key})
 
     def _slots(self, election: Election, options: dict[str, Any]) -> None:
         path: Path = options["file"]
@@ -218,6 +286,17 @@ class Command(DomainCommand):
                 "tunits": result.tone_units,
             }
         )
+
+
+def _window(text: str) -> tuple[int, int]:
+    """Return the minutes of ``HH:MM-HH:MM`` or raise ``PlanInvalid`` (field ``window``)."""
+    try:
+        start, end = text.split("-")
+        return tuple(int(h) * 60 + int(m) for h, m in (t.split(":") for t in (start, end)))  # type: ignore[return-value]
+    except ValueError:
+        raise PlanInvalid(
+            _("The window is HH:MM-HH:MM (18:00-24:00)."), data={"field": "window"}
+        ) from None
 
 
 def _alpha_text(value: float | None) -> str:
