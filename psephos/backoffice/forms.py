@@ -14,6 +14,17 @@ TEXT = {"rows": 4, "cols": 30}
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+class OfficeForm(forms.Form):
+    """A back-office form; ``ids`` prefixes its controls' ids, so that the forms of one
+    page (a session's proposal and its closing both have a document) never share one."""
+
+    ids = "id"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.ids}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ConfirmField(forms.BooleanField):
     """The tick that stands between an operator and an act that cannot be undone."""
 
@@ -22,7 +33,9 @@ class ConfirmField(forms.BooleanField):
         self.error_messages["required"] = _("Tick the box to confirm.")
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(OfficeForm):
+    ids = "member"
+
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
@@ -32,26 +45,36 @@ class MemberAddForm(forms.Form):
     on = forms.DateField(label=_("Member from"), widget=DATE)
 
 
-class MemberRoleForm(forms.Form):
+class MemberRoleForm(OfficeForm):
+    ids = "role"
+
     role = forms.ChoiceField(label=_("New role"), choices=MemberRole.choices)
     on = forms.DateField(label=_("From"), widget=DATE)
 
 
-class MemberEndForm(forms.Form):
+class MemberEndForm(OfficeForm):
+    ids = "end"
+
     on = forms.DateField(label=_("First day without the member"), widget=DATE)
     confirm = ConfirmField(_("I confirm: the membership ends and cannot be reopened."))
 
 
-class OperatorInviteForm(forms.Form):
+class OperatorInviteForm(OfficeForm):
+    ids = "invite"
+
     username = forms.SlugField(label=_("User name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class OperatorRoleForm(forms.Form):
+class OperatorRoleForm(OfficeForm):
+    ids = "operator"
+
     role = forms.ChoiceField(label=_("New role"), choices=Role.choices)
 
 
-class OperatorDeactivateForm(forms.Form):
+class OperatorDeactivateForm(OfficeForm):
+    ids = "deactivate"
+
     confirm = ConfirmField(
         _("I confirm: the account can no longer log in, its API tokens and invitations end.")
     )
@@ -60,7 +83,9 @@ class OperatorDeactivateForm(forms.Form):
 ACCESSIBILITY = [("", _("not surveyed")), ("yes", _("yes")), ("no", _("no"))]
 
 
-class StationForm(forms.Form):
+class StationForm(OfficeForm):
+    ids = "station"
+
     name_kk = forms.CharField(label=_("Name (Kazakh)"), max_length=200, required=False)
     name_ru = forms.CharField(label=_("Name (Russian)"), max_length=200, required=False)
     name = forms.CharField(label=_("Name (English)"), max_length=200)
@@ -84,7 +109,9 @@ class StationForm(forms.Form):
         return None if value == "" else value == "yes"
 
 
-class SessionAnnounceForm(forms.Form):
+class SessionAnnounceForm(OfficeForm):
+    ids = "announce"
+
     number = forms.CharField(label=_("Session number"), max_length=32)
     starts_at = forms.DateTimeField(
         label=_("Starts at (UTC)"),
@@ -95,7 +122,9 @@ class SessionAnnounceForm(forms.Form):
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs=TEXT))
 
 
-class SessionOpenForm(forms.Form):
+class SessionOpenForm(OfficeForm):
+    ids = "open"
+
     present = forms.TypedMultipleChoiceField(
         label=_("Members present"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
@@ -107,7 +136,9 @@ class SessionOpenForm(forms.Form):
         field.choices = members
 
 
-class DecisionProposeForm(forms.Form):
+class DecisionProposeForm(OfficeForm):
+    ids = "propose"
+
     number = forms.CharField(label=_("Decision number"), max_length=32)
     title = forms.CharField(label=_("Subject"), max_length=300)
     title_kk = forms.CharField(label=_("Subject in Kazakh"), max_length=300, required=False)
@@ -127,7 +158,9 @@ class DecisionOutsideForm(DecisionProposeForm):
     on = forms.DateField(label=_("Date of the decision"), widget=DATE)
 
 
-class SessionCloseForm(forms.Form):
+class SessionCloseForm(OfficeForm):
+    ids = "close"
+
     minutes = forms.CharField(
         label=_("Minutes (text or summary)"), widget=forms.Textarea(attrs=TEXT), required=False
     )
@@ -135,7 +168,9 @@ class SessionCloseForm(forms.Form):
     confirm = ConfirmField(_("I confirm: the session closes and its minutes are final."))
 
 
-class DecisionConfirmForm(forms.Form):
+class DecisionConfirmForm(OfficeForm):
+    ids = "confirm"
+
     confirm = ConfirmField(
         _("I have read the signed document and confirm the decision; it takes effect now.")
     )

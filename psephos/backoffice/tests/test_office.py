@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -305,3 +306,15 @@ def test_the_pages_read_in_a_bounded_number_of_queries(
 )
 def test_who_sees_a_commission_page(office: Office, who: str, url: str, status: int) -> None:
     assert office.client(getattr(office, who)).get(url).status_code == status
+
+
+def test_every_control_id_on_the_commission_page_is_unique(office: Office) -> None:
+    members_make(office.country.pecs[0], members=3)
+    page = office.client(office.tec).get(URL).text
+    # web/_fields.html names each field's wrapper after the field alone (field-<name>),
+    # so several forms of one page repeat it; the controls and their labels do not.
+    ids = [i for i in re.findall(r'\sid="([^"]+)"', page) if not i.startswith("field-")]
+    assert len(ids) > 20
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+    for target in re.findall(r'\sfor="([^"]+)"', page):
+        assert target in ids, target

@@ -125,16 +125,24 @@ def _page(
         {
             "commission": commission,
             "level": CommissionLevel(commission.level).label,
-            "members": [(m, MemberRole(m.role).label) for m in members],
+            "members": [
+                (
+                    m,
+                    MemberRole(m.role).label,
+                    MemberRoleForm(initial={"on": today}, auto_id=f"role-{m.pk}_%s"),
+                    MemberEndForm(initial={"on": today}, auto_id=f"end-{m.pk}_%s"),
+                )
+                for m in members
+            ],
             "findings": findings,
             "rules": rules,
             "forms": forms,
             "error": error,
-            "role_form": MemberRoleForm(initial={"on": today}),
-            "end_form": MemberEndForm(initial={"on": today}),
-            "operators": [(u, Role(u.role).label) for u in operators],
+            "operators": [
+                (u, Role(u.role).label, OperatorDeactivateForm(auto_id=f"deactivate-{u.pk}_%s"))
+                for u in operators
+            ],
             "operator_role_choices": _role_choices(commission),
-            "deactivate_form": OperatorDeactivateForm(),
             "station": station,
         },
         status=status,
