@@ -212,6 +212,7 @@ class GeographyDef:
     valid_from: str
     timezone: str
     replaces: str = ""
+    valid_to: str = ""  # a map whose end is known when it is loaded (empty: open)
 
 
 @dataclass(frozen=True, slots=True)
@@ -884,13 +885,18 @@ def _geography(data: object, t: _Toml) -> GeographyDef | None:
     replaces = t.text(data, "geography", "replaces", required=False)
     if replaces and replaces == key:
         t.problem("geography", "replaces", "replaces_itself")
+    valid_from = t.date(data, "geography", "valid_from")
+    valid_to = t.date(data, "geography", "valid_to") if "valid_to" in data else ""
+    if valid_from and valid_to and valid_to < valid_from:
+        t.problem("geography", "valid_to", "ends_before_start")
     return GeographyDef(
         key=key,
         name=t.text(data, "geography", "name"),
         country=country,
-        valid_from=t.date(data, "geography", "valid_from"),
+        valid_from=valid_from,
         timezone=timezone,
         replaces=replaces,
+        valid_to=valid_to,
     )
 
 

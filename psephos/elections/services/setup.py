@@ -159,6 +159,7 @@ PROBLEM_MESSAGES: dict[str, Promise] = {
     "close_before_open": gettext_lazy("the polls must close after they open"),
     "bad_country": gettext_lazy("“%(value)s” is not a two-letter country code"),
     "replaces_itself": gettext_lazy("a map cannot replace itself"),
+    "ends_before_start": gettext_lazy("a map cannot end before it starts"),
     "missing_options": gettext_lazy("list the options as [[options]] tables"),
     "referendum_options": gettext_lazy("a referendum has exactly one yes and one no option"),
     "presidential_options": gettext_lazy(
@@ -625,7 +626,7 @@ class _Plan:
             key=d.key,
             name=d.name,
             valid_from=valid_from,
-            valid_to=None,
+            valid_to=date.fromisoformat(d.valid_to) if d.valid_to else None,
             timezone=d.timezone,
             units=list(self.units.values()),
             stations=list(self.stations.values()),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 from django.db import connection, transaction
@@ -14,16 +16,15 @@ from django.utils.translation import gettext as _
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.commissions.services import (
-    CommissionSpec,
-    MemberSpec,
-    commission_tree_create,
     commission_tree_delete,
 )
 from psephos.core import db
 from psephos.core.errors import Conflict, ValidationFailed
 from psephos.core.progress import progress
 from psephos.elections.models import Election, Option
-from psephos.elections.services.election import OptionSpec, election_create, election_delete
+from psephos.elections.selectors import election_get
+from psephos.elections.services.election import election_delete
+from psephos.elections.services.setup import setup_apply
 from psephos.ledger.actors import actor_system
 from psephos.ledger.services.events import event_record, events_record_many
 from psephos.results.enums import ProtocolStatus, VersionSource
@@ -38,18 +39,16 @@ from psephos.results.rules.determination import Outcome
 from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.selectors.determination import election_determine
 from psephos.results.services.tabulation import TabulationReport, tally_recompute
-from psephos.territory.data.kz_2022 import CENTRES, CITY_DISTRICTS
-from psephos.territory.models import AdministrativeUnit, Geography, PollingStation
-from psephos.territory.services import StationSpec, UnitSpec, geography_create, geography_delete
+from psephos.territory.models import Geography, PollingStation
+from psephos.territory.selectors import geography_get
+from psephos.territory.services import geography_delete
 
-from ..rules.country import KIND_NAMES, CountryPlan, pec_size, plan_country
-from ..rules.members import members_for
+from ..rules.country import CountryPlan, plan_country
 from ..rules.nominees import REGISTER_BASIS
 from ..rules.scenarios import SCENARIOS, Scenario
+from .setup_files import setup_files_write
 
 ACTOR = actor_system("simulate")
-TERM_START = date(2019, 4, 1)  # invented: TEC/PEC composition elected by maslikhats in 2019
-TERM_END = date(2024, 3, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +118,7 @@ def simulation_run(
         )
     with transaction.atomic():
         replaced = _clear(scenario, replace=replace)
-        geography = _write_geography(plan)
+        geography, election, members = _write_through_setup(plan, seed, candidates)
         say(
             _(
                 "map %(map)s: %(units)s units, %(districts)s districts, %(stations)s polling stations"
@@ -131,8 +130,6 @@ def simulation_run(
                 "stations": plan.n_stations,
             }
         )
-        members = _write_commissions(plan, geography, seed)
-        election = _write_election(scenario, geography, candidates)
         if candidates is not None:
             from .candidates import candidates_simulate
 
@@ -208,184 +205,12 @@ def _delete_election(election: Election) -> None:
     election_delete(election=election, actor=ACTOR)
 
 
-def _district_names(plan: CountryPlan, d: int) -> tuple[str, str, str]:
-    """Return the district's names in English, Kazakh and Russian.
-
-    The cities' districts and the oblasts' centres have their real names; the other
-    districts of an oblast are numbered (docs/simulation.md).
-    """
-    district = plan.districts[d]
-    region = plan.regions[district.region]
-    n = f"{district.number:02d}"
-    if region.city:
-        names = CITY_DISTRICTS.get(region.code, ())
-        if district.number <= len(names):
-            return names[district.number - 1]
-        return (
-            f"{region.name_en}, city district No. {n}",
-            f"{region.name_kk}, №{n} аудан",
-            f"{region.name_ru}, район №{n}",
-        )
-    if district.number == 1 and region.code in CENTRES:
-        en, kk, ru = CENTRES[region.code]
-        return (f"{en} city", f"{kk} қаласы", f"город {ru}")
-    if district.urban:
-        return (
-            f"{region.name_en}, town No. {n}",
-            f"{region.name_kk}, №{n} қала",
-            f"{region.name_ru}, город №{n}",
-        )
-    return (
-        f"{region.name_en}, district No. {n}",
-        f"{region.name_kk}, №{n} аудан",
-        f"{region.name_ru}, район №{n}",
-    )
-
-
-def _write_geography(plan: CountryPlan) -> Geography:
-    m = plan.scenario.map
-    units = [
-        UnitSpec(
-            code=r.code,
-            level="region",
-            kind="city" if r.city else "oblast",
-            name_en=r.name_en,
-            name_kk=r.name_kk,
-            name_ru=r.name_ru,
-            timezone=r.timezone,
-            urban=r.city,
-        )
-        for r in plan.regions
-    ]
-    for d, district in enumerate(plan.districts):
-        region = plan.regions[district.region]
-        en, kk, ru = _district_names(plan, d)
-        units.append(
-            UnitSpec(
-                code=district.code,
-                level="district",
-                kind="city_district" if district.urban else "district",
-                name_en=en,
-                name_kk=kk,
-                name_ru=ru,
-                timezone=region.timezone,
-                urban=district.urban,
-                parent_code=region.code,
-            )
-        )
-    # A station's name in English, Kazakh and Russian, by kind (regular, special, abroad).
-    labels = {
-        0: ("Polling station No. {n}", "№ {n} сайлау учаскесі", "Избирательный участок № {n}"),
-        1: (
-            "Special polling station No. {n}",
-            "№ {n} арнайы сайлау учаскесі",
-            "Специальный избирательный участок № {n}",
-        ),
-        2: (
-            "Polling station abroad No. {n}",
-            "Шет елдегі № {n} сайлау учаскесі",
-            "Избирательный участок за рубежом № {n}",
-        ),
-    }
-    stations = [
-        StationSpec(
-            code=plan.station_code(i),
-            number=int(plan.station_number[i]),
-            kind=KIND_NAMES[int(plan.station_kind[i])],
-            unit_code=plan.districts[int(plan.station_district[i])].code,
-            name=labels[int(plan.station_kind[i])][0].format(n=int(plan.station_number[i])),
-            name_kk=labels[int(plan.station_kind[i])][1].format(n=int(plan.station_number[i])),
-            name_ru=labels[int(plan.station_kind[i])][2].format(n=int(plan.station_number[i])),
-            urban=bool(plan.station_urban[i]),
-            election_day_additions=bool(plan.station_additions[i]),
-        )
-        for i in range(plan.n_stations)
-    ]
-    return geography_create(
-        key=m.key,
-        name=m.name,
-        valid_from=date.fromisoformat(m.valid_from),
-        valid_to=date.fromisoformat(m.valid_to) if m.valid_to else None,
-        timezone="Asia/Almaty",
-        units=units,
-        stations=stations,
-        actor=ACTOR,
-    )
-
-
-def _write_commissions(plan: CountryPlan, geography: Geography, seed: int) -> int:
-    unit_ids = dict(
-        AdministrativeUnit.objects.filter(geography=geography).values_list("code", "pk")
-    )
-    station_ids = dict(PollingStation.objects.filter(geography=geography).values_list("code", "pk"))
-    specs = [
-        CommissionSpec(
-            code="CEC",
-            level=CommissionLevel.CEC,
-            name="Central Election Commission of the Republic of Kazakhstan",
-        )
-    ]
-    for r in plan.regions:
-        specs.append(
-            CommissionSpec(
-                code=r.code,
-                level=CommissionLevel.TEC_REGION,
-                name=f"{r.name_en} territorial election commission",
-                parent_code="CEC",
-                unit_id=unit_ids[r.code],
-            )
-        )
-    for d, district in enumerate(plan.districts):
-        region = plan.regions[district.region]
-        specs.append(
-            CommissionSpec(
-                code=district.code,
-                level=CommissionLevel.TEC_DISTRICT,
-                name=f"{_district_names(plan, d)[0]} territorial election commission",
-                parent_code=region.code,
-                region_code=region.code,
-                unit_id=unit_ids[district.code],
-            )
-        )
-    voters = plan.lines["voters_on_list"]
-    sizes = [7] * len(specs)
-    kinds = ["cec"] + ["tec"] * (len(specs) - 1)
-    for i in range(plan.n_stations):
-        code = plan.station_code(i)
-        district = plan.districts[int(plan.station_district[i])]
-        region = plan.regions[district.region]
-        specs.append(
-            CommissionSpec(
-                code=code,
-                level=CommissionLevel.PEC,
-                name=f"Precinct election commission No. {int(plan.station_number[i])} ({code})",
-                parent_code=district.code,
-                region_code=region.code,
-                tec_code=district.code,
-                unit_id=unit_ids[district.code],
-                station_id=station_ids[code],
-            )
-        )
-        sizes.append(pec_size(int(voters[i])))
-        kinds.append("pec")
-    rows = members_for(sizes, kinds, np.random.default_rng([seed, 1]))
-    members = [
-        MemberSpec(
-            commission_code=specs[m.commission].code,
-            full_name=m.full_name,
-            role=m.role,
-            nominated_by=m.nominated_by,
-            gender=m.gender,
-            term_start=TERM_START,
-            term_end=TERM_END,
-        )
-        for m in rows
-    ]
-    commission_tree_create(geography=geography, commissions=specs, members=members, actor=ACTOR)
-    return len(members)
-
-
-def _write_election(scenario: Scenario, geography: Geography, candidates: float | None) -> Election:
+def _write_through_setup(
+    plan: CountryPlan, seed: int, candidates: float | None
+) -> tuple[Geography, Election, int]:
+    """Write the map, commission tree and election as ``psephos setup`` files and load
+    them with the real loader (``setup_apply``), as any country is set up."""
+    scenario = plan.scenario
     # With nominations simulated, the 2022 CEC checked samples of the signatures
     # (Tokayev: 141,045 of 399,809) against the register counted on 1 Jul 2022.
     overrides = (
@@ -394,26 +219,16 @@ def _write_election(scenario: Scenario, geography: Geography, candidates: float 
             "signatures_register_basis": round(REGISTER_BASIS * candidates),
         }
         if candidates is not None
-        else None
+        else {}
     )
-    return election_create(
-        key=scenario.key,
-        kind=scenario.kind,
-        name_en=scenario.name_en,
-        name_kk=scenario.name_kk,
-        name_ru=scenario.name_ru,
-        date=date.fromisoformat(scenario.date),
-        geography=geography,
-        profile_key=scenario.profile_key,
-        contest_key=scenario.contest_key,
-        contest_names=(scenario.contest_en, scenario.contest_kk, scenario.contest_ru),
-        options=[
-            OptionSpec(o.key, o.kind, o.name_en, o.name_kk, o.name_ru, o.nominated_by)
-            for o in scenario.options
-        ],
-        actor=ACTOR,
-        profile_overrides=overrides,
-    )
+    with tempfile.TemporaryDirectory(prefix="psephos-simulate-") as tmp:
+        counts = setup_files_write(
+            plan, seed=seed, directory=Path(tmp), profile_overrides=overrides
+        )
+        setup_apply(
+            directory=Path(tmp), on=date.fromisoformat(scenario.map.valid_from), actor=ACTOR
+        )
+    return geography_get(key=scenario.map.key), election_get(key=scenario.key), counts["members"]
 
 
 def _write_protocols(
