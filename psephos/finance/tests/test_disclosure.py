@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from psephos.finance.disclosure import fund_disclosure
 from psephos.finance.models import Fund
@@ -58,3 +59,17 @@ def test_a_large_private_donor_is_named_and_a_smaller_one_masked(
         (D("306300.00"), "Aibek Test"),
         (D("30630.00"), "—"),
     ]
+
+
+def test_the_disclosure_reads_a_fixed_number_of_queries(
+    fund: Fund, tmp_path: Path, django_assert_max_num_queries: Any
+) -> None:
+    records(fund)
+    path = csv_statement(
+        tmp_path,
+        ["2022-10-20,CRDT,5000.00,KZT,R1,A", "2022-10-20,CRDT,7000.00,KZT,R2,A"],
+    )
+    statement_import(fund=fund, path=path, actor=ACTOR)
+    with django_assert_max_num_queries(6):
+        disclosure = fund_disclosure(fund=fund)
+    assert disclosure.received == D("12000.00")
