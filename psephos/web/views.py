@@ -32,7 +32,7 @@ from psephos.core.errors import DomainError, NotFound, ValidationFailed
 from psephos.core.i18n import localized
 from psephos.elections.rules.profiles import composition_rules
 from psephos.elections.selectors import election_get, election_profile
-from psephos.ledger.selectors import ledger_head_hash, public_key
+from psephos.ledger.selectors import events_latest, ledger_head_hash, public_key
 from psephos.results.labels import OUTCOME_LABELS, label_for_status
 from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.selectors import (
@@ -138,7 +138,10 @@ def _cached_body(
     key = f"web:commission:{election.key}:{code}:{lang}:{ledger_head_hash()}"
     body: str | None = cache.get(key)
     if body is None:
-        body = render_to_string("web/_commission_body.html", build(), request=request)
+        # The figures are as of the ledger's latest event: every change appends one.
+        latest = events_latest(limit=1)
+        context = build() | {"updated": latest[0].at if latest else None}
+        body = render_to_string("web/_commission_body.html", context, request=request)
         cache.set(key, body, PAGE_CACHE_SECONDS)
     return body
 
