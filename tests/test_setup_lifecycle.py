@@ -1,10 +1,12 @@
 """The life cycle of the invented example election, from files to a verified bundle.
 
 No ``simulate``: ``psephos setup`` loads Dalaria (docs/examples/dalaria), a re-run adds
-an operator for every commission, the operators set their passwords through their
-invitation links, each PEC submits its protocol through the API, the district TEC
-accepts it, ``psephos tabulate`` sums, the CEC certifies through the API, and
-``psephos publish`` writes a bundle that ``psephos verify`` accepts.
+an operator for every commission, a voter register is imported, the lists extracted and a
+register update moves a voter (``psephos voters update``; the self-check follows), the
+operators set their passwords through their invitation links, each PEC submits its
+protocol through the API, the district TEC accepts it, ``psephos tabulate`` sums, the CEC certifies through the API, and
+``psephos publish`` writes a bundle that ``psephos verify`` accepts, and the public
+national and station pages show the result.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from django.test import Client
 
 from psephos.core import clock
 from psephos.elections.models import Election
+from psephos.voters import iin_hash
+from psephos.voters.tests.conftest import HEADER as REGISTER_HEADER
+from psephos.voters.tests.conftest import person_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
@@ -93,6 +98,27 @@ def test_the_example_election_from_setup_to_a_verified_bundle(tmp_path, monkeypa
     links |= invitation_links(out)
     assert len(links) == 1 + len(tecs) + len(pecs) == 40
 
+    # The register: an extract, the lists, then a register update moves one voter.
+    iin_hash._key.cache_clear()  # the key of this test's key directory
+    rows = person_rows(3, station="XD-01-0101")
+    register = tmp_path / "register.csv"
+    register.write_text(REGISTER_HEADER + "".join(rows), encoding="utf-8")
+    assert run("voters", "import", str(register), "--election", KEY).startswith("Imported 3 voters")
+    assert run("voters", "extract", "--election", KEY) == "Extracted 3 list entries.\n"
+    moved = rows[0].replace("XD-01-0101", "XD-01-0102").rstrip("\n")
+    delta = tmp_path / "delta.csv"
+    delta.write_text(
+        f"change,{REGISTER_HEADER.rstrip()},reason\nchange,{moved},\n", encoding="utf-8"
+    )
+    out = run("voters", "update", str(delta), "--election", KEY)
+    assert f"lists of {KEY}: 0 added, 1 moved, 0 removed" in out
+    check = Client().post(
+        "/api/v1/voters/self-check",
+        json.dumps({"election": KEY, "iin": rows[0].split(",")[0]}),
+        content_type="application/json",
+    )
+    assert check.json()["station_code"] == "XD-01-0102"
+
     # Each operator sets a password through the invitation page and logs in.
     clients: dict[str, Client] = {}
     for username, path in links.items():
@@ -150,3 +176,10 @@ def test_the_example_election_from_setup_to_a_verified_bundle(tmp_path, monkeypa
         f"wrote {bundle}: 31 stations (31 accepted), "
     )
     assert run("verify", str(bundle)).startswith("bundle OK: signed by key ")
+
+    # The public pages show the certified result.
+    public = Client()
+    national = public.get(f"/e/{KEY}/")
+    assert national.status_code == 200 and "Saule Abenova" in national.content.decode()
+    station = public.get(f"/results/{KEY}/stations/XD-01-0101/").content.decode()
+    assert 'data-status="accepted"' in station
