@@ -331,18 +331,6 @@ def commissions_managed(*, own: Commission, q: str = "", limit: int = 200) -> li
     return sorted(found, key=lambda c: (order.get(c.level, 9), c.code))
 
 
-def commission_get_by_code(*, geography_id: int, code: str) -> Commission:
-    """Return the map's commission with this code, with its station, or raise ``NotFound``."""
-    found = (
-        Commission.objects.select_related("station", "geography")
-        .filter(geography_id=geography_id, code=code)
-        .first()
-    )
-    if found is None:
-        raise NotFound(_("No commission “%(code)s”.") % {"code": code}, data={"commission": code})
-    return found
-
-
 def decisions_of_session(*, session_id: int) -> list[Decision]:
     """Return every decision proposed at a session (pending or confirmed), by number."""
     return list(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from psephos.commissions.selectors import commission_get_by_code
+from psephos.commissions.selectors import commission_get
 from psephos.core.errors import DomainError, PermissionDenied
 from psephos.elections.rules.profiles import Profile, profile_for
 from psephos.elections.selectors import election_profile, elections_list
@@ -30,7 +30,7 @@ def operator(request: HttpRequest) -> tuple[User, Commission]:
 
 def commission_of(own: Commission, code: str) -> Commission:
     """Return the commission ``code`` of the operator's map (404 when there is none)."""
-    return commission_get_by_code(geography_id=own.geography_id, code=code)
+    return commission_get(geography=own.geography, code=code)
 
 
 def office_profile(commission: Commission) -> Profile:
