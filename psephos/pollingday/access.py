@@ -10,6 +10,8 @@ from psephos.accounts.access import access_role
 from psephos.accounts.enums import Role
 from psephos.core.errors import PermissionDenied
 
+from .errors import LogbookNotPublic
+
 if TYPE_CHECKING:
     from psephos.accounts.models import User
     from psephos.territory.models import PollingStation
@@ -21,5 +23,22 @@ def access_station_day(user: User, station: PollingStation) -> None:
     if user.commission is None or user.commission.station_id != station.pk:
         raise PermissionDenied(
             _("A precinct commission can record only its own station's election day."),
+            data={"station": station.code},
+        )
+
+
+def access_logbook_read(user: User, station: PollingStation, *, public: bool) -> None:
+    """Allow anyone where the profile publishes log books, else only the station's PEC."""
+    if public:
+        return
+    commission = getattr(user, "commission", None)
+    if (
+        not getattr(user, "is_authenticated", False)
+        or commission is None
+        or (commission.station_id != station.pk)
+    ):
+        raise LogbookNotPublic(
+            _("The log book of station %(code)s is kept to its commission in this election.")
+            % {"code": station.code},
             data={"station": station.code},
         )

@@ -5,6 +5,7 @@ Reading is public; recording needs the station's PEC (a session with CSRF, or a 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
@@ -17,7 +18,7 @@ from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_user
 from psephos.voters.selectors import election_station_get
 
-from .access import access_station_day
+from .access import access_logbook_read, access_station_day
 from .rules.opening import BoxEntry, MemberEntry, OpeningEntry
 from .rules.turnout import percent
 from .schemas import (
@@ -27,6 +28,8 @@ from .schemas import (
     CurveOut,
     GroupOut,
     LateOut,
+    LogEntryIn,
+    LogEntryOut,
     MemberOut,
     OpeningIn,
     OpeningOut,
@@ -39,9 +42,11 @@ from .schemas import (
 )
 from .selectors import OpeningView, opening_get
 from .selectors_count import CountView, count_get
+from .selectors_logbook import LogEntryView, log_entry_view, logbook_get, logbook_public
 from .selectors_turnout import Curve, turnout_by_group, turnout_for_election
 from .services.count import count_step_record
-from .services.opening import OpeningInput, opening_entry_local, opening_record
+from .services.logbook import log_entry_add
+from .services.opening import OpeningInput, opening_entry_local, opening_record, station_zone
 from .services.turnout import turnout_report
 
 if TYPE_CHECKING:
@@ -240,3 +245,49 @@ def count_step(request: HttpRequest, key: str, code: str, payload: CountStepIn) 
         role=user.role,
     )
     return Status(201, _count_out(count_get(election=election, station=station)))
+
+
+def _log_out(e: LogEntryView) -> LogEntryOut:
+    return LogEntryOut(
+        number=e.number,
+        kind=e.kind,
+        occurred_at=e.occurred_at.astimezone(dt.UTC),
+        text=e.text,
+        recorded_at=e.recorded_at.astimezone(dt.UTC),
+        event_seq=e.event_seq,
+    )
+
+
+@router.get("/elections/{key}/stations/{code}/logbook", response={200: list[LogEntryOut], **ERRORS})
+def logbook_read(request: HttpRequest, key: str, code: str) -> list[LogEntryOut]:
+    """The station's log book: public where the profile publishes it, else its PEC only."""
+    election, station = election_station_get(key=key, code=code)
+    user: User = request.user  # type: ignore[assignment]
+    access_logbook_read(user, station, public=logbook_public(election=election))
+    return [_log_out(e) for e in logbook_get(election=election, station=station)]
+
+
+@router.post(
+    "/elections/{key}/stations/{code}/logbook",
+    response={201: LogEntryOut, **ERRORS},
+    auth=STAFF_AUTH,
+)
+def logbook_add(
+    request: HttpRequest, key: str, code: str, payload: LogEntryIn
+) -> Status[LogEntryOut]:
+    """Add an entry to the station's log book (its PEC); entries are never changed."""
+    election, station = election_station_get(key=key, code=code)
+    user: User = request.user  # type: ignore[assignment]
+    access_station_day(user, station)
+    now = clock.now()
+    entry = log_entry_add(
+        election=election,
+        station=station,
+        kind=payload.kind,
+        text=payload.text,
+        occurred_at=payload.occurred_at or now,
+        now=now,
+        actor=actor_user(user),
+        role=user.role,
+    )
+    return Status(201, _log_out(log_entry_view(entry, station_zone(station))))

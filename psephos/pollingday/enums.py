@@ -42,3 +42,14 @@ class CountStep(models.TextChoices):
     STATIONARY_OPENED = "stationary_opened", _("open the stationary boxes")
     BALLOTS_COUNTED = "ballots_counted", _("count all ballots found before sorting")
     PILES_COUNTED = "piles_counted", _("sort and count each pile, with the invalid ballots")
+
+
+class LogKind(models.TextChoices):
+    """What a log book entry records (kazakhstan-rules.md §6.2, §6.3)."""
+
+    INCIDENT = "incident", _("incident")
+    BREAK = "break", _("break in voting")
+    BOX_REPLACED = "box_replaced", _("ballot box replaced")
+    OBSERVER_REMARK = "observer_remark", _("observer's remark")
+    COMPLAINT_RECEIVED = "complaint_received", _("complaint received")
+    INSTRUCTION = "instruction", _("instruction received")

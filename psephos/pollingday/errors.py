@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from psephos.core.errors import Conflict, ValidationFailed
+from psephos.core.errors import Conflict, PermissionDenied, ValidationFailed
 
 
 class OpeningInvalid(ValidationFailed):
@@ -33,3 +33,21 @@ class CountStepOutOfOrder(Conflict):
 
 class CountPilesInvalid(ValidationFailed):
     code = "count_piles_invalid"
+
+
+class LogEntryInvalid(ValidationFailed):
+    """A log book entry without text, too long, or dated outside voting day or ahead."""
+
+    code = "log_entry_invalid"
+
+
+class LogEntryConflict(Conflict):
+    """Another entry took the same number at the same moment; write it again."""
+
+    code = "log_entry_conflict"
+
+
+class LogbookNotPublic(PermissionDenied):
+    """The election's profile keeps the log book to the station's commission."""
+
+    code = "logbook_not_public"

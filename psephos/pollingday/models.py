@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
-from .enums import BoxKind, CountStep, MemberRole, TurnoutSource
+from .enums import BoxKind, CountStep, LogKind, MemberRole, TurnoutSource
 
 
 class Opening(models.Model):
@@ -93,3 +95,33 @@ class CountRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["election", "station", "step"], name="count_step_once")
         ]
+
+
+class LogEntry(models.Model):
+    """One entry of a station's log book: numbered, timestamped, never changed.
+
+    The text stays here; the ledger event holds its digest only.
+    """
+
+    election = models.ForeignKey("elections.Election", on_delete=models.PROTECT)
+    station = models.ForeignKey("territory.PollingStation", on_delete=models.PROTECT)
+    number = models.PositiveIntegerField()  # 1, 2, … per station and election
+    kind = models.CharField(max_length=24, choices=LogKind.choices)
+    occurred_at = models.DateTimeField()
+    text = models.TextField()
+    recorded_at = models.DateTimeField()
+    event_seq = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "station", "number"], name="log_entry_number_once"
+            )
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert only: an entry is never changed once kept (append-only)."""
+        if self.pk is not None:
+            raise ValueError("a log book entry is never changed; write a new entry")
+        super().save(*args, **kwargs)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from .enums import BoxKind, CountStep, MemberRole
+from .enums import BoxKind, CountStep, LogKind, MemberRole
 
 
 class MemberIn(Schema):
@@ -143,3 +143,20 @@ class GroupOut(Schema):
     registered: int
     voted: int
     percent: Decimal
+
+
+class LogEntryIn(Schema):
+    """A log book entry; ``occurred_at`` defaults to now."""
+
+    kind: LogKind
+    text: str = Field(max_length=4000)
+    occurred_at: dt.datetime | None = None
+
+
+class LogEntryOut(Schema):
+    number: int
+    kind: str
+    occurred_at: dt.datetime
+    text: str
+    recorded_at: dt.datetime
+    event_seq: int

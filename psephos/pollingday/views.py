@@ -21,16 +21,18 @@ from psephos.ledger.actors import actor_user
 from psephos.voters.selectors import election_station_get
 
 from .access import access_station_day
-from .enums import BoxKind, CountStep, MemberRole
-from .errors import OpeningInvalid
+from .enums import BoxKind, CountStep, LogKind, MemberRole
+from .errors import LogEntryInvalid, OpeningInvalid
 from .forms import BOX_ROWS, MEMBER_ROWS, OpeningForm, box_rows, member_rows, opened_at
 from .rules.count import INVALID
 from .rules.opening import OpeningEntry
 from .rules.turnout import day_profile_for
 from .selectors import opening_context, opening_get
 from .selectors_count import count_get
+from .selectors_logbook import logbook_get
 from .selectors_turnout import Point, turnout_by_group, turnout_for_election
 from .services.count import count_step_record
+from .services.logbook import log_entry_add
 from .services.opening import OpeningInput, opening_entry_local, opening_record, station_zone
 from .services.turnout import turnout_report
 
@@ -132,7 +134,7 @@ def turnout_page(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def day_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
-    """The PEC's election day: report turnout at a reporting time; record the count's next step.
+    """The PEC's election day: turnout reports, the log book and the count's next step.
 
     A refusal is shown on the page with its status; nothing is written then.
     """
@@ -162,6 +164,8 @@ def day_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
         "count": count,
         "options": [o.key for o in election_options(election=election)] + [INVALID],
         "error": error,
+        "log_kinds": LogKind.choices,
+        "logbook": logbook_get(election=election, station=station),
     }
     return render(request, "pollingday/day.html", context, status=status)
 
@@ -189,6 +193,9 @@ def _day_post(
             role=user.role,
         )
         return
+    if request.POST.get("action") == "logbook":
+        _logbook_post(request, election, station, actor=actor, role=user.role, now=now)
+        return
     step = CountStep(request.POST.get("step", ""))
     piles = None
     if step == CountStep.PILES_COUNTED:
@@ -203,4 +210,40 @@ def _day_post(
         at=now,
         actor=actor,
         role=user.role,
+    )
+
+
+def _logbook_post(
+    request: HttpRequest,
+    election: Election,
+    station: PollingStation,
+    *,
+    actor: str,
+    role: str,
+    now: dt.datetime,
+) -> None:
+    """Add the form's entry to the log book; an empty time is now, a time is today's."""
+    zone = station_zone(station)
+    given = request.POST.get("occurred", "").strip()[:5]
+    try:
+        kind = LogKind(request.POST.get("kind", ""))
+        occurred = (
+            dt.datetime.combine(now.astimezone(zone).date(), dt.time.fromisoformat(given), zone)
+            if given
+            else now
+        )
+    except ValueError:
+        raise LogEntryInvalid(
+            _("Choose the kind of entry from the list and give the time as HH:MM."),
+            data={"errors": [{"field": "kind", "code": "kind_or_time_invalid"}]},
+        ) from None
+    log_entry_add(
+        election=election,
+        station=station,
+        kind=kind,
+        text=request.POST.get("text", "")[:4000],
+        occurred_at=occurred,
+        now=now,
+        actor=actor,
+        role=role,
     )

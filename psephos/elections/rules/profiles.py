@@ -60,6 +60,9 @@ class PresidentialProfile:
     # its start. The references name no legal minimum in the 2022 law (UNVERIFIED);
     # 24 h is the ODIHR [P] Rec 12 indicator (agenda ≥ 24 h ahead). 0 turns it off.
     session_notice_hours: int = 24
+    # The PEC's log book of voting day (issue 21): published on the public station page
+    # (psephos's choice after [P] Rec 7, traceability) or kept to the commission.
+    logbook_public: bool = True
     # Commission composition (issue 17): members per level (a PEC's size follows its
     # voters, hence a range) and members one nominating body may have on one commission.
     # Kazakhstan 2022: seven for the CEC and TECs, 5–11 for a PEC, at most one
@@ -171,6 +174,9 @@ class ReferendumProfile:
     # its start. The references name no legal minimum in the 2022 law (UNVERIFIED);
     # 24 h is the ODIHR [P] Rec 12 indicator (agenda ≥ 24 h ahead). 0 turns it off.
     session_notice_hours: int = 24
+    # The PEC's log book of voting day (issue 21): published on the public station page
+    # (psephos's choice after [P] Rec 7, traceability) or kept to the commission.
+    logbook_public: bool = True
     # Commission composition (issue 17): members per level (a PEC's size follows its
     # voters, hence a range) and members one nominating body may have on one commission.
     # Kazakhstan 2022: seven for the CEC and TECs, 5–11 for a PEC, at most one

@@ -1,4 +1,4 @@
-"""``{% opening_status election code %}``: a station's opening on any station page."""
+"""Election day on any station page: ``{% opening_status %}``, ``{% count_status %}``, ``{% logbook_status %}``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from psephos.voters.selectors import election_station_get
 
 from ..selectors import opening_context, opening_get
 from ..selectors_count import count_get
+from ..selectors_logbook import logbook_get, logbook_public
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -29,3 +30,12 @@ def count_status(election: Election, code: str) -> dict[str, Any]:
     """Render the count of station ``code``: its steps, ballots issued against the marks."""
     election, station = election_station_get(key=election.key, code=code)
     return {"count": count_get(election=election, station=station)}
+
+
+@register.inclusion_tag("pollingday/_logbook.html")
+def logbook_status(election: Election, code: str) -> dict[str, Any]:
+    """Render the log book of station ``code`` where the profile publishes it, else nothing."""
+    election, station = election_station_get(key=election.key, code=code)
+    if not logbook_public(election=election):
+        return {"hidden": True, "logbook": []}
+    return {"logbook": logbook_get(election=election, station=station)}
