@@ -300,3 +300,39 @@ def test_the_command_applies_an_update(listed: World, tmp_path: Path, capsys: An
     assert "Applied 1 changes" in out and "remove 1" in out
     assert "lists of kz-2022-presidential: 0 added, 0 moved, 1 removed" in out
     assert voter(listed, B).removed_reason == "duplicate"
+
+
+def test_a_runoff_keeps_a_pecs_placement_and_exclusion(listed: World) -> None:
+    """Carried over: a voter a PEC included by a correction stays at that station; a
+    voter excluded by a correction and on no list stays off; the rest at home."""
+    from psephos.elections.models import Election
+    from psephos.elections.services.election import OptionSpec, election_create
+    from psephos.voters.services.lists import list_extract
+
+    ListEntry.objects.filter(voter=voter(listed, A)).update(
+        source=EntrySource.CORRECTION, station=listed.stations[2]
+    )
+    ListEntry.objects.filter(voter=voter(listed, B)).update(
+        removed_reason=RemovalReason.CORRECTION, removed_at=dt.datetime(2022, 11, 2, tzinfo=dt.UTC)
+    )
+    runoff = election_create(
+        key="kz-2022-presidential-runoff",
+        kind="presidential",
+        name_en="Runoff",
+        name_kk="Р",
+        name_ru="Р",
+        date=dt.date(2022, 12, 18),
+        geography=listed.geography,
+        profile_key="kz-presidential-2022",
+        contest_key="president",
+        contest_names=("President", "П", "П"),
+        options=[OptionSpec("a", "candidate", "A", "A", "A", "")],
+        actor="system:test",
+    )
+    Election.objects.filter(pk=runoff.pk).update(first_round=listed.election)
+    runoff.first_round_id = listed.election.pk
+    assert list_extract(election=runoff, actor="system:cec") == 1
+    assert [
+        (e.voter_id == voter(listed, A).pk, e.station.code, e.source)
+        for e in ListEntry.objects.filter(election=runoff)
+    ] == [(True, "KZ-75-0003", "correction")]
