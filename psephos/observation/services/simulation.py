@@ -533,10 +533,16 @@ def simulated_mission_delete(*, election_key: str) -> int:
         orgs = list(Organisation.objects.filter(key__in=keys))
         if orgs:
             # Submissions protect their observers and forms: remove them first.
-            SmsMessage.objects.filter(submission__organisation__in=orgs).delete()
+            # Filters on the foreign key's column with a plain subquery: a filter across the
+            # relation (observer__organisation) makes Django delete "WHERE id IN (a self-join)",
+            # which PostgreSQL runs as a nested loop over every row when the rows were written
+            # in the same transaction and the statistics still say the table is empty.
+            submissions = Submission.objects.filter(organisation__in=orgs).values("id")
+            observers = Observer.objects.filter(organisation__in=orgs).values("id")
+            SmsMessage.objects.filter(submission_id__in=submissions).delete()
             Submission.objects.filter(organisation__in=orgs).delete()
-            Assignment.objects.filter(observer__organisation__in=orgs).delete()
-            Accreditation.objects.filter(observer__organisation__in=orgs).delete()
+            Assignment.objects.filter(observer_id__in=observers).delete()
+            Accreditation.objects.filter(observer_id__in=observers).delete()
             Observer.objects.filter(organisation__in=orgs).delete()
             Team.objects.filter(organisation__in=orgs).delete()
             FormDefinition.objects.filter(organisation__in=orgs).delete()
