@@ -42,7 +42,7 @@ class SignaturesOut(Schema):
     units: list[UnitSignaturesOut]
 
 
-class DecisionOut(Schema):
+class RegistrationDecisionOut(Schema):
     number: str
     decided_on: dt.date
     outcome: str
@@ -63,7 +63,7 @@ class NominationOut(Schema):
     submitted_at: dt.datetime
     criteria: list[CriterionOut]
     signatures: SignaturesOut
-    decisions: list[DecisionOut]
+    decisions: list[RegistrationDecisionOut]
 
 
 class CandidatesOut(Schema):

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .models import Decision
 
 
-class DecisionOut(Schema):
+class RegisterDecisionOut(Schema):
     number: str
     date: dt.date
     subject_kk: str
@@ -38,7 +38,7 @@ class DecisionOut(Schema):
 class DecisionsOut(Schema):
     geography: str
     commission: str
-    decisions: list[DecisionOut]
+    decisions: list[RegisterDecisionOut]
 
 
 Members = Annotated[int, Field(strict=True, ge=0, le=1000)]

@@ -26,11 +26,12 @@ from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_user
 
 from . import selectors
+from .access import access_complaint_decide
 from .schemas import (
     AppealIn,
+    ComplaintDecisionIn,
     ComplaintIn,
     ComplaintOut,
-    DecisionIn,
     FinalityOut,
     ResumeIn,
     StatisticsOut,
@@ -155,7 +156,7 @@ def appeal(
     auth=STAFF_AUTH,
     response={200: ComplaintOut, 202: DecisionPendingOut, **WRITE_ERRORS},
 )
-def decision(request: HttpRequest, key: str, payload: DecisionIn) -> Any:
+def decision(request: HttpRequest, key: str, payload: ComplaintDecisionIn) -> Any:
     """Propose the deciding commission's reasoned decision (202), or record a court's ruling.
 
     A commission's decision carries its ``vote`` and signed document and changes
@@ -163,6 +164,7 @@ def decision(request: HttpRequest, key: str, payload: DecisionIn) -> Any:
     """
     complaint = selectors.complaint_get(key=key)
     user = request.user
+    access_complaint_decide(user, complaint)  # type: ignore[arg-type]  # before any validation
     reasoned: dict[str, Any] = {
         "complaint": complaint,
         "user": user,

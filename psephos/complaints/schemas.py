@@ -17,7 +17,7 @@ class EvidenceOut(Schema):
     sha256: str
 
 
-class DecisionOut(Schema):
+class ComplaintDecisionOut(Schema):
     decided_at: dt.datetime
     decided_by: str
     facts: str
@@ -55,7 +55,7 @@ class ComplaintOut(Schema):
     appeal_of: str | None
     source_incident: str
     evidence: list[EvidenceOut]
-    decision: DecisionOut | None
+    decision: ComplaintDecisionOut | None
 
 
 class ComplaintIn(Schema):
@@ -85,7 +85,7 @@ class AppealIn(Schema):
     remedy: str
 
 
-class DecisionIn(Schema):
+class ComplaintDecisionIn(Schema):
     """A reasoned decision; a commission's also says how it was adopted (``vote``)."""
 
     facts: str

@@ -140,6 +140,8 @@ def decide(request: HttpRequest, key: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     complaint = selectors.complaint_get(key=key)
+    # Who may decide is checked before the form: nobody else sees it or its validation.
+    access_complaint_decide(request.user, complaint)
     by_commission = complaint.body_commission_id is not None
     form = DecisionForm(request.POST or None, request.FILES or None, by_commission=by_commission)
     if request.method == "POST" and form.is_valid():

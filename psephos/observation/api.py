@@ -31,6 +31,7 @@ from .access import (
 )
 from .errors import SmsSignatureInvalid
 from .schemas import (
+    AccreditationDecisionOut,
     AccreditationPublicOut,
     ApplicationOut,
     ApplyIn,
@@ -39,7 +40,6 @@ from .schemas import (
     BadgeOut,
     CoverageOut,
     DecideIn,
-    DecisionOut,
     FindingsReportOut,
     FormOut,
     IncidentIn,
@@ -267,7 +267,7 @@ def accreditation_decide_api(
 @router.post(
     "/accreditations/{election}/decisions/{number}/confirm",
     auth=django_auth,
-    response=list[DecisionOut],
+    response=list[AccreditationDecisionOut],
 )
 def accreditation_confirm_api(
     request: HttpRequest, election: str, number: str

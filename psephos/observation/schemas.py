@@ -93,7 +93,7 @@ class DecideIn(Schema):
     vote: DecisionVoteIn
 
 
-class DecisionOut(Schema):
+class AccreditationDecisionOut(Schema):
     badge: str
     status: str
     reasons: str

@@ -17,7 +17,12 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from psephos.accounts.authentication import STAFF_AUTH
-from psephos.commissions.schemas import DecisionVoteIn, document_decode
+from psephos.commissions.schemas import (
+    DecisionPendingOut,
+    DecisionVoteIn,
+    decision_pending_out,
+    document_decode,
+)
 from psephos.core.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from psephos.elections.selectors import election_get
 from psephos.results.schemas import (
@@ -45,40 +50,30 @@ router = Router(tags=["results transparency"])
 ERRORS = READ_ERRORS
 
 
-class DecisionIn(DecisionVoteIn):
+class ProtocolDecisionIn(DecisionVoteIn):
     """The particulars of the commission's decision."""
 
     date: dt.date
     reasons: Text
 
 
-class DecisionOut(Schema):
-    """A decision as proposed: it changes nothing until a second operator confirms it."""
-
-    commission: str
-    number: str
-    status: str
-    document_sha256: str
-    confirm: str = Field(description="The path a second operator posts to confirm it.")
-
-
-class CorrectionIn(Schema):
+class ProtocolCorrectionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    decision: DecisionIn
+    decision: ProtocolDecisionIn
     lines: ProtocolIn
     recount: bool = False
     expected_version: Annotated[int, Field(strict=True, ge=1)] | None = None
 
 
-class CancelIn(Schema):
+class ProtocolCancelIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    decision: DecisionIn
+    decision: ProtocolDecisionIn
     expected_version: Annotated[int, Field(strict=True, ge=1)] | None = None
 
 
-def _decision(d: DecisionIn) -> dict[str, Any]:
+def _decision(d: ProtocolDecisionIn) -> dict[str, Any]:
     """Return the decision's particulars as the decision services take them."""
     particulars = d.dict(include=set(_PARTICULARS))
     return particulars | {"document": document_decode(d.document, "decision.document")}
@@ -89,22 +84,17 @@ _PARTICULARS = ("number", "date", "reasons", "votes_for", "votes_against", "abst
 
 def _decision_out(election_key: str, decision: Any) -> dict[str, Any]:
     code = decision.commission.code
-    return {
-        "commission": code,
-        "number": decision.number,
-        "status": decision.status,
-        "document_sha256": decision.document_sha256,
-        "confirm": f"/api/v1/elections/{election_key}/decisions/{code}/{decision.number}/confirm",
-    }
+    confirm = f"/api/v1/elections/{election_key}/decisions/{code}/{decision.number}/confirm"
+    return decision_pending_out(decision, confirm)
 
 
 @router.post(
     "/elections/{key}/protocols/{code}/corrections",
     auth=STAFF_AUTH,
-    response={202: DecisionOut, **WRITE_ERRORS},
+    response={202: DecisionPendingOut, **WRITE_ERRORS},
 )
 def protocol_correction(
-    request: HttpRequest, key: Code, code: Code, payload: CorrectionIn
+    request: HttpRequest, key: Code, code: Code, payload: ProtocolCorrectionIn
 ) -> Status[dict[str, Any]]:
     """Propose a TEC decision and the corrected (or recounted) version it authorises.
 
@@ -126,10 +116,10 @@ def protocol_correction(
 @router.post(
     "/elections/{key}/stations/{code}/cancel",
     auth=STAFF_AUTH,
-    response={202: DecisionOut, **WRITE_ERRORS},
+    response={202: DecisionPendingOut, **WRITE_ERRORS},
 )
 def station_cancel(
-    request: HttpRequest, key: Code, code: Code, payload: CancelIn
+    request: HttpRequest, key: Code, code: Code, payload: ProtocolCancelIn
 ) -> Status[dict[str, Any]]:
     """Propose a CEC decision cancelling the station's accepted results (pending confirmation)."""
     election = election_get(key=key)

@@ -140,7 +140,7 @@ class QuarantineOut(Schema):
 # Times here are the read model's ISO strings (``transparency``), passed through as they are.
 
 
-class DecisionOut(Schema):
+class ProtocolDecisionOut(Schema):
     commission: str
     number: str
     date: str
@@ -155,7 +155,7 @@ class VersionOut(Schema):
     source_label: str
     created_at: str
     current: bool
-    decision: DecisionOut | None
+    decision: ProtocolDecisionOut | None
     digest: str = Field(description="SHA-256 of the version's canonical figures")
     lines: dict[str, int]
     votes: dict[str, int]
@@ -183,7 +183,7 @@ class StationHistoryOut(Schema):
     submitted_at: str | None
     accepted_at: str | None
     current_version: int | None
-    cancel_decision: DecisionOut | None
+    cancel_decision: ProtocolDecisionOut | None
     versions: list[VersionOut]
     attachments: list[AttachmentRefOut]
     events: list[StationEventOut]
@@ -194,7 +194,7 @@ class FeedItemOut(Schema):
     station: str
     accepted_at: str | None
     status: str
-    cancel_decision: DecisionOut | None
+    cancel_decision: ProtocolDecisionOut | None
     versions: list[VersionOut]
 
 
@@ -205,7 +205,7 @@ class FeedChangeOut(Schema):
     station: str
     accepted_at: str | None
     status: str
-    cancel_decision: DecisionOut | None
+    cancel_decision: ProtocolDecisionOut | None
     versions: list[VersionOut]
 
 

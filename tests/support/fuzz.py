@@ -93,3 +93,17 @@ def mutated(draw: st.DrawFn, valid: bytes, max_edits: int = 3) -> bytes:
 def file_bytes(valid: bytes) -> st.SearchStrategy[bytes]:
     """Arbitrary bytes, or ``valid`` as is, or ``valid`` mutated."""
     return st.one_of(st.binary(max_size=200), st.just(valid), mutated(valid))
+
+
+#: A PNG, a JPEG and a PDF header and a line of text: the attachment and evidence seeds.
+ATTACHMENT_SEEDS = [
+    b"\x89PNG\r\n\x1a\n" + b"\x00" * 40,
+    b"\xff\xd8\xff\xe0" + b"\x00" * 40,
+    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
+    "Бюллетени выданы дважды.\n".encode(),
+]
+
+
+def attachment_bytes() -> st.SearchStrategy[bytes]:
+    """Arbitrary bytes, or one of ``ATTACHMENT_SEEDS`` as is or mutated."""
+    return st.sampled_from(ATTACHMENT_SEEDS).flatmap(file_bytes)

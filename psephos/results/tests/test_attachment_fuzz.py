@@ -20,18 +20,12 @@ from psephos.core.errors import DomainError
 from psephos.ledger.models import Event
 from psephos.results.models import ProtocolAttachment
 from psephos.results.services.keying import AttachmentRefused, protocol_attach, sniff
-from tests.support.fuzz import FUZZ, file_bytes
+from tests.support.fuzz import FUZZ, attachment_bytes
 
 from .factories import small_country
 
 STATION = "KZ-01-0101"
-SEEDS = [
-    b"\x89PNG\r\n\x1a\n" + b"\x00" * 40,
-    b"\xff\xd8\xff\xe0" + b"\x00" * 40,
-    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
-    "Бюллетени выданы дважды.\n".encode(),
-]
-CONTENT = st.sampled_from(SEEDS).flatmap(file_bytes)
+CONTENT = attachment_bytes()
 
 
 @pytest.fixture
