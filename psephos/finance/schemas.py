@@ -13,7 +13,7 @@ class ItemisedOut(Schema):
     donor: str  # a name, or "—" when masked
 
 
-class PointOut(Schema):
+class FundPointOut(Schema):
     day: str
     received: str
     spent: str
@@ -31,7 +31,7 @@ class FundOut(Schema):
     by_purpose: dict[str, str]
     donors: int
     itemised: list[ItemisedOut]
-    series: list[PointOut]
+    series: list[FundPointOut]
 
 
 class FinanceOut(Schema):
