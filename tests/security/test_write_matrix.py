@@ -139,6 +139,7 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/elections/{key}/stations/{code}/opening": {"pec"},
     "POST /api/v1/elections/{key}/stations/{code}/turnout": {"pec"},
     "POST /api/v1/elections/{key}/stations/{code}/count": {"pec"},
+    "POST /api/v1/elections/{key}/stations/{code}/logbook": {"pec"},
 }
 
 #: Tables a refusal writes on purpose, and why; every other table must be unchanged.
