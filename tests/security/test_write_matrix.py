@@ -371,7 +371,9 @@ def test_every_write_endpoint_is_classified():
     found = {f"{m} {r}" for m, r in page_endpoints()} | {
         f"{m} {p}" for m, p, _ in api_endpoints(client)
     }
-    assert sorted(found - set(ALLOWED) - set(PUBLIC)) == [], sorted(found - set(ALLOWED) - set(PUBLIC))
+    assert sorted(found - set(ALLOWED) - set(PUBLIC)) == [], sorted(
+        found - set(ALLOWED) - set(PUBLIC)
+    )
     assert sorted((set(ALLOWED) | set(PUBLIC)) - found) == []  # no stale entry
     assert set(ALLOWED) & set(PUBLIC) == set()
 
