@@ -260,8 +260,9 @@ def mission_simulate(*, election: Election, seed: int) -> SimulationSummary:
     )
     if len(stations) < VISITS["voting"]:
         summary.notices.append(
-            f"Only {len(stations):,} polling stations exist, fewer than the {VISITS['voting']:,} voting "
-            "visits: stations are visited more than once (ODIHR counts visits, not stations)."
+            f"Only {len(stations):,} regular polling stations exist (special and abroad "
+            f"stations are not visited), fewer than the {VISITS['voting']:,} voting visits: "
+            "stations are visited more than once (ODIHR counts visits, not stations)."
         )
     if len(tecs) < VISITS["tabulation"]:
         summary.notices.append(
