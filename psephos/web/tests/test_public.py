@@ -318,3 +318,28 @@ def test_find_a_station_by_code(
         assert response["Location"] == where
     else:
         assert where in response.content.decode()
+
+
+def test_national_page_links_the_elections_other_public_pages(
+    client: Client, small: SmallElection
+) -> None:
+    """A reader reaches candidates, campaign finance and media monitoring from the results,
+    and the site's navigation names media monitoring and the recommendations tracker;
+    every link answers, in the reader's language."""
+    client.cookies["django_language"] = "kk"
+    html = client.get(f"/e/{KEY}/").content.decode()
+    line = html[html.index('<p class="election-links">') :]
+    line = line[: line.index("</p>")]
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', line)
+    with translation.override("kk"):
+        expected = [
+            (f"/candidates/{KEY}/", translation.gettext("Candidates")),
+            (f"/finance/{KEY}/", translation.gettext("Campaign finance")),
+            (f"/media/{KEY}/", translation.gettext("Media monitoring")),
+        ]
+    assert links == expected
+    assert expected[0][1] != "Candidates"
+    nav = html[html.index('<nav aria-label="') : html.index("</nav>")]
+    assert 'href="/media/"' in nav and 'href="/recommendations/"' in nav
+    for href, _ in [*links, ("/media/", ""), ("/recommendations/", "")]:
+        assert client.get(href).status_code == 200, href
