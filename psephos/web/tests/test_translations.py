@@ -99,3 +99,54 @@ def test_no_translation_is_left_over_from_a_fuzzy_match(po: Path) -> None:
     lines = po.read_text(encoding="utf-8").splitlines()
     left = [f"{_name(po)}:{n}: {line}" for n, line in enumerate(lines, 1) if line.startswith("#|")]
     assert left == []
+
+
+# A literal message in code or a template: _("…"), gettext("…"), gettext_lazy("…"),
+# {% translate "…" %} (single-line literals only; enough to catch a moved message).
+LITERAL = re.compile(
+    r"""(?:\b_|\bgettext|\bgettext_lazy)\(\s*"((?:[^"\\\n]|\\.)+)"\s*[),]"""
+    r"""|\{%\s*translate\s+"([^"\n]+)"|\{%\s*translate\s+'([^'\n]+)'"""
+)
+
+
+def _messages(lang: str) -> tuple[set[str], set[str]]:
+    """Return (active, obsolete) msgids of every catalogue of one language."""
+    active: set[str] = set()
+    obsolete: set[str] = set()
+    for po in CATALOGUES:
+        if po.parents[1].name != lang:
+            continue
+        for block in po.read_text(encoding="utf-8").split("\n\n"):
+            lines = block.strip().splitlines()
+            gone = any(line.startswith("#~ msgid ") for line in lines)
+            parts: list[str] = []
+            inside = False
+            for line in lines:
+                line = line.removeprefix("#~ ")
+                if line.startswith("msgid "):
+                    inside = True
+                    parts.append(line[6:].strip()[1:-1])
+                elif inside and line.startswith('"'):
+                    parts.append(line.strip()[1:-1])
+                elif line.startswith(("msgstr", "msgid_plural")):
+                    inside = False
+            text = "".join(parts).replace('\\"', '"')
+            if text:
+                (obsolete if gone else active).add(text)
+    return active, obsolete
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_no_message_in_use_is_left_only_as_an_obsolete_entry(lang: str) -> None:
+    """``makemessages`` in one app marks as obsolete (``#~``) a message that app no longer
+    uses; when the code that still uses it lives in an app whose catalogue never had it, the
+    message silently falls back to English (the Kazakh "no polling station" error did)."""
+    active, obsolete = _messages(lang)
+    used: set[str] = set()
+    for path in [*PSEPHOS.glob("**/*.py"), *PSEPHOS.glob("**/templates/**/*.html")]:
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for match in LITERAL.finditer(path.read_text(encoding="utf-8")):
+            used.add(next(g for g in match.groups() if g))
+    assert used, "no literal message found: the pattern is broken"
+    assert sorted((used & obsolete) - active) == []
