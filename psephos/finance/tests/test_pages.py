@@ -63,7 +63,7 @@ def test_the_pages_and_the_csv_never_show_an_iin(client: Client, published: Fund
     page = client.get(f"/finance/{key}/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'data-fund="tokayev"' in html and "346300.00" in html
+    assert 'data-fund="tokayev"' in html and "<td>346,300.00</td>" in html
     detail = client.get(f"/finance/{key}/tokayev/").content.decode()
     assert "Aibek Test" in detail and "<polyline" in detail
     csv = client.get(f"/finance/{key}/receipts.csv").content.decode()
@@ -75,3 +75,21 @@ def test_the_pages_and_the_csv_never_show_an_iin(client: Client, published: Fund
     for text in (html, detail, csv):
         assert IIN not in text
     assert client.get(f"/finance/{key}/nobody/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "received", "itemised"),
+    [
+        ("en", "<td>346,300.00</td>", "<td>306,300.00</td>"),
+        ("kk", "<td>346\u00a0300,00</td>", "<td>306\u00a0300,00</td>"),
+    ],
+)
+def test_amounts_are_written_the_readers_way(
+    client: Client, published: Fund, language: str, received: str, itemised: str
+) -> None:
+    """An amount reads with the language's separators and two decimals, never as a bare
+    ``346300.00``; the CSV and the API keep the plain machine form."""
+    key = published.election.key
+    client.cookies["django_language"] = language
+    assert received in client.get(f"/finance/{key}/").content.decode()
+    assert itemised in client.get(f"/finance/{key}/tokayev/").content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -49,6 +50,17 @@ def num(value: int | None) -> str:
         return "–"
     _decimal, thousands = _separators()
     return f"{value:,}".replace(",", thousands)
+
+
+@register.filter
+def money(value: Decimal | int | None) -> str:
+    """Return an amount with two decimals and the active language's separators
+    (``1 620 000 000,00`` in Kazakh and Russian), or a dash if unknown."""
+    if value is None:
+        return "–"
+    decimal, thousands = _separators()
+    whole, _, cents = f"{Decimal(value):,.2f}".partition(".")
+    return f"{whole.replace(',', thousands)}{decimal}{cents}"
 
 
 @register.filter
