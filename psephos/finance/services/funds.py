@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from psephos.candidates.enums import NominationStatus
 from psephos.core import clock
 from psephos.elections.calendar_selectors import election_calendar_for
+from psephos.ledger.actors import text_digest
 from psephos.ledger.services.events import event_record
 
 from ..enums import ReferenceKind
@@ -89,7 +90,7 @@ def fund_open(
                 payload={
                     "election": election.key,
                     "fund": fund.key,
-                    "account": account,
+                    "account": text_digest(account),
                     "opens_on": opens_on.isoformat(),
                     "minimum_wage": str(minimum_wage),
                     "mci": str(mci),

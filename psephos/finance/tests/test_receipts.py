@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from psephos.finance.errors import ReceiptInvalid, ReceiptRefused
 from psephos.finance.models import Fund, Receipt
 from psephos.finance.services.receipts import receipt_record
+from psephos.ledger.actors import text_digest
 from psephos.ledger.models import Event
 from psephos.voters.rules.iin import iin_make
 
@@ -38,6 +40,12 @@ def test_the_fund_takes_the_2022_minimum_wage_and_calendar(fund: Fund) -> None:
     assert fund.mci == Decimal("3063.00")
     assert fund.receipts_close_on == dt.date(2022, 11, 20)
     assert Event.objects.filter(action="fund.open").count() == 1
+
+
+def test_the_ledger_keeps_the_funds_account_as_sha256_only(fund: Fund) -> None:
+    event = Event.objects.get(action="fund.open")
+    assert event.payload["account"] == text_digest(fund.account)
+    assert fund.account not in json.dumps(event.payload)
 
 
 def test_an_accepted_receipt_keys_the_donor_and_never_stores_the_iin(fund: Fund) -> None:
