@@ -10,9 +10,9 @@ from ninja import Router
 from psephos.core.schemas import ErrorOut
 from psephos.elections.selectors import election_get
 
-from .exports import report_dict
-from .schemas import MediaOut
-from .selectors import plan_list_for_election, plan_report
+from .exports import draw_dict, report_dict
+from .schemas import AirtimeDrawOut, MediaOut
+from .selectors import draw_table, plan_list_for_election, plan_report
 
 router = Router(tags=["media"])
 
@@ -27,3 +27,10 @@ def media_reports(request: HttpRequest, key: str) -> dict[str, Any]:
             report_dict(plan_report(plan=p)) for p in plan_list_for_election(election=election)
         ],
     }
+
+
+@router.get("elections/{key}/media/draw", response={200: AirtimeDrawOut, 404: ErrorOut})
+def media_draw(request: HttpRequest, key: str) -> dict[str, Any]:
+    """The free airtime draw: commitment, revealed seed, decision and the slot allocation."""
+    election = election_get(key=key)
+    return draw_dict(election.key, draw_table(election=election))

@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 from .rules.report import CoverageTest, OutletCoverage
-from .selectors import PlanReport
+from .selectors import DrawTable, PlanReport
 
 CSV_COLUMNS = [
     "plan",
@@ -140,4 +140,61 @@ def report_csv(reports: list[PlanReport]) -> str:
                         s.free_airtime_volume,
                     ]
                 )
+    return out.getvalue()
+
+
+DRAW_COLUMNS = ["slot", "outlet", "medium", "starts_at", "seconds", "articles", "candidate"]
+VERIFY_COMMAND = "psephos media draw {election} --verify"
+
+
+def draw_dict(election: str, table: DrawTable) -> dict[str, Any]:
+    """Return the draw as JSON-ready data (the API's ``AirtimeDrawOut``)."""
+    draw = table.draw
+    check = table.check
+    return {
+        "election": election,
+        "state": table.state,
+        "commitment": draw.commitment if draw else "",
+        "inputs_sha256": draw.inputs_sha256 if draw else "",
+        "candidates": list(draw.candidates) if draw else [],
+        "committed_at": draw.committed_at if draw else None,
+        "seed": draw.seed if draw else "",
+        "drawn_at": draw.drawn_at if draw else None,
+        "decision": draw.decision if draw else "",
+        "verified": None
+        if check is None
+        else check.commitment_ok and check.inputs_ok and check.allocation_ok,
+        "verify": VERIFY_COMMAND.format(election=election),
+        "slots": [
+            {
+                "slot": s.slot,
+                "outlet": s.outlet,
+                "medium": s.medium,
+                "starts_at": s.starts_at,
+                "seconds": s.seconds,
+                "articles": s.articles,
+                "candidate": s.candidate,
+            }
+            for s in table.slots
+        ],
+    }
+
+
+def draw_csv(table: DrawTable) -> str:
+    """Return the draw table as CSV, one line per slot (candidate empty before the draw)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(DRAW_COLUMNS)
+    for s in table.slots:
+        writer.writerow(
+            [
+                s.slot,
+                s.outlet,
+                s.medium,
+                s.starts_at.isoformat(),
+                "" if s.seconds is None else s.seconds,
+                "" if s.articles is None else s.articles,
+                s.candidate,
+            ]
+        )
     return out.getvalue()

@@ -88,3 +88,28 @@ class PlanReportOut(Schema):
 class MediaOut(Schema):
     election: str
     plans: list[PlanReportOut]
+
+
+class AirtimeSlotOut(Schema):
+    slot: str
+    outlet: str
+    medium: str
+    starts_at: dt.datetime
+    seconds: int | None
+    articles: int | None
+    candidate: str
+
+
+class AirtimeDrawOut(Schema):
+    election: str
+    state: str  # offered, committed, drawn
+    commitment: str
+    inputs_sha256: str
+    candidates: list[str]
+    committed_at: dt.datetime | None
+    seed: str
+    drawn_at: dt.datetime | None
+    decision: str
+    verified: bool | None
+    verify: str
+    slots: list[AirtimeSlotOut]

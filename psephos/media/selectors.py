@@ -292,3 +292,51 @@ def airtime_use(*, election: Election) -> list[AirtimeUse]:
         AirtimeUse(c, entitled, by_medium(allocated, c), by_medium(aired, c))
         for c in candidate_keys(election=election)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class DrawSlotRow:
+    """One line of the published draw table."""
+
+    slot: str
+    outlet: str
+    medium: str
+    starts_at: dt.datetime
+    seconds: int | None
+    articles: int | None
+    candidate: str  # empty before the draw
+
+
+@dataclass(frozen=True, slots=True)
+class DrawTable:
+    """The draw as published: its state, commitment, seed, decision and allocation.
+
+    ``state`` is ``offered`` (no commitment yet), ``committed`` (the seed's SHA-256 is
+    published, the seed not yet revealed) or ``drawn``; ``check`` is the recomputation
+    ``draw --verify`` does, once drawn.
+    """
+
+    state: str
+    draw: AirtimeDraw | None
+    slots: list[DrawSlotRow]
+    check: DrawCheck | None
+    outlets: dict[str, Outlet]
+
+
+def draw_table(*, election: Election) -> DrawTable:
+    """Return the election's draw table (slots by outlet and time) and its verification."""
+    draw = draw_get(election=election)
+    slots = [
+        DrawSlotRow(*row)
+        for row in AirtimeSlot.objects.filter(election=election)
+        .order_by("outlet__key", "starts_at", "key")
+        .values_list(
+            "key", "outlet__key", "outlet__medium", "starts_at", "seconds", "articles", "candidate"
+        )
+    ]
+    outlets = {o.key: o for o in Outlet.objects.filter(key__in={s.outlet for s in slots})}
+    if draw is None:
+        return DrawTable("offered", None, slots, None, outlets)
+    if draw.drawn_at is None:
+        return DrawTable("committed", draw, slots, None, outlets)
+    return DrawTable("drawn", draw, slots, draw_verify(election=election), outlets)

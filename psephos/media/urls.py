@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.media_index, name="index"),
     path("<slug:key>/", views.media_election, name="election"),
     path("<slug:key>/coverage.csv", views.media_election_csv, name="election_csv"),
+    path("<slug:key>/draw/", views.media_draw, name="draw"),
+    path("<slug:key>/draw.csv", views.media_draw_csv, name="draw_csv"),
 ]

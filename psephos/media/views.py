@@ -5,18 +5,26 @@ tests, shares per week and coder agreement; the same figures as CSV."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from psephos.core.i18n import localized
 from psephos.elections.selectors import election_get, election_options
 
 from .enums import Medium, Subject
-from .exports import report_csv
+from .exports import VERIFY_COMMAND, draw_csv, report_csv
 from .rules.report import ALL_OUTLETS, PERIOD, OutletCoverage
-from .selectors import PlanReport, plan_list, plan_list_for_election, plan_report
+from .selectors import (
+    PlanReport,
+    draw_table,
+    plan_list,
+    plan_list_for_election,
+    plan_report,
+)
 
 PALETTE = 8  # colour classes bar-0 … bar-7 (the last one repeats)
 # The anchors' reliability targets (anchors-…md §3.6 G3.2).
@@ -126,4 +134,49 @@ def media_election_csv(request: HttpRequest, key: str) -> HttpResponse:
     reports = [plan_report(plan=p) for p in plan_list_for_election(election=election)]
     response = HttpResponse(report_csv(reports), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{election.key}-media.csv"'
+    return response
+
+
+def media_draw(request: HttpRequest, key: str) -> HttpResponse:
+    """The free airtime draw as published: commitment, seed, decision, the table per outlet."""
+    election = election_get(key=key)
+    table = draw_table(election=election)
+    zone = ZoneInfo(election.geography.timezone)
+    names = {o.key: localized(o) for o in election_options(election=election)}
+    outlets: list[dict[str, Any]] = []
+    for s in table.slots:
+        if not outlets or outlets[-1]["key"] != s.outlet:
+            outlet = table.outlets[s.outlet]
+            outlets.append(
+                {"key": s.outlet, "name": localized(outlet), "medium": Medium(outlet.medium).label}
+            )
+            outlets[-1]["slots"] = []
+        outlets[-1]["slots"].append(
+            {
+                "s": s,
+                "local": s.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                "candidate": names.get(s.candidate, s.candidate),
+            }
+        )
+    return render(
+        request,
+        "media/draw.html",
+        {
+            "election": election,
+            "election_name": localized(election),
+            "table": table,
+            "outlets": outlets,
+            "zone": election.geography.timezone,
+            "verify": VERIFY_COMMAND.format(election=election.key),
+        },
+    )
+
+
+def media_draw_csv(request: HttpRequest, key: str) -> HttpResponse:
+    """The draw table as CSV (one line per slot)."""
+    election = election_get(key=key)
+    response = HttpResponse(
+        draw_csv(draw_table(election=election)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{election.key}-airtime-draw.csv"'
     return response

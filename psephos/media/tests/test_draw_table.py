@@ -1,0 +1,96 @@
+"""The published draw table: page (kk/ru/en), CSV and API, before and after the draw."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from psephos.media.rules.draw import commitment, shuffle
+from psephos.media.services.airtime import draw_commit, draw_run
+
+from .conftest import ACTOR, Media
+from .test_draw import SEED, _offer
+
+KEY = "kz-test-presidential"
+
+
+def test_before_the_commitment_the_page_says_so(media: Media, client: Client) -> None:
+    _offer(media)
+    html = client.get(f"/media/{KEY}/draw/").content.decode()
+    assert 'data-state="offered"' in html
+    assert "The draw's commitment is not published yet" in html
+    assert html.count('<td data-candidate="">—</td>') == 5
+    body = client.get(f"/api/v1/elections/{KEY}/media/draw").json()
+    assert (body["state"], body["commitment"], body["seed"], body["verified"]) == (
+        "offered",
+        "",
+        "",
+        None,
+    )
+
+
+def test_committed_then_drawn(media: Media, client: Client) -> None:
+    election = media.country.election
+    assert election is not None
+    _offer(media)
+    draw_commit(election=election, commitment_sha256=commitment(SEED), actor=ACTOR)
+    html = client.get(f"/media/{KEY}/draw/").content.decode()
+    assert 'data-state="committed"' in html
+    assert f"<code data-commitment>{commitment(SEED)}</code>" in html
+    assert SEED not in html
+    draw_run(election=election, seed=SEED, actor=ACTOR)
+    order = shuffle(["abden", "tokayev"], SEED, "khabar")
+    html = client.get(f"/media/{KEY}/draw/").content.decode()
+    assert f"<code data-seed>{SEED}</code>" in html
+    assert 'data-verified="yes"' in html
+    assert "psephos media draw kz-test-presidential --verify" in html
+    assert '<tr data-slot="kh-1"><th scope="row">kh-1</th><td>2022-11-01 20:00</td>' in html
+    assert html.count(f'data-candidate="{order[0]}"') == 2 + (
+        order[0] == shuffle(["abden", "tokayev"], SEED, "vlast")[0]
+    )
+    response = client.get(f"/media/{KEY}/draw.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(r["slot"], r["candidate"]) for r in rows[:4]] == [
+        (f"kh-{d}", order[(d - 1) % 2]) for d in (1, 2, 3, 4)
+    ]
+    assert rows[0]["starts_at"] == "2022-11-01T14:00:00+00:00"
+    assert (rows[4]["slot"], rows[4]["seconds"], rows[4]["articles"]) == ("vl-1", "", "1")
+    body = client.get(f"/api/v1/elections/{KEY}/media/draw").json()
+    assert (body["state"], body["seed"], body["decision"], body["verified"]) == (
+        "drawn",
+        SEED,
+        "",
+        True,
+    )
+    assert body["slots"][0] == {
+        "slot": "kh-1",
+        "outlet": "khabar",
+        "medium": "tv",
+        "starts_at": "2022-11-01T14:00:00Z",
+        "seconds": 450,
+        "articles": None,
+        "candidate": order[0],
+    }
+    assert client.get("/api/v1/elections/nowhere/media/draw").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "empty"),
+    [
+        ("en", "Free airtime draw", "No free airtime slots offered yet."),
+        ("ru", "Жеребьёвка бесплатного эфира", "Слоты бесплатного эфира ещё не предложены."),
+        ("kk", "Тегін эфир жеребесі", "Тегін эфир уақыты әлі ұсынылған жоқ."),
+    ],
+)
+def test_the_page_in_three_languages(
+    media: Media, client: Client, language: str, heading: str, empty: str
+) -> None:
+    client.cookies["django_language"] = language
+    html = client.get(f"/media/{KEY}/draw/").content.decode()
+    assert f"<h1>{heading}: " in html
+    assert empty in html
+    assert client.get("/media/nowhere/draw/").status_code == 404
