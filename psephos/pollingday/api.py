@@ -51,10 +51,22 @@ from .services.turnout import turnout_report
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
+    from psephos.elections.models import Election
+    from psephos.territory.models import PollingStation
 
 router = Router(tags=["pollingday"])
 
 ERRORS = ERROR_RESPONSES
+
+
+def _station_day(
+    request: HttpRequest, *, key: str, code: str
+) -> tuple[Election, PollingStation, User]:
+    """Return the election, its station and the user recording it, who must be its PEC."""
+    election, station = election_station_get(key=key, code=code)
+    user: User = request.user  # type: ignore[assignment]
+    access_station_day(user, station)
+    return election, station, user
 
 
 def opening_out(view: OpeningView) -> OpeningOut:
@@ -91,9 +103,7 @@ def opening_create(
     request: HttpRequest, key: str, code: str, payload: OpeningIn
 ) -> Status[OpeningOut]:
     """Record the station's opening (its PEC)."""
-    election, station = election_station_get(key=key, code=code)
-    user: User = request.user  # type: ignore[assignment]
-    access_station_day(user, station)
+    election, station, user = _station_day(request, key=key, code=code)
     entry = OpeningEntry(
         opened_local=opening_entry_local(payload.opened_at, station),
         ballots_received=payload.ballots_received,
@@ -168,9 +178,7 @@ def turnout_create(
     request: HttpRequest, key: str, code: str, payload: TurnoutIn
 ) -> Status[TurnoutReportOut]:
     """Report the station's turnout at a reporting time (its PEC), now."""
-    election, station = election_station_get(key=key, code=code)
-    user: User = request.user  # type: ignore[assignment]
-    access_station_day(user, station)
+    election, station, user = _station_day(request, key=key, code=code)
     report = turnout_report(
         election=election,
         station=station,
@@ -231,9 +239,7 @@ def count_read(request: HttpRequest, key: str, code: str) -> CountOut:
 )
 def count_step(request: HttpRequest, key: str, code: str, payload: CountStepIn) -> Status[CountOut]:
     """Record the next step of the station's count (its PEC), now."""
-    election, station = election_station_get(key=key, code=code)
-    user: User = request.user  # type: ignore[assignment]
-    access_station_day(user, station)
+    election, station, user = _station_day(request, key=key, code=code)
     count_step_record(
         election=election,
         station=station,
@@ -276,9 +282,7 @@ def logbook_add(
     request: HttpRequest, key: str, code: str, payload: LogEntryIn
 ) -> Status[LogEntryOut]:
     """Add an entry to the station's log book (its PEC); entries are never changed."""
-    election, station = election_station_get(key=key, code=code)
-    user: User = request.user  # type: ignore[assignment]
-    access_station_day(user, station)
+    election, station, user = _station_day(request, key=key, code=code)
     now = clock.now()
     entry = log_entry_add(
         election=election,
