@@ -8,11 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 # The shared browser fixtures (``browser``, ``page``, ``phone_page``): tests/support/browser.py;
 # every ledger event written by any test keeps the actor/payload contract:
 # tests/support/ledger_contract.py.
 pytest_plugins = ["tests.support.browser", "tests.support.ledger_contract"]
+
+# scripts/mutation.sh runs the tests once per mutant on loaded shared cores: a slow draw is
+# not a failure there, and the same examples on every run make mutants comparable.
+hypothesis_settings.register_profile(
+    "mutation", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
 
 
 @pytest.fixture(autouse=True)

@@ -39,7 +39,7 @@ cat > mutation.toml <<TOML
 module-path = [$MODULES]
 timeout = 120.0
 excluded-modules = []
-test-command = "env DATABASE_URL= PSEPHOS_VAR_DIR=$WORK/var .venv/bin/pytest -x -q -p no:cacheprovider $TESTS"
+test-command = "env DATABASE_URL= PSEPHOS_VAR_DIR=$WORK/var .venv/bin/pytest -x -q -p no:cacheprovider --hypothesis-profile=mutation $TESTS"
 
 [cosmic-ray.distributor]
 name = "local"
