@@ -20,7 +20,8 @@ from .models import Fund, Payment, Receipt
 from .profile import finance_profile
 from .rules.limits import PERMITTED
 from .rules.money import multiple
-from .selectors import money
+from .rules.public_funding import Balance
+from .selectors import invoices_list, money, public_funding_balance
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -47,6 +48,18 @@ class Point:
 
 
 @dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    """A provider's invoice against the state allowance, as published (no provider's name)."""
+
+    number: int
+    purpose: str
+    issued_on: dt.date
+    amount: Decimal
+    status: str
+    decision: str  # the commission's decision number, empty while pending
+
+
+@dataclass(frozen=True, slots=True)
 class Disclosure:
     fund: Fund
     received: Decimal
@@ -56,6 +69,8 @@ class Disclosure:
     donors: int  # distinct donor keys among published receipts
     itemised: list[ItemisedReceipt]
     series: list[Point]
+    public_funding: list[Balance]
+    invoices: list[InvoiceLine]
 
 
 def _series(received: dict[dt.date, Decimal], spent: dict[dt.date, Decimal]) -> list[Point]:
@@ -69,7 +84,7 @@ def _series(received: dict[dt.date, Decimal], spent: dict[dt.date, Decimal]) -> 
 
 
 def fund_disclosure(*, fund: Fund) -> Disclosure:
-    """Return the published figures of ``fund`` (six queries)."""
+    """Return the published figures of ``fund`` (eight queries)."""
     profile = finance_profile(fund.election)
     published = Receipt.objects.filter(
         fund=fund, status=ReceiptStatus.ACCEPTED, statement__isnull=False
@@ -110,6 +125,18 @@ def fund_disclosure(*, fund: Fund) -> Disclosure:
         donors=donors,
         itemised=itemised,
         series=_series(daily_in, daily_out),
+        public_funding=public_funding_balance(fund=fund),
+        invoices=[
+            InvoiceLine(
+                number=i.number,
+                purpose=i.contract.purpose,
+                issued_on=i.issued_on,
+                amount=money(i.amount),
+                status=i.status,
+                decision=i.decision.number if i.decision else "",
+            )
+            for i in invoices_list(fund=fund).select_related("decision")
+        ],
     )
 
 

@@ -79,3 +79,17 @@ class Rule(models.TextChoices):
     SOURCE_NOMINATING_BODY = "source_nominating_body", _("prohibited source: nominating body")
     SOURCE_CITIZEN = "source_citizen", _("prohibited source: citizen")
     SOURCE_LEGAL_ENTITY = "source_legal_entity", _("prohibited source: legal entity")
+
+
+class PublicPurpose(models.TextChoices):
+    """What the state allowance pays providers for ([P] §IX, fn58)."""
+
+    MEDIA = "media", _("television and radio")
+    EVENTS_PRINT = "events_print", _("public events and printed materials")
+    TRANSPORT = "transport", _("transport")
+
+
+class InvoiceStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")

@@ -53,6 +53,34 @@ class StatementDuplicate(Conflict):
     code = "statement_duplicate"
 
 
+class InvoiceInvalid(ValidationFailed):
+    """A contract or invoice with a bad field; ``data['errors']`` lists them."""
+
+    code = "invoice_invalid"
+
+
+class InvoiceOverBalance(ValidationFailed):
+    """An invoice larger than what is left of its purpose's allowance (with the numbers)."""
+
+    code = "invoice_over_balance"
+
+
+class InvoiceNotFound(NotFound):
+    code = "invoice_not_found"
+
+
+class FinanceDecisionInvalid(ValidationFailed):
+    """A finance decision without its reason, by the wrong commission, or on the wrong object."""
+
+    code = "finance_decision_invalid"
+
+
+class FinanceStateConflict(Conflict):
+    """The invoice, report or audit is not in the state the action needs."""
+
+    code = "finance_state_conflict"
+
+
 def utf8_text(data: bytes, name: str) -> str:
     """Return a file's text, or raise ``ImportInvalid`` naming the line of its first bad byte."""
     from django.utils.translation import gettext as _

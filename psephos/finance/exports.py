@@ -38,6 +38,27 @@ def disclosure_dict(d: Disclosure) -> dict[str, Any]:
             }
             for i in d.itemised
         ],
+        "public_funding": [
+            {
+                "purpose": b.purpose,
+                "allowance": str(b.allowance),
+                "approved": str(b.approved),
+                "pending": str(b.pending),
+                "remaining": str(b.remaining),
+            }
+            for b in d.public_funding
+        ],
+        "invoices": [
+            {
+                "number": i.number,
+                "purpose": i.purpose,
+                "issued_on": i.issued_on.isoformat(),
+                "amount": str(i.amount),
+                "status": i.status,
+                "decision": i.decision,
+            }
+            for i in d.invoices
+        ],
         "series": [
             {"day": p.day.isoformat(), "received": str(p.received), "spent": str(p.spent)}
             for p in d.series

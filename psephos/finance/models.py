@@ -7,6 +7,8 @@ from django.db.models import Q
 
 from .enums import (
     DifferenceKind,
+    InvoiceStatus,
+    PublicPurpose,
     Purpose,
     ReceiptStatus,
     ReferenceKind,
@@ -154,3 +156,51 @@ class Difference(models.Model):
     reference = models.CharField(max_length=64, blank=True)
     bank_amount = models.DecimalField(null=True, blank=True, max_digits=16, decimal_places=2)
     recorded_amount = models.DecimalField(null=True, blank=True, max_digits=16, decimal_places=2)
+
+
+class Contract(models.Model):
+    """A provider's contract paid from the state allowance of a fund, for one purpose."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="contracts")
+    number = models.PositiveIntegerField()
+    purpose = models.CharField(max_length=16, choices=PublicPurpose.choices)
+    provider = models.CharField(max_length=300)  # stored here; SHA-256 only in the ledger
+    reference = models.CharField(max_length=64)  # the contract's own number
+    signed_on = models.DateField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "number"], name="contract_number_once"),
+            models.UniqueConstraint(fields=["fund", "reference"], name="contract_reference_once"),
+        ]
+
+
+class Invoice(models.Model):
+    """A provider's invoice under a contract, approved or refused by a commission's decision."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="invoices")
+    number = models.PositiveIntegerField()  # per fund
+    reference = models.CharField(max_length=64)  # the provider's invoice number
+    issued_on = models.DateField()
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    status = models.CharField(
+        max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.SUBMITTED
+    )
+    reason = models.TextField(blank=True)  # why refused (or approved): SHA-256 in the ledger
+    decision = models.ForeignKey(
+        "commissions.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "reference"], name="invoice_reference_once"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(reason=""), name="invoice_refusal_reasoned"
+            ),
+        ]

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from psephos.elections.rules.profiles import PresidentialProfile
 from psephos.elections.selectors import election_profile
 
+from .enums import PublicPurpose
 from .errors import NoCampaignFinance
 from .rules.limits import MoneyRules
-from .rules.money import multiple
+from .rules.money import CENT, multiple
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -47,3 +48,12 @@ def money_rules(fund: Fund, profile: PresidentialProfile) -> MoneyRules:
         donor_limit_entity=limit(profile.finance_donor_limit_entity_minimum_wages),
         prohibited=profile.finance_prohibited_sources,
     )
+
+
+def public_allowance(profile: PresidentialProfile) -> dict[str, Decimal]:
+    """Return the state allowance per candidate and purpose, in KZT (the profile's sums)."""
+    return {
+        PublicPurpose.MEDIA: Decimal(profile.finance_public_media_kzt).quantize(CENT),
+        PublicPurpose.EVENTS_PRINT: Decimal(profile.finance_public_events_print_kzt).quantize(CENT),
+        PublicPurpose.TRANSPORT: Decimal(profile.finance_public_transport_kzt).quantize(CENT),
+    }

@@ -19,6 +19,23 @@ class FundPointOut(Schema):
     spent: str
 
 
+class PublicFundingOut(Schema):
+    purpose: str  # media, events_print, transport
+    allowance: str
+    approved: str
+    pending: str
+    remaining: str
+
+
+class InvoiceOut(Schema):
+    number: int
+    purpose: str
+    issued_on: str
+    amount: str
+    status: str  # submitted, approved, refused
+    decision: str  # the commission's decision number, empty while pending
+
+
 class FundOut(Schema):
     key: str
     name_en: str
@@ -32,6 +49,8 @@ class FundOut(Schema):
     donors: int
     itemised: list[ItemisedOut]
     series: list[FundPointOut]
+    public_funding: list[PublicFundingOut]
+    invoices: list[InvoiceOut]
 
 
 class FinanceOut(Schema):

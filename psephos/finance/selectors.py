@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from .enums import ReceiptStatus
-from .errors import FundNotFound, ReferenceValueMissing
-from .models import Fund, Receipt, ReferenceValue
+from .enums import InvoiceStatus, ReceiptStatus
+from .errors import FundNotFound, InvoiceNotFound, ReferenceValueMissing
+from .models import Fund, Invoice, Receipt, ReferenceValue
+from .profile import finance_profile, public_allowance
 from .rules.limits import DONATIONS, OWN_AND_BODY, Totals
 from .rules.money import CENT
+from .rules.public_funding import Balance, balances
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -89,3 +91,46 @@ def donor_totals(*, fund: Fund) -> dict[object, Decimal]:
         .annotate(s=Sum("amount"))
     )
     return {r["donor_key"]: money(r["s"]) for r in rows}
+
+
+def public_funding_balance(*, fund: Fund) -> list[Balance]:
+    """Return the state allowance of the fund per purpose: approved, pending, remaining."""
+    allowance = public_allowance(finance_profile(fund.election))
+    rows = (
+        Invoice.objects.filter(contract__fund=fund)
+        .exclude(status=InvoiceStatus.REFUSED)
+        .values("contract__purpose", "status")
+        .annotate(s=Sum("amount"))
+    )
+    approved: dict[str, Decimal] = {}
+    pending: dict[str, Decimal] = {}
+    for r in rows:
+        into = approved if r["status"] == InvoiceStatus.APPROVED else pending
+        into[r["contract__purpose"]] = money(r["s"])
+    return balances(allowance, approved, pending)
+
+
+def purpose_balance(*, fund: Fund, purpose: str) -> Balance:
+    """Return the balance of one purpose of the fund's allowance."""
+    return next(b for b in public_funding_balance(fund=fund) if b.purpose == purpose)
+
+
+def invoice_get(*, fund: Fund, number: int) -> Invoice:
+    """Return the fund's invoice No. ``number`` or raise ``InvoiceNotFound``."""
+    invoice = (
+        Invoice.objects.select_related("contract__fund__election")
+        .filter(contract__fund=fund, number=number)
+        .first()
+    )
+    if invoice is None:
+        raise InvoiceNotFound(
+            _("Fund “%(fund)s” has no invoice No. %(number)s.")
+            % {"fund": fund.key, "number": number},
+            data={"fund": fund.key, "invoice": number},
+        )
+    return invoice
+
+
+def invoices_list(*, fund: Fund) -> QuerySet[Invoice]:
+    """Return the fund's invoices with their contracts, in the order entered."""
+    return Invoice.objects.select_related("contract").filter(contract__fund=fund).order_by("number")

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from psephos.elections.selectors import election_get
 
 from .disclosure import Disclosure, election_disclosure, fund_disclosure
-from .enums import Purpose, Source
+from .enums import InvoiceStatus, PublicPurpose, Purpose, Source
 from .exports import itemised_csv
 from .rules.chart import polyline
 from .selectors import fund_get
@@ -25,6 +25,10 @@ def _labelled(d: Disclosure, top: Decimal) -> dict[str, Any]:
         "n": d.fund.nomination,
         "sources": [(Source(k).label, v) for k, v in d.by_source.items()],
         "purposes": [(Purpose(k).label, v) for k, v in d.by_purpose.items()],
+        "public": [(PublicPurpose(b.purpose).label, b) for b in d.public_funding],
+        "invoices": [
+            (i, PublicPurpose(i.purpose).label, InvoiceStatus(i.status).label) for i in d.invoices
+        ],
         "received_line": polyline(
             [p.received for p in d.series], top=top, width=WIDTH, height=HEIGHT
         ),

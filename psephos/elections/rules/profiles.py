@@ -145,6 +145,12 @@ class PresidentialProfile:
     finance_name_person_mci: int = 100
     # Days to return a receipt that broke a rule but reached the account (UNVERIFIED).
     finance_return_days: int = 10
+    # Public funding per candidate and purpose, KZT, paid to providers against
+    # contracts and invoices that a commission approves ([P] §IX, fn58; 2022 amounts,
+    # fixed sums rather than multiples of a reference value).
+    finance_public_media_kzt: int = 9_000_000
+    finance_public_events_print_kzt: int = 800_000
+    finance_public_transport_kzt: int = 500_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,131 @@
+"""A commission's formal decision on a fund's invoice, report or audit, in two steps.
+
+An operator of the deciding commission proposes it with the vote and the signed
+document (``finance_decision_propose``); another operator (or the CEC, as the
+profile's ``decision_review`` says) confirms it (``finance_decision_confirm``), and
+only then does the invoice, report or audit change (``commissions`` issue 16 item 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from psephos.commissions.enums import CommissionLevel
+from psephos.commissions.rules.decisions import DecisionReview, DecisionVote
+from psephos.commissions.selectors import decision_get
+from psephos.commissions.services import decision_confirm, decision_propose
+from psephos.core.errors import PermissionDenied
+from psephos.elections.selectors import election_decision_quorum, election_profile
+
+from ..errors import FinanceDecisionInvalid
+
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
+    from psephos.commissions.models import Decision
+
+    from ..models import Fund
+
+# Who decides: an invoice of the state allowance a territorial commission (the Astana
+# TEC in 2022) or the CEC; a report and an audit the CEC.
+INVOICE_LEVELS = (CommissionLevel.CEC, CommissionLevel.TEC_REGION, CommissionLevel.TEC_DISTRICT)
+CEC_ONLY = (CommissionLevel.CEC,)
+
+
+@dataclass(frozen=True, slots=True)
+class Adoption:
+    """How the commission adopted its decision: number, date, vote and signed document."""
+
+    number: str
+    on: dt.date
+    present: int
+    votes_for: int
+    votes_against: int
+    document: bytes
+    abstentions: int = 0
+
+
+def finance_decision_propose(
+    *,
+    user: User,
+    fund: Fund,
+    kind: str,
+    subject: str,
+    outcome: str,
+    reasons: str,
+    adoption: Adoption,
+    title: str,
+    levels: tuple[str, ...],
+    extra: dict[str, Any] | None = None,
+) -> Decision:
+    """Propose the decision ``outcome`` on ``subject`` of ``fund``; return it, pending.
+
+    ``user`` operates a commission of one of ``levels``; ``reasons`` are required.
+    Raises ``PermissionDenied``, ``FinanceDecisionInvalid``, ``DecisionNotValid`` or
+    ``DecisionNumberTaken``; nothing is written then.
+    """
+    commission = getattr(user, "commission", None) if user.is_authenticated else None
+    if commission is None or commission.level not in levels:
+        raise PermissionDenied(
+            _("Only an operator of %(levels)s decides this.")
+            % {"levels": ", ".join(str(CommissionLevel(v).label) for v in levels)},
+            data={"levels": list(levels)},
+        )
+    reasons = reasons.strip()
+    if not reasons:
+        raise FinanceDecisionInvalid(
+            _("A decision needs its reasons; nothing was saved."),
+            data={"errors": [{"field": "reasons", "code": "required"}]},
+        )
+    election = fund.election
+    return decision_propose(
+        user=user,
+        commission=commission,
+        number=adoption.number,
+        on=adoption.on,
+        title=title,
+        reasons=reasons,
+        vote=DecisionVote(
+            0, adoption.present, adoption.votes_for, adoption.votes_against, adoption.abstentions
+        ),
+        quorum=election_decision_quorum(election=election),
+        document=adoption.document,
+        action={
+            "kind": kind,
+            "election": election.key,
+            "fund": fund.key,
+            "subject": subject,
+            "outcome": outcome,
+            **(extra or {}),
+        },
+    )
+
+
+def finance_decision_confirm(
+    *, user: User, fund: Fund, kind: str, subject: str, commission: str, number: str
+) -> Decision:
+    """Confirm the pending decision No. ``number`` of ``commission`` on ``subject``.
+
+    Call inside the transaction that applies it. Raises ``NotFound``,
+    ``FinanceDecisionInvalid`` (it decides something else),
+    ``DecisionNeedsAnotherOperator`` or ``DecisionNotPending``.
+    """
+    election = fund.election
+    decision = decision_get(geography=election.geography, commission_code=commission, number=number)
+    action = decision.action
+    if (
+        action.get("kind") != kind
+        or action.get("election") != election.key
+        or action.get("fund") != fund.key
+        or action.get("subject") != subject
+    ):
+        raise FinanceDecisionInvalid(
+            _("Decision No. %(number)s decides nothing on %(subject)s of fund “%(fund)s”.")
+            % {"number": number, "subject": subject, "fund": fund.key},
+            data={"number": number, "subject": subject},
+        )
+    review = DecisionReview(election_profile(election=election).decision_review)
+    return decision_confirm(user=user, decision=decision, review=review)
