@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from psephos.elections.calendar_selectors import CalendarUnavailable, election_calendar_for
@@ -21,6 +21,7 @@ from .models import (
     NominatingBody,
     Nomination,
     RegistrationDecision,
+    SignatureLine,
     SignatureTally,
 )
 from .profile import candidate_profile
@@ -243,3 +244,18 @@ def ballot_proof(*, election: Election) -> bytes:
         frozen=frozen.isoformat(timespec="minutes") if frozen else "—",
         labels=(_("PROOF — not a ballot paper"), _("The ballot freezes at")),
     )
+
+
+def signature_rejection_counts(*, election: Election) -> tuple[int, int]:
+    """Count the election's rejected signature lines that state a reason, and all rejected.
+
+    Rejected: checked and not valid, summed over the units' verification protocols;
+    with a reason: a stored checked line with at least one reason code. Two queries.
+    """
+    nominations = Nomination.objects.filter(election=election)
+    sums = SignatureTally.objects.filter(nomination__in=nominations).aggregate(
+        checked=Sum("checked"), valid=Sum("valid")
+    )
+    rejected = (sums["checked"] or 0) - (sums["valid"] or 0)
+    reasoned = SignatureLine.objects.filter(nomination__in=nominations).exclude(reasons="").count()
+    return reasoned, rejected

@@ -12,7 +12,7 @@ from psephos.core.errors import NotFound
 from psephos.core.sql import columns, qn, row_fetch, rows_split
 
 from .enums import CommissionLevel, DecisionStatus
-from .models import Commission, Decision, Member
+from .models import Commission, Decision, Member, Session
 
 if TYPE_CHECKING:
     from psephos.territory.models import Geography
@@ -365,3 +365,19 @@ def attendance_member_ids(*, session_id: int) -> set[int]:
     return set(
         SessionAttendance.objects.filter(session_id=session_id).values_list("member_id", flat=True)
     )
+
+
+def session_notice_counts(
+    *, geography: Geography, start: dt.datetime, end: dt.datetime, hours: int
+) -> tuple[int, int]:
+    """Count the sessions on ``geography``'s commissions starting in [start, end) that were
+    announced with an agenda at least ``hours`` ahead, and all of them (one query)."""
+    rows = Session.objects.filter(
+        commission__geography=geography, starts_at__gte=start, starts_at__lt=end
+    ).values_list("starts_at", "announced_at", "agenda")
+    notice = dt.timedelta(hours=hours)
+    total = in_time = 0
+    for starts_at, announced_at, agenda in rows:
+        total += 1
+        in_time += bool(agenda.strip()) and starts_at - announced_at >= notice
+    return in_time, total

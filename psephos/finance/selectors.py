@@ -134,3 +134,21 @@ def invoice_get(*, fund: Fund, number: int) -> Invoice:
 def invoices_list(*, fund: Fund) -> QuerySet[Invoice]:
     """Return the fund's invoices with their contracts, in the order entered."""
     return Invoice.objects.select_related("contract").filter(contract__fund=fund).order_by("number")
+
+
+def receipts_disclosed_within(*, election: Election, hours: int) -> tuple[int, int]:
+    """Count the receipts on a bank statement that were disclosed itemised within ``hours``
+    of the statement's import, and all receipts on a statement (one query).
+
+    A receipt is public, itemised, from its entry (``created_at``): the fund pages and the
+    disclosure read every entered receipt.
+    """
+    rows = Receipt.objects.filter(fund__election=election, statement__isnull=False).values_list(
+        "created_at", "statement__imported_at"
+    )
+    limit = dt.timedelta(hours=hours)
+    total = in_time = 0
+    for created_at, imported_at in rows:
+        total += 1
+        in_time += created_at - imported_at <= limit
+    return in_time, total

@@ -282,3 +282,17 @@ def complaint_decisions_pending(*, complaint: Complaint) -> list[Decision]:
     return decision_pending_list(
         commission_id=complaint.body_commission_id, kind=DECISION_ACTION, complaint=complaint.key
     )
+
+
+def complaint_decision_counts(*, election_key: str) -> tuple[int, int]:
+    """Count the election's complaints whose decision is public (the complaint shows as
+    decided in the register) stating the facts found and the law applied, and all
+    complaints with a decision (one query)."""
+    rows = Complaint.objects.filter(election__key=election_key, decision__isnull=False).values_list(
+        "status", "decision__facts", "decision__law"
+    )
+    total = public = 0
+    for status, facts, law in rows:
+        total += 1
+        public += status == ComplaintStatus.DECIDED and bool(facts.strip() and law.strip())
+    return public, total

@@ -345,3 +345,30 @@ def attachment_get(*, election: Election, code: str, sha256: str) -> tuple[str, 
         .first()
     )
     return None if row is None else (row[0], bytes(row[1]))
+
+
+def protocols_public_within(*, election: Election, hours: int) -> tuple[int, int]:
+    """Count the accepted protocols public within ``hours`` of their acceptance, and all.
+
+    A protocol is public when its first ``protocol.accept`` ledger event is written (the
+    feed and the station pages read it); its acceptance is the TEC's ``decided_at``.
+    Returns (public in time, accepted); two queries.
+    """
+    decided = dict(
+        Protocol.objects.filter(election=election, status=ProtocolStatus.ACCEPTED)
+        .exclude(decided_at=None)
+        .values_list("commission__code", "decided_at")
+    )
+    first_public: dict[str, dt.datetime] = {}
+    for key, at in Event.objects.filter(
+        action="protocol.accept", object_key__startswith=f"{election.key}/"
+    ).values_list("object_key", "at"):
+        code = key.split("/", 1)[1]
+        if code not in first_public or at < first_public[code]:
+            first_public[code] = at
+    limit = dt.timedelta(hours=hours)
+    in_time = 0
+    for code, decided_at in decided.items():
+        shown = first_public.get(code)
+        in_time += decided_at is not None and shown is not None and shown - decided_at <= limit
+    return in_time, len(decided)

@@ -4,11 +4,13 @@ psephos recommendations import REPORT.txt --report KEY [--mission M] [--election
                                           [--published YYYY-MM-DD] [--dry-run]
 psephos recommendations footnotes      ODIHR's follow-up footnotes [R] fn80, [P] fn96
 psephos recommendations history KEY    a recommendation's assessments, per assessor
+psephos recommendations evidence ELECTION [--format json|csv]   the evidence indicators
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +18,11 @@ from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
 from psephos.core.commands import DomainCommand
+from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
 
 from ...enums import AssessmentLevel
+from ...evidence import evidence_csv, evidence_for_election, evidence_row
 from ...selectors import assessment_history, recommendation_get
 from ...services.assessments import odihr_footnotes_load
 from ...services.reports import recommendation_key, report_import
@@ -39,6 +43,9 @@ class Command(DomainCommand):
         sub.add_parser("footnotes", help="load ODIHR's follow-up footnotes as assessments")
         h = sub.add_parser("history", help="a recommendation's assessments, per assessor")
         h.add_argument("key")
+        e = sub.add_parser("evidence", help="the evidence indicators measured on an election")
+        e.add_argument("election")
+        e.add_argument("--format", choices=["json", "csv"], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "footnotes":
@@ -52,6 +59,14 @@ class Command(DomainCommand):
                 for a in assessments:
                     level = AssessmentLevel(a.level).label
                     self.stdout.write(f"  {a.assessed_on.isoformat()}  {level}  {a.source}")
+            return
+        if options["action"] == "evidence":
+            election = election_get(key=options["election"])
+            rows = [evidence_row(e) for e in evidence_for_election(election=election)]
+            if options["format"] == "csv":
+                self.stdout.write(evidence_csv(rows), ending="")
+            else:
+                self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         self._import(options)
 

@@ -1,0 +1,204 @@
+"""Evidence that psephos measures itself: indicators computed from its own data for an election.
+
+Each indicator names the recommendations it measures (stable keys), the feature of psephos
+that implements them and the setting it reads, and its definition. Its value is a share
+(``rules.evidence.share_measure``) of counts that the other apps' selectors return;
+without data it is “not measurable” with a stable reason, never zero.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from psephos.candidates.selectors import signature_rejection_counts
+from psephos.commissions.selectors import session_notice_counts
+from psephos.complaints.selectors import complaint_decision_counts
+from psephos.finance.selectors import receipts_disclosed_within
+from psephos.results.selectors.transparency import protocols_public_within
+
+from .rules.evidence import Measured, NotMeasurable, share_measure
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+
+# The windows the recommendations and the rule profiles name.
+RESULTS_PUBLIC_HOURS = 2
+SESSION_NOTICE_HOURS = 24
+DISCLOSURE_HOURS = 24
+# Sessions count for an election from its calling (else this many days before voting day)
+# to this many days after voting day.
+SESSIONS_BEFORE_DAYS = 60
+SESSIONS_AFTER_DAYS = 30
+
+Counts = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    recommendations: tuple[str, ...]
+    feature: str  # where psephos implements it: a page, an API operation, a ledger action
+    setting: str  # the rule or window it reads
+    title: str | Promise
+    definition: str | Promise
+    count: Callable[[Election], Counts]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    indicator: Indicator
+    election: str
+    value: Measured | NotMeasurable
+
+    @property
+    def measurable(self) -> bool:
+        return isinstance(self.value, Measured)
+
+
+def _sessions(election: Election) -> Counts:
+    first = election.called_on or election.date - dt.timedelta(days=SESSIONS_BEFORE_DAYS)
+    last = election.date + dt.timedelta(days=SESSIONS_AFTER_DAYS + 1)
+    start, end = (timezone.make_aware(dt.datetime.combine(d, dt.time())) for d in (first, last))
+    return session_notice_counts(
+        geography=election.geography, start=start, end=end, hours=SESSION_NOTICE_HOURS
+    )
+
+
+P = "odihr-kz-2022-presidential"
+R = "odihr-kz-2022-referendum"
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        key="results-public-2h",
+        recommendations=(f"{P}-r10", f"{R}-r7"),
+        feature="/e/<election>/c/<code>/ · GET /api/v1/elections/<election>/feed",
+        setting="protocol.accept",
+        title=_("Polling station results public within 2 hours of acceptance"),
+        definition=_(
+            "Accepted protocols whose first protocol.accept ledger event (the moment the "
+            "feed and the station page show them) came at most 2 hours after the "
+            "territorial commission accepted them, of all accepted protocols."
+        ),
+        count=lambda e: protocols_public_within(election=e, hours=RESULTS_PUBLIC_HOURS),
+    ),
+    Indicator(
+        key="sessions-announced-24h",
+        recommendations=(f"{P}-r12",),
+        feature="/staff/office/ · session.announce",
+        setting="session_notice_hours",
+        title=_("Commission sessions announced with their agenda 24 hours ahead"),
+        definition=_(
+            "Sessions of the election's commissions, from its calling to 30 days after "
+            "voting day, announced with an agenda at least 24 hours before they started, "
+            "of all those sessions."
+        ),
+        count=_sessions,
+    ),
+    Indicator(
+        key="signature-rejections-reasoned",
+        recommendations=(f"{P}-r14",),
+        feature="/candidates/<election>/",
+        setting="candidates.rules.signatures",
+        title=_("Rejected signatures with a stated reason"),
+        definition=_(
+            "Checked signature lines found invalid that carry at least one reason code, "
+            "of all checked lines found invalid."
+        ),
+        count=lambda e: signature_rejection_counts(election=e),
+    ),
+    Indicator(
+        key="receipts-disclosed-24h",
+        recommendations=(f"{P}-r15",),
+        feature="/finance/<election>/",
+        setting="finance.services.statements",
+        title=_("Fund receipts disclosed itemised within 24 hours of the bank statement"),
+        definition=_(
+            "Receipts matched to a bank statement that were public, one by one, no later "
+            "than 24 hours after the statement was imported, of all receipts matched to "
+            "a statement."
+        ),
+        count=lambda e: receipts_disclosed_within(election=e, hours=DISCLOSURE_HOURS),
+    ),
+    Indicator(
+        key="complaint-decisions-public-reasoned",
+        recommendations=(f"{P}-r21",),
+        feature="/complaints/",
+        setting="complaint_decision_has_reasons",
+        title=_("Complaint decisions public with their reasons"),
+        definition=_(
+            "Decided complaints whose decision is in the public register with the facts "
+            "found and the law applied, of all complaints with a decision."
+        ),
+        count=lambda e: complaint_decision_counts(election_key=e.key),
+    ),
+)
+
+
+def indicators_for_recommendation(key: str) -> list[Indicator]:
+    """The indicators that measure the recommendation ``key``."""
+    return [i for i in INDICATORS if key in i.recommendations]
+
+
+def evidence_for_election(*, election: Election) -> list[Evidence]:
+    """Every indicator measured on ``election``'s data, in the order of ``INDICATORS``."""
+    return [
+        Evidence(indicator=i, election=election.key, value=share_measure(*i.count(election)))
+        for i in INDICATORS
+    ]
+
+
+EVIDENCE_COLUMNS = [
+    "indicator",
+    "election",
+    "recommendations",
+    "measurable",
+    "numerator",
+    "denominator",
+    "share",
+    "reason",
+    "feature",
+    "setting",
+    "title",
+]
+
+
+def evidence_row(evidence: Evidence) -> dict[str, object]:
+    """One indicator's figure with stable keys (CLI, API and CSV); the share as a string
+    with four decimal places, None with the reason when not measurable."""
+    i, v = evidence.indicator, evidence.value
+    return {
+        "indicator": i.key,
+        "election": evidence.election,
+        "recommendations": list(i.recommendations),
+        "measurable": isinstance(v, Measured),
+        "numerator": v.numerator if isinstance(v, Measured) else None,
+        "denominator": v.denominator if isinstance(v, Measured) else None,
+        "share": str(v.share) if isinstance(v, Measured) else None,
+        "reason": v.reason if isinstance(v, NotMeasurable) else None,
+        "feature": i.feature,
+        "setting": i.setting,
+        "title": str(i.title),
+    }
+
+
+def evidence_csv(rows: list[dict[str, object]]) -> str:
+    """The rows as CSV (``EVIDENCE_COLUMNS``; recommendations joined with spaces)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EVIDENCE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        recs = row["recommendations"]
+        assert isinstance(recs, list)
+        writer.writerow(
+            row | {"recommendations": " ".join(recs), "measurable": int(bool(row["measurable"]))}
+        )
+    return out.getvalue()
