@@ -1,0 +1,67 @@
+"""``psephos snapshot ELECTION --out DIR``: the election's public pages as a static site.
+
+Renders every public page of the election in each language, with the CSV and JSON
+downloads they link, into ``DIR/<language>/`` (``psephos.web.snapshot``); with
+``--changed STATION`` (repeatable) only what an accepted protocol of that station
+changes. Each file is replaced atomically and only when its bytes changed. Serve the
+tree with ``deploy/nginx/psephos-snapshot.conf`` (docs/portal.md, "Results night").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import CommandParser
+
+from psephos.core.commands import DomainCommand
+from psephos.core.progress import progress
+from psephos.elections.selectors import election_get
+from psephos.web.snapshot import snapshot_targets, snapshot_write
+
+
+class Command(DomainCommand):
+    help = "Write the election's public pages and downloads, in every language, as static files."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("election", help="election key, e.g. kz-2022-presidential")
+        parser.add_argument("--out", required=True, type=Path, help="folder of the static site")
+        parser.add_argument(
+            "--changed",
+            action="append",
+            default=[],
+            metavar="STATION",
+            help=(
+                "rewrite only what this station's protocol changes: its pages, its TEC's, "
+                "its unit's, the national page and their downloads (repeatable)"
+            ),
+        )
+        parser.add_argument(
+            "--language",
+            action="append",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="only this language (repeatable; default: every language of the site)",
+        )
+        parser.add_argument("--no-progress", action="store_true", help="draw no progress bar")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        election = election_get(key=options["election"])
+        languages = options["language"] or [code for code, _name in settings.LANGUAGES]
+        out: Path = options["out"]
+        total = len(snapshot_targets(election=election, changed=options["changed"])) * len(
+            languages
+        )
+        enabled = False if options["no_progress"] else None
+        with progress(f"snapshot {election.key}", total, enabled=enabled) as advance:
+            report = snapshot_write(
+                election=election,
+                out=out,
+                changed=options["changed"],
+                languages=languages,
+                advance=advance,
+            )
+        self.stdout.write(
+            f"{election.key}: {report.rendered} files rendered in {report.seconds:.2f} s, "
+            f"{len(report.written)} written, {report.unchanged} unchanged, under {out}"
+        )

@@ -1,0 +1,289 @@
+"""Results night as a static site: an election's public pages, in every language, as files.
+
+``snapshot_write`` renders each public page of an election (national, first-level units,
+TECs, polling stations with their version history) and each open-data download those
+pages link (the results API's CSV and JSON) through Django's own request handler, as an
+anonymous reader would get them, and writes them under ``OUT/<language>/``:
+
+* a page ``/e/<key>/c/<code>/`` → ``OUT/<lang>/e/<key>/c/<code>/index.html``;
+* a download ``/api/v1/…/export/station?format=csv&within=X`` →
+  ``OUT/<lang>/api/v1/…/export/station/@format=csv&within=X.csv`` (``@.json`` when the
+  address has no query), a name a web server finds from the request's path and query
+  (``deploy/nginx/psephos-snapshot.conf``);
+* the static files the pages use (CSS, scripts) → ``OUT/<lang>/static/…``.
+
+Each language's folder is a complete site whose links are absolute paths: any web server
+with its root at ``OUT/en`` serves the English pages; the shipped nginx configuration
+picks the folder by the portal's language cookie. The pages keep no session or CSRF
+token: the language switch is a plain GET form that the web server answers.
+
+Every file is written atomically (a temporary file beside it, then ``os.replace``) and
+only when its bytes changed. With ``changed`` (station codes), only what an accepted
+protocol of those stations changes is rendered again: the station's page and history,
+its TEC's, its unit's and the national page, and the downloads those pages link.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.test import Client
+from django.urls import reverse
+
+from psephos.commissions.enums import CommissionLevel
+from psephos.commissions.selectors import (
+    commission_ancestors,
+    commission_codes,
+    commission_list_for_level,
+)
+from psephos.core.errors import DomainError, ValidationFailed
+from psephos.results.selectors import result_commission_get, result_national_commission
+
+from .downloads import download_links
+
+if TYPE_CHECKING:
+    from psephos.commissions.models import Commission
+    from psephos.elections.models import Election
+
+#: The name of a download's file in its path's folder: "@" + the query (safe characters only).
+QUERY_SAFE = re.compile(r"[A-Za-z0-9=&._-]*")
+_CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
+_CSRF_HEADERS = re.compile(r""" hx-headers='\{"X-CSRFToken": "[^"]*"\}'""")
+_LANG_FORM = re.compile(r'(<form class="lang" action="[^"]*") method="post"')
+#: The results API's exports hold codes and numbers only, the same in every language
+#: (the snapshot test checks it): they are rendered once and written in each folder.
+_LANGUAGE_FREE = re.compile(r"^/api/v1/elections/[^/]+/export/")
+_STATIC_REF = re.compile(r'(?:href|src)="(/static/[^"?#]+)"')
+
+
+class SnapshotFailed(DomainError):
+    """A page or download of the snapshot did not answer 200, or a static file is missing."""
+
+    code = "snapshot_failed"
+    http_status = 409
+
+
+@dataclass
+class SnapshotReport:
+    """What one run wrote: files rewritten and files whose bytes were already current."""
+
+    written: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    rendered: int = 0
+    seconds: float = 0.0
+
+
+def _commission_page(election: Election, code: str | None) -> str:
+    if code is None:
+        return reverse("web:election", kwargs={"key": election.key})
+    return reverse("web:commission", kwargs={"key": election.key, "code": code})
+
+
+def _pages_of(election: Election, commission: Commission, *, national: bool) -> list[str]:
+    """Return one commission's page, its PEC history page, and the downloads it links."""
+    urls = [_commission_page(election, None if national else commission.code)]
+    if commission.level == CommissionLevel.PEC:
+        urls.append(
+            reverse("results:station", kwargs={"key": election.key, "code": commission.code})
+        )
+    urls += [
+        link["url"]
+        for link in download_links(
+            election_key=election.key, code=commission.code, level=commission.level
+        )
+    ]
+    return urls
+
+
+def snapshot_targets(*, election: Election, changed: Iterable[str] = ()) -> list[str]:
+    """Return the addresses to render: every public page, or those the stations change.
+
+    ``changed`` names polling stations (their PECs' codes): each brings its own page and
+    history, and the pages of the commissions above it, with their downloads. Raises
+    ``NotFound`` for a code not in the election's map and ``ValidationFailed`` for a
+    commission that is not a polling station's.
+    """
+    national = result_national_commission(election=election)
+    stations = list(changed)
+    if not stations:
+        urls = _pages_of(election, national, national=True)
+        codes = commission_codes(geography_id=election.geography_id)
+        pecs = {
+            c.code: c
+            for c in commission_list_for_level(
+                geography=election.geography, level=CommissionLevel.PEC
+            )
+        }
+        for code in sorted(codes.values()):
+            if code == national.code:
+                continue
+            commission = pecs.get(code) or result_commission_get(election=election, code=code)
+            urls += _pages_of(election, commission, national=False)
+        return urls
+    urls = []
+    for code in stations:
+        pec = result_commission_get(election=election, code=code)
+        if pec.level != CommissionLevel.PEC:
+            raise ValidationFailed(
+                f"“{code}” is a {pec.level} commission, not a polling station.",
+                data={"field": "changed", "code": code, "level": pec.level},
+            )
+        for commission in [*commission_ancestors(commission=pec), pec]:
+            url_set = _pages_of(election, commission, national=commission.pk == national.pk)
+            urls += [u for u in url_set if u not in urls]
+    return urls
+
+
+def target_file(root: Path, language: str, url: str) -> Path:
+    """Return the file that serves ``url`` in ``language`` under the snapshot's root.
+
+    A page (an address ending in ``/``) is its folder's ``index.html``; any other
+    address is a folder holding ``@<query>.csv`` or ``@<query>.json`` (by ``format=``).
+    """
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    base = root / language / path if path else root / language
+    if parts.path.endswith("/"):
+        return base / "index.html"
+    if not QUERY_SAFE.fullmatch(parts.query):
+        raise ValueError(f"query of {url!r} has characters a file name should not hold")
+    ext = "csv" if "format=csv" in parts.query.split("&") else "json"
+    return base / f"@{parts.query}.{ext}"
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Replace ``path`` by ``data`` in one step unless it holds those bytes already.
+
+    Returns whether the file was written. A reader sees the old file or the new one,
+    never a part: the bytes go to a temporary file in the same folder, then ``os.replace``.
+    """
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; the web server's user must read it
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def static_html(text: str) -> str:
+    """Return a page's HTML without per-visitor tokens, its language switch a GET form.
+
+    A static page is the same for everyone: it cannot carry a CSRF token, and the
+    language switch (``/i18n/setlang/``) becomes a GET that the web server answers by
+    setting the language cookie.
+    """
+    text = _CSRF_INPUT.sub("", text)
+    text = _CSRF_HEADERS.sub("", text)
+    return _LANG_FORM.sub(r'\1 method="get"', text)
+
+
+def _host() -> str:
+    """Return a host name the site accepts, for the requests made in process."""
+    for host in settings.ALLOWED_HOSTS:
+        if host not in ("*", ""):
+            return host.lstrip(".")
+    return "localhost"
+
+
+def _static_source(name: str) -> Path:
+    """Return the file behind ``/static/<name>``: collected if present, else from the apps."""
+    collected = Path(settings.STATIC_ROOT) / name if settings.STATIC_ROOT else None
+    if collected is not None and collected.is_file():
+        return collected
+    found = finders.find(name)
+    if not found:
+        raise SnapshotFailed(
+            f"The static file “{name}” that the pages use is not found.",
+            data={"static": name},
+        )
+    return Path(found if isinstance(found, str) else found[0])
+
+
+def _render(client: Client, url: str, lang: str, statics: set[str]) -> bytes:
+    """Return the bytes ``url`` answers in ``lang``; a page's without its tokens."""
+    response = client.get(url, secure=True)
+    if response.status_code != 200:
+        raise SnapshotFailed(
+            f"{url} answered {response.status_code} in {lang}; the snapshot stops there.",
+            data={"url": url, "language": lang, "status": response.status_code},
+        )
+    if not url.endswith("/"):
+        return response.content
+    text = static_html(response.content.decode(response.charset or "utf-8"))
+    statics.update(_STATIC_REF.findall(text))
+    return text.encode("utf-8")
+
+
+def snapshot_write(
+    *,
+    election: Election,
+    out: Path,
+    changed: Iterable[str] = (),
+    languages: Iterable[str] | None = None,
+    advance: Callable[[int], None] | None = None,
+) -> SnapshotReport:
+    """Render the election's public pages and downloads into ``out``; return what changed.
+
+    ``changed`` limits the run to what those stations' protocols change (see
+    ``snapshot_targets``). ``advance`` is called after each file rendered. Raises ``SnapshotFailed`` (nothing more is written)
+    when a page does not answer 200.
+    """
+    started = time.perf_counter()
+    langs = list(languages or [code for code, _name in settings.LANGUAGES])
+    urls = snapshot_targets(election=election, changed=changed)
+    report = SnapshotReport()
+    client = Client(HTTP_HOST=_host())
+    static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+    shared: dict[str, bytes] = {}  # language-free downloads, rendered once
+    for lang in langs:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+        statics: set[str] = set()
+        for url in urls:
+            data = shared.get(url)
+            if data is None:
+                data = _render(client, url, lang, statics)
+                if _LANGUAGE_FREE.search(url):
+                    shared[url] = data
+            if write_atomic(target_file(out, lang, url), data):
+                report.written.append(target_file(out, lang, url))
+            else:
+                report.unchanged += 1
+            report.rendered += 1
+            if advance is not None:
+                advance(1)
+        for ref in sorted(statics):
+            if not ref.startswith(static_prefix):
+                continue
+            name = ref.removeprefix(static_prefix)
+            source = _static_source(name)
+            target = out / lang / ref.strip("/")
+            if not target.is_file() or target.read_bytes() != source.read_bytes():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(f".snapshot-{target.name}.tmp")
+                shutil.copyfile(source, tmp)
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, target)
+                report.written.append(target)
+    report.seconds = time.perf_counter() - started
+    return report

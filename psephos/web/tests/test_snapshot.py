@@ -1,0 +1,184 @@
+"""``psephos snapshot``: the election's public pages as static files, rewritten incrementally."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from psephos.accounts.enums import Role
+from psephos.accounts.models import User
+from psephos.commissions.models import Commission
+from psephos.elections.selectors import election_get, election_options
+from psephos.results.services.protocols import protocol_accept, protocol_submit
+from psephos.results.tests.factories import good_lines
+from psephos.web.snapshot import static_html, target_file, write_atomic
+
+KEY = "kz-2022-presidential"
+STATION, TEC, UNIT = "KZ-75-0001", "KZ-75-01", "KZ-75"
+
+
+def _state(root: Path) -> dict[str, tuple[str, int]]:
+    """Return every file under the root with its SHA-256 and modification time."""
+    return {
+        str(p.relative_to(root)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+
+
+def _snapshot(out: Path, *extra: str) -> str:
+    stdout = StringIO()
+    call_command("snapshot", KEY, "--out", str(out), "--no-progress", *extra, stdout=stdout)
+    return stdout.getvalue()
+
+
+def _station_row(path: Path) -> dict[str, str]:
+    return next(r for r in csv.DictReader(path.open()) if r["station"] == STATION)
+
+
+def _level_of(path: str) -> str | None:
+    """Return which of the four levels' commission a snapshot file belongs to, if any."""
+    match = re.search(r"/c/([^/]+)/index\.html$|/stations/([^/]+)/", path)
+    if match:
+        return match.group(1) or match.group(2)
+    match = re.search(r"within=([^&.]+(?:\.[^&.]+)*)\.(?:csv|json)$", path)
+    if match:
+        return match.group(1)
+    if re.search(rf"/e/{KEY}/index\.html$", path) or re.search(
+        r"/export/[a-z]+/@format=(csv|json)\.\1$|/results/@\.json$", path
+    ):
+        return "national"
+    match = re.search(r"/results/([^/]+)/@\.json$", path)
+    return match.group(1) if match else None
+
+
+def test_full_snapshot_then_one_accepted_protocol_rewrites_only_its_four_levels(
+    db: None, tmp_path: Path
+) -> None:
+    call_command(
+        "simulate",
+        KEY,
+        "--scale",
+        "0.001",
+        "--leave-open",
+        TEC,
+        "--no-mission",
+        "--no-media",
+        "--no-progress",
+        stdout=StringIO(),
+    )
+    out = tmp_path / "site"
+    assert "0 unchanged" in _snapshot(out)
+    before = _state(out)
+    for lang in ("kk", "ru", "en"):
+        for page in (f"e/{KEY}/index.html", f"e/{KEY}/c/{STATION}/index.html"):
+            assert f"{lang}/{page}" in before
+        assert f"{lang}/static/web/psephos.css" in before
+    html = (out / "kk" / "e" / KEY / "index.html").read_text()
+    assert '<html lang="kk">' in html
+    assert "csrfmiddlewaretoken" not in html and "X-CSRFToken" not in html
+    national_csv = out / f"en/api/v1/elections/{KEY}/export/station/@format=csv.csv"
+    assert _station_row(national_csv)["status"] == "draft"
+
+    election = election_get(key=KEY)
+    station = Commission.objects.get(geography_id=election.geography_id, code=STATION)
+    pec = User.objects.create(username="snap-pec", role=Role.PEC_OPERATOR, commission=station)
+    tec = User.objects.create(
+        username="snap-tec", role=Role.TEC_OPERATOR, commission=station.parent
+    )
+    keys = [o.key for o in election_options(election=election)]
+    protocol = protocol_submit(
+        user=pec, election=election, station_code=STATION, lines=good_lines(keys)
+    )
+    protocol_accept(user=tec, protocol=protocol)
+
+    _snapshot(out, "--changed", STATION)
+    after = _state(out)
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert set(after) == set(before)
+    levels = {path: _level_of(path) for path in changed}
+    assert set(levels.values()) == {"national", UNIT, TEC, STATION}, levels
+    for lang in ("kk", "ru", "en"):
+        for page in (
+            f"e/{KEY}/index.html",
+            f"e/{KEY}/c/{UNIT}/index.html",
+            f"e/{KEY}/c/{TEC}/index.html",
+            f"e/{KEY}/c/{STATION}/index.html",
+            f"results/{KEY}/stations/{STATION}/index.html",
+        ):
+            assert f"{lang}/{page}" in changed
+    # Every other file kept its bytes and its modification time.
+    for path in set(before) - changed:
+        assert after[path] == before[path]
+    # The new figures are in the pages and the downloads.
+    row = _station_row(national_csv)
+    assert (row["status"], row["ballots_valid"]) == (
+        "accepted",
+        str(good_lines(keys).ballots_valid),
+    )
+    protocol_url = f"/api/v1/elections/{KEY}/stations/{STATION}/protocol"
+    stored = json.loads(target_file(out, "en", protocol_url).read_text())
+    assert stored["status"] == "accepted"
+    assert stored["votes"] == good_lines(keys).votes
+
+    # A second run with nothing new writes nothing.
+    assert ", 0 written," in _snapshot(out, "--changed", STATION)
+    with pytest.raises(CommandError, match="not a polling station"):
+        _snapshot(out, "--changed", TEC)
+
+
+def test_write_atomic_replaces_in_one_step_and_skips_equal_bytes(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "index.html"
+    assert write_atomic(target, b"one")
+    assert not write_atomic(target, b"one")
+    assert write_atomic(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert oct(target.stat().st_mode & 0o777) == "0o644"
+    assert [p.name for p in target.parent.iterdir()] == ["index.html"]
+
+
+def test_static_html_drops_tokens_and_makes_the_language_switch_a_get() -> None:
+    page = (
+        '<body hx-headers=\'{"X-CSRFToken": "abc"}\'>'
+        '<form class="lang" action="/i18n/setlang/" method="post">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="tok">'
+    )
+    assert static_html(page) == ('<body><form class="lang" action="/i18n/setlang/" method="get">')
+
+
+def test_download_file_names_follow_the_query() -> None:
+    root = Path("/s")
+    assert target_file(root, "kk", "/e/k/") == Path("/s/kk/e/k/index.html")
+    assert target_file(root, "en", "/api/v1/elections/k/export/tec?format=csv&within=A-1") == Path(
+        "/s/en/api/v1/elections/k/export/tec/@format=csv&within=A-1.csv"
+    )
+    assert target_file(root, "ru", "/api/v1/elections/k/results") == Path(
+        "/s/ru/api/v1/elections/k/results/@.json"
+    )
+    with pytest.raises(ValueError, match="file name"):
+        target_file(root, "en", "/api/x?within=../../etc")
+
+
+def test_the_exports_written_once_for_every_language_are_the_same_in_each(small: object) -> None:
+    """The snapshot renders the results API's exports once (``_LANGUAGE_FREE``)."""
+    client = Client()
+    for url in (
+        f"/api/v1/elections/{KEY}/export/station?format=csv",
+        f"/api/v1/elections/{KEY}/export/region?format=json",
+    ):
+        answers = set()
+        for lang in ("kk", "ru", "en"):
+            client.cookies["django_language"] = lang
+            response = client.get(url)
+            assert response.status_code == 200
+            answers.add(response.content)
+        assert len(answers) == 1, url
