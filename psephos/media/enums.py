@@ -47,3 +47,10 @@ class Language(models.TextChoices):
     KK = "kk", _("Kazakh")
     RU = "ru", _("Russian")
     OTHER = "other", _("other")
+
+
+class BroadcastSource(models.TextChoices):
+    """Who recorded a free airtime broadcast as aired."""
+
+    OUTLET = "outlet", _("the outlet")
+    MONITOR = "monitor", _("a monitor")

@@ -75,3 +75,9 @@ class DrawDecisionInvalid(ValidationFailed):
     """The decision named is not the CEC's decision on this election's airtime draw."""
 
     code = "airtime_draw_decision_invalid"
+
+
+class BroadcastFileInvalid(ValidationFailed):
+    """A CSV of broadcasts as aired is refused; ``data['problems']`` gives line, column, code."""
+
+    code = "airtime_broadcast_file_invalid"

@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 from .rules.report import CoverageTest, OutletCoverage
-from .selectors import DrawTable, PlanReport
+from .selectors import AirtimeReport, DrawTable, PlanReport
 
 CSV_COLUMNS = [
     "plan",
@@ -197,4 +197,73 @@ def draw_csv(table: DrawTable) -> str:
                 s.candidate,
             ]
         )
+    return out.getvalue()
+
+
+MEDIA_VOLUMES = ("tv", "radio", "articles")  # TV seconds, radio seconds, articles
+AIRTIME_COLUMNS = [
+    "candidate",
+    "outlet",
+    "medium",
+    "entitled",
+    "allocated",
+    "aired_by_outlet",
+    "aired_by_monitor",
+    "used",
+    "off_draw",
+    "coded",
+]
+
+
+def airtime_dict(report: AirtimeReport) -> dict[str, Any]:
+    """Return free airtime use as JSON-ready data (the API's ``AirtimeUseReportOut``)."""
+    return {
+        "candidates": [
+            {
+                "candidate": u.candidate,
+                **{
+                    what: dict(zip(MEDIA_VOLUMES, getattr(u, what), strict=True))
+                    for what in ("entitled", "allocated", "aired", "coded")
+                },
+            }
+            for u in report.candidates
+        ],
+        "outlets": [
+            {
+                "candidate": u.candidate,
+                "outlet": u.outlet,
+                "medium": u.medium,
+                "allocated": u.allocated,
+                "by_outlet": u.by_outlet,
+                "by_monitor": u.by_monitor,
+                "used": u.used,
+                "off_draw": u.off_draw,
+            }
+            for u in report.outlets
+        ],
+        "disagreements": report.disagreements,
+    }
+
+
+def airtime_csv(report: AirtimeReport) -> str:
+    """Return free airtime use as CSV: a line per candidate and outlet, then per candidate
+    and medium (outlet ``*``) with the entitlement and the monitoring's coded volume."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(AIRTIME_COLUMNS)
+    for o in report.outlets:
+        writer.writerow(
+            [
+                *(o.candidate, o.outlet, o.medium, "", o.allocated),
+                *(o.by_outlet, o.by_monitor, o.used, o.off_draw, ""),
+            ]
+        )
+    for u in report.candidates:
+        for i, medium in enumerate(MEDIA_VOLUMES):
+            writer.writerow(
+                [
+                    *(u.candidate, "*", medium, u.entitled[i], u.allocated[i]),
+                    *("", "", u.aired[i], "", u.coded[i]),
+                ]
+            )
     return out.getvalue()

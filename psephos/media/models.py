@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from .enums import Language, Medium, Programme
+from .enums import BroadcastSource, Language, Medium, Programme
 
 
 class Outlet(models.Model):
@@ -152,3 +152,23 @@ class AirtimeDraw(models.Model):
     seed = models.CharField(max_length=128, blank=True)  # revealed at the draw
     drawn_at = models.DateTimeField(null=True, blank=True)
     decision = models.CharField(max_length=64, blank=True)  # the CEC decision's number, if any
+
+
+class Broadcast(models.Model):
+    """Free airtime as aired in a drawn slot, as the outlet or a monitor recorded it.
+
+    ``candidate`` is who used the slot (normally the one drawn for it; another is kept
+    and shown, not refused); the volume is seconds (TV, radio) or articles.
+    """
+
+    slot = models.ForeignKey(AirtimeSlot, on_delete=models.PROTECT, related_name="broadcasts")
+    source = models.CharField(max_length=8, choices=BroadcastSource.choices)
+    candidate = models.SlugField(max_length=64)
+    aired_at = models.DateTimeField()
+    seconds = models.PositiveIntegerField(null=True, blank=True)
+    articles = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["slot", "source"], name="media_broadcast_once")
+        ]

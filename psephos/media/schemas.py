@@ -85,9 +85,41 @@ class PlanReportOut(Schema):
     coverage: list[OutletCoverageOut]
 
 
+class AirtimeVolumeOut(Schema):
+    tv: int  # seconds
+    radio: int  # seconds
+    articles: int
+
+
+class AirtimeCandidateOut(Schema):
+    candidate: str
+    entitled: AirtimeVolumeOut
+    allocated: AirtimeVolumeOut
+    aired: AirtimeVolumeOut
+    coded: AirtimeVolumeOut
+
+
+class AirtimeOutletUseOut(Schema):
+    candidate: str
+    outlet: str
+    medium: str
+    allocated: int
+    by_outlet: int
+    by_monitor: int
+    used: int
+    off_draw: int
+
+
+class AirtimeUseReportOut(Schema):
+    candidates: list[AirtimeCandidateOut]
+    outlets: list[AirtimeOutletUseOut]
+    disagreements: list[str]
+
+
 class MediaOut(Schema):
     election: str
     plans: list[PlanReportOut]
+    airtime: AirtimeUseReportOut
 
 
 class AirtimeSlotOut(Schema):

@@ -17,8 +17,17 @@ from psephos.elections.selectors import election_options, election_profile
 
 from .enums import BROADCAST, Medium, Programme, Subject
 from .errors import OutletNotFound, PlanNotFound
-from .models import AirtimeDraw, AirtimeSlot, CheckAssignment, CodedItem, MonitoringPlan, Outlet
+from .models import (
+    AirtimeDraw,
+    AirtimeSlot,
+    Broadcast,
+    CheckAssignment,
+    CodedItem,
+    MonitoringPlan,
+    Outlet,
+)
 from .rules.agreement import Agreement, Coding, agreement
+from .rules.airtime import OutletUse, Record, SlotFrame, airtime_tally
 from .rules.coding import PlanFrame
 from .rules.draw import Slot, allocate, commitment, inputs_digest
 from .rules.report import CoverageRow, OutletCoverage, ReportSetup, coverage_report
@@ -246,31 +255,67 @@ def draw_verify(*, election: Election) -> DrawCheck:
 
 @dataclass(frozen=True, slots=True)
 class AirtimeUse:
-    """A candidate's free airtime: entitled, allocated by the draw, aired (as monitored)."""
+    """A candidate's free airtime per medium (TV seconds, radio seconds, articles):
+    entitled, allocated by the draw, used as aired (broadcast records) and as coded by
+    the monitoring (items of programme ``free_airtime``)."""
 
     candidate: str
-    entitled: tuple[int, int, int]  # TV seconds, radio seconds, articles
+    entitled: tuple[int, int, int]
     allocated: tuple[int, int, int]
     aired: tuple[int, int, int]
+    coded: tuple[int, int, int]
 
 
-def airtime_use(*, election: Election) -> list[AirtimeUse]:
-    """Return each candidate's free airtime entitlement, allocation and use (three queries)."""
+@dataclass(frozen=True, slots=True)
+class AirtimeReport:
+    candidates: list[AirtimeUse]
+    outlets: list[OutletUse]  # per candidate and outlet
+    disagreements: list[str]  # slots whose outlet and monitor records differ
+    names: dict[str, Outlet]  # the outlets named in ``outlets``
+
+
+def slot_frames(*, election: Election) -> list[SlotFrame]:
+    """Return the election's slots as the draw left them, by key."""
+    return [
+        SlotFrame(*row)
+        for row in AirtimeSlot.objects.filter(election=election)
+        .order_by("key")
+        .values_list("key", "outlet__key", "outlet__medium", "seconds", "articles", "candidate")
+    ]
+
+
+def _by_medium(table: dict[tuple[str, str], int], c: str) -> tuple[int, int, int]:
+    return (
+        table.get((c, Medium.TV), 0),
+        table.get((c, Medium.RADIO), 0),
+        table.get((c, Medium.PRINT), 0) + table.get((c, Medium.ONLINE), 0),
+    )
+
+
+def airtime_report(*, election: Election) -> AirtimeReport:
+    """Return free airtime entitled, allocated, aired and coded per candidate, and the use
+    per candidate and outlet (five queries)."""
     profile = election_profile(election=election)
     entitled = (
         getattr(profile, "free_airtime_tv_seconds", 0),
         getattr(profile, "free_airtime_radio_seconds", 0),
         getattr(profile, "free_airtime_articles", 0),
     )
+    candidates = candidate_keys(election=election)
+    slots = slot_frames(election=election)
+    records = [
+        Record(slot, source, candidate, seconds if seconds is not None else articles or 0)
+        for slot, source, candidate, seconds, articles in Broadcast.objects.filter(
+            slot__election=election
+        ).values_list("slot__key", "source", "candidate", "seconds", "articles")
+    ]
+    outlets, disagreements = airtime_tally(slots, records, candidates)
     allocated: dict[tuple[str, str], int] = {}
-    for candidate, medium, seconds, articles in (
-        AirtimeSlot.objects.exclude(candidate="")
-        .filter(election=election)
-        .values_list("candidate", "outlet__medium", "seconds", "articles")
-    ):
-        key = (candidate, medium)
-        allocated[key] = allocated.get(key, 0) + (seconds or articles or 0)
     aired: dict[tuple[str, str], int] = {}
+    for u in outlets:
+        allocated[(u.candidate, u.medium)] = allocated.get((u.candidate, u.medium), 0) + u.allocated
+        aired[(u.candidate, u.medium)] = aired.get((u.candidate, u.medium), 0) + u.used
+    coded: dict[tuple[str, str], int] = {}
     for subject, medium, volume, items in (
         CodedItem.objects.filter(
             plan__election=election, second=False, programme=Programme.FREE_AIRTIME
@@ -279,19 +324,27 @@ def airtime_use(*, election: Election) -> list[AirtimeUse]:
         .annotate(Sum("seconds"), Count("id"))
         .order_by()
     ):
-        aired[(subject, medium)] = items if medium not in BROADCAST else volume or 0
+        coded[(subject, medium)] = items if medium not in BROADCAST else volume or 0
+    return AirtimeReport(
+        candidates=[
+            AirtimeUse(
+                c,
+                entitled,
+                _by_medium(allocated, c),
+                _by_medium(aired, c),
+                _by_medium(coded, c),
+            )
+            for c in candidates
+        ],
+        outlets=outlets,
+        disagreements=disagreements,
+        names={o.key: o for o in Outlet.objects.filter(key__in={u.outlet for u in outlets})},
+    )
 
-    def by_medium(table: dict[tuple[str, str], int], c: str) -> tuple[int, int, int]:
-        return (
-            table.get((c, Medium.TV), 0),
-            table.get((c, Medium.RADIO), 0),
-            table.get((c, Medium.PRINT), 0) + table.get((c, Medium.ONLINE), 0),
-        )
 
-    return [
-        AirtimeUse(c, entitled, by_medium(allocated, c), by_medium(aired, c))
-        for c in candidate_keys(election=election)
-    ]
+def airtime_use(*, election: Election) -> list[AirtimeUse]:
+    """Return each candidate's free airtime entitlement, allocation, airing and coding."""
+    return airtime_report(election=election).candidates
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<slug:key>/coverage.csv", views.media_election_csv, name="election_csv"),
     path("<slug:key>/draw/", views.media_draw, name="draw"),
     path("<slug:key>/draw.csv", views.media_draw_csv, name="draw_csv"),
+    path("<slug:key>/airtime.csv", views.media_airtime_csv, name="airtime_csv"),
 ]

@@ -16,10 +16,12 @@ from psephos.core.i18n import localized
 from psephos.elections.selectors import election_get, election_options
 
 from .enums import Medium, Subject
-from .exports import VERIFY_COMMAND, draw_csv, report_csv
+from .exports import VERIFY_COMMAND, airtime_csv, draw_csv, report_csv
 from .rules.report import ALL_OUTLETS, PERIOD, OutletCoverage
 from .selectors import (
+    AirtimeReport,
     PlanReport,
+    airtime_report,
     draw_table,
     plan_list,
     plan_list_for_election,
@@ -124,8 +126,42 @@ def media_election(request: HttpRequest, key: str) -> HttpResponse:
             "election": election,
             "election_name": getattr(election, f"name_{lang}", election.name_en),
             "plans": plans,
+            "airtime": _airtime_context(airtime_report(election=election), labels),
         },
     )
+
+
+def _airtime_context(report: AirtimeReport, labels: dict[str, str]) -> dict[str, Any]:
+    media = (_("television (seconds)"), _("radio (seconds)"), _("articles"))
+    return {
+        "report": report,
+        "candidates": [
+            {
+                "key": u.candidate,
+                "label": labels.get(u.candidate, u.candidate),
+                "media": [
+                    {
+                        "medium": media[i],
+                        "entitled": u.entitled[i],
+                        "allocated": u.allocated[i],
+                        "aired": u.aired[i],
+                        "coded": u.coded[i],
+                        "over": u.aired[i] > u.entitled[i],
+                    }
+                    for i in range(3)
+                ],
+            }
+            for u in report.candidates
+        ],
+        "outlets": [
+            {
+                "u": u,
+                "label": labels.get(u.candidate, u.candidate),
+                "outlet": localized(report.names[u.outlet]),
+            }
+            for u in report.outlets
+        ],
+    }
 
 
 def media_election_csv(request: HttpRequest, key: str) -> HttpResponse:
@@ -179,4 +215,14 @@ def media_draw_csv(request: HttpRequest, key: str) -> HttpResponse:
         draw_csv(draw_table(election=election)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{election.key}-airtime-draw.csv"'
+    return response
+
+
+def media_airtime_csv(request: HttpRequest, key: str) -> HttpResponse:
+    """Free airtime entitled, allocated, aired and coded as CSV."""
+    election = election_get(key=key)
+    response = HttpResponse(
+        airtime_csv(airtime_report(election=election)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{election.key}-airtime.csv"'
     return response

@@ -20,8 +20,9 @@ from psephos.elections.selectors import election_decision_quorum, election_profi
 from psephos.ledger.actors import actor_user
 from psephos.ledger.services.events import event_record
 
-from ..enums import BROADCAST
+from ..enums import BROADCAST, BroadcastSource
 from ..errors import (
+    BroadcastFileInvalid,
     DrawCommitted,
     DrawDecisionInvalid,
     DrawDone,
@@ -29,9 +30,12 @@ from ..errors import (
     DrawSeedMismatch,
     SlotInvalid,
 )
-from ..models import AirtimeDraw, AirtimeSlot, Outlet
+from ..models import AirtimeDraw, AirtimeSlot, Broadcast, Outlet
+from ..rules.airtime import broadcasts_read
+from ..rules.coding import Problem
 from ..rules.draw import allocate, commitment, inputs_digest
-from ..selectors import candidate_keys, draw_inputs
+from ..selectors import candidate_keys, draw_inputs, slot_frames
+from .items import file_refuse
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
@@ -298,3 +302,66 @@ def allocation_digest(allocation: dict[str, str]) -> str:
     """Return the SHA-256 of an allocation in canonical JSON (slot key → candidate)."""
     text = json.dumps(allocation, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def broadcasts_record(
+    *,
+    election: Election,
+    data: bytes,
+    file_name: str,
+    source: str,
+    actor: str,
+    role: str = "cec",
+) -> int:
+    """Record free airtime as aired in drawn slots from a CSV, all or nothing; return how many.
+
+    ``source`` is who recorded it: ``outlet`` or ``monitor`` (each records a slot once).
+    Every line is checked (``rules.airtime.broadcasts_read``) before anything is written;
+    ``BroadcastFileInvalid`` lists every problem with line and column. One
+    ``airtime_broadcasts.record`` event with the slots and the file's SHA-256.
+    """
+    if source not in BroadcastSource.values:
+        file_refuse(BroadcastFileInvalid, file_name, [Problem(1, "source", "unknown_choice")])
+    with transaction.atomic():
+        frames = {f.key: f for f in slot_frames(election=election)}
+        recorded = frozenset(
+            Broadcast.objects.filter(slot__election=election, source=source).values_list(
+                "slot__key", flat=True
+            )
+        )
+        rows, problems = broadcasts_read(
+            data,
+            election.geography.timezone,
+            frames,
+            frozenset(candidate_keys(election=election)),
+            recorded,
+        )
+        if problems:
+            file_refuse(BroadcastFileInvalid, file_name, problems)
+        ids = dict(AirtimeSlot.objects.filter(election=election).values_list("key", "id"))
+        Broadcast.objects.bulk_create(
+            [
+                Broadcast(
+                    slot_id=ids[r.slot],
+                    source=source,
+                    candidate=r.candidate,
+                    aired_at=r.aired_at,
+                    seconds=r.seconds,
+                    articles=r.articles,
+                )
+                for r in rows
+            ]
+        )
+        event_record(
+            actor=actor,
+            role=role,
+            action="airtime_broadcasts.record",
+            object_key=election.key,
+            payload={
+                "election": election.key,
+                "source": source,
+                "slots": sorted(r.slot for r in rows),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            },
+        )
+    return len(rows)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import NoReturn
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from psephos.core.errors import ValidationFailed
 from psephos.ledger.services.events import event_record
 
 from ..errors import ItemFileInvalid, ItemInvalid
@@ -41,7 +43,36 @@ PROBLEMS = {
     "beyond_programme": gettext_lazy("more seconds than the programme lasts"),
     "outside_scale": gettext_lazy("the tone is outside the scale −1 (negative) to 1 (positive)"),
     "unknown_coder": gettext_lazy("the coder is not one of the plan's coders"),
+    "date": gettext_lazy("expected a date as YYYY-MM-DD"),
+    "amount": gettext_lazy("expected an amount from 0 with at most two decimals"),
+    "unknown_slot": gettext_lazy("no free airtime slot has this key"),
+    "not_drawn": gettext_lazy("the slot has not been drawn yet"),
+    "unknown_candidate": gettext_lazy("not a candidate of the election"),
+    "beyond_slot": gettext_lazy("more than the slot offers"),
+    "repeated_slot": gettext_lazy("the slot appears on an earlier line"),
+    "recorded": gettext_lazy("this source recorded the slot before"),
 }
+
+
+def file_refuse(error: type[ValidationFailed], file_name: str, problems: list[Problem]) -> NoReturn:
+    """Raise ``error`` listing every problem as file, line, column and what is wrong."""
+    raise error(
+        _("%(file)s is refused: %(count)d problem(s); nothing was stored.")
+        % {"file": file_name, "count": len(problems)},
+        data={
+            "errors": [
+                _("%(file)s line %(line)d, column %(column)s: %(problem)s")
+                % {
+                    "file": file_name,
+                    "line": p.line,
+                    "column": p.column,
+                    "problem": PROBLEMS[p.code],
+                }
+                for p in problems
+            ],
+            "problems": [{"line": p.line, "column": p.column, "code": p.code} for p in problems],
+        },
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,25 +136,7 @@ def items_import(
                 for line, code in _conflicts(plan, rows)
             ]
         if problems:
-            raise ItemFileInvalid(
-                _("%(file)s is refused: %(count)d problem(s); nothing was stored.")
-                % {"file": file_name, "count": len(problems)},
-                data={
-                    "errors": [
-                        _("%(file)s line %(line)d, column %(column)s: %(problem)s")
-                        % {
-                            "file": file_name,
-                            "line": p.line,
-                            "column": p.column,
-                            "problem": PROBLEMS[p.code],
-                        }
-                        for p in problems
-                    ],
-                    "problems": [
-                        {"line": p.line, "column": p.column, "code": p.code} for p in problems
-                    ],
-                },
-            )
+            file_refuse(ItemFileInvalid, file_name, problems)
         written = _write(plan, rows)
         checks = sum(1 for i in written if i.second)
         event_record(

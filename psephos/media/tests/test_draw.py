@@ -170,8 +170,9 @@ def test_airtime_use_against_entitlement(media: Media) -> None:
     use = {u.candidate: u for u in airtime_use(election=election)}
     assert use["abden"].entitled == (900, 600, 2)
     assert use["abden"].allocated == (900, 0, 1 if allocation["vl-1"] == "abden" else 0)
-    assert use["abden"].aired == (420, 0, 0)
-    assert use["tokayev"].aired == (0, 0, 0)
+    assert use["abden"].coded == (420, 0, 0)
+    assert use["tokayev"].coded == (0, 0, 0)
+    assert use["abden"].aired == (0, 0, 0)  # no broadcast recorded
 
 
 def test_the_commands(media: Media, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -199,7 +200,11 @@ def test_the_commands(media: Media, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert capsys.readouterr().out == "The draw is verified: seed, inputs and allocation agree.\n"
     call_command("media", "airtime", key)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1:] == ["abden,900,450,0,600,0,0,2,0,0", "tokayev,900,450,0,600,0,0,2,0,0"]
+    assert lines[0].startswith("candidate,tv_entitled,tv_allocated,tv_aired,tv_coded,radio_")
+    assert lines[1:] == [
+        "abden,900,450,0,0,600,0,0,0,2,0,0,0",
+        "tokayev,900,450,0,0,600,0,0,0,2,0,0,0",
+    ]
     bad = tmp_path / "bad.csv"
     bad.write_text("slot,outlet,starts_at,seconds\nx,khabar,tomorrow,ten\n", encoding="utf-8")
     with pytest.raises(CommandError) as refused:

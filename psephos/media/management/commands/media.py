@@ -11,7 +11,8 @@ psephos media agreement --election KEY --plan KEY
 psephos media report ELECTION [--plan KEY] [--format json|csv]
 psephos media slots FILE --election KEY                  (slots outlets offer, before the draw)
 psephos media draw ELECTION --commit SHA256 | --seed SEED | --verify
-psephos media airtime ELECTION                            (entitled, allocated, aired)
+psephos media broadcasts FILE --election KEY --source outlet|monitor   (free airtime as aired)
+psephos media airtime ELECTION                            (entitled, allocated, aired, coded)
 """
 
 from __future__ import annotations
@@ -44,7 +45,13 @@ from ...selectors import (
     plan_list_for_election,
     plan_report,
 )
-from ...services.airtime import SlotSpec, draw_commit, draw_run, slots_offer
+from ...services.airtime import (
+    SlotSpec,
+    broadcasts_record,
+    draw_commit,
+    draw_run,
+    slots_offer,
+)
 from ...services.checks import checks_assign
 from ...services.items import PROBLEMS, items_import
 from ...services.outlets import OutletSpec, PlanSpec, outlet_register, plan_create
@@ -52,7 +59,7 @@ from ...services.outlets import OutletSpec, PlanSpec, outlet_register, plan_crea
 if TYPE_CHECKING:
     from psephos.elections.models import Election
 
-AIRTIME_ACTIONS = ("slots", "draw", "airtime")
+AIRTIME_ACTIONS = ("slots", "draw", "airtime", "broadcasts")
 
 
 class Command(DomainCommand):
@@ -101,8 +108,12 @@ class Command(DomainCommand):
         step.add_argument("--commit", metavar="SHA256", help="publish the seed's SHA-256")
         step.add_argument("--seed", help="reveal the seed and run the draw")
         step.add_argument("--verify", action="store_true", help="recompute the draw")
-        u = sub.add_parser("airtime", help="free airtime entitled, allocated and aired")
+        u = sub.add_parser("airtime", help="free airtime entitled, allocated, aired and coded")
         u.add_argument("election")
+        b = sub.add_parser("broadcasts", help="record free airtime as aired in drawn slots")
+        b.add_argument("file", type=Path)
+        b.add_argument("--election", required=True)
+        b.add_argument("--source", required=True, help="outlet or monitor")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "outlet":
@@ -249,13 +260,29 @@ class Command(DomainCommand):
 
     def _airtime(self, election: Election, options: dict[str, Any]) -> None:
         self.stdout.write(
-            "candidate,tv_entitled,tv_allocated,tv_aired,radio_entitled,radio_allocated,radio_aired,articles_entitled,articles_allocated,articles_aired"
+            "candidate,"
+            + ",".join(
+                f"{medium}_{what}"
+                for medium in ("tv", "radio", "articles")
+                for what in ("entitled", "allocated", "aired", "coded")
+            )
         )
         for u in airtime_use(election=election):
             cells = [u.candidate]
             for i in range(3):
-                cells += [str(u.entitled[i]), str(u.allocated[i]), str(u.aired[i])]
+                cells += [str(v[i]) for v in (u.entitled, u.allocated, u.aired, u.coded)]
             self.stdout.write(",".join(cells))
+
+    def _broadcasts(self, election: Election, options: dict[str, Any]) -> None:
+        path: Path = options["file"]
+        count = broadcasts_record(
+            election=election,
+            data=path.read_bytes(),
+            file_name=path.name,
+            source=options["source"],
+            actor=actor_system("cli"),
+        )
+        self.stdout.write(_("%(count)d broadcasts recorded.") % {"count": count})
 
     def _report(self, options: dict[str, Any]) -> None:
         election = election_get(key=options["election"])
