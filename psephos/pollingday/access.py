@@ -42,3 +42,22 @@ def access_logbook_read(user: User, station: PollingStation, *, public: bool) ->
             % {"code": station.code},
             data={"station": station.code},
         )
+
+
+def access_protocol_paper(user: User, station: PollingStation, tec_id: int | None) -> None:
+    """Allow the station's own PEC and the territorial commission above it (``tec_id``)."""
+    commission = getattr(user, "commission", None)
+    if not getattr(user, "is_authenticated", False) or commission is None:
+        access_role(user, Role.PEC_OPERATOR)  # refuses: not logged in or no commission
+    assert commission is not None
+    if commission.station_id == station.pk and user.role == Role.PEC_OPERATOR:
+        return
+    if commission.pk == tec_id and user.role == Role.TEC_OPERATOR:
+        return
+    raise PermissionDenied(
+        _(
+            "Only the station's precinct commission or the territorial commission above it "
+            "can print its protocol."
+        ),
+        data={"station": station.code},
+    )

@@ -34,6 +34,8 @@ from .schemas import (
     OpeningIn,
     OpeningOut,
     PointOut,
+    ProtocolQrIn,
+    ProtocolQrOut,
     RelationOut,
     StepOut,
     TurnoutIn,
@@ -47,6 +49,7 @@ from .selectors_turnout import Curve, turnout_by_group, turnout_for_election
 from .services.count import count_step_record
 from .services.logbook import log_entry_add
 from .services.opening import OpeningInput, opening_entry_local, opening_record, station_zone
+from .services.protocol_qr import protocol_qr_enter
 from .services.turnout import turnout_report
 
 if TYPE_CHECKING:
@@ -295,3 +298,22 @@ def logbook_add(
         role=user.role,
     )
     return Status(201, _log_out(log_entry_view(entry, station_zone(station))))
+
+
+@router.post(
+    "/elections/{key}/stations/{code}/protocol/qr",
+    response={201: ProtocolQrOut, **ERRORS},
+    auth=STAFF_AUTH,
+)
+def protocol_qr(
+    request: HttpRequest, key: str, code: str, payload: ProtocolQrIn
+) -> Status[ProtocolQrOut]:
+    """Enter the station's paper protocol from its QR code (the TEC above it): one keying entry.
+
+    422 ``protocol_qr_refused`` names the reason (``not_protocol``, ``malformed``,
+    ``lines``, ``digest``, ``election``, ``station``); nothing is written then.
+    """
+    election, station = election_station_get(key=key, code=code)
+    user: User = request.user  # type: ignore[assignment]
+    outcome = protocol_qr_enter(user=user, election=election, station=station, text=payload.text)
+    return Status(201, ProtocolQrOut(**outcome.as_dict()))

@@ -51,3 +51,15 @@ class LogbookNotPublic(PermissionDenied):
     """The election's profile keeps the log book to the station's commission."""
 
     code = "logbook_not_public"
+
+
+class ProtocolNotReady(Conflict):
+    """No figures to print yet: neither a protocol version nor a complete count."""
+
+    code = "protocol_not_ready"
+
+
+class ProtocolQrRefused(ValidationFailed):
+    """A QR code that is not a protocol's, or whose digest, election or station do not match."""
+
+    code = "protocol_qr_refused"

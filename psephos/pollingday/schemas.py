@@ -160,3 +160,15 @@ class LogEntryOut(Schema):
     text: str
     recorded_at: dt.datetime
     event_seq: int
+
+
+class ProtocolQrIn(Schema):
+    text: str = Field(max_length=4000, description="the decoded text of the protocol's QR code")
+
+
+class ProtocolQrOut(Schema):
+    state: str = Field(description="awaiting_second, mismatch or submitted")
+    station: str
+    entries: int
+    differences: list[str]
+    version: int | None

@@ -4,7 +4,7 @@ from django.urls import path
 
 import psephos.core.converters  # noqa: F401 (registers <code:…>)
 
-from . import views
+from . import views, views_protocol
 
 app_name = "pollingday"
 
@@ -12,4 +12,14 @@ urlpatterns = [
     path("<slug:key>/turnout/", views.turnout_page, name="turnout"),
     path("<slug:key>/stations/<code:code>/", views.day_page, name="day"),
     path("<slug:key>/stations/<code:code>/opening/", views.opening_page, name="opening"),
+    path(
+        "<slug:key>/stations/<code:code>/protocol.pdf",
+        views_protocol.protocol_pdf_page,
+        name="protocol-pdf",
+    ),
+    path(
+        "<slug:key>/stations/<code:code>/protocol/scan/",
+        views_protocol.protocol_scan_page,
+        name="protocol-scan",
+    ),
 ]

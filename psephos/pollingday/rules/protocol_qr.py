@@ -1,0 +1,113 @@
+"""The QR code of a paper protocol: the figures and their SHA-256, as one line of JSON.
+
+Pure Python. The text is ``{"f": "psephos-protocol/1", "e": election, "s": station,
+"l": lines in protocol order, "v": votes per option key, "sha256": digest}``; the
+digest is the SHA-256 of the same object without ``sha256``, written as compact JSON
+with sorted keys. Anyone holding the posted paper copy can recompute it from the
+figures printed beside the code, and compare it with the published figures' digest on
+the station page (``figures_digest`` of the published lines gives the same value).
+
+The digest shows that the figures were not changed between the printer and the reader
+(a torn or misread code, a figure typed over); it is not a signature: the signatures
+are the members' on the paper.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMAT = "psephos-protocol/1"
+MAX_TEXT = 4000  # a QR code holds at most 2,953 bytes; anything longer is not ours
+
+
+@dataclass(frozen=True, slots=True)
+class ProtocolFigures:
+    """One station's protocol figures as the QR code carries them."""
+
+    election: str
+    station: str
+    lines: dict[str, int]  # every protocol line, in protocol order
+    votes: dict[str, int] = field(default_factory=dict)  # option key → votes
+
+
+class QrRefused(ValueError):
+    """The text is not a protocol's QR code, or its digest, election or station do not match.
+
+    ``reason`` is a stable identifier; ``numbers`` holds what was found and expected.
+    """
+
+    def __init__(self, reason: str, **numbers: Any) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.numbers = numbers
+
+
+def _body(f: ProtocolFigures) -> dict[str, Any]:
+    return {"f": FORMAT, "e": f.election, "s": f.station, "l": dict(f.lines), "v": dict(f.votes)}
+
+
+def figures_digest(f: ProtocolFigures) -> str:
+    """Return the SHA-256 of the figures (election, station, lines and votes)."""
+    data = json.dumps(_body(f), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def qr_text(f: ProtocolFigures) -> str:
+    """Return the text of the protocol's QR code: the figures and their digest."""
+    return json.dumps(
+        {**_body(f), "sha256": figures_digest(f)}, separators=(",", ":"), ensure_ascii=False
+    )
+
+
+def _counts(value: object, where: str) -> dict[str, int]:
+    if not isinstance(value, Mapping):
+        raise QrRefused("malformed", field=where)
+    out: dict[str, int] = {}
+    for key, n in value.items():
+        if not isinstance(key, str) or isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise QrRefused("malformed", field=f"{where}.{key}")
+        out[key] = n
+    return out
+
+
+def qr_read(
+    text: str, *, election: str, station: str, line_names: tuple[str, ...]
+) -> ProtocolFigures:
+    """Return the figures of a protocol's QR text, checked against the station entering it.
+
+    Raises ``QrRefused`` with reason ``not_protocol`` (not JSON or another format),
+    ``malformed`` (a field missing or not a count; ``field`` names it), ``lines``
+    (the lines are not the protocol's), ``digest`` (the figures do not give the
+    digest), ``election`` or ``station`` (another election's or station's protocol).
+    """
+    if len(text) > MAX_TEXT:
+        raise QrRefused("not_protocol")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise QrRefused("not_protocol") from None
+    if not isinstance(data, dict) or data.get("f") != FORMAT:
+        raise QrRefused("not_protocol")
+    for key in ("e", "s", "sha256"):
+        if not isinstance(data.get(key), str):
+            raise QrRefused("malformed", field=key)
+    figures = ProtocolFigures(
+        election=data["e"],
+        station=data["s"],
+        lines=_counts(data.get("l"), "l"),
+        votes=_counts(data.get("v"), "v"),
+    )
+    if tuple(figures.lines) != line_names:
+        raise QrRefused("lines", found=list(figures.lines), expected=list(line_names))
+    digest = figures_digest(figures)
+    if digest != data["sha256"]:
+        raise QrRefused("digest", found=data["sha256"], computed=digest)
+    if figures.election != election:
+        raise QrRefused("election", found=figures.election, expected=election)
+    if figures.station != station:
+        raise QrRefused("station", found=figures.station, expected=station)
+    return figures

@@ -1,0 +1,130 @@
+"""The station's paper protocol: its figures, the PDF with the QR code, and reading a code.
+
+The figures are the station's protocol as the results path holds it (the current
+version) where the PEC has entered one; else they follow from the complete guided
+count: its lines, the ballots received from the opening record and the votes from the
+piles. Lines that neither the count nor the opening give (ballots issued outside the
+station, to voters with an absentee certificate, a referendum's both-marked ballots)
+are 0 until the PEC's protocol holds them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from psephos.core.i18n import localized
+from psephos.elections.selectors import election_options
+from psephos.results.labels import LINE_LABELS
+from psephos.results.rules.lines import LINE_NAMES
+from psephos.results.selectors.protocols import protocol_get
+
+from .enums import MemberRole
+from .errors import ProtocolNotReady, ProtocolQrRefused
+from .rules.count import INVALID
+from .rules.protocol_pdf import ProtocolText, protocol_pdf
+from .rules.protocol_qr import ProtocolFigures, QrRefused, qr_read
+from .selectors import opening_get
+from .selectors_count import count_get
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+    from psephos.territory.models import PollingStation
+
+LANGUAGES = ("kk", "ru", "en")
+
+
+def protocol_figures(*, election: Election, station: PollingStation) -> ProtocolFigures:
+    """Return the figures the station's paper protocol prints.
+
+    Raises ``ProtocolNotReady`` while there is neither a protocol version nor a
+    complete count.
+    """
+    keys = [o.key for o in election_options(election=election)]
+    protocol = protocol_get(election=election, station_code=station.code)
+    if protocol.version is not None:
+        return ProtocolFigures(
+            election=election.key,
+            station=station.code,
+            lines={name: protocol.lines.get(name, 0) for name in LINE_NAMES},
+            votes={k: protocol.votes.get(k, 0) for k in keys},
+        )
+    count = count_get(election=election, station=station)
+    if count.next_step is not None:
+        raise ProtocolNotReady(
+            _("Station %(code)s has no protocol to print yet: its count is at the step “%(step)s”.")
+            % {"code": station.code, "step": count.next_label},
+            data={"station": station.code, "next_step": count.next_step},
+        )
+    opening = opening_get(election=election, station=station)
+    piles = next(s.piles for s in count.steps if s.step == "piles_counted")
+    lines = dict.fromkeys(LINE_NAMES, 0)
+    lines.update(count.lines)
+    lines["ballots_received"] = opening.ballots_received or 0
+    return ProtocolFigures(
+        election=election.key,
+        station=station.code,
+        lines=lines,
+        votes={k: int(piles.get(k, 0)) for k in keys if k != INVALID},
+    )
+
+
+def protocol_paper(
+    *, election: Election, station: PollingStation, language: str
+) -> tuple[bytes, ProtocolFigures]:
+    """Return the station's protocol as a PDF in ``language`` (kk, ru or en), and its figures.
+
+    Raises ``ProtocolNotReady`` (see ``protocol_figures``).
+    """
+    figures = protocol_figures(election=election, station=station)
+    options = election_options(election=election)
+    with override(language):
+        text = ProtocolText(
+            title=_("Protocol of the precinct election commission on the results of the voting"),
+            election=localized(election, language=language),
+            station=_("Polling station %(code)s, %(address)s")
+            % {"code": station.code, "address": localized(station, "address", language)},
+            line_labels={name: str(LINE_LABELS[name]) for name in LINE_NAMES},
+            option_labels={o.key: localized(o, language=language) for o in options},
+            votes_heading=_("Votes for each option"),
+            signatures_heading=_("Signatures of the commission's members"),
+            signature_roles=(
+                str(MemberRole.CHAIR.label),
+                str(MemberRole.DEPUTY.label),
+                str(MemberRole.SECRETARY.label),
+                str(MemberRole.MEMBER.label),
+                str(MemberRole.MEMBER.label),
+            ),
+            qr_caption=_("The figures and their SHA-256, for the territorial commission"),
+        )
+    return protocol_pdf(figures, text), figures
+
+
+def protocol_qr_read(*, election: Election, station: PollingStation, text: str) -> ProtocolFigures:
+    """Return the figures of a protocol's QR text if it is this station's and its digest holds.
+
+    Raises ``ProtocolQrRefused`` with the reason (``data['reason']``) and what was found.
+    """
+    try:
+        return qr_read(
+            text.strip(), election=election.key, station=station.code, line_names=LINE_NAMES
+        )
+    except QrRefused as exc:
+        messages = {
+            "not_protocol": _("The code is not a psephos protocol's QR code."),
+            "malformed": _("The code's field “%(field)s” is missing or not a count."),
+            "lines": _("The code does not hold the protocol's lines."),
+            "digest": _(
+                "The figures in the code do not give its SHA-256: the code is damaged or was "
+                "changed."
+            ),
+            "election": _("The code is the protocol of election %(found)s, not %(expected)s."),
+            "station": _("The code is the protocol of station %(found)s, not %(expected)s."),
+        }
+        numbers = {k: v for k, v in exc.numbers.items() if isinstance(v, str)}
+        raise ProtocolQrRefused(
+            messages[exc.reason] % numbers,
+            data={"station": station.code, "reason": exc.reason, **exc.numbers},
+        ) from None

@@ -1,0 +1,108 @@
+"""The paper protocol's pages: the PEC prints it; the TEC enters it from its QR code.
+
+Thin: ``access_*``, the selector or service, render. A refused code is shown on the
+page with its reason and status; nothing is written then.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from psephos.accounts.access import access_protocol_decide
+from psephos.core.errors import DomainError
+from psephos.results.errors import ProtocolBreaksRelations
+from psephos.results.labels import breach_message
+from psephos.results.selectors.protocols import station_pec_get
+from psephos.voters.selectors import election_station_get
+
+from .access import access_protocol_paper
+from .selectors_protocol import LANGUAGES, protocol_paper
+from .services.protocol_qr import protocol_qr_enter
+
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
+
+MAX_QR_TEXT = 4000
+
+
+@login_required
+def protocol_pdf_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
+    """Download the station's protocol as a PDF with its QR code, in the page's language.
+
+    ``?language=kk|ru|en`` picks another of the three.
+    """
+    election, station = election_station_get(key=key, code=code)
+    user: User = request.user  # type: ignore[assignment]
+    pec = station_pec_get(election=election, station_code=station.code, with_station=False)
+    access_protocol_paper(user, station, pec.parent_id)
+    asked = request.GET.get("language", "")
+    language = asked if asked in LANGUAGES else (get_language() or "kk")[:2]
+    data, _figures = protocol_paper(
+        election=election, station=station, language=language if language in LANGUAGES else "kk"
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{election.key}-{station.code}-protocol-{language}.pdf"'
+    )
+    return response
+
+
+@login_required
+def protocol_scan_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
+    """Let a TEC operator enter a station's paper protocol from its QR code.
+
+    The code is read by the page (camera or a photo of the paper) or pasted as text;
+    the service checks its station and digest and records one keying entry.
+    """
+    election, station = election_station_get(key=key, code=code)
+    user: User = request.user  # type: ignore[assignment]
+    access_protocol_decide(
+        user, station_pec_get(election=election, station_code=station.code, with_station=False)
+    )
+    error, status, breaches = "", 200, []
+    text = ""
+    if request.method == "POST":
+        text = request.POST.get("qr", "")[:MAX_QR_TEXT]
+        try:
+            outcome = protocol_qr_enter(user=user, election=election, station=station, text=text)
+        except DomainError as exc:
+            error, status = exc.message, exc.http_status
+            if isinstance(exc, ProtocolBreaksRelations):
+                breaches = [breach_message(b) for b in exc.data.get("breaches", [])]
+        else:
+            if outcome.state == "submitted":
+                note = _(
+                    "The QR code agrees with the other entry: the protocol of station %(code)s "
+                    "is submitted (version %(n)s)."
+                ) % {"code": station.code, "n": outcome.version}
+            elif outcome.state == "mismatch":
+                note = _(
+                    "The QR code differs from the other entry of station %(code)s: a third "
+                    "operator enters the paper protocol again."
+                ) % {"code": station.code}
+            else:
+                note = _(
+                    "The QR code of station %(code)s is entered: another operator scans or keys "
+                    "the same paper protocol."
+                ) % {"code": station.code}
+            messages.success(request, note)
+            return redirect("web:protocol-keying", key=election.key, code=station.code)
+    return render(
+        request,
+        "pollingday/protocol_scan.html",
+        {
+            "election": election,
+            "station": station,
+            "error": error,
+            "breaches": breaches,
+            "text": text,
+        },
+        status=status,
+    )
