@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from psephos.accounts.access import access_protocol_decide
 from psephos.results.rules.lines import ProtocolLines
-from psephos.results.selectors.protocols import station_pec_get
 from psephos.results.selectors.keying import KeyingOutcome
+from psephos.results.selectors.protocols import station_pec_get
 from psephos.results.services.keying import protocol_key
 
 from ..selectors_protocol import protocol_qr_read
