@@ -46,11 +46,15 @@ lint: install
 typecheck: install
 	$(BIN)/mypy psephos config
 
+# The browser tests' accessibility checker (axe-core, from the npm registry), fetched
+# once here so that the test workers do not fetch it at the same time.
 test-sqlite: install
+	bash scripts/axe-core.sh >/dev/null
 	DATABASE_URL= $(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
 
 test-postgres: install
 	@bash scripts/system-deps.sh
+	bash scripts/axe-core.sh >/dev/null
 	@trap 'bash scripts/pg-cluster.sh stop $(PG_DIR)' EXIT; \
 	url=$$(bash scripts/pg-cluster.sh start $(PG_DIR) $(PG_PORT)); \
 	DATABASE_URL=$$url $(BIN)/pytest -q -n 2 $(PYTEST_ARGS)

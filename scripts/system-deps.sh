@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install the system packages the test suite drives for real: PostgreSQL, Chromium, and
-# GNU gettext (msgfmt checks and compiles the translation catalogues).
+# Install the system packages the test suite drives for real: PostgreSQL, Chromium,
+# GNU gettext (msgfmt checks and compiles the translation catalogues) and npm
+# (scripts/axe-core.sh fetches the accessibility checker from the npm registry).
 # Installs only what is missing; needs root (or sudo) for apt.
 set -euo pipefail
 
@@ -8,6 +9,7 @@ need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+command -v npm >/dev/null 2>&1 || need+=(npm)  # fetches axe-core for the browser tests
 if [ ${#need[@]} -eq 0 ]; then
     exit 0
 fi
