@@ -21,7 +21,7 @@ from .profile import finance_profile
 from .rules.limits import PERMITTED
 from .rules.money import multiple
 from .rules.public_funding import Balance
-from .selectors import invoices_list, money, public_funding_balance
+from .selectors import invoices_list, money, public_funding_balance, reports_list
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -60,6 +60,23 @@ class InvoiceLine:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportLine:
+    """A report of the fund as published: its kind, period, figures and the CEC's decision."""
+
+    number: int
+    kind: str
+    through: dt.date
+    submitted_on: dt.date
+    due_on: dt.date | None
+    late: bool
+    status: str
+    decision: str
+    received: Decimal
+    spent: Decimal
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
 class Disclosure:
     fund: Fund
     received: Decimal
@@ -71,6 +88,7 @@ class Disclosure:
     series: list[Point]
     public_funding: list[Balance]
     invoices: list[InvoiceLine]
+    reports: list[ReportLine]
 
 
 def _series(received: dict[dt.date, Decimal], spent: dict[dt.date, Decimal]) -> list[Point]:
@@ -84,7 +102,7 @@ def _series(received: dict[dt.date, Decimal], spent: dict[dt.date, Decimal]) -> 
 
 
 def fund_disclosure(*, fund: Fund) -> Disclosure:
-    """Return the published figures of ``fund`` (eight queries)."""
+    """Return the published figures of ``fund`` (nine queries)."""
     profile = finance_profile(fund.election)
     published = Receipt.objects.filter(
         fund=fund, status=ReceiptStatus.ACCEPTED, statement__isnull=False
@@ -136,6 +154,22 @@ def fund_disclosure(*, fund: Fund) -> Disclosure:
                 decision=i.decision.number if i.decision else "",
             )
             for i in invoices_list(fund=fund).select_related("decision")
+        ],
+        reports=[
+            ReportLine(
+                number=r.number,
+                kind=r.kind,
+                through=r.through,
+                submitted_on=r.submitted_on,
+                due_on=r.due_on,
+                late=r.late,
+                status=r.status,
+                decision=r.decision.number if r.decision else "",
+                received=Decimal(r.figures["received"]),
+                spent=Decimal(r.figures["spent"]),
+                sha256=r.sha256,
+            )
+            for r in reports_list(fund=fund)
         ],
     )
 

@@ -93,3 +93,14 @@ class InvoiceStatus(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
     APPROVED = "approved", _("approved")
     REFUSED = "refused", _("refused")
+
+
+class ReportKind(models.TextChoices):
+    INTERIM = "interim", _("interim report")
+    FINAL = "final", _("final report")
+
+
+class ReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    ACCEPTED = "accepted", _("accepted")
+    REFUSED = "refused", _("refused")

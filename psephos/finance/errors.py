@@ -69,6 +69,16 @@ class InvoiceNotFound(NotFound):
     code = "invoice_not_found"
 
 
+class ReportNotFound(NotFound):
+    code = "report_not_found"
+
+
+class ReportInvalid(ValidationFailed):
+    """A report of an unknown kind or for a day outside the fund's period."""
+
+    code = "report_invalid"
+
+
 class FinanceDecisionInvalid(ValidationFailed):
     """A finance decision without its reason, by the wrong commission, or on the wrong object."""
 

@@ -59,6 +59,23 @@ def disclosure_dict(d: Disclosure) -> dict[str, Any]:
             }
             for i in d.invoices
         ],
+        "report_due_on": d.fund.report_due_on.isoformat() if d.fund.report_due_on else None,
+        "reports": [
+            {
+                "number": r.number,
+                "kind": r.kind,
+                "through": r.through.isoformat(),
+                "submitted_on": r.submitted_on.isoformat(),
+                "due_on": r.due_on.isoformat() if r.due_on else None,
+                "late": r.late,
+                "status": r.status,
+                "decision": r.decision,
+                "received": str(r.received),
+                "spent": str(r.spent),
+                "sha256": r.sha256,
+            }
+            for r in d.reports
+        ],
         "series": [
             {"day": p.day.isoformat(), "received": str(p.received), "spent": str(p.spent)}
             for p in d.series

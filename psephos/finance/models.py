@@ -12,6 +12,8 @@ from .enums import (
     Purpose,
     ReceiptStatus,
     ReferenceKind,
+    ReportKind,
+    ReportStatus,
     Source,
     StatementFormat,
 )
@@ -202,5 +204,38 @@ class Invoice(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_positive"),
             models.CheckConstraint(
                 condition=~Q(status="refused") | ~Q(reason=""), name="invoice_refusal_reasoned"
+            ),
+        ]
+
+
+class Report(models.Model):
+    """An interim or final report of a fund, generated from its records, decided by the CEC."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="reports")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=8, choices=ReportKind.choices)
+    through = models.DateField()  # the records up to and including this day
+    figures = models.JSONField()  # rules.reports.report_figures, amounts as decimal strings
+    sha256 = models.CharField(max_length=64)  # of the figures' canonical JSON
+    submitted_on = models.DateField()
+    due_on = models.DateField(null=True, blank=True)
+    late = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=16, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+    )
+    reason = models.TextField(blank=True)  # the decision's reasons; SHA-256 in the ledger
+    decision = models.ForeignKey(
+        "commissions.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "number"], name="report_number_once"),
+            models.UniqueConstraint(
+                fields=["fund"],
+                condition=Q(kind="final", status="accepted"),
+                name="report_final_accepted_once",
             ),
         ]

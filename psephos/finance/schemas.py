@@ -36,6 +36,20 @@ class InvoiceOut(Schema):
     decision: str  # the commission's decision number, empty while pending
 
 
+class FundReportOut(Schema):
+    number: int
+    kind: str  # interim, final
+    through: str
+    submitted_on: str
+    due_on: str | None
+    late: bool
+    status: str  # submitted, accepted, refused
+    decision: str  # the CEC's decision number, empty while pending
+    received: str
+    spent: str
+    sha256: str  # of the figures' canonical JSON
+
+
 class FundOut(Schema):
     key: str
     name_en: str
@@ -51,6 +65,8 @@ class FundOut(Schema):
     series: list[FundPointOut]
     public_funding: list[PublicFundingOut]
     invoices: list[InvoiceOut]
+    report_due_on: str | None
+    reports: list[FundReportOut]
 
 
 class FinanceOut(Schema):

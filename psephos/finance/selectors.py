@@ -11,12 +11,13 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from .enums import InvoiceStatus, ReceiptStatus
-from .errors import FundNotFound, InvoiceNotFound, ReferenceValueMissing
-from .models import Fund, Invoice, Receipt, ReferenceValue
+from .errors import FundNotFound, InvoiceNotFound, ReferenceValueMissing, ReportNotFound
+from .models import Fund, Invoice, Payment, Receipt, ReferenceValue, Report
 from .profile import finance_profile, public_allowance
 from .rules.limits import DONATIONS, OWN_AND_BODY, Totals
 from .rules.money import CENT
 from .rules.public_funding import Balance, balances
+from .rules.reports import report_figures
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -152,3 +153,44 @@ def receipts_disclosed_within(*, election: Election, hours: int) -> tuple[int, i
         total += 1
         in_time += created_at - imported_at <= limit
     return in_time, total
+
+
+def fund_report_figures(*, fund: Fund, through: dt.date) -> dict[str, object]:
+    """Return the figures of a report of the fund's records up to ``through`` (inclusive)."""
+    receipts = Receipt.objects.filter(fund=fund, received_on__lte=through)
+    accepted = receipts.filter(status=ReceiptStatus.ACCEPTED)
+    by_source = {
+        r["source"]: money(r["s"]) for r in accepted.values("source").annotate(s=Sum("amount"))
+    }
+    paid = Payment.objects.filter(fund=fund, paid_on__lte=through)
+    by_purpose = {
+        r["purpose"]: money(r["s"]) for r in paid.values("purpose").annotate(s=Sum("amount"))
+    }
+    to_return = receipts.filter(status=ReceiptStatus.TO_RETURN).aggregate(s=Sum("amount"))["s"]
+    return report_figures(
+        by_source=by_source,
+        by_purpose=by_purpose,
+        receipts=accepted.count(),
+        payments=paid.count(),
+        to_return=money(to_return),
+        public_approved={b.purpose: b.approved for b in public_funding_balance(fund=fund)},
+    )
+
+
+def report_get(*, fund: Fund, number: int) -> Report:
+    """Return the fund's report No. ``number`` or raise ``ReportNotFound``."""
+    report = (
+        Report.objects.select_related("fund__election").filter(fund=fund, number=number).first()
+    )
+    if report is None:
+        raise ReportNotFound(
+            _("Fund “%(fund)s” has no report No. %(number)s.")
+            % {"fund": fund.key, "number": number},
+            data={"fund": fund.key, "report": number},
+        )
+    return report
+
+
+def reports_list(*, fund: Fund) -> QuerySet[Report]:
+    """Return the fund's reports with their decisions, in the order submitted."""
+    return Report.objects.select_related("decision").filter(fund=fund).order_by("number")

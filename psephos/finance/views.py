@@ -11,7 +11,7 @@ from django.shortcuts import render
 from psephos.elections.selectors import election_get
 
 from .disclosure import Disclosure, election_disclosure, fund_disclosure
-from .enums import InvoiceStatus, PublicPurpose, Purpose, Source
+from .enums import InvoiceStatus, PublicPurpose, Purpose, ReportKind, ReportStatus, Source
 from .exports import itemised_csv
 from .rules.chart import polyline
 from .selectors import fund_get
@@ -29,6 +29,7 @@ def _labelled(d: Disclosure, top: Decimal) -> dict[str, Any]:
         "invoices": [
             (i, PublicPurpose(i.purpose).label, InvoiceStatus(i.status).label) for i in d.invoices
         ],
+        "reports": [(r, ReportKind(r.kind).label, ReportStatus(r.status).label) for r in d.reports],
         "received_line": polyline(
             [p.received for p in d.series], top=top, width=WIDTH, height=HEIGHT
         ),

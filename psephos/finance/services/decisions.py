@@ -9,8 +9,9 @@ only then does the invoice, report or audit change (``commissions`` issue 16 ite
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils.translation import gettext as _
 
@@ -20,8 +21,10 @@ from psephos.commissions.selectors import decision_get
 from psephos.commissions.services import decision_confirm, decision_propose
 from psephos.core.errors import PermissionDenied
 from psephos.elections.selectors import election_decision_quorum, election_profile
+from psephos.ledger.actors import actor_user, text_digest
 
 from ..errors import FinanceDecisionInvalid
+from .events import fund_event
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
@@ -33,6 +36,18 @@ if TYPE_CHECKING:
 # TEC in 2022) or the CEC; a report and an audit the CEC.
 INVOICE_LEVELS = (CommissionLevel.CEC, CommissionLevel.TEC_REGION, CommissionLevel.TEC_DISTRICT)
 CEC_ONLY = (CommissionLevel.CEC,)
+
+
+class Decided(Protocol):
+    """A record a finance decision applies to: an invoice, a report, an audit."""
+
+    number: int
+    status: str
+    reason: str
+    decision: Any
+    decided_on: dt.date | None
+
+    def save(self, *, update_fields: list[str]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,3 +144,58 @@ def finance_decision_confirm(
         )
     review = DecisionReview(election_profile(election=election).decision_review)
     return decision_confirm(user=user, decision=decision, review=review)
+
+
+def finance_decision_apply(
+    *,
+    user: User,
+    fund: Fund,
+    record: Decided,
+    kind: str,
+    prefix: str,
+    commission: str,
+    number: str,
+    payload: dict[str, Any],
+    check: Callable[[str], None] | None = None,
+) -> Decision:
+    """Confirm the pending decision on ``record`` and apply it: its outcome, reasons, date.
+
+    ``prefix`` names the record (``invoice``, ``report``, ``audit``): the decision's
+    subject is ``prefix:number`` and the event ``prefix.decide`` (suffix the prefix's
+    first letter and the number), with ``payload``, the decision's number, its
+    document's and reasons' SHA-256. ``check(outcome)`` may refuse before anything is
+    written. Call inside the transaction that locked ``record``.
+    """
+    decision = finance_decision_confirm(
+        user=user,
+        fund=fund,
+        kind=kind,
+        subject=f"{prefix}:{record.number}",
+        commission=commission,
+        number=number,
+    )
+    outcome = str(decision.action["outcome"])
+    if check is not None:
+        check(outcome)
+    record.status = outcome
+    record.reason = decision.reasons
+    record.decision = decision
+    record.decided_on = decision.date
+    record.save(update_fields=["status", "reason", "decision", "decided_on"])
+    fund_event(
+        fund=fund,
+        actor=actor_user(user),
+        role=user.role,
+        action=f"{prefix}.decide",
+        suffix=f"{prefix[0]}{record.number}",
+        payload={
+            "number": record.number,
+            "outcome": outcome,
+            **payload,
+            "commission": decision.commission.code,
+            "decision": decision.number,
+            "document_sha256": decision.document_sha256,
+            "reasons_sha256": text_digest(decision.reasons),
+        },
+    )
+    return decision

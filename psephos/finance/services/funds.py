@@ -110,13 +110,25 @@ def election_funds_delete(*, election_key: str, actor: str, role: str = "cec") -
 
     Returns the number of funds deleted; writes one ``funds.delete`` event when any.
     """
-    from ..models import Difference, Payment, Receipt, Statement, StatementLine
+    from ..models import (
+        Contract,
+        Difference,
+        Invoice,
+        Payment,
+        Receipt,
+        Report,
+        Statement,
+        StatementLine,
+    )
 
     with transaction.atomic():
         funds = Fund.objects.filter(election__key=election_key)
         count = funds.count()
         if not count:
             return 0
+        Report.objects.filter(fund__in=funds).delete()
+        Invoice.objects.filter(contract__fund__in=funds).delete()
+        Contract.objects.filter(fund__in=funds).delete()
         StatementLine.objects.filter(statement__fund__in=funds).delete()
         Difference.objects.filter(statement__fund__in=funds).delete()
         Receipt.objects.filter(fund__in=funds).delete()

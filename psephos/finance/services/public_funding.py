@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
-from psephos.ledger.actors import actor_user, text_digest
+from psephos.ledger.actors import text_digest
 
 from ..enums import InvoiceStatus, PublicPurpose
 from ..errors import FinanceStateConflict, InvoiceInvalid, InvoiceOverBalance
@@ -23,7 +23,12 @@ from ..models import Contract, Fund, Invoice
 from ..rules.money import AmountProblem, amount_parse
 from ..rules.public_funding import Overdraw, overdraw
 from ..selectors import purpose_balance
-from .decisions import INVOICE_LEVELS, Adoption, finance_decision_confirm, finance_decision_propose
+from .decisions import (
+    INVOICE_LEVELS,
+    Adoption,
+    finance_decision_apply,
+    finance_decision_propose,
+)
 from .events import fund_event
 
 if TYPE_CHECKING:
@@ -268,38 +273,21 @@ def invoice_decision_confirm(
     with transaction.atomic():
         locked = _submitted(invoice)
         fund = locked.contract.fund
-        decision = finance_decision_confirm(
+
+        def check(outcome: str) -> None:
+            if outcome == InvoiceStatus.APPROVED:
+                _fits(locked)
+
+        finance_decision_apply(
             user=user,
             fund=fund,
+            record=locked,
             kind=INVOICE_ACTION,
-            subject=f"invoice:{locked.number}",
+            prefix="invoice",
             commission=commission,
             number=number,
-        )
-        outcome = str(decision.action["outcome"])
-        if outcome == InvoiceStatus.APPROVED:
-            _fits(locked)
-        locked.status = outcome
-        locked.reason = decision.reasons
-        locked.decision = decision
-        locked.decided_on = decision.date
-        locked.save(update_fields=["status", "reason", "decision", "decided_on"])
-        fund_event(
-            fund=fund,
-            actor=actor_user(user),
-            role=user.role,
-            action="invoice.decide",
-            suffix=f"i{locked.number}",
-            payload={
-                "number": locked.number,
-                "outcome": outcome,
-                "purpose": locked.contract.purpose,
-                "amount": str(locked.amount),
-                "commission": decision.commission.code,
-                "decision": decision.number,
-                "document_sha256": decision.document_sha256,
-                "reasons_sha256": text_digest(decision.reasons),
-            },
+            payload={"purpose": locked.contract.purpose, "amount": str(locked.amount)},
+            check=check,
         )
     invoice.refresh_from_db()
     return invoice

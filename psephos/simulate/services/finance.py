@@ -17,14 +17,28 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from psephos.accounts.selectors import users_by_username
 from psephos.candidates.enums import NominationStatus
 from psephos.candidates.selectors import nominations_list_for_election
+from psephos.core import clock
 from psephos.finance.rules.iban import iban_make
 from psephos.finance.rules.receipts import RECEIPT_COLUMNS
 from psephos.finance.rules.statements import Entry, statement_write_camt053
+from psephos.finance.services.decisions import Adoption
 from psephos.finance.services.funds import election_funds_delete, fund_open
 from psephos.finance.services.payments import payment_record
+from psephos.finance.services.public_funding import (
+    contract_record,
+    invoice_decide,
+    invoice_decision_confirm,
+    invoice_record,
+)
 from psephos.finance.services.receipts import receipts_import
+from psephos.finance.services.reports import (
+    report_decide,
+    report_decision_confirm,
+    report_submit,
+)
 from psephos.finance.services.statements import statement_import
 from psephos.ledger.actors import actor_system
 from psephos.voters.rules.iin import check_digit, iin_make
@@ -34,6 +48,7 @@ from ..rules.finance import BANK, FUNDS, LAST_RECEIPT, OPENS, PAYMENTS_PER_PURPO
 if TYPE_CHECKING:
     from psephos.candidates.models import Nomination
     from psephos.elections.models import Election
+    from psephos.finance.models import Fund
 
 ACTOR = actor_system("simulate")
 
@@ -44,6 +59,7 @@ class FinanceSimulation:
     receipts: int
     payments: int
     statements: int
+    decisions: int = 0
 
 
 def _bin(rng: random.Random) -> str:
@@ -80,6 +96,7 @@ def finance_simulate(*, election: Election, seed: int) -> FinanceSimulation:
         if n.status == NominationStatus.REGISTERED
     }
     receipts = payments = statements = 0
+    opened: list[Fund] = []
     with tempfile.TemporaryDirectory(prefix="psephos-finance-") as tmp:
         folder = Path(tmp)
         for number, plan in enumerate(FUNDS, start=1):
@@ -91,6 +108,7 @@ def finance_simulate(*, election: Election, seed: int) -> FinanceSimulation:
             fund = fund_open(
                 nomination=nomination, bank=BANK, account=account, opens_on=OPENS, actor=ACTOR
             )
+            opened.append(fund)
             rows: list[list[str]] = []
             booked: list[Entry] = []
             own, body = split(plan.own_and_body, [1, 9])
@@ -148,7 +166,78 @@ def finance_simulate(*, election: Election, seed: int) -> FinanceSimulation:
                 )
                 statement_import(fund=fund, path=path, actor=ACTOR)
                 statements += 1
-    return FinanceSimulation(len(registered), receipts, payments, statements)
+    decisions = _decisions(opened)
+    return FinanceSimulation(len(registered), receipts, payments, statements, decisions)
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
+
+
+def _decisions(funds: list[Fund]) -> int:
+    """The CEC's finance decisions of the demo: two invoices and one final report.
+
+    A challenger's media provider invoices the state allowance twice: the first is
+    approved, the second refused with its reason; the first fund's final report is
+    submitted on its due day and accepted. Both by the simulated CEC operators' two
+    steps (invented numbers and reasons; 2022's were not published).
+    """
+    users = users_by_username(usernames=["simulate-cec-1", "simulate-cec-2"])
+    if len(funds) < 2 or len(users) < 2:
+        return 0
+    first, second = users["simulate-cec-1"], users["simulate-cec-2"]
+    cec = first.commission
+    assert cec is not None
+
+    def adopt(number: str, on: dt.date) -> Adoption:
+        return Adoption(number, on, 7, 7, 0, f"CEC resolution {number}".encode())
+
+    challenger, leader = funds[1], funds[0]
+    signed = challenger.opens_on + dt.timedelta(days=3)
+    with clock.fixed(_at(signed, 6)):
+        contract = contract_record(
+            fund=challenger,
+            purpose="media",
+            provider="Provider TV 1",
+            reference="SIM-C-1",
+            signed_on=signed,
+            actor=ACTOR,
+        )
+        invoices = [
+            invoice_record(
+                contract=contract, reference=ref, issued_on=signed, amount=amount, actor=ACTOR
+            )
+            for ref, amount in (("SIM-I-1", "6000000"), ("SIM-I-2", "2500000"))
+        ]
+    for (invoice, approve, reason), n in zip(
+        (
+            (invoices[0], True, ""),
+            (invoices[1], False, "The airtime invoiced was not broadcast (no broadcast log)."),
+        ),
+        (1, 2),
+        strict=True,
+    ):
+        number = f"FIN/{n:02d}"
+        day = signed + dt.timedelta(days=2)
+        with clock.fixed(_at(day, 9)):
+            invoice_decide(
+                user=first,
+                invoice=invoice,
+                approve=approve,
+                reason=reason,
+                adoption=adopt(number, day),
+            )
+            invoice_decision_confirm(
+                user=second, invoice=invoice, commission=cec.code, number=number
+            )
+    due = leader.report_due_on or leader.receipts_close_on
+    with clock.fixed(_at(due, 6)):
+        report = report_submit(fund=leader, kind="final", actor=ACTOR)
+        report_decide(
+            user=first, report=report, accept=True, reason="", adoption=adopt("FIN/03", due)
+        )
+        report_decision_confirm(user=second, report=report, commission=cec.code, number="FIN/03")
+    return 3
 
 
 def simulated_finance_delete(*, election_key: str) -> int:

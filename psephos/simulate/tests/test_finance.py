@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from psephos.elections.models import Election
 from psephos.finance.disclosure import election_disclosure
-from psephos.finance.models import Difference, Receipt
+from psephos.finance.models import Difference, Invoice, Receipt, Report
 
 pytestmark = pytest.mark.django_db
 M = Decimal(1_000_000)
@@ -35,8 +35,8 @@ def test_the_2022_funds_come_out_of_the_disclosure(key_dir: object) -> None:
         stdout=out,
     )
     assert (
-        "Campaign finance: 6 funds, 2212 receipts, 180 payments, 36 bank statements reconciled."
-        in out.getvalue()
+        "Campaign finance: 6 funds, 2212 receipts, 180 payments, 36 bank statements reconciled, "
+        "3 commission decisions on invoices and reports." in out.getvalue()
     )
     election = Election.objects.get(key="kz-2022-presidential")
     funds = {d.fund.key: d for d in election_disclosure(election=election)}
@@ -48,3 +48,11 @@ def test_the_2022_funds_come_out_of_the_disclosure(key_dir: object) -> None:
     assert sum(d.spent for d in funds.values()) == 1050 * M
     assert Difference.objects.count() == 0
     assert not Receipt.objects.filter(statement__isnull=True).exists()
+    # The demo's decisions: one invoice refused with its reason, one final report accepted.
+    refused = Invoice.objects.get(status="refused")
+    assert refused.reason.startswith("The airtime invoiced was not broadcast")
+    assert Invoice.objects.filter(status="approved").count() == 1
+    [final] = Report.objects.filter(kind="final", status="accepted")
+    assert final.fund.key == "tokayev" and not final.late
+    assert final.figures["received"] == "1620000000.00"
+    assert final.figures["spent"] == "1200000000.00"

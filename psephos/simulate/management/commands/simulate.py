@@ -172,13 +172,15 @@ class Command(DomainCommand):
             self.stdout.write(
                 _(
                     "Campaign finance: %(funds)s funds, %(receipts)s receipts, %(payments)s "
-                    "payments, %(statements)s bank statements reconciled."
+                    "payments, %(statements)s bank statements reconciled, %(decisions)s "
+                    "commission decisions on invoices and reports."
                 )
                 % {
                     "funds": money.funds,
                     "receipts": money.receipts,
                     "payments": money.payments,
                     "statements": money.statements,
+                    "decisions": money.decisions,
                 }
             )
         self.stdout.write(
