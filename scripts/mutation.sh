@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of rules/, the ledger and the verifier, by hand (like the benchmarks).
 #
-#   bash scripts/mutation.sh [SET]          SET: ledger (default) | rules | all
+#   bash scripts/mutation.sh [SET]          SET: ledger (default) | rules | commissions | all
 #
 # Cosmic Ray mutates the chosen modules one change at a time in a throw-away copy of
 # HEAD (never in this checkout) and runs the tests that cover them; a mutant the tests
@@ -23,12 +23,20 @@ case "$SET" in
     MODULES='"psephos/voters/rules/iin.py", "psephos/results/rules/reconciliation.py"'
     TESTS="psephos/voters/tests/test_rules_iin.py psephos/voters/tests/test_rules_iin_centuries.py psephos/results/tests/test_rules_reconciliation.py psephos/results/tests/test_submission_guards.py"
     ;;
+  commissions)
+    # The commissions' pure rules (decision votes, sessions, composition): their tests need
+    # neither Django nor the project's fixtures, so each mutant costs a bare pytest start.
+    MODULES='"psephos/commissions/rules"'
+    TESTS="-p no:django -p no:xdist -p no:playwright -p no:base_url --noconftest psephos/commissions/tests/test_rules_decisions.py psephos/commissions/tests/test_rules_sessions.py psephos/commissions/tests/test_rules_composition.py"
+    ;;
   all)
     MODULES='"psephos/ledger/rules", "psephos/ledger/services/verification.py", "psephos/ledger/services/checkpoints.py", "psephos/voters/rules", "psephos/results/rules", "psephos/integrity/rules/integer.py"'
     TESTS="psephos/ledger psephos/voters/tests/test_rules_iin.py psephos/voters/tests/test_rules_iin_centuries.py psephos/results psephos/integrity/tests/test_rules_integer.py psephos/integrity/tests/test_rules_integer_window.py -m 'not browser and not postgres'"
     ;;
-  *) echo "unknown set $SET (ledger, rules, all)"; exit 2 ;;
+  *) echo "unknown set $SET (ledger, rules, commissions, all)"; exit 2 ;;
 esac
+# The fixed-examples profile is registered by the root conftest.py.
+case "$TESTS" in *--noconftest*) PROFILE="" ;; *) PROFILE="--hypothesis-profile=mutation" ;; esac
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 git archive HEAD | tar -x -C "$WORK"
@@ -39,7 +47,7 @@ cat > mutation.toml <<TOML
 module-path = [$MODULES]
 timeout = 120.0
 excluded-modules = []
-test-command = "env DATABASE_URL= PSEPHOS_VAR_DIR=$WORK/var .venv/bin/pytest -x -q -p no:cacheprovider --hypothesis-profile=mutation $TESTS"
+test-command = "env DATABASE_URL= PSEPHOS_VAR_DIR=$WORK/var .venv/bin/pytest -x -q -p no:cacheprovider $PROFILE $TESTS"
 
 [cosmic-ray.distributor]
 name = "local"
