@@ -6,6 +6,14 @@ one that sends more than that or more than ``UPLOAD_MAX_FILES`` files, as the by
 arrive — before any handler buffers them — with ``RequestDataTooBig`` (a 400, never a
 500). Per-purpose limits (a complaint's 5 MiB a file, a protocol photo's) are checked by
 the services on ``UploadedFile.size`` before a file is read (``upload_sizes_check``).
+
+``UploadParser`` is Django's multipart parser except for one case: Django drops, without
+a word, a file part whose name is empty once folders and unprintable characters are
+removed (``..``, ``a/``, a name of control characters), so a complaint would be stored
+with fewer evidence files than were sent. It refuses such a request instead
+(``UploadNameEmpty``, a 422 that says which name). A part sent with no name at all
+(``filename=""``) is still "no file chosen": that is what a browser sends for an empty
+file input.
 """
 
 from __future__ import annotations
@@ -16,6 +24,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
+from django.utils.translation import gettext as _
+
+from psephos.core.errors import ValidationFailed
 
 #: Defaults when the settings do not name them.
 MAX_REQUEST_BYTES = 32 * 1024 * 1024
@@ -71,3 +83,31 @@ class LimitedUploadHandler(FileUploadHandler):
 def upload_sizes(files: Sequence[Any]) -> list[tuple[str, int]]:
     """Return (name, size) of uploaded files from Django's own count, without reading them."""
     return [(getattr(f, "name", None) or "file", int(f.size or 0)) for f in files]
+
+
+class UploadNameEmpty(ValidationFailed, MultiPartParserError):
+    """A file was sent under a name that is empty once cleaned; nothing is read further.
+
+    A ``MultiPartParserError`` too, so that Django leaves the request's POST and FILES
+    empty instead of parsing the body twice.
+    """
+
+    code = "upload_name_empty"
+
+
+class UploadParser(MultiPartParser):
+    """Django's multipart parser; a file whose cleaned name is empty is refused, not dropped."""
+
+    def sanitize_file_name(self, file_name: str) -> str | None:
+        cleaned: str | None = super().sanitize_file_name(file_name)
+        if cleaned is None:
+            shown = ascii(file_name[:80])
+            raise UploadNameEmpty(
+                _(
+                    "A file was sent under the name %(name)s, which is empty once its folders "
+                    "and unprintable characters are removed; rename the file and send it again."
+                )
+                % {"name": shown},
+                data={"field": "file_name", "file_name": shown},
+            )
+        return cleaned

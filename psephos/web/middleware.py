@@ -4,6 +4,11 @@ A view (of any app) lets a ``DomainError`` through; this middleware renders it w
 ``web/error.html`` and the error's HTTP status (404, 403, 409, 422, …). The API has its
 own handler (``psephos.api.urls``) and is skipped here. A view that shows an error
 inline beside its form catches the error itself and never reaches this path.
+
+Every multipart request is parsed by ``core.uploads.UploadParser``, which refuses a file
+whose cleaned name is empty instead of dropping it. A page's body is parsed here, before
+the CSRF check reads it, so that the refusal is this error page (422) and not Django's
+bare "Bad Request"; the API parses its own and answers through its handler.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 
 from psephos.core.errors import DomainError
 from psephos.core.middleware import API_PREFIX
+from psephos.core.uploads import UploadNameEmpty, UploadParser
 
 from .views import render_domain_error
 
@@ -25,6 +31,14 @@ class DomainErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.content_type == "multipart/form-data":
+            # django-stubs type the attribute as a parser instance; Django takes the class.
+            request.multipart_parser_class = UploadParser  # type: ignore[assignment]
+            if not request.path_info.startswith(API_PREFIX):
+                try:
+                    request.POST  # noqa: B018 (parse now, before the CSRF check reads it)
+                except UploadNameEmpty as exc:
+                    return render_domain_error(request, exc)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

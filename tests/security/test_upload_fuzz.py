@@ -53,15 +53,14 @@ def _upload(content: bytes, name: str, declared: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name or "file", content, content_type=declared or None)
 
 
-def _kept(files: list) -> int:
-    """Return how many of the files Django's multipart parser keeps.
+def _unnamed(files: list) -> bool:
+    """Return whether a file's name is empty once cleaned as Django's parser cleans it.
 
-    It drops, without a word, a file part whose name is empty once sanitised (only
-    non-printable characters, ".", ".."): such a complaint is stored with fewer files
-    than were sent (reported in docs/security.md; a browser always sends a name).
+    Django would drop such a file without a word; ``core.uploads.UploadParser`` refuses
+    the request instead (tests/security/test_upload_names.py).
     """
     sanitise = MultiPartParser.sanitize_file_name
-    return sum(1 for _, name, _ in files if sanitise(None, name or "file"))  # type: ignore[arg-type]
+    return any(not sanitise(None, name or "file") for _, name, _ in files)  # type: ignore[arg-type]
 
 
 def _rows() -> tuple[int, ...]:
@@ -128,8 +127,10 @@ def test_complaint_evidence_through_the_api(world: dict, files: list) -> None:
     )
     _answered(response)
     after = _rows()
+    if _unnamed(files):
+        assert response.json()["error"]["code"] == "upload_name_empty"
     if response.status_code == 201:
-        assert after[1] - before[1] == 1 and after[2] - before[2] == _kept(files)
+        assert after[1] - before[1] == 1 and after[2] - before[2] == len(files)
     else:
         assert after == before
 
@@ -146,5 +147,7 @@ def test_complaint_evidence_through_the_page(world: dict, files: list) -> None:
     )
     _answered(response)
     after = _rows()
+    if _unnamed(files):
+        assert response.status_code == 422 and after == before
     if after != before:  # stored: one complaint with every file
-        assert after[1] - before[1] == 1 and after[2] - before[2] == _kept(files)
+        assert after[1] - before[1] == 1 and after[2] - before[2] == len(files)
