@@ -9,10 +9,18 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from psephos.core.schemas import ErrorOut
+from psephos.core.schemas import READ_ERRORS, ErrorOut
+from psephos.elections.selectors import election_get
 
+from .evidence import (
+    evidence_by_recommendation,
+    evidence_csv,
+    evidence_election_for_report,
+    evidence_for_election,
+    evidence_row,
+)
 from .models import Assessment, Recommendation, Report
-from .schemas import ReportDetailOut, ReportOut
+from .schemas import IndicatorFigureOut, ReportDetailOut, ReportOut
 from .selectors import recommendation_list_with_assessments, report_get, report_list
 
 router = Router(tags=["recommendations"])
@@ -73,16 +81,22 @@ def reports(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/reports/{key}", response={200: ReportDetailOut, 404: ErrorOut})
-def report(request: HttpRequest, key: str, format: str = "json") -> Any:
-    """A report, its recommendations and every assessor's assessments, apart; CSV with
-    ``?format=csv`` (one line per assessment)."""
+def report(request: HttpRequest, key: str, format: str = "json", election: str = "") -> Any:
+    """A report, its recommendations and every assessor's assessments, apart, with the
+    evidence psephos measures on ``election`` (default: the report's own election, when
+    psephos holds it); CSV with ``?format=csv`` (one line per assessment)."""
     r = report_get(key=key)
     recs = recommendation_list_with_assessments(report=r)
     if format == "csv":
         response = HttpResponse(tracker_csv(recs), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{r.key}.csv"'
         return response
+    measured_on = evidence_election_for_report(report=r, key=election)
+    evidence = evidence_by_recommendation(
+        evidence_for_election(election=measured_on) if measured_on else []
+    )
     return report_dict(r) | {
+        "evidence_election": measured_on.key if measured_on else None,
         "recommendations": [
             {
                 "key": rec.key,
@@ -104,7 +118,19 @@ def report(request: HttpRequest, key: str, format: str = "json") -> Any:
                     }
                     for a in rec.assessments.all()
                 ],
+                "evidence": [evidence_row(e) for e in evidence.get(rec.key, [])],
             }
             for rec in recs
-        ]
+        ],
     }
+
+
+@router.get("/evidence/{election}", response={200: list[IndicatorFigureOut], **READ_ERRORS})
+def evidence(request: HttpRequest, election: str, format: str = "json") -> Any:
+    """Every evidence indicator measured on ``election``; CSV with ``?format=csv``."""
+    rows = [evidence_row(e) for e in evidence_for_election(election=election_get(key=election))]
+    if format == "csv":
+        response = HttpResponse(evidence_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{election}-evidence.csv"'
+        return response
+    return rows

@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from psephos.candidates.selectors import signature_rejection_counts
 from psephos.commissions.selectors import session_notice_counts
 from psephos.complaints.selectors import complaint_decision_counts
+from psephos.core.errors import NotFound
+from psephos.elections.selectors import election_get
 from psephos.finance.selectors import receipts_disclosed_within
 from psephos.results.selectors.transparency import protocols_public_within
 
@@ -29,6 +31,8 @@ from .rules.evidence import Measured, NotMeasurable, share_measure
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
+
+    from .models import Report
 
 # The windows the recommendations and the rule profiles name.
 RESULTS_PUBLIC_HOURS = 2
@@ -143,6 +147,13 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 
 
+# Why a figure is not measurable, as the pages say it.
+REASONS: dict[str, str | Promise] = {
+    "nothing_to_count": _("nothing to count yet for this election"),
+    "no_data_source": _("psephos holds no data for it"),
+}
+
+
 def indicators_for_recommendation(key: str) -> list[Indicator]:
     """The indicators that measure the recommendation ``key``."""
     return [i for i in INDICATORS if key in i.recommendations]
@@ -154,6 +165,34 @@ def evidence_for_election(*, election: Election) -> list[Evidence]:
         Evidence(indicator=i, election=election.key, value=share_measure(*i.count(election)))
         for i in INDICATORS
     ]
+
+
+def evidence_election_for_report(*, report: Report, key: str = "") -> Election | None:
+    """The election to measure a report's recommendations on: ``key`` when given, else the
+    election the report names, else the one its key names (``odihr-kz-2022-presidential``
+    → ``kz-2022-presidential``); None when psephos holds no such election.
+
+    Raises ``NotFound`` for a ``key`` that names no election.
+    """
+    if key:
+        return election_get(key=key)
+    for candidate in (report.election, report.key.removeprefix("odihr-")):
+        if not candidate:
+            continue
+        try:
+            return election_get(key=candidate)
+        except NotFound:
+            continue
+    return None
+
+
+def evidence_by_recommendation(evidence: list[Evidence]) -> dict[str, list[Evidence]]:
+    """Each recommendation's measured figures, by its key."""
+    out: dict[str, list[Evidence]] = {}
+    for e in evidence:
+        for key in e.indicator.recommendations:
+            out.setdefault(key, []).append(e)
+    return out
 
 
 EVIDENCE_COLUMNS = [

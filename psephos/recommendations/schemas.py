@@ -16,6 +16,23 @@ class AssessmentOut(Schema):
     evidence: str
 
 
+class IndicatorFigureOut(Schema):
+    """One indicator measured on an election; ``share`` is a decimal string (four places),
+    null with ``reason`` when not measurable."""
+
+    indicator: str
+    election: str
+    recommendations: list[str]
+    measurable: bool
+    numerator: int | None
+    denominator: int | None
+    share: str | None
+    reason: str | None
+    feature: str
+    setting: str
+    title: str
+
+
 class RecommendationOut(Schema):
     key: str
     number: int
@@ -26,6 +43,7 @@ class RecommendationOut(Schema):
     text_ru: str
     text_en: str
     assessments: list[AssessmentOut]
+    evidence: list[IndicatorFigureOut]
 
 
 class ReportOut(Schema):
@@ -39,4 +57,5 @@ class ReportOut(Schema):
 
 
 class ReportDetailOut(ReportOut):
+    evidence_election: str | None
     recommendations: list[RecommendationOut]

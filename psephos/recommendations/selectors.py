@@ -57,3 +57,11 @@ def recommendation_list_with_assessments(*, report: Report) -> list[Recommendati
             )
         )
     )
+
+
+def assessment_list_recent(*, report_key: str = "", limit: int = 100) -> list[Assessment]:
+    """The assessments recorded last, newest first (of one report when ``report_key``)."""
+    qs = Assessment.objects.select_related("recommendation__report")
+    if report_key:
+        qs = qs.filter(recommendation__report__key=report_key)
+    return list(qs.order_by("-pk")[:limit])

@@ -3,13 +3,22 @@ recommendation with each assessor's assessments over time; filters and search.""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from psephos.elections.selectors import elections_list
+
 from .enums import AssessmentLevel, AssessorKind
+from .evidence import (
+    REASONS,
+    evidence_by_recommendation,
+    evidence_election_for_report,
+    evidence_for_election,
+)
 from .models import Recommendation
 from .selectors import recommendation_list_with_assessments, report_get, report_list
 
@@ -21,6 +30,18 @@ def _local_text(rec: Recommendation) -> tuple[str, bool]:
     return (local, True) if local else (rec.text, False)
 
 
+def _latest_matches(rec: Recommendation, kind: str, level: str) -> bool:
+    """Whether an assessor (of ``kind``, if given) rates ``rec`` at ``level`` (if given) in
+    its latest assessment; assessors are looked at one by one, never merged."""
+    latest: dict[str, Any] = {}
+    for a in rec.assessments.all():  # assessor, then date order
+        latest[a.assessor] = a
+    return any(
+        (not kind or a.assessor_kind == kind) and (not level or a.level == level)
+        for a in latest.values()
+    )
+
+
 def reports_list(request: HttpRequest) -> HttpResponse:
     """Every report psephos holds."""
     return render(request, "recommendations/reports.html", {"reports": report_list()})
@@ -30,10 +51,16 @@ def report_tracker(request: HttpRequest, key: str) -> HttpResponse:
     """A report's recommendations, filtered by priority, area and words of the text."""
     report = report_get(key=key)
     recs = recommendation_list_with_assessments(report=report)
+    election = evidence_election_for_report(report=report, key=request.GET.get("election", ""))
+    evidence = evidence_by_recommendation(
+        evidence_for_election(election=election) if election else []
+    )
     areas = sorted({r.area for r in recs if r.area})
     priority = request.GET.get("priority", "")
     area = request.GET.get("area", "")
     q = request.GET.get("q", "").strip()
+    kind = request.GET.get("assessor_kind", "")
+    level = request.GET.get("level", "")
     rows: list[dict[str, Any]] = []
     for rec in recs:
         if (priority == "1" and not rec.priority) or (priority == "0" and rec.priority):
@@ -42,6 +69,8 @@ def report_tracker(request: HttpRequest, key: str) -> HttpResponse:
             continue
         text, translated = _local_text(rec)
         if q and q.casefold() not in f"{rec.text} {text}".casefold():
+            continue
+        if (kind or level) and not _latest_matches(rec, kind, level):
             continue
         history: dict[str, list[dict[str, Any]]] = {}
         for a in rec.assessments.all():
@@ -52,7 +81,19 @@ def report_tracker(request: HttpRequest, key: str) -> HttpResponse:
                     "kind": AssessorKind(a.assessor_kind).label,
                 }
             )
-        rows.append({"rec": rec, "text": text, "translated": translated, "history": history})
+        figures = [
+            {"e": e, "reason": REASONS.get(getattr(e.value, "reason", ""), "")}
+            for e in evidence.get(rec.key, [])
+        ]
+        rows.append(
+            {
+                "rec": rec,
+                "text": text,
+                "translated": translated,
+                "history": history,
+                "evidence": figures,
+            }
+        )
     return render(
         request,
         "recommendations/report.html",
@@ -60,6 +101,17 @@ def report_tracker(request: HttpRequest, key: str) -> HttpResponse:
             "report": report,
             "rows": rows,
             "areas": areas,
-            "filters": {"priority": priority, "area": area, "q": q},
+            "filters": {
+                "priority": priority,
+                "area": area,
+                "q": q,
+                "assessor_kind": kind,
+                "level": level,
+            },
+            "kinds": AssessorKind.choices,
+            "levels": AssessmentLevel.choices,
+            "area_counts": sorted(Counter(r.area for r in recs if r.area).items()),
+            "election": election,
+            "elections": elections_list(),
         },
     )

@@ -1,0 +1,193 @@
+"""The public tracker's Atom feed of new assessments, its assessor and level filters, and the
+evidence figures on the page and in the API for a small simulated election."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from psephos.ledger.actors import actor_system
+from psephos.recommendations.enums import AssessmentLevel, AssessorKind
+from psephos.recommendations.models import Assessment
+from psephos.recommendations.selectors import recommendation_get
+from psephos.recommendations.services.assessments import assessment_record
+from psephos.results.models import Protocol
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def keys(html: str) -> list[str]:
+    return re.findall(r'data-recommendation="([^"]+)"', html)
+
+
+def _commission_assesses_r10() -> None:
+    assessment_record(
+        recommendation=recommendation_get(key="odihr-kz-2022-presidential-r10"),
+        assessor_kind=AssessorKind.COMMISSION,
+        assessor="CEC of Kazakhstan",
+        assessed_on=dt.date(2024, 3, 1),
+        level=AssessmentLevel.FULLY,
+        source="CEC follow-up report 2024",
+        actor=actor_system("test"),
+        role="system",
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("en", "Recommendations tracker: new assessments"),
+        ("ru", "Трекер рекомендаций: новые оценки"),
+        ("kk", "Ұсыныстар трекері: жаңа бағалаулар"),
+    ],
+)
+def test_the_atom_feed_is_well_formed_newest_first(
+    client: Any, loaded: str, language: str, title: str
+) -> None:
+    _commission_assesses_r10()
+
+    response = client.get("/recommendations/feed.atom", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    assert feed.findtext(f"{ATOM}title") == title
+    assert feed.findtext(f"{ATOM}id") == "urn:psephos:recommendations:assessments:all"
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == min(100, Assessment.objects.count())
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == len(ids)
+    assert (
+        ids[0]
+        == "urn:psephos:recommendation:odihr-kz-2022-presidential-r10:cec-of-kazakhstan:2024-03-01"
+    )
+    assert entries[0].findtext(f"{ATOM}updated") == "2024-03-01T00:00:00+00:00"
+    assert feed.findtext(f"{ATOM}updated") == "2024-03-01T00:00:00+00:00"
+    link = entries[0].find(f"{ATOM}link")
+    assert link is not None
+    assert link.get("href", "").endswith(
+        "/recommendations/odihr-kz-2022-presidential/#odihr-kz-2022-presidential-r10"
+    )
+
+
+def test_the_feed_of_one_report_holds_only_its_assessments(client: Any, loaded: str) -> None:
+    response = client.get("/recommendations/feed.atom", {"report": "odihr-kz-2021-parliamentary"})
+
+    feed = ET.fromstring(response.content)
+    ids = [e.findtext(f"{ATOM}id") or "" for e in feed.findall(f"{ATOM}entry")]
+    expected = Assessment.objects.filter(
+        recommendation__report__key="odihr-kz-2021-parliamentary"
+    ).count()
+    assert len(ids) == expected > 0
+    assert all(
+        i.startswith("urn:psephos:recommendation:odihr-kz-2021-parliamentary-r") for i in ids
+    )
+    assert client.get("/recommendations/feed.atom", {"report": "nope"}).status_code == 404
+
+
+def test_the_tracker_filters_by_assessor_and_latest_level(client: Any, loaded: str) -> None:
+    _commission_assesses_r10()
+    url = "/recommendations/odihr-kz-2021-parliamentary/"
+
+    not_listed = keys(client.get(url, {"level": "not_listed"}).content.decode())
+    by_query = sorted(
+        Assessment.objects.filter(
+            recommendation__report__key="odihr-kz-2021-parliamentary", level="not_listed"
+        ).values_list("recommendation__key", flat=True),
+        key=lambda k: int(k.rsplit("-r", 1)[1]),
+    )
+    assert not_listed == by_query == ["odihr-kz-2021-parliamentary-r24"]
+    commission = keys(
+        client.get(
+            "/recommendations/odihr-kz-2022-presidential/", {"assessor_kind": "commission"}
+        ).content.decode()
+    )
+    assert commission == ["odihr-kz-2022-presidential-r10"]
+
+
+@pytest.fixture
+def simulated(loaded: str) -> str:
+    call_command(
+        "simulate",
+        "kz-2022-presidential",
+        "--scale",
+        "0.002",
+        "--seed",
+        "1",
+        "--no-progress",
+        "--no-mission",
+        "--no-media",
+        stdout=StringIO(),
+    )
+    return "kz-2022-presidential"
+
+
+@pytest.mark.parametrize(
+    ("language", "not_measurable"),
+    [
+        ("en", "not measurable: nothing to count yet for this election"),
+        ("ru", "не измеримо: для этих выборов пока нечего считать"),
+        ("kk", "өлшенбейді: бұл сайлау үшін әзірге санайтын ештеңе жоқ"),
+    ],
+)
+def test_the_tracker_shows_the_evidence_of_the_reports_election(
+    client: Any, simulated: str, language: str, not_measurable: str
+) -> None:
+    accepted = Protocol.objects.filter(election__key=simulated, status="accepted").count()
+
+    html = client.get(
+        "/recommendations/odihr-kz-2022-presidential/", HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+
+    r10 = html.split('data-recommendation="odihr-kz-2022-presidential-r10"')[1].split("</tr>")[0]
+    assert 'data-indicator="results-public-2h"' in r10
+    # The simulation writes the ledger when it runs, years after the 2022 acceptances.
+    assert 'data-share="0.0000"' in r10 and f"(0 / {accepted})" in r10
+    r12 = html.split('data-recommendation="odihr-kz-2022-presidential-r12"')[1].split("</tr>")[0]
+    assert 'data-reason="nothing_to_count"' in r12
+    assert not_measurable in re.sub(r"<[^>]+>", "", r12)
+    r1 = html.split('data-recommendation="odihr-kz-2022-presidential-r1"')[1].split("</tr>")[0]
+    assert "data-indicator" not in r1
+
+
+def test_the_api_carries_the_evidence_under_each_recommendation(
+    client: Any, simulated: str
+) -> None:
+    body = client.get("/api/v1/recommendations/reports/odihr-kz-2022-presidential").json()
+
+    assert body["evidence_election"] == simulated
+    by_key = {r["key"]: r for r in body["recommendations"]}
+    assert [e["indicator"] for e in by_key["odihr-kz-2022-presidential-r10"]["evidence"]] == [
+        "results-public-2h"
+    ]
+    assert by_key["odihr-kz-2022-presidential-r1"]["evidence"] == []
+    direct = client.get(f"/api/v1/recommendations/evidence/{simulated}").json()
+    assert direct[0] == by_key["odihr-kz-2022-presidential-r10"]["evidence"][0]
+    assert [d["indicator"] for d in direct] == [
+        "results-public-2h",
+        "sessions-announced-24h",
+        "signature-rejections-reasoned",
+        "receipts-disclosed-24h",
+        "complaint-decisions-public-reasoned",
+    ]
+    csv_lines = (
+        client.get(f"/api/v1/recommendations/evidence/{simulated}", {"format": "csv"})
+        .content.decode()
+        .splitlines()
+    )
+    assert csv_lines[0].startswith("indicator,election,recommendations,measurable,")
+    assert len(csv_lines) == 6
+    # No election of the report in psephos: no evidence, and an unknown one is a 404.
+    other = client.get("/api/v1/recommendations/reports/odihr-kz-2021-parliamentary").json()
+    assert other["evidence_election"] is None
+    assert all(r["evidence"] == [] for r in other["recommendations"])
+    missing = client.get("/api/v1/recommendations/evidence/nope")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["message"] == "No election “nope”."
