@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import io
 import json
-import re
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +16,7 @@ from PIL import Image
 
 from psephos.accounts.enums import Role
 from psephos.accounts.models import User
-from psephos.core import clock
 from psephos.ledger.models import Event
-from psephos.pollingday.rules.count import STEPS
 from psephos.pollingday.rules.protocol_qr import (
     ProtocolFigures,
     QrRefused,
@@ -33,33 +28,9 @@ from psephos.results.models import KeyedEntry, Protocol
 from psephos.results.rules.lines import LINE_NAMES
 from tests.support.country import Country
 
-KEY = "kz-test-presidential"
-STATION = "KZ-01-0101"
+from .paper import KEY, LINES, PAPER, STATION, VOTES, count_complete, pdf_gray_image
+
 DAY = f"/api/v1/elections/{KEY}/stations/{STATION}"
-ALMATY = dt.timezone(dt.timedelta(hours=6))
-FIGURES = {
-    "voters_announced": 1000,
-    "ballots_issued": 700,
-    "unused_cancelled": 500,
-    "mobile_opened": 20,
-    "stationary_opened": 670,
-    "ballots_counted": 690,
-}
-PILES = {"abden": 50, "tokayev": 600, "against-all": 20, "invalid": 20}
-LINES = {
-    "voters_on_list": 1000,
-    "ballots_received": 1200,
-    "ballots_issued": 700,
-    "ballots_issued_mobile": 0,
-    "voted_with_certificate": 0,
-    "ballots_cancelled": 500,
-    "ballots_found": 690,
-    "ballots_invalid": 20,
-    "ballots_valid": 670,
-    "ballots_both_marked": 0,
-}
-VOTES = {"abden": 50, "tokayev": 600, "against-all": 20}
-PAPER = ProtocolFigures(KEY, STATION, LINES, VOTES)
 
 
 # --- the code's text (no database) ---------------------------------------------------
@@ -130,42 +101,6 @@ def test_every_refusal_names_its_reason(text: str, reason: str, numbers: dict[st
 # --- the PDF and the entry (database) ------------------------------------------------
 
 
-def _pdf_image(pdf: bytes) -> Image.Image:
-    """Return the one raster image of a PDF written by fpdf2 (Flate, PNG predictors)."""
-    start = pdf.index(b"/Subtype /Image")
-    head = pdf[pdf.rindex(b" obj", 0, start) : pdf.index(b"stream", start)]
-    fields = dict(re.findall(rb"/(Width|Height|BitsPerComponent|ColorSpace|Filter) /?(\w+)", head))
-    assert (fields[b"ColorSpace"], fields[b"Filter"]) == (b"DeviceGray", b"FlateDecode")
-    match = re.compile(rb"stream\r?\n").search(pdf, start)
-    assert match is not None
-    width, height, bits = (int(fields[k]) for k in (b"Width", b"Height", b"BitsPerComponent"))
-    assert bits == 8
-    raw = zlib.decompressobj().decompress(pdf[match.end() :])
-    rows, stride, previous = [], width, bytearray(width)
-    for y in range(height):
-        kind, row = (
-            raw[y * (stride + 1)],
-            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
-        )
-        for x in range(stride):
-            left = row[x - 1] if x else 0
-            up, corner = previous[x], previous[x - 1] if x else 0
-            if kind == 1:
-                row[x] = (row[x] + left) & 0xFF
-            elif kind == 2:
-                row[x] = (row[x] + up) & 0xFF
-            elif kind == 3:
-                row[x] = (row[x] + (left + up) // 2) & 0xFF
-            elif kind == 4:
-                p = left + up - corner
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
-                pred = left if pa <= pb and pa <= pc else up if pb <= pc else corner
-                row[x] = (row[x] + pred) & 0xFF
-        rows.append(bytes(row))
-        previous = row
-    return Image.frombytes("L", (width, height), b"".join(rows))
-
-
 def _matrix(img: Image.Image, *, scale: int = 4, border: int = 4) -> list[list[bool]]:
     size = img.width // scale - 2 * border
     return [
@@ -177,23 +112,7 @@ def _matrix(img: Image.Image, *, scale: int = 4, border: int = 4) -> list[list[b
 @pytest.fixture
 def counted(client: Client, country: Country, monkeypatch: pytest.MonkeyPatch) -> Client:
     """The PEC of KZ-01-0101 has opened (1,200 ballots) and completed its count."""
-    pec = Client()
-    pec.force_login(country.users[STATION])
-    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 20, 6, 0, tzinfo=ALMATY))
-    opening = {
-        "opened_at": "2022-11-20T06:05:00+06:00",
-        "ballots_received": 1200,
-        "ballots_announced": True,
-        "members": [{"role": "member", "issues_ballots": True}],
-        "boxes": [{"kind": "stationary", "serial": "S-1", "seals": ["1"]}],
-    }
-    assert pec.post(f"{DAY}/opening", opening, content_type="application/json").status_code == 201
-    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 20, 20, 30, tzinfo=ALMATY))
-    for name in STEPS:
-        body = {"piles": PILES} if name == "piles_counted" else {"figure": FIGURES[name]}
-        response = pec.post(f"{DAY}/count", {"step": name, **body}, content_type="application/json")
-        assert response.status_code == 201
-    return pec
+    return count_complete(country, monkeypatch)
 
 
 def tec_operators(country: Country) -> tuple[Client, Client]:
@@ -215,7 +134,7 @@ def test_the_pdf_holds_the_qr_code_of_the_figures_in_the_commissions_language(
     assert response["Content-Type"] == "application/pdf"
     pdf = response.content
     expected = segno.make(qr_text(PAPER), error="m", micro=False).matrix
-    assert _matrix(_pdf_image(pdf)) == [[bool(m) for m in row] for row in expected]
+    assert _matrix(pdf_gray_image(pdf)) == [[bool(m) for m in row] for row in expected]
     assert figures_digest(PAPER).encode() not in pdf  # text is in subset-font glyph ids
     title = "Протокол участковой избирательной комиссии об итогах голосования"
     assert b"/Title <feff" + title.encode("utf-16-be").hex().encode() + b">" in pdf

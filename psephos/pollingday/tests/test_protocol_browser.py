@@ -1,0 +1,60 @@
+"""The QR round trip in headless Chromium: the PDF printed, its code read by the page, entered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from psephos.accounts.enums import Role
+from psephos.accounts.models import User
+from psephos.results.models import KeyedEntry
+from tests.support.browser import context_new
+from tests.support.country import country_tiny
+
+from .paper import KEY, LINES, STATION, VOTES, count_complete, pdf_gray_image
+
+
+@pytest.mark.browser
+def test_the_tec_enters_the_printed_protocol_through_the_pages_reader(
+    transactional_db: None,
+    live_server: Any,
+    browser: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from playwright.sync_api import expect
+
+    country = country_tiny()
+    pec = count_complete(country, monkeypatch)
+    pdf = pec.get(f"/pollingday/{KEY}/stations/{STATION}/protocol.pdf?language=kk")
+    assert pdf.status_code == 200
+    photo = tmp_path / "protocol-qr.png"
+    pdf_gray_image(pdf.content).save(photo)  # the code as printed, cut out of the PDF
+    tec = country.tecs[0]
+    operator = User.objects.create(username="tec-scan", role=Role.TEC_OPERATOR, commission=tec)
+    operator.set_password("pw")
+    operator.save(update_fields=["password"])
+
+    context = context_new(browser, phone=True, locale="kk")
+    try:
+        page = context.new_page()
+        scan = f"/pollingday/{KEY}/stations/{STATION}/protocol/scan/"
+        page.goto(f"{live_server.url}/login/?next={scan}")
+        page.fill("input[name=username]", "tec-scan")
+        page.fill("input[name=password]", "pw")
+        page.click("form.login button[type=submit]")
+        page.wait_for_url(f"{live_server.url}{scan}")
+        expect(page.locator("h1")).to_have_text(
+            f"{STATION} учаскесінің хаттамасын QR-коды бойынша енгізу"
+        )
+        expect(page.locator("#qr-reader")).to_be_visible()
+        page.set_input_files("#qr-file", str(photo))
+        page.wait_for_url(f"{live_server.url}/staff/e/{KEY}/keying/{STATION}/")
+        expect(page.locator("body")).to_contain_text(f"{STATION} учаскесінің QR-коды енгізілді")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()
+    entry = KeyedEntry.objects.get()
+    assert (entry.operator_id, entry.lines_dict(), entry.votes) == (operator.pk, LINES, VOTES)
