@@ -21,7 +21,7 @@ from .profile import finance_profile
 from .rules.limits import PERMITTED
 from .rules.money import multiple
 from .rules.public_funding import Balance
-from .selectors import invoices_list, money, public_funding_balance, reports_list
+from .selectors import audits_list, invoices_list, money, public_funding_balance, reports_list
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -77,6 +77,21 @@ class ReportLine:
 
 
 @dataclass(frozen=True, slots=True)
+class AuditLine:
+    """An audit as published: scope, findings, the CEC's decision and sanction."""
+
+    number: int
+    scope: str
+    seed: str
+    opened_on: dt.date
+    findings: int
+    answered: bool
+    status: str
+    sanction: str
+    decision: str
+
+
+@dataclass(frozen=True, slots=True)
 class Disclosure:
     fund: Fund
     received: Decimal
@@ -89,6 +104,7 @@ class Disclosure:
     public_funding: list[Balance]
     invoices: list[InvoiceLine]
     reports: list[ReportLine]
+    audits: list[AuditLine]
 
 
 def _series(received: dict[dt.date, Decimal], spent: dict[dt.date, Decimal]) -> list[Point]:
@@ -102,7 +118,7 @@ def _series(received: dict[dt.date, Decimal], spent: dict[dt.date, Decimal]) -> 
 
 
 def fund_disclosure(*, fund: Fund) -> Disclosure:
-    """Return the published figures of ``fund`` (nine queries)."""
+    """Return the published figures of ``fund`` (ten queries)."""
     profile = finance_profile(fund.election)
     published = Receipt.objects.filter(
         fund=fund, status=ReceiptStatus.ACCEPTED, statement__isnull=False
@@ -170,6 +186,20 @@ def fund_disclosure(*, fund: Fund) -> Disclosure:
                 sha256=r.sha256,
             )
             for r in reports_list(fund=fund)
+        ],
+        audits=[
+            AuditLine(
+                number=a.number,
+                scope=a.scope,
+                seed=a.seed,
+                opened_on=a.opened_on,
+                findings=a.findings_count,  # type: ignore[attr-defined]  # annotated
+                answered=a.answered_on is not None,
+                status=a.status,
+                sanction=a.sanction,
+                decision=a.decision.number if a.decision else "",
+            )
+            for a in audits_list(fund=fund)
         ],
     )
 

@@ -104,3 +104,24 @@ class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
     ACCEPTED = "accepted", _("accepted")
     REFUSED = "refused", _("refused")
+
+
+class AuditScope(models.TextChoices):
+    SAMPLE = "sample", _("sample of receipts and payments")
+    FULL = "full", _("all receipts and payments")
+
+
+class AuditStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    ANSWERED = "answered", _("answered by the candidate")
+    CLEARED = "cleared", _("closed without sanction")
+    SANCTIONED = "sanctioned", _("closed with a sanction")
+
+
+class Sanction(models.TextChoices):
+    """Sanctions a profile may list (``finance_sanctions``)."""
+
+    WARNING = "warning", _("warning")
+    FINE = "fine", _("administrative fine")
+    DEREGISTRATION = "deregistration", _("deregistration of the candidate")
+    INVALIDATION = "invalidation", _("invalidation of the results")

@@ -79,6 +79,16 @@ class ReportInvalid(ValidationFailed):
     code = "report_invalid"
 
 
+class AuditNotFound(NotFound):
+    code = "audit_not_found"
+
+
+class AuditInvalid(ValidationFailed):
+    """An audit, finding, answer or audit decision with a bad field; ``data['errors']``."""
+
+    code = "audit_invalid"
+
+
 class FinanceDecisionInvalid(ValidationFailed):
     """A finance decision without its reason, by the wrong commission, or on the wrong object."""
 

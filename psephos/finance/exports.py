@@ -76,6 +76,20 @@ def disclosure_dict(d: Disclosure) -> dict[str, Any]:
             }
             for r in d.reports
         ],
+        "audits": [
+            {
+                "number": a.number,
+                "scope": a.scope,
+                "seed": a.seed,
+                "opened_on": a.opened_on.isoformat(),
+                "findings": a.findings,
+                "answered": a.answered,
+                "status": a.status,
+                "sanction": a.sanction,
+                "decision": a.decision,
+            }
+            for a in d.audits
+        ],
         "series": [
             {"day": p.day.isoformat(), "received": str(p.received), "spent": str(p.spent)}
             for p in d.series

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 
 from .enums import (
+    AuditScope,
+    AuditStatus,
     DifferenceKind,
     InvoiceStatus,
     PublicPurpose,
@@ -238,4 +240,52 @@ class Report(models.Model):
                 condition=Q(kind="final", status="accepted"),
                 name="report_final_accepted_once",
             ),
+        ]
+
+
+class Audit(models.Model):
+    """An audit of a fund (a sample or all its records): findings, the answer, the decision."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="audits")
+    number = models.PositiveIntegerField()
+    scope = models.CharField(max_length=8, choices=AuditScope.choices)
+    seed = models.CharField(max_length=64, blank=True)  # the sample's public seed
+    sample = models.JSONField(default=dict)  # {"receipts": [numbers], "payments": [numbers]}
+    opened_on = models.DateField()
+    status = models.CharField(max_length=16, choices=AuditStatus.choices, default=AuditStatus.OPEN)
+    answer = models.TextField(blank=True)  # the candidate's answer; SHA-256 in the ledger
+    answered_on = models.DateField(null=True, blank=True)
+    sanction = models.CharField(max_length=24, blank=True)  # empty: none
+    proportionality = models.TextField(blank=True)  # why the sanction is proportionate
+    reason = models.TextField(blank=True)  # the decision's reasons
+    decision = models.ForeignKey(
+        "commissions.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "number"], name="audit_number_once"),
+            models.CheckConstraint(
+                condition=Q(sanction="") | ~Q(proportionality=""),
+                name="audit_sanction_proportionate",
+            ),
+        ]
+
+
+class Finding(models.Model):
+    """One finding of an audit with its evidence (kept here; SHA-256 only in the ledger)."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="findings")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    evidence = models.TextField()
+    receipt = models.PositiveIntegerField(null=True, blank=True)  # a receipt's number
+    payment = models.PositiveIntegerField(null=True, blank=True)  # a payment's number
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "number"], name="finding_number_once")
         ]

@@ -50,6 +50,18 @@ class FundReportOut(Schema):
     sha256: str  # of the figures' canonical JSON
 
 
+class FundAuditOut(Schema):
+    number: int
+    scope: str  # sample, full
+    seed: str  # the sample's seed, empty for a full audit
+    opened_on: str
+    findings: int
+    answered: bool  # the candidate answered the findings
+    status: str  # open, answered, cleared, sanctioned
+    sanction: str  # a code of the profile's finance_sanctions, empty for none
+    decision: str  # the CEC's decision number, empty until decided
+
+
 class FundOut(Schema):
     key: str
     name_en: str
@@ -67,6 +79,7 @@ class FundOut(Schema):
     invoices: list[InvoiceOut]
     report_due_on: str | None
     reports: list[FundReportOut]
+    audits: list[FundAuditOut]
 
 
 class FinanceOut(Schema):

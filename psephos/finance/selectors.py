@@ -7,12 +7,18 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from .enums import InvoiceStatus, ReceiptStatus
-from .errors import FundNotFound, InvoiceNotFound, ReferenceValueMissing, ReportNotFound
-from .models import Fund, Invoice, Payment, Receipt, ReferenceValue, Report
+from .errors import (
+    AuditNotFound,
+    FundNotFound,
+    InvoiceNotFound,
+    ReferenceValueMissing,
+    ReportNotFound,
+)
+from .models import Audit, Fund, Invoice, Payment, Receipt, ReferenceValue, Report
 from .profile import finance_profile, public_allowance
 from .rules.limits import DONATIONS, OWN_AND_BODY, Totals
 from .rules.money import CENT
@@ -194,3 +200,25 @@ def report_get(*, fund: Fund, number: int) -> Report:
 def reports_list(*, fund: Fund) -> QuerySet[Report]:
     """Return the fund's reports with their decisions, in the order submitted."""
     return Report.objects.select_related("decision").filter(fund=fund).order_by("number")
+
+
+def audit_get(*, fund: Fund, number: int) -> Audit:
+    """Return the fund's audit No. ``number`` or raise ``AuditNotFound``."""
+    audit = Audit.objects.select_related("fund__election").filter(fund=fund, number=number).first()
+    if audit is None:
+        raise AuditNotFound(
+            _("Fund “%(fund)s” has no audit No. %(number)s.")
+            % {"fund": fund.key, "number": number},
+            data={"fund": fund.key, "audit": number},
+        )
+    return audit
+
+
+def audits_list(*, fund: Fund) -> QuerySet[Audit]:
+    """Return the fund's audits with their decisions and number of findings, in order."""
+    return (
+        Audit.objects.select_related("decision")
+        .filter(fund=fund)
+        .annotate(findings_count=Count("findings"))
+        .order_by("number")
+    )

@@ -11,7 +11,17 @@ from django.shortcuts import render
 from psephos.elections.selectors import election_get
 
 from .disclosure import Disclosure, election_disclosure, fund_disclosure
-from .enums import InvoiceStatus, PublicPurpose, Purpose, ReportKind, ReportStatus, Source
+from .enums import (
+    AuditScope,
+    AuditStatus,
+    InvoiceStatus,
+    PublicPurpose,
+    Purpose,
+    ReportKind,
+    ReportStatus,
+    Sanction,
+    Source,
+)
 from .exports import itemised_csv
 from .rules.chart import polyline
 from .selectors import fund_get
@@ -30,6 +40,15 @@ def _labelled(d: Disclosure, top: Decimal) -> dict[str, Any]:
             (i, PublicPurpose(i.purpose).label, InvoiceStatus(i.status).label) for i in d.invoices
         ],
         "reports": [(r, ReportKind(r.kind).label, ReportStatus(r.status).label) for r in d.reports],
+        "audits": [
+            (
+                a,
+                AuditScope(a.scope).label,
+                AuditStatus(a.status).label,
+                Sanction(a.sanction).label if a.sanction in Sanction.values else a.sanction,
+            )
+            for a in d.audits
+        ],
         "received_line": polyline(
             [p.received for p in d.series], top=top, width=WIDTH, height=HEIGHT
         ),

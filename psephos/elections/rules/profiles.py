@@ -151,6 +151,11 @@ class PresidentialProfile:
     finance_public_media_kzt: int = 9_000_000
     finance_public_events_print_kzt: int = 800_000
     finance_public_transport_kzt: int = 500_000
+    # Sanctions a finance audit's decision may impose ([P] §IX: fines under the
+    # Administrative Offences Code, deregistration and invalidation of the results
+    # under the Election Law, without criteria); each decision records why its
+    # sanction is proportionate (Rec P16).
+    finance_sanctions: frozenset[str] = frozenset({"fine", "deregistration", "invalidation"})
 
 
 @dataclass(frozen=True, slots=True)

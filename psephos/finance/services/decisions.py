@@ -155,16 +155,19 @@ def finance_decision_apply(
     prefix: str,
     commission: str,
     number: str,
-    payload: dict[str, Any],
+    payload: dict[str, Any] | Callable[[Decision], dict[str, Any]],
     check: Callable[[str], None] | None = None,
+    fields: tuple[str, ...] = (),
 ) -> Decision:
     """Confirm the pending decision on ``record`` and apply it: its outcome, reasons, date.
 
     ``prefix`` names the record (``invoice``, ``report``, ``audit``): the decision's
     subject is ``prefix:number`` and the event ``prefix.decide`` (suffix the prefix's
     first letter and the number), with ``payload``, the decision's number, its
-    document's and reasons' SHA-256. ``check(outcome)`` may refuse before anything is
-    written. Call inside the transaction that locked ``record``.
+    document's and reasons' SHA-256 (``payload`` may be a function of the decision).
+    ``fields`` are copied from the decision's action onto ``record`` too.
+    ``check(outcome)`` may refuse before anything is written. Call inside the
+    transaction that locked ``record``.
     """
     decision = finance_decision_confirm(
         user=user,
@@ -181,7 +184,9 @@ def finance_decision_apply(
     record.reason = decision.reasons
     record.decision = decision
     record.decided_on = decision.date
-    record.save(update_fields=["status", "reason", "decision", "decided_on"])
+    for name in fields:
+        setattr(record, name, str(decision.action.get(name, "")))
+    record.save(update_fields=["status", "reason", "decision", "decided_on", *fields])
     fund_event(
         fund=fund,
         actor=actor_user(user),
@@ -191,7 +196,7 @@ def finance_decision_apply(
         payload={
             "number": record.number,
             "outcome": outcome,
-            **payload,
+            **(payload(decision) if callable(payload) else payload),
             "commission": decision.commission.code,
             "decision": decision.number,
             "document_sha256": decision.document_sha256,

@@ -111,8 +111,10 @@ def election_funds_delete(*, election_key: str, actor: str, role: str = "cec") -
     Returns the number of funds deleted; writes one ``funds.delete`` event when any.
     """
     from ..models import (
+        Audit,
         Contract,
         Difference,
+        Finding,
         Invoice,
         Payment,
         Receipt,
@@ -126,6 +128,8 @@ def election_funds_delete(*, election_key: str, actor: str, role: str = "cec") -
         count = funds.count()
         if not count:
             return 0
+        Finding.objects.filter(audit__fund__in=funds).delete()
+        Audit.objects.filter(fund__in=funds).delete()
         Report.objects.filter(fund__in=funds).delete()
         Invoice.objects.filter(contract__fund__in=funds).delete()
         Contract.objects.filter(fund__in=funds).delete()

@@ -70,6 +70,6 @@ def test_the_disclosure_reads_a_fixed_number_of_queries(
         ["2022-10-20,CRDT,5000.00,KZT,R1,A", "2022-10-20,CRDT,7000.00,KZT,R2,A"],
     )
     statement_import(fund=fund, path=path, actor=ACTOR)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         disclosure = fund_disclosure(fund=fund)
     assert disclosure.received == D("12000.00")
