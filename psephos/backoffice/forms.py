@@ -174,3 +174,94 @@ class DecisionConfirmForm(OfficeForm):
     confirm = ConfirmField(
         _("I have read the signed document and confirm the decision; it takes effect now.")
     )
+
+
+#: At most this much of a signature file is read from an upload (200,000 lines are ~25 MB).
+SIGNATURE_FILE_MAX = 64 * 1024 * 1024
+
+
+class EligibilityForm(OfficeForm):
+    """One outcome, evidence and reason per criterion the profile has the CEC enter.
+
+    The age is computed from the birth date and the incumbent's language test may be
+    exempt: those are not asked. The language test also names its examiners and date.
+    The service checks the rest (a failed criterion needs its reason).
+    """
+
+    ids = "eligibility"
+
+    def __init__(self, *args: Any, criteria: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        outcomes = [("met", _("met")), ("failed", _("failed"))]
+        for code, label in criteria:
+            self.fields[f"{code}_outcome"] = forms.ChoiceField(
+                label=_("%(criterion)s: outcome") % {"criterion": label},
+                choices=outcomes,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"{code}_evidence"] = forms.CharField(
+                label=_("%(criterion)s: evidence") % {"criterion": label},
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
+            )
+            self.fields[f"{code}_reason"] = forms.CharField(
+                label=_("%(criterion)s: reason, when failed") % {"criterion": label},
+                max_length=2000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
+            )
+            if code == "kazakh_language":
+                self.fields[f"{code}_examiners"] = forms.CharField(
+                    label=_("Linguistic Commission members present (one a line)"),
+                    max_length=2000,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 3, "cols": 30}),
+                )
+                self.fields[f"{code}_held_on"] = forms.DateField(
+                    label=_("Date of the language test"), required=False, widget=DATE
+                )
+
+
+class SignatureFileForm(OfficeForm):
+    ids = "signatures"
+
+    file = forms.FileField(label=_("Signature file (CSV in UTF-8 or XLSX)"))
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data["file"]
+        if file.size > SIGNATURE_FILE_MAX:
+            raise forms.ValidationError(
+                _("The file is larger than %(mib)d MiB.") % {"mib": SIGNATURE_FILE_MAX >> 20}
+            )
+        return file
+
+
+class RegistrationProposeForm(OfficeForm):
+    ids = "registration"
+
+    outcome = forms.ChoiceField(label=_("Decision"))
+    number = forms.CharField(label=_("Decision number"), max_length=32)
+    decided_on = forms.DateField(label=_("Date of the decision"), widget=DATE)
+    votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=1000)
+    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=1000)
+    abstentions = forms.IntegerField(
+        label=_("Abstentions"), min_value=0, max_value=1000, initial=0, required=False
+    )
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs=TEXT))
+    document = forms.FileField(label=_("Signed decision document (at most 10 MiB)"))
+
+    def __init__(self, *args: Any, outcomes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["outcome"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = outcomes
+
+
+class RegistrationConfirmForm(OfficeForm):
+    ids = "confirm"
+
+    number = forms.CharField(widget=forms.HiddenInput, max_length=32)
+    confirm = ConfirmField(
+        _("I have read the signed document and confirm the decision; it takes effect now.")
+    )

@@ -4,7 +4,7 @@ from django.urls import path
 
 import psephos.core.converters  # noqa: F401 (registers <code:…>)
 
-from .views import office, sessions
+from .views import candidates, office, sessions
 
 app_name = "backoffice"
 
@@ -35,5 +35,16 @@ urlpatterns = [
         "decisions/<code:code>/<code:number>/confirm/",
         sessions.decision_confirm_view,
         name="decision-confirm",
+    ),
+    path("candidates/<slug:key>/", candidates.nominations_page, name="nominations"),
+    path("candidates/<slug:key>/<slug:nominee>/", candidates.nominee_page, name="nominee"),
+    *(
+        path(
+            f"candidates/<slug:key>/<slug:nominee>/{act}/",
+            candidates.nominee_act,
+            {"act": act},
+            name=f"nominee-{act}",
+        )
+        for act in candidates.ACTS
     ),
 ]

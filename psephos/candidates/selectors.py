@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from psephos.commissions.selectors import commission_top_get, decisions_pending_for
 from psephos.elections.calendar_selectors import CalendarUnavailable, election_calendar_for
-from psephos.elections.selectors import election_options
+from psephos.elections.selectors import election_options, elections_list
 from psephos.territory.selectors import regions_list
 from psephos.voters.selectors import register_size
 
-from .errors import BodyNotFound, NominationNotFound
+from .errors import BodyNotFound, NoCandidates, NominationNotFound
 from .models import (
     Assessment,
     NominatingBody,
@@ -35,7 +36,11 @@ from .rules.signatures import (
 )
 
 if TYPE_CHECKING:
+    from psephos.commissions.models import Decision
     from psephos.elections.models import Election
+
+#: The ``action`` kind of a CEC decision on a nominee's registration.
+REGISTRATION_ACTION = "registration.decide"
 
 
 def body_get(*, key: str) -> NominatingBody:
@@ -69,6 +74,36 @@ def nominations_list_for_election(*, election: Election) -> QuerySet[Nomination]
         .filter(election=election)
         .order_by("submitted_at", "key")
     )
+
+
+def elections_with_candidates(*, geography_id: int) -> list[Election]:
+    """Return the map's elections whose profile has candidates, newest first."""
+    out = []
+    for election in elections_list(geography_id=geography_id):
+        try:
+            candidate_profile(election)
+        except NoCandidates:
+            continue
+        out.append(election)
+    return out
+
+
+def registration_decisions(*, nomination: Nomination) -> list[RegistrationDecision]:
+    """Return the nominee's confirmed registration decisions, oldest first."""
+    return list(RegistrationDecision.objects.filter(nomination=nomination).order_by("pk"))
+
+
+def registrations_pending(*, nomination: Nomination) -> list[Decision]:
+    """Return the CEC's decisions on the nominee still awaiting a second operator."""
+    election = nomination.election
+    cec = commission_top_get(geography=election.geography)
+    return [
+        d
+        for d in decisions_pending_for(commission=cec)
+        if d.action.get("kind") == REGISTRATION_ACTION
+        and d.action.get("election") == election.key
+        and d.action.get("nomination") == nomination.key
+    ]
 
 
 def assessments_for_nomination(*, nomination: Nomination) -> list[Assessment]:

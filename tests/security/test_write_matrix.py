@@ -133,6 +133,12 @@ ALLOWED: dict[str, set[str]] = {
     "POST staff/office/sessions/<code:number>/close/": {"tec", "cec", "tec_other"},
     "POST staff/office/decisions/propose/": {"tec", "cec", "tec_other"},
     "POST staff/office/decisions/<code:code>/<code:number>/confirm/": {"tec", "cec"},
+    # ... and, for the CEC alone, its election's nominees (eligibility, signature files and
+    # registration decisions, proposed by one operator and confirmed by another)
+    "POST staff/office/candidates/<slug:key>/<slug:nominee>/eligibility/": {"cec"},
+    "POST staff/office/candidates/<slug:key>/<slug:nominee>/signatures/": {"cec"},
+    "POST staff/office/candidates/<slug:key>/<slug:nominee>/propose/": {"cec"},
+    "POST staff/office/candidates/<slug:key>/<slug:nominee>/confirm/": {"cec"},
     # polling day: the station's PEC
     "POST pollingday/<slug:key>/stations/<code:code>/": {"pec"},
     "POST pollingday/<slug:key>/stations/<code:code>/opening/": {"pec"},
@@ -266,6 +272,7 @@ def _path_value(route: str, name: str, world: dict[str, Any]) -> str:
         "request_id": "1",
         "pk": "1",
         "token": "x" * 43,
+        "nominee": "tokayev",
     }[name]
 
 

@@ -9,6 +9,10 @@ from django.test import Client
 
 from psephos.accounts.enums import Role
 from psephos.accounts.models import User
+from psephos.candidates.tests.conftest import (  # noqa: F401 (test_candidates.py's fixtures)
+    frozen,
+    world,
+)
 from psephos.commissions.tests.conftest import set_now  # noqa: F401 (clock at 2022-11-01 09:00 UTC)
 from tests.support.country import Country, country_grid
 

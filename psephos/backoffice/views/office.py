@@ -32,6 +32,7 @@ from psephos.accounts.services.invitations import (
     operator_invite,
     operator_update,
 )
+from psephos.candidates.selectors import elections_with_candidates
 from psephos.commissions.enums import CommissionLevel, MemberRole
 from psephos.commissions.members import member_add, member_role_change, member_term_end
 from psephos.commissions.rules.composition import composition_findings
@@ -81,6 +82,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "managed": [
                 (c, CommissionLevel(c.level).label) for c in commissions_managed(own=own, q=q)
             ],
+            "nominating": (
+                elections_with_candidates(geography_id=own.geography_id)
+                if own.level == CommissionLevel.CEC
+                else []
+            ),
         },
     )
 

@@ -24,7 +24,7 @@ from ..errors import BallotFrozen, DecisionInvalid
 from ..models import Assessment, Nomination, RegistrationDecision
 from ..profile import candidate_profile
 from ..rules.ballot import ballot_key
-from ..selectors import ballot_freeze_at, signature_summary
+from ..selectors import REGISTRATION_ACTION, ballot_freeze_at, signature_summary
 from .nominations import state_refused
 
 if TYPE_CHECKING:
@@ -69,9 +69,6 @@ _TO = {
     DecisionOutcome.REFUSE: NominationStatus.REFUSED,
     DecisionOutcome.DEREGISTER: NominationStatus.DEREGISTERED,
 }
-
-
-REGISTRATION_ACTION = "registration.decide"
 
 
 def _problems(vote: Vote, reasons: str) -> list[str]:

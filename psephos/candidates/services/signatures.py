@@ -70,6 +70,28 @@ def signatures_import(
     sample: int | None = None,
     seed: int = 0,
 ) -> ImportSummary:
+    """Verify the signature file at ``path``: ``signatures_import_data`` with its bytes."""
+    return signatures_import_data(
+        nomination=nomination,
+        file_name=path.name,
+        data=path.read_bytes(),
+        actor=actor,
+        role=role,
+        sample=sample,
+        seed=seed,
+    )
+
+
+def signatures_import_data(
+    *,
+    nomination: Nomination,
+    file_name: str,
+    data: bytes,
+    actor: str,
+    role: str = "cec",
+    sample: int | None = None,
+    seed: int = 0,
+) -> ImportSummary:
     """Verify every line of a signature file (or a published random sample) and store the verdicts.
 
     Preconditions: the nominee is ``eligible`` (collecting); the file is well formed;
@@ -83,14 +105,13 @@ def signatures_import(
     """
     election = nomination.election
     profile = candidate_profile(election)
-    data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    rows, problems = signature_file_read(data, xlsx=path.suffix.lower() == ".xlsx")
+    rows, problems = signature_file_read(data, xlsx=file_name.lower().endswith(".xlsx"))
     if problems:
         errors = [
             _("%(file)s line %(line)d, column %(column)s: %(problem)s")
             % {
-                "file": path.name,
+                "file": file_name,
                 "line": p.line,
                 "column": p.column,
                 "problem": FILE_PROBLEMS[p.code],
@@ -99,7 +120,7 @@ def signatures_import(
         ]
         raise SignatureFileInvalid(
             _("%(file)s is refused: %(count)d problem(s); nothing was stored.")
-            % {"file": path.name, "count": len(problems)},
+            % {"file": file_name, "count": len(problems)},
             data={
                 "errors": errors,
                 "problems": [
@@ -170,7 +191,7 @@ def signatures_import(
         valid = sum(1 for found_reasons in reasons if not found_reasons)
         batch = SignatureImport.objects.create(
             nomination=locked,
-            file_name=path.name,
+            file_name=file_name[:200],
             sha256=digest,
             lines=len(rows),
             checked=len(checked),

@@ -1,0 +1,250 @@
+"""The CEC's pages on nominees: eligibility by criterion, signature files, four-eyes decisions."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from psephos.accounts.enums import Role
+from psephos.accounts.models import User
+from psephos.candidates.models import (
+    Assessment,
+    Nomination,
+    RegistrationDecision,
+    SignatureImport,
+    SignatureLine,
+    SignatureTally,
+)
+from psephos.candidates.services.nominations import nomination_submit
+from psephos.candidates.tests.conftest import (
+    ACTOR,
+    ENTERED,
+    World,
+    collecting,
+    nominee,
+    pay,
+)
+from psephos.commissions.models import Decision
+from psephos.ledger.models import Event
+
+pytestmark = pytest.mark.django_db
+
+ELECTION = "kz-test-presidential"
+BASE = f"/staff/office/candidates/{ELECTION}/"
+
+
+def _client(user: User) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def _cec(world: World, second: bool = False) -> Client:
+    return _client(world.country.users["CEC-2" if second else "CEC"])
+
+
+def _submitted(world: World) -> Nomination:
+    return pay(
+        nomination_submit(
+            election=world.election,
+            body=world.bodies["amanat"],
+            nominee=nominee(),
+            documents=[],
+            actor=ACTOR,
+        )
+    )
+
+
+def _assessment(**failed: str) -> dict[str, str]:
+    data: dict[str, str] = {}
+    for c in ENTERED:
+        data[f"{c}_outcome"] = "failed" if c in failed else "met"
+        data[f"{c}_evidence"] = f"document on {c}"
+        data[f"{c}_reason"] = failed.get(c, "")
+    return data
+
+
+def _state() -> tuple[int, ...]:
+    return (
+        Assessment.objects.count(),
+        SignatureImport.objects.count(),
+        SignatureLine.objects.count(),
+        SignatureTally.objects.count(),
+        Decision.objects.count(),
+        RegistrationDecision.objects.count(),
+        Event.objects.count(),
+    )
+
+
+def _signature_file(world: World, people: list[int], *, sheet: int = 1) -> bytes:
+    text = "sheet,line,iin,surname,given_name,birth_date,address,unit,signed,collector\n"
+    for n, i in enumerate(people, start=1):
+        p = world.people[i]
+        text += (
+            f"{sheet + (i // 10)},{n},{p.iin},{p.surname},{p.given_name},"
+            f"{p.birth_date.isoformat()},Street,{p.region},2022-09-27,C\n"
+        )
+    return text.encode()
+
+
+def test_the_nominations_list_and_the_office_link(world: World) -> None:
+    _submitted(world)
+    client = _cec(world)
+    home = client.get("/staff/office/")
+    assert f'href="{BASE}"' in home.content.decode()
+    page = client.get(BASE)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-key="tokayev" data-status="submitted"' in html
+    assert f'href="{BASE}tokayev/"' in html
+
+
+def test_other_roles_get_403_and_change_nothing(world: World) -> None:
+    nomination = _submitted(world)
+    users = [
+        world.country.users[world.country.tecs[0].code],
+        world.country.users[world.country.pecs[0].code],
+        User.objects.create(username="r", role=Role.READER),
+    ]
+    before = _state()
+    for user in users:
+        client = _client(user)
+        assert client.get(BASE).status_code == 403
+        assert client.get(f"{BASE}tokayev/").status_code == 403
+        response = client.post(f"{BASE}tokayev/eligibility/", _assessment())
+        assert response.status_code == 403
+    response = Client().get(f"{BASE}tokayev/")
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+    assert _state() == before
+    nomination.refresh_from_db()
+    assert nomination.status == "submitted"
+
+
+def test_a_failed_criterion_without_its_reason_is_refused_beside_it(world: World) -> None:
+    _submitted(world)
+    client = _cec(world)
+    before = _state()
+    data = _assessment(medical="x") | {"medical_reason": "  "}
+    response = client.post(f"{BASE}tokayev/eligibility/", data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'id="field-medical_reason"' in html
+    field = html.split('id="field-medical_reason"')[1].split("</div>")[0]
+    assert "a failed criterion needs its reason" in field
+    assert _state() == before
+    assert Nomination.objects.get().status == "submitted"
+
+
+def test_the_assessment_recorded_criterion_by_criterion(world: World) -> None:
+    _submitted(world)
+    client = _cec(world)
+    response = client.post(
+        f"{BASE}tokayev/eligibility/",
+        _assessment(public_service="3 years in office, 5 required"),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{BASE}tokayev/"
+    assert Nomination.objects.get().status == "ineligible"
+    failed = Assessment.objects.get(criterion="public_service")
+    assert (failed.outcome, failed.reason) == ("failed", "3 years in office, 5 required")
+    assert Assessment.objects.get(criterion="kazakh_language").outcome == "exempt"
+    event = Event.objects.get(action="nomination.eligibility")
+    assert event.actor.startswith("user:")
+    page = client.get(f"{BASE}tokayev/").content.decode()
+    assert 'data-criterion="public_service" data-outcome="failed"' in page
+    assert 'id="eligibility"' not in page  # assessed once
+
+
+def test_a_malformed_signature_file_lists_every_problem_and_stores_nothing(world: World) -> None:
+    collecting(world)
+    client = _cec(world)
+    before = _state()
+    bad = (
+        b"sheet,line,iin,surname,given_name,birth_date,address,unit,signed,collector\n"
+        b"1,1,900101400123,A,B,1990-13-01,St,KZ-01,2022-09-27,C\n"
+        b"1,x,900101400123,A,B,1990-01-01,St,KZ-01,2022-09-27,C\n"
+    )
+    response = client.post(
+        f"{BASE}tokayev/signatures/", {"file": SimpleUploadedFile("bad.csv", bad)}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    errors = html.split('id="file-errors"')[1].split("</ul>")[0]
+    assert "bad.csv line 2, column birth_date" in errors
+    assert "bad.csv line 3, column line" in errors
+    assert _state() == before
+
+
+def test_a_signature_file_is_verified_and_a_sheet_twice_refused(world: World) -> None:
+    collecting(world)
+    client = _cec(world)
+    data = _signature_file(world, [0, 1, 10, 11])
+    response = client.post(
+        f"{BASE}tokayev/signatures/", {"file": SimpleUploadedFile("a.csv", data)}
+    )
+    assert response.status_code == 302
+    assert SignatureLine.objects.count() == 4
+    assert sorted(SignatureTally.objects.values_list("unit_code", "valid")) == [
+        ("KZ-01", 2),
+        ("KZ-02", 2),
+    ]
+    before = _state()
+    again = client.post(f"{BASE}tokayev/signatures/", {"file": SimpleUploadedFile("b.csv", data)})
+    assert again.status_code == 409
+    assert "were imported before" in again.content.decode()
+    assert _state() == before
+
+
+def _proposal(outcome: str = "register", **over: object) -> dict[str, object]:
+    return {
+        "outcome": outcome,
+        "number": "51/600",
+        "decided_on": "2022-10-12",
+        "votes_for": "7",
+        "votes_against": "0",
+        "abstentions": "0",
+        "reasons": "Art. 57: eligible, 4 valid signatures in 2 units.",
+        "document": SimpleUploadedFile("d.pdf", b"%PDF signed"),
+    } | over
+
+
+def test_registration_proposed_by_one_operator_and_confirmed_by_another(world: World) -> None:
+    collecting(world)
+    first, second = _cec(world), _cec(world, second=True)
+    first.post(
+        f"{BASE}tokayev/signatures/",
+        {"file": SimpleUploadedFile("a.csv", _signature_file(world, [0, 1, 10, 11]))},
+    )
+    response = first.post(f"{BASE}tokayev/propose/", _proposal())
+    assert response.status_code == 302
+    assert Nomination.objects.get().status == "eligible"  # nothing applies yet
+    page = first.get(f"{BASE}tokayev/").content.decode()
+    assert 'class="pending" data-number="51/600"' in page
+    before = _state()
+    own = first.post(f"{BASE}tokayev/confirm/", {"number": "51/600", "confirm": "on"})
+    assert own.status_code == 403  # the proposer is not the second pair of eyes
+    assert _state() == before
+    unticked = second.post(f"{BASE}tokayev/confirm/", {"number": "51/600"})
+    assert unticked.status_code == 422
+    assert _state() == before
+    done = second.post(f"{BASE}tokayev/confirm/", {"number": "51/600", "confirm": "on"})
+    assert done.status_code == 302
+    assert Nomination.objects.get().status == "registered"
+    decision = RegistrationDecision.objects.get()
+    assert (decision.number, decision.outcome, decision.votes_for) == ("51/600", "register", 7)
+    assert Decision.objects.get().status == "confirmed"
+    page = second.get(f"{BASE}tokayev/").content.decode()
+    assert 'data-number="51/600" data-outcome="register"' in page
+    assert 'class="pending"' not in page
+
+
+def test_a_registration_the_signatures_do_not_allow_is_refused(world: World) -> None:
+    collecting(world)
+    client = _cec(world)
+    before = _state()
+    response = client.post(f"{BASE}tokayev/propose/", _proposal())
+    assert response.status_code == 422
+    assert "the signatures do not allow registration" in response.content.decode()
+    assert _state() == before

@@ -1,0 +1,329 @@
+"""Back-office pages of the central commission on an election's nominees (issue 18).
+
+The nominations list with each status; a nominee's page where CEC operators record
+the eligibility assessment criterion by criterion (``eligibility_decide``), upload a
+signature file (``signatures_import_data``, the importer of the CLI) and propose the
+registration decision, which another CEC operator confirms on the same page
+(``registration_propose`` / ``registration_confirm``, four eyes). CEC operators of the
+election's map only (``candidates.access``). Post/Redirect/Get; a refusal re-renders the
+page with every problem and the error's status and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from psephos.candidates.access import access_nominations_manage
+from psephos.candidates.enums import (
+    Criterion,
+    DecisionOutcome,
+    NominationStatus,
+    Outcome,
+    SignatureReason,
+)
+from psephos.candidates.errors import EligibilityIncomplete, SignatureFileInvalid
+from psephos.candidates.profile import candidate_profile, criteria_rules
+from psephos.candidates.rules.eligibility import Assessment, criteria_applied
+from psephos.candidates.selectors import (
+    assessments_for_nomination,
+    nomination_get,
+    nominations_list_for_election,
+    registration_decisions,
+    registrations_pending,
+    signature_summary,
+)
+from psephos.candidates.services.eligibility import PROBLEM_MESSAGES, eligibility_decide
+from psephos.candidates.services.registration import (
+    Vote,
+    registration_confirm,
+    registration_propose,
+)
+from psephos.candidates.services.signatures import signatures_import_data
+from psephos.core import clock
+from psephos.core.errors import DomainError
+from psephos.elections.selectors import election_get
+from psephos.ledger.actors import actor_user
+
+from ..forms import (
+    EligibilityForm,
+    RegistrationConfirmForm,
+    RegistrationProposeForm,
+    SignatureFileForm,
+)
+from .base import form_refused
+
+if TYPE_CHECKING:
+    from django.forms import Form
+
+    from psephos.accounts.models import User
+    from psephos.candidates.models import Nomination
+    from psephos.commissions.models import Decision
+    from psephos.elections.models import Election
+
+#: The decisions each status allows (the service checks again).
+OUTCOMES = {
+    NominationStatus.ELIGIBLE: (DecisionOutcome.REGISTER, DecisionOutcome.REFUSE),
+    NominationStatus.INELIGIBLE: (DecisionOutcome.REFUSE,),
+    NominationStatus.REGISTERED: (DecisionOutcome.DEREGISTER,),
+}
+
+
+def _cec(request: HttpRequest, key: str) -> tuple[User, Election]:
+    """Return the CEC operator and the election, else refuse (403) or 404."""
+    user = cast("User", request.user)
+    election = election_get(key=key)
+    access_nominations_manage(user, election)
+    candidate_profile(election)
+    return user, election
+
+
+def _entered(election: Election, nomination: Nomination) -> list[tuple[str, str]]:
+    """Return the criteria the CEC enters (code, label): the profile's, less the computed ones."""
+    rules = criteria_rules(candidate_profile(election))
+    exempt = nomination.incumbent and rules.language_incumbent_exempt
+    return [
+        (c.value, str(Criterion(c.value).label))
+        for c in criteria_applied(rules)
+        if c.value != "age" and not (c.value == "kazakh_language" and exempt)
+    ]
+
+
+def _outcomes(nomination: Nomination) -> list[tuple[str, str]]:
+    return [(o.value, str(o.label)) for o in OUTCOMES.get(NominationStatus(nomination.status), ())]
+
+
+@login_required
+@require_GET
+def nominations_page(request: HttpRequest, key: str) -> HttpResponse:
+    """Every nominee of the election with body, status and signature figures."""
+    _user, election = _cec(request, key)
+    rows = [
+        (n, NominationStatus(n.status).label)
+        for n in nominations_list_for_election(election=election)
+    ]
+    return render(request, "backoffice/nominations.html", {"election": election, "rows": rows})
+
+
+def _nominee_page(
+    request: HttpRequest,
+    election: Election,
+    nomination: Nomination,
+    *,
+    bound: dict[str, Form] | None = None,
+    file_errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    forms: dict[str, Any] = {
+        "eligibility": EligibilityForm(criteria=_entered(election, nomination)),
+        "signatures": SignatureFileForm(),
+        "propose": RegistrationProposeForm(
+            outcomes=_outcomes(nomination),
+            initial={"decided_on": clock.now().date(), "abstentions": 0},
+        ),
+    }
+    forms.update(bound or {})
+    summary = signature_summary(nomination=nomination)
+    failed = (bound or {}).get("confirm")
+    pending: list[tuple[Decision, Form, str]] = [
+        (
+            d,
+            failed
+            if failed is not None and failed.data.get("number") == d.number
+            else RegistrationConfirmForm(initial={"number": d.number}),
+            str(DecisionOutcome(str(d.action.get("outcome"))).label),
+        )
+        for d in registrations_pending(nomination=nomination)
+    ]
+    return render(
+        request,
+        "backoffice/nominee.html",
+        {
+            "election": election,
+            "n": nomination,
+            "status_label": NominationStatus(nomination.status).label,
+            "criteria": [
+                (a, Criterion(a.criterion).label, Outcome(a.outcome).label)
+                for a in assessments_for_nomination(nomination=nomination)
+            ],
+            "summary": summary,
+            "reasons": [
+                (code, SignatureReason(code).label, n) for code, n in summary.reasons.items()
+            ],
+            "decisions": [
+                (d, DecisionOutcome(d.outcome).label)
+                for d in registration_decisions(nomination=nomination)
+            ],
+            "pending": pending,
+            "forms": forms,
+            "file_errors": file_errors or [],
+            "assessable": nomination.status == NominationStatus.SUBMITTED,
+            "collecting": nomination.status == NominationStatus.ELIGIBLE,
+            "decidable": bool(_outcomes(nomination)),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def nominee_page(request: HttpRequest, key: str, nominee: str) -> HttpResponse:
+    """One nominee: criteria, signatures, decisions, and the forms its status calls for."""
+    _user, election = _cec(request, key)
+    return _nominee_page(request, election, nomination_get(election=election, key=nominee))
+
+
+def _act(
+    request: HttpRequest,
+    key: str,
+    nominee: str,
+    name: str,
+    form_of: Callable[[Election, Nomination], Form],
+    act: Callable[[User, Nomination, dict[str, Any]], str],
+) -> HttpResponse:
+    """Run one act on the nominee with its form's data; back to its page, or refuse there."""
+    user, election = _cec(request, key)
+    nomination = nomination_get(election=election, key=nominee)
+    form = form_of(election, nomination)
+    if not form.is_valid():
+        return _nominee_page(request, election, nomination, bound={name: form}, status=422)
+    file_errors: list[str] = []
+    try:
+        done = act(user, nomination, form.cleaned_data)
+    except EligibilityIncomplete as exc:
+        _problems_on_fields(form, exc)
+        status = exc.http_status
+    except SignatureFileInvalid as exc:
+        form.add_error("file", exc.message)
+        file_errors = [str(e) for e in exc.data.get("errors", [])]
+        status = exc.http_status
+    except DomainError as exc:
+        status = form_refused(form, exc)
+    else:
+        messages.success(request, done)
+        return redirect("backoffice:nominee", key=election.key, nominee=nomination.key)
+    return _nominee_page(
+        request, election, nomination, bound={name: form}, file_errors=file_errors, status=status
+    )
+
+
+def _problems_on_fields(form: Form, exc: EligibilityIncomplete) -> None:
+    """Show each problem of the assessment beside the criterion's field it concerns."""
+    field_of = {
+        "reason_missing": "reason",
+        "evidence_missing": "evidence",
+        "language_record_missing": "examiners",
+    }
+    shown = False
+    for problem in exc.data.get("errors", []):
+        name = f"{problem['criterion']}_{field_of.get(problem['code'], 'outcome')}"
+        if name in form.fields:
+            form.add_error(name, str(PROBLEM_MESSAGES[problem["code"]]))
+            shown = True
+    if not shown:
+        form.add_error(None, exc.message)
+
+
+def _assess(user: User, nomination: Nomination, d: dict[str, Any]) -> str:
+    criteria = _entered(nomination.election, nomination)
+    assessments = [
+        Assessment(
+            code,
+            d[f"{code}_outcome"],
+            d[f"{code}_evidence"].strip(),
+            reason=d[f"{code}_reason"].strip(),
+            examiners=tuple(
+                line.strip() for line in d.get(f"{code}_examiners", "").splitlines() if line.strip()
+            ),
+            held_on=d.get(f"{code}_held_on"),
+        )
+        for code, _label in criteria
+    ]
+    decided = eligibility_decide(
+        nomination=nomination, assessments=assessments, actor=actor_user(user), role=user.role
+    )
+    return _("The eligibility of “%(key)s” is recorded: %(status)s.") % {
+        "key": decided.key,
+        "status": NominationStatus(decided.status).label,
+    }
+
+
+def _verify(user: User, nomination: Nomination, d: dict[str, Any]) -> str:
+    upload = d["file"]
+    result = signatures_import_data(
+        nomination=nomination,
+        file_name=upload.name,
+        data=upload.read(),
+        actor=actor_user(user),
+        role=user.role,
+    )
+    return _("%(lines)d lines, %(checked)d checked, %(valid)d valid.") % {
+        "lines": result.lines,
+        "checked": result.checked,
+        "valid": result.valid,
+    }
+
+
+def _propose(user: User, nomination: Nomination, d: dict[str, Any]) -> str:
+    decision = registration_propose(
+        nomination=nomination,
+        user=user,
+        outcome=d["outcome"],
+        number=d["number"].strip(),
+        decided_on=d["decided_on"],
+        vote=Vote(d["votes_for"], d["votes_against"], d.get("abstentions") or 0),
+        reasons=d["reasons"],
+        document=d["document"].read(),
+    )
+    return _(
+        "Decision No. %(number)s is proposed; it takes effect when another operator confirms it."
+    ) % {"number": decision.number}
+
+
+def _confirm(user: User, nomination: Nomination, d: dict[str, Any]) -> str:
+    recorded = registration_confirm(user=user, nomination=nomination, number=d["number"])
+    return _("Decision No. %(number)s is confirmed and in force: %(outcome)s.") % {
+        "number": recorded.number,
+        "outcome": DecisionOutcome(recorded.outcome).label,
+    }
+
+
+#: Each act on a nominee: its form from the POST, and what it does (returns the message).
+ACTS: dict[
+    str,
+    tuple[
+        Callable[[HttpRequest, Election, Nomination], Form],
+        Callable[[User, Nomination, dict[str, Any]], str],
+    ],
+] = {
+    "eligibility": (
+        lambda request, election, n: EligibilityForm(request.POST, criteria=_entered(election, n)),
+        _assess,
+    ),
+    "signatures": (lambda request, e, n: SignatureFileForm(request.POST, request.FILES), _verify),
+    "propose": (
+        lambda request, e, n: RegistrationProposeForm(
+            request.POST, request.FILES, outcomes=_outcomes(n)
+        ),
+        _propose,
+    ),
+    "confirm": (lambda request, e, n: RegistrationConfirmForm(request.POST), _confirm),
+}
+
+
+@login_required
+@require_POST
+def nominee_act(request: HttpRequest, key: str, nominee: str, act: str) -> HttpResponse:
+    """Record the eligibility, verify a signature file, propose or confirm a decision.
+
+    ``act`` comes from the URL pattern (``ACTS``); each refusal stays on the nominee's page.
+    """
+    form_of, run = ACTS[act]
+    return _act(request, key, nominee, act, lambda e, n: form_of(request, e, n), run)
