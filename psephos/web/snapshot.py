@@ -15,7 +15,8 @@ anonymous reader would get them, and writes them under ``OUT/<language>/``:
 Each language's folder is a complete site whose links are absolute paths: any web server
 with its root at ``OUT/en`` serves the English pages; the shipped nginx configuration
 picks the folder by the portal's language cookie. The pages keep no session or CSRF
-token: the language switch is a plain GET form that the web server answers.
+token: the language switch is a GET of the page (``?language=kk``) that the web server
+answers by setting the language cookie.
 
 Every file is written atomically (a temporary file beside it, then ``os.replace``) and
 only when its bytes changed. With ``changed`` (station codes), only what an accepted
@@ -60,7 +61,8 @@ if TYPE_CHECKING:
 QUERY_SAFE = re.compile(r"[A-Za-z0-9=&._-]*")
 _CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
 _CSRF_HEADERS = re.compile(r""" hx-headers='\{"X-CSRFToken": "[^"]*"\}'""")
-_LANG_FORM = re.compile(r'(<form class="lang" action="[^"]*") method="post"')
+_LANG_FORM = re.compile(r'<form class="lang" action="[^"]*" method="post">')
+_NEXT_INPUT = re.compile(r'<input name="next" type="hidden" value="[^"]*">')
 #: The results API's exports hold codes and numbers only, the same in every language
 #: (the snapshot test checks it): they are rendered once and written in each folder.
 _LANGUAGE_FREE = re.compile(r"^/api/v1/elections/[^/]+/export/")
@@ -189,13 +191,16 @@ def write_atomic(path: Path, data: bytes) -> bool:
 def static_html(text: str) -> str:
     """Return a page's HTML without per-visitor tokens, its language switch a GET form.
 
-    A static page is the same for everyone: it cannot carry a CSRF token, and the
-    language switch (``/i18n/setlang/``) becomes a GET that the web server answers by
-    setting the language cookie.
+    A static page is the same for everyone: it cannot carry a CSRF token, so the
+    language switch (a POST to ``/i18n/setlang/``) becomes a GET of the page itself,
+    ``?language=kk``, that the web server answers by setting the language cookie and
+    sending the reader back to the page (``deploy/nginx/psephos-snapshot.conf``).
     """
     text = _CSRF_INPUT.sub("", text)
     text = _CSRF_HEADERS.sub("", text)
-    return _LANG_FORM.sub(r'\1 method="get"', text)
+    if _LANG_FORM.search(text):
+        text = _NEXT_INPUT.sub("", _LANG_FORM.sub('<form class="lang" method="get">', text), 1)
+    return text
 
 
 def _host() -> str:
