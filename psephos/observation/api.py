@@ -20,6 +20,7 @@ from psephos.accounts.authentication import STAFF_AUTH
 from psephos.commissions.rules.decisions import DecisionVote
 from psephos.commissions.schemas import DecisionPendingOut, decision_pending_out, document_decode
 from psephos.core import clock
+from psephos.core.i18n import localized
 from psephos.elections.selectors import election_get
 from psephos.territory.selectors import region_get
 
@@ -181,7 +182,7 @@ def accreditations(request: HttpRequest, election: str) -> list[dict[str, Any]]:
 def _badge_out(acc: Any) -> dict[str, Any]:
     return {
         "badge": acc.observer.code,
-        "organisation": acc.observer.organisation.name,
+        "organisation": localized(acc.observer.organisation),
         "election": acc.election.key,
         "status": acc.status,
         "valid": acc.status == "accredited",

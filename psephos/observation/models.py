@@ -23,7 +23,9 @@ from .enums import (
 
 class Organisation(models.Model):
     key = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200)  # English (core.i18n.localized picks the form)
+    name_kk = models.CharField(max_length=200, blank=True)
+    name_ru = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=16, choices=OrganisationKind.choices)
     systematic = models.BooleanField(
         default=True,

@@ -68,7 +68,7 @@ class Question:
     id: str
     name: str
     type: str
-    label: str
+    label: str  # English; label_kk and label_ru beside it (empty: core.i18n's fallback)
     required: bool = False
     required_if: str | None = None  # ODK's required as an expression: required when it holds
     minimum: int | None = None
@@ -80,6 +80,8 @@ class Question:
     constraint_message: str = ""
     calculation: str | None = None
     group: str = ""  # the innermost group's name
+    label_kk: str = ""
+    label_ru: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class FormSpec:
     unit: str = "station"  # "station" or "tec"
     questions: tuple[Question, ...] = field(default_factory=tuple)
     groups: tuple[Group, ...] = field(default_factory=tuple)
+    title_kk: str = ""
+    title_ru: str = ""
 
     def question(self, qid: str) -> Question | None:
         for q in self.questions:
@@ -175,6 +179,9 @@ def spec_to_dict(spec: FormSpec) -> dict[str, Any]:
             item["required_if"] = q.required_if
         if q.group:
             item["group"] = q.group
+        for form in ("label_kk", "label_ru"):
+            if getattr(q, form):
+                item[form] = getattr(q, form)
         questions.append(item)
     out: dict[str, Any] = {
         "key": spec.key,
@@ -185,6 +192,9 @@ def spec_to_dict(spec: FormSpec) -> dict[str, Any]:
         "unit": spec.unit,
         "questions": questions,
     }
+    for form in ("title_kk", "title_ru"):
+        if getattr(spec, form):
+            out[form] = getattr(spec, form)
     if spec.groups:
         out["groups"] = [
             {"name": g.name, "label": g.label, "relevant": g.relevant, "parent": g.parent}
@@ -289,6 +299,8 @@ def spec_from_dict(data: dict[str, Any]) -> FormSpec:
                 name=name,
                 type=qtype,
                 label=str(raw.get("label", name)),
+                label_kk=str(raw.get("label_kk") or ""),
+                label_ru=str(raw.get("label_ru") or ""),
                 required=bool(raw.get("required", False)) and qtype not in NO_ANSWER_TYPES,
                 minimum=None if lo is None else int(lo),
                 maximum=None if hi is None else int(hi),
@@ -323,6 +335,8 @@ def spec_from_dict(data: dict[str, Any]) -> FormSpec:
         version=int(data.get("version", 1)),
         phase=str(data.get("phase", data["key"])),
         title=str(data.get("title", data["key"])),
+        title_kk=str(data.get("title_kk") or ""),
+        title_ru=str(data.get("title_ru") or ""),
         sms_code=sms_code,
         unit=str(data.get("unit", "station")),
         questions=tuple(questions),

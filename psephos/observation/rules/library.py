@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .forms import NO, YES, FormSpec, question_ids, spec_from_dict
+from .library_i18n import LABELS, TITLES
 
 # (name, type, label, problem, extra) — extra holds min/max/relevant/choices.
 _Item = tuple[str, str, str, Any, dict[str, Any]]
@@ -296,6 +297,8 @@ def _build(key: str, code: str, unit: str, title: str, items: list[_Item]) -> Fo
             "name": name,
             "type": qtype,
             "label": label,
+            "label_kk": LABELS.get(label, ("", ""))[0],
+            "label_ru": LABELS.get(label, ("", ""))[1],
             "problem": problem,
             "required": qtype == "rating",
             "min": extra.get("min"),
@@ -311,6 +314,8 @@ def _build(key: str, code: str, unit: str, title: str, items: list[_Item]) -> Fo
             "version": 1,
             "phase": key,
             "title": title,
+            "title_kk": TITLES[title][0],
+            "title_ru": TITLES[title][1],
             "sms_code": code,
             "unit": unit,
             "questions": questions,

@@ -11,7 +11,9 @@ choice ↔ ``select_one``, multiple choice ↔ ``select_multiple``, number ↔ `
 ``geopoint``, photo ↔ ``image``, ``calculate``, ``begin group``/``end group``.
 ``relevant``, ``constraint`` (with ``constraint_message``), ``calculation`` and
 ``required`` keep ODK's meaning (``rules/xpath.py``). psephos's own columns
-(``psephos_id`` for the SMS code, ``psephos_problem``) ride along; ODK ignores them.
+(``psephos_id`` for the SMS code, ``psephos_problem``, a question's ``psephos_label_kk``
+and ``psephos_label_ru``, the form's ``psephos_title_kk`` and ``psephos_title_ru``) ride
+along; ODK ignores them.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .forms import FormError, FormSpec, Question, question_ids, spec_from_dict
 SURVEY_HEADER = [
     "type", "name", "label", "required", "relevant", "constraint", "constraint_message",
     "calculation", "parameters", "psephos_id", "psephos_problem",
+    "psephos_label_kk", "psephos_label_ru",
 ]  # fmt: skip
 CHOICES_HEADER = ["list_name", "name", "label"]
 SETTINGS_HEADER = [
@@ -41,6 +44,8 @@ SETTINGS_HEADER = [
     "psephos_sms_code",
     "psephos_phase",
     "psephos_unit",
+    "psephos_title_kk",
+    "psephos_title_ru",
 ]
 
 #: The largest side, in pixels, that ODK Collect keeps of a photo (xlsform.org "image").
@@ -146,12 +151,23 @@ def spec_to_sheets(spec: FormSpec) -> dict[str, list[list[Any]]]:
                 parameters=f"max-pixels={MAX_PIXELS}" if q.type == "image" else "",
                 psephos_id=q.id,
                 psephos_problem="" if q.problem is None else str(q.problem),
+                psephos_label_kk=q.label_kk,
+                psephos_label_ru=q.label_ru,
             )
         )
     survey.extend(row(type="end group") for _ in open_groups)
     settings = [
         list(SETTINGS_HEADER),
-        [spec.key, str(spec.version), spec.title, spec.sms_code, spec.phase, spec.unit],
+        [
+            spec.key,
+            str(spec.version),
+            spec.title,
+            spec.sms_code,
+            spec.phase,
+            spec.unit,
+            spec.title_kk,
+            spec.title_ru,
+        ],
     ]
     return {"survey": survey, "choices": choices, "settings": settings}
 
@@ -276,6 +292,8 @@ def spec_from_definition(definition: DefinitionData) -> FormSpec:
         "sms_code": str(setting.get("psephos_sms_code") or "XX"),
         "phase": str(setting.get("psephos_phase") or key),
         "unit": unit,
+        "title_kk": str(setting.get("psephos_title_kk") or ""),
+        "title_ru": str(setting.get("psephos_title_ru") or ""),
         "questions": questions,
         "groups": groups,
     }
@@ -408,6 +426,8 @@ def _walk(
                 "calculation": bind.get("calculate") or None,
                 "problem": problem,
                 "group": group,
+                "label_kk": str(child.get("psephos_label_kk") or ""),
+                "label_ru": str(child.get("psephos_label_ru") or ""),
             }
         )
 

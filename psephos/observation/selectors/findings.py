@@ -18,7 +18,8 @@ from ..models import (
     Submission,
 )
 from ..rules.findings import Figure, Row, figure_text, findings_compute
-from ..rules.forms import FormSpec
+from ..rules.forms import FormSpec, Question
+from ..rules.library_i18n import LABELS, TITLES
 from ..services.forms import form_spec
 
 if TYPE_CHECKING:
@@ -45,6 +46,10 @@ class FindingsReport:
     excluded: int
     excluded_reasons: dict[str, int]
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # The form's title in English, Kazakh and Russian (core.i18n.localized(report, "title")).
+    title: str = ""
+    title_kk: str = ""
+    title_ru: str = ""
 
 
 _WORDS = {
@@ -75,6 +80,24 @@ def _row(
         "ci_high": None if fig.high is None else round(100 * fig.high, 1),
         "text": f"{_WORDS[measure]} in {figure_text(fig)} observations",
     }
+
+
+def _translations(
+    text: str, kk: str, ru: str, library: dict[str, tuple[str, str]]
+) -> dict[str, str]:
+    """Return a stored text's Kazakh and Russian forms; a built-in text stored before its
+    translations were (library version 1 in an older database) takes the library's."""
+    if not (kk or ru):
+        kk, ru = library.get(text, ("", ""))
+    return {"kk": kk, "ru": ru}
+
+
+def _label_forms(question: Question | None, label: str) -> dict[str, str]:
+    """Return the ``label_kk``/``label_ru`` of a finding's row (a choice's row has none)."""
+    if question is None or question.label != label:
+        return {}
+    forms = _translations(question.label, question.label_kk, question.label_ru, LABELS)
+    return {"label_kk": forms["kk"], "label_ru": forms["ru"]}
 
 
 def findings_for(
@@ -142,10 +165,14 @@ def findings_for(
         observations=len(rows),
         excluded=excluded,
         excluded_reasons=dict(reasons),
+        title=spec.title,
+        title_kk=_translations(spec.title, spec.title_kk, spec.title_ru, TITLES)["kk"],
+        title_ru=_translations(spec.title, spec.title_kk, spec.title_ru, TITLES)["ru"],
     )
     for f in findings_compute(spec, rows, inference=inference):
         report.rows.append(
             _row(spec.phase, f.question, f.name, f.label, f.measure, "all", "", f.total)
+            | _label_forms(spec.by_name(f.name), f.label)
         )
         if breakdowns:
             for dim, groups in (

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from psephos.core.errors import NotFound
+from psephos.core.i18n import localized
 
 from ..access import access_log, access_observer, access_personal_data
 from ..enums import AccreditationStatus
@@ -30,7 +31,7 @@ def accreditation_list_public(*, election: Election) -> list[dict[str, Any]]:
     return [
         {
             "badge": code,
-            "organisation": org_name,
+            "organisation": localized({"name": org_name, "name_kk": org_kk, "name_ru": org_ru}),
             "organisation_kind": kind,
             "region": region,
             "status": status,
@@ -38,11 +39,22 @@ def accreditation_list_public(*, election: Election) -> list[dict[str, Any]]:
             "reasons": reasons,
             "decision": decision,
         }
-        for code, org_name, kind, region, status, decided_at, reasons, decision in rows.order_by(
-            "observer__code"
-        ).values_list(
+        for (
+            code,
+            org_name,
+            org_kk,
+            org_ru,
+            kind,
+            region,
+            status,
+            decided_at,
+            reasons,
+            decision,
+        ) in rows.order_by("observer__code").values_list(
             "observer__code",
             "observer__organisation__name",
+            "observer__organisation__name_kk",
+            "observer__organisation__name_ru",
             "observer__organisation__kind",
             "observer__region__code",
             "status",

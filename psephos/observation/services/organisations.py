@@ -39,13 +39,21 @@ def organisation_create(
     actor: Any = None,
     sampling: bool = False,
     systematic: bool = True,
+    name_kk: str = "",
+    name_ru: str = "",
 ) -> Organisation:
-    """Create an observer organisation (idempotent on ``key``) and record it in the ledger."""
+    """Create an observer organisation (idempotent on ``key``) and record it in the ledger.
+
+    ``name`` is the English name; ``name_kk`` and ``name_ru`` its Kazakh and Russian
+    forms (pages fall back as ``core.i18n`` says when one is empty).
+    """
     with transaction.atomic():
         org, created = Organisation.objects.get_or_create(
             key=key,
             defaults={
                 "name": name,
+                "name_kk": name_kk,
+                "name_ru": name_ru,
                 "kind": kind,
                 "sampling": sampling,
                 "systematic": systematic,

@@ -59,6 +59,17 @@ if TYPE_CHECKING:
     from psephos.territory.models import PollingStation
 
 OBSERVERS = 299
+# The two simulated organisations' names in English, Kazakh and Russian.
+MISSION_NAMES = {
+    "en": "OSCE/ODIHR Election Observation Mission",
+    "kk": "ЕҚЫҰ/ДИАҚБ сайлауды бақылау жөніндегі миссиясы",
+    "ru": "Миссия БДИПЧ ОБСЕ по наблюдению за выборами",
+}
+NETWORK_NAMES = {
+    "en": "Citizen quick-count network",
+    "kk": "Дауыстарды параллель санаудың азаматтық желісі",
+    "ru": "Гражданская сеть параллельного подсчёта голосов",
+}
 VISITS = {"opening": 127, "voting": 1131, "counting": 110, "tabulation": 96}
 DEFAULT_SHARE = 0.10
 
@@ -233,7 +244,9 @@ def mission_simulate(*, election: Election, seed: int) -> SimulationSummary:
     key = f"odihr-eom-{election.key}"[:64]
     org = organisation_create(
         key=key,
-        name="OSCE/ODIHR Election Observation Mission",
+        name=MISSION_NAMES["en"],
+        name_kk=MISSION_NAMES["kk"],
+        name_ru=MISSION_NAMES["ru"],
         kind=OrganisationKind.INTERNATIONAL,
     )
     if Submission.objects.filter(organisation=org, election=election).exists():
@@ -420,7 +433,12 @@ def quickcount_simulate(
 
     key = f"citizen-pvt-{election.key}"[:64]
     org = organisation_create(
-        key=key, name="Citizen quick-count network", kind=OrganisationKind.CITIZEN, sampling=True
+        key=key,
+        name=NETWORK_NAMES["en"],
+        name_kk=NETWORK_NAMES["kk"],
+        name_ru=NETWORK_NAMES["ru"],
+        kind=OrganisationKind.CITIZEN,
+        sampling=True,
     )
     if Submission.objects.filter(organisation=org, election=election).exists():
         raise Conflict(f"The quick count {key} is already simulated.", data={"organisation": key})

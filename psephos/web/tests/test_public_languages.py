@@ -40,6 +40,7 @@ from psephos.commissions.models import Commission
 from psephos.elections.models import Election, Option
 from psephos.ledger.models import Event
 from psephos.observation.models import Accreditation, Organisation
+from psephos.observation.rules.library_i18n import LABELS, TITLES
 from psephos.territory.models import AdministrativeUnit, Geography, PollingStation
 
 pytestmark = pytest.mark.django_db
@@ -174,9 +175,9 @@ def stored_english() -> re.Pattern[str]:
     A stored text has its translations beside it (``name_kk``, ``name_ru`` next to
     ``name_en``, or next to ``name`` where English kept the column's first name);
     A commission's name, English only, counts too: pages name a commission from its
-    unit or station instead. An observer organisation's name has no Kazakh or Russian
-    column yet (the observation app's table) and is left out until it has. A text the
-    same in every language (a proper name in Latin letters) is left out.
+    unit or station instead. The built-in observation checklists' questions and titles
+    (stored in each form's JSON with their ``label_kk``/``label_ru``) count too. A text
+    the same in every language (a proper name in Latin letters) is left out.
     """
     texts: set[str] = set()
     for model in apps.get_models():
@@ -194,6 +195,8 @@ def stored_english() -> re.Pattern[str]:
                 if en and en not in (kk, ru):
                     texts.add(en)
     texts.update(str(n) for n in Commission.objects.values_list("name", flat=True))
+    for library in (LABELS, TITLES):
+        texts.update(en for en, (kk, ru) in library.items() if en not in (kk, ru))
     texts = {t.strip() for t in texts if len(t.strip()) >= 4 and re.search(r"[A-Za-z]{3}", t)}
     # A name of several words is refused anywhere in a text; a one-word name (a city)
     # only as a whole text, so that a citation ("Astana Times") may keep its own words.
