@@ -265,3 +265,9 @@ class RegistrationConfirmForm(OfficeForm):
     confirm = ConfirmField(
         _("I have read the signed document and confirm the decision; it takes effect now.")
     )
+
+
+class ProxyAppointForm(OfficeForm):
+    ids = "proxy"
+
+    username = forms.CharField(label=_("User name of the proxy's account"), max_length=150)

@@ -150,9 +150,23 @@ class SignatureLine(models.Model):
     unit_code = models.CharField(max_length=32)
     signer = models.UUIDField(null=True)  # voters' keyed IIN value; None: IIN invalid
     reasons = models.CharField(max_length=200, blank=True)  # codes, comma-separated
+    # A rejected line's signer as the nominee's proxy sees it ("A***** B."); empty on a
+    # valid line. Never the IIN.
+    masked_name = models.CharField(max_length=80, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["nomination", "signer"], name="signature_signer")]
+
+
+class NominationProxy(models.Model):
+    """A user who acts for a nominee: sees the rejected lines of the nominee's sheets (masked)."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="proxies")
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    appointed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["nomination", "user"], name="proxy_once")]
 
 
 class SignatureTally(models.Model):

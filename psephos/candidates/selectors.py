@@ -21,6 +21,7 @@ from .models import (
     Assessment,
     NominatingBody,
     Nomination,
+    NominationProxy,
     RegistrationDecision,
     SignatureLine,
     SignatureTally,
@@ -104,6 +105,42 @@ def registrations_pending(*, nomination: Nomination) -> list[Decision]:
         and d.action.get("election") == election.key
         and d.action.get("nomination") == nomination.key
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedLine:
+    """A rejected signature line as the nominee's proxy sees it: no IIN, the name masked."""
+
+    sheet: int
+    line: int
+    unit_code: str
+    masked_name: str
+    reasons: list[str]
+
+
+def rejected_lines(*, nomination: Nomination, limit: int = 5000) -> list[RejectedLine]:
+    """Return the nominee's rejected lines by sheet and line (at most ``limit``)."""
+    rows = (
+        SignatureLine.objects.filter(nomination=nomination)
+        .exclude(reasons="")
+        .order_by("sheet", "line")
+        .values_list("sheet", "line", "unit_code", "masked_name", "reasons")[:limit]
+    )
+    return [RejectedLine(s, n, u, m, r.split(",")) for s, n, u, m, r in rows]
+
+
+def proxies_list(*, nomination: Nomination) -> list[NominationProxy]:
+    """Return the nominee's proxies (with their accounts), in order of appointment."""
+    return list(
+        NominationProxy.objects.filter(nomination=nomination)
+        .select_related("user")
+        .order_by("appointed_at", "pk")
+    )
+
+
+def is_proxy(*, nomination: Nomination, user_id: int) -> bool:
+    """Return whether the user is a proxy of the nominee."""
+    return NominationProxy.objects.filter(nomination=nomination, user_id=user_id).exists()
 
 
 def assessments_for_nomination(*, nomination: Nomination) -> list[Assessment]:

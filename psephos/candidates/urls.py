@@ -8,4 +8,5 @@ urlpatterns = [
     path("<slug:key>/", views.candidates_list, name="list"),
     path("<slug:key>/ballot.pdf", views.ballot_proof_pdf, name="ballot_proof"),
     path("<slug:key>/<slug:nominee>/", views.candidate_detail, name="detail"),
+    path("<slug:key>/<slug:nominee>/rejected/", views.rejected_lines_page, name="rejected"),
 ]

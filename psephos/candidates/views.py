@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,9 +16,19 @@ from psephos.commissions.selectors import commission_top_get
 from psephos.complaints.services.common import disputes_for
 from psephos.elections.selectors import election_get
 
+from .access import access_rejected_lines
 from .enums import Criterion, DecisionOutcome, NominationStatus, Outcome, SignatureReason
 from .models import RegistrationDecision
-from .selectors import PublicNomination, ballot_proof, nominations_public
+from .selectors import (
+    PublicNomination,
+    ballot_proof,
+    nomination_get,
+    nominations_public,
+    rejected_lines,
+)
+
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
 
 
 def _challenge(p: PublicNomination, d: RegistrationDecision, cec: str) -> dict[str, Any] | None:
@@ -96,3 +107,24 @@ def ballot_proof_pdf(request: HttpRequest, key: str) -> HttpResponse:
     response = HttpResponse(ballot_proof(election=election), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{election.key}-ballot-proof.pdf"'
     return response
+
+
+@login_required
+def rejected_lines_page(request: HttpRequest, key: str, nominee: str) -> HttpResponse:
+    """The rejected lines of the nominee's sheets, for the nominee's proxies only.
+
+    Each line with its sheet, line number, unit, the signer's masked name and the reasons;
+    never an IIN. Anyone but a proxy gets 404.
+    """
+    election = election_get(key=key)
+    nomination = nomination_get(election=election, key=nominee)
+    access_rejected_lines(cast("User", request.user), nomination)
+    lines = [
+        (r, [SignatureReason(code).label for code in r.reasons])
+        for r in rejected_lines(nomination=nomination)
+    ]
+    return render(
+        request,
+        "candidates/rejected.html",
+        {"election": election, "n": nomination, "lines": lines},
+    )

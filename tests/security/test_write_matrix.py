@@ -139,6 +139,7 @@ ALLOWED: dict[str, set[str]] = {
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/signatures/": {"cec"},
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/propose/": {"cec"},
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/confirm/": {"cec"},
+    "POST staff/office/candidates/<slug:key>/<slug:nominee>/proxy/": {"cec"},
     # polling day: the station's PEC
     "POST pollingday/<slug:key>/stations/<code:code>/": {"pec"},
     "POST pollingday/<slug:key>/stations/<code:code>/opening/": {"pec"},

@@ -248,3 +248,21 @@ def test_a_registration_the_signatures_do_not_allow_is_refused(world: World) -> 
     assert response.status_code == 422
     assert "the signatures do not allow registration" in response.content.decode()
     assert _state() == before
+
+
+def test_the_cec_appoints_a_proxy_by_account(world: World) -> None:
+    collecting(world)
+    client = _cec(world)
+    User.objects.create(username="proxy-one")
+    before = _state()
+    unknown = client.post(f"{BASE}tokayev/proxy/", {"username": "nobody"})
+    assert unknown.status_code == 422
+    assert "There is no account “nobody”." in unknown.content.decode()
+    operator = client.post(f"{BASE}tokayev/proxy/", {"username": "cec-2"})
+    assert operator.status_code == 422
+    assert _state() == before
+    done = client.post(f"{BASE}tokayev/proxy/", {"username": "proxy-one"})
+    assert done.status_code == 302
+    page = client.get(f"{BASE}tokayev/").content.decode()
+    assert "<li>proxy-one (" in page
+    assert 'href="/candidates/kz-test-presidential/tokayev/rejected/"' in page

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from psephos.accounts.selectors import user_find
 from psephos.candidates.access import access_nominations_manage
 from psephos.candidates.enums import (
     Criterion,
@@ -36,11 +37,13 @@ from psephos.candidates.selectors import (
     assessments_for_nomination,
     nomination_get,
     nominations_list_for_election,
+    proxies_list,
     registration_decisions,
     registrations_pending,
     signature_summary,
 )
 from psephos.candidates.services.eligibility import PROBLEM_MESSAGES, eligibility_decide
+from psephos.candidates.services.proxies import proxy_appoint
 from psephos.candidates.services.registration import (
     Vote,
     registration_confirm,
@@ -48,12 +51,13 @@ from psephos.candidates.services.registration import (
 )
 from psephos.candidates.services.signatures import signatures_import_data
 from psephos.core import clock
-from psephos.core.errors import DomainError
+from psephos.core.errors import DomainError, ValidationFailed
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_user
 
 from ..forms import (
     EligibilityForm,
+    ProxyAppointForm,
     RegistrationConfirmForm,
     RegistrationProposeForm,
     SignatureFileForm,
@@ -124,6 +128,7 @@ def _nominee_page(
     forms: dict[str, Any] = {
         "eligibility": EligibilityForm(criteria=_entered(election, nomination)),
         "signatures": SignatureFileForm(),
+        "proxy": ProxyAppointForm(),
         "propose": RegistrationProposeForm(
             outcomes=_outcomes(nomination),
             initial={"decided_on": clock.now().date(), "abstentions": 0},
@@ -162,6 +167,7 @@ def _nominee_page(
                 for d in registration_decisions(nomination=nomination)
             ],
             "pending": pending,
+            "proxies": proxies_list(nomination=nomination),
             "forms": forms,
             "file_errors": file_errors or [],
             "assessable": nomination.status == NominationStatus.SUBMITTED,
@@ -295,6 +301,20 @@ def _confirm(user: User, nomination: Nomination, d: dict[str, Any]) -> str:
     }
 
 
+def _appoint(user: User, nomination: Nomination, d: dict[str, Any]) -> str:
+    proxy = user_find(username=d["username"].strip())
+    if proxy is None:
+        raise ValidationFailed(
+            _("There is no account “%(user)s”.") % {"user": d["username"].strip()},
+            data={"field": "username"},
+        )
+    proxy_appoint(nomination=nomination, proxy=proxy, actor=actor_user(user), role=user.role)
+    return _("“%(user)s” is a proxy of “%(key)s”: they see its rejected signature lines.") % {
+        "user": proxy.username,
+        "key": nomination.key,
+    }
+
+
 #: Each act on a nominee: its form from the POST, and what it does (returns the message).
 ACTS: dict[
     str,
@@ -315,13 +335,15 @@ ACTS: dict[
         _propose,
     ),
     "confirm": (lambda request, e, n: RegistrationConfirmForm(request.POST), _confirm),
+    "proxy": (lambda request, e, n: ProxyAppointForm(request.POST), _appoint),
 }
 
 
 @login_required
 @require_POST
 def nominee_act(request: HttpRequest, key: str, nominee: str, act: str) -> HttpResponse:
-    """Record the eligibility, verify a signature file, propose or confirm a decision.
+    """Record the eligibility, verify a signature file, propose or confirm a decision, or
+    appoint a proxy.
 
     ``act`` comes from the URL pattern (``ACTS``); each refusal stays on the nominee's page.
     """

@@ -283,3 +283,16 @@ def signature_verdict(
         register=meets,
         refuse=upper < required or not unit_spread,
     )
+
+
+def name_masked(surname: str, given_name: str) -> str:
+    """Return a signer's name as a nominee's proxy sees it: ``Abenov``, ``Bolat`` → ``A***** B.``.
+
+    The surname's first letter and one star for each further letter, then the given
+    name's initial: enough to find the line on the paper sheet, not to name the person.
+    """
+    surname, given_name = surname.strip(), given_name.strip()
+    if not surname:
+        return ""
+    masked = surname[0] + "*" * (len(surname) - 1)
+    return f"{masked} {given_name[0]}." if given_name else masked

@@ -31,6 +31,7 @@ from ..rules.signatures import (
     RegisterFacts,
     SignatureRow,
     line_reasons,
+    name_masked,
     reason_counts,
     sample_indices,
 )
@@ -97,7 +98,8 @@ def signatures_import_data(
     Preconditions: the nominee is ``eligible`` (collecting); the file is well formed;
     none of its sheets was imported before. Each line is looked up in the register by
     its keyed IIN value and gets every reason that applies (``rules.signatures``); the
-    lines, their keyed values and reasons (never IINs or names), each sheet and each
+    lines, their keyed values and reasons (never IINs; a rejected line keeps its signer's masked
+    name, ``rules.signatures.name_masked``, for the nominee's proxies), each sheet and each
     unit's tally are stored; one ``signatures.import`` event. ``sample`` checks that
     many lines drawn from ``seed`` (a number, published in the event) + the file's SHA-256, where the profile allows
     sampling. Raises ``SignatureFileInvalid`` (every problem with line and column),
@@ -214,6 +216,7 @@ def signatures_import_data(
                 r.unit,
                 k,
                 ",".join(x.value for x in found_reasons),
+                name_masked(r.surname, r.given_name) if found_reasons else "",
             )
             for r, k, found_reasons in zip(checked, keys, reasons, strict=True)
         )
@@ -239,14 +242,26 @@ def signatures_import_data(
     return ImportSummary(len(rows), len(checked), valid, dict(counts), sample_seed)
 
 
-def _lines_insert(rows: Iterable[tuple[int, int, int, int, str, uuid.UUID | None, str]]) -> None:
-    """Insert checked lines (nomination, batch, sheet, line, unit, signer, reasons) in batches.
+def _lines_insert(
+    rows: Iterable[tuple[int, int, int, int, str, uuid.UUID | None, str, str]],
+) -> None:
+    """Insert checked lines (nomination, batch, sheet, line, unit, signer, reasons, masked
+    name) in batches.
 
     One prepared statement with ``executemany``: a model instance per line was most of
     the import's time (200,000 lines, docs/benchmarks.md).
     """
     meta = SignatureLine._meta
-    names = ("nomination", "batch", "sheet", "line", "unit_code", "signer", "reasons")
+    names = (
+        "nomination",
+        "batch",
+        "sheet",
+        "line",
+        "unit_code",
+        "signer",
+        "reasons",
+        "masked_name",
+    )
     fields = [f for n in names if isinstance(f := meta.get_field(n), Field)]
     signer = fields[5]
     quote = connection.ops.quote_name
@@ -258,7 +273,7 @@ def _lines_insert(rows: Iterable[tuple[int, int, int, int, str, uuid.UUID | None
     batch: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for row in rows:
-            batch.append((*row[:5], signer.get_db_prep_value(row[5], connection), row[6]))
+            batch.append((*row[:5], signer.get_db_prep_value(row[5], connection), *row[6:]))
             if len(batch) == 10_000:
                 cursor.executemany(sql, batch)
                 batch.clear()

@@ -22,6 +22,7 @@ from psephos.candidates.rules.signatures import (
     RegisterFacts,
     SignatureRow,
     line_reasons,
+    name_masked,
     required_signatures,
     sample_indices,
     threshold_check,
@@ -350,3 +351,17 @@ def test_every_problem_of_a_malformed_file_has_its_line_and_column() -> None:
     assert signature_file_read(b"\xff\xfe", xlsx=False)[1] == [FileProblem(1, "*", "encoding")]
     assert signature_file_read(b"", xlsx=False)[1] == [FileProblem(1, "*", "empty")]
     assert signature_file_read(b"not a zip", xlsx=True)[1] == [FileProblem(1, "*", "encoding")]
+
+
+@pytest.mark.parametrize(
+    ("surname", "given_name", "masked"),
+    [
+        ("Abenov", "Bolat", "A***** B."),
+        ("Ли", "Ольга", "Л* О."),
+        ("  Ким ", "", "К**"),
+        ("O", "Aigerim", "O A."),
+        ("", "Aigerim", ""),
+    ],
+)
+def test_a_proxy_sees_the_signer_masked(surname: str, given_name: str, masked: str) -> None:
+    assert name_masked(surname, given_name) == masked
