@@ -175,6 +175,8 @@ FILE_UPLOAD_HANDLERS = [
 ]
 UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("PSEPHOS_UPLOAD_MAX_REQUEST_BYTES", 32 * 1024 * 1024))
 UPLOAD_MAX_FILES = int(os.environ.get("PSEPHOS_UPLOAD_MAX_FILES", 20))
+# The photo or scan of a signed paper protocol (PNG, JPEG or PDF): at most this many bytes.
+PSEPHOS_ATTACHMENT_MAX_BYTES = int(os.environ.get("PSEPHOS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 
 # Keys live outside the database (issue 3, issue 6).
 PSEPHOS_KEY_DIR = Path(os.environ.get("PSEPHOS_KEY_DIR", VAR_DIR / "keys"))

@@ -42,15 +42,10 @@ def protocol_figures(*, election: Election, station: PollingStation) -> Protocol
     Raises ``ProtocolNotReady`` while there is neither a protocol version nor a
     complete count.
     """
+    published = protocol_published(election=election, station=station)
+    if published is not None:
+        return published
     keys = [o.key for o in election_options(election=election)]
-    protocol = protocol_get(election=election, station_code=station.code)
-    if protocol.version is not None:
-        return ProtocolFigures(
-            election=election.key,
-            station=station.code,
-            lines={name: protocol.lines.get(name, 0) for name in LINE_NAMES},
-            votes={k: protocol.votes.get(k, 0) for k in keys},
-        )
     count = count_get(election=election, station=station)
     if count.next_step is not None:
         raise ProtocolNotReady(
@@ -68,6 +63,23 @@ def protocol_figures(*, election: Election, station: PollingStation) -> Protocol
         station=station.code,
         lines=lines,
         votes={k: int(piles.get(k, 0)) for k in keys if k != INVALID},
+    )
+
+
+def protocol_published(*, election: Election, station: PollingStation) -> ProtocolFigures | None:
+    """Return the figures of the station's current protocol version, or None if there is none.
+
+    Their ``figures_digest`` is the SHA-256 printed under the paper protocol's QR code.
+    """
+    protocol = protocol_get(election=election, station_code=station.code)
+    if protocol.version is None:
+        return None
+    keys = [o.key for o in election_options(election=election)]
+    return ProtocolFigures(
+        election=election.key,
+        station=station.code,
+        lines={name: protocol.lines.get(name, 0) for name in LINE_NAMES},
+        votes={k: protocol.votes.get(k, 0) for k in keys},
     )
 
 

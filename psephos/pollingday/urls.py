@@ -18,6 +18,11 @@ urlpatterns = [
         name="protocol-pdf",
     ),
     path(
+        "<slug:key>/stations/<code:code>/protocol/photo/",
+        views_protocol.protocol_photo_page,
+        name="protocol-photo",
+    ),
+    path(
         "<slug:key>/stations/<code:code>/protocol/scan/",
         views_protocol.protocol_scan_page,
         name="protocol-scan",

@@ -20,6 +20,12 @@ from psephos.core.errors import DomainError
 from psephos.results.errors import ProtocolBreaksRelations
 from psephos.results.labels import breach_message
 from psephos.results.selectors.protocols import station_pec_get
+from psephos.results.services.keying import (
+    AttachmentRefused,
+    attachment_limit,
+    attachment_read,
+    protocol_attach,
+)
 from psephos.voters.selectors import election_station_get
 
 from .access import access_protocol_paper
@@ -103,6 +109,52 @@ def protocol_scan_page(request: HttpRequest, key: str, code: str) -> HttpRespons
             "error": error,
             "breaches": breaches,
             "text": text,
+        },
+        status=status,
+    )
+
+
+@login_required
+def protocol_photo_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
+    """Let the station's PEC (or the TEC above) upload the photo or scan of the signed paper.
+
+    The file is refused before it is read whole when it is too large or not a PNG, JPEG
+    or PDF; the stored file's SHA-256 goes into the ledger and onto the station page.
+    """
+    election, station = election_station_get(key=key, code=code)
+    user: User = request.user  # type: ignore[assignment]
+    pec = station_pec_get(election=election, station_code=station.code, with_station=False)
+    access_protocol_paper(user, station, pec.parent_id)
+    error, status = "", 200
+    if request.method == "POST":
+        upload = request.FILES.get("photo")
+        try:
+            if upload is None:
+                raise AttachmentRefused(
+                    _("Choose the photo or scan of the signed protocol."),
+                    data={"station": station.code, "field": "photo"},
+                )
+            content = attachment_read(upload, station_code=station.code)
+            attachment = protocol_attach(
+                user=user, election=election, station_code=station.code, content=content
+            )
+        except DomainError as exc:
+            error, status = exc.message, exc.http_status
+        else:
+            messages.success(
+                request,
+                _("The signed protocol is stored and published; its SHA-256 is %(sha)s.")
+                % {"sha": attachment.sha256},
+            )
+            return redirect("pollingday:protocol-photo", key=election.key, code=station.code)
+    return render(
+        request,
+        "pollingday/protocol_photo.html",
+        {
+            "election": election,
+            "station": station,
+            "error": error,
+            "limit_mb": f"{attachment_limit() / 1024 / 1024:g}",
         },
         status=status,
     )

@@ -43,7 +43,7 @@ from psephos.results.services.decisions import (
     protocol_correct_by_decision,
     protocol_decision_confirm,
 )
-from psephos.results.services.keying import attachment_limit, protocol_attach, protocol_key
+from psephos.results.services.keying import attachment_read, protocol_attach, protocol_key
 
 router = Router(tags=["results transparency"])
 
@@ -224,7 +224,7 @@ def station_attach(
 ) -> Status[dict[str, Any]]:
     """Attach the image (PNG, JPEG) or PDF of the signed paper protocol; returns its SHA-256."""
     election = election_get(key=key)
-    content = file.read(attachment_limit() + 1)
+    content = attachment_read(file, station_code=code)
     attachment = protocol_attach(
         user=request.user,  # type: ignore[arg-type]
         election=election,

@@ -200,7 +200,11 @@ class KeyedEntry(LinesMixin):
 
 
 class ProtocolAttachment(models.Model):
-    """The image or PDF of a signed paper protocol; its SHA-256 is public."""
+    """The image or PDF of a signed paper protocol; its SHA-256 is public.
+
+    The bytes are in the default storage under ``storage_name`` (content-addressed:
+    ``protocols/<aa>/<sha256>``), not in this row.
+    """
 
     election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="+")
     commission = models.ForeignKey(
@@ -209,7 +213,7 @@ class ProtocolAttachment(models.Model):
     content_type = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    data = models.BinaryField()
+    storage_name = models.CharField(max_length=200)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

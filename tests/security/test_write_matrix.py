@@ -147,7 +147,8 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/elections/{key}/stations/{code}/turnout": {"pec"},
     "POST /api/v1/elections/{key}/stations/{code}/count": {"pec"},
     "POST /api/v1/elections/{key}/stations/{code}/logbook": {"pec"},
-    # ... and the TEC above it, entering the paper protocol from its QR code
+    # ... or the TEC above it: the photo of the signed paper; entering it from its QR code
+    "POST pollingday/<slug:key>/stations/<code:code>/protocol/photo/": {"pec", "tec"},
     "POST pollingday/<slug:key>/stations/<code:code>/protocol/scan/": {"tec"},
     "POST /api/v1/elections/{key}/stations/{code}/protocol/qr": {"tec"},
 }

@@ -1,4 +1,8 @@
-"""Election day on any station page: ``{% opening_status %}``, ``{% count_status %}``, ``{% logbook_status %}``."""
+"""Election day on any station page.
+
+``{% opening_status %}``, ``{% count_status %}``, ``{% logbook_status %}`` and
+``{% paper_status %}`` (the protocol's figures with the SHA-256 of its paper's QR code).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 from django import template
 
+from psephos.core.i18n import localized
+from psephos.elections.selectors import election_options
+from psephos.results.labels import label_for_line
 from psephos.voters.selectors import election_station_get
 
+from ..rules.protocol_qr import figures_digest
 from ..selectors import opening_context, opening_get
 from ..selectors_count import count_get
 from ..selectors_logbook import logbook_get, logbook_public
+from ..selectors_protocol import protocol_published
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -39,3 +48,21 @@ def logbook_status(election: Election, code: str) -> dict[str, Any]:
     if not logbook_public(election=election):
         return {"hidden": True, "logbook": []}
     return {"logbook": logbook_get(election=election, station=station)}
+
+
+@register.inclusion_tag("pollingday/_paper_status.html")
+def paper_status(election: Election, code: str) -> dict[str, Any]:
+    """Render the current protocol's figures and the SHA-256 under its paper's QR code."""
+    election, station = election_station_get(key=election.key, code=code)
+    figures = protocol_published(election=election, station=station)
+    if figures is None:
+        return {"figures": None}
+    return {
+        "figures": figures,
+        "lines": [(name, label_for_line(name), value) for name, value in figures.lines.items()],
+        "votes": [
+            (o.key, localized(o), figures.votes.get(o.key, 0))
+            for o in election_options(election=election)
+        ],
+        "digest": figures_digest(figures),
+    }

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -341,10 +342,13 @@ def attachment_get(*, election: Election, code: str, sha256: str) -> tuple[str, 
         ProtocolAttachment.objects.filter(
             election=election, commission__code=code, sha256=sha256.lower()
         )
-        .values_list("content_type", "data")
+        .values_list("content_type", "storage_name")
         .first()
     )
-    return None if row is None else (row[0], bytes(row[1]))
+    if row is None:
+        return None
+    with default_storage.open(row[1]) as handle:
+        return row[0], handle.read()
 
 
 def protocols_public_within(*, election: Election, hours: int) -> tuple[int, int]:

@@ -11,14 +11,19 @@ The same operator never keys one protocol twice in a round.
 
 The signed paper protocol's image or PDF can be attached; its type is sniffed from
 the bytes, its size limited, and its SHA-256 recorded in the ledger and shown publicly.
+The bytes go to the default storage (the file system, or object storage in
+production), content-addressed, never into a database row.
 """
 
 from __future__ import annotations
 
 import hashlib
 from typing import TYPE_CHECKING
+from typing import Protocol as Protocol_
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -186,6 +191,52 @@ def attachment_limit() -> int:
     return int(getattr(settings, "PSEPHOS_ATTACHMENT_MAX_BYTES", ATTACHMENT_MAX_BYTES))
 
 
+class Upload(Protocol_):
+    """What ``attachment_read`` needs of an uploaded file (Django's ``UploadedFile``)."""
+
+    @property
+    def size(self) -> int | None: ...
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def attachment_read(upload: Upload, *, station_code: str) -> bytes:
+    """Return an uploaded protocol image's bytes, refusing it before it is read whole.
+
+    A file whose size (counted by Django as it arrived) is above the limit is refused
+    unread; then its first bytes are read and one that is not a PNG, JPEG or PDF is
+    refused; only then is the rest read (never more than the limit and one byte).
+    Raises ``AttachmentRefused``; ``protocol_attach`` checks the bytes again.
+    """
+    limit = attachment_limit()
+    if upload.size is not None and upload.size > limit:
+        raise _too_large(station_code, upload.size, limit)
+    head = upload.read(max(len(m) for m, _t in SIGNATURES))
+    if sniff(head) is None:
+        raise _not_image(station_code)
+    return head + upload.read(limit + 1 - len(head))
+
+
+def _too_large(station_code: str, size: int, limit: int) -> AttachmentRefused:
+    return AttachmentRefused(
+        _("The file has %(size)d bytes; at most %(limit)d are accepted.")
+        % {"size": size, "limit": limit},
+        data={"station": station_code, "size": size, "limit": limit},
+    )
+
+
+def _not_image(station_code: str) -> AttachmentRefused:
+    return AttachmentRefused(
+        _("The file is not a PNG, JPEG or PDF."),
+        data={"station": station_code},
+    )
+
+
+def attachment_storage_name(sha256: str) -> str:
+    """Return where an attachment with this digest is stored (one copy per content)."""
+    return f"protocols/{sha256[:2]}/{sha256}"
+
+
 ATTACHMENTS_PER_STATION = 10
 # Any number not used by another advisory lock of psephos: the first key of the
 # per-station attachment lock on PostgreSQL.
@@ -221,7 +272,7 @@ def protocol_attach(
     claims) of at most ``PSEPHOS_ATTACHMENT_MAX_BYTES`` (10 MiB by default); the
     station has fewer than ``PSEPHOS_ATTACHMENTS_PER_STATION`` (10) attachments.
 
-    Side effects: a ``ProtocolAttachment``; ledger event ``protocol.attach`` with the
+    Side effects: the bytes in the default storage; a ``ProtocolAttachment``; ledger event ``protocol.attach`` with the
     digest, type and size. Raises ``StationNotFound``, ``PermissionDenied`` or
     ``AttachmentRefused``; nothing is written then.
     """
@@ -240,18 +291,17 @@ def protocol_attach(
         )
     limit = attachment_limit()
     if len(content) > limit:
-        raise AttachmentRefused(
-            _("The file has %(size)d bytes; at most %(limit)d are accepted.")
-            % {"size": len(content), "limit": limit},
-            data={"station": station_code, "size": len(content), "limit": limit},
-        )
+        raise _too_large(station_code, len(content), limit)
     content_type = sniff(content)
     if content_type is None:
-        raise AttachmentRefused(
-            _("The file is not a PNG, JPEG or PDF."),
-            data={"station": station_code},
-        )
+        raise _not_image(station_code)
     sha = hashlib.sha256(content).hexdigest()
+    # Written before the transaction: a committed row never names a missing file (a
+    # refused or rolled-back attachment can leave an unreferenced copy, never a dangling
+    # reference).
+    name = attachment_storage_name(sha)
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(content))
     with transaction.atomic():
         _attachments_lock(pec.pk)
         cap = attachments_per_station()
@@ -271,7 +321,7 @@ def protocol_attach(
             content_type=content_type,
             size=len(content),
             sha256=sha,
-            data=content,
+            storage_name=name,
             uploaded_by=user,
             created_at=clock.now(),
         )
