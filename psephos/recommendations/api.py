@@ -7,11 +7,13 @@ import io
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 
-from psephos.core.schemas import READ_ERRORS, ErrorOut
+from psephos.accounts.authentication import STAFF_AUTH
+from psephos.core.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from psephos.elections.selectors import election_get
 
+from .access import access_follow_up
 from .evidence import (
     evidence_by_recommendation,
     evidence_csv,
@@ -19,9 +21,16 @@ from .evidence import (
     evidence_for_election,
     evidence_row,
 )
-from .models import Assessment, Recommendation, Report
-from .schemas import IndicatorFigureOut, ReportDetailOut, ReportOut
-from .selectors import recommendation_list_with_assessments, report_get, report_list
+from .models import Assessment, FollowUp, Recommendation, Report
+from .schemas import FollowUpIn, FollowUpOut, IndicatorFigureOut, ReportDetailOut, ReportOut
+from .selectors import (
+    follow_up_list_for_recommendation,
+    recommendation_get,
+    recommendation_list_with_assessments,
+    report_get,
+    report_list,
+)
+from .services.follow_ups import DocumentRef, follow_up_record
 
 router = Router(tags=["recommendations"])
 
@@ -48,6 +57,21 @@ def report_dict(report: Report) -> dict[str, Any]:
         "published_on": report.published_on,
         "language": report.language,
         "document_sha256": report.document_sha256,
+    }
+
+
+def follow_up_dict(note: FollowUp, recommendation_key: str) -> dict[str, Any]:
+    return {
+        "id": note.pk,
+        "recommendation": recommendation_key,
+        "commission": note.commission.code,
+        "done_on": note.done_on,
+        "text": note.text,
+        "text_sha256": note.text_sha256,
+        "entered_at": note.entered_at,
+        "documents": [
+            {"title": d.title, "url": d.url, "sha256": d.sha256} for d in note.documents.all()
+        ],
     }
 
 
@@ -119,6 +143,7 @@ def report(request: HttpRequest, key: str, format: str = "json", election: str =
                     for a in rec.assessments.all()
                 ],
                 "evidence": [evidence_row(e) for e in evidence.get(rec.key, [])],
+                "follow_ups": [follow_up_dict(f, rec.key) for f in rec.follow_ups.all()],
             }
             for rec in recs
         ],
@@ -134,3 +159,33 @@ def evidence(request: HttpRequest, election: str, format: str = "json") -> Any:
         response["Content-Disposition"] = f'attachment; filename="{election}-evidence.csv"'
         return response
     return rows
+
+
+@router.get("/recommendations/{key}/follow-ups", response={200: list[FollowUpOut], **READ_ERRORS})
+def follow_ups(request: HttpRequest, key: str) -> list[dict[str, Any]]:
+    """The commissions' follow-up notes on a recommendation, oldest first."""
+    rec = recommendation_get(key=key)
+    return [
+        follow_up_dict(f, rec.key) for f in follow_up_list_for_recommendation(recommendation=rec)
+    ]
+
+
+@router.post(
+    "/recommendations/{key}/follow-ups",
+    auth=STAFF_AUTH,
+    response={201: FollowUpOut, **WRITE_ERRORS},
+)
+def follow_up_add(request: HttpRequest, key: str, payload: FollowUpIn) -> Any:
+    """Record the central commission's note of what it did about a recommendation (an
+    operator of the CEC); the text's SHA-256 goes into the ledger."""
+    access_follow_up(request.user)  # type: ignore[arg-type]
+    rec = recommendation_get(key=key)
+    note = follow_up_record(
+        recommendation=rec,
+        user=request.user,  # type: ignore[arg-type]
+        done_on=payload.done_on,
+        text=payload.text,
+        documents=[DocumentRef(d.title, d.sha256, d.url) for d in payload.documents],
+    )
+    saved = follow_up_list_for_recommendation(recommendation=rec)
+    return Status(201, follow_up_dict(next(f for f in saved if f.pk == note.pk), rec.key))

@@ -33,3 +33,9 @@ class AssessmentExists(Conflict):
     """The assessor has assessed this recommendation on that date, or the footnotes are loaded."""
 
     code = "assessment_exists"
+
+
+class FollowUpInvalid(ValidationFailed):
+    """A follow-up note that cannot be recorded; ``data['errors']`` names each field."""
+
+    code = "follow_up_invalid"

@@ -91,3 +91,51 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recommendation.key} {self.assessor} {self.assessed_on}"
+
+
+class FollowUp(models.Model):
+    """A commission's own note of what it did about a recommendation, and when.
+
+    The note's text stays here; the ledger holds its SHA-256. ``commission`` is the
+    commission whose operator entered it.
+    """
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    commission = models.ForeignKey(
+        "commissions.Commission", on_delete=models.PROTECT, related_name="+"
+    )
+    done_on = models.DateField(_("done on"))
+    text = models.TextField(_("what was done"))
+    text_sha256 = models.CharField(_("text SHA-256"), max_length=64)
+    entered_at = models.DateTimeField(_("entered at"))
+
+    class Meta:
+        ordering = ["recommendation", "done_on", "pk"]
+        verbose_name = _("follow-up note")
+        verbose_name_plural = _("follow-up notes")
+
+    def __str__(self) -> str:
+        return f"{self.recommendation.key} {self.done_on}"
+
+
+class FollowUpDocument(models.Model):
+    """A document a follow-up note cites: its title, where it is published, its SHA-256."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="documents")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("address"), max_length=500, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        ordering = ["follow_up", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follow_up", "position"], name="follow_up_document_position_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -33,6 +33,37 @@ class IndicatorFigureOut(Schema):
     title: str
 
 
+class FollowUpDocumentIn(Schema):
+    title: str
+    sha256: str
+    url: str = ""
+
+
+class FollowUpIn(Schema):
+    done_on: dt.date
+    text: str
+    documents: list[FollowUpDocumentIn] = []
+
+
+class FollowUpDocumentOut(Schema):
+    title: str
+    url: str
+    sha256: str
+
+
+class FollowUpOut(Schema):
+    """A commission's follow-up note; ``text_sha256`` is what the ledger holds."""
+
+    id: int
+    recommendation: str
+    commission: str
+    done_on: dt.date
+    text: str
+    text_sha256: str
+    entered_at: dt.datetime
+    documents: list[FollowUpDocumentOut]
+
+
 class RecommendationOut(Schema):
     key: str
     number: int
@@ -44,6 +75,7 @@ class RecommendationOut(Schema):
     text_en: str
     assessments: list[AssessmentOut]
     evidence: list[IndicatorFigureOut]
+    follow_ups: list[FollowUpOut]
 
 
 class ReportOut(Schema):

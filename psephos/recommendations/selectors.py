@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from .errors import RecommendationNotFound, ReportNotFound
-from .models import Assessment, Recommendation, Report
+from .models import Assessment, FollowUp, Recommendation, Report
 
 
 def report_get(*, key: str) -> Report:
@@ -46,7 +46,8 @@ def report_list() -> QuerySet[Report]:
 
 
 def recommendation_list_with_assessments(*, report: Report) -> list[Recommendation]:
-    """The report's recommendations with their assessments (assessor, date order); 2 queries."""
+    """The report's recommendations with their assessments (assessor, date order) and the
+    follow-up notes (date order) with their documents; 4 queries."""
     return list(
         Recommendation.objects.filter(report=report)
         .order_by("number")
@@ -54,7 +55,8 @@ def recommendation_list_with_assessments(*, report: Report) -> list[Recommendati
             Prefetch(
                 "assessments",
                 queryset=Assessment.objects.order_by("assessor", "assessed_on"),
-            )
+            ),
+            Prefetch("follow_ups", queryset=_follow_ups()),
         )
     )
 
@@ -65,3 +67,16 @@ def assessment_list_recent(*, report_key: str = "", limit: int = 100) -> list[As
     if report_key:
         qs = qs.filter(recommendation__report__key=report_key)
     return list(qs.order_by("-pk")[:limit])
+
+
+def _follow_ups() -> QuerySet[FollowUp]:
+    return (
+        FollowUp.objects.select_related("commission")
+        .prefetch_related("documents")
+        .order_by("done_on", "pk")
+    )
+
+
+def follow_up_list_for_recommendation(*, recommendation: Recommendation) -> list[FollowUp]:
+    """The commissions' follow-up notes on ``recommendation``, oldest first, with documents."""
+    return list(_follow_ups().filter(recommendation=recommendation))

@@ -102,6 +102,8 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/complaints/{key}/decision": {"tec", "cec"},
     "POST /api/v1/complaints/{key}/decisions/{number}/confirm": {"tec", "cec"},
     "POST /api/v1/complaints/{key}/resume": {"tec", "cec"},
+    # recommendations: the central commission's own follow-up notes
+    "POST /api/v1/recommendations/recommendations/{key}/follow-ups": {"cec"},
     # observation: observers report, the organisation's admins (two-factor) manage, the CEC
     # accredits; a logged-in user sets up their own authenticator
     "POST observation/2fa/": {"self"},
