@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from psephos.elections.selectors import election_get
 
@@ -23,10 +24,17 @@ from .enums import (
     Source,
 )
 from .exports import itemised_csv
-from .rules.chart import polyline
+from .rules.chart import polyline, value_axis
 from .selectors import fund_get
 
 WIDTH, HEIGHT = 600, 200
+# The comparison chart: candidates' names left of the bars, the legend above, the axis below.
+LABELS, PAD, ROW, LEGEND, AXIS = 160, 24, 30, 28, 40
+UNIT_TITLES = {
+    1: gettext_lazy("KZT"),
+    1_000: gettext_lazy("KZT thousand"),
+    1_000_000: gettext_lazy("KZT million"),
+}
 
 
 def _labelled(d: Disclosure, top: Decimal) -> dict[str, Any]:
@@ -53,8 +61,35 @@ def _labelled(d: Disclosure, top: Decimal) -> dict[str, Any]:
             [p.received for p in d.series], top=top, width=WIDTH, height=HEIGHT
         ),
         "spent_line": polyline([p.spent for p in d.series], top=top, width=WIDTH, height=HEIGHT),
-        "bar_received": float(d.received / top) * WIDTH if top else 0.0,
-        "bar_spent": float(d.spent / top) * WIDTH if top else 0.0,
+    }
+
+
+def _comparison(rows: list[dict[str, Any]], disclosures: list[Disclosure]) -> dict[str, Any]:
+    """Return the geometry of the comparison chart: bars per candidate, ticks, legend."""
+    axis = value_axis(max((max(d.received, d.spent) for d in disclosures), default=Decimal(0)))
+    plot = WIDTH - LABELS - PAD
+    bottom = LEGEND + ROW * len(rows)
+    for i, row in enumerate(rows):
+        d = row["d"]
+        y = LEGEND + i * ROW
+        row["y_label"] = y + ROW // 2 + 4
+        row["y_received"] = y + 4
+        row["y_spent"] = y + 15
+        row["bar_received"] = f"{axis.at(d.received, plot):.1f}"
+        row["bar_spent"] = f"{axis.at(d.spent, plot):.1f}"
+    ticks = [
+        {"x": f"{LABELS + axis.at(t, plot):.1f}", "label": label}
+        for t, label in zip(axis.ticks, axis.labels(), strict=True)
+    ]
+    return {
+        "left": LABELS,
+        "bottom": bottom,
+        "tick_label_y": bottom + 16,
+        "title_y": bottom + 34,
+        "title_x": LABELS + plot // 2,
+        "height": bottom + AXIS,
+        "ticks": ticks,
+        "unit_title": UNIT_TITLES[axis.unit],
     }
 
 
@@ -67,7 +102,12 @@ def finance_list(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "finance/list.html",
-        {"election": election, "rows": rows, "width": WIDTH, "bars_height": 10 * len(rows)},
+        {
+            "election": election,
+            "rows": rows,
+            "width": WIDTH,
+            "chart": _comparison(rows, disclosures),
+        },
     )
 
 
