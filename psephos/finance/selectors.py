@@ -18,7 +18,7 @@ from .errors import (
     ReferenceValueMissing,
     ReportNotFound,
 )
-from .models import Audit, Fund, Invoice, Payment, Receipt, ReferenceValue, Report
+from .models import Audit, Contract, Fund, Invoice, Payment, Receipt, ReferenceValue, Report
 from .profile import finance_profile, public_allowance
 from .rules.limits import DONATIONS, OWN_AND_BODY, Totals
 from .rules.money import CENT
@@ -222,3 +222,19 @@ def audits_list(*, fund: Fund) -> QuerySet[Audit]:
         .annotate(findings_count=Count("findings"))
         .order_by("number")
     )
+
+
+def contract_get(*, fund: Fund, reference: str) -> Contract:
+    """Return the fund's contract with the provider's number ``reference`` or raise."""
+    contract = (
+        Contract.objects.select_related("fund__election")
+        .filter(fund=fund, reference=reference)
+        .first()
+    )
+    if contract is None:
+        raise InvoiceNotFound(
+            _("Fund “%(fund)s” has no contract “%(reference)s”.")
+            % {"fund": fund.key, "reference": reference},
+            data={"fund": fund.key, "contract": reference},
+        )
+    return contract

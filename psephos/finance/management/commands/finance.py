@@ -2,6 +2,8 @@
 
 psephos finance import-receipts FILE --election KEY --fund KEY
 psephos finance import-statement FILE --election KEY --fund KEY   (CSV layout or camt.053)
+
+and the steps of public funding, reports and audits (``management/steps.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ...enums import DifferenceKind
 from ...selectors import fund_get
 from ...services.receipts import receipts_import
 from ...services.statements import statement_import
+from ..steps import STEPS, Steps
 
 
 class Command(DomainCommand):
@@ -36,8 +39,12 @@ class Command(DomainCommand):
         for p in (r, s):
             p.add_argument("--election", required=True)
             p.add_argument("--fund", required=True, help="the candidate's key")
+        Steps.add_arguments(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] in STEPS:
+            Steps(self).handle(**options)
+            return
         election = election_get(key=options["election"])
         fund = fund_get(election=election, key=options["fund"])
         if options["action"] == "import-receipts":
