@@ -29,31 +29,48 @@ COLUMNS = (
 )
 
 
+#: The largest sheet or line number (the database keeps them as 32-bit integers).
+NUMBER_MAX = 2_147_483_647
+#: The longest unit code (the database's column).
+UNIT_MAX = 32
+
+
 @dataclass(frozen=True, slots=True)
 class FileProblem:
     line: int  # the file's line (the header is line 1; for XLSX the sheet row)
     column: str  # a column name, or "*" for the whole line or file
-    code: str  # "header", "required", "integer", "date", "datetime", "repeated", "sheet_units", "empty", "encoding"
+    code: str  # "header", "required", "integer", "date", "datetime", "repeated", "sheet_units", "empty", "encoding", "malformed", "too_long"
 
 
-def _cells_csv(data: bytes) -> list[list[str]] | None:
+Numbered = list[tuple[int, list[str]]]  # (the line a row ends on, its cells)
+
+
+def _cells_csv(data: bytes) -> tuple[Numbered | None, FileProblem | None]:
+    """Return the file's rows, and the line where CSV reading stopped, if it did."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None
-    return [row for row in csv.reader(io.StringIO(text))]
+        return None, None
+    reader = csv.reader(io.StringIO(text))
+    rows: Numbered = []
+    try:
+        for row in reader:
+            rows.append((reader.line_num, row))
+    except csv.Error:  # a value over the reader's field limit (128 KiB)
+        return rows, FileProblem(reader.line_num, "*", "malformed")
+    return rows, None
 
 
-def _cells_xlsx(data: bytes) -> list[list[str]] | None:
+def _cells_xlsx(data: bytes) -> Numbered | None:
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 — openpyxl raises many kinds for a broken file
         return None
-    out: list[list[str]] = []
-    for values in book.worksheets[0].iter_rows(values_only=True):
-        out.append([_cell(v) for v in values])
+    out: Numbered = []
+    for n, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+        out.append((n, [_cell(v) for v in values]))
     return out
 
 
@@ -71,23 +88,32 @@ def _cell(value: object) -> str:
 
 def signature_file_read(data: bytes, *, xlsx: bool) -> tuple[list[SignatureRow], list[FileProblem]]:
     """Return the rows of a signature file and every problem found (rows are valid only if none)."""
-    cells = _cells_xlsx(data) if xlsx else _cells_csv(data)
+    stopped = None
+    cells = _cells_xlsx(data) if xlsx else None
+    if not xlsx:
+        cells, stopped = _cells_csv(data)
     if cells is None:
         return [], [FileProblem(1, "*", "encoding")]
-    cells = [c for c in cells if any(x.strip() for x in c)] if cells else []
+    rows, problems = _rows_read(cells)
+    return rows, [*problems, stopped] if stopped else problems
+
+
+def _rows_read(cells: Numbered) -> tuple[list[SignatureRow], list[FileProblem]]:
+    cells = [(n, c) for n, c in cells if any(x.strip() for x in c)]
     if not cells:
         return [], [FileProblem(1, "*", "empty")]
-    header = [h.strip().lower() for h in cells[0]]
+    header_line, header_cells = cells[0]
+    header = [h.strip().lower() for h in header_cells]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        return [], [FileProblem(1, c, "header") for c in missing]
+        return [], [FileProblem(header_line, c, "header") for c in missing]
     index = [header.index(c) for c in COLUMNS]
     width = max(index) + 1
     rows: list[SignatureRow] = []
     problems: list[FileProblem] = []
     seen: set[tuple[int, int]] = set()
     sheet_unit: dict[int, str] = {}
-    for n, raw in enumerate(cells[1:], start=2):
+    for n, raw in cells[1:]:
         if len(raw) < width:
             raw = raw + [""] * (width - len(raw))
         values = [raw[i].strip() for i in index]
@@ -98,8 +124,9 @@ def signature_file_read(data: bytes, *, xlsx: bool) -> tuple[list[SignatureRow],
             and sheet_t.isdigit()
             and line_t.isascii()
             and line_t.isdigit()
-            and int(sheet_t) > 0
-            and int(line_t) > 0
+            and 0 < int(sheet_t) <= NUMBER_MAX
+            and 0 < int(line_t) <= NUMBER_MAX
+            and len(unit) <= UNIT_MAX
         ):
             sheet, line = int(sheet_t), int(line_t)
             birth = _date(birth_t, n, "birth_date", problems)
@@ -114,6 +141,8 @@ def signature_file_read(data: bytes, *, xlsx: bool) -> tuple[list[SignatureRow],
             _integer(line_t, n, "line", problems)
             _date(birth_t, n, "birth_date", problems)
             _instant(signed_t, n, problems)
+            if len(unit) > UNIT_MAX:
+                problems.append(FileProblem(n, "unit", "too_long"))
             continue
         if (sheet, line) in seen:
             problems.append(FileProblem(n, "line", "repeated"))
@@ -143,7 +172,7 @@ def signature_file_read(data: bytes, *, xlsx: bool) -> tuple[list[SignatureRow],
 def _integer(text: str, n: int, column: str, problems: list[FileProblem]) -> int | None:
     if not text:
         return None
-    if not text.isascii() or not text.isdigit() or int(text) < 1:
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= NUMBER_MAX:
         problems.append(FileProblem(n, column, "integer"))
         return None
     return int(text)

@@ -45,11 +45,15 @@ FILE_PROBLEMS = {
     "empty": gettext_lazy("the file has no lines"),
     "header": gettext_lazy("the header lacks this column"),
     "required": gettext_lazy("the value is missing"),
-    "integer": gettext_lazy("expected a whole number from 1"),
+    "integer": gettext_lazy("expected a whole number from 1 to 2147483647"),
     "date": gettext_lazy("expected a date as YYYY-MM-DD"),
     "datetime": gettext_lazy("expected a date or a date and time as YYYY-MM-DDTHH:MM"),
     "repeated": gettext_lazy("this sheet and line number appear earlier in the file"),
     "sheet_units": gettext_lazy("a sheet claims one unit; this line names another"),
+    "malformed": gettext_lazy(
+        "the line cannot be read as CSV (a value over 128 KiB); nothing after it was read"
+    ),
+    "too_long": gettext_lazy("a unit code has at most 32 characters"),
 }
 
 

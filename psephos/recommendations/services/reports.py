@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,18 @@ class ReportImport:
 def recommendation_key(report_key: str, number: int) -> str:
     """The stable key of a recommendation: ``odihr-kz-2022-presidential-r10``."""
     return f"{report_key}-r{number}"
+
+
+# C0 controls but tab, line feed, form feed and carriage return, and DEL: PostgreSQL
+# cannot store NUL in text, and none of them is in a report as published.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _where(data: str | bytes, offset: int) -> tuple[int, int]:
+    """Return the 1-based line and column of ``offset`` in ``data``."""
+    newline = "\n" if isinstance(data, str) else b"\n"
+    start = data.rfind(newline, 0, offset) + 1  # type: ignore[arg-type]
+    return data.count(newline, 0, offset) + 1, offset - start + 1  # type: ignore[arg-type]
 
 
 def _problem_message(name: str, problem: Problem) -> str:
@@ -86,11 +99,29 @@ def report_import(
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line, column = _where(raw, exc.start)
+        message = _("%(file)s, line %(line)d, column %(column)d: not UTF-8 text.") % {
+            "file": path.name,
+            "line": line,
+            "column": column,
+        }
         raise ReportUnreadable(
-            _("%(file)s: not UTF-8 text (byte %(offset)d).")
-            % {"file": path.name, "offset": exc.start},
-            data={"errors": [], "file": path.name},
+            message, data={"errors": [message], "file": path.name, "lines": [line]}
         ) from exc
+    control = _CONTROL.search(text)
+    if control:
+        line, column = _where(text, control.start())
+        message = _(
+            "%(file)s, line %(line)d, column %(column)d: a control character (%(char)s) is not text."
+        ) % {
+            "file": path.name,
+            "line": line,
+            "column": column,
+            "char": f"U+{ord(control.group()):04X}",
+        }
+        raise ReportUnreadable(
+            message, data={"errors": [message], "file": path.name, "lines": [line]}
+        )
     section = rules.section_read(text)
     if section.problems:
         messages = [_problem_message(path.name, p) for p in section.problems]
