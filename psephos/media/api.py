@@ -10,16 +10,22 @@ from ninja import Router
 from psephos.core.schemas import ErrorOut
 from psephos.elections.selectors import election_get
 
-from .exports import airtime_dict, draw_dict, report_dict
+from .exports import airtime_dict, draw_dict, paid_dict, report_dict
 from .schemas import AirtimeDrawOut, MediaOut
-from .selectors import airtime_report, draw_table, plan_list_for_election, plan_report
+from .selectors import (
+    airtime_report,
+    draw_table,
+    paid_report,
+    plan_list_for_election,
+    plan_report,
+)
 
 router = Router(tags=["media"])
 
 
 @router.get("elections/{key}/media", response={200: MediaOut, 404: ErrorOut})
 def media_reports(request: HttpRequest, key: str) -> dict[str, Any]:
-    """Coverage, tone, speakers, equal-coverage tests, coder agreement; free airtime use."""
+    """Coverage, tone, speakers, equal-coverage tests, coder agreement; free airtime; paid ads."""
     election = election_get(key=key)
     return {
         "election": election.key,
@@ -27,6 +33,7 @@ def media_reports(request: HttpRequest, key: str) -> dict[str, Any]:
             report_dict(plan_report(plan=p)) for p in plan_list_for_election(election=election)
         ],
         "airtime": airtime_dict(airtime_report(election=election)),
+        "paid": paid_dict(paid_report(election=election)),
     }
 
 

@@ -81,3 +81,10 @@ class BroadcastFileInvalid(ValidationFailed):
     """A CSV of broadcasts as aired is refused; ``data['problems']`` gives line, column, code."""
 
     code = "airtime_broadcast_file_invalid"
+
+
+class PaidFileInvalid(ValidationFailed):
+    """A CSV of published rates or paid ads is refused; ``data['problems']`` gives line,
+    column and code."""
+
+    code = "paid_advertising_file_invalid"

@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 from .rules.report import CoverageTest, OutletCoverage
-from .selectors import AirtimeReport, DrawTable, PlanReport
+from .selectors import AirtimeReport, DrawTable, PaidReport, PlanReport
 
 CSV_COLUMNS = [
     "plan",
@@ -266,4 +266,92 @@ def airtime_csv(report: AirtimeReport) -> str:
                     *("", "", u.aired[i], "", u.coded[i]),
                 ]
             )
+    return out.getvalue()
+
+
+PAID_COLUMNS = [
+    "ad",
+    "outlet",
+    "candidate",
+    "placement",
+    "aired_on",
+    "seconds",
+    "placements",
+    "price",
+    "rate_unit",
+    "rate_price",
+    "rate_published_on",
+    "expected",
+    "difference",
+    "status",
+]
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def paid_dict(report: PaidReport) -> dict[str, Any]:
+    """Return rates, ads with their check, and totals as JSON-ready data (``PaidReportOut``)."""
+    return {
+        "rates": [
+            {
+                "outlet": r.outlet,
+                "placement": r.placement,
+                "unit": r.unit,
+                "price": r.price,
+                "published_on": r.published_on,
+            }
+            for r in report.rates
+        ],
+        "ads": [
+            {
+                "ad": k.ad.ad,
+                "outlet": k.ad.outlet,
+                "candidate": k.ad.candidate,
+                "placement": k.ad.placement,
+                "aired_on": k.ad.aired_on,
+                "seconds": k.ad.seconds,
+                "placements": k.ad.placements,
+                "price": k.ad.price,
+                "rate_price": k.rate.price if k.rate else None,
+                "rate_unit": k.rate.unit if k.rate else "",
+                "rate_published_on": k.rate.published_on if k.rate else None,
+                "quantity": k.quantity,
+                "expected": k.expected,
+                "difference": k.difference,
+                "status": k.status,
+            }
+            for k in report.checks
+        ],
+        "totals": [
+            {
+                "candidate": t.candidate,
+                "ads": t.ads,
+                "seconds": t.seconds,
+                "placements": t.placements,
+                "paid": t.paid,
+                "flagged": t.flagged,
+            }
+            for t in report.totals
+        ],
+    }
+
+
+def paid_csv(report: PaidReport) -> str:
+    """Return every paid ad with the rate in force and the check, one line per ad."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(PAID_COLUMNS)
+    for k in report.checks:
+        a = k.ad
+        rate = k.rate
+        writer.writerow(
+            [
+                *(a.ad, a.outlet, a.candidate, a.placement, a.aired_on.isoformat()),
+                *(_text(a.seconds), _text(a.placements), a.price),
+                *((rate.unit, rate.price, rate.published_on.isoformat()) if rate else ("", "", "")),
+                *(_text(k.expected), _text(k.difference), k.status),
+            ]
+        )
     return out.getvalue()

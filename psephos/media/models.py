@@ -172,3 +172,41 @@ class Broadcast(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["slot", "source"], name="media_broadcast_once")
         ]
+
+
+class AdRate(models.Model):
+    """An outlet's published price for a placement, per second or per placement, from a day."""
+
+    election = models.ForeignKey("elections.Election", on_delete=models.PROTECT, related_name="+")
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+")
+    placement = models.SlugField(max_length=64)  # e.g. prime-time-spot, front-page-banner
+    unit = models.CharField(max_length=10)  # second or placement (rules.paid.UNITS)
+    price = models.DecimalField(max_digits=14, decimal_places=2)  # tenge per unit
+    published_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "outlet", "placement", "published_on"],
+                name="media_rate_once_a_day",
+            )
+        ]
+
+
+class PaidAd(models.Model):
+    """Paid airtime or space a candidate bought: placement, day, volume and price paid."""
+
+    election = models.ForeignKey("elections.Election", on_delete=models.PROTECT, related_name="+")
+    key = models.SlugField(max_length=64)
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+")
+    candidate = models.SlugField(max_length=64)
+    placement = models.SlugField(max_length=64)
+    aired_on = models.DateField()
+    seconds = models.PositiveIntegerField(null=True, blank=True)
+    placements = models.PositiveIntegerField(null=True, blank=True)
+    price = models.DecimalField(max_digits=14, decimal_places=2)  # tenge paid
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "key"], name="media_paid_ad_key_once")
+        ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from ninja import Schema
 
@@ -116,10 +117,52 @@ class AirtimeUseReportOut(Schema):
     disagreements: list[str]
 
 
+class PaidRateOut(Schema):
+    outlet: str
+    placement: str
+    unit: str  # second or placement
+    price: Decimal  # tenge per unit
+    published_on: dt.date
+
+
+class PaidAdOut(Schema):
+    ad: str
+    outlet: str
+    candidate: str
+    placement: str
+    aired_on: dt.date
+    seconds: int | None
+    placements: int | None
+    price: Decimal
+    rate_price: Decimal | None
+    rate_unit: str
+    rate_published_on: dt.date | None
+    quantity: int | None
+    expected: Decimal | None
+    difference: Decimal | None  # paid − expected
+    status: str  # published_rate, differs, no_rate, no_seconds
+
+
+class PaidTotalOut(Schema):
+    candidate: str
+    ads: int
+    seconds: int
+    placements: int
+    paid: Decimal
+    flagged: int
+
+
+class PaidReportOut(Schema):
+    rates: list[PaidRateOut]
+    ads: list[PaidAdOut]
+    totals: list[PaidTotalOut]
+
+
 class MediaOut(Schema):
     election: str
     plans: list[PlanReportOut]
     airtime: AirtimeUseReportOut
+    paid: PaidReportOut
 
 
 class AirtimeSlotOut(Schema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from psephos.elections.selectors import election_options, election_profile
 from .enums import BROADCAST, Medium, Programme, Subject
 from .errors import OutletNotFound, PlanNotFound
 from .models import (
+    AdRate,
     AirtimeDraw,
     AirtimeSlot,
     Broadcast,
@@ -25,11 +27,13 @@ from .models import (
     CodedItem,
     MonitoringPlan,
     Outlet,
+    PaidAd,
 )
 from .rules.agreement import Agreement, Coding, agreement
 from .rules.airtime import OutletUse, Record, SlotFrame, airtime_tally
 from .rules.coding import PlanFrame
 from .rules.draw import Slot, allocate, commitment, inputs_digest
+from .rules.paid import Ad, AdCheck, Rate, price_check
 from .rules.report import CoverageRow, OutletCoverage, ReportSetup, coverage_report
 
 if TYPE_CHECKING:
@@ -393,3 +397,67 @@ def draw_table(*, election: Election) -> DrawTable:
     if draw.drawn_at is None:
         return DrawTable("committed", draw, slots, None, outlets)
     return DrawTable("drawn", draw, slots, draw_verify(election=election), outlets)
+
+
+@dataclass(frozen=True, slots=True)
+class PaidTotal:
+    """A candidate's paid advertising: ads, seconds, placements, price paid, ads flagged."""
+
+    candidate: str
+    ads: int
+    seconds: int
+    placements: int
+    paid: Decimal
+    flagged: int
+
+
+@dataclass(frozen=True, slots=True)
+class PaidReport:
+    rates: list[Rate]  # by outlet, placement, day
+    checks: list[AdCheck]  # every ad, by day, outlet and key
+    totals: list[PaidTotal]  # per candidate in ballot order
+    names: dict[str, Outlet]
+
+
+def paid_report(*, election: Election) -> PaidReport:
+    """Return the published rates, every paid ad checked against them and the totals per
+    candidate (four queries)."""
+    rates = [
+        Rate(*row)
+        for row in AdRate.objects.filter(election=election)
+        .order_by("outlet__key", "placement", "published_on")
+        .values_list("outlet__key", "placement", "unit", "price", "published_on")
+    ]
+    ads = [
+        Ad(*row)
+        for row in PaidAd.objects.filter(election=election)
+        .order_by("aired_on", "outlet__key", "key")
+        .values_list(
+            "key",
+            "outlet__key",
+            "candidate",
+            "placement",
+            "aired_on",
+            "seconds",
+            "placements",
+            "price",
+        )
+    ]
+    checks = price_check(ads, rates)
+    totals = []
+    for c in candidate_keys(election=election):
+        mine = [k for k in checks if k.ad.candidate == c]
+        totals.append(
+            PaidTotal(
+                c,
+                len(mine),
+                sum(k.ad.seconds or 0 for k in mine),
+                sum(k.ad.placements or 0 for k in mine),
+                sum((k.ad.price for k in mine), Decimal(0)),
+                sum(1 for k in mine if k.status != "published_rate"),
+            )
+        )
+    keys = {r.outlet for r in rates} | {a.outlet for a in ads}
+    return PaidReport(
+        rates, checks, totals, {o.key: o for o in Outlet.objects.filter(key__in=keys)}
+    )

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<slug:key>/draw/", views.media_draw, name="draw"),
     path("<slug:key>/draw.csv", views.media_draw_csv, name="draw_csv"),
     path("<slug:key>/airtime.csv", views.media_airtime_csv, name="airtime_csv"),
+    path("<slug:key>/paid.csv", views.media_paid_csv, name="paid_csv"),
 ]

@@ -16,13 +16,15 @@ from psephos.core.i18n import localized
 from psephos.elections.selectors import election_get, election_options
 
 from .enums import Medium, Subject
-from .exports import VERIFY_COMMAND, airtime_csv, draw_csv, report_csv
+from .exports import VERIFY_COMMAND, airtime_csv, draw_csv, paid_csv, report_csv
 from .rules.report import ALL_OUTLETS, PERIOD, OutletCoverage
 from .selectors import (
     AirtimeReport,
+    PaidReport,
     PlanReport,
     airtime_report,
     draw_table,
+    paid_report,
     plan_list,
     plan_list_for_election,
     plan_report,
@@ -127,6 +129,7 @@ def media_election(request: HttpRequest, key: str) -> HttpResponse:
             "election_name": getattr(election, f"name_{lang}", election.name_en),
             "plans": plans,
             "airtime": _airtime_context(airtime_report(election=election), labels),
+            "paid": _paid_context(paid_report(election=election), labels),
         },
     )
 
@@ -215,6 +218,42 @@ def media_draw_csv(request: HttpRequest, key: str) -> HttpResponse:
         draw_csv(draw_table(election=election)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{election.key}-airtime-draw.csv"'
+    return response
+
+
+def _paid_context(report: PaidReport, labels: dict[str, str]) -> dict[str, Any]:
+    status = {
+        "published_rate": _("at the published rate"),
+        "differs": _("differs from the published rate"),
+        "no_rate": _("no rate published for this placement"),
+        "no_seconds": _("seconds missing for a rate per second"),
+    }
+    units = {"second": _("per second"), "placement": _("per placement")}
+    names = {k: localized(o) for k, o in report.names.items()}
+    return {
+        "report": report,
+        "rates": [{"r": r, "outlet": names[r.outlet], "unit": units[r.unit]} for r in report.rates],
+        "totals": [{"t": t, "label": labels.get(t.candidate, t.candidate)} for t in report.totals],
+        "flagged": [
+            {
+                "k": k,
+                "label": labels.get(k.ad.candidate, k.ad.candidate),
+                "outlet": names[k.ad.outlet],
+                "status": status[k.status],
+            }
+            for k in report.checks
+            if k.status != "published_rate"
+        ],
+    }
+
+
+def media_paid_csv(request: HttpRequest, key: str) -> HttpResponse:
+    """Every paid ad with the rate in force and the equal-access check, as CSV."""
+    election = election_get(key=key)
+    response = HttpResponse(
+        paid_csv(paid_report(election=election)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{election.key}-paid-ads.csv"'
     return response
 
 

@@ -50,7 +50,10 @@ PROBLEMS = {
     "unknown_candidate": gettext_lazy("not a candidate of the election"),
     "beyond_slot": gettext_lazy("more than the slot offers"),
     "repeated_slot": gettext_lazy("the slot appears on an earlier line"),
-    "recorded": gettext_lazy("this source recorded the slot before"),
+    "recorded": gettext_lazy("recorded before"),
+    "key": gettext_lazy("a key is letters, digits, hyphens and underscores (at most 64)"),
+    "repeated_rate": gettext_lazy("this outlet, placement and day appear on an earlier line"),
+    "repeated_ad": gettext_lazy("this ad appears on an earlier line"),
 }
 
 

@@ -12,6 +12,9 @@ psephos media report ELECTION [--plan KEY] [--format json|csv]
 psephos media slots FILE --election KEY                  (slots outlets offer, before the draw)
 psephos media draw ELECTION --commit SHA256 | --seed SEED | --verify
 psephos media broadcasts FILE --election KEY --source outlet|monitor   (free airtime as aired)
+psephos media rates FILE --election KEY                  (outlets' published rates)
+psephos media ads FILE --election KEY                    (paid ads bought by candidates)
+psephos media paid ELECTION                              (every ad against the rate, CSV)
 psephos media airtime ELECTION                            (entitled, allocated, aired, coded)
 """
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -33,13 +37,14 @@ from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
 
 from ...errors import DrawNotCommitted, PlanInvalid, SlotInvalid
-from ...exports import report_csv, report_dict
+from ...exports import paid_csv, report_csv, report_dict
 from ...models import MonitoringPlan
 from ...rules.draw import slots_read
 from ...selectors import (
     airtime_use,
     check_list_for_coder,
     draw_verify,
+    paid_report,
     plan_agreement,
     plan_get,
     plan_list_for_election,
@@ -55,11 +60,12 @@ from ...services.airtime import (
 from ...services.checks import checks_assign
 from ...services.items import PROBLEMS, items_import
 from ...services.outlets import OutletSpec, PlanSpec, outlet_register, plan_create
+from ...services.paid import ads_record, rates_publish
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
 
-AIRTIME_ACTIONS = ("slots", "draw", "airtime", "broadcasts")
+AIRTIME_ACTIONS = ("slots", "draw", "airtime", "broadcasts", "rates", "ads", "paid")
 
 
 class Command(DomainCommand):
@@ -114,6 +120,15 @@ class Command(DomainCommand):
         b.add_argument("file", type=Path)
         b.add_argument("--election", required=True)
         b.add_argument("--source", required=True, help="outlet or monitor")
+        for name, text in (
+            ("rates", "record outlets' published rates for paid advertising"),
+            ("ads", "record the paid ads candidates bought"),
+        ):
+            f = sub.add_parser(name, help=text)
+            f.add_argument("file", type=Path)
+            f.add_argument("--election", required=True)
+        pa = sub.add_parser("paid", help="every paid ad against the published rate (CSV)")
+        pa.add_argument("election")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "outlet":
@@ -274,15 +289,33 @@ class Command(DomainCommand):
             self.stdout.write(",".join(cells))
 
     def _broadcasts(self, election: Election, options: dict[str, Any]) -> None:
+        count = self._file(broadcasts_record, election, options, source=options["source"])
+        self.stdout.write(_("%(count)d broadcasts recorded.") % {"count": count})
+
+    def _rates(self, election: Election, options: dict[str, Any]) -> None:
+        count = self._file(rates_publish, election, options)
+        self.stdout.write(_("%(count)d rates recorded.") % {"count": count})
+
+    def _ads(self, election: Election, options: dict[str, Any]) -> None:
+        count = self._file(ads_record, election, options)
+        self.stdout.write(_("%(count)d paid ads recorded.") % {"count": count})
+
+    @staticmethod
+    def _file(
+        service: Callable[..., int], election: Election, options: dict[str, Any], **extra: str
+    ) -> int:
+        """Send the command's file to a service that records it all or nothing."""
         path: Path = options["file"]
-        count = broadcasts_record(
+        return service(
             election=election,
             data=path.read_bytes(),
             file_name=path.name,
-            source=options["source"],
             actor=actor_system("cli"),
+            **extra,
         )
-        self.stdout.write(_("%(count)d broadcasts recorded.") % {"count": count})
+
+    def _paid(self, election: Election, options: dict[str, Any]) -> None:
+        self.stdout.write(paid_csv(paid_report(election=election)), ending="")
 
     def _report(self, options: dict[str, Any]) -> None:
         election = election_get(key=options["election"])
