@@ -121,6 +121,7 @@ def public_pages(election: Election) -> list[str]:
         f"/finance/{key}/{fund.key}/",
         "/media/",
         f"/media/{key}/",
+        f"/media/{key}/draw/",
         "/complaints/",
         f"/complaints/calendar/{key}/",
         "/observation/",

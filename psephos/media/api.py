@@ -10,10 +10,11 @@ from ninja import Router
 from psephos.core.schemas import ErrorOut
 from psephos.elections.selectors import election_get
 
-from .exports import airtime_dict, draw_dict, paid_dict, report_dict
+from .exports import airtime_dict, debates_dict, draw_dict, paid_dict, report_dict
 from .schemas import AirtimeDrawOut, MediaOut
 from .selectors import (
     airtime_report,
+    debate_list,
     draw_table,
     paid_report,
     plan_list_for_election,
@@ -25,7 +26,7 @@ router = Router(tags=["media"])
 
 @router.get("elections/{key}/media", response={200: MediaOut, 404: ErrorOut})
 def media_reports(request: HttpRequest, key: str) -> dict[str, Any]:
-    """Coverage, tone, speakers, equal-coverage tests, coder agreement; free airtime; paid ads."""
+    """Coverage, tone, speakers, equal coverage, coder agreement; airtime, paid ads, debates."""
     election = election_get(key=key)
     return {
         "election": election.key,
@@ -34,6 +35,7 @@ def media_reports(request: HttpRequest, key: str) -> dict[str, Any]:
         ],
         "airtime": airtime_dict(airtime_report(election=election)),
         "paid": paid_dict(paid_report(election=election)),
+        "debates": debates_dict(debate_list(election=election)),
     }
 
 

@@ -54,3 +54,12 @@ class BroadcastSource(models.TextChoices):
 
     OUTLET = "outlet", _("the outlet")
     MONITOR = "monitor", _("a monitor")
+
+
+class DebateAnswer(models.TextChoices):
+    """What an invited candidate did about a debate."""
+
+    ATTENDED = "attended", _("attended")
+    REPRESENTED = "represented", _("sent a representative")
+    DECLINED = "declined", _("declined")
+    ABSENT = "absent", _("invited, did not come")

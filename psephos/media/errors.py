@@ -88,3 +88,9 @@ class PaidFileInvalid(ValidationFailed):
     column and code."""
 
     code = "paid_advertising_file_invalid"
+
+
+class DebateInvalid(ValidationFailed):
+    """A debate record is refused; ``data['errors']`` names each field."""
+
+    code = "debate_invalid"

@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 from .rules.report import CoverageTest, OutletCoverage
-from .selectors import AirtimeReport, DrawTable, PaidReport, PlanReport
+from .selectors import AirtimeReport, DebateRecord, DrawTable, PaidReport, PlanReport
 
 CSV_COLUMNS = [
     "plan",
@@ -355,3 +355,17 @@ def paid_csv(report: PaidReport) -> str:
             ]
         )
     return out.getvalue()
+
+
+def debates_dict(debates: list[DebateRecord]) -> list[dict[str, Any]]:
+    """Return the debates as JSON-ready data (the API's ``DebateOut``); a candidate not
+    invited has the answer ``not_invited``."""
+    return [
+        {
+            "key": d.key,
+            "held_at": d.held_at,
+            "outlet": d.outlet.key,
+            "participants": [{"candidate": c, "answer": a or "not_invited"} for c, a in d.answers],
+        }
+        for d in debates
+    ]

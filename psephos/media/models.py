@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from .enums import BroadcastSource, Language, Medium, Programme
+from .enums import BroadcastSource, DebateAnswer, Language, Medium, Programme
 
 
 class Outlet(models.Model):
@@ -209,4 +209,35 @@ class PaidAd(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["election", "key"], name="media_paid_ad_key_once")
+        ]
+
+
+class Debate(models.Model):
+    """A debate the CEC organised: when, on which outlet, who was invited and what they did."""
+
+    election = models.ForeignKey("elections.Election", on_delete=models.PROTECT, related_name="+")
+    key = models.SlugField(max_length=64)
+    held_at = models.DateTimeField()
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+")
+    organiser = models.CharField(max_length=16, default="cec")  # the commission's code
+
+    class Meta:
+        ordering = ["held_at", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "key"], name="media_debate_key_once")
+        ]
+
+
+class DebateParticipant(models.Model):
+    """An invited candidate of a debate and what they did (attended, declined, …)."""
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="participants")
+    candidate = models.SlugField(max_length=64)
+    answer = models.CharField(max_length=12, choices=DebateAnswer.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["debate", "candidate"], name="media_debate_candidate_once"
+            )
         ]

@@ -158,11 +158,24 @@ class PaidReportOut(Schema):
     totals: list[PaidTotalOut]
 
 
+class DebateParticipantOut(Schema):
+    candidate: str
+    answer: str  # attended, represented, declined, absent, not_invited
+
+
+class DebateOut(Schema):
+    key: str
+    held_at: dt.datetime
+    outlet: str
+    participants: list[DebateParticipantOut]
+
+
 class MediaOut(Schema):
     election: str
     plans: list[PlanReportOut]
     airtime: AirtimeUseReportOut
     paid: PaidReportOut
+    debates: list[DebateOut]
 
 
 class AirtimeSlotOut(Schema):

@@ -25,6 +25,7 @@ from .models import (
     Broadcast,
     CheckAssignment,
     CodedItem,
+    Debate,
     MonitoringPlan,
     Outlet,
     PaidAd,
@@ -461,3 +462,27 @@ def paid_report(*, election: Election) -> PaidReport:
     return PaidReport(
         rates, checks, totals, {o.key: o for o in Outlet.objects.filter(key__in=keys)}
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DebateRecord:
+    key: str
+    held_at: dt.datetime
+    outlet: Outlet
+    answers: list[tuple[str, str]]  # (candidate, answer) in ballot order; not invited: ""
+
+
+def debate_list(*, election: Election) -> list[DebateRecord]:
+    """Return the election's debates by time, every candidate with what they did (two queries)."""
+    candidates = candidate_keys(election=election)
+    out = []
+    for d in (
+        Debate.objects.filter(election=election)
+        .select_related("outlet")
+        .prefetch_related("participants")
+    ):
+        given = {p.candidate: p.answer for p in d.participants.all()}
+        out.append(
+            DebateRecord(d.key, d.held_at, d.outlet, [(c, given.get(c, "")) for c in candidates])
+        )
+    return out

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from psephos.core.i18n import localized
 from psephos.elections.selectors import election_get, election_options
 
-from .enums import Medium, Subject
+from .enums import DebateAnswer, Medium, Subject
 from .exports import VERIFY_COMMAND, airtime_csv, draw_csv, paid_csv, report_csv
 from .rules.report import ALL_OUTLETS, PERIOD, OutletCoverage
 from .selectors import (
@@ -23,6 +23,7 @@ from .selectors import (
     PaidReport,
     PlanReport,
     airtime_report,
+    debate_list,
     draw_table,
     paid_report,
     plan_list,
@@ -130,6 +131,25 @@ def media_election(request: HttpRequest, key: str) -> HttpResponse:
             "plans": plans,
             "airtime": _airtime_context(airtime_report(election=election), labels),
             "paid": _paid_context(paid_report(election=election), labels),
+            "debates": [
+                {
+                    "d": d,
+                    "local": d.held_at.astimezone(ZoneInfo(election.geography.timezone)).strftime(
+                        "%Y-%m-%d %H:%M"
+                    ),
+                    "outlet": localized(d.outlet),
+                    "answers": [
+                        {
+                            "candidate": c,
+                            "label": labels.get(c, c),
+                            "answer": a,
+                            "text": DebateAnswer(a).label if a else _("not invited"),
+                        }
+                        for c, a in d.answers
+                    ],
+                }
+                for d in debate_list(election=election)
+            ],
         },
     )
 

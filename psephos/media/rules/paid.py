@@ -68,7 +68,7 @@ def rates_read(
 ) -> tuple[list[Rate], list[Problem]]:
     """Read a CSV of published rates; ``published`` are (outlet, placement, day) stored.
 
-    Codes besides the table's: ``unknown_outlet``, ``unknown_choice`` (unit), ``key``,
+    Codes besides the table's: ``no_such_outlet``, ``unknown_choice`` (unit), ``key``,
     ``recorded`` (that rate is stored), ``repeated_rate`` (on an earlier line).
     """
     cells, problems = table_read(data, RATE_COLUMNS, frozenset(RATE_COLUMNS))
@@ -77,7 +77,7 @@ def rates_read(
     for n, c in cells:
         found: list[Problem] = []
         if c["outlet"] and c["outlet"] not in outlets:
-            found.append(Problem(n, "outlet", "unknown_outlet"))
+            found.append(Problem(n, "outlet", "no_such_outlet"))
         placement = _slug(c, "placement", n, found)
         if c["unit"] and c["unit"] not in UNITS:
             found.append(Problem(n, "unit", "unknown_choice"))
@@ -100,7 +100,7 @@ def ads_read(
 ) -> tuple[list[Ad], list[Problem]]:
     """Read a CSV of paid ads; ``stored`` are the ad keys recorded before.
 
-    Codes besides the table's: ``unknown_outlet``, ``unknown_candidate``, ``key``,
+    Codes besides the table's: ``no_such_outlet``, ``unknown_candidate``, ``key``,
     ``volume_missing`` (neither seconds nor placements), ``recorded``, ``repeated_ad``.
     """
     cells, problems = table_read(data, AD_COLUMNS, AD_REQUIRED)
@@ -113,7 +113,7 @@ def ads_read(
             found.append(Problem(n, "ad", "recorded" if key in stored else "repeated_ad"))
         seen.add(key)
         if c["outlet"] and c["outlet"] not in outlets:
-            found.append(Problem(n, "outlet", "unknown_outlet"))
+            found.append(Problem(n, "outlet", "no_such_outlet"))
         if c["candidate"] and c["candidate"] not in candidates:
             found.append(Problem(n, "candidate", "unknown_candidate"))
         placement = _slug(c, "placement", n, found)

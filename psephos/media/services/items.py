@@ -54,6 +54,7 @@ PROBLEMS = {
     "key": gettext_lazy("a key is letters, digits, hyphens and underscores (at most 64)"),
     "repeated_rate": gettext_lazy("this outlet, placement and day appear on an earlier line"),
     "repeated_ad": gettext_lazy("this ad appears on an earlier line"),
+    "no_such_outlet": gettext_lazy("no outlet has this key"),
 }
 
 

@@ -79,7 +79,7 @@ def test_bad_lines_are_named() -> None:
         frozenset({("khabar", "spot", dt.date(2022, 10, 1))}),
     )
     assert problems == [
-        Problem(2, "outlet", "unknown_outlet"),
+        Problem(2, "outlet", "no_such_outlet"),
         Problem(3, "unit", "unknown_choice"),
         Problem(3, "price", "amount"),
         Problem(3, "published_on", "date"),

@@ -15,6 +15,8 @@ psephos media broadcasts FILE --election KEY --source outlet|monitor   (free air
 psephos media rates FILE --election KEY                  (outlets' published rates)
 psephos media ads FILE --election KEY                    (paid ads bought by candidates)
 psephos media paid ELECTION                              (every ad against the rate, CSV)
+psephos media debate ELECTION --key K --at 2022-11-11T20:00 --outlet KEY
+    --participants abden=attended,tokayev=represented,...   (the CEC-organised debate)
 psephos media airtime ELECTION                            (entitled, allocated, aired, coded)
 """
 
@@ -36,7 +38,7 @@ from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
 
-from ...errors import DrawNotCommitted, PlanInvalid, SlotInvalid
+from ...errors import DebateInvalid, DrawNotCommitted, PlanInvalid, SlotInvalid
 from ...exports import paid_csv, report_csv, report_dict
 from ...models import MonitoringPlan
 from ...rules.draw import slots_read
@@ -58,6 +60,7 @@ from ...services.airtime import (
     slots_offer,
 )
 from ...services.checks import checks_assign
+from ...services.debates import DebateSpec, debate_record
 from ...services.items import PROBLEMS, items_import
 from ...services.outlets import OutletSpec, PlanSpec, outlet_register, plan_create
 from ...services.paid import ads_record, rates_publish
@@ -65,7 +68,16 @@ from ...services.paid import ads_record, rates_publish
 if TYPE_CHECKING:
     from psephos.elections.models import Election
 
-AIRTIME_ACTIONS = ("slots", "draw", "airtime", "broadcasts", "rates", "ads", "paid")
+AIRTIME_ACTIONS = (
+    "slots",
+    "draw",
+    "airtime",
+    "broadcasts",
+    "rates",
+    "ads",
+    "paid",
+    "debate",
+)
 
 
 class Command(DomainCommand):
@@ -129,6 +141,16 @@ class Command(DomainCommand):
             f.add_argument("--election", required=True)
         pa = sub.add_parser("paid", help="every paid ad against the published rate (CSV)")
         pa.add_argument("election")
+        db = sub.add_parser("debate", help="record a debate the CEC organised")
+        db.add_argument("election")
+        db.add_argument("--key", required=True)
+        db.add_argument("--at", required=True, help="local date and time, YYYY-MM-DDTHH:MM")
+        db.add_argument("--outlet", required=True)
+        db.add_argument(
+            "--participants",
+            required=True,
+            help="CANDIDATE=attended|represented|declined|absent, comma-separated",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "outlet":
@@ -313,6 +335,28 @@ class Command(DomainCommand):
             actor=actor_system("cli"),
             **extra,
         )
+
+    def _debate(self, election: Election, options: dict[str, Any]) -> None:
+        try:
+            at = dt.datetime.fromisoformat(options["at"])
+        except ValueError:
+            raise DebateInvalid(
+                _("The time is a local date and time as YYYY-MM-DDTHH:MM."),
+                data={"field": "at"},
+            ) from None
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=ZoneInfo(election.geography.timezone))
+        answers = dict(
+            pair.strip().partition("=")[::2]
+            for pair in options["participants"].split(",")
+            if pair.strip()
+        )
+        debate = debate_record(
+            election=election,
+            spec=DebateSpec(options["key"], at, options["outlet"], answers),
+            actor=actor_system("cli"),
+        )
+        self.stdout.write(_("Debate %(key)s recorded.") % {"key": debate.key})
 
     def _paid(self, election: Election, options: dict[str, Any]) -> None:
         self.stdout.write(paid_csv(paid_report(election=election)), ending="")
