@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Field
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
+from psephos.core.db import create_unique
 from psephos.core.errors import PermissionDenied
 from psephos.ledger.actors import actor_user, text_digest
 from psephos.ledger.services.events import event_record, events_record_many
@@ -385,32 +386,29 @@ def decision_propose(
         data={"number": number},
     )
     with transaction.atomic():
-        if Decision.objects.filter(commission=commission, number=number).exists():
-            raise taken
-        try:
-            with transaction.atomic():  # a concurrent twin hits the unique constraint
-                decision = Decision.objects.create(
-                    commission=commission,
-                    number=number,
-                    date=on,
-                    title=title[:300],
-                    title_kk=titles[0][:300],
-                    title_ru=titles[1][:300],
-                    title_en=titles[2][:300],
-                    text=reasons,
-                    reasons=reasons,
-                    votes_for=counted.votes_for,
-                    votes_against=counted.votes_against,
-                    abstentions=counted.abstentions,
-                    members=counted.members,
-                    present=counted.present,
-                    document_sha256=digest,
-                    action=action,
-                    proposed_by=user,
-                    session=session,
-                )
-        except IntegrityError:
-            raise taken from None
+        decision = create_unique(
+            Decision,
+            unique=("commission", "number"),
+            taken=taken,
+            commission=commission,
+            number=number,
+            date=on,
+            title=title[:300],
+            title_kk=titles[0][:300],
+            title_ru=titles[1][:300],
+            title_en=titles[2][:300],
+            text=reasons,
+            reasons=reasons,
+            votes_for=counted.votes_for,
+            votes_against=counted.votes_against,
+            abstentions=counted.abstentions,
+            members=counted.members,
+            present=counted.present,
+            document_sha256=digest,
+            action=action,
+            proposed_by=user,
+            session=session,
+        )
         name = f"decisions/{digest}"
         if not default_storage.exists(name):
             default_storage.save(name, ContentFile(document))

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
+from psephos.core.db import create_unique
 from psephos.ledger.actors import actor_user, text_digest
 from psephos.ledger.services.events import event_record
 
@@ -91,20 +92,17 @@ def session_announce(
         data={"field": "number", "number": number},
     )
     with transaction.atomic():
-        if Session.objects.filter(commission=commission, number=number).exists():
-            raise taken
-        try:
-            with transaction.atomic():  # a concurrent twin hits the unique constraint
-                session = Session.objects.create(
-                    commission=commission,
-                    number=number,
-                    starts_at=starts_at,
-                    place=place[:300],
-                    agenda=agenda,
-                    announced_at=now,
-                )
-        except IntegrityError:
-            raise taken from None
+        session = create_unique(
+            Session,
+            unique=("commission", "number"),
+            taken=taken,
+            commission=commission,
+            number=number,
+            starts_at=starts_at,
+            place=place[:300],
+            agenda=agenda,
+            announced_at=now,
+        )
         event_record(
             actor=actor_user(user),
             role=user.role,

@@ -1,5 +1,6 @@
-"""Prepared statements for the few queries every election-day request runs, and
-``analyze`` for the tables a bulk write has just filled.
+"""Prepared statements for the few queries every election-day request runs,
+``analyze`` for the tables a bulk write has just filled, and ``create_unique`` for a row
+that a unique constraint keeps single (a commission's session or decision number).
 
 Django sends each query as text with its parameters merged in, so PostgreSQL parses
 and plans it every time; for the short lookups of a mark or a token (a few dozen
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 
 Params = Sequence[Any] | Mapping[str, Any]
 
@@ -53,3 +54,21 @@ def analyze(*tables: type[models.Model]) -> None:
     names = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in tables)
     with connection.cursor() as cur:
         cur.execute(f"ANALYZE {names}")
+
+
+def create_unique[M: models.Model](
+    model: type[M], *, unique: Sequence[str], taken: Exception, **fields: Any
+) -> M:
+    """Create a ``model`` row from ``fields``, or raise ``taken`` if its ``unique`` fields are.
+
+    The check answers the usual case without a failed insert; a concurrent twin that passed
+    it too hits the unique constraint inside a savepoint, so the caller's transaction stays
+    usable and the caller sees the same error.
+    """
+    if model._default_manager.filter(**{name: fields[name] for name in unique}).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            return model._default_manager.create(**fields)
+    except IntegrityError:
+        raise taken from None
