@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "psephos.core.middleware.PublicReadsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "psephos.core.middleware.PagesCsrfViewMiddleware",
@@ -99,10 +100,22 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Only the statements run through psephos.core.db.fetchone (prepare=True) are
-    # prepared: Django's own client-side-bound cursors never are.
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
+# A PostgreSQL streaming replica for the public pages' and public API's reads
+# (psephos.core.routing, docs/adr/0013-replica-router.md): anonymous GET and HEAD
+# requests read from it; writes, staff and token requests use the primary above.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+    )
+    # The test suite reads the replica alias from the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["psephos.core.routing.ReplicaRouter"]
+for _alias in DATABASES:
+    if DATABASES[_alias]["ENGINE"] == "django.db.backends.postgresql":
+        # Only the statements run through psephos.core.db.fetchone (prepare=True) are
+        # prepared: Django's own client-side-bound cursors never are.
+        DATABASES[_alias].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the single writer; IMMEDIATE makes a write
     # transaction take the lock at BEGIN, so concurrent writers queue instead of

@@ -13,7 +13,7 @@ session middleware still runs (an empty session, as before) and so does
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 
 from django.conf import settings
 from django.contrib.auth.middleware import AuthenticationMiddleware
@@ -67,3 +67,33 @@ class PagesAuthenticationMiddleware(AuthenticationMiddleware):
 
 class PagesMessageMiddleware(_PagesOnly, MessageMiddleware):
     """Django's ``MessageMiddleware``, skipped by token-authenticated API requests."""
+
+
+class PublicReadsMiddleware:
+    """Mark an anonymous GET or HEAD as a public read: its ORM reads may use the replica.
+
+    Anonymous means no session cookie and no ``Authorization`` header: the decision is
+    made from the request alone, before anything is read. A logged-in reader, a token
+    and every other method stay on the primary (``psephos.core.routing``). A response
+    served from the replica says so, with the replica's replay time, in
+    ``X-Psephos-Read: replica; as-of=<ISO time>``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        from .routing import public_reads, replica_as_of, replica_configured
+
+        if (
+            not replica_configured()
+            or request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "HTTP_AUTHORIZATION" in request.META
+        ):
+            return self.get_response(request)
+        with public_reads():
+            response = self.get_response(request)
+            as_of = replica_as_of()
+        response["X-Psephos-Read"] = "replica" + (f"; as-of={as_of.isoformat()}" if as_of else "")
+        return response

@@ -14,13 +14,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from psephos.accounts.enums import Role
-from psephos.accounts.models import User
-from psephos.commissions.models import Commission
-from psephos.elections.selectors import election_get, election_options
-from psephos.results.services.protocols import protocol_accept, protocol_submit
-from psephos.results.tests.factories import good_lines
+from psephos.elections.selectors import election_get
 from psephos.web.snapshot import static_html, target_file, write_atomic
+from tests.support.protocols import station_protocol_accept
 
 KEY = "kz-2022-presidential"
 STATION, TEC, UNIT = "KZ-75-0001", "KZ-75-01", "KZ-75"
@@ -89,17 +85,7 @@ def test_full_snapshot_then_one_accepted_protocol_rewrites_only_its_four_levels(
     national_csv = out / f"en/api/v1/elections/{KEY}/export/station/@format=csv.csv"
     assert _station_row(national_csv)["status"] == "draft"
 
-    election = election_get(key=KEY)
-    station = Commission.objects.get(geography_id=election.geography_id, code=STATION)
-    pec = User.objects.create(username="snap-pec", role=Role.PEC_OPERATOR, commission=station)
-    tec = User.objects.create(
-        username="snap-tec", role=Role.TEC_OPERATOR, commission=station.parent
-    )
-    keys = [o.key for o in election_options(election=election)]
-    protocol = protocol_submit(
-        user=pec, election=election, station_code=STATION, lines=good_lines(keys)
-    )
-    protocol_accept(user=tec, protocol=protocol)
+    lines, _tec = station_protocol_accept(election=election_get(key=KEY), station=STATION)
 
     _snapshot(out, "--changed", STATION)
     after = _state(out)
@@ -123,12 +109,12 @@ def test_full_snapshot_then_one_accepted_protocol_rewrites_only_its_four_levels(
     row = _station_row(national_csv)
     assert (row["status"], row["ballots_valid"]) == (
         "accepted",
-        str(good_lines(keys).ballots_valid),
+        str(lines.ballots_valid),
     )
     protocol_url = f"/api/v1/elections/{KEY}/stations/{STATION}/protocol"
     stored = json.loads(target_file(out, "en", protocol_url).read_text())
     assert stored["status"] == "accepted"
-    assert stored["votes"] == good_lines(keys).votes
+    assert stored["votes"] == lines.votes
 
     # A second run with nothing new writes nothing.
     assert ", 0 written," in _snapshot(out, "--changed", STATION)
