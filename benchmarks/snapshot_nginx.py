@@ -44,6 +44,7 @@ django.setup()
 from psephos.accounts.enums import Role  # noqa: E402
 from psephos.accounts.models import User  # noqa: E402
 from psephos.commissions.models import Commission  # noqa: E402
+from psephos.elections.models import Election  # noqa: E402
 from psephos.elections.selectors import election_get, election_options  # noqa: E402
 from psephos.results.models import Protocol  # noqa: E402
 from psephos.results.services.protocols import protocol_accept, protocol_submit  # noqa: E402
@@ -102,10 +103,24 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--protocols", type=int, default=5)
+    parser.add_argument(
+        "--incremental-only",
+        action="store_true",
+        help="skip the full snapshot and wrk; time only the rewrites after each acceptance",
+    )
     args = parser.parse_args()
     election = election_get(key=args.election)
     work = Path(tempfile.mkdtemp(prefix="psephos-snapshot-bench-"))
     site = work / "site"
+    if not args.incremental_only:
+        serve_compare(election.key, site, work, args)
+    incremental(election, site, args)
+    print(f"snapshot left in {site}")
+
+
+def serve_compare(key: str, site: Path, work: Path, args: argparse.Namespace) -> None:
+    """Write the full snapshot, then compare nginx's rates with a plain file and Django."""
+    election = election_get(key=key)
     started = time.perf_counter()
     report = snapshot_write(election=election, out=site)
     print(
@@ -151,6 +166,9 @@ def main() -> None:
         app.terminate()
         app.wait(timeout=20)
 
+
+def incremental(election: Election, site: Path, args: argparse.Namespace) -> None:
+    """Accept the open stations' protocols one by one, rewriting the snapshot after each."""
     keys = [o.key for o in election_options(election=election)]
     tec = Commission.objects.get(geography_id=election.geography_id, code=args.tec)
     stations = [
