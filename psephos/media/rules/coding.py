@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -47,6 +48,15 @@ PROGRAMMES = (
 LANGUAGES = ("kk", "ru", "other")
 BROADCAST = frozenset({"tv", "radio"})
 DAY_MINUTES = 1440
+# A coder is a pseudonymous code the team issues, never a name: one to four letters, an
+# optional hyphen, one to four digits (c1, EOM-12, KZ07). The digits are required and
+# the letters too few for a name, so what enters the public ledger names nobody.
+CODER_CODE = re.compile(r"^[A-Za-z]{1,4}-?[0-9]{1,4}$")
+
+
+def coder_code_ok(code: str) -> bool:
+    """Return whether ``code`` has the pseudonymous coder code's format (``CODER_CODE``)."""
+    return CODER_CODE.fullmatch(code) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +111,7 @@ def item_problems(row: ItemRow, frame: PlanFrame) -> list[tuple[str, str]]:
 
     Codes: ``unknown_outlet``, ``outside_period``, ``outside_window``, ``unknown_choice``,
     ``unknown_subject``, ``volume_missing``, ``beyond_programme``, ``outside_scale``,
-    ``unknown_coder``.
+    ``coder_format`` (not a pseudonymous code, ``CODER_CODE``), ``unknown_coder``.
     """
     out: list[tuple[str, str]] = []
     medium = frame.outlets.get(row.outlet)
@@ -130,7 +140,9 @@ def item_problems(row: ItemRow, frame: PlanFrame) -> list[tuple[str, str]]:
         out.append(("tone", "outside_scale"))
     if row.language not in LANGUAGES:
         out.append(("language", "unknown_choice"))
-    if row.coder not in frame.coders:
+    if not coder_code_ok(row.coder):
+        out.append(("coder", "coder_format"))
+    elif row.coder not in frame.coders:
         out.append(("coder", "unknown_coder"))
     return out
 

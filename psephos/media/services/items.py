@@ -43,6 +43,10 @@ PROBLEMS = {
     "beyond_programme": gettext_lazy("more seconds than the programme lasts"),
     "outside_scale": gettext_lazy("the tone is outside the scale −1 (negative) to 1 (positive)"),
     "unknown_coder": gettext_lazy("the coder is not one of the plan's coders"),
+    "coder_format": gettext_lazy(
+        "a coder is a pseudonymous code (one to four letters, an optional hyphen, one to "
+        "four digits: c1, EOM-12), never a name"
+    ),
     "date": gettext_lazy("expected a date as YYYY-MM-DD"),
     "amount": gettext_lazy("expected an amount from 0 with at most two decimals"),
     "unknown_slot": gettext_lazy("no free airtime slot has this key"),

@@ -17,13 +17,13 @@ from psephos.ledger.services.events import event_record
 from ..enums import Medium
 from ..errors import KeyTaken, OutletInvalid, PlanInvalid
 from ..models import CheckAssignment, CodedItem, MonitoringPlan, Outlet
+from ..rules.coding import coder_code_ok
 from ..selectors import candidate_keys, outlet_get, subject_keys
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9.-]{0,63}$")
-_CODER = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,10 +189,14 @@ def _plan_problem(spec: PlanSpec) -> tuple[str, str] | None:
         ) % {"start": spec.window_start, "end": spec.window_end}
     if spec.starts_on > spec.ends_on:
         return "period", _("The period ends before it starts.")
-    if not spec.coders or any(not _CODER.match(c) for c in spec.coders):
+    if not spec.coders:
+        return "coders", _("A plan needs at least one coder.")
+    malformed = [c for c in spec.coders if not coder_code_ok(c)]
+    if malformed:
         return "coders", _(
-            "Coders are pseudonymous codes of letters and digits (at least one); no names."
-        )
+            "Coders are pseudonymous codes, never names: one to four letters, an optional "
+            "hyphen and one to four digits (c1, EOM-12); %(count)d code(s) do not fit."
+        ) % {"count": len(malformed)}
     if len(set(spec.coders)) != len(spec.coders):
         return "coders", _("A coder code appears twice.")
     if not 0 <= spec.tolerance <= 10000:

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from psephos.ledger.models import Event
 from psephos.media.errors import ItemFileInvalid, ItemInvalid, PlanInvalid
 from psephos.media.models import CodedItem, MonitoringPlan
-from psephos.media.rules.coding import ItemRow
+from psephos.media.rules.coding import ItemRow, coder_code_ok
 from psephos.media.services.items import item_code, items_import
 from psephos.media.services.outlets import PlanSpec, plan_create
 
@@ -123,6 +123,8 @@ def test_one_item_is_coded(media: Media) -> None:
         ({"seconds": 601}, "seconds", "beyond_programme"),
         ({"subject": "someone"}, "subject", "unknown_subject"),
         ({"tone": 3}, "tone", "outside_scale"),
+        ({"coder": "c9"}, "coder", "unknown_coder"),
+        ({"coder": "Aigerim"}, "coder", "coder_format"),
     ],
 )
 def test_a_bad_item_is_refused_naming_the_field(
@@ -143,6 +145,9 @@ def test_a_bad_item_is_refused_naming_the_field(
         ({"window_end": 1441}, "window"),
         ({"ends_on": dt.date(2022, 10, 1)}, "period"),
         ({"coders": ("Aigerim Bekova",)}, "coders"),
+        ({"coders": ("c1", "aigerim")}, "coders"),
+        ({"coders": ("Bekova1",)}, "coders"),
+        ({"coders": ()}, "coders"),
         ({"coders": ("c1", "c1")}, "coders"),
         ({"incumbent": "putin"}, "incumbent"),
         ({"timezone": "Mars/Olympus"}, "timezone"),
@@ -168,6 +173,14 @@ def test_a_bad_plan_is_refused_naming_the_field(
         plan_create(election=media.country.election, spec=PlanSpec(**spec), actor=ACTOR)  # type: ignore[arg-type]
     assert refused.value.data == {"field": field}
     assert Event.objects.count() == events
+
+
+def test_coder_codes_that_fit_and_that_do_not() -> None:
+    assert all(coder_code_ok(c) for c in ("c1", "EOM-12", "KZ07", "abcd-9999"))
+    assert not any(
+        coder_code_ok(c)
+        for c in ("Aigerim", "A. Bekova", "abcde1", "c12345", "c 1", "1", "c-", "c1\n", "")
+    )
 
 
 def test_the_command_imports_and_refuses(
