@@ -31,6 +31,13 @@ from .schemas import (
     LogEntryIn,
     LogEntryOut,
     MemberOut,
+    MobileApplicationIn,
+    MobileApplicationOut,
+    MobileBallotIn,
+    MobileOut,
+    MobileRelationOut,
+    MobileTripIn,
+    MobileTripOut,
     OpeningIn,
     OpeningOut,
     PointOut,
@@ -45,9 +52,11 @@ from .schemas import (
 from .selectors import OpeningView, opening_get
 from .selectors_count import CountView, count_get
 from .selectors_logbook import LogEntryView, log_entry_view, logbook_get, logbook_public
+from .selectors_mobile import mobile_get
 from .selectors_turnout import Curve, turnout_by_group, turnout_for_election
 from .services.count import count_step_record
 from .services.logbook import log_entry_add
+from .services.mobile import mobile_application_add, mobile_ballot_issue, mobile_trip_record
 from .services.opening import OpeningInput, opening_entry_local, opening_record, station_zone
 from .services.protocol_qr import protocol_qr_enter
 from .services.turnout import turnout_report
@@ -317,3 +326,119 @@ def protocol_qr(
     user: User = request.user  # type: ignore[assignment]
     outcome = protocol_qr_enter(user=user, election=election, station=station, text=payload.text)
     return Status(201, ProtocolQrOut(**outcome.as_dict()))
+
+
+def _mobile_out(election: Election, station: PollingStation) -> MobileOut:
+    view = mobile_get(election=election, station=station)
+    return MobileOut(
+        station=view.station,
+        deadline=view.deadline,
+        deadline_local=view.deadline_local,
+        applications=view.applications,
+        by_grounds=view.by_grounds,
+        trips=[
+            MobileTripOut(
+                number=t.number,
+                box_serial=t.box_serial,
+                members=t.members,
+                left_at=t.left_at,
+                returned_at=t.returned_at,
+                ballots=t.ballots,
+            )
+            for t in view.trips
+        ],
+        ballots=view.ballots,
+        protocol_mobile=view.protocol_mobile,
+        relations=[MobileRelationOut(**r) for r in view.relations],
+    )
+
+
+@router.get("/elections/{key}/stations/{code}/mobile", response={200: MobileOut, **ERRORS})
+def mobile_read(request: HttpRequest, key: str, code: str) -> MobileOut:
+    """The station's mobile voting: applications by grounds, trips, ballots, relations M1, M2."""
+    election, station = election_station_get(key=key, code=code)
+    return _mobile_out(election, station)
+
+
+@router.post(
+    "/elections/{key}/stations/{code}/mobile/applications",
+    response={201: MobileApplicationOut, **ERRORS},
+    auth=STAFF_AUTH,
+)
+def mobile_application_create(
+    request: HttpRequest, key: str, code: str, payload: MobileApplicationIn
+) -> Status[MobileApplicationOut]:
+    """Record a voter's application to vote outside the station (its PEC)."""
+    election, station = election_station_get(key=key, code=code)
+    user: User = request.user  # type: ignore[assignment]
+    access_station_day(user, station)
+    now = clock.now()
+    found = mobile_application_add(
+        election=election,
+        station=station,
+        grounds=payload.grounds,
+        text=payload.text,
+        received_at=payload.received_at or now,
+        now=now,
+        actor=actor_user(user),
+        role=user.role,
+    )
+    return Status(
+        201,
+        MobileApplicationOut(
+            station=station.code,
+            number=found.number,
+            grounds=found.grounds,
+            received_at=found.received_at,
+            event_seq=found.event_seq,
+        ),
+    )
+
+
+@router.post(
+    "/elections/{key}/stations/{code}/mobile/trips",
+    response={201: MobileOut, **ERRORS},
+    auth=STAFF_AUTH,
+)
+def mobile_trip_create(
+    request: HttpRequest, key: str, code: str, payload: MobileTripIn
+) -> Status[MobileOut]:
+    """Record a trip of the portable box with the members who carried it (its PEC)."""
+    election, station = election_station_get(key=key, code=code)
+    user: User = request.user  # type: ignore[assignment]
+    access_station_day(user, station)
+    mobile_trip_record(
+        election=election,
+        station=station,
+        box_serial=payload.box_serial,
+        members=tuple(m.value for m in payload.members),
+        left_at=payload.left_at,
+        returned_at=payload.returned_at,
+        actor=actor_user(user),
+        role=user.role,
+    )
+    return Status(201, _mobile_out(election, station))
+
+
+@router.post(
+    "/elections/{key}/stations/{code}/mobile/ballots",
+    response={201: MobileOut, **ERRORS},
+    auth=STAFF_AUTH,
+)
+def mobile_ballot_create(
+    request: HttpRequest, key: str, code: str, payload: MobileBallotIn
+) -> Status[MobileOut]:
+    """Mark a ballot as issued outside the station on a trip, for an application (its PEC)."""
+    election, station = election_station_get(key=key, code=code)
+    user: User = request.user  # type: ignore[assignment]
+    access_station_day(user, station)
+    mobile_ballot_issue(
+        election=election,
+        station=station,
+        application=payload.application,
+        trip=payload.trip,
+        issued_at=payload.issued_at or clock.now(),
+        actor=actor_user(user),
+        role=user.role,
+    )
+    return Status(201, _mobile_out(election, station))

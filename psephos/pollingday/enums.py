@@ -53,3 +53,11 @@ class LogKind(models.TextChoices):
     OBSERVER_REMARK = "observer_remark", _("observer's remark")
     COMPLAINT_RECEIVED = "complaint_received", _("complaint received")
     INSTRUCTION = "instruction", _("instruction received")
+
+
+class MobileGrounds(models.TextChoices):
+    """Why a voter asks to vote outside the station (kazakhstan-rules.md §6.2)."""
+
+    HEALTH = "health", _("health")
+    CARING = "caring", _("caring for a sick family member")
+    REMOTE = "remote", _("a remote or hard-to-reach place")

@@ -63,3 +63,15 @@ class ProtocolQrRefused(ValidationFailed):
     """A QR code that is not a protocol's, or whose digest, election or station do not match."""
 
     code = "protocol_qr_refused"
+
+
+class MobileInvalid(ValidationFailed):
+    """A mobile voting application, trip or ballot that cannot be recorded; ``errors`` lists why."""
+
+    code = "mobile_invalid"
+
+
+class MobileConflict(Conflict):
+    """The application already has its ballot, or another record took the same number."""
+
+    code = "mobile_conflict"

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from .enums import BoxKind, CountStep, LogKind, MemberRole, TurnoutSource
+from .enums import BoxKind, CountStep, LogKind, MemberRole, MobileGrounds, TurnoutSource
 
 
 class Opening(models.Model):
@@ -125,3 +125,59 @@ class LogEntry(models.Model):
         if self.pk is not None:
             raise ValueError("a log book entry is never changed; write a new entry")
         super().save(*args, **kwargs)
+
+
+class MobileApplication(models.Model):
+    """A voter's written application to vote outside the station; numbered per station.
+
+    The text (who and where, as written) stays here; the ledger holds its digest.
+    """
+
+    election = models.ForeignKey("elections.Election", on_delete=models.PROTECT)
+    station = models.ForeignKey("territory.PollingStation", on_delete=models.PROTECT)
+    number = models.PositiveIntegerField()
+    grounds = models.CharField(max_length=16, choices=MobileGrounds.choices)
+    text = models.TextField(blank=True)
+    received_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    event_seq = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "station", "number"], name="mobile_application_number_once"
+            )
+        ]
+
+
+class MobileTrip(models.Model):
+    """A trip of the portable box: its serial, the members who carried it (by role), times."""
+
+    election = models.ForeignKey("elections.Election", on_delete=models.PROTECT)
+    station = models.ForeignKey("territory.PollingStation", on_delete=models.PROTECT)
+    number = models.PositiveIntegerField()
+    box_serial = models.CharField(max_length=32)
+    members = models.JSONField(default=list)  # roles of the members who carried the box
+    left_at = models.DateTimeField()
+    returned_at = models.DateTimeField()
+    event_seq = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "station", "number"], name="mobile_trip_number_once"
+            )
+        ]
+
+
+class MobileBallot(models.Model):
+    """A ballot issued outside the station on a trip, against one application (at most one)."""
+
+    application = models.OneToOneField(
+        MobileApplication, on_delete=models.PROTECT, related_name="ballot"
+    )
+    trip = models.ForeignKey(MobileTrip, on_delete=models.PROTECT, related_name="ballots")
+    issued_at = models.DateTimeField()
+    event_seq = models.BigIntegerField()

@@ -172,3 +172,57 @@ class ProtocolQrOut(Schema):
     entries: int
     differences: list[str]
     version: int | None
+
+
+class MobileApplicationIn(Schema):
+    grounds: str = Field(max_length=16, description="health, caring or remote")
+    text: str = Field("", max_length=2000, description="who and where, as written; not public")
+    received_at: dt.datetime | None = Field(None, description="default now")
+
+
+class MobileApplicationOut(Schema):
+    station: str
+    number: int
+    grounds: str
+    received_at: dt.datetime
+    event_seq: int
+
+
+class MobileTripIn(Schema):
+    box_serial: str = Field(max_length=32)
+    members: list[MemberRole] = Field(max_length=20)
+    left_at: dt.datetime
+    returned_at: dt.datetime
+
+
+class MobileBallotIn(Schema):
+    application: int = Field(ge=1)
+    trip: int = Field(ge=1)
+    issued_at: dt.datetime | None = Field(None, description="default now")
+
+
+class MobileTripOut(Schema):
+    number: int
+    box_serial: str
+    members: list[str]
+    left_at: dt.datetime
+    returned_at: dt.datetime
+    ballots: int
+
+
+class MobileRelationOut(Schema):
+    relation: str
+    message: str
+    numbers: dict[str, int]
+
+
+class MobileOut(Schema):
+    station: str
+    deadline: str = Field(description="the profile's switch: eve_noon, days_15 or day_noon")
+    deadline_local: dt.datetime
+    applications: int
+    by_grounds: dict[str, int]
+    trips: list[MobileTripOut]
+    ballots: int = Field(description="ballots marked as issued outside the station")
+    protocol_mobile: int | None
+    relations: list[MobileRelationOut]

@@ -3,9 +3,9 @@
 The figures are the station's protocol as the results path holds it (the current
 version) where the PEC has entered one; else they follow from the complete guided
 count: its lines, the ballots received from the opening record and the votes from the
-piles. Lines that neither the count nor the opening give (ballots issued outside the
-station, to voters with an absentee certificate, a referendum's both-marked ballots)
-are 0 until the PEC's protocol holds them.
+piles; the ballots issued outside the station are those marked as such (mobile voting).
+Lines that neither gives (to voters with an absentee certificate, a referendum's
+both-marked ballots) are 0 until the PEC's protocol holds them.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from .rules.protocol_pdf import ProtocolText, protocol_pdf
 from .rules.protocol_qr import ProtocolFigures, QrRefused, qr_read
 from .selectors import opening_get
 from .selectors_count import count_get
+from .selectors_mobile import mobile_ballot_count
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -58,6 +59,7 @@ def protocol_figures(*, election: Election, station: PollingStation) -> Protocol
     lines = dict.fromkeys(LINE_NAMES, 0)
     lines.update(count.lines)
     lines["ballots_received"] = opening.ballots_received or 0
+    lines["ballots_issued_mobile"] = mobile_ballot_count(election=election, station=station)
     return ProtocolFigures(
         election=election.key,
         station=station.code,

@@ -149,6 +149,9 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/elections/{key}/stations/{code}/turnout": {"pec"},
     "POST /api/v1/elections/{key}/stations/{code}/count": {"pec"},
     "POST /api/v1/elections/{key}/stations/{code}/logbook": {"pec"},
+    "POST /api/v1/elections/{key}/stations/{code}/mobile/applications": {"pec"},
+    "POST /api/v1/elections/{key}/stations/{code}/mobile/trips": {"pec"},
+    "POST /api/v1/elections/{key}/stations/{code}/mobile/ballots": {"pec"},
     # ... or the TEC above it: the photo of the signed paper; entering it from its QR code
     "POST pollingday/<slug:key>/stations/<code:code>/protocol/photo/": {"pec", "tec"},
     "POST pollingday/<slug:key>/stations/<code:code>/protocol/scan/": {"tec"},

@@ -30,6 +30,14 @@ class AdditionScope(StrEnum):
     COUNTRY = "country"
 
 
+class MobileDeadline(StrEnum):
+    """Until when a voter may apply to vote at home (kazakhstan-rules.md §6.2: CONFLICT)."""
+
+    EVE_NOON = "eve_noon"  # [EL-old] Art. 41(6): at least 12 h before voting day
+    DAYS_15 = "days_15"  # [P] fn39: a written application 15 days before voting day
+    DAY_NOON = "day_noon"  # a 2023 local notice: until 12:00 on voting day
+
+
 class Comparator(StrEnum):
     GREATER = ">"
     GREATER_OR_EQUAL = ">="
@@ -63,6 +71,9 @@ class PresidentialProfile:
     # The PEC's log book of voting day (issue 21): published on the public station page
     # (psephos's choice after [P] Rec 7, traceability) or kept to the commission.
     logbook_public: bool = True
+    # Mobile voting (issue 21): the application deadline, three sources in conflict
+    # (kazakhstan-rules.md §6.2); the election law's 12 hours before voting day by default.
+    mobile_deadline: MobileDeadline = MobileDeadline.EVE_NOON
     # Commission composition (issue 17): members per level (a PEC's size follows its
     # voters, hence a range) and members one nominating body may have on one commission.
     # Kazakhstan 2022: seven for the CEC and TECs, 5–11 for a PEC, at most one
@@ -188,6 +199,9 @@ class ReferendumProfile:
     # The PEC's log book of voting day (issue 21): published on the public station page
     # (psephos's choice after [P] Rec 7, traceability) or kept to the commission.
     logbook_public: bool = True
+    # Mobile voting (issue 21): the application deadline, three sources in conflict
+    # (kazakhstan-rules.md §6.2); the election law's 12 hours before voting day by default.
+    mobile_deadline: MobileDeadline = MobileDeadline.EVE_NOON
     # Commission composition (issue 17): members per level (a PEC's size follows its
     # voters, hence a range) and members one nominating body may have on one commission.
     # Kazakhstan 2022: seven for the CEC and TECs, 5–11 for a PEC, at most one

@@ -19,6 +19,7 @@ from ..rules.protocol_qr import figures_digest
 from ..selectors import opening_context, opening_get
 from ..selectors_count import count_get
 from ..selectors_logbook import logbook_get, logbook_public
+from ..selectors_mobile import mobile_get
 from ..selectors_protocol import protocol_published
 
 if TYPE_CHECKING:
@@ -66,3 +67,10 @@ def paper_status(election: Election, code: str) -> dict[str, Any]:
         ],
         "digest": figures_digest(figures),
     }
+
+
+@register.inclusion_tag("pollingday/_mobile_status.html")
+def mobile_status(election: Election, code: str) -> dict[str, Any]:
+    """Render the mobile voting of station ``code``: applications, trips, ballots, relations."""
+    election, station = election_station_get(key=election.key, code=code)
+    return {"mobile": mobile_get(election=election, station=station)}
