@@ -131,6 +131,8 @@ def report(request: HttpRequest, key: str, format: str = "json", election: str =
                 "text_kk": rec.text_kk,
                 "text_ru": rec.text_ru,
                 "text_en": rec.text_en,
+                "text_kk_unofficial": rec.text_kk_unofficial,
+                "text_ru_unofficial": rec.text_ru_unofficial,
                 "assessments": [
                     {
                         "assessor_kind": a.assessor_kind,

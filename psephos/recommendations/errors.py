@@ -39,3 +39,9 @@ class FollowUpInvalid(ValidationFailed):
     """A follow-up note that cannot be recorded; ``data['errors']`` names each field."""
 
     code = "follow_up_invalid"
+
+
+class TranslationsUnreadable(ValidationFailed):
+    """A translations file that cannot be loaded; ``data['errors']`` lists each line."""
+
+    code = "translations_unreadable"

@@ -44,6 +44,9 @@ class Recommendation(models.Model):
     text_kk = models.TextField(_("text (Kazakh)"), blank=True)
     text_ru = models.TextField(_("text (Russian)"), blank=True)
     text_en = models.TextField(_("text (English)"), blank=True)
+    # A translation psephos made (services.translations), not the mission's own.
+    text_kk_unofficial = models.BooleanField(_("Kazakh text unofficial"), default=False)
+    text_ru_unofficial = models.BooleanField(_("Russian text unofficial"), default=False)
     area = models.CharField(_("area"), max_length=120, blank=True)
     addressee = models.CharField(_("addressee"), max_length=200, blank=True)
     paragraph = models.CharField(_("paragraph"), max_length=200, blank=True)

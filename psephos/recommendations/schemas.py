@@ -73,6 +73,8 @@ class RecommendationOut(Schema):
     text_kk: str
     text_ru: str
     text_en: str
+    text_kk_unofficial: bool
+    text_ru_unofficial: bool
     assessments: list[AssessmentOut]
     evidence: list[IndicatorFigureOut]
     follow_ups: list[FollowUpOut]

@@ -23,11 +23,13 @@ from .models import Recommendation
 from .selectors import recommendation_list_with_assessments, report_get, report_list
 
 
-def _local_text(rec: Recommendation) -> tuple[str, bool]:
-    """The text in the page's language if translated, else as published (flag: translated)."""
+def _local_text(rec: Recommendation) -> tuple[str, bool, bool]:
+    """The text in the page's language if translated, else as published (flags:
+    translated, and the translation is unofficial)."""
     lang = (get_language() or "en")[:2]
     local = {"kk": rec.text_kk, "ru": rec.text_ru, "en": rec.text_en}.get(lang, "")
-    return (local, True) if local else (rec.text, False)
+    unofficial = {"kk": rec.text_kk_unofficial, "ru": rec.text_ru_unofficial}.get(lang, False)
+    return (local, True, unofficial) if local else (rec.text, False, False)
 
 
 def _latest_matches(rec: Recommendation, kind: str, level: str) -> bool:
@@ -67,7 +69,7 @@ def report_tracker(request: HttpRequest, key: str) -> HttpResponse:
             continue
         if area and rec.area != area:
             continue
-        text, translated = _local_text(rec)
+        text, translated, unofficial = _local_text(rec)
         if q and q.casefold() not in f"{rec.text} {text}".casefold():
             continue
         if (kind or level) and not _latest_matches(rec, kind, level):
@@ -90,6 +92,7 @@ def report_tracker(request: HttpRequest, key: str) -> HttpResponse:
                 "rec": rec,
                 "text": text,
                 "translated": translated,
+                "unofficial": unofficial,
                 "history": history,
                 "evidence": figures,
             }

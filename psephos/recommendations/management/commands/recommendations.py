@@ -4,6 +4,7 @@ psephos recommendations import REPORT.txt --report KEY [--mission M] [--election
                                           [--published YYYY-MM-DD] [--dry-run]
 psephos recommendations footnotes      ODIHR's follow-up footnotes [R] fn80, [P] fn96
 psephos recommendations history KEY    a recommendation's assessments, per assessor
+psephos recommendations translations [FILE]   unofficial kk/ru texts (default: the bundled file)
 psephos recommendations evidence ELECTION [--format json|csv]   the evidence indicators
 """
 
@@ -26,6 +27,7 @@ from ...evidence import evidence_csv, evidence_for_election, evidence_row
 from ...selectors import assessment_history, recommendation_get
 from ...services.assessments import odihr_footnotes_load
 from ...services.reports import recommendation_key, report_import
+from ...services.translations import BUNDLED, translations_load
 
 
 class Command(DomainCommand):
@@ -43,6 +45,8 @@ class Command(DomainCommand):
         sub.add_parser("footnotes", help="load ODIHR's follow-up footnotes as assessments")
         h = sub.add_parser("history", help="a recommendation's assessments, per assessor")
         h.add_argument("key")
+        t = sub.add_parser("translations", help="load unofficial kk/ru translations (TOML)")
+        t.add_argument("file", type=Path, nargs="?", default=BUNDLED)
         e = sub.add_parser("evidence", help="the evidence indicators measured on an election")
         e.add_argument("election")
         e.add_argument("--format", choices=["json", "csv"], default="json")
@@ -59,6 +63,10 @@ class Command(DomainCommand):
                 for a in assessments:
                     level = AssessmentLevel(a.level).label
                     self.stdout.write(f"  {a.assessed_on.isoformat()}  {level}  {a.source}")
+            return
+        if options["action"] == "translations":
+            count = translations_load(path=options["file"], actor=actor_system("cli"))
+            self.stdout.write(_("%(count)d unofficial translations loaded.") % {"count": count})
             return
         if options["action"] == "evidence":
             election = election_get(key=options["election"])
