@@ -73,10 +73,13 @@ def event_get(*, seq: int) -> Event | None:
     return Event.objects.filter(seq=seq).first()
 
 
-def events_for_protocols(*, election_key: str) -> list[dict[str, Any]]:
-    """Return the protocol events of one election (``seq``, ``action``, ``object_key``, ``payload``)."""
+def events_for_protocols(*, election_key: str, after: int = 0) -> list[dict[str, Any]]:
+    """Return the protocol events of one election (``seq``, ``action``, ``object_key``, ``payload``).
+
+    ``after``: only those with a greater ``seq`` (what happened since an event).
+    """
     rows = Event.objects.filter(
-        object_key__startswith=f"{election_key}/", action__in=RELEVANT_ACTIONS
+        seq__gt=after, object_key__startswith=f"{election_key}/", action__in=RELEVANT_ACTIONS
     ).order_by("seq")
     return [dict(row) for row in rows.values("seq", "action", "object_key", "payload")]
 

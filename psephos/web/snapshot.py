@@ -49,6 +49,7 @@ from psephos.commissions.selectors import (
     commission_list_for_level,
 )
 from psephos.core.errors import DomainError, ValidationFailed
+from psephos.ledger.selectors import events_count, events_for_protocols, events_list
 from psephos.results.selectors import result_commission_get, result_national_commission
 
 from .downloads import download_links
@@ -292,3 +293,51 @@ def snapshot_write(
                 report.written.append(target)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def snapshot_changes(*, election: Election, after: int) -> tuple[set[str] | None, int]:
+    """Return the stations whose protocol events follow event ``after``, and the last seq.
+
+    ``None`` instead of stations when the election was certified since: every page
+    changes (the figures stop refreshing, the outcome is final).
+    """
+    last = events_count()
+    if events_list(after=after, action="election.certify", object_key=election.key).exists():
+        return None, last
+    events = events_for_protocols(election_key=election.key, after=after)
+    stations = {str(e["object_key"]).split("/", 1)[1] for e in events if e["seq"] <= last}
+    return stations, last
+
+
+def snapshot_follow(
+    *,
+    election: Election,
+    out: Path,
+    after: int | None = None,
+    every: float = 1.0,
+    rounds: int | None = None,
+    languages: Iterable[str] | None = None,
+    report: Callable[[set[str] | None, SnapshotReport], None] | None = None,
+) -> int:
+    """Keep the snapshot current: every ``every`` seconds, rewrite what the ledger says changed.
+
+    Starts after event ``after`` (default: the ledger's latest now), reads the election's
+    protocol events since the last look (``snapshot_changes``) and rewrites those
+    stations' four levels, or everything after a certification. Stops after ``rounds``
+    looks (``None``: never). Returns the last event seen.
+    """
+    last = events_count() if after is None else after
+    done = 0
+    while rounds is None or done < rounds:
+        if done:
+            time.sleep(every)
+        done += 1
+        stations, seen = snapshot_changes(election=election, after=last)
+        if stations is None or stations:
+            written = snapshot_write(
+                election=election, out=out, changed=sorted(stations or ()), languages=languages
+            )
+            if report is not None:
+                report(stations, written)
+        last = seen
+    return last

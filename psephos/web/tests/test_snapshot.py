@@ -14,9 +14,21 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
+from psephos.accounts.enums import Role
+from psephos.accounts.models import User
 from psephos.elections.selectors import election_get
-from psephos.web.snapshot import static_html, target_file, write_atomic
+from psephos.results.models import Protocol
+from psephos.results.services.protocols import protocol_accept
+from psephos.web.snapshot import (
+    snapshot_follow,
+    snapshot_targets,
+    static_html,
+    target_file,
+    write_atomic,
+)
 from tests.support.protocols import station_protocol_accept
+
+from .election import SmallElection
 
 KEY = "kz-2022-presidential"
 STATION, TEC, UNIT = "KZ-75-0001", "KZ-75-01", "KZ-75"
@@ -172,3 +184,40 @@ def test_the_exports_written_once_for_every_language_are_the_same_in_each(small:
             assert response.status_code == 200
             answers.add(response.content)
         assert len(answers) == 1, url
+
+
+def test_follow_rewrites_what_the_ledger_says_changed(small: SmallElection, tmp_path: Path) -> None:
+    """``snapshot_follow`` finds the accepted protocol in the ledger and writes its four levels."""
+    from psephos.ledger.selectors import events_count
+
+    out = tmp_path / "site"
+    since = events_count()
+    assert snapshot_follow(election=small.election, out=out, after=since, rounds=1) == since
+    assert not out.exists()  # nothing happened: nothing written
+
+    pec = small.submitted_pec
+    tec_user = User.objects.create(
+        username="follow-tec", role=Role.TEC_OPERATOR, commission=pec.parent
+    )
+    protocol_accept(
+        user=tec_user, protocol=Protocol.objects.get(election=small.election, commission=pec)
+    )
+    seen: list[set[str] | None] = []
+    last = snapshot_follow(
+        election=small.election,
+        out=out,
+        after=since,
+        rounds=1,
+        languages=["en"],
+        report=lambda stations, _report: seen.append(stations),
+    )
+    assert last == events_count() > since
+    assert seen == [{pec.code}]
+    written = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
+    expected = {
+        str(target_file(Path(), "en", url))
+        for url in snapshot_targets(election=small.election, changed=[pec.code])
+    }
+    assert {w for w in written if not w.startswith("en/static/")} == expected
+    levels = {_level_of(w) for w in expected}
+    assert levels == {"national", pec.parent.parent.code, pec.parent.code, pec.code}

@@ -3,7 +3,8 @@
 Renders every public page of the election in each language, with the CSV and JSON
 downloads they link, into ``DIR/<language>/`` (``psephos.web.snapshot``); with
 ``--changed STATION`` (repeatable) only what an accepted protocol of that station
-changes. Each file is replaced atomically and only when its bytes changed. Serve the
+changes; with ``--follow`` it then keeps watching the ledger and rewrites what each
+new protocol event changes. Each file is replaced atomically and only when its bytes changed. Serve the
 tree with ``deploy/nginx/psephos-snapshot.conf`` (docs/portal.md, "Results night").
 """
 
@@ -18,7 +19,8 @@ from django.core.management.base import CommandParser
 from psephos.core.commands import DomainCommand
 from psephos.core.progress import progress
 from psephos.elections.selectors import election_get
-from psephos.web.snapshot import snapshot_targets, snapshot_write
+from psephos.ledger.selectors import events_count
+from psephos.web.snapshot import SnapshotReport, snapshot_follow, snapshot_targets, snapshot_write
 
 
 class Command(DomainCommand):
@@ -43,10 +45,20 @@ class Command(DomainCommand):
             choices=[code for code, _name in settings.LANGUAGES],
             help="only this language (repeatable; default: every language of the site)",
         )
+        parser.add_argument(
+            "--follow",
+            action="store_true",
+            help=(
+                "after writing, keep watching the ledger and rewrite what each accepted, "
+                "corrected or cancelled protocol changes (every --every seconds; Ctrl-C stops)"
+            ),
+        )
+        parser.add_argument("--every", type=float, default=1.0, metavar="SECONDS")
         parser.add_argument("--no-progress", action="store_true", help="draw no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
         election = election_get(key=options["election"])
+        since = events_count()
         languages = options["language"] or [code for code, _name in settings.LANGUAGES]
         out: Path = options["out"]
         total = len(snapshot_targets(election=election, changed=options["changed"])) * len(
@@ -65,3 +77,23 @@ class Command(DomainCommand):
             f"{election.key}: {report.rendered} files rendered in {report.seconds:.2f} s, "
             f"{len(report.written)} written, {report.unchanged} unchanged, under {out}"
         )
+        if not options["follow"]:
+            return
+
+        def said(stations: set[str] | None, written: SnapshotReport) -> None:
+            what = "everything (certified)" if stations is None else ", ".join(sorted(stations))
+            self.stdout.write(
+                f"{what}: {len(written.written)} files written in {written.seconds:.2f} s"
+            )
+
+        try:
+            snapshot_follow(
+                election=election,
+                out=out,
+                after=since,
+                every=options["every"],
+                languages=languages,
+                report=said,
+            )
+        except KeyboardInterrupt:
+            self.stdout.write("stopped")
