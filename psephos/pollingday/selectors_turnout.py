@@ -11,11 +11,18 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import get_language
 
+from psephos.elections.selectors import election_profile
 from psephos.territory.selectors import stations_regular
 from psephos.voters.selectors import list_and_marks_by_group
 
 from .models import TurnoutReport
-from .rules.turnout import age_band_births, day_profile_for, percent
+from .rules.turnout import (
+    DayProfile,
+    age_band_births,
+    day_profile_for,
+    percent,
+    report_times_parse,
+)
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -54,13 +61,25 @@ def _name(unit: AdministrativeUnit) -> str:
     return str(getattr(unit, f"name_{language}", "") or unit.name_en)
 
 
+def election_day_profile(*, election: Election) -> DayProfile:
+    """Return the election's day profile with the reporting times of its rule profile.
+
+    The times are the profile switch ``turnout_report_times`` (with the election's
+    overrides); a switch that does not parse leaves the day profile's own times.
+    """
+    times = report_times_parse(
+        getattr(election_profile(election=election), "turnout_report_times", None)
+    )
+    return day_profile_for(election.profile_key, report_times=times)
+
+
 def turnout_for_election(*, election: Election, now: dt.datetime) -> TurnoutView:
     """Return the election's turnout curves and its late stations as of ``now`` (2 queries).
 
     A point sums the stations that reported at that time (voters who received a ballot
     over the voters on their lists), as the CEC's intraday releases do.
     """
-    profile = day_profile_for(election.profile_key)
+    profile = election_day_profile(election=election)
     stations = stations_regular(geography_id=election.geography_id)
     district_of: dict[int, AdministrativeUnit] = {}
     region_of: dict[int, AdministrativeUnit] = {}

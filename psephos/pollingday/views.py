@@ -26,11 +26,15 @@ from .errors import LogEntryInvalid, OpeningInvalid
 from .forms import BOX_ROWS, MEMBER_ROWS, OpeningForm, box_rows, member_rows, opened_at
 from .rules.count import INVALID
 from .rules.opening import OpeningEntry
-from .rules.turnout import day_profile_for
 from .selectors import opening_context, opening_get
 from .selectors_count import count_get
 from .selectors_logbook import logbook_get
-from .selectors_turnout import Point, turnout_by_group, turnout_for_election
+from .selectors_turnout import (
+    Point,
+    election_day_profile,
+    turnout_by_group,
+    turnout_for_election,
+)
 from .services.count import count_step_record
 from .services.logbook import log_entry_add
 from .services.opening import OpeningInput, opening_entry_local, opening_record, station_zone
@@ -160,7 +164,7 @@ def day_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
     context = {
         "election": election,
         "station": station,
-        "times": day_profile_for(election.profile_key).report_times,
+        "times": election_day_profile(election=election).report_times,
         "count": count,
         "options": [o.key for o in election_options(election=election)] + [INVALID],
         "error": error,

@@ -74,6 +74,9 @@ class PresidentialProfile:
     # Mobile voting (issue 21): the application deadline, three sources in conflict
     # (kazakhstan-rules.md §6.2); the election law's 12 hours before voting day by default.
     mobile_deadline: MobileDeadline = MobileDeadline.EVE_NOON
+    # Turnout through the day (issue 21): the local times the stations report at,
+    # "HH:MM"; Kazakhstan 2022 published 10:00, 12:00, 16:00, 18:00 and 22:00 (§13.2).
+    turnout_report_times: frozenset[str] = frozenset({"10:00", "12:00", "16:00", "18:00", "22:00"})
     # Commission composition (issue 17): members per level (a PEC's size follows its
     # voters, hence a range) and members one nominating body may have on one commission.
     # Kazakhstan 2022: seven for the CEC and TECs, 5–11 for a PEC, at most one
@@ -202,6 +205,9 @@ class ReferendumProfile:
     # Mobile voting (issue 21): the application deadline, three sources in conflict
     # (kazakhstan-rules.md §6.2); the election law's 12 hours before voting day by default.
     mobile_deadline: MobileDeadline = MobileDeadline.EVE_NOON
+    # Turnout through the day (issue 21): the local times the stations report at,
+    # "HH:MM"; Kazakhstan 2022 published 10:00, 12:00, 16:00, 18:00 and 22:00 (§13.2).
+    turnout_report_times: frozenset[str] = frozenset({"10:00", "12:00", "16:00", "18:00", "22:00"})
     # Commission composition (issue 17): members per level (a PEC's size follows its
     # voters, hence a range) and members one nominating body may have on one commission.
     # Kazakhstan 2022: seven for the CEC and TECs, 5–11 for a PEC, at most one

@@ -34,6 +34,21 @@ DAY_PROFILES = {
 }
 
 
+def report_times_parse(values: object) -> tuple[dt.time, ...] | None:
+    """Return the profile switch's reporting times ("HH:MM" strings) in order, or None.
+
+    ``None`` (the day profile's own times) when ``values`` is not a non-empty collection
+    of well-formed times.
+    """
+    if not isinstance(values, frozenset | set | list | tuple) or not values:
+        return None
+    try:
+        times = sorted({dt.time.fromisoformat(str(v)) for v in values})
+    except ValueError:
+        return None
+    return tuple(times)
+
+
 def day_profile_for(key: str, *, report_times: tuple[dt.time, ...] | None = None) -> DayProfile:
     """Return the day profile ``key`` (the default one for an unknown key), times switched."""
     profile = DAY_PROFILES.get(key, DayProfile(key))

@@ -15,6 +15,7 @@ from ..enums import TurnoutSource
 from ..errors import TurnoutRefused, TurnoutReported
 from ..models import TurnoutReport
 from ..rules.turnout import Problem, day_profile_for, report_problems
+from ..selectors_turnout import election_day_profile
 from .opening import station_zone
 
 if TYPE_CHECKING:
@@ -99,7 +100,11 @@ def turnout_report(
         .first()
     )
     problems = report_problems(
-        profile=day_profile_for(election.profile_key, report_times=report_times),
+        profile=(
+            day_profile_for(election.profile_key, report_times=report_times)
+            if report_times
+            else election_day_profile(election=election)
+        ),
         slot=slot,
         local_now=at.astimezone(station_zone(station)).replace(tzinfo=None),
         voting_day=election.date,

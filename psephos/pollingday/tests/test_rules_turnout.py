@@ -13,6 +13,7 @@ from psephos.pollingday.rules.turnout import (
     Problem,
     percent,
     report_problems,
+    report_times_parse,
     spread,
     turnout_counts,
 )
@@ -132,3 +133,20 @@ def test_the_derived_region_shares_give_every_published_national_figure() -> Non
         assert round(weighted, 6) == float(national)
     assert round(sum(shares.values()), 9) == 1.0
     assert min(shares.values()) > 0.01
+
+
+@pytest.mark.parametrize(
+    ("values", "times"),
+    [
+        (frozenset({"22:00", "10:00"}), (dt.time(10, 0), dt.time(22, 0))),
+        (["09:30"], (dt.time(9, 30),)),
+        ([], None),
+        (["25:00"], None),
+        ("10:00", None),
+        (None, None),
+    ],
+)
+def test_the_switchs_times_are_parsed_in_order_or_left_to_the_day_profile(
+    values: object, times: tuple[dt.time, ...] | None
+) -> None:
+    assert report_times_parse(values) == times

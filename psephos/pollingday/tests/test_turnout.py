@@ -191,3 +191,28 @@ def test_the_simulation_reproduces_the_2022_intraday_table(db: None) -> None:
         for point, published in zip(curve.points, REGION_RATES[curve.code], strict=True):
             assert abs(point.percent - published) <= Decimal("0.05"), (curve.code, point.slot)
     assert view.late == []
+
+
+def test_the_reporting_times_are_a_profile_switch(
+    client: Client, country: Country, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    country.election.profile_overrides = {"turnout_report_times": ["15:00", "09:00"]}
+    country.election.save(update_fields=["profile_overrides"])
+    client.force_login(country.users["KZ-01-0101"])
+    freeze(monkeypatch, 10, 5)
+    before = state()
+
+    refused = report(client, slot="10:00", voted=250, registered=1000)
+
+    assert refused.status_code == 422
+    assert refused.json()["error"]["data"]["errors"][0]["code"] == "slot_unknown"
+    assert refused.json()["error"]["data"]["errors"][0]["message"] == (
+        "10:00 is not a reporting time; the times are 09:00 15:00."
+    )
+    assert state() == before
+    freeze(monkeypatch, 9, 5)
+    assert report(client, slot="09:00", voted=250, registered=1000).status_code == 201
+    view = client.get(f"/api/v1/elections/{KEY}/turnout").json()
+    assert view["times"] == ["09:00", "15:00"]
+    page = client.get(f"/pollingday/{KEY}/stations/KZ-01-0101/").content.decode()
+    assert '<option value="09:00">09:00</option><option value="15:00">15:00</option>' in page
