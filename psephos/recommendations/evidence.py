@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from psephos.candidates.selectors import signature_rejection_counts
 from psephos.commissions.selectors import session_notice_counts
 from psephos.complaints.selectors import complaint_decision_counts
+from psephos.complaints.selectors.finality import election_finality_check
 from psephos.core.errors import NotFound
 from psephos.elections.selectors import election_get
 from psephos.finance.selectors import receipts_disclosed_within
@@ -77,6 +78,16 @@ def _sessions(election: Election) -> Counts:
     )
 
 
+def _certification(election: Election) -> Counts:
+    """1 of 1 when the results were certified after the window to challenge them closed
+    with no challenge or appeal open, 0 of 1 before; nothing to count while uncertified."""
+    at = election.certified_at
+    if at is None:
+        return 0, 0
+    check = election_finality_check(election, at=at)
+    return int(check.challengeable_until <= at and not check.blocking_complaints), 1
+
+
 P = "odihr-kz-2022-presidential"
 R = "odihr-kz-2022-referendum"
 
@@ -97,7 +108,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         key="sessions-announced-24h",
         recommendations=(f"{P}-r12",),
-        feature="/staff/office/ · session.announce",
+        feature="/commissions/<map>/<code>/sessions/ · session.announce",
         setting="session_notice_hours",
         title=_("Commission sessions announced with their agenda 24 hours ahead"),
         definition=_(
@@ -143,6 +154,18 @@ INDICATORS: tuple[Indicator, ...] = (
             "found and the law applied, of all complaints with a decision."
         ),
         count=lambda e: complaint_decision_counts(election_key=e.key),
+    ),
+    Indicator(
+        key="certification-after-appeals",
+        recommendations=(f"{P}-r24",),
+        feature="/complaints/finality/<election>/",
+        setting="results_challenge_days",
+        title=_("Results certified after every appeal window closed"),
+        definition=_(
+            "1 of 1 when the results were certified after the window to challenge them "
+            "had closed and no challenge or appeal was open, 0 of 1 when certified earlier."
+        ),
+        count=_certification,
     ),
 )
 

@@ -170,6 +170,24 @@ def test_every_indicator_on_the_simulated_election_against_a_direct_count(
         "nothing_to_count",
     )
 
+    # Certification: not certified yet, nothing to count; the window to challenge the
+    # results announced on 22 Nov 2022 closed on 2 Dec ([P] §XIV, docs/complaints.md).
+    assert figure(rows["certification-after-appeals"])[4] == "nothing_to_count"
+    for certified, waited in (
+        (dt.datetime(2022, 11, 22, 12, tzinfo=dt.UTC), 0),
+        (dt.datetime(2022, 12, 5, 12, tzinfo=dt.UTC), 1),
+    ):
+        Election.objects.filter(pk=election.pk).update(certified_at=certified)
+        election.refresh_from_db()
+        assert figure(rows_by_key(election)["certification-after-appeals"]) == (
+            True,
+            waited,
+            1,
+            share(waited, 1),
+            None,
+        )
+    rows = rows_by_key(election)
+
     # The command prints the same figures as JSON and as CSV.
     printed = json.loads(run("evidence", KEY))
     assert printed == [json.loads(json.dumps(r)) for r in rows.values()]

@@ -176,6 +176,7 @@ def test_the_api_carries_the_evidence_under_each_recommendation(
         "signature-rejections-reasoned",
         "receipts-disclosed-24h",
         "complaint-decisions-public-reasoned",
+        "certification-after-appeals",
     ]
     csv_lines = (
         client.get(f"/api/v1/recommendations/evidence/{simulated}", {"format": "csv"})
@@ -183,7 +184,7 @@ def test_the_api_carries_the_evidence_under_each_recommendation(
         .splitlines()
     )
     assert csv_lines[0].startswith("indicator,election,recommendations,measurable,")
-    assert len(csv_lines) == 6
+    assert len(csv_lines) == 7
     # No election of the report in psephos: no evidence, and an unknown one is a 404.
     other = client.get("/api/v1/recommendations/reports/odihr-kz-2021-parliamentary").json()
     assert other["evidence_election"] is None
