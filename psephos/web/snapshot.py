@@ -259,7 +259,8 @@ def snapshot_write(
     langs = list(languages or [code for code, _name in settings.LANGUAGES])
     urls = snapshot_targets(election=election, changed=changed)
     report = SnapshotReport()
-    client = Client(HTTP_HOST=_host())
+    # A page that fails is reported by its address (SnapshotFailed), not as a traceback.
+    client = Client(HTTP_HOST=_host(), raise_request_exception=False)
     static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
     shared: dict[str, bytes] = {}  # language-free downloads, rendered once
     for lang in langs:
