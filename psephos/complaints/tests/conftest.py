@@ -3,40 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
+from django.db.models import QuerySet
 
 from psephos.accounts.enums import Role
 from psephos.accounts.models import User
-from psephos.commissions.enums import CommissionLevel
-from psephos.commissions.models import Commission, Decision, Member
+from psephos.commissions.models import Commission, Decision
 from psephos.complaints.models import Complaint, ComplaintDecision
 from psephos.complaints.services.decisions import CommissionVote, complaint_decision_confirm
-from psephos.elections.enums import ElectionKind
 from psephos.elections.models import Election
-from psephos.territory.enums import UnitKind, UnitLevel
-from psephos.territory.models import AdministrativeUnit, Geography
+from psephos.ledger.models import Event
+from psephos.territory.enums import UnitKind
+from psephos.territory.models import Geography
+from tests.support.country import (
+    PRESIDENTIAL,
+    REFERENDUM,
+    DistrictPlan,
+    RegionPlan,
+    StationPlan,
+    country_build,
+    election_write,
+    members_make,
+)
 
 UTC = dt.UTC
 MEMBERS = 7  # each commission's members, 2019–2024
 DOCUMENT = b"%PDF-1.4 signed decision of the commission"
-
-
-def members_add(commission: Commission, count: int) -> None:
-    """Give ``commission`` ``count`` members serving 2019–2024."""
-    Member.objects.bulk_create(
-        Member(
-            commission=commission,
-            full_name=f"Member {i}",
-            role="member",
-            nominated_by="party",
-            gender="F",
-            term_start=dt.date(2019, 6, 1),
-            term_end=dt.date(2024, 6, 1),
-        )
-        for i in range(count)
-    )
 
 
 def second_operator(user: User) -> User:
@@ -82,91 +76,65 @@ class World:
     almaty_user: User
     atyrau_user: User
     district_user: User
+    setup_seq: int  # the ledger's last event once the country was built
+
+    def events(self) -> QuerySet[Event]:
+        """Return the ledger events written after the country was built, in order."""
+        return Event.objects.filter(seq__gt=self.setup_seq).order_by("seq")
 
 
 @pytest.fixture
 def world(db: None) -> World:
-    geo = Geography.objects.create(
-        key="kz-2022", name="20 units", valid_from=dt.date(2022, 6, 8), timezone="Asia/Almaty"
+    # Built through the services, like every other test country (tests/support/country.py).
+    country = country_build(
+        geography_key="kz-2022",
+        geography_name="20 units",
+        regions=[
+            RegionPlan(
+                code="KZ-75",
+                names=("Almaty", "Алматы", "Алматы"),
+                commission_name="Almaty city TEC",
+                kind=UnitKind.CITY,
+                districts=[
+                    DistrictPlan(
+                        code="KZ-75-01",
+                        names=("Almaly", "Алмалы", "Алмалы"),
+                        commission_name="Almaly district TEC",
+                        stations=[StationPlan("KZ-75-01-0001", 1, "School 1", "PEC 1")],
+                    )
+                ],
+            ),
+            RegionPlan(
+                code="KZ-23",
+                names=("Atyrau", "Атырау", "Атырау"),
+                commission_name="Atyrau region TEC",
+                timezone="Asia/Atyrau",
+                districts=[],
+            ),
+        ],
+        election=replace(
+            PRESIDENTIAL,
+            key="kz-2022-presidential",
+            names=("Early presidential election", "Президент сайлауы", "Выборы Президента"),
+        ),
     )
-    almaty_unit = AdministrativeUnit.objects.create(
+    geo = country.geography
+    referendum = election_write(
+        replace(
+            REFERENDUM,
+            key="kz-2022-referendum",
+            names=("Constitutional referendum", "Референдум", "Референдум"),
+        ),
         geography=geo,
-        code="KZ-75",
-        level=UnitLevel.REGION,
-        kind=UnitKind.CITY,
-        name_en="Almaty",
-        name_kk="Алматы",
-        name_ru="Алматы",
-        timezone="Asia/Almaty",
     )
-    atyrau_unit = AdministrativeUnit.objects.create(
-        geography=geo,
-        code="KZ-23",
-        level=UnitLevel.REGION,
-        kind=UnitKind.OBLAST,
-        name_en="Atyrau",
-        name_kk="Атырау",
-        name_ru="Атырау",
-        timezone="Asia/Atyrau",
+    cec, (almaty, atyrau), (almaty_district,), (pec,) = (
+        country.cec,
+        country.regions,
+        country.tecs,
+        country.pecs,
     )
-    cec = Commission.objects.create(
-        geography=geo, code="CEC", level=CommissionLevel.CEC, name="Central Election Commission"
-    )
-    almaty = Commission.objects.create(
-        geography=geo,
-        code="KZ-75",
-        level=CommissionLevel.TEC_REGION,
-        parent=cec,
-        unit=almaty_unit,
-        name="Almaty city TEC",
-    )
-    almaty_district = Commission.objects.create(
-        geography=geo,
-        code="KZ-75-01",
-        level=CommissionLevel.TEC_DISTRICT,
-        parent=almaty,
-        region=almaty,
-        unit=almaty_unit,
-        name="Almaly district TEC",
-    )
-    atyrau = Commission.objects.create(
-        geography=geo,
-        code="KZ-23",
-        level=CommissionLevel.TEC_REGION,
-        parent=cec,
-        unit=atyrau_unit,
-        name="Atyrau region TEC",
-    )
-    pec = Commission.objects.create(
-        geography=geo,
-        code="KZ-75-01-0001",
-        level=CommissionLevel.PEC,
-        parent=almaty_district,
-        region=almaty,
-        tec=almaty_district,
-        unit=almaty_unit,
-        name="PEC 1",
-    )
-    presidential = Election.objects.create(
-        key="kz-2022-presidential",
-        kind=ElectionKind.PRESIDENTIAL,
-        name_en="Early presidential election",
-        name_kk="Президент сайлауы",
-        name_ru="Выборы Президента",
-        date=dt.date(2022, 11, 20),
-        geography=geo,
-        profile_key="kz-presidential-2022",
-    )
-    referendum = Election.objects.create(
-        key="kz-2022-referendum",
-        kind=ElectionKind.REFERENDUM,
-        name_en="Constitutional referendum",
-        name_kk="Референдум",
-        name_ru="Референдум",
-        date=dt.date(2022, 6, 5),
-        geography=geo,
-        profile_key="kz-referendum-2022",
-    )
+    presidential = country.election
+    assert presidential is not None
 
     def user(name: str, role: str, commission: Commission) -> User:
         # Every operator has a colleague "<name>-2" who confirms the decisions it proposes.
@@ -178,7 +146,7 @@ def world(db: None) -> World:
         )
 
     for commission in (cec, almaty, almaty_district, atyrau):
-        members_add(commission, MEMBERS)
+        members_make(commission, members=MEMBERS)
 
     return World(
         geography=geo,
@@ -193,6 +161,7 @@ def world(db: None) -> World:
         almaty_user=user("almaty-op", Role.TEC_OPERATOR, almaty),
         atyrau_user=user("atyrau-op", Role.TEC_OPERATOR, atyrau),
         district_user=user("district-op", Role.TEC_OPERATOR, almaty_district),
+        setup_seq=Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0,
     )
 
 

@@ -198,7 +198,7 @@ def test_missing_fields_are_all_listed_and_nothing_is_stored(world):
         "remedy",
     ]
     assert exc.value.data["errors"][2]["message"] == "No commission “KZ-99” in this election."
-    assert (Complaint.objects.count(), Event.objects.count()) == (0, 0)
+    assert (Complaint.objects.count(), world.events().count()) == (0, 0)
 
 
 def test_future_subject_date_is_refused(world):
@@ -245,7 +245,11 @@ def test_bad_evidence_is_refused_and_nothing_is_stored(world, files, errors):
     with pytest.raises(EvidenceRejected) as exc:
         file(world, evidence=files)
     assert exc.value.data["errors"] == errors
-    assert (Complaint.objects.count(), Evidence.objects.count(), Event.objects.count()) == (0, 0, 0)
+    assert (Complaint.objects.count(), Evidence.objects.count(), world.events().count()) == (
+        0,
+        0,
+        0,
+    )
 
 
 def test_results_challenge_standing_follows_the_profile(world):

@@ -95,7 +95,7 @@ def test_full_lifecycle_through_two_appeals(world):
         "The decision on kz-2022-presidential-c0003 by the Supreme Court is final."
     )
     assert Complaint.objects.count() == count
-    assert list(Event.objects.order_by("seq").values_list("action", flat=True)) == [
+    assert list(world.events().values_list("action", flat=True)) == [
         "complaint.file",
         "decision.propose",
         "decision.confirm",

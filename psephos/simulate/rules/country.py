@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from psephos.results.rules.lines import LINE_NAMES
 from psephos.territory.data.kz_2022 import CAPITAL, RegionData
 
 from .allocation import IntArray, allocate, allocate_min, allocate_rates
@@ -274,21 +275,7 @@ def _plan_lines(
             np.where(urban, 1700 * _lognormal(rng, n, 0.3), 600 * _lognormal(rng, n, 0.6)),
         ),
     )
-    lines = {
-        name: np.zeros(n, dtype=np.int64)
-        for name in (
-            "voters_on_list",
-            "ballots_received",
-            "ballots_issued",
-            "ballots_issued_mobile",
-            "voted_with_certificate",
-            "ballots_cancelled",
-            "ballots_found",
-            "ballots_invalid",
-            "ballots_valid",
-            "ballots_both_marked",
-        )
-    }
+    lines = {name: np.zeros(n, dtype=np.int64) for name in LINE_NAMES}
     option_keys = plan.option_keys
     votes = np.zeros((n, len(option_keys)), dtype=np.int64)
     for ri in range(n_regions):
