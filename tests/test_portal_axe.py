@@ -10,21 +10,26 @@ so the country is simulated once.
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from psephos.candidates.models import Nomination
 from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.elections.models import Election
 from psephos.finance.models import Fund
+from psephos.ledger.actors import actor_system
 from psephos.observation.models import Accreditation
+from psephos.pollingday.services.turnout_simulation import turnout_simulate
 from psephos.recommendations.models import Report
+from psephos.territory.selectors import station_region_code, stations_regular
 from tests.support.browser import context_new
 
 pytestmark = pytest.mark.browser
@@ -90,7 +95,19 @@ def simulated(transactional_db: None) -> Election:
         report,
         stdout=None,
     )
-    return Election.objects.get(key=KEY)
+    election = Election.objects.get(key=KEY)
+    # Two rounds of turnout reports, so that the national page draws its turnout curve.
+    stations = stations_regular(geography_id=election.geography_id)
+    rates = [Decimal("20.0"), Decimal("45.0")]
+    turnout_simulate(
+        election=election,
+        registered={s.code: 1000 for s in stations},
+        slots=[dt.time(10), dt.time(16)],
+        region_rates={r: rates for r in {station_region_code(s) for s in stations}},
+        national=rates,
+        actor=actor_system("simulate"),
+    )
+    return election
 
 
 def public_pages(election: Election) -> list[str]:
@@ -142,7 +159,8 @@ def test_every_public_page_has_no_axe_violation(
 ) -> None:
     axe = axe_source()
     found: list[str] = []
-    for phone, urls in ((False, public_pages(simulated)), (True, [f"/e/{KEY}/"])):
+    pages = public_pages(simulated)
+    for phone, urls in ((False, pages), (True, [f"/e/{KEY}/"])):
         # bypass_csp: the pages' policy forbids the injected script (the policy has its tests).
         context = context_new(browser, phone=phone, bypass_csp=True)
         if not phone:
@@ -153,6 +171,9 @@ def test_every_public_page_has_no_axe_violation(
         try:
             for url in urls:
                 found.extend(violations(page, live_server.url + url, axe))
+                if url == f"/e/{KEY}/":  # the charts are there to be checked
+                    expect(page.locator("svg.chart-svg circle.dot")).to_have_count(2)
+                    expect(page.locator("svg.tile-map a")).to_have_count(20)
             if phone:
                 # The check can fail: an image without a text alternative is a violation.
                 page.evaluate("document.querySelector('main').append(new Image())")

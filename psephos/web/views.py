@@ -33,6 +33,7 @@ from psephos.core.i18n import localized
 from psephos.elections.rules.profiles import composition_rules
 from psephos.elections.selectors import election_get, election_profile
 from psephos.ledger.selectors import events_latest, ledger_head_hash, public_key
+from psephos.pollingday.selectors_turnout import turnout_national_points
 from psephos.results.labels import OUTCOME_LABELS, label_for_status
 from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.selectors import (
@@ -49,6 +50,7 @@ from psephos.territory.selectors import (
     unit_names_for_codes,
 )
 
+from .charts import tile_map, turnout_curve
 from .labels import composition_published, member_composition
 from .templatetags.portal import num, percent
 
@@ -146,6 +148,18 @@ def _cached_body(
     return body
 
 
+def _charts(
+    election: Election, summary: ResultSummary, rows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Return the national page's turnout curve and tile map of the first-level units."""
+    points = turnout_national_points(election=election)
+    turnouts = {c.code: c.turnout for c in summary.children}
+    return {
+        "curve": turnout_curve([(p.slot, p.percent) for p in points]),
+        "tile_map": tile_map([(r["code"], r["url"], r["name"], turnouts[r["code"]]) for r in rows]),
+    }
+
+
 def election_results(request: HttpRequest, key: str) -> HttpResponse:
     """Show the national results, the determination and one row per first-level unit."""
     election = election_get(key=key)
@@ -155,6 +169,7 @@ def election_results(request: HttpRequest, key: str) -> HttpResponse:
         summary = result_summary(election=election, commission=commission)
         names = _local_names(election, summary)
         outcome = election_determine(election=election)
+        rows = _child_rows(election, summary, names)
         return {
             "election": election,
             "summary": summary,
@@ -162,9 +177,9 @@ def election_results(request: HttpRequest, key: str) -> HttpResponse:
             "outcome_label": OUTCOME_LABELS.get(outcome.status, outcome.status),
             "downloads": _downloads(election.key, commission.code, commission.level),
             "names": names,
-            "child_rows": _child_rows(election, summary, names),
+            "child_rows": rows,
             "national": True,
-        }
+        } | _charts(election, summary, rows)
 
     body = _cached_body(request, election, commission.code, build)
     return render(request, "web/commission.html", {"election": election, "body": body})
