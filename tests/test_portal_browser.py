@@ -205,3 +205,23 @@ def test_find_a_station_by_place_in_russian(
     page.fill("#find-code", "сейфуллина")
     page.locator("form.find button[type=submit]").click()
     expect(page).to_have_url(f"{live_server.url}/e/{KEY}/c/KZ-71-0006/")
+
+
+def test_the_observer_room_polls_for_changes_only(
+    page: Page, live_server, small_live: SmallElection
+) -> None:
+    """htmx asks for the room's live part every 5 s; the browser revalidates it with
+    If-None-Match, and while nothing changed the answer has no body (a 304 that the
+    browser's cache turns back into the fragment it kept)."""
+    page.goto(f"{live_server.url}/results/{KEY}/room/KZ-75-01/")
+    polls = []
+    for _ in range(2):
+        with page.expect_response(lambda r: r.url.endswith("/live/"), timeout=20_000) as info:
+            pass
+        polls.append(info.value)
+    first, second = polls
+    etag = first.all_headers()["etag"]
+    assert first.request.sizes()["responseBodySize"] > 0
+    assert second.request.all_headers().get("if-none-match") == etag
+    assert second.request.sizes()["responseBodySize"] == 0
+    expect(page.locator("#room-live")).to_contain_text("KZ-75-0001")

@@ -168,6 +168,9 @@ def findings(request: HttpRequest, election: str) -> HttpResponse:
         for row in rep.rows:
             if row["dimension"] == "all":
                 row["words"] = finding_words(row)
+                # Fractions for the portal's percent filter (the page's decimal comma).
+                for key in ("percent", "ci_low", "ci_high"):
+                    row[f"{key}_share"] = None if row[key] is None else row[key] / 100
     return render(
         request, "observation/findings.html", {"election": e, "org": org, "reports": reports}
     )

@@ -330,14 +330,29 @@ def test_a_badge_is_checked_by_its_number_on_the_page_and_the_api(client):
 
 
 @pytest.mark.parametrize(
-    ("language", "words"),
+    ("language", "words", "question", "title"),
     [
-        ("en", "Problem reported in 1 of 1 observation."),
-        ("ru", "Проблема отмечена в 1 из 1 наблюдения."),
-        ("kk", "Проблема 1 бақылаудың 1 бақылауында белгіленді."),
+        (
+            "en",
+            "Problem reported in 1 of 1 observation.",
+            "Did the layout fail to ensure secrecy of the vote?",
+            "Voting — 1 observations (purposive observation)",
+        ),
+        (
+            "ru",
+            "Проблема отмечена в 1 из 1 наблюдения.",
+            "Не обеспечивала ли планировка тайну голосования?",
+            "Голосование — 1 наблюдений (целевое наблюдение)",
+        ),
+        (
+            "kk",
+            "Проблема 1 бақылаудың 1 бақылауында белгіленді.",
+            "Үй-жайдың орналасуы дауыс беру құпиясын қамтамасыз етпеді ме?",
+            "Дауыс беру — 1 бақылау (мақсатты бақылау)",
+        ),
     ],
 )
-def test_findings_are_said_in_words(client, language, words):
+def test_findings_are_said_in_words(client, language, words, question, title):
     o = observed_country()
     token = api_token_create(user=o.observer_user)[1]
     _submit(client, token, answers={"A": "yes", "W": "3"})
@@ -346,6 +361,11 @@ def test_findings_are_said_in_words(client, language, words):
     ).content.decode()
     assert words in html
     assert "(problem)" not in html and "(negative)" not in html
+    # The question, the form's title and the share in the reader's language and format.
+    row = html.split('<tr data-name="secrecy_not_ensured"', 1)[1].split("</tr>", 1)[0]
+    assert f"<td>{question}</td>" in row
+    assert ("<td>100.0\u00a0%</td>" if language == "en" else "<td>100,0\u00a0%</td>") in row
+    assert f'<h2 data-phase="voting">{title}</h2>' in html
 
 
 def test_observation_is_in_the_portal_navigation(client):
