@@ -145,7 +145,8 @@ def turnout_national_points(*, election: Election) -> list[Point]:
 
     The same points as ``turnout_for_election(...).national`` (each sums the regular
     stations that reported at that time) without reading every station: the national
-    results page draws it on each render after a change.
+    results page draws it on each render after a change. The times are those reported,
+    in order (the service accepts only the election's reporting times).
     """
     from django.db.models import Count, Sum
 
@@ -161,13 +162,19 @@ def turnout_national_points(*, election: Election) -> list[Point]:
         .values("slot")
         .annotate(voted_sum=Sum("voted"), registered_sum=Sum("registered"), n=Count("id"))
     )
-    found = {r["slot"]: (r["voted_sum"], r["registered_sum"], r["n"]) for r in rows}
-    return [
-        Point(slot, voted, registered, percent(voted, registered), n)
-        for slot in day_profile_for(election.profile_key).report_times
-        if slot in found
-        for voted, registered, n in (found[slot],)
-    ]
+    return sorted(
+        (
+            Point(
+                r["slot"],
+                r["voted_sum"],
+                r["registered_sum"],
+                percent(r["voted_sum"], r["registered_sum"]),
+                r["n"],
+            )
+            for r in rows
+        ),
+        key=lambda p: p.slot,
+    )
 
 
 @dataclass(frozen=True, slots=True)
