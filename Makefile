@@ -31,6 +31,10 @@ demo: install
 	$(BIN)/psephos migrate --noinput
 	$(BIN)/psephos simulate kz-2022-presidential --seed 2022 --keep-existing --leave-open KZ-75-01 --candidates
 	$(BIN)/psephos simulate kz-2022-referendum --seed 2022 --keep-existing
+	$(BIN)/psephos recommendations import psephos/recommendations/tests/data/odihr-kz-2022-referendum.txt --report odihr-kz-2022-referendum --keep-existing
+	$(BIN)/psephos recommendations import psephos/recommendations/tests/data/odihr-kz-2022-presidential.txt --report odihr-kz-2022-presidential --keep-existing
+	$(BIN)/psephos recommendations footnotes --keep-existing
+	$(BIN)/psephos recommendations translations
 	$(BIN)/psephos integrity election kz-2022-presidential --out var/integrity/kz-2022-presidential
 	$(BIN)/psephos integrity election kz-2022-referendum --out var/integrity/kz-2022-referendum
 	$(BIN)/psephos ledger checkpoint

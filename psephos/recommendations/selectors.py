@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from .errors import RecommendationNotFound, ReportNotFound
 from .models import Assessment, FollowUp, Recommendation, Report
+from .rules.footnotes import FOOTNOTES
 
 
 def report_get(*, key: str) -> Report:
@@ -80,3 +81,13 @@ def _follow_ups() -> QuerySet[FollowUp]:
 def follow_up_list_for_recommendation(*, recommendation: Recommendation) -> list[FollowUp]:
     """The commissions' follow-up notes on ``recommendation``, oldest first, with documents."""
     return list(_follow_ups().filter(recommendation=recommendation))
+
+
+def report_exists(*, key: str) -> bool:
+    """Whether a report with ``key`` has been imported (or cited by the footnotes)."""
+    return Report.objects.filter(key=key).exists()
+
+
+def footnotes_loaded() -> bool:
+    """Whether ODIHR's follow-up footnotes have been loaded as assessments."""
+    return Assessment.objects.filter(source__in=[f.source for f in FOOTNOTES]).exists()

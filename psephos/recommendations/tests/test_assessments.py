@@ -17,7 +17,7 @@ from psephos.recommendations.rules.footnotes import Change
 from psephos.recommendations.selectors import assessment_history, recommendation_get
 from psephos.recommendations.services.assessments import assessment_record
 
-from .conftest import run
+from .conftest import DATA, run
 
 
 def levels(key: str) -> list[tuple[str, str, str]]:
@@ -160,3 +160,17 @@ def test_an_unknown_recommendation_is_not_found(db: None) -> None:
         recommendation_get(key="odihr-kz-2022-presidential-r99")
 
     assert exc.value.message == "No recommendation “odihr-kz-2022-presidential-r99”."
+
+
+def test_the_demo_steps_run_again_keep_what_is_loaded(loaded: str) -> None:
+    assessments = Assessment.objects.count()
+    key = "odihr-kz-2022-referendum"
+
+    again = run("import", str(DATA / f"{key}.txt"), "--report", key, "--keep-existing")
+    footnotes = run("footnotes", "--keep-existing")
+
+    assert again == f"{key} already exists; kept as it is.\n"
+    assert footnotes == "ODIHR's follow-up footnotes are loaded already; kept.\n"
+    assert Assessment.objects.count() == assessments
+    with pytest.raises(CommandError):  # without the flag, a second load is still refused
+        run("footnotes")

@@ -24,10 +24,17 @@ from psephos.ledger.actors import actor_system
 
 from ...enums import AssessmentLevel
 from ...evidence import evidence_csv, evidence_for_election, evidence_row
-from ...selectors import assessment_history, recommendation_get
+from ...selectors import (
+    assessment_history,
+    footnotes_loaded,
+    recommendation_get,
+    report_exists,
+)
 from ...services.assessments import odihr_footnotes_load
 from ...services.reports import recommendation_key, report_import
 from ...services.translations import BUNDLED, translations_load
+
+KEEP = "if it is loaded already, keep it and stop (for re-runnable demos)"
 
 
 class Command(DomainCommand):
@@ -42,7 +49,9 @@ class Command(DomainCommand):
         i.add_argument("--election", default="")
         i.add_argument("--published", type=dt.date.fromisoformat, default=None)
         i.add_argument("--dry-run", action="store_true", help="read and print, write nothing")
-        sub.add_parser("footnotes", help="load ODIHR's follow-up footnotes as assessments")
+        i.add_argument("--keep-existing", action="store_true", help=KEEP)
+        f = sub.add_parser("footnotes", help="load ODIHR's follow-up footnotes as assessments")
+        f.add_argument("--keep-existing", action="store_true", help=KEEP)
         h = sub.add_parser("history", help="a recommendation's assessments, per assessor")
         h.add_argument("key")
         t = sub.add_parser("translations", help="load unofficial kk/ru translations (TOML)")
@@ -53,6 +62,9 @@ class Command(DomainCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "footnotes":
+            if options["keep_existing"] and footnotes_loaded():
+                self.stdout.write(_("ODIHR's follow-up footnotes are loaded already; kept."))
+                return
             count = odihr_footnotes_load(actor=actor_system("cli"))
             self.stdout.write(_("%(count)d assessments loaded.") % {"count": count})
             return
@@ -79,6 +91,11 @@ class Command(DomainCommand):
         self._import(options)
 
     def _import(self, options: dict[str, Any]) -> None:
+        if options["keep_existing"] and report_exists(key=options["report"]):
+            self.stdout.write(
+                _("%(key)s already exists; kept as it is.") % {"key": options["report"]}
+            )
+            return
         result = report_import(
             key=options["report"],
             path=options["file"],
