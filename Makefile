@@ -51,17 +51,17 @@ typecheck: install
 	$(BIN)/mypy psephos config
 
 # The browser tests' accessibility checker (axe-core, from the npm registry), fetched
-# once here so that the test workers do not fetch it at the same time.
+# once here so that the test workers do not fetch it at the same time. The browser tests
+# run in the SQLite half only (conftest.py says which tests run in which half).
 test-sqlite: install
 	bash scripts/axe-core.sh >/dev/null
-	DATABASE_URL= $(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+	DATABASE_URL= $(BIN)/pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 test-postgres: install
 	@bash scripts/system-deps.sh
-	bash scripts/axe-core.sh >/dev/null
 	@trap 'bash scripts/pg-cluster.sh stop $(PG_DIR)' EXIT; \
 	url=$$(bash scripts/pg-cluster.sh start $(PG_DIR) $(PG_PORT)); \
-	DATABASE_URL=$$url $(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+	DATABASE_URL=$$url $(BIN)/pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 ## Lint, types, and the whole suite on SQLite and on PostgreSQL
 test: install

@@ -55,18 +55,46 @@ def on_postgres(db: None) -> bool:
     return connection.vendor == "postgresql"
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect the tests marked ``postgres`` when the database is SQLite.
+def _uses_database(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(item.get_closest_marker("django_db")) or bool(
+        fixtures & {"db", "transactional_db", "live_server"}
+    )
 
-    They exercise PostgreSQL itself (row locks between threads, COPY, the planner's
-    statistics); SQLite's in-memory test database cannot host them.
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Choose what each half of ``make test`` runs, and run the long tests first.
+
+    ``make test`` runs the suite twice, on SQLite and on PostgreSQL. A test whose outcome
+    cannot depend on the engine runs once, in the SQLite half: the tests that never touch
+    the database (pure rules, settings checked in a subprocess), the browser tests (they
+    drive the pages; what the pages read is covered by the page and API tests of both
+    halves) and the full-scale simulations (national arithmetic; ``benchmarks/`` measures
+    the same path on PostgreSQL). The tests marked ``postgres`` exercise PostgreSQL itself
+    (row locks between threads, COPY, the planner's statistics) and run only in its half.
+
+    The full-scale tests go first, so that two workers end together instead of one of
+    them starting a minute-long test when the other has finished.
     """
-    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        return
-    keep = [item for item in items if not item.get_closest_marker("postgres")]
-    if len(keep) < len(items):
-        config.hook.pytest_deselected(items=[i for i in items if i.get_closest_marker("postgres")])
-        items[:] = keep
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    if on_postgres:
+        once = [
+            item
+            for item in items
+            if not item.get_closest_marker("postgres")
+            and (
+                not _uses_database(item)
+                or item.get_closest_marker("browser")
+                or item.get_closest_marker("fullscale")
+            )
+        ]
+    else:
+        once = [item for item in items if item.get_closest_marker("postgres")]
+    if once:
+        dropped = set(map(id, once))
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if id(item) not in dropped]
+    items.sort(key=lambda item: 0 if item.get_closest_marker("fullscale") else 1)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -20,7 +20,8 @@ from psephos.simulate.rules.scenarios import SCENARIOS
 from psephos.simulate.services.simulation import _clear, simulation_run
 from psephos.territory.models import AdministrativeUnit
 
-pytestmark = [pytest.mark.fullscale, pytest.mark.django_db]
+# One worker builds both national elections (module-scoped), instead of each worker its own.
+pytestmark = [pytest.mark.fullscale, pytest.mark.django_db, pytest.mark.xdist_group("fullscale")]
 
 
 def _build(key: str, django_db_blocker) -> Iterator[Election]:
