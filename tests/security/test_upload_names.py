@@ -24,8 +24,8 @@ from psephos.results.tests.factories import small_country
 STATION = "KZ-01-0101"
 KEY = "kz-test-presidential"
 
-# (path, file field, logged in as the station's PEC); every page is refused before its view,
-# so an anonymous post reaches the refusal as a staff one does.
+# (path, file field). Every page is refused before its view, so an anonymous post reaches
+# the refusal as a staff one does; the API is posted to as the station's PEC.
 PAGES = [
     ("/complaints/file/", "evidence"),
     ("/complaints/C-1/decide/", "document"),
@@ -34,12 +34,34 @@ PAGES = [
     ("/staff/office/sessions/1/close/", "document"),
     ("/staff/office/decisions/propose/", "document"),
 ]
-API = [
-    ("/api/v1/complaints", "evidence"),
-    ("/api/v1/complaints/C-1/appeal", "evidence"),
-    (f"/api/v1/elections/{KEY}/stations/{STATION}/attachments", "file"),
-    ("/api/v1/observation/organisations/ORG/forms", "file"),
-]
+
+
+def _api_uploads() -> list[tuple[str, str]]:
+    """Return (path, file field) of every API operation that takes a multipart file.
+
+    Read from the OpenAPI schema, so that an upload operation added later is posted here
+    too; placeholders get a station of the test country or a key that need not exist (the
+    body is refused before anything is looked up).
+    """
+    from psephos.api.urls import api
+
+    found = []
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for operation in operations.values():
+            body = operation.get("requestBody", {}).get("content", {})
+            schema = body.get("multipart/form-data", {}).get("schema", {})
+            for field, prop in schema.get("properties", {}).items():
+                if "binary" in (prop.get("format"), prop.get("items", {}).get("format")):
+                    concrete = (
+                        path.replace("/elections/{key}", f"/elections/{KEY}")
+                        .replace("{code}", STATION)
+                        .replace("{key}", "X-1")
+                    )
+                    found.append((concrete, field))
+    return found
+
+
+API = _api_uploads()
 # What ``..`` and a name of control characters clean to: nothing.
 NAMES = ["..", "\x01\x02"]
 
@@ -96,6 +118,16 @@ def test_the_api_refuses_a_file_with_an_empty_cleaned_name(
     assert error["data"]["file_name"] == ascii(name)
     assert ascii(name) in error["message"] and "rename the file" in error["message"]
     assert _rows() == before
+
+
+def test_every_api_upload_is_posted_here() -> None:
+    """The four upload operations of today; a new one joins the test above by itself."""
+    assert {path for path, _field in API} >= {
+        "/api/v1/complaints",
+        "/api/v1/complaints/X-1/appeal",
+        f"/api/v1/elections/{KEY}/stations/{STATION}/attachments",
+        "/api/v1/observation/organisations/X-1/forms",
+    }
 
 
 @pytest.mark.parametrize(("path", "field"), PAGES)
