@@ -114,7 +114,7 @@ def turnout_counts(
     *,
     registered: list[int],
     rates: list[Decimal],
-    national: Decimal,
+    national: Decimal | None,
     tolerance: Decimal = Decimal("0.05"),
     floor: list[int] | None = None,
 ) -> list[int]:
@@ -122,7 +122,8 @@ def turnout_counts(
 
     Each unit stays within ``tolerance`` points of its rate and at or above its ``floor``
     (the previous report); the national percentage, rounded to two decimals, equals
-    ``national``. Raises ``ValueError`` when no such counts exist.
+    ``national`` (``None``: each unit nearest its own rate, the nation as it follows).
+    Raises ``ValueError`` when no such counts exist.
     """
     floor = floor or [0] * len(registered)
     lows = [
@@ -138,6 +139,8 @@ def turnout_counts(
     ]
     if any(lo > hi for lo, hi in zip(lows, highs, strict=True)):
         raise ValueError("a unit's rate cannot be met within the tolerance above its floor")
+    if national is None:
+        return counts
     total = sum(registered)
     # The national count that rounds to ``national``, nearest to the units' own sum.
     least = _ceil((national - Decimal("0.005")) * total / 100)

@@ -23,7 +23,7 @@ def turnout_simulate(
     registered: Mapping[str, int],
     slots: Sequence[dt.time],
     region_rates: Mapping[str, Sequence[Decimal]],
-    national: Sequence[Decimal],
+    national: Sequence[Decimal] | None,
     actor: str,
     after: dt.timedelta = dt.timedelta(minutes=5),
 ) -> int:
@@ -32,7 +32,8 @@ def turnout_simulate(
     ``registered`` gives the voters on each station's list by code. At each time, each
     region's voters are within 0.05 points of its rate and the nation's round to the
     published figure (``turnout_counts``), spread over the region's stations in
-    proportion to their lists and never below their previous report. Each report goes
+    proportion to their lists and never below their previous report; with ``national``
+    ``None`` each region is nearest its rate and the nation's figure is what follows. Each report goes
     through ``turnout_report`` at ``after`` past the time, station-local, as entered
     figures. Raises ``ValueError`` when the table cannot be met.
     """
@@ -51,7 +52,7 @@ def turnout_simulate(
         counts = turnout_counts(
             registered=region_registered,
             rates=[region_rates[c][k] for c in codes],
-            national=national[k],
+            national=None if national is None else national[k],
             floor=region_floor,
         )
         for c, count in zip(codes, counts, strict=True):

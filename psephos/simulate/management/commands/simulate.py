@@ -20,6 +20,7 @@ from psephos.simulate.services.finance import finance_simulate, simulated_financ
 from psephos.simulate.services.media import media_simulate, simulated_media_delete
 from psephos.simulate.services.outcome import outcome_sentence
 from psephos.simulate.services.simulation import SimulationResult, simulation_run
+from psephos.simulate.services.turnout import turnout_replay
 
 
 def register_generator() -> Callable[..., Any] | None:
@@ -89,6 +90,14 @@ class Command(DomainCommand):
                 "(default 1: the published figures); not with --full-register"
             ),
         )
+        parser.add_argument(
+            "--turnout",
+            action="store_true",
+            help=(
+                "replay the CEC's 2022 intraday turnout per region (kazakhstan-rules.md §13.2) "
+                "through the stations' turnout reports (presidential; not with --full-register)"
+            ),
+        )
         parser.add_argument("--no-progress", action="store_true", help="draw no progress bars")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -101,6 +110,16 @@ class Command(DomainCommand):
                     % {"election": options["election"]}
                 )
                 return
+        if options["turnout"] and (
+            options["full_register"] or SCENARIOS[options["election"]].kind != "presidential"
+        ):
+            raise CommandError(
+                _(
+                    "--turnout replays the presidential election's published turnout as the "
+                    "stations' entered reports: not for the referendum, and not with "
+                    "--full-register (its stations' figures come from the marks)."
+                )
+            )
         if options["candidates"] is not None and options["full_register"]:
             raise CommandError(
                 _(
@@ -153,6 +172,8 @@ class Command(DomainCommand):
         self.stdout.write(outcome_sentence(result.election, result.outcome))
         if options["full_register"]:
             self._register(result, options["seed"], show)
+        if options["turnout"]:
+            self._turnout(result)
         if result.election.kind == ElectionKind.PRESIDENTIAL and not options["no_mission"]:
             # The ODIHR mission of the report and a citizen group's quick count (issue 6).
             call_command(
@@ -186,6 +207,22 @@ class Command(DomainCommand):
         self.stdout.write(
             _("Done in %(seconds).1f s.") % {"seconds": time.perf_counter() - started}
         )
+
+    def _turnout(self, result: SimulationResult) -> None:
+        with transaction.atomic():
+            replay = turnout_replay(election=result.election)
+        self.stdout.write(
+            _(
+                "Turnout through the day: %(reports)s reports; %(met)s of %(total)s regional "
+                "figures within 0.05 points of the published ones."
+            )
+            % {"reports": replay.reports, "met": replay.regions_met, "total": replay.regions_total}
+        )
+        for time_, simulated, published in replay.national:
+            self.stdout.write(
+                _("  %(time)s national %(simulated)s %% (published %(published)s %%)")
+                % {"time": time_, "simulated": simulated, "published": published}
+            )
 
     def _register(self, result: SimulationResult, seed: int, show: bool | None) -> None:
         generate = register_generator()

@@ -1,0 +1,77 @@
+"""The simulated election's turnout through the day: the CEC's 2022 releases replayed.
+
+Each regular station with an accepted protocol reports at the five published times
+through pollingday's ``turnout_report`` (``turnout_simulate``): its voters on the list
+from its protocol, its voters so far such that each region is within 0.05 points of the
+published rate (kazakhstan-rules.md §13.2). The national line then follows from the
+simulated country's regional lists: the scenario's voter weights are not the shares
+under which the published regional and national lines agree (``region_shares``,
+DERIVED), so the national figure is reported beside the published one, not forced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from psephos.ledger.actors import actor_system
+from psephos.pollingday.rules.intraday_2022 import NATIONAL, REGION_RATES, SLOTS
+from psephos.pollingday.selectors_turnout import turnout_for_election
+from psephos.pollingday.services.turnout_simulation import turnout_simulate
+from psephos.results.selectors.accepted import station_figures_accepted
+from psephos.territory.selectors import stations_regular
+
+if TYPE_CHECKING:
+    from psephos.elections.models import Election
+
+TOLERANCE = Decimal("0.05")
+
+
+@dataclass(frozen=True, slots=True)
+class TurnoutReplay:
+    """What the replay wrote and met: reports, and per time the national figure and regions."""
+
+    reports: int
+    national: list[tuple[str, Decimal, Decimal]]  # time, simulated, published
+    regions_met: int  # region-times within 0.05 points of the published rate
+    regions_total: int
+
+
+def turnout_replay(*, election: Election) -> TurnoutReplay:
+    """Replay the 2022 intraday table through the turnout reports; return what it met.
+
+    Raises ``ValueError`` when a region's lists cannot meet its published rates.
+    """
+    on_list = {sid: n for sid, n, _issued in station_figures_accepted(election=election)}
+    registered = {
+        s.code: on_list[s.pk]
+        for s in stations_regular(geography_id=election.geography_id)
+        if on_list.get(s.pk)
+    }
+    written = turnout_simulate(
+        election=election,
+        registered=registered,
+        slots=SLOTS,
+        region_rates=REGION_RATES,
+        national=None,
+        actor=actor_system("simulate"),
+    )
+    end = dt.datetime.combine(election.date + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    view = turnout_for_election(election=election, now=end)
+    met = total = 0
+    for curve in view.regions:
+        for point in curve.points:
+            published = REGION_RATES[curve.code][SLOTS.index(point.slot)]
+            total += 1
+            met += abs(point.percent - published) <= TOLERANCE
+    return TurnoutReplay(
+        reports=written,
+        national=[
+            (p.slot.strftime("%H:%M"), p.percent, NATIONAL[SLOTS.index(p.slot)])
+            for p in view.national.points
+        ],
+        regions_met=met,
+        regions_total=total,
+    )
