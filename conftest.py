@@ -69,8 +69,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     cannot depend on the engine runs once, in the SQLite half: the tests that never touch
     the database (pure rules, settings checked in a subprocess), the browser tests (they
     drive the pages; what the pages read is covered by the page and API tests of both
-    halves) and the full-scale simulations (national arithmetic; ``benchmarks/`` measures
-    the same path on PostgreSQL). The tests marked ``postgres`` exercise PostgreSQL itself
+    halves), the full-scale simulations (national arithmetic; ``benchmarks/`` measures
+    the same path on PostgreSQL) and the tests marked ``once`` (page walks whose words and
+    links cannot differ between engines). The tests marked ``postgres`` exercise PostgreSQL itself
     (row locks between threads, COPY, the planner's statistics) and run only in its half.
 
     The full-scale tests go first, so that two workers end together instead of one of
@@ -86,6 +87,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 not _uses_database(item)
                 or item.get_closest_marker("browser")
                 or item.get_closest_marker("fullscale")
+                or item.get_closest_marker("once")
             )
         ]
     else:

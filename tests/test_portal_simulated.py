@@ -14,7 +14,8 @@ from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission
 from psephos.elections.models import Election
 
-pytestmark = pytest.mark.django_db
+# Runs once, in the SQLite half of make test: the walk checks links and pages; the pages' queries run on both engines in the page tests.
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 
 def simulate(key: str) -> Election:

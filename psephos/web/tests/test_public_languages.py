@@ -43,7 +43,8 @@ from psephos.observation.models import Accreditation, Organisation
 from psephos.observation.rules.library_i18n import LABELS, TITLES
 from psephos.territory.models import AdministrativeUnit, Geography, PollingStation
 
-pytestmark = pytest.mark.django_db
+# Runs once, in the SQLite half of make test: the words on the pages do not depend on the engine.
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 PSEPHOS = Path(__file__).resolve().parents[2]
 LANGUAGES = ("kk", "ru")
