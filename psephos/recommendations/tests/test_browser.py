@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+
+from psephos.recommendations.selectors import recommendation_get
+from psephos.recommendations.services.follow_ups import DocumentRef, follow_up_record
+from psephos.results.tests.factories import small_country
+
+from .conftest import run
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,3 +43,35 @@ def test_the_tracker_filters_and_switches_language(
     expect(page.locator("h1")).to_have_text(
         "Ұсыныстар: ODIHR final report, 2021 parliamentary elections"
     )
+
+
+def test_the_tracker_shows_translations_and_follow_up_in_each_language(
+    live_server: Any, page: Any, loaded: str
+) -> None:
+    run("translations")
+    cec = small_country(regions=1, districts=1, stations=1).users["CEC"]
+    follow_up_record(
+        recommendation=recommendation_get(key="odihr-kz-2022-presidential-r10"),
+        user=cec,
+        done_on=dt.date(2023, 5, 2),
+        text="Protocols published per polling station.",
+        documents=[DocumentRef("CEC resolution 12/2023", "a" * 64)],
+    )
+    page.goto(f"{live_server.url}/recommendations/odihr-kz-2022-presidential/")
+    row = page.locator('[data-recommendation="odihr-kz-2022-presidential-r10"]')
+    expect(row.locator(".follow-ups li").first).to_contain_text(
+        "2023-05-02, CEC: Protocols published per polling station."
+    )
+    expect(row.locator("[data-unofficial]")).to_have_count(0)
+    expect(page.locator('a[type="application/atom+xml"]')).to_have_attribute(
+        "href", "/recommendations/feed.atom?report=odihr-kz-2022-presidential"
+    )
+    for lang, marker, follow_up in (
+        ("ru", "неофициальный перевод", "Выполнение: записи комиссии"),
+        ("kk", "ресми емес аударма", "Орындалуы: комиссия жазбалары"),
+    ):
+        page.locator(f'button[data-lang="{lang}"]').click()
+        page.wait_for_load_state()
+        expect(row.locator("[data-unofficial]")).to_contain_text(marker)
+        expect(row.locator(".follow-ups strong")).to_have_text(follow_up)
+        expect(row.locator("td").nth(2)).to_contain_text("CEC resolution 12/2023")
