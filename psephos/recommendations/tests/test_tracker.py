@@ -158,9 +158,13 @@ def test_the_tracker_shows_the_evidence_of_the_reports_election(
 
 
 def test_the_api_carries_the_evidence_under_each_recommendation(
-    client: Any, simulated: str
+    client: Any, simulated: str, django_assert_num_queries: Any
 ) -> None:
-    body = client.get("/api/v1/recommendations/reports/odihr-kz-2022-presidential").json()
+    # A fixed number of queries whatever the size of the election: the report, its
+    # recommendations, assessments and follow-up notes (4), the election (1) and the
+    # indicators' counts (results 2, sessions 1, signatures 2, receipts 1, complaints 1).
+    with django_assert_num_queries(12):
+        body = client.get("/api/v1/recommendations/reports/odihr-kz-2022-presidential").json()
 
     assert body["evidence_election"] == simulated
     by_key = {r["key"]: r for r in body["recommendations"]}
