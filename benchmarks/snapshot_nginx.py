@@ -11,7 +11,8 @@ snapshot of the election (``psephos.web.snapshot``), starts nginx on loopback wi
 shipped ``deploy/nginx/psephos-snapshot.conf`` and, in the same nginx, a second server
 that serves one plain file of the same size as the measured page; and gunicorn with the
 application on another port. ``wrk`` then asks for the Kazakh national page from the
-snapshot, the plain file, and the same page from Django (gunicorn, cached body),
+snapshot, the plain file (from a server with nginx's defaults and from one that keeps
+open files as the shipped configuration does), and the same page from Django (gunicorn, cached body),
 interleaved, ``--rounds`` times each; the medians of requests per second are printed
 with the snapshot's ratio to the plain file (target ≥ 0.90, issue 22 item 6).
 
@@ -104,6 +105,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--protocols", type=int, default=5)
     parser.add_argument(
+        "--site", type=Path, help="serve this existing snapshot instead of writing a new one"
+    )
+    parser.add_argument(
         "--incremental-only",
         action="store_true",
         help="skip the full snapshot and wrk; time only the rewrites after each acceptance",
@@ -111,7 +115,7 @@ def main() -> None:
     args = parser.parse_args()
     election = election_get(key=args.election)
     work = Path(tempfile.mkdtemp(prefix="psephos-snapshot-bench-"))
-    site = work / "site"
+    site = args.site or work / "site"
     if not args.incremental_only:
         serve_compare(election.key, site, work, args)
     incremental(election, site, args)
@@ -121,19 +125,25 @@ def main() -> None:
 def serve_compare(key: str, site: Path, work: Path, args: argparse.Namespace) -> None:
     """Write the full snapshot, then compare nginx's rates with a plain file and Django."""
     election = election_get(key=key)
-    started = time.perf_counter()
-    report = snapshot_write(election=election, out=site)
-    print(
-        f"full snapshot: {report.rendered} files rendered, {len(report.written)} written "
-        f"in {time.perf_counter() - started:.1f} s; load average {os.getloadavg()[0]:.1f}"
-    )
+    if args.site is None:
+        started = time.perf_counter()
+        report = snapshot_write(election=election, out=site)
+        print(
+            f"full snapshot: {report.rendered} files rendered, {len(report.written)} written "
+            f"in {time.perf_counter() - started:.1f} s; load average {os.getloadavg()[0]:.1f}"
+        )
     page = f"/e/{election.key}/"
     size = target_file(site, "kk", page).stat().st_size
     plain = work / "plain"
     plain.mkdir()
     (plain / "page.html").write_bytes(os.urandom(size // 2).hex().encode()[:size])
-    plain_port, app_port = free_port(), free_port()
-    extra = f"  server {{ listen 127.0.0.1:{plain_port}; root {plain}; }}"
+    plain_port, cached_port, app_port = free_port(), free_port(), free_port()
+    # The second baseline keeps open files as the shipped configuration does.
+    cache = "open_file_cache max=20000 inactive=60s; open_file_cache_valid 1s;"
+    extra = (
+        f"  server {{ listen 127.0.0.1:{plain_port}; root {plain}; }}\n"
+        f"  server {{ listen 127.0.0.1:{cached_port}; root {plain}; {cache} }}"
+    )
     app = gunicorn_start(app_port)
     nginx = nginx_start(snapshot=site, app=app_port, work=work / "nginx", extra_server=extra)
     try:
@@ -141,6 +151,7 @@ def serve_compare(key: str, site: Path, work: Path, args: argparse.Namespace) ->
         urls = {
             "snapshot (nginx)": f"http://127.0.0.1:{nginx.port}{page}",
             "plain file (nginx)": f"http://127.0.0.1:{plain_port}/page.html",
+            "plain file, open_file_cache": f"http://127.0.0.1:{cached_port}/page.html",
             "Django (gunicorn, 2 workers)": f"http://127.0.0.1:{app_port}{page}",
         }
         rates: dict[str, list[float]] = {name: [] for name in urls}
