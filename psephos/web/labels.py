@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from psephos.commissions.rules.composition import CompositionFinding, CompositionProblem
+from psephos.commissions.rules.nominators import nominator_forms
 from psephos.core.i18n import localized
 
 if TYPE_CHECKING:
@@ -76,7 +77,8 @@ def member_composition(counts: dict[str, object]) -> dict[str, object]:
 def composition_published(
     rows: Sequence[Mapping[str, object]], findings: Sequence[CompositionFinding]
 ) -> dict[str, object]:
-    """Return the nominating bodies (members per body) and the broken composition rules."""
+    """Return the nominating bodies (stored name, name in the page's language, members)
+    and the broken composition rules."""
     texts = {
         CompositionProblem.TOO_FEW: gettext(
             "%(count)d members, fewer than the %(limit)d the rule profile requires."
@@ -90,9 +92,10 @@ def composition_published(
     }
     bodies = Counter(str(r["nominated_by"]).strip() for r in rows)
     return {
-        "bodies": sorted(bodies.items()),
+        "bodies": [(b, localized(nominator_forms(b)), n) for b, n in sorted(bodies.items())],
         "findings": [
-            texts[f.problem] % {"count": f.count, "limit": f.limit, "body": f.body}
+            texts[f.problem]
+            % {"count": f.count, "limit": f.limit, "body": localized(nominator_forms(f.body))}
             for f in findings
         ],
     }

@@ -37,6 +37,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
 from psephos.commissions.models import Commission
+from psephos.commissions.rules.nominators import NOMINATORS
 from psephos.elections.models import Election, Option
 from psephos.ledger.models import Event
 from psephos.observation.models import Accreditation, Organisation
@@ -177,7 +178,9 @@ def stored_english() -> re.Pattern[str]:
     ``name_en``, or next to ``name`` where English kept the column's first name);
     A commission's name, English only, counts too: pages name a commission from its
     unit or station instead. The built-in observation checklists' questions and titles
-    (stored in each form's JSON with their ``label_kk``/``label_ru``) count too. A text
+    (stored in each form's JSON with their ``label_kk``/``label_ru``) and the known
+    nominating bodies of commission members (``commissions.rules.nominators``) count
+    too. A text
     the same in every language (a proper name in Latin letters) is left out.
     """
     texts: set[str] = set()
@@ -196,7 +199,7 @@ def stored_english() -> re.Pattern[str]:
                 if en and en not in (kk, ru):
                     texts.add(en)
     texts.update(str(n) for n in Commission.objects.values_list("name", flat=True))
-    for library in (LABELS, TITLES):
+    for library in (LABELS, TITLES, NOMINATORS):
         texts.update(en for en, (kk, ru) in library.items() if en not in (kk, ru))
     texts = {t.strip() for t in texts if len(t.strip()) >= 4 and re.search(r"[A-Za-z]{3}", t)}
     # A name of several words is refused anywhere in a text; a one-word name (a city)
