@@ -179,7 +179,14 @@ def fund_report_figures(*, fund: Fund, through: dt.date) -> dict[str, object]:
         receipts=accepted.count(),
         payments=paid.count(),
         to_return=money(to_return),
-        public_approved={b.purpose: b.approved for b in public_funding_balance(fund=fund)},
+        public_approved={
+            r["contract__purpose"]: money(r["s"])
+            for r in Invoice.objects.filter(
+                contract__fund=fund, status=InvoiceStatus.APPROVED, decided_on__lte=through
+            )
+            .values("contract__purpose")
+            .annotate(s=Sum("amount"))
+        },
     )
 
 

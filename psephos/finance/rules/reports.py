@@ -27,8 +27,8 @@ def report_figures(
 
     ``by_source`` are the accepted receipts, ``by_purpose`` the payments, ``to_return``
     the receipts refused after they reached the account, ``public_approved`` the
-    state allowance's approved invoices per purpose (paid to providers, outside the
-    fund's account).
+    state allowance's invoices approved by the report's day, per purpose (paid to
+    providers, outside the fund's account).
     """
     received = sum(by_source.values(), ZERO)
     spent = sum(by_purpose.values(), ZERO)

@@ -14,6 +14,7 @@ from psephos.finance.errors import FinanceDecisionInvalid, FinanceStateConflict,
 from psephos.finance.models import Fund, Report
 from psephos.finance.rules.reports import figures_sha256, is_late
 from psephos.finance.services.payments import payment_record
+from psephos.finance.services.public_funding import contract_record, invoice_record
 from psephos.finance.services.receipts import receipt_record
 from psephos.finance.services.reports import (
     report_decide,
@@ -23,7 +24,7 @@ from psephos.finance.services.reports import (
 from psephos.ledger.models import Event
 
 from .conftest import ACTOR
-from .test_public_funding import adoption, operators
+from .test_public_funding import adoption, decide, operators
 from .test_receipts import row
 
 
@@ -84,6 +85,7 @@ def test_an_interim_report_counts_the_records_up_to_its_day(
     assert report.figures["by_source"] == {"citizen": "306300.00"}
     assert report.figures["by_purpose"] == {"print": "100000.50"}
     assert (report.figures["receipts"], report.figures["payments"]) == (1, 1)
+    assert report.figures["public_funding_approved"] == {}
     assert not report.late and report.due_on is None
     with pytest.raises(FinanceStateConflict):  # one report awaits its decision
         report_submit(fund=money, kind="interim", actor=ACTOR)
@@ -144,3 +146,30 @@ def test_the_calendar_publishes_the_final_report_deadline(fund: Fund) -> None:
     [event] = [e for e in calendar.events if e.key == "finance_reports"]
     assert event.start == fund.report_due_on
     assert event.start == calendar.get("results").start + dt.timedelta(days=5)
+
+
+def test_a_report_counts_the_invoices_approved_by_its_day(
+    money: Fund, frozen: list[dt.datetime]
+) -> None:
+    contract = contract_record(
+        fund=money,
+        purpose="transport",
+        provider="Bus Co",
+        reference="C-1",
+        signed_on=dt.date(2022, 10, 14),
+        actor=ACTOR,
+    )
+    invoice = invoice_record(
+        contract=contract,
+        reference="I-1",
+        issued_on=dt.date(2022, 10, 15),
+        amount="120000",
+        actor=ACTOR,
+    )
+    decide(invoice, "F-9", approve=True)  # decided on 20 Oct
+    at(frozen, "2022-10-26")
+    before = report_submit(fund=money, kind="interim", through=dt.date(2022, 10, 19), actor=ACTOR)
+    assert before.figures["public_funding_approved"] == {}
+    confirm(before, "R-9", accept=True)
+    after = report_submit(fund=money, kind="interim", through=dt.date(2022, 10, 20), actor=ACTOR)
+    assert after.figures["public_funding_approved"] == {"transport": "120000.00"}
