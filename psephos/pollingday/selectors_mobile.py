@@ -107,3 +107,25 @@ def mobile_get(*, election: Election, station: PollingStation) -> MobileView:
             for r in relations
         ],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationView:
+    number: int
+    grounds: str
+    text: str
+    received_at: dt.datetime
+    trip: int | None  # the trip its ballot was issued on, if it was
+
+
+def mobile_applications(*, election: Election, station: PollingStation) -> list[ApplicationView]:
+    """Return the station's applications with their text, for its PEC only (never public)."""
+    trips = dict(
+        MobileBallot.objects.filter(
+            application__election=election, application__station=station
+        ).values_list("application_id", "trip__number")
+    )
+    return [
+        ApplicationView(a.number, a.grounds, a.text, a.received_at, trips.get(a.pk))
+        for a in MobileApplication.objects.filter(election=election, station=station)
+    ]

@@ -4,7 +4,7 @@ from django.urls import path
 
 import psephos.core.converters  # noqa: F401 (registers <code:…>)
 
-from . import views, views_protocol
+from . import views, views_mobile, views_protocol
 
 app_name = "pollingday"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:key>/turnout/", views.turnout_page, name="turnout"),
     path("<slug:key>/stations/<code:code>/", views.day_page, name="day"),
     path("<slug:key>/stations/<code:code>/opening/", views.opening_page, name="opening"),
+    path("<slug:key>/stations/<code:code>/mobile/", views_mobile.mobile_page, name="mobile"),
     path(
         "<slug:key>/stations/<code:code>/protocol.pdf",
         views_protocol.protocol_pdf_page,

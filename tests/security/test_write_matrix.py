@@ -145,6 +145,7 @@ ALLOWED: dict[str, set[str]] = {
     # polling day: the station's PEC
     "POST pollingday/<slug:key>/stations/<code:code>/": {"pec"},
     "POST pollingday/<slug:key>/stations/<code:code>/opening/": {"pec"},
+    "POST pollingday/<slug:key>/stations/<code:code>/mobile/": {"pec"},
     "POST /api/v1/elections/{key}/stations/{code}/opening": {"pec"},
     "POST /api/v1/elections/{key}/stations/{code}/turnout": {"pec"},
     "POST /api/v1/elections/{key}/stations/{code}/count": {"pec"},

@@ -195,3 +195,34 @@ def test_another_stations_pec_cannot_record(country: Country, client: Client) ->
 
     assert response.status_code == 403
     assert state() == before
+
+
+def test_the_pecs_mobile_page_records_all_three_and_shows_refusals(
+    pec: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = f"/pollingday/{KEY}/stations/{STATION}/mobile/"
+    at(monkeypatch, 2022, 11, 19, 9, 0)
+    assert (
+        pec.post(page, {"action": "application", "grounds": "caring", "text": "E. F."}).status_code
+        == 302
+    )
+    at(monkeypatch, 2022, 11, 20, 13, 0)
+    trip = {"action": "trip", "box": "M-1", "member-0": "member", "member-1": "deputy"}
+    assert pec.post(page, {**trip, "left": "11:00", "returned": "12:00"}).status_code == 302
+    assert (
+        pec.post(page, {"action": "ballot", "application": "1", "trip": "1", "issued": "11:20"})
+    ).status_code == 302
+    before = state()
+
+    refused = pec.post(page, {**trip, "member-1": "", "left": "11:00", "returned": "12:00"})
+    malformed = pec.post(page, {**trip, "left": "eleven", "returned": "12:00"})
+
+    assert refused.status_code == 422
+    assert "1 member(s) carried the box; at least 2 must carry it." in refused.content.decode()
+    assert malformed.status_code == 422
+    assert "Give the time left as HH:MM." in malformed.content.decode()
+    assert state() == before
+    shown = pec.get(page).content.decode()
+    assert '<li value="1" data-trip="1">caring: E. F. · ballot issued on trip 1</li>' in shown
+    assert 'data-applications="1" data-ballots="1" data-protocol=""' in shown
+    assert MobileTrip.objects.get().members == ["member", "deputy"]
