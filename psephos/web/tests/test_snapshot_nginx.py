@@ -79,6 +79,8 @@ def test_nginx_serves_the_snapshot_and_passes_the_rest_to_the_application(
     assert response.getheader("X-Psephos-Source") is None
     assert body == (snapshot / "kk" / "e" / KEY / "index.html").read_bytes()
     assert '<html lang="kk">' in body.decode()
+    assert '<form class="lang" method="get">' in body.decode()  # the switch nginx answers
+    assert "csrfmiddlewaretoken" not in body.decode()
     assert response.getheader("Cache-Control") == "max-age=10"
     # The security headers are the application's own for the same page (CSP without a
     # nonce: the page has no inline script).
