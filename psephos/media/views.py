@@ -4,6 +4,7 @@ tests, shares per week and coder agreement; the same figures as CSV."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from psephos.core.i18n import localized
 from psephos.elections.selectors import election_get, election_options
 
-from .enums import DebateAnswer, Medium, Subject
+from .enums import DebateAnswer, Language, Medium, Programme, Subject, Tone
 from .exports import VERIFY_COMMAND, airtime_csv, draw_csv, paid_csv, report_csv
 from .rules.report import ALL_OUTLETS, PERIOD, OutletCoverage
 from .selectors import (
@@ -26,6 +27,7 @@ from .selectors import (
     debate_list,
     draw_table,
     paid_report,
+    plan_get,
     plan_list,
     plan_list_for_election,
     plan_report,
@@ -35,6 +37,11 @@ PALETTE = 8  # colour classes bar-0 … bar-7 (the last one repeats)
 # The anchors' reliability targets (anchors-…md §3.6 G3.2).
 VOLUME_TARGET = 0.8
 TONE_TARGET = 0.67
+STATIC = Path(__file__).resolve().parent / "static" / "media"
+
+
+def _window(start: int, end: int) -> str:
+    return f"{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}"
 
 
 def media_index(request: HttpRequest) -> HttpResponse:
@@ -81,8 +88,7 @@ def _plan_context(report: PlanReport, labels: dict[str, str], order: list[str]) 
     return {
         "report": report,
         "plan": report.plan,
-        "window": f"{report.plan.window_start // 60:02d}:{report.plan.window_start % 60:02d}–"
-        f"{report.plan.window_end // 60:02d}:{report.plan.window_end % 60:02d}",
+        "window": _window(report.plan.window_start, report.plan.window_end),
         "outlets": [
             {
                 "c": c,
@@ -284,4 +290,66 @@ def media_airtime_csv(request: HttpRequest, key: str) -> HttpResponse:
         airtime_csv(airtime_report(election=election)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{election.key}-airtime.csv"'
+    return response
+
+
+def media_code_form(request: HttpRequest, key: str, plan: str) -> HttpResponse:
+    """The coding form of a plan: works offline, keeps codings on the device, gives the CSV.
+
+    It writes nothing on the server: the coder downloads the codings as the CSV that
+    ``psephos media import-items`` checks and imports all or nothing.
+    """
+    election = election_get(key=key)
+    p = plan_get(election=election, key=plan)
+    labels = {o.key: localized(o) for o in election_options(election=election)}
+    labels |= {s.value: str(s.label) for s in Subject}
+    outlets = [
+        {"key": o.key, "name": localized(o), "medium": o.medium} for o in p.outlets.order_by("key")
+    ]
+    return render(
+        request,
+        "media/code.html",
+        {
+            "plan": p,
+            "window": _window(p.window_start, p.window_end),
+            "outlets": outlets,
+            "subjects": [{"key": k, "label": v} for k, v in labels.items()],
+            "choices": {
+                name: [{"value": v, "label": label} for v, label in enum.choices]
+                for name, enum in (("programme", Programme), ("tone", Tone), ("language", Language))
+            },
+            "data": {
+                "election": election.key,
+                "plan": p.key,
+                "outlets": outlets,
+                "starts_on": p.starts_on.isoformat(),
+                "ends_on": p.ends_on.isoformat(),
+                "window": [p.window_start, p.window_end],
+            },
+            "i18n": {
+                "online": _("connected to the network"),
+                "offline": _("offline: the codings are kept on this device"),
+                "coder": _(
+                    "a pseudonymous code (one to four letters, an optional hyphen, one to "
+                    "four digits), never a name"
+                ),
+                "required": _("required"),
+                "period": _("the date is outside the monitored period"),
+                "window": _("the time is outside the plan's daily window"),
+                "beyond": _("more seconds than the programme lasts"),
+                "refused": _("Not added:"),
+                "added": _("Added. Code the next subject of this item, or a new item."),
+                "count": _("%(count)s subject codings on this device."),
+                "remove": _("Remove"),
+                "confirm": _("Remove every coding from this device?"),
+            },
+        },
+    )
+
+
+def media_service_worker(request: HttpRequest) -> HttpResponse:
+    """Serve the coding form's service worker from /media/ so that it controls the form."""
+    response = HttpResponse((STATIC / "sw.js").read_text(), content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/media/"
+    response["Cache-Control"] = "no-cache"
     return response

@@ -1,0 +1,88 @@
+"""The coding form in headless Chromium at phone width: offline, field-named checks, the CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from psephos.media.models import CodedItem
+from psephos.media.services.items import items_import
+from tests.support.browser import context_new
+
+from .conftest import ACTOR, media_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+URL = "/media/kz-test-presidential/odihr/code/"
+
+
+def test_the_form_answers_in_three_languages_and_404s(db: None) -> None:
+    media_world()
+    client = Client()
+    for language, heading in (
+        ("en", "Coding form"),
+        ("ru", "Форма кодирования"),
+        ("kk", "Кодтау формасы"),
+    ):
+        client.cookies["django_language"] = language
+        html = client.get(URL).content.decode()
+        assert f"<h1>{heading}: EOM media monitoring</h1>" in html
+    assert client.get("/media/kz-test-presidential/nowhere/code/").status_code == 404
+    worker = client.get("/media/sw.js")
+    assert worker["Service-Worker-Allowed"] == "/media/"
+
+
+def test_coding_offline_and_importing_the_download(live_server: Any, browser: Any) -> None:
+    media = media_world()
+    context = context_new(browser, phone=True, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + URL)
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        if not page.evaluate("navigator.serviceWorker.controller !== null"):
+            page.reload()
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.reload()  # now through the worker, which keeps the page and its script
+        context.set_offline(True)
+        page.reload()
+        assert page.text_content("#net") == "offline: the codings are kept on this device"
+
+        page.fill("input[name=coder]", "Aigerim")
+        page.fill("input[name=item]", "kh-1")
+        page.fill("input[name=aired_at]", "2022-10-21T17:00")
+        page.click("#coding button[type=submit]")
+        assert "never a name" in page.text_content("#problem-coder")
+        assert (
+            page.text_content("#problem-aired_at") == "the time is outside the plan's daily window"
+        )
+        assert page.text_content("#problem-seconds") == "required"
+
+        page.fill("input[name=coder]", "c1")
+        page.fill("input[name=aired_at]", "2022-10-21T20:00")
+        page.fill("input[name=programme_seconds]", "1800")
+        page.select_option("select[name=subject]", "abden")
+        page.fill("input[name=seconds]", "90")
+        page.select_option("select[name=tone]", "1")
+        page.click("#coding button[type=submit]")
+        page.select_option("select[name=subject]", "tokayev")
+        page.fill("input[name=seconds]", "2000")
+        page.click("#coding button[type=submit]")
+        assert page.text_content("#problem-seconds") == "more seconds than the programme lasts"
+        page.fill("input[name=seconds]", "60")
+        page.fill("input[name=women]", "1")
+        page.click("#coding button[type=submit]")
+        assert page.text_content("#count") == "2 subject codings on this device."
+        page.reload()  # still offline: the codings are on the device
+        assert page.text_content("#count") == "2 subject codings on this device."
+        with page.expect_download() as download:
+            page.click("#download")
+        data = Path(download.value.path()).read_bytes()
+    finally:
+        context.close()
+    summary = items_import(plan=media.plan, data=data, file_name="c1.csv", actor=ACTOR)
+    assert summary.items == 2
+    stored = {i.subject: (i.seconds, i.tone, i.women, i.coder) for i in CodedItem.objects.all()}
+    assert stored == {"abden": (90, 1, 0, "c1"), "tokayev": (60, 0, 1, "c1")}
