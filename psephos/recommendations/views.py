@@ -20,7 +20,14 @@ from .evidence import (
     evidence_for_election,
 )
 from .models import Recommendation
-from .selectors import recommendation_list_with_assessments, report_get, report_list
+from .selectors import (
+    assessment_history,
+    follow_up_list_for_recommendation,
+    recommendation_get,
+    recommendation_list_with_assessments,
+    report_get,
+    report_list,
+)
 
 
 def _local_text(rec: Recommendation) -> tuple[str, bool, bool]:
@@ -116,5 +123,45 @@ def report_tracker(request: HttpRequest, key: str) -> HttpResponse:
             "area_counts": sorted(Counter(r.area for r in recs if r.area).items()),
             "election": election,
             "elections": elections_list(),
+        },
+    )
+
+
+def recommendation_page(request: HttpRequest, key: str) -> HttpResponse:
+    """One recommendation: its text, each assessor's assessments over time, the evidence
+    that measures it and the commission's follow-up timeline."""
+    rec = recommendation_get(key=key)
+    election = evidence_election_for_report(report=rec.report, key=request.GET.get("election", ""))
+    evidence = evidence_by_recommendation(
+        evidence_for_election(election=election) if election else []
+    ).get(rec.key, [])
+    text, translated, unofficial = _local_text(rec)
+    history = {
+        assessor: [
+            {
+                "a": a,
+                "level": AssessmentLevel(a.level).label,
+                "kind": AssessorKind(a.assessor_kind).label,
+            }
+            for a in items
+        ]
+        for assessor, items in assessment_history(recommendation=rec).items()
+    }
+    return render(
+        request,
+        "recommendations/recommendation.html",
+        {
+            "rec": rec,
+            "report": rec.report,
+            "text": text,
+            "translated": translated,
+            "unofficial": unofficial,
+            "history": history,
+            "evidence": [
+                {"e": e, "reason": REASONS.get(getattr(e.value, "reason", ""), "")}
+                for e in evidence
+            ],
+            "election": election,
+            "follow_ups": follow_up_list_for_recommendation(recommendation=rec),
         },
     )

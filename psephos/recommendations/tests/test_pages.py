@@ -76,3 +76,58 @@ def test_an_unknown_report_page_is_a_404(client: Any, db: None) -> None:
 
     assert response.status_code == 404
     assert "No report “nope”." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "fully", "mostly", "nothing"),
+    [
+        (
+            "en",
+            "Recommendation 23",
+            "fully implemented",
+            "mostly implemented",
+            "No follow-up note yet.",
+        ),
+        (
+            "ru",
+            "Рекомендация 23",
+            "выполнена полностью",
+            "выполнена в основном",
+            "Записей о выполнении пока нет.",
+        ),
+        (
+            "kk",
+            "23-ұсыныс",
+            "толық орындалды",
+            "негізінен орындалды",
+            "Орындалуы туралы жазба әлі жоқ.",
+        ),
+    ],
+)
+def test_a_recommendation_has_its_own_page(
+    client: Any,
+    loaded: str,
+    language: str,
+    heading: str,
+    fully: str,
+    mostly: str,
+    nothing: str,
+) -> None:
+    key = "odihr-kz-2021-parliamentary-r23"
+
+    response = client.get(f"/recommendations/r/{key}/", HTTP_ACCEPT_LANGUAGE=language)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"<h1>{heading}</h1>" in html
+    history = html.split('id="history"')[1].split("</section>")[0]
+    assert re.findall(r'data-level="([^"]+)">([^<]+)<', history) == [
+        ("fully", f"2022-10-05: {fully} — [R] fn80"),
+        ("mostly", f"2023-07-14: {mostly} — [P] fn96"),
+    ]
+    assert nothing in html
+    report = client.get(
+        "/recommendations/odihr-kz-2021-parliamentary/", HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    assert f'href="/recommendations/r/{key}/"' in report
+    assert client.get("/recommendations/r/nope/").status_code == 404
