@@ -4,8 +4,9 @@ axe-core comes from the npm registry (``scripts/axe-core.sh`` fetches the pinned
 version with npm into ``var/``) and is injected into each page after it loaded; the
 test fails on any violation of axe's default rules (WCAG 2.0/2.1 A and AA, contrast
 included, and its best practices), naming the page, the rule and the elements. One
-function loops over the pages at 1366 px and checks the national page at 390 px too,
-so the country is simulated once.
+function loops over the pages at 1366 px and checks the national, findings and ledger
+pages at 390 px too (tables that scroll inside themselves), so the country is simulated
+once.
 """
 
 from __future__ import annotations
@@ -160,7 +161,9 @@ def test_every_public_page_has_no_axe_violation(
     axe = axe_source()
     found: list[str] = []
     pages = public_pages(simulated)
-    for phone, urls in ((False, pages), (True, [f"/e/{KEY}/"])):
+    # At 390 px every table scrolls inside itself and must take the keyboard's focus.
+    phone_pages = [f"/e/{KEY}/", f"/observation/findings/{KEY}/", "/ledger/"]
+    for phone, urls in ((False, pages), (True, phone_pages)):
         # bypass_csp: the pages' policy forbids the injected script (the policy has its tests).
         context = context_new(browser, phone=phone, bypass_csp=True)
         if not phone:

@@ -1,7 +1,8 @@
 /* psephos: sortable tables. A table with class "sortable" gets a button in each column
    header; pressing it sorts the rows by that column (numbers as numbers, in any of the
    pages' formats: "1 234", "69,44 %", "12/40"), again to reverse. aria-sort tells a
-   screen reader the order. Without JavaScript the table stays as the server sorted it. */
+   screen reader the order. Without JavaScript the table stays as the server sorted it.
+   A table that scrolls inside its box takes the keyboard focus (scrollFocus). */
 (function () {
   "use strict";
 
@@ -59,7 +60,28 @@
     Array.prototype.forEach.call((root || document).querySelectorAll("table.sortable"), enhance);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { enhanceAll(document); });
+  // A table that scrolls inside its own box (any table on a phone, a tall one anywhere)
+  // can be scrolled from the keyboard: it takes the focus while, and only while, it
+  // overflows (WCAG 2.1.1; axe-core's scrollable-region-focusable).
+  function scrollFocus(root) {
+    var boxes = (root || document).querySelectorAll("main table, .table-wrap");
+    Array.prototype.forEach.call(boxes, function (box) {
+      var overflows = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+      if (overflows && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-scroll-focus", "1");
+      } else if (!overflows && box.getAttribute("data-scroll-focus") === "1") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-focus");
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhanceAll(document); scrollFocus(document); });
+  window.addEventListener("resize", function () { scrollFocus(document); });
   // htmx swaps a refreshed results block in every minute: its tables are new elements.
-  document.addEventListener("htmx:afterSettle", function (event) { enhanceAll(event.target); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    enhanceAll(event.target);
+    scrollFocus(document);
+  });
 }());
