@@ -69,6 +69,9 @@ def _level_of(path: str) -> str | None:
     return match.group(1) if match else None
 
 
+# Runs once, in the SQLite half of make test: the files are the pages' bytes, which cannot
+# differ between engines (the pages' queries run on both in the page tests).
+@pytest.mark.once
 def test_full_snapshot_then_one_accepted_protocol_rewrites_only_its_four_levels(
     db: None, tmp_path: Path
 ) -> None:

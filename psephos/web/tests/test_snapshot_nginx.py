@@ -69,6 +69,8 @@ def _get(
     return response, body
 
 
+# Runs once, in the SQLite half of make test: nginx serves files; the engine is not involved.
+@pytest.mark.once
 def test_nginx_serves_the_snapshot_and_passes_the_rest_to_the_application(
     served: tuple[int, Path],
 ) -> None:
