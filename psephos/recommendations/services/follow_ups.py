@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 TEXT_MAX = 10_000
 DOCUMENTS_MAX = 20
+URL_MAX = 500  # FollowUpDocument.url
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ def _problems(done_on: dt.date, text: str, documents: list[DocumentRef]) -> list
     errors: list[dict[str, str]] = []
     if not text:
         errors.append({"field": "text", "message": _("Say what was done.")})
+    elif "\x00" in text:
+        errors.append({"field": "text", "message": _("The text holds a NUL character.")})
     elif len(text) > TEXT_MAX:
         errors.append(
             {
@@ -63,7 +66,15 @@ def _problems(done_on: dt.date, text: str, documents: list[DocumentRef]) -> list
                     "message": _("A SHA-256 is 64 hexadecimal digits in lower case."),
                 }
             )
-        if d.url and not d.url.startswith(("https://", "http://")):
+        if len(d.url) > URL_MAX:
+            errors.append(
+                {
+                    "field": f"documents[{i}].url",
+                    "message": _("The address is longer than %(max)d characters.")
+                    % {"max": URL_MAX},
+                }
+            )
+        elif d.url and not d.url.startswith(("https://", "http://")):
             errors.append(
                 {
                     "field": f"documents[{i}].url",

@@ -88,7 +88,10 @@ def test_a_note_that_cannot_be_read_is_refused_naming_each_field(
         {
             "done_on": "2999-01-01",
             "text": " ",
-            "documents": [{"title": "", "sha256": "ABC", "url": "javascript:alert(1)"}],
+            "documents": [
+                {"title": "", "sha256": "ABC", "url": "javascript:alert(1)"},
+                {"title": "Long", "sha256": "c" * 64, "url": "https://x.kz/" + "a" * 500},
+            ],
         },
     )
 
@@ -101,6 +104,7 @@ def test_a_note_that_cannot_be_read_is_refused_naming_each_field(
         "documents[0].title",
         "documents[0].sha256",
         "documents[0].url",
+        "documents[1].url",
     ]
     assert (
         "documents[0].sha256: A SHA-256 is 64 hexadecimal digits in lower case." in error["message"]
@@ -127,3 +131,15 @@ def test_only_the_central_commission_enters_notes(
     )
     assert unknown.status_code == 404
     assert unknown.json()["error"]["code"] == "recommendation_not_found"
+
+
+def test_a_nul_character_is_refused_before_the_database(
+    client: Any, operators: dict[str, dict[str, str]]
+) -> None:
+    response = _post(client, operators["cec"], {"done_on": "2023-05-02", "text": "a\x00b"})
+
+    assert response.status_code == 422
+    assert response.json()["error"]["data"]["errors"] == [
+        {"field": "text", "message": "The text holds a NUL character."}
+    ]
+    assert not FollowUp.objects.exists()
