@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .rules.eligibility import Criterion as _Criterion
 from .rules.signatures import Reason as _Reason
@@ -13,7 +14,8 @@ class BodyKind(models.TextChoices):
 
 
 class NominationStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("submitted")
+    # In context: other apps' "submitted" (a report filed) would translate it otherwise.
+    SUBMITTED = "submitted", pgettext_lazy("nomination status", "submitted")
     ELIGIBLE = "eligible", _("eligible, collecting signatures")
     INELIGIBLE = "ineligible", _("refused as ineligible")
     WITHDRAWN = "withdrawn", _("withdrawn")

@@ -20,6 +20,17 @@ NOW = dt.datetime(2022, 11, 1, 9, 0, tzinfo=dt.UTC)
 STARTS = dt.datetime(2022, 11, 2, 10, 0, tzinfo=dt.UTC)
 
 
+def _office_log_in(page: Any, url: str, user: User, password: str) -> None:
+    """Give the operator ``password`` and log in to the back office."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    page.goto(f"{url}/login/?next=/staff/office/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", password)
+    page.click("form.login button[type=submit]")
+    page.wait_for_url(f"{url}/staff/office/")
+
+
 def _no_sideways_scroll(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -39,16 +50,10 @@ def test_invite_member_session_propose_confirm_in_kazakh_on_a_phone(
     cec = User.objects.create(
         username="first-operator", role=Role.CEC_OPERATOR, commission=country.cec
     )
-    cec.set_password("first-operator-pw")
-    cec.save(update_fields=["password"])
     context = context_new(browser, phone=True, locale="kk")
     try:
         page = context.new_page()
-        page.goto(f"{live_server.url}/login/?next=/staff/office/")
-        page.fill("input[name=username]", "first-operator")
-        page.fill("input[name=password]", "first-operator-pw")
-        page.click("form.login button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/staff/office/")
+        _office_log_in(page, live_server.url, cec, "first-operator-pw")
         expect(page.locator("h1")).to_have_text("Басқару бөлімі")
         _no_sideways_scroll(page)
 
@@ -134,3 +139,40 @@ def test_invite_member_session_propose_confirm_in_kazakh_on_a_phone(
         cec.pk,
         "cec-second",
     )
+
+
+@pytest.mark.browser
+def test_the_cec_records_a_nominees_eligibility_on_a_phone_in_russian(
+    transactional_db: None, live_server: Any, browser: Any, world: Any
+) -> None:
+    """The nominee's page at phone width: every criterion's outcome and evidence, then saved."""
+    from playwright.sync_api import expect
+
+    from psephos.candidates.tests.conftest import ENTERED, submitted
+
+    submitted(world)
+    context = context_new(browser, phone=True, locale="ru")
+    try:
+        page = context.new_page()
+        _office_log_in(page, live_server.url, world.country.users["CEC"], "cec-operator-pw")
+        page.click("#nominating a")
+        page.click('#nominations tr[data-key="tokayev"] a')
+        expect(page.locator("#status")).to_have_text("выдвинут")
+        _no_sideways_scroll(page)
+        for code in ENTERED:
+            page.check(f"#eligibility input[name={code}_outcome][value=met]")
+            page.fill(f"#eligibility textarea[name={code}_evidence]", f"Документ: {code}")
+        page.check("#eligibility input[name=medical_outcome][value=failed]")
+        page.click("#eligibility button[type=submit]")
+        # Refused beside the criterion: a failed one needs its reason.
+        expect(page.locator("#field-medical_reason .errorlist")).to_have_text(
+            "для невыполненного критерия нужна причина"
+        )
+        _no_sideways_scroll(page)
+        page.check("#eligibility input[name=medical_outcome][value=met]")
+        page.click("#eligibility button[type=submit]")
+        expect(page.locator("#status")).to_have_text("соответствует требованиям, сбор подписей")
+        expect(page.locator("#criteria tbody tr")).to_have_count(9)
+        _no_sideways_scroll(page)
+    finally:
+        context.close()

@@ -16,15 +16,7 @@ from psephos.candidates.models import (
     SignatureLine,
     SignatureTally,
 )
-from psephos.candidates.services.nominations import nomination_submit
-from psephos.candidates.tests.conftest import (
-    ACTOR,
-    ENTERED,
-    World,
-    collecting,
-    nominee,
-    pay,
-)
+from psephos.candidates.tests.conftest import ENTERED, World, collecting, pay, submitted
 from psephos.commissions.models import Decision
 from psephos.ledger.models import Event
 
@@ -45,15 +37,7 @@ def _cec(world: World, second: bool = False) -> Client:
 
 
 def _submitted(world: World) -> Nomination:
-    return pay(
-        nomination_submit(
-            election=world.election,
-            body=world.bodies["amanat"],
-            nominee=nominee(),
-            documents=[],
-            actor=ACTOR,
-        )
-    )
+    return pay(submitted(world))
 
 
 def _assessment(**failed: str) -> dict[str, str]:

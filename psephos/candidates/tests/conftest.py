@@ -179,15 +179,20 @@ def language() -> Assessment:
     )
 
 
-def collecting(world: World, key: str = "tokayev") -> Nomination:
-    """Submit and pass a nominee of Amanat; collection runs 25 Sep – 2 Oct."""
-    nomination = nomination_submit(
+def submitted(world: World, key: str = "tokayev") -> Nomination:
+    """Submit a nominee of Amanat (the incumbent, born 1953)."""
+    return nomination_submit(
         election=world.election,
         body=world.bodies["amanat"],
         nominee=nominee(key),
         documents=[],
         actor=ACTOR,
     )
+
+
+def collecting(world: World, key: str = "tokayev") -> Nomination:
+    """Submit and pass a nominee of Amanat; collection runs 25 Sep – 2 Oct."""
+    nomination = submitted(world, key)
     pay(nomination)
     return eligibility_decide(nomination=nomination, assessments=passing(), actor=ACTOR)
 
