@@ -10,9 +10,11 @@ import pytest
 from django.test import Client
 from PIL import Image
 
+from psephos.accounts.enums import Role
+from psephos.accounts.models import User
 from psephos.core import clock
 from psephos.pollingday.rules.count import STEPS
-from psephos.pollingday.rules.protocol_qr import ProtocolFigures
+from psephos.pollingday.rules.protocol_qr import ProtocolFigures, qr_text
 from tests.support.country import Country
 
 KEY = "kz-test-presidential"
@@ -100,3 +102,16 @@ def pdf_gray_image(pdf: bytes) -> Image.Image:
         rows.append(bytes(row))
         previous = row
     return Image.frombytes("L", (width, height), b"".join(rows))
+
+
+def protocol_entered_from_qr(country: Country) -> None:
+    """Have two operators of the TEC above enter KZ-01-0101's paper protocol from its code."""
+    tec = country.tecs[0]
+    second = User.objects.create(username="tec-two", role=Role.TEC_OPERATOR, commission=tec)
+    for user in (country.users[tec.code], second):
+        operator = Client()
+        operator.force_login(user)
+        response = operator.post(
+            f"{DAY}/protocol/qr", {"text": qr_text(PAPER)}, content_type="application/json"
+        )
+        assert response.status_code == 201

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from psephos.accounts.enums import Role
 from psephos.accounts.models import User
+from psephos.pollingday.rules.protocol_pdf import qr_png
+from psephos.pollingday.rules.protocol_qr import ProtocolFigures, figures_digest, qr_text
 from psephos.results.models import KeyedEntry
 from tests.support.browser import context_new
 from tests.support.country import country_tiny
 
-from .paper import KEY, LINES, STATION, VOTES, count_complete, pdf_gray_image
+from .paper import (
+    KEY,
+    LINES,
+    STATION,
+    VOTES,
+    count_complete,
+    pdf_gray_image,
+    protocol_entered_from_qr,
+)
 
 
 @pytest.mark.browser
@@ -58,3 +70,41 @@ def test_the_tec_enters_the_printed_protocol_through_the_pages_reader(
         context.close()
     entry = KeyedEntry.objects.get()
     assert (entry.operator_id, entry.lines_dict(), entry.votes) == (operator.pk, LINES, VOTES)
+
+
+@pytest.mark.browser
+def test_anyone_checks_a_posted_paper_copy_on_the_station_page(
+    transactional_db: None,
+    live_server: Any,
+    browser: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from playwright.sync_api import expect
+
+    country = country_tiny()
+    pec = count_complete(country, monkeypatch)
+    pdf = pec.get(f"/pollingday/{KEY}/stations/{STATION}/protocol.pdf")
+    photo = tmp_path / "posted-copy.png"
+    pdf_gray_image(pdf.content).save(photo)
+    other = tmp_path / "other.png"
+    changed = ProtocolFigures(KEY, STATION, {**LINES, "ballots_invalid": 21}, VOTES)
+    Image.open(io.BytesIO(qr_png(qr_text(changed)))).save(other)
+    protocol_entered_from_qr(country)
+
+    context = context_new(browser, phone=True, locale="ru")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/results/{KEY}/stations/{STATION}/")
+        expect(page.locator("#paper-check")).to_be_visible()
+        page.set_input_files("#paper-check-file", str(photo))
+        result = page.locator("#paper-check-result")
+        expect(result).to_have_attribute("data-outcome", "match")
+        expect(result).to_have_text(
+            "QR-код бумажного протокола содержит эти данные: SHA-256 совпадает."
+        )
+        page.set_input_files("#paper-check-file", str(other))
+        expect(result).to_have_attribute("data-outcome", "differ")
+        expect(result).to_contain_text(figures_digest(changed))
+    finally:
+        context.close()

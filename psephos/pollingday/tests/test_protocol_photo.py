@@ -11,15 +11,13 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from psephos.accounts.enums import Role
-from psephos.accounts.models import User
 from psephos.ledger.models import Event
-from psephos.pollingday.rules.protocol_qr import figures_digest, qr_text
+from psephos.pollingday.rules.protocol_qr import figures_digest
 from psephos.results.models import ProtocolAttachment
 from psephos.results.services.keying import AttachmentRefused, attachment_read
 from tests.support.country import Country
 
-from .paper import KEY, PAPER, STATION, count_complete
+from .paper import KEY, PAPER, STATION, count_complete, protocol_entered_from_qr
 
 PAGE = f"/pollingday/{KEY}/stations/{STATION}/protocol/photo/"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
@@ -79,17 +77,7 @@ def test_the_pec_uploads_the_photo_and_the_station_page_shows_it_beside_the_figu
     country: Country, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pec = count_complete(country, monkeypatch)
-    tec = country.tecs[0]
-    second = User.objects.create(username="tec-two", role=Role.TEC_OPERATOR, commission=tec)
-    for user in (country.users[tec.code], second):
-        operator = Client()
-        operator.force_login(user)
-        response = operator.post(
-            f"/api/v1/elections/{KEY}/stations/{STATION}/protocol/qr",
-            {"text": qr_text(PAPER)},
-            content_type="application/json",
-        )
-        assert response.status_code == 201
+    protocol_entered_from_qr(country)
 
     response = pec.post(PAGE, {"photo": SimpleUploadedFile("p.png", PNG, "image/png")})
 
