@@ -194,7 +194,8 @@ def _proposal(outcome: str = "register", **over: object) -> dict[str, object]:
     } | over
 
 
-def test_registration_proposed_by_one_operator_and_confirmed_by_another(world: World) -> None:
+def _proposed(world: World) -> tuple[Client, Client]:
+    """Return the two CEC operators' clients after the first proposed registration 51/600."""
     collecting(world)
     first, second = _cec(world), _cec(world, second=True)
     first.post(
@@ -203,6 +204,11 @@ def test_registration_proposed_by_one_operator_and_confirmed_by_another(world: W
     )
     response = first.post(f"{BASE}tokayev/propose/", _proposal())
     assert response.status_code == 302
+    return first, second
+
+
+def test_registration_proposed_by_one_operator_and_confirmed_by_another(world: World) -> None:
+    first, second = _proposed(world)
     assert Nomination.objects.get().status == "eligible"  # nothing applies yet
     page = first.get(f"{BASE}tokayev/").content.decode()
     assert 'class="pending" data-number="51/600"' in page
@@ -250,3 +256,10 @@ def test_the_cec_appoints_a_proxy_by_account(world: World) -> None:
     page = client.get(f"{BASE}tokayev/").content.decode()
     assert "<li>proxy-one (" in page
     assert 'href="/candidates/kz-test-presidential/tokayev/rejected/"' in page
+
+
+def test_the_pending_list_leads_the_second_operator_to_the_nominee(world: World) -> None:
+    _first, second = _proposed(world)
+    pending = second.get("/staff/office/decisions/").content.decode()
+    row = pending.split('data-number="51/600"')[1].split("</tr>")[0]
+    assert f'<a href="{BASE}tokayev/">51/600</a>' in row

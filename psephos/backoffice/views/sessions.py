@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from psephos.candidates.selectors import REGISTRATION_ACTION
 from psephos.commissions.enums import CommissionLevel, DecisionStatus, MemberRole, SessionStatus
 from psephos.commissions.register import session_get, sessions_list
 from psephos.commissions.rules.decisions import DecisionReview, DecisionVote, Quorum
@@ -343,9 +344,23 @@ def decisions_pending(request: HttpRequest) -> HttpResponse:
         "backoffice/decisions.html",
         {
             "own": own,
-            "rows": [(d, _kind(d) == GENERAL_KIND or _kind(d) in PROTOCOL_KINDS) for d in rows],
+            "rows": [
+                (d, _kind(d) == GENERAL_KIND or _kind(d) in PROTOCOL_KINDS, _nominee_url(d))
+                for d in rows
+            ],
             "general": GENERAL_KIND,
         },
+    )
+
+
+def _nominee_url(decision: Decision) -> str:
+    """Return the nominee's back-office page where a registration decision is confirmed, or ""."""
+    action = decision.action
+    if _kind(decision) != REGISTRATION_ACTION:
+        return ""
+    return reverse(
+        "backoffice:nominee",
+        kwargs={"key": str(action.get("election")), "nominee": str(action.get("nomination"))},
     )
 
 
@@ -381,6 +396,7 @@ def _decision_page(
                 if kind in PROTOCOL_KINDS
                 else None
             ),
+            "nominee_url": _nominee_url(decision),
             "complaint_url": (
                 reverse("complaints:detail", kwargs={"key": str(action.get("complaint"))})
                 if kind == COMPLAINT_DECISION and action.get("complaint")
