@@ -75,3 +75,23 @@ def debate_record(*, election: Election, spec: DebateSpec, actor: str, role: str
             },
         )
     return debate
+
+
+def debates_delete(*, election: Election, actor: str, role: str = "cec") -> int:
+    """Delete an election's debate records; return how many.
+
+    Used when a simulated election is rebuilt (``psephos simulate --replace``). One
+    ``debate.delete`` event per debate.
+    """
+    with transaction.atomic():
+        debates = list(Debate.objects.filter(election=election))
+        for debate in debates:
+            event_record(
+                actor=actor,
+                role=role,
+                action="debate.delete",
+                object_key=f"{election.key}/{debate.key}",
+                payload={"election": election.key, "debate": debate.key},
+            )
+            debate.delete()  # its participants with it
+    return len(debates)

@@ -31,6 +31,10 @@ from psephos.media.rules.coding import COLUMNS
 CANDIDATES = ("abden", "auesbayev", "dayrabayev", "kazhyken", "tokayev", "tursynbekova")
 INCUMBENT = "tokayev"
 PRESIDENTIAL_PERIOD = (dt.date(2022, 10, 21), dt.date(2022, 11, 20))
+# The CEC's televised debate: 11 Nov 2022 on Khabar TV; all candidates debated in
+# person apart from the incumbent, represented by his authorised representative
+# ([P] §X.B, fn73). The hour is invented (not published).
+DEBATE = ("cec-2022-11-11", dt.datetime(2022, 11, 11, 20, 0), "khabar")
 REFERENDUM_PERIOD = (dt.date(2022, 5, 23), dt.date(2022, 6, 3))
 WINDOW = (18 * 60, 24 * 60)
 CODERS = ("c1", "c2", "c3", "c4", "c5", "c6")

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
 from psephos.elections.selectors import election_exists, election_get
 from psephos.ledger.actors import actor_system
 from psephos.media.errors import OutletNotFound
-from psephos.media.selectors import outlet_get, plan_list_for_election
+from psephos.media.selectors import (
+    candidate_keys,
+    debate_list,
+    outlet_get,
+    plan_list_for_election,
+)
 from psephos.media.services.checks import checks_assign
+from psephos.media.services.debates import DebateSpec, debate_record, debates_delete
 from psephos.media.services.items import items_import
 from psephos.media.services.outlets import (
     OutletSpec,
@@ -104,12 +111,32 @@ def media_simulate(*, election: Election, seed: int = 2022) -> MediaSimulation:
         checks = items_import(
             plan=plan, data=figures.items_csv(second), file_name="second-coding.csv", actor=ACTOR
         )
+        if incumbent and not debate_list(election=election):
+            _debate(election, incumbent)
     return MediaSimulation(plan=plan, items=first.items, checks=checks.checks)
 
 
+def _debate(election: Election, incumbent: str) -> None:
+    """Record the CEC's debate: every candidate in person, the incumbent represented."""
+    key, at, outlet = figures.DEBATE
+    answers = {
+        c: "represented" if c == incumbent else "attended"
+        for c in candidate_keys(election=election)
+    }
+    debate_record(
+        election=election,
+        spec=DebateSpec(
+            key, at.replace(tzinfo=ZoneInfo(election.geography.timezone)), outlet, answers
+        ),
+        actor=ACTOR,
+    )
+
+
 def simulated_media_delete(*, election_key: str) -> int:
-    """Delete every monitoring plan of a simulated election (before ``--replace``)."""
+    """Delete every monitoring plan and debate of a simulated election (before ``--replace``);
+    return the coded items deleted."""
     if not election_exists(key=election_key):
         return 0
     election = election_get(key=election_key)
+    debates_delete(election=election, actor=ACTOR)
     return sum(plan_delete(plan=p, actor=ACTOR) for p in plan_list_for_election(election=election))

@@ -9,9 +9,15 @@ import pytest
 from django.core.management import call_command
 
 from psephos.elections.enums import ElectionKind, OptionKind
-from psephos.media.models import CheckAssignment, CodedItem, MonitoringPlan
+from psephos.media.models import (
+    CheckAssignment,
+    CodedItem,
+    Debate,
+    DebateParticipant,
+    MonitoringPlan,
+)
 from psephos.media.rules.report import ALL_OUTLETS, PERIOD
-from psephos.media.selectors import plan_report
+from psephos.media.selectors import debate_list, plan_report
 from psephos.simulate.rules import media as figures
 from psephos.simulate.services.media import media_simulate, simulated_media_delete
 from tests.support.country import REFERENDUM, ElectionPlan, _option, country_tiny
@@ -60,6 +66,14 @@ def test_the_presidential_monitoring_is_reproduced() -> None:
     assert report.agreement.items == drawn
     assert report.agreement.volume_alpha is not None and report.agreement.volume_alpha > 0.8
     assert report.agreement.tone_alpha is not None and report.agreement.tone_alpha > 0.67
+    # The CEC's debate on Khabar, 11 Nov: everyone in person but the incumbent ([P] fn73).
+    (debate,) = debate_list(election=country.election)
+    assert (debate.outlet.key, debate.held_at.date()) == ("khabar", dt.date(2022, 11, 11))
+    assert dict(debate.answers) == {
+        c: "represented" if c == "tokayev" else "attended" for c in figures.CANDIDATES
+    }
+    simulated_media_delete(election_key=PRESIDENTIAL_2022.key)
+    assert (Debate.objects.count(), DebateParticipant.objects.count()) == (0, 0)
 
 
 @pytest.mark.django_db
