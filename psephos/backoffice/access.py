@@ -25,6 +25,7 @@ from psephos.core.errors import PermissionDenied
 if TYPE_CHECKING:
     from psephos.accounts.models import User
     from psephos.commissions.models import Commission
+    from psephos.elections.models import Election
 
 OFFICE_ROLES = (Role.CEC_OPERATOR, Role.TEC_OPERATOR)
 
@@ -113,3 +114,18 @@ def access_own_sessions(user: User, commission: Commission) -> None:
     """Allow a CEC or TEC operator to run its own commission's sessions and decisions."""
     access_office(user)
     access_commission_sessions(user, commission)
+
+
+def access_finance_office(user: User, election: Election) -> Commission:
+    """Allow a CEC or TEC operator of the election's map on its funds' back-office pages.
+
+    The services check the rest (which level decides an invoice, a report, an audit).
+    """
+    own = access_office(user)
+    if own.geography_id != election.geography_id:
+        raise PermissionDenied(
+            _("Election %(election)s is not on your commission's map.")
+            % {"election": election.key},
+            data={"rule": "finance_map", "election": election.key},
+        )
+    return own

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from psephos.accounts.enums import Role
 from psephos.commissions.enums import Gender, MemberRole
+from psephos.finance.enums import PublicPurpose
 
 TEXT = {"rows": 4, "cols": 30}
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -271,3 +272,68 @@ class ProxyAppointForm(OfficeForm):
     ids = "proxy"
 
     username = forms.CharField(label=_("User name of the proxy's account"), max_length=150)
+
+
+class ContractForm(OfficeForm):
+    ids = "contract"
+
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=PublicPurpose.choices)
+    provider = forms.CharField(label=_("Provider"), max_length=300)
+    reference = forms.CharField(label=_("Contract number"), max_length=64)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+
+
+class InvoiceForm(OfficeForm):
+    ids = "invoice"
+
+    contract = forms.ChoiceField(label=_("Contract"))
+    reference = forms.CharField(label=_("Invoice number"), max_length=64)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DATE)
+    amount = forms.CharField(label=_("Amount, KZT (at most two decimals)"), max_length=20)
+
+    def __init__(self, *args: Any, contracts: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["contract"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = contracts
+
+
+class FinanceProposeForm(OfficeForm):
+    """A commission's decision on an invoice (or a report): the subject, the outcome, the
+    adoption (number, date, vote, signed document) and the reasons (a refusal needs them)."""
+
+    ids = "propose"
+
+    subject = forms.TypedChoiceField(label=_("Invoice"), coerce=int)
+    outcome = forms.ChoiceField(label=_("Decision"))
+    number = forms.CharField(label=_("Decision number"), max_length=32)
+    decided_on = forms.DateField(label=_("Date of the decision"), widget=DATE)
+    present = forms.IntegerField(label=_("Members present"), min_value=0, max_value=1000)
+    votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=1000)
+    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=1000)
+    abstentions = forms.IntegerField(
+        label=_("Abstentions"), min_value=0, max_value=1000, initial=0, required=False
+    )
+    reasons = forms.CharField(
+        label=_("Reasons (required for a refusal)"),
+        widget=forms.Textarea(attrs=TEXT),
+        required=False,
+    )
+    document = forms.FileField(label=_("Signed decision document (at most 10 MiB)"))
+
+    def __init__(
+        self,
+        *args: Any,
+        subjects: list[tuple[int, str]],
+        outcomes: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices in (("subject", subjects), ("outcome", outcomes)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+
+
+class FinanceConfirmForm(RegistrationConfirmForm):
+    subject = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

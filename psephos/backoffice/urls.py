@@ -1,12 +1,23 @@
 """Back-office URLs, mounted at ``/staff/office/`` (the staff two-factor check covers them)."""
 
-from django.urls import path
+from collections.abc import Callable, Iterable
+
+from django.http import HttpResponse
+from django.urls import URLPattern, path
 
 import psephos.core.converters  # noqa: F401 (registers <code:…>)
 
-from .views import candidates, office, sessions
+from .views import candidates, finance, office, sessions
 
 app_name = "backoffice"
+
+
+def _acts(
+    prefix: str, view: Callable[..., HttpResponse], acts: Iterable[str], name: str
+) -> list[URLPattern]:
+    """One POST route per act of a page (``PREFIX/ACT/``, named ``NAME-ACT``)."""
+    return [path(f"{prefix}/{act}/", view, {"act": act}, name=f"{name}-{act}") for act in acts]
+
 
 urlpatterns = [
     path("", office.home, name="home"),
@@ -38,13 +49,10 @@ urlpatterns = [
     ),
     path("candidates/<slug:key>/", candidates.nominations_page, name="nominations"),
     path("candidates/<slug:key>/<slug:nominee>/", candidates.nominee_page, name="nominee"),
-    *(
-        path(
-            f"candidates/<slug:key>/<slug:nominee>/{act}/",
-            candidates.nominee_act,
-            {"act": act},
-            name=f"nominee-{act}",
-        )
-        for act in candidates.ACTS
+    *_acts(
+        "candidates/<slug:key>/<slug:nominee>", candidates.nominee_act, candidates.ACTS, "nominee"
     ),
+    path("finance/<slug:key>/", finance.funds_page, name="funds"),
+    path("finance/<slug:key>/<slug:fund>/", finance.fund_page, name="fund"),
+    *_acts("finance/<slug:key>/<slug:fund>", finance.fund_act, finance.ACTS, "fund"),
 ]

@@ -142,6 +142,12 @@ ALLOWED: dict[str, set[str]] = {
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/propose/": {"cec"},
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/confirm/": {"cec"},
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/proxy/": {"cec"},
+    # ... and, for the CEC and any TEC of the election's map, a fund's state allowance:
+    # contracts, invoices and the decisions on them (the service checks who decides)
+    "POST staff/office/finance/<slug:key>/<slug:fund>/contract/": {"tec", "cec", "tec_other"},
+    "POST staff/office/finance/<slug:key>/<slug:fund>/invoice/": {"tec", "cec", "tec_other"},
+    "POST staff/office/finance/<slug:key>/<slug:fund>/propose/": {"tec", "cec", "tec_other"},
+    "POST staff/office/finance/<slug:key>/<slug:fund>/confirm/": {"tec", "cec", "tec_other"},
     # polling day: the station's PEC
     "POST pollingday/<slug:key>/stations/<code:code>/": {"pec"},
     "POST pollingday/<slug:key>/stations/<code:code>/opening/": {"pec"},
@@ -281,6 +287,7 @@ def _path_value(route: str, name: str, world: dict[str, Any]) -> str:
         "pk": "1",
         "token": "x" * 43,
         "nominee": "tokayev",
+        "fund": "tokayev",
     }[name]
 
 

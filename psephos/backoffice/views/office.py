@@ -82,6 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "managed": [
                 (c, CommissionLevel(c.level).label) for c in commissions_managed(own=own, q=q)
             ],
+            "financing": elections_with_candidates(geography_id=own.geography_id),
             "nominating": (
                 elections_with_candidates(geography_id=own.geography_id)
                 if own.level == CommissionLevel.CEC

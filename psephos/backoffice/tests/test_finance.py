@@ -1,0 +1,167 @@
+"""Back-office pages of a fund's state allowance: contracts, invoices, four-eyes decisions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from psephos.accounts.models import User
+from psephos.candidates.tests.conftest import World
+from psephos.commissions.models import Decision
+from psephos.finance.models import Contract, Fund, Invoice
+from psephos.finance.tests.conftest import fund  # noqa: F401 (the fixture)
+from psephos.ledger.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: User) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def _base(f: Fund) -> str:
+    return f"/staff/office/finance/{f.election.key}/{f.key}/"
+
+
+def _state() -> tuple[int, ...]:
+    return (
+        Contract.objects.count(),
+        Invoice.objects.count(),
+        Decision.objects.count(),
+        Event.objects.count(),
+    )
+
+
+CONTRACT = {
+    "purpose": "media",
+    "provider": "Khabar TV",
+    "reference": "C-1",
+    "signed_on": "2022-10-20",
+}
+
+
+def _invoice(c: Client, f: Fund, amount: str = "2500000.00", reference: str = "I-1") -> None:
+    r = c.post(
+        _base(f) + "invoice/",
+        {"contract": "C-1", "reference": reference, "issued_on": "2022-10-21", "amount": amount},
+    )
+    assert r.status_code == 302, r.content.decode()
+
+
+def _propose(c: Client, f: Fund, *, outcome: str, reasons: str = "", number: str = "F-1") -> object:
+    return c.post(
+        _base(f) + "propose/",
+        {
+            "subject": "1",
+            "outcome": outcome,
+            "number": number,
+            "decided_on": "2022-10-22",
+            "present": "7",
+            "votes_for": "7",
+            "votes_against": "0",
+            "abstentions": "0",
+            "reasons": reasons,
+            "document": SimpleUploadedFile("decision.pdf", b"%PDF signed"),
+        },
+    )
+
+
+def test_the_pages_list_funds_and_the_allowance(world: World, fund: Fund) -> None:  # noqa: F811
+    c = _client(world.country.users["CEC"])
+    r = c.get(f"/staff/office/finance/{fund.election.key}/")
+    assert r.status_code == 200 and f'data-key="{fund.key}"' in r.content.decode()
+    page = c.get(_base(fund)).content.decode()
+    row = re.search(r'<tr data-purpose="media">.*?</tr>', page)
+    assert (
+        row
+        and "<td>9,000,000.00</td><td>0.00</td><td>0.00</td><td>9,000,000.00</td>" in row.group()
+    )
+
+
+def test_an_invoice_is_entered_refused_with_reasons_and_confirmed_by_a_second_operator(
+    world: World,
+    fund: Fund,  # noqa: F811
+) -> None:
+    cec = _client(world.country.users["CEC"])
+    r = cec.post(_base(fund) + "contract/", CONTRACT)
+    assert r.status_code == 302
+    assert "Contract C-1 is recorded." in cec.get(_base(fund)).content.decode()
+    _invoice(cec, fund)
+    before = _state()
+    r = _propose(cec, fund, outcome="refused")
+    assert r.status_code == 422
+    page = r.content.decode()
+    # the refusal stands beside the reasons' field, and nothing was written
+    assert re.search(r'id="field-reasons">(?:(?!</div>).)*A decision needs its reasons', page, re.S)
+    assert _state() == before
+    r = _propose(cec, fund, outcome="refused", reasons="The invoice exceeds the contract.")
+    assert r.status_code == 302
+    assert Invoice.objects.get().status == "submitted"
+    # the proposer cannot confirm it
+    r = cec.post(_base(fund) + "confirm/", {"number": "F-1", "subject": "1", "confirm": "on"})
+    assert r.status_code == 403 and "another operator" in r.content.decode().lower()
+    assert Invoice.objects.get().status == "submitted"
+    second = _client(world.country.users["CEC-2"])
+    page = second.get(_base(fund)).content.decode()
+    assert 'class="pending" data-number="F-1"' in page
+    r = second.post(_base(fund) + "confirm/", {"number": "F-1", "subject": "1", "confirm": "on"})
+    assert r.status_code == 302
+    invoice = Invoice.objects.get()
+    assert invoice.status == "refused" and invoice.reason == "The invoice exceeds the contract."
+    page = second.get(_base(fund)).content.decode()
+    assert "Decision No. F-1 is confirmed" in page
+    assert 'data-number="1" data-status="refused"' in page
+
+
+def test_an_invoice_over_the_allowance_is_refused_beside_the_amount(
+    world: World,
+    fund: Fund,  # noqa: F811
+) -> None:
+    cec = _client(world.country.users["CEC"])
+    cec.post(_base(fund) + "contract/", CONTRACT)
+    before = _state()
+    r = cec.post(
+        _base(fund) + "invoice/",
+        {"contract": "C-1", "reference": "I-9", "issued_on": "2022-10-21", "amount": "9000000.01"},
+    )
+    assert r.status_code == 422
+    page = r.content.decode()
+    assert re.search(r'id="field-amount">(?:(?!</div>).)*over by 0\.01', page, re.S)
+    assert _state() == before
+
+
+def test_a_bad_contract_field_is_shown_beside_it(world: World, fund: Fund) -> None:  # noqa: F811
+    cec = _client(world.country.users["CEC"])
+    before = _state()
+    r = cec.post(_base(fund) + "contract/", {**CONTRACT, "signed_on": "2030-01-01"})
+    assert r.status_code == 422
+    page = r.content.decode()
+    assert re.search(r'id="field-signed_on">(?:(?!</div>).)*outside_period', page, re.S)
+    assert _state() == before
+
+
+def test_a_tec_operator_enters_and_the_cec_approves(world: World, fund: Fund) -> None:  # noqa: F811
+    tec = _client(next(u for u in world.country.users.values() if u.role == "tec"))
+    assert tec.post(_base(fund) + "contract/", CONTRACT).status_code == 302
+    _invoice(tec, fund)
+    r = _propose(_client(world.country.users["CEC"]), fund, outcome="approved")
+    assert r.status_code == 302
+    r = _client(world.country.users["CEC-2"]).post(
+        _base(fund) + "confirm/", {"number": "F-1", "subject": "1", "confirm": "on"}
+    )
+    assert r.status_code == 302
+    assert Invoice.objects.get().status == "approved"
+
+
+def test_a_pec_operator_is_refused(world: World, fund: Fund) -> None:  # noqa: F811
+    pec = next(u for u in world.country.users.values() if u.role == "pec")
+    c = _client(pec)
+    assert c.get(_base(fund)).status_code == 403
+    before = _state()
+    assert c.post(_base(fund) + "contract/", CONTRACT).status_code == 403
+    assert _state() == before
