@@ -6,6 +6,10 @@ axes with labels, a ``<title>`` and a description, and beside each a text table 
 the same figures, so a reader without sight or without SVG loses nothing. No script,
 no external asset.
 
+Every number that goes into an SVG attribute is formatted here as a plain string
+(``_n``): a template would localize it (``123,4`` in Russian, which SVG cannot read)
+and spend most of the map's rendering time doing so.
+
 The tile map is schematic: one equal tile per first-level unit, placed roughly where
 the unit lies (north up, west left), each tile a link to the unit's page, coloured by
 turnout in five classes with a legend.
@@ -20,9 +24,14 @@ from decimal import Decimal
 
 # The turnout curve's frame in SVG user units: plot area and margins for the labels.
 CURVE_W, CURVE_H = 640, 300
-CURVE_LEFT, CURVE_BOTTOM, CURVE_TOP, CURVE_RIGHT = 56, 44, 12, 16
+CURVE_LEFT, CURVE_BOTTOM, CURVE_TOP, CURVE_RIGHT = 76, 44, 12, 28
 # Polls are open from 07:00 to 20:00 local time; the axis spans the whole voting day.
 DAY_FROM, DAY_TO = 7 * 60, 22 * 60
+
+
+def _n(value: float) -> str:
+    """Return a coordinate as SVG reads it: a dot for decimals, at most one of them."""
+    return f"{value:.1f}".removesuffix(".0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +40,14 @@ class CurveDot:
     y: float
     time: str  # "HH:MM", local time of the report
     fraction: float  # 0–1, for the page's percent format
+
+    @property
+    def cx(self) -> str:
+        return _n(self.x)
+
+    @property
+    def cy(self) -> str:
+        return _n(self.y)
 
 
 def turnout_curve(points: Sequence[tuple[dt.time, Decimal]]) -> dict[str, object] | None:
@@ -53,18 +70,22 @@ def turnout_curve(points: Sequence[tuple[dt.time, Decimal]]) -> dict[str, object
 
     dots = [CurveDot(x_of(t), y_of(float(p)), f"{t:%H:%M}", float(p) / 100) for t, p in points]
     return {
-        "width": CURVE_W,
-        "height": CURVE_H,
-        "left": CURVE_LEFT,
-        "right": CURVE_W - CURVE_RIGHT,
-        "top": CURVE_TOP,
-        "bottom": bottom,
-        "path": " ".join(f"{d.x},{d.y}" for d in dots),
+        "width": _n(CURVE_W),
+        "height": _n(CURVE_H),
+        "left": _n(CURVE_LEFT),
+        "label_right": _n(CURVE_LEFT - 6),  # the y labels end here
+        "right": _n(CURVE_W - CURVE_RIGHT),
+        "top": _n(CURVE_TOP),
+        "bottom": _n(bottom),
+        "tick_end": _n(bottom + 5),
+        "tick_label": _n(bottom + 19),
+        "x_title": _n(CURVE_H - 4),
+        "path": " ".join(f"{d.cx},{d.cy}" for d in dots),
         "dots": dots,
-        "x_ticks": [(x_of(dt.time(h)), f"{h:02d}:00") for h in range(7, 23, 3)],
-        "y_ticks": [(y_of(p), p) for p in (0, 25, 50, 75, 100)],
-        "x_label_at": (CURVE_LEFT + CURVE_W - CURVE_RIGHT) / 2,
-        "y_label_at": (CURVE_TOP + bottom) / 2,
+        "x_ticks": [(_n(x_of(dt.time(h))), f"{h:02d}:00") for h in range(7, 23, 3)],
+        "y_ticks": [(_n(y_of(p)), str(p)) for p in (0, 25, 50, 75, 100)],
+        "x_label_at": _n((CURVE_LEFT + CURVE_W - CURVE_RIGHT) / 2),
+        "y_label_at": _n((CURVE_TOP + bottom) / 2),
     }
 
 
@@ -106,6 +127,9 @@ NO_DATA = ("#e4e4e4", "#111111")
 # The words a unit's name ends with that a tile leaves out ("Abai Region" → "Abai").
 GENERIC = (" Region", " облысы", " область")
 LINE_CHARS = 12
+# A line longer than this is squeezed to the tile's width (SVG textLength).
+FIT_CHARS = 11
+FIT_WIDTH = TILE_W - 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +143,17 @@ class Tile:
     y: int
     fill: str
     ink: str
+
+    @property
+    def svg(self) -> dict[str, str]:
+        """Return the tile's coordinates as SVG attribute values (``_n``)."""
+        return {
+            "x": _n(self.x),
+            "y": _n(self.y),
+            "text_x": _n(self.x + 8),
+            "name_y": _n(self.y + 18),
+            "value_y": _n(self.y + 58),
+        }
 
 
 def _short(name: str) -> tuple[str, ...]:
@@ -181,10 +216,12 @@ def tile_map(units: Sequence[tuple[str, str, str, float | None]]) -> dict[str, o
     lower = [0.0, *(top for top, _f, _i in CLASSES[:-1])]
     return {
         "tiles": tiles,
-        "width": columns * (TILE_W + TILE_GAP) - TILE_GAP,
-        "height": rows * (TILE_H + TILE_GAP) - TILE_GAP,
-        "tile_w": TILE_W,
-        "tile_h": TILE_H,
+        "width": _n(columns * (TILE_W + TILE_GAP) - TILE_GAP),
+        "height": _n(rows * (TILE_H + TILE_GAP) - TILE_GAP),
+        "tile_w": _n(TILE_W),
+        "tile_h": _n(TILE_H),
+        "fit_chars": FIT_CHARS,
+        "fit_width": _n(FIT_WIDTH),
         "legend": [
             (low, top if top <= 1 else None, fill)
             for low, (top, fill, _ink) in zip(lower, CLASSES, strict=True)

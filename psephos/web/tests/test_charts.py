@@ -47,11 +47,12 @@ def test_the_turnout_curve_spans_the_voting_day() -> None:
     )
     assert curve is not None
     first, middle, last = curve["dots"]  # type: ignore[misc]
-    assert (first.x, first.y) == (curve["left"], curve["bottom"])
-    assert (last.x, last.y) == (curve["right"], curve["top"])
+    assert (first.cx, first.cy) == (curve["left"], curve["bottom"]) == ("76", "256")
+    assert (last.cx, last.cy) == (curve["right"], curve["top"]) == ("612", "12")
     assert first.x < middle.x < last.x and last.y < middle.y < first.y
     assert middle.time == "14:00" and middle.fraction == 0.5
-    assert curve["path"] == " ".join(f"{d.x},{d.y}" for d in (first, middle, last))
+    assert (middle.cx, middle.cy) == ("326.1", "134")
+    assert curve["path"] == "76,256 326.1,134 612,12"
 
 
 def test_tiles_sit_on_the_grid_and_take_their_turnout_class() -> None:
@@ -76,7 +77,14 @@ def test_tiles_sit_on_the_grid_and_take_their_turnout_class() -> None:
     # A long name loses its generic word and breaks in two lines at its hyphen.
     assert tiles["XX-01"].lines == ("Западно-", "Казахстанская")
     assert tiles["KZ-75"].lines == ("Almaty",)
-    assert drawn["height"] == (bottom + 1) * step_y - 4
+    assert drawn["height"] == str((bottom + 1) * step_y - 4)
+    assert tiles["XX-02"].svg == {
+        "x": "120",
+        "y": "350",
+        "text_x": "128",
+        "name_y": "368",
+        "value_y": "408",
+    }
 
 
 @pytest.mark.django_db
@@ -129,3 +137,15 @@ def test_the_national_page_draws_both_charts_in_kazakh(
     assert shown["KZ-75"][1][:2] == ["Алматы", "қаласы"]  # the name in two lines
     assert re.fullmatch(r"\d+,\d %", " ".join(shown["KZ-75"][1][2:]))  # its turnout
     assert html.count('<span class="swatch"') == len(CLASSES) + 1  # the legend
+
+    # Russian writes 56,4 with a comma; an SVG coordinate never does.
+    client.cookies["django_language"] = "ru"
+    ru = client.get(f"/e/{KEY}/").content.decode()
+    assert "Явка в течение дня" in ru
+    svgs = re.findall(r"<svg.*?</svg>", ru, re.S)
+    assert len(svgs) == 2
+    for svg in svgs:
+        numbers = re.findall(
+            r' (?:x|y|x1|y1|x2|y2|cx|cy|width|height|dy|textLength)="([^"]*)"', svg
+        )
+        assert numbers and all(re.fullmatch(r"-?\d+(\.\d)?", n) for n in numbers), numbers
