@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from psephos.accounts.enums import Role
 from psephos.commissions.enums import Gender, MemberRole
-from psephos.finance.enums import PublicPurpose
+from psephos.finance.enums import PublicPurpose, ReportKind
 
 TEXT = {"rows": 4, "cols": 30}
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -337,3 +337,14 @@ class FinanceProposeForm(OfficeForm):
 
 class FinanceConfirmForm(RegistrationConfirmForm):
     subject = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ReportSubmitForm(OfficeForm):
+    ids = "report"
+
+    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
+    through = forms.DateField(
+        label=_("Records up to (empty: today; a final report: voting day or later)"),
+        widget=DATE,
+        required=False,
+    )

@@ -148,6 +148,10 @@ ALLOWED: dict[str, set[str]] = {
     "POST staff/office/finance/<slug:key>/<slug:fund>/invoice/": {"tec", "cec", "tec_other"},
     "POST staff/office/finance/<slug:key>/<slug:fund>/propose/": {"tec", "cec", "tec_other"},
     "POST staff/office/finance/<slug:key>/<slug:fund>/confirm/": {"tec", "cec", "tec_other"},
+    # ... and its reports (submitted through the page; the service lets only the CEC decide)
+    "POST staff/office/finance/<slug:key>/<slug:fund>/report/": {"tec", "cec", "tec_other"},
+    "POST staff/office/finance/<slug:key>/<slug:fund>/report-propose/": {"tec", "cec", "tec_other"},
+    "POST staff/office/finance/<slug:key>/<slug:fund>/report-confirm/": {"tec", "cec", "tec_other"},
     # polling day: the station's PEC
     "POST pollingday/<slug:key>/stations/<code:code>/": {"pec"},
     "POST pollingday/<slug:key>/stations/<code:code>/opening/": {"pec"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from django.test import Client
 from psephos.accounts.models import User
 from psephos.candidates.tests.conftest import World
 from psephos.commissions.models import Decision
-from psephos.finance.models import Contract, Fund, Invoice
+from psephos.finance.models import Contract, Fund, Invoice, Report
 from psephos.finance.tests.conftest import fund  # noqa: F401 (the fixture)
 from psephos.ledger.models import Event
 
@@ -76,6 +77,7 @@ def test_the_pages_list_funds_and_the_allowance(world: World, fund: Fund) -> Non
     r = c.get(f"/staff/office/finance/{fund.election.key}/")
     assert r.status_code == 200 and f'data-key="{fund.key}"' in r.content.decode()
     page = c.get(_base(fund)).content.decode()
+    assert re.search(r"<title>Fund of tokayev\b", page) and page.count("<h2>Reports</h2>") == 1
     row = re.search(r'<tr data-purpose="media">.*?</tr>', page)
     assert (
         row
@@ -165,3 +167,77 @@ def test_a_pec_operator_is_refused(world: World, fund: Fund) -> None:  # noqa: F
     before = _state()
     assert c.post(_base(fund) + "contract/", CONTRACT).status_code == 403
     assert _state() == before
+
+
+def _reports() -> tuple[int, ...]:
+    return (Report.objects.count(), Decision.objects.count(), Event.objects.count())
+
+
+def _report_propose(c: Client, f: Fund, *, outcome: str, reasons: str = "") -> object:
+    return c.post(
+        _base(f) + "report-propose/",
+        {
+            "subject": "1",
+            "outcome": outcome,
+            "number": "R-1",
+            "decided_on": "2022-10-31",
+            "present": "7",
+            "votes_for": "7",
+            "votes_against": "0",
+            "reasons": reasons,
+            "document": SimpleUploadedFile("decision.pdf", b"%PDF signed"),
+        },
+    )
+
+
+def test_a_report_is_submitted_refused_with_reasons_and_confirmed_by_a_second_operator(
+    world: World,
+    fund: Fund,  # noqa: F811
+    frozen: list[dt.datetime],
+) -> None:
+    frozen[0] = dt.datetime(2022, 10, 30, 6, tzinfo=dt.UTC)
+    cec = _client(world.country.users["CEC"])
+    r = cec.post(_base(fund) + "report/", {"kind": "interim", "through": ""})
+    assert r.status_code == 302
+    page = cec.get(_base(fund)).content.decode()
+    assert "Interim report No. 1 is submitted" in page
+    assert re.search(r'<tr data-number="1" data-status="submitted"><td>1</td><td>interim', page)
+    # a second report while the first awaits its decision: refused, nothing written
+    before = _reports()
+    r = cec.post(_base(fund) + "report/", {"kind": "interim", "through": ""})
+    assert r.status_code == 409 and _reports() == before
+    # a territorial commission does not decide a report
+    tec = _client(next(u for u in world.country.users.values() if u.role == "tec"))
+    assert _report_propose(tec, fund, outcome="refused", reasons="x").status_code == 403
+    r = _report_propose(cec, fund, outcome="refused")
+    assert r.status_code == 422 and _reports() == before
+    assert re.search(
+        r'id="field-reasons">(?:(?!</div>).)*A decision needs its reasons', r.content.decode(), re.S
+    )
+    assert (
+        _report_propose(cec, fund, outcome="refused", reasons="Payments missing.").status_code
+        == 302
+    )
+    second = _client(world.country.users["CEC-2"])
+    assert 'class="pending" data-number="R-1"' in second.get(_base(fund)).content.decode()
+    r = second.post(
+        _base(fund) + "report-confirm/", {"number": "R-1", "subject": "1", "confirm": "on"}
+    )
+    assert r.status_code == 302
+    report = Report.objects.get()
+    assert report.status == "refused" and report.reason == "Payments missing."
+    assert "Decision No. R-1 is confirmed" in second.get(_base(fund)).content.decode()
+
+
+def test_a_final_report_before_voting_day_is_refused_beside_the_day(
+    world: World,
+    fund: Fund,  # noqa: F811
+    frozen: list[dt.datetime],
+) -> None:
+    frozen[0] = dt.datetime(2022, 10, 30, 6, tzinfo=dt.UTC)
+    before = _reports()
+    r = _client(world.country.users["CEC"]).post(
+        _base(fund) + "report/", {"kind": "final", "through": "2022-10-29"}
+    )
+    assert r.status_code == 422 and _reports() == before
+    assert re.search(r'id="field-through">(?:(?!</div>).)*outside_period', r.content.decode(), re.S)

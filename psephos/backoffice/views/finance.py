@@ -1,10 +1,11 @@
-"""Back-office pages of candidates' funds: the state allowance's contracts and invoices (issue 19).
+"""Back-office pages of candidates' funds: the state allowance's invoices, reports (issue 19).
 
 The funds of an election; a fund's page with the allowance per purpose, its providers'
-contracts and invoices with their status, and the forms that enter a contract or an
-invoice (``contract_record``, ``invoice_record``) and propose the commission's decision
-approving or refusing an invoice, which another operator confirms on the same page
-(``invoice_decide`` / ``invoice_decision_confirm``, four eyes). CEC and TEC operators of
+contracts and invoices with their status, its interim and final reports, and the forms
+that enter a contract or an invoice (``contract_record``, ``invoice_record``), submit a
+report (``report_submit``) and propose the commission's decision on an invoice or a
+report, which another operator confirms on the same page (``invoice_decide`` /
+``invoice_decision_confirm``, ``report_decide`` / ``report_decision_confirm``, four eyes). CEC and TEC operators of
 the election's map (``access_finance_office``); the services decide the rest (which
 commission decides, the allowance, a refusal's reasons). Post/Redirect/Get; a refusal
 re-renders the page with the problem beside its field and the error's status, and
@@ -14,12 +15,14 @@ writes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,7 +30,7 @@ from psephos.commissions.selectors import decision_pending_list
 from psephos.core import clock
 from psephos.core.errors import DomainError
 from psephos.elections.selectors import election_get
-from psephos.finance.enums import InvoiceStatus, PublicPurpose
+from psephos.finance.enums import InvoiceStatus, PublicPurpose, ReportKind, ReportStatus
 from psephos.finance.errors import InvoiceOverBalance
 from psephos.finance.selectors import (
     contract_get,
@@ -36,6 +39,8 @@ from psephos.finance.selectors import (
     invoice_get,
     invoices_list,
     public_funding_balance,
+    report_get,
+    reports_list,
 )
 from psephos.finance.services.decisions import Adoption
 from psephos.finance.services.public_funding import (
@@ -45,10 +50,22 @@ from psephos.finance.services.public_funding import (
     invoice_decision_confirm,
     invoice_record,
 )
+from psephos.finance.services.reports import (
+    REPORT_ACTION,
+    report_decide,
+    report_decision_confirm,
+    report_submit,
+)
 from psephos.ledger.actors import actor_user
 
 from ..access import access_finance_office
-from ..forms import ContractForm, FinanceConfirmForm, FinanceProposeForm, InvoiceForm
+from ..forms import (
+    ContractForm,
+    FinanceConfirmForm,
+    FinanceProposeForm,
+    InvoiceForm,
+    ReportSubmitForm,
+)
 from .base import form_refused
 
 if TYPE_CHECKING:
@@ -57,12 +74,7 @@ if TYPE_CHECKING:
     from psephos.accounts.models import User
     from psephos.commissions.models import Commission, Decision
     from psephos.elections.models import Election
-    from psephos.finance.models import Fund
-
-
-def _invoice_outcomes() -> list[tuple[str, str]]:
-    """The outcomes of a decision on an invoice (the service's ``approve`` flag)."""
-    return [(s.value, str(s.label)) for s in (InvoiceStatus.APPROVED, InvoiceStatus.REFUSED)]
+    from psephos.finance.models import Fund, Invoice, Report
 
 
 def _operator(request: HttpRequest, key: str) -> tuple[User, Commission, Election]:
@@ -92,11 +104,102 @@ def _contracts(fund: Fund) -> list[tuple[str, str]]:
     ]
 
 
-def _submitted(fund: Fund) -> list[tuple[int, str]]:
-    return [
-        (i.number, f"{i.number}: {i.reference} — {i.amount} KZT")
-        for i in invoices_list(fund=fund).filter(status=InvoiceStatus.SUBMITTED)
-    ]
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What a commission decides on a fund's page (an invoice, a report) and how.
+
+    ``awaiting`` lists the records awaiting a decision (number, label); ``decide``
+    proposes (the record's number, whether it approves or accepts, the reasons, the
+    adoption) and ``confirm`` confirms (the record's number, commission, decision
+    number), both through the finance services; ``label`` names an outcome.
+    """
+
+    kind: str
+    outcomes: tuple[str, str]  # the favourable outcome first
+    label: Callable[[str], str]
+    awaiting: Callable[[Fund], list[tuple[int, str]]]
+    decide: Callable[[User, Fund, int, bool, str, Adoption], Decision]
+    confirm: Callable[[User, Fund, int, str, str], Invoice | Report]
+
+
+def _invoice_decide(
+    user: User, fund: Fund, n: int, yes: bool, reason: str, adoption: Adoption
+) -> Decision:
+    invoice = invoice_get(fund=fund, number=n)
+    return invoice_decide(user=user, invoice=invoice, approve=yes, reason=reason, adoption=adoption)
+
+
+def _report_decide(
+    user: User, fund: Fund, n: int, yes: bool, reason: str, adoption: Adoption
+) -> Decision:
+    report = report_get(fund=fund, number=n)
+    return report_decide(user=user, report=report, accept=yes, reason=reason, adoption=adoption)
+
+
+SUBJECTS = {
+    "invoice": Subject(
+        kind=INVOICE_ACTION,
+        outcomes=(InvoiceStatus.APPROVED, InvoiceStatus.REFUSED),
+        label=lambda v: str(InvoiceStatus(v).label),
+        awaiting=lambda fund: [
+            (i.number, f"{i.number}: {i.reference} — {i.amount} KZT")
+            for i in invoices_list(fund=fund).filter(status=InvoiceStatus.SUBMITTED)
+        ],
+        decide=_invoice_decide,
+        confirm=lambda user, fund, n, commission, number: invoice_decision_confirm(
+            user=user,
+            invoice=invoice_get(fund=fund, number=n),
+            commission=commission,
+            number=number,
+        ),
+    ),
+    "report": Subject(
+        kind=REPORT_ACTION,
+        outcomes=(ReportStatus.ACCEPTED, ReportStatus.REFUSED),
+        label=lambda v: str(ReportStatus(v).label),
+        awaiting=lambda fund: [
+            (r.number, f"{r.number}: {ReportKind(r.kind).label} ({r.through:%Y-%m-%d})")
+            for r in reports_list(fund=fund).filter(status=ReportStatus.SUBMITTED)
+        ],
+        decide=_report_decide,
+        confirm=lambda user, fund, n, commission, number: report_decision_confirm(
+            user=user, report=report_get(fund=fund, number=n), commission=commission, number=number
+        ),
+    ),
+}
+
+
+def _propose_form(name: str, fund: Fund, *args: Any, **kwargs: Any) -> FinanceProposeForm:
+    """The form proposing a decision on the fund's ``name`` subject (its own control ids)."""
+    subject = SUBJECTS[name]
+    form = FinanceProposeForm(
+        *args,
+        auto_id=f"{name}-propose_%s",
+        subjects=subject.awaiting(fund),
+        outcomes=[(o, subject.label(o)) for o in subject.outcomes],
+        **kwargs,
+    )
+    form.fields["subject"].label = _("Invoice") if name == "invoice" else _("Report")
+    return form
+
+
+def _pending(
+    own: Commission, fund: Fund, name: str, failed: Form | None
+) -> list[tuple[Decision, Form, str]]:
+    """The decisions on the fund's ``name`` subjects awaiting a second operator of ``own``."""
+    subject = SUBJECTS[name]
+    out: list[tuple[Decision, Form, str]] = []
+    for d in decision_pending_list(
+        commission_id=own.pk, kind=subject.kind, election=fund.election.key, fund=fund.key
+    ):
+        n = int(str(d.action.get("subject", ":0")).split(":")[1])
+        form = (
+            failed
+            if failed is not None and failed.data.get("number") == d.number
+            else FinanceConfirmForm(initial={"number": d.number, "subject": n})
+        )
+        out.append((d, form, f"{d.title} — {subject.label(str(d.action.get('outcome')))}"))
+    return out
 
 
 def _fund_page(
@@ -107,30 +210,16 @@ def _fund_page(
     bound: dict[str, Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    day = {"decided_on": clock.now().date(), "abstentions": 0}
     forms: dict[str, Any] = {
         "contract": ContractForm(),
         "invoice": InvoiceForm(contracts=_contracts(fund)),
-        "propose": FinanceProposeForm(
-            subjects=_submitted(fund),
-            outcomes=_invoice_outcomes(),
-            initial={"decided_on": clock.now().date(), "abstentions": 0},
-        ),
+        "propose": _propose_form("invoice", fund, initial=day),
+        "report": ReportSubmitForm(),
+        "report-propose": _propose_form("report", fund, initial=day),
     }
     forms.update(bound or {})
-    failed = (bound or {}).get("confirm")
-    pending: list[tuple[Decision, Form, str]] = []
-    for d in decision_pending_list(
-        commission_id=own.pk, kind=INVOICE_ACTION, election=fund.election.key, fund=fund.key
-    ):
-        subject = int(str(d.action.get("subject", "invoice:0")).split(":")[1])
-        form = (
-            failed
-            if failed is not None and failed.data.get("number") == d.number
-            else FinanceConfirmForm(initial={"number": d.number, "subject": subject})
-        )
-        outcome = InvoiceStatus(str(d.action.get("outcome"))).label
-        pending.append((d, form, f"{d.title} — {outcome}"))
-    invoices = [(i, InvoiceStatus(i.status).label) for i in invoices_list(fund=fund)]
+    bound = bound or {}
     return render(
         request,
         "backoffice/fund.html",
@@ -143,10 +232,17 @@ def _fund_page(
             "contracts": [
                 (c, PublicPurpose(c.purpose).label) for c in fund.contracts.order_by("number")
             ],
-            "invoices": invoices,
-            "pending": pending,
+            "invoices": [(i, InvoiceStatus(i.status).label) for i in invoices_list(fund=fund)],
+            "reports": [
+                (r, ReportKind(r.kind).label, ReportStatus(r.status).label)
+                for r in reports_list(fund=fund)
+            ],
+            "pending": _pending(own, fund, "invoice", bound.get("confirm")),
+            "reports_pending": _pending(own, fund, "report", bound.get("report-confirm")),
             "forms": forms,
-            "decidable": bool(_submitted(fund)),
+            "report_propose": forms["report-propose"],
+            "decidable": bool(forms["propose"].fields["subject"].choices),
+            "reports_decidable": bool(forms["report-propose"].fields["subject"].choices),
         },
         status=status,
     )
@@ -155,7 +251,7 @@ def _fund_page(
 @login_required
 @require_GET
 def fund_page(request: HttpRequest, key: str, fund: str) -> HttpResponse:
-    """One fund's state allowance: balance, contracts, invoices, decisions and their forms."""
+    """One fund: state allowance, contracts, invoices, reports, decisions and their forms."""
     _user, own, election = _operator(request, key)
     return _fund_page(request, own, fund_get(election=election, key=fund))
 
@@ -200,40 +296,60 @@ def _invoice(user: User, fund: Fund, d: dict[str, Any]) -> str:
     }
 
 
-def _propose(user: User, fund: Fund, d: dict[str, Any]) -> str:
-    decision = invoice_decide(
-        user=user,
-        invoice=invoice_get(fund=fund, number=d["subject"]),
-        approve=d["outcome"] == InvoiceStatus.APPROVED,
-        reason=d["reasons"],
-        adoption=Adoption(
-            number=d["number"].strip(),
-            on=d["decided_on"],
-            present=d["present"],
-            votes_for=d["votes_for"],
-            votes_against=d["votes_against"],
-            document=d["document"].read(),
-            abstentions=d.get("abstentions") or 0,
-        ),
+def _report(user: User, fund: Fund, d: dict[str, Any]) -> str:
+    report = report_submit(
+        fund=fund, kind=d["kind"], through=d.get("through"), actor=actor_user(user), role=user.role
     )
     return _(
-        "Decision No. %(number)s is proposed; it takes effect when another operator confirms it."
-    ) % {"number": decision.number}
-
-
-def _confirm(user: User, fund: Fund, d: dict[str, Any]) -> str:
-    own = cast("Commission", user.commission)
-    invoice = invoice_decision_confirm(
-        user=user,
-        invoice=invoice_get(fund=fund, number=d["subject"]),
-        commission=own.code,
-        number=d["number"],
-    )
-    return _("Decision No. %(number)s is confirmed: invoice %(reference)s is %(status)s.") % {
-        "number": d["number"],
-        "reference": invoice.reference,
-        "status": InvoiceStatus(invoice.status).label,
+        "%(kind)s No. %(number)s is submitted; it awaits the central commission's decision."
+    ) % {
+        "kind": capfirst(ReportKind(report.kind).label),
+        "number": report.number,
     }
+
+
+def _proposer(name: str) -> Callable[[User, Fund, dict[str, Any]], str]:
+    subject = SUBJECTS[name]
+
+    def propose(user: User, fund: Fund, d: dict[str, Any]) -> str:
+        decision = subject.decide(
+            user,
+            fund,
+            d["subject"],
+            d["outcome"] == subject.outcomes[0],
+            d["reasons"],
+            Adoption(
+                number=d["number"].strip(),
+                on=d["decided_on"],
+                present=d["present"],
+                votes_for=d["votes_for"],
+                votes_against=d["votes_against"],
+                document=d["document"].read(),
+                abstentions=d.get("abstentions") or 0,
+            ),
+        )
+        return _(
+            "Decision No. %(number)s is proposed; it takes effect when another operator "
+            "confirms it."
+        ) % {"number": decision.number}
+
+    return propose
+
+
+def _confirmer(name: str) -> Callable[[User, Fund, dict[str, Any]], str]:
+    subject = SUBJECTS[name]
+
+    def confirm(user: User, fund: Fund, d: dict[str, Any]) -> str:
+        own = cast("Commission", user.commission)
+        done = subject.confirm(user, fund, d["subject"], own.code, d["number"])
+        return _("Decision No. %(number)s is confirmed: %(what)s No. %(n)s is %(status)s.") % {
+            "number": d["number"],
+            "what": _("invoice") if name == "invoice" else _("report"),
+            "n": done.number,
+            "status": subject.label(done.status),
+        }
+
+    return confirm
 
 
 #: Each act on a fund: its form from the POST, and what it does (returns the message).
@@ -250,19 +366,27 @@ ACTS: dict[
         _invoice,
     ),
     "propose": (
-        lambda request, f: FinanceProposeForm(
-            request.POST, request.FILES, subjects=_submitted(f), outcomes=_invoice_outcomes()
-        ),
-        _propose,
+        lambda request, f: _propose_form("invoice", f, request.POST, request.FILES),
+        _proposer("invoice"),
     ),
-    "confirm": (lambda request, f: FinanceConfirmForm(request.POST), _confirm),
+    "confirm": (lambda request, f: FinanceConfirmForm(request.POST), _confirmer("invoice")),
+    "report": (lambda request, f: ReportSubmitForm(request.POST), _report),
+    "report-propose": (
+        lambda request, f: _propose_form("report", f, request.POST, request.FILES),
+        _proposer("report"),
+    ),
+    "report-confirm": (
+        lambda request, f: FinanceConfirmForm(request.POST),
+        _confirmer("report"),
+    ),
 }
 
 
 @login_required
 @require_POST
 def fund_act(request: HttpRequest, key: str, fund: str, act: str) -> HttpResponse:
-    """Record a contract or an invoice, propose or confirm a decision on an invoice.
+    """Record a contract or an invoice, submit a report, propose or confirm a decision on an
+    invoice or a report.
 
     ``act`` comes from the URL pattern (``ACTS``); each refusal stays on the fund's page.
     """
