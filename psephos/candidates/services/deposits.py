@@ -15,6 +15,7 @@ from psephos.results.selectors.determination import election_determine
 from psephos.results.selectors.summaries import result_summary_national
 
 from ..enums import NominationStatus
+from ..errors import NoCandidates
 from ..models import Nomination
 from ..profile import candidate_profile
 from ..rules.deposit import deposit_amount, deposit_returned
@@ -121,3 +122,22 @@ def deposits_settle(
             payload={"election": election.key, "returned": settled, "base": summary.ballots_issued},
         )
     return settled
+
+
+def deposits_settle_certified(*, election: Election, actor: str, role: str) -> dict[str, bool]:
+    """Settle the deposits as part of certifying ``election``; called by results.
+
+    The results app calls it inside the certifying transaction (its
+    ``CERTIFIED_HOOKS``), with the election marked certified, so certification and
+    settlement are one act. Nothing to do for an election without candidates or
+    without a paid deposit (no event); a settled election is left as it is, so a
+    deposit is never settled twice. Returns nominee key → returned, as settled now.
+    """
+    try:
+        candidate_profile(election)
+    except NoCandidates:
+        return {}
+    paid = Nomination.objects.filter(election=election, deposit_paid__gt=0)
+    if not paid.exists() or paid.filter(deposit_returned__isnull=False).exists():
+        return {}
+    return deposits_settle(election=election, actor=actor, role=role)

@@ -27,16 +27,27 @@ if TYPE_CHECKING:
     from psephos.accounts.models import User
 
 FINALITY_MODULE = "psephos.complaints.selectors.finality"
+# Services of apps that import results (so results cannot import them) and act on a
+# certification inside its transaction: "module:function", called with the certified
+# election, the actor and the role; an app that is not installed is skipped.
+CERTIFIED_HOOKS = ("psephos.candidates.services.deposits:deposits_settle_certified",)
+
+
+def _optional(name: str) -> Any:
+    """Import module ``name``, or return None when its app is not installed."""
+    try:
+        return import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and name.startswith(exc.name):
+            return None
+        raise
 
 
 def _finality_check(election: Election) -> None:
     """Run the complaints app's finality check when that app provides one."""
-    try:
-        module: Any = import_module(FINALITY_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and FINALITY_MODULE.startswith(exc.name):
-            return
-        raise
+    module = _optional(FINALITY_MODULE)
+    if module is None:
+        return
     check = module.election_finality_check(election)
     if not check.allowed:
         raise ElectionNotFinal(
@@ -52,7 +63,9 @@ def election_certify(*, user: User, election: Election) -> Outcome:
     Preconditions: ``user`` is a CEC operator of the election's map; the election
     is not certified; every expected protocol is accepted or cancelled, none is
     awaiting a decision; the complaints app's finality check (when installed)
-    passes. Writes the ``election.certify`` ledger event with the outcome.
+    passes. Writes the ``election.certify`` ledger event with the outcome, then runs
+    the ``CERTIFIED_HOOKS`` in the same transaction (the candidates' deposits are
+    settled: ``deposits.settle``).
 
     Raises ``PermissionDenied``, ``ElectionCertified``, ``ElectionNotComplete`` or
     whatever the finality check raises.
@@ -123,6 +136,13 @@ def election_certify(*, user: User, election: Election) -> Outcome:
                 "expected": report.expected,
             },
         )
+        locked.status = ElectionStatus.CERTIFIED
+        locked.certified_at = now
+        for hook in CERTIFIED_HOOKS:
+            name, function = hook.split(":")
+            module = _optional(name)
+            if module is not None:
+                getattr(module, function)(election=locked, actor=actor, role=user.role)
     election.status = ElectionStatus.CERTIFIED
     election.certified_at = now
     return outcome

@@ -3,6 +3,7 @@
 psephos candidates signatures import FILE --election KEY --nominee KEY [--sample N --seed S]
 psephos candidates signatures summary --election KEY --nominee KEY
 psephos candidates ballot proof --election KEY --out FILE.pdf
+psephos candidates deposits settle ELECTION [--deceased NOMINEE ...]
 """
 
 from __future__ import annotations
@@ -12,19 +13,21 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from psephos.core.commands import DomainCommand
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
 
 from ...selectors import ballot_proof, nomination_get, signature_summary
+from ...services.deposits import deposits_settle
 from ...services.signatures import signatures_import
 
 
 class Command(DomainCommand):
     help = (
         "Candidates: import and verify signature files, show a nominee's signature summary, "
-        "write the ballot's PDF proof."
+        "write the ballot's PDF proof, settle the deposits of a certified election."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -45,6 +48,16 @@ class Command(DomainCommand):
         )
         proof.add_argument("--election", required=True)
         proof.add_argument("--out", type=Path, required=True)
+        deposits = sub.add_parser("deposits", help="the nominees' election deposits")
+        settle = deposits.add_subparsers(dest="action", required=True).add_parser(
+            "settle",
+            help="return or keep every paid deposit from the certified results "
+            "(certifying does it; this is for an election certified before that)",
+        )
+        settle.add_argument("election")
+        settle.add_argument(
+            "--deceased", action="append", default=[], help="a nominee who died (repeatable)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         election = election_get(key=options["election"])
@@ -55,6 +68,20 @@ class Command(DomainCommand):
                 _("%(file)s: the ballot's proof, %(bytes)d bytes.")
                 % {"file": options["out"], "bytes": len(data)}
             )
+            return
+        if options["area"] == "deposits":
+            for key in options["deceased"]:
+                nomination_get(election=election, key=key)  # refuses an unknown nominee
+            settled = deposits_settle(
+                election=election,
+                actor=actor_system("cli"),
+                deceased=frozenset(options["deceased"]),
+            )
+            for key, returned in settled.items():
+                self.stdout.write(
+                    f"{key}: "
+                    + (pgettext("deposit", "returned") if returned else pgettext("deposit", "kept"))
+                )
             return
         nomination = nomination_get(election=election, key=options["nominee"])
         if options["action"] == "import":
