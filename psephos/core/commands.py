@@ -16,11 +16,34 @@ from django.core.management.base import BaseCommand, CommandError
 from .errors import DomainError
 
 
+def problem_line(problem: object) -> str:
+    """One problem of a refused input as a person reads it: where, then what.
+
+    A problem is a dict (``file``/``line``/``column`` and ``field`` or ``where`` say where;
+    ``message`` or ``code`` says what; any other key is added as ``key=value``) or any
+    other value, shown as it is.
+    """
+    if not isinstance(problem, dict):
+        return str(problem)
+    rest = dict(problem)
+    where = ":".join(str(rest.pop(k)) for k in ("file", "line", "column") if k in rest)
+    name = rest.pop("field", None) or rest.pop("where", None)
+    what = rest.pop("message", None)
+    code = rest.pop("code", None)
+    parts = [p for p in (where, str(name) if name else "") if p]
+    text = str(what) if what else str(code or "")
+    if what and code:
+        text = f"{what} ({code})"
+    extra = ", ".join(f"{k}={v}" for k, v in rest.items())
+    head = ": ".join([*parts, text] if text else parts)
+    return f"{head} [{extra}]" if extra else head
+
+
 def command_error(exc: DomainError) -> CommandError:
     """Return the ``CommandError`` that reports a domain error (code, message, problems)."""
     lines = [f"{exc.code}: {exc.message}"]
     for problem in exc.data.get("errors", []) if isinstance(exc.data.get("errors"), list) else []:
-        lines.append(f"  {problem}")
+        lines.append(f"  {problem_line(problem)}")
     return CommandError("\n".join(lines))
 
 

@@ -618,7 +618,7 @@ def test_a_user_without_an_authenticator_is_told_so_and_nothing_is_written(admin
             ["--reason", " \t "],
             "observation_reason_missing: Give the reason for the reset: "
             "it is kept with the reset, and its digest goes into the public ledger.\n"
-            "  {'where': 'reason', 'message': 'must not be empty'}",
+            "  reason: must not be empty",
         ),
         ("admin1", [], "Error: the following arguments are required: --reason"),
     ],
