@@ -138,19 +138,23 @@ def test_negative_vote_message_names_the_option():
     assert breach.message == "Every count must be zero or more: votes.a = -1."
 
 
+# A referendum's protocol: 68 valid = 50 yes + 15 no + 3 with both options marked.
+YES_NO = ProtocolLines(
+    voters_on_list=100,
+    ballots_received=80,
+    ballots_issued=70,
+    ballots_cancelled=10,
+    ballots_found=70,
+    ballots_invalid=2,
+    ballots_valid=68,
+    ballots_both_marked=3,
+    votes={"yes": 50, "no": 15},
+)
+
+
 def test_referendum_both_marked_count_inside_valid():
     yes_no = ["yes", "no"]
-    lines = ProtocolLines(
-        voters_on_list=100,
-        ballots_received=80,
-        ballots_issued=70,
-        ballots_cancelled=10,
-        ballots_found=70,
-        ballots_invalid=2,
-        ballots_valid=68,
-        ballots_both_marked=3,
-        votes={"yes": 50, "no": 15},
-    )
+    lines = YES_NO
     assert check_protocol(lines, option_keys=yes_no) == []
     wrong = dataclasses.replace(lines, ballots_both_marked=4)
     (breach,) = check_protocol(wrong, option_keys=yes_no)
@@ -168,3 +172,27 @@ def test_both_marked_refused_on_a_candidate_ballot():
     (breach,) = check_protocol(lines, option_keys=KEYS, both_marked_allowed=False)
     assert breach.relation == "R12"
     assert breach.numbers == {"ballots_both_marked": 5}
+
+
+# Cases that kill the mutants a Cosmic Ray run left alive (scripts/mutation.sh
+# reconciliation, docs/security.md).
+def test_the_sum_in_the_valid_ballots_message_adds_both_marked() -> None:
+    """65 + 1 = 66; ``65 | 1`` would say 65 (4 on 65 happened to give the same 69)."""
+    lines = dataclasses.replace(YES_NO, ballots_both_marked=1)
+    (breach,) = check_protocol(lines, option_keys=["yes", "no"])
+    assert breach.message == (
+        "Valid ballots (68) must equal the votes for all options (65) "
+        "+ ballots with both options marked (1) = 66."
+    )
+
+
+def test_the_options_are_named_never_positional() -> None:
+    """A list of keys passed by position could be taken for another argument."""
+    with pytest.raises(TypeError):
+        check_protocol(GOOD, KEYS)  # type: ignore[misc]
+
+
+def test_a_breach_cannot_change() -> None:
+    (breach,) = check_protocol(dataclasses.replace(GOOD, voters_on_list=649), option_keys=KEYS)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        breach.relation = "R0"  # type: ignore[misc]
