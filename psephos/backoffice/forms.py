@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from psephos.accounts.enums import Role
 from psephos.commissions.enums import Gender, MemberRole
-from psephos.finance.enums import PublicPurpose, ReportKind
+from psephos.finance.enums import AuditScope, PublicPurpose, ReportKind
 
 TEXT = {"rows": 4, "cols": 30}
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -335,6 +335,27 @@ class FinanceProposeForm(OfficeForm):
             field.choices = choices
 
 
+class AuditProposeForm(FinanceProposeForm):
+    """The CEC's decision closing an audit: without a sanction, or with one of the
+    profile's and the reason it is proportionate."""
+
+    def __init__(self, *args: Any, sanctions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["outcome"]
+        self.fields["sanction"] = forms.ChoiceField(
+            label=_("Sanction"),
+            choices=[("", _("none: closed without sanction")), *sanctions],
+            required=False,
+        )
+        self.fields["proportionality"] = forms.CharField(
+            label=_("Why the sanction is proportionate (required with a sanction)"),
+            widget=forms.Textarea(attrs=TEXT),
+            required=False,
+        )
+        self.fields["reasons"].label = _("Reasons")
+        self.order_fields(["subject", "sanction", "proportionality"])
+
+
 class FinanceConfirmForm(RegistrationConfirmForm):
     subject = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -348,3 +369,41 @@ class ReportSubmitForm(OfficeForm):
         widget=DATE,
         required=False,
     )
+
+
+class AuditOpenForm(OfficeForm):
+    ids = "audit"
+
+    scope = forms.ChoiceField(label=_("Scope"), choices=AuditScope.choices)
+    sample_size = forms.IntegerField(
+        label=_("Receipts and payments in the sample (each)"),
+        min_value=0,
+        max_value=100_000,
+        required=False,
+    )
+
+
+class FindingForm(OfficeForm):
+    ids = "finding"
+
+    audit = forms.TypedChoiceField(label=_("Audit"), coerce=int)
+    text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs=TEXT))
+    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs=TEXT))
+    receipt = forms.IntegerField(label=_("Receipt No. (optional)"), min_value=1, required=False)
+    payment = forms.IntegerField(label=_("Payment No. (optional)"), min_value=1, required=False)
+
+    def __init__(self, *args: Any, audits: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["audit"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = audits
+
+
+class AnswerForm(FindingForm):
+    ids = "answer"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("evidence", "receipt", "payment"):
+            del self.fields[name]
+        self.fields["text"].label = _("The candidate's answer")

@@ -18,7 +18,17 @@ from .errors import (
     ReferenceValueMissing,
     ReportNotFound,
 )
-from .models import Audit, Contract, Fund, Invoice, Payment, Receipt, ReferenceValue, Report
+from .models import (
+    Audit,
+    Contract,
+    Finding,
+    Fund,
+    Invoice,
+    Payment,
+    Receipt,
+    ReferenceValue,
+    Report,
+)
 from .profile import finance_profile, public_allowance
 from .rules.limits import DONATIONS, OWN_AND_BODY, Totals
 from .rules.money import CENT
@@ -228,6 +238,15 @@ def audits_list(*, fund: Fund) -> QuerySet[Audit]:
         .filter(fund=fund)
         .annotate(findings_count=Count("findings"))
         .order_by("number")
+    )
+
+
+def findings_list(*, fund: Fund) -> QuerySet[Finding]:
+    """Return the findings of the fund's audits (staff only: their texts are not published)."""
+    return (
+        Finding.objects.select_related("audit")
+        .filter(audit__fund=fund)
+        .order_by("audit__number", "number")
     )
 
 

@@ -152,6 +152,12 @@ ALLOWED: dict[str, set[str]] = {
     "POST staff/office/finance/<slug:key>/<slug:fund>/report/": {"tec", "cec", "tec_other"},
     "POST staff/office/finance/<slug:key>/<slug:fund>/report-propose/": {"tec", "cec", "tec_other"},
     "POST staff/office/finance/<slug:key>/<slug:fund>/report-confirm/": {"tec", "cec", "tec_other"},
+    # ... and its audits: the CEC's alone
+    "POST staff/office/finance/<slug:key>/<slug:fund>/audit/": {"cec"},
+    "POST staff/office/finance/<slug:key>/<slug:fund>/finding/": {"cec"},
+    "POST staff/office/finance/<slug:key>/<slug:fund>/answer/": {"cec"},
+    "POST staff/office/finance/<slug:key>/<slug:fund>/audit-propose/": {"cec"},
+    "POST staff/office/finance/<slug:key>/<slug:fund>/audit-confirm/": {"cec"},
     # polling day: the station's PEC
     "POST pollingday/<slug:key>/stations/<code:code>/": {"pec"},
     "POST pollingday/<slug:key>/stations/<code:code>/opening/": {"pec"},

@@ -1,9 +1,10 @@
-"""Back-office pages of a fund's state allowance: contracts, invoices, four-eyes decisions."""
+"""Back-office pages of a fund: the state allowance's invoices, reports and audits, four-eyes decisions."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +13,7 @@ from django.test import Client
 from psephos.accounts.models import User
 from psephos.candidates.tests.conftest import World
 from psephos.commissions.models import Decision
-from psephos.finance.models import Contract, Fund, Invoice, Report
+from psephos.finance.models import Audit, Contract, Finding, Fund, Invoice, Report
 from psephos.finance.tests.conftest import fund  # noqa: F401 (the fixture)
 from psephos.ledger.models import Event
 
@@ -54,20 +55,20 @@ def _invoice(c: Client, f: Fund, amount: str = "2500000.00", reference: str = "I
     assert r.status_code == 302, r.content.decode()
 
 
-def _propose(c: Client, f: Fund, *, outcome: str, reasons: str = "", number: str = "F-1") -> object:
+def _propose(c: Client, f: Fund, act: str = "propose", **fields: str) -> Any:
+    """Post a proposal of decision No. ``number`` (default F-1) on subject No. 1."""
     return c.post(
-        _base(f) + "propose/",
+        _base(f) + f"{act}/",
         {
             "subject": "1",
-            "outcome": outcome,
-            "number": number,
-            "decided_on": "2022-10-22",
+            "number": "F-1",
+            "decided_on": "2022-10-31",
             "present": "7",
             "votes_for": "7",
             "votes_against": "0",
-            "abstentions": "0",
-            "reasons": reasons,
+            "reasons": "",
             "document": SimpleUploadedFile("decision.pdf", b"%PDF signed"),
+            **fields,
         },
     )
 
@@ -173,23 +174,6 @@ def _reports() -> tuple[int, ...]:
     return (Report.objects.count(), Decision.objects.count(), Event.objects.count())
 
 
-def _report_propose(c: Client, f: Fund, *, outcome: str, reasons: str = "") -> object:
-    return c.post(
-        _base(f) + "report-propose/",
-        {
-            "subject": "1",
-            "outcome": outcome,
-            "number": "R-1",
-            "decided_on": "2022-10-31",
-            "present": "7",
-            "votes_for": "7",
-            "votes_against": "0",
-            "reasons": reasons,
-            "document": SimpleUploadedFile("decision.pdf", b"%PDF signed"),
-        },
-    )
-
-
 def test_a_report_is_submitted_refused_with_reasons_and_confirmed_by_a_second_operator(
     world: World,
     fund: Fund,  # noqa: F811
@@ -208,25 +192,27 @@ def test_a_report_is_submitted_refused_with_reasons_and_confirmed_by_a_second_op
     assert r.status_code == 409 and _reports() == before
     # a territorial commission does not decide a report
     tec = _client(next(u for u in world.country.users.values() if u.role == "tec"))
-    assert _report_propose(tec, fund, outcome="refused", reasons="x").status_code == 403
-    r = _report_propose(cec, fund, outcome="refused")
+    assert _propose(tec, fund, "report-propose", outcome="refused", reasons="x").status_code == 403
+    r = _propose(cec, fund, "report-propose", outcome="refused")
     assert r.status_code == 422 and _reports() == before
     assert re.search(
         r'id="field-reasons">(?:(?!</div>).)*A decision needs its reasons', r.content.decode(), re.S
     )
     assert (
-        _report_propose(cec, fund, outcome="refused", reasons="Payments missing.").status_code
+        _propose(
+            cec, fund, "report-propose", outcome="refused", reasons="Payments missing."
+        ).status_code
         == 302
     )
     second = _client(world.country.users["CEC-2"])
-    assert 'class="pending" data-number="R-1"' in second.get(_base(fund)).content.decode()
+    assert 'class="pending" data-number="F-1"' in second.get(_base(fund)).content.decode()
     r = second.post(
-        _base(fund) + "report-confirm/", {"number": "R-1", "subject": "1", "confirm": "on"}
+        _base(fund) + "report-confirm/", {"number": "F-1", "subject": "1", "confirm": "on"}
     )
     assert r.status_code == 302
     report = Report.objects.get()
     assert report.status == "refused" and report.reason == "Payments missing."
-    assert "Decision No. R-1 is confirmed" in second.get(_base(fund)).content.decode()
+    assert "Decision No. F-1 is confirmed" in second.get(_base(fund)).content.decode()
 
 
 def test_a_final_report_before_voting_day_is_refused_beside_the_day(
@@ -241,3 +227,70 @@ def test_a_final_report_before_voting_day_is_refused_beside_the_day(
     )
     assert r.status_code == 422 and _reports() == before
     assert re.search(r'id="field-through">(?:(?!</div>).)*outside_period', r.content.decode(), re.S)
+
+
+def _audits() -> tuple[int, ...]:
+    return (Audit.objects.count(), Finding.objects.count(), *_reports())
+
+
+def _sanction(c: Client, f: Fund, proportionality: str) -> Any:
+    return _propose(
+        c,
+        f,
+        "audit-propose",
+        reasons="Receipt 3 came from a charity.",
+        sanction="fine",
+        proportionality=proportionality,
+    )
+
+
+def test_an_audit_finding_answer_and_a_proportionate_sanction_confirmed_by_a_second_operator(
+    world: World,
+    fund: Fund,  # noqa: F811
+    frozen: list[dt.datetime],
+) -> None:
+    frozen[0] = dt.datetime(2022, 10, 30, 6, tzinfo=dt.UTC)
+    tec = _client(next(u for u in world.country.users.values() if u.role == "tec"))
+    before = _audits()
+    assert tec.post(_base(fund) + "audit/", {"scope": "full"}).status_code == 403
+    assert _audits() == before
+    cec = _client(world.country.users["CEC"])
+    assert cec.post(_base(fund) + "audit/", {"scope": "full"}).status_code == 302
+    assert "Audit No. 1 is open." in cec.get(_base(fund)).content.decode()
+    r = cec.post(
+        _base(fund) + "finding/",
+        {"audit": "1", "text": "A charity's donation.", "evidence": "Bank statement line 3."},
+    )
+    assert r.status_code == 302
+    # not yet heard: the decision is refused, nothing written
+    before = _audits()
+    r = _sanction(cec, fund, "Small amount.")
+    assert r.status_code == 422 and _audits() == before
+    assert "answer (candidate_not_heard)" in r.content.decode()
+    r = cec.post(_base(fund) + "answer/", {"audit": "1", "text": "Returned the next day."})
+    assert r.status_code == 302
+    # a sanction without its proportionality reason: refused beside that field
+    before = _audits()
+    r = _sanction(cec, fund, "")
+    assert r.status_code == 422 and _audits() == before
+    assert re.search(
+        r'id="field-proportionality">(?:(?!</div>).)*proportionality \(required\)',
+        r.content.decode(),
+        re.S,
+    )
+    r = _sanction(cec, fund, "One receipt, returned.")
+    assert r.status_code == 302
+    assert Audit.objects.get().status == "answered"
+    second = _client(world.country.users["CEC-2"])
+    r = second.post(
+        _base(fund) + "audit-confirm/", {"number": "F-1", "subject": "1", "confirm": "on"}
+    )
+    assert r.status_code == 302
+    audit = Audit.objects.get()
+    assert (audit.status, audit.sanction, audit.proportionality) == (
+        "sanctioned",
+        "fine",
+        "One receipt, returned.",
+    )
+    page = second.get(_base(fund)).content.decode()
+    assert "Decision No. F-1 is confirmed: audit No. 1 is closed with a sanction." in page

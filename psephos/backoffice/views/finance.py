@@ -24,16 +24,31 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from psephos.accounts.access import access_role
+from psephos.accounts.enums import Role
 from psephos.commissions.selectors import decision_pending_list
 from psephos.core import clock
 from psephos.core.errors import DomainError
 from psephos.elections.selectors import election_get
-from psephos.finance.enums import InvoiceStatus, PublicPurpose, ReportKind, ReportStatus
+from psephos.finance.enums import (
+    AuditScope,
+    AuditStatus,
+    InvoiceStatus,
+    PublicPurpose,
+    ReportKind,
+    ReportStatus,
+    Sanction,
+)
 from psephos.finance.errors import InvoiceOverBalance
+from psephos.finance.profile import finance_profile
 from psephos.finance.selectors import (
+    audit_get,
+    audits_list,
     contract_get,
+    findings_list,
     fund_get,
     funds_list_for_election,
     invoice_get,
@@ -41,6 +56,14 @@ from psephos.finance.selectors import (
     public_funding_balance,
     report_get,
     reports_list,
+)
+from psephos.finance.services.audits import (
+    AUDIT_ACTION,
+    audit_answer,
+    audit_decide,
+    audit_decision_confirm,
+    audit_open,
+    finding_record,
 )
 from psephos.finance.services.decisions import Adoption
 from psephos.finance.services.public_funding import (
@@ -60,9 +83,13 @@ from psephos.ledger.actors import actor_user
 
 from ..access import access_finance_office
 from ..forms import (
+    AnswerForm,
+    AuditOpenForm,
+    AuditProposeForm,
     ContractForm,
     FinanceConfirmForm,
     FinanceProposeForm,
+    FindingForm,
     InvoiceForm,
     ReportSubmitForm,
 )
@@ -74,7 +101,7 @@ if TYPE_CHECKING:
     from psephos.accounts.models import User
     from psephos.commissions.models import Commission, Decision
     from psephos.elections.models import Election
-    from psephos.finance.models import Fund, Invoice, Report
+    from psephos.finance.models import Audit, Fund, Invoice, Report
 
 
 def _operator(request: HttpRequest, key: str) -> tuple[User, Commission, Election]:
@@ -104,13 +131,20 @@ def _contracts(fund: Fund) -> list[tuple[str, str]]:
     ]
 
 
+#: What each subject is called (a form's field, a message).
+SUBJECT_LABELS = {
+    "invoice": gettext_lazy("invoice"),
+    "report": gettext_lazy("report"),
+    "audit": gettext_lazy("audit"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Subject:
     """What a commission decides on a fund's page (an invoice, a report) and how.
 
     ``awaiting`` lists the records awaiting a decision (number, label); ``decide``
-    proposes (the record's number, whether it approves or accepts, the reasons, the
-    adoption) and ``confirm`` confirms (the record's number, commission, decision
+    proposes (from the proposal form's data and the adoption) and ``confirm`` confirms (the record's number, commission, decision
     number), both through the finance services; ``label`` names an outcome.
     """
 
@@ -118,22 +152,46 @@ class Subject:
     outcomes: tuple[str, str]  # the favourable outcome first
     label: Callable[[str], str]
     awaiting: Callable[[Fund], list[tuple[int, str]]]
-    decide: Callable[[User, Fund, int, bool, str, Adoption], Decision]
-    confirm: Callable[[User, Fund, int, str, str], Invoice | Report]
+    decide: Callable[[User, Fund, dict[str, Any], Adoption], Decision]
+    confirm: Callable[[User, Fund, int, str, str], Invoice | Report | Audit]
 
 
-def _invoice_decide(
-    user: User, fund: Fund, n: int, yes: bool, reason: str, adoption: Adoption
-) -> Decision:
-    invoice = invoice_get(fund=fund, number=n)
-    return invoice_decide(user=user, invoice=invoice, approve=yes, reason=reason, adoption=adoption)
+def _invoice_decide(user: User, fund: Fund, d: dict[str, Any], adoption: Adoption) -> Decision:
+    return invoice_decide(
+        user=user,
+        invoice=invoice_get(fund=fund, number=d["subject"]),
+        approve=d["outcome"] == InvoiceStatus.APPROVED,
+        reason=d["reasons"],
+        adoption=adoption,
+    )
 
 
-def _report_decide(
-    user: User, fund: Fund, n: int, yes: bool, reason: str, adoption: Adoption
-) -> Decision:
-    report = report_get(fund=fund, number=n)
-    return report_decide(user=user, report=report, accept=yes, reason=reason, adoption=adoption)
+def _report_decide(user: User, fund: Fund, d: dict[str, Any], adoption: Adoption) -> Decision:
+    return report_decide(
+        user=user,
+        report=report_get(fund=fund, number=d["subject"]),
+        accept=d["outcome"] == ReportStatus.ACCEPTED,
+        reason=d["reasons"],
+        adoption=adoption,
+    )
+
+
+def _audit_decide(user: User, fund: Fund, d: dict[str, Any], adoption: Adoption) -> Decision:
+    return audit_decide(
+        user=user,
+        audit=audit_get(fund=fund, number=d["subject"]),
+        sanction=d["sanction"],
+        reason=d["reasons"],
+        proportionality=d["proportionality"],
+        adoption=adoption,
+    )
+
+
+def _audits(fund: Fund, *statuses: str) -> list[tuple[int, str]]:
+    return [
+        (a.number, f"{a.number}: {AuditScope(a.scope).label} ({a.opened_on:%Y-%m-%d})")
+        for a in audits_list(fund=fund).filter(status__in=statuses)
+    ]
 
 
 SUBJECTS = {
@@ -166,20 +224,36 @@ SUBJECTS = {
             user=user, report=report_get(fund=fund, number=n), commission=commission, number=number
         ),
     ),
+    "audit": Subject(
+        kind=AUDIT_ACTION,
+        outcomes=(AuditStatus.CLEARED, AuditStatus.SANCTIONED),
+        label=lambda v: str(AuditStatus(v).label),
+        awaiting=lambda fund: _audits(fund, AuditStatus.OPEN, AuditStatus.ANSWERED),
+        decide=_audit_decide,
+        confirm=lambda user, fund, n, commission, number: audit_decision_confirm(
+            user=user, audit=audit_get(fund=fund, number=n), commission=commission, number=number
+        ),
+    ),
 }
 
 
 def _propose_form(name: str, fund: Fund, *args: Any, **kwargs: Any) -> FinanceProposeForm:
     """The form proposing a decision on the fund's ``name`` subject (its own control ids)."""
     subject = SUBJECTS[name]
-    form = FinanceProposeForm(
-        *args,
-        auto_id=f"{name}-propose_%s",
-        subjects=subject.awaiting(fund),
-        outcomes=[(o, subject.label(o)) for o in subject.outcomes],
-        **kwargs,
-    )
-    form.fields["subject"].label = _("Invoice") if name == "invoice" else _("Report")
+    common = {"auto_id": f"{name}-propose_%s", "subjects": subject.awaiting(fund), **kwargs}
+    form: FinanceProposeForm
+    if name == "audit":
+        sanctions = finance_profile(fund.election).finance_sanctions
+        form = AuditProposeForm(
+            *args,
+            outcomes=[],
+            sanctions=[(c, str(label)) for c, label in Sanction.choices if c in sanctions],
+            **common,
+        )
+    else:
+        outcomes = [(o, subject.label(o)) for o in subject.outcomes]
+        form = FinanceProposeForm(*args, outcomes=outcomes, **common)
+    form.fields["subject"].label = SUBJECT_LABELS[name]
     return form
 
 
@@ -217,6 +291,10 @@ def _fund_page(
         "propose": _propose_form("invoice", fund, initial=day),
         "report": ReportSubmitForm(),
         "report-propose": _propose_form("report", fund, initial=day),
+        "audit": AuditOpenForm(),
+        "finding": FindingForm(audits=_audits(fund, AuditStatus.OPEN)),
+        "answer": AnswerForm(audits=_audits(fund, AuditStatus.OPEN)),
+        "audit-propose": _propose_form("audit", fund, initial=day),
     }
     forms.update(bound or {})
     bound = bound or {}
@@ -241,6 +319,15 @@ def _fund_page(
             "reports_pending": _pending(own, fund, "report", bound.get("report-confirm")),
             "forms": forms,
             "report_propose": forms["report-propose"],
+            "audit_propose": forms["audit-propose"],
+            "audits": [
+                (a, AuditScope(a.scope).label, AuditStatus(a.status).label)
+                for a in audits_list(fund=fund)
+            ],
+            "findings": findings_list(fund=fund),
+            "audits_pending": _pending(own, fund, "audit", bound.get("audit-confirm")),
+            "audits_open": bool(forms["finding"].fields["audit"].choices),
+            "audits_decidable": bool(forms["audit-propose"].fields["subject"].choices),
             "decidable": bool(forms["propose"].fields["subject"].choices),
             "reports_decidable": bool(forms["report-propose"].fields["subject"].choices),
         },
@@ -308,6 +395,42 @@ def _report(user: User, fund: Fund, d: dict[str, Any]) -> str:
     }
 
 
+def _audit_open(user: User, fund: Fund, d: dict[str, Any]) -> str:
+    audit = audit_open(
+        fund=fund,
+        scope=d["scope"],
+        sample_size=d.get("sample_size") or 0,
+        actor=actor_user(user),
+        role=user.role,
+    )
+    return _("Audit No. %(number)s is open.") % {"number": audit.number}
+
+
+def _finding(user: User, fund: Fund, d: dict[str, Any]) -> str:
+    finding = finding_record(
+        audit=audit_get(fund=fund, number=d["audit"]),
+        text=d["text"],
+        evidence=d["evidence"],
+        receipt=d.get("receipt"),
+        payment=d.get("payment"),
+        actor=actor_user(user),
+        role=user.role,
+    )
+    return _("Finding No. %(number)s is recorded.") % {"number": finding.number}
+
+
+def _answer(user: User, fund: Fund, d: dict[str, Any]) -> str:
+    audit = audit_answer(
+        audit=audit_get(fund=fund, number=d["audit"]),
+        text=d["text"],
+        actor=actor_user(user),
+        role=user.role,
+    )
+    return _("The candidate's answer to audit No. %(number)s is recorded.") % {
+        "number": audit.number
+    }
+
+
 def _proposer(name: str) -> Callable[[User, Fund, dict[str, Any]], str]:
     subject = SUBJECTS[name]
 
@@ -315,9 +438,7 @@ def _proposer(name: str) -> Callable[[User, Fund, dict[str, Any]], str]:
         decision = subject.decide(
             user,
             fund,
-            d["subject"],
-            d["outcome"] == subject.outcomes[0],
-            d["reasons"],
+            d,
             Adoption(
                 number=d["number"].strip(),
                 on=d["decided_on"],
@@ -344,7 +465,7 @@ def _confirmer(name: str) -> Callable[[User, Fund, dict[str, Any]], str]:
         done = subject.confirm(user, fund, d["subject"], own.code, d["number"])
         return _("Decision No. %(number)s is confirmed: %(what)s No. %(n)s is %(status)s.") % {
             "number": d["number"],
-            "what": _("invoice") if name == "invoice" else _("report"),
+            "what": SUBJECT_LABELS[name],
             "n": done.number,
             "status": subject.label(done.status),
         }
@@ -379,7 +500,29 @@ ACTS: dict[
         lambda request, f: FinanceConfirmForm(request.POST),
         _confirmer("report"),
     ),
+    "audit": (lambda request, f: AuditOpenForm(request.POST), _audit_open),
+    "finding": (
+        lambda request, f: FindingForm(request.POST, audits=_audits(f, AuditStatus.OPEN)),
+        _finding,
+    ),
+    "answer": (
+        lambda request, f: AnswerForm(request.POST, audits=_audits(f, AuditStatus.OPEN)),
+        _answer,
+    ),
+    "audit-propose": (
+        lambda request, f: _propose_form("audit", f, request.POST, request.FILES),
+        _proposer("audit"),
+    ),
+    "audit-confirm": (
+        lambda request, f: FinanceConfirmForm(request.POST),
+        _confirmer("audit"),
+    ),
 }
+
+#: The acts of the audit workflow: the central commission's operators only (the services
+#: let only the CEC decide an audit; opening one, its findings and the candidate's answer
+#: are the CEC's too).
+CEC_ACTS = frozenset({"audit", "finding", "answer", "audit-propose", "audit-confirm"})
 
 
 @login_required
@@ -391,6 +534,8 @@ def fund_act(request: HttpRequest, key: str, fund: str, act: str) -> HttpRespons
     ``act`` comes from the URL pattern (``ACTS``); each refusal stays on the fund's page.
     """
     user, own, election = _operator(request, key)
+    if act in CEC_ACTS:
+        access_role(user, Role.CEC_OPERATOR)
     the_fund = fund_get(election=election, key=fund)
     form_of, run = ACTS[act]
     form = form_of(request, the_fund)
