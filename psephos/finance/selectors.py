@@ -150,7 +150,11 @@ def invoice_get(*, fund: Fund, number: int) -> Invoice:
 
 def invoices_list(*, fund: Fund) -> QuerySet[Invoice]:
     """Return the fund's invoices with their contracts, in the order entered."""
-    return Invoice.objects.select_related("contract").filter(contract__fund=fund).order_by("number")
+    return (
+        Invoice.objects.select_related("contract", "decision")
+        .filter(contract__fund=fund)
+        .order_by("number")
+    )
 
 
 def receipts_disclosed_within(*, election: Election, hours: int) -> tuple[int, int]:

@@ -8,13 +8,17 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from psephos.accounts.models import User
 from psephos.candidates.tests.conftest import World
 from psephos.commissions.models import Decision
 from psephos.finance.models import Audit, Contract, Finding, Fund, Invoice, Report
-from psephos.finance.tests.conftest import fund  # noqa: F401 (the fixture)
+from psephos.finance.services.public_funding import contract_record, invoice_record
+from psephos.finance.tests.conftest import ACTOR, fund  # noqa: F401 (the fixture)
+from psephos.finance.tests.test_public_funding import decide
 from psephos.ledger.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -294,3 +298,31 @@ def test_an_audit_finding_answer_and_a_proportionate_sanction_confirmed_by_a_sec
     )
     page = second.get(_base(fund)).content.decode()
     assert "Decision No. F-1 is confirmed: audit No. 1 is closed with a sanction." in page
+
+
+def test_the_fund_page_reads_a_fixed_number_of_queries(world: World, fund: Fund) -> None:  # noqa: F811
+    """Each decided invoice, report or audit shows its decision's number without a query."""
+    contract = contract_record(
+        fund=fund,
+        purpose="media",
+        provider="Khabar TV",
+        reference="C-1",
+        signed_on=dt.date(2022, 10, 20),
+        actor=ACTOR,
+    )
+    c = _client(world.country.users["CEC"])
+
+    def decided(n: int) -> int:
+        invoice = invoice_record(
+            contract=contract,
+            reference=f"I-{n}",
+            issued_on=dt.date(2022, 10, 21),
+            amount="1000.00",
+            actor=ACTOR,
+        )
+        decide(invoice, f"F-{n}", approve=True)
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(_base(fund)).status_code == 200
+        return len(queries)
+
+    assert decided(1) == decided(2) == decided(3)
