@@ -326,3 +326,24 @@ def test_the_fund_page_reads_a_fixed_number_of_queries(world: World, fund: Fund)
         return len(queries)
 
     assert decided(1) == decided(2) == decided(3)
+
+
+@pytest.mark.parametrize(
+    ("lang", "headings"),
+    [
+        ("ru", ("Государственное финансирование", "Отчёты", "Проверки")),
+        ("kk", ("Мемлекеттік қаржыландыру", "Есептер", "Тексерістер")),
+    ],
+)
+def test_the_fund_page_speaks_kazakh_and_russian(
+    world: World,
+    fund: Fund,  # noqa: F811
+    lang: str,
+    headings: tuple[str, ...],
+) -> None:
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    c.force_login(world.country.users["CEC"])
+    page = c.get(_base(fund)).content.decode()
+    assert [h for h in headings if f"<h2>{h}</h2>" not in page] == [], re.findall(
+        "<h2>.*?</h2>", page
+    )
