@@ -40,6 +40,8 @@ from .nominations import state_refused
 if TYPE_CHECKING:
     import uuid
 
+    from psephos.elections.models import Election
+
 FILE_PROBLEMS = {
     "encoding": gettext_lazy("the file is not UTF-8 CSV or XLSX"),
     "empty": gettext_lazy("the file has no lines"),
@@ -145,35 +147,13 @@ def signatures_import_data(
         if sample is None
         else [rows[i] for i in sample_indices(len(rows), sample, sample_seed)]
     )
-    geography_id = election.geography_id
-    keys = signer_keys(geography_id=geography_id, iins=[r.iin for r in checked])
-    found = signers_by_key(geography_id=geography_id, keys=[k for k in keys if k is not None])
-    voter_rules = eligibility_rules(election)
-    facts: dict[uuid.UUID, RegisterFacts] = {
-        k: RegisterFacts(
-            surname=v.surname,
-            given_name=v.given_name,
-            birth_date=v.birth_date,
-            unit=v.region_code,
-            eligible=not ineligibility(
-                rules=voter_rules,
-                birth_date=v.birth_date,
-                election_day=election.date,
-                incapacitated=v.incapacitated,
-                prisoner=v.prisoner,
-            ),
-        )
-        for k, v in found.items()
-    }
+    keys, facts = _register_facts(election, checked)
     sheets: dict[int, tuple[str, int]] = {}
     for r in rows:
         unit, n = sheets.get(r.sheet, (r.unit, 0))
         sheets[r.sheet] = (unit, n + 1)
     with transaction.atomic():
-        locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
-        if locked.status != NominationStatus.ELIGIBLE or locked.collection_opens is None:
-            raise state_refused(locked, _("signature import"))
-        assert locked.collection_closes is not None
+        locked = _collecting_locked(nomination, _("signature import"))
         repeated = sorted(
             SignatureSheet.objects.filter(nomination=locked, number__in=list(sheets)).values_list(
                 "number", flat=True
@@ -185,15 +165,7 @@ def signatures_import_data(
                 % {"sheets": ", ".join(map(str, repeated)), "key": locked.key},
                 data={"sheets": repeated},
             )
-        earlier = _earlier_signers(locked, [k for k in keys if k is not None])
-        reasons = line_reasons(
-            checked,
-            keys,
-            facts,
-            window=(locked.collection_opens, locked.collection_closes),
-            earlier_signers=earlier,
-            patterns=pattern_rules(profile),
-        )
+        reasons = _lines_verified(locked, checked, keys, facts)
         valid = sum(1 for found_reasons in reasons if not found_reasons)
         batch = SignatureImport.objects.create(
             nomination=locked,
@@ -211,19 +183,7 @@ def signatures_import_data(
                 for n, (u, c) in sorted(sheets.items())
             ]
         )
-        _lines_insert(
-            (
-                locked.pk,
-                batch.pk,
-                r.sheet,
-                r.line,
-                r.unit,
-                k,
-                ",".join(x.value for x in found_reasons),
-                name_masked(r.surname, r.given_name) if found_reasons else "",
-            )
-            for r, k, found_reasons in zip(checked, keys, reasons, strict=True)
-        )
+        _lines_insert(_line_values(locked.pk, batch.pk, checked, keys, reasons))
         _tallies_add(locked, rows, checked, reasons)
         counts = reason_counts(reasons)
         event_record(
@@ -244,6 +204,156 @@ def signatures_import_data(
             },
         )
     return ImportSummary(len(rows), len(checked), valid, dict(counts), sample_seed)
+
+
+def signatures_check_rest(
+    *,
+    nomination: Nomination,
+    file_name: str,
+    data: bytes,
+    actor: str,
+    role: str = "cec",
+) -> ImportSummary:
+    """Check every line that a sampled import of this file left unchecked.
+
+    A sample whose verdict is neither "register" nor "refuse" (the point estimate below
+    the requirement, its upper bound above it: ``rules.signatures.signature_verdict``)
+    obliges the commission to check more lines; this checks all the rest, so that the
+    verdict becomes the full count's. ``data`` must be the very file of a sampled import
+    of this nominee (same SHA-256); the sample is drawn again from the import's published
+    seed, the other lines are verified as the import verifies them, stored, and added to
+    the units' verification protocols (not to their collected lines); one
+    ``signatures.complete`` event. Raises ``NominationState`` (no longer collecting) or
+    ``ValidationFailed`` (no sampled import of this file with lines left).
+    """
+    election = nomination.election
+    digest = hashlib.sha256(data).hexdigest()
+    batch = (
+        SignatureImport.objects.filter(nomination=nomination, sha256=digest)
+        .exclude(sample_seed="")
+        .first()
+    )
+    if batch is None or batch.checked >= batch.lines:
+        raise ValidationFailed(
+            _(
+                "%(file)s is not a sampled signature file of “%(key)s” with unchecked lines: "
+                "import it first, or every line is checked already."
+            )
+            % {"file": file_name, "key": nomination.key},
+            data={"errors": [{"field": "file", "code": "no_sample_to_complete"}]},
+        )
+    rows, problems = signature_file_read(data, xlsx=file_name.lower().endswith(".xlsx"))
+    if problems or len(rows) != batch.lines:  # the same bytes were read before
+        raise SignatureFileInvalid(
+            _("%(file)s cannot be read as it was at its import.") % {"file": file_name},
+            data={"errors": [{"field": "file", "code": "changed"}]},
+        )
+    sampled = set(sample_indices(len(rows), batch.checked, batch.sample_seed))
+    rest = [r for i, r in enumerate(rows) if i not in sampled]
+    keys, facts = _register_facts(election, rest)
+    with transaction.atomic():
+        locked = _collecting_locked(nomination, _("signature check"))
+        reasons = _lines_verified(locked, rest, keys, facts)
+        valid = sum(1 for found_reasons in reasons if not found_reasons)
+        SignatureImport.objects.filter(pk=batch.pk).update(
+            checked=F("checked") + len(rest), valid=F("valid") + valid
+        )
+        _lines_insert(_line_values(locked.pk, batch.pk, rest, keys, reasons))
+        _tallies_add(locked, [], rest, reasons)
+        counts = reason_counts(reasons)
+        event_record(
+            actor=actor,
+            role=role,
+            action="signatures.complete",
+            object_key=f"{election.key}/{locked.key}",
+            payload={
+                "election": election.key,
+                "nominee": locked.key,
+                "file_sha256": digest,
+                "lines": len(rows),
+                "checked": len(rest),
+                "valid": valid,
+                "reasons": dict(sorted(counts.items())),
+            },
+        )
+    return ImportSummary(len(rows), len(rest), valid, dict(counts), batch.sample_seed)
+
+
+def _collecting_locked(nomination: Nomination, what: str) -> Nomination:
+    """Lock the nomination; refuse ``what`` unless the nominee is collecting signatures."""
+    locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if locked.status != NominationStatus.ELIGIBLE or locked.collection_opens is None:
+        raise state_refused(locked, what)
+    return locked
+
+
+def _lines_verified(
+    locked: Nomination,
+    rows: list[SignatureRow],
+    keys: list[uuid.UUID | None],
+    facts: dict[uuid.UUID, RegisterFacts],
+) -> list[list[Reason]]:
+    """Return every reason each line is invalid (none: valid), against the register's
+    facts, the collection window, the nominee's stored lines and the profile's patterns."""
+    assert locked.collection_opens is not None and locked.collection_closes is not None
+    return line_reasons(
+        rows,
+        keys,
+        facts,
+        window=(locked.collection_opens, locked.collection_closes),
+        earlier_signers=_earlier_signers(locked, [k for k in keys if k is not None]),
+        patterns=pattern_rules(candidate_profile(locked.election)),
+    )
+
+
+def _register_facts(
+    election: Election, rows: list[SignatureRow]
+) -> tuple[list[uuid.UUID | None], dict[uuid.UUID, RegisterFacts]]:
+    """Return each row's keyed IIN value (None: the IIN is invalid) and what the register
+    says of every signer found in it (name, birth date, unit, eligible on voting day)."""
+    geography_id = election.geography_id
+    keys = signer_keys(geography_id=geography_id, iins=[r.iin for r in rows])
+    found = signers_by_key(geography_id=geography_id, keys=[k for k in keys if k is not None])
+    voter_rules = eligibility_rules(election)
+    facts = {
+        k: RegisterFacts(
+            surname=v.surname,
+            given_name=v.given_name,
+            birth_date=v.birth_date,
+            unit=v.region_code,
+            eligible=not ineligibility(
+                rules=voter_rules,
+                birth_date=v.birth_date,
+                election_day=election.date,
+                incapacitated=v.incapacitated,
+                prisoner=v.prisoner,
+            ),
+        )
+        for k, v in found.items()
+    }
+    return keys, facts
+
+
+def _line_values(
+    nomination_pk: int,
+    batch_pk: int,
+    rows: list[SignatureRow],
+    keys: list[uuid.UUID | None],
+    reasons: list[list[Reason]],
+) -> Iterable[tuple[int, int, int, int, str, uuid.UUID | None, str, str]]:
+    """Yield each checked line as ``_lines_insert`` stores it; a rejected line keeps its
+    signer's masked name, a valid line none."""
+    for r, k, found_reasons in zip(rows, keys, reasons, strict=True):
+        yield (
+            nomination_pk,
+            batch_pk,
+            r.sheet,
+            r.line,
+            r.unit,
+            k,
+            ",".join(x.value for x in found_reasons),
+            name_masked(r.surname, r.given_name) if found_reasons else "",
+        )
 
 
 def _lines_insert(
@@ -305,7 +415,11 @@ def _tallies_add(
     checked: list[SignatureRow],
     reasons: list[list[Reason]],
 ) -> None:
-    """Add an import's lines to each unit's verification protocol."""
+    """Add an import's lines to each unit's verification protocol.
+
+    ``rows`` are the lines collected (none when a sample's remaining lines are checked:
+    they were counted as collected by the sample's import), ``checked`` those verified.
+    """
     collected: Counter[str] = Counter(r.unit for r in rows)
     checked_by: Counter[str] = Counter(r.unit for r in checked)
     valid_by: Counter[str] = Counter(
@@ -316,9 +430,11 @@ def _tallies_add(
         by_reason[r.unit].update(x.value for x in found)
     existing = {
         t.unit_code: t
-        for t in SignatureTally.objects.filter(nomination=nomination, unit_code__in=list(collected))
+        for t in SignatureTally.objects.filter(
+            nomination=nomination, unit_code__in=list(collected | checked_by)
+        )
     }
-    for unit in sorted(collected):
+    for unit in sorted(collected | checked_by):
         tally = existing.get(unit)
         if tally is None:
             SignatureTally.objects.create(

@@ -207,10 +207,21 @@ def test_an_xlsx_file_is_read_like_a_csv(world: World) -> None:
     assert run(path) == "2 lines, 2 checked, 2 valid.\n"
 
 
-def test_a_sample_is_checked_only_where_the_profile_allows_it(world: World) -> None:
+def _allow_sampling(world: World) -> None:
     from psephos.elections.services.election import election_revise
     from tests.support.country import PRESIDENTIAL
 
+    election_revise(
+        election=world.election,
+        changes={"profile_overrides": {"signature_sampling": True}},
+        contest_names=PRESIDENTIAL.contest_names,
+        contest_texts=("", "", ""),
+        options=None,
+        actor="system:tests",
+    )
+
+
+def test_a_sample_is_checked_only_where_the_profile_allows_it(world: World) -> None:
     nomination = collecting(world)
     p = world.people
     text = "".join(line(1, n, p[n - 1]) for n in range(1, 9))
@@ -221,14 +232,7 @@ def test_a_sample_is_checked_only_where_the_profile_allows_it(world: World) -> N
         "validation_failed: The rule profile does not allow checking a sample of signatures."
     )
     assert stored() == before
-    election_revise(
-        election=world.election,
-        changes={"profile_overrides": {"signature_sampling": True}},
-        contest_names=PRESIDENTIAL.contest_names,
-        contest_texts=("", "", ""),
-        options=None,
-        actor="system:tests",
-    )
+    _allow_sampling(world)
     nomination.refresh_from_db()
     assert run(write(world, "a.csv", text), *SAMPLE) == "8 lines, 4 checked, 4 valid.\n"
     batch = SignatureImport.objects.get()
@@ -244,3 +248,60 @@ def test_a_sample_is_checked_only_where_the_profile_allows_it(world: World) -> N
         False,
         True,
     )
+
+
+def test_a_sample_that_decides_nothing_is_completed_by_checking_every_other_line(
+    world: World,
+) -> None:
+    """``signatures complete``: the lines a sample left are checked as a full import would."""
+    _allow_sampling(world)
+    nomination = collecting(world)
+    p = world.people
+    # Eight lines, the last three with a surname the register does not have.
+    text = "".join(
+        line(1, n, p[n - 1], **({"surname": "Nobody"} if n > 5 else {})) for n in range(1, 9)
+    )
+    path = write(world, "a.csv", text)
+    run(path, *SAMPLE)
+    sampled = set(SignatureLine.objects.values_list("line", flat=True))
+    assert len(sampled) == 4
+    before = Event.objects.count()
+
+    out = StringIO()
+    arguments = ["complete", str(path), "--election", KEY, "--nominee", "tokayev"]
+    call_command("candidates", "signatures", *arguments, stdout=out)
+
+    lines = dict(SignatureLine.objects.values_list("line", "reasons"))
+    assert sorted(lines) == list(range(1, 9))  # every line checked, none twice
+    assert {n for n, reasons in lines.items() if reasons} == {6, 7, 8}
+    assert all("name_mismatch" in lines[n] for n in (6, 7, 8))
+    summary = signature_summary(nomination=nomination)
+    assert (summary.collected, summary.checked, summary.valid) == (8, 8, 5)
+    batch = SignatureImport.objects.get()
+    assert (batch.lines, batch.checked, batch.valid) == (8, 8, 5)
+    tally = SignatureTally.objects.get()
+    assert (tally.collected, tally.checked, tally.valid) == (8, 8, 5)
+    event = Event.objects.get(action="signatures.complete")
+    assert Event.objects.count() == before + 1
+    assert event.payload["checked"] == 8 - len(sampled)
+    assert event.payload["valid"] == 5 - sum(1 for n in sampled if n <= 5)
+    assert out.getvalue().startswith(f"8 lines, {8 - len(sampled)} checked, ")
+
+    # Nothing is left to check; another file was never sampled.
+    for refused_path in (path, write(world, "b.csv", text.replace("Street 1", "Street 2"))):
+        kept = stored()
+        with pytest.raises(CommandError) as refused:
+            call_command(
+                "candidates",
+                "signatures",
+                "complete",
+                str(refused_path),
+                "--election",
+                KEY,
+                "--nominee",
+                "tokayev",
+                stdout=StringIO(),
+            )
+        assert str(refused.value).startswith("validation_failed: ")
+        assert "  file: no_sample_to_complete" in str(refused.value)
+        assert stored() == kept

@@ -144,6 +144,19 @@ def simulation_run(
                     "lines": nominated.lines,
                 }
             )
+            planned = {o.key for o in scenario.options if o.kind == "candidate"}
+            missing = sorted(planned - set(nominated.registered))
+            if missing:
+                # Too few lines per unit to meet the thresholds: the planned votes have no option.
+                raise ValidationFailed(
+                    _(
+                        "--candidates %(factor)s gives too few signature lines for the 2022 "
+                        "outcome: %(missing)s not registered; use a larger factor (0.05 is the "
+                        "smallest the tests use)."
+                    )
+                    % {"factor": candidates, "missing": ", ".join(missing)},
+                    data={"field": "candidates", "not_registered": missing},
+                )
         written = _write_protocols(plan, election, show_progress, leave_open)
         db.analyze(Commission, PollingStation, Protocol, ProtocolVersion, ProtocolVote)
         tabulation = tally_recompute(election=election, actor=ACTOR, role="system")

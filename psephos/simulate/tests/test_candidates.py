@@ -119,6 +119,23 @@ def test_candidates_refused_with_the_full_register(key_dir: object) -> None:
     assert not Election.objects.exists()
 
 
+# Runs once, in the SQLite half: the refusal is arithmetic on the signature files.
+@pytest.mark.once
+def test_too_few_lines_for_the_outcome_are_refused_after_every_sample_is_completed(
+    key_dir: object,
+) -> None:
+    """At a hundredth of the lines abden's sample decides nothing: the simulation checks
+    the rest of the file (``signatures complete``), the full count refuses, and the run
+    stops with a message instead of writing protocols for options not on the ballot."""
+    with pytest.raises(CommandError) as refused:
+        _run("--scale", "0.001", "--seed", "2022", "--candidates", "0.01", "--no-media")
+    assert "--candidates 0.01 gives too few signature lines for the 2022 outcome" in str(
+        refused.value
+    )
+    assert "abden, dayrabayev, tursynbekova not registered" in str(refused.value)
+    assert not Election.objects.exists()
+
+
 def test_a_signature_file_gives_the_planned_valid_lines_for_any_seed() -> None:
     """The generator places defects until the verifier's rules find exactly the plan."""
     import datetime as dt

@@ -1,6 +1,7 @@
 """``psephos candidates``: signature files and the public summary of a nominee.
 
 psephos candidates signatures import FILE --election KEY --nominee KEY [--sample N --seed S]
+psephos candidates signatures complete FILE --election KEY --nominee KEY   (the lines a sample left)
 psephos candidates signatures summary --election KEY --nominee KEY
 psephos candidates ballot proof --election KEY --out FILE.pdf
 psephos candidates deposits settle ELECTION [--deceased NOMINEE ...]
@@ -11,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -21,7 +22,7 @@ from psephos.ledger.actors import actor_system
 
 from ...selectors import ballot_proof, nomination_get, signature_summary
 from ...services.deposits import deposits_settle
-from ...services.signatures import signatures_import
+from ...services.signatures import signatures_check_rest, signatures_import
 
 
 class Command(DomainCommand):
@@ -38,8 +39,12 @@ class Command(DomainCommand):
         i.add_argument("file", type=Path)
         i.add_argument("--sample", type=int, default=None, help="check this many lines only")
         i.add_argument("--seed", type=int, default=0, help="the published seed of the sample")
+        c = actions.add_parser(
+            "complete", help="check every line a sampled import of this file left unchecked"
+        )
+        c.add_argument("file", type=Path)
         s = actions.add_parser("summary", help="the nominee's verification summary")
-        for p in (i, s):
+        for p in (i, c, s):
             p.add_argument("--election", required=True)
             p.add_argument("--nominee", required=True)
         ballot = sub.add_parser("ballot", help="the ballot")
@@ -84,14 +89,30 @@ class Command(DomainCommand):
                 )
             return
         nomination = nomination_get(election=election, key=options["nominee"])
-        if options["action"] == "import":
-            result = signatures_import(
-                nomination=nomination,
-                path=options["file"],
-                actor=actor_system("cli"),
-                sample=options["sample"],
-                seed=options["seed"],
-            )
+        if options["action"] in ("import", "complete"):
+            if options["action"] == "import":
+                result = signatures_import(
+                    nomination=nomination,
+                    path=options["file"],
+                    actor=actor_system("cli"),
+                    sample=options["sample"],
+                    seed=options["seed"],
+                )
+            else:
+                path: Path = options["file"]
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:
+                    raise CommandError(
+                        _("%(file)s cannot be read: %(reason)s")
+                        % {"file": path, "reason": exc.strerror}
+                    ) from exc
+                result = signatures_check_rest(
+                    nomination=nomination,
+                    file_name=path.name,
+                    data=data,
+                    actor=actor_system("cli"),
+                )
             self.stdout.write(
                 _("%(lines)d lines, %(checked)d checked, %(valid)d valid.")
                 % {"lines": result.lines, "checked": result.checked, "valid": result.valid}
