@@ -63,7 +63,11 @@ def reference_value_at(*, kind: str, on: dt.date) -> Decimal:
 
 def fund_get(*, election: Election, key: str) -> Fund:
     """Return the election's fund of the nominee ``key`` or raise ``FundNotFound``."""
-    fund = Fund.objects.select_related("election").filter(election=election, key=key).first()
+    fund = (
+        Fund.objects.select_related("election", "nomination")
+        .filter(election=election, key=key)
+        .first()
+    )
     if fund is None:
         raise FundNotFound(
             _("No fund of “%(key)s” in election “%(election)s”.")
@@ -74,7 +78,7 @@ def fund_get(*, election: Election, key: str) -> Fund:
 
 
 def funds_list_for_election(*, election: Election) -> QuerySet[Fund]:
-    return Fund.objects.filter(election=election).order_by("key")
+    return Fund.objects.filter(election=election).select_related("nomination").order_by("key")
 
 
 def fund_totals(*, fund: Fund) -> Totals:

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from psephos.accounts.models import User
 from psephos.candidates.tests.conftest import World
@@ -80,9 +81,14 @@ def _propose(c: Client, f: Fund, act: str = "propose", **fields: str) -> Any:
 def test_the_pages_list_funds_and_the_allowance(world: World, fund: Fund) -> None:  # noqa: F811
     c = _client(world.country.users["CEC"])
     r = c.get(f"/staff/office/finance/{fund.election.key}/")
-    assert r.status_code == 200 and f'data-key="{fund.key}"' in r.content.decode()
+    listed = r.content.decode()
+    # The nominee's name in the reader's language, not the fund's key (Kazakh below).
+    name = escape(fund.nomination.name_en)
+    assert r.status_code == 200 and f'data-key="{fund.key}"' in listed and f">{name}</a>" in listed
     page = c.get(_base(fund)).content.decode()
-    assert re.search(r"<title>Fund of tokayev\b", page) and page.count("<h2>Reports</h2>") == 1
+    assert f"<title>Fund of {name}" in page and page.count("<h2>Reports</h2>") == 1
+    kazakh = c.get(f"/staff/office/finance/{fund.election.key}/", HTTP_ACCEPT_LANGUAGE="kk")
+    assert f">{escape(fund.nomination.name_kk)}</a>" in kazakh.content.decode()
     row = re.search(r'<tr data-purpose="media">.*?</tr>', page)
     assert (
         row
