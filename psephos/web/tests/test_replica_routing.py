@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,13 +24,23 @@ from psephos.core.routing import ReplicaRouter, public_reads, reading_from_repli
 
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / "scripts" / "pg-cluster.sh"
-PRIMARY_PORT, REPLICA_PORT = 55446, 55447
+
+
+def _free_port() -> int:
+    """Return a loopback port nobody listens on now.
+
+    A fixed port in the ephemeral range (55446 was) can be held at that moment by a
+    client connection of the other test worker, and the cluster then fails to start.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _cluster(*args: str) -> str:
-    return subprocess.run(
-        ["bash", str(SCRIPT), *args], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    result = subprocess.run(["bash", str(SCRIPT), *args], capture_output=True, text=True)
+    assert result.returncode == 0, f"pg-cluster.sh {' '.join(args)}: {result.stderr[-2000:]}"
+    return result.stdout.strip()
 
 
 @pytest.fixture
@@ -38,8 +49,9 @@ def clusters() -> Iterator[tuple[str, str]]:
     primary_dir = ROOT / "var" / "pgtest-replica-primary"
     replica_dir = ROOT / "var" / "pgtest-replica-standby"
     try:
-        primary = _cluster("start", str(primary_dir), str(PRIMARY_PORT))
-        replica = _cluster("replica", str(replica_dir), str(REPLICA_PORT), str(PRIMARY_PORT))
+        primary_port = _free_port()
+        primary = _cluster("start", str(primary_dir), str(primary_port))
+        replica = _cluster("replica", str(replica_dir), str(_free_port()), str(primary_port))
         yield primary, replica
     finally:
         _cluster("stop", str(replica_dir))
