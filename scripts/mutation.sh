@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of rules/, the ledger and the verifier, by hand (like the benchmarks).
 #
-#   bash scripts/mutation.sh [SET]   SET: ledger (default) | rules | commissions | reconciliation | all
+#   bash scripts/mutation.sh [SET]   SET: ledger (default) | rules | commissions | reconciliation | iin | all
 #
 # Cosmic Ray mutates the chosen modules one change at a time in a throw-away copy of
 # HEAD (never in this checkout) and runs the tests that cover them; a mutant the tests
@@ -35,11 +35,17 @@ case "$SET" in
     MODULES='"psephos/results/rules/reconciliation.py"'
     TESTS="-p no:django -p no:xdist -p no:playwright -p no:base_url --noconftest psephos/results/tests/test_rules_reconciliation.py"
     ;;
+  iin)
+    # The IIN's check digit, century and birth-date rules alone, against their pure tests:
+    # the `rules` set also creates a test database per mutant.
+    MODULES='"psephos/voters/rules/iin.py"'
+    TESTS="-p no:django -p no:xdist -p no:playwright -p no:base_url --noconftest psephos/voters/tests/test_rules_iin.py psephos/voters/tests/test_rules_iin_centuries.py"
+    ;;
   all)
     MODULES='"psephos/ledger/rules", "psephos/ledger/services/verification.py", "psephos/ledger/services/checkpoints.py", "psephos/voters/rules", "psephos/results/rules", "psephos/integrity/rules/integer.py"'
     TESTS="psephos/ledger psephos/voters/tests/test_rules_iin.py psephos/voters/tests/test_rules_iin_centuries.py psephos/results psephos/integrity/tests/test_rules_integer.py psephos/integrity/tests/test_rules_integer_window.py -m 'not browser and not postgres'"
     ;;
-  *) echo "unknown set $SET (ledger, rules, commissions, reconciliation, all)"; exit 2 ;;
+  *) echo "unknown set $SET (ledger, rules, commissions, reconciliation, iin, all)"; exit 2 ;;
 esac
 # The fixed-examples profile is registered by the root conftest.py.
 case "$TESTS" in *--noconftest*) PROFILE="" ;; *) PROFILE="--hypothesis-profile=mutation" ;; esac
