@@ -39,35 +39,6 @@ def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
-def _transactional(request: pytest.FixtureRequest) -> bool:
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
-        return True
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None:
-        return False
-    return bool(marker.kwargs.get("transaction", marker.args[0] if marker.args else False))
-
-
-@pytest.fixture(autouse=True)
-def _seeded_rows(request: pytest.FixtureRequest) -> None:
-    """Put back the rows a data migration seeds before a transactional test.
-
-    A transactional test ends by emptying every table, the finance app's minimum wage and
-    MCI versions (its migration 0002) too, and a later transactional test in the same
-    worker would find no minimum wage (``reference_value_missing`` in the finance
-    simulation). Django's serialized rollback cannot restore them here: it collides with
-    the content types the flush recreates. The seed is idempotent.
-    """
-    if not _transactional(request):
-        return
-    request.getfixturevalue("transactional_db")
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("psephos.finance.migrations.0002_reference_values").seed(apps, None)
-
-
 @pytest.fixture
 def key_dir(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Keep the test's signing key in its own directory, never in the environment."""

@@ -23,10 +23,6 @@ class FundRefused(Conflict):
     code = "fund_refused"
 
 
-class ReferenceValueMissing(ValidationFailed):
-    code = "reference_value_missing"
-
-
 class ReceiptInvalid(ValidationFailed):
     """An amount, currency, date or donor identifier that is not acceptable as written."""
 

@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from .enums import InvoiceStatus, ReceiptStatus
+from .enums import InvoiceStatus, ReceiptStatus, ReferenceKind
 from .errors import (
     AuditNotFound,
     FundNotFound,
     InvoiceNotFound,
-    ReferenceValueMissing,
     ReportNotFound,
 )
 from .models import (
@@ -37,6 +36,7 @@ from .rules.reports import report_figures
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
+    from psephos.elections.rules.profiles import PresidentialProfile
 
 ZERO = Decimal("0.00")
 
@@ -46,19 +46,22 @@ def money(value: Decimal | None) -> Decimal:
     return ZERO if value is None else Decimal(value).quantize(CENT)
 
 
-def reference_value_at(*, kind: str, on: dt.date) -> Decimal:
-    """Return the reference value of ``kind`` in force on ``on``.
+def reference_value_at(*, kind: str, on: dt.date, profile: PresidentialProfile) -> Decimal:
+    """Return the reference value of ``kind`` in force on ``on``, in KZT.
 
-    Raise ``ReferenceValueMissing`` when no version starts on or before that day.
+    A version recorded in the table from a day on or before ``on`` wins (the latest such
+    day); without one the election's rule profile gives its value (the 2022 figures).
     """
-    row = ReferenceValue.objects.filter(kind=kind, valid_from__lte=on).order_by("-valid_from")
-    value = row.values_list("amount", flat=True).first()
-    if value is None:
-        raise ReferenceValueMissing(
-            _("No %(kind)s is recorded in force on %(day)s.") % {"kind": kind, "day": on},
-            data={"kind": kind, "on": on.isoformat()},
-        )
-    return value
+    stored = (
+        ReferenceValue.objects.filter(kind=kind, valid_from__lte=on)
+        .order_by("-valid_from")
+        .values_list("amount", flat=True)
+        .first()
+    )
+    if stored is not None:
+        return money(stored)
+    default = profile.mci if kind == ReferenceKind.MCI else profile.minimum_wage
+    return Decimal(default).quantize(CENT)
 
 
 def fund_get(*, election: Election, key: str) -> Fund:

@@ -119,7 +119,11 @@ class PresidentialProfile:
     signature_sampling: bool = False
     signature_sample_confidence: float = 0.95
     deposit_minimum_wages: int = 50  # [P] fn50
-    minimum_wage: int = 60_000  # KZT in 2022
+    # The reference values of 2022 in KZT: the minimum wage ([P] fn50; gov.kz) and the
+    # monthly calculation index (MCI; pricom.kz, paryz.kz). The finance app's table holds
+    # only later or overriding versions, each in force from its own day.
+    minimum_wage: int = 60_000
+    mci: int = 3_063
     deposit_return_share: float = 0.05  # [EL-old] Art. 59
     against_all_on_ballot: bool = True
     # Free airtime and space from the state budget per candidate ([P] §X.A, fn71;

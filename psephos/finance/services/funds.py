@@ -38,13 +38,14 @@ def fund_open(
 
     The fund takes the election's calendar: receipts from ``opens_on`` (not before the
     nomination period) until voting day, the final report due on the calendar's
-    ``finance_reports`` day. The minimum wage and MCI in force on ``opens_on`` fix the
-    caps. Raises ``NoCampaignFinance``, ``FundRefused`` (not registered, a bad IBAN, a
-    day outside the campaign), ``FundExists`` and ``ReferenceValueMissing``. Writes one
+    ``finance_reports`` day. The minimum wage and MCI in force on ``opens_on`` (a recorded
+    version, else the rule profile's) fix the caps. Raises ``NoCampaignFinance``,
+    ``FundRefused`` (not registered, a bad IBAN, a day outside the campaign) and
+    ``FundExists``. Writes one
     ``fund.open`` event.
     """
     election = nomination.election
-    finance_profile(election)
+    profile = finance_profile(election)
     if nomination.status != NominationStatus.REGISTERED:
         raise FundRefused(
             _("Nominee “%(key)s” is %(status)s; only a registered candidate has a fund.")
@@ -65,8 +66,8 @@ def fund_open(
             data={"field": "opens_on", "first": nomination_opens.isoformat()},
         )
     due = next((e.start for e in calendar.events if e.key == "finance_reports"), None)
-    minimum_wage = reference_value_at(kind=ReferenceKind.MINIMUM_WAGE, on=opens_on)
-    mci = reference_value_at(kind=ReferenceKind.MCI, on=opens_on)
+    minimum_wage = reference_value_at(kind=ReferenceKind.MINIMUM_WAGE, on=opens_on, profile=profile)
+    mci = reference_value_at(kind=ReferenceKind.MCI, on=opens_on, profile=profile)
     try:
         with transaction.atomic():
             fund = Fund.objects.create(

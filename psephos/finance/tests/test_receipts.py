@@ -10,12 +10,13 @@ import pytest
 
 from psephos.finance.errors import ReceiptInvalid, ReceiptRefused
 from psephos.finance.models import Fund, Receipt
+from psephos.finance.services.funds import fund_open
 from psephos.finance.services.receipts import receipt_record
 from psephos.ledger.actors import text_digest
 from psephos.ledger.models import Event
 from psephos.voters.rules.iin import iin_make
 
-from .conftest import ACTOR
+from .conftest import ACCOUNT, ACTOR, OPENS, World
 
 IIN = iin_make(dt.date(1980, 3, 4), "M", 321)
 assert IIN is not None
@@ -122,3 +123,20 @@ def test_the_donations_cap_counts_the_running_total(fund: Fund) -> None:
     )
     receipt_record(fund=fund, row=row(amount="1000"), in_account=False, actor=ACTOR)
     assert Receipt.objects.filter(status="accepted").count() == 2
+
+
+def test_a_fund_opened_after_a_recorded_version_takes_it(world: World) -> None:
+    from psephos.finance.models import ReferenceValue
+
+    from .conftest import registered
+
+    ReferenceValue.objects.create(kind="mci", valid_from=OPENS, amount=Decimal("3100"))
+    fund = fund_open(
+        nomination=registered(world),  # type: ignore[arg-type]
+        bank="Halyk Bank",
+        account=ACCOUNT,
+        opens_on=OPENS,
+        actor=ACTOR,
+    )
+    assert (fund.minimum_wage, fund.mci) == (Decimal("60000.00"), Decimal("3100.00"))
+    assert Event.objects.get(action="fund.open").payload["mci"] == "3100.00"
