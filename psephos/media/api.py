@@ -35,12 +35,13 @@ def media_reports(request: HttpRequest, key: str) -> dict[str, Any]:
         ],
         "airtime": airtime_dict(airtime_report(election=election)),
         "paid": paid_dict(paid_report(election=election)),
-        "debates": debates_dict(debate_list(election=election)),
+        "debates": debates_dict(debate_list(election=election), election.geography.timezone),
     }
 
 
 @router.get("elections/{key}/media/draw", response={200: AirtimeDrawOut, 404: ErrorOut})
 def media_draw(request: HttpRequest, key: str) -> dict[str, Any]:
-    """The free airtime draw: commitment, revealed seed, decision and the slot allocation."""
+    """The free airtime draw: commitment, revealed seed, decision and the slot allocation;
+    times in the election's time zone with its UTC offset."""
     election = election_get(key=key)
-    return draw_dict(election.key, draw_table(election=election))
+    return draw_dict(election.key, draw_table(election=election), election.geography.timezone)

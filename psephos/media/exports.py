@@ -6,6 +6,8 @@ import csv
 import io
 from typing import Any
 
+from psephos.core.zones import in_zone, iso_in_zone
+
 from .rules.report import CoverageTest, OutletCoverage
 from .selectors import AirtimeReport, DebateRecord, DrawTable, PaidReport, PlanReport
 
@@ -147,8 +149,9 @@ DRAW_COLUMNS = ["slot", "outlet", "medium", "starts_at", "seconds", "articles", 
 VERIFY_COMMAND = "psephos media draw {election} --verify"
 
 
-def draw_dict(election: str, table: DrawTable) -> dict[str, Any]:
-    """Return the draw as JSON-ready data (the API's ``AirtimeDrawOut``)."""
+def draw_dict(election: str, table: DrawTable, zone: str) -> dict[str, Any]:
+    """Return the draw as JSON-ready data (the API's ``AirtimeDrawOut``), times in the
+    election's ``zone`` with its offset."""
     draw = table.draw
     check = table.check
     return {
@@ -157,9 +160,9 @@ def draw_dict(election: str, table: DrawTable) -> dict[str, Any]:
         "commitment": draw.commitment if draw else "",
         "inputs_sha256": draw.inputs_sha256 if draw else "",
         "candidates": list(draw.candidates) if draw else [],
-        "committed_at": draw.committed_at if draw else None,
+        "committed_at": in_zone(draw.committed_at, zone) if draw else None,
         "seed": draw.seed if draw else "",
-        "drawn_at": draw.drawn_at if draw else None,
+        "drawn_at": in_zone(draw.drawn_at, zone) if draw else None,
         "decision": draw.decision if draw else "",
         "verified": None
         if check is None
@@ -170,7 +173,7 @@ def draw_dict(election: str, table: DrawTable) -> dict[str, Any]:
                 "slot": s.slot,
                 "outlet": s.outlet,
                 "medium": s.medium,
-                "starts_at": s.starts_at,
+                "starts_at": in_zone(s.starts_at, zone),
                 "seconds": s.seconds,
                 "articles": s.articles,
                 "candidate": s.candidate,
@@ -180,8 +183,9 @@ def draw_dict(election: str, table: DrawTable) -> dict[str, Any]:
     }
 
 
-def draw_csv(table: DrawTable) -> str:
-    """Return the draw table as CSV, one line per slot (candidate empty before the draw)."""
+def draw_csv(table: DrawTable, zone: str) -> str:
+    """Return the draw table as CSV, one line per slot (candidate empty before the draw),
+    the start in the election's ``zone`` with its offset."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(DRAW_COLUMNS)
@@ -191,7 +195,7 @@ def draw_csv(table: DrawTable) -> str:
                 s.slot,
                 s.outlet,
                 s.medium,
-                s.starts_at.isoformat(),
+                iso_in_zone(s.starts_at, zone),
                 "" if s.seconds is None else s.seconds,
                 "" if s.articles is None else s.articles,
                 s.candidate,
@@ -218,6 +222,7 @@ AIRTIME_COLUMNS = [
 def airtime_dict(report: AirtimeReport) -> dict[str, Any]:
     """Return free airtime use as JSON-ready data (the API's ``AirtimeUseReportOut``)."""
     return {
+        "state": report.state,
         "candidates": [
             {
                 "candidate": u.candidate,
@@ -247,7 +252,9 @@ def airtime_dict(report: AirtimeReport) -> dict[str, Any]:
 
 def airtime_csv(report: AirtimeReport) -> str:
     """Return free airtime use as CSV: a line per candidate and outlet, then per candidate
-    and medium (outlet ``*``) with the entitlement and the monitoring's coded volume."""
+    and medium (outlet ``*``) with the entitlement and the monitoring's coded volume.
+    Before the draw the allocated and used cells are empty, not zero: nothing is drawn."""
+    drawn = report.state == "drawn"
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(AIRTIME_COLUMNS)
@@ -262,8 +269,8 @@ def airtime_csv(report: AirtimeReport) -> str:
         for i, medium in enumerate(MEDIA_VOLUMES):
             writer.writerow(
                 [
-                    *(u.candidate, "*", medium, u.entitled[i], u.allocated[i]),
-                    *("", "", u.aired[i], "", u.coded[i]),
+                    *(u.candidate, "*", medium, u.entitled[i], u.allocated[i] if drawn else ""),
+                    *("", "", u.aired[i] if drawn else "", "", u.coded[i]),
                 ]
             )
     return out.getvalue()
@@ -357,13 +364,14 @@ def paid_csv(report: PaidReport) -> str:
     return out.getvalue()
 
 
-def debates_dict(debates: list[DebateRecord]) -> list[dict[str, Any]]:
-    """Return the debates as JSON-ready data (the API's ``DebateOut``); a candidate not
-    invited has the answer ``not_invited``."""
+def debates_dict(debates: list[DebateRecord], zone: str) -> list[dict[str, Any]]:
+    """Return the debates as JSON-ready data (the API's ``DebateOut``), the time in the
+    election's ``zone`` with its offset; a candidate not invited has the answer
+    ``not_invited``."""
     return [
         {
             "key": d.key,
-            "held_at": d.held_at,
+            "held_at": in_zone(d.held_at, zone),
             "outlet": d.outlet.key,
             "participants": [{"candidate": c, "answer": a or "not_invited"} for c, a in d.answers],
         }

@@ -112,6 +112,7 @@ class AirtimeOutletUseOut(Schema):
 
 
 class AirtimeUseReportOut(Schema):
+    state: str  # none (no slot offered), offered, committed, drawn
     candidates: list[AirtimeCandidateOut]
     outlets: list[AirtimeOutletUseOut]
     disagreements: list[str]

@@ -273,6 +273,10 @@ class AirtimeUse:
 
 @dataclass(frozen=True, slots=True)
 class AirtimeReport:
+    """``state``: ``none`` (no slot offered), ``offered``, ``committed`` (the seed's
+    SHA-256 published) or ``drawn``; before ``drawn`` nothing is allocated or aired."""
+
+    state: str
     candidates: list[AirtimeUse]
     outlets: list[OutletUse]  # per candidate and outlet
     disagreements: list[str]  # slots whose outlet and monitor records differ
@@ -315,6 +319,7 @@ def airtime_report(*, election: Election) -> AirtimeReport:
         ).values_list("slot__key", "source", "candidate", "seconds", "articles")
     ]
     outlets, disagreements = airtime_tally(slots, records, candidates)
+    state = _airtime_state(election, slots)
     allocated: dict[tuple[str, str], int] = {}
     aired: dict[tuple[str, str], int] = {}
     for u in outlets:
@@ -331,6 +336,7 @@ def airtime_report(*, election: Election) -> AirtimeReport:
     ):
         coded[(subject, medium)] = items if medium not in BROADCAST else volume or 0
     return AirtimeReport(
+        state=state,
         candidates=[
             AirtimeUse(
                 c,
@@ -345,6 +351,15 @@ def airtime_report(*, election: Election) -> AirtimeReport:
         disagreements=disagreements,
         names={o.key: o for o in Outlet.objects.filter(key__in={u.outlet for u in outlets})},
     )
+
+
+def _airtime_state(election: Election, slots: list[SlotFrame]) -> str:
+    """Where the election's free airtime stands (a query only between offer and draw)."""
+    if not slots:
+        return "none"
+    if any(s.candidate for s in slots):
+        return "drawn"
+    return "committed" if AirtimeDraw.objects.filter(election=election).exists() else "offered"
 
 
 def airtime_use(*, election: Election) -> list[AirtimeUse]:

@@ -4,9 +4,9 @@ tests, shares per week and coder agreement; the same figures as CSV."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from psephos.core.i18n import localized
+from psephos.core.zones import in_zone
 from psephos.elections.selectors import election_get, election_options
 
 from .enums import DebateAnswer, Language, Medium, Programme, Subject, Tone
@@ -47,6 +48,12 @@ def _window(start: int, end: int) -> str:
 def media_index(request: HttpRequest) -> HttpResponse:
     """Every election with a monitoring plan."""
     return render(request, "media/index.html", {"plans": plan_list()})
+
+
+def _local(at: dt.datetime, zone: str) -> str:
+    """The local date and time shown on a page (the CSV and API give the offset too)."""
+    local = in_zone(at, zone)
+    return "" if local is None else local.strftime("%Y-%m-%d %H:%M")
 
 
 def _lang() -> str:
@@ -118,6 +125,7 @@ def _plan_context(report: PlanReport, labels: dict[str, str], order: list[str]) 
 def media_election(request: HttpRequest, key: str) -> HttpResponse:
     """The coverage report of every monitoring plan of an election."""
     election = election_get(key=key)
+    zone = election.geography.timezone
     lang = _lang()
     labels = {
         o.key: getattr(o, f"name_{lang}", o.name_en) for o in election_options(election=election)
@@ -140,9 +148,7 @@ def media_election(request: HttpRequest, key: str) -> HttpResponse:
             "debates": [
                 {
                     "d": d,
-                    "local": d.held_at.astimezone(ZoneInfo(election.geography.timezone)).strftime(
-                        "%Y-%m-%d %H:%M"
-                    ),
+                    "local": _local(d.held_at, zone),
                     "outlet": localized(d.outlet),
                     "answers": [
                         {
@@ -164,6 +170,7 @@ def _airtime_context(report: AirtimeReport, labels: dict[str, str]) -> dict[str,
     media = (_("television (seconds)"), _("radio (seconds)"), _("articles"))
     return {
         "report": report,
+        "drawn": report.state == "drawn",
         "candidates": [
             {
                 "key": u.candidate,
@@ -206,7 +213,7 @@ def media_draw(request: HttpRequest, key: str) -> HttpResponse:
     """The free airtime draw as published: commitment, seed, decision, the table per outlet."""
     election = election_get(key=key)
     table = draw_table(election=election)
-    zone = ZoneInfo(election.geography.timezone)
+    zone = election.geography.timezone
     names = {o.key: localized(o) for o in election_options(election=election)}
     outlets: list[dict[str, Any]] = []
     for s in table.slots:
@@ -219,7 +226,7 @@ def media_draw(request: HttpRequest, key: str) -> HttpResponse:
         outlets[-1]["slots"].append(
             {
                 "s": s,
-                "local": s.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                "local": _local(s.starts_at, zone),
                 "candidate": names.get(s.candidate, s.candidate),
             }
         )
@@ -241,7 +248,8 @@ def media_draw_csv(request: HttpRequest, key: str) -> HttpResponse:
     """The draw table as CSV (one line per slot)."""
     election = election_get(key=key)
     response = HttpResponse(
-        draw_csv(draw_table(election=election)), content_type="text/csv; charset=utf-8"
+        draw_csv(draw_table(election=election), election.geography.timezone),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{election.key}-airtime-draw.csv"'
     return response

@@ -186,7 +186,7 @@ def test_the_commands(media: Media, capsys: pytest.CaptureFixture[str]) -> None:
     assert out[1:] == [f"  {coder}: 1"]
     call_command("media", "checks", "--coder", coder, *args)
     minute = int(item.split("-")[1])
-    assert capsys.readouterr().out == f"{item},khabar,2022-10-25T20:{minute:02d}:00,news\n"
+    assert capsys.readouterr().out == f"{item},khabar,2022-10-25T20:{minute:02d}:00+06:00,news\n"
     call_command("media", "agreement", *args)
     assert (
         capsys.readouterr().out

@@ -70,10 +70,12 @@ def test_recorded_broadcasts_count_against_the_entitlement(
     assert use[one].aired[0] == 420 + (450 if two == one else 0)
     assert report.disagreements == ["kh-1"]
     html = client.get(f"/media/{KEY}/").content.decode()
-    assert '<section id="airtime">' in html
+    assert '<section id="airtime" data-state="drawn">' in html
+    assert "Nothing drawn yet" not in html
     assert html.count('<tr data-candidate="abden">') == 3
     assert "kh-1" in html.split('id="airtime-disagreements"')[1]
     body = client.get(f"/api/v1/elections/{KEY}/media").json()["airtime"]
+    assert body["state"] == "drawn"
     assert body["candidates"][0]["entitled"] == {"tv": 900, "radio": 600, "articles": 2}
     assert body["disagreements"] == ["kh-1"]
     rows = list(

@@ -67,7 +67,7 @@ def test_recorded_and_shown(media: Media, client: Client) -> None:
     assert body == [
         {
             "key": "cec-1",
-            "held_at": "2022-11-11T14:00:00Z",
+            "held_at": "2022-11-11T20:00:00+06:00",
             "outlet": "khabar",
             "participants": [
                 {"candidate": "abden", "answer": "attended"},

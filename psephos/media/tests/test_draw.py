@@ -199,7 +199,9 @@ def test_the_commands(media: Media, tmp_path: Path, capsys: pytest.CaptureFixtur
     call_command("media", "draw", key, "--verify")
     assert capsys.readouterr().out == "The draw is verified: seed, inputs and allocation agree.\n"
     call_command("media", "airtime", key)
-    lines = capsys.readouterr().out.splitlines()
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    lines = captured.out.splitlines()
     assert lines[0].startswith("candidate,tv_entitled,tv_allocated,tv_aired,tv_coded,radio_")
     assert lines[1:] == [
         "abden,900,450,0,0,600,0,0,0,2,0,0,0",

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from psephos.media.rules.draw import commitment, shuffle
@@ -57,7 +60,8 @@ def test_committed_then_drawn(media: Media, client: Client) -> None:
     assert [(r["slot"], r["candidate"]) for r in rows[:4]] == [
         (f"kh-{d}", order[(d - 1) % 2]) for d in (1, 2, 3, 4)
     ]
-    assert rows[0]["starts_at"] == "2022-11-01T14:00:00+00:00"
+    # Times in the election's zone with the offset of that day (Almaty +06:00 in 2022).
+    assert rows[0]["starts_at"] == "2022-11-01T20:00:00+06:00"
     assert (rows[4]["slot"], rows[4]["seconds"], rows[4]["articles"]) == ("vl-1", "", "1")
     body = client.get(f"/api/v1/elections/{KEY}/media/draw").json()
     assert (body["state"], body["seed"], body["decision"], body["verified"]) == (
@@ -66,11 +70,16 @@ def test_committed_then_drawn(media: Media, client: Client) -> None:
         "",
         True,
     )
+    # The draw's own times carry the election's offset on their day, not UTC's.
+    for at in (body["committed_at"], body["drawn_at"]):
+        moment = dt.datetime.fromisoformat(at)
+        assert moment.utcoffset() == ZoneInfo("Asia/Almaty").utcoffset(moment.replace(tzinfo=None))
+        assert moment.utcoffset() != dt.timedelta(0)
     assert body["slots"][0] == {
         "slot": "kh-1",
         "outlet": "khabar",
         "medium": "tv",
-        "starts_at": "2022-11-01T14:00:00Z",
+        "starts_at": "2022-11-01T20:00:00+06:00",
         "seconds": 450,
         "articles": None,
         "candidate": order[0],
@@ -94,3 +103,46 @@ def test_the_page_in_three_languages(
     assert f"<h1>{heading}: " in html
     assert empty in html
     assert client.get("/media/nowhere/draw/").status_code == 404
+
+
+@pytest.mark.parametrize("state", ["none", "offered", "committed"])
+def test_before_the_draw_the_airtime_section_says_nothing_is_drawn(
+    media: Media, client: Client, state: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    election = media.country.election
+    assert election is not None
+    if state != "none":
+        _offer(media)
+    if state == "committed":
+        draw_commit(election=election, commitment_sha256=commitment(SEED), actor=ACTOR)
+    html = client.get(f"/media/{KEY}/").content.decode()
+    section = html.split('<section id="airtime"')[1].split("</section>")[0]
+    assert section.startswith(f' data-state="{state}">')
+    assert "<strong>Nothing drawn yet.</strong>" in section
+    # No column of zeros: neither allocated nor aired is shown, the entitlement is.
+    assert "Allocated by the draw" not in section and "Aired" not in section
+    assert '<tr data-candidate="abden"><th scope="row">' in section
+    assert "<td>900</td><td>0</td></tr>" in section  # entitled 900 s, coded 0
+    body = client.get(f"/api/v1/elections/{KEY}/media").json()["airtime"]
+    assert body["state"] == state
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(f"/media/{KEY}/airtime.csv").content.decode()))
+    )
+    tv = next(r for r in rows if r["candidate"] == "abden" and r["medium"] == "tv")
+    assert (tv["entitled"], tv["allocated"], tv["used"]) == ("900", "", "")
+    call_command("media", "airtime", KEY)
+    captured = capsys.readouterr()
+    assert captured.err == "Nothing drawn yet: allocated and aired are empty.\n"
+    assert "abden,900,,,0,600,,,0,2,,,0" in captured.out.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("ru", "Жеребьёвка ещё не проведена."), ("kk", "Жеребе әлі тартылған жоқ.")],
+)
+def test_nothing_drawn_in_kazakh_and_russian(
+    media: Media, client: Client, language: str, text: str
+) -> None:
+    client.cookies["django_language"] = language
+    html = client.get(f"/media/{KEY}/").content.decode()
+    assert f"<strong>{text}</strong>" in html

@@ -35,6 +35,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 
 from psephos.core.commands import DomainCommand
+from psephos.core.zones import iso_in_zone
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
 
@@ -43,7 +44,7 @@ from ...exports import paid_csv, report_csv, report_dict
 from ...models import MonitoringPlan
 from ...rules.draw import slots_read
 from ...selectors import (
-    airtime_use,
+    airtime_report,
     check_list_for_coder,
     draw_verify,
     paid_report,
@@ -196,10 +197,8 @@ class Command(DomainCommand):
     def _checks(self, plan: MonitoringPlan, options: dict[str, Any]) -> None:
         if options["coder"]:
             for task in check_list_for_coder(plan=plan, coder=options["coder"]):
-                local = task.aired_at.astimezone(ZoneInfo(plan.timezone))
-                self.stdout.write(
-                    f"{task.item},{task.outlet},{local:%Y-%m-%dT%H:%M:%S},{task.programme}"
-                )
+                local = iso_in_zone(task.aired_at, plan.timezone)
+                self.stdout.write(f"{task.item},{task.outlet},{local},{task.programme}")
             return
         assigned = checks_assign(plan=plan, seed=options["seed"], actor=actor_system("cli"))
         self.stdout.write(
@@ -296,6 +295,10 @@ class Command(DomainCommand):
         )
 
     def _airtime(self, election: Election, options: dict[str, Any]) -> None:
+        report = airtime_report(election=election)
+        drawn = report.state == "drawn"
+        if not drawn:
+            self.stderr.write(_("Nothing drawn yet: allocated and aired are empty."))
         self.stdout.write(
             "candidate,"
             + ",".join(
@@ -304,10 +307,15 @@ class Command(DomainCommand):
                 for what in ("entitled", "allocated", "aired", "coded")
             )
         )
-        for u in airtime_use(election=election):
+        for u in report.candidates:
             cells = [u.candidate]
             for i in range(3):
-                cells += [str(v[i]) for v in (u.entitled, u.allocated, u.aired, u.coded)]
+                cells += [
+                    str(u.entitled[i]),
+                    str(u.allocated[i]) if drawn else "",
+                    str(u.aired[i]) if drawn else "",
+                    str(u.coded[i]),
+                ]
             self.stdout.write(",".join(cells))
 
     def _broadcasts(self, election: Election, options: dict[str, Any]) -> None:
