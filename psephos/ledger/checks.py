@@ -1,14 +1,17 @@
 """Checks that other apps add to ``psephos ledger verify``, so the ledger imports no app.
 
 An app whose records must equal what its ledger events fixed (results: the accepted
-protocols' figures) registers a check from its ``AppConfig.ready``; the command runs
-every registered check after verifying the chain, the tree and the signed heads.
+protocols' figures) registers a check at ``LEDGER_CHECKS`` (``core.hooks``) from its
+``AppConfig.ready``; the command runs every registered check, in their order, after
+verifying the chain, the tree and the signed heads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from psephos.core.hooks import HookPoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,15 +25,10 @@ class CheckOutcome:
 
 type LedgerCheck = Callable[[], CheckOutcome]
 
-_checks: list[LedgerCheck] = []
+#: The checks ``psephos ledger verify`` runs after the chain, in their order.
+LEDGER_CHECKS: HookPoint[LedgerCheck] = HookPoint("ledger.verify_checks")
 
 
-def ledger_check_register(check: LedgerCheck) -> None:
-    """Add a check to ``psephos ledger verify`` (once, however often it is registered)."""
-    if check not in _checks:
-        _checks.append(check)
-
-
-def ledger_checks() -> list[LedgerCheck]:
-    """Return the registered checks in registration order."""
-    return list(_checks)
+def ledger_checks() -> tuple[LedgerCheck, ...]:
+    """Return the registered checks in their order."""
+    return LEDGER_CHECKS.functions()

@@ -7,9 +7,9 @@ class ResultsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from psephos.ledger.checks import ledger_check_register
+        from psephos.ledger.checks import LEDGER_CHECKS
 
         from .selectors.ledger_check import protocols_ledger_check, tallies_ledger_check
 
-        ledger_check_register(protocols_ledger_check)
-        ledger_check_register(tallies_ledger_check)
+        LEDGER_CHECKS.register("results.protocols", protocols_ledger_check, order=10)
+        LEDGER_CHECKS.register("results.tallies", tallies_ledger_check, order=20)

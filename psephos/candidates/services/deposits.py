@@ -127,9 +127,9 @@ def deposits_settle(
 def deposits_settle_certified(*, election: Election, actor: str, role: str) -> dict[str, bool]:
     """Settle the deposits as part of certifying ``election``; called by results.
 
-    The results app calls it inside the certifying transaction (its
-    ``CERTIFIED_HOOKS``), with the election marked certified, so certification and
-    settlement are one act. Nothing to do for an election without candidates or
+    Registered on results' ``ELECTION_CERTIFIED`` hook point (``apps.py``): it runs
+    inside the certifying transaction, with the election marked certified, so
+    certification and settlement are one act. Nothing to do for an election without candidates or
     without a paid deposit (no event); a settled election is left as it is, so a
     deposit is never settled twice. Returns nominee key → returned, as settled now.
     """

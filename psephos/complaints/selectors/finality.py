@@ -135,3 +135,13 @@ def election_finality_check(election: Election, *, at: dt.datetime | None = None
         waits_for_challenges=disputes.finality_waits_for_challenges,
         not_blocking=tuple(not_blocking),
     )
+
+
+def certify_guard(*, election: Election) -> tuple[str, ...]:
+    """Return why ``election`` cannot be certified now (results' ``CERTIFY_GUARDS``).
+
+    The reasons of ``election_finality_check`` when it does not allow it; none when it
+    does, even if it gives reasons (a profile that does not wait for challenges).
+    """
+    check = election_finality_check(election)
+    return () if check.allowed else check.reasons

@@ -78,7 +78,7 @@ def protocols_check_against_ledger(*, election: Election) -> list[ProtocolMismat
 def protocols_check_all() -> tuple[int, list[ProtocolMismatch]]:
     """Return how many elections were checked and every mismatch found, election by election.
 
-    Registered with the ledger (``ledger_check_register``) by the results app, so that
+    Registered with the ledger (``LEDGER_CHECKS``) by the results app, so that
     ``psephos ledger verify`` runs it without the ledger importing results.
     """
     mismatches: list[ProtocolMismatch] = []

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from psephos.ledger.actors import actor_user, text_digest
 from psephos.ledger.services.events import event_record
 from psephos.results.enums import ProtocolStatus
 from psephos.results.errors import ElectionCertified, ElectionNotComplete, ElectionNotFinal
+from psephos.results.hooks import CERTIFY_GUARDS, ELECTION_CERTIFIED
 from psephos.results.models import Protocol, Tally
 from psephos.results.rules.determination import Outcome
 from psephos.results.selectors.determination import election_determine
@@ -26,34 +26,17 @@ from psephos.results.services.tabulation import tally_recompute
 if TYPE_CHECKING:
     from psephos.accounts.models import User
 
-FINALITY_MODULE = "psephos.complaints.selectors.finality"
-# Services of apps that import results (so results cannot import them) and act on a
-# certification inside its transaction: "module:function", called with the certified
-# election, the actor and the role; an app that is not installed is skipped.
-CERTIFIED_HOOKS = ("psephos.candidates.services.deposits:deposits_settle_certified",)
 
-
-def _optional(name: str) -> Any:
-    """Import module ``name``, or return None when its app is not installed."""
-    try:
-        return import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and name.startswith(exc.name):
-            return None
-        raise
-
-
-def _finality_check(election: Election) -> None:
-    """Run the complaints app's finality check when that app provides one."""
-    module = _optional(FINALITY_MODULE)
-    if module is None:
-        return
-    check = module.election_finality_check(election)
-    if not check.allowed:
+def _guards_check(election: Election) -> None:
+    """Refuse while a registered guard (the complaints app's finality) gives a reason."""
+    reasons = [
+        reason for guard in CERTIFY_GUARDS.functions() for reason in guard(election=election)
+    ]
+    if reasons:
         raise ElectionNotFinal(
             _("Election “%(election)s” cannot be certified yet: ") % {"election": election.key}
-            + " ".join(check.reasons),
-            data={"election": election.key, "reasons": list(check.reasons)},
+            + " ".join(reasons),
+            data={"election": election.key, "reasons": reasons},
         )
 
 
@@ -62,13 +45,13 @@ def election_certify(*, user: User, election: Election) -> Outcome:
 
     Preconditions: ``user`` is a CEC operator of the election's map; the election
     is not certified; every expected protocol is accepted or cancelled, none is
-    awaiting a decision; the complaints app's finality check (when installed)
-    passes. Writes the ``election.certify`` ledger event with the outcome, then runs
-    the ``CERTIFIED_HOOKS`` in the same transaction (the candidates' deposits are
-    settled: ``deposits.settle``).
+    awaiting a decision; no ``CERTIFY_GUARDS`` hook gives a reason (the complaints
+    app's finality check, when installed). Writes the ``election.certify`` ledger event
+    with the outcome, then runs the ``ELECTION_CERTIFIED`` hooks in their order in the
+    same transaction (the candidates' deposits are settled: ``deposits.settle``).
 
-    Raises ``PermissionDenied``, ``ElectionCertified``, ``ElectionNotComplete`` or
-    whatever the finality check raises.
+    Raises ``PermissionDenied``, ``ElectionCertified``, ``ElectionNotComplete``,
+    ``ElectionNotFinal`` or whatever a hook raises (nothing is written then).
     """
     access_election_certify(user)
     commission = user.commission
@@ -90,7 +73,7 @@ def election_certify(*, user: User, election: Election) -> Outcome:
                 _("Election “%(election)s” is already certified.") % {"election": election.key},
                 data={"election": election.key},
             )
-        _finality_check(locked)
+        _guards_check(locked)
         report = tally_recompute(election=locked, actor=actor, role=user.role)
         pending = Protocol.objects.filter(
             election=locked, status__in=[ProtocolStatus.SUBMITTED, ProtocolStatus.RETURNED]
@@ -138,11 +121,8 @@ def election_certify(*, user: User, election: Election) -> Outcome:
         )
         locked.status = ElectionStatus.CERTIFIED
         locked.certified_at = now
-        for hook in CERTIFIED_HOOKS:
-            name, function = hook.split(":")
-            module = _optional(name)
-            if module is not None:
-                getattr(module, function)(election=locked, actor=actor, role=user.role)
+        for hook in ELECTION_CERTIFIED.functions():
+            hook(election=locked, actor=actor, role=user.role)
     election.status = ElectionStatus.CERTIFIED
     election.certified_at = now
     return outcome

@@ -343,3 +343,27 @@ def test_certify_waits_for_the_finality_check(country, monkeypatch):
         "Election “kz-2022-presidential” cannot be certified yet: Results challenge C-1 is open."
     )
     assert snapshot() == before
+
+
+def test_certified_hooks_run_in_order_inside_the_certifying_transaction(country, monkeypatch):
+    from psephos.results.hooks import ELECTION_CERTIFIED
+
+    accept_all(country)
+    seen: list[tuple[str, str, str]] = []
+
+    def record(*, election, actor, role):
+        seen.append((election.status, actor.split(":")[0], role))
+
+    def refuse(*, election, actor, role):
+        raise ElectionNotComplete("refused by a hook")
+
+    monkeypatch.setattr(ELECTION_CERTIFIED, "_registered", {})
+    ELECTION_CERTIFIED.register("second", refuse, order=2)
+    ELECTION_CERTIFIED.register("first", record, order=1)
+    before = snapshot()
+    with pytest.raises(ElectionNotComplete, match="refused by a hook"):
+        election_certify(user=country.users["CEC"], election=country.election)
+    assert seen == [("certified", "user", "cec")]  # it ran first, with the election certified
+    assert snapshot() == before  # and the refusal after it undid the certification
+    country.election.refresh_from_db()
+    assert country.election.status == "configured"
