@@ -347,13 +347,18 @@ class AuditProposeForm(FinanceProposeForm):
             choices=[("", _("none: closed without sanction")), *sanctions],
             required=False,
         )
+        self.fields["fine_mci"] = forms.IntegerField(
+            label=_("Fine in MCI (with a fine only; converted to KZT on the decision's date)"),
+            min_value=1,
+            required=False,
+        )
         self.fields["proportionality"] = forms.CharField(
             label=_("Why the sanction is proportionate (required with a sanction)"),
             widget=forms.Textarea(attrs=TEXT),
             required=False,
         )
         self.fields["reasons"].label = _("Reasons")
-        self.order_fields(["subject", "sanction", "proportionality"])
+        self.order_fields(["subject", "sanction", "fine_mci", "proportionality"])
 
 
 class FinanceConfirmForm(RegistrationConfirmForm):

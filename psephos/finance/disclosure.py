@@ -88,6 +88,8 @@ class AuditLine:
     answered: bool
     status: str
     sanction: str
+    fine_mci: int | None  # a fine's amount in MCI and in KZT on the decision's day
+    fine_kzt: Decimal | None
     decision: str
 
 
@@ -197,6 +199,8 @@ def fund_disclosure(*, fund: Fund) -> Disclosure:
                 answered=a.answered_on is not None,
                 status=a.status,
                 sanction=a.sanction,
+                fine_mci=a.fine_mci,
+                fine_kzt=None if a.fine_kzt is None else money(a.fine_kzt),
                 decision=a.decision.number if a.decision else "",
             )
             for a in audits_list(fund=fund)

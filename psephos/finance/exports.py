@@ -86,6 +86,8 @@ def disclosure_dict(d: Disclosure) -> dict[str, Any]:
                 "answered": a.answered,
                 "status": a.status,
                 "sanction": a.sanction,
+                "fine_mci": a.fine_mci,
+                "fine_kzt": None if a.fine_kzt is None else str(a.fine_kzt),
                 "decision": a.decision,
             }
             for a in d.audits

@@ -257,6 +257,9 @@ class Audit(models.Model):
     answered_on = models.DateField(null=True, blank=True)
     sanction = models.CharField(max_length=24, blank=True)  # empty: none
     proportionality = models.TextField(blank=True)  # why the sanction is proportionate
+    # A fine's amount: a whole number of MCI and its KZT at the MCI of the decision's day.
+    fine_mci = models.PositiveIntegerField(null=True, blank=True)
+    fine_kzt = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     reason = models.TextField(blank=True)  # the decision's reasons
     decision = models.ForeignKey(
         "commissions.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -270,6 +273,11 @@ class Audit(models.Model):
             models.CheckConstraint(
                 condition=Q(sanction="") | ~Q(proportionality=""),
                 name="audit_sanction_proportionate",
+            ),
+            models.CheckConstraint(
+                condition=Q(fine_mci__isnull=True, fine_kzt__isnull=True)
+                | Q(sanction="fine", fine_mci__gt=0, fine_kzt__gt=0),
+                name="audit_fine_amount",
             ),
         ]
 

@@ -59,6 +59,8 @@ class FundAuditOut(Schema):
     answered: bool  # the candidate answered the findings
     status: str  # open, answered, cleared, sanctioned
     sanction: str  # a code of the profile's finance_sanctions, empty for none
+    fine_mci: int | None  # a fine's amount in MCI (monthly calculation index), else null
+    fine_kzt: str | None  # the same in KZT at the MCI in force on the decision's day
     decision: str  # the CEC's decision number, empty until decided
 
 

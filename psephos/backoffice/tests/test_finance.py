@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -243,13 +244,14 @@ def _audits() -> tuple[int, ...]:
     return (Audit.objects.count(), Finding.objects.count(), *_reports())
 
 
-def _sanction(c: Client, f: Fund, proportionality: str) -> Any:
+def _sanction(c: Client, f: Fund, proportionality: str, fine_mci: str = "20") -> Any:
     return _propose(
         c,
         f,
         "audit-propose",
         reasons="Receipt 3 came from a charity.",
         sanction="fine",
+        fine_mci=fine_mci,
         proportionality=proportionality,
     )
 
@@ -288,6 +290,12 @@ def test_an_audit_finding_answer_and_a_proportionate_sanction_confirmed_by_a_sec
         r.content.decode(),
         re.S,
     )
+    # a fine without its amount: refused beside that field
+    r = _sanction(cec, fund, "One receipt, returned.", fine_mci="")
+    assert r.status_code == 422 and _audits() == before
+    assert re.search(
+        r'id="field-fine_mci">(?:(?!</div>).)*fine_mci \(required\)', r.content.decode(), re.S
+    )
     r = _sanction(cec, fund, "One receipt, returned.")
     assert r.status_code == 302
     assert Audit.objects.get().status == "answered"
@@ -302,7 +310,10 @@ def test_an_audit_finding_answer_and_a_proportionate_sanction_confirmed_by_a_sec
         "fine",
         "One receipt, returned.",
     )
+    # 20 MCI at the profile's 2022 MCI (KZT 3,063) on the decision's day
+    assert (audit.fine_mci, audit.fine_kzt) == (20, Decimal("61260.00"))
     page = second.get(_base(fund)).content.decode()
+    assert "20 MCI (KZT 61,260.00)" in page
     assert "Decision No. F-1 is confirmed: audit No. 1 is closed with a sanction." in page
 
 

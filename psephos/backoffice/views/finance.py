@@ -184,6 +184,7 @@ def _audit_decide(user: User, fund: Fund, d: dict[str, Any], adoption: Adoption)
         reason=d["reasons"],
         proportionality=d["proportionality"],
         adoption=adoption,
+        fine_mci=d.get("fine_mci"),
     )
 
 

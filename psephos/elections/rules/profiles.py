@@ -174,6 +174,10 @@ class PresidentialProfile:
     # under the Election Law, without criteria); each decision records why its
     # sanction is proportionate (Rec P16).
     finance_sanctions: frozenset[str] = frozenset({"fine", "deregistration", "invalidation"})
+    # A fine is decided as a whole number of MCI and converted to KZT at the MCI in force
+    # on the decision's day. The Code's maximum for these offences is not in the
+    # references (UNVERIFIED): None means "not known, not enforced".
+    finance_fine_mci_max: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

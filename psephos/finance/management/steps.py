@@ -8,7 +8,7 @@ psephos finance finding   --election E --fund F --audit N --text T --evidence T 
 psephos finance answer    --election E --fund F --audit N --text T
 psephos finance decide    invoice|report|audit N --election E --fund F --user U --number N
                                 --date D --reasons R --votes-for V --present P --document FILE
-                                [--refuse] [--sanction S --proportionality T]
+                                [--refuse] [--sanction S --proportionality T [--fine-mci N]]
 psephos finance confirm   invoice|report|audit N --election E --fund F --user U
                                 --commission C --number N
 """
@@ -134,6 +134,7 @@ class Steps:
         d.add_argument("--refuse", action="store_true", help="refuse the invoice or report")
         d.add_argument("--sanction", default="", help="an audit's sanction (profile's list)")
         d.add_argument("--proportionality", default="", help="why the sanction is proportionate")
+        d.add_argument("--fine-mci", type=int, default=None, help="a fine's amount in MCI")
         steps["confirm"].add_argument("--commission", required=True, help="the commission's code")
 
     def handle(self, **options: Any) -> None:
@@ -217,6 +218,7 @@ class Steps:
                 reason=reasons,
                 proportionality=options["proportionality"],
                 adoption=adoption,
+                fine_mci=options["fine_mci"],
             )
         self.stdout.write(
             _("Decision No. %(decision)s on %(subject)s No. %(number)s: pending confirmation.")

@@ -11,6 +11,7 @@ the profile's sanctions and the reason it is proportionate (Rec P15, P16).
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -21,11 +22,13 @@ from django.utils.translation import gettext as _
 from psephos.core import clock
 from psephos.ledger.actors import text_digest
 
-from ..enums import AuditScope, AuditStatus
+from ..enums import AuditScope, AuditStatus, ReferenceKind
 from ..errors import AuditInvalid, FinanceStateConflict
 from ..models import Audit, Finding, Fund, Payment, Receipt
 from ..profile import finance_profile
 from ..rules.audit import audit_sample, decision_problems
+from ..rules.money import multiple
+from ..selectors import reference_value_at
 from .decisions import CEC_ONLY, Adoption, finance_decision_apply, finance_decision_propose
 from .events import fund_event
 
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     from psephos.commissions.models import Decision
 
 AUDIT_ACTION = "finance.audit"
+FINE_FIELDS = ("fine_mci", "fine_kzt")
 TEXT_MAX = 20_000
 
 
@@ -223,13 +227,15 @@ def audit_decide(
     reason: str,
     proportionality: str,
     adoption: Adoption,
+    fine_mci: int | None = None,
 ) -> Decision:
     """Propose the CEC's decision closing the audit, with or without a sanction; pending.
 
     Only after the candidate answered the findings (an audit without findings may be
     closed at once). ``sanction`` (empty: none) must be in the profile's
-    ``finance_sanctions``, rest on a finding and carry its proportionality reason
-    (``AuditInvalid`` lists every problem). Nothing changes until another operator
+    ``finance_sanctions``, rest on a finding and carry its proportionality reason; a
+    fine names ``fine_mci``, converted to KZT at the MCI in force on the decision's
+    day (``AuditInvalid`` lists every problem). Nothing changes until another operator
     confirms it (``audit_decision_confirm``).
     """
     sanction, proportionality = sanction.strip(), proportionality.strip()
@@ -237,14 +243,21 @@ def audit_decide(
         locked = _decidable(audit)
         findings = Finding.objects.filter(audit=locked).count()
     fund = locked.fund
+    profile = finance_profile(fund.election)
     problems = decision_problems(
         sanction=sanction,
-        allowed=finance_profile(fund.election).finance_sanctions,
+        allowed=profile.finance_sanctions,
         proportionality=proportionality,
         findings=findings,
+        fine_mci=fine_mci,
+        fine_mci_max=profile.finance_fine_mci_max,
     )
     if problems:
         raise _invalid(problems)
+    fine: dict[str, int | str | None] = {"fine_mci": None, "fine_kzt": None}
+    if fine_mci is not None:
+        mci = reference_value_at(kind=ReferenceKind.MCI, on=adoption.on, profile=profile)
+        fine = {"fine_mci": fine_mci, "fine_kzt": str(multiple(mci, fine_mci))}
     outcome = AuditStatus.SANCTIONED if sanction else AuditStatus.CLEARED
     return finance_decision_propose(
         user=user,
@@ -254,23 +267,25 @@ def audit_decide(
         outcome=outcome.value,
         reasons=reason,
         adoption=adoption,
-        title=_("Audit No. %(number)s of fund “%(fund)s”")
-        % {"number": locked.number, "fund": fund.key},
+        title=lambda name: (
+            _("Audit No. %(number)s of the fund of %(name)s")
+            % {"number": locked.number, "name": name}
+        ),
         levels=CEC_ONLY,
-        extra={"sanction": sanction, "proportionality": proportionality},
+        extra={"sanction": sanction, "proportionality": proportionality, **fine},
     )
 
 
 def audit_decision_confirm(*, user: User, audit: Audit, commission: str, number: str) -> Audit:
     """Confirm the CEC's pending decision No. ``number`` on the audit and apply it.
 
-    The audit is closed with its outcome, reasons, sanction and proportionality
-    reason; one ``audit.decide`` event names the sanction and carries the reasons'
-    and the proportionality reason's SHA-256.
+    The audit is closed with its outcome, reasons, sanction (a fine with its MCI and
+    KZT) and proportionality reason; one ``audit.decide`` event names the sanction and
+    the fine and carries the reasons' and the proportionality reason's SHA-256.
     """
     with transaction.atomic():
         locked = _decidable(audit)
-        finance_decision_apply(
+        decision = finance_decision_apply(
             user=user,
             fund=locked.fund,
             record=locked,
@@ -281,9 +296,14 @@ def audit_decision_confirm(*, user: User, audit: Audit, commission: str, number:
             payload=lambda d: {
                 "scope": locked.scope,
                 "sanction": str(d.action.get("sanction", "")),
+                **{k: d.action[k] for k in FINE_FIELDS if d.action.get(k) is not None},
                 "proportionality_sha256": text_digest(str(d.action.get("proportionality", ""))),
             },
             fields=("sanction", "proportionality"),
         )
+        if decision.action.get("fine_mci") is not None:
+            locked.fine_mci = int(decision.action["fine_mci"])
+            locked.fine_kzt = Decimal(str(decision.action["fine_kzt"]))
+            locked.save(update_fields=["fine_mci", "fine_kzt"])
     audit.refresh_from_db()
     return audit

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from psephos.commissions.enums import CommissionLevel
@@ -20,6 +21,7 @@ from psephos.commissions.rules.decisions import DecisionReview, DecisionVote
 from psephos.commissions.selectors import decision_get
 from psephos.commissions.services import decision_confirm, decision_propose
 from psephos.core.errors import PermissionDenied
+from psephos.core.i18n import localized
 from psephos.elections.selectors import election_decision_quorum, election_profile
 from psephos.ledger.actors import actor_user, text_digest
 
@@ -72,13 +74,16 @@ def finance_decision_propose(
     outcome: str,
     reasons: str,
     adoption: Adoption,
-    title: str,
+    title: Callable[[str], str],
     levels: tuple[str, ...],
     extra: dict[str, Any] | None = None,
 ) -> Decision:
     """Propose the decision ``outcome`` on ``subject`` of ``fund``; return it, pending.
 
     ``user`` operates a commission of one of ``levels``; ``reasons`` are required.
+    ``title(name)`` is the subject naming the nominee ``name``: the register keeps it in
+    Kazakh, Russian and English, each with the candidate's name in that language (a
+    registered candidate's name is public).
     Raises ``PermissionDenied``, ``FinanceDecisionInvalid``, ``DecisionNotValid`` or
     ``DecisionNumberTaken``; nothing is written then.
     """
@@ -101,7 +106,12 @@ def finance_decision_propose(
         commission=commission,
         number=adoption.number,
         on=adoption.on,
-        title=title,
+        title=_decision_title(title, fund),
+        titles=(
+            _decision_title(title, fund, "kk"),
+            _decision_title(title, fund, "ru"),
+            _decision_title(title, fund, "en"),
+        ),
         reasons=reasons,
         vote=DecisionVote(
             0, adoption.present, adoption.votes_for, adoption.votes_against, adoption.abstentions
@@ -117,6 +127,12 @@ def finance_decision_propose(
             **(extra or {}),
         },
     )
+
+
+def _decision_title(title: Callable[[str], str], fund: Fund, language: str | None = None) -> str:
+    """Return ``title`` in ``language`` (the active one if None) naming the fund's nominee."""
+    with translation.override(language or translation.get_language()):
+        return title(localized(fund.nomination, "name"))
 
 
 def finance_decision_confirm(

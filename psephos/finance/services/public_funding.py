@@ -254,8 +254,10 @@ def invoice_decide(
         outcome=outcome.value,
         reasons=reason,
         adoption=adoption,
-        title=_("Invoice %(reference)s of fund “%(fund)s”")
-        % {"reference": locked.reference, "fund": fund.key},
+        title=lambda name: (
+            _("Invoice %(reference)s of the fund of %(name)s")
+            % {"reference": locked.reference, "name": name}
+        ),
         levels=INVOICE_LEVELS,
     )
 

@@ -148,14 +148,22 @@ def report_decide(
         outcome=outcome.value,
         reasons=reason,
         adoption=adoption,
-        title=_("%(kind)s No. %(number)s of fund “%(fund)s”")
-        % {
-            "kind": ReportKind(locked.kind).label,
-            "number": locked.number,
-            "fund": locked.fund.key,
-        },
+        title=lambda name: _report_title(locked, name),
         levels=CEC_ONLY,
     )
+
+
+def _report_title(report: Report, name: str) -> str:
+    """Return the subject of a decision on ``report`` of the nominee ``name``."""
+    if report.kind == ReportKind.FINAL:
+        return _("Final report No. %(number)s of the fund of %(name)s") % {
+            "number": report.number,
+            "name": name,
+        }
+    return _("Interim report No. %(number)s of the fund of %(name)s") % {
+        "number": report.number,
+        "name": name,
+    }
 
 
 def report_decision_confirm(*, user: User, report: Report, commission: str, number: str) -> Report:

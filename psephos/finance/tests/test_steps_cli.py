@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -123,6 +124,9 @@ def test_the_steps_run_from_the_command_line(
         "Finding confirmed.",
         "--proportionality",
         "A first, small lapse.",
+        "--fine-mci",
+        "10",
     )
     audit = Audit.objects.get()
     assert (audit.status, audit.sanction) == ("sanctioned", "fine")
+    assert (audit.fine_mci, audit.fine_kzt) == (10, Decimal("30630.00"))
