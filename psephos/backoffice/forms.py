@@ -137,14 +137,9 @@ class SessionOpenForm(OfficeForm):
         field.choices = members
 
 
-class DecisionProposeForm(OfficeForm):
-    ids = "propose"
+class DecisionVoteForm(OfficeForm):
+    """A formal decision's reasons, vote and signed document (what every proposal asks)."""
 
-    number = forms.CharField(label=_("Decision number"), max_length=32)
-    title = forms.CharField(label=_("Subject"), max_length=300)
-    title_kk = forms.CharField(label=_("Subject in Kazakh"), max_length=300, required=False)
-    title_ru = forms.CharField(label=_("Subject in Russian"), max_length=300, required=False)
-    title_en = forms.CharField(label=_("Subject in English"), max_length=300, required=False)
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs=TEXT))
     present = forms.IntegerField(label=_("Members present"), min_value=0, max_value=1000)
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, max_value=1000)
@@ -155,8 +150,42 @@ class DecisionProposeForm(OfficeForm):
     document = forms.FileField(label=_("Signed decision document (at most 10 MiB)"))
 
 
+class DecisionProposeForm(DecisionVoteForm):
+    ids = "propose"
+    field_order = ("number", "title", "title_kk", "title_ru", "title_en")
+
+    number = forms.CharField(label=_("Decision number"), max_length=32)
+    title = forms.CharField(label=_("Subject"), max_length=300)
+    title_kk = forms.CharField(label=_("Subject in Kazakh"), max_length=300, required=False)
+    title_ru = forms.CharField(label=_("Subject in Russian"), max_length=300, required=False)
+    title_en = forms.CharField(label=_("Subject in English"), max_length=300, required=False)
+
+
 class DecisionOutsideForm(DecisionProposeForm):
     on = forms.DateField(label=_("Date of the decision"), widget=DATE)
+
+
+class CorrectionForm(DecisionVoteForm):
+    """The TEC's decision behind a protocol correction; the figures are a ``ProtocolForm``.
+
+    ``session`` offers the commission's open sessions (empty: taken outside one);
+    ``version`` is the protocol version the operator saw (a newer one refuses it).
+    """
+
+    ids = "correction"
+    field_order = ("number", "on", "session")
+
+    number = forms.CharField(label=_("Decision number"), max_length=32)
+    on = forms.DateField(label=_("Date of the decision"), widget=DATE)
+    session = forms.ChoiceField(label=_("Adopted at"), required=False)
+    recount = forms.BooleanField(label=_("The figures come from a recount"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, sessions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["session"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("outside a session")), *sessions]
 
 
 class SessionCloseForm(OfficeForm):

@@ -7,7 +7,7 @@ from django.urls import URLPattern, path
 
 import psephos.core.converters  # noqa: F401 (registers <code:…>)
 
-from .views import candidates, finance, office, sessions
+from .views import candidates, corrections, finance, office, sessions
 
 app_name = "backoffice"
 
@@ -46,6 +46,12 @@ urlpatterns = [
         "decisions/<code:code>/<code:number>/confirm/",
         sessions.decision_confirm_view,
         name="decision-confirm",
+    ),
+    path("results/<slug:key>/", corrections.corrections_page, name="corrections"),
+    path(
+        "results/<slug:key>/<code:code>/correct/",
+        corrections.correction_page,
+        name="correction",
     ),
     path("candidates/<slug:key>/", candidates.nominations_page, name="nominations"),
     path("candidates/<slug:key>/<slug:nominee>/", candidates.nominee_page, name="nominee"),

@@ -128,6 +128,9 @@ ALLOWED: dict[str, set[str]] = {
     "POST staff/office/c/<code:code>/operators/<int:pk>/role/": {"tec", "cec"},
     "POST staff/office/c/<code:code>/operators/<int:pk>/deactivate/": {"tec", "cec"},
     "POST staff/office/c/<code:code>/station/": {"tec", "cec"},
+    # a protocol correction: proposed by the TEC directly above the station (confirmed on
+    # the decision's page by another operator)
+    "POST staff/office/results/<slug:key>/<code:code>/correct/": {"tec"},
     # ... and of a CEC or TEC for its own sessions and decisions
     "POST staff/office/sessions/announce/": {"tec", "cec", "tec_other"},
     "POST staff/office/sessions/<code:number>/open/": {"tec", "cec", "tec_other"},

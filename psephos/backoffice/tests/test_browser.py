@@ -176,3 +176,66 @@ def test_the_cec_records_a_nominees_eligibility_on_a_phone_in_russian(
         _no_sideways_scroll(page)
     finally:
         context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.usefixtures("key_dir")
+def test_a_tec_corrects_a_protocol_on_a_phone_in_russian(
+    transactional_db: None, live_server: Any, browser: Any, tmp_path: Any
+) -> None:
+    """The correction page at phone width: a broken relation beside its line, then proposed;
+    the second operator of the TEC confirms it and version 2 is in force."""
+    from playwright.sync_api import expect
+
+    from psephos.results.models import Protocol
+    from psephos.results.tests.factories import decision_ready, protocols_accept, small_country
+
+    c = small_country(regions=1, districts=1)
+    protocols_accept(c, c.pecs)
+    second = decision_ready(c)["KZ-01-01"]
+    context = context_new(browser, phone=True, locale="ru")
+    try:
+        page = context.new_page()
+        _office_log_in(page, live_server.url, c.users["KZ-01-01"], "tec-operator-pw")
+        page.click("#correcting a")
+        page.click('#accepted tr[data-station="KZ-01-0101"] a')
+        expect(page.locator("h1")).to_have_text("Исправление протокола участка KZ-01-0101")
+        _no_sideways_scroll(page)
+        first, other = c.option_keys()[:2]
+        now = int(page.input_value(f"#figures input[name=vote_{first}]"))
+        page.fill(f"#figures input[name=vote_{first}]", str(now - 10))
+        page.fill("#correction input[name=number]", "12")
+        page.fill("#correction input[name=on]", "2022-11-21")
+        page.fill("#correction textarea[name=reasons]", "Строка 9 сложена с ошибкой.")
+        page.fill("#correction input[name=present]", "7")
+        page.fill("#correction input[name=votes_for]", "6")
+        page.fill("#correction input[name=votes_against]", "1")
+        document = [
+            {"name": "decision-12.pdf", "mimeType": "application/pdf", "buffer": b"%PDF 12"}
+        ]
+        page.set_input_files("#correction input[name=document]", files=document)
+        page.click("#correction button[type=submit]")
+        # Ten votes taken from one option and given to none: refused beside the votes.
+        expect(page.locator(f'.field[data-field="vote_{first}"] .problems')).to_be_visible()
+        page.screenshot(path=str(tmp_path / "correction-refused-ru-390.png"), full_page=True)
+        _no_sideways_scroll(page)
+        page.fill(
+            f"#figures input[name=vote_{other}]",
+            str(int(page.input_value(f"#figures input[name=vote_{other}]")) + 10),
+        )
+        page.set_input_files("#correction input[name=document]", files=document)
+        page.click("#correction button[type=submit]")
+        expect(page.locator("#decision")).to_have_attribute("data-status", "pending")
+        expect(page.locator("#protocol-action")).to_contain_text("KZ-01-0101")
+        page.screenshot(path=str(tmp_path / "correction-proposed-ru-390.png"), full_page=True)
+        _no_sideways_scroll(page)
+        page.click("header .user form button")
+        page.wait_for_url(f"{live_server.url}/")
+        _office_log_in(page, live_server.url, second, "second-operator-pw")
+        page.goto(f"{live_server.url}/staff/office/decisions/KZ-01-01/12/")
+        page.check("#decision-confirm input[name=confirm]")
+        page.click("#decision-confirm button[type=submit]")
+        expect(page.locator("#decision")).to_have_attribute("data-status", "confirmed")
+    finally:
+        context.close()
+    assert Protocol.objects.get(commission__code="KZ-01-0101").current.number == 2

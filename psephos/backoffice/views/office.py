@@ -40,6 +40,7 @@ from psephos.commissions.selectors import commission_members_list, commissions_m
 from psephos.core import clock
 from psephos.core.errors import Conflict, DomainError, PermissionDenied
 from psephos.elections.rules.profiles import composition_rules
+from psephos.elections.selectors import elections_list
 from psephos.ledger.actors import actor_user
 from psephos.territory.services import (
     StationSpec,
@@ -83,6 +84,11 @@ def home(request: HttpRequest) -> HttpResponse:
                 (c, CommissionLevel(c.level).label) for c in commissions_managed(own=own, q=q)
             ],
             "financing": elections_with_candidates(geography_id=own.geography_id),
+            "correcting": (
+                elections_list(geography_id=own.geography_id)
+                if own.level != CommissionLevel.CEC
+                else []
+            ),
             "nominating": (
                 elections_with_candidates(geography_id=own.geography_id)
                 if own.level == CommissionLevel.CEC

@@ -56,6 +56,7 @@ from ..forms import (
     SessionOpenForm,
 )
 from .base import commission_of, form_refused, office_profile, operator
+from .corrections import correction_rows
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -395,6 +396,11 @@ def _decision_page(
                 {"kind": kind, "election": action.get("election"), "station": action.get("station")}
                 if kind in PROTOCOL_KINDS
                 else None
+            ),
+            "figures": (
+                correction_rows(action)
+                if kind in PROTOCOL_KINDS and decision.status == DecisionStatus.PENDING
+                else []
             ),
             "nominee_url": _nominee_url(decision),
             "complaint_url": (

@@ -38,7 +38,7 @@ from psephos.results.services.versions import _refuse_if_certified
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
-    from psephos.elections.models import Election
+    from psephos.elections.models import Election, Option
 
 
 class DecisionInvalid(ValidationFailed):
@@ -130,6 +130,25 @@ def correction_lines_check(*, election: Election, station: str, lines: ProtocolL
         )
 
 
+def correction_changes_check(
+    version: ProtocolVersion, *, station: str, lines: ProtocolLines, options: list[Option]
+) -> dict[int, int]:
+    """Raise ``CorrectionChangesNothing`` if ``lines`` equal ``version``'s figures.
+
+    Returns the version's votes by option id (what the correction moves the tallies from).
+    """
+    old_votes = dict(ProtocolVote.objects.filter(version=version).values_list("option_id", "votes"))
+    if version.lines_dict() == lines.as_dict() and all(
+        lines.votes.get(o.key) == old_votes.get(o.pk, 0) for o in options
+    ):
+        raise CorrectionChangesNothing(
+            _("The figures given for station “%(station)s” equal its current version %(n)d.")
+            % {"station": station, "n": version.number},
+            data={"station": station, "version": version.number},
+        )
+    return old_votes
+
+
 def _lock_accepted(protocol: Protocol, station: str, expected_version: int | None) -> Protocol:
     locked = (
         Protocol.objects.select_for_update(of=("self",))
@@ -213,15 +232,9 @@ def protocol_correct(
         old = locked.current
         assert old is not None
         old_lines = old.lines_dict()
-        old_votes = dict(ProtocolVote.objects.filter(version=old).values_list("option_id", "votes"))
+        old_votes = correction_changes_check(old, station=station, lines=lines, options=options)
         new_lines = lines.as_dict()
         new_votes = {o.pk: lines.votes[o.key] for o in options}
-        if new_lines == old_lines and new_votes == {o.pk: old_votes.get(o.pk, 0) for o in options}:
-            raise CorrectionChangesNothing(
-                _("The figures given for station “%(station)s” equal its current version %(n)d.")
-                % {"station": station, "n": old.number},
-                data={"station": station, "version": old.number},
-            )
         number = (
             ProtocolVersion.objects.filter(protocol=locked).aggregate(n=Max("number"))["n"] or 0
         ) + 1

@@ -26,11 +26,16 @@ from psephos.commissions.rules.decisions import DecisionReview, DecisionVote
 from psephos.commissions.selectors import commission_top_get, decision_get
 from psephos.commissions.services import decision_confirm, decision_propose
 from psephos.core.errors import NotFound, ValidationFailed
-from psephos.elections.selectors import election_decision_quorum, election_profile
+from psephos.elections.selectors import (
+    election_decision_quorum,
+    election_options,
+    election_profile,
+)
 from psephos.results.models import Protocol
 from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 from psephos.results.services.corrections import (
     _lock_accepted,
+    correction_changes_check,
     correction_lines_check,
     protocol_cancel,
     protocol_correct,
@@ -38,7 +43,7 @@ from psephos.results.services.corrections import (
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
-    from psephos.commissions.models import Decision
+    from psephos.commissions.models import Decision, Session
     from psephos.elections.models import Election
 
 
@@ -65,14 +70,24 @@ def _protocol(election: Election, station_code: str) -> Protocol:
     return protocol
 
 
-def _refuse_if_not_accepted(protocol: Protocol, station: str, expected_version: int | None) -> None:
-    """Refuse a proposal for a protocol that is not accepted, or not at the version seen.
+def _refuse_if_not_accepted(
+    protocol: Protocol,
+    station: str,
+    expected_version: int | None,
+    lines: ProtocolLines | None = None,
+) -> None:
+    """Refuse a proposal for a protocol that is not accepted, or not at the version seen,
+    or (a correction's ``lines``) one that would change none of its figures.
 
     Checked again when the decision is confirmed (under the row lock); here it saves
     a decision that could never apply.
     """
     with transaction.atomic():
-        _lock_accepted(protocol, station, expected_version)
+        locked = _lock_accepted(protocol, station, expected_version)
+        if lines is not None:
+            assert locked.current is not None
+            options = election_options(election=protocol.election)
+            correction_changes_check(locked.current, station=station, lines=lines, options=options)
 
 
 def protocol_correct_by_decision(
@@ -91,21 +106,23 @@ def protocol_correct_by_decision(
     abstentions: int = 0,
     recount: bool = False,
     expected_version: int | None = None,
+    session: Session | None = None,
 ) -> Decision:
     """Propose the TEC's decision correcting (or recounting) a station's protocol; return it.
 
     Preconditions: ``user`` operates the TEC directly above the station, the station
     has an accepted protocol (at ``expected_version`` when given), ``lines`` pass every
-    control relation, and the vote is valid
-    against the TEC's membership on ``date``. The decision is stored pending; the
+    control relation and differ from its current version, and the vote is valid
+    against the TEC's membership on ``date`` (with ``session``: adopted at that open
+    session of the TEC, else taken outside one). The decision is stored pending; the
     version is written when another operator confirms it (``protocol_decision_confirm``).
     Raises ``PermissionDenied``, ``ProtocolMissing``, ``ProtocolNotAccepted``,
-    ``ProtocolBreaksRelations``, ``DecisionNotValid`` or ``DecisionNumberTaken``;
-    nothing is written then.
+    ``ProtocolBreaksRelations``, ``CorrectionChangesNothing``, ``DecisionNotValid``,
+    ``SessionNotValid`` or ``DecisionNumberTaken``; nothing is written then.
     """
     protocol = _protocol(election, station_code)
     access_protocol_decide(user, protocol.commission)
-    _refuse_if_not_accepted(protocol, station_code, expected_version)
+    _refuse_if_not_accepted(protocol, station_code, expected_version, lines)
     correction_lines_check(election=election, station=station_code, lines=lines)
     assert protocol.commission.parent is not None
     return decision_propose(
@@ -126,6 +143,7 @@ def protocol_correct_by_decision(
             "votes": dict(lines.votes),
             "expected_version": expected_version,
         },
+        session=session,
     )
 
 

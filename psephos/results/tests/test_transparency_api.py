@@ -161,7 +161,21 @@ def test_correction_breaking_relations_is_refused_with_breaches(country):
     assert state() == before
 
 
-def test_decision_number_reused_is_a_conflict(country):
+def _moved(c, lines, n):
+    """Return ``lines`` with ``n`` votes moved from the first option to the second."""
+    first, second = c.option_keys()[:2]
+    votes = dict(lines["votes"], **{first: lines["votes"][first] - n})
+    return lines | {"votes": dict(votes, **{second: votes[second] + n})}
+
+
+@pytest.mark.parametrize(
+    ("number", "moved", "status", "code"),
+    [
+        ("5", 5, 409, "decision_number_taken"),  # the number of the decision in force
+        ("13", 0, 422, "correction_changes_nothing"),  # refused when proposed, not confirmed
+    ],
+)
+def test_a_second_correction_refused_when_proposed(country, number, moved, status, code):
     url = f"{BASE}/protocols/{STATION}/corrections"
     first = decided(
         country, url, {"decision": decision_body(), "lines": new_lines(country)}, "KZ-01-01"
@@ -169,15 +183,10 @@ def test_decision_number_reused_is_a_conflict(country):
     assert first.status_code == 201
     headers = bearer(country, "KZ-01-01")
     before = state()
-    again = decided(
-        country,
-        url,
-        {"decision": decision_body(), "lines": new_lines(country, ballots_invalid=10)},
-        "KZ-01-01",
-        headers,
-    )
-    assert again.status_code == 409
-    assert again.json()["error"]["code"] == "decision_number_taken"
+    lines = _moved(country, new_lines(country), moved)
+    again = post(url, {"decision": decision_body(number), "lines": lines}, headers)
+    assert again.status_code == status
+    assert again.json()["error"]["code"] == code
     assert state() == before
 
 

@@ -1,0 +1,238 @@
+"""A TEC operator proposes a protocol correction on the back office; a second one confirms it
+on the decision's page, which applies it through the results service (issue 17)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from psephos.commissions.models import Decision
+from psephos.commissions.selectors import commission_members_list
+from psephos.commissions.sessions import session_announce, session_open
+from psephos.core import clock
+from psephos.ledger.models import Event
+from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote, Tally
+from psephos.results.tests.factories import (
+    DECISION_DAY,
+    DECISION_DOCUMENT,
+    decision_ready,
+    good_lines,
+    protocols_accept,
+    small_country,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
+
+STATION = "KZ-01-0101"
+URL = f"/staff/office/results/kz-test-presidential/{STATION}/correct/"
+
+
+@pytest.fixture
+def country():  # type: ignore[no-untyped-def]
+    c = small_country(regions=1, districts=1)
+    protocols_accept(c, c.pecs)
+    second = decision_ready(c)
+    return c, second
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _figures(c: Any, move: int = 10, **changes: int) -> dict[str, Any]:
+    """The accepted figures with ``move`` votes moved from the first option to the second."""
+    lines = good_lines(c.option_keys())
+    first, second = c.option_keys()[:2]
+    votes = dict(lines.votes, **{first: lines.votes[first] - move})
+    votes[second] += move
+    return (
+        lines.as_dict()
+        | {f"vote_{k}": v for k, v in votes.items()}
+        | {"ballots_both_marked": ""}
+        | changes
+    )
+
+
+def _post(c: Any, user: Any = None, *, figures: dict[str, Any] | None = None, **decision: Any):  # type: ignore[no-untyped-def]
+    data = {
+        "number": "12",
+        "on": DECISION_DAY.isoformat(),
+        "session": "",
+        "reasons": "Line 9 was mis-added.",
+        "present": 7,
+        "votes_for": 6,
+        "votes_against": 1,
+        "abstentions": 0,
+        "version": 1,
+        "document": SimpleUploadedFile("decision.pdf", DECISION_DOCUMENT),
+        **(figures if figures is not None else _figures(c)),
+    } | decision
+    return _client(user or c.users["KZ-01-01"]).post(URL, data)
+
+
+def _state() -> tuple[Any, ...]:
+    return (
+        Decision.objects.count(),
+        ProtocolVersion.objects.count(),
+        Event.objects.count(),
+        list(Tally.objects.order_by("pk").values_list("ballots_valid", "ballots_invalid")),
+    )
+
+
+def _problems(page: Any, field: str) -> str:
+    """Return the problems shown beside one figure's field (empty when none)."""
+    start = page.text.index(f'data-field="{field}"')
+    block = page.text[start : page.text.index("</div>", start)]
+    return block if "problems" in block else ""
+
+
+def test_the_page_shows_the_current_figures_beside_the_fields(country) -> None:  # type: ignore[no-untyped-def]
+    c, _second = country
+    page = _client(c.users["KZ-01-01"]).get(URL)
+    assert page.status_code == 200
+    lines = good_lines(c.option_keys())
+    assert f'data-now="{lines.ballots_valid}"' in page.text
+    assert f'data-now="{lines.votes[c.option_keys()[0]]}"' in page.text
+    listing = _client(c.users["KZ-01-01"]).get("/staff/office/results/kz-test-presidential/")
+    assert f'href="{URL}"' in listing.text
+
+
+def test_proposed_on_the_page_and_confirmed_by_the_second_operator(country) -> None:  # type: ignore[no-untyped-def]
+    c, second = country
+    before = ProtocolVersion.objects.count()
+    response = _post(c)
+    assert response.status_code == 302, response.content[:2000]
+    assert response["Location"] == "/staff/office/decisions/KZ-01-01/12/"
+    decision = Decision.objects.get(number="12")
+    assert (decision.status, decision.session_id) == ("pending", None)
+    assert decision.action["kind"] == "protocol.correct"
+    assert ProtocolVersion.objects.count() == before  # nothing changes before the confirmation
+    page = _client(second["KZ-01-01"]).get(response["Location"])
+    assert page.text.count('data-changed="1"') == 2  # the two options' votes, now and proposed
+    confirmed = _client(second["KZ-01-01"]).post(
+        f"{response['Location']}confirm/", {"confirm": "on"}
+    )
+    assert confirmed.status_code == 302
+    protocol = Protocol.objects.select_related("current").get(commission__code=STATION)
+    assert (protocol.current.number, protocol.current.source) == (2, "correction")
+    first, other = c.option_keys()[:2]
+    votes = dict(
+        ProtocolVote.objects.filter(version=protocol.current).values_list("option__key", "votes")
+    )
+    accepted = good_lines(c.option_keys()).votes
+    assert (votes[first], votes[other]) == (accepted[first] - 10, accepted[other] + 10)
+
+
+def test_a_recount(country) -> None:  # type: ignore[no-untyped-def]
+    c, _second = country
+    assert _post(c, recount="on").status_code == 302
+    assert Decision.objects.get(number="12").action["kind"] == "protocol.recount"
+
+
+def test_a_broken_control_relation_is_shown_beside_its_lines_and_nothing_is_written(
+    country,
+) -> None:  # type: ignore[no-untyped-def]
+    c, _second = country
+    before = _state()
+    lines = good_lines(c.option_keys())
+    response = _post(c, figures=_figures(c, ballots_valid=lines.ballots_valid + 3))
+    assert response.status_code == 422
+    assert _problems(response, "ballots_valid")
+    assert 'id="form-errors"' in response.text  # said at the top too
+    assert not _problems(response, "voters_on_list")
+    assert "The form was not accepted" not in response.text  # the decision's fields were fine
+    assert _state() == before
+
+
+def test_figures_equal_to_the_current_ones_are_refused(country) -> None:  # type: ignore[no-untyped-def]
+    c, _second = country
+    before = _state()
+    response = _post(c, figures=_figures(c, move=0))
+    assert response.status_code == 422
+    assert "equal its current version 1" in response.text
+    assert _state() == before
+
+
+def test_a_vote_without_a_majority_is_shown_beside_the_votes(country) -> None:  # type: ignore[no-untyped-def]
+    c, _second = country
+    before = _state()
+    response = _post(c, votes_for=3, votes_against=4)
+    assert response.status_code == 422
+    start = response.text.index('id="field-votes_for"')
+    assert "is not valid" in response.text[start : response.text.index("</div>", start)]
+    assert _state() == before
+
+
+def test_a_missing_document_and_a_bad_figure_are_shown_beside_their_fields(country) -> None:  # type: ignore[no-untyped-def]
+    c, _second = country
+    before = _state()
+    response = _post(c, document="", figures=_figures(c, ballots_invalid=-1))
+    assert response.status_code == 422
+    assert 'id="field-document"' in response.text
+    start = response.text.index('id="field-document"')
+    assert "errorlist" in response.text[start : response.text.index("</div>", start)]
+    assert "cannot be negative" in _problems(response, "ballots_invalid")
+    assert _state() == before
+
+
+def test_a_protocol_changed_meanwhile_is_a_conflict(country) -> None:  # type: ignore[no-untyped-def]
+    c, _second = country
+    before = _state()
+    response = _post(c, version=2)
+    assert response.status_code == 409
+    assert "now at version 1, not 2" in response.text
+    assert _state() == before
+
+
+def test_a_decision_number_taken_is_shown_beside_the_number(country) -> None:  # type: ignore[no-untyped-def]
+    c, _second = country
+    assert _post(c).status_code == 302
+    before = _state()
+    response = _post(c, figures=_figures(c, move=20))
+    assert response.status_code == 409
+    start = response.text.index('id="field-number"')
+    assert (
+        "already has a decision No. 12"
+        in response.text[start : response.text.index("</div>", start)]
+    )
+    assert _state() == before
+
+
+@pytest.mark.parametrize("who", ["KZ-01", "CEC", "KZ-01-0101"])
+def test_other_operators_are_refused(country, who) -> None:  # type: ignore[no-untyped-def]
+    c, _second = country
+    before = _state()
+    assert _client(c.users[who]).get(URL).status_code == 403
+    assert _post(c, c.users[who]).status_code == 403
+    assert _state() == before
+
+
+def test_the_page_in_kazakh_and_russian(country) -> None:  # type: ignore[no-untyped-def]
+    c, _second = country
+    client = _client(c.users["KZ-01-01"])
+    for lang, words in (("kk", "Түзетілген сандар"), ("ru", "Исправленные данные")):
+        page = client.get(URL, HTTP_ACCEPT_LANGUAGE=lang)
+        assert words in page.text, lang
+
+
+def test_adopted_at_an_open_session_of_the_commission(country, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    c, _second = country
+    tec = c.tecs[0]
+    at = {"now": dt.datetime(2022, 11, 19, 9, 0, tzinfo=dt.UTC)}
+    monkeypatch.setattr(clock, "now", lambda: at["now"])
+    session = session_announce(
+        user=c.users["KZ-01-01"], commission=tec, number="3", agenda="1. KZ-01-0101.",
+        starts_at=dt.datetime(2022, 11, 21, 4, 0, tzinfo=dt.UTC), notice_hours=24,
+    )  # fmt: skip
+    at["now"] = dt.datetime(2022, 11, 21, 5, 0, tzinfo=dt.UTC)
+    members = commission_members_list(commission=tec, on=DECISION_DAY)
+    session_open(user=c.users["KZ-01-01"], session=session, present=[m.pk for m in members])
+    assert '<option value="3">' in _client(c.users["KZ-01-01"]).get(URL).text
+    assert _post(c, session="3").status_code == 302
+    assert Decision.objects.get(number="12").session_id == session.pk
