@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "psephos.core.middleware.PublicReadsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "psephos.api.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "psephos.core.middleware.PagesCsrfViewMiddleware",
     "psephos.core.middleware.PagesAuthenticationMiddleware",

@@ -1,5 +1,8 @@
 """Translatable labels the portal shows for commission levels and members.
 
+A commission's own name in the reader's language is ``commissions.labels.commission_title``
+(the API names commissions with it too).
+
 The results' labels (protocol lines, statuses, sources, outcomes, broken relations)
 are ``psephos.results.labels``.
 """
@@ -8,7 +11,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -17,9 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from psephos.commissions.rules.composition import CompositionFinding, CompositionProblem
 from psephos.commissions.rules.nominators import nominator_forms
 from psephos.core.i18n import localized
-
-if TYPE_CHECKING:
-    from psephos.commissions.models import Commission
 
 LEVEL_LABELS: dict[str, Promise] = {
     "cec": _("Central Election Commission"),
@@ -32,25 +31,6 @@ LEVEL_LABELS: dict[str, Promise] = {
 def label_for_level(level: str) -> str | Promise:
     """Return the name of a commission level."""
     return LEVEL_LABELS.get(level, level)
-
-
-def commission_title(commission: Commission) -> str:
-    """Return a commission's name in the page's language, built from its level and place.
-
-    A commission's stored ``name`` is English only; the page names it from what has
-    its three languages: the unit's name for a TEC, the station's number for a PEC.
-    """
-    if commission.level == "pec" and commission.station is not None:
-        return gettext("Precinct election commission No. %(number)s") % {
-            "number": commission.station.number
-        }
-    if commission.level in ("tec_region", "tec_district") and commission.unit is not None:
-        return gettext("%(unit)s territorial election commission") % {
-            "unit": localized(commission.unit)
-        }
-    if commission.level == "cec":
-        return gettext("Central Election Commission")
-    return commission.code
 
 
 MEMBER_ROLE_LABELS: dict[str, Promise] = {

@@ -98,7 +98,7 @@ def result_rows(
     }[level]
     commissions = list(
         Commission.objects.filter(scope, level=commission_level)
-        .select_related("region")
+        .select_related("region", "unit")
         .order_by("code")
     )
     summaries = _tally_summaries(election=election, commissions=commissions, options=options)

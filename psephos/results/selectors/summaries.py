@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from psephos.commissions.enums import CommissionLevel
+from psephos.commissions.labels import commission_title
 from psephos.commissions.models import Commission
 from psephos.core.errors import NotFound
 from psephos.elections.enums import ElectionKind
@@ -87,11 +88,15 @@ class ResultSummary:
 
 
 def result_commission_get(*, election: Election, code: str) -> Commission:
-    """Return the commission with this code in the election's map, with its ancestors loaded."""
+    """Return the commission with this code in the election's map, with its ancestors loaded.
+
+    The commission's and its ancestors' unit (and a PEC's station) come in the same
+    query: ``commission_title`` names them.
+    """
     try:
-        return Commission.objects.select_related("parent__parent__parent").get(
-            geography_id=election.geography_id, code=code
-        )
+        return Commission.objects.select_related(
+            "station", "unit", "parent__unit", "parent__parent__unit", "parent__parent__parent"
+        ).get(geography_id=election.geography_id, code=code)
     except Commission.DoesNotExist:
         raise NotFound(
             _("No commission “%(code)s” in election “%(election)s”.")
@@ -117,7 +122,7 @@ def _path(commission: Commission) -> list[CommissionRef]:
     chain: list[CommissionRef] = []
     node = commission.parent
     while node is not None:
-        chain.append(CommissionRef(node.code, node.name, node.level))
+        chain.append(CommissionRef(node.code, commission_title(node), node.level))
         node = node.parent
     return list(reversed(chain))
 
@@ -146,7 +151,7 @@ def _summary(
     return ResultSummary(
         election=election.key,
         code=commission.code,
-        name=commission.name,
+        name=commission_title(commission),
         level=commission.level,
         registered=lines["voters_on_list"],
         ballots_issued=lines["ballots_issued"],
@@ -253,7 +258,9 @@ def result_summary(*, election: Election, commission: Commission) -> ResultSumma
         summary.path = _path(commission)
         return summary
     children = list(
-        Commission.objects.filter(parent_id=commission.pk).select_related("region").order_by("code")
+        Commission.objects.filter(parent_id=commission.pk)
+        .select_related("region", "station", "unit")
+        .order_by("code")
     )
     pec_children = [c for c in children if c.level == CommissionLevel.PEC]
     other_children = [c for c in children if c.level != CommissionLevel.PEC]

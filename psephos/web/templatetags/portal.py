@@ -11,9 +11,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from psephos.accounts.enums import Role
+from psephos.commissions.labels import commission_title
 from psephos.core.i18n import localized
 from psephos.results.labels import label_for_line, label_for_source, label_for_status
-from psephos.web.labels import commission_title, label_for_level
+from psephos.web.labels import label_for_level
 
 register = template.Library()
 
@@ -79,7 +80,7 @@ def local_name(obj: Any, base: str = "name") -> str:
 
 @register.filter
 def commission_name(commission: Any) -> str:
-    """Return a commission's name in the page's language (``web.labels.commission_title``)."""
+    """Return a commission's name in the page's language (``commissions.labels.commission_title``)."""
     return commission_title(commission)
 
 

@@ -20,6 +20,7 @@ from psephos.elections.selectors import election_get
 from psephos.results.models import Protocol
 from psephos.results.services.protocols import protocol_accept
 from psephos.web.snapshot import (
+    export_splice,
     snapshot_follow,
     snapshot_targets,
     static_html,
@@ -102,7 +103,10 @@ def test_full_snapshot_then_one_accepted_protocol_rewrites_only_its_four_levels(
 
     lines, _tec = station_protocol_accept(election=election_get(key=KEY), station=STATION)
 
-    _snapshot(out, "--changed", STATION)
+    # The exports of station, TEC and unit rows above the station, CSV and JSON, in
+    # three languages: the nation's 3 row levels, the unit's TEC and station rows, the
+    # TEC's station rows.
+    assert "(36 exports spliced)" in _snapshot(out, "--changed", STATION)
     after = _state(out)
     changed = {path for path in after if after[path] != before.get(path)}
     assert set(after) == set(before)
@@ -126,6 +130,20 @@ def test_full_snapshot_then_one_accepted_protocol_rewrites_only_its_four_levels(
         "accepted",
         str(lines.ballots_valid),
     )
+    # The exports above the station got its, its TEC's and its unit's new rows spliced
+    # in: the same bytes the API answers now, in every language's folder.
+    client = Client()
+    for level, within in [
+        *[(level, "") for level in ("station", "tec", "region")],
+        ("station", f"&within={UNIT}"),
+        ("tec", f"&within={UNIT}"),
+        ("station", f"&within={TEC}"),
+    ]:
+        for fmt in ("csv", "json"):
+            url = f"/api/v1/elections/{KEY}/export/{level}?format={fmt}{within}"
+            for lang in ("kk", "ru", "en"):
+                assert str(target_file(Path(), lang, url)) in changed
+                assert target_file(out, lang, url).read_bytes() == client.get(url).content, url
     protocol_url = f"/api/v1/elections/{KEY}/stations/{STATION}/protocol"
     stored = json.loads(target_file(out, "en", protocol_url).read_text())
     assert stored["status"] == "accepted"
@@ -145,6 +163,27 @@ def test_write_atomic_replaces_in_one_step_and_skips_equal_bytes(tmp_path: Path)
     assert target.read_bytes() == b"two"
     assert oct(target.stat().st_mode & 0o777) == "0o644"
     assert [p.name for p in target.parent.iterdir()] == ["index.html"]
+
+
+def test_export_splice_replaces_only_the_stations_rows() -> None:
+    csv_text = b"station,tec,ballots_valid,status\nA-1,T,,draft\nA-2,T,,draft\nA-3,T,5,accepted\n"
+    assert export_splice(
+        csv_text, "csv", "station", {"A-2": b"A-2,T,7,accepted\n", "A-3": b"A-3,T,6,x\n"}
+    ) == (b"station,tec,ballots_valid,status\nA-1,T,,draft\nA-2,T,7,accepted\nA-3,T,6,x\n")
+    # A prefix of another code is not its row; a row that is not there: render in full.
+    assert export_splice(csv_text, "csv", "station", {"A-": b"A-,T,1,accepted\n"}) is None
+    rows = [{"station": c, "votes": None} for c in ("A-1", "A-2", "A-3")]
+    doc = {"election": "e", "columns": ["station", "votes"], "rows": rows}
+    new = {"A-1": {"station": "A-1", "votes": 4}, "A-3": {"station": "A-3", "votes": 9}}
+    spliced = export_splice(
+        json.dumps(doc, ensure_ascii=False).encode(),
+        "json",
+        "station",
+        {code: json.dumps(row).encode() for code, row in new.items()},
+    )
+    assert spliced is not None
+    assert json.loads(spliced)["rows"] == [new["A-1"], rows[1], new["A-3"]]
+    assert export_splice(json.dumps(doc).encode(), "json", "station", {"A-9": b"{}"}) is None
 
 
 def test_static_html_drops_tokens_and_makes_the_language_switch_a_get() -> None:

@@ -15,7 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.utils.translation import get_language_from_request
 
 from psephos.web.snapshot import snapshot_write
 from tests.support.nginx import nginx_start
@@ -105,6 +106,30 @@ def test_nginx_serves_the_snapshot_and_passes_the_rest_to_the_application(
         gzip.decompress(body)
         == (snapshot / "ru" / "e" / KEY / "c" / "KZ-71-01" / "index.html").read_bytes()
     )
+
+    # A browser's whole Accept-Language list, as Django reads it: the first language the
+    # site has, whatever its position, region or letter case; none of them: English.
+    national_files = {
+        lang: (snapshot / lang / "e" / KEY / "index.html").read_bytes()
+        for lang in ("kk", "ru", "en")
+    }
+    for header in (
+        "ru-RU,ru;q=0.9,en;q=0.8",
+        "en-US,en;q=0.9,kk;q=0.8",
+        "de-DE,de;q=0.9,ru;q=0.8,en;q=0.7",
+        "fr-CH, fr;q=0.9, kk;q=0.8, en;q=0.5",
+        "uk,en-GB;q=0.7",
+        "KK-kz",
+        "de;q=0.9,*;q=0.5,ru;q=0.1",
+        "enx,ru",
+        "de",
+    ):
+        django_lang = get_language_from_request(
+            RequestFactory().get("/", HTTP_ACCEPT_LANGUAGE=header)
+        )
+        response, body = _get(port, national, **{"Accept-Language": header})
+        served = [lang for lang, data in national_files.items() if data == body]
+        assert served == [django_lang], header
 
     # A download, found by its query.
     download = f"/api/v1/elections/{KEY}/export/station?format=csv&within=KZ-71"

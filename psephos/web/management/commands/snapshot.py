@@ -75,7 +75,9 @@ class Command(DomainCommand):
             )
         self.stdout.write(
             f"{election.key}: {report.rendered} files rendered in {report.seconds:.2f} s, "
-            f"{len(report.written)} written, {report.unchanged} unchanged, under {out}"
+            f"{len(report.written)} written, {report.unchanged} unchanged"
+            + (f" ({report.spliced} exports spliced)" if report.spliced else "")
+            + f", under {out}"
         )
         if not options["follow"]:
             return
