@@ -16,9 +16,9 @@ from psephos.elections.selectors import election_get
 from .access import access_follow_up
 from .evidence import (
     evidence_by_recommendation,
+    evidence_cached,
     evidence_csv,
     evidence_election_for_report,
-    evidence_for_election,
     evidence_row,
 )
 from .models import Assessment, FollowUp, Recommendation, Report
@@ -117,7 +117,7 @@ def report(request: HttpRequest, key: str, format: str = "json", election: str =
         return response
     measured_on = evidence_election_for_report(report=r, key=election)
     evidence = evidence_by_recommendation(
-        evidence_for_election(election=measured_on) if measured_on else []
+        evidence_cached(election=measured_on) if measured_on else []
     )
     return report_dict(r) | {
         "evidence_election": measured_on.key if measured_on else None,
@@ -155,7 +155,7 @@ def report(request: HttpRequest, key: str, format: str = "json", election: str =
 @router.get("/evidence/{election}", response={200: list[IndicatorFigureOut], **READ_ERRORS})
 def evidence(request: HttpRequest, election: str, format: str = "json") -> Any:
     """Every evidence indicator measured on ``election``; CSV with ``?format=csv``."""
-    rows = [evidence_row(e) for e in evidence_for_election(election=election_get(key=election))]
+    rows = [evidence_row(e) for e in evidence_cached(election=election_get(key=election))]
     if format == "csv":
         response = HttpResponse(evidence_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{election}-evidence.csv"'

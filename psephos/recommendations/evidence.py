@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ from psephos.complaints.selectors.finality import election_finality_check
 from psephos.core.errors import NotFound
 from psephos.elections.selectors import election_get
 from psephos.finance.selectors import receipts_disclosed_within
+from psephos.ledger.selectors import ledger_head_hash
 from psephos.results.selectors.transparency import protocols_public_within
 
 from .rules.evidence import Measured, NotMeasurable, share_measure
@@ -187,6 +189,31 @@ def evidence_for_election(*, election: Election) -> list[Evidence]:
     return [
         Evidence(indicator=i, election=election.key, value=share_measure(*i.count(election)))
         for i in INDICATORS
+    ]
+
+
+# A figure changes only with the data, and every change to the data appends a ledger event:
+# the figures are kept per election and ledger head, computed once per change.
+EVIDENCE_CACHE_SECONDS = 3600
+
+
+def evidence_cached(*, election: Election) -> list[Evidence]:
+    """``evidence_for_election`` as of the ledger's head, from the cache when still current.
+
+    The key holds the election and the hash of the ledger's last event
+    (``ledger.selectors.ledger_head_hash``, one query): a new event — a protocol accepted,
+    a session announced, a complaint decided — makes a new key, so the figures are
+    measured again. The head is read before the figures, so what is kept under a head
+    is never older than it. Pages and the API read this; the command measures afresh.
+    """
+    key = f"recommendations:evidence:{election.key}:{ledger_head_hash()}"
+    values: list[Measured | NotMeasurable] | None = cache.get(key)
+    if values is None or len(values) != len(INDICATORS):
+        values = [e.value for e in evidence_for_election(election=election)]
+        cache.set(key, values, EVIDENCE_CACHE_SECONDS)
+    return [
+        Evidence(indicator=i, election=election.key, value=v)
+        for i, v in zip(INDICATORS, values, strict=True)
     ]
 
 

@@ -16,8 +16,8 @@ from .enums import AssessmentLevel, AssessorKind
 from .evidence import (
     REASONS,
     evidence_by_recommendation,
+    evidence_cached,
     evidence_election_for_report,
-    evidence_for_election,
 )
 from .models import Recommendation
 from .selectors import (
@@ -61,9 +61,7 @@ def report_tracker(request: HttpRequest, key: str) -> HttpResponse:
     report = report_get(key=key)
     recs = recommendation_list_with_assessments(report=report)
     election = evidence_election_for_report(report=report, key=request.GET.get("election", ""))
-    evidence = evidence_by_recommendation(
-        evidence_for_election(election=election) if election else []
-    )
+    evidence = evidence_by_recommendation(evidence_cached(election=election) if election else [])
     areas = sorted({r.area for r in recs if r.area})
     priority = request.GET.get("priority", "")
     area = request.GET.get("area", "")
@@ -133,7 +131,7 @@ def recommendation_page(request: HttpRequest, key: str) -> HttpResponse:
     rec = recommendation_get(key=key)
     election = evidence_election_for_report(report=rec.report, key=request.GET.get("election", ""))
     evidence = evidence_by_recommendation(
-        evidence_for_election(election=election) if election else []
+        evidence_cached(election=election) if election else []
     ).get(rec.key, [])
     text, translated, unofficial = _local_text(rec)
     history = {

@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 DATA = Path(__file__).parent / "data"
@@ -16,6 +17,13 @@ def run(*args: str) -> str:
     out = StringIO()
     call_command("recommendations", *args, stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_evidence_cache() -> None:
+    """Each test measures its own figures: the evidence kept per ledger head by an earlier
+    test (the same simulation under the same simulated clock gives the same head) is gone."""
+    cache.clear()
 
 
 @pytest.fixture

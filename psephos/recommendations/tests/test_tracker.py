@@ -161,10 +161,14 @@ def test_the_api_carries_the_evidence_under_each_recommendation(
     client: Any, simulated: str, django_assert_num_queries: Any
 ) -> None:
     # A fixed number of queries whatever the size of the election: the report, its
-    # recommendations, assessments and follow-up notes (4), the election (1) and the
-    # indicators' counts (results 2, sessions 1, signatures 2, receipts 1, complaints 1).
+    # recommendations, assessments and follow-up notes (4), the election (1), the ledger
+    # head (1) and the indicators' counts (results 1, sessions 1, signatures 2, receipts 1,
+    # complaints 1); the next request finds the figures measured at this head (6).
+    url = "/api/v1/recommendations/reports/odihr-kz-2022-presidential"
     with django_assert_num_queries(12):
-        body = client.get("/api/v1/recommendations/reports/odihr-kz-2022-presidential").json()
+        body = client.get(url).json()
+    with django_assert_num_queries(6):
+        assert client.get(url).json() == body
 
     assert body["evidence_election"] == simulated
     by_key = {r["key"]: r for r in body["recommendations"]}

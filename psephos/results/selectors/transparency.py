@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage
-from django.db.models import Q
+from django.db.models import Count, DateTimeField, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from psephos.commissions.enums import CommissionLevel
 from psephos.commissions.models import Commission, Decision
 from psephos.commissions.selectors import station_commission_get
 from psephos.core.errors import NotFound, ValidationFailed
+from psephos.core.expressions import Later
 from psephos.ledger.models import Event
 from psephos.ledger.rules.hashing import digest
 from psephos.results.enums import ProtocolStatus
@@ -356,23 +358,29 @@ def protocols_public_within(*, election: Election, hours: int) -> tuple[int, int
 
     A protocol is public when its first ``protocol.accept`` ledger event is written (the
     feed and the station pages read it); its acceptance is the TEC's ``decided_at``.
-    Returns (public in time, accepted); two queries.
+    Returns (public in time, accepted). One query: the database takes each station's
+    earliest ``protocol.accept`` (``MIN(at)`` grouped by ``object_key``, through the
+    ``object_key`` index), compares it with the acceptance (``core.expressions.Later``)
+    and counts; no event is read into Python.
     """
-    decided = dict(
+    first_public = (
+        Event.objects.filter(
+            action="protocol.accept",
+            object_key=Concat(Value(f"{election.key}/"), OuterRef("commission__code")),
+        )
+        .values("object_key")
+        .annotate(first=Min("at"))
+        .values("first")
+    )
+    counts = (
         Protocol.objects.filter(election=election, status=ProtocolStatus.ACCEPTED)
         .exclude(decided_at=None)
-        .values_list("commission__code", "decided_at")
+        .annotate(first_public=Subquery(first_public, output_field=DateTimeField()))
+        .aggregate(
+            accepted=Count("pk"),
+            in_time=Count(
+                "pk", filter=Q(first_public__lte=Later("decided_at", dt.timedelta(hours=hours)))
+            ),
+        )
     )
-    first_public: dict[str, dt.datetime] = {}
-    for key, at in Event.objects.filter(
-        action="protocol.accept", object_key__startswith=f"{election.key}/"
-    ).values_list("object_key", "at"):
-        code = key.split("/", 1)[1]
-        if code not in first_public or at < first_public[code]:
-            first_public[code] = at
-    limit = dt.timedelta(hours=hours)
-    in_time = 0
-    for code, decided_at in decided.items():
-        shown = first_public.get(code)
-        in_time += decided_at is not None and shown is not None and shown - decided_at <= limit
-    return in_time, len(decided)
+    return counts["in_time"], counts["accepted"]
