@@ -267,6 +267,12 @@ class SignatureFileForm(OfficeForm):
         return file
 
 
+class SignatureCompleteForm(SignatureFileForm):
+    """The very file of a sampled import, to check every line the sample left."""
+
+    ids = "complete"
+
+
 class RegistrationProposeForm(OfficeForm):
     ids = "registration"
 

@@ -41,12 +41,9 @@ urlpatterns = [
     path("sessions/<code:number>/close/", sessions.session_close_view, name="session-close"),
     path("decisions/", sessions.decisions_pending, name="decisions"),
     path("decisions/propose/", sessions.decision_outside, name="decision-outside"),
-    path("decisions/<code:code>/<code:number>/", sessions.decision_page, name="decision"),
-    path(
-        "decisions/<code:code>/<code:number>/confirm/",
-        sessions.decision_confirm_view,
-        name="decision-confirm",
-    ),
+    # A decision by its id: numbers such as "51/600" are not one URL segment.
+    path("decisions/<int:pk>/", sessions.decision_page, name="decision"),
+    path("decisions/<int:pk>/confirm/", sessions.decision_confirm_view, name="decision-confirm"),
     path("results/<slug:key>/", corrections.corrections_page, name="corrections"),
     path(
         "results/<slug:key>/<code:code>/correct/",

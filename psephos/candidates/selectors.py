@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from psephos.commissions.selectors import commission_top_get, decisions_pending_for
@@ -23,6 +23,7 @@ from .models import (
     Nomination,
     NominationProxy,
     RegistrationDecision,
+    SignatureImport,
     SignatureLine,
     SignatureTally,
 )
@@ -105,6 +106,18 @@ def registrations_pending(*, nomination: Nomination) -> list[Decision]:
         and d.action.get("election") == election.key
         and d.action.get("nomination") == nomination.key
     ]
+
+
+def samples_unfinished(*, nomination: Nomination) -> list[SignatureImport]:
+    """Return the nominee's sampled signature files with lines not checked yet, oldest first.
+
+    Each can be completed (``services.signatures.signatures_check_rest``) with the same file.
+    """
+    return list(
+        SignatureImport.objects.filter(nomination=nomination, checked__lt=F("lines"))
+        .exclude(sample_seed="")
+        .order_by("imported_at", "pk")
+    )
 
 
 @dataclass(frozen=True, slots=True)

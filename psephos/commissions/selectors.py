@@ -277,6 +277,19 @@ def decision_get(*, geography: Geography, commission_code: str, number: str) -> 
     return decision
 
 
+def decision_get_by_id(*, geography: Geography, pk: int) -> Decision:
+    """Return the map's decision with this id, or raise ``NotFound``.
+
+    Pages name a decision by its id: a number such as "51/600" cannot be one URL segment.
+    """
+    try:
+        return Decision.objects.select_related("commission").get(
+            commission__geography=geography, pk=pk
+        )
+    except Decision.DoesNotExist:
+        raise NotFound(_("No such decision."), data={"decision": pk}) from None
+
+
 def commission_code_exists(*, geography_id: int, code: str) -> bool:
     """Return whether the map has a commission (of any level) with this code."""
     return Commission.objects.filter(geography_id=geography_id, code=code).exists()

@@ -137,11 +137,12 @@ ALLOWED: dict[str, set[str]] = {
     "POST staff/office/sessions/<code:number>/propose/": {"tec", "cec", "tec_other"},
     "POST staff/office/sessions/<code:number>/close/": {"tec", "cec", "tec_other"},
     "POST staff/office/decisions/propose/": {"tec", "cec", "tec_other"},
-    "POST staff/office/decisions/<code:code>/<code:number>/confirm/": {"tec", "cec"},
+    "POST staff/office/decisions/<int:pk>/confirm/": {"tec", "cec"},
     # ... and, for the CEC alone, its election's nominees (eligibility, signature files and
     # registration decisions, proposed by one operator and confirmed by another)
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/eligibility/": {"cec"},
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/signatures/": {"cec"},
+    "POST staff/office/candidates/<slug:key>/<slug:nominee>/complete/": {"cec"},
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/propose/": {"cec"},
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/confirm/": {"cec"},
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/proxy/": {"cec"},

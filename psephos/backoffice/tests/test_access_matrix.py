@@ -47,12 +47,12 @@ def _build(office: Office, set_now: Any) -> dict[str, int]:
     set_now(STARTS)
     five = Session.objects.get(number="5")
     session_open(user=office.tec, session=five, present=[m.pk for m in tec.members.all()][:6])
-    decision_propose(
+    decision = decision_propose(
         user=office.tec, commission=tec, number="17", on=STARTS.date(), title="t", reasons="r",
         vote=DecisionVote(members=0, present=6, votes_for=5, votes_against=1), quorum=Quorum(),
         document=b"signed", action={"kind": "commission.decision"}, session=five,
     )  # fmt: skip
-    return {"member": member.pk, "pec_user": office.pec.pk}
+    return {"member": member.pk, "pec_user": office.pec.pk, "decision": decision.pk}
 
 
 def _writes(ids: dict[str, int]) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -85,7 +85,7 @@ def _writes(ids: dict[str, int]) -> dict[str, tuple[str, dict[str, Any]]]:
         "session-close": (reverse(office + "session-close", args=["5"]),
                           {"minutes": "m", "confirm": "on"}),
         "decision-outside": (reverse(office + "decision-outside"), proposal | {"on": "2022-11-02"}),
-        "decision-confirm": (reverse(office + "decision-confirm", args=["KZ-01-01", "17"]),
+        "decision-confirm": (reverse(office + "decision-confirm", args=[ids["decision"]]),
                              {"confirm": "on"}),
     }  # fmt: skip
 

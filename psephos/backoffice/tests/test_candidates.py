@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -16,7 +18,16 @@ from psephos.candidates.models import (
     SignatureLine,
     SignatureTally,
 )
-from psephos.candidates.tests.conftest import ENTERED, World, collecting, pay, submitted
+from psephos.candidates.services.signatures import signatures_import_data
+from psephos.candidates.tests.conftest import (
+    ACTOR,
+    ENTERED,
+    World,
+    allow_sampling,
+    collecting,
+    pay,
+    submitted,
+)
 from psephos.commissions.models import Decision
 from psephos.ledger.models import Event
 
@@ -82,6 +93,9 @@ def test_the_nominations_list_and_the_office_link(world: World) -> None:
     html = page.content.decode()
     assert 'data-key="tokayev" data-status="submitted"' in html
     assert f'href="{BASE}tokayev/"' in html
+    # Submitted at 06:00 UTC: shown in the map's time zone (Almaty, UTC+6 in 2022).
+    assert "<th>Submitted (Asia/Almaty)</th>" in html
+    assert "<td>2022-09-25 12:00</td>" in html
 
 
 def test_other_roles_get_403_and_change_nothing(world: World) -> None:
@@ -263,3 +277,66 @@ def test_the_pending_list_leads_the_second_operator_to_the_nominee(world: World)
     pending = second.get("/staff/office/decisions/").content.decode()
     row = pending.split('data-number="51/600"')[1].split("</tr>")[0]
     assert f'<a href="{BASE}tokayev/">51/600</a>' in row
+
+
+def test_a_sample_that_decides_nothing_is_completed_from_the_page(world: World) -> None:
+    allow_sampling(world)
+    nomination = collecting(world)
+    client = _cec(world)
+    data = _signature_file(world, [0, 1, 2, 10, 11, 12])
+    signatures_import_data(
+        nomination=nomination, file_name="a.csv", data=data, actor=ACTOR, sample=2, seed=7
+    )
+    page = client.get(f"{BASE}tokayev/").content.decode()
+    assert 'id="signature-complete"' in page
+    assert "a.csv: 2 of 6 lines checked" in page
+
+    # Another file (never sampled) is refused beside the file field; nothing is written.
+    before = _state()
+    other = _signature_file(world, [3, 13])
+    refused = client.post(f"{BASE}tokayev/complete/", {"file": SimpleUploadedFile("b.csv", other)})
+    assert refused.status_code == 422
+    field = refused.content.decode().split('id="field-file"')[2].split("</div>")[0]
+    assert "b.csv is not a sampled signature file of “tokayev” with unchecked lines" in field
+    assert _state() == before
+
+    done = client.post(f"{BASE}tokayev/complete/", {"file": SimpleUploadedFile("a.csv", data)})
+    assert done.status_code == 302
+    assert SignatureLine.objects.count() == 6
+    assert SignatureImport.objects.get().checked == 6
+    assert Event.objects.filter(action="signatures.complete").count() == 1
+    page = client.get(f"{BASE}tokayev/").content.decode()
+    assert "4 more checked, 4 of them valid." in page
+    assert 'id="signature-complete"' not in page  # nothing left to complete
+
+
+def test_every_control_id_on_the_nominee_page_is_unique(world: World) -> None:
+    allow_sampling(world)
+    first, second = _proposed(world)
+    nomination = Nomination.objects.get()
+    signatures_import_data(
+        nomination=nomination,
+        file_name="b.csv",
+        data=_signature_file(world, [2, 3, 12], sheet=5),
+        actor=ACTOR,
+        sample=1,
+    )
+    assert first.post(f"{BASE}tokayev/propose/", _proposal(number="51/601")).status_code == 302
+    page = second.get(f"{BASE}tokayev/").content.decode()
+    assert page.count('class="pending"') == 2
+    assert 'id="signature-upload"' in page and 'id="signature-complete"' in page
+    # web/_fields.html names each field's wrapper after the field alone (field-<name>);
+    # the controls, their labels and what aria-describedby names are the form's own.
+    ids = [i for i in re.findall(r'\sid="([^"]+)"', page) if not i.startswith("field-")]
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+    for target in re.findall(r'\sfor="([^"]+)"', page):
+        assert target in ids, target
+    for named in re.findall(r'aria-describedby="([^"]+)"', page):
+        assert all(i in ids for i in named.split()), named
+    # A refused confirmation comes back on its own decision's form, with its own ids.
+    refused = second.post(f"{BASE}tokayev/confirm/", {"number": "51/601"})
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    pending = html.split('data-number="51/601"')[1].split("</section>")[0]
+    assert "Tick the box to confirm." in pending
+    assert re.search(r'id="confirm-\d+_confirm"', pending)

@@ -23,7 +23,9 @@ from psephos.results.tests.factories import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
-URL = "/staff/office/decisions/KZ-01-01/12/"
+
+def _url() -> str:
+    return f"/staff/office/decisions/{Decision.objects.get(number='12').pk}/"
 
 
 @pytest.fixture
@@ -49,11 +51,11 @@ def _client(user) -> Client:  # type: ignore[no-untyped-def]
 
 def test_the_second_operator_confirms_a_correction_on_the_page(proposed) -> None:  # type: ignore[no-untyped-def]
     _c, second = proposed
-    page = _client(second).get(URL)
+    page = _client(second).get(_url())
     assert page.status_code == 200
     assert "It corrects the results protocol of polling station KZ-01-0101" in page.text
     versions = ProtocolVersion.objects.count()
-    response = _client(second).post(f"{URL}confirm/", {"confirm": "on"})
+    response = _client(second).post(f"{_url()}confirm/", {"confirm": "on"})
     assert response.status_code == 302
     assert Decision.objects.get(number="12").status == "confirmed"
     assert ProtocolVersion.objects.count() == versions + 1
@@ -62,7 +64,7 @@ def test_the_second_operator_confirms_a_correction_on_the_page(proposed) -> None
 def test_the_proposer_cannot_confirm_it(proposed) -> None:  # type: ignore[no-untyped-def]
     c, _second = proposed
     before = (ProtocolVersion.objects.count(), Event.objects.count())
-    response = _client(c.users["KZ-01-01"]).post(f"{URL}confirm/", {"confirm": "on"})
+    response = _client(c.users["KZ-01-01"]).post(f"{_url()}confirm/", {"confirm": "on"})
     assert response.status_code == 403
     assert Decision.objects.get(number="12").status == "pending"
     assert (ProtocolVersion.objects.count(), Event.objects.count()) == before

@@ -94,15 +94,18 @@ def test_open_propose_confirm_close(office: Office, set_now) -> None:  # type: i
     session = _open_session(office, set_now)
     assert SessionAttendance.objects.filter(session=session).count() == 6
     client = office.client(office.tec)
-    response = client.post(f"{BASE}sessions/5/propose/", _proposal())
+    # A number with "/" (as the CEC numbers its resolutions, "51/600"): pages name the
+    # decision by its id, so every link and form to it works.
+    response = client.post(f"{BASE}sessions/5/propose/", _proposal(number="12/3"))
     assert response.status_code == 302
     decision = Decision.objects.get()
-    assert (decision.status, decision.members, decision.present, decision.session_id) == (
+    assert (decision.number, decision.status, decision.members, decision.present) == (
+        "12/3",
         "pending",
         7,
         6,
-        session.pk,
     )
+    assert decision.session_id == session.pk
     assert decision.document_sha256 == hashlib.sha256(b"signed 17").hexdigest()
     assert decision.action == {"kind": "commission.decision"}
     assert (decision.title_kk, decision.title_ru, decision.title_en) == (
@@ -110,18 +113,23 @@ def test_open_propose_confirm_close(office: Office, set_now) -> None:  # type: i
         "О печати бюллетеней",
         "",
     )
+    url = f"{BASE}decisions/{decision.pk}/"
+    assert f'<a href="{url}">No. 12/3</a>' in client.get(f"{BASE}sessions/5/").text
 
     # The proposer cannot confirm; the second operator must tick the box first.
     before = _state()
-    assert (
-        client.post(f"{BASE}decisions/KZ-01-01/17/confirm/", {"confirm": "on"}).status_code == 403
-    )
+    assert client.post(f"{url}confirm/", {"confirm": "on"}).status_code == 403
     second = office.client(office.tec2)
-    assert second.get(f"{BASE}decisions/").text.count('data-number="17"') == 1
-    assert second.post(f"{BASE}decisions/KZ-01-01/17/confirm/", {}).status_code == 422
+    pending = second.get(f"{BASE}decisions/").text
+    assert pending.count('data-number="12/3"') == 1
+    assert f'<a href="{url}">12/3</a>' in pending
+    page = second.get(url)
+    assert page.status_code == 200
+    assert f'action="{url}confirm/"' in page.text
+    assert second.post(f"{url}confirm/", {}).status_code == 422
     assert _state() == before
-    confirmed = second.post(f"{BASE}decisions/KZ-01-01/17/confirm/", {"confirm": "on"})
-    assert confirmed.status_code == 302
+    confirmed = second.post(f"{url}confirm/", {"confirm": "on"})
+    assert (confirmed.status_code, confirmed["Location"]) == (302, url)
     decision.refresh_from_db()
     assert (decision.status, decision.confirmed_by_id) == ("confirmed", office.tec2.pk)
     assert Event.objects.filter(action="decision.confirm").count() == 1
@@ -141,7 +149,7 @@ def test_open_propose_confirm_close(office: Office, set_now) -> None:  # type: i
         "closed",
         hashlib.sha256(b"%PDF minutes").hexdigest(),
     )
-    assert Event.objects.get(action="session.close").payload["decisions"] == ["17"]
+    assert Event.objects.get(action="session.close").payload["decisions"] == ["12/3"]
     public = office.client(office.pec).get("/commissions/kz-test/KZ-01-01/sessions/5/")
     assert hashlib.sha256(b"%PDF minutes").hexdigest() in public.text
     register = Client(HTTP_ACCEPT_LANGUAGE="ru").get("/commissions/kz-test/KZ-01-01/decisions/")
@@ -181,8 +189,10 @@ def test_decision_outside_a_session_and_other_commissions_decisions(
     assert Decision.objects.get().session_id is None
     before = _state()
     other = office.client(office.other_tec)
-    assert other.get(f"{BASE}decisions/KZ-01-01/17/").status_code == 403
-    assert other.post(f"{BASE}decisions/KZ-01-01/17/confirm/", {"confirm": "on"}).status_code == 403
+    url = f"{BASE}decisions/{Decision.objects.get().pk}/"
+    assert other.get(url).status_code == 403
+    assert other.post(f"{url}confirm/", {"confirm": "on"}).status_code == 403
+    assert office.client(office.tec2).get(f"{BASE}decisions/999999/").status_code == 404
     assert _state() == before
 
 

@@ -2,7 +2,8 @@
 
 The nominations list with each status; a nominee's page where CEC operators record
 the eligibility assessment criterion by criterion (``eligibility_decide``), upload a
-signature file (``signatures_import_data``, the importer of the CLI) and propose the
+signature file (``signatures_import_data``, the importer of the CLI), complete a sample
+that decided nothing with the same file (``signatures_check_rest``) and propose the
 registration decision, which another CEC operator confirms on the same page
 (``registration_propose`` / ``registration_confirm``, four eyes). CEC operators of the
 election's map only (``candidates.access``). Post/Redirect/Get; a refusal re-renders the
@@ -19,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from psephos.accounts.selectors import user_find
@@ -40,6 +42,7 @@ from psephos.candidates.selectors import (
     proxies_list,
     registration_decisions,
     registrations_pending,
+    samples_unfinished,
     signature_summary,
 )
 from psephos.candidates.services.eligibility import PROBLEM_MESSAGES, eligibility_decide
@@ -49,7 +52,11 @@ from psephos.candidates.services.registration import (
     registration_confirm,
     registration_propose,
 )
-from psephos.candidates.services.signatures import signatures_import_data
+from psephos.candidates.services.signatures import (
+    ImportSummary,
+    signatures_check_rest,
+    signatures_import_data,
+)
 from psephos.core import clock
 from psephos.core.errors import DomainError, ValidationFailed
 from psephos.elections.selectors import election_get
@@ -60,12 +67,14 @@ from ..forms import (
     ProxyAppointForm,
     RegistrationConfirmForm,
     RegistrationProposeForm,
+    SignatureCompleteForm,
     SignatureFileForm,
 )
 from .base import form_refused
 
 if TYPE_CHECKING:
     from django.forms import Form
+    from django.utils.functional import Promise
 
     from psephos.accounts.models import User
     from psephos.candidates.models import Nomination
@@ -128,6 +137,7 @@ def _nominee_page(
     forms: dict[str, Any] = {
         "eligibility": EligibilityForm(criteria=_entered(election, nomination)),
         "signatures": SignatureFileForm(),
+        "complete": SignatureCompleteForm(),
         "proxy": ProxyAppointForm(),
         "propose": RegistrationProposeForm(
             outcomes=_outcomes(nomination),
@@ -137,16 +147,15 @@ def _nominee_page(
     forms.update(bound or {})
     summary = signature_summary(nomination=nomination)
     failed = (bound or {}).get("confirm")
-    pending: list[tuple[Decision, Form, str]] = [
-        (
-            d,
-            failed
-            if failed is not None and failed.data.get("number") == d.number
-            else RegistrationConfirmForm(initial={"number": d.number}),
-            str(DecisionOutcome(str(d.action.get("outcome"))).label),
-        )
-        for d in registrations_pending(nomination=nomination)
-    ]
+    pending: list[tuple[Decision, Form, str]] = []
+    for d in registrations_pending(nomination=nomination):
+        # Each pending decision's form has its own control ids (one page, several forms).
+        ids = f"confirm-{d.pk}_%s"
+        form: Form = RegistrationConfirmForm(initial={"number": d.number}, auto_id=ids)
+        if failed is not None and failed.data.get("number") == d.number:
+            form = failed
+            form.auto_id = ids
+        pending.append((d, form, str(DecisionOutcome(str(d.action.get("outcome"))).label)))
     return render(
         request,
         "backoffice/nominee.html",
@@ -168,6 +177,7 @@ def _nominee_page(
             ],
             "pending": pending,
             "proxies": proxies_list(nomination=nomination),
+            "unfinished": samples_unfinished(nomination=nomination),
             "forms": forms,
             "file_errors": file_errors or [],
             "assessable": nomination.status == NominationStatus.SUBMITTED,
@@ -208,7 +218,7 @@ def _act(
         status = exc.http_status
     except SignatureFileInvalid as exc:
         form.add_error("file", exc.message)
-        file_errors = [str(e) for e in exc.data.get("errors", [])]
+        file_errors = [e for e in exc.data.get("errors", []) if isinstance(e, str)]
         status = exc.http_status
     except DomainError as exc:
         status = form_refused(form, exc)
@@ -261,20 +271,24 @@ def _assess(user: User, nomination: Nomination, d: dict[str, Any]) -> str:
     }
 
 
-def _verify(user: User, nomination: Nomination, d: dict[str, Any]) -> str:
-    upload = d["file"]
-    result = signatures_import_data(
-        nomination=nomination,
-        file_name=upload.name,
-        data=upload.read(),
-        actor=actor_user(user),
-        role=user.role,
-    )
-    return _("%(lines)d lines, %(checked)d checked, %(valid)d valid.") % {
-        "lines": result.lines,
-        "checked": result.checked,
-        "valid": result.valid,
-    }
+def _file_act(
+    check: Callable[..., ImportSummary], done: Promise
+) -> Callable[[User, Nomination, dict[str, Any]], str]:
+    """Return the act that runs a signature-file service on the uploaded file (an import,
+    or the completion of its sample) and says ``done`` with its figures."""
+
+    def act(user: User, nomination: Nomination, d: dict[str, Any]) -> str:
+        upload = d["file"]
+        result = check(
+            nomination=nomination,
+            file_name=upload.name,
+            data=upload.read(),
+            actor=actor_user(user),
+            role=user.role,
+        )
+        return str(done) % {"lines": result.lines, "checked": result.checked, "valid": result.valid}
+
+    return act
 
 
 def _propose(user: User, nomination: Nomination, d: dict[str, Any]) -> str:
@@ -327,7 +341,20 @@ ACTS: dict[
         lambda request, election, n: EligibilityForm(request.POST, criteria=_entered(election, n)),
         _assess,
     ),
-    "signatures": (lambda request, e, n: SignatureFileForm(request.POST, request.FILES), _verify),
+    "signatures": (
+        lambda request, e, n: SignatureFileForm(request.POST, request.FILES),
+        _file_act(
+            signatures_import_data,
+            gettext_lazy("%(lines)d lines, %(checked)d checked, %(valid)d valid."),
+        ),
+    ),
+    "complete": (
+        lambda request, e, n: SignatureCompleteForm(request.POST, request.FILES),
+        _file_act(
+            signatures_check_rest,
+            gettext_lazy("%(lines)d lines: %(checked)d more checked, %(valid)d of them valid."),
+        ),
+    ),
     "propose": (
         lambda request, e, n: RegistrationProposeForm(
             request.POST, request.FILES, outcomes=_outcomes(n)
@@ -342,8 +369,8 @@ ACTS: dict[
 @login_required
 @require_POST
 def nominee_act(request: HttpRequest, key: str, nominee: str, act: str) -> HttpResponse:
-    """Record the eligibility, verify a signature file, propose or confirm a decision, or
-    appoint a proxy.
+    """Record the eligibility, verify a signature file or complete its sample, propose or
+    confirm a decision, or appoint a proxy.
 
     ``act`` comes from the URL pattern (``ACTS``); each refusal stays on the nominee's page.
     """

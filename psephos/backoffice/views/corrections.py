@@ -155,7 +155,7 @@ def correction_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
                     )
                     % {"number": decision.number, "code": code},
                 )
-                return redirect("backoffice:decision", code=own.code, number=decision.number)
+                return redirect("backoffice:decision", pk=decision.pk)
         else:
             status = 422
     else:

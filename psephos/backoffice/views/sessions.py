@@ -29,7 +29,7 @@ from psephos.commissions.rules.decisions import DecisionReview, DecisionVote, Qu
 from psephos.commissions.selectors import (
     attendance_member_ids,
     commission_members_list,
-    decision_get,
+    decision_get_by_id,
     decisions_of_session,
     decisions_pending_for,
 )
@@ -55,7 +55,7 @@ from ..forms import (
     SessionCloseForm,
     SessionOpenForm,
 )
-from .base import commission_of, form_refused, office_profile, operator
+from .base import form_refused, office_profile, operator
 from .corrections import correction_rows
 
 if TYPE_CHECKING:
@@ -365,11 +365,12 @@ def _nominee_url(decision: Decision) -> str:
     )
 
 
-def _decision(request: HttpRequest, code: str, number: str) -> tuple[User, Commission, Decision]:
-    """Return the operator, its commission and a decision it may see for confirmation."""
+def _decision(request: HttpRequest, pk: int) -> tuple[User, Commission, Decision]:
+    """Return the operator, the decision's commission and a decision it may see for
+    confirmation (by id: a decision number such as "51/600" is not one URL segment)."""
     user, own = operator(request)
-    commission = commission_of(own, code)
-    decision = decision_get(geography=own.geography, commission_code=commission.code, number=number)
+    decision = decision_get_by_id(geography=own.geography, pk=pk)
+    commission = decision.commission
     cec_reviews = _review(commission) == DecisionReview.CEC and own.level == CommissionLevel.CEC
     if commission.pk != own.pk and not cec_reviews:
         raise PermissionDenied(
@@ -416,18 +417,18 @@ def _decision_page(
 
 @login_required
 @require_GET
-def decision_page(request: HttpRequest, code: str, number: str) -> HttpResponse:
+def decision_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a decision with its vote and document digest, and the confirmation step."""
-    _user, _commission, decision = _decision(request, code, number)
+    _user, _commission, decision = _decision(request, pk)
     return _decision_page(request, decision, DecisionConfirmForm())
 
 
 @login_required
 @require_POST
-def decision_confirm_view(request: HttpRequest, code: str, number: str) -> HttpResponse:
+def decision_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm a decision as the second operator (four eyes): a back-office decision, or a
     protocol correction, recount or cancellation, which the results service then applies."""
-    user, commission, decision = _decision(request, code, number)
+    user, commission, decision = _decision(request, pk)
     form = DecisionConfirmForm(request.POST)
     kind = _kind(decision)
     if kind != GENERAL_KIND and kind not in PROTOCOL_KINDS:
@@ -457,4 +458,4 @@ def decision_confirm_view(request: HttpRequest, code: str, number: str) -> HttpR
         request,
         _("Decision No. %(number)s is confirmed and in force.") % {"number": decision.number},
     )
-    return redirect("backoffice:decision", code=commission.code, number=decision.number)
+    return redirect("backoffice:decision", pk=decision.pk)

@@ -240,7 +240,7 @@ def signatures_check_rest(
                 "import it first, or every line is checked already."
             )
             % {"file": file_name, "key": nomination.key},
-            data={"errors": [{"field": "file", "code": "no_sample_to_complete"}]},
+            data={"field": "file", "errors": [{"field": "file", "code": "no_sample_to_complete"}]},
         )
     rows, problems = signature_file_read(data, xlsx=file_name.lower().endswith(".xlsx"))
     if problems or len(rows) != batch.lines:  # the same bytes were read before

@@ -197,6 +197,19 @@ def collecting(world: World, key: str = "tokayev") -> Nomination:
     return eligibility_decide(nomination=nomination, assessments=passing(), actor=ACTOR)
 
 
+def allow_sampling(world: World) -> None:
+    """Let the election's profile check a random sample of signature lines."""
+    overrides = world.election.profile_overrides | {"signature_sampling": True}
+    election_revise(
+        election=world.election,
+        changes={"profile_overrides": overrides},
+        contest_names=PRESIDENTIAL.contest_names,
+        contest_texts=("", "", ""),
+        options=None,
+        actor="system:tests",
+    )
+
+
 def pay(nomination: Nomination) -> Nomination:
     """Pay the 2022 deposit: 50 minimum wages of KZT 60,000."""
     return deposit_pay(

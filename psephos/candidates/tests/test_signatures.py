@@ -13,7 +13,7 @@ from psephos.candidates.models import SignatureImport, SignatureLine, SignatureS
 from psephos.candidates.selectors import signature_summary
 from psephos.ledger.models import Event
 
-from .conftest import World, collecting
+from .conftest import World, allow_sampling, collecting
 
 HEADER = "sheet,line,iin,surname,given_name,birth_date,address,unit,signed,collector\n"
 KEY = "kz-test-presidential"
@@ -207,20 +207,6 @@ def test_an_xlsx_file_is_read_like_a_csv(world: World) -> None:
     assert run(path) == "2 lines, 2 checked, 2 valid.\n"
 
 
-def _allow_sampling(world: World) -> None:
-    from psephos.elections.services.election import election_revise
-    from tests.support.country import PRESIDENTIAL
-
-    election_revise(
-        election=world.election,
-        changes={"profile_overrides": {"signature_sampling": True}},
-        contest_names=PRESIDENTIAL.contest_names,
-        contest_texts=("", "", ""),
-        options=None,
-        actor="system:tests",
-    )
-
-
 def test_a_sample_is_checked_only_where_the_profile_allows_it(world: World) -> None:
     nomination = collecting(world)
     p = world.people
@@ -232,7 +218,7 @@ def test_a_sample_is_checked_only_where_the_profile_allows_it(world: World) -> N
         "validation_failed: The rule profile does not allow checking a sample of signatures."
     )
     assert stored() == before
-    _allow_sampling(world)
+    allow_sampling(world)
     nomination.refresh_from_db()
     assert run(write(world, "a.csv", text), *SAMPLE) == "8 lines, 4 checked, 4 valid.\n"
     batch = SignatureImport.objects.get()
@@ -254,7 +240,7 @@ def test_a_sample_that_decides_nothing_is_completed_by_checking_every_other_line
     world: World,
 ) -> None:
     """``signatures complete``: the lines a sample left are checked as a full import would."""
-    _allow_sampling(world)
+    allow_sampling(world)
     nomination = collecting(world)
     p = world.people
     # Eight lines, the last three with a surname the register does not have.
