@@ -309,6 +309,14 @@ class ProxyAppointForm(OfficeForm):
     username = forms.CharField(label=_("User name of the proxy's account"), max_length=150)
 
 
+class FinanceOfficerForm(OfficeForm):
+    ids = "officer"
+
+    username = forms.CharField(
+        label=_("User name of the finance officer's account"), max_length=150
+    )
+
+
 class ContractForm(OfficeForm):
     ids = "contract"
 

@@ -159,11 +159,16 @@ class SignatureLine(models.Model):
 
 
 class NominationProxy(models.Model):
-    """A user who acts for a nominee: sees the rejected lines of the nominee's sheets (masked)."""
+    """A user who acts for a nominee: sees the rejected lines of the nominee's sheets (masked).
+
+    A proxy appointed as the candidate's finance officer also submits the fund's reports
+    and answers its audits (the finance app's officer pages), for that fund alone.
+    """
 
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="proxies")
     user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     appointed_at = models.DateTimeField()
+    finance_officer = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["nomination", "user"], name="proxy_once")]

@@ -151,9 +151,12 @@ def proxies_list(*, nomination: Nomination) -> list[NominationProxy]:
     )
 
 
-def is_proxy(*, nomination: Nomination, user_id: int) -> bool:
-    """Return whether the user is a proxy of the nominee."""
-    return NominationProxy.objects.filter(nomination=nomination, user_id=user_id).exists()
+def is_proxy(*, nomination: Nomination, user_id: int, finance_officer: bool = False) -> bool:
+    """Return whether the user is a proxy of the nominee (its finance officer, if asked)."""
+    proxies = NominationProxy.objects.filter(nomination=nomination, user_id=user_id)
+    if finance_officer:
+        proxies = proxies.filter(finance_officer=True)
+    return proxies.exists()
 
 
 def assessments_for_nomination(*, nomination: Nomination) -> list[Assessment]:

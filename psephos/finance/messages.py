@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .enums import Rule
+from .enums import ReportKind, Rule
 from .rules.limits import Violation
 from .rules.receipts import Problem
 
@@ -44,3 +45,15 @@ def problem_text(p: Problem) -> str:
     what = _(PROBLEM_TEXT.get(p.code, p.code))
     detail = f" ({p.detail})" if p.detail else ""
     return _("%(field)s: %(what)s%(detail)s") % {"field": p.field, "what": what, "detail": detail}
+
+
+def report_submitted_text(kind: str, number: int) -> str:
+    """Return what a page says when a report is submitted (operator's or officer's)."""
+    return _(
+        "%(kind)s No. %(number)s is submitted; it awaits the central commission's decision."
+    ) % {"kind": capfirst(ReportKind(kind).label), "number": number}
+
+
+def answer_recorded_text(number: int) -> str:
+    """Return what a page says when the candidate's answer to an audit is recorded."""
+    return _("The candidate's answer to audit No. %(number)s is recorded.") % {"number": number}

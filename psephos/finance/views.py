@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
+from psephos.core.errors import DomainError
 from psephos.elections.selectors import election_get
+from psephos.ledger.actors import actor_user
 
+from .access import access_fund_officer
 from .disclosure import Disclosure, election_disclosure, fund_disclosure
 from .enums import (
     AuditScope,
@@ -24,8 +32,17 @@ from .enums import (
     Source,
 )
 from .exports import itemised_csv
+from .forms import OfficerAnswerForm, OfficerReportForm
+from .messages import answer_recorded_text, report_submitted_text
 from .rules.chart import polyline, value_axis
-from .selectors import fund_get
+from .selectors import audit_get, audits_list, findings_list, fund_get, reports_list
+from .services.audits import audit_answer
+from .services.reports import report_submit
+
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
+
+    from .models import Fund
 
 WIDTH, HEIGHT = 600, 200
 # The comparison chart: candidates' names left of the bars, the legend above, the axis below.
@@ -130,3 +147,117 @@ def finance_csv(request: HttpRequest, key: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{election.key}-finance.csv"'
     return response
+
+
+def _officer_page(
+    request: HttpRequest, fund: Fund, *, bound: dict[str, Form] | None = None, status: int = 200
+) -> HttpResponse:
+    audits = list(audits_list(fund=fund))
+    answerable = [
+        (a.number, f"{a.number}: {AuditScope(a.scope).label} ({a.opened_on:%Y-%m-%d})")
+        for a in audits
+        if a.status == AuditStatus.OPEN and a.findings_count  # type: ignore[attr-defined]
+    ]
+    forms: dict[str, Form] = {
+        "report": OfficerReportForm(),
+        "answer": OfficerAnswerForm(audits=answerable),
+        **(bound or {}),
+    }
+    return render(
+        request,
+        "finance/officer.html",
+        {
+            "election": fund.election,
+            "fund": fund,
+            "reports": [
+                (r, ReportKind(r.kind).label, ReportStatus(r.status).label)
+                for r in reports_list(fund=fund)
+            ],
+            "audits": [(a, AuditStatus(a.status).label) for a in audits],
+            "findings": findings_list(fund=fund),
+            "forms": forms,
+            "answerable": bool(answerable),
+        },
+        status=status,
+    )
+
+
+def _officer_fund(request: HttpRequest, key: str, fund: str) -> tuple[User, Fund]:
+    """Return the logged-in finance officer and their fund; anyone else is refused (403)."""
+    user = cast("User", request.user)
+    the_fund = fund_get(election=election_get(key=key), key=fund)
+    access_fund_officer(user, the_fund)
+    return user, the_fund
+
+
+@login_required
+@require_GET
+def officer_page(request: HttpRequest, key: str, fund: str) -> HttpResponse:
+    """The finance officer's page of their fund: its reports and audits, and their forms."""
+    _user, the_fund = _officer_fund(request, key, fund)
+    return _officer_page(request, the_fund)
+
+
+def _refused(form: Form, exc: DomainError) -> int:
+    """Show a refusal beside each field it names, else above the form; return its status."""
+    named = [
+        e["field"]
+        for e in exc.data.get("errors", [])
+        if isinstance(e, dict) and e.get("field") in form.fields
+    ]
+    for name in named or [None]:
+        form.add_error(name, exc.message)
+    return exc.http_status
+
+
+def _officer_report(user: User, fund: Fund, d: dict[str, Any]) -> str:
+    report = report_submit(
+        fund=fund, kind=d["kind"], through=d.get("through"), actor=actor_user(user)
+    )
+    return report_submitted_text(report.kind, report.number)
+
+
+def _officer_answer(user: User, fund: Fund, d: dict[str, Any]) -> str:
+    audit = audit_answer(
+        audit=audit_get(fund=fund, number=d["audit"]), text=d["text"], actor=actor_user(user)
+    )
+    return answer_recorded_text(audit.number)
+
+
+def _answerable(fund: Fund) -> list[tuple[int, str]]:
+    return [
+        (a.number, str(a.number)) for a in audits_list(fund=fund).filter(status=AuditStatus.OPEN)
+    ]
+
+
+#: What the finance officer may do for their fund: the form from the POST and the act.
+OFFICER_ACTS: dict[
+    str, tuple[Callable[[HttpRequest, Fund], Form], Callable[[User, Fund, dict[str, Any]], str]]
+] = {
+    "report": (lambda request, f: OfficerReportForm(request.POST), _officer_report),
+    "answer": (
+        lambda request, f: OfficerAnswerForm(request.POST, audits=_answerable(f)),
+        _officer_answer,
+    ),
+}
+
+
+@login_required
+@require_POST
+def officer_act(request: HttpRequest, key: str, fund: str, act: str) -> HttpResponse:
+    """Submit the fund's report or answer an audit's findings, as the fund's finance officer.
+
+    The ledger names the officer's account; a refusal stays on the page beside its field.
+    """
+    user, the_fund = _officer_fund(request, key, fund)
+    form_of, run = OFFICER_ACTS[act]
+    form = form_of(request, the_fund)
+    if not form.is_valid():
+        return _officer_page(request, the_fund, bound={act: form}, status=422)
+    try:
+        done = run(user, the_fund, form.cleaned_data)
+    except DomainError as exc:
+        status = _refused(form, exc)
+        return _officer_page(request, the_fund, bound={act: form}, status=status)
+    messages.success(request, done)
+    return redirect("finance:officer", key=the_fund.election.key, fund=the_fund.key)

@@ -162,6 +162,12 @@ ALLOWED: dict[str, set[str]] = {
     "POST staff/office/finance/<slug:key>/<slug:fund>/answer/": {"cec"},
     "POST staff/office/finance/<slug:key>/<slug:fund>/audit-propose/": {"cec"},
     "POST staff/office/finance/<slug:key>/<slug:fund>/audit-confirm/": {"cec"},
+    # ... and its finance officers (a proxy of the nominee appointed as such): the CEC's
+    "POST staff/office/finance/<slug:key>/<slug:fund>/officer/": {"cec"},
+    # finance: the candidate's finance officer, for their own fund (a role none of the matrix's
+    # users has: psephos/finance/tests/test_officer.py tests the officer of another fund)
+    "POST finance/<slug:key>/<slug:fund>/officer/report/": {"finance_officer"},
+    "POST finance/<slug:key>/<slug:fund>/officer/answer/": {"finance_officer"},
     # polling day: the station's PEC
     "POST pollingday/<slug:key>/stations/<code:code>/": {"pec"},
     "POST pollingday/<slug:key>/stations/<code:code>/opening/": {"pec"},

@@ -22,16 +22,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from psephos.accounts.access import access_role
 from psephos.accounts.enums import Role
+from psephos.accounts.selectors import user_find
+from psephos.candidates.selectors import proxies_list
+from psephos.candidates.services.proxies import proxy_appoint
 from psephos.commissions.selectors import decision_pending_list
 from psephos.core import clock
-from psephos.core.errors import DomainError
+from psephos.core.errors import DomainError, ValidationFailed
 from psephos.elections.selectors import election_get
 from psephos.finance.enums import (
     AuditScope,
@@ -43,6 +45,7 @@ from psephos.finance.enums import (
     Sanction,
 )
 from psephos.finance.errors import InvoiceOverBalance
+from psephos.finance.messages import answer_recorded_text, report_submitted_text
 from psephos.finance.profile import finance_profile
 from psephos.finance.selectors import (
     audit_get,
@@ -88,6 +91,7 @@ from ..forms import (
     AuditProposeForm,
     ContractForm,
     FinanceConfirmForm,
+    FinanceOfficerForm,
     FinanceProposeForm,
     FindingForm,
     InvoiceForm,
@@ -290,6 +294,7 @@ def _fund_page(
         "contract": ContractForm(),
         "invoice": InvoiceForm(contracts=_contracts(fund)),
         "propose": _propose_form("invoice", fund, initial=day),
+        "officer": FinanceOfficerForm(),
         "report": ReportSubmitForm(),
         "report-propose": _propose_form("report", fund, initial=day),
         "audit": AuditOpenForm(),
@@ -326,6 +331,7 @@ def _fund_page(
                 for a in audits_list(fund=fund)
             ],
             "findings": findings_list(fund=fund),
+            "officers": [p for p in proxies_list(nomination=fund.nomination) if p.finance_officer],
             "audits_pending": _pending(own, fund, "audit", bound.get("audit-confirm")),
             "audits_open": bool(forms["finding"].fields["audit"].choices),
             "audits_decidable": bool(forms["audit-propose"].fields["subject"].choices),
@@ -388,12 +394,7 @@ def _report(user: User, fund: Fund, d: dict[str, Any]) -> str:
     report = report_submit(
         fund=fund, kind=d["kind"], through=d.get("through"), actor=actor_user(user), role=user.role
     )
-    return _(
-        "%(kind)s No. %(number)s is submitted; it awaits the central commission's decision."
-    ) % {
-        "kind": capfirst(ReportKind(report.kind).label),
-        "number": report.number,
-    }
+    return report_submitted_text(report.kind, report.number)
 
 
 def _audit_open(user: User, fund: Fund, d: dict[str, Any]) -> str:
@@ -427,9 +428,27 @@ def _answer(user: User, fund: Fund, d: dict[str, Any]) -> str:
         actor=actor_user(user),
         role=user.role,
     )
-    return _("The candidate's answer to audit No. %(number)s is recorded.") % {
-        "number": audit.number
-    }
+    return answer_recorded_text(audit.number)
+
+
+def _officer(user: User, fund: Fund, d: dict[str, Any]) -> str:
+    officer = user_find(username=d["username"].strip())
+    if officer is None:
+        raise ValidationFailed(
+            _("There is no account “%(user)s”.") % {"user": d["username"].strip()},
+            data={"errors": [{"field": "username", "code": "not_found"}]},
+        )
+    proxy_appoint(
+        nomination=fund.nomination,
+        proxy=officer,
+        actor=actor_user(user),
+        role=user.role,
+        finance_officer=True,
+    )
+    return _(
+        "“%(user)s” is the candidate's finance officer: they submit the fund's reports and "
+        "answer its audits."
+    ) % {"user": officer.username}
 
 
 def _proposer(name: str) -> Callable[[User, Fund, dict[str, Any]], str]:
@@ -501,6 +520,7 @@ ACTS: dict[
         lambda request, f: FinanceConfirmForm(request.POST),
         _confirmer("report"),
     ),
+    "officer": (lambda request, f: FinanceOfficerForm(request.POST), _officer),
     "audit": (lambda request, f: AuditOpenForm(request.POST), _audit_open),
     "finding": (
         lambda request, f: FindingForm(request.POST, audits=_audits(f, AuditStatus.OPEN)),
@@ -523,7 +543,7 @@ ACTS: dict[
 #: The acts of the audit workflow: the central commission's operators only (the services
 #: let only the CEC decide an audit; opening one, its findings and the candidate's answer
 #: are the CEC's too).
-CEC_ACTS = frozenset({"audit", "finding", "answer", "audit-propose", "audit-confirm"})
+CEC_ACTS = frozenset({"officer", "audit", "finding", "answer", "audit-propose", "audit-confirm"})
 
 
 @login_required

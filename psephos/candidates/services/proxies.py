@@ -19,13 +19,20 @@ if TYPE_CHECKING:
 
 
 def proxy_appoint(
-    *, nomination: Nomination, proxy: User, actor: str, role: str = "cec"
+    *,
+    nomination: Nomination,
+    proxy: User,
+    actor: str,
+    role: str = "cec",
+    finance_officer: bool = False,
 ) -> NominationProxy:
     """Record ``proxy`` as acting for the nominee (registered with the CEC).
 
     The proxy is an active account bound to no commission (an operator never acts for a
-    nominee). Raises ``ValidationFailed`` or ``Conflict`` (appointed before). Writes one
-    ``nomination.proxy`` event naming the account by its id, never by name.
+    nominee). With ``finance_officer`` the proxy is also the candidate's finance officer
+    (a proxy appointed before becomes one). Raises ``ValidationFailed`` or ``Conflict``
+    (appointed before as that). Writes one ``nomination.proxy`` event naming the account
+    by its id, never by name.
     """
     if not proxy.is_active or proxy.commission_id is not None:
         raise ValidationFailed(
@@ -33,11 +40,34 @@ def proxy_appoint(
             % {"user": proxy.username},
             data={"field": "username"},
         )
+    taken = Conflict(
+        (
+            _("“%(user)s” is the finance officer of “%(key)s” already.")
+            if finance_officer
+            else _("“%(user)s” is a proxy of “%(key)s” already.")
+        )
+        % {"user": proxy.username, "key": nomination.key},
+        data={"field": "username"},
+    )
     try:
         with transaction.atomic():
-            appointed = NominationProxy.objects.create(
-                nomination=nomination, user=proxy, appointed_at=clock.now()
+            appointed = (
+                NominationProxy.objects.select_for_update()
+                .filter(nomination=nomination, user=proxy)
+                .first()
             )
+            if appointed is None:
+                appointed = NominationProxy.objects.create(
+                    nomination=nomination,
+                    user=proxy,
+                    appointed_at=clock.now(),
+                    finance_officer=finance_officer,
+                )
+            elif finance_officer and not appointed.finance_officer:
+                appointed.finance_officer = True
+                appointed.save(update_fields=["finance_officer"])
+            else:
+                raise taken
             event_record(
                 actor=actor,
                 role=role,
@@ -47,12 +77,9 @@ def proxy_appoint(
                     "election": nomination.election.key,
                     "nominee": nomination.key,
                     "proxy": actor_user(proxy),
+                    **({"finance_officer": True} if appointed.finance_officer else {}),
                 },
             )
     except IntegrityError:
-        raise Conflict(
-            _("“%(user)s” is a proxy of “%(key)s” already.")
-            % {"user": proxy.username, "key": nomination.key},
-            data={"field": "username"},
-        ) from None
+        raise taken from None
     return appointed

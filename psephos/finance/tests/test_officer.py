@@ -1,0 +1,163 @@
+"""The candidate's finance officer: a proxy of the nominee who acts for that fund alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+
+from psephos.accounts.models import User
+from psephos.candidates.models import NominationProxy
+from psephos.candidates.services.eligibility import eligibility_decide
+from psephos.candidates.services.nominations import body_register, nomination_submit
+from psephos.candidates.services.proxies import proxy_appoint
+from psephos.candidates.tests.conftest import language, nominee, passing, pay
+from psephos.candidates.tests.test_registration import decide, sign
+from psephos.core.errors import Conflict
+from psephos.finance.models import Audit, Fund, Report
+from psephos.finance.rules.iban import iban_make
+from psephos.finance.services.audits import audit_open, finding_record
+from psephos.finance.services.funds import fund_open
+from psephos.ledger.actors import actor_user
+from psephos.ledger.models import Event
+
+from .conftest import ACTOR, OPENS, World
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: User) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def _officer_url(f: Fund, act: str = "") -> str:
+    return f"/finance/{f.election.key}/{f.key}/officer/" + (f"{act}/" if act else "")
+
+
+def _state() -> tuple[int, ...]:
+    return (Report.objects.count(), Audit.objects.count(), Event.objects.count())
+
+
+@pytest.fixture
+def other(world: World, fund: Fund) -> Fund:
+    """A second registered candidate's fund."""
+    nomination = nomination_submit(
+        election=world.election,
+        body=body_register(
+            key="ak-zhol",
+            kind="party",
+            names=("Ak Zhol", "Ақ жол", "Ак жол"),
+            registration_number="P-3",
+            registered_on=dt.date(2020, 1, 1),
+            offices={"KZ-01": dt.date(2020, 1, 1), "KZ-02": dt.date(2020, 1, 1)},
+            actor=ACTOR,
+        ),
+        nominee=nominee("abden", incumbent=False),
+        documents=[],
+        actor=ACTOR,
+    )
+    pay(nomination)
+    eligibility_decide(nomination=nomination, assessments=[*passing(), language()], actor=ACTOR)
+    sign(world, nomination, [2, 3, 12, 13], "abden.csv")
+    decide(nomination, "register")
+    nomination.refresh_from_db()
+    return fund_open(
+        nomination=nomination,
+        bank="Halyk Bank",
+        account=iban_make("KZ", "125KZT5004100101"),
+        opens_on=OPENS,
+        actor=ACTOR,
+    )
+
+
+@pytest.fixture
+def officer(fund: Fund) -> User:
+    user = User.objects.create_user(username="tokayev-finance")
+    proxy_appoint(nomination=fund.nomination, proxy=user, actor=ACTOR, finance_officer=True)
+    return user
+
+
+def test_the_officer_submits_their_funds_report_under_their_own_account(
+    fund: Fund, officer: User, frozen: list[dt.datetime]
+) -> None:
+    frozen[0] = dt.datetime(2022, 10, 30, 6, tzinfo=dt.UTC)
+    c = _client(officer)
+    page = c.get(_officer_url(fund))
+    assert page.status_code == 200 and 'id="report-submit"' in page.content.decode()
+    r = c.post(_officer_url(fund, "report"), {"kind": "interim", "through": "2022-10-12"})
+    assert r.status_code == 302, r.content.decode()
+    report = Report.objects.get()
+    assert (report.fund_id, report.kind, report.status) == (fund.pk, "interim", "submitted")
+    event = Event.objects.get(action="report.submit")
+    assert event.actor == actor_user(officer) and "tokayev-finance" not in str(event.payload)
+
+
+def test_a_refused_report_stays_beside_its_field_and_writes_nothing(
+    fund: Fund, officer: User
+) -> None:
+    before = _state()
+    r = _client(officer).post(_officer_url(fund, "report"), {"kind": "final"})  # before voting day
+    assert r.status_code == 422 and _state() == before
+    assert re.search(r'id="field-through">(?:(?!</div>).)*through', r.content.decode(), re.S)
+
+
+def test_the_officer_answers_an_audits_findings(fund: Fund, officer: User) -> None:
+    audit = audit_open(fund=fund, scope="full", actor=ACTOR)
+    finding_record(audit=audit, text="No invoice.", evidence="Statement line 4.", actor=ACTOR)
+    c = _client(officer)
+    assert "No invoice." in c.get(_officer_url(fund)).content.decode()
+    r = c.post(_officer_url(fund, "answer"), {"audit": "1", "text": "The invoice is attached."})
+    assert r.status_code == 302, r.content.decode()
+    audit.refresh_from_db()
+    assert (audit.status, audit.answer) == ("answered", "The invoice is attached.")
+    assert Event.objects.get(action="audit.answer").actor == actor_user(officer)
+
+
+def test_another_funds_officer_a_plain_proxy_and_an_operator_are_refused(
+    world: World, fund: Fund, other: Fund, officer: User
+) -> None:
+    audit_open(fund=other, scope="full", actor=ACTOR)
+    plain = User.objects.create_user(username="plain-proxy")
+    proxy_appoint(nomination=fund.nomination, proxy=plain, actor=ACTOR)
+    for user in (officer, plain, world.country.users["CEC"]):
+        c = _client(user)
+        target = other if user == officer else fund
+        before = _state()
+        assert c.get(_officer_url(target)).status_code == 403
+        r = c.post(_officer_url(target, "report"), {"kind": "interim", "through": "2022-10-12"})
+        assert r.status_code == 403, (user.username, r.status_code)
+        r = c.post(_officer_url(target, "answer"), {"audit": "1", "text": "x"})
+        assert r.status_code == 403 and _state() == before
+    assert _client(officer).get(_officer_url(fund)).status_code == 200
+
+
+def test_anonymous_visitors_are_sent_to_log_in(fund: Fund) -> None:
+    before = _state()
+    r = Client().post(_officer_url(fund, "report"), {"kind": "interim"})
+    assert r.status_code == 302 and "login" in r["Location"] and _state() == before
+
+
+def test_the_cec_appoints_the_officer_from_the_fund_page(world: World, fund: Fund) -> None:
+    User.objects.create_user(username="finance-1")
+    proxy = User.objects.create_user(username="proxy-1")
+    proxy_appoint(nomination=fund.nomination, proxy=proxy, actor=ACTOR)
+    base = f"/staff/office/finance/{fund.election.key}/{fund.key}/officer/"
+    tec = next(u for u in world.country.users.values() if u.role == "tec")
+    assert _client(tec).post(base, {"username": "finance-1"}).status_code == 403
+    cec = _client(world.country.users["CEC"])
+    r = cec.post(base, {"username": "nobody"})
+    assert r.status_code == 422
+    assert re.search(r'id="field-username">(?:(?!</div>).)*nobody', r.content.decode(), re.S)
+    assert cec.post(base, {"username": "finance-1"}).status_code == 302
+    assert cec.post(base, {"username": "proxy-1"}).status_code == 302  # a proxy becomes one
+    officers = NominationProxy.objects.filter(finance_officer=True)
+    assert sorted(p.user.username for p in officers) == ["finance-1", "proxy-1"]
+    assert 'id="officers"' in cec.get(base.removesuffix("officer/")).content.decode()
+    events = Event.objects.filter(action="nomination.proxy").order_by("seq")
+    assert [e.payload.get("finance_officer") for e in events] == [None, True, True]
+    with pytest.raises(Conflict):
+        proxy_appoint(nomination=fund.nomination, proxy=proxy, actor=ACTOR, finance_officer=True)
