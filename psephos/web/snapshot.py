@@ -34,6 +34,7 @@ missing or lacks the row is rendered in full.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -83,6 +84,13 @@ _ROW_EXPORT = re.compile(
     r"(?:&within=([A-Za-z0-9._-]+))?$"
 )
 _JSON_ROWS = b'"rows": ['
+#: A link to an address of the site (not ``//host``), in a page's HTML.
+_SITE_HREF = re.compile(r' href="(/(?!/)[^"]*)"')
+#: The downloads a snapshot holds: the results API's exports, summaries and protocols.
+_DOWNLOAD = re.compile(
+    r"^/api/v1/elections/[^/]+/(?:export/[a-z]+|results(?:/[A-Za-z0-9._-]+)?"
+    r"|stations/[A-Za-z0-9._-]+/protocol)$"
+)
 
 
 class SnapshotFailed(DomainError):
@@ -209,19 +217,113 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-def static_html(text: str) -> str:
+def static_html(text: str, links: LinkRule | None = None) -> str:
     """Return a page's HTML without per-visitor tokens, its language switch a GET form.
 
     A static page is the same for everyone: it cannot carry a CSRF token, so the
     language switch (a POST to ``/i18n/setlang/``) becomes a GET of the page itself,
     ``?language=kk``, that the web server answers by setting the language cookie and
     sending the reader back to the page (``deploy/nginx/psephos-snapshot.conf``).
+
+    With ``links``, every link to an address of the site that the snapshot does not
+    hold (``links.held`` says no) points at the application (``links.app_url`` + the
+    address) or, without an application address, loses its ``href`` (its text stays):
+    no link of a snapshot page leads to a missing file.
     """
     text = _CSRF_INPUT.sub("", text)
     text = _CSRF_HEADERS.sub("", text)
     if _LANG_FORM.search(text):
         text = _NEXT_INPUT.sub("", _LANG_FORM.sub('<form class="lang" method="get">', text), 1)
+    if links is not None:
+        text = _SITE_HREF.sub(links.rewrite, text)
     return text
+
+
+@dataclass(frozen=True)
+class LinkRule:
+    """Which site addresses a snapshot holds, and where the others point.
+
+    ``pages`` are regular expressions of the page paths it holds (the election's
+    results pages), ``extra`` the other pages it holds (the pages around the election
+    that answered, ``snapshot_satellites``); the downloads the pages link are held
+    (``_DOWNLOAD``). ``app_url`` is the application's origin for every other address
+    (``https://vybory.example.kz``), or empty: such links lose their ``href``.
+    """
+
+    pages: tuple[re.Pattern[str], ...]
+    extra: frozenset[str]
+    app_url: str = ""
+
+    def held(self, address: str) -> bool:
+        """Return whether the snapshot holds the file that serves ``address``."""
+        path, _q, query = address.partition("?")
+        path = path.partition("#")[0]
+        if path.startswith("/static/"):
+            return True
+        if _DOWNLOAD.match(path):
+            return bool(QUERY_SAFE.fullmatch(query))
+        return path in self.extra or any(p.fullmatch(path) for p in self.pages)
+
+    def rewrite(self, match: re.Match[str]) -> str:
+        """Return one ``href`` as the snapshot writes it (``static_html``)."""
+        address = html.unescape(match.group(1))
+        if self.held(address):
+            return match.group(0)
+        if self.app_url:
+            return f' href="{html.escape(self.app_url + address)}"'
+        return ""
+
+
+def _link_rule(election: Election, out: Path, langs: list[str], app_url: str) -> LinkRule:
+    """Return the link rule of the election's snapshot under ``out`` (its satellites on disk)."""
+    extra = frozenset(
+        url
+        for url in snapshot_satellites(election=election)
+        if all(target_file(out, lang, url).is_file() for lang in langs)
+    )
+    return LinkRule(_results_pages(election), extra, app_url.rstrip("/"))
+
+
+def _results_pages(election: Election) -> tuple[re.Pattern[str], ...]:
+    """Return the paths of the election's results pages, which every snapshot holds."""
+    key = re.escape(election.key)
+    return (
+        re.compile(rf"/e/{key}/(?:c/[A-Za-z0-9._-]+/)?"),
+        re.compile(rf"/results/{key}/stations/[A-Za-z0-9._-]+/"),
+    )
+
+
+def snapshot_satellites(*, election: Election) -> list[str]:
+    """Return the pages around the election's results that its pages link and a snapshot holds.
+
+    The election's calendar, candidates, campaign funds, media monitoring, appeal
+    finality, quarantined protocols, observers' findings and accreditations and its
+    statistical integrity report, and the site's home, complaints register,
+    observation, media, recommendations, ledger and integrity pages: public pages that
+    need no form. One that does not answer 200 (no integrity report yet) is left out.
+    """
+    key = election.key
+    return [
+        reverse(name, kwargs=kwargs)
+        for name, kwargs in (
+            ("web:home", {}),
+            ("elections:calendar", {"election": key}),
+            ("candidates:list", {"key": key}),
+            ("finance:list", {"key": key}),
+            ("media:election", {"key": key}),
+            ("complaints:finality", {"election": key}),
+            ("web:quarantine", {"key": key}),
+            ("observation:findings", {"election": key}),
+            ("observation:accreditations", {"election": key}),
+            ("integrity:report", {"election_key": key}),
+            ("complaints:register", {}),
+            ("observation:index", {}),
+            ("media:index", {}),
+            ("recommendations:reports", {}),
+            ("ledger:index", {}),
+            ("integrity:index", {}),
+        )
+    ]
 
 
 def _export_row(data: bytes, fmt: str, column: str, code: str) -> bytes:
@@ -351,7 +453,9 @@ def _static_source(name: str) -> Path:
     return Path(found if isinstance(found, str) else found[0])
 
 
-def _render(client: Client, url: str, lang: str, statics: set[str]) -> bytes:
+def _render(
+    client: Client, url: str, lang: str, statics: set[str], links: LinkRule | None
+) -> bytes:
     """Return the bytes ``url`` answers in ``lang``; a page's without its tokens."""
     response = client.get(url, secure=True)
     if response.status_code != 200:
@@ -361,7 +465,7 @@ def _render(client: Client, url: str, lang: str, statics: set[str]) -> bytes:
         )
     if not url.endswith("/"):
         return response.content
-    text = static_html(response.content.decode(response.charset or "utf-8"))
+    text = static_html(response.content.decode(response.charset or "utf-8"), links)
     statics.update(_STATIC_REF.findall(text))
     return text.encode("utf-8")
 
@@ -374,20 +478,26 @@ def snapshot_write(
     languages: Iterable[str] | None = None,
     advance: Callable[[int], None] | None = None,
     splice: bool = True,
+    satellites: bool | None = None,
+    results: bool = True,
+    app_url: str = "",
 ) -> SnapshotReport:
     """Render the election's public pages and downloads into ``out``; return what changed.
 
     ``changed`` limits the run to what those stations' protocols change (see
     ``snapshot_targets``); the exports above the stations then get the changed rows
     in place of the old (``export_splice``) unless ``splice`` is
-    false (every export rendered in full: the benchmark's baseline). ``advance`` is
-    called after each file rendered. Raises ``SnapshotFailed`` (nothing more is written)
-    when a page does not answer 200.
+    false (every export rendered in full: the benchmark's baseline). ``satellites``
+    (default: only for a full run) renders the pages around the results first
+    (``snapshot_satellites``); ``results=False`` writes only those. A link to anything
+    the snapshot does not hold points at ``app_url`` or loses its ``href`` (``LinkRule``). ``advance`` is called after each
+    file rendered. Raises ``SnapshotFailed`` (nothing more is written) when a results
+    page does not answer 200.
     """
     started = time.perf_counter()
     langs = list(languages or [code for code, _name in settings.LANGUAGES])
     stations = sorted(set(changed))
-    urls = snapshot_targets(election=election, changed=stations)
+    urls = snapshot_targets(election=election, changed=stations) if results else []
     spliced: dict[str, _Splice] = {}
     if stations and splice:
         spliced = _splice_plan(urls, _row_chains(election, stations))
@@ -398,9 +508,13 @@ def snapshot_write(
     client = Client(HTTP_HOST=_host(), raise_request_exception=False)
     static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
     shared: dict[str, bytes] = {}  # language-free downloads, rendered once
+    statics: set[str] = set()
+    if satellites if satellites is not None else not stations:
+        links = _satellites_write(client, election, out, langs, report, statics, app_url)
+    else:
+        links = _link_rule(election, out, langs, app_url)
     for lang in langs:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
-        statics: set[str] = set()
         for url in urls:
             data = None
             if url in spliced:
@@ -409,7 +523,7 @@ def snapshot_write(
             if data is None:
                 data = shared.get(url)
             if data is None:
-                data = _render(client, url, lang, statics)
+                data = _render(client, url, lang, statics, links)
                 if _LANGUAGE_FREE.search(url):
                     shared[url] = data
             if write_atomic(target_file(out, lang, url), data):
@@ -419,6 +533,7 @@ def snapshot_write(
             report.rendered += 1
             if advance is not None:
                 advance(1)
+    for lang in langs:
         for ref in sorted(statics):
             if not ref.startswith(static_prefix):
                 continue
@@ -434,6 +549,46 @@ def snapshot_write(
                 report.written.append(target)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _satellites_write(
+    client: Client,
+    election: Election,
+    out: Path,
+    langs: list[str],
+    report: SnapshotReport,
+    statics: set[str],
+    app_url: str,
+) -> LinkRule:
+    """Write the satellite pages that answer 200 in every language; return the link rule.
+
+    A satellite that does not answer (an election without an integrity report) is
+    left out, and its old files removed: the pages stop linking it.
+    """
+    answers: dict[str, dict[str, str]] = {}
+    for lang in langs:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+        for url in snapshot_satellites(election=election):
+            response = client.get(url, secure=True)
+            if response.status_code == 200:
+                text = response.content.decode(response.charset or "utf-8")
+                answers.setdefault(url, {})[lang] = text
+    held = {url: texts for url, texts in answers.items() if len(texts) == len(langs)}
+    links = LinkRule(_results_pages(election), frozenset(held), app_url.rstrip("/"))
+    for url in snapshot_satellites(election=election):
+        for lang in langs:
+            target = target_file(out, lang, url)
+            if url not in held:
+                target.unlink(missing_ok=True)
+                continue
+            text = static_html(held[url][lang], links)
+            statics.update(_STATIC_REF.findall(text))
+            if write_atomic(target, text.encode("utf-8")):
+                report.written.append(target)
+            else:
+                report.unchanged += 1
+            report.rendered += 1
+    return links
 
 
 def _spliced(
@@ -477,25 +632,40 @@ def snapshot_follow(
     rounds: int | None = None,
     languages: Iterable[str] | None = None,
     report: Callable[[set[str] | None, SnapshotReport], None] | None = None,
+    satellites_every: float = 30.0,
+    app_url: str = "",
 ) -> int:
     """Keep the snapshot current: every ``every`` seconds, rewrite what the ledger says changed.
 
     Starts after event ``after`` (default: the ledger's latest now), reads the election's
     protocol events since the last look (``snapshot_changes``) and rewrites those
-    stations' four levels, or everything after a certification. Stops after ``rounds``
+    stations' four levels, or everything after a certification. The pages around the
+    results (``snapshot_satellites``: the ledger, findings, complaints…) are rewritten
+    with them when the ledger moved and ``satellites_every`` seconds have passed since
+    they were last written (they lag the ledger by at most that). Stops after ``rounds``
     looks (``None``: never). Returns the last event seen.
     """
     last = events_count() if after is None else after
+    satellites_at = time.monotonic()  # the full run before the first look wrote them
     done = 0
     while rounds is None or done < rounds:
         if done:
             time.sleep(every)
         done += 1
         stations, seen = snapshot_changes(election=election, after=last)
-        if stations is None or stations:
+        due = seen > last and time.monotonic() - satellites_at >= satellites_every
+        if stations is None or stations or due:
             written = snapshot_write(
-                election=election, out=out, changed=sorted(stations or ()), languages=languages
+                election=election,
+                out=out,
+                changed=sorted(stations or ()),
+                languages=languages,
+                satellites=due or stations is None,
+                results=stations is None or bool(stations),
+                app_url=app_url,
             )
+            if due or stations is None:
+                satellites_at = time.monotonic()
             if report is not None:
                 report(stations, written)
         last = seen

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import json
 import re
 from io import StringIO
@@ -20,6 +21,7 @@ from psephos.elections.selectors import election_get
 from psephos.results.models import Protocol
 from psephos.results.services.protocols import protocol_accept
 from psephos.web.snapshot import (
+    LinkRule,
     export_splice,
     snapshot_follow,
     snapshot_targets,
@@ -48,6 +50,32 @@ def _snapshot(out: Path, *extra: str) -> str:
     stdout = StringIO()
     call_command("snapshot", KEY, "--out", str(out), "--no-progress", *extra, stdout=stdout)
     return stdout.getvalue()
+
+
+_LINK = re.compile(r'(?:href|src)="(/(?!/)[^"]*)"')
+
+
+def _missing_links(root: Path) -> dict[str, list[str]]:
+    """Return, per page of the snapshot, the links whose file the snapshot lacks.
+
+    A page's link is found as a plain static server finds it (``<path>/index.html``, a
+    static file), a download by the snapshot's name for its query (``target_file``).
+    """
+    missing: dict[str, list[str]] = {}
+    for page in root.glob("*/**/index.html"):
+        lang = page.relative_to(root).parts[0]
+        for link in _LINK.findall(page.read_text()):
+            address = html.unescape(link).partition("#")[0]
+            path = address.partition("?")[0]
+            if path.endswith("/") or path.startswith("/static/"):
+                found = (
+                    root / lang / path.strip("/") / ("index.html" if path.endswith("/") else "")
+                ).is_file()
+            else:
+                found = target_file(root, lang, address).is_file()
+            if not found:
+                missing.setdefault(str(page.relative_to(root)), []).append(address)
+    return missing
 
 
 def _station_row(path: Path) -> dict[str, str]:
@@ -95,9 +123,26 @@ def test_full_snapshot_then_one_accepted_protocol_rewrites_only_its_four_levels(
         for page in (f"e/{KEY}/index.html", f"e/{KEY}/c/{STATION}/index.html"):
             assert f"{lang}/{page}" in before
         assert f"{lang}/static/web/psephos.css" in before
-    html = (out / "kk" / "e" / KEY / "index.html").read_text()
-    assert '<html lang="kk">' in html
-    assert "csrfmiddlewaretoken" not in html and "X-CSRFToken" not in html
+    page = (out / "kk" / "e" / KEY / "index.html").read_text()
+    assert '<html lang="kk">' in page
+    assert "csrfmiddlewaretoken" not in page and "X-CSRFToken" not in page
+    # The pages the election's pages link are in the snapshot, and no link of any page
+    # leads to a missing file; the ones that need the application (log in, forms, the
+    # observer room, ledger events) lose their address.
+    for lang in ("kk", "ru", "en"):
+        for satellite in (
+            f"complaints/calendar/{KEY}",
+            f"candidates/{KEY}",
+            f"observation/findings/{KEY}",
+            f"observation/accreditations/{KEY}",
+            "observation",
+            "ledger",
+            "",
+        ):
+            assert (out / lang / satellite / "index.html").is_file(), (lang, satellite)
+    assert _missing_links(out) == {}
+    assert 'href="/login/' not in page and "/room/" not in page
+    assert ">Log in<" in (out / "en" / "e" / KEY / "index.html").read_text()  # text stays
     national_csv = out / f"en/api/v1/elections/{KEY}/export/station/@format=csv.csv"
     assert _station_row(national_csv)["status"] == "draft"
 
@@ -149,6 +194,8 @@ def test_full_snapshot_then_one_accepted_protocol_rewrites_only_its_four_levels(
     assert stored["status"] == "accepted"
     assert stored["votes"] == lines.votes
 
+    assert _missing_links(out) == {}
+
     # A second run with nothing new writes nothing.
     assert ", 0 written," in _snapshot(out, "--changed", STATION)
     with pytest.raises(CommandError, match="not a polling station"):
@@ -163,6 +210,24 @@ def test_write_atomic_replaces_in_one_step_and_skips_equal_bytes(tmp_path: Path)
     assert target.read_bytes() == b"two"
     assert oct(target.stat().st_mode & 0o777) == "0o644"
     assert [p.name for p in target.parent.iterdir()] == ["index.html"]
+
+
+def test_links_the_snapshot_lacks_point_at_the_application_or_lose_their_address() -> None:
+    rule = LinkRule((re.compile(r"/e/k/(?:c/[A-Z0-9-]+/)?"),), frozenset({"/ledger/"}))
+    page = (
+        '<a href="/e/k/c/A-1/">A</a> <a href="/ledger/">L</a> <a href="/login/?next=/e/k/">In</a>'
+        ' <a href="/api/v1/elections/k/export/tec?format=csv&amp;within=A">CSV</a>'
+        ' <a href="/api/v1/elections/k/export/tec?within=../x">bad</a>'
+        ' <a href="//cdn.example/x">cdn</a> <a href="#content">skip</a>'
+    )
+    assert static_html(page, rule) == (
+        '<a href="/e/k/c/A-1/">A</a> <a href="/ledger/">L</a> <a>In</a>'
+        ' <a href="/api/v1/elections/k/export/tec?format=csv&amp;within=A">CSV</a>'
+        " <a>bad</a>"
+        ' <a href="//cdn.example/x">cdn</a> <a href="#content">skip</a>'
+    )
+    app = LinkRule(rule.pages, rule.extra, "https://vybory.example.kz")
+    assert '<a href="https://vybory.example.kz/login/?next=/e/k/">In</a>' in static_html(page, app)
 
 
 def test_export_splice_replaces_only_the_stations_rows() -> None:

@@ -54,6 +54,16 @@ class Command(DomainCommand):
             ),
         )
         parser.add_argument("--every", type=float, default=1.0, metavar="SECONDS")
+        parser.add_argument(
+            "--app-url",
+            default="",
+            metavar="URL",
+            help=(
+                "where links to what the snapshot does not hold (staff pages, forms, the "
+                "observer room, ledger events) point, e.g. https://vybory.example.kz; "
+                "without it such links lose their address (their text stays)"
+            ),
+        )
         parser.add_argument("--no-progress", action="store_true", help="draw no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -72,6 +82,7 @@ class Command(DomainCommand):
                 changed=options["changed"],
                 languages=languages,
                 advance=advance,
+                app_url=options["app_url"],
             )
         self.stdout.write(
             f"{election.key}: {report.rendered} files rendered in {report.seconds:.2f} s, "
@@ -83,7 +94,11 @@ class Command(DomainCommand):
             return
 
         def said(stations: set[str] | None, written: SnapshotReport) -> None:
-            what = "everything (certified)" if stations is None else ", ".join(sorted(stations))
+            what = (
+                "everything (certified)"
+                if stations is None
+                else ", ".join(sorted(stations)) or "the pages around the results"
+            )
             self.stdout.write(
                 f"{what}: {len(written.written)} files written in {written.seconds:.2f} s"
             )
@@ -96,6 +111,7 @@ class Command(DomainCommand):
                 every=options["every"],
                 languages=languages,
                 report=said,
+                app_url=options["app_url"],
             )
         except KeyboardInterrupt:
             self.stdout.write("stopped")
