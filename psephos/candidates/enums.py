@@ -69,3 +69,5 @@ class DecisionOutcome(models.TextChoices):
     REGISTER = "register", _("registration")
     REFUSE = "refuse", _("refusal of registration")
     DEREGISTER = "deregister", _("deregistration")
+    # The nominee died: withdrawn, the deposit returned ([EL-old] Art. 59).
+    DEATH = "death", _("withdrawal upon the nominee's death")

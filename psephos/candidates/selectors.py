@@ -16,6 +16,7 @@ from psephos.elections.selectors import election_options, elections_list
 from psephos.territory.selectors import regions_list
 from psephos.voters.selectors import register_size
 
+from .enums import DecisionOutcome
 from .errors import BodyNotFound, NoCandidates, NominationNotFound
 from .models import (
     Assessment,
@@ -93,6 +94,15 @@ def elections_with_candidates(*, geography_id: int) -> list[Election]:
 def registration_decisions(*, nomination: Nomination) -> list[RegistrationDecision]:
     """Return the nominee's confirmed registration decisions, oldest first."""
     return list(RegistrationDecision.objects.filter(nomination=nomination).order_by("pk"))
+
+
+def nominees_deceased(*, election: Election) -> frozenset[str]:
+    """Return the keys of the election's nominees whose death the CEC recorded."""
+    return frozenset(
+        RegistrationDecision.objects.filter(
+            nomination__election=election, outcome=DecisionOutcome.DEATH
+        ).values_list("nomination__key", flat=True)
+    )
 
 
 def registrations_pending(*, nomination: Nomination) -> list[Decision]:

@@ -37,7 +37,7 @@ def _challenge(p: PublicNomination, d: RegistrationDecision, cec: str) -> dict[s
     Decisions of the central commission go to the Supreme Court (complaints app routing),
     within the dispute profile's filing days.
     """
-    if d.outcome == DecisionOutcome.REGISTER:
+    if d.outcome in (DecisionOutcome.REGISTER, DecisionOutcome.DEATH):
         return None
     election = p.nomination.election
     query = urlencode(

@@ -340,3 +340,21 @@ def test_every_control_id_on_the_nominee_page_is_unique(world: World) -> None:
     pending = html.split('data-number="51/601"')[1].split("</section>")[0]
     assert "Tick the box to confirm." in pending
     assert re.search(r'id="confirm-\d+_confirm"', pending)
+
+
+def test_a_death_is_recorded_by_a_decision_confirmed_by_a_second_operator(world: World) -> None:
+    _submitted(world)
+    first, second = _cec(world), _cec(world, second=True)
+    page = first.get(f"{BASE}tokayev/").content.decode()
+    options = page.split('id="registration-propose"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\w+)"', options) == ["death"]
+    death = _proposal("death", reasons="Death certificate No. 7 of 2022-09-30.")
+    assert first.post(f"{BASE}tokayev/propose/", death).status_code == 302
+    assert Nomination.objects.get().status == "submitted"  # nothing applies yet
+    done = second.post(f"{BASE}tokayev/confirm/", {"number": "51/600", "confirm": "on"})
+    assert done.status_code == 302
+    assert Nomination.objects.get().status == "withdrawn"
+    page = second.get(f"{BASE}tokayev/").content.decode()
+    assert 'data-number="51/600" data-outcome="death"' in page
+    assert "withdrawal upon the nominee&#x27;s death" in page
+    assert 'id="registration-propose"' not in page  # recorded once

@@ -39,6 +39,7 @@ from psephos.candidates.selectors import (
     assessments_for_nomination,
     nomination_get,
     nominations_list_for_election,
+    nominees_deceased,
     proxies_list,
     registration_decisions,
     registrations_pending,
@@ -81,11 +82,19 @@ if TYPE_CHECKING:
     from psephos.commissions.models import Decision
     from psephos.elections.models import Election
 
-#: The decisions each status allows (the service checks again).
+#: The decisions each status allows (the service checks again); a death is recorded at
+#: any stage but withdrawal, once.
 OUTCOMES = {
-    NominationStatus.ELIGIBLE: (DecisionOutcome.REGISTER, DecisionOutcome.REFUSE),
-    NominationStatus.INELIGIBLE: (DecisionOutcome.REFUSE,),
-    NominationStatus.REGISTERED: (DecisionOutcome.DEREGISTER,),
+    NominationStatus.SUBMITTED: (DecisionOutcome.DEATH,),
+    NominationStatus.ELIGIBLE: (
+        DecisionOutcome.REGISTER,
+        DecisionOutcome.REFUSE,
+        DecisionOutcome.DEATH,
+    ),
+    NominationStatus.INELIGIBLE: (DecisionOutcome.REFUSE, DecisionOutcome.DEATH),
+    NominationStatus.REGISTERED: (DecisionOutcome.DEREGISTER, DecisionOutcome.DEATH),
+    NominationStatus.REFUSED: (DecisionOutcome.DEATH,),
+    NominationStatus.DEREGISTERED: (DecisionOutcome.DEATH,),
 }
 
 
@@ -110,7 +119,12 @@ def _entered(election: Election, nomination: Nomination) -> list[tuple[str, str]
 
 
 def _outcomes(nomination: Nomination) -> list[tuple[str, str]]:
-    return [(o.value, str(o.label)) for o in OUTCOMES.get(NominationStatus(nomination.status), ())]
+    dead = nomination.key in nominees_deceased(election=nomination.election)
+    return [
+        (o.value, str(o.label))
+        for o in OUTCOMES.get(NominationStatus(nomination.status), ())
+        if not (dead and o == DecisionOutcome.DEATH)
+    ]
 
 
 @login_required
@@ -134,13 +148,14 @@ def _nominee_page(
     file_errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    outcomes = _outcomes(nomination)
     forms: dict[str, Any] = {
         "eligibility": EligibilityForm(criteria=_entered(election, nomination)),
         "signatures": SignatureFileForm(),
         "complete": SignatureCompleteForm(),
         "proxy": ProxyAppointForm(),
         "propose": RegistrationProposeForm(
-            outcomes=_outcomes(nomination),
+            outcomes=outcomes,
             initial={"decided_on": clock.now().date(), "abstentions": 0},
         ),
     }
@@ -182,7 +197,7 @@ def _nominee_page(
             "file_errors": file_errors or [],
             "assessable": nomination.status == NominationStatus.SUBMITTED,
             "collecting": nomination.status == NominationStatus.ELIGIBLE,
-            "decidable": bool(_outcomes(nomination)),
+            "decidable": bool(outcomes),
         },
         status=status,
     )

@@ -63,11 +63,21 @@ _FROM = {
     DecisionOutcome.REGISTER: {NominationStatus.ELIGIBLE},
     DecisionOutcome.REFUSE: {NominationStatus.ELIGIBLE, NominationStatus.INELIGIBLE},
     DecisionOutcome.DEREGISTER: {NominationStatus.REGISTERED},
+    # A death is recorded whatever the stage: it withdraws the nominee and returns the deposit.
+    DecisionOutcome.DEATH: {
+        NominationStatus.SUBMITTED,
+        NominationStatus.ELIGIBLE,
+        NominationStatus.INELIGIBLE,
+        NominationStatus.REGISTERED,
+        NominationStatus.REFUSED,
+        NominationStatus.DEREGISTERED,
+    },
 }
 _TO = {
     DecisionOutcome.REGISTER: NominationStatus.REGISTERED,
     DecisionOutcome.REFUSE: NominationStatus.REFUSED,
     DecisionOutcome.DEREGISTER: NominationStatus.DEREGISTERED,
+    DecisionOutcome.DEATH: NominationStatus.WITHDRAWN,
 }
 
 
@@ -112,10 +122,17 @@ def _apply(
     Without ``decision`` (a proposal) nothing is written: the checks only refuse early.
     """
     locked = Nomination.objects.select_for_update().select_related("election").get(pk=nomination.pk)
-    if locked.status not in _FROM[kind]:
+    death = kind == DecisionOutcome.DEATH
+    if locked.status not in _FROM[kind] or (
+        death and RegistrationDecision.objects.filter(nomination=locked, outcome=kind).exists()
+    ):
         raise state_refused(locked, str(DecisionOutcome(kind).label))
     election = locked.election
-    refuse_if_frozen(election, _("a registration decision"))
+    # A death after the ballot froze is still recorded (the deposit goes back); the
+    # name stays on the printed ballot, so the status does not change then.
+    frozen = death and _frozen(election)
+    if not death:
+        refuse_if_frozen(election, _("a registration decision"))
     summary = signature_summary(nomination=locked)
     verdict = summary.verdict
     profile = candidate_profile(election)
@@ -186,8 +203,11 @@ def _apply(
     if decision is None:
         return recorded
     recorded.save()
-    locked.status = _TO[kind]
-    locked.save(update_fields=["status"])
+    if not frozen:
+        locked.status = _TO[kind]
+        if locked.status == NominationStatus.WITHDRAWN:
+            locked.withdrawn_at = recorded.recorded_at
+        locked.save(update_fields=["status", "withdrawn_at"])
     event_record(
         actor=actor,
         role=user.role,
@@ -221,7 +241,8 @@ def registration_propose(
     reasons: str,
     document: bytes,
 ) -> Decision:
-    """Propose the CEC's reasoned decision to register, refuse or deregister a nominee.
+    """Propose the CEC's reasoned decision to register, refuse or deregister a nominee,
+    or to record their death (withdrawn, the deposit returned at settlement).
 
     A formal decision of the central commission (issues 16 item 2, 18): ``user``
     operates it; the vote is adopted (a majority of those voting) and valid against
@@ -230,8 +251,9 @@ def registration_propose(
     allows the outcome; a registration needs the deposit paid and the signatures to
     meet the requirement and the unit spread; a refusal of an eligible nominee needs
     the signatures to fail them (on a sample: the upper confidence bound below the
-    requirement). Nothing about the nomination changes until another CEC operator
-    confirms it (``registration_confirm``). Returns the pending decision. Raises
+    requirement); a death is recorded once, at any stage, even after the ballot froze
+    (the status then stays as printed). Nothing about the nomination changes until
+    another CEC operator confirms it (``registration_confirm``). Returns the pending decision. Raises
     ``DecisionInvalid``, ``NominationState``, ``PermissionDenied``,
     ``DecisionNotValid`` or ``DecisionNumberTaken``; nothing is written then.
     """
@@ -318,6 +340,12 @@ def registration_confirm(
         )
     nomination.refresh_from_db()
     return recorded
+
+
+def _frozen(election: Election) -> bool:
+    """Return whether the ballot froze (registration closed) before now."""
+    frozen = ballot_freeze_at(election=election)
+    return frozen is not None and clock.now() >= frozen
 
 
 def refuse_if_frozen(election: Election, action: str) -> None:

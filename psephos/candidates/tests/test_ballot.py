@@ -11,7 +11,12 @@ from django.core.management import call_command
 from psephos.candidates.errors import BallotFrozen
 from psephos.candidates.models import Nomination, RegistrationDecision
 from psephos.candidates.rules.ballot_pdf import lines_digest
-from psephos.candidates.selectors import ballot_freeze_at, ballot_lines, ballot_proof
+from psephos.candidates.selectors import (
+    ballot_freeze_at,
+    ballot_lines,
+    ballot_proof,
+    nominees_deceased,
+)
 from psephos.candidates.services.registration import ballot_build, registration_propose
 from psephos.elections.selectors import election_get
 from psephos.ledger.models import Event
@@ -51,6 +56,16 @@ def test_the_ballot_freezes_when_registration_closes(world: World, frozen) -> No
         ballot_build(election=world.election, actor=ACTOR)
     assert (Event.objects.count(), RegistrationDecision.objects.count()) == before
     assert Nomination.objects.get(pk=nomination.pk).status == "registered"
+
+    # A death after the freeze is still recorded (the deposit goes back); the name stays
+    # on the printed ballot, so the status does not change.
+    death = decide(nomination, "death", reasons="Death certificate No. 7 of 2022-10-25.")
+    assert death.outcome == "death"
+    assert Nomination.objects.get(pk=nomination.pk).status == "registered"
+    assert Event.objects.filter(action="registration.decide").last().payload["outcome"] == "death"
+    assert nominees_deceased(election=world.election) == {"tokayev"}
+    with pytest.raises(BallotFrozen):
+        ballot_build(election=world.election, actor=ACTOR)
 
 
 def test_the_proof_lists_the_ballot_in_three_languages(world: World, tmp_path: Path) -> None:

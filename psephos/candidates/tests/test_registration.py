@@ -178,6 +178,30 @@ def test_an_ineligible_nominee_is_refused_and_a_submitted_one_cannot_be_decided(
     ]
 
 
+def test_a_death_withdraws_the_nominee_at_any_stage_once(world: World) -> None:
+    nomination = nomination_submit(
+        election=world.election,
+        body=world.bodies["amanat"],
+        nominee=NomineeSpec("x", ("X", "Х", "Х"), "F", dt.date(1960, 1, 1), dt.date(2022, 9, 24)),
+        documents=[],
+        actor=ACTOR,
+    )
+    pay(nomination)
+    death = decide(nomination, "death", reasons="Death certificate No. 7 of 2022-10-10.")
+    withdrawn = Nomination.objects.get(pk=nomination.pk)
+    assert (withdrawn.status, withdrawn.withdrawn_at) == ("withdrawn", death.recorded_at)
+    event = Event.objects.get(action="registration.decide")
+    assert (event.payload["outcome"], event.payload["failed_criteria"]) == ("death", [])
+    assert len(event.payload["reasons"]) == 64  # the certificate's text stays off the ledger
+    before = counts()
+    with pytest.raises(NominationState):
+        decide(nomination, "death")  # recorded once
+    assert counts() == before
+    # The body may nominate again: a withdrawn nominee frees it (Art. 55(1)).
+    collecting(world)
+    assert Nomination.objects.filter(election=world.election).count() == 2
+
+
 def test_the_kazakh_alphabet_orders_the_ballot() -> None:
     names = ["Тоқаев", "Әуесбаев", "Қаражанов", "Абден", "Ким", "Ұлы", "Үкібай", "Ясин"]
     assert sorted(names, key=kazakh_sort_key) == [

@@ -4,7 +4,7 @@ psephos candidates signatures import FILE --election KEY --nominee KEY [--sample
 psephos candidates signatures complete FILE --election KEY --nominee KEY   (the lines a sample left)
 psephos candidates signatures summary --election KEY --nominee KEY
 psephos candidates ballot proof --election KEY --out FILE.pdf
-psephos candidates deposits settle ELECTION [--deceased NOMINEE ...]
+psephos candidates deposits settle ELECTION   (a first round or its runoff)
 """
 
 from __future__ import annotations
@@ -60,9 +60,6 @@ class Command(DomainCommand):
             "(certifying does it; this is for an election certified before that)",
         )
         settle.add_argument("election")
-        settle.add_argument(
-            "--deceased", action="append", default=[], help="a nominee who died (repeatable)"
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         election = election_get(key=options["election"])
@@ -75,13 +72,7 @@ class Command(DomainCommand):
             )
             return
         if options["area"] == "deposits":
-            for key in options["deceased"]:
-                nomination_get(election=election, key=key)  # refuses an unknown nominee
-            settled = deposits_settle(
-                election=election,
-                actor=actor_system("cli"),
-                deceased=frozenset(options["deceased"]),
-            )
+            settled = deposits_settle(election=election, actor=actor_system("cli"))
             for key, returned in settled.items():
                 self.stdout.write(
                     f"{key}: "
