@@ -28,7 +28,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,20 +38,16 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from loopback import free_port, wait_http
 
 WARMUP = 20  # submissions before the timed runs (connection, caches of Python and SQLite)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _gunicorn(scratch: Path) -> tuple[subprocess.Popen[bytes], int, int]:
     """Start one gunicorn worker (one thread, keep-alive) on the scratch database."""
-    port = _free_port()
+    port = free_port()
     env = dict(
         os.environ,
         PSEPHOS_VAR_DIR=str(scratch),
@@ -83,15 +78,7 @@ def _gunicorn(scratch: Path) -> tuple[subprocess.Popen[bytes], int, int]:
         env=env,
         cwd=root,
     )
-    for _ in range(300):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/api/v1/elections")
-            c.getresponse().read()
-            c.close()
-            break
-        except OSError:
-            time.sleep(0.2)
+    wait_http(port)
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
     return server, int(children[0]), port
 

@@ -103,6 +103,7 @@ def opening_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
 
 # The curve's frame: 07:00 to 22:00 across, 0 to 100 % up, in SVG user units.
 CURVE_WIDTH, CURVE_HEIGHT, CURVE_FROM, CURVE_TO = 600, 300, 7 * 60, 22 * 60
+LATE_SHOWN = 100  # late stations listed on the page; the API lists every one
 
 
 def _curve_dots(points: list[Point]) -> list[tuple[str, str, Point]]:
@@ -127,6 +128,9 @@ def turnout_page(request: HttpRequest, key: str) -> HttpResponse:
         "curve": " ".join(f"{x},{y}" for x, y, _p in dots),
         "dots": dots,
         "groups": turnout_by_group(election=election),
+        # Past the polls every station can be late: the page lists the first ones, the JSON all.
+        "late": view.late[:LATE_SHOWN],
+        "late_more": max(0, len(view.late) - LATE_SHOWN),
         "width": CURVE_WIDTH,
         "height": CURVE_HEIGHT,
         "ticks": [

@@ -128,6 +128,26 @@ def stations_regular(*, geography_id: int) -> list[PollingStation]:
     )
 
 
+def stations_regular_rows(
+    *, geography_id: int
+) -> tuple[list[tuple[int, str, int]], dict[int, AdministrativeUnit]]:
+    """Return the regular stations as ``(id, code, unit id)`` by code, and their units by id.
+
+    The units (each with its parent) are those that hold a regular station: two queries
+    and no station objects, for reads that sum per station over the whole country.
+    """
+    from .enums import StationKind
+
+    rows = list(
+        PollingStation.objects.filter(geography_id=geography_id, kind=StationKind.REGULAR)
+        .order_by("code")
+        .values_list("id", "code", "unit_id")
+    )
+    unit_ids = {unit_id for _id, _code, unit_id in rows}
+    units = AdministrativeUnit.objects.filter(pk__in=unit_ids).select_related("parent")
+    return rows, {u.pk: u for u in units}
+
+
 def stations_numbered(*, geography_id: int, number: int) -> list[PollingStation]:
     """Return the geography's stations with this number (one per district), as ``stations_regular``."""
     return list(

@@ -116,15 +116,8 @@ def turnout_report(
         raise _refuse(problems, station, slot)
     try:
         with transaction.atomic():
-            report = TurnoutReport.objects.create(
-                election=election,
-                station=station,
-                slot=slot,
-                voted=voted,
-                registered=registered,
-                source=source,
-                at=at,
-            )
+            # The event first, so the report is written once with its sequence number (a
+            # second report for the slot fails on insert and rolls the event back).
             event = event_record(
                 actor=actor,
                 role=role,
@@ -139,8 +132,16 @@ def turnout_report(
                     "source": source.value,
                 },
             )
-            report.event_seq = event.seq
-            report.save(update_fields=["event_seq"])
+            report = TurnoutReport.objects.create(
+                election=election,
+                station=station,
+                slot=slot,
+                voted=voted,
+                registered=registered,
+                source=source,
+                at=at,
+                event_seq=event.seq,
+            )
     except IntegrityError:
         raise TurnoutReported(
             _("Station %(code)s already reported its turnout at %(slot)s.")
