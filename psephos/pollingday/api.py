@@ -399,5 +399,7 @@ def mobile_ballot_create(
         issued_at=payload.issued_at or clock.now(),
         actor=actor_user(user),
         role=user.role,
+        user=user,
+        iin=payload.iin,
     )
     return Status(201, _mobile_out(election, station))

@@ -199,6 +199,12 @@ class MobileBallotIn(Schema):
     application: int = Field(ge=1)
     trip: int = Field(ge=1)
     issued_at: dt.datetime | None = Field(None, description="default now")
+    iin: str | None = Field(
+        None,
+        max_length=12,
+        description="the voter's IIN, required where the station keeps its list in psephos: "
+        "the list entry is marked as voted by the mobile box (never published)",
+    )
 
 
 class MobileTripOut(Schema):

@@ -17,6 +17,8 @@ from django.utils.translation import override
 
 from psephos.core.i18n import localized
 from psephos.elections.selectors import election_options
+from psephos.ledger.rules.signing import sign
+from psephos.ledger.services.keys import public_key_get, signing_key_load
 from psephos.results.labels import LINE_LABELS
 from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.selectors.protocols import protocol_get
@@ -25,7 +27,14 @@ from .enums import MemberRole
 from .errors import ProtocolNotReady, ProtocolQrRefused
 from .rules.count import INVALID
 from .rules.protocol_pdf import ProtocolText, protocol_pdf
-from .rules.protocol_qr import ProtocolFigures, QrRefused, qr_read
+from .rules.protocol_qr import (
+    ProtocolFigures,
+    QrRefused,
+    figures_digest,
+    qr_read,
+    qr_text,
+    signature_message,
+)
 from .selectors import opening_get
 from .selectors_count import count_get
 from .selectors_mobile import mobile_ballot_count
@@ -85,6 +94,19 @@ def protocol_published(*, election: Election, station: PollingStation) -> Protoc
     )
 
 
+def protocol_signature(figures: ProtocolFigures) -> str:
+    """Return psephos's signature of the figures' digest, by the ledger's key (one key store).
+
+    Ed25519 signatures are deterministic: the same figures give the same code and PDF.
+    """
+    return sign(signing_key_load(), signature_message(figures_digest(figures)))
+
+
+def protocol_qr_text(figures: ProtocolFigures) -> str:
+    """Return the QR text of the figures as the printed protocol carries it, signed."""
+    return qr_text(figures, protocol_signature(figures))
+
+
 def protocol_paper(
     *, election: Election, station: PollingStation, language: str
 ) -> tuple[bytes, ProtocolFigures]:
@@ -111,19 +133,26 @@ def protocol_paper(
                 str(MemberRole.MEMBER.label),
                 str(MemberRole.MEMBER.label),
             ),
-            qr_caption=_("The figures and their SHA-256, for the territorial commission"),
+            qr_caption=_(
+                "The figures, their SHA-256 and psephos's signature, for the territorial commission"
+            ),
         )
-    return protocol_pdf(figures, text), figures
+    return protocol_pdf(figures, text, protocol_signature(figures)), figures
 
 
 def protocol_qr_read(*, election: Election, station: PollingStation, text: str) -> ProtocolFigures:
-    """Return the figures of a protocol's QR text if it is this station's and its digest holds.
+    """Return the figures of a protocol's QR text if it is this station's, its digest holds
+    and psephos signed it.
 
     Raises ``ProtocolQrRefused`` with the reason (``data['reason']``) and what was found.
     """
     try:
         return qr_read(
-            text.strip(), election=election.key, station=station.code, line_names=LINE_NAMES
+            text.strip(),
+            election=election.key,
+            station=station.code,
+            line_names=LINE_NAMES,
+            public_key=public_key_get()[0],
         )
     except QrRefused as exc:
         messages = {
@@ -133,6 +162,11 @@ def protocol_qr_read(*, election: Election, station: PollingStation, text: str) 
             "digest": _(
                 "The figures in the code do not give its SHA-256: the code is damaged or was "
                 "changed."
+            ),
+            "unsigned": _("The code carries no signature: print the protocol from psephos again."),
+            "signature": _(
+                "The code's signature is not psephos's for these figures: psephos did not "
+                "print this code."
             ),
             "election": _("The code is the protocol of election %(found)s, not %(expected)s."),
             "station": _("The code is the protocol of station %(found)s, not %(expected)s."),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from psephos.core import clock
 from psephos.core.errors import DomainError
 from psephos.ledger.actors import actor_user
-from psephos.voters.selectors import election_station_get
+from psephos.voters.selectors import election_station_get, station_keeps_list
 
 from .access import access_station_day
 from .enums import MemberRole, MobileGrounds
@@ -89,6 +89,8 @@ def _post(request: HttpRequest, election: Election, station: PollingStation, use
             issued_at=_time(election, station, request.POST.get("issued", ""), "issued"),
             actor=actor,
             role=user.role,
+            user=user,
+            iin=request.POST.get("iin", "")[:12],
         )
 
 
@@ -114,6 +116,7 @@ def mobile_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
         "grounds": MobileGrounds.choices,
         "roles": MemberRole.choices,
         "member_rows": range(MEMBER_ROWS),
+        "keeps_list": station_keeps_list(election=election, station=station),
         "error": error,
     }
     return render(request, "pollingday/mobile.html", context, status=status)

@@ -252,6 +252,9 @@ class Mark(models.Model):
     sealed_seq = models.BigIntegerField(
         null=True, blank=True, help_text="Ledger sequence number of the event that sealed it."
     )
+    # The ballot was issued outside the station, from the portable box (mobile voting,
+    # pollingday): the same one mark per voter, so a voter marked here cannot vote again.
+    mobile = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [

@@ -3,8 +3,9 @@
 Pure Python with ``fpdf2`` (ADR 0011) and ``segno`` for the code (the library that
 draws the observer's badge). The font is the DejaVu Sans shipped for the ballot proof,
 which holds the Kazakh letters. The creation date is fixed, so the same figures in
-the same language give the same bytes. The QR code holds ``protocol_qr.qr_text``;
-its digest is also printed in clear under it.
+the same language give the same bytes. The QR code holds ``protocol_qr.qr_text``
+(the figures, their digest and the signature it is given); the digest is also printed in
+clear under it.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ def qr_png(text: str) -> bytes:
     return out.getvalue()
 
 
-def protocol_pdf(figures: ProtocolFigures, text: ProtocolText) -> bytes:
-    """Return the protocol as a one-page A4 PDF with its QR code."""
+def protocol_pdf(figures: ProtocolFigures, text: ProtocolText, signature: str) -> bytes:
+    """Return the protocol as a one-page A4 PDF with its QR code, signed by ``signature``."""
     pdf = FPDF(format="A4")
     pdf.set_title(text.title)
     pdf.set_creation_date(EPOCH)
@@ -87,7 +88,7 @@ def protocol_pdf(figures: ProtocolFigures, text: ProtocolText) -> bytes:
     left = pdf.l_margin + pdf.epw - QR_SIZE_MM
     # Grey, not 1-bit: fpdf2 would write a 1-bit image with CCITT fax compression, which
     # fewer PDF readers (and image extractors) handle than Flate.
-    code = Image.open(io.BytesIO(qr_png(qr_text(figures)))).convert("L")
+    code = Image.open(io.BytesIO(qr_png(qr_text(figures, signature)))).convert("L")
     pdf.image(code, x=left, y=top, w=QR_SIZE_MM)
     pdf.set_xy(left, top + QR_SIZE_MM)
     pdf.set_font("DejaVu", size=7)

@@ -1,15 +1,19 @@
-"""The QR code of a paper protocol: the figures and their SHA-256, as one line of JSON.
+"""The QR code of a paper protocol: the figures, their SHA-256 and psephos's signature.
 
 Pure Python. The text is ``{"f": "psephos-protocol/1", "e": election, "s": station,
-"l": lines in protocol order, "v": votes per option key, "sha256": digest}``; the
-digest is the SHA-256 of the same object without ``sha256``, written as compact JSON
-with sorted keys. Anyone holding the posted paper copy can recompute it from the
-figures printed beside the code, and compare it with the published figures' digest on
-the station page (``figures_digest`` of the published lines gives the same value).
+"l": lines in protocol order, "v": votes per option key, "sha256": digest, "sig":
+signature}``; the digest is the SHA-256 of the same object without ``sha256`` and
+``sig``, written as compact JSON with sorted keys. Anyone holding the posted paper copy
+can recompute it from the figures printed beside the code, and compare it with the
+published figures' digest on the station page (``figures_digest`` of the published
+lines gives the same value).
 
-The digest shows that the figures were not changed between the printer and the reader
-(a torn or misread code, a figure typed over); it is not a signature: the signatures
-are the members' on the paper.
+The digest catches a torn or misread code or a figure typed over, not a forgery: anyone
+can compute a digest. ``sig`` is the Ed25519 signature (base64) by the ledger's key of
+``signature_message(digest)`` (context-tagged canonical JSON, so it cannot be replayed
+as a tree head's or a manifest's signature), made when psephos prints the protocol: a
+code with figures psephos never printed, or a digest not psephos's, is refused. The
+members' signatures stay on the paper.
 """
 
 from __future__ import annotations
@@ -20,8 +24,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from psephos.ledger.rules.hashing import canonical_json
+from psephos.ledger.rules.signing import verify
+
 FORMAT = "psephos-protocol/1"
 MAX_TEXT = 4000  # a QR code holds at most 2,953 bytes; anything longer is not ours
+SIGNATURE_CONTEXT = "psephos-protocol-qr/v1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +64,20 @@ def figures_digest(f: ProtocolFigures) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def qr_text(f: ProtocolFigures) -> str:
-    """Return the text of the protocol's QR code: the figures and their digest."""
+def signature_message(digest: str) -> bytes:
+    """Return the bytes the code's signature covers: the context and the figures' digest."""
+    return canonical_json({"context": SIGNATURE_CONTEXT, "sha256": digest})
+
+
+def qr_text(f: ProtocolFigures, signature: str) -> str:
+    """Return the text of the protocol's QR code: the figures, their digest and its signature.
+
+    ``signature``: base64 Ed25519 of ``signature_message(figures_digest(f))``.
+    """
     return json.dumps(
-        {**_body(f), "sha256": figures_digest(f)}, separators=(",", ":"), ensure_ascii=False
+        {**_body(f), "sha256": figures_digest(f), "sig": signature},
+        separators=(",", ":"),
+        ensure_ascii=False,
     )
 
 
@@ -75,14 +93,17 @@ def _counts(value: object, where: str) -> dict[str, int]:
 
 
 def qr_read(
-    text: str, *, election: str, station: str, line_names: tuple[str, ...]
+    text: str, *, election: str, station: str, line_names: tuple[str, ...], public_key: str
 ) -> ProtocolFigures:
     """Return the figures of a protocol's QR text, checked against the station entering it.
 
+    ``public_key``: base64 of the raw Ed25519 public key the signature must verify with.
     Raises ``QrRefused`` with reason ``not_protocol`` (not JSON or another format),
     ``malformed`` (a field missing or not a count; ``field`` names it), ``lines``
     (the lines are not the protocol's), ``digest`` (the figures do not give the
-    digest), ``election`` or ``station`` (another election's or station's protocol).
+    digest), ``unsigned`` (no signature), ``signature`` (the signature is not psephos's
+    over this digest), ``election`` or ``station`` (another election's or station's
+    protocol).
     """
     if len(text) > MAX_TEXT:
         raise QrRefused("not_protocol")
@@ -106,6 +127,11 @@ def qr_read(
     digest = figures_digest(figures)
     if digest != data["sha256"]:
         raise QrRefused("digest", found=data["sha256"], computed=digest)
+    signature = data.get("sig")
+    if not isinstance(signature, str) or not signature:
+        raise QrRefused("unsigned")
+    if not verify(public_key, signature_message(digest), signature):
+        raise QrRefused("signature", sha256=digest)
     if figures.election != election:
         raise QrRefused("election", found=figures.election, expected=election)
     if figures.station != station:

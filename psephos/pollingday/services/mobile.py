@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from psephos.elections.selectors import election_profile
 from psephos.ledger.actors import text_digest
 from psephos.ledger.services.events import event_record
+from psephos.voters.selectors import station_keeps_list
+from psephos.voters.services.marks import mark_mobile
 
 from ..enums import BoxKind
 from ..errors import MobileConflict, MobileInvalid
@@ -26,6 +28,7 @@ from ..rules.turnout import Problem
 from .opening import station_zone
 
 if TYPE_CHECKING:
+    from psephos.accounts.models import User
     from psephos.elections.models import Election
     from psephos.territory.models import PollingStation
 
@@ -49,6 +52,13 @@ def _message(p: Problem) -> str:
         "application_unknown": _("Station %(station)s has no application No. %(number)s."),
         "trip_unknown": _("Station %(station)s has no trip No. %(number)s."),
         "outside_trip": _("The ballot's time %(at)s is not within trip No. %(number)s."),
+        "iin_missing": _(
+            "Station %(station)s keeps its list in psephos: give the voter's IIN, so that "
+            "the list shows the voter voted by the mobile box."
+        ),
+        "iin_without_list": _(
+            "Station %(station)s keeps no list in psephos: the voter's IIN is not recorded."
+        ),
     }
     return messages[p.code] % facts
 
@@ -232,17 +242,28 @@ def mobile_ballot_issue(
     issued_at: dt.datetime,
     actor: str,
     role: str,
+    user: User | None = None,
+    iin: str | None = None,
 ) -> MobileBallot:
     """Mark a ballot as issued outside the station, on ``trip``, to ``application``'s voter.
 
-    Refused (``MobileInvalid``) for an unknown application or trip or a time outside the
-    trip; ``MobileConflict`` when the application already has its ballot. Event
-    ``mobile.ballot``.
+    Where the station keeps its list in psephos the voter's ``iin`` is required and
+    the voter's list entry is marked as voted by the mobile box at ``issued_at``
+    (``voters.services.marks.mark_mobile``, by ``user``, the station's PEC operator), in
+    the same transaction: a voter who already received a ballot, at the station or from
+    the box, is refused (``AlreadyMarked``) and nothing is written; nor can the voter be
+    marked at the station afterwards. The IIN goes neither into the event nor into
+    pollingday's tables. Refused (``MobileInvalid``) for an unknown application or trip,
+    a time outside the trip, an IIN missing where the list is kept here or given where
+    it is not; ``MobileConflict`` when the application already has its ballot. Event
+    ``mobile.ballot`` (with ``list_marked``).
     """
     found = MobileApplication.objects.filter(
         election=election, station=station, number=application
     ).first()
     journey = MobileTrip.objects.filter(election=election, station=station, number=trip).first()
+    keeps_list = station_keeps_list(election=election, station=station)
+    iin = (iin or "").strip() or None
     problems: list[Problem] = []
     if found is None:
         problems.append(
@@ -253,11 +274,20 @@ def mobile_ballot_issue(
     elif not journey.left_at <= issued_at <= journey.returned_at:
         shown = _local(issued_at, station).isoformat(sep=" ", timespec="minutes")
         problems.append(Problem("outside_trip", (("at", shown), ("number", trip))))
+    if keeps_list and (iin is None or user is None):
+        problems.append(Problem("iin_missing", (("station", station.code),)))
+    if not keeps_list and iin is not None:
+        problems.append(Problem("iin_without_list", (("station", station.code),)))
     if problems:
         raise _refuse(station, problems)
     assert found is not None and journey is not None
+    if MobileBallot.objects.filter(application=found).exists():
+        raise _ballot_conflict(station, application)
     try:
         with transaction.atomic():
+            if keeps_list:
+                assert iin is not None and user is not None
+                mark_mobile(election=election, station=station, iin=iin, user=user, at=issued_at)
             event = event_record(
                 actor=actor,
                 role=role,
@@ -269,14 +299,19 @@ def mobile_ballot_issue(
                     "application": application,
                     "trip": trip,
                     "issued_at": issued_at.isoformat(),
+                    "list_marked": keeps_list,
                 },
             )
             return MobileBallot.objects.create(
                 application=found, trip=journey, issued_at=issued_at, event_seq=event.seq
             )
     except IntegrityError:
-        raise MobileConflict(
-            _("Application No. %(number)s of station %(code)s already has its ballot.")
-            % {"number": application, "code": station.code},
-            data={"station": station.code, "application": application},
-        ) from None
+        raise _ballot_conflict(station, application) from None
+
+
+def _ballot_conflict(station: PollingStation, application: int) -> MobileConflict:
+    return MobileConflict(
+        _("Application No. %(number)s of station %(code)s already has its ballot.")
+        % {"number": application, "code": station.code},
+        data={"station": station.code, "application": application},
+    )

@@ -12,6 +12,7 @@ from django import template
 
 from psephos.core.i18n import localized
 from psephos.elections.selectors import election_options
+from psephos.ledger.selectors import public_key
 from psephos.results.labels import label_for_line
 from psephos.voters.selectors import election_station_get
 
@@ -66,6 +67,8 @@ def paper_status(election: Election, code: str) -> dict[str, Any]:
             for o in election_options(election=election)
         ],
         "digest": figures_digest(figures),
+        # The key the paper's code is signed with; the browser checks the signature.
+        "public_key": public_key()[0],
     }
 
 

@@ -14,7 +14,8 @@ from psephos.accounts.enums import Role
 from psephos.accounts.models import User
 from psephos.core import clock
 from psephos.pollingday.rules.count import STEPS
-from psephos.pollingday.rules.protocol_qr import ProtocolFigures, qr_text
+from psephos.pollingday.rules.protocol_qr import ProtocolFigures
+from psephos.pollingday.selectors_protocol import protocol_qr_text
 from tests.support.country import Country
 
 KEY = "kz-test-presidential"
@@ -112,6 +113,6 @@ def protocol_entered_from_qr(country: Country) -> None:
         operator = Client()
         operator.force_login(user)
         response = operator.post(
-            f"{DAY}/protocol/qr", {"text": qr_text(PAPER)}, content_type="application/json"
+            f"{DAY}/protocol/qr", {"text": protocol_qr_text(PAPER)}, content_type="application/json"
         )
         assert response.status_code == 201

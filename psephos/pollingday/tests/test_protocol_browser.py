@@ -7,12 +7,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
 from psephos.accounts.enums import Role
 from psephos.accounts.models import User
+from psephos.ledger.rules.signing import sign
 from psephos.pollingday.rules.protocol_pdf import qr_png
-from psephos.pollingday.rules.protocol_qr import ProtocolFigures, figures_digest, qr_text
+from psephos.pollingday.rules.protocol_qr import (
+    ProtocolFigures,
+    figures_digest,
+    qr_text,
+    signature_message,
+)
+from psephos.pollingday.selectors_protocol import protocol_qr_text
 from psephos.results.models import KeyedEntry
 from tests.support.browser import context_new
 from tests.support.country import country_tiny
@@ -20,6 +28,7 @@ from tests.support.country import country_tiny
 from .paper import (
     KEY,
     LINES,
+    PAPER,
     STATION,
     VOTES,
     count_complete,
@@ -89,7 +98,10 @@ def test_anyone_checks_a_posted_paper_copy_on_the_station_page(
     pdf_gray_image(pdf.content).save(photo)
     other = tmp_path / "other.png"
     changed = ProtocolFigures(KEY, STATION, {**LINES, "ballots_invalid": 21}, VOTES)
-    Image.open(io.BytesIO(qr_png(qr_text(changed)))).save(other)
+    Image.open(io.BytesIO(qr_png(protocol_qr_text(changed)))).save(other)  # signed, other figures
+    forged = tmp_path / "forged.png"  # the published figures and digest, another key
+    signature = sign(Ed25519PrivateKey.generate(), signature_message(figures_digest(PAPER)))
+    Image.open(io.BytesIO(qr_png(qr_text(PAPER, signature)))).save(forged)
     protocol_entered_from_qr(country)
 
     context = context_new(browser, phone=True, locale="ru")
@@ -101,10 +113,16 @@ def test_anyone_checks_a_posted_paper_copy_on_the_station_page(
         result = page.locator("#paper-check-result")
         expect(result).to_have_attribute("data-outcome", "match")
         expect(result).to_have_text(
-            "QR-код бумажного протокола содержит эти данные: SHA-256 совпадает."
+            "QR-код бумажного протокола содержит эти данные: SHA-256 совпадает, и psephos "
+            "его подписал."
         )
         page.set_input_files("#paper-check-file", str(other))
         expect(result).to_have_attribute("data-outcome", "differ")
         expect(result).to_contain_text(figures_digest(changed))
+        page.set_input_files("#paper-check-file", str(forged))
+        expect(result).to_have_attribute("data-outcome", "forged")
+        expect(result).to_have_text(
+            "Подпись кода — не подпись psephos: psephos не печатал этот код."
+        )
     finally:
         context.close()

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import segno
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import CommandError, call_command
 from django.test import Client
 from PIL import Image
@@ -17,13 +18,16 @@ from PIL import Image
 from psephos.accounts.enums import Role
 from psephos.accounts.models import User
 from psephos.ledger.models import Event
+from psephos.ledger.rules.signing import public_key_base64, sign
 from psephos.pollingday.rules.protocol_qr import (
     ProtocolFigures,
     QrRefused,
     figures_digest,
     qr_read,
     qr_text,
+    signature_message,
 )
+from psephos.pollingday.selectors_protocol import protocol_qr_text
 from psephos.results.models import KeyedEntry, Protocol
 from psephos.results.rules.lines import LINE_NAMES
 from tests.support.country import Country
@@ -35,24 +39,45 @@ DAY = f"/api/v1/elections/{KEY}/stations/{STATION}"
 
 # --- the code's text (no database) ---------------------------------------------------
 
+SIGNER = Ed25519PrivateKey.generate()
+PUBLIC = public_key_base64(SIGNER)
+FORGER = Ed25519PrivateKey.generate()
 
-def test_the_text_round_trips_and_its_digest_is_of_the_figures() -> None:
-    text = qr_text(PAPER)
 
-    assert qr_read(text, election=KEY, station=STATION, line_names=LINE_NAMES) == PAPER
+def _signed(f: ProtocolFigures, key: Ed25519PrivateKey = SIGNER) -> str:
+    return qr_text(f, sign(key, signature_message(figures_digest(f))))
+
+
+def _read(text: str) -> ProtocolFigures:
+    return qr_read(text, election=KEY, station=STATION, line_names=LINE_NAMES, public_key=PUBLIC)
+
+
+def test_the_text_round_trips_its_digest_is_of_the_figures_and_it_is_signed() -> None:
+    text = _signed(PAPER)
+
+    assert _read(text) == PAPER
     data = json.loads(text)
     assert data["sha256"] == figures_digest(PAPER)
-    body = {k: v for k, v in data.items() if k != "sha256"}
+    body = {k: v for k, v in data.items() if k not in ("sha256", "sig")}
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     import hashlib
 
     assert data["sha256"] == hashlib.sha256(canonical.encode()).hexdigest()
+    public = SIGNER.public_key()
+    message = f'{{"context":"psephos-protocol-qr/v1","sha256":"{data["sha256"]}"}}'.encode()
+    public.verify(__import__("base64").b64decode(data["sig"]), message)  # raises if not
+    # Small enough for a code a phone reads off A4 at 60 mm (version ≤ 20, level M).
+    assert segno.make(text, error="m", micro=False).version <= 20
 
 
 def _changed(**change: Any) -> str:
-    data = json.loads(qr_text(PAPER))
+    data = json.loads(_signed(PAPER))
     data.update(change)
-    return json.dumps(data)
+    return json.dumps({k: v for k, v in data.items() if v is not None})
+
+
+# The figures changed and their digest recomputed: only the signature tells.
+_FORGED = ProtocolFigures(KEY, STATION, {**LINES, "ballots_valid": 671}, VOTES)
 
 
 @pytest.mark.parametrize(
@@ -79,13 +104,22 @@ def _changed(**change: Any) -> str:
                 ),
             },
         ),
+        (_changed(sig=None), "unsigned", {}),
+        (_changed(sig=""), "unsigned", {}),
+        (_signed(_FORGED, FORGER), "signature", {"sha256": figures_digest(_FORGED)}),
         (
-            qr_text(ProtocolFigures("kz-2022-presidential", STATION, LINES, VOTES)),
+            _changed(sha256=figures_digest(_FORGED), l=_FORGED.lines),
+            "signature",
+            {"sha256": figures_digest(_FORGED)},
+        ),
+        (_changed(sig="not base64!"), "signature", {"sha256": figures_digest(PAPER)}),
+        (
+            _signed(ProtocolFigures("kz-2022-presidential", STATION, LINES, VOTES)),
             "election",
             {"found": "kz-2022-presidential", "expected": KEY},
         ),
         (
-            qr_text(ProtocolFigures(KEY, "KZ-01-0102", LINES, VOTES)),
+            _signed(ProtocolFigures(KEY, "KZ-01-0102", LINES, VOTES)),
             "station",
             {"found": "KZ-01-0102", "expected": STATION},
         ),
@@ -93,7 +127,7 @@ def _changed(**change: Any) -> str:
 )
 def test_every_refusal_names_its_reason(text: str, reason: str, numbers: dict[str, Any]) -> None:
     with pytest.raises(QrRefused) as caught:
-        qr_read(text, election=KEY, station=STATION, line_names=LINE_NAMES)
+        _read(text)
 
     assert (caught.value.reason, caught.value.numbers) == (reason, numbers)
 
@@ -133,7 +167,7 @@ def test_the_pdf_holds_the_qr_code_of_the_figures_in_the_commissions_language(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     pdf = response.content
-    expected = segno.make(qr_text(PAPER), error="m", micro=False).matrix
+    expected = segno.make(protocol_qr_text(PAPER), error="m", micro=False).matrix
     assert _matrix(pdf_gray_image(pdf)) == [[bool(m) for m in row] for row in expected]
     assert figures_digest(PAPER).encode() not in pdf  # text is in subset-font glyph ids
     title = "Протокол участковой избирательной комиссии об итогах голосования"
@@ -189,7 +223,7 @@ def test_two_tec_operators_enter_the_protocol_from_its_code(
 ) -> None:
     first, second = tec_operators(country)
     url = f"{DAY}/protocol/qr"
-    text = qr_text(PAPER)
+    text = protocol_qr_text(PAPER)
 
     one = first.post(url, {"text": text}, content_type="application/json")
     two = second.post(url, {"text": text}, content_type="application/json")
@@ -216,26 +250,42 @@ def test_two_tec_operators_enter_the_protocol_from_its_code(
     assert station_page.status_code == 200
 
 
+def _broken_digest() -> str:
+    data = json.loads(protocol_qr_text(PAPER))
+    return json.dumps({**data, "l": _FORGED.lines})
+
+
+def _forged() -> str:
+    return _signed(_FORGED, FORGER)  # a well-formed code with its digest, not psephos's key
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("text", "reason", "message"),
+    ("make", "reason", "message"),
     [
         (
-            _changed(l={**LINES, "ballots_valid": 671}),
+            _broken_digest,
             "digest",
             "The figures in the code do not give its SHA-256: the code is damaged or was changed.",
         ),
         (
-            qr_text(ProtocolFigures(KEY, "KZ-01-0102", LINES, VOTES)),
+            _forged,
+            "signature",
+            "The code's signature is not psephos's for these figures: psephos did not print "
+            "this code.",
+        ),
+        (
+            lambda: protocol_qr_text(ProtocolFigures(KEY, "KZ-01-0102", LINES, VOTES)),
             "station",
             "The code is the protocol of station KZ-01-0102, not KZ-01-0101.",
         ),
-        ("not a code", "not_protocol", "The code is not a psephos protocol's QR code."),
+        (lambda: "not a code", "not_protocol", "The code is not a psephos protocol's QR code."),
     ],
 )
-def test_a_code_of_another_station_or_with_a_broken_digest_is_refused(
-    country: Country, text: str, reason: str, message: str
+def test_a_code_of_another_station_unsigned_or_with_a_broken_digest_is_refused(
+    country: Country, make: Any, reason: str, message: str
 ) -> None:
+    text = make()
     first, _second = tec_operators(country)
     before = (KeyedEntry.objects.count(), Event.objects.count())
 
@@ -260,7 +310,7 @@ def test_the_pec_cannot_enter_its_own_code(counted: Client) -> None:
     before = KeyedEntry.objects.count()
 
     response = counted.post(
-        f"{DAY}/protocol/qr", {"text": qr_text(PAPER)}, content_type="application/json"
+        f"{DAY}/protocol/qr", {"text": protocol_qr_text(PAPER)}, content_type="application/json"
     )
 
     assert response.status_code == 403

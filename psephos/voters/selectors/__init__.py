@@ -375,6 +375,16 @@ def station_marks_until(
     return on_list, marked
 
 
+def station_keeps_list(*, election: Election, station: PollingStation) -> bool:
+    """Return whether the station keeps its list for the election in psephos (marks voters)."""
+    return ListEntry.objects.filter(election=election, station=station, removed_reason="").exists()
+
+
+def station_marks_mobile(*, election: Election, station: PollingStation) -> int:
+    """Return the station's marks made from the portable box (mobile voting)."""
+    return Mark.objects.filter(election=election, station=station, mobile=True).count()
+
+
 def list_and_marks_by_group(
     *, election: Election, bands: list[tuple[str, dt.date, dt.date]]
 ) -> list[tuple[str, str, int, int]]:

@@ -136,14 +136,7 @@ def mark_record(
     access_station_act(user, station)
     actor_id = user.pk
     now = clock.now()
-    try:
-        refuse_outside_voting_hours(election=election, station=station, at=now)
-        problem = iin_problem(iin)
-        if problem is not None:
-            raise IinInvalid(_("The IIN is not valid."), data={"problem": problem.value})
-    except DomainError as exc:
-        refusal_count(actor_id=actor_id, station=station, exc=exc)
-        raise
+    _refuse_hours_or_iin(election=election, station=station, iin=iin, at=now, actor_id=actor_id)
     mark = None
     if certificate_serial is None and addition is None and connection.vendor == "postgresql":
         mark = mark_plain(election=election, station=station, iin=iin, actor_id=actor_id, now=now)
@@ -171,6 +164,60 @@ def mark_record(
     return mark
 
 
+def _refuse_hours_or_iin(
+    *, election: Election, station: PollingStation, iin: str, at: dt.datetime, actor_id: int
+) -> None:
+    """Refuse (and count) a mark outside the voting hours at ``at`` or with an invalid IIN."""
+    try:
+        refuse_outside_voting_hours(election=election, station=station, at=at)
+        problem = iin_problem(iin)
+        if problem is not None:
+            raise IinInvalid(_("The IIN is not valid."), data={"problem": problem.value})
+    except DomainError as exc:
+        refusal_count(actor_id=actor_id, station=station, exc=exc)
+        raise
+
+
+def mark_mobile(
+    *, election: Election, station: PollingStation, iin: str, user: User, at: dt.datetime
+) -> Mark:
+    """Record that the voter on this station's list received a ballot from the portable box.
+
+    Mobile voting (pollingday's trip of the portable box): the voter's list entry is
+    marked as voted at ``at`` (when the ballot was issued, within the voting hours),
+    flagged ``mobile``. It is the voter's one mark of the election: a voter who already
+    received a ballot (at the station or from the box) is refused with where and when
+    (``AlreadyMarked``), and a voter marked here cannot be marked again at the station.
+    Only a voter on this station's own list; ``user`` must operate its PEC. Runs in the
+    caller's transaction when there is one (nothing is kept if the caller fails). Raise
+    ``OutsideVotingHours``, ``IinInvalid``, ``VoterNotFound``, ``NotOnList``,
+    ``AlreadyMarked``, ``NotEligible`` or ``MarkRefusalsLimited``; nothing changes then.
+    """
+    access_station_act(user, station)
+    actor_id = user.pk
+    _refuse_hours_or_iin(election=election, station=station, iin=iin, at=at, actor_id=actor_id)
+    refuse_if_throttled(actor_id)
+    try:
+        mark = _mark_general(
+            election=election,
+            station=station,
+            iin=iin,
+            actor_id=actor_id,
+            actor="",
+            certificate_serial=None,
+            addition=None,
+            person=None,
+            document="",
+            now=at,
+            mobile=True,
+        )
+    except DomainError as exc:
+        refusal_count(actor_id=actor_id, station=station, exc=exc)
+        raise
+    marks_seal_if_due()
+    return mark
+
+
 def _mark_general(
     *,
     election: Election,
@@ -183,6 +230,7 @@ def _mark_general(
     person: Person | None,
     document: str,
     now: dt.datetime,
+    mobile: bool = False,
 ) -> Mark:
     try:
         with transaction.atomic():
@@ -197,6 +245,7 @@ def _mark_general(
                 person=person,
                 document=document,
                 now=now,
+                mobile=mobile,
             )
     except IntegrityError:
         # Only a race the row lock cannot cover (two first-time additions of one
@@ -292,6 +341,7 @@ def _mark(
     person: Person | None,
     document: str,
     now: dt.datetime,
+    mobile: bool = False,
 ) -> Mark:
     voter = _voter_locked(election=election, iin=iin)
     if voter is None:
@@ -359,6 +409,7 @@ def _mark(
         entry=entry,
         at=now,
         by_id=actor_id,
+        mobile=mobile,
     )
     return mark
 

@@ -128,8 +128,18 @@ def mark_plain(
     entry = active_entry_as_read(entry_id, election.pk, voter_id, station.pk, source)
     mark = Mark.from_db(
         connection.alias,
-        ["id", "election_id", "voter_id", "station_id", "entry_id", "at", "by_id", "sealed_seq"],
-        [mark_id, election.pk, voter_id, station.pk, entry_id, now, by_id, None],
+        [
+            "id",
+            "election_id",
+            "voter_id",
+            "station_id",
+            "entry_id",
+            "at",
+            "by_id",
+            "sealed_seq",
+            "mobile",
+        ],
+        [mark_id, election.pk, voter_id, station.pk, entry_id, now, by_id, None, False],
     )
     Mark.entry.field.set_cached_value(mark, entry)
     Mark.station.field.set_cached_value(mark, station)
