@@ -5,21 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
-from psephos.core.schemas import ErrorOut
+from psephos.accounts.authentication import STAFF_AUTH
+from psephos.core.schemas import WRITE_ERRORS, ErrorOut
 from psephos.elections.selectors import election_get
 
 from .exports import airtime_dict, debates_dict, draw_dict, paid_dict, report_dict
-from .schemas import AirtimeDrawOut, MediaOut
+from .schemas import AirtimeDrawOut, CodingsUploadIn, CodingsUploadOut, MediaOut
 from .selectors import (
     airtime_report,
     debate_list,
     draw_table,
     paid_report,
+    plan_get,
     plan_list_for_election,
     plan_report,
 )
+from .services.team import codings_upload
 
 router = Router(tags=["media"])
 
@@ -45,3 +48,27 @@ def media_draw(request: HttpRequest, key: str) -> dict[str, Any]:
     times in the election's time zone with its UTC offset."""
     election = election_get(key=key)
     return draw_dict(election.key, draw_table(election=election), election.geography.timezone)
+
+
+@router.post(
+    "elections/{key}/media/{plan}/items",
+    auth=STAFF_AUTH,
+    response={201: CodingsUploadOut, **WRITE_ERRORS},
+)
+def media_codings_upload(
+    request: HttpRequest, key: str, plan: str, payload: CodingsUploadIn
+) -> Status:
+    """Upload a device's codings (the coding form's CSV) for the plan's monitoring team.
+
+    The plan's members only (403 otherwise): a coder uploads the lines under their own
+    code, a coordinator any of the plan's coders'. The import of ``psephos media
+    import-items``: all or nothing; a refusal (422 ``coded_item_file_invalid``) lists
+    every problem with line and column in ``error.data.errors``.
+    """
+    summary = codings_upload(
+        plan=plan_get(election=election_get(key=key), key=plan),
+        user=request.user,  # type: ignore[arg-type]
+        data=payload.csv.encode(),
+        file_name=payload.file_name,
+    )
+    return Status(201, {"items": summary.items, "checks": summary.checks, "sha256": summary.sha256})

@@ -63,3 +63,10 @@ class DebateAnswer(models.TextChoices):
     REPRESENTED = "represented", _("sent a representative")
     DECLINED = "declined", _("declined")
     ABSENT = "absent", _("invited, did not come")
+
+
+class TeamRole(models.TextChoices):
+    """A monitoring team member's role on one plan."""
+
+    COORDINATOR = "coordinator", _("coordinator")  # uploads any of the plan's coders' codings
+    CODER = "coder", _("coder")  # uploads only the codings under their own code

@@ -94,3 +94,9 @@ class DebateInvalid(ValidationFailed):
     """A debate record is refused; ``data['errors']`` names each field."""
 
     code = "debate_invalid"
+
+
+class MemberInvalid(ValidationFailed):
+    """A plan member's username, role or coder code is wrong; ``data['field']``."""
+
+    code = "monitoring_member_invalid"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from .enums import BroadcastSource, DebateAnswer, Language, Medium, Programme
+from .enums import BroadcastSource, DebateAnswer, Language, Medium, Programme, TeamRole
 
 
 class Outlet(models.Model):
@@ -72,6 +72,39 @@ class MonitoringPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.election_id}/{self.key}"
+
+
+class PlanMember(models.Model):
+    """An account of a monitoring team, scoped to one plan.
+
+    The team is whoever monitors under the plan (an observer mission's media monitors, a
+    citizen group, the CEC's media monitoring group): a ``coordinator`` uploads codings
+    of any of the plan's coders, a ``coder`` only those under their own pseudonymous
+    code. The account's username never reaches the ledger (events carry the user id).
+    """
+
+    plan = models.ForeignKey(MonitoringPlan, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=12, choices=TeamRole.choices)
+    coder = models.CharField(max_length=32, blank=True)  # the coder's code; empty: coordinator
+    granted_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "user"], name="media_member_once"),
+            models.UniqueConstraint(
+                fields=["plan", "coder"],
+                condition=~Q(coder="") & Q(revoked_at__isnull=True),
+                name="media_member_coder_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="coordinator") | ~Q(coder=""), name="media_member_coder_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}/{self.user_id}"
 
 
 class CodedItem(models.Model):

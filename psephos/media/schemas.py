@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ToneOut(Schema):
@@ -202,3 +202,14 @@ class AirtimeDrawOut(Schema):
     verified: bool | None
     verify: str
     slots: list[AirtimeSlotOut]
+
+
+class CodingsUploadIn(Schema):
+    csv: str = Field(max_length=20_000_000)  # the coding form's CSV (import-items columns)
+    file_name: str = Field(default="device.csv", pattern=r"^[A-Za-z0-9._-]{1,100}$")
+
+
+class CodingsUploadOut(Schema):
+    items: int  # coded items stored
+    checks: int  # of which blind second codings
+    sha256: str  # of the uploaded file, as in the coded_items.import event

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -304,11 +305,13 @@ def media_airtime_csv(request: HttpRequest, key: str) -> HttpResponse:
 def media_code_form(request: HttpRequest, key: str, plan: str) -> HttpResponse:
     """The coding form of a plan: works offline, keeps codings on the device, gives the CSV.
 
-    It writes nothing on the server: the coder downloads the codings as the CSV that
-    ``psephos media import-items`` checks and imports all or nothing.
+    The page itself writes nothing: a member of the plan's monitoring team, logged in,
+    uploads the device's codings to the API (``POST …/media/{plan}/items``, the import of
+    ``psephos media import-items``); anyone may download them as that CSV.
     """
     election = election_get(key=key)
     p = plan_get(election=election, key=plan)
+    get_token(request)  # the CSRF cookie the upload sends back (a logged-in member's session)
     labels = {o.key: localized(o) for o in election_options(election=election)}
     labels |= {s.value: str(s.label) for s in Subject}
     outlets = [
@@ -333,6 +336,7 @@ def media_code_form(request: HttpRequest, key: str, plan: str) -> HttpResponse:
                 "starts_on": p.starts_on.isoformat(),
                 "ends_on": p.ends_on.isoformat(),
                 "window": [p.window_start, p.window_end],
+                "upload": f"/api/v1/elections/{election.key}/media/{p.key}/items",
             },
             "i18n": {
                 "online": _("connected to the network"),
@@ -350,6 +354,15 @@ def media_code_form(request: HttpRequest, key: str, plan: str) -> HttpResponse:
                 "count": _("%(count)s subject codings on this device."),
                 "remove": _("Remove"),
                 "confirm": _("Remove every coding from this device?"),
+                "nothing": _("Nothing to upload: no codings on this device."),
+                "uploading": _("Uploading…"),
+                "uploaded": _(
+                    "%(items)s subject codings imported; they are removed from this device."
+                ),
+                "upload_offline": _(
+                    "No network: the codings stay on this device; upload them when connected."
+                ),
+                "login": _("Log in with your monitoring team account to upload."),
             },
         },
     )

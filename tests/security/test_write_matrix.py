@@ -120,6 +120,8 @@ ALLOWED: dict[str, set[str]] = {
     "PUT /api/v1/observation/organisations/{key}/rules": {"org_admin"},
     "POST /api/v1/observation/accreditations/{election}/{badge}/decision": {"cec"},
     "POST /api/v1/observation/accreditations/{election}/decisions/{number}/confirm": {"cec"},
+    # media: the members of a monitoring plan's team upload their devices' codings
+    "POST /api/v1/elections/{key}/media/{plan}/items": {"media_team"},
     # back office: the operators of the CEC (every commission) and of the TEC above
     "POST staff/office/c/<code:code>/members/add/": {"tec", "cec"},
     "POST staff/office/c/<code:code>/members/<int:pk>/role/": {"tec", "cec"},
@@ -267,6 +269,10 @@ def _world() -> dict[str, Any]:
         station_code=STATION,
         lines=good_lines(o.country.option_keys()),
     )
+    # A monitoring plan, so that a wrong role reaches the team's access check (403).
+    from psephos.media.tests.conftest import plan_for
+
+    plan_for(o.country.election)
     admin = User.objects.create_user(username="org-admin")
     membership_grant(user=admin, organisation=o.org, role=MembershipRole.ADMIN, all_regions=True)
     reader = User.objects.create_user(username="reader")
@@ -308,6 +314,7 @@ def _path_value(route: str, name: str, world: dict[str, Any]) -> str:
         "token": "x" * 43,
         "nominee": "tokayev",
         "fund": "tokayev",
+        "plan": "odihr",
     }[name]
 
 

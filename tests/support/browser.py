@@ -91,3 +91,22 @@ def phone_page(browser: Browser) -> Iterator[Page]:
         yield context.new_page()
     finally:
         context.close()
+
+
+def context_log_in(context: BrowserContext, live_server_url: str, user: object) -> None:
+    """Give the browser context a session of ``user`` on the live server (no login form)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    host = live_server_url.split("//")[1].split(":")[0]
+    context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "domain": host,
+                "path": "/",
+            }
+        ]
+    )

@@ -68,20 +68,53 @@ def operator_invite(
         user.role, user.commission, user.is_active = role, commission, True
         user.save()
         Invitation.objects.filter(user=user, used_at__isnull=True).update(expires_at=clock.now())
-        invitation, raw = _issue(user)
-        event_record(
-            actor=actor,
-            role=actor_role,
-            action="user.invite",
-            object_key=f"user:{user.pk}",
-            payload={
-                "user": user.pk,
-                "role": role.value,
-                "commission": commission.code,
-                "invitation": invitation.pk,
-                "expires_at": invitation.expires_at.isoformat(),
-            },
-        )
+        raw = _invite_record(user, actor, actor_role, {"commission": commission.code})
+    return user, raw
+
+
+def _invite_record(user: User, actor: str, actor_role: str, extra: dict[str, str]) -> str:
+    """Issue the user's invitation and write ``user.invite``; return the raw token."""
+    invitation, raw = _issue(user)
+    event_record(
+        actor=actor,
+        role=actor_role,
+        action="user.invite",
+        object_key=f"user:{user.pk}",
+        payload={
+            "user": user.pk,
+            "role": str(user.role),
+            **extra,
+            "invitation": invitation.pk,
+            "expires_at": invitation.expires_at.isoformat(),
+        },
+    )
+    return raw
+
+
+def reader_invite(*, username: str, actor: str, actor_role: str = "system") -> tuple[User, str]:
+    """Create an account bound to no commission (role ``reader``) and return its token.
+
+    For people who act for no commission, such as a monitoring team's media coders; what
+    they may do is granted by the app that scopes them (``media.PlanMember``). Refuses a
+    malformed or taken username (``ValidationFailed``, field ``username``). Writes
+    ``user.invite`` (user id and role only).
+    """
+    try:
+        User.username_validator(username)
+    except ValidationError:
+        raise ValidationFailed(
+            _("A username is letters, digits and @ . + - _ only."), data={"field": "username"}
+        ) from None
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise ValidationFailed(
+                _("The username %(username)s is taken.") % {"username": username},
+                data={"field": "username"},
+            )
+        user = User(username=username, role=Role.READER)
+        user.set_unusable_password()
+        user.save()
+        raw = _invite_record(user, actor, actor_role, {})
     return user, raw
 
 

@@ -30,10 +30,10 @@ from ..errors import (
     DrawSeedMismatch,
     SlotInvalid,
 )
-from ..models import AirtimeDraw, AirtimeSlot, Broadcast, Outlet
+from ..models import AdRate, AirtimeDraw, AirtimeSlot, Broadcast, Outlet, PaidAd
 from ..rules.airtime import broadcasts_read
 from ..rules.coding import Problem
-from ..rules.draw import allocate, commitment, inputs_digest
+from ..rules.draw import allocate, commitment, inputs_digest, slots_read
 from ..selectors import candidate_keys, draw_inputs, slot_frames
 from .items import file_refuse
 
@@ -116,6 +116,33 @@ def slots_offer(*, election: Election, slots: list[SlotSpec], actor: str, role: 
             payload={"election": election.key, "slots": sorted(s.key for s in slots)},
         )
     return len(slots)
+
+
+def slots_import(
+    *,
+    election: Election,
+    data: bytes,
+    file_name: str,
+    actor: str,
+    role: str = "cec",
+    timezone: str = "",
+) -> int:
+    """Record the slots of a CSV (``rules.draw.slots_read``), all or nothing; return how many.
+
+    Times without an offset are local in ``timezone`` (default: the election's). A file
+    with problems raises ``SlotInvalid`` listing each with line and column; then
+    ``slots_offer``'s checks and its one event. ``psephos media slots`` and the
+    simulation both come here.
+    """
+    rows, problems = slots_read(data, timezone or election.geography.timezone)
+    if problems:
+        file_refuse(SlotInvalid, file_name, [Problem(n, c, code) for n, c, code in problems])
+    return slots_offer(
+        election=election,
+        slots=[SlotSpec(r.key, r.outlet, r.starts_at, r.seconds, r.articles) for r in rows],
+        actor=actor,
+        role=role,
+    )
 
 
 def draw_commit(
@@ -365,3 +392,28 @@ def broadcasts_record(
             },
         )
     return len(rows)
+
+
+def airtime_delete(*, election: Election, actor: str, role: str = "cec") -> int:
+    """Delete an election's free airtime and paid advertising records; return the slots
+    deleted (their draw, broadcasts, the rates and ads with them).
+
+    Used when a simulated election is rebuilt (``psephos simulate --replace``). One
+    ``airtime.delete`` event with the counts.
+    """
+    with transaction.atomic():
+        counts = {
+            "broadcasts": Broadcast.objects.filter(slot__election=election).delete()[0],
+            "slots": AirtimeSlot.objects.filter(election=election).delete()[0],
+            "draws": AirtimeDraw.objects.filter(election=election).delete()[0],
+            "ads": PaidAd.objects.filter(election=election).delete()[0],
+            "rates": AdRate.objects.filter(election=election).delete()[0],
+        }
+        event_record(
+            actor=actor,
+            role=role,
+            action="airtime.delete",
+            object_key=election.key,
+            payload={"election": election.key, **counts},
+        )
+    return counts["slots"]

@@ -59,6 +59,7 @@ PROBLEMS = {
     "repeated_rate": gettext_lazy("this outlet, placement and day appear on an earlier line"),
     "repeated_ad": gettext_lazy("this ad appears on an earlier line"),
     "no_such_outlet": gettext_lazy("no outlet has this key"),
+    "not_your_code": gettext_lazy("a coder uploads only the codings under their own code"),
 }
 
 
@@ -126,17 +127,27 @@ def item_code(*, plan: MonitoringPlan, row: ItemRow, actor: str, role: str = "re
 
 
 def items_import(
-    *, plan: MonitoringPlan, data: bytes, file_name: str, actor: str, role: str = "reader"
+    *,
+    plan: MonitoringPlan,
+    data: bytes,
+    file_name: str,
+    actor: str,
+    role: str = "reader",
+    coder: str = "",
 ) -> ImportSummary:
     """Import a CSV of coded items, all or nothing. One ``coded_items.import`` event.
 
     Every line is read and checked against the plan before anything is written; a line
-    whose item, subject and coder are already stored is a problem too. Raises
-    ``ItemFileInvalid`` listing every problem as file, line, column and what is wrong;
-    nothing is stored then.
+    whose item, subject and coder are already stored is a problem too, and so, when
+    ``coder`` is given (a coder uploading their own codings), is a line under another
+    code (``not_your_code``). Raises ``ItemFileInvalid`` listing every problem as file,
+    line, column and what is wrong; nothing is stored then.
     """
     digest = hashlib.sha256(data).hexdigest()
     rows, problems = items_read(data, plan_frame(plan=plan))
+    if coder:
+        problems += [Problem(r.line, "coder", "not_your_code") for r in rows if r.coder != coder]
+        problems.sort(key=lambda p: p.line)
     with transaction.atomic():
         if not problems:
             problems = [

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from psephos.elections.models import Election
 from psephos.ledger.actors import actor_system
-from psephos.media.models import MonitoringPlan
+from psephos.media.models import MonitoringPlan, PlanMember
 from psephos.media.services.outlets import OutletSpec, PlanSpec, outlet_register, plan_create
+from psephos.media.services.team import member_grant
 from tests.support.country import Country, country_tiny
 
 ACTOR = actor_system("tests")
@@ -28,6 +30,11 @@ class Media:
 def media_world() -> Media:
     country = country_tiny()
     assert country.election is not None
+    return Media(country=country, plan=plan_for(country.election))
+
+
+def plan_for(election: Election) -> MonitoringPlan:
+    """Register Khabar and Vlast.kz and create the prime-time plan ``odihr`` of ``election``."""
     outlet_register(
         spec=OutletSpec("khabar", "tv", ("Khabar", "Хабар", "Хабар"), "state", True, 9_000_000),
         actor=ACTOR,
@@ -35,8 +42,8 @@ def media_world() -> Media:
     outlet_register(
         spec=OutletSpec("vlast", "online", ("Vlast.kz", "Vlast.kz", "Vlast.kz")), actor=ACTOR
     )
-    plan = plan_create(
-        election=country.election,
+    return plan_create(
+        election=election,
         spec=PlanSpec(
             key="odihr",
             name="EOM media monitoring",
@@ -50,7 +57,13 @@ def media_world() -> Media:
         ),
         actor=ACTOR,
     )
-    return Media(country=country, plan=plan)
+
+
+def member_of(media: Media, username: str, role: str = "coder", coder: str = "c1") -> PlanMember:
+    """Grant ``username`` a role on the plan ``odihr`` (a new reader account if need be)."""
+    return member_grant(
+        plan=media.plan, username=username, role=role, coder=coder, actor=ACTOR, actor_role="system"
+    ).member
 
 
 @pytest.fixture

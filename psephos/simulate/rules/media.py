@@ -384,3 +384,193 @@ def items_csv(items: list[Item]) -> bytes:
             ]
         )
     return out.getvalue().encode()
+
+
+# --- Free airtime, its draw, the broadcasts as aired and paid advertising -----------------
+#
+# Published ([P] §X.A, fn71, fn74): each candidate's entitlement from the state budget is
+# 15 minutes of TV, 10 of radio and 2 articles in print or online media; every candidate
+# but Auesbayev and Tokayev used it; the incumbent had 11 types of paid advertisement and
+# the others 1–4; zakon.kz, orda.kz and tengrinews.kz carried paid online advertising.
+# 2022 had no draw: the CEC oversaw the schedules the outlets provided. Invented here (the
+# reports publish none of it): the outlets offering free airtime beyond the six monitored
+# channels (a state radio and two state newspapers), the slots' lengths and hours, the
+# draw's seed, the decision's number, the rates and the ads' days. The ads are priced at
+# the published rate: the reports found no price difference to reproduce.
+
+FREE_RADIO = OutletData(
+    "qazaq-radiosy",
+    "radio",
+    ("Qazaq Radiosy", "Qazaq Radiosy", "Казахское радио"),
+    True,
+    "state (RTRC Qazaqstan)",
+    0.0,
+    0.0,
+    False,
+)
+FREE_PRINT = (
+    OutletData(
+        "egemen-qazaqstan",
+        "print",
+        ("Egemen Qazaqstan", "Egemen Qazaqstan", "Егемен Казахстан"),
+        True,
+        "state",
+        0.0,
+        0.0,
+        False,
+    ),
+    OutletData(
+        "kazpravda",
+        "print",
+        ("Kazakhstanskaya Pravda", "Казахстанская правда", "Казахстанская правда"),
+        True,
+        "state",
+        0.0,
+        0.0,
+        False,
+    ),
+)
+FREE_TV_SECONDS = 150  # a slot on each of the six channels: 6 × 150 s = the 15 minutes
+FREE_RADIO_SECONDS = 600  # one slot of the 10 minutes
+FREE_FIRST_DAY = dt.date(2022, 10, 24)  # the first slot; then every FREE_EVERY days
+FREE_EVERY = 4
+# The draw: the seed's SHA-256 published at the commitment, the seed (public dice rolls)
+# revealed at the CEC session, the decision's number; all invented.
+DRAW_COMMITTED = dt.datetime(2022, 10, 18, 11, 0)  # local time
+DRAW_DECIDED = dt.datetime(2022, 10, 20, 11, 0)
+DRAW_SEED = "dice-2022-10-20-3-6-1-4-4-2-5-6-1-3"
+DRAW_DECISION = "AIR/2022-1"
+RATES_PUBLISHED = dt.date(2022, 10, 20)  # the day before the campaign
+AD_SECONDS = 30
+AD_LAST_DAY = dt.date(2022, 11, 18)  # campaigning ends at 00:00 on 19 Nov
+TV_RATES = {  # tenge per second of a prime-time spot
+    "khabar": 25_000,
+    "qazaqstan": 20_000,
+    "first-eurasian": 22_000,
+    "channel-7": 15_000,
+    "ktk": 18_000,
+    "channel-31": 15_000,
+}
+BANNER_RATES = {"zakon-kz": 300_000, "tengrinews-kz": 250_000, "orda-kz": 150_000}  # per day
+
+
+def airtime_outlets() -> tuple[OutletData, ...]:
+    """The outlets that offer free airtime: the six channels, a radio, two newspapers."""
+    return (*TV, FREE_RADIO, *FREE_PRINT)
+
+
+def _csv(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+@dataclass(frozen=True, slots=True)
+class SlotData:
+    key: str
+    outlet: str
+    starts_at: dt.datetime  # naive local time
+    seconds: int | None
+    articles: int | None
+
+
+def free_slots(candidates: int) -> list[SlotData]:
+    """Return the slots offered: per outlet one slot for each candidate, so that the draw
+    gives every candidate exactly the entitlement (900 s TV, 600 s radio, 2 articles)."""
+    out = []
+    for outlet in airtime_outlets():
+        for i in range(candidates):
+            day = FREE_FIRST_DAY + dt.timedelta(days=FREE_EVERY * i)
+            if outlet.medium == "tv":
+                at, seconds, articles = dt.time(19, 30), FREE_TV_SECONDS, None
+            elif outlet.medium == "radio":
+                at, seconds, articles = dt.time(8, 30), FREE_RADIO_SECONDS, None
+            else:
+                at, seconds, articles = dt.time(6, 0), None, 1
+            out.append(
+                SlotData(
+                    f"{outlet.key}-{i + 1:02d}",
+                    outlet.key,
+                    dt.datetime.combine(day, at),
+                    seconds,
+                    articles,
+                )
+            )
+    return out
+
+
+def slots_csv(slots: list[SlotData]) -> bytes:
+    """Return the slots as the CSV ``psephos media slots`` reads (local times)."""
+    return _csv(
+        ("slot", "outlet", "starts_at", "seconds", "articles"),
+        [
+            (s.key, s.outlet, s.starts_at.strftime("%Y-%m-%dT%H:%M"), s.seconds, s.articles)
+            for s in slots
+        ],
+    )
+
+
+def broadcasts_csv(slots: list[SlotData], allocation: dict[str, str], source: str) -> bytes:
+    """Return the drawn slots as aired, as ``source`` records them.
+
+    Only the candidates who used free airtime ([P] fn71) fill their slots, in full; the
+    outlets record every slot used, the monitors only those on the channels they watch.
+    """
+    rows: list[tuple[object, ...]] = []
+    for s in slots:
+        candidate = allocation[s.key]
+        if candidate not in FREE_AIRTIME_USERS:
+            continue
+        if source == "monitor" and s.outlet not in {o.key for o in TV}:
+            continue
+        rows.append(
+            (s.key, candidate, s.starts_at.strftime("%Y-%m-%dT%H:%M"), s.seconds, s.articles)
+        )
+    return _csv(("slot", "candidate", "aired_at", "seconds", "articles"), rows)
+
+
+def rates_csv() -> bytes:
+    """Return the outlets' published rates: a prime-time second on TV, a day's banner online."""
+    rows: list[tuple[object, ...]] = [
+        (o, "prime-time-spot", "second", price, RATES_PUBLISHED) for o, price in TV_RATES.items()
+    ]
+    rows += [(o, "banner-day", "placement", p, RATES_PUBLISHED) for o, p in BANNER_RATES.items()]
+    return _csv(("outlet", "placement", "unit", "price", "published_on"), rows)
+
+
+def ads_csv(candidates: list[str], seed: int) -> bytes:
+    """Return the paid ads: each candidate's ad types ([P] fn74) once on every channel at
+    the published rate, and one banner day on each site that carried paid advertising."""
+    rng = np.random.default_rng(seed + 2)
+    start = PRESIDENTIAL_PERIOD[0]
+    days = (AD_LAST_DAY - start).days + 1
+    rows: list[tuple[object, ...]] = []
+    for candidate in candidates:
+        for kind in range(PAID_ITEMS.get(candidate, 0)):
+            for outlet, rate in TV_RATES.items():
+                day = start + dt.timedelta(days=int(rng.integers(0, days)))
+                key = f"{candidate}-{kind + 1:02d}-{outlet}"
+                rows.append(
+                    (
+                        key,
+                        outlet,
+                        candidate,
+                        "prime-time-spot",
+                        day,
+                        AD_SECONDS,
+                        "",
+                        rate * AD_SECONDS,
+                    )
+                )
+        if candidate in PAID_ITEMS:
+            for outlet, price in BANNER_RATES.items():
+                day = start + dt.timedelta(days=int(rng.integers(0, days)))
+                rows.append(
+                    (f"{candidate}-{outlet}", outlet, candidate, "banner-day", day, "", 1, price)
+                )
+    return _csv(
+        ("ad", "outlet", "candidate", "placement", "aired_on", "seconds", "placements", "price"),
+        rows,
+    )

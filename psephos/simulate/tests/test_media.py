@@ -8,20 +8,47 @@ import json
 import pytest
 from django.core.management import call_command
 
+from psephos.accounts.enums import Role
+from psephos.accounts.services.invitations import operator_invite
+from psephos.commissions.models import Decision
 from psephos.elections.enums import ElectionKind, OptionKind
+from psephos.elections.models import Election
+from psephos.ledger.actors import actor_system
 from psephos.media.models import (
+    AdRate,
+    AirtimeDraw,
+    AirtimeSlot,
+    Broadcast,
     CheckAssignment,
     CodedItem,
     Debate,
     DebateParticipant,
     MonitoringPlan,
+    PaidAd,
 )
 from psephos.media.rules.report import ALL_OUTLETS, PERIOD
-from psephos.media.selectors import debate_list, plan_report
+from psephos.media.selectors import (
+    airtime_report,
+    debate_list,
+    draw_verify,
+    paid_report,
+    plan_report,
+)
 from psephos.simulate.rules import media as figures
-from psephos.simulate.services.media import media_simulate, simulated_media_delete
-from tests.support.country import REFERENDUM, ElectionPlan, _option, country_tiny
+from psephos.simulate.services.media import (
+    airtime_simulate,
+    media_simulate,
+    simulated_media_delete,
+)
+from tests.support.country import (
+    REFERENDUM,
+    ElectionPlan,
+    _option,
+    country_tiny,
+    members_make,
+)
 
+ACTOR = actor_system("tests")
 PRESIDENTIAL_2022 = ElectionPlan(
     key="kz-2022-presidential",
     kind=ElectionKind.PRESIDENTIAL,
@@ -39,6 +66,10 @@ PRESIDENTIAL_2022 = ElectionPlan(
 def test_the_presidential_monitoring_is_reproduced() -> None:
     country = country_tiny(election=PRESIDENTIAL_2022, users=False)
     assert country.election is not None
+    # The demo's CEC operators (made by --candidates): the draw is their formal decision.
+    members_make(country.cec)
+    for name in ("simulate-cec-1", "simulate-cec-2"):
+        operator_invite(username=name, role=Role.CEC_OPERATOR, commission=country.cec, actor=ACTOR)
     result = media_simulate(election=country.election, seed=2022)
     report = plan_report(plan=result.plan)
     assert len(report.outlets) == 12
@@ -72,8 +103,50 @@ def test_the_presidential_monitoring_is_reproduced() -> None:
     assert dict(debate.answers) == {
         c: "represented" if c == "tokayev" else "attended" for c in figures.CANDIDATES
     }
+    _free_airtime_and_paid_ads(country.election, (result.slots, result.broadcasts, result.ads))
+    assert Decision.objects.get().number == figures.DRAW_DECISION
+    assert AirtimeDraw.objects.get().decision == figures.DRAW_DECISION
     simulated_media_delete(election_key=PRESIDENTIAL_2022.key)
     assert (Debate.objects.count(), DebateParticipant.objects.count()) == (0, 0)
+    assert [m.objects.count() for m in (AirtimeSlot, AirtimeDraw, Broadcast, AdRate, PaidAd)] == [
+        0
+    ] * 5
+
+
+def _free_airtime_and_paid_ads(election: Election, counts: tuple[int, int, int]) -> None:
+    """Every candidate drawn exactly the entitlement; all but Auesbayev and Tokayev used it
+    ([P] fn71); the draw verifies; the ad types of fn74 at the published rates."""
+    users = set(figures.FREE_AIRTIME_USERS)
+    report = airtime_report(election=election)
+    assert report.state == "drawn" and report.disagreements == []
+    for use in report.candidates:
+        assert use.allocated == use.entitled == (900, 600, 2), use.candidate
+        assert use.aired == (use.entitled if use.candidate in users else (0, 0, 0))
+    check = draw_verify(election=election)
+    assert check.commitment_ok and check.inputs_ok and check.allocation_ok
+    # Nine outlets offer one slot per candidate; the monitors record the TV slots used.
+    candidates = len(report.candidates)
+    slots, broadcasts, ads = counts
+    assert slots == 9 * candidates
+    used = len(users & {u.candidate for u in report.candidates})
+    assert broadcasts == 9 * used + 6 * used
+    paid = {t.candidate: t for t in paid_report(election=election).totals}
+    for candidate, types in figures.PAID_ITEMS.items():
+        if candidate in paid:
+            assert paid[candidate].ads == types * 6 + 3
+            assert paid[candidate].seconds == types * 6 * figures.AD_SECONDS
+            assert paid[candidate].flagged == 0
+    assert ads == sum(t.ads for t in paid.values()) > 0
+
+
+@pytest.mark.django_db
+def test_without_cec_operators_the_draw_runs_directly() -> None:
+    country = country_tiny(users=False)  # abden and tokayev
+    assert country.election is not None
+    result = airtime_simulate(election=country.election, seed=7)
+    _free_airtime_and_paid_ads(country.election, (result.slots, result.broadcasts, result.ads))
+    assert AirtimeDraw.objects.get().decision == ""
+    assert Decision.objects.count() == 0
 
 
 @pytest.mark.django_db

@@ -5,6 +5,8 @@ psephos media outlet KEY --medium tv|radio|print|online --names EN KK RU [--owne
 psephos media plan ELECTION --key K --name T --outlets A,B --period 2022-10-21:2022-11-20
     --window 18:00-24:00 --coders c1,c2 [--incumbent OPTION] [--check-share BP]
 psephos media import-items FILE --election KEY --plan KEY
+psephos media member ELECTION --plan KEY --username U --role coder --coder c1 | --role coordinator
+    [--revoke] [--base-url URL]      (a monitoring team's account on one plan; new: invitation link)
 psephos media checks --election KEY --plan KEY --seed SEED   (draw items to code again)
 psephos media checks --election KEY --plan KEY --coder CODE  (that coder's blind list)
 psephos media agreement --election KEY --plan KEY
@@ -39,10 +41,9 @@ from psephos.core.zones import iso_in_zone
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
 
-from ...errors import DebateInvalid, DrawNotCommitted, PlanInvalid, SlotInvalid
+from ...errors import DebateInvalid, DrawNotCommitted, PlanInvalid
 from ...exports import paid_csv, report_csv, report_dict
 from ...models import MonitoringPlan
-from ...rules.draw import slots_read
 from ...selectors import (
     airtime_report,
     check_list_for_coder,
@@ -54,17 +55,17 @@ from ...selectors import (
     plan_report,
 )
 from ...services.airtime import (
-    SlotSpec,
     broadcasts_record,
     draw_commit,
     draw_run,
-    slots_offer,
+    slots_import,
 )
 from ...services.checks import checks_assign
 from ...services.debates import DebateSpec, debate_record
-from ...services.items import PROBLEMS, items_import
+from ...services.items import items_import
 from ...services.outlets import OutletSpec, PlanSpec, outlet_register, plan_create
 from ...services.paid import ads_record, rates_publish
+from ...services.team import member_grant, member_revoke
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -103,6 +104,14 @@ class Command(DomainCommand):
         pl.add_argument("--coders", required=True, help="pseudonymous codes, comma-separated")
         pl.add_argument("--incumbent", default="")
         pl.add_argument("--check-share", type=int, default=1000, help="basis points")
+        m = sub.add_parser("member", help="grant or revoke a monitoring team account on a plan")
+        m.add_argument("election")
+        m.add_argument("--plan", required=True)
+        m.add_argument("--username", required=True)
+        m.add_argument("--role", choices=("coder", "coordinator"), default="coder")
+        m.add_argument("--coder", default="", help="the coder's code on the plan (coders)")
+        m.add_argument("--revoke", action="store_true")
+        m.add_argument("--base-url", default="http://localhost:8000", help="for the link")
         i = sub.add_parser("import-items", help="import a CSV of coded items, all or nothing")
         i.add_argument("file", type=Path)
         c = sub.add_parser("checks", help="draw items for a blind second coding, or list them")
@@ -120,7 +129,7 @@ class Command(DomainCommand):
         sl = sub.add_parser("slots", help="record the free airtime slots outlets offer")
         sl.add_argument("file", type=Path)
         sl.add_argument("--election", required=True)
-        sl.add_argument("--timezone", default="Asia/Almaty")
+        sl.add_argument("--timezone", default="", help="default: the election's time zone")
         d = sub.add_parser("draw", help="the free airtime draw: commit, run, verify")
         d.add_argument("election")
         step = d.add_mutually_exclusive_group(required=True)
@@ -171,6 +180,9 @@ class Command(DomainCommand):
         if options["action"] == "plan":
             self._plan(options)
             return
+        if options["action"] == "member":
+            self._member(options)
+            return
         if options["action"] in AIRTIME_ACTIONS:
             getattr(self, f"_{options['action']}")(election_get(key=options["election"]), options)
             return
@@ -207,6 +219,35 @@ class Command(DomainCommand):
         for coder, n in sorted(Counter(assigned.values()).items()):
             self.stdout.write(f"  {coder}: {n}")
 
+    def _member(self, options: dict[str, Any]) -> None:
+        plan = plan_get(election=election_get(key=options["election"]), key=options["plan"])
+        actor = actor_system("cli")
+        if options["revoke"]:
+            member_revoke(plan=plan, username=options["username"], actor=actor, actor_role="system")
+            self.stdout.write(_("Access to the plan revoked."))
+            return
+        grant = member_grant(
+            plan=plan,
+            username=options["username"],
+            role=options["role"],
+            coder=options["coder"],
+            actor=actor,
+            actor_role="system",
+        )
+        self.stdout.write(
+            _("%(username)s is %(role)s of plan %(plan)s.")
+            % {"username": options["username"], "role": grant.member.role, "plan": plan.key}
+        )
+        if grant.invitation:
+            self.stdout.write(
+                _(
+                    "Invitation link (SECRET: it sets the account's password once; send it "
+                    "only to its holder, over a private channel):"
+                )
+            )
+            base = options["base_url"].rstrip("/")
+            self.stdout.write(f"  {base}/accounts/invitation/{grant.invitation}/")
+
     def _plan(self, options: dict[str, Any]) -> None:
         election = election_get(key=options["election"])
         try:
@@ -237,23 +278,12 @@ class Command(DomainCommand):
 
     def _slots(self, election: Election, options: dict[str, Any]) -> None:
         path: Path = options["file"]
-        rows, problems = slots_read(path.read_bytes(), options["timezone"])
-        if problems:
-            raise SlotInvalid(
-                _("%(file)s is refused: %(count)d problem(s); nothing was stored.")
-                % {"file": path.name, "count": len(problems)},
-                data={
-                    "errors": [
-                        _("%(file)s line %(line)d, column %(column)s: %(problem)s")
-                        % {"file": path.name, "line": n, "column": c, "problem": PROBLEMS[code]}
-                        for n, c, code in problems
-                    ]
-                },
-            )
-        count = slots_offer(
+        count = slots_import(
             election=election,
-            slots=[SlotSpec(r.key, r.outlet, r.starts_at, r.seconds, r.articles) for r in rows],
+            data=path.read_bytes(),
+            file_name=path.name,
             actor=actor_system("cli"),
+            timezone=options["timezone"],
         )
         self.stdout.write(_("%(count)d slots offered.") % {"count": count})
 

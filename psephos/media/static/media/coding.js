@@ -1,6 +1,7 @@
 // The media coding form: a coder codes item after item, subject after subject, on the
-// device (localStorage), online or not, and downloads the codings as the CSV that
-// `psephos media import-items` imports all or nothing. The checks here mirror the
+// device (localStorage), online or not; a member of the plan's team uploads them when
+// connected (the API's import of `psephos media import-items`, all or nothing, its line
+// and column errors shown here) or downloads the same CSV. The checks here mirror the
 // server's (rules/coding.py), which checks every line again on import.
 (function () {
   "use strict";
@@ -105,13 +106,65 @@
     render();
   });
 
-  document.getElementById("download").addEventListener("click", () => {
-    const list = rows();
-    const text = [COLUMNS.join(",")].concat(
+  function csvText(list) {
+    return [COLUMNS.join(",")].concat(
       list.map((r) => COLUMNS.map((c) => csvCell(r[c])).join(","))).join("\n") + "\n";
+  }
+
+  function fileName() {
+    return plan.plan + "-" + (CODER.test(f("coder").value) ? f("coder").value : "coder") + ".csv";
+  }
+
+  function csrf() {
+    const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+
+  async function upload() {
+    const result = document.getElementById("upload-result");
+    const errors = document.getElementById("upload-errors");
+    errors.replaceChildren();
+    const list = rows();
+    if (!list.length) { result.textContent = t.nothing; return; }
+    if (!navigator.onLine) { result.textContent = t.upload_offline; return; }
+    result.textContent = t.uploading;
+    let resp;
+    try {
+      resp = await fetch(plan.upload, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+        body: JSON.stringify({ csv: csvText(list), file_name: fileName() }),
+      });
+    } catch (e) {
+      result.textContent = t.upload_offline;
+      return;
+    }
+    let data = {};
+    try { data = await resp.json(); } catch (e) { data = {}; }
+    if (resp.status === 201) {
+      // Only what was sent is removed: a coding added meanwhile stays.
+      save(rows().slice(list.length));
+      render();
+      result.textContent = t.uploaded.replace("%(items)s", data.items);
+      return;
+    }
+    if (resp.status === 401) { result.textContent = t.login; return; }
+    const error = data.error || {};
+    result.textContent = error.message || String(resp.status);
+    for (const text of (error.data && error.data.errors) || []) {
+      const li = document.createElement("li");
+      li.textContent = text;
+      errors.append(li);
+    }
+  }
+
+  document.getElementById("upload").addEventListener("click", upload);
+
+  document.getElementById("download").addEventListener("click", () => {
+    const text = csvText(rows());
     const a = document.createElement("a");
     a.href = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
-    a.download = plan.plan + "-" + (f("coder").value || "coder") + ".csv";
+    a.download = fileName();
     document.body.append(a);
     a.click();
     a.remove();

@@ -1,7 +1,7 @@
 // Service worker for the media coding form. It keeps the form page and its script so that
-// the form opens without a network after one visit; the coded items themselves never leave
-// the device until the coder downloads them as CSV for the team's all-or-nothing import.
-const CACHE = "psephos-media-v1";
+// the form opens without a network after one visit; the coded items themselves stay on the
+// device until a team member uploads them (never queued here) or downloads them as CSV.
+const CACHE = "psephos-media-v2";
 
 self.addEventListener("install", () => { self.skipWaiting(); });
 self.addEventListener("activate", (ev) => { ev.waitUntil(self.clients.claim()); });
