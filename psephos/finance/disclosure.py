@@ -101,7 +101,8 @@ class Disclosure:
     by_source: dict[str, Decimal]
     by_purpose: dict[str, Decimal]
     donors: int  # distinct donor keys among published receipts
-    itemised: list[ItemisedReceipt]
+    itemised: list[ItemisedReceipt]  # all, or the slice asked for
+    itemised_count: int  # every itemised receipt of the fund
     series: list[Point]
     public_funding: list[Balance]
     invoices: list[InvoiceLine]
@@ -119,8 +120,12 @@ def _series(received: dict[dt.date, Decimal], spent: dict[dt.date, Decimal]) -> 
     return out
 
 
-def fund_disclosure(*, fund: Fund) -> Disclosure:
-    """Return the published figures of ``fund`` (ten queries)."""
+def fund_disclosure(*, fund: Fund, itemised: slice | None = None) -> Disclosure:
+    """Return the published figures of ``fund`` (ten queries, one more with a slice).
+
+    ``itemised`` limits the itemised receipts to that slice of them (a page; an empty
+    slice reads none) and counts them all; ``None`` lists them all.
+    """
     profile = finance_profile(fund.election)
     published = Receipt.objects.filter(
         fund=fund, status=ReceiptStatus.ACCEPTED, statement__isnull=False
@@ -135,15 +140,21 @@ def fund_disclosure(*, fund: Fund) -> Disclosure:
     }
     itemise = multiple(fund.mci, profile.finance_itemise_mci)
     name_person = multiple(fund.mci, profile.finance_name_person_mci)
-    itemised = [
+    above = published.filter(amount__gte=itemise)
+    rows = above.order_by("received_on", "number").values_list(
+        "number", "received_on", "amount", "source", "donor_name"
+    )
+    if itemised is not None:
+        rows = rows[itemised] if itemised.stop != itemised.start else rows.none()
+    items = [
         ItemisedReceipt(
-            number=r.number,
-            received_on=r.received_on.isoformat(),
-            amount=money(r.amount),
-            source=r.source,
-            donor=(r.donor_name if r.source != Source.CITIZEN or r.amount >= name_person else MASK),
+            number=number,
+            received_on=day.isoformat(),
+            amount=money(amount),
+            source=source,
+            donor=(name if source != Source.CITIZEN or amount >= name_person else MASK),
         )
-        for r in published.filter(amount__gte=itemise).order_by("received_on", "number")
+        for number, day, amount, source, name in rows
     ]
     daily_in = {
         r["received_on"]: money(r["s"])
@@ -159,7 +170,8 @@ def fund_disclosure(*, fund: Fund) -> Disclosure:
         by_source=by_source,
         by_purpose=by_purpose,
         donors=donors,
-        itemised=itemised,
+        itemised=items,
+        itemised_count=len(items) if itemised is None else above.count(),
         series=_series(daily_in, daily_out),
         public_funding=public_funding_balance(fund=fund),
         invoices=[
@@ -208,7 +220,7 @@ def fund_disclosure(*, fund: Fund) -> Disclosure:
     )
 
 
-def election_disclosure(*, election: Election) -> list[Disclosure]:
+def election_disclosure(*, election: Election, itemised: slice | None = None) -> list[Disclosure]:
     """Return the disclosure of every fund of the election, in the order of their keys."""
     funds = Fund.objects.select_related("election", "nomination").filter(election=election)
-    return [fund_disclosure(fund=f) for f in funds.order_by("key")]
+    return [fund_disclosure(fund=f, itemised=itemised) for f in funds.order_by("key")]

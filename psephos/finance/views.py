@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from psephos.core.errors import DomainError
+from psephos.core.errors import DomainError, NotFound
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_user
 
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
     from .models import Fund
 
 WIDTH, HEIGHT = 600, 200
+# Itemised receipts per page of a fund's disclosure (all of them: the CSV and the API).
+ITEMISED_PAGE = 100
 # The comparison chart: candidates' names left of the bars, the legend above, the axis below.
 LABELS, PAD, ROW, LEGEND, AXIS = 160, 24, 30, 28, 40
 UNIT_TITLES = {
@@ -113,7 +116,7 @@ def _comparison(rows: list[dict[str, Any]], disclosures: list[Disclosure]) -> di
 def finance_list(request: HttpRequest, key: str) -> HttpResponse:
     """Every candidate's fund side by side: received and spent, by source and purpose."""
     election = election_get(key=key)
-    disclosures = election_disclosure(election=election)
+    disclosures = election_disclosure(election=election, itemised=slice(0, 0))
     top = max((max(d.received, d.spent) for d in disclosures), default=Decimal(0))
     rows = [_labelled(d, top) for d in disclosures]
     return render(
@@ -128,15 +131,50 @@ def finance_list(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
+def _page_number(request: HttpRequest) -> int:
+    """Return the ``page`` asked for (1 when not given); refuse anything but a whole number."""
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise NotFound(
+            _("“%(page)s” is not a page number of the itemised receipts.") % {"page": raw[:20]},
+            data={"field": "page"},
+        )
+    return int(raw)
+
+
 def finance_detail(request: HttpRequest, key: str, fund: str) -> HttpResponse:
-    """One fund: totals over time, by source and purpose, the itemised receipts."""
+    """One fund: totals over time, by source and purpose, the itemised receipts.
+
+    The itemised receipts come ``ITEMISED_PAGE`` at a time (``?page=N``); all of them
+    are in the CSV and the API.
+    """
     election = election_get(key=key)
-    d = fund_disclosure(fund=fund_get(election=election, key=fund))
+    page = _page_number(request)
+    start = (page - 1) * ITEMISED_PAGE
+    d = fund_disclosure(
+        fund=fund_get(election=election, key=fund), itemised=slice(start, start + ITEMISED_PAGE)
+    )
+    pages = max(1, -(-d.itemised_count // ITEMISED_PAGE))
+    if page > pages:
+        raise NotFound(
+            _("The itemised receipts have %(pages)d pages, not %(page)d.")
+            % {"pages": pages, "page": page},
+            data={"field": "page", "pages": pages},
+        )
     top = max(d.received, d.spent)
     return render(
         request,
         "finance/detail.html",
-        {"election": election, "row": _labelled(d, top), "width": WIDTH, "height": HEIGHT},
+        {
+            "election": election,
+            "row": _labelled(d, top),
+            "width": WIDTH,
+            "height": HEIGHT,
+            "page": page,
+            "pages": pages,
+            "first": start + 1,
+            "last": start + len(d.itemised),
+        },
     )
 
 

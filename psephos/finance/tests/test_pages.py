@@ -93,3 +93,24 @@ def test_amounts_are_written_the_readers_way(
     client.cookies["django_language"] = language
     assert received in client.get(f"/finance/{key}/").content.decode()
     assert itemised in client.get(f"/finance/{key}/tokayev/").content.decode()
+
+
+def test_the_itemised_receipts_come_a_page_at_a_time(
+    client: Client, published: Fund, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page lists ``ITEMISED_PAGE`` receipts (one here) and links the next page; the API
+    and the CSV keep them all; a page that is not there is a 404 saying so."""
+    from psephos.finance import views
+
+    monkeypatch.setattr(views, "ITEMISED_PAGE", 1)
+    base = f"/finance/{published.election.key}/tokayev/"
+    first = client.get(base).content.decode()
+    assert "Aibek Test" in first and "<td>40,000.00</td>" not in first
+    assert "Receipts 1–1 of 2." in first and 'href="?page=2#itemised" rel="next"' in first
+    second = client.get(base + "?page=2").content.decode()
+    assert "<td>40,000.00</td>" in second and "Aibek Test" not in second
+    assert 'rel="prev"' in second and 'rel="next"' not in second and "Page 2 of 2" in second
+    for bad in ("3", "0", "x"):
+        assert client.get(base + f"?page={bad}").status_code == 404
+    api = client.get(f"/api/v1/elections/{published.election.key}/finance/tokayev").json()
+    assert len(api["itemised"]) == 2
