@@ -29,7 +29,7 @@ endif
 demo: export PSEPHOS_STAFF_TWO_FACTOR ?= 0
 demo: install
 	$(BIN)/psephos migrate --noinput
-	$(BIN)/psephos simulate kz-2022-presidential --seed 2022 --keep-existing --leave-open KZ-75-01 --candidates
+	$(BIN)/psephos simulate kz-2022-presidential --seed 2022 --keep-existing --leave-open KZ-75-01 --candidates --turnout
 	$(BIN)/psephos simulate kz-2022-referendum --seed 2022 --keep-existing
 	$(BIN)/psephos recommendations import psephos/recommendations/tests/data/odihr-kz-2022-referendum.txt --report odihr-kz-2022-referendum --keep-existing
 	$(BIN)/psephos recommendations import psephos/recommendations/tests/data/odihr-kz-2022-presidential.txt --report odihr-kz-2022-presidential --keep-existing

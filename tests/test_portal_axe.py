@@ -177,6 +177,8 @@ def test_every_public_page_has_no_axe_violation(
                 if url == f"/e/{KEY}/":  # the charts are there to be checked
                     expect(page.locator("svg.chart-svg circle.dot")).to_have_count(2)
                     expect(page.locator("svg.tile-map a")).to_have_count(20)
+                if not phone and url in pages[1:4]:
+                    assert _columns_fit(page), f"{url}: the table of the level below scrolls"
             if phone:
                 # The check can fail: an image without a text alternative is a violation.
                 page.evaluate("document.querySelector('main').append(new Image())")
@@ -185,3 +187,43 @@ def test_every_public_page_has_no_axe_violation(
         finally:
             context.close()
     assert not found, "\n".join(found)
+    _results_tables_fit(browser, live_server.url, pages[1:4])
+
+
+# Every column of the level below's table (seven options, "Against all", "Protocols") is
+# on the page at 1366 px, without scrolling the table's box; on a phone the box scrolls.
+COLUMNS_FIT = """() => {
+  const wrap = document.querySelector('table.children').closest('.table-wrap');
+  return wrap.scrollWidth <= wrap.clientWidth
+    && document.documentElement.scrollWidth <= window.innerWidth;
+}"""
+
+
+def _columns_fit(page: Page) -> bool:
+    return bool(page.evaluate(COLUMNS_FIT))
+
+
+def _results_tables_fit(browser: Browser, server: str, results: list[str]) -> None:
+    """Check the national, unit and TEC tables at 1366 px in Russian (the longest headers)
+    and Kazakh; at 390 px the page does not scroll sideways. Screenshots go to /tmp
+    (the same simulation as the axe check: one country for both)."""
+    for width in (1366, 390):
+        for language in ("ru", "kk"):
+            context = browser.new_context(viewport={"width": width, "height": 900})
+            context.add_cookies([{"name": "django_language", "value": language, "url": server}])
+            page = context.new_page()
+            try:
+                for number, url in enumerate(results):
+                    page.goto(server + url)
+                    expect(page.locator("table.children thead th").last).to_be_attached()
+                    if width == 1366:
+                        assert _columns_fit(page), (language, url)
+                    else:
+                        assert page.evaluate(
+                            "document.documentElement.scrollWidth <= window.innerWidth"
+                        ), (language, url)
+                    page.locator("table.children").screenshot(
+                        path=f"/tmp/portal-results-table-{language}-{width}-{number}.png"
+                    )
+            finally:
+                context.close()

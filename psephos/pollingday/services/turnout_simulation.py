@@ -1,4 +1,4 @@
-"""Play a day's turnout reports through ``turnout_report`` from a table of regional rates."""
+"""Play a day's turnout reports through ``turnout_report_many`` from a table of regional rates."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from psephos.territory.selectors import station_region_code, stations_regular
 
 from ..rules.turnout import spread, turnout_counts
-from .turnout import turnout_report
+from .turnout import TurnoutEntered, turnout_report_many
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -33,8 +33,9 @@ def turnout_simulate(
     region's voters are within 0.05 points of its rate and the nation's round to the
     published figure (``turnout_counts``), spread over the region's stations in
     proportion to their lists and never below their previous report; with ``national``
-    ``None`` each region is nearest its rate and the nation's figure is what follows. Each report goes
-    through ``turnout_report`` at ``after`` past the time, station-local, as entered
+    ``None`` each region is nearest its rate and the nation's figure is what follows. Each
+    time's reports go through ``turnout_report_many`` (the checks of ``turnout_report``,
+    one transaction per time) at ``after`` past the time, station-local, as entered
     figures. Raises ``ValueError`` when the table cannot be met.
     """
     stations = [
@@ -55,6 +56,7 @@ def turnout_simulate(
             national=None if national is None else national[k],
             floor=region_floor,
         )
+        entries: list[TurnoutEntered] = []
         for c, count in zip(codes, counts, strict=True):
             members = by_region[c]
             shares = spread(
@@ -66,18 +68,17 @@ def turnout_simulate(
                 station = stations[i]
                 zone = ZoneInfo(station.unit.timezone or "Asia/Almaty")
                 at = dt.datetime.combine(election.date, slot, tzinfo=zone) + after
-                turnout_report(
-                    election=election,
-                    station=station,
-                    slot=slot,
-                    voted=voted,
-                    registered=registered[station.code],
-                    at=at,
-                    actor=actor,
-                    role="system",
-                    report_times=tuple(slots),
-                )
+                entries.append(TurnoutEntered(station, slot, voted, registered[station.code], at))
                 station_floor[i] = voted
-                written += 1
+        # One time's reports of every station at once, each checked as turnout_report
+        # checks it (at full scale 9,473 stations: turnout_report one by one cost
+        # 2.9 ms of CPU each, 139 s for the day).
+        written += turnout_report_many(
+            election=election,
+            entries=entries,
+            actor=actor,
+            role="system",
+            report_times=tuple(slots),
+        )
         region_floor = counts
     return written
