@@ -118,6 +118,44 @@ def registrations_pending(*, nomination: Nomination) -> list[Decision]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class CureWindow:
+    """The days after the first verification protocol when replacement sheets count."""
+
+    opens: dt.date  # the day of the first verification protocol
+    closes: dt.date  # its last day (inclusive)
+
+    def open_on(self, day: dt.date) -> bool:
+        return self.opens <= day <= self.closes
+
+
+def cure_window(*, nomination: Nomination) -> CureWindow | None:
+    """Return the nominee's cure window, or None (the profile has none, or nothing is
+    verified yet). Days are counted as the collection window's are (the clock's date)."""
+    days = candidate_profile(nomination.election).signature_cure_days
+    if days <= 0:
+        return None
+    first = (
+        SignatureImport.objects.filter(nomination=nomination)
+        .order_by("imported_at")
+        .values_list("imported_at", flat=True)
+        .first()
+    )
+    if first is None:
+        return None
+    return CureWindow(first.date(), first.date() + dt.timedelta(days=days))
+
+
+def signing_window(*, nomination: Nomination, today: dt.date) -> tuple[dt.date, dt.date]:
+    """Return the days a signature line may be dated: the collection window, extended to
+    the cure window's last day while that window is open on ``today``."""
+    assert nomination.collection_opens is not None and nomination.collection_closes is not None
+    cure = cure_window(nomination=nomination)
+    if cure is not None and cure.open_on(today):
+        return nomination.collection_opens, max(nomination.collection_closes, cure.closes)
+    return nomination.collection_opens, nomination.collection_closes
+
+
 def samples_unfinished(*, nomination: Nomination) -> list[SignatureImport]:
     """Return the nominee's sampled signature files with lines not checked yet, oldest first.
 

@@ -26,6 +26,7 @@ from psephos.candidates.tests.conftest import (
     allow_sampling,
     collecting,
     pay,
+    profile_switch,
     submitted,
 )
 from psephos.commissions.models import Decision
@@ -290,6 +291,7 @@ def test_a_sample_that_decides_nothing_is_completed_from_the_page(world: World) 
     page = client.get(f"{BASE}tokayev/").content.decode()
     assert 'id="signature-complete"' in page
     assert "a.csv: 2 of 6 lines checked" in page
+    assert 'id="cure"' not in page  # no cure window in the 2022 profile
 
     # Another file (never sampled) is refused beside the file field; nothing is written.
     before = _state()
@@ -358,3 +360,19 @@ def test_a_death_is_recorded_by_a_decision_confirmed_by_a_second_operator(world:
     assert 'data-number="51/600" data-outcome="death"' in page
     assert "withdrawal upon the nominee&#x27;s death" in page
     assert 'id="registration-propose"' not in page  # recorded once
+
+
+def test_the_nominee_page_shows_the_cure_window_where_the_profile_has_one(world: World) -> None:
+    profile_switch(world, signature_cure_days=1)
+    collecting(world)
+    client = _cec(world)
+    assert 'id="cure"' not in client.get(f"{BASE}tokayev/").content.decode()  # nothing verified
+    data = _signature_file(world, [0, 1])
+    assert (
+        client.post(
+            f"{BASE}tokayev/signatures/", {"file": SimpleUploadedFile("a.csv", data)}
+        ).status_code
+        == 302
+    )
+    page = client.get(f"{BASE}tokayev/").content.decode()
+    assert '<dd id="cure">2022-09-25 – 2022-09-26</dd>' in page

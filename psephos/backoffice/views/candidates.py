@@ -37,6 +37,7 @@ from psephos.candidates.profile import candidate_profile, criteria_rules
 from psephos.candidates.rules.eligibility import Assessment, criteria_applied
 from psephos.candidates.selectors import (
     assessments_for_nomination,
+    cure_window,
     nomination_get,
     nominations_list_for_election,
     nominees_deceased,
@@ -193,6 +194,7 @@ def _nominee_page(
             "pending": pending,
             "proxies": proxies_list(nomination=nomination),
             "unfinished": samples_unfinished(nomination=nomination),
+            "cure": cure_window(nomination=nomination),
             "forms": forms,
             "file_errors": file_errors or [],
             "assessable": nomination.status == NominationStatus.SUBMITTED,

@@ -24,7 +24,7 @@ from ..errors import BallotFrozen, DecisionInvalid
 from ..models import Assessment, Nomination, RegistrationDecision
 from ..profile import candidate_profile
 from ..rules.ballot import ballot_key
-from ..selectors import REGISTRATION_ACTION, ballot_freeze_at, signature_summary
+from ..selectors import REGISTRATION_ACTION, ballot_freeze_at, cure_window, signature_summary
 from .nominations import state_refused
 
 if TYPE_CHECKING:
@@ -166,6 +166,17 @@ def _apply(
             )
             % {"upper": verdict.upper_bound, "required": summary.threshold.required}
         )
+    cure = cure_window(nomination=locked)
+    if (
+        kind == DecisionOutcome.REFUSE
+        and locked.status == NominationStatus.ELIGIBLE
+        and cure is not None
+        and cure.open_on(clock.now().date())
+    ):
+        problems.append(
+            _("the cure window for replacement sheets is open until %(closes)s")
+            % {"closes": cure.closes.isoformat()}
+        )
     if problems:
         raise DecisionInvalid(
             _("Decision %(number)s on “%(key)s” cannot be recorded: %(problems)s.")
@@ -251,10 +262,11 @@ def registration_propose(
     allows the outcome; a registration needs the deposit paid and the signatures to
     meet the requirement and the unit spread; a refusal of an eligible nominee needs
     the signatures to fail them (on a sample: the upper confidence bound below the
-    requirement); a death is recorded once, at any stage, even after the ballot froze
-    (the status then stays as printed). Nothing about the nomination changes until
-    another CEC operator confirms it (``registration_confirm``). Returns the pending decision. Raises
-    ``DecisionInvalid``, ``NominationState``, ``PermissionDenied``,
+    requirement) and waits for the end of the cure window, where the profile has one;
+    a death is recorded once, at any stage, even after the ballot froze (the status
+    then stays as printed). Nothing about the nomination changes until another CEC
+    operator confirms it (``registration_confirm``). Returns the pending decision.
+    Raises ``DecisionInvalid``, ``NominationState``, ``PermissionDenied``,
     ``DecisionNotValid`` or ``DecisionNumberTaken``; nothing is written then.
     """
     kind = _kind(outcome)

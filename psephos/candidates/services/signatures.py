@@ -35,6 +35,7 @@ from ..rules.signatures import (
     reason_counts,
     sample_indices,
 )
+from ..selectors import signing_window
 from .nominations import state_refused
 
 if TYPE_CHECKING:
@@ -294,13 +295,13 @@ def _lines_verified(
     facts: dict[uuid.UUID, RegisterFacts],
 ) -> list[list[Reason]]:
     """Return every reason each line is invalid (none: valid), against the register's
-    facts, the collection window, the nominee's stored lines and the profile's patterns."""
-    assert locked.collection_opens is not None and locked.collection_closes is not None
+    facts, the collection window (or the cure window while open), the nominee's stored
+    lines and the profile's patterns."""
     return line_reasons(
         rows,
         keys,
         facts,
-        window=(locked.collection_opens, locked.collection_closes),
+        window=signing_window(nomination=locked, today=clock.now().date()),
         earlier_signers=_earlier_signers(locked, [k for k in keys if k is not None]),
         patterns=pattern_rules(candidate_profile(locked.election)),
     )

@@ -199,7 +199,12 @@ def collecting(world: World, key: str = "tokayev") -> Nomination:
 
 def allow_sampling(world: World) -> None:
     """Let the election's profile check a random sample of signature lines."""
-    overrides = world.election.profile_overrides | {"signature_sampling": True}
+    profile_switch(world, signature_sampling=True)
+
+
+def profile_switch(world: World, **switches: object) -> None:
+    """Set rule-profile switches of the election, keeping the world's other overrides."""
+    overrides = world.election.profile_overrides | switches
     election_revise(
         election=world.election,
         changes={"profile_overrides": overrides},

@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from psephos.candidates.errors import DecisionInvalid
 from psephos.candidates.models import SignatureImport, SignatureLine, SignatureSheet, SignatureTally
-from psephos.candidates.selectors import signature_summary
+from psephos.candidates.selectors import cure_window, signature_summary
+from psephos.candidates.services.registration import Vote, registration_propose
 from psephos.ledger.models import Event
 
-from .conftest import World, allow_sampling, collecting
+from .conftest import World, allow_sampling, collecting, profile_switch
 
 HEADER = "sheet,line,iin,surname,given_name,birth_date,address,unit,signed,collector\n"
 KEY = "kz-test-presidential"
@@ -291,3 +293,77 @@ def test_a_sample_that_decides_nothing_is_completed_by_checking_every_other_line
         assert str(refused.value).startswith("validation_failed: ")
         assert "  file: no_sample_to_complete" in str(refused.value)
         assert stored() == kept
+
+
+def test_the_cure_window_takes_replacement_sheets_and_holds_a_refusal(
+    world: World, frozen: list[dt.datetime]
+) -> None:
+    """Two cure days from the first verification: replacement sheets signed then count."""
+    profile_switch(world, signature_cure_days=2)
+    nomination = collecting(world)  # collection 25 Sep – 2 Oct
+    p = world.people
+    frozen[0] = dt.datetime(2022, 10, 3, 6, 0, tzinfo=dt.UTC)
+    # The first verification: two valid lines in KZ-01 only (2 units needed), and one
+    # signed after the collection closed, which no cure can save (it was collected then).
+    run(
+        write(
+            world,
+            "a.csv",
+            line(1, 1, p[0]) + line(1, 2, p[1]) + line(1, 3, p[2], signed="2022-10-03"),
+        )
+    )
+    assert dict(SignatureLine.objects.values_list("line", "reasons")) == {
+        1: "",
+        2: "",
+        3: "outside_window",
+    }
+    cure = cure_window(nomination=nomination)
+    assert cure is not None
+    assert (cure.opens, cure.closes) == (dt.date(2022, 10, 3), dt.date(2022, 10, 5))
+    before = stored()
+    with pytest.raises(DecisionInvalid) as held:
+        registration_propose(
+            nomination=nomination,
+            user=world.country.users["CEC"],
+            outcome="refuse",
+            number="60/1",
+            decided_on=dt.date(2022, 10, 3),
+            vote=Vote(7, 0, 0),
+            reasons="Signatures in 1 unit of the 2 required.",
+            document=b"%PDF",
+        )
+    assert "the cure window for replacement sheets is open until 2022-10-05" in held.value.message
+    assert stored() == before
+
+    # Replacement sheets, collected and checked in the window the same way.
+    frozen[0] = dt.datetime(2022, 10, 4, 6, 0, tzinfo=dt.UTC)
+    replacement = (
+        line(2, 1, p[10], signed="2022-10-04")
+        + line(2, 2, p[11], signed="2022-10-05")
+        + line(2, 3, p[12], signed="2022-10-06")
+    )
+    assert run(write(world, "b.csv", replacement)) == (
+        "3 lines, 3 checked, 2 valid.\n  outside_window: 1\n"
+    )
+    summary = signature_summary(nomination=nomination)
+    assert (summary.valid, summary.threshold.units_meeting, summary.verdict.register) == (
+        4,
+        2,
+        True,
+    )
+    # After the window a late sheet is outside it again.
+    frozen[0] = dt.datetime(2022, 10, 6, 6, 0, tzinfo=dt.UTC)
+    run(write(world, "c.csv", line(3, 1, p[13], signed="2022-10-05")))
+    assert SignatureLine.objects.get(sheet=3).reasons == "outside_window"
+
+
+def test_without_a_cure_window_a_late_sheet_is_outside_the_window(
+    world: World, frozen: list[dt.datetime]
+) -> None:
+    nomination = collecting(world)
+    frozen[0] = dt.datetime(2022, 10, 3, 6, 0, tzinfo=dt.UTC)
+    run(write(world, "a.csv", line(1, 1, world.people[0])))
+    frozen[0] = dt.datetime(2022, 10, 4, 6, 0, tzinfo=dt.UTC)
+    run(write(world, "b.csv", line(2, 1, world.people[10], signed="2022-10-04")))
+    assert cure_window(nomination=nomination) is None
+    assert SignatureLine.objects.get(sheet=2).reasons == "outside_window"

@@ -118,6 +118,11 @@ class PresidentialProfile:
     # Checking a random sample instead of every line (off in Kazakhstan 2022).
     signature_sampling: bool = False
     signature_sample_confidence: float = 0.95
+    # The cure window: days from a nominee's first verification protocol (the first
+    # signature file checked) during which replacement sheets may be collected and
+    # submitted, verified the same way. 0: none (Kazakhstan 2022; ODIHR asks for a clear,
+    # objective and transparent verification, P14; docs/candidates.md "Cure window").
+    signature_cure_days: int = 0
     deposit_minimum_wages: int = 50  # [P] fn50
     # The reference values of 2022 in KZT: the minimum wage ([P] fn50; gov.kz) and the
     # monthly calculation index (MCI; pricom.kz, paryz.kz). The finance app's table holds
