@@ -33,11 +33,13 @@ from .enums import (
     Source,
 )
 from .exports import itemised_csv
-from .forms import OfficerAnswerForm, OfficerReportForm
+from .forms import OfficerAnswerForm, OfficerReceiptsForm, OfficerReportForm
 from .messages import answer_recorded_text, report_submitted_text
 from .rules.chart import polyline, value_axis
+from .rules.receipts import RECEIPT_COLUMNS
 from .selectors import audit_get, audits_list, findings_list, fund_get, reports_list
 from .services.audits import audit_answer
+from .services.receipts import receipts_import_data
 from .services.reports import report_submit
 
 if TYPE_CHECKING:
@@ -197,6 +199,7 @@ def _officer_page(
         if a.status == AuditStatus.OPEN and a.findings_count  # type: ignore[attr-defined]
     ]
     forms: dict[str, Form] = {
+        "receipts": OfficerReceiptsForm(),
         "report": OfficerReportForm(),
         "answer": OfficerAnswerForm(audits=answerable),
         **(bound or {}),
@@ -215,6 +218,7 @@ def _officer_page(
             "findings": findings_list(fund=fund),
             "forms": forms,
             "answerable": bool(answerable),
+            "columns": ",".join(RECEIPT_COLUMNS),
         },
         status=status,
     )
@@ -262,6 +266,17 @@ def _officer_answer(user: User, fund: Fund, d: dict[str, Any]) -> str:
     return answer_recorded_text(audit.number)
 
 
+def _officer_receipts(user: User, fund: Fund, d: dict[str, Any]) -> str:
+    upload = d["file"]
+    result = receipts_import_data(
+        fund=fund, file_name=upload.name, data=upload.read(), actor=actor_user(user)
+    )
+    return _("%(count)d receipts of KZT %(total)s are recorded.") % {
+        "count": result.receipts,
+        "total": result.total,
+    }
+
+
 def _answerable(fund: Fund) -> list[tuple[int, str]]:
     return [
         (a.number, str(a.number)) for a in audits_list(fund=fund).filter(status=AuditStatus.OPEN)
@@ -272,6 +287,10 @@ def _answerable(fund: Fund) -> list[tuple[int, str]]:
 OFFICER_ACTS: dict[
     str, tuple[Callable[[HttpRequest, Fund], Form], Callable[[User, Fund, dict[str, Any]], str]]
 ] = {
+    "receipts": (
+        lambda request, f: OfficerReceiptsForm(request.POST, request.FILES),
+        _officer_receipts,
+    ),
     "report": (lambda request, f: OfficerReportForm(request.POST), _officer_report),
     "answer": (
         lambda request, f: OfficerAnswerForm(request.POST, audits=_answerable(f)),
@@ -283,7 +302,8 @@ OFFICER_ACTS: dict[
 @login_required
 @require_POST
 def officer_act(request: HttpRequest, key: str, fund: str, act: str) -> HttpResponse:
-    """Submit the fund's report or answer an audit's findings, as the fund's finance officer.
+    """Record a file of receipts, submit the fund's report or answer an audit's findings, as
+    the fund's finance officer.
 
     The ledger names the officer's account; a refusal stays on the page beside its field.
     """

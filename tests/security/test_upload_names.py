@@ -33,6 +33,7 @@ PAGES = [
     ("/staff/office/sessions/1/propose/", "document"),
     ("/staff/office/sessions/1/close/", "document"),
     ("/staff/office/decisions/propose/", "document"),
+    ("/finance/kz-test-presidential/tokayev/officer/receipts/", "file"),
 ]
 
 

@@ -197,6 +197,26 @@ def _where(name: str, line: int, field: str) -> str:
 def receipts_import(
     *, fund: Fund, path: Path, actor: str, role: str = "finance", show_progress: bool | None = None
 ) -> ImportResult:
+    """Import the CSV file of receipts at ``path``: ``receipts_import_data`` with its bytes."""
+    return receipts_import_data(
+        fund=fund,
+        file_name=path.name,
+        data=path.read_bytes(),
+        actor=actor,
+        role=role,
+        show_progress=show_progress,
+    )
+
+
+def receipts_import_data(
+    *,
+    fund: Fund,
+    file_name: str,
+    data: bytes,
+    actor: str,
+    role: str = "finance",
+    show_progress: bool | None = None,
+) -> ImportResult:
     """Import a CSV file of receipts (``RECEIPT_COLUMNS``), all of them or none.
 
     Every line is read and checked against the rules and the running totals (the
@@ -207,9 +227,8 @@ def receipts_import(
     ``receipts.import`` event with the file's SHA-256.
     """
     profile = finance_profile(fund.election)
-    data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    name = path.name
+    name = file_name
     text = utf8_text(data, name)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = tuple(reader.fieldnames or ())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -161,3 +162,32 @@ def test_the_cec_appoints_the_officer_from_the_fund_page(world: World, fund: Fun
     assert [e.payload.get("finance_officer") for e in events] == [None, True, True]
     with pytest.raises(Conflict):
         proxy_appoint(nomination=fund.nomination, proxy=proxy, actor=ACTOR, finance_officer=True)
+
+
+def test_the_officer_records_a_receipts_file_all_or_nothing(fund: Fund, officer: User) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from psephos.finance.models import Receipt
+
+    from .test_import import HEADER
+    from .test_receipts import IIN
+
+    def upload(*lines: str) -> Any:
+        body = (HEADER + "".join(f"{line}\n" for line in lines)).encode()
+        return _client(officer).post(
+            _officer_url(fund, "receipts"),
+            {"file": SimpleUploadedFile("receipts.csv", body, content_type="text/csv")},
+        )
+
+    before = _state()
+    bad = upload(
+        f"2022-10-13,1000.00,KZT,citizen,{IIN},A Person,,R1",
+        "2022-10-14,12.345,KZT,citizen,,,,R2",
+    )
+    assert bad.status_code == 422 and _state() == before and not Receipt.objects.exists()
+    text = bad.content.decode()
+    assert "receipts.csv:3:2" in text and IIN not in text
+    good = upload(f"2022-10-13,1000.00,KZT,citizen,{IIN},A Person,,R1")
+    assert good.status_code == 302, good.content.decode()
+    assert Receipt.objects.get().amount == 1000
+    assert Event.objects.get(action="receipts.import").actor == actor_user(officer)
