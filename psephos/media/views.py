@@ -85,6 +85,31 @@ def _bars(
     return out
 
 
+TONES = (Tone.NEGATIVE, Tone.NEUTRAL, Tone.POSITIVE)
+
+
+def _tone_bars(volume: tuple[int, int, int]) -> list[dict[str, Any]]:
+    """A subject's tone as one stacked bar: negative, neutral, positive shares of its volume."""
+    total = sum(volume)
+    out: list[dict[str, Any]] = []
+    x = 0.0
+    for tone, v in zip(TONES, volume, strict=True):
+        if not total or v <= 0:
+            continue
+        share = v / total
+        out.append(
+            {
+                "label": tone.label,
+                "share": share,
+                "x": round(x * 100, 2),
+                "width": round(share * 100, 2),
+                "colour": f"tone{tone.value}",
+            }
+        )
+        x += share
+    return out
+
+
 def _plan_context(report: PlanReport, labels: dict[str, str], order: list[str]) -> dict[str, Any]:
     lang = _lang()
     names = {k: getattr(o, f"name_{lang}", o.name_en) for k, o in report.outlets.items()}
@@ -105,7 +130,12 @@ def _plan_context(report: PlanReport, labels: dict[str, str], order: list[str]) 
                 "news_bars": _bars(c, labels, order, news=True),
                 "all_bars": _bars(c, labels, order, news=False),
                 "subjects": [
-                    {"s": s, "label": labels.get(s.subject, s.subject)} for s in c.subjects
+                    {
+                        "s": s,
+                        "label": labels.get(s.subject, s.subject),
+                        "tone_bars": _tone_bars(s.tone_volume),
+                    }
+                    for s in c.subjects
                 ],
             }
             for c in period
@@ -144,6 +174,7 @@ def media_election(request: HttpRequest, key: str) -> HttpResponse:
             "election": election,
             "election_name": getattr(election, f"name_{lang}", election.name_en),
             "plans": plans,
+            "tones": [{"colour": f"tone{t.value}", "label": t.label} for t in TONES],
             "airtime": _airtime_context(airtime_report(election=election), labels),
             "paid": _paid_context(paid_report(election=election), labels),
             "debates": [

@@ -130,7 +130,13 @@ def test_the_page_in_three_languages(
     assert html.count('<tr data-outlet="') == 3
     # One segment per subject with a share: Khabar news 4 and all 4, Vlast 1 and 1, all
     # outlets 4 and 4; news per week: abden, tokayev, in office; then government.
-    assert html.count("<rect ") == 4 + 4 + 1 + 1 + 4 + 4 + 3 + 1
+    # Tone per subject, one bar each (a segment per tone it has): Khabar 4 subjects, one
+    # tone each; Vlast 1; all outlets 4, abden's in two (positive on Khabar, neutral on
+    # Vlast), tokayev's news and paid both positive.
+    tones = 4 + 1 + 5
+    assert html.count("<rect ") == 4 + 4 + 1 + 1 + 4 + 4 + 3 + 1 + tones
+    gov = html.split('<tr data-subject="government">')[1].split("</tr>")[0]
+    assert gov.count('<rect class="bar-tone-1" x="0.0" y="0" width="100.0"') == 1
     assert 'data-alpha="volume">—<' in html
 
 
