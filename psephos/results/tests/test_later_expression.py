@@ -1,4 +1,5 @@
-"""``Later``: a date-time moved later by whole seconds, compared in the database exactly to
+"""``core.expressions.Later`` (the results evidence compares acceptance and publication with
+it): a date-time moved later by whole seconds, compared in the database exactly to
 the microsecond on both engines (SQLite as text, PostgreSQL as an interval)."""
 
 from __future__ import annotations
