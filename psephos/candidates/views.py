@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from psephos.commissions.selectors import commission_top_get
 from psephos.complaints.services.common import disputes_for
@@ -18,6 +21,7 @@ from psephos.elections.selectors import election_get
 
 from .access import access_rejected_lines
 from .enums import Criterion, DecisionOutcome, NominationStatus, Outcome, SignatureReason
+from .exports import candidates_csv, candidates_document
 from .models import RegistrationDecision
 from .selectors import (
     PublicNomination,
@@ -106,6 +110,29 @@ def ballot_proof_pdf(request: HttpRequest, key: str) -> HttpResponse:
     election = election_get(key=key)
     response = HttpResponse(ballot_proof(election=election), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{election.key}-ballot-proof.pdf"'
+    return response
+
+
+@require_GET
+def candidates_csv_view(request: HttpRequest, key: str) -> HttpResponse:
+    """Every nominee's status and signature summary, in total and by unit, as CSV."""
+    election = election_get(key=key)
+    response = HttpResponse(
+        candidates_csv(election=election), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{election.key}-candidates.csv"'
+    return response
+
+
+@require_GET
+def candidates_json_view(request: HttpRequest, key: str) -> HttpResponse:
+    """Every nominee as JSON: the same document as ``GET /api/v1/elections/{key}/candidates``."""
+    election = election_get(key=key)
+    body = json.dumps(
+        candidates_document(election=election), cls=DjangoJSONEncoder, ensure_ascii=False
+    )
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{election.key}-candidates.json"'
     return response
 
 

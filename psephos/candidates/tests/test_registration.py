@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.db import connection
@@ -271,6 +273,27 @@ def test_the_api_publishes_nominees_status_and_signature_summaries(client, world
     missing = client.get("/api/v1/elections/nope/candidates")
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "not_found"
+
+    # The same as files: JSON identical to the API's, CSV with totals and units.
+    assert client.get("/candidates/kz-test-presidential/candidates.json").json() == body
+    download = client.get("/candidates/kz-test-presidential/candidates.csv")
+    assert download["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(download.content.decode())))
+    assert [(r["nominee"], r["unit"], r["collected"], r["valid"]) for r in rows] == [
+        ("tokayev", "", "4", "4"),
+        ("tokayev", "KZ-01", "2", "2"),
+        ("tokayev", "KZ-02", "2", "2"),
+        ("tokayev", "KZ-03", "0", "0"),
+    ]
+    assert (rows[0]["status"], rows[0]["body"], rows[0]["duplicate"]) == (
+        "registered",
+        "amanat",
+        "0",
+    )
+    assert not any(p.iin in download.content.decode() for p in world.people)
+    list_page = client.get("/candidates/kz-test-presidential/").content.decode()
+    assert 'href="/candidates/kz-test-presidential/candidates.csv"' in list_page
+    assert client.get("/candidates/nope/candidates.csv").status_code == 404
 
 
 def test_the_api_reads_the_same_number_of_queries_for_any_number_of_nominees(
