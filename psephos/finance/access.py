@@ -15,6 +15,15 @@ if TYPE_CHECKING:
     from .models import Fund
 
 
+def is_fund_officer(user: User, fund: Fund) -> bool:
+    """Return whether ``user`` is logged in as the finance officer of the fund's nominee."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and is_proxy(nomination=fund.nomination, user_id=user.pk, finance_officer=True)
+    )
+
+
 def access_fund_officer(user: User, fund: Fund) -> None:
     """Allow the finance officer of the fund's nominee (a proxy appointed as such).
 

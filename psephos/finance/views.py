@@ -19,7 +19,7 @@ from psephos.core.errors import DomainError, NotFound
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_user
 
-from .access import access_fund_officer
+from .access import access_fund_officer, is_fund_officer
 from .disclosure import Disclosure, election_disclosure, fund_disclosure
 from .enums import (
     AuditScope,
@@ -153,9 +153,8 @@ def finance_detail(request: HttpRequest, key: str, fund: str) -> HttpResponse:
     election = election_get(key=key)
     page = _page_number(request)
     start = (page - 1) * ITEMISED_PAGE
-    d = fund_disclosure(
-        fund=fund_get(election=election, key=fund), itemised=slice(start, start + ITEMISED_PAGE)
-    )
+    the_fund = fund_get(election=election, key=fund)
+    d = fund_disclosure(fund=the_fund, itemised=slice(start, start + ITEMISED_PAGE))
     pages = max(1, -(-d.itemised_count // ITEMISED_PAGE))
     if page > pages:
         raise NotFound(
@@ -176,6 +175,7 @@ def finance_detail(request: HttpRequest, key: str, fund: str) -> HttpResponse:
             "pages": pages,
             "first": start + 1,
             "last": start + len(d.itemised),
+            "officer": is_fund_officer(cast("User", request.user), the_fund),
         },
     )
 

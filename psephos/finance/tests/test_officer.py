@@ -87,6 +87,9 @@ def test_the_officer_submits_their_funds_report_under_their_own_account(
 ) -> None:
     frozen[0] = dt.datetime(2022, 10, 30, 6, tzinfo=dt.UTC)
     c = _client(officer)
+    public = f"/finance/{fund.election.key}/{fund.key}/"
+    assert 'id="officer-link"' in c.get(public).content.decode()
+    assert 'id="officer-link"' not in Client().get(public).content.decode()
     page = c.get(_officer_url(fund))
     assert page.status_code == 200 and 'id="report-submit"' in page.content.decode()
     r = c.post(_officer_url(fund, "report"), {"kind": "interim", "through": "2022-10-12"})
