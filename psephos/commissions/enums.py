@@ -11,6 +11,13 @@ class CommissionLevel(models.TextChoices):
     PEC = "pec", _("precinct commission")
 
 
+class CommissionLanguage(models.TextChoices):
+    """The language a commission keeps its papers in (its protocol is printed in it)."""
+
+    KK = "kk", _("Kazakh")
+    RU = "ru", _("Russian")
+
+
 class MemberRole(models.TextChoices):
     CHAIR = "chair", _("chair")
     DEPUTY = "deputy", _("deputy chair")

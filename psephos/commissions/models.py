@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.db import models
 
-from .enums import CommissionLevel, DecisionStatus, Gender, MemberRole, SessionStatus
+from .enums import (
+    CommissionLanguage,
+    CommissionLevel,
+    DecisionStatus,
+    Gender,
+    MemberRole,
+    SessionStatus,
+)
 
 
 class Commission(models.Model):
@@ -50,6 +57,13 @@ class Commission(models.Model):
         related_name="commission",
     )
     name = models.CharField(max_length=300)
+    # The language of its papers: the paper protocol is printed in it unless asked otherwise.
+    language = models.CharField(
+        max_length=2,
+        choices=CommissionLanguage.choices,
+        default=CommissionLanguage.KK,
+        db_default=CommissionLanguage.KK,
+    )
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
 

@@ -138,9 +138,9 @@ def commission_member_counts(*, commission: Commission) -> dict[str, object]:
 
 
 def commission_rows_current(*, geography: Geography) -> dict[str, dict[str, str]]:
-    """Return the map's open commissions as {level, parent, unit, station, name}, by code."""
+    """Return the map's open commissions as {level, parent, unit, station, name, language}."""
     rows = Commission.objects.filter(geography=geography, valid_to__isnull=True).values_list(
-        "code", "level", "parent__code", "unit__code", "station__code", "name"
+        "code", "level", "parent__code", "unit__code", "station__code", "name", "language"
     )
     return {
         code: {
@@ -149,8 +149,9 @@ def commission_rows_current(*, geography: Geography) -> dict[str, dict[str, str]
             "unit": unit or "",
             "station": station or "",
             "name": name,
+            "language": language,
         }
-        for code, level, parent, unit, station, name in rows
+        for code, level, parent, unit, station, name, language in rows
     }
 
 

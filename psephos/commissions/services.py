@@ -59,6 +59,7 @@ class CommissionSpec:
     tec_code: str | None = None  # for a PEC: its district TEC
     unit_id: int | None = None
     station_id: int | None = None
+    language: str = "kk"  # CommissionLanguage: the language of its papers
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ def commission_tree_create(
                     tec=by_code[c.tec_code] if c.tec_code else None,
                     unit_id=c.unit_id,
                     station_id=c.station_id,
+                    language=c.language,
                     valid_from=valid_from,
                 )
                 for c in rows
@@ -191,12 +193,14 @@ def commissions_revise(
     actor: str,
     role: str = "system",
     decision: dict[str, str] | None = None,
+    languages: dict[str, str] | None = None,
 ) -> None:
     """Apply versioned changes to a map's commissions and memberships, taking effect ``on``.
 
     New commissions are added level by level (their parents exist or come earlier);
     a closed commission or membership gets ``valid_to`` the day before ``on`` and is
-    never deleted; a renamed commission keeps its code. Writes one ledger event per
+    never deleted; a renamed commission keeps its code; ``languages`` sets the language
+    of a commission's papers (code → kk or ru). Writes one ledger event per
     change (naming the commission ``decision`` that ordered it, when given); a member's
     name appears only as its SHA-256 (``text_digest``).
     """
@@ -218,6 +222,7 @@ def commissions_revise(
                     tec=by_code[spec.tec_code] if spec.tec_code else None,
                     unit_id=spec.unit_id,
                     station_id=spec.station_id,
+                    language=spec.language,
                     valid_from=on,
                 )
                 if level == CommissionLevel.TEC_REGION:
@@ -230,6 +235,9 @@ def commissions_revise(
         for code, name in sorted(renamed.items()):
             Commission.objects.filter(pk=by_code[code].pk).update(name=name)
             events.append(("commission.rename", code, {"name": text_digest(name)}))
+        for code, language in sorted((languages or {}).items()):
+            Commission.objects.filter(pk=by_code[code].pk).update(language=language)
+            events.append(("commission.language", code, {"language": language}))
         for code in closed:
             Commission.objects.filter(pk=by_code[code].pk).update(valid_to=until)
             events.append(("commission.close", code, {}))

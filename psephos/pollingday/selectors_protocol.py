@@ -4,8 +4,10 @@ The figures are the station's protocol as the results path holds it (the current
 version) where the PEC has entered one; else they follow from the complete guided
 count: its lines, the ballots received from the opening record and the votes from the
 piles; the ballots issued outside the station are those marked as such (mobile voting).
-Lines that neither gives (to voters with an absentee certificate, a referendum's
-both-marked ballots) are 0 until the PEC's protocol holds them.
+Voters with an absentee certificate come from the marks where the station keeps its
+list in psephos; otherwise that line, and a referendum's both-marked ballots, are
+*pending*: the PDF prints "to be entered" and says which lines (the code holds 0 for
+them, as it must hold every line; the note tells the TEC to key such a paper by hand).
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from psephos.core.i18n import localized
+from psephos.elections.enums import ElectionKind
 from psephos.elections.selectors import election_options
 from psephos.ledger.rules.signing import sign
 from psephos.ledger.services.keys import public_key_get, signing_key_load
 from psephos.results.labels import LINE_LABELS
 from psephos.results.rules.lines import LINE_NAMES
-from psephos.results.selectors.protocols import protocol_get
+from psephos.results.selectors.protocols import protocol_get, station_pec_get
+from psephos.voters.selectors import station_keeps_list, station_marks_with_certificate
 
 from .enums import MemberRole
 from .errors import ProtocolNotReady, ProtocolQrRefused
@@ -69,11 +73,22 @@ def protocol_figures(*, election: Election, station: PollingStation) -> Protocol
     lines.update(count.lines)
     lines["ballots_received"] = opening.ballots_received or 0
     lines["ballots_issued_mobile"] = mobile_ballot_count(election=election, station=station)
+    pending = []
+    if station_keeps_list(election=election, station=station):
+        # The day's records: voters marked on the entry their certificate gave them.
+        lines["voted_with_certificate"] = station_marks_with_certificate(
+            election=election, station=station
+        )
+    else:
+        pending.append("voted_with_certificate")
+    if election.kind == ElectionKind.REFERENDUM:
+        pending.append("ballots_both_marked")  # the count's piles do not separate them
     return ProtocolFigures(
         election=election.key,
         station=station.code,
         lines=lines,
         votes={k: int(piles.get(k, 0)) for k in keys if k != INVALID},
+        pending=tuple(pending),
     )
 
 
@@ -107,6 +122,13 @@ def protocol_qr_text(figures: ProtocolFigures) -> str:
     return qr_text(figures, protocol_signature(figures))
 
 
+def protocol_language(*, election: Election, station: PollingStation) -> str:
+    """Return the language the station's protocol is printed in by default: its PEC's."""
+    return station_pec_get(
+        election=election, station_code=station.code, with_station=False
+    ).language
+
+
 def protocol_paper(
     *, election: Election, station: PollingStation, language: str
 ) -> tuple[bytes, ProtocolFigures]:
@@ -136,6 +158,13 @@ def protocol_paper(
             qr_caption=_(
                 "The figures, their SHA-256 and psephos's signature, for the territorial commission"
             ),
+            pending_value=_("to be entered"),
+            pending_note=_(
+                "Psephos does not know line(s) %(lines)s: the commission writes them on this "
+                "paper. The QR code holds 0 for them: where one is not 0, the territorial "
+                "commission keys this protocol by hand instead of scanning the code."
+            )
+            % {"lines": ", ".join(str(LINE_NAMES.index(n) + 1) for n in figures.pending)},
         )
     return protocol_pdf(figures, text, protocol_signature(figures)), figures
 

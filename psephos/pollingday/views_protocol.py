@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from psephos.accounts.access import access_protocol_decide
@@ -40,7 +39,7 @@ MAX_QR_TEXT = 4000
 
 @login_required
 def protocol_pdf_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
-    """Download the station's protocol as a PDF with its QR code, in the page's language.
+    """Download the station's protocol as a PDF with its QR code, in the commission's language.
 
     ``?language=kk|ru|en`` picks another of the three.
     """
@@ -49,10 +48,8 @@ def protocol_pdf_page(request: HttpRequest, key: str, code: str) -> HttpResponse
     pec = station_pec_get(election=election, station_code=station.code, with_station=False)
     access_protocol_paper(user, station, pec.parent_id)
     asked = request.GET.get("language", "")
-    language = asked if asked in LANGUAGES else (get_language() or "kk")[:2]
-    data, _figures = protocol_paper(
-        election=election, station=station, language=language if language in LANGUAGES else "kk"
-    )
+    language = asked if asked in LANGUAGES else pec.language
+    data, _figures = protocol_paper(election=election, station=station, language=language)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{election.key}-{station.code}-protocol-{language}.pdf"'

@@ -83,6 +83,7 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "unit": False,
         "station": False,
         "name": False,
+        "language": False,
     },
     "members": {
         "commission": True,
@@ -96,6 +97,7 @@ COLUMNS: dict[str, dict[str, bool]] = {
     "operators": {"user": True, "role": True, "commission": True},
 }
 REQUIRED_TABLES = ("units", "stations", "commissions")
+COMMISSION_LANGUAGES = ("kk", "ru")  # commissions.enums.CommissionLanguage
 ELECTION_FILE = "election.toml"
 
 
@@ -168,6 +170,7 @@ class CommissionRow:
     unit: str
     station: str
     name: str
+    language: str = "kk"  # of its papers (the printed protocol): kk or ru; empty cell: kk
 
 
 @dataclass(frozen=True, slots=True)
@@ -606,7 +609,8 @@ def _commissions(
         if station and level != "pec":
             r.problem("station", "station_not_pec")
         name = r.text("name", required=False, max_length=300)
-        parsed.append((r, CommissionRow(line, level, code, parent, unit, station, name)))
+        language = r.choice("language", COMMISSION_LANGUAGES, default="kk")
+        parsed.append((r, CommissionRow(line, level, code, parent, unit, station, name, language)))
     levels = {row.code: row.level for _r, row in parsed}
     if table.rows and sum(1 for level in levels.values() if level == "cec") != 1:
         problems.append(Problem(table.file, 0, "level", "one_cec"))

@@ -459,6 +459,7 @@ class _Plan:
             "unit": row.unit or (self.stations[row.station].unit_code if row.station else ""),
             "station": row.station,
             "name": row.name or self._commission_name(row),
+            "language": row.language,
         }
 
     def _file_name(self, stem: str) -> str:
@@ -559,6 +560,7 @@ class _Plan:
             tec_code=tec_code,
             unit_id=units.get(unit_code),
             station_id=stations.get(row.station) if row.station else None,
+            language=row.language,
         )
 
     def _commission_name(self, row: CommissionRow) -> str:
@@ -677,7 +679,9 @@ class _Plan:
             geography=geography,
             added=[self._commission_spec(self.commissions[c], units, stations) for c in commissions_diff.added],
             renamed={c: self.commissions[c].name or self._commission_name(self.commissions[c])
-                     for c in commissions_diff.changed},
+                     for c, change in commissions_diff.changed.items() if "name" in change},
+            languages={c: self.commissions[c].language
+                       for c, change in commissions_diff.changed.items() if "language" in change},
             closed=commissions_diff.removed,
             members_added=[self._member_spec(k, on) for k in members_diff.added + replaced],
             members_closed=[self.current_members[k][0] for k in members_diff.removed + replaced],

@@ -560,3 +560,40 @@ def test_a_first_load_cannot_name_a_decision(example):
         "order it; name the decision on a re-run."
     )
     assert state() == (0,) * 9
+
+
+def test_a_commission_keeps_its_papers_in_its_language(example):
+    edit(
+        example,
+        "commissions.csv",
+        "level,code,parent,unit,station,name",
+        "level,code,parent,unit,station,name,language",
+    )
+    edit(
+        example,
+        "commissions.csv",
+        "pec,XD-01-0102,XD-01-01,,XD-01-0102,",
+        "pec,XD-01-0102,XD-01-01,,XD-01-0102,,de",
+    )
+    with pytest.raises(CommandError) as caught:
+        setup(example)
+    assert (
+        "  commissions.csv:16:language: “de” is not one of kk, ru" in str(caught.value).splitlines()
+    )
+    assert state() == (0,) * 9
+
+    edit(example, "commissions.csv", "XD-01-0102,,de", "XD-01-0102,,ru")
+    setup(example)
+    languages = dict(Commission.objects.values_list("code", "language"))
+    assert (languages["XD-01-0102"], languages["XD-01-0101"], languages["CEC"]) == (
+        "ru",
+        "kk",
+        "kk",
+    )
+
+    edit(example, "commissions.csv", "XD-01-0102,,ru", "XD-01-0102,,kk")
+    setup(example, "--on", "2027-02-01")
+    assert Commission.objects.get(code="XD-01-0102").language == "kk"
+    event = Event.objects.get(action="commission.language")
+    assert (event.payload["commission"], event.payload["language"]) == ("XD-01-0102", "kk")
+    assert not Event.objects.filter(action="commission.rename").exists()

@@ -40,6 +40,8 @@ class ProtocolText:
     signatures_heading: str
     signature_roles: tuple[str, ...]  # chair, deputy, secretary, members…
     qr_caption: str
+    pending_value: str = ""  # in place of a figure psephos does not know ("to be entered")
+    pending_note: str = ""  # under the lines when some are pending: which, and what to do
 
 
 def qr_png(text: str) -> bytes:
@@ -65,8 +67,27 @@ def protocol_pdf(figures: ProtocolFigures, text: ProtocolText, signature: str) -
     pdf.ln(3)
     width = pdf.epw - 25
     for number, (name, value) in enumerate(figures.lines.items(), start=1):
-        pdf.cell(width, 6, f"{number}. {text.line_labels.get(name, name)}", border="B")
-        pdf.cell(25, 6, str(value), border="B", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pending = name in figures.pending
+        pdf.cell(
+            width - (25 if pending else 0),
+            6,
+            f"{number}. {text.line_labels.get(name, name)}",
+            border="B",
+        )
+        shown = text.pending_value if pending else str(value)
+        pdf.cell(
+            50 if pending else 25,
+            6,
+            shown,
+            border="B",
+            align="R",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+    if figures.pending:
+        pdf.set_font("DejaVu", size=8)
+        pdf.multi_cell(0, 4, text.pending_note, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("DejaVu", size=10)
     if figures.votes:
         pdf.ln(2)
         pdf.set_font("DejaVu", size=11)

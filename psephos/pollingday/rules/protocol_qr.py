@@ -40,6 +40,9 @@ class ProtocolFigures:
     station: str
     lines: dict[str, int]  # every protocol line, in protocol order
     votes: dict[str, int] = field(default_factory=dict)  # option key → votes
+    # Lines psephos does not know yet: the paper prints "to be entered" and the commission
+    # writes them by hand; ``lines`` and the code hold 0 for them (not part of the digest).
+    pending: tuple[str, ...] = field(default=(), compare=False)
 
 
 class QrRefused(ValueError):

@@ -17,6 +17,7 @@ from PIL import Image
 
 from psephos.accounts.enums import Role
 from psephos.accounts.models import User
+from psephos.elections.models import Election
 from psephos.ledger.models import Event
 from psephos.ledger.rules.signing import public_key_base64, sign
 from psephos.pollingday.rules.protocol_qr import (
@@ -315,3 +316,53 @@ def test_the_pec_cannot_enter_its_own_code(counted: Client) -> None:
 
     assert response.status_code == 403
     assert KeyedEntry.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_the_protocol_is_printed_in_the_commissions_language_unless_asked(
+    counted: Client, country: Country, tmp_path: Path
+) -> None:
+    from psephos.commissions.models import Commission
+
+    url = f"/pollingday/{KEY}/stations/{STATION}/protocol.pdf"
+    kazakh = counted.get(url, HTTP_ACCEPT_LANGUAGE="en").content
+    Commission.objects.filter(code=STATION).update(language="ru")
+    russian = counted.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    out = tmp_path / "default.pdf"
+    call_command(
+        "pollingday", "protocol", election=KEY, station=STATION, out=out, stdout=io.StringIO()
+    )
+
+    assert russian["Content-Disposition"].endswith('-protocol-ru.pdf"')
+    assert russian.content == counted.get(f"{url}?language=ru").content != kazakh
+    assert out.read_bytes() == russian.content
+    call_command(
+        "pollingday",
+        "protocol",
+        election=KEY,
+        station=STATION,
+        language="kk",
+        out=out,
+        stdout=io.StringIO(),
+    )
+    assert out.read_bytes() == kazakh  # the flag overrides the commission's language
+
+
+@pytest.mark.django_db
+def test_lines_psephos_does_not_know_are_printed_as_to_be_entered(
+    counted: Client, country: Country
+) -> None:
+    from psephos.pollingday.selectors_protocol import protocol_figures
+    from psephos.territory.models import PollingStation
+
+    station = PollingStation.objects.get(code=STATION)
+    figures = protocol_figures(election=Election.objects.get(key=KEY), station=station)
+
+    # No list kept in psephos: who voted with a certificate is the commission's to write.
+    assert figures.pending == ("voted_with_certificate",)
+    assert figures == PAPER and figures_digest(figures) == figures_digest(PAPER)
+    printed = counted.get(f"/pollingday/{KEY}/stations/{STATION}/protocol.pdf").content
+    other = protocol_qr_text(PAPER)  # the same code: only the paper's text differs
+    assert _matrix(pdf_gray_image(printed)) == [
+        [bool(m) for m in row] for row in segno.make(other, error="m", micro=False).matrix
+    ]

@@ -380,6 +380,13 @@ def station_keeps_list(*, election: Election, station: PollingStation) -> bool:
     return ListEntry.objects.filter(election=election, station=station, removed_reason="").exists()
 
 
+def station_marks_with_certificate(*, election: Election, station: PollingStation) -> int:
+    """Return the station's marks of voters who came with an absentee certificate."""
+    return Mark.objects.filter(
+        election=election, station=station, entry__source=EntrySource.AVC_ARRIVAL
+    ).count()
+
+
 def station_marks_mobile(*, election: Election, station: PollingStation) -> int:
     """Return the station's marks made from the portable box (mobile voting)."""
     return Mark.objects.filter(election=election, station=station, mobile=True).count()

@@ -1,6 +1,6 @@
 """``psephos pollingday``: election day at the polling station from the command line.
 
-psephos pollingday protocol --election KEY --station CODE --language kk --out FILE.pdf
+psephos pollingday protocol --election KEY --station CODE [--language kk|ru|en] --out FILE.pdf
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from psephos.core.commands import DomainCommand
 from psephos.voters.selectors import election_station_get
 
 from ...rules.protocol_qr import figures_digest
-from ...selectors_protocol import LANGUAGES, protocol_paper
+from ...selectors_protocol import LANGUAGES, protocol_language, protocol_paper
 
 
 class Command(DomainCommand):
@@ -26,14 +26,17 @@ class Command(DomainCommand):
         p = sub.add_parser("protocol", help="write the station's protocol as a PDF with a QR code")
         p.add_argument("--election", required=True)
         p.add_argument("--station", required=True)
-        p.add_argument("--language", choices=LANGUAGES, default="kk")
+        p.add_argument(
+            "--language",
+            choices=LANGUAGES,
+            help="the protocol's language (default: the precinct commission's, kk or ru)",
+        )
         p.add_argument("--out", type=Path, required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         election, station = election_station_get(key=options["election"], code=options["station"])
-        data, figures = protocol_paper(
-            election=election, station=station, language=options["language"]
-        )
+        language = options["language"] or protocol_language(election=election, station=station)
+        data, figures = protocol_paper(election=election, station=station, language=language)
         options["out"].write_bytes(data)
         digest = figures_digest(figures)
         self.stdout.write(
