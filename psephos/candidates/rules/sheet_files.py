@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from .signatures import SignatureRow
 
@@ -33,6 +35,8 @@ COLUMNS = (
 NUMBER_MAX = 2_147_483_647
 #: The longest unit code (the database's column).
 UNIT_MAX = 32
+#: Lines read between two reports to a progress bar.
+STEP = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,20 +90,28 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def signature_file_read(data: bytes, *, xlsx: bool) -> tuple[list[SignatureRow], list[FileProblem]]:
-    """Return the rows of a signature file and every problem found (rows are valid only if none)."""
+def signature_file_read(
+    data: bytes, *, xlsx: bool, advance: Callable[[int], None] | None = None
+) -> tuple[list[SignatureRow], list[FileProblem]]:
+    """Return the rows of a signature file and every problem found (rows are valid only if none).
+
+    ``advance`` (a progress bar's) is told of every ``STEP`` lines read after the header.
+    """
     stopped = None
     cells = _cells_xlsx(data) if xlsx else None
     if not xlsx:
         cells, stopped = _cells_csv(data)
     if cells is None:
         return [], [FileProblem(1, "*", "encoding")]
-    rows, problems = _rows_read(cells)
+    rows, problems = _rows_read(cells, advance or (lambda _n: None))
     return rows, [*problems, stopped] if stopped else problems
 
 
-def _rows_read(cells: Numbered) -> tuple[list[SignatureRow], list[FileProblem]]:
-    cells = [(n, c) for n, c in cells if any(x.strip() for x in c)]
+def _rows_read(
+    cells: Numbered, advance: Callable[[int], None]
+) -> tuple[list[SignatureRow], list[FileProblem]]:
+    # A line is blank when its cells joined are: the same test as every cell's, in one call.
+    cells = [(n, c) for n, c in cells if "".join(c).strip()]
     if not cells:
         return [], [FileProblem(1, "*", "empty")]
     header_line, header_cells = cells[0]
@@ -109,14 +121,20 @@ def _rows_read(cells: Numbered) -> tuple[list[SignatureRow], list[FileProblem]]:
         return [], [FileProblem(header_line, c, "header") for c in missing]
     index = [header.index(c) for c in COLUMNS]
     width = max(index) + 1
+    take = itemgetter(*index)
     rows: list[SignatureRow] = []
     problems: list[FileProblem] = []
     seen: set[tuple[int, int]] = set()
     sheet_unit: dict[int, str] = {}
-    for n, raw in cells[1:]:
+    # A file repeats its dates and instants on many lines: each text is read once.
+    births: dict[str, dt.date] = {}
+    instants: dict[str, tuple[dt.datetime, bool]] = {}
+    for k, (n, raw) in enumerate(cells[1:], start=1):
+        if not k % STEP:
+            advance(STEP)
         if len(raw) < width:
             raw = raw + [""] * (width - len(raw))
-        values = [raw[i].strip() for i in index]
+        values = [v.strip() for v in take(raw)]
         sheet_t, line_t, iin, surname, given, birth_t, address, unit, signed_t, collector = values
         if (
             all(values)
@@ -129,8 +147,16 @@ def _rows_read(cells: Numbered) -> tuple[list[SignatureRow], list[FileProblem]]:
             and len(unit) <= UNIT_MAX
         ):
             sheet, line = int(sheet_t), int(line_t)
-            birth = _date(birth_t, n, "birth_date", problems)
-            signed, has_time = _instant(signed_t, n, problems)
+            birth = births.get(birth_t)
+            if birth is None and (birth := _date(birth_t, n, "birth_date", problems)):
+                births[birth_t] = birth
+            instant = instants.get(signed_t)
+            if instant is None:
+                signed, has_time = _instant(signed_t, n, problems)
+                if signed is not None:
+                    instants[signed_t] = (signed, has_time)
+            else:
+                signed, has_time = instant
             if birth is None or signed is None:
                 continue
         else:
@@ -153,19 +179,10 @@ def _rows_read(cells: Numbered) -> tuple[list[SignatureRow], list[FileProblem]]:
             continue
         rows.append(
             SignatureRow(
-                sheet=sheet,
-                line=line,
-                iin=iin,
-                surname=surname,
-                given_name=given,
-                birth_date=birth,
-                address=address,
-                unit=unit,
-                signed=signed,
-                signed_has_time=has_time,
-                collector=collector,
+                sheet, line, iin, surname, given, birth, address, unit, signed, has_time, collector
             )
         )
+    advance((len(cells) - 1) % STEP)
     return rows, problems
 
 

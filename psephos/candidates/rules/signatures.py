@@ -18,6 +18,9 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from operator import attrgetter
+from typing import NamedTuple
 
 
 class Reason(StrEnum):
@@ -33,9 +36,13 @@ class Reason(StrEnum):
     SEQUENTIAL_IINS = "sequential_iins"
 
 
-@dataclass(frozen=True, slots=True)
-class SignatureRow:
-    """One line of a signature sheet as read from the file."""
+class SignatureRow(NamedTuple):
+    """One line of a signature sheet as read from the file.
+
+    A named tuple, not a frozen dataclass: a file of 400,000 lines builds as many rows,
+    and a frozen dataclass sets each of its eleven fields through ``object.__setattr__``
+    (about seven times the cost of a tuple's construction).
+    """
 
     sheet: int
     line: int
@@ -72,6 +79,11 @@ def normalised(name: str) -> str:
     return " ".join(name.casefold().replace("ё", "е").split())
 
 
+#: ``normalised`` remembered: a file repeats a few thousand names and collectors over
+#: hundreds of thousands of lines.
+_folded = lru_cache(maxsize=1 << 16)(normalised)
+
+
 def line_reasons[K: Hashable](
     rows: Sequence[SignatureRow],
     keys: Sequence[K | None],
@@ -103,9 +115,13 @@ def line_reasons[K: Hashable](
                     found.append(Reason.NOT_ELIGIBLE)
                 if record.unit != row.unit:
                     found.append(Reason.WRONG_UNIT)
-                if normalised(record.surname) != normalised(row.surname) or normalised(
-                    record.given_name
-                ) != normalised(row.given_name):
+                if (
+                    record.surname != row.surname
+                    and _folded(record.surname) != _folded(row.surname)
+                ) or (
+                    record.given_name != row.given_name
+                    and _folded(record.given_name) != _folded(row.given_name)
+                ):
                     found.append(Reason.NAME_MISMATCH)
                 if record.birth_date != row.birth_date:
                     found.append(Reason.BIRTH_DATE_MISMATCH)
@@ -124,7 +140,7 @@ def _one_hand(rows: Sequence[SignatureRow], reasons: list[list[Reason]], minimum
     groups: dict[tuple[str, dt.datetime], list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         if row.signed_has_time:
-            groups[(normalised(row.collector), row.signed)].append(i)
+            groups[(_folded(row.collector), row.signed)].append(i)
     for members in groups.values():
         if len(members) >= minimum:
             for i in members:
@@ -142,7 +158,8 @@ def _sequential(
     Consecutive IINs share a birth date and differ by one in the serial, which real
     signers met door to door almost never do.
     """
-    order = sorted(range(len(rows)), key=lambda i: (rows[i].sheet, rows[i].line))
+    places = list(map(attrgetter("sheet", "line"), rows))
+    order = sorted(range(len(rows)), key=places.__getitem__)
     run: list[int] = []
 
     def close() -> None:

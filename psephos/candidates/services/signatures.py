@@ -15,17 +15,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from psephos.core import clock
+from psephos.core.bulk import collector_paused
 from psephos.core.errors import ValidationFailed
+from psephos.core.progress import progress
 from psephos.ledger.services.events import event_record
 from psephos.voters.rules.eligibility import ineligibility
-from psephos.voters.selectors import signer_keys, signers_by_key
+from psephos.voters.selectors import SignerRecord, signer_keys, signers_by_key
 from psephos.voters.services.lists import eligibility_rules
 
 from ..enums import NominationStatus
 from ..errors import SheetDuplicate, SignatureFileInvalid
 from ..models import Nomination, SignatureImport, SignatureLine, SignatureSheet, SignatureTally
 from ..profile import candidate_profile, pattern_rules
-from ..rules.sheet_files import signature_file_read
+from ..rules.sheet_files import FileProblem, signature_file_read
 from ..rules.signatures import (
     Reason,
     RegisterFacts,
@@ -60,6 +62,10 @@ FILE_PROBLEMS = {
 }
 
 
+#: Signers looked up in the register between two reports to a progress bar.
+LOOKUP_STEP = 50_000
+
+
 @dataclass(frozen=True, slots=True)
 class ImportSummary:
     lines: int
@@ -77,6 +83,7 @@ def signatures_import(
     role: str = "cec",
     sample: int | None = None,
     seed: int = 0,
+    show_progress: bool | None = None,
 ) -> ImportSummary:
     """Verify the signature file at ``path``: ``signatures_import_data`` with its bytes."""
     return signatures_import_data(
@@ -87,9 +94,11 @@ def signatures_import(
         role=role,
         sample=sample,
         seed=seed,
+        show_progress=show_progress,
     )
 
 
+@collector_paused()
 def signatures_import_data(
     *,
     nomination: Nomination,
@@ -99,6 +108,7 @@ def signatures_import_data(
     role: str = "cec",
     sample: int | None = None,
     seed: int = 0,
+    show_progress: bool | None = None,
 ) -> ImportSummary:
     """Verify every line of a signature file (or a published random sample) and store the verdicts.
 
@@ -111,11 +121,13 @@ def signatures_import_data(
     many lines drawn from ``seed`` (a number, published in the event) + the file's SHA-256, where the profile allows
     sampling. Raises ``SignatureFileInvalid`` (every problem with line and column),
     ``SheetDuplicate``, ``NominationState`` or ``ValidationFailed``; nothing is stored then.
+    Progress bars (reading, checking, storing) are drawn as ``core.progress`` says
+    (``show_progress``; by default on a terminal).
     """
     election = nomination.election
     profile = candidate_profile(election)
     digest = hashlib.sha256(data).hexdigest()
-    rows, problems = signature_file_read(data, xlsx=file_name.lower().endswith(".xlsx"))
+    rows, problems = _file_read(file_name, data, show_progress)
     if problems:
         errors = [
             _("%(file)s line %(line)d, column %(column)s: %(problem)s")
@@ -148,7 +160,7 @@ def signatures_import_data(
         if sample is None
         else [rows[i] for i in sample_indices(len(rows), sample, sample_seed)]
     )
-    keys, facts = _register_facts(election, checked)
+    keys, facts = _register_facts(election, checked, show_progress)
     sheets: dict[int, tuple[str, int]] = {}
     for r in rows:
         unit, n = sheets.get(r.sheet, (r.unit, 0))
@@ -184,7 +196,9 @@ def signatures_import_data(
                 for n, (u, c) in sorted(sheets.items())
             ]
         )
-        _lines_insert(_line_values(locked.pk, batch.pk, checked, keys, reasons))
+        _lines_insert(
+            _line_values(locked.pk, batch.pk, checked, keys, reasons), len(checked), show_progress
+        )
         _tallies_add(locked, rows, checked, reasons)
         counts = reason_counts(reasons)
         event_record(
@@ -207,6 +221,7 @@ def signatures_import_data(
     return ImportSummary(len(rows), len(checked), valid, dict(counts), sample_seed)
 
 
+@collector_paused()
 def signatures_check_rest(
     *,
     nomination: Nomination,
@@ -214,6 +229,7 @@ def signatures_check_rest(
     data: bytes,
     actor: str,
     role: str = "cec",
+    show_progress: bool | None = None,
 ) -> ImportSummary:
     """Check every line that a sampled import of this file left unchecked.
 
@@ -225,7 +241,8 @@ def signatures_check_rest(
     seed, the other lines are verified as the import verifies them, stored, and added to
     the units' verification protocols (not to their collected lines); one
     ``signatures.complete`` event. Raises ``NominationState`` (no longer collecting) or
-    ``ValidationFailed`` (no sampled import of this file with lines left).
+    ``ValidationFailed`` (no sampled import of this file with lines left). Progress bars
+    as ``signatures_import_data`` draws them.
     """
     election = nomination.election
     digest = hashlib.sha256(data).hexdigest()
@@ -243,7 +260,7 @@ def signatures_check_rest(
             % {"file": file_name, "key": nomination.key},
             data={"field": "file", "errors": [{"field": "file", "code": "no_sample_to_complete"}]},
         )
-    rows, problems = signature_file_read(data, xlsx=file_name.lower().endswith(".xlsx"))
+    rows, problems = _file_read(file_name, data, show_progress)
     if problems or len(rows) != batch.lines:  # the same bytes were read before
         raise SignatureFileInvalid(
             _("%(file)s cannot be read as it was at its import.") % {"file": file_name},
@@ -251,7 +268,7 @@ def signatures_check_rest(
         )
     sampled = set(sample_indices(len(rows), batch.checked, batch.sample_seed))
     rest = [r for i, r in enumerate(rows) if i not in sampled]
-    keys, facts = _register_facts(election, rest)
+    keys, facts = _register_facts(election, rest, show_progress)
     with transaction.atomic():
         locked = _collecting_locked(nomination, _("signature check"))
         reasons = _lines_verified(locked, rest, keys, facts)
@@ -259,7 +276,9 @@ def signatures_check_rest(
         SignatureImport.objects.filter(pk=batch.pk).update(
             checked=F("checked") + len(rest), valid=F("valid") + valid
         )
-        _lines_insert(_line_values(locked.pk, batch.pk, rest, keys, reasons))
+        _lines_insert(
+            _line_values(locked.pk, batch.pk, rest, keys, reasons), len(rest), show_progress
+        )
         _tallies_add(locked, [], rest, reasons)
         counts = reason_counts(reasons)
         event_record(
@@ -278,6 +297,17 @@ def signatures_check_rest(
             },
         )
     return ImportSummary(len(rows), len(rest), valid, dict(counts), batch.sample_seed)
+
+
+def _file_read(
+    file_name: str, data: bytes, show_progress: bool | None
+) -> tuple[list[SignatureRow], list[FileProblem]]:
+    """Read a signature file with a progress bar over its lines after the header (CSV: its
+    physical lines; blank lines and values over several lines leave the bar short)."""
+    xlsx = file_name.lower().endswith(".xlsx")
+    total = None if xlsx else max(data.count(b"\n") - data.endswith(b"\n"), 0)
+    with progress(_("Reading signature lines"), total, enabled=show_progress) as advance:
+        return signature_file_read(data, xlsx=xlsx, advance=advance)
 
 
 def _collecting_locked(nomination: Nomination, what: str) -> Nomination:
@@ -308,13 +338,22 @@ def _lines_verified(
 
 
 def _register_facts(
-    election: Election, rows: list[SignatureRow]
+    election: Election, rows: list[SignatureRow], show_progress: bool | None
 ) -> tuple[list[uuid.UUID | None], dict[uuid.UUID, RegisterFacts]]:
     """Return each row's keyed IIN value (None: the IIN is invalid) and what the register
     says of every signer found in it (name, birth date, unit, eligible on voting day)."""
     geography_id = election.geography_id
     keys = signer_keys(geography_id=geography_id, iins=[r.iin for r in rows])
-    found = signers_by_key(geography_id=geography_id, keys=[k for k in keys if k is not None])
+    found: dict[uuid.UUID, SignerRecord] = {}
+    with progress(
+        _("Looking the signers up in the register"), len(keys), enabled=show_progress
+    ) as advance:
+        for start in range(0, len(keys), LOOKUP_STEP):
+            part = keys[start : start + LOOKUP_STEP]
+            found.update(
+                signers_by_key(geography_id=geography_id, keys=[k for k in part if k is not None])
+            )
+            advance(len(part))
     voter_rules = eligibility_rules(election)
     facts = {
         k: RegisterFacts(
@@ -352,13 +391,15 @@ def _line_values(
             r.line,
             r.unit,
             k,
-            ",".join(x.value for x in found_reasons),
+            ",".join(found_reasons),
             name_masked(r.surname, r.given_name) if found_reasons else "",
         )
 
 
 def _lines_insert(
     rows: Iterable[tuple[int, int, int, int, str, uuid.UUID | None, str, str]],
+    total: int,
+    show_progress: bool | None,
 ) -> None:
     """Insert checked lines (nomination, batch, sheet, line, unit, signer, reasons, masked
     name) in batches.
@@ -386,14 +427,19 @@ def _lines_insert(
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     batch: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
+    with (
+        progress(_("Storing checked lines"), total, enabled=show_progress) as advance,
+        connection.cursor() as cursor,
+    ):
         for row in rows:
             batch.append((*row[:5], signer.get_db_prep_value(row[5], connection), *row[6:]))
             if len(batch) == 10_000:
                 cursor.executemany(sql, batch)
+                advance(len(batch))
                 batch.clear()
         if batch:
             cursor.executemany(sql, batch)
+            advance(len(batch))
 
 
 def _earlier_signers(nomination: Nomination, keys: list[uuid.UUID]) -> set[uuid.UUID]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 
@@ -10,7 +13,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from psephos.candidates.errors import DecisionInvalid
-from psephos.candidates.models import SignatureImport, SignatureLine, SignatureSheet, SignatureTally
+from psephos.candidates.models import (
+    Nomination,
+    SignatureImport,
+    SignatureLine,
+    SignatureSheet,
+    SignatureTally,
+)
 from psephos.candidates.selectors import cure_window, signature_summary
 from psephos.candidates.services.registration import Vote, registration_propose
 from psephos.ledger.models import Event
@@ -238,19 +247,24 @@ def test_a_sample_is_checked_only_where_the_profile_allows_it(world: World) -> N
     )
 
 
-def test_a_sample_that_decides_nothing_is_completed_by_checking_every_other_line(
-    world: World,
-) -> None:
-    """``signatures complete``: the lines a sample left are checked as a full import would."""
+def _sampled(world: World) -> tuple[Nomination, Path, str]:
+    """Import 4 of 8 lines, the last three with a surname the register does not have."""
     allow_sampling(world)
     nomination = collecting(world)
     p = world.people
-    # Eight lines, the last three with a surname the register does not have.
     text = "".join(
         line(1, n, p[n - 1], **({"surname": "Nobody"} if n > 5 else {})) for n in range(1, 9)
     )
     path = write(world, "a.csv", text)
-    run(path, *SAMPLE)
+    assert run(path, *SAMPLE).startswith("8 lines, 4 checked, ")
+    return nomination, path, text
+
+
+def test_a_sample_that_decides_nothing_is_completed_by_checking_every_other_line(
+    world: World,
+) -> None:
+    """``signatures complete``: the lines a sample left are checked as a full import would."""
+    nomination, path, text = _sampled(world)
     sampled = set(SignatureLine.objects.values_list("line", flat=True))
     assert len(sampled) == 4
     before = Event.objects.count()
@@ -367,3 +381,57 @@ def test_without_a_cure_window_a_late_sheet_is_outside_the_window(
     run(write(world, "b.csv", line(2, 1, world.people[10], signed="2022-10-04")))
     assert cure_window(nomination=nomination) is None
     assert SignatureLine.objects.get(sheet=2).reasons == "outside_window"
+
+
+@dataclass
+class Bar:
+    description: str
+    total: int | None
+    done: int = 0
+
+
+def test_import_and_complete_show_progress_over_every_line(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 400,000-line file takes minutes: reading, the register lookups and the storing each
+    draw a bar that reaches its total; looked up in parts, the verdicts are the same."""
+    from psephos.candidates.rules import sheet_files
+    from psephos.candidates.services import signatures
+
+    bars: list[Bar] = []
+
+    @contextmanager
+    def recording(
+        description: str, total: int | None, *, enabled: bool | None = None
+    ) -> Iterator[Callable[[int], None]]:
+        bars.append(bar := Bar(str(description), total))
+
+        def advance(amount: int = 1) -> None:
+            bar.done += amount
+
+        yield advance
+
+    monkeypatch.setattr(signatures, "progress", recording)
+    monkeypatch.setattr(sheet_files, "STEP", 3)
+    monkeypatch.setattr(signatures, "LOOKUP_STEP", 2)
+    nomination, path, _text = _sampled(world)
+    call_command(
+        "candidates",
+        "signatures",
+        "complete",
+        str(path),
+        "--election",
+        KEY,
+        "--nominee",
+        "tokayev",
+        stdout=StringIO(),
+    )
+    steps = [
+        "Reading signature lines",
+        "Looking the signers up in the register",
+        "Storing checked lines",
+    ]
+    assert [b.description for b in bars] == steps * 2
+    assert [(b.done, b.total) for b in bars] == [(8, 8), (4, 4), (4, 4)] * 2
+    summary = signature_summary(nomination=nomination)
+    assert (summary.collected, summary.checked, summary.valid) == (8, 8, 5)

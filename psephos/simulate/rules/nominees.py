@@ -21,6 +21,7 @@ import io
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -274,9 +275,12 @@ def scaled(plan: SignaturePlan, scale: float) -> SignaturePlan:
     return SignaturePlan(collected, checked, round(plan.valid * scale), plan.units)
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
-    """A signer as the register and the sheet know them (a name never a real person's)."""
+class Person(NamedTuple):
+    """A signer as the register and the sheet know them (a name never a real person's).
+
+    Named tuples (``Person``, ``RegisterRow``): a full-size file makes a million of them,
+    and a frozen dataclass costs several times a tuple to build.
+    """
 
     iin: str
     sex: str
@@ -294,6 +298,21 @@ class People:
     span: int = (dt.date(2004, 1, 1) - dt.date(1940, 1, 1)).days
     next_k: int = 0
     next_run: int = 0
+    _days: tuple[list[dt.date], np.ndarray] | None = None
+
+    def _birth_table(self) -> tuple[list[dt.date], np.ndarray]:
+        """Return every birth date of the span and its IIN's first seven digits (computed once)."""
+        if self._days is None:
+            births = [self.first + dt.timedelta(days=d) for d in range(self.span)]
+            table = np.array(
+                [
+                    [int(c) for c in b.strftime("%y%m%d")] + [3 if b.year < 2000 else 5]
+                    for b in births
+                ],
+                dtype=np.int64,
+            )
+            self._days = births, table
+        return self._days
 
     def _named(self, iin: str, birth: dt.date, sex: str) -> Person:
         surname = self.rng.choice(SURNAMES)
@@ -310,14 +329,7 @@ class People:
             day = (k % self.span).tolist()
             female = ((k // self.span) % 2).tolist()
             serial = SERIAL_BASE + k // (2 * self.span)
-            births = [self.first + dt.timedelta(days=d) for d in range(self.span)]
-            table = np.array(
-                [
-                    [int(c) for c in b.strftime("%y%m%d")] + [3 if b.year < 2000 else 5]
-                    for b in births
-                ],
-                dtype=np.int64,
-            )
+            births, table = self._birth_table()
             digits = np.empty((len(k), 11), dtype=np.int64)
             digits[:, :7] = table[day]
             digits[:, 6] += np.array(female, dtype=np.int64)
@@ -354,8 +366,7 @@ class People:
                 return [self._named(i, birth, "M") for i in iins if i is not None]
 
 
-@dataclass(frozen=True, slots=True)
-class RegisterRow:
+class RegisterRow(NamedTuple):
     person: Person
     unit: str  # the first-level unit of the voter's station
     prisoner: bool = False
@@ -400,14 +411,16 @@ def signature_file(
     people_of = people.many(n)
     unit_of = [used[(i // SHEET_LINES) % len(used)] for i in range(n)]
     days = (window[1] - window[0]).days + 1
-    signed = [
-        dt.datetime.combine(
-            window[0] + dt.timedelta(days=(i // SHEET_LINES) % days),
-            dt.time(9, 0),
-        )
-        + dt.timedelta(minutes=7 * (i % SHEET_LINES))
-        for i in range(n)
+    # A sheet's lines are signed 7 minutes apart from 9:00 on its day: days × 20 instants.
+    instants = [
+        [
+            dt.datetime.combine(window[0] + dt.timedelta(days=d), dt.time(9, 0))
+            + dt.timedelta(minutes=7 * j)
+            for j in range(SHEET_LINES)
+        ]
+        for d in range(days)
     ]
+    signed = [instants[(i // SHEET_LINES) % days][i % SHEET_LINES] for i in range(n)]
     birth_in_file = [p.birth_date for p in people_of]
     iin_in_file = [p.iin for p in people_of]
     target = plan.checked - plan.valid
@@ -436,7 +449,8 @@ def signature_file(
     )
     corrupted = {iin for iin, p in zip(iin_in_file, people_of, strict=True) if iin != p.iin}
     register = {people_of[i].iin: RegisterRow(people_of[i], unit_of[i]) for i in picked}
-    reasons = _reasons(rows, picked, register, window, patterns, corrupted)
+    facts = {iin: _fact(row) for iin, row in register.items()}
+    reasons = _reasons(rows, picked, facts, window, patterns, corrupted)
     invalid = sum(1 for r in reasons if r)
     if invalid > target:
         raise ValueError(f"{invalid} lines invalid before the register's defects; {target} wanted")
@@ -459,7 +473,11 @@ def signature_file(
             register[person.iin] = RegisterRow(person, row.unit, prisoner=True)
         else:
             register[person.iin] = RegisterRow(person, row.unit, surname=person.surname + "ова")
-    reasons = _reasons(rows, picked, register, window, patterns, corrupted)
+        if person.iin in register:
+            facts[person.iin] = _fact(register[person.iin])
+        else:
+            del facts[person.iin]
+    reasons = _reasons(rows, picked, facts, window, patterns, corrupted)
     found = Counter(code for r in reasons for code in r)
     if sum(1 for r in reasons if r) != target:
         raise ValueError("the signature file does not give the planned valid lines")
@@ -513,30 +531,32 @@ def _file_defects(
         done += 1
 
 
+def _fact(row: RegisterRow) -> RegisterFacts:
+    """Return what the verifier will read in the register of the signer ``row`` holds."""
+    return RegisterFacts(
+        surname=row.surname or row.person.surname,
+        given_name=row.person.given_name,
+        birth_date=row.person.birth_date,
+        unit=row.unit,
+        eligible=not row.prisoner,
+    )
+
+
 def _reasons(
     rows: list[SignatureRow],
     picked: list[int],
-    register: dict[str, RegisterRow],
+    facts: dict[str, RegisterFacts],
     window: tuple[dt.date, dt.date],
     patterns: PatternRules,
     corrupted: set[str],
 ) -> list[list[str]]:
     """Return the reasons the verifier will find on the checked lines (the same pure rules).
 
-    ``corrupted`` are the IINs whose check digit the file spoiled (the only invalid ones).
+    ``facts`` are the register's records of the signers (``_fact``); ``corrupted`` are the
+    IINs whose check digit the file spoiled (the only invalid ones).
     """
     checked = [rows[i] for i in picked]
     keys = [None if r.iin in corrupted else r.iin for r in checked]
-    facts = {
-        iin: RegisterFacts(
-            surname=row.surname or row.person.surname,
-            given_name=row.person.given_name,
-            birth_date=row.person.birth_date,
-            unit=row.unit,
-            eligible=not row.prisoner,
-        )
-        for iin, row in register.items()
-    }
     found = line_reasons(
         checked, keys, facts, window=window, earlier_signers=set(), patterns=patterns
     )
@@ -547,6 +567,9 @@ def _csv(rows: list[SignatureRow]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow((*HEADER, *HEADER_TAIL))
+    # Dates and instants repeat over many lines: each is written as text once.
+    dates = {d: d.isoformat() for d in {r.birth_date for r in rows}}
+    instants = {t: t.isoformat(timespec="minutes") for t in {r.signed for r in rows}}
     writer.writerows(
         (
             r.sheet,
@@ -554,10 +577,10 @@ def _csv(rows: list[SignatureRow]) -> bytes:
             r.iin,
             r.surname,
             r.given_name,
-            r.birth_date.isoformat(),
+            dates[r.birth_date],
             r.address,
             r.unit,
-            r.signed.isoformat(timespec="minutes"),
+            instants[r.signed],
             r.collector,
         )
         for r in rows

@@ -46,6 +46,7 @@ from psephos.candidates.services.registration import (
 from psephos.candidates.services.signatures import signatures_check_rest, signatures_import
 from psephos.commissions.selectors import commission_top_get
 from psephos.core import clock
+from psephos.core.bulk import collector_paused
 from psephos.elections.rules.profiles import PresidentialProfile
 from psephos.elections.selectors import election_profile
 from psephos.ledger.actors import actor_system
@@ -154,12 +155,14 @@ def candidates_simulate(
     seed: int,
     lines_scale: float = 1.0,
     log: Callable[[str], None] | None = None,
+    show_progress: bool | None = None,
 ) -> CandidatesResult:
     """Run the 2022 nominations of ``election`` through the candidates services.
 
     ``lines_scale`` 1 writes the published numbers of lines (399,809 for Tokayev);
     tests pass a fraction. Call inside the simulation's transaction, before any
-    protocol: the ballot it builds becomes the election's options.
+    protocol: the ballot it builds becomes the election's options. ``show_progress``: the
+    signature imports' bars (``core.progress``).
     """
     say = log or (lambda _message: None)
     geography = election.geography
@@ -172,20 +175,21 @@ def candidates_simulate(
     people = People(random.Random(seed))
     files: dict[str, SignatureFile] = {}
     windows: dict[str, tuple[dt.date, dt.date]] = {}
-    for n in NOMINEES:
-        if n.signatures is None:
-            continue
-        opens = _eligibility_on(n)
-        windows[n.key] = (opens, opens + dt.timedelta(days=days - 1))
-        files[n.key] = signature_file(
-            scaled(n.signatures, lines_scale),
-            units=units,
-            window=windows[n.key],
-            people=people,
-            rng=random.Random(f"{seed}:{n.key}"),
-            seed=seed,
-            patterns=patterns,
-        )
+    with collector_paused():  # a million lines' objects, all kept until the files are written
+        for n in NOMINEES:
+            if n.signatures is None:
+                continue
+            opens = _eligibility_on(n)
+            windows[n.key] = (opens, opens + dt.timedelta(days=days - 1))
+            files[n.key] = signature_file(
+                scaled(n.signatures, lines_scale),
+                units=units,
+                window=windows[n.key],
+                people=people,
+                rng=random.Random(f"{seed}:{n.key}"),
+                seed=seed,
+                patterns=patterns,
+            )
     cec = commission_top_get(geography=geography)
     with tempfile.TemporaryDirectory(prefix="psephos-signatures-") as tmp:
         folder = Path(tmp)
@@ -261,6 +265,7 @@ def candidates_simulate(
                 actor=ACTOR,
                 sample=files[n.key].checked if sampled else None,
                 seed=seed,
+                show_progress=show_progress,
             )
             say(
                 _("%(nominee)s: %(lines)s signature lines, %(checked)s checked, %(valid)s valid")
@@ -285,6 +290,7 @@ def candidates_simulate(
                     file_name=f"signatures-{n.key}.csv",
                     data=files[n.key].data,
                     actor=ACTOR,
+                    show_progress=show_progress,
                 )
                 summary = signature_summary(nomination=nomination)
             if n.failed:

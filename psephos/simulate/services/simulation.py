@@ -134,7 +134,12 @@ def simulation_run(
             from .candidates import candidates_simulate
 
             nominated = candidates_simulate(
-                election=election, plan=plan, seed=seed, lines_scale=candidates, log=say
+                election=election,
+                plan=plan,
+                seed=seed,
+                lines_scale=candidates,
+                log=say,
+                show_progress=show_progress,
             )
             say(
                 _("%(nominees)s nominees, %(registered)s registered; %(lines)s signature lines")

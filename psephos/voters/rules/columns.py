@@ -148,6 +148,11 @@ def _iin(raw: np.ndarray, fits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     return valid, c, century
 
 
+def iins_valid(raw: np.ndarray) -> np.ndarray:
+    """Whether each row of ``(n, 12)`` ASCII bytes is a valid IIN (``iin_problem`` is None)."""
+    return _iin(raw, np.ones(len(raw), dtype=bool))[0]
+
+
 def _birth(raw: np.ndarray, fits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (valid YYYY-MM-DD, year, date) per row."""
     digit_columns = [0, 1, 2, 3, 5, 6, 8, 9]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from psephos.voters.rules.columns import WHITESPACE as WHITESPACE_CHARACTERS
 from psephos.voters.rules.columns import batch_check, fixed_bytes, strip
-from psephos.voters.rules.iin import iin_make
+from psephos.voters.rules.iin import iin_make, iin_problem
 from psephos.voters.rules.records import Record, record_check
 
 
@@ -171,3 +172,20 @@ def test_values_not_back_to_back_are_read_where_they_are() -> None:
 )
 def test_strip_is_str_strip(values: list[str]) -> None:
     assert strip(pa.array(values, pa.string())).to_pylist() == [v.strip() for v in values]
+
+
+def test_signer_keys_agree_with_the_rules_iin_by_iin(key_dir: Path) -> None:
+    """Signature verification keys a file's IINs in one batch (``signer_keys``); each key is
+    the one ``iin_hash`` gives a valid IIN, and None where ``iin_problem`` names a problem."""
+    from psephos.voters.iin_hash import iin_hash
+    from psephos.voters.selectors import signer_keys
+
+    rng = random.Random(5)
+    iins = [row[0].strip() for row in mutated_rows(3000, seed=5)]
+    for i in rng.sample(range(len(iins)), 600):  # one character replaced, anywhere
+        pos = rng.randrange(12)
+        iins[i] = iins[i][:pos] + rng.choice("0123456789x ٣") + iins[i][pos + 1 :]
+    iins += ["", "٠" * 12, " 921029350851", "9210293508510"]
+    keys = signer_keys(geography_id=3, iins=iins)
+    assert keys == [None if iin_problem(iin) else iin_hash(iin, 3) for iin in iins]
+    assert 300 < keys.count(None) < len(keys) - 2000  # both outcomes are exercised
