@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
-from django.db.models import F, Field
+from django.db.models import F, Field, Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -167,10 +167,10 @@ def signatures_import_data(
         sheets[r.sheet] = (unit, n + 1)
     with transaction.atomic():
         locked = _collecting_locked(nomination, _("signature import"))
+        # The nominee's earlier sheets, not tens of thousands of numbers in one IN list.
         repeated = sorted(
-            SignatureSheet.objects.filter(nomination=locked, number__in=list(sheets)).values_list(
-                "number", flat=True
-            )
+            sheets.keys()
+            & set(SignatureSheet.objects.filter(nomination=locked).values_list("number", flat=True))
         )
         if repeated:
             raise SheetDuplicate(
@@ -190,11 +190,10 @@ def signatures_import_data(
             sample_seed=sample_seed,
             imported_at=clock.now(),
         )
-        SignatureSheet.objects.bulk_create(
-            [
-                SignatureSheet(nomination=locked, batch=batch, number=n, unit_code=u, lines=c)
-                for n, (u, c) in sorted(sheets.items())
-            ]
+        _rows_insert(
+            SignatureSheet,
+            ("nomination", "batch", "number", "unit_code", "lines"),
+            ((locked.pk, batch.pk, n, u, c) for n, (u, c) in sorted(sheets.items())),
         )
         _lines_insert(
             _line_values(locked.pk, batch.pk, checked, keys, reasons), len(checked), show_progress
@@ -374,15 +373,30 @@ def _register_facts(
     return keys, facts
 
 
+LINE_COLUMNS = (
+    "nomination",
+    "batch",
+    "sheet",
+    "line",
+    "unit_code",
+    "signer",
+    "reasons",
+    "masked_name",
+)
+
+
 def _line_values(
     nomination_pk: int,
     batch_pk: int,
     rows: list[SignatureRow],
     keys: list[uuid.UUID | None],
     reasons: list[list[Reason]],
-) -> Iterable[tuple[int, int, int, int, str, uuid.UUID | None, str, str]]:
-    """Yield each checked line as ``_lines_insert`` stores it; a rejected line keeps its
-    signer's masked name, a valid line none."""
+) -> Iterable[tuple[Any, ...]]:
+    """Yield each checked line as ``_rows_insert`` stores it (``LINE_COLUMNS``, the signer's
+    key as the database takes it); a rejected line keeps its signer's masked name, a valid
+    line none."""
+    signer = SignatureLine._meta.get_field("signer")
+    assert isinstance(signer, Field)
     for r, k, found_reasons in zip(rows, keys, reasons, strict=True):
         yield (
             nomination_pk,
@@ -390,36 +404,31 @@ def _line_values(
             r.sheet,
             r.line,
             r.unit,
-            k,
+            signer.get_db_prep_value(k, connection),
             ",".join(found_reasons),
             name_masked(r.surname, r.given_name) if found_reasons else "",
         )
 
 
-def _lines_insert(
-    rows: Iterable[tuple[int, int, int, int, str, uuid.UUID | None, str, str]],
-    total: int,
-    show_progress: bool | None,
-) -> None:
-    """Insert checked lines (nomination, batch, sheet, line, unit, signer, reasons, masked
-    name) in batches.
+def _lines_insert(rows: Iterable[tuple[Any, ...]], total: int, show_progress: bool | None) -> None:
+    """Insert checked lines (``_line_values``) with a progress bar."""
+    with progress(_("Storing checked lines"), total, enabled=show_progress) as advance:
+        _rows_insert(SignatureLine, LINE_COLUMNS, rows, advance)
 
-    One prepared statement with ``executemany``: a model instance per line was most of
-    the import's time (200,000 lines, docs/benchmarks.md).
+
+def _rows_insert(
+    model: type[Model],
+    names: tuple[str, ...],
+    rows: Iterable[tuple[Any, ...]],
+    advance: Callable[[int], None] = lambda _n: None,
+) -> None:
+    """Insert rows of the fields ``names`` (values as the database takes them) in batches.
+
+    One prepared statement with ``executemany``: a model instance per line or sheet was
+    most of the import's time (200,000 lines, docs/benchmarks.md).
     """
-    meta = SignatureLine._meta
-    names = (
-        "nomination",
-        "batch",
-        "sheet",
-        "line",
-        "unit_code",
-        "signer",
-        "reasons",
-        "masked_name",
-    )
+    meta = model._meta
     fields = [f for n in names if isinstance(f := meta.get_field(n), Field)]
-    signer = fields[5]
     quote = connection.ops.quote_name
     # Identifiers come from the model's metadata, values are parameters.
     sql = (
@@ -427,12 +436,9 @@ def _lines_insert(
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     batch: list[tuple[Any, ...]] = []
-    with (
-        progress(_("Storing checked lines"), total, enabled=show_progress) as advance,
-        connection.cursor() as cursor,
-    ):
+    with connection.cursor() as cursor:
         for row in rows:
-            batch.append((*row[:5], signer.get_db_prep_value(row[5], connection), *row[6:]))
+            batch.append(row)
             if len(batch) == 10_000:
                 cursor.executemany(sql, batch)
                 advance(len(batch))
