@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from psephos.commissions.models import Commission
     from psephos.elections.models import Election
     from psephos.results.selectors import ResultSummary
+    from psephos.territory.models import PollingStation
 
 
 def render_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -213,6 +214,8 @@ def commission_results(request: HttpRequest, key: str, code: str) -> HttpRespons
             "child_rows": _child_rows(election, summary, names),
             "national": False,
         }
+        if commission.level == CommissionLevel.PEC and commission.station is not None:
+            context["station"] = _station_facts(commission.station)
         if summary.protocol is not None:
             context["protocol_lines"] = [
                 (name, summary.protocol.lines.get(name)) for name in LINE_NAMES
@@ -229,6 +232,25 @@ def commission_results(request: HttpRequest, key: str, code: str) -> HttpRespons
         "web/commission.html",
         {"election": election, "body": body, "code": commission.code},
     )
+
+
+def _station_facts(station: PollingStation) -> dict[str, Any]:
+    """Return what a voter needs of the station: address in the page's language, access, map.
+
+    The map is a link to OpenStreetMap at the station's coordinates (none without them):
+    nothing is loaded from another site.
+    """
+    map_url = ""
+    if station.latitude is not None and station.longitude is not None:
+        lat, lon = station.latitude, station.longitude
+        map_url = f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+    return {
+        "address": localized(station, "address"),
+        "step_free": station.step_free,
+        "accessible_booth": station.accessible_booth,
+        "braille_guide": station.braille_guide,
+        "map_url": map_url,
+    }
 
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
