@@ -167,7 +167,9 @@ def test_the_cec_appoints_the_officer_from_the_fund_page(world: World, fund: Fun
         proxy_appoint(nomination=fund.nomination, proxy=proxy, actor=ACTOR, finance_officer=True)
 
 
-def test_the_officer_records_a_receipts_file_all_or_nothing(fund: Fund, officer: User) -> None:
+def test_the_officer_records_a_receipts_file_all_or_nothing(
+    fund: Fund, officer: User, caplog: pytest.LogCaptureFixture
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from psephos.finance.models import Receipt
@@ -182,6 +184,7 @@ def test_the_officer_records_a_receipts_file_all_or_nothing(fund: Fund, officer:
             {"file": SimpleUploadedFile("receipts.csv", body, content_type="text/csv")},
         )
 
+    caplog.set_level("DEBUG")
     before = _state()
     bad = upload(
         f"2022-10-13,1000.00,KZT,citizen,{IIN},A Person,,R1",
@@ -194,3 +197,5 @@ def test_the_officer_records_a_receipts_file_all_or_nothing(fund: Fund, officer:
     assert good.status_code == 302, good.content.decode()
     assert Receipt.objects.get().amount == 1000
     assert Event.objects.get(action="receipts.import").actor == actor_user(officer)
+    # The refusal was logged (422) without the donor's IIN, as was the import.
+    assert "Unprocessable" in caplog.text and IIN not in caplog.text
