@@ -165,7 +165,20 @@ class DecisionOutsideForm(DecisionProposeForm):
     on = forms.DateField(label=_("Date of the decision"), widget=DATE)
 
 
-class CorrectionForm(DecisionVoteForm):
+class SessionChoiceForm(OfficeForm):
+    """A decision's form with ``session``: the commission's open sessions to choose from
+    (``sessions``, from ``views.base.open_sessions``; empty: taken outside one)."""
+
+    session = forms.ChoiceField(label=_("Adopted at"), required=False)
+
+    def __init__(self, *args: Any, sessions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["session"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("outside a session")), *sessions]
+
+
+class CorrectionForm(SessionChoiceForm, DecisionVoteForm):
     """The TEC's decision behind a protocol correction; the figures are a ``ProtocolForm``.
 
     ``session`` offers the commission's open sessions (empty: taken outside one);
@@ -177,15 +190,8 @@ class CorrectionForm(DecisionVoteForm):
 
     number = forms.CharField(label=_("Decision number"), max_length=32)
     on = forms.DateField(label=_("Date of the decision"), widget=DATE)
-    session = forms.ChoiceField(label=_("Adopted at"), required=False)
     recount = forms.BooleanField(label=_("The figures come from a recount"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args: Any, sessions: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["session"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("outside a session")), *sessions]
 
 
 class SessionCloseForm(OfficeForm):
@@ -273,8 +279,9 @@ class SignatureCompleteForm(SignatureFileForm):
     ids = "complete"
 
 
-class RegistrationProposeForm(OfficeForm):
+class RegistrationProposeForm(SessionChoiceForm):
     ids = "registration"
+    field_order = ("outcome", "number", "decided_on", "session")
 
     outcome = forms.ChoiceField(label=_("Decision"))
     number = forms.CharField(label=_("Decision number"), max_length=32)
@@ -287,8 +294,14 @@ class RegistrationProposeForm(OfficeForm):
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs=TEXT))
     document = forms.FileField(label=_("Signed decision document (at most 10 MiB)"))
 
-    def __init__(self, *args: Any, outcomes: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        *args: Any,
+        outcomes: list[tuple[str, str]],
+        sessions: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, sessions=sessions, **kwargs)
         field = self.fields["outcome"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = outcomes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -29,7 +30,8 @@ from psephos.candidates.tests.conftest import (
     profile_switch,
     submitted,
 )
-from psephos.commissions.models import Decision
+from psephos.commissions.models import Decision, Session
+from psephos.commissions.sessions import session_announce, session_open
 from psephos.ledger.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -376,3 +378,33 @@ def test_the_nominee_page_shows_the_cure_window_where_the_profile_has_one(world:
     )
     page = client.get(f"{BASE}tokayev/").content.decode()
     assert '<dd id="cure">2022-09-25 – 2022-09-26</dd>' in page
+
+
+def test_a_registration_decision_is_adopted_at_an_open_cec_session(
+    world: World, frozen: list[dt.datetime]
+) -> None:
+    collecting(world)
+    client = _cec(world)
+    data = _signature_file(world, [0, 1, 10, 11])
+    client.post(f"{BASE}tokayev/signatures/", {"file": SimpleUploadedFile("a.csv", data)})
+    cec, user = world.country.cec, world.country.users["CEC"]
+    starts = dt.datetime(2022, 10, 12, 4, 0, tzinfo=dt.UTC)
+    session_announce(
+        user=user, commission=cec, number="12", starts_at=starts, agenda="1. Registration.",
+        notice_hours=24,
+    )  # fmt: skip
+    frozen[0] = starts
+    session_open(
+        user=user, session=Session.objects.get(number="12"),
+        present=[m.pk for m in cec.members.all()],
+    )  # fmt: skip
+    page = client.get(f"{BASE}tokayev/").content.decode()
+    choices = page.split('id="registration_session"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]*)"', choices) == ["", "12"]
+    response = client.post(f"{BASE}tokayev/propose/", _proposal(session="12"))
+    assert response.status_code == 302
+    decision = Decision.objects.get(number="51/600")
+    assert (decision.session.number, decision.status) == ("12", "pending")
+    unknown = client.post(f"{BASE}tokayev/propose/", _proposal(number="51/601", session="13"))
+    assert unknown.status_code == 422  # not a choice: beside the field, nothing written
+    assert Decision.objects.count() == 1

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from django.utils.translation import gettext as _
+
+from psephos.commissions.enums import SessionStatus
+from psephos.commissions.register import session_get, sessions_list
 from psephos.commissions.selectors import commission_get
 from psephos.core.errors import DomainError, PermissionDenied
 from psephos.elections.rules.profiles import Profile, profile_for
@@ -16,7 +20,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from psephos.accounts.models import User
-    from psephos.commissions.models import Commission
+    from psephos.commissions.models import Commission, Session
 
 #: The profile of a map with no election yet (the Kazakhstan 2022 values).
 DEFAULT_PROFILE = "kz-presidential-2022"
@@ -58,3 +62,17 @@ def form_refused(form: Form, exc: DomainError) -> int:
         raise exc
     form_error(form, exc)
     return exc.http_status
+
+
+def open_sessions(commission: Commission) -> list[tuple[str, str]]:
+    """Return the commission's open sessions as choices (number, "session N")."""
+    return [
+        (s.number, _("session %(number)s") % {"number": s.number})
+        for s in sessions_list(commission=commission)
+        if s.status == SessionStatus.OPEN
+    ]
+
+
+def session_chosen(commission: Commission, number: str) -> Session | None:
+    """Return the session a form chose by number, or None (taken outside a session)."""
+    return session_get(commission=commission, number=number) if number else None

@@ -59,6 +59,7 @@ from psephos.candidates.services.signatures import (
     signatures_check_rest,
     signatures_import_data,
 )
+from psephos.commissions.selectors import commission_top_get
 from psephos.core import clock
 from psephos.core.errors import DomainError, ValidationFailed
 from psephos.elections.selectors import election_get
@@ -72,7 +73,7 @@ from ..forms import (
     SignatureCompleteForm,
     SignatureFileForm,
 )
-from .base import form_refused
+from .base import form_refused, open_sessions, session_chosen
 
 if TYPE_CHECKING:
     from django.forms import Form
@@ -80,7 +81,7 @@ if TYPE_CHECKING:
 
     from psephos.accounts.models import User
     from psephos.candidates.models import Nomination
-    from psephos.commissions.models import Decision
+    from psephos.commissions.models import Commission, Decision
     from psephos.elections.models import Election
 
 #: The decisions each status allows (the service checks again); a death is recorded at
@@ -106,6 +107,11 @@ def _cec(request: HttpRequest, key: str) -> tuple[User, Election]:
     access_nominations_manage(user, election)
     candidate_profile(election)
     return user, election
+
+
+def _cec_commission(election: Election) -> Commission:
+    """Return the election's central commission, which decides on its nominees."""
+    return commission_top_get(geography=election.geography)
 
 
 def _entered(election: Election, nomination: Nomination) -> list[tuple[str, str]]:
@@ -157,6 +163,7 @@ def _nominee_page(
         "proxy": ProxyAppointForm(),
         "propose": RegistrationProposeForm(
             outcomes=outcomes,
+            sessions=open_sessions(_cec_commission(election)),
             initial={"decided_on": clock.now().date(), "abstentions": 0},
         ),
     }
@@ -318,6 +325,7 @@ def _propose(user: User, nomination: Nomination, d: dict[str, Any]) -> str:
         vote=Vote(d["votes_for"], d["votes_against"], d.get("abstentions") or 0),
         reasons=d["reasons"],
         document=d["document"].read(),
+        session=session_chosen(_cec_commission(nomination.election), d.get("session") or ""),
     )
     return _(
         "Decision No. %(number)s is proposed; it takes effect when another operator confirms it."
@@ -374,7 +382,10 @@ ACTS: dict[
     ),
     "propose": (
         lambda request, e, n: RegistrationProposeForm(
-            request.POST, request.FILES, outcomes=_outcomes(n)
+            request.POST,
+            request.FILES,
+            outcomes=_outcomes(n),
+            sessions=open_sessions(_cec_commission(e)),
         ),
         _propose,
     ),

@@ -23,8 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from psephos.accounts.access import access_protocol_decide, access_role
 from psephos.accounts.enums import Role
-from psephos.commissions.enums import SessionStatus
-from psephos.commissions.register import session_get, sessions_list
 from psephos.core.errors import DomainError, PermissionDenied
 from psephos.elections.selectors import election_get, election_options
 from psephos.results.enums import ProtocolStatus
@@ -36,7 +34,7 @@ from psephos.results.selectors import protocol_for_station, protocol_get, protoc
 from psephos.results.services.decisions import protocol_correct_by_decision
 
 from ..forms import CorrectionForm
-from .base import form_error, operator
+from .base import form_error, open_sessions, operator, session_chosen
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
@@ -77,14 +75,6 @@ def corrections_page(request: HttpRequest, key: str) -> HttpResponse:
             ),
         },
     )
-
-
-def _sessions(own: Commission) -> list[tuple[str, str]]:
-    return [
-        (s.number, _("session %(number)s") % {"number": s.number})
-        for s in sessions_list(commission=own)
-        if s.status == SessionStatus.OPEN
-    ]
 
 
 def _rows(
@@ -138,7 +128,7 @@ def correction_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
     problems: dict[str, list[str]] = {}
     status = 200
     if request.method == "POST":
-        form = CorrectionForm(request.POST, request.FILES, sessions=_sessions(own))
+        form = CorrectionForm(request.POST, request.FILES, sessions=open_sessions(own))
         figures = ProtocolForm(request.POST, **kinds)
         if form.is_valid() and figures.is_valid():
             try:
@@ -160,7 +150,7 @@ def correction_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
             status = 422
     else:
         form = CorrectionForm(
-            initial={"version": current.version, "abstentions": 0}, sessions=_sessions(own)
+            initial={"version": current.version, "abstentions": 0}, sessions=open_sessions(own)
         )
         figures = ProtocolForm(initial=initial_from(current.lines, current.votes), **kinds)
     return render(
@@ -203,7 +193,7 @@ def _propose(
         lines=figures.to_lines(),
         recount=d["recount"],
         expected_version=d["version"],
-        session=session_get(commission=own, number=d["session"]) if d["session"] else None,
+        session=session_chosen(own, d["session"]),
     )
 
 

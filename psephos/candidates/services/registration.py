@@ -29,7 +29,7 @@ from .nominations import state_refused
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
-    from psephos.commissions.models import Decision
+    from psephos.commissions.models import Decision, Session
     from psephos.elections.models import Election
 
 AGAINST_ALL = OptionSpec(
@@ -251,6 +251,7 @@ def registration_propose(
     vote: Vote,
     reasons: str,
     document: bytes,
+    session: Session | None = None,
 ) -> Decision:
     """Propose the CEC's reasoned decision to register, refuse or deregister a nominee,
     or to record their death (withdrawn, the deposit returned at settlement).
@@ -267,7 +268,9 @@ def registration_propose(
     then stays as printed). Nothing about the nomination changes until another CEC
     operator confirms it (``registration_confirm``). Returns the pending decision.
     Raises ``DecisionInvalid``, ``NominationState``, ``PermissionDenied``,
-    ``DecisionNotValid`` or ``DecisionNumberTaken``; nothing is written then.
+    ``DecisionNotValid`` or ``DecisionNumberTaken``; nothing is written then. With
+    ``session`` the decision is adopted at that open session of the CEC (the
+    sessions and decisions register), else outside a session.
     """
     kind = _kind(outcome)
     reasons = reasons.strip()
@@ -295,6 +298,7 @@ def registration_propose(
         vote=DecisionVote(0, vote.voting, vote.in_favour, vote.against, vote.abstained),
         quorum=election_decision_quorum(election=election),
         document=document,
+        session=session,
         action={
             "kind": REGISTRATION_ACTION,
             "election": election.key,
