@@ -126,9 +126,45 @@ def test_picks_the_tec_left_open_and_gives_an_observer_login(db: None) -> None:
     assert match is not None and match.group(1) == observer.code
     user = authenticate(username="demo-observer", password=match.group(2))
     assert user is not None and user.pk == observer.user_id and user.commission is None
-    assert lines[-1].startswith("What to try: the stations of TEC KZ-75-01 have no protocol yet.")
-    event = Event.objects.filter(action="user.demo_create").order_by("seq").last()
-    assert event is not None and event.payload == {
+    assert lines[-2].startswith("What to try: the stations of TEC KZ-75-01 have no protocol yet.")
+    event = Event.objects.get(action="user.demo_create", object_key=f"user:{user.pk}")
+    assert event.payload == {
         "role": "observer",
         "organisation": observer.organisation.key,
     }
+
+
+def test_gives_a_media_monitor_the_plan_to_upload_to(db: None) -> None:
+    from psephos.media.models import PlanMember
+
+    call_command(
+        "simulate",
+        "kz-2022-presidential",
+        "--scale",
+        "0.001",
+        "--no-mission",
+        "--no-progress",
+        stdout=StringIO(),
+    )
+    for _run in range(2):  # a second run resets the password and keeps one membership
+        out = StringIO()
+        call_command("demo_users", stdout=out)
+        lines = out.getvalue().splitlines()
+        match = next(
+            m
+            for m in map(
+                re.compile(r"  MON  plan (\S+) +login: demo-monitor password: (\S+)").fullmatch,
+                lines,
+            )
+            if m
+        )
+        user = authenticate(username="demo-monitor", password=match.group(2))
+        assert user is not None and user.commission is None
+        member = PlanMember.objects.get(user=user, revoked_at__isnull=True)
+        assert (member.plan.key, member.role) == (match.group(1), "coordinator")
+        assert lines[-1] == (
+            f"As demo-monitor, code items offline at /media/kz-2022-presidential/"
+            f"{match.group(1)}/code/ and upload them (the plan's coordinator)."
+        )
+    event = Event.objects.filter(action="user.demo_reset", object_key=f"user:{user.pk}").get()
+    assert event.payload == {"role": "monitor"}

@@ -1,8 +1,10 @@
-"""``psephos demo_users``: one CEC, one TEC and one PEC operator and one observer for the demo.
+"""``psephos demo_users``: one CEC, one TEC and one PEC operator, one observer and one
+media monitor for the demo.
 
 The TEC and PEC are the first TEC (by code) whose stations have no protocol yet
 (``psephos simulate … --leave-open TEC``), so that protocol entry and acceptance
-can be tried; the observer is the first accredited observer of the simulated mission.
+can be tried; the observer is the first accredited observer of the simulated mission;
+the media monitor (``demo-monitor``) coordinates the election's first monitoring plan.
 
 Idempotent: a second run finds the same users and gives each a new random
 password (passwords are stored hashed, so they cannot be shown again). Prints the
@@ -62,6 +64,45 @@ def demo_observer_ensure(*, election: Election, password: str) -> tuple[User, st
         return _demo_observer_write(election, password, simulated_observer_link)
     except _NoObserverError:
         return None
+
+
+def demo_monitor_ensure(*, election: Election, password: str) -> tuple[User, str] | None:
+    """Give ``demo-monitor`` this password and the coordinator's role on the election's
+    first monitoring plan, so that the offline coding form's upload can be tried; None if
+    the election has no plan (``simulate --no-media``)."""
+    from psephos.media.enums import TeamRole
+    from psephos.media.selectors import plan_list_for_election
+    from psephos.media.services.team import member_grant
+
+    plans = plan_list_for_election(election=election)
+    if not plans:
+        return None
+    plan = plans[0]
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(
+            username="demo-monitor", defaults={"role": Role.READER}
+        )
+        user.role = Role.READER
+        user.commission = None
+        user.is_active = True
+        user.set_password(password)
+        user.save()
+        event_record(
+            actor=actor_system("demo_users"),
+            role="system",
+            action="user.demo_create" if created else "user.demo_reset",
+            object_key=f"user:{user.pk}",
+            payload={"role": "monitor"},
+        )
+        member_grant(
+            plan=plan,
+            username=user.username,
+            role=TeamRole.COORDINATOR,
+            coder="",
+            actor=actor_system("demo_users"),
+            actor_role="system",
+        )
+    return user, plan.key
 
 
 class _NoObserverError(Exception):
@@ -152,6 +193,13 @@ class Command(BaseCommand):
                 f"  OBS  badge {observer[1]:<6} login: {observer[0].username} "
                 f"password: {observer_password}"
             )
+        monitor_password = secrets.token_urlsafe(12)
+        monitor = demo_monitor_ensure(election=election, password=monitor_password)
+        if monitor is not None:
+            self.stdout.write(
+                f"  MON  plan {monitor[1]:<7} login: {monitor[0].username} "
+                f"password: {monitor_password}"
+            )
         if pec.station is not None:
             self._demo_register(election, pec.station)
         if tec.pk in opened:
@@ -163,6 +211,11 @@ class Command(BaseCommand):
                 f" as demo-tec, accept it (/staff/e/{election.key}/queue/);"
                 " as demo-cec, watch the tallies; as demo-observer, submit a checklist"
                 " (/observation/form/)."
+            )
+        if monitor is not None:
+            self.stdout.write(
+                f"As demo-monitor, code items offline at /media/{election.key}/{monitor[1]}/code/"
+                " and upload them (the plan's coordinator)."
             )
 
     def _demo_register(self, election: Any, station: Any) -> None:
