@@ -56,6 +56,8 @@ def test_the_station_page_says_where_to_vote_in_the_reader_s_language(
     assert _text(ru, "station-address") == "проспект Абая, 1"
     assert "Кабина для голосования, доступная для инвалидной коляски: нет" in ru
     assert "Где голосовать" in ru
+    assert _text(ru, "station-bring").startswith("Документ, удостоверяющий личность, с вашим ИИН")
+    assert "сырттай дауыс беру куәлігі" in _text(kk, "station-bring")
     # A station with its English address alone and no coordinates: the English address
     # (every stored text falls back to English), no map.
     client = Client()
