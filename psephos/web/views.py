@@ -235,21 +235,15 @@ def commission_results(request: HttpRequest, key: str, code: str) -> HttpRespons
 
 
 def _station_facts(station: PollingStation) -> dict[str, Any]:
-    """Return what a voter needs of the station: address in the page's language, access, map.
-
-    The map is a link to OpenStreetMap at the station's coordinates (none without them):
-    nothing is loaded from another site.
-    """
-    map_url = ""
-    if station.latitude is not None and station.longitude is not None:
-        lat, lon = station.latitude, station.longitude
-        map_url = f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+    """Return what a voter needs of the station: address in the page's language, access,
+    and where it is (``web/_station_facts.html`` links a map from the coordinates)."""
     return {
         "address": localized(station, "address"),
         "step_free": station.step_free,
         "accessible_booth": station.accessible_booth,
         "braille_guide": station.braille_guide,
-        "map_url": map_url,
+        "latitude": station.latitude,
+        "longitude": station.longitude,
     }
 
 

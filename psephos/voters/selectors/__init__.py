@@ -6,6 +6,7 @@ import datetime as dt
 import time
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Case, Count, Exists, Model, OuterRef, Q, QuerySet, Value, When
@@ -52,6 +53,9 @@ class SelfCheck:
     step_free: bool | None = None
     accessible_booth: bool | None = None
     braille_guide: bool | None = None
+    # Where the station is (WGS 84 degrees), for a map link; None when not recorded.
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +182,8 @@ def voter_self_check(*, election: Election, iin: str) -> SelfCheck:
         step_free=station.step_free,
         accessible_booth=station.accessible_booth,
         braille_guide=station.braille_guide,
+        latitude=station.latitude,
+        longitude=station.longitude,
     )
 
 

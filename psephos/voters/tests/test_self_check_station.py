@@ -67,3 +67,16 @@ def test_the_result_is_in_the_voters_language_with_the_fallback_standing_in(list
     assert '<dd id="station-place">Школа № 1</dd>' in kk
     assert "Дауыс беру күні жергілікті уақыт бойынша сағат 07:00 – 20:00 аралығында." in kk
     cache.clear()
+
+
+def test_the_result_links_a_map_where_the_station_is(listed: World) -> None:
+    assert 'id="station-map"' not in _result("en")  # no coordinates recorded
+    PollingStation.objects.filter(code="KZ-75-0001").update(
+        latitude="50.411700", longitude="80.227500"
+    )
+    html = _result("kk")
+    assert (
+        '<a href="https://www.openstreetmap.org/?mlat=50.411700&amp;mlon=80.227500'
+        '#map=17/50.411700/80.227500" rel="external">Сайлау учаскесі OpenStreetMap картасында</a>'
+    ) in html
+    assert "Өзіңізбен бірге алып келіңіз" in html

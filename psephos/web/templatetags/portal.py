@@ -128,3 +128,12 @@ def source_label(source: str | None) -> str:
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     """Return ``mapping[key]`` or ``None``."""
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def osm_url(latitude: object, longitude: object) -> str:
+    """Return a link to OpenStreetMap at a place (``""`` without coordinates): a map that
+    loads nothing from another site into the page."""
+    if latitude is None or longitude is None:
+        return ""
+    return f"https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}#map=17/{latitude}/{longitude}"
