@@ -36,7 +36,8 @@ Each run (the reports of the previous run deleted first, untimed):
 Then the public turnout page (``/pollingday/{key}/turnout/``, the national curve with
 a table per region and the late stations) and the API JSON of the same view are read
 through Django's test client in this process, alternating, 21 times each: median
-server time (wall and CPU). The 1-minute load average is printed around every step.
+server time (wall and CPU), cold (the cache emptied before each read, as after a new
+report) and cached, with the clock at 12:30 and after the polls. The 1-minute load average is printed around every step.
 """
 
 from __future__ import annotations
@@ -211,7 +212,10 @@ def _burst(
     }
 
 
-def _page_times(key: str, runs: int) -> tuple[list[float], list[float], list[float], list[float]]:
+def _page_times(
+    key: str, runs: int, *, cold: bool
+) -> tuple[list[float], list[float], list[float], list[float]]:
+    from django.core.cache import cache
     from django.test import Client
 
     client = Client()
@@ -223,6 +227,8 @@ def _page_times(key: str, runs: int) -> tuple[list[float], list[float], list[flo
             (f"/pollingday/{key}/turnout/", page, page_cpu),
             (f"/api/v1/elections/{key}/turnout", api, api_cpu),
         ):
+            if cold:
+                cache.clear()  # the view as after a new report (the ledger head moved)
             w, c = time.perf_counter(), time.process_time()
             r = client.get(url, HTTP_ACCEPT_LANGUAGE="kk")
             wall.append((time.perf_counter() - w) * 1000)
@@ -236,13 +242,18 @@ def _pages(key: str, runs: int, during: dt.datetime) -> None:
     from psephos.core import clock
 
     med = statistics.median
-    for when, label in ((during, "at the reporting hour"), (None, "after the polls")):
+    cases = (
+        (during, True, "at the reporting hour, cold"),
+        (during, False, "at the reporting hour, cached"),
+        (None, True, "after the polls, cold"),
+    )
+    for when, cold, label in cases:
         before = _load()
         if when is None:
-            page, api, page_cpu, api_cpu = _page_times(key, runs)
+            page, api, page_cpu, api_cpu = _page_times(key, runs, cold=cold)
         else:
             with clock.fixed(when):
-                page, api, page_cpu, api_cpu = _page_times(key, runs)
+                page, api, page_cpu, api_cpu = _page_times(key, runs, cold=cold)
         print(
             f"turnout page (kk) {label}, {runs} reads (load {before} → {_load()}): median "
             f"{med(page):.1f} ms wall, {med(page_cpu):.1f} ms CPU; the API JSON of the same "

@@ -49,7 +49,7 @@ from .selectors import OpeningView, opening_get
 from .selectors_count import CountView, count_get
 from .selectors_logbook import LogEntryView, log_entry_view, logbook_get, logbook_public
 from .selectors_mobile import mobile_get
-from .selectors_turnout import Curve, turnout_by_group, turnout_for_election
+from .selectors_turnout import Curve, turnout_by_group_cached, turnout_for_election_cached
 from .services.count import count_step_record
 from .services.logbook import log_entry_add
 from .services.mobile import mobile_application_add, mobile_ballot_issue, mobile_trip_record
@@ -156,7 +156,7 @@ def _curve_out(curve: Curve) -> CurveOut:
 def turnout_read(request: HttpRequest, key: str) -> TurnoutOut:
     """Turnout at each reporting time: the nation, each region and district; late stations."""
     election = election_get(key=key)
-    view = turnout_for_election(election=election, now=clock.now())
+    view = turnout_for_election_cached(election=election, now=clock.now())
     return TurnoutOut(
         times=[t.strftime("%H:%M") for t in view.times],
         stations=view.stations,
@@ -173,7 +173,7 @@ def turnout_groups(request: HttpRequest, key: str) -> list[GroupOut]:
     election = election_get(key=key)
     return [
         GroupOut(sex=g.sex, band=g.band, registered=g.registered, voted=g.voted, percent=g.percent)
-        for g in turnout_by_group(election=election)
+        for g in turnout_by_group_cached(election=election, now=clock.now())
     ]
 
 

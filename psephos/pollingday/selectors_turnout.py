@@ -9,9 +9,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.utils.translation import get_language
 
 from psephos.elections.selectors import election_profile
+from psephos.ledger.selectors import ledger_head_hash
 from psephos.territory.selectors import stations_regular_rows
 from psephos.voters.selectors import list_and_marks_by_group
 
@@ -25,6 +27,8 @@ from .rules.turnout import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from psephos.elections.models import Election
     from psephos.territory.models import AdministrativeUnit
 
@@ -152,6 +156,36 @@ def turnout_for_election(*, election: Election, now: dt.datetime) -> TurnoutView
         districts=[curve("district", c, _name(u)) for c, u in sorted(districts.items())],
         late=late,
     )
+
+
+TURNOUT_CACHE_SECONDS = 600
+
+
+def _cached[T](name: str, election: Election, now: dt.datetime, build: Callable[[], T]) -> T:
+    """Return ``build()`` from the cache while nothing changed.
+
+    Keyed per election, language (the units' names), ledger head (every report and mark
+    seal appends an event) and minute (a reporting window closes on the minute).
+    """
+    language = (get_language() or "en")[:2]
+    key = f"pollingday:{name}:{election.pk}:{language}:{ledger_head_hash()}:{now:%Y%m%d%H%M}"
+    value: T | None = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, TURNOUT_CACHE_SECONDS)
+    return value
+
+
+def turnout_for_election_cached(*, election: Election, now: dt.datetime) -> TurnoutView:
+    """Return ``turnout_for_election`` from the cache while nothing changed (``_cached``)."""
+    return _cached(
+        "turnout", election, now, lambda: turnout_for_election(election=election, now=now)
+    )
+
+
+def turnout_by_group_cached(*, election: Election, now: dt.datetime) -> list[Group]:
+    """Return ``turnout_by_group`` from the cache while nothing changed (``_cached``)."""
+    return _cached("groups", election, now, lambda: turnout_by_group(election=election))
 
 
 def turnout_national_points(*, election: Election) -> list[Point]:

@@ -32,8 +32,8 @@ from .selectors_logbook import logbook_get
 from .selectors_turnout import (
     Point,
     election_day_profile,
-    turnout_by_group,
-    turnout_for_election,
+    turnout_by_group_cached,
+    turnout_for_election_cached,
 )
 from .services.count import count_step_record
 from .services.logbook import log_entry_add
@@ -120,14 +120,15 @@ def _curve_dots(points: list[Point]) -> list[tuple[str, str, Point]]:
 def turnout_page(request: HttpRequest, key: str) -> HttpResponse:
     """The public turnout page: the national curve, a table per region, late stations."""
     election = election_get(key=key)
-    view = turnout_for_election(election=election, now=clock.now())
+    now = clock.now()
+    view = turnout_for_election_cached(election=election, now=now)
     dots = _curve_dots(view.national.points)
     context = {
         "election": election,
         "view": view,
         "curve": " ".join(f"{x},{y}" for x, y, _p in dots),
         "dots": dots,
-        "groups": turnout_by_group(election=election),
+        "groups": turnout_by_group_cached(election=election, now=now),
         # Past the polls every station can be late: the page lists the first ones, the JSON all.
         "late": view.late[:LATE_SHOWN],
         "late_more": max(0, len(view.late) - LATE_SHOWN),

@@ -126,6 +126,37 @@ def test_reports_fill_the_curve_and_refusals_carry_their_numbers(
     assert '<li data-station="KZ-01-0102">KZ-01-0102: no report for 10:00</li>' in page
 
 
+def test_the_curve_is_read_from_the_cache_until_a_report_or_a_window_closes(
+    client: Client, country: Country, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(country.users["KZ-01-0101"])
+    freeze(monkeypatch, 10, 5)
+    assert report(client, slot="10:00", voted=250, registered=1000).status_code == 201
+    reader = Client()
+    first = reader.get(f"/api/v1/elections/{KEY}/turnout").json()
+    with CaptureQueriesContext(connection) as cold:
+        reader.get(f"/api/v1/elections/{KEY}/turnout")
+    assert not any("pollingday_turnoutreport" in q["sql"] for q in cold.captured_queries)
+
+    second = Client()
+    second.force_login(country.users["KZ-01-0102"])
+    assert report(second, "KZ-01-0102", slot="10:00", voted=100, registered=500).status_code == 201
+    after = reader.get(f"/api/v1/elections/{KEY}/turnout").json()
+    assert [p["stations"] for p in (first["national"]["points"] + after["national"]["points"])] == [
+        1,
+        2,
+    ]
+    assert after["late"] == []
+    freeze(monkeypatch, 12, 10)  # nothing written since, but 11:00 closed no window: still none
+    assert reader.get(f"/api/v1/elections/{KEY}/turnout").json()["late"] == []
+    freeze(monkeypatch, 13, 0)  # the 12:00 window closed at 13:00: both stations are late
+    late = reader.get(f"/api/v1/elections/{KEY}/turnout").json()["late"]
+    assert [x["slot"] for x in late] == ["12:00", "12:00"]
+
+
 def test_only_the_station_pec_reports(
     client: Client, country: Country, monkeypatch: pytest.MonkeyPatch
 ) -> None:
