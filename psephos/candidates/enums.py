@@ -63,6 +63,10 @@ class SignatureReason(models.TextChoices):
         _("one collector, many lines with an identical timestamp"),
     )
     SEQUENTIAL_IINS = _Reason.SEQUENTIAL_IINS.value, _("consecutive lines with sequential IINs")
+    ONE_SIGNER = (
+        _Reason.ONE_SIGNER.value,
+        _("one person signed for several voters (a document reviewer's finding)"),
+    )
 
 
 class DecisionOutcome(models.TextChoices):

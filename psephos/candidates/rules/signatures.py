@@ -34,6 +34,8 @@ class Reason(StrEnum):
     DUPLICATE = "duplicate"
     ONE_HAND_TIMESTAMP = "one_hand_timestamp"
     SEQUENTIAL_IINS = "sequential_iins"
+    # Found on the paper by a document reviewer, not by the verifier (services.reviews).
+    ONE_SIGNER = "one_signer"
 
 
 class SignatureRow(NamedTuple):

@@ -435,3 +435,43 @@ def test_import_and_complete_show_progress_over_every_line(
     assert [(b.done, b.total) for b in bars] == [(8, 8), (4, 4), (4, 4)] * 2
     summary = signature_summary(nomination=nomination)
     assert (summary.collected, summary.checked, summary.valid) == (8, 8, 5)
+
+
+def flag(*extra: str) -> str:
+    out = StringIO()
+    arguments = ["flag", "--election", KEY, "--nominee", "tokayev", *extra]
+    call_command("candidates", "signatures", *arguments, stdout=out)
+    return out.getvalue()
+
+
+def test_a_reviewer_flags_lines_one_person_signed_for_several_voters(world: World) -> None:
+    nomination = collecting(world)
+    p = world.people
+    # Line 3 is already invalid (a name the register does not have).
+    run(write(world, "a.csv", line(1, 1, p[0]) + line(1, 2, p[1]) + line(1, 3, p[2], surname="X")))
+    before = stored()
+    with pytest.raises(CommandError) as unknown:
+        flag("--sheet", "1", "--lines", "2,7")
+    assert str(unknown.value).startswith(
+        "validation_failed: Sheet 1 of “tokayev” has no checked line 7; nothing was flagged."
+    )
+    with pytest.raises(CommandError):
+        flag("--sheet", "1", "--lines", "two")
+    assert stored() == before
+
+    assert flag("--sheet", "1", "--lines", "2,3") == (
+        "Sheet 1: 2 line(s) flagged, 1 valid before.\n"
+    )
+    lines = dict(SignatureLine.objects.values_list("line", "reasons"))
+    assert lines == {1: "", 2: "one_signer", 3: "name_mismatch,one_signer"}
+    tally = SignatureTally.objects.get()
+    assert (tally.checked, tally.valid, tally.reasons["one_signer"]) == (3, 1, 2)
+    assert SignatureImport.objects.get().valid == 1
+    summary = signature_summary(nomination=nomination)
+    assert (summary.valid, summary.reasons["one_signer"]) == (1, 2)
+    event = Event.objects.get(action="signatures.flag")
+    assert (event.payload["lines"], event.payload["valid_before"]) == ([2, 3], 1)
+    # Flagging again changes nothing and records nothing.
+    kept = stored()
+    assert flag("--sheet", "1", "--lines", "2") == "Sheet 1: 1 line(s) flagged, 0 valid before.\n"
+    assert stored() == kept

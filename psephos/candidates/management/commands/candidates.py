@@ -2,6 +2,7 @@
 
 psephos candidates signatures import FILE --election KEY --nominee KEY [--sample N --seed S]
 psephos candidates signatures complete FILE --election KEY --nominee KEY   (the lines a sample left)
+psephos candidates signatures flag --sheet N --lines 3,4,9 --election KEY --nominee KEY   (one signer for several voters)
 psephos candidates signatures summary --election KEY --nominee KEY
 psephos candidates ballot proof --election KEY --out FILE.pdf
 psephos candidates deposits settle ELECTION   (a first round or its runoff)
@@ -9,6 +10,7 @@ psephos candidates deposits settle ELECTION   (a first round or its runoff)
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,21 @@ from psephos.ledger.actors import actor_system
 
 from ...selectors import ballot_proof, nomination_get, signature_summary
 from ...services.deposits import deposits_settle
+from ...services.reviews import signature_lines_flag
 from ...services.signatures import signatures_check_rest, signatures_import
+
+
+def _line_numbers(text: str) -> list[int]:
+    """Parse ``--lines 3,4,9``; refuse anything but positive line numbers."""
+    try:
+        numbers = [int(part) for part in text.split(",")]
+    except ValueError:
+        numbers = []
+    if not numbers or min(numbers) < 1:
+        raise argparse.ArgumentTypeError(
+            _("“%(text)s” is not a list of line numbers such as 3,4,9.") % {"text": text}
+        )
+    return numbers
 
 
 class Command(DomainCommand):
@@ -43,8 +59,13 @@ class Command(DomainCommand):
             "complete", help="check every line a sampled import of this file left unchecked"
         )
         c.add_argument("file", type=Path)
+        f = actions.add_parser(
+            "flag", help="a document reviewer's finding: one person signed these lines"
+        )
+        f.add_argument("--sheet", type=int, required=True)
+        f.add_argument("--lines", type=_line_numbers, required=True, help="e.g. 3,4,9")
         s = actions.add_parser("summary", help="the nominee's verification summary")
-        for p in (i, c, s):
+        for p in (i, c, f, s):
             p.add_argument("--election", required=True)
             p.add_argument("--nominee", required=True)
         ballot = sub.add_parser("ballot", help="the ballot")
@@ -80,6 +101,18 @@ class Command(DomainCommand):
                 )
             return
         nomination = nomination_get(election=election, key=options["nominee"])
+        if options["action"] == "flag":
+            invalid = signature_lines_flag(
+                nomination=nomination,
+                sheet=options["sheet"],
+                lines=options["lines"],
+                actor=actor_system("cli"),
+            )
+            self.stdout.write(
+                _("Sheet %(sheet)d: %(lines)d line(s) flagged, %(invalid)d valid before.")
+                % {"sheet": options["sheet"], "lines": len(options["lines"]), "invalid": invalid}
+            )
+            return
         if options["action"] in ("import", "complete"):
             if options["action"] == "import":
                 result = signatures_import(
