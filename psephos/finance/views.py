@@ -35,7 +35,7 @@ from .enums import (
 from .exports import itemised_csv
 from .forms import OfficerAnswerForm, OfficerReceiptsForm, OfficerReportForm
 from .messages import answer_recorded_text, report_submitted_text
-from .rules.chart import polyline, value_axis
+from .rules.chart import polyline, timeline, value_axis
 from .rules.receipts import RECEIPT_COLUMNS
 from .selectors import audit_get, audits_list, findings_list, fund_get, reports_list
 from .services.audits import audit_answer
@@ -86,6 +86,69 @@ def _labelled(d: Disclosure, top: Decimal) -> dict[str, Any]:
     }
 
 
+# The charts over the campaign: one line per candidate, told apart by colour and dash.
+LINE_STYLES = (
+    ("#2b6cb0", ""),
+    ("#c05621", "6 3"),
+    ("#2f855a", "2 3"),
+    ("#6b46c1", "8 3 2 3"),
+    ("#975a16", "4 4"),
+    ("#c53030", "1 3"),
+)
+# Left margin for the value labels, top and bottom margins, plot height.
+T_LEFT, T_TOP, T_BOTTOM, T_PLOT = 56, 12, 44, 200
+TIMELINE_TITLES = {
+    "received": gettext_lazy("Received over the campaign, per candidate"),
+    "spent": gettext_lazy("Spent over the campaign, per candidate"),
+}
+
+
+def _timelines(disclosures: list[Disclosure]) -> list[dict[str, Any]]:
+    """Return the charts of each candidate's running totals over the campaign."""
+    days = [p.day for d in disclosures for p in d.series]
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    plot = WIDTH - T_LEFT - PAD
+    out = []
+    for kind in ("received", "spent"):
+        series = [[(p.day, getattr(p, kind)) for p in d.series] for d in disclosures]
+        axis = value_axis(max((getattr(d, kind) for d in disclosures), default=Decimal(0)))
+        points = timeline(series, first=first, last=last, top=axis.top, width=plot, height=T_PLOT)
+        ticks = [
+            {"y": f"{T_TOP + T_PLOT - axis.at(t, T_PLOT):.1f}", "label": label}
+            for t, label in zip(axis.ticks, axis.labels(), strict=True)
+        ]
+        out.append(
+            {
+                "kind": kind,
+                "title": TIMELINE_TITLES[kind],
+                "first": first,
+                "last": last,
+                "unit_title": UNIT_TITLES[axis.unit],
+                "ticks": ticks,
+                "left": T_LEFT,
+                "top": T_TOP,
+                "right": T_LEFT + plot,
+                "bottom": T_TOP + T_PLOT,
+                "date_y": T_TOP + T_PLOT + 16,
+                "unit_y": T_TOP + T_PLOT + 34,
+                "height": T_TOP + T_PLOT + T_BOTTOM,
+                "lines": [
+                    {
+                        "fund": d.fund,
+                        "points": p,
+                        "total": getattr(d, kind),
+                        "color": LINE_STYLES[i % len(LINE_STYLES)][0],
+                        "dash": LINE_STYLES[i % len(LINE_STYLES)][1],
+                    }
+                    for i, (d, p) in enumerate(zip(disclosures, points, strict=True))
+                ],
+            }
+        )
+    return out
+
+
 def _comparison(rows: list[dict[str, Any]], disclosures: list[Disclosure]) -> dict[str, Any]:
     """Return the geometry of the comparison chart: bars per candidate, ticks, legend."""
     axis = value_axis(max((max(d.received, d.spent) for d in disclosures), default=Decimal(0)))
@@ -129,6 +192,7 @@ def finance_list(request: HttpRequest, key: str) -> HttpResponse:
             "rows": rows,
             "width": WIDTH,
             "chart": _comparison(rows, disclosures),
+            "timelines": _timelines(disclosures),
         },
     )
 

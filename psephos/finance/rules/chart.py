@@ -5,6 +5,8 @@ Pure functions; nothing here imports Django.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
@@ -52,3 +54,28 @@ def value_axis(largest: Decimal, *, ticks: int = 4) -> Axis:
     count = int((largest / step).to_integral_value(rounding=ROUND_CEILING))
     unit = 1_000_000 if step >= 1_000_000 else 1_000 if step >= 1_000 else 1
     return Axis(step * count, [step * i for i in range(count + 1)], unit)
+
+
+def timeline(
+    series: Sequence[Sequence[tuple[dt.date, Decimal]]],
+    *,
+    first: dt.date,
+    last: dt.date,
+    top: Decimal,
+    width: float,
+    height: float,
+) -> list[str]:
+    """Return SVG polyline points of each running total, on one date axis and one scale.
+
+    Each series is its (day, running total) points; a day is placed between ``first``
+    and ``last`` over ``width``, a value from the bottom of ``height`` up to ``top``.
+    """
+    span = max((last - first).days, 1)
+
+    def x(day: dt.date) -> float:
+        return (day - first).days / span * width
+
+    def y(value: Decimal) -> float:
+        return height - (float(value / top) * height if top > 0 else 0.0)
+
+    return [" ".join(f"{x(day):.1f},{y(value):.1f}" for day, value in points) for points in series]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
 from django.test import Client
 
 from psephos.finance.models import Fund
-from psephos.finance.rules.chart import value_axis
+from psephos.finance.rules.chart import timeline, value_axis
 
 from .test_pages import published
 
@@ -49,3 +50,45 @@ def test_the_chart_speaks_russian(client: Client, published: Fund) -> None:
     ).content.decode()
     svg = page[page.index('<svg id="comparison"') : page.index("</svg>")]
     assert "тыс. тенге" in svg and "Поступило" in svg
+
+
+def test_the_timeline_places_days_and_totals_on_shared_axes() -> None:
+    first, last = dt.date(2022, 10, 1), dt.date(2022, 10, 11)
+    lines = timeline(
+        [
+            [(first, Decimal(100)), (last, Decimal(400))],
+            [(dt.date(2022, 10, 6), Decimal(200))],
+        ],
+        first=first,
+        last=last,
+        top=Decimal(400),
+        width=500,
+        height=200,
+    )
+    assert lines == ["0.0,150.0 500.0,0.0", "250.0,100.0"]
+    one_day = timeline(
+        [[(first, Decimal(0))]], first=first, last=first, top=Decimal(1), width=10, height=10
+    )
+    assert one_day == ["0.0,10.0"]
+
+
+def test_the_comparison_over_the_campaign_has_a_line_per_candidate(
+    client: Client, published: Fund
+) -> None:
+    page = client.get(f"/finance/{published.election.key}/").content.decode()
+    for kind, title, total in (
+        ("received", "Received over the campaign, per candidate", "346,300.00"),
+        ("spent", "Spent over the campaign, per candidate", "0.00"),
+    ):
+        start = page.index(f'<svg id="timeline-{kind}"')
+        svg = page[start : page.index("</svg>", start)]
+        assert f'aria-labelledby="timeline-{kind}-title timeline-{kind}-desc"' in svg
+        assert f'<title id="timeline-{kind}-title">{title}</title>' in svg
+        assert "from 2022-10-20 to 2022-10-21" in svg
+        [line] = re.findall(r"<polyline[^>]*>.*?</polyline>", svg, re.S)
+        assert re.search(rf"<title>[^<]*Tokayev[^<]*: {total}</title>", line)
+        figure = page[start : page.index("</figure>", start)]
+        assert re.search(r'<ul class="legend"><li>.*Tokayev.*</li></ul>', figure, re.S)
+    received = page[page.index('<svg id="timeline-received"') :]
+    # 306,300 then 346,300 on an axis to 400,000 over 200 px, first day to last.
+    assert 'points="0.0,46.8 520.0,26.8"' in received
