@@ -135,11 +135,20 @@ def operator_update(
     return user
 
 
-def operator_deactivate(*, user: User, actor: str, actor_role: str = "system") -> None:
-    """Deactivate an operator: no login, no API token, no open invitation. Writes ``user.deactivate``."""
+def operator_deactivate(
+    *, user: User, actor: str, actor_role: str = "system", unbind: bool = False
+) -> None:
+    """Deactivate an operator: no login, no API token, no open invitation. Writes ``user.deactivate``.
+
+    ``unbind`` also detaches the account from its commission, leaving a reader
+    (``psephos simulate --replace`` deletes the commission; ``operator_invite`` binds
+    it again)."""
     with transaction.atomic():
         now = clock.now()
-        User.objects.filter(pk=user.pk).update(is_active=False)
+        fields: dict[str, object] = {"is_active": False}
+        if unbind:
+            fields.update(commission=None, role=Role.READER)
+        User.objects.filter(pk=user.pk).update(**fields)
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
         Invitation.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)
         event_record(

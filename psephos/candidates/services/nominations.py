@@ -20,7 +20,19 @@ from psephos.territory.selectors import regions_list
 
 from ..enums import BodyKind, NominationStatus
 from ..errors import BodyNotEligible, NominationOutsideWindow, NominationState, NominationTaken
-from ..models import BodyOffice, NominatingBody, Nomination, NominationDocument
+from ..models import (
+    Assessment,
+    BodyOffice,
+    NominatingBody,
+    Nomination,
+    NominationDocument,
+    NominationProxy,
+    RegistrationDecision,
+    SignatureImport,
+    SignatureLine,
+    SignatureSheet,
+    SignatureTally,
+)
 from ..profile import candidate_profile
 
 if TYPE_CHECKING:
@@ -239,3 +251,39 @@ def state_refused(nomination: Nomination, action: str) -> NominationState:
         },
         data={"nominee": nomination.key, "status": nomination.status},
     )
+
+
+def election_nominations_delete(*, election_key: str, actor: str, role: str = "cec") -> int:
+    """Delete every nomination of an election with its records (a simulation replaced).
+
+    Its documents, assessments, signature files, sheets, lines and tallies, proxies and
+    registration decisions go with it; the nominating bodies stay (they are not the
+    election's). Funds that still refer to a nomination raise ``ProtectedError``
+    (``finance.services.funds.election_funds_delete`` first). Returns the number of
+    nominations deleted; writes one ``nominations.delete`` event when any.
+    """
+    with transaction.atomic():
+        nominations = Nomination.objects.filter(election__key=election_key)
+        count = nominations.count()
+        if not count:
+            return 0
+        for model in (  # the records that refer to a nomination, sheets before their files
+            SignatureLine,
+            SignatureTally,
+            SignatureSheet,
+            SignatureImport,
+            RegistrationDecision,
+            NominationProxy,
+            Assessment,
+            NominationDocument,
+        ):
+            model.objects.filter(nomination__in=nominations).delete()
+        nominations.delete()
+        event_record(
+            actor=actor,
+            role=role,
+            action="nominations.delete",
+            object_key=election_key,
+            payload={"election": election_key, "nominations": count},
+        )
+    return count

@@ -25,7 +25,9 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from psephos.accounts.enums import Role
-from psephos.accounts.services.invitations import operator_invite
+from psephos.accounts.selectors import users_by_username
+from psephos.accounts.services.invitations import operator_deactivate, operator_invite
+from psephos.candidates.errors import BodyNotFound
 from psephos.candidates.rules.eligibility import (
     Assessment,
     CriteriaRules,
@@ -33,10 +35,15 @@ from psephos.candidates.rules.eligibility import (
     criteria_applied,
 )
 from psephos.candidates.rules.signatures import PatternRules
-from psephos.candidates.selectors import signature_summary
+from psephos.candidates.selectors import body_get, signature_summary
 from psephos.candidates.services.deposits import deposit_pay
 from psephos.candidates.services.eligibility import eligibility_decide
-from psephos.candidates.services.nominations import NomineeSpec, body_register, nomination_submit
+from psephos.candidates.services.nominations import (
+    NomineeSpec,
+    body_register,
+    election_nominations_delete,
+    nomination_submit,
+)
 from psephos.candidates.services.registration import (
     Vote,
     ballot_build,
@@ -45,12 +52,13 @@ from psephos.candidates.services.registration import (
 )
 from psephos.candidates.services.signatures import signatures_check_rest, signatures_import
 from psephos.commissions.selectors import commission_top_get
+from psephos.commissions.services import decisions_delete_proposed_by
 from psephos.core import clock
 from psephos.core.bulk import collector_paused
 from psephos.elections.rules.profiles import PresidentialProfile
-from psephos.elections.selectors import election_profile
+from psephos.elections.selectors import election_exists, election_get, election_profile
 from psephos.ledger.actors import actor_system
-from psephos.voters.services.register import register_import
+from psephos.voters.services.register import register_delete, register_import
 
 from ..rules.nominees import (
     NOMINEES,
@@ -63,12 +71,13 @@ from ..rules.nominees import (
 )
 
 if TYPE_CHECKING:
-    from psephos.candidates.models import Nomination
+    from psephos.candidates.models import NominatingBody, Nomination
     from psephos.elections.models import Election
 
     from ..rules.country import CountryPlan
 
 ACTOR = actor_system("simulate")
+OPERATORS = ["simulate-cec-1", "simulate-cec-2"]  # the CEC's two operators (propose, confirm)
 ZONE = ZoneInfo("Asia/Almaty")
 OFFICES_SINCE = dt.date(2020, 1, 1)  # invented: every body's offices were registered by then
 ELIGIBILITY_DAYS = 3  # invented: the CEC decides 3 days after submission (the law: within 5)
@@ -148,6 +157,14 @@ def _register_write(path: Path, rows: list[RegisterRow], stations: dict[str, lis
             )
 
 
+def _body_find(key: str) -> NominatingBody | None:
+    """The nominating body if a run before this one registered it (bodies outlive an election)."""
+    try:
+        return body_get(key=key)
+    except BodyNotFound:
+        return None
+
+
 def candidates_simulate(
     *,
     election: Election,
@@ -205,15 +222,13 @@ def candidates_simulate(
             )
             operators = [
                 operator_invite(
-                    username=f"simulate-cec-{i}",
-                    role=Role.CEC_OPERATOR,
-                    commission=cec,
-                    actor=ACTOR,
+                    username=username, role=Role.CEC_OPERATOR, commission=cec, actor=ACTOR
                 )[0]
-                for i in (1, 2)
+                for username in OPERATORS
             ]
             bodies = {
-                n.key: body_register(
+                n.key: _body_find(n.body.key)
+                or body_register(
                     key=n.body.key,
                     kind=n.body.kind,
                     names=n.body.names,
@@ -342,3 +357,23 @@ def candidates_simulate(
         lines=sum(scaled(n.signatures, lines_scale).collected for n in NOMINEES if n.signatures),
         checked=sum(f.checked for f in files.values()),
     )
+
+
+def simulated_candidates_delete(*, election_key: str) -> int:
+    """Clear what ``candidates_simulate`` wrote for ``election_key`` (before ``--replace``).
+
+    The nominations with their records (``election_nominations_delete``), the decisions
+    the two simulated CEC operators proposed (``decisions_delete_proposed_by``), those
+    operators detached from the commission about to be deleted (``operator_deactivate``
+    with ``unbind``; the next run binds them again) and the map's register of signers
+    (``register_delete``). Returns the number of nominations deleted.
+    """
+    count = election_nominations_delete(election_key=election_key, actor=ACTOR)
+    operators = list(users_by_username(usernames=OPERATORS).values())
+    decisions_delete_proposed_by(users=operators, actor=ACTOR)
+    for user in operators:
+        if user.commission_id is not None:
+            operator_deactivate(user=user, actor=ACTOR, unbind=True)
+    if election_exists(key=election_key):
+        register_delete(geography=election_get(key=election_key).geography, actor=ACTOR)
+    return count

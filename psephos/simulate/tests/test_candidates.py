@@ -14,6 +14,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from psephos.accounts.models import User
 from psephos.candidates.rules.signatures import PatternRules
 from psephos.candidates.selectors import nominations_public
 from psephos.elections.models import Election, Option
@@ -110,7 +111,25 @@ def test_the_2022_outcome_at_a_twentieth_of_the_lines(key_dir: object) -> None:
     assert Event.objects.filter(action="signatures.import").count() == 8
     assert Event.objects.filter(action="registration.decide").count() == 12
     # The register holds the signers looked up, never 12 million voters.
-    assert Voter.objects.count() < 20_000
+    signers = Voter.objects.count()
+    assert signers < 20_000
+    # --replace clears the nominations, the CEC operators' decisions and the register of
+    # signers through their apps' services, and the same build comes out again.
+    _run("--seed", "2022", "--candidates", "0.05", "--replace")
+    again = Election.objects.get(key="kz-2022-presidential")
+    assert again.pk != election.pk
+    assert _outcome(again) == found
+    assert Voter.objects.count() == signers
+    assert Event.objects.filter(action="nominations.delete").get().payload == {
+        "election": "kz-2022-presidential",
+        "nominations": 12,
+    }
+    deleted = Event.objects.filter(action="voters.register_deleted").get().payload
+    assert deleted["voters"] == signers
+    operators = User.objects.filter(username__startswith="simulate-cec-")
+    assert {(u.role, u.commission.geography_id) for u in operators if u.commission} == {
+        ("cec", again.geography_id)
+    }
 
 
 def test_candidates_refused_with_the_full_register(key_dir: object) -> None:

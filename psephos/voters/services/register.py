@@ -501,3 +501,40 @@ def _drop_staging() -> None:
     schema = "pg_temp" if connection.vendor == "postgresql" else "temp"
     with connection.cursor() as cur:
         cur.execute(f"DROP TABLE IF EXISTS {schema}.voters_staging")
+
+
+def register_delete(*, geography: Geography, actor: str, role: str = "system") -> int:
+    """Delete a map's register with its lists, marks, certificates, correction requests
+    and import history (``psephos simulate --replace`` rebuilds the map).
+
+    Returns the number of voters deleted; writes one ``voters.register_deleted`` event
+    (counts only) when the map had a register or an import.
+    """
+    from ..models import Certificate, CorrectionRequest, ListEntry, Mark, RegisterChange, Voter
+
+    with transaction.atomic():
+        voters = Voter.objects.filter(geography=geography)
+        batches = ImportBatch.objects.filter(geography=geography)
+        count = voters.count()
+        if not count and not batches.exists():
+            return 0
+        # What refers to a voter or an import goes first (their keys are PROTECT).
+        for model, field in (
+            (Mark, "voter__geography"),
+            (Certificate, "voter__geography"),
+            (CorrectionRequest, "voter__geography"),
+            (ListEntry, "voter__geography"),
+            (RegisterChange, "batch__geography"),
+        ):
+            model.objects.filter(**{field: geography}).delete()
+        voters.delete()
+        imports = batches.count()
+        batches.delete()
+        event_record(
+            actor=actor,
+            role=role,
+            action="voters.register_deleted",
+            object_key=geography.key,
+            payload={"geography": geography.key, "voters": count, "imports": imports},
+        )
+    return count

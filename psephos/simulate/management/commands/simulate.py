@@ -16,6 +16,7 @@ from psephos.core.commands import DomainCommand
 from psephos.elections.enums import ElectionKind
 from psephos.elections.selectors import election_exists
 from psephos.simulate.rules.scenarios import SCENARIOS
+from psephos.simulate.services.candidates import simulated_candidates_delete
 from psephos.simulate.services.finance import finance_simulate, simulated_finance_delete
 from psephos.simulate.services.media import media_simulate, simulated_media_delete
 from psephos.simulate.services.outcome import outcome_sentence
@@ -135,6 +136,7 @@ class Command(DomainCommand):
                 simulated_mission_delete(election_key=options["election"])
                 simulated_media_delete(election_key=options["election"])
                 simulated_finance_delete(election_key=options["election"])
+                simulated_candidates_delete(election_key=options["election"])
             result = simulation_run(
                 election_key=options["election"],
                 seed=options["seed"],
