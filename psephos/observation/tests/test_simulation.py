@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 
@@ -16,9 +21,12 @@ from psephos.observation.selectors import (
     quickcount_estimate,
     quickcount_official,
 )
+from psephos.observation.services import crypto
 from psephos.results.selectors import result_rows
+from tests.support.shared_db import module_rows, module_settings
 
-pytestmark = pytest.mark.django_db
+# Both tests read one simulated election and mission (in one worker: it is built once).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("observation-simulation")]
 
 # (phase, item, measure) → (count, denominator, statement) as the report gives them.
 REPORT = {
@@ -95,13 +103,45 @@ REPORT = {
 }
 
 
-def test_simulated_mission_reproduces_the_report(capsys):
-    call_command(
-        "simulate", "kz-2022-presidential", scale=0.01, seed=1, no_progress=True, no_mission=True
-    )
-    capsys.readouterr()
-    call_command("observation", "simulate", "kz-2022-presidential", "--seed", "5")
-    out = capsys.readouterr().out
+@pytest.fixture(scope="module")
+def mission(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
+    """Simulate the election and the ODIHR mission once for the module: the mission's output
+    and the folder of its keys. Each test's writes (the quality checks) are rolled back
+    after it (``module_rows``)."""
+    folder = tmp_path_factory.mktemp("mission")
+    with pytest.MonkeyPatch.context() as env, module_rows(django_db_blocker, folder):
+        env.delenv("PSEPHOS_OBSERVER_KEY", raising=False)
+        call_command(
+            "simulate",
+            "kz-2022-presidential",
+            scale=0.01,
+            seed=1,
+            no_progress=True,
+            no_mission=True,
+            stdout=StringIO(),
+        )
+        out = StringIO()
+        call_command("observation", "simulate", "kz-2022-presidential", "--seed", "5", stdout=out)
+        yield out.getvalue(), folder
+
+
+@pytest.fixture(autouse=True)
+def _observer_key(
+    mission: tuple[str, Path], settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """This module's tests use the keys the module's mission was sealed with (the package's
+    fixture of this name gives each test new ones)."""
+    monkeypatch.delenv("PSEPHOS_OBSERVER_KEY", raising=False)
+    module_settings(settings, mission[1])
+    crypto._fernet_for.cache_clear()
+    yield
+    crypto._fernet_for.cache_clear()
+
+
+def test_simulated_mission_reproduces_the_report(mission: tuple[str, Path]) -> None:
+    out = mission[0]
     # The regular stations of the map, whatever has a protocol (special and abroad ones are
     # not visited): 96 of the 101 at this scale.
     assert (
@@ -198,11 +238,9 @@ def test_simulated_mission_reproduces_the_report(capsys):
     assert Submission.objects.filter(organisation=pvt).count() == 96
 
 
-def test_findings_command_exports_markdown(capsys, client):
-    call_command(
-        "simulate", "kz-2022-presidential", scale=0.01, seed=1, no_progress=True, no_mission=True
-    )
-    call_command("observation", "simulate", "kz-2022-presidential", "--seed", "5")
+def test_findings_command_exports_markdown(
+    mission: tuple[str, Path], capsys: Any, client: Any
+) -> None:
     capsys.readouterr()
     call_command(
         "observation",

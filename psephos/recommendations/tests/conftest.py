@@ -26,9 +26,14 @@ def _fresh_evidence_cache() -> None:
     cache.clear()
 
 
-@pytest.fixture
-def loaded(db: None) -> str:
-    """Both 2022 reports imported and ODIHR's footnotes loaded; the footnotes' output."""
+def reports_load() -> str:
+    """Import both 2022 reports and load ODIHR's footnotes; return the footnotes' output."""
     for key in ("odihr-kz-2022-referendum", "odihr-kz-2022-presidential"):
         run("import", str(DATA / f"{key}.txt"), "--report", key)
     return run("footnotes")
+
+
+@pytest.fixture
+def loaded(db: None) -> str:
+    """Both 2022 reports imported and ODIHR's footnotes loaded; the footnotes' output."""
+    return reports_load()

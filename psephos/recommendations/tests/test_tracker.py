@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +20,14 @@ from psephos.recommendations.models import Assessment
 from psephos.recommendations.selectors import recommendation_get
 from psephos.recommendations.services.assessments import assessment_record
 from psephos.results.models import Protocol
+from tests.support.shared_db import module_rows, module_settings
+
+from .conftest import reports_load
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+pytestmark = pytest.mark.django_db
+# The tests that read the module's one simulated election run in one worker (built once).
+SIMULATED = pytest.mark.xdist_group("tracker-simulated")
 
 
 def keys(html: str) -> list[str]:
@@ -112,23 +120,39 @@ def test_the_tracker_filters_by_assessor_and_latest_level(client: Any, loaded: s
     assert commission == ["odihr-kz-2022-presidential-r10"]
 
 
+@pytest.fixture(scope="module")
+def _simulated_once(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    """Both reports loaded and a small election simulated, once for the tests below that read
+    them (``module_rows``: rolled back after the module; the tests above load the reports
+    themselves, so these come last); the folder of its keys."""
+    folder = tmp_path_factory.mktemp("tracker")
+    with module_rows(django_db_blocker, folder):
+        reports_load()
+        call_command(
+            "simulate",
+            "kz-2022-presidential",
+            "--scale",
+            "0.002",
+            "--seed",
+            "1",
+            "--no-progress",
+            "--no-mission",
+            "--no-media",
+            stdout=StringIO(),
+        )
+        yield folder
+
+
 @pytest.fixture
-def simulated(loaded: str) -> str:
-    call_command(
-        "simulate",
-        "kz-2022-presidential",
-        "--scale",
-        "0.002",
-        "--seed",
-        "1",
-        "--no-progress",
-        "--no-mission",
-        "--no-media",
-        stdout=StringIO(),
-    )
+def simulated(_simulated_once: Path, settings: Any) -> str:
+    """The simulated election's key, with the keys it was sealed with."""
+    module_settings(settings, _simulated_once)
     return "kz-2022-presidential"
 
 
+@SIMULATED
 @pytest.mark.parametrize(
     ("language", "not_measurable"),
     [
@@ -157,6 +181,7 @@ def test_the_tracker_shows_the_evidence_of_the_reports_election(
     assert "data-indicator" not in r1
 
 
+@SIMULATED
 def test_the_api_carries_the_evidence_under_each_recommendation(
     client: Any, simulated: str, django_assert_num_queries: Any
 ) -> None:
