@@ -53,6 +53,12 @@ class SheetDuplicate(Conflict):
     code = "sheet_duplicate"
 
 
+class SheetNotIssued(ValidationFailed):
+    """A file names a sheet the CEC never issued to the nominee."""
+
+    code = "sheet_not_issued"
+
+
 class DecisionInvalid(ValidationFailed):
     code = "decision_invalid"
 

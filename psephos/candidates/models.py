@@ -7,7 +7,7 @@ the IIN, the name or the address: the file's personal data stays in the file.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from .enums import BodyKind, Criterion, DecisionOutcome, NominationStatus, Outcome
 
@@ -119,6 +119,21 @@ class SignatureImport(models.Model):
     valid = models.PositiveIntegerField()
     sample_seed = models.CharField(max_length=100, blank=True)
     imported_at = models.DateTimeField()
+
+
+class SheetIssue(models.Model):
+    """Signature sheets the CEC issued to a nominee, numbered ``first`` to ``last``."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="issues")
+    first = models.PositiveIntegerField()
+    last = models.PositiveIntegerField()
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "first"], name="sheet_issue_once"),
+            models.CheckConstraint(condition=Q(last__gte=F("first")), name="sheet_issue_range"),
+        ]
 
 
 class SignatureSheet(models.Model):

@@ -24,6 +24,7 @@ from .models import (
     Nomination,
     NominationProxy,
     RegistrationDecision,
+    SheetIssue,
     SignatureImport,
     SignatureLine,
     SignatureTally,
@@ -154,6 +155,15 @@ def signing_window(*, nomination: Nomination, today: dt.date) -> tuple[dt.date, 
     if cure is not None and cure.open_on(today):
         return nomination.collection_opens, max(nomination.collection_closes, cure.closes)
     return nomination.collection_opens, nomination.collection_closes
+
+
+def sheets_unissued(*, nomination: Nomination, numbers: list[int]) -> list[int]:
+    """Return which of ``numbers`` were never issued to the nominee, in order; none
+    when no sheet was recorded as issued to them (issuing is then not checked)."""
+    ranges = list(SheetIssue.objects.filter(nomination=nomination).values_list("first", "last"))
+    if not ranges:
+        return []
+    return sorted(n for n in set(numbers) if not any(a <= n <= b for a, b in ranges))
 
 
 def samples_unfinished(*, nomination: Nomination) -> list[SignatureImport]:

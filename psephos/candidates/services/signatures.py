@@ -24,7 +24,7 @@ from psephos.voters.selectors import SignerRecord, signer_keys, signers_by_key
 from psephos.voters.services.lists import eligibility_rules
 
 from ..enums import NominationStatus
-from ..errors import SheetDuplicate, SignatureFileInvalid
+from ..errors import SheetDuplicate, SheetNotIssued, SignatureFileInvalid
 from ..models import Nomination, SignatureImport, SignatureLine, SignatureSheet, SignatureTally
 from ..profile import candidate_profile, pattern_rules
 from ..rules.sheet_files import FileProblem, signature_file_read
@@ -37,7 +37,7 @@ from ..rules.signatures import (
     reason_counts,
     sample_indices,
 )
-from ..selectors import signing_window
+from ..selectors import sheets_unissued, signing_window
 from .nominations import state_refused
 
 if TYPE_CHECKING:
@@ -177,6 +177,13 @@ def signatures_import_data(
                 _("Sheet(s) %(sheets)s of “%(key)s” were imported before; nothing was stored.")
                 % {"sheets": ", ".join(map(str, repeated)), "key": locked.key},
                 data={"sheets": repeated},
+            )
+        unissued = sheets_unissued(nomination=locked, numbers=list(sheets))
+        if unissued:
+            raise SheetNotIssued(
+                _("Sheet(s) %(sheets)s were not issued to “%(key)s”; nothing was stored.")
+                % {"sheets": ", ".join(map(str, unissued)), "key": locked.key},
+                data={"field": "file", "sheets": unissued},
             )
         reasons = _lines_verified(locked, checked, keys, facts)
         valid = sum(1 for found_reasons in reasons if not found_reasons)

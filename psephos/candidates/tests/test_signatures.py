@@ -475,3 +475,31 @@ def test_a_reviewer_flags_lines_one_person_signed_for_several_voters(world: Worl
     kept = stored()
     assert flag("--sheet", "1", "--lines", "2") == "Sheet 1: 1 line(s) flagged, 0 valid before.\n"
     assert stored() == kept
+
+
+def issue(count: int) -> str:
+    out = StringIO()
+    arguments = ["issue", "--count", str(count), "--election", KEY, "--nominee", "tokayev"]
+    call_command("candidates", "sheets", *arguments, stdout=out)
+    return out.getvalue()
+
+
+def test_once_sheets_are_issued_a_file_names_only_issued_sheets(world: World) -> None:
+    collecting(world)
+    p = world.people
+    assert issue(2) == "Sheets 1–2 issued to “tokayev”.\n"
+    assert issue(1) == "Sheets 3–3 issued to “tokayev”.\n"  # numbers continue
+    assert Event.objects.filter(action="sheets.issue").count() == 2
+    before = stored()
+    with pytest.raises(CommandError) as refused:
+        run(write(world, "a.csv", line(1, 1, p[0]) + line(4, 1, p[1]) + line(9, 1, p[2])))
+    assert str(refused.value) == (
+        "sheet_not_issued: Sheet(s) 4, 9 were not issued to “tokayev”; nothing was stored."
+    )
+    assert stored() == before
+    with pytest.raises(CommandError) as zero:
+        issue(0)
+    assert str(zero.value).startswith("validation_failed: Issue from 1 to 100000 sheets, not 0.")
+    assert run(write(world, "b.csv", line(1, 1, p[0]) + line(3, 1, p[1]))).startswith(
+        "2 lines, 2 checked, 2 valid."
+    )

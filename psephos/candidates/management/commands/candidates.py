@@ -1,5 +1,6 @@
 """``psephos candidates``: signature files and the public summary of a nominee.
 
+psephos candidates sheets issue --count N --election KEY --nominee KEY
 psephos candidates signatures import FILE --election KEY --nominee KEY [--sample N --seed S]
 psephos candidates signatures complete FILE --election KEY --nominee KEY   (the lines a sample left)
 psephos candidates signatures flag --sheet N --lines 3,4,9 --election KEY --nominee KEY   (one signer for several voters)
@@ -25,6 +26,7 @@ from psephos.ledger.actors import actor_system
 from ...selectors import ballot_proof, nomination_get, signature_summary
 from ...services.deposits import deposits_settle
 from ...services.reviews import signature_lines_flag
+from ...services.sheets import sheets_issue
 from ...services.signatures import signatures_check_rest, signatures_import
 
 
@@ -68,6 +70,13 @@ class Command(DomainCommand):
         for p in (i, c, f, s):
             p.add_argument("--election", required=True)
             p.add_argument("--nominee", required=True)
+        sheets = sub.add_parser("sheets", help="numbered signature sheets issued by the CEC")
+        issue = sheets.add_subparsers(dest="action", required=True).add_parser(
+            "issue", help="issue more numbered sheets to a collecting nominee"
+        )
+        issue.add_argument("--count", type=int, required=True)
+        issue.add_argument("--election", required=True)
+        issue.add_argument("--nominee", required=True)
         ballot = sub.add_parser("ballot", help="the ballot")
         proof = ballot.add_subparsers(dest="action", required=True).add_parser(
             "proof", help="write the ballot's PDF proof (kk, ru, en)"
@@ -101,6 +110,15 @@ class Command(DomainCommand):
                 )
             return
         nomination = nomination_get(election=election, key=options["nominee"])
+        if options["area"] == "sheets":
+            first, last = sheets_issue(
+                nomination=nomination, count=options["count"], actor=actor_system("cli")
+            )
+            self.stdout.write(
+                _("Sheets %(first)d–%(last)d issued to “%(key)s”.")
+                % {"first": first, "last": last, "key": nomination.key}
+            )
+            return
         if options["action"] == "flag":
             invalid = signature_lines_flag(
                 nomination=nomination,
