@@ -1,0 +1,131 @@
+"""The voter's journey by keyboard alone, in Chromium at 390 and 1366 px in kk, ru and en.
+
+Find my station (by a word of its name, typed in lower case) → its page (where, when,
+how accessibly) → the self-check from the main navigation → the result, which names the
+same station and links its page. Only Tab, typing and Enter move the page on; every
+element reached shows a visible focus ring, and no page is wider than the window.
+One world (one election, one register) serves the six runs: the live server's database
+is emptied after each test, and building it six times would cost more than the journeys.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from psephos.voters.services.lists import list_extract
+from psephos.voters.services.register import register_import
+from tests.support.browser import context_new
+
+from .conftest import build_world, write_csv
+from .test_lists_and_marks import ROWS, A
+
+KEY = "kz-2022-presidential"
+WIDTHS = (390, 1366)
+# Words of each language the journey must meet: the find page's count, the station
+# page's heading of its facts, the self-check's heading of the result.
+WORDS = {
+    "en": ("polling stations match", "Where to vote", "Your polling station"),
+    "kk": ("сайлау учаскесі", "Қайда дауыс беру керек", "Сіздің сайлау учаскеңіз"),
+    "ru": ("участка соответствуют", "Где голосовать", "Ваш избирательный участок"),
+}
+MAX_TABS = 80
+FOCUS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  // A tile of the SVG map shows its focus as a thick border on its tile instead.
+  const tile = el.closest('svg') && el.querySelector('rect');
+  const ring = tile ? parseFloat(getComputedStyle(tile).strokeWidth) >= 3
+    : style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  return {id: el.id, href: el.getAttribute('href'), ring: ring};
+}"""
+FITS = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def tab_to(page: Page, *, element_id: str = "", href: str = "") -> None:
+    """Press Tab until the element with ``element_id`` or ``href`` has the focus; every
+    element passed on the way must show its focus ring."""
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS)
+        if focused is None:
+            continue
+        assert focused["ring"], f"no visible focus on {focused} at {page.url}"
+        if (element_id and focused["id"] == element_id) or (href and focused["href"] == href):
+            return
+    raise AssertionError(f"Tab never reached {element_id or href} on {page.url}")
+
+
+def journey(page: Page, base: str, language: str) -> None:
+    found, where, yours = WORDS[language]
+    page.goto(f"{base}/e/{KEY}/")
+    assert page.get_attribute("html", "lang") == language
+    assert page.evaluate(FITS), "election page"
+    tab_to(page, element_id="find-code")
+    page.keyboard.type("school")  # stored as "School 1" … "School 4"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert found in page.inner_text("#find-count")
+    assert page.locator("#find-results tbody tr").count() == 4
+    assert page.evaluate(FITS), "find page"
+    station = f"/e/{KEY}/c/KZ-75-0001/"
+    tab_to(page, href=station)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == f"{base}{station}"
+    assert page.inner_text("#where-h") == where
+    assert page.inner_text("#station-address") == "Street 1"
+    assert page.locator("#station-access li").count() >= 3
+    assert page.evaluate(FITS), "station page"
+    tab_to(page, href="/voters/check/")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, element_id="iin")
+    page.keyboard.type(A)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.inner_text("#self-check-result h2") == yours
+    assert page.inner_text("#station-code") == "KZ-75-0001"
+    assert page.inner_text("#station-address") == "Street 1"
+    assert page.evaluate(FITS), "self-check result"
+    assert A not in page.content()
+    tab_to(page, element_id="station-page")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == f"{base}{station}"
+
+
+@pytest.mark.browser
+def test_the_voter_journey_by_keyboard_in_three_languages_at_two_widths(
+    transactional_db: None, live_server: Any, browser: Browser, tmp_path: Path
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    world = build_world()
+    register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "r.csv", ROWS),
+        report_path=tmp_path / "e.csv",
+        actor="system:cec",
+    )
+    list_extract(election=world.election, actor="system:cec")
+    for language in WORDS:
+        for width in WIDTHS:
+            context = context_new(browser, phone=width == 390)
+            context.add_cookies(
+                [{"name": "django_language", "value": language, "url": live_server.url}]
+            )
+            page = context.new_page()
+            page.set_viewport_size({"width": width, "height": 900})
+            try:
+                journey(page, live_server.url, language)
+            except AssertionError as exc:
+                raise AssertionError(f"{language} at {width} px: {exc}") from exc
+            finally:
+                context.close()
+    cache.clear()
