@@ -125,6 +125,8 @@ class CodedItem(models.Model):
     language = models.CharField(max_length=8, choices=Language.choices)
     coder = models.CharField(max_length=32)
     second = models.BooleanField(default=False)  # a blind check coding
+    # When it was stored (the report says how fresh it is); None for rows stored before.
+    imported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

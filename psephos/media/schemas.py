@@ -77,6 +77,10 @@ class PlanReportOut(Schema):
     window: list[int]
     timezone: str
     items: int
+    # The report is computed when asked, from the items stored then (ISO 8601, local).
+    computed_at: str
+    last_imported_at: str | None
+    period_ended_at: str
     incumbent: str
     tolerance: int
     criterion: str

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Count, DateField, F, Func, Sum, Value
+from django.db.models import Count, DateField, F, Func, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
+from psephos.core import clock
 from psephos.elections.enums import OptionKind
 from psephos.elections.selectors import election_options, election_profile
 
@@ -179,11 +180,28 @@ def coverage_rows(*, plan: MonitoringPlan, generic: bool = False) -> list[Covera
 
 @dataclass(frozen=True, slots=True)
 class PlanReport:
+    """A plan's report as computed at ``computed_at`` from the items stored then.
+
+    Nothing is precomputed: an import is in the next report. ``last_imported_at`` is
+    when the newest stored coding was imported (None before any, or for codings stored
+    before psephos kept the time); ``period_ended_at`` is the end of the last daily
+    window of the period, the moment from which the 48 hours of issue 20 count.
+    """
+
     plan: MonitoringPlan
     outlets: dict[str, Outlet]
     coverage: list[OutletCoverage]
     agreement: Agreement
     items: int
+    computed_at: dt.datetime
+    last_imported_at: dt.datetime | None
+    period_ended_at: dt.datetime
+
+
+def period_end(*, plan: MonitoringPlan) -> dt.datetime:
+    """Return when the plan's period ends: its last day's window end, local time."""
+    midnight = dt.datetime.combine(plan.ends_on, dt.time(), tzinfo=ZoneInfo(plan.timezone))
+    return midnight + dt.timedelta(minutes=plan.window_end)
 
 
 def plan_report(*, plan: MonitoringPlan) -> PlanReport:
@@ -198,12 +216,18 @@ def plan_report(*, plan: MonitoringPlan) -> PlanReport:
         weights={str(k): int(v) for k, v in plan.weights.items()},
         tolerance=plan.tolerance,
     )
+    stored = CodedItem.objects.filter(plan=plan).aggregate(
+        items=Count("item", distinct=True, filter=Q(second=False)), last=Max("imported_at")
+    )
     return PlanReport(
         plan=plan,
         outlets={o.key: o for o in plan.outlets.order_by("key")},
         coverage=coverage_report(coverage_rows(plan=plan), setup),
         agreement=plan_agreement(plan=plan),
-        items=CodedItem.objects.filter(plan=plan, second=False).values("item").distinct().count(),
+        items=stored["items"],
+        computed_at=clock.now(),
+        last_imported_at=stored["last"],
+        period_ended_at=period_end(plan=plan),
     )
 
 

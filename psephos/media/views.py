@@ -122,6 +122,11 @@ def _plan_context(report: PlanReport, labels: dict[str, str], order: list[str]) 
         "report": report,
         "plan": report.plan,
         "window": _window(report.plan.window_start, report.plan.window_end),
+        "computed_at": _local(report.computed_at, report.plan.timezone),
+        "last_imported_at": (
+            _local(report.last_imported_at, report.plan.timezone) if report.last_imported_at else ""
+        ),
+        "period_ended_at": _local(report.period_ended_at, report.plan.timezone),
         "outlets": [
             {
                 "c": c,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from psephos.core import clock
 from psephos.core.errors import ValidationFailed
 from psephos.ledger.services.events import event_record
 
@@ -206,6 +207,7 @@ def _conflicts(plan: MonitoringPlan, rows: list[ItemRow]) -> list[tuple[int, str
 def _write(plan: MonitoringPlan, rows: list[ItemRow]) -> list[CodedItem]:
     outlets = dict(plan.outlets.values_list("key", "id"))
     checks = _check_assignments(plan, rows)
+    now = clock.now()
     return CodedItem.objects.bulk_create(
         [
             CodedItem(
@@ -224,6 +226,7 @@ def _write(plan: MonitoringPlan, rows: list[ItemRow]) -> list[CodedItem]:
                 language=r.language,
                 coder=r.coder,
                 second=(r.item, r.coder) in checks,
+                imported_at=now,
             )
             for r in rows
         ],

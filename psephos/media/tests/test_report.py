@@ -157,3 +157,31 @@ def test_the_fast_local_day_is_the_generic_one(coded: Media) -> None:
     fast = sorted(coverage_rows(plan=coded.plan), key=repr)
     assert fast == sorted(coverage_rows(plan=coded.plan, generic=True), key=repr)
     assert dt.date(2022, 10, 23) in {r.day for r in fast}
+
+
+def test_a_report_is_available_at_once_after_an_import(media: Media, client: Client) -> None:
+    """Nothing is precomputed: the report asked for a minute after an import holds it and
+    says when the last coding was imported and when the period ended ("48 hours")."""
+    from psephos.core import clock
+
+    tz = dt.timezone(dt.timedelta(hours=6))
+    ended = dt.datetime(2022, 11, 21, 0, 0, tzinfo=tz)  # 20 Nov's window ends at midnight
+    before = plan_report(plan=media.plan)
+    assert (before.items, before.last_imported_at, before.period_ended_at) == (0, None, ended)
+    imported = ended + dt.timedelta(hours=30)
+    with clock.fixed(imported):
+        items_import(
+            plan=media.plan, data=(HEADER + ITEMS).encode(), file_name="i.csv", actor=ACTOR
+        )
+    with clock.fixed(imported + dt.timedelta(minutes=1)):
+        body = client.get("/api/v1/elections/kz-test-presidential/media").json()
+        page = client.get("/media/kz-test-presidential/").content.decode()
+    (plan,) = body["plans"]
+    assert plan["items"] == 5 and plan["coverage"][0]["news_volume"] == 1000
+    assert (plan["last_imported_at"], plan["period_ended_at"], plan["computed_at"]) == (
+        "2022-11-22T06:00:00+06:00",
+        "2022-11-21T00:00:00+06:00",
+        "2022-11-22T06:01:00+06:00",
+    )
+    assert "Last coded item imported 2022-11-22 06:00." in page
+    assert "the monitored period ends 2022-11-21 00:00." in page
