@@ -10,7 +10,7 @@ from psephos.elections.rules.calendar_profiles import calendar_profile_for
 
 from .enums import BoxKind, OpeningGap
 from .models import Opening
-from .rules.opening import BoxEntry, MemberEntry, OpeningEntry, opening_assess
+from .rules.opening import BoxEntry, MemberEntry, OpeningAssessment, OpeningEntry, opening_assess
 from .services.opening import opening_entry_local
 
 if TYPE_CHECKING:
@@ -38,6 +38,23 @@ class OpeningView:
     event_seq: int | None
 
 
+def _assessed(
+    opening: Opening, station: PollingStation, voting_opens: dt.time
+) -> tuple[dt.datetime, OpeningEntry, OpeningAssessment]:
+    """Return the opening's local time, its entry and whether it was late or incomplete."""
+    local = opening_entry_local(opening.opened_at, station)
+    entry = OpeningEntry(
+        opened_local=local,
+        ballots_received=opening.ballots_received,
+        ballots_announced=opening.ballots_announced,
+        members=tuple(MemberEntry(m.role, m.issues_ballots) for m in opening.members.all()),
+        boxes=tuple(
+            BoxEntry(b.kind, b.serial, tuple(b.seals.split())) for b in opening.boxes.all()
+        ),
+    )
+    return local, entry, opening_assess(entry, voting_opens=voting_opens)
+
+
 def opening_get(*, election: Election, station: PollingStation) -> OpeningView:
     """Return the station's opening (``recorded`` false when there is none yet); 3 queries."""
     opening = (
@@ -49,18 +66,8 @@ def opening_get(*, election: Election, station: PollingStation) -> OpeningView:
         return OpeningView(
             station.code, False, None, None, None, None, (), 0, 0, 0, (), False, (), None
         )
-    local = opening_entry_local(opening.opened_at, station)
-    entry = OpeningEntry(
-        opened_local=local,
-        ballots_received=opening.ballots_received,
-        ballots_announced=opening.ballots_announced,
-        members=tuple(MemberEntry(m.role, m.issues_ballots) for m in opening.members.all()),
-        boxes=tuple(
-            BoxEntry(b.kind, b.serial, tuple(b.seals.split())) for b in opening.boxes.all()
-        ),
-    )
-    assessment = opening_assess(
-        entry, voting_opens=calendar_profile_for(election.profile_key).voting_opens
+    local, entry, assessment = _assessed(
+        opening, station, calendar_profile_for(election.profile_key).voting_opens
     )
     return OpeningView(
         station=station.code,
@@ -78,6 +85,33 @@ def opening_get(*, election: Election, station: PollingStation) -> OpeningView:
         gaps=assessment.gaps,
         event_seq=opening.event_seq,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningFlag:
+    """A station whose opening was late or incomplete, for the TEC's observer room."""
+
+    station: str
+    opened_local: dt.datetime
+    late: bool
+    gaps: tuple[str, ...]  # OpeningGap labels
+
+
+def openings_flagged(*, election: Election, codes: list[str]) -> list[OpeningFlag]:
+    """Return the late or incomplete openings among the stations ``codes``, by code (3 queries)."""
+    voting_opens = calendar_profile_for(election.profile_key).voting_opens
+    flags = []
+    for opening in (
+        Opening.objects.filter(election=election, station__code__in=codes)
+        .select_related("station__unit")
+        .prefetch_related("members", "boxes")
+        .order_by("station__code")
+    ):
+        local, _entry, assessment = _assessed(opening, opening.station, voting_opens)
+        if assessment.late or assessment.gaps:
+            gaps = tuple(str(OpeningGap(g).label) for g in assessment.gaps)
+            flags.append(OpeningFlag(opening.station.code, local, assessment.late, gaps))
+    return flags
 
 
 def opening_context(view: OpeningView) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from psephos.results.labels import label_for_line
 from psephos.voters.selectors import election_station_get
 
 from ..rules.protocol_qr import figures_digest
-from ..selectors import opening_context, opening_get
+from ..selectors import opening_context, opening_get, openings_flagged
 from ..selectors_count import count_get
 from ..selectors_logbook import logbook_get, logbook_public
 from ..selectors_mobile import mobile_get
@@ -34,6 +34,13 @@ def opening_status(election: Election, code: str) -> dict[str, Any]:
     """Render the opening of station ``code``: time, late, boxes and seals, what it lacks."""
     election, station = election_station_get(key=election.key, code=code)
     return opening_context(opening_get(election=election, station=station))
+
+
+@register.inclusion_tag("pollingday/_openings_flagged.html")
+def openings_flagged_status(election: Election, stations: list[dict[str, Any]]) -> dict[str, Any]:
+    """Render the late or incomplete openings among the observer room's ``stations``."""
+    codes = [s["code"] for s in stations]
+    return {"election": election, "flags": openings_flagged(election=election, codes=codes)}
 
 
 @register.inclusion_tag("pollingday/_count_status.html")

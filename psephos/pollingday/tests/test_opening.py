@@ -198,6 +198,20 @@ def test_the_pec_page_records_a_late_incomplete_opening(client: Client, country:
     )
     assert '<tr data-serial="S-1"><td>stationary box</td><td>S-1</td><td>55, 56</td></tr>' in page
 
+    # And the observer room of the TEC above lists it with what it lacks; the on-time,
+    # complete opening of KZ-01-0102 is not listed.
+    other = Client()
+    other.force_login(country.users["KZ-01-0102"])
+    assert post(other, body(), url=URL.replace("0101", "0102")).status_code == 201
+    for room in (f"/results/{KEY}/room/KZ-01-01/", f"/results/{KEY}/room/KZ-01-01/live/"):
+        html = Client().get(room).content.decode()
+        assert '<section id="room-openings" data-flagged="1">' in html
+        assert (
+            f'<li data-station="KZ-01-0101"><a href="/results/{KEY}/stations/KZ-01-0101/">'
+            'KZ-01-0101</a>: opened at 07:20 — <strong class="error">late</strong> — '
+            "Incomplete: ballots received not counted and announced</li>"
+        ) in html
+
 
 def test_the_pec_page_shows_refusals_beside_the_form(client: Client, country: Country) -> None:
     client.force_login(country.users["KZ-01-0101"])
