@@ -13,6 +13,7 @@ from psephos.finance.enums import AuditScope, PublicPurpose, ReportKind
 
 TEXT = {"rows": 4, "cols": 30}
 DATE = forms.DateInput(attrs={"type": "date"})
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class OfficeForm(forms.Form):
@@ -102,7 +103,24 @@ class StationForm(OfficeForm):
     braille_guide = forms.ChoiceField(
         label=_("Ballot guide for blind voters"), choices=ACCESSIBILITY, required=False
     )
+    opens = forms.TimeField(
+        label=_("Opens at (only if not at the election's hour; local time)"),
+        required=False,
+        widget=TIME,
+    )
+    closes = forms.TimeField(
+        label=_("Closes at (only if not at the election's hour; local time)"),
+        required=False,
+        widget=TIME,
+    )
     on = forms.DateField(label=_("The new version holds from"), widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, closes = data.get("opens"), data.get("closes")
+        if opens and closes and closes <= opens:
+            self.add_error("closes", _("The polls must close after they open."))
+        return data
 
     @staticmethod
     def tri(value: str) -> bool | None:

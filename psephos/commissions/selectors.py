@@ -15,6 +15,8 @@ from .enums import CommissionLevel, DecisionStatus
 from .models import Commission, Decision, Member, Session
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from psephos.territory.models import Geography
 
 
@@ -180,11 +182,14 @@ def member_rows_current(*, geography: Geography) -> dict[str, tuple[int, dict[st
     }
 
 
-def commissions_open_by_code(*, geography: Geography) -> dict[str, Commission]:
-    """Return the map's open commissions (not closed) by code."""
-    return {
-        c.code: c for c in Commission.objects.filter(geography=geography, valid_to__isnull=True)
-    }
+def commissions_open_by_code(
+    *, geography: Geography, codes: Collection[str] | None = None
+) -> dict[str, Commission]:
+    """Return the map's open commissions (not closed) by code; only ``codes`` when given."""
+    found = Commission.objects.filter(geography=geography, valid_to__isnull=True)
+    if codes is not None:
+        found = found.filter(code__in=codes)
+    return {c.code: c for c in found}
 
 
 _TEC_LEVELS = (CommissionLevel.TEC_DISTRICT, CommissionLevel.TEC_REGION)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,10 @@ from psephos.elections.rules.calendar_profiles import (
     calendar_profile_for,
     dispute_profile_for,
 )
+from psephos.elections.rules.hours import VotingHours, voting_hours
+
+if TYPE_CHECKING:
+    from psephos.territory.models import PollingStation
 
 
 class CalendarUnavailable(ValidationFailed):
@@ -55,3 +60,20 @@ def election_calendar_for(election: Election, *, called: dt.date | None = None) 
         )
     except CalendarError as exc:
         raise CalendarUnavailable(str(exc), data={"election": election.key}) from None
+
+
+def station_voting_hours(
+    *, election: Election, station: PollingStation | None = None
+) -> VotingHours:
+    """Return the voting hours in force at ``station`` (the election's without one).
+
+    The station's own opening or closing time, else the election's, else the rule
+    profile's (``elections.rules.hours``); every "are the polls open" check reads them
+    here. Times of day in the station's time zone.
+    """
+    profile = calendar_profile_for(election.profile_key)
+    return voting_hours(
+        default=(profile.voting_opens, profile.voting_closes),
+        election=(election.polls_open, election.polls_close),
+        station=(station.opens, station.closes) if station is not None else (None, None),
+    )

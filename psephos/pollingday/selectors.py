@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from psephos.elections.rules.calendar_profiles import calendar_profile_for
+from psephos.elections.calendar_selectors import station_voting_hours
 
 from .enums import BoxKind, OpeningGap
 from .models import Opening
@@ -67,7 +67,7 @@ def opening_get(*, election: Election, station: PollingStation) -> OpeningView:
             station.code, False, None, None, None, None, (), 0, 0, 0, (), False, (), None
         )
     local, entry, assessment = _assessed(
-        opening, station, calendar_profile_for(election.profile_key).voting_opens
+        opening, station, station_voting_hours(election=election, station=station).opens
     )
     return OpeningView(
         station=station.code,
@@ -99,7 +99,6 @@ class OpeningFlag:
 
 def openings_flagged(*, election: Election, codes: list[str]) -> list[OpeningFlag]:
     """Return the late or incomplete openings among the stations ``codes``, by code (3 queries)."""
-    voting_opens = calendar_profile_for(election.profile_key).voting_opens
     flags = []
     for opening in (
         Opening.objects.filter(election=election, station__code__in=codes)
@@ -107,7 +106,9 @@ def openings_flagged(*, election: Election, codes: list[str]) -> list[OpeningFla
         .prefetch_related("members", "boxes")
         .order_by("station__code")
     ):
-        local, _entry, assessment = _assessed(opening, opening.station, voting_opens)
+        # Each station's own opening time, else the election's (``station_voting_hours``).
+        opens = station_voting_hours(election=election, station=opening.station).opens
+        local, _entry, assessment = _assessed(opening, opening.station, opens)
         if assessment.late or assessment.gaps:
             gaps = tuple(str(OpeningGap(g).label) for g in assessment.gaps)
             flags.append(OpeningFlag(opening.station.code, local, assessment.late, gaps))

@@ -84,6 +84,13 @@ class PollingStation(models.Model):
     election_day_additions = models.BooleanField(
         default=False, help_text="Designated for election-day additions of unregistered citizens."
     )
+    # Voting hours of this station when they differ from the election's (a station abroad
+    # or on a ship, a hospital's special station), in the station's own time zone; None
+    # keeps the election's opening or closing time.
+    opens = models.TimeField(null=True, blank=True)
+    closes = models.TimeField(null=True, blank=True)
+    # A station in another time zone than its unit (abroad); empty: the unit's.
+    timezone = models.CharField(max_length=64, blank=True)
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
 

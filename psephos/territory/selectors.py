@@ -259,6 +259,14 @@ def stations_search(
     return [found[pk] for pk in chosen], len(hits)
 
 
+def station_timezone(station: PollingStation) -> str:
+    """Return the station's time zone: its own (a station abroad), else its unit's.
+
+    The canonical one: voting hours, openings, turnout times and marks are read in it.
+    """
+    return station.timezone or station.unit.timezone or "Asia/Almaty"
+
+
 def station_local(station: PollingStation, base: str, language: str) -> str:
     """Return a station's ``name`` or ``address`` in ``language`` (``psephos.core.i18n``)."""
     return localized(station, base, language)

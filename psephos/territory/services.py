@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,9 @@ from psephos.ledger.actors import text_digest
 from psephos.ledger.services.events import event_record, events_record_many
 
 from .models import AdministrativeUnit, Geography, PollingStation, Revision
+
+#: A station's own voting hours (``StationSpec``'s text, the model's ``TimeField``).
+HOURS = ("opens", "closes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,9 @@ class StationSpec:
     step_free: bool | None = None
     accessible_booth: bool | None = None
     braille_guide: bool | None = None
+    opens: str | None = None  # "HH:MM" when the station's hours differ from the election's
+    closes: str | None = None
+    timezone: str = ""  # when it differs from the unit's (a station abroad)
 
 
 @dataclass
@@ -151,6 +157,8 @@ def _station_fields(spec: StationSpec) -> dict[str, Any]:
     values = {f.name: getattr(spec, f.name) for f in fields(spec) if f.name != "unit_code"}
     for axis in ("latitude", "longitude"):
         values[axis] = None if values[axis] is None else Decimal(values[axis])
+    for hour in HOURS:
+        values[hour] = None if values[hour] is None else time.fromisoformat(values[hour])
     return values
 
 
@@ -161,6 +169,8 @@ def station_spec_of(station: PollingStation) -> StationSpec:
     }
     for axis in ("latitude", "longitude"):
         values[axis] = None if values[axis] is None else f"{values[axis]:.6f}"
+    for hour in HOURS:
+        values[hour] = None if values[hour] is None else values[hour].strftime("%H:%M")
     return StationSpec(unit_code=station.unit.code, **values)
 
 

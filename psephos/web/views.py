@@ -30,6 +30,7 @@ from psephos.commissions.selectors import (
 )
 from psephos.core.errors import DomainError, NotFound, ValidationFailed
 from psephos.core.i18n import localized
+from psephos.elections.calendar_selectors import station_voting_hours
 from psephos.elections.rules.profiles import composition_rules
 from psephos.elections.selectors import election_get, election_profile
 from psephos.ledger.selectors import events_latest, ledger_head_hash, public_key
@@ -46,6 +47,7 @@ from psephos.results.selectors.determination import election_determine
 from psephos.territory.selectors import (
     station_local,
     station_names_for_codes,
+    station_timezone,
     stations_search,
     unit_names_for_codes,
 )
@@ -215,7 +217,7 @@ def commission_results(request: HttpRequest, key: str, code: str) -> HttpRespons
             "national": False,
         }
         if commission.level == CommissionLevel.PEC and commission.station is not None:
-            context["station"] = _station_facts(commission.station)
+            context["station"] = _station_facts(commission.station, election)
         if summary.protocol is not None:
             context["protocol_lines"] = [
                 (name, summary.protocol.lines.get(name)) for name in LINE_NAMES
@@ -234,11 +236,23 @@ def commission_results(request: HttpRequest, key: str, code: str) -> HttpRespons
     )
 
 
-def _station_facts(station: PollingStation) -> dict[str, Any]:
-    """Return what a voter needs of the station: address in the page's language, access,
-    and where it is (``web/_station_facts.html`` links a map from the coordinates)."""
+def _station_facts(station: PollingStation, election: Election) -> dict[str, Any]:
+    """Return what a voter needs of the station: address in the page's language, voting
+    hours, access, and where it is (``web/_station_facts.html`` links a map from the
+    coordinates).
+
+    The hours are the station's own where it has them, else the election's
+    (``station_voting_hours``), in the station's time zone; none until the election's
+    are published.
+    """
+    published = election.polls_open is not None and election.polls_close is not None
+    hours = station_voting_hours(election=election, station=station) if published else None
     return {
         "address": localized(station, "address"),
+        "polls_open": hours.opens if hours else None,
+        "polls_close": hours.closes if hours else None,
+        "own_hours": bool(hours and hours.own),
+        "zone": station_timezone(station),
         "step_free": station.step_free,
         "accessible_booth": station.accessible_booth,
         "braille_guide": station.braille_guide,

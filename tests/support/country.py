@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from psephos.accounts.enums import Role
 from psephos.accounts.models import User
@@ -34,7 +34,14 @@ from psephos.elections.services import OptionSpec, election_create
 from psephos.ledger.actors import actor_system
 from psephos.territory.enums import StationKind, UnitKind, UnitLevel
 from psephos.territory.models import AdministrativeUnit, Geography, PollingStation
-from psephos.territory.services import StationSpec, UnitSpec, geography_create
+from psephos.territory.services import (
+    StationSpec,
+    TerritoryChanges,
+    UnitSpec,
+    geography_create,
+    station_spec_of,
+    territory_revise,
+)
 
 #: The actor of every ledger event the builder writes.
 ACTOR = actor_system("tests")
@@ -363,3 +370,24 @@ def country_grid(
 def country_tiny(*, election: ElectionPlan | None = PRESIDENTIAL, users: bool = True) -> Country:
     """Build one region with one district TEC and two stations (``KZ-01-0101``, ``…0102``)."""
     return country_grid(regions=1, districts=1, stations=2, election=election, users=users)
+
+
+def station_hours_set(
+    station: PollingStation,
+    *,
+    opens: str | None = None,
+    closes: str | None = None,
+    timezone: str = "",
+    on: dt.date = dt.date(2022, 10, 1),
+) -> PollingStation:
+    """Give ``station`` its own voting hours or time zone from ``on``, as ``psephos setup``
+    does on a re-run (a new version through ``territory_revise``); return it reloaded."""
+    spec = replace(station_spec_of(station), opens=opens, closes=closes, timezone=timezone)
+    territory_revise(
+        geography=station.geography,
+        units=TerritoryChanges(),
+        stations=TerritoryChanges(changed=[spec]),
+        on=on,
+        actor=actor_system("test"),
+    )
+    return PollingStation.objects.select_related("unit__parent").get(pk=station.pk)

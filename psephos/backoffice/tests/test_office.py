@@ -268,6 +268,21 @@ def test_station_edit_is_a_new_version(office: Office) -> None:
     assert event.payload["changes"]["address_kk_sha256"][1] == text_digest("Абай көшесі, 1")
 
 
+def test_station_hours_are_a_new_version_and_must_close_after_they_open(office: Office) -> None:
+    client = office.client(office.tec)
+    before = _state()
+    refused = client.post(f"{URL}station/", _station(opens="18:00", closes="08:00"))
+    assert refused.status_code == 422
+    assert "The polls must close after they open." in refused.text
+    assert _state() == before
+    assert client.post(f"{URL}station/", _station(closes="18:00")).status_code == 302
+    station = PollingStation.objects.get(code=PEC)
+    assert (station.opens, station.closes) == (None, dt.time(18, 0))
+    changes = Event.objects.get(action="station.revise").payload["changes"]
+    assert changes["closes"] == [None, "18:00"]
+    assert 'value="18:00"' in client.get(f"{URL}station/").text
+
+
 def test_station_edit_refused_before_the_current_version_or_unchanged(office: Office) -> None:
     client = office.client(office.tec)
     client.post(f"{URL}station/", _station())

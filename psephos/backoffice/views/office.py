@@ -363,6 +363,7 @@ def operator_deactivate_view(request: HttpRequest, code: str, pk: int) -> HttpRe
 
 TEXT_FIELDS = ("name", "name_kk", "name_ru", "address", "address_kk", "address_ru")
 ACCESS_FIELDS = ("step_free", "accessible_booth", "braille_guide")
+HOUR_FIELDS = ("opens", "closes")  # the station's own hours, else the election's
 
 
 def _station_initial(spec: StationSpec) -> dict[str, Any]:
@@ -379,6 +380,8 @@ def _station_initial(spec: StationSpec) -> dict[str, Any]:
         "step_free": tri(spec.step_free),
         "accessible_booth": tri(spec.accessible_booth),
         "braille_guide": tri(spec.braille_guide),
+        "opens": spec.opens,
+        "closes": spec.closes,
         "on": clock.now().date(),
     }
 
@@ -407,6 +410,7 @@ def station_edit(request: HttpRequest, code: str) -> HttpResponse:
             d = form.cleaned_data
             changes: dict[str, Any] = {k: d[k].strip() for k in TEXT_FIELDS}
             changes.update({k: StationForm.tri(d[k]) for k in ACCESS_FIELDS})
+            changes.update({k: d[k].strftime("%H:%M") if d[k] else None for k in HOUR_FIELDS})
             spec = replace(current, **changes)
             try:
                 if spec == current:

@@ -11,9 +11,10 @@ happens in one transaction: a refused directory changes nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,6 +73,7 @@ from ..rules.setup_files import (
     Problem,
     SetupFiles,
     diff_records,
+    flat_values,
     row_values,
     setup_read,
 )
@@ -362,7 +364,14 @@ def _station_spec(row: Any) -> StationSpec:
         step_free=row.step_free,
         accessible_booth=row.accessible_booth,
         braille_guide=row.braille_guide,
+        opens=row.opens,
+        closes=row.closes,
+        timezone=row.timezone,
     )
+
+
+#: An ISO date's ``date`` (terms repeat across tens of thousands of members: cached).
+_day = functools.lru_cache(maxsize=4096)(date.fromisoformat)
 
 
 def _time(value: str) -> time | None:
@@ -421,10 +430,10 @@ class _Plan:
         self.election = Election.objects.filter(key=definition.key).first()
         member_values = {k: {f: v for f, v in row_values(m).items() if f not in ("commission", "name")} for k, m in self.members.items()}  # fmt: skip
         self.diffs = [
-            diff_records("units", {k: asdict(v) for k, v in current_units.items()},
-                         {k: asdict(v) for k, v in self.units.items()}),
-            diff_records("stations", {k: asdict(v) for k, v in current_stations.items()},
-                         {k: asdict(v) for k, v in self.stations.items()}),
+            diff_records("units", {k: flat_values(v) for k, v in current_units.items()},
+                         {k: flat_values(v) for k, v in self.units.items()}),
+            diff_records("stations", {k: flat_values(v) for k, v in current_stations.items()},
+                         {k: flat_values(v) for k, v in self.stations.items()}),
             diff_records("commissions", self.current_commissions,
                          {k: self._commission_values(c) for k, c in self.commissions.items()}),
             diff_records("members", {k: v for k, (_pk, v) in self.current_members.items()},
@@ -580,8 +589,8 @@ class _Plan:
             role=m.role,
             nominated_by=m.nominated_by,
             gender=m.gender,
-            term_start=date.fromisoformat(m.term_start),
-            term_end=date.fromisoformat(m.term_end),
+            term_start=_day(m.term_start),
+            term_end=_day(m.term_end),
             valid_from=on,
         )
 
@@ -723,8 +732,9 @@ class _Plan:
     def operators_apply(self, geography: Geography, *, actor: str) -> list[tuple[str, str]]:
         """Invite new operators, update changed ones, deactivate removed ones."""
         diff = next(d for d in self.diffs if d.file == self._file_name("operators"))
-        commissions = commissions_open_by_code(geography=geography)
         rows = {o.user: o for o in self.files.operators}
+        wanted = {rows[u].commission for u in diff.added + list(diff.changed)}
+        commissions = commissions_open_by_code(geography=geography, codes=wanted)
         invitations = []
         for username in diff.added:
             op = rows[username]

@@ -85,6 +85,10 @@ def test_the_example_country_loads(example):
         True,
     )
     assert station.election_day_additions is True
+    assert (station.opens, station.closes, station.timezone) == (None, None, "")
+    hospital = PollingStation.objects.get(code="XD-01-0150")
+    assert (str(hospital.opens), str(hospital.closes)) == ("08:00:00", "18:00:00")
+    assert PollingStation.objects.get(code="XD-01-0190").timezone == "Europe/Vienna"
     assert AdministrativeUnit.objects.get(code="XD-04-01").timezone == "Asia/Aqtobe"
     pec = Commission.objects.get(code="XD-02-0203")
     assert (pec.parent.code, pec.tec.code, pec.region.code, pec.station.code) == (
@@ -160,6 +164,30 @@ REFUSALS = [
         'polls_close = "20:00"',
         'polls_close = "06:00"',
         "election.toml:11:polls_close: the polls must close after they open",
+    ),
+    (
+        "stations.csv",
+        ",,08:00,18:00",
+        ",,8h,18:00",
+        "stations.csv:31:opens: “8h” is not a time (HH:MM)",
+    ),
+    (
+        "stations.csv",
+        ",,08:00,18:00",
+        ",,18:00,08:00",
+        "stations.csv:31:closes: the polls must close after they open",
+    ),
+    (  # its own opening time after the election's closing time (20:00)
+        "stations.csv",
+        ",,08:00,18:00",
+        ",,21:00,",
+        "stations.csv:31:opens: the polls must close after they open",
+    ),
+    (
+        "stations.csv",
+        ",Europe/Vienna,,",
+        ",Europe/Wien,,",
+        "stations.csv:32:timezone: “Europe/Wien” is not a time zone (such as Asia/Almaty)",
     ),
     (
         "units.csv",
@@ -264,6 +292,31 @@ def test_dry_run_shows_the_difference_and_a_real_run_versions_it(example):
     assert setup(example, "--on", "2027-02-02").splitlines()[0] == (
         "Nothing to change: the files match what is stored."
     )
+
+
+def test_a_stations_own_hours_change_as_a_version(example):
+    setup(example)
+    edit(example, "stations.csv", ",,08:00,18:00", ",,08:00,19:00")
+    edit(example, "stations.csv", ",Europe/Vienna,,", ",Europe/Vienna,09:00,")
+    out = setup(example, "--dry-run", "--on", "2027-02-01")
+    assert "  ~ XD-01-0150: closes: 18:00 → 19:00" in out.splitlines()
+    assert "  ~ XD-01-0190: opens: — → 09:00" in out.splitlines()
+    setup(example, "--on", "2027-02-01")
+    hospital = PollingStation.objects.get(code="XD-01-0150")
+    assert (str(hospital.closes), hospital.valid_from) == ("19:00:00", date(2027, 2, 1))
+    old = Revision.objects.get(code="XD-01-0150")
+    assert (old.values["opens"], old.values["closes"], old.valid_to) == (
+        "08:00",
+        "18:00",
+        date(2027, 1, 31),
+    )
+    changes = {
+        e.object_key: e.payload["changes"] for e in Event.objects.filter(action="station.revise")
+    }
+    assert changes == {
+        "xd-2027/XD-01-0150": {"closes": ["18:00", "19:00"]},
+        "xd-2027/XD-01-0190": {"opens": [None, "09:00"]},
+    }
 
 
 def test_a_station_closed_before_voting_day_is_not_expected(example):

@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
-from psephos.elections.rules.calendar_profiles import calendar_profile_for
+from psephos.elections.calendar_selectors import station_voting_hours
 from psephos.ledger.services.events import event_record
+from psephos.territory.selectors import station_timezone
 
 from ..errors import OpeningInvalid, OpeningRecorded
 from ..models import BallotBox, Opening, OpeningMember
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
 
 
 def station_zone(station: PollingStation) -> ZoneInfo:
-    """Return the time zone of the station's unit (kazakhstan-rules.md §1.4)."""
-    return ZoneInfo(station.unit.timezone or "Asia/Almaty")
+    """Return the station's time zone: its own, else its unit's (kazakhstan-rules.md §1.4)."""
+    return ZoneInfo(station_timezone(station))
 
 
 def problem_message(problem: Problem) -> str:
@@ -78,7 +79,7 @@ def opening_record(
             data={"errors": errors},
         )
     assessment = opening_assess(
-        data.entry, voting_opens=calendar_profile_for(election.profile_key).voting_opens
+        data.entry, voting_opens=station_voting_hours(election=election, station=station).opens
     )
     try:
         with transaction.atomic():

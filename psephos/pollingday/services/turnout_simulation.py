@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from psephos.territory.selectors import station_region_code, stations_regular
+from psephos.territory.selectors import station_region_code, station_timezone, stations_regular
 
 from ..rules.turnout import spread, turnout_counts
 from .turnout import TurnoutEntered, turnout_report_many
@@ -66,7 +66,7 @@ def turnout_simulate(
             )
             for i, voted in zip(members, shares, strict=True):
                 station = stations[i]
-                zone = ZoneInfo(station.unit.timezone or "Asia/Almaty")
+                zone = ZoneInfo(station_timezone(station))
                 at = dt.datetime.combine(election.date, slot, tzinfo=zone) + after
                 entries.append(TurnoutEntered(station, slot, voted, registered[station.code], at))
                 station_floor[i] = voted

@@ -245,3 +245,32 @@ def test_the_station_page_says_when_no_opening_is_recorded(
 ) -> None:
     page = client.get(f"/results/{KEY}/stations/KZ-01-0102/").content.decode()
     assert '<p id="opening-missing">No opening record yet.</p>' in page
+
+
+def test_a_station_with_its_own_hours_is_late_by_them_and_shows_them(
+    client: Client, country: Country
+) -> None:
+    """A station that opens at 06:00 (issue 17) is late at 06:05; its public page says so."""
+    import datetime as dt
+
+    from psephos.territory.models import PollingStation
+    from tests.support.country import station_hours_set
+
+    station_hours_set(PollingStation.objects.get(code="KZ-01-0101"), opens="06:00")
+    country.election.polls_open, country.election.polls_close = dt.time(7), dt.time(20)
+    country.election.save(update_fields=["polls_open", "polls_close"])
+    client.force_login(country.users["KZ-01-0101"])
+    response = post(client, body())
+    assert (response.status_code, response.json()["late"]) == (201, True)
+    page = Client().get(f"/e/{KEY}/c/KZ-01-0101/").content.decode()
+    hours = re.search(r'<dd id="station-hours">(.*?)</dd>', page)
+    assert hours is not None
+    assert hours.group(1) == (
+        "On election day from 06:00 to 20:00, local time. "
+        '<span class="small" id="station-zone">(Asia/Almaty)</span> '
+        '<strong id="station-own-hours">This polling station keeps its own hours, not the '
+        "election's.</strong>"
+    )
+    other = Client().get(f"/e/{KEY}/c/KZ-01-0102/").content.decode()
+    assert "On election day from 07:00 to 20:00, local time." in other
+    assert "station-own-hours" not in other

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from psephos.core import db
 from psephos.core.sql import from_row
+from psephos.elections.calendar_selectors import station_voting_hours
 from psephos.elections.models import Election
 from psephos.elections.selectors import election_not_found
 from psephos.territory.models import AdministrativeUnit, PollingStation
@@ -46,7 +47,8 @@ class SelfCheck:
     # stands in for a missing translation).
     station_names: dict[str, str] = field(default_factory=dict)
     station_addresses: dict[str, str] = field(default_factory=dict)
-    # Voting hours of the election (local time); None until published.
+    # Voting hours at the station (its own, else the election's; local time); None until
+    # the election's are published.
     polls_open: dt.time | None = None
     polls_close: dt.time | None = None
     # Accessibility as surveyed; None means "not surveyed".
@@ -169,6 +171,9 @@ def voter_self_check(*, election: Election, iin: str) -> SelfCheck:
     station = (
         entry.station if entry is not None else PollingStation.objects.get(pk=voter.station_id)
     )
+    # The station's own hours once the election's are published (``station_voting_hours``).
+    published = election.polls_open is not None and election.polls_close is not None
+    hours = station_voting_hours(election=election, station=station) if published else None
     return SelfCheck(
         masked_name=mask_name(voter.surname, voter.given_name),
         station_code=station.code,
@@ -177,8 +182,8 @@ def voter_self_check(*, election: Election, iin: str) -> SelfCheck:
         list_on_display_from=None if entry is None else display_opens(election.date, CALENDAR),
         station_names={lang: station_local(station, "name", lang) for lang in LANGUAGES},
         station_addresses={lang: station_local(station, "address", lang) for lang in LANGUAGES},
-        polls_open=election.polls_open,
-        polls_close=election.polls_close,
+        polls_open=hours.opens if hours else None,
+        polls_close=hours.closes if hours else None,
         step_free=station.step_free,
         accessible_booth=station.accessible_booth,
         braille_guide=station.braille_guide,

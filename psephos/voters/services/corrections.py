@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from psephos.core import clock
-from psephos.elections.rules.calendar_profiles import calendar_profile_for
+from psephos.elections.calendar_selectors import station_voting_hours
 from psephos.ledger.services.events import event_record
 
 from ..access import access_station_act
@@ -87,7 +87,7 @@ def _refuse_outside_inclusion_window(
     *, election: Election, station: PollingStation, now: dt.datetime
 ) -> None:
     """Raise ``OutsideWindow`` unless inclusions may be granted now at the station."""
-    closes = calendar_profile_for(election.profile_key).voting_closes
+    closes = station_voting_hours(election=election, station=station).closes
     local = now.astimezone(station_zone(station)).replace(tzinfo=None)
     if inclusion_open(local, election.date, CALENDAR, voting_closes=closes):
         return

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from psephos.core import clock
 from psephos.elections.selectors import election_profile, election_rounds
 from psephos.ledger.services.events import event_record
+from psephos.territory.selectors import station_timezone
 
 from ..access import access_register_manage, access_station_act
 from ..enums import CertificateStatus, EntrySource, RemovalReason
@@ -44,7 +45,7 @@ def eligibility_rules(election: Election) -> EligibilityRules:
 
 
 def station_zone(station: PollingStation) -> ZoneInfo:
-    return ZoneInfo(station.unit.timezone or "Asia/Almaty")
+    return ZoneInfo(station_timezone(station))
 
 
 def voter_for_update(*, election: Election, iin: str) -> Voter:

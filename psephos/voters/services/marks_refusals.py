@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from psephos.core.errors import DomainError
 from psephos.core.ratelimit import rate_count, rate_hit
+from psephos.elections.calendar_selectors import station_voting_hours
 from psephos.elections.rules.calendar_profiles import calendar_profile_for
 
 from ..errors import MarkRefusalsLimited, OutsideVotingHours
@@ -35,22 +36,24 @@ REFUSAL_SCOPE = "mark_refusal"
 def refuse_outside_voting_hours(
     *, election: Election, station: PollingStation, at: dt.datetime
 ) -> None:
-    """Raise ``OutsideVotingHours`` unless ``at`` is within the station's voting hours."""
+    """Raise ``OutsideVotingHours`` unless ``at`` is within the station's voting hours
+    (its own opening or closing time, else the election's: ``station_voting_hours``)."""
     calendar = calendar_profile_for(election.profile_key)
+    hours_in_force = station_voting_hours(election=election, station=station)
     zone = station_zone(station)
     local = at.astimezone(zone).replace(tzinfo=None)
     if voting_open(
         local,
         election.date,
-        opens=calendar.voting_opens,
-        closes=calendar.voting_closes,
+        opens=hours_in_force.opens,
+        closes=hours_in_force.closes,
         early_days=calendar.early_voting_days,
     ):
         return
     hours = {
         "day": election.date.isoformat(),
-        "opens": calendar.voting_opens.strftime("%H:%M"),
-        "closes": calendar.voting_closes.strftime("%H:%M"),
+        "opens": hours_in_force.opens.strftime("%H:%M"),
+        "closes": hours_in_force.closes.strftime("%H:%M"),
         "zone": zone.key,
     }
     raise OutsideVotingHours(

@@ -292,3 +292,38 @@ def test_the_tec_reviews_additions_per_station(
         }
         for i, r, u, f in ((1, 0, 0, False), (2, 0, 0, False), (3, 1, 0, True), (4, 0, 1, True))
     ]
+
+
+def test_a_stations_own_closing_time_bounds_its_marks(
+    listed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A station that closes at 18:00 (issue 17): refused at 18:30, taken at 17:59."""
+    from tests.support.country import station_hours_set
+
+    listed.stations[0] = station_hours_set(listed.stations[0], closes="18:00")
+    at(monkeypatch, dt.datetime(2022, 11, 20, 12, 30, tzinfo=UTC))  # 18:30 in Almaty
+    before = snapshot()
+    with pytest.raises(OutsideVotingHours) as caught:
+        mark(listed, 1, A)
+    assert caught.value.message == (
+        "Ballots are issued only on voting day, 2022-11-20, from 07:00 to 18:00 "
+        "(Asia/Almaty); it is now 2022-11-20 18:30 there."
+    )
+    assert snapshot() == before
+    at(monkeypatch, dt.datetime(2022, 11, 20, 11, 59, tzinfo=UTC))  # 17:59
+    assert mark(listed, 1, A).station.code == "KZ-75-0001"
+
+
+def test_a_station_abroad_votes_in_its_own_time_zone(
+    listed: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 18:30 UTC it is 19:30 in Vienna (open) and 00:30 the next day in Almaty."""
+    from tests.support.country import station_hours_set
+
+    listed.stations[0] = station_hours_set(listed.stations[0], timezone="Europe/Vienna")
+    at(monkeypatch, dt.datetime(2022, 11, 20, 18, 30, tzinfo=UTC))
+    assert mark(listed, 1, A).station.code == "KZ-75-0001"
+    at(monkeypatch, dt.datetime(2022, 11, 20, 19, 0, tzinfo=UTC))  # 20:00 in Vienna
+    with pytest.raises(OutsideVotingHours) as caught:
+        mark(listed, 1, B)
+    assert "(Europe/Vienna); it is now 2022-11-20 20:00 there." in caught.value.message
