@@ -97,11 +97,15 @@ class StationForm(OfficeForm):
     step_free = forms.ChoiceField(
         label=_("Step-free access"), choices=ACCESSIBILITY, required=False
     )
+    ramp = forms.ChoiceField(label=_("Ramp at the entrance"), choices=ACCESSIBILITY, required=False)
     accessible_booth = forms.ChoiceField(
         label=_("Booth usable from a wheelchair"), choices=ACCESSIBILITY, required=False
     )
     braille_guide = forms.ChoiceField(
         label=_("Ballot guide for blind voters"), choices=ACCESSIBILITY, required=False
+    )
+    sign_language = forms.ChoiceField(
+        label=_("Voter information in sign language"), choices=ACCESSIBILITY, required=False
     )
     opens = forms.TimeField(
         label=_("Opens at (only if not at the election's hour; local time)"),

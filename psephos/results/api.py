@@ -78,6 +78,8 @@ def stations_find(request: HttpRequest, key: Code, q: str) -> dict[str, Any]:
                 "step_free": s.step_free,
                 "accessible_booth": s.accessible_booth,
                 "braille_guide": s.braille_guide,
+                "ramp": s.ramp,
+                "sign_language": s.sign_language,
             }
             for s in stations
         ],

@@ -246,6 +246,8 @@ class StationFoundOut(Schema):
     step_free: bool | None
     accessible_booth: bool | None
     braille_guide: bool | None
+    ramp: bool | None
+    sign_language: bool | None
 
 
 class StationSearchOut(Schema):

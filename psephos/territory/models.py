@@ -80,6 +80,10 @@ class PollingStation(models.Model):
     braille_guide = models.BooleanField(
         null=True, blank=True, help_text="Ballot guides for blind voters (Braille or tactile)."
     )
+    ramp = models.BooleanField(null=True, blank=True, help_text="A ramp at the entrance.")
+    sign_language = models.BooleanField(
+        null=True, blank=True, help_text="Voter information in sign language (CEC material)."
+    )
     urban = models.BooleanField(default=False)
     election_day_additions = models.BooleanField(
         default=False, help_text="Designated for election-day additions of unregistered citizens."

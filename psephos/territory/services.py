@@ -59,6 +59,8 @@ class StationSpec:
     opens: str | None = None  # "HH:MM" when the station's hours differ from the election's
     closes: str | None = None
     timezone: str = ""  # when it differs from the unit's (a station abroad)
+    ramp: bool | None = None
+    sign_language: bool | None = None
 
 
 @dataclass

@@ -256,6 +256,8 @@ def _station_facts(station: PollingStation, election: Election) -> dict[str, Any
         "step_free": station.step_free,
         "accessible_booth": station.accessible_booth,
         "braille_guide": station.braille_guide,
+        "ramp": station.ramp,
+        "sign_language": station.sign_language,
         "latitude": station.latitude,
         "longitude": station.longitude,
     }

@@ -238,6 +238,8 @@ def _station(**over: str) -> dict[str, str]:
         "step_free": "yes",
         "accessible_booth": "",
         "braille_guide": "no",
+        "ramp": "yes",
+        "sign_language": "",
         "on": "2022-11-02",
     } | over
 
@@ -254,11 +256,15 @@ def test_station_edit_is_a_new_version(office: Office) -> None:
         station.step_free,
         station.accessible_booth,
         station.braille_guide,
+        station.ramp,
+        station.sign_language,
     ) == (
         "Абай көшесі, 1",
         True,
         None,
         False,
+        True,
+        None,
     )
     assert station.valid_from == dt.date(2022, 11, 2)
     revision = Revision.objects.get(code=PEC)

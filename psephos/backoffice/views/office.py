@@ -362,7 +362,7 @@ def operator_deactivate_view(request: HttpRequest, code: str, pk: int) -> HttpRe
 
 
 TEXT_FIELDS = ("name", "name_kk", "name_ru", "address", "address_kk", "address_ru")
-ACCESS_FIELDS = ("step_free", "accessible_booth", "braille_guide")
+ACCESS_FIELDS = ("step_free", "ramp", "accessible_booth", "braille_guide", "sign_language")
 HOUR_FIELDS = ("opens", "closes")  # the station's own hours, else the election's
 
 
@@ -382,6 +382,8 @@ def _station_initial(spec: StationSpec) -> dict[str, Any]:
         "braille_guide": tri(spec.braille_guide),
         "opens": spec.opens,
         "closes": spec.closes,
+        "ramp": tri(spec.ramp),
+        "sign_language": tri(spec.sign_language),
         "on": clock.now().date(),
     }
 

@@ -74,6 +74,8 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "step_free": False,
         "accessible_booth": False,
         "braille_guide": False,
+        "ramp": False,
+        "sign_language": False,
         "election_day_additions": False,
         "urban": False,
         "timezone": False,
@@ -161,6 +163,8 @@ class StationRow:
     step_free: bool | None
     accessible_booth: bool | None
     braille_guide: bool | None
+    ramp: bool | None
+    sign_language: bool | None
     election_day_additions: bool
     urban: bool
     opens: str | None = None  # "HH:MM": the station's own hours, else the election's
@@ -598,6 +602,8 @@ def _stations(
             "step_free": r.flag("step_free"),
             "accessible_booth": r.flag("accessible_booth"),
             "braille_guide": r.flag("braille_guide"),
+            "ramp": r.flag("ramp"),
+            "sign_language": r.flag("sign_language"),
             "election_day_additions": bool(r.flag("election_day_additions")),
             "urban": bool(r.flag("urban")),
             "opens": r.hour("opens"),

@@ -367,6 +367,8 @@ def _station_spec(row: Any) -> StationSpec:
         opens=row.opens,
         closes=row.closes,
         timezone=row.timezone,
+        ramp=row.ramp,
+        sign_language=row.sign_language,
     )
 
 

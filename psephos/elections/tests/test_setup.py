@@ -650,3 +650,43 @@ def test_a_commission_keeps_its_papers_in_its_language(example):
     event = Event.objects.get(action="commission.language")
     assert (event.payload["commission"], event.payload["language"]) == ("XD-01-0102", "kk")
     assert not Event.objects.filter(action="commission.rename").exists()
+
+
+def _with_columns(directory: Path, extra: dict[str, tuple[str, str]]) -> None:
+    """Append columns to stations.csv: ``{name: (value for XD-01-0101, for the others)}``."""
+    path = directory / "stations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out = [lines[0] + "," + ",".join(extra)]
+    for line in lines[1:]:
+        first = line.startswith("XD-01-0101,")
+        out.append(line + "," + ",".join(v[0] if first else v[1] for v in extra.values()))
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def test_a_ramp_and_sign_language_are_optional_columns_versioned_on_a_rerun(example):
+    setup(example)
+    assert PollingStation.objects.get(code="XD-01-0101").ramp is None  # no column: not surveyed
+    _with_columns(example, {"ramp": ("no", ""), "sign_language": ("yes", "")})
+    out = setup(example, "--on", "2027-02-01")
+    assert out.splitlines()[0] == "Applied the changes to xd-2027-presidential."
+    station = PollingStation.objects.get(code="XD-01-0101")
+    assert (station.ramp, station.sign_language, station.valid_from) == (
+        False,
+        True,
+        date(2027, 2, 1),
+    )
+    assert PollingStation.objects.get(code="XD-01-0102").ramp is None
+    revision = Revision.objects.get()
+    assert (revision.code, revision.values["ramp"], revision.values["sign_language"]) == (
+        "XD-01-0101",
+        None,
+        None,
+    )
+    assert Event.objects.get(action="station.revise").payload["changes"] == {
+        "ramp": [None, False],
+        "sign_language": [None, True],
+    }
+    edit(example, "stations.csv", ",no,yes\n", ",perhaps,yes\n")
+    with pytest.raises(CommandError) as refusal:
+        setup(example, "--on", "2027-02-02")
+    assert "stations.csv:2:ramp: “perhaps” is not yes or no" in str(refusal.value)

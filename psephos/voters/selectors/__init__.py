@@ -55,6 +55,8 @@ class SelfCheck:
     step_free: bool | None = None
     accessible_booth: bool | None = None
     braille_guide: bool | None = None
+    ramp: bool | None = None
+    sign_language: bool | None = None
     # Where the station is (WGS 84 degrees), for a map link; None when not recorded.
     latitude: Decimal | None = None
     longitude: Decimal | None = None
@@ -187,6 +189,8 @@ def voter_self_check(*, election: Election, iin: str) -> SelfCheck:
         step_free=station.step_free,
         accessible_booth=station.accessible_booth,
         braille_guide=station.braille_guide,
+        ramp=station.ramp,
+        sign_language=station.sign_language,
         latitude=station.latitude,
         longitude=station.longitude,
     )

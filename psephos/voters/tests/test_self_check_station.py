@@ -28,6 +28,8 @@ def listed(listed: World, monkeypatch: pytest.MonkeyPatch) -> World:
         step_free=True,
         accessible_booth=False,
         braille_guide=None,
+        ramp=False,
+        sign_language=True,
     )
     cache.clear()
     return listed
@@ -51,6 +53,11 @@ def test_the_result_shows_address_hours_accessibility_and_links_the_station(
     assert '<li data-feature="accessible_booth" data-value="no">' in html
     assert '<li data-feature="braille_guide" data-value="unknown">' in html
     assert "(Braille or tactile): not surveyed" in html
+    assert '<li data-feature="ramp" data-value="no">A ramp at the entrance: no</li>' in html
+    assert (
+        '<li data-feature="sign_language" data-value="yes">'
+        "Voter information in sign language from the election commission: yes</li>"
+    ) in html
     assert f'<a id="station-page" href="/e/{ELECTION}/c/KZ-75-0001/">' in html
     assert Client().get(f"/e/{ELECTION}/c/KZ-75-0001/").status_code == 200
     cache.clear()

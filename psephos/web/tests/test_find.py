@@ -83,6 +83,8 @@ def test_the_api_finds_stations_by_name_place_or_address(
             "step_free": True,
             "accessible_booth": None,
             "braille_guide": None,
+            "ramp": None,
+            "sign_language": None,
         }
     ]
     astana = client.get(API, {"q": "astana"}).json()

@@ -39,6 +39,8 @@ def test_the_station_page_says_where_to_vote_in_the_reader_s_language(
         longitude=Decimal("76.889709"),
         step_free=True,
         accessible_booth=False,
+        ramp=True,
+        sign_language=False,
     )
     small.election.polls_open, small.election.polls_close = dt.time(7), dt.time(20)
     small.election.save(update_fields=["polls_open", "polls_close"])
@@ -48,6 +50,9 @@ def test_the_station_page_says_where_to_vote_in_the_reader_s_language(
     assert "07:00" in _text(kk, "station-hours") and "20:00" in _text(kk, "station-hours")
     assert 'data-feature="step_free" data-value="yes"' in kk
     assert "баспалдақсыз кіру: иә" in kk and "тексерілмеген" in kk  # braille: not surveyed
+    assert 'data-feature="ramp" data-value="yes">Кіреберісте пандус: иә</li>' in kk
+    assert 'data-feature="sign_language" data-value="no">' in kk
+    assert "Сайлау комиссиясының ымдау тіліндегі сайлаушыларға арналған ақпараты: жоқ" in kk
     assert (
         'href="https://www.openstreetmap.org/?mlat=43.238949&amp;mlon=76.889709'
         '#map=17/43.238949/76.889709"' in kk
@@ -56,6 +61,8 @@ def test_the_station_page_says_where_to_vote_in_the_reader_s_language(
     assert _text(ru, "station-address") == "проспект Абая, 1"
     assert "Кабина для голосования, доступная для инвалидной коляски: нет" in ru
     assert "Где голосовать" in ru
+    assert "Пандус у входа: да" in ru
+    assert "Информация для избирателей на жестовом языке от избирательной комиссии: нет" in ru
     assert _text(ru, "station-bring").startswith("Документ, удостоверяющий личность, с вашим ИИН")
     assert "сырттай дауыс беру куәлігі" in _text(kk, "station-bring")
     # A station with its English address alone and no coordinates: the English address
