@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from psephos.core import clock
-from psephos.pollingday.models import CountRecord, Opening, TurnoutReport
+from psephos.pollingday.models import CountRecord, LogEntry, Opening, TurnoutReport
+from psephos.results.models import ProtocolAttachment
 from tests.support.browser import context_new
 from tests.support.country import country_tiny
 
 ALMATY = dt.timezone(dt.timedelta(hours=6))
 KEY = "kz-test-presidential"
+PILES = {"abden": "50", "tokayev": "600", "against-all": "20", "invalid": "20"}
 
 
 @pytest.mark.browser
 def test_the_pec_day_at_phone_width_in_kazakh(
-    transactional_db: None, live_server: Any, browser: Any, monkeypatch: pytest.MonkeyPatch
+    transactional_db: None,
+    live_server: Any,
+    browser: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     from playwright.sync_api import expect
 
@@ -39,7 +46,7 @@ def test_the_pec_day_at_phone_width_in_kazakh(
         expect(page.locator("h1")).to_have_text("KZ-01-0101 учаскесінің ашылуы")
 
         page.fill("input[name=opened_time]", "06:00")
-        page.fill("input[name=ballots_received]", "900")
+        page.fill("input[name=ballots_received]", "1200")
         page.check("input[name=ballots_announced]")
         page.select_option("select[name=member-0-role]", "chair")
         page.select_option("select[name=member-1-role]", "member")
@@ -58,6 +65,9 @@ def test_the_pec_day_at_phone_width_in_kazakh(
         expect(page.locator("#count-next")).to_have_text(
             "Келесі қадам: тізімдегі сайлаушылар санын жариялау"
         )
+        page.fill("#log-text", "Үзіліс жоқ; жәшік S-1 ауыстырылған жоқ.")
+        page.click("#logbook-form button[type=submit]")
+        expect(page.locator("#logbook-entries tr[data-number='1']")).to_be_visible()
 
         monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 20, 20, 5, tzinfo=ALMATY))
         page.fill("#figure", "1000")
@@ -66,8 +76,39 @@ def test_the_pec_day_at_phone_width_in_kazakh(
             "Келесі қадам: берілген бюллетеньдерді қолдар бойынша анықтау"
         )
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        # The rest of the count in the legal order, then the paper protocol and its photo.
+        for figure in ("700", "500", "0", "690", "690"):
+            before = page.locator("#count-steps li").count()
+            page.fill("#figure", figure)
+            page.click("#count-form button[type=submit]")
+            expect(page.locator("#count-steps li")).to_have_count(before + 1)
+        for key, value in PILES.items():
+            page.fill(f"#pile-{key}", value)
+        page.click("#count-form button[type=submit]")
+        expect(page.locator("#protocol-pdf")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        href = page.locator("#protocol-pdf").get_attribute("href") or ""
+        pdf = page.request.get(f"{live_server.url}{href}")
+        assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+        scan = tmp_path / "signed-protocol.pdf"  # the signed paper, scanned
+        scan.write_bytes(pdf.body())
+        page.click("#protocol-photo")
+        page.set_input_files("#photo", str(scan))
+        page.click("form button[type=submit].primary")
+        expect(page.locator("body")).to_contain_text("SHA-256")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         context.close()
     assert Opening.objects.count() == 1
     assert list(TurnoutReport.objects.values_list("voted", flat=True)) == [150]
-    assert list(CountRecord.objects.values_list("step", "figure")) == [("voters_announced", 1000)]
+    assert LogEntry.objects.count() == 1
+    assert [s for s, _f in CountRecord.objects.order_by("id").values_list("step", "figure")] == [
+        "voters_announced",
+        "ballots_issued",
+        "unused_cancelled",
+        "mobile_opened",
+        "stationary_opened",
+        "ballots_counted",
+        "piles_counted",
+    ]
+    assert ProtocolAttachment.objects.count() == 1
