@@ -338,6 +338,31 @@ class RegistrationConfirmForm(OfficeForm):
     )
 
 
+class SheetsIssueForm(OfficeForm):
+    ids = "sheets"
+
+    count = forms.IntegerField(label=_("Number of sheets to issue"), min_value=1, max_value=100_000)
+
+
+class LinesFlagForm(OfficeForm):
+    """A document reviewer's finding: one person signed these lines of a sheet."""
+
+    ids = "flag"
+
+    sheet = forms.IntegerField(label=_("Sheet"), min_value=1)
+    lines = forms.CharField(label=_("Lines (e.g. 3,4,9)"), max_length=2000)
+
+    def clean_lines(self) -> list[int]:
+        text = self.cleaned_data["lines"]
+        try:
+            numbers = [int(part) for part in text.split(",")]
+        except ValueError:
+            numbers = []
+        if not numbers or min(numbers) < 1:
+            raise forms.ValidationError(_("Give line numbers separated by commas, such as 3,4,9."))
+        return numbers
+
+
 class ProxyAppointForm(OfficeForm):
     ids = "proxy"
 

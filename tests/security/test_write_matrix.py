@@ -148,6 +148,8 @@ ALLOWED: dict[str, set[str]] = {
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/propose/": {"cec"},
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/confirm/": {"cec"},
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/proxy/": {"cec"},
+    "POST staff/office/candidates/<slug:key>/<slug:nominee>/sheets/": {"cec"},
+    "POST staff/office/candidates/<slug:key>/<slug:nominee>/flag/": {"cec"},
     # ... and, for the CEC and any TEC of the election's map, a fund's state allowance:
     # contracts, invoices and the decisions on them (the service checks who decides)
     "POST staff/office/finance/<slug:key>/<slug:fund>/contract/": {"tec", "cec", "tec_other"},

@@ -408,3 +408,32 @@ def test_a_registration_decision_is_adopted_at_an_open_cec_session(
     unknown = client.post(f"{BASE}tokayev/propose/", _proposal(number="51/601", session="13"))
     assert unknown.status_code == 422  # not a choice: beside the field, nothing written
     assert Decision.objects.count() == 1
+
+
+def test_sheets_issued_and_a_reviewers_finding_recorded_from_the_page(world: World) -> None:
+    collecting(world)
+    client = _cec(world)
+    assert client.post(f"{BASE}tokayev/sheets/", {"count": "0"}).status_code == 422
+    done = client.post(f"{BASE}tokayev/sheets/", {"count": "3"})
+    assert done.status_code == 302
+    assert Event.objects.get(action="sheets.issue").payload["last"] == 3
+    data = _signature_file(world, [0, 1, 2])  # sheet 1, lines 1–3
+    client.post(f"{BASE}tokayev/signatures/", {"file": SimpleUploadedFile("a.csv", data)})
+    before = _state()
+    bad = client.post(f"{BASE}tokayev/flag/", {"sheet": "1", "lines": "2,x"})
+    assert bad.status_code == 422
+    field = bad.content.decode().split('id="field-lines"')[1].split("</div>")[0]
+    assert "Give line numbers separated by commas" in field
+    missing = client.post(f"{BASE}tokayev/flag/", {"sheet": "1", "lines": "2,9"})
+    assert missing.status_code == 422
+    field = missing.content.decode().split('id="field-lines"')[1].split("</div>")[0]
+    assert "has no checked line 9" in field
+    assert _state() == before
+    flagged = client.post(f"{BASE}tokayev/flag/", {"sheet": "1", "lines": "2,3"})
+    assert flagged.status_code == 302
+    assert sorted(
+        SignatureLine.objects.filter(reasons="one_signer").values_list("line", flat=True)
+    ) == [2, 3]
+    page = client.get(f"{BASE}tokayev/").content.decode()
+    assert "Sheet 1: 2 line(s) flagged, 2 valid before." in page
+    assert 'data-reason="one_signer"' in page

@@ -54,6 +54,8 @@ from psephos.candidates.services.registration import (
     registration_confirm,
     registration_propose,
 )
+from psephos.candidates.services.reviews import signature_lines_flag
+from psephos.candidates.services.sheets import sheets_issue
 from psephos.candidates.services.signatures import (
     ImportSummary,
     signatures_check_rest,
@@ -67,9 +69,11 @@ from psephos.ledger.actors import actor_user
 
 from ..forms import (
     EligibilityForm,
+    LinesFlagForm,
     ProxyAppointForm,
     RegistrationConfirmForm,
     RegistrationProposeForm,
+    SheetsIssueForm,
     SignatureCompleteForm,
     SignatureFileForm,
 )
@@ -161,6 +165,8 @@ def _nominee_page(
         "signatures": SignatureFileForm(),
         "complete": SignatureCompleteForm(),
         "proxy": ProxyAppointForm(),
+        "sheets": SheetsIssueForm(),
+        "flag": LinesFlagForm(),
         "propose": RegistrationProposeForm(
             outcomes=outcomes,
             sessions=open_sessions(_cec_commission(election)),
@@ -340,6 +346,32 @@ def _confirm(user: User, nomination: Nomination, d: dict[str, Any]) -> str:
     }
 
 
+def _issue(user: User, nomination: Nomination, d: dict[str, Any]) -> str:
+    first, last = sheets_issue(
+        nomination=nomination, count=d["count"], actor=actor_user(user), role=user.role
+    )
+    return _("Sheets %(first)d–%(last)d issued to “%(key)s”.") % {
+        "first": first,
+        "last": last,
+        "key": nomination.key,
+    }
+
+
+def _flag(user: User, nomination: Nomination, d: dict[str, Any]) -> str:
+    invalid = signature_lines_flag(
+        nomination=nomination,
+        sheet=d["sheet"],
+        lines=d["lines"],
+        actor=actor_user(user),
+        role=user.role,
+    )
+    return _("Sheet %(sheet)d: %(lines)d line(s) flagged, %(invalid)d valid before.") % {
+        "sheet": d["sheet"],
+        "lines": len(d["lines"]),
+        "invalid": invalid,
+    }
+
+
 def _appoint(user: User, nomination: Nomination, d: dict[str, Any]) -> str:
     proxy = user_find(username=d["username"].strip())
     if proxy is None:
@@ -391,6 +423,8 @@ ACTS: dict[
     ),
     "confirm": (lambda request, e, n: RegistrationConfirmForm(request.POST), _confirm),
     "proxy": (lambda request, e, n: ProxyAppointForm(request.POST), _appoint),
+    "sheets": (lambda request, e, n: SheetsIssueForm(request.POST), _issue),
+    "flag": (lambda request, e, n: LinesFlagForm(request.POST), _flag),
 }
 
 
