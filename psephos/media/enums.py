@@ -13,7 +13,7 @@ class Medium(models.TextChoices):
     ONLINE = "online", _("online")
 
 
-#: Media whose volume is measured in seconds; the others in characters.
+#: Media whose volume is measured in seconds; print in cm² of the page, online in characters.
 BROADCAST = frozenset({Medium.TV.value, Medium.RADIO.value})
 
 

@@ -119,6 +119,7 @@ class CodedItem(models.Model):
     subject = models.SlugField(max_length=64)
     seconds = models.PositiveIntegerField(null=True, blank=True)
     characters = models.PositiveIntegerField(null=True, blank=True)
+    area = models.PositiveIntegerField(null=True, blank=True)  # cm² of a print page
     tone = models.SmallIntegerField()
     women = models.PositiveSmallIntegerField(default=0)  # speakers
     men = models.PositiveSmallIntegerField(default=0)

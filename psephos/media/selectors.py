@@ -128,12 +128,13 @@ def plan_agreement(*, plan: MonitoringPlan) -> Agreement:
     rows = (
         CodedItem.objects.filter(plan=plan)
         .filter(item__in=CodedItem.objects.filter(plan=plan, second=True).values("item"))
-        .values_list("item", "subject", "seconds", "characters", "tone", "second")
+        .annotate(volume=Coalesce("seconds", "area", "characters", Value(0)))
+        .values_list("item", "subject", "volume", "tone", "second")
     )
     first: list[Coding] = []
     second: list[Coding] = []
-    for item, subject, seconds, characters, tone, is_second in rows.iterator(chunk_size=5000):
-        coding = Coding(item, subject, seconds if seconds is not None else characters or 0, tone)
+    for item, subject, volume, tone, is_second in rows.iterator(chunk_size=5000):
+        coding = Coding(item, subject, volume, tone)
         (second if is_second else first).append(coding)
     return agreement(first, second)
 
@@ -169,7 +170,8 @@ def coverage_rows(*, plan: MonitoringPlan, generic: bool = False) -> list[Covera
         CodedItem.objects.filter(plan=plan, second=False)
         .annotate(
             day=_local_day(plan, generic=generic),
-            volume=Coalesce("seconds", "characters", Value(0)),
+            # Seconds (TV, radio), cm² (print) or characters (online): one per medium.
+            volume=Coalesce("seconds", "area", "characters", Value(0)),
         )
         .values_list("outlet__key", "subject", "programme", "tone", "day")
         .annotate(Sum("volume"), Count("id"), Sum("women"), Sum("men"))

@@ -51,7 +51,7 @@ def checks_draw(
 
 @dataclass(frozen=True, slots=True)
 class Coding:
-    """One subject of one item as one coder coded it (volume in seconds or characters)."""
+    """One subject of one item as one coder coded it (volume in seconds, cm² or characters)."""
 
     item: str
     subject: str

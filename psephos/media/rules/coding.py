@@ -2,7 +2,9 @@
 
 Pure Python. A coded item is checked against its plan (``PlanFrame``): the outlet is in
 the plan, the local time falls in the daily window and the date in the period, the
-subject is a known one, the volume fits the programme, the tone is on the scale. Every
+subject is a known one, the volume fits the programme, the tone is on the scale. The
+volume is seconds for TV and radio, the area in cm² for print (characters may be given
+too) and characters online. Every
 problem names its field (the CSV column) with a stable code; a file is read whole and
 every problem of every line is listed, so an import is all or nothing.
 """
@@ -26,6 +28,7 @@ COLUMNS = (
     "subject",
     "seconds",
     "characters",
+    "area",
     "tone",
     "women",
     "men",
@@ -47,6 +50,7 @@ PROGRAMMES = (
 )
 LANGUAGES = ("kk", "ru", "other")
 BROADCAST = frozenset({"tv", "radio"})
+PRINT = "print"  # volume in cm² of the page (``area``); online in characters
 DAY_MINUTES = 1440
 # A coder is a pseudonymous code the team issues, never a name: one to four letters, an
 # optional hyphen, one to four digits (c1, EOM-12, KZ07). The digits are required and
@@ -90,6 +94,7 @@ class ItemRow:
     men: int
     language: str
     coder: str
+    area: int | None = None  # cm², print
     line: int = 0  # the file's line it was read from (0: not from a file)
 
 
@@ -128,7 +133,9 @@ def item_problems(row: ItemRow, frame: PlanFrame) -> list[tuple[str, str]]:
         out.append(("subject", "unknown_subject"))
     if medium in BROADCAST and row.seconds is None:
         out.append(("seconds", "volume_missing"))
-    if medium is not None and medium not in BROADCAST and row.characters is None:
+    if medium == PRINT and row.area is None:
+        out.append(("area", "volume_missing"))
+    if medium is not None and medium not in BROADCAST | {PRINT} and row.characters is None:
         out.append(("characters", "volume_missing"))
     if (
         row.seconds is not None
@@ -198,7 +205,7 @@ def _row(
         (c, "required") for c in COLUMNS if c in REQUIRED and not cell(c)
     ]
     numbers: dict[str, int | None] = {}
-    for name in ("programme_seconds", "seconds", "characters", "women", "men", "tone"):
+    for name in ("programme_seconds", "seconds", "characters", "area", "women", "men", "tone"):
         text = cell(name)
         numbers[name] = None
         if text:
@@ -230,6 +237,7 @@ def _row(
             subject=cell("subject"),
             seconds=numbers["seconds"],
             characters=numbers["characters"],
+            area=numbers["area"],
             tone=numbers["tone"],
             women=numbers["women"] or 0,
             men=numbers["men"] or 0,

@@ -39,7 +39,8 @@ PROBLEMS = {
         "unknown subject (a candidate or side of the ballot, or a listed subject)"
     ),
     "volume_missing": gettext_lazy(
-        "the volume is missing (seconds for TV and radio, characters otherwise)"
+        "the volume is missing (seconds for TV and radio, the area in cm² for print, "
+        "characters online)"
     ),
     "beyond_programme": gettext_lazy("more seconds than the programme lasts"),
     "outside_scale": gettext_lazy("the tone is outside the scale −1 (negative) to 1 (positive)"),
@@ -220,6 +221,7 @@ def _write(plan: MonitoringPlan, rows: list[ItemRow]) -> list[CodedItem]:
                 subject=r.subject,
                 seconds=r.seconds,
                 characters=r.characters,
+                area=r.area,
                 tone=r.tone,
                 women=r.women,
                 men=r.men,

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from psephos.media.models import CodedItem
+from psephos.media.models import CodedItem, Outlet
 from psephos.media.services.items import items_import
+from psephos.media.services.outlets import OutletSpec, outlet_register
 from tests.support.browser import context_log_in, context_new
 
 from .conftest import ACTOR, media_world, member_of
@@ -51,12 +52,17 @@ def _offline_form(context: Any, base: str) -> Any:
 
 def test_coding_offline_and_importing_the_download(live_server: Any, browser: Any) -> None:
     media = media_world()
+    outlet_register(
+        spec=OutletSpec("egemen", "print", ("Egemen Qazaqstan",) * 3, "state", True), actor=ACTOR
+    )
+    media.plan.outlets.add(Outlet.objects.get(key="egemen"))
     context = context_new(browser, phone=True, bypass_csp=True)
     try:
         page = _offline_form(context, live_server.url)
         assert page.text_content("#net") == "offline: the codings are kept on this device"
 
         page.fill("input[name=coder]", "Aigerim")
+        page.select_option("select[name=outlet]", "khabar")  # egemen comes first
         page.fill("input[name=item]", "kh-1")
         page.fill("input[name=aired_at]", "2022-10-21T17:00")
         page.click("#coding button[type=submit]")
@@ -81,17 +87,33 @@ def test_coding_offline_and_importing_the_download(live_server: Any, browser: An
         page.fill("input[name=women]", "1")
         page.click("#coding button[type=submit]")
         assert page.text_content("#count") == "2 subject codings on this device."
+        # A newspaper's article: its volume is the area in cm², not seconds.
+        page.select_option("select[name=outlet]", "egemen")
+        assert page.is_hidden("input[name=seconds]") and page.is_visible("input[name=area]")
+        page.fill("input[name=item]", "eg-1")
+        page.select_option("select[name=subject]", "abden")
+        page.click("#coding button[type=submit]")
+        assert page.text_content("#problem-area") == "required"
+        page.fill("input[name=area]", "240")
+        page.click("#coding button[type=submit]")
         page.reload()  # still offline: the codings are on the device
-        assert page.text_content("#count") == "2 subject codings on this device."
+        assert page.text_content("#count") == "3 subject codings on this device."
         with page.expect_download() as download:
             page.click("#download")
         data = Path(download.value.path()).read_bytes()
     finally:
         context.close()
     summary = items_import(plan=media.plan, data=data, file_name="c1.csv", actor=ACTOR)
-    assert summary.items == 2
-    stored = {i.subject: (i.seconds, i.tone, i.women, i.coder) for i in CodedItem.objects.all()}
-    assert stored == {"abden": (90, 1, 0, "c1"), "tokayev": (60, 0, 1, "c1")}
+    assert summary.items == 3
+    stored = {
+        (i.item, i.subject): (i.seconds, i.area, i.tone, i.women, i.coder)
+        for i in CodedItem.objects.all()
+    }
+    assert stored == {
+        ("kh-1", "abden"): (90, None, 1, 0, "c1"),
+        ("kh-1", "tokayev"): (60, None, 0, 1, "c1"),
+        ("eg-1", "abden"): (None, 240, 0, 0, "c1"),
+    }
 
 
 def _code(page: Any, item: str, subject: str, seconds: str, coder: str = "c1") -> None:

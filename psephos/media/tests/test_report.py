@@ -185,3 +185,41 @@ def test_a_report_is_available_at_once_after_an_import(media: Media, client: Cli
     )
     assert "Last coded item imported 2022-11-22 06:00." in page
     assert "the monitored period ends 2022-11-21 00:00." in page
+
+
+def test_print_shares_are_shares_of_the_area(media: Media) -> None:
+    """A print outlet's items carry their area in cm²: its shares are shares of area,
+    whatever characters a coder also noted; a print line without an area is refused."""
+    from psephos.media.errors import ItemFileInvalid
+    from psephos.media.models import Outlet
+    from psephos.media.services.outlets import OutletSpec, outlet_register
+
+    outlet_register(
+        spec=OutletSpec("egemen", "print", ("Egemen Qazaqstan",) * 3, "state", True), actor=ACTOR
+    )
+    media.plan.outlets.add(Outlet.objects.get(key="egemen"))
+    header = HEADER.replace(",characters,", ",characters,area,")
+    lines = (
+        "eg-1,egemen,2022-10-22T19:00,news,,tokayev,,9000,300,1,0,1,kk,c1\n"
+        "eg-1,egemen,2022-10-22T19:00,news,,abden,,100,100,0,1,0,kk,c1\n"
+    )
+    with pytest.raises(ItemFileInvalid) as refused:
+        items_import(
+            plan=media.plan,
+            data=(
+                header + lines + "eg-2,egemen,2022-10-23T19:00,news,,abden,,800,,0,0,1,kk,c1\n"
+            ).encode(),
+            file_name="print.csv",
+            actor=ACTOR,
+        )
+    assert refused.value.data["problems"] == [
+        {"line": 4, "column": "area", "code": "volume_missing"}
+    ]
+    assert "print.csv line 4, column area: the volume is missing" in refused.value.data["errors"][0]
+    items_import(plan=media.plan, data=(header + lines).encode(), file_name="p.csv", actor=ACTOR)
+    egemen = plan_report(plan=media.plan).coverage[0]
+    assert (egemen.outlet, egemen.scope, egemen.news_volume) == ("egemen", "period", 400)
+    assert [(s.subject, s.news_share) for s in egemen.subjects] == [
+        ("abden", 0.25),
+        ("tokayev", 0.75),
+    ]

@@ -26,7 +26,7 @@ FRAME = PlanFrame(
     window_start=18 * 60,
     window_end=24 * 60,
     timezone="Asia/Almaty",
-    outlets={"khabar": "tv", "vlast": "online"},
+    outlets={"khabar": "tv", "vlast": "online", "egemen": "print"},
     subjects=frozenset({"abden", "tokayev", "incumbent_institutional", "government"}),
     coders=frozenset({"c1", "c2"}),
 )
@@ -83,6 +83,9 @@ def test_a_good_item_has_no_problem() -> None:
         ({"tone": -2}, [("tone", "outside_scale")]),
         ({"outlet": "ktk"}, [("outlet", "unknown_outlet")]),
         ({"outlet": "vlast", "seconds": None}, [("characters", "volume_missing")]),
+        # Print is measured in cm² of the page: characters alone are not its volume.
+        ({"outlet": "egemen", "seconds": None, "characters": 900}, [("area", "volume_missing")]),
+        ({"outlet": "egemen", "seconds": None, "area": 240}, []),
         ({"programme": "sport"}, [("programme", "unknown_choice")]),
         ({"language": "en"}, [("language", "unknown_choice")]),
         ({"coder": "c9"}, [("coder", "unknown_coder")]),
@@ -143,3 +146,18 @@ def test_every_problem_of_a_file_has_line_and_column() -> None:
 )
 def test_a_broken_file_is_named(data: bytes, expected: list[Problem]) -> None:
     assert items_read(data, FRAME) == ([], expected)
+
+
+def test_a_print_item_is_read_with_its_area() -> None:
+    header = HEADER.replace(",characters,", ",characters,area,")
+    rows, problems = items_read(
+        (
+            header
+            + "eg-1,egemen,2022-10-25T20:00,news,,tokayev,,,240,1,0,2,kk,c1\n"
+            + "eg-2,egemen,2022-10-25T20:00,news,,tokayev,,1200,,1,0,2,kk,c1\n"
+            + "eg-3,egemen,2022-10-25T20:00,news,,tokayev,,,-5,1,0,2,kk,c1\n"
+        ).encode(),
+        FRAME,
+    )
+    assert problems == [Problem(3, "area", "volume_missing"), Problem(4, "area", "integer")]
+    assert (rows[0].area, rows[0].characters, rows[1].area) == (240, None, None)

@@ -8,7 +8,7 @@
   const plan = JSON.parse(document.getElementById("plan-data").textContent);
   const t = JSON.parse(document.getElementById("coding-i18n").textContent);
   const COLUMNS = ["item", "outlet", "aired_at", "programme", "programme_seconds", "subject",
-    "seconds", "characters", "tone", "women", "men", "language", "coder"];
+    "seconds", "characters", "area", "tone", "women", "men", "language", "coder"];
   const CODER = /^[A-Za-z]{1,4}-?[0-9]{1,4}$/;
   const STORE = "psephos-media-" + plan.election + "-" + plan.plan;
   const form = document.getElementById("coding");
@@ -21,10 +21,18 @@
     document.getElementById("net").textContent = navigator.onLine ? t.online : t.offline;
   }
 
+  // The volume's field for an outlet: seconds (TV, radio), cm² (print), characters (online).
+  function volumeOf(outlet) {
+    const medium = media[outlet];
+    if (["tv", "radio"].includes(medium)) return "seconds";
+    return medium === "print" ? "area" : "characters";
+  }
+
   function volumeField() {
-    const broadcast = ["tv", "radio"].includes(media[f("outlet").value]);
-    document.getElementById("seconds-label").hidden = !broadcast;
-    document.getElementById("characters-label").hidden = broadcast;
+    const volume = volumeOf(f("outlet").value);
+    for (const name of ["seconds", "area", "characters"]) {
+      document.getElementById(name + "-label").hidden = name !== volume;
+    }
   }
 
   function minutes(hhmm) {
@@ -44,10 +52,9 @@
       if (day < plan.starts_on || day > plan.ends_on) out.push(["aired_at", t.period]);
       else if (m < plan.window[0] || m >= plan.window[1]) out.push(["aired_at", t.window]);
     }
-    const broadcast = ["tv", "radio"].includes(media[row.outlet]);
-    const volume = broadcast ? "seconds" : "characters";
+    const volume = volumeOf(row.outlet);
     if (row[volume] === "") out.push([volume, t.required]);
-    if (broadcast && row.seconds !== "" && row.programme_seconds !== "" &&
+    if (volume === "seconds" && row.seconds !== "" && row.programme_seconds !== "" &&
         Number(row.seconds) > Number(row.programme_seconds)) out.push(["seconds", t.beyond]);
     if (!["-1", "0", "1"].includes(row.tone)) out.push(["tone", t.required]);
     return out;
@@ -60,7 +67,7 @@
     body.replaceChildren(...list.map((r, i) => {
       const tr = document.createElement("tr");
       for (const v of [r.item, r.outlet, r.aired_at.replace("T", " "), r.subject,
-        r.seconds || r.characters, r.tone]) {
+        r.seconds || r.area || r.characters, r.tone]) {
         const td = document.createElement("td");
         td.textContent = v;
         tr.append(td);
@@ -84,8 +91,11 @@
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const row = Object.fromEntries(COLUMNS.map((c) => [c, (f(c) ? f(c).value : "").trim()]));
-    if (["tv", "radio"].includes(media[row.outlet])) row.characters = "";
-    else { row.seconds = ""; row.programme_seconds = ""; }
+    const volume = volumeOf(row.outlet);
+    for (const name of ["seconds", "area", "characters"]) {
+      if (name !== volume) row[name] = "";
+    }
+    if (volume !== "seconds") row.programme_seconds = "";
     for (const el of form.querySelectorAll(".problem")) el.textContent = "";
     const found = problems(row);
     const out = document.getElementById("result");
@@ -100,7 +110,7 @@
     localStorage.setItem("psephos-media-coder", row.coder);
     out.textContent = t.added;
     // The next subject of the same item: keep the item, outlet, time and programme.
-    for (const c of ["seconds", "characters", "women", "men"]) f(c).value = "";
+    for (const c of ["seconds", "characters", "area", "women", "men"]) f(c).value = "";
     f("tone").value = "0";
     f("subject").focus();
     render();
