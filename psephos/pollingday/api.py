@@ -237,6 +237,7 @@ def count_step(request: HttpRequest, key: str, code: str, payload: CountStepIn) 
         step=payload.step,
         figure=payload.figure,
         piles=payload.piles,
+        observers_present=payload.observers_present,
         at=clock.now(),
         actor=actor_user(user),
         role=user.role,

@@ -90,6 +90,8 @@ class CountRecord(models.Model):
     piles = models.JSONField(default=dict)  # option key (and "invalid") → ballots, last step
     at = models.DateTimeField()
     event_seq = models.BigIntegerField(null=True)
+    # Observers present at the step, as the PEC counted them (None: not given).
+    observers_present = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [

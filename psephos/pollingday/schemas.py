@@ -109,6 +109,7 @@ class CountStepIn(Schema):
     step: CountStep
     figure: int | None = Field(None, ge=0, le=1_000_000)
     piles: dict[str, int] | None = Field(None, max_length=50)
+    observers_present: int | None = Field(None, ge=0, le=1000, description="at this step")
 
 
 class StepOut(Schema):
@@ -118,6 +119,7 @@ class StepOut(Schema):
     piles: dict[str, int]
     at: dt.datetime
     event_seq: int | None
+    observers_present: int | None
 
 
 class RelationOut(Schema):

@@ -29,6 +29,7 @@ class StepDone:
     piles: dict[str, int]
     at: dt.datetime
     event_seq: int | None
+    observers_present: int | None  # at this step, where the PEC gave it
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,13 @@ def count_get(*, election: Election, station: PollingStation) -> CountView:
         station=station.code,
         steps=[
             StepDone(
-                r.step, str(CountStep(r.step).label), r.figure, dict(r.piles), r.at, r.event_seq
+                r.step,
+                str(CountStep(r.step).label),
+                r.figure,
+                dict(r.piles),
+                r.at,
+                r.event_seq,
+                r.observers_present,
             )
             for r in records
         ],

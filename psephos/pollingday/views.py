@@ -217,6 +217,7 @@ def _day_post(
         figure=_number(request, "figure"),
         piles=piles,
         at=now,
+        observers_present=_number(request, "observers"),
         actor=actor,
         role=user.role,
     )

@@ -33,8 +33,11 @@ def count_step_record(
     at: dt.datetime,
     actor: str,
     role: str,
+    observers_present: int | None = None,
 ) -> CountRecord:
     """Record one step of the station's count with its figure, at ``at``.
+
+    ``observers_present``: the observers present at the step (recorded when given).
 
     Precondition: the caller checked ``access_station_day``. The step must be the first
     one not yet done (``CountStepOutOfOrder`` names it otherwise; a step done twice is
@@ -83,7 +86,13 @@ def count_step_record(
             )
         try:
             record = CountRecord.objects.create(
-                election=election, station=station, step=step, figure=figure, piles=counted, at=at
+                election=election,
+                station=station,
+                step=step,
+                figure=figure,
+                piles=counted,
+                at=at,
+                observers_present=observers_present,
             )
         except IntegrityError:  # a concurrent request recorded the step first
             raise CountStepOutOfOrder(
@@ -102,6 +111,7 @@ def count_step_record(
                 "figure": figure,
                 "piles": counted,
                 "at": at.isoformat(),
+                "observers_present": observers_present,
             },
         )
         record.event_seq = event.seq

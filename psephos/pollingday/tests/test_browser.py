@@ -71,6 +71,7 @@ def test_the_pec_day_at_phone_width_in_kazakh(
 
         monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 20, 20, 5, tzinfo=ALMATY))
         page.fill("#figure", "1000")
+        page.fill("#count-observers", "2")
         page.click("#count-form button[type=submit]")
         expect(page.locator("#count-next")).to_have_text(
             "Келесі қадам: берілген бюллетеньдерді қолдар бойынша анықтау"
@@ -102,6 +103,7 @@ def test_the_pec_day_at_phone_width_in_kazakh(
     assert Opening.objects.count() == 1
     assert list(TurnoutReport.objects.values_list("voted", flat=True)) == [150]
     assert LogEntry.objects.count() == 1
+    assert CountRecord.objects.get(step="voters_announced").observers_present == 2
     assert [s for s, _f in CountRecord.objects.order_by("id").values_list("step", "figure")] == [
         "voters_announced",
         "ballots_issued",

@@ -77,7 +77,8 @@ def test_every_step_out_of_order_is_refused_naming_the_first(pec: Client, index:
 
 def test_the_whole_count_gives_the_lines_and_names_the_relations(pec: Client) -> None:
     for name in STEPS[:-1]:
-        assert step(pec, step=name, figure=FIGURES[name]).status_code == 201
+        observers = {"observers_present": 3} if name == "voters_announced" else {}
+        assert step(pec, step=name, figure=FIGURES[name], **observers).status_code == 201
     before = state()
     bad = step(pec, step="piles_counted", piles={"tokayev": 1, "invalid": 0}).json()["error"]
     assert (
@@ -108,6 +109,12 @@ def test_the_whole_count_gives_the_lines_and_names_the_relations(pec: Client) ->
         }
     ]
     assert [s["step"] for s in count["steps"]] == list(STEPS)
+    # The observers present at the count, as the PEC counted them at its first step.
+    assert [s["observers_present"] for s in count["steps"]] == [3] + [None] * (len(STEPS) - 1)
+    first = Event.objects.filter(action="count.step").order_by("seq").first()
+    assert first is not None and first.payload["observers_present"] == 3
+    page = Client().get(f"/results/{KEY}/stations/KZ-01-0101/").content.decode()
+    assert '<li data-step="voters_announced" data-observers="3">' in page
     assert Client().get(URL).json() == count
     again = step(pec, step="piles_counted", piles=PILES).json()["error"]
     assert again["message"] == "The count of station KZ-01-0101 is complete."
