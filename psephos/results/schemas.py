@@ -166,6 +166,8 @@ class AttachmentRefOut(Schema):
     content_type: str
     size: int
     created_at: str
+    # The protocol version that was the latest when the photo came (None: uploaded first).
+    version: int | None = None
 
 
 class StationEventOut(Schema):

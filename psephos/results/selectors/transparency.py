@@ -93,6 +93,13 @@ def _versions(protocol: Protocol) -> list[dict[str, Any]]:
     return _versions_many([protocol])[protocol.pk]
 
 
+def _version_at(versions: list[dict[str, Any]], when: dt.datetime) -> int | None:
+    """Return the number of the version that was the latest when ``when`` came (the one a
+    photo uploaded then shows), or None if none had been recorded yet."""
+    numbers = [v["number"] for v in versions if dt.datetime.fromisoformat(v["created_at"]) <= when]
+    return numbers[-1] if numbers else None
+
+
 def station_events(*, election: Election, code: str) -> list[Event]:
     return list(Event.objects.filter(object_key=f"{election.key}/{code}").order_by("seq"))
 
@@ -110,6 +117,7 @@ def station_detail(*, election: Election, code: str) -> dict[str, Any]:
     attachments = ProtocolAttachment.objects.filter(
         election=election, commission=commission
     ).order_by("pk")
+    versions = _versions(protocol) if protocol else []
     return {
         "election": election.key,
         "station": code,
@@ -121,13 +129,14 @@ def station_detail(*, election: Election, code: str) -> dict[str, Any]:
         "accepted_at": accepted.at.isoformat() if accepted else None,
         "current_version": _current_number(protocol),
         "cancel_decision": decision_dict(protocol.cancel_decision) if protocol else None,
-        "versions": _versions(protocol) if protocol else [],
+        "versions": versions,
         "attachments": [
             {
                 "sha256": a.sha256,
                 "content_type": a.content_type,
                 "size": a.size,
                 "created_at": a.created_at.isoformat(),
+                "version": _version_at(versions, a.created_at),
             }
             for a in attachments
         ],
