@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -178,6 +179,26 @@ def test_an_ineligible_nominee_is_refused_and_a_submitted_one_cannot_be_decided(
     assert Event.objects.get(action="registration.decide").payload["failed_criteria"] == [
         "public_service"
     ]
+
+
+def test_a_registered_candidate_is_deregistered_with_reasons_and_may_complain(
+    client, world: World
+) -> None:
+    nomination = collecting(world)
+    sign(world, nomination, [0, 1, 10, 11], "a.csv")
+    decide(nomination, "register")
+    decision = decide(nomination, "deregister", reasons="Art. 60: undeclared income found.")
+    assert (decision.outcome, decision.reasons) == (
+        "deregister",
+        "Art. 60: undeclared income found.",
+    )
+    assert Nomination.objects.get(pk=nomination.pk).status == "deregistered"
+    event = Event.objects.filter(action="registration.decide").order_by("seq").last()
+    assert (event.payload["outcome"], len(event.payload["reasons"])) == ("deregister", 64)
+    page = client.get("/candidates/kz-test-presidential/tokayev/").content.decode()
+    assert "Art. 60: undeclared income found." in page
+    # The deregistration can be challenged from the page (the registration cannot).
+    assert len(re.findall(r'<p class="challenge"><a href="([^"]+)">', page)) == 1
 
 
 def test_a_death_withdraws_the_nominee_at_any_stage_once(world: World) -> None:
