@@ -6,11 +6,16 @@ from django.db import models
 
 
 class LedgerHead(models.Model):
-    """Single row holding the last sequence number and hash; locked to append."""
+    """Single row holding the last event's sequence number, hash and time; locked to append.
+
+    ``at`` is the last event's time (None before the first): the next event is stamped no
+    earlier (``rules.chain.event_time``).
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+    at = models.DateTimeField(null=True)
 
 
 class Event(models.Model):

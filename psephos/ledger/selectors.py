@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -10,9 +11,10 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from psephos.core import clock
 from psephos.ledger.errors import ProofUnavailable
 from psephos.ledger.models import Event, MerkleNode, SignedTreeHead
-from psephos.ledger.rules.chain import event_leaf
+from psephos.ledger.rules.chain import event_leaf, event_time
 from psephos.ledger.rules.figures import RELEVANT_ACTIONS
 from psephos.ledger.rules.merkle import (
     consistency_ranges,
@@ -247,3 +249,17 @@ def ledger_head_hash() -> str:
 
     head = LedgerHead.objects.filter(id=1).values_list("hash", flat=True).first()
     return head or GENESIS
+
+
+def ledger_time() -> dt.datetime:
+    """The time the ledger stamps an event written now: the clock's reading, or the last
+    event's time if the clock reads earlier (``rules.chain.event_time``). One query.
+
+    A service that writes its own time beside the event (a simulation's acceptances)
+    reads it here so that both agree; inside the same transaction nothing else can
+    append in between.
+    """
+    from psephos.ledger.models import LedgerHead
+
+    last = LedgerHead.objects.filter(id=1).values_list("at", flat=True).first()
+    return event_time(clock.now(), last)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.dateparse import parse_datetime
 
 from psephos.core import clock
 from psephos.core.sql import db_value, insert_many
 from psephos.ledger.models import Event, LedgerHead
+from psephos.ledger.rules.chain import event_time
 from psephos.ledger.rules.hashing import GENESIS, digest, event_hash
 
 
@@ -18,6 +21,9 @@ def event_record(
 ) -> Event:
     """Append one event in the caller's transaction and return it.
 
+    Its time is ``clock.now()``, or the last event's time if the clock reads earlier
+    (``rules.chain.event_time``: the ledger's times never go back).
+
     Precondition: called inside ``transaction.atomic`` by the service whose state
     change the event records, so the change and its event commit together.
     The public payload must hold no personal data.
@@ -25,8 +31,8 @@ def event_record(
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("event_record must run inside the service's transaction")
-    seq, prev_hash = _head_advance(connection)
-    at = clock.now()
+    seq, prev_hash, last_at = _head_advance(connection)
+    at = event_time(clock.now(), last_at)
     payload_digest = digest(payload)
     h = event_hash(
         seq=seq,
@@ -52,7 +58,7 @@ def event_record(
     )
     _event_insert(connection, event)
     with connection.cursor() as cursor:
-        cursor.execute(_HEAD_SET_HASH, [h])
+        cursor.execute(_HEAD_SET, [h, _HEAD_AT.get_db_prep_save(at, connection)])
     transaction.on_commit(_anchor)
     return event
 
@@ -66,14 +72,17 @@ def _anchor(added: int = 1) -> None:
 
 # Every state change appends one event, so ``event_record`` runs three plain statements
 # instead of the ORM's: ``UPDATE … RETURNING`` advances the head's sequence number and
-# returns the previous hash while taking the row lock (PostgreSQL; SQLite's write lock is
-# the transaction's), the event's INSERT, and the head's new hash. The chain is the same
-# as before: the event with number ``seq`` links to the hash the head held, and the head
-# ends with that event's number and hash. Table and column names come from ``_meta``;
+# returns the previous hash and time while taking the row lock (PostgreSQL; SQLite's write
+# lock is the transaction's), the event's INSERT, and the head's new hash and time. The
+# chain is the same as before: the event with number ``seq`` links to the hash the head
+# held, and the head ends with that event's number, hash and time. Table and column names come from ``_meta``;
 # every value is a query parameter.
 _HEAD = LedgerHead._meta.db_table
-_HEAD_ADVANCE = f'UPDATE "{_HEAD}" SET "seq" = "seq" + 1 WHERE "id" = 1 RETURNING "seq", "hash"'  # noqa: S608
-_HEAD_SET_HASH = f'UPDATE "{_HEAD}" SET "hash" = %s WHERE "id" = 1'  # noqa: S608
+_HEAD_ADVANCE = (
+    f'UPDATE "{_HEAD}" SET "seq" = "seq" + 1 WHERE "id" = 1 RETURNING "seq", "hash", "at"'  # noqa: S608
+)
+_HEAD_SET = f'UPDATE "{_HEAD}" SET "hash" = %s, "at" = %s WHERE "id" = 1'  # noqa: S608
+_HEAD_AT = LedgerHead._meta.get_field("at")
 _EVENT_FIELDS = [f for f in Event._meta.concrete_fields if not f.primary_key]
 _EVENT_INSERT = (
     f'INSERT INTO "{Event._meta.db_table}" ({", ".join(f'"{f.column}"' for f in _EVENT_FIELDS)})'  # noqa: S608
@@ -81,18 +90,28 @@ _EVENT_INSERT = (
 )
 
 
-def _head_advance(connection: BaseDatabaseWrapper) -> tuple[int, str]:
-    """Lock the head, add one to its sequence number; return the new number and the old hash."""
+def _head_advance(connection: BaseDatabaseWrapper) -> tuple[int, str, dt.datetime | None]:
+    """Lock the head, add one to its sequence number; return the new number, the old hash
+    and the last event's time (None before the first)."""
     for _attempt in range(2):
         with connection.cursor() as cursor:
             cursor.execute(_HEAD_ADVANCE)
             row = cursor.fetchone()
         if row is not None:
-            return int(row[0]), str(row[1])
+            return int(row[0]), str(row[1]), _aware(row[2])
         LedgerHead.objects.select_for_update().get_or_create(
             id=1, defaults={"seq": 0, "hash": GENESIS}
         )
     raise RuntimeError("the ledger head could not be created")  # pragma: no cover
+
+
+def _aware(value: object) -> dt.datetime | None:
+    """A time read back by a plain cursor as an aware UTC datetime (SQLite gives UTC text)."""
+    if value is None:
+        return None
+    at = parse_datetime(value) if isinstance(value, str) else value
+    assert isinstance(at, dt.datetime)
+    return at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
 
 
 def _event_insert(connection: BaseDatabaseWrapper, event: Event) -> None:
@@ -125,7 +144,7 @@ def events_record_many(
     head, _created = LedgerHead.objects.select_for_update().get_or_create(
         id=1, defaults={"seq": 0, "hash": GENESIS}
     )
-    at = clock.now()
+    at = event_time(clock.now(), head.at)
     at_text = at.isoformat()
     at_db = db_value(Event, "at", at)
     seq, prev = head.seq, head.hash
@@ -147,8 +166,8 @@ def events_record_many(
         prev = h
     # One prepared statement for the whole batch: no Event instance per row.
     insert_many(Event, _BULK_FIELDS, rows)
-    head.seq, head.hash = seq, prev
-    head.save(update_fields=["seq", "hash"])
+    head.seq, head.hash, head.at = seq, prev, at
+    head.save(update_fields=["seq", "hash", "at"])
     count = len(rows)
     transaction.on_commit(lambda: _anchor(count))
     return count

@@ -1,8 +1,9 @@
 """The pure chain check and Ed25519 signing rules."""
 
 import base64
+import datetime as dt
 
-from psephos.ledger.rules.chain import check_chain
+from psephos.ledger.rules.chain import check_chain, event_time
 from psephos.ledger.rules.hashing import GENESIS, digest, event_hash
 from psephos.ledger.rules.signing import (
     key_id,
@@ -94,3 +95,44 @@ def test_tree_head_signature_verifies_with_the_right_key_only():
     )
     assert not verify(public, tampered, signature)
     assert not verify(public, message, "not base64!")
+
+
+def test_an_event_stamped_before_the_one_before_it_is_named():
+    events = make_chain(5)
+    events[3]["at"] = "2022-11-20T15:00:02+00:00"  # event 4 before event 3 (…:03)
+    events[3]["hash"] = event_hash(
+        **{k: events[3][k] for k in ("seq", "at", "actor", "role", "action", "object_key")},
+        payload_digest=events[3]["payload_digest"],
+        prev_hash=events[3]["prev_hash"],
+    )
+    events[4]["prev_hash"] = events[3]["hash"]
+    events[4]["hash"] = event_hash(
+        **{k: events[4][k] for k in ("seq", "at", "actor", "role", "action", "object_key")},
+        payload_digest=events[4]["payload_digest"],
+        prev_hash=events[4]["prev_hash"],
+    )
+    count, fault = check_chain(events)
+    assert count == 3
+    assert (fault.seq, fault.code) == (4, "time_backwards")
+    assert fault.message == (
+        "event 4 is stamped 2022-11-20T15:00:02+00:00, before event 3 (2022-11-20T15:00:03+00:00)"
+    )
+
+
+def test_equal_times_hold_and_a_clock_set_back_is_stamped_at_the_last_event():
+    events = make_chain(3)
+    for e in events:
+        e["at"] = "2022-11-20T15:00:00+00:00"
+    rehashed, prev = [], GENESIS
+    for e in events:
+        fields = {k: e[k] for k in ("seq", "at", "actor", "role", "action", "object_key")}
+        h = event_hash(**fields, payload_digest=e["payload_digest"], prev_hash=prev)
+        rehashed.append({**e, "prev_hash": prev, "hash": h})
+        prev = h
+    assert check_chain(rehashed) == (3, None)
+
+    last = dt.datetime(2026, 12, 7, 21, tzinfo=dt.UTC)
+    back = dt.datetime(2022, 11, 20, 15, tzinfo=dt.UTC)
+    assert event_time(back, last) == last
+    assert event_time(last, back) == last
+    assert event_time(back, None) == back

@@ -1,5 +1,6 @@
 """Checkpoints, stored Merkle nodes and proofs on the database."""
 
+import datetime as dt
 import stat
 
 import pytest
@@ -34,7 +35,7 @@ def memory_tree():
 @pytest.mark.django_db(transaction=True)
 def test_event_record_refuses_outside_a_transaction():
     with pytest.raises(RuntimeError, match="must run inside the service's transaction"):
-        event_record(actor="a", role="r", action="x", object_key="k", payload={})
+        event_record(actor="system:test", role="system", action="x", object_key="k", payload={})
     assert Event.objects.count() == 0
 
 
@@ -182,3 +183,41 @@ def test_catching_up_in_chunks_gives_the_same_tree(add_events, monkeypatch):
     sth = checkpoint_create()
     assert sth.root_hash == memory_tree().root(11).hex()
     assert MerkleNode.objects.count() == 11 + 5 + 2 + 1
+
+
+def test_a_clock_set_back_never_stamps_an_event_before_the_last_one():
+    from psephos.core import clock
+    from psephos.ledger.selectors import ledger_time
+    from psephos.ledger.services.events import events_record_many
+    from psephos.ledger.services.verification import ledger_verify
+
+    late = dt.datetime(2026, 12, 7, 21, tzinfo=dt.UTC)
+    night = dt.datetime(2022, 11, 20, 15, tzinfo=dt.UTC)
+    with transaction.atomic():
+        with clock.fixed(night):
+            assert ledger_time() == night  # an empty ledger: the clock's reading
+            first = event_record(
+                actor="system:test", role="system", action="x", object_key="k", payload={}
+            )
+        with clock.fixed(late):
+            second = event_record(
+                actor="system:test", role="system", action="x", object_key="k", payload={}
+            )
+        with clock.fixed(night):  # set back: a replay after a later event
+            assert ledger_time() == late
+            third = event_record(
+                actor="system:test", role="system", action="x", object_key="k", payload={}
+            )
+            events_record_many(
+                actor="system:test", role="system", events=[("y", "k", {}), ("y", "k", {})]
+            )
+        with clock.fixed(late + dt.timedelta(hours=1)):
+            last = event_record(
+                actor="system:test", role="system", action="x", object_key="k", payload={}
+            )
+    stored = list(Event.objects.order_by("seq").values_list("at", flat=True))
+    assert (first.at, second.at, third.at) == (night, late, late)
+    assert stored == [night, late, late, late, late, last.at]
+    assert last.at == late + dt.timedelta(hours=1)
+    report = ledger_verify()
+    assert report.fault is None, report.fault

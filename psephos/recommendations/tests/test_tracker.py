@@ -172,8 +172,8 @@ def test_the_tracker_shows_the_evidence_of_the_reports_election(
 
     r10 = html.split('data-recommendation="odihr-kz-2022-presidential-r10"')[1].split("</tr>")[0]
     assert 'data-indicator="results-public-2h"' in r10
-    # The simulation writes the ledger when it runs, years after the 2022 acceptances.
-    assert 'data-share="0.0000"' in r10 and f"(0 / {accepted})" in r10
+    # The simulation accepts and publishes each protocol at once, on the simulated night.
+    assert 'data-share="1.0000"' in r10 and f"({accepted} / {accepted})" in r10
     r12 = html.split('data-recommendation="odihr-kz-2022-presidential-r12"')[1].split("</tr>")[0]
     assert 'data-reason="nothing_to_count"' in r12
     assert not_measurable in re.sub(r"<[^>]+>", "", r12)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +20,7 @@ from psephos.commissions.models import Commission
 from psephos.commissions.services import (
     commission_tree_delete,
 )
-from psephos.core import db
+from psephos.core import clock, db
 from psephos.core.errors import Conflict, ValidationFailed
 from psephos.core.progress import progress
 from psephos.elections.models import Election, Option
@@ -26,6 +28,8 @@ from psephos.elections.selectors import election_get
 from psephos.elections.services.election import election_delete
 from psephos.elections.services.setup import setup_apply
 from psephos.ledger.actors import actor_system
+from psephos.ledger.rules.chain import event_time
+from psephos.ledger.selectors import ledger_time
 from psephos.ledger.services.events import event_record, events_record_many
 from psephos.results.enums import ProtocolStatus, VersionSource
 from psephos.results.models import (
@@ -116,7 +120,7 @@ def simulation_run(
             % {"tec": leave_open, "scale": scale},
             data={"field": "leave_open", "tec": leave_open},
         )
-    with transaction.atomic():
+    with transaction.atomic(), clock.fixed(setup_instant(scenario)):
         replaced = _clear(scenario, replace=replace)
         geography, election, members = _write_through_setup(plan, seed, candidates)
         say(
@@ -162,13 +166,62 @@ def simulation_run(
                     % {"factor": candidates, "missing": ", ".join(missing)},
                     data={"field": "candidates", "not_registered": missing},
                 )
+            # The campaign's commission sessions and complaints (issue 23).
+            from .commissions import commission_activity_simulate
+
+            activity = commission_activity_simulate(election=election)
+            say(
+                _(
+                    "%(sessions)s commission sessions announced (%(in_time)s at least 24 h "
+                    "ahead), %(complaints)s complaints decided with reasons"
+                )
+                % {
+                    "sessions": activity.sessions,
+                    "in_time": activity.sessions_announced_24h,
+                    "complaints": activity.complaints,
+                }
+            )
         written = _write_protocols(plan, election, show_progress, leave_open)
         db.analyze(Commission, PollingStation, Protocol, ProtocolVersion, ProtocolVote)
-        tabulation = tally_recompute(election=election, actor=ACTOR, role="system")
+        with clock.fixed(night_end(scenario)):
+            tabulation = tally_recompute(election=election, actor=ACTOR, role="system")
     outcome = election_determine(election=election)
     return SimulationResult(
         election, plan, tabulation, outcome, members, replaced, written, plan.n_stations - written
     )
+
+
+# The simulation writes under a simulated clock (``core.clock.fixed``): the map, the
+# commissions and the election on the map's first day, the candidates on their 2022 dates
+# (``services.candidates``), the protocols over election night, the tabulation at its end.
+# The ledger stamps each event with that clock unless its last event is later
+# (``ledger.rules.chain.event_time``: its times never go back); each protocol's acceptance
+# is the ledger's stamp of its ``protocol.accept``, as ``protocol_accept`` writes both at
+# once, so the results' publication delay reads 0 whatever the ledger held before.
+NIGHT_START = time(15, 0)  # 20:00 local (UTC+5/+6) ≈ 15:00 UTC, the first protocols
+NIGHT = timedelta(hours=10)
+ACCEPT_SLOT = 300  # acceptances are grouped in 5-minute slots, one ledger batch each
+
+
+SETUP_BEFORE = timedelta(days=90)
+
+
+def setup_instant(scenario: Scenario) -> datetime:
+    """When the simulation loads the map and the election: 06:00 UTC 90 days before voting
+    day (before the presidential nominations of 22 Sep 2022), or on the map's first day if
+    later. Invented: the references do not date the commissions' data."""
+    day = max(
+        date.fromisoformat(scenario.date) - SETUP_BEFORE,
+        date.fromisoformat(scenario.map.valid_from),
+    )
+    return datetime.combine(day, time(6), tzinfo=UTC)
+
+
+def night_end(scenario: Scenario) -> datetime:
+    """The end of election night: the last acceptances, the tabulation, the mission's
+    reports (``simulate`` command)."""
+    day = date.fromisoformat(scenario.date)
+    return datetime.combine(day, NIGHT_START, tzinfo=UTC) + NIGHT
 
 
 def _clear(scenario: Scenario, *, replace: bool) -> bool:
@@ -275,24 +328,27 @@ def _write_protocols(
         if leave_open is not None
         else None
     )
-    # Protocols were accepted over the night after the vote (20:00 local ≈ 14:00 UTC).
+    # Protocols were accepted over the night after the vote, in 5-minute slots; each slot's
+    # acceptances are stamped by the ledger (``_slot_stamps``) and carry that time.
     day = date.fromisoformat(plan.scenario.date)
-    start = datetime(day.year, day.month, day.day, 15, 0, tzinfo=UTC)
+    start = datetime.combine(day, NIGHT_START, tzinfo=UTC)
     codes = [plan.station_code(i) for i in range(plan.n_stations)]
     kept = [i for i in range(plan.n_stations) if commissions[codes[i]][1] != open_tec]
     n = len(kept)
-    spread = 10 * 3600 / max(1, n)
+    spread = NIGHT.total_seconds() / max(1, n)
+    last = ledger_time_at(start)
     line_rows = np.stack([plan.lines[name] for name in LINE_NAMES], axis=1).tolist()
     vote_rows = plan.votes.tolist()
     batch = 2000
     with progress(_("Protocols"), n, enabled=show_progress) as advance:
         for lo in range(0, n, batch):
             hi = min(n, lo + batch)
+            stamps, last = _slot_stamps(start, spread, lo, hi, last)
             protocols = []
             for j in range(lo, hi):
                 i = kept[j]
                 pk, tec, region = commissions[codes[i]]
-                at = start + timedelta(seconds=j * spread)
+                at = stamps[j - lo]
                 protocols.append(
                     Protocol(
                         election=election,
@@ -311,7 +367,7 @@ def _write_protocols(
                     protocol=p,
                     number=1,
                     source=VersionSource.SIMULATION,
-                    created_at=start + timedelta(seconds=(lo + j) * spread),
+                    created_at=stamps[j],
                     **dict(zip(LINE_NAMES, line_rows[kept[lo + j]], strict=True)),
                 )
                 for j, p in enumerate(protocols)
@@ -324,31 +380,65 @@ def _write_protocols(
                     for k in range(len(keys))
                 ]
             )
-            events_record_many(
-                actor=ACTOR,
-                role="system",
-                events=[
-                    (
-                        "protocol.accept",
-                        f"{election.key}/{codes[i]}",
-                        {
-                            "election": election.key,
-                            "station": codes[i],
-                            "version": 1,
-                            "source": "simulation",
-                            "lines": dict(zip(LINE_NAMES, line_rows[i], strict=True)),
-                            "votes": dict(zip(keys, vote_rows[i], strict=True)),
-                        },
+            for at, group in groupby(zip(stamps, kept[lo:hi], strict=True), key=itemgetter(0)):
+                with clock.fixed(at):
+                    events_record_many(
+                        actor=ACTOR,
+                        role="system",
+                        events=[
+                            (
+                                "protocol.accept",
+                                f"{election.key}/{codes[i]}",
+                                {
+                                    "election": election.key,
+                                    "station": codes[i],
+                                    "version": 1,
+                                    "source": "simulation",
+                                    "lines": dict(zip(LINE_NAMES, line_rows[i], strict=True)),
+                                    "votes": dict(zip(keys, vote_rows[i], strict=True)),
+                                },
+                            )
+                            for _at, i in group
+                        ],
                     )
-                    for i in kept[lo:hi]
-                ],
-            )
             advance(hi - lo)
     Protocol.objects.filter(election=election).update(
         current=Subquery(
             ProtocolVersion.objects.filter(protocol=OuterRef("pk"), number=1).values("pk")[:1]
         )
     )
+    with clock.fixed(start + NIGHT):
+        _protocols_event(plan, election, n, leave_open, kept, keys)
+    return n
+
+
+def _slot_stamps(
+    start: datetime, spread: float, lo: int, hi: int, last: datetime
+) -> tuple[list[datetime], datetime]:
+    """The times of acceptances ``lo``..``hi - 1``: each one's 5-minute slot of the night,
+    as the ledger stamps it after an event at ``last`` (``event_time``); and the last."""
+    stamps = []
+    for j in range(lo, hi):
+        slot = int(j * spread) // ACCEPT_SLOT * ACCEPT_SLOT
+        last = event_time(start + timedelta(seconds=slot), last)
+        stamps.append(last)
+    return stamps, last
+
+
+def ledger_time_at(at: datetime) -> datetime:
+    """The time the ledger stamps an event written with the clock at ``at``."""
+    with clock.fixed(at):
+        return ledger_time()
+
+
+def _protocols_event(
+    plan: CountryPlan,
+    election: Election,
+    n: int,
+    leave_open: str | None,
+    kept: list[int],
+    keys: list[str],
+) -> None:
     event_record(
         actor=ACTOR,
         role="system",
@@ -364,7 +454,6 @@ def _write_protocols(
             "votes": dict(zip(keys, (int(v) for v in plan.votes[kept].sum(axis=0)), strict=True)),
         },
     )
-    return n
 
 
 def _votes_insert(rows: list[tuple[int, int, int]]) -> None:

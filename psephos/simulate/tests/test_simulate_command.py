@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.management import CommandError, call_command
 from psephos.commissions.models import Commission, Member
 from psephos.elections.models import Election, Option
 from psephos.ledger.models import Event
+from psephos.ledger.services.verification import ledger_verify
 from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote, Tally
 from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.rules.reconciliation import check_protocol
@@ -118,6 +120,25 @@ def test_presidential_small_country():
     national = Tally.objects.get(election=election, commission__code="CEC")
     assert (national.expected, national.accepted) == (102, 102)
     assert national.ballots_issued == 83_000
+    # Written under the simulated clock: the protocols accepted and published over election
+    # night (20:00 local ≈ 15:00 UTC on, ten hours), each acceptance at its event's time;
+    # the ledger's times never go back and the chain verifies.
+    accepted_at = dict(
+        Event.objects.filter(action="protocol.accept").values_list("object_key", "at")
+    )
+    night = (
+        dt.datetime(2022, 11, 20, 15, tzinfo=dt.UTC),
+        dt.datetime(2022, 11, 21, 1, tzinfo=dt.UTC),
+    )
+    for protocol in protocols:
+        at = accepted_at[f"kz-2022-presidential/{protocol.station.code}"]
+        assert protocol.decided_at == protocol.submitted_at == protocol.current.created_at == at
+        assert night[0] <= at < night[1]
+    assert len(set(accepted_at.values())) > 50  # spread over the night in 5-minute slots
+    times = list(Event.objects.order_by("seq").values_list("at", flat=True))
+    assert times == sorted(times)
+    assert times[0] == dt.datetime(2022, 8, 22, 6, tzinfo=dt.UTC)  # 90 days before the vote
+    assert ledger_verify().fault is None
 
 
 def test_referendum_small_country():
@@ -132,13 +153,33 @@ def test_referendum_small_country():
 
 
 def test_both_elections_live_side_by_side():
-    _run("kz-2022-presidential", "--scale", "0.01")
-    _run("kz-2022-referendum", "--scale", "0.01")
+    _run("kz-2022-presidential", "--scale", "0.01", "--no-mission", "--no-media")
+    _run("kz-2022-referendum", "--scale", "0.01", "--no-media")
     assert set(Election.objects.values_list("key", flat=True)) == {
         "kz-2022-presidential",
         "kz-2022-referendum",
     }
     assert Geography.objects.count() == 2
+    # The referendum of June replayed after the November election: the ledger stamps its
+    # events at the last one's time, never earlier, and its acceptances carry those stamps.
+    last_presidential = (
+        Event.objects.filter(object_key__startswith="kz-2022-presidential/")
+        .order_by("-seq")
+        .values_list("at", flat=True)
+        .first()
+    )
+    referendum = Event.objects.filter(
+        action="protocol.accept", object_key__startswith="kz-2022-referendum/"
+    )
+    assert referendum.exists()
+    assert all(at >= last_presidential for at in referendum.values_list("at", flat=True))
+    decided = dict(
+        Protocol.objects.filter(election__key="kz-2022-referendum").values_list(
+            "commission__code", "decided_at"
+        )
+    )
+    assert {k.split("/")[1]: at for k, at in referendum.values_list("object_key", "at")} == decided
+    assert ledger_verify().fault is None
 
 
 def test_second_run_is_refused_and_changes_nothing():

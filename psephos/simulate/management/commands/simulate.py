@@ -12,6 +12,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from psephos.core import clock
 from psephos.core.commands import DomainCommand
 from psephos.elections.enums import ElectionKind
 from psephos.elections.selectors import election_exists
@@ -20,7 +21,7 @@ from psephos.simulate.services.candidates import simulated_candidates_delete
 from psephos.simulate.services.finance import finance_simulate, simulated_finance_delete
 from psephos.simulate.services.media import media_simulate, simulated_media_delete
 from psephos.simulate.services.outcome import outcome_sentence
-from psephos.simulate.services.simulation import SimulationResult, simulation_run
+from psephos.simulate.services.simulation import SimulationResult, night_end, simulation_run
 from psephos.simulate.services.turnout import turnout_replay
 
 
@@ -176,18 +177,21 @@ class Command(DomainCommand):
             self._register(result, options["seed"], show)
         if options["turnout"]:
             self._turnout(result)
-        if result.election.kind == ElectionKind.PRESIDENTIAL and not options["no_mission"]:
-            # The ODIHR mission of the report and a citizen group's quick count (issue 6).
-            call_command(
-                "observation",
-                "simulate",
-                result.election.key,
-                seed=options["seed"],
-                stdout=self.stdout,
-            )
-        if not options["no_media"]:
-            # The mission's media monitoring through the media app's import (issue 20).
-            media_simulate(election=result.election, seed=options["seed"])
+        # The mission's reports and its media monitoring are written, as the protocols
+        # before them, under the simulated clock: at the end of election night.
+        with clock.fixed(night_end(SCENARIOS[options["election"]])):
+            if result.election.kind == ElectionKind.PRESIDENTIAL and not options["no_mission"]:
+                # The ODIHR mission of the report and a citizen group's quick count (issue 6).
+                call_command(
+                    "observation",
+                    "simulate",
+                    result.election.key,
+                    seed=options["seed"],
+                    stdout=self.stdout,
+                )
+            if not options["no_media"]:
+                # The mission's media monitoring through the media app's import (issue 20).
+                media_simulate(election=result.election, seed=options["seed"])
         if options["candidates"] is not None:
             # The registered candidates' funds through the finance app (issue 19).
             with transaction.atomic():
