@@ -515,3 +515,43 @@ class AnswerForm(FindingForm):
         for name in ("evidence", "receipt", "payment"):
             del self.fields[name]
         self.fields["text"].label = _("The candidate's answer")
+
+
+#: Documents one follow-up note cites from the back office (the API takes up to 20).
+FOLLOW_UP_DOCUMENTS = 3
+
+
+class FollowUpForm(OfficeForm):
+    """The central commission's note of what it did about a recommendation; each document
+    is uploaded only to take its SHA-256 (the file itself is not kept)."""
+
+    ids = "follow_up"
+
+    done_on = forms.DateField(label=_("Done on"), widget=DATE)
+    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs=TEXT))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(1, FOLLOW_UP_DOCUMENTS + 1):
+            self.fields[f"doc{n}_title"] = forms.CharField(
+                label=_("Document %(n)d: title") % {"n": n}, max_length=300, required=False
+            )
+            self.fields[f"doc{n}_file"] = forms.FileField(
+                label=_("Document %(n)d: file (only its SHA-256 is kept)") % {"n": n},
+                required=False,
+            )
+            self.fields[f"doc{n}_url"] = forms.CharField(
+                label=_("Document %(n)d: address where it is published") % {"n": n},
+                max_length=500,
+                required=False,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for n in range(1, FOLLOW_UP_DOCUMENTS + 1):
+            title, upload = data.get(f"doc{n}_title"), data.get(f"doc{n}_file")
+            if (title or data.get(f"doc{n}_url")) and not upload:
+                self.add_error(f"doc{n}_file", _("Choose the document's file."))
+            if upload and not title:
+                self.add_error(f"doc{n}_title", _("Give the document's title."))
+        return data

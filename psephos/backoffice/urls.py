@@ -7,7 +7,7 @@ from django.urls import URLPattern, path
 
 import psephos.core.converters  # noqa: F401 (registers <code:…>)
 
-from .views import candidates, corrections, finance, office, sessions
+from .views import candidates, corrections, finance, office, recommendations, sessions
 
 app_name = "backoffice"
 
@@ -33,6 +33,17 @@ urlpatterns = [
         name="operator-deactivate",
     ),
     path("c/<code:code>/station/", office.station_edit, name="station"),
+    path("recommendations/", recommendations.recommendations_page, name="recommendations"),
+    path(
+        "recommendations/<slug:key>/",
+        recommendations.follow_ups_page,
+        name="follow-ups",
+    ),
+    path(
+        "recommendations/<slug:key>/follow-up/",
+        recommendations.follow_up_add_view,
+        name="follow-up-add",
+    ),
     path("sessions/", sessions.sessions_page, name="sessions"),
     path("sessions/announce/", sessions.session_announce_view, name="session-announce"),
     path("sessions/<code:number>/", sessions.session_page, name="session"),

@@ -134,6 +134,7 @@ ALLOWED: dict[str, set[str]] = {
     # the decision's page by another operator)
     "POST staff/office/results/<slug:key>/<code:code>/correct/": {"tec"},
     # ... and of a CEC or TEC for its own sessions and decisions
+    "POST staff/office/recommendations/<slug:key>/follow-up/": {"cec"},
     "POST staff/office/sessions/announce/": {"tec", "cec", "tec_other"},
     "POST staff/office/sessions/<code:number>/open/": {"tec", "cec", "tec_other"},
     "POST staff/office/sessions/<code:number>/propose/": {"tec", "cec", "tec_other"},
