@@ -61,6 +61,7 @@ def _simulate() -> Election:
         "1",
         "--candidates",
         "0.05",
+        "--sessions-and-complaints",
         "--no-progress",
         "--no-mission",
         "--no-media",

@@ -77,6 +77,7 @@ def simulation_run(
     log: Callable[[str], None] | None = None,
     leave_open: str | None = None,
     candidates: float | None = None,
+    sessions_and_complaints: bool = False,
 ) -> SimulationResult:
     """Build the election ``election_key`` with its map, commissions and accepted protocols.
 
@@ -90,6 +91,8 @@ def simulation_run(
     files and registration decisions first (``services.candidates``, the number of
     signature lines times this factor: 1 writes the published figures), and the
     ballot they build becomes the options the protocols count.
+    ``sessions_and_complaints`` (with ``candidates``) then announces the campaign's
+    CEC and TEC sessions and files and decides five complaints (``services.commissions``).
     """
     scenario = SCENARIOS.get(election_key)
     if scenario is None:
@@ -102,6 +105,13 @@ def simulation_run(
         raise ValidationFailed(
             _("Scale must be above 0 and at most 1, not %(scale)s.") % {"scale": scale},
             data={"scale": scale},
+        )
+    if sessions_and_complaints and candidates is None:
+        raise ValidationFailed(
+            _(
+                "--sessions-and-complaints replays the presidential campaign: it needs --candidates."
+            ),
+            data={"field": "sessions_and_complaints"},
         )
     if candidates is not None and (scenario.kind != "presidential" or not 0 < candidates <= 1):
         raise ValidationFailed(
@@ -166,6 +176,7 @@ def simulation_run(
                     % {"factor": candidates, "missing": ", ".join(missing)},
                     data={"field": "candidates", "not_registered": missing},
                 )
+        if sessions_and_complaints:
             # The campaign's commission sessions and complaints (issue 23).
             from .commissions import commission_activity_simulate
 

@@ -100,6 +100,15 @@ class Command(DomainCommand):
                 "through the stations' turnout reports (presidential; not with --full-register)"
             ),
         )
+        parser.add_argument(
+            "--sessions-and-complaints",
+            action="store_true",
+            help=(
+                "with --candidates, announce the campaign's CEC and TEC sessions and file and "
+                "decide five complaints through their apps (docs/simulation.md); --replace "
+                "does not clear them yet"
+            ),
+        )
         parser.add_argument("--no-progress", action="store_true", help="draw no progress bars")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -147,6 +156,7 @@ class Command(DomainCommand):
                 log=self.stdout.write,
                 leave_open=options["leave_open"],
                 candidates=options["candidates"],
+                sessions_and_complaints=options["sessions_and_complaints"],
             )
         self.stdout.write(
             _(
