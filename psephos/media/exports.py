@@ -88,6 +88,7 @@ def report_dict(report: PlanReport) -> dict[str, Any]:
         "starts_on": plan.starts_on,
         "ends_on": plan.ends_on,
         "window": [plan.window_start, plan.window_end],
+        "windows": [list(w) for w in plan.daily_windows()],
         "timezone": plan.timezone,
         "items": report.items,
         "computed_at": iso_in_zone(report.computed_at, plan.timezone),

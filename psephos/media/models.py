@@ -48,6 +48,9 @@ class MonitoringPlan(models.Model):
     ends_on = models.DateField()
     window_start = models.PositiveSmallIntegerField()
     window_end = models.PositiveSmallIntegerField()
+    # Several daily windows (morning and evening news): [[start, end], …] in order, not
+    # overlapping; window_start/window_end are then their span. Empty: the one window.
+    windows = models.JSONField(default=list, blank=True)
     timezone = models.CharField(max_length=64, default="Asia/Almaty")
     coders = models.JSONField(default=list)  # pseudonymous codes
     incumbent = models.SlugField(max_length=64, blank=True)  # the option key, if one runs
@@ -72,6 +75,12 @@ class MonitoringPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.election_id}/{self.key}"
+
+    def daily_windows(self) -> tuple[tuple[int, int], ...]:
+        """The plan's daily windows as (start, end) minutes, in order."""
+        if self.windows:
+            return tuple((int(s), int(e)) for s, e in self.windows)
+        return ((self.window_start, self.window_end),)
 
 
 class PlanMember(models.Model):

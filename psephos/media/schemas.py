@@ -74,7 +74,8 @@ class PlanReportOut(Schema):
     election: str
     starts_on: dt.date
     ends_on: dt.date
-    window: list[int]
+    window: list[int]  # the span of the daily windows
+    windows: list[list[int]]  # each daily window, [start, end) minutes after local midnight
     timezone: str
     items: int
     # The report is computed when asked, from the items stored then (ISO 8601, local).

@@ -88,6 +88,7 @@ def plan_frame(*, plan: MonitoringPlan) -> PlanFrame:
         ends_on=plan.ends_on,
         window_start=plan.window_start,
         window_end=plan.window_end,
+        windows=plan.daily_windows(),
         timezone=plan.timezone,
         outlets=dict(plan.outlets.values_list("key", "medium")),
         subjects=frozenset(subject_keys(election=plan.election)),

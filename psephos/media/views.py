@@ -42,8 +42,12 @@ TONE_TARGET = 0.67
 STATIC = Path(__file__).resolve().parent / "static" / "media"
 
 
-def _window(start: int, end: int) -> str:
-    return f"{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}"
+def _window(windows: tuple[tuple[int, int], ...]) -> str:
+    """The plan's daily windows as text: 07:00–09:00, 18:00–24:00."""
+    return ", ".join(
+        f"{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}"
+        for start, end in windows
+    )
 
 
 def media_index(request: HttpRequest) -> HttpResponse:
@@ -121,7 +125,7 @@ def _plan_context(report: PlanReport, labels: dict[str, str], order: list[str]) 
     return {
         "report": report,
         "plan": report.plan,
-        "window": _window(report.plan.window_start, report.plan.window_end),
+        "window": _window(report.plan.daily_windows()),
         "computed_at": _local(report.computed_at, report.plan.timezone),
         "last_imported_at": (
             _local(report.last_imported_at, report.plan.timezone) if report.last_imported_at else ""
@@ -358,7 +362,7 @@ def media_code_form(request: HttpRequest, key: str, plan: str) -> HttpResponse:
         "media/code.html",
         {
             "plan": p,
-            "window": _window(p.window_start, p.window_end),
+            "window": _window(p.daily_windows()),
             "outlets": outlets,
             "subjects": [{"key": k, "label": v} for k, v in labels.items()],
             "choices": {
@@ -371,7 +375,7 @@ def media_code_form(request: HttpRequest, key: str, plan: str) -> HttpResponse:
                 "outlets": outlets,
                 "starts_on": p.starts_on.isoformat(),
                 "ends_on": p.ends_on.isoformat(),
-                "window": [p.window_start, p.window_end],
+                "windows": [list(w) for w in p.daily_windows()],
                 "upload": f"/api/v1/elections/{election.key}/media/{p.key}/items",
             },
             "i18n": {

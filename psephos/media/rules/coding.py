@@ -77,6 +77,8 @@ class PlanFrame:
     coders: frozenset[str]
     tone_min: int = -1
     tone_max: int = 1
+    # Several daily windows, (start, end) in order; empty: window_start–window_end.
+    windows: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,18 @@ class Problem:
     code: str
 
 
+def windows_ok(windows: tuple[tuple[int, int], ...]) -> bool:
+    """Return whether daily windows are usable: at least one, each within the day
+    (0–1440 minutes, 1440 the midnight that ends it) and starting before it ends, in
+    order and not overlapping (one may end where the next starts)."""
+    previous_end = 0
+    for start, end in windows:
+        if not previous_end <= start < end <= DAY_MINUTES:
+            return False
+        previous_end = end
+    return bool(windows)
+
+
 def minute_of_day(moment: dt.datetime, timezone: str) -> tuple[dt.date, float]:
     """Return the local date of ``moment`` and its minute after local midnight."""
     local = moment.astimezone(ZoneInfo(timezone))
@@ -125,7 +139,10 @@ def item_problems(row: ItemRow, frame: PlanFrame) -> list[tuple[str, str]]:
     day, minute = minute_of_day(row.aired_at, frame.timezone)
     if not frame.starts_on <= day <= frame.ends_on:
         out.append(("aired_at", "outside_period"))
-    elif not frame.window_start <= minute < frame.window_end:
+    elif not any(
+        start <= minute < end
+        for start, end in frame.windows or ((frame.window_start, frame.window_end),)
+    ):
         out.append(("aired_at", "outside_window"))
     if row.programme not in PROGRAMMES:
         out.append(("programme", "unknown_choice"))

@@ -17,7 +17,7 @@ from psephos.ledger.services.events import event_record
 from ..enums import Medium
 from ..errors import KeyTaken, OutletInvalid, PlanInvalid
 from ..models import CheckAssignment, CodedItem, MonitoringPlan, Outlet
-from ..rules.coding import coder_code_ok
+from ..rules.coding import coder_code_ok, windows_ok
 from ..selectors import candidate_keys, outlet_get, subject_keys
 
 if TYPE_CHECKING:
@@ -102,6 +102,12 @@ class PlanSpec:
     tolerance: int = 500  # basis points of share for the equal-coverage test
     criterion: str = ""  # what the equitable weights measure
     weights: tuple[tuple[str, int], ...] = ()  # candidate option key → weight
+    # Several daily windows (start, end), in order and not overlapping, e.g. the morning
+    # and the evening news; window_start/window_end must then be their span. Empty: one.
+    windows: tuple[tuple[int, int], ...] = ()
+
+    def daily_windows(self) -> tuple[tuple[int, int], ...]:
+        return self.windows or ((self.window_start, self.window_end),)
 
 
 def plan_create(
@@ -147,6 +153,7 @@ def plan_create(
             ends_on=spec.ends_on,
             window_start=spec.window_start,
             window_end=spec.window_end,
+            windows=[list(w) for w in spec.windows] if len(spec.windows) > 1 else [],
             timezone=spec.timezone,
             coders=list(spec.coders),
             incumbent=spec.incumbent,
@@ -168,6 +175,7 @@ def plan_create(
                 "starts_on": spec.starts_on.isoformat(),
                 "ends_on": spec.ends_on.isoformat(),
                 "window": [spec.window_start, spec.window_end],
+                "windows": [list(w) for w in spec.daily_windows()],
                 "coders": len(spec.coders),
                 "check_share": spec.check_share,
                 "tolerance": spec.tolerance,
@@ -182,11 +190,15 @@ def plan_create(
 def _plan_problem(spec: PlanSpec) -> tuple[str, str] | None:
     if not _KEY.match(spec.key):
         return "key", _("Plan key “%(key)s” is not a lowercase key.") % {"key": spec.key}
-    if not 0 <= spec.window_start < spec.window_end <= 1440:
+    windows = spec.daily_windows()
+    if not windows_ok(windows) or (windows[0][0], windows[-1][1]) != (
+        spec.window_start,
+        spec.window_end,
+    ):
         return "window", _(
-            "The daily window must start before it ends, within 00:00–24:00 "
-            "(minutes %(start)d–%(end)d given)."
-        ) % {"start": spec.window_start, "end": spec.window_end}
+            "Each daily window must start before it ends, within 00:00–24:00, the windows "
+            "in order without overlapping (minutes %(windows)s given)."
+        ) % {"windows": ", ".join(f"{s}–{e}" for s, e in windows)}
     if spec.starts_on > spec.ends_on:
         return "period", _("The period ends before it starts.")
     if not spec.coders:

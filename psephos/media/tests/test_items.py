@@ -143,6 +143,15 @@ def test_a_bad_item_is_refused_naming_the_field(
     [
         ({"window_start": 1440, "window_end": 1440}, "window"),
         ({"window_end": 1441}, "window"),
+        # Several windows: in order, within the day, not overlapping, spanned by start–end.
+        ({"window_start": 420, "windows": ((420, 540), (500, 1440))}, "window"),
+        (
+            {"window_start": 1080, "window_end": 540, "windows": ((1080, 1440), (420, 540))},
+            "window",
+        ),
+        ({"window_start": 420, "windows": ((420, 540), (1080, 1500))}, "window"),
+        ({"window_start": 420, "windows": ((420, 420), (1080, 1440))}, "window"),
+        ({"windows": ((420, 540), (1080, 1440))}, "window"),  # the span starts at 420
         ({"ends_on": dt.date(2022, 10, 1)}, "period"),
         ({"coders": ("Aigerim Bekova",)}, "coders"),
         ({"coders": ("c1", "aigerim")}, "coders"),
@@ -245,7 +254,7 @@ def test_outlets_and_plans_from_the_command_line(
         "--period",
         "2022-10-21:2022-11-19",
         "--window",
-        "18:00-24:00",
+        "07:00-09:00, 18:00-24:00",
         "--coders",
         "a1,a2",
         "--incumbent",
@@ -253,7 +262,8 @@ def test_outlets_and_plans_from_the_command_line(
     )
     assert capsys.readouterr().out == "Monitoring plan citizens created.\n"
     plan = MonitoringPlan.objects.get(key="citizens")
-    assert (plan.window_start, plan.window_end, plan.coders) == (1080, 1440, ["a1", "a2"])
+    assert (plan.window_start, plan.window_end, plan.coders) == (420, 1440, ["a1", "a2"])
+    assert plan.daily_windows() == ((420, 540), (1080, 1440))
     assert sorted(plan.outlets.values_list("key", flat=True)) == ["ktk", "vlast"]
     with pytest.raises(CommandError) as refused:
         call_command(
@@ -273,4 +283,40 @@ def test_outlets_and_plans_from_the_command_line(
             "--coders",
             "a1",
         )
-    assert str(refused.value) == "monitoring_plan_invalid: The window is HH:MM-HH:MM (18:00-24:00)."
+    assert str(refused.value) == (
+        "monitoring_plan_invalid: The window is HH:MM-HH:MM, several separated by commas "
+        "(07:00-09:00,18:00-24:00)."
+    )
+
+
+def test_a_plan_with_morning_and_evening_windows(media: Media) -> None:
+    """Items in either window are taken; one between them is refused naming aired_at."""
+    assert media.country.election is not None
+    plan = plan_create(
+        election=media.country.election,
+        spec=PlanSpec(
+            key="two",
+            name="Morning and evening news",
+            outlets=("khabar",),
+            starts_on=dt.date(2022, 10, 21),
+            ends_on=dt.date(2022, 11, 20),
+            window_start=7 * 60,
+            window_end=24 * 60,
+            windows=((7 * 60, 9 * 60), (18 * 60, 24 * 60)),
+            coders=("c1",),
+        ),
+        actor=ACTOR,
+    )
+    assert plan.daily_windows() == ((420, 540), (1080, 1440))
+    event = Event.objects.filter(action="monitoring_plan.create").order_by("seq").last()
+    assert event is not None and event.payload["windows"] == [[420, 540], [1080, 1440]]
+    for at, ok in (("08:59", True), ("09:00", False), ("12:00", False), ("18:00", True)):
+        aired = dt.datetime.fromisoformat(f"2022-10-25T{at}+06:00")
+        row = _row(item=f"kh-{at}", aired_at=aired, coder="c1")
+        if ok:
+            item_code(plan=plan, row=row, actor=ACTOR)
+            continue
+        with pytest.raises(ItemInvalid) as refused:
+            item_code(plan=plan, row=row, actor=ACTOR)
+        assert refused.value.data["errors"] == [{"field": "aired_at", "code": "outside_window"}]
+    assert CodedItem.objects.filter(plan=plan).count() == 2

@@ -100,7 +100,11 @@ class Command(DomainCommand):
         pl.add_argument("--name", required=True)
         pl.add_argument("--outlets", required=True, help="outlet keys, comma-separated")
         pl.add_argument("--period", required=True, help="FIRST:LAST (ISO dates)")
-        pl.add_argument("--window", required=True, help="HH:MM-HH:MM (24:00 ends the day)")
+        pl.add_argument(
+            "--window",
+            required=True,
+            help="HH:MM-HH:MM (24:00 ends the day); several daily windows separated by commas",
+        )
         pl.add_argument("--coders", required=True, help="pseudonymous codes, comma-separated")
         pl.add_argument("--incumbent", default="")
         pl.add_argument("--check-share", type=int, default=1000, help="basis points")
@@ -257,7 +261,7 @@ class Command(DomainCommand):
                 _("The period is FIRST:LAST as ISO dates (2022-10-21:2022-11-20)."),
                 data={"field": "period"},
             ) from None
-        window = _window(options["window"])
+        windows = _windows(options["window"])
         plan = plan_create(
             election=election,
             spec=PlanSpec(
@@ -266,8 +270,9 @@ class Command(DomainCommand):
                 outlets=tuple(k.strip() for k in options["outlets"].split(",") if k.strip()),
                 starts_on=first,
                 ends_on=last,
-                window_start=window[0],
-                window_end=window[1],
+                window_start=windows[0][0],
+                window_end=windows[-1][1],
+                windows=windows if len(windows) > 1 else (),
                 coders=tuple(c.strip() for c in options["coders"].split(",") if c.strip()),
                 incumbent=options["incumbent"],
                 check_share=options["check_share"],
@@ -430,14 +435,19 @@ class Command(DomainCommand):
         )
 
 
-def _window(text: str) -> tuple[int, int]:
-    """Return the minutes of ``HH:MM-HH:MM`` or raise ``PlanInvalid`` (field ``window``)."""
+def _windows(text: str) -> tuple[tuple[int, int], ...]:
+    """Return the minutes of ``HH:MM-HH:MM[,HH:MM-HH:MM…]`` or raise ``PlanInvalid``
+    (field ``window``); ``plan_create`` checks their order and overlap."""
     try:
-        start, end = text.split("-")
-        return tuple(int(h) * 60 + int(m) for h, m in (t.split(":") for t in (start, end)))  # type: ignore[return-value]
+        out = []
+        for window in text.split(","):
+            start, end = window.strip().split("-")
+            out.append(tuple(int(h) * 60 + int(m) for h, m in (t.split(":") for t in (start, end))))
+        return tuple(out)  # type: ignore[arg-type]
     except ValueError:
         raise PlanInvalid(
-            _("The window is HH:MM-HH:MM (18:00-24:00)."), data={"field": "window"}
+            _("The window is HH:MM-HH:MM, several separated by commas (07:00-09:00,18:00-24:00)."),
+            data={"field": "window"},
         ) from None
 
 

@@ -50,7 +50,7 @@
       const [day, time] = row.aired_at.split("T");
       const m = minutes(time);
       if (day < plan.starts_on || day > plan.ends_on) out.push(["aired_at", t.period]);
-      else if (m < plan.window[0] || m >= plan.window[1]) out.push(["aired_at", t.window]);
+      else if (!plan.windows.some(([s, e]) => s <= m && m < e)) out.push(["aired_at", t.window]);
     }
     const volume = volumeOf(row.outlet);
     if (row[volume] === "") out.push([volume, t.required]);
