@@ -18,6 +18,7 @@ from psephos.core import clock
 from psephos.core.errors import DomainError
 from psephos.elections.selectors import election_get, election_options
 from psephos.ledger.actors import actor_user
+from psephos.observation.selectors.fieldwork import incidents_at_station
 from psephos.voters.selectors import election_station_get
 
 from .access import access_station_day
@@ -175,6 +176,9 @@ def day_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
         "error": error,
         "log_kinds": LogKind.choices,
         "logbook": logbook_get(election=election, station=station),
+        # The observers' incidents at this station, linked beside the log book.
+        "incidents": incidents_at_station(election_id=election.pk, station_id=station.pk),
+        "zone": station.unit.timezone or "Asia/Almaty",
     }
     return render(request, "pollingday/day.html", context, status=status)
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from psephos.core.errors import NotFound
 
+from ..enums import IncidentStatus
 from ..models import (
     Assignment,
     Incident,
@@ -18,6 +21,35 @@ from ..models import (
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
+
+
+@dataclass(frozen=True, slots=True)
+class StationIncident:
+    """An observer organisation's incident case at a station, without its description."""
+
+    organisation: str
+    number: int
+    category: str
+    occurred_at: dt.datetime
+    status: str  # the IncidentStatus label
+
+
+def incidents_at_station(*, election_id: int, station_id: int) -> list[StationIncident]:
+    """Return the incident cases observers opened at a station, oldest first (one query).
+
+    For the station's PEC log book: the organisation, its case number, the category,
+    the time and the case's status; the description and the evidence stay with the
+    organisation.
+    """
+    rows = (
+        Incident.objects.filter(election_id=election_id, station_id=station_id)
+        .order_by("occurred_at", "id")
+        .values_list("organisation__name", "number", "category", "occurred_at", "status")
+    )
+    return [
+        StationIncident(name, number, category, at, str(IncidentStatus(status).label))
+        for name, number, category, at, status in rows
+    ]
 
 
 def coverage(*, election: Election, organisation: Organisation) -> list[dict[str, Any]]:
