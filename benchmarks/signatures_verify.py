@@ -112,7 +112,7 @@ def setup(scale: float, register: int, lines: int, folder: Path) -> Path:
     return path
 
 
-def run_import(path: Path, n: int) -> float:
+def run_import(path: Path, n: int) -> tuple[float, float]:
     from psephos.candidates.rules.eligibility import Assessment
     from psephos.candidates.services.eligibility import eligibility_decide
     from psephos.candidates.services.nominations import (
@@ -161,11 +161,15 @@ def run_import(path: Path, n: int) -> float:
     from psephos.candidates.services.signatures import signatures_import
 
     with clock.fixed(dt.datetime(2022, 10, 5, 12, tzinfo=ZONE)):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         summary = signatures_import(nomination=nomination, path=path, actor=actor)
-        took = time.perf_counter() - started
-    print(f"  import: {summary.lines:,} lines, {summary.valid:,} valid, {took:.1f} s", flush=True)
-    return took
+        took, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(
+        f"  import: {summary.lines:,} lines, {summary.valid:,} valid, {took:.1f} s "
+        f"({cpu:.1f} s CPU in this process)",
+        flush=True,
+    )
+    return took, cpu
 
 
 def run_join(path: Path) -> float:
@@ -216,14 +220,17 @@ def main() -> None:
     from django.db import connection
 
     path = setup(args.scale, args.register, args.lines, folder)
-    imports, joins = [], []
+    imports, cpus, joins = [], [], []
     for n in range(args.runs):
-        imports.append(run_import(path, n))
+        took, cpu = run_import(path, n)
+        imports.append(took)
+        cpus.append(cpu)
         joins.append(run_join(path))
     ratios = [i / j for i, j in zip(imports, joins, strict=True)]
     print(
         f"{connection.vendor}: {args.lines:,} lines against {args.register:,} voters — import "
-        f"median {statistics.median(imports):.1f} s, join median {statistics.median(joins):.1f} s, "
+        f"median {statistics.median(imports):.1f} s ({statistics.median(cpus):.1f} s CPU in the "
+        f"process), join median {statistics.median(joins):.1f} s, "
         f"ratio median {statistics.median(ratios):.1f}× (load average {os.getloadavg()[0]:.1f})"
     )
 

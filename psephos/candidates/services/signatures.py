@@ -429,21 +429,32 @@ def _rows_insert(
     rows: Iterable[tuple[Any, ...]],
     advance: Callable[[int], None] = lambda _n: None,
 ) -> None:
-    """Insert rows of the fields ``names`` (values as the database takes them) in batches.
+    """Insert rows of the fields ``names`` (values as the database takes them), telling
+    ``advance`` of every 10,000.
 
-    One prepared statement with ``executemany``: a model instance per line or sheet was
-    most of the import's time (200,000 lines, docs/benchmarks.md).
+    On PostgreSQL through COPY (``executemany`` spent most of a 200,000-line import
+    quoting parameters), elsewhere one prepared statement with ``executemany`` in batches;
+    a model instance per line or sheet was most of the import's time before
+    (docs/benchmarks.md).
     """
     meta = model._meta
     fields = [f for n in names if isinstance(f := meta.get_field(n), Field)]
     quote = connection.ops.quote_name
-    # Identifiers come from the model's metadata, values are parameters.
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    batch: list[tuple[Any, ...]] = []
+    # Identifiers come from the model's metadata, values are parameters or COPY data.
+    table, columns = quote(meta.db_table), ", ".join(quote(str(f.column)) for f in fields)
+    done = 0
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    done += 1
+                    if not done % 10_000:
+                        advance(10_000)
+            advance(done % 10_000)
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+        batch: list[tuple[Any, ...]] = []
         for row in rows:
             batch.append(row)
             if len(batch) == 10_000:
@@ -458,6 +469,8 @@ def _rows_insert(
 def _earlier_signers(nomination: Nomination, keys: list[uuid.UUID]) -> set[uuid.UUID]:
     """Return the keys among ``keys`` already on this nominee's stored lines."""
     earlier: set[uuid.UUID] = set()
+    if not SignatureLine.objects.filter(nomination=nomination).exists():
+        return earlier  # a first file: nothing to look for, key by key
     for start in range(0, len(keys), 5000):
         earlier.update(
             k
