@@ -376,6 +376,7 @@ def items_csv(items: list[Item]) -> bytes:
                 i.subject,
                 i.volume if i.broadcast else "",
                 "" if i.broadcast else i.volume,
+                "",  # area: the simulated plan monitors TV and online outlets, no print
                 i.tone,
                 i.women,
                 i.men,
