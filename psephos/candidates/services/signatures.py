@@ -83,7 +83,7 @@ def signatures_import(
     role: str = "cec",
     sample: int | None = None,
     seed: int = 0,
-    show_progress: bool | None = None,
+    show_progress: bool | None = False,
 ) -> ImportSummary:
     """Verify the signature file at ``path``: ``signatures_import_data`` with its bytes."""
     return signatures_import_data(
@@ -108,7 +108,7 @@ def signatures_import_data(
     role: str = "cec",
     sample: int | None = None,
     seed: int = 0,
-    show_progress: bool | None = None,
+    show_progress: bool | None = False,
 ) -> ImportSummary:
     """Verify every line of a signature file (or a published random sample) and store the verdicts.
 
@@ -122,7 +122,7 @@ def signatures_import_data(
     sampling. Raises ``SignatureFileInvalid`` (every problem with line and column),
     ``SheetDuplicate``, ``NominationState`` or ``ValidationFailed``; nothing is stored then.
     Progress bars (reading, checking, storing) are drawn as ``core.progress`` says
-    (``show_progress``; by default on a terminal).
+    (``show_progress``: None on a terminal, as the command asks; never from a page).
     """
     election = nomination.election
     profile = candidate_profile(election)
@@ -235,7 +235,7 @@ def signatures_check_rest(
     data: bytes,
     actor: str,
     role: str = "cec",
-    show_progress: bool | None = None,
+    show_progress: bool | None = False,
 ) -> ImportSummary:
     """Check every line that a sampled import of this file left unchecked.
 

@@ -139,6 +139,7 @@ class Command(DomainCommand):
                     actor=actor_system("cli"),
                     sample=options["sample"],
                     seed=options["seed"],
+                    show_progress=None,  # bars on a terminal
                 )
             else:
                 path: Path = options["file"]
@@ -154,6 +155,7 @@ class Command(DomainCommand):
                     file_name=path.name,
                     data=data,
                     actor=actor_system("cli"),
+                    show_progress=None,  # bars on a terminal
                 )
             self.stdout.write(
                 _("%(lines)d lines, %(checked)d checked, %(valid)d valid.")
