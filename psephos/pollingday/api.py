@@ -49,7 +49,13 @@ from .selectors import OpeningView, opening_get
 from .selectors_count import CountView, count_get
 from .selectors_logbook import LogEntryView, log_entry_view, logbook_get, logbook_public
 from .selectors_mobile import mobile_get
-from .selectors_turnout import Curve, turnout_by_group_cached, turnout_for_election_cached
+from .selectors_turnout import (
+    Curve,
+    Point,
+    turnout_by_group_cached,
+    turnout_for_election_cached,
+    turnout_station_points,
+)
 from .services.count import count_step_record
 from .services.logbook import log_entry_add
 from .services.mobile import mobile_application_add, mobile_ballot_issue, mobile_trip_record
@@ -135,21 +141,21 @@ def opening_create(
     return Status(201, opening_out(opening_get(election=election, station=station)))
 
 
+def _points_out(points: list[Point]) -> list[PointOut]:
+    return [
+        PointOut(
+            slot=p.slot.strftime("%H:%M"),
+            voted=p.voted,
+            registered=p.registered,
+            percent=p.percent,
+            stations=p.stations,
+        )
+        for p in points
+    ]
+
+
 def _curve_out(curve: Curve) -> CurveOut:
-    return CurveOut(
-        code=curve.code,
-        name=curve.name,
-        points=[
-            PointOut(
-                slot=p.slot.strftime("%H:%M"),
-                voted=p.voted,
-                registered=p.registered,
-                percent=p.percent,
-                stations=p.stations,
-            )
-            for p in curve.points
-        ],
-    )
+    return CurveOut(code=curve.code, name=curve.name, points=_points_out(curve.points))
 
 
 @router.get("/elections/{key}/turnout", response={200: TurnoutOut, **ERRORS})
@@ -175,6 +181,13 @@ def turnout_groups(request: HttpRequest, key: str) -> list[GroupOut]:
         GroupOut(sex=g.sex, band=g.band, registered=g.registered, voted=g.voted, percent=g.percent)
         for g in turnout_by_group_cached(election=election, now=clock.now())
     ]
+
+
+@router.get("/elections/{key}/stations/{code}/turnout", response={200: list[PointOut], **ERRORS})
+def turnout_station_read(request: HttpRequest, key: str, code: str) -> list[PointOut]:
+    """The station's turnout at each reporting time it reported."""
+    election, station = election_station_get(key=key, code=code)
+    return _points_out(turnout_station_points(election=election, station=station))
 
 
 @router.post(

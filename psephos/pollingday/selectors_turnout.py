@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from psephos.elections.models import Election
-    from psephos.territory.models import AdministrativeUnit
+    from psephos.territory.models import AdministrativeUnit, PollingStation
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +186,19 @@ def turnout_for_election_cached(*, election: Election, now: dt.datetime) -> Turn
 def turnout_by_group_cached(*, election: Election, now: dt.datetime) -> list[Group]:
     """Return ``turnout_by_group`` from the cache while nothing changed (``_cached``)."""
     return _cached("groups", election, now, lambda: turnout_by_group(election=election))
+
+
+def turnout_station_points(*, election: Election, station: PollingStation) -> list[Point]:
+    """Return one station's turnout at each time it reported, in order (one query)."""
+    rows = (
+        TurnoutReport.objects.filter(election=election, station=station)
+        .order_by("slot")
+        .values_list("slot", "voted", "registered")
+    )
+    return [
+        Point(slot, voted, registered, percent(voted, registered), 1)
+        for slot, voted, registered in rows
+    ]
 
 
 def turnout_national_points(*, election: Election) -> list[Point]:

@@ -22,6 +22,7 @@ from ..selectors_count import count_get
 from ..selectors_logbook import logbook_get, logbook_public
 from ..selectors_mobile import mobile_get
 from ..selectors_protocol import protocol_published
+from ..selectors_turnout import turnout_station_points
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -41,6 +42,13 @@ def openings_flagged_status(election: Election, stations: list[dict[str, Any]]) 
     """Render the late or incomplete openings among the observer room's ``stations``."""
     codes = [s["code"] for s in stations]
     return {"election": election, "flags": openings_flagged(election=election, codes=codes)}
+
+
+@register.inclusion_tag("pollingday/_turnout_status.html")
+def turnout_status(election: Election, code: str) -> dict[str, Any]:
+    """Render the turnout station ``code`` reported through the day."""
+    election, station = election_station_get(key=election.key, code=code)
+    return {"points": turnout_station_points(election=election, station=station)}
 
 
 @register.inclusion_tag("pollingday/_count_status.html")

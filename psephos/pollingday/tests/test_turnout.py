@@ -125,6 +125,19 @@ def test_reports_fill_the_curve_and_refusals_carry_their_numbers(
     assert '<circle cx="200.0" cy="180.0" r="5" data-slot="12:00" data-percent="40.00">' in page
     assert '<li data-station="KZ-01-0102">KZ-01-0102: no report for 10:00</li>' in page
 
+    # One station's own curve: the API and its public page.
+    assert (
+        Client().get(f"/api/v1/elections/{KEY}/stations/KZ-01-0101/turnout").json()
+        == (turnout["national"]["points"])
+    )
+    assert Client().get(f"/api/v1/elections/{KEY}/stations/KZ-01-0102/turnout").json() == []
+    station = Client().get(f"/results/{KEY}/stations/KZ-01-0101/").content.decode()
+    assert '<section id="station-turnout" data-reports="2">' in station
+    assert (
+        '<tr data-slot="12:00"><td>12:00</td><td>400</td><td>1000</td><td>40.00</td></tr>'
+        in station
+    )
+
 
 def test_the_curve_is_read_from_the_cache_until_a_report_or_a_window_closes(
     client: Client, country: Country, monkeypatch: pytest.MonkeyPatch
