@@ -142,6 +142,7 @@ def public_pages(election: Election) -> list[str]:
         f"/media/{key}/draw/",
         "/complaints/",
         f"/complaints/calendar/{key}/",
+        f"/e/{key}/voter-calendar/",
         "/observation/",
         f"/observation/accreditations/{key}/",
         f"/observation/findings/{key}/",

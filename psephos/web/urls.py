@@ -17,6 +17,8 @@ urlpatterns = [
     path("e/<slug:key>/", views.election_results, name="election"),
     path("e/<slug:key>/c/<code:code>/", views.commission_results, name="commission"),
     path("e/<slug:key>/find/", views.commission_find, name="find"),
+    path("e/<slug:key>/voter-calendar/", views.voter_calendar_page, name="voter-calendar"),
+    path("e/<slug:key>/voter-calendar.ics", views.voter_calendar_ics, name="voter-calendar-ics"),
     # The results' quarantine page keeps its address under /ledger/, where it was first published.
     path("ledger/quarantine/<slug:key>/", results_views.quarantine_page, name="quarantine"),
     # The results' staff pages (psephos.results.staff) keep their addresses and names.

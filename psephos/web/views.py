@@ -9,6 +9,7 @@ never a 500.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -28,9 +29,13 @@ from psephos.commissions.selectors import (
     commission_composition,
     commission_member_counts,
 )
+from psephos.core import clock
 from psephos.core.errors import DomainError, NotFound, ValidationFailed
 from psephos.core.i18n import localized
-from psephos.elections.calendar_selectors import station_voting_hours
+from psephos.elections.calendar_export import calendar_as_ics
+from psephos.elections.calendar_selectors import election_calendar_for, station_voting_hours
+from psephos.elections.rules.calendar import CalendarEvent, ElectionCalendar
+from psephos.elections.rules.calendar_profiles import calendar_profile_for
 from psephos.elections.rules.profiles import composition_rules
 from psephos.elections.selectors import election_get, election_profile
 from psephos.ledger.selectors import events_latest, ledger_head_hash, public_key
@@ -55,6 +60,7 @@ from psephos.territory.selectors import (
 from .charts import tile_map, turnout_curve
 from .labels import composition_published, member_composition
 from .templatetags.portal import num, percent
+from .voter_calendar import voter_events
 
 if TYPE_CHECKING:
     from psephos.commissions.models import Commission
@@ -266,6 +272,52 @@ def _station_facts(station: PollingStation, election: Election) -> dict[str, Any
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 #: Longest search accepted on the find page.
 FIND_MAX_CHARS = 200
+
+
+def _voter_dates(election: Election) -> tuple[ElectionCalendar, tuple[CalendarEvent, ...]]:
+    """Return the election's legal calendar and the voter's dates from it."""
+    cal = election_calendar_for(election)
+    profile = calendar_profile_for(election.profile_key)
+    events = voter_events(
+        cal,
+        mobile_deadline=str(election_profile(election=election).mobile_deadline),
+        early_voting_days=profile.early_voting_days,
+        opens=election.polls_open or profile.voting_opens,
+        closes=election.polls_close or profile.voting_closes,
+    )
+    return cal, events
+
+
+def voter_calendar_page(request: HttpRequest, key: str) -> HttpResponse:
+    """Show the dates a voter needs: checking the list, certificates, home voting, voting day."""
+    election = election_get(key=key)
+    cal, events = _voter_dates(election)
+    today = clock.now().date()
+    return render(
+        request,
+        "web/voter_calendar.html",
+        {
+            "election": election,
+            "events": events,
+            "past": {e.key for e in events if e.last_day < today},
+            "early_voting": any(e.key == "early_voting" for e in events),
+            "timezone": cal.timezone,
+        },
+    )
+
+
+def voter_calendar_ics(request: HttpRequest, key: str) -> HttpResponse:
+    """Return the voter's dates as an iCalendar file, titled in the reader's language."""
+    election = election_get(key=key)
+    cal, events = _voter_dates(election)
+    body = calendar_as_ics(
+        dataclasses.replace(cal, events=events),
+        election=f"voter.{election.key}",
+        name=f"{localized(election, 'name')} · {_('Voter calendar')}",
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{election.key}-voter.ics"'
+    return response
 
 
 def commission_find(request: HttpRequest, key: str) -> HttpResponse:
