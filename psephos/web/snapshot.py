@@ -296,8 +296,8 @@ def _results_pages(election: Election) -> tuple[re.Pattern[str], ...]:
 def snapshot_satellites(*, election: Election) -> list[str]:
     """Return the pages around the election's results that its pages link and a snapshot holds.
 
-    The election's calendar, candidates, campaign funds, media monitoring, appeal
-    finality, quarantined protocols, observers' findings and accreditations and its
+    The election's calendar and voter calendar, candidates, campaign funds, media
+    monitoring, appeal finality, quarantined protocols, observers' findings and accreditations and its
     statistical integrity report, and the site's home, complaints register,
     observation, media, recommendations, ledger and integrity pages: public pages that
     need no form. One that does not answer 200 (no integrity report yet) is left out.
@@ -308,6 +308,7 @@ def snapshot_satellites(*, election: Election) -> list[str]:
         for name, kwargs in (
             ("web:home", {}),
             ("elections:calendar", {"election": key}),
+            ("web:voter-calendar", {"key": key}),
             ("candidates:list", {"key": key}),
             ("finance:list", {"key": key}),
             ("media:election", {"key": key}),
