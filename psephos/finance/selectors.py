@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from psephos.elections.rules.profiles import PresidentialProfile
 
 ZERO = Decimal("0.00")
+MICROSECONDS_PER_HOUR = Decimal(3_600_000_000)
+HOURS_PLACES = Decimal("0.01")
 
 
 def money(value: Decimal | None) -> Decimal:
@@ -164,22 +167,40 @@ def invoices_list(*, fund: Fund) -> QuerySet[Invoice]:
     )
 
 
-def receipts_disclosed_within(*, election: Election, hours: int) -> tuple[int, int]:
+@dataclass(frozen=True)
+class ReceiptDisclosure:
+    """How promptly an election's receipts on a bank statement were disclosed itemised."""
+
+    in_time: int  # disclosed within the window
+    total: int  # every receipt on a statement
+    median_hours: Decimal | None  # from statement to disclosure, two places; None when total is 0
+
+
+def receipt_disclosure_figures(*, election: Election, hours: int) -> ReceiptDisclosure:
     """Count the receipts on a bank statement that were disclosed itemised within ``hours``
-    of the statement's import, and all receipts on a statement (one query).
+    of the statement's import, all receipts on a statement, and the median hours from the
+    statement's import to disclosure (one query, the same on SQLite and PostgreSQL).
 
     A receipt is public, itemised, from its entry (``created_at``): the fund pages and the
-    disclosure read every entered receipt.
+    disclosure read every entered receipt. A receipt entered before its statement arrived
+    was public when the statement came: its delay counts as 0 hours.
     """
     rows = Receipt.objects.filter(fund__election=election, statement__isnull=False).values_list(
         "created_at", "statement__imported_at"
     )
     limit = dt.timedelta(hours=hours)
-    total = in_time = 0
-    for created_at, imported_at in rows:
-        total += 1
-        in_time += created_at - imported_at <= limit
-    return in_time, total
+    delays = sorted(
+        max(created_at - imported_at, dt.timedelta(0)) for created_at, imported_at in rows
+    )
+    in_time = sum(d <= limit for d in delays)
+    if not delays:
+        return ReceiptDisclosure(in_time=0, total=0, median_hours=None)
+    middle = len(delays) // 2
+    median = delays[middle] if len(delays) % 2 else (delays[middle - 1] + delays[middle]) / 2
+    median_hours = (
+        Decimal(median // dt.timedelta(microseconds=1)) / MICROSECONDS_PER_HOUR
+    ).quantize(HOURS_PLACES, rounding=ROUND_HALF_EVEN)
+    return ReceiptDisclosure(in_time=in_time, total=len(delays), median_hours=median_hours)
 
 
 def fund_report_figures(*, fund: Fund, through: dt.date) -> dict[str, object]:

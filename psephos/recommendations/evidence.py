@@ -13,6 +13,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
@@ -26,11 +27,11 @@ from psephos.complaints.selectors import complaint_decision_counts
 from psephos.complaints.selectors.finality import election_finality_check
 from psephos.core.errors import NotFound
 from psephos.elections.selectors import election_get
-from psephos.finance.selectors import receipts_disclosed_within
+from psephos.finance.selectors import receipt_disclosure_figures
 from psephos.ledger.selectors import ledger_head_hash
 from psephos.results.selectors.transparency import protocols_public_within
 
-from .rules.evidence import Measured, NotMeasurable, share_measure
+from .rules.evidence import Measured, MedianHours, NotMeasurable, median_measure, share_measure
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -47,6 +48,8 @@ SESSIONS_BEFORE_DAYS = 60
 SESSIONS_AFTER_DAYS = 30
 
 Counts = tuple[int, int]
+# An indicator with a median delay counts the same items and gives their median in hours.
+CountsAndMedian = tuple[int, int, Decimal | None]
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,8 @@ class Indicator:
     setting: str  # the rule or window it reads
     title: str | Promise
     definition: str | Promise
-    count: Callable[[Election], Counts]
+    count: Callable[[Election], Counts | CountsAndMedian]
+    median_title: str | Promise = ""  # set when ``count`` also gives a median in hours
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class Evidence:
     indicator: Indicator
     election: str
     value: Measured | NotMeasurable
+    median: MedianHours | NotMeasurable | None = None  # None: the indicator has no median
 
     @property
     def measurable(self) -> bool:
@@ -78,6 +83,11 @@ def _sessions(election: Election) -> Counts:
     return session_notice_counts(
         geography=election.geography, start=start, end=end, hours=SESSION_NOTICE_HOURS
     )
+
+
+def _receipts(election: Election) -> CountsAndMedian:
+    figures = receipt_disclosure_figures(election=election, hours=DISCLOSURE_HOURS)
+    return figures.in_time, figures.total, figures.median_hours
 
 
 def _certification(election: Election) -> Counts:
@@ -143,7 +153,8 @@ INDICATORS: tuple[Indicator, ...] = (
             "than 24 hours after the statement was imported, of all receipts matched to "
             "a statement."
         ),
-        count=lambda e: receipts_disclosed_within(election=e, hours=DISCLOSURE_HOURS),
+        count=_receipts,
+        median_title=_("Median hours from the bank statement to itemised disclosure"),
     ),
     Indicator(
         key="complaint-decisions-public-reasoned",
@@ -186,10 +197,20 @@ def indicators_for_recommendation(key: str) -> list[Indicator]:
 
 def evidence_for_election(*, election: Election) -> list[Evidence]:
     """Every indicator measured on ``election``'s data, in the order of ``INDICATORS``."""
-    return [
-        Evidence(indicator=i, election=election.key, value=share_measure(*i.count(election)))
-        for i in INDICATORS
-    ]
+    return [_measure(i, election) for i in INDICATORS]
+
+
+def _measure(indicator: Indicator, election: Election) -> Evidence:
+    counted = indicator.count(election)
+    median = None
+    if len(counted) == 3:
+        median = median_measure(counted[2], counted[1])
+    return Evidence(
+        indicator=indicator,
+        election=election.key,
+        value=share_measure(counted[0], counted[1]),
+        median=median,
+    )
 
 
 # A figure changes only with the data, and every change to the data appends a ledger event:
@@ -206,14 +227,15 @@ def evidence_cached(*, election: Election) -> list[Evidence]:
     measured again. The head is read before the figures, so what is kept under a head
     is never older than it. Pages and the API read this; the command measures afresh.
     """
-    key = f"recommendations:evidence:{election.key}:{ledger_head_hash()}"
-    values: list[Measured | NotMeasurable] | None = cache.get(key)
+    key = f"recommendations:evidence:v2:{election.key}:{ledger_head_hash()}"
+    values: list[tuple[Measured | NotMeasurable, MedianHours | NotMeasurable | None]] | None
+    values = cache.get(key)
     if values is None or len(values) != len(INDICATORS):
-        values = [e.value for e in evidence_for_election(election=election)]
+        values = [(e.value, e.median) for e in evidence_for_election(election=election)]
         cache.set(key, values, EVIDENCE_CACHE_SECONDS)
     return [
-        Evidence(indicator=i, election=election.key, value=v)
-        for i, v in zip(INDICATORS, values, strict=True)
+        Evidence(indicator=i, election=election.key, value=v, median=m)
+        for i, (v, m) in zip(INDICATORS, values, strict=True)
     ]
 
 
@@ -254,6 +276,9 @@ EVIDENCE_COLUMNS = [
     "denominator",
     "share",
     "reason",
+    "median_hours",
+    "median_count",
+    "median_reason",
     "feature",
     "setting",
     "title",
@@ -262,8 +287,10 @@ EVIDENCE_COLUMNS = [
 
 def evidence_row(evidence: Evidence) -> dict[str, object]:
     """One indicator's figure with stable keys (CLI, API and CSV); the share as a string
-    with four decimal places, None with the reason when not measurable."""
-    i, v = evidence.indicator, evidence.value
+    with four decimal places, None with the reason when not measurable; the median hours
+    (a string with two places) and how many it is the median of, for an indicator that has a
+    median, None with ``median_reason`` when not measurable, all three None for the others."""
+    i, v, m = evidence.indicator, evidence.value, evidence.median
     return {
         "indicator": i.key,
         "election": evidence.election,
@@ -273,6 +300,9 @@ def evidence_row(evidence: Evidence) -> dict[str, object]:
         "denominator": v.denominator if isinstance(v, Measured) else None,
         "share": str(v.share) if isinstance(v, Measured) else None,
         "reason": v.reason if isinstance(v, NotMeasurable) else None,
+        "median_hours": str(m.hours) if isinstance(m, MedianHours) else None,
+        "median_count": m.count if isinstance(m, MedianHours) else None,
+        "median_reason": m.reason if isinstance(m, NotMeasurable) else None,
         "feature": i.feature,
         "setting": i.setting,
         "title": str(i.title),

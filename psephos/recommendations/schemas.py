@@ -18,7 +18,9 @@ class AssessmentOut(Schema):
 
 class IndicatorFigureOut(Schema):
     """One indicator measured on an election; ``share`` is a decimal string (four places),
-    null with ``reason`` when not measurable."""
+    null with ``reason`` when not measurable. An indicator of delays also gives
+    ``median_hours`` (a decimal string, two places) of ``median_count`` items, null with
+    ``median_reason`` when not measurable; all three are null for the other indicators."""
 
     indicator: str
     election: str
@@ -28,6 +30,9 @@ class IndicatorFigureOut(Schema):
     denominator: int | None
     share: str | None
     reason: str | None
+    median_hours: str | None
+    median_count: int | None
+    median_reason: str | None
     feature: str
     setting: str
     title: str

@@ -15,6 +15,7 @@ from psephos.elections.selectors import elections_list
 from .enums import AssessmentLevel, AssessorKind
 from .evidence import (
     REASONS,
+    Evidence,
     evidence_by_recommendation,
     evidence_cached,
     evidence_election_for_report,
@@ -37,6 +38,15 @@ def _local_text(rec: Recommendation) -> tuple[str, bool, bool]:
     local = {"kk": rec.text_kk, "ru": rec.text_ru, "en": rec.text_en}.get(lang, "")
     unofficial = {"kk": rec.text_kk_unofficial, "ru": rec.text_ru_unofficial}.get(lang, False)
     return (local, True, unofficial) if local else (rec.text, False, False)
+
+
+def _figure(e: Evidence) -> dict[str, Any]:
+    """An indicator's figure for the pages, with its reasons in words when not measurable."""
+    return {
+        "e": e,
+        "reason": REASONS.get(getattr(e.value, "reason", ""), ""),
+        "median_reason": REASONS.get(getattr(e.median, "reason", ""), ""),
+    }
 
 
 def _latest_matches(rec: Recommendation, kind: str, level: str) -> bool:
@@ -88,10 +98,7 @@ def report_tracker(request: HttpRequest, key: str) -> HttpResponse:
                     "kind": AssessorKind(a.assessor_kind).label,
                 }
             )
-        figures = [
-            {"e": e, "reason": REASONS.get(getattr(e.value, "reason", ""), "")}
-            for e in evidence.get(rec.key, [])
-        ]
+        figures = [_figure(e) for e in evidence.get(rec.key, [])]
         rows.append(
             {
                 "rec": rec,
@@ -155,10 +162,7 @@ def recommendation_page(request: HttpRequest, key: str) -> HttpResponse:
             "translated": translated,
             "unofficial": unofficial,
             "history": history,
-            "evidence": [
-                {"e": e, "reason": REASONS.get(getattr(e.value, "reason", ""), "")}
-                for e in evidence
-            ],
+            "evidence": [_figure(e) for e in evidence],
             "election": election,
             "follow_ups": follow_up_list_for_recommendation(recommendation=rec),
         },

@@ -40,3 +40,19 @@ def share_measure(numerator: int | None, denominator: int | None) -> Measured | 
         Decimal("0.0001"), rounding=ROUND_HALF_EVEN
     )
     return Measured(numerator, denominator, share)
+
+
+@dataclass(frozen=True)
+class MedianHours:
+    hours: Decimal  # the median delay in hours
+    count: int  # how many delays it is the median of
+
+
+def median_measure(hours: Decimal | None, count: int | None) -> MedianHours | NotMeasurable:
+    """The median ``hours`` of ``count`` delays, or why it cannot be measured: no source
+    (None) or nothing to count (no delays) — never a median of zero made up from nothing."""
+    if count is None:
+        return NotMeasurable("no_data_source")
+    if count == 0 or hours is None:
+        return NotMeasurable("nothing_to_count")
+    return MedianHours(hours, count)

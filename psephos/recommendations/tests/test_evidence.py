@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F, Sum
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from psephos.candidates.models import SignatureImport, SignatureLine
 from psephos.commissions.models import Commission, Session
@@ -28,7 +30,9 @@ from psephos.recommendations.evidence import (
     evidence_row,
     indicators_for_recommendation,
 )
+from psephos.recommendations.views import _figure
 from psephos.results.models import Protocol
+from psephos.web.templatetags.portal import num
 
 from .conftest import run
 
@@ -183,6 +187,41 @@ def test_every_indicator_on_the_simulated_election_against_a_direct_count(
         share(disclosed, total),
         None,
     )
+    assert rows["receipts-disclosed-24h"]["median_count"] == total
+    # The median hours from statement to disclosure, on known delays: the k-th receipt
+    # (k = 0 … n-1) entered k + ½ hours after its statement, the first 5 hours before it
+    # (public when the statement came: 0 hours). The median is then n/2 hours, and the
+    # first 24 (k + ½ ≤ 24) are in time.
+    ordered = list(matched.select_related("statement").order_by("pk"))
+    n = len(ordered)
+    assert n >= 4
+    for k, receipt in enumerate(ordered):
+        assert receipt.statement is not None
+        delay = dt.timedelta(hours=-5) if k == 0 else dt.timedelta(hours=k, minutes=30)
+        receipt.created_at = receipt.statement.imported_at + delay
+        receipt.save(update_fields=["created_at"])
+    timed = rows_by_key(election)["receipts-disclosed-24h"]
+    assert figure(timed) == (True, min(n, 24), n, share(min(n, 24), n), None)
+    assert (timed["median_hours"], timed["median_count"], timed["median_reason"]) == (
+        str((Decimal(n) / 2).quantize(Decimal("0.01"))),
+        n,
+        None,
+    )
+    # The pages show it with how many it is the median of, in each language.
+    for language, words in (("en", "median of {}"), ("ru", "медиана из {}"), ("kk", "{} бойынша")):
+        with translation.override(language):
+            html = render_to_string(
+                "recommendations/_evidence.html",
+                {"figures": [_figure(e) for e in evidence_for_election(election=election)]},
+            )
+            of_n = words.format(num(n))
+        block = html.split('data-indicator="receipts-disclosed-24h"')[1].split("</div>")[0]
+        assert f'data-median-hours="{timed["median_hours"]}"' in block
+        assert of_n in block
+    # The other indicators have no median.
+    assert {k for k, r in rows.items() if r["median_reason"] or r["median_count"]} == {
+        "receipts-disclosed-24h"
+    }
     # Complaints: five decided with reasons, one shown in the register as suspended (_vary).
     decided = Complaint.objects.filter(election=election, decision__isnull=False)
     public = decided.filter(status="decided").exclude(decision__facts="").count()
@@ -212,10 +251,20 @@ def test_every_indicator_on_the_simulated_election_against_a_direct_count(
     assert printed == [json.loads(json.dumps(r)) for r in rows.values()]
     table = list(csv.DictReader(io.StringIO(run("evidence", KEY, "--format", "csv"))))
     assert list(table[0]) == EVIDENCE_COLUMNS
-    assert [(t["indicator"], t["share"], t["reason"], t["measurable"]) for t in table] == [
-        (k, r["share"] or "", r["reason"] or "", str(int(bool(r["measurable"]))))
+    assert [(t["indicator"], t["share"], t["median_hours"], t["measurable"]) for t in table] == [
+        (k, r["share"] or "", r["median_hours"] or "", str(int(bool(r["measurable"]))))
         for k, r in rows.items()
     ]
+
+    # No receipt on a statement: the median is not measurable, never 0.
+    Receipt.objects.filter(fund__election=election).update(statement=None)
+    none = rows_by_key(election)["receipts-disclosed-24h"]
+    assert (none["median_hours"], none["median_count"], none["median_reason"]) == (
+        None,
+        None,
+        "nothing_to_count",
+    )
+    assert none["reason"] == "nothing_to_count"
 
 
 def test_each_indicator_names_the_recommendations_it_measures() -> None:

@@ -6,7 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from psephos.recommendations.rules.evidence import Measured, NotMeasurable, share_measure
+from psephos.recommendations.rules.evidence import (
+    Measured,
+    MedianHours,
+    NotMeasurable,
+    median_measure,
+    share_measure,
+)
 
 
 def test_share_is_exact_to_four_places() -> None:
@@ -26,3 +32,10 @@ def test_numerator_outside_range_is_refused() -> None:
         share_measure(6, 5)
     with pytest.raises(ValueError, match=r"numerator -1 outside 0\.\.5"):
         share_measure(-1, 5)
+
+
+def test_median_is_kept_with_its_count_or_not_measurable() -> None:
+    assert median_measure(Decimal("5.00"), 3) == MedianHours(Decimal("5.00"), 3)
+    assert median_measure(Decimal("0.00"), 2) == MedianHours(Decimal("0.00"), 2)
+    assert median_measure(None, 0) == NotMeasurable("nothing_to_count")
+    assert median_measure(None, None) == NotMeasurable("no_data_source")

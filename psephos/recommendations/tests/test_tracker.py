@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from psephos.finance.models import Receipt
 from psephos.ledger.actors import actor_system
 from psephos.recommendations.enums import AssessmentLevel, AssessorKind
 from psephos.recommendations.models import Assessment
@@ -154,15 +155,27 @@ def simulated(_simulated_once: Path, settings: Any) -> str:
 
 @SIMULATED
 @pytest.mark.parametrize(
-    ("language", "not_measurable"),
+    ("language", "not_measurable", "median_title"),
     [
-        ("en", "not measurable: nothing to count yet for this election"),
-        ("ru", "не измеримо: для этих выборов пока нечего считать"),
-        ("kk", "өлшенбейді: бұл сайлау үшін әзірге санайтын ештеңе жоқ"),
+        (
+            "en",
+            "not measurable: nothing to count yet for this election",
+            "Median hours from the bank statement to itemised disclosure",
+        ),
+        (
+            "ru",
+            "не измеримо: для этих выборов пока нечего считать",
+            "Медиана часов от банковской выписки до поимённого раскрытия",
+        ),
+        (
+            "kk",
+            "өлшенбейді: бұл сайлау үшін әзірге санайтын ештеңе жоқ",
+            "Банк үзінді көшірмесінен жеке-жеке жариялауға дейінгі сағаттар медианасы",
+        ),
     ],
 )
 def test_the_tracker_shows_the_evidence_of_the_reports_election(
-    client: Any, simulated: str, language: str, not_measurable: str
+    client: Any, simulated: str, language: str, not_measurable: str, median_title: str
 ) -> None:
     accepted = Protocol.objects.filter(election__key=simulated, status="accepted").count()
 
@@ -177,6 +190,12 @@ def test_the_tracker_shows_the_evidence_of_the_reports_election(
     r12 = html.split('data-recommendation="odihr-kz-2022-presidential-r12"')[1].split("</tr>")[0]
     assert 'data-reason="nothing_to_count"' in r12
     assert not_measurable in re.sub(r"<[^>]+>", "", r12)
+    # Receipts: none simulated here, so neither the share nor the median hours from
+    # statement to disclosure is measurable (never 0).
+    assert not Receipt.objects.filter(fund__election__key=simulated).exists()
+    r15 = html.split('data-recommendation="odihr-kz-2022-presidential-r15"')[1].split("</tr>")[0]
+    assert 'data-median-reason="nothing_to_count"' in r15 and "data-median-hours" not in r15
+    assert f"{median_title}: {not_measurable}" in " ".join(re.sub(r"<[^>]+>", "", r15).split())
     r1 = html.split('data-recommendation="odihr-kz-2022-presidential-r1"')[1].split("</tr>")[0]
     assert "data-indicator" not in r1
 
