@@ -39,6 +39,10 @@ def test_the_list_and_the_nominee_page_show_status_criteria_and_signatures(
         ("KZ-02", "2"),
         ("KZ-03", "0"),
     ]
+    # Registered, but no fund opened and no airtime drawn: the blocks say so, and link the report.
+    assert '<p id="no-fund">' in html and 'id="fund-link"' not in html
+    assert '<p id="airtime-not-drawn">' in html
+    assert 'href="/media/kz-test-presidential/#airtime"' in html
 
 
 def test_a_missing_election_or_nominee_is_404(client, world: World) -> None:
