@@ -33,7 +33,7 @@ from .models import (
 )
 from .rules.agreement import Agreement, Coding, agreement
 from .rules.airtime import OutletUse, Record, SlotFrame, airtime_tally
-from .rules.coding import PlanFrame
+from .rules.coding import PlanFrame, volume_unit
 from .rules.draw import Slot, allocate, commitment, inputs_digest
 from .rules.paid import Ad, AdCheck, Rate, price_check
 from .rules.report import CoverageRow, OutletCoverage, ReportSetup, coverage_report
@@ -211,6 +211,7 @@ def plan_report(*, plan: MonitoringPlan) -> PlanReport:
     """Return the plan's coverage report and coder agreement (a bounded number of queries)."""
     election = plan.election
     subjects = subject_keys(election=election)
+    outlets = {o.key: o for o in plan.outlets.order_by("key")}
     setup = ReportSetup(
         starts_on=plan.starts_on,
         subjects=subjects,
@@ -218,13 +219,14 @@ def plan_report(*, plan: MonitoringPlan) -> PlanReport:
         incumbent=plan.incumbent,
         weights={str(k): int(v) for k, v in plan.weights.items()},
         tolerance=plan.tolerance,
+        units={o.key: volume_unit(o.medium) for o in outlets.values()},
     )
     stored = CodedItem.objects.filter(plan=plan).aggregate(
         items=Count("item", distinct=True, filter=Q(second=False)), last=Max("imported_at")
     )
     return PlanReport(
         plan=plan,
-        outlets={o.key: o for o in plan.outlets.order_by("key")},
+        outlets=outlets,
         coverage=coverage_report(coverage_rows(plan=plan), setup),
         agreement=plan_agreement(plan=plan),
         items=stored["items"],

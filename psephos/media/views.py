@@ -20,7 +20,7 @@ from psephos.elections.selectors import election_get, election_options
 
 from .enums import DebateAnswer, Language, Medium, Programme, Subject, Tone
 from .exports import VERIFY_COMMAND, airtime_csv, draw_csv, paid_csv, report_csv
-from .rules.report import ALL_OUTLETS, PERIOD, OutletCoverage
+from .rules.report import ALL_OUTLETS, PERIOD, OutletCoverage, all_outlets_in, is_total
 from .selectors import (
     AirtimeReport,
     PaidReport,
@@ -118,9 +118,12 @@ def _plan_context(report: PlanReport, labels: dict[str, str], order: list[str]) 
     lang = _lang()
     names = {k: getattr(o, f"name_{lang}", o.name_en) for k, o in report.outlets.items()}
     names[ALL_OUTLETS] = _("all outlets")
+    names[all_outlets_in("second")] = _("all TV and radio (seconds)")
+    names[all_outlets_in("cm2")] = _("all print (cm²)")
+    names[all_outlets_in("character")] = _("all online (characters)")
     media = {k: Medium(o.medium).label for k, o in report.outlets.items()}
     period = [c for c in report.coverage if c.scope == PERIOD]
-    weeks = [c for c in report.coverage if c.outlet == ALL_OUTLETS and c.scope != PERIOD]
+    weeks = [c for c in report.coverage if is_total(c.outlet) and c.scope != PERIOD]
     a = report.agreement
     return {
         "report": report,
@@ -149,7 +152,15 @@ def _plan_context(report: PlanReport, labels: dict[str, str], order: list[str]) 
             }
             for c in period
         ],
-        "weeks": [{"c": c, "bars": _bars(c, labels, order, news=True)} for c in weeks],
+        "weeks": [
+            {
+                "c": c,
+                "name": names.get(c.outlet, c.outlet),
+                "bars": _bars(c, labels, order, news=True),
+            }
+            for c in weeks
+        ],
+        "units_differ": any(c.outlet != ALL_OUTLETS for c in weeks),
         "legend": [
             {"label": labels[k], "colour": min(i, PALETTE - 1)} for i, k in enumerate(order)
         ],

@@ -52,6 +52,19 @@ LANGUAGES = ("kk", "ru", "other")
 BROADCAST = frozenset({"tv", "radio"})
 PRINT = "print"  # volume in cm² of the page (``area``); online in characters
 DAY_MINUTES = 1440
+
+
+def volume_unit(medium: str) -> str:
+    """Return the unit an item's volume is counted in for ``medium``.
+
+    Seconds for TV and radio, cm² for print, characters for online: volumes in
+    different units are never added together.
+    """
+    if medium in BROADCAST:
+        return "second"
+    return "cm2" if medium == PRINT else "character"
+
+
 # A coder is a pseudonymous code the team issues, never a name: one to four letters, an
 # optional hyphen, one to four digits (c1, EOM-12, KZ07). The digits are required and
 # the letters too few for a name, so what enters the public ledger names nobody.

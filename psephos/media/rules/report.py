@@ -7,6 +7,12 @@ first day). A share is a subject's volume over the volume of every subject in th
 outlet and scope, in news and in all programmes (ODIHR's per-outlet shares, where the
 incumbent's institutional coverage is a subject of its own).
 
+Volumes are seconds (TV, radio), cm² (print) or characters (online), and a second and
+a character cannot be added: "all outlets" (ALL_OUTLETS) adds the outlets together only
+when every outlet counts in the same unit (``ReportSetup.units``); a plan that mixes
+units gets one total per unit instead (``all_outlets_in(unit)``: all TV and radio, all
+print, all online).
+
 The equal-coverage test (the law: candidates covered in equal shares in news, [P] §X.A)
 compares each candidate's share of the candidates' news volume with 1/n; the equitable
 alternative (ODIHR P20) compares it with the candidate's weight over the sum of weights
@@ -22,6 +28,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 ALL_OUTLETS = "*"
+
+
+def all_outlets_in(unit: str) -> str:
+    """Return the key of the total over the outlets counting their volume in ``unit``."""
+    return f"{ALL_OUTLETS}{unit}"
+
+
+def is_total(outlet: str) -> bool:
+    """Return whether ``outlet`` is a total over outlets rather than one outlet."""
+    return outlet.startswith(ALL_OUTLETS)
+
+
 PERIOD = "period"
 NEWS = "news"
 PAID = "paid"
@@ -51,6 +69,7 @@ class ReportSetup:
     incumbent: str = ""
     weights: Mapping[str, int] = field(default_factory=dict)  # the equitable criterion
     tolerance: int = 500  # basis points of share
+    units: Mapping[str, str] = field(default_factory=dict)  # outlet → volume unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,15 +141,19 @@ def coverage_test(
 def coverage_report(rows: Sequence[CoverageRow], setup: ReportSetup) -> list[OutletCoverage]:
     """Return the coverage of every outlet and of all outlets, over the period and per week.
 
-    Order: outlets by key with ALL_OUTLETS last; for each, the period first, then weeks.
+    Order: outlets by key, then the totals (ALL_OUTLETS, or one per unit when the
+    outlets' units differ); for each, the period first, then weeks.
     """
+    one_unit = len({setup.units.get(row.outlet, "") for row in rows}) <= 1
     groups: dict[tuple[str, str], list[CoverageRow]] = defaultdict(list)
     for row in rows:
         week = week_of(row.day, setup.starts_on)
-        for outlet in (row.outlet, ALL_OUTLETS):
+        total = ALL_OUTLETS if one_unit else all_outlets_in(setup.units.get(row.outlet, ""))
+        for outlet in (row.outlet, total):
             groups[(outlet, PERIOD)].append(row)
             groups[(outlet, week)].append(row)
-    outlets = sorted({o for o, _ in groups if o != ALL_OUTLETS}) + ([ALL_OUTLETS] if groups else [])
+    keys = {o for o, _ in groups}
+    outlets = sorted(o for o in keys if not is_total(o)) + sorted(o for o in keys if is_total(o))
     out: list[OutletCoverage] = []
     for outlet in outlets:
         scopes = sorted(s for o, s in groups if o == outlet and s != PERIOD)

@@ -70,9 +70,12 @@ def test_the_command_prints_json_and_csv(coded: Media, capsys: pytest.CaptureFix
         ("khabar", "2022-10-28"),
         ("vlast", "period"),
         ("vlast", "2022-10-21"),
-        ("*", "period"),
-        ("*", "2022-10-21"),
-        ("*", "2022-10-28"),
+        # Khabar counts seconds and Vlast characters: a total per unit, never one sum.
+        ("*character", "period"),
+        ("*character", "2022-10-21"),
+        ("*second", "period"),
+        ("*second", "2022-10-21"),
+        ("*second", "2022-10-28"),
     ]
     assert plan["coverage"][0]["equal"] == {
         "expected": {"abden": 0.5, "tokayev": 0.5},
@@ -127,14 +130,17 @@ def test_the_page_in_three_languages(
     html = page.content.decode()
     assert f"<h1>{heading}: " in html
     assert women in html
-    assert html.count('<tr data-outlet="') == 3
-    # One segment per subject with a share: Khabar news 4 and all 4, Vlast 1 and 1, all
-    # outlets 4 and 4; news per week: abden, tokayev, in office; then government.
+    # Khabar (TV, seconds) and Vlast (online, characters) are totalled per unit.
+    assert html.count('<tr data-outlet="') == 4
+    assert "all TV and radio (seconds)" in html or language != "en"
+    assert "cannot be added together" in html or language != "en"
+    # One segment per subject with a share: Khabar news 4 and all 4, Vlast 1 and 1, the
+    # seconds' total as Khabar and the characters' as Vlast; news per week: in seconds
+    # abden, tokayev, in office, then government; in characters abden.
     # Tone per subject, one bar each (a segment per tone it has): Khabar 4 subjects, one
-    # tone each; Vlast 1; all outlets 4, abden's in two (positive on Khabar, neutral on
-    # Vlast), tokayev's news and paid both positive.
-    tones = 4 + 1 + 5
-    assert html.count("<rect ") == 4 + 4 + 1 + 1 + 4 + 4 + 3 + 1 + tones
+    # tone each; Vlast 1; the totals the same again.
+    tones = 4 + 1 + 4 + 1
+    assert html.count("<rect ") == 4 + 4 + 1 + 1 + 4 + 4 + 1 + 1 + 3 + 1 + 1 + tones
     gov = html.split('<tr data-subject="government">')[1].split("</tr>")[0]
     assert gov.count('<rect class="bar-tone-1" x="0.0" y="0" width="100.0"') == 1
     assert 'data-alpha="volume">—<' in html

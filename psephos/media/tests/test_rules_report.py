@@ -6,11 +6,13 @@ import datetime as dt
 
 import pytest
 
+from psephos.media.rules.coding import volume_unit
 from psephos.media.rules.report import (
     ALL_OUTLETS,
     PERIOD,
     CoverageRow,
     ReportSetup,
+    all_outlets_in,
     coverage_report,
     coverage_test,
     week_of,
@@ -137,3 +139,52 @@ def test_a_referendum_counts_items_by_tone() -> None:
     period = coverage_report(rows, setup)[0]
     assert period.subjects[0].tone_items == (0, 60, 45)
     assert (period.equal, period.women_share) == (None, None)
+
+
+def test_outlets_in_different_units_are_totalled_per_unit_never_together() -> None:
+    """Seconds and characters are not added: a TV and an online outlet give a total each."""
+    units = {
+        "khabar": volume_unit("tv"),
+        "ktk": volume_unit("radio"),
+        "zakon": volume_unit("online"),
+    }
+    setup = ReportSetup(
+        starts_on=SETUP.starts_on, subjects=SETUP.subjects, candidates=SETUP.candidates, units=units
+    )
+    rows = [
+        row("khabar", "abden", 90),
+        row("ktk", "tokayev", 30),
+        row("zakon", "abden", 4000),
+        row("zakon", "tokayev", 12000),
+    ]
+    report = {(c.outlet, c.scope): c for c in coverage_report(rows, setup)}
+    assert list(report) == [
+        ("khabar", PERIOD),
+        ("khabar", "2022-10-21"),
+        ("ktk", PERIOD),
+        ("ktk", "2022-10-21"),
+        ("zakon", PERIOD),
+        ("zakon", "2022-10-21"),
+        (all_outlets_in("character"), PERIOD),
+        (all_outlets_in("character"), "2022-10-21"),
+        (all_outlets_in("second"), PERIOD),
+        (all_outlets_in("second"), "2022-10-21"),
+    ]
+    broadcast = report[(all_outlets_in("second"), PERIOD)]
+    assert broadcast.news_volume == 120
+    assert [(s.subject, s.news_share) for s in broadcast.subjects] == [
+        ("abden", 0.75),
+        ("tokayev", 0.25),
+    ]
+    online = report[(all_outlets_in("character"), PERIOD)]
+    assert (online.news_volume, online.subjects[0].news_share) == (16000, 0.25)
+    # The same outlets in one unit are one total.
+    same = ReportSetup(
+        starts_on=SETUP.starts_on,
+        subjects=SETUP.subjects,
+        candidates=SETUP.candidates,
+        units=dict.fromkeys(units, "second"),
+    )
+    totals = [c for c in coverage_report(rows, same) if c.outlet.startswith(ALL_OUTLETS)]
+    assert {c.outlet for c in totals} == {ALL_OUTLETS}
+    assert totals[0].news_volume == 16120
