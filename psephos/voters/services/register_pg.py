@@ -293,6 +293,11 @@ def _begin(cur: Any, fixed: dict[str, Any]) -> tuple[int, list[str]] | None:
     cur.execute("SELECT EXISTS (SELECT 1 FROM voters_voter)")  # another import may have been first
     if cur.fetchone()[0]:
         return None
+    # ALTER TABLE refuses a table with deferred foreign-key checks still pending (rows
+    # deleted earlier in this transaction, as a replaced simulation's register is): run
+    # them now, then defer again for the rest of the transaction.
+    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cur.execute("SET CONSTRAINTS ALL DEFERRED")
     restore = _detach(cur) + _constant_defaults(cur, fixed)
     # Emptied in this transaction, the table takes COPY FREEZE: rows are written
     # frozen, so the index builds that scan them skip every visibility check.
