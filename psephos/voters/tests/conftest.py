@@ -158,10 +158,8 @@ def at(monkeypatch: pytest.MonkeyPatch, when: dt.datetime) -> None:
     monkeypatch.setattr(clock, "now", lambda: when)
 
 
-@pytest.fixture
-def listed(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
-    """The world with ROWS imported and the lists extracted (two voters at station 1)."""
-    from psephos.voters.services.lists import list_extract
+def register_rows(world: World, tmp_path: Path) -> None:
+    """Import ROWS (two voters at station 1) into the world's register from a CSV file."""
     from psephos.voters.services.register import register_import
 
     register_import(
@@ -170,6 +168,14 @@ def listed(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Wor
         report_path=tmp_path / "e.csv",
         actor="system:cec",
     )
+
+
+@pytest.fixture
+def listed(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
+    """The world with ROWS imported and the lists extracted (two voters at station 1)."""
+    from psephos.voters.services.lists import list_extract
+
+    register_rows(world, tmp_path)
     at(monkeypatch, dt.datetime(2022, 11, 1, 6, 0, tzinfo=dt.UTC))
     assert list_extract(election=world.election, actor="system:cec") == 2
     return world

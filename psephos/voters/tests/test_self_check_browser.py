@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 
 from psephos.voters.services.lists import list_extract
-from psephos.voters.services.register import register_import
 
-from .conftest import build_world, write_csv
-from .test_lists_and_marks import ROWS, A
+from .conftest import build_world, register_rows
+from .test_lists_and_marks import A
 
 
 @pytest.mark.browser
@@ -24,12 +23,7 @@ def test_self_check_in_the_browser(
 
     cache.clear()
     world = build_world()
-    register_import(
-        geography=world.geography,
-        path=write_csv(tmp_path / "r.csv", ROWS),
-        report_path=tmp_path / "e.csv",
-        actor="system:cec",
-    )
+    register_rows(world, tmp_path)
     list_extract(election=world.election, actor="system:cec")
     page.goto(f"{live_server.url}/voters/check/")
     assert page.locator("h1").inner_text() == "Check your voter record"
@@ -61,12 +55,7 @@ def as_pec1(
     from psephos.core import clock
 
     world = build_world()
-    register_import(
-        geography=world.geography,
-        path=write_csv(tmp_path / "r.csv", ROWS),
-        report_path=tmp_path / "e.csv",
-        actor="system:cec",
-    )
+    register_rows(world, tmp_path)
     list_extract(election=world.election, actor="system:cec")
 
     def open_page(name: str, now: dt.datetime) -> Any:

@@ -17,11 +17,10 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from psephos.voters.services.lists import list_extract
-from psephos.voters.services.register import register_import
 from tests.support.browser import context_new
 
-from .conftest import build_world, write_csv
-from .test_lists_and_marks import ROWS, A
+from .conftest import build_world, register_rows
+from .test_lists_and_marks import A
 
 KEY = "kz-2022-presidential"
 WIDTHS = (390, 1366)
@@ -107,12 +106,7 @@ def test_the_voter_journey_by_keyboard_in_three_languages_at_two_widths(
 
     cache.clear()
     world = build_world()
-    register_import(
-        geography=world.geography,
-        path=write_csv(tmp_path / "r.csv", ROWS),
-        report_path=tmp_path / "e.csv",
-        actor="system:cec",
-    )
+    register_rows(world, tmp_path)
     list_extract(election=world.election, actor="system:cec")
     for language in WORDS:
         for width in WIDTHS:

@@ -79,14 +79,7 @@ def demo_monitor_ensure(*, election: Election, password: str) -> tuple[User, str
         return None
     plan = plans[0]
     with transaction.atomic():
-        user, created = User.objects.get_or_create(
-            username="demo-monitor", defaults={"role": Role.READER}
-        )
-        user.role = Role.READER
-        user.commission = None
-        user.is_active = True
-        user.set_password(password)
-        user.save()
+        user, created = _demo_reader(username="demo-monitor", password=password)
         event_record(
             actor=actor_system("demo_users"),
             role="system",
@@ -105,20 +98,24 @@ def demo_monitor_ensure(*, election: Election, password: str) -> tuple[User, str
     return user, plan.key
 
 
+def _demo_reader(*, username: str, password: str) -> tuple[User, bool]:
+    """Create or reset a demo reader account (no commission) with ``password``; say if new."""
+    user, created = User.objects.get_or_create(username=username, defaults={"role": Role.READER})
+    user.role = Role.READER
+    user.commission = None
+    user.is_active = True
+    user.set_password(password)
+    user.save()
+    return user, created
+
+
 class _NoObserverError(Exception):
     """The election has no accredited observer: nothing is written."""
 
 
 def _demo_observer_write(election: Election, password: str, link: Any) -> tuple[User, str]:
     with transaction.atomic():
-        user, created = User.objects.get_or_create(
-            username="demo-observer", defaults={"role": Role.READER}
-        )
-        user.role = Role.READER
-        user.commission = None
-        user.is_active = True
-        user.set_password(password)
-        user.save()
+        user, created = _demo_reader(username="demo-observer", password=password)
         linked = link(election=election, user=user)
         if linked is None:
             raise _NoObserverError
