@@ -131,22 +131,26 @@ _BULK_FIELDS = (
 
 def events_record_many(
     *, actor: str, role: str, events: list[tuple[str, str, dict[str, Any]]]
-) -> int:
+) -> range:
     """Append many events (action, object key, payload) in order, in the caller's transaction.
 
     The hash chain is computed exactly as ``event_record`` would, one event after
-    another, but the rows are written in bulk. Return the number appended.
+    another, but the rows are written in bulk. Return the sequence numbers given, in the
+    order of ``events`` (``len`` is the number appended, ``[0]`` the first; empty for no
+    events): a caller that keeps an event's number beside its row needs no second look at
+    the ledger.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events_record_many must run inside the service's transaction")
     if not events:
-        return 0
+        return range(0)
     head, _created = LedgerHead.objects.select_for_update().get_or_create(
         id=1, defaults={"seq": 0, "hash": GENESIS}
     )
     at = event_time(clock.now(), head.at)
     at_text = at.isoformat()
     at_db = db_value(Event, "at", at)
+    first = head.seq + 1
     seq, prev = head.seq, head.hash
     rows: list[tuple[Any, ...]] = []
     for action, object_key, payload in events:
@@ -170,4 +174,4 @@ def events_record_many(
     head.save(update_fields=["seq", "hash", "at"])
     count = len(rows)
     transaction.on_commit(lambda: _anchor(count))
-    return count
+    return range(first, seq + 1)

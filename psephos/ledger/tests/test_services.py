@@ -208,9 +208,10 @@ def test_a_clock_set_back_never_stamps_an_event_before_the_last_one():
             third = event_record(
                 actor="system:test", role="system", action="x", object_key="k", payload={}
             )
-            events_record_many(
+            seqs = events_record_many(
                 actor="system:test", role="system", events=[("y", "k", {}), ("y", "k", {})]
             )
+            assert events_record_many(actor="system:test", role="system", events=[]) == range(0)
         with clock.fixed(late + dt.timedelta(hours=1)):
             last = event_record(
                 actor="system:test", role="system", action="x", object_key="k", payload={}
@@ -218,6 +219,9 @@ def test_a_clock_set_back_never_stamps_an_event_before_the_last_one():
     stored = list(Event.objects.order_by("seq").values_list("at", flat=True))
     assert (first.at, second.at, third.at) == (night, late, late)
     assert stored == [night, late, late, late, late, last.at]
+    # The numbers given, in order: the many's own, between the one before and the one after.
+    assert list(seqs) == [third.seq + 1, third.seq + 2] == [last.seq - 2, last.seq - 1]
+    assert list(Event.objects.filter(seq__in=seqs).values_list("action", flat=True)) == ["y", "y"]
     assert last.at == late + dt.timedelta(hours=1)
     report = ledger_verify()
     assert report.fault is None, report.fault

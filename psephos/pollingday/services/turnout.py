@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from psephos.ledger.selectors import events_count
 from psephos.ledger.services.events import event_record, events_record_many
 from psephos.voters.selectors import station_counts_for_election, station_marks_until
 
@@ -226,7 +225,7 @@ def turnout_report_many(
             raise _refuse(problems, station, slot)
         reported[slot] = entry.voted
     with transaction.atomic():
-        written = events_record_many(
+        seqs = events_record_many(
             actor=actor,
             role=role,
             events=[
@@ -245,7 +244,6 @@ def turnout_report_many(
                 for e in entries
             ],
         )
-        first = events_count() - written + 1
         TurnoutReport.objects.bulk_create(
             [
                 TurnoutReport(
@@ -256,10 +254,10 @@ def turnout_report_many(
                     registered=e.registered,
                     source=TurnoutSource.ENTERED,
                     at=e.at,
-                    event_seq=first + i,
+                    event_seq=seq,
                 )
-                for i, e in enumerate(entries)
+                for seq, e in zip(seqs, entries, strict=True)
             ],
             batch_size=2000,
         )
-    return written
+    return len(seqs)
