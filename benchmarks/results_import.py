@@ -31,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ledger_setup import BENCH_DIR, django_setup
+from proc_cpu import TICK, proc_stat
 
 OFFSET = 1_000_000_000
 OPTIONS = ("A", "B", "C", "D")
@@ -136,8 +137,22 @@ def rows_of(key: str, first_seq: int) -> dict[type, list[list[object]]]:
     return out
 
 
-def baseline(rows: dict[type, list[list[object]]], suffix: str) -> float:
-    """Insert ``rows`` again (new ids and keys) with one executemany per table; return the time."""
+def cpu() -> tuple[float, float]:
+    """CPU seconds of this process and of its PostgreSQL backend (0 on SQLite) so far."""
+    from django.db import connection
+
+    server = 0.0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            stat = proc_stat(cur.fetchone()[0])
+        server = (int(stat[11]) + int(stat[12])) / TICK
+    return time.process_time(), server
+
+
+def baseline(rows: dict[type, list[list[object]]], suffix: str) -> tuple[float, float, float]:
+    """Insert ``rows`` again (new ids and keys) with one executemany per table; return the
+    wall time, this process's CPU time and the PostgreSQL backend's CPU time."""
     from django.db import connection, transaction
 
     models = list(rows)
@@ -170,11 +185,13 @@ def baseline(rows: dict[type, list[list[object]]], suffix: str) -> float:
             f"VALUES ({', '.join(['%s'] * len(fields))})"
         )
         plans.append((sql, data))
+    c0 = cpu()
     t0 = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
         for sql, data in plans:
             cur.executemany(sql, data)
     elapsed = time.perf_counter() - t0
+    c1 = cpu()
     with transaction.atomic(), connection.cursor() as cur:
         for model in reversed(models):
             cur.execute(
@@ -182,7 +199,7 @@ def baseline(rows: dict[type, list[list[object]]], suffix: str) -> float:
                 f"{connection.ops.quote_name(model._meta.pk.column)} >= %s",
                 [OFFSET],
             )
-    return elapsed
+    return elapsed, c1[0] - c0[0], c1[1] - c0[1]
 
 
 def main() -> None:
@@ -206,19 +223,23 @@ def main() -> None:
         key = f"bench-import-{stamp}-{run}"
         head = LedgerHead.objects.filter(id=1).first()
         first_seq = head.seq if head else 0
+        c0 = cpu()
         t0 = time.perf_counter()
         report = results_import(
             data=data, mapping_text=MAPPING.format(key=key), show_progress=False
         )
         t_import = time.perf_counter() - t0
-        t_base = baseline(rows_of(key, first_seq), "-b")
+        c1 = cpu()
+        t_base, b_cpu, b_server = baseline(rows_of(key, first_seq), "-b")
         imports.append(t_import)
         baselines.append(t_base)
         ratios.append(t_import / t_base)
         print(
             f"{connection.vendor} run {run + 1}: import {t_import:.2f} s "
-            f"({report.rows} protocols, {len(report.quarantined)} quarantined), "
-            f"executemany baseline {t_base:.2f} s, ratio {t_import / t_base:.2f}",
+            f"(CPU {c1[0] - c0[0]:.2f} s + server {c1[1] - c0[1]:.2f} s; "
+            f"{report.rows} protocols, {len(report.quarantined)} quarantined), "
+            f"executemany baseline {t_base:.2f} s (CPU {b_cpu:.2f} s + server {b_server:.2f} s), "
+            f"ratio {t_import / t_base:.2f}; load {os.getloadavg()[0]:.1f}",
             flush=True,
         )
     print(

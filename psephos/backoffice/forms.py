@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import available_timezones
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -117,7 +118,21 @@ class StationForm(OfficeForm):
         required=False,
         widget=TIME,
     )
+    timezone = forms.CharField(
+        label=_("Time zone (only if not the unit's, such as Asia/Almaty)"),
+        max_length=64,
+        required=False,
+    )
     on = forms.DateField(label=_("The new version holds from"), widget=DATE)
+
+    def clean_timezone(self) -> str:
+        zone = str(self.cleaned_data.get("timezone") or "").strip()
+        if zone and zone not in available_timezones():
+            raise forms.ValidationError(
+                _("“%(value)s” is not a time zone (such as Asia/Almaty or Asia/Aqtobe).")
+                % {"value": zone}
+            )
+        return zone
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -13,6 +13,7 @@ from psephos.commissions.models import Member
 from psephos.ledger.actors import text_digest
 from psephos.ledger.models import Event
 from psephos.territory.models import PollingStation, Revision
+from psephos.territory.selectors import station_timezone
 from tests.support.country import members_make
 
 from .conftest import Office
@@ -287,6 +288,27 @@ def test_station_hours_are_a_new_version_and_must_close_after_they_open(office: 
     changes = Event.objects.get(action="station.revise").payload["changes"]
     assert changes["closes"] == [None, "18:00"]
     assert 'value="18:00"' in client.get(f"{URL}station/").text
+
+
+def test_station_time_zone_is_a_new_version_and_must_be_a_known_zone(office: Office) -> None:
+    client = office.client(office.tec)
+    before = _state()
+    refused = client.post(f"{URL}station/", _station(timezone="Asia/Nowhere"))
+    assert refused.status_code == 422
+    field = refused.text.split('id="field-timezone"')[1].split("</div>")[0]
+    assert "“Asia/Nowhere” is not a time zone (such as Asia/Almaty or Asia/Aqtobe)." in field
+    assert _state() == before
+    assert client.post(f"{URL}station/", _station(timezone="Asia/Aqtobe")).status_code == 302
+    station = PollingStation.objects.get(code=PEC)
+    assert station_timezone(station) == "Asia/Aqtobe"
+    assert Revision.objects.get(code=PEC).valid_to == dt.date(2022, 11, 1)
+    changes = Event.objects.get(action="station.revise").payload["changes"]
+    assert changes["timezone"] == ["", "Asia/Aqtobe"]
+    assert 'value="Asia/Aqtobe"' in client.get(f"{URL}station/").text
+    # Emptied again: the station follows its unit's zone from the next version.
+    assert client.post(f"{URL}station/", _station(on="2022-11-03")).status_code == 302
+    station = PollingStation.objects.get(code=PEC)
+    assert (station.timezone, station_timezone(station)) == ("", "Asia/Almaty")
 
 
 def test_station_edit_refused_before_the_current_version_or_unchanged(office: Office) -> None:

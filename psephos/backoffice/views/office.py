@@ -382,6 +382,7 @@ def _station_initial(spec: StationSpec) -> dict[str, Any]:
         "braille_guide": tri(spec.braille_guide),
         "opens": spec.opens,
         "closes": spec.closes,
+        "timezone": spec.timezone,
         "ramp": tri(spec.ramp),
         "sign_language": tri(spec.sign_language),
         "on": clock.now().date(),
@@ -393,7 +394,8 @@ def _station_initial(spec: StationSpec) -> dict[str, Any]:
 def station_edit(request: HttpRequest, code: str) -> HttpResponse:
     """Edit a precinct commission's polling station as a new version from a day.
 
-    Names, addresses and accessibility in kk/ru/en; the change goes through
+    Names, addresses and accessibility in kk/ru/en, hours and time zone (each only
+    where the station's differ from the election's and the unit's); the change goes through
     ``territory_revise`` (the old values kept as a revision, one ledger event with
     the text as SHA-256).
     """
@@ -413,6 +415,7 @@ def station_edit(request: HttpRequest, code: str) -> HttpResponse:
             changes: dict[str, Any] = {k: d[k].strip() for k in TEXT_FIELDS}
             changes.update({k: StationForm.tri(d[k]) for k in ACCESS_FIELDS})
             changes.update({k: d[k].strftime("%H:%M") if d[k] else None for k in HOUR_FIELDS})
+            changes["timezone"] = d["timezone"]
             spec = replace(current, **changes)
             try:
                 if spec == current:
