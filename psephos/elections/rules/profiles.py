@@ -44,13 +44,9 @@ class Comparator(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class PresidentialProfile:
-    key: str = "kz-presidential-2022"
-    majority_base: MajorityBase = MajorityBase.VALID_VOTES
-    against_all_in_runoff: bool = False
-    against_all_can_win: bool = False
-    runoff_size: int = 2
-    runoff_within_months: int = 2  # [P] §IV: the second round within two months
+class CommonProfile:
+    """The switches every election type has (eligibility, decisions, voting day, commissions)."""
+
     minimum_age: int = 18
     exclude_incapacitated: bool = True
     exclude_prisoners: bool = True
@@ -86,6 +82,16 @@ class PresidentialProfile:
     commission_size_pec_min: int = 5
     commission_size_pec_max: int = 11
     commission_members_per_body: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class PresidentialProfile(CommonProfile):
+    key: str = "kz-presidential-2022"
+    majority_base: MajorityBase = MajorityBase.VALID_VOTES
+    against_all_in_runoff: bool = False
+    against_all_can_win: bool = False
+    runoff_size: int = 2
+    runoff_within_months: int = 2  # [P] §IV: the second round within two months
     # Candidates (issue 18; kazakhstan-rules.md §4). Each eligibility criterion is a
     # switch, so a country can drop those ODIHR criticises (P3); 0 years turns a
     # duration criterion off.
@@ -186,7 +192,7 @@ class PresidentialProfile:
 
 
 @dataclass(frozen=True, slots=True)
-class ReferendumProfile:
+class ReferendumProfile(CommonProfile):
     key: str = "kz-referendum-2022"
     turnout_threshold: float = 0.5
     turnout_comparator: Comparator = Comparator.GREATER
@@ -195,41 +201,6 @@ class ReferendumProfile:
     both_marked_in_valid: bool = True  # "valid but not counted" (CRC communiqué 06.06.2022)
     require_national_majority: bool = True  # [R] §I reading, added to §IV
     require_regional_turnout: bool = False  # the 2026 reading, off for 2022
-    minimum_age: int = 18
-    exclude_incapacitated: bool = True
-    exclude_prisoners: bool = True
-    # Election-day additions on proof of residence: from a station in the same
-    # "district" (kazakhstan-rules.md §8, [P] §VI: residence in the precinct, checked via
-    # e-Gov), "region" or "country".
-    residence_addition_scope: AdditionScope = AdditionScope.DISTRICT
-    # Formal decisions (issue 16, item 2): quorum as a fraction of the members on the
-    # decision's date, and who confirms a decision before it takes effect:
-    # "second_operator" (another operator of the same commission, four eyes) or "cec".
-    decision_quorum_numerator: int = 2
-    decision_quorum_denominator: int = 3
-    decision_review: DecisionReview = DecisionReview.SECOND_OPERATOR
-    # Commission sessions (issue 17): hours between publishing a session's agenda and
-    # its start. The references name no legal minimum in the 2022 law (UNVERIFIED);
-    # 24 h is the ODIHR [P] Rec 12 indicator (agenda ≥ 24 h ahead). 0 turns it off.
-    session_notice_hours: int = 24
-    # The PEC's log book of voting day (issue 21): published on the public station page
-    # (psephos's choice after [P] Rec 7, traceability) or kept to the commission.
-    logbook_public: bool = True
-    # Mobile voting (issue 21): the application deadline, three sources in conflict
-    # (kazakhstan-rules.md §6.2); the election law's 12 hours before voting day by default.
-    mobile_deadline: MobileDeadline = MobileDeadline.EVE_NOON
-    # Turnout through the day (issue 21): the local times the stations report at,
-    # "HH:MM"; Kazakhstan 2022 published 10:00, 12:00, 16:00, 18:00 and 22:00 (§13.2).
-    turnout_report_times: frozenset[str] = frozenset({"10:00", "12:00", "16:00", "18:00", "22:00"})
-    # Commission composition (issue 17): members per level (a PEC's size follows its
-    # voters, hence a range) and members one nominating body may have on one commission.
-    # Kazakhstan 2022: seven for the CEC and TECs, 5–11 for a PEC, at most one
-    # representative per party ([P] §V, fn25, fn27; kazakhstan-rules.md §3).
-    commission_size_cec: int = 7
-    commission_size_tec: int = 7
-    commission_size_pec_min: int = 5
-    commission_size_pec_max: int = 11
-    commission_members_per_body: int = 1
 
 
 Profile = PresidentialProfile | ReferendumProfile
