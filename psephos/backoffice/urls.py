@@ -1,22 +1,13 @@
 """Back-office URLs, mounted at ``/staff/office/`` (the staff two-factor check covers them)."""
 
-from collections.abc import Callable, Iterable
-
-from django.http import HttpResponse
-from django.urls import URLPattern, path
+from django.urls import path
 
 import psephos.core.converters  # noqa: F401 (registers <code:…>)
+from psephos.core.routes import act_routes
 
 from .views import candidates, corrections, finance, office, recommendations, sessions
 
 app_name = "backoffice"
-
-
-def _acts(
-    prefix: str, view: Callable[..., HttpResponse], acts: Iterable[str], name: str
-) -> list[URLPattern]:
-    """One POST route per act of a page (``PREFIX/ACT/``, named ``NAME-ACT``)."""
-    return [path(f"{prefix}/{act}/", view, {"act": act}, name=f"{name}-{act}") for act in acts]
 
 
 urlpatterns = [
@@ -63,10 +54,10 @@ urlpatterns = [
     ),
     path("candidates/<slug:key>/", candidates.nominations_page, name="nominations"),
     path("candidates/<slug:key>/<slug:nominee>/", candidates.nominee_page, name="nominee"),
-    *_acts(
+    *act_routes(
         "candidates/<slug:key>/<slug:nominee>", candidates.nominee_act, candidates.ACTS, "nominee"
     ),
     path("finance/<slug:key>/", finance.funds_page, name="funds"),
     path("finance/<slug:key>/<slug:fund>/", finance.fund_page, name="fund"),
-    *_acts("finance/<slug:key>/<slug:fund>", finance.fund_act, finance.ACTS, "fund"),
+    *act_routes("finance/<slug:key>/<slug:fund>", finance.fund_act, finance.ACTS, "fund"),
 ]

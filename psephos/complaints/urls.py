@@ -1,6 +1,6 @@
 """Complaint pages at /complaints/ (the legal calendar beside them is ``elections.urls``)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -10,13 +10,21 @@ urlpatterns = [
     path("", views.register, name="register"),
     path("file/", views.file_form, name="file"),
     path("finality/<slug:election>/", views.finality, name="finality"),
-    path("<slug:key>/", views.detail, name="detail"),
-    path("<slug:key>/decide/", views.decide, name="decide"),
+    # One complaint.
     path(
-        "<slug:key>/decisions/<path:number>/confirm/",
-        views.decision_confirm,
-        name="decision_confirm",
+        "<slug:key>/",
+        include(
+            [
+                path("", views.detail, name="detail"),
+                path("decide/", views.decide, name="decide"),
+                path(
+                    "decisions/<path:number>/confirm/",
+                    views.decision_confirm,
+                    name="decision_confirm",
+                ),
+                path("appeal/", views.appeal, name="appeal"),
+                path("evidence/<int:position>/", views.evidence, name="evidence"),
+            ]
+        ),
     ),
-    path("<slug:key>/appeal/", views.appeal, name="appeal"),
-    path("<slug:key>/evidence/<int:position>/", views.evidence, name="evidence"),
 ]

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from psephos.core.routes import act_routes
+
 from . import views
 
 app_name = "finance"
@@ -9,13 +11,5 @@ urlpatterns = [
     path("<slug:key>/receipts.csv", views.finance_csv, name="csv"),
     path("<slug:key>/<slug:fund>/", views.finance_detail, name="detail"),
     path("<slug:key>/<slug:fund>/officer/", views.officer_page, name="officer"),
-    *(
-        path(
-            f"<slug:key>/<slug:fund>/officer/{act}/",
-            views.officer_act,
-            {"act": act},
-            name=f"officer-{act}",
-        )
-        for act in views.OFFICER_ACTS
-    ),
+    *act_routes("<slug:key>/<slug:fund>/officer", views.officer_act, views.OFFICER_ACTS, "officer"),
 ]

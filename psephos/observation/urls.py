@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -13,18 +13,29 @@ urlpatterns = [
     path("findings/<slug:election>/", views.findings, name="findings"),
     path("form/", views.mobile_form, name="form"),
     path("sw.js", views.service_worker, name="sw"),
-    path("2fa/", views.two_factor, name="two_factor"),
-    path("2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
-    path("2fa/setup/confirm/", views.two_factor_setup_confirm, name="two_factor_setup_confirm"),
-    path("organisations/<slug:organisation>/observers/", views.roster, name="roster"),
     path(
-        "organisations/<slug:organisation>/coverage/<slug:election>/",
-        views.coverage_page,
-        name="coverage",
+        "2fa/",
+        include(
+            [
+                path("", views.two_factor, name="two_factor"),
+                path("setup/", views.two_factor_setup, name="two_factor_setup"),
+                path(
+                    "setup/confirm/",
+                    views.two_factor_setup_confirm,
+                    name="two_factor_setup_confirm",
+                ),
+            ]
+        ),
     ),
+    # One observer organisation's pages.
     path(
-        "organisations/<slug:organisation>/quickcount/<slug:election>/",
-        views.quickcount_page,
-        name="quickcount",
+        "organisations/<slug:organisation>/",
+        include(
+            [
+                path("observers/", views.roster, name="roster"),
+                path("coverage/<slug:election>/", views.coverage_page, name="coverage"),
+                path("quickcount/<slug:election>/", views.quickcount_page, name="quickcount"),
+            ]
+        ),
     ),
 ]

@@ -1,6 +1,6 @@
 """Voter pages under /voters/."""
 
-from django.urls import path
+from django.urls import include, path
 
 import psephos.core.converters  # noqa: F401 (registers <code:…>)
 
@@ -10,16 +10,16 @@ app_name = "voters"
 
 urlpatterns = [
     path("check/", views.self_check, name="self_check"),
-    path("<slug:key>/stations/<code:code>/", views.station_list, name="station_list"),
-    path("<slug:key>/stations/<code:code>/mark/", views.station_mark, name="station_mark"),
+    # One station's register pages.
     path(
-        "<slug:key>/stations/<code:code>/certificates/",
-        views.station_certificates,
-        name="station_certificates",
-    ),
-    path(
-        "<slug:key>/stations/<code:code>/corrections/",
-        views.station_corrections,
-        name="station_corrections",
+        "<slug:key>/stations/<code:code>/",
+        include(
+            [
+                path("", views.station_list, name="station_list"),
+                path("mark/", views.station_mark, name="station_mark"),
+                path("certificates/", views.station_certificates, name="station_certificates"),
+                path("corrections/", views.station_corrections, name="station_corrections"),
+            ]
+        ),
     ),
 ]
