@@ -21,3 +21,8 @@ PURPOSE = "psephos/finance/donor/v1"
 def donor_key(donor_id: str) -> uuid.UUID:
     """Return the donor key of a checked IIN or BIN (12 digits)."""
     return uuid.UUID(hex=link_digest(PURPOSE, donor_id))
+
+
+def donor_key_hexes(donor_ids: list[str]) -> list[str]:
+    """Return the donor keys of checked IINs/BINs as 32 hex digits (PostgreSQL reads them)."""
+    return [link_digest(PURPOSE, donor_id) for donor_id in donor_ids]

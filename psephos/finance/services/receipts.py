@@ -24,10 +24,11 @@ from ..keys import donor_key
 from ..messages import problem_text, violation_text
 from ..models import Fund, Receipt
 from ..profile import finance_profile, money_rules
-from ..rules.limits import ReceiptFacts, Totals, Violation, receipt_violations
+from ..rules.limits import MoneyRules, ReceiptFacts, Totals, Violation, receipt_violations
 from ..rules.receipts import RECEIPT_COLUMNS, ReceiptInput, donor_identified, receipt_read
 from ..selectors import donor_total, donor_totals, fund_totals
 from .events import fund_event
+from .receipts_columns import COPY_COLUMNS, Written, columns_import
 
 MAX_ERRORS = 100
 
@@ -141,12 +142,6 @@ def receipt_record(
     return receipt
 
 
-COPY_COLUMNS = (
-    "fund_id, number, received_on, amount, currency, source, in_kind, donor_key, donor_name, "
-    "reference, status, violations, created_at"
-)
-
-
 def _receipts_write(
     fund: Fund, first: int, keep: list[tuple[ReceiptInput, uuid.UUID | None]]
 ) -> None:
@@ -225,10 +220,47 @@ def receipts_import_data(
     ``file:line:column`` (at most ``MAX_ERRORS``). A file is not a fund's account: a
     receipt that breaks a rule is refused, never recorded for return. Writes one
     ``receipts.import`` event with the file's SHA-256.
+
+    The file is first read and checked whole, column by column (``columns_import``);
+    only a file that is not plain or that breaks a rule is read again line by line,
+    which names each problem.
     """
     profile = finance_profile(fund.election)
     digest = hashlib.sha256(data).hexdigest()
-    name = file_name
+    with transaction.atomic():
+        locked = Fund.objects.select_for_update().select_related("election").get(pk=fund.pk)
+        rules = money_rules(locked, profile)
+        first = _next_number(locked)
+        written = columns_import(fund=locked, data=data, rules=rules, first=first)
+        if written is None:  # not plain, or refused: the lines say where
+            written = _rows_import(
+                locked, rules, file_name, data, first=first, show_progress=show_progress
+            )
+        fund_event(
+            fund=locked,
+            actor=actor,
+            role=role,
+            action="receipts.import",
+            payload={
+                "receipts": written.receipts,
+                "total": str(written.total),
+                "first": first,
+                "sha256": digest,
+            },
+        )
+    return ImportResult(receipts=written.receipts, total=written.total, sha256=digest)
+
+
+def _rows_import(
+    locked: Fund,
+    rules: MoneyRules,
+    name: str,
+    data: bytes,
+    *,
+    first: int,
+    show_progress: bool | None,
+) -> Written:
+    """Read and check the file line by line, naming every problem; write it if all pass."""
     text = utf8_text(data, name)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = tuple(reader.fieldnames or ())
@@ -245,62 +277,46 @@ def receipts_import_data(
     # Within this call only: each distinct IIN/BIN is checked and keyed once.
     checked: dict[str, bool] = {}
     keys: dict[str, uuid.UUID] = {}
-    with transaction.atomic():
-        locked = Fund.objects.select_for_update().select_related("election").get(pk=fund.pk)
-        rules = money_rules(locked, profile)
-        totals: Totals = fund_totals(fund=locked)
-        totals.by_donor = donor_totals(fund=locked)
-        lines = text.count("\n")
-        with progress(_("Checking receipts"), lines, enabled=show_progress) as advance:
-            for row in reader:
-                line = reader.line_num
-                advance()
-                read = receipt_read(
-                    row,
-                    opens_on=locked.opens_on,
-                    closes_on=locked.receipts_close_on,
-                    checked=checked,
-                )
-                if isinstance(read, list):
-                    for p in read:
-                        where = _where(name, line, p.field)
-                        messages.append(f"{where}: {problem_text(p)}")
-                        errors.append({"line": line, "field": p.field, "code": p.code})
-                    continue
-                key = None
-                if read.donor_id:
-                    key = keys.get(read.donor_id)
-                    if key is None:
-                        key = keys[read.donor_id] = donor_key(read.donor_id)
-                facts = _facts(read)
-                violations = receipt_violations(facts, totals, rules, key)
-                if violations:
-                    for v in violations:
-                        field = "amount" if v.limit is not None else "source"
-                        messages.append(f"{_where(name, line, field)}: {violation_text(v)}")
-                        errors.append({"line": line, "field": field, **v.as_data()})
-                    continue
-                totals.add(facts, key)
-                keep.append((read, key))
-        if errors:
-            raise ImportInvalid(
-                _("%(count)d problems; nothing imported. %(first)s")
-                % {"count": len(errors), "first": " ".join(messages[:MAX_ERRORS])},
-                data={"errors": errors[:MAX_ERRORS], "file": name},
+    totals: Totals = fund_totals(fund=locked)
+    totals.by_donor = donor_totals(fund=locked)
+    lines = text.count("\n")
+    with progress(_("Checking receipts"), lines, enabled=show_progress) as advance:
+        for row in reader:
+            line = reader.line_num
+            advance()
+            read = receipt_read(
+                row,
+                opens_on=locked.opens_on,
+                closes_on=locked.receipts_close_on,
+                checked=checked,
             )
-        first = _next_number(locked)
-        _receipts_write(locked, first, keep)
-        total = sum((r.amount for r, _k in keep), Decimal("0.00"))
-        fund_event(
-            fund=locked,
-            actor=actor,
-            role=role,
-            action="receipts.import",
-            payload={
-                "receipts": len(keep),
-                "total": str(total),
-                "first": first,
-                "sha256": digest,
-            },
+            if isinstance(read, list):
+                for p in read:
+                    where = _where(name, line, p.field)
+                    messages.append(f"{where}: {problem_text(p)}")
+                    errors.append({"line": line, "field": p.field, "code": p.code})
+                continue
+            key = None
+            if read.donor_id:
+                key = keys.get(read.donor_id)
+                if key is None:
+                    key = keys[read.donor_id] = donor_key(read.donor_id)
+            facts = _facts(read)
+            violations = receipt_violations(facts, totals, rules, key)
+            if violations:
+                for v in violations:
+                    field = "amount" if v.limit is not None else "source"
+                    messages.append(f"{_where(name, line, field)}: {violation_text(v)}")
+                    errors.append({"line": line, "field": field, **v.as_data()})
+                continue
+            totals.add(facts, key)
+            keep.append((read, key))
+    if errors:
+        raise ImportInvalid(
+            _("%(count)d problems; nothing imported. %(first)s")
+            % {"count": len(errors), "first": " ".join(messages[:MAX_ERRORS])},
+            data={"errors": errors[:MAX_ERRORS], "file": name},
         )
-    return ImportResult(receipts=len(keep), total=total, sha256=digest)
+    _receipts_write(locked, first, keep)
+    total = sum((r.amount for r, _k in keep), Decimal("0.00"))
+    return Written(receipts=len(keep), total=total)

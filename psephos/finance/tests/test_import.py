@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError
 
+from psephos.finance.keys import donor_key
 from psephos.finance.models import Fund, Receipt
 from psephos.ledger.models import Event
 
@@ -78,3 +80,32 @@ def test_the_running_total_of_a_file_breaks_the_cap(fund: Fund, tmp_path: Path) 
         "over by 0.01"
     )
     assert Receipt.objects.count() == 0
+
+
+def test_a_plain_file_is_read_whole_and_never_line_by_line(
+    fund: Fund, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from psephos.finance.services import receipts
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("read line by line")
+
+    monkeypatch.setattr(receipts, "_rows_import", refuse)
+    path = write(
+        tmp_path,
+        [
+            f"2022-10-13,300.5,KZT,citizen,{IIN},A \\ Person\tB,,R1",
+            f"2022-10-14,200,,citizen,{IIN},A Person,false,R2",
+            "2022-10-15,2500.50,KZT,nominating_body,,Amanat,,R3",
+        ],
+    )
+    out = cli(fund, "import-receipts", path)
+    assert out.startswith("3 receipts imported, KZT 3001.00; file SHA-256 ")
+    rows = Receipt.objects.order_by("number")
+    assert [(r.number, r.amount, r.currency, r.donor_name) for r in rows] == [
+        (1, Decimal("300.50"), "KZT", "A \\ Person\tB"),
+        (2, Decimal("200.00"), "KZT", "A Person"),
+        (3, Decimal("2500.50"), "KZT", "Amanat"),
+    ]
+    assert rows[0].donor_key == rows[1].donor_key == donor_key(IIN)
+    assert rows[2].donor_key is None
