@@ -17,7 +17,7 @@ from psephos.results.rules.lines import LINE_NAMES
 from psephos.territory.data.kz_2022 import CAPITAL, RegionData
 
 from .allocation import IntArray, allocate, allocate_min, allocate_rates
-from .scenarios import REFERENDUM_MOBILE_SHARE, VOTER_WEIGHTS, Scenario
+from .scenarios import REFERENDUM_MOBILE_SHARE, Scenario, regular_voter_shares, voter_weights
 
 KIND_REGULAR, KIND_SPECIAL, KIND_ABROAD = 0, 1, 2
 KIND_NAMES = ("regular", "special", "abroad")
@@ -134,7 +134,8 @@ def plan_country(scenario: Scenario, *, seed: int, scale: float = 1.0) -> Countr
     regions = scenario.map.regions
     codes = [r.code for r in regions]
     capital = codes.index(CAPITAL[scenario.map.key])
-    voter_weight = np.array([VOTER_WEIGHTS[c] for c in codes], dtype=np.float64)
+    unit_weights = voter_weights(scenario)
+    voter_weight = np.array([unit_weights[c] for c in codes], dtype=np.float64)
     city = np.array([r.city for r in regions])
 
     # Districts kept: all at scale 1, proportionally fewer (at least one) below.
@@ -228,8 +229,21 @@ def _plan_lines(
     codes = [r.code for r in regions]
     n_regions = len(regions)
 
+    # Station sizes (relative): urban stations larger, special and abroad small.
+    n = plan.n_stations
+    kind, urban = plan.station_kind, plan.station_urban
+    size = np.where(
+        kind == KIND_ABROAD,
+        190 * _lognormal(rng, n, 0.6),
+        np.where(
+            kind == KIND_SPECIAL,
+            150 * _lognormal(rng, n, 0.7),
+            np.where(urban, 1700 * _lognormal(rng, n, 0.3), 600 * _lognormal(rng, n, 0.6)),
+        ),
+    )
+
     # Unit totals.
-    voters_r = allocate(t.voters_on_list, voter_weight)
+    voters_r = _unit_voters(plan, t, size, voter_weight)
     turnout = np.array([scenario.turnout[c] for c in codes])
     fixed = np.array([c in scenario.turnout_fixed for c in codes])
     if scenario.kind == "presidential":
@@ -263,18 +277,6 @@ def _plan_lines(
     mobile_r = allocate(t.ballots_issued_mobile, issued_r * np.where(city, 0.4, 1.2), caps=issued_r)
     cert_r = allocate(t.voted_with_certificate, issued_r * np.where(city, 1.5, 1.0), caps=issued_r)
 
-    # Station sizes (relative): urban stations larger, special and abroad small.
-    n = plan.n_stations
-    kind, urban = plan.station_kind, plan.station_urban
-    size = np.where(
-        kind == KIND_ABROAD,
-        190 * _lognormal(rng, n, 0.6),
-        np.where(
-            kind == KIND_SPECIAL,
-            150 * _lognormal(rng, n, 0.7),
-            np.where(urban, 1700 * _lognormal(rng, n, 0.3), 600 * _lognormal(rng, n, 0.6)),
-        ),
-    )
     lines = {name: np.zeros(n, dtype=np.int64) for name in LINE_NAMES}
     option_keys = plan.option_keys
     votes = np.zeros((n, len(option_keys)), dtype=np.int64)
@@ -339,6 +341,33 @@ def _plan_lines(
     lines["ballots_valid"] = lines["ballots_found"] - lines["ballots_invalid"]
     plan.lines = lines
     plan.votes = votes
+
+
+def _unit_voters(
+    plan: CountryPlan, t: Targets, size: NDArray[np.float64], voter_weight: NDArray[np.float64]
+) -> IntArray:
+    """Return the registered voters per unit.
+
+    By ``voter_weight``; where the scenario fixes the units' shares of the voters at
+    regular stations (``regular_voter_shares``), each unit's weight is its share over its
+    regular stations' part of its domestic stations' sizes, and the voters abroad are
+    added to the unit that holds the stations abroad, so that the regular stations'
+    voters land on the shares.
+    """
+    shares = regular_voter_shares(plan.scenario)
+    if shares is None:
+        return allocate(t.voters_on_list, voter_weight)
+    kind = plan.station_kind
+    abroad = np.zeros(len(plan.regions), dtype=np.int64)
+    weight = np.empty(len(plan.regions))
+    for ri, region in enumerate(plan.regions):
+        s = plan.station_region == ri
+        domestic = s & (kind != KIND_ABROAD)
+        regular = size[domestic & (kind == KIND_REGULAR)].sum()
+        weight[ri] = shares[region.code] * size[domestic].sum() / max(regular, 1e-9)
+        if (s & (kind == KIND_ABROAD)).any():
+            abroad[ri] = t.abroad_voters
+    return allocate(t.voters_on_list - int(abroad.sum()), weight) + abroad
 
 
 def _components(scenario: Scenario, t: Targets) -> list[tuple[str, int, float]]:

@@ -10,7 +10,9 @@ modelling choice documented in docs/simulation.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
+from psephos.pollingday.rules.intraday_2022 import REGION_RATES, region_shares
 from psephos.territory.data.kz_2022 import MAP_17, MAP_20, MapData
 
 
@@ -327,3 +329,32 @@ VOTER_WEIGHTS = {
     "KZ-ALA": 1129,
     "KZ-SHY": 630,
 }
+
+
+@cache
+def _intraday_shares() -> dict[str, float]:
+    return region_shares({c: float(VOTER_WEIGHTS[c]) for c in REGION_RATES})
+
+
+def regular_voter_shares(scenario: Scenario) -> dict[str, float] | None:
+    """Return each unit's share of the voters at regular stations, where fixed (else None).
+
+    DERIVED for the presidential election: the CEC's intraday releases (§13.2) give each
+    region's rate and the national one at five times but no registered voters per region.
+    The regions' regular stations (those that report turnout) take ``region_shares`` —
+    the smallest relative change of ``VOTER_WEIGHTS`` under which the five national
+    figures are the regional ones weighted by the regions' voters — so the simulated
+    register reproduces the published national line as well as the regional ones
+    (docs/pollingday.md). The referendum's units keep ``VOTER_WEIGHTS`` for all voters.
+    """
+    if scenario.key == PRESIDENTIAL.key:
+        return _intraday_shares()
+    return None
+
+
+def voter_weights(scenario: Scenario) -> dict[str, float]:
+    """Return the relative registered voters per unit (the regular shares where fixed)."""
+    shares = regular_voter_shares(scenario)
+    if shares is not None:
+        return shares
+    return {r.code: float(VOTER_WEIGHTS[r.code]) for r in scenario.map.regions}

@@ -193,5 +193,6 @@ def test_pec_size_bands(voters, members):
 
 def test_commission_members_approach_the_reported_total(presidential):
     pec_members = sum(pec_size(int(v)) for v in presidential.lines["voters_on_list"])
-    # CEC and 239 TECs of 7 members each; the report gives ~70,946 commissioners.
-    assert pec_members + 7 * 240 == 70_703
+    # CEC and 239 TECs of 7 members each; the report gives ~70,946 commissioners: the
+    # stations' sizes are invented, so within 1 % of it.
+    assert abs(pec_members + 7 * 240 - 70_946) <= 709

@@ -18,7 +18,7 @@ from psephos.pollingday.selectors_turnout import turnout_for_election
 pytestmark = pytest.mark.django_db
 
 
-def test_every_region_meets_the_published_rates_at_each_time() -> None:
+def test_every_region_and_the_nation_meet_the_published_rates_at_each_time() -> None:
     out = StringIO()
 
     call_command(
@@ -49,6 +49,9 @@ def test_every_region_meets_the_published_rates_at_each_time() -> None:
         f"Turnout through the day: {reports} reports; 100 of 100 regional figures within "
         "0.05 points of the published ones." in text
     )
+    # The national line exactly as published, to its two decimals, from the simulated
+    # register's own lists (the regions' DERIVED shares; docs/pollingday.md).
+    assert [p.percent for p in view.national.points] == list(NATIONAL)
     for point, published in zip(view.national.points, NATIONAL, strict=True):
         line = f"  {point.slot:%H:%M} national {point.percent} % (published {published} %)"
         assert line in text
