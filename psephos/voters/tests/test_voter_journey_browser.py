@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from psephos.voters.services.lists import list_extract
-from tests.support.browser import context_new
+from tests.support.keyboard import FITS, keyboard_page, tab_to
 
 from .conftest import build_world, register_rows
 from .test_lists_and_marks import A
@@ -31,32 +31,6 @@ WORDS = {
     "kk": ("сайлау учаскесі", "Қайда дауыс беру керек", "Сіздің сайлау учаскеңіз"),
     "ru": ("участка соответствуют", "Где голосовать", "Ваш избирательный участок"),
 }
-MAX_TABS = 80
-FOCUS = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return null;
-  const style = getComputedStyle(el);
-  // A tile of the SVG map shows its focus as a thick border on its tile instead.
-  const tile = el.closest('svg') && el.querySelector('rect');
-  const ring = tile ? parseFloat(getComputedStyle(tile).strokeWidth) >= 3
-    : style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
-  return {id: el.id, href: el.getAttribute('href'), ring: ring};
-}"""
-FITS = "document.documentElement.scrollWidth <= window.innerWidth"
-
-
-def tab_to(page: Page, *, element_id: str = "", href: str = "") -> None:
-    """Press Tab until the element with ``element_id`` or ``href`` has the focus; every
-    element passed on the way must show its focus ring."""
-    for _ in range(MAX_TABS):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(FOCUS)
-        if focused is None:
-            continue
-        assert focused["ring"], f"no visible focus on {focused} at {page.url}"
-        if (element_id and focused["id"] == element_id) or (href and focused["href"] == href):
-            return
-    raise AssertionError(f"Tab never reached {element_id or href} on {page.url}")
 
 
 def journey(page: Page, base: str, language: str) -> None:
@@ -110,16 +84,6 @@ def test_the_voter_journey_by_keyboard_in_three_languages_at_two_widths(
     list_extract(election=world.election, actor="system:cec")
     for language in WORDS:
         for width in WIDTHS:
-            context = context_new(browser, phone=width == 390)
-            context.add_cookies(
-                [{"name": "django_language", "value": language, "url": live_server.url}]
-            )
-            page = context.new_page()
-            page.set_viewport_size({"width": width, "height": 900})
-            try:
+            with keyboard_page(browser, live_server.url, language, width) as page:
                 journey(page, live_server.url, language)
-            except AssertionError as exc:
-                raise AssertionError(f"{language} at {width} px: {exc}") from exc
-            finally:
-                context.close()
     cache.clear()
