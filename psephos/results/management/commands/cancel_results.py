@@ -6,30 +6,31 @@ another operator confirms it (``psephos confirm_decision``) before it takes effe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandParser
 
-from psephos.accounts.selectors import user_get
-from psephos.core.commands import DomainCommand
-from psephos.elections.selectors import election_get
 from psephos.results.management.commands.correct import (
     decision_arguments,
     decision_options,
     proposed_note,
 )
+from psephos.results.management.operator import ElectionOperatorCommand
 from psephos.results.services.decisions import protocol_cancel_by_decision
 
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
+    from psephos.elections.models import Election
 
-class Command(DomainCommand):
+
+class Command(ElectionOperatorCommand):
     help = "Cancel a station's accepted results by a decision of the central commission."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
         decision_arguments(parser)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        user = user_get(username=options["user"])
-        election = election_get(key=options["election"])
+    def run(self, user: User, election: Election, options: dict[str, Any]) -> None:
         decision = protocol_cancel_by_decision(
             user=user,
             election=election,

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.management.base import CommandParser
-
-from psephos.accounts.selectors import user_get
-from psephos.core.commands import DomainCommand
-from psephos.elections.selectors import election_get
+from psephos.results.management.operator import ElectionOperatorCommand
 from psephos.results.services.certification import election_certify
 
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
+    from psephos.elections.models import Election
 
-class Command(DomainCommand):
+
+class Command(ElectionOperatorCommand):
     help = "Certify an election's results as a central commission operator."
+    user_help = "username of a CEC operator"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("election")
-        parser.add_argument("--user", required=True, help="username of a CEC operator")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        user = user_get(username=options["user"])
-        election = election_get(key=options["election"])
+    def run(self, user: User, election: Election, options: dict[str, Any]) -> None:
         outcome = election_certify(user=user, election=election)
         self.stdout.write(f"{election.key} certified: {outcome.status}.")
         for reason in outcome.reasons:

@@ -7,28 +7,28 @@ authorises is made in the same transaction.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandParser
 
-from psephos.accounts.selectors import user_get
-from psephos.core.commands import DomainCommand
-from psephos.elections.selectors import election_get
+from psephos.results.management.operator import ElectionOperatorCommand
 from psephos.results.services.decisions import protocol_decision_confirm
 
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
+    from psephos.elections.models import Election
 
-class Command(DomainCommand):
+
+class Command(ElectionOperatorCommand):
     help = "Confirm a pending decision as a second operator; the change it authorises is made."
+    user_help = "username of the confirming operator"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("election")
+        super().add_arguments(parser)
         parser.add_argument("commission", help="the code of the deciding commission")
         parser.add_argument("number", help="the decision's number")
-        parser.add_argument("--user", required=True, help="username of the confirming operator")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        user = user_get(username=options["user"])
-        election = election_get(key=options["election"])
+    def run(self, user: User, election: Election, options: dict[str, Any]) -> None:
         protocol = protocol_decision_confirm(
             user=user,
             election=election,

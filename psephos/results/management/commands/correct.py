@@ -10,15 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from psephos.accounts.selectors import user_get
-from psephos.core.commands import DomainCommand
-from psephos.elections.selectors import election_get
+from psephos.results.management.operator import ElectionOperatorCommand
 from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 from psephos.results.services.decisions import protocol_correct_by_decision
+
+if TYPE_CHECKING:
+    from psephos.accounts.models import User
+    from psephos.elections.models import Election
 
 
 def date_parse(text: str) -> dt.date:
@@ -29,9 +31,8 @@ def date_parse(text: str) -> dt.date:
 
 
 def decision_arguments(parser: CommandParser) -> None:
-    parser.add_argument("election")
+    """Add a decision's station and particulars (after ``ELECTION`` and ``--user``)."""
     parser.add_argument("station")
-    parser.add_argument("--user", required=True, help="username of the operator")
     parser.add_argument("--number", required=True, help="the decision's number")
     parser.add_argument("--date", required=True, help="the decision's date, YYYY-MM-DD")
     parser.add_argument("--reasons", required=True, help="the decision's reasons")
@@ -97,18 +98,17 @@ def lines_read(path: str) -> ProtocolLines:
     return ProtocolLines(**{n: data[n] for n in LINE_NAMES}, votes=votes)
 
 
-class Command(DomainCommand):
+class Command(ElectionOperatorCommand):
     help = "Correct (or recount) an accepted protocol by a decision of the TEC above the station."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
         decision_arguments(parser)
         parser.add_argument("--lines", required=True, help="JSON file of the new figures, or -")
         parser.add_argument("--recount", action="store_true")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        user = user_get(username=options["user"])
+    def run(self, user: User, election: Election, options: dict[str, Any]) -> None:
         lines = lines_read(options["lines"])
-        election = election_get(key=options["election"])
         decision = protocol_correct_by_decision(
             user=user,
             election=election,
