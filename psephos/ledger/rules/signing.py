@@ -25,26 +25,25 @@ class KeyFormatError(ValueError):
     """A key is not a base64 raw 32-byte Ed25519 key."""
 
 
-def private_key_from_base64(text: str) -> Ed25519PrivateKey:
-    """Return the private key from base64 of its 32 raw bytes."""
+def _raw_key(text: str, what: str) -> bytes:
+    """Return the 32 raw bytes of a key given as base64; ``what`` names it in a refusal."""
     try:
         raw = base64.b64decode(text.strip(), validate=True)
     except binascii.Error as exc:
-        raise KeyFormatError("the signing key is not valid base64") from exc
+        raise KeyFormatError(f"the {what} is not valid base64") from exc
     if len(raw) != 32:
-        raise KeyFormatError(f"the signing key has {len(raw)} bytes; an Ed25519 key has 32")
-    return Ed25519PrivateKey.from_private_bytes(raw)
+        raise KeyFormatError(f"the {what} has {len(raw)} bytes; an Ed25519 key has 32")
+    return raw
+
+
+def private_key_from_base64(text: str) -> Ed25519PrivateKey:
+    """Return the private key from base64 of its 32 raw bytes."""
+    return Ed25519PrivateKey.from_private_bytes(_raw_key(text, "signing key"))
 
 
 def public_key_from_base64(text: str) -> Ed25519PublicKey:
     """Return the public key from base64 of its 32 raw bytes."""
-    try:
-        raw = base64.b64decode(text.strip(), validate=True)
-    except binascii.Error as exc:
-        raise KeyFormatError("the public key is not valid base64") from exc
-    if len(raw) != 32:
-        raise KeyFormatError(f"the public key has {len(raw)} bytes; an Ed25519 key has 32")
-    return Ed25519PublicKey.from_public_bytes(raw)
+    return Ed25519PublicKey.from_public_bytes(_raw_key(text, "public key"))
 
 
 def public_key_base64(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
