@@ -30,7 +30,7 @@ demo: export PSEPHOS_STAFF_TWO_FACTOR ?= 0
 demo: install
 	$(BIN)/psephos migrate --noinput
 	# In calendar order: the ledger's times never go back (docs/adr/0014-ledger-monotonic-time.md).
-	$(BIN)/psephos simulate kz-2022-referendum --seed 2022 --keep-existing
+	$(BIN)/psephos simulate kz-2022-referendum --seed 2022 --keep-existing --certify
 	$(BIN)/psephos simulate kz-2022-presidential --seed 2022 --keep-existing --leave-open KZ-75-01 --candidates --sessions-and-complaints --turnout
 	$(BIN)/psephos recommendations import psephos/recommendations/tests/data/odihr-kz-2022-referendum.txt --report odihr-kz-2022-referendum --keep-existing
 	$(BIN)/psephos recommendations import psephos/recommendations/tests/data/odihr-kz-2022-presidential.txt --report odihr-kz-2022-presidential --keep-existing

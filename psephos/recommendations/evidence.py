@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -26,6 +27,7 @@ from psephos.commissions.selectors import session_notice_counts
 from psephos.complaints.selectors import complaint_decision_counts
 from psephos.complaints.selectors.finality import election_finality_check
 from psephos.core.errors import NotFound
+from psephos.elections.enums import ElectionKind
 from psephos.elections.selectors import election_get
 from psephos.finance.selectors import receipt_disclosure_figures
 from psephos.ledger.selectors import ledger_head_hash
@@ -50,6 +52,9 @@ SESSIONS_AFTER_DAYS = 30
 Counts = tuple[int, int]
 # An indicator with a median delay counts the same items and gives their median in hours.
 CountsAndMedian = tuple[int, int, Decimal | None]
+# The certification indicator also names the windows still open when the results were
+# certified (``results_challenge:DAY``, ``complaint:KEY``).
+CountsAndWindows = tuple[int, int, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -60,8 +65,14 @@ class Indicator:
     setting: str  # the rule or window it reads
     title: str | Promise
     definition: str | Promise
-    count: Callable[[Election], Counts | CountsAndMedian]
+    count: Callable[[Election], Counts | CountsAndMedian | CountsAndWindows]
     median_title: str | Promise = ""  # set when ``count`` also gives a median in hours
+    windows: bool = False  # ``count`` also names the windows open (certification)
+    # The election kinds it applies to (all when empty); another kind is not measurable
+    # with the reason ``not_for_this_kind``, and nothing is counted.
+    kinds: tuple[str, ...] = ()
+    # Why the figure is not measurable when there is nothing to count.
+    empty_reason: str = "nothing_to_count"
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,7 @@ class Evidence:
     election: str
     value: Measured | NotMeasurable
     median: MedianHours | NotMeasurable | None = None  # None: the indicator has no median
+    windows_open: tuple[str, ...] | None = None  # None: the indicator names no windows
 
     @property
     def measurable(self) -> bool:
@@ -90,14 +102,22 @@ def _receipts(election: Election) -> CountsAndMedian:
     return figures.in_time, figures.total, figures.median_hours
 
 
-def _certification(election: Election) -> Counts:
+def _certification(election: Election) -> CountsAndWindows:
     """1 of 1 when the results were certified after the window to challenge them closed
-    with no challenge or appeal open, 0 of 1 before; nothing to count while uncertified."""
+    with no challenge or appeal open, 0 of 1 before, with the windows open then: the
+    results challenge window (``results_challenge:DAY``, its last day on the election's
+    clock) and each results challenge undecided or still open to appeal
+    (``complaint:KEY``); nothing to count while uncertified."""
     at = election.certified_at
     if at is None:
-        return 0, 0
+        return 0, 0, ()
     check = election_finality_check(election, at=at)
-    return int(check.challengeable_until <= at and not check.blocking_complaints), 1
+    open_: list[str] = []
+    if at < check.challengeable_until:
+        last = check.challengeable_until.astimezone(ZoneInfo(election.geography.timezone)).date()
+        open_.append(f"results_challenge:{last - dt.timedelta(days=1)}")
+    open_ += [f"complaint:{key}" for key in check.blocking_complaints]
+    return int(not open_), 1, tuple(open_)
 
 
 P = "odihr-kz-2022-presidential"
@@ -141,6 +161,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "of all checked lines found invalid."
         ),
         count=lambda e: signature_rejection_counts(election=e),
+        kinds=(ElectionKind.PRESIDENTIAL,),
     ),
     Indicator(
         key="receipts-disclosed-24h",
@@ -155,6 +176,7 @@ INDICATORS: tuple[Indicator, ...] = (
         ),
         count=_receipts,
         median_title=_("Median hours from the bank statement to itemised disclosure"),
+        kinds=(ElectionKind.PRESIDENTIAL,),
     ),
     Indicator(
         key="complaint-decisions-public-reasoned",
@@ -170,7 +192,10 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         key="certification-after-appeals",
-        recommendations=(f"{P}-r24",),
+        # [R] Rec 13 (results-related appeals, an effective remedy): the referendum's
+        # results were published before the window for complaints and appeals closed
+        # ([R] §XI, fn 79).
+        recommendations=(f"{P}-r24", f"{R}-r13"),
         feature="/complaints/finality/<election>/",
         setting="results_challenge_days",
         title=_("Results certified after every appeal window closed"),
@@ -179,6 +204,8 @@ INDICATORS: tuple[Indicator, ...] = (
             "had closed and no challenge or appeal was open, 0 of 1 when certified earlier."
         ),
         count=_certification,
+        windows=True,
+        empty_reason="not_certified",
     ),
 )
 
@@ -187,7 +214,17 @@ INDICATORS: tuple[Indicator, ...] = (
 REASONS: dict[str, str | Promise] = {
     "nothing_to_count": _("nothing to count yet for this election"),
     "no_data_source": _("psephos holds no data for it"),
+    "not_certified": _("the results are not certified yet"),
+    "not_for_this_kind": _("there is no such data in this kind of election"),
 }
+
+
+def window_label(window: str) -> str:
+    """A window open at certification (``_certification``) in words, in the active language."""
+    kind, _sep, what = window.partition(":")
+    if kind == "results_challenge":
+        return _("the window to challenge the results, open until 24:00 on %(day)s") % {"day": what}
+    return _("results challenge %(key)s, undecided or open to appeal") % {"key": what}
 
 
 def indicators_for_recommendation(key: str) -> list[Indicator]:
@@ -201,21 +238,42 @@ def evidence_for_election(*, election: Election) -> list[Evidence]:
 
 
 def _measure(indicator: Indicator, election: Election) -> Evidence:
+    if indicator.kinds and election.kind not in indicator.kinds:
+        other = NotMeasurable("not_for_this_kind")
+        return Evidence(
+            indicator=indicator,
+            election=election.key,
+            value=other,
+            median=other if indicator.median_title else None,
+            windows_open=() if indicator.windows else None,
+        )
     counted = indicator.count(election)
-    median = None
-    if len(counted) == 3:
-        median = median_measure(counted[2], counted[1])
+    extra = counted[2] if len(counted) == 3 else None
+    median, windows = None, None
+    if indicator.median_title:
+        assert not isinstance(extra, tuple)
+        median = median_measure(extra, counted[1])
+    if indicator.windows:
+        assert isinstance(extra, tuple)
+        windows = extra
+    value = share_measure(counted[0], counted[1])
+    if isinstance(value, NotMeasurable) and value.reason == "nothing_to_count":
+        value = NotMeasurable(indicator.empty_reason)
     return Evidence(
         indicator=indicator,
         election=election.key,
-        value=share_measure(counted[0], counted[1]),
+        value=value,
         median=median,
+        windows_open=windows,
     )
 
 
 # A figure changes only with the data, and every change to the data appends a ledger event:
 # the figures are kept per election and ledger head, computed once per change.
 EVIDENCE_CACHE_SECONDS = 3600
+Figures = tuple[
+    Measured | NotMeasurable, MedianHours | NotMeasurable | None, tuple[str, ...] | None
+]
 
 
 def evidence_cached(*, election: Election) -> list[Evidence]:
@@ -227,15 +285,16 @@ def evidence_cached(*, election: Election) -> list[Evidence]:
     measured again. The head is read before the figures, so what is kept under a head
     is never older than it. Pages and the API read this; the command measures afresh.
     """
-    key = f"recommendations:evidence:v2:{election.key}:{ledger_head_hash()}"
-    values: list[tuple[Measured | NotMeasurable, MedianHours | NotMeasurable | None]] | None
-    values = cache.get(key)
+    key = f"recommendations:evidence:v3:{election.key}:{ledger_head_hash()}"
+    values: list[Figures] | None = cache.get(key)
     if values is None or len(values) != len(INDICATORS):
-        values = [(e.value, e.median) for e in evidence_for_election(election=election)]
+        values = [
+            (e.value, e.median, e.windows_open) for e in evidence_for_election(election=election)
+        ]
         cache.set(key, values, EVIDENCE_CACHE_SECONDS)
     return [
-        Evidence(indicator=i, election=election.key, value=v, median=m)
-        for i, (v, m) in zip(INDICATORS, values, strict=True)
+        Evidence(indicator=i, election=election.key, value=v, median=m, windows_open=w)
+        for i, (v, m, w) in zip(INDICATORS, values, strict=True)
     ]
 
 
@@ -279,6 +338,7 @@ EVIDENCE_COLUMNS = [
     "median_hours",
     "median_count",
     "median_reason",
+    "windows_open",
     "feature",
     "setting",
     "title",
@@ -303,6 +363,7 @@ def evidence_row(evidence: Evidence) -> dict[str, object]:
         "median_hours": str(m.hours) if isinstance(m, MedianHours) else None,
         "median_count": m.count if isinstance(m, MedianHours) else None,
         "median_reason": m.reason if isinstance(m, NotMeasurable) else None,
+        "windows_open": list(evidence.windows_open) if evidence.windows_open is not None else None,
         "feature": i.feature,
         "setting": i.setting,
         "title": str(i.title),
@@ -315,9 +376,14 @@ def evidence_csv(rows: list[dict[str, object]]) -> str:
     writer = csv.DictWriter(out, fieldnames=EVIDENCE_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        recs = row["recommendations"]
+        recs, windows = row["recommendations"], row["windows_open"]
         assert isinstance(recs, list)
         writer.writerow(
-            row | {"recommendations": " ".join(recs), "measurable": int(bool(row["measurable"]))}
+            row
+            | {
+                "recommendations": " ".join(recs),
+                "measurable": int(bool(row["measurable"])),
+                "windows_open": " ".join(windows) if isinstance(windows, list) else "",
+            }
         )
     return out.getvalue()

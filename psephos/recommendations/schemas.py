@@ -20,7 +20,10 @@ class IndicatorFigureOut(Schema):
     """One indicator measured on an election; ``share`` is a decimal string (four places),
     null with ``reason`` when not measurable. An indicator of delays also gives
     ``median_hours`` (a decimal string, two places) of ``median_count`` items, null with
-    ``median_reason`` when not measurable; all three are null for the other indicators."""
+    ``median_reason`` when not measurable; all three are null for the other indicators.
+    The certification indicator names in ``windows_open`` the windows still open when the
+    results were certified (``results_challenge:DAY``, ``complaint:KEY``; empty when none,
+    null for the other indicators)."""
 
     indicator: str
     election: str
@@ -33,6 +36,7 @@ class IndicatorFigureOut(Schema):
     median_hours: str | None
     median_count: int | None
     median_reason: str | None
+    windows_open: list[str] | None
     feature: str
     setting: str
     title: str

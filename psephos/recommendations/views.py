@@ -19,6 +19,7 @@ from .evidence import (
     evidence_by_recommendation,
     evidence_cached,
     evidence_election_for_report,
+    window_label,
 )
 from .models import Recommendation
 from .selectors import (
@@ -46,6 +47,7 @@ def _figure(e: Evidence) -> dict[str, Any]:
         "e": e,
         "reason": REASONS.get(getattr(e.value, "reason", ""), ""),
         "median_reason": REASONS.get(getattr(e.median, "reason", ""), ""),
+        "windows": [(w, window_label(w)) for w in e.windows_open or ()],
     }
 
 

@@ -26,6 +26,17 @@ def _fresh_evidence_cache() -> None:
     cache.clear()
 
 
+def simulate(key: str, *options: str) -> str:
+    """Simulate ``key`` at the smallest scale the evidence tests use (seed 1, no media),
+    with ``options``; return what the command printed."""
+    out = StringIO()
+    call_command(
+        "simulate", key, "--scale", "0.002", "--seed", "1", "--no-progress", "--no-media",
+        *options, stdout=out,
+    )  # fmt: skip
+    return out.getvalue()
+
+
 def reports_load() -> str:
     """Import both 2022 reports and load ODIHR's footnotes; return the footnotes' output."""
     for key in ("odihr-kz-2022-referendum", "odihr-kz-2022-presidential"):

@@ -9,11 +9,10 @@ import datetime as dt
 import io
 import json
 from decimal import Decimal
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db.models import F, Sum
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -34,7 +33,7 @@ from psephos.recommendations.views import _figure
 from psephos.results.models import Protocol
 from psephos.web.templatetags.portal import num
 
-from .conftest import run
+from .conftest import run, simulate
 
 pytestmark = pytest.mark.django_db
 KEY = "kz-2022-presidential"
@@ -56,21 +55,7 @@ def rows_by_key(election: Election) -> dict[str, dict[str, object]]:
 
 
 def _simulate() -> Election:
-    call_command(
-        "simulate",
-        KEY,
-        "--scale",
-        "0.002",
-        "--seed",
-        "1",
-        "--candidates",
-        "0.05",
-        "--sessions-and-complaints",
-        "--no-progress",
-        "--no-mission",
-        "--no-media",
-        stdout=StringIO(),
-    )
+    simulate(KEY, "--candidates", "0.05", "--sessions-and-complaints", "--no-mission")
     return Election.objects.get(key=KEY)
 
 
@@ -230,19 +215,17 @@ def test_every_indicator_on_the_simulated_election_against_a_direct_count(
 
     # Certification: not certified yet, nothing to count; the window to challenge the
     # results announced on 22 Nov 2022 closed on 2 Dec ([P] §XIV, docs/complaints.md).
-    assert figure(rows["certification-after-appeals"])[4] == "nothing_to_count"
-    for certified, waited in (
-        (dt.datetime(2022, 11, 22, 12, tzinfo=dt.UTC), 0),
-        (dt.datetime(2022, 12, 5, 12, tzinfo=dt.UTC), 1),
+    assert figure(rows["certification-after-appeals"])[4] == "not_certified"
+    for certified, waited, windows in (
+        (dt.datetime(2022, 11, 22, 12, tzinfo=dt.UTC), 0, ["results_challenge:2022-12-02"]),
+        (dt.datetime(2022, 12, 5, 12, tzinfo=dt.UTC), 1, []),
     ):
         Election.objects.filter(pk=election.pk).update(certified_at=certified)
         election.refresh_from_db()
-        assert figure(rows_by_key(election)["certification-after-appeals"]) == (
-            True,
-            waited,
-            1,
-            share(waited, 1),
-            None,
+        row = rows_by_key(election)["certification-after-appeals"]
+        assert (figure(row), row["windows_open"]) == (
+            (True, waited, 1, share(waited, 1), None),
+            windows,
         )
     rows = rows_by_key(election)
 

@@ -134,7 +134,7 @@ def _local(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=ZONE)
 
 
-def _operator(username: str, role: Role, commission: Commission) -> User:
+def simulated_operator(username: str, role: Role, commission: Commission) -> User:
     """The simulation's operator of ``commission`` (the candidates step's, when it ran)."""
     existing = users_by_username(usernames=[username]).get(username)
     if existing is not None and existing.is_active and existing.commission_id == commission.pk:
@@ -153,7 +153,9 @@ def commission_activity_simulate(*, election: Election) -> CommissionActivity:
             "code"
         )
     )
-    first, second = (_operator(f"simulate-cec-{i}", Role.CEC_OPERATOR, cec) for i in (1, 2))
+    first, second = (
+        simulated_operator(f"simulate-cec-{i}", Role.CEC_OPERATOR, cec) for i in (1, 2)
+    )
     in_time = 0
     for number, (days, agenda) in enumerate(CEC_SESSIONS, start=1):
         starts = _local(election.date - dt.timedelta(days=days), 11)
@@ -170,7 +172,7 @@ def commission_activity_simulate(*, election: Election) -> CommissionActivity:
         in_time += 1
     for tec, (days, hours) in zip(tecs, TEC_SESSIONS, strict=False):
         starts = _local(election.date - dt.timedelta(days=days), 15)
-        user = _operator(f"simulate-tec-{tec.code}", Role.TEC_OPERATOR, tec)
+        user = simulated_operator(f"simulate-tec-{tec.code}", Role.TEC_OPERATOR, tec)
         with clock.fixed(starts - dt.timedelta(hours=hours)):
             session_announce(
                 user=user,

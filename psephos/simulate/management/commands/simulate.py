@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 
 from psephos.core import clock
 from psephos.core.commands import DomainCommand
+from psephos.core.zones import iso_in_zone
 from psephos.elections.enums import ElectionKind
 from psephos.elections.selectors import election_exists
 from psephos.simulate.rules.scenarios import SCENARIOS
 from psephos.simulate.services.candidates import simulated_candidates_delete
+from psephos.simulate.services.certification import certification_simulate
 from psephos.simulate.services.finance import finance_simulate, simulated_finance_delete
 from psephos.simulate.services.media import media_simulate, simulated_media_delete
 from psephos.simulate.services.outcome import outcome_sentence
@@ -109,6 +111,15 @@ class Command(DomainCommand):
                 "does not clear them yet"
             ),
         )
+        parser.add_argument(
+            "--certify",
+            action="store_true",
+            help=(
+                "last, certify the results through the CEC's certification under the simulated "
+                "clock, once every window to challenge them closed (docs/simulation.md); not "
+                "with --leave-open"
+            ),
+        )
         parser.add_argument("--no-progress", action="store_true", help="draw no progress bars")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -137,6 +148,14 @@ class Command(DomainCommand):
                     "--candidates writes the signers into the register, and --full-register "
                     "needs an empty one: use one or the other."
                 )
+            )
+        if options["certify"] and options["leave_open"]:
+            raise CommandError(
+                _(
+                    "--certify needs every protocol accepted, and --leave-open leaves TEC "
+                    "%(tec)s's without: use one or the other."
+                )
+                % {"tec": options["leave_open"]}
             )
         # One transaction: a refused --replace leaves the mission it would delete.
         with transaction.atomic():
@@ -220,8 +239,22 @@ class Command(DomainCommand):
                     "decisions": money.decisions,
                 }
             )
+        if options["certify"]:
+            self._certify(result)
         self.stdout.write(
             _("Done in %(seconds).1f s.") % {"seconds": time.perf_counter() - started}
+        )
+
+    def _certify(self, result: SimulationResult) -> None:
+        certified = certification_simulate(election=result.election)
+        if certified.certified_at is None:
+            self.stdout.write(
+                _("Not certified: %(reasons)s") % {"reasons": " ".join(certified.reasons)}
+            )
+            return
+        self.stdout.write(
+            _("Certified by the CEC at %(at)s, after every window to challenge the results.")
+            % {"at": iso_in_zone(certified.certified_at, result.election.geography.timezone)}
         )
 
     def _turnout(self, result: SimulationResult) -> None:
