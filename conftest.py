@@ -13,8 +13,13 @@ from hypothesis import settings as hypothesis_settings
 
 # The shared browser fixtures (``browser``, ``page``, ``phone_page``): tests/support/browser.py;
 # every ledger event written by any test keeps the actor/payload contract:
-# tests/support/ledger_contract.py.
-pytest_plugins = ["tests.support.browser", "tests.support.ledger_contract"]
+# tests/support/ledger_contract.py; the SQLite test database is migrated once and copied:
+# tests/support/migrated_db.py.
+pytest_plugins = [
+    "tests.support.browser",
+    "tests.support.ledger_contract",
+    "tests.support.migrated_db",
+]
 
 # scripts/mutation.sh runs the tests once per mutant on loaded shared cores: a slow draw is
 # not a failure there, and the same examples on every run make mutants comparable.
