@@ -24,6 +24,13 @@ from ..rules.names import district_names as _district_names
 CALLED_ON = {"kz-2022-referendum": "2022-05-05", "kz-2022-presidential": "2022-09-21"}
 POLLS = ("07:00", "20:00")  # kazakhstan-rules.md §12.1
 CEC_NAME = "Central Election Commission of the Republic of Kazakhstan"
+# INVENTED shares of stations with each accessibility answer (docs/simulation.md): the
+# referendum report says only that "most polling stations were either situated on the
+# ground floor or had wheelchair ramps", that every station had Braille sleeves (the
+# commission's word) and that sign language was available on request "in multiple polling
+# stations". A station with a ramp is step-free; of the others, GROUND_FLOOR are.
+RAMP, GROUND_FLOOR = 0.55, 0.6
+ACCESSIBLE_BOOTH, BRAILLE_GUIDE, SIGN_LANGUAGE = 0.7, 0.95, 0.05
 
 
 def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:
@@ -35,6 +42,20 @@ def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:
 
 def _yes(flag: object) -> str:
     return "yes" if flag else ""
+
+
+def _yes_no(flag: object) -> str:
+    return "yes" if flag else "no"
+
+
+def accessibility_answers(n_stations: int, seed: int) -> np.ndarray:
+    """Return each station's INVENTED answers (step_free, accessible_booth, braille_guide,
+    ramp, sign_language) as booleans, drawn from ``seed``."""
+    draws = np.random.default_rng([seed, 2]).random((n_stations, 5))
+    ramp = draws[:, 3] < RAMP
+    step_free = ramp | (draws[:, 0] < GROUND_FLOOR)
+    booth, braille = draws[:, 1] < ACCESSIBLE_BOOTH, draws[:, 2] < BRAILLE_GUIDE
+    return np.column_stack([step_free, booth, braille, ramp, draws[:, 4] < SIGN_LANGUAGE])
 
 
 def _toml(value: object) -> str:
@@ -96,6 +117,7 @@ def setup_files_write(
         ),
     }
     stations: list[list[object]] = []
+    access = accessibility_answers(plan.n_stations, seed)
     for i in range(plan.n_stations):
         number, sort = int(plan.station_number[i]), int(plan.station_kind[i])
         di = int(plan.station_district[i])
@@ -114,9 +136,7 @@ def setup_files_write(
                 en,
                 "",
                 "",
-                "",
-                "",
-                "",
+                *(_yes_no(flag) for flag in access[i]),
                 _yes(plan.station_additions[i]),
                 _yes(plan.station_urban[i]),
             ]
@@ -139,6 +159,8 @@ def setup_files_write(
             "step_free",
             "accessible_booth",
             "braille_guide",
+            "ramp",
+            "sign_language",
             "election_day_additions",
             "urban",
         ],

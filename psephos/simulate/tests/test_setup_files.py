@@ -13,7 +13,14 @@ from psephos.elections.services.setup import setup_apply
 from psephos.ledger.models import Event
 from psephos.simulate.rules.country import plan_country
 from psephos.simulate.rules.scenarios import SCENARIOS
-from psephos.simulate.services.setup_files import setup_files_write
+from psephos.simulate.services.setup_files import (
+    ACCESSIBLE_BOOTH,
+    BRAILLE_GUIDE,
+    GROUND_FLOOR,
+    RAMP,
+    SIGN_LANGUAGE,
+    setup_files_write,
+)
 from psephos.territory.models import Geography, PollingStation
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +50,24 @@ def test_the_simulated_country_is_loaded_from_setup_files(tmp_path: Path) -> Non
     report = setup_apply(directory=tmp_path, dry_run=True, on=dt.date(2022, 6, 8))
     assert report.unchanged and not report.first_load
     assert report.counts["stations"] == PollingStation.objects.count()
+    # Every station has the five accessibility answers (none "not surveyed"), at the
+    # INVENTED shares.
+    stations = PollingStation.objects.all()
+    n = stations.count()
+    shares = {}
+    for feature in ("step_free", "accessible_booth", "braille_guide", "ramp", "sign_language"):
+        assert not stations.filter(**{f"{feature}__isnull": True}).exists(), feature
+        shares[feature] = stations.filter(**{feature: True}).count() / n
+    assert not stations.filter(ramp=True, step_free=False).exists()  # a ramp is step-free
+    expected = {
+        "step_free": RAMP + (1 - RAMP) * GROUND_FLOOR,
+        "accessible_booth": ACCESSIBLE_BOOTH,
+        "braille_guide": BRAILLE_GUIDE,
+        "ramp": RAMP,
+        "sign_language": SIGN_LANGUAGE,
+    }
+    for feature, share in expected.items():  # within four standard errors
+        assert abs(shares[feature] - share) <= 4 * (share * (1 - share) / n) ** 0.5 + 1 / n, (
+            feature,
+            shares[feature],
+        )
