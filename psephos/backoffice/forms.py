@@ -316,6 +316,16 @@ class SignatureCompleteForm(SignatureFileForm):
     ids = "complete"
 
 
+class BallotBuildForm(OfficeForm):
+    """The CEC makes the ballot from the registered candidates (until the ballot freezes)."""
+
+    ids = "ballot"
+
+    confirm = ConfirmField(
+        _("I confirm: the ballot lists the candidates registered now, in the ballot's order.")
+    )
+
+
 class RegistrationProposeForm(SessionChoiceForm):
     ids = "registration"
     field_order = ("outcome", "number", "decided_on", "session")

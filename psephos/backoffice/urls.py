@@ -53,6 +53,7 @@ urlpatterns = [
         name="correction",
     ),
     path("candidates/<slug:key>/", candidates.nominations_page, name="nominations"),
+    path("candidates/<slug:key>/ballot/", candidates.ballot_build_view, name="ballot-build"),
     path("candidates/<slug:key>/<slug:nominee>/", candidates.nominee_page, name="nominee"),
     *act_routes(
         "candidates/<slug:key>/<slug:nominee>", candidates.nominee_act, candidates.ACTS, "nominee"

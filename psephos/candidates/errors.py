@@ -19,6 +19,12 @@ class NoCandidates(ValidationFailed):
     code = "no_candidates"
 
 
+class NoRegisteredCandidates(Conflict):
+    """The ballot is made from the registered candidates, and none is registered."""
+
+    code = "no_registered_candidates"
+
+
 class BodyNotEligible(Conflict):
     code = "body_not_eligible"
 

@@ -32,6 +32,10 @@ class Election(models.Model):
     first_round = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="runoffs"
     )
+    # The ballot's candidates come from registration (``election.toml``'s
+    # ``candidates_from_registration``): the CEC makes the ballot from the registered
+    # candidates (``candidates.services.registration.ballot_build``); none are listed.
+    candidates_from_registration = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-date"]

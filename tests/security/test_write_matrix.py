@@ -143,6 +143,7 @@ ALLOWED: dict[str, set[str]] = {
     "POST staff/office/decisions/<int:pk>/confirm/": {"tec", "cec"},
     # ... and, for the CEC alone, its election's nominees (eligibility, signature files and
     # registration decisions, proposed by one operator and confirmed by another)
+    "POST staff/office/candidates/<slug:key>/ballot/": {"cec"},
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/eligibility/": {"cec"},
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/signatures/": {"cec"},
     "POST staff/office/candidates/<slug:key>/<slug:nominee>/complete/": {"cec"},

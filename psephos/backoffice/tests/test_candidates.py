@@ -437,3 +437,41 @@ def test_sheets_issued_and_a_reviewers_finding_recorded_from_the_page(world: Wor
     page = client.get(f"{BASE}tokayev/").content.decode()
     assert "Sheet 1: 2 line(s) flagged, 2 valid before." in page
     assert 'data-reason="one_signer"' in page
+
+
+def test_the_cec_makes_the_ballot_from_the_registered_candidates(world: World) -> None:
+    from psephos.elections.models import Option
+
+    first, second = _proposed(world)
+    ballot = [("kz-test-presidential", o.key) for o in Option.objects.order_by("ballot_order")]
+    before = _state()
+    # Not registered yet (the decision is pending): refused on the page, nothing written.
+    refused = first.post(f"{BASE}ballot/", {"confirm": "on"})
+    assert refused.status_code == 409
+    assert (
+        "The ballot of “kz-test-presidential” cannot be made: no candidate is registered."
+        in refused.content.decode()
+    )
+    unticked = first.post(f"{BASE}ballot/", {})
+    assert unticked.status_code == 422
+    assert "Tick the box to confirm." in unticked.content.decode()
+    assert _state() == before
+    assert [("kz-test-presidential", o.key) for o in Option.objects.order_by("ballot_order")] == (
+        ballot
+    )
+    second.post(f"{BASE}tokayev/confirm/", {"number": "51/600", "confirm": "on"})
+    done = first.post(f"{BASE}ballot/", {"confirm": "on"})
+    assert done.status_code == 302
+    assert list(Option.objects.order_by("ballot_order").values_list("key", flat=True)) == [
+        "tokayev",
+        "against-all",
+    ]
+    event = Event.objects.filter(action="election.revise").last()
+    assert event is not None
+    assert event.payload["options"] == ["tokayev", "against-all"]
+    assert event.actor == f"user:{world.country.users['CEC'].pk}@{world.country.cec.code}"
+    page = first.get(BASE).content.decode()
+    assert re.search(r'<ol id="ballot-lines"><li>Kassym-Jomart Tokayev — [^<]+</li>', page)
+    # A TEC operator cannot make the ballot.
+    tec = _client(world.country.users[world.country.tecs[0].code])
+    assert tec.post(f"{BASE}ballot/", {"confirm": "on"}).status_code == 403

@@ -37,6 +37,8 @@ from psephos.candidates.profile import candidate_profile, criteria_rules
 from psephos.candidates.rules.eligibility import Assessment, criteria_applied
 from psephos.candidates.selectors import (
     assessments_for_nomination,
+    ballot_freeze_at,
+    ballot_lines,
     cure_window,
     nomination_get,
     nominations_list_for_election,
@@ -51,6 +53,7 @@ from psephos.candidates.services.eligibility import PROBLEM_MESSAGES, eligibilit
 from psephos.candidates.services.proxies import proxy_appoint
 from psephos.candidates.services.registration import (
     Vote,
+    ballot_build,
     registration_confirm,
     registration_propose,
 )
@@ -68,6 +71,7 @@ from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_user
 
 from ..forms import (
+    BallotBuildForm,
     EligibilityForm,
     LinesFlagForm,
     ProxyAppointForm,
@@ -138,16 +142,59 @@ def _outcomes(nomination: Nomination) -> list[tuple[str, str]]:
     ]
 
 
-@login_required
-@require_GET
-def nominations_page(request: HttpRequest, key: str) -> HttpResponse:
-    """Every nominee of the election with body, status and signature figures."""
-    _user, election = _cec(request, key)
+def _nominations_page(
+    request: HttpRequest, election: Election, *, form: Form | None = None, status: int = 200
+) -> HttpResponse:
     rows = [
         (n, NominationStatus(n.status).label)
         for n in nominations_list_for_election(election=election)
     ]
-    return render(request, "backoffice/nominations.html", {"election": election, "rows": rows})
+    return render(
+        request,
+        "backoffice/nominations.html",
+        {
+            "election": election,
+            "rows": rows,
+            "ballot": ballot_lines(election=election),
+            "frozen_at": ballot_freeze_at(election=election),
+            "ballot_form": form or BallotBuildForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def nominations_page(request: HttpRequest, key: str) -> HttpResponse:
+    """Every nominee of the election with body, status and signature figures; the ballot
+    as it stands, and the form that makes it from the registered candidates."""
+    _user, election = _cec(request, key)
+    return _nominations_page(request, election)
+
+
+@login_required
+@require_POST
+def ballot_build_view(request: HttpRequest, key: str) -> HttpResponse:
+    """Make the ballot from the registered candidates (``ballot_build``).
+
+    Refused on the page, nothing written: after the ballot froze (409), with no
+    candidate registered (409), or without the confirming tick (422).
+    """
+    user, election = _cec(request, key)
+    form = BallotBuildForm(request.POST)
+    if not form.is_valid():
+        return _nominations_page(request, election, form=form, status=422)
+    try:
+        options = ballot_build(election=election, actor=actor_user(user), role=user.role)
+    except DomainError as exc:
+        status = form_refused(form, exc)
+        return _nominations_page(request, election, form=form, status=status)
+    messages.success(
+        request,
+        _("The ballot lists %(count)d lines from the registered candidates.")
+        % {"count": len(options)},
+    )
+    return redirect("backoffice:nominations", key=election.key)
 
 
 def _nominee_page(

@@ -20,7 +20,7 @@ from psephos.ledger.actors import actor_user, text_digest
 from psephos.ledger.services.events import event_record
 
 from ..enums import DecisionOutcome, NominationStatus, Outcome
-from ..errors import BallotFrozen, DecisionInvalid
+from ..errors import BallotFrozen, DecisionInvalid, NoRegisteredCandidates
 from ..models import Assessment, Nomination, RegistrationDecision
 from ..profile import candidate_profile
 from ..rules.ballot import ballot_key
@@ -384,9 +384,12 @@ def ballot_build(*, election: Election, actor: str, role: str = "cec") -> list[s
 
     Alphabetical by the Kazakh surname (the state language, kazakhstan-rules.md §4),
     with "against all" last where the profile has it. Returns the option keys.
-    Refused (``BallotFrozen``) once registration has closed (``ballot_freeze_at``).
-    Raises as ``elections.services.election.election_revise`` (a ballot with results
-    is never rewritten); writes its ``election.revise`` event.
+    Refused (``BallotFrozen``) once registration has closed (``ballot_freeze_at``),
+    and (``NoRegisteredCandidates``) while no candidate is registered: a ballot lists
+    at least one (an election whose ``election.toml`` takes its candidates from
+    registration has none until then). Raises as
+    ``elections.services.election.election_revise`` (a ballot with results is never
+    rewritten); writes its ``election.revise`` event.
     """
     profile = candidate_profile(election)
     refuse_if_frozen(election, _("rebuilding the ballot"))
@@ -396,6 +399,15 @@ def ballot_build(*, election: Election, actor: str, role: str = "cec") -> list[s
         ),
         key=lambda n: ballot_key(n.name_kk),
     )
+    if not registered:
+        raise NoRegisteredCandidates(
+            _(
+                "The ballot of “%(key)s” cannot be made: no candidate is registered. "
+                "Register at least one candidate first."
+            )
+            % {"key": election.key},
+            data={"election": election.key},
+        )
     options = [
         OptionSpec(
             key=n.key,

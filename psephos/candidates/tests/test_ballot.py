@@ -94,3 +94,19 @@ def test_the_proof_page(client, world: World) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
+
+
+def test_no_ballot_without_a_registered_candidate(world: World) -> None:
+    from django.core.management.base import CommandError
+
+    from psephos.elections.models import Option
+
+    collecting(world)  # eligible, not registered
+    before = (Event.objects.count(), list(Option.objects.values_list("key", flat=True)))
+    with pytest.raises(CommandError) as refused:
+        call_command("candidates", "ballot", "build", "--election", world.election.key)
+    assert str(refused.value) == (
+        "no_registered_candidates: The ballot of “kz-test-presidential” cannot be made: no "
+        "candidate is registered. Register at least one candidate first."
+    )
+    assert (Event.objects.count(), list(Option.objects.values_list("key", flat=True))) == before

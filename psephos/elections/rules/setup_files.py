@@ -247,9 +247,15 @@ class ElectionDef:
     contest_names: tuple[str, str, str]  # kk, ru, en
     contest_texts: tuple[str, str, str]
     options: tuple[OptionDef, ...]
+    # The candidates come from registration: no options listed, the CEC makes the ballot.
+    candidates_from_registration: bool = False
 
     def values(self) -> dict[str, Any]:
-        """Return the definition as JSON-ready values (what a re-run compares)."""
+        """Return the definition as JSON-ready values (what a re-run compares).
+
+        With ``candidates_from_registration`` the options are the registered candidates,
+        not the file's: they are left out of the comparison (an empty list).
+        """
         data = asdict(self)
         data["contest_names"] = list(self.contest_names)
         data["contest_texts"] = list(self.contest_texts)
@@ -854,6 +860,7 @@ def _election(path: Path, problems: list[Problem], files: dict[str, bytes]) -> E
     known = {
         "key", "kind", "profile", "name_kk", "name_ru", "name_en", "called_on", "voting_day",
         "polls_open", "polls_close", "profile_overrides", "geography", "contest", "options",
+        "candidates_from_registration",
     }  # fmt: skip
     for key in data:
         if key not in known:
@@ -904,7 +911,8 @@ def _election(path: Path, problems: list[Problem], files: dict[str, bytes]) -> E
         t.text(contest, "contest", f"text_{lang}", required=kind == "referendum")
         for lang in LANGUAGES
     )
-    options = _options(data.get("options"), kind, t)
+    from_registration = _from_registration(data, kind, t)
+    options = [] if from_registration else _options(data.get("options"), kind, t)
     if len(problems) > before or geography is None:
         return None
     return ElectionDef(
@@ -924,7 +932,26 @@ def _election(path: Path, problems: list[Problem], files: dict[str, bytes]) -> E
         contest_names=(contest_names[0], contest_names[1], contest_names[2]),
         contest_texts=(contest_texts[0], contest_texts[1], contest_texts[2]),
         options=tuple(options),
+        candidates_from_registration=from_registration,
     )
+
+
+def _from_registration(data: dict[str, Any], kind: str, t: _Toml) -> bool:
+    """Read ``candidates_from_registration``: true takes the candidates from registration.
+
+    Refused for a referendum (its options are yes and no) and beside a list of options
+    (one source of candidates only).
+    """
+    key = "candidates_from_registration"
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        t.problem("", key, "not_boolean", value=str(value))
+        return False
+    if value and kind == "referendum":
+        t.problem("", key, "registration_referendum")
+    elif value and "options" in data:
+        t.problem("", key, "registration_and_options")
+    return value
 
 
 def _geography(data: object, t: _Toml) -> GeographyDef | None:

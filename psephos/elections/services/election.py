@@ -58,10 +58,13 @@ def election_create(
     schedule: Schedule | None = None,
     profile_overrides: dict[str, Any] | None = None,
     contest_texts: tuple[str, str, str] = ("", "", ""),
+    candidates_from_registration: bool = False,
 ) -> Election:
     """Create an election with one contest and its options in ballot order.
 
-    ``contest_names`` and ``contest_texts`` are in English, Kazakh and Russian.
+    ``contest_names`` and ``contest_texts`` are in English, Kazakh and Russian. With
+    ``candidates_from_registration`` ``options`` is empty: the ballot is made from the
+    registered candidates later (``candidates`` app's ``ballot_build``).
     Raises ``Conflict`` if an election with this key exists. Writes one ledger event.
     """
     schedule = schedule or Schedule()
@@ -83,6 +86,7 @@ def election_create(
             called_on=schedule.called_on,
             polls_open=schedule.polls_open,
             polls_close=schedule.polls_close,
+            candidates_from_registration=candidates_from_registration,
         )
         contest = Contest.objects.create(
             election=election,
@@ -108,6 +112,7 @@ def election_create(
                 "profile": profile_key,
                 "profile_overrides": profile_overrides or {},
                 "options": [o.key for o in options],
+                "candidates_from_registration": candidates_from_registration,
             },
         )
     return election
@@ -143,15 +148,21 @@ def election_revise(
 ) -> Election:
     """Change a configured election's definition before any result exists.
 
-    ``changes`` maps election fields (names, date, schedule, profile overrides) to
+    ``changes`` maps election fields (names, date, schedule, profile overrides, where
+    the candidates come from) to
     their new values; ``options`` (when given) replaces the contest's options in
     ballot order. Writes one ``election.revise`` ledger event naming the changed
     fields. Raises ``Conflict`` once the election is past ``configured`` or when
     results already refer to its options: a published election is never rewritten.
     """
-    allowed = {"name_en", "name_kk", "name_ru", "date", "profile_overrides"} | {
-        f.name for f in dataclass_fields(Schedule)
-    }
+    allowed = {
+        "name_en",
+        "name_kk",
+        "name_ru",
+        "date",
+        "profile_overrides",
+        "candidates_from_registration",
+    } | {f.name for f in dataclass_fields(Schedule)}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"not revisable: {sorted(unknown)}")

@@ -162,7 +162,18 @@ PROBLEM_MESSAGES: dict[str, Promise] = {
     "bad_country": gettext_lazy("“%(value)s” is not a two-letter country code"),
     "replaces_itself": gettext_lazy("a map cannot replace itself"),
     "ends_before_start": gettext_lazy("a map cannot end before it starts"),
-    "missing_options": gettext_lazy("list the options as [[options]] tables"),
+    "missing_options": gettext_lazy(
+        "list the options as [[options]] tables, or take the candidates from registration "
+        "(candidates_from_registration = true)"
+    ),
+    "not_boolean": gettext_lazy("“%(value)s” is not true or false"),
+    "registration_referendum": gettext_lazy(
+        "a referendum lists its yes and no options: only candidates come from registration"
+    ),
+    "registration_and_options": gettext_lazy(
+        "the candidates come either from registration or from [[options]] tables, not both: "
+        "remove the options, or the switch"
+    ),
     "referendum_options": gettext_lazy("a referendum has exactly one yes and one no option"),
     "presidential_options": gettext_lazy(
         "an election lists at least one candidate and at most one against_all option"
@@ -381,7 +392,13 @@ def _time(value: str) -> time | None:
 
 
 def _election_values(election: Election, contest: Contest, options: list[Any]) -> dict[str, Any]:
-    """Return a stored election in ``ElectionDef.values()``'s shape."""
+    """Return a stored election in ``ElectionDef.values()``'s shape.
+
+    The options of an election whose candidates come from registration are the CEC's
+    ballot, not the file's: left out as an empty list, like ``ElectionDef.values()``.
+    """
+    if election.candidates_from_registration:
+        options = []
     return {
         "key": election.key,
         "kind": election.kind,
@@ -408,6 +425,7 @@ def _election_values(election: Election, contest: Contest, options: list[Any]) -
             }
             for o in options
         ],
+        "candidates_from_registration": election.candidates_from_registration,
     }
 
 
@@ -624,6 +642,7 @@ class _Plan:
             ),
             profile_overrides=d.overrides,
             actor=actor,
+            candidates_from_registration=d.candidates_from_registration,
         )
 
     def create(self, *, on: date, actor: str, step: Advance) -> Geography:
@@ -722,12 +741,16 @@ class _Plan:
                 fields[name] = _time(getattr(d, name))
         if "overrides" in changes:
             fields["profile_overrides"] = d.overrides
+        if "candidates_from_registration" in changes:
+            fields["candidates_from_registration"] = d.candidates_from_registration
+        # Switched to registration: the listed options stay until the CEC makes the ballot.
+        revise_options = "options" in changes and not d.candidates_from_registration
         election_revise(
             election=election,
             changes=fields,
             contest_names=(d.contest_names[2], d.contest_names[0], d.contest_names[1]),
             contest_texts=(d.contest_texts[2], d.contest_texts[0], d.contest_texts[1]),
-            options=self._options() if "options" in changes else None,
+            options=self._options() if revise_options else None,
             actor=actor,
         )
 

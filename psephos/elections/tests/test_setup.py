@@ -257,6 +257,19 @@ REFUSALS = [
         "election.toml:9:voting_day: the voting day must come after the calling date",
     ),
     (
+        "election.toml",
+        'polls_close = "20:00"',
+        'polls_close = "20:00"\ncandidates_from_registration = true',
+        "election.toml:12:candidates_from_registration: the candidates come either from "
+        "registration or from [[options]] tables, not both: remove the options, or the switch",
+    ),
+    (
+        "election.toml",
+        'polls_close = "20:00"',
+        'polls_close = "20:00"\ncandidates_from_registration = "yes"',
+        "election.toml:12:candidates_from_registration: “yes” is not true or false",
+    ),
+    (
         "units.csv",
         "code,parent,kind,name_kk,name_ru,name_en,timezone,urban",
         "code,parent,kind,name_kk,name_ru,name,timezone,urban",
@@ -592,12 +605,17 @@ def test_a_configured_election_is_revised_and_a_certified_one_is_refused(example
     assert str(Election.objects.get(pk=election.pk).polls_close) == "21:00:00"
 
 
-def test_a_referendum_needs_its_text_in_three_languages(example):
-    text = (example / "election.toml").read_text(encoding="utf-8")
+def _referendum_head(directory: Path) -> str:
+    """Return the example's election.toml up to its options, made a referendum's."""
+    text = (directory / "election.toml").read_text(encoding="utf-8")
     head = text.split("[[options]]")[0]
     head = head.replace('kind = "presidential"', 'kind = "referendum"')
     head = head.replace('profile = "kz-presidential-2022"', 'profile = "kz-referendum-2022"')
-    head = head.replace('majority_base = "ballots_issued"', "require_regional_turnout = true")
+    return head.replace('majority_base = "ballots_issued"', "require_regional_turnout = true")
+
+
+def test_a_referendum_needs_its_text_in_three_languages(example):
+    head = _referendum_head(example)
     head += 'text_kk = "Конституцияға өзгерістер…"\ntext_ru = "Изменения в Конституцию…"\n\n'
     options = "".join(
         f'[[options]]\nkey = "{k}"\nkind = "{k}"\nname_kk = "{kk}"\nname_ru = "{ru}"\n'
@@ -624,6 +642,58 @@ def test_a_referendum_needs_its_text_in_three_languages(example):
         "Изменения в Конституцию…",
         "Amendments to the Constitution…",
     )
+
+
+def _from_registration(directory: Path) -> None:
+    """Drop the listed options and take the candidates from registration instead."""
+    text = (directory / "election.toml").read_text(encoding="utf-8")
+    head = text.split("[[options]]")[0].replace(
+        'polls_close = "20:00"', 'polls_close = "20:00"\ncandidates_from_registration = true'
+    )
+    (directory / "election.toml").write_text(head, encoding="utf-8")
+
+
+def test_the_candidates_may_come_from_registration(example):
+    from psephos.elections.services.election import OptionSpec, election_options_replace
+
+    _from_registration(example)
+    setup(example)
+    election = Election.objects.get(key="xd-2027-presidential")
+    assert election.candidates_from_registration is True
+    assert not Contest.objects.get(election=election).options.exists()
+    created = Event.objects.get(action="election.create").payload
+    assert (created["options"], created["candidates_from_registration"]) == ([], True)
+    # The CEC's ballot (the candidates app's ballot_build) is not the file's to compare.
+    election_options_replace(
+        election=election,
+        options=[
+            OptionSpec("abenova", "candidate", "Saule Abenova", "Әбенова Сәуле", "Абенова Сауле")
+        ],
+        actor="system:test",
+    )
+    before = state()
+    out = setup(example, "--dry-run", "--on", "2027-02-01").splitlines()
+    assert "election.toml: 0 added, 0 changed, 0 removed" in out
+    setup(example, "--on", "2027-02-01")
+    assert state() == before
+    assert list(Contest.objects.get(election=election).options.values_list("key", flat=True)) == [
+        "abenova"
+    ]
+
+
+def test_a_referendum_cannot_take_its_options_from_registration(example):
+    head = _referendum_head(example).replace(
+        'polls_close = "20:00"', 'polls_close = "20:00"\ncandidates_from_registration = true'
+    )
+    head += 'text_kk = "…"\ntext_ru = "…"\ntext_en = "…"\n'
+    (example / "election.toml").write_text(head, encoding="utf-8")
+    with pytest.raises(CommandError) as caught:
+        setup(example)
+    assert str(caught.value).splitlines()[1:] == [
+        "  election.toml:12:candidates_from_registration: a referendum lists its yes and no "
+        "options: only candidates come from registration"
+    ]
+    assert state() == (0,) * 9
 
 
 def test_a_closed_station_cannot_come_back(example):

@@ -5,6 +5,7 @@ psephos candidates signatures import FILE --election KEY --nominee KEY [--sample
 psephos candidates signatures complete FILE --election KEY --nominee KEY   (the lines a sample left)
 psephos candidates signatures flag --sheet N --lines 3,4,9 --election KEY --nominee KEY   (one signer for several voters)
 psephos candidates signatures summary --election KEY --nominee KEY
+psephos candidates ballot build --election KEY   (the registered candidates make the ballot)
 psephos candidates ballot proof --election KEY --out FILE.pdf
 psephos candidates deposits settle ELECTION   (a first round or its runoff)
 """
@@ -25,6 +26,7 @@ from psephos.ledger.actors import actor_system
 
 from ...selectors import ballot_proof, nomination_get, signature_summary
 from ...services.deposits import deposits_settle
+from ...services.registration import ballot_build
 from ...services.reviews import signature_lines_flag
 from ...services.sheets import sheets_issue
 from ...services.signatures import signatures_check_rest, signatures_import
@@ -78,9 +80,12 @@ class Command(DomainCommand):
         issue.add_argument("--election", required=True)
         issue.add_argument("--nominee", required=True)
         ballot = sub.add_parser("ballot", help="the ballot")
-        proof = ballot.add_subparsers(dest="action", required=True).add_parser(
-            "proof", help="write the ballot's PDF proof (kk, ru, en)"
+        ballot_actions = ballot.add_subparsers(dest="action", required=True)
+        build = ballot_actions.add_parser(
+            "build", help="make the ballot from the registered candidates (until it freezes)"
         )
+        build.add_argument("--election", required=True)
+        proof = ballot_actions.add_parser("proof", help="write the ballot's PDF proof (kk, ru, en)")
         proof.add_argument("--election", required=True)
         proof.add_argument("--out", type=Path, required=True)
         deposits = sub.add_parser("deposits", help="the nominees' election deposits")
@@ -93,6 +98,13 @@ class Command(DomainCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         election = election_get(key=options["election"])
+        if options["area"] == "ballot" and options["action"] == "build":
+            keys = ballot_build(election=election, actor=actor_system("cli"))
+            self.stdout.write(
+                _("The ballot of “%(key)s”: %(options)s.")
+                % {"key": election.key, "options": ", ".join(keys)}
+            )
+            return
         if options["area"] == "ballot":
             data = ballot_proof(election=election)
             options["out"].write_bytes(data)
