@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 
@@ -23,6 +20,7 @@ from psephos.candidates.models import (
 from psephos.candidates.selectors import cure_window, signature_summary
 from psephos.candidates.services.registration import Vote, registration_propose
 from psephos.ledger.models import Event
+from tests.support.progress import Bar, progress_recorder
 
 from .conftest import World, allow_sampling, collecting, profile_switch
 
@@ -383,13 +381,6 @@ def test_without_a_cure_window_a_late_sheet_is_outside_the_window(
     assert SignatureLine.objects.get(sheet=2).reasons == "outside_window"
 
 
-@dataclass
-class Bar:
-    description: str
-    total: int | None
-    done: int = 0
-
-
 def test_import_and_complete_show_progress_over_every_line(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -399,19 +390,7 @@ def test_import_and_complete_show_progress_over_every_line(
     from psephos.candidates.services import signatures
 
     bars: list[Bar] = []
-
-    @contextmanager
-    def recording(
-        description: str, total: int | None, *, enabled: bool | None = None
-    ) -> Iterator[Callable[[int], None]]:
-        bars.append(bar := Bar(str(description), total))
-
-        def advance(amount: int = 1) -> None:
-            bar.done += amount
-
-        yield advance
-
-    monkeypatch.setattr(signatures, "progress", recording)
+    monkeypatch.setattr(signatures, "progress", progress_recorder(bars))
     monkeypatch.setattr(sheet_files, "STEP", 3)
     monkeypatch.setattr(signatures, "LOOKUP_STEP", 2)
     nomination, path, _text = _sampled(world)

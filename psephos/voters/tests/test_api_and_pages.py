@@ -35,6 +35,15 @@ def logged_in(user: object) -> Client:
     return client
 
 
+def its_pec_only(listed: World, url: str) -> Client:
+    """Assert that only the station's PEC opens ``url`` (anyone else is sent to log in, another
+    PEC and the CEC, which reads but does not act, are refused); return the PEC's client."""
+    assert Client().get(url).status_code == 302  # to the login page
+    assert logged_in(listed.pec[1]).get(url).status_code == 403
+    assert logged_in(listed.cec).get(url).status_code == 403
+    return logged_in(listed.pec[0])
+
+
 def messages_of(page) -> list[str]:  # type: ignore[no-untyped-def]
     """Return the flash messages a page showed (``django.contrib.messages``)."""
     return [str(m) for m in page.context["messages"]]
@@ -340,14 +349,8 @@ def test_no_iin_or_name_in_logs_or_errors(listed: World, caplog: pytest.LogCaptu
 
 def test_pec_marks_on_the_station_page(listed: World) -> None:
     url = f"/voters/{ELECTION}/stations/KZ-75-0001/mark/"
-    assert Client().get(url).status_code == 302  # to the login page
-    assert logged_in(listed.pec[1]).get(url).status_code == 403
-    assert logged_in(listed.cec).get(url).status_code == 403  # the CEC reads, PECs mark
-    assert (
-        logged_in(listed.pec[0]).get(f"/voters/{ELECTION}/stations/KZ-99-9999/mark/").status_code
-        == 404
-    )
-    pec1 = logged_in(listed.pec[0])
+    pec1 = its_pec_only(listed, url)
+    assert pec1.get(f"/voters/{ELECTION}/stations/KZ-99-9999/mark/").status_code == 404
     page = pec1.get(url)
     assert page.status_code == 200 and 'name="iin"' in page.content.decode()
     assert 'id="mark-link"' in pec1.get(f"/voters/{ELECTION}/stations/KZ-75-0001/").content.decode()
@@ -403,10 +406,7 @@ def test_pec_issues_certificates_and_includes_at_place_of_stay(
 
     at(monkeypatch, dt.datetime(2022, 11, 10, 3, 0, tzinfo=dt.UTC))  # 09:00 in Almaty
     url = f"/voters/{ELECTION}/stations/KZ-75-0001/certificates/"
-    assert Client().get(url).status_code == 302
-    assert logged_in(listed.pec[1]).get(url).status_code == 403
-    assert logged_in(listed.cec).get(url).status_code == 403
-    pec1 = logged_in(listed.pec[0])
+    pec1 = its_pec_only(listed, url)
     html = pec1.get(url).content.decode()
     assert "No certificates issued here yet." in html
     assert (
@@ -500,10 +500,7 @@ def test_pec_records_and_decides_correction_requests(
 
     at(monkeypatch, dt.datetime(2022, 11, 10, 3, 0, tzinfo=dt.UTC))  # 09:00 in Almaty
     url = f"/voters/{ELECTION}/stations/KZ-75-0001/corrections/"
-    assert Client().get(url).status_code == 302
-    assert logged_in(listed.pec[1]).get(url).status_code == 403
-    assert logged_in(listed.cec).get(url).status_code == 403
-    pec1 = logged_in(listed.pec[0])
+    pec1 = its_pec_only(listed, url)
     assert "No requests yet." in pec1.get(url).content.decode()
     assert (
         'id="corrections-link"'

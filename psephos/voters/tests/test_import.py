@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,6 +14,7 @@ from psephos.voters.errors import ImportRefused
 from psephos.voters.iin_hash import iin_hash
 from psephos.voters.models import ImportBatch, Voter
 from psephos.voters.services.register import register_import
+from tests.support.progress import Bar, progress_recorder
 
 from .conftest import HEADER, World, person_rows, write_csv
 
@@ -371,13 +369,6 @@ def test_many_blocks_load_in_file_order(
     assert Voter.objects.count() == 300
 
 
-@dataclass
-class Bar:
-    description: str
-    total: int | None
-    done: int = 0
-
-
 def test_no_progress_bar_counts_past_its_total(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -385,19 +376,7 @@ def test_no_progress_bar_counts_past_its_total(
     from psephos.voters.services import register
 
     bars: list[Bar] = []
-
-    @contextmanager
-    def recording(
-        description: str, total: int | None, *, enabled: bool | None = None
-    ) -> Iterator[Callable[[int], None]]:
-        bars.append(bar := Bar(str(description), total))
-
-        def advance(amount: int = 1) -> None:
-            bar.done += amount
-
-        yield advance
-
-    monkeypatch.setattr(register, "progress", recording)
+    monkeypatch.setattr(register, "progress", progress_recorder(bars))
     rows = [*person_rows(3), "921029350852,A,B,C,1992-10-29,M,KZ-75-0001,\n"]
     with pytest.raises(ImportRefused):
         register_import(
