@@ -313,11 +313,14 @@ def protocol_qr(
     """Enter the station's paper protocol from its QR code (the TEC above it): one keying entry.
 
     422 ``protocol_qr_refused`` names the reason (``not_protocol``, ``malformed``,
-    ``lines``, ``digest``, ``election``, ``station``); nothing is written then.
+    ``lines``, ``digest``, ``election``, ``station``); 422 ``protocol_qr_pending`` names
+    the lines the code holds as null and ``pending`` does not give; nothing is written then.
     """
     election, station = election_station_get(key=key, code=code)
     user: User = request.user  # type: ignore[assignment]
-    outcome = protocol_qr_enter(user=user, election=election, station=station, text=payload.text)
+    outcome = protocol_qr_enter(
+        user=user, election=election, station=station, text=payload.text, pending=payload.pending
+    )
     return Status(201, ProtocolQrOut(**outcome.as_dict()))
 
 

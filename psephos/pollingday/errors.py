@@ -65,6 +65,15 @@ class ProtocolQrRefused(ValidationFailed):
     code = "protocol_qr_refused"
 
 
+class ProtocolQrPending(ValidationFailed):
+    """The code holds lines psephos did not know when it printed them: key them from the paper.
+
+    ``data['pending']`` names the lines still missing (``data['lines']`` their numbers).
+    """
+
+    code = "protocol_qr_pending"
+
+
 class MobileInvalid(ValidationFailed):
     """A mobile voting application, trip or ballot that cannot be recorded; ``errors`` lists why."""
 

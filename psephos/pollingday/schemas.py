@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -166,6 +167,13 @@ class LogEntryOut(Schema):
 
 class ProtocolQrIn(Schema):
     text: str = Field(max_length=4000, description="the decoded text of the protocol's QR code")
+    pending: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description=(
+            "figures keyed from the paper for the lines the code holds as null (psephos did "
+            "not know them when it printed the protocol), by line name"
+        ),
+    )
 
 
 class ProtocolQrOut(Schema):

@@ -6,8 +6,8 @@ count: its lines, the ballots received from the opening record and the votes fro
 piles; the ballots issued outside the station are those marked as such (mobile voting).
 Voters with an absentee certificate come from the marks where the station keeps its
 list in psephos; otherwise that line, and a referendum's both-marked ballots, are
-*pending*: the PDF prints "to be entered" and says which lines (the code holds 0 for
-them, as it must hold every line; the note tells the TEC to key such a paper by hand).
+*pending*: the PDF prints "to be entered" and says which lines; the code holds null for
+them, and the TEC's scan asks for them, keyed from the paper (``protocol_qr_enter``).
 """
 
 from __future__ import annotations
@@ -73,23 +73,33 @@ def protocol_figures(*, election: Election, station: PollingStation) -> Protocol
     lines.update(count.lines)
     lines["ballots_received"] = opening.ballots_received or 0
     lines["ballots_issued_mobile"] = mobile_ballot_count(election=election, station=station)
-    pending = []
-    if station_keeps_list(election=election, station=station):
+    pending = protocol_pending_lines(election=election, station=station)
+    if "voted_with_certificate" not in pending:
         # The day's records: voters marked on the entry their certificate gave them.
         lines["voted_with_certificate"] = station_marks_with_certificate(
             election=election, station=station
         )
-    else:
-        pending.append("voted_with_certificate")
-    if election.kind == ElectionKind.REFERENDUM:
-        pending.append("ballots_both_marked")  # the count's piles do not separate them
     return ProtocolFigures(
         election=election.key,
         station=station.code,
         lines=lines,
         votes={k: int(piles.get(k, 0)) for k in keys if k != INVALID},
-        pending=tuple(pending),
+        pending=pending,
     )
+
+
+def protocol_pending_lines(*, election: Election, station: PollingStation) -> tuple[str, ...]:
+    """Return the lines psephos does not know for the station's paper: "to be entered".
+
+    Voters with a certificate where the station does not keep its list in psephos; a
+    referendum's both-marked ballots (the count's piles do not separate them).
+    """
+    pending = []
+    if not station_keeps_list(election=election, station=station):
+        pending.append("voted_with_certificate")
+    if election.kind == ElectionKind.REFERENDUM:
+        pending.append("ballots_both_marked")
+    return tuple(pending)
 
 
 def protocol_published(*, election: Election, station: PollingStation) -> ProtocolFigures | None:
@@ -161,8 +171,8 @@ def protocol_paper(
             pending_value=_("to be entered"),
             pending_note=_(
                 "Psephos does not know line(s) %(lines)s: the commission writes them on this "
-                "paper. The QR code holds 0 for them: where one is not 0, the territorial "
-                "commission keys this protocol by hand instead of scanning the code."
+                "paper. The QR code leaves them empty: the territorial commission's scan asks "
+                "for them, to be keyed from this paper."
             )
             % {"lines": ", ".join(str(LINE_NAMES.index(n) + 1) for n in figures.pending)},
         )

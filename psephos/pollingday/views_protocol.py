@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from psephos.accounts.access import access_protocol_decide
 from psephos.core.errors import DomainError
 from psephos.results.errors import ProtocolBreaksRelations
-from psephos.results.labels import breach_message
+from psephos.results.labels import LINE_LABELS, breach_message
+from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.selectors.protocols import station_pec_get
 from psephos.results.services.keying import (
     AttachmentRefused,
@@ -28,6 +29,7 @@ from psephos.results.services.keying import (
 from psephos.voters.selectors import election_station_get
 
 from .access import access_protocol_paper
+from .errors import ProtocolQrPending
 from .selectors_protocol import LANGUAGES, protocol_paper
 from .services.protocol_qr import protocol_qr_enter
 
@@ -62,7 +64,9 @@ def protocol_scan_page(request: HttpRequest, key: str, code: str) -> HttpRespons
     """Let a TEC operator enter a station's paper protocol from its QR code.
 
     The code is read by the page (camera or a photo of the paper) or pasted as text;
-    the service checks its station and digest and records one keying entry.
+    the service checks its station and digest and records one keying entry. A code with
+    lines psephos did not know (null) brings the page back with a field for each, keyed
+    from the paper (``pending-<line>``); the code's text stays in the form.
     """
     election, station = election_station_get(key=key, code=code)
     user: User = request.user  # type: ignore[assignment]
@@ -71,12 +75,26 @@ def protocol_scan_page(request: HttpRequest, key: str, code: str) -> HttpRespons
     )
     error, status, breaches = "", 200, []
     text = ""
+    pending: list[dict[str, object]] = []
     if request.method == "POST":
         text = request.POST.get("qr", "")[:MAX_QR_TEXT]
+        keyed = _pending_keyed(request)
         try:
-            outcome = protocol_qr_enter(user=user, election=election, station=station, text=text)
+            outcome = protocol_qr_enter(
+                user=user, election=election, station=station, text=text, pending=keyed
+            )
         except DomainError as exc:
             error, status = exc.message, exc.http_status
+            if isinstance(exc, ProtocolQrPending):
+                pending = [
+                    {
+                        "name": name,
+                        "number": LINE_NAMES.index(name) + 1,
+                        "label": LINE_LABELS[name],
+                        "value": request.POST.get(f"pending-{name}", ""),
+                    }
+                    for name in exc.data["pending"]
+                ]
             if isinstance(exc, ProtocolBreaksRelations):
                 breaches = [breach_message(b) for b in exc.data.get("breaches", [])]
         else:
@@ -106,9 +124,23 @@ def protocol_scan_page(request: HttpRequest, key: str, code: str) -> HttpRespons
             "error": error,
             "breaches": breaches,
             "text": text,
+            "pending": pending,
         },
         status=status,
     )
+
+
+def _pending_keyed(request: HttpRequest) -> dict[str, int]:
+    """Return the lines keyed from the paper (``pending-<line>``) that are counts (0 or more).
+
+    A field left empty or not a count is left out: the service then names its line.
+    """
+    keyed: dict[str, int] = {}
+    for name in LINE_NAMES:
+        raw = request.POST.get(f"pending-{name}", "").strip()
+        if raw.isascii() and raw.isdigit():
+            keyed[name] = int(raw)
+    return keyed
 
 
 @login_required

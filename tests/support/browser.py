@@ -5,7 +5,9 @@ by Playwright's sync API and started once per test module, so that no two sync
 Playwright loops ever run at once. ``page`` is a desktop page and ``phone_page`` a
 phone-sized one, each in a fresh context (own cookies, English) closed after the test;
 ``context_new`` makes any other context a test needs. Mark browser tests with
-``@pytest.mark.browser`` and pair them with pytest-django's ``live_server``.
+``@pytest.mark.browser`` and pair them with pytest-django's ``live_server``. A module
+that needs more Chromium flags (a fake camera) names them with
+``pytestmark = pytest.mark.chromium_args("--flag", ...)``: its browser starts with them.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Yield one headless Chromium for the test module."""
+def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
+    """Yield one headless Chromium for the test module (with its ``chromium_args`` flags)."""
     from playwright.sync_api import expect, sync_playwright
 
     # Playwright's sync API runs an event loop in the test thread; Django refuses ORM
@@ -42,10 +44,12 @@ def browser() -> Iterator[Browser]:
     before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     expect.set_options(timeout=TIMEOUT_MS)
+    marker = request.node.get_closest_marker("chromium_args")
+    extra = [str(a) for a in marker.args] if marker else []
     try:
         with sync_playwright() as pw:
             chromium = pw.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *extra]
             )
             try:
                 yield chromium

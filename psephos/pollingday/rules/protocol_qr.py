@@ -3,7 +3,11 @@
 Pure Python. The text is ``{"f": "psephos-protocol/1", "e": election, "s": station,
 "l": lines in protocol order, "v": votes per option key, "sha256": digest, "sig":
 signature}``; the digest is the SHA-256 of the same object without ``sha256`` and
-``sig``, written as compact JSON with sorted keys. Anyone holding the posted paper copy
+``sig``, written as compact JSON with sorted keys. A line psephos does not know (the
+paper prints "to be entered") is ``null`` in ``l``: the TEC's scan asks for it from the
+paper instead of taking 0. Codes printed before null lines existed hold 0 there; they
+read as before, their zeros as counts (their paper told the TEC to key by hand where
+the commission wrote another figure); a code without pending lines is unchanged. Anyone holding the posted paper copy
 can recompute it from the figures printed beside the code, and compare it with the
 published figures' digest on the station page (``figures_digest`` of the published
 lines gives the same value).
@@ -41,8 +45,8 @@ class ProtocolFigures:
     lines: dict[str, int]  # every protocol line, in protocol order
     votes: dict[str, int] = field(default_factory=dict)  # option key → votes
     # Lines psephos does not know yet: the paper prints "to be entered" and the commission
-    # writes them by hand; ``lines`` and the code hold 0 for them (not part of the digest).
-    pending: tuple[str, ...] = field(default=(), compare=False)
+    # writes them by hand; ``lines`` holds 0 for them, the code null (in the digest).
+    pending: tuple[str, ...] = ()
 
 
 class QrRefused(ValueError):
@@ -58,11 +62,12 @@ class QrRefused(ValueError):
 
 
 def _body(f: ProtocolFigures) -> dict[str, Any]:
-    return {"f": FORMAT, "e": f.election, "s": f.station, "l": dict(f.lines), "v": dict(f.votes)}
+    lines = {k: None if k in f.pending else n for k, n in f.lines.items()}
+    return {"f": FORMAT, "e": f.election, "s": f.station, "l": lines, "v": dict(f.votes)}
 
 
 def figures_digest(f: ProtocolFigures) -> str:
-    """Return the SHA-256 of the figures (election, station, lines and votes)."""
+    """Return the SHA-256 of the figures (election, station, lines with pending ones null, votes)."""
     data = json.dumps(_body(f), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()
 
@@ -84,11 +89,14 @@ def qr_text(f: ProtocolFigures, signature: str) -> str:
     )
 
 
-def _counts(value: object, where: str) -> dict[str, int]:
+def _counts(value: object, where: str, *, nulls: bool = False) -> dict[str, int | None]:
     if not isinstance(value, Mapping):
         raise QrRefused("malformed", field=where)
-    out: dict[str, int] = {}
+    out: dict[str, int | None] = {}
     for key, n in value.items():
+        if nulls and n is None and isinstance(key, str):
+            out[key] = None
+            continue
         if not isinstance(key, str) or isinstance(n, bool) or not isinstance(n, int) or n < 0:
             raise QrRefused("malformed", field=f"{where}.{key}")
         out[key] = n
@@ -99,6 +107,8 @@ def qr_read(
     text: str, *, election: str, station: str, line_names: tuple[str, ...], public_key: str
 ) -> ProtocolFigures:
     """Return the figures of a protocol's QR text, checked against the station entering it.
+
+    Its null lines are the figures' ``pending`` lines (0 in ``lines``).
 
     ``public_key``: base64 of the raw Ed25519 public key the signature must verify with.
     Raises ``QrRefused`` with reason ``not_protocol`` (not JSON or another format),
@@ -119,11 +129,13 @@ def qr_read(
     for key in ("e", "s", "sha256"):
         if not isinstance(data.get(key), str):
             raise QrRefused("malformed", field=key)
+    lines = _counts(data.get("l"), "l", nulls=True)
     figures = ProtocolFigures(
         election=data["e"],
         station=data["s"],
-        lines=_counts(data.get("l"), "l"),
-        votes=_counts(data.get("v"), "v"),
+        lines={k: n or 0 for k, n in lines.items()},
+        votes={k: n or 0 for k, n in _counts(data.get("v"), "v").items()},
+        pending=tuple(k for k, n in lines.items() if n is None),
     )
     if tuple(figures.lines) != line_names:
         raise QrRefused("lines", found=list(figures.lines), expected=list(line_names))

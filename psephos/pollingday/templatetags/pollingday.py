@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from django import template
@@ -21,7 +22,7 @@ from ..selectors import opening_context, opening_get, openings_flagged
 from ..selectors_count import count_get
 from ..selectors_logbook import logbook_get, logbook_public
 from ..selectors_mobile import mobile_get
-from ..selectors_protocol import protocol_published
+from ..selectors_protocol import protocol_pending_lines, protocol_published
 from ..selectors_turnout import turnout_station_points
 
 if TYPE_CHECKING:
@@ -82,6 +83,22 @@ def paper_status(election: Election, code: str) -> dict[str, Any]:
             for o in election_options(election=election)
         ],
         "digest": figures_digest(figures),
+        # A paper printed before the TEC entered it holds null for the lines psephos did not
+        # know (the commission wrote them by hand): its code's digest is that of the same
+        # figures with those lines null.
+        "digests": " ".join(
+            dict.fromkeys(
+                [
+                    figures_digest(figures),
+                    figures_digest(
+                        replace(
+                            figures,
+                            pending=protocol_pending_lines(election=election, station=station),
+                        )
+                    ),
+                ]
+            )
+        ),
         # The key the paper's code is signed with; the browser checks the signature.
         "public_key": public_key()[0],
     }

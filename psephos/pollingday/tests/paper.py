@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zlib
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -17,6 +18,9 @@ from psephos.pollingday.rules.count import STEPS
 from psephos.pollingday.rules.protocol_qr import ProtocolFigures
 from psephos.pollingday.selectors_protocol import protocol_qr_text
 from tests.support.country import Country
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 KEY = "kz-test-presidential"
 STATION = "KZ-01-0101"
@@ -46,6 +50,9 @@ LINES = {
 }
 VOTES = {"abden": 50, "tokayev": 600, "against-all": 20}
 PAPER = ProtocolFigures(KEY, STATION, LINES, VOTES)
+# What the counted station's paper prints: its list is not kept in psephos, so who voted
+# with a certificate is the commission's to write ("to be entered"; null in the code).
+PRINTED = ProtocolFigures(KEY, STATION, LINES, VOTES, pending=("voted_with_certificate",))
 
 
 def count_complete(country: Country, monkeypatch: pytest.MonkeyPatch) -> Client:
@@ -116,3 +123,12 @@ def protocol_entered_from_qr(country: Country) -> None:
             f"{DAY}/protocol/qr", {"text": protocol_qr_text(PAPER)}, content_type="application/json"
         )
         assert response.status_code == 201
+
+
+def key_the_null_line(page: Page) -> None:
+    """The code leaves line 5 to the commission's hand: the page asks for it (Kazakh)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#qr-error")).to_contain_text("Код 5 жол(дар)ын комиссияға қалдырады")
+    page.fill("#pending-voted_with_certificate", "2")
+    page.click("#qr-form button[type=submit]")

@@ -32,6 +32,7 @@ from .paper import (
     STATION,
     VOTES,
     count_complete,
+    key_the_null_line,
     pdf_gray_image,
     protocol_entered_from_qr,
 )
@@ -72,13 +73,18 @@ def test_the_tec_enters_the_printed_protocol_through_the_pages_reader(
         )
         expect(page.locator("#qr-reader")).to_be_visible()
         page.set_input_files("#qr-file", str(photo))
+        key_the_null_line(page)
         page.wait_for_url(f"{live_server.url}/staff/e/{KEY}/keying/{STATION}/")
         expect(page.locator("body")).to_contain_text(f"{STATION} учаскесінің QR-коды енгізілді")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         context.close()
     entry = KeyedEntry.objects.get()
-    assert (entry.operator_id, entry.lines_dict(), entry.votes) == (operator.pk, LINES, VOTES)
+    assert (entry.operator_id, entry.lines_dict(), entry.votes) == (
+        operator.pk,
+        {**LINES, "voted_with_certificate": 2},
+        VOTES,
+    )
 
 
 @pytest.mark.browser

@@ -33,7 +33,7 @@ from psephos.results.models import KeyedEntry, Protocol
 from psephos.results.rules.lines import LINE_NAMES
 from tests.support.country import Country
 
-from .paper import KEY, LINES, PAPER, STATION, VOTES, count_complete, pdf_gray_image
+from .paper import KEY, LINES, PAPER, PRINTED, STATION, VOTES, count_complete, pdf_gray_image
 
 DAY = f"/api/v1/elections/{KEY}/stations/{STATION}"
 
@@ -69,6 +69,29 @@ def test_the_text_round_trips_its_digest_is_of_the_figures_and_it_is_signed() ->
     public.verify(__import__("base64").b64decode(data["sig"]), message)  # raises if not
     # Small enough for a code a phone reads off A4 at 60 mm (version ≤ 20, level M).
     assert segno.make(text, error="m", micro=False).version <= 20
+
+
+def test_a_line_psephos_does_not_know_is_null_in_the_code_and_read_as_pending() -> None:
+    text = _signed(PRINTED)
+
+    data = json.loads(text)
+    assert data["l"]["voted_with_certificate"] is None
+    assert [k for k, n in data["l"].items() if n is None] == ["voted_with_certificate"]
+    read = _read(text)
+    assert read == PRINTED and read.pending == ("voted_with_certificate",)
+    assert read.lines["voted_with_certificate"] == 0
+    # The null is in the digest: the code is not the same as one that says 0.
+    assert figures_digest(PRINTED) != figures_digest(PAPER)
+    with pytest.raises(QrRefused) as caught:
+        _read(json.dumps({**data, "l": LINES}))  # the null replaced by 0, digest kept
+    assert caught.value.reason == "digest"
+    # A code printed before null lines existed (0 where the paper said "to be entered")
+    # reads as it always did: every line a count, none pending.
+    old = _read(_signed(PAPER))
+    assert old == PAPER and old.pending == ()
+    with pytest.raises(QrRefused) as caught:
+        _read(_signed(PRINTED).replace('"ballots_valid":670', '"ballots_valid":null'))
+    assert caught.value.reason == "digest"  # a null only where the signed figures have it
 
 
 def _changed(**change: Any) -> str:
@@ -168,9 +191,9 @@ def test_the_pdf_holds_the_qr_code_of_the_figures_in_the_commissions_language(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     pdf = response.content
-    expected = segno.make(protocol_qr_text(PAPER), error="m", micro=False).matrix
+    expected = segno.make(protocol_qr_text(PRINTED), error="m", micro=False).matrix
     assert _matrix(pdf_gray_image(pdf)) == [[bool(m) for m in row] for row in expected]
-    assert figures_digest(PAPER).encode() not in pdf  # text is in subset-font glyph ids
+    assert figures_digest(PRINTED).encode() not in pdf  # text is in subset-font glyph ids
     title = "Протокол участковой избирательной комиссии об итогах голосования"
     assert b"/Title <feff" + title.encode("utf-16-be").hex().encode() + b">" in pdf
 
@@ -188,7 +211,7 @@ def test_the_pdf_holds_the_qr_code_of_the_figures_in_the_commissions_language(
     assert out.read_bytes() == pdf  # the same figures in the same language: the same bytes
     assert stdout.getvalue() == (
         f"{out}: the protocol of station {STATION}, {len(pdf)} bytes; "
-        f"figures SHA-256 {figures_digest(PAPER)}.\n"
+        f"figures SHA-256 {figures_digest(PRINTED)}.\n"
     )
 
 
@@ -360,9 +383,66 @@ def test_lines_psephos_does_not_know_are_printed_as_to_be_entered(
 
     # No list kept in psephos: who voted with a certificate is the commission's to write.
     assert figures.pending == ("voted_with_certificate",)
-    assert figures == PAPER and figures_digest(figures) == figures_digest(PAPER)
+    assert figures == PRINTED and figures_digest(figures) == figures_digest(PRINTED)
     printed = counted.get(f"/pollingday/{KEY}/stations/{STATION}/protocol.pdf").content
-    other = protocol_qr_text(PAPER)  # the same code: only the paper's text differs
+    code = protocol_qr_text(PRINTED)  # the line is null in the code, not 0
+    assert json.loads(code)["l"]["voted_with_certificate"] is None
     assert _matrix(pdf_gray_image(printed)) == [
-        [bool(m) for m in row] for row in segno.make(other, error="m", micro=False).matrix
+        [bool(m) for m in row] for row in segno.make(code, error="m", micro=False).matrix
     ]
+
+
+@pytest.mark.django_db
+def test_the_tec_keys_the_null_lines_of_a_code_from_the_paper(
+    counted: Client, country: Country
+) -> None:
+    first, second = tec_operators(country)
+    url = f"{DAY}/protocol/qr"
+    text = protocol_qr_text(PRINTED)
+    before = (KeyedEntry.objects.count(), Event.objects.count())
+
+    # Scanned alone, the code does not enter 0 for the line the commission wrote by hand.
+    for pending in ({}, {"ballots_invalid": 20}):
+        refused = first.post(
+            url, {"text": text, "pending": pending}, content_type="application/json"
+        )
+        assert refused.status_code == 422
+        error = refused.json()["error"]
+        assert (error["code"], error["data"]["pending"], error["data"]["lines"]) == (
+            "protocol_qr_pending",
+            ["voted_with_certificate"],
+            "5",
+        )
+        assert error["message"] == (
+            "The code leaves line(s) 5 to the commission: key them as written on the paper "
+            "protocol."
+        )
+    negative = first.post(
+        url,
+        {"text": text, "pending": {"voted_with_certificate": -1}},
+        content_type="application/json",
+    )
+    assert negative.status_code == 422
+    assert (KeyedEntry.objects.count(), Event.objects.count()) == before
+
+    # The page asks for the line, keeps the code, and enters it once the line is keyed.
+    scan = f"/pollingday/{KEY}/stations/{STATION}/protocol/scan/"
+    page = first.post(scan, {"qr": text})
+    assert page.status_code == 422
+    content = page.content.decode()
+    assert 'name="pending-voted_with_certificate"' in content
+    assert html.escape(text) in content
+    assert (KeyedEntry.objects.count(), Event.objects.count()) == before
+    again = first.post(scan, {"qr": text, "pending-voted_with_certificate": "x"})
+    assert again.status_code == 422 and KeyedEntry.objects.count() == before[0]
+    entered = first.post(scan, {"qr": text, "pending-voted_with_certificate": "3"})
+    assert entered.status_code == 302
+    two = second.post(
+        url,
+        {"text": text, "pending": {"voted_with_certificate": 3, "ballots_invalid": 99}},
+        content_type="application/json",
+    )
+    assert two.status_code == 201 and two.json()["state"] == "submitted"
+    protocol = Protocol.objects.get(election__key=KEY, commission__code=STATION)
+    assert protocol.current is not None
+    assert protocol.current.lines_dict() == {**LINES, "voted_with_certificate": 3}

@@ -80,7 +80,11 @@
           .then(
             function (valid) {
               if (!valid) return say("forged", box.dataset.forged);
-              if (data.sha256 === box.dataset.digest) return say("match", box.dataset.match);
+              // The published figures' digest, and where the paper left lines to the
+              // commission's hand, the digest of the same figures with those lines null.
+              if (box.dataset.digest.split(" ").indexOf(data.sha256) >= 0) {
+                return say("match", box.dataset.match);
+              }
               return say("differ", box.dataset.differ + " " + data.sha256);
             },
             function () {
