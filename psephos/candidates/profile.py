@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from psephos.elections.rules.profiles import PresidentialProfile
-from psephos.elections.selectors import election_profile
+from psephos.elections.selectors import election_presidential_profile
 
 from .errors import NoCandidates
 from .rules.eligibility import CriteriaRules
@@ -19,14 +19,11 @@ if TYPE_CHECKING:
 
 def candidate_profile(election: Election) -> PresidentialProfile:
     """Return the election's profile; raise ``NoCandidates`` for a profile without candidates."""
-    profile = election_profile(election=election)
-    if not isinstance(profile, PresidentialProfile):
-        raise NoCandidates(
-            _("Election “%(key)s” has no candidates (rule profile “%(profile)s”).")
-            % {"key": election.key, "profile": profile.key},
-            data={"election": election.key},
-        )
-    return profile
+    return election_presidential_profile(
+        election=election,
+        refusal=NoCandidates,
+        message=_("Election “%(key)s” has no candidates (rule profile “%(profile)s”)."),
+    )
 
 
 def criteria_rules(profile: PresidentialProfile) -> CriteriaRules:

@@ -8,11 +8,11 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from psephos.commissions.rules.decisions import Quorum
-from psephos.core.errors import NotFound
+from psephos.core.errors import DomainError, NotFound
 from psephos.core.sql import columns, from_row, qn, row_fetch, rows_split
 
 from .models import Contest, Election, Option
-from .rules.profiles import Profile, profile_with
+from .rules.profiles import PresidentialProfile, Profile, profile_with
 
 # The one per-request cache of an election's options (see ``election_options``).
 OPTIONS_ATTRIBUTE = "_psephos_options"
@@ -111,6 +111,21 @@ def election_options(*, election: Election) -> list[Option]:
 def election_profile(*, election: Election) -> Profile:
     """Return the rule profile the election is run under, with its overrides applied."""
     return profile_with(election.profile_key, election.profile_overrides or {})
+
+
+def election_presidential_profile(
+    *, election: Election, refusal: type[DomainError], message: str
+) -> PresidentialProfile:
+    """Return the election's profile for what only a presidential profile has (candidates,
+    campaign finance); else raise ``refusal`` with ``message``, a translated text that may
+    name the election (``%(key)s``) and its profile (``%(profile)s``)."""
+    profile = election_profile(election=election)
+    if not isinstance(profile, PresidentialProfile):
+        raise refusal(
+            message % {"key": election.key, "profile": profile.key},
+            data={"election": election.key},
+        )
+    return profile
 
 
 def election_decision_quorum(*, election: Election) -> Quorum:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from psephos.elections.rules.profiles import PresidentialProfile
-from psephos.elections.selectors import election_profile
+from psephos.elections.selectors import election_presidential_profile
 
 from .enums import PublicPurpose
 from .errors import NoCampaignFinance
@@ -23,14 +23,11 @@ if TYPE_CHECKING:
 
 def finance_profile(election: Election) -> PresidentialProfile:
     """Return the election's profile; raise ``NoCampaignFinance`` for one without funds."""
-    profile = election_profile(election=election)
-    if not isinstance(profile, PresidentialProfile):
-        raise NoCampaignFinance(
-            _("Election “%(key)s” has no campaign finance rules (rule profile “%(profile)s”).")
-            % {"key": election.key, "profile": profile.key},
-            data={"election": election.key},
-        )
-    return profile
+    return election_presidential_profile(
+        election=election,
+        refusal=NoCampaignFinance,
+        message=_("Election “%(key)s” has no campaign finance rules (rule profile “%(profile)s”)."),
+    )
 
 
 def money_rules(fund: Fund, profile: PresidentialProfile) -> MoneyRules:
