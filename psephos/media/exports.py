@@ -8,6 +8,7 @@ from typing import Any
 
 from psephos.core.zones import in_zone, iso_in_zone
 
+from .rules.paid import AD_COLUMNS
 from .rules.report import CoverageTest, OutletCoverage
 from .selectors import AirtimeReport, DebateRecord, DrawTable, PaidReport, PlanReport
 
@@ -280,15 +281,9 @@ def airtime_csv(report: AirtimeReport) -> str:
     return out.getvalue()
 
 
+# An ad's own columns (as in the import file), then the check against the published rate.
 PAID_COLUMNS = [
-    "ad",
-    "outlet",
-    "candidate",
-    "placement",
-    "aired_on",
-    "seconds",
-    "placements",
-    "price",
+    *AD_COLUMNS,
     "rate_unit",
     "rate_price",
     "rate_published_on",

@@ -345,9 +345,7 @@ def mobile_application_create(
     request: HttpRequest, key: str, code: str, payload: MobileApplicationIn
 ) -> Status[MobileApplicationOut]:
     """Record a voter's application to vote outside the station (its PEC)."""
-    election, station = election_station_get(key=key, code=code)
-    user: User = request.user  # type: ignore[assignment]
-    access_station_day(user, station)
+    election, station, user = _station_day(request, key=key, code=code)
     now = clock.now()
     found = mobile_application_add(
         election=election,
@@ -380,9 +378,7 @@ def mobile_trip_create(
     request: HttpRequest, key: str, code: str, payload: MobileTripIn
 ) -> Status[MobileOut]:
     """Record a trip of the portable box with the members who carried it (its PEC)."""
-    election, station = election_station_get(key=key, code=code)
-    user: User = request.user  # type: ignore[assignment]
-    access_station_day(user, station)
+    election, station, user = _station_day(request, key=key, code=code)
     mobile_trip_record(
         election=election,
         station=station,
@@ -405,9 +401,7 @@ def mobile_ballot_create(
     request: HttpRequest, key: str, code: str, payload: MobileBallotIn
 ) -> Status[MobileOut]:
     """Mark a ballot as issued outside the station on a trip, for an application (its PEC)."""
-    election, station = election_station_get(key=key, code=code)
-    user: User = request.user  # type: ignore[assignment]
-    access_station_day(user, station)
+    election, station, user = _station_day(request, key=key, code=code)
     mobile_ballot_issue(
         election=election,
         station=station,
