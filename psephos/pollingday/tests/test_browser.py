@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 
 from psephos.core import clock
-from psephos.pollingday.models import CountRecord, LogEntry, Opening, TurnoutReport
+from psephos.pollingday.models import (
+    CountRecord,
+    LogEntry,
+    MobileApplication,
+    MobileBallot,
+    MobileTrip,
+    Opening,
+    TurnoutReport,
+)
 from psephos.results.models import ProtocolAttachment
 from tests.support.browser import context_new
 from tests.support.country import country_tiny
@@ -33,16 +41,27 @@ def test_the_pec_day_at_phone_width_in_kazakh(
     user = country.users["KZ-01-0101"]
     user.set_password("pw")
     user.save(update_fields=["password"])
-    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 20, 6, 0, tzinfo=ALMATY))
+    # The eve of voting day: a voter's written application for the portable box.
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 19, 10, 0, tzinfo=ALMATY))
     context = context_new(browser, phone=True, locale="kk")
     try:
         page = context.new_page()
-        opening = f"/pollingday/{KEY}/stations/KZ-01-0101/opening/"
-        page.goto(f"{live_server.url}/login/?next={opening}")
+        mobile = f"/pollingday/{KEY}/stations/KZ-01-0101/mobile/"
+        page.goto(f"{live_server.url}/login/?next={mobile}")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", "pw")
         page.click("form.login button[type=submit]")
-        page.wait_for_url(f"{live_server.url}{opening}")
+        page.wait_for_url(f"{live_server.url}{mobile}")
+        expect(page.locator("h1")).to_have_text("KZ-01-0101 учаскесінде үй-жайдан тыс дауыс беру")
+        page.select_option("#grounds", "health")
+        page.fill("#mobile-text", "А. Б., Абай к-сі 1")
+        page.click("#mobile-application-form button[type=submit]")
+        expect(page.locator("#mobile-applications li[value='1']")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+        monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 20, 6, 0, tzinfo=ALMATY))
+        opening = f"/pollingday/{KEY}/stations/KZ-01-0101/opening/"
+        page.goto(f"{live_server.url}{opening}")
         expect(page.locator("h1")).to_have_text("KZ-01-0101 учаскесінің ашылуы")
 
         page.fill("input[name=opened_time]", "06:00")
@@ -53,6 +72,9 @@ def test_the_pec_day_at_phone_width_in_kazakh(
         page.check("input[name=member-1-issues]")
         page.fill("input[name=box-0-serial]", "S-1")
         page.fill("input[name=box-0-seals]", "101 102")
+        page.select_option("select[name=box-1-kind]", "mobile")
+        page.fill("input[name=box-1-serial]", "M-1")
+        page.fill("input[name=box-1-seals]", "201")
         page.click("button:has-text('Ашылуды тіркеу')")
         expect(page.locator("#opening")).to_have_attribute("data-complete", "true")
 
@@ -69,6 +91,28 @@ def test_the_pec_day_at_phone_width_in_kazakh(
         page.click("#logbook-form button[type=submit]")
         expect(page.locator("#logbook-entries tr[data-number='1']")).to_be_visible()
 
+        # The portable box's trip, and the ballot it took out marked against the application.
+        monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 20, 13, 0, tzinfo=ALMATY))
+        page.click("#mobile-link")
+        page.wait_for_url(f"{live_server.url}{mobile}")
+        page.fill("#box", "M-1")
+        page.select_option("#member-0", "member")
+        page.select_option("#member-1", "secretary")
+        page.fill("#left", "11:00")
+        page.fill("#returned", "12:30")
+        page.click("#mobile-trip-form button[type=submit]")
+        expect(page.locator("#mobile-trips li")).to_have_count(1)
+        page.fill("#application", "1")
+        page.fill("#trip", "1")
+        page.fill("#issued", "11:20")
+        page.click("#mobile-ballot-form button[type=submit]")
+        expect(page.locator("#mobile-figures")).to_have_attribute("data-ballots", "1")
+        expect(page.locator("#mobile-applications li[value='1']")).to_have_attribute(
+            "data-trip", "1"
+        )
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        page.goto(f"{live_server.url}/pollingday/{KEY}/stations/KZ-01-0101/")
+
         monkeypatch.setattr(clock, "now", lambda: dt.datetime(2022, 11, 20, 20, 5, tzinfo=ALMATY))
         page.fill("#figure", "1000")
         page.fill("#count-observers", "2")
@@ -78,7 +122,7 @@ def test_the_pec_day_at_phone_width_in_kazakh(
         )
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         # The rest of the count in the legal order, then the paper protocol and its photo.
-        for figure in ("700", "500", "0", "690", "690"):
+        for figure in ("700", "500", "1", "689", "690"):  # one ballot in the mobile box
             before = page.locator("#count-steps li").count()
             page.fill("#figure", figure)
             page.click("#count-form button[type=submit]")
@@ -101,6 +145,8 @@ def test_the_pec_day_at_phone_width_in_kazakh(
     finally:
         context.close()
     assert Opening.objects.count() == 1
+    assert (MobileApplication.objects.count(), MobileTrip.objects.count()) == (1, 1)
+    assert MobileBallot.objects.get().application.number == 1
     assert list(TurnoutReport.objects.values_list("voted", flat=True)) == [150]
     assert LogEntry.objects.count() == 1
     assert CountRecord.objects.get(step="voters_announced").observers_present == 2
