@@ -35,15 +35,16 @@ if TYPE_CHECKING:
     from psephos.accounts.models import User
     from psephos.commissions.models import Commission
     from psephos.elections.models import Election, Option
+    from psephos.ledger.models import Event
 
 _OPEN_FOR_SUBMISSION = (ProtocolStatus.DRAFT, ProtocolStatus.RETURNED)
 
 
 def _protocol_event(
     *, user: User, election: Election, station_code: str, action: str, **facts: Any
-) -> None:
+) -> Event:
     """Append a protocol event: the user as actor, the station as object, its facts."""
-    event_record(
+    return event_record(
         actor=actor_user(user),
         role=user.role,
         action=action,

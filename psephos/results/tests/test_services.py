@@ -7,13 +7,17 @@ versions, tallies, ledger) and asserts it is unchanged afterwards.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 
 import pytest
+from django.db import transaction
 
+from psephos.core import clock
 from psephos.core.errors import PermissionDenied
 from psephos.elections.enums import ElectionKind
 from psephos.ledger.models import Event
+from psephos.ledger.services.events import event_record
 from psephos.results.errors import (
     ElectionCertified,
     ElectionNotComplete,
@@ -32,6 +36,7 @@ from psephos.results.models import (
     Tally,
     TallyVote,
 )
+from psephos.results.selectors.transparency import protocols_public_within
 from psephos.results.services.certification import election_certify
 from psephos.results.services.protocols import (
     protocol_accept,
@@ -192,6 +197,32 @@ def test_accept_applies_version_to_every_tally_above(country):
     tally_recompute(election=country.election)
     assert tallies_by_code() == incremental
     assert Event.objects.filter(action="protocol.accept").count() == 2
+
+
+def test_an_acceptance_on_a_clock_behind_the_ledger_is_the_ledgers_stamp(country):
+    """The demo replays voting day after the simulated night is in the ledger: its clock
+    reads earlier than the last event, the ledger stamps the acceptance with that event's
+    time (ADR 0014), and the acceptance is that stamp — published when accepted, so the
+    results evidence ([P] Rec 10) counts it in time, not 4 years late."""
+    p = submit(country)
+    # The ledger's last event a day ahead of the clock (the end of the replayed night).
+    night = clock.now() + dt.timedelta(days=1)
+    with clock.fixed(night), transaction.atomic():
+        event_record(actor="system:test", role="system", action="x", object_key="k", payload={})
+    with clock.fixed(night - dt.timedelta(hours=9)):  # the replayed voting day
+        accepted = protocol_accept(user=country.users["KZ-01-01"], protocol=p)
+    event = Event.objects.get(action="protocol.accept")
+    stored = Protocol.objects.get(pk=p.pk)
+    assert event.at == night
+    assert accepted.decided_at == stored.decided_at == night
+    counted = protocols_public_within(election=country.election, hours=2)
+    assert counted == (1, 1)
+    # A clock at or after the ledger's last event: the acceptance is the clock's reading.
+    q = submit(country, "KZ-01-0102")
+    later = night + dt.timedelta(hours=1)
+    with clock.fixed(later):
+        protocol_accept(user=country.users["KZ-01-01"], protocol=q)
+    assert Protocol.objects.get(pk=q.pk).decided_at == later
 
 
 def test_accept_builds_missing_tallies(country):
