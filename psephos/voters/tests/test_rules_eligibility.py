@@ -13,7 +13,7 @@ from psephos.voters.rules.eligibility import (
     ineligibility,
     latest_birth_date,
 )
-from psephos.voters.rules.records import Record, RowProblem, mask_name, record_check
+from psephos.voters.rules.records import HEADER, Record, RowProblem, mask_name, record_check
 
 E_DAY = dt.date(2022, 11, 20)
 KZ = EligibilityRules()
@@ -95,17 +95,8 @@ def test_good_row() -> None:
 
 
 def changed(**cells: str) -> list[str]:
-    columns = [
-        "iin",
-        "surname",
-        "given_name",
-        "patronymic",
-        "birth_date",
-        "sex",
-        "station",
-        "status",
-    ]
-    return [cells.get(c, v) for c, v in zip(columns, GOOD, strict=True)]
+    """The good row with some cells replaced, by column name (the register file's header)."""
+    return [cells.get(c, v) for c, v in zip(HEADER, GOOD, strict=True)]
 
 
 @pytest.mark.parametrize(
