@@ -109,3 +109,48 @@ def test_a_plain_file_is_read_whole_and_never_line_by_line(
     ]
     assert rows[0].donor_key == rows[1].donor_key == donor_key(IIN)
     assert rows[2].donor_key is None
+
+
+@pytest.mark.postgres
+def test_a_file_larger_than_the_table_is_written_with_its_keys_detached(
+    fund: Fund, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys, indexes, foreign keys and column defaults are back as they were after the load."""
+    from django.db import connection
+
+    from psephos.finance.services import receipts_columns
+
+    def schema() -> list[tuple[str, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 'c', conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE conrelid = 'finance_receipt'::regclass UNION ALL"
+                " SELECT 'i', indexname, indexdef FROM pg_indexes"
+                " WHERE tablename = 'finance_receipt' UNION ALL"
+                " SELECT 'd', attname, pg_get_expr(adbin, adrelid) FROM pg_attrdef"
+                " JOIN pg_attribute ON attrelid = adrelid AND attnum = adnum"
+                " WHERE adrelid = 'finance_receipt'::regclass ORDER BY 1, 2"
+            )
+            return cursor.fetchall()
+
+    before = schema()
+    monkeypatch.setattr(receipts_columns, "DETACH_ROWS", 2)
+    path = write(
+        tmp_path,
+        [
+            f"2022-10-13,300.5,KZT,citizen,{IIN},A Person,,R1",
+            "2022-10-15,2500.50,,own,,,,R\\3",
+        ],
+    )
+    cli(fund, "import-receipts", path)
+    assert schema() == before
+    assert [
+        (r.number, r.amount, r.currency, r.status, r.violations, r.in_kind, r.reference)
+        for r in Receipt.objects.order_by("number")
+    ] == [
+        (1, Decimal("300.50"), "KZT", "accepted", [], False, "R1"),
+        (2, Decimal("2500.50"), "KZT", "accepted", [], False, "R\\3"),
+    ]
+    # a second file is smaller than the table now: written into it as it is
+    cli(fund, "import-receipts", write(tmp_path, ["2022-10-16,5,KZT,own,,,,R4"]))
+    assert Receipt.objects.filter(number=3, fund=fund).exists()

@@ -34,8 +34,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from django.db import connection
-from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
+
+from psephos.core.bulk import defaults_set, keys_detach, pending_checks_run
 
 from ..iin_hash import HASH_BYTES, iin_hashes
 from ..rules.columns import CheckedBatch, batch_check, decimal, string_buffers
@@ -162,7 +163,7 @@ def _layout(origin: str, initial: bool) -> tuple[np.dtype, str]:
     """The binary row's fixed part as a NumPy record, and the COPY column list.
 
     An initial load sends the ids and leaves the columns that are the same on every
-    row to the defaults it sets (``_constant_defaults``); any other load sends those
+    row to the defaults it sets (``core.bulk.defaults_set``); any other load sends those
     and lets the table number the rows.
     """
     fields: list[tuple[str, str]] = [("count", ">i2")]
@@ -223,67 +224,6 @@ def _fixed_binary(data: np.ndarray, width: int, n: int) -> pa.Array:
     ).cast(pa.binary())
 
 
-def _detach(cur: Any) -> list[str]:
-    """Drop the register's keys and indexes (and the foreign keys pointing to it) for a load.
-
-    Return the statements that restore them, from the catalog's own definitions:
-    building an index once, sorted, after millions of rows is several times faster
-    than updating it row by row (pg_restore orders its work the same way).
-    """
-    cur.execute(
-        "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname),"
-        " format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname,"
-        " pg_get_constraintdef(oid)), contype = 'f'"
-        " FROM pg_constraint WHERE conrelid = 'voters_voter'::regclass AND contype IN ('p', 'u')"
-        " OR confrelid = 'voters_voter'::regclass AND contype = 'f'"
-    )
-    constraints = cur.fetchall()
-    cur.execute(
-        "SELECT format('DROP INDEX %s', indexrelid::regclass), pg_get_indexdef(indexrelid)"
-        " FROM pg_index WHERE indrelid = 'voters_voter'::regclass AND NOT EXISTS"
-        " (SELECT 1 FROM pg_constraint c WHERE c.conindid = indexrelid)"
-    )
-    indexes = cur.fetchall()
-    foreign = [(drop, add) for drop, add, is_foreign in constraints if is_foreign]
-    own = [(drop, add) for drop, add, is_foreign in constraints if not is_foreign]
-    for drop, _ in [*foreign, *own, *indexes]:
-        cur.execute(drop)
-    return [add for _, add in [*own, *indexes, *foreign]]
-
-
-def _constant_defaults(cur: Any, fixed: dict[str, Any]) -> list[str]:
-    """Make this load's constants the columns' defaults; return statements that restore them.
-
-    PostgreSQL then fills four of the fourteen columns itself instead of decoding them
-    on every row (about a tenth of the COPY's time).
-    """
-    cur.execute(
-        "SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a"
-        " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-        " WHERE a.attrelid = 'voters_voter'::regclass AND a.attname = ANY(%s)",
-        [list(CONSTANT)],
-    )
-    restore = [
-        sql.SQL("ALTER TABLE voters_voter ALTER COLUMN {} {}").format(
-            sql.Identifier(name),
-            sql.SQL("SET DEFAULT " + expression) if expression else sql.SQL("DROP DEFAULT"),
-        )
-        for name, expression in cur.fetchall()
-    ]
-    values = {**fixed, "review": False}
-    cur.execute(
-        sql.SQL("ALTER TABLE voters_voter {}").format(
-            sql.SQL(", ").join(
-                sql.SQL("ALTER COLUMN {} SET DEFAULT {}").format(
-                    sql.Identifier(name), sql.Literal(values[name])
-                )
-                for name in CONSTANT
-            )
-        )
-    )
-    return [statement.as_string(cur) for statement in restore]
-
-
 def _begin(cur: Any, fixed: dict[str, Any]) -> tuple[int, list[str]] | None:
     """Lock an empty register for an initial load: return the first voter id and restorers."""
     cur.execute("SELECT EXISTS (SELECT 1 FROM voters_voter)")
@@ -293,12 +233,15 @@ def _begin(cur: Any, fixed: dict[str, Any]) -> tuple[int, list[str]] | None:
     cur.execute("SELECT EXISTS (SELECT 1 FROM voters_voter)")  # another import may have been first
     if cur.fetchone()[0]:
         return None
-    # ALTER TABLE refuses a table with deferred foreign-key checks still pending (rows
-    # deleted earlier in this transaction, as a replaced simulation's register is): run
-    # them now, then defer again for the rest of the transaction.
-    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cur.execute("SET CONSTRAINTS ALL DEFERRED")
-    restore = _detach(cur) + _constant_defaults(cur, fixed)
+    # Rows deleted earlier in this transaction (a replaced simulation's register) leave
+    # deferred checks that ALTER TABLE would refuse.
+    pending_checks_run(cur)
+    # PostgreSQL then fills four of the fourteen columns itself instead of decoding them
+    # on every row (about a tenth of the COPY's time).
+    values = {**fixed, "review": False}
+    restore = keys_detach(cur, "voters_voter") + defaults_set(
+        cur, "voters_voter", {name: values[name] for name in CONSTANT}
+    )
     # Emptied in this transaction, the table takes COPY FREEZE: rows are written
     # frozen, so the index builds that scan them skip every visibility check.
     cur.execute("TRUNCATE voters_voter")
