@@ -19,10 +19,8 @@ from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote, Tall
 from psephos.results.tests.factories import (
     DECISION_DAY,
     DECISION_DOCUMENT,
-    decision_ready,
+    decision_country,
     good_lines,
-    protocols_accept,
-    small_country,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
@@ -33,10 +31,7 @@ URL = f"/staff/office/results/kz-test-presidential/{STATION}/correct/"
 
 @pytest.fixture
 def country():  # type: ignore[no-untyped-def]
-    c = small_country(regions=1, districts=1)
-    protocols_accept(c, c.pecs)
-    second = decision_ready(c)
-    return c, second
+    return decision_country(regions=1, districts=1)
 
 
 def _client(user: Any) -> Client:
@@ -93,7 +88,7 @@ def _problems(page: Any, field: str) -> str:
 
 
 def test_the_page_shows_the_current_figures_beside_the_fields(country) -> None:  # type: ignore[no-untyped-def]
-    c, _second = country
+    c = country
     page = _client(c.users["KZ-01-01"]).get(URL)
     assert page.status_code == 200
     lines = good_lines(c.option_keys())
@@ -104,7 +99,7 @@ def test_the_page_shows_the_current_figures_beside_the_fields(country) -> None: 
 
 
 def test_proposed_on_the_page_and_confirmed_by_the_second_operator(country) -> None:  # type: ignore[no-untyped-def]
-    c, second = country
+    c = country
     before = ProtocolVersion.objects.count()
     response = _post(c)
     assert response.status_code == 302, response.content[:2000]
@@ -113,9 +108,9 @@ def test_proposed_on_the_page_and_confirmed_by_the_second_operator(country) -> N
     assert (decision.status, decision.session_id) == ("pending", None)
     assert decision.action["kind"] == "protocol.correct"
     assert ProtocolVersion.objects.count() == before  # nothing changes before the confirmation
-    page = _client(second["KZ-01-01"]).get(response["Location"])
+    page = _client(c.users["KZ-01-01#2"]).get(response["Location"])
     assert page.text.count('data-changed="1"') == 2  # the two options' votes, now and proposed
-    confirmed = _client(second["KZ-01-01"]).post(
+    confirmed = _client(c.users["KZ-01-01#2"]).post(
         f"{response['Location']}confirm/", {"confirm": "on"}
     )
     assert confirmed.status_code == 302
@@ -130,7 +125,7 @@ def test_proposed_on_the_page_and_confirmed_by_the_second_operator(country) -> N
 
 
 def test_a_recount(country) -> None:  # type: ignore[no-untyped-def]
-    c, _second = country
+    c = country
     assert _post(c, recount="on").status_code == 302
     assert Decision.objects.get(number="12").action["kind"] == "protocol.recount"
 
@@ -138,7 +133,7 @@ def test_a_recount(country) -> None:  # type: ignore[no-untyped-def]
 def test_a_broken_control_relation_is_shown_beside_its_lines_and_nothing_is_written(
     country,
 ) -> None:  # type: ignore[no-untyped-def]
-    c, _second = country
+    c = country
     before = _state()
     lines = good_lines(c.option_keys())
     response = _post(c, figures=_figures(c, ballots_valid=lines.ballots_valid + 3))
@@ -151,7 +146,7 @@ def test_a_broken_control_relation_is_shown_beside_its_lines_and_nothing_is_writ
 
 
 def test_figures_equal_to_the_current_ones_are_refused(country) -> None:  # type: ignore[no-untyped-def]
-    c, _second = country
+    c = country
     before = _state()
     response = _post(c, figures=_figures(c, move=0))
     assert response.status_code == 422
@@ -160,7 +155,7 @@ def test_figures_equal_to_the_current_ones_are_refused(country) -> None:  # type
 
 
 def test_a_vote_without_a_majority_is_shown_beside_the_votes(country) -> None:  # type: ignore[no-untyped-def]
-    c, _second = country
+    c = country
     before = _state()
     response = _post(c, votes_for=3, votes_against=4)
     assert response.status_code == 422
@@ -170,7 +165,7 @@ def test_a_vote_without_a_majority_is_shown_beside_the_votes(country) -> None:  
 
 
 def test_a_missing_document_and_a_bad_figure_are_shown_beside_their_fields(country) -> None:  # type: ignore[no-untyped-def]
-    c, _second = country
+    c = country
     before = _state()
     response = _post(c, document="", figures=_figures(c, ballots_invalid=-1))
     assert response.status_code == 422
@@ -182,7 +177,7 @@ def test_a_missing_document_and_a_bad_figure_are_shown_beside_their_fields(count
 
 
 def test_a_protocol_changed_meanwhile_is_a_conflict(country) -> None:  # type: ignore[no-untyped-def]
-    c, _second = country
+    c = country
     before = _state()
     response = _post(c, version=2)
     assert response.status_code == 409
@@ -191,7 +186,7 @@ def test_a_protocol_changed_meanwhile_is_a_conflict(country) -> None:  # type: i
 
 
 def test_a_decision_number_taken_is_shown_beside_the_number(country) -> None:  # type: ignore[no-untyped-def]
-    c, _second = country
+    c = country
     assert _post(c).status_code == 302
     before = _state()
     response = _post(c, figures=_figures(c, move=20))
@@ -206,7 +201,7 @@ def test_a_decision_number_taken_is_shown_beside_the_number(country) -> None:  #
 
 @pytest.mark.parametrize("who", ["KZ-01", "CEC", "KZ-01-0101"])
 def test_other_operators_are_refused(country, who) -> None:  # type: ignore[no-untyped-def]
-    c, _second = country
+    c = country
     before = _state()
     assert _client(c.users[who]).get(URL).status_code == 403
     assert _post(c, c.users[who]).status_code == 403
@@ -214,7 +209,7 @@ def test_other_operators_are_refused(country, who) -> None:  # type: ignore[no-u
 
 
 def test_the_page_in_kazakh_and_russian(country) -> None:  # type: ignore[no-untyped-def]
-    c, _second = country
+    c = country
     client = _client(c.users["KZ-01-01"])
     for lang, words in (("kk", "Түзетілген сандар"), ("ru", "Исправленные данные")):
         page = client.get(URL, HTTP_ACCEPT_LANGUAGE=lang)
@@ -222,7 +217,7 @@ def test_the_page_in_kazakh_and_russian(country) -> None:  # type: ignore[no-unt
 
 
 def test_adopted_at_an_open_session_of_the_commission(country, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    c, _second = country
+    c = country
     tec = c.tecs[0]
     at = {"now": dt.datetime(2022, 11, 19, 9, 0, tzinfo=dt.UTC)}
     monkeypatch.setattr(clock, "now", lambda: at["now"])

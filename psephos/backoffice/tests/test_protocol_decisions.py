@@ -3,8 +3,6 @@ office's decision page, which applies it through the results service (issue 16 i
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from django.test import Client
 
@@ -15,10 +13,8 @@ from psephos.results.services.decisions import protocol_correct_by_decision
 from psephos.results.tests.factories import (
     DECISION_DAY,
     DECISION_DOCUMENT,
-    decision_ready,
-    good_lines,
-    protocols_accept,
-    small_country,
+    decision_country,
+    moved_lines,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
@@ -30,17 +26,13 @@ def _url() -> str:
 
 @pytest.fixture
 def proposed():  # type: ignore[no-untyped-def]
-    c = small_country(regions=1, districts=1)
-    protocols_accept(c, c.pecs)
-    second = decision_ready(c)["KZ-01-01"]
-    lines = good_lines(c.option_keys())
-    votes = dict(lines.votes, tokayev=lines.votes["tokayev"] - 10, abden=lines.votes["abden"] + 10)
+    c = decision_country(regions=1, districts=1)
     protocol_correct_by_decision(
         user=c.users["KZ-01-01"], election=c.election, station_code="KZ-01-0101", number="12",
         date=DECISION_DAY, reasons="Line 9 mis-added.", document=DECISION_DOCUMENT,
-        lines=dataclasses.replace(lines, votes=votes), votes_for=5, votes_against=1, present=6,
+        lines=moved_lines(c), votes_for=5, votes_against=1, present=6,
     )  # fmt: skip
-    return c, second
+    return c, c.users["KZ-01-01#2"]
 
 
 def _client(user) -> Client:  # type: ignore[no-untyped-def]

@@ -191,6 +191,23 @@ def decision_ready(c: Country, *, members: int = 7) -> dict[str, User]:
     return second
 
 
+def decision_country(**shape: int) -> Country:
+    """A ``small_country(**shape)`` ready for decisions on its results: every PEC's protocol
+    accepted, and the CEC and every TEC with members and a second operator, who confirms
+    what the builder's operator proposes (``c.users["CODE#2"]``)."""
+    c = small_country(**shape)
+    protocols_accept(c, c.pecs)
+    c.users.update({f"{code}#2": user for code, user in decision_ready(c).items()})
+    return c
+
+
+def moved_lines(c: Country) -> ProtocolLines:
+    """The accepted figures with 10 votes moved from Tokayev to Abden (every total the same)."""
+    lines = good_lines(c.option_keys())
+    votes = dict(lines.votes, tokayev=lines.votes["tokayev"] - 10, abden=lines.votes["abden"] + 10)
+    return dataclasses.replace(lines, votes=votes)
+
+
 def decision_confirmed(commission: Commission, number: str, **fields: object) -> object:
     """Return a decision of a 7-member commission, all present, confirmed by a second operator.
 

@@ -22,6 +22,7 @@ from psephos.results.services.corrections import (
 from psephos.results.tests.factories import (
     decision_confirmed,
     good_lines,
+    moved_lines,
     protocols_accept,
     small_country,
 )
@@ -69,12 +70,6 @@ def snapshot(c):
     )
 
 
-def corrected_lines(c):
-    lines = good_lines(c.option_keys())
-    votes = dict(lines.votes, tokayev=lines.votes["tokayev"] - 10, abden=lines.votes["abden"] + 10)
-    return dataclasses.replace(lines, votes=votes)
-
-
 def test_a_correction_by_tec_decision_creates_version_2_and_moves_the_tallies(country, tmp_path):
     pec = country.pecs[0]
     tec = pec.tec
@@ -82,7 +77,7 @@ def test_a_correction_by_tec_decision_creates_version_2_and_moves_the_tallies(co
     _, before = national(country, "tokayev")
     d = decision(tec)
     result = protocol_correct(
-        user=country.users[tec.code], protocol=protocol, decision=d, lines=corrected_lines(country)
+        user=country.users[tec.code], protocol=protocol, decision=d, lines=moved_lines(country)
     )
     assert result.current.number == 2
     assert result.current.source == "correction"
@@ -113,7 +108,7 @@ def test_a_recount_is_recorded_as_such(country):
         user=country.users[pec.tec.code],
         protocol=Protocol.objects.get(station=pec.station),
         decision=decision(pec.tec),
-        lines=corrected_lines(country),
+        lines=moved_lines(country),
         recount=True,
     )
     assert Protocol.objects.get(station=pec.station).current.source == "recount"
@@ -156,7 +151,7 @@ def test_refused_corrections_change_nothing(country, case, error, message):
     pec = country.pecs[0]
     other_tec = country.pecs[2].tec
     user = country.users[pec.tec.code]
-    lines = corrected_lines(country)
+    lines = moved_lines(country)
     if case == "other_tec_decision":
         d = decision(other_tec)
     elif case == "not_adopted":
@@ -190,7 +185,7 @@ def test_a_cancelled_protocol_cannot_be_corrected(country):
             user=country.users[pec.tec.code],
             protocol=protocol,
             decision=decision(pec.tec),
-            lines=corrected_lines(country),
+            lines=moved_lines(country),
         )
     assert snapshot(country) == before
 
@@ -237,7 +232,7 @@ def test_a_correction_based_on_a_stale_version_is_refused(country):
         user=user,
         protocol=stale,
         decision=decision(pec.tec, "21"),
-        lines=corrected_lines(country),
+        lines=moved_lines(country),
         expected_version=1,
     )
     before = snapshot(country)

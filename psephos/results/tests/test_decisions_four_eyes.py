@@ -8,7 +8,6 @@ operator's confirmation before it takes effect.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 
@@ -28,14 +27,7 @@ from psephos.results.services.decisions import (
     protocol_decision_confirm,
 )
 
-from .factories import (
-    DECISION_DAY,
-    DECISION_DOCUMENT,
-    decision_ready,
-    good_lines,
-    protocols_accept,
-    small_country,
-)
+from .factories import DECISION_DAY, DECISION_DOCUMENT, decision_country, moved_lines
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
@@ -45,16 +37,7 @@ TEC = "KZ-01-01"
 
 @pytest.fixture
 def country():
-    c = small_country(districts=1)
-    protocols_accept(c, c.pecs)
-    c.users.update({f"{code}#2": user for code, user in decision_ready(c).items()})
-    return c
-
-
-def corrected(c):
-    lines = good_lines(c.option_keys())
-    votes = dict(lines.votes, tokayev=lines.votes["tokayev"] - 10, abden=lines.votes["abden"] + 10)
-    return dataclasses.replace(lines, votes=votes)
+    return decision_country(districts=1)
 
 
 def propose(c, number="12", **vote):
@@ -67,7 +50,7 @@ def propose(c, number="12", **vote):
         date=DECISION_DAY,
         reasons="Line 9 mis-added; recounted before observers.",
         document=DECISION_DOCUMENT,
-        lines=corrected(c),
+        lines=moved_lines(c),
         **args,
     )
 
@@ -153,7 +136,10 @@ def test_a_proposal_changes_nothing_until_a_second_operator_confirms(country):
     # An unconfirmed decision cannot be applied directly either.
     with pytest.raises(DecisionInvalid, match="is not confirmed by a second operator yet"):
         protocol_correct(
-            user=country.users[TEC], protocol=protocol, decision=decision, lines=corrected(country)
+            user=country.users[TEC],
+            protocol=protocol,
+            decision=decision,
+            lines=moved_lines(country),
         )
     result = confirm(country, f"{TEC}#2")
     assert (result.current.number, result.current.decision_id) == (2, decision.pk)

@@ -16,13 +16,7 @@ from psephos.commissions.models import Decision
 from psephos.ledger.models import Event
 from psephos.results.models import Protocol, ProtocolVersion, Tally, TallyVote
 
-from .factories import (
-    DECISION_DOCUMENT,
-    decision_ready,
-    good_lines,
-    protocols_accept,
-    small_country,
-)
+from .factories import DECISION_DOCUMENT, decision_country, good_lines, small_country
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
@@ -33,11 +27,7 @@ BASE = f"/api/v1/elections/{KEY}"
 
 @pytest.fixture
 def country():
-    c = small_country(districts=1)
-    protocols_accept(c, c.pecs)
-    for code, user in decision_ready(c).items():
-        c.users[f"{code}#2"] = user  # the second operator of each deciding commission
-    return c
+    return decision_country(districts=1)
 
 
 def bearer(c, code):
