@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "psephos.core.middleware.PublicReadsMiddleware",
+    "psephos.web.middleware.LanguageSwitchMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "psephos.api.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

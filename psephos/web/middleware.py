@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from psephos.core.errors import DomainError
@@ -45,3 +46,42 @@ class DomainErrorMiddleware:
         if isinstance(exception, DomainError) and not request.path_info.startswith(API_PREFIX):
             return render_domain_error(request, exception)
         return None
+
+
+class LanguageSwitchMiddleware:
+    """Answer a page's language switch, a GET of the page with ``?language=kk`` alone.
+
+    The reader's choice goes to the language cookie and the reader back to the page
+    (303, never stored by a cache), as the static snapshot's web server does
+    (``deploy/nginx/psephos-snapshot.conf``): the switch is a GET form without a CSRF
+    token, so a public page sets no cookie for an anonymous reader until they choose a
+    language. Any other query, and the API (``?lang=``), pass through.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.codes = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        choice = request.GET.getlist("language")
+        if (
+            request.method not in ("GET", "HEAD")
+            or len(request.GET) != 1
+            or len(choice) != 1
+            or choice[0] not in self.codes
+            or request.path_info.startswith(API_PREFIX)
+        ):
+            return self.get_response(request)
+        response = HttpResponse(status=303, headers={"Location": request.path})
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            choice[0],
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        response["Cache-Control"] = "no-store"
+        return response
