@@ -231,6 +231,26 @@ class CorrectionForm(SessionChoiceForm, DecisionVoteForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class CancellationForm(SessionChoiceForm, DecisionVoteForm):
+    """The CEC's decision cancelling a station's results (its accepted protocol).
+
+    ``version`` is the protocol version the operator saw (a newer one refuses it).
+    """
+
+    ids = "cancellation"
+    field_order = ("number", "on", "session")
+
+    number = forms.CharField(label=_("Decision number"), max_length=32)
+    on = forms.DateField(label=_("Date of the decision"), widget=DATE)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class StationChoiceForm(OfficeForm):
+    ids = "choose"
+
+    station = forms.CharField(label=_("Polling station code"), max_length=32)
+
+
 class SessionCloseForm(OfficeForm):
     ids = "close"
 

@@ -52,6 +52,12 @@ urlpatterns = [
         corrections.correction_page,
         name="correction",
     ),
+    path("results/<slug:key>/cancel/", corrections.cancellations_page, name="cancellations"),
+    path(
+        "results/<slug:key>/<code:code>/cancel/",
+        corrections.cancellation_page,
+        name="cancellation",
+    ),
     path("candidates/<slug:key>/", candidates.nominations_page, name="nominations"),
     path("candidates/<slug:key>/ballot/", candidates.ballot_build_view, name="ballot-build"),
     path("candidates/<slug:key>/<slug:nominee>/", candidates.nominee_page, name="nominee"),

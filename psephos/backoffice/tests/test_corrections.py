@@ -1,4 +1,5 @@
-"""A TEC operator proposes a protocol correction on the back office; a second one confirms it
+"""A TEC operator proposes a protocol correction on the back office, a CEC operator the
+cancellation of a station's results; a second operator of the same commission confirms it
 on the decision's page, which applies it through the results service (issue 17)."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from psephos.commissions.models import Decision
 from psephos.commissions.selectors import commission_members_list
 from psephos.commissions.sessions import session_announce, session_open
 from psephos.core import clock
+from psephos.ledger.actors import text_digest
 from psephos.ledger.models import Event
 from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote, Tally
 from psephos.results.tests.factories import (
@@ -54,7 +56,14 @@ def _figures(c: Any, move: int = 10, **changes: int) -> dict[str, Any]:
     )
 
 
-def _post(c: Any, user: Any = None, *, figures: dict[str, Any] | None = None, **decision: Any):  # type: ignore[no-untyped-def]
+def _post(  # type: ignore[no-untyped-def]
+    c: Any,
+    user: Any = None,
+    *,
+    figures: dict[str, Any] | None = None,
+    url: str = URL,
+    **decision: Any,
+):
     data = {
         "number": "12",
         "on": DECISION_DAY.isoformat(),
@@ -68,7 +77,7 @@ def _post(c: Any, user: Any = None, *, figures: dict[str, Any] | None = None, **
         "document": SimpleUploadedFile("decision.pdf", DECISION_DOCUMENT),
         **(figures if figures is not None else _figures(c)),
     } | decision
-    return _client(user or c.users["KZ-01-01"]).post(URL, data)
+    return _client(user or c.users["KZ-01-01"]).post(url, data)
 
 
 def _state() -> tuple[Any, ...]:
@@ -231,3 +240,99 @@ def test_adopted_at_an_open_session_of_the_commission(country, monkeypatch) -> N
     assert '<option value="3">' in _client(c.users["KZ-01-01"]).get(URL).text
     assert _post(c, session="3").status_code == 302
     assert Decision.objects.get(number="12").session_id == session.pk
+
+
+RESULTS = "/staff/office/results/kz-test-presidential/"
+CANCEL = f"{RESULTS}{STATION}/cancel/"
+REASONS = "Ballots found stuffed in the box; court ruling No. 4 of 2022-11-22."
+
+
+def _cancel(c: Any, user: Any = None, **decision: Any):  # type: ignore[no-untyped-def]
+    """Post the CEC's cancellation of STATION's results (decision 51/700)."""
+    fields = {"number": "51/700", "reasons": REASONS} | decision
+    return _post(c, user or c.users["CEC"], figures={}, url=CANCEL, **fields)
+
+
+def _cancel_state() -> tuple[Any, ...]:
+    return (
+        *_state(),
+        list(Protocol.objects.order_by("pk").values_list("status", flat=True)),
+        list(Tally.objects.order_by("pk").values_list("cancelled", flat=True)),
+    )
+
+
+def test_a_cancellation_proposed_by_one_cec_operator_and_confirmed_by_another(country) -> None:  # type: ignore[no-untyped-def]
+    c, second = country
+    cec = _client(c.users["CEC"])
+    assert f'href="{RESULTS}cancel/"' in cec.get("/staff/office/").text
+    chosen = cec.get(f"{RESULTS}cancel/", {"station": STATION})
+    assert chosen.status_code == 302
+    assert chosen["Location"] == CANCEL
+    page = cec.get(CANCEL)
+    assert page.status_code == 200
+    lines = good_lines(c.option_keys())
+    assert '<tr data-field="ballots_valid"><th scope="row">' in page.text
+    assert f"<td>{lines.ballots_valid}</td>" in page.text
+    before = _cancel_state()
+    response = _cancel(c)
+    assert response.status_code == 302, response.content[:2000]
+    decision = Decision.objects.get(number="51/700")
+    assert response["Location"] == f"/staff/office/decisions/{decision.pk}/"
+    assert (decision.status, decision.session_id, decision.reasons) == ("pending", None, REASONS)
+    assert decision.action["kind"] == "protocol.cancel"
+    # The reasons stay beside the ledger, which holds their SHA-256 only.
+    proposed = Event.objects.get(action="decision.propose")
+    assert REASONS not in str(proposed.payload)
+    assert text_digest(REASONS) in proposed.payload.values()
+    assert _cancel_state()[1:2] == before[1:2]
+    assert Protocol.objects.get(commission__code=STATION).status == "accepted"
+    own = cec.post(f"{response['Location']}confirm/", {"confirm": "on"})
+    assert own.status_code == 403  # the proposer is not the second pair of eyes
+    confirmed = _client(second["CEC"]).post(f"{response['Location']}confirm/", {"confirm": "on"})
+    assert confirmed.status_code == 302
+    assert Decision.objects.get(pk=decision.pk).status == "confirmed"
+    assert Protocol.objects.get(commission__code=STATION).status == "cancelled"
+    assert Event.objects.filter(action="protocol.cancel").count() == 1
+
+
+def test_cancellation_refusals_stay_on_the_page_and_write_nothing(country) -> None:  # type: ignore[no-untyped-def]
+    c, _second = country
+    cec = _client(c.users["CEC"])
+    before = _cancel_state()
+    unknown = cec.get(f"{RESULTS}cancel/", {"station": "KZ-99-9999"})
+    assert unknown.status_code == 404
+    field = unknown.text.split('id="field-station"')[1].split("</div>")[0]
+    assert "KZ-99-9999" in field
+    no_quorum = _cancel(c, present=3, votes_for=3, votes_against=0)
+    assert no_quorum.status_code == 422
+    assert 'aria-invalid="true"' in no_quorum.text.split('id="field-present"')[1][:600]
+    no_reasons = _cancel(c, reasons="")
+    assert no_reasons.status_code == 422
+    stale = _cancel(c, version=2)
+    assert stale.status_code == 409
+    assert _cancel_state() == before
+    tec = _client(c.users["KZ-01-01"])
+    assert tec.get(CANCEL).status_code == 403
+    assert _cancel(c, user=c.users["KZ-01-01"]).status_code == 403
+    assert _cancel_state() == before
+    # Taken: the same number again once one is proposed.
+    assert _cancel(c).status_code == 302
+    taken = _cancel(c)
+    assert taken.status_code == 409
+    assert "51/700" in taken.text.split('id="field-number"')[1].split("</div>")[0]
+
+
+def test_a_cancellation_adopted_at_an_open_session_of_the_cec(country, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    c, _second = country
+    at = {"now": dt.datetime(2022, 11, 19, 9, 0, tzinfo=dt.UTC)}
+    monkeypatch.setattr(clock, "now", lambda: at["now"])
+    session = session_announce(
+        user=c.users["CEC"], commission=c.cec, number="40", agenda="1. KZ-01-0101.",
+        starts_at=dt.datetime(2022, 11, 21, 4, 0, tzinfo=dt.UTC), notice_hours=24,
+    )  # fmt: skip
+    at["now"] = dt.datetime(2022, 11, 21, 5, 0, tzinfo=dt.UTC)
+    members = commission_members_list(commission=c.cec, on=DECISION_DAY)
+    session_open(user=c.users["CEC"], session=session, present=[m.pk for m in members])
+    assert '<option value="40">' in _client(c.users["CEC"]).get(CANCEL).text
+    assert _cancel(c, session="40").status_code == 302
+    assert Decision.objects.get(number="51/700").session_id == session.pk

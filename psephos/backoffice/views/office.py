@@ -94,6 +94,11 @@ def home(request: HttpRequest) -> HttpResponse:
                 if own.level == CommissionLevel.CEC
                 else []
             ),
+            "cancelling": (
+                elections_list(geography_id=own.geography_id)
+                if own.level == CommissionLevel.CEC
+                else []
+            ),
         },
     )
 

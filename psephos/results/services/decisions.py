@@ -161,11 +161,13 @@ def protocol_cancel_by_decision(
     document: bytes,
     abstentions: int = 0,
     expected_version: int | None = None,
+    session: Session | None = None,
 ) -> Decision:
     """Propose the CEC's decision cancelling a station's results; return it, pending.
 
     Preconditions: ``user`` is a central-commission operator, the station has a
-    protocol, and the vote is valid against the CEC's membership on ``date``. Raises
+    protocol, and the vote is valid against the CEC's membership on ``date`` (with
+    ``session``: adopted at that open session of the CEC, else outside one). Raises
     ``PermissionDenied``, ``ProtocolMissing``, ``DecisionNotValid`` or
     ``DecisionNumberTaken``; nothing is written then.
     """
@@ -188,6 +190,7 @@ def protocol_cancel_by_decision(
             "station": station_code,
             "expected_version": expected_version,
         },
+        session=session,
     )
 
 
