@@ -55,6 +55,10 @@ CountsAndMedian = tuple[int, int, Decimal | None]
 # The certification indicator also names the windows still open when the results were
 # certified (``results_challenge:DAY``, ``complaint:KEY``).
 CountsAndWindows = tuple[int, int, tuple[str, ...]]
+# An indicator's measured value, median (or None) and windows (or None), as cached.
+Figures = tuple[
+    Measured | NotMeasurable, MedianHours | NotMeasurable | None, tuple[str, ...] | None
+]
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class Indicator:
     setting: str  # the rule or window it reads
     title: str | Promise
     definition: str | Promise
+    # The feature's public page for an election ({election}: its key, {map}: its map's).
+    link: str
     count: Callable[[Election], Counts | CountsAndMedian | CountsAndWindows]
     median_title: str | Promise = ""  # set when ``count`` also gives a median in hours
     windows: bool = False  # ``count`` also names the windows open (certification)
@@ -82,6 +88,7 @@ class Evidence:
     value: Measured | NotMeasurable
     median: MedianHours | NotMeasurable | None = None  # None: the indicator has no median
     windows_open: tuple[str, ...] | None = None  # None: the indicator names no windows
+    link: str = ""  # the feature's page for this election (``Indicator.link``)
 
     @property
     def measurable(self) -> bool:
@@ -128,6 +135,7 @@ INDICATORS: tuple[Indicator, ...] = (
         key="results-public-2h",
         recommendations=(f"{P}-r10", f"{R}-r7"),
         feature="/e/<election>/c/<code>/ · GET /api/v1/elections/<election>/feed",
+        link="/e/{election}/",
         setting="protocol.accept",
         title=_("Polling station results public within 2 hours of acceptance"),
         definition=_(
@@ -141,6 +149,7 @@ INDICATORS: tuple[Indicator, ...] = (
         key="sessions-announced-24h",
         recommendations=(f"{P}-r12",),
         feature="/commissions/<map>/<code>/sessions/ · session.announce",
+        link="/commissions/{map}/composition/",
         setting="session_notice_hours",
         title=_("Commission sessions announced with their agenda 24 hours ahead"),
         definition=_(
@@ -154,6 +163,7 @@ INDICATORS: tuple[Indicator, ...] = (
         key="signature-rejections-reasoned",
         recommendations=(f"{P}-r14",),
         feature="/candidates/<election>/",
+        link="/candidates/{election}/",
         setting="candidates.rules.signatures",
         title=_("Rejected signatures with a stated reason"),
         definition=_(
@@ -167,6 +177,7 @@ INDICATORS: tuple[Indicator, ...] = (
         key="receipts-disclosed-24h",
         recommendations=(f"{P}-r15",),
         feature="/finance/<election>/",
+        link="/finance/{election}/",
         setting="finance.services.statements",
         title=_("Fund receipts disclosed itemised within 24 hours of the bank statement"),
         definition=_(
@@ -182,6 +193,7 @@ INDICATORS: tuple[Indicator, ...] = (
         key="complaint-decisions-public-reasoned",
         recommendations=(f"{P}-r21",),
         feature="/complaints/",
+        link="/complaints/",
         setting="complaint_decision_has_reasons",
         title=_("Complaint decisions public with their reasons"),
         definition=_(
@@ -197,6 +209,7 @@ INDICATORS: tuple[Indicator, ...] = (
         # ([R] §XI, fn 79).
         recommendations=(f"{P}-r24", f"{R}-r13"),
         feature="/complaints/finality/<election>/",
+        link="/complaints/finality/{election}/",
         setting="results_challenge_days",
         title=_("Results certified after every appeal window closed"),
         definition=_(
@@ -237,16 +250,34 @@ def evidence_for_election(*, election: Election) -> list[Evidence]:
     return [_measure(i, election) for i in INDICATORS]
 
 
+def _link(indicator: Indicator, election: Election) -> str:
+    """The feature's page for ``election``; none where the indicator does not apply."""
+    if indicator.kinds and election.kind not in indicator.kinds:
+        return ""
+    return indicator.link.format(election=election.key, map=election.geography.key)
+
+
+def _evidence(indicator: Indicator, election: Election, figures: Figures) -> Evidence:
+    value, median, windows = figures
+    return Evidence(
+        indicator=indicator,
+        election=election.key,
+        value=value,
+        median=median,
+        windows_open=windows,
+        link=_link(indicator, election),
+    )
+
+
 def _measure(indicator: Indicator, election: Election) -> Evidence:
     if indicator.kinds and election.kind not in indicator.kinds:
         other = NotMeasurable("not_for_this_kind")
-        return Evidence(
-            indicator=indicator,
-            election=election.key,
-            value=other,
-            median=other if indicator.median_title else None,
-            windows_open=() if indicator.windows else None,
+        figures: Figures = (
+            other,
+            other if indicator.median_title else None,
+            () if indicator.windows else None,
         )
+        return _evidence(indicator, election, figures)
     counted = indicator.count(election)
     extra = counted[2] if len(counted) == 3 else None
     median, windows = None, None
@@ -259,21 +290,12 @@ def _measure(indicator: Indicator, election: Election) -> Evidence:
     value = share_measure(counted[0], counted[1])
     if isinstance(value, NotMeasurable) and value.reason == "nothing_to_count":
         value = NotMeasurable(indicator.empty_reason)
-    return Evidence(
-        indicator=indicator,
-        election=election.key,
-        value=value,
-        median=median,
-        windows_open=windows,
-    )
+    return _evidence(indicator, election, (value, median, windows))
 
 
 # A figure changes only with the data, and every change to the data appends a ledger event:
 # the figures are kept per election and ledger head, computed once per change.
 EVIDENCE_CACHE_SECONDS = 3600
-Figures = tuple[
-    Measured | NotMeasurable, MedianHours | NotMeasurable | None, tuple[str, ...] | None
-]
 
 
 def evidence_cached(*, election: Election) -> list[Evidence]:
@@ -292,10 +314,7 @@ def evidence_cached(*, election: Election) -> list[Evidence]:
             (e.value, e.median, e.windows_open) for e in evidence_for_election(election=election)
         ]
         cache.set(key, values, EVIDENCE_CACHE_SECONDS)
-    return [
-        Evidence(indicator=i, election=election.key, value=v, median=m, windows_open=w)
-        for i, (v, m, w) in zip(INDICATORS, values, strict=True)
-    ]
+    return [_evidence(i, election, f) for i, f in zip(INDICATORS, values, strict=True)]
 
 
 def evidence_election_for_report(*, report: Report, key: str = "") -> Election | None:
@@ -340,6 +359,7 @@ EVIDENCE_COLUMNS = [
     "median_reason",
     "windows_open",
     "feature",
+    "link",
     "setting",
     "title",
 ]
@@ -365,6 +385,7 @@ def evidence_row(evidence: Evidence) -> dict[str, object]:
         "median_reason": m.reason if isinstance(m, NotMeasurable) else None,
         "windows_open": list(evidence.windows_open) if evidence.windows_open is not None else None,
         "feature": i.feature,
+        "link": evidence.link,
         "setting": i.setting,
         "title": str(i.title),
     }

@@ -38,6 +38,7 @@ class IndicatorFigureOut(Schema):
     median_reason: str | None
     windows_open: list[str] | None
     feature: str
+    link: str  # the feature's public page for this election
     setting: str
     title: str
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from psephos.elections.models import Election
 from psephos.recommendations.selectors import recommendation_get
 from psephos.recommendations.services.follow_ups import DocumentRef, follow_up_record
 from psephos.results.tests.factories import small_country
@@ -75,3 +76,46 @@ def test_the_tracker_shows_translations_and_follow_up_in_each_language(
         expect(row.locator("[data-unofficial]")).to_contain_text(marker)
         expect(row.locator(".follow-ups strong")).to_have_text(follow_up)
         expect(row.locator("td").nth(2)).to_contain_text("CEC resolution 12/2023")
+
+
+def test_the_tracker_fits_390_and_1366_px_in_three_languages(
+    live_server: Any, browser: Any, loaded: str
+) -> None:
+    """The list of reports, a report's tracker and one recommendation's page, with the
+    evidence of the report's election (certified inside the window, so the open window is
+    named), never scroll sideways at phone or desktop width in Kazakh, Russian and English."""
+    run("translations")
+    country = small_country(regions=1, districts=1, stations=1, key="kz-2022-presidential")
+    Election.objects.filter(pk=country.election.pk).update(
+        certified_at=dt.datetime(2022, 11, 22, 12, tzinfo=dt.UTC)
+    )
+    paths = (
+        "/recommendations/",
+        "/recommendations/odihr-kz-2022-presidential/",
+        "/recommendations/r/odihr-kz-2022-presidential-r24/",
+    )
+    for width in (390, 1366):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        context.set_default_timeout(30_000)
+        try:
+            for language in ("kk", "ru", "en"):
+                context.add_cookies(
+                    [{"name": "django_language", "value": language, "url": live_server.url}]
+                )
+                page = context.new_page()
+                for path in paths:
+                    page.goto(f"{live_server.url}{path}")
+                    expect(page.locator("html")).to_have_attribute("lang", language)
+                    wider = page.evaluate(
+                        "document.documentElement.scrollWidth - window.innerWidth"
+                    )
+                    assert wider <= 0, (width, language, path, wider)
+                figure = page.locator('[data-indicator="certification-after-appeals"]')
+                expect(figure.locator("[data-share]")).to_have_attribute("data-share", "0.0000")
+                expect(figure.locator("[data-window]")).to_have_count(1)
+                expect(figure.locator("[data-feature-link]")).to_have_attribute(
+                    "href", "/complaints/finality/kz-2022-presidential/"
+                )
+                page.close()
+        finally:
+            context.close()

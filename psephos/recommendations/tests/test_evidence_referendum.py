@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 from django.template.loader import render_to_string
+from django.test import Client
 from django.utils import translation
 
 from psephos.complaints.models import Complaint
@@ -21,7 +22,11 @@ from psephos.complaints.services.filing import complaint_file
 from psephos.elections.enums import ElectionStatus
 from psephos.elections.models import Election
 from psephos.ledger.models import Event
-from psephos.recommendations.evidence import evidence_for_election, indicators_for_recommendation
+from psephos.recommendations.evidence import (
+    REASONS,
+    evidence_for_election,
+    indicators_for_recommendation,
+)
 from psephos.recommendations.views import _figure
 from psephos.results.models import Protocol
 from psephos.simulate.services.certification import certification_simulate
@@ -54,7 +59,7 @@ def _challenge(election: Election, filed: dt.datetime) -> Complaint:
     return complaint
 
 
-def test_every_referendum_figure_and_the_certification_after_every_window() -> None:
+def test_every_referendum_figure_and_the_certification_after_every_window(client: Client) -> None:
     printed = simulate(KEY, "--certify")
     election = Election.objects.get(key=KEY)
     # Certified the day after the window closed (24:00 on 17 June), at 11:00 on the
@@ -100,6 +105,17 @@ def test_every_referendum_figure_and_the_certification_after_every_window() -> N
     assert [i.key for i in indicators_for_recommendation(f"odihr-{KEY}-r13")] == [
         "certification-after-appeals"
     ]
+    # Every figure links to its feature's page for the election (none where the indicator
+    # does not apply), and is measured or says why not.
+    for key, row in rows.items():
+        assert row["measurable"] or row["reason"] in REASONS, key
+        assert row["median_reason"] in (None, *REASONS), key
+        if key in ("signature-rejections-reasoned", "receipts-disclosed-24h"):
+            assert row["link"] == "", key
+            continue
+        link = str(row["link"])
+        assert KEY in link or link == "/complaints/" or election.geography.key in link, key
+        assert client.get(link).status_code == 200, key
 
     # Certified on 10 June, inside the window ([R] fn 79: the 2022 results were published
     # on 8 June, before it closed): "no", naming the window and its last day.
@@ -139,6 +155,7 @@ def test_every_referendum_figure_and_the_certification_after_every_window() -> N
         block = html.split('data-indicator="certification-after-appeals"')[1].split("</div>")[0]
         assert f'data-window="results_challenge:{LAST_DAY}"' in block
         assert f'data-window="complaint:{pending.key}"' in block
+        assert f'href="/complaints/finality/{KEY}/" data-feature-link' in block
         assert words in block
 
     # Not certified yet, with the challenge undecided: the simulation's certification is
