@@ -6,6 +6,7 @@ Tolerances here are the ones stated in docs/integrity.md.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from scipy import stats
 
@@ -22,7 +23,7 @@ from psephos.integrity.rules.outliers import outliers
 from psephos.integrity.rules.shpilkin import shpilkin
 from psephos.integrity.rules.spikes import spikes
 from psephos.integrity.rules.synthetic import Scenario, generate
-from psephos.integrity.rules.table import table_from_arrays
+from psephos.integrity.rules.table import StationTable, table_from_arrays
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -210,15 +211,12 @@ def test_outliers_flag_the_odd_station_but_not_special_on_turnout() -> None:
     assert result["flagged_count"] == 1
 
 
-def test_observer_effect_recovers_injected_difference_under_random_assignment() -> None:
-    from psephos.integrity.rules.observers import observer_effect
-    from psephos.integrity.rules.shares import leader_share, turnout
-
-    honest, _ = generate(Scenario(stations=3000, seed=14))
-    rng = np.random.default_rng(14)
-    observed = rng.random(3000) < 0.2
+def stuffed_where_unobserved(
+    honest: StationTable, observed: npt.NDArray[np.bool_], rng: np.random.Generator
+) -> StationTable:
+    """The table with a tenth of the non-voters stuffed for the leader where no observer was."""
     stuffed = np.where(observed, 0, rng.binomial(honest.registered - honest.issued, 0.1))
-    fraud = table_from_arrays(
+    return table_from_arrays(
         registered=honest.registered,
         issued=honest.issued + stuffed,
         valid=honest.valid + stuffed,
@@ -228,6 +226,16 @@ def test_observer_effect_recovers_injected_difference_under_random_assignment() 
         leader_name=honest.leader_name,
         commission=honest.commission,
     )
+
+
+def test_observer_effect_recovers_injected_difference_under_random_assignment() -> None:
+    from psephos.integrity.rules.observers import observer_effect
+    from psephos.integrity.rules.shares import leader_share, turnout
+
+    honest, _ = generate(Scenario(stations=3000, seed=14))
+    rng = np.random.default_rng(14)
+    observed = rng.random(3000) < 0.2
+    fraud = stuffed_where_unobserved(honest, observed, rng)
     # true effect of observation: minus the mean shift fraud caused at unobserved stations
     true_share = -float((leader_share(fraud) - leader_share(honest))[~observed].mean())
     true_turnout = -float((turnout(fraud) - turnout(honest))[~observed].mean())
@@ -294,17 +302,7 @@ def test_observer_effect_is_biased_under_non_random_deployment() -> None:
     rng = np.random.default_rng(14)
     score = np.log(honest.registered) - 8 * leader_share(honest) + rng.normal(0, 0.5, 3000)
     observed = score > np.quantile(score, 0.8)
-    stuffed = np.where(observed, 0, rng.binomial(honest.registered - honest.issued, 0.1))
-    fraud = table_from_arrays(
-        registered=honest.registered,
-        issued=honest.issued + stuffed,
-        valid=honest.valid + stuffed,
-        invalid=honest.invalid,
-        options=np.column_stack([honest.options[:, 0] + stuffed, honest.options[:, 1:]]),
-        option_names=honest.option_names,
-        leader_name=honest.leader_name,
-        commission=honest.commission,
-    )
+    fraud = stuffed_where_unobserved(honest, observed, rng)
     true_share = -float((leader_share(fraud) - leader_share(honest))[~observed].mean())
     fe = observer_effect(turnout(fraud), leader_share(fraud), observed, fraud.commission)[
         "fixed_effects"

@@ -18,10 +18,9 @@ from psephos.ledger.rules.signing import (
     sign,
 )
 from psephos.results.models import Protocol
-from psephos.results.rules.lines import LINE_NAMES
 from psephos.results.rules.nist import schema
 from psephos.results.services.protocols import protocol_accept, protocol_submit
-from psephos.results.tests.factories import good_lines, small_country
+from psephos.results.tests.factories import STATIONS_CSV_HEADER, good_lines, small_country
 
 pytestmark = pytest.mark.django_db
 
@@ -86,19 +85,7 @@ def test_bundle_holds_every_file_and_verifies(bundle):
         "totals/region.csv",
         "totals/tec.csv",
     ]
-    assert header == ",".join(
-        [
-            "station",
-            "tec",
-            "region",
-            *LINE_NAMES,
-            "abden",
-            "tokayev",
-            "against-all",
-            "status",
-            "version",
-        ]
-    )
+    assert header == STATIONS_CSV_HEADER
     # 5 accepted protocols with scales 1..5: abden 100 × 15, tokayev 200 × 15.
     assert national[1].split(",")[0] == "kz-test-presidential"
     assert ",1500,3000,4500,8,6,5" in national[1]

@@ -156,12 +156,18 @@ def test_assignment_changes_mid_day_and_coverage(client):
     )
 
 
-def test_accreditation_via_api_needs_admin_2fa_and_cec_decision(client):
-    o = observed_country()
-    newcomer = observer_register(organisation=o.org, region=o.region1, name="New Person")
+def _admin_logged_in(client, o):
+    """Log ``client`` in as a new admin of the organisation for all regions; return the admin."""
     admin = User.objects.create_user(username="admin1")
     membership_grant(user=admin, organisation=o.org, role=MembershipRole.ADMIN, all_regions=True)
     client.force_login(admin)
+    return admin
+
+
+def test_accreditation_via_api_needs_admin_2fa_and_cec_decision(client):
+    o = observed_country()
+    newcomer = observer_register(organisation=o.org, region=o.region1, name="New Person")
+    admin = _admin_logged_in(client, o)
     body = {
         "election": "kz-test-presidential",
         "observer": newcomer.code,
@@ -199,10 +205,7 @@ def test_accreditation_via_api_needs_admin_2fa_and_cec_decision(client):
 
 def test_sample_draw_is_seeded_once_and_xlsform_downloads(client):
     o = observed_country()
-    admin = User.objects.create_user(username="admin1")
-    membership_grant(user=admin, organisation=o.org, role=MembershipRole.ADMIN, all_regions=True)
-    client.force_login(admin)
-    _verify(client, admin)
+    _verify(client, _admin_logged_in(client, o))
     r = _post(
         client,
         f"{API}/organisations/wings/sample",
@@ -231,10 +234,7 @@ def test_sample_draw_is_seeded_once_and_xlsform_downloads(client):
 def test_sample_seed_beyond_64_bits_is_refused_not_a_server_error(client):
     # Found by tests/test_api_fuzz.py: SQLite raised OverflowError (a 500) on this seed.
     o = observed_country()
-    admin = User.objects.create_user(username="admin1")
-    membership_grant(user=admin, organisation=o.org, role=MembershipRole.ADMIN, all_regions=True)
-    client.force_login(admin)
-    _verify(client, admin)
+    _verify(client, _admin_logged_in(client, o))
     r = _post(
         client,
         f"{API}/organisations/wings/sample",
@@ -267,10 +267,7 @@ def test_inclusion_rules_are_validated_and_applied(client):
     from psephos.observation.services.submissions import submission_record
 
     o = observed_country()
-    admin = User.objects.create_user(username="admin1")
-    membership_grant(user=admin, organisation=o.org, role=MembershipRole.ADMIN, all_regions=True)
-    client.force_login(admin)
-    _verify(client, admin)
+    _verify(client, _admin_logged_in(client, o))
     url = f"{API}/organisations/wings/rules"
     bad = client.put(
         url,

@@ -20,7 +20,7 @@ from psephos.elections.enums import ElectionKind
 from psephos.elections.models import Election, Option
 from psephos.results.enums import VersionSource
 from psephos.results.models import Protocol, ProtocolVersion, ProtocolVote
-from psephos.results.rules.lines import ProtocolLines
+from psephos.results.rules.lines import LINE_NAMES, ProtocolLines
 from psephos.results.services.protocols import protocol_accept, protocol_submit
 from psephos.results.services.tabulation import tally_recompute
 from tests.support.country import PRESIDENTIAL, REFERENDUM, Country, country_grid, members_make
@@ -42,6 +42,23 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.READER
     commission = None
+
+
+# The stations' CSV of the small country's presidential election (the API's export and the
+# publication bundle's stations.csv): where, every protocol line, the votes, the state.
+STATIONS_CSV_HEADER = ",".join(
+    [
+        "station",
+        "tec",
+        "region",
+        *LINE_NAMES,
+        "abden",
+        "tokayev",
+        "against-all",
+        "status",
+        "version",
+    ]
+)
 
 
 def small_country(
