@@ -40,7 +40,9 @@ def _utc(day: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, time, tzinfo=tz).astimezone(dt.UTC)
 
 
-def _event(e: CalendarEvent, *, election: str, tz: ZoneInfo, stamp: dt.datetime) -> Event:
+def _event(
+    e: CalendarEvent, *, election: str, tz: ZoneInfo, stamp: dt.datetime, source_word: str
+) -> Event:
     event = Event()
     event.add("uid", f"{e.key}.{election}@psephos")
     event.add("dtstamp", stamp)
@@ -58,16 +60,21 @@ def _event(e: CalendarEvent, *, election: str, tz: ZoneInfo, stamp: dt.datetime)
         event.add("dtstart", start)
         event.add("dtend", end)
     event.add("summary", e.title)
-    event.add("description", f"{e.basis}. Source: {e.source}")
+    parts = [e.basis, f"{source_word}: {e.source}" if e.source else ""]
+    event.add("description", ". ".join(p for p in parts if p))
     return event
 
 
-def calendar_as_ics(cal: ElectionCalendar, *, election: str, name: str) -> str:
+def calendar_as_ics(
+    cal: ElectionCalendar, *, election: str, name: str, source_word: str = "Source"
+) -> str:
     """Return the calendar as an iCalendar document (built by the ``icalendar`` library).
 
     All-day events use dates; timed ones are written in UTC so that no
     VTIMEZONE block is needed. DTSTAMP is the calling date, so the output is
-    the same each time for the same calendar. The library escapes text, folds
+    the same each time for the same calendar. Each event's DESCRIPTION is its basis and
+    ``source_word``: its source (the voter calendar passes both in the reader's
+    language). The library escapes text, folds
     lines at 75 octets and ends them with CRLF; properties keep the order added.
     """
     tz = ZoneInfo(cal.timezone)
@@ -78,5 +85,7 @@ def calendar_as_ics(cal: ElectionCalendar, *, election: str, name: str) -> str:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", vText(name))
     for e in cal.events:
-        calendar.add_component(_event(e, election=election, tz=tz, stamp=stamp))
+        calendar.add_component(
+            _event(e, election=election, tz=tz, stamp=stamp, source_word=source_word)
+        )
     return calendar.to_ical(sorted=False).decode()

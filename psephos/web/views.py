@@ -314,6 +314,7 @@ def voter_calendar_ics(request: HttpRequest, key: str) -> HttpResponse:
         dataclasses.replace(cal, events=events),
         election=f"voter.{election.key}",
         name=f"{localized(election, 'name')} · {_('Voter calendar')}",
+        source_word=_("Source"),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{election.key}-voter.ics"'

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from psephos.elections.rules.calendar import CalendarEvent, ElectionCalendar
 from psephos.pollingday.rules.mobile import application_deadline
@@ -26,6 +27,31 @@ MOBILE_BASIS = {
 }
 # The legal calendar's events a voter needs, in the order a voter meets them.
 VOTER_EVENTS = ("list_display", "place_of_stay_deadline", "avc")
+
+
+def basis_words(basis: str) -> str:
+    """Return a legal calendar's rule ("voting − 15 … 18:00 on voting − 1") in words of
+    the active language; a part it does not know stays as written."""
+
+    def term(text: str) -> str:
+        text = text.strip()
+        if text == "voting day":
+            return _("voting day")
+        timed = re.fullmatch(r"(\d\d:\d\d) on (.+)", text)
+        if timed:
+            return _("%(time)s on %(day)s") % {"time": timed[1], "day": term(timed[2])}
+        before = re.fullmatch(r"voting − (\d+)", text)
+        if before is None:
+            return text
+        n = int(before[1])
+        if n == 1:
+            return _("the day before voting day")
+        return ngettext("%(n)d day before voting day", "%(n)d days before voting day", n) % {"n": n}
+
+    parts = basis.split(" … ")
+    if len(parts) == 2:
+        return _("from %(start)s to %(end)s") % {"start": term(parts[0]), "end": term(parts[1])}
+    return term(basis)
 
 
 def voter_events(
@@ -52,14 +78,21 @@ def voter_events(
         "voting": _("Voting day"),
     }
     keep = {e.key: e for e in cal.events if e.key in VOTER_EVENTS}
-    events = [dataclasses.replace(keep[k], title=titles[k]) for k in VOTER_EVENTS if k in keep]
+    events = [
+        dataclasses.replace(keep[k], title=titles[k], basis=basis_words(keep[k].basis))
+        for k in VOTER_EVENTS
+        if k in keep
+    ]
     deadline = application_deadline(cal.voting, mobile_deadline)
+    # A deadline at midnight is the end of the day before: that day, all day, never
+    # "until 00:00" of the next (the page says "until the end of the day").
+    midnight = deadline.time() == dt.time(0)
     events.append(
         CalendarEvent(
             "mobile_deadline",
             titles["mobile_deadline"],
-            deadline.date(),
-            start_time=deadline.time(),
+            deadline.date() - dt.timedelta(days=1) if midnight else deadline.date(),
+            start_time=None if midnight else deadline.time(),
             basis=str(MOBILE_BASIS.get(mobile_deadline, "")),
             source=_("the election's rule profile"),
         )

@@ -66,6 +66,16 @@ def test_the_ics_holds_the_same_dates_in_the_reader_s_language(small: SmallElect
     )
     # Noon on the eve in Almaty (UTC+6 in 2022), written in UTC.
     assert mobile.decoded("dtstart") == dt.datetime(2022, 11, 19, 6, 0, tzinfo=dt.UTC)
+    # The legal calendar's rule and the source, in Russian too.
+    stay = events[f"place_of_stay_deadline.voter.{KEY}@psephos"]
+    assert str(stay["description"]) == "за 30 дней до дня голосования. Источник: [P] §VI"
+    avc = events[f"avc.voter.{KEY}@psephos"]
+    assert str(avc["description"]).startswith(
+        "за 15 дней до дня голосования — накануне дня голосования, 18:00. Источник: "
+    )
+    assert str(mobile["description"]) == (
+        "За 12 часов до дня голосования. Источник: профиль правил выборов"
+    )
     voting = events[f"voting.voter.{KEY}@psephos"]
     assert (voting.decoded("dtstart"), voting.decoded("dtend")) == (
         dt.datetime(2022, 11, 20, 1, 0, tzinfo=dt.UTC),
@@ -79,7 +89,8 @@ def test_the_ics_holds_the_same_dates_in_the_reader_s_language(small: SmallElect
         (
             "days_15",
             0,
-            [("mobile_deadline", dt.date(2022, 11, 5)), ("voting", dt.date(2022, 11, 20))],
+            # Until 00:00 on 5 Nov: the last day is 4 Nov, all of it.
+            [("mobile_deadline", dt.date(2022, 11, 4)), ("voting", dt.date(2022, 11, 20))],
         ),
         (
             "day_noon",
@@ -109,3 +120,24 @@ def test_the_mobile_deadline_and_early_voting_follow_the_profile(
     assert [(e.key, e.start) for e in events] == expected
     if early:
         assert events[0].last_day == dt.date(2022, 11, 19)
+
+
+def test_a_deadline_at_midnight_reads_as_the_end_of_the_day_before(small: SmallElection) -> None:
+    small.election.profile_overrides = {"mobile_deadline": "days_15"}
+    small.election.save(update_fields=["profile_overrides"])
+    texts = {
+        "en": "Nov. 4, 2022, until the end of the day (24:00)",
+        "ru": "4 ноября 2022 г., до конца дня (24:00)",
+        "kk": "күннің соңына дейін (24:00)",
+    }
+    for lang, text in texts.items():
+        item = re.search(r'<li data-key="mobile_deadline"[^>]*>(.*?)</li>', _get(URL, lang), re.S)
+        assert item is not None and text in re.sub(r"<[^>]+>", "", item[1]), lang
+        assert "00:00" not in item[1]
+    client = Client()
+    cal = Calendar.from_ical(client.get(f"/e/{KEY}/voter-calendar.ics").content)
+    mobile = next(e for e in cal.walk("VEVENT") if str(e["uid"]).startswith("mobile_deadline."))
+    assert (mobile.decoded("dtstart"), mobile.decoded("dtend")) == (
+        dt.date(2022, 11, 4),
+        dt.date(2022, 11, 5),
+    )
