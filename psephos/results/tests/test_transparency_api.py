@@ -297,20 +297,25 @@ def lines_file(tmp_path, data):
     return str(path)
 
 
-def test_correct_command(country, tmp_path):
-    out = StringIO()
+def correct_command(tmp_path, votes_for, lines, *extra, **kwargs):
+    """Run ``correct`` for the TEC's decision No. 9 with ``lines`` as the new figures."""
     decision_command(
         "correct",
         "tec-KZ-01-01",
         "9",
         "2022-11-21",
         "Recount.",
-        "6",
+        votes_for,
         "--lines",
-        lines_file(tmp_path, new_lines(country)),
-        "--recount",
-        stdout=out,
+        lines_file(tmp_path, lines),
+        *extra,
+        **kwargs,
     )
+
+
+def test_correct_command(country, tmp_path):
+    out = StringIO()
+    correct_command(tmp_path, "6", new_lines(country), "--recount", stdout=out)
     assert out.getvalue().startswith("Decision No. 9 of KZ-01-01 is proposed")
     out = confirm(("KZ-01-01", "9"), "second-KZ-01-01")
     assert out == f"{KEY} {STATION}: version 2 by decision No. 9.\n"
@@ -321,27 +326,9 @@ def test_correct_command(country, tmp_path):
 def test_correct_command_refusal_writes_nothing(country, tmp_path):
     before = state()
     with pytest.raises(CommandError, match="decision_invalid"):
-        decision_command(
-            "correct",
-            "tec-KZ-01-01",
-            "9",
-            "2022-11-21",
-            "Recount.",
-            "0",
-            "--lines",
-            lines_file(tmp_path, new_lines(country)),
-        )
+        correct_command(tmp_path, "0", new_lines(country))
     with pytest.raises(CommandError, match="lacks"):
-        decision_command(
-            "correct",
-            "tec-KZ-01-01",
-            "9",
-            "2022-11-21",
-            "Recount.",
-            "5",
-            "--lines",
-            lines_file(tmp_path, {"votes": {}}),
-        )
+        correct_command(tmp_path, "5", {"votes": {}})
     assert state() == before
 
 
