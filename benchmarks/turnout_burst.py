@@ -262,11 +262,31 @@ def _pages(key: str, runs: int, during: dt.datetime) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(
+        description=(
+            "The turnout burst of issue 21 (details in the module docstring). In about ten "
+            "minutes on two idle cores, on a scratch PostgreSQL cluster of its own: "
+            "bash scripts/pg-cluster.sh start var/pgtest-burst 55599 (it prints the "
+            "DATABASE_URL); export that DATABASE_URL, DJANGO_DEBUG=1 and "
+            "PGTEST_DIR=var/pgtest-burst; .venv/bin/python manage.py migrate; "
+            ".venv/bin/python manage.py simulate kz-2022-presidential --no-mission "
+            "--no-media (about 1 minute); then .venv/bin/python benchmarks/turnout_burst.py "
+            "--runs 1 (set-up about 1 minute, the burst 1 minute when the server keeps up, "
+            "the in-process baseline about 1 minute, the pages under a minute); "
+            "--no-baseline skips the baseline. Stop the cluster with "
+            "bash scripts/pg-cluster.sh stop var/pgtest-burst."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--election", default="kz-2022-presidential")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--page-runs", type=int, default=21)
+    parser.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="skip the in-process baseline (the service called one report after another)",
+    )
     parser.add_argument(
         "--pages-only",
         action="store_true",
@@ -379,6 +399,8 @@ def main() -> None:
                 f"{b['cpu_ms']['gunicorn']:.2f} ms, PostgreSQL {b['cpu_ms']['postgres']:.2f} ms"
             )
             TurnoutReport.objects.filter(election=election).delete()
+            if args.no_baseline:
+                continue
             before = _load()
             at = start
             w, c = time.perf_counter(), time.process_time()
@@ -417,10 +439,11 @@ def main() -> None:
         f"server CPU per report (median): gunicorn {g:.2f} ms + PostgreSQL {p:.2f} ms = "
         f"{g + p:.2f} ms: {2000 / (g + p):.0f} reports/s on two dedicated cores"
     )
-    print(
-        f"baseline median: {med(w for w, _ in bases):.1f} s wall, "
-        f"{med(c for _, c in bases):.1f} s CPU for {len(stations)} reports"
-    )
+    if bases:
+        print(
+            f"baseline median: {med(w for w, _ in bases):.1f} s wall, "
+            f"{med(c for _, c in bases):.1f} s CPU for {len(stations)} reports"
+        )
     _pages(election.key, args.page_runs, start + dt.timedelta(minutes=30))
 
 

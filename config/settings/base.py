@@ -214,6 +214,23 @@ VOTERS_SEAL_SECONDS = float(os.environ.get("PSEPHOS_VOTERS_SEAL_SECONDS", "1.0")
 # miss on most marks; elections and stations do not change during election day.
 VOTERS_STATION_CACHE_SECONDS = float(os.environ.get("PSEPHOS_VOTERS_STATION_CACHE_SECONDS", "60"))
 
+# The cache every server process shares (the turnout view, the commission pages, the
+# recommendations' evidence): Django's database cache on the same PostgreSQL, no new
+# service; its table is created by core's migration 0002 (ADR 0015).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "psephos_cache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+# The public turnout view may be this many seconds old: a burst of reports (one ledger
+# event each) does not make every read rebuild it (issue 21: current within 5 s). 0:
+# current after every event (the view is keyed by the ledger head).
+POLLINGDAY_TURNOUT_STALE_SECONDS = float(
+    os.environ.get("PSEPHOS_POLLINGDAY_TURNOUT_STALE_SECONDS", "2")
+)
+
 # Refused marks per PEC operator: past this many in this many seconds, the operator's
 # attempts are refused outright until the window ends (issue 16, item 5).
 VOTERS_MARK_REFUSALS_LIMIT = int(os.environ.get("PSEPHOS_VOTERS_MARK_REFUSALS_LIMIT", "30"))

@@ -21,3 +21,7 @@ LEDGER_CHECKPOINT_SECONDS = 0.0
 # Staff pages are tested with a password login; psephos/web/tests/test_staff_two_factor.py
 # turns the second factor on.
 PSEPHOS_STAFF_TWO_FACTOR = False
+# Each test process keeps its own cache in memory (no cache table in the test databases),
+# and the turnout view is current after every event: tests read what they just wrote.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+POLLINGDAY_TURNOUT_STALE_SECONDS = 0.0

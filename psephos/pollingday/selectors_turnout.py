@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
@@ -162,17 +164,22 @@ TURNOUT_CACHE_SECONDS = 600
 
 
 def _cached[T](name: str, election: Election, now: dt.datetime, build: Callable[[], T]) -> T:
-    """Return ``build()`` from the cache while nothing changed.
+    """Return ``build()`` from the cache while nothing changed, or changed a moment ago.
 
-    Keyed per election, language (the units' names), ledger head (every report and mark
-    seal appends an event) and minute (a reporting window closes on the minute).
+    Keyed per election, language (the units' names), minute (a reporting window closes
+    on the minute) and freshness: the window of ``POLLINGDAY_TURNOUT_STALE_SECONDS``
+    (2 s) of wall-clock time it was built in, so that a burst of reports at the reporting
+    hour costs one rebuild per window, not one per report, and no read of the ledger
+    head; with 0, the ledger head (every report and mark seal appends an event).
     """
     language = (get_language() or "en")[:2]
-    key = f"pollingday:{name}:{election.pk}:{language}:{ledger_head_hash()}:{now:%Y%m%d%H%M}"
+    stale = float(settings.POLLINGDAY_TURNOUT_STALE_SECONDS)
+    fresh = f"w{int(time.time() // stale)}" if stale > 0 else ledger_head_hash()
+    key = f"pollingday:{name}:{election.pk}:{language}:{fresh}:{now:%Y%m%d%H%M}"
     value: T | None = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, TURNOUT_CACHE_SECONDS)
+        cache.set(key, value, 60 if stale > 0 else TURNOUT_CACHE_SECONDS)
     return value
 
 
