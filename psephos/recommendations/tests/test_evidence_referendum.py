@@ -9,6 +9,7 @@ with a direct query, not through the selectors the indicators use.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,10 +18,14 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import translation
 
+from psephos.accounts.models import User
 from psephos.complaints.models import Complaint
+from psephos.complaints.services.decisions import complaint_court_ruling_record
 from psephos.complaints.services.filing import complaint_file
+from psephos.core import clock
 from psephos.elections.enums import ElectionStatus
 from psephos.elections.models import Election
+from psephos.elections.rules.calendar_profiles import DISPUTE_PROFILES, REFERENDUM_DISPUTES
 from psephos.ledger.models import Event
 from psephos.recommendations.evidence import (
     REASONS,
@@ -42,24 +47,28 @@ LAST_DAY = dt.date(2022, 6, 7) + dt.timedelta(days=10)
 
 
 def _challenge(election: Election, filed: dt.datetime) -> Complaint:
-    """A results challenge by a complainant with standing, left undecided."""
-    complaint = complaint_file(
-        election=election,
-        complainant_kind="president",
-        complainant_name="Office of the President",
-        respondent_kind="commission",
-        respondent_commission_code="CEC",
-        subject_kind="results",
-        subject_date=dt.date(2022, 6, 7),
-        summary="The results of one region are disputed.",
-        remedy="Recount.",
-        filed_at=filed,
-    )
+    """A results challenge by a complainant with standing, left undecided; its ledger event
+    on the simulated clock, as the simulation's (the ledger's times never go back)."""
+    with clock.fixed(filed):
+        complaint = complaint_file(
+            election=election,
+            complainant_kind="president",
+            complainant_name="Office of the President",
+            respondent_kind="commission",
+            respondent_commission_code="CEC",
+            subject_kind="results",
+            subject_date=dt.date(2022, 6, 7),
+            summary="The results of one region are disputed.",
+            remedy="Recount.",
+            filed_at=filed,
+        )
     assert (complaint.no_standing, complaint.out_of_time) == (False, False)
     return complaint
 
 
-def test_every_referendum_figure_and_the_certification_after_every_window(client: Client) -> None:
+def test_every_referendum_figure_and_the_certification_after_every_window(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     printed = simulate(KEY, "--certify")
     election = Election.objects.get(key=KEY)
     # Certified the day after the window closed (24:00 on 17 June), at 11:00 on the
@@ -182,6 +191,34 @@ def test_every_referendum_figure_and_the_certification_after_every_window(client
         None,
         "not_certified",
     )
+
+    # The simulation waits for every appeal window too. Under a profile whose results
+    # challenges go to a court that can be appealed (3 days), a second challenge filed on
+    # 9 June; the courts rule on both on 16 June: the Supreme Court's ruling is final, the
+    # other can be appealed until 24:00 on 19 June — so certified on 20 June at 11:00,
+    # two days after the window to challenge the results, and "yes" with none open.
+    appealable = replace(REFERENDUM_DISPUTES, results_challenge_body="Administrative court")
+    monkeypatch.setitem(DISPUTE_PROFILES, REFERENDUM_DISPUTES.key, appealable)
+    second = _challenge(election, dt.datetime(2022, 6, 9, 6, tzinfo=dt.UTC))
+    assert second.body_court == "Administrative court"
+    staff = User.objects.get(username="simulate-cec-1")
+    ruled = dt.datetime(2022, 6, 16, 6, tzinfo=dt.UTC)
+    for challenge in (pending, second):
+        with clock.fixed(ruled):
+            complaint_court_ruling_record(
+                complaint=challenge,
+                user=staff,
+                facts="The disputed protocols match the tabulation.",
+                law="Constitutional Law on Referendums, Art. 38.",
+                outcome="rejected",
+                decided_at=ruled,
+            )
+    waited = certification_simulate(election=election)
+    after_appeal = dt.datetime(2022, 6, 20, 11, tzinfo=ALMATY)
+    assert (waited.certified_at, waited.reasons) == (after_appeal, ())
+    election.refresh_from_db()
+    final = rows_by_key(election)["certification-after-appeals"]
+    assert (figure(final), final["windows_open"]) == ((True, 1, 1, "1.0000", None), [])
 
 
 def test_certify_is_refused_with_a_station_left_open() -> None:
