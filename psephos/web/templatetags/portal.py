@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from psephos.accounts.enums import Role
 from psephos.commissions.labels import commission_title
 from psephos.core.i18n import localized
+from psephos.recommendations.labels import area_label as _area_label
 from psephos.results.labels import label_for_line, label_for_source, label_for_status
 from psephos.web.labels import label_for_level
 
@@ -122,6 +123,12 @@ def level_label(level: str) -> str:
 def source_label(source: str | None) -> str:
     """Return the translated origin of a protocol version."""
     return str(label_for_source(source)) if source else "–"
+
+
+@register.filter
+def area_label(area: str) -> str:
+    """A recommendation's area in the page's language (``recommendations.labels``)."""
+    return _area_label(area)
 
 
 @register.filter
