@@ -213,13 +213,16 @@ def columns_refused(
         or _over(before.donations, a, donations, rules.cap_donations)
     ):
         return True
-    donor = _donor_running(groups, a, before.by_donor)
-    for source_kind, limit in (
-        (CITIZEN, rules.donor_limit_citizen),
-        (LEGAL_ENTITY, rules.donor_limit_entity),
-    ):
-        if limit is None:
-            continue
+    limits = [
+        (kind, limit)
+        for kind, limit in (
+            (CITIZEN, rules.donor_limit_citizen),
+            (LEGAL_ENTITY, rules.donor_limit_entity),
+        )
+        if limit is not None
+    ]
+    donor = _donor_running(groups, a, before.by_donor) if limits else a
+    for source_kind, limit in limits:
         checked = (groups >= 0) & (source == source_kind)
         if (checked & (donor > tiyn(limit))).any():
             return True
