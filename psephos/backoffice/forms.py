@@ -446,11 +446,13 @@ class InvoiceForm(OfficeForm):
         field.choices = contracts
 
 
-class FinanceProposeForm(OfficeForm):
+class FinanceProposeForm(SessionChoiceForm):
     """A commission's decision on an invoice (or a report): the subject, the outcome, the
-    adoption (number, date, vote, signed document) and the reasons (a refusal needs them)."""
+    adoption (number, date, the open session or none, vote, signed document) and the
+    reasons (a refusal needs them)."""
 
     ids = "propose"
+    field_order = ("subject", "outcome", "number", "decided_on", "session")
 
     subject = forms.TypedChoiceField(label=_("Invoice"), coerce=int)
     outcome = forms.ChoiceField(label=_("Decision"))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from psephos.core.errors import NotFound
 
-from .enums import DecisionStatus
+from .enums import DecisionStatus, SessionStatus
 from .models import Commission, Decision, Session
 
 REGISTER_LIMIT = 1000  # rows a page, a download or the API answers at most
@@ -106,6 +106,26 @@ def session_get(*, commission: Commission, number: str) -> Session:
             data={"commission": commission.code, "session": number},
         )
     return session
+
+
+def session_choices(*, commission: Commission) -> list[tuple[str, str]]:
+    """Return the commission's open sessions as choices (number, "session N"): the sessions
+    a decision proposed now may be adopted at (every decision form offers them)."""
+    return [
+        (s.number, _("session %(number)s") % {"number": s.number})
+        for s in Session.objects.filter(commission=commission, status=SessionStatus.OPEN).order_by(
+            "-starts_at"
+        )
+    ]
+
+
+def session_chosen(*, commission: Commission | None, number: str) -> Session | None:
+    """Return the session of ``commission`` a form or a request chose by number, or None
+    (taken outside a session). Raises ``NotFound`` for a number the commission has not;
+    whether the session may adopt the decision is ``decision_propose``'s check."""
+    if not number or commission is None:
+        return None
+    return session_get(commission=commission, number=number)
 
 
 def session_decisions(*, session: Session) -> list[RegisterRow]:

@@ -57,6 +57,11 @@ class DecisionVoteIn(Schema):
     document: Annotated[str, Field(min_length=4, max_length=14_000_000)] = Field(
         description="The signed decision document, base64 (at most 10 MiB decoded).",
     )
+    session: Annotated[str, Field(max_length=32, pattern=r"^[^\x00]*$")] = Field(
+        default="",
+        description="The number of the commission's open session that adopted the decision; "
+        "empty: taken outside a session.",
+    )
 
 
 class DecisionPendingOut(Schema):

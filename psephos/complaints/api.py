@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 
 from psephos.accounts.authentication import STAFF_AUTH
 from psephos.accounts.enums import Role
+from psephos.commissions.register import session_chosen
 from psephos.commissions.schemas import DecisionPendingOut, decision_pending_out, document_decode
 from psephos.core.client import client_address
 from psephos.core.csrf import session_csrf_check
@@ -192,6 +193,7 @@ def decision(request: HttpRequest, key: str, payload: ComplaintDecisionIn) -> An
             abstentions=v.abstentions,
             present=v.present,
             document=document_decode(v.document, "vote.document"),
+            session=session_chosen(commission=complaint.body_commission, number=v.session),
         ),
     )
     confirm = f"/api/v1/complaints/{key}/decisions/{proposed.number}/confirm"

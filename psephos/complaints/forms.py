@@ -88,11 +88,31 @@ class DecisionForm(forms.Form):
         label=_("Abstentions"), min_value=0, max_value=1000, initial=0, required=False
     )
     document = forms.FileField(label=_("Signed decision document (at most 10 MiB)"), required=False)
+    session = forms.ChoiceField(label=_("Adopted at"), required=False)
 
-    VOTE_FIELDS = ("number", "present", "votes_for", "votes_against", "abstentions", "document")
+    VOTE_FIELDS = (
+        "number",
+        "present",
+        "votes_for",
+        "votes_against",
+        "abstentions",
+        "document",
+        "session",
+    )
 
-    def __init__(self, *args: object, by_commission: bool = True, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        by_commission: bool = True,
+        sessions: list[tuple[str, str]] | None = None,
+        **kwargs: object,
+    ) -> None:
+        """``sessions``: the deciding commission's open sessions (``commissions.register.
+        session_choices``); the decision is adopted at one of them or outside one."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        session = self.fields["session"]
+        assert isinstance(session, forms.ChoiceField)
+        session.choices = [("", _("outside a session")), *(sessions or [])]
         for name in self.VOTE_FIELDS:
             if not by_commission:
                 del self.fields[name]

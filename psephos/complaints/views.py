@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from psephos.commissions.register import session_choices, session_chosen
 from psephos.core.client import client_address
 from psephos.core.errors import ValidationFailed
 from psephos.elections.selectors import election_get
@@ -143,7 +144,13 @@ def decide(request: HttpRequest, key: str) -> HttpResponse:
     # Who may decide is checked before the form: nobody else sees it or its validation.
     access_complaint_decide(request.user, complaint)
     by_commission = complaint.body_commission_id is not None
-    form = DecisionForm(request.POST or None, request.FILES or None, by_commission=by_commission)
+    body = complaint.body_commission
+    form = DecisionForm(
+        request.POST or None,
+        request.FILES or None,
+        by_commission=by_commission,
+        sessions=session_choices(commission=body) if body is not None else [],
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         reasoned = {
@@ -166,6 +173,7 @@ def decide(request: HttpRequest, key: str) -> HttpResponse:
                         abstentions=d["abstentions"] or 0,
                         present=d["present"],
                         document=d["document"].read(),  # at most 10 MiB (FILE_UPLOAD limits)
+                        session=session_chosen(commission=body, number=d.get("session") or ""),
                     ),
                 )
             else:

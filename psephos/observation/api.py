@@ -17,8 +17,10 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from psephos.accounts.authentication import STAFF_AUTH
+from psephos.commissions.register import session_chosen
 from psephos.commissions.rules.decisions import DecisionVote
 from psephos.commissions.schemas import DecisionPendingOut, decision_pending_out, document_decode
+from psephos.commissions.selectors import commission_top_get
 from psephos.core import clock
 from psephos.core.i18n import localized
 from psephos.elections.selectors import election_get
@@ -260,6 +262,9 @@ def accreditation_decide_api(
         on=payload.date or clock.now().astimezone(ZoneInfo(acc.election.geography.timezone)).date(),
         vote=DecisionVote(0, v.present, v.votes_for, v.votes_against, v.abstentions),
         document=document_decode(v.document, "vote.document"),
+        session=session_chosen(
+            commission=commission_top_get(geography=acc.election.geography), number=v.session
+        ),
     )
     confirm = f"/api/v1/observation/accreditations/{election}/decisions/{proposed.number}/confirm"
     return Status(202, decision_pending_out(proposed, confirm))

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from psephos.accounts.authentication import STAFF_AUTH
+from psephos.commissions.register import session_chosen
 from psephos.commissions.schemas import (
     DecisionPendingOut,
     DecisionVoteIn,
@@ -73,10 +74,14 @@ class ProtocolCancelIn(Schema):
     expected_version: Annotated[int, Field(strict=True, ge=1)] | None = None
 
 
-def _decision(d: ProtocolDecisionIn) -> dict[str, Any]:
-    """Return the decision's particulars as the decision services take them."""
+def _decision(d: ProtocolDecisionIn, user: Any) -> dict[str, Any]:
+    """Return the decision's particulars as the decision services take them (the session
+    is the proposer's commission's: the deciding commission is always theirs)."""
     particulars = d.dict(include=set(_PARTICULARS))
-    return particulars | {"document": document_decode(d.document, "decision.document")}
+    return particulars | {
+        "document": document_decode(d.document, "decision.document"),
+        "session": session_chosen(commission=getattr(user, "commission", None), number=d.session),
+    }
 
 
 _PARTICULARS = ("number", "date", "reasons", "votes_for", "votes_against", "abstentions", "present")
@@ -105,7 +110,7 @@ def protocol_correction(
         user=request.user,  # type: ignore[arg-type]
         election=election,
         station_code=code,
-        **_decision(payload.decision),
+        **_decision(payload.decision, request.user),
         lines=payload.lines.to_lines(),
         recount=payload.recount,
         expected_version=payload.expected_version,
@@ -127,7 +132,7 @@ def station_cancel(
         user=request.user,  # type: ignore[arg-type]
         election=election,
         station_code=code,
-        **_decision(payload.decision),
+        **_decision(payload.decision, request.user),
         expected_version=payload.expected_version,
     )
     return Status(202, _decision_out(election.key, decision))

@@ -364,3 +364,38 @@ def test_the_fund_page_speaks_kazakh_and_russian(
     assert [h for h in headings if f"<h2>{h}</h2>" not in page] == [], re.findall(
         "<h2>.*?</h2>", page
     )
+
+
+def test_a_finance_decision_is_adopted_at_an_open_session(
+    world: World,
+    fund: Fund,  # noqa: F811
+    frozen: list[dt.datetime],
+) -> None:
+    from psephos.commissions.models import Session
+    from psephos.commissions.sessions import session_announce, session_open
+
+    cec, user = world.country.cec, world.country.users["CEC"]
+    client = _client(user)
+    client.post(_base(fund) + "contract/", CONTRACT)
+    _invoice(client, fund)
+    starts = dt.datetime(2022, 10, 31, 4, 0, tzinfo=dt.UTC)
+    frozen[0] = starts - dt.timedelta(days=2)
+    session_announce(
+        user=user, commission=cec, number="31", starts_at=starts, agenda="1. Invoices.",
+        notice_hours=24,
+    )  # fmt: skip
+    frozen[0] = starts
+    session_open(
+        user=user, session=Session.objects.get(number="31"),
+        present=[m.pk for m in cec.members.all()],
+    )  # fmt: skip
+    page = client.get(_base(fund)).content.decode()
+    choices = page.split('id="invoice-propose_session"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]*)"', choices) == ["", "31"]
+    before = _state()
+    unknown = _propose(client, fund, outcome="approved", session="30")
+    assert unknown.status_code == 422
+    assert _state() == before
+    r = _propose(client, fund, outcome="approved", session="31")
+    assert r.status_code == 302
+    assert Decision.objects.get(number="F-1").session.number == "31"

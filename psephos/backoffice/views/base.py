@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from django.utils.translation import gettext as _
-
-from psephos.commissions.enums import SessionStatus
-from psephos.commissions.register import session_get, sessions_list
+from psephos.commissions.register import session_choices
+from psephos.commissions.register import session_chosen as register_session_chosen
 from psephos.commissions.selectors import commission_get
 from psephos.core.errors import DomainError, PermissionDenied
 from psephos.elections.rules.profiles import Profile, profile_for
@@ -65,14 +63,10 @@ def form_refused(form: Form, exc: DomainError) -> int:
 
 
 def open_sessions(commission: Commission) -> list[tuple[str, str]]:
-    """Return the commission's open sessions as choices (number, "session N")."""
-    return [
-        (s.number, _("session %(number)s") % {"number": s.number})
-        for s in sessions_list(commission=commission)
-        if s.status == SessionStatus.OPEN
-    ]
+    """Return the commission's open sessions as choices (``commissions.register``)."""
+    return session_choices(commission=commission)
 
 
 def session_chosen(commission: Commission, number: str) -> Session | None:
     """Return the session a form chose by number, or None (taken outside a session)."""
-    return session_get(commission=commission, number=number) if number else None
+    return register_session_chosen(commission=commission, number=number)

@@ -97,7 +97,7 @@ from ..forms import (
     InvoiceForm,
     ReportSubmitForm,
 )
-from .base import form_refused
+from .base import form_refused, open_sessions, session_chosen
 
 if TYPE_CHECKING:
     from django.forms import Form
@@ -242,10 +242,18 @@ SUBJECTS = {
 }
 
 
-def _propose_form(name: str, fund: Fund, *args: Any, **kwargs: Any) -> FinanceProposeForm:
-    """The form proposing a decision on the fund's ``name`` subject (its own control ids)."""
+def _propose_form(
+    name: str, fund: Fund, own: Commission | None, *args: Any, **kwargs: Any
+) -> FinanceProposeForm:
+    """The form proposing a decision on the fund's ``name`` subject (its own control ids),
+    offering the open sessions of the operator's commission ``own``."""
     subject = SUBJECTS[name]
-    common = {"auto_id": f"{name}-propose_%s", "subjects": subject.awaiting(fund), **kwargs}
+    common = {
+        "auto_id": f"{name}-propose_%s",
+        "subjects": subject.awaiting(fund),
+        "sessions": open_sessions(own) if own is not None else [],
+        **kwargs,
+    }
     form: FinanceProposeForm
     if name == "audit":
         sanctions = finance_profile(fund.election).finance_sanctions
@@ -293,14 +301,14 @@ def _fund_page(
     forms: dict[str, Any] = {
         "contract": ContractForm(),
         "invoice": InvoiceForm(contracts=_contracts(fund)),
-        "propose": _propose_form("invoice", fund, initial=day),
+        "propose": _propose_form("invoice", fund, own, initial=day),
         "officer": FinanceOfficerForm(),
         "report": ReportSubmitForm(),
-        "report-propose": _propose_form("report", fund, initial=day),
+        "report-propose": _propose_form("report", fund, own, initial=day),
         "audit": AuditOpenForm(),
         "finding": FindingForm(audits=_audits(fund, AuditStatus.OPEN)),
         "answer": AnswerForm(audits=_audits(fund, AuditStatus.OPEN)),
-        "audit-propose": _propose_form("audit", fund, initial=day),
+        "audit-propose": _propose_form("audit", fund, own, initial=day),
     }
     forms.update(bound or {})
     bound = bound or {}
@@ -451,6 +459,11 @@ def _officer(user: User, fund: Fund, d: dict[str, Any]) -> str:
     ) % {"user": officer.username}
 
 
+def _own(request: HttpRequest) -> Commission | None:
+    """Return the logged-in operator's commission (its open sessions are offered)."""
+    return cast("User", request.user).commission
+
+
 def _proposer(name: str) -> Callable[[User, Fund, dict[str, Any]], str]:
     subject = SUBJECTS[name]
 
@@ -467,6 +480,9 @@ def _proposer(name: str) -> Callable[[User, Fund, dict[str, Any]], str]:
                 votes_against=d["votes_against"],
                 document=d["document"].read(),
                 abstentions=d.get("abstentions") or 0,
+                session=session_chosen(user.commission, d.get("session") or "")
+                if user.commission is not None
+                else None,
             ),
         )
         return _(
@@ -507,13 +523,13 @@ ACTS: dict[
         _invoice,
     ),
     "propose": (
-        lambda request, f: _propose_form("invoice", f, request.POST, request.FILES),
+        lambda request, f: _propose_form("invoice", f, _own(request), request.POST, request.FILES),
         _proposer("invoice"),
     ),
     "confirm": (lambda request, f: FinanceConfirmForm(request.POST), _confirmer("invoice")),
     "report": (lambda request, f: ReportSubmitForm(request.POST), _report),
     "report-propose": (
-        lambda request, f: _propose_form("report", f, request.POST, request.FILES),
+        lambda request, f: _propose_form("report", f, _own(request), request.POST, request.FILES),
         _proposer("report"),
     ),
     "report-confirm": (
@@ -531,7 +547,7 @@ ACTS: dict[
         _answer,
     ),
     "audit-propose": (
-        lambda request, f: _propose_form("audit", f, request.POST, request.FILES),
+        lambda request, f: _propose_form("audit", f, _own(request), request.POST, request.FILES),
         _proposer("audit"),
     ),
     "audit-confirm": (

@@ -32,7 +32,7 @@ from .common import body_key, disputes_for, zone_for
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
-    from psephos.commissions.models import Decision
+    from psephos.commissions.models import Decision, Session
 
 
 def _locked(complaint: Complaint) -> Complaint:
@@ -49,6 +49,7 @@ class CommissionVote:
     present: int
     document: bytes
     abstentions: int = 0
+    session: Session | None = None  # the open session that adopted it; None: outside one
 
 
 def _reasons_check(complaint: Complaint, facts: str, law: str, outcome: str) -> None:
@@ -185,6 +186,7 @@ def complaint_decide(
             "remedy_ordered": remedy_ordered,
             "decided_at": decided_at.isoformat(),
         },
+        session=vote.session,
     )
 
 

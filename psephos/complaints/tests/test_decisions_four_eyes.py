@@ -218,3 +218,84 @@ def test_pages_propose_then_confirm(world, client):
 
 def _upload():
     return SimpleUploadedFile("decision.pdf", DOCUMENT, content_type="application/pdf")
+
+
+def _open_session(world, monkeypatch, number="9"):
+    """Announce and open session ``number`` of the Almaty TEC on 5 Nov 2022 (7 present)."""
+    import datetime as dt
+
+    from psephos.commissions.selectors import commission_members_list
+    from psephos.commissions.sessions import session_announce, session_open
+    from psephos.core import clock
+
+    with monkeypatch.context() as m:
+        m.setattr(clock, "now", lambda: at("2022-11-03 04:00"))
+        session = session_announce(
+            user=world.almaty_user, commission=world.almaty, number=number,
+            agenda="1. Complaints.", starts_at=at("2022-11-05 04:00"), notice_hours=24,
+        )  # fmt: skip
+        m.setattr(clock, "now", lambda: at("2022-11-05 05:00"))
+        members = commission_members_list(commission=world.almaty, on=dt.date(2022, 11, 5))
+        session_open(user=world.almaty_user, session=session, present=[p.pk for p in members])
+    return session
+
+
+def test_a_complaint_decision_is_adopted_at_an_open_session(world, client, monkeypatch):
+    c = file(world)
+    session = _open_session(world, monkeypatch)
+    client.force_login(world.almaty_user)
+    page = client.get(f"/complaints/{c.key}/decide/").content.decode()
+    assert '<option value="9">session 9</option>' in page
+    form = {
+        "facts": FACTS,
+        "law": LAW,
+        "outcome": "rejected",
+        "decided_at": "2022-11-05 06:00",
+        "number": "18",
+        "present": "7",
+        "votes_for": "5",
+        "votes_against": "2",
+        "abstentions": "0",
+        "session": "9",
+    }
+    unknown = client.post(
+        f"/complaints/{c.key}/decide/", form | {"session": "8", "document": _upload()}
+    )
+    assert unknown.status_code == 422  # not one of the open sessions offered
+    assert not Decision.objects.filter(number="18").exists()
+    r = client.post(f"/complaints/{c.key}/decide/", form | {"document": _upload()})
+    assert r.status_code == 302
+    assert Decision.objects.get(number="18").session_id == session.pk
+    client.force_login(second_operator(world.almaty_user))
+    assert client.post(f"/complaints/{c.key}/decisions/18/confirm/").status_code == 302
+    register = client.get(
+        f"/commissions/{world.geography.key}/{world.almaty.code}/decisions/"
+    ).content.decode()
+    assert f'href="/commissions/{world.geography.key}/{world.almaty.code}/sessions/9/"' in register
+
+
+def test_the_api_adopts_a_complaint_decision_at_a_session(world, client, monkeypatch):
+    c = file(world)
+    session = _open_session(world, monkeypatch)
+    client.force_login(world.almaty_user)
+    body = {
+        "facts": FACTS,
+        "law": LAW,
+        "outcome": "rejected",
+        "decided_at": "2022-11-05T06:00:00Z",
+        "vote": {
+            "number": "19",
+            "votes_for": 5,
+            "votes_against": 2,
+            "present": 7,
+            "document": base64.b64encode(DOCUMENT).decode(),
+            "session": "9",
+        },
+    }
+    r = client.post(f"/api/v1/complaints/{c.key}/decision", body, content_type="application/json")
+    assert r.status_code == 202, r.content
+    assert Decision.objects.get(number="19").session_id == session.pk
+    body["vote"] |= {"number": "20", "session": "77"}
+    r = client.post(f"/api/v1/complaints/{c.key}/decision", body, content_type="application/json")
+    assert r.status_code == 404
+    assert not Decision.objects.filter(number="20").exists()

@@ -30,7 +30,7 @@ from .events import fund_event
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
-    from psephos.commissions.models import Decision
+    from psephos.commissions.models import Decision, Session
 
     from ..models import Fund
 
@@ -63,6 +63,7 @@ class Adoption:
     votes_against: int
     document: bytes
     abstentions: int = 0
+    session: Session | None = None  # the open session that adopted it; None: outside one
 
 
 def finance_decision_propose(
@@ -126,6 +127,7 @@ def finance_decision_propose(
             "outcome": outcome,
             **(extra or {}),
         },
+        session=adoption.session,
     )
 
 

@@ -39,7 +39,7 @@ from .items import file_refuse
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
-    from psephos.commissions.models import Decision
+    from psephos.commissions.models import Decision, Session
     from psephos.elections.models import Election
 
 DRAW_ACTION = "airtime_draw"
@@ -270,13 +270,15 @@ def draw_propose(
     vote: DecisionVote,
     reasons: str,
     document: bytes,
+    session: Session | None = None,
 ) -> Decision:
     """Propose the CEC's decision to run the draw with the seed revealed at its session.
 
     A formal decision (``commissions.decision_propose``: ``user`` operates the CEC, the
     vote is valid against its membership on ``decided_on``, the signed document is
     kept by its SHA-256). The draw must be ready for ``seed`` (as ``draw_run`` checks);
-    nothing is allocated until another CEC operator confirms it (``draw_confirm``).
+    nothing is allocated until another CEC operator confirms it (``draw_confirm``). With
+    ``session`` the decision is adopted at that open session of the CEC, else outside one.
     Raises ``DrawNotCommitted``, ``DrawDone``, ``DrawSeedMismatch``, ``PermissionDenied``,
     ``DecisionNotValid`` or ``DecisionNumberTaken``; nothing is written then.
     """
@@ -293,6 +295,7 @@ def draw_propose(
         quorum=election_decision_quorum(election=election),
         document=document,
         action={"kind": DRAW_ACTION, "election": election.key, "seed": seed},
+        session=session,
     )
 
 

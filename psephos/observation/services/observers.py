@@ -32,7 +32,7 @@ from .crypto import phone_digest, seal
 
 if TYPE_CHECKING:
     from psephos.accounts.models import User
-    from psephos.commissions.models import Decision
+    from psephos.commissions.models import Decision, Session
     from psephos.elections.models import Election
     from psephos.territory.models import AdministrativeUnit
 
@@ -168,6 +168,7 @@ def accreditation_propose(
     on: dt.date,
     vote: DecisionVote,
     document: bytes,
+    session: Session | None = None,
 ) -> Decision:
     """Propose the central commission's decision to accredit, refuse or revoke; return it, pending.
 
@@ -181,7 +182,8 @@ def accreditation_propose(
     another operator confirms it (``accreditation_decision_confirm``; the CEC under
     ``decision_review=cec``). Raises ``PermissionDenied``, ``ValidationFailed``,
     ``AccreditationClosed``, ``DecisionNotValid`` or ``DecisionNumberTaken``; nothing is
-    written then.
+    written then. With ``session`` the decision is adopted at that open session of the
+    CEC, else outside one.
     """
     access_accreditation_decide(user=user)
     reasons = reasons.strip()
@@ -224,6 +226,7 @@ def accreditation_propose(
             "status": status,
             "badges": badges,
         },
+        session=session,
     )
 
 
