@@ -171,6 +171,27 @@ MARK_FIELDS = (
 MARK_SHOWN = "voters:mark_shown"  # session key: the id of the mark just recorded
 
 
+def _acted(
+    request: HttpRequest,
+    page: str,
+    election: Election,
+    station: PollingStation,
+    act: Callable[[], str],
+) -> tuple[HttpResponse | None, str | None, int]:
+    """Run a station page's ``act`` (a change through a service, which returns its message).
+
+    Done: the message and a redirect back to ``page``, so that a reload changes nothing
+    again. Refused: no redirect, the refusal's message and status to show on the page
+    (nothing is written then).
+    """
+    try:
+        done = act()
+    except DomainError as exc:
+        return None, exc.message, exc.http_status
+    messages.success(request, done)
+    return redirect(f"voters:{page}", key=election.key, code=station.code), None, 200
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @_station_page(access_station_act)
@@ -191,7 +212,8 @@ def station_certificates(
         serial = _field(request, "serial", 16)
         actor = actor_user(request.user)
         user: User = request.user  # type: ignore[assignment]  # login_required
-        try:
+
+        def act() -> str:
             if action == "issue":
                 certificate_issue(
                     election=election,
@@ -201,28 +223,26 @@ def station_certificates(
                     user=user,
                     actor=actor,
                 )
-                done = _("Certificate %(serial)s issued; the voter left this station's list.") % {
+                return _("Certificate %(serial)s issued; the voter left this station's list.") % {
                     "serial": serial
                 }
-            elif action == "lost":
+            if action == "lost":
                 certificate_report_lost(
                     election=election, serial=serial, user=user, actor=actor, station=station
                 )
-                done = _("Certificate %(serial)s reported lost; it cannot be presented.") % {
+                return _("Certificate %(serial)s reported lost; it cannot be presented.") % {
                     "serial": serial
                 }
-            elif action == "stay":
+            if action == "stay":
                 entry_place_of_stay(
                     election=election, station=station, iin=iin, user=user, actor=actor
                 )
-                done = _("The voter is on this station's list at their place of stay.")
-            else:
-                raise ValidationFailed(_("Choose an action."))
-            messages.success(request, done)
-            # After a change, a reload must not issue, report or include again.
-            return redirect("voters:station_certificates", key=election.key, code=station.code)
-        except DomainError as exc:
-            error, status = exc.message, exc.http_status
+                return _("The voter is on this station's list at their place of stay.")
+            raise ValidationFailed(_("Choose an action."))
+
+        done, error, status = _acted(request, "station_certificates", election, station, act)
+        if done is not None:
+            return done
     return render(
         request,
         "voters/station_certificates.html",
@@ -254,7 +274,8 @@ def station_corrections(
         user: User = request.user  # type: ignore[assignment]  # login_required
         raw_id = _field(request, "request", 12)
         kind = _field(request, "kind", 16)
-        try:
+
+        def act() -> str:
             if action == "file":
                 if kind not in CorrectionKind.values:
                     raise ValidationFailed(_("Choose what the voter asks for."))
@@ -267,8 +288,8 @@ def station_corrections(
                     user=user,
                     actor=actor,
                 )
-                messages.success(request, _("Request %(id)s recorded.") % {"id": filed.pk})
-            elif action in ("grant", "refuse"):
+                return _("Request %(id)s recorded.") % {"id": filed.pk}
+            if action in ("grant", "refuse"):
                 decided = correction_request_decide(
                     request_id=int(raw_id) if raw_id.isascii() and raw_id.isdigit() else 0,
                     election=election,
@@ -278,17 +299,15 @@ def station_corrections(
                     user=user,
                     actor=actor,
                 )
-                messages.success(
-                    request,
-                    _("Request %(id)s decided: %(status)s.")
-                    % {"id": decided.pk, "status": decided.get_status_display()},
-                )
-            else:
-                raise ValidationFailed(_("Choose an action."))
-            # After a change, a reload must not file or decide again.
-            return redirect("voters:station_corrections", key=election.key, code=station.code)
-        except DomainError as exc:
-            error, status = exc.message, exc.http_status
+                return _("Request %(id)s decided: %(status)s.") % {
+                    "id": decided.pk,
+                    "status": decided.get_status_display(),
+                }
+            raise ValidationFailed(_("Choose an action."))
+
+        done, error, status = _acted(request, "station_corrections", election, station, act)
+        if done is not None:
+            return done
     return render(
         request,
         "voters/station_corrections.html",
