@@ -1,4 +1,4 @@
-"""The finance officer's forms: a report to submit, an answer to an audit's findings."""
+"""The finance officer's forms: a receipt, a receipts file, a report, an answer to an audit."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ReportKind
+from .enums import ReportKind, Source
 
 
 class OfficerReportForm(forms.Form):
@@ -42,6 +42,43 @@ class OfficerReceiptsForm(forms.Form):
                 _("The file is larger than %(mib)d MiB.") % {"mib": RECEIPTS_FILE_MAX >> 20}
             )
         return file
+
+
+class OfficerReceiptForm(forms.Form):
+    """One receipt as the officer writes it: the fields of a receipts file's line, as text.
+
+    The fields are read by the same ``receipt_read`` as a file's lines, so a bad amount
+    or date gets the same message; only the form's shape is checked here.
+    """
+
+    received_on = forms.CharField(
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    amount = forms.CharField(label=_("Amount (KZT, at most two decimals)"), max_length=30)
+    currency = forms.CharField(label=_("Currency"), initial="KZT", max_length=10)
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
+    donor_id = forms.CharField(
+        label=_("Donor's IIN or BIN (never published)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    donor_name = forms.CharField(label=_("Donor's name"), required=False, max_length=300)
+    in_kind = forms.BooleanField(label=_("In kind (not money)"), required=False)
+    reference = forms.CharField(
+        label=_("The bank's transaction reference"), required=False, max_length=64
+    )
+    in_account = forms.BooleanField(
+        label=_(
+            "The money is already in the fund's account (a receipt that breaks a rule is "
+            "then recorded for return instead of refused)"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "receipt_%s")
+        super().__init__(*args, **kwargs)
 
 
 class OfficerAnswerForm(forms.Form):

@@ -27,19 +27,20 @@ from .enums import (
     InvoiceStatus,
     PublicPurpose,
     Purpose,
+    ReceiptStatus,
     ReportKind,
     ReportStatus,
     Sanction,
     Source,
 )
 from .exports import itemised_csv
-from .forms import OfficerAnswerForm, OfficerReceiptsForm, OfficerReportForm
+from .forms import OfficerAnswerForm, OfficerReceiptForm, OfficerReceiptsForm, OfficerReportForm
 from .messages import answer_recorded_text, report_submitted_text
 from .rules.chart import polyline, timeline, value_axis
 from .rules.receipts import RECEIPT_COLUMNS
 from .selectors import audit_get, audits_list, findings_list, fund_get, reports_list
 from .services.audits import audit_answer
-from .services.receipts import receipts_import_data
+from .services.receipts import receipt_record, receipts_import_data
 from .services.reports import report_submit
 
 if TYPE_CHECKING:
@@ -263,6 +264,7 @@ def _officer_page(
         if a.status == AuditStatus.OPEN and a.findings_count  # type: ignore[attr-defined]
     ]
     forms: dict[str, Form] = {
+        "receipt": OfficerReceiptForm(),
         "receipts": OfficerReceiptsForm(),
         "report": OfficerReportForm(),
         "answer": OfficerAnswerForm(audits=answerable),
@@ -330,6 +332,21 @@ def _officer_answer(user: User, fund: Fund, d: dict[str, Any]) -> str:
     return answer_recorded_text(audit.number)
 
 
+def _officer_receipt(user: User, fund: Fund, d: dict[str, Any]) -> str:
+    row = {name: d[name] for name in RECEIPT_COLUMNS if name != "in_kind"}
+    row["in_kind"] = "yes" if d["in_kind"] else ""
+    receipt = receipt_record(fund=fund, row=row, in_account=d["in_account"], actor=actor_user(user))
+    if receipt.status == ReceiptStatus.TO_RETURN:
+        return _(
+            "Receipt No. %(number)d of KZT %(amount)s breaks a rule: it is recorded to be "
+            "returned by %(day)s."
+        ) % {"number": receipt.number, "amount": receipt.amount, "day": receipt.return_by}
+    return _("Receipt No. %(number)d of KZT %(amount)s is recorded.") % {
+        "number": receipt.number,
+        "amount": receipt.amount,
+    }
+
+
 def _officer_receipts(user: User, fund: Fund, d: dict[str, Any]) -> str:
     upload = d["file"]
     result = receipts_import_data(
@@ -351,6 +368,7 @@ def _answerable(fund: Fund) -> list[tuple[int, str]]:
 OFFICER_ACTS: dict[
     str, tuple[Callable[[HttpRequest, Fund], Form], Callable[[User, Fund, dict[str, Any]], str]]
 ] = {
+    "receipt": (lambda request, f: OfficerReceiptForm(request.POST), _officer_receipt),
     "receipts": (
         lambda request, f: OfficerReceiptsForm(request.POST, request.FILES),
         _officer_receipts,
@@ -366,8 +384,8 @@ OFFICER_ACTS: dict[
 @login_required
 @require_POST
 def officer_act(request: HttpRequest, key: str, fund: str, act: str) -> HttpResponse:
-    """Record a file of receipts, submit the fund's report or answer an audit's findings, as
-    the fund's finance officer.
+    """Record a receipt or a file of them, submit the fund's report or answer an audit's
+    findings, as the fund's finance officer.
 
     The ledger names the officer's account; a refusal stays on the page beside its field.
     """

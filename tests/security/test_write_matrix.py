@@ -173,6 +173,7 @@ ALLOWED: dict[str, set[str]] = {
     "POST staff/office/finance/<slug:key>/<slug:fund>/officer/": {"cec"},
     # finance: the candidate's finance officer, for their own fund (a role none of the matrix's
     # users has: psephos/finance/tests/test_officer.py tests the officer of another fund)
+    "POST finance/<slug:key>/<slug:fund>/officer/receipt/": {"finance_officer"},
     "POST finance/<slug:key>/<slug:fund>/officer/receipts/": {"finance_officer"},
     "POST finance/<slug:key>/<slug:fund>/officer/report/": {"finance_officer"},
     "POST finance/<slug:key>/<slug:fund>/officer/answer/": {"finance_officer"},

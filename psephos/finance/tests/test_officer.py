@@ -199,3 +199,51 @@ def test_the_officer_records_a_receipts_file_all_or_nothing(
     assert Event.objects.get(action="receipts.import").actor == actor_user(officer)
     # The refusal was logged (422) without the donor's IIN, as was the import.
     assert "Unprocessable" in caplog.text and IIN not in caplog.text
+
+
+def test_the_officer_records_one_receipt_checked_as_a_files_line(
+    fund: Fund, other: Fund, officer: User
+) -> None:
+    from psephos.finance.models import Receipt
+
+    from .test_receipts import IIN
+
+    c = _client(officer)
+    page = c.get(_officer_url(fund)).content.decode()
+    assert 'id="receipt-record"' in page and 'name="donor_id"' in page
+
+    def post(target: Fund = fund, **fields: str) -> Any:
+        data = {
+            "received_on": "2022-10-13",
+            "amount": "1000.00",
+            "currency": "KZT",
+            "source": "citizen",
+            "donor_id": IIN,
+            "donor_name": "A Person",
+            "reference": "R1",
+            **fields,
+        }
+        return c.post(_officer_url(target, "receipt"), data)
+
+    before = _state()
+    bad = post(amount="12.345")  # the file import's message, beside the field
+    assert bad.status_code == 422 and _state() == before
+    text = bad.content.decode()
+    assert re.search(
+        r'id="field-amount">(?:(?!</div>).)*more than two decimals \(12\.345\)', text, re.S
+    )
+    refused = post(source="foreign", donor_id="")  # a rule: refused with the rule, nothing written
+    assert refused.status_code == 422 and _state() == before
+    assert "prohibited source: foreign source" in refused.content.decode()
+    assert "anonymous donation" in refused.content.decode()
+    assert post(other).status_code == 403 and _state() == before  # another fund's officer
+    good = post()
+    assert good.status_code == 302, good.content.decode()
+    receipt = Receipt.objects.get()
+    assert (receipt.number, receipt.amount, receipt.status) == (1, 1000, "accepted")
+    event = Event.objects.get(action="receipt.record")
+    assert event.actor == actor_user(officer) and IIN not in str(event.payload)
+    back = post(source="charity", in_account="on")  # already in the account: to return
+    assert back.status_code == 302
+    assert Receipt.objects.get(number=2).status == "to_return"
+    assert "recorded to be returned" in c.get(_officer_url(fund)).content.decode()
