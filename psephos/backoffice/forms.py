@@ -43,6 +43,12 @@ class MemberAddForm(OfficeForm):
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
     nominated_by = forms.CharField(label=_("Nominating body"), max_length=200)
+    nominated_by_kk = forms.CharField(
+        label=_("Nominating body in Kazakh (if not on the list)"), max_length=200, required=False
+    )
+    nominated_by_ru = forms.CharField(
+        label=_("Nominating body in Russian (if not on the list)"), max_length=200, required=False
+    )
     term_start = forms.DateField(label=_("Term starts"), widget=DATE)
     term_end = forms.DateField(label=_("Term ends"), widget=DATE)
     on = forms.DateField(label=_("Member from"), widget=DATE)

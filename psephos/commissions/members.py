@@ -23,13 +23,14 @@ from psephos.ledger.services.events import event_record
 
 from .enums import Gender, MemberRole
 from .errors import CompositionBroken, MemberNotValid
-from .models import Commission, Member
+from .models import Commission, Member, NominatingBody
 from .rules.composition import (
     CompositionProblem,
     CompositionRules,
     composition_findings,
     role_taken,
 )
+from .rules.nominators import NOMINATORS
 from .selectors import commission_members_list
 
 if TYPE_CHECKING:
@@ -76,18 +77,29 @@ def member_add(
     term_end: dt.date,
     on: dt.date,
     rules: CompositionRules,
+    nominated_by_kk: str = "",
+    nominated_by_ru: str = "",
 ) -> Member:
     """Add a member to ``commission`` from ``on``; return the membership.
+
+    ``nominated_by_kk`` and ``nominated_by_ru`` name a body that is not on the known list
+    (``rules.nominators``) in Kazakh and Russian: stored once per body
+    (``NominatingBody``), the pages show it in the reader's language; a body on the list
+    keeps the list's names.
 
     Preconditions: name and nominating body given, role and gender known, the term
     not ending before it starts nor before ``on``; with the new member, the members in
     force on the later of ``on`` and the term's start keep ``rules`` (no more members
     than the profile's size, no nominating body above its share, one chair, deputy and
-    secretary). Side effects: one membership; one ledger event ``member.add`` with the
-    name's SHA-256, role, gender, nominating body and term. Raises ``MemberNotValid``
+    secretary). Side effects: one membership (and the body's names when given); one
+    ledger event ``member.add`` with the name's SHA-256, role, gender, the nominating
+    body's SHA-256 (and its names', when given) and term. Raises ``MemberNotValid``
     or ``CompositionBroken``; nothing is written then.
     """
     full_name, nominated_by = full_name.strip(), nominated_by.strip()
+    names = {"name_kk": nominated_by_kk.strip(), "name_ru": nominated_by_ru.strip()}
+    if nominated_by in NOMINATORS or not any(names.values()):
+        names = {}
     errors = [f for f, v in (("full_name", full_name), ("nominated_by", nominated_by)) if not v]
     if role not in MemberRole.values:
         errors.append("role")
@@ -141,6 +153,8 @@ def member_add(
             term_end=term_end,
             valid_from=on,
         )
+        if names:
+            NominatingBody.objects.update_or_create(name=nominated_by, defaults=names)
         _event(
             user,
             "member.add",
@@ -150,6 +164,7 @@ def member_add(
                 "role": role,
                 "gender": gender,
                 "nominated_by_sha256": text_digest(nominated_by),
+                **{f"nominated_by_{k}_sha256": text_digest(v) for k, v in names.items()},
                 "term": [term_start.isoformat(), term_end.isoformat()],
                 "valid_from": on.isoformat(),
             },

@@ -97,6 +97,21 @@ class Member(models.Model):
         ordering = ["commission", "role", "full_name"]
 
 
+class NominatingBody(models.Model):
+    """A nominating body's name in Kazakh and Russian, as an operator typed it.
+
+    ``name`` is the text members store in ``nominated_by``; a body on the known list
+    (``rules.nominators``) needs no row. Pages show the reader's language, else ``name``.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    name_kk = models.CharField(max_length=200, blank=True)
+    name_ru = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Session(models.Model):
     """A sitting of a commission (issue 17, the back office; ODIHR [P] Rec 12).
 

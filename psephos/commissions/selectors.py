@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Q, QuerySet
@@ -12,7 +13,8 @@ from psephos.core.errors import NotFound
 from psephos.core.sql import columns, qn, row_fetch, rows_split
 
 from .enums import CommissionLevel, DecisionStatus
-from .models import Commission, Decision, Member, Session
+from .models import Commission, Decision, Member, NominatingBody, Session
+from .rules.nominators import NOMINATORS, nominator_forms
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -240,6 +242,18 @@ def commission_composition(*, commission: Commission, on: dt.date) -> list[dict[
     return [
         dict(r) for r in rows.values("role", "nominated_by", "gender", "term_start", "term_end")
     ]
+
+
+def nominating_body_forms(*, names: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Return each body's ``name``/``name_kk``/``name_ru`` forms: the known list's
+    (``rules.nominators``), else what an operator typed (``NominatingBody``), else the
+    stored text alone."""
+    wanted = set(names)
+    typed = {
+        b.name: {"name": b.name, "name_kk": b.name_kk, "name_ru": b.name_ru}
+        for b in NominatingBody.objects.filter(name__in=wanted - set(NOMINATORS))
+    }
+    return {n: nominator_forms(n) if n in NOMINATORS else typed.get(n, {"name": n}) for n in wanted}
 
 
 def composition_statistics(*, geography: Geography, on: dt.date) -> list[dict[str, Any]]:

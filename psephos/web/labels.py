@@ -17,7 +17,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from psephos.commissions.rules.composition import CompositionFinding, CompositionProblem
-from psephos.commissions.rules.nominators import nominator_forms
 from psephos.core.i18n import localized
 
 LEVEL_LABELS: dict[str, Promise] = {
@@ -55,10 +54,13 @@ def member_composition(counts: dict[str, object]) -> dict[str, object]:
 
 
 def composition_published(
-    rows: Sequence[Mapping[str, object]], findings: Sequence[CompositionFinding]
+    rows: Sequence[Mapping[str, object]],
+    findings: Sequence[CompositionFinding],
+    forms: Mapping[str, Mapping[str, str]],
 ) -> dict[str, object]:
     """Return the nominating bodies (stored name, name in the page's language, members)
-    and the broken composition rules."""
+    and the broken composition rules; ``forms`` are the bodies' names
+    (``commissions.selectors.nominating_body_forms``)."""
     texts = {
         CompositionProblem.TOO_FEW: gettext(
             "%(count)d members, fewer than the %(limit)d the rule profile requires."
@@ -71,11 +73,14 @@ def composition_published(
         ),
     }
     bodies = Counter(str(r["nominated_by"]).strip() for r in rows)
+
+    def name(body: str) -> str:
+        return localized(forms.get(body) or {"name": body})
+
     return {
-        "bodies": [(b, localized(nominator_forms(b)), n) for b, n in sorted(bodies.items())],
+        "bodies": [(b, name(b), n) for b, n in sorted(bodies.items())],
         "findings": [
-            texts[f.problem]
-            % {"count": f.count, "limit": f.limit, "body": localized(nominator_forms(f.body))}
+            texts[f.problem] % {"count": f.count, "limit": f.limit, "body": name(f.body)}
             for f in findings
         ],
     }

@@ -28,6 +28,7 @@ from psephos.commissions.selectors import (
     commission_code_exists,
     commission_composition,
     commission_member_counts,
+    nominating_body_forms,
 )
 from psephos.core import clock
 from psephos.core.errors import DomainError, NotFound, ValidationFailed
@@ -198,8 +199,9 @@ def _composition(election: Election, commission: Commission) -> dict[str, object
     """Return the commission's nominating bodies on voting day, checked by the profile."""
     rows = commission_composition(commission=commission, on=election.date)
     rules = composition_rules(election_profile(election=election), commission.level)
-    findings = composition_findings([str(r["nominated_by"]) for r in rows], rules)
-    return composition_published(rows, findings)
+    bodies = [str(r["nominated_by"]).strip() for r in rows]
+    findings = composition_findings(bodies, rules)
+    return composition_published(rows, findings, nominating_body_forms(names=bodies))
 
 
 def commission_results(request: HttpRequest, key: str, code: str) -> HttpResponse:

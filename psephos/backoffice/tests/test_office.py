@@ -7,9 +7,12 @@ import re
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from psephos.accounts.models import Invitation, User
-from psephos.commissions.models import Member
+from psephos.commissions.models import Member, NominatingBody
+from psephos.commissions.selectors import nominating_body_forms
+from psephos.core.i18n import localized
 from psephos.ledger.actors import text_digest
 from psephos.ledger.models import Event
 from psephos.territory.models import PollingStation, Revision
@@ -86,6 +89,35 @@ def test_member_add_is_in_the_ledger_without_the_name(office: Office) -> None:
     page = office.client(office.tec).get(URL)
     assert "Aigerim Sadykova" in page.text
     assert 'data-problem="too_few"' in page.text  # 1 member, the profile wants 5 to 11
+
+
+def test_a_nominating_body_not_on_the_list_is_named_in_kazakh_and_russian(office: Office) -> None:
+    client = office.client(office.tec)
+    typed = {"nominated_by_kk": " Аңшылар одағы ", "nominated_by_ru": "Союз охотников"}
+    response = client.post(f"{URL}members/add/", _member(nominated_by="Hunters' union") | typed)
+    assert response.status_code == 302
+    body = NominatingBody.objects.get()
+    assert (body.name, body.name_kk, body.name_ru) == (
+        "Hunters' union",
+        "Аңшылар одағы",
+        "Союз охотников",
+    )
+    payload = Event.objects.get(action="member.add").payload
+    assert payload["nominated_by_name_kk_sha256"] == text_digest("Аңшылар одағы")
+    assert payload["nominated_by_name_ru_sha256"] == text_digest("Союз охотников")
+    # A body on the known list keeps the list's names; one without names stays as typed.
+    other = _member(full_name="B", role="member", nominated_by="Birlik party")
+    assert client.post(f"{URL}members/add/", other | typed).status_code == 302
+    assert NominatingBody.objects.count() == 1
+    forms = nominating_body_forms(names=["Hunters' union", "Birlik party", "Local club"])
+    with translation.override("ru"):
+        assert [localized(forms[n]) for n in sorted(forms)] == [
+            "Партия «Бирлик»",
+            "Союз охотников",
+            "Local club",
+        ]
+    with translation.override("kk"):
+        assert localized(forms["Hunters' union"]) == "Аңшылар одағы"
 
 
 @pytest.mark.parametrize(

@@ -214,6 +214,8 @@ def member_add_view(request: HttpRequest, code: str) -> HttpResponse:
             full_name=d["full_name"],
             role=d["role"],
             nominated_by=d["nominated_by"],
+            nominated_by_kk=d["nominated_by_kk"],
+            nominated_by_ru=d["nominated_by_ru"],
             gender=d["gender"],
             term_start=d["term_start"],
             term_end=d["term_end"],
