@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from psephos.core import db
 from psephos.ledger.services.events import event_record, events_record_many
 from psephos.voters.selectors import station_counts_for_election, station_marks_until
 
@@ -64,6 +65,13 @@ def _refuse(problems: list[Problem], station: PollingStation, slot: dt.time) -> 
     )
 
 
+# The station's report before this time: every report asks it (one prepared statement).
+_PREVIOUS_SQL = (
+    f"SELECT voted FROM {TurnoutReport._meta.db_table}"  # noqa: S608
+    " WHERE election_id = %s AND station_id = %s AND slot < %s ORDER BY slot DESC LIMIT 1"
+)
+
+
 def turnout_report(
     *,
     election: Election,
@@ -95,12 +103,11 @@ def turnout_report(
         raise _refuse([Problem("figures_missing")], station, slot)
     else:
         source = TurnoutSource.ENTERED
-    previous = (
-        TurnoutReport.objects.filter(election=election, station=station, slot__lt=slot)
-        .order_by("-slot")
-        .values_list("voted", flat=True)
-        .first()
+    row = db.fetchone(
+        _PREVIOUS_SQL,
+        [election.pk, station.pk, connection.ops.adapt_timefield_value(slot)],
     )
+    previous = int(row[0]) if row else 0
     problems = report_problems(
         profile=(
             day_profile_for(election.profile_key, report_times=report_times)
@@ -112,7 +119,7 @@ def turnout_report(
         voting_day=election.date,
         voted=voted,
         registered=registered,
-        previous_voted=previous or 0,
+        previous_voted=previous,
     )
     if problems:
         raise _refuse(problems, station, slot)
