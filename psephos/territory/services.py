@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -230,6 +230,28 @@ def _check_effective(record: str, code: str, current_from: date | None, on: date
         )
 
 
+def _revision_keep(
+    geography: Geography,
+    record: str,
+    code: str,
+    current_from: date | None,
+    old: UnitSpec | StationSpec,
+    on: date,
+    until: date,
+    now: datetime,
+) -> None:
+    """Keep a unit's or station's values before a change as its revision until ``until``.
+
+    Refuses (``_check_effective``) a change on a day that is not after the one the
+    current values took effect.
+    """
+    _check_effective(record, code, current_from, on)
+    Revision.objects.create(
+        geography=geography, record=record, code=code, valid_from=current_from,
+        valid_to=until, values=asdict(old), created_at=now,
+    )  # fmt: skip
+
+
 def territory_revise(
     *,
     geography: Geography,
@@ -275,11 +297,7 @@ def territory_revise(
         for spec in units.changed:
             unit = by_code[spec.code]
             old = unit_spec_of(unit)
-            _check_effective("unit", spec.code, unit.valid_from, on)
-            Revision.objects.create(
-                geography=geography, record="unit", code=spec.code, valid_from=unit.valid_from,
-                valid_to=until, values=asdict(old), created_at=now,
-            )  # fmt: skip
+            _revision_keep(geography, "unit", spec.code, unit.valid_from, old, on, until, now)
             for f in fields(spec):
                 if f.name != "parent_code":
                     setattr(unit, f.name, getattr(spec, f.name))
@@ -327,11 +345,7 @@ def _stations_revise(
     for spec in changes.changed:
         station = current[spec.code]
         old = station_spec_of(station)
-        _check_effective("station", spec.code, station.valid_from, on)
-        Revision.objects.create(
-            geography=geography, record="station", code=spec.code, valid_from=station.valid_from,
-            valid_to=until, values=asdict(old), created_at=now,
-        )  # fmt: skip
+        _revision_keep(geography, "station", spec.code, station.valid_from, old, on, until, now)
         for name, value in _station_fields(spec).items():
             setattr(station, name, value)
         station.unit_id = units[spec.unit_code].pk
