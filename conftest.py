@@ -13,12 +13,14 @@ from hypothesis import settings as hypothesis_settings
 
 # The shared browser fixtures (``browser``, ``page``, ``phone_page``): tests/support/browser.py;
 # every ledger event written by any test keeps the actor/payload contract:
-# tests/support/ledger_contract.py; the SQLite test database is migrated once and copied:
-# tests/support/migrated_db.py.
+# tests/support/ledger_contract.py; the test database is migrated once and copied:
+# tests/support/migrated_db.py; ``--dist loadgroup`` keeps each xdist_group, and each module
+# that shares a module-scoped fixture, on one worker: tests/support/xdist_groups.py.
 pytest_plugins = [
     "tests.support.browser",
     "tests.support.ledger_contract",
     "tests.support.migrated_db",
+    "tests.support.xdist_groups",
 ]
 
 # scripts/mutation.sh runs the tests once per mutant on loaded shared cores: a slow draw is
