@@ -19,7 +19,7 @@ import re
 import tomllib
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -1086,16 +1086,29 @@ class FileDiff:
         return not (self.added or self.changed or self.removed)
 
 
+def _as_is(record: dict[str, Any]) -> dict[str, Any]:
+    return record
+
+
 def diff_records(
-    file: str, current: dict[str, dict[str, Any]], wanted: dict[str, dict[str, Any]]
+    file: str,
+    current: Mapping[str, Any],
+    wanted: Mapping[str, Any],
+    *,
+    old_values: Callable[[Any], dict[str, Any]] = _as_is,
+    new_values: Callable[[Any], dict[str, Any]] = _as_is,
 ) -> FileDiff:
-    """Return the records added, changed (field → (old, new)) and removed, sorted by key."""
+    """Return the records added, changed (field → (old, new)) and removed, sorted by key.
+
+    ``old_values`` and ``new_values`` turn a stored and a wanted record into its field
+    values; they run only for the records on both sides (a first load compares none).
+    """
     diff = FileDiff(file)
     for key in sorted(wanted):
         if key not in current:
             diff.added.append(key)
             continue
-        old, new = current[key], wanted[key]
+        old, new = old_values(current[key]), new_values(wanted[key])
         changes = {f: (old.get(f), v) for f, v in new.items() if old.get(f) != v}
         if changes:
             diff.changed[key] = changes

@@ -448,16 +448,20 @@ class _Plan:
             operators_of_geography(geography_id=geography.pk) if geography else {}
         )
         self.election = Election.objects.filter(key=definition.key).first()
-        member_values = {k: {f: v for f, v in row_values(m).items() if f not in ("commission", "name")} for k, m in self.members.items()}  # fmt: skip
+
+        # Values are computed only for records both stored and wanted (none on a first load).
+        def member_values(m: Any) -> dict[str, Any]:
+            return {f: v for f, v in row_values(m).items() if f not in ("commission", "name")}
+
         self.diffs = [
-            diff_records("units", {k: flat_values(v) for k, v in current_units.items()},
-                         {k: flat_values(v) for k, v in self.units.items()}),
-            diff_records("stations", {k: flat_values(v) for k, v in current_stations.items()},
-                         {k: flat_values(v) for k, v in self.stations.items()}),
-            diff_records("commissions", self.current_commissions,
-                         {k: self._commission_values(c) for k, c in self.commissions.items()}),
-            diff_records("members", {k: v for k, (_pk, v) in self.current_members.items()},
-                         member_values),
+            diff_records("units", current_units, self.units,
+                         old_values=flat_values, new_values=flat_values),
+            diff_records("stations", current_stations, self.stations,
+                         old_values=flat_values, new_values=flat_values),
+            diff_records("commissions", self.current_commissions, self.commissions,
+                         new_values=self._commission_values),
+            diff_records("members", self.current_members, self.members,
+                         old_values=lambda stored: stored[1], new_values=member_values),
             diff_records("operators",
                          {u: {"role": x.role, "commission": x.commission.code if x.commission else ""}
                           for u, x in self.current_operators.items()},
