@@ -157,6 +157,14 @@ class Command(DomainCommand):
                 )
                 % {"tec": options["leave_open"]}
             )
+        # Everything runs under the simulated clock, the night's end unless a stage dates its
+        # own writes: what the ledger writes when a transaction commits (an automatic
+        # checkpoint) is stamped then too, never at run time before earlier simulated
+        # events (ADR 0014).
+        with clock.fixed(night_end(SCENARIOS[options["election"]])):
+            self._build(options, show, started)
+
+    def _build(self, options: dict[str, Any], show: bool | None, started: float) -> None:
         # One transaction: a refused --replace leaves the mission it would delete.
         with transaction.atomic():
             if options["replace"]:
@@ -207,20 +215,19 @@ class Command(DomainCommand):
         if options["turnout"]:
             self._turnout(result)
         # The mission's reports and its media monitoring are written, as the protocols
-        # before them, under the simulated clock: at the end of election night.
-        with clock.fixed(night_end(SCENARIOS[options["election"]])):
-            if result.election.kind == ElectionKind.PRESIDENTIAL and not options["no_mission"]:
-                # The ODIHR mission of the report and a citizen group's quick count (issue 6).
-                call_command(
-                    "observation",
-                    "simulate",
-                    result.election.key,
-                    seed=options["seed"],
-                    stdout=self.stdout,
-                )
-            if not options["no_media"]:
-                # The mission's media monitoring through the media app's import (issue 20).
-                media_simulate(election=result.election, seed=options["seed"])
+        # before them, under the simulated clock: at the end of election night (handle).
+        if result.election.kind == ElectionKind.PRESIDENTIAL and not options["no_mission"]:
+            # The ODIHR mission of the report and a citizen group's quick count (issue 6).
+            call_command(
+                "observation",
+                "simulate",
+                result.election.key,
+                seed=options["seed"],
+                stdout=self.stdout,
+            )
+        if not options["no_media"]:
+            # The mission's media monitoring through the media app's import (issue 20).
+            media_simulate(election=result.election, seed=options["seed"])
         if options["candidates"] is not None:
             # The registered candidates' funds through the finance app (issue 19).
             with transaction.atomic():
