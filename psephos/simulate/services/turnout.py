@@ -1,8 +1,8 @@
 """The simulated election's turnout through the day: the CEC's 2022 releases replayed.
 
-Each regular station with an accepted protocol reports at the five published times
-through pollingday's ``turnout_report`` (``turnout_simulate``): its voters on the list
-from its protocol, its voters so far such that each region is within 0.05 points of the
+Each regular station reports at the five published times through pollingday's
+``turnout_report`` (``turnout_simulate``): its voters on the list from the plan (as its
+protocol has them), its voters so far such that each region is within 0.05 points of the
 published rate (kazakhstan-rules.md §13.2) and the nation's equal to the published
 figure to its two decimals. That is possible because the simulated register's regions
 hold the DERIVED shares under which the published regional and national lines agree
@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from psephos.ledger.actors import actor_system
 from psephos.pollingday.rules.intraday_2022 import NATIONAL, REGION_RATES, SLOTS
 from psephos.pollingday.selectors_turnout import turnout_for_election
 from psephos.pollingday.services.turnout_simulation import turnout_simulate
-from psephos.results.selectors.accepted import station_figures_accepted
-from psephos.territory.selectors import stations_regular
+
+from ..rules.country import KIND_REGULAR, CountryPlan
 
 if TYPE_CHECKING:
     from psephos.elections.models import Election
@@ -40,17 +42,19 @@ class TurnoutReplay:
     regions_total: int
 
 
-def turnout_replay(*, election: Election) -> TurnoutReplay:
+def turnout_replay(*, election: Election, plan: CountryPlan) -> TurnoutReplay:
     """Replay the 2022 intraday table through the turnout reports; return what it met.
 
+    Every regular station of ``plan`` reports, its list from the plan: a station whose
+    protocol is left open for the night (``--leave-open``) still reported during the day.
     Raises ``ValueError`` when a region's lists cannot meet its published rates, or the
     regions' lists the published national line.
     """
-    on_list = {sid: n for sid, n, _issued in station_figures_accepted(election=election)}
+    on_list = plan.lines["voters_on_list"]
     registered = {
-        s.code: on_list[s.pk]
-        for s in stations_regular(geography_id=election.geography_id)
-        if on_list.get(s.pk)
+        plan.station_code(int(i)): int(on_list[i])
+        for i in np.flatnonzero(plan.station_kind == KIND_REGULAR)
+        if on_list[i]
     }
     written = turnout_simulate(
         election=election,

@@ -266,7 +266,7 @@ class Command(DomainCommand):
 
     def _turnout(self, result: SimulationResult) -> None:
         with transaction.atomic():
-            replay = turnout_replay(election=result.election)
+            replay = turnout_replay(election=result.election, plan=result.plan)
         self.stdout.write(
             _(
                 "Turnout through the day: %(reports)s reports; %(met)s of %(total)s regional "
