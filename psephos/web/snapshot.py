@@ -220,10 +220,11 @@ def write_atomic(path: Path, data: bytes) -> bool:
 def static_html(text: str, links: LinkRule | None = None) -> str:
     """Return a page's HTML without per-visitor tokens, its language switch a GET form.
 
-    A static page is the same for everyone: it cannot carry a CSRF token, so the
-    language switch (a POST to ``/i18n/setlang/``) becomes a GET of the page itself,
-    ``?language=kk``, that the web server answers by setting the language cookie and
-    sending the reader back to the page (``deploy/nginx/psephos-snapshot.conf``).
+    A static page is the same for everyone: it cannot carry a CSRF token. The portal's
+    language switch is already a GET of the page itself, ``?language=kk``, for every
+    reader (``web.middleware.LanguageSwitchMiddleware``; the snapshot's web server
+    answers it the same way, ``deploy/nginx/psephos-snapshot.conf``); a page whose
+    switch still posts to ``/i18n/setlang/`` gets that GET form instead.
 
     With ``links``, every link to an address of the site that the snapshot does not
     hold (``links.held`` says no) points at the application (``links.app_url`` + the
