@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ReportKind, Source
+from .enums import Purpose, ReportKind, Source
 
 
 class OfficerReportForm(forms.Form):
@@ -78,6 +78,25 @@ class OfficerReceiptForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "receipt_%s")
+        super().__init__(*args, **kwargs)
+
+
+class OfficerPaymentForm(forms.Form):
+    """One payment from the fund; ``payment_record`` checks the amount and the day."""
+
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.CharField(label=_("Amount (KZT, at most two decimals)"), max_length=30)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    payee = forms.CharField(label=_("Payee"), max_length=300)
+    invoice = forms.CharField(
+        label=_("Invoice number (empty: paid without an invoice)"), required=False, max_length=64
+    )
+    reference = forms.CharField(
+        label=_("The bank's transaction reference"), required=False, max_length=64
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "payment_%s")
         super().__init__(*args, **kwargs)
 
 

@@ -87,3 +87,44 @@ class FundOut(Schema):
 class FinanceOut(Schema):
     election: str
     funds: list[FundOut]
+
+
+class FundReceiptIn(Schema):
+    """One receipt as the finance officer writes it (the fields of a receipts file's line)."""
+
+    received_on: str
+    amount: str
+    currency: str = "KZT"
+    source: str
+    donor_id: str = ""  # IIN or BIN: checked, keyed, never stored or returned
+    donor_name: str = ""
+    in_kind: bool = False
+    reference: str = ""
+    in_account: bool = False  # already in the account: a broken rule is recorded for return
+
+
+class FundReceiptOut(Schema):
+    number: int
+    received_on: str
+    amount: str
+    source: str
+    status: str
+    return_by: str | None
+    violations: list[dict[str, str | None]]
+
+
+class FundPaymentIn(Schema):
+    paid_on: str
+    amount: str
+    purpose: str
+    payee: str
+    invoice: str = ""  # empty: paid without an invoice
+    reference: str = ""
+
+
+class FundPaymentOut(Schema):
+    number: int
+    paid_on: str
+    amount: str
+    purpose: str
+    invoice: bool

@@ -34,12 +34,19 @@ from .enums import (
     Source,
 )
 from .exports import itemised_csv
-from .forms import OfficerAnswerForm, OfficerReceiptForm, OfficerReceiptsForm, OfficerReportForm
+from .forms import (
+    OfficerAnswerForm,
+    OfficerPaymentForm,
+    OfficerReceiptForm,
+    OfficerReceiptsForm,
+    OfficerReportForm,
+)
 from .messages import answer_recorded_text, report_submitted_text
 from .rules.chart import polyline, timeline, value_axis
-from .rules.receipts import RECEIPT_COLUMNS
+from .rules.receipts import RECEIPT_COLUMNS, receipt_row
 from .selectors import audit_get, audits_list, findings_list, fund_get, reports_list
 from .services.audits import audit_answer
+from .services.payments import payment_record
 from .services.receipts import receipt_record, receipts_import_data
 from .services.reports import report_submit
 
@@ -265,6 +272,7 @@ def _officer_page(
     ]
     forms: dict[str, Form] = {
         "receipt": OfficerReceiptForm(),
+        "payment": OfficerPaymentForm(),
         "receipts": OfficerReceiptsForm(),
         "report": OfficerReportForm(),
         "answer": OfficerAnswerForm(audits=answerable),
@@ -333,9 +341,9 @@ def _officer_answer(user: User, fund: Fund, d: dict[str, Any]) -> str:
 
 
 def _officer_receipt(user: User, fund: Fund, d: dict[str, Any]) -> str:
-    row = {name: d[name] for name in RECEIPT_COLUMNS if name != "in_kind"}
-    row["in_kind"] = "yes" if d["in_kind"] else ""
-    receipt = receipt_record(fund=fund, row=row, in_account=d["in_account"], actor=actor_user(user))
+    receipt = receipt_record(
+        fund=fund, row=receipt_row(d), in_account=d["in_account"], actor=actor_user(user)
+    )
     if receipt.status == ReceiptStatus.TO_RETURN:
         return _(
             "Receipt No. %(number)d of KZT %(amount)s breaks a rule: it is recorded to be "
@@ -344,6 +352,14 @@ def _officer_receipt(user: User, fund: Fund, d: dict[str, Any]) -> str:
     return _("Receipt No. %(number)d of KZT %(amount)s is recorded.") % {
         "number": receipt.number,
         "amount": receipt.amount,
+    }
+
+
+def _officer_payment(user: User, fund: Fund, d: dict[str, Any]) -> str:
+    payment = payment_record(fund=fund, **d, actor=actor_user(user))
+    return _("Payment No. %(number)d of KZT %(amount)s is recorded.") % {
+        "number": payment.number,
+        "amount": payment.amount,
     }
 
 
@@ -369,6 +385,7 @@ OFFICER_ACTS: dict[
     str, tuple[Callable[[HttpRequest, Fund], Form], Callable[[User, Fund, dict[str, Any]], str]]
 ] = {
     "receipt": (lambda request, f: OfficerReceiptForm(request.POST), _officer_receipt),
+    "payment": (lambda request, f: OfficerPaymentForm(request.POST), _officer_payment),
     "receipts": (
         lambda request, f: OfficerReceiptsForm(request.POST, request.FILES),
         _officer_receipts,
@@ -384,8 +401,8 @@ OFFICER_ACTS: dict[
 @login_required
 @require_POST
 def officer_act(request: HttpRequest, key: str, fund: str, act: str) -> HttpResponse:
-    """Record a receipt or a file of them, submit the fund's report or answer an audit's
-    findings, as the fund's finance officer.
+    """Record a receipt, a file of them or a payment, submit the fund's report or answer an
+    audit's findings, as the fund's finance officer.
 
     The ledger names the officer's account; a refusal stays on the page beside its field.
     """

@@ -77,6 +77,10 @@ ALLOWED: dict[str, set[str]] = {
     "POST staff/e/<slug:key>/certify/": {"cec"},
     "POST staff/e/<slug:key>/p/<code:code>/<str:decision>/": {"tec"},
     "POST /api/v1/elections/{key}/stations/{code}/protocol": {"pec"},
+    # finance: the fund's finance officer (a role none of the matrix's users has; the other
+    # fund's officer is refused in psephos/finance/tests/test_officer.py)
+    "POST /api/v1/elections/{key}/finance/{fund}/receipts": {"finance_officer"},
+    "POST /api/v1/elections/{key}/finance/{fund}/payments": {"finance_officer"},
     "POST /api/v1/elections/{key}/protocols/{code}/accept": {"tec"},
     "POST /api/v1/elections/{key}/protocols/{code}/return": {"tec"},
     "POST /api/v1/elections/{key}/certify": {"cec"},
@@ -174,6 +178,7 @@ ALLOWED: dict[str, set[str]] = {
     # finance: the candidate's finance officer, for their own fund (a role none of the matrix's
     # users has: psephos/finance/tests/test_officer.py tests the officer of another fund)
     "POST finance/<slug:key>/<slug:fund>/officer/receipt/": {"finance_officer"},
+    "POST finance/<slug:key>/<slug:fund>/officer/payment/": {"finance_officer"},
     "POST finance/<slug:key>/<slug:fund>/officer/receipts/": {"finance_officer"},
     "POST finance/<slug:key>/<slug:fund>/officer/report/": {"finance_officer"},
     "POST finance/<slug:key>/<slug:fund>/officer/answer/": {"finance_officer"},

@@ -6,6 +6,7 @@ Every problem names its field; nothing here knows the fund's totals (``limits`` 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -114,6 +115,17 @@ def receipt_read(
         in_kind=in_kind_text in TRUE,
         reference=row.get("reference", "").strip(),
     )
+
+
+def receipt_row(fields: Mapping[str, object]) -> dict[str, str]:
+    """A receipt entered as fields (a form, an API body) as a file's line: text per column.
+
+    ``in_kind`` may be a tick box (a bool); anything else is written as given.
+    """
+    row = {name: str(fields.get(name) or "") for name in RECEIPT_COLUMNS}
+    if isinstance(fields.get("in_kind"), bool):
+        row["in_kind"] = "yes" if fields["in_kind"] else ""
+    return row
 
 
 def donor_identified(receipt: ReceiptInput) -> bool:

@@ -247,3 +247,107 @@ def test_the_officer_records_one_receipt_checked_as_a_files_line(
     assert back.status_code == 302
     assert Receipt.objects.get(number=2).status == "to_return"
     assert "recorded to be returned" in c.get(_officer_url(fund)).content.decode()
+
+
+def test_the_officer_records_a_payment_from_the_page(
+    fund: Fund, other: Fund, officer: User
+) -> None:
+    from psephos.finance.models import Payment
+
+    c = _client(officer)
+    assert 'id="payment-record"' in c.get(_officer_url(fund)).content.decode()
+    data = {
+        "paid_on": "2022-10-20",
+        "amount": "150000.00",
+        "purpose": "print",
+        "payee": "Print House LLP",
+        "invoice": "INV-7",
+    }
+    before = _state()
+    bad = c.post(_officer_url(fund, "payment"), {**data, "amount": "-5"})
+    assert bad.status_code == 422 and _state() == before and not Payment.objects.exists()
+    assert re.search(
+        r'id="field-amount">(?:(?!</div>).)*amount \(negative\)', bad.content.decode(), re.S
+    )
+    assert c.post(_officer_url(other, "payment"), data).status_code == 403
+    assert _state() == before and not Payment.objects.exists()
+    assert c.post(_officer_url(fund, "payment"), data).status_code == 302
+    payment = Payment.objects.get()
+    assert (payment.fund_id, payment.number, payment.amount, payment.invoice) == (
+        fund.pk,
+        1,
+        150000,
+        "INV-7",
+    )
+    event = Event.objects.get(action="payment.record")
+    assert event.actor == actor_user(officer) and "Print House" not in str(event.payload)
+
+
+def test_the_officer_api_records_receipts_and_payments_with_a_token(
+    fund: Fund, other: Fund, officer: User
+) -> None:
+    from psephos.accounts.services.tokens import api_token_create
+    from psephos.finance.models import Payment, Receipt
+
+    from .test_receipts import IIN
+
+    token = api_token_create(user=officer)[1]
+    c = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def url(f: Fund, what: str) -> str:
+        return f"/api/v1/elections/{f.election.key}/finance/{f.key}/{what}"
+
+    receipt = {
+        "received_on": "2022-10-13",
+        "amount": "1000",
+        "source": "citizen",
+        "donor_id": IIN,
+        "donor_name": "A Person",
+    }
+    payment = {"paid_on": "2022-10-20", "amount": "99.5", "purpose": "media", "payee": "TV"}
+    before = _state()
+    for what, body in (("receipts", receipt), ("payments", payment)):
+        r = c.post(url(other, what), body, content_type="application/json")
+        assert r.status_code == 403, r.content.decode()  # another fund's officer
+        anonymous = Client().post(url(fund, what), body, content_type="application/json")
+        assert anonymous.status_code == 401
+    assert _state() == before and not Receipt.objects.exists() and not Payment.objects.exists()
+    bad = c.post(
+        url(fund, "receipts"), {**receipt, "amount": "1.001"}, content_type="application/json"
+    )
+    assert bad.status_code == 422 and IIN not in bad.content.decode()
+    assert bad.json()["error"]["data"]["errors"] == [
+        {"field": "amount", "code": "too_many_decimals"}
+    ]
+    refused = c.post(
+        url(fund, "receipts"), {**receipt, "source": "foreign"}, content_type="application/json"
+    )
+    assert refused.status_code == 422 and "foreign source" in refused.json()["error"]["message"]
+    assert _state() == before and not Receipt.objects.exists()
+    r = c.post(url(fund, "receipts"), receipt, content_type="application/json")
+    assert r.status_code == 201, r.content.decode()
+    assert r.json() | {"violations": None} == {
+        "number": 1,
+        "received_on": "2022-10-13",
+        "amount": "1000.00",
+        "source": "citizen",
+        "status": "accepted",
+        "return_by": None,
+        "violations": None,
+    }
+    assert IIN not in r.content.decode()
+    p = c.post(url(fund, "payments"), payment, content_type="application/json")
+    assert p.status_code == 201, p.content.decode()
+    assert p.json() == {
+        "number": 1,
+        "paid_on": "2022-10-20",
+        "amount": "99.50",
+        "purpose": "media",
+        "invoice": False,
+    }
+    bad_day = c.post(
+        url(fund, "payments"), {**payment, "paid_on": "20.10.2022"}, content_type="application/json"
+    )
+    assert bad_day.status_code == 422 and Payment.objects.count() == 1
+    events = Event.objects.filter(action__in=["receipt.record", "payment.record"])
+    assert {e.actor for e in events} == {actor_user(officer)}
