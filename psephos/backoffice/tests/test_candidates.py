@@ -475,3 +475,25 @@ def test_the_cec_makes_the_ballot_from_the_registered_candidates(world: World) -
     # A TEC operator cannot make the ballot.
     tec = _client(world.country.users[world.country.tecs[0].code])
     assert tec.post(f"{BASE}ballot/", {"confirm": "on"}).status_code == 403
+
+
+def test_the_ballot_section_in_kazakh_and_russian(world: World) -> None:
+    client = _cec(world)
+    for lang, words in (
+        (
+            "kk",
+            (
+                '<h2 id="ballot">Бюллетень</h2>',
+                "Бюллетеньді тіркелген кандидаттардан жасау",
+            ),
+        ),
+        (
+            "ru",
+            (
+                '<h2 id="ballot">Бюллетень</h2>',
+                "Составить бюллетень из зарегистрированных кандидатов",
+            ),
+        ),
+    ):
+        page = client.get(BASE, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+        assert all(w in page for w in words), lang

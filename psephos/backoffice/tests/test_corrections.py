@@ -336,3 +336,15 @@ def test_a_cancellation_adopted_at_an_open_session_of_the_cec(country, monkeypat
     assert '<option value="40">' in _client(c.users["CEC"]).get(CANCEL).text
     assert _cancel(c, session="40").status_code == 302
     assert Decision.objects.get(number="51/700").session_id == session.pk
+
+
+def test_the_cancellation_pages_in_kazakh_and_russian(country) -> None:  # type: ignore[no-untyped-def]
+    client = _client(country.users["CEC"])
+    for lang, words in (
+        ("kk", ("KZ-01-0101 учаскесінің қорытындыларын жою", "Күшіндегі деректер", "Жоюды ұсыну")),
+        ("ru", ("Отмена итогов участка KZ-01-0101", "Действующие данные", "Предложить отмену")),
+    ):
+        page = client.get(CANCEL, HTTP_ACCEPT_LANGUAGE=lang).text
+        assert all(w in page for w in words), lang
+        chooser = client.get(f"{RESULTS}cancel/", HTTP_ACCEPT_LANGUAGE=lang).text
+        assert ("Учаскені ашу" if lang == "kk" else "Открыть участок") in chooser
