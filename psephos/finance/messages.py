@@ -21,6 +21,7 @@ PROBLEM_TEXT = {
     "unknown_source": gettext_noop("unknown source"),
     "bad_donor_id": gettext_noop("not a valid IIN or BIN"),
     "bad_flag": gettext_noop("not yes or no"),
+    "too_long": gettext_noop("too long (characters)"),
 }
 
 

@@ -3,7 +3,8 @@
 ``columns_read`` takes the file's columns as Arrow string arrays and returns them
 checked, or ``None`` when any line is not in the plain shape the fast path reads
 (``2022-10-13``, ``1000000.50``, ``KZT`` or empty, a known source, an empty or valid
-IIN/BIN, ``in_kind`` one of ``TRUE | FALSE`` in lower case). ``columns_refused`` says
+IIN/BIN, ``in_kind`` one of ``TRUE | FALSE`` in lower case, a name and reference within
+``TEXT_MAX``). ``columns_refused`` says
 whether any line breaks a rule of ``limits`` given the fund's totals before the file
 and the running totals of the lines before it. Neither names a problem: for a file
 either refuses, the caller runs the line-by-line import (``receipt_read`` and
@@ -31,7 +32,7 @@ from psephos.voters.rules.columns import decimal, fixed_bytes, real_date, strip
 from psephos.voters.rules.iin import FIRST_WEIGHTS, SECOND_WEIGHTS
 
 from .limits import BODY, CITIZEN, DONATIONS, LEGAL_ENTITY, OWN, OWN_AND_BODY, SOURCES, MoneyRules
-from .receipts import FALSE, RECEIPT_COLUMNS, TRUE
+from .receipts import FALSE, RECEIPT_COLUMNS, TEXT_MAX, TRUE
 
 #: ``amount`` as the fast path reads it: up to 13 digits, then up to two decimals.
 AMOUNT_SHAPE = r"^[0-9]{1,13}(\.[0-9]{1,2})?$"
@@ -131,6 +132,9 @@ def columns_read(
     flags = pa.array(sorted(TRUE | FALSE))
     if not _every(pc.is_in(c["in_kind"], value_set=flags)):
         return None
+    for name, longest in TEXT_MAX.items():
+        if len(c[name]) and pc.max(pc.utf8_length(c[name])).as_py() > longest:
+            return None
     in_kind = pc.is_in(c["in_kind"], value_set=pa.array(sorted(TRUE)))
     return ReceiptColumns(
         received_on=c["received_on"],

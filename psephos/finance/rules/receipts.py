@@ -25,6 +25,8 @@ RECEIPT_COLUMNS = (
     "in_kind",
     "reference",
 )
+#: The longest name and bank reference a receipt keeps (the table's columns).
+TEXT_MAX = {"donor_name": 300, "reference": 64}
 TRUE = frozenset({"1", "true", "yes"})
 FALSE = frozenset({"", "0", "false", "no"})
 
@@ -61,7 +63,8 @@ def receipt_read(
 
     Refused: a date that is not ISO or outside ``opens_on``–``closes_on``; an amount with
     more than two decimals, negative, zero or not a number; a currency other than
-    ``CURRENCIES``; an unknown source; a donor identifier that is not a valid IIN/BIN.
+    ``CURRENCIES``; an unknown source; a donor identifier that is not a valid IIN/BIN; a
+    name or reference longer than ``TEXT_MAX`` characters.
     ``checked`` remembers identifiers already checked in one file (drop it after).
     """
     problems: list[Problem] = []
@@ -103,6 +106,9 @@ def receipt_read(
     in_kind_text = row.get("in_kind", "").strip().lower()
     if in_kind_text not in TRUE | FALSE:
         problems.append(Problem("in_kind", "bad_flag", in_kind_text[:10]))
+    for name, longest in TEXT_MAX.items():
+        if len(row.get(name, "").strip()) > longest:
+            problems.append(Problem(name, "too_long", f"> {longest}"))
     if problems or received_on is None or amount is None:
         return problems
     return ReceiptInput(

@@ -67,6 +67,23 @@ def test_a_bad_file_names_each_problem_and_writes_nothing(fund: Fund, tmp_path: 
     assert Receipt.objects.count() == 0 and Event.objects.count() == before
 
 
+def test_a_name_or_reference_too_long_for_the_record_is_named(fund: Fund, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        [
+            f"2022-10-13,10,KZT,citizen,{IIN},{'Ә' * 301},,R1",
+            "2022-10-14,10,KZT,own,,,," + "R" * 65,
+        ],
+    )
+    with pytest.raises(CommandError) as refused:
+        cli(fund, "import-receipts", path)
+    message = str(refused.value)
+    assert message.startswith("import_invalid: 2 problems; nothing imported. ")
+    assert "receipts.csv:2:6: donor_name: too long (characters) (> 300)" in message
+    assert "receipts.csv:3:8: reference: too long (characters) (> 64)" in message
+    assert not Receipt.objects.exists()
+
+
 def test_the_running_total_of_a_file_breaks_the_cap(fund: Fund, tmp_path: Path) -> None:
     path = write(
         tmp_path,

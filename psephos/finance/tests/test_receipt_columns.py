@@ -53,7 +53,8 @@ ODD = {
     "source": ["foreign", "charity", "alien", "state_body", " own"],
     "donor_id": ["123", "000000000000", "x" * 12],
     "in_kind": ["yes", "true", "1", "TRUE", "maybe"],
-    "donor_name": [" A\tB\\C ", "Ә\nІ"],
+    "donor_name": [" A\tB\\C ", "Ә\nІ", "Ә" * 300, "Ә" * 301, " " + "x" * 300 + " "],
+    "reference": ["R" * 64, "R" * 65],
 }
 
 
@@ -127,6 +128,7 @@ def test_the_column_checks_agree_with_the_line_checks(seed: int, n: int, odd: fl
     assert [r.donor_id or "" for r in expected] == read.donor_id.to_pylist()
     assert [r.in_kind for r in expected] == read.in_kind.tolist()
     assert [r.donor_name for r in expected] == read.donor_name.to_pylist()
+    assert [r.reference for r in expected] == read.reference.to_pylist()
 
 
 def test_plain_files_are_read_and_odd_ones_are_not() -> None:
