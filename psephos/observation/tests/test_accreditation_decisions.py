@@ -285,3 +285,40 @@ def test_api_proposes_202_then_a_second_operator_confirms(world, client):
         200,
         [{"badge": badge, "status": "accredited", "reasons": REASONS}],
     )
+
+
+def test_api_adopts_the_decision_at_an_open_cec_session(world, client, monkeypatch):
+    import datetime as dt
+
+    from psephos.commissions.selectors import commission_members_list
+    from psephos.commissions.sessions import session_announce, session_open
+    from psephos.core import clock
+
+    o, acc = world
+    cec, user = o.country.cec, o.country.users["CEC"]
+    starts = dt.datetime.combine(ACCREDITATION_DAY, dt.time(4, 0), tzinfo=dt.UTC)
+    monkeypatch.setattr(clock, "now", lambda: starts - dt.timedelta(days=2))
+    session = session_announce(
+        user=user, commission=cec, number="5", agenda="1. Accreditations.", starts_at=starts,
+        notice_hours=24,
+    )  # fmt: skip
+    monkeypatch.setattr(clock, "now", lambda: starts)
+    members = commission_members_list(commission=cec, on=ACCREDITATION_DAY)
+    session_open(user=user, session=session, present=[m.pk for m in members])
+    url = f"/api/v1/observation/accreditations/kz-test-presidential/{acc.observer.code}/decision"
+    vote = {
+        "number": "61",
+        "votes_for": 7,
+        "votes_against": 0,
+        "present": 7,
+        "document": base64.b64encode(ACCREDITATION_DOCUMENT).decode(),
+    }
+    body = {"status": "accredited", "reasons": REASONS, "date": ACCREDITATION_DAY.isoformat()}
+    client.force_login(user)
+    before = _state()
+    r = client.post(url, body | {"vote": vote | {"session": "6"}}, "application/json")
+    assert r.status_code == 404  # no session No. 6 of the CEC
+    assert _state() == before
+    r = client.post(url, body | {"vote": vote | {"session": "5"}}, "application/json")
+    assert r.status_code == 202, r.content
+    assert Decision.objects.get(number="61").session_id == session.pk

@@ -207,6 +207,21 @@ def test_cancel_by_tec_refused(country):
     assert state() == before
 
 
+def test_cancel_at_a_session_the_cec_does_not_have_404(country):
+    headers = bearer(country, "CEC")
+    before = state()
+    resp = decided(
+        country,
+        f"{BASE}/stations/{STATION}/cancel",
+        {"decision": decision_body("78", session="99")},
+        "CEC",
+        headers,
+    )
+    assert resp.status_code == 404
+    assert resp.json()["error"]["message"] == "Commission CEC has no session No. 99."
+    assert state() == before
+
+
 def test_cancel_unknown_station_404(country):
     resp = decided(
         country, f"{BASE}/stations/KZ-09-0101/cancel", {"decision": decision_body()}, "CEC"
