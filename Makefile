@@ -51,18 +51,25 @@ lint: install
 typecheck: install
 	$(BIN)/mypy psephos config
 
+# The test processes keep their compiled modules (and pytest's rewritten test modules) in
+# var/pycache even where the environment says not to write bytecode
+# (PYTHONDONTWRITEBYTECODE=1): each worker otherwise compiles every module again,
+# about 9 s of CPU per worker (collection 17.8 → 8.6 s CPU); the PostgreSQL half and
+# the next run read what the first compiled.
+TEST_ENV := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/var/pycache
+
 # The browser tests' accessibility checker (axe-core, from the npm registry), fetched
 # once here so that the test workers do not fetch it at the same time. The browser tests
 # run in the SQLite half only (conftest.py says which tests run in which half).
 test-sqlite: install
 	bash scripts/axe-core.sh >/dev/null
-	DATABASE_URL= $(BIN)/pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
+	DATABASE_URL= $(TEST_ENV) $(BIN)/pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 test-postgres: install
 	@bash scripts/system-deps.sh
 	@trap 'bash scripts/pg-cluster.sh stop $(PG_DIR)' EXIT; \
 	url=$$(bash scripts/pg-cluster.sh start $(PG_DIR) $(PG_PORT)); \
-	DATABASE_URL=$$url $(BIN)/pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
+	DATABASE_URL=$$url $(TEST_ENV) $(BIN)/pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 ## Lint, types, and the whole suite on SQLite and on PostgreSQL
 test: install
