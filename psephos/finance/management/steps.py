@@ -8,7 +8,7 @@ psephos finance finding   --election E --fund F --audit N --text T --evidence T 
 psephos finance answer    --election E --fund F --audit N --text T
 psephos finance decide    invoice|report|audit N --election E --fund F --user U --number N
                                 --date D --reasons R --votes-for V --present P --document FILE
-                                [--refuse] [--sanction S --proportionality T [--fine-mci N]]
+                                [--session N] [--refuse] [--sanction S --proportionality T [--fine-mci N]]
 psephos finance confirm   invoice|report|audit N --election E --fund F --user U
                                 --commission C --number N
 """
@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from psephos.accounts.selectors import user_get
+from psephos.commissions.register import session_chosen
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
 
@@ -131,6 +132,11 @@ class Steps:
         d.add_argument("--abstentions", type=int, default=0)
         d.add_argument("--present", type=int, required=True)
         d.add_argument("--document", required=True, help="the signed decision document")
+        d.add_argument(
+            "--session",
+            default="",
+            help="the number of the commission's open session that adopted it (none: outside one)",
+        )
         d.add_argument("--refuse", action="store_true", help="refuse the invoice or report")
         d.add_argument("--sanction", default="", help="an audit's sanction (profile's list)")
         d.add_argument("--proportionality", default="", help="why the sanction is proportionate")
@@ -199,6 +205,7 @@ class Steps:
             votes_against=options["votes_against"],
             document=_document(options["document"]),
             abstentions=options["abstentions"],
+            session=session_chosen(commission=user.commission, number=options["session"]),
         )
         n, subject = options["subject_number"], options["subject"]
         yes, reasons = not options["refuse"], options["reasons"]

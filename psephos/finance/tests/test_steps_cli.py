@@ -130,3 +130,38 @@ def test_the_steps_run_from_the_command_line(
     audit = Audit.objects.get()
     assert (audit.status, audit.sanction) == ("sanctioned", "fine")
     assert (audit.fine_mci, audit.fine_kzt) == (10, Decimal("30630.00"))
+
+
+def test_a_decision_from_the_command_line_names_its_session(
+    fund: Fund, tmp_path: Path, frozen: list[dt.datetime]
+) -> None:
+    from psephos.commissions.models import Decision, Session
+    from psephos.commissions.sessions import session_announce, session_open
+
+    document = tmp_path / "decision.pdf"
+    document.write_bytes(b"%PDF signed")
+    first = operators()[0]
+    cec = first.commission
+    assert cec is not None
+    starts = dt.datetime(2022, 10, 20, 4, 0, tzinfo=dt.UTC)
+    frozen[0] = starts - dt.timedelta(days=2)
+    session_announce(
+        user=first, commission=cec, number="20", starts_at=starts, agenda="1. Invoices.",
+        notice_hours=24,
+    )  # fmt: skip
+    frozen[0] = starts
+    session_open(
+        user=first, session=Session.objects.get(number="20"),
+        present=[m.pk for m in cec.members.all()],
+    )  # fmt: skip
+    run(fund, "contract", "--purpose", "transport", "--provider", "Bus Co", "--reference", "C-9",
+        "--signed-on", "2022-10-14")  # fmt: skip
+    run(fund, "invoice", "--contract", "C-9", "--reference", "I-1", "--issued-on", "2022-10-15",
+        "--amount", "120000")  # fmt: skip
+    before = Decision.objects.count()
+    with pytest.raises(CommandError, match=r"no session No\. 21"):
+        decision(fund, document, "invoice", "CLI-3", "--session", "21")
+    assert Decision.objects.count() == before
+    decision(fund, document, "invoice", "CLI-3", "--session", "20")
+    assert Decision.objects.get(number="CLI-3").session.number == "20"
+    assert Invoice.objects.get().status == "approved"
