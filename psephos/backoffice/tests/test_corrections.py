@@ -24,6 +24,7 @@ from psephos.results.tests.factories import (
     decision_country,
     good_lines,
 )
+from tests.support.sessions import session_opened
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("key_dir")]
 
@@ -324,15 +325,11 @@ def test_cancellation_refusals_stay_on_the_page_and_write_nothing(country) -> No
 
 def test_a_cancellation_adopted_at_an_open_session_of_the_cec(country, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     c = country
-    at = {"now": dt.datetime(2022, 11, 19, 9, 0, tzinfo=dt.UTC)}
-    monkeypatch.setattr(clock, "now", lambda: at["now"])
-    session = session_announce(
-        user=c.users["CEC"], commission=c.cec, number="40", agenda="1. KZ-01-0101.",
-        starts_at=dt.datetime(2022, 11, 21, 4, 0, tzinfo=dt.UTC), notice_hours=24,
+    session = session_opened(
+        user=c.users["CEC"], commission=c.cec, number="40",
+        starts_at=dt.datetime(2022, 11, 21, 4, 0, tzinfo=dt.UTC),
+        set_now=lambda t: monkeypatch.setattr(clock, "now", lambda: t),
     )  # fmt: skip
-    at["now"] = dt.datetime(2022, 11, 21, 5, 0, tzinfo=dt.UTC)
-    members = commission_members_list(commission=c.cec, on=DECISION_DAY)
-    session_open(user=c.users["CEC"], session=session, present=[m.pk for m in members])
     assert '<option value="40">' in _client(c.users["CEC"]).get(CANCEL).text
     assert _cancel(c, session="40").status_code == 302
     assert Decision.objects.get(number="51/700").session_id == session.pk

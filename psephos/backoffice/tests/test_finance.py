@@ -371,23 +371,16 @@ def test_a_finance_decision_is_adopted_at_an_open_session(
     fund: Fund,  # noqa: F811
     frozen: list[dt.datetime],
 ) -> None:
-    from psephos.commissions.models import Session
-    from psephos.commissions.sessions import session_announce, session_open
+    from tests.support.sessions import session_opened
 
-    cec, user = world.country.cec, world.country.users["CEC"]
+    user = world.country.users["CEC"]
     client = _client(user)
     client.post(_base(fund) + "contract/", CONTRACT)
     _invoice(client, fund)
-    starts = dt.datetime(2022, 10, 31, 4, 0, tzinfo=dt.UTC)
-    frozen[0] = starts - dt.timedelta(days=2)
-    session_announce(
-        user=user, commission=cec, number="31", starts_at=starts, agenda="1. Invoices.",
-        notice_hours=24,
-    )  # fmt: skip
-    frozen[0] = starts
-    session_open(
-        user=user, session=Session.objects.get(number="31"),
-        present=[m.pk for m in cec.members.all()],
+    session_opened(
+        user=user, commission=world.country.cec, number="31",
+        starts_at=dt.datetime(2022, 10, 31, 4, 0, tzinfo=dt.UTC),
+        set_now=lambda t: frozen.__setitem__(0, t),
     )  # fmt: skip
     page = client.get(_base(fund)).content.decode()
     choices = page.split('id="invoice-propose_session"')[1].split("</select>")[0]

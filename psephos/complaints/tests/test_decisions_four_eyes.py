@@ -221,23 +221,15 @@ def _upload():
 
 
 def _open_session(world, monkeypatch, number="9"):
-    """Announce and open session ``number`` of the Almaty TEC on 5 Nov 2022 (7 present)."""
-    import datetime as dt
-
-    from psephos.commissions.selectors import commission_members_list
-    from psephos.commissions.sessions import session_announce, session_open
+    """Return session ``number`` of the Almaty TEC, open on 5 Nov 2022 (7 present)."""
     from psephos.core import clock
+    from tests.support.sessions import session_opened
 
     with monkeypatch.context() as m:
-        m.setattr(clock, "now", lambda: at("2022-11-03 04:00"))
-        session = session_announce(
+        return session_opened(
             user=world.almaty_user, commission=world.almaty, number=number,
-            agenda="1. Complaints.", starts_at=at("2022-11-05 04:00"), notice_hours=24,
+            starts_at=at("2022-11-05 04:00"), set_now=lambda t: m.setattr(clock, "now", lambda: t),
         )  # fmt: skip
-        m.setattr(clock, "now", lambda: at("2022-11-05 05:00"))
-        members = commission_members_list(commission=world.almaty, on=dt.date(2022, 11, 5))
-        session_open(user=world.almaty_user, session=session, present=[p.pk for p in members])
-    return session
 
 
 def test_a_complaint_decision_is_adopted_at_an_open_session(world, client, monkeypatch):

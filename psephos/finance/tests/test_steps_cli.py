@@ -135,24 +135,17 @@ def test_the_steps_run_from_the_command_line(
 def test_a_decision_from_the_command_line_names_its_session(
     fund: Fund, tmp_path: Path, frozen: list[dt.datetime]
 ) -> None:
-    from psephos.commissions.models import Decision, Session
-    from psephos.commissions.sessions import session_announce, session_open
+    from psephos.commissions.models import Decision
+    from tests.support.sessions import session_opened
 
     document = tmp_path / "decision.pdf"
     document.write_bytes(b"%PDF signed")
     first = operators()[0]
-    cec = first.commission
-    assert cec is not None
-    starts = dt.datetime(2022, 10, 20, 4, 0, tzinfo=dt.UTC)
-    frozen[0] = starts - dt.timedelta(days=2)
-    session_announce(
-        user=first, commission=cec, number="20", starts_at=starts, agenda="1. Invoices.",
-        notice_hours=24,
-    )  # fmt: skip
-    frozen[0] = starts
-    session_open(
-        user=first, session=Session.objects.get(number="20"),
-        present=[m.pk for m in cec.members.all()],
+    assert first.commission is not None
+    session_opened(
+        user=first, commission=first.commission, number="20",
+        starts_at=dt.datetime(2022, 10, 20, 4, 0, tzinfo=dt.UTC),
+        set_now=lambda t: frozen.__setitem__(0, t),
     )  # fmt: skip
     run(fund, "contract", "--purpose", "transport", "--provider", "Bus Co", "--reference", "C-9",
         "--signed-on", "2022-10-14")  # fmt: skip

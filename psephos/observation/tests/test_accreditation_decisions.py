@@ -290,21 +290,16 @@ def test_api_proposes_202_then_a_second_operator_confirms(world, client):
 def test_api_adopts_the_decision_at_an_open_cec_session(world, client, monkeypatch):
     import datetime as dt
 
-    from psephos.commissions.selectors import commission_members_list
-    from psephos.commissions.sessions import session_announce, session_open
     from psephos.core import clock
+    from tests.support.sessions import session_opened
 
     o, acc = world
-    cec, user = o.country.cec, o.country.users["CEC"]
-    starts = dt.datetime.combine(ACCREDITATION_DAY, dt.time(4, 0), tzinfo=dt.UTC)
-    monkeypatch.setattr(clock, "now", lambda: starts - dt.timedelta(days=2))
-    session = session_announce(
-        user=user, commission=cec, number="5", agenda="1. Accreditations.", starts_at=starts,
-        notice_hours=24,
+    user = o.country.users["CEC"]
+    session = session_opened(
+        user=user, commission=o.country.cec, number="5",
+        starts_at=dt.datetime.combine(ACCREDITATION_DAY, dt.time(4, 0), tzinfo=dt.UTC),
+        set_now=lambda t: monkeypatch.setattr(clock, "now", lambda: t),
     )  # fmt: skip
-    monkeypatch.setattr(clock, "now", lambda: starts)
-    members = commission_members_list(commission=cec, on=ACCREDITATION_DAY)
-    session_open(user=user, session=session, present=[m.pk for m in members])
     url = f"/api/v1/observation/accreditations/kz-test-presidential/{acc.observer.code}/decision"
     vote = {
         "number": "61",
