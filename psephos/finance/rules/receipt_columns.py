@@ -2,7 +2,7 @@
 
 ``columns_read`` takes the file's columns as Arrow string arrays and returns them
 checked, or ``None`` when any line is not in the plain shape the fast path reads
-(``2022-10-13``, ``1000000.50``, ``KZT`` or empty, a known source, an empty or valid
+(an ISO date such as ``2022-10-13``, ``1000000.50``, ``KZT`` or empty, a known source, an empty or valid
 IIN/BIN, ``in_kind`` one of ``TRUE | FALSE`` in lower case, a name and reference within
 ``TEXT_MAX``). ``columns_refused`` says
 whether any line breaks a rule of ``limits`` given the fund's totals before the file
@@ -20,6 +20,7 @@ million of them still sums exactly).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from psephos.voters.rules.columns import decimal, fixed_bytes, real_date, strip
+from psephos.voters.rules.columns import fixed_bytes, strip
 from psephos.voters.rules.iin import FIRST_WEIGHTS, SECOND_WEIGHTS
 
 from .limits import BODY, CITIZEN, DONATIONS, LEGAL_ENTITY, OWN, OWN_AND_BODY, SOURCES, MoneyRules
@@ -36,9 +37,10 @@ from .receipts import FALSE, RECEIPT_COLUMNS, TEXT_MAX, TRUE
 
 #: ``amount`` as the fast path reads it: up to 13 digits, then up to two decimals.
 AMOUNT_SHAPE = r"^[0-9]{1,13}(\.[0-9]{1,2})?$"
+DISTINCT_DAYS_MAX = 10_000  # more distinct "days" than that: not a campaign's file
 _W1 = np.array(FIRST_WEIGHTS, dtype=np.int64)
 _W2 = np.array(SECOND_WEIGHTS, dtype=np.int64)
-_ZERO, _NINE, _DASH = ord("0"), ord("9"), ord("-")
+_ZERO, _NINE = ord("0"), ord("9")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,24 +60,29 @@ class ReceiptColumns:
         return len(self.cents)
 
 
-def _dates(column: pa.Array, opens_on: np.datetime64, closes_on: np.datetime64) -> bool:
-    """Whether every value is a real YYYY-MM-DD inside ``opens_on``–``closes_on``."""
-    raw, fits = fixed_bytes(column, 10)
-    if not fits.all():
-        return False
-    digits = raw[:, [0, 1, 2, 3, 5, 6, 8, 9]]
-    if not (
-        ((digits >= _ZERO) & (digits <= _NINE)).all()
-        and (raw[:, 4] == _DASH).all()
-        and (raw[:, 7] == _DASH).all()
-    ):
-        return False
-    d = raw.astype(np.int64) - _ZERO
-    year, month, day = decimal(d[:, 0:4]), decimal(d[:, 5:7]), decimal(d[:, 8:10])
-    if not real_date(year, month, day).all():
-        return False
-    dates = column.cast(pa.date32()).to_numpy(zero_copy_only=False)
-    return bool(((dates >= opens_on) & (dates <= closes_on)).all())
+def _dates(column: pa.Array, opens_on: dt.date, closes_on: dt.date) -> pa.Array | None:
+    """The dates as ISO text if every one is a date inside ``opens_on``–``closes_on``.
+
+    A campaign's file has a few dozen distinct days: each is read once, by the same
+    ``date.fromisoformat`` as ``receipt_read``, and the column rewritten only if one
+    was written in another ISO form. None: a value is not a date, or outside.
+    """
+    distinct = pc.unique(column)
+    if len(distinct) > DISTINCT_DAYS_MAX:
+        return None
+    written = distinct.to_pylist()
+    iso = []
+    for text in written:
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+        if not opens_on <= day <= closes_on:
+            return None
+        iso.append(day.isoformat())
+    if iso == written:
+        return column
+    return pc.take(pa.array(iso, pa.string()), pc.index_in(column, value_set=distinct))
 
 
 def donor_ids_valid(raw: np.ndarray) -> np.ndarray:
@@ -93,9 +100,9 @@ def donor_ids_valid(raw: np.ndarray) -> np.ndarray:
 
 
 def _donor_ids(column: pa.Array) -> bool:
-    """Whether every value is empty or a valid IIN/BIN."""
-    given = pc.not_equal(column, "")
-    present = column.filter(given)
+    """Whether every value is empty or a valid IIN/BIN (each distinct one checked once)."""
+    distinct = pc.unique(column)
+    present = distinct.filter(pc.not_equal(distinct, ""))
     raw, fits = fixed_bytes(present, 12)
     return bool(fits.all() and donor_ids_valid(raw).all())
 
@@ -112,11 +119,12 @@ def _every(mask: pa.Array) -> bool:
 
 
 def columns_read(
-    columns: Mapping[str, pa.Array], *, opens_on: np.datetime64, closes_on: np.datetime64
+    columns: Mapping[str, pa.Array], *, opens_on: dt.date, closes_on: dt.date
 ) -> ReceiptColumns | None:
     """Return the file's ``RECEIPT_COLUMNS`` checked, or ``None`` if any line is not plain."""
     c = {name: strip(columns[name]) for name in RECEIPT_COLUMNS}
-    if not _dates(c["received_on"], opens_on, closes_on):
+    received_on = _dates(c["received_on"], opens_on, closes_on)
+    if received_on is None:
         return None
     if not _every(pc.match_substring_regex(c["amount"], AMOUNT_SHAPE)):
         return None
@@ -137,7 +145,7 @@ def columns_read(
             return None
     in_kind = pc.is_in(c["in_kind"], value_set=pa.array(sorted(TRUE)))
     return ReceiptColumns(
-        received_on=c["received_on"],
+        received_on=received_on,
         amount=c["amount"],
         cents=cents,
         source=c["source"],

@@ -47,7 +47,16 @@ PLAIN = {
     "in_kind": ["", "no", "0", "false"],
 }
 ODD = {
-    "received_on": ["2022-10-11", "2022-11-20", "2022-02-30", "12.10.2022", " 2022-10-13", ""],
+    "received_on": [
+        "2022-10-11",
+        "2022-11-20",
+        "2022-02-30",
+        "12.10.2022",
+        " 2022-10-13",
+        "",
+        "20221013",
+        "2022-W42-1",
+    ],
     "amount": ["0", "-5", "1.005", "1,5", "1e3", " 10 ", "abc", "10.", ".5", "0.001"],
     "currency": ["EUR", "kzt", " KZT"],
     "source": ["foreign", "charity", "alien", "state_body", " own"],
@@ -99,9 +108,7 @@ def column_path(rows: list[dict[str, str]]):  # type: ignore[no-untyped-def]
     columns = {
         name: pa.array([r[name] for r in rows], type=pa.string()) for name in RECEIPT_COLUMNS
     }
-    read = columns_read(
-        columns, opens_on=np.datetime64(OPENS, "D"), closes_on=np.datetime64(CLOSES, "D")
-    )
+    read = columns_read(columns, opens_on=OPENS, closes_on=CLOSES)
     if read is None:
         return None, None
     distinct = pc.unique(read.donor_id.filter(pc.not_equal(read.donor_id, "")))
