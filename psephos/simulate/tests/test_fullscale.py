@@ -1,24 +1,26 @@
 """Full-scale simulations reproduce every annex figure exactly (kazakhstan-rules.md §13).
 
-One election per module, built once with ``django_db_blocker`` and deleted at the end.
+One election per module fixture, built once in a transaction that is rolled back when
+the module ends (``tests/support/shared_db.py``), so later tests start from an empty
+database without deleting two national elections row by row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
-from django.db import transaction
 
 from psephos.commissions.models import Commission
 from psephos.elections.models import Election
-from psephos.ledger.models import Event, LedgerHead
 from psephos.results.models import Protocol, Tally, TallyVote
 from psephos.results.rules.determination import Outcome
 from psephos.results.selectors.determination import election_determine
-from psephos.simulate.rules.scenarios import SCENARIOS
-from psephos.simulate.services.simulation import _clear, simulation_run
+from psephos.simulate.services.simulation import simulation_run
 from psephos.territory.models import AdministrativeUnit
+from tests.support.shared_db import module_rows, module_settings
 
 from .official import PRESIDENTIAL_2022_VOTES
 
@@ -26,31 +28,31 @@ from .official import PRESIDENTIAL_2022_VOTES
 pytestmark = [pytest.mark.fullscale, pytest.mark.django_db, pytest.mark.xdist_group("fullscale")]
 
 
-def _build(key: str, django_db_blocker) -> Iterator[Election]:
-    with django_db_blocker.unblock():
-        head = LedgerHead.objects.filter(id=1).values_list("seq", "hash").first()
-        result = simulation_run(election_key=key, seed=2022, show_progress=False)
-        yield result.election
-        # Module-scoped data lives outside the tests' transactions: remove it, and the
-        # ledger events it appended, so later tests start from an empty database.
-        with transaction.atomic():
-            _clear(SCENARIOS[key], replace=True)
-            if head is None:
-                Event.objects.all().delete()
-                LedgerHead.objects.all().delete()
-            else:
-                Event.objects.filter(seq__gt=head[0]).delete()
-                LedgerHead.objects.filter(id=1).update(seq=head[0], hash=head[1])
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The files and keys of the module's elections."""
+    return tmp_path_factory.mktemp("fullscale")
+
+
+def _build(key: str, django_db_blocker: Any, folder: Path) -> Iterator[Election]:
+    with module_rows(django_db_blocker, folder):
+        yield simulation_run(election_key=key, seed=2022, show_progress=False).election
 
 
 @pytest.fixture(scope="module")
-def presidential(django_db_setup, django_db_blocker) -> Iterator[Election]:
-    yield from _build("kz-2022-presidential", django_db_blocker)
+def presidential(django_db_setup: None, django_db_blocker: Any, folder: Path) -> Iterator[Election]:
+    yield from _build("kz-2022-presidential", django_db_blocker, folder)
 
 
 @pytest.fixture(scope="module")
-def referendum(django_db_setup, django_db_blocker) -> Iterator[Election]:
-    yield from _build("kz-2022-referendum", django_db_blocker)
+def referendum(django_db_setup: None, django_db_blocker: Any, folder: Path) -> Iterator[Election]:
+    yield from _build("kz-2022-referendum", django_db_blocker, folder)
+
+
+@pytest.fixture(autouse=True)
+def _module_files(folder: Path, settings: Any) -> None:
+    """Read the seals and files with the keys the module's elections were written with."""
+    module_settings(settings, folder)
 
 
 def _national(election: Election) -> tuple[Tally, dict[str, int]]:
