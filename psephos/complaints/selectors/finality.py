@@ -45,6 +45,10 @@ def election_finality_check(election: Election, *, at: dt.datetime | None = None
     and ``allowed`` is true. A challenge filed out of time or without standing
     never blocks under the profile's ``summary_dismissal``: it is listed in
     ``not_blocking`` with why.
+
+    As of ``at``: a challenge or appeal filed later is not looked at, and one decided
+    later was still undecided then (the certification evidence asks about the moment of
+    certification; with ``at`` now, every complaint is filed and decided before it).
     """
     at = at or clock.now()
     disputes = disputes_for(election)
@@ -73,13 +77,15 @@ def election_finality_check(election: Election, *, at: dt.datetime | None = None
             }
         )
     challenges = (
-        Complaint.objects.filter(election=election, subject_kind=SubjectKind.RESULTS)
+        Complaint.objects.filter(
+            election=election, subject_kind=SubjectKind.RESULTS, filed_at__lte=at
+        )
         .select_related("decision", "body_commission")
         .order_by("number")
     )
     appealed = set(
         Complaint.objects.filter(
-            election=election, appeal_of__subject_kind=SubjectKind.RESULTS
+            election=election, appeal_of__subject_kind=SubjectKind.RESULTS, filed_at__lte=at
         ).values_list("appeal_of_id", flat=True)
     )
     not_blocking: list[tuple[str, str]] = []
@@ -97,11 +103,13 @@ def election_finality_check(election: Election, *, at: dt.datetime | None = None
                 )
             )
             continue
-        if c.status in (ComplaintStatus.OPEN, ComplaintStatus.SUSPENDED):
+        decision = getattr(c, "decision", None)
+        decided_later = decision is not None and decision.decided_at > at
+        if c.status in (ComplaintStatus.OPEN, ComplaintStatus.SUSPENDED) or decided_later:
+            label = ComplaintStatus.OPEN.label if decided_later else c.get_status_display()
             blocking.append(c.key)
             reasons.append(
-                _("Results challenge %(key)s is %(status)s.")
-                % {"key": c.key, "status": c.get_status_display()}
+                _("Results challenge %(key)s is %(status)s.") % {"key": c.key, "status": label}
             )
             continue
         if c.pk in appealed:

@@ -220,6 +220,22 @@ def test_every_referendum_figure_and_the_certification_after_every_window(
     final = rows_by_key(election)["certification-after-appeals"]
     assert (figure(final), final["windows_open"]) == ((True, 1, 1, "1.0000", None), [])
 
+    # As of the certification, not as of today: certified on 10 June, the two challenges
+    # of 9 June were undecided then (ruled on 16 June), and one filed on 15 June did not
+    # exist yet.
+    third = _challenge(election, dt.datetime(2022, 6, 15, 6, tzinfo=dt.UTC))
+    Election.objects.filter(pk=election.pk).update(
+        certified_at=dt.datetime(2022, 6, 10, 6, tzinfo=dt.UTC)
+    )
+    election.refresh_from_db()
+    then = rows_by_key(election)["certification-after-appeals"]
+    assert then["windows_open"] == [
+        f"results_challenge:{LAST_DAY}",
+        f"complaint:{pending.key}",
+        f"complaint:{second.key}",
+    ]
+    assert f"complaint:{third.key}" not in then["windows_open"]
+
 
 def test_certify_is_refused_with_a_station_left_open() -> None:
     with pytest.raises(CommandError) as exc:
