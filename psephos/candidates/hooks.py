@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from psephos.core.hooks import HookPoint
 
+from .enums import NominationStatus
+
 if TYPE_CHECKING:
     from .models import Nomination
 
@@ -26,10 +28,21 @@ class PageBlock:
 
 
 class CandidateBlock(Protocol):
-    def __call__(self, *, nomination: Nomination) -> PageBlock:
-        """Return the block of ``nomination``'s public page (a registered candidate)."""
+    def __call__(self, *, nomination: Nomination) -> PageBlock | None:
+        """Return the block of ``nomination``'s public page, or None when it has nothing to show.
+
+        Called for a registered candidate and for one who left the race after the
+        nomination (``BLOCK_STATUSES``: deregistered, withdrawn, deceased); the block
+        decides what a nominee who left still shows (finance: the fund, if one was opened).
+        """
         ...
 
 
-#: The blocks of a registered candidate's page after the signatures (finance, then media).
+#: The statuses whose public page asks the blocks: registered, and left the race (a
+#: fund opened before a deregistration, withdrawal or death stays public).
+BLOCK_STATUSES = frozenset(
+    {NominationStatus.REGISTERED, NominationStatus.DEREGISTERED, NominationStatus.WITHDRAWN}
+)
+
+#: The blocks of a candidate's page after the signatures (finance, then media).
 CANDIDATE_PAGE: HookPoint[CandidateBlock] = HookPoint("candidates.candidate_page")

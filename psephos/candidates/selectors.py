@@ -11,6 +11,8 @@ from django.db.models import F, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from psephos.commissions.selectors import commission_top_get, decisions_pending_for
+from psephos.core import clock
+from psephos.core.zones import date_in_zone
 from psephos.elections.calendar_selectors import CalendarUnavailable, election_calendar_for
 from psephos.elections.selectors import election_options, elections_list
 from psephos.territory.selectors import regions_list
@@ -130,9 +132,16 @@ class CureWindow:
         return self.opens <= day <= self.closes
 
 
+def election_today(*, election: Election, at: dt.datetime | None = None) -> dt.date:
+    """Return the calendar date at ``at`` (default: now) in the election's time zone (its
+    map's): the collection and cure windows count these days, not UTC's."""
+    return date_in_zone(clock.now() if at is None else at, election.geography.timezone)
+
+
 def cure_window(*, nomination: Nomination) -> CureWindow | None:
     """Return the nominee's cure window, or None (the profile has none, or nothing is
-    verified yet). Days are counted as the collection window's are (the clock's date)."""
+    verified yet). Days are counted as the collection window's are: calendar dates in
+    the election's time zone (``election_today``)."""
     days = candidate_profile(nomination.election).signature_cure_days
     if days <= 0:
         return None
@@ -144,7 +153,8 @@ def cure_window(*, nomination: Nomination) -> CureWindow | None:
     )
     if first is None:
         return None
-    return CureWindow(first.date(), first.date() + dt.timedelta(days=days))
+    opens = election_today(election=nomination.election, at=first)
+    return CureWindow(opens, opens + dt.timedelta(days=days))
 
 
 def signing_window(*, nomination: Nomination, today: dt.date) -> tuple[dt.date, dt.date]:

@@ -22,7 +22,7 @@ from psephos.elections.selectors import election_get
 from .access import access_rejected_lines
 from .enums import Criterion, DecisionOutcome, NominationStatus, Outcome, SignatureReason
 from .exports import candidates_csv, candidates_document
-from .hooks import CANDIDATE_PAGE
+from .hooks import BLOCK_STATUSES, CANDIDATE_PAGE
 from .models import RegistrationDecision
 from .selectors import (
     PublicNomination,
@@ -101,14 +101,19 @@ def candidates_list(request: HttpRequest, key: str) -> HttpResponse:
 def candidate_detail(request: HttpRequest, key: str, nominee: str) -> HttpResponse:
     """One nominee: body, each criterion, the signature summary by unit and reason, decisions;
     a registered candidate's page also has the blocks other apps add (``CANDIDATE_PAGE``:
-    the fund's totals, the free airtime)."""
+    the fund's totals, the free airtime), and one who left the race those blocks that still
+    have something to show (a fund opened before the deregistration, withdrawal or death)."""
     election = election_get(key=key)
     cec = commission_top_get(geography=election.geography).code
     [row] = [_labelled(p, cec) for p in nominations_public(election=election, key=nominee)]
     nomination = row["n"]
     blocks = (
-        [block(nomination=nomination) for block in CANDIDATE_PAGE.functions()]
-        if nomination.status == NominationStatus.REGISTERED
+        [
+            shown
+            for block in CANDIDATE_PAGE.functions()
+            if (shown := block(nomination=nomination)) is not None
+        ]
+        if nomination.status in BLOCK_STATUSES
         else []
     )
     return render(

@@ -28,3 +28,11 @@ def iso_in_zone(at: dt.datetime | None, zone: str | ZoneInfo) -> str:
     """Return ``at`` as ISO 8601 with ``zone``'s offset, seconds included; ``""`` for ``None``."""
     local = in_zone(at, zone)
     return "" if local is None else local.isoformat(timespec="seconds")
+
+
+def date_in_zone(at: dt.datetime, zone: str | ZoneInfo) -> dt.date:
+    """Return the calendar date in ``zone`` at the aware instant ``at`` (a day counted where
+    the election is held: 02:00 in Almaty is still the day before in UTC)."""
+    local = in_zone(at, zone)
+    assert local is not None
+    return local.date()

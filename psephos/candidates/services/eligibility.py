@@ -17,6 +17,7 @@ from ..errors import EligibilityIncomplete
 from ..models import Assessment, Nomination
 from ..profile import candidate_profile, criteria_rules
 from ..rules import eligibility as rules
+from ..selectors import election_today
 from .nominations import state_refused
 
 PROBLEM_MESSAGES = {
@@ -46,7 +47,8 @@ def eligibility_decide(
     Preconditions: the nominee is ``submitted``; every criterion the profile applies
     has an outcome with evidence; every failed one has its reason (ODIHR P3: a
     refusal names what was failed). The age is computed from the birth date. An
-    eligible nominee gets the signature collection window (from today, the profile's
+    eligible nominee gets the signature collection window (from today in the election's
+    time zone, the profile's
     ``signature_collection_days``). Raises ``EligibilityIncomplete`` listing every
     problem, or ``NominationState``. Writes one ``nomination.eligibility`` event whose
     payload has each criterion's outcome and the digests of the reasons.
@@ -95,7 +97,7 @@ def eligibility_decide(
         fields = ["status"]
         if passed:
             locked.status = NominationStatus.ELIGIBLE
-            today = now.date()
+            today = election_today(election=election, at=now)
             locked.collection_opens = today
             locked.collection_closes = today + dt.timedelta(
                 days=profile.signature_collection_days - 1

@@ -24,7 +24,13 @@ from ..errors import BallotFrozen, DecisionInvalid, NoRegisteredCandidates
 from ..models import Assessment, Nomination, RegistrationDecision
 from ..profile import candidate_profile
 from ..rules.ballot import ballot_key
-from ..selectors import REGISTRATION_ACTION, ballot_freeze_at, cure_window, signature_summary
+from ..selectors import (
+    REGISTRATION_ACTION,
+    ballot_freeze_at,
+    cure_window,
+    election_today,
+    signature_summary,
+)
 from .nominations import state_refused
 
 if TYPE_CHECKING:
@@ -171,7 +177,7 @@ def _apply(
         kind == DecisionOutcome.REFUSE
         and locked.status == NominationStatus.ELIGIBLE
         and cure is not None
-        and cure.open_on(clock.now().date())
+        and cure.open_on(election_today(election=locked.election))
     ):
         problems.append(
             _("the cure window for replacement sheets is open until %(closes)s")

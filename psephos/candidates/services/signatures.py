@@ -37,7 +37,7 @@ from ..rules.signatures import (
     reason_counts,
     sample_indices,
 )
-from ..selectors import sheets_unissued, signing_window
+from ..selectors import election_today, sheets_unissued, signing_window
 from .nominations import state_refused
 
 if TYPE_CHECKING:
@@ -337,7 +337,7 @@ def _lines_verified(
         rows,
         keys,
         facts,
-        window=signing_window(nomination=locked, today=clock.now().date()),
+        window=signing_window(nomination=locked, today=election_today(election=locked.election)),
         earlier_signers=_earlier_signers(locked, [k for k in keys if k is not None]),
         patterns=pattern_rules(candidate_profile(locked.election)),
     )

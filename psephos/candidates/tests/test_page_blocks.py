@@ -10,6 +10,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from psephos.candidates.enums import NominationStatus
+from psephos.candidates.models import Nomination
 from psephos.elections.models import Election
 from psephos.finance.disclosure import election_disclosure
 from psephos.media.selectors import airtime_report
@@ -56,5 +58,21 @@ def test_a_registered_candidate_page_shows_the_fund_and_airtime_the_apps_publish
     assert client.get(airtime_link.split("#")[0]).status_code == 200
 
     # A refused nominee's page has neither block.
+    html = client.get(f"/candidates/{KEY}/zhanabayev/").content.decode()
+    assert 'id="fund"' not in html and 'id="airtime"' not in html
+
+    # A candidate who left the race keeps the fund's block (its money stays accountable),
+    # not the airtime; one who left without a fund shows neither.
+    gone = sorted(funds)[0]
+    Nomination.objects.filter(election=election, key=gone).update(
+        status=NominationStatus.DEREGISTERED
+    )
+    Nomination.objects.filter(election=election, key="zhanabayev").update(
+        status=NominationStatus.WITHDRAWN
+    )
+    html = client.get(f"/candidates/{KEY}/{gone}/").content.decode()
+    assert re.findall(r'id="fund-link" href="([^"]+)"', html) == [f"/finance/{KEY}/{gone}/"]
+    assert re.findall(r'data-received="([^"]+)"', html) == [str(funds[gone].received)]
+    assert 'id="airtime"' not in html
     html = client.get(f"/candidates/{KEY}/zhanabayev/").content.decode()
     assert 'id="fund"' not in html and 'id="airtime"' not in html

@@ -369,6 +369,34 @@ def test_the_cure_window_takes_replacement_sheets_and_holds_a_refusal(
     assert SignatureLine.objects.get(sheet=3).reasons == "outside_window"
 
 
+def test_the_windows_count_calendar_dates_in_the_elections_time_zone(
+    world: World, frozen: list[dt.datetime]
+) -> None:
+    """Almaty was UTC+6 in 2022: 20:00 UTC is 02:00 of the next day there, and the
+    collection and cure windows count that day, not UTC's."""
+    profile_switch(world, signature_cure_days=2)
+    frozen[0] = dt.datetime(2022, 9, 24, 20, 0, tzinfo=dt.UTC)  # 25 Sep, 02:00 in Almaty
+    nomination = collecting(world)
+    assert (nomination.collection_opens, nomination.collection_closes) == (
+        dt.date(2022, 9, 25),
+        dt.date(2022, 10, 2),
+    )
+    p = world.people
+    frozen[0] = dt.datetime(2022, 10, 2, 20, 0, tzinfo=dt.UTC)  # 3 Oct, 02:00 in Almaty
+    run(write(world, "a.csv", line(1, 1, p[0])))
+    cure = cure_window(nomination=nomination)
+    assert cure is not None
+    assert (cure.opens, cure.closes) == (dt.date(2022, 10, 3), dt.date(2022, 10, 5))
+    # 5 Oct 20:00 UTC is 6 Oct in Almaty: the window has closed, a line of 5 Oct is late.
+    frozen[0] = dt.datetime(2022, 10, 5, 20, 0, tzinfo=dt.UTC)
+    run(write(world, "b.csv", line(2, 1, p[10], signed="2022-10-05")))
+    assert SignatureLine.objects.get(sheet=2).reasons == "outside_window"
+    # The day before, at the same UTC hour (5 Oct in Almaty), it still counted.
+    frozen[0] = dt.datetime(2022, 10, 4, 20, 0, tzinfo=dt.UTC)
+    run(write(world, "c.csv", line(3, 1, p[11], signed="2022-10-05")))
+    assert SignatureLine.objects.get(sheet=3).reasons == ""
+
+
 def test_without_a_cure_window_a_late_sheet_is_outside_the_window(
     world: World, frozen: list[dt.datetime]
 ) -> None:
