@@ -165,7 +165,7 @@ def test_the_cec_records_a_nominees_eligibility_on_a_phone_in_russian(
         page.check("#eligibility input[name=medical_outcome][value=failed]")
         page.click("#eligibility button[type=submit]")
         # Refused beside the criterion: a failed one needs its reason.
-        expect(page.locator("#field-medical_reason .errorlist")).to_have_text(
+        expect(page.locator("#field-eligibility_medical_reason .errorlist")).to_have_text(
             "для невыполненного критерия нужна причина"
         )
         _no_sideways_scroll(page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -131,8 +132,8 @@ def test_a_failed_criterion_without_its_reason_is_refused_beside_it(world: World
     response = client.post(f"{BASE}tokayev/eligibility/", data)
     assert response.status_code == 422
     html = response.content.decode()
-    assert 'id="field-medical_reason"' in html
-    field = html.split('id="field-medical_reason"')[1].split("</div>")[0]
+    assert 'id="field-eligibility_medical_reason"' in html
+    field = html.split('id="field-eligibility_medical_reason"')[1].split("</div>")[0]
     assert "a failed criterion needs its reason" in field
     assert _state() == before
     assert Nomination.objects.get().status == "submitted"
@@ -300,7 +301,7 @@ def test_a_sample_that_decides_nothing_is_completed_from_the_page(world: World) 
     other = _signature_file(world, [3, 13])
     refused = client.post(f"{BASE}tokayev/complete/", {"file": SimpleUploadedFile("b.csv", other)})
     assert refused.status_code == 422
-    field = refused.content.decode().split('id="field-file"')[2].split("</div>")[0]
+    field = refused.content.decode().split('id="field-complete_file"')[1].split("</div>")[0]
     assert "b.csv is not a sampled signature file of “tokayev” with unchecked lines" in field
     assert _state() == before
 
@@ -329,10 +330,12 @@ def test_every_control_id_on_the_nominee_page_is_unique(world: World) -> None:
     page = second.get(f"{BASE}tokayev/").content.decode()
     assert page.count('class="pending"') == 2
     assert 'id="signature-upload"' in page and 'id="signature-complete"' in page
-    # web/_fields.html names each field's wrapper after the field alone (field-<name>);
-    # the controls, their labels and what aria-describedby names are the form's own.
-    ids = [i for i in re.findall(r'\sid="([^"]+)"', page) if not i.startswith("field-")]
+    # Every id on the page, the fields' wrappers (web/_fields.html) included, is unique:
+    # the two file fields and each pending decision's tick have wrappers of their own.
+    ids = _ids(page)
     assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+    assert {"field-signatures_file", "field-complete_file"} <= set(ids)
+    assert len([i for i in ids if re.fullmatch(r"field-confirm-\d+_confirm", i)]) == 2
     for target in re.findall(r'\sfor="([^"]+)"', page):
         assert target in ids, target
     for named in re.findall(r'aria-describedby="([^"]+)"', page):
@@ -344,6 +347,24 @@ def test_every_control_id_on_the_nominee_page_is_unique(world: World) -> None:
     pending = html.split('data-number="51/601"')[1].split("</section>")[0]
     assert "Tick the box to confirm." in pending
     assert re.search(r'id="confirm-\d+_confirm"', pending)
+    ids = _ids(html)
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+
+
+class _IdParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.ids += [v for k, v in attrs if k == "id" and v is not None]
+
+
+def _ids(page: str) -> list[str]:
+    """Every id attribute of a page, as an HTML parser reads it."""
+    parser = _IdParser()
+    parser.feed(page)
+    return parser.ids
 
 
 def test_a_death_is_recorded_by_a_decision_confirmed_by_a_second_operator(world: World) -> None:
@@ -422,11 +443,11 @@ def test_sheets_issued_and_a_reviewers_finding_recorded_from_the_page(world: Wor
     before = _state()
     bad = client.post(f"{BASE}tokayev/flag/", {"sheet": "1", "lines": "2,x"})
     assert bad.status_code == 422
-    field = bad.content.decode().split('id="field-lines"')[1].split("</div>")[0]
+    field = bad.content.decode().split('id="field-flag_lines"')[1].split("</div>")[0]
     assert "Give line numbers separated by commas" in field
     missing = client.post(f"{BASE}tokayev/flag/", {"sheet": "1", "lines": "2,9"})
     assert missing.status_code == 422
-    field = missing.content.decode().split('id="field-lines"')[1].split("</div>")[0]
+    field = missing.content.decode().split('id="field-flag_lines"')[1].split("</div>")[0]
     assert "has no checked line 9" in field
     assert _state() == before
     flagged = client.post(f"{BASE}tokayev/flag/", {"sheet": "1", "lines": "2,3"})

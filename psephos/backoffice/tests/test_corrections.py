@@ -169,7 +169,7 @@ def test_a_vote_without_a_majority_is_shown_beside_the_votes(country) -> None:  
     before = _state()
     response = _post(c, votes_for=3, votes_against=4)
     assert response.status_code == 422
-    start = response.text.index('id="field-votes_for"')
+    start = response.text.index('id="field-correction_votes_for"')
     assert "is not valid" in response.text[start : response.text.index("</div>", start)]
     assert _state() == before
 
@@ -179,8 +179,8 @@ def test_a_missing_document_and_a_bad_figure_are_shown_beside_their_fields(count
     before = _state()
     response = _post(c, document="", figures=_figures(c, ballots_invalid=-1))
     assert response.status_code == 422
-    assert 'id="field-document"' in response.text
-    start = response.text.index('id="field-document"')
+    assert 'id="field-correction_document"' in response.text
+    start = response.text.index('id="field-correction_document"')
     assert "errorlist" in response.text[start : response.text.index("</div>", start)]
     assert "cannot be negative" in _problems(response, "ballots_invalid")
     assert _state() == before
@@ -201,7 +201,7 @@ def test_a_decision_number_taken_is_shown_beside_the_number(country) -> None:  #
     before = _state()
     response = _post(c, figures=_figures(c, move=20))
     assert response.status_code == 409
-    start = response.text.index('id="field-number"')
+    start = response.text.index('id="field-correction_number"')
     assert (
         "already has a decision No. 12"
         in response.text[start : response.text.index("</div>", start)]
@@ -302,11 +302,11 @@ def test_cancellation_refusals_stay_on_the_page_and_write_nothing(country) -> No
     before = _cancel_state()
     unknown = cec.get(f"{RESULTS}cancel/", {"station": "KZ-99-9999"})
     assert unknown.status_code == 404
-    field = unknown.text.split('id="field-station"')[1].split("</div>")[0]
+    field = unknown.text.split('id="field-choose_station"')[1].split("</div>")[0]
     assert "KZ-99-9999" in field
     no_quorum = _cancel(c, present=3, votes_for=3, votes_against=0)
     assert no_quorum.status_code == 422
-    assert 'aria-invalid="true"' in no_quorum.text.split('id="field-present"')[1][:600]
+    assert 'aria-invalid="true"' in no_quorum.text.split('id="field-cancellation_present"')[1][:600]
     no_reasons = _cancel(c, reasons="")
     assert no_reasons.status_code == 422
     stale = _cancel(c, version=2)
@@ -320,7 +320,7 @@ def test_cancellation_refusals_stay_on_the_page_and_write_nothing(country) -> No
     assert _cancel(c).status_code == 302
     taken = _cancel(c)
     assert taken.status_code == 409
-    assert "51/700" in taken.text.split('id="field-number"')[1].split("</div>")[0]
+    assert "51/700" in taken.text.split('id="field-cancellation_number"')[1].split("</div>")[0]
 
 
 def test_a_cancellation_adopted_at_an_open_session_of_the_cec(country, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -111,7 +111,11 @@ def test_an_invoice_is_entered_refused_with_reasons_and_confirmed_by_a_second_op
     assert r.status_code == 422
     page = r.content.decode()
     # the refusal stands beside the reasons' field, and nothing was written
-    assert re.search(r'id="field-reasons">(?:(?!</div>).)*A decision needs its reasons', page, re.S)
+    assert re.search(
+        r'id="field-invoice-propose_reasons">(?:(?!</div>).)*A decision needs its reasons',
+        page,
+        re.S,
+    )
     assert _state() == before
     r = _propose(cec, fund, outcome="refused", reasons="The invoice exceeds the contract.")
     assert r.status_code == 302
@@ -145,7 +149,7 @@ def test_an_invoice_over_the_allowance_is_refused_beside_the_amount(
     )
     assert r.status_code == 422
     page = r.content.decode()
-    assert re.search(r'id="field-amount">(?:(?!</div>).)*over by 0\.01', page, re.S)
+    assert re.search(r'id="field-invoice_amount">(?:(?!</div>).)*over by 0\.01', page, re.S)
     assert _state() == before
 
 
@@ -155,7 +159,7 @@ def test_a_bad_contract_field_is_shown_beside_it(world: World, fund: Fund) -> No
     r = cec.post(_base(fund) + "contract/", {**CONTRACT, "signed_on": "2030-01-01"})
     assert r.status_code == 422
     page = r.content.decode()
-    assert re.search(r'id="field-signed_on">(?:(?!</div>).)*outside_period', page, re.S)
+    assert re.search(r'id="field-contract_signed_on">(?:(?!</div>).)*outside_period', page, re.S)
     assert _state() == before
 
 
@@ -207,7 +211,9 @@ def test_a_report_is_submitted_refused_with_reasons_and_confirmed_by_a_second_op
     r = _propose(cec, fund, "report-propose", outcome="refused")
     assert r.status_code == 422 and _reports() == before
     assert re.search(
-        r'id="field-reasons">(?:(?!</div>).)*A decision needs its reasons', r.content.decode(), re.S
+        r'id="field-report-propose_reasons">(?:(?!</div>).)*A decision needs its reasons',
+        r.content.decode(),
+        re.S,
     )
     assert (
         _propose(
@@ -237,7 +243,9 @@ def test_a_final_report_before_voting_day_is_refused_beside_the_day(
         _base(fund) + "report/", {"kind": "final", "through": "2022-10-29"}
     )
     assert r.status_code == 422 and _reports() == before
-    assert re.search(r'id="field-through">(?:(?!</div>).)*outside_period', r.content.decode(), re.S)
+    assert re.search(
+        r'id="field-report_through">(?:(?!</div>).)*outside_period', r.content.decode(), re.S
+    )
 
 
 def _audits() -> tuple[int, ...]:
@@ -286,7 +294,7 @@ def test_an_audit_finding_answer_and_a_proportionate_sanction_confirmed_by_a_sec
     r = _sanction(cec, fund, "")
     assert r.status_code == 422 and _audits() == before
     assert re.search(
-        r'id="field-proportionality">(?:(?!</div>).)*proportionality \(required\)',
+        r'id="field-audit-propose_proportionality">(?:(?!</div>).)*proportionality \(required\)',
         r.content.decode(),
         re.S,
     )
@@ -294,7 +302,9 @@ def test_an_audit_finding_answer_and_a_proportionate_sanction_confirmed_by_a_sec
     r = _sanction(cec, fund, "One receipt, returned.", fine_mci="")
     assert r.status_code == 422 and _audits() == before
     assert re.search(
-        r'id="field-fine_mci">(?:(?!</div>).)*fine_mci \(required\)', r.content.decode(), re.S
+        r'id="field-audit-propose_fine_mci">(?:(?!</div>).)*fine_mci \(required\)',
+        r.content.decode(),
+        re.S,
     )
     r = _sanction(cec, fund, "One receipt, returned.")
     assert r.status_code == 302

@@ -93,7 +93,7 @@ def test_a_refusal_is_shown_beside_its_field_and_nothing_is_written(
 
     assert response.status_code == 422
     html = response.content.decode()
-    beside = html.split(f'id="field-{field}"')[1].split('id="field-')[0]
+    beside = html.split(f'id="field-follow_up_{field}"')[1].split('id="field-')[0]
     assert message in beside
     assert not FollowUp.objects.exists() and Event.objects.count() == events
 

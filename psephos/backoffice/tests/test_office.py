@@ -327,7 +327,7 @@ def test_station_time_zone_is_a_new_version_and_must_be_a_known_zone(office: Off
     before = _state()
     refused = client.post(f"{URL}station/", _station(timezone="Asia/Nowhere"))
     assert refused.status_code == 422
-    field = refused.text.split('id="field-timezone"')[1].split("</div>")[0]
+    field = refused.text.split('id="field-station_timezone"')[1].split("</div>")[0]
     assert "“Asia/Nowhere” is not a time zone (such as Asia/Almaty or Asia/Aqtobe)." in field
     assert _state() == before
     assert client.post(f"{URL}station/", _station(timezone="Asia/Aqtobe")).status_code == 302

@@ -106,7 +106,7 @@ def test_a_refused_report_stays_beside_its_field_and_writes_nothing(
     before = _state()
     r = _client(officer).post(_officer_url(fund, "report"), {"kind": "final"})  # before voting day
     assert r.status_code == 422 and _state() == before
-    assert re.search(r'id="field-through">(?:(?!</div>).)*through', r.content.decode(), re.S)
+    assert re.search(r'id="field-report_through">(?:(?!</div>).)*through', r.content.decode(), re.S)
 
 
 def test_the_officer_answers_an_audits_findings(fund: Fund, officer: User) -> None:
@@ -155,7 +155,9 @@ def test_the_cec_appoints_the_officer_from_the_fund_page(world: World, fund: Fun
     cec = _client(world.country.users["CEC"])
     r = cec.post(base, {"username": "nobody"})
     assert r.status_code == 422
-    assert re.search(r'id="field-username">(?:(?!</div>).)*nobody', r.content.decode(), re.S)
+    assert re.search(
+        r'id="field-officer_username">(?:(?!</div>).)*nobody', r.content.decode(), re.S
+    )
     assert cec.post(base, {"username": "finance-1"}).status_code == 302
     assert cec.post(base, {"username": "proxy-1"}).status_code == 302  # a proxy becomes one
     officers = NominationProxy.objects.filter(finance_officer=True)
@@ -230,7 +232,7 @@ def test_the_officer_records_one_receipt_checked_as_a_files_line(
     assert bad.status_code == 422 and _state() == before
     text = bad.content.decode()
     assert re.search(
-        r'id="field-amount">(?:(?!</div>).)*more than two decimals \(12\.345\)', text, re.S
+        r'id="field-receipt_amount">(?:(?!</div>).)*more than two decimals \(12\.345\)', text, re.S
     )
     refused = post(source="foreign", donor_id="")  # a rule: refused with the rule, nothing written
     assert refused.status_code == 422 and _state() == before
@@ -267,7 +269,7 @@ def test_the_officer_records_a_payment_from_the_page(
     bad = c.post(_officer_url(fund, "payment"), {**data, "amount": "-5"})
     assert bad.status_code == 422 and _state() == before and not Payment.objects.exists()
     assert re.search(
-        r'id="field-amount">(?:(?!</div>).)*amount \(negative\)', bad.content.decode(), re.S
+        r'id="field-payment_amount">(?:(?!</div>).)*amount \(negative\)', bad.content.decode(), re.S
     )
     assert c.post(_officer_url(other, "payment"), data).status_code == 403
     assert _state() == before and not Payment.objects.exists()

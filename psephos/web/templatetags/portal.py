@@ -132,6 +132,17 @@ def area_label(area: str) -> str:
 
 
 @register.filter
+def wrapper_id(field: Any) -> str:
+    """Return the id of a form field's wrapper (``web/_fields.html``): ``field-<name>`` for a
+    form with Django's default control ids (``id_<name>``), else ``field-<control id>``, so
+    the wrappers of several forms on one page are as distinct as their controls (a back
+    office form's ``ids`` prefix, a pending decision's own ``auto_id``)."""
+    control = str(field.auto_id or field.html_name)
+    default = f"id_{field.html_name}"
+    return f"field-{field.name if control == default else control}"
+
+
+@register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     """Return ``mapping[key]`` or ``None``."""
     return mapping.get(key) if mapping else None
