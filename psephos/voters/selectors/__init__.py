@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,6 +32,9 @@ from ..rules.records import mask_name
 
 #: The languages stored names come in.
 LANGUAGES = ("en", "kk", "ru")
+
+#: The temporary table of the keys ``signers_by_key`` looks up (a name, no user input).
+SIGNER_KEYS_TABLE = "voters_signer_keys"
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,30 +363,64 @@ def signer_keys(*, geography_id: int, iins: list[str]) -> list[uuid.UUID | None]
 
 
 def signers_by_key(
-    *, geography_id: int, keys: list[uuid.UUID], chunk: int = 5000
+    *, geography_id: int, keys: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, SignerRecord]:
-    """Return the register records of the keyed values found, in one query per ``chunk``."""
+    """Return the register records of the keyed values found, in one set-based join.
+
+    The distinct keys go into a temporary table (COPY on PostgreSQL) joined server-side to
+    the register, its stations and their units, and the rows come back in batches: one
+    statement, not a query per few thousand keys with every key a parameter (those were
+    most of a 200,000-line signature import: docs/benchmarks.md, issue 18).
+    """
+    from django.db import connection
+
     from psephos.territory.enums import UnitLevel
 
-    found: dict[uuid.UUID, SignerRecord] = {}
     distinct = list(dict.fromkeys(keys))
-    for start in range(0, len(distinct), chunk):
-        rows = Voter.objects.filter(
-            geography_id=geography_id, iin_hash__in=distinct[start : start + chunk]
-        ).values_list(
-            "iin_hash",
-            "surname",
-            "given_name",
-            "birth_date",
-            "incapacitated",
-            "prisoner",
-            "station__unit__code",
-            "station__unit__level",
-            "station__unit__parent__code",
+    if not distinct:
+        return {}
+    prep = Voter._meta.get_field("iin_hash").get_db_prep_value
+    stored = {prep(k, connection): k for k in distinct}  # the database's form → the key
+    table = SIGNER_KEYS_TABLE
+    unit = AdministrativeUnit._meta.db_table
+    found: dict[uuid.UUID, SignerRecord] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        postgres = connection.vendor == "postgresql"
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {table} (iin_hash {'uuid' if postgres else 'char(32)'})"
         )
-        for key, surname, given, birth, incap, prisoner, code, level, parent in rows:
-            region = parent if level == UnitLevel.DISTRICT and parent else code
-            found[key] = SignerRecord(surname, given, birth, region, incap, prisoner)
+        try:
+            if postgres:
+                with cursor.cursor.copy(f"COPY {table} (iin_hash) FROM STDIN") as copy:
+                    for value in stored:
+                        copy.write_row((value,))
+                cursor.execute(f"ANALYZE {table}")
+            else:
+                cursor.executemany(
+                    f"INSERT INTO {table} (iin_hash) VALUES (%s)",  # noqa: S608
+                    [(value,) for value in stored],
+                )
+            # Identifiers from the models' metadata and a constant; values are parameters.
+            cursor.execute(
+                f"SELECT v.iin_hash, v.surname, v.given_name, v.birth_date, v.incapacitated,"  # noqa: S608
+                f" v.prisoner, CASE WHEN u.level = %s AND p.code IS NOT NULL THEN p.code"
+                f" ELSE u.code END"
+                f" FROM {table} k"
+                f" JOIN {Voter._meta.db_table} v ON v.iin_hash = k.iin_hash"
+                f" JOIN {PollingStation._meta.db_table} s ON s.id = v.station_id"
+                f" JOIN {unit} u ON u.id = s.unit_id"
+                f" LEFT JOIN {unit} p ON p.id = u.parent_id"
+                f" WHERE v.geography_id = %s",
+                [UnitLevel.DISTRICT.value, geography_id],
+            )
+            while batch := cursor.fetchmany(10_000):
+                for value, surname, given, birth, incap, prisoner, region in batch:
+                    found[stored[value]] = SignerRecord(
+                        surname, given, birth, region, bool(incap), bool(prisoner)
+                    )
+        finally:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
     return found
 
 
