@@ -167,9 +167,15 @@ def signing_window(*, nomination: Nomination, today: dt.date) -> tuple[dt.date, 
     return nomination.collection_opens, nomination.collection_closes
 
 
+def sheets_issued_any(*, nomination: Nomination) -> bool:
+    """Return whether any signature sheet was issued to the nominee."""
+    return SheetIssue.objects.filter(nomination=nomination).exists()
+
+
 def sheets_unissued(*, nomination: Nomination, numbers: list[int]) -> list[int]:
     """Return which of ``numbers`` were never issued to the nominee, in order; none
-    when no sheet was recorded as issued to them (issuing is then not checked)."""
+    when no sheet was recorded as issued to them (issuing is then not checked: the
+    profile does not have the CEC issue sheets, ``signature_sheets_issued``)."""
     ranges = list(SheetIssue.objects.filter(nomination=nomination).values_list("first", "last"))
     if not ranges:
         return []

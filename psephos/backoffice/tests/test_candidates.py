@@ -432,7 +432,7 @@ def test_a_registration_decision_is_adopted_at_an_open_cec_session(
 
 
 def test_sheets_issued_and_a_reviewers_finding_recorded_from_the_page(world: World) -> None:
-    collecting(world)
+    collecting(world, sheets=0)
     client = _cec(world)
     assert client.post(f"{BASE}tokayev/sheets/", {"count": "0"}).status_code == 422
     done = client.post(f"{BASE}tokayev/sheets/", {"count": "3"})

@@ -28,6 +28,7 @@ from ..models import (
     NominationDocument,
     NominationProxy,
     RegistrationDecision,
+    SheetIssue,
     SignatureImport,
     SignatureLine,
     SignatureSheet,
@@ -256,8 +257,8 @@ def state_refused(nomination: Nomination, action: str) -> NominationState:
 def election_nominations_delete(*, election_key: str, actor: str, role: str = "cec") -> int:
     """Delete every nomination of an election with its records (a simulation replaced).
 
-    Its documents, assessments, signature files, sheets, lines and tallies, proxies and
-    registration decisions go with it; the nominating bodies stay (they are not the
+    Its documents, assessments, signature files, sheets (issued and imported), lines and
+    tallies, proxies and registration decisions go with it; the nominating bodies stay (they are not the
     election's). Funds that still refer to a nomination raise ``ProtectedError``
     (``finance.services.funds.election_funds_delete`` first). Returns the number of
     nominations deleted; writes one ``nominations.delete`` event when any.
@@ -272,6 +273,7 @@ def election_nominations_delete(*, election_key: str, actor: str, role: str = "c
             SignatureTally,
             SignatureSheet,
             SignatureImport,
+            SheetIssue,
             RegistrationDecision,
             NominationProxy,
             Assessment,

@@ -1,8 +1,9 @@
 """Signature sheets issued to a nominee by the CEC, numbered ([EL-old] Art. 56(3)).
 
 Once sheets are issued to a nominee, a signature file may name only those sheets
-(``sheets_unissued``); a nominee to whom none was recorded as issued is not checked,
-as before issuing was recorded.
+(``sheets_unissued``). Where the profile has the CEC issue sheets
+(``signature_sheets_issued``, Kazakhstan), a nominee with none issued gets no file
+verified; elsewhere such a nominee may name any sheet.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from ..rules.signatures import (
     reason_counts,
     sample_indices,
 )
-from ..selectors import election_today, sheets_unissued, signing_window
+from ..selectors import election_today, sheets_issued_any, sheets_unissued, signing_window
 from .nominations import state_refused
 
 if TYPE_CHECKING:
@@ -109,14 +109,17 @@ def signatures_import_data(
     """Verify every line of a signature file (or a published random sample) and store the verdicts.
 
     Preconditions: the nominee is ``eligible`` (collecting); the file is well formed;
-    none of its sheets was imported before. Each line is looked up in the register by
+    none of its sheets was imported before; every sheet it names was issued to the
+    nominee (where the profile has the CEC issue sheets, ``signature_sheets_issued``, a
+    nominee with none issued gets none verified). Each line is looked up in the register by
     its keyed IIN value and gets every reason that applies (``rules.signatures``); the
     lines, their keyed values and reasons (never IINs; a rejected line keeps its signer's masked
     name, ``rules.signatures.name_masked``, for the nominee's proxies), each sheet and each
     unit's tally are stored; one ``signatures.import`` event. ``sample`` checks that
     many lines drawn from ``seed`` (a number, published in the event) + the file's SHA-256, where the profile allows
     sampling. Raises ``SignatureFileInvalid`` (every problem with line and column),
-    ``SheetDuplicate``, ``NominationState`` or ``ValidationFailed``; nothing is stored then.
+    ``SheetDuplicate``, ``SheetNotIssued``, ``NominationState`` or ``ValidationFailed``;
+    nothing is stored then.
     Progress bars (reading, checking, storing) are drawn as ``core.progress`` says
     (``show_progress``: None on a terminal, as the command asks; never from a page).
     """
@@ -173,6 +176,15 @@ def signatures_import_data(
                 _("Sheet(s) %(sheets)s of “%(key)s” were imported before; nothing was stored.")
                 % {"sheets": ", ".join(map(str, repeated)), "key": locked.key},
                 data={"sheets": repeated},
+            )
+        if profile.signature_sheets_issued and not sheets_issued_any(nomination=locked):
+            raise SheetNotIssued(
+                _(
+                    "No signature sheets were issued to “%(key)s”: the CEC issues numbered "
+                    "sheets before their signatures are verified; nothing was stored."
+                )
+                % {"key": locked.key},
+                data={"field": "file", "sheets": sorted(sheets)},
             )
         unissued = sheets_unissued(nomination=locked, numbers=list(sheets))
         if unissued:

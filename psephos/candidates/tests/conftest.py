@@ -18,6 +18,7 @@ from psephos.candidates.rules.eligibility import Assessment
 from psephos.candidates.services.deposits import deposit_pay
 from psephos.candidates.services.eligibility import eligibility_decide
 from psephos.candidates.services.nominations import NomineeSpec, body_register, nomination_submit
+from psephos.candidates.services.sheets import sheets_issue
 from psephos.core import clock
 from psephos.elections.services.election import election_revise
 from psephos.ledger.actors import actor_system
@@ -190,11 +191,20 @@ def submitted(world: World, key: str = "tokayev") -> Nomination:
     )
 
 
-def collecting(world: World, key: str = "tokayev") -> Nomination:
-    """Submit and pass a nominee of Amanat; collection runs 25 Sep – 2 Oct."""
+#: The sheets the CEC issues to a nominee in the tests (1–SHEETS; the profile has the CEC
+#: issue sheets, and a file is verified only for a nominee with sheets issued).
+SHEETS = 1000
+
+
+def collecting(world: World, key: str = "tokayev", *, sheets: int = SHEETS) -> Nomination:
+    """Submit and pass a nominee of Amanat; collection runs 25 Sep – 2 Oct; the CEC
+    issues sheets 1–``sheets`` (none for 0)."""
     nomination = submitted(world, key)
     pay(nomination)
-    return eligibility_decide(nomination=nomination, assessments=passing(), actor=ACTOR)
+    nomination = eligibility_decide(nomination=nomination, assessments=passing(), actor=ACTOR)
+    if sheets:
+        sheets_issue(nomination=nomination, count=sheets, actor=ACTOR)
+    return nomination
 
 
 def allow_sampling(world: World) -> None:

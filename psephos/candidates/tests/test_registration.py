@@ -16,6 +16,7 @@ from psephos.accounts.models import User
 from psephos.candidates.errors import DecisionInvalid, NominationState
 from psephos.candidates.models import NominatingBody, Nomination, RegistrationDecision
 from psephos.candidates.rules.ballot import kazakh_sort_key
+from psephos.candidates.selectors import sheets_issued_any
 from psephos.candidates.services.eligibility import eligibility_decide
 from psephos.candidates.services.nominations import NomineeSpec, body_register, nomination_submit
 from psephos.candidates.services.registration import (
@@ -24,6 +25,7 @@ from psephos.candidates.services.registration import (
     registration_confirm,
     registration_propose,
 )
+from psephos.candidates.services.sheets import sheets_issue
 from psephos.candidates.services.signatures import signatures_import
 from psephos.commissions.errors import (
     DecisionNeedsAnotherOperator,
@@ -35,7 +37,7 @@ from psephos.core.errors import PermissionDenied
 from psephos.elections.selectors import election_get, election_options
 from psephos.ledger.models import Event
 
-from .conftest import ACTOR, World, collecting, language, passing, pay
+from .conftest import ACTOR, SHEETS, World, collecting, language, passing, pay
 
 DAY = dt.date(2022, 10, 12)
 YES = Vote(in_favour=7, against=0, abstained=0)
@@ -53,6 +55,8 @@ def sign(world: World, nomination: Nomination, people: list[int], name: str) -> 
         )
     path = world.tmp / name
     path.write_text(text, encoding="utf-8")
+    if not sheets_issued_any(nomination=nomination):  # a nominee not made by ``collecting``
+        sheets_issue(nomination=nomination, count=SHEETS, actor=ACTOR)
     signatures_import(nomination=nomination, path=path, actor=ACTOR)
 
 

@@ -491,8 +491,17 @@ def issue(count: int) -> str:
 
 
 def test_once_sheets_are_issued_a_file_names_only_issued_sheets(world: World) -> None:
-    collecting(world)
+    collecting(world, sheets=0)
     p = world.people
+    # The CEC issues sheets (the 2022 profile): none issued, no file is verified.
+    before = stored()
+    with pytest.raises(CommandError) as none:
+        run(write(world, "a.csv", line(1, 1, p[0])))
+    assert str(none.value) == (
+        "sheet_not_issued: No signature sheets were issued to “tokayev”: the CEC issues "
+        "numbered sheets before their signatures are verified; nothing was stored."
+    )
+    assert stored() == before
     assert issue(2) == "Sheets 1–2 issued to “tokayev”.\n"
     assert issue(1) == "Sheets 3–3 issued to “tokayev”.\n"  # numbers continue
     assert Event.objects.filter(action="sheets.issue").count() == 2

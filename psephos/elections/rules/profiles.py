@@ -117,6 +117,10 @@ class PresidentialProfile(CommonProfile):
     signatures_min_units: int = 14
     signatures_min_valid_per_unit: int = 1
     signature_collection_days: int = 8  # [P] §VII: 3–8 days
+    # Signature sheets are numbered forms the CEC issues to a nominee ([EL-old] Art.
+    # 56(3); [P] fn46: without them a nominee cannot collect), so a file is imported only
+    # for a nominee with sheets issued, naming only those. False: any sheet numbers.
+    signature_sheets_issued: bool = True
     # Patterns of one hand: this many lines of one collector with one timestamp, or
     # this many consecutive lines of a sheet with consecutive IINs.
     signature_one_hand_lines: int = 3

@@ -379,6 +379,7 @@ class SignatureFile:
     register: list[RegisterRow]  # the signers the register holds (only those checked)
     checked: int
     reasons: Counter[str] = field(default_factory=Counter)  # the generator's own check
+    sheets: int = 0  # the file's sheets are numbered 1–sheets (the CEC issued them)
 
 
 HEADER = ("sheet", "line", "iin", "surname", "given_name", "birth_date", "address")
@@ -481,7 +482,9 @@ def signature_file(
     found = Counter(code for r in reasons for code in r)
     if sum(1 for r in reasons if r) != target:
         raise ValueError("the signature file does not give the planned valid lines")
-    return SignatureFile(data, list(register.values()), len(picked), found)
+    return SignatureFile(
+        data, list(register.values()), len(picked), found, sheets=-(-n // SHEET_LINES)
+    )
 
 
 def _file_defects(

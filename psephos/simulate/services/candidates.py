@@ -50,6 +50,7 @@ from psephos.candidates.services.registration import (
     registration_confirm,
     registration_propose,
 )
+from psephos.candidates.services.sheets import sheets_issue
 from psephos.candidates.services.signatures import signatures_check_rest, signatures_import
 from psephos.commissions.selectors import commission_top_get
 from psephos.commissions.services import decisions_delete_proposed_by
@@ -273,6 +274,8 @@ def candidates_simulate(
             path = folder / f"signatures-{n.key}.csv"
             path.write_bytes(files[n.key].data)
             assert n.signatures is not None
+            # The CEC issued the numbered sheets the file's lines are on.
+            sheets_issue(nomination=nominations[n.key], count=files[n.key].sheets, actor=ACTOR)
             sampled = files[n.key].checked < scaled(n.signatures, lines_scale).collected
             summary = signatures_import(
                 nomination=nominations[n.key],
