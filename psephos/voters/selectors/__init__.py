@@ -401,13 +401,26 @@ def signers_by_key(
                     f"INSERT INTO {table} (iin_hash) VALUES (%s)",  # noqa: S608
                     [(value,) for value in stored],
                 )
+            voters = Voter._meta.db_table
+            columns = "iin_hash, surname, given_name, birth_date, incapacitated, prisoner,"
+            columns += " station_id, geography_id"
+            # On PostgreSQL each key is looked up through the keyed-IIN index (a LATERAL
+            # subquery with LIMIT, which the planner keeps as a nested loop): as a plain
+            # join it hashes the keys and reads the whole register, about three times
+            # slower against 12 million voters (docs/benchmarks.md). SQLite's planner
+            # looks each key up by the index on its own.
+            lookup = (
+                f" CROSS JOIN LATERAL (SELECT {columns} FROM {voters} x"  # noqa: S608
+                f" WHERE x.iin_hash = k.iin_hash LIMIT 1) v"
+                if postgres
+                else f" JOIN {voters} v ON v.iin_hash = k.iin_hash"
+            )
             # Identifiers from the models' metadata and a constant; values are parameters.
             cursor.execute(
                 f"SELECT v.iin_hash, v.surname, v.given_name, v.birth_date, v.incapacitated,"  # noqa: S608
                 f" v.prisoner, CASE WHEN u.level = %s AND p.code IS NOT NULL THEN p.code"
                 f" ELSE u.code END"
-                f" FROM {table} k"
-                f" JOIN {Voter._meta.db_table} v ON v.iin_hash = k.iin_hash"
+                f" FROM {table} k{lookup}"
                 f" JOIN {PollingStation._meta.db_table} s ON s.id = v.station_id"
                 f" JOIN {unit} u ON u.id = s.unit_id"
                 f" LEFT JOIN {unit} p ON p.id = u.parent_id"
