@@ -386,9 +386,9 @@ def test_who_sees_a_commission_page(office: Office, who: str, url: str, status: 
 def test_every_control_id_on_the_commission_page_is_unique(office: Office) -> None:
     members_make(office.country.pecs[0], members=3)
     page = office.client(office.tec).get(URL).text
-    # web/_fields.html names each field's wrapper after the field alone (field-<name>),
-    # so several forms of one page repeat it; the controls and their labels do not.
-    ids = [i for i in re.findall(r'\sid="([^"]+)"', page) if not i.startswith("field-")]
+    # Every id, the fields' wrappers included (web/_fields.html names a wrapper after its
+    # control), is the page's only one.
+    ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) > 20
     assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
     for target in re.findall(r'\sfor="([^"]+)"', page):
