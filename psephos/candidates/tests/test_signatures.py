@@ -518,3 +518,26 @@ def test_once_sheets_are_issued_a_file_names_only_issued_sheets(world: World) ->
     assert run(write(world, "b.csv", line(1, 1, p[0]) + line(3, 1, p[1]))).startswith(
         "2 lines, 2 checked, 2 valid."
     )
+
+
+def test_a_voter_removed_from_the_register_is_not_in_the_register(world: World) -> None:
+    from psephos.voters.services.register_update import register_update
+
+    collecting(world)
+    p = world.people
+    update = world.tmp / "update.csv"
+    update.write_text(
+        "change,iin,surname,given_name,patronymic,birth_date,sex,station,status,reason\n"
+        f"remove,{p[1].iin},,,,,,,,death\n",
+        encoding="utf-8",
+    )
+    register_update(
+        geography=world.country.geography,
+        path=update,
+        report_path=world.tmp / "update.errors.csv",
+        actor="system:cec",
+    )
+    out = run(write(world, "a.csv", line(1, 1, p[0]) + line(1, 2, p[1])))
+
+    assert out == "2 lines, 2 checked, 1 valid.\n  not_in_register: 1\n"
+    assert SignatureLine.objects.get(sheet=1, line=2).reasons == "not_in_register"

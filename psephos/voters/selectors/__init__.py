@@ -367,6 +367,9 @@ def signers_by_key(
 ) -> dict[uuid.UUID, SignerRecord]:
     """Return the register records of the keyed values found, in one set-based join.
 
+    A voter removed from the register (death, loss of citizenship, a second record:
+    ``psephos voters update``) is not found: their signature is "not in the register".
+
     The distinct keys go into a temporary table (COPY on PostgreSQL) joined server-side to
     the register, its stations and their units, and the rows come back in batches: one
     statement, not a query per few thousand keys with every key a parameter (those were
@@ -403,7 +406,7 @@ def signers_by_key(
                 )
             voters = Voter._meta.db_table
             columns = "iin_hash, surname, given_name, birth_date, incapacitated, prisoner,"
-            columns += " station_id, geography_id"
+            columns += " station_id, geography_id, removed_reason"
             # On PostgreSQL each key is looked up through the keyed-IIN index (a LATERAL
             # subquery with LIMIT, which the planner keeps as a nested loop): as a plain
             # join it hashes the keys and reads the whole register, about three times
@@ -424,8 +427,8 @@ def signers_by_key(
                 f" JOIN {PollingStation._meta.db_table} s ON s.id = v.station_id"
                 f" JOIN {unit} u ON u.id = s.unit_id"
                 f" LEFT JOIN {unit} p ON p.id = u.parent_id"
-                f" WHERE v.geography_id = %s",
-                [UnitLevel.DISTRICT.value, geography_id],
+                f" WHERE v.geography_id = %s AND v.removed_reason = %s",
+                [UnitLevel.DISTRICT.value, geography_id, ""],
             )
             while batch := cursor.fetchmany(10_000):
                 for value, surname, given, birth, incap, prisoner, region in batch:
