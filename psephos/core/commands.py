@@ -9,9 +9,11 @@ or let through domain errors; they write no ``except DomainError`` of their own.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from .errors import DomainError
 
@@ -37,6 +39,29 @@ def problem_line(problem: object) -> str:
     extra = ", ".join(f"{k}={v}" for k, v in rest.items())
     head = ": ".join([*parts, text] if text else parts)
     return f"{head} [{extra}]" if extra else head
+
+
+def decision_day(text: str) -> dt.date:
+    """Parse a decision's date given on the command line (YYYY-MM-DD)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            _("A date must be YYYY-MM-DD, got “%(text)s”.") % {"text": text}
+        ) from None
+
+
+def decision_document(path: str) -> bytes:
+    """Read a signed decision document named on the command line (at most 10 MiB + 1 byte,
+    so that the decision's own check refuses a larger one)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(10 * 1024 * 1024 + 1)
+    except OSError as exc:
+        raise CommandError(
+            _("Cannot read the decision document “%(path)s”: %(error)s")
+            % {"path": path, "error": exc}
+        ) from None
 
 
 def command_error(exc: DomainError) -> CommandError:

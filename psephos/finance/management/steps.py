@@ -15,14 +15,14 @@ psephos finance confirm   invoice|report|audit N --election E --fund F --user U
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from psephos.accounts.selectors import user_get
 from psephos.commissions.register import session_chosen
+from psephos.core.commands import decision_day, decision_document
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
 
@@ -44,26 +44,6 @@ from ..services.public_funding import (
 from ..services.reports import report_decide, report_decision_confirm, report_submit
 
 SUBJECTS = ("invoice", "report", "audit")
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("A date must be YYYY-MM-DD, got “%(text)s”.") % {"text": text}
-        ) from None
-
-
-def _document(path: str) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read(10 * 1024 * 1024 + 1)
-    except OSError as exc:
-        raise CommandError(
-            _("Cannot read the decision document “%(path)s”: %(error)s")
-            % {"path": path, "error": exc}
-        ) from None
 
 
 STEPS = ("contract", "invoice", "report", "audit", "finding", "answer", "decide", "confirm")
@@ -97,15 +77,15 @@ class Steps:
         c.add_argument("--purpose", required=True, help="media, events_print or transport")
         c.add_argument("--provider", required=True)
         c.add_argument("--reference", required=True, help="the contract's number")
-        c.add_argument("--signed-on", required=True, type=_day)
+        c.add_argument("--signed-on", required=True, type=decision_day)
         i = steps["invoice"]
         i.add_argument("--contract", required=True, help="the contract's number")
         i.add_argument("--reference", required=True, help="the invoice's number")
-        i.add_argument("--issued-on", required=True, type=_day)
+        i.add_argument("--issued-on", required=True, type=decision_day)
         i.add_argument("--amount", required=True)
         r = steps["report"]
         r.add_argument("--kind", required=True, choices=("interim", "final"))
-        r.add_argument("--through", type=_day, default=None)
+        r.add_argument("--through", type=decision_day, default=None)
         a = steps["audit"]
         a.add_argument("--scope", required=True, choices=("sample", "full"))
         a.add_argument("--sample-size", type=int, default=0)
@@ -125,7 +105,7 @@ class Steps:
             p.add_argument("--user", required=True, help="username of the operator")
             p.add_argument("--number", required=True, help="the decision's number")
         d = steps["decide"]
-        d.add_argument("--date", required=True, type=_day)
+        d.add_argument("--date", required=True, type=decision_day)
         d.add_argument("--reasons", default="")
         d.add_argument("--votes-for", type=int, required=True)
         d.add_argument("--votes-against", type=int, default=0)
@@ -203,7 +183,7 @@ class Steps:
             present=options["present"],
             votes_for=options["votes_for"],
             votes_against=options["votes_against"],
-            document=_document(options["document"]),
+            document=decision_document(options["document"]),
             abstentions=options["abstentions"],
             session=session_chosen(commission=user.commission, number=options["session"]),
         )

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from psephos.accounts.enums import Role
 from psephos.accounts.models import User
@@ -256,3 +257,59 @@ def test_a_cec_runs_the_draw_by_a_formal_decision(media: Media) -> None:
     assert Decision.objects.get().status == "confirmed"
     with pytest.raises(DrawDone):
         draw_run(election=election, seed=SEED, actor=ACTOR)
+
+
+def test_the_cec_proposes_the_draw_at_its_open_session_from_the_command_line(
+    media: Media,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from psephos.commissions.selectors import commission_members_list
+    from psephos.commissions.sessions import session_announce, session_open
+    from psephos.core import clock
+
+    election = media.country.election
+    assert election is not None
+    members_make(media.country.cec)
+    first = media.country.users["CEC"]
+    User.objects.create(username="cec-2", role=Role.CEC_OPERATOR, commission=media.country.cec)
+    _offer(media)
+    draw_commit(election=election, commitment_sha256=commitment(SEED), actor=ACTOR)
+    with monkeypatch.context() as m:
+        m.setattr(clock, "now", lambda: dt.datetime(2022, 10, 28, 10, 0, tzinfo=ALMATY))
+        session = session_announce(
+            user=first, commission=media.country.cec, number="31",
+            agenda="1. Free airtime draw.", starts_at=dt.datetime(2022, 10, 30, 10, 0, tzinfo=ALMATY),
+            notice_hours=24,
+        )  # fmt: skip
+        m.setattr(clock, "now", lambda: dt.datetime(2022, 10, 30, 10, 5, tzinfo=ALMATY))
+        present = commission_members_list(commission=media.country.cec, on=dt.date(2022, 10, 30))
+        session_open(user=first, session=session, present=[p.pk for p in present])
+    document = tmp_path / "decision.pdf"
+    document.write_bytes(b"%PDF signed decision")
+    key = election.key
+    propose = ["media", "draw", key, "--seed", SEED, "--user", first.username]
+    propose += ["--number", "12/3", "--date", "2022-10-30", "--reasons", "Art. 28: by lot"]
+    propose += ["--votes-for", str(len(present)), "--present", str(len(present))]
+    propose += ["--document", str(document)]
+    events = Event.objects.count()
+    with pytest.raises(CommandError) as unknown:
+        call_command(*propose, "--session", "30")
+    assert str(unknown.value).startswith("not_found: Commission CEC has no session No. 30.")
+    assert (Decision.objects.count(), Event.objects.count()) == (0, events)
+    call_command(*propose, "--session", "31")
+    assert "psephos media draw kz-test-presidential --confirm 12/3" in capsys.readouterr().out
+    decision = Decision.objects.get()
+    assert (decision.session_id, decision.status) == (session.pk, "pending")
+    assert AirtimeSlot.objects.exclude(candidate="").count() == 0
+    call_command("media", "draw", key, "--confirm", "12/3", "--user", "cec-2")
+    assert capsys.readouterr().out.startswith("kh-1,")
+    assert AirtimeDraw.objects.get().decision == "12/3"
+    register = (
+        Client()
+        .get(f"/commissions/{election.geography.key}/{media.country.cec.code}/decisions/")
+        .content.decode()
+    )
+    assert "12/3" in register
+    assert f'/commissions/{election.geography.key}/CEC/sessions/31/"' in register

@@ -13,6 +13,10 @@ psephos media agreement --election KEY --plan KEY
 psephos media report ELECTION [--plan KEY] [--format json|csv]
 psephos media slots FILE --election KEY                  (slots outlets offer, before the draw)
 psephos media draw ELECTION --commit SHA256 | --seed SEED | --verify
+psephos media draw ELECTION --seed SEED --user U --number N --date D --votes-for V --present P
+    --document FILE [--reasons R] [--votes-against V] [--abstentions A] [--session N]
+    (propose the CEC's decision to run the draw, at its open session N or outside one)
+psephos media draw ELECTION --confirm N --user U   (a second CEC operator: the draw runs)
 psephos media broadcasts FILE --election KEY --source outlet|monitor   (free airtime as aired)
 psephos media rates FILE --election KEY                  (outlets' published rates)
 psephos media ads FILE --election KEY                    (paid ads bought by candidates)
@@ -36,7 +40,11 @@ from django.core.management.base import CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 
-from psephos.core.commands import DomainCommand
+from psephos.accounts.selectors import user_get
+from psephos.commissions.register import session_chosen
+from psephos.commissions.rules.decisions import DecisionVote
+from psephos.commissions.selectors import commission_top_get
+from psephos.core.commands import DomainCommand, decision_day, decision_document
 from psephos.core.zones import iso_in_zone
 from psephos.elections.selectors import election_get
 from psephos.ledger.actors import actor_system
@@ -57,6 +65,8 @@ from ...selectors import (
 from ...services.airtime import (
     broadcasts_record,
     draw_commit,
+    draw_confirm,
+    draw_propose,
     draw_run,
     slots_import,
 )
@@ -140,6 +150,23 @@ class Command(DomainCommand):
         step.add_argument("--commit", metavar="SHA256", help="publish the seed's SHA-256")
         step.add_argument("--seed", help="reveal the seed and run the draw")
         step.add_argument("--verify", action="store_true", help="recompute the draw")
+        step.add_argument(
+            "--confirm", metavar="NUMBER", help="confirm the CEC's draw decision; the draw runs"
+        )
+        d.add_argument("--user", default="", help="the CEC operator proposing or confirming")
+        d.add_argument("--number", default="", help="the decision's number (with --seed --user)")
+        d.add_argument("--date", type=decision_day, default=None, help="the decision's date")
+        d.add_argument("--reasons", default="")
+        d.add_argument("--votes-for", type=int, default=0)
+        d.add_argument("--votes-against", type=int, default=0)
+        d.add_argument("--abstentions", type=int, default=0)
+        d.add_argument("--present", type=int, default=0, help="members present at the vote")
+        d.add_argument("--document", default="", help="the signed decision document")
+        d.add_argument(
+            "--session",
+            default="",
+            help="the number of the CEC's open session that adopts it (none: outside one)",
+        )
         u = sub.add_parser("airtime", help="free airtime entitled, allocated, aired and coded")
         u.add_argument("election")
         b = sub.add_parser("broadcasts", help="record free airtime as aired in drawn slots")
@@ -292,6 +319,58 @@ class Command(DomainCommand):
         )
         self.stdout.write(_("%(count)d slots offered.") % {"count": count})
 
+    def _draw_decision(self, election: Election, options: dict[str, Any]) -> None:
+        """Propose the CEC's draw decision (``--seed --user``) or confirm it (``--confirm``)."""
+        if not options["user"]:
+            raise CommandError(_("--confirm needs --user (the confirming CEC operator)."))
+        user = user_get(username=options["user"])
+        if options["confirm"]:
+            allocation = draw_confirm(election=election, user=user, number=options["confirm"])
+            for slot, candidate in sorted(allocation.items()):
+                self.stdout.write(f"{slot},{candidate}")
+            return
+        missing = [
+            f"--{name.replace('_', '-')}"
+            for name in ("number", "date", "votes_for", "present", "document")
+            if not options[name]
+        ]
+        if missing:
+            raise CommandError(
+                _("The draw's decision needs %(options)s.") % {"options": ", ".join(missing)}
+            )
+        decision = draw_propose(
+            election=election,
+            user=user,
+            seed=options["seed"],
+            number=options["number"],
+            decided_on=options["date"],
+            vote=DecisionVote(
+                0,
+                options["present"],
+                options["votes_for"],
+                options["votes_against"],
+                options["abstentions"],
+            ),
+            reasons=options["reasons"],
+            document=decision_document(options["document"]),
+            session=session_chosen(
+                commission=commission_top_get(geography=election.geography),
+                number=options["session"],
+            ),
+        )
+        self.stdout.write(
+            _(
+                "Decision No. %(number)s of %(commission)s is proposed; the draw runs when "
+                "another CEC operator confirms it: psephos media draw %(election)s "
+                "--confirm %(number)s --user OTHER"
+            )
+            % {
+                "number": decision.number,
+                "commission": decision.commission.code,
+                "election": election.key,
+            }
+        )
+
     def _draw(self, election: Election, options: dict[str, Any]) -> None:
         if options["commit"]:
             draw = draw_commit(
@@ -301,6 +380,9 @@ class Command(DomainCommand):
                 _("Commitment %(commitment)s published; inputs SHA-256 %(inputs)s.")
                 % {"commitment": draw.commitment, "inputs": draw.inputs_sha256}
             )
+            return
+        if options["confirm"] or (options["seed"] and options["user"]):
+            self._draw_decision(election, options)
             return
         if options["seed"]:
             allocation = draw_run(
