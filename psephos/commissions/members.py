@@ -52,6 +52,59 @@ def _event(user: User, action: str, member: Member, payload: dict[str, Any]) -> 
     )
 
 
+def _body_names(body: str, name_kk: str, name_ru: str) -> dict[str, str]:
+    """Return a nominating body's Kazakh and Russian names to store: none for a body on the
+    known list (``rules.nominators``, which names it already) or when neither is given."""
+    names = {"name_kk": name_kk.strip(), "name_ru": name_ru.strip()}
+    return {} if body in NOMINATORS or not any(names.values()) else names
+
+
+def _body_names_store(body: str, names: dict[str, str]) -> None:
+    NominatingBody.objects.update_or_create(name=body, defaults=names)
+
+
+def nominating_bodies_name(
+    *,
+    names: dict[str, dict[str, str]],
+    object_key: str,
+    actor: str,
+    role: str = "system",
+    decision: dict[str, str] | None = None,
+) -> list[str]:
+    """Store nominating bodies' Kazakh and Russian names (body → ``name_kk``, ``name_ru``), as
+    ``member_add`` does for one body; return the bodies whose names changed.
+
+    Bodies on the known list and unchanged names are skipped. One ledger event
+    ``nominating_body.name`` per body changed, with the SHA-256 of the body and of each
+    name (the names are kept beside it in ``NominatingBody``), under ``object_key``, citing
+    ``decision`` (the commission decision that ordered it) when given.
+    """
+    stored = {
+        b.name: {"name_kk": b.name_kk, "name_ru": b.name_ru}
+        for b in NominatingBody.objects.filter(name__in=list(names))
+    }
+    changed: list[str] = []
+    with transaction.atomic():
+        for body in sorted(names):
+            wanted = _body_names(
+                body, names[body].get("name_kk", ""), names[body].get("name_ru", "")
+            )
+            if not wanted or stored.get(body) == wanted:
+                continue
+            _body_names_store(body, wanted)
+            changed.append(body)
+            event_record(
+                actor=actor,
+                role=role,
+                action="nominating_body.name",
+                object_key=object_key,
+                payload={"nominated_by_sha256": text_digest(body)}
+                | {f"nominated_by_{k}_sha256": text_digest(v) for k, v in wanted.items()}
+                | ({"decision": decision} if decision else {}),
+            )
+    return changed
+
+
 def _role_check(commission: Commission, others: list[Member], role: str, on: dt.date) -> None:
     if role_taken((m.role for m in others), role):
         raise CompositionBroken(
@@ -97,9 +150,7 @@ def member_add(
     or ``CompositionBroken``; nothing is written then.
     """
     full_name, nominated_by = full_name.strip(), nominated_by.strip()
-    names = {"name_kk": nominated_by_kk.strip(), "name_ru": nominated_by_ru.strip()}
-    if nominated_by in NOMINATORS or not any(names.values()):
-        names = {}
+    names = _body_names(nominated_by, nominated_by_kk, nominated_by_ru)
     errors = [f for f, v in (("full_name", full_name), ("nominated_by", nominated_by)) if not v]
     if role not in MemberRole.values:
         errors.append("role")
@@ -154,7 +205,7 @@ def member_add(
             valid_from=on,
         )
         if names:
-            NominatingBody.objects.update_or_create(name=nominated_by, defaults=names)
+            _body_names_store(nominated_by, names)
         _event(
             user,
             "member.add",

@@ -184,6 +184,17 @@ def member_rows_current(*, geography: Geography) -> dict[str, tuple[int, dict[st
     }
 
 
+def nominating_body_names_stored(*, bodies: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Return the Kazakh and Russian names stored for these nominating bodies (those that
+    have any): body → ``name_kk``, ``name_ru``."""
+    return {
+        name: {"name_kk": kk, "name_ru": ru}
+        for name, kk, ru in NominatingBody.objects.filter(name__in=list(bodies)).values_list(
+            "name", "name_kk", "name_ru"
+        )
+    }
+
+
 def commissions_open_by_code(
     *, geography: Geography, codes: Collection[str] | None = None
 ) -> dict[str, Commission]:

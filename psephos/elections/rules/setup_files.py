@@ -99,6 +99,8 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "nominated_by": True,
         "term_start": True,
         "term_end": True,
+        "nominated_by_kk": False,
+        "nominated_by_ru": False,
     },
     "operators": {"user": True, "role": True, "commission": True},
 }
@@ -194,6 +196,8 @@ class MemberRow:
     nominated_by: str
     term_start: str
     term_end: str
+    nominated_by_kk: str = ""  # the body's names in Kazakh and Russian (a body off the list)
+    nominated_by_ru: str = ""
 
     @property
     def key(self) -> str:
@@ -701,6 +705,7 @@ def _commissions(
 def _members(table: _Table, problems: list[Problem], commissions: set[str]) -> list[MemberRow]:
     rows: list[MemberRow] = []
     seen: dict[str, int] = {}
+    bodies: dict[str, tuple[int, str, str]] = {}  # body → (first line naming it, kk, ru)
     for line, cells in table.rows:
         r = _Row(table.file, line, cells, problems)
         commission = r.code("commission")
@@ -715,6 +720,8 @@ def _members(table: _Table, problems: list[Problem], commissions: set[str]) -> l
             nominated_by=r.text("nominated_by"),
             term_start=r.date("term_start"),
             term_end=r.date("term_end"),
+            nominated_by_kk=r.text("nominated_by_kk", required=False),
+            nominated_by_ru=r.text("nominated_by_ru", required=False),
         )
         if row.term_start and row.term_end and row.term_end < row.term_start:
             r.problem("term_end", "term_ends_before_start")
@@ -722,9 +729,34 @@ def _members(table: _Table, problems: list[Problem], commissions: set[str]) -> l
             r.problem("name", "duplicate_member", first=str(seen[row.key]))
         else:
             seen[row.key] = line
+        _body_names_check(r, row, bodies)
         if r.ok:
             rows.append(row)
     return rows
+
+
+def _body_names_check(r: _Row, row: MemberRow, bodies: dict[str, tuple[int, str, str]]) -> None:
+    """Refuse a nominating body named differently in Kazakh or Russian than on an earlier line
+    (a body has one name per language); a line without names leaves the body's names as they are."""
+    if not (row.nominated_by_kk or row.nominated_by_ru) or not row.nominated_by:
+        return
+    first = bodies.setdefault(row.nominated_by, (r.line, row.nominated_by_kk, row.nominated_by_ru))
+    for column, value, earlier in (
+        ("nominated_by_kk", row.nominated_by_kk, first[1]),
+        ("nominated_by_ru", row.nominated_by_ru, first[2]),
+    ):
+        if value != earlier:
+            r.problem(column, "nominating_body_names_differ", first=str(first[0]))
+
+
+def nominating_body_names(rows: Iterable[MemberRow]) -> dict[str, dict[str, str]]:
+    """Return the nominating bodies named in Kazakh or Russian in members.csv: body → names
+    (``name_kk``, ``name_ru``), as ``NominatingBody`` stores them."""
+    return {
+        m.nominated_by: {"name_kk": m.nominated_by_kk, "name_ru": m.nominated_by_ru}
+        for m in rows
+        if m.nominated_by_kk or m.nominated_by_ru
+    }
 
 
 def _operators(table: _Table, problems: list[Problem], levels: dict[str, str]) -> list[OperatorRow]:

@@ -31,12 +31,15 @@ from psephos.accounts.services.invitations import (
     operator_invite,
     operator_update,
 )
+from psephos.commissions.members import nominating_bodies_name
+from psephos.commissions.rules.nominators import NOMINATORS
 from psephos.commissions.selectors import (
     commission_codes_closed,
     commission_rows_current,
     commissions_open_by_code,
     decision_get,
     member_rows_current,
+    nominating_body_names_stored,
 )
 from psephos.commissions.services import (
     CommissionSpec,
@@ -74,6 +77,7 @@ from ..rules.setup_files import (
     SetupFiles,
     diff_records,
     flat_values,
+    nominating_body_names,
     row_values,
     setup_read,
 )
@@ -83,6 +87,8 @@ if TYPE_CHECKING:
     from psephos.territory.models import Geography
 
 ACTOR = actor_system("setup")
+#: A member row's fields that are not the membership's values (key, the body's names).
+MEMBER_ROW_OWN = ("commission", "name", "nominated_by_kk", "nominated_by_ru")
 
 # Every problem code of ``rules.setup_files`` and of the checks against the database,
 # with its message (parameters by name). docs/setup.md lists them.
@@ -133,6 +139,10 @@ PROBLEM_MESSAGES: dict[str, Promise] = {
         "“%(value)s” cannot be the parent; the parent's level must be %(allowed)s"
     ),
     "term_ends_before_start": gettext_lazy("the term ends before it starts"),
+    "nominating_body_names_differ": gettext_lazy(
+        "the nominating body is named differently on line %(first)s; "
+        "a body has one name per language"
+    ),
     "duplicate_member": gettext_lazy(
         "the same person is listed twice in this commission (first on line %(first)s)"
     ),
@@ -450,8 +460,16 @@ class _Plan:
         self.election = Election.objects.filter(key=definition.key).first()
 
         # Values are computed only for records both stored and wanted (none on a first load).
+        # A body's Kazakh and Russian names are the body's, not the membership's: changing
+        # them renames the body (its own difference below) and keeps every membership.
         def member_values(m: Any) -> dict[str, Any]:
-            return {f: v for f, v in row_values(m).items() if f not in ("commission", "name")}
+            return {f: v for f, v in row_values(m).items() if f not in MEMBER_ROW_OWN}
+
+        self.bodies = {
+            b: names
+            for b, names in nominating_body_names(files.members).items()
+            if b not in NOMINATORS
+        }
 
         self.diffs = [
             diff_records("units", current_units, self.units,
@@ -483,6 +501,14 @@ class _Plan:
         self.diffs.append(self.election_diff)
         for d in self.diffs:
             d.file = d.file if d.file == ELECTION_FILE else self._file_name(d.file)
+        # Bodies named anew or differently; a body the files no longer name keeps its names.
+        self.bodies_diff = diff_records(
+            f"{self._file_name('members')}:nominated_by_kk,nominated_by_ru",
+            nominating_body_names_stored(bodies=self.bodies),
+            self.bodies,
+        )
+        if self.bodies:  # files that name no body in kk/ru show no such line
+            self.diffs.append(self.bodies_diff)
 
     def _commission_values(self, row: CommissionRow) -> dict[str, str]:
         """Return a commission row as stored: a PEC's unit is its station's district."""
@@ -618,6 +644,17 @@ class _Plan:
             valid_from=on,
         )
 
+    def _bodies_name(self, geography: Geography, actor: str) -> None:
+        """Store the nominating bodies' Kazakh and Russian names the files add or change."""
+        changed = self.bodies_diff.added + list(self.bodies_diff.changed)
+        if changed:
+            nominating_bodies_name(
+                names={b: self.bodies[b] for b in changed},
+                object_key=geography.key,
+                actor=actor,
+                decision=self.decision,
+            )
+
     def _options(self) -> list[OptionSpec]:
         return [
             OptionSpec(o.key, o.kind, o.name_en, o.name_kk, o.name_ru, o.nominated_by)
@@ -680,6 +717,7 @@ class _Plan:
             actor=actor,
             valid_from=on,
         )
+        self._bodies_name(geography, actor)
         step(len(self.commissions) + len(self.members))
         self._election_create(geography, actor)
         return geography
@@ -723,6 +761,7 @@ class _Plan:
             actor=actor,
             decision=self.decision,
         )  # fmt: skip
+        self._bodies_name(geography, actor)
         step(len(self.commissions) + len(self.members))
         if self.election is None:
             self._election_create(geography, actor)

@@ -828,3 +828,67 @@ def test_a_ramp_and_sign_language_are_optional_columns_versioned_on_a_rerun(exam
     with pytest.raises(CommandError) as refusal:
         setup(example, "--on", "2027-02-02")
     assert "stations.csv:2:ramp: “perhaps” is not yes or no" in str(refusal.value)
+
+
+def _body_names(directory: Path, names: dict[int, tuple[str, str]]) -> None:
+    """Append nominated_by_kk and nominated_by_ru to members.csv: ``{line: (kk, ru)}``."""
+    path = directory / "members.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out = [lines[0] + ",nominated_by_kk,nominated_by_ru"]
+    for n, line in enumerate(lines[1:], 2):
+        kk, ru = names.get(n, ("", ""))
+        out.append(f"{line},{kk},{ru}")
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def test_a_nominating_bodys_kazakh_and_russian_names_come_from_members_csv(example):
+    from psephos.commissions.models import NominatingBody
+
+    setup(example)
+    members = list(Member.objects.order_by("pk").values_list("pk", "valid_to"))
+    body = "Party “Zhana Zhol”"
+    _body_names(example, {2: ("«Жаңа Жол» партиясы", "Партия «Жана Жол»")})
+    before = state()
+    out = setup(example, "--dry-run", "--on", "2027-02-01").splitlines()
+    assert state() == before
+    assert "members.csv: 0 added, 0 changed, 0 removed" in out
+    assert "members.csv:nominated_by_kk,nominated_by_ru: 1 added, 0 changed, 0 removed" in out
+    assert setup(example, "--on", "2027-02-01").splitlines()[0] == (
+        "Applied the changes to xd-2027-presidential."
+    )
+    stored = NominatingBody.objects.get()
+    assert (stored.name, stored.name_kk, stored.name_ru) == (
+        body,
+        "«Жаңа Жол» партиясы",
+        "Партия «Жана Жол»",
+    )
+    assert list(Member.objects.order_by("pk").values_list("pk", "valid_to")) == members
+    event = Event.objects.get(action="nominating_body.name")
+    assert event.payload["nominated_by_sha256"] == text_digest(body)
+    assert event.payload["nominated_by_name_ru_sha256"] == text_digest("Партия «Жана Жол»")
+    assert "Жана" not in json.dumps(event.payload, ensure_ascii=False)
+
+    # Only the Russian name changes: a change, not "nothing to change"; memberships stay.
+    edit(example, "members.csv", "Партия «Жана Жол»", "Партия «Жаңа Жол»")
+    out = setup(example, "--dry-run", "--on", "2027-02-02").splitlines()
+    assert "members.csv:nominated_by_kk,nominated_by_ru: 0 added, 1 changed, 0 removed" in out
+    assert f"  ~ {body}: name_ru: Партия «Жана Жол» → Партия «Жаңа Жол»" in out
+    setup(example, "--on", "2027-02-02")
+    assert NominatingBody.objects.get().name_ru == "Партия «Жаңа Жол»"
+    assert Event.objects.filter(action="nominating_body.name").count() == 2
+    assert list(Member.objects.order_by("pk").values_list("pk", "valid_to")) == members
+    assert setup(example, "--on", "2027-02-03").splitlines()[0] == (
+        "Nothing to change: the files match what is stored."
+    )
+
+    # Another line naming the same body differently is refused where it is; nothing changes.
+    dana = "XD-03,Beisenova Dana,member,F,Party “Zhana Zhol”,2025-04-01,2030-03-31,"
+    edit(example, "members.csv", f"{dana},\n", f"{dana}Басқа атау,Партия «Жаңа Жол»\n")
+    before = state()
+    with pytest.raises(CommandError) as refusal:
+        setup(example, "--on", "2027-02-04")
+    assert (
+        "members.csv:22:nominated_by_kk: the nominating body is named differently on line 2; "
+        "a body has one name per language"
+    ) in str(refusal.value)
+    assert state() == before
