@@ -251,6 +251,26 @@ class CancellationForm(SessionChoiceForm, DecisionVoteForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class AccreditationDecisionForm(SessionChoiceForm, DecisionVoteForm):
+    """The CEC's decision to accredit, refuse or revoke an observer's accreditation.
+
+    ``session`` offers the CEC's open sessions (empty: taken outside one)."""
+
+    ids = "accreditation"
+    field_order = ("status", "number", "on", "session")
+
+    status = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("accredited", _("accredit")),
+            ("refused", _("refuse")),
+            ("revoked", _("revoke")),
+        ],
+    )
+    number = forms.CharField(label=_("Decision number"), max_length=32)
+    on = forms.DateField(label=_("Date of the decision"), widget=DATE)
+
+
 class StationChoiceForm(OfficeForm):
     ids = "choose"
 

@@ -5,7 +5,15 @@ from django.urls import path
 import psephos.core.converters  # noqa: F401 (registers <code:…>)
 from psephos.core.routes import act_routes
 
-from .views import candidates, corrections, finance, office, recommendations, sessions
+from .views import (
+    accreditations,
+    candidates,
+    corrections,
+    finance,
+    office,
+    recommendations,
+    sessions,
+)
 
 app_name = "backoffice"
 
@@ -57,6 +65,11 @@ urlpatterns = [
         "results/<slug:key>/<code:code>/cancel/",
         corrections.cancellation_page,
         name="cancellation",
+    ),
+    path(
+        "accreditations/<slug:key>/<code:badge>/",
+        accreditations.accreditation_page,
+        name="accreditation",
     ),
     path("candidates/<slug:key>/", candidates.nominations_page, name="nominations"),
     path("candidates/<slug:key>/ballot/", candidates.ballot_build_view, name="ballot-build"),

@@ -138,6 +138,7 @@ ALLOWED: dict[str, set[str]] = {
     # the decision's page by another operator)
     "POST staff/office/results/<slug:key>/<code:code>/correct/": {"tec"},
     "POST staff/office/results/<slug:key>/<code:code>/cancel/": {"cec"},
+    "POST staff/office/accreditations/<slug:key>/<code:badge>/": {"cec"},
     # ... and of a CEC or TEC for its own sessions and decisions
     "POST staff/office/recommendations/<slug:key>/follow-up/": {"cec"},
     "POST staff/office/sessions/announce/": {"tec", "cec", "tec_other"},

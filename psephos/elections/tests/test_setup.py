@@ -841,6 +841,7 @@ def _body_names(directory: Path, names: dict[int, tuple[str, str]]) -> None:
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
+@pytest.mark.once
 def test_a_nominating_bodys_kazakh_and_russian_names_come_from_members_csv(example):
     from psephos.commissions.models import NominatingBody
 

@@ -259,6 +259,7 @@ def test_a_cec_runs_the_draw_by_a_formal_decision(media: Media) -> None:
         draw_run(election=election, seed=SEED, actor=ACTOR)
 
 
+@pytest.mark.once
 def test_the_cec_proposes_the_draw_at_its_open_session_from_the_command_line(
     media: Media,
     tmp_path: Path,
