@@ -80,9 +80,11 @@ def test_a_cec_operator_proposes_an_accreditation_at_an_open_session(
         "pending",
     )
     client.force_login(second)
-    confirm = f"/api/v1/observation/accreditations/{country.election.key}/decisions/41/confirm"
-    r = client.post(confirm)
-    assert r.status_code == 200, r.content
+    decision_page = client.get(f"/staff/office/decisions/{decision.pk}/").content.decode()
+    assert 'id="decision-confirm"' in decision_page
+    r = client.post(f"/staff/office/decisions/{decision.pk}/confirm/", {"confirm": "on"})
+    assert r.status_code == 302, r.content.decode()
+    assert Decision.objects.get(number="41").status == "confirmed"
     assert Accreditation.objects.get(observer=observer).status == "accredited"
     register = (
         Client()

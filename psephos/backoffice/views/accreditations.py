@@ -3,7 +3,7 @@
 A CEC operator proposes the decision to accredit, refuse or revoke one observer's
 accreditation at one of the CEC's open sessions or outside one
 (``observation.services.observers.accreditation_propose``); a second operator confirms
-it (``POST /api/v1/observation/accreditations/{election}/decisions/{number}/confirm``).
+it on the decision's page (``views.sessions.decision_confirm_view``) or through the API.
 """
 
 from __future__ import annotations

@@ -44,6 +44,10 @@ from psephos.complaints.enums import DECISION_ACTION as COMPLAINT_DECISION
 from psephos.core import clock
 from psephos.core.errors import DomainError, PermissionDenied
 from psephos.elections.selectors import election_get
+from psephos.observation.services.observers import (
+    ACCREDITATION_ACTION,
+    accreditation_decision_confirm,
+)
 from psephos.results.services.decisions import protocol_decision_confirm
 
 from ..access import access_own_sessions
@@ -73,6 +77,10 @@ GENERAL_KIND = "commission.decision"
 #: Decisions that correct, recount or cancel an accepted protocol: confirmed here too,
 #: through the results app's service, which applies them (no page of their own).
 PROTOCOL_KINDS = frozenset({"protocol.correct", "protocol.recount", "protocol.cancel"})
+#: Every kind confirmed on the decision's page: the general one, the protocol decisions and
+#: the CEC's accreditation decisions (proposed on the accreditation's page, applied by the
+#: observation app's service).
+HERE_KINDS = frozenset({GENERAL_KIND, ACCREDITATION_ACTION, *PROTOCOL_KINDS})
 
 
 def _kind(decision: Decision) -> str:
@@ -345,10 +353,7 @@ def decisions_pending(request: HttpRequest) -> HttpResponse:
         "backoffice/decisions.html",
         {
             "own": own,
-            "rows": [
-                (d, _kind(d) == GENERAL_KIND or _kind(d) in PROTOCOL_KINDS, _nominee_url(d))
-                for d in rows
-            ],
+            "rows": [(d, _kind(d) in HERE_KINDS, _nominee_url(d)) for d in rows],
             "general": GENERAL_KIND,
         },
     )
@@ -392,7 +397,7 @@ def _decision_page(
         {
             "decision": decision,
             "status_label": DecisionStatus(decision.status).label,
-            "confirmable": kind == GENERAL_KIND or kind in PROTOCOL_KINDS,
+            "confirmable": kind in HERE_KINDS,
             "protocol": (
                 {"kind": kind, "election": action.get("election"), "station": action.get("station")}
                 if kind in PROTOCOL_KINDS
@@ -426,12 +431,13 @@ def decision_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirm a decision as the second operator (four eyes): a back-office decision, or a
-    protocol correction, recount or cancellation, which the results service then applies."""
+    """Confirm a decision as the second operator (four eyes): a back-office decision, a
+    protocol correction, recount or cancellation, which the results service then applies,
+    or an accreditation decision, which the observation service applies."""
     user, commission, decision = _decision(request, pk)
     form = DecisionConfirmForm(request.POST)
     kind = _kind(decision)
-    if kind != GENERAL_KIND and kind not in PROTOCOL_KINDS:
+    if kind not in HERE_KINDS:
         raise PermissionDenied(
             _(
                 "Decision No. %(number)s authorises an act of another part of psephos; it is "
@@ -448,6 +454,12 @@ def decision_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
                 user=user,
                 election=election_get(key=str(decision.action.get("election"))),
                 commission_code=commission.code,
+                number=decision.number,
+            )
+        elif kind == ACCREDITATION_ACTION:
+            accreditation_decision_confirm(
+                user=user,
+                election=election_get(key=str(decision.action.get("election"))),
                 number=decision.number,
             )
         else:
