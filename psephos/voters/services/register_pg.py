@@ -12,8 +12,8 @@ reasons are written once.
 Into an empty register the table is locked, its keys and indexes (and the foreign
 keys pointing to it) are dropped and built once after the load instead of row by
 row, voter ids are given here, and the
-same-name-and-birth-date review flags come from fingerprints gathered on the way:
-only voters whose fingerprints repeat are compared, exactly, in SQL.
+same-name-and-birth-date review flags are set by one grouped UPDATE before the
+indexes are built, skipped when no fingerprint gathered on the way repeats.
 
 A file Arrow cannot read (not UTF-8, an unclosed quote, a row with the wrong number
 of cells) raises ``Unreadable``: the row-by-row path then names the line.
@@ -147,7 +147,7 @@ def _fingerprints(checked: CheckedBatch) -> np.ndarray:
 
     It reads the first and last 8 bytes and the length of each name, so names that
     differ only in their middle share a print; that costs an exact comparison
-    (``_flag``), never a wrong flag. Everything is whole-column NumPy: no Python
+    (``_flag_all``), never a wrong flag. Everything is whole-column NumPy: no Python
     object per row.
     """
     words = [checked.birth_date.astype(np.int64).astype(np.uint64)]
@@ -267,16 +267,14 @@ def _repeated(prints: list[np.ndarray]) -> np.ndarray:
     return np.flatnonzero(np.isin(every, ordered[1:][ordered[1:] == ordered[:-1]]))
 
 
-def _flag(cur: Any, ids: list[int]) -> int:
-    """Flag the voters among ``ids`` who share names and birth date; return how many."""
-    if not ids:
-        return 0
-    cur.execute(  # grouped, so many candidates cost a sort, not a pairwise search
-        "UPDATE voters_voter v SET review = true FROM ("
-        " SELECT unnest(array_agg(id)) AS id FROM voters_voter WHERE id = ANY(%s)"
-        " GROUP BY surname, given_name, patronymic, birth_date HAVING count(*) > 1"
-        ") same WHERE v.id = same.id",
-        [ids],
+def _flag_all(cur: Any) -> int:
+    """Flag every voter of the table (an initial load: only this file's) who shares
+    names and birth date with another; one grouped hash join, linear in the rows."""
+    cur.execute(
+        "UPDATE voters_voter v SET review = true FROM (SELECT surname, given_name, patronymic,"
+        " birth_date FROM voters_voter GROUP BY surname, given_name, patronymic, birth_date"
+        " HAVING count(*) > 1) d WHERE d.surname = v.surname AND d.given_name = v.given_name"
+        " AND d.patronymic = v.patronymic AND d.birth_date = v.birth_date"
     )
     return int(cur.rowcount)
 
@@ -367,12 +365,18 @@ def load(
                     prints.append(block_prints)
                 copy.write(TRAILER)
                 # While PostgreSQL stores the last blocks still queued:
-                candidates = [] if first_id is None else (_repeated(prints) + first_id).tolist()
+                repeats = first_id is not None and len(_repeated(prints)) > 0
+            flagged = None
             if initial is not None:
+                # Before the keys and indexes are rebuilt: each flag then rewrites only
+                # its row, not an entry in every index as well (the whole cost at scale).
+                # Statistics first: a table just filled reads as empty to the planner,
+                # whose nested loop over it grows with the square of the rows.
+                cur.execute("ANALYZE voters_voter")
+                flagged = _flag_all(cur) if repeats else 0
                 _finish_initial(cur, initial[0], rows, initial[1])
         except psycopg.errors.UniqueViolation:
             raise Rejected from None
-        flagged = _flag(cur, candidates) if initial is not None else None
     return Loaded(rows=rows, sha256=hashing.sha.hexdigest(), flagged=flagged)
 
 

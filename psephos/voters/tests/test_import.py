@@ -392,3 +392,31 @@ def test_no_progress_bar_counts_past_its_total(
             "Checking and loading voters",
             "Listing the problems",
         ]
+
+
+def test_a_group_of_same_name_and_birth_is_flagged_member_by_member(
+    world: World, tmp_path: Path
+) -> None:
+    """Seven voters share names and birth date: all seven are flagged, once each; a
+    different patronymic, a different birth date and a lone voter are not."""
+    import datetime as dt
+
+    from psephos.voters.rules.iin import iin_make
+
+    birth = dt.date(1970, 5, 17)
+    iins = [i for s in range(40) if (i := iin_make(birth, "F", s)) is not None]
+    same = [f"{iin},Aa,Bb,Cc,1970-05-17,F,KZ-75-0001,\n" for iin in iins[:7]]
+    other_patronymic = f"{iins[7]},Aa,Bb,Cd,1970-05-17,F,KZ-75-0002,\n"
+    later = dt.date(1970, 5, 18)
+    other_birth = f"{iin_make(later, 'F', 1)},Aa,Bb,Cc,1970-05-18,F,KZ-75-0002,\n"
+    result = register_import(
+        geography=world.geography,
+        path=write_csv(tmp_path / "g.csv", [*same, other_patronymic, other_birth, *person_rows(2)]),
+        report_path=tmp_path / "r.csv",
+        actor="system:cec",
+    )
+    assert (result.rows, result.flagged) == (11, 7)
+    flagged = Voter.objects.filter(review=True)
+    assert set(flagged.values_list("iin_hash", flat=True)) == {
+        iin_hash(iin, world.geography.pk) for iin in iins[:7]
+    }
