@@ -13,8 +13,10 @@ module, ``browser``; a module's shared rows, ``module_rows``): split between two
 workers, the module would start the fixture on each.
 
 Then it orders the work (``--no-loadscope-reorder`` in pyproject.toml keeps this order;
-pytest-xdist's own puts the groups with the most tests first): the full-scale tests,
-then the browser tests, then the other groups, then the single tests, so that the long
+pytest-xdist's own puts the groups with the most tests first): the full-scale tests and
+the PostgreSQL-only ones (64 clients marking 10,000 voters, the SIGKILL burst, the
+replica: 40–70 s each, which ran last and left one worker 80 s behind the other in
+the PostgreSQL half), then the browser tests, then the other groups, then the single tests, so that the long
 units start first and the short ones even out the end of the run (measured at load 5:
 with the groups ordered by size, the axe and keyboard journeys ran last on one worker,
 which finished 47 s after the other).
@@ -58,7 +60,7 @@ def _suffixed(item: pytest.Item, suffix: str) -> None:
 
 
 def _rank(item: pytest.Item, grouped: bool) -> int:
-    if item.get_closest_marker("fullscale"):
+    if item.get_closest_marker("fullscale") or item.get_closest_marker("postgres"):
         return 0
     if item.get_closest_marker("browser"):
         return 1
