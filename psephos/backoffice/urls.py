@@ -66,6 +66,7 @@ urlpatterns = [
         corrections.cancellation_page,
         name="cancellation",
     ),
+    path("accreditations/<slug:key>/", accreditations.accreditations_page, name="accreditations"),
     path(
         "accreditations/<slug:key>/<code:badge>/",
         accreditations.accreditation_page,

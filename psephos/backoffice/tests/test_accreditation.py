@@ -49,7 +49,12 @@ def test_a_cec_operator_proposes_an_accreditation_at_an_open_session(
         session_open(user=user, session=session, present=[p.pk for p in present])
     client = Client()
     client.force_login(user)
+    home = client.get("/staff/office/").content.decode()
+    assert f'href="/staff/office/accreditations/{country.election.key}/"' in home
+    awaiting = client.get(f"/staff/office/accreditations/{country.election.key}/")
+    assert awaiting.status_code == 200
     url = f"/staff/office/accreditations/{country.election.key}/{observer.code}/"
+    assert f'href="{url}"' in awaiting.content.decode()
     page = client.get(url)
     assert page.status_code == 200
     assert '<option value="40">session 40</option>' in page.content.decode()
@@ -85,6 +90,9 @@ def test_a_cec_operator_proposes_an_accreditation_at_an_open_session(
     r = client.post(f"/staff/office/decisions/{decision.pk}/confirm/", {"confirm": "on"})
     assert r.status_code == 302, r.content.decode()
     assert Decision.objects.get(number="41").status == "confirmed"
+    client.force_login(user)
+    after = client.get(f"/staff/office/accreditations/{country.election.key}/").content.decode()
+    assert f'href="{url}"' not in after
     assert Accreditation.objects.get(observer=observer).status == "accredited"
     register = (
         Client()

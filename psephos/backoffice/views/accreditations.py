@@ -13,17 +13,32 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from psephos.accounts.access import access_role
 from psephos.accounts.enums import Role
 from psephos.commissions.rules.decisions import DecisionVote
 from psephos.core.errors import DomainError
-from psephos.observation.selectors import accreditation_get
+from psephos.elections.selectors import election_get
+from psephos.observation.selectors import accreditation_get, accreditations_awaiting
 from psephos.observation.services.observers import accreditation_propose
 
 from ..forms import AccreditationDecisionForm
 from .base import form_refused, open_sessions, operator, session_chosen
+
+
+@login_required
+@require_GET
+def accreditations_page(request: HttpRequest, key: str) -> HttpResponse:
+    """List the election's applications awaiting the CEC's decision, each to decide."""
+    user, _own = operator(request)
+    access_role(user, Role.CEC_OPERATOR)
+    election = election_get(key=key)
+    return render(
+        request,
+        "backoffice/accreditations.html",
+        {"election": election, "rows": accreditations_awaiting(election=election)},
+    )
 
 
 @login_required

@@ -65,6 +65,28 @@ def accreditation_list_public(*, election: Election) -> list[dict[str, Any]]:
     ]
 
 
+def accreditations_awaiting(*, election: Election) -> list[dict[str, Any]]:
+    """Return the applications the central commission has yet to decide, by deadline:
+    badge, organisation (in the reader's language) and the deadline; never names."""
+    rows = Accreditation.objects.filter(election=election, status=AccreditationStatus.APPLIED)
+    return [
+        {
+            "badge": code,
+            "organisation": localized({"name": name, "name_kk": kk, "name_ru": ru}),
+            "decide_by": decide_by,
+        }
+        for code, name, kk, ru, decide_by in rows.order_by(
+            "decide_by", "observer__code"
+        ).values_list(
+            "observer__code",
+            "observer__organisation__name",
+            "observer__organisation__name_kk",
+            "observer__organisation__name_ru",
+            "decide_by",
+        )
+    ]
+
+
 def accreditation_by_token(*, token: str) -> Accreditation:
     """Return the accreditation a badge's QR code points to, or ``NotFound``."""
     acc = (
