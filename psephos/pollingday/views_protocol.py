@@ -43,13 +43,14 @@ MAX_QR_TEXT = 4000
 def protocol_pdf_page(request: HttpRequest, key: str, code: str) -> HttpResponse:
     """Download the station's protocol as a PDF with its QR code, in the commission's language.
 
-    ``?language=kk|ru|en`` picks another of the three.
+    ``?paper=kk|ru|en`` picks another of the three (``?language=`` alone is the page's
+    language switch, ``web.middleware.LanguageSwitchMiddleware``).
     """
     election, station = election_station_get(key=key, code=code)
     user: User = request.user  # type: ignore[assignment]
     pec = station_pec_get(election=election, station_code=station.code, with_station=False)
     access_protocol_paper(user, station, pec.parent_id)
-    asked = request.GET.get("language", "")
+    asked = request.GET.get("paper", "")
     language = asked if asked in LANGUAGES else pec.language
     data, _figures = protocol_paper(election=election, station=station, language=language)
     response = HttpResponse(data, content_type="application/pdf")

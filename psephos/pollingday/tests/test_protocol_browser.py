@@ -50,7 +50,7 @@ def test_the_tec_enters_the_printed_protocol_through_the_pages_reader(
 
     country = country_tiny()
     pec = count_complete(country, monkeypatch)
-    pdf = pec.get(f"/pollingday/{KEY}/stations/{STATION}/protocol.pdf?language=kk")
+    pdf = pec.get(f"/pollingday/{KEY}/stations/{STATION}/protocol.pdf?paper=kk")
     assert pdf.status_code == 200
     photo = tmp_path / "protocol-qr.png"
     pdf_gray_image(pdf.content).save(photo)  # the code as printed, cut out of the PDF

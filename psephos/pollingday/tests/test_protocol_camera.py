@@ -57,7 +57,7 @@ def test_the_tec_enters_the_printed_protocol_through_the_camera(
 
     country = country_tiny()
     pec = count_complete(country, monkeypatch)
-    pdf = pec.get(f"/pollingday/{KEY}/stations/{STATION}/protocol.pdf?language=kk")
+    pdf = pec.get(f"/pollingday/{KEY}/stations/{STATION}/protocol.pdf?paper=kk")
     assert pdf.status_code == 200
     code = pdf_gray_image(pdf.content)  # the code as printed, cut out of the PDF
     assert code.width <= 600 and code.height <= 460, code.size

@@ -186,7 +186,7 @@ def tec_operators(country: Country) -> tuple[Client, Client]:
 def test_the_pdf_holds_the_qr_code_of_the_figures_in_the_commissions_language(
     counted: Client, country: Country, tmp_path: Path
 ) -> None:
-    response = counted.get(f"/pollingday/{KEY}/stations/{STATION}/protocol.pdf?language=ru")
+    response = counted.get(f"/pollingday/{KEY}/stations/{STATION}/protocol.pdf?paper=ru")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -357,7 +357,7 @@ def test_the_protocol_is_printed_in_the_commissions_language_unless_asked(
     )
 
     assert russian["Content-Disposition"].endswith('-protocol-ru.pdf"')
-    assert russian.content == counted.get(f"{url}?language=ru").content != kazakh
+    assert russian.content == counted.get(f"{url}?paper=ru").content != kazakh
     assert out.read_bytes() == russian.content
     call_command(
         "pollingday",
