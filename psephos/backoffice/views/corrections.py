@@ -283,6 +283,7 @@ def cancellation_page(request: HttpRequest, key: str, code: str) -> HttpResponse
     user, own = _operator_as(request, Role.CEC_OPERATOR)
     election = election_get(key=key)
     current = protocol_get(election=election, station_code=code)
+    kinds = _kinds(election)
     status = 200
     if request.method == "POST":
         form = CancellationForm(request.POST, request.FILES, sessions=open_sessions(own))
@@ -293,7 +294,7 @@ def cancellation_page(request: HttpRequest, key: str, code: str) -> HttpResponse
                     user=user, election=election, station_code=code, **_decision_fields(own, d)
                 )
             except DomainError as exc:
-                status = _refused(exc, form, ProtocolForm(**_kinds(election)), {})
+                status = _refused(exc, form, ProtocolForm(**kinds), {})
             else:
                 return _proposed(request, decision, code, "cancel")
         else:
@@ -302,7 +303,7 @@ def cancellation_page(request: HttpRequest, key: str, code: str) -> HttpResponse
         form = CancellationForm(
             initial={"version": current.version, "abstentions": 0}, sessions=open_sessions(own)
         )
-    figures = ProtocolForm(initial=initial_from(current.lines, current.votes), **_kinds(election))
+    figures = ProtocolForm(initial=initial_from(current.lines, current.votes), **kinds)
     return render(
         request,
         "backoffice/cancellation.html",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandParser
@@ -33,5 +34,6 @@ class ElectionOperatorCommand(DomainCommand):
         election = election_get(key=options["election"])
         self.run(user, election, options)
 
+    @abstractmethod
     def run(self, user: User, election: Election, options: dict[str, Any]) -> None:
-        raise NotImplementedError
+        """Act as ``user`` on ``election``; each command defines it."""
